@@ -1,0 +1,22 @@
+//! Switchboard's core: every decision, as plain Rust with no I/O.
+//!
+//! The edge (Durable Objects), the widget and the console are adapters around this crate:
+//! they turn input into calls here, and perform what comes back. Time and randomness are
+//! passed in, never read, so every function is deterministic and tested natively.
+//!
+//! # Layout
+//! - [`token`]: signed, expiring tokens (visitor sessions, agent sessions), HMAC-SHA256.
+//! - [`password`]: password hashes (PBKDF2-HMAC-SHA256) and their verification.
+//! - [`origin`]: normalising origins and matching them against a site's allowed list.
+//! - [`site`]: a site's configuration and the bootstrap (out-of-the-box) site.
+//! - [`ingest`]: the edge's side of the log: reading frames, deciding store or re-ack.
+//! - [`client_log`]: a client's side of the log: what it holds, what is still pending.
+//! - [`backoff`]: reconnect delays with exponential backoff and jitter.
+
+pub mod backoff;
+pub mod client_log;
+pub mod ingest;
+pub mod origin;
+pub mod password;
+pub mod site;
+pub mod token;

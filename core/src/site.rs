@@ -1,0 +1,121 @@
+//! A site's configuration, and the site (with its first admin) that exists out of the box.
+
+use serde::{Deserialize, Serialize};
+use switchboard_protocol::SiteId;
+
+use crate::origin::{AllowedOrigins, OriginError};
+
+/// What the edge knows of one website.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SiteConfig {
+    /// The site's public id.
+    pub id: SiteId,
+    /// Name shown to agents.
+    pub name: String,
+    /// Origins allowed to embed the widget and open visitor sessions.
+    pub allowed_origins: Vec<String>,
+}
+
+impl SiteConfig {
+    /// The allowed origins, parsed. Stored configs were validated when written, so this only
+    /// fails for a config written by hand.
+    pub fn origins(&self) -> Result<AllowedOrigins, OriginError> {
+        AllowedOrigins::parse(&self.allowed_origins)
+    }
+}
+
+/// The site and admin created on first start, from the worker's variables and secrets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Bootstrap {
+    /// The site.
+    pub site: SiteConfig,
+    /// Its first admin's email.
+    pub admin_email: String,
+    /// Its first admin's display name.
+    pub admin_name: String,
+    /// Its first admin's password (a worker secret), hashed before it is stored.
+    pub admin_password: String,
+}
+
+/// Why the bootstrap variables cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum BootstrapError {
+    /// `BOOTSTRAP_SITE_ID` is not a valid site id.
+    #[error("BOOTSTRAP_SITE_ID: {0}")]
+    SiteId(switchboard_protocol::IdError),
+    /// `BOOTSTRAP_ALLOWED_ORIGINS` has an entry that is not an origin.
+    #[error("BOOTSTRAP_ALLOWED_ORIGINS: {0}")]
+    Origins(OriginError),
+    /// `BOOTSTRAP_ADMIN_EMAIL` is not an email address.
+    #[error("BOOTSTRAP_ADMIN_EMAIL is not an email address")]
+    Email,
+}
+
+impl Bootstrap {
+    /// Builds the bootstrap from the raw variable values. `origins` is space- or
+    /// comma-separated.
+    pub fn from_vars(
+        site_id: &str,
+        site_name: &str,
+        origins: &str,
+        admin_email: &str,
+        admin_name: &str,
+        admin_password: &str,
+    ) -> Result<Self, BootstrapError> {
+        let id = SiteId::parse(site_id).map_err(BootstrapError::SiteId)?;
+        let allowed_origins: Vec<String> = origins
+            .split(|c: char| c == ',' || c.is_whitespace())
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect();
+        AllowedOrigins::parse(&allowed_origins).map_err(BootstrapError::Origins)?;
+        let admin_email = normalise_email(admin_email).ok_or(BootstrapError::Email)?;
+        Ok(Self {
+            site: SiteConfig { id, name: site_name.to_string(), allowed_origins },
+            admin_email,
+            admin_name: admin_name.to_string(),
+            admin_password: admin_password.to_string(),
+        })
+    }
+}
+
+/// Lowercases and trims an email address; `None` when it is not plausibly one.
+pub fn normalise_email(email: &str) -> Option<String> {
+    let email = email.trim().to_lowercase();
+    let (local, domain) = email.split_once('@')?;
+    let plausible = !local.is_empty()
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && email.len() <= 254
+        && !email.chars().any(char::is_whitespace);
+    plausible.then_some(email)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bootstrap_vars_parse_into_a_site() {
+        let boot = Bootstrap::from_vars(
+            "demo",
+            "Demo",
+            "http://127.0.0.1:8080, http://localhost:8080",
+            " Agent@Example.com ",
+            "Dev Agent",
+            "pw",
+        )
+        .unwrap();
+        assert_eq!(boot.site.allowed_origins.len(), 2);
+        assert_eq!(boot.admin_email, "agent@example.com");
+        assert!(boot.site.origins().unwrap().allows("http://localhost:8080"));
+    }
+
+    #[test]
+    fn bad_bootstrap_vars_are_named() {
+        let err = Bootstrap::from_vars("demo", "", "not-an-origin", "a@b.c", "", "").unwrap_err();
+        assert!(err.to_string().starts_with("BOOTSTRAP_ALLOWED_ORIGINS"));
+        assert!(normalise_email("nobody").is_none());
+    }
+}

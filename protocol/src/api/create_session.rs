@@ -1,0 +1,34 @@
+//! `POST /api/v1/sessions` — a visitor session: a signed token for one conversation.
+//!
+//! Called by the widget frame (origin: the edge) on behalf of the page that embeds it, or by
+//! a page of an allowed origin directly. The edge checks the origin against the site's
+//! allowed origins. The token is the only key to the conversation: keep it secret.
+
+use serde::{Deserialize, Serialize};
+
+use crate::ids::{ConversationId, SiteId, VisitorId};
+
+/// Request body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Request {
+    /// The site the visitor is on (from the embed snippet's `data-site`).
+    pub site_id: SiteId,
+    /// Origin of the page embedding the widget, as the frame learnt it from the browser
+    /// (`postMessage` event origin). Required when the request comes from the widget frame;
+    /// ignored otherwise (the `Origin` header is then the page's own).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub page_origin: Option<String>,
+}
+
+/// `201` body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Response {
+    /// Signed session token; offer it as the WebSocket subprotocol `sb-token.<token>`.
+    pub token: String,
+    /// The conversation the token opens.
+    pub conversation_id: ConversationId,
+    /// The visitor's id.
+    pub visitor_id: VisitorId,
+    /// When the token stops working, ms since the Unix epoch.
+    pub expires_at: i64,
+}

@@ -1,0 +1,89 @@
+//! Error codes shared by error frames and REST error bodies.
+//!
+//! Every refusal names a stable, machine-readable `code` and a human sentence. Clients switch
+//! on the code; people read the message.
+
+use serde::{Deserialize, Serialize};
+
+/// What went wrong, stable across releases (new codes may be added).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// The frame or body is not valid JSON of a known shape.
+    BadRequest,
+    /// A WebSocket frame exceeded [`crate::limits::MAX_FRAME_BYTES`].
+    FrameTooLarge,
+    /// A REST body exceeded [`crate::limits::MAX_BODY_BYTES`].
+    BodyTooLarge,
+    /// A message text exceeded [`crate::limits::MAX_MESSAGE_CHARS`].
+    MessageTooLong,
+    /// A message text was empty or only whitespace.
+    EmptyMessage,
+    /// No credentials, or credentials that are invalid or expired.
+    Unauthorized,
+    /// Valid credentials that do not grant this.
+    Forbidden,
+    /// The request's origin is not one of the site's allowed origins.
+    OriginNotAllowed,
+    /// No such site, conversation or route.
+    NotFound,
+    /// The method is not supported on this route.
+    MethodNotAllowed,
+    /// The client does not speak a protocol version this edge speaks.
+    UnsupportedProtocol,
+    /// A WebSocket route was requested without a WebSocket upgrade.
+    UpgradeRequired,
+    /// Too many attempts; try again later.
+    RateLimited,
+    /// The edge failed; nothing the client did. The message says no more than that.
+    Internal,
+}
+
+impl ErrorCode {
+    /// The HTTP status a REST response with this code carries.
+    pub fn http_status(self) -> u16 {
+        match self {
+            ErrorCode::BadRequest | ErrorCode::MessageTooLong | ErrorCode::EmptyMessage => 400,
+            ErrorCode::FrameTooLarge | ErrorCode::BodyTooLarge => 413,
+            ErrorCode::Unauthorized => 401,
+            ErrorCode::Forbidden | ErrorCode::OriginNotAllowed => 403,
+            ErrorCode::NotFound => 404,
+            ErrorCode::MethodNotAllowed => 405,
+            ErrorCode::UnsupportedProtocol => 400,
+            ErrorCode::UpgradeRequired => 426,
+            ErrorCode::RateLimited => 429,
+            ErrorCode::Internal => 500,
+        }
+    }
+}
+
+/// An error: a code and a sentence for people.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiError {
+    /// Machine-readable reason.
+    pub code: ErrorCode,
+    /// Human-readable explanation; never contains another visitor's data.
+    pub message: String,
+}
+
+impl ApiError {
+    /// Builds an error from a code and a message.
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self { code, message: message.into() }
+    }
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:?}: {}", self.code, self.message)
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+/// The JSON body of every non-2xx REST response: `{"error": {"code": …, "message": …}}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ErrorBody {
+    /// What went wrong.
+    pub error: ApiError,
+}

@@ -1,0 +1,160 @@
+//! The conversation socket: `GET /api/v1/conversations/{id}/live` (WebSocket).
+//!
+//! Frames are JSON text, tagged by `type`. Every frame a client sends is a [`ClientFrame`];
+//! every frame the edge sends is a [`ServerFrame`]. A frame the edge cannot understand gets an
+//! `error` frame back and the socket stays open.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::ErrorCode;
+use crate::ids::{ClientMessageId, ConversationId, Seq};
+use crate::message::{Author, Message};
+
+/// A frame from a client (widget, console or API client) to the edge.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ClientFrame {
+    /// Says where the client's copy of the log ends; the edge answers with `welcome` and then
+    /// replays every message after `last_seq` in `history` frames. Send it first on every
+    /// (re)connect.
+    Hello {
+        /// The highest `seq` the client holds; `0` when it holds nothing.
+        last_seq: Seq,
+    },
+    /// Posts a message. Idempotent by `client_id`: a resend is acknowledged again with the
+    /// original `seq` and never stored twice.
+    Send {
+        /// Client-generated id (UUID/ULID), unique per author.
+        client_id: ClientMessageId,
+        /// The message text: 1 to 4,000 characters, not only whitespace.
+        text: String,
+    },
+    /// Keeps intermediaries from closing an idle socket; answered with `pong`.
+    Ping,
+}
+
+/// A frame from the edge to a client.
+///
+/// Deserialised through a flat struct ([`crate::server_frame_fields`]) instead of serde's
+/// internally tagged enum support, which buffers every frame and duplicates the decoding code
+/// in the widget's size-budgeted wasm. The JSON is the same either way.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", try_from = "crate::server_frame_fields::ServerFrameFields")]
+pub enum ServerFrame {
+    /// Answer to `hello`: which conversation this is, who the client is in it, and the
+    /// highest `seq` stored right now.
+    Welcome {
+        /// The conversation this socket is joined to.
+        conversation_id: ConversationId,
+        /// The identity the edge knows this client by; its own messages carry this author.
+        you: Author,
+        /// The highest `seq` in the log when the client said hello (`0` if empty).
+        head_seq: Seq,
+    },
+    /// A page of the replay after `hello`, oldest first. `complete` is true on the last page
+    /// (also when there was nothing to replay): from then on only live frames follow.
+    History {
+        /// Messages after the client's `last_seq`, in `seq` order.
+        messages: Vec<Message>,
+        /// Whether this is the last page of the replay.
+        complete: bool,
+    },
+    /// A message was stored (sent by anyone, including this client). Live, in `seq` order.
+    Message {
+        /// The stored message.
+        message: Message,
+    },
+    /// The client's `send` is durably stored under `seq`. Sent only to the sending socket.
+    Ack {
+        /// The `client_id` of the acknowledged `send`.
+        client_id: ClientMessageId,
+        /// Where it was stored.
+        seq: Seq,
+    },
+    /// A frame was refused. The socket stays open unless the code says the session ended
+    /// (`unauthorized`).
+    Error {
+        /// Machine-readable reason.
+        code: ErrorCode,
+        /// Human-readable explanation.
+        message: String,
+        /// The `client_id` of the refused `send`, when the refused frame was one.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        client_id: Option<ClientMessageId>,
+    },
+    /// Answer to `ping`.
+    Pong,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn client_frames_have_the_documented_shape() {
+        let frame: ClientFrame =
+            serde_json::from_str(r#"{"type":"send","client_id":"m-1","text":"hi"}"#).unwrap();
+        assert_eq!(
+            frame,
+            ClientFrame::Send { client_id: ClientMessageId::parse("m-1").unwrap(), text: "hi".into() }
+        );
+        let hello: ClientFrame = serde_json::from_str(r#"{"type":"hello","last_seq":3}"#).unwrap();
+        assert_eq!(hello, ClientFrame::Hello { last_seq: Seq(3) });
+        assert_eq!(serde_json::to_string(&ClientFrame::Ping).unwrap(), r#"{"type":"ping"}"#);
+    }
+
+    #[test]
+    fn every_server_frame_round_trips() {
+        use crate::ids::{AgentId, VisitorId};
+        let message = Message {
+            seq: Seq(7),
+            client_id: ClientMessageId::parse("c-1").unwrap(),
+            author: Author::Agent { id: AgentId::from_random([3; 16]), name: "Ada".into() },
+            text: "hi".into(),
+            sent_at: 42,
+        };
+        let frames = [
+            ServerFrame::Welcome {
+                conversation_id: ConversationId::from_random([1; 16]),
+                you: Author::Visitor { id: VisitorId::from_random([2; 16]), name: None },
+                head_seq: Seq(7),
+            },
+            ServerFrame::History { messages: vec![message.clone()], complete: true },
+            ServerFrame::Message { message },
+            ServerFrame::Ack { client_id: ClientMessageId::parse("c-1").unwrap(), seq: Seq(7) },
+            ServerFrame::Error { code: ErrorCode::EmptyMessage, message: "empty".into(), client_id: None },
+            ServerFrame::Pong,
+        ];
+        for frame in frames {
+            let json = serde_json::to_string(&frame).unwrap();
+            assert_eq!(serde_json::from_str::<ServerFrame>(&json).unwrap(), frame, "{json}");
+        }
+    }
+
+    #[test]
+    fn incomplete_or_unknown_server_frames_are_refused() {
+        for bad in [
+            r#"{"type":"ack","seq":1}"#,
+            r#"{"type":"message","message":"text where a message belongs"}"#,
+            r#"{"type":"error","message":{"seq":1}}"#,
+            r#"{"type":"surprise"}"#,
+            r#"{"seq":1}"#,
+        ] {
+            assert!(serde_json::from_str::<ServerFrame>(bad).is_err(), "{bad}");
+        }
+        // Fields may come in any order, and unknown fields are ignored (additive changes).
+        let ack: ServerFrame =
+            serde_json::from_str(r#"{"seq":2,"extra":true,"client_id":"a","type":"ack"}"#).unwrap();
+        assert_eq!(ack, ServerFrame::Ack { client_id: ClientMessageId::parse("a").unwrap(), seq: Seq(2) });
+    }
+
+    #[test]
+    fn error_frames_omit_an_absent_client_id() {
+        let frame =
+            ServerFrame::Error { code: ErrorCode::FrameTooLarge, message: "too big".into(), client_id: None };
+        assert_eq!(
+            serde_json::to_string(&frame).unwrap(),
+            r#"{"type":"error","code":"frame_too_large","message":"too big"}"#
+        );
+    }
+}

@@ -1,0 +1,45 @@
+//! Switchboard's wire protocol: every WebSocket frame and REST body, as `serde` types.
+//!
+//! The widget, the agent console, the edge and the tests all speak through these types, so a
+//! field renamed here is renamed everywhere at once. `docs/protocol.md` is the prose version.
+//!
+//! # Layout
+//! - [`ids`]: newtype identifiers (`SiteId`, `ConversationId`, …) validated on parse, so a
+//!   conversation id can never be passed where a visitor id belongs.
+//! - [`message`]: a stored conversation message and its author.
+//! - [`frames`]: the conversation socket (`ClientFrame` in, `ServerFrame` out).
+//! - [`inbox`]: the agent inbox socket (conversation summaries pushed to consoles).
+//! - [`error`]: error codes shared by error frames and REST error bodies.
+//! - [`limits`]: the size limits every party enforces.
+//! - [`api`]: REST bodies, one module per endpoint, named after it.
+//!
+//! # Versioning
+//! The protocol version is negotiated in the WebSocket handshake through the subprotocol
+//! [`SUBPROTOCOL`]; REST lives under `/api/v1/`. Additive changes (new optional fields, new
+//! frame types a client may ignore) keep the version; anything else bumps it.
+
+pub mod api;
+pub mod error;
+pub mod frames;
+pub mod ids;
+pub mod inbox;
+pub mod limits;
+pub mod message;
+mod server_frame_fields;
+
+pub use error::{ApiError, ErrorBody, ErrorCode};
+pub use frames::{ClientFrame, ServerFrame};
+pub use ids::{AgentId, ClientMessageId, ConversationId, IdError, Seq, SiteId, VisitorId};
+pub use message::{Author, Message, Role};
+
+/// Version of the socket protocol described in `docs/protocol.md`.
+pub const PROTOCOL_VERSION: u32 = 1;
+
+/// WebSocket subprotocol a client offers (and the server echoes) to speak [`PROTOCOL_VERSION`].
+pub const SUBPROTOCOL: &str = "switchboard.v1";
+
+/// Prefix of the second subprotocol a visitor offers to carry its session token.
+///
+/// Browsers cannot set headers on a WebSocket handshake; the subprotocol list is the one
+/// header they can fill, and unlike a query string it does not end up in access logs.
+pub const TOKEN_SUBPROTOCOL_PREFIX: &str = "sb-token.";

@@ -1,0 +1,122 @@
+//! A conversation message as stored in the log and shown to every participant.
+
+use serde::{Deserialize, Serialize};
+
+use crate::ids::{AgentId, ClientMessageId, IdError, Seq, VisitorId};
+
+/// One message of a conversation's log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Message {
+    /// Position in the conversation's log; clients render by it and deduplicate on it.
+    pub seq: Seq,
+    /// The id its author's client gave it; lets that client match the message to its
+    /// optimistic copy ("sending…") and lets the edge ignore a resend.
+    pub client_id: ClientMessageId,
+    /// Who wrote it.
+    pub author: Author,
+    /// The text, exactly as written (rendered as text, never as HTML).
+    pub text: String,
+    /// When the edge stored it, in milliseconds since the Unix epoch (UTC).
+    pub sent_at: i64,
+}
+
+/// Who wrote a message. Tagged by `role` on the wire.
+///
+/// Deserialised through [`AuthorFields`] rather than serde's internally tagged enum support,
+/// which buffers every value and roughly doubles the decoding code; that code ships in the
+/// widget's wasm, where every kilobyte counts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "role", rename_all = "snake_case", try_from = "AuthorFields")]
+pub enum Author {
+    /// The website's visitor.
+    Visitor {
+        /// The visitor's id (stable across the visitor's conversations).
+        id: VisitorId,
+        /// A name, when the visitor gave one.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        name: Option<String>,
+    },
+    /// A human agent answering from the console.
+    Agent {
+        /// The agent's account id.
+        id: AgentId,
+        /// Display name shown to the visitor.
+        name: String,
+    },
+}
+
+impl Author {
+    /// The author's role, without the identity.
+    pub fn role(&self) -> Role {
+        match self {
+            Author::Visitor { .. } => Role::Visitor,
+            Author::Agent { .. } => Role::Agent,
+        }
+    }
+
+    /// The author's id as text (visitor or agent id), the scope of its client message ids.
+    pub fn id_str(&self) -> &str {
+        match self {
+            Author::Visitor { id, .. } => id.as_str(),
+            Author::Agent { id, .. } => id.as_str(),
+        }
+    }
+}
+
+/// The wire form of [`Author`], as a flat struct that decodes without buffering.
+#[derive(Deserialize)]
+struct AuthorFields {
+    role: Role,
+    id: String,
+    #[serde(default)]
+    name: Option<String>,
+}
+
+impl TryFrom<AuthorFields> for Author {
+    type Error = IdError;
+
+    fn try_from(fields: AuthorFields) -> Result<Self, IdError> {
+        Ok(match fields.role {
+            Role::Visitor => Author::Visitor { id: VisitorId::parse(fields.id)?, name: fields.name },
+            Role::Agent => {
+                Author::Agent { id: AgentId::parse(fields.id)?, name: fields.name.unwrap_or_default() }
+            }
+        })
+    }
+}
+
+/// The part a participant plays in a conversation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// The website's visitor.
+    Visitor,
+    /// A human agent.
+    Agent,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn authors_are_tagged_by_role() {
+        let author = Author::Agent { id: AgentId::from_random([7; 16]), name: "Ada".into() };
+        let json = serde_json::to_value(&author).unwrap();
+        assert_eq!(json["role"], "agent");
+        assert_eq!(json["name"], "Ada");
+        assert_eq!(author.role(), Role::Agent);
+        assert_eq!(serde_json::from_value::<Author>(json).unwrap(), author);
+    }
+
+    #[test]
+    fn malformed_authors_are_refused() {
+        for bad in [
+            r#"{"role":"agent","id":"vis_00000000000000000000000000000000"}"#,
+            r#"{"role":"bot","id":"x"}"#,
+            r#"{"id":"x"}"#,
+        ] {
+            assert!(serde_json::from_str::<Author>(bad).is_err(), "{bad}");
+        }
+    }
+}
