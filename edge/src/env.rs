@@ -1,0 +1,52 @@
+//! Configuration from the worker's variables and secrets, and the clock and randomness the
+//! core is handed.
+
+use switchboard_core::site::Bootstrap;
+use switchboard_core::token::SigningKey;
+use switchboard_protocol::ErrorCode;
+use worker::Env;
+
+use crate::error::{EdgeError, EdgeResult};
+
+/// The key visitor and agent tokens are signed with: the secret `SESSION_SECRET`.
+pub fn signing_key(env: &Env) -> EdgeResult<SigningKey> {
+    let secret = env.secret("SESSION_SECRET").map(|s| s.to_string()).unwrap_or_default();
+    SigningKey::new(secret.as_bytes()).map_err(|e| {
+        worker::console_error!("SESSION_SECRET is missing or too short: {e}");
+        EdgeError::refuse(ErrorCode::Internal, "the edge is not configured (SESSION_SECRET)")
+    })
+}
+
+/// The out-of-the-box site and admin, when `BOOTSTRAP_SITE_ID` is set. Invalid variables are
+/// logged and ignored, so a typo shows up in the log instead of as a half-made site.
+pub fn bootstrap(env: &Env) -> Option<Bootstrap> {
+    let var = |name: &str| env.var(name).map(|v| v.to_string()).unwrap_or_default();
+    let secret = |name: &str| env.secret(name).map(|v| v.to_string()).unwrap_or_default();
+    let site_id = var("BOOTSTRAP_SITE_ID");
+    if site_id.is_empty() {
+        return None;
+    }
+    Bootstrap::from_vars(
+        &site_id,
+        &var("BOOTSTRAP_SITE_NAME"),
+        &var("BOOTSTRAP_ALLOWED_ORIGINS"),
+        &var("BOOTSTRAP_ADMIN_EMAIL"),
+        &var("BOOTSTRAP_ADMIN_NAME"),
+        &secret("BOOTSTRAP_ADMIN_PASSWORD"),
+    )
+    .map_err(|e| worker::console_error!("bootstrap variables ignored: {e}"))
+    .ok()
+}
+
+/// Milliseconds since the Unix epoch.
+pub fn now() -> i64 {
+    worker::Date::now().as_millis() as i64
+}
+
+/// `N` random bytes from the runtime's CSPRNG (`crypto.getRandomValues`).
+pub fn random_bytes<const N: usize>() -> EdgeResult<[u8; N]> {
+    let mut bytes = [0u8; N];
+    getrandom::getrandom(&mut bytes)
+        .map_err(|e| EdgeError::Runtime(worker::Error::RustError(format!("no randomness: {e}"))))?;
+    Ok(bytes)
+}

@@ -1,0 +1,104 @@
+//! Building responses and reading requests: JSON bodies, error bodies, origins, cookies.
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use switchboard_protocol::limits::MAX_BODY_BYTES;
+use switchboard_protocol::{ApiError, ErrorBody, ErrorCode};
+use worker::{Headers, Request, Response};
+
+use crate::error::{EdgeError, EdgeResult};
+
+/// A JSON response with `status`. API responses are never cached: they are per-user.
+pub fn json<T: Serialize>(status: u16, body: &T) -> EdgeResult<Response> {
+    let headers = Headers::new();
+    headers.set("content-type", "application/json; charset=utf-8")?;
+    headers.set("cache-control", "no-store")?;
+    let text = serde_json::to_string(body)?;
+    Ok(Response::ok(text)?.with_status(status).with_headers(headers))
+}
+
+/// The JSON error response for `error`, with the status its code implies.
+pub fn error_response(error: ApiError) -> worker::Result<Response> {
+    let status = error.code.http_status();
+    let text = serde_json::to_string(&ErrorBody { error }).unwrap_or_default();
+    let headers = Headers::new();
+    headers.set("content-type", "application/json; charset=utf-8")?;
+    headers.set("cache-control", "no-store")?;
+    Ok(Response::ok(text)?.with_status(status).with_headers(headers))
+}
+
+/// An empty `204`.
+pub fn no_content() -> EdgeResult<Response> {
+    Ok(Response::empty()?.with_status(204))
+}
+
+/// Reads a JSON body of at most [`MAX_BODY_BYTES`], refusing other content types (which also
+/// keeps cross-site forms from posting: a JSON content type needs a CORS preflight).
+pub async fn read_json<T: DeserializeOwned>(req: &mut Request) -> EdgeResult<T> {
+    let content_type = req.headers().get("content-type")?.unwrap_or_default();
+    if !content_type.to_ascii_lowercase().starts_with("application/json") {
+        return Err(EdgeError::refuse(ErrorCode::BadRequest, "send the body as application/json"));
+    }
+    let declared: Option<usize> = req.headers().get("content-length")?.and_then(|len| len.parse().ok());
+    if declared.is_some_and(|len| len > MAX_BODY_BYTES) {
+        return Err(too_large());
+    }
+    let bytes = req.bytes().await?;
+    if bytes.len() > MAX_BODY_BYTES {
+        return Err(too_large());
+    }
+    serde_json::from_slice(&bytes).map_err(|e| {
+        EdgeError::refuse(
+            ErrorCode::BadRequest,
+            format!("the body is not valid JSON of the expected shape: {e}"),
+        )
+    })
+}
+
+fn too_large() -> EdgeError {
+    EdgeError::refuse(
+        ErrorCode::BodyTooLarge,
+        format!("request bodies are limited to {MAX_BODY_BYTES} bytes"),
+    )
+}
+
+/// The `Origin` header, if the client sent one.
+pub fn origin_header(req: &Request) -> EdgeResult<Option<String>> {
+    Ok(req.headers().get("origin")?)
+}
+
+/// The origin this edge is reached at (`https://chat.example.com`), from the request URL.
+pub fn own_origin(req: &Request) -> EdgeResult<String> {
+    Ok(req.url()?.origin().ascii_serialization())
+}
+
+/// Whether the request was made over https (cookies are then marked `Secure`).
+pub fn is_https(req: &Request) -> bool {
+    req.url().is_ok_and(|url| url.scheme() == "https")
+}
+
+/// Refuses a cookie-authenticated request sent from another origin (cross-site request
+/// forgery and cross-site WebSocket hijacking). Browsers always send `Origin` on those.
+pub fn require_same_origin(req: &Request) -> EdgeResult<()> {
+    match origin_header(req)? {
+        Some(origin) if origin != own_origin(req)? => Err(EdgeError::refuse(
+            ErrorCode::Forbidden,
+            "this endpoint only accepts requests from the console's own origin",
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// The value of cookie `name`, if present.
+pub fn cookie(req: &Request, name: &str) -> EdgeResult<Option<String>> {
+    let header = req.headers().get("cookie")?.unwrap_or_default();
+    Ok(header.split(';').find_map(|pair| {
+        let (key, value) = pair.trim().split_once('=')?;
+        (key == name).then(|| value.to_string())
+    }))
+}
+
+/// Whether the request asks for a WebSocket upgrade.
+pub fn is_websocket_upgrade(req: &Request) -> bool {
+    req.headers().get("upgrade").ok().flatten().is_some_and(|v| v.eq_ignore_ascii_case("websocket"))
+}

@@ -1,0 +1,37 @@
+//! The edge relay: one Cloudflare Worker (workers-rs) and its Durable Objects.
+//!
+//! The worker routes requests, checks credentials and origins, and hands each conversation to
+//! its own Durable Object. Decisions come from `switchboard-core`; this crate does the I/O.
+//!
+//! # Layout
+//! - [`router`]: the fetch handler's table of routes.
+//! - [`pages`]: the HTML shells of the widget frame and the console, with their CSPs.
+//! - [`visitor_sessions`]: `POST /api/v1/sessions` (origin checks, signed visitor tokens).
+//! - [`agent_sessions`]: console sign-in, sign-out and the session cookie.
+//! - [`live`]: WebSocket routes; admission is decided here, sockets live in the objects.
+//! - [`objects`]: the Durable Objects — one per conversation, one per site, one directory.
+//! - [`stubs`]: typed calls from the worker to the objects.
+//! - [`http`], [`error`], [`env`]: responses, the error type, configuration and clocks.
+//!
+//! Static files (`/widget.js`, `/assets/*`) are served by Workers Static Assets from
+//! `edge/public/` before the worker runs, with headers from `public/_headers`.
+
+mod agent_sessions;
+mod env;
+mod error;
+mod http;
+mod live;
+mod objects;
+mod pages;
+mod router;
+mod stubs;
+mod visitor_sessions;
+
+pub use objects::{ConversationObject, DirectoryObject, SiteObject};
+
+use worker::{event, Context, Env, Request, Response, Result};
+
+#[event(fetch)]
+async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
+    router::handle(req, env).await
+}

@@ -1,0 +1,101 @@
+//! WebSocket routes. The worker decides who may connect (token or cookie, origin, protocol
+//! version), then hands the handshake to the Durable Object that will own the socket.
+//!
+//! - `GET /api/v1/conversations/{id}/live`: a visitor (token offered as the subprotocol
+//!   `sb-token.<token>`) or an agent of the conversation's site (session cookie).
+//! - `GET /api/v1/agent/inbox`: an agent's inbox (session cookie).
+
+use switchboard_core::token::{self, VisitorClaims};
+use switchboard_protocol::{
+    ApiError, Author, ConversationId, ErrorCode, ServerFrame, SUBPROTOCOL, TOKEN_SUBPROTOCOL_PREFIX,
+};
+use worker::{Env, Request, Response, WebSocketPair};
+
+use crate::error::{EdgeError, EdgeResult};
+use crate::objects::Participant;
+use crate::{agent_sessions, env, http, stubs};
+
+/// The subprotocols a handshake offers, in order.
+pub fn offered_subprotocols(req: &Request) -> Vec<String> {
+    req.headers()
+        .get("sec-websocket-protocol")
+        .ok()
+        .flatten()
+        .map(|list| list.split(',').map(|p| p.trim().to_string()).filter(|p| !p.is_empty()).collect())
+        .unwrap_or_default()
+}
+
+/// Joins a conversation's socket.
+pub async fn conversation(req: Request, env: &Env, id: &str) -> EdgeResult<Response> {
+    let offered = admit_handshake(&req)?;
+    let conversation = ConversationId::parse(id)
+        .map_err(|e| EdgeError::refuse(ErrorCode::NotFound, format!("no such conversation: {e}")))?;
+    let token = offered.iter().find_map(|p| p.strip_prefix(TOKEN_SUBPROTOCOL_PREFIX));
+    let participant = match token {
+        Some(token) => {
+            let claims: VisitorClaims =
+                token::verify(token, &env::signing_key(env)?, env::now()).map_err(|e| {
+                    EdgeError::refuse(
+                        ErrorCode::Unauthorized,
+                        format!("the session token is not valid ({e})"),
+                    )
+                })?;
+            if claims.conversation != conversation {
+                return Err(EdgeError::refuse(
+                    ErrorCode::Forbidden,
+                    "this session token belongs to another conversation",
+                ));
+            }
+            Participant { site: claims.site, author: Author::Visitor { id: claims.visitor, name: None } }
+        }
+        None => {
+            http::require_same_origin(&req)?;
+            let agent = agent_sessions::authenticate(&req, env)?;
+            Participant { site: agent.site, author: Author::Agent { id: agent.agent, name: agent.name } }
+        }
+    };
+    stubs::connect_conversation(env, &conversation, &participant).await
+}
+
+/// Opens an agent's inbox socket.
+pub async fn inbox(req: Request, env: &Env) -> EdgeResult<Response> {
+    admit_handshake(&req)?;
+    http::require_same_origin(&req)?;
+    let agent = agent_sessions::authenticate(&req, env)?;
+    stubs::connect_inbox(env, &agent.site).await
+}
+
+/// Checks the parts of a handshake common to all socket routes; returns the offered
+/// subprotocols.
+fn admit_handshake(req: &Request) -> EdgeResult<Vec<String>> {
+    if !http::is_websocket_upgrade(req) {
+        return Err(EdgeError::refuse(ErrorCode::UpgradeRequired, "this route only speaks WebSocket"));
+    }
+    let offered = offered_subprotocols(req);
+    if !offered.iter().any(|p| p == SUBPROTOCOL) {
+        return Err(EdgeError::refuse(
+            ErrorCode::UnsupportedProtocol,
+            format!("offer the WebSocket subprotocol {SUBPROTOCOL}"),
+        ));
+    }
+    Ok(offered)
+}
+
+/// Refuses a handshake in a way browsers can see: accept it, send one `error` frame, and
+/// close with code 4000 + the error's HTTP status (4401 unauthorized, 4403 forbidden, …).
+/// The first offered subprotocol is echoed, since a browser fails a handshake that offered
+/// subprotocols and got none back, and would then never read the error.
+pub fn refuse(offered: &[String], error: ApiError) -> worker::Result<Response> {
+    let pair = WebSocketPair::new()?;
+    pair.server.accept()?;
+    let close_code = 4000 + error.code.http_status();
+    let reason = format!("{:?}", error.code);
+    let frame = ServerFrame::Error { code: error.code, message: error.message, client_id: None };
+    pair.server.send(&frame)?;
+    pair.server.close(Some(close_code), Some(reason))?;
+    let response = Response::from_websocket(pair.client)?;
+    if let Some(first) = offered.first() {
+        response.headers().set("sec-websocket-protocol", first)?;
+    }
+    Ok(response)
+}

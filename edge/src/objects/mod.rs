@@ -1,0 +1,101 @@
+//! The Durable Objects, and what they share.
+//!
+//! - [`ConversationObject`]: one per conversation — the log (SQLite), the sockets of its
+//!   visitor tabs and agents, replay and relay.
+//! - [`SiteObject`]: one per site — configuration, the inbox index, agents' inbox sockets.
+//!   Only summaries pass through it, never message traffic.
+//! - [`DirectoryObject`]: one in all — agent accounts and sign-in.
+//!
+//! Objects are reached only through the worker, which has already checked credentials; they
+//! trust the [`Participant`] it sends, and check what only they can know (which site a
+//! conversation belongs to).
+
+mod conversation;
+mod directory;
+mod site;
+
+pub use conversation::ConversationObject;
+pub use directory::DirectoryObject;
+pub use site::SiteObject;
+
+use serde::{Deserialize, Serialize};
+use switchboard_protocol::{ApiError, Author, ClientFrame, ErrorCode, ServerFrame, SiteId, SUBPROTOCOL};
+use worker::{Request, Response, WebSocket, WebSocketPair};
+
+use crate::error::{EdgeError, EdgeResult};
+use crate::http;
+
+/// Header carrying the [`Participant`] from the worker to a conversation object.
+pub const PARTICIPANT_HEADER: &str = "x-switchboard-participant";
+
+/// Who a conversation socket belongs to, as verified by the worker. Also the socket's
+/// hibernation attachment, so it survives the object being evicted.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Participant {
+    /// The site the credentials were issued for.
+    pub site: SiteId,
+    /// The identity messages from this socket are stored under.
+    pub author: Author,
+}
+
+/// Turns an object handler's result into its response (errors as JSON error bodies, which the
+/// worker passes on).
+fn respond(result: EdgeResult<Response>) -> worker::Result<Response> {
+    result.or_else(|error| http::error_response(error.into_api_error()))
+}
+
+/// Accepts a hibernatable WebSocket with `attachment`, and answers the handshake with our
+/// subprotocol (the worker already checked the client offered it).
+fn accept_socket<T: Serialize>(
+    state: &worker::State,
+    attachment: &T,
+    tag: &str,
+) -> EdgeResult<(WebSocket, Response)> {
+    let pair = WebSocketPair::new()?;
+    state.accept_websocket_with_tags(&pair.server, &[tag]);
+    pair.server.serialize_attachment(attachment)?;
+    let response = Response::from_websocket(pair.client)?;
+    response.headers().set("sec-websocket-protocol", SUBPROTOCOL)?;
+    Ok((pair.server, response))
+}
+
+/// Answers the canonical ping frame with a pong inside the runtime, without waking the object:
+/// keep-alive pings from idle consoles and widgets then cost nothing while it hibernates.
+/// (Other spellings of a ping still reach the object, which answers them itself.)
+fn answer_pings_while_hibernating(state: &worker::State) {
+    let ping = serde_json::to_string(&ClientFrame::Ping).unwrap_or_default();
+    let pong = serde_json::to_string(&ServerFrame::Pong).unwrap_or_default();
+    match worker::worker_sys::WebSocketRequestResponsePair::new(&ping, &pong) {
+        Ok(pair) => state.set_websocket_auto_response(&pair),
+        Err(error) => worker::console_error!("no ping auto-response: {error:?}"),
+    }
+}
+
+/// Sends one frame; a socket that is already closing just misses it (it will replay).
+fn send_frame<T: Serialize>(ws: &WebSocket, frame: &T) {
+    if let Err(error) = ws.send(frame) {
+        worker::console_debug!("frame not sent to a closing socket: {error}");
+    }
+}
+
+/// Sends an `error` frame for `error`.
+fn send_error(ws: &WebSocket, error: EdgeError, client_id: Option<switchboard_protocol::ClientMessageId>) {
+    let ApiError { code, message } = error.into_api_error();
+    send_frame(ws, &ServerFrame::Error { code, message, client_id });
+}
+
+/// Completes a close the client started (the runtime leaves the reply to us).
+fn finish_close(ws: &WebSocket, code: usize) {
+    // 1005/1006 are reserved and cannot be sent back; answer those with a normal close.
+    let code = if (1000..=4999).contains(&code) && code != 1005 && code != 1006 { code as u16 } else { 1000 };
+    let _ = ws.close(Some(code), Some("closed"));
+}
+
+/// Reads a JSON header the worker set.
+fn json_header<T: for<'de> Deserialize<'de>>(req: &Request, name: &str) -> EdgeResult<T> {
+    let value = req
+        .headers()
+        .get(name)?
+        .ok_or_else(|| EdgeError::refuse(ErrorCode::BadRequest, format!("missing {name}")))?;
+    Ok(serde_json::from_str(&value)?)
+}

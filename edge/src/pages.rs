@@ -1,0 +1,93 @@
+//! The HTML shells of the widget frame (`/frame?site=…`) and the agent console (`/console/`).
+//!
+//! Each shell loads one hashed stylesheet and one hashed module script (names from the
+//! manifest `cargo xtask build` writes) under a strict Content Security Policy. The frame's
+//! `frame-ancestors` lists the site's allowed origins, so only the site's own pages can embed
+//! the chat panel — the browser enforces it.
+
+use serde::Deserialize;
+use switchboard_protocol::{ErrorCode, SiteId};
+use worker::{Env, Headers, Request, Response};
+
+use crate::error::{EdgeError, EdgeResult};
+use crate::{http, stubs};
+
+/// Hashed asset paths, from `edge/generated/assets.json` (see `build.rs`).
+#[derive(Deserialize)]
+struct Manifest {
+    widget: Shell,
+    console: Shell,
+}
+
+/// The two files one HTML shell loads.
+#[derive(Deserialize)]
+struct Shell {
+    script: String,
+    style: String,
+}
+
+const MANIFEST_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/assets.json"));
+
+fn manifest() -> EdgeResult<Manifest> {
+    serde_json::from_str::<Option<Manifest>>(MANIFEST_JSON)?.ok_or_else(|| {
+        EdgeError::refuse(
+            ErrorCode::Internal,
+            "the widget and console are not built: run `cargo xtask build`",
+        )
+    })
+}
+
+/// `GET /frame?site=ID`: the chat panel, embeddable only by the site's allowed origins.
+pub async fn frame(req: &Request, env: &Env) -> EdgeResult<Response> {
+    let site = req
+        .url()?
+        .query_pairs()
+        .find_map(|(key, value)| (key == "site").then(|| value.into_owned()))
+        .ok_or_else(|| EdgeError::refuse(ErrorCode::BadRequest, "the frame needs ?site=SITE_ID"))?;
+    let site = SiteId::parse(site).map_err(|e| EdgeError::refuse(ErrorCode::BadRequest, e.to_string()))?;
+    let config = stubs::site_config(env, &site).await?;
+    let origins = config.origins().map_err(|e| worker::Error::RustError(e.to_string()))?;
+    let ancestors: Vec<String> = origins.patterns().collect();
+    let ancestors = if ancestors.is_empty() { "'none'".to_string() } else { ancestors.join(" ") };
+    let own = http::own_origin(req)?;
+    let shell = manifest()?.widget;
+    page(&shell, "Chat", &csp(&own, &ancestors))
+}
+
+/// `GET /console/`: the agent console; never framed.
+pub fn console(req: &Request) -> EdgeResult<Response> {
+    let shell = manifest()?.console;
+    let response = page(&shell, "Switchboard", &csp(&http::own_origin(req)?, "'none'"))?;
+    response.headers().set("x-frame-options", "DENY")?;
+    Ok(response)
+}
+
+/// The CSP of a shell: scripts and styles only from this origin, wasm allowed, network only
+/// to this origin (http and WebSocket, listed explicitly), framing only by `ancestors`.
+fn csp(own_origin: &str, ancestors: &str) -> String {
+    let sockets = own_origin.replacen("http", "ws", 1);
+    format!(
+        "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
+         img-src 'self' data:; connect-src 'self' {sockets}; base-uri 'none'; \
+         form-action 'none'; frame-ancestors {ancestors}"
+    )
+}
+
+fn page(shell: &Shell, title: &str, csp: &str) -> EdgeResult<Response> {
+    let html = format!(
+        "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\
+         <title>{title}</title><link rel=\"stylesheet\" href=\"{style}\">\
+         <script type=\"module\" src=\"{script}\"></script></head><body></body></html>",
+        style = shell.style,
+        script = shell.script,
+    );
+    let headers = Headers::new();
+    headers.set("content-type", "text/html; charset=utf-8")?;
+    headers.set("content-security-policy", csp)?;
+    // The shell names the current hashed assets, so it must be revalidated on every load.
+    headers.set("cache-control", "no-cache")?;
+    headers.set("x-content-type-options", "nosniff")?;
+    headers.set("referrer-policy", "no-referrer")?;
+    Ok(Response::ok(html)?.with_headers(headers))
+}

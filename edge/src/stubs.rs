@@ -1,0 +1,113 @@
+//! Typed calls from the worker to the Durable Objects.
+//!
+//! Objects answer JSON, or an error body that is passed on to the client unchanged, so a
+//! refusal decided inside an object (`forbidden`, `not_found`) reaches the client as is.
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use switchboard_core::site::SiteConfig;
+use switchboard_protocol::api::{agent_login, agent_me, conversations_list};
+use switchboard_protocol::inbox::ConversationSummary;
+use switchboard_protocol::{ConversationId, ErrorBody, SiteId};
+use wasm_bindgen::JsValue;
+use worker::{Env, Headers, Method, Request, RequestInit, Response, Stub};
+
+use crate::error::{EdgeError, EdgeResult};
+use crate::objects::{Participant, PARTICIPANT_HEADER};
+
+/// Object requests need an absolute URL; the host is never resolved.
+const INTERNAL: &str = "https://object.internal";
+
+fn conversation(env: &Env, id: &ConversationId) -> EdgeResult<Stub> {
+    Ok(env.durable_object("CONVERSATIONS")?.id_from_name(id.as_str())?.get_stub()?)
+}
+
+fn site(env: &Env, id: &SiteId) -> EdgeResult<Stub> {
+    Ok(env.durable_object("SITES")?.id_from_name(id.as_str())?.get_stub()?)
+}
+
+fn directory(env: &Env) -> EdgeResult<Stub> {
+    // One directory of accounts: sign-ins are rare, and a single object keeps emails unique.
+    Ok(env.durable_object("DIRECTORY")?.id_from_name("directory")?.get_stub()?)
+}
+
+/// A site's configuration (`not_found` for an unknown site).
+pub async fn site_config(env: &Env, id: &SiteId) -> EdgeResult<SiteConfig> {
+    call::<(), _>(&site(env, id)?, Method::Get, &format!("/config?site={id}"), None).await
+}
+
+/// A site's conversations, newest activity first.
+pub async fn site_conversations(env: &Env, id: &SiteId) -> EdgeResult<conversations_list::Response> {
+    call::<(), _>(&site(env, id)?, Method::Get, "/conversations", None).await
+}
+
+/// Updates a conversation's entry in its site's inbox.
+pub async fn post_activity(env: &Env, id: &SiteId, summary: &ConversationSummary) -> EdgeResult<()> {
+    call(&site(env, id)?, Method::Post, "/activity", Some(summary)).await
+}
+
+/// Checks an agent's email and password.
+pub async fn directory_login(env: &Env, body: &agent_login::Request) -> EdgeResult<agent_me::Response> {
+    call(&directory(env)?, Method::Post, "/login", Some(body)).await
+}
+
+/// Hands a conversation socket handshake to the conversation's object.
+pub async fn connect_conversation(
+    env: &Env,
+    id: &ConversationId,
+    participant: &Participant,
+) -> EdgeResult<Response> {
+    upgrade(&conversation(env, id)?, &format!("/connect/{id}"), Some(participant)).await
+}
+
+/// Hands an inbox socket handshake to the site's object.
+pub async fn connect_inbox(env: &Env, id: &SiteId) -> EdgeResult<Response> {
+    upgrade(&site(env, id)?, "/inbox", None).await
+}
+
+async fn upgrade(stub: &Stub, path: &str, participant: Option<&Participant>) -> EdgeResult<Response> {
+    let headers = Headers::new();
+    headers.set("upgrade", "websocket")?;
+    if let Some(participant) = participant {
+        headers.set(PARTICIPANT_HEADER, &serde_json::to_string(participant)?)?;
+    }
+    let mut init = RequestInit::new();
+    init.with_method(Method::Get).with_headers(headers);
+    let response =
+        stub.fetch_with_request(Request::new_with_init(&format!("{INTERNAL}{path}"), &init)?).await?;
+    if response.status_code() == 101 {
+        Ok(response)
+    } else {
+        Err(refusal(response).await)
+    }
+}
+
+async fn call<B: Serialize, R: DeserializeOwned>(
+    stub: &Stub,
+    method: Method,
+    path: &str,
+    body: Option<&B>,
+) -> EdgeResult<R> {
+    let mut init = RequestInit::new();
+    init.with_method(method);
+    if let Some(body) = body {
+        let headers = Headers::new();
+        headers.set("content-type", "application/json")?;
+        init.with_headers(headers).with_body(Some(JsValue::from_str(&serde_json::to_string(body)?)));
+    }
+    let mut response =
+        stub.fetch_with_request(Request::new_with_init(&format!("{INTERNAL}{path}"), &init)?).await?;
+    if (200..300).contains(&response.status_code()) {
+        Ok(response.json().await?)
+    } else {
+        Err(refusal(response).await)
+    }
+}
+
+/// The error an object answered with.
+async fn refusal(mut response: Response) -> EdgeError {
+    match response.json::<ErrorBody>().await {
+        Ok(body) => EdgeError::Refused(body.error),
+        Err(error) => EdgeError::Runtime(error),
+    }
+}

@@ -1,0 +1,80 @@
+//! JSON over `fetch`, with the edge's error bodies decoded into [`FetchError::Api`].
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use switchboard_protocol::{ApiError, ErrorBody};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{RequestCredentials, RequestInit, Response};
+
+/// Why a request did not produce the expected body.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FetchError {
+    /// No response (offline, DNS, CORS refusal).
+    Network(String),
+    /// The edge answered with an error body.
+    Api {
+        /// HTTP status.
+        status: u16,
+        /// The decoded error.
+        error: ApiError,
+    },
+    /// A response that is not the expected JSON.
+    Decode(String),
+}
+
+impl std::fmt::Display for FetchError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            FetchError::Network(e) => write!(f, "network error: {e}"),
+            FetchError::Api { error, .. } => f.write_str(&error.message),
+            FetchError::Decode(e) => write!(f, "unexpected response: {e}"),
+        }
+    }
+}
+
+/// Sends `body` (if any) as JSON with `method` to `url` and decodes a JSON answer.
+/// Cookies go along for same-origin requests (the console's session).
+pub async fn fetch_json<B: Serialize, R: DeserializeOwned>(
+    method: &str,
+    url: &str,
+    body: Option<&B>,
+) -> Result<R, FetchError> {
+    let text = fetch_text(method, url, body).await?;
+    serde_json::from_str(&text).map_err(|e| FetchError::Decode(e.to_string()))
+}
+
+/// Like [`fetch_json`] for endpoints that answer with no body (`204`).
+pub async fn fetch_empty<B: Serialize>(method: &str, url: &str, body: Option<&B>) -> Result<(), FetchError> {
+    fetch_text(method, url, body).await.map(|_| ())
+}
+
+async fn fetch_text<B: Serialize>(method: &str, url: &str, body: Option<&B>) -> Result<String, FetchError> {
+    let network = |e: JsValue| FetchError::Network(format!("{e:?}"));
+    let init = RequestInit::new();
+    init.set_method(method);
+    init.set_credentials(RequestCredentials::SameOrigin);
+    if let Some(body) = body {
+        let json = serde_json::to_string(body).map_err(|e| FetchError::Decode(e.to_string()))?;
+        init.set_body(&JsValue::from_str(&json));
+        let headers = web_sys::Headers::new().map_err(network)?;
+        headers.set("content-type", "application/json").map_err(network)?;
+        init.set_headers(&headers);
+    }
+    let window = web_sys::window().ok_or_else(|| FetchError::Network("no window".into()))?;
+    let response: Response =
+        JsFuture::from(window.fetch_with_str_and_init(url, &init)).await.map_err(network)?.unchecked_into();
+    let status = response.status();
+    let text = JsFuture::from(response.text().map_err(network)?)
+        .await
+        .map_err(network)?
+        .as_string()
+        .unwrap_or_default();
+    if response.ok() {
+        return Ok(text);
+    }
+    match serde_json::from_str::<ErrorBody>(&text) {
+        Ok(body) => Err(FetchError::Api { status, error: body.error }),
+        Err(_) => Err(FetchError::Decode(format!("HTTP {status}"))),
+    }
+}

@@ -1,0 +1,20 @@
+//! Browser-side I/O shared by the widget frame and the agent console.
+//!
+//! Thin adapters only: a WebSocket that speaks `protocol` frames ([`socket`]) and a JSON
+//! `fetch` that turns the edge's error bodies into typed errors ([`http`]). Decisions (when to
+//! reconnect, what to resend) belong to `switchboard-core`.
+
+pub mod http;
+pub mod socket;
+
+pub use http::{fetch_json, FetchError};
+pub use socket::{Socket, SocketEvent};
+
+/// The page's own origin as a WebSocket origin: `http://h:p` → `ws://h:p`, `https` → `wss`.
+pub fn websocket_origin() -> String {
+    let origin = web_sys::window().and_then(|w| w.location().origin().ok()).unwrap_or_default();
+    match origin.strip_prefix("https://") {
+        Some(rest) => format!("wss://{rest}"),
+        None => format!("ws://{}", origin.trim_start_matches("http://")),
+    }
+}
