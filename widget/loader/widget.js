@@ -1,0 +1,228 @@
+/*
+ * Switchboard loader: the only script a website owner embeds.
+ *
+ *   <script src="https://EDGE/widget.js" data-site="SITE_ID" async></script>
+ *
+ * It draws the launcher at once (no wasm), and creates the chat frame (a cross-origin iframe
+ * from the edge, where the Yew app runs) only when the visitor asks for it, or at load when
+ * the visitor already has a conversation. Everything it draws lives in an open shadow root on
+ * one host element, so the page's CSS cannot reach it. The page and the frame talk through
+ * postMessage, checked strictly on both ends (origin and source window).
+ *
+ * Budget: 2 KB gzip after `esbuild --minify`. Plain ES2017, no dependencies; every byte here
+ * is paid by every visitor of every site, so the code favours small over clever.
+ */
+(function () {
+  var win = window;
+  var doc = document;
+  var script = doc.currentScript;
+  // Loaded twice (or not as a classic script): the first copy owns the page.
+  if (!script || (win.Switchboard && win.Switchboard.loaded)) return;
+
+  var EDGE = new URL(script.src).origin;
+  var SITE = script.getAttribute('data-site') || '';
+  // Set when the frame says the visitor has an open conversation: the next page load starts
+  // the frame at once (hidden), so replies that came in meanwhile show on the badge.
+  var FLAG = 'switchboard:' + SITE + ':active';
+  var SVG = 'http://www.w3.org/2000/svg';
+  var queued = (win.Switchboard && win.Switchboard.q) || [];
+  var listeners = { open: [], close: [], unread: [], message: [] };
+  var warned = {};
+  var isOpen = false;
+  var ready = false; // the frame said 'ready': it can be posted to
+  var ending = false; // shutdown asked: the frame goes once it confirms (or after a timeout)
+  var unread = 0;
+  // The launcher's one icon: a chat bubble while closed, a chevron down while open.
+  var CHAT = 'M20 2H4a2 2 0 0 0-2 2v18l4-4h14a2 2 0 0 0 2-2V4a2 2 0 0 0-2-2z';
+  var DOWN = 'M16.6 8.6 12 13.2 7.4 8.6 6 10l6 6 6-6z';
+  var host, root, launcher, icon, badge, panel, frame;
+
+  // Storage can throw (blocked storage, sandboxed pages): the widget works without it.
+  function flag(value) {
+    try {
+      var store = win.localStorage;
+      if (value == null) return store.getItem(FLAG) == '1';
+      if (value) store.setItem(FLAG, '1');
+      else store.removeItem(FLAG);
+    } catch (e) {}
+  }
+
+  function emit(name, payload) {
+    listeners[name].forEach((fn) => {
+      // A failing listener must break neither the widget nor the other listeners.
+      try {
+        fn(payload);
+      } catch (e) {
+        console.error(e);
+      }
+    });
+  }
+
+  function post(data) {
+    if (ready) frame.contentWindow.postMessage(data, EDGE);
+  }
+
+  function el(name, attrs, parent) {
+    var node = doc.createElement(name);
+    for (var key in attrs) node.setAttribute(key, attrs[key]);
+    return parent.appendChild(node);
+  }
+
+  function showBadge() {
+    badge.textContent = unread > 9 ? '9+' : unread;
+    badge.hidden = isOpen || !unread;
+  }
+
+  function ensureFrame() {
+    frame = frame || el('iframe', { title: 'Chat', src: EDGE + '/frame?site=' + encodeURIComponent(SITE) }, panel);
+  }
+
+  function setOpen(open) {
+    if (open == isOpen || ending) return;
+    isOpen = open;
+    if (open) ensureFrame();
+    panel.classList.toggle('open', open);
+    launcher.classList.toggle('open', open);
+    icon.setAttribute('d', open ? DOWN : CHAT);
+    launcher.setAttribute('aria-expanded', open);
+    showBadge();
+    post({ sb: open ? 'open' : 'close' });
+    if (open) frame.focus();
+    // Focus was inside the widget (the frame): hand it to the launcher, not to <body>.
+    else if (doc.activeElement == host) launcher.focus();
+    emit(open ? 'open' : 'close', { open: open });
+  }
+
+  function removeFrame() {
+    if (frame) frame.remove();
+    frame = null;
+    ready = ending = false;
+  }
+
+  function onMessage(event) {
+    var data = event.data;
+    // Only the frame we created, from the edge, speaks this protocol; `data.sb` is undefined
+    // for anything that is not an object carrying it, and then no case matches.
+    if (!frame || event.origin !== EDGE || event.source !== frame.contentWindow) return;
+    switch (data && data.sb) {
+      case 'ready':
+        ready = true;
+        // A frame still loading when shutdown was asked gets 'shutdown' instead of 'init'.
+        post(ending ? { sb: 'shutdown' } : { sb: 'init', site: SITE, open: isOpen });
+        break;
+      case 'close':
+        setOpen(false);
+        break;
+      case 'active':
+        // During shutdown only the frame's confirmation counts: it must not set the flag again.
+        if (!ending) flag(!!data.value);
+        else if (!data.value) removeFrame();
+        break;
+      case 'unread':
+        unread = Math.max(0, data.count | 0);
+        showBadge();
+        emit('unread', { count: unread });
+        break;
+      case 'message':
+        emit('message', data.message);
+    }
+  }
+
+  function api(command, name, fn) {
+    switch (command) {
+      case 'open':
+      case 'close':
+      case 'toggle':
+        setOpen(command == 'toggle' ? !isOpen : command == 'open');
+        break;
+      case 'show':
+      case 'hide':
+        launcher.hidden = command == 'hide';
+        break;
+      case 'on':
+        if (listeners[name] && typeof fn == 'function') listeners[name].push(fn);
+        break;
+      case 'off':
+        if (listeners[name]) listeners[name] = listeners[name].filter((f) => f != fn);
+        break;
+      case 'shutdown':
+        setOpen(false);
+        flag(false);
+        unread = 0;
+        showBadge();
+        if (frame && !ending) {
+          // The frame must hear 'shutdown' before it goes, or it would keep the visitor's
+          // session; it answers {active:false} once it forgot. The timeout covers a frame that
+          // never answers.
+          ending = true;
+          post({ sb: 'shutdown' });
+          var doomed = frame;
+          setTimeout(() => frame == doomed && removeFrame(), 3000);
+        }
+        break;
+      default:
+        if (!warned[command]) console.warn('Switchboard: unknown command', command);
+        warned[command] = 1;
+    }
+  }
+  api.loaded = true;
+
+  function mount() {
+    host = doc.createElement('div');
+    host.id = 'switchboard-widget';
+    // Inline !important beats any page rule aimed at the host: `all` first, then the few
+    // longhands that differ from their initial values. The shadow root keeps out the rest.
+    var hostStyle = { all: 'initial', position: 'fixed', right: 0, bottom: 0, 'z-index': 2147483000 };
+    for (var key in hostStyle) host.style.setProperty(key, hostStyle[key], 'important');
+    root = host.attachShadow({ mode: 'open' });
+    var css =
+      ':host{all:initial}' +
+      '[hidden]{display:none!important}' +
+      'button{position:fixed;right:20px;bottom:20px;width:56px;height:56px;padding:0;border:0;' +
+      'border-radius:50%;background:#3d5afe;color:#fff;cursor:pointer;display:grid;place-items:center;' +
+      'box-shadow:0 4px 14px #0004}' +
+      'svg{width:28px;height:28px;fill:#fff}' +
+      '[part=badge]{position:absolute;top:-2px;right:-2px;min-width:10px;padding:0 5px;' +
+      'border-radius:10px;background:#d50000;font:700 12px/20px sans-serif;text-align:center}' +
+      '.panel{position:fixed;right:20px;bottom:88px;width:min(380px,100vw - 40px);' +
+      'height:min(600px,100vh - 108px);border-radius:16px;overflow:hidden;' +
+      // Closing, `visibility` waits for the fade-out (it transitions discretely at the end);
+      // opening, it flips at once, else the frame is still hidden when it is given focus.
+      // Hidden, the frame keeps running but takes no focus and no clicks.
+      'background:Canvas;color-scheme:light dark;box-shadow:0 8px 40px #0004;visibility:hidden;' +
+      'opacity:0;transition:.2s}' +
+      '.panel.open{visibility:visible;opacity:1;transition:opacity .2s}' +
+      'iframe{width:100%;height:100%;border:0}' +
+      '@media (max-width:639px){.panel{inset:0;width:auto;height:auto;border-radius:0}' +
+      'button.open{display:none}}';
+    // A constructed sheet is CSSOM, which a page CSP without 'unsafe-inline' still allows;
+    // a <style> element is the fallback for browsers without adoptedStyleSheets.
+    try {
+      var sheet = new CSSStyleSheet();
+      sheet.replaceSync(css);
+      root.adoptedStyleSheets = [sheet];
+    } catch (e) {
+      el('style', {}, root).textContent = css;
+    }
+
+    panel = el('div', { class: 'panel' }, root);
+    launcher = el('button', { type: 'button', part: 'launcher', 'aria-label': 'Open chat', 'aria-expanded': false }, root);
+    // No aria-hidden needed: a button's children are presentational, its name is the label.
+    var svg = launcher.appendChild(doc.createElementNS(SVG, 'svg'));
+    svg.setAttribute('viewBox', '0 0 24 24');
+    icon = svg.appendChild(doc.createElementNS(SVG, 'path'));
+    icon.setAttribute('d', CHAT);
+    badge = el('span', { part: 'badge', hidden: '' }, launcher);
+    launcher.onclick = () => setOpen(!isOpen);
+    root.addEventListener('keydown', (event) => event.key == 'Escape' && setOpen(false));
+    win.addEventListener('message', onMessage);
+    doc.body.appendChild(host);
+
+    if (flag()) ensureFrame();
+    win.Switchboard = api;
+    queued.forEach((args) => api.apply(null, args));
+  }
+
+  if (doc.body) mount();
+  else doc.addEventListener('DOMContentLoaded', mount);
+})();

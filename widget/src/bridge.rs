@@ -1,0 +1,206 @@
+//! The `postMessage` bridge to the host page's loader (`widget/loader/widget.js`).
+//!
+//! Messages are plain objects tagged by `sb`. From the loader: `init` (answer to our `ready`),
+//! `open`, `close`, `shutdown`. To it: `ready`, `close`, `active`, `unread`, `message`.
+//!
+//! Trust: only messages whose `source` is our parent window count, and the page's origin is
+//! the browser's word for it (`event.origin` of `init`), never something a message claims.
+//! Everything after `ready` is posted with that exact origin as target, so if the parent
+//! navigated away meanwhile the browser drops it rather than handing it to another site.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use js_sys::{Object, Reflect};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::convert::FromWasmAbi;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{EventTarget, KeyboardEvent, MessageEvent, Window};
+
+/// A message from the loader.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FromHost {
+    /// The loader's answer to `ready`; `open` says whether the panel is showing.
+    Init {
+        /// Whether the panel is open right now.
+        open: bool,
+    },
+    /// The panel was opened (focus the composer, stop counting unread).
+    Open,
+    /// The panel was closed.
+    Close,
+    /// Forget the visitor: session, outbox, everything.
+    Shutdown,
+}
+
+/// A message to the loader.
+#[derive(Debug)]
+pub enum ToHost<'a> {
+    /// The frame is listening; the loader answers with `init`.
+    Ready,
+    /// The visitor asked to close the panel (close button, Escape).
+    Close,
+    /// Whether the visitor has a conversation worth reopening on the next page load.
+    Active {
+        /// True once a message is stored; false after shutdown.
+        value: bool,
+    },
+    /// How many agent messages arrived while the panel was closed.
+    Unread {
+        /// The count (0 clears the badge).
+        count: usize,
+    },
+    /// An agent message arrived (for the page's `on('message')` listeners).
+    Message {
+        /// Its text and author.
+        message: Notice<'a>,
+    },
+}
+
+/// What the host page learns of a new agent message.
+#[derive(Debug)]
+pub struct Notice<'a> {
+    /// The message text.
+    pub text: &'a str,
+    /// The agent's display name.
+    pub author_name: &'a str,
+}
+
+/// The frame's end of the bridge. Dropping it stops listening.
+pub struct Bridge {
+    link: Rc<Link>,
+    _on_message: Listener<MessageEvent>,
+    _on_keydown: Listener<KeyboardEvent>,
+}
+
+/// What posting needs, shared with the Escape handler.
+struct Link {
+    parent: Window,
+    page_origin: RefCell<Option<String>>,
+}
+
+impl Bridge {
+    /// Starts listening and says `ready`. `on_message` gets every loader message with the
+    /// origin it came from. Returns `None` when the frame is not embedded (opened on its own):
+    /// there is no page to talk to, and no origin to vouch for.
+    pub fn connect(on_message: impl Fn(FromHost, String) + 'static) -> Option<Bridge> {
+        let window = web_sys::window()?;
+        let parent = window.parent().ok().flatten().filter(|p| !Object::is(p, &window))?;
+        let link = Rc::new(Link { parent, page_origin: RefCell::new(None) });
+
+        let source = link.parent.clone();
+        let on_message = Listener::new(&window, "message", move |event: MessageEvent| {
+            let from_parent = event.source().is_some_and(|s| Object::is(&s, &source));
+            if let (true, Some(message)) = (from_parent, decode(&event.data())) {
+                on_message(message, event.origin());
+            }
+        });
+        // Escape inside the frame never reaches the host page's document: pass it on as the
+        // visitor's wish to close (the loader then closes the panel and tells us).
+        let escape = link.clone();
+        let on_keydown = Listener::new(&window, "keydown", move |event: KeyboardEvent| {
+            if event.key() == "Escape" {
+                escape.post(&ToHost::Close);
+            }
+        });
+        link.post_to("*", &ToHost::Ready);
+        Some(Bridge { link, _on_message: on_message, _on_keydown: on_keydown })
+    }
+
+    /// Remembers the page's origin (from `init`); only the first one counts.
+    pub fn set_page_origin(&self, origin: String) {
+        self.link.page_origin.borrow_mut().get_or_insert(origin);
+    }
+
+    /// The page's origin, once `init` arrived.
+    pub fn page_origin(&self) -> Option<String> {
+        self.link.page_origin.borrow().clone()
+    }
+
+    /// Posts `message` to the page, if its origin is known.
+    pub fn post(&self, message: &ToHost) {
+        self.link.post(message);
+    }
+}
+
+impl Link {
+    fn post(&self, message: &ToHost) {
+        let origin = self.page_origin.borrow().clone();
+        if let Some(origin) = origin {
+            self.post_to(&origin, message);
+        }
+    }
+
+    fn post_to(&self, origin: &str, message: &ToHost) {
+        let _ = self.parent.post_message(&message.to_js(), origin);
+    }
+}
+
+/// An event listener that is removed when dropped.
+struct Listener<E> {
+    target: EventTarget,
+    kind: &'static str,
+    closure: Closure<dyn FnMut(E)>,
+}
+
+impl<E: FromWasmAbi + 'static> Listener<E> {
+    fn new(target: &EventTarget, kind: &'static str, handler: impl FnMut(E) + 'static) -> Self {
+        let closure = Closure::<dyn FnMut(E)>::new(handler);
+        let _ = target.add_event_listener_with_callback(kind, closure.as_ref().unchecked_ref());
+        Self { target: target.clone(), kind, closure }
+    }
+}
+
+impl<E> Drop for Listener<E> {
+    fn drop(&mut self) {
+        let _ =
+            self.target.remove_event_listener_with_callback(self.kind, self.closure.as_ref().unchecked_ref());
+    }
+}
+
+impl ToHost<'_> {
+    /// The plain object the loader reads, `{sb: …, …}`. Built field by field rather than
+    /// through serde: these few shapes do not pay for a serializer in the frame's wasm.
+    fn to_js(&self) -> JsValue {
+        let (tag, fields): (&str, Vec<(&str, JsValue)>) = match self {
+            ToHost::Ready => ("ready", vec![]),
+            ToHost::Close => ("close", vec![]),
+            ToHost::Active { value } => ("active", vec![("value", JsValue::from_bool(*value))]),
+            ToHost::Unread { count } => ("unread", vec![("count", JsValue::from(*count as f64))]),
+            ToHost::Message { message } => {
+                let notice = object(&[
+                    ("text", JsValue::from_str(message.text)),
+                    ("author_name", JsValue::from_str(message.author_name)),
+                ]);
+                ("message", vec![("message", notice)])
+            }
+        };
+        let object = object(&fields);
+        let _ = Reflect::set(&object, &"sb".into(), &tag.into());
+        object
+    }
+}
+
+fn object(fields: &[(&str, JsValue)]) -> JsValue {
+    let object = JsValue::from(Object::new());
+    for (name, value) in fields {
+        let _ = Reflect::set(&object, &JsValue::from_str(name), value);
+    }
+    object
+}
+
+/// A loader message, or `None` for anything else (other scripts post messages too): an
+/// object whose `sb` names one of the messages the loader sends.
+fn decode(data: &JsValue) -> Option<FromHost> {
+    if !data.is_object() {
+        return None;
+    }
+    let field = |name: &str| Reflect::get(data, &JsValue::from_str(name)).ok();
+    Some(match field("sb")?.as_string()?.as_str() {
+        "init" => FromHost::Init { open: field("open").and_then(|v| v.as_bool()).unwrap_or(false) },
+        "open" => FromHost::Open,
+        "close" => FromHost::Close,
+        "shutdown" => FromHost::Shutdown,
+        _ => return None,
+    })
+}

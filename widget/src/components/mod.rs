@@ -1,0 +1,17 @@
+//! The panel's view: [`app::App`], the one component (state and hooks), and small view
+//! functions, one file each, that it composes. Views that need no hooks are plain functions
+//! returning `Html` rather than components: each component type costs the frame's wasm its
+//! own copy of yew's lifecycle code (about 1 KB compressed each, measured).
+//!
+//! Class names and data attributes here (`sb-…`, `data-seq`, `data-role`, `data-client-id`)
+//! are what `frame.css` styles and what the end-to-end tests select on: keep them stable.
+//! Text is only ever rendered as text nodes.
+
+pub mod app;
+pub mod composer;
+pub mod header;
+pub mod messages;
+pub mod status;
+pub mod text;
+
+pub use app::App;

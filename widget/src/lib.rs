@@ -1,0 +1,34 @@
+//! Switchboard's chat panel: the Yew app inside the widget's iframe (`EDGE/frame?site=ID`).
+//!
+//! The host page runs only the small loader (`widget/loader/widget.js`); this app runs on the
+//! edge's origin, so the page can neither style nor read the conversation. It talks to the
+//! loader over `postMessage` and to the edge over REST (the session) and one WebSocket (the
+//! conversation), using the shared types of `switchboard-protocol`.
+//!
+//! # Layout
+//! - [`state`]: what the panel shows, one `Action` enum and its reducer.
+//! - [`net`]: the effects — session, socket, reconnects, storage, host page — as `Chat`.
+//! - [`session`]: getting a visitor session, and sentences for why not.
+//! - [`bridge`]: the `postMessage` protocol with the loader, with its origin checks.
+//! - [`storage`]: the frame's `localStorage` keys.
+//! - [`ids`]: the site id from the frame's URL, fresh client message ids.
+//! - [`components`]: the view — `App`, the one component, and small view functions.
+//!
+//! Styles are in `widget/frame.css` (the frame's CSP allows no inline styles).
+//! Nothing here may panic on input, storage or the network: a panic kills the panel.
+
+mod bridge;
+mod components;
+mod ids;
+mod net;
+mod session;
+mod state;
+mod storage;
+
+use wasm_bindgen::prelude::wasm_bindgen;
+
+/// Mounts the panel on `<body>` when the module is instantiated.
+#[wasm_bindgen(start)]
+fn main() {
+    yew::Renderer::<components::App>::new().render();
+}

@@ -1,0 +1,108 @@
+//! The frame's `localStorage`: the visitor's session, the outbox and the read mark.
+//!
+//! The frame is on the edge's origin, so these keys are out of the host page's reach (and,
+//! in browsers that partition third-party storage, kept per embedding site). Storage can be
+//! missing or throw (blocked, full, private mode): every access degrades to "nothing stored",
+//! the chat still works for the life of the page.
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use switchboard_core::client_log::PendingMessage;
+use switchboard_protocol::api::create_session;
+use switchboard_protocol::{Seq, SiteId};
+use web_sys::Storage;
+
+/// The keys one site's widget uses, `switchboard:SITE:…`.
+pub struct Keys {
+    session: String,
+    outbox: String,
+    read: String,
+}
+
+impl Keys {
+    /// The keys for `site`.
+    pub fn new(site: &SiteId) -> Self {
+        let key = |name: &str| format!("switchboard:{site}:{name}");
+        Self { session: key("session"), outbox: key("outbox"), read: key("read") }
+    }
+
+    /// The stored session, if any and readable.
+    pub fn session(&self) -> Option<create_session::Response> {
+        read_json(&self.session)
+    }
+
+    /// Keeps `session` for the next page load.
+    pub fn save_session(&self, session: &create_session::Response) {
+        write_json(&self.session, session);
+    }
+
+    /// Forgets the session (refused token, shutdown).
+    pub fn drop_session(&self) {
+        remove(&self.session);
+    }
+
+    /// Messages typed but not yet stored by the edge, as saved before the last page load.
+    pub fn outbox(&self) -> Vec<PendingMessage> {
+        read_json(&self.outbox).unwrap_or_default()
+    }
+
+    /// Saves the outbox; an empty one removes the key, so storage holds nothing idle.
+    pub fn save_outbox(&self, pending: &[PendingMessage]) {
+        if pending.is_empty() {
+            remove(&self.outbox);
+        } else {
+            write_json(&self.outbox, &pending);
+        }
+    }
+
+    /// The read mark (see [`crate::state::State::read_seq`]), kept as a plain number.
+    pub fn read_seq(&self) -> Seq {
+        let stored = local().and_then(|storage| storage.get_item(&self.read).ok().flatten());
+        Seq(stored.and_then(|text| text.parse().ok()).unwrap_or(0))
+    }
+
+    /// Saves the read mark.
+    pub fn save_read_seq(&self, seq: Seq) {
+        if let Some(storage) = local() {
+            let _ = storage.set_item(&self.read, &seq.to_string());
+        }
+    }
+
+    /// Forgets everything this site's widget stored (shutdown).
+    pub fn clear(&self) {
+        for key in [&self.session, &self.outbox, &self.read] {
+            remove(key);
+        }
+    }
+}
+
+fn local() -> Option<Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+fn read_json<T: DeserializeOwned>(key: &str) -> Option<T> {
+    let storage = local()?;
+    let text = storage.get_item(key).ok()??;
+    match serde_json::from_str(&text) {
+        Ok(value) => Some(value),
+        Err(_) => {
+            // Written by another version, or tampered with: unusable either way, and keeping it
+            // would fail the same way on every load.
+            let _ = storage.remove_item(key);
+            None
+        }
+    }
+}
+
+fn write_json<T: Serialize + ?Sized>(key: &str, value: &T) {
+    if let (Some(storage), Ok(text)) = (local(), serde_json::to_string(value)) {
+        // A full or blocked storage only costs persistence across page loads.
+        let _ = storage.set_item(key, &text);
+    }
+}
+
+fn remove(key: &str) {
+    if let Some(storage) = local() {
+        let _ = storage.remove_item(key);
+    }
+}
