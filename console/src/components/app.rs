@@ -1,0 +1,158 @@
+//! The root component: owns the state, ties effects to it, and picks the screen.
+//!
+//! Effects live as long as what they serve: the inbox socket as long as an agent is signed
+//! in, the conversation socket as long as that conversation is open. Both are started and
+//! dropped by `use_effect_with` keyed on that, so signing out or switching conversations
+//! closes the old socket by construction.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use switchboard_core::client_log::ClientLog;
+use switchboard_protocol::{AgentId, ClientMessageId, ConversationId};
+use yew::prelude::*;
+
+use super::conversation::{ConversationPane, OpenView};
+use super::inbox::Inbox;
+use super::login::Login;
+use super::topbar::TopBar;
+use crate::effects::conversation::ConversationLink;
+use crate::effects::inbox::InboxLink;
+use crate::effects::timer::Interval;
+use crate::effects::{now, session, Dispatcher};
+use crate::state::{Action, Session, State};
+
+/// How often relative times ("5m") are refreshed.
+const TICK_MS: u32 = 30_000;
+
+/// Logs of conversations the agent opened earlier, kept so that coming back is instant and a
+/// reply still pending when they switched away is resent then rather than lost.
+type KeptLogs = Rc<RefCell<HashMap<ConversationId, ClientLog>>>;
+
+/// The console.
+#[function_component(App)]
+pub fn app() -> Html {
+    let state = use_reducer(|| State::new(now()));
+    let dispatch = state.dispatcher();
+
+    use_effect_with((), {
+        let dispatch = dispatch.clone();
+        move |_| session::check(dispatch)
+    });
+    use_effect_with((), {
+        let dispatch = dispatch.clone();
+        move |_| {
+            let tick = Interval::new(TICK_MS, move || dispatch.dispatch(Action::Tick(now())));
+            move || drop(tick)
+        }
+    });
+
+    let agent_id: Option<AgentId> = state.agent().map(|agent| agent.id.clone());
+    use_effect_with(agent_id.clone(), {
+        let dispatch = dispatch.clone();
+        move |agent_id: &Option<AgentId>| {
+            let link = agent_id.as_ref().map(|_| InboxLink::start(dispatch));
+            move || drop(link)
+        }
+    });
+
+    let link = use_mut_ref(|| None::<ConversationLink>);
+    let kept: KeptLogs = use_mut_ref(HashMap::new);
+    use_effect_with(state.open_id().cloned(), {
+        let (link, kept, dispatch) = (link.clone(), kept.clone(), dispatch.clone());
+        move |open: &Option<ConversationId>| open_conversation(open.clone(), link, kept, dispatch)
+    });
+    // Declared after the conversation effect, so on sign-out the closing conversation has
+    // already returned its log: then every kept log goes (they belong to the old session).
+    use_effect_with(agent_id, {
+        let kept = kept.clone();
+        move |_| kept.borrow_mut().clear()
+    });
+
+    let unread = state.unread_count();
+    use_effect_with(unread, |&unread| set_title(unread));
+
+    match &state.session {
+        Session::Checking => html! {
+            <main class="sb-loading" aria-busy="true"><p>{ "Loading…" }</p></main>
+        },
+        Session::SignedOut { error, busy } => {
+            let dispatch = dispatch.clone();
+            let on_submit = Callback::from(move |request| session::login(request, dispatch.clone()));
+            html! { <Login error={error.clone()} busy={*busy} {on_submit} /> }
+        }
+        Session::SignedIn(agent) => {
+            let on_logout = {
+                let dispatch = dispatch.clone();
+                Callback::from(move |()| session::logout(dispatch.clone()))
+            };
+            let on_open = dispatch.to_callback().reform(Action::Open);
+            let on_send = {
+                let link = link.clone();
+                Callback::from(move |text: String| {
+                    if let Some(link) = link.borrow().as_ref() {
+                        link.send(text);
+                    }
+                })
+            };
+            let on_dismiss = Callback::from(move |id: ClientMessageId| {
+                if let Some(link) = link.borrow().as_ref() {
+                    link.dismiss(&id);
+                }
+            });
+            let open = state.open.as_ref().map(|open| OpenView {
+                id: open.id.clone(),
+                label: state.open_label().unwrap_or_default(),
+                log: open.log.clone(),
+                link: open.link,
+            });
+            html! {
+                <div class="sb-app">
+                    <TopBar name={agent.name.clone()} notice={state.notice.clone()} {on_logout} />
+                    <div class="sb-main">
+                        <Inbox
+                            rows={Rc::new(state.inbox_rows())}
+                            loaded={state.inbox_loaded}
+                            link={state.inbox_link}
+                            {on_open}
+                        />
+                        <ConversationPane {open} {on_send} {on_dismiss} />
+                    </div>
+                </div>
+            }
+        }
+    }
+}
+
+/// Starts the socket of the conversation now open (resuming its kept log), and returns the
+/// teardown that closes it and keeps its log when another one is opened.
+fn open_conversation(
+    open: Option<ConversationId>,
+    link: Rc<RefCell<Option<ConversationLink>>>,
+    kept: KeptLogs,
+    dispatch: Dispatcher,
+) -> impl FnOnce() {
+    if let Some(id) = &open {
+        let log = kept.borrow_mut().remove(id).unwrap_or_default();
+        *link.borrow_mut() = Some(ConversationLink::start(id.clone(), log, dispatch));
+    }
+    move || {
+        let closing = link.borrow_mut().take();
+        if let (Some(id), Some(closing)) = (open, closing) {
+            kept.borrow_mut().insert(id, closing.close());
+        }
+    }
+}
+
+/// "(2) Switchboard" while two conversations hold unseen messages, so a background tab says
+/// when a visitor is waiting.
+fn set_title(unread: usize) {
+    let title = match unread {
+        0 => "Switchboard".to_owned(),
+        n => format!("({n}) Switchboard"),
+    };
+    if let Some(document) = web_sys::window().and_then(|w| w.document()) {
+        document.set_title(&title);
+    }
+}

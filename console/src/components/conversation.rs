@@ -1,0 +1,64 @@
+//! The right-hand pane: the open conversation, or a hint to pick one.
+
+use switchboard_protocol::{ClientMessageId, ConversationId};
+use yew::prelude::*;
+
+use super::reply::Reply;
+use super::timeline::Timeline;
+use crate::state::{Link, LogSnapshot};
+
+/// The open conversation, as the pane needs it.
+#[derive(Clone, PartialEq)]
+pub struct OpenView {
+    /// Which conversation.
+    pub id: ConversationId,
+    /// How its visitor is named.
+    pub label: String,
+    /// Its log.
+    pub log: LogSnapshot,
+    /// Its socket's health.
+    pub link: Link,
+}
+
+/// Pane properties.
+#[derive(Properties, PartialEq)]
+pub struct PaneProps {
+    /// The open conversation, if any.
+    pub open: Option<OpenView>,
+    /// A reply to send in the open conversation.
+    pub on_send: Callback<String>,
+    /// A refused reply was dismissed.
+    pub on_dismiss: Callback<ClientMessageId>,
+}
+
+/// The conversation pane.
+#[function_component(ConversationPane)]
+pub fn conversation_pane(props: &PaneProps) -> Html {
+    let Some(open) = &props.open else {
+        return html! {
+            <section class="sb-pane sb-pane--empty" aria-label="Conversation">
+                <p class="sb-pane-hint">{ "Select a conversation to read it and reply." }</p>
+            </section>
+        };
+    };
+    let status = match open.link {
+        Link::Live => None,
+        Link::Connecting => Some("Connecting…"),
+        Link::Reconnecting => Some("Reconnecting…"),
+    };
+    // Keyed by conversation: switching remounts the timeline (fresh scroll position) and the
+    // reply box (a draft belongs to the conversation it was written for).
+    let key = open.id.to_string();
+    html! {
+        <section class="sb-pane" aria-label="Conversation">
+            <header class="sb-pane-head">
+                <h2 class="sb-pane-title">{ open.label.clone() }</h2>
+                if let Some(status) = status {
+                    <p class="sb-status" role="status">{ status }</p>
+                }
+            </header>
+            <Timeline key={format!("t{key}")} log={open.log.clone()} on_dismiss={props.on_dismiss.clone()} />
+            <Reply key={format!("r{key}")} on_send={props.on_send.clone()} />
+        </section>
+    }
+}

@@ -1,0 +1,20 @@
+//! Small function components, one part of the screen each.
+//!
+//! - [`app`]: the root: owns the state, starts and stops effects, picks the screen.
+//! - [`login`]: the sign-in form.
+//! - [`topbar`]: the agent's name and "Sign out".
+//! - [`inbox`]: the conversation list.
+//! - [`conversation`]: the open conversation: header, connection status, timeline, reply.
+//! - [`timeline`]: the messages and pending replies.
+//! - [`reply`]: the reply box.
+//!
+//! Every piece of text from the network goes in as a text node (`{string}` in `html!`), which
+//! the browser never parses as markup.
+
+pub mod app;
+pub mod conversation;
+pub mod inbox;
+pub mod login;
+pub mod reply;
+pub mod timeline;
+pub mod topbar;

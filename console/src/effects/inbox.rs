@@ -1,0 +1,91 @@
+//! The inbox socket, `GET /api/v1/agent/inbox`: a snapshot of the site's conversations, then
+//! one update per change. The console sends nothing on it.
+//!
+//! It reconnects with backoff whenever it drops (each reconnect brings a fresh snapshot, so
+//! nothing missed while away is lost), except when the edge closes it with
+//! [`CLOSE_SESSION_ENDED`]: then the agent is sent back to the login form. Every other drop
+//! also re-asks `/agent/me`, which catches a session that ended without that close code.
+
+use std::cell::RefCell;
+use std::rc::{Rc, Weak};
+
+use switchboard_protocol::inbox::InboxFrame;
+use switchboard_protocol::SUBPROTOCOL;
+use switchboard_webclient::{websocket_origin, Socket, SocketEvent};
+
+use super::timer::Retry;
+use super::{session, Dispatcher, CLOSE_SESSION_ENDED, SESSION_ENDED};
+use crate::state::{Action, Link};
+
+const PATH: &str = "/api/v1/agent/inbox";
+
+/// The inbox socket while an agent is signed in. Dropping it closes the socket and cancels
+/// any scheduled reconnect.
+pub struct InboxLink {
+    _inner: Rc<RefCell<Inner>>,
+}
+
+struct Inner {
+    /// The current socket; a closed one stays here until its replacement is made, so a socket
+    /// is never dropped from inside its own event handler.
+    socket: Option<Socket>,
+    retry: Retry,
+    dispatch: Dispatcher,
+}
+
+impl InboxLink {
+    /// Connects, reporting frames and health through `dispatch`.
+    pub fn start(dispatch: Dispatcher) -> InboxLink {
+        let inner = Rc::new(RefCell::new(Inner { socket: None, retry: Retry::default(), dispatch }));
+        connect(&inner);
+        InboxLink { _inner: inner }
+    }
+}
+
+fn connect(inner: &Rc<RefCell<Inner>>) {
+    let url = format!("{}{PATH}", websocket_origin());
+    // Handlers hold a weak reference: the link owns the socket, not the other way round, so
+    // dropping the link really ends everything.
+    let weak = Rc::downgrade(inner);
+    let socket = Socket::connect::<InboxFrame, _>(&url, &[SUBPROTOCOL], move |event| {
+        if let Some(inner) = weak.upgrade() {
+            on_event(&inner, event);
+        }
+    });
+    match socket {
+        Ok(socket) => inner.borrow_mut().socket = Some(socket),
+        Err(_) => reconnect_later(inner),
+    }
+}
+
+fn on_event(inner: &Rc<RefCell<Inner>>, event: SocketEvent<InboxFrame>) {
+    let dispatch = inner.borrow().dispatch.clone();
+    match event {
+        // Live only once the snapshot is in: until then the list would be stale.
+        SocketEvent::Open | SocketEvent::Unknown(_) => {}
+        SocketEvent::Frame(frame) => {
+            if matches!(frame, InboxFrame::Snapshot { .. }) {
+                inner.borrow_mut().retry.succeeded();
+                dispatch.dispatch(Action::InboxLink(Link::Live));
+            }
+            dispatch.dispatch(Action::Inbox(frame));
+        }
+        SocketEvent::Closed { code } if code == CLOSE_SESSION_ENDED => {
+            dispatch.dispatch(Action::SignedOut { error: Some(SESSION_ENDED.to_owned()) });
+        }
+        SocketEvent::Closed { .. } => {
+            dispatch.dispatch(Action::InboxLink(Link::Reconnecting));
+            session::recheck(dispatch);
+            reconnect_later(inner);
+        }
+    }
+}
+
+fn reconnect_later(inner: &Rc<RefCell<Inner>>) {
+    let weak: Weak<RefCell<Inner>> = Rc::downgrade(inner);
+    inner.borrow_mut().retry.schedule(move || {
+        if let Some(inner) = weak.upgrade() {
+            connect(&inner);
+        }
+    });
+}

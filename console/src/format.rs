@@ -1,0 +1,71 @@
+//! Pure text helpers: how people, previews and times are written on screen.
+//!
+//! Times go through `js_sys::Date` so they are shown in the agent's own time zone without
+//! shipping a time-zone database. An out-of-range timestamp gives a NaN date, whose getters
+//! read as 0 here: a wrong-looking time, never a panic.
+
+use js_sys::Date;
+use switchboard_protocol::inbox::ConversationSummary;
+use switchboard_protocol::Role;
+use wasm_bindgen::JsValue;
+
+const MONTHS: [&str; 12] =
+    ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+/// How a conversation's visitor is named: their name when they gave a non-blank one, else
+/// "Visitor" and the end of their id, which is enough to tell visitors apart in a list.
+pub fn visitor_label(summary: &ConversationSummary) -> String {
+    match summary.visitor_name.as_deref().map(str::trim) {
+        Some(name) if !name.is_empty() => name.to_owned(),
+        _ => {
+            let id = summary.visitor_id.as_str();
+            let tail: String = id.chars().skip(id.chars().count().saturating_sub(6)).collect();
+            format!("Visitor {tail}")
+        }
+    }
+}
+
+/// The inbox preview line. `by_me` says whether this console knows the last message to be
+/// the signed-in agent's own (the preview itself only carries the author's role).
+pub fn preview(summary: &ConversationSummary, by_me: bool) -> String {
+    match &summary.last_message {
+        None => "No messages yet".to_owned(),
+        Some(last) => match last.role {
+            Role::Visitor => last.text.clone(),
+            Role::Agent if by_me => format!("You: {}", last.text),
+            Role::Agent => format!("Agent: {}", last.text),
+        },
+    }
+}
+
+/// Local wall-clock time, `HH:MM`.
+pub fn clock_time(ms: i64) -> String {
+    let date = date(ms);
+    format!("{:02}:{:02}", date.get_hours(), date.get_minutes())
+}
+
+/// A short time for lists: "now", "5m", the clock time today, else "3 Mar".
+pub fn short_time(ms: i64, now: i64) -> String {
+    let age = now.saturating_sub(ms);
+    if age < 60_000 {
+        // Also covers timestamps slightly in the future (clock skew with the edge).
+        return "now".to_owned();
+    }
+    if age < 3_600_000 {
+        return format!("{}m", age / 60_000);
+    }
+    let (then, today) = (date(ms), date(now));
+    let same_day = then.get_full_year() == today.get_full_year()
+        && then.get_month() == today.get_month()
+        && then.get_date() == today.get_date();
+    if same_day {
+        clock_time(ms)
+    } else {
+        let month = MONTHS.get(then.get_month() as usize).copied().unwrap_or("");
+        format!("{} {month}", then.get_date())
+    }
+}
+
+fn date(ms: i64) -> Date {
+    Date::new(&JsValue::from_f64(ms as f64))
+}

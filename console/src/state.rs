@@ -1,0 +1,310 @@
+//! Everything the console shows, changed only by [`Action`]s through one reducer.
+//!
+//! Effects (REST calls, sockets, timers) never touch the state directly: they dispatch an
+//! action, so every change can be read here in one place. The conversation's log itself is
+//! owned by its socket link (it must keep pending replies across reconnects); the state holds
+//! the link's latest snapshot of it, for rendering.
+
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use switchboard_core::client_log::ClientLog;
+use switchboard_protocol::api::agent_me;
+use switchboard_protocol::inbox::{ConversationSummary, InboxFrame};
+use switchboard_protocol::{ConversationId, Seq};
+use yew::Reducible;
+
+use crate::format;
+
+/// The signed-in agent, as `/agent/me` describes them.
+pub type Agent = agent_me::Response;
+
+/// Whether an agent is signed in.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Session {
+    /// Asking `/agent/me` whether the cookie still holds a session; nothing is shown yet so a
+    /// signed-in agent never sees the login form flash.
+    Checking,
+    /// The login form, with the last failure and whether a sign-in is in flight.
+    SignedOut {
+        /// What went wrong last, shown under the form.
+        error: Option<String>,
+        /// A sign-in request is in flight (the button is disabled meanwhile).
+        busy: bool,
+    },
+    /// The main screen.
+    SignedIn(Rc<Agent>),
+}
+
+/// The health of one socket, as the agent is told about it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Link {
+    /// First connection attempt, nothing received yet.
+    Connecting,
+    /// Open and answering.
+    Live,
+    /// Dropped; a reconnect is scheduled or under way.
+    Reconnecting,
+}
+
+/// A snapshot of a conversation's log. Compared by identity: the link publishes a new
+/// snapshot exactly when something visible changed, so identity is the cheap, exact test.
+#[derive(Debug, Clone, Default)]
+pub struct LogSnapshot(pub Rc<ClientLog>);
+
+impl PartialEq for LogSnapshot {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+/// The conversation shown in the right-hand pane.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OpenConversation {
+    /// Which one.
+    pub id: ConversationId,
+    /// Its messages and pending replies.
+    pub log: LogSnapshot,
+    /// Its socket's health.
+    pub link: Link,
+}
+
+/// One inbox line, ready to render.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InboxRow {
+    /// The conversation it opens.
+    pub id: ConversationId,
+    /// Who the visitor is.
+    pub label: String,
+    /// The last message, prefixed by who wrote it when that was an agent.
+    pub preview: String,
+    /// When it last changed, short.
+    pub time: String,
+    /// Something arrived that this agent has not seen.
+    pub unread: bool,
+    /// It is the open conversation.
+    pub active: bool,
+}
+
+/// The whole console state.
+#[derive(Debug, Clone)]
+pub struct State {
+    /// Signed in or not.
+    pub session: Session,
+    /// A one-line problem shown in the top bar (a failed sign-out).
+    pub notice: Option<String>,
+    /// The site's conversations, newest `updated_at` first.
+    pub conversations: Vec<ConversationSummary>,
+    /// Whether the inbox socket has delivered its first snapshot.
+    pub inbox_loaded: bool,
+    /// The inbox socket's health.
+    pub inbox_link: Link,
+    /// The open conversation, if any.
+    pub open: Option<OpenConversation>,
+    /// "Now" for relative times; advanced by a timer so the list re-renders as time passes.
+    pub now: i64,
+    /// Highest seq this agent has seen, per conversation. In memory only: a reload starts
+    /// with everything unread, which errs on the side of looking.
+    seen: HashMap<ConversationId, Seq>,
+    /// Seq of the newest message this agent wrote, per conversation, to tell "You:" from
+    /// "Agent:" in previews (a preview names only the author's role).
+    mine: HashMap<ConversationId, Seq>,
+}
+
+/// Everything that can happen to the state.
+#[derive(Debug, Clone)]
+pub enum Action {
+    /// `/agent/me` or a sign-in named the agent.
+    SignedIn(Agent),
+    /// No session: after `/agent/me` said 401, or after signing out. `error` is shown.
+    SignedOut {
+        /// Why, when the agent should be told.
+        error: Option<String>,
+    },
+    /// The login form was submitted.
+    LoginStarted,
+    /// Sign-in was refused or failed; the message is shown under the form.
+    LoginFailed(String),
+    /// Sets or clears the top-bar notice.
+    Notice(Option<String>),
+    /// A frame from the inbox socket.
+    Inbox(InboxFrame),
+    /// The inbox socket's health changed.
+    InboxLink(Link),
+    /// The agent opened a conversation.
+    Open(ConversationId),
+    /// The open conversation's log changed.
+    Log {
+        /// Which conversation the log belongs to (a late frame from a closed link is dropped).
+        id: ConversationId,
+        /// The new snapshot.
+        log: Rc<ClientLog>,
+    },
+    /// The open conversation's socket health changed.
+    ConversationLink {
+        /// Which conversation.
+        id: ConversationId,
+        /// Its new health.
+        link: Link,
+    },
+    /// Time passed; `now` in ms since the epoch.
+    Tick(i64),
+}
+
+impl State {
+    /// The state before anything is known: checking the session.
+    pub fn new(now: i64) -> Self {
+        State {
+            session: Session::Checking,
+            notice: None,
+            conversations: Vec::new(),
+            inbox_loaded: false,
+            inbox_link: Link::Connecting,
+            open: None,
+            now,
+            seen: HashMap::new(),
+            mine: HashMap::new(),
+        }
+    }
+
+    /// The signed-in agent, if any.
+    pub fn agent(&self) -> Option<&Rc<Agent>> {
+        match &self.session {
+            Session::SignedIn(agent) => Some(agent),
+            _ => None,
+        }
+    }
+
+    /// The open conversation's id, if any.
+    pub fn open_id(&self) -> Option<&ConversationId> {
+        self.open.as_ref().map(|open| &open.id)
+    }
+
+    /// The inbox, ready to render, newest first.
+    pub fn inbox_rows(&self) -> Vec<InboxRow> {
+        let open = self.open_id();
+        self.conversations
+            .iter()
+            .map(|c| InboxRow {
+                id: c.id.clone(),
+                label: format::visitor_label(c),
+                preview: format::preview(c, self.mine.get(&c.id) == Some(&c.last_seq)),
+                time: format::short_time(c.updated_at, self.now),
+                unread: self.is_unread(c),
+                active: open == Some(&c.id),
+            })
+            .collect()
+    }
+
+    /// How many conversations hold messages this agent has not seen (for the page title).
+    pub fn unread_count(&self) -> usize {
+        self.conversations.iter().filter(|c| self.is_unread(c)).count()
+    }
+
+    /// How the open conversation's visitor is named in its header.
+    pub fn open_label(&self) -> Option<String> {
+        let id = self.open_id()?;
+        Some(
+            self.conversations
+                .iter()
+                .find(|c| &c.id == id)
+                .map(format::visitor_label)
+                .unwrap_or_else(|| "Conversation".to_owned()),
+        )
+    }
+
+    fn is_unread(&self, summary: &ConversationSummary) -> bool {
+        summary.last_seq > self.seen.get(&summary.id).copied().unwrap_or_default()
+    }
+
+    /// Records that the agent has seen `id` up to `seq` (never moves backwards).
+    fn see(&mut self, id: &ConversationId, seq: Seq) {
+        let seen = self.seen.entry(id.clone()).or_default();
+        *seen = (*seen).max(seq);
+    }
+
+    /// An open conversation is being looked at: whatever the inbox says it holds is seen.
+    fn see_open_summary(&mut self) {
+        let Some(id) = self.open_id().cloned() else {
+            return;
+        };
+        if let Some(last) = self.conversations.iter().find(|c| c.id == id).map(|c| c.last_seq) {
+            self.see(&id, last);
+        }
+    }
+
+    fn upsert(&mut self, summary: ConversationSummary) {
+        self.conversations.retain(|c| c.id != summary.id);
+        // First position whose activity is not newer keeps the list sorted, newest first.
+        let at = self.conversations.partition_point(|c| c.updated_at > summary.updated_at);
+        self.conversations.insert(at, summary);
+    }
+
+    fn signed_out(&self, error: Option<String>) -> State {
+        State { session: Session::SignedOut { error, busy: false }, ..State::new(self.now) }
+    }
+}
+
+impl Reducible for State {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut state = Rc::unwrap_or_clone(self);
+        match action {
+            Action::SignedIn(agent) => {
+                state = State { session: Session::SignedIn(Rc::new(agent)), ..State::new(state.now) }
+            }
+            Action::SignedOut { error } => state = state.signed_out(error),
+            Action::LoginStarted => {
+                if let Session::SignedOut { .. } = state.session {
+                    state.session = Session::SignedOut { error: None, busy: true };
+                }
+            }
+            Action::LoginFailed(message) => {
+                state.session = Session::SignedOut { error: Some(message), busy: false };
+            }
+            Action::Notice(notice) => state.notice = notice,
+            Action::Inbox(frame) => {
+                match frame {
+                    InboxFrame::Snapshot { mut conversations } => {
+                        conversations.sort_by_key(|c| std::cmp::Reverse(c.updated_at));
+                        state.conversations = conversations;
+                        state.inbox_loaded = true;
+                    }
+                    InboxFrame::Updated { conversation } => state.upsert(conversation),
+                }
+                state.see_open_summary();
+            }
+            Action::InboxLink(link) => state.inbox_link = link,
+            Action::Open(id) => {
+                if state.open_id() != Some(&id) {
+                    state.open =
+                        Some(OpenConversation { id, log: LogSnapshot::default(), link: Link::Connecting });
+                    state.see_open_summary();
+                }
+            }
+            Action::Log { id, log } => {
+                if state.open_id() != Some(&id) {
+                    return Rc::new(state);
+                }
+                state.see(&id, log.last_seq());
+                let you = log.you().map(|you| you.id_str().to_owned());
+                let newest_mine =
+                    log.messages().rev().find(|m| you.as_deref() == Some(m.author.id_str())).map(|m| m.seq);
+                if let Some(seq) = newest_mine {
+                    state.mine.insert(id.clone(), seq);
+                }
+                if let Some(open) = &mut state.open {
+                    open.log = LogSnapshot(log);
+                }
+            }
+            Action::ConversationLink { id, link } => {
+                if let Some(open) = state.open.as_mut().filter(|open| open.id == id) {
+                    open.link = link;
+                }
+            }
+            Action::Tick(now) => state.now = now,
+        }
+        Rc::new(state)
+    }
+}
