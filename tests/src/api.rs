@@ -1,0 +1,253 @@
+//! Typed clients for the edge: REST calls with `reqwest`, conversation and inbox sockets with
+//! `tokio-tungstenite`, all speaking `switchboard-protocol` types.
+
+use std::time::Duration;
+
+use anyhow::{anyhow, bail, Context, Result};
+use futures_util::{SinkExt, StreamExt};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use switchboard_protocol::api::{agent_login, create_session};
+use switchboard_protocol::{
+    Author, ClientFrame, ClientMessageId, ConversationId, ErrorBody, ErrorCode, Message, Seq, ServerFrame,
+    SUBPROTOCOL, TOKEN_SUBPROTOCOL_PREFIX,
+};
+use tokio::net::TcpStream;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::http::HeaderValue;
+use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+use tokio_tungstenite::tungstenite::Message as WsMessage;
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+
+use crate::test_edge::TestEdge;
+use crate::{ADMIN_EMAIL, ADMIN_PASSWORD, SITE};
+
+/// How long a test waits for one frame before failing.
+pub const FRAME_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// A status and the JSON body of a REST response.
+pub struct Reply {
+    /// HTTP status.
+    pub status: u16,
+    /// The body as JSON (`null` when empty).
+    pub body: serde_json::Value,
+    /// `set-cookie`, if any.
+    pub set_cookie: Option<String>,
+}
+
+impl Reply {
+    /// The body as `T`.
+    pub fn json<T: DeserializeOwned>(&self) -> Result<T> {
+        serde_json::from_value(self.body.clone()).with_context(|| format!("unexpected body: {}", self.body))
+    }
+
+    /// The error code of an error body.
+    pub fn error_code(&self) -> Result<ErrorCode> {
+        Ok(self.json::<ErrorBody>()?.error.code)
+    }
+}
+
+/// Sends `body` as JSON with `method` to `url`, with optional `Origin` and `Cookie` headers.
+pub async fn call<B: Serialize>(
+    method: reqwest::Method,
+    url: &str,
+    origin: Option<&str>,
+    cookie: Option<&str>,
+    body: Option<&B>,
+) -> Result<Reply> {
+    let mut request = reqwest::Client::new().request(method, url);
+    if let Some(origin) = origin {
+        request = request.header("origin", origin);
+    }
+    if let Some(cookie) = cookie {
+        request = request.header("cookie", cookie);
+    }
+    if let Some(body) = body {
+        request = request.json(body);
+    }
+    let response = request.send().await?;
+    let status = response.status().as_u16();
+    let set_cookie = response.headers().get("set-cookie").and_then(|v| v.to_str().ok()).map(str::to_string);
+    let text = response.text().await?;
+    let body = if text.is_empty() { serde_json::Value::Null } else { serde_json::from_str(&text)? };
+    Ok(Reply { status, body, set_cookie })
+}
+
+/// A visitor session for site `demo`, requested from `origin` directly.
+pub async fn create_session(edge: &TestEdge, origin: &str) -> Result<create_session::Response> {
+    let body = create_session::Request { site_id: SITE.parse()?, page_origin: None };
+    let reply =
+        call(reqwest::Method::POST, &edge.url("/api/v1/sessions"), Some(origin), None, Some(&body)).await?;
+    if reply.status != 201 {
+        bail!("session refused: {} {}", reply.status, reply.body);
+    }
+    reply.json()
+}
+
+/// Signs the test admin in; returns the `Cookie` header value to send.
+pub async fn login(edge: &TestEdge) -> Result<String> {
+    let body = agent_login::Request { email: ADMIN_EMAIL.into(), password: ADMIN_PASSWORD.into() };
+    let reply =
+        call(reqwest::Method::POST, &edge.url("/api/v1/agent/login"), None, None, Some(&body)).await?;
+    if reply.status != 200 {
+        bail!("login refused: {} {}", reply.status, reply.body);
+    }
+    let set_cookie = reply.set_cookie.ok_or_else(|| anyhow!("login set no cookie"))?;
+    Ok(set_cookie.split(';').next().unwrap_or_default().to_string())
+}
+
+/// A conversation or inbox socket.
+pub struct Live {
+    ws: WebSocketStream<MaybeTlsStream<TcpStream>>,
+}
+
+impl Live {
+    /// Opens `url` offering `protocols`, with optional `Origin` and `Cookie` headers.
+    pub async fn connect(
+        url: &str,
+        protocols: &[String],
+        origin: Option<&str>,
+        cookie: Option<&str>,
+    ) -> Result<Live> {
+        let mut request = url.into_client_request()?;
+        let headers = request.headers_mut();
+        if !protocols.is_empty() {
+            headers.insert("sec-websocket-protocol", HeaderValue::from_str(&protocols.join(", "))?);
+        }
+        if let Some(origin) = origin {
+            headers.insert("origin", HeaderValue::from_str(origin)?);
+        }
+        if let Some(cookie) = cookie {
+            headers.insert("cookie", HeaderValue::from_str(cookie)?);
+        }
+        let (ws, _response) =
+            tokio_tungstenite::connect_async(request).await.with_context(|| format!("connecting {url}"))?;
+        Ok(Live { ws })
+    }
+
+    /// A visitor's socket to its conversation.
+    pub async fn visitor(edge: &TestEdge, session: &create_session::Response) -> Result<Live> {
+        let url = format!("{}/api/v1/conversations/{}/live", edge.ws_origin(), session.conversation_id);
+        let protocols = [SUBPROTOCOL.to_string(), format!("{TOKEN_SUBPROTOCOL_PREFIX}{}", session.token)];
+        Live::connect(&url, &protocols, Some(&edge.origin()), None).await
+    }
+
+    /// An agent's socket to `conversation` (the console's origin and cookie).
+    pub async fn agent(edge: &TestEdge, cookie: &str, conversation: &ConversationId) -> Result<Live> {
+        let url = format!("{}/api/v1/conversations/{conversation}/live", edge.ws_origin());
+        Live::connect(&url, &[SUBPROTOCOL.to_string()], Some(&edge.origin()), Some(cookie)).await
+    }
+
+    /// An agent's inbox socket.
+    pub async fn inbox(edge: &TestEdge, cookie: &str) -> Result<Live> {
+        let url = format!("{}/api/v1/agent/inbox", edge.ws_origin());
+        Live::connect(&url, &[SUBPROTOCOL.to_string()], Some(&edge.origin()), Some(cookie)).await
+    }
+
+    /// Sends a frame.
+    pub async fn send(&mut self, frame: &ClientFrame) -> Result<()> {
+        self.send_raw(serde_json::to_string(frame)?).await
+    }
+
+    /// Sends arbitrary text (for malformed-input tests).
+    pub async fn send_raw(&mut self, text: String) -> Result<()> {
+        Ok(self.ws.send(WsMessage::text(text)).await?)
+    }
+
+    /// Sends a binary frame.
+    pub async fn send_binary(&mut self, bytes: Vec<u8>) -> Result<()> {
+        Ok(self.ws.send(WsMessage::binary(bytes)).await?)
+    }
+
+    /// The next frame, parsed as `T` (pings and pongs of the WebSocket layer are skipped).
+    pub async fn next_as<T: DeserializeOwned>(&mut self) -> Result<T> {
+        loop {
+            let message = tokio::time::timeout(FRAME_TIMEOUT, self.ws.next())
+                .await
+                .map_err(|_| anyhow!("no frame within {FRAME_TIMEOUT:?}"))?
+                .ok_or_else(|| anyhow!("socket ended"))??;
+            match message {
+                WsMessage::Text(text) => {
+                    return serde_json::from_str(&text).with_context(|| format!("unexpected frame {text}"))
+                }
+                WsMessage::Close(frame) => bail!("socket closed: {frame:?}"),
+                _ => continue,
+            }
+        }
+    }
+
+    /// The next conversation frame.
+    pub async fn next(&mut self) -> Result<ServerFrame> {
+        self.next_as().await
+    }
+
+    /// Reads frames until `pick` returns `Some`.
+    pub async fn until<T>(&mut self, mut pick: impl FnMut(&ServerFrame) -> Option<T>) -> Result<T> {
+        loop {
+            let frame = self.next().await?;
+            if let Some(value) = pick(&frame) {
+                return Ok(value);
+            }
+        }
+    }
+
+    /// Says hello after `last_seq`; returns who the edge says we are and the replayed messages.
+    pub async fn hello(&mut self, last_seq: Seq) -> Result<(Author, Vec<Message>)> {
+        self.send(&ClientFrame::Hello { last_seq }).await?;
+        let you = self
+            .until(|f| match f {
+                ServerFrame::Welcome { you, .. } => Some(you.clone()),
+                _ => None,
+            })
+            .await?;
+        let mut replayed = Vec::new();
+        loop {
+            if let ServerFrame::History { messages, complete } = self.next().await? {
+                replayed.extend(messages);
+                if complete {
+                    return Ok((you, replayed));
+                }
+            }
+        }
+    }
+
+    /// Sends a message and waits for its ack; returns its `seq`.
+    pub async fn post(&mut self, client_id: &str, text: &str) -> Result<Seq> {
+        let client_id = ClientMessageId::parse(client_id)?;
+        self.send(&ClientFrame::Send { client_id: client_id.clone(), text: text.into() }).await?;
+        self.until(|f| match f {
+            ServerFrame::Ack { client_id: acked, seq } if *acked == client_id => Some(Ok(*seq)),
+            ServerFrame::Error { client_id: Some(refused), code, message } if *refused == client_id => {
+                Some(Err(anyhow!("message {client_id} refused: {code:?} {message}")))
+            }
+            _ => None,
+        })
+        .await?
+    }
+
+    /// Expects the refusal of a handshake: an `error` frame, then a close. Returns both codes.
+    pub async fn refusal(&mut self) -> Result<(ErrorCode, u16)> {
+        let code = match self.next().await? {
+            ServerFrame::Error { code, .. } => code,
+            other => bail!("expected an error frame, got {other:?}"),
+        };
+        let close = tokio::time::timeout(FRAME_TIMEOUT, self.ws.next())
+            .await
+            .map_err(|_| anyhow!("the socket was not closed"))?;
+        match close {
+            Some(Ok(WsMessage::Close(Some(frame)))) => Ok((code, u16::from(frame.code))),
+            other => bail!("expected a close frame, got {other:?}"),
+        }
+    }
+
+    /// Closes the socket.
+    pub async fn close(mut self) -> Result<()> {
+        self.ws
+            .close(Some(tokio_tungstenite::tungstenite::protocol::CloseFrame {
+                code: CloseCode::Normal,
+                reason: "done".into(),
+            }))
+            .await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,164 @@
+//! Headless Chromium driven over WebDriver (chromedriver + fantoccini).
+//!
+//! Each [`Browser`] is its own chromedriver and Chromium with a fresh profile folder: two of
+//! them are two independent people (cookies, storage) — a visitor and an agent, say. Chromium
+//! runs with the flags this machine needs (no sandbox as root, no background networking: the
+//! network is closed).
+
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use anyhow::{bail, Context, Result};
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+use nix::sys::signal::{killpg, Signal};
+use nix::unistd::Pid;
+use tempfile::TempDir;
+
+use crate::edge::free_port;
+use crate::wait;
+
+/// Chromium from Debian (`apt-get install chromium chromium-driver`).
+pub const CHROMIUM: &str = "/usr/bin/chromium";
+/// Its WebDriver.
+pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+/// How long element lookups wait.
+pub const UI_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// One headless browser with its own profile.
+pub struct Browser {
+    client: Client,
+    driver: Child,
+    _profile: TempDir,
+}
+
+impl Browser {
+    /// Starts chromedriver and a Chromium session with a 1280×800 window.
+    pub async fn start() -> Result<Browser> {
+        for binary in [CHROMIUM, CHROMEDRIVER] {
+            if !std::path::Path::new(binary).exists() {
+                bail!(
+                    "{binary} is missing: run `cargo xtask test` (it installs chromium and chromium-driver)"
+                );
+            }
+        }
+        let profile = tempfile::Builder::new().prefix("switchboard-chromium-").tempdir()?;
+        let port = free_port()?;
+        let driver = {
+            use std::os::unix::process::CommandExt;
+            Command::new(CHROMEDRIVER)
+                .arg(format!("--port={port}"))
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .process_group(0)
+                .spawn()
+                .context("starting chromedriver")?
+        };
+        let mut capabilities = serde_json::Map::new();
+        capabilities.insert("browserName".into(), "chrome".into());
+        capabilities.insert(
+            "goog:chromeOptions".into(),
+            serde_json::json!({
+                "binary": CHROMIUM,
+                "args": [
+                    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                    "--no-first-run", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync",
+                    "--window-size=1280,800",
+                    format!("--user-data-dir={}", profile.path().display()),
+                ],
+            }),
+        );
+        let url = format!("http://127.0.0.1:{port}");
+        let connector = hyper_util::client::legacy::connect::HttpConnector::new();
+        // chromedriver needs a moment to listen; retry the session until it does.
+        let client = wait::until("chromedriver to accept a session", Duration::from_secs(30), || {
+            let builder = ClientBuilder::new(connector.clone()).capabilities(capabilities.clone()).clone();
+            let url = url.clone();
+            async move { builder.connect(&url).await.ok() }
+        })
+        .await?;
+        Ok(Browser { client, driver, _profile: profile })
+    }
+
+    /// The WebDriver client.
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    /// Waits for an element matching `css` in the current frame.
+    pub async fn find(&self, css: &str) -> Result<Element> {
+        let client = &self.client;
+        wait::until(&format!("an element matching {css}"), UI_TIMEOUT, || async move {
+            client.find(Locator::Css(css)).await.ok()
+        })
+        .await
+    }
+
+    /// Waits until `script` (a function body returning a value) returns something truthy in
+    /// the current frame; returns that value.
+    pub async fn wait_for_js(&self, what: &str, script: &str) -> Result<serde_json::Value> {
+        let client = &self.client;
+        wait::until(what, UI_TIMEOUT, || async move {
+            match client.execute(script, vec![]).await {
+                Ok(value) if is_truthy(&value) => Some(value),
+                _ => None,
+            }
+        })
+        .await
+    }
+
+    /// Ends the session and the browser.
+    pub async fn close(mut self) -> Result<()> {
+        let _ = self.client.clone().close().await;
+        self.stop_driver();
+        Ok(())
+    }
+
+    fn stop_driver(&mut self) {
+        // chromedriver's group holds the Chromium processes it started.
+        let _ = killpg(Pid::from_raw(self.driver.id() as i32), Signal::SIGKILL);
+        let _ = self.driver.wait();
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        self.stop_driver();
+    }
+}
+
+fn is_truthy(value: &serde_json::Value) -> bool {
+    match value {
+        serde_json::Value::Null => false,
+        serde_json::Value::Bool(b) => *b,
+        serde_json::Value::Number(n) => n.as_f64() != Some(0.0),
+        serde_json::Value::String(s) => !s.is_empty(),
+        serde_json::Value::Array(_) | serde_json::Value::Object(_) => true,
+    }
+}
+
+/// What a chat view (widget frame or console) shows: `(seq, role, text)` of every stored
+/// message, read from the current frame's `li.sb-message[data-seq]` elements.
+pub async fn shown_messages(browser: &Browser) -> Result<Vec<(u64, String, String)>> {
+    let value = browser
+        .client()
+        .execute(
+            "return Array.from(document.querySelectorAll('li.sb-message[data-seq]'))
+                .map(li => [Number(li.dataset.seq), li.dataset.role, li.textContent]);",
+            vec![],
+        )
+        .await?;
+    Ok(serde_json::from_value(value)?)
+}
+
+/// Waits until the current frame shows a stored message with `seq` whose text contains
+/// `text`; returns everything shown then.
+pub async fn wait_for_message(browser: &Browser, seq: u64, text: &str) -> Result<Vec<(u64, String, String)>> {
+    wait::until(&format!("message {seq} ({text:?}) to be shown"), UI_TIMEOUT, || async move {
+        let shown = shown_messages(browser).await.ok()?;
+        shown.iter().any(|(s, _, t)| *s == seq && t.contains(text)).then_some(shown)
+    })
+    .await
+}

@@ -1,0 +1,29 @@
+//! The end-to-end harness: start the real edge in workerd (through the pinned wrangler), the
+//! demo site on its own origin, and headless Chromium; talk to them with real clients.
+//!
+//! Tests live in `tests/tests/`; `cargo xtask test` builds everything first. `cargo xtask dev`
+//! uses [`edge::EdgeProcess`] too, so tests and development run the edge the same way.
+//!
+//! # Layout
+//! - [`paths`]: where the built edge, its config and the JavaScript tools are.
+//! - [`edge`]: starting, restarting and stopping workerd (`wrangler dev`) on a port.
+//! - [`test_edge`]: an edge for one test — free port, fresh state dir, its own config.
+//! - [`api`]: typed REST calls and conversation sockets, using `protocol` types.
+//! - [`browser`]: headless Chromium through chromedriver (WebDriver), one profile each.
+//! - [`wait`]: waiting on conditions with timeouts (never sleeps as synchronisation).
+
+pub mod api;
+pub mod browser;
+pub mod edge;
+pub mod paths;
+pub mod test_edge;
+pub mod wait;
+
+/// Tests' admin account (the bootstrap admin of every [`test_edge::TestEdge`]).
+pub const ADMIN_EMAIL: &str = "agent@example.com";
+/// Its password.
+pub const ADMIN_PASSWORD: &str = "test-password-1234";
+/// Its display name.
+pub const ADMIN_NAME: &str = "Dev Agent";
+/// The site every test edge has.
+pub const SITE: &str = "demo";

@@ -1,0 +1,98 @@
+//! An edge for one test: a free port, a fresh state folder, and its own copy of the wrangler
+//! config (absolute paths to the built worker and assets, the test's allowed origins, test
+//! secrets), so tests never touch `cargo xtask dev`'s state or each other's.
+
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use tempfile::TempDir;
+
+use crate::edge::{free_port, EdgeProcess, EdgeSpec};
+use crate::{paths, ADMIN_EMAIL, ADMIN_NAME, ADMIN_PASSWORD, SITE};
+
+/// A running edge with its own state; everything is removed when dropped.
+pub struct TestEdge {
+    process: EdgeProcess,
+    dir: TempDir,
+}
+
+impl TestEdge {
+    /// Starts an edge whose site `demo` allows `allowed_origins`.
+    pub fn start(allowed_origins: &[&str]) -> Result<Self> {
+        let dir = tempfile::Builder::new().prefix("switchboard-edge-").tempdir()?;
+        let config = write_config(&dir, allowed_origins)?;
+        let spec = EdgeSpec {
+            config,
+            port: free_port()?,
+            persist_dir: dir.path().join("state"),
+            wrangler_home: dir.path().join("wrangler-home"),
+            log: Some(dir.path().join("wrangler.log")),
+            own_process_group: true,
+        };
+        let process = EdgeProcess::start(spec)?;
+        Ok(Self { process, dir })
+    }
+
+    /// `http://127.0.0.1:PORT`.
+    pub fn origin(&self) -> String {
+        self.process.origin()
+    }
+
+    /// `ws://127.0.0.1:PORT`.
+    pub fn ws_origin(&self) -> String {
+        self.origin().replacen("http", "ws", 1)
+    }
+
+    /// `origin` + `path`.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.origin())
+    }
+
+    /// Restarts workerd with the same state folder.
+    pub fn restart(&mut self) -> Result<()> {
+        self.process.restart()
+    }
+
+    /// wrangler's output so far (for failure messages).
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.path().join("wrangler.log")).unwrap_or_default()
+    }
+}
+
+impl Drop for TestEdge {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            eprintln!("---- wrangler log ----\n{}\n---- end of wrangler log ----", self.log());
+        }
+    }
+}
+
+fn write_config(dir: &TempDir, allowed_origins: &[&str]) -> Result<PathBuf> {
+    let edge = paths::edge_dir();
+    let source = std::fs::read_to_string(edge.join("wrangler.toml")).context("reading edge/wrangler.toml")?;
+    let mut config: toml::Table = source.parse()?;
+    let main = edge.join("build/worker/shim.mjs");
+    anyhow::ensure!(
+        main.exists(),
+        "{} is missing: run `cargo xtask test`, which builds the edge first",
+        main.display()
+    );
+    config.insert("main".into(), main.display().to_string().into());
+    if let Some(toml::Value::Table(assets)) = config.get_mut("assets") {
+        assets.insert("directory".into(), edge.join("public").display().to_string().into());
+    }
+    let mut vars = toml::Table::new();
+    vars.insert("BOOTSTRAP_SITE_ID".into(), SITE.into());
+    vars.insert("BOOTSTRAP_SITE_NAME".into(), "Test site".into());
+    vars.insert("BOOTSTRAP_ALLOWED_ORIGINS".into(), allowed_origins.join(" ").into());
+    vars.insert("BOOTSTRAP_ADMIN_EMAIL".into(), ADMIN_EMAIL.into());
+    vars.insert("BOOTSTRAP_ADMIN_NAME".into(), ADMIN_NAME.into());
+    config.insert("vars".into(), vars.into());
+    let path = dir.path().join("wrangler.toml");
+    std::fs::write(&path, toml::to_string(&config)?)?;
+    std::fs::write(
+        dir.path().join(".dev.vars"),
+        format!("SESSION_SECRET=\"test-secret-0123456789abcdef0123456789abcdef\"\nBOOTSTRAP_ADMIN_PASSWORD=\"{ADMIN_PASSWORD}\"\n"),
+    )?;
+    Ok(path)
+}

@@ -1,0 +1,93 @@
+//! The whole spine in real browsers: a visitor on the demo site (another origin than the
+//! edge) opens the widget and writes; an agent signed in to the console (a second browser)
+//! sees it and answers; the visitor sees the answer, reloads, and still sees both.
+//! Also makes the README's screenshots.
+
+use anyhow::Result;
+use fantoccini::Locator;
+use switchboard_demo_site::BoundSite;
+use switchboard_tests::browser::{wait_for_message, Browser, UI_TIMEOUT};
+use switchboard_tests::test_edge::TestEdge;
+use switchboard_tests::{paths, wait, ADMIN_EMAIL, ADMIN_PASSWORD};
+
+const VISITOR_TEXT: &str = "Hi! Do you ship to Norway?";
+const AGENT_TEXT: &str = "We do — 3 to 5 days, free over 50 €.";
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_visitor_and_an_agent_chat_across_origins_and_the_chat_survives_a_reload() -> Result<()> {
+    // The page is on `localhost`, the edge on `127.0.0.1`: different sites, as in production.
+    let site = BoundSite::bind("127.0.0.1:0")?;
+    let page_origin = format!("http://localhost:{}", site.port());
+    let edge = TestEdge::start(&[&page_origin])?;
+    let _site = site.serve(&edge.origin());
+
+    let visitor = Browser::start().await?;
+    visitor.client().goto(&format!("{page_origin}/")).await?;
+    open_widget(&visitor).await?;
+    let composer = visitor.find("textarea[name=message]").await?;
+    composer.send_keys(VISITOR_TEXT).await?;
+    visitor.find("button.sb-send").await?.click().await?;
+    wait_for_message(&visitor, 1, VISITOR_TEXT).await?;
+
+    let agent = Browser::start().await?;
+    agent.client().goto(&edge.url("/console/")).await?;
+    agent.find("input[name=email]").await?.send_keys(ADMIN_EMAIL).await?;
+    agent.find("input[name=password]").await?.send_keys(ADMIN_PASSWORD).await?;
+    agent.find("form.sb-login button[type=submit]").await?.click().await?;
+    agent.find("li.sb-inbox-item button.sb-inbox-open").await?.click().await?;
+    wait_for_message(&agent, 1, VISITOR_TEXT).await?;
+    agent.find("textarea[name=reply]").await?.send_keys(AGENT_TEXT).await?;
+    agent.find("form.sb-reply button.sb-send").await?.click().await?;
+    wait_for_message(&agent, 2, AGENT_TEXT).await?;
+
+    let shown = wait_for_message(&visitor, 2, AGENT_TEXT).await?;
+    assert_eq!(
+        shown.iter().map(|(seq, role, _)| (*seq, role.as_str())).collect::<Vec<_>>(),
+        [(1, "visitor"), (2, "agent")]
+    );
+
+    save_screenshot(&agent, "console.png").await?;
+    visitor.client().enter_parent_frame().await?;
+    save_screenshot(&visitor, "widget.png").await?;
+
+    // Reload: the conversation comes back from the edge, once, in order.
+    visitor.client().refresh().await?;
+    open_widget(&visitor).await?;
+    wait_for_message(&visitor, 1, VISITOR_TEXT).await?;
+    let shown = wait_for_message(&visitor, 2, AGENT_TEXT).await?;
+    assert_eq!(shown.len(), 2, "{shown:?}");
+
+    visitor.close().await?;
+    agent.close().await?;
+    Ok(())
+}
+
+/// Clicks the launcher in the loader's shadow root (unless the panel is open) and enters the
+/// chat frame.
+async fn open_widget(browser: &Browser) -> Result<()> {
+    let host = browser.find("#switchboard-widget").await?;
+    let shadow =
+        wait::until("the widget's shadow root", UI_TIMEOUT, || async { host.shadow_root().await.ok() })
+            .await?;
+    let launcher = wait::until("the launcher", UI_TIMEOUT, || async {
+        shadow.find(Locator::Css("button[part=launcher]")).await.ok()
+    })
+    .await?;
+    if launcher.attr("aria-expanded").await?.as_deref() != Some("true") {
+        launcher.click().await?;
+    }
+    let frame = wait::until("the chat frame", UI_TIMEOUT, || async {
+        shadow.find(Locator::Css("iframe")).await.ok()
+    })
+    .await?;
+    frame.enter_frame().await?;
+    Ok(())
+}
+
+async fn save_screenshot(browser: &Browser, name: &str) -> Result<()> {
+    let png = browser.client().screenshot().await?;
+    let dir = paths::repo_root().join("docs/screenshots");
+    std::fs::create_dir_all(&dir)?;
+    std::fs::write(dir.join(name), png)?;
+    Ok(())
+}

@@ -1,0 +1,240 @@
+//! Conversations over real WebSockets against real workerd: a visitor and an agent chat, the
+//! log is stored before it is acknowledged, resends are idempotent, bad frames are refused
+//! without closing the socket, tokens open only their own conversation, and everything
+//! survives a restart of the runtime.
+
+use switchboard_protocol::inbox::InboxFrame;
+use switchboard_protocol::limits::{MAX_FRAME_BYTES, MAX_MESSAGE_CHARS};
+use switchboard_protocol::{
+    Author, ClientFrame, ClientMessageId, ErrorCode, Role, Seq, ServerFrame, SUBPROTOCOL,
+    TOKEN_SUBPROTOCOL_PREFIX,
+};
+use switchboard_tests::api::{create_session, login, Live};
+use switchboard_tests::test_edge::TestEdge;
+use switchboard_tests::ADMIN_NAME;
+
+const SHOP: &str = "https://shop.example";
+
+fn texts(messages: &[switchboard_protocol::Message]) -> Vec<(u64, &str)> {
+    messages.iter().map(|m| (m.seq.0, m.text.as_str())).collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_visitor_and_an_agent_chat_and_every_tab_sees_the_same_log() -> anyhow::Result<()> {
+    let edge = TestEdge::start(&[SHOP])?;
+    let session = create_session(&edge, SHOP).await?;
+    let mut visitor = Live::visitor(&edge, &session).await?;
+    let (you, history) = visitor.hello(Seq(0)).await?;
+    assert!(matches!(you, Author::Visitor { ref id, .. } if *id == session.visitor_id));
+    assert!(history.is_empty());
+
+    let cookie = login(&edge).await?;
+    let mut inbox = Live::inbox(&edge, &cookie).await?;
+    assert!(
+        matches!(inbox.next_as::<InboxFrame>().await?, InboxFrame::Snapshot { conversations } if conversations.is_empty())
+    );
+
+    assert_eq!(visitor.post("v-1", "Hello, is anyone there?").await?, Seq(1));
+
+    // The inbox learns of the new conversation, with a preview.
+    let summary = loop {
+        if let InboxFrame::Updated { conversation } = inbox.next_as::<InboxFrame>().await? {
+            break conversation;
+        }
+    };
+    assert_eq!(summary.id, session.conversation_id);
+    assert_eq!(summary.last_seq, Seq(1));
+    let preview = summary.last_message.expect("a preview");
+    assert_eq!((preview.role, preview.text.as_str()), (Role::Visitor, "Hello, is anyone there?"));
+
+    let mut agent = Live::agent(&edge, &cookie, &session.conversation_id).await?;
+    let (agent_you, replay) = agent.hello(Seq(0)).await?;
+    assert!(matches!(agent_you, Author::Agent { ref name, .. } if name == ADMIN_NAME));
+    assert_eq!(texts(&replay), [(1, "Hello, is anyone there?")]);
+
+    assert_eq!(agent.post("a-1", "Hi! How can I help?").await?, Seq(2));
+    let reply = visitor
+        .until(|f| match f {
+            ServerFrame::Message { message } if message.seq == Seq(2) => Some(message.clone()),
+            _ => None,
+        })
+        .await?;
+    assert_eq!(reply.text, "Hi! How can I help?");
+    assert!(matches!(reply.author, Author::Agent { ref name, .. } if name == ADMIN_NAME));
+
+    // A second tab of the same visitor (same token) sees the whole log, in order.
+    let mut second_tab = Live::visitor(&edge, &session).await?;
+    let (_, both) = second_tab.hello(Seq(0)).await?;
+    assert_eq!(texts(&both), [(1, "Hello, is anyone there?"), (2, "Hi! How can I help?")]);
+    // Resuming after seq 1 replays only what comes after.
+    let mut third_tab = Live::visitor(&edge, &session).await?;
+    let (_, after_one) = third_tab.hello(Seq(1)).await?;
+    assert_eq!(texts(&after_one), [(2, "Hi! How can I help?")]);
+
+    // The list endpoint agrees with the inbox.
+    let list = switchboard_tests::api::call(
+        reqwest::Method::GET,
+        &edge.url("/api/v1/conversations"),
+        None,
+        Some(&cookie),
+        None::<&()>,
+    )
+    .await?;
+    let list: switchboard_protocol::api::conversations_list::Response = list.json()?;
+    assert_eq!(list.conversations.len(), 1);
+    assert_eq!(list.conversations[0].last_seq, Seq(2));
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_resend_is_acknowledged_with_its_first_seq_and_stored_once() -> anyhow::Result<()> {
+    let edge = TestEdge::start(&[SHOP])?;
+    let session = create_session(&edge, SHOP).await?;
+    let mut visitor = Live::visitor(&edge, &session).await?;
+    visitor.hello(Seq(0)).await?;
+    assert_eq!(visitor.post("same-id", "first").await?, Seq(1));
+    assert_eq!(visitor.post("other-id", "second").await?, Seq(2));
+    // Resent (e.g. after a reconnect that lost the ack), even with different text.
+    assert_eq!(visitor.post("same-id", "first").await?, Seq(1));
+
+    let mut fresh = Live::visitor(&edge, &session).await?;
+    let (_, log) = fresh.hello(Seq(0)).await?;
+    assert_eq!(texts(&log), [(1, "first"), (2, "second")]);
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn bad_frames_get_error_frames_and_the_socket_stays_usable() -> anyhow::Result<()> {
+    let edge = TestEdge::start(&[SHOP])?;
+    let session = create_session(&edge, SHOP).await?;
+    let mut visitor = Live::visitor(&edge, &session).await?;
+    visitor.hello(Seq(0)).await?;
+
+    let expect_error = |expected: ErrorCode| {
+        move |frame: &ServerFrame| match frame {
+            ServerFrame::Error { code, .. } => Some(*code == expected),
+            _ => None,
+        }
+    };
+    visitor.send_raw("this is not json".into()).await?;
+    assert!(visitor.until(expect_error(ErrorCode::BadRequest)).await?);
+    visitor.send_raw(r#"{"type":"shout","text":"x"}"#.into()).await?;
+    assert!(visitor.until(expect_error(ErrorCode::BadRequest)).await?);
+    visitor.send_binary(vec![1, 2, 3]).await?;
+    assert!(visitor.until(expect_error(ErrorCode::BadRequest)).await?);
+    visitor
+        .send_raw(format!(r#"{{"type":"send","client_id":"big","text":"{}"}}"#, "x".repeat(MAX_FRAME_BYTES)))
+        .await?;
+    assert!(visitor.until(expect_error(ErrorCode::FrameTooLarge)).await?);
+
+    let too_long = ClientMessageId::parse("too-long")?;
+    visitor
+        .send(&ClientFrame::Send { client_id: too_long.clone(), text: "é".repeat(MAX_MESSAGE_CHARS + 1) })
+        .await?;
+    let refused = visitor
+        .until(|f| match f {
+            ServerFrame::Error { code, client_id, .. } => Some((*code, client_id.clone())),
+            _ => None,
+        })
+        .await?;
+    assert_eq!(refused, (ErrorCode::MessageTooLong, Some(too_long)));
+    visitor
+        .send(&ClientFrame::Send { client_id: ClientMessageId::parse("blank")?, text: " \n\t".into() })
+        .await?;
+    assert!(visitor.until(expect_error(ErrorCode::EmptyMessage)).await?);
+
+    visitor.send(&ClientFrame::Ping).await?;
+    visitor.until(|f| matches!(f, ServerFrame::Pong).then_some(())).await?;
+    // After all that, the socket still carries messages, and nothing refused was stored.
+    assert_eq!(visitor.post("fine", "still here").await?, Seq(1));
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn credentials_open_only_what_they_were_issued_for() -> anyhow::Result<()> {
+    let edge = TestEdge::start(&[SHOP])?;
+    let mine = create_session(&edge, SHOP).await?;
+    let theirs = create_session(&edge, SHOP).await?;
+    let mut their_socket = Live::visitor(&edge, &theirs).await?;
+    their_socket.hello(Seq(0)).await?;
+    their_socket.post("secret", "my address is 1 Private Lane").await?;
+
+    let ws = edge.ws_origin();
+    let live = |id: &str| format!("{ws}/api/v1/conversations/{id}/live");
+    let token = |session: &switchboard_protocol::api::create_session::Response| {
+        vec![SUBPROTOCOL.to_string(), format!("{TOKEN_SUBPROTOCOL_PREFIX}{}", session.token)]
+    };
+
+    // My token on their conversation.
+    let mut wrong = Live::connect(&live(theirs.conversation_id.as_str()), &token(&mine), None, None).await?;
+    assert_eq!(wrong.refusal().await?, (ErrorCode::Forbidden, 4403));
+    // A tampered token.
+    let mut forged_protocols = token(&mine);
+    forged_protocols[1].push('x');
+    let mut forged =
+        Live::connect(&live(mine.conversation_id.as_str()), &forged_protocols, None, None).await?;
+    assert_eq!(forged.refusal().await?, (ErrorCode::Unauthorized, 4401));
+    // No token and no console session.
+    let mut anonymous =
+        Live::connect(&live(mine.conversation_id.as_str()), &[SUBPROTOCOL.to_string()], None, None).await?;
+    assert_eq!(anonymous.refusal().await?, (ErrorCode::Unauthorized, 4401));
+    // A protocol version we do not speak.
+    let mut old =
+        Live::connect(&live(mine.conversation_id.as_str()), &["switchboard.v0".to_string()], None, None)
+            .await?;
+    assert_eq!(old.refusal().await?, (ErrorCode::UnsupportedProtocol, 4400));
+
+    // Agents: only from the console's origin, only existing conversations.
+    let cookie = login(&edge).await?;
+    let mut hijack = Live::connect(
+        &live(theirs.conversation_id.as_str()),
+        &[SUBPROTOCOL.to_string()],
+        Some(SHOP),
+        Some(&cookie),
+    )
+    .await?;
+    assert_eq!(hijack.refusal().await?, (ErrorCode::Forbidden, 4403));
+    let never_used = create_session(&edge, SHOP).await?;
+    let mut missing = Live::agent(&edge, &cookie, &never_used.conversation_id).await?;
+    assert_eq!(missing.refusal().await?, (ErrorCode::NotFound, 4404));
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn conversations_survive_a_restart_of_the_runtime() -> anyhow::Result<()> {
+    let mut edge = TestEdge::start(&[SHOP])?;
+    let session = create_session(&edge, SHOP).await?;
+    let cookie = login(&edge).await?;
+    {
+        let mut visitor = Live::visitor(&edge, &session).await?;
+        visitor.hello(Seq(0)).await?;
+        visitor.post("before-1", "written before the restart").await?;
+        let mut agent = Live::agent(&edge, &cookie, &session.conversation_id).await?;
+        agent.hello(Seq(0)).await?;
+        agent.post("before-2", "answered before the restart").await?;
+    }
+
+    edge.restart()?;
+
+    // Same token, same cookie (the signing secret is configuration, not memory).
+    let mut visitor = Live::visitor(&edge, &session).await?;
+    let (_, log) = visitor.hello(Seq(0)).await?;
+    assert_eq!(texts(&log), [(1, "written before the restart"), (2, "answered before the restart")]);
+    assert_eq!(visitor.post("after-1", "and after it").await?, Seq(3));
+    // A resend of a message from before the restart is still recognised.
+    assert_eq!(visitor.post("before-1", "written before the restart").await?, Seq(1));
+
+    let mut agent = Live::agent(&edge, &cookie, &session.conversation_id).await?;
+    let (_, log) = agent.hello(Seq(2)).await?;
+    assert_eq!(texts(&log), [(3, "and after it")]);
+    // The inbox index and the accounts persisted too.
+    login(&edge).await?;
+    let mut inbox = Live::inbox(&edge, &cookie).await?;
+    match inbox.next_as::<InboxFrame>().await? {
+        InboxFrame::Snapshot { conversations } => {
+            assert_eq!(conversations.first().map(|c| c.id.clone()), Some(session.conversation_id))
+        }
+        other => anyhow::bail!("expected a snapshot, got {other:?}"),
+    }
+    Ok(())
+}

@@ -1,0 +1,153 @@
+//! Building every part into `edge/`, which is then exactly what `wrangler dev` and
+//! `wrangler deploy` serve:
+//!
+//! - `edge/public/assets/`: the widget frame and console (wasm, JS glue, boot module, CSS),
+//!   each file named by a hash of its content so it can be cached forever;
+//! - `edge/public/widget.js`: the loader, minified (not hashed: the embed snippet names it);
+//! - `edge/public/_headers`: cache and CORS headers for those files;
+//! - `edge/generated/assets.json`: the hashed names, compiled into the worker's HTML shells;
+//! - `edge/build/`: the worker itself (worker-build).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{Context, Result};
+use sha2::{Digest, Sha256};
+
+use crate::sizes::{self, Report};
+use crate::tools::Tools;
+use crate::{root, run};
+
+/// wasm-opt must be told which features the Rust output uses, since `strip = true` removes
+/// the section that would say so.
+const WASM_FEATURES: [&str; 6] = [
+    "--enable-bulk-memory",
+    "--enable-nontrapping-float-to-int",
+    "--enable-sign-ext",
+    "--enable-mutable-globals",
+    "--enable-multivalue",
+    "--enable-reference-types",
+];
+
+/// One built browser app as published.
+pub struct Published {
+    /// URL path of its boot module (imports the glue, starts the wasm).
+    pub script: String,
+    /// URL path of its stylesheet.
+    pub style: String,
+    /// The optimised wasm file.
+    pub wasm: PathBuf,
+    /// The JS glue file.
+    pub glue: PathBuf,
+}
+
+/// Builds everything; returns the size report (already checked against the budgets).
+pub fn build_all(tools: &Tools) -> Result<Report> {
+    let root = root();
+    let edge = root.join("edge");
+    run(Command::new(cargo()).args([
+        "build",
+        "--release",
+        "--target",
+        "wasm32-unknown-unknown",
+        "-p",
+        "switchboard-widget",
+        "-p",
+        "switchboard-console",
+    ]))?;
+    let public = edge.join("public");
+    let assets = public.join("assets");
+    let _ = std::fs::remove_dir_all(&assets);
+    std::fs::create_dir_all(&assets)?;
+    let widget = publish_app(tools, "widget", &root.join("widget/frame.css"), &assets)?;
+    let console = publish_app(tools, "console", &root.join("console/console.css"), &assets)?;
+
+    let loader = public.join("widget.js");
+    run(Command::new(&tools.esbuild)
+        .arg(root.join("widget/loader/widget.js"))
+        .args(["--minify", "--target=es2017", "--legal-comments=none"])
+        .arg(format!("--outfile={}", loader.display())))?;
+    std::fs::write(public.join("_headers"), HEADERS)?;
+
+    let manifest = manifest(&widget, &console);
+    std::fs::create_dir_all(edge.join("generated"))?;
+    std::fs::write(edge.join("generated/assets.json"), manifest)?;
+
+    run(Command::new(&tools.worker_build)
+        .arg("--release")
+        .current_dir(&edge)
+        .env("WASM_BINDGEN_BIN", &tools.wasm_bindgen)
+        .env("WASM_OPT_BIN", &tools.wasm_opt)
+        .env("ESBUILD_BIN", &tools.esbuild))?;
+
+    let report = sizes::measure(&loader, &widget, &console, &edge.join("build/index_bg.wasm"))?;
+    print!("{report}");
+    report.check_budgets()?;
+    Ok(report)
+}
+
+/// Headers for the static files. Hashed assets never change under their name; the loader is
+/// revalidated every few minutes so a new release reaches pages quickly. All are public, so
+/// any page may fetch them (`*`), which the cross-origin loader and module glue need.
+const HEADERS: &str = "\
+/assets/*
+  Cache-Control: public, max-age=31536000, immutable
+  Access-Control-Allow-Origin: *
+  X-Content-Type-Options: nosniff
+/widget.js
+  Cache-Control: public, max-age=300
+  Access-Control-Allow-Origin: *
+  X-Content-Type-Options: nosniff
+";
+
+fn cargo() -> String {
+    std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())
+}
+
+fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root().join("target"))
+}
+
+/// wasm-bindgen, wasm-opt, then copy into `assets` under content-hashed names.
+fn publish_app(tools: &Tools, app: &str, css: &Path, assets: &Path) -> Result<Published> {
+    let crate_wasm = target_dir().join(format!("wasm32-unknown-unknown/release/switchboard_{app}.wasm"));
+    let out = target_dir().join("web").join(app);
+    let _ = std::fs::remove_dir_all(&out);
+    run(Command::new(&tools.wasm_bindgen)
+        .args(["--target", "web", "--no-typescript", "--out-name", app, "--out-dir"])
+        .arg(&out)
+        .arg(&crate_wasm))?;
+    let wasm = out.join(format!("{app}_bg.wasm"));
+    run(Command::new(&tools.wasm_opt).arg("-Oz").args(WASM_FEATURES).arg(&wasm).arg("-o").arg(&wasm))?;
+
+    let wasm_name = copy_hashed(&wasm, assets, app, "wasm")?;
+    let glue_name = copy_hashed(&out.join(format!("{app}.js")), assets, app, "js")?;
+    let style_name = copy_hashed(css, assets, app, "css")?;
+    let boot = format!(
+        "import init from \"./{glue_name}\";\ninit({{ module_or_path: new URL(\"./{wasm_name}\", import.meta.url) }});\n"
+    );
+    let boot_name = format!("{app}-boot-{}.js", short_hash(boot.as_bytes()));
+    std::fs::write(assets.join(&boot_name), boot)?;
+    Ok(Published {
+        script: format!("/assets/{boot_name}"),
+        style: format!("/assets/{style_name}"),
+        wasm: assets.join(wasm_name),
+        glue: assets.join(glue_name),
+    })
+}
+
+fn copy_hashed(file: &Path, assets: &Path, app: &str, extension: &str) -> Result<String> {
+    let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
+    let name = format!("{app}-{}.{extension}", short_hash(&bytes));
+    std::fs::write(assets.join(&name), bytes)?;
+    Ok(name)
+}
+
+fn short_hash(bytes: &[u8]) -> String {
+    format!("{:x}", Sha256::digest(bytes))[..12].to_string()
+}
+
+fn manifest(widget: &Published, console: &Published) -> String {
+    let shell = |app: &Published| serde_json::json!({ "script": app.script, "style": app.style });
+    serde_json::json!({ "widget": shell(widget), "console": shell(console) }).to_string()
+}

@@ -1,0 +1,82 @@
+//! `cargo xtask dev`: everything running locally, the way it runs in production.
+//!
+//! The edge runs in workerd (wrangler dev) on http://127.0.0.1:8787 with its state persisted
+//! under `.switchboard/state`; the demo site runs on http://127.0.0.1:8080, another origin,
+//! so the widget is embedded cross-origin exactly as on a customer's site.
+
+use std::path::Path;
+
+use anyhow::{bail, Context, Result};
+use switchboard_demo_site::DemoSite;
+use switchboard_tests::edge::{EdgeProcess, EdgeSpec};
+
+use crate::tools::{self, Needs};
+use crate::{bundle, root};
+
+const EDGE_PORT: u16 = 8787;
+const DEMO_ADDR: &str = "127.0.0.1:8080";
+
+/// Builds, starts the edge and the demo site, and runs until Ctrl-C.
+pub fn run() -> Result<()> {
+    let tools = tools::ensure(Needs { browser: false })?;
+    bundle::build_all(&tools)?;
+    let edge_dir = root().join("edge");
+    let password = ensure_dev_vars(&edge_dir)?;
+    for port in [EDGE_PORT, 8080] {
+        if std::net::TcpListener::bind(("127.0.0.1", port)).is_err() {
+            bail!("port {port} is in use: stop whatever runs there (another `cargo xtask dev`?)");
+        }
+    }
+    let state = root().join(".switchboard");
+    let mut edge = EdgeProcess::start(EdgeSpec {
+        config: edge_dir.join("wrangler.toml"),
+        port: EDGE_PORT,
+        persist_dir: state.join("state"),
+        wrangler_home: state.join("wrangler-home"),
+        log: None,
+        own_process_group: false,
+    })?;
+    let _site = DemoSite::start(DEMO_ADDR, &edge.origin())?;
+    let email = admin_email(&edge_dir)?;
+    println!(
+        "\n  Switchboard is running.\n\n  \
+         demo site (visitor):  http://{DEMO_ADDR}/\n  \
+         agent console:        {origin}/console/\n      \
+         sign in as {email} / {password}\n  \
+         edge health:          {origin}/health\n  \
+         state:                {state}\n\n  Press Ctrl-C to stop.\n",
+        origin = edge.origin(),
+        state = state.join("state").display(),
+    );
+    edge.wait()
+}
+
+/// `edge/.dev.vars` holds the local secrets; made once with random values.
+fn ensure_dev_vars(edge_dir: &Path) -> Result<String> {
+    let path = edge_dir.join(".dev.vars");
+    if let Ok(text) = std::fs::read_to_string(&path) {
+        let password = text.lines().find_map(|line| line.strip_prefix("BOOTSTRAP_ADMIN_PASSWORD="));
+        return Ok(password.unwrap_or("(see edge/.dev.vars)").trim_matches('"').to_string());
+    }
+    let random = |n: usize| -> Result<String> {
+        let mut bytes = vec![0u8; n];
+        getrandom::getrandom(&mut bytes).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
+        Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+    };
+    let password = random(8)?;
+    std::fs::write(
+        &path,
+        format!("SESSION_SECRET=\"{}\"\nBOOTSTRAP_ADMIN_PASSWORD=\"{password}\"\n", random(32)?),
+    )?;
+    Ok(password)
+}
+
+fn admin_email(edge_dir: &Path) -> Result<String> {
+    let config: toml::Table = std::fs::read_to_string(edge_dir.join("wrangler.toml"))?.parse()?;
+    config
+        .get("vars")
+        .and_then(|vars| vars.get("BOOTSTRAP_ADMIN_EMAIL"))
+        .and_then(|email| email.as_str())
+        .map(str::to_string)
+        .context("wrangler.toml [vars] has no BOOTSTRAP_ADMIN_EMAIL")
+}

@@ -1,0 +1,69 @@
+//! `cargo xtask`: the project's two commands and their parts.
+//!
+//! - `cargo xtask dev`: set up what is missing, build everything, run the edge in workerd on
+//!   http://127.0.0.1:8787 and the demo site on http://127.0.0.1:8080.
+//! - `cargo xtask test`: the same setup and build, then every test.
+//! - `cargo xtask build`: setup and build only (what `wrangler deploy` needs).
+//!
+//! # Layout
+//! - [`tools`]: installing pinned tools (rustup target, wasm-bindgen, worker-build, npm,
+//!   Chromium) into a per-user cache keyed by version.
+//! - [`bundle`]: building the widget, console, loader and edge into `edge/`.
+//! - [`sizes`]: measuring compressed sizes and enforcing the size budgets.
+//! - [`dev`], [`test`]: the two commands.
+
+mod bundle;
+mod dev;
+mod sizes;
+mod test;
+mod tools;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{bail, Context, Result};
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("dev") => dev::run(),
+        Some("test") => test::run(&args[1..]),
+        Some("build") => build(),
+        _ => {
+            eprintln!("usage: cargo xtask <dev | test [test-name-filter] | build>");
+            std::process::exit(2);
+        }
+    };
+    if let Err(error) = result {
+        eprintln!("xtask: error: {error:#}");
+        std::process::exit(1);
+    }
+}
+
+fn build() -> Result<()> {
+    let tools = tools::ensure(tools::Needs { browser: false })?;
+    bundle::build_all(&tools)?;
+    Ok(())
+}
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    let xtask = Path::new(env!("CARGO_MANIFEST_DIR"));
+    xtask.parent().unwrap_or(xtask).to_path_buf()
+}
+
+/// Runs `command`, echoing it; fails with its exit status.
+pub fn run(command: &mut Command) -> Result<()> {
+    eprintln!("xtask: $ {}", describe(command));
+    let status = command.status().with_context(|| format!("could not start {}", describe(command)))?;
+    if !status.success() {
+        bail!("{} failed with {status}", describe(command));
+    }
+    Ok(())
+}
+
+fn describe(command: &Command) -> String {
+    let mut words = vec![command.get_program().to_string_lossy().into_owned()];
+    words.extend(command.get_args().map(|a| a.to_string_lossy().into_owned()));
+    words.join(" ")
+}

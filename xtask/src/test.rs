@@ -1,0 +1,25 @@
+//! `cargo xtask test`: the same setup and build as `dev`, then every test — unit and
+//! property tests of the native crates, edge integration tests against real workerd, and
+//! browser tests in headless Chromium. Arguments are passed on as a test-name filter.
+
+use std::process::Command;
+
+use anyhow::Result;
+
+use crate::tools::{self, Needs};
+use crate::{bundle, run as run_command};
+
+/// Builds, then runs the tests.
+pub fn run(filter: &[String]) -> Result<()> {
+    let tools = tools::ensure(Needs { browser: true })?;
+    bundle::build_all(&tools)?;
+    let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    command.args(["test", "--no-fail-fast"]);
+    for package in
+        ["switchboard-protocol", "switchboard-core", "switchboard-demo-site", "switchboard-tests", "xtask"]
+    {
+        command.args(["-p", package]);
+    }
+    command.arg("--").args(filter);
+    run_command(&mut command)
+}
