@@ -1,13 +1,16 @@
 //! Browser-side I/O shared by the widget frame and the agent console.
 //!
 //! Thin adapters only: a WebSocket that speaks `protocol` frames ([`socket`]) and a JSON
-//! `fetch` that turns the edge's error bodies into typed errors ([`http`]). Decisions (when to
+//! `fetch` that turns the edge's error bodies into typed errors ([`http`]), and message ids
+//! ([`ids`]). Decisions (when to
 //! reconnect, what to resend) belong to `switchboard-core`.
 
 pub mod http;
+pub mod ids;
 pub mod socket;
 
 pub use http::{fetch_json, FetchError};
+pub use ids::new_client_id;
 pub use socket::{Socket, SocketEvent};
 
 /// The page's own origin as a WebSocket origin: `http://h:p` → `ws://h:p`, `https` → `wss`.

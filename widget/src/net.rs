@@ -25,10 +25,11 @@ use yew::platform::{spawn_local, time::sleep};
 use yew::UseReducerHandle;
 
 use crate::bridge::{Bridge, FromHost, Notice, ToHost};
-use crate::ids::{new_client_id, site_from_location};
+use crate::ids::site_from_location;
 use crate::session;
 use crate::state::{Action, State, Status};
 use crate::storage::Keys;
+use switchboard_webclient::new_client_id;
 
 /// Close code the edge uses after an `unauthorized` error frame (invalid or expired token).
 const CLOSE_UNAUTHORIZED: u16 = 4401;

@@ -16,7 +16,9 @@ use switchboard_protocol::{
 use switchboard_webclient::{websocket_origin, Socket, SocketEvent};
 
 use super::timer::{Interval, Retry};
-use super::{new_client_id, now, Dispatcher, CLOSE_SESSION_ENDED, SESSION_ENDED};
+use switchboard_webclient::new_client_id;
+
+use super::{now, Dispatcher, CLOSE_SESSION_ENDED, SESSION_ENDED};
 use crate::state::{Action, Link};
 
 /// How often an idle socket says `ping`, so proxies (Cloudflare closes WebSockets idle for
