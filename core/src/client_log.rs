@@ -1,5 +1,5 @@
-//! A client's copy of a conversation log: what it has received, and what it sent that the
-//! edge has not yet stored.
+//! A client's copy of a conversation: what it has received, what it sent that the edge has
+//! not yet stored, how far the others have read, and who is typing.
 //!
 //! Used by the widget and the console alike. The adapter feeds every [`ServerFrame`] to
 //! [`ClientLog::apply`], asks [`ClientLog::hello`] and [`ClientLog::resend`] for the frames
@@ -10,7 +10,10 @@
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
-use switchboard_protocol::{Author, ClientFrame, ClientMessageId, Message, Seq, ServerFrame};
+use switchboard_protocol::limits::{TYPING_EXPIRY_MS, TYPING_REPEAT_MS};
+use switchboard_protocol::{
+    Author, ClientFrame, ClientMessageId, ErrorCode, Message, ReadMark, Seq, ServerFrame,
+};
 
 /// A message this client sent that the edge has not yet confirmed as stored-and-received.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -24,6 +27,20 @@ pub struct PendingMessage {
     /// Set when the edge refused it for good (too long, empty): the reason, for display.
     /// Refused messages are not resent.
     pub refused: Option<String>,
+    /// Set when the edge asked to slow down: resend at this time (ms since the Unix epoch).
+    #[serde(default)]
+    pub retry_at: Option<i64>,
+}
+
+/// How far one of the user's own messages has come.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Delivery {
+    /// Not yet confirmed stored.
+    Sending,
+    /// Stored by the edge and relayed.
+    Delivered,
+    /// Seen by another participant.
+    Read,
 }
 
 /// The state of one conversation as a client sees it.
@@ -33,6 +50,15 @@ pub struct ClientLog {
     pending: Vec<PendingMessage>,
     you: Option<Author>,
     replay_complete: bool,
+    reads: Vec<ReadMark>,
+    /// Others typing, with when their indicator lapses.
+    typing: Vec<(Author, i64)>,
+    /// The read mark this client last sent (or the edge reported for it).
+    read_sent: Seq,
+    /// Whether this client last said it is typing, and when.
+    typing_sent: Option<i64>,
+    /// Every `seq` from 1 to this one is held.
+    contiguous: Seq,
 }
 
 impl ClientLog {
@@ -46,9 +72,12 @@ impl ClientLog {
         Self { pending, ..Self::default() }
     }
 
-    /// The highest `seq` held (`0` when empty): what to put in `hello`.
+    /// The highest `seq` up to which every message is held (`0` when none): what to put in
+    /// `hello`. Not simply the highest held: a live message can arrive on a new socket before
+    /// the replay that precedes it, and if the socket drops in between, asking from the
+    /// highest would leave the gap unfilled for good.
     pub fn last_seq(&self) -> Seq {
-        self.messages.keys().next_back().copied().unwrap_or_default()
+        self.contiguous
     }
 
     /// The first frame to send on every (re)connect.
@@ -56,15 +85,18 @@ impl ClientLog {
         ClientFrame::Hello { last_seq: self.last_seq() }
     }
 
-    /// Records a new message typed by the user and returns the frame that sends it.
+    /// Records a new message typed by the user and returns the frame that sends it. Sending
+    /// also ends the user's typing indicator on the other side.
     pub fn queue(&mut self, client_id: ClientMessageId, text: String, now: i64) -> ClientFrame {
         let frame = ClientFrame::Send { client_id: client_id.clone(), text: text.clone() };
-        self.pending.push(PendingMessage { client_id, text, queued_at: now, refused: None });
+        self.pending.push(PendingMessage { client_id, text, queued_at: now, refused: None, retry_at: None });
+        self.typing_sent = None;
         frame
     }
 
-    /// Frames to send after `hello` on a new connection: every pending message, oldest first.
-    /// The edge deduplicates by `client_id`, so resending one it already stored is harmless.
+    /// Frames to send after `hello` on a new connection: every pending message not refused,
+    /// oldest first. The edge deduplicates by `client_id`, so resending one it already stored
+    /// is harmless.
     pub fn resend(&self) -> Vec<ClientFrame> {
         self.pending
             .iter()
@@ -73,13 +105,34 @@ impl ClientLog {
             .collect()
     }
 
-    /// Takes in a frame from the edge. Returns true when what the user sees changed.
-    pub fn apply(&mut self, frame: ServerFrame) -> bool {
+    /// Frames for pending messages the edge asked to slow down for, once their time has come.
+    pub fn retry_due(&mut self, now: i64) -> Vec<ClientFrame> {
+        let mut frames = Vec::new();
+        for pending in self.pending.iter_mut().filter(|p| p.retry_at.is_some_and(|at| at <= now)) {
+            pending.retry_at = None;
+            frames
+                .push(ClientFrame::Send { client_id: pending.client_id.clone(), text: pending.text.clone() });
+        }
+        frames
+    }
+
+    /// When the next slowed-down message is due, if any (for the adapter's timer).
+    pub fn next_retry_at(&self) -> Option<i64> {
+        self.pending.iter().filter_map(|p| p.retry_at).min()
+    }
+
+    /// Takes in a frame from the edge, received at `now`. Returns true when what the user
+    /// sees changed.
+    pub fn apply(&mut self, frame: ServerFrame, now: i64) -> bool {
         match frame {
-            ServerFrame::Welcome { you, .. } => {
+            ServerFrame::Welcome { you, reads, .. } => {
+                if let Some(mine) = reads.iter().find(|m| m.reader.id_str() == you.id_str()) {
+                    self.read_sent = self.read_sent.max(mine.up_to);
+                }
                 self.you = Some(you);
+                self.reads = reads;
                 self.replay_complete = false;
-                false
+                true
             }
             ServerFrame::History { messages, complete } => {
                 self.replay_complete = complete;
@@ -89,7 +142,11 @@ impl ClientLog {
                 }
                 changed
             }
-            ServerFrame::Message { message } => self.insert(message),
+            ServerFrame::Message { message } => {
+                // Whoever sent a message has stopped typing it.
+                self.typing.retain(|(author, _)| author.id_str() != message.author.id_str());
+                self.insert(message)
+            }
             ServerFrame::Ack { client_id, seq } => {
                 // The message frame with this seq comes first on the same socket; if it was
                 // missed (a reconnect in between), the next replay brings it. Either way the
@@ -100,17 +157,82 @@ impl ClientLog {
                     false
                 }
             }
-            ServerFrame::Error { code, message, client_id: Some(client_id) } => {
-                let refused = format!("{message} ({code:?})");
-                match self.pending.iter_mut().find(|p| p.client_id == client_id) {
-                    Some(pending) => {
-                        pending.refused = Some(refused);
-                        true
-                    }
-                    None => false,
+            ServerFrame::Error { code, message, client_id: Some(client_id), retry_after_ms } => {
+                let Some(pending) = self.pending.iter_mut().find(|p| p.client_id == client_id) else {
+                    return false;
+                };
+                if code == ErrorCode::RateLimited {
+                    pending.retry_at = Some(now + i64::from(retry_after_ms.unwrap_or(1_000)));
+                    false
+                } else {
+                    pending.refused = Some(message);
+                    true
                 }
             }
+            ServerFrame::Read { reader, up_to } => {
+                if self.you.as_ref().is_some_and(|you| you.id_str() == reader.id_str()) {
+                    // Another tab of ours read: this tab need not say so again.
+                    self.read_sent = self.read_sent.max(up_to);
+                }
+                self.reads.retain(|m| m.reader.id_str() != reader.id_str());
+                self.reads.push(ReadMark { reader, up_to });
+                true
+            }
+            ServerFrame::Typing { author, active } => {
+                self.typing.retain(|(a, _)| a.id_str() != author.id_str());
+                if active {
+                    self.typing.push((author, now + i64::from(TYPING_EXPIRY_MS)));
+                }
+                true
+            }
             ServerFrame::Error { .. } | ServerFrame::Pong => false,
+        }
+    }
+
+    /// The frame saying the user has now seen everything up to `up_to`, unless already said.
+    pub fn mark_read(&mut self, up_to: Seq) -> Option<ClientFrame> {
+        let highest = self.messages.keys().next_back().copied().unwrap_or_default();
+        let up_to = up_to.min(highest);
+        (up_to > self.read_sent).then(|| {
+            self.read_sent = up_to;
+            ClientFrame::Read { up_to }
+        })
+    }
+
+    /// The frame saying the user is (or stopped) typing, when the other side needs to hear it:
+    /// `true` at most every [`TYPING_REPEAT_MS`], `false` only after a `true`.
+    pub fn typing(&mut self, active: bool, now: i64) -> Option<ClientFrame> {
+        match (active, self.typing_sent) {
+            (true, Some(at)) if now - at < i64::from(TYPING_REPEAT_MS) => None,
+            (true, _) => {
+                self.typing_sent = Some(now);
+                Some(ClientFrame::Typing { active: true })
+            }
+            (false, Some(_)) => {
+                self.typing_sent = None;
+                Some(ClientFrame::Typing { active: false })
+            }
+            (false, None) => None,
+        }
+    }
+
+    /// Who else is typing at `now`.
+    pub fn typing_now(&self, now: i64) -> Vec<&Author> {
+        self.typing.iter().filter(|(_, until)| *until > now).map(|(author, _)| author).collect()
+    }
+
+    /// The highest `seq` someone other than this client's author has read.
+    pub fn read_by_others(&self) -> Seq {
+        let me = self.you.as_ref().map(Author::id_str);
+        self.reads.iter().filter(|m| Some(m.reader.id_str()) != me).map(|m| m.up_to).max().unwrap_or_default()
+    }
+
+    /// How far a stored message of the user's has come.
+    pub fn delivery(&self, seq: Seq) -> Delivery {
+        if seq <= self.read_by_others() {
+            Delivery::Read
+        } else {
+            Delivery::Delivered
         }
     }
 
@@ -144,7 +266,11 @@ impl ClientLog {
         if mine {
             self.remove_pending(&message.client_id);
         }
-        self.messages.insert(message.seq, message).is_none()
+        let new = self.messages.insert(message.seq, message).is_none();
+        while self.messages.contains_key(&self.contiguous.next()) {
+            self.contiguous = self.contiguous.next();
+        }
+        new
     }
 
     fn remove_pending(&mut self, client_id: &ClientMessageId) -> bool {
@@ -155,78 +281,5 @@ impl ClientLog {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use switchboard_protocol::{ConversationId, ErrorCode, VisitorId};
-
-    fn visitor() -> Author {
-        Author::Visitor { id: VisitorId::from_random([1; 16]), name: None }
-    }
-
-    fn stored(seq: u64, client_id: &str, author: Author) -> Message {
-        Message {
-            seq: Seq(seq),
-            client_id: ClientMessageId::parse(client_id).unwrap(),
-            author,
-            text: format!("text {seq}"),
-            sent_at: 0,
-        }
-    }
-
-    fn welcome() -> ServerFrame {
-        ServerFrame::Welcome {
-            conversation_id: ConversationId::from_random([2; 16]),
-            you: visitor(),
-            head_seq: Seq(0),
-        }
-    }
-
-    #[test]
-    fn a_sent_message_stays_pending_until_stored_then_appears_once() {
-        let mut log = ClientLog::new();
-        log.apply(welcome());
-        let id = ClientMessageId::parse("a").unwrap();
-        log.queue(id.clone(), "hello".into(), 5);
-        assert_eq!(log.pending().len(), 1);
-        assert!(log.apply(ServerFrame::Message { message: stored(1, "a", visitor()) }));
-        log.apply(ServerFrame::Ack { client_id: id, seq: Seq(1) });
-        assert!(log.pending().is_empty());
-        assert_eq!(log.messages().count(), 1);
-        assert_eq!(log.hello(), ClientFrame::Hello { last_seq: Seq(1) });
-    }
-
-    #[test]
-    fn replays_and_repeats_do_not_duplicate() {
-        let mut log = ClientLog::new();
-        let page = vec![stored(1, "a", visitor()), stored(2, "b", visitor())];
-        log.apply(ServerFrame::History { messages: page.clone(), complete: true });
-        assert!(!log.apply(ServerFrame::History { messages: page, complete: false }));
-        assert!(!log.apply(ServerFrame::Message { message: stored(2, "b", visitor()) }));
-        assert_eq!(log.messages().count(), 2);
-    }
-
-    #[test]
-    fn refused_messages_are_marked_and_not_resent() {
-        let mut log = ClientLog::new();
-        let id = ClientMessageId::parse("x").unwrap();
-        log.queue(id.clone(), "   ".into(), 0);
-        log.apply(ServerFrame::Error {
-            code: ErrorCode::EmptyMessage,
-            message: "empty".into(),
-            client_id: Some(id),
-        });
-        assert!(log.pending()[0].refused.is_some());
-        assert!(log.resend().is_empty());
-    }
-
-    #[test]
-    fn another_authors_message_with_the_same_client_id_keeps_ours_pending() {
-        let mut log = ClientLog::new();
-        log.apply(welcome());
-        log.queue(ClientMessageId::parse("same").unwrap(), "mine".into(), 0);
-        let other = Author::Visitor { id: VisitorId::from_random([9; 16]), name: None };
-        log.apply(ServerFrame::Message { message: stored(1, "same", other) });
-        assert_eq!(log.pending().len(), 1);
-        assert_eq!(log.resend().len(), 1);
-    }
-}
+#[path = "client_log_tests.rs"]
+mod tests;

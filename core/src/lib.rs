@@ -9,14 +9,18 @@
 //! - [`password`]: password hashes (PBKDF2-HMAC-SHA256) and their verification.
 //! - [`origin`]: normalising origins and matching them against a site's allowed list.
 //! - [`site`]: a site's configuration and the bootstrap (out-of-the-box) site.
-//! - [`ingest`]: the edge's side of the log: reading frames, deciding store or re-ack.
+//! - [`ingest`]: reading client frames; deciding store, re-ack or refuse for one `send`.
+//! - [`conversation`]: what each client frame does to a conversation, and who hears of it.
+//! - [`rate`]: per-participant flood control (token bucket, typing throttle).
 //! - [`client_log`]: a client's side of the log: what it holds, what is still pending.
 //! - [`backoff`]: reconnect delays with exponential backoff and jitter.
 
 pub mod backoff;
 pub mod client_log;
+pub mod conversation;
 pub mod ingest;
 pub mod origin;
 pub mod password;
+pub mod rate;
 pub mod site;
 pub mod token;

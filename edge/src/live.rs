@@ -62,7 +62,9 @@ pub async fn inbox(req: Request, env: &Env) -> EdgeResult<Response> {
     admit_handshake(&req)?;
     http::require_same_origin(&req)?;
     let agent = agent_sessions::authenticate(&req, env)?;
-    stubs::connect_inbox(env, &agent.site).await
+    let participant =
+        Participant { site: agent.site, author: Author::Agent { id: agent.agent, name: agent.name } };
+    stubs::connect_inbox(env, &participant).await
 }
 
 /// Checks the parts of a handshake common to all socket routes; returns the offered
@@ -90,7 +92,12 @@ pub fn refuse(offered: &[String], error: ApiError) -> worker::Result<Response> {
     pair.server.accept()?;
     let close_code = 4000 + error.code.http_status();
     let reason = format!("{:?}", error.code);
-    let frame = ServerFrame::Error { code: error.code, message: error.message, client_id: None };
+    let frame = ServerFrame::Error {
+        code: error.code,
+        message: error.message,
+        client_id: None,
+        retry_after_ms: None,
+    };
     pair.server.send(&frame)?;
     pair.server.close(Some(close_code), Some(reason))?;
     let response = Response::from_websocket(pair.client)?;

@@ -1,7 +1,7 @@
 //! The fetch handler: a table of routes, and the one place errors become responses.
 
 use switchboard_protocol::api::health;
-use switchboard_protocol::{ErrorCode, PROTOCOL_VERSION};
+use switchboard_protocol::{ErrorCode, SiteId, PROTOCOL_VERSION};
 use worker::{Env, Method, Request, Response};
 
 use crate::error::{EdgeError, EdgeResult};
@@ -37,6 +37,10 @@ async fn route(req: Request, env: &Env) -> EdgeResult<Response> {
         (Method::Get, ["frame"]) => pages::frame(&req, env).await,
         (Method::Post, ["api", "v1", "sessions"]) => visitor_sessions::create(req, env).await,
         (Method::Options, ["api", "v1", "sessions"]) => visitor_sessions::preflight(&req),
+        (Method::Get, ["api", "v1", "visitor", "conversations"]) => {
+            visitor_sessions::history(&req, env).await
+        }
+        (Method::Get, ["api", "v1", "sites", site, "presence"]) => presence(env, site).await,
         (Method::Post, ["api", "v1", "agent", "login"]) => agent_sessions::login(req, env).await,
         (Method::Post, ["api", "v1", "agent", "logout"]) => agent_sessions::logout(&req),
         (Method::Get, ["api", "v1", "agent", "me"]) => agent_sessions::me(&req, env),
@@ -62,10 +66,25 @@ fn is_known(segments: &[&str]) -> bool {
             | ["frame"]
             | ["console", ""]
             | ["api", "v1", "sessions"]
+            | ["api", "v1", "visitor", "conversations"]
+            | ["api", "v1", "sites", _, "presence"]
             | ["api", "v1", "agent", "login" | "logout" | "me" | "inbox"]
             | ["api", "v1", "conversations"]
             | ["api", "v1", "conversations", _, "live"]
     )
+}
+
+/// `GET /api/v1/sites/{id}/presence`: public, like the site id; browsers and caches may keep
+/// it a few seconds.
+async fn presence(env: &Env, site: &str) -> EdgeResult<Response> {
+    let site = SiteId::parse(site)
+        .map_err(|e| EdgeError::refuse(ErrorCode::NotFound, format!("no such site: {e}")))?;
+    // Unknown sites are 404, like everywhere else.
+    stubs::site_config(env, &site).await?;
+    let reply = http::json(200, &stubs::site_presence(env, &site).await?)?;
+    reply.headers().set("cache-control", "public, max-age=10")?;
+    reply.headers().set("access-control-allow-origin", "*")?;
+    Ok(reply)
 }
 
 fn redirect(req: &Request, path: &str) -> EdgeResult<Response> {

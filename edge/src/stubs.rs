@@ -6,9 +6,9 @@
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use switchboard_core::site::SiteConfig;
-use switchboard_protocol::api::{agent_login, agent_me, conversations_list};
+use switchboard_protocol::api::{agent_login, agent_me, conversations_list, site_presence};
 use switchboard_protocol::inbox::ConversationSummary;
-use switchboard_protocol::{ConversationId, ErrorBody, SiteId};
+use switchboard_protocol::{ConversationId, ErrorBody, SiteId, VisitorId};
 use wasm_bindgen::JsValue;
 use worker::{Env, Headers, Method, Request, RequestInit, Response, Stub};
 
@@ -57,20 +57,32 @@ pub async fn connect_conversation(
     id: &ConversationId,
     participant: &Participant,
 ) -> EdgeResult<Response> {
-    upgrade(&conversation(env, id)?, &format!("/connect/{id}"), Some(participant)).await
+    upgrade(&conversation(env, id)?, &format!("/connect/{id}"), participant).await
 }
 
 /// Hands an inbox socket handshake to the site's object.
-pub async fn connect_inbox(env: &Env, id: &SiteId) -> EdgeResult<Response> {
-    upgrade(&site(env, id)?, "/inbox", None).await
+pub async fn connect_inbox(env: &Env, participant: &Participant) -> EdgeResult<Response> {
+    upgrade(&site(env, &participant.site)?, "/inbox", participant).await
 }
 
-async fn upgrade(stub: &Stub, path: &str, participant: Option<&Participant>) -> EdgeResult<Response> {
+/// How many agents of a site have the console open.
+pub async fn site_presence(env: &Env, id: &SiteId) -> EdgeResult<site_presence::Response> {
+    call::<(), _>(&site(env, id)?, Method::Get, "/presence", None).await
+}
+
+/// A visitor's conversations on a site, newest activity first.
+pub async fn visitor_conversations(
+    env: &Env,
+    id: &SiteId,
+    visitor: &VisitorId,
+) -> EdgeResult<Vec<ConversationSummary>> {
+    call::<(), _>(&site(env, id)?, Method::Get, &format!("/visitor?id={visitor}"), None).await
+}
+
+async fn upgrade(stub: &Stub, path: &str, participant: &Participant) -> EdgeResult<Response> {
     let headers = Headers::new();
     headers.set("upgrade", "websocket")?;
-    if let Some(participant) = participant {
-        headers.set(PARTICIPANT_HEADER, &serde_json::to_string(participant)?)?;
-    }
+    headers.set(PARTICIPANT_HEADER, &serde_json::to_string(participant)?)?;
     let mut init = RequestInit::new();
     init.with_method(Method::Get).with_headers(headers);
     let response =

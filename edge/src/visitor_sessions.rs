@@ -1,12 +1,13 @@
-//! `POST /api/v1/sessions`: a visitor session for one new conversation.
+//! Visitor sessions: `POST /api/v1/sessions` (a session for one new conversation) and
+//! `GET /api/v1/visitor/conversations` (the visitor's history, each with a session).
 //!
 //! Who may ask: the widget frame (its origin is this edge; it names the embedding page's
 //! origin, which it learnt from the browser), or a page of one of the site's allowed origins
 //! directly (CORS). Either way the page origin must be allowed for the site.
 
 use switchboard_core::token::{self, VisitorClaims, VISITOR_SESSION_MS};
-use switchboard_protocol::api::create_session;
-use switchboard_protocol::{ConversationId, ErrorCode, VisitorId};
+use switchboard_protocol::api::{create_session, visitor_conversations};
+use switchboard_protocol::{ConversationId, ErrorCode, SiteId, VisitorId};
 use worker::{Env, Request, Response};
 
 use crate::error::{EdgeError, EdgeResult};
@@ -41,23 +42,71 @@ pub async fn create(mut req: Request, env: &Env) -> EdgeResult<Response> {
             format!("{page_origin} is not an allowed origin of site {}", site.id),
         ));
     }
-    let claims = VisitorClaims {
-        site: site.id,
-        visitor: VisitorId::from_random(env::random_bytes()?),
-        conversation: ConversationId::from_random(env::random_bytes()?),
-        exp: env::now() + VISITOR_SESSION_MS,
+    // A visitor who already has a session keeps its identity: the new conversation joins its
+    // history. A token that does not verify is refused, not silently replaced.
+    let visitor = match body.visitor_token {
+        Some(token) => {
+            let claims = verify(&token, env)?;
+            if claims.site != site.id {
+                return Err(EdgeError::refuse(
+                    ErrorCode::Forbidden,
+                    "that visitor token is for another site",
+                ));
+            }
+            claims.visitor
+        }
+        None => VisitorId::from_random(env::random_bytes()?),
     };
-    let response = create_session::Response {
-        token: token::sign(&claims, &env::signing_key(env)?),
-        conversation_id: claims.conversation,
-        visitor_id: claims.visitor,
-        expires_at: claims.exp,
-    };
-    let reply = http::json(201, &response)?;
+    let conversation = ConversationId::from_random(env::random_bytes()?);
+    let reply = http::json(201, &issue(env, site.id, visitor, conversation)?)?;
     if let Some(caller) = caller.filter(|c| *c != own) {
         allow_cross_origin(&reply, &caller)?;
     }
     Ok(reply)
+}
+
+/// `GET /api/v1/visitor/conversations`: the conversations of the visitor whose token is the
+/// bearer, each with a fresh session.
+pub async fn history(req: &Request, env: &Env) -> EdgeResult<Response> {
+    let header = req.headers().get("authorization")?.unwrap_or_default();
+    let token = header.strip_prefix("Bearer ").ok_or_else(|| {
+        EdgeError::refuse(ErrorCode::Unauthorized, "send Authorization: Bearer <session token>")
+    })?;
+    let claims = verify(token.trim(), env)?;
+    let summaries = stubs::visitor_conversations(env, &claims.site, &claims.visitor).await?;
+    let conversations = summaries
+        .into_iter()
+        .map(|summary| {
+            Ok(visitor_conversations::VisitorConversation {
+                session: issue(env, claims.site.clone(), claims.visitor.clone(), summary.id)?,
+                last_message: summary.last_message,
+                updated_at: summary.updated_at,
+            })
+        })
+        .collect::<EdgeResult<Vec<_>>>()?;
+    http::json(200, &visitor_conversations::Response { conversations })
+}
+
+fn verify(token: &str, env: &Env) -> EdgeResult<VisitorClaims> {
+    token::verify(token, &env::signing_key(env)?, env::now()).map_err(|e| {
+        EdgeError::refuse(ErrorCode::Unauthorized, format!("the session token is not valid ({e})"))
+    })
+}
+
+/// A signed session of `visitor` for `conversation`, valid for [`VISITOR_SESSION_MS`].
+pub fn issue(
+    env: &Env,
+    site: SiteId,
+    visitor: VisitorId,
+    conversation: ConversationId,
+) -> EdgeResult<create_session::Response> {
+    let claims = VisitorClaims { site, visitor, conversation, exp: env::now() + VISITOR_SESSION_MS };
+    Ok(create_session::Response {
+        token: token::sign(&claims, &env::signing_key(env)?),
+        conversation_id: claims.conversation,
+        visitor_id: claims.visitor,
+        expires_at: claims.exp,
+    })
 }
 
 /// `OPTIONS /api/v1/sessions`: the CORS preflight. Permissive on purpose: it carries no body,

@@ -8,3 +8,5 @@ pub mod agent_me;
 pub mod conversations_list;
 pub mod create_session;
 pub mod health;
+pub mod site_presence;
+pub mod visitor_conversations;

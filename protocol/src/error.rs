@@ -33,8 +33,10 @@ pub enum ErrorCode {
     UnsupportedProtocol,
     /// A WebSocket route was requested without a WebSocket upgrade.
     UpgradeRequired,
-    /// Too many attempts; try again later.
+    /// Too many messages or attempts in a short time; the message says when to try again.
     RateLimited,
+    /// The participant already has as many sockets open to this conversation as allowed.
+    TooManyConnections,
     /// The edge failed; nothing the client did. The message says no more than that.
     Internal,
 }
@@ -51,7 +53,7 @@ impl ErrorCode {
             ErrorCode::MethodNotAllowed => 405,
             ErrorCode::UnsupportedProtocol => 400,
             ErrorCode::UpgradeRequired => 426,
-            ErrorCode::RateLimited => 429,
+            ErrorCode::RateLimited | ErrorCode::TooManyConnections => 429,
             ErrorCode::Internal => 500,
         }
     }

@@ -29,8 +29,30 @@ pub enum ClientFrame {
         /// The message text: 1 to 4,000 characters, not only whitespace.
         text: String,
     },
+    /// The client's user has seen every message up to `up_to`. Marks only move forward; the
+    /// edge stores the mark and tells every participant (`read`).
+    Read {
+        /// The highest `seq` shown to the user.
+        up_to: Seq,
+    },
+    /// The user started (`true`) or stopped (`false`) typing. Clients repeat `true` at most
+    /// every [`crate::limits::TYPING_REPEAT_MS`] while typing; the edge relays it to the other
+    /// participants, who drop it after [`crate::limits::TYPING_EXPIRY_MS`] without a repeat.
+    Typing {
+        /// Whether the user is typing.
+        active: bool,
+    },
     /// Keeps intermediaries from closing an idle socket; answered with `pong`.
     Ping,
+}
+
+/// How far one participant has read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReadMark {
+    /// Who read.
+    pub reader: Author,
+    /// The highest `seq` they have seen.
+    pub up_to: Seq,
 }
 
 /// A frame from the edge to a client.
@@ -50,6 +72,13 @@ pub enum ServerFrame {
         you: Author,
         /// The highest `seq` in the log when the client said hello (`0` if empty).
         head_seq: Seq,
+        /// How far every participant has read, as stored (for "read" marks after a reconnect).
+        #[serde(default)]
+        reads: Vec<ReadMark>,
+        /// Visitors only: a fresh session token for this conversation, replacing the one the
+        /// socket was opened with (sessions slide: 30 days from the last visit).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        session: Option<crate::api::create_session::Response>,
     },
     /// A page of the replay after `hello`, oldest first. `complete` is true on the last page
     /// (also when there was nothing to replay): from then on only live frames follow.
@@ -81,6 +110,24 @@ pub enum ServerFrame {
         /// The `client_id` of the refused `send`, when the refused frame was one.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         client_id: Option<ClientMessageId>,
+        /// For `rate_limited`: resend the refused `send` after this many milliseconds.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        retry_after_ms: Option<u32>,
+    },
+    /// A participant read up to a `seq` (sent to every participant, the reader included).
+    Read {
+        /// Who read.
+        reader: Author,
+        /// The highest `seq` they have seen.
+        up_to: Seq,
+    },
+    /// Another participant started or stopped typing. Treat `active: true` as over after
+    /// [`crate::limits::TYPING_EXPIRY_MS`] unless it is repeated.
+    Typing {
+        /// Who is typing.
+        author: Author,
+        /// Whether they are typing.
+        active: bool,
     },
     /// Answer to `ping`.
     Pong,
@@ -114,15 +161,24 @@ mod tests {
             sent_at: 42,
         };
         let frames = [
+            ServerFrame::Message { message: message.clone() },
             ServerFrame::Welcome {
                 conversation_id: ConversationId::from_random([1; 16]),
                 you: Author::Visitor { id: VisitorId::from_random([2; 16]), name: None },
                 head_seq: Seq(7),
+                reads: vec![ReadMark { reader: message.author.clone(), up_to: Seq(7) }],
+                session: None,
             },
             ServerFrame::History { messages: vec![message.clone()], complete: true },
-            ServerFrame::Message { message },
             ServerFrame::Ack { client_id: ClientMessageId::parse("c-1").unwrap(), seq: Seq(7) },
-            ServerFrame::Error { code: ErrorCode::EmptyMessage, message: "empty".into(), client_id: None },
+            ServerFrame::Error {
+                code: ErrorCode::EmptyMessage,
+                message: "empty".into(),
+                client_id: None,
+                retry_after_ms: None,
+            },
+            ServerFrame::Read { reader: message.author.clone(), up_to: Seq(3) },
+            ServerFrame::Typing { author: message.author.clone(), active: true },
             ServerFrame::Pong,
         ];
         for frame in frames {
@@ -150,8 +206,12 @@ mod tests {
 
     #[test]
     fn error_frames_omit_an_absent_client_id() {
-        let frame =
-            ServerFrame::Error { code: ErrorCode::FrameTooLarge, message: "too big".into(), client_id: None };
+        let frame = ServerFrame::Error {
+            code: ErrorCode::FrameTooLarge,
+            message: "too big".into(),
+            client_id: None,
+            retry_after_ms: None,
+        };
         assert_eq!(
             serde_json::to_string(&frame).unwrap(),
             r#"{"type":"error","code":"frame_too_large","message":"too big"}"#

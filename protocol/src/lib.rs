@@ -28,7 +28,7 @@ pub mod message;
 mod server_frame_fields;
 
 pub use error::{ApiError, ErrorBody, ErrorCode};
-pub use frames::{ClientFrame, ServerFrame};
+pub use frames::{ClientFrame, ReadMark, ServerFrame};
 pub use ids::{AgentId, ClientMessageId, ConversationId, IdError, Seq, SiteId, VisitorId};
 pub use message::{Author, Message, Role};
 

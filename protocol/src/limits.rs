@@ -12,3 +12,25 @@ pub const MAX_BODY_BYTES: usize = 16 * 1024;
 
 /// How many messages one `history` frame carries at most; longer replays span several frames.
 pub const HISTORY_PAGE: usize = 200;
+
+/// Sustained messages per second one visitor may send to a conversation (all its tabs
+/// together); the edge's `VISITOR_MESSAGES_PER_SECOND` variable overrides it.
+pub const VISITOR_MESSAGES_PER_SECOND: u32 = 5;
+
+/// Sustained messages per second one agent may send to a conversation; agents are
+/// authenticated staff and scripts, so the limit only stops runaways.
+/// `AGENT_MESSAGES_PER_SECOND` overrides it.
+pub const AGENT_MESSAGES_PER_SECOND: u32 = 100;
+
+/// How many messages above the sustained rate may come at once (a burst of quick replies, a
+/// paste split in several messages): the token bucket holds this many seconds' worth.
+pub const BURST_SECONDS: u32 = 4;
+
+/// Sockets one participant may hold open on one conversation (tabs, devices).
+pub const MAX_SOCKETS_PER_PARTICIPANT: usize = 10;
+
+/// A `typing` indicator without a repeat is over after this long.
+pub const TYPING_EXPIRY_MS: u32 = 6_000;
+
+/// While the user types, clients repeat `typing: true` at most this often.
+pub const TYPING_REPEAT_MS: u32 = 2_500;

@@ -10,8 +10,9 @@ use std::fmt;
 use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
 
+use crate::api::create_session;
 use crate::error::ErrorCode;
-use crate::frames::ServerFrame;
+use crate::frames::{ReadMark, ServerFrame};
 use crate::ids::{ClientMessageId, ConversationId, Seq};
 use crate::message::{Author, Message};
 
@@ -24,6 +25,8 @@ enum Kind {
     Message,
     Ack,
     Error,
+    Read,
+    Typing,
     Pong,
 }
 
@@ -35,12 +38,19 @@ pub(crate) struct ServerFrameFields {
     conversation_id: Option<ConversationId>,
     you: Option<Author>,
     head_seq: Option<Seq>,
+    reads: Option<Vec<ReadMark>>,
+    session: Option<create_session::Response>,
+    reader: Option<Author>,
+    up_to: Option<Seq>,
+    author: Option<Author>,
+    active: Option<bool>,
     messages: Option<Vec<Message>>,
     complete: Option<bool>,
     message: Option<MessageField>,
     client_id: Option<ClientMessageId>,
     seq: Option<Seq>,
     code: Option<ErrorCode>,
+    retry_after_ms: Option<u32>,
 }
 
 /// `message`: an object (a stored message) or a string (an error's sentence).
@@ -81,6 +91,8 @@ impl TryFrom<ServerFrameFields> for ServerFrame {
                 conversation_id: need(f.conversation_id, "welcome", "conversation_id")?,
                 you: need(f.you, "welcome", "you")?,
                 head_seq: need(f.head_seq, "welcome", "head_seq")?,
+                reads: f.reads.unwrap_or_default(),
+                session: f.session,
             },
             Kind::History => ServerFrame::History {
                 messages: need(f.messages, "history", "messages")?,
@@ -99,8 +111,17 @@ impl TryFrom<ServerFrameFields> for ServerFrame {
                     code: need(f.code, "error", "code")?,
                     message,
                     client_id: f.client_id,
+                    retry_after_ms: f.retry_after_ms,
                 },
                 _ => return Err("an error frame needs a message string".into()),
+            },
+            Kind::Read => ServerFrame::Read {
+                reader: need(f.reader, "read", "reader")?,
+                up_to: need(f.up_to, "read", "up_to")?,
+            },
+            Kind::Typing => ServerFrame::Typing {
+                author: need(f.author, "typing", "author")?,
+                active: need(f.active, "typing", "active")?,
             },
             Kind::Pong => ServerFrame::Pong,
         })

@@ -75,7 +75,7 @@ pub async fn call<B: Serialize>(
 
 /// A visitor session for site `demo`, requested from `origin` directly.
 pub async fn create_session(edge: &TestEdge, origin: &str) -> Result<create_session::Response> {
-    let body = create_session::Request { site_id: SITE.parse()?, page_origin: None };
+    let body = create_session::Request { site_id: SITE.parse()?, page_origin: None, visitor_token: None };
     let reply =
         call(reqwest::Method::POST, &edge.url("/api/v1/sessions"), Some(origin), None, Some(&body)).await?;
     if reply.status != 201 {
@@ -217,7 +217,7 @@ impl Live {
         self.send(&ClientFrame::Send { client_id: client_id.clone(), text: text.into() }).await?;
         self.until(|f| match f {
             ServerFrame::Ack { client_id: acked, seq } if *acked == client_id => Some(Ok(*seq)),
-            ServerFrame::Error { client_id: Some(refused), code, message } if *refused == client_id => {
+            ServerFrame::Error { client_id: Some(refused), code, message, .. } if *refused == client_id => {
                 Some(Err(anyhow!("message {client_id} refused: {code:?} {message}")))
             }
             _ => None,

@@ -10,7 +10,7 @@ use switchboard_webclient::{fetch_json, FetchError};
 
 /// Asks the edge for a new session for `site`, on behalf of the page at `page_origin`.
 pub async fn create(site: SiteId, page_origin: Option<String>) -> Result<Response, FetchError> {
-    let request = Request { site_id: site, page_origin };
+    let request = Request { site_id: site, page_origin, visitor_token: None };
     fetch_json("POST", "/api/v1/sessions", Some(&request)).await
 }
 

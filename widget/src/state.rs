@@ -129,7 +129,7 @@ impl Reducible for State {
                 if matches!(frame, ServerFrame::Welcome { .. }) {
                     next.status = Status::Online;
                 }
-                next.log.make_mut().apply(frame);
+                next.log.make_mut().apply(frame, js_sys::Date::now() as i64);
             }
             Action::Queue { client_id, text, now } => {
                 // The frame `queue` returns is the one `net` sends; the log only records it.

@@ -126,7 +126,7 @@ fn on_event(inner: &Rc<RefCell<Inner>>, event: SocketEvent<ServerFrame>) {
                 let action = Action::ConversationLink { id: inner.id.clone(), link: Link::Live };
                 inner.dispatch.dispatch(action);
             }
-            if inner.log.apply(frame) {
+            if inner.log.apply(frame, now()) {
                 publish(&inner);
             }
         }

@@ -1,94 +1,48 @@
 //! The Conversation Durable Object: one conversation's log and sockets.
 //!
-//! Storage is the object's SQLite database: a `meta` row (site, visitor, creation time) and
-//! the `messages` log keyed by `seq`, unique per (author, client id) so a resend can never be
-//! stored twice. A message is written before it is acknowledged or relayed; the runtime's
-//! output gate holds those frames until the write is durable, so an ack always means stored.
+//! Every frame goes through `switchboard_core::conversation::handle`, which reads and writes
+//! the object's SQLite storage ([`ConversationStore`]) and says which frames go to whom; this
+//! object only delivers them. A message is written before it is relayed or acknowledged: the
+//! runtime's output gate holds those frames until the write is durable, so an ack always
+//! means stored.
 //!
 //! Sockets use the hibernation API: the object may be evicted while sockets stay open, and is
 //! rebuilt from storage and each socket's attachment (its [`Participant`]) when a frame comes.
+//! Each socket is tagged with its author's id, which counts a participant's sockets and skips
+//! the sender when relaying typing.
 
 use std::cell::{Cell, RefCell};
+use std::collections::HashMap;
 use std::rc::Rc;
 
-use serde::Deserialize;
-use switchboard_core::ingest::{self, SendDecision};
+use switchboard_core::conversation::{self, Output, Sender};
+use switchboard_core::ingest;
+use switchboard_core::rate::ParticipantLimits;
 use switchboard_protocol::inbox::ConversationSummary;
-use switchboard_protocol::{
-    Author, ClientFrame, ClientMessageId, ConversationId, ErrorCode, Message, Seq, ServerFrame, SiteId,
-    VisitorId,
+use switchboard_protocol::limits::{
+    AGENT_MESSAGES_PER_SECOND, MAX_SOCKETS_PER_PARTICIPANT, VISITOR_MESSAGES_PER_SECOND,
 };
+use switchboard_protocol::{Author, ClientFrame, ConversationId, ErrorCode, Message, ServerFrame, SiteId};
 use worker::{
-    durable_object, DurableObject, Env, Request, Response, SqlStorage, State, WebSocket,
-    WebSocketIncomingMessage,
+    durable_object, DurableObject, Env, Request, Response, State, WebSocket, WebSocketIncomingMessage,
 };
 
+use super::conversation_store::{ConversationStore, Meta};
 use super::{
     accept_socket, answer_pings_while_hibernating, finish_close, json_header, respond, send_error,
     send_frame, Participant, PARTICIPANT_HEADER,
 };
 use crate::error::{EdgeError, EdgeResult};
-use crate::{env, stubs};
-
-const SCHEMA: [&str; 2] = [
-    "CREATE TABLE IF NOT EXISTS meta (
-        only INTEGER PRIMARY KEY CHECK (only = 1),
-        conversation_id TEXT NOT NULL,
-        site_id TEXT NOT NULL,
-        visitor_id TEXT NOT NULL,
-        created_at INTEGER NOT NULL)",
-    "CREATE TABLE IF NOT EXISTS messages (
-        seq INTEGER PRIMARY KEY,
-        author_id TEXT NOT NULL,
-        client_id TEXT NOT NULL,
-        author TEXT NOT NULL,
-        text TEXT NOT NULL,
-        sent_at INTEGER NOT NULL,
-        UNIQUE (author_id, client_id))",
-];
-
-/// Tag of every socket this object holds (all are conversation participants).
-const SOCKET_TAG: &str = "participant";
-
-/// Who this conversation is with, written when its visitor first connects.
-#[derive(Debug, Clone, Deserialize)]
-struct Meta {
-    conversation_id: ConversationId,
-    site_id: SiteId,
-    visitor_id: VisitorId,
-    created_at: i64,
-}
-
-/// A `messages` row.
-#[derive(Deserialize)]
-struct MessageRow {
-    seq: u64,
-    client_id: ClientMessageId,
-    author: String,
-    text: String,
-    sent_at: i64,
-}
-
-impl MessageRow {
-    fn into_message(self) -> EdgeResult<Message> {
-        Ok(Message {
-            seq: Seq(self.seq),
-            client_id: self.client_id,
-            author: serde_json::from_str(&self.author)?,
-            text: self.text,
-            sent_at: self.sent_at,
-        })
-    }
-}
+use crate::{env, stubs, visitor_sessions};
 
 /// One conversation.
 #[durable_object]
 pub struct ConversationObject {
     state: State,
     env: Env,
-    /// Cached meta and head `seq`; `None` after (re)construction until first needed.
-    meta: RefCell<Option<Meta>>,
-    head: Cell<Option<Seq>>,
+    store: ConversationStore,
+    /// Flood control per author (all of a participant's sockets share it).
+    limits: RefCell<HashMap<String, ParticipantLimits>>,
     /// Inbox summaries waiting to go to the site object (see [`SiteFeed`]).
     feed: Rc<SiteFeed>,
 }
@@ -96,13 +50,8 @@ pub struct ConversationObject {
 impl DurableObject for ConversationObject {
     fn new(state: State, env: Env) -> Self {
         answer_pings_while_hibernating(&state);
-        let sql = state.storage().sql();
-        for statement in SCHEMA {
-            if let Err(error) = sql.exec(statement, None) {
-                worker::console_error!("conversation schema: {error}");
-            }
-        }
-        Self { state, env, meta: RefCell::new(None), head: Cell::new(None), feed: Rc::default() }
+        let store = ConversationStore::open(state.storage().sql());
+        Self { state, env, store, limits: RefCell::default(), feed: Rc::default() }
     }
 
     async fn fetch(&self, req: Request) -> worker::Result<Response> {
@@ -118,38 +67,26 @@ impl DurableObject for ConversationObject {
         ws: WebSocket,
         message: WebSocketIncomingMessage,
     ) -> worker::Result<()> {
-        let participant = match ws.deserialize_attachment::<Participant>() {
-            Ok(Some(participant)) => participant,
-            _ => {
-                // Only sockets accepted by `connect` exist here, all with an attachment.
-                let _ = ws.close(Some(1011), Some("lost socket identity"));
-                return Ok(());
-            }
+        let Ok(Some(participant)) = ws.deserialize_attachment::<Participant>() else {
+            // Only sockets accepted by `admit` exist here, all with an attachment.
+            let _ = ws.close(Some(1011), Some("lost socket identity"));
+            return Ok(());
         };
-        let text = match message {
-            WebSocketIncomingMessage::String(text) => text,
-            WebSocketIncomingMessage::Binary(_) => {
-                send_error(&ws, ingest::binary_frame_refusal().into(), None);
-                return Ok(());
-            }
+        let frame = match message {
+            WebSocketIncomingMessage::String(text) => ingest::decode_client_frame(&text),
+            WebSocketIncomingMessage::Binary(_) => Err(ingest::binary_frame_refusal()),
         };
-        let outcome = match ingest::decode_client_frame(&text) {
-            Err(error) => Err(error.into()),
-            Ok(ClientFrame::Hello { last_seq }) => self.hello(&ws, participant, last_seq),
-            Ok(ClientFrame::Send { client_id, text }) => {
-                let result = self.post(&ws, participant.author, client_id.clone(), text);
-                if let Err(error) = result {
-                    send_error(&ws, error, Some(client_id));
+        match frame {
+            Ok(frame) => {
+                let client_id = match &frame {
+                    ClientFrame::Send { client_id, .. } => Some(client_id.clone()),
+                    _ => None,
+                };
+                if let Err(error) = self.handle(&ws, &participant.author, frame) {
+                    send_error(&ws, error, client_id);
                 }
-                Ok(())
             }
-            Ok(ClientFrame::Ping) => {
-                send_frame(&ws, &ServerFrame::Pong);
-                Ok(())
-            }
-        };
-        if let Err(error) = outcome {
-            send_error(&ws, error, None);
+            Err(error) => send_error(&ws, error.into(), None),
         }
         Ok(())
     }
@@ -172,28 +109,20 @@ impl DurableObject for ConversationObject {
 }
 
 impl ConversationObject {
-    fn sql(&self) -> SqlStorage {
-        self.state.storage().sql()
-    }
-
     /// Admits a participant the worker authenticated. The visitor's first connection creates
     /// the conversation; agents may only join existing conversations of their own site.
     fn admit(&self, req: &Request) -> EdgeResult<Response> {
         let participant: Participant = json_header(req, PARTICIPANT_HEADER)?;
-        let conversation_id = self.conversation_id(req)?;
-        match (self.meta()?, &participant.author) {
-            (None, Author::Visitor { id, .. }) => {
-                self.sql().exec(
-                    "INSERT INTO meta (only, conversation_id, site_id, visitor_id, created_at) VALUES (1, ?, ?, ?, ?)",
-                    vec![
-                        conversation_id.as_str().into(),
-                        participant.site.as_str().into(),
-                        id.as_str().into(),
-                        env::now().into(),
-                    ],
-                )?;
-                self.meta.replace(None);
-            }
+        let path = req.path();
+        let conversation_id = ConversationId::parse(path.trim_start_matches("/connect/"))
+            .map_err(|e| EdgeError::refuse(ErrorCode::BadRequest, e.to_string()))?;
+        match (self.store.meta()?, &participant.author) {
+            (None, Author::Visitor { id, .. }) => self.store.create(&Meta {
+                conversation_id,
+                site_id: participant.site.clone(),
+                visitor_id: id.clone(),
+                created_at: env::now(),
+            })?,
             (None, Author::Agent { .. }) => {
                 return Err(EdgeError::refuse(ErrorCode::NotFound, "no such conversation"));
             }
@@ -210,135 +139,81 @@ impl ConversationObject {
                 }
             }
         }
-        let (_socket, response) = accept_socket(&self.state, &participant, SOCKET_TAG)?;
+        let tag = participant.author.id_str();
+        if self.state.get_websockets_with_tag(tag).len() >= MAX_SOCKETS_PER_PARTICIPANT {
+            return Err(EdgeError::refuse(
+                ErrorCode::TooManyConnections,
+                format!("at most {MAX_SOCKETS_PER_PARTICIPANT} open connections per participant; close another tab"),
+            ));
+        }
+        let (_socket, response) = accept_socket(&self.state, &participant, &[tag])?;
         Ok(response)
     }
 
-    /// The conversation id, from the object path `/connect/{id}` (the id the object is named by).
-    fn conversation_id(&self, req: &Request) -> EdgeResult<ConversationId> {
-        let path = req.path();
-        let id = path.strip_prefix("/connect/").unwrap_or_default();
-        ConversationId::parse(id).map_err(|e| EdgeError::refuse(ErrorCode::BadRequest, e.to_string()))
-    }
-
-    fn meta(&self) -> EdgeResult<Option<Meta>> {
-        if let Some(meta) = self.meta.borrow().as_ref() {
-            return Ok(Some(meta.clone()));
-        }
-        let rows: Vec<Meta> = self
-            .sql()
-            .exec("SELECT conversation_id, site_id, visitor_id, created_at FROM meta", None)?
-            .to_array()?;
-        let meta = rows.into_iter().next();
-        self.meta.replace(meta.clone());
-        Ok(meta)
-    }
-
-    fn head(&self) -> EdgeResult<Seq> {
-        if let Some(head) = self.head.get() {
-            return Ok(head);
-        }
-        #[derive(Deserialize)]
-        struct Head {
-            head: Option<u64>,
-        }
-        let head = self.sql().exec("SELECT MAX(seq) AS head FROM messages", None)?.one::<Head>()?;
-        let head = Seq(head.head.unwrap_or(0));
-        self.head.set(Some(head));
-        Ok(head)
-    }
-
-    /// `hello`: welcome, then replay everything after `last_seq`.
-    fn hello(&self, ws: &WebSocket, participant: Participant, last_seq: Seq) -> EdgeResult<()> {
-        let meta =
-            self.meta()?.ok_or_else(|| EdgeError::refuse(ErrorCode::NotFound, "no such conversation"))?;
-        let rows: Vec<MessageRow> = self
-            .sql()
-            .exec(
-                "SELECT seq, client_id, author, text, sent_at FROM messages WHERE seq > ? ORDER BY seq",
-                vec![(last_seq.0 as i64).into()],
-            )?
-            .to_array()?;
-        let messages = rows.into_iter().map(MessageRow::into_message).collect::<EdgeResult<Vec<_>>>()?;
-        send_frame(
-            ws,
-            &ServerFrame::Welcome {
-                conversation_id: meta.conversation_id,
-                you: participant.author,
-                head_seq: self.head()?,
-            },
-        );
-        for frame in ingest::history_frames(messages) {
-            send_frame(ws, &frame);
-        }
-        Ok(())
-    }
-
-    /// `send`: store (then relay and ack), re-ack a resend, or refuse.
-    fn post(
-        &self,
-        ws: &WebSocket,
-        author: Author,
-        client_id: ClientMessageId,
-        text: String,
-    ) -> EdgeResult<()> {
-        #[derive(Deserialize)]
-        struct Stored {
-            seq: u64,
-        }
-        let sql = self.sql();
-        let already: Vec<Stored> = sql
-            .exec(
-                "SELECT seq FROM messages WHERE author_id = ? AND client_id = ?",
-                vec![author.id_str().into(), client_id.as_str().into()],
-            )?
-            .to_array()?;
-        let already = already.first().map(|row| Seq(row.seq));
-        let decision =
-            ingest::decide_send(author, client_id.clone(), text, already, self.head()?, env::now());
-        match decision {
-            SendDecision::Store(message) => {
-                sql.exec(
-                    "INSERT INTO messages (seq, author_id, client_id, author, text, sent_at) VALUES (?, ?, ?, ?, ?, ?)",
-                    vec![
-                        (message.seq.0 as i64).into(),
-                        message.author.id_str().into(),
-                        message.client_id.as_str().into(),
-                        serde_json::to_string(&message.author)?.into(),
-                        message.text.as_str().into(),
-                        message.sent_at.into(),
-                    ],
-                )?;
-                self.head.set(Some(message.seq));
-                let seq = message.seq;
-                self.tell_site(&message)?;
-                let relay = serde_json::to_string(&ServerFrame::Message { message })?;
-                for socket in self.state.get_websockets() {
-                    let _ = socket.send_with_str(&relay);
-                }
-                send_frame(ws, &ServerFrame::Ack { client_id, seq });
+    /// Runs one frame through the core and delivers what it decides.
+    fn handle(&self, ws: &WebSocket, author: &Author, frame: ClientFrame) -> EdgeResult<()> {
+        let meta = self.store.existing()?;
+        let now = env::now();
+        // Visitors get a fresh token on every hello: sessions slide while they come back.
+        let renewal = match (&frame, author) {
+            (ClientFrame::Hello { .. }, Author::Visitor { .. }) => Some(visitor_sessions::issue(
+                &self.env,
+                meta.site_id.clone(),
+                meta.visitor_id.clone(),
+                meta.conversation_id.clone(),
+            )?),
+            _ => None,
+        };
+        let sender = Sender { conversation_id: &meta.conversation_id, author, renewal };
+        let mut limits = self.limits.borrow_mut();
+        let limits = limits
+            .entry(author.id_str().to_string())
+            .or_insert_with(|| ParticipantLimits::new(self.messages_per_second(author), now));
+        for output in conversation::handle(&mut &self.store, sender, limits, frame, now)? {
+            match output {
+                Output::Reply(frame) => send_frame(ws, &frame),
+                Output::Everyone(frame) => self.relay(&frame, None)?,
+                Output::Others(frame) => self.relay(&frame, Some(author))?,
+                Output::Stored(message) => self.tell_site(&meta, &message),
             }
-            SendDecision::Reack(seq) => send_frame(ws, &ServerFrame::Ack { client_id, seq }),
-            SendDecision::Refuse(error) => return Err(error.into()),
         }
         Ok(())
+    }
+
+    /// Sends `frame` to every socket, or every socket but `except`'s.
+    fn relay(&self, frame: &ServerFrame, except: Option<&Author>) -> EdgeResult<()> {
+        let text = serde_json::to_string(frame)?;
+        for socket in self.state.get_websockets() {
+            if except.is_some_and(|author| self.state.get_tags(&socket).iter().any(|t| t == author.id_str()))
+            {
+                continue;
+            }
+            // A socket that is closing misses it; it replays on reconnect.
+            let _ = socket.send_with_str(&text);
+        }
+        Ok(())
+    }
+
+    fn messages_per_second(&self, author: &Author) -> u32 {
+        let (name, default) = match author {
+            Author::Visitor { .. } => ("VISITOR_MESSAGES_PER_SECOND", VISITOR_MESSAGES_PER_SECOND),
+            Author::Agent { .. } => ("AGENT_MESSAGES_PER_SECOND", AGENT_MESSAGES_PER_SECOND),
+        };
+        self.env.var(name).ok().and_then(|v| v.to_string().parse().ok()).unwrap_or(default)
     }
 
     /// Queues this message's conversation summary for the site's inbox.
-    fn tell_site(&self, message: &Message) -> EdgeResult<()> {
-        let meta =
-            self.meta()?.ok_or_else(|| EdgeError::refuse(ErrorCode::NotFound, "no such conversation"))?;
+    fn tell_site(&self, meta: &Meta, message: &Message) {
         let summary = ConversationSummary {
-            id: meta.conversation_id,
-            visitor_id: meta.visitor_id,
+            id: meta.conversation_id.clone(),
+            visitor_id: meta.visitor_id.clone(),
             visitor_name: None,
             last_message: Some(ingest::preview(message)),
             last_seq: message.seq,
             created_at: meta.created_at,
             updated_at: message.sent_at,
         };
-        self.feed.push(&self.state, &self.env, meta.site_id, summary);
-        Ok(())
+        self.feed.push(&self.state, &self.env, meta.site_id.clone(), summary);
     }
 }
 

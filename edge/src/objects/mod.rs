@@ -11,6 +11,7 @@
 //! conversation belongs to).
 
 mod conversation;
+mod conversation_store;
 mod directory;
 mod site;
 
@@ -49,10 +50,10 @@ fn respond(result: EdgeResult<Response>) -> worker::Result<Response> {
 fn accept_socket<T: Serialize>(
     state: &worker::State,
     attachment: &T,
-    tag: &str,
+    tags: &[&str],
 ) -> EdgeResult<(WebSocket, Response)> {
     let pair = WebSocketPair::new()?;
-    state.accept_websocket_with_tags(&pair.server, &[tag]);
+    state.accept_websocket_with_tags(&pair.server, tags);
     pair.server.serialize_attachment(attachment)?;
     let response = Response::from_websocket(pair.client)?;
     response.headers().set("sec-websocket-protocol", SUBPROTOCOL)?;
@@ -81,7 +82,7 @@ fn send_frame<T: Serialize>(ws: &WebSocket, frame: &T) {
 /// Sends an `error` frame for `error`.
 fn send_error(ws: &WebSocket, error: EdgeError, client_id: Option<switchboard_protocol::ClientMessageId>) {
     let ApiError { code, message } = error.into_api_error();
-    send_frame(ws, &ServerFrame::Error { code, message, client_id });
+    send_frame(ws, &ServerFrame::Error { code, message, client_id, retry_after_ms: None });
 }
 
 /// Completes a close the client started (the runtime leaves the reply to us).

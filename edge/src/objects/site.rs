@@ -8,7 +8,7 @@
 use serde::Deserialize;
 use switchboard_core::ingest;
 use switchboard_core::site::SiteConfig;
-use switchboard_protocol::api::conversations_list;
+use switchboard_protocol::api::{conversations_list, site_presence};
 use switchboard_protocol::inbox::{ConversationSummary, InboxFrame, MessagePreview};
 use switchboard_protocol::{ClientFrame, ConversationId, ErrorCode, Seq, ServerFrame, SiteId, VisitorId};
 use worker::{
@@ -16,11 +16,14 @@ use worker::{
     WebSocketIncomingMessage,
 };
 
-use super::{accept_socket, answer_pings_while_hibernating, finish_close, respond, send_frame};
+use super::{
+    accept_socket, answer_pings_while_hibernating, finish_close, json_header, respond, send_frame,
+    Participant, PARTICIPANT_HEADER,
+};
 use crate::error::{EdgeError, EdgeResult};
 use crate::{env, http};
 
-const SCHEMA: [&str; 2] = [
+const SCHEMA: [&str; 3] = [
     "CREATE TABLE IF NOT EXISTS config (only INTEGER PRIMARY KEY CHECK (only = 1), json TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS conversations (
         id TEXT PRIMARY KEY,
@@ -30,6 +33,7 @@ const SCHEMA: [&str; 2] = [
         last_seq INTEGER NOT NULL,
         created_at INTEGER NOT NULL,
         updated_at INTEGER NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS conversations_by_visitor ON conversations (visitor_id, updated_at)",
 ];
 
 /// How many conversations the inbox snapshot and list carry (newest activity first).
@@ -95,7 +99,13 @@ impl DurableObject for SiteObject {
             (Method::Get, "/conversations") => self
                 .summaries()
                 .and_then(|conversations| http::json(200, &conversations_list::Response { conversations })),
-            (Method::Get, "/inbox") => self.open_inbox(),
+            (Method::Get, "/inbox") => self.open_inbox(&req),
+            (Method::Get, "/presence") => {
+                http::json(200, &site_presence::Response { agents_online: self.agents_online() })
+            }
+            (Method::Get, "/visitor") => {
+                self.visitor_conversations(&req).and_then(|list| http::json(200, &list))
+            }
             _ => Err(EdgeError::refuse(ErrorCode::NotFound, "no such object route")),
         };
         respond(result)
@@ -204,10 +214,42 @@ impl SiteObject {
         rows.into_iter().map(SummaryRow::into_summary).collect()
     }
 
-    fn open_inbox(&self) -> EdgeResult<Response> {
+    fn open_inbox(&self, req: &Request) -> EdgeResult<Response> {
+        let agent: Participant = json_header(req, PARTICIPANT_HEADER)?;
         let conversations = self.summaries()?;
-        let (socket, response) = accept_socket(&self.state, &(), INBOX_TAG)?;
+        let (socket, response) = accept_socket(&self.state, &(), &[INBOX_TAG, agent.author.id_str()])?;
         send_frame(&socket, &InboxFrame::Snapshot { conversations });
         Ok(response)
+    }
+
+    /// Distinct agents with an inbox socket open (one agent may have several tabs).
+    fn agents_online(&self) -> u32 {
+        let agents: std::collections::HashSet<String> = self
+            .state
+            .get_websockets_with_tag(INBOX_TAG)
+            .iter()
+            .flat_map(|socket| self.state.get_tags(socket))
+            .filter(|tag| tag != INBOX_TAG)
+            .collect();
+        agents.len() as u32
+    }
+
+    /// One visitor's conversations, newest activity first.
+    fn visitor_conversations(&self, req: &Request) -> EdgeResult<Vec<ConversationSummary>> {
+        let visitor = req
+            .url()?
+            .query_pairs()
+            .find_map(|(key, value)| (key == "id").then(|| value.into_owned()))
+            .and_then(|id| VisitorId::parse(id).ok())
+            .ok_or_else(|| EdgeError::refuse(ErrorCode::BadRequest, "missing visitor id"))?;
+        let rows: Vec<SummaryRow> = self
+            .sql()
+            .exec(
+                "SELECT id, visitor_id, visitor_name, last_message, last_seq, created_at, updated_at
+                 FROM conversations WHERE visitor_id = ? ORDER BY updated_at DESC LIMIT ?",
+                vec![visitor.as_str().into(), INBOX_LIMIT.into()],
+            )?
+            .to_array()?;
+        rows.into_iter().map(SummaryRow::into_summary).collect()
     }
 }

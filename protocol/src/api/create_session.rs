@@ -18,9 +18,14 @@ pub struct Request {
     /// ignored otherwise (the `Origin` header is then the page's own).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub page_origin: Option<String>,
+    /// A session token this visitor already holds (any of its conversations): the new
+    /// conversation then belongs to the same visitor, so it shows in the visitor's history.
+    /// An invalid or expired one is refused rather than silently replaced.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub visitor_token: Option<String>,
 }
 
-/// `201` body.
+/// `201` body; also sent in `welcome` to renew the session.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Response {
     /// Signed session token; offer it as the WebSocket subprotocol `sb-token.<token>`.

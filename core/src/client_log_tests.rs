@@ -1,0 +1,146 @@
+//! Unit tests of [`super::ClientLog`].
+
+use super::*;
+use switchboard_protocol::{AgentId, ConversationId, VisitorId};
+
+fn visitor() -> Author {
+    Author::Visitor { id: VisitorId::from_random([1; 16]), name: None }
+}
+
+fn agent() -> Author {
+    Author::Agent { id: AgentId::from_random([2; 16]), name: "Ada".into() }
+}
+
+fn stored(seq: u64, client_id: &str, author: Author) -> Message {
+    Message {
+        seq: Seq(seq),
+        client_id: ClientMessageId::parse(client_id).unwrap(),
+        author,
+        text: format!("text {seq}"),
+        sent_at: 0,
+    }
+}
+
+fn welcome(reads: Vec<ReadMark>) -> ServerFrame {
+    ServerFrame::Welcome {
+        conversation_id: ConversationId::from_random([2; 16]),
+        you: visitor(),
+        head_seq: Seq(0),
+        reads,
+        session: None,
+    }
+}
+
+fn refusal(code: ErrorCode, id: &ClientMessageId, retry_after_ms: Option<u32>) -> ServerFrame {
+    ServerFrame::Error { code, message: "no".into(), client_id: Some(id.clone()), retry_after_ms }
+}
+
+#[test]
+fn a_sent_message_stays_pending_until_stored_then_appears_once() {
+    let mut log = ClientLog::new();
+    log.apply(welcome(vec![]), 0);
+    let id = ClientMessageId::parse("a").unwrap();
+    log.queue(id.clone(), "hello".into(), 5);
+    assert_eq!(log.pending().len(), 1);
+    assert!(log.apply(ServerFrame::Message { message: stored(1, "a", visitor()) }, 0));
+    log.apply(ServerFrame::Ack { client_id: id, seq: Seq(1) }, 0);
+    assert!(log.pending().is_empty());
+    assert_eq!(log.messages().count(), 1);
+    assert_eq!(log.hello(), ClientFrame::Hello { last_seq: Seq(1) });
+}
+
+#[test]
+fn replays_and_repeats_do_not_duplicate() {
+    let mut log = ClientLog::new();
+    let page = vec![stored(1, "a", visitor()), stored(2, "b", visitor())];
+    log.apply(ServerFrame::History { messages: page.clone(), complete: true }, 0);
+    assert!(!log.apply(ServerFrame::History { messages: page, complete: false }, 0));
+    assert!(!log.apply(ServerFrame::Message { message: stored(2, "b", visitor()) }, 0));
+    assert_eq!(log.messages().count(), 2);
+}
+
+#[test]
+fn refused_messages_are_marked_and_not_resent() {
+    let mut log = ClientLog::new();
+    let id = ClientMessageId::parse("x").unwrap();
+    log.queue(id.clone(), "   ".into(), 0);
+    log.apply(refusal(ErrorCode::EmptyMessage, &id, None), 0);
+    assert!(log.pending()[0].refused.is_some());
+    assert!(log.resend().is_empty());
+}
+
+#[test]
+fn rate_limited_messages_are_retried_when_due() {
+    let mut log = ClientLog::new();
+    let id = ClientMessageId::parse("slow").unwrap();
+    log.queue(id.clone(), "hi".into(), 0);
+    log.apply(refusal(ErrorCode::RateLimited, &id, Some(300)), 1_000);
+    assert_eq!(log.next_retry_at(), Some(1_300));
+    assert!(log.retry_due(1_299).is_empty());
+    assert_eq!(log.retry_due(1_300).len(), 1);
+    assert_eq!(log.next_retry_at(), None);
+}
+
+#[test]
+fn another_authors_message_with_the_same_client_id_keeps_ours_pending() {
+    let mut log = ClientLog::new();
+    log.apply(welcome(vec![]), 0);
+    log.queue(ClientMessageId::parse("same").unwrap(), "mine".into(), 0);
+    let other = Author::Visitor { id: VisitorId::from_random([9; 16]), name: None };
+    log.apply(ServerFrame::Message { message: stored(1, "same", other) }, 0);
+    assert_eq!(log.pending().len(), 1);
+    assert_eq!(log.resend().len(), 1);
+}
+
+#[test]
+fn read_marks_are_sent_once_and_others_marks_make_messages_read() {
+    let mut log = ClientLog::new();
+    log.apply(welcome(vec![ReadMark { reader: visitor(), up_to: Seq(1) }]), 0);
+    log.apply(
+        ServerFrame::History {
+            messages: vec![stored(1, "a", visitor()), stored(2, "b", agent())],
+            complete: true,
+        },
+        0,
+    );
+    assert_eq!(log.mark_read(Seq(1)), None, "the edge already has our mark at 1");
+    assert_eq!(log.mark_read(Seq(9)), Some(ClientFrame::Read { up_to: Seq(2) }));
+    assert_eq!(log.mark_read(Seq(2)), None);
+    assert_eq!(log.delivery(Seq(1)), Delivery::Delivered);
+    log.apply(ServerFrame::Read { reader: agent(), up_to: Seq(1) }, 0);
+    assert_eq!(log.delivery(Seq(1)), Delivery::Read);
+}
+
+#[test]
+fn typing_is_throttled_and_expires() {
+    let mut log = ClientLog::new();
+    assert_eq!(log.typing(true, 0), Some(ClientFrame::Typing { active: true }));
+    assert_eq!(log.typing(true, 1_000), None);
+    assert!(log.typing(true, i64::from(TYPING_REPEAT_MS)).is_some());
+    assert_eq!(log.typing(false, 3_000), Some(ClientFrame::Typing { active: false }));
+    assert_eq!(log.typing(false, 3_001), None);
+
+    log.apply(ServerFrame::Typing { author: agent(), active: true }, 10_000);
+    assert_eq!(log.typing_now(10_000).len(), 1);
+    assert!(log.typing_now(10_000 + i64::from(TYPING_EXPIRY_MS)).is_empty());
+    log.apply(ServerFrame::Typing { author: agent(), active: true }, 20_000);
+    log.apply(ServerFrame::Message { message: stored(1, "z", agent()) }, 20_001);
+    assert!(log.typing_now(20_001).is_empty(), "a sent message ends the indicator");
+}
+
+#[test]
+fn hello_asks_from_the_end_of_the_gap_free_prefix() {
+    let mut log = ClientLog::new();
+    log.apply(ServerFrame::History { messages: vec![stored(1, "a", visitor())], complete: true }, 0);
+    // A live message overtook the replay of 2 and 3, and the socket dropped.
+    log.apply(ServerFrame::Message { message: stored(4, "d", agent()) }, 0);
+    assert_eq!(log.hello(), ClientFrame::Hello { last_seq: Seq(1) });
+    log.apply(
+        ServerFrame::History {
+            messages: vec![stored(2, "b", agent()), stored(3, "c", agent())],
+            complete: true,
+        },
+        0,
+    );
+    assert_eq!(log.hello(), ClientFrame::Hello { last_seq: Seq(4) });
+}

@@ -1,0 +1,289 @@
+//! What each client frame does to a conversation, decided without I/O.
+//!
+//! The Conversation Durable Object (and the simulations in this crate's tests) feed frames to
+//! [`handle`] with a [`LogStore`] (SQLite there, a `Vec` here) and the sender's
+//! [`ParticipantLimits`]; it returns [`Output`]s saying which frames go to whom. Every write
+//! to the store happens before the outputs are returned, so an adapter that sends them after
+//! `handle` returns acknowledges only what is stored.
+
+use switchboard_protocol::api::create_session;
+use switchboard_protocol::{
+    ApiError, Author, ClientFrame, ClientMessageId, ConversationId, ErrorCode, Message, ReadMark, Seq,
+    ServerFrame,
+};
+
+use crate::ingest::{self, SendDecision};
+use crate::rate::ParticipantLimits;
+
+/// A conversation's storage, as the core needs it.
+pub trait LogStore {
+    /// The storage's failure.
+    type Error;
+    /// The highest `seq` stored (`Seq(0)` when empty).
+    fn head(&mut self) -> Result<Seq, Self::Error>;
+    /// Where `author` stored the message with `client_id`, if it did.
+    fn seq_of(&mut self, author: &Author, client_id: &ClientMessageId) -> Result<Option<Seq>, Self::Error>;
+    /// Appends `message` (its `seq` is `head + 1`); durable before the call's outputs are sent.
+    fn append(&mut self, message: &Message) -> Result<(), Self::Error>;
+    /// Every message after `seq`, in order.
+    fn after(&mut self, seq: Seq) -> Result<Vec<Message>, Self::Error>;
+    /// Every participant's read mark.
+    fn reads(&mut self) -> Result<Vec<ReadMark>, Self::Error>;
+    /// Stores `mark`, replacing the reader's previous one.
+    fn set_read(&mut self, mark: &ReadMark) -> Result<(), Self::Error>;
+}
+
+/// Who sent a frame, and what the adapter knows for the reply.
+pub struct Sender<'a> {
+    /// The conversation.
+    pub conversation_id: &'a ConversationId,
+    /// The sender's identity.
+    pub author: &'a Author,
+    /// A renewed session to hand a visitor in `welcome` (`None` for agents).
+    pub renewal: Option<create_session::Response>,
+}
+
+/// Where a frame goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Output {
+    /// To the socket the frame came from.
+    Reply(ServerFrame),
+    /// To every socket of the conversation, the sender's included.
+    Everyone(ServerFrame),
+    /// To every socket except those of the sending author.
+    Others(ServerFrame),
+    /// A message was stored: the site's inbox should learn of it.
+    Stored(Message),
+}
+
+/// Handles one frame from `sender`.
+pub fn handle<S: LogStore>(
+    store: &mut S,
+    sender: Sender<'_>,
+    limits: &mut ParticipantLimits,
+    frame: ClientFrame,
+    now: i64,
+) -> Result<Vec<Output>, S::Error> {
+    Ok(match frame {
+        ClientFrame::Hello { last_seq } => {
+            let welcome = ServerFrame::Welcome {
+                conversation_id: sender.conversation_id.clone(),
+                you: sender.author.clone(),
+                head_seq: store.head()?,
+                reads: store.reads()?,
+                session: sender.renewal,
+            };
+            let history = ingest::history_frames(store.after(last_seq)?);
+            std::iter::once(welcome).chain(history).map(Output::Reply).collect()
+        }
+        ClientFrame::Send { client_id, text } => send(store, sender.author, limits, client_id, text, now)?,
+        ClientFrame::Read { up_to } => read(store, sender.author, up_to)?,
+        ClientFrame::Typing { active } => {
+            if limits.relay_typing(active, now) {
+                vec![Output::Others(ServerFrame::Typing { author: sender.author.clone(), active })]
+            } else {
+                Vec::new()
+            }
+        }
+        ClientFrame::Ping => vec![Output::Reply(ServerFrame::Pong)],
+    })
+}
+
+fn send<S: LogStore>(
+    store: &mut S,
+    author: &Author,
+    limits: &mut ParticipantLimits,
+    client_id: ClientMessageId,
+    text: String,
+    now: i64,
+) -> Result<Vec<Output>, S::Error> {
+    let refuse = |error: ApiError, client_id: ClientMessageId, retry_after_ms: Option<u32>| {
+        vec![Output::Reply(ServerFrame::Error {
+            code: error.code,
+            message: error.message,
+            client_id: Some(client_id),
+            retry_after_ms,
+        })]
+    };
+    let already = store.seq_of(author, &client_id)?;
+    // Resends cost no token: they store nothing, and a client catching up after a drop must
+    // not be refused what it already sent.
+    if already.is_none() {
+        if let Err(wait_ms) = limits.messages.take(now) {
+            let error = ApiError::new(
+                ErrorCode::RateLimited,
+                format!("too many messages; this one can be sent again in {wait_ms} ms"),
+            );
+            return Ok(refuse(error, client_id, Some(wait_ms)));
+        }
+    }
+    Ok(match ingest::decide_send(author.clone(), client_id.clone(), text, already, store.head()?, now) {
+        SendDecision::Store(message) => {
+            store.append(&message)?;
+            let seq = message.seq;
+            // The message to everyone first, then the ack: a client holding the ack also holds
+            // the message (same socket, in order).
+            vec![
+                Output::Stored(message.clone()),
+                Output::Everyone(ServerFrame::Message { message }),
+                Output::Reply(ServerFrame::Ack { client_id, seq }),
+            ]
+        }
+        SendDecision::Reack(seq) => vec![Output::Reply(ServerFrame::Ack { client_id, seq })],
+        SendDecision::Refuse(error) => refuse(error, client_id, None),
+    })
+}
+
+fn read<S: LogStore>(store: &mut S, reader: &Author, up_to: Seq) -> Result<Vec<Output>, S::Error> {
+    // Nobody reads past the end; marks only move forward.
+    let up_to = up_to.min(store.head()?);
+    let current = store.reads()?.into_iter().find(|m| m.reader.id_str() == reader.id_str()).map(|m| m.up_to);
+    if up_to <= current.unwrap_or_default() {
+        return Ok(Vec::new());
+    }
+    let mark = ReadMark { reader: reader.clone(), up_to };
+    store.set_read(&mark)?;
+    Ok(vec![Output::Everyone(ServerFrame::Read { reader: mark.reader, up_to: mark.up_to })])
+}
+
+/// A [`LogStore`] in memory, for simulations and tests.
+#[derive(Debug, Default, Clone)]
+pub struct MemoryStore {
+    /// The log, in `seq` order.
+    pub messages: Vec<Message>,
+    /// Read marks.
+    pub marks: Vec<ReadMark>,
+}
+
+impl LogStore for MemoryStore {
+    type Error = std::convert::Infallible;
+
+    fn head(&mut self) -> Result<Seq, Self::Error> {
+        Ok(self.messages.last().map_or(Seq(0), |m| m.seq))
+    }
+
+    fn seq_of(&mut self, author: &Author, client_id: &ClientMessageId) -> Result<Option<Seq>, Self::Error> {
+        Ok(self
+            .messages
+            .iter()
+            .find(|m| m.author.id_str() == author.id_str() && m.client_id == *client_id)
+            .map(|m| m.seq))
+    }
+
+    fn append(&mut self, message: &Message) -> Result<(), Self::Error> {
+        self.messages.push(message.clone());
+        Ok(())
+    }
+
+    fn after(&mut self, seq: Seq) -> Result<Vec<Message>, Self::Error> {
+        Ok(self.messages.iter().filter(|m| m.seq > seq).cloned().collect())
+    }
+
+    fn reads(&mut self) -> Result<Vec<ReadMark>, Self::Error> {
+        Ok(self.marks.clone())
+    }
+
+    fn set_read(&mut self, mark: &ReadMark) -> Result<(), Self::Error> {
+        self.marks.retain(|m| m.reader.id_str() != mark.reader.id_str());
+        self.marks.push(mark.clone());
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use switchboard_protocol::{AgentId, VisitorId};
+
+    fn visitor() -> Author {
+        Author::Visitor { id: VisitorId::from_random([1; 16]), name: None }
+    }
+
+    fn agent() -> Author {
+        Author::Agent { id: AgentId::from_random([2; 16]), name: "Ada".into() }
+    }
+
+    fn run(
+        store: &mut MemoryStore,
+        author: &Author,
+        limits: &mut ParticipantLimits,
+        frame: ClientFrame,
+        now: i64,
+    ) -> Vec<Output> {
+        let id = ConversationId::from_random([9; 16]);
+        let sender = Sender { conversation_id: &id, author, renewal: None };
+        match handle(store, sender, limits, frame, now) {
+            Ok(outputs) => outputs,
+            Err(never) => match never {},
+        }
+    }
+
+    fn send(text: &str, id: &str) -> ClientFrame {
+        ClientFrame::Send { client_id: ClientMessageId::parse(id).unwrap(), text: text.into() }
+    }
+
+    #[test]
+    fn a_send_is_stored_then_relayed_then_acked() {
+        let (mut store, mut limits) = (MemoryStore::default(), ParticipantLimits::new(5, 0));
+        let outputs = run(&mut store, &visitor(), &mut limits, send("hi", "a"), 7);
+        assert!(matches!(
+            &outputs[..],
+            [
+                Output::Stored(_),
+                Output::Everyone(ServerFrame::Message { .. }),
+                Output::Reply(ServerFrame::Ack { seq: Seq(1), .. })
+            ]
+        ));
+        assert_eq!(store.messages.len(), 1);
+    }
+
+    #[test]
+    fn a_flood_is_refused_with_rate_limited_but_resends_still_ack() {
+        let (mut store, mut limits) = (MemoryStore::default(), ParticipantLimits::new(1, 0));
+        let burst = switchboard_protocol::limits::BURST_SECONDS as usize;
+        for i in 0..burst {
+            run(&mut store, &visitor(), &mut limits, send("x", &format!("m{i}")), 0);
+        }
+        let refused = run(&mut store, &visitor(), &mut limits, send("x", "over"), 0);
+        assert!(matches!(
+            &refused[..],
+            [Output::Reply(ServerFrame::Error { code: ErrorCode::RateLimited, client_id: Some(_), .. })]
+        ));
+        let resent = run(&mut store, &visitor(), &mut limits, send("x", "m0"), 0);
+        assert!(matches!(&resent[..], [Output::Reply(ServerFrame::Ack { seq: Seq(1), .. })]));
+        assert_eq!(store.messages.len(), burst);
+    }
+
+    #[test]
+    fn read_marks_move_forward_only_and_never_past_the_head() {
+        let (mut store, mut limits) = (MemoryStore::default(), ParticipantLimits::new(5, 0));
+        run(&mut store, &visitor(), &mut limits, send("one", "a"), 0);
+        run(&mut store, &visitor(), &mut limits, send("two", "b"), 0);
+        let read = run(&mut store, &agent(), &mut limits, ClientFrame::Read { up_to: Seq(99) }, 0);
+        assert!(matches!(&read[..], [Output::Everyone(ServerFrame::Read { up_to: Seq(2), .. })]));
+        assert!(run(&mut store, &agent(), &mut limits, ClientFrame::Read { up_to: Seq(1) }, 0).is_empty());
+        assert_eq!(store.marks.len(), 1);
+    }
+
+    #[test]
+    fn hello_welcomes_with_reads_and_replays_after_last_seq() {
+        let (mut store, mut limits) = (MemoryStore::default(), ParticipantLimits::new(5, 0));
+        run(&mut store, &visitor(), &mut limits, send("one", "a"), 0);
+        run(&mut store, &visitor(), &mut limits, send("two", "b"), 0);
+        run(&mut store, &agent(), &mut limits, ClientFrame::Read { up_to: Seq(1) }, 0);
+        let outputs = run(&mut store, &visitor(), &mut limits, ClientFrame::Hello { last_seq: Seq(1) }, 0);
+        let [Output::Reply(ServerFrame::Welcome { head_seq, reads, .. }), Output::Reply(ServerFrame::History { messages, complete: true })] =
+            &outputs[..]
+        else {
+            panic!("{outputs:?}")
+        };
+        assert_eq!((*head_seq, reads.len(), messages.len()), (Seq(2), 1, 1));
+    }
+
+    #[test]
+    fn typing_goes_to_the_others_only() {
+        let (mut store, mut limits) = (MemoryStore::default(), ParticipantLimits::new(5, 0));
+        let outputs = run(&mut store, &visitor(), &mut limits, ClientFrame::Typing { active: true }, 0);
+        assert!(matches!(&outputs[..], [Output::Others(ServerFrame::Typing { active: true, .. })]));
+    }
+}

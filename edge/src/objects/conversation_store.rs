@@ -1,0 +1,212 @@
+//! A conversation's SQLite storage, as the core's [`LogStore`].
+//!
+//! Tables: `meta` (one row: site, visitor, creation time), `messages` (the log, keyed by
+//! `seq`, unique per (author, client id) so a resend can never be stored twice) and `reads`
+//! (each participant's read mark). SQLite calls are synchronous in a Durable Object, so a
+//! `handle` call's reads and writes happen with no other event in between.
+
+use std::cell::{Cell, RefCell};
+
+use serde::Deserialize;
+use switchboard_core::conversation::LogStore;
+use switchboard_protocol::{
+    Author, ClientMessageId, ConversationId, Message, ReadMark, Seq, SiteId, VisitorId,
+};
+use worker::SqlStorage;
+
+use crate::error::{EdgeError, EdgeResult};
+
+/// Creates the tables (idempotent).
+pub const SCHEMA: [&str; 3] = [
+    "CREATE TABLE IF NOT EXISTS meta (
+        only INTEGER PRIMARY KEY CHECK (only = 1),
+        conversation_id TEXT NOT NULL,
+        site_id TEXT NOT NULL,
+        visitor_id TEXT NOT NULL,
+        created_at INTEGER NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS messages (
+        seq INTEGER PRIMARY KEY,
+        author_id TEXT NOT NULL,
+        client_id TEXT NOT NULL,
+        author TEXT NOT NULL,
+        text TEXT NOT NULL,
+        sent_at INTEGER NOT NULL,
+        UNIQUE (author_id, client_id))",
+    "CREATE TABLE IF NOT EXISTS reads (
+        reader_id TEXT PRIMARY KEY,
+        reader TEXT NOT NULL,
+        up_to INTEGER NOT NULL)",
+];
+
+/// Who the conversation is with, written when its visitor first connects.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Meta {
+    /// The conversation.
+    pub conversation_id: ConversationId,
+    /// Its site.
+    pub site_id: SiteId,
+    /// Its visitor.
+    pub visitor_id: VisitorId,
+    /// When the visitor first connected.
+    pub created_at: i64,
+}
+
+/// The object's storage with its in-memory caches (rebuilt lazily after hibernation).
+pub struct ConversationStore {
+    sql: SqlStorage,
+    head: Cell<Option<Seq>>,
+    meta: RefCell<Option<Meta>>,
+}
+
+#[derive(Deserialize)]
+struct MessageRow {
+    seq: u64,
+    client_id: ClientMessageId,
+    author: String,
+    text: String,
+    sent_at: i64,
+}
+
+#[derive(Deserialize)]
+struct ReadRow {
+    reader: String,
+    up_to: u64,
+}
+
+impl ConversationStore {
+    /// Opens the storage and makes sure the tables exist.
+    pub fn open(sql: SqlStorage) -> Self {
+        for statement in SCHEMA {
+            if let Err(error) = sql.exec(statement, None) {
+                worker::console_error!("conversation schema: {error}");
+            }
+        }
+        Self { sql, head: Cell::new(None), meta: RefCell::new(None) }
+    }
+
+    /// The meta row, if the conversation exists.
+    pub fn meta(&self) -> EdgeResult<Option<Meta>> {
+        if let Some(meta) = self.meta.borrow().as_ref() {
+            return Ok(Some(meta.clone()));
+        }
+        let rows: Vec<Meta> = self
+            .sql
+            .exec("SELECT conversation_id, site_id, visitor_id, created_at FROM meta", None)?
+            .to_array()?;
+        let meta = rows.into_iter().next();
+        self.meta.replace(meta.clone());
+        Ok(meta)
+    }
+
+    /// The meta row, or `not_found`.
+    pub fn existing(&self) -> EdgeResult<Meta> {
+        self.meta()?.ok_or_else(|| {
+            EdgeError::refuse(switchboard_protocol::ErrorCode::NotFound, "no such conversation")
+        })
+    }
+
+    /// Creates the conversation (its visitor's first connection).
+    pub fn create(&self, meta: &Meta) -> EdgeResult<()> {
+        self.sql.exec(
+            "INSERT INTO meta (only, conversation_id, site_id, visitor_id, created_at) VALUES (1, ?, ?, ?, ?)",
+            vec![
+                meta.conversation_id.as_str().into(),
+                meta.site_id.as_str().into(),
+                meta.visitor_id.as_str().into(),
+                meta.created_at.into(),
+            ],
+        )?;
+        self.meta.replace(Some(meta.clone()));
+        Ok(())
+    }
+}
+
+impl LogStore for &ConversationStore {
+    type Error = EdgeError;
+
+    fn head(&mut self) -> EdgeResult<Seq> {
+        if let Some(head) = self.head.get() {
+            return Ok(head);
+        }
+        #[derive(Deserialize)]
+        struct Head {
+            head: Option<u64>,
+        }
+        let head = self.sql.exec("SELECT MAX(seq) AS head FROM messages", None)?.one::<Head>()?;
+        let head = Seq(head.head.unwrap_or(0));
+        self.head.set(Some(head));
+        Ok(head)
+    }
+
+    fn seq_of(&mut self, author: &Author, client_id: &ClientMessageId) -> EdgeResult<Option<Seq>> {
+        #[derive(Deserialize)]
+        struct Row {
+            seq: u64,
+        }
+        let rows: Vec<Row> = self
+            .sql
+            .exec(
+                "SELECT seq FROM messages WHERE author_id = ? AND client_id = ?",
+                vec![author.id_str().into(), client_id.as_str().into()],
+            )?
+            .to_array()?;
+        Ok(rows.first().map(|row| Seq(row.seq)))
+    }
+
+    fn append(&mut self, message: &Message) -> EdgeResult<()> {
+        self.sql.exec(
+            "INSERT INTO messages (seq, author_id, client_id, author, text, sent_at) VALUES (?, ?, ?, ?, ?, ?)",
+            vec![
+                (message.seq.0 as i64).into(),
+                message.author.id_str().into(),
+                message.client_id.as_str().into(),
+                serde_json::to_string(&message.author)?.into(),
+                message.text.as_str().into(),
+                message.sent_at.into(),
+            ],
+        )?;
+        self.head.set(Some(message.seq));
+        Ok(())
+    }
+
+    fn after(&mut self, seq: Seq) -> EdgeResult<Vec<Message>> {
+        let rows: Vec<MessageRow> = self
+            .sql
+            .exec(
+                "SELECT seq, client_id, author, text, sent_at FROM messages WHERE seq > ? ORDER BY seq",
+                vec![(seq.0 as i64).into()],
+            )?
+            .to_array()?;
+        rows.into_iter()
+            .map(|row| {
+                Ok(Message {
+                    seq: Seq(row.seq),
+                    client_id: row.client_id,
+                    author: serde_json::from_str(&row.author)?,
+                    text: row.text,
+                    sent_at: row.sent_at,
+                })
+            })
+            .collect()
+    }
+
+    fn reads(&mut self) -> EdgeResult<Vec<ReadMark>> {
+        let rows: Vec<ReadRow> = self.sql.exec("SELECT reader, up_to FROM reads", None)?.to_array()?;
+        rows.into_iter()
+            .map(|row| Ok(ReadMark { reader: serde_json::from_str(&row.reader)?, up_to: Seq(row.up_to) }))
+            .collect()
+    }
+
+    fn set_read(&mut self, mark: &ReadMark) -> EdgeResult<()> {
+        self.sql.exec(
+            "INSERT INTO reads (reader_id, reader, up_to) VALUES (?, ?, ?)
+             ON CONFLICT (reader_id) DO UPDATE SET reader = excluded.reader, up_to = excluded.up_to",
+            vec![
+                mark.reader.id_str().into(),
+                serde_json::to_string(&mark.reader)?.into(),
+                (mark.up_to.0 as i64).into(),
+            ],
+        )?;
+        Ok(())
+    }
+}
