@@ -75,7 +75,21 @@ pub async fn call<B: Serialize>(
 
 /// A visitor session for site `demo`, requested from `origin` directly.
 pub async fn create_session(edge: &TestEdge, origin: &str) -> Result<create_session::Response> {
-    let body = create_session::Request { site_id: SITE.parse()?, page_origin: None, visitor_token: None };
+    new_conversation(edge, origin, None).await
+}
+
+/// A session for a new conversation of the visitor holding `visitor_token` (a new visitor
+/// when `None`).
+pub async fn new_conversation(
+    edge: &TestEdge,
+    origin: &str,
+    visitor_token: Option<&str>,
+) -> Result<create_session::Response> {
+    let body = create_session::Request {
+        site_id: SITE.parse()?,
+        page_origin: None,
+        visitor_token: visitor_token.map(str::to_string),
+    };
     let reply =
         call(reqwest::Method::POST, &edge.url("/api/v1/sessions"), Some(origin), None, Some(&body)).await?;
     if reply.status != 201 {

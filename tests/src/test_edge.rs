@@ -19,8 +19,13 @@ pub struct TestEdge {
 impl TestEdge {
     /// Starts an edge whose site `demo` allows `allowed_origins`.
     pub fn start(allowed_origins: &[&str]) -> Result<Self> {
+        Self::start_with(allowed_origins, &[])
+    }
+
+    /// Like [`TestEdge::start`], with extra worker variables (e.g. rate limits).
+    pub fn start_with(allowed_origins: &[&str], vars: &[(&str, &str)]) -> Result<Self> {
         let dir = tempfile::Builder::new().prefix("switchboard-edge-").tempdir()?;
-        let config = write_config(&dir, allowed_origins)?;
+        let config = write_config(&dir, allowed_origins, vars)?;
         let spec = EdgeSpec {
             config,
             port: free_port()?,
@@ -67,7 +72,7 @@ impl Drop for TestEdge {
     }
 }
 
-fn write_config(dir: &TempDir, allowed_origins: &[&str]) -> Result<PathBuf> {
+fn write_config(dir: &TempDir, allowed_origins: &[&str], extra_vars: &[(&str, &str)]) -> Result<PathBuf> {
     let edge = paths::edge_dir();
     let source = std::fs::read_to_string(edge.join("wrangler.toml")).context("reading edge/wrangler.toml")?;
     let mut config: toml::Table = source.parse()?;
@@ -87,6 +92,9 @@ fn write_config(dir: &TempDir, allowed_origins: &[&str]) -> Result<PathBuf> {
     vars.insert("BOOTSTRAP_ALLOWED_ORIGINS".into(), allowed_origins.join(" ").into());
     vars.insert("BOOTSTRAP_ADMIN_EMAIL".into(), ADMIN_EMAIL.into());
     vars.insert("BOOTSTRAP_ADMIN_NAME".into(), ADMIN_NAME.into());
+    for (name, value) in extra_vars {
+        vars.insert((*name).into(), (*value).into());
+    }
     config.insert("vars".into(), vars.into());
     let path = dir.path().join("wrangler.toml");
     std::fs::write(&path, toml::to_string(&config)?)?;
