@@ -158,15 +158,25 @@ impl ClientLog {
                 }
             }
             ServerFrame::Error { code, message, client_id: Some(client_id), retry_after_ms } => {
-                let Some(pending) = self.pending.iter_mut().find(|p| p.client_id == client_id) else {
-                    return false;
-                };
                 if code == ErrorCode::RateLimited {
-                    pending.retry_at = Some(now + i64::from(retry_after_ms.unwrap_or(1_000)));
+                    // Several refused sends retried at once would mostly be refused again:
+                    // queue this one one interval after the last one already waiting.
+                    let interval = i64::from(retry_after_ms.unwrap_or(1_000));
+                    let after_others =
+                        self.pending.iter().filter_map(|p| p.retry_at).max().map(|at| at + interval);
+                    let Some(pending) = self.pending.iter_mut().find(|p| p.client_id == client_id) else {
+                        return false;
+                    };
+                    pending.retry_at = Some((now + interval).max(after_others.unwrap_or(i64::MIN)));
                     false
                 } else {
-                    pending.refused = Some(message);
-                    true
+                    match self.pending.iter_mut().find(|p| p.client_id == client_id) {
+                        Some(pending) => {
+                            pending.refused = Some(message);
+                            true
+                        }
+                        None => false,
+                    }
                 }
             }
             ServerFrame::Read { reader, up_to } => {
@@ -190,13 +200,20 @@ impl ClientLog {
     }
 
     /// The frame saying the user has now seen everything up to `up_to`, unless already said.
+    /// Only messages from others count: a mark that would only cover the user's own messages
+    /// tells nobody anything, and is not sent.
     pub fn mark_read(&mut self, up_to: Seq) -> Option<ClientFrame> {
-        let highest = self.messages.keys().next_back().copied().unwrap_or_default();
-        let up_to = up_to.min(highest);
-        (up_to > self.read_sent).then(|| {
-            self.read_sent = up_to;
-            ClientFrame::Read { up_to }
-        })
+        let me = self.you.as_ref().map(Author::id_str);
+        let newest_from_others = self
+            .messages
+            .range(..=up_to)
+            .rev()
+            .take_while(|(seq, _)| **seq > self.read_sent)
+            .find(|(_, m)| Some(m.author.id_str()) != me)?;
+        let up_to = up_to.min(self.messages.keys().next_back().copied().unwrap_or_default());
+        debug_assert!(*newest_from_others.0 <= up_to);
+        self.read_sent = up_to;
+        Some(ClientFrame::Read { up_to })
     }
 
     /// The frame saying the user is (or stopped) typing, when the other side needs to hear it:

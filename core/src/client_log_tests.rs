@@ -76,8 +76,14 @@ fn rate_limited_messages_are_retried_when_due() {
     log.queue(id.clone(), "hi".into(), 0);
     log.apply(refusal(ErrorCode::RateLimited, &id, Some(300)), 1_000);
     assert_eq!(log.next_retry_at(), Some(1_300));
+    // A second refusal in the same moment waits one interval longer, not the same time.
+    let second = ClientMessageId::parse("slow-2").unwrap();
+    log.queue(second.clone(), "again".into(), 0);
+    log.apply(refusal(ErrorCode::RateLimited, &second, Some(300)), 1_000);
+    assert_eq!(log.pending()[1].retry_at, Some(1_600));
     assert!(log.retry_due(1_299).is_empty());
     assert_eq!(log.retry_due(1_300).len(), 1);
+    assert_eq!(log.retry_due(1_600).len(), 1);
     assert_eq!(log.next_retry_at(), None);
 }
 
@@ -105,6 +111,8 @@ fn read_marks_are_sent_once_and_others_marks_make_messages_read() {
     );
     assert_eq!(log.mark_read(Seq(1)), None, "the edge already has our mark at 1");
     assert_eq!(log.mark_read(Seq(9)), Some(ClientFrame::Read { up_to: Seq(2) }));
+    log.apply(ServerFrame::Message { message: stored(3, "c", visitor()) }, 0);
+    assert_eq!(log.mark_read(Seq(3)), None, "our own message needs no read mark");
     assert_eq!(log.mark_read(Seq(2)), None);
     assert_eq!(log.delivery(Seq(1)), Delivery::Delivered);
     log.apply(ServerFrame::Read { reader: agent(), up_to: Seq(1) }, 0);

@@ -190,6 +190,22 @@ impl Live {
         }
     }
 
+    /// The next conversation frame if one comes within `wait`; `Ok(None)` when none does.
+    pub async fn next_within(&mut self, wait: Duration) -> Result<Option<ServerFrame>> {
+        loop {
+            let message = match tokio::time::timeout(wait, self.ws.next()).await {
+                Err(_) => return Ok(None),
+                Ok(None) => bail!("socket ended"),
+                Ok(Some(message)) => message?,
+            };
+            match message {
+                WsMessage::Text(text) => return Ok(Some(serde_json::from_str(&text)?)),
+                WsMessage::Close(frame) => bail!("socket closed: {frame:?}"),
+                _ => continue,
+            }
+        }
+    }
+
     /// The next conversation frame.
     pub async fn next(&mut self) -> Result<ServerFrame> {
         self.next_as().await

@@ -45,12 +45,13 @@ async fn read_marks_and_typing_reach_the_other_side() -> anyhow::Result<()> {
     });
     assert!(matches!(typing.await?, (Author::Agent { .. }, true)));
     agent.send(&ClientFrame::Ping).await?;
-    agent.until(|f| match f {
-        ServerFrame::Typing { .. } => panic!("the typist got its own typing frame"),
-        ServerFrame::Pong => Some(()),
-        _ => None,
-    })
-    .await?;
+    agent
+        .until(|f| match f {
+            ServerFrame::Typing { .. } => panic!("the typist got its own typing frame"),
+            ServerFrame::Pong => Some(()),
+            _ => None,
+        })
+        .await?;
 
     // Marks are stored: a new socket learns them in its welcome. They never move back.
     agent.send(&ClientFrame::Read { up_to: Seq(0) }).await?;
@@ -186,7 +187,8 @@ async fn sessions_slide_and_a_visitor_keeps_a_history_of_conversations() -> anyh
     let (_, log) = reopened.hello(Seq(0)).await?;
     assert_eq!(log[0].text, "About my first order");
 
-    let anonymous = call(Method::GET, &edge.url("/api/v1/visitor/conversations"), None, None, None::<&()>).await?;
+    let anonymous =
+        call(Method::GET, &edge.url("/api/v1/visitor/conversations"), None, None, None::<&()>).await?;
     assert_eq!((anonymous.status, anonymous.error_code()?), (401, ErrorCode::Unauthorized));
     let forged = new_conversation(&edge, SHOP, Some("v1.vis.e30.AAAA")).await;
     assert!(forged.is_err(), "a forged visitor token must not start a conversation");
@@ -197,19 +199,28 @@ async fn sessions_slide_and_a_visitor_keeps_a_history_of_conversations() -> anyh
 async fn presence_counts_agents_with_the_console_open() -> anyhow::Result<()> {
     let edge = TestEdge::start(&[SHOP])?;
     let presence = || async {
-        let reply = call(Method::GET, &edge.url("/api/v1/sites/demo/presence"), None, None, None::<&()>).await.ok()?;
+        let reply = call(Method::GET, &edge.url("/api/v1/sites/demo/presence"), None, None, None::<&()>)
+            .await
+            .ok()?;
         reply.json::<site_presence::Response>().ok().map(|p| p.agents_online)
     };
     assert_eq!(presence().await, Some(0));
     let cookie = login(&edge).await?;
     let inbox = Live::inbox(&edge, &cookie).await?;
     let second_tab = Live::inbox(&edge, &cookie).await?;
-    wait::until("one agent online", Duration::from_secs(10), || async { (presence().await == Some(1)).then_some(()) }).await?;
+    wait::until("one agent online", Duration::from_secs(10), || async {
+        (presence().await == Some(1)).then_some(())
+    })
+    .await?;
     inbox.close().await?;
     second_tab.close().await?;
-    wait::until("no agent online", Duration::from_secs(10), || async { (presence().await == Some(0)).then_some(()) }).await?;
+    wait::until("no agent online", Duration::from_secs(10), || async {
+        (presence().await == Some(0)).then_some(())
+    })
+    .await?;
 
-    let unknown = call(Method::GET, &edge.url("/api/v1/sites/nosuch/presence"), None, None, None::<&()>).await?;
+    let unknown =
+        call(Method::GET, &edge.url("/api/v1/sites/nosuch/presence"), None, None, None::<&()>).await?;
     assert_eq!(unknown.status, 404);
     Ok(())
 }

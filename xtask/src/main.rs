@@ -4,6 +4,7 @@
 //!   http://127.0.0.1:8787 and the demo site on http://127.0.0.1:8080.
 //! - `cargo xtask test`: the same setup and build, then every test.
 //! - `cargo xtask build`: setup and build only (what `wrangler deploy` needs).
+//! - `cargo xtask chaos`: the long delivery chaos test (10,000 messages, two restarts).
 //!
 //! # Layout
 //! - [`tools`]: installing pinned tools (rustup target, wasm-bindgen, worker-build, npm,
@@ -29,8 +30,9 @@ fn main() {
         Some("dev") => dev::run(),
         Some("test") => test::run(&args[1..]),
         Some("build") => build(),
+        Some("chaos") => test::chaos(),
         _ => {
-            eprintln!("usage: cargo xtask <dev | test [test-name-filter] | build>");
+            eprintln!("usage: cargo xtask <dev | test [test-name-filter] | build | chaos>");
             std::process::exit(2);
         }
     };

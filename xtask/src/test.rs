@@ -23,3 +23,16 @@ pub fn run(filter: &[String]) -> Result<()> {
     command.arg("--").args(filter);
     run_command(&mut command)
 }
+
+/// Builds, then runs the chaos test at full length: 10,000 messages unless
+/// `SWITCHBOARD_CHAOS_MESSAGES` says otherwise.
+pub fn chaos() -> Result<()> {
+    let tools = tools::ensure(Needs { browser: false })?;
+    bundle::build_all(&tools)?;
+    let messages = std::env::var("SWITCHBOARD_CHAOS_MESSAGES").unwrap_or_else(|_| "10000".into());
+    run_command(
+        Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+            .args(["test", "-p", "switchboard-tests", "--test", "chaos", "--", "--nocapture"])
+            .env("SWITCHBOARD_CHAOS_MESSAGES", messages),
+    )
+}
