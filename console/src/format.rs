@@ -6,7 +6,7 @@
 
 use js_sys::Date;
 use switchboard_protocol::inbox::ConversationSummary;
-use switchboard_protocol::Role;
+use switchboard_protocol::{Author, Role};
 use wasm_bindgen::JsValue;
 
 const MONTHS: [&str; 12] =
@@ -36,6 +36,26 @@ pub fn preview(summary: &ConversationSummary, by_me: bool) -> String {
             Role::Agent => format!("Agent: {}", last.text),
         },
     }
+}
+
+/// The typing line for the people typing now: "Visitor is typing…", "Ada is typing…",
+/// "Visitor and Ada are typing…"; `None` when nobody is.
+pub fn typing(authors: &[&Author]) -> Option<String> {
+    let names: Vec<&str> = authors.iter().map(|author| author_name(author)).collect();
+    match names.as_slice() {
+        [] => None,
+        [one] => Some(format!("{one} is typing…")),
+        [others @ .., last] => Some(format!("{} and {last} are typing…", others.join(", "))),
+    }
+}
+
+/// How an author is named in the typing line: their name when it is not blank.
+fn author_name(author: &Author) -> &str {
+    let (name, fallback) = match author {
+        Author::Visitor { name, .. } => (name.as_deref(), "Visitor"),
+        Author::Agent { name, .. } => (Some(name.as_str()), "Another agent"),
+    };
+    name.map(str::trim).filter(|name| !name.is_empty()).unwrap_or(fallback)
 }
 
 /// Local wall-clock time, `HH:MM`.

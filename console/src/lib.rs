@@ -11,7 +11,7 @@
 //! - [`effects`]: the outside world — session REST calls, the inbox and conversation
 //!   sockets with backoff reconnects, timers, client message ids. Effects report back only by
 //!   dispatching actions.
-//! - [`format`]: pure text helpers (visitor labels, clock times, relative times).
+//! - [`format`](mod@format): pure text helpers (visitor labels, clock times, relative times).
 //! - [`components`]: small function components, one screen part each; `App` wires state
 //!   and effects together.
 //!

@@ -101,7 +101,8 @@ pub struct State {
     pub inbox_link: Link,
     /// The open conversation, if any.
     pub open: Option<OpenConversation>,
-    /// "Now" for relative times; advanced by a timer so the list re-renders as time passes.
+    /// "Now" for relative times and typing indicators; advanced by a timer so the list
+    /// re-renders as time passes, by every log snapshot, and when an indicator lapses.
     pub now: i64,
     /// Highest seq this agent has seen, per conversation. In memory only: a reload starts
     /// with everything unread, which errs on the side of looking.
@@ -139,6 +140,9 @@ pub enum Action {
         id: ConversationId,
         /// The new snapshot.
         log: Rc<ClientLog>,
+        /// When it was taken, ms since the epoch: also the screen's new "now", so who is
+        /// typing is judged at the time the frame came.
+        now: i64,
     },
     /// The open conversation's socket health changed.
     ConversationLink {
@@ -213,6 +217,12 @@ impl State {
         )
     }
 
+    /// "Visitor is typing…" while someone else in the open conversation types, at `now`.
+    pub fn open_typing(&self) -> Option<String> {
+        let open = self.open.as_ref()?;
+        format::typing(&open.log.0.typing_now(self.now))
+    }
+
     fn is_unread(&self, summary: &ConversationSummary) -> bool {
         summary.last_seq > self.seen.get(&summary.id).copied().unwrap_or_default()
     }
@@ -283,10 +293,11 @@ impl Reducible for State {
                     state.see_open_summary();
                 }
             }
-            Action::Log { id, log } => {
+            Action::Log { id, log, now } => {
                 if state.open_id() != Some(&id) {
                     return Rc::new(state);
                 }
+                state.now = now;
                 state.see(&id, log.last_seq());
                 let you = log.you().map(|you| you.id_str().to_owned());
                 let newest_mine =

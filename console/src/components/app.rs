@@ -96,9 +96,17 @@ pub fn app() -> Html {
                     }
                 })
             };
-            let on_dismiss = Callback::from(move |id: ClientMessageId| {
+            let on_dismiss = {
+                let link = link.clone();
+                Callback::from(move |id: ClientMessageId| {
+                    if let Some(link) = link.borrow().as_ref() {
+                        link.dismiss(&id);
+                    }
+                })
+            };
+            let on_typing = Callback::from(move |active: bool| {
                 if let Some(link) = link.borrow().as_ref() {
-                    link.dismiss(&id);
+                    link.typing(active);
                 }
             });
             let open = state.open.as_ref().map(|open| OpenView {
@@ -106,6 +114,8 @@ pub fn app() -> Html {
                 label: state.open_label().unwrap_or_default(),
                 log: open.log.clone(),
                 link: open.link,
+                typing: state.open_typing(),
+                me: agent.id.clone(),
             });
             html! {
                 <div class="sb-app">
@@ -117,7 +127,7 @@ pub fn app() -> Html {
                             link={state.inbox_link}
                             {on_open}
                         />
-                        <ConversationPane {open} {on_send} {on_dismiss} />
+                        <ConversationPane {open} {on_send} {on_dismiss} {on_typing} />
                     </div>
                 </div>
             }

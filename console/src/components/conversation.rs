@@ -1,6 +1,7 @@
-//! The right-hand pane: the open conversation, or a hint to pick one.
+//! The right-hand pane: the open conversation (header, timeline, who is typing, reply box),
+//! or a hint to pick one.
 
-use switchboard_protocol::{ClientMessageId, ConversationId};
+use switchboard_protocol::{AgentId, ClientMessageId, ConversationId};
 use yew::prelude::*;
 
 use super::reply::Reply;
@@ -18,6 +19,10 @@ pub struct OpenView {
     pub log: LogSnapshot,
     /// Its socket's health.
     pub link: Link,
+    /// "Visitor is typing…", while someone else types.
+    pub typing: Option<String>,
+    /// The signed-in agent, whose replies carry delivery marks.
+    pub me: AgentId,
 }
 
 /// Pane properties.
@@ -29,6 +34,8 @@ pub struct PaneProps {
     pub on_send: Callback<String>,
     /// A refused reply was dismissed.
     pub on_dismiss: Callback<ClientMessageId>,
+    /// The agent started (`true`) or stopped typing a reply.
+    pub on_typing: Callback<bool>,
 }
 
 /// The conversation pane.
@@ -57,8 +64,16 @@ pub fn conversation_pane(props: &PaneProps) -> Html {
                     <p class="sb-status" role="status">{ status }</p>
                 }
             </header>
-            <Timeline key={format!("t{key}")} log={open.log.clone()} on_dismiss={props.on_dismiss.clone()} />
-            <Reply key={format!("r{key}")} on_send={props.on_send.clone()} />
+            <Timeline
+                key={format!("t{key}")}
+                log={open.log.clone()}
+                me={open.me.clone()}
+                on_dismiss={props.on_dismiss.clone()}
+            />
+            if let Some(typing) = &open.typing {
+                <p class="sb-typing" aria-live="polite">{ typing.clone() }</p>
+            }
+            <Reply key={format!("r{key}")} on_send={props.on_send.clone()} on_typing={props.on_typing.clone()} />
         </section>
     }
 }

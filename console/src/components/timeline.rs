@@ -1,13 +1,17 @@
 //! The timeline: stored messages in `seq` order, then this agent's pending replies.
 //!
+//! The agent's own stored replies carry `data-delivery="sent"` or `"read"` (from the log's
+//! [`ClientLog::delivery`](switchboard_core::client_log::ClientLog::delivery)); the newest of
+//! them also says so in words, "Sent" or "Seen", like any chat app.
+//!
 //! It follows the newest message while the agent is at the bottom, but leaves them alone
 //! while they scroll back through history — except when they send, since they want to see
 //! their own reply.
 
 use std::cell::Cell;
 
-use switchboard_core::client_log::PendingMessage;
-use switchboard_protocol::{Author, ClientMessageId, Message};
+use switchboard_core::client_log::{Delivery, PendingMessage};
+use switchboard_protocol::{AgentId, Author, ClientMessageId, Message};
 use web_sys::Element;
 use yew::prelude::*;
 
@@ -22,6 +26,8 @@ const STICKY_PX: i32 = 48;
 pub struct TimelineProps {
     /// The conversation's log.
     pub log: LogSnapshot,
+    /// The signed-in agent: their messages show how far they got.
+    pub me: AgentId,
     /// A refused reply was dismissed.
     pub on_dismiss: Callback<ClientMessageId>,
 }
@@ -55,25 +61,43 @@ pub fn timeline(props: &TimelineProps) -> Html {
         }
     };
 
+    let mine = |m: &Message| m.author.id_str() == props.me.as_str();
+    let last_mine = log.messages().rev().find(|m| mine(m)).map(|m| m.seq);
+    let item = |m: &Message| {
+        let receipt =
+            mine(m).then(|| Receipt { delivery: log.delivery(m.seq), last: Some(m.seq) == last_mine });
+        message(m, receipt)
+    };
     html! {
         <ol class="sb-messages" ref={list} {onscroll}>
-            { for log.messages().map(message) }
+            { for log.messages().map(item) }
             { for log.pending().iter().map(|p| pending_item(p, &props.on_dismiss)) }
         </ol>
     }
 }
 
-fn message(message: &Message) -> Html {
+/// How far one of the agent's own stored messages got, and whether to say it in words.
+struct Receipt {
+    delivery: Delivery,
+    /// It is the agent's newest message: the only one that says "Sent" or "Seen".
+    last: bool,
+}
+
+fn message(message: &Message, receipt: Option<Receipt>) -> Html {
     let (role, author) = match &message.author {
         Author::Visitor { .. } => ("visitor", None),
         Author::Agent { name, .. } => ("agent", Some(name.clone())),
     };
+    let read = receipt.as_ref().map(|r| r.delivery == Delivery::Read);
+    let words =
+        receipt.filter(|r| r.last).map(|r| if r.delivery == Delivery::Read { "Seen" } else { "Sent" });
     html! {
         <li
             key={format!("s{}", message.seq)}
             class={classes!("sb-message", format!("sb-message--{role}"))}
             data-seq={message.seq.to_string()}
             data-role={role}
+            data-delivery={read.map(|read| if read { "read" } else { "sent" })}
         >
             <p class="sb-message-text">{ message.text.clone() }</p>
             <span class="sb-message-meta">
@@ -81,6 +105,9 @@ fn message(message: &Message) -> Html {
                     <span class="sb-message-author">{ author }</span>
                 }
                 <span class="sb-message-time">{ clock_time(message.sent_at) }</span>
+                if let Some(words) = words {
+                    <span class="sb-receipt">{ words }</span>
+                }
             </span>
         </li>
     }

@@ -1,5 +1,7 @@
 //! The inbox socket, `GET /api/v1/agent/inbox`: a snapshot of the site's conversations, then
-//! one update per change. The console sends nothing on it.
+//! one update per change. The console sends only `{"type":"ping"}`, every
+//! [`PING_EVERY_MS`], so proxies do not close the socket while the site is quiet; the edge
+//! answers `pong` without waking the site's object, and the console ignores the answer.
 //!
 //! It reconnects with backoff whenever it drops (each reconnect brings a fresh snapshot, so
 //! nothing missed while away is lost), except when the edge closes it with
@@ -10,11 +12,11 @@ use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
 use switchboard_protocol::inbox::InboxFrame;
-use switchboard_protocol::SUBPROTOCOL;
+use switchboard_protocol::{ClientFrame, SUBPROTOCOL};
 use switchboard_webclient::{websocket_origin, Socket, SocketEvent};
 
-use super::timer::Retry;
-use super::{session, Dispatcher, CLOSE_SESSION_ENDED, SESSION_ENDED};
+use super::timer::{Interval, Retry};
+use super::{session, Dispatcher, CLOSE_SESSION_ENDED, PING_EVERY_MS, SESSION_ENDED};
 use crate::state::{Action, Link};
 
 const PATH: &str = "/api/v1/agent/inbox";
@@ -23,6 +25,7 @@ const PATH: &str = "/api/v1/agent/inbox";
 /// any scheduled reconnect.
 pub struct InboxLink {
     _inner: Rc<RefCell<Inner>>,
+    _ping: Option<Interval>,
 }
 
 struct Inner {
@@ -38,7 +41,16 @@ impl InboxLink {
     pub fn start(dispatch: Dispatcher) -> InboxLink {
         let inner = Rc::new(RefCell::new(Inner { socket: None, retry: Retry::default(), dispatch }));
         connect(&inner);
-        InboxLink { _inner: inner }
+        let weak = Rc::downgrade(&inner);
+        let ping = Interval::new(PING_EVERY_MS, move || {
+            if let Some(inner) = weak.upgrade() {
+                if let Some(socket) = &inner.borrow().socket {
+                    // Serialises to exactly `{"type":"ping"}`, the text the edge answers cheaply.
+                    socket.send(&ClientFrame::Ping);
+                }
+            }
+        });
+        InboxLink { _inner: inner, _ping: ping }
     }
 }
 
@@ -61,7 +73,8 @@ fn connect(inner: &Rc<RefCell<Inner>>) {
 fn on_event(inner: &Rc<RefCell<Inner>>, event: SocketEvent<InboxFrame>) {
     let dispatch = inner.borrow().dispatch.clone();
     match event {
-        // Live only once the snapshot is in: until then the list would be stale.
+        // Live only once the snapshot is in: until then the list would be stale. `pong` and
+        // frame types from a newer edge arrive as unknown frames and are ignored.
         SocketEvent::Open | SocketEvent::Unknown(_) => {}
         SocketEvent::Frame(frame) => {
             if matches!(frame, InboxFrame::Snapshot { .. }) {

@@ -7,11 +7,13 @@
 //! - [`inbox`]: the inbox socket, reconnecting with backoff.
 //! - [`conversation`]: the open conversation's socket and its [`ClientLog`](switchboard_core::client_log::ClientLog).
 //! - [`timer`]: `setTimeout`/`setInterval` handles that cancel on drop, and the retry schedule.
+//! - [`visibility`]: whether the page is on screen, and a listener for when it comes back.
 
 pub mod conversation;
 pub mod inbox;
 pub mod session;
 pub mod timer;
+pub mod visibility;
 
 use yew::functional::UseReducerDispatcher;
 
@@ -22,6 +24,11 @@ pub type Dispatcher = UseReducerDispatcher<State>;
 
 /// WebSocket close code with which the edge ends a socket whose session is gone.
 pub const CLOSE_SESSION_ENDED: u16 = 4401;
+
+/// How often an idle socket (inbox or conversation) says `ping`, so proxies (Cloudflare
+/// closes WebSockets idle for 100 s) do not cut it and make the screen flicker
+/// "Reconnecting…".
+pub const PING_EVERY_MS: u32 = 45_000;
 
 /// Shown on the login screen when a socket says the session ended.
 pub const SESSION_ENDED: &str = "Your session has ended. Please sign in again.";
