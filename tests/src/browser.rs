@@ -162,3 +162,25 @@ pub async fn wait_for_message(browser: &Browser, seq: u64, text: &str) -> Result
     })
     .await
 }
+
+/// Opens the widget on the current page (clicks the launcher in the loader's shadow root,
+/// unless the panel is open already) and enters the chat frame.
+pub async fn open_widget(browser: &Browser) -> Result<()> {
+    let host = browser.find("#switchboard-widget").await?;
+    let shadow =
+        wait::until("the widget's shadow root", UI_TIMEOUT, || async { host.shadow_root().await.ok() })
+            .await?;
+    let launcher = wait::until("the launcher", UI_TIMEOUT, || async {
+        shadow.find(Locator::Css("button[part=launcher]")).await.ok()
+    })
+    .await?;
+    if launcher.attr("aria-expanded").await?.as_deref() != Some("true") {
+        launcher.click().await?;
+    }
+    let frame = wait::until("the chat frame", UI_TIMEOUT, || async {
+        shadow.find(Locator::Css("iframe")).await.ok()
+    })
+    .await?;
+    frame.enter_frame().await?;
+    Ok(())
+}

@@ -52,6 +52,11 @@ impl EdgeProcess {
         format!("http://127.0.0.1:{}", self.spec.port)
     }
 
+    /// The port it listens on.
+    pub fn port(&self) -> u16 {
+        self.spec.port
+    }
+
     /// Stops and starts again with the same state (a restart of the runtime).
     pub fn restart(&mut self) -> Result<()> {
         self.stop();

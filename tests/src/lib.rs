@@ -10,11 +10,13 @@
 //! - [`test_edge`]: an edge for one test — free port, fresh state dir, its own config.
 //! - [`api`]: typed REST calls and conversation sockets, using `protocol` types.
 //! - [`browser`]: headless Chromium through chromedriver (WebDriver), one profile each.
+//! - [`network`]: a proxy between browser and edge that a test can cut (going offline).
 //! - [`wait`]: waiting on conditions with timeouts (never sleeps as synchronisation).
 
 pub mod api;
 pub mod browser;
 pub mod edge;
+pub mod network;
 pub mod paths;
 pub mod test_edge;
 pub mod wait;

@@ -43,6 +43,11 @@ impl TestEdge {
         self.process.origin()
     }
 
+    /// The port it listens on.
+    pub fn port(&self) -> u16 {
+        self.process.port()
+    }
+
     /// `ws://127.0.0.1:PORT`.
     pub fn ws_origin(&self) -> String {
         self.origin().replacen("http", "ws", 1)

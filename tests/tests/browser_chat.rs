@@ -4,11 +4,10 @@
 //! Also makes the README's screenshots.
 
 use anyhow::Result;
-use fantoccini::Locator;
 use switchboard_demo_site::BoundSite;
-use switchboard_tests::browser::{wait_for_message, Browser, UI_TIMEOUT};
+use switchboard_tests::browser::{open_widget, wait_for_message, Browser};
 use switchboard_tests::test_edge::TestEdge;
-use switchboard_tests::{paths, wait, ADMIN_EMAIL, ADMIN_PASSWORD};
+use switchboard_tests::{paths, ADMIN_EMAIL, ADMIN_PASSWORD};
 
 const VISITOR_TEXT: &str = "Hi! Do you ship to Norway?";
 const AGENT_TEXT: &str = "We do — 3 to 5 days, free over 50 €.";
@@ -59,28 +58,6 @@ async fn a_visitor_and_an_agent_chat_across_origins_and_the_chat_survives_a_relo
 
     visitor.close().await?;
     agent.close().await?;
-    Ok(())
-}
-
-/// Clicks the launcher in the loader's shadow root (unless the panel is open) and enters the
-/// chat frame.
-async fn open_widget(browser: &Browser) -> Result<()> {
-    let host = browser.find("#switchboard-widget").await?;
-    let shadow =
-        wait::until("the widget's shadow root", UI_TIMEOUT, || async { host.shadow_root().await.ok() })
-            .await?;
-    let launcher = wait::until("the launcher", UI_TIMEOUT, || async {
-        shadow.find(Locator::Css("button[part=launcher]")).await.ok()
-    })
-    .await?;
-    if launcher.attr("aria-expanded").await?.as_deref() != Some("true") {
-        launcher.click().await?;
-    }
-    let frame = wait::until("the chat frame", UI_TIMEOUT, || async {
-        shadow.find(Locator::Css("iframe")).await.ok()
-    })
-    .await?;
-    frame.enter_frame().await?;
     Ok(())
 }
 
