@@ -61,10 +61,18 @@ async fn a_visitor_and_an_agent_chat_across_origins_and_the_chat_survives_a_relo
     Ok(())
 }
 
+/// Saves a screenshot under `target/screenshots/`; with `SWITCHBOARD_UPDATE_SCREENSHOTS=1`
+/// also into `docs/screenshots/`, where the README shows it (so ordinary test runs leave the
+/// working tree clean).
 async fn save_screenshot(browser: &Browser, name: &str) -> Result<()> {
     let png = browser.client().screenshot().await?;
-    let dir = paths::repo_root().join("docs/screenshots");
-    std::fs::create_dir_all(&dir)?;
-    std::fs::write(dir.join(name), png)?;
+    let mut dirs = vec![paths::repo_root().join("target/screenshots")];
+    if std::env::var_os("SWITCHBOARD_UPDATE_SCREENSHOTS").is_some() {
+        dirs.push(paths::repo_root().join("docs/screenshots"));
+    }
+    for dir in dirs {
+        std::fs::create_dir_all(&dir)?;
+        std::fs::write(dir.join(name), &png)?;
+    }
     Ok(())
 }
