@@ -12,10 +12,11 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use js_sys::{Object, Reflect};
-use wasm_bindgen::closure::Closure;
-use wasm_bindgen::convert::FromWasmAbi;
-use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{EventTarget, KeyboardEvent, MessageEvent, Window};
+use wasm_bindgen::JsValue;
+use web_sys::{KeyboardEvent, MessageEvent, Window};
+
+use crate::dom::Listener;
+use crate::wire::Build;
 
 /// A message from the loader.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -136,57 +137,26 @@ impl Link {
     }
 }
 
-/// An event listener that is removed when dropped.
-struct Listener<E> {
-    target: EventTarget,
-    kind: &'static str,
-    closure: Closure<dyn FnMut(E)>,
-}
-
-impl<E: FromWasmAbi + 'static> Listener<E> {
-    fn new(target: &EventTarget, kind: &'static str, handler: impl FnMut(E) + 'static) -> Self {
-        let closure = Closure::<dyn FnMut(E)>::new(handler);
-        let _ = target.add_event_listener_with_callback(kind, closure.as_ref().unchecked_ref());
-        Self { target: target.clone(), kind, closure }
-    }
-}
-
-impl<E> Drop for Listener<E> {
-    fn drop(&mut self) {
-        let _ =
-            self.target.remove_event_listener_with_callback(self.kind, self.closure.as_ref().unchecked_ref());
-    }
-}
-
 impl ToHost<'_> {
     /// The plain object the loader reads, `{sb: …, …}`. Built field by field rather than
     /// through serde: these few shapes do not pay for a serializer in the frame's wasm.
     fn to_js(&self) -> JsValue {
-        let (tag, fields): (&str, Vec<(&str, JsValue)>) = match self {
+        let (tag, mut fields): (&str, Vec<(&'static str, JsValue)>) = match self {
             ToHost::Ready => ("ready", vec![]),
             ToHost::Close => ("close", vec![]),
             ToHost::Active { value } => ("active", vec![("value", JsValue::from_bool(*value))]),
             ToHost::Unread { count } => ("unread", vec![("count", JsValue::from(*count as f64))]),
             ToHost::Message { message } => {
-                let notice = object(&[
+                let notice = JsValue::object(vec![
                     ("text", JsValue::from_str(message.text)),
                     ("author_name", JsValue::from_str(message.author_name)),
                 ]);
                 ("message", vec![("message", notice)])
             }
         };
-        let object = object(&fields);
-        let _ = Reflect::set(&object, &"sb".into(), &tag.into());
-        object
+        fields.push(("sb", tag.into()));
+        JsValue::object(fields)
     }
-}
-
-fn object(fields: &[(&str, JsValue)]) -> JsValue {
-    let object = JsValue::from(Object::new());
-    for (name, value) in fields {
-        let _ = Reflect::set(&object, &JsValue::from_str(name), value);
-    }
-    object
 }
 
 /// A loader message, or `None` for anything else (other scripts post messages too): an

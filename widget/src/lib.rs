@@ -6,12 +6,15 @@
 //! conversation), using the shared types of `switchboard-protocol`.
 //!
 //! # Layout
-//! - [`state`]: what the panel shows, one `Action` enum and its reducer.
-//! - [`net`]: the effects — session, socket, reconnects, storage, host page — as `Chat`.
-//! - [`session`]: getting a visitor session, and sentences for why not.
+//! - [`state`]: what the panel shows, as one plain value.
+//! - [`net`]: the effects — session, socket, reconnects, storage, host page — as `Chat`,
+//!   which owns the state and carries out what `switchboard_core::client_log` decides.
+//! - [`session`]: visitor sessions and the visitor's conversations over REST.
+//! - [`socket`], [`http`]: the conversation WebSocket and `fetch`.
+//! - [`wire`]: protocol types to and from JSON, through the browser's `JSON`.
 //! - [`bridge`]: the `postMessage` protocol with the loader, with its origin checks.
 //! - [`storage`]: the frame's `localStorage` keys.
-//! - [`ids`]: the site id from the frame's URL, fresh client message ids.
+//! - [`dom`], [`ids`]: listeners, the clock, page visibility; the site id from the URL.
 //! - [`components`]: the view — `App`, the one component, and small view functions.
 //!
 //! Styles are in `widget/frame.css` (the frame's CSP allows no inline styles).
@@ -19,11 +22,15 @@
 
 mod bridge;
 mod components;
+mod dom;
+mod http;
 mod ids;
 mod net;
 mod session;
+mod socket;
 mod state;
 mod storage;
+mod wire;
 
 use wasm_bindgen::prelude::wasm_bindgen;
 

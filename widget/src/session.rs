@@ -1,17 +1,28 @@
-//! Getting a visitor session (`POST /api/v1/sessions`) and telling the visitor why not.
+//! Visitor sessions: getting one (`POST /api/v1/sessions`) and telling the visitor why not,
+//! and the visitor's conversations (`GET /api/v1/visitor/conversations`), each with one.
 //!
 //! A session is a signed token for one conversation; the frame keeps it in storage (see
-//! [`crate::storage`]) and only asks for a new one when it has none, it expired, or the edge
-//! refused it.
+//! [`crate::storage`]) and only asks for a new one when it has none, it expired, the edge
+//! refused it, or the visitor starts another conversation.
 
 use switchboard_protocol::api::create_session::{Request, Response};
-use switchboard_protocol::{ErrorCode, SiteId};
-use switchboard_webclient::{fetch_json, FetchError};
+use switchboard_protocol::api::visitor_conversations::VisitorConversation;
+use switchboard_protocol::ErrorCode;
 
-/// Asks the edge for a new session for `site`, on behalf of the page at `page_origin`.
-pub async fn create(site: SiteId, page_origin: Option<String>) -> Result<Response, FetchError> {
-    let request = Request { site_id: site, page_origin, visitor_token: None };
-    fetch_json("POST", "/api/v1/sessions", Some(&request)).await
+use crate::http::{fetch, FetchError};
+use crate::wire::{decode, encode};
+
+/// Asks the edge for a new session (`request.site_id`, on behalf of the page at
+/// `request.page_origin`; the same visitor as `request.visitor_token`, when given).
+pub async fn create(request: Request) -> Result<Response, FetchError> {
+    let json = fetch("POST", "/api/v1/sessions", Some(encode::session_request(&request)), None).await?;
+    decode::session(&json).ok_or(FetchError::Decode { status: 201 })
+}
+
+/// The conversations of the visitor holding `token`, newest activity first.
+pub async fn conversations(token: &str) -> Result<Vec<VisitorConversation>, FetchError> {
+    let json = fetch("GET", "/api/v1/visitor/conversations", None, Some(token)).await?;
+    decode::visitor_conversations(&json).map(|r| r.conversations).ok_or(FetchError::Decode { status: 200 })
 }
 
 /// Whether `session` can still be offered at `now` (ms since the epoch). A token that expires
@@ -24,8 +35,8 @@ pub fn is_fresh(session: &Response, now: i64) -> bool {
 /// later can help (the network or the edge) or not (this site or page is refused).
 pub fn explain(error: &FetchError) -> (String, bool) {
     let (sentence, retry) = match error {
-        FetchError::Network(_) => ("Cannot reach the chat service. Check your connection.", true),
-        FetchError::Decode(_) => ("The chat service answered unexpectedly.", true),
+        FetchError::Network => ("Cannot reach the chat service. Check your connection.", true),
+        FetchError::Decode { .. } => ("The chat service answered unexpectedly.", true),
         FetchError::Api { status, error } => match error.code {
             ErrorCode::OriginNotAllowed => {
                 ("Chat is not enabled for this website (origin not allowed).", false)
@@ -51,6 +62,6 @@ mod tests {
         let (sentence, retry) = explain(&refused);
         assert!(sentence.contains("origin not allowed"));
         assert!(!retry);
-        assert!(explain(&FetchError::Network("offline".into())).1);
+        assert!(explain(&FetchError::Network).1);
     }
 }

@@ -5,12 +5,13 @@
 //! missing or throw (blocked, full, private mode): every access degrades to "nothing stored",
 //! the chat still works for the life of the page.
 
-use serde::de::DeserializeOwned;
-use serde::Serialize;
 use switchboard_core::client_log::PendingMessage;
 use switchboard_protocol::api::create_session;
 use switchboard_protocol::{Seq, SiteId};
+use wasm_bindgen::JsValue;
 use web_sys::Storage;
+
+use crate::wire::{decode, encode, parse, stringify};
 
 /// The keys one site's widget uses, `switchboard:SITE:…`.
 pub struct Keys {
@@ -28,12 +29,12 @@ impl Keys {
 
     /// The stored session, if any and readable.
     pub fn session(&self) -> Option<create_session::Response> {
-        read_json(&self.session)
+        read_json(&self.session, decode::session)
     }
 
     /// Keeps `session` for the next page load.
     pub fn save_session(&self, session: &create_session::Response) {
-        write_json(&self.session, session);
+        write_json(&self.session, &encode::session(session));
     }
 
     /// Forgets the session (refused token, shutdown).
@@ -43,15 +44,17 @@ impl Keys {
 
     /// Messages typed but not yet stored by the edge, as saved before the last page load.
     pub fn outbox(&self) -> Vec<PendingMessage> {
-        read_json(&self.outbox).unwrap_or_default()
+        read_json(&self.outbox, decode::outbox).unwrap_or_default()
     }
 
-    /// Saves the outbox; an empty one removes the key, so storage holds nothing idle.
-    pub fn save_outbox(&self, pending: &[PendingMessage]) {
-        if pending.is_empty() {
-            remove(&self.outbox);
-        } else {
-            write_json(&self.outbox, &pending);
+    /// Saves the outbox, given as [`outbox_json`] made it; an empty one removes the key, so
+    /// storage holds nothing idle.
+    pub fn save_outbox(&self, json: &str) {
+        match local() {
+            Some(storage) if json != "[]" => {
+                let _ = storage.set_item(&self.outbox, json);
+            }
+            _ => remove(&self.outbox),
         }
     }
 
@@ -80,22 +83,25 @@ fn local() -> Option<Storage> {
     web_sys::window()?.local_storage().ok().flatten()
 }
 
-fn read_json<T: DeserializeOwned>(key: &str) -> Option<T> {
-    let storage = local()?;
-    let text = storage.get_item(key).ok()??;
-    match serde_json::from_str(&text) {
-        Ok(value) => Some(value),
-        Err(_) => {
-            // Written by another version, or tampered with: unusable either way, and keeping it
-            // would fail the same way on every load.
-            let _ = storage.remove_item(key);
-            None
-        }
-    }
+/// The outbox as stored (also how [`crate::net`] notices that it changed).
+pub fn outbox_json(pending: &[PendingMessage]) -> String {
+    stringify(&encode::outbox(pending)).unwrap_or_default()
 }
 
-fn write_json<T: Serialize + ?Sized>(key: &str, value: &T) {
-    if let (Some(storage), Ok(text)) = (local(), serde_json::to_string(value)) {
+fn read_json<T>(key: &str, decode: fn(&JsValue) -> Option<T>) -> Option<T> {
+    let storage = local()?;
+    let text = storage.get_item(key).ok()??;
+    let value = parse(&text).and_then(|json| decode(&json));
+    if value.is_none() {
+        // Written by another version, or tampered with: unusable either way, and keeping it
+        // would fail the same way on every load.
+        let _ = storage.remove_item(key);
+    }
+    value
+}
+
+fn write_json(key: &str, value: &JsValue) {
+    if let (Some(storage), Some(text)) = (local(), stringify(value)) {
         // A full or blocked storage only costs persistence across page loads.
         let _ = storage.set_item(key, &text);
     }

@@ -1,67 +1,108 @@
-//! The root component: owns the state, the [`Chat`] that feeds it, and the few hooks (node
-//! refs, effects) the views need; lays out the panel from the view functions beside it.
+//! The root component: owns the [`Chat`] (which owns the state) and the two element refs the
+//! panel needs, and lays out the panel from the view functions beside it.
+//!
+//! A struct component rather than a function component with hooks: the state lives in the
+//! chat, so all the component does is render when asked and fix scroll and focus after a
+//! render, and hooks would cost the frame's wasm their machinery for no gain.
+
+use std::rc::Rc;
 
 use web_sys::{Element, HtmlElement};
 use yew::prelude::*;
 
 use super::composer::composer;
 use super::header::header;
-use super::messages::messages;
+use super::history::history;
+use super::messages::{messages, typing_line};
 use super::status::status_line;
+use crate::dom::now;
 use crate::net::Chat;
-use crate::state::State;
 
 /// The whole panel, mounted on the frame's `<body>`.
-#[function_component]
-pub fn App() -> Html {
-    let state = use_reducer(State::default);
-    // One Chat for the app's life: it holds the socket and timers, which must outlive renders.
-    let chat = use_memo((), {
-        let state = state.clone();
-        move |_| Chat::new(state)
-    });
-    {
-        let chat = chat.clone();
-        use_effect_with((), move |_| chat.start());
-    }
-    let list = use_node_ref();
-    {
-        // Newest at the bottom, in view: after every change of the log, and on opening (the
-        // list may have grown while hidden).
-        let list = list.clone();
-        use_effect_with((state.log.clone(), state.open), move |_| {
-            if let Some(list) = list.cast::<Element>() {
-                list.set_scroll_top(list.scroll_height());
-            }
-        });
-    }
-    let input = use_node_ref();
-    {
-        // Opening the panel puts the visitor in the message box (the loader focused the frame).
-        let input = input.clone();
-        use_effect_with(state.open, move |open| {
-            if let (true, Some(input)) = (*open, input.cast::<HtmlElement>()) {
-                let _ = input.focus();
-            }
-        });
+pub struct App {
+    chat: Rc<Chat>,
+    list: NodeRef,
+    input: NodeRef,
+    /// What the last render showed, to act only on changes.
+    shown: Shown,
+}
+
+impl Component for App {
+    type Message = ();
+    type Properties = ();
+
+    fn create(ctx: &Context<Self>) -> Self {
+        // One Chat for the app's life: it holds the socket and timers, which outlive renders.
+        let chat = Chat::new(ctx.link().callback(|()| ()));
+        Self { chat, list: NodeRef::default(), input: NodeRef::default(), shown: Shown::default() }
     }
 
-    let on_close = {
-        let chat = chat.clone();
-        Callback::from(move |_| chat.request_close())
-    };
-    let on_send = {
-        let chat = chat.clone();
-        Callback::from(move |text| chat.send(text))
-    };
-    let on_dismiss = Callback::from(move |client_id| chat.dismiss(client_id));
-
-    html! {
-        <div class="sb-app">
-            { header(&on_close) }
-            { status_line(&state.status) }
-            { messages(&state.log, &list, &on_dismiss) }
-            { composer(state.can_send(), &input, &on_send) }
-        </div>
+    fn update(&mut self, _: &Context<Self>, _: ()) -> bool {
+        true
     }
+
+    fn view(&self, _: &Context<Self>) -> Html {
+        let chat = &self.chat;
+        let state = chat.state();
+        let body = match &state.history {
+            Some(list) => history(list, state.has_messages(), chat),
+            None => html! {
+                <>
+                    { messages(&state.log, &self.list, chat) }
+                    { typing_line(&state.log, now()) }
+                    { composer(state.can_send(), &self.input, chat) }
+                </>
+            },
+        };
+        html! {
+            <div class="sb-app">
+                { header(&state, chat) }
+                { status_line(&state.status) }
+                { body }
+            </div>
+        }
+    }
+
+    fn rendered(&mut self, _: &Context<Self>, first_render: bool) {
+        if first_render {
+            self.chat.start();
+        }
+        let shown = {
+            let state = self.chat.state();
+            Shown {
+                messages: state.log.messages().count() + state.log.pending().len(),
+                typing: !state.log.typing_now(now()).is_empty(),
+                open: state.open,
+                history: state.history.is_some(),
+            }
+        };
+        if shown == self.shown {
+            return;
+        }
+        // Newest at the bottom, in view: after every change of the log (the typing line takes
+        // room from the list too), and on opening (the list may have grown while hidden).
+        if let Some(list) = self.list.cast::<Element>() {
+            list.set_scroll_top(list.scroll_height());
+        }
+        // Opening the panel (or coming back from the history) puts the visitor in the
+        // message box; the loader focused the frame.
+        let back = shown.open && !shown.history && (!self.shown.open || self.shown.history);
+        if let (true, Some(input)) = (back, self.input.cast::<HtmlElement>()) {
+            let _ = input.focus();
+        }
+        self.shown = shown;
+    }
+}
+
+/// What [`App::rendered`] compares between renders.
+#[derive(Default, PartialEq)]
+struct Shown {
+    /// Stored and pending messages.
+    messages: usize,
+    /// Whether the typing line shows.
+    typing: bool,
+    /// Whether the panel is open.
+    open: bool,
+    /// Whether the history shows instead of the conversation.
+    history: bool,
 }

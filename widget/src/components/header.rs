@@ -1,24 +1,67 @@
-//! The panel's header: who the visitor is talking to, and the close button.
+//! The panel's header: who the visitor is talking to and whether they are online, the way to
+//! the history of conversations (and back), and the close button.
+
+use std::rc::Rc;
 
 use yew::prelude::*;
 
-/// Title, subtitle and `button.sb-close`, which calls `on_close`.
-///
-/// A plain function rather than a component: it has no state, and each component type costs
-/// the frame's wasm its own copy of yew's lifecycle code.
-pub fn header(on_close: &Callback<()>) -> Html {
-    let onclick = on_close.reform(|_: MouseEvent| ());
+use super::icon;
+use crate::net::Chat;
+use crate::state::State;
+
+const CLOSE: &str =
+    "M19 6.4 17.6 5 12 10.6 6.4 5 5 6.4 10.6 12 5 17.6 6.4 19 12 13.4 17.6 19 19 17.6 13.4 12z";
+const HISTORY: &str = "M13 3a9 9 0 0 0-9 9H1l4 4 4-4H6a7 7 0 1 1 2 4.9l-1.4 1.4A9 9 0 1 0 13 3zm-1 5v5l4.3 2.5.7-1.2-3.5-2.1V8z";
+const BACK: &str = "M20 11H7.8l5.6-5.6L12 4l-8 8 8 8 1.4-1.4L7.8 13H20z";
+
+/// Title, subtitle (`p.sb-presence[data-online]` once presence is known), `button.sb-history`
+/// (or `button.sb-back` in the history) and `button.sb-close`.
+pub fn header(state: &State, chat: &Rc<Chat>) -> Html {
+    let close = {
+        let chat = chat.clone();
+        move |_: MouseEvent| chat.request_close()
+    };
+    let in_history = state.history.is_some();
+    let toggle = {
+        let chat = chat.clone();
+        move |_: MouseEvent| if in_history { chat.hide_history() } else { chat.show_history() }
+    };
+    let (title, class, label, path) = if in_history {
+        ("Your conversations", "sb-icon sb-back", "Back to the conversation", BACK)
+    } else {
+        ("Chat with us", "sb-icon sb-history", "Past conversations", HISTORY)
+    };
+    let subtitle = match state.agents_online {
+        None => html! { <p class="sb-subtitle">{ "We're here to help" }</p> },
+        Some(online) => html! {
+            <p class="sb-subtitle sb-presence" data-online={if online { "true" } else { "false" }}>
+                { if online { "Online" } else { "Away — we'll reply as soon as we can" } }
+            </p>
+        },
+    };
+    // Back sits before the title, like every back button; the history button after it.
+    let toggle = nav(class, label, path, toggle);
+    let (before, after) = if in_history { (toggle, Html::default()) } else { (Html::default(), toggle) };
     html! {
         <header class="sb-header">
+            { before }
             <div class="sb-heading">
-                <h1 class="sb-title">{ "Chat with us" }</h1>
-                <p class="sb-subtitle">{ "We're here to help" }</p>
+                <h1 class="sb-title">{ title }</h1>
+                { subtitle }
             </div>
-            <button type="button" class="sb-close" aria-label="Close chat" {onclick}>
-                <svg viewBox="0 0 24 24" aria-hidden="true">
-                    <path d="M19 6.4 17.6 5 12 10.6 6.4 5 5 6.4 10.6 12 5 17.6 6.4 19 12 13.4 17.6 19 19 17.6 13.4 12z" />
-                </svg>
-            </button>
+            { after }
+            { nav("sb-icon sb-close", "Close chat", CLOSE, close) }
         </header>
+    }
+}
+
+fn nav(
+    class: &'static str,
+    label: &'static str,
+    path: &'static str,
+    onclick: impl Fn(MouseEvent) + 'static,
+) -> Html {
+    html! {
+        <button type="button" {class} aria-label={label} onclick={Callback::from(onclick)}>{ icon(path) }</button>
     }
 }

@@ -1,64 +1,83 @@
-//! The conversation: stored messages in `seq` order, then this visitor's pending sends.
+//! The conversation: stored messages in `seq` order, then this visitor's pending sends, and
+//! who is typing.
 
-use switchboard_core::client_log::{ClientLog, PendingMessage};
-use switchboard_protocol::{Author, ClientMessageId, Message};
+use std::rc::Rc;
+
+use switchboard_core::client_log::{ClientLog, Delivery, PendingMessage};
+use switchboard_protocol::{Author, Message, Seq};
 use wasm_bindgen::JsValue;
 use yew::prelude::*;
 
 use super::text::linkify;
+use crate::net::Chat;
 
 /// `ol.sb-messages` (scrolled by the app through `list`), after a friendly empty state while
-/// there is no message yet. `on_dismiss` forgets a refused message.
-pub fn messages(log: &ClientLog, list: &NodeRef, on_dismiss: &Callback<ClientMessageId>) -> Html {
+/// there is no message yet.
+///
+/// The visitor's own stored messages carry `data-delivery` (`sent` or `read`, as the log
+/// says), and the last of them says so in words (`span.sb-receipt`), like a messenger does.
+pub fn messages(log: &ClientLog, list: &NodeRef, chat: &Rc<Chat>) -> Html {
     let empty = log.messages().next().is_none() && log.pending().is_empty();
+    let last_own = log.messages().rev().find(|m| matches!(m.author, Author::Visitor { .. })).map(|m| m.seq);
     html! {
         <main class="sb-main">
             if empty {
                 <p class="sb-empty">{ "Ask us anything — we usually reply in a few minutes." }</p>
             }
             <ol class="sb-messages" aria-live="polite" ref={list.clone()}>
-                { for log.messages().map(stored) }
-                { for log.pending().iter().map(|p| pending(p, on_dismiss)) }
+                { for log.messages().map(|m| stored(m, log, last_own)) }
+                { for log.pending().iter().map(|p| pending(p, chat)) }
             </ol>
         </main>
     }
 }
 
-fn stored(message: &Message) -> Html {
-    let (role, agent) = match &message.author {
-        Author::Visitor { .. } => ("visitor", None),
-        Author::Agent { name, .. } => ("agent", Some(name.clone())),
+fn stored(message: &Message, log: &ClientLog, last_own: Option<Seq>) -> Html {
+    let (role, agent, delivery) = match &message.author {
+        Author::Visitor { .. } => {
+            let read = log.delivery(message.seq) == Delivery::Read;
+            ("visitor", None, Some(if read { "read" } else { "sent" }))
+        }
+        Author::Agent { name, .. } => ("agent", Some(name.clone()), None),
+    };
+    let receipt = match delivery {
+        Some(delivery) if last_own == Some(message.seq) => {
+            html! { <span class="sb-receipt">{ if delivery == "read" { "Read" } else { "Sent" } }</span> }
+        }
+        _ => Html::default(),
     };
     let (clock, datetime) = clock(message.sent_at);
     html! {
-        <li key={format!("s{}", message.seq)}
-            class={classes!("sb-message", format!("sb-message--{role}"))}
-            data-seq={message.seq.to_string()} data-role={role}>
+        <li key={message.seq.0}
+            class={classes!("sb-message", if agent.is_some() { "sb-message--agent" } else { "sb-message--visitor" })}
+            data-seq={message.seq.to_string()} data-role={role} data-delivery={delivery}>
             if let Some(name) = agent {
                 <span class="sb-author">{ name }</span>
             }
             <p class="sb-text">{ linkify(&message.text) }</p>
             <time class="sb-meta" {datetime}>{ clock }</time>
+            { receipt }
         </li>
     }
 }
 
-fn pending(message: &PendingMessage, on_dismiss: &Callback<ClientMessageId>) -> Html {
-    let client_id = message.client_id.clone();
+fn pending(message: &PendingMessage, chat: &Rc<Chat>) -> Html {
     let marker = match &message.refused {
         None => html! { <span class="sb-meta">{ "Sending…" }</span> },
         Some(reason) => {
-            let onclick = on_dismiss.reform(move |_: MouseEvent| client_id.clone());
+            let chat = chat.clone();
+            let client_id = message.client_id.clone();
+            let onclick = move |_: MouseEvent| chat.dismiss(client_id.clone());
             html! {
                 <>
-                    <span class="sb-meta sb-refused">{ format!("Not sent: {reason}") }</span>
+                    <span class="sb-meta sb-refused">{ "Not sent: " }{ reason.clone() }</span>
                     <button type="button" class="sb-dismiss" {onclick}>{ "Dismiss" }</button>
                 </>
             }
         }
     };
     html! {
-        <li key={format!("p{}", message.client_id)}
+        <li key={["p", message.client_id.as_str()].concat()}
             class={classes!(
                 "sb-message", "sb-message--visitor", "sb-message--pending",
                 message.refused.is_some().then_some("sb-message--refused"),
@@ -68,6 +87,23 @@ fn pending(message: &PendingMessage, on_dismiss: &Callback<ClientMessageId>) -> 
             { marker }
         </li>
     }
+}
+
+/// `p.sb-typing`: who of the others is typing at `now`; nothing when nobody is.
+pub fn typing_line(log: &ClientLog, now: i64) -> Html {
+    let names: Vec<&str> = log
+        .typing_now(now)
+        .into_iter()
+        .map(|author| match author {
+            Author::Agent { name, .. } => name.as_str(),
+            Author::Visitor { .. } => "Someone",
+        })
+        .collect();
+    if names.is_empty() {
+        return Html::default();
+    }
+    let verb = if names.len() == 1 { " is typing…" } else { " are typing…" };
+    html! { <p class="sb-typing" aria-live="polite">{ names.join(" and ") }{ verb }</p> }
 }
 
 /// `HH:MM` in the visitor's time zone, and the ISO form for `<time datetime>`; empty for a

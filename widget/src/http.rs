@@ -1,0 +1,69 @@
+//! `fetch` to the edge's REST routes: JSON in, JSON out, errors decoded.
+//!
+//! The frame's own small variant of `switchboard_webclient::fetch_json`: bodies go through
+//! the browser's `JSON` (see [`crate::wire`]), and a request may carry a bearer token
+//! (`GET /api/v1/visitor/conversations` needs one).
+
+use switchboard_protocol::ApiError;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Headers, RequestInit, Response};
+
+use crate::wire::{decode, stringify};
+
+/// Why a request did not produce a JSON answer.
+#[derive(Debug, Clone, PartialEq)]
+pub enum FetchError {
+    /// No response (offline, DNS, refused).
+    Network,
+    /// The edge answered with an error body.
+    Api {
+        /// HTTP status.
+        status: u16,
+        /// The decoded error.
+        error: ApiError,
+    },
+    /// A response that is not the expected JSON (`status` is the HTTP status).
+    Decode {
+        /// HTTP status.
+        status: u16,
+    },
+}
+
+/// Sends `body` (if any) as JSON with `method` to `url`, with `Authorization: Bearer` when
+/// `bearer` is given, and returns the parsed JSON answer of a `2xx` response.
+pub async fn fetch(
+    method: &str,
+    url: &str,
+    body: Option<JsValue>,
+    bearer: Option<&str>,
+) -> Result<JsValue, FetchError> {
+    let network = |_| FetchError::Network;
+    let init = RequestInit::new();
+    init.set_method(method);
+    let headers = Headers::new().map_err(network)?;
+    if let Some(body) = body {
+        init.set_body(&JsValue::from(stringify(&body).unwrap_or_default()));
+        headers.set("content-type", "application/json").map_err(network)?;
+    }
+    if let Some(token) = bearer {
+        headers.set("authorization", &format!("Bearer {token}")).map_err(network)?;
+    }
+    init.set_headers(&headers);
+    let window = web_sys::window().ok_or(FetchError::Network)?;
+    let response: Response =
+        JsFuture::from(window.fetch_with_str_and_init(url, &init)).await.map_err(network)?.unchecked_into();
+    let status = response.status();
+    let json = match response.json() {
+        Ok(promise) => JsFuture::from(promise).await.ok(),
+        Err(_) => None,
+    };
+    match (response.ok(), json) {
+        (true, Some(json)) => Ok(json),
+        (false, Some(json)) => match decode::api_error(&json) {
+            Some(error) => Err(FetchError::Api { status, error }),
+            None => Err(FetchError::Decode { status }),
+        },
+        (_, None) => Err(FetchError::Decode { status }),
+    }
+}

@@ -1,0 +1,170 @@
+//! The conversation's connection: the session (stored, new, or renewed), the socket,
+//! every frame from it, reconnects after a backoff, and a new session when the edge refuses
+//! the token.
+
+use switchboard_protocol::api::create_session;
+use switchboard_protocol::limits::TYPING_EXPIRY_MS;
+use switchboard_protocol::{ErrorCode, ServerFrame, SUBPROTOCOL, TOKEN_SUBPROTOCOL_PREFIX};
+use switchboard_webclient::websocket_origin;
+use yew::platform::spawn_local;
+
+use super::{Chat, CLOSE_UNAUTHORIZED};
+use crate::bridge::Bridge;
+use crate::dom::now;
+use crate::session;
+use crate::socket::{Socket, SocketEvent};
+use crate::state::Status;
+use crate::storage::Keys;
+
+impl Chat {
+    /// Starts the session once (a second `init` only updates the panel state); never without
+    /// a valid site id.
+    pub(super) fn begin(&self) {
+        if self.started.replace(true) || self.keys.is_none() {
+            return;
+        }
+        let stored = self.keys.as_ref().and_then(Keys::session);
+        match stored {
+            Some(session) if session::is_fresh(&session, now()) => self.connect(session),
+            _ => self.create_session(),
+        }
+    }
+
+    /// Asks for a session for a new visitor and connects with it; retried after a backoff
+    /// while the failure is one that can pass (network, outage).
+    fn create_session(&self) {
+        let Some(request) = self.session_request(None) else { return };
+        let Some(me) = self.me.upgrade() else { return };
+        let generation = self.generation.get();
+        // A failure sentence stays up while its retry runs, rather than flicker.
+        if !matches!(self.state().status, Status::Failed { .. }) {
+            self.update(|state| state.status = Status::Connecting);
+        }
+        spawn_local(async move {
+            let result = session::create(request).await;
+            if me.generation.get() != generation {
+                return;
+            }
+            match result {
+                Ok(session) => me.switch_to(session, false),
+                Err(error) => {
+                    let (reason, retry) = session::explain(&error);
+                    me.fail(&reason, retry);
+                    if retry {
+                        me.later(Chat::create_session);
+                    }
+                }
+            }
+        });
+    }
+
+    /// What `POST /api/v1/sessions` needs, for a new visitor or (with a token) the same one.
+    pub(super) fn session_request(&self, visitor_token: Option<String>) -> Option<create_session::Request> {
+        let page_origin = self.bridge.borrow().as_ref().and_then(Bridge::page_origin);
+        Some(create_session::Request { site_id: self.site.clone()?, page_origin, visitor_token })
+    }
+
+    /// Opens the socket of `session`'s conversation (replacing any previous socket); the
+    /// `hello` and resends follow when it opens.
+    pub(super) fn connect(&self, session: create_session::Response) {
+        let url = format!("{}/api/v1/conversations/{}/live", websocket_origin(), session.conversation_id);
+        let token = format!("{TOKEN_SUBPROTOCOL_PREFIX}{}", session.token);
+        *self.session.borrow_mut() = Some(session);
+        self.refused.set(false);
+        let me = self.me.clone();
+        let socket = Socket::connect(&url, &[SUBPROTOCOL, &token], move |event| {
+            if let Some(chat) = me.upgrade() {
+                chat.on_socket(event);
+            }
+        });
+        // Replacing drops the previous socket; never called from inside its own handlers.
+        let failed = socket.is_err();
+        *self.socket.borrow_mut() = socket.ok();
+        if failed {
+            // The browser refused the URL or protocol list outright: a token it cannot carry
+            // is as good as a refused one.
+            self.session_refused();
+        }
+    }
+
+    fn on_socket(&self, event: SocketEvent) {
+        match event {
+            SocketEvent::Open => {
+                let frames = {
+                    let state = self.state();
+                    let mut frames = vec![state.log.hello()];
+                    frames.extend(state.log.resend());
+                    frames
+                };
+                for frame in &frames {
+                    self.send_frame(frame);
+                }
+            }
+            SocketEvent::Frame(frame) => self.on_frame(frame),
+            SocketEvent::Closed(code) => {
+                if code == CLOSE_UNAUTHORIZED || self.refused.get() {
+                    self.session_refused();
+                } else {
+                    self.update(|state| state.status = Status::Reconnecting);
+                    self.later(Chat::reconnect);
+                }
+            }
+        }
+    }
+
+    fn on_frame(&self, frame: ServerFrame) {
+        match &frame {
+            ServerFrame::Welcome { session, .. } => {
+                self.attempt.set(0);
+                // Sessions slide: the renewed token replaces the stored one.
+                if let Some(session) = session {
+                    if let Some(keys) = &self.keys {
+                        keys.save_session(session);
+                    }
+                    *self.session.borrow_mut() = Some(session.clone());
+                }
+            }
+            ServerFrame::Error { code: ErrorCode::Unauthorized, .. } => self.refused.set(true),
+            // The indicator lapses on its own: render again when it does.
+            ServerFrame::Typing { active: true, .. } => {
+                self.after(TYPING_EXPIRY_MS + 50, |chat| chat.render.emit(()));
+            }
+            _ => {}
+        }
+        let welcome = matches!(frame, ServerFrame::Welcome { .. });
+        self.update(|state| {
+            if welcome {
+                state.status = Status::Online;
+            }
+            state.log.apply(frame, now())
+        });
+        self.schedule_retry();
+        self.sync();
+    }
+
+    fn reconnect(&self) {
+        let session = self.session.borrow().clone();
+        match session {
+            Some(session) => self.connect(session),
+            None => self.create_session(),
+        }
+    }
+
+    /// The edge refused the token: the conversation it named is out of reach. Start a new one,
+    /// keeping what the visitor has not sent yet.
+    fn session_refused(&self) {
+        *self.session.borrow_mut() = None;
+        if let Some(keys) = &self.keys {
+            keys.drop_session();
+        }
+        self.synced.borrow_mut().announced = None;
+        self.update(|state| {
+            let unsent = state.unsent();
+            state.switch(unsent);
+            state.status = Status::Connecting;
+        });
+        self.sync();
+        // Through the backoff too: a token refused right after it was issued must not loop.
+        self.later(Chat::create_session);
+    }
+}

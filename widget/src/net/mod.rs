@@ -1,0 +1,238 @@
+//! The frame's effects: session, socket, reconnects, storage and the host page.
+//!
+//! [`Chat`] is the adapter around [`switchboard_core::client_log::ClientLog`]: it owns the
+//! panel's [`State`], feeds it every socket frame, and sends what the log decides (hello,
+//! resends, read marks, typing, retries). After every change, [`Chat::sync`] compares the
+//! state with what was last persisted or posted and performs only the difference, and the
+//! view is asked to render again. Decisions stay in core; this module only carries them out.
+//!
+//! Lifecycle: the host page's `init` → stored session, or a new one → socket → `hello` plus
+//! every pending send → frames. A close with 4401 (token refused) means a new session and a
+//! new conversation; any other close means a reconnect after a backoff delay. Shutdown bumps
+//! a generation counter, so timers and requests started before it end quietly.
+//!
+//! - [`live`]: the session and the socket: connecting, frames, reconnects, refusals.
+//! - [`sync`]: persisting, the host page, read receipts.
+//! - [`timers`]: delays, backoff, rate-limit retries, typing expiry.
+//! - [`visitor`]: agent presence, the history of conversations, switching between them.
+
+mod live;
+mod sync;
+mod timers;
+mod visitor;
+
+use std::cell::{Cell, Ref, RefCell};
+use std::rc::{Rc, Weak};
+
+use switchboard_core::client_log::ClientLog;
+use switchboard_protocol::api::create_session;
+use switchboard_protocol::{ClientFrame, ClientMessageId, SiteId};
+use switchboard_webclient::new_client_id;
+use yew::Callback;
+
+use crate::bridge::{Bridge, FromHost, ToHost};
+use crate::dom::{now, Listener};
+use crate::ids::site_from_location;
+use crate::socket::Socket;
+use crate::state::{State, Status};
+use crate::storage::Keys;
+use sync::Synced;
+
+/// Close code the edge uses after an `unauthorized` error frame (invalid or expired token).
+const CLOSE_UNAUTHORIZED: u16 = 4401;
+
+/// The running chat. Lives as long as the app; callbacks hold a [`Weak`] to it.
+pub struct Chat {
+    state: RefCell<State>,
+    /// Asks the view to render again.
+    render: Callback<()>,
+    me: Weak<Chat>,
+    site: Option<SiteId>,
+    keys: Option<Keys>,
+    bridge: RefCell<Option<Bridge>>,
+    socket: RefCell<Option<Socket>>,
+    session: RefCell<Option<create_session::Response>>,
+    /// Reconnect attempts since the last `welcome` (drives the backoff delay).
+    attempt: Cell<u32>,
+    /// Bumped by shutdown: a timer or request that sees another value was cancelled.
+    generation: Cell<u32>,
+    started: Cell<bool>,
+    /// The edge said `unauthorized`: the close that follows needs a new session.
+    refused: Cell<bool>,
+    /// When the rate-limit retry timer fires, if one is set.
+    retry_timer: Cell<Option<i64>>,
+    /// Bumped whenever the panel opens: a presence poll that sees another value stops.
+    presence_poll: Cell<u32>,
+    synced: RefCell<Synced>,
+    /// Syncs when the page's visibility changes: read receipts wait for a visible page.
+    visibility: RefCell<Option<Listener<web_sys::Event>>>,
+}
+
+impl Chat {
+    /// A chat for the site named in the frame's URL; `render` re-renders the view.
+    pub fn new(render: Callback<()>) -> Rc<Chat> {
+        let site = site_from_location();
+        Rc::new_cyclic(|me| Chat {
+            state: RefCell::default(),
+            render,
+            me: me.clone(),
+            keys: site.as_ref().map(Keys::new),
+            site,
+            bridge: RefCell::new(None),
+            socket: RefCell::new(None),
+            session: RefCell::new(None),
+            attempt: Cell::new(0),
+            generation: Cell::new(0),
+            started: Cell::new(false),
+            refused: Cell::new(false),
+            retry_timer: Cell::new(None),
+            presence_poll: Cell::new(0),
+            synced: RefCell::default(),
+            visibility: RefCell::new(None),
+        })
+    }
+
+    /// The state, for the view. Never held across a call into the chat.
+    pub fn state(&self) -> Ref<'_, State> {
+        self.state.borrow()
+    }
+
+    /// Changes the state and asks the view to render.
+    fn update<R>(&self, change: impl FnOnce(&mut State) -> R) -> R {
+        let result = {
+            let mut state = self.state.borrow_mut();
+            let result = change(&mut state);
+            state.settle();
+            result
+        };
+        self.render.emit(());
+        result
+    }
+
+    /// Says `ready` to the host page, restores the outbox, and waits for `init`. Not embedded
+    /// (frame opened on its own): starts at once, open, and lets the edge judge the request.
+    pub fn start(&self) {
+        let me = self.me.clone();
+        let bridge = Bridge::connect(move |message, origin| {
+            if let Some(chat) = me.upgrade() {
+                chat.on_host(message, origin);
+            }
+        });
+        let embedded = bridge.is_some();
+        // Connected even when the site id is bad, so the close button and Escape still work.
+        *self.bridge.borrow_mut() = bridge;
+        let Some(keys) = &self.keys else {
+            return self.fail("This chat is not set up correctly (no valid site id).", false);
+        };
+        // Read receipts wait for the visitor to see the page; tell the log when they do.
+        if let Some(document) = web_sys::window().and_then(|w| w.document()) {
+            let me = self.me.clone();
+            let listener = Listener::new(&document, "visibilitychange", move |_: web_sys::Event| {
+                if let Some(chat) = me.upgrade() {
+                    chat.sync();
+                }
+            });
+            *self.visibility.borrow_mut() = Some(listener);
+        }
+        let pending = keys.outbox();
+        let read_seq = keys.read_seq();
+        self.synced.borrow_mut().outbox = Some(crate::storage::outbox_json(&pending));
+        self.update(|state| {
+            state.log = ClientLog::with_pending(pending);
+            state.read_seq = read_seq;
+        });
+        if !embedded {
+            self.set_open(true);
+            self.begin();
+        }
+    }
+
+    /// The visitor sent `text` from the composer.
+    pub fn send(&self, text: String) {
+        if text.trim().is_empty() || !self.state().can_send() {
+            return;
+        }
+        let Some(client_id) = new_client_id() else {
+            return;
+        };
+        let now = now();
+        let frame = self.update(|state| state.log.queue(client_id, text, now));
+        // Not open: it stays pending, and `resend` brings it on the next connection.
+        self.send_frame(&frame);
+        self.typing(false);
+        self.sync();
+    }
+
+    /// The visitor typed (`active`: the message box has text) or stopped (it is empty, lost
+    /// focus). The log decides whether the edge needs to hear it.
+    pub fn typing(&self, active: bool) {
+        let frame = self.state.borrow_mut().log.typing(active, now());
+        if let Some(frame) = frame {
+            self.send_frame(&frame);
+        }
+    }
+
+    /// The visitor dismissed a refused message.
+    pub fn dismiss(&self, client_id: ClientMessageId) {
+        self.update(|state| state.log.dismiss(&client_id));
+        self.sync();
+    }
+
+    /// The visitor asked to close the panel; the loader decides and answers with `close`.
+    pub fn request_close(&self) {
+        if let Some(bridge) = self.bridge.borrow().as_ref() {
+            bridge.post(&ToHost::Close);
+        }
+    }
+
+    /// Sends `frame` if the socket is open; false when it could not.
+    fn send_frame(&self, frame: &ClientFrame) -> bool {
+        self.socket.borrow().as_ref().is_some_and(|socket| socket.send(frame))
+    }
+
+    /// A message from the loader, with the origin the browser says it came from.
+    fn on_host(&self, message: FromHost, origin: String) {
+        match message {
+            FromHost::Init { open } => {
+                if let Some(bridge) = self.bridge.borrow().as_ref() {
+                    bridge.set_page_origin(origin);
+                }
+                self.set_open(open);
+                self.begin();
+            }
+            FromHost::Open => self.set_open(true),
+            FromHost::Close => self.set_open(false),
+            FromHost::Shutdown => return self.shutdown(),
+        }
+        self.sync();
+    }
+
+    /// The panel opened or closed; opening starts watching whether agents are online.
+    fn set_open(&self, open: bool) {
+        let was = self.update(|state| std::mem::replace(&mut state.open, open));
+        if open && !was {
+            self.watch_presence();
+        }
+    }
+
+    /// The host page ended the visitor's session: forget everything, stop everything.
+    fn shutdown(&self) {
+        self.generation.set(self.generation.get().wrapping_add(1));
+        self.socket.borrow_mut().take();
+        *self.session.borrow_mut() = None;
+        if let Some(keys) = &self.keys {
+            keys.clear();
+        }
+        self.update(|state| *state = State { open: state.open, status: Status::Ended, ..State::default() });
+        *self.synced.borrow_mut() = Synced::default();
+        // The loader removes the frame when it hears this: it must be the last thing we say.
+        if let Some(bridge) = self.bridge.borrow().as_ref() {
+            bridge.post(&ToHost::Active { value: false });
+        }
+    }
+
+    /// Shows why the chat does not work (and whether another attempt is scheduled).
+    fn fail(&self, reason: &str, retrying: bool) {
+        self.update(|state| state.status = Status::Failed { reason: reason.to_owned(), retrying });
+    }
+}

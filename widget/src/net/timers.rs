@@ -1,0 +1,54 @@
+//! Delays: running a step later unless shutdown comes first, reconnect backoff, and resending
+//! messages the edge asked to slow down for.
+
+use std::time::Duration;
+
+use switchboard_core::backoff::reconnect_delay_ms;
+use yew::platform::{spawn_local, time::sleep};
+
+use super::Chat;
+use crate::dom::now;
+
+impl Chat {
+    /// Runs `step` after `ms` milliseconds, unless shutdown comes first.
+    pub(super) fn after(&self, ms: u32, step: fn(&Chat)) {
+        let Some(me) = self.me.upgrade() else { return };
+        let generation = self.generation.get();
+        spawn_local(async move {
+            sleep(Duration::from_millis(u64::from(ms))).await;
+            if me.generation.get() == generation {
+                step(&me);
+            }
+        });
+    }
+
+    /// Runs `step` after the next backoff delay (see [`reconnect_delay_ms`]).
+    pub(super) fn later(&self, step: fn(&Chat)) {
+        let attempt = self.attempt.get();
+        self.attempt.set(attempt.saturating_add(1));
+        self.after(reconnect_delay_ms(attempt, js_sys::Math::random()), step);
+    }
+
+    /// Sets a timer for the next message the edge asked to resend later, unless one is set
+    /// for that time or earlier.
+    pub(super) fn schedule_retry(&self) {
+        let Some(at) = self.state().log.next_retry_at() else { return };
+        if self.retry_timer.get().is_some_and(|set| set <= at) {
+            return;
+        }
+        self.retry_timer.set(Some(at));
+        let delay = u32::try_from((at - now()).max(0)).unwrap_or(u32::MAX);
+        self.after(delay, Chat::retry_due);
+    }
+
+    /// Resends what is due. Not connected: the frames are dropped, and the resend after the
+    /// reconnect carries every pending message anyway.
+    fn retry_due(&self) {
+        self.retry_timer.set(None);
+        let frames = self.state.borrow_mut().log.retry_due(now());
+        for frame in &frames {
+            self.send_frame(frame);
+        }
+        self.schedule_retry();
+    }
+}

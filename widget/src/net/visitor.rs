@@ -1,0 +1,134 @@
+//! What the visitor sees beyond the conversation: whether agents are online, the list of
+//! their conversations, and moving to another one (or a new one).
+
+use std::time::Duration;
+
+use switchboard_protocol::api::create_session;
+use switchboard_protocol::SiteId;
+use yew::platform::{spawn_local, time::sleep};
+
+use super::Chat;
+use crate::http::fetch;
+use crate::session;
+use crate::state::{History, Status};
+use crate::wire::decode;
+
+/// How often the header's "Online"/"Away" is refreshed while the panel is open.
+const PRESENCE_POLL_MS: u64 = 30_000;
+
+impl Chat {
+    /// Polls the site's presence now and every [`PRESENCE_POLL_MS`] while the panel stays
+    /// open. A failed poll keeps the last answer.
+    pub(super) fn watch_presence(&self) {
+        let (Some(me), Some(site)) = (self.me.upgrade(), self.site.clone()) else { return };
+        let poll = self.presence_poll.get().wrapping_add(1);
+        self.presence_poll.set(poll);
+        let generation = self.generation.get();
+        spawn_local(async move {
+            let current =
+                || me.presence_poll.get() == poll && me.generation.get() == generation && me.state().open;
+            while current() {
+                if let Some(online) = agents_online(&site).await {
+                    if current() {
+                        me.update(|state| state.agents_online = Some(online > 0));
+                    }
+                }
+                sleep(Duration::from_millis(PRESENCE_POLL_MS)).await;
+            }
+        });
+    }
+
+    /// Shows the visitor's conversations instead of the current one, loading them.
+    pub fn show_history(&self) {
+        let Some(me) = self.me.upgrade() else { return };
+        let Some(token) = self.token() else {
+            // No session yet (still connecting, or the chat cannot work here).
+            let error = Some("Your conversations are not available right now.");
+            return self.update(|state| state.history = Some(History { conversations: None, error }));
+        };
+        self.update(|state| state.history = Some(History::default()));
+        let generation = self.generation.get();
+        spawn_local(async move {
+            let result = session::conversations(&token).await;
+            if me.generation.get() != generation {
+                return;
+            }
+            me.update(|state| {
+                if let Some(history) = &mut state.history {
+                    match result {
+                        Ok(list) => history.conversations = Some(list),
+                        Err(_) => history.error = Some("Your conversations could not be loaded."),
+                    }
+                }
+            });
+        });
+    }
+
+    /// Back from the history to the current conversation.
+    pub fn hide_history(&self) {
+        self.update(|state| state.history = None);
+        // The conversation is in front of the visitor again: what it shows has been read.
+        self.sync();
+    }
+
+    /// The visitor picked one of their conversations in the history.
+    pub fn open_conversation(&self, session: create_session::Response) {
+        let current = self.session.borrow().as_ref().map(|s| s.conversation_id.clone());
+        if current.as_ref() == Some(&session.conversation_id) {
+            self.hide_history();
+        } else {
+            self.switch_to(session, true);
+        }
+    }
+
+    /// Starts a new conversation for the same visitor (so the current one stays in the
+    /// history) and moves to it.
+    pub fn new_conversation(&self) {
+        let Some(me) = self.me.upgrade() else { return };
+        let Some(request) = self.session_request(self.token()) else { return };
+        let generation = self.generation.get();
+        spawn_local(async move {
+            let result = session::create(request).await;
+            if me.generation.get() != generation {
+                return;
+            }
+            match result {
+                Ok(session) => me.switch_to(session, true),
+                Err(_) => me.update(|state| {
+                    if let Some(history) = &mut state.history {
+                        history.error = Some("A new conversation could not be started.");
+                    }
+                }),
+            }
+        });
+    }
+
+    /// Makes `session` the current one (stored for the next page load) and connects to it.
+    /// `other`: it is another conversation than the log holds, which starts over empty.
+    pub(super) fn switch_to(&self, session: create_session::Response, other: bool) {
+        if let Some(keys) = &self.keys {
+            keys.save_session(&session);
+        }
+        if other {
+            self.synced.borrow_mut().announced = None;
+            self.attempt.set(0);
+            self.update(|state| {
+                state.switch(Vec::new());
+                state.status = Status::Connecting;
+            });
+        }
+        self.connect(session);
+        self.sync();
+    }
+
+    /// The current session's token.
+    fn token(&self) -> Option<String> {
+        self.session.borrow().as_ref().map(|s| s.token.clone())
+    }
+}
+
+/// `GET /api/v1/sites/{site}/presence`: how many agents are online, if the edge says.
+async fn agents_online(site: &SiteId) -> Option<u32> {
+    let json = fetch("GET", &format!("/api/v1/sites/{site}/presence"), None, None).await.ok()?;
+    decode::agents_online(&json)
+}

@@ -1,0 +1,205 @@
+//! JSON values → protocol types. Every function returns `None` for a value that is not the
+//! expected shape (a missing field, a wrong type, an invalid id), like serde refusing it.
+//!
+//! Optional fields that are absent or `null` decode as `None`; unknown fields are ignored
+//! (the protocol's additive changes). Numbers must be integers JavaScript holds exactly.
+
+use switchboard_core::client_log::PendingMessage;
+use switchboard_protocol::api::{create_session, visitor_conversations};
+use switchboard_protocol::inbox::MessagePreview;
+use switchboard_protocol::{
+    AgentId, ApiError, Author, ClientMessageId, ConversationId, ErrorCode, Message, ReadMark, Role, Seq,
+    ServerFrame, VisitorId,
+};
+
+use super::Json;
+
+/// The largest integer a JavaScript number holds exactly (2^53 - 1).
+const MAX_SAFE: f64 = 9_007_199_254_740_991.0;
+
+fn text<J: Json>(value: &J, key: &str) -> Option<String> {
+    value.field(key)?.text()
+}
+
+/// A number that is an integer JavaScript holds exactly.
+fn whole<J: Json>(value: &J) -> Option<i64> {
+    let number = value.number()?;
+    (number.fract() == 0.0 && number.abs() <= MAX_SAFE).then_some(number as i64)
+}
+
+fn integer<J: Json>(value: &J, key: &str) -> Option<i64> {
+    whole(&value.field(key)?)
+}
+
+fn seq<J: Json>(value: &J, key: &str) -> Option<Seq> {
+    u64::try_from(integer(value, key)?).ok().map(Seq)
+}
+
+fn flag<J: Json>(value: &J, key: &str) -> Option<bool> {
+    value.field(key)?.flag()
+}
+
+fn client_id<J: Json>(value: &J, key: &str) -> Option<ClientMessageId> {
+    ClientMessageId::parse(text(value, key)?).ok()
+}
+
+/// An optional field: `Some(None)` when absent, `None` when present but malformed.
+fn optional<J: Json, T>(value: &J, key: &str, decode: impl FnOnce(&J) -> Option<T>) -> Option<Option<T>> {
+    match value.field(key) {
+        None => Some(None),
+        Some(field) => decode(&field).map(Some),
+    }
+}
+
+/// An array field, every item decoded by `decode`.
+fn list<J: Json, T>(value: &J, key: &str, decode: fn(&J) -> Option<T>) -> Option<Vec<T>> {
+    value.field(key)?.items()?.iter().map(decode).collect()
+}
+
+fn role(text: &str) -> Option<Role> {
+    match text {
+        "visitor" => Some(Role::Visitor),
+        "agent" => Some(Role::Agent),
+        _ => None,
+    }
+}
+
+/// `{"role","id","name"?}`.
+pub fn author<J: Json>(value: &J) -> Option<Author> {
+    let id = text(value, "id")?;
+    let name = text(value, "name");
+    Some(match role(&text(value, "role")?)? {
+        Role::Visitor => Author::Visitor { id: VisitorId::parse(id).ok()?, name },
+        Role::Agent => Author::Agent { id: AgentId::parse(id).ok()?, name: name.unwrap_or_default() },
+    })
+}
+
+/// A stored message.
+pub fn message<J: Json>(value: &J) -> Option<Message> {
+    Some(Message {
+        seq: seq(value, "seq")?,
+        client_id: client_id(value, "client_id")?,
+        author: author(&value.field("author")?)?,
+        text: text(value, "text")?,
+        sent_at: integer(value, "sent_at")?,
+    })
+}
+
+fn read_mark<J: Json>(value: &J) -> Option<ReadMark> {
+    Some(ReadMark { reader: author(&value.field("reader")?)?, up_to: seq(value, "up_to")? })
+}
+
+/// A session (`POST /api/v1/sessions`, `welcome.session`, storage).
+pub fn session<J: Json>(value: &J) -> Option<create_session::Response> {
+    Some(create_session::Response {
+        token: text(value, "token")?,
+        conversation_id: ConversationId::parse(text(value, "conversation_id")?).ok()?,
+        visitor_id: VisitorId::parse(text(value, "visitor_id")?).ok()?,
+        expires_at: integer(value, "expires_at")?,
+    })
+}
+
+/// An error code; one this build does not know yet counts as `internal` (the frame still
+/// refuses what it names, rather than leaving it "sending" for good).
+pub fn error_code(text: &str) -> ErrorCode {
+    use ErrorCode::*;
+    match text {
+        "bad_request" => BadRequest,
+        "frame_too_large" => FrameTooLarge,
+        "body_too_large" => BodyTooLarge,
+        "message_too_long" => MessageTooLong,
+        "empty_message" => EmptyMessage,
+        "unauthorized" => Unauthorized,
+        "forbidden" => Forbidden,
+        "origin_not_allowed" => OriginNotAllowed,
+        "not_found" => NotFound,
+        "method_not_allowed" => MethodNotAllowed,
+        "unsupported_protocol" => UnsupportedProtocol,
+        "upgrade_required" => UpgradeRequired,
+        "rate_limited" => RateLimited,
+        "too_many_connections" => TooManyConnections,
+        _ => Internal,
+    }
+}
+
+/// A frame from the edge; `None` for an unknown type or a malformed frame (ignored).
+pub fn server_frame<J: Json>(value: &J) -> Option<ServerFrame> {
+    Some(match text(value, "type")?.as_str() {
+        "welcome" => ServerFrame::Welcome {
+            conversation_id: ConversationId::parse(text(value, "conversation_id")?).ok()?,
+            you: author(&value.field("you")?)?,
+            head_seq: seq(value, "head_seq")?,
+            reads: optional(value, "reads", |reads| reads.items()?.iter().map(read_mark).collect())?
+                .unwrap_or_default(),
+            session: optional(value, "session", session)?,
+        },
+        "history" => ServerFrame::History {
+            messages: list(value, "messages", message)?,
+            complete: flag(value, "complete")?,
+        },
+        "message" => ServerFrame::Message { message: message(&value.field("message")?)? },
+        "ack" => ServerFrame::Ack { client_id: client_id(value, "client_id")?, seq: seq(value, "seq")? },
+        "error" => ServerFrame::Error {
+            code: error_code(&text(value, "code")?),
+            message: text(value, "message")?,
+            client_id: optional(value, "client_id", |id| ClientMessageId::parse(id.text()?).ok())?,
+            retry_after_ms: optional(value, "retry_after_ms", |ms| u32::try_from(whole(ms)?).ok())?,
+        },
+        "read" => ServerFrame::Read { reader: author(&value.field("reader")?)?, up_to: seq(value, "up_to")? },
+        "typing" => {
+            ServerFrame::Typing { author: author(&value.field("author")?)?, active: flag(value, "active")? }
+        }
+        "pong" => ServerFrame::Pong,
+        _ => return None,
+    })
+}
+
+/// A message the frame had not sent before the last page load (the stored outbox).
+pub fn pending<J: Json>(value: &J) -> Option<PendingMessage> {
+    Some(PendingMessage {
+        client_id: client_id(value, "client_id")?,
+        text: text(value, "text")?,
+        queued_at: integer(value, "queued_at")?,
+        refused: optional(value, "refused", J::text)?,
+        retry_at: optional(value, "retry_at", whole)?,
+    })
+}
+
+/// The stored outbox: an array of [`pending`] messages.
+pub fn outbox<J: Json>(value: &J) -> Option<Vec<PendingMessage>> {
+    value.items()?.iter().map(pending).collect()
+}
+
+fn preview<J: Json>(value: &J) -> Option<MessagePreview> {
+    Some(MessagePreview {
+        role: role(&text(value, "role")?)?,
+        text: text(value, "text")?,
+        sent_at: integer(value, "sent_at")?,
+    })
+}
+
+fn visitor_conversation<J: Json>(value: &J) -> Option<visitor_conversations::VisitorConversation> {
+    Some(visitor_conversations::VisitorConversation {
+        session: session(&value.field("session")?)?,
+        last_message: optional(value, "last_message", preview)?,
+        updated_at: integer(value, "updated_at")?,
+    })
+}
+
+/// `GET /api/v1/visitor/conversations`.
+pub fn visitor_conversations<J: Json>(value: &J) -> Option<visitor_conversations::Response> {
+    Some(visitor_conversations::Response {
+        conversations: list(value, "conversations", visitor_conversation)?,
+    })
+}
+
+/// `GET /api/v1/sites/{site}/presence`: how many agents are online.
+pub fn agents_online<J: Json>(value: &J) -> Option<u32> {
+    u32::try_from(integer(value, "agents_online")?).ok()
+}
+
+/// The body of every REST error, `{"error":{"code","message"}}`.
+pub fn api_error<J: Json>(value: &J) -> Option<ApiError> {
+    let error = value.field("error")?;
+    Some(ApiError { code: error_code(&text(&error, "code")?), message: text(&error, "message")? })
+}

@@ -1,0 +1,69 @@
+//! Protocol types → JSON values, field for field what serde would write (optional fields
+//! that are `None` are left out, which serde reads back as `None` too).
+
+use switchboard_core::client_log::PendingMessage;
+use switchboard_protocol::api::create_session;
+use switchboard_protocol::ClientFrame;
+
+use super::Build;
+
+/// A frame to the edge.
+pub fn client_frame<B: Build>(frame: &ClientFrame) -> B {
+    let (kind, fields) = match frame {
+        ClientFrame::Hello { last_seq } => ("hello", vec![("last_seq", B::number(last_seq.0 as f64))]),
+        ClientFrame::Send { client_id, text } => {
+            ("send", vec![("client_id", B::text(client_id.as_str())), ("text", B::text(text))])
+        }
+        ClientFrame::Read { up_to } => ("read", vec![("up_to", B::number(up_to.0 as f64))]),
+        ClientFrame::Typing { active } => ("typing", vec![("active", B::flag(*active))]),
+        ClientFrame::Ping => ("ping", vec![]),
+    };
+    let mut all = vec![("type", B::text(kind))];
+    all.extend(fields);
+    B::object(all)
+}
+
+/// The body of `POST /api/v1/sessions`.
+pub fn session_request<B: Build>(request: &create_session::Request) -> B {
+    let mut fields = vec![("site_id", B::text(request.site_id.as_str()))];
+    if let Some(origin) = &request.page_origin {
+        fields.push(("page_origin", B::text(origin)));
+    }
+    if let Some(token) = &request.visitor_token {
+        fields.push(("visitor_token", B::text(token)));
+    }
+    B::object(fields)
+}
+
+/// A session, as stored.
+pub fn session<B: Build>(session: &create_session::Response) -> B {
+    B::object(vec![
+        ("token", B::text(&session.token)),
+        ("conversation_id", B::text(session.conversation_id.as_str())),
+        ("visitor_id", B::text(session.visitor_id.as_str())),
+        ("expires_at", B::number(session.expires_at as f64)),
+    ])
+}
+
+/// The outbox, as stored.
+pub fn outbox<B: Build>(pending: &[PendingMessage]) -> B {
+    B::list(
+        pending
+            .iter()
+            .map(|message| {
+                let mut fields = vec![
+                    ("client_id", B::text(message.client_id.as_str())),
+                    ("text", B::text(&message.text)),
+                    ("queued_at", B::number(message.queued_at as f64)),
+                ];
+                if let Some(reason) = &message.refused {
+                    fields.push(("refused", B::text(reason)));
+                }
+                if let Some(at) = message.retry_at {
+                    fields.push(("retry_at", B::number(at as f64)));
+                }
+                B::object(fields)
+            })
+            .collect(),
+    )
+}
