@@ -27,9 +27,6 @@ pub struct PendingMessage {
     /// Set when the edge refused it for good (too long, empty): the reason, for display.
     /// Refused messages are not resent.
     pub refused: Option<String>,
-    /// Set when the edge asked to slow down: resend at this time (ms since the Unix epoch).
-    #[serde(default)]
-    pub retry_at: Option<i64>,
 }
 
 /// How far one of the user's own messages has come.
@@ -57,6 +54,9 @@ pub struct ClientLog {
     read_sent: Seq,
     /// Whether this client last said it is typing, and when.
     typing_sent: Option<i64>,
+    /// Set when the edge asked to slow down: nothing is sent until then, and then every
+    /// pending message is sent again in order (see [`ClientLog::retry_due`]).
+    hold_until: Option<i64>,
     /// Every `seq` from 1 to this one is held.
     contiguous: Seq,
 }
@@ -85,13 +85,14 @@ impl ClientLog {
         ClientFrame::Hello { last_seq: self.last_seq() }
     }
 
-    /// Records a new message typed by the user and returns the frame that sends it. Sending
-    /// also ends the user's typing indicator on the other side.
-    pub fn queue(&mut self, client_id: ClientMessageId, text: String, now: i64) -> ClientFrame {
+    /// Records a new message typed by the user and returns the frame that sends it — or
+    /// `None` while the edge has asked to slow down: it then goes out, in order, with
+    /// [`ClientLog::retry_due`]. Sending also ends the user's typing indicator.
+    pub fn queue(&mut self, client_id: ClientMessageId, text: String, now: i64) -> Option<ClientFrame> {
         let frame = ClientFrame::Send { client_id: client_id.clone(), text: text.clone() };
-        self.pending.push(PendingMessage { client_id, text, queued_at: now, refused: None, retry_at: None });
+        self.pending.push(PendingMessage { client_id, text, queued_at: now, refused: None });
         self.typing_sent = None;
-        frame
+        (!self.is_holding(now)).then_some(frame)
     }
 
     /// Frames to send after `hello` on a new connection: every pending message not refused,
@@ -105,20 +106,27 @@ impl ClientLog {
             .collect()
     }
 
-    /// Frames for pending messages the edge asked to slow down for, once their time has come.
+    /// Once the edge's "slow down" has passed: every pending message again, in order (the
+    /// ones it stored are just acknowledged again). Resending all of them, rather than only
+    /// the refused ones, keeps the messages in the order they were written.
     pub fn retry_due(&mut self, now: i64) -> Vec<ClientFrame> {
-        let mut frames = Vec::new();
-        for pending in self.pending.iter_mut().filter(|p| p.retry_at.is_some_and(|at| at <= now)) {
-            pending.retry_at = None;
-            frames
-                .push(ClientFrame::Send { client_id: pending.client_id.clone(), text: pending.text.clone() });
+        match self.hold_until {
+            Some(until) if until <= now => {
+                self.hold_until = None;
+                self.resend()
+            }
+            _ => Vec::new(),
         }
-        frames
     }
 
-    /// When the next slowed-down message is due, if any (for the adapter's timer).
+    /// When sending may resume, while the edge has asked to slow down (for the adapter's
+    /// timer).
     pub fn next_retry_at(&self) -> Option<i64> {
-        self.pending.iter().filter_map(|p| p.retry_at).min()
+        self.hold_until
+    }
+
+    fn is_holding(&self, now: i64) -> bool {
+        self.hold_until.is_some_and(|until| until > now)
     }
 
     /// Takes in a frame from the edge, received at `now`. Returns true when what the user
@@ -126,9 +134,10 @@ impl ClientLog {
     pub fn apply(&mut self, frame: ServerFrame, now: i64) -> bool {
         match frame {
             ServerFrame::Welcome { you, reads, .. } => {
-                if let Some(mine) = reads.iter().find(|m| m.reader.id_str() == you.id_str()) {
-                    self.read_sent = self.read_sent.max(mine.up_to);
-                }
+                // What the edge stored, not what this client last sent: a mark sent on a
+                // socket that then dropped may never have arrived, and is sent again.
+                self.read_sent =
+                    reads.iter().find(|m| m.reader.id_str() == you.id_str()).map_or(Seq(0), |m| m.up_to);
                 self.you = Some(you);
                 self.reads = reads;
                 self.replay_complete = false;
@@ -157,26 +166,22 @@ impl ClientLog {
                     false
                 }
             }
-            ServerFrame::Error { code, message, client_id: Some(client_id), retry_after_ms } => {
-                if code == ErrorCode::RateLimited {
-                    // Several refused sends retried at once would mostly be refused again:
-                    // queue this one one interval after the last one already waiting.
-                    let interval = i64::from(retry_after_ms.unwrap_or(1_000));
-                    let after_others =
-                        self.pending.iter().filter_map(|p| p.retry_at).max().map(|at| at + interval);
-                    let Some(pending) = self.pending.iter_mut().find(|p| p.client_id == client_id) else {
-                        return false;
-                    };
-                    pending.retry_at = Some((now + interval).max(after_others.unwrap_or(i64::MIN)));
-                    false
-                } else {
-                    match self.pending.iter_mut().find(|p| p.client_id == client_id) {
-                        Some(pending) => {
-                            pending.refused = Some(message);
-                            true
-                        }
-                        None => false,
+            ServerFrame::Error {
+                code: ErrorCode::RateLimited, client_id: Some(_), retry_after_ms, ..
+            } => {
+                // Later sends are refused too or, worse, stored ahead of this one: hold them
+                // all back and resend in order once the wait is over.
+                let until = now + i64::from(retry_after_ms.unwrap_or(1_000));
+                self.hold_until = Some(self.hold_until.map_or(until, |held| held.max(until)));
+                false
+            }
+            ServerFrame::Error { message, client_id: Some(client_id), .. } => {
+                match self.pending.iter_mut().find(|p| p.client_id == client_id) {
+                    Some(pending) => {
+                        pending.refused = Some(message);
+                        true
                     }
+                    None => false,
                 }
             }
             ServerFrame::Read { reader, up_to } => {

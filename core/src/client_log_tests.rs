@@ -40,7 +40,7 @@ fn a_sent_message_stays_pending_until_stored_then_appears_once() {
     let mut log = ClientLog::new();
     log.apply(welcome(vec![]), 0);
     let id = ClientMessageId::parse("a").unwrap();
-    log.queue(id.clone(), "hello".into(), 5);
+    assert!(log.queue(id.clone(), "hello".into(), 5).is_some());
     assert_eq!(log.pending().len(), 1);
     assert!(log.apply(ServerFrame::Message { message: stored(1, "a", visitor()) }, 0));
     log.apply(ServerFrame::Ack { client_id: id, seq: Seq(1) }, 0);
@@ -70,21 +70,29 @@ fn refused_messages_are_marked_and_not_resent() {
 }
 
 #[test]
-fn rate_limited_messages_are_retried_when_due() {
+fn after_a_rate_limit_everything_waits_then_goes_out_in_order() {
     let mut log = ClientLog::new();
-    let id = ClientMessageId::parse("slow").unwrap();
-    log.queue(id.clone(), "hi".into(), 0);
-    log.apply(refusal(ErrorCode::RateLimited, &id, Some(300)), 1_000);
-    assert_eq!(log.next_retry_at(), Some(1_300));
-    // A second refusal in the same moment waits one interval longer, not the same time.
-    let second = ClientMessageId::parse("slow-2").unwrap();
-    log.queue(second.clone(), "again".into(), 0);
-    log.apply(refusal(ErrorCode::RateLimited, &second, Some(300)), 1_000);
-    assert_eq!(log.pending()[1].retry_at, Some(1_600));
-    assert!(log.retry_due(1_299).is_empty());
-    assert_eq!(log.retry_due(1_300).len(), 1);
-    assert_eq!(log.retry_due(1_600).len(), 1);
+    let first = ClientMessageId::parse("first").unwrap();
+    assert!(log.queue(first.clone(), "one".into(), 0).is_some());
+    let second = ClientMessageId::parse("second").unwrap();
+    assert!(log.queue(second.clone(), "two".into(), 0).is_some());
+    log.apply(refusal(ErrorCode::RateLimited, &first, Some(300)), 1_000);
+    log.apply(refusal(ErrorCode::RateLimited, &second, Some(300)), 1_001);
+    assert_eq!(log.next_retry_at(), Some(1_301));
+    // Written while held: kept back, not sent ahead of the refused ones.
+    assert_eq!(log.queue(ClientMessageId::parse("third").unwrap(), "three".into(), 1_100), None);
+    assert!(log.retry_due(1_300).is_empty());
+    let resent: Vec<_> = log
+        .retry_due(1_301)
+        .into_iter()
+        .map(|f| match f {
+            ClientFrame::Send { text, .. } => text,
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(resent, ["one", "two", "three"]);
     assert_eq!(log.next_retry_at(), None);
+    assert!(log.pending().iter().all(|p| p.refused.is_none()), "a rate limit is not a refusal");
 }
 
 #[test]
@@ -151,4 +159,15 @@ fn hello_asks_from_the_end_of_the_gap_free_prefix() {
         0,
     );
     assert_eq!(log.hello(), ClientFrame::Hello { last_seq: Seq(4) });
+}
+
+#[test]
+fn a_read_mark_lost_with_its_socket_is_sent_again() {
+    let mut log = ClientLog::new();
+    log.apply(welcome(vec![]), 0);
+    log.apply(ServerFrame::History { messages: vec![stored(1, "a", agent())], complete: true }, 0);
+    assert!(log.mark_read(Seq(1)).is_some());
+    // The socket dropped before the mark arrived: the edge's welcome still says nothing.
+    log.apply(welcome(vec![]), 0);
+    assert_eq!(log.mark_read(Seq(1)), Some(ClientFrame::Read { up_to: Seq(1) }));
 }

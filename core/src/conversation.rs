@@ -13,7 +13,7 @@ use switchboard_protocol::{
 };
 
 use crate::ingest::{self, SendDecision};
-use crate::rate::ParticipantLimits;
+use crate::rate::{ParticipantLimits, SendOrder};
 
 /// A conversation's storage, as the core needs it.
 pub trait LogStore {
@@ -35,6 +35,8 @@ pub trait LogStore {
 
 /// Who sent a frame, and what the adapter knows for the reply.
 pub struct Sender<'a> {
+    /// The order of this socket's sends held back by rate limiting.
+    pub order: &'a mut SendOrder,
     /// The conversation.
     pub conversation_id: &'a ConversationId,
     /// The sender's identity.
@@ -76,7 +78,9 @@ pub fn handle<S: LogStore>(
             let history = ingest::history_frames(store.after(last_seq)?);
             std::iter::once(welcome).chain(history).map(Output::Reply).collect()
         }
-        ClientFrame::Send { client_id, text } => send(store, sender.author, limits, client_id, text, now)?,
+        ClientFrame::Send { client_id, text } => {
+            send(store, sender.author, sender.order, limits, client_id, text, now)?
+        }
         ClientFrame::Read { up_to } => read(store, sender.author, up_to)?,
         ClientFrame::Typing { active } => {
             if limits.relay_typing(active, now) {
@@ -92,6 +96,7 @@ pub fn handle<S: LogStore>(
 fn send<S: LogStore>(
     store: &mut S,
     author: &Author,
+    order: &mut SendOrder,
     limits: &mut ParticipantLimits,
     client_id: ClientMessageId,
     text: String,
@@ -109,13 +114,17 @@ fn send<S: LogStore>(
     // Resends cost no token: they store nothing, and a client catching up after a drop must
     // not be refused what it already sent.
     if already.is_none() {
-        if let Err(wait_ms) = limits.messages.take(now) {
+        let admitted = order.admits(&client_id, now).and_then(|()| {
+            limits.messages.take(now).inspect_err(|wait_ms| order.hold(&client_id, now + i64::from(*wait_ms)))
+        });
+        if let Err(wait_ms) = admitted {
             let error = ApiError::new(
                 ErrorCode::RateLimited,
-                format!("too many messages; this one can be sent again in {wait_ms} ms"),
+                format!("too many messages; send this one again in {wait_ms} ms, then the ones after it"),
             );
             return Ok(refuse(error, client_id, Some(wait_ms)));
         }
+        order.release(&client_id);
     }
     Ok(match ingest::decide_send(author.clone(), client_id.clone(), text, already, store.head()?, now) {
         SendDecision::Store(message) => {
@@ -211,7 +220,8 @@ mod tests {
         now: i64,
     ) -> Vec<Output> {
         let id = ConversationId::from_random([9; 16]);
-        let sender = Sender { conversation_id: &id, author, renewal: None };
+        let mut order = SendOrder::default();
+        let sender = Sender { order: &mut order, conversation_id: &id, author, renewal: None };
         match handle(store, sender, limits, frame, now) {
             Ok(outputs) => outputs,
             Err(never) => match never {},

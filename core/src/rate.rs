@@ -1,18 +1,26 @@
-//! Per-participant flood control: a token bucket for messages and a throttle for typing.
+//! Flood control: a token bucket for messages and a throttle for typing per participant, and
+//! per socket the order of sends held back by it.
 //!
-//! The adapter keeps one [`ParticipantLimits`] per author in memory. After hibernation they
+//! The adapter keeps one [`ParticipantLimits`] per author and one [`SendOrder`] per socket in
+//! memory. After hibernation they
 //! start afresh (full): an object only hibernates after a quiet spell, when a bucket would be
 //! full anyway.
 
 use switchboard_protocol::limits::BURST_SECONDS;
+use switchboard_protocol::ClientMessageId;
 
 /// A token bucket: `rate` tokens a second, holding at most `rate * BURST_SECONDS`.
+///
+/// After a refusal it refuses everything until the time it named: a client that waits as
+/// told then resends its held-back messages in order, and none can slip in ahead of an
+/// earlier refused one just because a token happened to arrive in between.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TokenBucket {
     rate: f64,
     capacity: f64,
     tokens: f64,
     updated_at: i64,
+    closed_until: i64,
 }
 
 impl TokenBucket {
@@ -20,11 +28,14 @@ impl TokenBucket {
     pub fn new(per_second: u32, now: i64) -> Self {
         let rate = f64::from(per_second.max(1));
         let capacity = rate * f64::from(BURST_SECONDS);
-        Self { rate, capacity, tokens: capacity, updated_at: now }
+        Self { rate, capacity, tokens: capacity, updated_at: now, closed_until: i64::MIN }
     }
 
     /// Takes one token if there is one; otherwise returns how many ms until there will be.
     pub fn take(&mut self, now: i64) -> Result<(), u32> {
+        if now < self.closed_until {
+            return Err((self.closed_until - now) as u32);
+        }
         // A clock that steps back refills nothing rather than draining.
         let elapsed_ms = (now - self.updated_at).max(0) as f64;
         self.tokens = (self.tokens + elapsed_ms * self.rate / 1000.0).min(self.capacity);
@@ -33,7 +44,55 @@ impl TokenBucket {
             self.tokens -= 1.0;
             Ok(())
         } else {
-            Err(((1.0 - self.tokens) * 1000.0 / self.rate).ceil() as u32)
+            let wait_ms = ((1.0 - self.tokens) * 1000.0 / self.rate).ceil() as u32;
+            self.closed_until = now + i64::from(wait_ms);
+            Err(wait_ms)
+        }
+    }
+}
+
+/// Keeps one socket's messages in the order they were written when the edge makes it wait.
+///
+/// Sends are pipelined, so by the time a client learns that one was refused for rate, it may
+/// have sent more; without this, one of those could be stored ahead of the refused one as soon
+/// as a token came back. After a refusal the socket's other new sends are refused too, until
+/// the refused one comes back (the client resends its pending messages in order) or, if it
+/// never does, for [`HOLD_GRACE_MS`] past the time it was told to wait.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct SendOrder {
+    /// The first refused send, when it may come back, and when the hold lapses.
+    held: Option<(ClientMessageId, i64, i64)>,
+}
+
+/// How long after the promised retry time a hold lasts if the refused send never returns.
+pub const HOLD_GRACE_MS: i64 = 30_000;
+
+impl SendOrder {
+    /// Whether a new send `client_id` may be considered now; else how many ms to wait.
+    pub fn admits(&mut self, client_id: &ClientMessageId, now: i64) -> Result<(), u32> {
+        match &self.held {
+            Some((held, retry_at, lapses)) if held != client_id && now < *lapses => {
+                Err((retry_at - now).clamp(100, i64::from(u32::MAX)) as u32)
+            }
+            Some((_, _, lapses)) if now >= *lapses => {
+                self.held = None;
+                Ok(())
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Records that `client_id` was refused until `retry_at` (unless an earlier one is held).
+    pub fn hold(&mut self, client_id: &ClientMessageId, retry_at: i64) {
+        if self.held.as_ref().is_none_or(|(held, _, _)| held == client_id) {
+            self.held = Some((client_id.clone(), retry_at, retry_at + HOLD_GRACE_MS));
+        }
+    }
+
+    /// `client_id` went through: later sends may follow.
+    pub fn release(&mut self, client_id: &ClientMessageId) {
+        if self.held.as_ref().is_some_and(|(held, _, _)| held == client_id) {
+            self.held = None;
         }
     }
 }
@@ -82,6 +141,8 @@ mod tests {
             assert!(bucket.take(0).is_ok());
         }
         assert_eq!(bucket.take(0), Err(200));
+        // Refused until the time it named, even if a token arrives meanwhile.
+        assert_eq!(bucket.take(150), Err(50));
         assert!(bucket.take(200).is_ok());
         assert!(bucket.take(200).is_err());
     }
@@ -94,6 +155,21 @@ mod tests {
         assert!(limits.relay_typing(false, 600));
         assert!(limits.relay_typing(true, 700));
         assert!(limits.relay_typing(true, 1_700));
+    }
+
+    #[test]
+    fn after_a_refusal_only_the_refused_send_may_go_first() {
+        let id = |s: &str| ClientMessageId::parse(s).unwrap();
+        let mut order = SendOrder::default();
+        order.hold(&id("five"), 1_000);
+        assert_eq!(order.admits(&id("six"), 1_200), Err(100));
+        assert_eq!(order.admits(&id("six"), 500), Err(500));
+        assert!(order.admits(&id("five"), 1_000).is_ok());
+        order.release(&id("five"));
+        assert!(order.admits(&id("six"), 1_000).is_ok());
+        // A refused send that never returns does not block the socket for ever.
+        order.hold(&id("seven"), 2_000);
+        assert!(order.admits(&id("eight"), 2_000 + HOLD_GRACE_MS).is_ok());
     }
 
     proptest::proptest! {

@@ -3,8 +3,8 @@
 //! flight, duplicates frames and replays; at the end every client holds exactly the server's
 //! log, and every message typed is stored exactly once.
 //!
-//! The server is `conversation::handle` over a `MemoryStore`; the clients are `ClientLog`s;
-//! the network is a pair of queues per client. Live frames reach every connected client,
+//! The server is `conversation::handle` over a `MemoryStore` with a low rate limit; the
+//! clients are `ClientLog`s; the network is a pair of queues per client. Live frames reach every connected client,
 //! also one whose `hello` is still on its way (harsher than the edge, which waits for it).
 
 use std::collections::{HashSet, VecDeque};
@@ -12,10 +12,13 @@ use std::collections::{HashSet, VecDeque};
 use proptest::prelude::*;
 use switchboard_core::client_log::ClientLog;
 use switchboard_core::conversation::{handle, MemoryStore, Output, Sender};
-use switchboard_core::rate::ParticipantLimits;
+use switchboard_core::rate::{ParticipantLimits, SendOrder};
 use switchboard_protocol::{
     AgentId, Author, ClientFrame, ClientMessageId, ConversationId, ServerFrame, VisitorId,
 };
+
+/// Messages per second each client may send (bursts of four seconds' worth).
+const RATE: u32 = 3;
 
 /// One step of a schedule.
 #[derive(Debug, Clone)]
@@ -34,6 +37,8 @@ enum Step {
     Reconnect(usize),
     /// Client `c` reports having read what it holds.
     Read(usize),
+    /// Client `c`'s retry timer fires (after the edge asked it to slow down).
+    Retry(usize),
 }
 
 fn step(clients: usize) -> impl Strategy<Value = Step> {
@@ -45,7 +50,8 @@ fn step(clients: usize) -> impl Strategy<Value = Step> {
         6 => c.clone().prop_map(Step::Down),
         1 => c.clone().prop_map(Step::Drop),
         2 => c.clone().prop_map(Step::Reconnect),
-        1 => c.prop_map(Step::Read),
+        1 => c.clone().prop_map(Step::Read),
+        2 => c.prop_map(Step::Retry),
     ]
 }
 
@@ -63,6 +69,8 @@ struct World {
     store: MemoryStore,
     clients: Vec<Client>,
     limits: Vec<ParticipantLimits>,
+    /// One per client: its connection's send order (a fresh one per connection).
+    orders: Vec<SendOrder>,
     now: i64,
     counter: u32,
 }
@@ -89,7 +97,9 @@ impl World {
             conversation: ConversationId::from_random([7; 16]),
             store: MemoryStore::default(),
             clients,
-            limits: (0..count).map(|_| ParticipantLimits::new(1_000_000, 0)).collect(),
+            // Slow enough that a burst of typing hits the limit.
+            limits: (0..count).map(|_| ParticipantLimits::new(RATE, 0)).collect(),
+            orders: vec![SendOrder::default(); count],
             now: 0,
             counter: 0,
         }
@@ -104,7 +114,7 @@ impl World {
                 let client = &mut self.clients[c];
                 client.typed.push(id.clone());
                 let frame = client.log.queue(id, format!("message {}", self.counter), self.now);
-                if client.connected {
+                if let (true, Some(frame)) = (client.connected, frame) {
                     client.up.push_back(frame);
                 }
             }
@@ -136,9 +146,18 @@ impl World {
                 let client = &mut self.clients[c];
                 if !client.connected {
                     client.connected = true;
+                    self.orders[c] = SendOrder::default();
                     client.up.push_back(client.log.hello());
                     let resends = client.log.resend();
                     client.up.extend(resends);
+                }
+            }
+            Step::Retry(c) => {
+                let now = self.now;
+                let client = &mut self.clients[c];
+                let frames = client.log.retry_due(now);
+                if client.connected {
+                    client.up.extend(frames);
                 }
             }
             Step::Read(c) => {
@@ -155,7 +174,12 @@ impl World {
 
     fn serve(&mut self, c: usize, frame: ClientFrame) {
         let author = self.clients[c].author.clone();
-        let sender = Sender { conversation_id: &self.conversation, author: &author, renewal: None };
+        let sender = Sender {
+            order: &mut self.orders[c],
+            conversation_id: &self.conversation,
+            author: &author,
+            renewal: None,
+        };
         let outputs = match handle(&mut self.store, sender, &mut self.limits[c], frame, self.now) {
             Ok(outputs) => outputs,
             Err(never) => match never {},
@@ -178,16 +202,24 @@ impl World {
         }
     }
 
-    /// Everyone reconnects and the network delivers everything, until nothing moves.
+    /// Everyone reconnects and the network delivers everything (retrying when told to wait),
+    /// until nothing moves.
     fn settle(&mut self) {
         for c in 0..self.clients.len() {
             self.run(Step::Drop(c));
             self.run(Step::Reconnect(c));
         }
-        while self.clients.iter().any(|k| !k.up.is_empty() || !k.down.is_empty()) {
+        loop {
+            while self.clients.iter().any(|k| !k.up.is_empty() || !k.down.is_empty()) {
+                for c in 0..self.clients.len() {
+                    self.run(Step::Up(c));
+                    self.run(Step::Down(c));
+                }
+            }
+            let Some(next) = self.clients.iter().filter_map(|k| k.log.next_retry_at()).min() else { break };
+            self.now = self.now.max(next);
             for c in 0..self.clients.len() {
-                self.run(Step::Up(c));
-                self.run(Step::Down(c));
+                self.run(Step::Retry(c));
             }
         }
     }
@@ -205,7 +237,7 @@ proptest! {
         for step in steps {
             let step = match step {
                 Step::Type(c) | Step::Up(c) | Step::DuplicateUp(c) | Step::Down(c) | Step::Drop(c)
-                | Step::Reconnect(c) | Step::Read(c) if c >= clients => continue,
+                | Step::Reconnect(c) | Step::Read(c) | Step::Retry(c) if c >= clients => continue,
                 step => step,
             };
             world.run(step);
@@ -228,6 +260,13 @@ proptest! {
                 let stored = log.iter().filter(|m| m.client_id == *id && m.author.id_str() == client.author.id_str()).count();
                 prop_assert_eq!(stored, 1, "{} stored {} times", id, stored);
             }
+        }
+
+        // Each client's messages are stored in the order they were written, also when the
+        // edge made it wait.
+        for client in &world.clients {
+            let stored_order: Vec<_> = log.iter().filter(|m| client.typed.contains(&m.client_id)).map(|m| m.client_id.clone()).collect();
+            prop_assert_eq!(&stored_order, &client.typed);
         }
 
         // Every client holds exactly that log, in order, with nothing left pending.

@@ -216,9 +216,10 @@ async fn run_client(
             while sent.len() < quota && log.pending().len() < IN_FLIGHT {
                 let id = ClientMessageId::parse(format!("{name}-{}", sent.len()))?;
                 sent.push(id.clone());
-                let frame = log.queue(id, format!("{name} says {}", sent.len()), 0);
-                if live.send(&frame).await.is_err() {
-                    continue 'connection;
+                if let Some(frame) = log.queue(id, format!("{name} says {}", sent.len()), 0) {
+                    if live.send(&frame).await.is_err() {
+                        continue 'connection;
+                    }
                 }
             }
             if sent.len() == quota && log.pending().is_empty() {

@@ -69,46 +69,65 @@ async fn read_marks_and_typing_reach_the_other_side() -> anyhow::Result<()> {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn a_flooding_visitor_is_slowed_down_and_nothing_stored_is_lost() -> anyhow::Result<()> {
+async fn a_flooding_visitor_is_slowed_down_and_its_messages_keep_their_order() -> anyhow::Result<()> {
     let edge = TestEdge::start_with(&[SHOP], &[("VISITOR_MESSAGES_PER_SECOND", "2")])?;
     let session = create_session(&edge, SHOP).await?;
     let mut visitor = Live::visitor(&edge, &session).await?;
     visitor.hello(Seq(0)).await?;
 
+    // A burst well past the limit, pipelined as a client sends it.
     let burst = 2 * BURST_SECONDS as usize;
-    let mut accepted = 0;
-    let mut limited = None;
-    for i in 0..burst + 5 {
-        let id = ClientMessageId::parse(format!("flood-{i}"))?;
+    let ids: Vec<ClientMessageId> =
+        (0..burst + 4).map(|i| ClientMessageId::parse(format!("flood-{i}"))).collect::<Result<_, _>>()?;
+    for (i, id) in ids.iter().enumerate() {
         visitor.send(&ClientFrame::Send { client_id: id.clone(), text: format!("flood {i}") }).await?;
+    }
+    let mut refused = Vec::new();
+    let mut wait_ms = 0;
+    for id in &ids {
         let outcome = visitor
             .until(|f| match f {
-                ServerFrame::Ack { client_id, .. } if *client_id == id => Some(None),
-                ServerFrame::Error { client_id: Some(c), code, retry_after_ms, .. } if *c == id => {
+                ServerFrame::Ack { client_id, .. } if client_id == id => Some(None),
+                ServerFrame::Error { client_id: Some(c), code, retry_after_ms, .. } if c == id => {
                     Some(Some((*code, *retry_after_ms)))
                 }
                 _ => None,
             })
             .await?;
-        match outcome {
-            None => accepted += 1,
-            Some(refusal) => limited = Some(refusal),
+        if let Some((code, retry_after_ms)) = outcome {
+            assert_eq!(code, ErrorCode::RateLimited);
+            let retry_after_ms = retry_after_ms.expect("a retry time");
+            assert!((1..=1_000).contains(&retry_after_ms), "{retry_after_ms}");
+            wait_ms = wait_ms.max(retry_after_ms);
+            refused.push(id.clone());
         }
     }
-    assert!(accepted >= burst && accepted < burst + 5, "accepted {accepted} of {}", burst + 5);
-    let (code, retry_after_ms) = limited.expect("some messages were limited");
-    assert_eq!(code, ErrorCode::RateLimited);
-    let retry_after_ms = retry_after_ms.expect("a retry time");
-    assert!((1..=1_000).contains(&retry_after_ms), "{retry_after_ms}");
+    assert_eq!(refused.len(), 4, "the burst allowance is {burst}");
 
-    // Waiting as told lets the message through.
-    tokio::time::sleep(Duration::from_millis(u64::from(retry_after_ms))).await;
-    let seq = visitor.post("after-wait", "patiently").await?;
-    assert_eq!(seq, Seq(accepted as u64 + 1));
-
+    // Resending the refused ones in order, waiting when told, stores all of them in order.
+    tokio::time::sleep(Duration::from_millis(u64::from(wait_ms))).await;
+    for id in &refused {
+        loop {
+            visitor.send(&ClientFrame::Send { client_id: id.clone(), text: "again".into() }).await?;
+            let retry = visitor
+                .until(|f| match f {
+                    ServerFrame::Ack { client_id, .. } if client_id == id => Some(None),
+                    ServerFrame::Error { client_id: Some(c), retry_after_ms, .. } if c == id => {
+                        Some(Some(retry_after_ms.unwrap_or(500)))
+                    }
+                    _ => None,
+                })
+                .await?;
+            match retry {
+                None => break,
+                Some(ms) => tokio::time::sleep(Duration::from_millis(u64::from(ms))).await,
+            }
+        }
+    }
     let mut check = Live::visitor(&edge, &session).await?;
     let (_, log) = check.hello(Seq(0)).await?;
-    assert_eq!(log.len(), accepted + 1);
+    let stored: Vec<_> = log.iter().map(|m| m.client_id.clone()).collect();
+    assert_eq!(stored, ids, "every message stored once, in the order written");
     Ok(())
 }
 

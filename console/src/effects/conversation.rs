@@ -106,9 +106,11 @@ impl ConversationLink {
         };
         let mut inner = self.inner.borrow_mut();
         let now = now();
-        let frame = inner.log.queue(client_id, text, now);
-        // Not sent (socket down) is fine: `resend` carries it after `hello` on reconnect.
-        inner.send(&frame);
+        // Not sent (socket down) is fine: `resend` carries it after `hello` on reconnect. None:
+        // the edge asked to slow down, and the retry timer sends it in order.
+        if let Some(frame) = inner.log.queue(client_id, text, now) {
+            inner.send(&frame);
+        }
         inner.publish(now);
     }
 

@@ -7,7 +7,7 @@
 //! means stored.
 //!
 //! Sockets use the hibernation API: the object may be evicted while sockets stay open, and is
-//! rebuilt from storage and each socket's attachment (its [`Participant`]) when a frame comes.
+//! rebuilt from storage and each socket's [`Attachment`] (its participant) when a frame comes.
 //! Each socket is tagged with its author's id, which counts a participant's sockets and skips
 //! the sender when relaying typing.
 
@@ -17,7 +17,7 @@ use std::rc::Rc;
 
 use switchboard_core::conversation::{self, Output, Sender};
 use switchboard_core::ingest;
-use switchboard_core::rate::ParticipantLimits;
+use switchboard_core::rate::{ParticipantLimits, SendOrder};
 use switchboard_protocol::inbox::ConversationSummary;
 use switchboard_protocol::limits::{
     AGENT_MESSAGES_PER_SECOND, MAX_SOCKETS_PER_PARTICIPANT, VISITOR_MESSAGES_PER_SECOND,
@@ -35,6 +35,15 @@ use super::{
 use crate::error::{EdgeError, EdgeResult};
 use crate::{env, stubs, visitor_sessions};
 
+/// What each socket carries through hibernation: who it is, and a random id for the
+/// in-memory per-socket state (32 bits: attachments are JavaScript values, where 64-bit
+/// integers do not fit a number).
+#[derive(serde::Serialize, serde::Deserialize)]
+struct Attachment {
+    participant: Participant,
+    socket: u32,
+}
+
 /// One conversation.
 #[durable_object]
 pub struct ConversationObject {
@@ -43,6 +52,8 @@ pub struct ConversationObject {
     store: ConversationStore,
     /// Flood control per author (all of a participant's sockets share it).
     limits: RefCell<HashMap<String, ParticipantLimits>>,
+    /// Per socket (by [`Attachment::socket`]): the order of sends held back by flood control.
+    orders: RefCell<HashMap<u32, SendOrder>>,
     /// Inbox summaries waiting to go to the site object (see [`SiteFeed`]).
     feed: Rc<SiteFeed>,
 }
@@ -51,7 +62,14 @@ impl DurableObject for ConversationObject {
     fn new(state: State, env: Env) -> Self {
         answer_pings_while_hibernating(&state);
         let store = ConversationStore::open(state.storage().sql());
-        Self { state, env, store, limits: RefCell::default(), feed: Rc::default() }
+        Self {
+            state,
+            env,
+            store,
+            limits: RefCell::default(),
+            orders: RefCell::default(),
+            feed: Rc::default(),
+        }
     }
 
     async fn fetch(&self, req: Request) -> worker::Result<Response> {
@@ -67,7 +85,7 @@ impl DurableObject for ConversationObject {
         ws: WebSocket,
         message: WebSocketIncomingMessage,
     ) -> worker::Result<()> {
-        let Ok(Some(participant)) = ws.deserialize_attachment::<Participant>() else {
+        let Ok(Some(Attachment { participant, socket })) = ws.deserialize_attachment::<Attachment>() else {
             // Only sockets accepted by `admit` exist here, all with an attachment.
             let _ = ws.close(Some(1011), Some("lost socket identity"));
             return Ok(());
@@ -82,7 +100,7 @@ impl DurableObject for ConversationObject {
                     ClientFrame::Send { client_id, .. } => Some(client_id.clone()),
                     _ => None,
                 };
-                if let Err(error) = self.handle(&ws, &participant.author, frame) {
+                if let Err(error) = self.handle(&ws, socket, &participant.author, frame) {
                     send_error(&ws, error, client_id);
                 }
             }
@@ -139,19 +157,21 @@ impl ConversationObject {
                 }
             }
         }
-        let tag = participant.author.id_str();
+        let tag = participant.author.id_str().to_string();
+        let tag = tag.as_str();
         if self.state.get_websockets_with_tag(tag).len() >= MAX_SOCKETS_PER_PARTICIPANT {
             return Err(EdgeError::refuse(
                 ErrorCode::TooManyConnections,
                 format!("at most {MAX_SOCKETS_PER_PARTICIPANT} open connections per participant; close another tab"),
             ));
         }
-        let (_socket, response) = accept_socket(&self.state, &participant, &[tag])?;
+        let attachment = Attachment { socket: u32::from_le_bytes(env::random_bytes()?), participant };
+        let (_socket, response) = accept_socket(&self.state, &attachment, &[tag])?;
         Ok(response)
     }
 
     /// Runs one frame through the core and delivers what it decides.
-    fn handle(&self, ws: &WebSocket, author: &Author, frame: ClientFrame) -> EdgeResult<()> {
+    fn handle(&self, ws: &WebSocket, socket: u32, author: &Author, frame: ClientFrame) -> EdgeResult<()> {
         let meta = self.store.existing()?;
         let now = env::now();
         // Visitors get a fresh token on every hello: sessions slide while they come back.
@@ -164,7 +184,9 @@ impl ConversationObject {
             )?),
             _ => None,
         };
-        let sender = Sender { conversation_id: &meta.conversation_id, author, renewal };
+        let mut orders = self.orders.borrow_mut();
+        let order = orders.entry(socket).or_default();
+        let sender = Sender { order, conversation_id: &meta.conversation_id, author, renewal };
         let mut limits = self.limits.borrow_mut();
         let limits = limits
             .entry(author.id_str().to_string())

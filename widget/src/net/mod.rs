@@ -157,8 +157,11 @@ impl Chat {
         };
         let now = now();
         let frame = self.update(|state| state.log.queue(client_id, text, now));
-        // Not open: it stays pending, and `resend` brings it on the next connection.
-        self.send_frame(&frame);
+        // Not open: it stays pending, and `resend` brings it on the next connection. None:
+        // the edge asked to slow down, and the retry timer sends it in order.
+        if let Some(frame) = frame {
+            self.send_frame(&frame);
+        }
         self.typing(false);
         self.sync();
     }

@@ -161,7 +161,6 @@ pub fn pending<J: Json>(value: &J) -> Option<PendingMessage> {
         text: text(value, "text")?,
         queued_at: integer(value, "queued_at")?,
         refused: optional(value, "refused", J::text)?,
-        retry_at: optional(value, "retry_at", whole)?,
     })
 }
 

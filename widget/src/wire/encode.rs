@@ -59,9 +59,6 @@ pub fn outbox<B: Build>(pending: &[PendingMessage]) -> B {
                 if let Some(reason) = &message.refused {
                     fields.push(("refused", B::text(reason)));
                 }
-                if let Some(at) = message.retry_at {
-                    fields.push(("retry_at", B::number(at as f64)));
-                }
                 B::object(fields)
             })
             .collect(),

@@ -198,14 +198,12 @@ fn sessions_and_outboxes_round_trip_both_ways() {
             text: "one".into(),
             queued_at: 5,
             refused: None,
-            retry_at: Some(9),
         },
         PendingMessage {
             client_id: ClientMessageId::parse("p-2").unwrap(),
             text: "two".into(),
             queued_at: 6,
             refused: Some("too long".into()),
-            retry_at: None,
         },
     ];
     let ours: Value = encode::outbox(&pending);
