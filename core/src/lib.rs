@@ -14,10 +14,12 @@
 //! - [`rate`]: per-participant flood control (token bucket, typing throttle).
 //! - [`client_log`]: a client's side of the log: what it holds, what is still pending.
 //! - [`backoff`]: reconnect delays with exponential backoff and jitter.
+//! - [`heartbeat`]: noticing a socket that died without a word (ping, then give up).
 
 pub mod backoff;
 pub mod client_log;
 pub mod conversation;
+pub mod heartbeat;
 pub mod ingest;
 pub mod origin;
 pub mod password;

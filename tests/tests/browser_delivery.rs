@@ -117,6 +117,30 @@ async fn messages_written_offline_arrive_once_in_order_with_receipts_and_typing(
     Ok(())
 }
 
+#[tokio::test(flavor = "multi_thread")]
+async fn a_socket_that_died_silently_is_noticed_and_its_message_still_arrives() -> Result<()> {
+    let site = BoundSite::bind("127.0.0.1:0")?;
+    let page_origin = format!("http://localhost:{}", site.port());
+    let edge = TestEdge::start(&[&page_origin])?;
+    let cable = Cable::start(edge.port()).await?;
+    let _site = site.serve(&cable.origin());
+    let visitor = Browser::start().await?;
+    visitor.client().goto(&format!("{page_origin}/")).await?;
+    open_widget(&visitor).await?;
+    send_from_widget(&visitor, "Before the laptop slept").await?;
+    wait_for_message(&visitor, 1, "Before the laptop slept").await?;
+
+    // The socket goes silent without closing; the next message vanishes into it.
+    cable.black_hole_open_connections();
+    send_from_widget(&visitor, "Written into a dead socket").await?;
+    // The tab wakes up (the browser reports the network): the widget pings, hears nothing,
+    // gives the socket up, reconnects and resends.
+    visitor.client().execute("window.dispatchEvent(new Event('online'))", vec![]).await?;
+    wait_for_message(&visitor, 2, "Written into a dead socket").await?;
+    visitor.close().await?;
+    Ok(())
+}
+
 async fn send_from_widget(visitor: &Browser, text: &str) -> Result<()> {
     send_from_widget_without_sending(visitor, text).await?;
     visitor.find("button.sb-send").await?.click().await?;

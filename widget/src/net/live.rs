@@ -90,6 +90,7 @@ impl Chat {
     fn on_socket(&self, event: SocketEvent) {
         match event {
             SocketEvent::Open => {
+                self.start_heartbeat();
                 let frames = {
                     let state = self.state();
                     let mut frames = vec![state.log.hello()];
@@ -102,6 +103,7 @@ impl Chat {
             }
             SocketEvent::Frame(frame) => self.on_frame(frame),
             SocketEvent::Closed(code) => {
+                self.heartbeat.replace(None);
                 if code == CLOSE_UNAUTHORIZED || self.refused.get() {
                     self.session_refused();
                 } else {
@@ -113,6 +115,9 @@ impl Chat {
     }
 
     fn on_frame(&self, frame: ServerFrame) {
+        if let Some(heartbeat) = self.heartbeat.borrow_mut().as_mut() {
+            heartbeat.heard(now());
+        }
         match &frame {
             ServerFrame::Welcome { session, .. } => {
                 self.attempt.set(0);
@@ -142,7 +147,28 @@ impl Chat {
         self.sync();
     }
 
-    fn reconnect(&self) {
+    /// The heartbeat says the socket died silently (a sleeping laptop, a changed network):
+    /// give it up and reconnect, which resumes and resends.
+    pub(super) fn socket_dead(&self) {
+        self.heartbeat.replace(None);
+        // Dropping the socket detaches its handlers: no close event follows.
+        self.socket.replace(None);
+        self.update(|state| state.status = Status::Reconnecting);
+        self.later(Chat::reconnect);
+    }
+
+    /// The browser says the network is back: reconnect now rather than at the end of a
+    /// backoff delay, or check a socket that may have died meanwhile.
+    pub(super) fn network_back(&self) {
+        if self.socket.borrow().as_ref().is_some_and(Socket::is_open) {
+            self.beat(true);
+        } else if self.started.get() && !self.refused.get() {
+            self.attempt.set(0);
+            self.reconnect();
+        }
+    }
+
+    pub(super) fn reconnect(&self) {
         let session = self.session.borrow().clone();
         match session {
             Some(session) => self.connect(session),

@@ -13,7 +13,7 @@
 //!
 //! - [`live`]: the session and the socket: connecting, frames, reconnects, refusals.
 //! - [`sync`]: persisting, the host page, read receipts.
-//! - [`timers`]: delays, backoff, rate-limit retries, typing expiry.
+//! - [`timers`]: delays, backoff, rate-limit retries, the socket's heartbeat.
 //! - [`visitor`]: agent presence, the history of conversations, switching between them.
 
 mod live;
@@ -25,6 +25,7 @@ use std::cell::{Cell, Ref, RefCell};
 use std::rc::{Rc, Weak};
 
 use switchboard_core::client_log::ClientLog;
+use switchboard_core::heartbeat::Heartbeat;
 use switchboard_protocol::api::create_session;
 use switchboard_protocol::{ClientFrame, ClientMessageId, SiteId};
 use switchboard_webclient::new_client_id;
@@ -66,6 +67,12 @@ pub struct Chat {
     synced: RefCell<Synced>,
     /// Syncs when the page's visibility changes: read receipts wait for a visible page.
     visibility: RefCell<Option<Listener<web_sys::Event>>>,
+    /// Reconnects at once when the browser says the network is back.
+    online: RefCell<Option<Listener<web_sys::Event>>>,
+    /// The open socket's liveness (see [`switchboard_core::heartbeat`]).
+    heartbeat: RefCell<Option<Heartbeat>>,
+    /// Bumped whenever a heartbeat check is scheduled: only the newest timer acts.
+    beat_epoch: Cell<u32>,
 }
 
 impl Chat {
@@ -89,6 +96,9 @@ impl Chat {
             presence_poll: Cell::new(0),
             synced: RefCell::default(),
             visibility: RefCell::new(None),
+            online: RefCell::new(None),
+            heartbeat: RefCell::new(None),
+            beat_epoch: Cell::new(0),
         })
     }
 
@@ -130,9 +140,22 @@ impl Chat {
             let listener = Listener::new(&document, "visibilitychange", move |_: web_sys::Event| {
                 if let Some(chat) = me.upgrade() {
                     chat.sync();
+                    // A tab coming back may have slept with a socket that died meanwhile.
+                    if crate::dom::page_visible() {
+                        chat.beat(true);
+                    }
                 }
             });
             *self.visibility.borrow_mut() = Some(listener);
+        }
+        if let Some(window) = web_sys::window() {
+            let me = self.me.clone();
+            let listener = Listener::new(&window, "online", move |_: web_sys::Event| {
+                if let Some(chat) = me.upgrade() {
+                    chat.network_back();
+                }
+            });
+            *self.online.borrow_mut() = Some(listener);
         }
         let pending = keys.outbox();
         let read_seq = keys.read_seq();

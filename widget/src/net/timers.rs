@@ -1,9 +1,11 @@
-//! Delays: running a step later unless shutdown comes first, reconnect backoff, and resending
-//! messages the edge asked to slow down for.
+//! Delays: running a step later unless shutdown comes first, reconnect backoff, resending
+//! messages the edge asked to slow down for, and the socket's heartbeat.
 
 use std::time::Duration;
 
 use switchboard_core::backoff::reconnect_delay_ms;
+use switchboard_core::heartbeat::{Beat, Heartbeat};
+use switchboard_protocol::ClientFrame;
 use yew::platform::{spawn_local, time::sleep};
 
 use super::Chat;
@@ -50,5 +52,50 @@ impl Chat {
             self.send_frame(frame);
         }
         self.schedule_retry();
+    }
+
+    /// A socket opened: watch its liveness from now on.
+    pub(super) fn start_heartbeat(&self) {
+        let mut heartbeat = Heartbeat::new(now());
+        let beat = heartbeat.check(now());
+        self.heartbeat.replace(Some(heartbeat));
+        self.act_on(beat);
+    }
+
+    /// Checks the heartbeat (`doubt`: ping now, the socket may have died unseen).
+    pub(super) fn beat(&self, doubt: bool) {
+        let now = now();
+        let beat = match self.heartbeat.borrow_mut().as_mut() {
+            Some(heartbeat) if doubt => heartbeat.doubt(now),
+            Some(heartbeat) => heartbeat.check(now),
+            None => return,
+        };
+        self.act_on(beat);
+    }
+
+    fn act_on(&self, beat: Beat) {
+        match beat {
+            Beat::WaitUntil(at) => self.beat_at(at),
+            Beat::Ping { check_at } => {
+                self.send_frame(&ClientFrame::Ping);
+                self.beat_at(check_at);
+            }
+            Beat::Dead => self.socket_dead(),
+        }
+    }
+
+    /// Checks the heartbeat again at `at`; an earlier scheduled check is superseded.
+    fn beat_at(&self, at: i64) {
+        let Some(me) = self.me.upgrade() else { return };
+        let epoch = self.beat_epoch.get().wrapping_add(1);
+        self.beat_epoch.set(epoch);
+        let generation = self.generation.get();
+        let delay = u64::try_from((at - now()).max(0)).unwrap_or(0);
+        spawn_local(async move {
+            sleep(Duration::from_millis(delay)).await;
+            if me.generation.get() == generation && me.beat_epoch.get() == epoch {
+                me.beat(false);
+            }
+        });
     }
 }
