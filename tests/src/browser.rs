@@ -184,3 +184,19 @@ pub async fn open_widget(browser: &Browser) -> Result<()> {
     frame.enter_frame().await?;
     Ok(())
 }
+
+/// Signs the test admin in to the console at `edge` in `agent`.
+pub async fn sign_in_to_console(agent: &Browser, edge: &crate::test_edge::TestEdge) -> Result<()> {
+    agent.client().goto(&edge.url("/console/")).await?;
+    agent.find("input[name=email]").await?.send_keys(crate::ADMIN_EMAIL).await?;
+    agent.find("input[name=password]").await?.send_keys(crate::ADMIN_PASSWORD).await?;
+    agent.find("form.sb-login button[type=submit]").await?.click().await?;
+    Ok(())
+}
+
+/// Types `text` into the widget's message box (in the chat frame) and sends it.
+pub async fn send_from_widget(visitor: &Browser, text: &str) -> Result<()> {
+    visitor.find("textarea[name=message]").await?.send_keys(text).await?;
+    visitor.find("button.sb-send").await?.click().await?;
+    Ok(())
+}

@@ -5,9 +5,11 @@
 
 use anyhow::Result;
 use switchboard_demo_site::BoundSite;
-use switchboard_tests::browser::{open_widget, wait_for_message, Browser};
+use switchboard_tests::browser::{
+    open_widget, send_from_widget, sign_in_to_console, wait_for_message, Browser,
+};
+use switchboard_tests::paths;
 use switchboard_tests::test_edge::TestEdge;
-use switchboard_tests::{paths, ADMIN_EMAIL, ADMIN_PASSWORD};
 
 const VISITOR_TEXT: &str = "Hi! Do you ship to Norway?";
 const AGENT_TEXT: &str = "We do — 3 to 5 days, free over 50 €.";
@@ -23,16 +25,11 @@ async fn a_visitor_and_an_agent_chat_across_origins_and_the_chat_survives_a_relo
     let visitor = Browser::start().await?;
     visitor.client().goto(&format!("{page_origin}/")).await?;
     open_widget(&visitor).await?;
-    let composer = visitor.find("textarea[name=message]").await?;
-    composer.send_keys(VISITOR_TEXT).await?;
-    visitor.find("button.sb-send").await?.click().await?;
+    send_from_widget(&visitor, VISITOR_TEXT).await?;
     wait_for_message(&visitor, 1, VISITOR_TEXT).await?;
 
     let agent = Browser::start().await?;
-    agent.client().goto(&edge.url("/console/")).await?;
-    agent.find("input[name=email]").await?.send_keys(ADMIN_EMAIL).await?;
-    agent.find("input[name=password]").await?.send_keys(ADMIN_PASSWORD).await?;
-    agent.find("form.sb-login button[type=submit]").await?.click().await?;
+    sign_in_to_console(&agent, &edge).await?;
     agent.find("li.sb-inbox-item button.sb-inbox-open").await?.click().await?;
     wait_for_message(&agent, 1, VISITOR_TEXT).await?;
     agent.find("textarea[name=reply]").await?.send_keys(AGENT_TEXT).await?;

@@ -3,32 +3,22 @@
 //! both sides. Read receipts and typing indicators show on both sides.
 
 use anyhow::Result;
-use switchboard_demo_site::BoundSite;
-use switchboard_tests::browser::{open_widget, shown_messages, wait_for_message, Browser, UI_TIMEOUT};
+use switchboard_demo_site::{BoundSite, DemoSite};
+use switchboard_tests::browser::{
+    open_widget, send_from_widget, shown_messages, sign_in_to_console, wait_for_message, Browser, UI_TIMEOUT,
+};
 use switchboard_tests::network::Cable;
 use switchboard_tests::test_edge::TestEdge;
-use switchboard_tests::{wait, ADMIN_EMAIL, ADMIN_PASSWORD};
+use switchboard_tests::wait;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn messages_written_offline_arrive_once_in_order_with_receipts_and_typing() -> Result<()> {
-    let site = BoundSite::bind("127.0.0.1:0")?;
-    let page_origin = format!("http://localhost:{}", site.port());
-    let edge = TestEdge::start(&[&page_origin])?;
-    // The visitor reaches the edge through a cable the test can cut; the agent directly.
-    let cable = Cable::start(edge.port()).await?;
-    let _site = site.serve(&cable.origin());
-
-    let visitor = Browser::start().await?;
-    visitor.client().goto(&format!("{page_origin}/")).await?;
-    open_widget(&visitor).await?;
+    let (edge, cable, _site, visitor) = visitor_behind_a_cable().await?;
     send_from_widget(&visitor, "First, while online").await?;
     wait_for_message(&visitor, 1, "First, while online").await?;
 
     let agent = Browser::start().await?;
-    agent.client().goto(&edge.url("/console/")).await?;
-    agent.find("input[name=email]").await?.send_keys(ADMIN_EMAIL).await?;
-    agent.find("input[name=password]").await?.send_keys(ADMIN_PASSWORD).await?;
-    agent.find("form.sb-login button[type=submit]").await?.click().await?;
+    sign_in_to_console(&agent, &edge).await?;
     agent.find("li.sb-inbox-item button.sb-inbox-open").await?.click().await?;
     wait_for_message(&agent, 1, "First, while online").await?;
 
@@ -119,14 +109,7 @@ async fn messages_written_offline_arrive_once_in_order_with_receipts_and_typing(
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_socket_that_died_silently_is_noticed_and_its_message_still_arrives() -> Result<()> {
-    let site = BoundSite::bind("127.0.0.1:0")?;
-    let page_origin = format!("http://localhost:{}", site.port());
-    let edge = TestEdge::start(&[&page_origin])?;
-    let cable = Cable::start(edge.port()).await?;
-    let _site = site.serve(&cable.origin());
-    let visitor = Browser::start().await?;
-    visitor.client().goto(&format!("{page_origin}/")).await?;
-    open_widget(&visitor).await?;
+    let (_edge, cable, _site, visitor) = visitor_behind_a_cable().await?;
     send_from_widget(&visitor, "Before the laptop slept").await?;
     wait_for_message(&visitor, 1, "Before the laptop slept").await?;
 
@@ -141,10 +124,18 @@ async fn a_socket_that_died_silently_is_noticed_and_its_message_still_arrives() 
     Ok(())
 }
 
-async fn send_from_widget(visitor: &Browser, text: &str) -> Result<()> {
-    send_from_widget_without_sending(visitor, text).await?;
-    visitor.find("button.sb-send").await?.click().await?;
-    Ok(())
+/// The demo site on `localhost` (another site than the edge), a visitor browsing it with the
+/// widget open, reaching the edge through a [`Cable`] the test can cut (agents go direct).
+async fn visitor_behind_a_cable() -> Result<(TestEdge, Cable, DemoSite, Browser)> {
+    let site = BoundSite::bind("127.0.0.1:0")?;
+    let page_origin = format!("http://localhost:{}", site.port());
+    let edge = TestEdge::start(&[&page_origin])?;
+    let cable = Cable::start(edge.port()).await?;
+    let site = site.serve(&cable.origin());
+    let visitor = Browser::start().await?;
+    visitor.client().goto(&format!("{page_origin}/")).await?;
+    open_widget(&visitor).await?;
+    Ok((edge, cable, site, visitor))
 }
 
 async fn send_from_widget_without_sending(visitor: &Browser, text: &str) -> Result<()> {
