@@ -2,7 +2,7 @@
 
 use switchboard_protocol::api::health;
 use switchboard_protocol::{ErrorCode, SiteId, PROTOCOL_VERSION};
-use worker::{Env, Method, Request, Response};
+use worker::{Env, Headers, Request, Response};
 
 use crate::error::{EdgeError, EdgeResult};
 use crate::{agent_sessions, http, live, pages, stubs, visitor_sessions};
@@ -23,8 +23,10 @@ pub async fn handle(req: Request, env: Env) -> worker::Result<Response> {
 async fn route(req: Request, env: &Env) -> EdgeResult<Response> {
     let path = req.path();
     let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
-    match (req.method(), segments.as_slice()) {
-        (Method::Get, ["health"]) => http::json(
+    // The raw method: workers-rs reads any method it does not know (QUERY, FOO) as GET.
+    let method = req.inner().method();
+    match (method.as_str(), segments.as_slice()) {
+        ("GET", ["health"]) => http::json(
             200,
             &health::Response {
                 status: "ok".into(),
@@ -32,46 +34,55 @@ async fn route(req: Request, env: &Env) -> EdgeResult<Response> {
                 protocol: PROTOCOL_VERSION,
             },
         ),
-        (Method::Get, [""]) | (Method::Get, ["console"]) => redirect(&req, "/console/"),
-        (Method::Get, ["console", ""]) => pages::console(&req),
-        (Method::Get, ["frame"]) => pages::frame(&req, env).await,
-        (Method::Post, ["api", "v1", "sessions"]) => visitor_sessions::create(req, env).await,
-        (Method::Options, ["api", "v1", "sessions"]) => visitor_sessions::preflight(&req),
-        (Method::Get, ["api", "v1", "visitor", "conversations"]) => {
-            visitor_sessions::history(&req, env).await
-        }
-        (Method::Get, ["api", "v1", "sites", site, "presence"]) => presence(env, site).await,
-        (Method::Post, ["api", "v1", "agent", "login"]) => agent_sessions::login(req, env).await,
-        (Method::Post, ["api", "v1", "agent", "logout"]) => agent_sessions::logout(&req),
-        (Method::Get, ["api", "v1", "agent", "me"]) => agent_sessions::me(&req, env),
-        (Method::Get, ["api", "v1", "agent", "inbox"]) => live::inbox(req, env).await,
-        (Method::Get, ["api", "v1", "conversations"]) => {
+        ("GET", [""]) | ("GET", ["console"]) => redirect(&req, "/console/"),
+        ("GET", ["api", "v1", "openapi.json"]) => openapi(),
+        ("GET", ["console", ""]) => pages::console(&req),
+        ("GET", ["frame"]) => pages::frame(&req, env).await,
+        ("POST", ["api", "v1", "sessions"]) => visitor_sessions::create(req, env).await,
+        ("OPTIONS", ["api", "v1", "sessions"]) => visitor_sessions::preflight(&req),
+        ("GET", ["api", "v1", "visitor", "conversations"]) => visitor_sessions::history(&req, env).await,
+        ("GET", ["api", "v1", "sites", site, "presence"]) => presence(env, site).await,
+        ("POST", ["api", "v1", "agent", "login"]) => agent_sessions::login(req, env).await,
+        ("POST", ["api", "v1", "agent", "logout"]) => agent_sessions::logout(&req),
+        ("GET", ["api", "v1", "agent", "me"]) => agent_sessions::me(&req, env),
+        ("GET", ["api", "v1", "agent", "inbox"]) => live::inbox(req, env).await,
+        ("GET", ["api", "v1", "conversations"]) => {
             let agent = agent_sessions::authenticate(&req, env)?;
             http::json(200, &stubs::site_conversations(env, &agent.site).await?)
         }
-        (Method::Get, ["api", "v1", "conversations", id, "live"]) => live::conversation(req, env, id).await,
-        (_, segments) if is_known(segments) => Err(EdgeError::refuse(
-            ErrorCode::MethodNotAllowed,
-            format!("{} is not supported on {path}", req.method()),
-        )),
-        _ => Err(EdgeError::refuse(ErrorCode::NotFound, format!("no route for {path}"))),
+        ("GET", ["api", "v1", "conversations", id, "live"]) => live::conversation(req, env, id).await,
+        (method, segments) => match allowed_methods(segments) {
+            Some(allowed) => {
+                let error = EdgeError::refuse(
+                    ErrorCode::MethodNotAllowed,
+                    format!("{method} is not supported on {path}"),
+                );
+                let reply = http::error_response(error.into_api_error())?;
+                reply.headers().set("allow", allowed)?;
+                Ok(reply)
+            }
+            None => Err(EdgeError::refuse(ErrorCode::NotFound, format!("no route for {path}"))),
+        },
     }
 }
 
-/// Whether `segments` name a route that exists with some other method (405 rather than 404).
-fn is_known(segments: &[&str]) -> bool {
-    matches!(
-        segments,
+/// The methods a route supports, for the `Allow` header of a 405; `None` when there is no
+/// such route (404).
+fn allowed_methods(segments: &[&str]) -> Option<&'static str> {
+    Some(match segments {
+        ["api", "v1", "sessions"] => "POST, OPTIONS",
+        ["api", "v1", "agent", "login" | "logout"] => "POST",
         ["health"]
-            | ["frame"]
-            | ["console", ""]
-            | ["api", "v1", "sessions"]
-            | ["api", "v1", "visitor", "conversations"]
-            | ["api", "v1", "sites", _, "presence"]
-            | ["api", "v1", "agent", "login" | "logout" | "me" | "inbox"]
-            | ["api", "v1", "conversations"]
-            | ["api", "v1", "conversations", _, "live"]
-    )
+        | ["frame"]
+        | ["console", ""]
+        | ["api", "v1", "openapi.json"]
+        | ["api", "v1", "visitor", "conversations"]
+        | ["api", "v1", "sites", _, "presence"]
+        | ["api", "v1", "agent", "me" | "inbox"]
+        | ["api", "v1", "conversations"]
+        | ["api", "v1", "conversations", _, "live"] => "GET",
+        _ => return None,
+    })
 }
 
 /// `GET /api/v1/sites/{id}/presence`: public, like the site id; browsers and caches may keep
@@ -85,6 +96,15 @@ async fn presence(env: &Env, site: &str) -> EdgeResult<Response> {
     reply.headers().set("cache-control", "public, max-age=10")?;
     reply.headers().set("access-control-allow-origin", "*")?;
     Ok(reply)
+}
+
+/// The OpenAPI 3.1 description of the REST API (`docs/openapi.json`, compiled in).
+fn openapi() -> EdgeResult<Response> {
+    let headers = Headers::new();
+    headers.set("content-type", "application/json; charset=utf-8")?;
+    headers.set("cache-control", "public, max-age=300")?;
+    headers.set("access-control-allow-origin", "*")?;
+    Ok(Response::ok(include_str!("../../docs/openapi.json"))?.with_headers(headers))
 }
 
 fn redirect(req: &Request, path: &str) -> EdgeResult<Response> {

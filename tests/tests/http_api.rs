@@ -82,6 +82,12 @@ async fn bad_requests_get_clear_json_errors() -> anyhow::Result<()> {
     assert_eq!((missing.status, missing.error_code()?), (404, ErrorCode::NotFound));
     let wrong_method = call(Method::DELETE, &edge.url("/health"), None, None, no_body()).await?;
     assert_eq!((wrong_method.status, wrong_method.error_code()?), (405, ErrorCode::MethodNotAllowed));
+    // A method the runtime's HTTP types do not know is not mistaken for GET.
+    let unknown_method =
+        call(Method::from_bytes(b"QUERY")?, &edge.url("/health"), None, None, no_body()).await?;
+    assert_eq!(unknown_method.status, 405);
+    let allow = reqwest::Client::new().get(&url).send().await?;
+    assert_eq!((allow.status().as_u16(), allow.headers()["allow"].to_str()?), (405, "POST, OPTIONS"));
     let not_upgraded = call(Method::GET, &edge.url("/api/v1/agent/inbox"), None, None, no_body()).await?;
     assert_eq!(not_upgraded.status, 426);
     Ok(())
@@ -201,4 +207,37 @@ fn between<'a>(text: &'a str, start: &str, end: &str) -> Option<&'a str> {
     let from = text.find(start)? + start.len();
     let to = text[from..].find(end)? + from;
     Some(&text[from..to])
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_openapi_document_is_served_and_names_only_routes_that_exist() -> anyhow::Result<()> {
+    let edge = TestEdge::start(&[SHOP])?;
+    let reply = call(Method::GET, &edge.url("/api/v1/openapi.json"), None, None, no_body()).await?;
+    assert_eq!(reply.status, 200);
+    assert_eq!(reply.body["openapi"], "3.1.0");
+    // The served document is the one in docs/.
+    let in_docs: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(
+        switchboard_tests::paths::repo_root().join("docs/openapi.json"),
+    )?)?;
+    assert_eq!(reply.body, in_docs);
+
+    let paths = reply.body["paths"].as_object().expect("paths");
+    assert!(paths.len() >= 9, "{paths:?}");
+    for (path, operations) in paths {
+        let concrete = path
+            .replace("{site_id}", "demo")
+            .replace("{conversation_id}", "cnv_00000000000000000000000000000000");
+        for method in operations.as_object().expect("operations").keys() {
+            let method: Method = method.to_uppercase().parse()?;
+            let reply = call(method.clone(), &edge.url(&concrete), None, None, no_body()).await?;
+            // Every documented operation exists: it may refuse (401, 403, 426, …), never 404/405.
+            assert!(
+                reply.status != 404 && reply.status != 405,
+                "{method} {concrete} answered {} {}",
+                reply.status,
+                reply.body
+            );
+        }
+    }
+    Ok(())
 }
