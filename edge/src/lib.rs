@@ -24,6 +24,7 @@ mod live;
 mod objects;
 mod pages;
 mod router;
+mod site_cache;
 mod stubs;
 mod visitor_sessions;
 

@@ -10,7 +10,7 @@ use switchboard_protocol::{ErrorCode, SiteId};
 use worker::{Env, Headers, Request, Response};
 
 use crate::error::{EdgeError, EdgeResult};
-use crate::{http, stubs};
+use crate::{http, site_cache};
 
 /// Hashed asset paths, from `edge/generated/assets.json` (see `build.rs`).
 #[derive(Deserialize)]
@@ -45,7 +45,7 @@ pub async fn frame(req: &Request, env: &Env) -> EdgeResult<Response> {
         .find_map(|(key, value)| (key == "site").then(|| value.into_owned()))
         .ok_or_else(|| EdgeError::refuse(ErrorCode::BadRequest, "the frame needs ?site=SITE_ID"))?;
     let site = SiteId::parse(site).map_err(|e| EdgeError::refuse(ErrorCode::BadRequest, e.to_string()))?;
-    let config = stubs::site_config(env, &site).await?;
+    let config = site_cache::config(env, &site).await?;
     let origins = config.origins().map_err(|e| worker::Error::RustError(e.to_string()))?;
     let ancestors: Vec<String> = origins.patterns().collect();
     let ancestors = if ancestors.is_empty() { "'none'".to_string() } else { ancestors.join(" ") };

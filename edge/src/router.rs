@@ -5,7 +5,7 @@ use switchboard_protocol::{ErrorCode, SiteId, PROTOCOL_VERSION};
 use worker::{Env, Headers, Request, Response};
 
 use crate::error::{EdgeError, EdgeResult};
-use crate::{agent_sessions, http, live, pages, stubs, visitor_sessions};
+use crate::{agent_sessions, http, live, pages, site_cache, stubs, visitor_sessions};
 
 /// Routes one request. Never fails: every error becomes a JSON error response, or, for a
 /// WebSocket handshake, an accepted socket that carries an error frame and closes (browsers
@@ -91,7 +91,7 @@ async fn presence(env: &Env, site: &str) -> EdgeResult<Response> {
     let site = SiteId::parse(site)
         .map_err(|e| EdgeError::refuse(ErrorCode::NotFound, format!("no such site: {e}")))?;
     // Unknown sites are 404, like everywhere else.
-    stubs::site_config(env, &site).await?;
+    site_cache::config(env, &site).await?;
     let reply = http::json(200, &stubs::site_presence(env, &site).await?)?;
     reply.headers().set("cache-control", "public, max-age=10")?;
     reply.headers().set("access-control-allow-origin", "*")?;

@@ -11,7 +11,7 @@ use switchboard_protocol::{ConversationId, ErrorCode, SiteId, VisitorId};
 use worker::{Env, Request, Response};
 
 use crate::error::{EdgeError, EdgeResult};
-use crate::{env, http, stubs};
+use crate::{env, http, site_cache, stubs};
 
 /// Issues a signed token for a new conversation.
 pub async fn create(mut req: Request, env: &Env) -> EdgeResult<Response> {
@@ -34,7 +34,7 @@ pub async fn create(mut req: Request, env: &Env) -> EdgeResult<Response> {
             ))
         }
     };
-    let site = stubs::site_config(env, &body.site_id).await?;
+    let site = site_cache::config(env, &body.site_id).await?;
     let origins = site.origins().map_err(|e| worker::Error::RustError(e.to_string()))?;
     if !origins.allows(&page_origin) {
         return Err(EdgeError::refuse(

@@ -1,0 +1,54 @@
+//! Site configurations remembered by this isolate for a few seconds.
+//!
+//! Every visitor session and frame page checks the site's allowed origins; asking the site's
+//! object each time costs a Durable Object request (measured by `cargo xtask bench`: about
+//! as much CPU as relaying a message). Sites change their configuration rarely, so each
+//! isolate keeps what it read for [`FRESH_FOR_MS`]; a change reaches every isolate within
+//! that time (the isolate that makes a change should call [`forget`]).
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use switchboard_core::site::SiteConfig;
+use switchboard_protocol::SiteId;
+use worker::Env;
+
+use crate::error::EdgeResult;
+use crate::{env, stubs};
+
+/// How long a configuration read from its object is used without asking again.
+pub const FRESH_FOR_MS: i64 = 5_000;
+
+/// At most this many sites are remembered; beyond it the cache starts afresh (an isolate
+/// serving that many sites at once gains little from it anyway).
+const MAX_SITES: usize = 1_000;
+
+thread_local! {
+    static CONFIGS: RefCell<HashMap<SiteId, (i64, SiteConfig)>> = RefCell::new(HashMap::new());
+}
+
+/// The site's configuration, from this isolate's memory when fresh, else from its object
+/// (`not_found` for an unknown site, which is not remembered).
+pub async fn config(env: &Env, id: &SiteId) -> EdgeResult<SiteConfig> {
+    let now = env::now();
+    let fresh = CONFIGS.with_borrow(|configs| {
+        configs.get(id).filter(|(read_at, _)| now - read_at < FRESH_FOR_MS).map(|(_, config)| config.clone())
+    });
+    if let Some(config) = fresh {
+        return Ok(config);
+    }
+    let config = stubs::site_config(env, id).await?;
+    CONFIGS.with_borrow_mut(|configs| {
+        if configs.len() >= MAX_SITES {
+            configs.clear();
+        }
+        configs.insert(id.clone(), (now, config.clone()));
+    });
+    Ok(config)
+}
+
+/// Drops what this isolate remembers of `id` (after changing its configuration).
+#[allow(dead_code)] // The admin API (issue 5) changes configurations; nothing does yet.
+pub fn forget(id: &SiteId) {
+    CONFIGS.with_borrow_mut(|configs| configs.remove(id));
+}
