@@ -57,6 +57,12 @@ impl EdgeProcess {
         self.spec.port
     }
 
+    /// The process id of wrangler (also its process group when `own_process_group`, which
+    /// then holds workerd too).
+    pub fn pid(&self) -> Option<u32> {
+        self.child.as_ref().map(Child::id)
+    }
+
     /// Stops and starts again with the same state (a restart of the runtime).
     pub fn restart(&mut self) -> Result<()> {
         self.stop();

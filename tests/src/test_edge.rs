@@ -48,6 +48,11 @@ impl TestEdge {
         self.process.port()
     }
 
+    /// wrangler's process id, which is also the process group holding workerd.
+    pub fn pid(&self) -> Option<u32> {
+        self.process.pid()
+    }
+
     /// `ws://127.0.0.1:PORT`.
     pub fn ws_origin(&self) -> String {
         self.origin().replacen("http", "ws", 1)

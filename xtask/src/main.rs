@@ -5,6 +5,8 @@
 //! - `cargo xtask test`: the same setup and build, then every test.
 //! - `cargo xtask build`: setup and build only (what `wrangler deploy` needs).
 //! - `cargo xtask chaos`: the long delivery chaos test (10,000 messages, two restarts).
+//! - `cargo xtask bench [--long]`: sizes, then load and latency against a reference relay
+//!   (the `bench/` crate); `--long` adds a 10-minute soak.
 //!
 //! # Layout
 //! - [`tools`]: installing pinned tools (rustup target, wasm-bindgen, worker-build, npm,
@@ -31,8 +33,9 @@ fn main() {
         Some("test") => test::run(&args[1..]),
         Some("build") => build(),
         Some("chaos") => test::chaos(),
+        Some("bench") => bench(&args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask <dev | test [test-name-filter] | build | chaos>");
+            eprintln!("usage: cargo xtask <dev | test [test-name-filter] | build | chaos | bench [--long]>");
             std::process::exit(2);
         }
     };
@@ -46,6 +49,19 @@ fn build() -> Result<()> {
     let tools = tools::ensure(tools::Needs { browser: false })?;
     bundle::build_all(&tools)?;
     Ok(())
+}
+
+/// Builds, writes the sizes where the bench report picks them up, then runs the load
+/// generator (a native binary built for speed, so the client is never the bottleneck).
+fn bench(args: &[String]) -> Result<()> {
+    let tools = tools::ensure(tools::Needs { browser: false })?;
+    let sizes = bundle::build_all(&tools)?;
+    let out_dir = root().join("target/bench");
+    std::fs::create_dir_all(&out_dir)?;
+    std::fs::write(out_dir.join("sizes.json"), serde_json::to_string_pretty(&sizes.to_json())?)?;
+    let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    command.args(["run", "--profile", "bench-native", "-p", "switchboard-bench", "--"]).args(args);
+    run(&mut command)
 }
 
 /// The repository root.

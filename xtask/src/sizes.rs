@@ -17,6 +17,11 @@ pub const LOADER_GZIP_BUDGET: usize = 2_000;
 /// Widget frame budget (wasm + JS glue), brotli bytes.
 pub const FRAME_BROTLI_BUDGET: usize = 100_000;
 
+/// Cloudflare Workers' limit on a compressed Worker, free plan (3 MB gzip).
+pub const WORKERS_FREE_GZIP_LIMIT: usize = 3 * 1024 * 1024;
+/// The same limit on paid plans (10 MB gzip).
+pub const WORKERS_PAID_GZIP_LIMIT: usize = 10 * 1024 * 1024;
+
 /// Sizes of one download.
 pub struct Size {
     /// What it is.
@@ -76,6 +81,25 @@ fn brotli(bytes: &[u8]) -> Result<usize> {
 }
 
 impl Report {
+    /// The figures as JSON (for `cargo xtask bench`'s report), with the budgets and the
+    /// Workers script size limits the edge wasm is measured against.
+    pub fn to_json(&self) -> serde_json::Value {
+        let one = |size: &Size| serde_json::json!({ "what": size.what, "raw": size.raw, "gzip": size.gzip, "brotli": size.brotli });
+        serde_json::json!({
+            "loader": one(&self.loader),
+            "widget_frame": one(&self.frame),
+            "console": one(&self.console),
+            "edge_wasm": one(&self.edge),
+            "budgets": {
+                "loader_gzip": LOADER_GZIP_BUDGET,
+                "widget_frame_brotli": FRAME_BROTLI_BUDGET,
+                // Cloudflare's limits on a Worker's compressed (gzip) size, free and paid plans.
+                "workers_free_gzip": WORKERS_FREE_GZIP_LIMIT,
+                "workers_paid_gzip": WORKERS_PAID_GZIP_LIMIT,
+            },
+        })
+    }
+
     /// Fails when a size budget is exceeded.
     pub fn check_budgets(&self) -> Result<()> {
         if self.loader.gzip > LOADER_GZIP_BUDGET {

@@ -15,9 +15,14 @@ pub fn run(filter: &[String]) -> Result<()> {
     bundle::build_all(&tools)?;
     let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
     command.args(["test", "--no-fail-fast"]);
-    for package in
-        ["switchboard-protocol", "switchboard-core", "switchboard-demo-site", "switchboard-tests", "xtask"]
-    {
+    for package in [
+        "switchboard-protocol",
+        "switchboard-core",
+        "switchboard-demo-site",
+        "switchboard-tests",
+        "switchboard-bench",
+        "xtask",
+    ] {
         command.args(["-p", package]);
     }
     command.arg("--").args(filter);

@@ -1,0 +1,150 @@
+//! `cargo xtask bench`: Switchboard under load beside a plain-JavaScript reference relay, in
+//! one run on this machine, with the same clients and the same message sizes.
+//!
+//! Scenarios, each against Switchboard, the reference relay and a floor:
+//! (a) one visitor and one agent, messages one after another — latency;
+//! (b) one conversation, 10 senders × 4 in flight → 10 receivers, 20 s — throughput, stalls;
+//! (c) 50 conversations × 2 clients at 10 msg/s, 20 s — latency under spread load;
+//! (d) 1,000 idle visitors beside 100 active conversations — what idle sockets cost (RSS);
+//! (e) a connect storm, 500 sessions in 5 s — connect time.
+//! `--long` adds a 10-minute soak of (c). Output: a table, `target/bench/bench.json`, SVG
+//! plots next to it. Budgets are reported, never enforced: timings vary by machine.
+//!
+//! # Layout
+//! - [`targets`]: the systems under load behind one client interface.
+//! - [`sequential`], [`throughput`], [`fleet`]: the scenarios.
+//! - [`runtime`]: the reference relay's workerd, and reading workerd's memory.
+//! - [`stats`], [`outcome`], [`report`], [`plots`]: measuring and reporting.
+
+mod fleet;
+mod outcome;
+mod plots;
+mod report;
+mod runtime;
+mod sequential;
+mod stats;
+mod targets;
+mod throughput;
+
+use std::future::Future;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result};
+use switchboard_tests::api::login;
+use switchboard_tests::test_edge::TestEdge;
+
+use crate::outcome::Outcome;
+use crate::runtime::{workerd_cpu_seconds, workerd_rss_mib, Reference};
+use crate::targets::{Clock, Kind, Target};
+use crate::throughput::Shape;
+
+/// Runs one scenario against `target`, notes the CPU time workerd spent on it, prints its
+/// row at once (a long run shows progress) and keeps it.
+async fn record(
+    outcomes: &mut Vec<Outcome>,
+    target: &Target,
+    run: impl Future<Output = Result<Outcome>>,
+) -> Result<()> {
+    let cpu_before = workerd_cpu_seconds(target.group);
+    let mut outcome = run.await?;
+    if let (Some(before), Some(after)) = (cpu_before, workerd_cpu_seconds(target.group)) {
+        outcome.cpu_ms_per_message = Some((after - before) * 1000.0 / outcome.messages.max(1) as f64);
+    }
+    eprintln!("bench:   {}\nbench:     {}", report::row(&outcome), outcome.note);
+    outcomes.push(outcome);
+    Ok(())
+}
+
+/// `items` when `wanted`, else nothing.
+fn if_wanted<T, const N: usize>(wanted: bool, items: [T; N]) -> Vec<T> {
+    if wanted {
+        items.into()
+    } else {
+        Vec::new()
+    }
+}
+
+/// The page origin bench sessions are issued for.
+const PAGE: &str = "https://bench.example";
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() -> Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let long = args.iter().any(|a| a == "--long");
+    // `--only bd` runs scenarios (b) and (d) alone (for profiling one of them).
+    let only = args.iter().position(|a| a == "--only").and_then(|i| args.get(i + 1)).cloned();
+    let wants = |scenario: char| only.as_ref().is_none_or(|o| o.contains(scenario));
+    let out_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/bench");
+    std::fs::create_dir_all(&out_dir)?;
+    let clock = Clock(Instant::now());
+
+    eprintln!("bench: starting Switchboard and the reference relay in workerd");
+    // Flood limits are for people; the bench sends as fast as the relay goes.
+    let switchboard = TestEdge::start_with(
+        &[PAGE],
+        &[("VISITOR_MESSAGES_PER_SECOND", "10000000"), ("AGENT_MESSAGES_PER_SECOND", "10000000")],
+    )?;
+    let reference = Reference::start()?;
+    let cookie = login(&switchboard).await?;
+    let target = |kind, origin: String, group| Target {
+        kind,
+        origin,
+        cookie: cookie.clone(),
+        page_origin: PAGE.into(),
+        group,
+    };
+    let ours = target(Kind::Switchboard, switchboard.origin(), switchboard.pid());
+    let theirs = target(Kind::Reference, reference.origin(), reference.pid());
+    let no_storage = target(Kind::NoStorage, reference.origin(), reference.pid());
+    let echo = target(Kind::Echo, reference.origin(), reference.pid());
+
+    let mut outcomes = Vec::new();
+    for t in if_wanted(wants('a'), [&ours, &theirs, &no_storage, &echo]) {
+        eprintln!("bench: (a) sequential, {}", t.kind.label());
+        record(&mut outcomes, t, sequential::run(t, clock, 2_000)).await.context("scenario a")?;
+    }
+    let shape = Shape { senders: 10, receivers: 10, in_flight: 4, duration: Duration::from_secs(20) };
+    for t in if_wanted(wants('b'), [&ours, &theirs, &no_storage]) {
+        eprintln!("bench: (b) throughput, {}", t.kind.label());
+        record(&mut outcomes, t, throughput::run(t, clock, shape)).await.context("scenario b")?;
+    }
+    for t in if_wanted(wants('c'), [&ours, &theirs]) {
+        eprintln!("bench: (c) 50 conversations, {}", t.kind.label());
+        let run = fleet::pairs(t, clock, 50, 10, Duration::from_secs(20));
+        record(&mut outcomes, t, run).await.context("scenario c")?;
+    }
+    for t in if_wanted(wants('d'), [&ours, &theirs]) {
+        eprintln!("bench: (d) idle fleet, {}", t.kind.label());
+        let run = fleet::idle_fleet(t, clock, 1_000, 100, Duration::from_secs(20));
+        record(&mut outcomes, t, run).await.context("scenario d")?;
+    }
+    for t in if_wanted(wants('e'), [&ours, &theirs]) {
+        eprintln!("bench: (e) connect storm, {}", t.kind.label());
+        record(&mut outcomes, t, fleet::connect_storm(t, 500, Duration::from_secs(5)))
+            .await
+            .context("scenario e")?;
+    }
+    if long {
+        eprintln!("bench: soak, 10 minutes");
+        let soak = async {
+            let mut soak = fleet::pairs(&ours, clock, 50, 10, Duration::from_secs(600)).await?;
+            soak.scenario = "soak-10min";
+            soak.rss_mib = workerd_rss_mib(ours.group);
+            Ok(soak)
+        };
+        record(&mut outcomes, &ours, soak).await.context("soak")?;
+    }
+
+    let ratios = report::ratios(&outcomes);
+    print!("{}", report::table(&outcomes, &ratios));
+    let sizes: Option<serde_json::Value> =
+        std::fs::read_to_string(out_dir.join("sizes.json")).ok().and_then(|s| serde_json::from_str(&s).ok());
+    if let Some(sizes) = &sizes {
+        print!("{}", report::sizes(sizes));
+    }
+    report::write_json(&out_dir.join("bench.json"), &outcomes, &ratios, sizes)?;
+    let plots = plots::write(&out_dir, &outcomes)?;
+    println!("\nwritten: {}/bench.json, {}", out_dir.display(), plots.join(", "));
+    Ok(())
+}
