@@ -10,6 +10,7 @@
 //! - [`origin`]: normalising origins and matching them against a site's allowed list.
 //! - [`site`]: a site's configuration and the bootstrap (out-of-the-box) site.
 //! - [`ingest`]: reading client frames; deciding store, re-ack or refuse for one `send`.
+//! - [`known_ids`]: an in-memory filter that spares a lookup when storing a new message.
 //! - [`conversation`]: what each client frame does to a conversation, and who hears of it.
 //! - [`rate`]: per-participant flood control (token bucket, typing throttle).
 //! - [`client_log`]: a client's side of the log: what it holds, what is still pending.
@@ -21,6 +22,7 @@ pub mod client_log;
 pub mod conversation;
 pub mod heartbeat;
 pub mod ingest;
+pub mod known_ids;
 pub mod origin;
 pub mod password;
 pub mod rate;

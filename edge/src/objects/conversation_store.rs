@@ -4,11 +4,13 @@
 //! `seq`, unique per (author, client id) so a resend can never be stored twice) and `reads`
 //! (each participant's read mark). SQLite calls are synchronous in a Durable Object, so a
 //! `handle` call's reads and writes happen with no other event in between.
+//! New messages skip the idempotency lookup through an in-memory [`KnownIds`] filter.
 
 use std::cell::{Cell, RefCell};
 
 use serde::Deserialize;
 use switchboard_core::conversation::LogStore;
+use switchboard_core::known_ids::KnownIds;
 use switchboard_protocol::{
     Author, ClientMessageId, ConversationId, Message, ReadMark, Seq, SiteId, VisitorId,
 };
@@ -56,6 +58,16 @@ pub struct ConversationStore {
     sql: SqlStorage,
     head: Cell<Option<Seq>>,
     meta: RefCell<Option<Meta>>,
+    known: RefCell<Known>,
+}
+
+/// The in-memory filter of stored `(author, client_id)` pairs, built on the first send after
+/// the object wakes.
+enum Known {
+    NotLoaded,
+    Loaded(KnownIds),
+    /// Too many messages to keep a filter: every send asks storage.
+    TooLong,
 }
 
 #[derive(Deserialize)]
@@ -81,7 +93,7 @@ impl ConversationStore {
                 worker::console_error!("conversation schema: {error}");
             }
         }
-        Self { sql, head: Cell::new(None), meta: RefCell::new(None) }
+        Self { sql, head: Cell::new(None), meta: RefCell::new(None), known: RefCell::new(Known::NotLoaded) }
     }
 
     /// The meta row, if the conversation exists.
@@ -102,6 +114,28 @@ impl ConversationStore {
     pub fn existing(&self) -> EdgeResult<Meta> {
         self.meta()?.ok_or_else(|| {
             EdgeError::refuse(switchboard_protocol::ErrorCode::NotFound, "no such conversation")
+        })
+    }
+
+    /// Whether `(author_id, client_id)` may be stored already; `false` is certain.
+    fn may_hold(&self, author_id: &str, client_id: &str) -> EdgeResult<bool> {
+        if matches!(*self.known.borrow(), Known::NotLoaded) {
+            #[derive(Deserialize)]
+            struct Pair {
+                author_id: String,
+                client_id: String,
+            }
+            let limit = KnownIds::MAX as i64 + 1;
+            let pairs: Vec<Pair> = self
+                .sql
+                .exec("SELECT author_id, client_id FROM messages LIMIT ?", vec![limit.into()])?
+                .to_array()?;
+            let known = KnownIds::from_pairs(pairs.iter().map(|p| (&p.author_id, &p.client_id)));
+            self.known.replace(known.map_or(Known::TooLong, Known::Loaded));
+        }
+        Ok(match &*self.known.borrow() {
+            Known::Loaded(ids) => ids.may_contain(author_id, client_id),
+            Known::NotLoaded | Known::TooLong => true,
         })
     }
 
@@ -139,6 +173,9 @@ impl LogStore for &ConversationStore {
     }
 
     fn seq_of(&mut self, author: &Author, client_id: &ClientMessageId) -> EdgeResult<Option<Seq>> {
+        if !self.may_hold(author.id_str(), client_id.as_str())? {
+            return Ok(None);
+        }
         #[derive(Deserialize)]
         struct Row {
             seq: u64,
@@ -166,6 +203,12 @@ impl LogStore for &ConversationStore {
             ],
         )?;
         self.head.set(Some(message.seq));
+        let mut known = self.known.borrow_mut();
+        if let Known::Loaded(ids) = &mut *known {
+            if !ids.insert(message.author.id_str(), message.client_id.as_str()) {
+                *known = Known::TooLong;
+            }
+        }
         Ok(())
     }
 
