@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use anyhow::Result;
-use switchboard_tests::edge::{free_port, EdgeProcess, EdgeSpec};
+use switchboard_tests::edge::{EdgeProcess, EdgeSpec};
 use tempfile::TempDir;
 
 /// The reference relay running in the pinned workerd, with its own state folder.
@@ -17,14 +17,7 @@ impl Reference {
     pub fn start() -> Result<Self> {
         let dir = tempfile::Builder::new().prefix("switchboard-reference-").tempdir()?;
         let config = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("reference/wrangler.toml");
-        let process = EdgeProcess::start(EdgeSpec {
-            config,
-            port: free_port()?,
-            persist_dir: dir.path().join("state"),
-            wrangler_home: dir.path().join("wrangler-home"),
-            log: Some(dir.path().join("wrangler.log")),
-            own_process_group: true,
-        })?;
+        let process = EdgeProcess::start(EdgeSpec::isolated(config, dir.path())?)?;
         Ok(Self { process, _dir: dir })
     }
 

@@ -33,6 +33,21 @@ pub struct EdgeSpec {
     pub own_process_group: bool,
 }
 
+impl EdgeSpec {
+    /// `config` on a free port with everything else (state, wrangler's home, the log) inside
+    /// `dir`, in its own process group: an edge that shares nothing with any other.
+    pub fn isolated(config: PathBuf, dir: &Path) -> Result<Self> {
+        Ok(EdgeSpec {
+            config,
+            port: free_port()?,
+            persist_dir: dir.join("state"),
+            wrangler_home: dir.join("wrangler-home"),
+            log: Some(dir.join("wrangler.log")),
+            own_process_group: true,
+        })
+    }
+}
+
 /// A running edge; stopped when dropped.
 pub struct EdgeProcess {
     spec: EdgeSpec,

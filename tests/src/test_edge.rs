@@ -7,7 +7,7 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 use tempfile::TempDir;
 
-use crate::edge::{free_port, EdgeProcess, EdgeSpec};
+use crate::edge::{EdgeProcess, EdgeSpec};
 use crate::{paths, ADMIN_EMAIL, ADMIN_NAME, ADMIN_PASSWORD, SITE};
 
 /// A running edge with its own state; everything is removed when dropped.
@@ -26,15 +26,7 @@ impl TestEdge {
     pub fn start_with(allowed_origins: &[&str], vars: &[(&str, &str)]) -> Result<Self> {
         let dir = tempfile::Builder::new().prefix("switchboard-edge-").tempdir()?;
         let config = write_config(&dir, allowed_origins, vars)?;
-        let spec = EdgeSpec {
-            config,
-            port: free_port()?,
-            persist_dir: dir.path().join("state"),
-            wrangler_home: dir.path().join("wrangler-home"),
-            log: Some(dir.path().join("wrangler.log")),
-            own_process_group: true,
-        };
-        let process = EdgeProcess::start(spec)?;
+        let process = EdgeProcess::start(EdgeSpec::isolated(config, dir.path())?)?;
         Ok(Self { process, dir })
     }
 
