@@ -68,6 +68,10 @@ pub fn table(outcomes: &[Outcome], ratios: &[Ratio]) -> String {
     for o in outcomes {
         let _ = writeln!(out, "{}", row(o));
     }
+    let _ = writeln!(out, "\nDetails:");
+    for o in outcomes {
+        let _ = writeln!(out, "  {} / {}: {}", o.scenario, o.target.label(), o.note);
+    }
     let _ = writeln!(out, "\nSwitchboard / reference relay (same run, same load):");
     for r in ratios {
         let _ = writeln!(

@@ -23,6 +23,8 @@ pub async fn run(target: &Target, clock: Clock, count: usize) -> Result<Outcome>
         (Some(out), Some(forward(incoming)))
     };
     let mut samples = Samples::default();
+    // The two directions apart as well (visitor→agent, agent→visitor).
+    let mut by_direction = [Samples::default(), Samples::default()];
     let started = Instant::now();
     for i in 0..count {
         let id = format!("seq-{i}");
@@ -36,7 +38,9 @@ pub async fn run(target: &Target, clock: Clock, count: usize) -> Result<Outcome>
         };
         out.send(&id, sent_at).await?;
         wait_for(rx, &id).await?;
-        samples.push(clock.micros() - sent_at);
+        let took = clock.micros() - sent_at;
+        samples.push(took);
+        by_direction[usize::from(!forward_direction)].push(took);
         if let Some(other) = other {
             while other.try_recv().is_ok() {}
         }
@@ -49,7 +53,11 @@ pub async fn run(target: &Target, clock: Clock, count: usize) -> Result<Outcome>
     outcome.note = if target.kind == Kind::Echo {
         "round trip to a worker echo".into()
     } else {
-        "visitor→agent and agent→visitor, alternating".into()
+        let [to_agent, to_visitor] = by_direction.map(|samples| samples.latency());
+        format!(
+            "alternating; visitor→agent p50 {:.3} / p99 {:.3} / max {:.1} ms, agent→visitor p50 {:.3} / p99 {:.3} / max {:.1} ms",
+            to_agent.p50_ms, to_agent.p99_ms, to_agent.max_ms, to_visitor.p50_ms, to_visitor.p99_ms, to_visitor.max_ms
+        )
     };
     Ok(outcome)
 }
