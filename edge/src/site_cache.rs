@@ -4,7 +4,7 @@
 //! object each time costs a Durable Object request (measured by `cargo xtask bench`: about
 //! as much CPU as relaying a message). Sites change their configuration rarely, so each
 //! isolate keeps what it read for [`FRESH_FOR_MS`]; a change reaches every isolate within
-//! that time (the isolate that makes a change should call [`forget`]).
+//! that time.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -45,10 +45,4 @@ pub async fn config(env: &Env, id: &SiteId) -> EdgeResult<SiteConfig> {
         configs.insert(id.clone(), (now, config.clone()));
     });
     Ok(config)
-}
-
-/// Drops what this isolate remembers of `id` (after changing its configuration).
-#[allow(dead_code)] // The admin API (issue 5) changes configurations; nothing does yet.
-pub fn forget(id: &SiteId) {
-    CONFIGS.with_borrow_mut(|configs| configs.remove(id));
 }

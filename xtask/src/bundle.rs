@@ -16,7 +16,7 @@ use sha2::{Digest, Sha256};
 
 use crate::sizes::{self, Report};
 use crate::tools::Tools;
-use crate::{root, run};
+use crate::{cargo, root, run};
 
 /// wasm-opt must be told which features the Rust output uses, since `strip = true` removes
 /// the section that would say so.
@@ -100,10 +100,6 @@ const HEADERS: &str = "\
   Access-Control-Allow-Origin: *
   X-Content-Type-Options: nosniff
 ";
-
-fn cargo() -> String {
-    std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())
-}
 
 fn target_dir() -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root().join("target"))

@@ -59,9 +59,14 @@ fn bench(args: &[String]) -> Result<()> {
     let out_dir = root().join("target/bench");
     std::fs::create_dir_all(&out_dir)?;
     std::fs::write(out_dir.join("sizes.json"), serde_json::to_string_pretty(&sizes.to_json())?)?;
-    let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    let mut command = Command::new(cargo());
     command.args(["run", "--profile", "bench-native", "-p", "switchboard-bench", "--"]).args(args);
     run(&mut command)
+}
+
+/// The cargo running this xtask (so the same toolchain builds everything).
+pub fn cargo() -> String {
+    std::env::var("CARGO").unwrap_or_else(|_| "cargo".into())
 }
 
 /// The repository root.

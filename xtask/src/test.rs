@@ -7,13 +7,13 @@ use std::process::Command;
 use anyhow::Result;
 
 use crate::tools::{self, Needs};
-use crate::{bundle, run as run_command};
+use crate::{bundle, cargo, run as run_command};
 
 /// Builds, then runs the tests.
 pub fn run(filter: &[String]) -> Result<()> {
     let tools = tools::ensure(Needs { browser: true })?;
     bundle::build_all(&tools)?;
-    let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    let mut command = Command::new(cargo());
     command.args(["test", "--no-fail-fast"]);
     for package in [
         "switchboard-protocol",
@@ -36,7 +36,7 @@ pub fn chaos() -> Result<()> {
     bundle::build_all(&tools)?;
     let messages = std::env::var("SWITCHBOARD_CHAOS_MESSAGES").unwrap_or_else(|_| "10000".into());
     run_command(
-        Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        Command::new(cargo())
             .args(["test", "-p", "switchboard-tests", "--test", "chaos", "--", "--nocapture"])
             .env("SWITCHBOARD_CHAOS_MESSAGES", messages),
     )

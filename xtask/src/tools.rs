@@ -99,7 +99,7 @@ fn cargo_install(krate: &str, version: &str, binary: &str, locked: bool) -> Resu
     let staging = cache_dir()?.join(format!(".{krate}-{version}.partial"));
     let _ = std::fs::remove_dir_all(&staging);
     eprintln!("xtask: installing {krate} {version} into {} (a few minutes, once per machine)", dir.display());
-    let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    let mut command = Command::new(crate::cargo());
     command.args(["install", krate, "--version", version, "--root"]).arg(&staging);
     if locked {
         command.arg("--locked");

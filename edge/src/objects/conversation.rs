@@ -247,7 +247,7 @@ const INBOX_UPDATE_INTERVAL: Duration = Duration::from_millis(500);
 /// message after a quiet spell reaches the inbox at once; while an update is in flight and
 /// for [`INBOX_UPDATE_INTERVAL`] after it, newer summaries replace each other, so a busy
 /// conversation costs the site two updates a second rather than one per message (measured:
-/// a request to the site object per message was a quarter of the relay's CPU time). The
+/// a request to the site object per message was most of the relay's CPU time). The
 /// summary is idempotent (the site keeps the highest `last_seq`), so a lost update is
 /// repaired by the next message.
 #[derive(Default)]
