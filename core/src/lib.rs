@@ -13,6 +13,7 @@
 //! - [`known_ids`]: an in-memory filter that spares a lookup when storing a new message.
 //! - [`conversation`]: what each client frame does to a conversation, and who hears of it.
 //! - [`rate`]: per-participant flood control (token bucket, typing throttle).
+//! - [`routing`]: queues, agent presence and capacity, offers, assignment, response targets.
 //! - [`client_log`]: a client's side of the log: what it holds, what is still pending.
 //! - [`backoff`]: reconnect delays with exponential backoff and jitter.
 //! - [`heartbeat`]: noticing a socket that died without a word (ping, then give up).
@@ -26,5 +27,6 @@ pub mod known_ids;
 pub mod origin;
 pub mod password;
 pub mod rate;
+pub mod routing;
 pub mod site;
 pub mod token;

@@ -97,13 +97,27 @@ string_id!(
     /// A website using Switchboard. Public: it is written in the embed snippet.
     SiteId,
     "site id",
-    "1-64 characters of a-z, 0-9, '-' or '_', starting with a letter or digit",
-    |s| {
-        (1..=64).contains(&s.len())
-            && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
-            && s.as_bytes()[0].is_ascii_alphanumeric()
-    }
+    SLUG,
+    is_slug
 );
+
+string_id!(
+    /// A routing queue (a team) of a site, named by the site's admin: `support`, `sales`.
+    QueueId,
+    "queue id",
+    SLUG,
+    is_slug
+);
+
+/// What [`is_slug`] accepts, for error messages.
+const SLUG: &str = "1-64 characters of a-z, 0-9, '-' or '_', starting with a letter or digit";
+
+/// Whether `s` is a short lowercase name fit for URLs and config files.
+fn is_slug(s: &str) -> bool {
+    (1..=64).contains(&s.len())
+        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+        && s.as_bytes()[0].is_ascii_alphanumeric()
+}
 
 random_id!(
     /// One conversation (one customer thread). Knowing it grants nothing: a signed token does.

@@ -29,7 +29,7 @@ mod server_frame_fields;
 
 pub use error::{ApiError, ErrorBody, ErrorCode};
 pub use frames::{ClientFrame, ReadMark, ServerFrame};
-pub use ids::{AgentId, ClientMessageId, ConversationId, IdError, Seq, SiteId, VisitorId};
+pub use ids::{AgentId, ClientMessageId, ConversationId, IdError, QueueId, Seq, SiteId, VisitorId};
 pub use message::{Author, Message, Role};
 
 /// Version of the socket protocol described in `docs/protocol.md`.
