@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 use switchboard_protocol::limits::{TYPING_EXPIRY_MS, TYPING_REPEAT_MS};
+use switchboard_protocol::routing::ConversationState;
 use switchboard_protocol::{
     Author, ClientFrame, ClientMessageId, ErrorCode, Message, ReadMark, Seq, ServerFrame,
 };
@@ -59,6 +60,19 @@ pub struct ClientLog {
     hold_until: Option<i64>,
     /// Every `seq` from 1 to this one is held.
     contiguous: Seq,
+    /// The conversation's state and queue position, from the last `status` frame.
+    status: Option<Status>,
+}
+
+/// A conversation's state as the edge last reported it (`status` frames).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Status {
+    /// The state.
+    pub state: ConversationState,
+    /// While queued: place in line (1 = next).
+    pub position: Option<u32>,
+    /// While queued: estimated wait in milliseconds.
+    pub wait_ms: Option<i64>,
 }
 
 impl ClientLog {
@@ -200,8 +214,17 @@ impl ClientLog {
                 }
                 true
             }
+            ServerFrame::Status { state, position, wait_ms } => {
+                let status = Status { state, position, wait_ms };
+                self.status.replace(status) != Some(status)
+            }
             ServerFrame::Error { .. } | ServerFrame::Pong => false,
         }
+    }
+
+    /// Where the conversation stands, as the edge last said (`None` before it said).
+    pub fn status(&self) -> Option<Status> {
+        self.status
     }
 
     /// The frame saying the user has now seen everything up to `up_to`, unless already said.

@@ -12,13 +12,7 @@ fn agent() -> Author {
 }
 
 fn stored(seq: u64, client_id: &str, author: Author) -> Message {
-    Message {
-        seq: Seq(seq),
-        client_id: ClientMessageId::parse(client_id).unwrap(),
-        author,
-        text: format!("text {seq}"),
-        sent_at: 0,
-    }
+    Message::plain(Seq(seq), ClientMessageId::parse(client_id).unwrap(), author, format!("text {seq}"), 0)
 }
 
 fn welcome(reads: Vec<ReadMark>) -> ServerFrame {

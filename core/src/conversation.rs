@@ -8,7 +8,7 @@
 
 use switchboard_protocol::api::create_session;
 use switchboard_protocol::{
-    ApiError, Author, ClientFrame, ClientMessageId, ConversationId, ErrorCode, Message, ReadMark, Seq,
+    ApiError, Author, ClientFrame, ClientMessageId, ConversationId, ErrorCode, Message, ReadMark, Role, Seq,
     ServerFrame,
 };
 
@@ -56,6 +56,19 @@ pub enum Output {
     Others(ServerFrame),
     /// A message was stored: the site's inbox should learn of it.
     Stored(Message),
+    /// An agent changed the conversation's state; the flow decides what follows.
+    Action(AgentAction),
+}
+
+/// What an agent may do to a conversation from its socket.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AgentAction {
+    /// Mark it done.
+    Resolve,
+    /// Put it aside until this time (ms since the Unix epoch).
+    Snooze(i64),
+    /// Bring it back to its queue.
+    Reopen,
 }
 
 /// Handles one frame from `sender`.
@@ -75,7 +88,11 @@ pub fn handle<S: LogStore>(
                 reads: store.reads()?,
                 session: sender.renewal,
             };
-            let history = ingest::history_frames(store.after(last_seq)?);
+            let mut replay = store.after(last_seq)?;
+            if sender.author.role() == Role::Visitor {
+                replay = replay.iter().map(Message::for_visitor).collect();
+            }
+            let history = ingest::history_frames(replay);
             std::iter::once(welcome).chain(history).map(Output::Reply).collect()
         }
         ClientFrame::Send { client_id, text } => {
@@ -90,7 +107,22 @@ pub fn handle<S: LogStore>(
             }
         }
         ClientFrame::Ping => vec![Output::Reply(ServerFrame::Pong)],
+        ClientFrame::Resolve => agent_action(sender.author, AgentAction::Resolve),
+        ClientFrame::Snooze { until } => agent_action(sender.author, AgentAction::Snooze(until)),
+        ClientFrame::Reopen => agent_action(sender.author, AgentAction::Reopen),
     })
+}
+
+fn agent_action(author: &Author, action: AgentAction) -> Vec<Output> {
+    if author.role() == Role::Agent {
+        return vec![Output::Action(action)];
+    }
+    vec![Output::Reply(ServerFrame::Error {
+        code: ErrorCode::Forbidden,
+        message: "only agents may resolve, snooze or reopen a conversation".into(),
+        client_id: None,
+        retry_after_ms: None,
+    })]
 }
 
 fn send<S: LogStore>(

@@ -75,7 +75,7 @@ pub fn decide_send(
     if let Err(error) = check_text(&text) {
         return SendDecision::Refuse(error);
     }
-    SendDecision::Store(Message { seq: head.next(), client_id, author, text, sent_at: now })
+    SendDecision::Store(Message::plain(head.next(), client_id, author, text, now))
 }
 
 /// The frames replaying `messages` (everything after the client's `last_seq`, in order):
@@ -153,13 +153,7 @@ mod tests {
 
     #[test]
     fn replays_are_paged_and_the_last_page_is_complete() {
-        let message = |seq| Message {
-            seq: Seq(seq),
-            client_id: id("a"),
-            author: author(),
-            text: "t".into(),
-            sent_at: 0,
-        };
+        let message = |seq| Message::plain(Seq(seq), id("a"), author(), "t".into(), 0);
         let frames = history_frames((1..=(HISTORY_PAGE as u64 * 2 + 1)).map(message).collect());
         assert_eq!(frames.len(), 3);
         assert!(
@@ -170,13 +164,8 @@ mod tests {
 
     #[test]
     fn previews_are_one_short_line() {
-        let message = Message {
-            seq: Seq(1),
-            client_id: id("a"),
-            author: author(),
-            text: format!("line one\nline two {}", "x".repeat(200)),
-            sent_at: 0,
-        };
+        let message =
+            Message::plain(Seq(1), id("a"), author(), format!("line one\nline two {}", "x".repeat(200)), 0);
         let preview = preview(&message);
         assert!(preview.text.starts_with("line one line two"));
         assert_eq!(preview.text.chars().count(), PREVIEW_CHARS + 1);

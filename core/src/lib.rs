@@ -12,15 +12,18 @@
 //! - [`ingest`]: reading client frames; deciding store, re-ack or refuse for one `send`.
 //! - [`known_ids`]: an in-memory filter that spares a lookup when storing a new message.
 //! - [`conversation`]: what each client frame does to a conversation, and who hears of it.
+//! - [`flow`]: a site's flow (bot, business hours, queues) and one conversation's lifecycle.
 //! - [`rate`]: per-participant flood control (token bucket, typing throttle).
 //! - [`routing`]: queues, agent presence and capacity, offers, assignment, response targets.
 //! - [`client_log`]: a client's side of the log: what it holds, what is still pending.
 //! - [`backoff`]: reconnect delays with exponential backoff and jitter.
+//! - [`webhook`]: signing outgoing webhooks (HMAC-SHA256 with a timestamp).
 //! - [`heartbeat`]: noticing a socket that died without a word (ping, then give up).
 
 pub mod backoff;
 pub mod client_log;
 pub mod conversation;
+pub mod flow;
 pub mod heartbeat;
 pub mod ingest;
 pub mod known_ids;
@@ -30,3 +33,4 @@ pub mod rate;
 pub mod routing;
 pub mod site;
 pub mod token;
+pub mod webhook;

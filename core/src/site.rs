@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 use switchboard_protocol::SiteId;
 
+use crate::flow::{Flow, FlowError};
 use crate::origin::{AllowedOrigins, OriginError};
 
 /// What the edge knows of one website.
@@ -14,6 +15,9 @@ pub struct SiteConfig {
     pub name: String,
     /// Origins allowed to embed the widget and open visitor sessions.
     pub allowed_origins: Vec<String>,
+    /// What happens to its conversations: bot, business hours, queues.
+    #[serde(default)]
+    pub flow: Flow,
 }
 
 impl SiteConfig {
@@ -49,11 +53,22 @@ pub enum BootstrapError {
     /// `BOOTSTRAP_ADMIN_EMAIL` is not an email address.
     #[error("BOOTSTRAP_ADMIN_EMAIL is not an email address")]
     Email,
+    /// `BOOTSTRAP_FLOW` is not a flow (JSON).
+    #[error("BOOTSTRAP_FLOW: {0}")]
+    Flow(String),
+}
+
+/// Reads a flow from JSON and checks it.
+pub fn parse_flow(json: &str) -> Result<Flow, String> {
+    let flow: Flow = serde_json::from_str(json).map_err(|e| e.to_string())?;
+    flow.validate().map_err(|e: FlowError| e.to_string())?;
+    Ok(flow)
 }
 
 impl Bootstrap {
     /// Builds the bootstrap from the raw variable values. `origins` is space- or
-    /// comma-separated.
+    /// comma-separated; `flow` is JSON (empty: the default flow).
+    #[allow(clippy::too_many_arguments)]
     pub fn from_vars(
         site_id: &str,
         site_name: &str,
@@ -61,7 +76,9 @@ impl Bootstrap {
         admin_email: &str,
         admin_name: &str,
         admin_password: &str,
+        flow: &str,
     ) -> Result<Self, BootstrapError> {
+        let flow = if flow.trim().is_empty() { Flow::default() } else { parse_flow(flow).map_err(BootstrapError::Flow)? };
         let id = SiteId::parse(site_id).map_err(BootstrapError::SiteId)?;
         let allowed_origins: Vec<String> = origins
             .split(|c: char| c == ',' || c.is_whitespace())
@@ -71,7 +88,7 @@ impl Bootstrap {
         AllowedOrigins::parse(&allowed_origins).map_err(BootstrapError::Origins)?;
         let admin_email = normalise_email(admin_email).ok_or(BootstrapError::Email)?;
         Ok(Self {
-            site: SiteConfig { id, name: site_name.to_string(), allowed_origins },
+            site: SiteConfig { id, name: site_name.to_string(), allowed_origins, flow },
             admin_email,
             admin_name: admin_name.to_string(),
             admin_password: admin_password.to_string(),
@@ -105,6 +122,7 @@ mod tests {
             " Agent@Example.com ",
             "Dev Agent",
             "pw",
+            "",
         )
         .unwrap();
         assert_eq!(boot.site.allowed_origins.len(), 2);
@@ -114,8 +132,10 @@ mod tests {
 
     #[test]
     fn bad_bootstrap_vars_are_named() {
-        let err = Bootstrap::from_vars("demo", "", "not-an-origin", "a@b.c", "", "").unwrap_err();
+        let err = Bootstrap::from_vars("demo", "", "not-an-origin", "a@b.c", "", "", "").unwrap_err();
         assert!(err.to_string().starts_with("BOOTSTRAP_ALLOWED_ORIGINS"));
+        let err = Bootstrap::from_vars("demo", "", "", "a@b.c", "", "", r#"{"queue":"nowhere"}"#).unwrap_err();
+        assert!(err.to_string().starts_with("BOOTSTRAP_FLOW") && err.to_string().contains("nowhere"), "{err}");
         assert!(normalise_email("nobody").is_none());
     }
 }

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::ErrorCode;
 use crate::ids::{ClientMessageId, ConversationId, Seq};
 use crate::message::{Author, Message};
+use crate::routing::ConversationState;
 
 /// A frame from a client (widget, console or API client) to the edge.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -44,6 +45,16 @@ pub enum ClientFrame {
     },
     /// Keeps intermediaries from closing an idle socket; answered with `pong`.
     Ping,
+    /// Agents only: the conversation is done. The visitor's next message reopens it.
+    Resolve,
+    /// Agents only: put the conversation aside until `until` (ms since the Unix epoch) or the
+    /// visitor's next message, whichever comes first.
+    Snooze {
+        /// When it comes back.
+        until: i64,
+    },
+    /// Agents only: reopen a resolved or snoozed conversation (back to its queue).
+    Reopen,
 }
 
 /// How far one participant has read.
@@ -131,6 +142,18 @@ pub enum ServerFrame {
     },
     /// Answer to `ping`.
     Pong,
+    /// Where the conversation stands: sent after `welcome` and whenever it changes (for a
+    /// visitor waiting in a queue, whenever its place changes).
+    Status {
+        /// The conversation's state.
+        state: ConversationState,
+        /// While queued: the visitor's place in line (1 = next).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        position: Option<u32>,
+        /// While queued: about how long until an agent answers, in milliseconds.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        wait_ms: Option<i64>,
+    },
 }
 
 #[cfg(test)]
@@ -153,12 +176,25 @@ mod tests {
     #[test]
     fn every_server_frame_round_trips() {
         use crate::ids::{AgentId, VisitorId};
-        let message = Message {
-            seq: Seq(7),
-            client_id: ClientMessageId::parse("c-1").unwrap(),
-            author: Author::Agent { id: AgentId::from_random([3; 16]), name: "Ada".into() },
-            text: "hi".into(),
-            sent_at: 42,
+        let message = Message::plain(
+            Seq(7),
+            ClientMessageId::parse("c-1").unwrap(),
+            Author::Agent { id: AgentId::from_random([3; 16]), name: "Ada".into() },
+            "hi".into(),
+            42,
+        );
+        let bot_question = Message {
+            author: Author::Bot { name: "Sam".into() },
+            quick_replies: vec!["Shipping".into(), "Talk to a person".into()],
+            ..message.clone()
+        };
+        let event = Message {
+            author: Author::System,
+            event: Some(crate::routing::ConversationEvent::StateChanged {
+                state: ConversationState::Resolved,
+            }),
+            internal: true,
+            ..message.clone()
         };
         let frames = [
             ServerFrame::Message { message: message.clone() },
@@ -169,7 +205,7 @@ mod tests {
                 reads: vec![ReadMark { reader: message.author.clone(), up_to: Seq(7) }],
                 session: None,
             },
-            ServerFrame::History { messages: vec![message.clone()], complete: true },
+            ServerFrame::History { messages: vec![message.clone(), bot_question, event], complete: true },
             ServerFrame::Ack { client_id: ClientMessageId::parse("c-1").unwrap(), seq: Seq(7) },
             ServerFrame::Error {
                 code: ErrorCode::EmptyMessage,
@@ -180,6 +216,12 @@ mod tests {
             ServerFrame::Read { reader: message.author.clone(), up_to: Seq(3) },
             ServerFrame::Typing { author: message.author.clone(), active: true },
             ServerFrame::Pong,
+            ServerFrame::Status {
+                state: ConversationState::Queued,
+                position: Some(2),
+                wait_ms: Some(60_000),
+            },
+            ServerFrame::Status { state: ConversationState::Bot, position: None, wait_ms: None },
         ];
         for frame in frames {
             let json = serde_json::to_string(&frame).unwrap();

@@ -3,11 +3,17 @@
 //! The console keeps one inbox socket open; the edge sends a snapshot of the site's
 //! conversations and then an update whenever one of them changes. Messages themselves travel
 //! on each conversation's own socket, never through the inbox.
+//!
+//! The inbox socket is also the agent's line to routing: an open socket makes the agent
+//! online (closing the last one makes it offline after a grace period), offers arrive on it,
+//! and the console answers them on it ([`InboxCommand`]).
 
 use serde::{Deserialize, Serialize};
 
-use crate::ids::{ConversationId, Seq, VisitorId};
+use crate::error::ErrorCode;
+use crate::ids::{AgentId, ConversationId, QueueId, Seq, VisitorId};
 use crate::message::Role;
+use crate::routing::{ConversationState, Presence, Release};
 
 /// A frame from the edge to a console on the inbox socket.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -22,6 +28,80 @@ pub enum InboxFrame {
     Updated {
         /// The new summary.
         conversation: ConversationSummary,
+    },
+    /// A conversation is offered to this agent until `expires_at` (ms since the Unix epoch):
+    /// answer `accept` or `decline`; silence lets it pass to the next agent.
+    Offer {
+        /// The conversation.
+        conversation: ConversationSummary,
+        /// When the offer lapses.
+        expires_at: i64,
+    },
+    /// An offer to this agent ended without its answer (it lapsed, or went elsewhere).
+    OfferWithdrawn {
+        /// The conversation.
+        conversation_id: ConversationId,
+        /// Why.
+        reason: Release,
+    },
+    /// This agent's presence, as routing sees it: sent on connect and on every change (an
+    /// agent who lets offers lapse is set away).
+    Presence {
+        /// The presence.
+        presence: Presence,
+    },
+    /// A command was refused.
+    Error {
+        /// Machine-readable reason.
+        code: ErrorCode,
+        /// Human-readable explanation.
+        message: String,
+    },
+    /// Answer to `ping`.
+    Pong,
+}
+
+/// A frame from a console to the edge on the inbox socket.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum InboxCommand {
+    /// Keeps the socket open through intermediaries; answered with `pong`.
+    Ping,
+    /// Sets this agent online (takes offers) or away (keeps its conversations, no offers).
+    SetPresence {
+        /// `online` or `away` (`offline` signs the agent out of routing, releasing all).
+        presence: Presence,
+    },
+    /// Accepts the conversation offered to this agent.
+    Accept {
+        /// The conversation.
+        conversation_id: ConversationId,
+    },
+    /// Declines it: it goes to the next agent.
+    Decline {
+        /// The conversation.
+        conversation_id: ConversationId,
+    },
+    /// Takes a queued conversation without waiting for an offer.
+    Take {
+        /// The conversation.
+        conversation_id: ConversationId,
+    },
+    /// Moves a conversation to another agent or queue (exactly one of the two).
+    Transfer {
+        /// The conversation.
+        conversation_id: ConversationId,
+        /// The agent to give it to.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        agent: Option<AgentId>,
+        /// The queue to put it in.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        queue: Option<QueueId>,
+    },
+    /// Puts a conversation back in its queue.
+    Unassign {
+        /// The conversation.
+        conversation_id: ConversationId,
     },
 }
 
@@ -44,6 +124,15 @@ pub struct ConversationSummary {
     pub created_at: i64,
     /// When it last changed, ms since the Unix epoch; the inbox sorts by it.
     pub updated_at: i64,
+    /// Where it stands (bot, queued, assigned, …).
+    #[serde(default)]
+    pub state: ConversationState,
+    /// The agent holding it, when assigned.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assignee: Option<AgentId>,
+    /// Its queue, once handed over.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub queue: Option<QueueId>,
 }
 
 /// The start of a message, for inbox previews.

@@ -9,6 +9,7 @@
 //! - [`message`]: a stored conversation message and its author.
 //! - [`frames`]: the conversation socket (`ClientFrame` in, `ServerFrame` out).
 //! - [`inbox`]: the agent inbox socket (conversation summaries pushed to consoles).
+//! - [`routing`]: conversation states, agent presence, and routing events in the log.
 //! - [`error`]: error codes shared by error frames and REST error bodies.
 //! - [`limits`]: the size limits every party enforces.
 //! - [`api`]: REST bodies, one module per endpoint, named after it.
@@ -25,6 +26,7 @@ pub mod ids;
 pub mod inbox;
 pub mod limits;
 pub mod message;
+pub mod routing;
 mod server_frame_fields;
 
 pub use error::{ApiError, ErrorBody, ErrorCode};

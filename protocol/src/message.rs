@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::ids::{AgentId, ClientMessageId, IdError, Seq, VisitorId};
+use crate::routing::ConversationEvent;
 
 /// One message of a conversation's log.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -18,6 +19,55 @@ pub struct Message {
     pub text: String,
     /// When the edge stored it, in milliseconds since the Unix epoch (UTC).
     pub sent_at: i64,
+    /// Answers the visitor may click instead of typing (a bot's question). Clicking one sends
+    /// its text as an ordinary message.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub quick_replies: Vec<String>,
+    /// For `system` entries: what happened, machine-readable (`text` says it in words).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event: Option<ConversationEvent>,
+    /// For agents only. Visitors receive the entry with its text, author and event withheld
+    /// (a `system` entry with empty text and `internal: true`), so their `seq`s stay gap-free.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub internal: bool,
+}
+
+fn is_false(value: &bool) -> bool {
+    !*value
+}
+
+impl Message {
+    /// A message with no quick replies, event or restriction.
+    pub fn plain(seq: Seq, client_id: ClientMessageId, author: Author, text: String, sent_at: i64) -> Self {
+        Self {
+            seq,
+            client_id,
+            author,
+            text,
+            sent_at,
+            quick_replies: Vec::new(),
+            event: None,
+            internal: false,
+        }
+    }
+
+    /// What a visitor may see of this entry: itself, or for an internal one a placeholder
+    /// that keeps its `seq` and time and nothing else.
+    pub fn for_visitor(&self) -> Message {
+        if !self.internal {
+            return self.clone();
+        }
+        Message {
+            seq: self.seq,
+            client_id: self.client_id.clone(),
+            author: Author::System,
+            text: String::new(),
+            sent_at: self.sent_at,
+            quick_replies: Vec::new(),
+            event: None,
+            internal: true,
+        }
+    }
 }
 
 /// Who wrote a message. Tagged by `role` on the wire.
@@ -43,6 +93,13 @@ pub enum Author {
         /// Display name shown to the visitor.
         name: String,
     },
+    /// The site's bot (built-in rules or an external bot), under the name the flow gives it.
+    Bot {
+        /// Display name shown to the visitor.
+        name: String,
+    },
+    /// Switchboard itself: routing events (someone joined, the conversation was resolved).
+    System,
 }
 
 impl Author {
@@ -51,6 +108,8 @@ impl Author {
         match self {
             Author::Visitor { .. } => Role::Visitor,
             Author::Agent { .. } => Role::Agent,
+            Author::Bot { .. } => Role::Bot,
+            Author::System => Role::System,
         }
     }
 
@@ -59,6 +118,8 @@ impl Author {
         match self {
             Author::Visitor { id, .. } => id.as_str(),
             Author::Agent { id, .. } => id.as_str(),
+            Author::Bot { .. } => "bot",
+            Author::System => "system",
         }
     }
 }
@@ -67,6 +128,7 @@ impl Author {
 #[derive(Deserialize)]
 struct AuthorFields {
     role: Role,
+    #[serde(default)]
     id: String,
     #[serde(default)]
     name: Option<String>,
@@ -81,6 +143,8 @@ impl TryFrom<AuthorFields> for Author {
             Role::Agent => {
                 Author::Agent { id: AgentId::parse(fields.id)?, name: fields.name.unwrap_or_default() }
             }
+            Role::Bot => Author::Bot { name: fields.name.unwrap_or_default() },
+            Role::System => Author::System,
         })
     }
 }
@@ -93,6 +157,10 @@ pub enum Role {
     Visitor,
     /// A human agent.
     Agent,
+    /// The site's bot.
+    Bot,
+    /// Switchboard's own events.
+    System,
 }
 
 #[cfg(test)]
@@ -113,7 +181,7 @@ mod tests {
     fn malformed_authors_are_refused() {
         for bad in [
             r#"{"role":"agent","id":"vis_00000000000000000000000000000000"}"#,
-            r#"{"role":"bot","id":"x"}"#,
+            r#"{"role":"robot","id":"x"}"#,
             r#"{"id":"x"}"#,
         ] {
             assert!(serde_json::from_str::<Author>(bad).is_err(), "{bad}");

@@ -15,6 +15,7 @@ use crate::error::ErrorCode;
 use crate::frames::{ReadMark, ServerFrame};
 use crate::ids::{ClientMessageId, ConversationId, Seq};
 use crate::message::{Author, Message};
+use crate::routing::ConversationState;
 
 /// Which frame it is.
 #[derive(Deserialize)]
@@ -28,6 +29,7 @@ enum Kind {
     Read,
     Typing,
     Pong,
+    Status,
 }
 
 /// All fields any server frame has.
@@ -51,6 +53,9 @@ pub(crate) struct ServerFrameFields {
     seq: Option<Seq>,
     code: Option<ErrorCode>,
     retry_after_ms: Option<u32>,
+    state: Option<ConversationState>,
+    position: Option<u32>,
+    wait_ms: Option<i64>,
 }
 
 /// `message`: an object (a stored message) or a string (an error's sentence).
@@ -124,6 +129,11 @@ impl TryFrom<ServerFrameFields> for ServerFrame {
                 active: need(f.active, "typing", "active")?,
             },
             Kind::Pong => ServerFrame::Pong,
+            Kind::Status => ServerFrame::Status {
+                state: need(f.state, "status", "state")?,
+                position: f.position,
+                wait_ms: f.wait_ms,
+            },
         })
     }
 }

@@ -4,6 +4,7 @@
 use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
+pub use switchboard_protocol::routing::{Presence, Release, SlaKind};
 use switchboard_protocol::{AgentId, ConversationId, QueueId};
 
 /// A skill or team name (`billing`, `de`). Agents have some; queues and conversations need
@@ -54,18 +55,6 @@ pub struct QueueConfig {
 /// Thirty seconds: long enough to notice a notification, short enough for a waiting visitor.
 pub fn default_offer_timeout_ms() -> i64 {
     30_000
-}
-
-/// Whether an agent takes new conversations.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Presence {
-    /// Takes offers.
-    Online,
-    /// Keeps the conversations it has, takes no new offers.
-    Away,
-    /// Gone: holds no conversations and no offers.
-    Offline,
 }
 
 /// One agent as the router sees it.
@@ -169,34 +158,6 @@ impl Routed {
             Stage::Offered { agent, .. } | Stage::Assigned { agent, .. } => Some(agent),
         }
     }
-}
-
-/// Why a conversation left an agent.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Release {
-    /// The agent declined the offer.
-    Declined,
-    /// The offer lapsed unanswered.
-    OfferExpired,
-    /// The agent went offline.
-    AgentOffline,
-    /// The agent stayed silent past the queue's response target.
-    SlaBreached,
-    /// Someone unassigned it or moved it to another agent or queue.
-    Moved,
-    /// It was resolved or closed.
-    Closed,
-}
-
-/// Which response target was missed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SlaKind {
-    /// The first reply after entering the queue.
-    FirstResponse,
-    /// A reply to a later visitor message.
-    NextResponse,
 }
 
 /// What the router decided; the adapter tells consoles and visitors, and logs it.

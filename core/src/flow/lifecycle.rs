@@ -1,0 +1,378 @@
+//! One conversation's way through its flow: `new` → `bot` → `queued` → `assigned` →
+//! `resolved` (or `pending` outside business hours, `snoozed` by an agent), reopening on the
+//! visitor's next message.
+//!
+//! The Conversation object keeps a [`Lifecycle`] in storage, calls one of its methods for
+//! each thing that happens, and performs the [`Step`]s it returns in order: store a bot
+//! message or an event, ask the external bot, tell the site's router, set its alarm.
+
+use serde::{Deserialize, Serialize};
+use switchboard_protocol::routing::{ConversationEvent, ConversationState, HandoverReason, Release};
+use switchboard_protocol::{AgentId, QueueId};
+
+use super::bot::{BotMemory, Field, FieldKind, Handover, Say};
+use super::{Flow, Start};
+use crate::conversation::AgentAction;
+
+/// Where one conversation stands in its flow.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Lifecycle {
+    /// Its state.
+    pub state: ConversationState,
+    /// The rule bot's memory.
+    #[serde(default)]
+    pub bot: BotMemory,
+    /// The queue it was last handed to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub queue: Option<QueueId>,
+    /// The agent holding it, or who last held it (a reopened conversation goes back to them).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub agent: Option<AgentId>,
+    /// When to look again: the end of a snooze, or business hours opening.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wake_at: Option<i64>,
+}
+
+/// What the Conversation object does next.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Step {
+    /// Store and relay a message from the bot.
+    Say(Say),
+    /// Store and relay a system entry (internal unless the visitor may see the event).
+    Record(ConversationEvent),
+    /// Send the visitor's message to the external bot; its answer or failure comes back
+    /// through [`Lifecycle::bot_answered`] / [`Lifecycle::bot_failed`].
+    AskWebhook,
+    /// Put the conversation in the site's routing.
+    Route {
+        /// The queue.
+        queue: QueueId,
+        /// The one agent it is for, if any.
+        agent: Option<AgentId>,
+    },
+    /// Take it out of routing (resolved, snoozed).
+    Unroute,
+    /// Tell routing the visitor wrote (response targets start).
+    VisitorWrote,
+    /// Tell routing an agent replied (response targets stop).
+    AgentReplied,
+    /// Tell connected clients the state changed.
+    Status,
+    /// Set the object's alarm to this time (or clear it).
+    Wake(Option<i64>),
+}
+
+/// What routing decided about this conversation (sent by the Site object).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "notice", rename_all = "snake_case")]
+pub enum RoutingNotice {
+    /// Offered to an agent.
+    Offered { agent: AgentId },
+    /// An agent holds it.
+    Assigned { agent: AgentId, name: String },
+    /// It left an agent.
+    Released { agent: AgentId, reason: Release },
+    /// An agent missed a response target.
+    SlaBreached { agent: AgentId, target: switchboard_protocol::routing::SlaKind },
+}
+
+/// An external bot's answer (the webhook's response body, or an API call later).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BotAnswer {
+    /// Messages to post, in order.
+    #[serde(default)]
+    pub messages: Vec<BotMessage>,
+    /// Hand over to a human after them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub handover: Option<Handover>,
+}
+
+/// One message of an external bot.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BotMessage {
+    /// Its text (1 to 4,000 characters).
+    pub text: String,
+    /// Quick replies.
+    #[serde(default)]
+    pub quick_replies: Vec<String>,
+}
+
+impl Lifecycle {
+    /// A new conversation: the bot greets when it answers first.
+    pub fn start(&mut self, flow: &Flow) -> Vec<Step> {
+        if self.state != ConversationState::New || !uses_rule_bot(flow) {
+            return Vec::new();
+        }
+        vec![Step::Say(flow.bot.greet())]
+    }
+
+    /// The visitor's message `text` was stored.
+    pub fn visitor_wrote(&mut self, flow: &Flow, text: &str, now: i64) -> Vec<Step> {
+        match self.state {
+            ConversationState::New | ConversationState::Bot
+                if flow.start == Start::Bot && flow.webhook.is_some() =>
+            {
+                self.enter(ConversationState::Bot, vec![Step::AskWebhook])
+            }
+            ConversationState::New | ConversationState::Bot if uses_rule_bot(flow) => {
+                let turn = flow.bot.respond(&mut self.bot, text);
+                let mut steps = self.enter(ConversationState::Bot, Vec::new());
+                steps.extend(
+                    turn.collected.map(|(field, value)| {
+                        Step::Record(ConversationEvent::FieldCollected { field, value })
+                    }),
+                );
+                steps.extend(turn.say.into_iter().map(Step::Say));
+                if let Some((handover, reason)) = turn.handover {
+                    steps.extend(self.hand_over(flow, handover, reason, now));
+                }
+                steps
+            }
+            ConversationState::New | ConversationState::Bot => {
+                self.hand_over(flow, Handover::default(), HandoverReason::Flow, now)
+            }
+            ConversationState::Queued | ConversationState::Assigned => vec![Step::VisitorWrote],
+            ConversationState::Pending => self.collect_contact(text),
+            ConversationState::Snoozed | ConversationState::Resolved => {
+                let back = Handover { queue: self.queue.clone(), agent: self.agent.clone() };
+                self.hand_over(flow, back, HandoverReason::Reopened, now)
+            }
+        }
+    }
+
+    /// An agent's message was stored.
+    pub fn agent_wrote(&mut self) -> Vec<Step> {
+        match self.state {
+            ConversationState::Queued | ConversationState::Assigned => vec![Step::AgentReplied],
+            _ => Vec::new(),
+        }
+    }
+
+    /// An agent resolved, snoozed or reopened the conversation.
+    pub fn agent_action(&mut self, flow: &Flow, action: AgentAction, now: i64) -> Vec<Step> {
+        match action {
+            AgentAction::Resolve if self.state != ConversationState::Resolved => {
+                self.wake_at = None;
+                let steps = vec![Step::Unroute, Step::Wake(None)];
+                self.change(ConversationState::Resolved, steps)
+            }
+            AgentAction::Snooze(until) if until > now => {
+                self.wake_at = Some(until);
+                let steps = vec![Step::Unroute, Step::Wake(Some(until))];
+                self.change(ConversationState::Snoozed, steps)
+            }
+            AgentAction::Reopen
+                if matches!(
+                    self.state,
+                    ConversationState::Resolved | ConversationState::Snoozed | ConversationState::Pending
+                ) =>
+            {
+                // An agent reopening is there now: business hours do not hold it back.
+                self.route(
+                    flow,
+                    Handover { queue: self.queue.clone(), agent: self.agent.clone() },
+                    HandoverReason::Reopened,
+                )
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// Routing decided something.
+    pub fn routing(&mut self, notice: RoutingNotice) -> Vec<Step> {
+        let routed = matches!(self.state, ConversationState::Queued | ConversationState::Assigned);
+        match notice {
+            // A late notice about a conversation that left routing changes nothing.
+            _ if !routed => Vec::new(),
+            RoutingNotice::Offered { agent } => vec![Step::Record(ConversationEvent::Offered { agent })],
+            RoutingNotice::Assigned { agent, name } => {
+                self.agent = Some(agent.clone());
+                let steps = vec![Step::Record(ConversationEvent::Assigned { agent, name }), Step::Status];
+                self.state = ConversationState::Assigned;
+                steps
+            }
+            RoutingNotice::Released { agent, reason } => {
+                self.state = ConversationState::Queued;
+                vec![Step::Record(ConversationEvent::Released { agent, reason }), Step::Status]
+            }
+            RoutingNotice::SlaBreached { agent, target } => {
+                vec![Step::Record(ConversationEvent::SlaBreached { agent, target })]
+            }
+        }
+    }
+
+    /// The object's alarm rang.
+    pub fn wake(&mut self, flow: &Flow, now: i64) -> Vec<Step> {
+        match self.wake_at {
+            Some(at) if at <= now => self.wake_at = None,
+            _ => return Vec::new(),
+        }
+        match self.state {
+            ConversationState::Snoozed => self.route(
+                flow,
+                Handover { queue: self.queue.clone(), agent: self.agent.clone() },
+                HandoverReason::Reopened,
+            ),
+            ConversationState::Pending => {
+                self.hand_over(flow, Handover::default(), HandoverReason::Flow, now)
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// The external bot answered.
+    pub fn bot_answered(&mut self, flow: &Flow, answer: BotAnswer, now: i64) -> Vec<Step> {
+        if self.state != ConversationState::Bot {
+            return Vec::new();
+        }
+        let mut steps: Vec<Step> = answer
+            .messages
+            .into_iter()
+            .map(|message| Step::Say(Say { text: message.text, quick_replies: message.quick_replies }))
+            .collect();
+        if let Some(handover) = answer.handover {
+            steps.extend(self.hand_over(flow, handover, HandoverReason::BotDecided, now));
+        }
+        steps
+    }
+
+    /// The external bot timed out or failed: a human takes over.
+    pub fn bot_failed(&mut self, flow: &Flow, now: i64) -> Vec<Step> {
+        if self.state != ConversationState::Bot {
+            return Vec::new();
+        }
+        self.hand_over(flow, Handover::default(), HandoverReason::BotFailed, now)
+    }
+
+    /// Hands over to a human now, or outside business hours runs the offline fallback.
+    fn hand_over(&mut self, flow: &Flow, handover: Handover, reason: HandoverReason, now: i64) -> Vec<Step> {
+        let Some(hours) = flow.hours.as_ref().filter(|hours| !hours.is_open(now)) else {
+            return self.route(flow, handover, reason);
+        };
+        if self.state == ConversationState::Pending {
+            // Still closed when the alarm rang (a holiday added since): sleep again.
+            self.wake_at = hours.next_open(now);
+            return vec![Step::Wake(self.wake_at)];
+        }
+        self.queue = handover.queue.or_else(|| self.queue.clone());
+        self.wake_at = hours.next_open(now);
+        let back = self.wake_at.map_or_else(|| "soon".to_string(), |at| hours.describe(at, now));
+        let mut steps = vec![Step::Say(Say {
+            text: flow.offline.message.replace("{next_open}", &back),
+            quick_replies: Vec::new(),
+        })];
+        if flow.offline.ask_email && !self.bot.collected.contains_key("email") {
+            steps.push(Step::Say(Say { text: email_field().prompt, quick_replies: Vec::new() }));
+        }
+        steps.push(Step::Wake(self.wake_at));
+        self.change(ConversationState::Pending, steps)
+    }
+
+    /// Puts the conversation in a queue.
+    fn route(&mut self, flow: &Flow, handover: Handover, reason: HandoverReason) -> Vec<Step> {
+        let queue = handover
+            .queue
+            .filter(|q| flow.queues.iter().any(|c| &c.id == q))
+            .unwrap_or_else(|| flow.queue.clone());
+        self.queue = Some(queue.clone());
+        self.wake_at = None;
+        let event =
+            ConversationEvent::HandedOver { queue: queue.clone(), reason, agent: handover.agent.clone() };
+        self.state = ConversationState::Queued;
+        vec![Step::Record(event), Step::Route { queue, agent: handover.agent }, Step::Status]
+    }
+
+    /// Outside business hours: takes the visitor's email address when it was asked for.
+    fn collect_contact(&mut self, text: &str) -> Vec<Step> {
+        if self.bot.collected.contains_key("email") {
+            return Vec::new();
+        }
+        let field = email_field();
+        match field.kind.validate(text) {
+            Ok(email) => {
+                self.bot.collected.insert(field.name.clone(), email.clone());
+                vec![
+                    Step::Record(ConversationEvent::FieldCollected {
+                        field: field.name,
+                        value: email.clone(),
+                    }),
+                    Step::Say(Say {
+                        text: format!("Thanks! We'll answer here, and at {email} if you've left."),
+                        quick_replies: Vec::new(),
+                    }),
+                ]
+            }
+            // Not an address: an ordinary message for the team, kept for when they are back.
+            Err(_) => Vec::new(),
+        }
+    }
+
+    fn enter(&mut self, state: ConversationState, mut steps: Vec<Step>) -> Vec<Step> {
+        if self.state != state {
+            self.state = state;
+            steps.push(Step::Status);
+        }
+        steps
+    }
+
+    /// Moves to `state`, recording it in the log.
+    fn change(&mut self, state: ConversationState, mut steps: Vec<Step>) -> Vec<Step> {
+        self.state = state;
+        steps.insert(0, Step::Record(ConversationEvent::StateChanged { state }));
+        steps.push(Step::Status);
+        steps
+    }
+}
+
+/// Whether the built-in bot answers first (it must know something to be worth talking to).
+fn uses_rule_bot(flow: &Flow) -> bool {
+    flow.start == Start::Bot && flow.webhook.is_none() && !flow.bot.intents.is_empty()
+}
+
+fn email_field() -> Field {
+    Field {
+        name: "email".into(),
+        prompt: "What email address can we answer you at?".into(),
+        kind: FieldKind::Email,
+        optional: true,
+    }
+}
+
+/// The words a log shows for `event` (the console and widget may render their own).
+pub fn describe(event: &ConversationEvent) -> String {
+    match event {
+        ConversationEvent::HandedOver { queue, .. } => format!("Waiting for the {queue} team"),
+        ConversationEvent::Offered { .. } => "Offered to an agent".into(),
+        ConversationEvent::Assigned { name, .. } => format!("{name} joined the conversation"),
+        ConversationEvent::Released { reason, .. } => {
+            format!("An agent left the conversation ({})", release_words(*reason))
+        }
+        ConversationEvent::SlaBreached { .. } => "Response time target missed".into(),
+        ConversationEvent::FieldCollected { field, value } => format!("{field}: {value}"),
+        ConversationEvent::StateChanged { state } => match state {
+            ConversationState::Resolved => "Conversation resolved".into(),
+            ConversationState::Snoozed => "Conversation snoozed".into(),
+            ConversationState::Pending => "Waiting for business hours".into(),
+            other => format!(
+                "Conversation is {}",
+                serde_json::to_value(other)
+                    .ok()
+                    .and_then(|v| v.as_str().map(String::from))
+                    .unwrap_or_default()
+            ),
+        },
+    }
+}
+
+fn release_words(reason: Release) -> &'static str {
+    match reason {
+        Release::Declined => "declined",
+        Release::OfferExpired => "offer not answered",
+        Release::AgentOffline => "went offline",
+        Release::SlaBreached => "response time target missed",
+        Release::Moved => "transferred",
+        Release::Closed => "closed",
+    }
+}

@@ -1,0 +1,222 @@
+//! Flows: what happens to a conversation after the visitor's first message.
+//!
+//! A site's [`Flow`] (stored in its configuration, written as TOML or JSON) says who answers
+//! first — the built-in [`bot`], an external bot webhook, or straight a queue —, when humans are
+//! there ([`hours`]), what the visitor is told outside those hours, and the routing queues.
+//! [`lifecycle`] runs it for one conversation: given what happened (a visitor message, an
+//! agent's action, a routing decision, a timer), it says what to do, as plain data the
+//! Conversation object performs.
+//!
+//! # Layout
+//! - this file: the flow's configuration.
+//! - [`bot`]: the rule bot (intents, quick replies, collecting fields, handover).
+//! - [`hours`]: business hours in a time zone, and when they next open.
+//! - [`lifecycle`]: one conversation's state machine (`bot`, `queued`, `assigned`, …).
+
+pub mod bot;
+pub mod hours;
+pub mod lifecycle;
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use switchboard_protocol::{AgentId, QueueId};
+
+use crate::routing::{QueueConfig, Skill};
+
+pub use bot::{Field, FieldKind, Intent, RuleBot};
+pub use hours::BusinessHours;
+
+/// One site's flow for its web chat.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Flow {
+    /// Who answers a new conversation first.
+    #[serde(default)]
+    pub start: Start,
+    /// The queue handovers go to unless a rule names another.
+    #[serde(default = "default_queue")]
+    pub queue: QueueId,
+    /// The built-in bot (used when `start` is `bot` and no webhook is set).
+    #[serde(default)]
+    pub bot: RuleBot,
+    /// An external bot that answers instead of the rule bot.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub webhook: Option<WebhookBot>,
+    /// When humans answer; `None` means always.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hours: Option<BusinessHours>,
+    /// What a visitor handed over outside business hours is told.
+    #[serde(default)]
+    pub offline: Offline,
+    /// The routing queues (teams).
+    #[serde(default = "default_queues")]
+    pub queues: Vec<QueueConfig>,
+    /// Conversations an agent holds at once unless `agents` says otherwise.
+    #[serde(default = "default_capacity")]
+    pub capacity: u32,
+    /// Per agent: capacity and skills.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub agents: BTreeMap<AgentId, AgentRouting>,
+}
+
+/// Who answers first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Start {
+    /// The bot, which hands over when it should.
+    #[default]
+    Bot,
+    /// Straight to the flow's queue.
+    Queue,
+}
+
+/// An external bot reached by webhook (as Chatwoot's agent bots): each visitor message is
+/// POSTed to `url`, signed with `secret`; it answers in the response or later via the API.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WebhookBot {
+    /// Where visitor messages are POSTed.
+    pub url: String,
+    /// Signs each request (HMAC-SHA256) and authorises the bot's API calls.
+    pub secret: String,
+    /// How long to wait for an answer before handing over to a human.
+    #[serde(default = "default_webhook_timeout_ms")]
+    pub timeout_ms: u32,
+}
+
+/// The offline fallback.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Offline {
+    /// Told to the visitor; `{next_open}` is replaced by when the team is back.
+    #[serde(default = "default_offline_message")]
+    pub message: String,
+    /// Whether to ask for an email address to answer to.
+    #[serde(default = "yes")]
+    pub ask_email: bool,
+}
+
+impl Default for Offline {
+    fn default() -> Self {
+        Self { message: default_offline_message(), ask_email: true }
+    }
+}
+
+/// One agent's routing settings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AgentRouting {
+    /// Conversations it holds at once.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub capacity: Option<u32>,
+    /// Its skills and teams.
+    #[serde(default)]
+    pub skills: Vec<Skill>,
+}
+
+impl Default for Flow {
+    fn default() -> Self {
+        Self {
+            start: Start::Bot,
+            queue: default_queue(),
+            bot: RuleBot::default(),
+            webhook: None,
+            hours: None,
+            offline: Offline::default(),
+            queues: default_queues(),
+            capacity: default_capacity(),
+            agents: BTreeMap::new(),
+        }
+    }
+}
+
+/// Why a flow cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FlowError {
+    /// The flow or a rule names a queue that is not configured.
+    #[error("queue {0} is named but not configured in `queues`")]
+    UnknownQueue(QueueId),
+    /// Business hours name an unknown time zone or have a malformed range.
+    #[error("hours: {0}")]
+    Hours(String),
+    /// The webhook URL is not http(s).
+    #[error("webhook url must start with https:// (or http:// for local development)")]
+    WebhookUrl,
+    /// A number is out of range.
+    #[error("{0}")]
+    Range(&'static str),
+}
+
+impl Flow {
+    /// Checks what serde cannot: names refer to configured things, times parse.
+    pub fn validate(&self) -> Result<(), FlowError> {
+        let known = |queue: &QueueId| self.queues.iter().any(|q| &q.id == queue);
+        let named =
+            std::iter::once(&self.queue).chain(self.bot.intents.iter().filter_map(|i| i.handover_queue()));
+        if let Some(queue) = named.into_iter().find(|queue| !known(queue)) {
+            return Err(FlowError::UnknownQueue(queue.clone()));
+        }
+        if let Some(hours) = &self.hours {
+            hours.validate().map_err(FlowError::Hours)?;
+        }
+        if let Some(webhook) = &self.webhook {
+            if !(webhook.url.starts_with("https://") || webhook.url.starts_with("http://")) {
+                return Err(FlowError::WebhookUrl);
+            }
+            if !(100..=30_000).contains(&webhook.timeout_ms) {
+                return Err(FlowError::Range("webhook timeout_ms must be 100 to 30000"));
+            }
+        }
+        if self.queues.iter().any(|q| q.offer_timeout_ms < 1_000) {
+            return Err(FlowError::Range("offer_timeout_ms must be at least 1000"));
+        }
+        if !(1..=100).contains(&self.capacity) {
+            return Err(FlowError::Range("capacity must be 1 to 100"));
+        }
+        Ok(())
+    }
+
+    /// An agent's capacity and skills under this flow.
+    pub fn agent_routing(&self, agent: &AgentId) -> (u32, std::collections::BTreeSet<Skill>) {
+        match self.agents.get(agent) {
+            Some(settings) => {
+                (settings.capacity.unwrap_or(self.capacity), settings.skills.iter().cloned().collect())
+            }
+            None => (self.capacity, Default::default()),
+        }
+    }
+}
+
+fn default_queue() -> QueueId {
+    QueueId::parse("support").unwrap_or_else(|_| unreachable!("a valid queue id"))
+}
+
+fn default_queues() -> Vec<QueueConfig> {
+    vec![QueueConfig {
+        id: default_queue(),
+        skills: Default::default(),
+        policy: Default::default(),
+        offer_timeout_ms: crate::routing::model::default_offer_timeout_ms(),
+        sla: Default::default(),
+    }]
+}
+
+fn default_capacity() -> u32 {
+    5
+}
+
+fn default_webhook_timeout_ms() -> u32 {
+    5_000
+}
+
+fn default_offline_message() -> String {
+    "We're away right now and will be back {next_open}. Leave your message here and we'll answer then.".into()
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[cfg(test)]
+mod tests;

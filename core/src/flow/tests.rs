@@ -1,0 +1,220 @@
+//! Flow scenarios: the rule bot's answers, collection and handovers, and the lifecycle
+//! around them (business hours, resolve and reopen, routing notices).
+
+use switchboard_protocol::routing::{ConversationEvent, ConversationState, HandoverReason, Release};
+use switchboard_protocol::{AgentId, QueueId};
+
+use super::bot::{BotMemory, Handover, Say};
+use super::lifecycle::{BotAnswer, BotMessage, Lifecycle, RoutingNotice, Step};
+use super::*;
+use crate::conversation::AgentAction;
+
+/// A shop's flow: two FAQs, one rule that hands over to billing, an email asked before any
+/// handover.
+fn shop() -> Flow {
+    let toml_like = serde_json::json!({
+        "bot": {
+            "name": "Sam",
+            "greeting": "Hi! What can I do for you?",
+            "menu": ["Shipping", "Returns", "Talk to a person"],
+            "intents": [
+                {"name": "shipping", "phrases": ["delivery", "how long", "ship to"], "answer": "We ship in 2 days.", "quick_replies": ["Returns"]},
+                {"name": "returns", "phrases": ["refund", "send back"], "answer": "30 days to return."},
+                {"name": "invoice", "phrases": ["invoice", "billing problem"], "answer": "Billing can help.", "handover": {"queue": "billing"}}
+            ],
+            "collect": [{"name": "email", "prompt": "Your email?", "kind": {"type": "email"}}]
+        },
+        "queues": [{"id": "support"}, {"id": "billing", "skills": ["billing"]}]
+    });
+    let flow: Flow = serde_json::from_value(toml_like).unwrap();
+    flow.validate().unwrap();
+    flow
+}
+
+fn says(steps: &[Step]) -> Vec<&str> {
+    steps
+        .iter()
+        .filter_map(|s| if let Step::Say(Say { text, .. }) = s { Some(text.as_str()) } else { None })
+        .collect()
+}
+
+fn routes(steps: &[Step]) -> Option<&QueueId> {
+    steps.iter().find_map(|s| if let Step::Route { queue, .. } = s { Some(queue) } else { None })
+}
+
+#[test]
+fn the_bot_greets_answers_faqs_and_offers_quick_replies() {
+    let flow = shop();
+    let mut life = Lifecycle::default();
+    let greeting = life.start(&flow);
+    assert!(matches!(&greeting[..], [Step::Say(Say { quick_replies, .. })] if quick_replies.len() == 3));
+    let steps = life.visitor_wrote(&flow, "How LONG does delivery take?!", 0);
+    assert_eq!(says(&steps), ["We ship in 2 days."]);
+    assert!(steps.contains(&Step::Status), "new -> bot is announced");
+    assert_eq!(life.state, ConversationState::Bot);
+    // A quick reply is just its text, matched by the intent's name.
+    assert_eq!(says(&life.visitor_wrote(&flow, "Returns", 1)), ["30 days to return."]);
+}
+
+#[test]
+fn asking_for_a_person_collects_the_email_then_hands_over() {
+    let flow = shop();
+    let mut life = Lifecycle::default();
+    let steps = life.visitor_wrote(&flow, "Can I talk to a real person please", 0);
+    assert_eq!(says(&steps), ["Your email?"]);
+    assert_eq!(routes(&steps), None);
+    let steps = life.visitor_wrote(&flow, "not an email", 1);
+    assert!(says(&steps)[0].starts_with("That doesn't look like an email address."));
+    let steps = life.visitor_wrote(&flow, " Ada@Example.com ", 2);
+    assert!(steps.contains(&Step::Record(ConversationEvent::FieldCollected {
+        field: "email".into(),
+        value: "ada@example.com".into()
+    })));
+    assert_eq!(routes(&steps).map(QueueId::as_str), Some("support"));
+    assert!(steps.contains(&Step::Record(ConversationEvent::HandedOver {
+        queue: QueueId::parse("support").unwrap(),
+        reason: HandoverReason::VisitorAsked,
+        agent: None
+    })));
+    assert_eq!(life.state, ConversationState::Queued);
+    // From now on the visitor writes to humans; routing hears of it.
+    assert_eq!(life.visitor_wrote(&flow, "hello?", 3), vec![Step::VisitorWrote]);
+}
+
+#[test]
+fn rules_hand_over_to_their_queue_and_the_bot_gives_up_after_two_misses() {
+    let flow = shop();
+    let mut life = Lifecycle {
+        bot: BotMemory { collected: [("email".into(), "a@b.co".into())].into(), ..Default::default() },
+        ..Default::default()
+    };
+    let steps = life.visitor_wrote(&flow, "I have a billing problem", 0);
+    assert_eq!(says(&steps)[0], "Billing can help.");
+    assert_eq!(routes(&steps).map(QueueId::as_str), Some("billing"));
+
+    let mut life = Lifecycle { bot: life.bot.clone(), ..Default::default() };
+    assert_eq!(routes(&life.visitor_wrote(&flow, "qwerty", 0)), None);
+    let steps = life.visitor_wrote(&flow, "asdf", 1);
+    assert!(steps.iter().any(|s| matches!(
+        s,
+        Step::Record(ConversationEvent::HandedOver { reason: HandoverReason::BotGaveUp, .. })
+    )));
+}
+
+#[test]
+fn a_flow_without_a_bot_goes_straight_to_the_queue() {
+    let flow = Flow::default();
+    let mut life = Lifecycle::default();
+    assert!(life.start(&flow).is_empty(), "no greeting from a bot that knows nothing");
+    assert_eq!(routes(&life.visitor_wrote(&flow, "hi", 0)).map(QueueId::as_str), Some("support"));
+}
+
+#[test]
+fn outside_business_hours_the_visitor_is_told_when_and_asked_for_an_email() {
+    let flow = Flow {
+        hours: Some(BusinessHours {
+            time_zone: "UTC".into(),
+            mon: vec!["09:00-17:00".into()],
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    let sunday_noon = 1_796_558_400_000; // 2026-12-06T12:00:00Z
+    let monday_nine = sunday_noon + 21 * 3_600_000;
+    let mut life = Lifecycle::default();
+    let steps = life.visitor_wrote(&flow, "hello", sunday_noon);
+    assert_eq!(life.state, ConversationState::Pending);
+    assert!(says(&steps)[0].contains("tomorrow at 09:00 (UTC)"), "{:?}", says(&steps));
+    assert!(steps.contains(&Step::Wake(Some(monday_nine))));
+    let steps = life.visitor_wrote(&flow, "me@example.org", sunday_noon + 1);
+    assert!(says(&steps)[0].contains("me@example.org"));
+    // The alarm at opening time puts it in the queue.
+    assert!(life.wake(&flow, monday_nine - 1).is_empty());
+    let steps = life.wake(&flow, monday_nine);
+    assert_eq!(routes(&steps).map(QueueId::as_str), Some("support"));
+}
+
+#[test]
+fn resolve_then_a_new_visitor_message_reopens_to_the_same_agent() {
+    let flow = Flow::default();
+    let ada = AgentId::from_random([1; 16]);
+    let mut life = Lifecycle::default();
+    life.visitor_wrote(&flow, "hi", 0);
+    life.routing(RoutingNotice::Assigned { agent: ada.clone(), name: "Ada".into() });
+    assert_eq!(life.state, ConversationState::Assigned);
+    assert_eq!(life.agent_wrote(), vec![Step::AgentReplied]);
+    let steps = life.agent_action(&flow, AgentAction::Resolve, 5);
+    assert_eq!(
+        steps[0],
+        Step::Record(ConversationEvent::StateChanged { state: ConversationState::Resolved })
+    );
+    assert!(steps.contains(&Step::Unroute));
+    // A late routing notice does not undo the resolve.
+    assert!(life.routing(RoutingNotice::Released { agent: ada.clone(), reason: Release::Closed }).is_empty());
+    let steps = life.visitor_wrote(&flow, "one more thing", 10);
+    assert!(steps.contains(&Step::Route { queue: QueueId::parse("support").unwrap(), agent: Some(ada) }));
+}
+
+#[test]
+fn snoozed_conversations_come_back_on_their_alarm() {
+    let flow = Flow::default();
+    let mut life = Lifecycle::default();
+    life.visitor_wrote(&flow, "hi", 0);
+    assert!(
+        life.agent_action(&flow, AgentAction::Snooze(50), 100).is_empty(),
+        "a snooze into the past is ignored"
+    );
+    let steps = life.agent_action(&flow, AgentAction::Snooze(1_000), 100);
+    assert!(steps.contains(&Step::Wake(Some(1_000))));
+    assert!(routes(&life.wake(&flow, 1_000)).is_some());
+    assert_eq!(life.state, ConversationState::Queued);
+}
+
+#[test]
+fn an_external_bot_answers_or_hands_over_when_it_fails() {
+    let flow = Flow {
+        webhook: Some(WebhookBot {
+            url: "http://127.0.0.1:9/bot".into(),
+            secret: "s".into(),
+            timeout_ms: 500,
+        }),
+        ..Default::default()
+    };
+    let mut life = Lifecycle::default();
+    assert!(life.visitor_wrote(&flow, "hi", 0).contains(&Step::AskWebhook));
+    let answer = BotAnswer {
+        messages: vec![BotMessage { text: "Hello from the bot".into(), quick_replies: vec![] }],
+        handover: None,
+    };
+    assert_eq!(says(&life.bot_answered(&flow, answer, 1)), ["Hello from the bot"]);
+    let steps = life.bot_failed(&flow, 2);
+    assert!(steps.iter().any(|s| matches!(
+        s,
+        Step::Record(ConversationEvent::HandedOver { reason: HandoverReason::BotFailed, .. })
+    )));
+    // Once humans have it, a late bot answer is dropped.
+    assert!(life.bot_answered(&flow, BotAnswer::default(), 3).is_empty());
+    let _ = Handover::default();
+}
+
+#[test]
+fn fields_validate_what_visitors_type() {
+    assert_eq!(FieldKind::Digits { min: 4, max: 8 }.validate(" #12345 "), Ok("12345".into()));
+    assert!(FieldKind::Digits { min: 4, max: 8 }.validate("12a45").is_err());
+    assert!(FieldKind::Phone.validate("+49 (30) 123-4567").is_ok());
+    assert!(FieldKind::Phone.validate("12+34567").is_err());
+    assert!(FieldKind::Text.validate("   ").is_err());
+}
+
+#[test]
+fn flows_naming_unknown_queues_or_bad_hours_are_refused() {
+    let mut flow = shop();
+    flow.queues.retain(|q| q.id.as_str() != "billing");
+    assert_eq!(flow.validate(), Err(FlowError::UnknownQueue(QueueId::parse("billing").unwrap())));
+    let flow = Flow {
+        hours: Some(BusinessHours { time_zone: "Nowhere/City".into(), ..Default::default() }),
+        ..Default::default()
+    };
+    assert!(matches!(flow.validate(), Err(FlowError::Hours(_))));
+    assert!(serde_json::from_str::<Flow>(r#"{"strat":"bot"}"#).is_err(), "typos in keys are refused");
+}
