@@ -12,7 +12,7 @@ use futures_util::{SinkExt, StreamExt};
 use serde::Serialize;
 use switchboard_protocol::api::create_session;
 use switchboard_protocol::{
-    ClientFrame, ClientMessageId, Seq, ServerFrame, SUBPROTOCOL, TOKEN_SUBPROTOCOL_PREFIX,
+    Author, ClientFrame, ClientMessageId, Seq, ServerFrame, SUBPROTOCOL, TOKEN_SUBPROTOCOL_PREFIX,
 };
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
@@ -228,10 +228,15 @@ impl Incoming {
             let WsMessage::Text(text) = frame? else { continue };
             let received = match self.kind {
                 Kind::Switchboard => match serde_json::from_str::<ServerFrame>(&text)? {
-                    ServerFrame::Message { message } => Some(Received {
-                        id: message.client_id.to_string(),
-                        sent_at: message.text.parse().unwrap_or(0),
-                    }),
+                    // Routing events and bot messages are not the load's messages.
+                    ServerFrame::Message { message }
+                        if matches!(message.author, Author::Visitor { .. } | Author::Agent { .. }) =>
+                    {
+                        Some(Received {
+                            id: message.client_id.to_string(),
+                            sent_at: message.text.parse().unwrap_or(0),
+                        })
+                    }
                     ServerFrame::Error { code, message, .. } => bail!("refused: {code:?} {message}"),
                     _ => None,
                 },

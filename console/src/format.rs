@@ -6,6 +6,7 @@
 
 use js_sys::Date;
 use switchboard_protocol::inbox::ConversationSummary;
+use switchboard_protocol::routing::ConversationState;
 use switchboard_protocol::{Author, Role};
 use wasm_bindgen::JsValue;
 
@@ -34,6 +35,8 @@ pub fn preview(summary: &ConversationSummary, by_me: bool) -> String {
             Role::Visitor => last.text.clone(),
             Role::Agent if by_me => format!("You: {}", last.text),
             Role::Agent => format!("Agent: {}", last.text),
+            Role::Bot => format!("Bot: {}", last.text),
+            Role::System => last.text.clone(),
         },
     }
 }
@@ -54,8 +57,23 @@ fn author_name(author: &Author) -> &str {
     let (name, fallback) = match author {
         Author::Visitor { name, .. } => (name.as_deref(), "Visitor"),
         Author::Agent { name, .. } => (Some(name.as_str()), "Another agent"),
+        Author::Bot { name } => (Some(name.as_str()), "Bot"),
+        Author::System => (None, "Switchboard"),
     };
     name.map(str::trim).filter(|name| !name.is_empty()).unwrap_or(fallback)
+}
+
+/// A conversation's state in a word, for the inbox badge.
+pub fn state_label(state: ConversationState) -> &'static str {
+    match state {
+        ConversationState::New => "new",
+        ConversationState::Bot => "bot",
+        ConversationState::Queued => "queued",
+        ConversationState::Assigned => "assigned",
+        ConversationState::Pending => "pending",
+        ConversationState::Snoozed => "snoozed",
+        ConversationState::Resolved => "resolved",
+    }
 }
 
 /// Local wall-clock time, `HH:MM`.

@@ -11,6 +11,7 @@ use std::rc::Rc;
 use switchboard_core::client_log::ClientLog;
 use switchboard_protocol::api::agent_me;
 use switchboard_protocol::inbox::{ConversationSummary, InboxFrame};
+use switchboard_protocol::routing::{ConversationState, Presence};
 use switchboard_protocol::{ConversationId, Seq};
 use yew::Reducible;
 
@@ -84,6 +85,19 @@ pub struct InboxRow {
     pub unread: bool,
     /// It is the open conversation.
     pub active: bool,
+    /// Where it stands (`bot`, `queued`, `assigned`, …), for the badge.
+    pub state: &'static str,
+    /// The signed-in agent holds it.
+    pub mine: bool,
+}
+
+/// A conversation offered to this agent, until `expires_at`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Offer {
+    /// The conversation.
+    pub conversation: ConversationSummary,
+    /// When the offer lapses, ms since the epoch.
+    pub expires_at: i64,
 }
 
 /// The whole console state.
@@ -101,6 +115,10 @@ pub struct State {
     pub inbox_link: Link,
     /// The open conversation, if any.
     pub open: Option<OpenConversation>,
+    /// Conversations offered to this agent, oldest first.
+    pub offers: Vec<Offer>,
+    /// This agent's presence as routing sees it (`None` until the inbox says).
+    pub presence: Option<Presence>,
     /// "Now" for relative times and typing indicators; advanced by a timer so the list
     /// re-renders as time passes, by every log snapshot, and when an indicator lapses.
     pub now: i64,
@@ -153,6 +171,8 @@ pub enum Action {
     },
     /// Time passed; `now` in ms since the epoch.
     Tick(i64),
+    /// The agent accepted or declined an offer (it leaves the list at once).
+    OfferAnswered(ConversationId),
 }
 
 impl State {
@@ -165,6 +185,8 @@ impl State {
             inbox_loaded: false,
             inbox_link: Link::Connecting,
             open: None,
+            offers: Vec::new(),
+            presence: None,
             now,
             seen: HashMap::new(),
             mine: HashMap::new(),
@@ -196,8 +218,19 @@ impl State {
                 time: format::short_time(c.updated_at, self.now),
                 unread: self.is_unread(c),
                 active: open == Some(&c.id),
+                state: format::state_label(c.state),
+                mine: c.assignee.is_some() && c.assignee.as_ref() == self.agent().map(|agent| &agent.id),
             })
             .collect()
+    }
+
+    /// Where the open conversation stands, and whether this agent holds it.
+    pub fn open_state(&self) -> Option<(ConversationState, bool)> {
+        let id = self.open_id()?;
+        let summary = self.conversations.iter().find(|c| &c.id == id)?;
+        let mine =
+            summary.assignee.is_some() && summary.assignee.as_ref() == self.agent().map(|agent| &agent.id);
+        Some((summary.state, mine))
     }
 
     /// How many conversations hold messages this agent has not seen (for the page title).
@@ -281,7 +314,23 @@ impl Reducible for State {
                         state.conversations = conversations;
                         state.inbox_loaded = true;
                     }
-                    InboxFrame::Updated { conversation } => state.upsert(conversation),
+                    InboxFrame::Updated { conversation } => {
+                        // Taken (by this agent or another): the offer is over.
+                        if conversation.state != ConversationState::Queued {
+                            state.offers.retain(|offer| offer.conversation.id != conversation.id);
+                        }
+                        state.upsert(conversation);
+                    }
+                    InboxFrame::Offer { conversation, expires_at } => {
+                        state.offers.retain(|offer| offer.conversation.id != conversation.id);
+                        state.offers.push(Offer { conversation, expires_at });
+                    }
+                    InboxFrame::OfferWithdrawn { conversation_id, .. } => {
+                        state.offers.retain(|offer| offer.conversation.id != conversation_id);
+                    }
+                    InboxFrame::Presence { presence } => state.presence = Some(presence),
+                    InboxFrame::Error { message, .. } => state.notice = Some(message),
+                    InboxFrame::Pong => {}
                 }
                 state.see_open_summary();
             }
@@ -314,7 +363,11 @@ impl Reducible for State {
                     open.link = link;
                 }
             }
-            Action::Tick(now) => state.now = now,
+            Action::Tick(now) => {
+                state.now = now;
+                state.offers.retain(|offer| offer.expires_at > now);
+            }
+            Action::OfferAnswered(id) => state.offers.retain(|offer| offer.conversation.id != id),
         }
         Rc::new(state)
     }

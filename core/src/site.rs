@@ -53,9 +53,40 @@ pub enum BootstrapError {
     /// `BOOTSTRAP_ADMIN_EMAIL` is not an email address.
     #[error("BOOTSTRAP_ADMIN_EMAIL is not an email address")]
     Email,
+    /// `BOOTSTRAP_AGENTS` has an entry that is not `email:name:password`.
+    #[error("BOOTSTRAP_AGENTS: entries are email:name:password, separated by ';'")]
+    Agents,
     /// `BOOTSTRAP_FLOW` is not a flow (JSON).
     #[error("BOOTSTRAP_FLOW: {0}")]
     Flow(String),
+}
+
+/// An agent account created with the bootstrap admin (demo and test seeding).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SeedAgent {
+    /// Sign-in email (normalised).
+    pub email: String,
+    /// Display name.
+    pub name: String,
+    /// Password, hashed before it is stored.
+    pub password: String,
+}
+
+/// Reads `BOOTSTRAP_AGENTS`: entries `email:name:password` separated by `;` or newlines (the
+/// password may contain `:`). Empty text is no agents.
+pub fn parse_seed_agents(text: &str) -> Result<Vec<SeedAgent>, BootstrapError> {
+    text.split([';', '\n'])
+        .map(str::trim)
+        .filter(|entry| !entry.is_empty())
+        .map(|entry| {
+            let mut parts = entry.splitn(3, ':');
+            let (Some(email), Some(name), Some(password)) = (parts.next(), parts.next(), parts.next()) else {
+                return Err(BootstrapError::Agents);
+            };
+            let email = normalise_email(email).ok_or(BootstrapError::Agents)?;
+            Ok(SeedAgent { email, name: name.trim().to_string(), password: password.to_string() })
+        })
+        .collect()
 }
 
 /// Reads a flow from JSON and checks it.
@@ -78,7 +109,11 @@ impl Bootstrap {
         admin_password: &str,
         flow: &str,
     ) -> Result<Self, BootstrapError> {
-        let flow = if flow.trim().is_empty() { Flow::default() } else { parse_flow(flow).map_err(BootstrapError::Flow)? };
+        let flow = if flow.trim().is_empty() {
+            Flow::default()
+        } else {
+            parse_flow(flow).map_err(BootstrapError::Flow)?
+        };
         let id = SiteId::parse(site_id).map_err(BootstrapError::SiteId)?;
         let allowed_origins: Vec<String> = origins
             .split(|c: char| c == ',' || c.is_whitespace())
@@ -134,8 +169,16 @@ mod tests {
     fn bad_bootstrap_vars_are_named() {
         let err = Bootstrap::from_vars("demo", "", "not-an-origin", "a@b.c", "", "", "").unwrap_err();
         assert!(err.to_string().starts_with("BOOTSTRAP_ALLOWED_ORIGINS"));
-        let err = Bootstrap::from_vars("demo", "", "", "a@b.c", "", "", r#"{"queue":"nowhere"}"#).unwrap_err();
-        assert!(err.to_string().starts_with("BOOTSTRAP_FLOW") && err.to_string().contains("nowhere"), "{err}");
+        let err =
+            Bootstrap::from_vars("demo", "", "", "a@b.c", "", "", r#"{"queue":"nowhere"}"#).unwrap_err();
+        assert!(
+            err.to_string().starts_with("BOOTSTRAP_FLOW") && err.to_string().contains("nowhere"),
+            "{err}"
+        );
         assert!(normalise_email("nobody").is_none());
+        let agents = parse_seed_agents("bo@x.io:Bo:pw:with:colons; cy@x.io:Cy:pw2\n").unwrap();
+        assert_eq!(agents.len(), 2);
+        assert_eq!(agents[0].password, "pw:with:colons");
+        assert_eq!(parse_seed_agents("not-an-email:A:b"), Err(BootstrapError::Agents));
     }
 }

@@ -17,6 +17,12 @@ use switchboard_protocol::{AgentId, ConversationId, SiteId, VisitorId};
 /// Shortest secret accepted: 32 bytes, the HMAC-SHA256 block-size half that NIST asks for.
 pub const MIN_SECRET_BYTES: usize = 32;
 
+/// Whether two secrets are equal, compared in constant time (bearer secrets, API keys).
+pub fn same_secret(expected: &str, given: &str) -> bool {
+    use subtle::ConstantTimeEq;
+    expected.len() == given.len() && bool::from(expected.as_bytes().ct_eq(given.as_bytes()))
+}
+
 /// How long a visitor session lasts: long, because the widget resumes the conversation on
 /// later visits; the token only opens that one conversation.
 pub const VISITOR_SESSION_MS: i64 = 30 * 24 * 60 * 60 * 1000;

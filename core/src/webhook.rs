@@ -57,7 +57,8 @@ pub fn verify(secret: &[u8], header: &str, body: &[u8], now: i64) -> Result<(), 
 
 fn mac(secret: &[u8], now: i64, body: &[u8]) -> Vec<u8> {
     // HMAC takes keys of any length; this cannot fail.
-    let mut mac = Hmac::<Sha256>::new_from_slice(secret).unwrap_or_else(|_| unreachable!("HMAC accepts any key"));
+    let mut mac =
+        Hmac::<Sha256>::new_from_slice(secret).unwrap_or_else(|_| unreachable!("HMAC accepts any key"));
     mac.update(format!("{now}.").as_bytes());
     mac.update(body);
     mac.finalize().into_bytes().to_vec()
@@ -85,7 +86,10 @@ mod tests {
         assert_eq!(verify(b"secret", &header, b"{\"a\":1}", 1_000_500), Ok(()));
         assert_eq!(verify(b"other", &header, b"{\"a\":1}", 1_000_500), Err(SignatureError::Mismatch));
         assert_eq!(verify(b"secret", &header, b"{\"a\":2}", 1_000_500), Err(SignatureError::Mismatch));
-        assert_eq!(verify(b"secret", &header, b"{\"a\":1}", 1_000_000 + TOLERANCE_MS + 1), Err(SignatureError::Stale));
+        assert_eq!(
+            verify(b"secret", &header, b"{\"a\":1}", 1_000_000 + TOLERANCE_MS + 1),
+            Err(SignatureError::Stale)
+        );
         let replayed = header.replace("t=1000000", "t=1000400");
         assert_eq!(verify(b"secret", &replayed, b"{\"a\":1}", 1_000_500), Err(SignatureError::Mismatch));
         assert_eq!(verify(b"secret", "v1=zz", b"", 0), Err(SignatureError::Malformed));

@@ -10,13 +10,15 @@
 //! - [`agent_sessions`]: console sign-in, sign-out and the session cookie.
 //! - [`live`]: WebSocket routes; admission is decided here, sockets live in the objects.
 //! - [`objects`]: the Durable Objects — one per conversation, one per site, one directory.
-//! - [`stubs`]: typed calls from the worker to the objects.
+//! - [`stubs`]: typed calls from the worker to the objects (and between objects).
+//! - [`bot_webhook`]: signed calls to an external bot, with a deadline.
 //! - [`http`], [`error`], [`env`]: responses, the error type, configuration and clocks.
 //!
 //! Static files (`/widget.js`, `/assets/*`) are served by Workers Static Assets from
 //! `edge/public/` before the worker runs, with headers from `public/_headers`.
 
 mod agent_sessions;
+mod bot_webhook;
 mod env;
 mod error;
 mod http;

@@ -1,7 +1,7 @@
 //! The fetch handler: a table of routes, and the one place errors become responses.
 
 use switchboard_protocol::api::health;
-use switchboard_protocol::{ErrorCode, SiteId, PROTOCOL_VERSION};
+use switchboard_protocol::{ConversationId, ErrorCode, SiteId, PROTOCOL_VERSION};
 use worker::{Env, Headers, Request, Response};
 
 use crate::error::{EdgeError, EdgeResult};
@@ -51,6 +51,7 @@ async fn route(req: Request, env: &Env) -> EdgeResult<Response> {
             http::json(200, &stubs::site_conversations(env, &agent.site).await?)
         }
         ("GET", ["api", "v1", "conversations", id, "live"]) => live::conversation(req, env, id).await,
+        ("POST", ["api", "v1", "bot", "conversations", id, "answer"]) => bot_answer(req, env, id).await,
         (method, segments) => match allowed_methods(segments) {
             Some(allowed) => {
                 let error = EdgeError::refuse(
@@ -81,12 +82,30 @@ fn allowed_methods(segments: &[&str]) -> Option<&'static str> {
         | ["api", "v1", "agent", "me" | "inbox"]
         | ["api", "v1", "conversations"]
         | ["api", "v1", "conversations", _, "live"] => "GET",
+        ["api", "v1", "bot", "conversations", _, "answer"] => "POST",
         _ => return None,
     })
 }
 
 /// `GET /api/v1/sites/{id}/presence`: public, like the site id; browsers and caches may keep
 /// it a few seconds.
+/// An external bot answers later (after `202` to the webhook); the conversation's object
+/// checks the bearer secret against its site's flow.
+async fn bot_answer(mut req: Request, env: &Env, id: &str) -> EdgeResult<Response> {
+    let id = ConversationId::parse(id).map_err(|e| EdgeError::refuse(ErrorCode::NotFound, e.to_string()))?;
+    let authorization = req.headers().get("authorization")?.unwrap_or_default();
+    if !authorization.starts_with("Bearer ") {
+        return Err(EdgeError::refuse(
+            ErrorCode::Unauthorized,
+            "send Authorization: Bearer <the webhook secret>",
+        ));
+    }
+    let answer: switchboard_protocol::api::bot_answer::Request = http::read_json(&mut req).await?;
+    switchboard_core::flow::lifecycle::check_answer(&answer)?;
+    stubs::bot_answer(env, &id, &authorization, &answer).await?;
+    http::json(200, &serde_json::json!({}))
+}
+
 async fn presence(env: &Env, site: &str) -> EdgeResult<Response> {
     let site = SiteId::parse(site)
         .map_err(|e| EdgeError::refuse(ErrorCode::NotFound, format!("no such site: {e}")))?;

@@ -6,14 +6,15 @@
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use switchboard_core::site::SiteConfig;
+use switchboard_protocol::api::bot_webhook::BotAnswer;
 use switchboard_protocol::api::{agent_login, agent_me, conversations_list, site_presence};
 use switchboard_protocol::inbox::ConversationSummary;
-use switchboard_protocol::{ConversationId, ErrorBody, SiteId, VisitorId};
+use switchboard_protocol::{AgentId, ConversationId, ErrorBody, QueueId, SiteId, VisitorId};
 use wasm_bindgen::JsValue;
 use worker::{Env, Headers, Method, Request, RequestInit, Response, Stub};
 
 use crate::error::{EdgeError, EdgeResult};
-use crate::objects::{Participant, PARTICIPANT_HEADER};
+use crate::objects::{Participant, ToConversation, PARTICIPANT_HEADER};
 
 /// Object requests need an absolute URL; the host is never resolved.
 const INTERNAL: &str = "https://object.internal";
@@ -44,6 +45,44 @@ pub async fn site_conversations(env: &Env, id: &SiteId) -> EdgeResult<conversati
 /// Updates a conversation's entry in its site's inbox.
 pub async fn post_activity(env: &Env, id: &SiteId, summary: &ConversationSummary) -> EdgeResult<()> {
     call(&site(env, id)?, Method::Post, "/activity", Some(summary)).await
+}
+
+/// A conversation object asks its site's router to queue the conversation.
+#[derive(Debug, Serialize, serde::Deserialize)]
+pub struct RouteRequest {
+    /// The conversation, as the inbox shows it (the offer carries it to the agent).
+    pub summary: ConversationSummary,
+    /// The queue.
+    pub queue: QueueId,
+    /// The one agent it is meant for, if any.
+    pub agent: Option<AgentId>,
+}
+
+/// Queues a conversation in its site's router.
+pub async fn route(env: &Env, site_id: &SiteId, request: &RouteRequest) -> EdgeResult<()> {
+    call(&site(env, site_id)?, Method::Post, "/routing/enqueue", Some(request)).await
+}
+
+/// Takes a conversation out of its site's routing (resolved, snoozed).
+pub async fn unroute(env: &Env, site_id: &SiteId, conversation: &ConversationId) -> EdgeResult<()> {
+    call(&site(env, site_id)?, Method::Post, "/routing/close", Some(conversation)).await
+}
+
+/// Tells a conversation object what routing decided.
+pub async fn tell_conversation(env: &Env, id: &ConversationId, notice: &ToConversation) -> EdgeResult<()> {
+    call(&conversation(env, id)?, Method::Post, "/notice", Some(notice)).await
+}
+
+/// Passes an external bot's late answer (and its bearer secret) to the conversation.
+pub async fn bot_answer(
+    env: &Env,
+    id: &ConversationId,
+    authorization: &str,
+    body: &BotAnswer,
+) -> EdgeResult<()> {
+    let headers = Headers::new();
+    headers.set("authorization", authorization)?;
+    call_with(&conversation(env, id)?, Method::Post, "/bot-answer", Some(body), headers).await
 }
 
 /// Checks an agent's email and password.
@@ -100,13 +139,23 @@ async fn call<B: Serialize, R: DeserializeOwned>(
     path: &str,
     body: Option<&B>,
 ) -> EdgeResult<R> {
+    call_with(stub, method, path, body, Headers::new()).await
+}
+
+async fn call_with<B: Serialize, R: DeserializeOwned>(
+    stub: &Stub,
+    method: Method,
+    path: &str,
+    body: Option<&B>,
+    headers: Headers,
+) -> EdgeResult<R> {
     let mut init = RequestInit::new();
     init.with_method(method);
     if let Some(body) = body {
-        let headers = Headers::new();
         headers.set("content-type", "application/json")?;
-        init.with_headers(headers).with_body(Some(JsValue::from_str(&serde_json::to_string(body)?)));
+        init.with_body(Some(JsValue::from_str(&serde_json::to_string(body)?)));
     }
+    init.with_headers(headers);
     let mut response =
         stub.fetch_with_request(Request::new_with_init(&format!("{INTERNAL}{path}"), &init)?).await?;
     if (200..300).contains(&response.status_code()) {

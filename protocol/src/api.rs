@@ -5,6 +5,8 @@
 pub mod agent_login;
 pub mod agent_logout;
 pub mod agent_me;
+pub mod bot_answer;
+pub mod bot_webhook;
 pub mod conversations_list;
 pub mod create_session;
 pub mod health;

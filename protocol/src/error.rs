@@ -37,6 +37,9 @@ pub enum ErrorCode {
     RateLimited,
     /// The participant already has as many sockets open to this conversation as allowed.
     TooManyConnections,
+    /// The request does not fit the resource's current state (an offer that lapsed, a bot
+    /// answering a conversation a human already has, an agent at capacity).
+    Conflict,
     /// The edge failed; nothing the client did. The message says no more than that.
     Internal,
 }
@@ -54,6 +57,7 @@ impl ErrorCode {
             ErrorCode::UnsupportedProtocol => 400,
             ErrorCode::UpgradeRequired => 426,
             ErrorCode::RateLimited | ErrorCode::TooManyConnections => 429,
+            ErrorCode::Conflict => 409,
             ErrorCode::Internal => 500,
         }
     }

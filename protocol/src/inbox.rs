@@ -133,6 +133,9 @@ pub struct ConversationSummary {
     /// Its queue, once handed over.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub queue: Option<QueueId>,
+    /// Since when the visitor waits for a reply (ms since the Unix epoch), if they do.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub waiting_since: Option<i64>,
 }
 
 /// The start of a message, for inbox previews.

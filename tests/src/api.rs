@@ -7,7 +7,8 @@ use anyhow::{anyhow, bail, Context, Result};
 use futures_util::{SinkExt, StreamExt};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use switchboard_protocol::api::{agent_login, create_session};
+use switchboard_protocol::api::{agent_login, agent_me, create_session};
+use switchboard_protocol::inbox::InboxFrame;
 use switchboard_protocol::{
     Author, ClientFrame, ClientMessageId, ConversationId, ErrorBody, ErrorCode, Message, Seq, ServerFrame,
     SUBPROTOCOL, TOKEN_SUBPROTOCOL_PREFIX,
@@ -100,7 +101,12 @@ pub async fn new_conversation(
 
 /// Signs the test admin in; returns the `Cookie` header value to send.
 pub async fn login(edge: &TestEdge) -> Result<String> {
-    let body = agent_login::Request { email: ADMIN_EMAIL.into(), password: ADMIN_PASSWORD.into() };
+    login_as(edge, ADMIN_EMAIL, ADMIN_PASSWORD).await
+}
+
+/// Signs an agent in; returns the `Cookie` header value to send.
+pub async fn login_as(edge: &TestEdge, email: &str, password: &str) -> Result<String> {
+    let body = agent_login::Request { email: email.into(), password: password.into() };
     let reply =
         call(reqwest::Method::POST, &edge.url("/api/v1/agent/login"), None, None, Some(&body)).await?;
     if reply.status != 200 {
@@ -241,6 +247,21 @@ impl Live {
         }
     }
 
+    /// Sends a routing command on an inbox socket.
+    pub async fn command(&mut self, command: &switchboard_protocol::inbox::InboxCommand) -> Result<()> {
+        self.send_raw(serde_json::to_string(command)?).await
+    }
+
+    /// Reads inbox frames until `pick` returns `Some`.
+    pub async fn until_inbox<T>(&mut self, mut pick: impl FnMut(&InboxFrame) -> Option<T>) -> Result<T> {
+        loop {
+            let frame: InboxFrame = self.next_as().await?;
+            if let Some(value) = pick(&frame) {
+                return Ok(value);
+            }
+        }
+    }
+
     /// Sends a message and waits for its ack; returns its `seq`.
     pub async fn post(&mut self, client_id: &str, text: &str) -> Result<Seq> {
         let client_id = ClientMessageId::parse(client_id)?;
@@ -280,4 +301,17 @@ impl Live {
             .await?;
         Ok(())
     }
+}
+
+/// Who a session cookie belongs to (`GET /api/v1/agent/me`).
+pub async fn me(edge: &TestEdge, cookie: &str) -> Result<agent_me::Response> {
+    let reply =
+        call::<()>(reqwest::Method::GET, &edge.url("/api/v1/agent/me"), None, Some(cookie), None).await?;
+    reply.json()
+}
+
+/// The messages people wrote (visitors and agents), without routing events and bot turns,
+/// which a flow may add to any log.
+pub fn chat(log: &[Message]) -> Vec<&Message> {
+    log.iter().filter(|m| matches!(m.author, Author::Visitor { .. } | Author::Agent { .. })).collect()
 }

@@ -153,12 +153,16 @@ pub async fn shown_messages(browser: &Browser) -> Result<Vec<(u64, String, Strin
     Ok(serde_json::from_value(value)?)
 }
 
-/// Waits until the current frame shows a stored message with `seq` whose text contains
-/// `text`; returns everything shown then.
-pub async fn wait_for_message(browser: &Browser, seq: u64, text: &str) -> Result<Vec<(u64, String, String)>> {
-    wait::until(&format!("message {seq} ({text:?}) to be shown"), UI_TIMEOUT, || async move {
+/// Waits until the `position`th stored message the current frame shows (1 = first; routing
+/// events are not messages) contains `text`; returns everything shown then.
+pub async fn wait_for_message(
+    browser: &Browser,
+    position: usize,
+    text: &str,
+) -> Result<Vec<(u64, String, String)>> {
+    wait::until(&format!("message {position} ({text:?}) to be shown"), UI_TIMEOUT, || async move {
         let shown = shown_messages(browser).await.ok()?;
-        shown.iter().any(|(s, _, t)| *s == seq && t.contains(text)).then_some(shown)
+        shown.get(position.checked_sub(1)?).is_some_and(|(_, _, t)| t.contains(text)).then_some(shown)
     })
     .await
 }

@@ -31,6 +31,8 @@ pub struct EdgeSpec {
     /// Run in its own process group (tests: killable as a whole; dev: leave it in the
     /// terminal's group so Ctrl-C reaches it).
     pub own_process_group: bool,
+    /// Variables set on the command line (`--var NAME:VALUE`), over the config's.
+    pub vars: Vec<(String, String)>,
 }
 
 impl EdgeSpec {
@@ -44,6 +46,7 @@ impl EdgeSpec {
             wrangler_home: dir.join("wrangler-home"),
             log: Some(dir.join("wrangler.log")),
             own_process_group: true,
+            vars: Vec::new(),
         })
     }
 }
@@ -110,6 +113,7 @@ impl EdgeProcess {
             .arg(&spec.persist_dir)
             .args(["--inspector-port", &free_port()?.to_string()])
             .args(["--show-interactive-dev-session=false", "--live-reload=false"])
+            .args(spec.vars.iter().flat_map(|(name, value)| ["--var".to_string(), format!("{name}:{value}")]))
             .current_dir(spec.config.parent().unwrap_or(Path::new(".")))
             .env("WRANGLER_SEND_METRICS", "false")
             .env("WRANGLER_SEND_ERROR_REPORTS", "false")

@@ -9,11 +9,13 @@
 //! - [`edge`]: starting, restarting and stopping workerd (`wrangler dev`) on a port.
 //! - [`test_edge`]: an edge for one test — free port, fresh state dir, its own config.
 //! - [`api`]: typed REST calls and conversation sockets, using `protocol` types.
+//! - [`bot_server`]: a local stand-in for an external bot's webhook endpoint.
 //! - [`browser`]: headless Chromium through chromedriver (WebDriver), one profile each.
 //! - [`network`]: a proxy between browser and edge that a test can cut (going offline).
 //! - [`wait`]: waiting on conditions with timeouts (never sleeps as synchronisation).
 
 pub mod api;
+pub mod bot_server;
 pub mod browser;
 pub mod edge;
 pub mod network;

@@ -68,7 +68,9 @@ impl TestEdge {
 
 impl Drop for TestEdge {
     fn drop(&mut self) {
-        if std::thread::panicking() {
+        // On a panic, or always with SWITCHBOARD_TEST_LOG set (a test failing through `?`
+        // does not panic).
+        if std::thread::panicking() || std::env::var_os("SWITCHBOARD_TEST_LOG").is_some() {
             eprintln!("---- wrangler log ----\n{}\n---- end of wrangler log ----", self.log());
         }
     }

@@ -37,10 +37,7 @@ async fn a_visitor_and_an_agent_chat_across_origins_and_the_chat_survives_a_relo
     wait_for_message(&agent, 2, AGENT_TEXT).await?;
 
     let shown = wait_for_message(&visitor, 2, AGENT_TEXT).await?;
-    assert_eq!(
-        shown.iter().map(|(seq, role, _)| (*seq, role.as_str())).collect::<Vec<_>>(),
-        [(1, "visitor"), (2, "agent")]
-    );
+    assert_eq!(shown.iter().map(|(_, role, _)| role.as_str()).collect::<Vec<_>>(), ["visitor", "agent"]);
 
     save_screenshot(&agent, "console.png").await?;
     visitor.client().enter_parent_frame().await?;

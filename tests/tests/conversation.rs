@@ -11,15 +11,16 @@ use switchboard_protocol::{
     Author, ClientFrame, ClientMessageId, ErrorCode, Role, Seq, ServerFrame, SUBPROTOCOL,
     TOKEN_SUBPROTOCOL_PREFIX,
 };
-use switchboard_tests::api::{create_session, login, Live};
+use switchboard_tests::api::{chat, create_session, login, Live};
 use switchboard_tests::test_edge::TestEdge;
 use switchboard_tests::wait;
 use switchboard_tests::ADMIN_NAME;
 
 const SHOP: &str = "https://shop.example";
 
-fn texts(messages: &[switchboard_protocol::Message]) -> Vec<(u64, &str)> {
-    messages.iter().map(|m| (m.seq.0, m.text.as_str())).collect()
+/// The texts people wrote, in log order (routing events and bot turns left out).
+fn texts(messages: &[switchboard_protocol::Message]) -> Vec<&str> {
+    chat(messages).into_iter().map(|m| m.text.as_str()).collect()
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -46,19 +47,20 @@ async fn a_visitor_and_an_agent_chat_and_every_tab_sees_the_same_log() -> anyhow
         }
     };
     assert_eq!(summary.id, session.conversation_id);
-    assert_eq!(summary.last_seq, Seq(1));
+    assert!(summary.last_seq >= Seq(1));
     let preview = summary.last_message.expect("a preview");
     assert_eq!((preview.role, preview.text.as_str()), (Role::Visitor, "Hello, is anyone there?"));
 
     let mut agent = Live::agent(&edge, &cookie, &session.conversation_id).await?;
     let (agent_you, replay) = agent.hello(Seq(0)).await?;
     assert!(matches!(agent_you, Author::Agent { ref name, .. } if name == ADMIN_NAME));
-    assert_eq!(texts(&replay), [(1, "Hello, is anyone there?")]);
+    assert_eq!(texts(&replay), ["Hello, is anyone there?"]);
 
-    assert_eq!(agent.post("a-1", "Hi! How can I help?").await?, Seq(2));
+    let answer_seq = agent.post("a-1", "Hi! How can I help?").await?;
+    assert!(answer_seq > Seq(1));
     let reply = visitor
         .until(|f| match f {
-            ServerFrame::Message { message } if message.seq == Seq(2) => Some(message.clone()),
+            ServerFrame::Message { message } if message.seq == answer_seq => Some(message.clone()),
             _ => None,
         })
         .await?;
@@ -68,11 +70,12 @@ async fn a_visitor_and_an_agent_chat_and_every_tab_sees_the_same_log() -> anyhow
     // A second tab of the same visitor (same token) sees the whole log, in order.
     let mut second_tab = Live::visitor(&edge, &session).await?;
     let (_, both) = second_tab.hello(Seq(0)).await?;
-    assert_eq!(texts(&both), [(1, "Hello, is anyone there?"), (2, "Hi! How can I help?")]);
+    assert_eq!(texts(&both), ["Hello, is anyone there?", "Hi! How can I help?"]);
+    assert!(both.iter().enumerate().all(|(i, m)| m.seq == Seq(i as u64 + 1)), "no gaps for the visitor");
     // Resuming after seq 1 replays only what comes after.
     let mut third_tab = Live::visitor(&edge, &session).await?;
     let (_, after_one) = third_tab.hello(Seq(1)).await?;
-    assert_eq!(texts(&after_one), [(2, "Hi! How can I help?")]);
+    assert_eq!(texts(&after_one), ["Hi! How can I help?"]);
 
     // The list endpoint agrees with the inbox once the conversation's summary has reached
     // the site (summaries of a busy conversation are sent at most every 500 ms).
@@ -87,7 +90,7 @@ async fn a_visitor_and_an_agent_chat_and_every_tab_sees_the_same_log() -> anyhow
         .await
         .ok()?;
         let list: switchboard_protocol::api::conversations_list::Response = reply.json().ok()?;
-        (list.conversations.first()?.last_seq == Seq(2)).then_some(list)
+        (list.conversations.first()?.last_seq >= answer_seq).then_some(list)
     })
     .await?;
     assert_eq!(list.conversations.len(), 1);
@@ -101,13 +104,15 @@ async fn a_resend_is_acknowledged_with_its_first_seq_and_stored_once() -> anyhow
     let mut visitor = Live::visitor(&edge, &session).await?;
     visitor.hello(Seq(0)).await?;
     assert_eq!(visitor.post("same-id", "first").await?, Seq(1));
-    assert_eq!(visitor.post("other-id", "second").await?, Seq(2));
+    let second = visitor.post("other-id", "second").await?;
+    assert!(second > Seq(1));
     // Resent (e.g. after a reconnect that lost the ack), even with different text.
     assert_eq!(visitor.post("same-id", "first").await?, Seq(1));
+    assert_eq!(visitor.post("other-id", "second").await?, second);
 
     let mut fresh = Live::visitor(&edge, &session).await?;
     let (_, log) = fresh.hello(Seq(0)).await?;
-    assert_eq!(texts(&log), [(1, "first"), (2, "second")]);
+    assert_eq!(texts(&log), ["first", "second"]);
     Ok(())
 }
 
@@ -213,28 +218,28 @@ async fn conversations_survive_a_restart_of_the_runtime() -> anyhow::Result<()> 
     let mut edge = TestEdge::start(&[SHOP])?;
     let session = create_session(&edge, SHOP).await?;
     let cookie = login(&edge).await?;
-    {
+    let answered = {
         let mut visitor = Live::visitor(&edge, &session).await?;
         visitor.hello(Seq(0)).await?;
         visitor.post("before-1", "written before the restart").await?;
         let mut agent = Live::agent(&edge, &cookie, &session.conversation_id).await?;
         agent.hello(Seq(0)).await?;
-        agent.post("before-2", "answered before the restart").await?;
-    }
+        agent.post("before-2", "answered before the restart").await?
+    };
 
     edge.restart()?;
 
     // Same token, same cookie (the signing secret is configuration, not memory).
     let mut visitor = Live::visitor(&edge, &session).await?;
     let (_, log) = visitor.hello(Seq(0)).await?;
-    assert_eq!(texts(&log), [(1, "written before the restart"), (2, "answered before the restart")]);
-    assert_eq!(visitor.post("after-1", "and after it").await?, Seq(3));
+    assert_eq!(texts(&log), ["written before the restart", "answered before the restart"]);
+    assert!(visitor.post("after-1", "and after it").await? > answered);
     // A resend of a message from before the restart is still recognised.
     assert_eq!(visitor.post("before-1", "written before the restart").await?, Seq(1));
 
     let mut agent = Live::agent(&edge, &cookie, &session.conversation_id).await?;
-    let (_, log) = agent.hello(Seq(2)).await?;
-    assert_eq!(texts(&log), [(3, "and after it")]);
+    let (_, log) = agent.hello(answered).await?;
+    assert_eq!(texts(&log), ["and after it"]);
     // The inbox index and the accounts persisted too.
     login(&edge).await?;
     let mut inbox = Live::inbox(&edge, &cookie).await?;

@@ -8,7 +8,7 @@ use reqwest::Method;
 use switchboard_protocol::api::{site_presence, visitor_conversations};
 use switchboard_protocol::limits::{BURST_SECONDS, MAX_SOCKETS_PER_PARTICIPANT};
 use switchboard_protocol::{Author, ClientFrame, ClientMessageId, ErrorCode, Seq, ServerFrame};
-use switchboard_tests::api::{call, create_session, login, new_conversation, Live};
+use switchboard_tests::api::{call, chat, create_session, login, new_conversation, Live};
 use switchboard_tests::test_edge::TestEdge;
 use switchboard_tests::wait;
 
@@ -126,7 +126,7 @@ async fn a_flooding_visitor_is_slowed_down_and_its_messages_keep_their_order() -
     }
     let mut check = Live::visitor(&edge, &session).await?;
     let (_, log) = check.hello(Seq(0)).await?;
-    let stored: Vec<_> = log.iter().map(|m| m.client_id.clone()).collect();
+    let stored: Vec<_> = chat(&log).iter().map(|m| m.client_id.clone()).collect();
     assert_eq!(stored, ids, "every message stored once, in the order written");
     Ok(())
 }
@@ -216,7 +216,9 @@ async fn sessions_slide_and_a_visitor_keeps_a_history_of_conversations() -> anyh
 
 #[tokio::test(flavor = "multi_thread")]
 async fn presence_counts_agents_with_the_console_open() -> anyhow::Result<()> {
-    let edge = TestEdge::start(&[SHOP])?;
+    // An agent whose consoles all closed stays online for a grace period (a reload must not
+    // cost it its conversations); short here.
+    let edge = TestEdge::start_with(&[SHOP], &[("AGENT_LEAVE_GRACE_MS", "300")])?;
     let presence = || async {
         let reply = call(Method::GET, &edge.url("/api/v1/sites/demo/presence"), None, None, None::<&()>)
             .await

@@ -84,7 +84,7 @@ impl State {
         self.log.messages().next().is_some()
     }
 
-    /// Agent messages the visitor has not seen (always 0 while the panel is open).
+    /// Agent and bot messages the visitor has not seen (always 0 while the panel is open).
     pub fn unread(&self) -> usize {
         if self.open {
             return 0;
@@ -93,7 +93,7 @@ impl State {
             .messages()
             .rev()
             .take_while(|m| m.seq > self.read_seq)
-            .filter(|m| m.author.role() == Role::Agent)
+            .filter(|m| matches!(m.author.role(), Role::Agent | Role::Bot))
             .count()
     }
 

@@ -35,6 +35,7 @@ pub fn run() -> Result<()> {
         wrangler_home: state.join("wrangler-home"),
         log: None,
         own_process_group: false,
+        vars: vec![("BOOTSTRAP_FLOW".into(), demo_flow()?)],
     })?;
     let _site = DemoSite::start(DEMO_ADDR, &edge.origin())?;
     let email = admin_email(&edge_dir)?;
@@ -49,6 +50,15 @@ pub fn run() -> Result<()> {
         state = state.join("state").display(),
     );
     edge.wait()
+}
+
+/// The demo shop's flow (`demo-site/flow.toml`), as the JSON the edge reads.
+fn demo_flow() -> Result<String> {
+    let path = root().join("demo-site").join("flow.toml");
+    let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    let flow: toml::Value =
+        toml::from_str(&text).with_context(|| format!("{} is not TOML", path.display()))?;
+    Ok(serde_json::to_string(&flow)?)
 }
 
 /// `edge/.dev.vars` holds the local secrets; made once with random values.

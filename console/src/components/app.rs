@@ -10,12 +10,14 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use switchboard_core::client_log::ClientLog;
-use switchboard_protocol::{AgentId, ClientMessageId, ConversationId};
+use switchboard_protocol::inbox::InboxCommand;
+use switchboard_protocol::{AgentId, ClientFrame, ClientMessageId, ConversationId};
 use yew::prelude::*;
 
-use super::conversation::{ConversationPane, OpenView};
+use super::conversation::{ConversationPane, OpenView, PaneAction};
 use super::inbox::Inbox;
 use super::login::Login;
+use super::offers::Offers;
 use super::topbar::TopBar;
 use crate::effects::conversation::ConversationLink;
 use crate::effects::inbox::InboxLink;
@@ -49,11 +51,12 @@ pub fn app() -> Html {
     });
 
     let agent_id: Option<AgentId> = state.agent().map(|agent| agent.id.clone());
+    let inbox = use_mut_ref(|| None::<InboxLink>);
     use_effect_with(agent_id.clone(), {
-        let dispatch = dispatch.clone();
+        let (dispatch, inbox) = (dispatch.clone(), inbox.clone());
         move |agent_id: &Option<AgentId>| {
-            let link = agent_id.as_ref().map(|_| InboxLink::start(dispatch));
-            move || drop(link)
+            *inbox.borrow_mut() = agent_id.as_ref().map(|_| InboxLink::start(dispatch));
+            move || drop(inbox.borrow_mut().take())
         }
     });
 
@@ -104,11 +107,59 @@ pub fn app() -> Html {
                     }
                 })
             };
-            let on_typing = Callback::from(move |active: bool| {
-                if let Some(link) = link.borrow().as_ref() {
-                    link.typing(active);
+            let on_typing = {
+                let link = link.clone();
+                Callback::from(move |active: bool| {
+                    if let Some(link) = link.borrow().as_ref() {
+                        link.typing(active);
+                    }
+                })
+            };
+            let command = {
+                let (inbox, dispatch) = (inbox.clone(), dispatch.clone());
+                move |command: InboxCommand| {
+                    let sent = inbox.borrow().as_ref().is_some_and(|inbox| inbox.send(&command));
+                    if !sent {
+                        dispatch
+                            .dispatch(Action::Notice(Some("Not connected; try again in a moment.".into())));
+                    }
                 }
-            });
+            };
+            let on_presence = {
+                let command = command.clone();
+                Callback::from(move |presence| command(InboxCommand::SetPresence { presence }))
+            };
+            let on_answer = {
+                let (command, dispatch) = (command.clone(), dispatch.clone());
+                Callback::from(move |(conversation_id, accept): (ConversationId, bool)| {
+                    dispatch.dispatch(Action::OfferAnswered(conversation_id.clone()));
+                    if accept {
+                        dispatch.dispatch(Action::Open(conversation_id.clone()));
+                        command(InboxCommand::Accept { conversation_id });
+                    } else {
+                        command(InboxCommand::Decline { conversation_id });
+                    }
+                })
+            };
+            let on_action = {
+                let open_id = state.open_id().cloned();
+                Callback::from(move |action: PaneAction| {
+                    let Some(conversation_id) = open_id.clone() else { return };
+                    match action {
+                        PaneAction::Take => command(InboxCommand::Take { conversation_id }),
+                        PaneAction::Resolve | PaneAction::Reopen => {
+                            let frame = if action == PaneAction::Resolve {
+                                ClientFrame::Resolve
+                            } else {
+                                ClientFrame::Reopen
+                            };
+                            if let Some(link) = link.borrow().as_ref() {
+                                link.command(frame);
+                            }
+                        }
+                    }
+                })
+            };
             let open = state.open.as_ref().map(|open| OpenView {
                 id: open.id.clone(),
                 label: state.open_label().unwrap_or_default(),
@@ -116,10 +167,13 @@ pub fn app() -> Html {
                 link: open.link,
                 typing: state.open_typing(),
                 me: agent.id.clone(),
+                state: state.open_state(),
             });
             html! {
                 <div class="sb-app">
-                    <TopBar name={agent.name.clone()} notice={state.notice.clone()} {on_logout} />
+                    <TopBar name={agent.name.clone()} notice={state.notice.clone()} {on_logout}
+                        presence={state.presence} {on_presence} />
+                    <Offers offers={Rc::new(state.offers.clone())} now={state.now} {on_answer} />
                     <div class="sb-main">
                         <Inbox
                             rows={Rc::new(state.inbox_rows())}
@@ -127,7 +181,7 @@ pub fn app() -> Html {
                             link={state.inbox_link}
                             {on_open}
                         />
-                        <ConversationPane {open} {on_send} {on_dismiss} {on_typing} />
+                        <ConversationPane {open} {on_send} {on_dismiss} {on_typing} {on_action} />
                     </div>
                 </div>
             }

@@ -1,6 +1,7 @@
 //! The right-hand pane: the open conversation (header, timeline, who is typing, reply box),
 //! or a hint to pick one.
 
+use switchboard_protocol::routing::ConversationState;
 use switchboard_protocol::{AgentId, ClientMessageId, ConversationId};
 use yew::prelude::*;
 
@@ -23,6 +24,8 @@ pub struct OpenView {
     pub typing: Option<String>,
     /// The signed-in agent, whose replies carry delivery marks.
     pub me: AgentId,
+    /// Where it stands, and whether this agent holds it.
+    pub state: Option<(ConversationState, bool)>,
 }
 
 /// Pane properties.
@@ -36,6 +39,19 @@ pub struct PaneProps {
     pub on_dismiss: Callback<ClientMessageId>,
     /// The agent started (`true`) or stopped typing a reply.
     pub on_typing: Callback<bool>,
+    /// Resolve, reopen or take the open conversation.
+    pub on_action: Callback<PaneAction>,
+}
+
+/// What the pane's header buttons do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PaneAction {
+    /// Mark it resolved.
+    Resolve,
+    /// Reopen it.
+    Reopen,
+    /// Take it from the queue.
+    Take,
 }
 
 /// The conversation pane.
@@ -60,6 +76,7 @@ pub fn conversation_pane(props: &PaneProps) -> Html {
         <section class="sb-pane" aria-label="Conversation">
             <header class="sb-pane-head">
                 <h2 class="sb-pane-title">{ open.label.clone() }</h2>
+                { actions(open.state, &props.on_action) }
                 if let Some(status) = status {
                     <p class="sb-status" role="status">{ status }</p>
                 }
@@ -75,5 +92,29 @@ pub fn conversation_pane(props: &PaneProps) -> Html {
             }
             <Reply key={format!("r{key}")} on_send={props.on_send.clone()} on_typing={props.on_typing.clone()} />
         </section>
+    }
+}
+
+/// The header's buttons for where the conversation stands.
+fn actions(state: Option<(ConversationState, bool)>, on_action: &Callback<PaneAction>) -> Html {
+    let button = |class: &'static str, label: &'static str, action: PaneAction| {
+        let onclick = on_action.reform(move |_: MouseEvent| action);
+        html! { <button type="button" {class} {onclick}>{ label }</button> }
+    };
+    let Some((state, _mine)) = state else { return Html::default() };
+    html! {
+        <span class="sb-pane-actions">
+            <span class={classes!("sb-state", format!("sb-state--{}", crate::format::state_label(state)))}>
+                { crate::format::state_label(state) }
+            </span>
+            if state == ConversationState::Queued {
+                { button("sb-take", "Take", PaneAction::Take) }
+            }
+            if matches!(state, ConversationState::Resolved | ConversationState::Snoozed | ConversationState::Pending) {
+                { button("sb-reopen", "Reopen", PaneAction::Reopen) }
+            } else {
+                { button("sb-resolve", "Resolve", PaneAction::Resolve) }
+            }
+        </span>
     }
 }

@@ -76,10 +76,14 @@ fn item(row: &InboxRow, on_open: &Callback<ConversationId>) -> Html {
         row.unread.then_some("sb-inbox-item--unread"),
     );
     html! {
-        <li key={row.id.to_string()} {class} data-conversation-id={row.id.to_string()} tabindex="-1" {onkeydown}>
+        <li key={row.id.to_string()} {class} data-conversation-id={row.id.to_string()} data-state={row.state}
+            tabindex="-1" {onkeydown}>
             <button type="button" class="sb-inbox-open" aria-current={row.active.then_some("true")} {onclick}>
                 <span class="sb-inbox-line">
                     <span class="sb-inbox-name">{ row.label.clone() }</span>
+                    <span class={classes!("sb-state", format!("sb-state--{}", row.state))}>
+                        { if row.mine { "yours" } else { row.state } }
+                    </span>
                     <span class="sb-inbox-time">{ row.time.clone() }</span>
                 </span>
                 <span class="sb-inbox-line">

@@ -4,6 +4,7 @@
 //! - [`login`]: the sign-in form.
 //! - [`topbar`]: the agent's name and "Sign out".
 //! - [`inbox`]: the conversation list.
+//! - [`offers`]: conversations offered to this agent, to accept or decline.
 //! - [`conversation`]: the open conversation: header, connection status, timeline, reply.
 //! - [`timeline`]: the messages and pending replies.
 //! - [`reply`]: the reply box.
@@ -15,6 +16,7 @@ pub mod app;
 pub mod conversation;
 pub mod inbox;
 pub mod login;
+pub mod offers;
 pub mod reply;
 pub mod timeline;
 pub mod topbar;

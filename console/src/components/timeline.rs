@@ -87,6 +87,17 @@ fn message(message: &Message, receipt: Option<Receipt>) -> Html {
     let (role, author) = match &message.author {
         Author::Visitor { .. } => ("visitor", None),
         Author::Agent { name, .. } => ("agent", Some(name.clone())),
+        Author::Bot { name } => ("bot", Some(name.clone())),
+        Author::System => {
+            // Routing events: centred notes in the timeline ("Ada joined the conversation").
+            return html! {
+                <li key={format!("s{}", message.seq)} class="sb-event" data-seq={message.seq.to_string()}
+                    data-role="system">
+                    { message.text.clone() }
+                    <span class="sb-message-time">{ clock_time(message.sent_at) }</span>
+                </li>
+            };
+        }
     };
     let read = receipt.as_ref().map(|r| r.delivery == Delivery::Read);
     let words =

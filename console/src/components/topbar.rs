@@ -1,5 +1,6 @@
 //! The bar across the top: who is signed in, and the way out.
 
+use switchboard_protocol::routing::Presence;
 use yew::prelude::*;
 
 /// Top bar properties.
@@ -11,6 +12,10 @@ pub struct TopBarProps {
     pub notice: Option<String>,
     /// "Sign out" was pressed.
     pub on_logout: Callback<()>,
+    /// The agent's presence, once routing said it.
+    pub presence: Option<Presence>,
+    /// The agent switched between online and away.
+    pub on_presence: Callback<Presence>,
 }
 
 /// The top bar.
@@ -23,8 +28,26 @@ pub fn top_bar(props: &TopBarProps) -> Html {
             if let Some(notice) = &props.notice {
                 <p class="sb-notice" role="alert">{ notice.clone() }</p>
             }
+            { presence_toggle(props.presence, &props.on_presence) }
             <span class="sb-agent-name">{ props.name.clone() }</span>
             <button type="button" class="sb-logout" {onclick}>{ "Sign out" }</button>
         </header>
+    }
+}
+
+/// `button.sb-presence`: shows the presence and switches between online and away.
+fn presence_toggle(presence: Option<Presence>, on_presence: &Callback<Presence>) -> Html {
+    let Some(presence) = presence else { return Html::default() };
+    let (label, next) = match presence {
+        Presence::Online => ("Online", Presence::Away),
+        Presence::Away | Presence::Offline => ("Away", Presence::Online),
+    };
+    let onclick = on_presence.reform(move |_: MouseEvent| next);
+    let class = classes!("sb-presence", format!("sb-presence--{}", label.to_lowercase()));
+    html! {
+        <button type="button" {class} aria-pressed={(presence == Presence::Online).to_string()}
+            title="Online: new conversations are offered to you. Away: they are not." {onclick}>
+            { label }
+        </button>
     }
 }

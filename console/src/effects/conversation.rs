@@ -123,6 +123,12 @@ impl ConversationLink {
         }
     }
 
+    /// Resolves, snoozes or reopens the conversation. Lost while the socket is down (the
+    /// agent sees the state did not change and presses again).
+    pub fn command(&self, frame: ClientFrame) {
+        self.inner.borrow().send(&frame);
+    }
+
     /// Forgets a refused reply the agent has read.
     pub fn dismiss(&self, client_id: &ClientMessageId) {
         let mut inner = self.inner.borrow_mut();

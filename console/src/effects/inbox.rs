@@ -1,7 +1,8 @@
 //! The inbox socket, `GET /api/v1/agent/inbox`: a snapshot of the site's conversations, then
-//! one update per change. The console sends only `{"type":"ping"}`, every
-//! [`PING_EVERY_MS`], so proxies do not close the socket while the site is quiet; the edge
-//! answers `pong` without waking the site's object, and the console ignores the answer.
+//! one update per change, and the agent's line to routing (offers in; accept, decline, take,
+//! transfer and presence out). It also sends `{"type":"ping"}` every [`PING_EVERY_MS`], so
+//! proxies do not close the socket while the site is quiet; the edge answers `pong` without
+//! waking the site's object, and the console ignores the answer.
 //!
 //! It reconnects with backoff whenever it drops (each reconnect brings a fresh snapshot, so
 //! nothing missed while away is lost), except when the edge closes it with
@@ -11,7 +12,7 @@
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
-use switchboard_protocol::inbox::InboxFrame;
+use switchboard_protocol::inbox::{InboxCommand, InboxFrame};
 use switchboard_protocol::{ClientFrame, SUBPROTOCOL};
 use switchboard_webclient::{websocket_origin, Socket, SocketEvent};
 
@@ -24,7 +25,7 @@ const PATH: &str = "/api/v1/agent/inbox";
 /// The inbox socket while an agent is signed in. Dropping it closes the socket and cancels
 /// any scheduled reconnect.
 pub struct InboxLink {
-    _inner: Rc<RefCell<Inner>>,
+    inner: Rc<RefCell<Inner>>,
     _ping: Option<Interval>,
 }
 
@@ -50,7 +51,12 @@ impl InboxLink {
                 }
             }
         });
-        InboxLink { _inner: inner, _ping: ping }
+        InboxLink { inner, _ping: ping }
+    }
+
+    /// Sends a routing command; false while the socket is down (the console says so).
+    pub fn send(&self, command: &InboxCommand) -> bool {
+        self.inner.borrow().socket.as_ref().is_some_and(|socket| socket.send(command))
     }
 }
 

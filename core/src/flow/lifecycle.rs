@@ -7,6 +7,7 @@
 //! message or an event, ask the external bot, tell the site's router, set its alarm.
 
 use serde::{Deserialize, Serialize};
+use switchboard_protocol::api::bot_webhook::BotAnswer;
 use switchboard_protocol::routing::{ConversationEvent, ConversationState, HandoverReason, Release};
 use switchboard_protocol::{AgentId, QueueId};
 
@@ -28,9 +29,17 @@ pub struct Lifecycle {
     /// The agent holding it, or who last held it (a reopened conversation goes back to them).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub agent: Option<AgentId>,
-    /// When to look again: the end of a snooze, or business hours opening.
+    /// When to look again: the end of a snooze, business hours opening, or the external
+    /// bot's deadline for an answer it promised.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wake_at: Option<i64>,
+    /// Since when the visitor waits for a reply (their first unanswered message).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub waiting_since: Option<i64>,
+    /// While queued: the visitor's place in line and the estimated wait (ms), as routing
+    /// last said.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub position: Option<(u32, i64)>,
 }
 
 /// What the Conversation object does next.
@@ -52,10 +61,6 @@ pub enum Step {
     },
     /// Take it out of routing (resolved, snoozed).
     Unroute,
-    /// Tell routing the visitor wrote (response targets start).
-    VisitorWrote,
-    /// Tell routing an agent replied (response targets stop).
-    AgentReplied,
     /// Tell connected clients the state changed.
     Status,
     /// Set the object's alarm to this time (or clear it).
@@ -76,29 +81,6 @@ pub enum RoutingNotice {
     SlaBreached { agent: AgentId, target: switchboard_protocol::routing::SlaKind },
 }
 
-/// An external bot's answer (the webhook's response body, or an API call later).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct BotAnswer {
-    /// Messages to post, in order.
-    #[serde(default)]
-    pub messages: Vec<BotMessage>,
-    /// Hand over to a human after them.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub handover: Option<Handover>,
-}
-
-/// One message of an external bot.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct BotMessage {
-    /// Its text (1 to 4,000 characters).
-    pub text: String,
-    /// Quick replies.
-    #[serde(default)]
-    pub quick_replies: Vec<String>,
-}
-
 impl Lifecycle {
     /// A new conversation: the bot greets when it answers first.
     pub fn start(&mut self, flow: &Flow) -> Vec<Step> {
@@ -108,8 +90,21 @@ impl Lifecycle {
         vec![Step::Say(flow.bot.greet())]
     }
 
+    /// The visitor wrote while humans have the conversation: only notes that a reply is
+    /// owed, and says `true`. Otherwise changes nothing and says `false`: then call
+    /// [`Lifecycle::visitor_wrote`] with the site's flow. (Spares the busiest path — chat
+    /// with an agent — from looking up the flow.)
+    pub fn visitor_wrote_to_humans(&mut self, now: i64) -> bool {
+        let to_humans = matches!(self.state, ConversationState::Queued | ConversationState::Assigned);
+        if to_humans {
+            self.waiting_since.get_or_insert(now);
+        }
+        to_humans
+    }
+
     /// The visitor's message `text` was stored.
     pub fn visitor_wrote(&mut self, flow: &Flow, text: &str, now: i64) -> Vec<Step> {
+        self.waiting_since.get_or_insert(now);
         match self.state {
             ConversationState::New | ConversationState::Bot
                 if flow.start == Start::Bot && flow.webhook.is_some() =>
@@ -133,7 +128,7 @@ impl Lifecycle {
             ConversationState::New | ConversationState::Bot => {
                 self.hand_over(flow, Handover::default(), HandoverReason::Flow, now)
             }
-            ConversationState::Queued | ConversationState::Assigned => vec![Step::VisitorWrote],
+            ConversationState::Queued | ConversationState::Assigned => Vec::new(),
             ConversationState::Pending => self.collect_contact(text),
             ConversationState::Snoozed | ConversationState::Resolved => {
                 let back = Handover { queue: self.queue.clone(), agent: self.agent.clone() };
@@ -144,10 +139,8 @@ impl Lifecycle {
 
     /// An agent's message was stored.
     pub fn agent_wrote(&mut self) -> Vec<Step> {
-        match self.state {
-            ConversationState::Queued | ConversationState::Assigned => vec![Step::AgentReplied],
-            _ => Vec::new(),
-        }
+        self.waiting_since = None;
+        Vec::new()
     }
 
     /// An agent resolved, snoozed or reopened the conversation.
@@ -189,6 +182,7 @@ impl Lifecycle {
             RoutingNotice::Offered { agent } => vec![Step::Record(ConversationEvent::Offered { agent })],
             RoutingNotice::Assigned { agent, name } => {
                 self.agent = Some(agent.clone());
+                self.position = None;
                 let steps = vec![Step::Record(ConversationEvent::Assigned { agent, name }), Step::Status];
                 self.state = ConversationState::Assigned;
                 steps
@@ -218,8 +212,31 @@ impl Lifecycle {
             ConversationState::Pending => {
                 self.hand_over(flow, Handover::default(), HandoverReason::Flow, now)
             }
+            // The external bot promised an answer and did not give it in time.
+            ConversationState::Bot => {
+                self.hand_over(flow, Handover::default(), HandoverReason::BotFailed, now)
+            }
             _ => Vec::new(),
         }
+    }
+
+    /// Routing moved the visitor in line.
+    pub fn waiting(&mut self, position: u32, wait_ms: i64) -> Vec<Step> {
+        if self.state != ConversationState::Queued || self.position == Some((position, wait_ms)) {
+            return Vec::new();
+        }
+        self.position = Some((position, wait_ms));
+        vec![Step::Status]
+    }
+
+    /// The external bot will answer later through the API; without an answer by `deadline`
+    /// a human takes over.
+    pub fn bot_deferred(&mut self, deadline: i64) -> Vec<Step> {
+        if self.state != ConversationState::Bot {
+            return Vec::new();
+        }
+        self.wake_at = Some(deadline);
+        vec![Step::Wake(Some(deadline))]
     }
 
     /// The external bot answered.
@@ -227,13 +244,17 @@ impl Lifecycle {
         if self.state != ConversationState::Bot {
             return Vec::new();
         }
+        let promised = self.wake_at.take().is_some();
         let mut steps: Vec<Step> = answer
             .messages
             .into_iter()
             .map(|message| Step::Say(Say { text: message.text, quick_replies: message.quick_replies }))
             .collect();
         if let Some(handover) = answer.handover {
+            let handover = Handover { queue: handover.queue, agent: handover.agent };
             steps.extend(self.hand_over(flow, handover, HandoverReason::BotDecided, now));
+        } else if promised {
+            steps.push(Step::Wake(None));
         }
         steps
     }
@@ -278,6 +299,7 @@ impl Lifecycle {
             .unwrap_or_else(|| flow.queue.clone());
         self.queue = Some(queue.clone());
         self.wake_at = None;
+        self.position = None;
         let event =
             ConversationEvent::HandedOver { queue: queue.clone(), reason, agent: handover.agent.clone() };
         self.state = ConversationState::Queued;
@@ -338,6 +360,34 @@ fn email_field() -> Field {
         kind: FieldKind::Email,
         optional: true,
     }
+}
+
+/// Most quick replies one message offers, and their longest text.
+pub const MAX_QUICK_REPLIES: usize = 10;
+/// Longest quick reply, in characters.
+pub const MAX_QUICK_REPLY_CHARS: usize = 100;
+
+/// Checks an external bot's answer as a visitor's message would be checked: every text 1 to
+/// 4,000 characters, at most [`MAX_QUICK_REPLIES`] quick replies of up to
+/// [`MAX_QUICK_REPLY_CHARS`] each.
+pub fn check_answer(answer: &BotAnswer) -> Result<(), switchboard_protocol::ApiError> {
+    use switchboard_protocol::{ApiError, ErrorCode};
+    for message in &answer.messages {
+        crate::ingest::check_text(&message.text)?;
+        let bad_reply = message
+            .quick_replies
+            .iter()
+            .any(|r| r.trim().is_empty() || r.chars().count() > MAX_QUICK_REPLY_CHARS);
+        if message.quick_replies.len() > MAX_QUICK_REPLIES || bad_reply {
+            return Err(ApiError::new(
+                ErrorCode::BadRequest,
+                format!(
+                    "at most {MAX_QUICK_REPLIES} quick replies of 1 to {MAX_QUICK_REPLY_CHARS} characters"
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// The words a log shows for `event` (the console and widget may render their own).

@@ -5,7 +5,9 @@ use switchboard_protocol::routing::{ConversationEvent, ConversationState, Handov
 use switchboard_protocol::{AgentId, QueueId};
 
 use super::bot::{BotMemory, Handover, Say};
-use super::lifecycle::{BotAnswer, BotMessage, Lifecycle, RoutingNotice, Step};
+use switchboard_protocol::api::bot_webhook::{BotAnswer, BotMessage};
+
+use super::lifecycle::{Lifecycle, RoutingNotice, Step};
 use super::*;
 use crate::conversation::AgentAction;
 
@@ -77,8 +79,11 @@ fn asking_for_a_person_collects_the_email_then_hands_over() {
         agent: None
     })));
     assert_eq!(life.state, ConversationState::Queued);
-    // From now on the visitor writes to humans; routing hears of it.
-    assert_eq!(life.visitor_wrote(&flow, "hello?", 3), vec![Step::VisitorWrote]);
+    // From now on the visitor writes to humans; the bot stays quiet.
+    assert_eq!(life.visitor_wrote(&flow, "hello?", 3), vec![]);
+    assert_eq!(life.waiting_since, Some(0));
+    assert_eq!(life.waiting(2, 60_000), vec![Step::Status]);
+    assert_eq!(life.waiting(2, 60_000), vec![]);
 }
 
 #[test]
@@ -142,7 +147,8 @@ fn resolve_then_a_new_visitor_message_reopens_to_the_same_agent() {
     life.visitor_wrote(&flow, "hi", 0);
     life.routing(RoutingNotice::Assigned { agent: ada.clone(), name: "Ada".into() });
     assert_eq!(life.state, ConversationState::Assigned);
-    assert_eq!(life.agent_wrote(), vec![Step::AgentReplied]);
+    assert!(life.agent_wrote().is_empty());
+    assert_eq!(life.waiting_since, None);
     let steps = life.agent_action(&flow, AgentAction::Resolve, 5);
     assert_eq!(
         steps[0],
@@ -192,6 +198,11 @@ fn an_external_bot_answers_or_hands_over_when_it_fails() {
         s,
         Step::Record(ConversationEvent::HandedOver { reason: HandoverReason::BotFailed, .. })
     )));
+    // A bot that promises an answer and misses its deadline hands over too.
+    let mut late = Lifecycle::default();
+    late.visitor_wrote(&flow, "hi", 0);
+    assert_eq!(late.bot_deferred(500), vec![Step::Wake(Some(500))]);
+    assert!(late.wake(&flow, 500).iter().any(|s| matches!(s, Step::Route { .. })));
     // Once humans have it, a late bot answer is dropped.
     assert!(life.bot_answered(&flow, BotAnswer::default(), 3).is_empty());
     let _ = Handover::default();

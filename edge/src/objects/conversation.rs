@@ -17,6 +17,7 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use switchboard_core::conversation::{self, Output, Sender};
+use switchboard_core::flow::lifecycle::Lifecycle;
 use switchboard_core::ingest;
 use switchboard_core::rate::{ParticipantLimits, SendOrder};
 use switchboard_protocol::inbox::ConversationSummary;
@@ -25,9 +26,13 @@ use switchboard_protocol::limits::{
 };
 use switchboard_protocol::{Author, ClientFrame, ConversationId, ErrorCode, Message, ServerFrame, SiteId};
 use worker::{
-    durable_object, DurableObject, Env, Request, Response, State, WebSocket, WebSocketIncomingMessage,
+    durable_object, DurableObject, Env, Method, Request, Response, State, WebSocket, WebSocketIncomingMessage,
 };
 
+#[path = "conversation_flow.rs"]
+mod flow;
+
+use self::flow::{status_frame, FlowInput};
 use super::conversation_store::{ConversationStore, Meta};
 use super::{
     accept_socket, answer_pings_while_hibernating, finish_close, json_header, respond, send_error,
@@ -73,12 +78,28 @@ impl DurableObject for ConversationObject {
         }
     }
 
-    async fn fetch(&self, req: Request) -> worker::Result<Response> {
-        respond(if req.path().starts_with("/connect/") {
-            self.admit(&req)
-        } else {
-            Err(EdgeError::refuse(ErrorCode::NotFound, "no such object route"))
+    async fn fetch(&self, mut req: Request) -> worker::Result<Response> {
+        let path = req.path();
+        respond(match (req.method(), path.as_str()) {
+            (_, path) if path.starts_with("/connect/") => self.admit(&req).await,
+            (Method::Post, "/notice") => match crate::http::read_json::<ToConversation>(&mut req).await {
+                Ok(notice) => self.notice(notice).await.and_then(|()| crate::http::json(200, &())),
+                Err(error) => Err(error),
+            },
+            (Method::Post, "/bot-answer") => {
+                self.bot_answer(&mut req).await.and_then(|()| crate::http::json(200, &()))
+            }
+            _ => Err(EdgeError::refuse(ErrorCode::NotFound, "no such object route")),
         })
+    }
+
+    async fn alarm(&self) -> worker::Result<Response> {
+        if let Ok(Some(meta)) = self.store.meta() {
+            if let Err(error) = self.advance(&meta, FlowInput::Alarm).await {
+                worker::console_error!("conversation alarm: {error:?}");
+            }
+        }
+        Response::ok("")
     }
 
     async fn websocket_message(
@@ -101,8 +122,9 @@ impl DurableObject for ConversationObject {
                     ClientFrame::Send { client_id, .. } => Some(client_id.clone()),
                     _ => None,
                 };
-                if let Err(error) = self.handle(&ws, socket, &participant.author, frame) {
-                    send_error(&ws, error, client_id);
+                match self.handle(&ws, socket, &participant.author, frame) {
+                    Ok(inputs) => self.run_flow(&ws, inputs).await,
+                    Err(error) => send_error(&ws, error, client_id),
                 }
             }
             Err(error) => send_error(&ws, error.into(), None),
@@ -130,25 +152,32 @@ impl DurableObject for ConversationObject {
 impl ConversationObject {
     /// Admits a participant the worker authenticated. The visitor's first connection creates
     /// the conversation; agents may only join existing conversations of their own site.
-    fn admit(&self, req: &Request) -> EdgeResult<Response> {
+    async fn admit(&self, req: &Request) -> EdgeResult<Response> {
         let participant: Participant = json_header(req, PARTICIPANT_HEADER)?;
         let path = req.path();
         let conversation_id = ConversationId::parse(path.trim_start_matches("/connect/"))
             .map_err(|e| EdgeError::refuse(ErrorCode::BadRequest, e.to_string()))?;
         match (self.store.meta()?, &participant.author) {
-            (None, Author::Visitor { id, .. }) => self.store.create(&Meta {
-                conversation_id,
-                site_id: participant.site.clone(),
-                visitor_id: id.clone(),
-                created_at: env::now(),
-            })?,
-            (None, Author::Agent { .. }) => {
+            (None, Author::Visitor { id, .. }) => {
+                let meta = Meta {
+                    conversation_id,
+                    site_id: participant.site.clone(),
+                    visitor_id: id.clone(),
+                    created_at: env::now(),
+                };
+                self.store.create(&meta)?;
+                // The bot's greeting is the log's first entry, replayed on the visitor's hello.
+                if let Err(error) = self.advance(&meta, FlowInput::Started).await {
+                    worker::console_error!("greeting for {}: {error:?}", meta.conversation_id);
+                }
+            }
+            (None, _) => {
                 return Err(EdgeError::refuse(ErrorCode::NotFound, "no such conversation"));
             }
             (Some(meta), author) => {
                 let visitor_matches = match author {
                     Author::Visitor { id, .. } => *id == meta.visitor_id,
-                    Author::Agent { .. } => true,
+                    _ => true,
                 };
                 if meta.site_id != participant.site || !visitor_matches {
                     return Err(EdgeError::refuse(
@@ -167,12 +196,21 @@ impl ConversationObject {
             ));
         }
         let attachment = Attachment { socket: u32::from_le_bytes(env::random_bytes()?), participant };
-        let (_socket, response) = accept_socket(&self.state, &attachment, &[tag])?;
+        let role = role_tag(&attachment.participant.author);
+        let (_socket, response) = accept_socket(&self.state, &attachment, &[tag, role])?;
         Ok(response)
     }
 
-    /// Runs one frame through the core and delivers what it decides.
-    fn handle(&self, ws: &WebSocket, socket: u32, author: &Author, frame: ClientFrame) -> EdgeResult<()> {
+    /// Runs one frame through the core and delivers what it decides; returns what moves the
+    /// conversation along its flow (run next by [`Self::run_flow`]).
+    fn handle(
+        &self,
+        ws: &WebSocket,
+        socket: u32,
+        author: &Author,
+        frame: ClientFrame,
+    ) -> EdgeResult<Vec<FlowInput>> {
+        let hello = matches!(frame, ClientFrame::Hello { .. });
         let meta = self.store.existing()?;
         let now = env::now();
         // Visitors get a fresh token on every hello: sessions slide while they come back.
@@ -192,19 +230,93 @@ impl ConversationObject {
         let limits = limits
             .entry(author.id_str().to_string())
             .or_insert_with(|| ParticipantLimits::new(self.messages_per_second(author), now));
+        let mut inputs = Vec::new();
         for output in conversation::handle(&mut &self.store, sender, limits, frame, now)? {
             match output {
                 Output::Reply(frame) => send_frame(ws, &frame),
                 Output::Everyone(frame) => self.relay(&frame, None)?,
                 Output::Others(frame) => self.relay(&frame, Some(author))?,
-                Output::Stored(message) => self.tell_site(&meta, &message),
+                Output::Stored(message) => {
+                    let mut life = self.store.lifecycle()?;
+                    match author {
+                        Author::Visitor { .. } if !life.visitor_wrote_to_humans(now) => {
+                            inputs.push(FlowInput::VisitorWrote(message.clone()));
+                        }
+                        Author::Agent { .. } => {
+                            life.agent_wrote();
+                        }
+                        _ => {}
+                    }
+                    self.store.set_lifecycle(&life)?;
+                    self.tell_site(&meta, &message);
+                }
+                Output::Action(action) => inputs.push(FlowInput::Action(action)),
             }
         }
-        Ok(())
+        if hello {
+            // After the replay: where the conversation stands (bot, queue position, agent).
+            send_frame(ws, &status_frame(&self.store.lifecycle()?));
+        }
+        Ok(inputs)
     }
 
-    /// Sends `frame` to every socket, or every socket but `except`'s.
+    /// Moves the conversation along its flow; a failure is told to the socket that caused it.
+    async fn run_flow(&self, ws: &WebSocket, inputs: Vec<FlowInput>) {
+        if inputs.is_empty() {
+            return;
+        }
+        let result = async {
+            let meta = self.store.existing()?;
+            for input in inputs {
+                self.advance(&meta, input).await?;
+            }
+            Ok::<(), EdgeError>(())
+        }
+        .await;
+        if let Err(error) = result {
+            worker::console_error!("flow: {error:?}");
+            send_error(ws, error, None);
+        }
+    }
+
+    /// A notice from the site's router.
+    async fn notice(&self, notice: ToConversation) -> EdgeResult<()> {
+        let meta = self.store.existing()?;
+        let input = match notice {
+            ToConversation::Routing { notice } => FlowInput::Routing(notice),
+            ToConversation::Waiting { position, wait_ms } => FlowInput::Waiting { position, wait_ms },
+        };
+        self.advance(&meta, input).await
+    }
+
+    /// The external bot answers through the API; the worker passes its bearer secret on.
+    async fn bot_answer(&self, req: &mut Request) -> EdgeResult<()> {
+        let meta = self.store.existing()?;
+        let secret = req.headers().get("authorization")?.unwrap_or_default();
+        let answer: switchboard_protocol::api::bot_answer::Request = crate::http::read_json(req).await?;
+        let flow = crate::site_cache::config(&self.env, &meta.site_id).await?.flow;
+        let expected = flow.webhook.as_ref().map(|w| format!("Bearer {}", w.secret));
+        if !expected.is_some_and(|expected| switchboard_core::token::same_secret(&expected, &secret)) {
+            return Err(EdgeError::refuse(ErrorCode::Unauthorized, "wrong or missing bot secret"));
+        }
+        self.advance(&meta, FlowInput::BotAnswer(answer)).await
+    }
+
+    /// Sends `frame` to every socket, or every socket but `except`'s. An internal entry goes
+    /// whole to agents and as a placeholder to visitors.
     fn relay(&self, frame: &ServerFrame, except: Option<&Author>) -> EdgeResult<()> {
+        if let ServerFrame::Message { message } = frame {
+            if message.internal {
+                let placeholder = ServerFrame::Message { message: message.for_visitor() };
+                for (role, frame) in [(AGENT_TAG, frame), (VISITOR_TAG, &placeholder)] {
+                    let text = serde_json::to_string(frame)?;
+                    for socket in self.state.get_websockets_with_tag(role) {
+                        let _ = socket.send_with_str(&text);
+                    }
+                }
+                return Ok(());
+            }
+        }
         let text = serde_json::to_string(frame)?;
         for socket in self.state.get_websockets() {
             if except.is_some_and(|author| self.state.get_tags(&socket).iter().any(|t| t == author.id_str()))
@@ -220,24 +332,83 @@ impl ConversationObject {
     fn messages_per_second(&self, author: &Author) -> u32 {
         let (name, default) = match author {
             Author::Visitor { .. } => ("VISITOR_MESSAGES_PER_SECOND", VISITOR_MESSAGES_PER_SECOND),
-            Author::Agent { .. } => ("AGENT_MESSAGES_PER_SECOND", AGENT_MESSAGES_PER_SECOND),
+            _ => ("AGENT_MESSAGES_PER_SECOND", AGENT_MESSAGES_PER_SECOND),
         };
         self.env.var(name).ok().and_then(|v| v.to_string().parse().ok()).unwrap_or(default)
     }
 
     /// Queues this message's conversation summary for the site's inbox.
     fn tell_site(&self, meta: &Meta, message: &Message) {
-        let summary = ConversationSummary {
+        match self.store.lifecycle().and_then(|life| self.summary(meta, &life, Some(message))) {
+            Ok(summary) => self.feed.push(&self.state, &self.env, meta.site_id.clone(), summary),
+            Err(error) => worker::console_error!("inbox summary: {error:?}"),
+        }
+    }
+
+    /// The inbox's view of the conversation, after `message` (or the last stored one).
+    fn summary(
+        &self,
+        meta: &Meta,
+        life: &Lifecycle,
+        message: Option<&Message>,
+    ) -> EdgeResult<ConversationSummary> {
+        use switchboard_core::conversation::LogStore;
+        let last_seq = match message {
+            Some(message) => message.seq,
+            None => (&self.store).head()?,
+        };
+        // Previews show what someone wrote; a routing event leaves the preview as it was.
+        let last_message = match message {
+            Some(message) if message.author == Author::System => None,
+            Some(message) => Some(ingest::preview(message)),
+            None => self.store.last_spoken()?.as_ref().map(ingest::preview),
+        };
+        let assignee = (life.state == switchboard_protocol::routing::ConversationState::Assigned)
+            .then(|| life.agent.clone())
+            .flatten();
+        Ok(ConversationSummary {
             id: meta.conversation_id.clone(),
             visitor_id: meta.visitor_id.clone(),
             visitor_name: None,
-            last_message: Some(ingest::preview(message)),
-            last_seq: message.seq,
+            last_message,
+            last_seq,
             created_at: meta.created_at,
-            updated_at: message.sent_at,
-        };
-        self.feed.push(&self.state, &self.env, meta.site_id.clone(), summary);
+            updated_at: message.map_or_else(env::now, |m| m.sent_at),
+            state: life.state,
+            assignee,
+            queue: life.queue.clone(),
+            waiting_since: life.waiting_since,
+        })
     }
+}
+
+/// Tags of visitors' and agents' sockets (internal entries go whole only to agents).
+const VISITOR_TAG: &str = "role:visitor";
+const AGENT_TAG: &str = "role:agent";
+
+fn role_tag(author: &Author) -> &'static str {
+    match author {
+        Author::Visitor { .. } => VISITOR_TAG,
+        _ => AGENT_TAG,
+    }
+}
+
+/// What the site's router tells a conversation.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ToConversation {
+    /// A routing decision.
+    Routing {
+        /// The decision.
+        notice: switchboard_core::flow::lifecycle::RoutingNotice,
+    },
+    /// The visitor's place in line changed.
+    Waiting {
+        /// 1 = next.
+        position: u32,
+        /// Estimated wait, ms.
+        wait_ms: i64,
+    },
 }
 
 /// How long the feed rests after an inbox update before sending the next one.

@@ -1,8 +1,9 @@
 //! A conversation's SQLite storage, as the core's [`LogStore`].
 //!
 //! Tables: `meta` (one row: site, visitor, creation time), `messages` (the log, keyed by
-//! `seq`, unique per (author, client id) so a resend can never be stored twice) and `reads`
-//! (each participant's read mark). SQLite calls are synchronous in a Durable Object, so a
+//! `seq`, unique per (author, client id) so a resend can never be stored twice; `extra` holds
+//! quick replies, events and the internal flag as JSON), `reads` (each participant's read
+//! mark) and `lifecycle` (one row: where the conversation stands in its flow). SQLite calls are synchronous in a Durable Object, so a
 //! `handle` call's reads and writes happen with no other event in between.
 //! New messages skip the idempotency lookup through an in-memory [`KnownIds`] filter.
 
@@ -10,7 +11,9 @@ use std::cell::{Cell, RefCell};
 
 use serde::Deserialize;
 use switchboard_core::conversation::LogStore;
+use switchboard_core::flow::lifecycle::Lifecycle;
 use switchboard_core::known_ids::KnownIds;
+use switchboard_protocol::routing::ConversationEvent;
 use switchboard_protocol::{
     Author, ClientMessageId, ConversationId, Message, ReadMark, Seq, SiteId, VisitorId,
 };
@@ -19,7 +22,7 @@ use worker::SqlStorage;
 use crate::error::{EdgeError, EdgeResult};
 
 /// Creates the tables (idempotent).
-pub const SCHEMA: [&str; 3] = [
+pub const SCHEMA: [&str; 4] = [
     "CREATE TABLE IF NOT EXISTS meta (
         only INTEGER PRIMARY KEY CHECK (only = 1),
         conversation_id TEXT NOT NULL,
@@ -33,12 +36,25 @@ pub const SCHEMA: [&str; 3] = [
         author TEXT NOT NULL,
         text TEXT NOT NULL,
         sent_at INTEGER NOT NULL,
+        extra TEXT,
         UNIQUE (author_id, client_id))",
     "CREATE TABLE IF NOT EXISTS reads (
         reader_id TEXT PRIMARY KEY,
         reader TEXT NOT NULL,
         up_to INTEGER NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS lifecycle (only INTEGER PRIMARY KEY CHECK (only = 1), json TEXT NOT NULL)",
 ];
+
+/// What a message row keeps beyond the plain message, as JSON in `extra`.
+#[derive(Default, serde::Serialize, Deserialize)]
+struct Extra {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    quick_replies: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    event: Option<ConversationEvent>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    internal: bool,
+}
 
 /// Who the conversation is with, written when its visitor first connects.
 #[derive(Debug, Clone, Deserialize)]
@@ -59,6 +75,7 @@ pub struct ConversationStore {
     head: Cell<Option<Seq>>,
     meta: RefCell<Option<Meta>>,
     known: RefCell<Known>,
+    lifecycle: RefCell<Option<Lifecycle>>,
 }
 
 /// The in-memory filter of stored `(author, client_id)` pairs, built on the first send after
@@ -77,6 +94,23 @@ struct MessageRow {
     author: String,
     text: String,
     sent_at: i64,
+    extra: Option<String>,
+}
+
+impl MessageRow {
+    fn into_message(self) -> EdgeResult<Message> {
+        let extra: Extra = self.extra.as_deref().map(serde_json::from_str).transpose()?.unwrap_or_default();
+        Ok(Message {
+            seq: Seq(self.seq),
+            client_id: self.client_id,
+            author: serde_json::from_str(&self.author)?,
+            text: self.text,
+            sent_at: self.sent_at,
+            quick_replies: extra.quick_replies,
+            event: extra.event,
+            internal: extra.internal,
+        })
+    }
 }
 
 #[derive(Deserialize)]
@@ -93,7 +127,19 @@ impl ConversationStore {
                 worker::console_error!("conversation schema: {error}");
             }
         }
-        Self { sql, head: Cell::new(None), meta: RefCell::new(None), known: RefCell::new(Known::NotLoaded) }
+        // Logs stored before messages had `extra` get the column (NULL: plain messages).
+        if sql.exec("SELECT extra FROM messages LIMIT 0", None).is_err() {
+            if let Err(error) = sql.exec("ALTER TABLE messages ADD COLUMN extra TEXT", None) {
+                worker::console_error!("conversation schema upgrade: {error}");
+            }
+        }
+        Self {
+            sql,
+            head: Cell::new(None),
+            meta: RefCell::new(None),
+            known: RefCell::new(Known::NotLoaded),
+            lifecycle: RefCell::new(None),
+        }
     }
 
     /// The meta row, if the conversation exists.
@@ -115,6 +161,51 @@ impl ConversationStore {
         self.meta()?.ok_or_else(|| {
             EdgeError::refuse(switchboard_protocol::ErrorCode::NotFound, "no such conversation")
         })
+    }
+
+    /// The newest message someone wrote (visitor, agent or bot; not a routing event), for
+    /// inbox previews.
+    pub fn last_spoken(&self) -> EdgeResult<Option<Message>> {
+        let rows: Vec<MessageRow> = self
+            .sql
+            .exec(
+                "SELECT seq, client_id, author, text, sent_at, extra FROM messages WHERE author_id != 'system'
+                 ORDER BY seq DESC LIMIT 1",
+                None,
+            )?
+            .to_array()?;
+        rows.into_iter().next().map(MessageRow::into_message).transpose()
+    }
+
+    /// Where the conversation stands in its flow (a fresh one before anything was stored).
+    pub fn lifecycle(&self) -> EdgeResult<Lifecycle> {
+        if let Some(lifecycle) = self.lifecycle.borrow().as_ref() {
+            return Ok(lifecycle.clone());
+        }
+        #[derive(Deserialize)]
+        struct Row {
+            json: String,
+        }
+        let rows: Vec<Row> = self.sql.exec("SELECT json FROM lifecycle", None)?.to_array()?;
+        let lifecycle = match rows.first() {
+            Some(row) => serde_json::from_str(&row.json)?,
+            None => Lifecycle::default(),
+        };
+        self.lifecycle.replace(Some(lifecycle.clone()));
+        Ok(lifecycle)
+    }
+
+    /// Stores `lifecycle` when it changed.
+    pub fn set_lifecycle(&self, lifecycle: &Lifecycle) -> EdgeResult<()> {
+        if self.lifecycle.borrow().as_ref() == Some(lifecycle) {
+            return Ok(());
+        }
+        self.sql.exec(
+            "INSERT INTO lifecycle (only, json) VALUES (1, ?) ON CONFLICT (only) DO UPDATE SET json = excluded.json",
+            vec![serde_json::to_string(lifecycle)?.into()],
+        )?;
+        self.lifecycle.replace(Some(lifecycle.clone()));
+        Ok(())
     }
 
     /// Whether `(author_id, client_id)` may be stored already; `false` is certain.
@@ -192,7 +283,7 @@ impl LogStore for &ConversationStore {
 
     fn append(&mut self, message: &Message) -> EdgeResult<()> {
         self.sql.exec(
-            "INSERT INTO messages (seq, author_id, client_id, author, text, sent_at) VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO messages (seq, author_id, client_id, author, text, sent_at, extra) VALUES (?, ?, ?, ?, ?, ?, ?)",
             vec![
                 (message.seq.0 as i64).into(),
                 message.author.id_str().into(),
@@ -200,6 +291,7 @@ impl LogStore for &ConversationStore {
                 serde_json::to_string(&message.author)?.into(),
                 message.text.as_str().into(),
                 message.sent_at.into(),
+                extra_json(message)?.into(),
             ],
         )?;
         self.head.set(Some(message.seq));
@@ -216,21 +308,11 @@ impl LogStore for &ConversationStore {
         let rows: Vec<MessageRow> = self
             .sql
             .exec(
-                "SELECT seq, client_id, author, text, sent_at FROM messages WHERE seq > ? ORDER BY seq",
+                "SELECT seq, client_id, author, text, sent_at, extra FROM messages WHERE seq > ? ORDER BY seq",
                 vec![(seq.0 as i64).into()],
             )?
             .to_array()?;
-        rows.into_iter()
-            .map(|row| {
-                Ok(Message {
-                    seq: Seq(row.seq),
-                    client_id: row.client_id,
-                    author: serde_json::from_str(&row.author)?,
-                    text: row.text,
-                    sent_at: row.sent_at,
-                })
-            })
-            .collect()
+        rows.into_iter().map(MessageRow::into_message).collect()
     }
 
     fn reads(&mut self) -> EdgeResult<Vec<ReadMark>> {
@@ -252,4 +334,17 @@ impl LogStore for &ConversationStore {
         )?;
         Ok(())
     }
+}
+
+/// The `extra` column of a message: `NULL` for a plain one (most messages).
+fn extra_json(message: &Message) -> EdgeResult<Option<String>> {
+    if message.quick_replies.is_empty() && message.event.is_none() && !message.internal {
+        return Ok(None);
+    }
+    let extra = Extra {
+        quick_replies: message.quick_replies.clone(),
+        event: message.event.clone(),
+        internal: message.internal,
+    };
+    Ok(Some(serde_json::to_string(&extra)?))
 }

@@ -111,13 +111,39 @@ impl DirectoryObject {
             }
         };
         let name = if bootstrap.admin_name.is_empty() { "Admin".to_string() } else { bootstrap.admin_name };
+        self.insert_agent(&bootstrap.admin_email, &name, &bootstrap.site.id, &hash)?;
+        // Demo and test agents (`BOOTSTRAP_AGENTS`), on the same first start.
+        let seeds = self.env.secret("BOOTSTRAP_AGENTS").map(|s| s.to_string()).unwrap_or_default();
+        match switchboard_core::site::parse_seed_agents(&seeds) {
+            Ok(agents) => {
+                for agent in agents {
+                    match PasswordHash::create(&agent.password, env::random_bytes()?) {
+                        Ok(hash) => {
+                            self.insert_agent(&agent.email, &agent.name, &bootstrap.site.id, &hash)?
+                        }
+                        Err(error) => worker::console_error!("BOOTSTRAP_AGENTS {}: {error}", agent.email),
+                    }
+                }
+            }
+            Err(error) => worker::console_error!("{error}; no seed agents created"),
+        }
+        Ok(())
+    }
+
+    fn insert_agent(
+        &self,
+        email: &str,
+        name: &str,
+        site: &switchboard_protocol::SiteId,
+        hash: &PasswordHash,
+    ) -> EdgeResult<()> {
         self.sql().exec(
             "INSERT INTO agents (id, email, name, site_id, password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)",
             vec![
                 AgentId::from_random(env::random_bytes()?).as_str().into(),
-                bootstrap.admin_email.into(),
+                email.into(),
                 name.into(),
-                bootstrap.site.id.as_str().into(),
+                site.as_str().into(),
                 hash.to_string().into(),
                 env::now().into(),
             ],

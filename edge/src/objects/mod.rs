@@ -15,7 +15,7 @@ mod conversation_store;
 mod directory;
 mod site;
 
-pub use conversation::ConversationObject;
+pub use conversation::{ConversationObject, ToConversation};
 pub use directory::DirectoryObject;
 pub use site::SiteObject;
 

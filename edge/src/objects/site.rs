@@ -4,13 +4,24 @@
 //! Conversation objects send a summary after their messages (coalesced); this object keeps the
 //! newest per conversation and pushes it to every open inbox. Messages themselves never pass
 //! through here, so one site object is far from the ~1,000 requests/s an object can serve.
+//!
+//! It also routes the site's conversations (`site_routing.rs`): agents' presence comes from
+//! their inbox sockets, offers go out on them, and the console answers on them.
+
+#[path = "site_routing.rs"]
+mod routing;
+
+use std::cell::RefCell;
+use std::rc::Rc;
 
 use serde::Deserialize;
-use switchboard_core::ingest;
+use switchboard_core::flow::Flow;
+use switchboard_core::routing::Router;
 use switchboard_core::site::SiteConfig;
 use switchboard_protocol::api::{conversations_list, site_presence};
+use switchboard_protocol::inbox::InboxCommand;
 use switchboard_protocol::inbox::{ConversationSummary, InboxFrame, MessagePreview};
-use switchboard_protocol::{ClientFrame, ConversationId, ErrorCode, Seq, ServerFrame, SiteId, VisitorId};
+use switchboard_protocol::{AgentId, Author, ConversationId, ErrorCode, QueueId, Seq, SiteId, VisitorId};
 use worker::{
     durable_object, DurableObject, Env, Method, Request, Response, SqlStorage, State, WebSocket,
     WebSocketIncomingMessage,
@@ -21,9 +32,9 @@ use super::{
     Participant, PARTICIPANT_HEADER,
 };
 use crate::error::{EdgeError, EdgeResult};
-use crate::{env, http};
+use crate::{env, http, stubs};
 
-const SCHEMA: [&str; 3] = [
+const SCHEMA: [&str; 4] = [
     "CREATE TABLE IF NOT EXISTS config (only INTEGER PRIMARY KEY CHECK (only = 1), json TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS conversations (
         id TEXT PRIMARY KEY,
@@ -32,9 +43,17 @@ const SCHEMA: [&str; 3] = [
         last_message TEXT,
         last_seq INTEGER NOT NULL,
         created_at INTEGER NOT NULL,
-        updated_at INTEGER NOT NULL)",
+        updated_at INTEGER NOT NULL,
+        state TEXT,
+        assignee TEXT,
+        queue TEXT,
+        waiting_since INTEGER)",
     "CREATE INDEX IF NOT EXISTS conversations_by_visitor ON conversations (visitor_id, updated_at)",
+    "CREATE TABLE IF NOT EXISTS routing (only INTEGER PRIMARY KEY CHECK (only = 1), json TEXT NOT NULL)",
 ];
+
+/// Columns added to `conversations` after its first version (added to older tables).
+const ADDED_COLUMNS: [&str; 4] = ["state TEXT", "assignee TEXT", "queue TEXT", "waiting_since INTEGER"];
 
 /// How many conversations the inbox snapshot and list carry (newest activity first).
 const INBOX_LIMIT: i64 = 500;
@@ -52,7 +71,15 @@ struct SummaryRow {
     last_seq: u64,
     created_at: i64,
     updated_at: i64,
+    state: Option<String>,
+    assignee: Option<AgentId>,
+    queue: Option<QueueId>,
+    waiting_since: Option<i64>,
 }
+
+/// The columns a [`SummaryRow`] is read from.
+const SUMMARY_COLUMNS: &str =
+    "id, visitor_id, visitor_name, last_message, last_seq, created_at, updated_at, state, assignee, queue, waiting_since";
 
 impl SummaryRow {
     fn into_summary(self) -> EdgeResult<ConversationSummary> {
@@ -66,6 +93,13 @@ impl SummaryRow {
             last_seq: Seq(self.last_seq),
             created_at: self.created_at,
             updated_at: self.updated_at,
+            state: self
+                .state
+                .and_then(|state| serde_json::from_value(serde_json::Value::String(state)).ok())
+                .unwrap_or_default(),
+            assignee: self.assignee,
+            queue: self.queue,
+            waiting_since: self.waiting_since,
         })
     }
 }
@@ -75,6 +109,12 @@ impl SummaryRow {
 pub struct SiteObject {
     state: State,
     env: Env,
+    /// The router, loaded from storage on first use.
+    router: RefCell<Option<Router>>,
+    /// Routing notices on their way to conversations.
+    outbox: Rc<routing::Outbox>,
+    /// The stored configuration, read once per wake-up (it changes only through this object).
+    config: RefCell<Option<SiteConfig>>,
 }
 
 impl DurableObject for SiteObject {
@@ -86,7 +126,15 @@ impl DurableObject for SiteObject {
                 worker::console_error!("site schema: {error}");
             }
         }
-        Self { state, env }
+        if sql.exec("SELECT state FROM conversations LIMIT 0", None).is_err() {
+            for column in ADDED_COLUMNS {
+                if let Err(error) = sql.exec(&format!("ALTER TABLE conversations ADD COLUMN {column}"), None)
+                {
+                    worker::console_error!("site schema upgrade: {error}");
+                }
+            }
+        }
+        Self { state, env, router: RefCell::default(), outbox: Rc::default(), config: RefCell::default() }
     }
 
     async fn fetch(&self, mut req: Request) -> worker::Result<Response> {
@@ -100,9 +148,21 @@ impl DurableObject for SiteObject {
                 .summaries()
                 .and_then(|conversations| http::json(200, &conversations_list::Response { conversations })),
             (Method::Get, "/inbox") => self.open_inbox(&req),
-            (Method::Get, "/presence") => {
-                http::json(200, &site_presence::Response { agents_online: self.agents_online() })
+            (Method::Get, "/presence") => self
+                .online_agents(&self.flow())
+                .and_then(|agents_online| http::json(200, &site_presence::Response { agents_online })),
+            (Method::Post, "/routing/enqueue") => {
+                match http::read_json::<stubs::RouteRequest>(&mut req).await {
+                    Ok(request) => self.enqueue(request).and_then(|()| http::json(200, &())),
+                    Err(error) => Err(error),
+                }
             }
+            (Method::Post, "/routing/close") => match http::read_json::<ConversationId>(&mut req).await {
+                Ok(id) => self
+                    .route(&self.flow(), |router, now| Ok(router.close(&id, now)))
+                    .and_then(|_| http::json(200, &())),
+                Err(error) => Err(error),
+            },
             (Method::Get, "/visitor") => {
                 self.visitor_conversations(&req).and_then(|list| http::json(200, &list))
             }
@@ -116,11 +176,31 @@ impl DurableObject for SiteObject {
         ws: WebSocket,
         message: WebSocketIncomingMessage,
     ) -> worker::Result<()> {
-        // The inbox socket is push-only; a console may only ping it. Anything else is ignored.
-        if let WebSocketIncomingMessage::String(text) = message {
-            if let Ok(ClientFrame::Ping) = ingest::decode_client_frame(&text) {
-                send_frame(&ws, &ServerFrame::Pong);
+        let Ok(Some(attachment)) = ws.deserialize_attachment::<routing::InboxAttachment>() else {
+            let _ = ws.close(Some(1011), Some("lost socket identity"));
+            return Ok(());
+        };
+        let Author::Agent { id: agent, .. } = &attachment.participant.author else { return Ok(()) };
+        let command = match message {
+            WebSocketIncomingMessage::String(text)
+                if text.len() <= switchboard_protocol::limits::MAX_FRAME_BYTES =>
+            {
+                serde_json::from_str::<InboxCommand>(&text).map_err(|e| {
+                    EdgeError::refuse(ErrorCode::BadRequest, format!("not an inbox command: {e}"))
+                })
             }
+            _ => Err(EdgeError::refuse(ErrorCode::BadRequest, "inbox commands are JSON text frames")),
+        };
+        let result = command.and_then(|command| {
+            if command == InboxCommand::Ping {
+                send_frame(&ws, &InboxFrame::Pong);
+                return Ok(());
+            }
+            self.inbox_command(&self.flow(), agent, command)
+        });
+        if let Err(error) = result {
+            let switchboard_protocol::ApiError { code, message } = error.into_api_error();
+            send_frame(&ws, &InboxFrame::Error { code, message });
         }
         Ok(())
     }
@@ -133,7 +213,19 @@ impl DurableObject for SiteObject {
         _clean: bool,
     ) -> worker::Result<()> {
         finish_close(&ws, code);
+        if let Ok(Some(attachment)) = ws.deserialize_attachment::<routing::InboxAttachment>() {
+            if let Err(error) = self.inbox_closed(&self.flow(), &attachment) {
+                worker::console_error!("inbox close: {error:?}");
+            }
+        }
         Ok(())
+    }
+
+    async fn alarm(&self) -> worker::Result<Response> {
+        if let Err(error) = self.route(&self.flow(), |router, now| Ok(router.handle_timeout(now))) {
+            worker::console_error!("routing alarm: {error:?}");
+        }
+        Response::ok("")
     }
 
     async fn websocket_error(&self, _ws: WebSocket, error: worker::Error) -> worker::Result<()> {
@@ -147,25 +239,58 @@ impl SiteObject {
         self.state.storage().sql()
     }
 
-    /// The stored configuration; on first use of the bootstrap site, the bootstrap one.
-    fn config(&self, req: &Request) -> EdgeResult<SiteConfig> {
+    /// The stored configuration, if the site exists.
+    fn stored_config(&self) -> EdgeResult<Option<SiteConfig>> {
+        if let Some(config) = self.config.borrow().as_ref() {
+            return Ok(Some(config.clone()));
+        }
         #[derive(Deserialize)]
         struct Row {
             json: String,
         }
         let rows: Vec<Row> = self.sql().exec("SELECT json FROM config", None)?.to_array()?;
-        if let Some(row) = rows.first() {
-            return Ok(serde_json::from_str(&row.json)?);
+        let mut config: Option<SiteConfig> =
+            rows.first().map(|row| serde_json::from_str(&row.json)).transpose()?;
+        // The bootstrap site's flow follows BOOTSTRAP_FLOW (edited in `demo-site/flow.toml`
+        // for `cargo xtask dev`, whose state persists across runs).
+        if let (Some(stored), Some(bootstrap)) = (config.as_mut(), env::bootstrap(&self.env)) {
+            if stored.id == bootstrap.site.id && stored.flow != bootstrap.site.flow {
+                stored.flow = bootstrap.site.flow;
+                let json = serde_json::to_string(&*stored)?;
+                self.sql().exec("UPDATE config SET json = ? WHERE only = 1", vec![json.into()])?;
+            }
         }
+        self.config.replace(config.clone());
+        Ok(config)
+    }
+
+    /// The site's flow (the default one for a site not configured yet).
+    fn flow(&self) -> Flow {
+        self.stored_config().ok().flatten().map(|config| config.flow).unwrap_or_default()
+    }
+
+    /// The stored configuration; on first use of the bootstrap site, the bootstrap one.
+    fn config(&self, req: &Request) -> EdgeResult<SiteConfig> {
         let requested = req
             .url()?
             .query_pairs()
             .find_map(|(key, value)| (key == "site").then(|| value.into_owned()))
             .and_then(|id| SiteId::parse(id).ok());
+        self.ensure_config(requested.as_ref())
+    }
+
+    /// The stored configuration, or for the bootstrap site (named by `site`) the bootstrap
+    /// one, stored now: whichever request reaches the object first (a visitor's session, an
+    /// agent's inbox) finds the site configured.
+    fn ensure_config(&self, site: Option<&SiteId>) -> EdgeResult<SiteConfig> {
+        if let Some(config) = self.stored_config()? {
+            return Ok(config);
+        }
         match env::bootstrap(&self.env) {
-            Some(bootstrap) if Some(&bootstrap.site.id) == requested.as_ref() => {
+            Some(bootstrap) if Some(&bootstrap.site.id) == site => {
                 let json = serde_json::to_string(&bootstrap.site)?;
                 self.sql().exec("INSERT INTO config (only, json) VALUES (1, ?)", vec![json.into()])?;
+                self.config.replace(Some(bootstrap.site.clone()));
                 Ok(bootstrap.site)
             }
             _ => Err(EdgeError::refuse(ErrorCode::NotFound, "no such site")),
@@ -176,12 +301,16 @@ impl SiteObject {
     fn record(&self, summary: ConversationSummary) -> EdgeResult<()> {
         let last_message = summary.last_message.as_ref().map(serde_json::to_string).transpose()?;
         // Summaries may arrive out of order; an older one never overwrites a newer one.
+        let state = serde_json::to_value(summary.state)?.as_str().map(String::from);
         let cursor = self.sql().exec(
-            "INSERT INTO conversations (id, visitor_id, visitor_name, last_message, last_seq, created_at, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?)
+            "INSERT INTO conversations (id, visitor_id, visitor_name, last_message, last_seq, created_at, updated_at,
+               state, assignee, queue, waiting_since)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
              ON CONFLICT (id) DO UPDATE SET
-               visitor_name = excluded.visitor_name, last_message = excluded.last_message,
-               last_seq = excluded.last_seq, updated_at = excluded.updated_at
+               visitor_name = excluded.visitor_name,
+               last_message = COALESCE(excluded.last_message, conversations.last_message),
+               last_seq = excluded.last_seq, updated_at = excluded.updated_at, state = excluded.state,
+               assignee = excluded.assignee, queue = excluded.queue, waiting_since = excluded.waiting_since
              WHERE excluded.last_seq > conversations.last_seq",
             vec![
                 summary.id.as_str().into(),
@@ -191,9 +320,25 @@ impl SiteObject {
                 (summary.last_seq.0 as i64).into(),
                 summary.created_at.into(),
                 summary.updated_at.into(),
+                state.into(),
+                summary.assignee.as_ref().map(|a| a.as_str().to_string()).into(),
+                summary.queue.as_ref().map(|q| q.as_str().to_string()).into(),
+                summary.waiting_since.into(),
             ],
         )?;
         if cursor.rows_written() > 0 {
+            // Response targets run while the visitor waits for a reply.
+            let flow = self.flow();
+            let routed = self.with_router(&flow, |router| router.routed(&summary.id).is_some())?;
+            if routed {
+                let (id, since) = (summary.id.clone(), summary.waiting_since);
+                self.route(&flow, |router, now| {
+                    Ok(match since {
+                        Some(since) => router.visitor_wrote(&id, since),
+                        None => router.agent_replied(&id, now),
+                    })
+                })?;
+            }
             let frame = serde_json::to_string(&InboxFrame::Updated { conversation: summary })?;
             for socket in self.state.get_websockets_with_tag(INBOX_TAG) {
                 let _ = socket.send_with_str(&frame);
@@ -206,8 +351,7 @@ impl SiteObject {
         let rows: Vec<SummaryRow> = self
             .sql()
             .exec(
-                "SELECT id, visitor_id, visitor_name, last_message, last_seq, created_at, updated_at
-                 FROM conversations ORDER BY updated_at DESC LIMIT ?",
+                &format!("SELECT {SUMMARY_COLUMNS} FROM conversations ORDER BY updated_at DESC LIMIT ?"),
                 vec![INBOX_LIMIT.into()],
             )?
             .to_array()?;
@@ -215,23 +359,43 @@ impl SiteObject {
     }
 
     fn open_inbox(&self, req: &Request) -> EdgeResult<Response> {
-        let agent: Participant = json_header(req, PARTICIPANT_HEADER)?;
+        let participant: Participant = json_header(req, PARTICIPANT_HEADER)?;
+        let Author::Agent { id: agent, .. } = participant.author.clone() else {
+            return Err(EdgeError::refuse(ErrorCode::Forbidden, "the inbox is for agents"));
+        };
+        self.ensure_config(Some(&participant.site))?;
         let conversations = self.summaries()?;
-        let (socket, response) = accept_socket(&self.state, &(), &[INBOX_TAG, agent.author.id_str()])?;
+        let attachment =
+            routing::InboxAttachment { participant, socket: u32::from_le_bytes(crate::env::random_bytes()?) };
+        let (socket, response) = accept_socket(&self.state, &attachment, &[INBOX_TAG, agent.as_str()])?;
         send_frame(&socket, &InboxFrame::Snapshot { conversations });
+        self.inbox_opened(&self.flow(), &agent, &socket)?;
         Ok(response)
     }
 
-    /// Distinct agents with an inbox socket open (one agent may have several tabs).
-    fn agents_online(&self) -> u32 {
-        let agents: std::collections::HashSet<String> = self
-            .state
-            .get_websockets_with_tag(INBOX_TAG)
-            .iter()
-            .flat_map(|socket| self.state.get_tags(socket))
-            .filter(|tag| tag != INBOX_TAG)
-            .collect();
-        agents.len() as u32
+    /// One conversation's summary.
+    fn summary(&self, id: &ConversationId) -> EdgeResult<Option<ConversationSummary>> {
+        let rows: Vec<SummaryRow> = self
+            .sql()
+            .exec(
+                &format!("SELECT {SUMMARY_COLUMNS} FROM conversations WHERE id = ?"),
+                vec![id.as_str().into()],
+            )?
+            .to_array()?;
+        rows.into_iter().next().map(SummaryRow::into_summary).transpose()
+    }
+
+    /// A conversation asks to be queued: its summary is kept (the offer shows it), then it
+    /// joins its queue.
+    fn enqueue(&self, request: stubs::RouteRequest) -> EdgeResult<()> {
+        let id = request.summary.id.clone();
+        self.record(request.summary)?;
+        let flow = self.flow();
+        self.route(&flow, |router, now| {
+            let skills = router.routed(&id).map(|r| r.skills.clone()).unwrap_or_default();
+            router.enqueue(&id, &request.queue, skills, request.agent, now)
+        })?;
+        Ok(())
     }
 
     /// One visitor's conversations, newest activity first.
@@ -245,8 +409,9 @@ impl SiteObject {
         let rows: Vec<SummaryRow> = self
             .sql()
             .exec(
-                "SELECT id, visitor_id, visitor_name, last_message, last_seq, created_at, updated_at
-                 FROM conversations WHERE visitor_id = ? ORDER BY updated_at DESC LIMIT ?",
+                &format!(
+                    "SELECT {SUMMARY_COLUMNS} FROM conversations WHERE visitor_id = ? ORDER BY updated_at DESC LIMIT ?"
+                ),
                 vec![visitor.as_str().into(), INBOX_LIMIT.into()],
             )?
             .to_array()?;

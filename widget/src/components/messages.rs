@@ -3,7 +3,8 @@
 
 use std::rc::Rc;
 
-use switchboard_core::client_log::{ClientLog, Delivery, PendingMessage};
+use switchboard_core::client_log::{ClientLog, Delivery, PendingMessage, Status};
+use switchboard_protocol::routing::ConversationState;
 use switchboard_protocol::{Author, Message, Seq};
 use wasm_bindgen::JsValue;
 use yew::prelude::*;
@@ -19,6 +20,10 @@ use crate::net::Chat;
 pub fn messages(log: &ClientLog, list: &NodeRef, chat: &Rc<Chat>) -> Html {
     let empty = log.messages().next().is_none() && log.pending().is_empty();
     let last_own = log.messages().rev().find(|m| matches!(m.author, Author::Visitor { .. })).map(|m| m.seq);
+    // Quick replies stay clickable while their message is the last word (and nothing waits
+    // to be sent).
+    let replies =
+        log.messages().next_back().filter(|m| !m.quick_replies.is_empty() && log.pending().is_empty());
     html! {
         <main class="sb-main">
             if empty {
@@ -28,8 +33,41 @@ pub fn messages(log: &ClientLog, list: &NodeRef, chat: &Rc<Chat>) -> Html {
                 { for log.messages().map(|m| stored(m, log, last_own)) }
                 { for log.pending().iter().map(|p| pending(p, chat)) }
             </ol>
+            if let Some(message) = replies {
+                { quick_replies(message, chat) }
+            }
+            { queue_line(log) }
         </main>
     }
+}
+
+/// `div.sb-quick-replies`: one button per answer; a click sends its text.
+fn quick_replies(message: &Message, chat: &Rc<Chat>) -> Html {
+    html! {
+        <div class="sb-quick-replies" role="group" aria-label="Suggested answers">
+            { for message.quick_replies.iter().map(|reply| {
+                let (chat, text) = (chat.clone(), reply.clone());
+                let onclick = move |_: MouseEvent| chat.send(text.clone());
+                html! { <button type="button" class="sb-quick-reply" {onclick}>{ reply.clone() }</button> }
+            }) }
+        </div>
+    }
+}
+
+/// `p.sb-queue`: the visitor's place in line while waiting for an agent.
+fn queue_line(log: &ClientLog) -> Html {
+    let Some(Status { state: ConversationState::Queued, position: Some(position), wait_ms }) = log.status()
+    else {
+        return Html::default();
+    };
+    let minutes = wait_ms.map(|ms| (ms + 59_999) / 60_000).unwrap_or(0).max(1);
+    let wait = if minutes == 1 { "about a minute".to_string() } else { format!("about {minutes} minutes") };
+    let place = if position == 1 {
+        "You're next in line".to_string()
+    } else {
+        format!("You're number {position} in line")
+    };
+    html! { <p class="sb-queue" role="status">{ place }{ " — " }{ wait }{ "." }</p> }
 }
 
 fn stored(message: &Message, log: &ClientLog, last_own: Option<Seq>) -> Html {
@@ -39,6 +77,15 @@ fn stored(message: &Message, log: &ClientLog, last_own: Option<Seq>) -> Html {
             ("visitor", None, Some(if read { "read" } else { "sent" }))
         }
         Author::Agent { name, .. } => ("agent", Some(name.clone()), None),
+        Author::Bot { name } => ("bot", Some(name.clone()), None),
+        Author::System if message.text.is_empty() => return Html::default(),
+        Author::System => {
+            return html! {
+                <li key={message.seq.0} class="sb-event" data-seq={message.seq.to_string()} data-role="system">
+                    { message.text.clone() }
+                </li>
+            };
+        }
     };
     let receipt = match delivery {
         Some(delivery) if last_own == Some(message.seq) => {
@@ -95,8 +142,8 @@ pub fn typing_line(log: &ClientLog, now: i64) -> Html {
         .typing_now(now)
         .into_iter()
         .map(|author| match author {
-            Author::Agent { name, .. } => name.as_str(),
-            Author::Visitor { .. } => "Someone",
+            Author::Agent { name, .. } | Author::Bot { name } => name.as_str(),
+            Author::Visitor { .. } | Author::System => "Someone",
         })
         .collect();
     if names.is_empty() {

@@ -7,6 +7,7 @@
 use switchboard_core::client_log::PendingMessage;
 use switchboard_protocol::api::{create_session, visitor_conversations};
 use switchboard_protocol::inbox::MessagePreview;
+use switchboard_protocol::routing::ConversationState;
 use switchboard_protocol::{
     AgentId, ApiError, Author, ClientMessageId, ConversationId, ErrorCode, Message, ReadMark, Role, Seq,
     ServerFrame, VisitorId,
@@ -60,21 +61,26 @@ fn role(text: &str) -> Option<Role> {
     match text {
         "visitor" => Some(Role::Visitor),
         "agent" => Some(Role::Agent),
+        "bot" => Some(Role::Bot),
+        "system" => Some(Role::System),
         _ => None,
     }
 }
 
-/// `{"role","id","name"?}`.
+/// `{"role","id"?,"name"?}` (bots and the system have no id).
 pub fn author<J: Json>(value: &J) -> Option<Author> {
-    let id = text(value, "id")?;
     let name = text(value, "name");
     Some(match role(&text(value, "role")?)? {
-        Role::Visitor => Author::Visitor { id: VisitorId::parse(id).ok()?, name },
-        Role::Agent => Author::Agent { id: AgentId::parse(id).ok()?, name: name.unwrap_or_default() },
+        Role::Visitor => Author::Visitor { id: VisitorId::parse(text(value, "id")?).ok()?, name },
+        Role::Agent => {
+            Author::Agent { id: AgentId::parse(text(value, "id")?).ok()?, name: name.unwrap_or_default() }
+        }
+        Role::Bot => Author::Bot { name: name.unwrap_or_default() },
+        Role::System => Author::System,
     })
 }
 
-/// A stored message.
+/// A stored message. Its `event` is not decoded: the widget shows the entry's text.
 pub fn message<J: Json>(value: &J) -> Option<Message> {
     Some(Message {
         seq: seq(value, "seq")?,
@@ -82,6 +88,26 @@ pub fn message<J: Json>(value: &J) -> Option<Message> {
         author: author(&value.field("author")?)?,
         text: text(value, "text")?,
         sent_at: integer(value, "sent_at")?,
+        quick_replies: optional(value, "quick_replies", |replies| {
+            replies.items()?.iter().map(J::text).collect()
+        })?
+        .unwrap_or_default(),
+        event: None,
+        internal: optional(value, "internal", J::flag)?.unwrap_or_default(),
+    })
+}
+
+fn conversation_state(text: &str) -> Option<ConversationState> {
+    use ConversationState::*;
+    Some(match text {
+        "new" => New,
+        "bot" => Bot,
+        "queued" => Queued,
+        "assigned" => Assigned,
+        "pending" => Pending,
+        "snoozed" => Snoozed,
+        "resolved" => Resolved,
+        _ => return None,
     })
 }
 
@@ -118,6 +144,7 @@ pub fn error_code(text: &str) -> ErrorCode {
         "upgrade_required" => UpgradeRequired,
         "rate_limited" => RateLimited,
         "too_many_connections" => TooManyConnections,
+        "conflict" => Conflict,
         _ => Internal,
     }
 }
@@ -150,6 +177,11 @@ pub fn server_frame<J: Json>(value: &J) -> Option<ServerFrame> {
             ServerFrame::Typing { author: author(&value.field("author")?)?, active: flag(value, "active")? }
         }
         "pong" => ServerFrame::Pong,
+        "status" => ServerFrame::Status {
+            state: conversation_state(&text(value, "state")?)?,
+            position: optional(value, "position", |p| u32::try_from(whole(p)?).ok())?,
+            wait_ms: optional(value, "wait_ms", whole)?,
+        },
         _ => return None,
     })
 }

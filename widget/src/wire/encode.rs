@@ -17,6 +17,10 @@ pub fn client_frame<B: Build>(frame: &ClientFrame) -> B {
         ClientFrame::Read { up_to } => ("read", vec![("up_to", B::number(up_to.0 as f64))]),
         ClientFrame::Typing { active } => ("typing", vec![("active", B::flag(*active))]),
         ClientFrame::Ping => ("ping", vec![]),
+        // Agents' commands; a visitor never sends them.
+        ClientFrame::Resolve => ("resolve", vec![]),
+        ClientFrame::Reopen => ("reopen", vec![]),
+        ClientFrame::Snooze { until } => ("snooze", vec![("until", B::number(*until as f64))]),
     };
     let mut all = vec![("type", B::text(kind))];
     all.extend(fields);

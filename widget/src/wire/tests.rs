@@ -5,6 +5,7 @@ use serde_json::{json, Value};
 use switchboard_core::client_log::PendingMessage;
 use switchboard_protocol::api::{create_session, visitor_conversations};
 use switchboard_protocol::inbox::MessagePreview;
+use switchboard_protocol::routing::ConversationState;
 use switchboard_protocol::{
     AgentId, Author, ClientFrame, ClientMessageId, ConversationId, ErrorCode, Message, ReadMark, Role, Seq,
     ServerFrame, SiteId, VisitorId,
@@ -67,13 +68,18 @@ fn agent() -> Author {
 }
 
 fn message() -> Message {
-    Message {
-        seq: Seq(7),
-        client_id: ClientMessageId::parse("c-1").unwrap(),
-        author: agent(),
-        text: "hi \"there\"\n".into(),
-        sent_at: 42,
-    }
+    Message::plain(Seq(7), ClientMessageId::parse("c-1").unwrap(), agent(), "hi \"there\"\n".into(), 42)
+}
+
+/// A bot's question with quick replies, and an internal entry as a visitor receives it.
+fn routing_messages() -> Vec<Message> {
+    let question = Message {
+        author: Author::Bot { name: "Sam".into() },
+        quick_replies: vec!["Shipping".into(), "Talk to a person".into()],
+        ..message()
+    };
+    let hidden = Message { author: Author::System, internal: true, ..message() }.for_visitor();
+    vec![question, hidden]
 }
 
 #[test]
@@ -112,6 +118,9 @@ fn every_server_frame_decodes_as_serde_wrote_it() {
         ServerFrame::Read { reader: visitor, up_to: Seq(3) },
         ServerFrame::Typing { author: agent(), active: true },
         ServerFrame::Pong,
+        ServerFrame::History { messages: routing_messages(), complete: false },
+        ServerFrame::Status { state: ConversationState::Queued, position: Some(3), wait_ms: Some(120_000) },
+        ServerFrame::Status { state: ConversationState::Assigned, position: None, wait_ms: None },
     ];
     for frame in frames {
         let json = serde_json::to_value(&frame).unwrap();
@@ -137,6 +146,7 @@ fn every_error_code_decodes() {
         UpgradeRequired,
         RateLimited,
         TooManyConnections,
+        Conflict,
         Internal,
     ] {
         let json = serde_json::to_value(code).unwrap();
@@ -157,7 +167,8 @@ fn malformed_frames_are_refused_and_unknown_fields_ignored() {
         json!({"type":"history","messages":[{"seq":1}],"complete":true}),
         json!({"type":"welcome","conversation_id":"vis_00000000000000000000000000000000",
                "you":{"role":"visitor","id":"vis_00000000000000000000000000000000"},"head_seq":0}),
-        json!({"type":"typing","author":{"role":"bot","id":"x"},"active":true}),
+        json!({"type":"typing","author":{"role":"robot","id":"x"},"active":true}),
+        json!({"type":"status","state":"somewhere"}),
         json!({"type":"surprise"}),
         json!({"seq":1}),
         json!("pong"),

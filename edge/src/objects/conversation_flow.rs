@@ -1,0 +1,184 @@
+//! The Conversation object's side of routing: it runs the site's flow for its conversation
+//! (`switchboard_core::flow::lifecycle`) and performs the steps — bot messages and events
+//! into the log, status frames to clients, calls to the site's router and the external bot,
+//! and the object's alarm (snooze end, business hours, a bot's deadline).
+
+use switchboard_core::conversation::AgentAction;
+use switchboard_core::flow::lifecycle::{describe, Lifecycle, RoutingNotice, Step};
+use switchboard_core::flow::Flow;
+use switchboard_protocol::api::bot_webhook::{BotAnswer, Request as BotRequest};
+use switchboard_protocol::routing::ConversationEvent;
+use switchboard_protocol::{Author, ClientMessageId, ErrorCode, Message, ServerFrame};
+
+use super::super::conversation_store::Meta;
+use super::ConversationObject;
+use crate::error::{EdgeError, EdgeResult};
+use crate::{env, site_cache, stubs};
+
+/// Something that moves the conversation along its flow.
+pub(super) enum FlowInput {
+    /// The visitor's message was stored.
+    VisitorWrote(Message),
+    /// An agent acted on the conversation.
+    Action(AgentAction),
+    /// Routing decided something (from the site object).
+    Routing(RoutingNotice),
+    /// Routing moved the visitor in line.
+    Waiting { position: u32, wait_ms: i64 },
+    /// The external bot answered through the API.
+    BotAnswer(BotAnswer),
+    /// The object's alarm rang.
+    Alarm,
+    /// The visitor's first connection created the conversation.
+    Started,
+}
+
+impl ConversationObject {
+    /// Runs `input` through the lifecycle and performs what it decides; when that includes
+    /// asking the external bot, asks it and runs its answer (or failure) too.
+    pub(super) async fn advance(&self, meta: &Meta, input: FlowInput) -> EdgeResult<()> {
+        let flow = site_cache::config(&self.env, &meta.site_id).await?.flow;
+        // A bot answer never asks the bot again: one round at most.
+        if let Some(message) = self.step(meta, &flow, input).await? {
+            let request = BotRequest {
+                event: "message_created".into(),
+                site_id: meta.site_id.clone(),
+                conversation_id: meta.conversation_id.clone(),
+                visitor_id: meta.visitor_id.clone(),
+                message,
+            };
+            let Some(webhook) = &flow.webhook else { return Ok(()) };
+            let now = env::now();
+            let input = match crate::bot_webhook::ask(webhook, &request, now).await {
+                Ok(Some(answer)) => Decision::Answered(answer),
+                Ok(None) => Decision::Deferred(now + i64::from(webhook.timeout_ms)),
+                Err(problem) => {
+                    worker::console_log!("bot webhook for {}: {problem}; handing over", meta.conversation_id);
+                    Decision::Failed
+                }
+            };
+            self.decide(meta, &flow, |life, now| match input {
+                Decision::Answered(answer) => life.bot_answered(&flow, answer, now),
+                Decision::Deferred(deadline) => life.bot_deferred(deadline),
+                Decision::Failed => life.bot_failed(&flow, now),
+            })
+            .await?;
+        }
+        Ok(())
+    }
+
+    async fn step(&self, meta: &Meta, flow: &Flow, input: FlowInput) -> EdgeResult<Option<Message>> {
+        let mut visitor_message = None;
+        let bot_has_it =
+            self.store.lifecycle()?.state == switchboard_protocol::routing::ConversationState::Bot;
+        if matches!(input, FlowInput::BotAnswer(_)) && !bot_has_it {
+            return Err(EdgeError::refuse(ErrorCode::Conflict, "the bot no longer has this conversation"));
+        }
+        let asked = self
+            .decide(meta, flow, |life, now| match input {
+                FlowInput::VisitorWrote(message) => {
+                    let steps = life.visitor_wrote(flow, &message.text, now);
+                    visitor_message = Some(message);
+                    steps
+                }
+                FlowInput::Action(action) => life.agent_action(flow, action, now),
+                FlowInput::Routing(notice) => life.routing(notice),
+                FlowInput::Waiting { position, wait_ms } => life.waiting(position, wait_ms),
+                FlowInput::BotAnswer(answer) => life.bot_answered(flow, answer, now),
+                FlowInput::Alarm => life.wake(flow, now),
+                FlowInput::Started => life.start(flow),
+            })
+            .await?;
+        Ok(asked.then_some(visitor_message).flatten())
+    }
+
+    /// Applies `decide` to the stored lifecycle, stores it, and performs the steps. Says
+    /// whether the external bot is to be asked.
+    async fn decide(
+        &self,
+        meta: &Meta,
+        flow: &Flow,
+        decide: impl FnOnce(&mut Lifecycle, i64) -> Vec<Step>,
+    ) -> EdgeResult<bool> {
+        let now = env::now();
+        let mut life = self.store.lifecycle()?;
+        let steps = decide(&mut life, now);
+        self.store.set_lifecycle(&life)?;
+        let mut ask = false;
+        let mut calls = Vec::new();
+        // Local effects first, in order: log entries and frames go out before any await, so
+        // nothing else interleaves with them.
+        for step in steps {
+            match step {
+                Step::Say(say) => {
+                    let author = Author::Bot { name: flow.bot.name.clone() };
+                    self.post_entry(meta, author, say.text, say.quick_replies, None, now)?;
+                }
+                Step::Record(event) => {
+                    self.post_entry(meta, Author::System, describe(&event), Vec::new(), Some(event), now)?;
+                }
+                Step::Status => self.relay(&status_frame(&life), None)?,
+                Step::AskWebhook => ask = true,
+                call => calls.push(call),
+            }
+        }
+        for call in calls {
+            match call {
+                Step::Route { queue, agent } => {
+                    let summary = self.summary(meta, &life, None)?;
+                    stubs::route(&self.env, &meta.site_id, &stubs::RouteRequest { summary, queue, agent })
+                        .await?;
+                }
+                Step::Unroute => stubs::unroute(&self.env, &meta.site_id, &meta.conversation_id).await?,
+                Step::Wake(Some(at)) => {
+                    let when = worker::ScheduledTime::new(js_sys::Date::new(&(at as f64).into()));
+                    self.state.storage().set_alarm(when).await?;
+                }
+                Step::Wake(None) => self.state.storage().delete_alarm().await?,
+                _ => {}
+            }
+        }
+        Ok(ask)
+    }
+
+    /// Stores a bot message or system entry, relays it, and updates the inbox.
+    fn post_entry(
+        &self,
+        meta: &Meta,
+        author: Author,
+        text: String,
+        quick_replies: Vec<String>,
+        event: Option<ConversationEvent>,
+        now: i64,
+    ) -> EdgeResult<()> {
+        use switchboard_core::conversation::LogStore;
+        let mut store = &self.store;
+        let seq = store.head()?.next();
+        let prefix = if event.is_some() { "sys" } else { "bot" };
+        let client_id = ClientMessageId::parse(format!("{prefix}-{}", seq.0))
+            .map_err(|e| EdgeError::refuse(ErrorCode::Internal, e.to_string()))?;
+        let internal = event.as_ref().is_some_and(|event| !event.visible_to_visitor());
+        let message =
+            Message { quick_replies, event, internal, ..Message::plain(seq, client_id, author, text, now) };
+        store.append(&message)?;
+        self.relay(&ServerFrame::Message { message: message.clone() }, None)?;
+        self.tell_site(meta, &message);
+        Ok(())
+    }
+}
+
+/// What the external bot did.
+enum Decision {
+    Answered(BotAnswer),
+    Deferred(i64),
+    Failed,
+}
+
+/// The `status` frame for where the conversation stands.
+pub(super) fn status_frame(life: &Lifecycle) -> ServerFrame {
+    ServerFrame::Status {
+        state: life.state,
+        position: life.position.map(|(position, _)| position),
+        wait_ms: life.position.map(|(_, wait_ms)| wait_ms),
+    }
+}

@@ -1,0 +1,331 @@
+//! The Site object's router: it runs `switchboard_core::routing::Router` for the site and
+//! performs its effects — offers and presence on agents' inbox sockets, notices to the
+//! Conversation objects (delivered in order, after the response), its alarm at the router's
+//! next deadline. The router's state is stored whole as JSON after every change.
+
+use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
+use std::rc::Rc;
+
+use serde::Deserialize;
+use switchboard_core::flow::lifecycle::RoutingNotice;
+use switchboard_core::flow::Flow;
+use switchboard_core::routing::{
+    Effect, Presence, Release, Router, RoutingError, Stage, DEFAULT_LEAVE_GRACE_MS,
+};
+use switchboard_protocol::inbox::{InboxCommand, InboxFrame};
+use switchboard_protocol::{AgentId, Author, ConversationId, ErrorCode};
+use worker::{Env, State, WebSocket};
+
+use super::super::{send_frame, Participant};
+use super::SiteObject;
+use crate::error::{EdgeError, EdgeResult};
+use crate::objects::ToConversation;
+use crate::{env, stubs};
+
+/// Notices on their way to Conversation objects, sent one at a time so each conversation
+/// hears of its offers, assignments and releases in the order they happened.
+#[derive(Default)]
+pub(super) struct Outbox {
+    queue: RefCell<VecDeque<(ConversationId, ToConversation)>>,
+    draining: Cell<bool>,
+}
+
+impl Outbox {
+    fn push(self: &Rc<Self>, state: &State, env: &Env, to: ConversationId, notice: ToConversation) {
+        self.queue.borrow_mut().push_back((to, notice));
+        if self.draining.replace(true) {
+            return;
+        }
+        let outbox = Rc::clone(self);
+        let env = env.clone();
+        state.wait_until(async move {
+            loop {
+                let next = outbox.queue.borrow_mut().pop_front();
+                let Some((to, notice)) = next else { break };
+                if let Err(error) = stubs::tell_conversation(&env, &to, &notice).await {
+                    worker::console_error!("routing notice to {to} failed: {error:?}");
+                }
+            }
+            outbox.draining.set(false);
+        });
+    }
+}
+
+impl SiteObject {
+    /// Runs `command` on the router (loaded on first use), stores it, and performs the
+    /// effects.
+    pub(super) fn route<T>(
+        &self,
+        flow: &Flow,
+        command: impl FnOnce(&mut Router, i64) -> Result<T, RoutingError>,
+    ) -> EdgeResult<T>
+    where
+        T: IntoEffects,
+    {
+        let now = env::now();
+        let mut slot = self.router.borrow_mut();
+        let router = match slot.as_mut() {
+            Some(router) => router,
+            None => slot.insert(self.load_router(flow)?),
+        };
+        let mut result = command(router, now).map_err(refusal)?;
+        let effects = result.take_effects();
+        let json = serde_json::to_string(&*router)?;
+        let deadline = router.next_deadline();
+        drop(slot);
+        self.sql().exec(
+            "INSERT INTO routing (only, json) VALUES (1, ?) ON CONFLICT (only) DO UPDATE SET json = excluded.json",
+            vec![json.into()],
+        )?;
+        self.set_alarm(deadline);
+        self.perform(effects);
+        Ok(result)
+    }
+
+    fn load_router(&self, flow: &Flow) -> EdgeResult<Router> {
+        #[derive(Deserialize)]
+        struct Row {
+            json: String,
+        }
+        let rows: Vec<Row> = self.sql().exec("SELECT json FROM routing", None)?.to_array()?;
+        let grace = self
+            .env
+            .var("AGENT_LEAVE_GRACE_MS")
+            .ok()
+            .and_then(|v| v.to_string().parse().ok())
+            .unwrap_or(DEFAULT_LEAVE_GRACE_MS);
+        let mut router = match rows.first() {
+            Some(row) => serde_json::from_str(&row.json)?,
+            None => Router::new(flow.queues.clone(), grace),
+        };
+        // The flow may have changed since the router was stored.
+        let effects = router.set_queues(flow.queues.clone(), env::now());
+        self.perform(effects);
+        Ok(router)
+    }
+
+    fn set_alarm(&self, deadline: Option<i64>) {
+        let storage = self.state.storage();
+        self.state.wait_until(async move {
+            let result = match deadline {
+                Some(at) => {
+                    storage
+                        .set_alarm(worker::ScheduledTime::new(js_sys::Date::new(&(at as f64).into())))
+                        .await
+                }
+                None => storage.delete_alarm().await,
+            };
+            if let Err(error) = result {
+                worker::console_error!("routing alarm: {error}");
+            }
+        });
+    }
+
+    /// Tells consoles and conversations what the router decided.
+    fn perform(&self, effects: Vec<Effect>) {
+        for effect in effects {
+            match effect {
+                Effect::Offered { conversation, agent, expires_at } => {
+                    match self.summary(&conversation) {
+                        Ok(Some(summary)) => {
+                            self.to_agent(&agent, &InboxFrame::Offer { conversation: summary, expires_at });
+                        }
+                        _ => worker::console_error!("offer of {conversation} without a summary"),
+                    }
+                    self.notify(conversation, RoutingNotice::Offered { agent });
+                }
+                Effect::Assigned { conversation, agent } => {
+                    let name = self.agent_name(&agent);
+                    self.notify(conversation, RoutingNotice::Assigned { agent, name });
+                }
+                Effect::Released { conversation, agent, reason } => {
+                    if matches!(reason, Release::OfferExpired | Release::AgentOffline | Release::Moved) {
+                        let frame =
+                            InboxFrame::OfferWithdrawn { conversation_id: conversation.clone(), reason };
+                        self.to_agent(&agent, &frame);
+                    }
+                    if reason != Release::Closed {
+                        self.notify(conversation, RoutingNotice::Released { agent, reason });
+                    }
+                }
+                Effect::Waiting { conversation, position, wait_ms, .. } => {
+                    self.outbox.push(
+                        &self.state,
+                        &self.env,
+                        conversation,
+                        ToConversation::Waiting { position, wait_ms },
+                    );
+                }
+                Effect::SlaBreached { conversation, agent, kind } => {
+                    self.notify(conversation, RoutingNotice::SlaBreached { agent, target: kind });
+                }
+                Effect::PresenceChanged { agent, presence } => {
+                    self.to_agent(&agent, &InboxFrame::Presence { presence })
+                }
+            }
+        }
+    }
+
+    fn notify(&self, conversation: ConversationId, notice: RoutingNotice) {
+        self.outbox.push(&self.state, &self.env, conversation, ToConversation::Routing { notice });
+    }
+
+    /// Sends `frame` to every inbox socket of `agent`.
+    pub(super) fn to_agent(&self, agent: &AgentId, frame: &InboxFrame) {
+        for socket in self.state.get_websockets_with_tag(agent.as_str()) {
+            send_frame(&socket, frame);
+        }
+    }
+
+    /// The display name an agent signed in with (from its inbox sockets).
+    fn agent_name(&self, agent: &AgentId) -> String {
+        self.state
+            .get_websockets_with_tag(agent.as_str())
+            .iter()
+            .find_map(|socket| match socket.deserialize_attachment::<InboxAttachment>() {
+                Ok(Some(InboxAttachment {
+                    participant: Participant { author: Author::Agent { name, .. }, .. },
+                    ..
+                })) => Some(name),
+                _ => None,
+            })
+            .unwrap_or_else(|| "An agent".into())
+    }
+
+    /// An inbox socket opened: its agent is online (offers it still holds are sent again).
+    pub(super) fn inbox_opened(&self, flow: &Flow, agent: &AgentId, socket: &WebSocket) -> EdgeResult<()> {
+        let (capacity, skills) = flow.agent_routing(agent);
+        self.route(flow, |router, now| Ok(router.agent_connected(agent, capacity, skills, now)))?;
+        let (presence, offers) = self.with_router(flow, |router| {
+            let offers: Vec<(ConversationId, i64)> = router
+                .conversations()
+                .filter_map(|routed| match &routed.stage {
+                    Stage::Offered { agent: offered, expires_at, .. } if offered == agent => {
+                        Some((routed.id.clone(), *expires_at))
+                    }
+                    _ => None,
+                })
+                .collect();
+            (router.agent(agent).map(|state| state.presence), offers)
+        })?;
+        if let Some(presence) = presence {
+            send_frame(socket, &InboxFrame::Presence { presence });
+        }
+        for (conversation, expires_at) in offers {
+            if let Some(summary) = self.summary(&conversation)? {
+                send_frame(socket, &InboxFrame::Offer { conversation: summary, expires_at });
+            }
+        }
+        Ok(())
+    }
+
+    /// An inbox socket closed: when it was its agent's last, the agent starts leaving.
+    pub(super) fn inbox_closed(&self, flow: &Flow, closing: &InboxAttachment) -> EdgeResult<()> {
+        let agent = match &closing.participant.author {
+            Author::Agent { id, .. } => id.clone(),
+            _ => return Ok(()),
+        };
+        let others = self.state.get_websockets_with_tag(agent.as_str()).iter().any(|socket| {
+            socket
+                .deserialize_attachment::<InboxAttachment>()
+                .ok()
+                .flatten()
+                .is_some_and(|a| a.socket != closing.socket)
+        });
+        if !others {
+            self.route(flow, |router, now| Ok(router.agent_disconnected(&agent, now)))?;
+        }
+        Ok(())
+    }
+
+    /// A console's command on its inbox socket.
+    pub(super) fn inbox_command(
+        &self,
+        flow: &Flow,
+        agent: &AgentId,
+        command: InboxCommand,
+    ) -> EdgeResult<()> {
+        if let InboxCommand::Transfer { agent: to, queue, .. } = &command {
+            if to.is_some() == queue.is_some() {
+                return Err(EdgeError::refuse(
+                    ErrorCode::BadRequest,
+                    "transfer to exactly one of agent or queue",
+                ));
+            }
+        }
+        let result = self.route(flow, |router, now| match command {
+            InboxCommand::Ping => Ok(Vec::new()),
+            InboxCommand::SetPresence { presence } => router.set_presence(agent, presence, now),
+            InboxCommand::Accept { conversation_id } => router.accept(&conversation_id, agent, now),
+            InboxCommand::Decline { conversation_id } => router.decline(&conversation_id, agent, now),
+            InboxCommand::Take { conversation_id } => router.take(&conversation_id, agent, now),
+            InboxCommand::Unassign { conversation_id } => router.unassign(&conversation_id, now),
+            InboxCommand::Transfer { conversation_id, agent: Some(to), queue: None } => {
+                router.transfer_to_agent(&conversation_id, &to, now)
+            }
+            InboxCommand::Transfer { conversation_id, agent: None, queue: Some(queue) } => {
+                let skills = router.routed(&conversation_id).map(|r| r.skills.clone()).unwrap_or_default();
+                router.enqueue(&conversation_id, &queue, skills, None, now)
+            }
+            // Refused below, before the router is asked.
+            InboxCommand::Transfer { .. } => Ok(Vec::new()),
+        });
+        result.map(drop)
+    }
+
+    /// Agents online now, by the router's presence.
+    pub(super) fn online_agents(&self, flow: &Flow) -> EdgeResult<u32> {
+        self.with_router(flow, |router| {
+            router.agents().filter(|agent| agent.presence == Presence::Online).count() as u32
+        })
+    }
+
+    /// Reads the router (loading it on first use) without changing it.
+    pub(super) fn with_router<T>(&self, flow: &Flow, read: impl FnOnce(&Router) -> T) -> EdgeResult<T> {
+        if self.router.borrow().is_none() {
+            let router = self.load_router(flow)?;
+            self.router.replace(Some(router));
+        }
+        let borrowed = self.router.borrow();
+        borrowed
+            .as_ref()
+            .map(read)
+            .ok_or_else(|| EdgeError::refuse(ErrorCode::Internal, "routing unavailable"))
+    }
+}
+
+/// What an inbox socket carries through hibernation.
+#[derive(serde::Serialize, Deserialize)]
+pub(super) struct InboxAttachment {
+    pub participant: Participant,
+    /// Random, to tell an agent's sockets apart.
+    pub socket: u32,
+}
+
+/// A router command's result: its effects, and anything else it returns.
+pub(super) trait IntoEffects {
+    /// Takes the effects out, for the object to perform.
+    fn take_effects(&mut self) -> Vec<Effect>;
+}
+
+impl IntoEffects for Vec<Effect> {
+    fn take_effects(&mut self) -> Vec<Effect> {
+        std::mem::take(self)
+    }
+}
+
+/// A routing refusal as an error the console shows.
+fn refusal(error: RoutingError) -> EdgeError {
+    let code = match error {
+        RoutingError::NoSuchQueue(_) | RoutingError::NoSuchAgent(_) | RoutingError::NotRouted(_) => {
+            ErrorCode::NotFound
+        }
+        RoutingError::NotOffered
+        | RoutingError::TakenByOther
+        | RoutingError::AtCapacity(_)
+        | RoutingError::Offline
+        | RoutingError::MissingSkill(_) => ErrorCode::Conflict,
+    };
+    EdgeError::refuse(code, error.to_string())
+}

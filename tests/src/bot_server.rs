@@ -1,0 +1,147 @@
+//! A stand-in for an external bot (a third party, like Chatwoot's agent bots): a local HTTP
+//! server that receives the edge's webhook calls as they are sent, and answers as told.
+//!
+//! Minimal HTTP/1.1 on purpose: one request per connection, `Content-Length` bodies — what
+//! workerd's `fetch` sends. Every request is kept for the test to inspect (headers, body).
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use anyhow::{anyhow, Result};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::Notify;
+
+/// How the bot answers.
+#[derive(Clone)]
+pub enum Behaviour {
+    /// `200` with this JSON body.
+    Answer(String),
+    /// `202`: it will answer later through the API.
+    Later,
+    /// Answers only after this long (longer than the flow's timeout).
+    Slow(Duration),
+}
+
+/// One request the bot received.
+#[derive(Debug, Clone)]
+pub struct Received {
+    /// Header names (lowercase) and values.
+    pub headers: HashMap<String, String>,
+    /// The raw body.
+    pub body: Vec<u8>,
+}
+
+/// A running fake bot.
+pub struct BotServer {
+    port: u16,
+    received: Arc<Mutex<Vec<Received>>>,
+    arrived: Arc<Notify>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl BotServer {
+    /// Starts on a free loopback port.
+    pub async fn start(behaviour: Behaviour) -> Result<BotServer> {
+        let listener = TcpListener::bind("127.0.0.1:0").await?;
+        let port = listener.local_addr()?.port();
+        let received = Arc::new(Mutex::new(Vec::new()));
+        let arrived = Arc::new(Notify::new());
+        let task = tokio::spawn({
+            let (received, arrived) = (received.clone(), arrived.clone());
+            async move {
+                while let Ok((stream, _)) = listener.accept().await {
+                    let (received, arrived, behaviour) =
+                        (received.clone(), arrived.clone(), behaviour.clone());
+                    tokio::spawn(async move {
+                        let _ = serve(stream, behaviour, received, arrived).await;
+                    });
+                }
+            }
+        });
+        Ok(BotServer { port, received, arrived, task })
+    }
+
+    /// The webhook URL.
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}/bot", self.port)
+    }
+
+    /// Waits until at least `count` requests arrived; returns them.
+    pub async fn requests(&self, count: usize) -> Result<Vec<Received>> {
+        let wait = async {
+            loop {
+                let notified = self.arrived.notified();
+                {
+                    let received = self.received.lock().map_err(|_| anyhow!("poisoned"))?;
+                    if received.len() >= count {
+                        return Ok::<_, anyhow::Error>(received.clone());
+                    }
+                }
+                notified.await;
+            }
+        };
+        tokio::time::timeout(Duration::from_secs(15), wait)
+            .await
+            .map_err(|_| anyhow!("the bot got no request"))?
+    }
+}
+
+impl Drop for BotServer {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+async fn serve(
+    mut stream: TcpStream,
+    behaviour: Behaviour,
+    received: Arc<Mutex<Vec<Received>>>,
+    arrived: Arc<Notify>,
+) -> Result<()> {
+    let mut buffer = Vec::new();
+    let mut chunk = [0u8; 4096];
+    let head_end = loop {
+        let read = stream.read(&mut chunk).await?;
+        if read == 0 {
+            return Ok(());
+        }
+        buffer.extend_from_slice(&chunk[..read]);
+        if let Some(at) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
+            break at + 4;
+        }
+    };
+    let head = String::from_utf8_lossy(&buffer[..head_end]).to_string();
+    let headers: HashMap<String, String> = head
+        .lines()
+        .skip(1)
+        .filter_map(|line| line.split_once(':'))
+        .map(|(name, value)| (name.trim().to_ascii_lowercase(), value.trim().to_string()))
+        .collect();
+    let length: usize = headers.get("content-length").and_then(|v| v.parse().ok()).unwrap_or(0);
+    while buffer.len() < head_end + length {
+        let read = stream.read(&mut chunk).await?;
+        if read == 0 {
+            break;
+        }
+        buffer.extend_from_slice(&chunk[..read]);
+    }
+    let body = buffer[head_end..].to_vec();
+    received.lock().map_err(|_| anyhow!("poisoned"))?.push(Received { headers, body });
+    arrived.notify_waiters();
+    let (status, body) = match behaviour {
+        Behaviour::Answer(json) => ("200 OK", json),
+        Behaviour::Later => ("202 Accepted", String::new()),
+        Behaviour::Slow(delay) => {
+            tokio::time::sleep(delay).await;
+            ("200 OK", "{}".to_string())
+        }
+    };
+    let response = format!(
+        "HTTP/1.1 {status}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(response.as_bytes()).await?;
+    Ok(())
+}
