@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use switchboard_protocol::SiteId;
 
-use crate::flow::{Flow, FlowError};
+use crate::flow::{Flow, FlowError, Zones};
 use crate::origin::{AllowedOrigins, OriginError};
 
 /// What the edge knows of one website.
@@ -89,10 +89,10 @@ pub fn parse_seed_agents(text: &str) -> Result<Vec<SeedAgent>, BootstrapError> {
         .collect()
 }
 
-/// Reads a flow from JSON and checks it.
-pub fn parse_flow(json: &str) -> Result<Flow, String> {
+/// Reads a flow from JSON and checks it (time zones against `zones`).
+pub fn parse_flow(json: &str, zones: &dyn Zones) -> Result<Flow, String> {
     let flow: Flow = serde_json::from_str(json).map_err(|e| e.to_string())?;
-    flow.validate().map_err(|e: FlowError| e.to_string())?;
+    flow.validate(zones).map_err(|e: FlowError| e.to_string())?;
     Ok(flow)
 }
 
@@ -108,11 +108,12 @@ impl Bootstrap {
         admin_name: &str,
         admin_password: &str,
         flow: &str,
+        zones: &dyn Zones,
     ) -> Result<Self, BootstrapError> {
         let flow = if flow.trim().is_empty() {
             Flow::default()
         } else {
-            parse_flow(flow).map_err(BootstrapError::Flow)?
+            parse_flow(flow, zones).map_err(BootstrapError::Flow)?
         };
         let id = SiteId::parse(site_id).map_err(BootstrapError::SiteId)?;
         let allowed_origins: Vec<String> = origins
@@ -147,6 +148,7 @@ pub fn normalise_email(email: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::flow::hours::tests::ChronoZones;
 
     #[test]
     fn bootstrap_vars_parse_into_a_site() {
@@ -158,6 +160,7 @@ mod tests {
             "Dev Agent",
             "pw",
             "",
+            &ChronoZones,
         )
         .unwrap();
         assert_eq!(boot.site.allowed_origins.len(), 2);
@@ -167,10 +170,12 @@ mod tests {
 
     #[test]
     fn bad_bootstrap_vars_are_named() {
-        let err = Bootstrap::from_vars("demo", "", "not-an-origin", "a@b.c", "", "", "").unwrap_err();
+        let err =
+            Bootstrap::from_vars("demo", "", "not-an-origin", "a@b.c", "", "", "", &ChronoZones).unwrap_err();
         assert!(err.to_string().starts_with("BOOTSTRAP_ALLOWED_ORIGINS"));
         let err =
-            Bootstrap::from_vars("demo", "", "", "a@b.c", "", "", r#"{"queue":"nowhere"}"#).unwrap_err();
+            Bootstrap::from_vars("demo", "", "", "a@b.c", "", "", r#"{"queue":"nowhere"}"#, &ChronoZones)
+                .unwrap_err();
         assert!(
             err.to_string().starts_with("BOOTSTRAP_FLOW") && err.to_string().contains("nowhere"),
             "{err}"

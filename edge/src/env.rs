@@ -34,6 +34,7 @@ pub fn bootstrap(env: &Env) -> Option<Bootstrap> {
         &var("BOOTSTRAP_ADMIN_NAME"),
         &secret("BOOTSTRAP_ADMIN_PASSWORD"),
         &var("BOOTSTRAP_FLOW"),
+        &crate::zones::RuntimeZones,
     )
     .map_err(|e| worker::console_error!("bootstrap variables ignored: {e}"))
     .ok()

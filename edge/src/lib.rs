@@ -13,6 +13,7 @@
 //! - [`stubs`]: typed calls from the worker to the objects (and between objects).
 //! - [`bot_webhook`]: signed calls to an external bot, with a deadline.
 //! - [`http`], [`error`], [`env`]: responses, the error type, configuration and clocks.
+//! - [`zones`]: time zone offsets from the runtime's `Intl`, for business hours.
 //!
 //! Static files (`/widget.js`, `/assets/*`) are served by Workers Static Assets from
 //! `edge/public/` before the worker runs, with headers from `public/_headers`.
@@ -29,6 +30,7 @@ mod router;
 mod site_cache;
 mod stubs;
 mod visitor_sessions;
+mod zones;
 
 pub use objects::{ConversationObject, DirectoryObject, SiteObject};
 

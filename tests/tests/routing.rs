@@ -207,15 +207,17 @@ async fn an_unanswered_offer_moves_on_and_transfers_reach_the_other_agent() -> a
 
 #[tokio::test(flavor = "multi_thread")]
 async fn outside_business_hours_the_visitor_is_told_when_and_asked_for_an_email() -> anyhow::Result<()> {
-    // Open one hour a day, starting two hours from now (UTC): closed now, whatever the time.
-    let hour =
-        (std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_secs() / 3600 + 2) % 24;
+    // Open one hour a day, starting two hours from now in India (UTC+05:30, no daylight
+    // saving: the runtime's zone database is used): closed now, whatever the time.
+    let kolkata_minutes =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_secs() / 60 + 330;
+    let hour = (kolkata_minutes / 60 + 2) % 24;
     let range = format!("{hour:02}:00-{:02}:00", (hour + 1) % 24);
     let days: serde_json::Map<String, serde_json::Value> = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
         .iter()
         .map(|d| (d.to_string(), json!([range])))
         .collect();
-    let mut hours = json!({"time_zone": "UTC"});
+    let mut hours = json!({"time_zone": "Asia/Kolkata"});
     hours.as_object_mut().unwrap().extend(days);
     let edge = start(&json!({"start": "queue", "hours": hours}), "")?;
 
@@ -224,7 +226,7 @@ async fn outside_business_hours_the_visitor_is_told_when_and_asked_for_an_email(
     visitor.hello(Seq(0)).await?;
     visitor.post("v1", "Is anyone there?").await?;
     let away = message_where(&mut visitor, |m| matches!(m.author, Author::Bot { .. })).await?;
-    assert!(away.text.contains(&format!("at {hour:02}:00 (UTC)")), "{}", away.text);
+    assert!(away.text.contains(&format!("at {hour:02}:00 (Asia/Kolkata)")), "{}", away.text);
     let ask = message_where(&mut visitor, |m| matches!(m.author, Author::Bot { .. })).await?;
     assert!(ask.text.contains("email"), "{}", ask.text);
     status(&mut visitor, ConversationState::Pending).await?;
@@ -311,6 +313,15 @@ fn the_demo_shops_flow_is_valid() -> anyhow::Result<()> {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../demo-site/flow.toml");
     let flow: toml::Value = toml::from_str(&std::fs::read_to_string(path)?)?;
     let json = serde_json::to_string(&flow)?;
-    switchboard_core::site::parse_flow(&json).map_err(anyhow::Error::msg)?;
+    switchboard_core::site::parse_flow(&json, &UtcOnly).map_err(anyhow::Error::msg)?;
     Ok(())
+}
+
+/// A zone database that knows only UTC (the demo flow has no business hours).
+struct UtcOnly;
+
+impl switchboard_core::flow::Zones for UtcOnly {
+    fn offset_minutes(&self, zone: &str, _utc_ms: i64) -> Option<i32> {
+        (zone == "UTC").then_some(0)
+    }
 }

@@ -12,7 +12,7 @@ use switchboard_protocol::routing::{ConversationEvent, ConversationState, Handov
 use switchboard_protocol::{AgentId, QueueId};
 
 use super::bot::{BotMemory, Field, FieldKind, Handover, Say};
-use super::{Flow, Start};
+use super::{Flow, Start, Zones};
 use crate::conversation::AgentAction;
 
 /// Where one conversation stands in its flow.
@@ -40,6 +40,23 @@ pub struct Lifecycle {
     /// last said.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub position: Option<(u32, i64)>,
+}
+
+/// A site's flow with the zone database its business hours are read with.
+#[derive(Clone, Copy)]
+pub struct FlowIn<'a> {
+    /// The flow.
+    pub flow: &'a Flow,
+    /// Time zones (the edge's runtime knows them).
+    pub zones: &'a dyn Zones,
+}
+
+impl std::ops::Deref for FlowIn<'_> {
+    type Target = Flow;
+
+    fn deref(&self) -> &Flow {
+        self.flow
+    }
 }
 
 /// What the Conversation object does next.
@@ -83,7 +100,7 @@ pub enum RoutingNotice {
 
 impl Lifecycle {
     /// A new conversation: the bot greets when it answers first.
-    pub fn start(&mut self, flow: &Flow) -> Vec<Step> {
+    pub fn start(&mut self, flow: &FlowIn<'_>) -> Vec<Step> {
         if self.state != ConversationState::New || !uses_rule_bot(flow) {
             return Vec::new();
         }
@@ -103,7 +120,7 @@ impl Lifecycle {
     }
 
     /// The visitor's message `text` was stored.
-    pub fn visitor_wrote(&mut self, flow: &Flow, text: &str, now: i64) -> Vec<Step> {
+    pub fn visitor_wrote(&mut self, flow: &FlowIn<'_>, text: &str, now: i64) -> Vec<Step> {
         self.waiting_since.get_or_insert(now);
         match self.state {
             ConversationState::New | ConversationState::Bot
@@ -144,7 +161,7 @@ impl Lifecycle {
     }
 
     /// An agent resolved, snoozed or reopened the conversation.
-    pub fn agent_action(&mut self, flow: &Flow, action: AgentAction, now: i64) -> Vec<Step> {
+    pub fn agent_action(&mut self, flow: &FlowIn<'_>, action: AgentAction, now: i64) -> Vec<Step> {
         match action {
             AgentAction::Resolve if self.state != ConversationState::Resolved => {
                 self.wake_at = None;
@@ -198,7 +215,7 @@ impl Lifecycle {
     }
 
     /// The object's alarm rang.
-    pub fn wake(&mut self, flow: &Flow, now: i64) -> Vec<Step> {
+    pub fn wake(&mut self, flow: &FlowIn<'_>, now: i64) -> Vec<Step> {
         match self.wake_at {
             Some(at) if at <= now => self.wake_at = None,
             _ => return Vec::new(),
@@ -240,7 +257,7 @@ impl Lifecycle {
     }
 
     /// The external bot answered.
-    pub fn bot_answered(&mut self, flow: &Flow, answer: BotAnswer, now: i64) -> Vec<Step> {
+    pub fn bot_answered(&mut self, flow: &FlowIn<'_>, answer: BotAnswer, now: i64) -> Vec<Step> {
         if self.state != ConversationState::Bot {
             return Vec::new();
         }
@@ -260,7 +277,7 @@ impl Lifecycle {
     }
 
     /// The external bot timed out or failed: a human takes over.
-    pub fn bot_failed(&mut self, flow: &Flow, now: i64) -> Vec<Step> {
+    pub fn bot_failed(&mut self, flow: &FlowIn<'_>, now: i64) -> Vec<Step> {
         if self.state != ConversationState::Bot {
             return Vec::new();
         }
@@ -268,18 +285,24 @@ impl Lifecycle {
     }
 
     /// Hands over to a human now, or outside business hours runs the offline fallback.
-    fn hand_over(&mut self, flow: &Flow, handover: Handover, reason: HandoverReason, now: i64) -> Vec<Step> {
-        let Some(hours) = flow.hours.as_ref().filter(|hours| !hours.is_open(now)) else {
+    fn hand_over(
+        &mut self,
+        flow: &FlowIn<'_>,
+        handover: Handover,
+        reason: HandoverReason,
+        now: i64,
+    ) -> Vec<Step> {
+        let Some(hours) = flow.hours.as_ref().filter(|hours| !hours.is_open(now, flow.zones)) else {
             return self.route(flow, handover, reason);
         };
         if self.state == ConversationState::Pending {
             // Still closed when the alarm rang (a holiday added since): sleep again.
-            self.wake_at = hours.next_open(now);
+            self.wake_at = hours.next_open(now, flow.zones);
             return vec![Step::Wake(self.wake_at)];
         }
         self.queue = handover.queue.or_else(|| self.queue.clone());
-        self.wake_at = hours.next_open(now);
-        let back = self.wake_at.map_or_else(|| "soon".to_string(), |at| hours.describe(at, now));
+        self.wake_at = hours.next_open(now, flow.zones);
+        let back = self.wake_at.map_or_else(|| "soon".to_string(), |at| hours.describe(at, now, flow.zones));
         let mut steps = vec![Step::Say(Say {
             text: flow.offline.message.replace("{next_open}", &back),
             quick_replies: Vec::new(),
@@ -292,7 +315,7 @@ impl Lifecycle {
     }
 
     /// Puts the conversation in a queue.
-    fn route(&mut self, flow: &Flow, handover: Handover, reason: HandoverReason) -> Vec<Step> {
+    fn route(&mut self, flow: &FlowIn<'_>, handover: Handover, reason: HandoverReason) -> Vec<Step> {
         let queue = handover
             .queue
             .filter(|q| flow.queues.iter().any(|c| &c.id == q))
@@ -349,7 +372,7 @@ impl Lifecycle {
 }
 
 /// Whether the built-in bot answers first (it must know something to be worth talking to).
-fn uses_rule_bot(flow: &Flow) -> bool {
+fn uses_rule_bot(flow: &FlowIn<'_>) -> bool {
     flow.start == Start::Bot && flow.webhook.is_none() && !flow.bot.intents.is_empty()
 }
 

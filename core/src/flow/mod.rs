@@ -25,7 +25,7 @@ use switchboard_protocol::{AgentId, QueueId};
 use crate::routing::{QueueConfig, Skill};
 
 pub use bot::{Field, FieldKind, Intent, RuleBot};
-pub use hours::BusinessHours;
+pub use hours::{BusinessHours, Zones};
 
 /// One site's flow for its web chat.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -149,8 +149,9 @@ pub enum FlowError {
 }
 
 impl Flow {
-    /// Checks what serde cannot: names refer to configured things, times parse.
-    pub fn validate(&self) -> Result<(), FlowError> {
+    /// Checks what serde cannot: names refer to configured things, times parse, the time
+    /// zone exists in `zones`.
+    pub fn validate(&self, zones: &dyn Zones) -> Result<(), FlowError> {
         let known = |queue: &QueueId| self.queues.iter().any(|q| &q.id == queue);
         let named =
             std::iter::once(&self.queue).chain(self.bot.intents.iter().filter_map(|i| i.handover_queue()));
@@ -158,7 +159,7 @@ impl Flow {
             return Err(FlowError::UnknownQueue(queue.clone()));
         }
         if let Some(hours) = &self.hours {
-            hours.validate().map_err(FlowError::Hours)?;
+            hours.validate(zones).map_err(FlowError::Hours)?;
         }
         if let Some(webhook) = &self.webhook {
             if !(webhook.url.starts_with("https://") || webhook.url.starts_with("http://")) {

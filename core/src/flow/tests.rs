@@ -7,6 +7,8 @@ use switchboard_protocol::{AgentId, QueueId};
 use super::bot::{BotMemory, Handover, Say};
 use switchboard_protocol::api::bot_webhook::{BotAnswer, BotMessage};
 
+use super::hours::tests::ChronoZones;
+use super::lifecycle::FlowIn;
 use super::lifecycle::{Lifecycle, RoutingNotice, Step};
 use super::*;
 use crate::conversation::AgentAction;
@@ -29,7 +31,7 @@ fn shop() -> Flow {
         "queues": [{"id": "support"}, {"id": "billing", "skills": ["billing"]}]
     });
     let flow: Flow = serde_json::from_value(toml_like).unwrap();
-    flow.validate().unwrap();
+    flow.validate(&ChronoZones).unwrap();
     flow
 }
 
@@ -47,6 +49,7 @@ fn routes(steps: &[Step]) -> Option<&QueueId> {
 #[test]
 fn the_bot_greets_answers_faqs_and_offers_quick_replies() {
     let flow = shop();
+    let flow = FlowIn { flow: &flow, zones: &ChronoZones };
     let mut life = Lifecycle::default();
     let greeting = life.start(&flow);
     assert!(matches!(&greeting[..], [Step::Say(Say { quick_replies, .. })] if quick_replies.len() == 3));
@@ -61,6 +64,7 @@ fn the_bot_greets_answers_faqs_and_offers_quick_replies() {
 #[test]
 fn asking_for_a_person_collects_the_email_then_hands_over() {
     let flow = shop();
+    let flow = FlowIn { flow: &flow, zones: &ChronoZones };
     let mut life = Lifecycle::default();
     let steps = life.visitor_wrote(&flow, "Can I talk to a real person please", 0);
     assert_eq!(says(&steps), ["Your email?"]);
@@ -89,6 +93,7 @@ fn asking_for_a_person_collects_the_email_then_hands_over() {
 #[test]
 fn rules_hand_over_to_their_queue_and_the_bot_gives_up_after_two_misses() {
     let flow = shop();
+    let flow = FlowIn { flow: &flow, zones: &ChronoZones };
     let mut life = Lifecycle {
         bot: BotMemory { collected: [("email".into(), "a@b.co".into())].into(), ..Default::default() },
         ..Default::default()
@@ -109,6 +114,7 @@ fn rules_hand_over_to_their_queue_and_the_bot_gives_up_after_two_misses() {
 #[test]
 fn a_flow_without_a_bot_goes_straight_to_the_queue() {
     let flow = Flow::default();
+    let flow = FlowIn { flow: &flow, zones: &ChronoZones };
     let mut life = Lifecycle::default();
     assert!(life.start(&flow).is_empty(), "no greeting from a bot that knows nothing");
     assert_eq!(routes(&life.visitor_wrote(&flow, "hi", 0)).map(QueueId::as_str), Some("support"));
@@ -124,6 +130,7 @@ fn outside_business_hours_the_visitor_is_told_when_and_asked_for_an_email() {
         }),
         ..Default::default()
     };
+    let flow = FlowIn { flow: &flow, zones: &ChronoZones };
     let sunday_noon = 1_796_558_400_000; // 2026-12-06T12:00:00Z
     let monday_nine = sunday_noon + 21 * 3_600_000;
     let mut life = Lifecycle::default();
@@ -142,6 +149,7 @@ fn outside_business_hours_the_visitor_is_told_when_and_asked_for_an_email() {
 #[test]
 fn resolve_then_a_new_visitor_message_reopens_to_the_same_agent() {
     let flow = Flow::default();
+    let flow = FlowIn { flow: &flow, zones: &ChronoZones };
     let ada = AgentId::from_random([1; 16]);
     let mut life = Lifecycle::default();
     life.visitor_wrote(&flow, "hi", 0);
@@ -164,6 +172,7 @@ fn resolve_then_a_new_visitor_message_reopens_to_the_same_agent() {
 #[test]
 fn snoozed_conversations_come_back_on_their_alarm() {
     let flow = Flow::default();
+    let flow = FlowIn { flow: &flow, zones: &ChronoZones };
     let mut life = Lifecycle::default();
     life.visitor_wrote(&flow, "hi", 0);
     assert!(
@@ -186,6 +195,7 @@ fn an_external_bot_answers_or_hands_over_when_it_fails() {
         }),
         ..Default::default()
     };
+    let flow = FlowIn { flow: &flow, zones: &ChronoZones };
     let mut life = Lifecycle::default();
     assert!(life.visitor_wrote(&flow, "hi", 0).contains(&Step::AskWebhook));
     let answer = BotAnswer {
@@ -221,11 +231,11 @@ fn fields_validate_what_visitors_type() {
 fn flows_naming_unknown_queues_or_bad_hours_are_refused() {
     let mut flow = shop();
     flow.queues.retain(|q| q.id.as_str() != "billing");
-    assert_eq!(flow.validate(), Err(FlowError::UnknownQueue(QueueId::parse("billing").unwrap())));
+    assert_eq!(flow.validate(&ChronoZones), Err(FlowError::UnknownQueue(QueueId::parse("billing").unwrap())));
     let flow = Flow {
         hours: Some(BusinessHours { time_zone: "Nowhere/City".into(), ..Default::default() }),
         ..Default::default()
     };
-    assert!(matches!(flow.validate(), Err(FlowError::Hours(_))));
+    assert!(matches!(flow.validate(&ChronoZones), Err(FlowError::Hours(_))));
     assert!(serde_json::from_str::<Flow>(r#"{"strat":"bot"}"#).is_err(), "typos in keys are refused");
 }

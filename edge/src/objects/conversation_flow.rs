@@ -4,8 +4,7 @@
 //! and the object's alarm (snooze end, business hours, a bot's deadline).
 
 use switchboard_core::conversation::AgentAction;
-use switchboard_core::flow::lifecycle::{describe, Lifecycle, RoutingNotice, Step};
-use switchboard_core::flow::Flow;
+use switchboard_core::flow::lifecycle::{describe, FlowIn, Lifecycle, RoutingNotice, Step};
 use switchboard_protocol::api::bot_webhook::{BotAnswer, Request as BotRequest};
 use switchboard_protocol::routing::ConversationEvent;
 use switchboard_protocol::{Author, ClientMessageId, ErrorCode, Message, ServerFrame};
@@ -13,6 +12,7 @@ use switchboard_protocol::{Author, ClientMessageId, ErrorCode, Message, ServerFr
 use super::super::conversation_store::Meta;
 use super::ConversationObject;
 use crate::error::{EdgeError, EdgeResult};
+use crate::zones::RuntimeZones;
 use crate::{env, site_cache, stubs};
 
 /// Something that moves the conversation along its flow.
@@ -37,7 +37,8 @@ impl ConversationObject {
     /// Runs `input` through the lifecycle and performs what it decides; when that includes
     /// asking the external bot, asks it and runs its answer (or failure) too.
     pub(super) async fn advance(&self, meta: &Meta, input: FlowInput) -> EdgeResult<()> {
-        let flow = site_cache::config(&self.env, &meta.site_id).await?.flow;
+        let config = site_cache::config(&self.env, &meta.site_id).await?;
+        let flow = FlowIn { flow: &config.flow, zones: &RuntimeZones };
         // A bot answer never asks the bot again: one round at most.
         if let Some(message) = self.step(meta, &flow, input).await? {
             let request = BotRequest {
@@ -67,7 +68,7 @@ impl ConversationObject {
         Ok(())
     }
 
-    async fn step(&self, meta: &Meta, flow: &Flow, input: FlowInput) -> EdgeResult<Option<Message>> {
+    async fn step(&self, meta: &Meta, flow: &FlowIn<'_>, input: FlowInput) -> EdgeResult<Option<Message>> {
         let mut visitor_message = None;
         let bot_has_it =
             self.store.lifecycle()?.state == switchboard_protocol::routing::ConversationState::Bot;
@@ -97,7 +98,7 @@ impl ConversationObject {
     async fn decide(
         &self,
         meta: &Meta,
-        flow: &Flow,
+        flow: &FlowIn<'_>,
         decide: impl FnOnce(&mut Lifecycle, i64) -> Vec<Step>,
     ) -> EdgeResult<bool> {
         let now = env::now();
