@@ -16,7 +16,7 @@ pub enum SocketEvent {
     Open,
     /// A frame arrived. Frames this build does not know, or malformed ones, are dropped
     /// (a newer edge may send frame types we do not know).
-    Frame(ServerFrame),
+    Frame(Box<ServerFrame>),
     /// The socket closed (also after a failed handshake), with its close code (1006 when the
     /// connection dropped).
     Closed(u16),
@@ -43,7 +43,7 @@ impl Socket {
                 // Binary frames are not part of the protocol; they are dropped like unknown ones.
                 let text = event.unchecked_ref::<MessageEvent>().data().as_string();
                 if let Some(frame) = text.and_then(|text| decode::server_frame(&parse(&text)?)) {
-                    on_event(SocketEvent::Frame(frame));
+                    on_event(SocketEvent::Frame(Box::new(frame)));
                 }
             }
             "close" => on_event(SocketEvent::Closed(event.unchecked_ref::<CloseEvent>().code())),

@@ -101,7 +101,7 @@ impl Chat {
                     self.send_frame(frame);
                 }
             }
-            SocketEvent::Frame(frame) => self.on_frame(frame),
+            SocketEvent::Frame(frame) => self.on_frame(*frame),
             SocketEvent::Closed(code) => {
                 self.heartbeat.replace(None);
                 if code == CLOSE_UNAUTHORIZED || self.refused.get() {
