@@ -163,7 +163,11 @@ impl ConversationObject {
             Message { quick_replies, event, internal, ..Message::plain(seq, client_id, author, text, now) };
         store.append(&message)?;
         self.relay(&ServerFrame::Message { message: message.clone() }, None)?;
-        self.tell_site(meta, &message);
+        // The bot's greeting opens every widget's conversation; the inbox hears of it only once
+        // the visitor has written (else every page view would be a conversation there).
+        if self.store.lifecycle()?.state != switchboard_protocol::routing::ConversationState::New {
+            self.tell_site(meta, &message);
+        }
         Ok(())
     }
 }
