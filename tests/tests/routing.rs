@@ -325,3 +325,37 @@ impl switchboard_core::flow::Zones for UtcOnly {
         (zone == "UTC").then_some(0)
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_agent_silent_past_the_response_target_loses_the_conversation() -> anyhow::Result<()> {
+    let flow = json!({"start": "queue", "queues": [{"id": "support", "offer_timeout_ms": 10000,
+        "sla": {"first_response_ms": 1500}}]});
+    let edge = start(&flow, AGENTS)?;
+    let bo_cookie = login_as(&edge, "bo@example.com", "bo-password-123").await?;
+    let mut bo_inbox = Live::inbox(&edge, &bo_cookie).await?;
+    bo_inbox.until_inbox(|f| matches!(f, InboxFrame::Presence { .. }).then_some(())).await?;
+
+    let session = create_session(&edge, SHOP).await?;
+    let mut visitor = Live::visitor(&edge, &session).await?;
+    visitor.hello(Seq(0)).await?;
+    visitor.post("v1", "Hello?").await?;
+    assert_eq!(offer(&mut bo_inbox).await?, session.conversation_id);
+    bo_inbox.command(&InboxCommand::Accept { conversation_id: session.conversation_id.clone() }).await?;
+    status(&mut visitor, ConversationState::Assigned).await?;
+
+    // Cy comes online; Bo says nothing for longer than the target: the conversation goes to Cy.
+    let cy_cookie = login_as(&edge, "cy@example.com", "cy-password-123").await?;
+    let mut cy_inbox = Live::inbox(&edge, &cy_cookie).await?;
+    assert_eq!(offer(&mut cy_inbox).await?, session.conversation_id);
+    // The log says why (the notices may still be on their way when the offer arrives).
+    let mut agent = Live::agent(&edge, &cy_cookie, &session.conversation_id).await?;
+    let (_, mut log) = agent.hello(Seq(0)).await?;
+    let released = |m: &Message| {
+        matches!(m.event, Some(ConversationEvent::Released { reason: Release::SlaBreached, .. }))
+    };
+    if !log.iter().any(released) {
+        log.push(message_where(&mut agent, released).await?);
+    }
+    assert!(log.iter().any(|m| matches!(m.event, Some(ConversationEvent::SlaBreached { .. }))));
+    Ok(())
+}
