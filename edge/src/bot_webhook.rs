@@ -45,7 +45,7 @@ pub async fn ask(webhook: &WebhookBot, request: &Request, now: i64) -> Result<Op
             }
             let answer: BotAnswer =
                 serde_json::from_str(&text).map_err(|e| format!("answer is not a bot answer: {e}"))?;
-            switchboard_core::flow::lifecycle::check_answer(&answer).map_err(|e| e.message)?;
+            switchboard_core::flow::events::check_answer(&answer).map_err(|e| e.message)?;
             Ok(Some(answer))
         }
         status => Err(format!("answered HTTP {status}")),

@@ -101,7 +101,7 @@ async fn bot_answer(mut req: Request, env: &Env, id: &str) -> EdgeResult<Respons
         ));
     }
     let answer: switchboard_protocol::api::bot_answer::Request = http::read_json(&mut req).await?;
-    switchboard_core::flow::lifecycle::check_answer(&answer)?;
+    switchboard_core::flow::events::check_answer(&answer)?;
     stubs::bot_answer(env, &id, &authorization, &answer).await?;
     http::json(200, &serde_json::json!({}))
 }

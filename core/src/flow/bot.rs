@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 use switchboard_protocol::routing::HandoverReason;
-use switchboard_protocol::{AgentId, QueueId};
+use switchboard_protocol::QueueId;
 
 /// The bot's script.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -67,17 +67,9 @@ impl Intent {
     }
 }
 
-/// Where a handover goes.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Handover {
-    /// The queue (the flow's when absent).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub queue: Option<QueueId>,
-    /// The one agent it is for (targeted handover), while online.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub agent: Option<AgentId>,
-}
+/// Where a handover goes (the same shape an external bot answers with): a queue (the flow's
+/// when absent) and optionally the one agent it is for.
+pub use switchboard_protocol::api::bot_webhook::BotHandover as Handover;
 
 /// A field the bot asks for.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -148,7 +148,7 @@ impl Lifecycle {
             ConversationState::Queued | ConversationState::Assigned => Vec::new(),
             ConversationState::Pending => self.collect_contact(text),
             ConversationState::Snoozed | ConversationState::Resolved => {
-                let back = Handover { queue: self.queue.clone(), agent: self.agent.clone() };
+                let back = self.back_to_last();
                 self.hand_over(flow, back, HandoverReason::Reopened, now)
             }
         }
@@ -180,11 +180,7 @@ impl Lifecycle {
                 ) =>
             {
                 // An agent reopening is there now: business hours do not hold it back.
-                self.route(
-                    flow,
-                    Handover { queue: self.queue.clone(), agent: self.agent.clone() },
-                    HandoverReason::Reopened,
-                )
+                self.route(flow, self.back_to_last(), HandoverReason::Reopened)
             }
             _ => Vec::new(),
         }
@@ -221,11 +217,7 @@ impl Lifecycle {
             _ => return Vec::new(),
         }
         match self.state {
-            ConversationState::Snoozed => self.route(
-                flow,
-                Handover { queue: self.queue.clone(), agent: self.agent.clone() },
-                HandoverReason::Reopened,
-            ),
+            ConversationState::Snoozed => self.route(flow, self.back_to_last(), HandoverReason::Reopened),
             ConversationState::Pending => {
                 self.hand_over(flow, Handover::default(), HandoverReason::Flow, now)
             }
@@ -268,7 +260,6 @@ impl Lifecycle {
             .map(|message| Step::Say(Say { text: message.text, quick_replies: message.quick_replies }))
             .collect();
         if let Some(handover) = answer.handover {
-            let handover = Handover { queue: handover.queue, agent: handover.agent };
             steps.extend(self.hand_over(flow, handover, HandoverReason::BotDecided, now));
         } else if promised {
             steps.push(Step::Wake(None));
@@ -282,6 +273,11 @@ impl Lifecycle {
             return Vec::new();
         }
         self.hand_over(flow, Handover::default(), HandoverReason::BotFailed, now)
+    }
+
+    /// Back to the queue and agent it last had (a reopened conversation).
+    fn back_to_last(&self) -> Handover {
+        Handover { queue: self.queue.clone(), agent: self.agent.clone() }
     }
 
     /// Hands over to a human now, or outside business hours runs the offline fallback.
@@ -382,70 +378,5 @@ fn email_field() -> Field {
         prompt: "What email address can we answer you at?".into(),
         kind: FieldKind::Email,
         optional: true,
-    }
-}
-
-/// Most quick replies one message offers, and their longest text.
-pub const MAX_QUICK_REPLIES: usize = 10;
-/// Longest quick reply, in characters.
-pub const MAX_QUICK_REPLY_CHARS: usize = 100;
-
-/// Checks an external bot's answer as a visitor's message would be checked: every text 1 to
-/// 4,000 characters, at most [`MAX_QUICK_REPLIES`] quick replies of up to
-/// [`MAX_QUICK_REPLY_CHARS`] each.
-pub fn check_answer(answer: &BotAnswer) -> Result<(), switchboard_protocol::ApiError> {
-    use switchboard_protocol::{ApiError, ErrorCode};
-    for message in &answer.messages {
-        crate::ingest::check_text(&message.text)?;
-        let bad_reply = message
-            .quick_replies
-            .iter()
-            .any(|r| r.trim().is_empty() || r.chars().count() > MAX_QUICK_REPLY_CHARS);
-        if message.quick_replies.len() > MAX_QUICK_REPLIES || bad_reply {
-            return Err(ApiError::new(
-                ErrorCode::BadRequest,
-                format!(
-                    "at most {MAX_QUICK_REPLIES} quick replies of 1 to {MAX_QUICK_REPLY_CHARS} characters"
-                ),
-            ));
-        }
-    }
-    Ok(())
-}
-
-/// The words a log shows for `event` (the console and widget may render their own).
-pub fn describe(event: &ConversationEvent) -> String {
-    match event {
-        ConversationEvent::HandedOver { queue, .. } => format!("Waiting for the {queue} team"),
-        ConversationEvent::Offered { .. } => "Offered to an agent".into(),
-        ConversationEvent::Assigned { name, .. } => format!("{name} joined the conversation"),
-        ConversationEvent::Released { reason, .. } => {
-            format!("An agent left the conversation ({})", release_words(*reason))
-        }
-        ConversationEvent::SlaBreached { .. } => "Response time target missed".into(),
-        ConversationEvent::FieldCollected { field, value } => format!("{field}: {value}"),
-        ConversationEvent::StateChanged { state } => match state {
-            ConversationState::Resolved => "Conversation resolved".into(),
-            ConversationState::Snoozed => "Conversation snoozed".into(),
-            ConversationState::Pending => "Waiting for business hours".into(),
-            other => format!(
-                "Conversation is {}",
-                serde_json::to_value(other)
-                    .ok()
-                    .and_then(|v| v.as_str().map(String::from))
-                    .unwrap_or_default()
-            ),
-        },
-    }
-}
-
-fn release_words(reason: Release) -> &'static str {
-    match reason {
-        Release::Declined => "declined",
-        Release::OfferExpired => "offer not answered",
-        Release::AgentOffline => "went offline",
-        Release::SlaBreached => "response time target missed",
-        Release::Moved => "transferred",
-        Release::Closed => "closed",
     }
 }

@@ -4,7 +4,7 @@
 use switchboard_protocol::routing::{ConversationEvent, ConversationState, HandoverReason, Release};
 use switchboard_protocol::{AgentId, QueueId};
 
-use super::bot::{BotMemory, Handover, Say};
+use super::bot::{BotMemory, Say};
 use switchboard_protocol::api::bot_webhook::{BotAnswer, BotMessage};
 
 use super::hours::tests::ChronoZones;
@@ -215,7 +215,6 @@ fn an_external_bot_answers_or_hands_over_when_it_fails() {
     assert!(late.wake(&flow, 500).iter().any(|s| matches!(s, Step::Route { .. })));
     // Once humans have it, a late bot answer is dropped.
     assert!(life.bot_answered(&flow, BotAnswer::default(), 3).is_empty());
-    let _ = Handover::default();
 }
 
 #[test]

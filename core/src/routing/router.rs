@@ -159,11 +159,7 @@ impl Router {
         agent: &AgentId,
         now: i64,
     ) -> Result<Vec<Effect>, RoutingError> {
-        let routed = self.routed_mut(conversation)?;
-        match &routed.stage {
-            Stage::Offered { agent: offered, .. } if offered == agent => {}
-            _ => return Err(RoutingError::NotOffered),
-        }
+        let routed = self.offered_to(conversation, agent)?;
         let waited = now - routed.queued_at;
         let queue = routed.queue.clone();
         let average = self.typical_wait.entry(queue).or_insert(waited);
@@ -179,14 +175,11 @@ impl Router {
         agent: &AgentId,
         now: i64,
     ) -> Result<Vec<Effect>, RoutingError> {
-        let routed = self.routed_mut(conversation)?;
-        match &mut routed.stage {
-            Stage::Offered { agent: offered, passed, .. } if offered == agent => {
-                let mut passed = std::mem::take(passed);
-                passed.insert(agent.clone());
-                routed.stage = Stage::Waiting { passed, retry_at: None };
-            }
-            _ => return Err(RoutingError::NotOffered),
+        let routed = self.offered_to(conversation, agent)?;
+        if let Stage::Offered { passed, .. } = &mut routed.stage {
+            let mut passed = std::mem::take(passed);
+            passed.insert(agent.clone());
+            routed.stage = Stage::Waiting { passed, retry_at: None };
         }
         self.answered_offer(agent);
         let effects = vec![Effect::Released {
@@ -301,6 +294,19 @@ impl Router {
     fn answered_offer(&mut self, agent: &AgentId) {
         if let Some(state) = self.agents.get_mut(agent) {
             state.missed_offers = 0;
+        }
+    }
+
+    /// The conversation, if it is offered to `agent` right now.
+    fn offered_to(
+        &mut self,
+        conversation: &ConversationId,
+        agent: &AgentId,
+    ) -> Result<&mut Routed, RoutingError> {
+        let routed = self.routed_mut(conversation)?;
+        match &routed.stage {
+            Stage::Offered { agent: offered, .. } if offered == agent => Ok(routed),
+            _ => Err(RoutingError::NotOffered),
         }
     }
 

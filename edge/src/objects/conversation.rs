@@ -11,35 +11,36 @@
 //! Each socket is tagged with its author's id, which counts a participant's sockets and skips
 //! the sender when relaying typing.
 
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
-use std::time::Duration;
 
 use switchboard_core::conversation::{self, Output, Sender};
-use switchboard_core::flow::lifecycle::Lifecycle;
 use switchboard_core::ingest;
 use switchboard_core::rate::{ParticipantLimits, SendOrder};
 use switchboard_protocol::inbox::ConversationSummary;
 use switchboard_protocol::limits::{
     AGENT_MESSAGES_PER_SECOND, MAX_SOCKETS_PER_PARTICIPANT, VISITOR_MESSAGES_PER_SECOND,
 };
-use switchboard_protocol::{Author, ClientFrame, ConversationId, ErrorCode, Message, ServerFrame, SiteId};
+use switchboard_protocol::{Author, ClientFrame, ConversationId, ErrorCode, ServerFrame, SiteId};
 use worker::{
     durable_object, DurableObject, Env, Method, Request, Response, State, WebSocket, WebSocketIncomingMessage,
 };
 
+#[path = "conversation_feed.rs"]
+mod feed;
 #[path = "conversation_flow.rs"]
 mod flow;
 
 use self::flow::{status_frame, FlowInput};
 use super::conversation_store::{ConversationStore, Meta};
+use super::courier::Courier;
 use super::{
     accept_socket, answer_pings_while_hibernating, finish_close, json_header, respond, send_error,
-    send_frame, Participant, PARTICIPANT_HEADER,
+    send_frame, Participant, ToConversation, PARTICIPANT_HEADER,
 };
 use crate::error::{EdgeError, EdgeResult};
-use crate::{env, stubs, visitor_sessions};
+use crate::{env, visitor_sessions};
 
 /// What each socket carries through hibernation: who it is, and a random id for the
 /// in-memory per-socket state (32 bits: attachments are JavaScript values, where 64-bit
@@ -60,8 +61,8 @@ pub struct ConversationObject {
     limits: RefCell<HashMap<String, ParticipantLimits>>,
     /// Per socket (by [`Attachment::socket`]): the order of sends held back by flood control.
     orders: RefCell<HashMap<u32, SendOrder>>,
-    /// Inbox summaries waiting to go to the site object (see [`SiteFeed`]).
-    feed: Rc<SiteFeed>,
+    /// Inbox summaries on their way to the site object (see [`feed::INBOX_UPDATE_INTERVAL`]).
+    feed: Rc<Courier<(SiteId, ConversationSummary)>>,
 }
 
 impl DurableObject for ConversationObject {
@@ -74,7 +75,7 @@ impl DurableObject for ConversationObject {
             store,
             limits: RefCell::default(),
             orders: RefCell::default(),
-            feed: Rc::default(),
+            feed: Rc::new(Courier::newest_only(feed::INBOX_UPDATE_INTERVAL)),
         }
     }
 
@@ -336,50 +337,6 @@ impl ConversationObject {
         };
         self.env.var(name).ok().and_then(|v| v.to_string().parse().ok()).unwrap_or(default)
     }
-
-    /// Queues this message's conversation summary for the site's inbox.
-    fn tell_site(&self, meta: &Meta, message: &Message) {
-        match self.store.lifecycle().and_then(|life| self.summary(meta, &life, Some(message))) {
-            Ok(summary) => self.feed.push(&self.state, &self.env, meta.site_id.clone(), summary),
-            Err(error) => worker::console_error!("inbox summary: {error:?}"),
-        }
-    }
-
-    /// The inbox's view of the conversation, after `message` (or the last stored one).
-    fn summary(
-        &self,
-        meta: &Meta,
-        life: &Lifecycle,
-        message: Option<&Message>,
-    ) -> EdgeResult<ConversationSummary> {
-        use switchboard_core::conversation::LogStore;
-        let last_seq = match message {
-            Some(message) => message.seq,
-            None => (&self.store).head()?,
-        };
-        // Previews show what someone wrote; a routing event leaves the preview as it was.
-        let last_message = match message {
-            Some(message) if message.author == Author::System => None,
-            Some(message) => Some(ingest::preview(message)),
-            None => self.store.last_spoken()?.as_ref().map(ingest::preview),
-        };
-        let assignee = (life.state == switchboard_protocol::routing::ConversationState::Assigned)
-            .then(|| life.agent.clone())
-            .flatten();
-        Ok(ConversationSummary {
-            id: meta.conversation_id.clone(),
-            visitor_id: meta.visitor_id.clone(),
-            visitor_name: None,
-            last_message,
-            last_seq,
-            created_at: meta.created_at,
-            updated_at: message.map_or_else(env::now, |m| m.sent_at),
-            state: life.state,
-            assignee,
-            queue: life.queue.clone(),
-            waiting_since: life.waiting_since,
-        })
-    }
 }
 
 /// Tags of visitors' and agents' sockets (internal entries go whole only to agents).
@@ -390,61 +347,5 @@ fn role_tag(author: &Author) -> &'static str {
     match author {
         Author::Visitor { .. } => VISITOR_TAG,
         _ => AGENT_TAG,
-    }
-}
-
-/// What the site's router tells a conversation.
-#[derive(Debug, serde::Serialize, serde::Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum ToConversation {
-    /// A routing decision.
-    Routing {
-        /// The decision.
-        notice: switchboard_core::flow::lifecycle::RoutingNotice,
-    },
-    /// The visitor's place in line changed.
-    Waiting {
-        /// 1 = next.
-        position: u32,
-        /// Estimated wait, ms.
-        wait_ms: i64,
-    },
-}
-
-/// How long the feed rests after an inbox update before sending the next one.
-const INBOX_UPDATE_INTERVAL: Duration = Duration::from_millis(500);
-
-/// Inbox summaries on their way to the site object, throttled and coalesced: the first
-/// message after a quiet spell reaches the inbox at once; while an update is in flight and
-/// for [`INBOX_UPDATE_INTERVAL`] after it, newer summaries replace each other, so a busy
-/// conversation costs the site two updates a second rather than one per message (measured:
-/// a request to the site object per message was most of the relay's CPU time). The
-/// summary is idempotent (the site keeps the highest `last_seq`), so a lost update is
-/// repaired by the next message.
-#[derive(Default)]
-struct SiteFeed {
-    latest: RefCell<Option<(SiteId, ConversationSummary)>>,
-    draining: Cell<bool>,
-}
-
-impl SiteFeed {
-    fn push(self: &Rc<Self>, state: &State, env: &Env, site: SiteId, summary: ConversationSummary) {
-        self.latest.replace(Some((site, summary)));
-        if self.draining.replace(true) {
-            return;
-        }
-        let feed = Rc::clone(self);
-        let env = env.clone();
-        state.wait_until(async move {
-            loop {
-                let next = feed.latest.borrow_mut().take();
-                let Some((site, summary)) = next else { break };
-                if let Err(error) = stubs::post_activity(&env, &site, &summary).await {
-                    worker::console_error!("inbox update for {} failed: {:?}", summary.id, error);
-                }
-                worker::Delay::from(INBOX_UPDATE_INTERVAL).await;
-            }
-            feed.draining.set(false);
-        });
     }
 }

@@ -4,7 +4,8 @@
 //! and the object's alarm (snooze end, business hours, a bot's deadline).
 
 use switchboard_core::conversation::AgentAction;
-use switchboard_core::flow::lifecycle::{describe, FlowIn, Lifecycle, RoutingNotice, Step};
+use switchboard_core::flow::events::describe;
+use switchboard_core::flow::lifecycle::{FlowIn, Lifecycle, RoutingNotice, Step};
 use switchboard_protocol::api::bot_webhook::{BotAnswer, Request as BotRequest};
 use switchboard_protocol::routing::ConversationEvent;
 use switchboard_protocol::{Author, ClientMessageId, ErrorCode, Message, ServerFrame};

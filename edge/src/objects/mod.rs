@@ -12,10 +12,11 @@
 
 mod conversation;
 mod conversation_store;
+mod courier;
 mod directory;
 mod site;
 
-pub use conversation::{ConversationObject, ToConversation};
+pub use conversation::ConversationObject;
 pub use directory::DirectoryObject;
 pub use site::SiteObject;
 
@@ -25,6 +26,24 @@ use worker::{Request, Response, WebSocket, WebSocketPair};
 
 use crate::error::{EdgeError, EdgeResult};
 use crate::http;
+
+/// What the site's router tells a conversation.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ToConversation {
+    /// A routing decision.
+    Routing {
+        /// The decision.
+        notice: switchboard_core::flow::lifecycle::RoutingNotice,
+    },
+    /// The visitor's place in line changed.
+    Waiting {
+        /// 1 = next.
+        position: u32,
+        /// Estimated wait, ms.
+        wait_ms: i64,
+    },
+}
 
 /// Header carrying the [`Participant`] from the worker to a conversation object.
 pub const PARTICIPANT_HEADER: &str = "x-switchboard-participant";

@@ -3,10 +3,6 @@
 //! Conversation objects (delivered in order, after the response), its alarm at the router's
 //! next deadline. The router's state is stored whole as JSON after every change.
 
-use std::cell::{Cell, RefCell};
-use std::collections::VecDeque;
-use std::rc::Rc;
-
 use serde::Deserialize;
 use switchboard_core::flow::lifecycle::RoutingNotice;
 use switchboard_core::flow::Flow;
@@ -15,42 +11,13 @@ use switchboard_core::routing::{
 };
 use switchboard_protocol::inbox::{InboxCommand, InboxFrame};
 use switchboard_protocol::{AgentId, Author, ConversationId, ErrorCode};
-use worker::{Env, State, WebSocket};
+use worker::WebSocket;
 
 use super::super::{send_frame, Participant};
 use super::SiteObject;
 use crate::error::{EdgeError, EdgeResult};
 use crate::objects::ToConversation;
 use crate::{env, stubs};
-
-/// Notices on their way to Conversation objects, sent one at a time so each conversation
-/// hears of its offers, assignments and releases in the order they happened.
-#[derive(Default)]
-pub(super) struct Outbox {
-    queue: RefCell<VecDeque<(ConversationId, ToConversation)>>,
-    draining: Cell<bool>,
-}
-
-impl Outbox {
-    fn push(self: &Rc<Self>, state: &State, env: &Env, to: ConversationId, notice: ToConversation) {
-        self.queue.borrow_mut().push_back((to, notice));
-        if self.draining.replace(true) {
-            return;
-        }
-        let outbox = Rc::clone(self);
-        let env = env.clone();
-        state.wait_until(async move {
-            loop {
-                let next = outbox.queue.borrow_mut().pop_front();
-                let Some((to, notice)) = next else { break };
-                if let Err(error) = stubs::tell_conversation(&env, &to, &notice).await {
-                    worker::console_error!("routing notice to {to} failed: {error:?}");
-                }
-            }
-            outbox.draining.set(false);
-        });
-    }
-}
 
 impl SiteObject {
     /// Runs `command` on the router (loaded on first use), stores it, and performs the
@@ -150,12 +117,7 @@ impl SiteObject {
                     }
                 }
                 Effect::Waiting { conversation, position, wait_ms, .. } => {
-                    self.outbox.push(
-                        &self.state,
-                        &self.env,
-                        conversation,
-                        ToConversation::Waiting { position, wait_ms },
-                    );
+                    self.send(conversation, ToConversation::Waiting { position, wait_ms });
                 }
                 Effect::SlaBreached { conversation, agent, kind } => {
                     self.notify(conversation, RoutingNotice::SlaBreached { agent, target: kind });
@@ -168,7 +130,21 @@ impl SiteObject {
     }
 
     fn notify(&self, conversation: ConversationId, notice: RoutingNotice) {
-        self.outbox.push(&self.state, &self.env, conversation, ToConversation::Routing { notice });
+        self.send(conversation, ToConversation::Routing { notice });
+    }
+
+    /// Queues a notice to a conversation; notices go one at a time, so each conversation
+    /// hears of its offers, assignments and releases in the order they happened.
+    fn send(&self, conversation: ConversationId, notice: ToConversation) {
+        let env = self.env.clone();
+        self.outbox.push(&self.state, (conversation, notice), move |(to, notice)| {
+            let env = env.clone();
+            async move {
+                if let Err(error) = stubs::tell_conversation(&env, &to, &notice).await {
+                    worker::console_error!("routing notice to {to} failed: {error:?}");
+                }
+            }
+        });
     }
 
     /// Sends `frame` to every inbox socket of `agent`.

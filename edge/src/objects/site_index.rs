@@ -1,0 +1,149 @@
+//! The Site object's inbox index: the newest summary of each conversation (kept in the
+//! `conversations` table, pushed to every open inbox), the lists read from it, and the
+//! response-time bookkeeping a summary carries to the router.
+
+use serde::Deserialize;
+use switchboard_protocol::inbox::{ConversationSummary, InboxFrame, MessagePreview};
+use switchboard_protocol::{AgentId, ConversationId, ErrorCode, QueueId, Seq, VisitorId};
+use worker::Request;
+
+use super::{SiteObject, INBOX_LIMIT, INBOX_TAG};
+use crate::error::{EdgeError, EdgeResult};
+
+/// A `conversations` row.
+#[derive(Deserialize)]
+struct SummaryRow {
+    id: ConversationId,
+    visitor_id: VisitorId,
+    visitor_name: Option<String>,
+    last_message: Option<String>,
+    last_seq: u64,
+    created_at: i64,
+    updated_at: i64,
+    state: Option<String>,
+    assignee: Option<AgentId>,
+    queue: Option<QueueId>,
+    waiting_since: Option<i64>,
+}
+
+/// The columns a [`SummaryRow`] is read from.
+const SUMMARY_COLUMNS: &str =
+    "id, visitor_id, visitor_name, last_message, last_seq, created_at, updated_at, state, assignee, queue, waiting_since";
+
+impl SummaryRow {
+    fn into_summary(self) -> EdgeResult<ConversationSummary> {
+        let last_message: Option<MessagePreview> =
+            self.last_message.as_deref().map(serde_json::from_str).transpose()?;
+        Ok(ConversationSummary {
+            id: self.id,
+            visitor_id: self.visitor_id,
+            visitor_name: self.visitor_name,
+            last_message,
+            last_seq: Seq(self.last_seq),
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+            state: self
+                .state
+                .and_then(|state| serde_json::from_value(serde_json::Value::String(state)).ok())
+                .unwrap_or_default(),
+            assignee: self.assignee,
+            queue: self.queue,
+            waiting_since: self.waiting_since,
+        })
+    }
+}
+
+impl SiteObject {
+    /// Keeps the newest summary of a conversation and pushes it to every open inbox.
+    pub(super) fn record(&self, summary: ConversationSummary) -> EdgeResult<()> {
+        let last_message = summary.last_message.as_ref().map(serde_json::to_string).transpose()?;
+        // Summaries may arrive out of order; an older one never overwrites a newer one.
+        let state = serde_json::to_value(summary.state)?.as_str().map(String::from);
+        let cursor = self.sql().exec(
+            "INSERT INTO conversations (id, visitor_id, visitor_name, last_message, last_seq, created_at, updated_at,
+               state, assignee, queue, waiting_since)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+             ON CONFLICT (id) DO UPDATE SET
+               visitor_name = excluded.visitor_name,
+               last_message = COALESCE(excluded.last_message, conversations.last_message),
+               last_seq = excluded.last_seq, updated_at = excluded.updated_at, state = excluded.state,
+               assignee = excluded.assignee, queue = excluded.queue, waiting_since = excluded.waiting_since
+             WHERE excluded.last_seq > conversations.last_seq",
+            vec![
+                summary.id.as_str().into(),
+                summary.visitor_id.as_str().into(),
+                summary.visitor_name.clone().into(),
+                last_message.into(),
+                (summary.last_seq.0 as i64).into(),
+                summary.created_at.into(),
+                summary.updated_at.into(),
+                state.into(),
+                summary.assignee.as_ref().map(|a| a.as_str().to_string()).into(),
+                summary.queue.as_ref().map(|q| q.as_str().to_string()).into(),
+                summary.waiting_since.into(),
+            ],
+        )?;
+        if cursor.rows_written() > 0 {
+            // Response targets run while the visitor waits for a reply.
+            let flow = self.flow();
+            let routed = self.with_router(&flow, |router| router.routed(&summary.id).is_some())?;
+            if routed {
+                let (id, since) = (summary.id.clone(), summary.waiting_since);
+                self.route(&flow, |router, now| {
+                    Ok(match since {
+                        Some(since) => router.visitor_wrote(&id, since),
+                        None => router.agent_replied(&id, now),
+                    })
+                })?;
+            }
+            let frame = serde_json::to_string(&InboxFrame::Updated { conversation: summary })?;
+            for socket in self.state.get_websockets_with_tag(INBOX_TAG) {
+                let _ = socket.send_with_str(&frame);
+            }
+        }
+        Ok(())
+    }
+
+    pub(super) fn summaries(&self) -> EdgeResult<Vec<ConversationSummary>> {
+        let rows: Vec<SummaryRow> = self
+            .sql()
+            .exec(
+                &format!("SELECT {SUMMARY_COLUMNS} FROM conversations ORDER BY updated_at DESC LIMIT ?"),
+                vec![INBOX_LIMIT.into()],
+            )?
+            .to_array()?;
+        rows.into_iter().map(SummaryRow::into_summary).collect()
+    }
+
+    /// One conversation's summary.
+    pub(super) fn summary(&self, id: &ConversationId) -> EdgeResult<Option<ConversationSummary>> {
+        let rows: Vec<SummaryRow> = self
+            .sql()
+            .exec(
+                &format!("SELECT {SUMMARY_COLUMNS} FROM conversations WHERE id = ?"),
+                vec![id.as_str().into()],
+            )?
+            .to_array()?;
+        rows.into_iter().next().map(SummaryRow::into_summary).transpose()
+    }
+
+    /// One visitor's conversations, newest activity first.
+    pub(super) fn visitor_conversations(&self, req: &Request) -> EdgeResult<Vec<ConversationSummary>> {
+        let visitor = req
+            .url()?
+            .query_pairs()
+            .find_map(|(key, value)| (key == "id").then(|| value.into_owned()))
+            .and_then(|id| VisitorId::parse(id).ok())
+            .ok_or_else(|| EdgeError::refuse(ErrorCode::BadRequest, "missing visitor id"))?;
+        let rows: Vec<SummaryRow> = self
+            .sql()
+            .exec(
+                &format!(
+                    "SELECT {SUMMARY_COLUMNS} FROM conversations WHERE visitor_id = ? ORDER BY updated_at DESC LIMIT ?"
+                ),
+                vec![visitor.as_str().into(), INBOX_LIMIT.into()],
+            )?
+            .to_array()?;
+        rows.into_iter().map(SummaryRow::into_summary).collect()
+    }
+}
