@@ -84,10 +84,13 @@ impl SiteObject {
             ],
         )?;
         if cursor.rows_written() > 0 {
-            // Response targets run while the visitor waits for a reply.
+            // Response targets run while the visitor waits for a reply. Most summaries change
+            // nothing there (the same side wrote again): the router is only rewritten when the
+            // turn passes.
             let flow = self.flow();
-            let routed = self.with_router(&flow, |router| router.routed(&summary.id).is_some())?;
-            if routed {
+            let owed = self
+                .with_router(&flow, |router| router.routed(&summary.id).map(|r| r.waiting_since.is_some()))?;
+            if owed.is_some_and(|owed| owed != summary.waiting_since.is_some()) {
                 let (id, since) = (summary.id.clone(), summary.waiting_since);
                 self.route(&flow, |router, now| {
                     Ok(match since {
