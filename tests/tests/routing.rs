@@ -359,3 +359,39 @@ async fn an_agent_silent_past_the_response_target_loses_the_conversation() -> an
     assert!(log.iter().any(|m| matches!(m.event, Some(ConversationEvent::SlaBreached { .. }))));
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn visitors_waiting_in_the_queue_are_told_their_place() -> anyhow::Result<()> {
+    // One conversation at a time per agent, so the second keeps waiting.
+    let edge = start(&json!({"start": "queue", "capacity": 1}), "")?;
+    let mut waiting = Vec::new();
+    for n in 1..=2u32 {
+        let session = create_session(&edge, SHOP).await?;
+        let mut visitor = Live::visitor(&edge, &session).await?;
+        visitor.hello(Seq(0)).await?;
+        visitor.post("v1", "Anyone there?").await?;
+        // Nobody is online: each waits, behind those who came first.
+        let place = visitor
+            .until(|f| match f {
+                ServerFrame::Status {
+                    state: ConversationState::Queued,
+                    position: Some(p),
+                    wait_ms: Some(w),
+                } => Some((*p, *w)),
+                _ => None,
+            })
+            .await?;
+        assert_eq!(place.0, n);
+        assert!(place.1 > 0);
+        waiting.push((session, visitor));
+    }
+    // The first is offered to the agent who came online: the second moves up to first.
+    let cookie = login(&edge).await?;
+    let mut inbox = Live::inbox(&edge, &cookie).await?;
+    let first = offer(&mut inbox).await?;
+    assert_eq!(first, waiting[0].0.conversation_id);
+    inbox.command(&InboxCommand::Accept { conversation_id: first }).await?;
+    let (_, second) = &mut waiting[1];
+    second.until(|f| matches!(f, ServerFrame::Status { position: Some(1), .. }).then_some(())).await?;
+    Ok(())
+}
