@@ -70,6 +70,19 @@ const PAGE: &str = "https://bench.example";
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() -> Result<()> {
+    // workerd runs in its own process groups (so a test can kill it whole), which Ctrl-C in
+    // the terminal does not reach: on Ctrl-C the run is dropped, and with it every edge it
+    // started, which stops them.
+    tokio::select! {
+        result = run() => result,
+        _ = tokio::signal::ctrl_c() => {
+            eprintln!("bench: interrupted; stopping the workerd instances it started");
+            anyhow::bail!("interrupted")
+        }
+    }
+}
+
+async fn run() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let long = args.iter().any(|a| a == "--long");
     // `--only bd` runs scenarios (b) and (d) alone (for profiling one of them).
