@@ -28,6 +28,9 @@ use crate::state::{Action, Session, State};
 /// How often relative times ("5m") are refreshed.
 const TICK_MS: u32 = 30_000;
 
+/// How often an offer's countdown is refreshed.
+const OFFER_TICK_MS: u32 = 1_000;
+
 /// Logs of conversations the agent opened earlier, kept so that coming back is instant and a
 /// reply still pending when they switched away is resent then rather than lost.
 type KeptLogs = Rc<RefCell<HashMap<ConversationId, ClientLog>>>;
@@ -46,6 +49,15 @@ pub fn app() -> Html {
         let dispatch = dispatch.clone();
         move |_| {
             let tick = Interval::new(TICK_MS, move || dispatch.dispatch(Action::Tick(now())));
+            move || drop(tick)
+        }
+    });
+
+    // While an offer waits, its countdown ticks every second.
+    use_effect_with(!state.offers.is_empty(), {
+        let dispatch = dispatch.clone();
+        move |&offered: &bool| {
+            let tick = offered.then(|| Interval::new(OFFER_TICK_MS, move || dispatch.dispatch(Action::Tick(now()))));
             move || drop(tick)
         }
     });
