@@ -57,7 +57,8 @@ pub fn app() -> Html {
     use_effect_with(!state.offers.is_empty(), {
         let dispatch = dispatch.clone();
         move |&offered: &bool| {
-            let tick = offered.then(|| Interval::new(OFFER_TICK_MS, move || dispatch.dispatch(Action::Tick(now()))));
+            let tick =
+                offered.then(|| Interval::new(OFFER_TICK_MS, move || dispatch.dispatch(Action::Tick(now()))));
             move || drop(tick)
         }
     });
