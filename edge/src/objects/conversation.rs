@@ -249,7 +249,7 @@ impl ConversationObject {
                         _ => {}
                     }
                     self.store.set_lifecycle(&life)?;
-                    self.tell_site(&meta, &message);
+                    self.tell_site(&meta, &life, &message);
                 }
                 Output::Action(action) => inputs.push(FlowInput::Action(action)),
             }

@@ -24,8 +24,8 @@ pub(super) const INBOX_UPDATE_INTERVAL: Duration = Duration::from_millis(500);
 
 impl ConversationObject {
     /// Queues this message's conversation summary for the site's inbox.
-    pub(super) fn tell_site(&self, meta: &Meta, message: &Message) {
-        match self.store.lifecycle().and_then(|life| self.summary(meta, &life, Some(message))) {
+    pub(super) fn tell_site(&self, meta: &Meta, life: &Lifecycle, message: &Message) {
+        match self.summary(meta, life, Some(message)) {
             Ok(summary) => {
                 let env = self.env.clone();
                 self.feed.push(&self.state, (meta.site_id.clone(), summary), move |(site, summary)| {

@@ -114,10 +114,10 @@ impl ConversationObject {
             match step {
                 Step::Say(say) => {
                     let author = Author::Bot { name: flow.bot.name.clone() };
-                    self.post_entry(meta, author, say.text, say.quick_replies, None, now)?;
+                    self.post_entry(meta, &life, author, say.text, say.quick_replies, None)?;
                 }
                 Step::Record(event) => {
-                    self.post_entry(meta, Author::System, describe(&event), Vec::new(), Some(event), now)?;
+                    self.post_entry(meta, &life, Author::System, describe(&event), Vec::new(), Some(event))?;
                 }
                 Step::Status => self.relay(&status_frame(&life), None)?,
                 Step::AskWebhook => ask = true,
@@ -143,16 +143,19 @@ impl ConversationObject {
         Ok(ask)
     }
 
-    /// Stores a bot message or system entry, relays it, and updates the inbox.
+    /// Stores a bot message or system entry, relays it, and updates the inbox (`life` is the
+    /// lifecycle as just stored, for the summary).
     fn post_entry(
         &self,
         meta: &Meta,
+        life: &Lifecycle,
         author: Author,
         text: String,
         quick_replies: Vec<String>,
         event: Option<ConversationEvent>,
-        now: i64,
     ) -> EdgeResult<()> {
+        // The clock stands still within an event: the same time `decide` saw.
+        let now = env::now();
         use switchboard_core::conversation::LogStore;
         let mut store = &self.store;
         let seq = store.head()?.next();
@@ -166,8 +169,8 @@ impl ConversationObject {
         self.relay(&ServerFrame::Message { message: message.clone() }, None)?;
         // The bot's greeting opens every widget's conversation; the inbox hears of it only once
         // the visitor has written (else every page view would be a conversation there).
-        if self.store.lifecycle()?.state != switchboard_protocol::routing::ConversationState::New {
-            self.tell_site(meta, &message);
+        if life.state != switchboard_protocol::routing::ConversationState::New {
+            self.tell_site(meta, life, &message);
         }
         Ok(())
     }
