@@ -202,6 +202,7 @@ impl Outgoing {
             Kind::Switchboard => serde_json::to_string(&ClientFrame::Send {
                 client_id: ClientMessageId::parse(id)?,
                 text: sent_at.to_string(),
+                internal: false,
             })?,
             _ => serde_json::json!({ "id": id, "text": sent_at.to_string() }).to_string(),
         };

@@ -28,6 +28,19 @@ pub struct PendingMessage {
     /// Set when the edge refused it for good (too long, empty): the reason, for display.
     /// Refused messages are not resent.
     pub refused: Option<String>,
+    /// A private note (agents only): visitors never see its text.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub internal: bool,
+}
+
+impl PendingMessage {
+    fn frame(&self) -> ClientFrame {
+        ClientFrame::Send {
+            client_id: self.client_id.clone(),
+            text: self.text.clone(),
+            internal: self.internal,
+        }
+    }
 }
 
 /// How far one of the user's own messages has come.
@@ -103,8 +116,28 @@ impl ClientLog {
     /// `None` while the edge has asked to slow down: it then goes out, in order, with
     /// [`ClientLog::retry_due`]. Sending also ends the user's typing indicator.
     pub fn queue(&mut self, client_id: ClientMessageId, text: String, now: i64) -> Option<ClientFrame> {
-        let frame = ClientFrame::Send { client_id: client_id.clone(), text: text.clone() };
-        self.pending.push(PendingMessage { client_id, text, queued_at: now, refused: None });
+        self.queue_entry(PendingMessage { client_id, text, queued_at: now, refused: None, internal: false })
+    }
+
+    /// Like [`ClientLog::queue`] for an agent's private note. Writing a note is not replying:
+    /// the typing indicator the visitor sees is left as it is.
+    pub fn queue_note(&mut self, client_id: ClientMessageId, text: String, now: i64) -> Option<ClientFrame> {
+        let typing_sent = self.typing_sent;
+        let frame = self.queue_entry(PendingMessage {
+            client_id,
+            text,
+            queued_at: now,
+            refused: None,
+            internal: true,
+        });
+        self.typing_sent = typing_sent;
+        frame
+    }
+
+    fn queue_entry(&mut self, pending: PendingMessage) -> Option<ClientFrame> {
+        let now = pending.queued_at;
+        let frame = pending.frame();
+        self.pending.push(pending);
         self.typing_sent = None;
         (!self.is_holding(now)).then_some(frame)
     }
@@ -113,11 +146,7 @@ impl ClientLog {
     /// oldest first. The edge deduplicates by `client_id`, so resending one it already stored
     /// is harmless.
     pub fn resend(&self) -> Vec<ClientFrame> {
-        self.pending
-            .iter()
-            .filter(|p| p.refused.is_none())
-            .map(|p| ClientFrame::Send { client_id: p.client_id.clone(), text: p.text.clone() })
-            .collect()
+        self.pending.iter().filter(|p| p.refused.is_none()).map(PendingMessage::frame).collect()
     }
 
     /// Once the edge's "slow down" has passed: every pending message again, in order (the

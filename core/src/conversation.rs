@@ -95,8 +95,17 @@ pub fn handle<S: LogStore>(
             let history = ingest::history_frames(replay);
             std::iter::once(welcome).chain(history).map(Output::Reply).collect()
         }
-        ClientFrame::Send { client_id, text } => {
-            send(store, sender.author, sender.order, limits, client_id, text, now)?
+        ClientFrame::Send { client_id, text, internal } => {
+            if internal && sender.author.role() != Role::Agent {
+                return Ok(vec![Output::Reply(ServerFrame::Error {
+                    code: ErrorCode::Forbidden,
+                    message: "only agents may write private notes".into(),
+                    client_id: Some(client_id),
+                    retry_after_ms: None,
+                })]);
+            }
+            let message = Draft { client_id, text, internal };
+            send(store, sender.author, sender.order, limits, message, now)?
         }
         ClientFrame::Read { up_to } => read(store, sender.author, up_to)?,
         ClientFrame::Typing { active } => {
@@ -125,13 +134,20 @@ fn agent_action(author: &Author, action: AgentAction) -> Vec<Output> {
     })]
 }
 
+/// What a `send` frame asks to store.
+struct Draft {
+    client_id: ClientMessageId,
+    text: String,
+    /// A private note (agents only, checked by the caller).
+    internal: bool,
+}
+
 fn send<S: LogStore>(
     store: &mut S,
     author: &Author,
     order: &mut SendOrder,
     limits: &mut ParticipantLimits,
-    client_id: ClientMessageId,
-    text: String,
+    Draft { client_id, text, internal }: Draft,
     now: i64,
 ) -> Result<Vec<Output>, S::Error> {
     let refuse = |error: ApiError, client_id: ClientMessageId, retry_after_ms: Option<u32>| {
@@ -159,7 +175,8 @@ fn send<S: LogStore>(
         order.release(&client_id);
     }
     Ok(match ingest::decide_send(author.clone(), client_id.clone(), text, already, store.head()?, now) {
-        SendDecision::Store(message) => {
+        SendDecision::Store(mut message) => {
+            message.internal = internal;
             store.append(&message)?;
             let seq = message.seq;
             // The message to everyone first, then the ack: a client holding the ack also holds
@@ -261,7 +278,11 @@ mod tests {
     }
 
     fn send(text: &str, id: &str) -> ClientFrame {
-        ClientFrame::Send { client_id: ClientMessageId::parse(id).unwrap(), text: text.into() }
+        ClientFrame::Send {
+            client_id: ClientMessageId::parse(id).unwrap(),
+            text: text.into(),
+            internal: false,
+        }
     }
 
     #[test]

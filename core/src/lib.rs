@@ -6,6 +6,7 @@
 //!
 //! # Layout
 //! - [`token`]: signed, expiring tokens (visitor sessions, agent sessions), HMAC-SHA256.
+//! - [`accounts`]: one-time invite tokens and failed sign-in throttling.
 //! - [`password`]: password hashes (PBKDF2-HMAC-SHA256) and their verification.
 //! - [`origin`]: normalising origins and matching them against a site's allowed list.
 //! - [`site`]: a site's configuration and the bootstrap (out-of-the-box) site.
@@ -15,12 +16,15 @@
 //! - [`flow`]: a site's flow (bot, business hours, queues) and one conversation's lifecycle.
 //! - [`rate`]: per-participant flood control (token bucket, typing throttle).
 //! - [`routing`]: queues, agent presence and capacity, offers, assignment, response targets.
+//! - [`canned`]: canned responses: checking them, suggesting them for a `/shortcut` draft.
 //! - [`client_log`]: a client's side of the log: what it holds, what is still pending.
 //! - [`backoff`]: reconnect delays with exponential backoff and jitter.
 //! - [`webhook`]: signing outgoing webhooks (HMAC-SHA256 with a timestamp).
 //! - [`heartbeat`]: noticing a socket that died without a word (ping, then give up).
 
+pub mod accounts;
 pub mod backoff;
+pub mod canned;
 pub mod client_log;
 pub mod conversation;
 pub mod flow;

@@ -12,6 +12,7 @@ use hmac::{Hmac, Mac};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use sha2::Sha256;
+use switchboard_protocol::api::agent_me::AgentRole;
 use switchboard_protocol::{AgentId, ConversationId, SiteId, VisitorId};
 
 /// Shortest secret accepted: 32 bytes, the HMAC-SHA256 block-size half that NIST asks for.
@@ -91,6 +92,9 @@ pub struct AgentClaims {
     pub name: String,
     /// Sign-in email.
     pub email: String,
+    /// What the account may do (sessions signed before roles existed are agents).
+    #[serde(default)]
+    pub role: AgentRole,
     /// Expiry, ms since the Unix epoch.
     pub exp: i64,
 }
@@ -155,9 +159,31 @@ pub fn verify<C: Claims>(token: &str, key: &SigningKey, now: i64) -> Result<C, T
     Ok(claims)
 }
 
+/// The anti-forgery token of a console session: a MAC of the session cookie's value, so it
+/// needs no storage, changes with every sign-in, and cannot be made without the secret. The
+/// console reads it from `/agent/me` and sends it as a header, which another site's page can
+/// neither read nor set.
+pub fn csrf_token(session: &str, key: &SigningKey) -> String {
+    URL_SAFE_NO_PAD.encode(key.mac(&format!("csrf.{session}")).finalize().into_bytes())
+}
+
+/// Whether `given` is the anti-forgery token of `session` (compared in constant time).
+pub fn csrf_matches(session: &str, given: &str, key: &SigningKey) -> bool {
+    same_secret(&csrf_token(session, key), given)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn csrf_tokens_belong_to_one_session_and_one_secret() {
+        let token = csrf_token("session-a", &key());
+        assert!(csrf_matches("session-a", &token, &key()));
+        assert!(!csrf_matches("session-b", &token, &key()));
+        assert!(!csrf_matches("session-a", &token, &SigningKey::new(&[8; 32]).unwrap()));
+        assert!(!csrf_matches("session-a", "", &key()));
+    }
 
     fn key() -> SigningKey {
         SigningKey::new(&[7; 32]).unwrap()

@@ -1,50 +1,67 @@
 //! Console sign-in: `POST /api/v1/agent/login`, `POST /api/v1/agent/logout`,
-//! `GET /api/v1/agent/me`, and the session cookie every agent route checks.
+//! `GET /api/v1/agent/me`, and the session checks every agent route makes.
 //!
 //! The cookie holds a signed, expiring agent token (`switchboard_core::token`): `HttpOnly`
 //! (scripts cannot read it), `SameSite=Strict` (other sites' requests do not carry it),
-//! `Secure` over https. State-changing requests must come from the console's own origin.
+//! `Secure` over https. State-changing requests must also come from the console's own origin
+//! and carry the session's anti-forgery token in `X-CSRF-Token` (read from `/agent/me`).
 
 use switchboard_core::token::{self, AgentClaims, AGENT_SESSION_MS};
-use switchboard_protocol::api::{agent_login, agent_me};
+use switchboard_protocol::api::agent_login;
+use switchboard_protocol::api::agent_me::{self, AgentRole};
 use switchboard_protocol::ErrorCode;
 use worker::{Env, Request, Response};
 
 use crate::error::{EdgeError, EdgeResult};
+use crate::objects::LoginCall;
 use crate::{env, http, stubs};
 
 /// Name of the session cookie.
 const COOKIE: &str = "sb_agent";
 
-/// Checks email and password with the directory and sets the session cookie.
+/// Header carrying the anti-forgery token.
+const CSRF_HEADER: &str = "x-csrf-token";
+
+/// Checks email and password with the directory (which throttles failures) and sets the
+/// session cookie.
 pub async fn login(mut req: Request, env: &Env) -> EdgeResult<Response> {
     http::require_same_origin(&req)?;
     let body: agent_login::Request = http::read_json(&mut req).await?;
-    let agent = stubs::directory_login(env, &body).await?;
+    let address = req.headers().get("cf-connecting-ip")?.unwrap_or_else(|| "unknown".into());
+    let call = LoginCall { email: body.email, password: body.password, address };
+    let agent = stubs::directory_login(env, &call).await?;
+    start_session(&req, env, agent)
+}
+
+/// Signs `agent` in: the session cookie, and the account with its anti-forgery token.
+pub fn start_session(req: &Request, env: &Env, mut agent: agent_me::Response) -> EdgeResult<Response> {
     let claims = AgentClaims {
         agent: agent.id.clone(),
         site: agent.site_id.clone(),
         name: agent.name.clone(),
         email: agent.email.clone(),
+        role: agent.role,
         exp: env::now() + AGENT_SESSION_MS,
     };
-    let value = token::sign(&claims, &env::signing_key(env)?);
+    let key = env::signing_key(env)?;
+    let value = token::sign(&claims, &key);
+    agent.csrf_token = token::csrf_token(&value, &key);
     let reply = http::json(200, &agent)?;
-    set_cookie(&reply, &req, &value, AGENT_SESSION_MS / 1000)?;
+    set_cookie(&reply, req, &value, AGENT_SESSION_MS / 1000)?;
     Ok(reply)
 }
 
 /// Clears the session cookie.
-pub fn logout(req: &Request) -> EdgeResult<Response> {
-    http::require_same_origin(req)?;
+pub fn logout(req: &Request, env: &Env) -> EdgeResult<Response> {
+    authenticate_change(req, env)?;
     let reply = http::no_content()?;
     set_cookie(&reply, req, "", 0)?;
     Ok(reply)
 }
 
-/// Who is signed in.
+/// Who is signed in, with the session's anti-forgery token.
 pub fn me(req: &Request, env: &Env) -> EdgeResult<Response> {
-    let claims = authenticate(req, env)?;
+    let (claims, session) = session(req, env)?;
     http::json(
         200,
         &agent_me::Response {
@@ -52,20 +69,52 @@ pub fn me(req: &Request, env: &Env) -> EdgeResult<Response> {
             name: claims.name,
             email: claims.email,
             site_id: claims.site,
+            role: claims.role,
+            csrf_token: token::csrf_token(&session, &env::signing_key(env)?),
         },
     )
 }
 
-/// The signed-in agent, from the session cookie; `unauthorized` without a valid one.
+/// The signed-in agent, from the session cookie; `unauthorized` without a valid one. For
+/// reads and WebSocket handshakes (which check the origin themselves).
 pub fn authenticate(req: &Request, env: &Env) -> EdgeResult<AgentClaims> {
+    session(req, env).map(|(claims, _)| claims)
+}
+
+/// The signed-in agent, for a request that changes something: from the console's own origin
+/// and carrying the session's anti-forgery token (`forbidden` otherwise).
+pub fn authenticate_change(req: &Request, env: &Env) -> EdgeResult<AgentClaims> {
+    http::require_same_origin(req)?;
+    let (claims, session) = session(req, env)?;
+    let given = req.headers().get(CSRF_HEADER)?.unwrap_or_default();
+    if !token::csrf_matches(&session, &given, &env::signing_key(env)?) {
+        return Err(EdgeError::refuse(
+            ErrorCode::Forbidden,
+            "missing or wrong X-CSRF-Token header; send the csrf_token from /api/v1/agent/me",
+        ));
+    }
+    Ok(claims)
+}
+
+/// Like [`authenticate_change`], for admins only.
+pub fn authenticate_admin(req: &Request, env: &Env) -> EdgeResult<AgentClaims> {
+    let claims = authenticate_change(req, env)?;
+    if claims.role != AgentRole::Admin {
+        return Err(EdgeError::refuse(ErrorCode::Forbidden, "only admins may do this"));
+    }
+    Ok(claims)
+}
+
+fn session(req: &Request, env: &Env) -> EdgeResult<(AgentClaims, String)> {
     let value = http::cookie(req, COOKIE)?
         .ok_or_else(|| EdgeError::refuse(ErrorCode::Unauthorized, "sign in to the console first"))?;
-    token::verify(&value, &env::signing_key(env)?, env::now()).map_err(|e| {
+    let claims = token::verify(&value, &env::signing_key(env)?, env::now()).map_err(|e| {
         EdgeError::refuse(
             ErrorCode::Unauthorized,
             format!("the console session is not valid ({e}); sign in again"),
         )
-    })
+    })?;
+    Ok((claims, value))
 }
 
 fn set_cookie(reply: &Response, req: &Request, value: &str, max_age_s: i64) -> EdgeResult<()> {

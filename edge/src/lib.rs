@@ -7,7 +7,8 @@
 //! - [`router`]: the fetch handler's table of routes.
 //! - [`pages`]: the HTML shells of the widget frame and the console, with their CSPs.
 //! - [`visitor_sessions`]: `POST /api/v1/sessions` (origin checks, signed visitor tokens).
-//! - [`agent_sessions`]: console sign-in, sign-out and the session cookie.
+//! - [`agent_sessions`]: console sign-in, sign-out, the session cookie and CSRF checks.
+//! - [`team`]: invites and the site's accounts; [`canned`]: canned responses.
 //! - [`live`]: WebSocket routes; admission is decided here, sockets live in the objects.
 //! - [`objects`]: the Durable Objects — one per conversation, one per site, one directory.
 //! - [`stubs`]: typed calls from the worker to the objects (and between objects).
@@ -20,6 +21,7 @@
 
 mod agent_sessions;
 mod bot_webhook;
+mod canned;
 mod env;
 mod error;
 mod http;
@@ -29,6 +31,7 @@ mod pages;
 mod router;
 mod site_cache;
 mod stubs;
+mod team;
 mod visitor_sessions;
 mod zones;
 

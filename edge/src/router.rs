@@ -5,7 +5,7 @@ use switchboard_protocol::{ConversationId, ErrorCode, SiteId, PROTOCOL_VERSION};
 use worker::{Env, Headers, Request, Response};
 
 use crate::error::{EdgeError, EdgeResult};
-use crate::{agent_sessions, http, live, pages, site_cache, stubs, visitor_sessions};
+use crate::{agent_sessions, canned, http, live, pages, site_cache, stubs, team, visitor_sessions};
 
 /// Routes one request. Never fails: every error becomes a JSON error response, or, for a
 /// WebSocket handshake, an accepted socket that carries an error frame and closes (browsers
@@ -43,7 +43,15 @@ async fn route(req: Request, env: &Env) -> EdgeResult<Response> {
         ("GET", ["api", "v1", "visitor", "conversations"]) => visitor_sessions::history(&req, env).await,
         ("GET", ["api", "v1", "sites", site, "presence"]) => presence(env, site).await,
         ("POST", ["api", "v1", "agent", "login"]) => agent_sessions::login(req, env).await,
-        ("POST", ["api", "v1", "agent", "logout"]) => agent_sessions::logout(&req),
+        ("POST", ["api", "v1", "agent", "logout"]) => agent_sessions::logout(&req, env),
+        ("POST", ["api", "v1", "invites"]) => team::invite(req, env).await,
+        ("GET", ["api", "v1", "invites", token]) => team::show(env, token).await,
+        ("POST", ["api", "v1", "invites", token, "accept"]) => team::accept(req, env, token).await,
+        ("GET", ["api", "v1", "agents"]) => team::list(&req, env).await,
+        ("DELETE", ["api", "v1", "agents", id]) => team::remove(&req, env, id).await,
+        ("GET", ["api", "v1", "canned-responses"]) => canned::list(&req, env).await,
+        ("POST", ["api", "v1", "canned-responses"]) => canned::save(req, env).await,
+        ("DELETE", ["api", "v1", "canned-responses", shortcut]) => canned::remove(&req, env, shortcut).await,
         ("GET", ["api", "v1", "agent", "me"]) => agent_sessions::me(&req, env),
         ("GET", ["api", "v1", "agent", "inbox"]) => live::inbox(req, env).await,
         ("GET", ["api", "v1", "conversations"]) => {
@@ -73,6 +81,10 @@ fn allowed_methods(segments: &[&str]) -> Option<&'static str> {
     Some(match segments {
         ["api", "v1", "sessions"] => "POST, OPTIONS",
         ["api", "v1", "agent", "login" | "logout"] => "POST",
+        ["api", "v1", "invites"] | ["api", "v1", "invites", _, "accept"] => "POST",
+        ["api", "v1", "invites", _] | ["api", "v1", "agents"] => "GET",
+        ["api", "v1", "agents", _] | ["api", "v1", "canned-responses", _] => "DELETE",
+        ["api", "v1", "canned-responses"] => "GET, POST",
         ["health"]
         | ["frame"]
         | ["console", ""]

@@ -7,14 +7,18 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use switchboard_core::site::SiteConfig;
 use switchboard_protocol::api::bot_webhook::BotAnswer;
-use switchboard_protocol::api::{agent_login, agent_me, conversations_list, site_presence};
+use switchboard_protocol::api::{
+    agent_me, agents_list, canned_responses, conversations_list, invite_show, site_presence,
+};
 use switchboard_protocol::inbox::ConversationSummary;
 use switchboard_protocol::{AgentId, ConversationId, ErrorBody, QueueId, SiteId, VisitorId};
 use wasm_bindgen::JsValue;
 use worker::{Env, Headers, Method, Request, RequestInit, Response, Stub};
 
 use crate::error::{EdgeError, EdgeResult};
-use crate::objects::{Participant, ToConversation, PARTICIPANT_HEADER};
+use crate::objects::{
+    AcceptCall, InviteCall, Invited, LoginCall, Participant, RemoveCall, ToConversation, PARTICIPANT_HEADER,
+};
 
 /// Object requests need an absolute URL; the host is never resolved.
 const INTERNAL: &str = "https://object.internal";
@@ -35,6 +39,21 @@ fn directory(env: &Env) -> EdgeResult<Stub> {
 /// A site's configuration (`not_found` for an unknown site).
 pub async fn site_config(env: &Env, id: &SiteId) -> EdgeResult<SiteConfig> {
     call::<(), _>(&site(env, id)?, Method::Get, &format!("/config?site={id}"), None).await
+}
+
+/// A site's canned responses.
+pub async fn canned_list(env: &Env, id: &SiteId) -> EdgeResult<canned_responses::ListResponse> {
+    call::<(), _>(&site(env, id)?, Method::Get, "/canned", None).await
+}
+
+/// Stores a (checked) canned response.
+pub async fn canned_save(env: &Env, id: &SiteId, entry: &canned_responses::CannedResponse) -> EdgeResult<()> {
+    call(&site(env, id)?, Method::Post, "/canned", Some(entry)).await
+}
+
+/// Removes a canned response.
+pub async fn canned_remove(env: &Env, id: &SiteId, shortcut: &str) -> EdgeResult<()> {
+    call(&site(env, id)?, Method::Post, "/canned/remove", Some(&shortcut)).await
 }
 
 /// A site's conversations, newest activity first.
@@ -86,8 +105,33 @@ pub async fn bot_answer(
 }
 
 /// Checks an agent's email and password.
-pub async fn directory_login(env: &Env, body: &agent_login::Request) -> EdgeResult<agent_me::Response> {
+pub async fn directory_login(env: &Env, body: &LoginCall) -> EdgeResult<agent_me::Response> {
     call(&directory(env)?, Method::Post, "/login", Some(body)).await
+}
+
+/// Records an invite; the answer holds its token.
+pub async fn directory_invite(env: &Env, body: &InviteCall) -> EdgeResult<Invited> {
+    call(&directory(env)?, Method::Post, "/invite", Some(body)).await
+}
+
+/// What a usable invite is for.
+pub async fn directory_show_invite(env: &Env, token: &str) -> EdgeResult<invite_show::Response> {
+    call(&directory(env)?, Method::Post, "/invite/show", Some(&token)).await
+}
+
+/// Creates the invited account.
+pub async fn directory_accept_invite(env: &Env, body: &AcceptCall) -> EdgeResult<agent_me::Response> {
+    call(&directory(env)?, Method::Post, "/invite/accept", Some(body)).await
+}
+
+/// A site's accounts.
+pub async fn directory_agents(env: &Env, site: &SiteId) -> EdgeResult<agents_list::Response> {
+    call::<(), _>(&directory(env)?, Method::Get, &format!("/agents?site={site}"), None).await
+}
+
+/// Removes an account.
+pub async fn directory_remove(env: &Env, body: &RemoveCall) -> EdgeResult<()> {
+    call::<_, serde_json::Value>(&directory(env)?, Method::Post, "/agents/remove", Some(body)).await.map(drop)
 }
 
 /// Hands a conversation socket handshake to the conversation's object.

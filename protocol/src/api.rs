@@ -5,10 +5,16 @@
 pub mod agent_login;
 pub mod agent_logout;
 pub mod agent_me;
+pub mod agent_remove;
+pub mod agents_list;
 pub mod bot_answer;
 pub mod bot_webhook;
+pub mod canned_responses;
 pub mod conversations_list;
 pub mod create_session;
 pub mod health;
+pub mod invite_accept;
+pub mod invite_create;
+pub mod invite_show;
 pub mod site_presence;
 pub mod visitor_conversations;

@@ -37,6 +37,8 @@ pub enum ErrorCode {
     RateLimited,
     /// The participant already has as many sockets open to this conversation as allowed.
     TooManyConnections,
+    /// A one-time link (an invite) that expired or was already used; ask for a new one.
+    Gone,
     /// The request does not fit the resource's current state (an offer that lapsed, a bot
     /// answering a conversation a human already has, an agent at capacity).
     Conflict,
@@ -58,6 +60,7 @@ impl ErrorCode {
             ErrorCode::UpgradeRequired => 426,
             ErrorCode::RateLimited | ErrorCode::TooManyConnections => 429,
             ErrorCode::Conflict => 409,
+            ErrorCode::Gone => 410,
             ErrorCode::Internal => 500,
         }
     }

@@ -29,6 +29,10 @@ pub enum ClientFrame {
         client_id: ClientMessageId,
         /// The message text: 1 to 4,000 characters, not only whitespace.
         text: String,
+        /// Agents only: a private note for the team. It is stored in the log like any message
+        /// (`internal: true`) but visitors only ever receive a content-free placeholder.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        internal: bool,
     },
     /// The client's user has seen every message up to `up_to`. Marks only move forward; the
     /// edge stores the mark and tells every participant (`read`).
@@ -166,7 +170,11 @@ mod tests {
             serde_json::from_str(r#"{"type":"send","client_id":"m-1","text":"hi"}"#).unwrap();
         assert_eq!(
             frame,
-            ClientFrame::Send { client_id: ClientMessageId::parse("m-1").unwrap(), text: "hi".into() }
+            ClientFrame::Send {
+                client_id: ClientMessageId::parse("m-1").unwrap(),
+                text: "hi".into(),
+                internal: false
+            }
         );
         let hello: ClientFrame = serde_json::from_str(r#"{"type":"hello","last_seq":3}"#).unwrap();
         assert_eq!(hello, ClientFrame::Hello { last_seq: Seq(3) });

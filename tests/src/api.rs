@@ -56,12 +56,21 @@ pub async fn call<B: Serialize>(
     cookie: Option<&str>,
     body: Option<&B>,
 ) -> Result<Reply> {
+    let headers: Vec<(&str, &str)> =
+        origin.map(|o| ("origin", o)).into_iter().chain(cookie.map(|c| ("cookie", c))).collect();
+    call_with(method, url, &headers, body).await
+}
+
+/// Sends `body` as JSON with `method` to `url`, with `headers`.
+pub async fn call_with<B: Serialize>(
+    method: reqwest::Method,
+    url: &str,
+    headers: &[(&str, &str)],
+    body: Option<&B>,
+) -> Result<Reply> {
     let mut request = reqwest::Client::new().request(method, url);
-    if let Some(origin) = origin {
-        request = request.header("origin", origin);
-    }
-    if let Some(cookie) = cookie {
-        request = request.header("cookie", cookie);
+    for (name, value) in headers {
+        request = request.header(*name, *value);
     }
     if let Some(body) = body {
         request = request.json(body);
@@ -106,14 +115,54 @@ pub async fn login(edge: &TestEdge) -> Result<String> {
 
 /// Signs an agent in; returns the `Cookie` header value to send.
 pub async fn login_as(edge: &TestEdge, email: &str, password: &str) -> Result<String> {
-    let body = agent_login::Request { email: email.into(), password: password.into() };
-    let reply =
-        call(reqwest::Method::POST, &edge.url("/api/v1/agent/login"), None, None, Some(&body)).await?;
-    if reply.status != 200 {
-        bail!("login refused: {} {}", reply.status, reply.body);
+    Ok(Session::start(edge, email, password).await?.cookie)
+}
+
+/// A console session as a script holds it: the cookie and the anti-forgery token.
+#[derive(Debug, Clone)]
+pub struct Session {
+    /// The `Cookie` header value.
+    pub cookie: String,
+    /// The `X-CSRF-Token` header value.
+    pub csrf: String,
+    /// The account.
+    pub agent: agent_me::Response,
+}
+
+impl Session {
+    /// Signs in.
+    pub async fn start(edge: &TestEdge, email: &str, password: &str) -> Result<Session> {
+        let body = agent_login::Request { email: email.into(), password: password.into() };
+        let reply =
+            call(reqwest::Method::POST, &edge.url("/api/v1/agent/login"), None, None, Some(&body)).await?;
+        if reply.status != 200 {
+            bail!("login refused: {} {}", reply.status, reply.body);
+        }
+        Session::from_reply(reply)
     }
-    let set_cookie = reply.set_cookie.ok_or_else(|| anyhow!("login set no cookie"))?;
-    Ok(set_cookie.split(';').next().unwrap_or_default().to_string())
+
+    /// The session a sign-in (or an accepted invite) answered with.
+    pub fn from_reply(reply: Reply) -> Result<Session> {
+        let set_cookie = reply.set_cookie.clone().ok_or_else(|| anyhow!("no session cookie was set"))?;
+        let agent: agent_me::Response = reply.json()?;
+        Ok(Session {
+            cookie: set_cookie.split(';').next().unwrap_or_default().to_string(),
+            csrf: agent.csrf_token.clone(),
+            agent,
+        })
+    }
+
+    /// A request with the cookie and the anti-forgery token, as the console sends it.
+    pub async fn call<B: Serialize>(
+        &self,
+        edge: &TestEdge,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<&B>,
+    ) -> Result<Reply> {
+        let headers = [("cookie", self.cookie.as_str()), ("x-csrf-token", self.csrf.as_str())];
+        call_with(method, &edge.url(path), &headers, body).await
+    }
 }
 
 /// A conversation or inbox socket.
@@ -265,7 +314,8 @@ impl Live {
     /// Sends a message and waits for its ack; returns its `seq`.
     pub async fn post(&mut self, client_id: &str, text: &str) -> Result<Seq> {
         let client_id = ClientMessageId::parse(client_id)?;
-        self.send(&ClientFrame::Send { client_id: client_id.clone(), text: text.into() }).await?;
+        self.send(&ClientFrame::Send { client_id: client_id.clone(), text: text.into(), internal: false })
+            .await?;
         self.until(|f| match f {
             ServerFrame::Ack { client_id: acked, seq } if *acked == client_id => Some(Ok(*seq)),
             ServerFrame::Error { client_id: Some(refused), code, message, .. } if *refused == client_id => {

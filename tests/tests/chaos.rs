@@ -240,7 +240,11 @@ async fn run_client(
                     acked.fetch_add(1, Ordering::Relaxed);
                     let text =
                         log.messages().find(|m| m.seq == *seq).map(|m| m.text.clone()).unwrap_or_default();
-                    acked_frames.push(ClientFrame::Send { client_id: client_id.clone(), text });
+                    acked_frames.push(ClientFrame::Send {
+                        client_id: client_id.clone(),
+                        text,
+                        internal: false,
+                    });
                 }
             }
             log.apply(frame, 0);

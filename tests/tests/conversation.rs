@@ -142,7 +142,11 @@ async fn bad_frames_get_error_frames_and_the_socket_stays_usable() -> anyhow::Re
 
     let too_long = ClientMessageId::parse("too-long")?;
     visitor
-        .send(&ClientFrame::Send { client_id: too_long.clone(), text: "é".repeat(MAX_MESSAGE_CHARS + 1) })
+        .send(&ClientFrame::Send {
+            client_id: too_long.clone(),
+            text: "é".repeat(MAX_MESSAGE_CHARS + 1),
+            internal: false,
+        })
         .await?;
     let refused = visitor
         .until(|f| match f {
@@ -152,7 +156,11 @@ async fn bad_frames_get_error_frames_and_the_socket_stays_usable() -> anyhow::Re
         .await?;
     assert_eq!(refused, (ErrorCode::MessageTooLong, Some(too_long)));
     visitor
-        .send(&ClientFrame::Send { client_id: ClientMessageId::parse("blank")?, text: " \n\t".into() })
+        .send(&ClientFrame::Send {
+            client_id: ClientMessageId::parse("blank")?,
+            text: " \n\t".into(),
+            internal: false,
+        })
         .await?;
     assert!(visitor.until(expect_error(ErrorCode::EmptyMessage)).await?);
 
@@ -249,5 +257,97 @@ async fn conversations_survive_a_restart_of_the_runtime() -> anyhow::Result<()> 
         }
         other => anyhow::bail!("expected a snapshot, got {other:?}"),
     }
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn private_notes_reach_agents_and_never_the_visitor() -> anyhow::Result<()> {
+    use switchboard_protocol::api::visitor_conversations;
+    const NOTE: &str = "VIP customer, refund approved by Kim";
+    let edge = TestEdge::start(&[SHOP])?;
+    let session = create_session(&edge, SHOP).await?;
+    let mut visitor = Live::visitor(&edge, &session).await?;
+    visitor.hello(Seq(0)).await?;
+    visitor.post("v-1", "Where is my refund?").await?;
+
+    let cookie = login(&edge).await?;
+    let mut agent = Live::agent(&edge, &cookie, &session.conversation_id).await?;
+    agent.hello(Seq(0)).await?;
+    let mut colleague = Live::agent(&edge, &cookie, &session.conversation_id).await?;
+    colleague.hello(Seq(0)).await?;
+    let note_id = ClientMessageId::parse("note-1")?;
+    agent.send(&ClientFrame::Send { client_id: note_id.clone(), text: NOTE.into(), internal: true }).await?;
+    let note_seq = agent
+        .until(|f| match f {
+            ServerFrame::Ack { client_id, seq } if *client_id == note_id => Some(*seq),
+            _ => None,
+        })
+        .await?;
+    // Other agents get the note whole…
+    let seen = colleague
+        .until(|f| match f {
+            ServerFrame::Message { message } if message.seq == note_seq => Some(message.clone()),
+            _ => None,
+        })
+        .await?;
+    assert_eq!((seen.text.as_str(), seen.internal), (NOTE, true));
+    // …the visitor a placeholder with nothing in it, live and on replay.
+    let placeholder = visitor
+        .until(|f| match f {
+            ServerFrame::Message { message } if message.seq == note_seq => Some(message.clone()),
+            _ => None,
+        })
+        .await?;
+    assert!(placeholder.internal && placeholder.text.is_empty() && placeholder.author == Author::System);
+    agent.post("a-1", "It left us yesterday.").await?;
+    let mut later_tab = Live::visitor(&edge, &session).await?;
+    let (_, replay) = later_tab.hello(Seq(0)).await?;
+    let everything = serde_json::to_string(&replay)?;
+    assert!(!everything.contains("VIP") && !everything.contains("Kim"), "{everything}");
+    assert_eq!(texts(&replay), ["Where is my refund?", "It left us yesterday."]);
+
+    // Nor in the visitor's history preview, even when the note is the newest entry.
+    let second_note = ClientMessageId::parse("note-2")?;
+    agent
+        .send(&ClientFrame::Send { client_id: second_note.clone(), text: NOTE.into(), internal: true })
+        .await?;
+    let second_seq = agent
+        .until(|f| match f {
+            ServerFrame::Ack { client_id, seq } if *client_id == second_note => Some(*seq),
+            _ => None,
+        })
+        .await?;
+    wait::until("the inbox to hold the second note", Duration::from_secs(10), || async {
+        let reply = reqwest::Client::new()
+            .get(edge.url("/api/v1/conversations"))
+            .header("cookie", &cookie)
+            .send()
+            .await
+            .ok()?;
+        let list: switchboard_protocol::api::conversations_list::Response = reply.json().await.ok()?;
+        list.conversations.iter().any(|c| c.last_seq >= second_seq).then_some(())
+    })
+    .await?;
+    let reply = reqwest::Client::new()
+        .get(edge.url("/api/v1/visitor/conversations"))
+        .header("authorization", format!("Bearer {}", session.token))
+        .send()
+        .await?;
+    let history: visitor_conversations::Response = reply.json().await?;
+    let preview = history.conversations[0].last_message.as_ref().map(|p| p.text.as_str());
+    assert_eq!(preview, Some("It left us yesterday."));
+
+    // Visitors cannot write notes.
+    let sneaky = ClientMessageId::parse("v-note")?;
+    visitor
+        .send(&ClientFrame::Send { client_id: sneaky.clone(), text: "psst".into(), internal: true })
+        .await?;
+    let refused = visitor
+        .until(|f| match f {
+            ServerFrame::Error { code, client_id: Some(id), .. } if *id == sneaky => Some(*code),
+            _ => None,
+        })
+        .await?;
+    assert_eq!(refused, ErrorCode::Forbidden);
     Ok(())
 }

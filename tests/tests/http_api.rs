@@ -5,7 +5,7 @@ use reqwest::Method;
 use serde_json::json;
 use switchboard_protocol::api::{agent_me, create_session, health};
 use switchboard_protocol::ErrorCode;
-use switchboard_tests::api::{call, login};
+use switchboard_tests::api::{call, call_with, login};
 use switchboard_tests::test_edge::TestEdge;
 use switchboard_tests::{ADMIN_EMAIL, ADMIN_PASSWORD};
 
@@ -157,8 +157,14 @@ async fn agents_sign_in_with_a_password_and_get_a_strict_cookie() -> anyhow::Res
             .await?;
     assert_eq!(forged.status, 401);
 
-    let logout =
+    // Without the session's anti-forgery token a state-changing request is refused.
+    let forged_logout =
         call(Method::POST, &edge.url("/api/v1/agent/logout"), None, Some(&cookie), no_body()).await?;
+    assert_eq!((forged_logout.status, forged_logout.error_code()?), (403, ErrorCode::Forbidden));
+    let csrf = me.csrf_token.clone();
+    assert!(!csrf.is_empty());
+    let headers = [("cookie", cookie.as_str()), ("x-csrf-token", csrf.as_str())];
+    let logout = call_with(Method::POST, &edge.url("/api/v1/agent/logout"), &headers, no_body()).await?;
     assert_eq!(logout.status, 204);
     assert!(logout.set_cookie.unwrap_or_default().contains("Max-Age=0"));
     Ok(())

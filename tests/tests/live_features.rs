@@ -80,7 +80,9 @@ async fn a_flooding_visitor_is_slowed_down_and_its_messages_keep_their_order() -
     let ids: Vec<ClientMessageId> =
         (0..burst + 4).map(|i| ClientMessageId::parse(format!("flood-{i}"))).collect::<Result<_, _>>()?;
     for (i, id) in ids.iter().enumerate() {
-        visitor.send(&ClientFrame::Send { client_id: id.clone(), text: format!("flood {i}") }).await?;
+        visitor
+            .send(&ClientFrame::Send { client_id: id.clone(), text: format!("flood {i}"), internal: false })
+            .await?;
     }
     let mut refused = Vec::new();
     let mut wait_ms = 0;
@@ -108,7 +110,9 @@ async fn a_flooding_visitor_is_slowed_down_and_its_messages_keep_their_order() -
     tokio::time::sleep(Duration::from_millis(u64::from(wait_ms))).await;
     for id in &refused {
         loop {
-            visitor.send(&ClientFrame::Send { client_id: id.clone(), text: "again".into() }).await?;
+            visitor
+                .send(&ClientFrame::Send { client_id: id.clone(), text: "again".into(), internal: false })
+                .await?;
             let retry = visitor
                 .until(|f| match f {
                     ServerFrame::Ack { client_id, .. } if client_id == id => Some(None),

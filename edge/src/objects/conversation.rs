@@ -243,7 +243,8 @@ impl ConversationObject {
                         Author::Visitor { .. } if !life.visitor_wrote_to_humans(now) => {
                             inputs.push(FlowInput::VisitorWrote(message.clone()));
                         }
-                        Author::Agent { .. } => {
+                        // A private note is not an answer: response targets keep running.
+                        Author::Agent { .. } if !message.internal => {
                             life.agent_wrote();
                         }
                         _ => {}

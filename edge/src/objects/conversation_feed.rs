@@ -53,11 +53,15 @@ impl ConversationObject {
             Some(message) => message.seq,
             None => (&self.store).head()?,
         };
-        // Previews show what someone wrote; a routing event leaves the preview as it was.
+        // Previews show what someone wrote to the visitor, never a routing event or a private
+        // note (the visitor's own history list shows previews too). Those carry the last
+        // spoken message's preview, not none: summaries are coalesced, so the one naming the
+        // last spoken message may never be sent.
         let last_message = match message {
-            Some(message) if message.author == Author::System => None,
-            Some(message) => Some(ingest::preview(message)),
-            None => self.store.last_spoken()?.as_ref().map(ingest::preview),
+            Some(message) if message.author != Author::System && !message.internal => {
+                Some(ingest::preview(message))
+            }
+            _ => self.store.last_spoken()?.as_ref().map(ingest::preview),
         };
         let assignee = (life.state == ConversationState::Assigned).then(|| life.agent.clone()).flatten();
         Ok(ConversationSummary {

@@ -170,6 +170,7 @@ impl ConversationStore {
             .sql
             .exec(
                 "SELECT seq, client_id, author, text, sent_at, extra FROM messages WHERE author_id != 'system'
+                 AND (extra IS NULL OR json_extract(extra, '$.internal') IS NOT 1)
                  ORDER BY seq DESC LIMIT 1",
                 None,
             )?

@@ -1,13 +1,19 @@
-//! The Directory Durable Object: agent accounts, and checking their passwords.
+//! The Directory Durable Object: agent accounts, sign-in with throttling, and invites.
 //!
-//! One object for the whole deployment keeps emails unique; sign-ins are rare enough for one
-//! object. On first use it creates the bootstrap admin from the worker's variables and the
-//! `BOOTSTRAP_ADMIN_PASSWORD` secret, hashed (PBKDF2) before it is stored.
+//! One object for the whole deployment keeps emails unique; sign-ins and invites are rare
+//! enough for one object. On first use it creates the bootstrap admin from the worker's
+//! variables and the `BOOTSTRAP_ADMIN_PASSWORD` secret, hashed (PBKDF2) before it is stored.
+//! The worker has checked the caller's session and role before it calls; this object checks
+//! what only it knows (passwords, invites, which site an account belongs to).
 
-use serde::Deserialize;
+#[path = "directory_team.rs"]
+mod team;
+
+use serde::{Deserialize, Serialize};
+use switchboard_core::accounts::{self, Failures, ThrottlePolicy};
 use switchboard_core::password::PasswordHash;
 use switchboard_core::site::normalise_email;
-use switchboard_protocol::api::{agent_login, agent_me};
+use switchboard_protocol::api::agent_me::{self, AgentRole};
 use switchboard_protocol::{AgentId, ErrorCode, SiteId};
 use worker::{durable_object, DurableObject, Env, Method, Request, Response, SqlStorage, State};
 
@@ -15,18 +21,46 @@ use super::respond;
 use crate::error::{EdgeError, EdgeResult};
 use crate::{env, http};
 
+pub use team::{AcceptCall, InviteCall, Invited, RemoveCall};
+
 const SCHEMA: &str = "CREATE TABLE IF NOT EXISTS agents (
     id TEXT PRIMARY KEY,
     email TEXT NOT NULL UNIQUE,
     name TEXT NOT NULL,
     site_id TEXT NOT NULL,
     password_hash TEXT NOT NULL,
-    created_at INTEGER NOT NULL)";
+    created_at INTEGER NOT NULL,
+    role TEXT NOT NULL DEFAULT 'agent');
+CREATE TABLE IF NOT EXISTS invites (
+    key TEXT PRIMARY KEY,
+    email TEXT NOT NULL,
+    name TEXT NOT NULL,
+    role TEXT NOT NULL,
+    site_id TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    expires_at INTEGER NOT NULL,
+    used_at INTEGER);
+CREATE TABLE IF NOT EXISTS login_failures (
+    key TEXT PRIMARY KEY,
+    count INTEGER NOT NULL,
+    window_start INTEGER NOT NULL,
+    locked_until INTEGER NOT NULL)";
 
 /// Compared against when the email is unknown, so a wrong email costs as much time as a wrong
 /// password and sign-in timing does not reveal which accounts exist.
 const DECOY_HASH: &str =
     "pbkdf2-sha256$100000$c3dpdGNoYm9hcmQtZGVjb3k$Ozp9aBLEKlGGrxQTGeeAgD8zl2rUdDyRA5zFCNEl0xE";
+
+/// A sign-in attempt, with the address it came from (for throttling).
+#[derive(Debug, Serialize, Deserialize)]
+pub struct LoginCall {
+    /// The email typed.
+    pub email: String,
+    /// The password typed.
+    pub password: String,
+    /// The client's address as the edge saw it (`CF-Connecting-IP`), or `unknown`.
+    pub address: String,
+}
 
 /// An `agents` row.
 #[derive(Deserialize)]
@@ -36,6 +70,35 @@ struct AgentRow {
     name: String,
     site_id: SiteId,
     password_hash: String,
+    role: String,
+}
+
+impl AgentRow {
+    fn into_me(self) -> agent_me::Response {
+        agent_me::Response {
+            id: self.id,
+            name: self.name,
+            email: self.email,
+            site_id: self.site_id,
+            role: parse_role(&self.role),
+            csrf_token: String::new(),
+        }
+    }
+}
+
+fn parse_role(stored: &str) -> AgentRole {
+    if stored == "admin" {
+        AgentRole::Admin
+    } else {
+        AgentRole::Agent
+    }
+}
+
+fn role_name(role: AgentRole) -> &'static str {
+    match role {
+        AgentRole::Admin => "admin",
+        AgentRole::Agent => "agent",
+    }
 }
 
 /// All agent accounts.
@@ -47,8 +110,23 @@ pub struct DirectoryObject {
 
 impl DurableObject for DirectoryObject {
     fn new(state: State, env: Env) -> Self {
-        if let Err(error) = state.storage().sql().exec(SCHEMA, None) {
+        let sql = state.storage().sql();
+        if let Err(error) = sql.exec(SCHEMA, None) {
             worker::console_error!("directory schema: {error}");
+        }
+        // Directories made before roles existed get the column.
+        if sql.exec("SELECT role FROM agents LIMIT 0", None).is_err() {
+            if let Err(error) =
+                sql.exec("ALTER TABLE agents ADD COLUMN role TEXT NOT NULL DEFAULT 'agent'", None)
+            {
+                worker::console_error!("directory role column: {error}");
+            }
+            if let Some(bootstrap) = env::bootstrap(&env) {
+                let _ = sql.exec(
+                    "UPDATE agents SET role = 'admin' WHERE email = ?",
+                    vec![bootstrap.admin_email.into()],
+                );
+            }
         }
         Self { state, env }
     }
@@ -59,6 +137,8 @@ impl DurableObject for DirectoryObject {
                 Ok(body) => self.login(body).and_then(|agent| http::json(200, &agent)),
                 Err(error) => Err(error),
             },
+            (Method::Post, path) => self.team_call(path, &mut req).await,
+            (Method::Get, "/agents") => self.list_agents(&req).and_then(|list| http::json(200, &list)),
             _ => Err(EdgeError::refuse(ErrorCode::NotFound, "no such object route")),
         };
         respond(result)
@@ -70,27 +150,83 @@ impl DirectoryObject {
         self.state.storage().sql()
     }
 
-    fn login(&self, body: agent_login::Request) -> EdgeResult<agent_me::Response> {
+    fn login(&self, call: LoginCall) -> EdgeResult<agent_me::Response> {
         self.ensure_bootstrap_admin()?;
-        let refused = || EdgeError::refuse(ErrorCode::Unauthorized, "wrong email or password");
-        let email = normalise_email(&body.email).unwrap_or_default();
-        let rows: Vec<AgentRow> = self
-            .sql()
-            .exec(
-                "SELECT id, email, name, site_id, password_hash FROM agents WHERE email = ?",
-                vec![email.into()],
-            )?
-            .to_array()?;
-        let Some(agent) = rows.into_iter().next() else {
-            let _ = PasswordHash::parse(DECOY_HASH).map(|decoy| decoy.verify(&body.password));
-            return Err(refused());
+        let now = env::now();
+        let email = normalise_email(&call.email).unwrap_or_default();
+        // Throttled keys are refused before any hashing: a locked account costs no CPU.
+        let keys = [
+            (format!("email:{email}"), accounts::PER_ACCOUNT),
+            (format!("address:{}", call.address), accounts::PER_ADDRESS),
+        ];
+        for (key, _) in &keys {
+            self.failures(key)?.check(now).map_err(accounts::throttled)?;
+        }
+        match self.verify(&email, &call.password)? {
+            Some(agent) => {
+                self.sql()
+                    .exec("DELETE FROM login_failures WHERE key = ?", vec![keys[0].0.clone().into()])?;
+                Ok(agent.into_me())
+            }
+            None => {
+                for (key, policy) in &keys {
+                    self.record_failure(key, *policy, now)?;
+                }
+                Err(EdgeError::refuse(ErrorCode::Unauthorized, "wrong email or password"))
+            }
+        }
+    }
+
+    /// The account, if `password` is its password. Unknown emails cost a hash too.
+    fn verify(&self, email: &str, password: &str) -> EdgeResult<Option<AgentRow>> {
+        let Some(agent) = self.agent_by_email(email)? else {
+            let _ = PasswordHash::parse(DECOY_HASH).map(|decoy| decoy.verify(password));
+            return Ok(None);
         };
         let hash =
             PasswordHash::parse(&agent.password_hash).map_err(|e| worker::Error::RustError(e.to_string()))?;
-        if !hash.verify(&body.password) {
-            return Err(refused());
+        Ok(hash.verify(password).then_some(agent))
+    }
+
+    fn agent_by_email(&self, email: &str) -> EdgeResult<Option<AgentRow>> {
+        let rows: Vec<AgentRow> = self
+            .sql()
+            .exec(
+                "SELECT id, email, name, site_id, password_hash, role FROM agents WHERE email = ?",
+                vec![email.into()],
+            )?
+            .to_array()?;
+        Ok(rows.into_iter().next())
+    }
+
+    fn failures(&self, key: &str) -> EdgeResult<Failures> {
+        #[derive(Deserialize)]
+        struct Row {
+            count: u32,
+            window_start: i64,
+            locked_until: i64,
         }
-        Ok(agent_me::Response { id: agent.id, name: agent.name, email: agent.email, site_id: agent.site_id })
+        let rows: Vec<Row> = self
+            .sql()
+            .exec(
+                "SELECT count, window_start, locked_until FROM login_failures WHERE key = ?",
+                vec![key.into()],
+            )?
+            .to_array()?;
+        Ok(rows
+            .into_iter()
+            .next()
+            .map(|r| Failures { count: r.count, window_start: r.window_start, locked_until: r.locked_until })
+            .unwrap_or_default())
+    }
+
+    fn record_failure(&self, key: &str, policy: ThrottlePolicy, now: i64) -> EdgeResult<()> {
+        let next = self.failures(key)?.failed(policy, now);
+        self.sql().exec(
+            "INSERT OR REPLACE INTO login_failures (key, count, window_start, locked_until) VALUES (?, ?, ?, ?)",
+            vec![key.into(), i64::from(next.count).into(), next.window_start.into(), next.locked_until.into()],
+        )?;
+        Ok(())
     }
 
     /// Creates the bootstrap admin when there are no accounts yet.
@@ -111,7 +247,8 @@ impl DirectoryObject {
             }
         };
         let name = if bootstrap.admin_name.is_empty() { "Admin".to_string() } else { bootstrap.admin_name };
-        self.insert_agent(&bootstrap.admin_email, &name, &bootstrap.site.id, &hash)?;
+        let site = &bootstrap.site.id;
+        self.insert_agent(&bootstrap.admin_email, &name, site, AgentRole::Admin, &hash)?;
         // Demo and test agents (`BOOTSTRAP_AGENTS`), on the same first start.
         let seeds = self.env.secret("BOOTSTRAP_AGENTS").map(|s| s.to_string()).unwrap_or_default();
         match switchboard_core::site::parse_seed_agents(&seeds) {
@@ -119,7 +256,7 @@ impl DirectoryObject {
                 for agent in agents {
                     match PasswordHash::create(&agent.password, env::random_bytes()?) {
                         Ok(hash) => {
-                            self.insert_agent(&agent.email, &agent.name, &bootstrap.site.id, &hash)?
+                            self.insert_agent(&agent.email, &agent.name, site, AgentRole::Agent, &hash)?;
                         }
                         Err(error) => worker::console_error!("BOOTSTRAP_AGENTS {}: {error}", agent.email),
                     }
@@ -134,20 +271,23 @@ impl DirectoryObject {
         &self,
         email: &str,
         name: &str,
-        site: &switchboard_protocol::SiteId,
+        site: &SiteId,
+        role: AgentRole,
         hash: &PasswordHash,
-    ) -> EdgeResult<()> {
+    ) -> EdgeResult<AgentId> {
+        let id = AgentId::from_random(env::random_bytes()?);
         self.sql().exec(
-            "INSERT INTO agents (id, email, name, site_id, password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO agents (id, email, name, site_id, password_hash, created_at, role) VALUES (?, ?, ?, ?, ?, ?, ?)",
             vec![
-                AgentId::from_random(env::random_bytes()?).as_str().into(),
+                id.as_str().into(),
                 email.into(),
                 name.into(),
                 site.as_str().into(),
                 hash.to_string().into(),
                 env::now().into(),
+                role_name(role).into(),
             ],
         )?;
-        Ok(())
+        Ok(id)
     }
 }

@@ -4,7 +4,7 @@
 //!   visitor tabs and agents, replay and relay.
 //! - [`SiteObject`]: one per site — configuration, the inbox index, agents' inbox sockets.
 //!   Only summaries pass through it, never message traffic.
-//! - [`DirectoryObject`]: one in all — agent accounts and sign-in.
+//! - [`DirectoryObject`]: one in all — agent accounts, sign-in throttling, invites.
 //!
 //! Objects are reached only through the worker, which has already checked credentials; they
 //! trust the [`Participant`] it sends, and check what only they can know (which site a
@@ -17,7 +17,7 @@ mod directory;
 mod site;
 
 pub use conversation::ConversationObject;
-pub use directory::DirectoryObject;
+pub use directory::{AcceptCall, DirectoryObject, InviteCall, Invited, LoginCall, RemoveCall};
 pub use site::SiteObject;
 
 use serde::{Deserialize, Serialize};

@@ -8,6 +8,8 @@
 //! It also routes the site's conversations (`site_routing.rs`): agents' presence comes from
 //! their inbox sockets, offers go out on them, and the console answers on them.
 
+#[path = "site_canned.rs"]
+mod canned;
 #[path = "site_index.rs"]
 mod index;
 #[path = "site_routing.rs"]
@@ -37,7 +39,7 @@ use super::{
 use crate::error::{EdgeError, EdgeResult};
 use crate::{env, http, stubs};
 
-const SCHEMA: [&str; 4] = [
+const SCHEMA: [&str; 5] = [
     "CREATE TABLE IF NOT EXISTS config (only INTEGER PRIMARY KEY CHECK (only = 1), json TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS conversations (
         id TEXT PRIMARY KEY,
@@ -53,6 +55,7 @@ const SCHEMA: [&str; 4] = [
         waiting_since INTEGER)",
     "CREATE INDEX IF NOT EXISTS conversations_by_visitor ON conversations (visitor_id, updated_at)",
     "CREATE TABLE IF NOT EXISTS routing (only INTEGER PRIMARY KEY CHECK (only = 1), json TEXT NOT NULL)",
+    canned::SCHEMA,
 ];
 
 /// Columns added to `conversations` after its first version (added to older tables).
@@ -127,6 +130,15 @@ impl DurableObject for SiteObject {
                 Ok(id) => self
                     .route(&self.flow(), |router, now| Ok(router.close(&id, now)))
                     .and_then(|_| http::json(200, &())),
+                Err(error) => Err(error),
+            },
+            (Method::Get, "/canned") => self.canned_list().and_then(|list| http::json(200, &list)),
+            (Method::Post, "/canned") => match http::read_json(&mut req).await {
+                Ok(entry) => self.canned_save(entry).and_then(|()| http::json(200, &())),
+                Err(error) => Err(error),
+            },
+            (Method::Post, "/canned/remove") => match http::read_json::<String>(&mut req).await {
+                Ok(shortcut) => self.canned_remove(&shortcut).and_then(|()| http::json(200, &())),
                 Err(error) => Err(error),
             },
             (Method::Get, "/visitor") => {

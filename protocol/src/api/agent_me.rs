@@ -4,6 +4,17 @@ use serde::{Deserialize, Serialize};
 
 use crate::ids::{AgentId, SiteId};
 
+/// What an account may do.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AgentRole {
+    /// Answers conversations.
+    #[default]
+    Agent,
+    /// Also invites and removes agents and changes the site's settings.
+    Admin,
+}
+
 /// `200` body.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Response {
@@ -15,4 +26,12 @@ pub struct Response {
     pub email: String,
     /// The site whose conversations this agent answers.
     pub site_id: SiteId,
+    /// What the account may do.
+    #[serde(default)]
+    pub role: AgentRole,
+    /// Send it as the `X-CSRF-Token` header on every state-changing request made with the
+    /// session cookie (`POST`, `PUT`, `PATCH`, `DELETE`); requests without it are refused
+    /// (`403`). Tied to this session: a new sign-in gets a new one.
+    #[serde(default)]
+    pub csrf_token: String,
 }

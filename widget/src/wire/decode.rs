@@ -193,6 +193,8 @@ pub fn pending<J: Json>(value: &J) -> Option<PendingMessage> {
         text: text(value, "text")?,
         queued_at: integer(value, "queued_at")?,
         refused: optional(value, "refused", J::text)?,
+        // Visitors never write private notes.
+        internal: false,
     })
 }
 

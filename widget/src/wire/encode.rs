@@ -11,7 +11,7 @@ use super::Build;
 pub fn client_frame<B: Build>(frame: &ClientFrame) -> B {
     let (kind, fields) = match frame {
         ClientFrame::Hello { last_seq } => ("hello", vec![("last_seq", B::number(last_seq.0 as f64))]),
-        ClientFrame::Send { client_id, text } => {
+        ClientFrame::Send { client_id, text, .. } => {
             ("send", vec![("client_id", B::text(client_id.as_str())), ("text", B::text(text))])
         }
         ClientFrame::Read { up_to } => ("read", vec![("up_to", B::number(up_to.0 as f64))]),

@@ -186,7 +186,11 @@ fn malformed_frames_are_refused_and_unknown_fields_ignored() {
 fn client_frames_are_what_serde_writes() {
     for frame in [
         ClientFrame::Hello { last_seq: Seq(3) },
-        ClientFrame::Send { client_id: ClientMessageId::parse("m-1").unwrap(), text: "a \"b\"".into() },
+        ClientFrame::Send {
+            client_id: ClientMessageId::parse("m-1").unwrap(),
+            text: "a \"b\"".into(),
+            internal: false,
+        },
         ClientFrame::Read { up_to: Seq(9) },
         ClientFrame::Typing { active: false },
         ClientFrame::Ping,
@@ -209,12 +213,14 @@ fn sessions_and_outboxes_round_trip_both_ways() {
             text: "one".into(),
             queued_at: 5,
             refused: None,
+            internal: false,
         },
         PendingMessage {
             client_id: ClientMessageId::parse("p-2").unwrap(),
             text: "two".into(),
             queued_at: 6,
             refused: Some("too long".into()),
+            internal: false,
         },
     ];
     let ours: Value = encode::outbox(&pending);

@@ -1,0 +1,161 @@
+//! Console accounts: one-time invite tokens and failed sign-in throttling.
+//!
+//! The Directory object stores what these functions decide; nothing here reads a clock or a
+//! random source (both are passed in).
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use sha2::{Digest, Sha256};
+use switchboard_protocol::api::invite_create::{DEFAULT_INVITE_TTL_S, MAX_INVITE_TTL_S};
+use switchboard_protocol::{ApiError, ErrorCode};
+
+/// A new invite token from 32 random bytes: what goes in the link, never stored.
+pub fn new_invite_token(random: [u8; 32]) -> String {
+    URL_SAFE_NO_PAD.encode(random)
+}
+
+/// What is stored for an invite token: its SHA-256, hex. The token has 256 bits of
+/// randomness, so a plain hash suffices (no salt or stretching): a leaked table of hashes does
+/// not yield working links.
+pub fn invite_key(token: &str) -> String {
+    Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// When an invite made at `now` with the requested lifetime stops working.
+pub fn invite_expiry(now: i64, expires_in_s: Option<u64>) -> Result<i64, ApiError> {
+    let ttl = expires_in_s.unwrap_or(DEFAULT_INVITE_TTL_S);
+    if ttl == 0 || ttl > MAX_INVITE_TTL_S {
+        return Err(ApiError::new(
+            ErrorCode::BadRequest,
+            format!("expires_in_s must be between 1 and {MAX_INVITE_TTL_S} (30 days)"),
+        ));
+    }
+    Ok(now + (ttl as i64) * 1000)
+}
+
+/// Whether a stored invite can still be used at `now`.
+pub fn check_invite(expires_at: i64, used_at: Option<i64>, now: i64) -> Result<(), ApiError> {
+    if used_at.is_some() {
+        return Err(ApiError::new(
+            ErrorCode::Gone,
+            "this invite was already used; sign in, or ask an admin for a new invite",
+        ));
+    }
+    if expires_at <= now {
+        return Err(ApiError::new(ErrorCode::Gone, "this invite has expired; ask an admin for a new one"));
+    }
+    Ok(())
+}
+
+/// How many failures within a window lock a key (an account or an address), and for how long.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ThrottlePolicy {
+    /// Failures allowed within `window_ms`; the next attempt is refused until the lock ends.
+    pub max_failures: u32,
+    /// How long failures are remembered, counted from the first.
+    pub window_ms: i64,
+    /// How long a key stays locked once it reached `max_failures`.
+    pub lock_ms: i64,
+}
+
+/// Per sign-in email: 5 wrong passwords in 15 minutes lock that email for 15 minutes.
+pub const PER_ACCOUNT: ThrottlePolicy =
+    ThrottlePolicy { max_failures: 5, window_ms: 15 * 60_000, lock_ms: 15 * 60_000 };
+
+/// Per client address: 20 failures in 15 minutes, whichever emails they tried (guessing many
+/// accounts from one place).
+pub const PER_ADDRESS: ThrottlePolicy =
+    ThrottlePolicy { max_failures: 20, window_ms: 15 * 60_000, lock_ms: 15 * 60_000 };
+
+/// The failed sign-ins remembered for one key.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Failures {
+    /// Failures in the current window.
+    pub count: u32,
+    /// When the window's first failure happened, ms since the epoch.
+    pub window_start: i64,
+    /// Until when sign-ins are refused (0: not locked).
+    pub locked_until: i64,
+}
+
+impl Failures {
+    /// `Err(retry_after_ms)` while the key is locked at `now`.
+    pub fn check(&self, now: i64) -> Result<(), i64> {
+        if self.locked_until > now {
+            return Err(self.locked_until - now);
+        }
+        Ok(())
+    }
+
+    /// The record after one more failure at `now`.
+    pub fn failed(self, policy: ThrottlePolicy, now: i64) -> Failures {
+        let fresh = self.count == 0 || now - self.window_start >= policy.window_ms || self.locked_until != 0;
+        let (count, window_start) =
+            if fresh && self.check(now).is_ok() { (1, now) } else { (self.count + 1, self.window_start) };
+        let locked_until = if count >= policy.max_failures { now + policy.lock_ms } else { 0 };
+        Failures { count, window_start, locked_until }
+    }
+}
+
+/// The refusal for a locked key.
+pub fn throttled(retry_after_ms: i64) -> ApiError {
+    let minutes = (retry_after_ms + 59_999) / 60_000;
+    ApiError::new(
+        ErrorCode::RateLimited,
+        format!(
+            "too many failed sign-ins; try again in {minutes} minute{}",
+            if minutes == 1 { "" } else { "s" }
+        ),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invite_keys_are_stable_hashes_and_tokens_are_url_safe() {
+        let token = new_invite_token([0xfb; 32]);
+        assert!(token.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_'), "{token}");
+        assert_eq!(invite_key(&token), invite_key(&token));
+        assert_ne!(invite_key(&token), invite_key(&new_invite_token([1; 32])));
+        assert_eq!(invite_key(&token).len(), 64);
+    }
+
+    #[test]
+    fn invites_expire_and_are_used_once() {
+        assert_eq!(invite_expiry(1_000, Some(60)), Ok(61_000));
+        assert_eq!(invite_expiry(0, None), Ok(DEFAULT_INVITE_TTL_S as i64 * 1000));
+        assert!(invite_expiry(0, Some(0)).is_err());
+        assert!(invite_expiry(0, Some(MAX_INVITE_TTL_S + 1)).is_err());
+        assert_eq!(check_invite(2_000, None, 1_999), Ok(()));
+        assert_eq!(check_invite(2_000, None, 2_000).unwrap_err().code, ErrorCode::Gone);
+        assert_eq!(check_invite(2_000, Some(1_500), 1_600).unwrap_err().code, ErrorCode::Gone);
+    }
+
+    #[test]
+    fn the_fifth_failure_locks_until_the_lock_ends() {
+        let mut failures = Failures::default();
+        for i in 0..4 {
+            failures = failures.failed(PER_ACCOUNT, 1_000 + i);
+            assert_eq!(failures.check(1_000 + i), Ok(()), "failure {i}");
+        }
+        failures = failures.failed(PER_ACCOUNT, 2_000);
+        assert_eq!(failures.check(2_000), Err(PER_ACCOUNT.lock_ms));
+        assert_eq!(failures.check(2_000 + PER_ACCOUNT.lock_ms - 1), Err(1));
+        assert_eq!(failures.check(2_000 + PER_ACCOUNT.lock_ms), Ok(()));
+        // After the lock, counting starts over.
+        let after = failures.failed(PER_ACCOUNT, 2_000 + PER_ACCOUNT.lock_ms);
+        assert_eq!((after.count, after.locked_until), (1, 0));
+        assert!(throttled(PER_ACCOUNT.lock_ms).message.contains("15 minutes"));
+    }
+
+    #[test]
+    fn failures_spread_beyond_the_window_never_lock() {
+        let mut failures = Failures::default();
+        for i in 0..50 {
+            failures = failures.failed(PER_ACCOUNT, i * PER_ACCOUNT.window_ms / 2);
+            assert_eq!(failures.check(i * PER_ACCOUNT.window_ms / 2), Ok(()), "failure {i}");
+        }
+    }
+}

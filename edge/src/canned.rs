@@ -1,0 +1,32 @@
+//! Canned responses: `GET`/`POST /api/v1/canned-responses`,
+//! `DELETE /api/v1/canned-responses/{shortcut}`. Any agent reads them; admins change them.
+//! Stored in the site's object.
+
+use switchboard_protocol::api::canned_responses::CannedResponse;
+use worker::{Env, Request, Response};
+
+use crate::agent_sessions::{authenticate, authenticate_admin};
+use crate::error::EdgeResult;
+use crate::{http, stubs};
+
+/// The site's canned responses.
+pub async fn list(req: &Request, env: &Env) -> EdgeResult<Response> {
+    let agent = authenticate(req, env)?;
+    http::json(200, &stubs::canned_list(env, &agent.site).await?)
+}
+
+/// Adds or replaces one.
+pub async fn save(mut req: Request, env: &Env) -> EdgeResult<Response> {
+    let admin = authenticate_admin(&req, env)?;
+    let entry: CannedResponse = http::read_json(&mut req).await?;
+    let entry = switchboard_core::canned::validate(entry)?;
+    stubs::canned_save(env, &admin.site, &entry).await?;
+    http::json(201, &entry)
+}
+
+/// Removes one.
+pub async fn remove(req: &Request, env: &Env, shortcut: &str) -> EdgeResult<Response> {
+    let admin = authenticate_admin(req, env)?;
+    stubs::canned_remove(env, &admin.site, &shortcut.to_lowercase()).await?;
+    http::no_content()
+}

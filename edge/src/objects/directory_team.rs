@@ -1,0 +1,226 @@
+//! The Directory's team management: invites (create, show, accept), listing and removing
+//! accounts. The worker checks that the caller is an admin of `site` before calling.
+
+use serde::{Deserialize, Serialize};
+use switchboard_core::accounts;
+use switchboard_core::password::PasswordHash;
+use switchboard_core::site::normalise_email;
+use switchboard_protocol::api::agent_me;
+use switchboard_protocol::api::agents_list::{self, AgentEntry};
+use switchboard_protocol::api::{invite_accept, invite_create, invite_show};
+use switchboard_protocol::{AgentId, ErrorCode, SiteId};
+use worker::Request;
+
+use super::{parse_role, role_name, DirectoryObject};
+use crate::error::{EdgeError, EdgeResult};
+use crate::{env, http};
+
+/// An admin of `site` invites someone.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct InviteCall {
+    /// The admin's site: the new account answers for it.
+    pub site: SiteId,
+    /// The admin.
+    pub by: AgentId,
+    /// What they asked for.
+    pub request: invite_create::Request,
+}
+
+/// What the directory made: the token (not stored) and its expiry.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Invited {
+    /// The one-time token.
+    pub token: String,
+    /// The normalised email.
+    pub email: String,
+    /// Expiry, ms since the epoch.
+    pub expires_at: i64,
+}
+
+/// Someone accepts the invite `token`.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct AcceptCall {
+    /// The token from the link.
+    pub token: String,
+    /// Their password and name.
+    pub request: invite_accept::Request,
+}
+
+/// An admin of `site` removes `agent`.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct RemoveCall {
+    /// The admin's site.
+    pub site: SiteId,
+    /// The admin.
+    pub by: AgentId,
+    /// The account to remove.
+    pub agent: AgentId,
+}
+
+/// An `invites` row.
+#[derive(Deserialize)]
+struct InviteRow {
+    email: String,
+    name: String,
+    role: String,
+    site_id: SiteId,
+    expires_at: i64,
+    used_at: Option<i64>,
+}
+
+impl DirectoryObject {
+    /// `POST /invite`, `/invite/show`, `/invite/accept`, `/agents/remove`.
+    pub(super) async fn team_call(&self, path: &str, req: &mut Request) -> EdgeResult<worker::Response> {
+        match path {
+            "/invite" => http::json(200, &self.invite(http::read_json(req).await?)?),
+            "/invite/show" => http::json(200, &self.show_invite(&http::read_json::<String>(req).await?)?),
+            "/invite/accept" => http::json(200, &self.accept(http::read_json(req).await?)?),
+            "/agents/remove" => {
+                self.remove(http::read_json(req).await?)?;
+                http::json(200, &serde_json::json!({}))
+            }
+            _ => Err(EdgeError::refuse(ErrorCode::NotFound, "no such object route")),
+        }
+    }
+
+    fn invite(&self, call: InviteCall) -> EdgeResult<Invited> {
+        let now = env::now();
+        let email = normalise_email(&call.request.email)
+            .ok_or_else(|| EdgeError::refuse(ErrorCode::BadRequest, "that is not an email address"))?;
+        let name = call.request.name.trim();
+        if name.is_empty() || name.chars().count() > 80 {
+            return Err(EdgeError::refuse(ErrorCode::BadRequest, "give a name of 1 to 80 characters"));
+        }
+        if self.agent_by_email(&email)?.is_some() {
+            return Err(EdgeError::refuse(ErrorCode::Conflict, format!("{email} already has an account")));
+        }
+        let expires_at = accounts::invite_expiry(now, call.request.expires_in_s)?;
+        let token = accounts::new_invite_token(env::random_bytes()?);
+        self.sql().exec(
+            "INSERT INTO invites (key, email, name, role, site_id, created_by, expires_at, used_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, NULL)",
+            vec![
+                accounts::invite_key(&token).into(),
+                email.clone().into(),
+                name.into(),
+                role_name(call.request.role).into(),
+                call.site.as_str().into(),
+                call.by.as_str().into(),
+                expires_at.into(),
+            ],
+        )?;
+        Ok(Invited { token, email, expires_at })
+    }
+
+    /// The invite behind `token`, if it can still be used.
+    fn usable_invite(&self, token: &str) -> EdgeResult<InviteRow> {
+        let rows: Vec<InviteRow> = self
+            .sql()
+            .exec(
+                "SELECT email, name, role, site_id, expires_at, used_at FROM invites WHERE key = ?",
+                vec![accounts::invite_key(token).into()],
+            )?
+            .to_array()?;
+        let invite = rows
+            .into_iter()
+            .next()
+            .ok_or_else(|| EdgeError::refuse(ErrorCode::NotFound, "no such invite; check the link"))?;
+        accounts::check_invite(invite.expires_at, invite.used_at, env::now())?;
+        Ok(invite)
+    }
+
+    fn show_invite(&self, token: &str) -> EdgeResult<invite_show::Response> {
+        let invite = self.usable_invite(token)?;
+        Ok(invite_show::Response {
+            email: invite.email,
+            name: invite.name,
+            role: parse_role(&invite.role),
+            site_id: invite.site_id,
+            expires_at: invite.expires_at,
+        })
+    }
+
+    fn accept(&self, call: AcceptCall) -> EdgeResult<agent_me::Response> {
+        let invite = self.usable_invite(&call.token)?;
+        if self.agent_by_email(&invite.email)?.is_some() {
+            return Err(EdgeError::refuse(
+                ErrorCode::Conflict,
+                format!("{} already has an account; sign in instead", invite.email),
+            ));
+        }
+        let name =
+            call.request.name.as_deref().map(str::trim).filter(|n| !n.is_empty()).unwrap_or(&invite.name);
+        if name.chars().count() > 80 {
+            return Err(EdgeError::refuse(ErrorCode::BadRequest, "names are at most 80 characters"));
+        }
+        let hash = PasswordHash::create(&call.request.password, env::random_bytes()?)
+            .map_err(|e| EdgeError::refuse(ErrorCode::BadRequest, e.to_string()))?;
+        let role = parse_role(&invite.role);
+        let id = self.insert_agent(&invite.email, name, &invite.site_id, role, &hash)?;
+        self.sql().exec(
+            "UPDATE invites SET used_at = ? WHERE key = ?",
+            vec![env::now().into(), accounts::invite_key(&call.token).into()],
+        )?;
+        Ok(agent_me::Response {
+            id,
+            name: name.to_string(),
+            email: invite.email,
+            site_id: invite.site_id,
+            role,
+            csrf_token: String::new(),
+        })
+    }
+
+    /// `GET /agents?site=…`: the site's accounts, by name.
+    pub(super) fn list_agents(&self, req: &Request) -> EdgeResult<agents_list::Response> {
+        self.ensure_bootstrap_admin()?;
+        let site = req
+            .url()?
+            .query_pairs()
+            .find_map(|(key, value)| (key == "site").then(|| value.into_owned()))
+            .and_then(|id| SiteId::parse(id).ok())
+            .ok_or_else(|| EdgeError::refuse(ErrorCode::BadRequest, "missing site"))?;
+        #[derive(Deserialize)]
+        struct Row {
+            id: AgentId,
+            name: String,
+            email: String,
+            role: String,
+        }
+        let rows: Vec<Row> = self
+            .sql()
+            .exec(
+                "SELECT id, name, email, role FROM agents WHERE site_id = ? ORDER BY name COLLATE NOCASE",
+                vec![site.as_str().into()],
+            )?
+            .to_array()?;
+        let agents = rows
+            .into_iter()
+            .map(|r| AgentEntry { id: r.id, name: r.name, email: r.email, role: parse_role(&r.role) })
+            .collect();
+        Ok(agents_list::Response { agents })
+    }
+
+    fn remove(&self, call: RemoveCall) -> EdgeResult<()> {
+        if call.agent == call.by {
+            return Err(EdgeError::refuse(
+                ErrorCode::Conflict,
+                "you cannot remove your own account; ask another admin",
+            ));
+        }
+        #[derive(Deserialize)]
+        struct Row {
+            site_id: SiteId,
+        }
+        let rows: Vec<Row> = self
+            .sql()
+            .exec("SELECT site_id FROM agents WHERE id = ?", vec![call.agent.as_str().into()])?
+            .to_array()?;
+        // Another site's account is reported like a missing one: no probing across sites.
+        if rows.first().is_none_or(|row| row.site_id != call.site) {
+            return Err(EdgeError::refuse(ErrorCode::NotFound, "no such agent"));
+        }
+        self.sql().exec("DELETE FROM agents WHERE id = ?", vec![call.agent.as_str().into()])?;
+        Ok(())
+    }
+}

@@ -1,0 +1,56 @@
+//! Team routes: invites (`POST /api/v1/invites`, `GET /api/v1/invites/{token}`,
+//! `POST /api/v1/invites/{token}/accept`) and accounts (`GET /api/v1/agents`,
+//! `DELETE /api/v1/agents/{id}`).
+
+use switchboard_protocol::api::{invite_accept, invite_create};
+use switchboard_protocol::{AgentId, ErrorCode};
+use worker::{Env, Request, Response};
+
+use crate::agent_sessions::{self, authenticate, authenticate_admin};
+use crate::error::{EdgeError, EdgeResult};
+use crate::objects::{AcceptCall, InviteCall, RemoveCall};
+use crate::{http, stubs};
+
+/// An admin invites someone; the answer carries the one-time link.
+pub async fn invite(mut req: Request, env: &Env) -> EdgeResult<Response> {
+    let admin = authenticate_admin(&req, env)?;
+    let request: invite_create::Request = http::read_json(&mut req).await?;
+    let invited =
+        stubs::directory_invite(env, &InviteCall { site: admin.site, by: admin.agent, request }).await?;
+    let url = format!("{}/console/#invite={}", http::own_origin(&req)?, invited.token);
+    let body = invite_create::Response {
+        token: invited.token,
+        url,
+        email: invited.email,
+        expires_at: invited.expires_at,
+    };
+    http::json(201, &body)
+}
+
+/// What an invite is for (public: the token is the credential).
+pub async fn show(env: &Env, token: &str) -> EdgeResult<Response> {
+    http::json(200, &stubs::directory_show_invite(env, token).await?)
+}
+
+/// The invited person chooses a password and is signed in.
+pub async fn accept(mut req: Request, env: &Env, token: &str) -> EdgeResult<Response> {
+    http::require_same_origin(&req)?;
+    let request: invite_accept::Request = http::read_json(&mut req).await?;
+    let agent =
+        stubs::directory_accept_invite(env, &AcceptCall { token: token.to_string(), request }).await?;
+    agent_sessions::start_session(&req, env, agent)
+}
+
+/// The accounts of the caller's site.
+pub async fn list(req: &Request, env: &Env) -> EdgeResult<Response> {
+    let agent = authenticate(req, env)?;
+    http::json(200, &stubs::directory_agents(env, &agent.site).await?)
+}
+
+/// An admin removes an account of their site.
+pub async fn remove(req: &Request, env: &Env, id: &str) -> EdgeResult<Response> {
+    let admin = authenticate_admin(req, env)?;
+    let agent = AgentId::parse(id).map_err(|_| EdgeError::refuse(ErrorCode::NotFound, "no such agent"))?;
+    stubs::directory_remove(env, &RemoveCall { site: admin.site, by: admin.agent, agent }).await?;
+    http::no_content()
+}

@@ -1,0 +1,180 @@
+//! Console accounts against the real edge: invites, passwords, sign-in throttling, CSRF,
+//! roles, removing accounts, canned responses.
+
+use std::time::Duration;
+
+use reqwest::Method;
+use serde_json::json;
+use switchboard_protocol::api::agent_me::AgentRole;
+use switchboard_protocol::api::canned_responses::ListResponse;
+use switchboard_protocol::api::{agents_list, invite_create, invite_show};
+use switchboard_protocol::ErrorCode;
+use switchboard_tests::api::{call, call_with, Session};
+use switchboard_tests::test_edge::TestEdge;
+use switchboard_tests::wait::until;
+use switchboard_tests::{ADMIN_EMAIL, ADMIN_PASSWORD};
+
+const SHOP: &str = "http://shop.test";
+
+fn no_body() -> Option<&'static ()> {
+    None
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_invited_agent_sets_a_password_signs_in_and_can_be_removed() -> anyhow::Result<()> {
+    let edge = TestEdge::start(&[SHOP])?;
+    let admin = Session::start(&edge, ADMIN_EMAIL, ADMIN_PASSWORD).await?;
+    assert_eq!(admin.agent.role, AgentRole::Admin);
+    let invite_body = json!({ "email": " Nia@Example.com", "name": "Nia" });
+
+    // The cookie alone does not do: a forged cross-site request carries no CSRF token.
+    let headers = [("cookie", admin.cookie.as_str())];
+    let forged = call_with(Method::POST, &edge.url("/api/v1/invites"), &headers, Some(&invite_body)).await?;
+    assert_eq!((forged.status, forged.error_code()?), (403, ErrorCode::Forbidden));
+    assert!(forged.body.to_string().contains("CSRF"), "{}", forged.body);
+    let wrong = [("cookie", admin.cookie.as_str()), ("x-csrf-token", "not-the-token")];
+    let forged = call_with(Method::POST, &edge.url("/api/v1/invites"), &wrong, Some(&invite_body)).await?;
+    assert_eq!(forged.status, 403);
+
+    let reply = admin.call(&edge, Method::POST, "/api/v1/invites", Some(&invite_body)).await?;
+    assert_eq!(reply.status, 201, "{}", reply.body);
+    let invite: invite_create::Response = reply.json()?;
+    assert_eq!(invite.email, "nia@example.com");
+    assert_eq!(invite.url, format!("{}/console/#invite={}", edge.origin(), invite.token));
+
+    let show =
+        call::<()>(Method::GET, &edge.url(&format!("/api/v1/invites/{}", invite.token)), None, None, None)
+            .await?;
+    let shown: invite_show::Response = show.json()?;
+    assert_eq!(
+        (shown.email.as_str(), shown.name.as_str(), shown.role),
+        ("nia@example.com", "Nia", AgentRole::Agent)
+    );
+    let unknown = call::<()>(Method::GET, &edge.url("/api/v1/invites/nonsense"), None, None, None).await?;
+    assert_eq!((unknown.status, unknown.error_code()?), (404, ErrorCode::NotFound));
+
+    let accept = edge.url(&format!("/api/v1/invites/{}/accept", invite.token));
+    let short = call(Method::POST, &accept, None, None, Some(&json!({ "password": "short" }))).await?;
+    assert_eq!((short.status, short.error_code()?), (400, ErrorCode::BadRequest));
+    let accepted = call(
+        Method::POST,
+        &accept,
+        None,
+        None,
+        Some(&json!({ "password": "nia-password-2026", "name": "Nia K" })),
+    )
+    .await?;
+    assert_eq!(accepted.status, 200, "{}", accepted.body);
+    let nia = Session::from_reply(accepted)?;
+    assert_eq!((nia.agent.name.as_str(), nia.agent.role), ("Nia K", AgentRole::Agent));
+    // One time only.
+    let again =
+        call(Method::POST, &accept, None, None, Some(&json!({ "password": "another-password-1" }))).await?;
+    assert_eq!((again.status, again.error_code()?), (410, ErrorCode::Gone));
+
+    // The password works from now on; agents may list the team but not invite.
+    let nia = Session::start(&edge, "nia@example.com", "nia-password-2026").await?;
+    let team: agents_list::Response =
+        nia.call(&edge, Method::GET, "/api/v1/agents", no_body()).await?.json()?;
+    let names: Vec<_> = team.agents.iter().map(|a| (a.name.as_str(), a.role)).collect();
+    assert_eq!(names, [("Dev Agent", AgentRole::Admin), ("Nia K", AgentRole::Agent)]);
+    let by_agent = nia
+        .call(&edge, Method::POST, "/api/v1/invites", Some(&json!({ "email": "x@example.com", "name": "X" })))
+        .await?;
+    assert_eq!((by_agent.status, by_agent.error_code()?), (403, ErrorCode::Forbidden));
+    // An email with an account cannot be invited again.
+    let twice = admin.call(&edge, Method::POST, "/api/v1/invites", Some(&invite_body)).await?;
+    assert_eq!((twice.status, twice.error_code()?), (409, ErrorCode::Conflict));
+
+    // Removed: the password no longer signs in. Admins cannot remove themselves.
+    let own =
+        admin.call(&edge, Method::DELETE, &format!("/api/v1/agents/{}", admin.agent.id), no_body()).await?;
+    assert_eq!((own.status, own.error_code()?), (409, ErrorCode::Conflict));
+    let removed =
+        admin.call(&edge, Method::DELETE, &format!("/api/v1/agents/{}", nia.agent.id), no_body()).await?;
+    assert_eq!(removed.status, 204, "{}", removed.body);
+    assert!(Session::start(&edge, "nia@example.com", "nia-password-2026").await.is_err());
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_expired_invite_is_refused_with_a_clear_error() -> anyhow::Result<()> {
+    let edge = TestEdge::start(&[SHOP])?;
+    let admin = Session::start(&edge, ADMIN_EMAIL, ADMIN_PASSWORD).await?;
+    let body = json!({ "email": "late@example.com", "name": "Late", "expires_in_s": 1 });
+    let invite: invite_create::Response =
+        admin.call(&edge, Method::POST, "/api/v1/invites", Some(&body)).await?.json()?;
+    let show = edge.url(&format!("/api/v1/invites/{}", invite.token));
+    let expired = until("the invite to expire", Duration::from_secs(10), || async {
+        let reply = call::<()>(Method::GET, &show, None, None, None).await.ok()?;
+        (reply.status == 410).then_some(reply)
+    })
+    .await?;
+    assert_eq!(expired.error_code()?, ErrorCode::Gone);
+    let accept = edge.url(&format!("/api/v1/invites/{}/accept", invite.token));
+    let refused =
+        call(Method::POST, &accept, None, None, Some(&json!({ "password": "late-password-123" }))).await?;
+    assert_eq!((refused.status, refused.error_code()?), (410, ErrorCode::Gone));
+    assert!(refused.body.to_string().contains("expired"), "{}", refused.body);
+    assert!(Session::start(&edge, "late@example.com", "late-password-123").await.is_err());
+
+    let too_long = json!({ "email": "x@example.com", "name": "X", "expires_in_s": 31 * 24 * 3600 });
+    let refused = admin.call(&edge, Method::POST, "/api/v1/invites", Some(&too_long)).await?;
+    assert_eq!(refused.status, 400);
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn repeated_wrong_passwords_lock_the_account_for_a_while() -> anyhow::Result<()> {
+    let edge =
+        TestEdge::start_with(&[SHOP], &[("BOOTSTRAP_AGENTS", "sam@example.com:Sam:sam-password-123")])?;
+    let login = edge.url("/api/v1/agent/login");
+    for attempt in 0..5 {
+        let body = json!({ "email": ADMIN_EMAIL, "password": format!("guess-{attempt}") });
+        let reply = call(Method::POST, &login, None, None, Some(&body)).await?;
+        assert_eq!((reply.status, reply.error_code()?), (401, ErrorCode::Unauthorized), "attempt {attempt}");
+    }
+    // Now even the right password is refused, with when to try again.
+    let body = json!({ "email": ADMIN_EMAIL, "password": ADMIN_PASSWORD });
+    let locked = call(Method::POST, &login, None, None, Some(&body)).await?;
+    assert_eq!((locked.status, locked.error_code()?), (429, ErrorCode::RateLimited));
+    assert!(locked.body.to_string().contains("15 minutes"), "{}", locked.body);
+    assert!(locked.set_cookie.is_none());
+    // Other accounts are not locked by it.
+    Session::start(&edge, "sam@example.com", "sam-password-123").await?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn admins_keep_canned_responses_and_every_agent_reads_them() -> anyhow::Result<()> {
+    let edge =
+        TestEdge::start_with(&[SHOP], &[("BOOTSTRAP_AGENTS", "sam@example.com:Sam:sam-password-123")])?;
+    let admin = Session::start(&edge, ADMIN_EMAIL, ADMIN_PASSWORD).await?;
+    let sam = Session::start(&edge, "sam@example.com", "sam-password-123").await?;
+    let path = "/api/v1/canned-responses";
+    let refund = json!({ "shortcut": "/Refund", "text": "Refunds reach your card within 5 working days." });
+    let saved = admin.call(&edge, Method::POST, path, Some(&refund)).await?;
+    assert_eq!(saved.status, 201, "{}", saved.body);
+    assert_eq!(saved.body["shortcut"], "refund");
+    admin
+        .call(&edge, Method::POST, path, Some(&json!({ "shortcut": "hi", "text": "Hello! How can I help?" })))
+        .await?;
+
+    let bad =
+        admin.call(&edge, Method::POST, path, Some(&json!({ "shortcut": "two words", "text": "x" }))).await?;
+    assert_eq!((bad.status, bad.error_code()?), (400, ErrorCode::BadRequest));
+    let by_agent =
+        sam.call(&edge, Method::POST, path, Some(&json!({ "shortcut": "mine", "text": "x" }))).await?;
+    assert_eq!((by_agent.status, by_agent.error_code()?), (403, ErrorCode::Forbidden));
+
+    let list: ListResponse = sam.call(&edge, Method::GET, path, no_body()).await?.json()?;
+    let shortcuts: Vec<_> = list.canned_responses.iter().map(|c| c.shortcut.as_str()).collect();
+    assert_eq!(shortcuts, ["hi", "refund"]);
+
+    assert_eq!(admin.call(&edge, Method::DELETE, &format!("{path}/hi"), no_body()).await?.status, 204);
+    let missing = admin.call(&edge, Method::DELETE, &format!("{path}/hi"), no_body()).await?;
+    assert_eq!((missing.status, missing.error_code()?), (404, ErrorCode::NotFound));
+    let list: ListResponse = sam.call(&edge, Method::GET, path, no_body()).await?.json()?;
+    assert_eq!(list.canned_responses.len(), 1);
+    Ok(())
+}
