@@ -9,7 +9,8 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use switchboard_core::client_log::ClientLog;
-use switchboard_protocol::api::agent_me;
+use switchboard_protocol::api::canned_responses::CannedResponse;
+use switchboard_protocol::api::{agent_me, agents_list, invite_show};
 use switchboard_protocol::inbox::{ConversationSummary, InboxFrame};
 use switchboard_protocol::routing::{ConversationState, Presence};
 use switchboard_protocol::{ConversationId, Seq};
@@ -35,6 +36,31 @@ pub enum Session {
     },
     /// The main screen.
     SignedIn(Rc<Agent>),
+    /// Someone opened an invite link: the page where they choose a password.
+    Invited(InviteForm),
+}
+
+/// The invite page's state.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InviteForm {
+    /// The one-time token from the link.
+    pub token: String,
+    /// What the invite is for, once the edge said (`None` while loading).
+    pub info: Option<invite_show::Response>,
+    /// Why it cannot be used, or why accepting failed.
+    pub error: Option<String>,
+    /// Accepting is in flight.
+    pub busy: bool,
+}
+
+/// Which main screen is shown.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Screen {
+    /// Conversations.
+    #[default]
+    Inbox,
+    /// Team and canned responses.
+    Settings,
 }
 
 /// The health of one socket, as the agent is told about it.
@@ -117,6 +143,12 @@ pub struct State {
     pub open: Option<OpenConversation>,
     /// Conversations offered to this agent, oldest first.
     pub offers: Vec<Offer>,
+    /// The site's accounts and queues (for transfers and the team screen).
+    pub team: Rc<agents_list::Response>,
+    /// The site's canned responses, by shortcut.
+    pub canned: Rc<Vec<CannedResponse>>,
+    /// The main screen shown.
+    pub screen: Screen,
     /// This agent's presence as routing sees it (`None` until the inbox says).
     pub presence: Option<Presence>,
     /// "Now" for relative times and typing indicators; advanced by a timer so the list
@@ -173,6 +205,20 @@ pub enum Action {
     Tick(i64),
     /// The agent accepted or declined an offer (it leaves the list at once).
     OfferAnswered(ConversationId),
+    /// The page was opened from an invite link with this token.
+    InviteOpened(String),
+    /// The edge described the invite, or said why it cannot be used.
+    InviteLoaded(Result<invite_show::Response, String>),
+    /// The password form was submitted.
+    InviteStarted,
+    /// Accepting failed; the message is shown.
+    InviteFailed(String),
+    /// The team list arrived.
+    TeamLoaded(agents_list::Response),
+    /// The canned responses arrived.
+    CannedLoaded(Vec<CannedResponse>),
+    /// Switch the main screen.
+    Show(Screen),
 }
 
 impl State {
@@ -186,6 +232,9 @@ impl State {
             inbox_link: Link::Connecting,
             open: None,
             offers: Vec::new(),
+            team: Rc::new(agents_list::Response { agents: Vec::new(), queues: Vec::new() }),
+            canned: Rc::new(Vec::new()),
+            screen: Screen::Inbox,
             presence: None,
             now,
             seen: HashMap::new(),
@@ -368,6 +417,29 @@ impl Reducible for State {
                 state.offers.retain(|offer| offer.expires_at > now);
             }
             Action::OfferAnswered(id) => state.offers.retain(|offer| offer.conversation.id != id),
+            Action::InviteOpened(token) => {
+                state.session = Session::Invited(InviteForm { token, info: None, error: None, busy: false })
+            }
+            Action::InviteLoaded(result) => {
+                if let Session::Invited(form) = &mut state.session {
+                    match result {
+                        Ok(info) => form.info = Some(info),
+                        Err(message) => form.error = Some(message),
+                    }
+                }
+            }
+            Action::InviteStarted | Action::InviteFailed(_) => {
+                if let Session::Invited(form) = &mut state.session {
+                    form.busy = matches!(action, Action::InviteStarted);
+                    form.error = match action {
+                        Action::InviteFailed(message) => Some(message),
+                        _ => None,
+                    };
+                }
+            }
+            Action::TeamLoaded(team) => state.team = Rc::new(team),
+            Action::CannedLoaded(canned) => state.canned = Rc::new(canned),
+            Action::Show(screen) => state.screen = screen,
         }
         Rc::new(state)
     }

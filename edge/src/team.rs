@@ -9,7 +9,7 @@ use worker::{Env, Request, Response};
 use crate::agent_sessions::{self, authenticate, authenticate_admin};
 use crate::error::{EdgeError, EdgeResult};
 use crate::objects::{AcceptCall, InviteCall, RemoveCall};
-use crate::{http, stubs};
+use crate::{http, site_cache, stubs};
 
 /// An admin invites someone; the answer carries the one-time link.
 pub async fn invite(mut req: Request, env: &Env) -> EdgeResult<Response> {
@@ -44,7 +44,9 @@ pub async fn accept(mut req: Request, env: &Env, token: &str) -> EdgeResult<Resp
 /// The accounts of the caller's site.
 pub async fn list(req: &Request, env: &Env) -> EdgeResult<Response> {
     let agent = authenticate(req, env)?;
-    http::json(200, &stubs::directory_agents(env, &agent.site).await?)
+    let mut team = stubs::directory_agents(env, &agent.site).await?;
+    team.queues = site_cache::config(env, &agent.site).await?.flow.queues.into_iter().map(|q| q.id).collect();
+    http::json(200, &team)
 }
 
 /// An admin removes an account of their site.

@@ -78,6 +78,7 @@ async fn an_invited_agent_sets_a_password_signs_in_and_can_be_removed() -> anyho
         nia.call(&edge, Method::GET, "/api/v1/agents", no_body()).await?.json()?;
     let names: Vec<_> = team.agents.iter().map(|a| (a.name.as_str(), a.role)).collect();
     assert_eq!(names, [("Dev Agent", AgentRole::Admin), ("Nia K", AgentRole::Agent)]);
+    assert_eq!(team.queues.iter().map(|q| q.as_str()).collect::<Vec<_>>(), ["support"]);
     let by_agent = nia
         .call(&edge, Method::POST, "/api/v1/invites", Some(&json!({ "email": "x@example.com", "name": "X" })))
         .await?;

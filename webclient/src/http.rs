@@ -33,6 +33,17 @@ impl std::fmt::Display for FetchError {
     }
 }
 
+thread_local! {
+    /// The console session's anti-forgery token, sent with every request that is not a `GET`.
+    static CSRF_TOKEN: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Sets (or clears, on sign-out) the anti-forgery token sent as `X-CSRF-Token` with every
+/// state-changing request: the edge refuses those without it.
+pub fn set_csrf_token(token: Option<String>) {
+    CSRF_TOKEN.with(|cell| *cell.borrow_mut() = token);
+}
+
 /// Sends `body` (if any) as JSON with `method` to `url` and decodes a JSON answer.
 /// Cookies go along for same-origin requests (the console's session).
 pub async fn fetch_json<B: Serialize, R: DeserializeOwned>(
@@ -54,13 +65,18 @@ async fn fetch_text<B: Serialize>(method: &str, url: &str, body: Option<&B>) -> 
     let init = RequestInit::new();
     init.set_method(method);
     init.set_credentials(RequestCredentials::SameOrigin);
+    let headers = web_sys::Headers::new().map_err(network)?;
     if let Some(body) = body {
         let json = serde_json::to_string(body).map_err(|e| FetchError::Decode(e.to_string()))?;
         init.set_body(&JsValue::from_str(&json));
-        let headers = web_sys::Headers::new().map_err(network)?;
         headers.set("content-type", "application/json").map_err(network)?;
-        init.set_headers(&headers);
     }
+    if method != "GET" {
+        if let Some(token) = CSRF_TOKEN.with(|cell| cell.borrow().clone()) {
+            headers.set("x-csrf-token", &token).map_err(network)?;
+        }
+    }
+    init.set_headers(&headers);
     let window = web_sys::window().ok_or_else(|| FetchError::Network("no window".into()))?;
     let response: Response =
         JsFuture::from(window.fetch_with_str_and_init(url, &init)).await.map_err(network)?.unchecked_into();

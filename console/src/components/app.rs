@@ -16,14 +16,16 @@ use yew::prelude::*;
 
 use super::conversation::{ConversationPane, OpenView, PaneAction};
 use super::inbox::Inbox;
+use super::invite::Invite;
 use super::login::Login;
 use super::offers::Offers;
+use super::settings::Settings;
 use super::topbar::TopBar;
 use crate::effects::conversation::ConversationLink;
 use crate::effects::inbox::InboxLink;
 use crate::effects::timer::Interval;
-use crate::effects::{now, session, Dispatcher};
-use crate::state::{Action, Session, State};
+use crate::effects::{admin, now, session, Dispatcher};
+use crate::state::{Action, Screen, Session, State};
 
 /// How often relative times ("5m") are refreshed.
 const TICK_MS: u32 = 30_000;
@@ -68,6 +70,9 @@ pub fn app() -> Html {
     use_effect_with(agent_id.clone(), {
         let (dispatch, inbox) = (dispatch.clone(), inbox.clone());
         move |agent_id: &Option<AgentId>| {
+            if agent_id.is_some() {
+                admin::load(dispatch.clone());
+            }
             *inbox.borrow_mut() = agent_id.as_ref().map(|_| InboxLink::start(dispatch));
             move || drop(inbox.borrow_mut().take())
         }
@@ -77,7 +82,12 @@ pub fn app() -> Html {
     let kept: KeptLogs = use_mut_ref(HashMap::new);
     use_effect_with(state.open_id().cloned(), {
         let (link, kept, dispatch) = (link.clone(), kept.clone(), dispatch.clone());
-        move |open: &Option<ConversationId>| open_conversation(open.clone(), link, kept, dispatch)
+        move |open: &Option<ConversationId>| {
+            if open.is_some() {
+                admin::load_team(dispatch.clone());
+            }
+            open_conversation(open.clone(), link, kept, dispatch)
+        }
     });
     // Declared after the conversation effect, so on sign-out the closing conversation has
     // already returned its log: then every kept log goes (they belong to the old session).
@@ -86,7 +96,8 @@ pub fn app() -> Html {
         move |_| kept.borrow_mut().clear()
     });
 
-    let unread = state.unread_count();
+    // Waiting offers count too: they are the most urgent thing an agent can miss.
+    let unread = state.unread_count() + state.offers.len();
     use_effect_with(unread, |&unread| set_title(unread));
 
     match &state.session {
@@ -98,6 +109,13 @@ pub fn app() -> Html {
             let on_submit = Callback::from(move |request| session::login(request, dispatch.clone()));
             html! { <Login error={error.clone()} busy={*busy} {on_submit} /> }
         }
+        Session::Invited(form) => {
+            let (dispatch, token) = (dispatch.clone(), form.token.clone());
+            let on_accept = Callback::from(move |request| {
+                session::accept_invite(token.clone(), request, dispatch.clone())
+            });
+            html! { <Invite form={form.clone()} {on_accept} /> }
+        }
         Session::SignedIn(agent) => {
             let on_logout = {
                 let dispatch = dispatch.clone();
@@ -106,9 +124,9 @@ pub fn app() -> Html {
             let on_open = dispatch.to_callback().reform(Action::Open);
             let on_send = {
                 let link = link.clone();
-                Callback::from(move |text: String| {
+                Callback::from(move |(text, note): (String, bool)| {
                     if let Some(link) = link.borrow().as_ref() {
-                        link.send(text);
+                        link.send(text, note);
                     }
                 })
             };
@@ -158,18 +176,30 @@ pub fn app() -> Html {
                 let open_id = state.open_id().cloned();
                 Callback::from(move |action: PaneAction| {
                     let Some(conversation_id) = open_id.clone() else { return };
-                    match action {
-                        PaneAction::Take => command(InboxCommand::Take { conversation_id }),
-                        PaneAction::Resolve | PaneAction::Reopen => {
-                            let frame = if action == PaneAction::Resolve {
-                                ClientFrame::Resolve
-                            } else {
-                                ClientFrame::Reopen
-                            };
-                            if let Some(link) = link.borrow().as_ref() {
-                                link.command(frame);
-                            }
+                    let frame = match action {
+                        PaneAction::Take => return command(InboxCommand::Take { conversation_id }),
+                        PaneAction::TransferToAgent(agent) => {
+                            return command(InboxCommand::Transfer {
+                                conversation_id,
+                                agent: Some(agent),
+                                queue: None,
+                            })
                         }
+                        PaneAction::TransferToQueue(queue) => {
+                            return command(InboxCommand::Transfer {
+                                conversation_id,
+                                agent: None,
+                                queue: Some(queue),
+                            })
+                        }
+                        PaneAction::Resolve => ClientFrame::Resolve,
+                        PaneAction::Reopen => ClientFrame::Reopen,
+                        PaneAction::Snooze(minutes) => {
+                            ClientFrame::Snooze { until: now() + minutes * 60_000 }
+                        }
+                    };
+                    if let Some(link) = link.borrow().as_ref() {
+                        link.command(frame);
                     }
                 })
             };
@@ -182,20 +212,28 @@ pub fn app() -> Html {
                 me: agent.id.clone(),
                 state: state.open_state(),
             });
+            let on_show = dispatch.to_callback().reform(Action::Show);
+            let admin = agent.role == switchboard_protocol::api::agent_me::AgentRole::Admin;
             html! {
                 <div class="sb-app">
                     <TopBar name={agent.name.clone()} notice={state.notice.clone()} {on_logout}
-                        presence={state.presence} {on_presence} />
+                        presence={state.presence} {on_presence} screen={state.screen} {on_show} />
                     <Offers offers={Rc::new(state.offers.clone())} now={state.now} {on_answer} />
-                    <div class="sb-main">
-                        <Inbox
-                            rows={Rc::new(state.inbox_rows())}
-                            loaded={state.inbox_loaded}
-                            link={state.inbox_link}
-                            {on_open}
-                        />
-                        <ConversationPane {open} {on_send} {on_dismiss} {on_typing} {on_action} />
-                    </div>
+                    if state.screen == Screen::Settings {
+                        <Settings me={agent.id.clone()} {admin} team={state.team.clone()}
+                            canned={state.canned.clone()} dispatch={dispatch.clone()} />
+                    } else {
+                        <div class="sb-main">
+                            <Inbox
+                                rows={Rc::new(state.inbox_rows())}
+                                loaded={state.inbox_loaded}
+                                link={state.inbox_link}
+                                {on_open}
+                            />
+                            <ConversationPane {open} {on_send} {on_dismiss} {on_typing} {on_action}
+                                team={state.team.clone()} canned={state.canned.clone()} />
+                        </div>
+                    }
                 </div>
             }
         }
@@ -222,8 +260,8 @@ fn open_conversation(
     }
 }
 
-/// "(2) Switchboard" while two conversations hold unseen messages, so a background tab says
-/// when a visitor is waiting.
+/// "(2) Switchboard" while two conversations hold unseen messages (or offers wait), so a
+/// background tab says when a visitor is waiting.
 fn set_title(unread: usize) {
     let title = match unread {
         0 => "Switchboard".to_owned(),

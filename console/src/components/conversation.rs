@@ -1,8 +1,13 @@
-//! The right-hand pane: the open conversation (header, timeline, who is typing, reply box),
-//! or a hint to pick one.
+//! The right-hand pane: the open conversation (header with its actions, timeline, who is
+//! typing, reply box), or a hint to pick one.
 
+use std::rc::Rc;
+
+use switchboard_protocol::api::agents_list;
+use switchboard_protocol::api::canned_responses::CannedResponse;
 use switchboard_protocol::routing::ConversationState;
-use switchboard_protocol::{AgentId, ClientMessageId, ConversationId};
+use switchboard_protocol::{AgentId, ClientMessageId, ConversationId, QueueId};
+use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use super::reply::Reply;
@@ -33,18 +38,22 @@ pub struct OpenView {
 pub struct PaneProps {
     /// The open conversation, if any.
     pub open: Option<OpenView>,
-    /// A reply to send in the open conversation.
-    pub on_send: Callback<String>,
+    /// A reply (or, when `true`, a private note) to send in the open conversation.
+    pub on_send: Callback<(String, bool)>,
     /// A refused reply was dismissed.
     pub on_dismiss: Callback<ClientMessageId>,
     /// The agent started (`true`) or stopped typing a reply.
     pub on_typing: Callback<bool>,
-    /// Resolve, reopen or take the open conversation.
+    /// Resolve, reopen, take, transfer or snooze the open conversation.
     pub on_action: Callback<PaneAction>,
+    /// Who and where a conversation can be transferred to.
+    pub team: Rc<agents_list::Response>,
+    /// Canned responses for the reply box.
+    pub canned: Rc<Vec<CannedResponse>>,
 }
 
-/// What the pane's header buttons do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What the pane's header controls do.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PaneAction {
     /// Mark it resolved.
     Resolve,
@@ -52,7 +61,16 @@ pub enum PaneAction {
     Reopen,
     /// Take it from the queue.
     Take,
+    /// Give it to another agent.
+    TransferToAgent(AgentId),
+    /// Put it in a queue.
+    TransferToQueue(QueueId),
+    /// Put it aside for this many minutes (or until the visitor writes).
+    Snooze(i64),
 }
+
+/// Snooze choices: label and minutes.
+const SNOOZE_CHOICES: [(&str, i64); 3] = [("1 hour", 60), ("4 hours", 240), ("1 day", 24 * 60)];
 
 /// The conversation pane.
 #[function_component(ConversationPane)]
@@ -76,7 +94,7 @@ pub fn conversation_pane(props: &PaneProps) -> Html {
         <section class="sb-pane" aria-label="Conversation">
             <header class="sb-pane-head">
                 <h2 class="sb-pane-title">{ open.label.clone() }</h2>
-                { actions(open.state, &props.on_action) }
+                { actions(open, &props.team, &props.on_action) }
                 if let Some(status) = status {
                     <p class="sb-status" role="status">{ status }</p>
                 }
@@ -90,18 +108,23 @@ pub fn conversation_pane(props: &PaneProps) -> Html {
             if let Some(typing) = &open.typing {
                 <p class="sb-typing" aria-live="polite">{ typing.clone() }</p>
             }
-            <Reply key={format!("r{key}")} on_send={props.on_send.clone()} on_typing={props.on_typing.clone()} />
+            <Reply key={format!("r{key}")} on_send={props.on_send.clone()} on_typing={props.on_typing.clone()}
+                canned={props.canned.clone()} />
         </section>
     }
 }
 
-/// The header's buttons for where the conversation stands.
-fn actions(state: Option<(ConversationState, bool)>, on_action: &Callback<PaneAction>) -> Html {
+/// The header's controls for where the conversation stands.
+fn actions(open: &OpenView, team: &agents_list::Response, on_action: &Callback<PaneAction>) -> Html {
     let button = |class: &'static str, label: &'static str, action: PaneAction| {
-        let onclick = on_action.reform(move |_: MouseEvent| action);
+        let onclick = on_action.reform(move |_: MouseEvent| action.clone());
         html! { <button type="button" {class} {onclick}>{ label }</button> }
     };
-    let Some((state, _mine)) = state else { return Html::default() };
+    let Some((state, _mine)) = open.state else { return Html::default() };
+    let closed = matches!(
+        state,
+        ConversationState::Resolved | ConversationState::Snoozed | ConversationState::Pending
+    );
     html! {
         <span class="sb-pane-actions">
             <span class={classes!("sb-state", format!("sb-state--{}", crate::format::state_label(state)))}>
@@ -110,11 +133,69 @@ fn actions(state: Option<(ConversationState, bool)>, on_action: &Callback<PaneAc
             if state == ConversationState::Queued {
                 { button("sb-take", "Take", PaneAction::Take) }
             }
-            if matches!(state, ConversationState::Resolved | ConversationState::Snoozed | ConversationState::Pending) {
+            if !closed {
+                { transfer_menu(&open.me, team, on_action) }
+                { snooze_menu(on_action) }
+            }
+            if closed {
                 { button("sb-reopen", "Reopen", PaneAction::Reopen) }
             } else {
                 { button("sb-resolve", "Resolve", PaneAction::Resolve) }
             }
         </span>
+    }
+}
+
+/// `select.sb-transfer`: other agents and the queues; choosing one transfers at once.
+fn transfer_menu(me: &AgentId, team: &agents_list::Response, on_action: &Callback<PaneAction>) -> Html {
+    let on_action = on_action.clone();
+    let onchange = Callback::from(move |event: Event| {
+        let select: HtmlSelectElement = event.target_unchecked_into();
+        let value = select.value();
+        select.set_value("");
+        let action = match value.split_once(':') {
+            Some(("agent", id)) => AgentId::parse(id).map(PaneAction::TransferToAgent).ok(),
+            Some(("queue", id)) => QueueId::parse(id).map(PaneAction::TransferToQueue).ok(),
+            _ => None,
+        };
+        if let Some(action) = action {
+            on_action.emit(action);
+        }
+    });
+    html! {
+        <select class="sb-transfer" aria-label="Transfer to" {onchange}>
+            <option value="" selected=true>{ "Transfer…" }</option>
+            <optgroup label="Agents">
+                { for team.agents.iter().filter(|a| &a.id != me).map(|a| html! {
+                    <option value={format!("agent:{}", a.id)}>{ a.name.clone() }</option>
+                }) }
+            </optgroup>
+            <optgroup label="Queues">
+                { for team.queues.iter().map(|q| html! {
+                    <option value={format!("queue:{q}")}>{ q.to_string() }</option>
+                }) }
+            </optgroup>
+        </select>
+    }
+}
+
+/// `select.sb-snooze`: put the conversation aside for a while.
+fn snooze_menu(on_action: &Callback<PaneAction>) -> Html {
+    let on_action = on_action.clone();
+    let onchange = Callback::from(move |event: Event| {
+        let select: HtmlSelectElement = event.target_unchecked_into();
+        let minutes = select.value().parse::<i64>().ok();
+        select.set_value("");
+        if let Some(minutes) = minutes {
+            on_action.emit(PaneAction::Snooze(minutes));
+        }
+    });
+    html! {
+        <select class="sb-snooze" aria-label="Snooze" {onchange}>
+            <option value="" selected=true>{ "Snooze…" }</option>
+            { for SNOOZE_CHOICES.iter().map(|(label, minutes)| html! {
+                <option value={minutes.to_string()}>{ *label }</option>
+            }) }
+        </select>
     }
 }

@@ -1,7 +1,8 @@
 //! Small function components, one part of the screen each.
 //!
 //! - [`app`]: the root: owns the state, starts and stops effects, picks the screen.
-//! - [`login`]: the sign-in form.
+//! - [`login`]: the sign-in form; [`invite`]: choosing a password from an invite link.
+//! - [`settings`]: the team (invites, accounts) and canned responses.
 //! - [`topbar`]: the agent's name and "Sign out".
 //! - [`inbox`]: the conversation list.
 //! - [`offers`]: conversations offered to this agent, to accept or decline.
@@ -15,8 +16,10 @@
 pub mod app;
 pub mod conversation;
 pub mod inbox;
+pub mod invite;
 pub mod login;
 pub mod offers;
 pub mod reply;
+pub mod settings;
 pub mod timeline;
 pub mod topbar;

@@ -99,6 +99,8 @@ fn message(message: &Message, receipt: Option<Receipt>) -> Html {
             };
         }
     };
+    // A private note: marked as one, and without receipts (the visitor never sees it).
+    let (role, receipt) = if message.internal { ("note", None) } else { (role, receipt) };
     let read = receipt.as_ref().map(|r| r.delivery == Delivery::Read);
     let words =
         receipt.filter(|r| r.last).map(|r| if r.delivery == Delivery::Read { "Seen" } else { "Sent" });
@@ -110,6 +112,9 @@ fn message(message: &Message, receipt: Option<Receipt>) -> Html {
             data-role={role}
             data-delivery={read.map(|read| if read { "read" } else { "sent" })}
         >
+            if message.internal {
+                <span class="sb-note-label">{ "Private note" }</span>
+            }
             <p class="sb-message-text">{ message.text.clone() }</p>
             <span class="sb-message-meta">
                 if let Some(author) = author {
@@ -133,6 +138,7 @@ fn pending_item(pending: &PendingMessage, on_dismiss: &Callback<ClientMessageId>
         "sb-message",
         "sb-message--agent",
         "sb-message--pending",
+        pending.internal.then_some("sb-message--note"),
         pending.refused.is_some().then_some("sb-message--refused"),
     );
     html! {

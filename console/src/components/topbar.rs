@@ -1,7 +1,9 @@
-//! The bar across the top: who is signed in, and the way out.
+//! The bar across the top: the screens, presence, who is signed in, and the way out.
 
 use switchboard_protocol::routing::Presence;
 use yew::prelude::*;
+
+use crate::state::Screen;
 
 /// Top bar properties.
 #[derive(Properties, PartialEq)]
@@ -16,6 +18,10 @@ pub struct TopBarProps {
     pub presence: Option<Presence>,
     /// The agent switched between online and away.
     pub on_presence: Callback<Presence>,
+    /// The screen shown.
+    pub screen: Screen,
+    /// Another screen was chosen.
+    pub on_show: Callback<Screen>,
 }
 
 /// The top bar.
@@ -25,6 +31,17 @@ pub fn top_bar(props: &TopBarProps) -> Html {
     html! {
         <header class="sb-topbar">
             <span class="sb-brand">{ "Switchboard" }</span>
+            <nav class="sb-screens" aria-label="Screens">
+                { for [(Screen::Inbox, "Inbox"), (Screen::Settings, "Settings")].into_iter().map(|(screen, label)| {
+                    let onclick = props.on_show.reform(move |_: MouseEvent| screen);
+                    let class = classes!("sb-screen", format!("sb-screen--{}", label.to_lowercase()));
+                    html! {
+                        <button type="button" {class} aria-current={(props.screen == screen).then_some("page")} {onclick}>
+                            { label }
+                        </button>
+                    }
+                }) }
+            </nav>
             if let Some(notice) = &props.notice {
                 <p class="sb-notice" role="alert">{ notice.clone() }</p>
             }

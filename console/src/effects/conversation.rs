@@ -98,9 +98,9 @@ impl ConversationLink {
         ConversationLink { inner, _ping: ping, _visible: visible }
     }
 
-    /// Sends a reply. It shows as pending at once; if the socket is down it goes out with the
-    /// resends after the next reconnect.
-    pub fn send(&self, text: String) {
+    /// Sends a reply, or a private note when `note`. It shows as pending at once; if the
+    /// socket is down it goes out with the resends after the next reconnect.
+    pub fn send(&self, text: String, note: bool) {
         let Some(client_id) = new_client_id() else {
             return;
         };
@@ -108,7 +108,12 @@ impl ConversationLink {
         let now = now();
         // Not sent (socket down) is fine: `resend` carries it after `hello` on reconnect. None:
         // the edge asked to slow down, and the retry timer sends it in order.
-        if let Some(frame) = inner.log.queue(client_id, text, now) {
+        let frame = if note {
+            inner.log.queue_note(client_id, text, now)
+        } else {
+            inner.log.queue(client_id, text, now)
+        };
+        if let Some(frame) = frame {
             inner.send(&frame);
         }
         inner.publish(now);

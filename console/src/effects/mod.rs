@@ -3,12 +3,14 @@
 //! Effects report back only by dispatching [`crate::state::Action`]s; they never read the
 //! rendered state, so the reducer stays the one place where the state changes.
 //!
-//! - [`session`]: `/agent/me`, sign-in, sign-out.
+//! - [`session`]: `/agent/me`, sign-in, sign-out, invite links.
+//! - [`admin`]: the team, queues and canned responses, and admins' changes to them.
 //! - [`inbox`]: the inbox socket, reconnecting with backoff.
 //! - [`conversation`]: the open conversation's socket and its [`ClientLog`](switchboard_core::client_log::ClientLog).
 //! - [`timer`]: `setTimeout`/`setInterval` handles that cancel on drop, and the retry schedule.
 //! - [`visibility`]: whether the page is on screen, and a listener for when it comes back.
 
+pub mod admin;
 pub mod conversation;
 pub mod inbox;
 pub mod session;

@@ -3,8 +3,8 @@
 //! The session itself is an HttpOnly cookie the console never sees; these calls only learn
 //! whether it is valid and ask the edge to set or clear it.
 
-use switchboard_protocol::api::{agent_login, agent_me};
-use switchboard_webclient::http::fetch_empty;
+use switchboard_protocol::api::{agent_login, agent_me, invite_accept, invite_show};
+use switchboard_webclient::http::{fetch_empty, set_csrf_token};
 use switchboard_webclient::{fetch_json, FetchError};
 use wasm_bindgen_futures::spawn_local;
 
@@ -15,12 +15,16 @@ const ME: &str = "/api/v1/agent/me";
 const LOGIN: &str = "/api/v1/agent/login";
 const LOGOUT: &str = "/api/v1/agent/logout";
 
-/// Asks who the cookie belongs to: the main screen if someone, the login form if not.
+/// Asks who the cookie belongs to: the main screen if someone, the login form if not. A page
+/// opened from an invite link (`#invite=…`) shows the invite instead.
 pub fn check(dispatch: Dispatcher) {
+    if let Some(token) = invite_token() {
+        return open_invite(token, dispatch);
+    }
     spawn_local(async move {
         let result = fetch_json::<(), agent_me::Response>("GET", ME, None).await;
         dispatch.dispatch(match result {
-            Ok(agent) => Action::SignedIn(agent),
+            Ok(agent) => signed_in(agent),
             Err(e) if is_unauthorized(&e) => Action::SignedOut { error: None },
             Err(e) => Action::SignedOut { error: Some(describe(&e)) },
         });
@@ -45,7 +49,7 @@ pub fn login(request: agent_login::Request, dispatch: Dispatcher) {
     spawn_local(async move {
         let result = fetch_json::<_, agent_login::Response>("POST", LOGIN, Some(&request)).await;
         dispatch.dispatch(match result {
-            Ok(agent) => Action::SignedIn(agent),
+            Ok(agent) => signed_in(agent),
             Err(e) => Action::LoginFailed(describe(&e)),
         });
     });
@@ -56,10 +60,55 @@ pub fn login(request: agent_login::Request, dispatch: Dispatcher) {
 pub fn logout(dispatch: Dispatcher) {
     spawn_local(async move {
         dispatch.dispatch(match fetch_empty::<()>("POST", LOGOUT, None).await {
-            Ok(()) => Action::SignedOut { error: None },
+            Ok(()) => {
+                set_csrf_token(None);
+                Action::SignedOut { error: None }
+            }
             Err(e) if is_unauthorized(&e) => Action::SignedOut { error: None },
             Err(e) => Action::Notice(Some(format!("Could not sign out: {}", describe(&e)))),
         });
+    });
+}
+
+/// The session's anti-forgery token goes with every later change.
+fn signed_in(agent: agent_me::Response) -> Action {
+    set_csrf_token(Some(agent.csrf_token.clone()));
+    Action::SignedIn(agent)
+}
+
+/// The token of an invite link (`/console/#invite=TOKEN`). In the fragment, the token never
+/// reaches a server log or a `Referer`.
+fn invite_token() -> Option<String> {
+    let hash = web_sys::window()?.location().hash().ok()?;
+    let token = hash.strip_prefix("#invite=")?;
+    (!token.is_empty()).then(|| token.to_owned())
+}
+
+fn open_invite(token: String, dispatch: Dispatcher) {
+    dispatch.dispatch(Action::InviteOpened(token.clone()));
+    spawn_local(async move {
+        let url = format!("/api/v1/invites/{token}");
+        let result = fetch_json::<(), invite_show::Response>("GET", &url, None).await;
+        dispatch.dispatch(Action::InviteLoaded(result.map_err(|e| describe(&e))));
+    });
+}
+
+/// Accepts an invite: the account is made and signed in; the link leaves the address bar.
+pub fn accept_invite(token: String, request: invite_accept::Request, dispatch: Dispatcher) {
+    dispatch.dispatch(Action::InviteStarted);
+    spawn_local(async move {
+        let url = format!("/api/v1/invites/{token}/accept");
+        match fetch_json::<_, invite_accept::Response>("POST", &url, Some(&request)).await {
+            Ok(agent) => {
+                if let Some(window) = web_sys::window() {
+                    let _ = window.history().and_then(|h| {
+                        h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some("/console/"))
+                    });
+                }
+                dispatch.dispatch(signed_in(agent));
+            }
+            Err(e) => dispatch.dispatch(Action::InviteFailed(describe(&e))),
+        }
     });
 }
 
@@ -75,7 +124,7 @@ fn is_unauthorized(error: &FetchError) -> bool {
 }
 
 /// A sentence for the agent.
-fn describe(error: &FetchError) -> String {
+pub fn describe(error: &FetchError) -> String {
     match error {
         FetchError::Network(_) => {
             "Could not reach Switchboard. Check your connection and try again.".to_owned()

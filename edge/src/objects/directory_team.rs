@@ -198,7 +198,7 @@ impl DirectoryObject {
             .into_iter()
             .map(|r| AgentEntry { id: r.id, name: r.name, email: r.email, role: parse_role(&r.role) })
             .collect();
-        Ok(agents_list::Response { agents })
+        Ok(agents_list::Response { agents, queues: Vec::new() })
     }
 
     fn remove(&self, call: RemoveCall) -> EdgeResult<()> {

@@ -1,10 +1,10 @@
-//! `GET /api/v1/agents` — the accounts of the signed-in agent's site (any agent may list
-//! them: transferring a conversation needs the names).
+//! `GET /api/v1/agents` — the accounts of the signed-in agent's site and its routing queues:
+//! everything a conversation can be transferred to (any agent may list them).
 
 use serde::{Deserialize, Serialize};
 
 use super::agent_me::AgentRole;
-use crate::ids::AgentId;
+use crate::ids::{AgentId, QueueId};
 
 /// One account.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -24,4 +24,7 @@ pub struct AgentEntry {
 pub struct Response {
     /// Accounts, by name.
     pub agents: Vec<AgentEntry>,
+    /// The site's queues, as its flow names them.
+    #[serde(default)]
+    pub queues: Vec<QueueId>,
 }

@@ -1,0 +1,202 @@
+//! The settings screen: the team (accounts, invites) and the canned responses. Everyone sees
+//! them; only admins get the controls that change them (the edge enforces it as well).
+
+use std::rc::Rc;
+
+use switchboard_protocol::api::agent_me::AgentRole;
+use switchboard_protocol::api::agents_list;
+use switchboard_protocol::api::canned_responses::CannedResponse;
+use switchboard_protocol::api::invite_create;
+use switchboard_protocol::AgentId;
+use wasm_bindgen_futures::spawn_local;
+use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
+use yew::prelude::*;
+
+use crate::effects::{admin, Dispatcher};
+
+/// Settings properties.
+#[derive(Properties, PartialEq)]
+pub struct SettingsProps {
+    /// The signed-in agent.
+    pub me: AgentId,
+    /// Whether they are an admin.
+    pub admin: bool,
+    /// The team.
+    pub team: Rc<agents_list::Response>,
+    /// The canned responses.
+    pub canned: Rc<Vec<CannedResponse>>,
+    /// For reloading after a change.
+    pub dispatch: Dispatcher,
+}
+
+/// What the last change on this screen came to: a sentence, good or bad.
+#[derive(Clone, PartialEq)]
+enum Outcome {
+    Done(String),
+    Failed(String),
+}
+
+/// The settings screen.
+#[function_component(Settings)]
+pub fn settings(props: &SettingsProps) -> Html {
+    let outcome = use_state_eq(|| None::<Outcome>);
+    let link = use_state_eq(|| None::<String>);
+    let report = {
+        let outcome = outcome.clone();
+        move |result: Result<String, String>| {
+            outcome.set(Some(match result {
+                Ok(done) => Outcome::Done(done),
+                Err(failed) => Outcome::Failed(failed),
+            }))
+        }
+    };
+    html! {
+        <section class="sb-settings" aria-label="Settings">
+            if let Some(outcome) = &*outcome {
+                { match outcome {
+                    Outcome::Done(text) => html! { <p class="sb-settings-done" role="status">{ text.clone() }</p> },
+                    Outcome::Failed(text) => html! { <p class="sb-error" role="alert">{ text.clone() }</p> },
+                } }
+            }
+            <h2>{ "Team" }</h2>
+            <ul class="sb-team">
+                { for props.team.agents.iter().map(|agent| {
+                    let remove = (props.admin && agent.id != props.me).then(|| {
+                        let (id, dispatch, report) = (agent.id.clone(), props.dispatch.clone(), report.clone());
+                        let onclick = move |_: MouseEvent| {
+                            let (id, dispatch, report) = (id.clone(), dispatch.clone(), report.clone());
+                            spawn_local(async move {
+                                report(admin::remove_agent(id, dispatch).await.map(|()| "Removed.".to_owned()));
+                            });
+                        };
+                        html! { <button type="button" class="sb-remove-agent" {onclick}>{ "Remove" }</button> }
+                    });
+                    html! {
+                        <li key={agent.id.to_string()} class="sb-team-member">
+                            <span class="sb-team-name">{ agent.name.clone() }</span>
+                            <span class="sb-team-email">{ agent.email.clone() }</span>
+                            <span class="sb-team-role">{ if agent.role == AgentRole::Admin { "admin" } else { "agent" } }</span>
+                            { remove.unwrap_or_default() }
+                        </li>
+                    }
+                }) }
+            </ul>
+            if props.admin {
+                { invite_form(props.dispatch.clone(), link.clone(), report.clone()) }
+            }
+            if let Some(url) = &*link {
+                <p class="sb-invite-link">
+                    { "Send this link to the person you invited (it works once): " }
+                    <input type="text" readonly=true class="sb-invite-url" value={url.clone()} aria-label="Invite link" />
+                </p>
+            }
+            <h2>{ "Canned responses" }</h2>
+            <p class="sb-hint">{ "Type / and the shortcut in the reply box to insert one." }</p>
+            <ul class="sb-canned-list">
+                { for props.canned.iter().map(|entry| {
+                    let remove = props.admin.then(|| {
+                        let (shortcut, dispatch, report) = (entry.shortcut.clone(), props.dispatch.clone(), report.clone());
+                        let onclick = move |_: MouseEvent| {
+                            let (shortcut, dispatch, report) = (shortcut.clone(), dispatch.clone(), report.clone());
+                            spawn_local(async move {
+                                report(admin::remove_canned(shortcut, dispatch).await.map(|()| "Removed.".to_owned()));
+                            });
+                        };
+                        html! { <button type="button" class="sb-remove-canned" {onclick}>{ "Remove" }</button> }
+                    });
+                    html! {
+                        <li key={entry.shortcut.clone()} class="sb-canned-entry">
+                            <span class="sb-canned-shortcut">{ format!("/{}", entry.shortcut) }</span>
+                            <span class="sb-canned-text">{ entry.text.clone() }</span>
+                            { remove.unwrap_or_default() }
+                        </li>
+                    }
+                }) }
+            </ul>
+            if props.admin {
+                { canned_form(props.dispatch.clone(), report) }
+            }
+        </section>
+    }
+}
+
+fn invite_form(
+    dispatch: Dispatcher,
+    link: UseStateHandle<Option<String>>,
+    report: impl Fn(Result<String, String>) + Clone + 'static,
+) -> Html {
+    let onsubmit = move |event: SubmitEvent| {
+        event.prevent_default();
+        let form: web_sys::HtmlFormElement = event.target_unchecked_into();
+        let field = |name: &str| -> Option<String> {
+            let element = form.elements().named_item(name)?;
+            use wasm_bindgen::JsCast;
+            element
+                .dyn_ref::<HtmlInputElement>()
+                .map(|i| i.value())
+                .or_else(|| element.dyn_ref::<HtmlSelectElement>().map(|s| s.value()))
+        };
+        let role =
+            if field("role").as_deref() == Some("admin") { AgentRole::Admin } else { AgentRole::Agent };
+        let request = invite_create::Request {
+            email: field("email").unwrap_or_default(),
+            name: field("name").unwrap_or_default(),
+            role,
+            expires_in_s: None,
+        };
+        let (dispatch, link, report, form) = (dispatch.clone(), link.clone(), report.clone(), form.clone());
+        spawn_local(async move {
+            match admin::invite(request, dispatch).await {
+                Ok(invite) => {
+                    link.set(Some(invite.url));
+                    form.reset();
+                    report(Ok(format!("Invite made for {}.", invite.email)));
+                }
+                Err(error) => report(Err(error)),
+            }
+        });
+    };
+    html! {
+        <form class="sb-invite-form" {onsubmit} aria-label="Invite someone">
+            <input name="email" type="email" placeholder="Email" aria-label="Email" required=true />
+            <input name="name" type="text" placeholder="Name" aria-label="Name" required=true />
+            <select name="role" aria-label="Role">
+                <option value="agent" selected=true>{ "Agent" }</option>
+                <option value="admin">{ "Admin" }</option>
+            </select>
+            <button type="submit" class="sb-primary sb-invite-submit">{ "Invite" }</button>
+        </form>
+    }
+}
+
+fn canned_form(dispatch: Dispatcher, report: impl Fn(Result<String, String>) + Clone + 'static) -> Html {
+    let onsubmit = move |event: SubmitEvent| {
+        event.prevent_default();
+        let form: web_sys::HtmlFormElement = event.target_unchecked_into();
+        use wasm_bindgen::JsCast;
+        let value = |name: &str| -> String {
+            let Some(element) = form.elements().named_item(name) else { return String::new() };
+            element
+                .dyn_ref::<HtmlInputElement>()
+                .map(|i| i.value())
+                .or_else(|| element.dyn_ref::<HtmlTextAreaElement>().map(|t| t.value()))
+                .unwrap_or_default()
+        };
+        let entry = CannedResponse { shortcut: value("shortcut"), text: value("text") };
+        let (dispatch, report, form) = (dispatch.clone(), report.clone(), form.clone());
+        spawn_local(async move {
+            let result = admin::save_canned(entry, dispatch).await;
+            if result.is_ok() {
+                form.reset();
+            }
+            report(result.map(|()| "Saved.".to_owned()));
+        });
+    };
+    html! {
+        <form class="sb-canned-form" {onsubmit} aria-label="Add a canned response">
+            <input name="shortcut" type="text" placeholder="shortcut" aria-label="Shortcut" required=true />
+            <textarea name="text" rows="2" placeholder="The reply it inserts" aria-label="Text" required=true />
+            <button type="submit" class="sb-primary sb-canned-submit">{ "Save" }</button>
+        </form>
+    }
+}

@@ -1,0 +1,76 @@
+//! The site's team, queues and canned responses: loading them, and the admin's changes.
+//!
+//! Loads report by dispatching actions. Changes return their outcome to the form that asked
+//! (it shows the invite link or the error next to itself) and then reload what they changed.
+
+use switchboard_protocol::api::canned_responses::{CannedResponse, ListResponse};
+use switchboard_protocol::api::{agents_list, invite_create};
+use switchboard_protocol::AgentId;
+use switchboard_webclient::fetch_json;
+use switchboard_webclient::http::fetch_empty;
+use wasm_bindgen_futures::spawn_local;
+
+use super::session::describe;
+use super::Dispatcher;
+use crate::state::Action;
+
+const AGENTS: &str = "/api/v1/agents";
+const CANNED: &str = "/api/v1/canned-responses";
+
+/// Loads the team and the canned responses (after sign-in, and after a change).
+pub fn load(dispatch: Dispatcher) {
+    spawn_local(async move {
+        load_team_now(&dispatch).await;
+        match fetch_json::<(), ListResponse>("GET", CANNED, None).await {
+            Ok(list) => dispatch.dispatch(Action::CannedLoaded(list.canned_responses)),
+            Err(e) => dispatch
+                .dispatch(Action::Notice(Some(format!("Could not load canned responses: {}", describe(&e))))),
+        }
+    });
+}
+
+/// Loads the team again: when a conversation is opened, so that its transfer menu names
+/// whoever joined since sign-in.
+pub fn load_team(dispatch: Dispatcher) {
+    spawn_local(async move { load_team_now(&dispatch).await });
+}
+
+async fn load_team_now(dispatch: &Dispatcher) {
+    match fetch_json::<(), agents_list::Response>("GET", AGENTS, None).await {
+        Ok(team) => dispatch.dispatch(Action::TeamLoaded(team)),
+        Err(e) => {
+            dispatch.dispatch(Action::Notice(Some(format!("Could not load the team: {}", describe(&e)))))
+        }
+    }
+}
+
+/// Invites someone: the invite with its link, or why not.
+pub async fn invite(
+    request: invite_create::Request,
+    dispatch: Dispatcher,
+) -> Result<invite_create::Response, String> {
+    let result = fetch_json::<_, invite_create::Response>("POST", "/api/v1/invites", Some(&request)).await;
+    load(dispatch);
+    result.map_err(|e| describe(&e))
+}
+
+/// Removes an account.
+pub async fn remove_agent(id: AgentId, dispatch: Dispatcher) -> Result<(), String> {
+    let result = fetch_empty::<()>("DELETE", &format!("{AGENTS}/{id}"), None).await;
+    load(dispatch);
+    result.map_err(|e| describe(&e))
+}
+
+/// Adds or replaces a canned response.
+pub async fn save_canned(entry: CannedResponse, dispatch: Dispatcher) -> Result<(), String> {
+    let result = fetch_json::<_, CannedResponse>("POST", CANNED, Some(&entry)).await;
+    load(dispatch);
+    result.map(drop).map_err(|e| describe(&e))
+}
+
+/// Removes a canned response.
+pub async fn remove_canned(shortcut: String, dispatch: Dispatcher) -> Result<(), String> {
+    let result = fetch_empty::<()>("DELETE", &format!("{CANNED}/{shortcut}"), None).await;
+    load(dispatch);
+    result.map_err(|e| describe(&e))
+}

@@ -1,0 +1,164 @@
+//! The console as agents use it, in real browsers: an admin invites a colleague from the
+//! settings screen and adds a canned response; the colleague opens the invite link, chooses
+//! a password and is signed in; the admin accepts an offer, inserts the canned response,
+//! writes a private note the visitor never sees, and transfers the conversation to the
+//! colleague, who answers, resolves it, and sees it come back when the visitor writes again.
+
+use anyhow::Result;
+use serde_json::json;
+use switchboard_demo_site::BoundSite;
+use switchboard_tests::browser::{open_widget, send_from_widget, sign_in_to_console, Browser, UI_TIMEOUT};
+use switchboard_tests::test_edge::TestEdge;
+use switchboard_tests::wait;
+
+const NOTE: &str = "Gold customer: refund approved without receipt";
+const CANNED: &str = "Refunds reach your card within 5 working days.";
+/// WebDriver's Enter key.
+const ENTER: &str = "\u{E007}";
+
+/// Waits until a stored message in the current frame contains `text`.
+async fn wait_for_text(browser: &Browser, text: &str) -> Result<()> {
+    let script = format!(
+        "return Array.from(document.querySelectorAll('li.sb-message[data-seq]')).some(li => li.textContent.includes({text:?}));"
+    );
+    browser.wait_for_js(&format!("{text:?} to be shown"), &script).await?;
+    Ok(())
+}
+
+/// Sets a `<select>` to the option whose text is `label`, as a person picking it would.
+async fn choose(browser: &Browser, select: &str, label: &str) -> Result<()> {
+    let script = format!(
+        "const s = document.querySelector({select:?}); if (!s) return false;
+         const o = Array.from(s.options).find(o => o.textContent === {label:?}); if (!o) return false;
+         s.value = o.value; s.dispatchEvent(new Event('change', {{ bubbles: true }})); return true;"
+    );
+    browser.wait_for_js(&format!("{label:?} in {select}"), &script).await?;
+    Ok(())
+}
+
+async fn click(browser: &Browser, css: &str) -> Result<()> {
+    browser.find(css).await?.click().await?;
+    Ok(())
+}
+
+async fn text_of(browser: &Browser, css: &str) -> Result<String> {
+    Ok(browser.find(css).await?.text().await?)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn invite_canned_note_transfer_resolve_and_reopen() -> Result<()> {
+    let site = BoundSite::bind("127.0.0.1:0")?;
+    let page_origin = format!("http://localhost:{}", site.port());
+    let flow = json!({ "start": "queue" });
+    let edge = TestEdge::start_with(&[&page_origin], &[("BOOTSTRAP_FLOW", &flow.to_string())])?;
+    let _site = site.serve(&edge.origin());
+
+    // The admin invites Nia and adds a canned response, from the settings screen.
+    let admin = Browser::start().await?;
+    sign_in_to_console(&admin, &edge).await?;
+    click(&admin, "button.sb-screen--settings").await?;
+    admin.find("form.sb-invite-form input[name=email]").await?.send_keys("nia@example.com").await?;
+    admin.find("form.sb-invite-form input[name=name]").await?.send_keys("Nia").await?;
+    click(&admin, "button.sb-invite-submit").await?;
+    let link = admin.find("input.sb-invite-url").await?.prop("value").await?.unwrap_or_default();
+    assert!(link.starts_with(&format!("{}/console/#invite=", edge.origin())), "{link}");
+    admin.find("form.sb-canned-form input[name=shortcut]").await?.send_keys("refund").await?;
+    admin.find("form.sb-canned-form textarea[name=text]").await?.send_keys(CANNED).await?;
+    click(&admin, "button.sb-canned-submit").await?;
+    admin
+        .wait_for_js("the canned response listed", "return document.querySelector('.sb-canned-entry .sb-canned-shortcut')?.textContent === '/refund';")
+        .await?;
+
+    // Nia opens the link in her own browser, chooses a password, and is in.
+    let nia = Browser::start().await?;
+    nia.client().goto(&link).await?;
+    nia.wait_for_js(
+        "the invite described",
+        "return document.querySelector('.sb-invite')?.textContent.includes('nia@example.com');",
+    )
+    .await?;
+    nia.find("input[name=password]").await?.send_keys("nia-password-2026").await?;
+    nia.find("input[name=password-again]").await?.send_keys("nia-password-2026").await?;
+    click(&nia, "form.sb-invite button[type=submit]").await?;
+    assert_eq!(text_of(&nia, ".sb-agent-name").await?, "Nia");
+    assert_eq!(
+        nia.client().current_url().await?.as_str(),
+        edge.url("/console/"),
+        "the token left the address bar"
+    );
+    // She steps away for now, so the next conversation is offered to the admin.
+    click(&nia, "button.sb-presence--online").await?;
+    nia.find("button.sb-presence--away").await?;
+    click(&admin, "button.sb-screen--inbox").await?;
+
+    // A visitor writes; the admin gets the offer, with the count in the tab's title.
+    let visitor = Browser::start().await?;
+    visitor.client().goto(&format!("{page_origin}/")).await?;
+    open_widget(&visitor).await?;
+    send_from_widget(&visitor, "My parcel never came, can I get a refund?").await?;
+    admin.find(".sb-offer button.sb-accept").await?;
+    admin.wait_for_js("the offer in the title", "return document.title.startsWith('(');").await?;
+    click(&admin, ".sb-offer button.sb-accept").await?;
+    wait_for_text(&admin, "can I get a refund?").await?;
+
+    // "/ref" offers the canned response; Enter inserts it, Enter again sends it.
+    let reply = admin.find("textarea[name=reply]").await?;
+    reply.send_keys("/ref").await?;
+    admin.find(".sb-canned-item[aria-selected=true]").await?;
+    reply.send_keys(ENTER).await?;
+    assert_eq!(reply.prop("value").await?.as_deref(), Some(CANNED));
+    reply.send_keys(ENTER).await?;
+    wait_for_text(&visitor, CANNED).await?;
+
+    // A private note: shown to agents as one, never to the visitor.
+    click(&admin, "button.sb-mode--note").await?;
+    admin.find("textarea[name=reply]").await?.send_keys(NOTE).await?;
+    click(&admin, "form.sb-reply button.sb-send").await?;
+    admin
+        .wait_for_js("the note stored", &format!("return Array.from(document.querySelectorAll('li.sb-message--note[data-seq]')).some(li => li.textContent.includes({NOTE:?}));"))
+        .await?;
+
+    // Transfer to Nia, who answers.
+    choose(&admin, "select.sb-transfer", "Nia").await?;
+    click(&nia, "button.sb-screen--inbox").await?;
+    nia.wait_for_js("the conversation marked hers", "const li = document.querySelector('li.sb-inbox-item'); if (li && li.textContent.includes('yours')) { li.querySelector('button').click(); return true; } return false;")
+        .await?;
+    wait_for_text(&nia, NOTE).await?;
+    nia.find("textarea[name=reply]").await?.send_keys("Hi, Nia here: your refund is on its way.").await?;
+    click(&nia, "form.sb-reply button.sb-send").await?;
+    wait_for_text(&visitor, "Nia here").await?;
+    let visitor_page = visitor.client().source().await?;
+    assert!(!visitor_page.contains("Gold customer"), "the note reached the visitor's page");
+    let names = visitor
+        .client()
+        .execute("return Array.from(document.querySelectorAll('li.sb-message[data-role=agent]')).map(li => li.textContent).join('|');", vec![])
+        .await?;
+    assert!(names.as_str().unwrap_or_default().contains("Nia"), "{names}");
+
+    // Nia resolves; back online, she gets it again when the visitor writes.
+    click(&nia, "button.sb-presence--away").await?;
+    click(&nia, "button.sb-resolve").await?;
+    nia.wait_for_js(
+        "resolved",
+        "return document.querySelector('.sb-pane-actions .sb-state')?.textContent === 'resolved';",
+    )
+    .await?;
+    send_from_widget(&visitor, "Thanks! One more question.").await?;
+    nia.wait_for_js("the offer back to Nia", "const b = document.querySelector('.sb-offer button.sb-accept'); if (b) { b.click(); return true; } return false;")
+        .await?;
+    wait_for_text(&nia, "One more question").await?;
+    wait::until("reopened and Nia's again", UI_TIMEOUT, || async {
+        let state = nia
+            .client()
+            .execute("return document.querySelector('.sb-pane-actions .sb-state')?.textContent;", vec![])
+            .await
+            .ok()?;
+        (state.as_str()? == "assigned").then_some(())
+    })
+    .await?;
+
+    visitor.close().await?;
+    nia.close().await?;
+    admin.close().await?;
+    Ok(())
+}
