@@ -9,14 +9,17 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use switchboard_core::client_log::ClientLog;
+use switchboard_core::inbox_view::{Filter, View};
 use switchboard_protocol::api::canned_responses::CannedResponse;
 use switchboard_protocol::api::{agent_me, agents_list, invite_show};
 use switchboard_protocol::inbox::{ConversationSummary, InboxFrame};
 use switchboard_protocol::routing::{ConversationState, Presence};
-use switchboard_protocol::{ConversationId, Seq};
+use switchboard_protocol::{ConversationId, QueueId, Seq};
 use yew::Reducible;
 
-use crate::format;
+mod rows;
+
+pub use rows::InboxRow;
 
 /// The signed-in agent, as `/agent/me` describes them.
 pub type Agent = agent_me::Response;
@@ -96,27 +99,6 @@ pub struct OpenConversation {
     pub link: Link,
 }
 
-/// One inbox line, ready to render.
-#[derive(Debug, Clone, PartialEq)]
-pub struct InboxRow {
-    /// The conversation it opens.
-    pub id: ConversationId,
-    /// Who the visitor is.
-    pub label: String,
-    /// The last message, prefixed by who wrote it when that was an agent.
-    pub preview: String,
-    /// When it last changed, short.
-    pub time: String,
-    /// Something arrived that this agent has not seen.
-    pub unread: bool,
-    /// It is the open conversation.
-    pub active: bool,
-    /// Where it stands (`bot`, `queued`, `assigned`, …), for the badge.
-    pub state: &'static str,
-    /// The signed-in agent holds it.
-    pub mine: bool,
-}
-
 /// A conversation offered to this agent, until `expires_at`.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Offer {
@@ -149,6 +131,10 @@ pub struct State {
     pub canned: Rc<Vec<CannedResponse>>,
     /// The main screen shown.
     pub screen: Screen,
+    /// Which conversations the inbox lists (view, queue, search).
+    pub filter: Filter,
+    /// The inbox row the keyboard cursor (j/k) is on.
+    pub cursor: Option<ConversationId>,
     /// This agent's presence as routing sees it (`None` until the inbox says).
     pub presence: Option<Presence>,
     /// "Now" for relative times and typing indicators; advanced by a timer so the list
@@ -156,10 +142,10 @@ pub struct State {
     pub now: i64,
     /// Highest seq this agent has seen, per conversation. In memory only: a reload starts
     /// with everything unread, which errs on the side of looking.
-    seen: HashMap<ConversationId, Seq>,
+    pub(crate) seen: HashMap<ConversationId, Seq>,
     /// Seq of the newest message this agent wrote, per conversation, to tell "You:" from
     /// "Agent:" in previews (a preview names only the author's role).
-    mine: HashMap<ConversationId, Seq>,
+    pub(crate) mine: HashMap<ConversationId, Seq>,
 }
 
 /// Everything that can happen to the state.
@@ -179,7 +165,7 @@ pub enum Action {
     /// Sets or clears the top-bar notice.
     Notice(Option<String>),
     /// A frame from the inbox socket.
-    Inbox(InboxFrame),
+    Inbox(Box<InboxFrame>),
     /// The inbox socket's health changed.
     InboxLink(Link),
     /// The agent opened a conversation.
@@ -219,6 +205,16 @@ pub enum Action {
     CannedLoaded(Vec<CannedResponse>),
     /// Switch the main screen.
     Show(Screen),
+    /// Show another inbox view.
+    SetView(View),
+    /// Show one queue's conversations, or every queue's.
+    SetQueue(Option<QueueId>),
+    /// Search the inbox.
+    Search(String),
+    /// Move the keyboard cursor this many rows (j: 1, k: -1).
+    MoveCursor(i32),
+    /// Open the conversation under the cursor (Enter).
+    OpenCursor,
 }
 
 impl State {
@@ -235,6 +231,8 @@ impl State {
             team: Rc::new(agents_list::Response { agents: Vec::new(), queues: Vec::new() }),
             canned: Rc::new(Vec::new()),
             screen: Screen::Inbox,
+            filter: Filter::default(),
+            cursor: None,
             presence: None,
             now,
             seen: HashMap::new(),
@@ -255,57 +253,7 @@ impl State {
         self.open.as_ref().map(|open| &open.id)
     }
 
-    /// The inbox, ready to render, newest first.
-    pub fn inbox_rows(&self) -> Vec<InboxRow> {
-        let open = self.open_id();
-        self.conversations
-            .iter()
-            .map(|c| InboxRow {
-                id: c.id.clone(),
-                label: format::visitor_label(c),
-                preview: format::preview(c, self.mine.get(&c.id) == Some(&c.last_seq)),
-                time: format::short_time(c.updated_at, self.now),
-                unread: self.is_unread(c),
-                active: open == Some(&c.id),
-                state: format::state_label(c.state),
-                mine: c.assignee.is_some() && c.assignee.as_ref() == self.agent().map(|agent| &agent.id),
-            })
-            .collect()
-    }
-
-    /// Where the open conversation stands, and whether this agent holds it.
-    pub fn open_state(&self) -> Option<(ConversationState, bool)> {
-        let id = self.open_id()?;
-        let summary = self.conversations.iter().find(|c| &c.id == id)?;
-        let mine =
-            summary.assignee.is_some() && summary.assignee.as_ref() == self.agent().map(|agent| &agent.id);
-        Some((summary.state, mine))
-    }
-
-    /// How many conversations hold messages this agent has not seen (for the page title).
-    pub fn unread_count(&self) -> usize {
-        self.conversations.iter().filter(|c| self.is_unread(c)).count()
-    }
-
-    /// How the open conversation's visitor is named in its header.
-    pub fn open_label(&self) -> Option<String> {
-        let id = self.open_id()?;
-        Some(
-            self.conversations
-                .iter()
-                .find(|c| &c.id == id)
-                .map(format::visitor_label)
-                .unwrap_or_else(|| "Conversation".to_owned()),
-        )
-    }
-
-    /// "Visitor is typing…" while someone else in the open conversation types, at `now`.
-    pub fn open_typing(&self) -> Option<String> {
-        let open = self.open.as_ref()?;
-        format::typing(&open.log.0.typing_now(self.now))
-    }
-
-    fn is_unread(&self, summary: &ConversationSummary) -> bool {
+    pub(crate) fn is_unread(&self, summary: &ConversationSummary) -> bool {
         summary.last_seq > self.seen.get(&summary.id).copied().unwrap_or_default()
     }
 
@@ -357,7 +305,7 @@ impl Reducible for State {
             }
             Action::Notice(notice) => state.notice = notice,
             Action::Inbox(frame) => {
-                match frame {
+                match *frame {
                     InboxFrame::Snapshot { mut conversations } => {
                         conversations.sort_by_key(|c| std::cmp::Reverse(c.updated_at));
                         state.conversations = conversations;
@@ -440,6 +388,24 @@ impl Reducible for State {
             Action::TeamLoaded(team) => state.team = Rc::new(team),
             Action::CannedLoaded(canned) => state.canned = Rc::new(canned),
             Action::Show(screen) => state.screen = screen,
+            Action::SetView(view) => state.filter.view = view,
+            Action::SetQueue(queue) => state.filter.queue = queue,
+            Action::Search(query) => state.filter.query = query,
+            Action::MoveCursor(step) => {
+                let ids: Vec<ConversationId> = state.inbox_rows().into_iter().map(|row| row.id).collect();
+                let from = state.cursor.as_ref().or(state.open_id());
+                let at = from.and_then(|id| ids.iter().position(|row| row == id));
+                let next = match at {
+                    Some(at) => (at as i64 + i64::from(step)).clamp(0, ids.len() as i64 - 1) as usize,
+                    None => 0,
+                };
+                state.cursor = ids.get(next).cloned();
+            }
+            Action::OpenCursor => {
+                if let Some(id) = state.cursor.clone() {
+                    return Rc::new(state).reduce(Action::Open(id));
+                }
+            }
         }
         Rc::new(state)
     }

@@ -7,6 +7,7 @@
 //! `handle` returns acknowledges only what is stored.
 
 use switchboard_protocol::api::create_session;
+use switchboard_protocol::contact::VisitorContext;
 use switchboard_protocol::{
     ApiError, Author, ClientFrame, ClientMessageId, ConversationId, ErrorCode, Message, ReadMark, Role, Seq,
     ServerFrame,
@@ -58,6 +59,8 @@ pub enum Output {
     Stored(Message),
     /// An agent changed the conversation's state; the flow decides what follows.
     Action(AgentAction),
+    /// The visitor said where they are; the contact panel should show it.
+    Context(VisitorContext),
 }
 
 /// What an agent may do to a conversation from its socket.
@@ -119,6 +122,11 @@ pub fn handle<S: LogStore>(
         ClientFrame::Resolve => agent_action(sender.author, AgentAction::Resolve),
         ClientFrame::Snooze { until } => agent_action(sender.author, AgentAction::Snooze(until)),
         ClientFrame::Reopen => agent_action(sender.author, AgentAction::Reopen),
+        // Agents have no page; their context is ignored rather than refused.
+        ClientFrame::Context { context } if sender.author.role() == Role::Visitor => {
+            vec![Output::Context(context)]
+        }
+        ClientFrame::Context { .. } => Vec::new(),
     })
 }
 

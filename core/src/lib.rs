@@ -10,8 +10,10 @@
 //! - [`password`]: password hashes (PBKDF2-HMAC-SHA256) and their verification.
 //! - [`origin`]: normalising origins and matching them against a site's allowed list.
 //! - [`site`]: a site's configuration and the bootstrap (out-of-the-box) site.
+//! - [`inbox_view`]: the console's inbox views, queue filter, search and counts.
 //! - [`ingest`]: reading client frames; deciding store, re-ack or refuse for one `send`.
 //! - [`known_ids`]: an in-memory filter that spares a lookup when storing a new message.
+//! - [`contact`]: keeping a visitor's contact details current (widget, edge, bot).
 //! - [`conversation`]: what each client frame does to a conversation, and who hears of it.
 //! - [`flow`]: a site's flow (bot, business hours, queues) and one conversation's lifecycle.
 //! - [`rate`]: per-participant flood control (token bucket, typing throttle).
@@ -26,9 +28,11 @@ pub mod accounts;
 pub mod backoff;
 pub mod canned;
 pub mod client_log;
+pub mod contact;
 pub mod conversation;
 pub mod flow;
 pub mod heartbeat;
+pub mod inbox_view;
 pub mod ingest;
 pub mod known_ids;
 pub mod origin;

@@ -5,6 +5,7 @@
 //!   `sb-token.<token>`) or an agent of the conversation's site (session cookie).
 //! - `GET /api/v1/agent/inbox`: an agent's inbox (session cookie).
 
+use switchboard_core::contact::ClientInfo;
 use switchboard_core::token::{self, VisitorClaims};
 use switchboard_protocol::{
     ApiError, Author, ConversationId, ErrorCode, ServerFrame, SUBPROTOCOL, TOKEN_SUBPROTOCOL_PREFIX,
@@ -46,12 +47,21 @@ pub async fn conversation(req: Request, env: &Env, id: &str) -> EdgeResult<Respo
                     "this session token belongs to another conversation",
                 ));
             }
-            Participant { site: claims.site, author: Author::Visitor { id: claims.visitor, name: None } }
+            let client = ClientInfo {
+                user_agent: req.headers().get("user-agent")?,
+                country: req.headers().get("cf-ipcountry")?,
+            };
+            Participant {
+                site: claims.site,
+                author: Author::Visitor { id: claims.visitor, name: None },
+                client,
+            }
         }
         None => {
             http::require_same_origin(&req)?;
             let agent = agent_sessions::authenticate(&req, env)?;
-            Participant { site: agent.site, author: Author::Agent { id: agent.agent, name: agent.name } }
+            let author = Author::Agent { id: agent.agent, name: agent.name };
+            Participant { site: agent.site, author, client: ClientInfo::default() }
         }
     };
     stubs::connect_conversation(env, &conversation, &participant).await
@@ -62,8 +72,8 @@ pub async fn inbox(req: Request, env: &Env) -> EdgeResult<Response> {
     admit_handshake(&req)?;
     http::require_same_origin(&req)?;
     let agent = agent_sessions::authenticate(&req, env)?;
-    let participant =
-        Participant { site: agent.site, author: Author::Agent { id: agent.agent, name: agent.name } };
+    let author = Author::Agent { id: agent.agent, name: agent.name };
+    let participant = Participant { site: agent.site, author, client: ClientInfo::default() };
     stubs::connect_inbox(env, &participant).await
 }
 

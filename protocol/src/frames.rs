@@ -59,6 +59,12 @@ pub enum ClientFrame {
     },
     /// Agents only: reopen a resolved or snoozed conversation (back to its queue).
     Reopen,
+    /// Visitors only: where the visitor is (page, referrer, language), for the agents'
+    /// contact panel. Sent after `hello` on each connect; unknown fields are ignored.
+    Context {
+        /// What the widget knows.
+        context: crate::contact::VisitorContext,
+    },
 }
 
 /// How far one participant has read.

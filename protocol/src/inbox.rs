@@ -136,6 +136,9 @@ pub struct ConversationSummary {
     /// Since when the visitor waits for a reply (ms since the Unix epoch), if they do.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub waiting_since: Option<i64>,
+    /// Who the visitor is and where, as far as known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact: Option<crate::contact::Contact>,
 }
 
 /// The start of a message, for inbox previews.

@@ -8,6 +8,7 @@
 //!   conversation id can never be passed where a visitor id belongs.
 //! - [`message`]: a stored conversation message and its author.
 //! - [`frames`]: the conversation socket (`ClientFrame` in, `ServerFrame` out).
+//! - [`contact`]: what the console knows about a visitor, and what their widget reports.
 //! - [`inbox`]: the agent inbox socket (conversation summaries pushed to consoles).
 //! - [`routing`]: conversation states, agent presence, and routing events in the log.
 //! - [`error`]: error codes shared by error frames and REST error bodies.
@@ -20,6 +21,7 @@
 //! frame types a client may ignore) keep the version; anything else bumps it.
 
 pub mod api;
+pub mod contact;
 pub mod error;
 pub mod frames;
 pub mod ids;

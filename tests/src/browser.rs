@@ -204,3 +204,19 @@ pub async fn send_from_widget(visitor: &Browser, text: &str) -> Result<()> {
     visitor.find("button.sb-send").await?.click().await?;
     Ok(())
 }
+
+/// Saves a screenshot under `target/screenshots/`; with `SWITCHBOARD_UPDATE_SCREENSHOTS=1`
+/// also into `docs/screenshots/`, where the README shows it (so ordinary test runs leave the
+/// working tree clean).
+pub async fn save_screenshot(browser: &Browser, name: &str) -> Result<()> {
+    let png = browser.client().screenshot().await?;
+    let mut dirs = vec![crate::paths::repo_root().join("target/screenshots")];
+    if std::env::var_os("SWITCHBOARD_UPDATE_SCREENSHOTS").is_some() {
+        dirs.push(crate::paths::repo_root().join("docs/screenshots"));
+    }
+    for dir in dirs {
+        std::fs::create_dir_all(&dir)?;
+        std::fs::write(dir.join(name), &png)?;
+    }
+    Ok(())
+}

@@ -6,9 +6,8 @@
 use anyhow::Result;
 use switchboard_demo_site::BoundSite;
 use switchboard_tests::browser::{
-    open_widget, send_from_widget, sign_in_to_console, wait_for_message, Browser,
+    open_widget, save_screenshot, send_from_widget, sign_in_to_console, wait_for_message, Browser,
 };
-use switchboard_tests::paths;
 use switchboard_tests::test_edge::TestEdge;
 
 const VISITOR_TEXT: &str = "Hi! Do you ship to Norway?";
@@ -52,21 +51,5 @@ async fn a_visitor_and_an_agent_chat_across_origins_and_the_chat_survives_a_relo
 
     visitor.close().await?;
     agent.close().await?;
-    Ok(())
-}
-
-/// Saves a screenshot under `target/screenshots/`; with `SWITCHBOARD_UPDATE_SCREENSHOTS=1`
-/// also into `docs/screenshots/`, where the README shows it (so ordinary test runs leave the
-/// working tree clean).
-async fn save_screenshot(browser: &Browser, name: &str) -> Result<()> {
-    let png = browser.client().screenshot().await?;
-    let mut dirs = vec![paths::repo_root().join("target/screenshots")];
-    if std::env::var_os("SWITCHBOARD_UPDATE_SCREENSHOTS").is_some() {
-        dirs.push(paths::repo_root().join("docs/screenshots"));
-    }
-    for dir in dirs {
-        std::fs::create_dir_all(&dir)?;
-        std::fs::write(dir.join(name), &png)?;
-    }
     Ok(())
 }

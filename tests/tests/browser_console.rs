@@ -7,7 +7,9 @@
 use anyhow::Result;
 use serde_json::json;
 use switchboard_demo_site::BoundSite;
-use switchboard_tests::browser::{open_widget, send_from_widget, sign_in_to_console, Browser, UI_TIMEOUT};
+use switchboard_tests::browser::{
+    open_widget, save_screenshot, send_from_widget, sign_in_to_console, Browser, UI_TIMEOUT,
+};
 use switchboard_tests::test_edge::TestEdge;
 use switchboard_tests::wait;
 
@@ -160,5 +162,124 @@ async fn invite_canned_note_transfer_resolve_and_reopen() -> Result<()> {
     visitor.close().await?;
     nia.close().await?;
     admin.close().await?;
+    Ok(())
+}
+
+/// Presses `key` on the page itself (not in a field), as a keyboard shortcut.
+async fn press(browser: &Browser, key: &str) -> Result<()> {
+    browser.client().execute("document.activeElement && document.activeElement.blur();", vec![]).await?;
+    browser.find("body").await?.send_keys(key).await?;
+    Ok(())
+}
+
+async fn view_count(browser: &Browser, view: &str) -> Result<String> {
+    text_of(browser, &format!("button.sb-view--{view} .sb-view-count")).await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn views_search_keyboard_and_the_contact_panel() -> Result<()> {
+    use switchboard_protocol::contact::VisitorContext;
+    use switchboard_protocol::{ClientFrame, Seq};
+    use switchboard_tests::api::{create_session, Live};
+
+    let site = BoundSite::bind("127.0.0.1:0")?;
+    let page_origin = format!("http://localhost:{}", site.port());
+    let flow = json!({ "start": "queue" });
+    let edge = TestEdge::start_with(&[&page_origin], &[("BOOTSTRAP_FLOW", &flow.to_string())])?;
+    let _site = site.serve(&edge.origin());
+
+    // One visitor through the widget on the demo site, one through the protocol directly.
+    let visitor = Browser::start().await?;
+    visitor.client().goto(&format!("{page_origin}/")).await?;
+    open_widget(&visitor).await?;
+    send_from_widget(&visitor, "Is the blue kettle back in stock?").await?;
+    let other = create_session(&edge, &page_origin).await?;
+    let mut socket = Live::visitor(&edge, &other).await?;
+    socket.hello(Seq(0)).await?;
+    let context = VisitorContext {
+        page_url: Some(format!("{page_origin}/pricing")),
+        referrer: None,
+        locale: Some("nb-NO".into()),
+    };
+    socket.send(&ClientFrame::Context { context }).await?;
+    socket.post("n-1", "Do you ship to Norway?").await?;
+
+    let agent = Browser::start().await?;
+    sign_in_to_console(&agent, &edge).await?;
+    agent
+        .wait_for_js("both listed", "return document.querySelectorAll('li.sb-inbox-item').length === 2;")
+        .await?;
+    assert_eq!(view_count(&agent, "all").await?, "2");
+    assert_eq!(view_count(&agent, "unassigned").await?, "2");
+    assert_eq!(view_count(&agent, "mine").await?, "0");
+
+    // Search narrows the list; "/" jumps to the search field.
+    press(&agent, "/").await?;
+    agent
+        .wait_for_js("search focused", "return document.activeElement?.classList.contains('sb-search');")
+        .await?;
+    agent.find("input.sb-search").await?.send_keys("norway").await?;
+    agent
+        .wait_for_js("one match", "const rows = document.querySelectorAll('li.sb-inbox-item'); return rows.length === 1 && rows[0].textContent.includes('Norway');")
+        .await?;
+    agent.find("input.sb-search").await?.clear().await?;
+    agent.find("input.sb-search").await?.send_keys(" ").await?;
+    agent
+        .wait_for_js("both back", "return document.querySelectorAll('li.sb-inbox-item').length === 2;")
+        .await?;
+
+    // j moves the cursor to the newest (Norway), j again to the kettle; Enter opens it.
+    press(&agent, "j").await?;
+    agent
+        .wait_for_js(
+            "cursor on the first",
+            "return document.querySelector('li.sb-inbox-item--cursor')?.textContent.includes('Norway');",
+        )
+        .await?;
+    press(&agent, "j").await?;
+    press(&agent, "\u{E007}").await?;
+    wait_for_text(&agent, "blue kettle").await?;
+
+    // The contact panel says where the widget's visitor is.
+    let page = text_of(&agent, ".sb-contact .sb-contact-page").await?;
+    assert_eq!(page, format!("{page_origin}/"));
+    let browser_name = text_of(&agent, ".sb-contact .sb-contact-browser").await?;
+    assert!(browser_name.contains("Chrome"), "{browser_name}");
+    agent.find(".sb-contact .sb-contact-locale").await?;
+
+    // r goes to the reply box; e resolves.
+    press(&agent, "r").await?;
+    agent.wait_for_js("reply focused", "return document.activeElement?.name === 'reply';").await?;
+    save_screenshot(&agent, "console-inbox.png").await?;
+    press(&agent, "e").await?;
+    agent
+        .wait_for_js(
+            "resolved",
+            "return document.querySelector('.sb-pane-actions .sb-state')?.textContent === 'resolved';",
+        )
+        .await?;
+    wait::until("one resolved", UI_TIMEOUT, || async {
+        (view_count(&agent, "resolved").await.ok()? == "1").then_some(())
+    })
+    .await?;
+
+    // The other conversation's panel shows what its client reported.
+    click(&agent, "button.sb-view--unassigned").await?;
+    agent
+        .wait_for_js("one unassigned", "return document.querySelectorAll('li.sb-inbox-item').length === 1;")
+        .await?;
+    click(&agent, "li.sb-inbox-item button.sb-inbox-open").await?;
+    wait_for_text(&agent, "Norway").await?;
+    assert_eq!(text_of(&agent, ".sb-contact .sb-contact-locale").await?, "nb-NO");
+    assert!(text_of(&agent, ".sb-contact .sb-contact-page").await?.ends_with("/pricing"));
+    click(&agent, "button.sb-take").await?;
+    wait::until("taken", UI_TIMEOUT, || async {
+        (view_count(&agent, "mine").await.ok()? == "1").then_some(())
+    })
+    .await?;
+    save_screenshot(&agent, "console-conversation.png").await?;
+
+    visitor.close().await?;
+    agent.close().await?;
     Ok(())
 }

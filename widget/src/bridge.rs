@@ -25,6 +25,8 @@ pub enum FromHost {
     Init {
         /// Whether the panel is open right now.
         open: bool,
+        /// The page's URL (`location.href`), shown to agents.
+        url: Option<String>,
     },
     /// The panel was opened (focus the composer, stop counting unread).
     Open,
@@ -78,6 +80,7 @@ pub struct Bridge {
 struct Link {
     parent: Window,
     page_origin: RefCell<Option<String>>,
+    page_url: RefCell<Option<String>>,
 }
 
 impl Bridge {
@@ -87,7 +90,7 @@ impl Bridge {
     pub fn connect(on_message: impl Fn(FromHost, String) + 'static) -> Option<Bridge> {
         let window = web_sys::window()?;
         let parent = window.parent().ok().flatten().filter(|p| !Object::is(p, &window))?;
-        let link = Rc::new(Link { parent, page_origin: RefCell::new(None) });
+        let link = Rc::new(Link { parent, page_origin: RefCell::new(None), page_url: RefCell::new(None) });
 
         let source = link.parent.clone();
         let on_message = Listener::new(&window, "message", move |event: MessageEvent| {
@@ -111,6 +114,18 @@ impl Bridge {
     /// Remembers the page's origin (from `init`); only the first one counts.
     pub fn set_page_origin(&self, origin: String) {
         self.link.page_origin.borrow_mut().get_or_insert(origin);
+    }
+
+    /// Remembers the page's URL (from `init`), when it is on the page's origin.
+    pub fn set_page_url(&self, url: Option<String>) {
+        let origin = self.page_origin();
+        let on_origin = |url: &String| origin.as_ref().is_some_and(|o| url.starts_with(&format!("{o}/")));
+        *self.link.page_url.borrow_mut() = url.filter(on_origin);
+    }
+
+    /// The page's URL, once `init` arrived.
+    pub fn page_url(&self) -> Option<String> {
+        self.link.page_url.borrow().clone()
     }
 
     /// The page's origin, once `init` arrived.
@@ -167,7 +182,10 @@ fn decode(data: &JsValue) -> Option<FromHost> {
     }
     let field = |name: &str| Reflect::get(data, &JsValue::from_str(name)).ok();
     Some(match field("sb")?.as_string()?.as_str() {
-        "init" => FromHost::Init { open: field("open").and_then(|v| v.as_bool()).unwrap_or(false) },
+        "init" => FromHost::Init {
+            open: field("open").and_then(|v| v.as_bool()).unwrap_or(false),
+            url: field("url").and_then(|v| v.as_string()),
+        },
         "open" => FromHost::Open,
         "close" => FromHost::Close,
         "shutdown" => FromHost::Shutdown,

@@ -14,6 +14,7 @@ use switchboard_protocol::inbox::InboxCommand;
 use switchboard_protocol::{AgentId, ClientFrame, ClientMessageId, ConversationId};
 use yew::prelude::*;
 
+use super::contact::ContactPanel;
 use super::conversation::{ConversationPane, OpenView, PaneAction};
 use super::inbox::Inbox;
 use super::invite::Invite;
@@ -23,6 +24,7 @@ use super::settings::Settings;
 use super::topbar::TopBar;
 use crate::effects::conversation::ConversationLink;
 use crate::effects::inbox::InboxLink;
+use crate::effects::keys::{self, Shortcut, Shortcuts};
 use crate::effects::timer::Interval;
 use crate::effects::{admin, now, session, Dispatcher};
 use crate::state::{Action, Screen, Session, State};
@@ -79,6 +81,26 @@ pub fn app() -> Html {
     });
 
     let link = use_mut_ref(|| None::<ConversationLink>);
+    use_effect_with(agent_id.clone(), {
+        let (dispatch, link) = (dispatch.clone(), link.clone());
+        move |agent_id: &Option<AgentId>| {
+            let shortcuts = agent_id.as_ref().and_then(|_| {
+                Shortcuts::new(move |shortcut| match shortcut {
+                    Shortcut::Next => dispatch.dispatch(Action::MoveCursor(1)),
+                    Shortcut::Previous => dispatch.dispatch(Action::MoveCursor(-1)),
+                    Shortcut::Open => dispatch.dispatch(Action::OpenCursor),
+                    Shortcut::Reply => keys::focus("textarea[name=reply]"),
+                    Shortcut::Search => keys::focus("input.sb-search"),
+                    Shortcut::Resolve => {
+                        if let Some(link) = link.borrow().as_ref() {
+                            link.command(ClientFrame::Resolve);
+                        }
+                    }
+                })
+            });
+            move || drop(shortcuts)
+        }
+    });
     let kept: KeptLogs = use_mut_ref(HashMap::new);
     use_effect_with(state.open_id().cloned(), {
         let (link, kept, dispatch) = (link.clone(), kept.clone(), dispatch.clone());
@@ -223,15 +245,26 @@ pub fn app() -> Html {
                         <Settings me={agent.id.clone()} {admin} team={state.team.clone()}
                             canned={state.canned.clone()} dispatch={dispatch.clone()} />
                     } else {
-                        <div class="sb-main">
+                        <div class={classes!("sb-main", state.open.is_some().then_some("sb-main--contact"))}>
                             <Inbox
                                 rows={Rc::new(state.inbox_rows())}
                                 loaded={state.inbox_loaded}
                                 link={state.inbox_link}
-                                {on_open}
+                                on_open={on_open.clone()}
+                                filter={state.filter.clone()}
+                                counts={Rc::new(state.view_counts())}
+                                queues={Rc::new(state.team.queues.clone())}
+                                on_view={dispatch.to_callback().reform(Action::SetView)}
+                                on_queue={dispatch.to_callback().reform(Action::SetQueue)}
+                                on_search={dispatch.to_callback().reform(Action::Search)}
                             />
                             <ConversationPane {open} {on_send} {on_dismiss} {on_typing} {on_action}
                                 team={state.team.clone()} canned={state.canned.clone()} />
+                            if state.open.is_some() {
+                                <ContactPanel label={state.open_label().unwrap_or_default()}
+                                    contact={state.open_summary().and_then(|s| s.contact.clone())}
+                                    past={Rc::new(state.past_conversations())} {on_open} />
+                            }
                         </div>
                     }
                 </div>

@@ -1,4 +1,5 @@
-//! The conversation list, newest activity first.
+//! The conversation list, newest activity first: view tabs with counts (Mine, Unassigned,
+//! All, Bot, Resolved), a queue filter, a search box, and the rows.
 //!
 //! Each item is a `<li>` holding a full-size `<button>`, so it is reachable with Tab and opens
 //! with Enter or Space like any button. The `<li>` also takes programmatic focus
@@ -6,8 +7,9 @@
 
 use std::rc::Rc;
 
-use switchboard_protocol::ConversationId;
-use web_sys::Element;
+use switchboard_core::inbox_view::{Filter, View};
+use switchboard_protocol::{ConversationId, QueueId};
+use web_sys::{Element, HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::state::{InboxRow, Link};
@@ -23,6 +25,18 @@ pub struct InboxProps {
     pub link: Link,
     /// A conversation was chosen.
     pub on_open: Callback<ConversationId>,
+    /// The current view, queue and search.
+    pub filter: Filter,
+    /// How many conversations each view holds.
+    pub counts: Rc<Vec<(View, usize)>>,
+    /// The site's queues (the queue filter shows when there is more than one).
+    pub queues: Rc<Vec<QueueId>>,
+    /// Another view was chosen.
+    pub on_view: Callback<View>,
+    /// A queue (or all) was chosen.
+    pub on_queue: Callback<Option<QueueId>>,
+    /// The search text changed.
+    pub on_search: Callback<String>,
 }
 
 /// The left column.
@@ -42,11 +56,71 @@ pub fn inbox(props: &InboxProps) -> Html {
                     <span class="sb-inbox-status" role="status">{ status }</span>
                 }
             </div>
+            { views(props) }
+            <div class="sb-inbox-filters">
+                <input type="search" class="sb-search" name="search" placeholder="Search (/)"
+                    aria-label="Search conversations" value={props.filter.query.clone()}
+                    oninput={props.on_search.reform(|event: InputEvent| {
+                        event.target_unchecked_into::<HtmlInputElement>().value()
+                    })} />
+                if props.queues.len() > 1 {
+                    { queue_filter(props) }
+                }
+            </div>
             <ul class="sb-inbox">{ for items }</ul>
             if props.loaded && props.rows.is_empty() {
-                <p class="sb-empty">{ "No conversations yet. New ones appear here as soon as a visitor writes." }</p>
+                <p class="sb-empty">{ empty_text(&props.filter) }</p>
             }
         </nav>
+    }
+}
+
+/// What an empty list says: nothing at all yet, or nothing in this view or search.
+fn empty_text(filter: &Filter) -> &'static str {
+    if !filter.query.trim().is_empty() {
+        return "No conversation matches your search.";
+    }
+    match filter.view {
+        View::Mine => "Nothing assigned to you. Accept an offer or take one from Unassigned.",
+        View::Unassigned => "Nobody is waiting for an agent.",
+        View::All => "No conversations yet. New ones appear here as soon as a visitor writes.",
+        View::Bot => "No conversation is with the bot right now.",
+        View::Resolved => "No resolved conversations yet.",
+    }
+}
+
+/// `div.sb-views`: one tab per view, with its count.
+fn views(props: &InboxProps) -> Html {
+    html! {
+        <div class="sb-views" role="tablist" aria-label="Inbox views">
+            { for props.counts.iter().map(|&(view, count)| {
+                let onclick = props.on_view.reform(move |_: MouseEvent| view);
+                let class = classes!("sb-view", format!("sb-view--{}", view.label().to_lowercase()));
+                html! {
+                    <button type="button" role="tab" {class} aria-selected={(props.filter.view == view).to_string()} {onclick}>
+                        { view.label() }
+                        <span class="sb-view-count">{ count }</span>
+                    </button>
+                }
+            }) }
+        </div>
+    }
+}
+
+/// `select.sb-queue-filter`: every queue, or one.
+fn queue_filter(props: &InboxProps) -> Html {
+    let onchange = props.on_queue.reform(|event: Event| {
+        let value = event.target_unchecked_into::<HtmlSelectElement>().value();
+        QueueId::parse(value).ok()
+    });
+    let selected = props.filter.queue.as_ref().map(|q| q.to_string()).unwrap_or_default();
+    html! {
+        <select class="sb-queue-filter" aria-label="Queue" {onchange}>
+            <option value="" selected={selected.is_empty()}>{ "All queues" }</option>
+            { for props.queues.iter().map(|q| html! {
+                <option value={q.to_string()} selected={selected == q.as_str()}>{ q.to_string() }</option>
+            }) }
+        </select>
     }
 }
 
@@ -74,6 +148,7 @@ fn item(row: &InboxRow, on_open: &Callback<ConversationId>) -> Html {
         "sb-inbox-item",
         row.active.then_some("sb-inbox-item--active"),
         row.unread.then_some("sb-inbox-item--unread"),
+        row.cursor.then_some("sb-inbox-item--cursor"),
     );
     html! {
         <li key={row.id.to_string()} {class} data-conversation-id={row.id.to_string()} data-state={row.state}

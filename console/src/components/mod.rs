@@ -7,6 +7,7 @@
 //! - [`inbox`]: the conversation list.
 //! - [`offers`]: conversations offered to this agent, to accept or decline.
 //! - [`conversation`]: the open conversation: header, connection status, timeline, reply.
+//! - [`contact`]: the visitor's details and other conversations, beside the conversation.
 //! - [`timeline`]: the messages and pending replies.
 //! - [`reply`]: the reply box.
 //!
@@ -14,6 +15,7 @@
 //! the browser never parses as markup.
 
 pub mod app;
+pub mod contact;
 pub mod conversation;
 pub mod inbox;
 pub mod invite;

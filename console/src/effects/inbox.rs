@@ -87,7 +87,7 @@ fn on_event(inner: &Rc<RefCell<Inner>>, event: SocketEvent<InboxFrame>) {
                 inner.borrow_mut().retry.succeeded();
                 dispatch.dispatch(Action::InboxLink(Link::Live));
             }
-            dispatch.dispatch(Action::Inbox(frame));
+            dispatch.dispatch(Action::Inbox(Box::new(frame)));
         }
         SocketEvent::Closed { code } if code == CLOSE_SESSION_ENDED => {
             dispatch.dispatch(Action::SignedOut { error: Some(SESSION_ENDED.to_owned()) });

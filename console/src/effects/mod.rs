@@ -7,12 +7,14 @@
 //! - [`admin`]: the team, queues and canned responses, and admins' changes to them.
 //! - [`inbox`]: the inbox socket, reconnecting with backoff.
 //! - [`conversation`]: the open conversation's socket and its [`ClientLog`](switchboard_core::client_log::ClientLog).
+//! - [`keys`]: keyboard shortcuts (j/k, Enter, r, e, /).
 //! - [`timer`]: `setTimeout`/`setInterval` handles that cancel on drop, and the retry schedule.
 //! - [`visibility`]: whether the page is on screen, and a listener for when it comes back.
 
 pub mod admin;
 pub mod conversation;
 pub mod inbox;
+pub mod keys;
 pub mod session;
 pub mod timer;
 pub mod visibility;

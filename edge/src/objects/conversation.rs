@@ -123,7 +123,7 @@ impl DurableObject for ConversationObject {
                     ClientFrame::Send { client_id, .. } => Some(client_id.clone()),
                     _ => None,
                 };
-                match self.handle(&ws, socket, &participant.author, frame) {
+                match self.handle(&ws, socket, &participant, frame) {
                     Ok(inputs) => self.run_flow(&ws, inputs).await,
                     Err(error) => send_error(&ws, error, client_id),
                 }
@@ -208,9 +208,10 @@ impl ConversationObject {
         &self,
         ws: &WebSocket,
         socket: u32,
-        author: &Author,
+        participant: &Participant,
         frame: ClientFrame,
     ) -> EdgeResult<Vec<FlowInput>> {
+        let author = &participant.author;
         let hello = matches!(frame, ClientFrame::Hello { .. });
         let meta = self.store.existing()?;
         let now = env::now();
@@ -253,6 +254,15 @@ impl ConversationObject {
                     self.tell_site(&meta, &life, &message);
                 }
                 Output::Action(action) => inputs.push(FlowInput::Action(action)),
+                Output::Context(context) => {
+                    let old = self.store.contact()?;
+                    let contact =
+                        switchboard_core::contact::merge(old.clone(), &context, &participant.client);
+                    if contact != old {
+                        self.store.set_contact(&contact)?;
+                        self.tell_site_contact(&meta)?;
+                    }
+                }
             }
         }
         if hello {

@@ -4,7 +4,8 @@
 use std::time::Duration;
 
 use switchboard_core::flow::lifecycle::Lifecycle;
-use switchboard_core::ingest;
+use switchboard_core::{contact, ingest};
+use switchboard_protocol::contact::Contact;
 use switchboard_protocol::inbox::ConversationSummary;
 use switchboard_protocol::routing::ConversationState;
 use switchboard_protocol::{Author, Message};
@@ -41,6 +42,21 @@ impl ConversationObject {
         }
     }
 
+    /// Tells the inbox the visitor's details changed (nothing new in the log).
+    pub(super) fn tell_site_contact(&self, meta: &Meta) -> EdgeResult<()> {
+        let summary = self.summary(meta, &self.store.lifecycle()?, None)?;
+        let env = self.env.clone();
+        self.feed.push(&self.state, (meta.site_id.clone(), summary), move |(site, summary)| {
+            let env = env.clone();
+            async move {
+                if let Err(error) = stubs::post_activity(&env, &site, &summary).await {
+                    worker::console_error!("contact update for {} failed: {:?}", summary.id, error);
+                }
+            }
+        });
+        Ok(())
+    }
+
     /// The inbox's view of the conversation, after `message` (or the last stored one).
     pub(super) fn summary(
         &self,
@@ -64,10 +80,11 @@ impl ConversationObject {
             _ => self.store.last_spoken()?.as_ref().map(ingest::preview),
         };
         let assignee = (life.state == ConversationState::Assigned).then(|| life.agent.clone()).flatten();
+        let contact = contact::with_collected(self.store.contact()?, &life.bot.collected);
         Ok(ConversationSummary {
             id: meta.conversation_id.clone(),
             visitor_id: meta.visitor_id.clone(),
-            visitor_name: None,
+            visitor_name: contact.name.clone(),
             last_message,
             last_seq,
             created_at: meta.created_at,
@@ -76,6 +93,7 @@ impl ConversationObject {
             assignee,
             queue: life.queue.clone(),
             waiting_since: life.waiting_since,
+            contact: (contact != Contact::default()).then_some(contact),
         })
     }
 }

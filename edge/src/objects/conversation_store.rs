@@ -13,6 +13,7 @@ use serde::Deserialize;
 use switchboard_core::conversation::LogStore;
 use switchboard_core::flow::lifecycle::Lifecycle;
 use switchboard_core::known_ids::KnownIds;
+use switchboard_protocol::contact::Contact;
 use switchboard_protocol::routing::ConversationEvent;
 use switchboard_protocol::{
     Author, ClientMessageId, ConversationId, Message, ReadMark, Seq, SiteId, VisitorId,
@@ -22,7 +23,7 @@ use worker::SqlStorage;
 use crate::error::{EdgeError, EdgeResult};
 
 /// Creates the tables (idempotent).
-pub const SCHEMA: [&str; 4] = [
+pub const SCHEMA: [&str; 5] = [
     "CREATE TABLE IF NOT EXISTS meta (
         only INTEGER PRIMARY KEY CHECK (only = 1),
         conversation_id TEXT NOT NULL,
@@ -43,6 +44,7 @@ pub const SCHEMA: [&str; 4] = [
         reader TEXT NOT NULL,
         up_to INTEGER NOT NULL)",
     "CREATE TABLE IF NOT EXISTS lifecycle (only INTEGER PRIMARY KEY CHECK (only = 1), json TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS contact (only INTEGER PRIMARY KEY CHECK (only = 1), json TEXT NOT NULL)",
 ];
 
 /// What a message row keeps beyond the plain message, as JSON in `extra`.
@@ -76,6 +78,8 @@ pub struct ConversationStore {
     meta: RefCell<Option<Meta>>,
     known: RefCell<Known>,
     lifecycle: RefCell<Option<Lifecycle>>,
+    /// The contact row, once read (the inbox summary of every message carries it).
+    contact: RefCell<Option<Contact>>,
 }
 
 /// The in-memory filter of stored `(author, client_id)` pairs, built on the first send after
@@ -139,6 +143,7 @@ impl ConversationStore {
             meta: RefCell::new(None),
             known: RefCell::new(Known::NotLoaded),
             lifecycle: RefCell::new(None),
+            contact: RefCell::new(None),
         }
     }
 
@@ -194,6 +199,33 @@ impl ConversationStore {
         };
         self.lifecycle.replace(Some(lifecycle.clone()));
         Ok(lifecycle)
+    }
+
+    /// What the widget and the edge reported about the visitor (not what the bot collected,
+    /// which lives in the lifecycle).
+    pub fn contact(&self) -> EdgeResult<Contact> {
+        if let Some(contact) = self.contact.borrow().as_ref() {
+            return Ok(contact.clone());
+        }
+        #[derive(Deserialize)]
+        struct Row {
+            json: String,
+        }
+        let rows: Vec<Row> = self.sql.exec("SELECT json FROM contact", None)?.to_array()?;
+        let contact: Contact =
+            rows.first().map(|row| serde_json::from_str(&row.json)).transpose()?.unwrap_or_default();
+        self.contact.replace(Some(contact.clone()));
+        Ok(contact)
+    }
+
+    /// Stores the visitor's contact details.
+    pub fn set_contact(&self, contact: &Contact) -> EdgeResult<()> {
+        self.sql.exec(
+            "INSERT INTO contact (only, json) VALUES (1, ?) ON CONFLICT (only) DO UPDATE SET json = excluded.json",
+            vec![serde_json::to_string(contact)?.into()],
+        )?;
+        self.contact.replace(Some(contact.clone()));
+        Ok(())
     }
 
     /// Stores `lifecycle` when it changed.

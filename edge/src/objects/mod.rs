@@ -56,6 +56,9 @@ pub struct Participant {
     pub site: SiteId,
     /// The identity messages from this socket are stored under.
     pub author: Author,
+    /// What the edge saw of a visitor's connection (browser, country), for the contact panel.
+    #[serde(default)]
+    pub client: switchboard_core::contact::ClientInfo,
 }
 
 /// Turns an object handler's result into its response (errors as JSON error bodies, which the

@@ -52,7 +52,8 @@ const SCHEMA: [&str; 5] = [
         state TEXT,
         assignee TEXT,
         queue TEXT,
-        waiting_since INTEGER)",
+        waiting_since INTEGER,
+        contact TEXT)",
     "CREATE INDEX IF NOT EXISTS conversations_by_visitor ON conversations (visitor_id, updated_at)",
     "CREATE TABLE IF NOT EXISTS routing (only INTEGER PRIMARY KEY CHECK (only = 1), json TEXT NOT NULL)",
     canned::SCHEMA,
@@ -95,6 +96,12 @@ impl DurableObject for SiteObject {
                 {
                     worker::console_error!("site schema upgrade: {error}");
                 }
+            }
+        }
+        // Inboxes made before contacts existed get the column.
+        if sql.exec("SELECT contact FROM conversations LIMIT 0", None).is_err() {
+            if let Err(error) = sql.exec("ALTER TABLE conversations ADD COLUMN contact TEXT", None) {
+                worker::console_error!("site schema upgrade (contact): {error}");
             }
         }
         Self {

@@ -24,11 +24,12 @@ struct SummaryRow {
     assignee: Option<AgentId>,
     queue: Option<QueueId>,
     waiting_since: Option<i64>,
+    contact: Option<String>,
 }
 
 /// The columns a [`SummaryRow`] is read from.
 const SUMMARY_COLUMNS: &str =
-    "id, visitor_id, visitor_name, last_message, last_seq, created_at, updated_at, state, assignee, queue, waiting_since";
+    "id, visitor_id, visitor_name, last_message, last_seq, created_at, updated_at, state, assignee, queue, waiting_since, contact";
 
 impl SummaryRow {
     fn into_summary(self) -> EdgeResult<ConversationSummary> {
@@ -49,6 +50,7 @@ impl SummaryRow {
             assignee: self.assignee,
             queue: self.queue,
             waiting_since: self.waiting_since,
+            contact: self.contact.as_deref().map(serde_json::from_str).transpose()?,
         })
     }
 }
@@ -59,12 +61,13 @@ impl SiteObject {
         let last_message = summary.last_message.as_ref().map(serde_json::to_string).transpose()?;
         // Summaries may arrive out of order; an older one never overwrites a newer one.
         let state = serde_json::to_value(summary.state)?.as_str().map(String::from);
+        let contact = summary.contact.as_ref().map(serde_json::to_string).transpose()?;
         let cursor = self.sql().exec(
             "INSERT INTO conversations (id, visitor_id, visitor_name, last_message, last_seq, created_at, updated_at,
-               state, assignee, queue, waiting_since)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+               state, assignee, queue, waiting_since, contact)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
              ON CONFLICT (id) DO UPDATE SET
-               visitor_name = excluded.visitor_name,
+               visitor_name = excluded.visitor_name, contact = COALESCE(excluded.contact, conversations.contact),
                last_message = COALESCE(excluded.last_message, conversations.last_message),
                last_seq = excluded.last_seq, updated_at = excluded.updated_at, state = excluded.state,
                assignee = excluded.assignee, queue = excluded.queue, waiting_since = excluded.waiting_since
@@ -81,8 +84,12 @@ impl SiteObject {
                 summary.assignee.as_ref().map(|a| a.as_str().to_string()).into(),
                 summary.queue.as_ref().map(|q| q.as_str().to_string()).into(),
                 summary.waiting_since.into(),
+                contact.clone().into(),
             ],
         )?;
+        if cursor.rows_written() == 0 && contact.is_some() {
+            return self.record_contact(&summary, contact);
+        }
         if cursor.rows_written() > 0 {
             // Response targets run while the visitor waits for a reply. Most summaries change
             // nothing there (the same side wrote again): the router is only rewritten when the
@@ -102,6 +109,30 @@ impl SiteObject {
             let frame = serde_json::to_string(&InboxFrame::Updated { conversation: summary })?;
             for socket in self.state.get_websockets_with_tag(INBOX_TAG) {
                 let _ = socket.send_with_str(&frame);
+            }
+        }
+        Ok(())
+    }
+
+    /// Same log, new visitor details (they opened another page): stored and pushed without
+    /// moving the conversation in the list.
+    fn record_contact(&self, summary: &ConversationSummary, contact: Option<String>) -> EdgeResult<()> {
+        let cursor = self.sql().exec(
+            "UPDATE conversations SET contact = ?, visitor_name = ? WHERE id = ? AND last_seq = ? AND contact IS NOT ?",
+            vec![
+                contact.clone().into(),
+                summary.visitor_name.clone().into(),
+                summary.id.as_str().into(),
+                (summary.last_seq.0 as i64).into(),
+                contact.into(),
+            ],
+        )?;
+        if cursor.rows_written() > 0 {
+            if let Some(stored) = self.summary(&summary.id)? {
+                let frame = serde_json::to_string(&InboxFrame::Updated { conversation: stored })?;
+                for socket in self.state.get_websockets_with_tag(INBOX_TAG) {
+                    let _ = socket.send_with_str(&frame);
+                }
             }
         }
         Ok(())

@@ -3,8 +3,9 @@
 //! the token.
 
 use switchboard_protocol::api::create_session;
+use switchboard_protocol::contact::VisitorContext;
 use switchboard_protocol::limits::TYPING_EXPIRY_MS;
-use switchboard_protocol::{ErrorCode, ServerFrame, SUBPROTOCOL, TOKEN_SUBPROTOCOL_PREFIX};
+use switchboard_protocol::{ClientFrame, ErrorCode, ServerFrame, SUBPROTOCOL, TOKEN_SUBPROTOCOL_PREFIX};
 use switchboard_webclient::websocket_origin;
 use yew::platform::spawn_local;
 
@@ -64,6 +65,13 @@ impl Chat {
         Some(create_session::Request { site_id: self.site.clone()?, page_origin, visitor_token })
     }
 
+    /// Where the visitor is, for the agents' contact panel: sent after every `hello`.
+    fn context(&self) -> ClientFrame {
+        let page_url = self.bridge.borrow().as_ref().and_then(Bridge::page_url);
+        let locale = web_sys::window().and_then(|w| w.navigator().language());
+        ClientFrame::Context { context: VisitorContext { page_url, referrer: None, locale } }
+    }
+
     /// Opens the socket of `session`'s conversation (replacing any previous socket); the
     /// `hello` and resends follow when it opens.
     pub(super) fn connect(&self, session: create_session::Response) {
@@ -93,7 +101,7 @@ impl Chat {
                 self.start_heartbeat();
                 let frames = {
                     let state = self.state();
-                    let mut frames = vec![state.log.hello()];
+                    let mut frames = vec![state.log.hello(), self.context()];
                     frames.extend(state.log.resend());
                     frames
                 };

@@ -21,6 +21,17 @@ pub fn client_frame<B: Build>(frame: &ClientFrame) -> B {
         ClientFrame::Resolve => ("resolve", vec![]),
         ClientFrame::Reopen => ("reopen", vec![]),
         ClientFrame::Snooze { until } => ("snooze", vec![("until", B::number(*until as f64))]),
+        ClientFrame::Context { context } => {
+            let fields: Vec<(&str, B)> = [
+                ("page_url", &context.page_url),
+                ("referrer", &context.referrer),
+                ("locale", &context.locale),
+            ]
+            .into_iter()
+            .filter_map(|(name, value)| Some((name, B::text(value.as_deref()?))))
+            .collect();
+            ("context", vec![("context", B::object(fields))])
+        }
     };
     let mut all = vec![("type", B::text(kind))];
     all.extend(fields);

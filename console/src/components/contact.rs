@@ -1,0 +1,114 @@
+//! The contact panel beside the open conversation: who the visitor is (name, email, a badge
+//! when the site verified them), where they are (page, referrer, browser, language,
+//! country), what else the site or the bot told us, and their other conversations.
+
+use std::rc::Rc;
+
+use switchboard_protocol::contact::Contact;
+use switchboard_protocol::ConversationId;
+use yew::prelude::*;
+
+/// Contact panel properties.
+#[derive(Properties, PartialEq)]
+pub struct ContactProps {
+    /// How the visitor is named.
+    pub label: String,
+    /// What is known, if anything.
+    pub contact: Option<Contact>,
+    /// Their other conversations: id, preview, state.
+    pub past: Rc<Vec<(ConversationId, String, &'static str)>>,
+    /// One of them was chosen.
+    pub on_open: Callback<ConversationId>,
+}
+
+/// The contact panel.
+#[function_component(ContactPanel)]
+pub fn contact_panel(props: &ContactProps) -> Html {
+    let contact = props.contact.clone().unwrap_or_default();
+    let row = |label: &'static str, class: &'static str, value: Option<String>| {
+        value.map(|value| {
+            html! {
+                <>
+                    <dt>{ label }</dt>
+                    <dd class={class}>{ value }</dd>
+                </>
+            }
+        })
+    };
+    let rows = [
+        row("Email", "sb-contact-email", contact.email.clone()),
+        row("Page", "sb-contact-page", contact.page_url.clone()),
+        row("Referrer", "sb-contact-referrer", contact.referrer.clone()),
+        row("Browser", "sb-contact-browser", contact.browser.as_deref().map(browser_name)),
+        row("Language", "sb-contact-locale", contact.locale.clone()),
+        row("Country", "sb-contact-country", contact.country.clone()),
+    ];
+    html! {
+        <aside class="sb-contact" aria-label="Contact">
+            <h2 class="sb-contact-name">
+                { contact.name.clone().unwrap_or_else(|| props.label.clone()) }
+                if contact.verified {
+                    <span class="sb-verified" title="The site vouched for this identity">{ "Verified" }</span>
+                }
+            </h2>
+            <dl class="sb-contact-fields">
+                { for rows.into_iter().flatten() }
+                { for contact.attributes.iter().map(|(key, value)| html! {
+                    <>
+                        <dt>{ key.clone() }</dt>
+                        <dd class="sb-contact-attribute">{ value.clone() }</dd>
+                    </>
+                }) }
+            </dl>
+            if !props.past.is_empty() {
+                <h3 class="sb-contact-subtitle">{ "Other conversations" }</h3>
+                <ul class="sb-contact-past">
+                    { for props.past.iter().map(|(id, preview, state)| {
+                        let onclick = { let (id, on_open) = (id.clone(), props.on_open.clone()); move |_: MouseEvent| on_open.emit(id.clone()) };
+                        html! {
+                            <li key={id.to_string()}>
+                                <button type="button" class="sb-contact-past-item" {onclick}>
+                                    <span class={classes!("sb-state", format!("sb-state--{state}"))}>{ *state }</span>
+                                    { preview.clone() }
+                                </button>
+                            </li>
+                        }
+                    }) }
+                </ul>
+            }
+        </aside>
+    }
+}
+
+/// "Chrome 131 on Linux"-style short name from a `User-Agent`, or the string itself when it
+/// is not recognised (shown whole as the tooltip-free fallback).
+fn browser_name(agent: &str) -> String {
+    let browser = [
+        ("Edg/", "Edge"),
+        ("OPR/", "Opera"),
+        ("Firefox/", "Firefox"),
+        ("Chrome/", "Chrome"),
+        ("Safari/", "Safari"),
+    ]
+    .into_iter()
+    .find_map(|(token, name)| {
+        let at = agent.find(token)?;
+        let version: String = agent[at + token.len()..].chars().take_while(char::is_ascii_digit).collect();
+        Some(if name == "Safari" { name.to_owned() } else { format!("{name} {version}") })
+    });
+    let system = [
+        ("Windows", "Windows"),
+        ("Android", "Android"),
+        ("iPhone", "iOS"),
+        ("iPad", "iPadOS"),
+        ("Mac OS X", "macOS"),
+        ("Linux", "Linux"),
+    ]
+    .into_iter()
+    .find_map(|(token, name)| agent.contains(token).then_some(name));
+    match (browser, system) {
+        (Some(browser), Some(system)) => format!("{browser} on {system}"),
+        (Some(browser), None) => browser,
+        _ => agent.to_owned(),
+    }
+}

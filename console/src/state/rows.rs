@@ -1,0 +1,112 @@
+//! Read-only views of the state, ready to render: inbox rows (filtered by the current view,
+//! queue and search), the open conversation's header, and counts.
+
+use switchboard_core::inbox_view::View;
+use switchboard_protocol::inbox::ConversationSummary;
+use switchboard_protocol::routing::ConversationState;
+use switchboard_protocol::ConversationId;
+
+use super::State;
+use crate::format;
+
+/// One inbox line, ready to render.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InboxRow {
+    /// The conversation it opens.
+    pub id: ConversationId,
+    /// Who the visitor is.
+    pub label: String,
+    /// The last message, prefixed by who wrote it when that was an agent.
+    pub preview: String,
+    /// When it last changed, short.
+    pub time: String,
+    /// Something arrived that this agent has not seen.
+    pub unread: bool,
+    /// It is the open conversation.
+    pub active: bool,
+    /// Where it stands (`bot`, `queued`, `assigned`, …), for the badge.
+    pub state: &'static str,
+    /// The signed-in agent holds it.
+    pub mine: bool,
+    /// The keyboard cursor (j/k) is on it.
+    pub cursor: bool,
+}
+
+impl State {
+    /// The inbox as the current view, queue and search narrow it, newest first.
+    pub fn inbox_rows(&self) -> Vec<InboxRow> {
+        let open = self.open_id();
+        let Some(me) = self.agent().map(|agent| agent.id.clone()) else { return Vec::new() };
+        self.conversations
+            .iter()
+            .filter(|c| self.filter.shows(c, &me))
+            .map(|c| InboxRow {
+                id: c.id.clone(),
+                label: format::visitor_label(c),
+                preview: format::preview(c, self.mine.get(&c.id) == Some(&c.last_seq)),
+                time: format::short_time(c.updated_at, self.now),
+                unread: self.is_unread(c),
+                active: open == Some(&c.id),
+                state: format::state_label(c.state),
+                mine: c.assignee.as_ref() == Some(&me),
+                cursor: self.cursor.as_ref() == Some(&c.id),
+            })
+            .collect()
+    }
+
+    /// How many conversations each view holds (with the current queue and search).
+    pub fn view_counts(&self) -> Vec<(View, usize)> {
+        match self.agent() {
+            Some(agent) => self.filter.counts(&self.conversations, &agent.id),
+            None => Vec::new(),
+        }
+    }
+
+    /// The open conversation's summary (its contact, queue, state).
+    pub fn open_summary(&self) -> Option<&ConversationSummary> {
+        let id = self.open_id()?;
+        self.conversations.iter().find(|c| &c.id == id)
+    }
+
+    /// The open conversation's visitor's other conversations, newest first.
+    pub fn past_conversations(&self) -> Vec<(ConversationId, String, &'static str)> {
+        let Some(open) = self.open_summary() else { return Vec::new() };
+        self.conversations
+            .iter()
+            .filter(|c| c.visitor_id == open.visitor_id && c.id != open.id)
+            .map(|c| (c.id.clone(), format::preview(c, false), format::state_label(c.state)))
+            .collect()
+    }
+
+    /// Where the open conversation stands, and whether this agent holds it.
+    pub fn open_state(&self) -> Option<(ConversationState, bool)> {
+        let id = self.open_id()?;
+        let summary = self.conversations.iter().find(|c| &c.id == id)?;
+        let mine =
+            summary.assignee.is_some() && summary.assignee.as_ref() == self.agent().map(|agent| &agent.id);
+        Some((summary.state, mine))
+    }
+
+    /// How many conversations hold messages this agent has not seen (for the page title).
+    pub fn unread_count(&self) -> usize {
+        self.conversations.iter().filter(|c| self.is_unread(c)).count()
+    }
+
+    /// How the open conversation's visitor is named in its header.
+    pub fn open_label(&self) -> Option<String> {
+        let id = self.open_id()?;
+        Some(
+            self.conversations
+                .iter()
+                .find(|c| &c.id == id)
+                .map(format::visitor_label)
+                .unwrap_or_else(|| "Conversation".to_owned()),
+        )
+    }
+
+    /// "Visitor is typing…" while someone else in the open conversation types, at `now`.
+    pub fn open_typing(&self) -> Option<String> {
+        let open = self.open.as_ref()?;
+        format::typing(&open.log.0.typing_now(self.now))
+    }
+}
