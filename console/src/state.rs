@@ -11,7 +11,7 @@ use std::rc::Rc;
 use switchboard_core::client_log::ClientLog;
 use switchboard_core::inbox_view::{Filter, View};
 use switchboard_protocol::api::canned_responses::CannedResponse;
-use switchboard_protocol::api::{agent_me, agents_list, invite_show};
+use switchboard_protocol::api::{agent_me, agents_list, invite_show, site_settings};
 use switchboard_protocol::inbox::{ConversationSummary, InboxFrame};
 use switchboard_protocol::routing::{ConversationState, Presence};
 use switchboard_protocol::{ConversationId, QueueId, Seq};
@@ -129,6 +129,8 @@ pub struct State {
     pub team: Rc<agents_list::Response>,
     /// The site's canned responses, by shortcut.
     pub canned: Rc<Vec<CannedResponse>>,
+    /// The site's settings (name, origins, widget look), once loaded.
+    pub site: Option<Rc<site_settings::Response>>,
     /// The main screen shown.
     pub screen: Screen,
     /// Which conversations the inbox lists (view, queue, search).
@@ -203,6 +205,8 @@ pub enum Action {
     TeamLoaded(agents_list::Response),
     /// The canned responses arrived.
     CannedLoaded(Vec<CannedResponse>),
+    /// The site's settings arrived.
+    SiteLoaded(site_settings::Response),
     /// Switch the main screen.
     Show(Screen),
     /// Show another inbox view.
@@ -230,6 +234,7 @@ impl State {
             offers: Vec::new(),
             team: Rc::new(agents_list::Response { agents: Vec::new(), queues: Vec::new() }),
             canned: Rc::new(Vec::new()),
+            site: None,
             screen: Screen::Inbox,
             filter: Filter::default(),
             cursor: None,
@@ -387,6 +392,7 @@ impl Reducible for State {
             }
             Action::TeamLoaded(team) => state.team = Rc::new(team),
             Action::CannedLoaded(canned) => state.canned = Rc::new(canned),
+            Action::SiteLoaded(site) => state.site = Some(Rc::new(site)),
             Action::Show(screen) => state.screen = screen,
             Action::SetView(view) => state.filter.view = view,
             Action::SetQueue(queue) => state.filter.queue = queue,

@@ -7,6 +7,7 @@
 //! # Layout
 //! - [`token`]: signed, expiring tokens (visitor sessions, agent sessions), HMAC-SHA256.
 //! - [`accounts`]: one-time invite tokens and failed sign-in throttling.
+//! - [`appearance`]: a site's look: checking changes, readable text colour, the frame's theme CSS.
 //! - [`password`]: password hashes (PBKDF2-HMAC-SHA256) and their verification.
 //! - [`origin`]: normalising origins and matching them against a site's allowed list.
 //! - [`site`]: a site's configuration and the bootstrap (out-of-the-box) site.
@@ -25,6 +26,7 @@
 //! - [`heartbeat`]: noticing a socket that died without a word (ping, then give up).
 
 pub mod accounts;
+pub mod appearance;
 pub mod backoff;
 pub mod canned;
 pub mod client_log;

@@ -1,6 +1,7 @@
 //! A site's configuration, and the site (with its first admin) that exists out of the box.
 
 use serde::{Deserialize, Serialize};
+use switchboard_protocol::api::site_settings::Appearance;
 use switchboard_protocol::SiteId;
 
 use crate::flow::{Flow, FlowError, Zones};
@@ -18,9 +19,21 @@ pub struct SiteConfig {
     /// What happens to its conversations: bot, business hours, queues.
     #[serde(default)]
     pub flow: Flow,
+    /// How the widget looks and greets (admins change it).
+    #[serde(default)]
+    pub appearance: Appearance,
 }
 
 impl SiteConfig {
+    /// The flow conversations run: the configured one, with the appearance's greeting.
+    pub fn effective_flow(&self) -> Flow {
+        let mut flow = self.flow.clone();
+        if let Some(greeting) = &self.appearance.greeting {
+            flow.greeting = Some(greeting.clone());
+        }
+        flow
+    }
+
     /// The allowed origins, parsed. Stored configs were validated when written, so this only
     /// fails for a config written by hand.
     pub fn origins(&self) -> Result<AllowedOrigins, OriginError> {
@@ -124,7 +137,13 @@ impl Bootstrap {
         AllowedOrigins::parse(&allowed_origins).map_err(BootstrapError::Origins)?;
         let admin_email = normalise_email(admin_email).ok_or(BootstrapError::Email)?;
         Ok(Self {
-            site: SiteConfig { id, name: site_name.to_string(), allowed_origins, flow },
+            site: SiteConfig {
+                id,
+                name: site_name.to_string(),
+                allowed_origins,
+                flow,
+                appearance: Appearance::default(),
+            },
             admin_email,
             admin_name: admin_name.to_string(),
             admin_password: admin_password.to_string(),

@@ -8,7 +8,8 @@
 //! - [`pages`]: the HTML shells of the widget frame and the console, with their CSPs.
 //! - [`visitor_sessions`]: `POST /api/v1/sessions` (origin checks, signed visitor tokens).
 //! - [`agent_sessions`]: console sign-in, sign-out, the session cookie and CSRF checks.
-//! - [`team`]: invites and the site's accounts; [`canned`]: canned responses.
+//! - [`team`]: invites and the site's accounts; [`canned`]: canned responses;
+//!   [`site_settings`]: the site's name, origins, widget colour and greeting.
 //! - [`live`]: WebSocket routes; admission is decided here, sockets live in the objects.
 //! - [`objects`]: the Durable Objects — one per conversation, one per site, one directory.
 //! - [`stubs`]: typed calls from the worker to the objects (and between objects).
@@ -30,6 +31,7 @@ mod objects;
 mod pages;
 mod router;
 mod site_cache;
+mod site_settings;
 mod stubs;
 mod team;
 mod visitor_sessions;

@@ -51,13 +51,40 @@ pub async fn frame(req: &Request, env: &Env) -> EdgeResult<Response> {
     let ancestors = if ancestors.is_empty() { "'none'".to_string() } else { ancestors.join(" ") };
     let own = http::own_origin(req)?;
     let shell = manifest()?.widget;
-    page(&shell, "Chat", &csp(&own, &ancestors))
+    // The site's theme, a stylesheet of its own (the CSP allows no inline styles), named by a
+    // hash of its content so a changed theme is a new URL and an unchanged one stays cached.
+    let css = switchboard_core::appearance::frame_css(&config.appearance);
+    let theme = format!("/frame/theme.css?site={site}&v={}", switchboard_core::appearance::version(&css));
+    page(&shell, "Chat", &csp(&own, &ancestors), Some(&theme))
+}
+
+/// `GET /frame/theme.css?site=ID`: the site's theme colours for the chat panel. Cached a
+/// day (the frame names it by content hash), revalidated with its `ETag`.
+pub async fn theme(req: &Request, env: &Env) -> EdgeResult<Response> {
+    let site = req
+        .url()?
+        .query_pairs()
+        .find_map(|(key, value)| (key == "site").then(|| value.into_owned()))
+        .and_then(|id| SiteId::parse(id).ok())
+        .ok_or_else(|| EdgeError::refuse(ErrorCode::BadRequest, "the theme needs ?site=SITE_ID"))?;
+    let config = site_cache::config(env, &site).await?;
+    let css = switchboard_core::appearance::frame_css(&config.appearance);
+    let etag = format!("\"{}\"", switchboard_core::appearance::version(&css));
+    let headers = Headers::new();
+    headers.set("etag", &etag)?;
+    headers.set("cache-control", "public, max-age=86400")?;
+    headers.set("x-content-type-options", "nosniff")?;
+    if req.headers().get("if-none-match")?.is_some_and(|given| given == etag) {
+        return Ok(Response::empty()?.with_status(304).with_headers(headers));
+    }
+    headers.set("content-type", "text/css; charset=utf-8")?;
+    Ok(Response::ok(css)?.with_headers(headers))
 }
 
 /// `GET /console/`: the agent console; never framed.
 pub fn console(req: &Request) -> EdgeResult<Response> {
     let shell = manifest()?.console;
-    let response = page(&shell, "Switchboard", &csp(&http::own_origin(req)?, "'none'"))?;
+    let response = page(&shell, "Switchboard", &csp(&http::own_origin(req)?, "'none'"), None)?;
     response.headers().set("x-frame-options", "DENY")?;
     Ok(response)
 }
@@ -73,11 +100,13 @@ fn csp(own_origin: &str, ancestors: &str) -> String {
     )
 }
 
-fn page(shell: &Shell, title: &str, csp: &str) -> EdgeResult<Response> {
+fn page(shell: &Shell, title: &str, csp: &str, theme: Option<&str>) -> EdgeResult<Response> {
+    // After the shell's stylesheet, so its custom properties win.
+    let theme = theme.map(|href| format!("<link rel=\"stylesheet\" href=\"{href}\">")).unwrap_or_default();
     let html = format!(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\
-         <title>{title}</title><link rel=\"stylesheet\" href=\"{style}\">\
+         <title>{title}</title><link rel=\"stylesheet\" href=\"{style}\">{theme}\
          <script type=\"module\" src=\"{script}\"></script></head><body></body></html>",
         style = shell.style,
         script = shell.script,

@@ -5,7 +5,9 @@ use switchboard_protocol::{ConversationId, ErrorCode, SiteId, PROTOCOL_VERSION};
 use worker::{Env, Headers, Request, Response};
 
 use crate::error::{EdgeError, EdgeResult};
-use crate::{agent_sessions, canned, http, live, pages, site_cache, stubs, team, visitor_sessions};
+use crate::{
+    agent_sessions, canned, http, live, pages, site_cache, site_settings, stubs, team, visitor_sessions,
+};
 
 /// Routes one request. Never fails: every error becomes a JSON error response, or, for a
 /// WebSocket handshake, an accepted socket that carries an error frame and closes (browsers
@@ -38,6 +40,9 @@ async fn route(req: Request, env: &Env) -> EdgeResult<Response> {
         ("GET", ["api", "v1", "openapi.json"]) => openapi(),
         ("GET", ["console", ""]) => pages::console(&req),
         ("GET", ["frame"]) => pages::frame(&req, env).await,
+        ("GET", ["frame", "theme.css"]) => pages::theme(&req, env).await,
+        ("GET", ["api", "v1", "site"]) => site_settings::show(&req, env).await,
+        ("PATCH", ["api", "v1", "site"]) => site_settings::update(req, env).await,
         ("POST", ["api", "v1", "sessions"]) => visitor_sessions::create(req, env).await,
         ("OPTIONS", ["api", "v1", "sessions"]) => visitor_sessions::preflight(&req),
         ("GET", ["api", "v1", "visitor", "conversations"]) => visitor_sessions::history(&req, env).await,
@@ -85,8 +90,10 @@ fn allowed_methods(segments: &[&str]) -> Option<&'static str> {
         ["api", "v1", "invites", _] | ["api", "v1", "agents"] => "GET",
         ["api", "v1", "agents", _] | ["api", "v1", "canned-responses", _] => "DELETE",
         ["api", "v1", "canned-responses"] => "GET, POST",
+        ["api", "v1", "site"] => "GET, PATCH",
         ["health"]
         | ["frame"]
+        | ["frame", "theme.css"]
         | ["console", ""]
         | ["api", "v1", "openapi.json"]
         | ["api", "v1", "visitor", "conversations"]

@@ -27,6 +27,14 @@ thread_local! {
     static CONFIGS: RefCell<HashMap<SiteId, (i64, SiteConfig)>> = RefCell::new(HashMap::new());
 }
 
+/// Replaces what this isolate remembers of a site with a configuration just written (other
+/// isolates see it within [`FRESH_FOR_MS`]).
+pub fn remember(config: &SiteConfig) {
+    CONFIGS.with_borrow_mut(|configs| {
+        configs.insert(config.id.clone(), (env::now(), config.clone()));
+    });
+}
+
 /// The site's configuration, from this isolate's memory when fresh, else from its object
 /// (`not_found` for an unknown site, which is not remembered).
 pub async fn config(env: &Env, id: &SiteId) -> EdgeResult<SiteConfig> {

@@ -8,7 +8,7 @@ use serde::Serialize;
 use switchboard_core::site::SiteConfig;
 use switchboard_protocol::api::bot_webhook::BotAnswer;
 use switchboard_protocol::api::{
-    agent_me, agents_list, canned_responses, conversations_list, invite_show, site_presence,
+    agent_me, agents_list, canned_responses, conversations_list, invite_show, site_presence, site_settings,
 };
 use switchboard_protocol::inbox::ConversationSummary;
 use switchboard_protocol::{AgentId, ConversationId, ErrorBody, QueueId, SiteId, VisitorId};
@@ -39,6 +39,11 @@ fn directory(env: &Env) -> EdgeResult<Stub> {
 /// A site's configuration (`not_found` for an unknown site).
 pub async fn site_config(env: &Env, id: &SiteId) -> EdgeResult<SiteConfig> {
     call::<(), _>(&site(env, id)?, Method::Get, &format!("/config?site={id}"), None).await
+}
+
+/// Changes a site's settings; answers the new configuration.
+pub async fn update_site(env: &Env, id: &SiteId, patch: &site_settings::Patch) -> EdgeResult<SiteConfig> {
+    call(&site(env, id)?, Method::Post, &format!("/config/update?site={id}"), Some(patch)).await
 }
 
 /// A site's canned responses.

@@ -17,4 +17,5 @@ pub mod invite_accept;
 pub mod invite_create;
 pub mod invite_show;
 pub mod site_presence;
+pub mod site_settings;
 pub mod visitor_conversations;

@@ -179,3 +179,49 @@ async fn admins_keep_canned_responses_and_every_agent_reads_them() -> anyhow::Re
     assert_eq!(list.canned_responses.len(), 1);
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn admins_change_the_site_and_the_frame_theme_follows() -> anyhow::Result<()> {
+    use switchboard_protocol::api::site_settings;
+    let edge =
+        TestEdge::start_with(&[SHOP], &[("BOOTSTRAP_AGENTS", "sam@example.com:Sam:sam-password-123")])?;
+    let admin = Session::start(&edge, ADMIN_EMAIL, ADMIN_PASSWORD).await?;
+    let sam = Session::start(&edge, "sam@example.com", "sam-password-123").await?;
+    let site: site_settings::Response =
+        sam.call(&edge, Method::GET, "/api/v1/site", no_body()).await?.json()?;
+    assert_eq!((site.id.as_str(), site.appearance.color.as_str()), ("demo", "#3d5afe"));
+
+    let change = json!({ "appearance": { "color": "#FFD400", "greeting": "Moin! Wie können wir helfen?" } });
+    let by_agent = sam.call(&edge, Method::PATCH, "/api/v1/site", Some(&change)).await?;
+    assert_eq!((by_agent.status, by_agent.error_code()?), (403, ErrorCode::Forbidden));
+    let bad = json!({ "appearance": { "color": "yellow" } });
+    let refused = admin.call(&edge, Method::PATCH, "/api/v1/site", Some(&bad)).await?;
+    assert_eq!((refused.status, refused.error_code()?), (400, ErrorCode::BadRequest));
+    let unknown =
+        admin.call(&edge, Method::PATCH, "/api/v1/site", Some(&json!({ "colour": "#000000" }))).await?;
+    assert_eq!(unknown.status, 400, "unknown fields are refused, not ignored");
+
+    let changed = admin.call(&edge, Method::PATCH, "/api/v1/site", Some(&change)).await?;
+    assert_eq!(changed.status, 200, "{}", changed.body);
+    let site: site_settings::Response = changed.json()?;
+    assert_eq!(site.appearance.color, "#ffd400");
+    assert_eq!(site.allowed_origins, [SHOP]);
+
+    // The frame names its theme stylesheet by content; it carries the colour and dark text
+    // (yellow is too light for white), and revalidates with its ETag.
+    let client = reqwest::Client::new();
+    let frame = client.get(edge.url("/frame?site=demo")).send().await?.text().await?;
+    let href = frame
+        .split("href=\"")
+        .filter_map(|s| s.split('"').next())
+        .find(|h| h.starts_with("/frame/theme.css"));
+    let href = href.expect("a theme stylesheet in the frame").replace("&amp;", "&");
+    let theme = client.get(edge.url(&href)).send().await?;
+    assert_eq!(theme.status(), 200);
+    let etag = theme.headers()["etag"].to_str()?.to_string();
+    let css = theme.text().await?;
+    assert!(css.contains("--sb-theme:#ffd400") && css.contains("--sb-on-theme:#000000"), "{css}");
+    let again = client.get(edge.url(&href)).header("if-none-match", &etag).send().await?;
+    assert_eq!(again.status(), 304);
+    Ok(())
+}

@@ -92,14 +92,30 @@ async fn invite_canned_note_transfer_resolve_and_reopen() -> Result<()> {
     click(&nia, "button.sb-presence--online").await?;
     nia.find("button.sb-presence--away").await?;
     click(&admin, "button.sb-screen--inbox").await?;
+    // Stand in for the browser's notification permission and record what is shown.
+    admin
+        .client()
+        .execute(
+            "window.__shown = []; window.Notification = class { constructor(title, options) { __shown.push(title + ': ' + options.body); } static get permission() { return 'granted'; } };",
+            vec![],
+        )
+        .await?;
 
-    // A visitor writes; the admin gets the offer, with the count in the tab's title.
+    // A visitor writes; the admin gets the offer, with the count in the tab's title and a
+    // notification.
     let visitor = Browser::start().await?;
     visitor.client().goto(&format!("{page_origin}/")).await?;
     open_widget(&visitor).await?;
     send_from_widget(&visitor, "My parcel never came, can I get a refund?").await?;
     admin.find(".sb-offer button.sb-accept").await?;
-    admin.wait_for_js("the offer in the title", "return document.title.startsWith('(');").await?;
+    admin
+        .wait_for_js("the offer in the title", "return /^\\(\\d+\\) Switchboard$/.test(document.title);")
+        .await?;
+    let shown = admin.wait_for_js("a notification", "return window.__shown.join('|');").await?;
+    assert!(
+        shown.as_str().unwrap_or_default().contains("New conversation for you: My parcel never came"),
+        "{shown}"
+    );
     click(&admin, ".sb-offer button.sb-accept").await?;
     wait_for_text(&admin, "can I get a refund?").await?;
 
@@ -281,5 +297,54 @@ async fn views_search_keyboard_and_the_contact_panel() -> Result<()> {
 
     visitor.close().await?;
     agent.close().await?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_admin_recolours_the_widget_and_changes_its_greeting() -> Result<()> {
+    let site = BoundSite::bind("127.0.0.1:0")?;
+    let page_origin = format!("http://localhost:{}", site.port());
+    let edge = TestEdge::start(&[&page_origin])?;
+    let _site = site.serve(&edge.origin());
+
+    let admin = Browser::start().await?;
+    sign_in_to_console(&admin, &edge).await?;
+    click(&admin, "button.sb-screen--settings").await?;
+    // A colour input is set the way its picker sets it: value, then input and change events.
+    admin
+        .wait_for_js(
+            "the colour field",
+            "const c = document.querySelector('input.sb-site-color'); if (!c) return false;
+             c.value = '#0a7d4f'; c.dispatchEvent(new Event('input', { bubbles: true }));
+             c.dispatchEvent(new Event('change', { bubbles: true })); return true;",
+        )
+        .await?;
+    let greeting = admin.find("textarea.sb-site-greeting").await?;
+    greeting.clear().await?;
+    greeting.send_keys("Hej! Ask us anything about your order.").await?;
+    click(&admin, "button.sb-site-submit").await?;
+    admin.find(".sb-site-form .sb-settings-done").await?;
+
+    // A visitor arriving now sees the new colour and greeting.
+    let visitor = Browser::start().await?;
+    visitor.client().goto(&format!("{page_origin}/")).await?;
+    open_widget(&visitor).await?;
+    wait_for_text(&visitor, "Hej! Ask us anything about your order.").await?;
+    let colour = visitor
+        .wait_for_js(
+            "the header in the new colour",
+            "const h = document.querySelector('.sb-header'); const c = h && getComputedStyle(h).backgroundColor;
+             return c === 'rgb(10, 125, 79)' ? c : false;",
+        )
+        .await?;
+    assert_eq!(colour, json!("rgb(10, 125, 79)"));
+    let text = visitor
+        .client()
+        .execute("return getComputedStyle(document.querySelector('.sb-header')).color;", vec![])
+        .await?;
+    assert_eq!(text, json!("rgb(255, 255, 255)"));
+
+    visitor.close().await?;
+    admin.close().await?;
     Ok(())
 }

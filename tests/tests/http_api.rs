@@ -236,9 +236,11 @@ async fn the_openapi_document_is_served_and_names_only_routes_that_exist() -> an
         for method in operations.as_object().expect("operations").keys() {
             let method: Method = method.to_uppercase().parse()?;
             let reply = call(method.clone(), &edge.url(&concrete), None, None, no_body()).await?;
-            // Every documented operation exists: it may refuse (401, 403, 426, …), never 404/405.
+            // Every documented operation exists: it may refuse (401, 403, 426, or 404 for the
+            // placeholder resource, such as an invite `{token}`), never as an unknown route.
+            let no_route = reply.body["error"]["message"].as_str().is_some_and(|m| m.starts_with("no route"));
             assert!(
-                reply.status != 404 && reply.status != 405,
+                !no_route && reply.status != 405,
                 "{method} {concrete} answered {} {}",
                 reply.status,
                 reply.body

@@ -26,7 +26,7 @@ use crate::effects::conversation::ConversationLink;
 use crate::effects::inbox::InboxLink;
 use crate::effects::keys::{self, Shortcut, Shortcuts};
 use crate::effects::timer::Interval;
-use crate::effects::{admin, now, session, Dispatcher};
+use crate::effects::{admin, notify, now, session, Dispatcher};
 use crate::state::{Action, Screen, Session, State};
 
 /// How often relative times ("5m") are refreshed.
@@ -121,6 +121,29 @@ pub fn app() -> Html {
     // Waiting offers count too: they are the most urgent thing an agent can miss.
     let unread = state.unread_count() + state.offers.len();
     use_effect_with(unread, |&unread| set_title(unread));
+
+    // A new offer rings and notifies; so do new messages while the tab is in the background.
+    let notified = use_mut_ref(std::collections::HashSet::<ConversationId>::new);
+    let offered: Vec<(ConversationId, String)> = state
+        .offers
+        .iter()
+        .map(|o| (o.conversation.id.clone(), crate::format::preview(&o.conversation, false)))
+        .collect();
+    use_effect_with(offered, move |offered| {
+        let mut notified = notified.borrow_mut();
+        for (id, preview) in offered {
+            if notified.insert(id.clone()) {
+                notify::notify("New conversation for you", preview, &format!("offer-{id}"));
+            }
+        }
+        notified.retain(|id| offered.iter().any(|(offer, _)| offer == id));
+    });
+    let unread_before = use_mut_ref(|| 0usize);
+    use_effect_with(state.unread_count(), move |&count| {
+        if count > unread_before.replace(count) && notify::page_hidden() {
+            notify::notify("New message", "A visitor wrote in Switchboard", "unread");
+        }
+    });
 
     match &state.session {
         Session::Checking => html! {
@@ -243,7 +266,7 @@ pub fn app() -> Html {
                     <Offers offers={Rc::new(state.offers.clone())} now={state.now} {on_answer} />
                     if state.screen == Screen::Settings {
                         <Settings me={agent.id.clone()} {admin} team={state.team.clone()}
-                            canned={state.canned.clone()} dispatch={dispatch.clone()} />
+                            canned={state.canned.clone()} dispatch={dispatch.clone()} site={state.site.clone()} />
                     } else {
                         <div class={classes!("sb-main", state.open.is_some().then_some("sb-main--contact"))}>
                             <Inbox

@@ -2,7 +2,8 @@
 //!
 //! - [`app`]: the root: owns the state, starts and stops effects, picks the screen.
 //! - [`login`]: the sign-in form; [`invite`]: choosing a password from an invite link.
-//! - [`settings`]: the team (invites, accounts) and canned responses.
+//! - [`settings`]: the team (invites, accounts) and canned responses; [`site_form`]: the
+//!   site's widget colour, greeting and allowed origins.
 //! - [`topbar`]: the agent's name and "Sign out".
 //! - [`inbox`]: the conversation list.
 //! - [`offers`]: conversations offered to this agent, to accept or decline.
@@ -23,5 +24,6 @@ pub mod login;
 pub mod offers;
 pub mod reply;
 pub mod settings;
+pub mod site_form;
 pub mod timeline;
 pub mod topbar;

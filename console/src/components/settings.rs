@@ -12,6 +12,7 @@ use wasm_bindgen_futures::spawn_local;
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
+use super::site_form::SiteForm;
 use crate::effects::{admin, Dispatcher};
 
 /// Settings properties.
@@ -27,6 +28,8 @@ pub struct SettingsProps {
     pub canned: Rc<Vec<CannedResponse>>,
     /// For reloading after a change.
     pub dispatch: Dispatcher,
+    /// The site's settings, once loaded.
+    pub site: Option<Rc<switchboard_protocol::api::site_settings::Response>>,
 }
 
 /// What the last change on this screen came to: a sentence, good or bad.
@@ -58,6 +61,8 @@ pub fn settings(props: &SettingsProps) -> Html {
                     Outcome::Failed(text) => html! { <p class="sb-error" role="alert">{ text.clone() }</p> },
                 } }
             }
+            <h2>{ "Site and widget" }</h2>
+            <SiteForm site={props.site.clone()} admin={props.admin} dispatch={props.dispatch.clone()} />
             <h2>{ "Team" }</h2>
             <ul class="sb-team">
                 { for props.team.agents.iter().map(|agent| {

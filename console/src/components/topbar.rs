@@ -46,6 +46,7 @@ pub fn top_bar(props: &TopBarProps) -> Html {
                 <p class="sb-notice" role="alert">{ notice.clone() }</p>
             }
             { presence_toggle(props.presence, &props.on_presence) }
+            <NotifyToggle />
             <span class="sb-agent-name">{ props.name.clone() }</span>
             <button type="button" class="sb-logout" {onclick}>{ "Sign out" }</button>
         </header>
@@ -65,6 +66,26 @@ fn presence_toggle(presence: Option<Presence>, on_presence: &Callback<Presence>)
         <button type="button" {class} aria-pressed={(presence == Presence::Online).to_string()}
             title="Online: new conversations are offered to you. Away: they are not." {onclick}>
             { label }
+        </button>
+    }
+}
+
+/// `button.sb-notify`: turns notifications and sounds on or off for this browser.
+#[function_component(NotifyToggle)]
+fn notify_toggle() -> Html {
+    let on = use_state_eq(crate::effects::notify::enabled);
+    let onclick = {
+        let on = on.clone();
+        move |_: MouseEvent| {
+            crate::effects::notify::set_enabled(!*on);
+            on.set(!*on);
+        }
+    };
+    let class = classes!("sb-notify", if *on { "sb-notify--on" } else { "sb-notify--off" });
+    html! {
+        <button type="button" {class} aria-pressed={on.to_string()} {onclick}
+            title="Notify me (and ring) when a conversation is offered or a visitor writes while this tab is hidden">
+            { if *on { "Notifications on" } else { "Notifications off" } }
         </button>
     }
 }

@@ -4,7 +4,7 @@
 //! (it shows the invite link or the error next to itself) and then reload what they changed.
 
 use switchboard_protocol::api::canned_responses::{CannedResponse, ListResponse};
-use switchboard_protocol::api::{agents_list, invite_create};
+use switchboard_protocol::api::{agents_list, invite_create, site_settings};
 use switchboard_protocol::AgentId;
 use switchboard_webclient::fetch_json;
 use switchboard_webclient::http::fetch_empty;
@@ -16,9 +16,11 @@ use crate::state::Action;
 
 const AGENTS: &str = "/api/v1/agents";
 const CANNED: &str = "/api/v1/canned-responses";
+const SITE: &str = "/api/v1/site";
 
 /// Loads the team and the canned responses (after sign-in, and after a change).
 pub fn load(dispatch: Dispatcher) {
+    load_site(dispatch.clone());
     spawn_local(async move {
         load_team_now(&dispatch).await;
         match fetch_json::<(), ListResponse>("GET", CANNED, None).await {
@@ -41,6 +43,29 @@ async fn load_team_now(dispatch: &Dispatcher) {
         Err(e) => {
             dispatch.dispatch(Action::Notice(Some(format!("Could not load the team: {}", describe(&e)))))
         }
+    }
+}
+
+/// Loads the site's settings.
+pub fn load_site(dispatch: Dispatcher) {
+    spawn_local(async move {
+        match fetch_json::<(), site_settings::Response>("GET", SITE, None).await {
+            Ok(site) => dispatch.dispatch(Action::SiteLoaded(site)),
+            Err(e) => {
+                dispatch.dispatch(Action::Notice(Some(format!("Could not load the site: {}", describe(&e)))))
+            }
+        }
+    });
+}
+
+/// Changes the site's settings.
+pub async fn update_site(patch: site_settings::Patch, dispatch: Dispatcher) -> Result<(), String> {
+    match fetch_json::<_, site_settings::Response>("PATCH", SITE, Some(&patch)).await {
+        Ok(site) => {
+            dispatch.dispatch(Action::SiteLoaded(site));
+            Ok(())
+        }
+        Err(e) => Err(describe(&e)),
     }
 }
 

@@ -8,6 +8,7 @@
 //! - [`inbox`]: the inbox socket, reconnecting with backoff.
 //! - [`conversation`]: the open conversation's socket and its [`ClientLog`](switchboard_core::client_log::ClientLog).
 //! - [`keys`]: keyboard shortcuts (j/k, Enter, r, e, /).
+//! - [`notify`]: browser notifications and a tone for offers and background messages.
 //! - [`timer`]: `setTimeout`/`setInterval` handles that cancel on drop, and the retry schedule.
 //! - [`visibility`]: whether the page is on screen, and a listener for when it comes back.
 
@@ -15,6 +16,7 @@ pub mod admin;
 pub mod conversation;
 pub mod inbox;
 pub mod keys;
+pub mod notify;
 pub mod session;
 pub mod timer;
 pub mod visibility;

@@ -99,12 +99,19 @@ pub enum RoutingNotice {
 }
 
 impl Lifecycle {
-    /// A new conversation: the bot greets when it answers first.
+    /// A new conversation: the bot greets when it answers first (with the site's greeting
+    /// when it has one); otherwise the site's greeting alone, if it has one.
     pub fn start(&mut self, flow: &FlowIn<'_>) -> Vec<Step> {
-        if self.state != ConversationState::New || !uses_rule_bot(flow) {
+        if self.state != ConversationState::New {
             return Vec::new();
         }
-        vec![Step::Say(flow.bot.greet())]
+        let greeting = flow.greeting.clone();
+        if uses_rule_bot(flow) {
+            let mut say = flow.bot.greet();
+            say.text = greeting.unwrap_or(say.text);
+            return vec![Step::Say(say)];
+        }
+        greeting.map(|text| vec![Step::Say(Say { text, quick_replies: Vec::new() })]).unwrap_or_default()
     }
 
     /// The visitor wrote while humans have the conversation: only notes that a reply is

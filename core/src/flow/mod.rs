@@ -36,6 +36,10 @@ pub struct Flow {
     /// Who answers a new conversation first.
     #[serde(default)]
     pub start: Start,
+    /// The first message of every conversation, whoever answers first (the rule bot's own
+    /// greeting is replaced by it). Set from the site's appearance by its admins.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub greeting: Option<String>,
     /// The queue handovers go to unless a rule names another.
     #[serde(default = "default_queue")]
     pub queue: QueueId,
@@ -121,6 +125,7 @@ impl Default for Flow {
     fn default() -> Self {
         Self {
             start: Start::Bot,
+            greeting: None,
             queue: default_queue(),
             bot: RuleBot::default(),
             webhook: None,

@@ -238,3 +238,17 @@ fn flows_naming_unknown_queues_or_bad_hours_are_refused() {
     assert!(matches!(flow.validate(&ChronoZones), Err(FlowError::Hours(_))));
     assert!(serde_json::from_str::<Flow>(r#"{"strat":"bot"}"#).is_err(), "typos in keys are refused");
 }
+
+#[test]
+fn the_sites_greeting_opens_every_conversation_whoever_answers_first() {
+    let queue_first = Flow { start: Start::Queue, greeting: Some("Hej!".into()), ..Flow::default() };
+    let mut life = Lifecycle::default();
+    assert_eq!(says(&life.start(&FlowIn { flow: &queue_first, zones: &ChronoZones })), ["Hej!"]);
+    let bot_first = Flow { greeting: Some("Hej!".into()), ..shop() };
+    let steps = Lifecycle::default().start(&FlowIn { flow: &bot_first, zones: &ChronoZones });
+    assert_eq!(says(&steps), ["Hej!"]);
+    // The bot keeps its menu under the site's greeting.
+    assert!(matches!(&steps[0], Step::Say(Say { quick_replies, .. }) if !quick_replies.is_empty()));
+    let plain = Flow { start: Start::Queue, ..Flow::default() };
+    assert!(Lifecycle::default().start(&FlowIn { flow: &plain, zones: &ChronoZones }).is_empty());
+}

@@ -39,7 +39,8 @@ impl ConversationObject {
     /// asking the external bot, asks it and runs its answer (or failure) too.
     pub(super) async fn advance(&self, meta: &Meta, input: FlowInput) -> EdgeResult<()> {
         let config = site_cache::config(&self.env, &meta.site_id).await?;
-        let flow = FlowIn { flow: &config.flow, zones: &RuntimeZones };
+        let effective = config.effective_flow();
+        let flow = FlowIn { flow: &effective, zones: &RuntimeZones };
         // A bot answer never asks the bot again: one round at most.
         if let Some(message) = self.step(meta, &flow, input).await? {
             let request = BotRequest {

@@ -139,6 +139,10 @@ impl DurableObject for SiteObject {
                     .and_then(|_| http::json(200, &())),
                 Err(error) => Err(error),
             },
+            (Method::Post, "/config/update") => match http::read_json(&mut req).await {
+                Ok(patch) => self.update_config(&req, patch).and_then(|config| http::json(200, &config)),
+                Err(error) => Err(error),
+            },
             (Method::Get, "/canned") => self.canned_list().and_then(|list| http::json(200, &list)),
             (Method::Post, "/canned") => match http::read_json(&mut req).await {
                 Ok(entry) => self.canned_save(entry).and_then(|()| http::json(200, &())),
@@ -262,6 +266,19 @@ impl SiteObject {
             .find_map(|(key, value)| (key == "site").then(|| value.into_owned()))
             .and_then(|id| SiteId::parse(id).ok());
         self.ensure_config(requested.as_ref())
+    }
+
+    /// Applies an admin's change (checked in `core::appearance`) and stores it.
+    fn update_config(
+        &self,
+        req: &Request,
+        patch: switchboard_protocol::api::site_settings::Patch,
+    ) -> EdgeResult<SiteConfig> {
+        let config = switchboard_core::appearance::apply(self.config(req)?, patch)?;
+        let json = serde_json::to_string(&config)?;
+        self.sql().exec("UPDATE config SET json = ? WHERE only = 1", vec![json.into()])?;
+        self.config.replace(Some(config.clone()));
+        Ok(config)
     }
 
     /// The stored configuration, or for the bootstrap site (named by `site`) the bootstrap

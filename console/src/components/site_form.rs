@@ -1,0 +1,89 @@
+//! The settings screen's "Site and widget" section: the widget's theme colour and greeting
+//! and the site's allowed origins. Admins edit them; agents see them.
+
+use std::rc::Rc;
+
+use switchboard_protocol::api::site_settings::{self, Appearance, Patch};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::spawn_local;
+use web_sys::{HtmlInputElement, HtmlTextAreaElement};
+use yew::prelude::*;
+
+use crate::effects::{admin, Dispatcher};
+
+/// Site form properties.
+#[derive(Properties, PartialEq)]
+pub struct SiteFormProps {
+    /// The site, once loaded.
+    pub site: Option<Rc<site_settings::Response>>,
+    /// Whether the agent may change it.
+    pub admin: bool,
+    /// For storing the answer.
+    pub dispatch: Dispatcher,
+}
+
+/// The "Site and widget" section.
+#[function_component(SiteForm)]
+pub fn site_form(props: &SiteFormProps) -> Html {
+    let outcome = use_state_eq(|| None::<Result<(), String>>);
+    let Some(site) = props.site.clone() else {
+        return html! { <p class="sb-hint">{ "Loading the site…" }</p> };
+    };
+    let onsubmit = {
+        let (dispatch, outcome) = (props.dispatch.clone(), outcome.clone());
+        move |event: SubmitEvent| {
+            event.prevent_default();
+            let form: web_sys::HtmlFormElement = event.target_unchecked_into();
+            let value = |name: &str| -> String {
+                let Some(element) = form.elements().named_item(name) else { return String::new() };
+                element
+                    .dyn_ref::<HtmlInputElement>()
+                    .map(|i| i.value())
+                    .or_else(|| element.dyn_ref::<HtmlTextAreaElement>().map(|t| t.value()))
+                    .unwrap_or_default()
+            };
+            let greeting = value("greeting");
+            let patch = Patch {
+                name: None,
+                allowed_origins: Some(value("origins").split_whitespace().map(str::to_owned).collect()),
+                appearance: Some(Appearance {
+                    color: value("color"),
+                    greeting: (!greeting.trim().is_empty()).then_some(greeting),
+                }),
+            };
+            let (dispatch, outcome) = (dispatch.clone(), outcome.clone());
+            spawn_local(async move { outcome.set(Some(admin::update_site(patch, dispatch).await)) });
+        }
+    };
+    let disabled = !props.admin;
+    html! {
+        <form class="sb-site-form" {onsubmit} aria-label="Site and widget">
+            <p class="sb-hint">
+                { format!("Site id {} — embed with ", site.id) }
+                <code>{ format!("<script src=\"…/widget.js\" data-site=\"{}\" async></script>", site.id) }</code>
+            </p>
+            <label class="sb-field">
+                <span class="sb-field-label">{ "Theme colour" }</span>
+                <input type="color" name="color" class="sb-site-color" value={site.appearance.color.clone()} {disabled} />
+            </label>
+            <label class="sb-field">
+                <span class="sb-field-label">{ "Greeting (the first message visitors see; empty: the flow's)" }</span>
+                <textarea name="greeting" class="sb-site-greeting" rows="2" maxlength="500" {disabled}
+                    value={site.appearance.greeting.clone().unwrap_or_default()} />
+            </label>
+            <label class="sb-field">
+                <span class="sb-field-label">{ "Allowed origins (one per line; https://*.example.com for subdomains)" }</span>
+                <textarea name="origins" class="sb-site-origins" rows="3" {disabled}
+                    value={site.allowed_origins.join("\n")} />
+            </label>
+            if props.admin {
+                <button type="submit" class="sb-primary sb-site-submit">{ "Save" }</button>
+            }
+            { match &*outcome {
+                Some(Ok(())) => html! { <p class="sb-settings-done" role="status">{ "Saved. New page loads show it." }</p> },
+                Some(Err(error)) => html! { <p class="sb-error" role="alert">{ error.clone() }</p> },
+                None => Html::default(),
+            } }
+        </form>
+    }
+}

@@ -1,0 +1,142 @@
+//! A site's look: checking an admin's changes, the text colour that reads on the theme
+//! colour, and the stylesheet the widget frame loads.
+
+use switchboard_protocol::api::site_settings::{Appearance, Patch, MAX_GREETING_CHARS};
+use switchboard_protocol::{ApiError, ErrorCode};
+
+use crate::origin::AllowedOrigins;
+use crate::site::SiteConfig;
+
+/// `config` with `patch` applied, checked: a colour `#rrggbb`, a greeting of at most
+/// [`MAX_GREETING_CHARS`] characters (blank means none), a name of 1 to 80 characters, origins
+/// that parse.
+pub fn apply(mut config: SiteConfig, patch: Patch) -> Result<SiteConfig, ApiError> {
+    let bad = |message: String| ApiError::new(ErrorCode::BadRequest, message);
+    if let Some(name) = patch.name {
+        let name = name.trim().to_owned();
+        if name.is_empty() || name.chars().count() > 80 {
+            return Err(bad("a site name has 1 to 80 characters".into()));
+        }
+        config.name = name;
+    }
+    if let Some(origins) = patch.allowed_origins {
+        AllowedOrigins::parse(&origins).map_err(|e| bad(e.to_string()))?;
+        config.allowed_origins = origins;
+    }
+    if let Some(appearance) = patch.appearance {
+        let color = appearance.color.trim().to_ascii_lowercase();
+        if parse_color(&color).is_none() {
+            return Err(bad(format!("colours are written #rrggbb (got {:?})", appearance.color)));
+        }
+        let greeting = appearance.greeting.map(|g| g.trim().to_owned()).filter(|g| !g.is_empty());
+        if greeting.as_ref().is_some_and(|g| g.chars().count() > MAX_GREETING_CHARS) {
+            return Err(bad(format!("a greeting has at most {MAX_GREETING_CHARS} characters")));
+        }
+        config.appearance = Appearance { color, greeting };
+    }
+    Ok(config)
+}
+
+/// `#rrggbb` as its three channels.
+fn parse_color(color: &str) -> Option<[u8; 3]> {
+    let hex = color.strip_prefix('#').filter(|h| h.len() == 6 && h.is_ascii())?;
+    let channel = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).ok();
+    Some([channel(0)?, channel(2)?, channel(4)?])
+}
+
+/// WCAG relative luminance of `#rrggbb`.
+fn luminance([r, g, b]: [u8; 3]) -> f64 {
+    let linear = |c: u8| {
+        let c = f64::from(c) / 255.0;
+        if c <= 0.039_28 {
+            c / 12.92
+        } else {
+            ((c + 0.055) / 1.055).powf(2.4)
+        }
+    };
+    0.2126 * linear(r) + 0.7152 * linear(g) + 0.0722 * linear(b)
+}
+
+/// White or black, whichever contrasts more with the theme colour.
+pub fn text_on(color: &str) -> &'static str {
+    let Some(rgb) = parse_color(color) else { return "#ffffff" };
+    let l = luminance(rgb);
+    // Contrast ratios against white (luminance 1) and black (0): the better one is never
+    // below 4.58:1, whatever the colour.
+    if 1.05 / (l + 0.05) >= (l + 0.05) / 0.05 {
+        "#ffffff"
+    } else {
+        "#000000"
+    }
+}
+
+/// The widget frame's theme stylesheet: the custom properties `frame.css` reads.
+pub fn frame_css(appearance: &Appearance) -> String {
+    let color = parse_color(&appearance.color).map_or("#3d5afe", |_| appearance.color.as_str());
+    format!(":root{{--sb-theme:{color};--sb-on-theme:{}}}\n", text_on(color))
+}
+
+/// A short version tag of a stylesheet (16 hex digits of its SHA-256), for its URL and ETag.
+pub fn version(css: &str) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(css.as_bytes()).iter().take(8).map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use switchboard_protocol::SiteId;
+
+    use super::*;
+
+    fn site() -> SiteConfig {
+        SiteConfig {
+            id: SiteId::parse("demo").unwrap(),
+            name: "Demo".into(),
+            allowed_origins: vec!["https://shop.example".into()],
+            flow: Default::default(),
+            appearance: Appearance::default(),
+        }
+    }
+
+    #[test]
+    fn patches_change_only_what_they_name_and_are_checked() {
+        let patch = Patch {
+            appearance: Some(Appearance { color: "#0A7D4F".into(), greeting: Some("  Hej!  ".into()) }),
+            ..Patch::default()
+        };
+        let changed = apply(site(), patch).unwrap();
+        assert_eq!(changed.appearance, Appearance { color: "#0a7d4f".into(), greeting: Some("Hej!".into()) });
+        assert_eq!(changed.allowed_origins, site().allowed_origins);
+
+        for color in ["red", "#12345", "#gggggg", "#1234567"] {
+            let patch = Patch {
+                appearance: Some(Appearance { color: color.into(), greeting: None }),
+                ..Patch::default()
+            };
+            assert_eq!(apply(site(), patch).unwrap_err().code, ErrorCode::BadRequest, "{color}");
+        }
+        let origins = Patch { allowed_origins: Some(vec!["not an origin".into()]), ..Patch::default() };
+        assert!(apply(site(), origins).is_err());
+        let long = Patch {
+            appearance: Some(Appearance { color: "#000000".into(), greeting: Some("x".repeat(501)) }),
+            ..Patch::default()
+        };
+        assert!(apply(site(), long).is_err());
+    }
+
+    #[test]
+    fn text_on_the_theme_colour_reads_at_4_5_to_1_or_better() {
+        assert_eq!(text_on("#3d5afe"), "#ffffff");
+        assert_eq!(text_on("#ffd400"), "#000000");
+        assert_eq!(text_on("#ffffff"), "#000000");
+        assert_eq!(text_on("#000000"), "#ffffff");
+        // Every grey gets the better of the two, which is always at least 4.5:1.
+        for v in 0..=255u8 {
+            let color = format!("#{v:02x}{v:02x}{v:02x}");
+            let l = luminance([v, v, v]);
+            let ratio = if text_on(&color) == "#ffffff" { 1.05 / (l + 0.05) } else { (l + 0.05) / 0.05 };
+            assert!(ratio >= 4.5, "{color}: {ratio}");
+        }
+        assert_eq!(frame_css(&Appearance::default()), ":root{--sb-theme:#3d5afe;--sb-on-theme:#ffffff}\n");
+    }
+}

@@ -1,0 +1,35 @@
+//! `GET /api/v1/site` and `PATCH /api/v1/site`: the signed-in agent's site — name, allowed
+//! origins, the widget's colour and greeting. Admins change it; the change is checked in
+//! `core::appearance` and stored by the site's object.
+
+use switchboard_core::site::SiteConfig;
+use switchboard_protocol::api::site_settings::{Patch, Response as Settings};
+use worker::{Env, Request, Response};
+
+use crate::agent_sessions::{authenticate, authenticate_admin};
+use crate::error::EdgeResult;
+use crate::{http, site_cache, stubs};
+
+/// The agent's site.
+pub async fn show(req: &Request, env: &Env) -> EdgeResult<Response> {
+    let agent = authenticate(req, env)?;
+    http::json(200, &settings(site_cache::config(env, &agent.site).await?))
+}
+
+/// An admin changes it.
+pub async fn update(mut req: Request, env: &Env) -> EdgeResult<Response> {
+    let admin = authenticate_admin(&req, env)?;
+    let patch: Patch = http::read_json(&mut req).await?;
+    let config = stubs::update_site(env, &admin.site, &patch).await?;
+    site_cache::remember(&config);
+    http::json(200, &settings(config))
+}
+
+fn settings(config: SiteConfig) -> Settings {
+    Settings {
+        id: config.id,
+        name: config.name,
+        allowed_origins: config.allowed_origins,
+        appearance: config.appearance,
+    }
+}

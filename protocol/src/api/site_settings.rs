@@ -1,0 +1,66 @@
+//! The signed-in agent's site, as admins edit it.
+//!
+//! - `GET /api/v1/site` — any agent of the site.
+//! - `PATCH /api/v1/site` — admins (with `X-CSRF-Token`); fields left out stay as they are.
+//!   New page loads show a new appearance within seconds (each edge isolate keeps a site's
+//!   configuration for up to 5 s).
+
+use serde::{Deserialize, Serialize};
+
+use crate::ids::SiteId;
+
+/// The widget's theme colour when the site chose none.
+pub const DEFAULT_COLOR: &str = "#3d5afe";
+
+/// Longest greeting, in characters.
+pub const MAX_GREETING_CHARS: usize = 500;
+
+/// How the widget looks and greets.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Appearance {
+    /// The theme colour, `#rrggbb`: the header, the visitor's bubbles, the buttons. Text on
+    /// it is white or black, whichever contrasts more.
+    #[serde(default = "default_color")]
+    pub color: String,
+    /// The first message visitors see (the bot's greeting), replacing the flow's when set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub greeting: Option<String>,
+}
+
+fn default_color() -> String {
+    DEFAULT_COLOR.to_owned()
+}
+
+impl Default for Appearance {
+    fn default() -> Self {
+        Self { color: default_color(), greeting: None }
+    }
+}
+
+/// `GET` `200` body (and `PATCH` `200` body: the site after the change).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Response {
+    /// The site's public id (the embed snippet's `data-site`).
+    pub id: SiteId,
+    /// Its name, shown to agents.
+    pub name: String,
+    /// Origins allowed to embed the widget (`https://shop.example`, `https://*.example.com`).
+    pub allowed_origins: Vec<String>,
+    /// How the widget looks and greets.
+    pub appearance: Appearance,
+}
+
+/// `PATCH` request body.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Patch {
+    /// A new name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// New allowed origins (the whole list).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub allowed_origins: Option<Vec<String>>,
+    /// A new appearance (the whole of it; a missing `greeting` goes back to the flow's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub appearance: Option<Appearance>,
+}
