@@ -105,6 +105,24 @@ pub fn authenticate_admin(req: &Request, env: &Env) -> EdgeResult<AgentClaims> {
     Ok(claims)
 }
 
+/// Like [`authenticate_admin`], for owners: admins of the deployment's first (bootstrap)
+/// site, who may create sites and invite their first admins.
+pub fn authenticate_owner(req: &Request, env: &Env) -> EdgeResult<AgentClaims> {
+    let claims = authenticate_admin(req, env)?;
+    if !is_owner(&claims, env) {
+        return Err(EdgeError::refuse(
+            ErrorCode::Forbidden,
+            "only admins of the deployment's first site may manage sites",
+        ));
+    }
+    Ok(claims)
+}
+
+/// Whether `claims` are an owner's.
+pub fn is_owner(claims: &AgentClaims, env: &Env) -> bool {
+    claims.role == AgentRole::Admin && env::bootstrap(env).is_some_and(|b| b.site.id == claims.site)
+}
+
 fn session(req: &Request, env: &Env) -> EdgeResult<(AgentClaims, String)> {
     let value = http::cookie(req, COOKIE)?
         .ok_or_else(|| EdgeError::refuse(ErrorCode::Unauthorized, "sign in to the console first"))?;

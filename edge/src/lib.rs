@@ -9,7 +9,8 @@
 //! - [`visitor_sessions`]: `POST /api/v1/sessions` (origin checks, signed visitor tokens).
 //! - [`agent_sessions`]: console sign-in, sign-out, the session cookie and CSRF checks.
 //! - [`team`]: invites and the site's accounts; [`canned`]: canned responses;
-//!   [`site_settings`]: the site's name, origins, widget colour and greeting.
+//!   [`site_settings`]: the site's name, origins, widget colour and greeting; [`sites`]:
+//!   creating and listing sites (owners).
 //! - [`live`]: WebSocket routes; admission is decided here, sockets live in the objects.
 //! - [`objects`]: the Durable Objects — one per conversation, one per site, one directory.
 //! - [`stubs`]: typed calls from the worker to the objects (and between objects).
@@ -32,6 +33,7 @@ mod pages;
 mod router;
 mod site_cache;
 mod site_settings;
+mod sites;
 mod stubs;
 mod team;
 mod visitor_sessions;

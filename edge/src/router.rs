@@ -6,7 +6,8 @@ use worker::{Env, Headers, Request, Response};
 
 use crate::error::{EdgeError, EdgeResult};
 use crate::{
-    agent_sessions, canned, http, live, pages, site_cache, site_settings, stubs, team, visitor_sessions,
+    agent_sessions, canned, http, live, pages, site_cache, site_settings, sites, stubs, team,
+    visitor_sessions,
 };
 
 /// Routes one request. Never fails: every error becomes a JSON error response, or, for a
@@ -42,6 +43,8 @@ async fn route(req: Request, env: &Env) -> EdgeResult<Response> {
         ("GET", ["frame"]) => pages::frame(&req, env).await,
         ("GET", ["frame", "theme.css"]) => pages::theme(&req, env).await,
         ("GET", ["api", "v1", "site"]) => site_settings::show(&req, env).await,
+        ("GET", ["api", "v1", "sites"]) => sites::list(&req, env).await,
+        ("POST", ["api", "v1", "sites"]) => sites::create(req, env).await,
         ("PATCH", ["api", "v1", "site"]) => site_settings::update(req, env).await,
         ("POST", ["api", "v1", "sessions"]) => visitor_sessions::create(req, env).await,
         ("OPTIONS", ["api", "v1", "sessions"]) => visitor_sessions::preflight(&req),
@@ -91,6 +94,7 @@ fn allowed_methods(segments: &[&str]) -> Option<&'static str> {
         ["api", "v1", "agents", _] | ["api", "v1", "canned-responses", _] => "DELETE",
         ["api", "v1", "canned-responses"] => "GET, POST",
         ["api", "v1", "site"] => "GET, PATCH",
+        ["api", "v1", "sites"] => "GET, POST",
         ["health"]
         | ["frame"]
         | ["frame", "theme.css"]

@@ -9,6 +9,7 @@ use switchboard_core::site::SiteConfig;
 use switchboard_protocol::api::bot_webhook::BotAnswer;
 use switchboard_protocol::api::{
     agent_me, agents_list, canned_responses, conversations_list, invite_show, site_presence, site_settings,
+    sites,
 };
 use switchboard_protocol::inbox::ConversationSummary;
 use switchboard_protocol::{AgentId, ConversationId, ErrorBody, QueueId, SiteId, VisitorId};
@@ -44,6 +45,23 @@ pub async fn site_config(env: &Env, id: &SiteId) -> EdgeResult<SiteConfig> {
 /// Changes a site's settings; answers the new configuration.
 pub async fn update_site(env: &Env, id: &SiteId, patch: &site_settings::Patch) -> EdgeResult<SiteConfig> {
     call(&site(env, id)?, Method::Post, &format!("/config/update?site={id}"), Some(patch)).await
+}
+
+/// Creates a site's object with its configuration.
+pub async fn create_site(env: &Env, config: &SiteConfig) -> EdgeResult<()> {
+    call(&site(env, &config.id)?, Method::Post, "/config/create", Some(config)).await
+}
+
+/// Reserves a site id in the directory.
+pub async fn register_site(env: &Env, entry: &sites::SiteEntry) -> EdgeResult<()> {
+    call::<_, serde_json::Value>(&directory(env)?, Method::Post, "/sites/register", Some(entry))
+        .await
+        .map(drop)
+}
+
+/// Every site.
+pub async fn list_sites(env: &Env) -> EdgeResult<sites::ListResponse> {
+    call::<(), _>(&directory(env)?, Method::Get, "/sites", None).await
 }
 
 /// A site's canned responses.

@@ -15,8 +15,18 @@ use crate::{http, site_cache, stubs};
 pub async fn invite(mut req: Request, env: &Env) -> EdgeResult<Response> {
     let admin = authenticate_admin(&req, env)?;
     let request: invite_create::Request = http::read_json(&mut req).await?;
-    let invited =
-        stubs::directory_invite(env, &InviteCall { site: admin.site, by: admin.agent, request }).await?;
+    let site = match &request.site_id {
+        Some(site) if *site != admin.site => {
+            if !agent_sessions::is_owner(&admin, env) {
+                return Err(EdgeError::refuse(ErrorCode::Forbidden, "admins invite only to their own site"));
+            }
+            // The site must exist (`not_found` otherwise).
+            site_cache::config(env, site).await?;
+            site.clone()
+        }
+        _ => admin.site,
+    };
+    let invited = stubs::directory_invite(env, &InviteCall { site, by: admin.agent, request }).await?;
     let url = format!("{}/console/#invite={}", http::own_origin(&req)?, invited.token);
     let body = invite_create::Response {
         token: invited.token,

@@ -18,4 +18,5 @@ pub mod invite_create;
 pub mod invite_show;
 pub mod site_presence;
 pub mod site_settings;
+pub mod sites;
 pub mod visitor_conversations;

@@ -225,3 +225,68 @@ async fn admins_change_the_site_and_the_frame_theme_follows() -> anyhow::Result<
     assert_eq!(again.status(), 304);
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_second_sites_agents_see_and_open_only_their_own_conversations() -> anyhow::Result<()> {
+    use switchboard_protocol::api::{conversations_list, sites};
+    use switchboard_protocol::{ClientFrame, Seq};
+    use switchboard_tests::api::{create_session, Live};
+    let edge =
+        TestEdge::start_with(&[SHOP], &[("BOOTSTRAP_AGENTS", "sam@example.com:Sam:sam-password-123")])?;
+    let owner = Session::start(&edge, ADMIN_EMAIL, ADMIN_PASSWORD).await?;
+    let other_site = json!({ "id": "acme", "name": "Acme", "allowed_origins": ["https://acme.example"] });
+
+    // Only owners (admins of the first site) create sites; ids are unique.
+    let sam = Session::start(&edge, "sam@example.com", "sam-password-123").await?;
+    let by_agent = sam.call(&edge, Method::POST, "/api/v1/sites", Some(&other_site)).await?;
+    assert_eq!(by_agent.status, 403);
+    let created = owner.call(&edge, Method::POST, "/api/v1/sites", Some(&other_site)).await?;
+    assert_eq!(created.status, 201, "{}", created.body);
+    let again = owner.call(&edge, Method::POST, "/api/v1/sites", Some(&other_site)).await?;
+    assert_eq!((again.status, again.error_code()?), (409, ErrorCode::Conflict));
+    let taken = json!({ "id": "demo", "name": "Demo", "allowed_origins": [] });
+    assert_eq!(owner.call(&edge, Method::POST, "/api/v1/sites", Some(&taken)).await?.status, 409);
+    let list: sites::ListResponse =
+        owner.call(&edge, Method::GET, "/api/v1/sites", no_body()).await?.json()?;
+    assert_eq!(list.sites.iter().map(|s| s.id.as_str()).collect::<Vec<_>>(), ["acme", "demo"]);
+
+    // Its first admin, invited by the owner.
+    let body = json!({ "email": "ada@acme.example", "name": "Ada", "role": "admin", "site_id": "acme" });
+    let invite: invite_create::Response =
+        owner.call(&edge, Method::POST, "/api/v1/invites", Some(&body)).await?.json()?;
+    let accept = edge.url(&format!("/api/v1/invites/{}/accept", invite.token));
+    let reply =
+        call(Method::POST, &accept, None, None, Some(&json!({ "password": "ada-password-2026" }))).await?;
+    let ada = Session::from_reply(reply)?;
+    assert_eq!((ada.agent.site_id.as_str(), ada.agent.role), ("acme", AgentRole::Admin));
+    // Ada, an admin of another site, cannot invite into the first one.
+    let sneaky = json!({ "email": "x@example.com", "name": "X", "site_id": "demo" });
+    assert_eq!(ada.call(&edge, Method::POST, "/api/v1/invites", Some(&sneaky)).await?.status, 403);
+
+    // A conversation on the first site: listed for its agents, not for Ada, and Ada's socket
+    // to it is refused with a clear reason.
+    let session = create_session(&edge, SHOP).await?;
+    let mut visitor = Live::visitor(&edge, &session).await?;
+    visitor.hello(Seq(0)).await?;
+    visitor.post("v-1", "my card number is private").await?;
+    let mine: conversations_list::Response =
+        until("the first site's inbox to list it", Duration::from_secs(10), || async {
+            let list: conversations_list::Response =
+                sam.call(&edge, Method::GET, "/api/v1/conversations", no_body()).await.ok()?.json().ok()?;
+            (!list.conversations.is_empty()).then_some(list)
+        })
+        .await?;
+    assert_eq!(mine.conversations[0].id, session.conversation_id);
+    let theirs: conversations_list::Response =
+        ada.call(&edge, Method::GET, "/api/v1/conversations", no_body()).await?.json()?;
+    assert!(theirs.conversations.is_empty(), "{theirs:?}");
+    let mut peek = Live::agent(&edge, &ada.cookie, &session.conversation_id).await?;
+    assert_eq!(peek.refusal().await?, (ErrorCode::Forbidden, 4403));
+    // Nor can Ada change the first site's settings: a PATCH changes her own.
+    let patch = json!({ "appearance": { "color": "#000000" } });
+    let changed: switchboard_protocol::api::site_settings::Response =
+        ada.call(&edge, Method::PATCH, "/api/v1/site", Some(&patch)).await?.json()?;
+    assert_eq!(changed.id.as_str(), "acme");
+    let _ = visitor.send(&ClientFrame::Ping).await;
+    Ok(())
+}

@@ -147,6 +147,7 @@ fn invite_form(
             email: field("email").unwrap_or_default(),
             name: field("name").unwrap_or_default(),
             role,
+            site_id: None,
             expires_in_s: None,
         };
         let (dispatch, link, report, form) = (dispatch.clone(), link.clone(), report.clone(), form.clone());

@@ -40,6 +40,10 @@ CREATE TABLE IF NOT EXISTS invites (
     created_by TEXT NOT NULL,
     expires_at INTEGER NOT NULL,
     used_at INTEGER);
+CREATE TABLE IF NOT EXISTS sites (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    created_at INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS login_failures (
     key TEXT PRIMARY KEY,
     count INTEGER NOT NULL,
@@ -139,6 +143,7 @@ impl DurableObject for DirectoryObject {
             },
             (Method::Post, path) => self.team_call(path, &mut req).await,
             (Method::Get, "/agents") => self.list_agents(&req).and_then(|list| http::json(200, &list)),
+            (Method::Get, "/sites") => self.list_sites().and_then(|list| http::json(200, &list)),
             _ => Err(EdgeError::refuse(ErrorCode::NotFound, "no such object route")),
         };
         respond(result)

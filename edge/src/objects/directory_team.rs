@@ -7,7 +7,7 @@ use switchboard_core::password::PasswordHash;
 use switchboard_core::site::normalise_email;
 use switchboard_protocol::api::agent_me;
 use switchboard_protocol::api::agents_list::{self, AgentEntry};
-use switchboard_protocol::api::{invite_accept, invite_create, invite_show};
+use switchboard_protocol::api::{invite_accept, invite_create, invite_show, sites};
 use switchboard_protocol::{AgentId, ErrorCode, SiteId};
 use worker::Request;
 
@@ -75,6 +75,10 @@ impl DirectoryObject {
             "/invite" => http::json(200, &self.invite(http::read_json(req).await?)?),
             "/invite/show" => http::json(200, &self.show_invite(&http::read_json::<String>(req).await?)?),
             "/invite/accept" => http::json(200, &self.accept(http::read_json(req).await?)?),
+            "/sites/register" => {
+                self.register_site(http::read_json(req).await?)?;
+                http::json(200, &serde_json::json!({}))
+            }
             "/agents/remove" => {
                 self.remove(http::read_json(req).await?)?;
                 http::json(200, &serde_json::json!({}))
@@ -199,6 +203,35 @@ impl DirectoryObject {
             .map(|r| AgentEntry { id: r.id, name: r.name, email: r.email, role: parse_role(&r.role) })
             .collect();
         Ok(agents_list::Response { agents, queues: Vec::new() })
+    }
+
+    /// Records a new site's id (unique across the deployment, the bootstrap site's included).
+    fn register_site(&self, site: sites::SiteEntry) -> EdgeResult<()> {
+        let taken = env::bootstrap(&self.env).is_some_and(|b| b.site.id == site.id)
+            || !self
+                .sql()
+                .exec("SELECT id FROM sites WHERE id = ?", vec![site.id.as_str().into()])?
+                .to_array::<serde_json::Value>()?
+                .is_empty();
+        if taken {
+            return Err(EdgeError::refuse(ErrorCode::Conflict, format!("the site id {} is taken", site.id)));
+        }
+        self.sql().exec(
+            "INSERT INTO sites (id, name, created_at) VALUES (?, ?, ?)",
+            vec![site.id.as_str().into(), site.name.into(), env::now().into()],
+        )?;
+        Ok(())
+    }
+
+    /// Every site: the bootstrap one and those created since, by id.
+    pub(super) fn list_sites(&self) -> EdgeResult<sites::ListResponse> {
+        let mut sites: Vec<sites::SiteEntry> =
+            self.sql().exec("SELECT id, name FROM sites ORDER BY id", None)?.to_array()?;
+        if let Some(bootstrap) = env::bootstrap(&self.env) {
+            sites.push(sites::SiteEntry { id: bootstrap.site.id, name: bootstrap.site.name });
+            sites.sort_by(|a, b| a.id.as_str().cmp(b.id.as_str()));
+        }
+        Ok(sites::ListResponse { sites })
     }
 
     fn remove(&self, call: RemoveCall) -> EdgeResult<()> {

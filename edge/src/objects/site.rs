@@ -139,6 +139,10 @@ impl DurableObject for SiteObject {
                     .and_then(|_| http::json(200, &())),
                 Err(error) => Err(error),
             },
+            (Method::Post, "/config/create") => match http::read_json::<SiteConfig>(&mut req).await {
+                Ok(config) => self.create_config(config).and_then(|()| http::json(200, &())),
+                Err(error) => Err(error),
+            },
             (Method::Post, "/config/update") => match http::read_json(&mut req).await {
                 Ok(patch) => self.update_config(&req, patch).and_then(|config| http::json(200, &config)),
                 Err(error) => Err(error),
@@ -266,6 +270,17 @@ impl SiteObject {
             .find_map(|(key, value)| (key == "site").then(|| value.into_owned()))
             .and_then(|id| SiteId::parse(id).ok());
         self.ensure_config(requested.as_ref())
+    }
+
+    /// Stores a new site's configuration (`conflict` when this object already has one).
+    fn create_config(&self, config: SiteConfig) -> EdgeResult<()> {
+        if self.stored_config()?.is_some() {
+            return Err(EdgeError::refuse(ErrorCode::Conflict, format!("the site {} exists", config.id)));
+        }
+        let json = serde_json::to_string(&config)?;
+        self.sql().exec("INSERT INTO config (only, json) VALUES (1, ?)", vec![json.into()])?;
+        self.config.replace(Some(config));
+        Ok(())
     }
 
     /// Applies an admin's change (checked in `core::appearance`) and stores it.

@@ -24,6 +24,10 @@ pub struct Request {
     /// What the new account may do (`agent` when absent).
     #[serde(default)]
     pub role: AgentRole,
+    /// The site the account answers for: the admin's own when absent. Only owners (admins of
+    /// the deployment's first site) may name another.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub site_id: Option<crate::ids::SiteId>,
     /// Seconds until the link stops working: 1 to [`MAX_INVITE_TTL_S`]; default
     /// [`DEFAULT_INVITE_TTL_S`].
     #[serde(default)]

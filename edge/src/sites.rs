@@ -1,0 +1,48 @@
+//! `GET /api/v1/sites` and `POST /api/v1/sites`: the deployment's sites, for its owners
+//! (admins of the bootstrap site). A new site's id is reserved in the directory, then its
+//! object stores its configuration (the default flow: straight to the `support` queue).
+
+use switchboard_core::origin::AllowedOrigins;
+use switchboard_core::site::SiteConfig;
+use switchboard_protocol::api::site_settings::{self, Appearance};
+use switchboard_protocol::api::sites::{CreateRequest, SiteEntry};
+use switchboard_protocol::ErrorCode;
+use worker::{Env, Request, Response};
+
+use crate::agent_sessions::authenticate_owner;
+use crate::error::{EdgeError, EdgeResult};
+use crate::{http, stubs};
+
+/// Every site.
+pub async fn list(req: &Request, env: &Env) -> EdgeResult<Response> {
+    authenticate_owner(req, env)?;
+    http::json(200, &stubs::list_sites(env).await?)
+}
+
+/// Creates a site.
+pub async fn create(mut req: Request, env: &Env) -> EdgeResult<Response> {
+    authenticate_owner(&req, env)?;
+    let request: CreateRequest = http::read_json(&mut req).await?;
+    let name = request.name.trim().to_owned();
+    if name.is_empty() || name.chars().count() > 80 {
+        return Err(EdgeError::refuse(ErrorCode::BadRequest, "a site name has 1 to 80 characters"));
+    }
+    AllowedOrigins::parse(&request.allowed_origins)
+        .map_err(|e| EdgeError::refuse(ErrorCode::BadRequest, e.to_string()))?;
+    stubs::register_site(env, &SiteEntry { id: request.id.clone(), name: name.clone() }).await?;
+    let config = SiteConfig {
+        id: request.id,
+        name,
+        allowed_origins: request.allowed_origins,
+        flow: Default::default(),
+        appearance: Appearance::default(),
+    };
+    stubs::create_site(env, &config).await?;
+    let body = site_settings::Response {
+        id: config.id,
+        name: config.name,
+        allowed_origins: config.allowed_origins,
+        appearance: config.appearance,
+    };
+    http::json(201, &body)
+}
