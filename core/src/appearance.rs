@@ -1,17 +1,23 @@
-//! A site's look: checking an admin's changes, the text colour that reads on the theme
-//! colour, and the stylesheet the widget frame loads.
+//! A site's settings as admins change them (name, origins, look, flow), checked; the text
+//! colour that reads on the theme colour; and the stylesheet the widget frame loads.
 
 use switchboard_protocol::api::site_settings::{Appearance, Patch, MAX_GREETING_CHARS};
 use switchboard_protocol::{ApiError, ErrorCode};
 
+use crate::flow::Zones;
 use crate::origin::AllowedOrigins;
-use crate::site::SiteConfig;
+use crate::site::{parse_flow, SiteConfig};
 
 /// `config` with `patch` applied, checked: a colour `#rrggbb`, a greeting of at most
 /// [`MAX_GREETING_CHARS`] characters (blank means none), a name of 1 to 80 characters, origins
 /// that parse.
-pub fn apply(mut config: SiteConfig, patch: Patch) -> Result<SiteConfig, ApiError> {
+pub fn apply(mut config: SiteConfig, patch: Patch, zones: &dyn Zones) -> Result<SiteConfig, ApiError> {
     let bad = |message: String| ApiError::new(ErrorCode::BadRequest, message);
+    if let Some(flow) = patch.flow {
+        config.flow =
+            parse_flow(&flow.to_string(), zones).map_err(|e| bad(format!("the flow is not valid: {e}")))?;
+        config.flow_edited = true;
+    }
     if let Some(name) = patch.name {
         let name = name.trim().to_owned();
         if name.is_empty() || name.chars().count() > 80 {
@@ -87,6 +93,7 @@ mod tests {
     use switchboard_protocol::SiteId;
 
     use super::*;
+    use crate::flow::hours::tests::ChronoZones;
 
     fn site() -> SiteConfig {
         SiteConfig {
@@ -95,6 +102,7 @@ mod tests {
             allowed_origins: vec!["https://shop.example".into()],
             flow: Default::default(),
             appearance: Appearance::default(),
+            flow_edited: false,
         }
     }
 
@@ -104,7 +112,7 @@ mod tests {
             appearance: Some(Appearance { color: "#0A7D4F".into(), greeting: Some("  Hej!  ".into()) }),
             ..Patch::default()
         };
-        let changed = apply(site(), patch).unwrap();
+        let changed = apply(site(), patch, &ChronoZones).unwrap();
         assert_eq!(changed.appearance, Appearance { color: "#0a7d4f".into(), greeting: Some("Hej!".into()) });
         assert_eq!(changed.allowed_origins, site().allowed_origins);
 
@@ -113,15 +121,19 @@ mod tests {
                 appearance: Some(Appearance { color: color.into(), greeting: None }),
                 ..Patch::default()
             };
-            assert_eq!(apply(site(), patch).unwrap_err().code, ErrorCode::BadRequest, "{color}");
+            assert_eq!(
+                apply(site(), patch, &ChronoZones).unwrap_err().code,
+                ErrorCode::BadRequest,
+                "{color}"
+            );
         }
         let origins = Patch { allowed_origins: Some(vec!["not an origin".into()]), ..Patch::default() };
-        assert!(apply(site(), origins).is_err());
+        assert!(apply(site(), origins, &ChronoZones).is_err());
         let long = Patch {
             appearance: Some(Appearance { color: "#000000".into(), greeting: Some("x".repeat(501)) }),
             ..Patch::default()
         };
-        assert!(apply(site(), long).is_err());
+        assert!(apply(site(), long, &ChronoZones).is_err());
     }
 
     #[test]
@@ -138,5 +150,24 @@ mod tests {
             assert!(ratio >= 4.5, "{color}: {ratio}");
         }
         assert_eq!(frame_css(&Appearance::default()), ":root{--sb-theme:#3d5afe;--sb-on-theme:#ffffff}\n");
+    }
+
+    #[test]
+    fn a_flow_is_checked_before_it_replaces_the_old_one() {
+        let flow = serde_json::json!({ "start": "queue", "queue": "sales", "queues": [{ "id": "sales" }, { "id": "support" }],
+            "hours": { "time_zone": "Europe/Berlin", "mon": ["09:00-17:00"] } });
+        let patch = Patch { flow: Some(flow), ..Patch::default() };
+        let changed = apply(site(), patch, &ChronoZones).unwrap();
+        assert!(changed.flow_edited);
+        assert_eq!(changed.flow.queues.len(), 2);
+        let unknown_queue =
+            Patch { flow: Some(serde_json::json!({ "queue": "nowhere" })), ..Patch::default() };
+        let error = apply(site(), unknown_queue, &ChronoZones).unwrap_err();
+        assert!(error.message.contains("nowhere"), "{}", error.message);
+        let bad_zone = Patch {
+            flow: Some(serde_json::json!({ "hours": { "time_zone": "Mars/Olympus" } })),
+            ..Patch::default()
+        };
+        assert!(apply(site(), bad_zone, &ChronoZones).is_err());
     }
 }

@@ -22,6 +22,9 @@ pub struct SiteConfig {
     /// How the widget looks and greets (admins change it).
     #[serde(default)]
     pub appearance: Appearance,
+    /// An admin set the flow through the API: the bootstrap variables no longer apply to it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub flow_edited: bool,
 }
 
 impl SiteConfig {
@@ -143,6 +146,7 @@ impl Bootstrap {
                 allowed_origins,
                 flow,
                 appearance: Appearance::default(),
+                flow_edited: false,
             },
             admin_email,
             admin_name: admin_name.to_string(),

@@ -13,7 +13,7 @@ use crate::{http, site_cache, stubs};
 /// The agent's site.
 pub async fn show(req: &Request, env: &Env) -> EdgeResult<Response> {
     let agent = authenticate(req, env)?;
-    http::json(200, &settings(site_cache::config(env, &agent.site).await?))
+    http::json(200, &settings(site_cache::config(env, &agent.site).await?)?)
 }
 
 /// An admin changes it.
@@ -22,14 +22,15 @@ pub async fn update(mut req: Request, env: &Env) -> EdgeResult<Response> {
     let patch: Patch = http::read_json(&mut req).await?;
     let config = stubs::update_site(env, &admin.site, &patch).await?;
     site_cache::remember(&config);
-    http::json(200, &settings(config))
+    http::json(200, &settings(config)?)
 }
 
-fn settings(config: SiteConfig) -> Settings {
-    Settings {
+fn settings(config: SiteConfig) -> EdgeResult<Settings> {
+    Ok(Settings {
+        flow: serde_json::to_value(&config.flow)?,
         id: config.id,
         name: config.name,
         allowed_origins: config.allowed_origins,
         appearance: config.appearance,
-    }
+    })
 }

@@ -36,6 +36,7 @@ pub async fn create(mut req: Request, env: &Env) -> EdgeResult<Response> {
         allowed_origins: request.allowed_origins,
         flow: Default::default(),
         appearance: Appearance::default(),
+        flow_edited: false,
     };
     stubs::create_site(env, &config).await?;
     let body = site_settings::Response {
@@ -43,6 +44,7 @@ pub async fn create(mut req: Request, env: &Env) -> EdgeResult<Response> {
         name: config.name,
         allowed_origins: config.allowed_origins,
         appearance: config.appearance,
+        flow: serde_json::to_value(&config.flow)?,
     };
     http::json(201, &body)
 }

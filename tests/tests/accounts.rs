@@ -223,6 +223,18 @@ async fn admins_change_the_site_and_the_frame_theme_follows() -> anyhow::Result<
     assert!(css.contains("--sb-theme:#ffd400") && css.contains("--sb-on-theme:#000000"), "{css}");
     let again = client.get(edge.url(&href)).header("if-none-match", &etag).send().await?;
     assert_eq!(again.status(), 304);
+
+    // The flow: checked, stored, and routing's queues follow it.
+    let wrong = json!({ "flow": { "start": "queue", "queue": "nowhere" } });
+    let refused = admin.call(&edge, Method::PATCH, "/api/v1/site", Some(&wrong)).await?;
+    assert_eq!((refused.status, refused.error_code()?), (400, ErrorCode::BadRequest));
+    assert!(refused.body.to_string().contains("nowhere"), "{}", refused.body);
+    let flow = json!({ "flow": { "start": "queue", "queue": "sales", "queues": [{ "id": "sales" }, { "id": "billing" }] } });
+    let changed = admin.call(&edge, Method::PATCH, "/api/v1/site", Some(&flow)).await?;
+    assert_eq!(changed.status, 200, "{}", changed.body);
+    let team: agents_list::Response =
+        sam.call(&edge, Method::GET, "/api/v1/agents", no_body()).await?.json()?;
+    assert_eq!(team.queues.iter().map(|q| q.as_str()).collect::<Vec<_>>(), ["sales", "billing"]);
     Ok(())
 }
 

@@ -29,8 +29,9 @@ pub fn site_form(props: &SiteFormProps) -> Html {
     let Some(site) = props.site.clone() else {
         return html! { <p class="sb-hint">{ "Loading the site…" }</p> };
     };
+    let pretty_flow = serde_json::to_string_pretty(&site.flow).unwrap_or_default();
     let onsubmit = {
-        let (dispatch, outcome) = (props.dispatch.clone(), outcome.clone());
+        let (dispatch, outcome, loaded_flow) = (props.dispatch.clone(), outcome.clone(), pretty_flow.clone());
         move |event: SubmitEvent| {
             event.prevent_default();
             let form: web_sys::HtmlFormElement = event.target_unchecked_into();
@@ -43,8 +44,21 @@ pub fn site_form(props: &SiteFormProps) -> Html {
                     .unwrap_or_default()
             };
             let greeting = value("greeting");
+            // The flow is sent only when edited: saving the colour must not pin the flow.
+            let flow_text = value("flow");
+            let flow = if flow_text.trim() == loaded_flow.trim() {
+                None
+            } else {
+                match serde_json::from_str(&flow_text) {
+                    Ok(flow) => Some(flow),
+                    Err(error) => {
+                        return outcome.set(Some(Err(format!("The flow is not valid JSON: {error}"))))
+                    }
+                }
+            };
             let patch = Patch {
                 name: None,
+                flow,
                 allowed_origins: Some(value("origins").split_whitespace().map(str::to_owned).collect()),
                 appearance: Some(Appearance {
                     color: value("color"),
@@ -75,6 +89,10 @@ pub fn site_form(props: &SiteFormProps) -> Html {
                 <span class="sb-field-label">{ "Allowed origins (one per line; https://*.example.com for subdomains)" }</span>
                 <textarea name="origins" class="sb-site-origins" rows="3" {disabled}
                     value={site.allowed_origins.join("\n")} />
+            </label>
+            <label class="sb-field">
+                <span class="sb-field-label">{ "Flow: bot, business hours, queues, agents' skills and capacity (JSON, see docs/routing.md)" }</span>
+                <textarea name="flow" class="sb-site-flow" rows="12" spellcheck="false" {disabled} value={pretty_flow} />
             </label>
             if props.admin {
                 <button type="submit" class="sb-primary sb-site-submit">{ "Save" }</button>

@@ -247,7 +247,7 @@ impl SiteObject {
         // The bootstrap site's flow follows BOOTSTRAP_FLOW (edited in `demo-site/flow.toml`
         // for `cargo xtask dev`, whose state persists across runs).
         if let (Some(stored), Some(bootstrap)) = (config.as_mut(), env::bootstrap(&self.env)) {
-            if stored.id == bootstrap.site.id && stored.flow != bootstrap.site.flow {
+            if stored.id == bootstrap.site.id && !stored.flow_edited && stored.flow != bootstrap.site.flow {
                 stored.flow = bootstrap.site.flow;
                 let json = serde_json::to_string(&*stored)?;
                 self.sql().exec("UPDATE config SET json = ? WHERE only = 1", vec![json.into()])?;
@@ -289,7 +289,8 @@ impl SiteObject {
         req: &Request,
         patch: switchboard_protocol::api::site_settings::Patch,
     ) -> EdgeResult<SiteConfig> {
-        let config = switchboard_core::appearance::apply(self.config(req)?, patch)?;
+        let config =
+            switchboard_core::appearance::apply(self.config(req)?, patch, &crate::zones::RuntimeZones)?;
         let json = serde_json::to_string(&config)?;
         self.sql().exec("UPDATE config SET json = ? WHERE only = 1", vec![json.into()])?;
         self.config.replace(Some(config.clone()));

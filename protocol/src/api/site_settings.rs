@@ -48,6 +48,9 @@ pub struct Response {
     pub allowed_origins: Vec<String>,
     /// How the widget looks and greets.
     pub appearance: Appearance,
+    /// What happens to its conversations (`docs/routing.md`).
+    #[serde(default)]
+    pub flow: serde_json::Value,
 }
 
 /// `PATCH` request body.
@@ -63,4 +66,9 @@ pub struct Patch {
     /// A new appearance (the whole of it; a missing `greeting` goes back to the flow's).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub appearance: Option<Appearance>,
+    /// A new flow (the whole of it: bot, business hours, queues, agents' skills and
+    /// capacity; see `docs/routing.md`), checked before it is stored. From then on it is the
+    /// site's flow, also for the bootstrap site (whose `BOOTSTRAP_FLOW` stops applying).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flow: Option<serde_json::Value>,
 }
