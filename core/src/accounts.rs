@@ -18,7 +18,18 @@ pub fn new_invite_token(random: [u8; 32]) -> String {
 /// randomness, so a plain hash suffices (no salt or stretching): a leaked table of hashes does
 /// not yield working links.
 pub fn invite_key(token: &str) -> String {
-    Sha256::digest(token.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+    secret_digest(token)
+}
+
+/// A new API key secret from 32 random bytes: `sbk_` and 43 URL-safe characters.
+pub fn new_api_key(random: [u8; 32]) -> String {
+    format!("{}{}", switchboard_protocol::api::api_keys::KEY_PREFIX, URL_SAFE_NO_PAD.encode(random))
+}
+
+/// The SHA-256 (hex) stored for a random secret (invite tokens, API keys): enough for 256-bit
+/// random secrets, which cannot be guessed from a leaked digest.
+pub fn secret_digest(secret: &str) -> String {
+    Sha256::digest(secret.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// When an invite made at `now` with the requested lifetime stops working.

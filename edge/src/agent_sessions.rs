@@ -14,7 +14,7 @@ use worker::{Env, Request, Response};
 
 use crate::error::{EdgeError, EdgeResult};
 use crate::objects::LoginCall;
-use crate::{env, http, stubs};
+use crate::{api_keys, env, http, stubs};
 
 /// Name of the session cookie.
 const COOKIE: &str = "sb_agent";
@@ -52,16 +52,23 @@ pub fn start_session(req: &Request, env: &Env, mut agent: agent_me::Response) ->
 }
 
 /// Clears the session cookie.
-pub fn logout(req: &Request, env: &Env) -> EdgeResult<Response> {
-    authenticate_change(req, env)?;
+pub async fn logout(req: &Request, env: &Env) -> EdgeResult<Response> {
+    authenticate_change(req, env).await?;
     let reply = http::no_content()?;
     set_cookie(&reply, req, "", 0)?;
     Ok(reply)
 }
 
-/// Who is signed in, with the session's anti-forgery token.
-pub fn me(req: &Request, env: &Env) -> EdgeResult<Response> {
-    let (claims, session) = session(req, env)?;
+/// Who is signed in, with the session's anti-forgery token (none for an API key).
+pub async fn me(req: &Request, env: &Env) -> EdgeResult<Response> {
+    let (claims, session) = match api_keys::bearer_key(req)? {
+        Some(secret) => (api_keys::claims(env, &secret).await?, None),
+        None => session(req, env).map(|(claims, session)| (claims, Some(session)))?,
+    };
+    let csrf_token = match session {
+        Some(session) => token::csrf_token(&session, &env::signing_key(env)?),
+        None => String::new(),
+    };
     http::json(
         200,
         &agent_me::Response {
@@ -70,20 +77,27 @@ pub fn me(req: &Request, env: &Env) -> EdgeResult<Response> {
             email: claims.email,
             site_id: claims.site,
             role: claims.role,
-            csrf_token: token::csrf_token(&session, &env::signing_key(env)?),
+            csrf_token,
         },
     )
 }
 
-/// The signed-in agent, from the session cookie; `unauthorized` without a valid one. For
-/// reads and WebSocket handshakes (which check the origin themselves).
-pub fn authenticate(req: &Request, env: &Env) -> EdgeResult<AgentClaims> {
+/// The signed-in agent, from an API key or the session cookie; `unauthorized` without a
+/// valid one. For reads and WebSocket handshakes (which check the origin themselves).
+pub async fn authenticate(req: &Request, env: &Env) -> EdgeResult<AgentClaims> {
+    if let Some(secret) = api_keys::bearer_key(req)? {
+        return api_keys::claims(env, &secret).await;
+    }
     session(req, env).map(|(claims, _)| claims)
 }
 
-/// The signed-in agent, for a request that changes something: from the console's own origin
-/// and carrying the session's anti-forgery token (`forbidden` otherwise).
-pub fn authenticate_change(req: &Request, env: &Env) -> EdgeResult<AgentClaims> {
+/// The signed-in agent, for a request that changes something: with an API key (which no
+/// other site's page can send for anyone), or from the console's own origin carrying the
+/// session's anti-forgery token (`forbidden` otherwise).
+pub async fn authenticate_change(req: &Request, env: &Env) -> EdgeResult<AgentClaims> {
+    if let Some(secret) = api_keys::bearer_key(req)? {
+        return api_keys::claims(env, &secret).await;
+    }
     http::require_same_origin(req)?;
     let (claims, session) = session(req, env)?;
     let given = req.headers().get(CSRF_HEADER)?.unwrap_or_default();
@@ -97,8 +111,8 @@ pub fn authenticate_change(req: &Request, env: &Env) -> EdgeResult<AgentClaims> 
 }
 
 /// Like [`authenticate_change`], for admins only.
-pub fn authenticate_admin(req: &Request, env: &Env) -> EdgeResult<AgentClaims> {
-    let claims = authenticate_change(req, env)?;
+pub async fn authenticate_admin(req: &Request, env: &Env) -> EdgeResult<AgentClaims> {
+    let claims = authenticate_change(req, env).await?;
     if claims.role != AgentRole::Admin {
         return Err(EdgeError::refuse(ErrorCode::Forbidden, "only admins may do this"));
     }
@@ -107,8 +121,8 @@ pub fn authenticate_admin(req: &Request, env: &Env) -> EdgeResult<AgentClaims> {
 
 /// Like [`authenticate_admin`], for owners: admins of the deployment's first (bootstrap)
 /// site, who may create sites and invite their first admins.
-pub fn authenticate_owner(req: &Request, env: &Env) -> EdgeResult<AgentClaims> {
-    let claims = authenticate_admin(req, env)?;
+pub async fn authenticate_owner(req: &Request, env: &Env) -> EdgeResult<AgentClaims> {
+    let claims = authenticate_admin(req, env).await?;
     if !is_owner(&claims, env) {
         return Err(EdgeError::refuse(
             ErrorCode::Forbidden,

@@ -11,13 +11,13 @@ use crate::{http, stubs};
 
 /// The site's canned responses.
 pub async fn list(req: &Request, env: &Env) -> EdgeResult<Response> {
-    let agent = authenticate(req, env)?;
+    let agent = authenticate(req, env).await?;
     http::json(200, &stubs::canned_list(env, &agent.site).await?)
 }
 
 /// Adds or replaces one.
 pub async fn save(mut req: Request, env: &Env) -> EdgeResult<Response> {
-    let admin = authenticate_admin(&req, env)?;
+    let admin = authenticate_admin(&req, env).await?;
     let entry: CannedResponse = http::read_json(&mut req).await?;
     let entry = switchboard_core::canned::validate(entry)?;
     stubs::canned_save(env, &admin.site, &entry).await?;
@@ -26,7 +26,7 @@ pub async fn save(mut req: Request, env: &Env) -> EdgeResult<Response> {
 
 /// Removes one.
 pub async fn remove(req: &Request, env: &Env, shortcut: &str) -> EdgeResult<Response> {
-    let admin = authenticate_admin(req, env)?;
+    let admin = authenticate_admin(req, env).await?;
     stubs::canned_remove(env, &admin.site, &shortcut.to_lowercase()).await?;
     http::no_content()
 }

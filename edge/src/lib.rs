@@ -8,6 +8,7 @@
 //! - [`pages`]: the HTML shells of the widget frame and the console, with their CSPs.
 //! - [`visitor_sessions`]: `POST /api/v1/sessions` (origin checks, signed visitor tokens).
 //! - [`agent_sessions`]: console sign-in, sign-out, the session cookie and CSRF checks.
+//! - [`api_keys`]: keys for scripts (`Authorization: Bearer sbk_…`) and their routes.
 //! - [`team`]: invites and the site's accounts; [`canned`]: canned responses;
 //!   [`site_settings`]: the site's name, origins, widget colour and greeting; [`sites`]:
 //!   creating and listing sites (owners).
@@ -22,6 +23,7 @@
 //! `edge/public/` before the worker runs, with headers from `public/_headers`.
 
 mod agent_sessions;
+mod api_keys;
 mod bot_webhook;
 mod canned;
 mod env;

@@ -59,7 +59,7 @@ pub async fn conversation(req: Request, env: &Env, id: &str) -> EdgeResult<Respo
         }
         None => {
             http::require_same_origin(&req)?;
-            let agent = agent_sessions::authenticate(&req, env)?;
+            let agent = agent_sessions::authenticate(&req, env).await?;
             let author = Author::Agent { id: agent.agent, name: agent.name };
             Participant { site: agent.site, author, client: ClientInfo::default() }
         }
@@ -71,7 +71,7 @@ pub async fn conversation(req: Request, env: &Env, id: &str) -> EdgeResult<Respo
 pub async fn inbox(req: Request, env: &Env) -> EdgeResult<Response> {
     admit_handshake(&req)?;
     http::require_same_origin(&req)?;
-    let agent = agent_sessions::authenticate(&req, env)?;
+    let agent = agent_sessions::authenticate(&req, env).await?;
     let author = Author::Agent { id: agent.agent, name: agent.name };
     let participant = Participant { site: agent.site, author, client: ClientInfo::default() };
     stubs::connect_inbox(env, &participant).await

@@ -6,7 +6,7 @@ use worker::{Env, Headers, Request, Response};
 
 use crate::error::{EdgeError, EdgeResult};
 use crate::{
-    agent_sessions, canned, http, live, pages, site_cache, site_settings, sites, stubs, team,
+    agent_sessions, api_keys, canned, http, live, pages, site_cache, site_settings, sites, stubs, team,
     visitor_sessions,
 };
 
@@ -44,6 +44,9 @@ async fn route(req: Request, env: &Env) -> EdgeResult<Response> {
         ("GET", ["frame", "theme.css"]) => pages::theme(&req, env).await,
         ("GET", ["api", "v1", "site"]) => site_settings::show(&req, env).await,
         ("GET", ["api", "v1", "sites"]) => sites::list(&req, env).await,
+        ("GET", ["api", "v1", "api-keys"]) => api_keys::list(&req, env).await,
+        ("POST", ["api", "v1", "api-keys"]) => api_keys::create(req, env).await,
+        ("DELETE", ["api", "v1", "api-keys", id]) => api_keys::revoke(&req, env, id).await,
         ("POST", ["api", "v1", "sites"]) => sites::create(req, env).await,
         ("PATCH", ["api", "v1", "site"]) => site_settings::update(req, env).await,
         ("POST", ["api", "v1", "sessions"]) => visitor_sessions::create(req, env).await,
@@ -51,7 +54,7 @@ async fn route(req: Request, env: &Env) -> EdgeResult<Response> {
         ("GET", ["api", "v1", "visitor", "conversations"]) => visitor_sessions::history(&req, env).await,
         ("GET", ["api", "v1", "sites", site, "presence"]) => presence(env, site).await,
         ("POST", ["api", "v1", "agent", "login"]) => agent_sessions::login(req, env).await,
-        ("POST", ["api", "v1", "agent", "logout"]) => agent_sessions::logout(&req, env),
+        ("POST", ["api", "v1", "agent", "logout"]) => agent_sessions::logout(&req, env).await,
         ("POST", ["api", "v1", "invites"]) => team::invite(req, env).await,
         ("GET", ["api", "v1", "invites", token]) => team::show(env, token).await,
         ("POST", ["api", "v1", "invites", token, "accept"]) => team::accept(req, env, token).await,
@@ -60,10 +63,10 @@ async fn route(req: Request, env: &Env) -> EdgeResult<Response> {
         ("GET", ["api", "v1", "canned-responses"]) => canned::list(&req, env).await,
         ("POST", ["api", "v1", "canned-responses"]) => canned::save(req, env).await,
         ("DELETE", ["api", "v1", "canned-responses", shortcut]) => canned::remove(&req, env, shortcut).await,
-        ("GET", ["api", "v1", "agent", "me"]) => agent_sessions::me(&req, env),
+        ("GET", ["api", "v1", "agent", "me"]) => agent_sessions::me(&req, env).await,
         ("GET", ["api", "v1", "agent", "inbox"]) => live::inbox(req, env).await,
         ("GET", ["api", "v1", "conversations"]) => {
-            let agent = agent_sessions::authenticate(&req, env)?;
+            let agent = agent_sessions::authenticate(&req, env).await?;
             http::json(200, &stubs::site_conversations(env, &agent.site).await?)
         }
         ("GET", ["api", "v1", "conversations", id, "live"]) => live::conversation(req, env, id).await,
@@ -94,7 +97,8 @@ fn allowed_methods(segments: &[&str]) -> Option<&'static str> {
         ["api", "v1", "agents", _] | ["api", "v1", "canned-responses", _] => "DELETE",
         ["api", "v1", "canned-responses"] => "GET, POST",
         ["api", "v1", "site"] => "GET, PATCH",
-        ["api", "v1", "sites"] => "GET, POST",
+        ["api", "v1", "sites"] | ["api", "v1", "api-keys"] => "GET, POST",
+        ["api", "v1", "api-keys", _] => "DELETE",
         ["health"]
         | ["frame"]
         | ["frame", "theme.css"]

@@ -12,13 +12,13 @@ use crate::{http, site_cache, stubs};
 
 /// The agent's site.
 pub async fn show(req: &Request, env: &Env) -> EdgeResult<Response> {
-    let agent = authenticate(req, env)?;
+    let agent = authenticate(req, env).await?;
     http::json(200, &settings(site_cache::config(env, &agent.site).await?)?)
 }
 
 /// An admin changes it.
 pub async fn update(mut req: Request, env: &Env) -> EdgeResult<Response> {
-    let admin = authenticate_admin(&req, env)?;
+    let admin = authenticate_admin(&req, env).await?;
     let patch: Patch = http::read_json(&mut req).await?;
     let config = stubs::update_site(env, &admin.site, &patch).await?;
     site_cache::remember(&config);

@@ -15,13 +15,13 @@ use crate::{http, stubs};
 
 /// Every site.
 pub async fn list(req: &Request, env: &Env) -> EdgeResult<Response> {
-    authenticate_owner(req, env)?;
+    authenticate_owner(req, env).await?;
     http::json(200, &stubs::list_sites(env).await?)
 }
 
 /// Creates a site.
 pub async fn create(mut req: Request, env: &Env) -> EdgeResult<Response> {
-    authenticate_owner(&req, env)?;
+    authenticate_owner(&req, env).await?;
     let request: CreateRequest = http::read_json(&mut req).await?;
     let name = request.name.trim().to_owned();
     if name.is_empty() || name.chars().count() > 80 {

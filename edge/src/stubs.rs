@@ -8,8 +8,8 @@ use serde::Serialize;
 use switchboard_core::site::SiteConfig;
 use switchboard_protocol::api::bot_webhook::BotAnswer;
 use switchboard_protocol::api::{
-    agent_me, agents_list, canned_responses, conversations_list, invite_show, site_presence, site_settings,
-    sites,
+    agent_me, agents_list, api_keys, canned_responses, conversations_list, invite_show, site_presence,
+    site_settings, sites,
 };
 use switchboard_protocol::inbox::ConversationSummary;
 use switchboard_protocol::{AgentId, ConversationId, ErrorBody, QueueId, SiteId, VisitorId};
@@ -18,7 +18,8 @@ use worker::{Env, Headers, Method, Request, RequestInit, Response, Stub};
 
 use crate::error::{EdgeError, EdgeResult};
 use crate::objects::{
-    AcceptCall, InviteCall, Invited, LoginCall, Participant, RemoveCall, ToConversation, PARTICIPANT_HEADER,
+    AcceptCall, InviteCall, Invited, KeyCreateCall, KeyHolder, KeyRevokeCall, LoginCall, Participant,
+    RemoveCall, ToConversation, PARTICIPANT_HEADER,
 };
 
 /// Object requests need an absolute URL; the host is never resolved.
@@ -57,6 +58,26 @@ pub async fn register_site(env: &Env, entry: &sites::SiteEntry) -> EdgeResult<()
     call::<_, serde_json::Value>(&directory(env)?, Method::Post, "/sites/register", Some(entry))
         .await
         .map(drop)
+}
+
+/// Makes an API key.
+pub async fn create_key(env: &Env, body: &KeyCreateCall) -> EdgeResult<api_keys::Created> {
+    call(&directory(env)?, Method::Post, "/keys/create", Some(body)).await
+}
+
+/// Revokes an API key.
+pub async fn revoke_key(env: &Env, body: &KeyRevokeCall) -> EdgeResult<()> {
+    call::<_, serde_json::Value>(&directory(env)?, Method::Post, "/keys/revoke", Some(body)).await.map(drop)
+}
+
+/// A site's API keys.
+pub async fn list_keys(env: &Env, site: &SiteId) -> EdgeResult<api_keys::ListResponse> {
+    call::<(), _>(&directory(env)?, Method::Get, &format!("/keys?site={site}"), None).await
+}
+
+/// Who an API key acts as.
+pub async fn check_key(env: &Env, secret: &str) -> EdgeResult<KeyHolder> {
+    call(&directory(env)?, Method::Post, "/keys/check", Some(&secret)).await
 }
 
 /// Every site.

@@ -13,7 +13,7 @@ use crate::{http, site_cache, stubs};
 
 /// An admin invites someone; the answer carries the one-time link.
 pub async fn invite(mut req: Request, env: &Env) -> EdgeResult<Response> {
-    let admin = authenticate_admin(&req, env)?;
+    let admin = authenticate_admin(&req, env).await?;
     let request: invite_create::Request = http::read_json(&mut req).await?;
     let site = match &request.site_id {
         Some(site) if *site != admin.site => {
@@ -53,7 +53,7 @@ pub async fn accept(mut req: Request, env: &Env, token: &str) -> EdgeResult<Resp
 
 /// The accounts of the caller's site.
 pub async fn list(req: &Request, env: &Env) -> EdgeResult<Response> {
-    let agent = authenticate(req, env)?;
+    let agent = authenticate(req, env).await?;
     let mut team = stubs::directory_agents(env, &agent.site).await?;
     team.queues = site_cache::config(env, &agent.site).await?.flow.queues.into_iter().map(|q| q.id).collect();
     http::json(200, &team)
@@ -61,7 +61,7 @@ pub async fn list(req: &Request, env: &Env) -> EdgeResult<Response> {
 
 /// An admin removes an account of their site.
 pub async fn remove(req: &Request, env: &Env, id: &str) -> EdgeResult<Response> {
-    let admin = authenticate_admin(req, env)?;
+    let admin = authenticate_admin(req, env).await?;
     let agent = AgentId::parse(id).map_err(|_| EdgeError::refuse(ErrorCode::NotFound, "no such agent"))?;
     stubs::directory_remove(env, &RemoveCall { site: admin.site, by: admin.agent, agent }).await?;
     http::no_content()

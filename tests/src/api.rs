@@ -178,16 +178,21 @@ impl Live {
         origin: Option<&str>,
         cookie: Option<&str>,
     ) -> Result<Live> {
+        let headers: Vec<(&str, &str)> =
+            origin.map(|o| ("origin", o)).into_iter().chain(cookie.map(|c| ("cookie", c))).collect();
+        Live::connect_with(url, protocols, &headers).await
+    }
+
+    /// Opens `url` offering `protocols`, with `headers` (an API key's `authorization`).
+    pub async fn connect_with(url: &str, protocols: &[String], extra: &[(&str, &str)]) -> Result<Live> {
         let mut request = url.into_client_request()?;
         let headers = request.headers_mut();
         if !protocols.is_empty() {
             headers.insert("sec-websocket-protocol", HeaderValue::from_str(&protocols.join(", "))?);
         }
-        if let Some(origin) = origin {
-            headers.insert("origin", HeaderValue::from_str(origin)?);
-        }
-        if let Some(cookie) = cookie {
-            headers.insert("cookie", HeaderValue::from_str(cookie)?);
+        for (name, value) in extra {
+            let name = tokio_tungstenite::tungstenite::http::HeaderName::from_bytes(name.as_bytes())?;
+            headers.insert(name, HeaderValue::from_str(value)?);
         }
         let (ws, _response) =
             tokio_tungstenite::connect_async(request).await.with_context(|| format!("connecting {url}"))?;

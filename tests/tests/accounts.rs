@@ -302,3 +302,90 @@ async fn a_second_sites_agents_see_and_open_only_their_own_conversations() -> an
     let _ = visitor.send(&ClientFrame::Ping).await;
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn scripts_use_api_keys_instead_of_a_session_until_revoked() -> anyhow::Result<()> {
+    use switchboard_protocol::api::api_keys::{Created, ListResponse as Keys};
+    let edge =
+        TestEdge::start_with(&[SHOP], &[("BOOTSTRAP_AGENTS", "sam@example.com:Sam:sam-password-123")])?;
+    let admin = Session::start(&edge, ADMIN_EMAIL, ADMIN_PASSWORD).await?;
+    let sam = Session::start(&edge, "sam@example.com", "sam-password-123").await?;
+    let path = "/api/v1/api-keys";
+    assert_eq!(sam.call(&edge, Method::POST, path, Some(&json!({ "name": "mine" }))).await?.status, 403);
+    let reader: Created =
+        admin.call(&edge, Method::POST, path, Some(&json!({ "name": "CRM sync" }))).await?.json()?;
+    assert!(reader.secret.starts_with("sbk_") && reader.secret.len() > 40, "{}", reader.secret);
+    let writer: Created = admin
+        .call(&edge, Method::POST, path, Some(&json!({ "name": "Deploy bot", "role": "admin" })))
+        .await?
+        .json()?;
+    let keys: Keys = admin.call(&edge, Method::GET, path, no_body()).await?.json()?;
+    assert_eq!(keys.api_keys.len(), 2);
+    assert!(!serde_json::to_string(&keys)?.contains(&reader.secret), "secrets are shown once");
+
+    // A key needs no cookie, Origin or CSRF token; it acts with its role on its site.
+    let with = |secret: &str| format!("Bearer {secret}");
+    let bearer = with(&reader.secret);
+    let list =
+        call_with::<()>(Method::GET, &edge.url("/api/v1/conversations"), &[("authorization", &bearer)], None)
+            .await?;
+    assert_eq!(list.status, 200, "{}", list.body);
+    let canned = json!({ "shortcut": "hi", "text": "Hello!" });
+    let refused = call_with(
+        Method::POST,
+        &edge.url("/api/v1/canned-responses"),
+        &[("authorization", &bearer)],
+        Some(&canned),
+    )
+    .await?;
+    assert_eq!((refused.status, refused.error_code()?), (403, ErrorCode::Forbidden));
+    let admin_bearer = with(&writer.secret);
+    let saved = call_with(
+        Method::POST,
+        &edge.url("/api/v1/canned-responses"),
+        &[("authorization", &admin_bearer)],
+        Some(&canned),
+    )
+    .await?;
+    assert_eq!(saved.status, 201, "{}", saved.body);
+    let me = call_with::<()>(Method::GET, &edge.url("/api/v1/agent/me"), &[("authorization", &bearer)], None)
+        .await?;
+    assert_eq!(me.body["name"], "CRM sync");
+
+    // It opens a conversation's socket too and answers under its name.
+    use switchboard_protocol::{Author, Seq, ServerFrame, SUBPROTOCOL};
+    use switchboard_tests::api::{create_session, Live};
+    let session = create_session(&edge, SHOP).await?;
+    let mut visitor = Live::visitor(&edge, &session).await?;
+    visitor.hello(Seq(0)).await?;
+    visitor.post("v-1", "Is my order synced?").await?;
+    let url = format!("{}/api/v1/conversations/{}/live", edge.ws_origin(), session.conversation_id);
+    let mut script =
+        Live::connect_with(&url, &[SUBPROTOCOL.to_string()], &[("authorization", &bearer)]).await?;
+    script.hello(Seq(0)).await?;
+    let seq = script.post("s-1", "Synced at 10:02.").await?;
+    let reply = visitor
+        .until(|f| match f {
+            ServerFrame::Message { message } if message.seq == seq => Some(message.clone()),
+            _ => None,
+        })
+        .await?;
+    assert!(matches!(reply.author, Author::Agent { ref name, .. } if name == "CRM sync"), "{reply:?}");
+
+    // Revoked: refused at once.
+    let revoked = admin.call(&edge, Method::DELETE, &format!("{path}/{}", reader.key.id), no_body()).await?;
+    assert_eq!(revoked.status, 204);
+    let after =
+        call_with::<()>(Method::GET, &edge.url("/api/v1/conversations"), &[("authorization", &bearer)], None)
+            .await?;
+    assert_eq!((after.status, after.error_code()?), (401, ErrorCode::Unauthorized));
+    let forged = call_with::<()>(
+        Method::GET,
+        &edge.url("/api/v1/conversations"),
+        &[("authorization", "Bearer sbk_nope")],
+        None,
+    )
+    .await?;
+    assert_eq!(forged.status, 401);
+    Ok(())
+}

@@ -2,6 +2,7 @@
 //!
 //! - [`app`]: the root: owns the state, starts and stops effects, picks the screen.
 //! - [`login`]: the sign-in form; [`invite`]: choosing a password from an invite link.
+//! - [`api_keys`]: the site's API keys for scripts (admins).
 //! - [`settings`]: the team (invites, accounts) and canned responses; [`site_form`]: the
 //!   site's widget colour, greeting and allowed origins.
 //! - [`topbar`]: the agent's name and "Sign out".
@@ -15,6 +16,7 @@
 //! Every piece of text from the network goes in as a text node (`{string}` in `html!`), which
 //! the browser never parses as markup.
 
+pub mod api_keys;
 pub mod app;
 pub mod contact;
 pub mod conversation;

@@ -12,6 +12,7 @@ use wasm_bindgen_futures::spawn_local;
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
+use super::api_keys::ApiKeys;
 use super::site_form::SiteForm;
 use crate::effects::{admin, Dispatcher};
 
@@ -120,6 +121,9 @@ pub fn settings(props: &SettingsProps) -> Html {
             </ul>
             if props.admin {
                 { canned_form(props.dispatch.clone(), report) }
+                <h2>{ "API keys" }</h2>
+                <p class="sb-hint">{ "For scripts and servers: send a key as Authorization: Bearer sbk_… to the REST API (docs/openapi.json)." }</p>
+                <ApiKeys />
             }
         </section>
     }

@@ -6,6 +6,8 @@
 //! The worker has checked the caller's session and role before it calls; this object checks
 //! what only it knows (passwords, invites, which site an account belongs to).
 
+#[path = "directory_keys.rs"]
+mod keys;
 #[path = "directory_team.rs"]
 mod team;
 
@@ -21,6 +23,7 @@ use super::respond;
 use crate::error::{EdgeError, EdgeResult};
 use crate::{env, http};
 
+pub use keys::{KeyCreateCall, KeyHolder, KeyRevokeCall};
 pub use team::{AcceptCall, InviteCall, Invited, RemoveCall};
 
 const SCHEMA: &str = "CREATE TABLE IF NOT EXISTS agents (
@@ -115,8 +118,10 @@ pub struct DirectoryObject {
 impl DurableObject for DirectoryObject {
     fn new(state: State, env: Env) -> Self {
         let sql = state.storage().sql();
-        if let Err(error) = sql.exec(SCHEMA, None) {
-            worker::console_error!("directory schema: {error}");
+        for schema in [SCHEMA, keys::SCHEMA] {
+            if let Err(error) = sql.exec(schema, None) {
+                worker::console_error!("directory schema: {error}");
+            }
         }
         // Directories made before roles existed get the column.
         if sql.exec("SELECT role FROM agents LIMIT 0", None).is_err() {
@@ -141,7 +146,9 @@ impl DurableObject for DirectoryObject {
                 Ok(body) => self.login(body).and_then(|agent| http::json(200, &agent)),
                 Err(error) => Err(error),
             },
+            (Method::Post, path) if path.starts_with("/keys/") => self.key_call(path, &mut req).await,
             (Method::Post, path) => self.team_call(path, &mut req).await,
+            (Method::Get, "/keys") => self.list_keys(&req).and_then(|list| http::json(200, &list)),
             (Method::Get, "/agents") => self.list_agents(&req).and_then(|list| http::json(200, &list)),
             (Method::Get, "/sites") => self.list_sites().and_then(|list| http::json(200, &list)),
             _ => Err(EdgeError::refuse(ErrorCode::NotFound, "no such object route")),

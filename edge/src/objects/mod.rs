@@ -17,7 +17,10 @@ mod directory;
 mod site;
 
 pub use conversation::ConversationObject;
-pub use directory::{AcceptCall, DirectoryObject, InviteCall, Invited, LoginCall, RemoveCall};
+pub use directory::{
+    AcceptCall, DirectoryObject, InviteCall, Invited, KeyCreateCall, KeyHolder, KeyRevokeCall, LoginCall,
+    RemoveCall,
+};
 pub use site::SiteObject;
 
 use serde::{Deserialize, Serialize};

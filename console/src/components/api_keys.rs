@@ -1,0 +1,108 @@
+//! The settings screen's "API keys" section (admins): the site's keys, making one (its secret
+//! is shown once) and revoking one. Scripts send a key as `Authorization: Bearer sbk_…`.
+
+use switchboard_protocol::api::agent_me::AgentRole;
+use switchboard_protocol::api::api_keys::{ApiKey, CreateRequest, Created, ListResponse};
+use switchboard_webclient::fetch_json;
+use switchboard_webclient::http::fetch_empty;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::spawn_local;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+use crate::effects::session::describe;
+
+const KEYS: &str = "/api/v1/api-keys";
+
+/// The API keys section.
+#[function_component(ApiKeys)]
+pub fn api_keys() -> Html {
+    let keys = use_state(Vec::<ApiKey>::new);
+    let secret = use_state_eq(|| None::<String>);
+    let error = use_state_eq(|| None::<String>);
+    let reload = {
+        let (keys, error) = (keys.clone(), error.clone());
+        move || {
+            let (keys, error) = (keys.clone(), error.clone());
+            spawn_local(async move {
+                match fetch_json::<(), ListResponse>("GET", KEYS, None).await {
+                    Ok(list) => keys.set(list.api_keys),
+                    Err(e) => error.set(Some(describe(&e))),
+                }
+            });
+        }
+    };
+    use_effect_with((), {
+        let reload = reload.clone();
+        move |_| reload()
+    });
+    let onsubmit = {
+        let (secret, error, reload) = (secret.clone(), error.clone(), reload.clone());
+        move |event: SubmitEvent| {
+            event.prevent_default();
+            let form: web_sys::HtmlFormElement = event.target_unchecked_into();
+            let field = |name: &str| form.elements().named_item(name);
+            let name = field("name").and_then(|e| e.dyn_into::<HtmlInputElement>().ok()).map(|i| i.value());
+            let role = field("role").and_then(|e| e.dyn_into::<HtmlSelectElement>().ok()).map(|s| s.value());
+            let role = if role.as_deref() == Some("admin") { AgentRole::Admin } else { AgentRole::Agent };
+            let request = CreateRequest { name: name.unwrap_or_default(), role };
+            let (secret, error, reload, form) = (secret.clone(), error.clone(), reload.clone(), form.clone());
+            spawn_local(async move {
+                match fetch_json::<_, Created>("POST", KEYS, Some(&request)).await {
+                    Ok(created) => {
+                        secret.set(Some(created.secret));
+                        error.set(None);
+                        form.reset();
+                        reload();
+                    }
+                    Err(e) => error.set(Some(describe(&e))),
+                }
+            });
+        }
+    };
+    html! {
+        <div class="sb-api-keys">
+            <ul class="sb-team">
+                { for keys.iter().map(|key| {
+                    let onclick = {
+                        let (id, error, reload) = (key.id.clone(), error.clone(), reload.clone());
+                        move |_: MouseEvent| {
+                            let (id, error, reload) = (id.clone(), error.clone(), reload.clone());
+                            spawn_local(async move {
+                                match fetch_empty::<()>("DELETE", &format!("{KEYS}/{id}"), None).await {
+                                    Ok(()) => reload(),
+                                    Err(e) => error.set(Some(describe(&e))),
+                                }
+                            });
+                        }
+                    };
+                    html! {
+                        <li key={key.id.to_string()} class="sb-team-member sb-api-key">
+                            <span class="sb-team-name">{ key.name.clone() }</span>
+                            <code class="sb-team-email">{ format!("{}…", key.prefix) }</code>
+                            <span class="sb-team-role">{ if key.role == AgentRole::Admin { "admin" } else { "agent" } }</span>
+                            <button type="button" class="sb-remove-agent sb-revoke-key" {onclick}>{ "Revoke" }</button>
+                        </li>
+                    }
+                }) }
+            </ul>
+            <form class="sb-invite-form sb-api-key-form" {onsubmit} aria-label="Make an API key">
+                <input name="name" type="text" placeholder="What it is for" aria-label="Key name" required=true />
+                <select name="role" aria-label="Key role">
+                    <option value="agent" selected=true>{ "Agent" }</option>
+                    <option value="admin">{ "Admin" }</option>
+                </select>
+                <button type="submit" class="sb-primary sb-api-key-submit">{ "Make key" }</button>
+            </form>
+            if let Some(secret) = &*secret {
+                <p class="sb-invite-link">
+                    { "Copy the key now; it is not shown again: " }
+                    <input type="text" readonly=true class="sb-invite-url sb-api-key-secret" value={secret.clone()} aria-label="API key" />
+                </p>
+            }
+            if let Some(error) = &*error {
+                <p class="sb-error" role="alert">{ error.clone() }</p>
+            }
+        </div>
+    }
+}

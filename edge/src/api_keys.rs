@@ -1,0 +1,86 @@
+//! API keys: `GET`/`POST /api/v1/api-keys`, `DELETE /api/v1/api-keys/{id}` (admins), and
+//! checking the `Authorization: Bearer sbk_…` a script sends instead of a session cookie.
+//!
+//! A checked key is remembered by this isolate for [`FRESH_FOR_MS`], so a script's burst of
+//! requests costs one directory lookup; a revoked key stops working within that time.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+
+use switchboard_core::token::AgentClaims;
+use switchboard_protocol::api::api_keys::{CreateRequest, KEY_PREFIX};
+use switchboard_protocol::{AgentId, ErrorCode};
+use worker::{Env, Request, Response};
+
+use crate::agent_sessions::authenticate_admin;
+use crate::error::{EdgeError, EdgeResult};
+use crate::objects::{KeyCreateCall, KeyHolder, KeyRevokeCall};
+use crate::{env, http, stubs};
+
+/// How long a checked key is trusted without asking the directory again.
+pub const FRESH_FOR_MS: i64 = 5_000;
+
+/// At most this many keys are remembered; beyond it the memory starts afresh.
+const MAX_KEYS: usize = 1_000;
+
+thread_local! {
+    static CHECKED: RefCell<HashMap<String, (i64, KeyHolder)>> = RefCell::new(HashMap::new());
+}
+
+/// The API key secret in the request's `Authorization` header, if it carries one.
+pub fn bearer_key(req: &Request) -> EdgeResult<Option<String>> {
+    let header = req.headers().get("authorization")?.unwrap_or_default();
+    Ok(header.strip_prefix("Bearer ").filter(|secret| secret.starts_with(KEY_PREFIX)).map(str::to_owned))
+}
+
+/// Who the key `secret` acts as (`unauthorized` for an unknown or revoked key).
+pub async fn claims(env: &Env, secret: &str) -> EdgeResult<AgentClaims> {
+    let now = env::now();
+    let remembered = CHECKED.with_borrow(|checked| {
+        checked.get(secret).filter(|(at, _)| now - at < FRESH_FOR_MS).map(|(_, holder)| holder.clone())
+    });
+    let holder = match remembered {
+        Some(holder) => holder,
+        None => {
+            let holder = stubs::check_key(env, secret).await?;
+            CHECKED.with_borrow_mut(|checked| {
+                if checked.len() >= MAX_KEYS {
+                    checked.clear();
+                }
+                checked.insert(secret.to_owned(), (now, holder.clone()));
+            });
+            holder
+        }
+    };
+    Ok(AgentClaims {
+        agent: holder.id,
+        site: holder.site,
+        name: holder.name,
+        email: String::new(),
+        role: holder.role,
+        exp: now + FRESH_FOR_MS,
+    })
+}
+
+/// The site's keys.
+pub async fn list(req: &Request, env: &Env) -> EdgeResult<Response> {
+    let admin = authenticate_admin(req, env).await?;
+    http::json(200, &stubs::list_keys(env, &admin.site).await?)
+}
+
+/// Makes a key; its secret is in this answer only.
+pub async fn create(mut req: Request, env: &Env) -> EdgeResult<Response> {
+    let admin = authenticate_admin(&req, env).await?;
+    let request: CreateRequest = http::read_json(&mut req).await?;
+    http::json(201, &stubs::create_key(env, &KeyCreateCall { site: admin.site, request }).await?)
+}
+
+/// Revokes a key.
+pub async fn revoke(req: &Request, env: &Env, id: &str) -> EdgeResult<Response> {
+    let admin = authenticate_admin(req, env).await?;
+    let id = AgentId::parse(id).map_err(|_| EdgeError::refuse(ErrorCode::NotFound, "no such API key"))?;
+    stubs::revoke_key(env, &KeyRevokeCall { site: admin.site, id }).await?;
+    // This isolate forgets it at once; others within FRESH_FOR_MS.
+    CHECKED.with_borrow_mut(|checked| checked.clear());
+    http::no_content()
+}
