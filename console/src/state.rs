@@ -215,6 +215,13 @@ pub enum Action {
     SetQueue(Option<QueueId>),
     /// Search the inbox.
     Search(String),
+    /// The edge's full-text search answered `query` with these conversations.
+    SearchHits {
+        /// What was searched (a late answer to an older query is dropped).
+        query: String,
+        /// The conversations with a matching message.
+        found: Vec<ConversationSummary>,
+    },
     /// Move the keyboard cursor this many rows (j: 1, k: -1).
     MoveCursor(i32),
     /// Open the conversation under the cursor (Enter).
@@ -396,7 +403,20 @@ impl Reducible for State {
             Action::Show(screen) => state.screen = screen,
             Action::SetView(view) => state.filter.view = view,
             Action::SetQueue(queue) => state.filter.queue = queue,
-            Action::Search(query) => state.filter.query = query,
+            Action::Search(query) => {
+                state.filter.query = query;
+                state.filter.hits.clear();
+            }
+            Action::SearchHits { query, found } => {
+                if query == state.filter.query.trim() {
+                    state.filter.hits = found.iter().map(|c| c.id.clone()).collect();
+                    for summary in found {
+                        if !state.conversations.iter().any(|c| c.id == summary.id) {
+                            state.upsert(summary);
+                        }
+                    }
+                }
+            }
             Action::MoveCursor(step) => {
                 let ids: Vec<ConversationId> = state.inbox_rows().into_iter().map(|row| row.id).collect();
                 let from = state.cursor.as_ref().or(state.open_id());

@@ -1,9 +1,11 @@
 //! The console's inbox views: which conversations each view (Mine, Unassigned, All, Bot,
 //! Resolved) shows, narrowed to a queue and a search, and how many each holds.
 
+use std::collections::BTreeSet;
 use switchboard_protocol::inbox::ConversationSummary;
 use switchboard_protocol::routing::ConversationState;
-use switchboard_protocol::{AgentId, QueueId};
+
+use switchboard_protocol::{AgentId, ConversationId, QueueId};
 
 /// One inbox view.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
@@ -59,6 +61,9 @@ pub struct Filter {
     /// Only conversations whose visitor or last message matches this text (case-insensitive,
     /// every word must match somewhere); empty matches everything.
     pub query: String,
+    /// Conversations the edge's full-text search found for `query` (in any message, not
+    /// only the last): shown too.
+    pub hits: BTreeSet<ConversationId>,
 }
 
 impl Filter {
@@ -66,7 +71,7 @@ impl Filter {
     pub fn shows(&self, summary: &ConversationSummary, me: &AgentId) -> bool {
         self.view.shows(summary, me)
             && self.queue.as_ref().is_none_or(|queue| summary.queue.as_ref() == Some(queue))
-            && matches_query(summary, &self.query)
+            && (matches_query(summary, &self.query) || self.hits.contains(&summary.id))
     }
 
     /// How many conversations each view would show with this filter's queue and search.
@@ -93,6 +98,20 @@ pub fn matches_query(summary: &ConversationSummary, query: &str) -> bool {
     .join("\n")
     .to_lowercase();
     query.split_whitespace().all(|word| haystack.contains(&word.to_lowercase()))
+}
+
+/// The SQLite FTS5 query for what an agent typed: every word must occur, as a word prefix;
+/// quotes and operators are taken literally. `None` when nothing searchable was typed.
+pub fn full_text_query(typed: &str) -> Option<String> {
+    let terms: Vec<String> = typed
+        .split_whitespace()
+        .map(|word| {
+            word.chars().filter(|c| c.is_alphanumeric() || *c == '@' || *c == '.').collect::<String>()
+        })
+        .filter(|word| !word.is_empty())
+        .map(|word| format!("\"{word}\"*"))
+        .collect();
+    (!terms.is_empty()).then(|| terms.join(" "))
 }
 
 #[cfg(test)]
@@ -142,8 +161,16 @@ mod tests {
             counts,
             [(View::Mine, 1), (View::Unassigned, 2), (View::All, 6), (View::Bot, 1), (View::Resolved, 1)]
         );
-        let sales = Filter { view: View::All, queue: QueueId::parse("sales").ok(), query: String::new() };
+        let sales = Filter { view: View::All, queue: QueueId::parse("sales").ok(), ..Filter::default() };
         assert_eq!(all.iter().filter(|s| sales.shows(s, &me)).count(), 3);
+    }
+
+    #[test]
+    fn typed_text_becomes_a_safe_prefix_query() {
+        assert_eq!(full_text_query("refund  Ada"), Some("\"refund\"* \"Ada\"*".into()));
+        assert_eq!(full_text_query("\"x\" OR y*"), Some("\"x\"* \"OR\"* \"y\"*".into()));
+        assert_eq!(full_text_query("ada@example.com"), Some("\"ada@example.com\"*".into()));
+        assert_eq!(full_text_query(" ( ) "), None);
     }
 
     #[test]

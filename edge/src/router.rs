@@ -67,7 +67,11 @@ async fn route(req: Request, env: &Env) -> EdgeResult<Response> {
         ("GET", ["api", "v1", "agent", "inbox"]) => live::inbox(req, env).await,
         ("GET", ["api", "v1", "conversations"]) => {
             let agent = agent_sessions::authenticate(&req, env).await?;
-            http::json(200, &stubs::site_conversations(env, &agent.site).await?)
+            // `?q=words`: conversations with a message containing every word (full text).
+            match req.url()?.query_pairs().find_map(|(k, v)| (k == "q").then(|| v.into_owned())) {
+                Some(typed) => http::json(200, &stubs::search(env, &agent.site, &typed).await?),
+                None => http::json(200, &stubs::site_conversations(env, &agent.site).await?),
+            }
         }
         ("GET", ["api", "v1", "conversations", id, "live"]) => live::conversation(req, env, id).await,
         ("POST", ["api", "v1", "bot", "conversations", id, "answer"]) => bot_answer(req, env, id).await,

@@ -18,8 +18,8 @@ use worker::{Env, Headers, Method, Request, RequestInit, Response, Stub};
 
 use crate::error::{EdgeError, EdgeResult};
 use crate::objects::{
-    AcceptCall, InviteCall, Invited, KeyCreateCall, KeyHolder, KeyRevokeCall, LoginCall, Participant,
-    RemoveCall, ToConversation, PARTICIPANT_HEADER,
+    AcceptCall, Activity, InviteCall, Invited, KeyCreateCall, KeyHolder, KeyRevokeCall, LoginCall,
+    Participant, RemoveCall, ToConversation, PARTICIPANT_HEADER,
 };
 
 /// Object requests need an absolute URL; the host is never resolved.
@@ -105,9 +105,18 @@ pub async fn site_conversations(env: &Env, id: &SiteId) -> EdgeResult<conversati
     call::<(), _>(&site(env, id)?, Method::Get, "/conversations", None).await
 }
 
-/// Updates a conversation's entry in its site's inbox.
-pub async fn post_activity(env: &Env, id: &SiteId, summary: &ConversationSummary) -> EdgeResult<()> {
-    call(&site(env, id)?, Method::Post, "/activity", Some(summary)).await
+/// Updates a conversation's entry in its site's inbox (and its search index).
+pub async fn post_activity(env: &Env, id: &SiteId, activity: &Activity) -> EdgeResult<()> {
+    call(&site(env, id)?, Method::Post, "/activity", Some(activity)).await
+}
+
+/// Conversations of a site with a message matching `typed`.
+pub async fn search(env: &Env, id: &SiteId, typed: &str) -> EdgeResult<conversations_list::Response> {
+    let mut url = worker::Url::parse("https://object.internal/search")
+        .map_err(|e| worker::Error::RustError(e.to_string()))?;
+    url.query_pairs_mut().append_pair("q", typed);
+    call::<(), _>(&site(env, id)?, Method::Get, &format!("/search?{}", url.query().unwrap_or_default()), None)
+        .await
 }
 
 /// A conversation object asks its site's router to queue the conversation.

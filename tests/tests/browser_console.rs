@@ -219,6 +219,7 @@ async fn views_search_keyboard_and_the_contact_panel() -> Result<()> {
     };
     socket.send(&ClientFrame::Context { context }).await?;
     socket.post("n-1", "Do you ship to Norway?").await?;
+    socket.post("n-2", "Also: gift wrap?").await?;
 
     let agent = Browser::start().await?;
     sign_in_to_console(&agent, &edge).await?;
@@ -236,7 +237,7 @@ async fn views_search_keyboard_and_the_contact_panel() -> Result<()> {
         .await?;
     agent.find("input.sb-search").await?.send_keys("norway").await?;
     agent
-        .wait_for_js("one match", "const rows = document.querySelectorAll('li.sb-inbox-item'); return rows.length === 1 && rows[0].textContent.includes('Norway');")
+        .wait_for_js("one match", "const rows = document.querySelectorAll('li.sb-inbox-item'); return rows.length === 1 && rows[0].textContent.includes('gift wrap');")
         .await?;
     agent.find("input.sb-search").await?.clear().await?;
     agent.find("input.sb-search").await?.send_keys(" ").await?;
@@ -249,7 +250,7 @@ async fn views_search_keyboard_and_the_contact_panel() -> Result<()> {
     agent
         .wait_for_js(
             "cursor on the first",
-            "return document.querySelector('li.sb-inbox-item--cursor')?.textContent.includes('Norway');",
+            "return document.querySelector('li.sb-inbox-item--cursor')?.textContent.includes('gift wrap');",
         )
         .await?;
     press(&agent, "j").await?;
@@ -285,7 +286,7 @@ async fn views_search_keyboard_and_the_contact_panel() -> Result<()> {
         .wait_for_js("one unassigned", "return document.querySelectorAll('li.sb-inbox-item').length === 1;")
         .await?;
     click(&agent, "li.sb-inbox-item button.sb-inbox-open").await?;
-    wait_for_text(&agent, "Norway").await?;
+    wait_for_text(&agent, "gift wrap").await?;
     assert_eq!(text_of(&agent, ".sb-contact .sb-contact-locale").await?, "nb-NO");
     assert!(text_of(&agent, ".sb-contact .sb-contact-page").await?.ends_with("/pricing"));
     click(&agent, "button.sb-take").await?;

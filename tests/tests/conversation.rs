@@ -351,3 +351,53 @@ async fn private_notes_reach_agents_and_never_the_visitor() -> anyhow::Result<()
     assert_eq!(refused, ErrorCode::Forbidden);
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn agents_find_conversations_by_any_message_text() -> anyhow::Result<()> {
+    use switchboard_protocol::api::conversations_list;
+    let edge = TestEdge::start(&[SHOP])?;
+    let cookie = login(&edge).await?;
+    let toaster = create_session(&edge, SHOP).await?;
+    let mut visitor = Live::visitor(&edge, &toaster).await?;
+    visitor.hello(Seq(0)).await?;
+    visitor.post("t-1", "My toaster exploded yesterday").await?;
+    visitor.post("t-2", "Anyway, can I return it?").await?;
+    let other = create_session(&edge, SHOP).await?;
+    let mut second = Live::visitor(&edge, &other).await?;
+    second.hello(Seq(0)).await?;
+    second.post("o-1", "Where is my kettle?").await?;
+
+    let search = |q: &'static str| {
+        let (edge, cookie) = (&edge, &cookie);
+        async move {
+            let reply = reqwest::Client::new()
+                .get(edge.url("/api/v1/conversations"))
+                .query(&[("q", q)])
+                .header("cookie", cookie)
+                .send()
+                .await?;
+            anyhow::ensure!(reply.status() == 200, "search {q:?}: {}", reply.status());
+            let list: conversations_list::Response = reply.json().await?;
+            Ok::<_, anyhow::Error>(list.conversations.into_iter().map(|c| c.id).collect::<Vec<_>>())
+        }
+    };
+    // Found by an older message, not only the preview; words are prefixes and all must match.
+    let found = wait::until("the toaster conversation indexed", Duration::from_secs(10), || async {
+        let ids = search("toast explod").await.ok()?;
+        (!ids.is_empty()).then_some(ids)
+    })
+    .await?;
+    assert_eq!(found, [toaster.conversation_id.clone()]);
+    wait::until("the kettle conversation indexed", Duration::from_secs(10), || async {
+        (search("kettle").await.ok()? == [other.conversation_id.clone()]).then_some(())
+    })
+    .await?;
+    assert!(search("toaster kettle").await?.is_empty());
+    // Operators and quotes are taken as text, never as a query error.
+    for hostile in ["\"", "OR (", "*", "toaster\" OR \"kettle", "NEAR(a b)"] {
+        search(hostile).await?;
+    }
+    let anonymous = reqwest::Client::new().get(edge.url("/api/v1/conversations?q=toaster")).send().await?;
+    assert_eq!(anonymous.status(), 401);
+    Ok(())
+}

@@ -32,6 +32,9 @@ use crate::state::{Action, Screen, Session, State};
 /// How often relative times ("5m") are refreshed.
 const TICK_MS: u32 = 30_000;
 
+/// How long typing in the search box must pause before the edge is asked.
+const SEARCH_PAUSE_MS: u32 = 250;
+
 /// How often an offer's countdown is refreshed.
 const OFFER_TICK_MS: u32 = 1_000;
 
@@ -77,6 +80,22 @@ pub fn app() -> Html {
             }
             *inbox.borrow_mut() = agent_id.as_ref().map(|_| InboxLink::start(dispatch));
             move || drop(inbox.borrow_mut().take())
+        }
+    });
+
+    // Full-text search once the agent pauses typing (and not for one letter).
+    use_effect_with(state.filter.query.clone(), {
+        let dispatch = dispatch.clone();
+        move |query: &String| {
+            let query = query.trim().to_owned();
+            let pending = (query.chars().count() >= 2)
+                .then(|| {
+                    crate::effects::timer::Timeout::new(SEARCH_PAUSE_MS, move || {
+                        admin::search(query, dispatch)
+                    })
+                })
+                .flatten();
+            move || drop(pending)
         }
     });
 

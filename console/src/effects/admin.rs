@@ -4,7 +4,7 @@
 //! (it shows the invite link or the error next to itself) and then reload what they changed.
 
 use switchboard_protocol::api::canned_responses::{CannedResponse, ListResponse};
-use switchboard_protocol::api::{agents_list, invite_create, site_settings};
+use switchboard_protocol::api::{agents_list, conversations_list, invite_create, site_settings};
 use switchboard_protocol::AgentId;
 use switchboard_webclient::fetch_json;
 use switchboard_webclient::http::fetch_empty;
@@ -67,6 +67,18 @@ pub async fn update_site(patch: site_settings::Patch, dispatch: Dispatcher) -> R
         }
         Err(e) => Err(describe(&e)),
     }
+}
+
+/// Searches every message of the site for `query` (after the agent paused typing); the
+/// conversations found join the inbox list.
+pub fn search(query: String, dispatch: Dispatcher) {
+    spawn_local(async move {
+        let url = format!("/api/v1/conversations?q={}", js_sys::encode_uri_component(&query));
+        match fetch_json::<(), conversations_list::Response>("GET", &url, None).await {
+            Ok(found) => dispatch.dispatch(Action::SearchHits { query, found: found.conversations }),
+            Err(e) => dispatch.dispatch(Action::Notice(Some(format!("Search failed: {}", describe(&e))))),
+        }
+    });
 }
 
 /// Invites someone: the invite with its link, or why not.

@@ -63,6 +63,9 @@ pub struct ConversationObject {
     orders: RefCell<HashMap<u32, SendOrder>>,
     /// Inbox summaries on their way to the site object (see [`feed::INBOX_UPDATE_INTERVAL`]).
     feed: Rc<Courier<(SiteId, ConversationSummary)>>,
+    /// Texts stored since the last inbox update, for the site's search index; the update
+    /// takes them along.
+    search_texts: Rc<RefCell<Vec<super::IndexedText>>>,
 }
 
 impl DurableObject for ConversationObject {
@@ -76,6 +79,7 @@ impl DurableObject for ConversationObject {
             limits: RefCell::default(),
             orders: RefCell::default(),
             feed: Rc::new(Courier::newest_only(feed::INBOX_UPDATE_INTERVAL)),
+            search_texts: Rc::default(),
         }
     }
 

@@ -1,6 +1,7 @@
 //! The Conversation object's line to its site's inbox: the conversation's summary after each
 //! stored entry, coalesced, and the summary a routing request carries.
 
+use std::rc::Rc;
 use std::time::Duration;
 
 use switchboard_core::flow::lifecycle::Lifecycle;
@@ -11,6 +12,7 @@ use switchboard_protocol::routing::ConversationState;
 use switchboard_protocol::{Author, Message};
 
 use super::super::conversation_store::Meta;
+use super::super::{Activity, IndexedText};
 use super::ConversationObject;
 use crate::error::EdgeResult;
 use crate::{env, stubs};
@@ -23,21 +25,23 @@ use crate::{env, stubs};
 /// keeps the highest `last_seq`), so a lost update is repaired by the next message.
 pub(super) const INBOX_UPDATE_INTERVAL: Duration = Duration::from_millis(500);
 
+/// Most texts kept for the search index while the site object cannot be reached.
+const MAX_PENDING_TEXTS: usize = 1_000;
+
 impl ConversationObject {
-    /// Queues this message's conversation summary for the site's inbox.
+    /// Queues this message's conversation summary for the site's inbox, and its text for the
+    /// site's search index.
     pub(super) fn tell_site(&self, meta: &Meta, life: &Lifecycle, message: &Message) {
-        match self.summary(meta, life, Some(message)) {
-            Ok(summary) => {
-                let env = self.env.clone();
-                self.feed.push(&self.state, (meta.site_id.clone(), summary), move |(site, summary)| {
-                    let env = env.clone();
-                    async move {
-                        if let Err(error) = stubs::post_activity(&env, &site, &summary).await {
-                            worker::console_error!("inbox update for {} failed: {:?}", summary.id, error);
-                        }
-                    }
-                })
+        if !message.text.is_empty() {
+            let mut texts = self.search_texts.borrow_mut();
+            // Bounded while the site is unreachable: search then misses the oldest.
+            if texts.len() >= MAX_PENDING_TEXTS {
+                texts.remove(0);
             }
+            texts.push(IndexedText { seq: message.seq, text: message.text.clone() });
+        }
+        match self.summary(meta, life, Some(message)) {
+            Ok(summary) => self.push_activity(meta, summary),
             Err(error) => worker::console_error!("inbox summary: {error:?}"),
         }
     }
@@ -45,16 +49,23 @@ impl ConversationObject {
     /// Tells the inbox the visitor's details changed (nothing new in the log).
     pub(super) fn tell_site_contact(&self, meta: &Meta) -> EdgeResult<()> {
         let summary = self.summary(meta, &self.store.lifecycle()?, None)?;
-        let env = self.env.clone();
+        self.push_activity(meta, summary);
+        Ok(())
+    }
+
+    /// Queues `summary` (coalesced); the texts waiting for the index go with whichever
+    /// summary is sent next.
+    fn push_activity(&self, meta: &Meta, summary: ConversationSummary) {
+        let (env, texts) = (self.env.clone(), Rc::clone(&self.search_texts));
         self.feed.push(&self.state, (meta.site_id.clone(), summary), move |(site, summary)| {
             let env = env.clone();
+            let activity = Activity { summary, texts: std::mem::take(&mut *texts.borrow_mut()) };
             async move {
-                if let Err(error) = stubs::post_activity(&env, &site, &summary).await {
-                    worker::console_error!("contact update for {} failed: {:?}", summary.id, error);
+                if let Err(error) = stubs::post_activity(&env, &site, &activity).await {
+                    worker::console_error!("inbox update for {} failed: {:?}", activity.summary.id, error);
                 }
             }
         });
-        Ok(())
     }
 
     /// The inbox's view of the conversation, after `message` (or the last stored one).

@@ -21,7 +21,7 @@ pub use directory::{
     AcceptCall, DirectoryObject, InviteCall, Invited, KeyCreateCall, KeyHolder, KeyRevokeCall, LoginCall,
     RemoveCall,
 };
-pub use site::SiteObject;
+pub use site::{Activity, IndexedText, SiteObject};
 
 use serde::{Deserialize, Serialize};
 use switchboard_protocol::{ApiError, Author, ClientFrame, ErrorCode, ServerFrame, SiteId, SUBPROTOCOL};

@@ -12,6 +12,10 @@
 mod canned;
 #[path = "site_index.rs"]
 mod index;
+#[path = "site_search.rs"]
+mod search;
+
+pub use search::{Activity, IndexedText};
 #[path = "site_routing.rs"]
 mod routing;
 
@@ -39,7 +43,7 @@ use super::{
 use crate::error::{EdgeError, EdgeResult};
 use crate::{env, http, stubs};
 
-const SCHEMA: [&str; 5] = [
+const SCHEMA: [&str; 6] = [
     "CREATE TABLE IF NOT EXISTS config (only INTEGER PRIMARY KEY CHECK (only = 1), json TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS conversations (
         id TEXT PRIMARY KEY,
@@ -57,6 +61,7 @@ const SCHEMA: [&str; 5] = [
     "CREATE INDEX IF NOT EXISTS conversations_by_visitor ON conversations (visitor_id, updated_at)",
     "CREATE TABLE IF NOT EXISTS routing (only INTEGER PRIMARY KEY CHECK (only = 1), json TEXT NOT NULL)",
     canned::SCHEMA,
+    search::SCHEMA,
 ];
 
 /// Columns added to `conversations` after its first version (added to older tables).
@@ -116,10 +121,19 @@ impl DurableObject for SiteObject {
     async fn fetch(&self, mut req: Request) -> worker::Result<Response> {
         let result = match (req.method(), req.path().as_str()) {
             (Method::Get, "/config") => self.config(&req).and_then(|config| http::json(200, &config)),
-            (Method::Post, "/activity") => match http::read_json(&mut req).await {
-                Ok(summary) => self.record(summary).and_then(|()| http::json(200, &())),
+            (Method::Post, "/activity") => match http::read_json::<Activity>(&mut req).await {
+                Ok(activity) => self
+                    .index(&activity.summary.id, &activity.texts)
+                    .and_then(|()| self.record(activity.summary))
+                    .and_then(|()| http::json(200, &())),
                 Err(error) => Err(error),
             },
+            (Method::Get, "/search") => {
+                let typed = req.url()?.query_pairs().find_map(|(k, v)| (k == "q").then(|| v.into_owned()));
+                self.search(&typed.unwrap_or_default()).and_then(|conversations| {
+                    http::json(200, &conversations_list::Response { conversations })
+                })
+            }
             (Method::Get, "/conversations") => self
                 .summaries()
                 .and_then(|conversations| http::json(200, &conversations_list::Response { conversations })),
