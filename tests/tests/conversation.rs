@@ -387,7 +387,7 @@ async fn agents_find_conversations_by_any_message_text() -> anyhow::Result<()> {
         (!ids.is_empty()).then_some(ids)
     })
     .await?;
-    assert_eq!(found, [toaster.conversation_id.clone()]);
+    assert_eq!(found, std::slice::from_ref(&toaster.conversation_id));
     wait::until("the kettle conversation indexed", Duration::from_secs(10), || async {
         (search("kettle").await.ok()? == [other.conversation_id.clone()]).then_some(())
     })
