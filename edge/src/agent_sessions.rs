@@ -46,6 +46,7 @@ pub fn start_session(req: &Request, env: &Env, mut agent: agent_me::Response) ->
     let key = env::signing_key(env)?;
     let value = token::sign(&claims, &key);
     agent.csrf_token = token::csrf_token(&value, &key);
+    agent.owner = is_owner(&claims, env);
     let reply = http::json(200, &agent)?;
     set_cookie(&reply, req, &value, AGENT_SESSION_MS / 1000)?;
     Ok(reply)
@@ -69,6 +70,7 @@ pub async fn me(req: &Request, env: &Env) -> EdgeResult<Response> {
         Some(session) => token::csrf_token(&session, &env::signing_key(env)?),
         None => String::new(),
     };
+    let owner = is_owner(&claims, env);
     http::json(
         200,
         &agent_me::Response {
@@ -77,6 +79,7 @@ pub async fn me(req: &Request, env: &Env) -> EdgeResult<Response> {
             email: claims.email,
             site_id: claims.site,
             role: claims.role,
+            owner,
             csrf_token,
         },
     )
@@ -112,7 +115,15 @@ pub async fn authenticate_change(req: &Request, env: &Env) -> EdgeResult<AgentCl
 
 /// Like [`authenticate_change`], for admins only.
 pub async fn authenticate_admin(req: &Request, env: &Env) -> EdgeResult<AgentClaims> {
-    let claims = authenticate_change(req, env).await?;
+    admin_only(authenticate_change(req, env).await?)
+}
+
+/// Like [`authenticate`] (a read: no CSRF token needed), for admins only.
+pub async fn authenticate_admin_read(req: &Request, env: &Env) -> EdgeResult<AgentClaims> {
+    admin_only(authenticate(req, env).await?)
+}
+
+fn admin_only(claims: AgentClaims) -> EdgeResult<AgentClaims> {
     if claims.role != AgentRole::Admin {
         return Err(EdgeError::refuse(ErrorCode::Forbidden, "only admins may do this"));
     }
@@ -122,7 +133,15 @@ pub async fn authenticate_admin(req: &Request, env: &Env) -> EdgeResult<AgentCla
 /// Like [`authenticate_admin`], for owners: admins of the deployment's first (bootstrap)
 /// site, who may create sites and invite their first admins.
 pub async fn authenticate_owner(req: &Request, env: &Env) -> EdgeResult<AgentClaims> {
-    let claims = authenticate_admin(req, env).await?;
+    owner_only(authenticate_admin(req, env).await?, env)
+}
+
+/// Like [`authenticate_owner`], for reads (no CSRF token needed).
+pub async fn authenticate_owner_read(req: &Request, env: &Env) -> EdgeResult<AgentClaims> {
+    owner_only(authenticate_admin_read(req, env).await?, env)
+}
+
+fn owner_only(claims: AgentClaims, env: &Env) -> EdgeResult<AgentClaims> {
     if !is_owner(&claims, env) {
         return Err(EdgeError::refuse(
             ErrorCode::Forbidden,

@@ -12,7 +12,7 @@ use switchboard_protocol::api::api_keys::{CreateRequest, KEY_PREFIX};
 use switchboard_protocol::{AgentId, ErrorCode};
 use worker::{Env, Request, Response};
 
-use crate::agent_sessions::authenticate_admin;
+use crate::agent_sessions::{authenticate_admin, authenticate_admin_read};
 use crate::error::{EdgeError, EdgeResult};
 use crate::objects::{KeyCreateCall, KeyHolder, KeyRevokeCall};
 use crate::{env, http, stubs};
@@ -64,7 +64,7 @@ pub async fn claims(env: &Env, secret: &str) -> EdgeResult<AgentClaims> {
 
 /// The site's keys.
 pub async fn list(req: &Request, env: &Env) -> EdgeResult<Response> {
-    let admin = authenticate_admin(req, env).await?;
+    let admin = authenticate_admin_read(req, env).await?;
     http::json(200, &stubs::list_keys(env, &admin.site).await?)
 }
 

@@ -9,13 +9,13 @@ use switchboard_protocol::api::sites::{CreateRequest, SiteEntry};
 use switchboard_protocol::ErrorCode;
 use worker::{Env, Request, Response};
 
-use crate::agent_sessions::authenticate_owner;
+use crate::agent_sessions::{authenticate_owner, authenticate_owner_read};
 use crate::error::{EdgeError, EdgeResult};
 use crate::{http, stubs};
 
 /// Every site.
 pub async fn list(req: &Request, env: &Env) -> EdgeResult<Response> {
-    authenticate_owner(req, env).await?;
+    authenticate_owner_read(req, env).await?;
     http::json(200, &stubs::list_sites(env).await?)
 }
 

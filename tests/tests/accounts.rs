@@ -319,7 +319,11 @@ async fn scripts_use_api_keys_instead_of_a_session_until_revoked() -> anyhow::Re
         .call(&edge, Method::POST, path, Some(&json!({ "name": "Deploy bot", "role": "admin" })))
         .await?
         .json()?;
-    let keys: Keys = admin.call(&edge, Method::GET, path, no_body()).await?.json()?;
+    // Reads need the session only, no CSRF token (as a browser's GET sends none).
+    let keys: Keys =
+        call_with::<()>(Method::GET, &edge.url(path), &[("cookie", admin.cookie.as_str())], None)
+            .await?
+            .json()?;
     assert_eq!(keys.api_keys.len(), 2);
     assert!(!serde_json::to_string(&keys)?.contains(&reader.secret), "secrets are shown once");
 

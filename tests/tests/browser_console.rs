@@ -88,6 +88,12 @@ async fn invite_canned_note_transfer_resolve_and_reopen() -> Result<()> {
         edge.url("/console/"),
         "the token left the address bar"
     );
+    // Signed out, she signs in again with the password she chose.
+    click(&nia, "button.sb-logout").await?;
+    nia.find("form.sb-login input[name=email]").await?.send_keys("nia@example.com").await?;
+    nia.find("form.sb-login input[name=password]").await?.send_keys("nia-password-2026").await?;
+    click(&nia, "form.sb-login button[type=submit]").await?;
+    assert_eq!(text_of(&nia, ".sb-agent-name").await?, "Nia");
     // She steps away for now, so the next conversation is offered to the admin.
     click(&nia, "button.sb-presence--online").await?;
     nia.find("button.sb-presence--away").await?;
@@ -294,6 +300,8 @@ async fn views_search_keyboard_and_the_contact_panel() -> Result<()> {
         (view_count(&agent, "mine").await.ok()? == "1").then_some(())
     })
     .await?;
+    click(&agent, "button.sb-view--mine").await?;
+    agent.wait_for_js("listed as mine", "return document.querySelectorAll('li.sb-inbox-item').length === 1;").await?;
     save_screenshot(&agent, "console-conversation.png").await?;
 
     visitor.close().await?;
@@ -325,6 +333,19 @@ async fn an_admin_recolours_the_widget_and_changes_its_greeting() -> Result<()> 
     greeting.send_keys("Hej! Ask us anything about your order.").await?;
     click(&admin, "button.sb-site-submit").await?;
     admin.find(".sb-site-form .sb-settings-done").await?;
+
+    // As an owner, the admin also creates a second site and gets its first admin's invite.
+    admin.find("form.sb-site-create input[name=id]").await?.send_keys("acme").await?;
+    admin.find("form.sb-site-create input[name=name]").await?.send_keys("Acme").await?;
+    admin.find("form.sb-site-create textarea[name=origins]").await?.send_keys("https://acme.example").await?;
+    admin.find("form.sb-site-create input[name=admin_name]").await?.send_keys("Ada").await?;
+    admin.find("form.sb-site-create input[name=admin_email]").await?.send_keys("ada@acme.example").await?;
+    click(&admin, "button.sb-site-create-submit").await?;
+    admin
+        .wait_for_js("the site listed", "return Array.from(document.querySelectorAll('li.sb-site')).some(li => li.textContent.includes('acme'));")
+        .await?;
+    let link = admin.find(".sb-sites input.sb-invite-url").await?.prop("value").await?.unwrap_or_default();
+    assert!(link.contains("/console/#invite="), "{link}");
 
     // A visitor arriving now sees the new colour and greeting.
     let visitor = Browser::start().await?;

@@ -2,6 +2,7 @@
 //!
 //! - [`app`]: the root: owns the state, starts and stops effects, picks the screen.
 //! - [`login`]: the sign-in form; [`invite`]: choosing a password from an invite link.
+//! - [`sites`]: every site, and creating one with its first admin (owners).
 //! - [`api_keys`]: the site's API keys for scripts (admins).
 //! - [`settings`]: the team (invites, accounts) and canned responses; [`site_form`]: the
 //!   site's widget colour, greeting and allowed origins.
@@ -27,5 +28,6 @@ pub mod offers;
 pub mod reply;
 pub mod settings;
 pub mod site_form;
+pub mod sites;
 pub mod timeline;
 pub mod topbar;

@@ -14,6 +14,7 @@ use yew::prelude::*;
 
 use super::api_keys::ApiKeys;
 use super::site_form::SiteForm;
+use super::sites::Sites;
 use crate::effects::{admin, Dispatcher};
 
 /// Settings properties.
@@ -23,6 +24,8 @@ pub struct SettingsProps {
     pub me: AgentId,
     /// Whether they are an admin.
     pub admin: bool,
+    /// Whether they are an owner (may create sites).
+    pub owner: bool,
     /// The team.
     pub team: Rc<agents_list::Response>,
     /// The canned responses.
@@ -124,6 +127,10 @@ pub fn settings(props: &SettingsProps) -> Html {
                 <h2>{ "API keys" }</h2>
                 <p class="sb-hint">{ "For scripts and servers: send a key as Authorization: Bearer sbk_… to the REST API (docs/openapi.json)." }</p>
                 <ApiKeys />
+            }
+            if props.owner {
+                <h2>{ "Sites" }</h2>
+                <Sites />
             }
         </section>
     }

@@ -88,6 +88,7 @@ impl AgentRow {
             email: self.email,
             site_id: self.site_id,
             role: parse_role(&self.role),
+            owner: false,
             csrf_token: String::new(),
         }
     }

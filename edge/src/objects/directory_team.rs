@@ -171,6 +171,7 @@ impl DirectoryObject {
             email: invite.email,
             site_id: invite.site_id,
             role,
+            owner: false,
             csrf_token: String::new(),
         })
     }

@@ -29,6 +29,9 @@ pub struct Response {
     /// What the account may do.
     #[serde(default)]
     pub role: AgentRole,
+    /// An admin of the deployment's first site: may create sites (`/api/v1/sites`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub owner: bool,
     /// Send it as the `X-CSRF-Token` header on every state-changing request made with the
     /// session cookie (`POST`, `PUT`, `PATCH`, `DELETE`); requests without it are refused
     /// (`403`). Tied to this session: a new sign-in gets a new one.
