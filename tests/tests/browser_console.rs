@@ -301,7 +301,9 @@ async fn views_search_keyboard_and_the_contact_panel() -> Result<()> {
     })
     .await?;
     click(&agent, "button.sb-view--mine").await?;
-    agent.wait_for_js("listed as mine", "return document.querySelectorAll('li.sb-inbox-item').length === 1;").await?;
+    agent
+        .wait_for_js("listed as mine", "return document.querySelectorAll('li.sb-inbox-item').length === 1;")
+        .await?;
     save_screenshot(&agent, "console-conversation.png").await?;
 
     visitor.close().await?;

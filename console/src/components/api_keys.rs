@@ -5,10 +5,10 @@ use switchboard_protocol::api::agent_me::AgentRole;
 use switchboard_protocol::api::api_keys::{ApiKey, CreateRequest, Created, ListResponse};
 use switchboard_webclient::fetch_json;
 use switchboard_webclient::http::fetch_empty;
-use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::spawn_local;
-use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
+
+use super::form::field;
 
 use crate::effects::session::describe;
 
@@ -41,11 +41,8 @@ pub fn api_keys() -> Html {
         move |event: SubmitEvent| {
             event.prevent_default();
             let form: web_sys::HtmlFormElement = event.target_unchecked_into();
-            let field = |name: &str| form.elements().named_item(name);
-            let name = field("name").and_then(|e| e.dyn_into::<HtmlInputElement>().ok()).map(|i| i.value());
-            let role = field("role").and_then(|e| e.dyn_into::<HtmlSelectElement>().ok()).map(|s| s.value());
-            let role = if role.as_deref() == Some("admin") { AgentRole::Admin } else { AgentRole::Agent };
-            let request = CreateRequest { name: name.unwrap_or_default(), role };
+            let role = if field(&form, "role") == "admin" { AgentRole::Admin } else { AgentRole::Agent };
+            let request = CreateRequest { name: field(&form, "name"), role };
             let (secret, error, reload, form) = (secret.clone(), error.clone(), reload.clone(), form.clone());
             spawn_local(async move {
                 match fetch_json::<_, Created>("POST", KEYS, Some(&request)).await {

@@ -2,6 +2,7 @@
 //!
 //! - [`app`]: the root: owns the state, starts and stops effects, picks the screen.
 //! - [`login`]: the sign-in form; [`invite`]: choosing a password from an invite link.
+//! - [`form`]: reading a submitted form's fields.
 //! - [`sites`]: every site, and creating one with its first admin (owners).
 //! - [`api_keys`]: the site's API keys for scripts (admins).
 //! - [`settings`]: the team (invites, accounts) and canned responses; [`site_form`]: the
@@ -21,6 +22,7 @@ pub mod api_keys;
 pub mod app;
 pub mod contact;
 pub mod conversation;
+pub mod form;
 pub mod inbox;
 pub mod invite;
 pub mod login;

@@ -9,8 +9,9 @@ use switchboard_protocol::api::canned_responses::CannedResponse;
 use switchboard_protocol::api::invite_create;
 use switchboard_protocol::AgentId;
 use wasm_bindgen_futures::spawn_local;
-use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
+
+use super::form::field;
 
 use super::api_keys::ApiKeys;
 use super::site_form::SiteForm;
@@ -144,19 +145,10 @@ fn invite_form(
     let onsubmit = move |event: SubmitEvent| {
         event.prevent_default();
         let form: web_sys::HtmlFormElement = event.target_unchecked_into();
-        let field = |name: &str| -> Option<String> {
-            let element = form.elements().named_item(name)?;
-            use wasm_bindgen::JsCast;
-            element
-                .dyn_ref::<HtmlInputElement>()
-                .map(|i| i.value())
-                .or_else(|| element.dyn_ref::<HtmlSelectElement>().map(|s| s.value()))
-        };
-        let role =
-            if field("role").as_deref() == Some("admin") { AgentRole::Admin } else { AgentRole::Agent };
+        let role = if field(&form, "role") == "admin" { AgentRole::Admin } else { AgentRole::Agent };
         let request = invite_create::Request {
-            email: field("email").unwrap_or_default(),
-            name: field("name").unwrap_or_default(),
+            email: field(&form, "email"),
+            name: field(&form, "name"),
             role,
             site_id: None,
             expires_in_s: None,
@@ -190,16 +182,7 @@ fn canned_form(dispatch: Dispatcher, report: impl Fn(Result<String, String>) + C
     let onsubmit = move |event: SubmitEvent| {
         event.prevent_default();
         let form: web_sys::HtmlFormElement = event.target_unchecked_into();
-        use wasm_bindgen::JsCast;
-        let value = |name: &str| -> String {
-            let Some(element) = form.elements().named_item(name) else { return String::new() };
-            element
-                .dyn_ref::<HtmlInputElement>()
-                .map(|i| i.value())
-                .or_else(|| element.dyn_ref::<HtmlTextAreaElement>().map(|t| t.value()))
-                .unwrap_or_default()
-        };
-        let entry = CannedResponse { shortcut: value("shortcut"), text: value("text") };
+        let entry = CannedResponse { shortcut: field(&form, "shortcut"), text: field(&form, "text") };
         let (dispatch, report, form) = (dispatch.clone(), report.clone(), form.clone());
         spawn_local(async move {
             let result = admin::save_canned(entry, dispatch).await;

@@ -4,10 +4,10 @@
 use std::rc::Rc;
 
 use switchboard_protocol::api::site_settings::{self, Appearance, Patch};
-use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::spawn_local;
-use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
+
+use super::form::field;
 
 use crate::effects::{admin, Dispatcher};
 
@@ -35,14 +35,7 @@ pub fn site_form(props: &SiteFormProps) -> Html {
         move |event: SubmitEvent| {
             event.prevent_default();
             let form: web_sys::HtmlFormElement = event.target_unchecked_into();
-            let value = |name: &str| -> String {
-                let Some(element) = form.elements().named_item(name) else { return String::new() };
-                element
-                    .dyn_ref::<HtmlInputElement>()
-                    .map(|i| i.value())
-                    .or_else(|| element.dyn_ref::<HtmlTextAreaElement>().map(|t| t.value()))
-                    .unwrap_or_default()
-            };
+            let value = |name: &str| field(&form, name);
             let greeting = value("greeting");
             // The flow is sent only when edited: saving the colour must not pin the flow.
             let flow_text = value("flow");

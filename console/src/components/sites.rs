@@ -6,10 +6,10 @@ use switchboard_protocol::api::sites::{CreateRequest, ListResponse, SiteEntry};
 use switchboard_protocol::api::{invite_create, site_settings};
 use switchboard_protocol::SiteId;
 use switchboard_webclient::fetch_json;
-use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::spawn_local;
-use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
+
+use super::form::field;
 
 use crate::effects::session::describe;
 
@@ -42,14 +42,7 @@ pub fn sites() -> Html {
         move |event: SubmitEvent| {
             event.prevent_default();
             let form: web_sys::HtmlFormElement = event.target_unchecked_into();
-            let value = |name: &str| -> String {
-                let Some(element) = form.elements().named_item(name) else { return String::new() };
-                element
-                    .dyn_ref::<HtmlInputElement>()
-                    .map(|i| i.value())
-                    .or_else(|| element.dyn_ref::<HtmlTextAreaElement>().map(|t| t.value()))
-                    .unwrap_or_default()
-            };
+            let value = |name: &str| field(&form, name);
             let id = match SiteId::parse(value("id").trim()) {
                 Ok(id) => id,
                 Err(e) => return error.set(Some(format!("That site id is not valid: {e}"))),
