@@ -108,6 +108,17 @@ impl Failures {
     }
 }
 
+impl Failures {
+    /// The record after an attempt counted as failed turned out right: that count taken
+    /// back (and a lock it caused lifted). Attempts are counted before the password is
+    /// checked, so attempts racing each other cannot slip through uncounted.
+    pub fn forgive(self, policy: ThrottlePolicy) -> Failures {
+        let count = self.count.saturating_sub(1);
+        let locked_until = if count < policy.max_failures { 0 } else { self.locked_until };
+        Failures { count, locked_until, ..self }
+    }
+}
+
 /// The refusal for a locked key.
 pub fn throttled(retry_after_ms: i64) -> ApiError {
     let minutes = (retry_after_ms + 59_999) / 60_000;
@@ -159,6 +170,20 @@ mod tests {
         let after = failures.failed(PER_ACCOUNT, 2_000 + PER_ACCOUNT.lock_ms);
         assert_eq!((after.count, after.locked_until), (1, 0));
         assert!(throttled(PER_ACCOUNT.lock_ms).message.contains("15 minutes"));
+    }
+
+    #[test]
+    fn a_right_password_takes_its_provisional_failure_back() {
+        let mut failures = Failures::default();
+        for i in 0..4 {
+            failures = failures.failed(PER_ACCOUNT, i);
+        }
+        // The fifth attempt is counted (and locks) before the check; it was right.
+        let counted = failures.failed(PER_ACCOUNT, 10);
+        assert!(counted.check(10).is_err());
+        let forgiven = counted.forgive(PER_ACCOUNT);
+        assert_eq!((forgiven.count, forgiven.check(10)), (4, Ok(())));
+        assert_eq!(Failures::default().forgive(PER_ACCOUNT), Failures::default());
     }
 
     #[test]

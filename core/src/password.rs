@@ -38,9 +38,7 @@ pub enum PasswordError {
 impl PasswordHash {
     /// Hashes a new password with `salt` (16 random bytes from the caller).
     pub fn create(password: &str, salt: [u8; 16]) -> Result<Self, PasswordError> {
-        if password.chars().count() < MIN_PASSWORD_CHARS {
-            return Err(PasswordError::TooShort);
-        }
+        Self::check_new(password)?;
         Ok(Self::derive(password, &salt, ITERATIONS))
     }
 
@@ -53,7 +51,38 @@ impl PasswordHash {
     /// Whether `password` is the one hashed; compares in constant time.
     pub fn verify(&self, password: &str) -> bool {
         let candidate = Self::derive(password, &self.salt, self.iterations);
-        candidate.hash.ct_eq(&self.hash).into()
+        self.matches(&candidate.hash)
+    }
+
+    /// Checks a new password's length, for a caller that derives the hash itself (the edge
+    /// uses the runtime's WebCrypto, which computes the same PBKDF2 natively).
+    pub fn check_new(password: &str) -> Result<(), PasswordError> {
+        if password.chars().count() < MIN_PASSWORD_CHARS {
+            return Err(PasswordError::TooShort);
+        }
+        Ok(())
+    }
+
+    /// A hash derived elsewhere (WebCrypto) with `salt` and `iterations`.
+    pub fn from_derived(iterations: u32, salt: &[u8], derived: &[u8]) -> Result<Self, PasswordError> {
+        let hash: [u8; 32] = derived.try_into().map_err(|_| PasswordError::Malformed)?;
+        Ok(Self { iterations, salt: salt.to_vec(), hash })
+    }
+
+    /// Whether `derived` (PBKDF2 of a candidate with this salt and count) is this hash;
+    /// compares in constant time.
+    pub fn matches(&self, derived: &[u8]) -> bool {
+        derived.len() == self.hash.len() && bool::from(derived.ct_eq(&self.hash))
+    }
+
+    /// The iteration count.
+    pub fn iterations(&self) -> u32 {
+        self.iterations
+    }
+
+    /// The salt.
+    pub fn salt(&self) -> &[u8] {
+        &self.salt
     }
 
     /// Parses the stored form.
@@ -105,6 +134,22 @@ mod tests {
         let a = PasswordHash::create("correct horse battery", [1; 16]).unwrap();
         let b = PasswordHash::create("correct horse battery", [2; 16]).unwrap();
         assert_ne!(a.to_string(), b.to_string());
+    }
+
+    #[test]
+    fn a_hash_derived_elsewhere_matches_the_same_way() {
+        let stored = PasswordHash::create("correct horse battery", [5; 16]).unwrap();
+        let mut derived = [0u8; 32];
+        pbkdf2::pbkdf2_hmac::<sha2::Sha256>(
+            b"correct horse battery",
+            stored.salt(),
+            stored.iterations(),
+            &mut derived,
+        );
+        assert!(stored.matches(&derived));
+        assert!(!stored.matches(&derived[..31]));
+        let rebuilt = PasswordHash::from_derived(stored.iterations(), stored.salt(), &derived).unwrap();
+        assert_eq!(rebuilt, stored);
     }
 
     #[test]

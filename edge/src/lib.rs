@@ -17,6 +17,7 @@
 //! - [`stubs`]: typed calls from the worker to the objects (and between objects).
 //! - [`bot_webhook`]: signed calls to an external bot, with a deadline.
 //! - [`http`], [`error`], [`env`]: responses, the error type, configuration and clocks.
+//! - [`webcrypto`]: password hashing with the runtime's native PBKDF2.
 //! - [`zones`]: time zone offsets from the runtime's `Intl`, for business hours.
 //!
 //! Static files (`/widget.js`, `/assets/*`) are served by Workers Static Assets from
@@ -39,6 +40,7 @@ mod sites;
 mod stubs;
 mod team;
 mod visitor_sessions;
+mod webcrypto;
 mod zones;
 
 pub use objects::{ConversationObject, DirectoryObject, SiteObject};

@@ -21,7 +21,7 @@ use worker::{durable_object, DurableObject, Env, Method, Request, Response, SqlS
 
 use super::respond;
 use crate::error::{EdgeError, EdgeResult};
-use crate::{env, http};
+use crate::{env, http, webcrypto};
 
 pub use keys::{KeyCreateCall, KeyHolder, KeyRevokeCall};
 pub use team::{AcceptCall, InviteCall, Invited, RemoveCall};
@@ -144,13 +144,19 @@ impl DurableObject for DirectoryObject {
     async fn fetch(&self, mut req: Request) -> worker::Result<Response> {
         let result = match (req.method(), req.path().as_str()) {
             (Method::Post, "/login") => match http::read_json(&mut req).await {
-                Ok(body) => self.login(body).and_then(|agent| http::json(200, &agent)),
+                Ok(body) => match self.login(body).await {
+                    Ok(agent) => http::json(200, &agent),
+                    Err(error) => Err(error),
+                },
                 Err(error) => Err(error),
             },
             (Method::Post, path) if path.starts_with("/keys/") => self.key_call(path, &mut req).await,
             (Method::Post, path) => self.team_call(path, &mut req).await,
             (Method::Get, "/keys") => self.list_keys(&req).and_then(|list| http::json(200, &list)),
-            (Method::Get, "/agents") => self.list_agents(&req).and_then(|list| http::json(200, &list)),
+            (Method::Get, "/agents") => match self.ensure_bootstrap_admin().await {
+                Ok(()) => self.list_agents(&req).and_then(|list| http::json(200, &list)),
+                Err(error) => Err(error),
+            },
             (Method::Get, "/sites") => self.list_sites().and_then(|list| http::json(200, &list)),
             _ => Err(EdgeError::refuse(ErrorCode::NotFound, "no such object route")),
         };
@@ -163,8 +169,8 @@ impl DirectoryObject {
         self.state.storage().sql()
     }
 
-    fn login(&self, call: LoginCall) -> EdgeResult<agent_me::Response> {
-        self.ensure_bootstrap_admin()?;
+    async fn login(&self, call: LoginCall) -> EdgeResult<agent_me::Response> {
+        self.ensure_bootstrap_admin().await?;
         let now = env::now();
         let email = normalise_email(&call.email).unwrap_or_default();
         // Throttled keys are refused before any hashing: a locked account costs no CPU.
@@ -175,30 +181,30 @@ impl DirectoryObject {
         for (key, _) in &keys {
             self.failures(key)?.check(now).map_err(accounts::throttled)?;
         }
-        match self.verify(&email, &call.password)? {
+        // Counted as failed before the (awaited) check, so attempts interleaving with this
+        // one are all counted; a right password takes its count back below.
+        for (key, policy) in &keys {
+            self.record_failure(key, *policy, now)?;
+        }
+        match self.verify(&email, &call.password).await? {
             Some(agent) => {
                 self.sql()
                     .exec("DELETE FROM login_failures WHERE key = ?", vec![keys[0].0.clone().into()])?;
+                let (address, policy) = &keys[1];
+                self.store_failures(address, self.failures(address)?.forgive(*policy))?;
                 Ok(agent.into_me())
             }
-            None => {
-                for (key, policy) in &keys {
-                    self.record_failure(key, *policy, now)?;
-                }
-                Err(EdgeError::refuse(ErrorCode::Unauthorized, "wrong email or password"))
-            }
+            None => Err(EdgeError::refuse(ErrorCode::Unauthorized, "wrong email or password")),
         }
     }
 
     /// The account, if `password` is its password. Unknown emails cost a hash too.
-    fn verify(&self, email: &str, password: &str) -> EdgeResult<Option<AgentRow>> {
-        let Some(agent) = self.agent_by_email(email)? else {
-            let _ = PasswordHash::parse(DECOY_HASH).map(|decoy| decoy.verify(password));
-            return Ok(None);
-        };
-        let hash =
-            PasswordHash::parse(&agent.password_hash).map_err(|e| worker::Error::RustError(e.to_string()))?;
-        Ok(hash.verify(password).then_some(agent))
+    async fn verify(&self, email: &str, password: &str) -> EdgeResult<Option<AgentRow>> {
+        let agent = self.agent_by_email(email)?;
+        let stored = agent.as_ref().map_or(DECOY_HASH, |agent| agent.password_hash.as_str());
+        let hash = PasswordHash::parse(stored).map_err(|e| worker::Error::RustError(e.to_string()))?;
+        let right = webcrypto::verify(&hash, password).await?;
+        Ok(agent.filter(|_| right))
     }
 
     fn agent_by_email(&self, email: &str) -> EdgeResult<Option<AgentRow>> {
@@ -234,7 +240,10 @@ impl DirectoryObject {
     }
 
     fn record_failure(&self, key: &str, policy: ThrottlePolicy, now: i64) -> EdgeResult<()> {
-        let next = self.failures(key)?.failed(policy, now);
+        self.store_failures(key, self.failures(key)?.failed(policy, now))
+    }
+
+    fn store_failures(&self, key: &str, next: Failures) -> EdgeResult<()> {
         self.sql().exec(
             "INSERT OR REPLACE INTO login_failures (key, count, window_start, locked_until) VALUES (?, ?, ?, ?)",
             vec![key.into(), i64::from(next.count).into(), next.window_start.into(), next.locked_until.into()],
@@ -242,42 +251,53 @@ impl DirectoryObject {
         Ok(())
     }
 
-    /// Creates the bootstrap admin when there are no accounts yet.
-    fn ensure_bootstrap_admin(&self) -> EdgeResult<()> {
-        #[derive(Deserialize)]
-        struct Count {
-            n: u64,
-        }
-        if self.sql().exec("SELECT COUNT(*) AS n FROM agents", None)?.one::<Count>()?.n > 0 {
+    /// Creates the bootstrap admin (and `BOOTSTRAP_AGENTS`) when there are no accounts yet.
+    /// The hashes are made first (awaited); the check and the inserts then run with no await
+    /// between them, so two first requests cannot both create the accounts.
+    pub(super) async fn ensure_bootstrap_admin(&self) -> EdgeResult<()> {
+        if self.has_accounts()? {
             return Ok(());
         }
         let Some(bootstrap) = env::bootstrap(&self.env) else { return Ok(()) };
-        let hash = match PasswordHash::create(&bootstrap.admin_password, env::random_bytes()?) {
+        let hash = match webcrypto::create(&bootstrap.admin_password, env::random_bytes()?).await {
             Ok(hash) => hash,
             Err(error) => {
-                worker::console_error!("BOOTSTRAP_ADMIN_PASSWORD refused: {error}; no admin created");
+                worker::console_error!("BOOTSTRAP_ADMIN_PASSWORD refused: {error:?}; no admin created");
                 return Ok(());
             }
         };
-        let name = if bootstrap.admin_name.is_empty() { "Admin".to_string() } else { bootstrap.admin_name };
-        let site = &bootstrap.site.id;
-        self.insert_agent(&bootstrap.admin_email, &name, site, AgentRole::Admin, &hash)?;
         // Demo and test agents (`BOOTSTRAP_AGENTS`), on the same first start.
         let seeds = self.env.secret("BOOTSTRAP_AGENTS").map(|s| s.to_string()).unwrap_or_default();
+        let mut agents = Vec::new();
         match switchboard_core::site::parse_seed_agents(&seeds) {
-            Ok(agents) => {
-                for agent in agents {
-                    match PasswordHash::create(&agent.password, env::random_bytes()?) {
-                        Ok(hash) => {
-                            self.insert_agent(&agent.email, &agent.name, site, AgentRole::Agent, &hash)?;
-                        }
-                        Err(error) => worker::console_error!("BOOTSTRAP_AGENTS {}: {error}", agent.email),
+            Ok(seeds) => {
+                for agent in seeds {
+                    match webcrypto::create(&agent.password, env::random_bytes()?).await {
+                        Ok(hash) => agents.push((agent, hash)),
+                        Err(error) => worker::console_error!("BOOTSTRAP_AGENTS {}: {error:?}", agent.email),
                     }
                 }
             }
             Err(error) => worker::console_error!("{error}; no seed agents created"),
         }
+        if self.has_accounts()? {
+            return Ok(());
+        }
+        let name = if bootstrap.admin_name.is_empty() { "Admin".to_string() } else { bootstrap.admin_name };
+        let site = &bootstrap.site.id;
+        self.insert_agent(&bootstrap.admin_email, &name, site, AgentRole::Admin, &hash)?;
+        for (agent, hash) in agents {
+            self.insert_agent(&agent.email, &agent.name, site, AgentRole::Agent, &hash)?;
+        }
         Ok(())
+    }
+
+    fn has_accounts(&self) -> EdgeResult<bool> {
+        #[derive(Deserialize)]
+        struct Count {
+            n: u64,
+        }
+        Ok(self.sql().exec("SELECT COUNT(*) AS n FROM agents", None)?.one::<Count>()?.n > 0)
     }
 
     fn insert_agent(
