@@ -212,7 +212,15 @@ async fn views_search_keyboard_and_the_contact_panel() -> Result<()> {
 
     // One visitor through the widget on the demo site, one through the protocol directly.
     let visitor = Browser::start().await?;
-    visitor.client().goto(&format!("{page_origin}/")).await?;
+    // Arriving from another page of the site, which the contact panel names as the referrer.
+    visitor.client().goto(&format!("{page_origin}/?from=spring-ad")).await?;
+    visitor.client().execute("location.href = '/';", vec![]).await?;
+    visitor
+        .wait_for_js(
+            "the second page",
+            "return location.search === '' && document.readyState === 'complete';",
+        )
+        .await?;
     open_widget(&visitor).await?;
     send_from_widget(&visitor, "Is the blue kettle back in stock?").await?;
     let other = create_session(&edge, &page_origin).await?;
@@ -269,6 +277,10 @@ async fn views_search_keyboard_and_the_contact_panel() -> Result<()> {
     let browser_name = text_of(&agent, ".sb-contact .sb-contact-browser").await?;
     assert!(browser_name.contains("Chrome"), "{browser_name}");
     agent.find(".sb-contact .sb-contact-locale").await?;
+    assert_eq!(
+        text_of(&agent, ".sb-contact .sb-contact-referrer").await?,
+        format!("{page_origin}/?from=spring-ad")
+    );
 
     // r goes to the reply box; e resolves.
     press(&agent, "r").await?;

@@ -108,7 +108,7 @@
       case 'ready':
         ready = true;
         // A frame still loading when shutdown was asked gets 'shutdown' instead of 'init'.
-        post(ending ? { sb: 'shutdown' } : { sb: 'init', site: SITE, open: isOpen, url: location.href });
+        post(ending ? { sb: 'shutdown' } : { sb: 'init', open: isOpen, url: location.href, ref: doc.referrer });
         break;
       case 'close':
         setOpen(false);

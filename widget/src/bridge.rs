@@ -27,6 +27,8 @@ pub enum FromHost {
         open: bool,
         /// The page's URL (`location.href`), shown to agents.
         url: Option<String>,
+        /// The page's `document.referrer`, shown to agents.
+        referrer: Option<String>,
     },
     /// The panel was opened (focus the composer, stop counting unread).
     Open,
@@ -81,6 +83,7 @@ struct Link {
     parent: Window,
     page_origin: RefCell<Option<String>>,
     page_url: RefCell<Option<String>>,
+    referrer: RefCell<Option<String>>,
 }
 
 impl Bridge {
@@ -90,7 +93,12 @@ impl Bridge {
     pub fn connect(on_message: impl Fn(FromHost, String) + 'static) -> Option<Bridge> {
         let window = web_sys::window()?;
         let parent = window.parent().ok().flatten().filter(|p| !Object::is(p, &window))?;
-        let link = Rc::new(Link { parent, page_origin: RefCell::new(None), page_url: RefCell::new(None) });
+        let link = Rc::new(Link {
+            parent,
+            page_origin: RefCell::new(None),
+            page_url: RefCell::new(None),
+            referrer: RefCell::new(None),
+        });
 
         let source = link.parent.clone();
         let on_message = Listener::new(&window, "message", move |event: MessageEvent| {
@@ -121,6 +129,16 @@ impl Bridge {
         let origin = self.page_origin();
         let on_origin = |url: &String| origin.as_ref().is_some_and(|o| url.starts_with(&format!("{o}/")));
         *self.link.page_url.borrow_mut() = url.filter(on_origin);
+    }
+
+    /// Remembers the page's referrer (from `init`); any URL, empty for none.
+    pub fn set_referrer(&self, referrer: Option<String>) {
+        *self.link.referrer.borrow_mut() = referrer.filter(|r| !r.is_empty());
+    }
+
+    /// The page's referrer, once `init` arrived.
+    pub fn referrer(&self) -> Option<String> {
+        self.link.referrer.borrow().clone()
     }
 
     /// The page's URL, once `init` arrived.
@@ -185,6 +203,7 @@ fn decode(data: &JsValue) -> Option<FromHost> {
         "init" => FromHost::Init {
             open: field("open").and_then(|v| v.as_bool()).unwrap_or(false),
             url: field("url").and_then(|v| v.as_string()),
+            referrer: field("ref").and_then(|v| v.as_string()),
         },
         "open" => FromHost::Open,
         "close" => FromHost::Close,

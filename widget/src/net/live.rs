@@ -67,9 +67,12 @@ impl Chat {
 
     /// Where the visitor is, for the agents' contact panel: sent after every `hello`.
     fn context(&self) -> ClientFrame {
-        let page_url = self.bridge.borrow().as_ref().and_then(Bridge::page_url);
+        let (page_url, referrer) = match self.bridge.borrow().as_ref() {
+            Some(bridge) => (bridge.page_url(), bridge.referrer()),
+            None => (None, None),
+        };
         let locale = web_sys::window().and_then(|w| w.navigator().language());
-        ClientFrame::Context { context: VisitorContext { page_url, referrer: None, locale } }
+        ClientFrame::Context { context: VisitorContext { page_url, referrer, locale } }
     }
 
     /// Opens the socket of `session`'s conversation (replacing any previous socket); the

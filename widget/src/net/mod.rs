@@ -219,10 +219,11 @@ impl Chat {
     /// A message from the loader, with the origin the browser says it came from.
     fn on_host(&self, message: FromHost, origin: String) {
         match message {
-            FromHost::Init { open, url } => {
+            FromHost::Init { open, url, referrer } => {
                 if let Some(bridge) = self.bridge.borrow().as_ref() {
                     bridge.set_page_origin(origin);
                     bridge.set_page_url(url);
+                    bridge.set_referrer(referrer);
                 }
                 self.set_open(open);
                 self.begin();
