@@ -89,6 +89,11 @@ pub fn require_same_origin(req: &Request) -> EdgeResult<()> {
     }
 }
 
+/// The value of query parameter `name`, if present.
+pub fn query(req: &Request, name: &str) -> EdgeResult<Option<String>> {
+    Ok(req.url()?.query_pairs().find_map(|(key, value)| (key == name).then(|| value.into_owned())))
+}
+
 /// The value of cookie `name`, if present.
 pub fn cookie(req: &Request, name: &str) -> EdgeResult<Option<String>> {
     let header = req.headers().get("cookie")?.unwrap_or_default();

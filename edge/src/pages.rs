@@ -39,10 +39,7 @@ fn manifest() -> EdgeResult<Manifest> {
 
 /// `GET /frame?site=ID`: the chat panel, embeddable only by the site's allowed origins.
 pub async fn frame(req: &Request, env: &Env) -> EdgeResult<Response> {
-    let site = req
-        .url()?
-        .query_pairs()
-        .find_map(|(key, value)| (key == "site").then(|| value.into_owned()))
+    let site = http::query(req, "site")?
         .ok_or_else(|| EdgeError::refuse(ErrorCode::BadRequest, "the frame needs ?site=SITE_ID"))?;
     let site = SiteId::parse(site).map_err(|e| EdgeError::refuse(ErrorCode::BadRequest, e.to_string()))?;
     let config = site_cache::config(env, &site).await?;
@@ -61,10 +58,7 @@ pub async fn frame(req: &Request, env: &Env) -> EdgeResult<Response> {
 /// `GET /frame/theme.css?site=ID`: the site's theme colours for the chat panel. Cached a
 /// day (the frame names it by content hash), revalidated with its `ETag`.
 pub async fn theme(req: &Request, env: &Env) -> EdgeResult<Response> {
-    let site = req
-        .url()?
-        .query_pairs()
-        .find_map(|(key, value)| (key == "site").then(|| value.into_owned()))
+    let site = http::query(req, "site")?
         .and_then(|id| SiteId::parse(id).ok())
         .ok_or_else(|| EdgeError::refuse(ErrorCode::BadRequest, "the theme needs ?site=SITE_ID"))?;
     let config = site_cache::config(env, &site).await?;

@@ -68,7 +68,7 @@ async fn route(req: Request, env: &Env) -> EdgeResult<Response> {
         ("GET", ["api", "v1", "conversations"]) => {
             let agent = agent_sessions::authenticate(&req, env).await?;
             // `?q=words`: conversations with a message containing every word (full text).
-            match req.url()?.query_pairs().find_map(|(k, v)| (k == "q").then(|| v.into_owned())) {
+            match http::query(&req, "q")? {
                 Some(typed) => http::json(200, &stubs::search(env, &agent.site, &typed).await?),
                 None => http::json(200, &stubs::site_conversations(env, &agent.site).await?),
             }

@@ -110,11 +110,7 @@ impl DirectoryObject {
 
     /// `GET /keys?site=…`: a site's keys, newest first.
     pub(super) fn list_keys(&self, req: &Request) -> EdgeResult<ListResponse> {
-        let site = req
-            .url()?
-            .query_pairs()
-            .find_map(|(key, value)| (key == "site").then(|| value.into_owned()))
-            .unwrap_or_default();
+        let site = http::query(req, "site")?.unwrap_or_default();
         let rows: Vec<KeyRow> = self
             .sql()
             .exec(

@@ -178,10 +178,7 @@ impl DirectoryObject {
 
     /// `GET /agents?site=…`: the site's accounts, by name.
     pub(super) fn list_agents(&self, req: &Request) -> EdgeResult<agents_list::Response> {
-        let site = req
-            .url()?
-            .query_pairs()
-            .find_map(|(key, value)| (key == "site").then(|| value.into_owned()))
+        let site = http::query(req, "site")?
             .and_then(|id| SiteId::parse(id).ok())
             .ok_or_else(|| EdgeError::refuse(ErrorCode::BadRequest, "missing site"))?;
         #[derive(Deserialize)]

@@ -128,12 +128,9 @@ impl DurableObject for SiteObject {
                     .and_then(|()| http::json(200, &())),
                 Err(error) => Err(error),
             },
-            (Method::Get, "/search") => {
-                let typed = req.url()?.query_pairs().find_map(|(k, v)| (k == "q").then(|| v.into_owned()));
-                self.search(&typed.unwrap_or_default()).and_then(|conversations| {
-                    http::json(200, &conversations_list::Response { conversations })
-                })
-            }
+            (Method::Get, "/search") => http::query(&req, "q")
+                .and_then(|typed| self.search(&typed.unwrap_or_default()))
+                .and_then(|conversations| http::json(200, &conversations_list::Response { conversations })),
             (Method::Get, "/conversations") => self
                 .summaries()
                 .and_then(|conversations| http::json(200, &conversations_list::Response { conversations })),
@@ -278,11 +275,7 @@ impl SiteObject {
 
     /// The stored configuration; on first use of the bootstrap site, the bootstrap one.
     fn config(&self, req: &Request) -> EdgeResult<SiteConfig> {
-        let requested = req
-            .url()?
-            .query_pairs()
-            .find_map(|(key, value)| (key == "site").then(|| value.into_owned()))
-            .and_then(|id| SiteId::parse(id).ok());
+        let requested = http::query(req, "site")?.and_then(|id| SiteId::parse(id).ok());
         self.ensure_config(requested.as_ref())
     }
 

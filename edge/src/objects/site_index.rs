@@ -9,6 +9,7 @@ use worker::Request;
 
 use super::{SiteObject, INBOX_LIMIT, INBOX_TAG};
 use crate::error::{EdgeError, EdgeResult};
+use crate::http;
 
 /// A `conversations` row.
 #[derive(Deserialize)]
@@ -106,10 +107,16 @@ impl SiteObject {
                     })
                 })?;
             }
-            let frame = serde_json::to_string(&InboxFrame::Updated { conversation: summary })?;
-            for socket in self.state.get_websockets_with_tag(INBOX_TAG) {
-                let _ = socket.send_with_str(&frame);
-            }
+            self.push_to_inboxes(summary)?;
+        }
+        Ok(())
+    }
+
+    /// Sends a conversation's new summary to every open inbox.
+    fn push_to_inboxes(&self, conversation: ConversationSummary) -> EdgeResult<()> {
+        let frame = serde_json::to_string(&InboxFrame::Updated { conversation })?;
+        for socket in self.state.get_websockets_with_tag(INBOX_TAG) {
+            let _ = socket.send_with_str(&frame);
         }
         Ok(())
     }
@@ -129,10 +136,7 @@ impl SiteObject {
         )?;
         if cursor.rows_written() > 0 {
             if let Some(stored) = self.summary(&summary.id)? {
-                let frame = serde_json::to_string(&InboxFrame::Updated { conversation: stored })?;
-                for socket in self.state.get_websockets_with_tag(INBOX_TAG) {
-                    let _ = socket.send_with_str(&frame);
-                }
+                self.push_to_inboxes(stored)?;
             }
         }
         Ok(())
@@ -163,10 +167,7 @@ impl SiteObject {
 
     /// One visitor's conversations, newest activity first.
     pub(super) fn visitor_conversations(&self, req: &Request) -> EdgeResult<Vec<ConversationSummary>> {
-        let visitor = req
-            .url()?
-            .query_pairs()
-            .find_map(|(key, value)| (key == "id").then(|| value.into_owned()))
+        let visitor = http::query(req, "id")?
             .and_then(|id| VisitorId::parse(id).ok())
             .ok_or_else(|| EdgeError::refuse(ErrorCode::BadRequest, "missing visitor id"))?;
         let rows: Vec<SummaryRow> = self
