@@ -5,6 +5,7 @@ use switchboard_protocol::api::site_settings::{Appearance, Patch, MAX_GREETING_C
 use switchboard_protocol::{ApiError, ErrorCode};
 
 use crate::flow::Zones;
+use crate::identity::MIN_SECRET_CHARS;
 use crate::origin::AllowedOrigins;
 use crate::site::{parse_flow, SiteConfig};
 
@@ -39,6 +40,17 @@ pub fn apply(mut config: SiteConfig, patch: Patch, zones: &dyn Zones) -> Result<
             return Err(bad(format!("a greeting has at most {MAX_GREETING_CHARS} characters")));
         }
         config.appearance = Appearance { color, greeting };
+    }
+    if let Some(secret) = patch.identity_secret {
+        let secret = secret.trim();
+        let fits =
+            (MIN_SECRET_CHARS..=200).contains(&secret.len()) && secret.bytes().all(|b| b.is_ascii_graphic());
+        if !secret.is_empty() && !fits {
+            return Err(bad(format!(
+                "an identity secret has {MIN_SECRET_CHARS} to 200 visible ASCII characters (empty turns verification off)"
+            )));
+        }
+        config.identity_secret = Some(secret.to_owned()).filter(|s| !s.is_empty());
     }
     Ok(config)
 }
@@ -103,6 +115,7 @@ mod tests {
             flow: Default::default(),
             appearance: Appearance::default(),
             flow_edited: false,
+            identity_secret: None,
         }
     }
 
@@ -169,5 +182,17 @@ mod tests {
             ..Patch::default()
         };
         assert!(apply(site(), bad_zone, &ChronoZones).is_err());
+    }
+
+    #[test]
+    fn an_identity_secret_is_long_enough_or_empty_to_turn_it_off() {
+        let set = |secret: &str| {
+            apply(site(), Patch { identity_secret: Some(secret.into()), ..Patch::default() }, &ChronoZones)
+        };
+        let secret = "f".repeat(64);
+        assert_eq!(set(&secret).unwrap().identity_secret, Some(secret.clone()));
+        assert!(set("short").unwrap_err().message.contains("32 to 200"));
+        assert!(set(&format!("{} x", "a".repeat(40))).is_err(), "spaces are not allowed inside");
+        assert_eq!(set("").unwrap().identity_secret, None);
     }
 }

@@ -3,7 +3,9 @@
 
 use std::collections::BTreeMap;
 
-use switchboard_protocol::contact::{Contact, VisitorContext, MAX_CONTACT_FIELD_CHARS};
+use switchboard_protocol::contact::{
+    Contact, VisitorContext, MAX_CONTACT_ATTRIBUTES, MAX_CONTACT_FIELD_CHARS,
+};
 
 /// What the edge itself knows about a visitor's connection.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -46,9 +48,13 @@ pub fn with_collected(mut contact: Contact, collected: &BTreeMap<String, String>
         match field.as_str() {
             "name" => contact.name = Some(value),
             "email" => contact.email = Some(value),
-            _ => {
-                contact.attributes.insert(field.clone(), value);
+            // Beyond the cap, new keys are dropped (existing ones still update).
+            _ if contact.attributes.len() < MAX_CONTACT_ATTRIBUTES
+                || contact.attributes.contains_key(field) =>
+            {
+                contact.attributes.insert(clean(field), value);
             }
+            _ => {}
         }
     }
     contact

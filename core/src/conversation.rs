@@ -7,7 +7,7 @@
 //! `handle` returns acknowledges only what is stored.
 
 use switchboard_protocol::api::create_session;
-use switchboard_protocol::contact::VisitorContext;
+use switchboard_protocol::contact::{Identity, VisitorContext};
 use switchboard_protocol::{
     ApiError, Author, ClientFrame, ClientMessageId, ConversationId, ErrorCode, Message, ReadMark, Role, Seq,
     ServerFrame,
@@ -61,6 +61,9 @@ pub enum Output {
     Action(AgentAction),
     /// The visitor said where they are; the contact panel should show it.
     Context(VisitorContext),
+    /// The visitor's page says who they are; the adapter checks it against the site's
+    /// identity secret ([`crate::identity::verify`]) before it counts.
+    Identify(Identity),
 }
 
 /// What an agent may do to a conversation from its socket.
@@ -127,6 +130,17 @@ pub fn handle<S: LogStore>(
             vec![Output::Context(context)]
         }
         ClientFrame::Context { .. } => Vec::new(),
+        ClientFrame::Identify { identity } if sender.author.role() == Role::Visitor => {
+            vec![Output::Identify(identity)]
+        }
+        ClientFrame::Identify { .. } => {
+            vec![Output::Reply(ServerFrame::Error {
+                code: ErrorCode::Forbidden,
+                message: "only visitors identify themselves".into(),
+                client_id: None,
+                retry_after_ms: None,
+            })]
+        }
     })
 }
 

@@ -34,6 +34,7 @@ pub mod contact;
 pub mod conversation;
 pub mod flow;
 pub mod heartbeat;
+pub mod identity;
 pub mod inbox_view;
 pub mod ingest;
 pub mod known_ids;

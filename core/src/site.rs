@@ -25,6 +25,10 @@ pub struct SiteConfig {
     /// An admin set the flow through the API: the bootstrap variables no longer apply to it.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub flow_edited: bool,
+    /// The key the site's backend signs visitors' `user_id`s with (`identify`); without
+    /// one, no identity is accepted (see [`crate::identity`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identity_secret: Option<String>,
 }
 
 impl SiteConfig {
@@ -147,6 +151,7 @@ impl Bootstrap {
                 flow,
                 appearance: Appearance::default(),
                 flow_edited: false,
+                identity_secret: None,
             },
             admin_email,
             admin_name: admin_name.to_string(),

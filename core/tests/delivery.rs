@@ -197,7 +197,7 @@ impl World {
                         client.down.push_back(frame.clone());
                     }
                 }
-                Output::Stored(_) | Output::Action(_) | Output::Context(_) => {}
+                Output::Stored(_) | Output::Action(_) | Output::Context(_) | Output::Identify(_) => {}
             }
         }
     }

@@ -36,6 +36,10 @@ pub fn bootstrap(env: &Env) -> Option<Bootstrap> {
         &var("BOOTSTRAP_FLOW"),
         &crate::zones::RuntimeZones,
     )
+    .map(|mut bootstrap| {
+        bootstrap.site.identity_secret = Some(secret("BOOTSTRAP_IDENTITY_SECRET")).filter(|s| !s.is_empty());
+        bootstrap
+    })
     .map_err(|e| worker::console_error!("bootstrap variables ignored: {e}"))
     .ok()
 }

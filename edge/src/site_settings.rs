@@ -3,6 +3,7 @@
 //! `core::appearance` and stored by the site's object.
 
 use switchboard_core::site::SiteConfig;
+use switchboard_protocol::api::agent_me::AgentRole;
 use switchboard_protocol::api::site_settings::{Patch, Response as Settings};
 use worker::{Env, Request, Response};
 
@@ -13,7 +14,12 @@ use crate::{http, site_cache, stubs};
 /// The agent's site.
 pub async fn show(req: &Request, env: &Env) -> EdgeResult<Response> {
     let agent = authenticate(req, env).await?;
-    http::json(200, &settings(site_cache::config(env, &agent.site).await?)?)
+    let mut settings = settings(site_cache::config(env, &agent.site).await?)?;
+    // The secret lets whoever holds it vouch for any visitor: admins only.
+    if agent.role != AgentRole::Admin {
+        settings.identity_secret = None;
+    }
+    http::json(200, &settings)
 }
 
 /// An admin changes it.
@@ -32,5 +38,6 @@ fn settings(config: SiteConfig) -> EdgeResult<Settings> {
         name: config.name,
         allowed_origins: config.allowed_origins,
         appearance: config.appearance,
+        identity_secret: config.identity_secret,
     })
 }

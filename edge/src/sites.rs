@@ -37,6 +37,7 @@ pub async fn create(mut req: Request, env: &Env) -> EdgeResult<Response> {
         flow: Default::default(),
         appearance: Appearance::default(),
         flow_edited: false,
+        identity_secret: None,
     };
     stubs::create_site(env, &config).await?;
     let body = site_settings::Response {
@@ -45,6 +46,7 @@ pub async fn create(mut req: Request, env: &Env) -> EdgeResult<Response> {
         allowed_origins: config.allowed_origins,
         appearance: config.appearance,
         flow: serde_json::to_value(&config.flow)?,
+        identity_secret: None,
     };
     http::json(201, &body)
 }

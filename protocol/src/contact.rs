@@ -56,3 +56,24 @@ pub struct VisitorContext {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locale: Option<String>,
 }
+
+/// Who the site says the visitor is: `Switchboard('identify', …)` on the host page, passed on
+/// by the widget in an `identify` frame. The edge accepts it only when `user_hash` is
+/// `hex(HMAC-SHA256(site identity secret, user_id))`, computed by the site's backend (see
+/// `docs/embed.md`); otherwise it answers `forbidden` and nothing of it is kept.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Identity {
+    /// The site's own id for the user (an account number, not secret).
+    pub user_id: String,
+    /// Hex HMAC-SHA256 of `user_id` under the site's identity secret.
+    pub user_hash: String,
+    /// Their email.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// Their name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    /// Anything else agents should see (plan, company, …), as text.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub attributes: BTreeMap<String, String>,
+}

@@ -65,6 +65,13 @@ pub enum ClientFrame {
         /// What the widget knows.
         context: crate::contact::VisitorContext,
     },
+    /// Visitors only: who the site says the visitor is (`identify` on the host page), checked
+    /// against the site's identity secret. Refused with `forbidden` when the hash is wrong;
+    /// accepted, the contact panel shows the visitor as verified.
+    Identify {
+        /// The site's claim and its proof.
+        identity: crate::contact::Identity,
+    },
 }
 
 /// How far one participant has read.

@@ -31,3 +31,6 @@ pub const ADMIN_PASSWORD: &str = "test-password-1234";
 pub const ADMIN_NAME: &str = "Dev Agent";
 /// The site every test edge has.
 pub const SITE: &str = "demo";
+/// The test site's identity verification secret (`BOOTSTRAP_IDENTITY_SECRET`); the demo site
+/// signs its account page's customer with it.
+pub const IDENTITY_SECRET: &str = "test-identity-secret-0123456789abcdef";

@@ -32,6 +32,7 @@ pub fn site_form(props: &SiteFormProps) -> Html {
     let pretty_flow = serde_json::to_string_pretty(&site.flow).unwrap_or_default();
     let onsubmit = {
         let (dispatch, outcome, loaded_flow) = (props.dispatch.clone(), outcome.clone(), pretty_flow.clone());
+        let loaded_secret = site.identity_secret.clone().unwrap_or_default();
         move |event: SubmitEvent| {
             event.prevent_default();
             let form: web_sys::HtmlFormElement = event.target_unchecked_into();
@@ -49,7 +50,11 @@ pub fn site_form(props: &SiteFormProps) -> Html {
                     }
                 }
             };
+            // Like the flow, the secret is sent only when changed.
+            let secret = value("identity_secret");
+            let identity_secret = (secret.trim() != loaded_secret.trim()).then_some(secret);
             let patch = Patch {
+                identity_secret,
                 name: None,
                 flow,
                 allowed_origins: Some(value("origins").split_whitespace().map(str::to_owned).collect()),
@@ -88,6 +93,11 @@ pub fn site_form(props: &SiteFormProps) -> Html {
                 <textarea name="flow" class="sb-site-flow" rows="12" spellcheck="false" {disabled} value={pretty_flow} />
             </label>
             if props.admin {
+                <label class="sb-field">
+                    <span class="sb-field-label">{ "Identity verification secret (your backend signs user ids with it for identify; empty: off; see docs/embed.md)" }</span>
+                    <input type="text" name="identity_secret" class="sb-site-identity" spellcheck="false" autocomplete="off"
+                        minlength="32" maxlength="200" value={site.identity_secret.clone().unwrap_or_default()} />
+                </label>
                 <button type="submit" class="sb-primary sb-site-submit">{ "Save" }</button>
             }
             { match &*outcome {

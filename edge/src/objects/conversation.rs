@@ -18,6 +18,7 @@ use std::rc::Rc;
 use switchboard_core::conversation::{self, Output, Sender};
 use switchboard_core::ingest;
 use switchboard_core::rate::{ParticipantLimits, SendOrder};
+use switchboard_protocol::contact::Identity;
 use switchboard_protocol::inbox::ConversationSummary;
 use switchboard_protocol::limits::{
     AGENT_MESSAGES_PER_SECOND, MAX_SOCKETS_PER_PARTICIPANT, VISITOR_MESSAGES_PER_SECOND,
@@ -128,7 +129,14 @@ impl DurableObject for ConversationObject {
                     _ => None,
                 };
                 match self.handle(&ws, socket, &participant, frame) {
-                    Ok(inputs) => self.run_flow(&ws, inputs).await,
+                    Ok((inputs, identities)) => {
+                        for identity in identities {
+                            if let Err(error) = self.identify(&identity).await {
+                                send_error(&ws, error, None);
+                            }
+                        }
+                        self.run_flow(&ws, inputs).await
+                    }
                     Err(error) => send_error(&ws, error, client_id),
                 }
             }
@@ -207,14 +215,16 @@ impl ConversationObject {
     }
 
     /// Runs one frame through the core and delivers what it decides; returns what moves the
-    /// conversation along its flow (run next by [`Self::run_flow`]).
+    /// conversation along its flow (run next by [`Self::run_flow`]) and the identities the
+    /// visitor's page claimed (checked next by [`Self::identify`]), as both need the site's
+    /// configuration, which takes a wait.
     fn handle(
         &self,
         ws: &WebSocket,
         socket: u32,
         participant: &Participant,
         frame: ClientFrame,
-    ) -> EdgeResult<Vec<FlowInput>> {
+    ) -> EdgeResult<(Vec<FlowInput>, Vec<Identity>)> {
         let author = &participant.author;
         let hello = matches!(frame, ClientFrame::Hello { .. });
         let meta = self.store.existing()?;
@@ -236,7 +246,7 @@ impl ConversationObject {
         let limits = limits
             .entry(author.id_str().to_string())
             .or_insert_with(|| ParticipantLimits::new(self.messages_per_second(author), now));
-        let mut inputs = Vec::new();
+        let (mut inputs, mut identities) = (Vec::new(), Vec::new());
         for output in conversation::handle(&mut &self.store, sender, limits, frame, now)? {
             match output {
                 Output::Reply(frame) => send_frame(ws, &frame),
@@ -267,13 +277,14 @@ impl ConversationObject {
                         self.tell_site_contact(&meta)?;
                     }
                 }
+                Output::Identify(identity) => identities.push(identity),
             }
         }
         if hello {
             // After the replay: where the conversation stands (bot, queue position, agent).
             send_frame(ws, &status_frame(&self.store.lifecycle()?));
         }
-        Ok(inputs)
+        Ok((inputs, identities))
     }
 
     /// Moves the conversation along its flow; a failure is told to the socket that caused it.

@@ -5,17 +5,17 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use switchboard_core::flow::lifecycle::Lifecycle;
-use switchboard_core::{contact, ingest};
-use switchboard_protocol::contact::Contact;
+use switchboard_core::{contact, identity, ingest};
+use switchboard_protocol::contact::{Contact, Identity};
 use switchboard_protocol::inbox::ConversationSummary;
 use switchboard_protocol::routing::ConversationState;
-use switchboard_protocol::{Author, Message};
+use switchboard_protocol::{Author, ErrorCode, Message};
 
 use super::super::conversation_store::Meta;
 use super::super::{Activity, IndexedText};
 use super::ConversationObject;
-use crate::error::EdgeResult;
-use crate::{env, stubs};
+use crate::error::{EdgeError, EdgeResult};
+use crate::{env, site_cache, stubs};
 
 /// How long the inbox feed rests after an update before sending the next one: the first
 /// message after a quiet spell reaches the inbox at once; while an update is in flight and for
@@ -44,6 +44,22 @@ impl ConversationObject {
             Ok(summary) => self.push_activity(meta, summary),
             Err(error) => worker::console_error!("inbox summary: {error:?}"),
         }
+    }
+
+    /// The visitor's page says who they are: checked against the site's identity secret;
+    /// refused (`forbidden`, nothing kept) when the hash does not match.
+    pub(super) async fn identify(&self, identity: &Identity) -> EdgeResult<()> {
+        let meta = self.store.existing()?;
+        let config = site_cache::config(&self.env, &meta.site_id).await?;
+        identity::verify(config.identity_secret.as_deref(), identity)
+            .map_err(|e| EdgeError::refuse(ErrorCode::Forbidden, e.to_string()))?;
+        let old = self.store.contact()?;
+        let contact = identity::apply(old.clone(), identity);
+        if contact != old {
+            self.store.set_contact(&contact)?;
+            self.tell_site_contact(&meta)?;
+        }
+        Ok(())
     }
 
     /// Tells the inbox the visitor's details changed (nothing new in the log).

@@ -258,8 +258,14 @@ impl SiteObject {
         // The bootstrap site's flow follows BOOTSTRAP_FLOW (edited in `demo-site/flow.toml`
         // for `cargo xtask dev`, whose state persists across runs).
         if let (Some(stored), Some(bootstrap)) = (config.as_mut(), env::bootstrap(&self.env)) {
-            if stored.id == bootstrap.site.id && !stored.flow_edited && stored.flow != bootstrap.site.flow {
-                stored.flow = bootstrap.site.flow;
+            let flow_differs = !stored.flow_edited && stored.flow != bootstrap.site.flow;
+            // A secret set by the deployer applies until an admin sets one.
+            let secret_missing = stored.identity_secret.is_none() && bootstrap.site.identity_secret.is_some();
+            if stored.id == bootstrap.site.id && (flow_differs || secret_missing) {
+                if flow_differs {
+                    stored.flow = bootstrap.site.flow;
+                }
+                stored.identity_secret = stored.identity_secret.take().or(bootstrap.site.identity_secret);
                 let json = serde_json::to_string(&*stored)?;
                 self.sql().exec("UPDATE config SET json = ? WHERE only = 1", vec![json.into()])?;
             }

@@ -51,6 +51,10 @@ pub struct Response {
     /// What happens to its conversations (`docs/routing.md`).
     #[serde(default)]
     pub flow: serde_json::Value,
+    /// The key the site's backend signs visitors' ids with for `identify` (`docs/embed.md`);
+    /// shown to admins only, absent when identity verification is off.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identity_secret: Option<String>,
 }
 
 /// `PATCH` request body.
@@ -71,4 +75,8 @@ pub struct Patch {
     /// site's flow, also for the bootstrap site (whose `BOOTSTRAP_FLOW` stops applying).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub flow: Option<serde_json::Value>,
+    /// A new identity secret: 32 to 200 visible ASCII characters (e.g. 64 random hex
+    /// digits); empty turns identity verification off (every `identify` is then refused).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub identity_secret: Option<String>,
 }
