@@ -4,13 +4,39 @@
 //! serve `cargo xtask dev` (edge on :8787) and tests (edge on a free port). Serving them from
 //! a different origin than the edge makes embedding cross-origin, exactly as on a customer's
 //! website.
+//!
+//! Pages: a small shop (`/`, `/product.html`, `/cart.html`), `/hostile.html` (global CSS that
+//! resets and restyles everything, scripts that patch `fetch`, `JSON`, `Array.prototype`),
+//! `/strict-csp.html` (served with a strict Content-Security-Policy, see [`STRICT_CSP`]) and
+//! `/account.html`, a signed-in customer's page whose `identify` call carries a hash this
+//! server computes, as a shop's backend would: `hex(HMAC-SHA256(identity secret, user_id))`.
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::thread;
 
+use hmac::{Hmac, Mac};
+use sha2::Sha256;
 use tiny_http::{Header, Response, Server};
+
+/// The signed-in customer of `/account.html`.
+pub const DEMO_USER_ID: &str = "customer-1042";
+
+/// The policy `/strict-csp.html` is served with (`EDGE` stands for the edge's origin): the
+/// only allowances the widget needs are `script-src` and `frame-src` for the edge.
+pub const STRICT_CSP: &str =
+    "default-src 'self'; script-src 'self' EDGE; frame-src EDGE; object-src 'none'; base-uri 'none'";
+
+/// What the pages are filled with.
+#[derive(Clone)]
+struct Pages {
+    root: PathBuf,
+    edge: String,
+    /// The secret shared with the edge (`BOOTSTRAP_IDENTITY_SECRET`); without it the
+    /// account page's hash is empty and the edge refuses the identity.
+    identity_secret: Option<String>,
+}
 
 /// A running demo site; stops when dropped.
 pub struct DemoSite {
@@ -45,13 +71,22 @@ impl BoundSite {
     /// Starts serving `public/` with `edge_origin` (e.g. `http://127.0.0.1:8787`) substituted
     /// into the pages.
     pub fn serve(self, edge_origin: &str) -> DemoSite {
+        self.serve_with_identity(edge_origin, None)
+    }
+
+    /// Like [`Self::serve`], signing the account page's customer with `identity_secret`
+    /// (the edge's `BOOTSTRAP_IDENTITY_SECRET`).
+    pub fn serve_with_identity(self, edge_origin: &str, identity_secret: Option<&str>) -> DemoSite {
         let server = Arc::new(self.server);
-        let root = public_dir();
-        let edge = edge_origin.to_string();
+        let pages = Pages {
+            root: public_dir(),
+            edge: edge_origin.to_string(),
+            identity_secret: identity_secret.map(str::to_owned),
+        };
         let serving = Arc::clone(&server);
         let worker = thread::spawn(move || {
             for request in serving.incoming_requests() {
-                let response = respond(&root, request.url(), &edge);
+                let response = respond(&pages, request.url());
                 let _ = request.respond(response);
             }
         });
@@ -61,8 +96,8 @@ impl BoundSite {
 
 impl DemoSite {
     /// Binds `addr` and serves at once (see [`BoundSite`]).
-    pub fn start(addr: &str, edge_origin: &str) -> std::io::Result<Self> {
-        Ok(BoundSite::bind(addr)?.serve(edge_origin))
+    pub fn start(addr: &str, edge_origin: &str, identity_secret: Option<&str>) -> std::io::Result<Self> {
+        Ok(BoundSite::bind(addr)?.serve_with_identity(edge_origin, identity_secret))
     }
 
     /// The port it listens on.
@@ -85,7 +120,8 @@ pub fn public_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("public")
 }
 
-fn respond(root: &Path, url: &str, edge: &str) -> Response<std::io::Cursor<Vec<u8>>> {
+fn respond(pages: &Pages, url: &str) -> Response<std::io::Cursor<Vec<u8>>> {
+    let root = &pages.root;
     let path = url.split(['?', '#']).next().unwrap_or("/");
     let name = if path.ends_with('/') { format!("{path}index.html") } else { path.to_string() };
     // Only plain file names below public/: no "..", no hidden files.
@@ -94,19 +130,42 @@ fn respond(root: &Path, url: &str, edge: &str) -> Response<std::io::Cursor<Vec<u
     match std::fs::read(&file) {
         Ok(bytes) if safe => {
             let (content_type, body) = match file.extension().and_then(|e| e.to_str()) {
-                Some("html") => ("text/html; charset=utf-8", with_edge(bytes, edge)),
+                Some("html") => ("text/html; charset=utf-8", fill(bytes, pages)),
                 Some("css") => ("text/css; charset=utf-8", bytes),
+                Some("js") => ("text/javascript; charset=utf-8", bytes),
                 Some("svg") => ("image/svg+xml", bytes),
                 _ => ("application/octet-stream", bytes),
             };
-            Response::from_data(body).with_header(header("content-type", content_type))
+            let response = Response::from_data(body).with_header(header("content-type", content_type));
+            if name == "/strict-csp.html" {
+                return response.with_header(header(
+                    "content-security-policy",
+                    &STRICT_CSP.replace("EDGE", &pages.edge),
+                ));
+            }
+            response
         }
         _ => Response::from_data(b"not found".to_vec()).with_status_code(404),
     }
 }
 
-fn with_edge(page: Vec<u8>, edge: &str) -> Vec<u8> {
-    String::from_utf8_lossy(&page).replace("{{EDGE}}", edge).into_bytes()
+/// The page with the edge's origin and the signed-in customer filled in.
+fn fill(page: Vec<u8>, pages: &Pages) -> Vec<u8> {
+    let hash =
+        pages.identity_secret.as_deref().map(|secret| user_hash(secret, DEMO_USER_ID)).unwrap_or_default();
+    String::from_utf8_lossy(&page)
+        .replace("{{EDGE}}", &pages.edge)
+        .replace("{{USER_ID}}", DEMO_USER_ID)
+        .replace("{{USER_HASH}}", &hash)
+        .into_bytes()
+}
+
+/// What a site's backend computes for `identify`: `hex(HMAC-SHA256(secret, user_id))`.
+pub fn user_hash(secret: &str, user_id: &str) -> String {
+    let mut mac =
+        <Hmac<Sha256> as Mac>::new_from_slice(secret.as_bytes()).expect("HMAC takes keys of any length");
+    mac.update(user_id.as_bytes());
+    mac.finalize().into_bytes().iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn header(name: &str, value: &str) -> Header {
@@ -120,7 +179,7 @@ mod tests {
 
     #[test]
     fn pages_get_the_edge_origin_and_paths_cannot_escape() {
-        let site = DemoSite::start("127.0.0.1:0", "http://edge.test").unwrap();
+        let site = DemoSite::start("127.0.0.1:0", "http://edge.test", Some("s3cret")).unwrap();
         let get = |path: &str| {
             use std::io::{Read, Write};
             let mut stream = std::net::TcpStream::connect(("127.0.0.1", site.port())).unwrap();
@@ -133,5 +192,11 @@ mod tests {
         assert!(home.starts_with("HTTP/1.0 200"), "{home}");
         assert!(home.contains(r#"src="http://edge.test/widget.js""#));
         assert!(get("/../Cargo.toml").starts_with("HTTP/1.0 404"));
+        let csp = get("/strict-csp.html");
+        assert!(csp.contains("script-src 'self' http://edge.test; frame-src http://edge.test"), "{csp}");
+        let home_headers = home.split("\r\n\r\n").next().unwrap_or_default().to_ascii_lowercase();
+        assert!(!home_headers.contains("content-security-policy"), "only the strict page has a CSP");
+        let account = get("/account.html");
+        assert!(account.contains(&format!(r#"data-user-hash="{}""#, user_hash("s3cret", DEMO_USER_ID))));
     }
 }

@@ -27,7 +27,8 @@
   var SVG = 'http://www.w3.org/2000/svg';
   var queued = (win.Switchboard && win.Switchboard.q) || [];
   var listeners = { open: [], close: [], unread: [], message: [] };
-  var warned = {};
+  // What the page said through `identify` and `setLocale`, handed to every frame it starts.
+  var identity, locale;
   var isOpen = false;
   var ready = false; // the frame said 'ready': it can be posted to
   var ending = false; // shutdown asked: the frame goes once it confirms (or after a timeout)
@@ -47,15 +48,16 @@
     } catch (e) {}
   }
 
+  // Plain loops rather than Array.prototype methods throughout: pages patch those.
   function emit(name, payload) {
-    listeners[name].forEach((fn) => {
+    for (var fns = listeners[name], i = 0; i < fns.length; i++) {
       // A failing listener must break neither the widget nor the other listeners.
       try {
-        fn(payload);
+        fns[i](payload);
       } catch (e) {
         console.error(e);
       }
-    });
+    }
   }
 
   function post(data) {
@@ -108,7 +110,11 @@
       case 'ready':
         ready = true;
         // A frame still loading when shutdown was asked gets 'shutdown' instead of 'init'.
-        post(ending ? { sb: 'shutdown' } : { sb: 'init', open: isOpen, url: location.href, ref: doc.referrer });
+        post(
+          ending
+            ? { sb: 'shutdown' }
+            : { sb: 'init', open: isOpen, url: location.href, ref: doc.referrer, id: identity, lang: locale }
+        );
         break;
       case 'close':
         setOpen(false);
@@ -119,7 +125,7 @@
         else if (!data.value) removeFrame();
         break;
       case 'unread':
-        unread = Math.max(0, data.count | 0);
+        unread = data.count | 0;
         showBadge();
         emit('unread', { count: unread });
         break;
@@ -139,15 +145,23 @@
       case 'hide':
         launcher.hidden = command == 'hide';
         break;
+      case 'identify':
+        // Checked by the edge against the site's identity secret (docs/embed.md).
+        post({ sb: 'identify', id: (identity = name) });
+        break;
+      case 'setLocale':
+        post({ sb: 'locale', lang: (locale = name) });
+        break;
       case 'on':
         if (listeners[name] && typeof fn == 'function') listeners[name].push(fn);
         break;
       case 'off':
-        if (listeners[name]) listeners[name] = listeners[name].filter((f) => f != fn);
+        for (var fns = listeners[name] || [], i = fns.length; i--; ) fns[i] == fn && fns.splice(i, 1);
         break;
       case 'shutdown':
         setOpen(false);
         flag(false);
+        identity = null;
         unread = 0;
         showBadge();
         if (frame && !ending) {
@@ -161,8 +175,7 @@
         }
         break;
       default:
-        if (!warned[command]) console.warn('Switchboard: unknown command', command);
-        warned[command] = 1;
+        console.warn('Switchboard: unknown command', command);
     }
   }
   api.loaded = true;
@@ -172,41 +185,37 @@
     host.id = 'switchboard-widget';
     // Inline !important beats any page rule aimed at the host: `all` first, then the few
     // longhands that differ from their initial values. The shadow root keeps out the rest.
-    var hostStyle = { all: 'initial', position: 'fixed', right: 0, bottom: 0, 'z-index': 2147483000 };
-    for (var key in hostStyle) host.style.setProperty(key, hostStyle[key], 'important');
+    // (CSSOM, which a strict page CSP allows, unlike a `style` attribute in markup.)
+    host.style.cssText =
+      'all:initial!important;position:fixed!important;right:0!important;bottom:0!important;z-index:2147483647!important';
     root = host.attachShadow({ mode: 'open' });
     var css =
-      ':host{all:initial}' +
       '[hidden]{display:none!important}' +
       'button{position:fixed;right:20px;bottom:20px;width:56px;height:56px;padding:0;border:0;' +
       'border-radius:50%;background:#3d5afe;color:#fff;cursor:pointer;display:grid;place-items:center;' +
       'box-shadow:0 4px 14px #0004}' +
-      'svg{width:28px;height:28px;fill:#fff}' +
+      'svg{width:28px;fill:#fff}' +
       '[part=badge]{position:absolute;top:-2px;right:-2px;min-width:10px;padding:0 5px;' +
       'border-radius:10px;background:#d50000;font:700 12px/20px sans-serif;text-align:center}' +
       '.panel{position:fixed;right:20px;bottom:88px;width:min(380px,100vw - 40px);' +
       'height:min(600px,100vh - 108px);border-radius:16px;overflow:hidden;' +
-      // Closing, `visibility` waits for the fade-out (it transitions discretely at the end);
-      // opening, it flips at once, else the frame is still hidden when it is given focus.
-      // Hidden, the frame keeps running but takes no focus and no clicks.
-      'background:Canvas;color-scheme:light dark;box-shadow:0 8px 40px #0004;visibility:hidden;' +
-      'opacity:0;transition:.2s}' +
-      '.panel.open{visibility:visible;opacity:1;transition:opacity .2s}' +
+      // Hidden, the frame keeps running but takes no focus and no clicks. (No fade: the
+      // bytes are better spent elsewhere, and `visibility` must flip at once on opening, else
+      // the frame is still hidden when it is given focus.)
+      'background:Canvas;color-scheme:light dark;box-shadow:0 8px 40px #0004;visibility:hidden}' +
+      '.open{visibility:visible}' +
       'iframe{width:100%;height:100%;border:0}' +
       '@media (max-width:639px){.panel{inset:0;width:auto;height:auto;border-radius:0}' +
       'button.open{display:none}}';
-    // A constructed sheet is CSSOM, which a page CSP without 'unsafe-inline' still allows;
-    // a <style> element is the fallback for browsers without adoptedStyleSheets.
-    try {
-      var sheet = new CSSStyleSheet();
-      sheet.replaceSync(css);
-      root.adoptedStyleSheets = [sheet];
-    } catch (e) {
-      el('style', {}, root).textContent = css;
-    }
+    // A constructed sheet is CSSOM, which a page CSP without 'unsafe-inline' still allows
+    // (a <style> element would not be). Every browser since 2023 has them.
+    var sheet = new CSSStyleSheet();
+    sheet.replaceSync(css);
+    root.adoptedStyleSheets = [sheet];
 
     panel = el('div', { class: 'panel' }, root);
-    launcher = el('button', { type: 'button', part: 'launcher', 'aria-label': 'Open chat', 'aria-expanded': false }, root);
+    // Not in any form (it is in a shadow root), so no `type` is needed.
+    launcher = el('button', { part: 'launcher', 'aria-label': 'Open chat', 'aria-expanded': false }, root);
     // No aria-hidden needed: a button's children are presentational, its name is the label.
     var svg = launcher.appendChild(doc.createElementNS(SVG, 'svg'));
     svg.setAttribute('viewBox', '0 0 24 24');
@@ -220,7 +229,7 @@
 
     if (flag()) ensureFrame();
     win.Switchboard = api;
-    queued.forEach((args) => api.apply(null, args));
+    for (var i = 0; i < queued.length; i++) api.apply(null, queued[i]);
   }
 
   if (doc.body) mount();

@@ -1,7 +1,7 @@
 //! The `postMessage` bridge to the host page's loader (`widget/loader/widget.js`).
 //!
 //! Messages are plain objects tagged by `sb`. From the loader: `init` (answer to our `ready`),
-//! `open`, `close`, `shutdown`. To it: `ready`, `close`, `active`, `unread`, `message`.
+//! `open`, `close`, `shutdown`, `identify`, `locale`. To it: `ready`, `close`, `active`, `unread`, `message`.
 //!
 //! Trust: only messages whose `source` is our parent window count, and the page's origin is
 //! the browser's word for it (`event.origin` of `init`), never something a message claims.
@@ -12,7 +12,8 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use js_sys::{Object, Reflect};
-use wasm_bindgen::JsValue;
+use switchboard_protocol::contact::{Identity, MAX_CONTACT_ATTRIBUTES};
+use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{KeyboardEvent, MessageEvent, Window};
 
 use crate::dom::Listener;
@@ -29,7 +30,15 @@ pub enum FromHost {
         url: Option<String>,
         /// The page's `document.referrer`, shown to agents.
         referrer: Option<String>,
+        /// What the page passed to `identify` before the frame started.
+        identity: Option<Identity>,
+        /// What the page passed to `setLocale` before the frame started.
+        locale: Option<String>,
     },
+    /// The page says who the visitor is (`identify`); the edge checks it.
+    Identify(Identity),
+    /// The page chose the widget's language (`setLocale`).
+    Locale(String),
     /// The panel was opened (focus the composer, stop counting unread).
     Open,
     /// The panel was closed.
@@ -204,10 +213,52 @@ fn decode(data: &JsValue) -> Option<FromHost> {
             open: field("open").and_then(|v| v.as_bool()).unwrap_or(false),
             url: field("url").and_then(|v| v.as_string()),
             referrer: field("ref").and_then(|v| v.as_string()),
+            identity: field("id").as_ref().and_then(identity),
+            locale: field("lang").and_then(|v| v.as_string()),
         },
+        "identify" => FromHost::Identify(identity(&field("id")?)?),
+        "locale" => FromHost::Locale(field("lang")?.as_string()?),
         "open" => FromHost::Open,
         "close" => FromHost::Close,
         "shutdown" => FromHost::Shutdown,
         _ => return None,
     })
+}
+
+/// What the page passed to `identify`: `user_id` and `user_hash` required (numbers are taken
+/// as their decimal text, as sites' backends sign them), the rest optional; attribute values
+/// that are not text, numbers or booleans are left out. `None` when it is no such object.
+fn identity(value: &JsValue) -> Option<Identity> {
+    if !value.is_object() {
+        return None;
+    }
+    let field = |object: &JsValue, name: &str| {
+        Reflect::get(object, &JsValue::from_str(name)).ok().and_then(|v| text(&v))
+    };
+    let mut attributes = std::collections::BTreeMap::new();
+    let given = Reflect::get(value, &JsValue::from_str("attributes")).unwrap_or_default();
+    if let Some(object) = given.dyn_ref::<Object>() {
+        for key in Object::keys(object).iter().take(MAX_CONTACT_ATTRIBUTES) {
+            let value = Reflect::get(object, &key).ok().and_then(|v| text(&v));
+            if let (Some(name), Some(value)) = (key.as_string(), value) {
+                attributes.insert(name, value);
+            }
+        }
+    }
+    Some(Identity {
+        user_id: field(value, "user_id")?,
+        user_hash: field(value, "user_hash")?,
+        email: field(value, "email"),
+        name: field(value, "name"),
+        attributes,
+    })
+}
+
+/// A string, number or boolean as text (numbers as JavaScript writes them: formatting floats
+/// in Rust would cost the frame's wasm a float printer).
+fn text(value: &JsValue) -> Option<String> {
+    if value.as_f64().is_some() {
+        return js_sys::Number::from(value.clone()).to_string_with_radix(10).ok().map(String::from);
+    }
+    value.as_string().or_else(|| value.as_bool().map(|b| if b { "true" } else { "false" }.to_owned()))
 }

@@ -16,6 +16,7 @@
 //! - [`storage`]: the frame's `localStorage` keys.
 //! - [`dom`], [`ids`]: listeners, the clock, page visibility; the site id from the URL.
 //! - [`components`]: the view — `App`, the one component, and small view functions.
+//! - [`i18n`]: the panel's texts in six languages, and which one shows.
 //!
 //! Styles are in `widget/frame.css` (the frame's CSP allows no inline styles).
 //! Nothing here may panic on input, storage or the network: a panic kills the panel.
@@ -24,6 +25,7 @@ mod bridge;
 mod components;
 mod dom;
 mod http;
+mod i18n;
 mod ids;
 mod net;
 mod session;
@@ -37,5 +39,6 @@ use wasm_bindgen::prelude::wasm_bindgen;
 /// Mounts the panel on `<body>` when the module is instantiated.
 #[wasm_bindgen(start)]
 fn main() {
+    i18n::set(i18n::from_browser());
     yew::Renderer::<components::App>::new().render();
 }

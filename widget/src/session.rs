@@ -34,17 +34,16 @@ pub fn is_fresh(session: &Response, now: i64) -> bool {
 /// Why a session could not be had, as a sentence for the visitor, and whether trying again
 /// later can help (the network or the edge) or not (this site or page is refused).
 pub fn explain(error: &FetchError) -> (String, bool) {
+    let t = crate::i18n::t();
     let (sentence, retry) = match error {
-        FetchError::Network => ("Cannot reach the chat service. Check your connection.", true),
-        FetchError::Decode { .. } => ("The chat service answered unexpectedly.", true),
+        FetchError::Network => (t.error_network, true),
+        FetchError::Decode { .. } => (t.error_decode, true),
         FetchError::Api { status, error } => match error.code {
-            ErrorCode::OriginNotAllowed => {
-                ("Chat is not enabled for this website (origin not allowed).", false)
-            }
-            ErrorCode::NotFound => ("Chat is not set up for this website (unknown site).", false),
-            ErrorCode::RateLimited => ("Too many attempts to start a chat.", true),
-            _ if *status >= 500 => ("The chat service is having trouble.", true),
-            _ => return (format!("The chat could not start: {}", error.message), false),
+            ErrorCode::OriginNotAllowed => (t.error_origin, false),
+            ErrorCode::NotFound => (t.error_unknown_site, false),
+            ErrorCode::RateLimited => (t.error_rate_limited, true),
+            _ if *status >= 500 => (t.error_trouble, true),
+            _ => return (format!("{}{}", t.error_could_not_start, error.message), false),
         },
     };
     (sentence.to_owned(), retry)

@@ -21,7 +21,7 @@ pub fn run() -> Result<()> {
     let tools = tools::ensure(Needs { browser: false })?;
     bundle::build_all(&tools)?;
     let edge_dir = root().join("edge");
-    let password = ensure_dev_vars(&edge_dir)?;
+    let (password, identity_secret) = ensure_dev_vars(&edge_dir)?;
     for port in [EDGE_PORT, 8080] {
         if std::net::TcpListener::bind(("127.0.0.1", port)).is_err() {
             bail!("port {port} is in use: stop whatever runs there (another `cargo xtask dev`?)");
@@ -37,7 +37,7 @@ pub fn run() -> Result<()> {
         own_process_group: false,
         vars: vec![("BOOTSTRAP_FLOW".into(), demo_flow()?)],
     })?;
-    let _site = DemoSite::start(DEMO_ADDR, &edge.origin())?;
+    let _site = DemoSite::start(DEMO_ADDR, &edge.origin(), Some(&identity_secret))?;
     let email = admin_email(&edge_dir)?;
     println!(
         "\n  Switchboard is running.\n\n  \
@@ -61,24 +61,34 @@ fn demo_flow() -> Result<String> {
     Ok(serde_json::to_string(&flow)?)
 }
 
-/// `edge/.dev.vars` holds the local secrets; made once with random values.
-fn ensure_dev_vars(edge_dir: &Path) -> Result<String> {
+/// `edge/.dev.vars` holds the local secrets; made once with random values (a file from
+/// before identity verification gets its secret added). Returns the admin's password and the
+/// identity secret the demo site signs its customer with.
+fn ensure_dev_vars(edge_dir: &Path) -> Result<(String, String)> {
     let path = edge_dir.join(".dev.vars");
-    if let Ok(text) = std::fs::read_to_string(&path) {
-        let password = text.lines().find_map(|line| line.strip_prefix("BOOTSTRAP_ADMIN_PASSWORD="));
-        return Ok(password.unwrap_or("(see edge/.dev.vars)").trim_matches('"').to_string());
-    }
     let random = |n: usize| -> Result<String> {
         let mut bytes = vec![0u8; n];
         getrandom::getrandom(&mut bytes).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
         Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
     };
-    let password = random(8)?;
-    std::fs::write(
-        &path,
-        format!("SESSION_SECRET=\"{}\"\nBOOTSTRAP_ADMIN_PASSWORD=\"{password}\"\n", random(32)?),
-    )?;
-    Ok(password)
+    let mut text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(_) => {
+            format!("SESSION_SECRET=\"{}\"\nBOOTSTRAP_ADMIN_PASSWORD=\"{}\"\n", random(32)?, random(8)?)
+        }
+    };
+    let value = |text: &str, name: &str| {
+        text.lines()
+            .find_map(|line| line.strip_prefix(name)?.strip_prefix('='))
+            .map(|v| v.trim_matches('"').to_string())
+    };
+    if value(&text, "BOOTSTRAP_IDENTITY_SECRET").is_none() {
+        text.push_str(&format!("BOOTSTRAP_IDENTITY_SECRET=\"{}\"\n", random(32)?));
+    }
+    std::fs::write(&path, &text)?;
+    let password = value(&text, "BOOTSTRAP_ADMIN_PASSWORD").unwrap_or_else(|| "(see edge/.dev.vars)".into());
+    let secret = value(&text, "BOOTSTRAP_IDENTITY_SECRET").unwrap_or_default();
+    Ok((password, secret))
 }
 
 fn admin_email(edge_dir: &Path) -> Result<String> {

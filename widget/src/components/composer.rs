@@ -7,6 +7,7 @@ use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
 use super::icon;
+use crate::i18n::t;
 use crate::net::Chat;
 
 const SEND: &str = "M3.4 20.4 21 12 3.4 3.6 3.4 10l12.6 2-12.6 2z";
@@ -16,6 +17,7 @@ const SEND: &str = "M3.4 20.4 21 12 3.4 3.6 3.4 10l12.6 2-12.6 2z";
 /// cannot send (ended, or refused for this site). Every keystroke tells the chat whether the
 /// visitor is typing; emptying the box or leaving it says they stopped.
 pub fn composer(enabled: bool, input: &NodeRef, chat: &Rc<Chat>) -> Html {
+    let t = t();
     // Uncontrolled: the browser owns the text, so a keystroke never waits for a render.
     let text = {
         let input = input.clone();
@@ -57,10 +59,10 @@ pub fn composer(enabled: bool, input: &NodeRef, chat: &Rc<Chat>) -> Html {
     let disabled = !enabled;
     html! {
         <form class="sb-composer" {onsubmit}>
-            <textarea name="message" aria-label="Message" placeholder="Write a message…" rows="1"
+            <textarea name="message" aria-label={t.message_label} placeholder={t.placeholder} rows="1"
                 maxlength={MAX_MESSAGE_CHARS.to_string()} enterkeyhint="send" ref={input.clone()}
                 {disabled} {onkeydown} {oninput} {onblur} />
-            <button type="submit" class="sb-send" aria-label="Send" {disabled}>{ icon(SEND) }</button>
+            <button type="submit" class="sb-send" aria-label={t.send} {disabled}>{ icon(SEND) }</button>
         </form>
     }
 }

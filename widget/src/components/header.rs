@@ -6,6 +6,7 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use super::icon;
+use crate::i18n::t;
 use crate::net::Chat;
 use crate::state::State;
 
@@ -17,6 +18,7 @@ const BACK: &str = "M20 11H7.8l5.6-5.6L12 4l-8 8 8 8 1.4-1.4L7.8 13H20z";
 /// Title, subtitle (`p.sb-presence[data-online]` once presence is known), `button.sb-history`
 /// (or `button.sb-back` in the history) and `button.sb-close`.
 pub fn header(state: &State, chat: &Rc<Chat>) -> Html {
+    let t = t();
     let close = {
         let chat = chat.clone();
         move |_: MouseEvent| chat.request_close()
@@ -27,15 +29,15 @@ pub fn header(state: &State, chat: &Rc<Chat>) -> Html {
         move |_: MouseEvent| if in_history { chat.hide_history() } else { chat.show_history() }
     };
     let (title, class, label, path) = if in_history {
-        ("Your conversations", "sb-icon sb-back", "Back to the conversation", BACK)
+        (t.history_title, "sb-icon sb-back", t.back, BACK)
     } else {
-        ("Chat with us", "sb-icon sb-history", "Past conversations", HISTORY)
+        (t.chat_title, "sb-icon sb-history", t.past_conversations, HISTORY)
     };
     let subtitle = match state.agents_online {
-        None => html! { <p class="sb-subtitle">{ "We're here to help" }</p> },
+        None => html! { <p class="sb-subtitle">{ t.here_to_help }</p> },
         Some(online) => html! {
             <p class="sb-subtitle sb-presence" data-online={if online { "true" } else { "false" }}>
-                { if online { "Online" } else { "Away — we'll reply as soon as we can" } }
+                { if online { t.online } else { t.away } }
             </p>
         },
     };
@@ -50,7 +52,7 @@ pub fn header(state: &State, chat: &Rc<Chat>) -> Html {
                 { subtitle }
             </div>
             { after }
-            { nav("sb-icon sb-close", "Close chat", CLOSE, close) }
+            { nav("sb-icon sb-close", t.close, CLOSE, close) }
         </header>
     }
 }

@@ -8,6 +8,7 @@ use switchboard_protocol::Role;
 use wasm_bindgen::JsValue;
 use yew::prelude::*;
 
+use crate::i18n::t;
 use crate::net::Chat;
 use crate::state::History;
 
@@ -16,21 +17,22 @@ use crate::state::History;
 /// `li.sb-history-item[data-conversation-id]` per conversation, or a sentence while loading,
 /// when there is none, or when something failed.
 pub fn history(history: &History, has_messages: bool, chat: &Rc<Chat>) -> Html {
+    let t = t();
     let new = has_messages.then(|| {
         let chat = chat.clone();
         let onclick = move |_: MouseEvent| chat.new_conversation();
-        html! { <button type="button" class="sb-new-conversation" {onclick}>{ "New conversation" }</button> }
+        html! { <button type="button" class="sb-new-conversation" {onclick}>{ t.new_conversation }</button> }
     });
     let list = match &history.conversations {
-        None if history.error.is_none() => html! { <p class="sb-empty">{ "Loading…" }</p> },
+        None if history.error.is_none() => html! { <p class="sb-empty">{ t.loading }</p> },
         None => Html::default(),
-        Some(list) if list.is_empty() => html! { <p class="sb-empty">{ "No conversations yet." }</p> },
+        Some(list) if list.is_empty() => html! { <p class="sb-empty">{ t.no_conversations }</p> },
         Some(list) => html! {
             <ul class="sb-history-list">{ for list.iter().map(|c| item(c, chat)) }</ul>
         },
     };
     html! {
-        <section class="sb-history-view" aria-label="Past conversations">
+        <section class="sb-history-view" aria-label={t.past_conversations}>
             if let Some(error) = history.error {
                 <p class="sb-error" role="alert">{ error }</p>
             }
@@ -41,13 +43,14 @@ pub fn history(history: &History, has_messages: bool, chat: &Rc<Chat>) -> Html {
 }
 
 fn item(conversation: &VisitorConversation, chat: &Rc<Chat>) -> Html {
+    let t = t();
     let onclick = {
         let chat = chat.clone();
         let session = conversation.session.clone();
         move |_: MouseEvent| chat.open_conversation(session.clone())
     };
     let (who, preview) = match &conversation.last_message {
-        Some(last) => (if last.role == Role::Visitor { "You: " } else { "" }, last.text.clone()),
+        Some(last) => (if last.role == Role::Visitor { t.you_prefix } else { "" }, last.text.clone()),
         None => ("", String::new()),
     };
     let (date, datetime) = date(conversation.updated_at);

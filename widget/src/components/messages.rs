@@ -10,6 +10,7 @@ use wasm_bindgen::JsValue;
 use yew::prelude::*;
 
 use super::text::linkify;
+use crate::i18n::{t, Strings};
 use crate::net::Chat;
 
 /// `ol.sb-messages` (scrolled by the app through `list`), after a friendly empty state while
@@ -18,6 +19,7 @@ use crate::net::Chat;
 /// The visitor's own stored messages carry `data-delivery` (`sent` or `read`, as the log
 /// says), and the last of them says so in words (`span.sb-receipt`), like a messenger does.
 pub fn messages(log: &ClientLog, list: &NodeRef, chat: &Rc<Chat>) -> Html {
+    let t = t();
     let empty = log.messages().next().is_none() && log.pending().is_empty();
     let last_own = log.messages().rev().find(|m| matches!(m.author, Author::Visitor { .. })).map(|m| m.seq);
     // Quick replies stay clickable while their message is the last word (and nothing waits
@@ -27,7 +29,7 @@ pub fn messages(log: &ClientLog, list: &NodeRef, chat: &Rc<Chat>) -> Html {
     html! {
         <main class="sb-main">
             if empty {
-                <p class="sb-empty">{ "Ask us anything — we usually reply in a few minutes." }</p>
+                <p class="sb-empty">{ t.empty }</p>
             }
             <ol class="sb-messages" aria-live="polite" ref={list.clone()}>
                 { for log.messages().map(|m| stored(m, log, last_own)) }
@@ -43,8 +45,9 @@ pub fn messages(log: &ClientLog, list: &NodeRef, chat: &Rc<Chat>) -> Html {
 
 /// `div.sb-quick-replies`: one button per answer; a click sends its text.
 fn quick_replies(message: &Message, chat: &Rc<Chat>) -> Html {
+    let t = t();
     html! {
-        <div class="sb-quick-replies" role="group" aria-label="Suggested answers">
+        <div class="sb-quick-replies" role="group" aria-label={t.suggested}>
             { for message.quick_replies.iter().map(|reply| {
                 let (chat, text) = (chat.clone(), reply.clone());
                 let onclick = move |_: MouseEvent| chat.send(text.clone());
@@ -61,11 +64,12 @@ fn queue_line(log: &ClientLog) -> Html {
         return Html::default();
     };
     let minutes = wait_ms.map(|ms| (ms + 59_999) / 60_000).unwrap_or(0).max(1);
-    let wait = if minutes == 1 { "about a minute".to_string() } else { format!("about {minutes} minutes") };
+    let t = t();
+    let wait = if minutes == 1 { t.wait_one.to_string() } else { Strings::with_number(t.wait_many, minutes) };
     let place = if position == 1 {
-        "You're next in line".to_string()
+        t.next_in_line.to_string()
     } else {
-        format!("You're number {position} in line")
+        Strings::with_number(t.number_in_line, position)
     };
     html! { <p class="sb-queue" role="status">{ place }{ " — " }{ wait }{ "." }</p> }
 }
@@ -89,7 +93,7 @@ fn stored(message: &Message, log: &ClientLog, last_own: Option<Seq>) -> Html {
     };
     let receipt = match delivery {
         Some(delivery) if last_own == Some(message.seq) => {
-            html! { <span class="sb-receipt">{ if delivery == "read" { "Read" } else { "Sent" } }</span> }
+            html! { <span class="sb-receipt">{ if delivery == "read" { t().read } else { t().sent } }</span> }
         }
         _ => Html::default(),
     };
@@ -110,15 +114,15 @@ fn stored(message: &Message, log: &ClientLog, last_own: Option<Seq>) -> Html {
 
 fn pending(message: &PendingMessage, chat: &Rc<Chat>) -> Html {
     let marker = match &message.refused {
-        None => html! { <span class="sb-meta">{ "Sending…" }</span> },
+        None => html! { <span class="sb-meta">{ t().sending }</span> },
         Some(reason) => {
             let chat = chat.clone();
             let client_id = message.client_id.clone();
             let onclick = move |_: MouseEvent| chat.dismiss(client_id.clone());
             html! {
                 <>
-                    <span class="sb-meta sb-refused">{ "Not sent: " }{ reason.clone() }</span>
-                    <button type="button" class="sb-dismiss" {onclick}>{ "Dismiss" }</button>
+                    <span class="sb-meta sb-refused">{ t().not_sent }{ reason.clone() }</span>
+                    <button type="button" class="sb-dismiss" {onclick}>{ t().dismiss }</button>
                 </>
             }
         }
@@ -143,14 +147,14 @@ pub fn typing_line(log: &ClientLog, now: i64) -> Html {
         .into_iter()
         .map(|author| match author {
             Author::Agent { name, .. } | Author::Bot { name } => name.as_str(),
-            Author::Visitor { .. } | Author::System => "Someone",
+            Author::Visitor { .. } | Author::System => t().someone,
         })
         .collect();
     if names.is_empty() {
         return Html::default();
     }
-    let verb = if names.len() == 1 { " is typing…" } else { " are typing…" };
-    html! { <p class="sb-typing" aria-live="polite">{ names.join(" and ") }{ verb }</p> }
+    let verb = if names.len() == 1 { t().is_typing } else { t().are_typing };
+    html! { <p class="sb-typing" aria-live="polite">{ names.join(t().and) }{ verb }</p> }
 }
 
 /// `HH:MM` in the visitor's time zone, and the ISO form for `<time datetime>`; empty for a

@@ -2,6 +2,7 @@
 
 use yew::prelude::*;
 
+use crate::i18n::t;
 use crate::state::Status;
 
 /// Nothing while online; otherwise one sentence. The live region is always rendered, because
@@ -12,9 +13,9 @@ use crate::state::Status;
 pub fn status_line(status: &Status) -> Html {
     let line = match status {
         Status::Online => html! {},
-        Status::Connecting => html! { <p class="sb-status">{ "Connecting…" }</p> },
+        Status::Connecting => html! { <p class="sb-status">{ t().connecting }</p> },
         Status::Reconnecting => {
-            html! { <p class="sb-status sb-status--offline">{ "Offline — reconnecting…" }</p> }
+            html! { <p class="sb-status sb-status--offline">{ t().offline }</p> }
         }
         Status::Failed { reason, retrying } => html! {
             <p class="sb-error">
@@ -22,7 +23,7 @@ pub fn status_line(status: &Status) -> Html {
                 if *retrying { { " Trying again…" } }
             </p>
         },
-        Status::Ended => html! { <p class="sb-status">{ "This chat has ended." }</p> },
+        Status::Ended => html! { <p class="sb-status">{ t().ended }</p> },
     };
     html! { <div class="sb-banner" role="status">{ line }</div> }
 }

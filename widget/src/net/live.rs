@@ -105,6 +105,9 @@ impl Chat {
                 let frames = {
                     let state = self.state();
                     let mut frames = vec![state.log.hello(), self.context()];
+                    if let Some(identity) = self.identity.borrow().clone() {
+                        frames.push(ClientFrame::Identify { identity });
+                    }
                     frames.extend(state.log.resend());
                     frames
                 };
@@ -141,6 +144,10 @@ impl Chat {
                 }
             }
             ServerFrame::Error { code: ErrorCode::Unauthorized, .. } => self.refused.set(true),
+            // Refusals of something the page asked for (a forged `identify`): for its developers.
+            ServerFrame::Error { client_id: None, message, .. } => {
+                web_sys::console::warn_1(&format!("Switchboard: {message}").into());
+            }
             // The indicator lapses on its own: render again when it does.
             ServerFrame::Typing { active: true, .. } => {
                 self.after(TYPING_EXPIRY_MS + 50, |chat| chat.render.emit(()));

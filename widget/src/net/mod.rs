@@ -27,12 +27,14 @@ use std::rc::{Rc, Weak};
 use switchboard_core::client_log::ClientLog;
 use switchboard_core::heartbeat::Heartbeat;
 use switchboard_protocol::api::create_session;
+use switchboard_protocol::contact::Identity;
 use switchboard_protocol::{ClientFrame, ClientMessageId, SiteId};
 use switchboard_webclient::new_client_id;
 use yew::Callback;
 
 use crate::bridge::{Bridge, FromHost, ToHost};
 use crate::dom::{now, Listener};
+use crate::i18n::{self, Lang};
 use crate::ids::site_from_location;
 use crate::socket::Socket;
 use crate::state::{State, Status};
@@ -53,6 +55,8 @@ pub struct Chat {
     bridge: RefCell<Option<Bridge>>,
     socket: RefCell<Option<Socket>>,
     session: RefCell<Option<create_session::Response>>,
+    /// Who the host page says the visitor is (`identify`), sent after every `hello`.
+    identity: RefCell<Option<Identity>>,
     /// Reconnect attempts since the last `welcome` (drives the backoff delay).
     attempt: Cell<u32>,
     /// Bumped by shutdown: a timer or request that sees another value was cancelled.
@@ -88,6 +92,7 @@ impl Chat {
             bridge: RefCell::new(None),
             socket: RefCell::new(None),
             session: RefCell::new(None),
+            identity: RefCell::new(None),
             attempt: Cell::new(0),
             generation: Cell::new(0),
             started: Cell::new(false),
@@ -132,7 +137,7 @@ impl Chat {
         // Connected even when the site id is bad, so the close button and Escape still work.
         *self.bridge.borrow_mut() = bridge;
         let Some(keys) = &self.keys else {
-            return self.fail("This chat is not set up correctly (no valid site id).", false);
+            return self.fail(i18n::t().error_no_site, false);
         };
         // Read receipts wait for the visitor to see the page; tell the log when they do.
         if let Some(document) = web_sys::window().and_then(|w| w.document()) {
@@ -219,11 +224,15 @@ impl Chat {
     /// A message from the loader, with the origin the browser says it came from.
     fn on_host(&self, message: FromHost, origin: String) {
         match message {
-            FromHost::Init { open, url, referrer } => {
+            FromHost::Init { open, url, referrer, identity, locale } => {
                 if let Some(bridge) = self.bridge.borrow().as_ref() {
                     bridge.set_page_origin(origin);
                     bridge.set_page_url(url);
                     bridge.set_referrer(referrer);
+                }
+                *self.identity.borrow_mut() = identity;
+                if let Some(locale) = locale {
+                    self.set_locale(&locale);
                 }
                 self.set_open(open);
                 self.begin();
@@ -231,8 +240,25 @@ impl Chat {
             FromHost::Open => self.set_open(true),
             FromHost::Close => self.set_open(false),
             FromHost::Shutdown => return self.shutdown(),
+            FromHost::Identify(identity) => {
+                // Sent now when connected; otherwise after the next `hello`.
+                self.send_frame(&ClientFrame::Identify { identity: identity.clone() });
+                *self.identity.borrow_mut() = Some(identity);
+            }
+            FromHost::Locale(locale) => self.set_locale(&locale),
         }
         self.sync();
+    }
+
+    /// The page chose a language (`setLocale`); one the panel does not speak is ignored.
+    fn set_locale(&self, tag: &str) {
+        match Lang::from_tag(tag) {
+            Some(lang) => {
+                i18n::set(lang);
+                self.render.emit(());
+            }
+            None => web_sys::console::warn_1(&format!("Switchboard: no texts for locale {tag:?}").into()),
+        }
     }
 
     /// The panel opened or closed; opening starts watching whether agents are online.
@@ -248,6 +274,7 @@ impl Chat {
         self.generation.set(self.generation.get().wrapping_add(1));
         self.socket.borrow_mut().take();
         *self.session.borrow_mut() = None;
+        self.identity.borrow_mut().take();
         if let Some(keys) = &self.keys {
             keys.clear();
         }

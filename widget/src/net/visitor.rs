@@ -43,7 +43,7 @@ impl Chat {
         let Some(me) = self.me.upgrade() else { return };
         let Some(token) = self.token() else {
             // No session yet (still connecting, or the chat cannot work here).
-            let error = Some("Your conversations are not available right now.");
+            let error = Some(crate::i18n::t().history_unavailable);
             return self.update(|state| state.history = Some(History { conversations: None, error }));
         };
         self.update(|state| state.history = Some(History::default()));
@@ -57,7 +57,7 @@ impl Chat {
                 if let Some(history) = &mut state.history {
                     match result {
                         Ok(list) => history.conversations = Some(list),
-                        Err(_) => history.error = Some("Your conversations could not be loaded."),
+                        Err(_) => history.error = Some(crate::i18n::t().history_failed),
                     }
                 }
             });

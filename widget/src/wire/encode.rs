@@ -32,6 +32,20 @@ pub fn client_frame<B: Build>(frame: &ClientFrame) -> B {
             .collect();
             ("context", vec![("context", B::object(fields))])
         }
+        ClientFrame::Identify { identity } => {
+            let mut fields =
+                vec![("user_id", B::text(&identity.user_id)), ("user_hash", B::text(&identity.user_hash))];
+            for (name, value) in [("email", &identity.email), ("name", &identity.name)] {
+                if let Some(value) = value {
+                    fields.push((name, B::text(value)));
+                }
+            }
+            if !identity.attributes.is_empty() {
+                let attributes = identity.attributes.iter().map(|(k, v)| (k.as_str(), B::text(v))).collect();
+                fields.push(("attributes", B::object(attributes)));
+            }
+            ("identify", vec![("identity", B::object(fields))])
+        }
     };
     let mut all = vec![("type", B::text(kind))];
     all.extend(fields);

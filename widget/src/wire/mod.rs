@@ -38,7 +38,7 @@ pub trait Json: Sized {
 /// Building a JSON value.
 pub trait Build: Sized {
     /// An object with these fields, in this order.
-    fn object(fields: Vec<(&'static str, Self)>) -> Self;
+    fn object(fields: Vec<(&str, Self)>) -> Self;
     /// A string.
     fn text(text: &str) -> Self;
     /// A number.
@@ -77,7 +77,7 @@ impl Json for JsValue {
 }
 
 impl Build for JsValue {
-    fn object(fields: Vec<(&'static str, JsValue)>) -> JsValue {
+    fn object(fields: Vec<(&str, JsValue)>) -> JsValue {
         let object = JsValue::from(Object::new());
         for (key, value) in fields {
             let _ = Reflect::set(&object, &JsValue::from_str(key), &value);

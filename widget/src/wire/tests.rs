@@ -4,6 +4,7 @@
 use serde_json::{json, Value};
 use switchboard_core::client_log::PendingMessage;
 use switchboard_protocol::api::{create_session, visitor_conversations};
+use switchboard_protocol::contact::Identity;
 use switchboard_protocol::inbox::MessagePreview;
 use switchboard_protocol::routing::ConversationState;
 use switchboard_protocol::{
@@ -32,7 +33,7 @@ impl Json for Value {
 }
 
 impl Build for Value {
-    fn object(fields: Vec<(&'static str, Value)>) -> Value {
+    fn object(fields: Vec<(&str, Value)>) -> Value {
         Value::Object(fields.into_iter().map(|(key, value)| (key.to_owned(), value)).collect())
     }
     fn text(text: &str) -> Value {
@@ -194,6 +195,16 @@ fn client_frames_are_what_serde_writes() {
         ClientFrame::Read { up_to: Seq(9) },
         ClientFrame::Typing { active: false },
         ClientFrame::Ping,
+        ClientFrame::Identify {
+            identity: Identity {
+                user_id: "u-1".into(),
+                user_hash: "ab".into(),
+                email: Some("a@b.c".into()),
+                name: None,
+                attributes: [("plan".to_string(), "pro".to_string())].into(),
+            },
+        },
+        ClientFrame::Identify { identity: Identity::default() },
     ] {
         let ours: Value = encode::client_frame(&frame);
         assert_eq!(ours, serde_json::to_value(&frame).unwrap());
