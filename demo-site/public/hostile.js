@@ -10,8 +10,10 @@
     return 'patched';
   };
   JSON.parse = broken;
-  JSON.stringify = function () {
-    return '"patched"';
+  // Wrapped, not broken outright: WebDriver itself serialises through the page's JSON.
+  var stringify = JSON.stringify;
+  JSON.stringify = function (value) {
+    return stringify(value, null, 1);
   };
   window.fetch = function () {
     return Promise.reject(new Error('patched fetch'));

@@ -205,6 +205,27 @@ pub async fn send_from_widget(visitor: &Browser, text: &str) -> Result<()> {
     Ok(())
 }
 
+/// Presses `keys` one after another on whatever has focus (WebDriver key actions, as a
+/// keyboard would: they reach shadow roots and frames, unlike typing into an element). Keys
+/// are characters or WebDriver's codes (`'\u{E004}'` Tab, `'\u{E007}'` Enter, `'\u{E00C}'`
+/// Escape); Shift+Tab is `['\u{E008}', '\u{E004}']` with `shift` set.
+pub async fn press(browser: &Browser, keys: &str, shift: bool) -> Result<()> {
+    use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+    const SHIFT: char = '\u{E008}';
+    let mut actions = KeyActions::new("keyboard".into());
+    if shift {
+        actions = actions.then(KeyAction::Down { value: SHIFT });
+    }
+    for key in keys.chars() {
+        actions = actions.then(KeyAction::Down { value: key }).then(KeyAction::Up { value: key });
+    }
+    if shift {
+        actions = actions.then(KeyAction::Up { value: SHIFT });
+    }
+    browser.client().perform_actions(actions).await?;
+    Ok(())
+}
+
 /// Saves a screenshot under `target/screenshots/`; with `SWITCHBOARD_UPDATE_SCREENSHOTS=1`
 /// also into `docs/screenshots/`, where the README shows it (so ordinary test runs leave the
 /// working tree clean).

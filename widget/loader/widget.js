@@ -184,10 +184,11 @@
     host = doc.createElement('div');
     host.id = 'switchboard-widget';
     // Inline !important beats any page rule aimed at the host: `all` first, then the few
-    // longhands that differ from their initial values. The shadow root keeps out the rest.
+    // longhands that differ from their initial values (and `direction`, which `all` leaves
+    // inheriting from the page). The shadow root keeps out the rest.
     // (CSSOM, which a strict page CSP allows, unlike a `style` attribute in markup.)
     host.style.cssText =
-      'all:initial!important;position:fixed!important;right:0!important;bottom:0!important;z-index:2147483647!important';
+      'all:initial!important;direction:ltr!important;position:fixed!important;right:0!important;bottom:0!important;z-index:2147483647!important';
     root = host.attachShadow({ mode: 'open' });
     var css =
       '[hidden]{display:none!important}' +
@@ -202,7 +203,7 @@
       // Hidden, the frame keeps running but takes no focus and no clicks. (No fade: the
       // bytes are better spent elsewhere, and `visibility` must flip at once on opening, else
       // the frame is still hidden when it is given focus.)
-      'background:Canvas;color-scheme:light dark;box-shadow:0 8px 40px #0004;visibility:hidden}' +
+      'box-shadow:0 8px 40px #0004;visibility:hidden}' +
       '.open{visibility:visible}' +
       'iframe{width:100%;height:100%;border:0}' +
       '@media (max-width:639px){.panel{inset:0;width:auto;height:auto;border-radius:0}' +
@@ -223,6 +224,9 @@
     icon.setAttribute('d', CHAT);
     badge = el('span', { part: 'badge', hidden: '' }, launcher);
     launcher.onclick = () => setOpen(!isOpen);
+    // A visitor reaching for the launcher will likely open it: start the frame now (hidden),
+    // so the panel is ready by the click. Before that, nothing but this file is fetched.
+    launcher.onpointerenter = launcher.onfocus = ensureFrame;
     root.addEventListener('keydown', (event) => event.key == 'Escape' && setOpen(false));
     win.addEventListener('message', onMessage);
     doc.body.appendChild(host);

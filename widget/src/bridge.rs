@@ -119,10 +119,12 @@ impl Bridge {
         // Escape inside the frame never reaches the host page's document: pass it on as the
         // visitor's wish to close (the loader then closes the panel and tells us).
         let escape = link.clone();
+        // The open panel is a dialog over the page: Tab stays inside it.
         let on_keydown = Listener::new(&window, "keydown", move |event: KeyboardEvent| {
             if event.key() == "Escape" {
                 escape.post(&ToHost::Close);
             }
+            crate::dom::trap_tab(&event);
         });
         link.post_to("*", &ToHost::Ready);
         Some(Bridge { link, _on_message: on_message, _on_keydown: on_keydown })

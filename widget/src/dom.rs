@@ -1,10 +1,10 @@
-//! Small browser helpers: event listeners that detach when dropped, the clock, and whether
-//! the visitor can see the page.
+//! Small browser helpers: event listeners that detach when dropped, the clock, whether the
+//! visitor can see the page, and keeping keyboard focus inside the open panel.
 
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::convert::FromWasmAbi;
 use wasm_bindgen::JsCast;
-use web_sys::{EventTarget, VisibilityState};
+use web_sys::{EventTarget, HtmlElement, KeyboardEvent, VisibilityState};
 
 /// Now, in ms since the Unix epoch.
 pub fn now() -> i64 {
@@ -39,4 +39,29 @@ impl<E> Drop for Listener<E> {
         let _ =
             self.target.remove_event_listener_with_callback(self.kind, self.closure.as_ref().unchecked_ref());
     }
+}
+
+/// What Tab moves between in the panel.
+const FOCUSABLE: &str = "button:not([disabled]),textarea:not([disabled]),input:not([disabled]),a[href]";
+
+/// Keeps Tab and Shift+Tab cycling inside the panel, as in any dialog: from the last control
+/// to the first and back, instead of out of the frame into the host page behind the panel.
+pub fn trap_tab(event: &KeyboardEvent) {
+    if event.key() != "Tab" {
+        return;
+    }
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
+    let Ok(all) = document.query_selector_all(FOCUSABLE) else { return };
+    let element = |i: u32| all.item(i).and_then(|node| node.dyn_into::<HtmlElement>().ok());
+    let (Some(first), Some(last)) = (element(0), element(all.length().saturating_sub(1))) else { return };
+    let active = document.active_element();
+    let is = |el: &HtmlElement| active.as_ref().is_some_and(|a| js_sys::Object::is(a, el));
+    let nothing = active.is_none() || active == document.body().map(Into::into);
+    let next = match (event.shift_key(), nothing) {
+        (false, _) if is(&last) || nothing => first,
+        (true, _) if is(&first) || nothing => last,
+        _ => return,
+    };
+    event.prevent_default();
+    let _ = next.focus();
 }
