@@ -251,7 +251,12 @@ async fn arabic_lays_the_panel_out_right_to_left_and_set_locale_switches_languag
     open_widget(&visitor).await?;
     send_from_widget(&visitor, "مرحبا").await?;
     wait_for_message(&visitor, 1, "مرحبا").await?;
-    let arabic = visitor.wait_for_js("Arabic", FRAME_LANGUAGE).await?;
+    let arabic = visitor
+        .wait_for_js(
+            "Arabic",
+            &format!("const l = (function () {{ {FRAME_LANGUAGE} }})(); return l.lang === 'ar' && l;"),
+        )
+        .await?;
     assert_eq!(arabic["lang"], "ar", "{arabic}");
     assert_eq!((arabic["dir"].as_str(), arabic["direction"].as_str()), (Some("rtl"), Some("rtl")));
     assert_eq!(arabic["title"], "تحدث معنا");
