@@ -256,6 +256,26 @@ impl ClientLog {
         self.status
     }
 
+    /// Whether the visitor may rate the conversation now (CSAT): it is resolved, and no
+    /// rating follows its last resolution in the log (an older log without the resolution
+    /// event counts any rating).
+    pub fn awaits_rating(&self) -> bool {
+        use switchboard_protocol::routing::{ConversationEvent, ConversationState};
+        if self.status.map(|s| s.state) != Some(ConversationState::Resolved) {
+            return false;
+        }
+        !self
+            .messages()
+            .rev()
+            .take_while(|m| {
+                !matches!(
+                    m.event,
+                    Some(ConversationEvent::StateChanged { state: ConversationState::Resolved })
+                )
+            })
+            .any(|m| matches!(m.event, Some(ConversationEvent::Rated { .. })))
+    }
+
     /// The frame saying the user has now seen everything up to `up_to`, unless already said.
     /// Only messages from others count: a mark that would only cover the user's own messages
     /// tells nobody anything, and is not sent.

@@ -165,3 +165,35 @@ fn a_read_mark_lost_with_its_socket_is_sent_again() {
     log.apply(welcome(vec![]), 0);
     assert_eq!(log.mark_read(Seq(1)), Some(ClientFrame::Read { up_to: Seq(1) }));
 }
+
+#[test]
+fn a_resolved_conversation_awaits_one_rating_per_resolution() {
+    use switchboard_protocol::routing::{ConversationEvent, ConversationState};
+    let event = |seq: u64, event: ConversationEvent| ServerFrame::Message {
+        message: Message {
+            event: Some(event),
+            ..Message::plain(
+                Seq(seq),
+                ClientMessageId::parse(format!("sys-{seq}")).unwrap(),
+                Author::System,
+                String::new(),
+                0,
+            )
+        },
+    };
+    let status = |state| ServerFrame::Status { state, position: None, wait_ms: None };
+    let resolved = || ConversationEvent::StateChanged { state: ConversationState::Resolved };
+    let mut log = ClientLog::new();
+    assert!(!log.awaits_rating());
+    log.apply(event(1, resolved()), 0);
+    log.apply(status(ConversationState::Resolved), 0);
+    assert!(log.awaits_rating());
+    log.apply(event(2, ConversationEvent::Rated { score: 5, comment: None }), 0);
+    assert!(!log.awaits_rating());
+    // Reopened and resolved again: a new rating is welcome.
+    log.apply(status(ConversationState::Assigned), 0);
+    assert!(!log.awaits_rating());
+    log.apply(event(3, resolved()), 0);
+    log.apply(status(ConversationState::Resolved), 0);
+    assert!(log.awaits_rating());
+}

@@ -61,6 +61,14 @@ pub enum Output {
     Action(AgentAction),
     /// The visitor said where they are; the contact panel should show it.
     Context(VisitorContext),
+    /// The visitor rates the help they got; the lifecycle decides whether it may
+    /// ([`crate::flow::lifecycle::Lifecycle::rate`]).
+    Rate {
+        /// 1 to 5.
+        score: u8,
+        /// What they added.
+        comment: Option<String>,
+    },
     /// The visitor's page says who they are; the adapter checks it against the site's
     /// identity secret ([`crate::identity::verify`]) before it counts.
     Identify(Identity),
@@ -133,6 +141,15 @@ pub fn handle<S: LogStore>(
         ClientFrame::Identify { identity } if sender.author.role() == Role::Visitor => {
             vec![Output::Identify(identity)]
         }
+        ClientFrame::Rate { score, comment } if sender.author.role() == Role::Visitor => {
+            vec![Output::Rate { score, comment }]
+        }
+        ClientFrame::Rate { .. } => vec![Output::Reply(ServerFrame::Error {
+            code: ErrorCode::Forbidden,
+            message: "only visitors rate a conversation".into(),
+            client_id: None,
+            retry_after_ms: None,
+        })],
         ClientFrame::Identify { .. } => {
             vec![Output::Reply(ServerFrame::Error {
                 code: ErrorCode::Forbidden,

@@ -32,6 +32,7 @@ pub mod canned;
 pub mod client_log;
 pub mod contact;
 pub mod conversation;
+pub mod csat;
 pub mod flow;
 pub mod heartbeat;
 pub mod identity;

@@ -197,7 +197,11 @@ impl World {
                         client.down.push_back(frame.clone());
                     }
                 }
-                Output::Stored(_) | Output::Action(_) | Output::Context(_) | Output::Identify(_) => {}
+                Output::Stored(_)
+                | Output::Action(_)
+                | Output::Context(_)
+                | Output::Identify(_)
+                | Output::Rate { .. } => {}
             }
         }
     }

@@ -72,6 +72,15 @@ pub enum ClientFrame {
         /// The site's claim and its proof.
         identity: crate::contact::Identity,
     },
+    /// Visitors only: how they rate the help they got, once the conversation is resolved
+    /// (once per resolution; `conflict` otherwise). Stored as a `rated` event in the log.
+    Rate {
+        /// 1 (bad) to 5 (great).
+        score: u8,
+        /// Up to [`crate::limits::MAX_RATING_COMMENT_CHARS`] characters.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        comment: Option<String>,
+    },
 }
 
 /// How far one participant has read.

@@ -34,3 +34,6 @@ pub const TYPING_EXPIRY_MS: u32 = 6_000;
 
 /// While the user types, clients repeat `typing: true` at most this often.
 pub const TYPING_REPEAT_MS: u32 = 2_500;
+
+/// Longest comment with a rating (CSAT), in characters.
+pub const MAX_RATING_COMMENT_CHARS: usize = 1_000;

@@ -138,13 +138,26 @@ pub enum ConversationEvent {
         /// The new state.
         state: ConversationState,
     },
+    /// The visitor rated the help they got (CSAT), once per resolution.
+    Rated {
+        /// 1 (bad) to 5 (great).
+        score: u8,
+        /// What they added, if anything.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        comment: Option<String>,
+    },
 }
 
 impl ConversationEvent {
     /// Whether the visitor sees this event. Routing internals (offers, missed targets,
     /// collected fields) are for agents; the visitor sees who joined and the state.
     pub fn visible_to_visitor(&self) -> bool {
-        matches!(self, ConversationEvent::Assigned { .. } | ConversationEvent::StateChanged { .. })
+        matches!(
+            self,
+            ConversationEvent::Assigned { .. }
+                | ConversationEvent::StateChanged { .. }
+                | ConversationEvent::Rated { .. }
+        )
     }
 }
 

@@ -518,3 +518,44 @@ async fn a_signed_in_customer_is_verified_and_a_forged_identify_stays_anonymous(
     impostor.close().await?;
     Ok(())
 }
+
+/// Waits until an event line in the current frame contains `text`.
+async fn wait_for_event(browser: &Browser, text: &str) -> Result<()> {
+    let script = format!(
+        "return [...document.querySelectorAll('.sb-event')].some(e => e.textContent.includes({text:?}));"
+    );
+    browser.wait_for_js(&format!("an event line with {text:?}"), &script).await?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_visitor_rates_a_resolved_conversation_and_the_console_shows_it() -> Result<()> {
+    let setup = setup()?;
+    let visitor = Browser::start().await?;
+    visitor.client().goto(&format!("{}/", setup.page)).await?;
+    open_widget(&visitor).await?;
+    send_from_widget(&visitor, "Can I change my delivery address?").await?;
+    wait_for_message(&visitor, 1, "delivery address").await?;
+
+    let agent = Browser::start().await?;
+    sign_in_to_console(&agent, &setup.edge).await?;
+    agent.find("li.sb-inbox-item button.sb-inbox-open").await?.click().await?;
+    wait_for_message(&agent, 1, "delivery address").await?;
+    agent.find("button.sb-resolve").await?.click().await?;
+
+    // The widget asks for a rating; Send waits for a score.
+    let send = visitor.find("form.sb-csat button.sb-csat-send").await?;
+    assert!(send.attr("disabled").await?.is_some(), "Send before a score is chosen");
+    visitor.find("button.sb-csat-score[data-score='4']").await?.click().await?;
+    visitor.find("button.sb-csat-score[aria-pressed='true'][data-score='4']").await?;
+    visitor.find("form.sb-csat textarea[name=comment]").await?.send_keys("Fast and friendly").await?;
+    visitor.find("form.sb-csat button.sb-csat-send").await?.click().await?;
+    wait_for_event(&visitor, "Rated 4/5").await?;
+    visitor.wait_for_js("the card to go", "return !document.querySelector('form.sb-csat');").await?;
+
+    // The agent sees it in the conversation's timeline.
+    wait_for_event(&agent, "Rated 4/5: “Fast and friendly”").await?;
+    visitor.close().await?;
+    agent.close().await?;
+    Ok(())
+}

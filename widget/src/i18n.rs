@@ -121,6 +121,10 @@ pub struct Strings {
     pub error_no_site: &'static str,
     pub history_unavailable: &'static str,
     pub history_failed: &'static str,
+    pub rate_title: &'static str,
+    pub rate_score: &'static str,
+    pub rate_comment: &'static str,
+    pub rate_send: &'static str,
 }
 
 impl Strings {
@@ -180,6 +184,7 @@ mod tests {
         for lang in [Lang::En, Lang::De, Lang::Es, Lang::Fr, Lang::Ja, Lang::Ar] {
             let s = lang.strings();
             assert!(s.number_in_line.contains("{n}") && s.wait_many.contains("{n}"), "{lang:?}");
+            assert!(s.rate_score.contains("{n}"), "{lang:?}");
             assert!(!s.chat_title.is_empty() && !s.error_could_not_start.is_empty(), "{lang:?}");
         }
         assert_eq!(Strings::with_number(Lang::En.strings().number_in_line, 3), "You're number 3 in line");

@@ -48,6 +48,10 @@ pub const EN: Strings = Strings {
     error_no_site: "This chat is not set up correctly (no valid site id).",
     history_unavailable: "Your conversations are not available right now.",
     history_failed: "Your conversations could not be loaded.",
+    rate_title: "How would you rate our help?",
+    rate_score: "Rate {n} out of 5",
+    rate_comment: "Anything to add? (optional)",
+    rate_send: "Send rating",
 };
 
 /// German.
@@ -95,6 +99,10 @@ pub const DE: Strings = Strings {
     error_no_site: "Dieser Chat ist nicht richtig eingerichtet (keine gültige Site-ID).",
     history_unavailable: "Ihre Unterhaltungen sind gerade nicht verfügbar.",
     history_failed: "Ihre Unterhaltungen konnten nicht geladen werden.",
+    rate_title: "Wie bewerten Sie unsere Hilfe?",
+    rate_score: "Mit {n} von 5 bewerten",
+    rate_comment: "Möchten Sie etwas ergänzen? (optional)",
+    rate_send: "Bewertung senden",
 };
 
 /// Spanish.
@@ -142,6 +150,10 @@ pub const ES: Strings = Strings {
     error_no_site: "Este chat no está bien configurado (id de sitio no válido).",
     history_unavailable: "Tus conversaciones no están disponibles ahora.",
     history_failed: "No se pudieron cargar tus conversaciones.",
+    rate_title: "¿Cómo valorarías nuestra ayuda?",
+    rate_score: "Valorar con {n} de 5",
+    rate_comment: "¿Algo que añadir? (opcional)",
+    rate_send: "Enviar valoración",
 };
 
 /// French.
@@ -189,6 +201,10 @@ pub const FR: Strings = Strings {
     error_no_site: "Ce chat est mal configuré (identifiant de site invalide).",
     history_unavailable: "Vos conversations ne sont pas disponibles pour le moment.",
     history_failed: "Vos conversations n'ont pas pu être chargées.",
+    rate_title: "Comment évaluez-vous notre aide ?",
+    rate_score: "Noter {n} sur 5",
+    rate_comment: "Un commentaire ? (facultatif)",
+    rate_send: "Envoyer la note",
 };
 
 /// Japanese.
@@ -236,6 +252,10 @@ pub const JA: Strings = Strings {
     error_no_site: "このチャットは正しく設定されていません（無効なサイトID）。",
     history_unavailable: "現在、会話を表示できません。",
     history_failed: "会話を読み込めませんでした。",
+    rate_title: "サポートはいかがでしたか？",
+    rate_score: "5段階中{n}で評価",
+    rate_comment: "ご意見があればどうぞ（任意）",
+    rate_send: "評価を送信",
 };
 
 /// Arabic.
@@ -283,4 +303,8 @@ pub const AR: Strings = Strings {
     error_no_site: "هذه الدردشة غير مُعدة بشكل صحيح (معرّف موقع غير صالح).",
     history_unavailable: "محادثاتك غير متاحة الآن.",
     history_failed: "تعذر تحميل محادثاتك.",
+    rate_title: "كيف تقيّم مساعدتنا؟",
+    rate_score: "التقييم {n} من 5",
+    rate_comment: "هل تريد إضافة شيء؟ (اختياري)",
+    rate_send: "إرسال التقييم",
 };

@@ -56,6 +56,8 @@ pub struct State {
     pub agents_online: Option<bool>,
     /// The history view, while it is shown.
     pub history: Option<History>,
+    /// The score picked on the rating card, not sent yet.
+    pub csat_score: Option<u8>,
 }
 
 impl State {

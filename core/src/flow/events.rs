@@ -43,6 +43,10 @@ pub fn describe(event: &ConversationEvent) -> String {
         }
         ConversationEvent::SlaBreached { .. } => "Response time target missed".into(),
         ConversationEvent::FieldCollected { field, value } => format!("{field}: {value}"),
+        ConversationEvent::Rated { score, comment } => match comment {
+            Some(comment) => format!("Rated {score}/5: “{comment}”"),
+            None => format!("Rated {score}/5"),
+        },
         ConversationEvent::StateChanged { state } => match state {
             ConversationState::Resolved => "Conversation resolved".into(),
             ConversationState::Snoozed => "Conversation snoozed".into(),

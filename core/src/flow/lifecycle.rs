@@ -40,6 +40,9 @@ pub struct Lifecycle {
     /// last said.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub position: Option<(u32, i64)>,
+    /// The visitor rated it since it was last resolved (see [`crate::csat`]).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub rated: bool,
 }
 
 /// A site's flow with the zone database its business hours are read with.
@@ -368,6 +371,8 @@ impl Lifecycle {
     /// Moves to `state`, recording it in the log.
     fn change(&mut self, state: ConversationState, mut steps: Vec<Step>) -> Vec<Step> {
         self.state = state;
+        // Each resolution may be rated once.
+        self.rated = false;
         steps.insert(0, Step::Record(ConversationEvent::StateChanged { state }));
         steps.push(Step::Status);
         steps

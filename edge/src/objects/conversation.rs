@@ -278,6 +278,7 @@ impl ConversationObject {
                     }
                 }
                 Output::Identify(identity) => identities.push(identity),
+                Output::Rate { score, comment } => inputs.push(FlowInput::Rate { score, comment }),
             }
         }
         if hello {

@@ -32,6 +32,8 @@ pub(super) enum FlowInput {
     Alarm,
     /// The visitor's first connection created the conversation.
     Started,
+    /// The visitor rated the conversation (CSAT).
+    Rate { score: u8, comment: Option<String> },
 }
 
 impl ConversationObject {
@@ -77,6 +79,8 @@ impl ConversationObject {
         if matches!(input, FlowInput::BotAnswer(_)) && !bot_has_it {
             return Err(EdgeError::refuse(ErrorCode::Conflict, "the bot no longer has this conversation"));
         }
+        // A refused rating changes nothing and is told to the visitor's socket.
+        let mut refused = None;
         let asked = self
             .decide(meta, flow, |life, now| match input {
                 FlowInput::VisitorWrote(message) => {
@@ -90,8 +94,15 @@ impl ConversationObject {
                 FlowInput::BotAnswer(answer) => life.bot_answered(flow, answer, now),
                 FlowInput::Alarm => life.wake(flow, now),
                 FlowInput::Started => life.start(flow),
+                FlowInput::Rate { score, comment } => life.rate(score, comment).unwrap_or_else(|error| {
+                    refused = Some(error);
+                    Vec::new()
+                }),
             })
             .await?;
+        if let Some(error) = refused {
+            return Err(EdgeError::Refused(error));
+        }
         Ok(asked.then_some(visitor_message).flatten())
     }
 

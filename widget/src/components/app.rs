@@ -11,6 +11,7 @@ use web_sys::{Element, HtmlElement};
 use yew::prelude::*;
 
 use super::composer::composer;
+use super::csat::csat;
 use super::header::header;
 use super::history::history;
 use super::messages::{messages, typing_line};
@@ -50,6 +51,7 @@ impl Component for App {
                 <>
                     { messages(&state.log, &self.list, chat) }
                     { typing_line(&state.log, now()) }
+                    { if state.log.awaits_rating() { csat(state.csat_score, chat) } else { Html::default() } }
                     { composer(state.can_send(), &self.input, chat) }
                 </>
             },

@@ -10,6 +10,7 @@
 
 pub mod app;
 pub mod composer;
+pub mod csat;
 pub mod header;
 pub mod history;
 pub mod messages;

@@ -1,10 +1,10 @@
 //! What the visitor sees beyond the conversation: whether agents are online, the list of
-//! their conversations, and moving to another one (or a new one).
+//! their conversations, moving to another one (or a new one), and rating a resolved one.
 
 use std::time::Duration;
 
 use switchboard_protocol::api::create_session;
-use switchboard_protocol::SiteId;
+use switchboard_protocol::{ClientFrame, SiteId};
 use yew::platform::{spawn_local, time::sleep};
 
 use super::Chat;
@@ -17,6 +17,21 @@ use crate::wire::decode;
 const PRESENCE_POLL_MS: u64 = 30_000;
 
 impl Chat {
+    /// The visitor picked a score on the rating card (sent with [`Chat::rate`]).
+    pub fn choose_score(&self, score: u8) {
+        self.update(|state| state.csat_score = Some(score));
+    }
+
+    /// Sends the chosen score with `comment`. The card goes when the edge's `rated` entry
+    /// arrives; a refusal (already rated elsewhere) leaves it to the next status.
+    pub fn rate(&self, comment: String) {
+        let Some(score) = self.state().csat_score else { return };
+        let comment = Some(comment).filter(|c| !c.trim().is_empty());
+        if self.send_frame(&ClientFrame::Rate { score, comment }) {
+            self.update(|state| state.csat_score = None);
+        }
+    }
+
     /// Polls the site's presence now and every [`PRESENCE_POLL_MS`] while the panel stays
     /// open. A failed poll keeps the last answer.
     pub(super) fn watch_presence(&self) {

@@ -7,7 +7,7 @@
 use switchboard_core::client_log::PendingMessage;
 use switchboard_protocol::api::{create_session, visitor_conversations};
 use switchboard_protocol::inbox::MessagePreview;
-use switchboard_protocol::routing::ConversationState;
+use switchboard_protocol::routing::{ConversationEvent, ConversationState};
 use switchboard_protocol::{
     AgentId, ApiError, Author, ClientMessageId, ConversationId, ErrorCode, Message, ReadMark, Role, Seq,
     ServerFrame, VisitorId,
@@ -80,7 +80,8 @@ pub fn author<J: Json>(value: &J) -> Option<Author> {
     })
 }
 
-/// A stored message. Its `event` is not decoded: the widget shows the entry's text.
+/// A stored message. Of its `event`, only what the widget acts on is decoded (resolutions
+/// and ratings, for the rating card); it shows every entry's text.
 pub fn message<J: Json>(value: &J) -> Option<Message> {
     Some(Message {
         seq: seq(value, "seq")?,
@@ -92,8 +93,23 @@ pub fn message<J: Json>(value: &J) -> Option<Message> {
             replies.items()?.iter().map(J::text).collect()
         })?
         .unwrap_or_default(),
-        event: None,
+        // Leniently: an event this build cannot read leaves the message as it is.
+        event: value.field("event").and_then(|e| event(&e)).flatten(),
         internal: optional(value, "internal", J::flag)?.unwrap_or_default(),
+    })
+}
+
+/// The events the widget acts on; `Some(None)` for any other (well-formed) one.
+fn event<J: Json>(value: &J) -> Option<Option<ConversationEvent>> {
+    Some(match text(value, "kind")?.as_str() {
+        "state_changed" => {
+            Some(ConversationEvent::StateChanged { state: conversation_state(&text(value, "state")?)? })
+        }
+        "rated" => Some(ConversationEvent::Rated {
+            score: u8::try_from(integer(value, "score")?).ok()?,
+            comment: optional(value, "comment", J::text)?,
+        }),
+        _ => None,
     })
 }
 

@@ -32,6 +32,13 @@ pub fn client_frame<B: Build>(frame: &ClientFrame) -> B {
             .collect();
             ("context", vec![("context", B::object(fields))])
         }
+        ClientFrame::Rate { score, comment } => {
+            let mut fields = vec![("score", B::number(f64::from(*score)))];
+            if let Some(comment) = comment {
+                fields.push(("comment", B::text(comment)));
+            }
+            ("rate", fields)
+        }
         ClientFrame::Identify { identity } => {
             let mut fields =
                 vec![("user_id", B::text(&identity.user_id)), ("user_hash", B::text(&identity.user_hash))];

@@ -6,7 +6,7 @@ use switchboard_core::client_log::PendingMessage;
 use switchboard_protocol::api::{create_session, visitor_conversations};
 use switchboard_protocol::contact::Identity;
 use switchboard_protocol::inbox::MessagePreview;
-use switchboard_protocol::routing::ConversationState;
+use switchboard_protocol::routing::{ConversationEvent, ConversationState};
 use switchboard_protocol::{
     AgentId, Author, ClientFrame, ClientMessageId, ConversationId, ErrorCode, Message, ReadMark, Role, Seq,
     ServerFrame, SiteId, VisitorId,
@@ -80,7 +80,17 @@ fn routing_messages() -> Vec<Message> {
         ..message()
     };
     let hidden = Message { author: Author::System, internal: true, ..message() }.for_visitor();
-    vec![question, hidden]
+    let resolved = Message {
+        author: Author::System,
+        event: Some(ConversationEvent::StateChanged { state: ConversationState::Resolved }),
+        ..message()
+    };
+    let rated = Message {
+        author: Author::System,
+        event: Some(ConversationEvent::Rated { score: 4, comment: Some("kind".into()) }),
+        ..message()
+    };
+    vec![question, hidden, resolved, rated]
 }
 
 #[test]
@@ -205,6 +215,8 @@ fn client_frames_are_what_serde_writes() {
             },
         },
         ClientFrame::Identify { identity: Identity::default() },
+        ClientFrame::Rate { score: 5, comment: Some("Thanks!".into()) },
+        ClientFrame::Rate { score: 1, comment: None },
     ] {
         let ours: Value = encode::client_frame(&frame);
         assert_eq!(ours, serde_json::to_value(&frame).unwrap());
