@@ -7,6 +7,7 @@ use switchboard_protocol::{ApiError, ErrorCode};
 use crate::flow::Zones;
 use crate::identity::MIN_SECRET_CHARS;
 use crate::origin::AllowedOrigins;
+use crate::prechat::{validate_config, PrechatField};
 use crate::site::{parse_flow, SiteConfig};
 
 /// `config` with `patch` applied, checked: a colour `#rrggbb`, a greeting of at most
@@ -40,6 +41,12 @@ pub fn apply(mut config: SiteConfig, patch: Patch, zones: &dyn Zones) -> Result<
             return Err(bad(format!("a greeting has at most {MAX_GREETING_CHARS} characters")));
         }
         config.appearance = Appearance { color, greeting };
+    }
+    if let Some(prechat) = patch.prechat {
+        let fields: Vec<PrechatField> = serde_json::from_value(prechat)
+            .map_err(|e| bad(format!("the pre-chat form is not valid: {e}")))?;
+        validate_config(&fields).map_err(|e| bad(format!("the pre-chat form is not valid: {e}")))?;
+        config.prechat = fields;
     }
     if let Some(secret) = patch.identity_secret {
         let secret = secret.trim();
@@ -116,6 +123,7 @@ mod tests {
             appearance: Appearance::default(),
             flow_edited: false,
             identity_secret: None,
+            prechat: Vec::new(),
         }
     }
 

@@ -61,6 +61,9 @@ pub enum Output {
     Action(AgentAction),
     /// The visitor said where they are; the contact panel should show it.
     Context(VisitorContext),
+    /// The visitor filled the pre-chat form; the adapter checks it against the site's form
+    /// ([`crate::prechat::check`]).
+    Details(std::collections::BTreeMap<String, String>),
     /// The visitor rates the help they got; the lifecycle decides whether it may
     /// ([`crate::flow::lifecycle::Lifecycle::rate`]).
     Rate {
@@ -141,6 +144,15 @@ pub fn handle<S: LogStore>(
         ClientFrame::Identify { identity } if sender.author.role() == Role::Visitor => {
             vec![Output::Identify(identity)]
         }
+        ClientFrame::Details { fields } if sender.author.role() == Role::Visitor => {
+            vec![Output::Details(fields)]
+        }
+        ClientFrame::Details { .. } => vec![Output::Reply(ServerFrame::Error {
+            code: ErrorCode::Forbidden,
+            message: "only visitors fill in the pre-chat form".into(),
+            client_id: None,
+            retry_after_ms: None,
+        })],
         ClientFrame::Rate { score, comment } if sender.author.role() == Role::Visitor => {
             vec![Output::Rate { score, comment }]
         }

@@ -41,6 +41,7 @@ pub mod ingest;
 pub mod known_ids;
 pub mod origin;
 pub mod password;
+pub mod prechat;
 pub mod rate;
 pub mod routing;
 pub mod site;

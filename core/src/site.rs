@@ -29,6 +29,9 @@ pub struct SiteConfig {
     /// one, no identity is accepted (see [`crate::identity`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identity_secret: Option<String>,
+    /// What the widget asks before the first message (empty: nothing).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub prechat: Vec<crate::prechat::PrechatField>,
 }
 
 impl SiteConfig {
@@ -152,6 +155,7 @@ impl Bootstrap {
                 appearance: Appearance::default(),
                 flow_edited: false,
                 identity_secret: None,
+                prechat: Vec::new(),
             },
             admin_email,
             admin_name: admin_name.to_string(),
@@ -160,9 +164,12 @@ impl Bootstrap {
     }
 }
 
-/// Lowercases and trims an email address; `None` when it is not plausibly one.
+/// Lowercases (ASCII letters) and trims an email address; `None` when it is not plausibly
+/// one. ASCII only: full Unicode case mapping would put its tables in the widget's wasm, which
+/// checks the pre-chat form's emails with this too (size-budgeted), and addresses with
+/// non-ASCII capitals are vanishingly rare.
 pub fn normalise_email(email: &str) -> Option<String> {
-    let email = email.trim().to_lowercase();
+    let email = email.trim().to_ascii_lowercase();
     let (local, domain) = email.split_once('@')?;
     let plausible = !local.is_empty()
         && domain.contains('.')

@@ -201,6 +201,7 @@ impl World {
                 | Output::Action(_)
                 | Output::Context(_)
                 | Output::Identify(_)
+                | Output::Details(_)
                 | Output::Rate { .. } => {}
             }
         }

@@ -52,7 +52,16 @@ pub async fn frame(req: &Request, env: &Env) -> EdgeResult<Response> {
     // hash of its content so a changed theme is a new URL and an unchanged one stays cached.
     let css = switchboard_core::appearance::frame_css(&config.appearance);
     let theme = format!("/frame/theme.css?site={site}&v={}", switchboard_core::appearance::version(&css));
-    page(&shell, "Chat", &csp(&own, &ancestors), Some(&theme))
+    // What the panel needs of the site's settings rides in the page it loads anyway (no
+    // request more), as JSON in a meta tag: the frame's CSP allows no inline script.
+    let config = serde_json::json!({ "prechat": config.prechat });
+    let meta = format!("<meta name=\"switchboard-config\" content=\"{}\">", attribute(&config.to_string()));
+    page(&shell, "Chat", &csp(&own, &ancestors), &format!("<link rel=\"stylesheet\" href=\"{theme}\">{meta}"))
+}
+
+/// `text` escaped for a double-quoted HTML attribute.
+fn attribute(text: &str) -> String {
+    text.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;").replace('>', "&gt;")
 }
 
 /// `GET /frame/theme.css?site=ID`: the site's theme colours for the chat panel. Cached a
@@ -78,7 +87,7 @@ pub async fn theme(req: &Request, env: &Env) -> EdgeResult<Response> {
 /// `GET /console/`: the agent console; never framed.
 pub fn console(req: &Request) -> EdgeResult<Response> {
     let shell = manifest()?.console;
-    let response = page(&shell, "Switchboard", &csp(&http::own_origin(req)?, "'none'"), None)?;
+    let response = page(&shell, "Switchboard", &csp(&http::own_origin(req)?, "'none'"), "")?;
     response.headers().set("x-frame-options", "DENY")?;
     Ok(response)
 }
@@ -94,13 +103,13 @@ fn csp(own_origin: &str, ancestors: &str) -> String {
     )
 }
 
-fn page(shell: &Shell, title: &str, csp: &str, theme: Option<&str>) -> EdgeResult<Response> {
-    // After the shell's stylesheet, so its custom properties win.
-    let theme = theme.map(|href| format!("<link rel=\"stylesheet\" href=\"{href}\">")).unwrap_or_default();
+/// A shell page; `head` goes after the shell's stylesheet (so a theme's custom properties
+/// win).
+fn page(shell: &Shell, title: &str, csp: &str, head: &str) -> EdgeResult<Response> {
     let html = format!(
         "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\
-         <title>{title}</title><link rel=\"stylesheet\" href=\"{style}\">{theme}\
+         <title>{title}</title><link rel=\"stylesheet\" href=\"{style}\">{head}\
          <script type=\"module\" src=\"{script}\"></script></head><body></body></html>",
         style = shell.style,
         script = shell.script,

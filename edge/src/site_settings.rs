@@ -39,5 +39,6 @@ fn settings(config: SiteConfig) -> EdgeResult<Settings> {
         allowed_origins: config.allowed_origins,
         appearance: config.appearance,
         identity_secret: config.identity_secret,
+        prechat: serde_json::to_value(&config.prechat)?,
     })
 }

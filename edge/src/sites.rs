@@ -38,6 +38,7 @@ pub async fn create(mut req: Request, env: &Env) -> EdgeResult<Response> {
         appearance: Appearance::default(),
         flow_edited: false,
         identity_secret: None,
+        prechat: Vec::new(),
     };
     stubs::create_site(env, &config).await?;
     let body = site_settings::Response {
@@ -47,6 +48,7 @@ pub async fn create(mut req: Request, env: &Env) -> EdgeResult<Response> {
         appearance: config.appearance,
         flow: serde_json::to_value(&config.flow)?,
         identity_secret: None,
+        prechat: serde_json::Value::Array(Vec::new()),
     };
     http::json(201, &body)
 }

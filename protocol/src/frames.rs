@@ -72,6 +72,12 @@ pub enum ClientFrame {
         /// The site's claim and its proof.
         identity: crate::contact::Identity,
     },
+    /// Visitors only: the pre-chat form's answers, checked against the site's form (each
+    /// field's kind, required ones filled, no others) before they reach the contact.
+    Details {
+        /// Field name → answer.
+        fields: std::collections::BTreeMap<String, String>,
+    },
     /// Visitors only: how they rate the help they got, once the conversation is resolved
     /// (once per resolution; `conflict` otherwise). Stored as a `rated` event in the log.
     Rate {

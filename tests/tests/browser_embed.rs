@@ -254,7 +254,7 @@ async fn arabic_lays_the_panel_out_right_to_left_and_set_locale_switches_languag
     let arabic = visitor
         .wait_for_js(
             "Arabic",
-            &format!("const l = (function () {{ {FRAME_LANGUAGE} }})(); return l.lang === 'ar' && l;"),
+            &format!("const l = (function () {{ {FRAME_LANGUAGE} }})(); return l.title === 'تحدث معنا' && l;"),
         )
         .await?;
     assert_eq!(arabic["lang"], "ar", "{arabic}");
@@ -269,7 +269,7 @@ async fn arabic_lays_the_panel_out_right_to_left_and_set_locale_switches_languag
     let german = visitor
         .wait_for_js(
             "German",
-            &format!("const l = (function () {{ {FRAME_LANGUAGE} }})(); return l.lang === 'de' && l;"),
+            &format!("const l = (function () {{ {FRAME_LANGUAGE} }})(); return l.title === 'Schreiben Sie uns' && l;"),
         )
         .await?;
     assert_eq!((german["dir"].as_str(), german["title"].as_str()), (Some("ltr"), Some("Schreiben Sie uns")));
@@ -557,5 +557,91 @@ async fn a_visitor_rates_a_resolved_conversation_and_the_console_shows_it() -> R
     wait_for_event(&agent, "Rated 4/5: “Fast and friendly”").await?;
     visitor.close().await?;
     agent.close().await?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_pre_chat_form_checks_answers_before_the_first_message() -> Result<()> {
+    use reqwest::Method;
+    use switchboard_protocol::api::conversations_list;
+    let setup = setup()?;
+    let admin = switchboard_tests::api::Session::start(
+        &setup.edge,
+        switchboard_tests::ADMIN_EMAIL,
+        switchboard_tests::ADMIN_PASSWORD,
+    )
+    .await?;
+    let form = serde_json::json!({ "prechat": [
+        { "name": "name", "label": "Your name", "required": true },
+        { "name": "email", "label": "Email", "kind": { "type": "email" }, "required": true },
+        { "name": "order", "label": "Order number", "kind": { "type": "digits", "min": 4, "max": 8 } },
+    ]});
+    let reply = admin.call(&setup.edge, Method::PATCH, "/api/v1/site", Some(&form)).await?;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+
+    let visitor = Browser::start().await?;
+    visitor.client().goto(&format!("{}/", setup.page)).await?;
+    open_widget(&visitor).await?;
+    visitor.find("form.sb-prechat").await?;
+    let composer = visitor
+        .client()
+        .execute("return !!document.querySelector('textarea[name=message]');", vec![])
+        .await?;
+    assert_eq!(composer, Value::Bool(false), "the form stands before the message box");
+    let errors = "return [...document.querySelectorAll('input[aria-invalid=true]')].map(i => i.name + ': ' +
+        document.getElementById(i.getAttribute('aria-describedby')).textContent);";
+
+    // Empty: both required fields say so.
+    visitor.find("button.sb-prechat-start").await?.click().await?;
+    let shown = visitor
+        .wait_for_js(
+            "the problems",
+            &format!("const e = (function () {{ {errors} }})(); return e.length && e;"),
+        )
+        .await?;
+    assert_eq!(shown, serde_json::json!(["name: Please fill this in.", "email: Please fill this in."]));
+    // A bad email and a bad order number, each by its field.
+    visitor.find("input[name=name]").await?.send_keys("Ada").await?;
+    visitor.find("input[name=email]").await?.send_keys("ada@").await?;
+    visitor.find("input[name=order]").await?.send_keys("12").await?;
+    visitor.find("button.sb-prechat-start").await?.click().await?;
+    let shown = visitor
+        .wait_for_js(
+            "the new problems",
+            &format!("const e = (function () {{ {errors} }})(); return e.length === 2 && e;"),
+        )
+        .await?;
+    assert_eq!(
+        shown,
+        serde_json::json!([
+            "email: Please enter a valid email address.",
+            "order: Please enter the number only."
+        ])
+    );
+    visitor.find("input[name=email]").await?.send_keys("example.com").await?;
+    visitor.find("input[name=order]").await?.clear().await?;
+    visitor.find("button.sb-prechat-start").await?.click().await?;
+
+    // Accepted: the message box takes its place; the agents see who is writing.
+    send_from_widget(&visitor, "Hello, it's Ada").await?;
+    wait_for_message(&visitor, 1, "it's Ada").await?;
+    let conversation = conversation_of(&visitor).await?;
+    let contact =
+        wait::until("the contact to carry the answers", switchboard_tests::browser::UI_TIMEOUT, || {
+            let (edge, admin, conversation) = (&setup.edge, &admin, conversation.clone());
+            async move {
+                let list: conversations_list::Response = admin
+                    .call::<()>(edge, Method::GET, "/api/v1/conversations", None)
+                    .await
+                    .ok()?
+                    .json()
+                    .ok()?;
+                let contact = list.conversations.into_iter().find(|c| c.id == conversation)?.contact?;
+                contact.email.is_some().then_some(contact)
+            }
+        })
+        .await?;
+    assert_eq!((contact.name.as_deref(), contact.email.as_deref()), (Some("Ada"), Some("ada@example.com")));
+    visitor.close().await?;
     Ok(())
 }

@@ -4,11 +4,22 @@
 //! host page chose one with `Switchboard('setLocale', 'de')`. Arabic also turns the frame's
 //! layout right-to-left (`<html dir="rtl">`; the stylesheet uses logical properties).
 //!
+//! English is compiled in; every other language is a JSON file (`widget/i18n/*.json`,
+//! published by the build under `/i18n/`) fetched the first time it is needed, so visitors
+//! pay only for their own language (the six tables in the wasm cost ~8 KB of its size
+//! budget). Until it arrives, and if it cannot be had, the panel stays in the language it
+//! was in; missing keys fall back to English.
+//!
 //! The current table is a thread-local rather than a prop: the view is plain functions
 //! re-run on every render (see `components::app`), so a change shows on the next render.
 //! Texts that come from the edge (bot messages, greetings) are the site's own words.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
+
+use wasm_bindgen::JsValue;
+use yew::Callback;
+
+use crate::wire::Json;
 
 #[path = "i18n_tables.rs"]
 mod tables;
@@ -45,7 +56,7 @@ impl Lang {
         })
     }
 
-    /// Its tag, for `<html lang>`.
+    /// Its tag, for `<html lang>` and its file's name.
     pub fn tag(self) -> &'static str {
         match self {
             Lang::En => "en",
@@ -61,70 +72,94 @@ impl Lang {
     pub fn rtl(self) -> bool {
         self == Lang::Ar
     }
-
-    fn strings(self) -> &'static Strings {
-        match self {
-            Lang::En => &tables::EN,
-            Lang::De => &tables::DE,
-            Lang::Es => &tables::ES,
-            Lang::Fr => &tables::FR,
-            Lang::Ja => &tables::JA,
-            Lang::Ar => &tables::AR,
-        }
-    }
 }
 
-/// Every text the panel shows. `{n}` stands for a number. (Fields are named for what they
-/// say; the English table is the reference.)
-#[allow(missing_docs)]
-pub struct Strings {
-    pub message_label: &'static str,
-    pub placeholder: &'static str,
-    pub send: &'static str,
-    pub chat_title: &'static str,
-    pub history_title: &'static str,
-    pub back: &'static str,
-    pub past_conversations: &'static str,
-    pub here_to_help: &'static str,
-    pub online: &'static str,
-    pub away: &'static str,
-    pub close: &'static str,
-    pub new_conversation: &'static str,
-    pub loading: &'static str,
-    pub no_conversations: &'static str,
-    pub you_prefix: &'static str,
-    pub empty: &'static str,
-    pub suggested: &'static str,
-    pub next_in_line: &'static str,
-    pub number_in_line: &'static str,
-    pub wait_one: &'static str,
-    pub wait_many: &'static str,
-    pub read: &'static str,
-    pub sent: &'static str,
-    pub sending: &'static str,
-    pub not_sent: &'static str,
-    pub dismiss: &'static str,
-    pub someone: &'static str,
-    pub is_typing: &'static str,
-    pub are_typing: &'static str,
-    pub and: &'static str,
-    pub connecting: &'static str,
-    pub offline: &'static str,
-    pub ended: &'static str,
-    pub error_network: &'static str,
-    pub error_decode: &'static str,
-    pub error_origin: &'static str,
-    pub error_unknown_site: &'static str,
-    pub error_rate_limited: &'static str,
-    pub error_trouble: &'static str,
-    pub error_could_not_start: &'static str,
-    pub error_no_site: &'static str,
-    pub history_unavailable: &'static str,
-    pub history_failed: &'static str,
-    pub rate_title: &'static str,
-    pub rate_score: &'static str,
-    pub rate_comment: &'static str,
-    pub rate_send: &'static str,
+/// Declares [`Strings`] and the list of its fields, from one list.
+macro_rules! strings {
+    ($($field:ident,)*) => {
+        /// Every text the panel shows. `{n}` stands for a number. (Fields are named for what
+        /// they say; the English table is the reference.)
+        #[allow(missing_docs)]
+        pub struct Strings {
+            $(pub $field: &'static str,)*
+        }
+
+        impl Strings {
+            /// Every field's name, as the JSON files spell them.
+            #[cfg(test)]
+            pub const FIELDS: &'static [&'static str] = &[$(stringify!($field),)*];
+
+            /// A table from a language file; what it lacks is English. Its texts live as long
+            /// as the frame (at most five languages are ever loaded).
+            fn from_json(json: &JsValue) -> Strings {
+                let english = &tables::EN;
+                Strings {
+                    $($field: json
+                        .field(stringify!($field))
+                        .and_then(|v| v.text())
+                        .map(|text| &*Box::leak(text.into_boxed_str()))
+                        .unwrap_or(english.$field),)*
+                }
+            }
+        }
+    };
+}
+
+strings! {
+    message_label,
+    placeholder,
+    send,
+    chat_title,
+    history_title,
+    back,
+    past_conversations,
+    here_to_help,
+    online,
+    away,
+    close,
+    new_conversation,
+    loading,
+    no_conversations,
+    you_prefix,
+    empty,
+    suggested,
+    next_in_line,
+    number_in_line,
+    wait_one,
+    wait_many,
+    read,
+    sent,
+    sending,
+    not_sent,
+    dismiss,
+    someone,
+    is_typing,
+    are_typing,
+    and,
+    connecting,
+    offline,
+    ended,
+    error_network,
+    error_decode,
+    error_origin,
+    error_unknown_site,
+    error_rate_limited,
+    error_trouble,
+    error_could_not_start,
+    error_no_site,
+    history_unavailable,
+    history_failed,
+    rate_title,
+    rate_score,
+    rate_comment,
+    rate_send,
+    prechat_title,
+    prechat_start,
+    error_required,
+    error_email,
+    error_phone,
+    error_digits,
+    error_text,
 }
 
 impl Strings {
@@ -135,22 +170,52 @@ impl Strings {
 }
 
 thread_local! {
-    static CURRENT: Cell<Lang> = const { Cell::new(Lang::En) };
+    static CURRENT: Cell<&'static Strings> = const { Cell::new(&tables::EN) };
+    /// The language asked for last (a late file for another one is kept but not shown).
+    static WANTED: Cell<Lang> = const { Cell::new(Lang::En) };
+    static LOADED: RefCell<Vec<(Lang, &'static Strings)>> = const { RefCell::new(Vec::new()) };
 }
 
 /// The current language's texts.
 pub fn t() -> &'static Strings {
-    CURRENT.get().strings()
+    CURRENT.get()
 }
 
-/// Switches to `lang` and sets the frame's `lang` and `dir`.
-pub fn set(lang: Lang) {
-    CURRENT.set(lang);
+/// Switches to `lang`: at once when its texts are here, else once its file arrives;
+/// `render` is asked to render then.
+pub fn set(lang: Lang, render: Callback<()>) {
+    WANTED.set(lang);
+    let loaded = LOADED.with_borrow(|loaded| loaded.iter().find(|(l, _)| *l == lang).map(|(_, s)| *s));
+    match (lang, loaded) {
+        (Lang::En, _) => apply(lang, &tables::EN, &render),
+        (_, Some(strings)) => apply(lang, strings, &render),
+        (_, None) => wasm_bindgen_futures::spawn_local(async move {
+            let url = format!("/i18n/{}.json", lang.tag());
+            match crate::http::fetch("GET", &url, None, None).await {
+                Ok(json) => {
+                    let strings: &'static Strings = Box::leak(Box::new(Strings::from_json(&json)));
+                    LOADED.with_borrow_mut(|loaded| loaded.push((lang, strings)));
+                    if WANTED.get() == lang {
+                        apply(lang, strings, &render);
+                    }
+                }
+                Err(_) => {
+                    web_sys::console::warn_1(&format!("Switchboard: texts for {url} unavailable").into())
+                }
+            }
+        }),
+    }
+}
+
+/// Shows `strings` and sets the frame's `lang` and `dir`.
+fn apply(lang: Lang, strings: &'static Strings, render: &Callback<()>) {
+    CURRENT.set(strings);
     let root = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element());
     if let Some(root) = root {
         let _ = root.set_attribute("lang", lang.tag());
         let _ = root.set_attribute("dir", if lang.rtl() { "rtl" } else { "ltr" });
     }
+    render.emit(());
 }
 
 /// The browser's first preferred language the panel speaks, else English.
@@ -179,14 +244,31 @@ mod tests {
         assert!(Lang::Ar.rtl() && !Lang::Fr.rtl());
     }
 
+    /// Every language file has every text (and nothing else), each non-empty, keeping the
+    /// `{n}` slots where English has them.
     #[test]
-    fn every_language_fills_every_text_and_keeps_the_number_slots() {
-        for lang in [Lang::En, Lang::De, Lang::Es, Lang::Fr, Lang::Ja, Lang::Ar] {
-            let s = lang.strings();
-            assert!(s.number_in_line.contains("{n}") && s.wait_many.contains("{n}"), "{lang:?}");
-            assert!(s.rate_score.contains("{n}"), "{lang:?}");
-            assert!(!s.chat_title.is_empty() && !s.error_could_not_start.is_empty(), "{lang:?}");
+    fn every_language_file_fills_every_text_and_keeps_the_number_slots() {
+        let files = [
+            ("de", include_str!("../i18n/de.json")),
+            ("es", include_str!("../i18n/es.json")),
+            ("fr", include_str!("../i18n/fr.json")),
+            ("ja", include_str!("../i18n/ja.json")),
+            ("ar", include_str!("../i18n/ar.json")),
+        ];
+        let english = ["number_in_line", "wait_many", "rate_score"];
+        for (tag, text) in files {
+            let table: serde_json::Map<String, serde_json::Value> = serde_json::from_str(text).unwrap();
+            let mut keys: Vec<&str> = table.keys().map(String::as_str).collect();
+            let mut fields = Strings::FIELDS.to_vec();
+            keys.sort_unstable();
+            fields.sort_unstable();
+            assert_eq!(keys, fields, "{tag}");
+            for (key, value) in &table {
+                let value = value.as_str().unwrap_or_default();
+                assert!(!value.is_empty(), "{tag}.{key}");
+                assert_eq!(value.contains("{n}"), english.contains(&key.as_str()), "{tag}.{key}");
+            }
         }
-        assert_eq!(Strings::with_number(Lang::En.strings().number_in_line, 3), "You're number 3 in line");
+        assert_eq!(Strings::with_number(tables::EN.number_in_line, 3), "You're number 3 in line");
     }
 }

@@ -39,6 +39,5 @@ use wasm_bindgen::prelude::wasm_bindgen;
 /// Mounts the panel on `<body>` when the module is instantiated.
 #[wasm_bindgen(start)]
 fn main() {
-    i18n::set(i18n::from_browser());
     yew::Renderer::<components::App>::new().render();
 }

@@ -6,6 +6,7 @@
 //! connection's status, whether agents are online, and the history view.
 
 use switchboard_core::client_log::{ClientLog, PendingMessage};
+use switchboard_core::prechat::{PrechatField, Problem};
 use switchboard_protocol::api::visitor_conversations::VisitorConversation;
 use switchboard_protocol::{Role, Seq};
 
@@ -58,6 +59,12 @@ pub struct State {
     pub history: Option<History>,
     /// The score picked on the rating card, not sent yet.
     pub csat_score: Option<u8>,
+    /// The site's pre-chat form (empty: none).
+    pub prechat: Vec<PrechatField>,
+    /// The visitor filled it in (this page load).
+    pub prechat_done: bool,
+    /// What is wrong with the last answers, per field.
+    pub prechat_problems: Vec<(String, Problem)>,
 }
 
 impl State {
@@ -97,6 +104,16 @@ impl State {
             .take_while(|m| m.seq > self.read_seq)
             .filter(|m| matches!(m.author.role(), Role::Agent | Role::Bot))
             .count()
+    }
+
+    /// Whether the pre-chat form stands before the message box: the site has one, and the
+    /// visitor has neither filled it in nor written yet.
+    pub fn asks_prechat(&self) -> bool {
+        !self.prechat.is_empty() && !self.prechat_done && !self.has_messages_from_visitor()
+    }
+
+    fn has_messages_from_visitor(&self) -> bool {
+        self.log.messages().any(|m| m.author.role() == Role::Visitor) || !self.log.pending().is_empty()
     }
 
     /// Whether the visitor can type: not after a shutdown, nor when the chat cannot work here.

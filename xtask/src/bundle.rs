@@ -3,6 +3,7 @@
 //!
 //! - `edge/public/assets/`: the widget frame and console (wasm, JS glue, boot module, CSS),
 //!   each file named by a hash of its content so it can be cached forever;
+//! - `edge/public/i18n/`: the widget's texts in languages other than English (`widget/i18n/`);
 //! - `edge/public/widget.js`: the loader, minified (not hashed: the embed snippet names it);
 //! - `edge/public/_headers`: cache and CORS headers for those files;
 //! - `edge/generated/assets.json`: the hashed names, compiled into the worker's HTML shells;
@@ -68,6 +69,7 @@ pub fn build_all(tools: &Tools) -> Result<Report> {
         .args(["--minify", "--target=es2017", "--legal-comments=none"])
         .arg(format!("--outfile={}", loader.display())))?;
     std::fs::write(public.join("_headers"), HEADERS)?;
+    copy_languages(&root.join("widget/i18n"), &public.join("i18n"))?;
 
     let manifest = manifest(&widget, &console);
     std::fs::create_dir_all(edge.join("generated"))?;
@@ -95,11 +97,29 @@ const HEADERS: &str = "\
   Cache-Control: public, max-age=31536000, immutable
   Access-Control-Allow-Origin: *
   X-Content-Type-Options: nosniff
+/i18n/*
+  Cache-Control: public, max-age=3600
+  X-Content-Type-Options: nosniff
 /widget.js
   Cache-Control: public, max-age=300
   Access-Control-Allow-Origin: *
   X-Content-Type-Options: nosniff
 ";
+
+/// The widget's texts in languages other than English, fetched by the frame when needed.
+fn copy_languages(from: &Path, to: &Path) -> Result<()> {
+    let _ = std::fs::remove_dir_all(to);
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let path = entry?.path();
+        if path.extension().is_some_and(|e| e == "json") {
+            if let Some(name) = path.file_name() {
+                std::fs::copy(&path, to.join(name))?;
+            }
+        }
+    }
+    Ok(())
+}
 
 fn target_dir() -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root().join("target"))

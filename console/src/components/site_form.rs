@@ -30,9 +30,11 @@ pub fn site_form(props: &SiteFormProps) -> Html {
         return html! { <p class="sb-hint">{ "Loading the site…" }</p> };
     };
     let pretty_flow = serde_json::to_string_pretty(&site.flow).unwrap_or_default();
+    let pretty_prechat = serde_json::to_string_pretty(&site.prechat).unwrap_or_default();
     let onsubmit = {
         let (dispatch, outcome, loaded_flow) = (props.dispatch.clone(), outcome.clone(), pretty_flow.clone());
         let loaded_secret = site.identity_secret.clone().unwrap_or_default();
+        let loaded_prechat = pretty_prechat.clone();
         move |event: SubmitEvent| {
             event.prevent_default();
             let form: web_sys::HtmlFormElement = event.target_unchecked_into();
@@ -50,11 +52,25 @@ pub fn site_form(props: &SiteFormProps) -> Html {
                     }
                 }
             };
+            let prechat_text = value("prechat");
+            let prechat = if prechat_text.trim() == loaded_prechat.trim() {
+                None
+            } else {
+                match serde_json::from_str(if prechat_text.trim().is_empty() { "[]" } else { &prechat_text })
+                {
+                    Ok(prechat) => Some(prechat),
+                    Err(error) => {
+                        return outcome
+                            .set(Some(Err(format!("The pre-chat form is not valid JSON: {error}"))))
+                    }
+                }
+            };
             // Like the flow, the secret is sent only when changed.
             let secret = value("identity_secret");
             let identity_secret = (secret.trim() != loaded_secret.trim()).then_some(secret);
             let patch = Patch {
                 identity_secret,
+                prechat,
                 name: None,
                 flow,
                 allowed_origins: Some(value("origins").split_whitespace().map(str::to_owned).collect()),
@@ -91,6 +107,10 @@ pub fn site_form(props: &SiteFormProps) -> Html {
             <label class="sb-field">
                 <span class="sb-field-label">{ "Flow: bot, business hours, queues, agents' skills and capacity (JSON, see docs/routing.md)" }</span>
                 <textarea name="flow" class="sb-site-flow" rows="12" spellcheck="false" {disabled} value={pretty_flow} />
+            </label>
+            <label class="sb-field">
+                <span class="sb-field-label">{ "Pre-chat form: fields visitors fill in before their first message (JSON, e.g. [{\"name\": \"email\", \"label\": \"Your email\", \"kind\": {\"type\": \"email\"}, \"required\": true}])" }</span>
+                <textarea name="prechat" class="sb-site-prechat" rows="4" spellcheck="false" {disabled} value={pretty_prechat} />
             </label>
             if props.admin {
                 <label class="sb-field">

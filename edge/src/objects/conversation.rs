@@ -18,7 +18,6 @@ use std::rc::Rc;
 use switchboard_core::conversation::{self, Output, Sender};
 use switchboard_core::ingest;
 use switchboard_core::rate::{ParticipantLimits, SendOrder};
-use switchboard_protocol::contact::Identity;
 use switchboard_protocol::inbox::ConversationSummary;
 use switchboard_protocol::limits::{
     AGENT_MESSAGES_PER_SECOND, MAX_SOCKETS_PER_PARTICIPANT, VISITOR_MESSAGES_PER_SECOND,
@@ -33,6 +32,7 @@ mod feed;
 #[path = "conversation_flow.rs"]
 mod flow;
 
+use self::feed::Claim;
 use self::flow::{status_frame, FlowInput};
 use super::conversation_store::{ConversationStore, Meta};
 use super::courier::Courier;
@@ -129,9 +129,9 @@ impl DurableObject for ConversationObject {
                     _ => None,
                 };
                 match self.handle(&ws, socket, &participant, frame) {
-                    Ok((inputs, identities)) => {
-                        for identity in identities {
-                            if let Err(error) = self.identify(&identity).await {
+                    Ok((inputs, claims)) => {
+                        for claim in claims {
+                            if let Err(error) = self.take_claim(claim).await {
                                 send_error(&ws, error, None);
                             }
                         }
@@ -215,16 +215,16 @@ impl ConversationObject {
     }
 
     /// Runs one frame through the core and delivers what it decides; returns what moves the
-    /// conversation along its flow (run next by [`Self::run_flow`]) and the identities the
-    /// visitor's page claimed (checked next by [`Self::identify`]), as both need the site's
-    /// configuration, which takes a wait.
+    /// conversation along its flow (run next by [`Self::run_flow`]) and what the visitor
+    /// claimed about themselves (checked next by [`Self::take_claim`]), as both need the
+    /// site's configuration, which takes a wait.
     fn handle(
         &self,
         ws: &WebSocket,
         socket: u32,
         participant: &Participant,
         frame: ClientFrame,
-    ) -> EdgeResult<(Vec<FlowInput>, Vec<Identity>)> {
+    ) -> EdgeResult<(Vec<FlowInput>, Vec<Claim>)> {
         let author = &participant.author;
         let hello = matches!(frame, ClientFrame::Hello { .. });
         let meta = self.store.existing()?;
@@ -246,7 +246,7 @@ impl ConversationObject {
         let limits = limits
             .entry(author.id_str().to_string())
             .or_insert_with(|| ParticipantLimits::new(self.messages_per_second(author), now));
-        let (mut inputs, mut identities) = (Vec::new(), Vec::new());
+        let (mut inputs, mut claims) = (Vec::new(), Vec::new());
         for output in conversation::handle(&mut &self.store, sender, limits, frame, now)? {
             match output {
                 Output::Reply(frame) => send_frame(ws, &frame),
@@ -277,7 +277,8 @@ impl ConversationObject {
                         self.tell_site_contact(&meta)?;
                     }
                 }
-                Output::Identify(identity) => identities.push(identity),
+                Output::Identify(identity) => claims.push(Claim::Identity(identity)),
+                Output::Details(fields) => claims.push(Claim::Details(fields)),
                 Output::Rate { score, comment } => inputs.push(FlowInput::Rate { score, comment }),
             }
         }
@@ -285,7 +286,7 @@ impl ConversationObject {
             // After the replay: where the conversation stands (bot, queue position, agent).
             send_frame(ws, &status_frame(&self.store.lifecycle()?));
         }
-        Ok((inputs, identities))
+        Ok((inputs, claims))
     }
 
     /// Moves the conversation along its flow; a failure is told to the socket that caused it.

@@ -5,7 +5,7 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use switchboard_core::flow::lifecycle::Lifecycle;
-use switchboard_core::{contact, identity, ingest};
+use switchboard_core::{contact, identity, ingest, prechat};
 use switchboard_protocol::contact::{Contact, Identity};
 use switchboard_protocol::inbox::ConversationSummary;
 use switchboard_protocol::routing::ConversationState;
@@ -24,6 +24,14 @@ use crate::{env, site_cache, stubs};
 /// object per message was most of the relay's CPU time). The summary is idempotent (the site
 /// keeps the highest `last_seq`), so a lost update is repaired by the next message.
 pub(super) const INBOX_UPDATE_INTERVAL: Duration = Duration::from_millis(500);
+
+/// Something the visitor said about themselves, to check before it reaches the contact.
+pub(super) enum Claim {
+    /// `identify` from the host page.
+    Identity(Identity),
+    /// The pre-chat form's answers.
+    Details(std::collections::BTreeMap<String, String>),
+}
 
 /// Most texts kept for the search index while the site object cannot be reached.
 const MAX_PENDING_TEXTS: usize = 1_000;
@@ -46,15 +54,31 @@ impl ConversationObject {
         }
     }
 
-    /// The visitor's page says who they are: checked against the site's identity secret;
-    /// refused (`forbidden`, nothing kept) when the hash does not match.
-    pub(super) async fn identify(&self, identity: &Identity) -> EdgeResult<()> {
+    /// What the visitor says about themselves, checked against the site's configuration.
+    /// An identity must carry the hash of the site's identity secret (`forbidden`
+    /// otherwise); pre-chat answers must fit the site's form (`bad_request` naming the
+    /// fields otherwise). Refused, nothing of it is kept.
+    pub(super) async fn take_claim(&self, claim: Claim) -> EdgeResult<()> {
         let meta = self.store.existing()?;
         let config = site_cache::config(&self.env, &meta.site_id).await?;
-        identity::verify(config.identity_secret.as_deref(), identity)
-            .map_err(|e| EdgeError::refuse(ErrorCode::Forbidden, e.to_string()))?;
         let old = self.store.contact()?;
-        let contact = identity::apply(old.clone(), identity);
+        let contact = match claim {
+            Claim::Identity(identity) => {
+                identity::verify(config.identity_secret.as_deref(), &identity)
+                    .map_err(|e| EdgeError::refuse(ErrorCode::Forbidden, e.to_string()))?;
+                identity::apply(old.clone(), &identity)
+            }
+            Claim::Details(fields) => {
+                let answers = prechat::check(&config.prechat, &fields).map_err(|problems| {
+                    let names: Vec<&str> = problems.iter().map(|(name, _)| name.as_str()).collect();
+                    EdgeError::refuse(
+                        ErrorCode::BadRequest,
+                        format!("pre-chat answers refused: {}", names.join(", ")),
+                    )
+                })?;
+                contact::with_collected(old.clone(), &answers)
+            }
+        };
         if contact != old {
             self.store.set_contact(&contact)?;
             self.tell_site_contact(&meta)?;

@@ -55,6 +55,9 @@ pub struct Response {
     /// shown to admins only, absent when identity verification is off.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identity_secret: Option<String>,
+    /// The pre-chat form: `[{"name","label","kind"?,"required"?}]` (`docs/embed.md`).
+    #[serde(default)]
+    pub prechat: serde_json::Value,
 }
 
 /// `PATCH` request body.
@@ -79,4 +82,8 @@ pub struct Patch {
     /// digits); empty turns identity verification off (every `identify` is then refused).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub identity_secret: Option<String>,
+    /// A new pre-chat form (the whole list; `[]` for none): up to 6 fields `{"name",
+    /// "label", "kind"?, "required"?}`, `kind` as in the flow's bot fields.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prechat: Option<serde_json::Value>,
 }

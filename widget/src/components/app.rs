@@ -15,6 +15,7 @@ use super::csat::csat;
 use super::header::header;
 use super::history::history;
 use super::messages::{messages, typing_line};
+use super::prechat::prechat;
 use super::status::status_line;
 use crate::dom::now;
 use crate::net::Chat;
@@ -52,7 +53,7 @@ impl Component for App {
                     { messages(&state.log, &self.list, chat) }
                     { typing_line(&state.log, now()) }
                     { if state.log.awaits_rating() { csat(state.csat_score, chat) } else { Html::default() } }
-                    { composer(state.can_send(), &self.input, chat) }
+                    { if state.asks_prechat() { prechat(&state, chat) } else { composer(state.can_send(), &self.input, chat) } }
                 </>
             },
         };

@@ -14,6 +14,7 @@ pub mod csat;
 pub mod header;
 pub mod history;
 pub mod messages;
+pub mod prechat;
 pub mod status;
 pub mod text;
 

@@ -108,6 +108,9 @@ impl Chat {
                     if let Some(identity) = self.identity.borrow().clone() {
                         frames.push(ClientFrame::Identify { identity });
                     }
+                    if let Some(fields) = self.details.borrow().clone() {
+                        frames.push(ClientFrame::Details { fields });
+                    }
                     frames.extend(state.log.resend());
                     frames
                 };

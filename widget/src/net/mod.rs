@@ -57,6 +57,8 @@ pub struct Chat {
     session: RefCell<Option<create_session::Response>>,
     /// Who the host page says the visitor is (`identify`), sent after every `hello`.
     identity: RefCell<Option<Identity>>,
+    /// The pre-chat form's answers, sent after every `hello` (the edge keeps the last).
+    details: RefCell<Option<std::collections::BTreeMap<String, String>>>,
     /// Reconnect attempts since the last `welcome` (drives the backoff delay).
     attempt: Cell<u32>,
     /// Bumped by shutdown: a timer or request that sees another value was cancelled.
@@ -83,8 +85,9 @@ impl Chat {
     /// A chat for the site named in the frame's URL; `render` re-renders the view.
     pub fn new(render: Callback<()>) -> Rc<Chat> {
         let site = site_from_location();
+        let state = State { prechat: crate::ids::prechat_form(), ..State::default() };
         Rc::new_cyclic(|me| Chat {
-            state: RefCell::default(),
+            state: RefCell::new(state),
             render,
             me: me.clone(),
             keys: site.as_ref().map(Keys::new),
@@ -93,6 +96,7 @@ impl Chat {
             socket: RefCell::new(None),
             session: RefCell::new(None),
             identity: RefCell::new(None),
+            details: RefCell::new(None),
             attempt: Cell::new(0),
             generation: Cell::new(0),
             started: Cell::new(false),
@@ -127,6 +131,7 @@ impl Chat {
     /// Says `ready` to the host page, restores the outbox, and waits for `init`. Not embedded
     /// (frame opened on its own): starts at once, open, and lets the edge judge the request.
     pub fn start(&self) {
+        i18n::set(i18n::from_browser(), self.render.clone());
         let me = self.me.clone();
         let bridge = Bridge::connect(move |message, origin| {
             if let Some(chat) = me.upgrade() {
@@ -253,10 +258,7 @@ impl Chat {
     /// The page chose a language (`setLocale`); one the panel does not speak is ignored.
     fn set_locale(&self, tag: &str) {
         match Lang::from_tag(tag) {
-            Some(lang) => {
-                i18n::set(lang);
-                self.render.emit(());
-            }
+            Some(lang) => i18n::set(lang, self.render.clone()),
             None => web_sys::console::warn_1(&format!("Switchboard: no texts for locale {tag:?}").into()),
         }
     }
@@ -278,7 +280,11 @@ impl Chat {
         if let Some(keys) = &self.keys {
             keys.clear();
         }
-        self.update(|state| *state = State { open: state.open, status: Status::Ended, ..State::default() });
+        self.details.borrow_mut().take();
+        self.update(|state| {
+            let prechat = std::mem::take(&mut state.prechat);
+            *state = State { open: state.open, status: Status::Ended, prechat, ..State::default() }
+        });
         *self.synced.borrow_mut() = Synced::default();
         // The loader removes the frame when it hears this: it must be the last thing we say.
         if let Some(bridge) = self.bridge.borrow().as_ref() {

@@ -1,7 +1,10 @@
 //! What the visitor sees beyond the conversation: whether agents are online, the list of
 //! their conversations, moving to another one (or a new one), and rating a resolved one.
 
+use std::collections::BTreeMap;
 use std::time::Duration;
+
+use switchboard_core::prechat;
 
 use switchboard_protocol::api::create_session;
 use switchboard_protocol::{ClientFrame, SiteId};
@@ -17,6 +20,24 @@ use crate::wire::decode;
 const PRESENCE_POLL_MS: u64 = 30_000;
 
 impl Chat {
+    /// The visitor submitted the pre-chat form: checked here as the edge will check it;
+    /// problems show by their fields, good answers go to the edge (now, or after the next
+    /// `hello`) and the message box takes the form's place.
+    pub fn submit_prechat(&self, answers: BTreeMap<String, String>) {
+        let checked = prechat::check(&self.state().prechat, &answers);
+        match checked {
+            Err(problems) => self.update(|state| state.prechat_problems = problems),
+            Ok(answers) => {
+                self.send_frame(&ClientFrame::Details { fields: answers.clone() });
+                *self.details.borrow_mut() = Some(answers);
+                self.update(|state| {
+                    state.prechat_done = true;
+                    state.prechat_problems.clear();
+                });
+            }
+        }
+    }
+
     /// The visitor picked a score on the rating card (sent with [`Chat::rate`]).
     pub fn choose_score(&self, score: u8) {
         self.update(|state| state.csat_score = Some(score));

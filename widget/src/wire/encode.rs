@@ -32,6 +32,10 @@ pub fn client_frame<B: Build>(frame: &ClientFrame) -> B {
             .collect();
             ("context", vec![("context", B::object(fields))])
         }
+        ClientFrame::Details { fields } => {
+            let answers = fields.iter().map(|(k, v)| (k.as_str(), B::text(v))).collect();
+            ("details", vec![("fields", B::object(answers))])
+        }
         ClientFrame::Rate { score, comment } => {
             let mut fields = vec![("score", B::number(f64::from(*score)))];
             if let Some(comment) = comment {

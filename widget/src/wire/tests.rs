@@ -217,6 +217,7 @@ fn client_frames_are_what_serde_writes() {
         ClientFrame::Identify { identity: Identity::default() },
         ClientFrame::Rate { score: 5, comment: Some("Thanks!".into()) },
         ClientFrame::Rate { score: 1, comment: None },
+        ClientFrame::Details { fields: [("email".to_string(), "a@b.co".to_string())].into() },
     ] {
         let ours: Value = encode::client_frame(&frame);
         assert_eq!(ours, serde_json::to_value(&frame).unwrap());

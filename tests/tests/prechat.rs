@@ -1,0 +1,87 @@
+//! The pre-chat form against the real edge: admins define it; the edge checks a visitor's
+//! answers against it before they reach the contact.
+
+use std::time::Duration;
+
+use anyhow::Result;
+use reqwest::Method;
+use serde_json::json;
+use switchboard_protocol::api::{conversations_list, site_settings};
+use switchboard_protocol::contact::Contact;
+use switchboard_protocol::{ClientFrame, ConversationId, ErrorCode, Seq, ServerFrame};
+use switchboard_tests::api::{create_session, Live, Session};
+use switchboard_tests::test_edge::TestEdge;
+use switchboard_tests::wait::until;
+use switchboard_tests::{ADMIN_EMAIL, ADMIN_PASSWORD};
+
+const SHOP: &str = "http://shop.test";
+
+fn no_body() -> Option<&'static ()> {
+    None
+}
+
+fn details(pairs: &[(&str, &str)]) -> ClientFrame {
+    ClientFrame::Details { fields: pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect() }
+}
+
+async fn refusal(live: &mut Live) -> Result<(ErrorCode, String)> {
+    live.until(|frame| match frame {
+        ServerFrame::Error { code, message, client_id: None, .. } => Some((*code, message.clone())),
+        _ => None,
+    })
+    .await
+}
+
+async fn contact(edge: &TestEdge, admin: &Session, id: &ConversationId) -> Result<Contact> {
+    until("the contact to show the answers", Duration::from_secs(10), || async {
+        let list: conversations_list::Response =
+            admin.call(edge, Method::GET, "/api/v1/conversations", no_body()).await.ok()?.json().ok()?;
+        let contact = list.conversations.into_iter().find(|c| &c.id == id)?.contact.unwrap_or_default();
+        contact.email.is_some().then_some(contact)
+    })
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn answers_are_checked_against_the_sites_form() -> Result<()> {
+    let edge = TestEdge::start(&[SHOP])?;
+    let admin = Session::start(&edge, ADMIN_EMAIL, ADMIN_PASSWORD).await?;
+    let bad = json!({ "prechat": [{ "name": "Full Name", "label": "Name" }] });
+    let reply = admin.call(&edge, Method::PATCH, "/api/v1/site", Some(&bad)).await?;
+    assert_eq!((reply.status, reply.error_code()?), (400, ErrorCode::BadRequest));
+    assert!(reply.body.to_string().contains("pre-chat"), "{}", reply.body);
+    let form = json!({ "prechat": [
+        { "name": "name", "label": "Your name", "required": true },
+        { "name": "email", "label": "Email", "kind": { "type": "email" }, "required": true },
+        { "name": "order", "label": "Order number", "kind": { "type": "digits", "min": 4, "max": 8 } },
+    ]});
+    let site: site_settings::Response =
+        admin.call(&edge, Method::PATCH, "/api/v1/site", Some(&form)).await?.json()?;
+    assert_eq!(site.prechat.as_array().map(Vec::len), Some(3));
+    assert_eq!(site.prechat[1]["kind"]["type"], "email");
+
+    let session = create_session(&edge, SHOP).await?;
+    let mut visitor = Live::visitor(&edge, &session).await?;
+    visitor.hello(Seq(0)).await?;
+    visitor.post("v-1", "hello").await?;
+    // A browser skipping the widget's checks gets the edge's: fields named, nothing kept.
+    visitor.send(&details(&[("name", "Ada"), ("email", "not an email")])).await?;
+    let (code, message) = refusal(&mut visitor).await?;
+    assert!(code == ErrorCode::BadRequest && message.contains("email"), "{message}");
+    visitor.send(&details(&[("email", "ada@example.com")])).await?;
+    assert!(refusal(&mut visitor).await?.1.contains("name"));
+    visitor.send(&details(&[("name", "Ada"), ("email", "ada@example.com"), ("role", "admin")])).await?;
+    assert!(refusal(&mut visitor).await?.1.contains("role"));
+
+    visitor.send(&details(&[("name", " Ada "), ("email", "Ada@Example.com"), ("order", "#12345")])).await?;
+    let seen = contact(&edge, &admin, &session.conversation_id).await?;
+    assert_eq!((seen.name.as_deref(), seen.email.as_deref()), (Some("Ada"), Some("ada@example.com")));
+    assert_eq!(seen.attributes.get("order").map(String::as_str), Some("12345"));
+    assert!(!seen.verified, "answers are the visitor's word, not verified");
+
+    let mut agent = Live::agent(&edge, &admin.cookie, &session.conversation_id).await?;
+    agent.hello(Seq(0)).await?;
+    agent.send(&details(&[("name", "x")])).await?;
+    assert_eq!(refusal(&mut agent).await?.0, ErrorCode::Forbidden);
+    Ok(())
+}
