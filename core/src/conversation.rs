@@ -121,7 +121,7 @@ pub fn handle<S: LogStore>(
                     retry_after_ms: None,
                 })]);
             }
-            let message = Draft { client_id, text, internal };
+            let message = Draft { client_id, text, internal, attachment: None };
             send(store, sender.author, sender.order, limits, message, now)?
         }
         ClientFrame::Read { up_to } => read(store, sender.author, up_to)?,
@@ -185,12 +185,31 @@ fn agent_action(author: &Author, action: AgentAction) -> Vec<Output> {
     })]
 }
 
-/// What a `send` frame asks to store.
+/// What a `send` frame (or an upload) asks to store.
 struct Draft {
     client_id: ClientMessageId,
     text: String,
     /// A private note (agents only, checked by the caller).
     internal: bool,
+    /// An uploaded file (stored by the caller), the text being its name.
+    attachment: Option<switchboard_protocol::attachment::Attachment>,
+}
+
+/// Stores `author`'s message carrying `attachment` (already in storage; its text is the
+/// file's name), as a `send` would: same idempotency by `client_id`, same rate limits, same
+/// outputs.
+pub fn store_attachment<S: LogStore>(
+    store: &mut S,
+    author: &Author,
+    order: &mut SendOrder,
+    limits: &mut ParticipantLimits,
+    client_id: ClientMessageId,
+    attachment: switchboard_protocol::attachment::Attachment,
+    now: i64,
+) -> Result<Vec<Output>, S::Error> {
+    let draft =
+        Draft { client_id, text: attachment.name.clone(), internal: false, attachment: Some(attachment) };
+    send(store, author, order, limits, draft, now)
 }
 
 fn send<S: LogStore>(
@@ -198,7 +217,7 @@ fn send<S: LogStore>(
     author: &Author,
     order: &mut SendOrder,
     limits: &mut ParticipantLimits,
-    Draft { client_id, text, internal }: Draft,
+    Draft { client_id, text, internal, attachment }: Draft,
     now: i64,
 ) -> Result<Vec<Output>, S::Error> {
     let refuse = |error: ApiError, client_id: ClientMessageId, retry_after_ms: Option<u32>| {
@@ -226,8 +245,10 @@ fn send<S: LogStore>(
         order.release(&client_id);
     }
     Ok(match ingest::decide_send(author.clone(), client_id.clone(), text, already, store.head()?, now) {
-        SendDecision::Store(mut message) => {
+        SendDecision::Store(message) => {
+            let mut message = *message;
             message.internal = internal;
+            message.attachment = attachment;
             store.append(&message)?;
             let seq = message.seq;
             // The message to everyone first, then the ack: a client holding the ack also holds

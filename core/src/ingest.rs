@@ -50,7 +50,7 @@ pub fn check_text(text: &str) -> Result<(), ApiError> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SendDecision {
     /// Store this message (at `head + 1`), then acknowledge it and relay it to everyone.
-    Store(Message),
+    Store(Box<Message>),
     /// Already stored under this `seq` (a resend): acknowledge again, store nothing.
     Reack(Seq),
     /// Refuse with this error; store nothing.
@@ -75,7 +75,7 @@ pub fn decide_send(
     if let Err(error) = check_text(&text) {
         return SendDecision::Refuse(error);
     }
-    SendDecision::Store(Message::plain(head.next(), client_id, author, text, now))
+    SendDecision::Store(Box::new(Message::plain(head.next(), client_id, author, text, now)))
 }
 
 /// The frames replaying `messages` (everything after the client's `last_seq`, in order):

@@ -27,6 +27,7 @@
 
 pub mod accounts;
 pub mod appearance;
+pub mod attachments;
 pub mod backoff;
 pub mod canned;
 pub mod client_log;

@@ -25,6 +25,7 @@
 
 mod agent_sessions;
 mod api_keys;
+mod attachments;
 mod bot_webhook;
 mod canned;
 mod env;

@@ -6,8 +6,8 @@ use worker::{Env, Headers, Request, Response};
 
 use crate::error::{EdgeError, EdgeResult};
 use crate::{
-    agent_sessions, api_keys, canned, http, live, pages, site_cache, site_settings, sites, stubs, team,
-    visitor_sessions,
+    agent_sessions, api_keys, attachments, canned, http, live, pages, site_cache, site_settings, sites,
+    stubs, team, visitor_sessions,
 };
 
 /// Routes one request. Never fails: every error becomes a JSON error response, or, for a
@@ -74,6 +74,10 @@ async fn route(req: Request, env: &Env) -> EdgeResult<Response> {
             }
         }
         ("GET", ["api", "v1", "conversations", id, "live"]) => live::conversation(req, env, id).await,
+        ("POST", ["api", "v1", "conversations", id, "attachments"]) => {
+            attachments::upload(req, env, id).await
+        }
+        ("GET", ["api", "v1", "attachments", link]) => attachments::download(env, link).await,
         ("POST", ["api", "v1", "bot", "conversations", id, "answer"]) => bot_answer(req, env, id).await,
         (method, segments) => match allowed_methods(segments) {
             Some(allowed) => {
@@ -114,6 +118,8 @@ fn allowed_methods(segments: &[&str]) -> Option<&'static str> {
         | ["api", "v1", "conversations"]
         | ["api", "v1", "conversations", _, "live"] => "GET",
         ["api", "v1", "bot", "conversations", _, "answer"] => "POST",
+        ["api", "v1", "conversations", _, "attachments"] => "POST",
+        ["api", "v1", "attachments", _] => "GET",
         _ => return None,
     })
 }

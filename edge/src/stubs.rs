@@ -196,6 +196,31 @@ pub async fn connect_conversation(
     upgrade(&conversation(env, id)?, &format!("/connect/{id}"), participant).await
 }
 
+/// Hands a checked upload to its conversation's object, which stores the file and the
+/// message carrying it; answers `201 {"message": …}`.
+pub async fn attach(
+    env: &Env,
+    id: &ConversationId,
+    participant: &Participant,
+    upload: &crate::objects::Upload,
+    bytes: Vec<u8>,
+) -> EdgeResult<Response> {
+    let headers = Headers::new();
+    headers.set(PARTICIPANT_HEADER, &serde_json::to_string(participant)?)?;
+    headers.set(crate::objects::UPLOAD_HEADER, &serde_json::to_string(upload)?)?;
+    let mut init = RequestInit::new();
+    let body = js_sys::Uint8Array::from(bytes.as_slice());
+    init.with_method(Method::Post).with_headers(headers).with_body(Some(body.into()));
+    let response = conversation(env, id)?
+        .fetch_with_request(Request::new_with_init(&format!("{INTERNAL}/attach"), &init)?)
+        .await?;
+    if response.status_code() == 201 {
+        Ok(response)
+    } else {
+        Err(refusal(response).await)
+    }
+}
+
 /// Hands an inbox socket handshake to the site's object.
 pub async fn connect_inbox(env: &Env, participant: &Participant) -> EdgeResult<Response> {
     upgrade(&site(env, &participant.site)?, "/inbox", participant).await

@@ -15,6 +15,8 @@ pub enum ErrorCode {
     FrameTooLarge,
     /// A REST body exceeded [`crate::limits::MAX_BODY_BYTES`].
     BodyTooLarge,
+    /// An attachment of a type that is not accepted (or not what its bytes are).
+    UnsupportedMediaType,
     /// A message text exceeded [`crate::limits::MAX_MESSAGE_CHARS`].
     MessageTooLong,
     /// A message text was empty or only whitespace.
@@ -52,6 +54,7 @@ impl ErrorCode {
         match self {
             ErrorCode::BadRequest | ErrorCode::MessageTooLong | ErrorCode::EmptyMessage => 400,
             ErrorCode::FrameTooLarge | ErrorCode::BodyTooLarge => 413,
+            ErrorCode::UnsupportedMediaType => 415,
             ErrorCode::Unauthorized => 401,
             ErrorCode::Forbidden | ErrorCode::OriginNotAllowed => 403,
             ErrorCode::NotFound => 404,

@@ -21,6 +21,7 @@
 //! frame types a client may ignore) keep the version; anything else bumps it.
 
 pub mod api;
+pub mod attachment;
 pub mod contact;
 pub mod error;
 pub mod frames;

@@ -30,6 +30,9 @@ pub struct Message {
     /// (a `system` entry with empty text and `internal: true`), so their `seq`s stay gap-free.
     #[serde(default, skip_serializing_if = "is_false")]
     pub internal: bool,
+    /// A file the author attached (the `text` is then its name).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attachment: Option<crate::attachment::Attachment>,
 }
 
 fn is_false(value: &bool) -> bool {
@@ -48,6 +51,7 @@ impl Message {
             quick_replies: Vec::new(),
             event: None,
             internal: false,
+            attachment: None,
         }
     }
 
@@ -66,6 +70,7 @@ impl Message {
             quick_replies: Vec::new(),
             event: None,
             internal: true,
+            attachment: None,
         }
     }
 }

@@ -254,7 +254,9 @@ async fn arabic_lays_the_panel_out_right_to_left_and_set_locale_switches_languag
     let arabic = visitor
         .wait_for_js(
             "Arabic",
-            &format!("const l = (function () {{ {FRAME_LANGUAGE} }})(); return l.title === 'تحدث معنا' && l;"),
+            &format!(
+                "const l = (function () {{ {FRAME_LANGUAGE} }})(); return l.title === 'تحدث معنا' && l;"
+            ),
         )
         .await?;
     assert_eq!(arabic["lang"], "ar", "{arabic}");

@@ -22,11 +22,13 @@ use switchboard_protocol::inbox::ConversationSummary;
 use switchboard_protocol::limits::{
     AGENT_MESSAGES_PER_SECOND, MAX_SOCKETS_PER_PARTICIPANT, VISITOR_MESSAGES_PER_SECOND,
 };
-use switchboard_protocol::{Author, ClientFrame, ConversationId, ErrorCode, ServerFrame, SiteId};
+use switchboard_protocol::{Author, ClientFrame, ConversationId, ErrorCode, Message, ServerFrame, SiteId};
 use worker::{
     durable_object, DurableObject, Env, Method, Request, Response, State, WebSocket, WebSocketIncomingMessage,
 };
 
+#[path = "conversation_attach.rs"]
+mod attach;
 #[path = "conversation_feed.rs"]
 mod feed;
 #[path = "conversation_flow.rs"]
@@ -92,6 +94,7 @@ impl DurableObject for ConversationObject {
                 Ok(notice) => self.notice(notice).await.and_then(|()| crate::http::json(200, &())),
                 Err(error) => Err(error),
             },
+            (Method::Post, "/attach") => self.attach(&mut req).await,
             (Method::Post, "/bot-answer") => {
                 self.bot_answer(&mut req).await.and_then(|()| crate::http::json(200, &()))
             }
@@ -252,21 +255,7 @@ impl ConversationObject {
                 Output::Reply(frame) => send_frame(ws, &frame),
                 Output::Everyone(frame) => self.relay(&frame, None)?,
                 Output::Others(frame) => self.relay(&frame, Some(author))?,
-                Output::Stored(message) => {
-                    let mut life = self.store.lifecycle()?;
-                    match author {
-                        Author::Visitor { .. } if !life.visitor_wrote_to_humans(now) => {
-                            inputs.push(FlowInput::VisitorWrote(message.clone()));
-                        }
-                        // A private note is not an answer: response targets keep running.
-                        Author::Agent { .. } if !message.internal => {
-                            life.agent_wrote();
-                        }
-                        _ => {}
-                    }
-                    self.store.set_lifecycle(&life)?;
-                    self.tell_site(&meta, &life, &message);
-                }
+                Output::Stored(message) => inputs.extend(self.after_stored(&meta, author, &message, now)?),
                 Output::Action(action) => inputs.push(FlowInput::Action(action)),
                 Output::Context(context) => {
                     let old = self.store.contact()?;
@@ -306,6 +295,32 @@ impl ConversationObject {
             worker::console_error!("flow: {error:?}");
             send_error(ws, error, None);
         }
+    }
+
+    /// Book-keeping after `author`'s message was stored: the lifecycle (a visitor's message
+    /// may move the flow, returned; an agent's answer stops response targets) and the inbox.
+    fn after_stored(
+        &self,
+        meta: &Meta,
+        author: &Author,
+        message: &Message,
+        now: i64,
+    ) -> EdgeResult<Option<FlowInput>> {
+        let mut life = self.store.lifecycle()?;
+        let mut input = None;
+        match author {
+            Author::Visitor { .. } if !life.visitor_wrote_to_humans(now) => {
+                input = Some(FlowInput::VisitorWrote(Box::new(message.clone())));
+            }
+            // A private note is not an answer: response targets keep running.
+            Author::Agent { .. } if !message.internal => {
+                life.agent_wrote();
+            }
+            _ => {}
+        }
+        self.store.set_lifecycle(&life)?;
+        self.tell_site(meta, &life, message);
+        Ok(input)
     }
 
     /// A notice from the site's router.

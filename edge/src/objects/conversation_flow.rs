@@ -19,7 +19,7 @@ use crate::{env, site_cache, stubs};
 /// Something that moves the conversation along its flow.
 pub(super) enum FlowInput {
     /// The visitor's message was stored.
-    VisitorWrote(Message),
+    VisitorWrote(Box<Message>),
     /// An agent acted on the conversation.
     Action(AgentAction),
     /// Routing decided something (from the site object).
@@ -85,7 +85,7 @@ impl ConversationObject {
             .decide(meta, flow, |life, now| match input {
                 FlowInput::VisitorWrote(message) => {
                     let steps = life.visitor_wrote(flow, &message.text, now);
-                    visitor_message = Some(message);
+                    visitor_message = Some(*message);
                     steps
                 }
                 FlowInput::Action(action) => life.agent_action(flow, action, now),

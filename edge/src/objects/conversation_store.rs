@@ -56,6 +56,8 @@ struct Extra {
     event: Option<ConversationEvent>,
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     internal: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    attachment: Option<switchboard_protocol::attachment::Attachment>,
 }
 
 /// Who the conversation is with, written when its visitor first connects.
@@ -113,6 +115,7 @@ impl MessageRow {
             quick_replies: extra.quick_replies,
             event: extra.event,
             internal: extra.internal,
+            attachment: extra.attachment,
         })
     }
 }
@@ -371,13 +374,18 @@ impl LogStore for &ConversationStore {
 
 /// The `extra` column of a message: `NULL` for a plain one (most messages).
 fn extra_json(message: &Message) -> EdgeResult<Option<String>> {
-    if message.quick_replies.is_empty() && message.event.is_none() && !message.internal {
+    if message.quick_replies.is_empty()
+        && message.event.is_none()
+        && !message.internal
+        && message.attachment.is_none()
+    {
         return Ok(None);
     }
     let extra = Extra {
         quick_replies: message.quick_replies.clone(),
         event: message.event.clone(),
         internal: message.internal,
+        attachment: message.attachment.clone(),
     };
     Ok(Some(serde_json::to_string(&extra)?))
 }

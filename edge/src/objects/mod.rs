@@ -64,6 +64,20 @@ pub struct Participant {
     pub client: switchboard_core::contact::ClientInfo,
 }
 
+/// Header carrying an [`Upload`]'s description to a conversation object (the body is the file).
+pub const UPLOAD_HEADER: &str = "x-switchboard-upload";
+
+/// A file the worker checked, on its way to a conversation object.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Upload {
+    /// The uploader's message id (a resend is answered with the stored message).
+    pub client_id: switchboard_protocol::ClientMessageId,
+    /// The cleaned file name.
+    pub name: String,
+    /// The checked type.
+    pub content_type: String,
+}
+
 /// Turns an object handler's result into its response (errors as JSON error bodies, which the
 /// worker passes on).
 fn respond(result: EdgeResult<Response>) -> worker::Result<Response> {

@@ -6,6 +6,7 @@
 
 use switchboard_core::client_log::PendingMessage;
 use switchboard_protocol::api::{create_session, visitor_conversations};
+use switchboard_protocol::attachment::Attachment;
 use switchboard_protocol::inbox::MessagePreview;
 use switchboard_protocol::routing::{ConversationEvent, ConversationState};
 use switchboard_protocol::{
@@ -96,6 +97,16 @@ pub fn message<J: Json>(value: &J) -> Option<Message> {
         // Leniently: an event this build cannot read leaves the message as it is.
         event: value.field("event").and_then(|e| event(&e)).flatten(),
         internal: optional(value, "internal", J::flag)?.unwrap_or_default(),
+        attachment: optional(value, "attachment", attachment)?,
+    })
+}
+
+fn attachment<J: Json>(value: &J) -> Option<Attachment> {
+    Some(Attachment {
+        name: text(value, "name")?,
+        content_type: text(value, "content_type")?,
+        size: u64::try_from(integer(value, "size")?).ok()?,
+        url: text(value, "url")?,
     })
 }
 
@@ -149,6 +160,7 @@ pub fn error_code(text: &str) -> ErrorCode {
         "bad_request" => BadRequest,
         "frame_too_large" => FrameTooLarge,
         "body_too_large" => BodyTooLarge,
+        "unsupported_media_type" => UnsupportedMediaType,
         "message_too_long" => MessageTooLong,
         "empty_message" => EmptyMessage,
         "unauthorized" => Unauthorized,

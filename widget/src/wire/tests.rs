@@ -90,7 +90,16 @@ fn routing_messages() -> Vec<Message> {
         event: Some(ConversationEvent::Rated { score: 4, comment: Some("kind".into()) }),
         ..message()
     };
-    vec![question, hidden, resolved, rated]
+    let file = Message {
+        attachment: Some(switchboard_protocol::attachment::Attachment {
+            name: "receipt.pdf".into(),
+            content_type: "application/pdf".into(),
+            size: 1234,
+            url: "/api/v1/attachments/v1.att.x.y".into(),
+        }),
+        ..message()
+    };
+    vec![question, hidden, resolved, rated, file]
 }
 
 #[test]
@@ -146,6 +155,7 @@ fn every_error_code_decodes() {
         BadRequest,
         FrameTooLarge,
         BodyTooLarge,
+        UnsupportedMediaType,
         MessageTooLong,
         EmptyMessage,
         Unauthorized,

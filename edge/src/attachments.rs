@@ -1,0 +1,86 @@
+//! Files in conversations: `POST /api/v1/conversations/{id}/attachments` (upload, then the
+//! conversation's object stores it in the `ATTACHMENTS` R2 bucket and stores the message that
+//! carries it) and `GET /api/v1/attachments/{token}` (download by the signed link the message
+//! carries). Checks live in `core::attachments`; this is the HTTP around them.
+
+use switchboard_core::attachments::{self, AttachmentClaims};
+use switchboard_core::token::{self, VisitorClaims};
+use switchboard_protocol::attachment::MAX_ATTACHMENT_BYTES;
+use switchboard_protocol::{Author, ClientMessageId, ConversationId, ErrorCode};
+use worker::{Env, Headers, Request, Response};
+
+use crate::error::{EdgeError, EdgeResult};
+use crate::objects::{Participant, Upload};
+use crate::{agent_sessions, env, stubs};
+
+/// The bucket binding.
+pub const BUCKET: &str = "ATTACHMENTS";
+
+/// A visitor (bearer session token of this conversation) or an agent (session and CSRF
+/// token, or an API key) uploads a file.
+pub async fn upload(mut req: Request, env: &Env, id: &str) -> EdgeResult<Response> {
+    let conversation = ConversationId::parse(id)
+        .map_err(|e| EdgeError::refuse(ErrorCode::NotFound, format!("no such conversation: {e}")))?;
+    let participant = uploader(&req, env, &conversation).await?;
+    let header = |name: &str| req.headers().get(name).ok().flatten().unwrap_or_default();
+    // Refused before reading, when the client says how much is coming.
+    if header("content-length").parse::<usize>().is_ok_and(|length| length > MAX_ATTACHMENT_BYTES) {
+        return Err(EdgeError::refuse(
+            ErrorCode::BodyTooLarge,
+            format!("files are limited to {} MiB", MAX_ATTACHMENT_BYTES / 1024 / 1024),
+        ));
+    }
+    let client_id = ClientMessageId::parse(header("x-client-id"))
+        .map_err(|e| EdgeError::refuse(ErrorCode::BadRequest, format!("X-Client-Id: {e}")))?;
+    let name = js_sys::decode_uri_component(&header("x-filename")).map(String::from).unwrap_or_default();
+    let declared = header("content-type");
+    let bytes = req.bytes().await?;
+    let content_type = attachments::check(&declared, &bytes).map_err(EdgeError::Refused)?;
+    let upload =
+        Upload { client_id, name: attachments::clean_name(&name), content_type: content_type.into() };
+    stubs::attach(env, &conversation, &participant, &upload, bytes).await
+}
+
+/// Who is uploading, as a conversation socket would be admitted.
+async fn uploader(req: &Request, env: &Env, conversation: &ConversationId) -> EdgeResult<Participant> {
+    let bearer = req.headers().get("authorization")?.unwrap_or_default();
+    let visitor_token = bearer.strip_prefix("Bearer ").filter(|t| !t.starts_with("sbk_"));
+    if let Some(token) = visitor_token {
+        let claims: VisitorClaims = token::verify(token.trim(), &env::signing_key(env)?, env::now())
+            .map_err(|e| {
+                EdgeError::refuse(ErrorCode::Unauthorized, format!("the session token is not valid ({e})"))
+            })?;
+        if &claims.conversation != conversation {
+            return Err(EdgeError::refuse(
+                ErrorCode::Forbidden,
+                "this session token belongs to another conversation",
+            ));
+        }
+        let author = Author::Visitor { id: claims.visitor, name: None };
+        return Ok(Participant { site: claims.site, author, client: Default::default() });
+    }
+    let agent = agent_sessions::authenticate_change(req, env).await?;
+    let author = Author::Agent { id: agent.agent, name: agent.name };
+    Ok(Participant { site: agent.site, author, client: Default::default() })
+}
+
+/// Serves a file by its signed link. Images show inline, everything else downloads; either
+/// way the browser may not sniff another type, and the file runs nothing (sandboxed).
+pub async fn download(env: &Env, link: &str) -> EdgeResult<Response> {
+    let not_found = || EdgeError::refuse(ErrorCode::NotFound, "no such attachment");
+    let claims: AttachmentClaims =
+        token::verify(link, &env::signing_key(env)?, env::now()).map_err(|_| not_found())?;
+    let object = env.bucket(BUCKET)?.get(&claims.key).execute().await?.ok_or_else(not_found)?;
+    let bytes = object.body().ok_or_else(not_found)?.bytes().await?;
+    let disposition = if claims.content_type.starts_with("image/") { "inline" } else { "attachment" };
+    let filename = String::from(js_sys::encode_uri_component(&claims.name));
+    let headers = Headers::new();
+    headers.set("content-type", &claims.content_type)?;
+    headers.set("content-disposition", &format!("{disposition}; filename*=UTF-8''{filename}"))?;
+    headers.set("x-content-type-options", "nosniff")?;
+    headers.set("content-security-policy", "default-src 'none'; sandbox")?;
+    headers.set("cross-origin-resource-policy", "same-origin")?;
+    // The link names one immutable object.
+    headers.set("cache-control", "private, max-age=31536000, immutable")?;
+    Ok(Response::from_bytes(bytes)?.with_headers(headers))
+}

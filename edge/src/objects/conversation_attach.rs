@@ -1,0 +1,109 @@
+//! The Conversation object's side of an upload: the worker checked the file and who sends
+//! it; here the conversation checks the sender belongs to it, stores the file in the bucket,
+//! and stores the message carrying it exactly as a `send` (idempotent by client id, rate
+//! limited, relayed, in the inbox, moving the flow).
+
+use switchboard_core::attachments::AttachmentClaims;
+use switchboard_core::conversation::{self, LogStore, Output};
+use switchboard_core::rate::{ParticipantLimits, SendOrder};
+use switchboard_core::token;
+use switchboard_protocol::attachment::Attachment;
+use switchboard_protocol::{Author, ErrorCode, Seq, ServerFrame};
+use worker::{Request, Response};
+
+use super::super::{json_header, Participant, Upload, PARTICIPANT_HEADER, UPLOAD_HEADER};
+use super::ConversationObject;
+use crate::attachments::BUCKET;
+use crate::error::{EdgeError, EdgeResult};
+use crate::{env, http};
+
+/// How long a download link lasts: as long as the message, in practice.
+const LINK_LIFETIME_MS: i64 = 100 * 365 * 24 * 60 * 60 * 1000;
+
+impl ConversationObject {
+    /// Stores an upload and the message carrying it; answers `201 {"message": …}`.
+    pub(super) async fn attach(&self, req: &mut Request) -> EdgeResult<Response> {
+        let participant: Participant = json_header(req, PARTICIPANT_HEADER)?;
+        let upload: Upload = json_header(req, UPLOAD_HEADER)?;
+        let meta = self.store.meta()?.ok_or_else(|| {
+            EdgeError::refuse(ErrorCode::NotFound, "no such conversation (a visitor has to connect first)")
+        })?;
+        let visitor_matches = match &participant.author {
+            Author::Visitor { id, .. } => *id == meta.visitor_id,
+            _ => true,
+        };
+        if meta.site_id != participant.site || !visitor_matches {
+            return Err(EdgeError::refuse(ErrorCode::Forbidden, "this conversation belongs to another site"));
+        }
+        let author = &participant.author;
+        let mut store = &self.store;
+        // A resend: the stored message, and no second file.
+        if let Some(seq) = store.seq_of(author, &upload.client_id)? {
+            let stored = store.after(Seq(seq.0.saturating_sub(1)))?.into_iter().next();
+            return http::json(201, &serde_json::json!({ "message": stored }));
+        }
+        let bytes = req.bytes().await?;
+        let key = format!("{}/{}", meta.conversation_id, hex(&env::random_bytes::<16>()?));
+        let bucket = self.env.bucket(BUCKET)?;
+        let http_metadata =
+            worker::HttpMetadata { content_type: Some(upload.content_type.clone()), ..Default::default() };
+        bucket.put(&key, bytes.clone()).http_metadata(http_metadata).execute().await?;
+        let now = env::now();
+        let claims = AttachmentClaims {
+            key: key.clone(),
+            name: upload.name.clone(),
+            content_type: upload.content_type.clone(),
+            exp: now + LINK_LIFETIME_MS,
+        };
+        let link = token::sign(&claims, &env::signing_key(&self.env)?);
+        let attachment = Attachment {
+            name: upload.name,
+            content_type: upload.content_type,
+            size: bytes.len() as u64,
+            url: format!("/api/v1/attachments/{link}"),
+        };
+        let outputs = {
+            let mut limits = self.limits.borrow_mut();
+            let limits = limits
+                .entry(author.id_str().to_string())
+                .or_insert_with(|| ParticipantLimits::new(self.messages_per_second(author), now));
+            let mut order = SendOrder::default();
+            conversation::store_attachment(
+                &mut store,
+                author,
+                &mut order,
+                limits,
+                upload.client_id,
+                attachment,
+                now,
+            )?
+        };
+        let mut stored = None;
+        let mut inputs = Vec::new();
+        for output in outputs {
+            match output {
+                Output::Everyone(frame) => self.relay(&frame, None)?,
+                Output::Stored(message) => {
+                    inputs.extend(self.after_stored(&meta, author, &message, now)?);
+                    stored = Some(message);
+                }
+                Output::Reply(ServerFrame::Error { code, message, .. }) => {
+                    // Refused (rate limited): the file goes too.
+                    let _ = bucket.delete(&key).await;
+                    return Err(EdgeError::refuse(code, message));
+                }
+                _ => {}
+            }
+        }
+        for input in inputs {
+            if let Err(error) = self.advance(&meta, input).await {
+                worker::console_error!("flow after an upload: {error:?}");
+            }
+        }
+        http::json(201, &serde_json::json!({ "message": stored }))
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
