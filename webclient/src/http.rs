@@ -60,6 +60,41 @@ pub async fn fetch_empty<B: Serialize>(method: &str, url: &str, body: Option<&B>
     fetch_text(method, url, body).await.map(|_| ())
 }
 
+/// Uploads `file` as an attachment of the conversation at `url`
+/// (`/api/v1/conversations/{id}/attachments`) under the message id `client_id`; the stored
+/// message arrives on the conversation's socket like any other.
+pub async fn upload(url: &str, file: &web_sys::File, client_id: &str) -> Result<(), FetchError> {
+    let network = |e: JsValue| FetchError::Network(format!("{e:?}"));
+    let init = RequestInit::new();
+    init.set_method("POST");
+    init.set_credentials(RequestCredentials::SameOrigin);
+    init.set_body(file);
+    let headers = web_sys::Headers::new().map_err(network)?;
+    headers.set("content-type", &file.type_()).map_err(network)?;
+    headers.set("x-filename", &String::from(js_sys::encode_uri_component(&file.name()))).map_err(network)?;
+    headers.set("x-client-id", client_id).map_err(network)?;
+    if let Some(token) = CSRF_TOKEN.with(|cell| cell.borrow().clone()) {
+        headers.set("x-csrf-token", &token).map_err(network)?;
+    }
+    init.set_headers(&headers);
+    let window = web_sys::window().ok_or_else(|| FetchError::Network("no window".into()))?;
+    let response: Response =
+        JsFuture::from(window.fetch_with_str_and_init(url, &init)).await.map_err(network)?.unchecked_into();
+    if response.ok() {
+        return Ok(());
+    }
+    let status = response.status();
+    let text = JsFuture::from(response.text().map_err(network)?)
+        .await
+        .map_err(network)?
+        .as_string()
+        .unwrap_or_default();
+    match serde_json::from_str::<ErrorBody>(&text) {
+        Ok(body) => Err(FetchError::Api { status, error: body.error }),
+        Err(_) => Err(FetchError::Decode(format!("HTTP {status}"))),
+    }
+}
+
 async fn fetch_text<B: Serialize>(method: &str, url: &str, body: Option<&B>) -> Result<String, FetchError> {
     let network = |e: JsValue| FetchError::Network(format!("{e:?}"));
     let init = RequestInit::new();

@@ -30,6 +30,27 @@ pub enum FetchError {
     },
 }
 
+/// Uploads `file` into the conversation `conversation` under the message id `client_id`
+/// with the session `token`; the stored message arrives on the socket.
+pub async fn upload(
+    conversation: &str,
+    token: &str,
+    file: &web_sys::File,
+    client_id: &str,
+) -> Result<(), FetchError> {
+    let network = |_| FetchError::Network;
+    let init = RequestInit::new();
+    init.set_method("POST");
+    init.set_body(file);
+    let headers = Headers::new().map_err(network)?;
+    headers.set("authorization", &format!("Bearer {token}")).map_err(network)?;
+    headers.set("content-type", &file.type_()).map_err(network)?;
+    headers.set("x-filename", &String::from(js_sys::encode_uri_component(&file.name()))).map_err(network)?;
+    headers.set("x-client-id", client_id).map_err(network)?;
+    init.set_headers(&headers);
+    send(&format!("/api/v1/conversations/{conversation}/attachments"), &init).await.map(|_| ())
+}
+
 /// Sends `body` (if any) as JSON with `method` to `url`, with `Authorization: Bearer` when
 /// `bearer` is given, and returns the parsed JSON answer of a `2xx` response.
 pub async fn fetch(
@@ -50,9 +71,16 @@ pub async fn fetch(
         headers.set("authorization", &format!("Bearer {token}")).map_err(network)?;
     }
     init.set_headers(&headers);
+    send(url, &init).await
+}
+
+/// Sends the request and decodes its JSON answer (or error body).
+async fn send(url: &str, init: &RequestInit) -> Result<JsValue, FetchError> {
     let window = web_sys::window().ok_or(FetchError::Network)?;
-    let response: Response =
-        JsFuture::from(window.fetch_with_str_and_init(url, &init)).await.map_err(network)?.unchecked_into();
+    let response: Response = JsFuture::from(window.fetch_with_str_and_init(url, init))
+        .await
+        .map_err(|_| FetchError::Network)?
+        .unchecked_into();
     let status = response.status();
     let json = match response.json() {
         Ok(promise) => JsFuture::from(promise).await.ok(),

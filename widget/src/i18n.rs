@@ -93,13 +93,7 @@ macro_rules! strings {
             /// as the frame (at most five languages are ever loaded).
             fn from_json(json: &JsValue) -> Strings {
                 let english = &tables::EN;
-                Strings {
-                    $($field: json
-                        .field(stringify!($field))
-                        .and_then(|v| v.text())
-                        .map(|text| &*Box::leak(text.into_boxed_str()))
-                        .unwrap_or(english.$field),)*
-                }
+                Strings { $($field: text_or(json, stringify!($field), english.$field),)* }
             }
         }
     };
@@ -160,6 +154,14 @@ strings! {
     error_phone,
     error_digits,
     error_text,
+    attach,
+}
+
+/// The text `json` has for `key`, kept for the frame's life, else `fallback`. One call per
+/// field rather than the same chain inlined fifty times (the frame's size budget).
+#[inline(never)]
+fn text_or(json: &JsValue, key: &str, fallback: &'static str) -> &'static str {
+    json.field(key).and_then(|v| v.text()).map(|text| &*Box::leak(text.into_boxed_str())).unwrap_or(fallback)
 }
 
 impl Strings {

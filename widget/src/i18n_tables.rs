@@ -59,4 +59,5 @@ pub const EN: Strings = Strings {
     error_phone: "Please enter a valid phone number.",
     error_digits: "Please enter the number only.",
     error_text: "Please use 1 to 200 characters.",
+    attach: "Attach a file",
 };

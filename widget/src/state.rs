@@ -65,6 +65,8 @@ pub struct State {
     pub prechat_done: bool,
     /// What is wrong with the last answers, per field.
     pub prechat_problems: Vec<(String, Problem)>,
+    /// Why the last file was refused.
+    pub upload_error: Option<String>,
 }
 
 impl State {

@@ -10,6 +10,7 @@ use switchboard_protocol::{AgentId, ClientMessageId, ConversationId, QueueId};
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
+use super::attach::Attach;
 use super::reply::Reply;
 use super::timeline::Timeline;
 use crate::state::{Link, LogSnapshot};
@@ -110,6 +111,7 @@ pub fn conversation_pane(props: &PaneProps) -> Html {
             }
             <Reply key={format!("r{key}")} on_send={props.on_send.clone()} on_typing={props.on_typing.clone()}
                 canned={props.canned.clone()} />
+            <Attach key={format!("a{key}")} conversation={open.id.clone()} />
         </section>
     }
 }

@@ -20,6 +20,7 @@
 
 pub mod api_keys;
 pub mod app;
+pub mod attach;
 pub mod contact;
 pub mod conversation;
 pub mod form;

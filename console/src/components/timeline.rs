@@ -11,6 +11,7 @@
 use std::cell::Cell;
 
 use switchboard_core::client_log::{Delivery, PendingMessage};
+use switchboard_protocol::attachment::Attachment;
 use switchboard_protocol::{AgentId, Author, ClientMessageId, Message};
 use web_sys::Element;
 use yew::prelude::*;
@@ -115,7 +116,11 @@ fn message(message: &Message, receipt: Option<Receipt>) -> Html {
             if message.internal {
                 <span class="sb-note-label">{ "Private note" }</span>
             }
-            <p class="sb-message-text">{ message.text.clone() }</p>
+            if let Some(file) = &message.attachment {
+                { attachment(file) }
+            } else {
+                <p class="sb-message-text">{ message.text.clone() }</p>
+            }
             <span class="sb-message-meta">
                 if let Some(author) = author {
                     <span class="sb-message-author">{ author }</span>
@@ -126,6 +131,24 @@ fn message(message: &Message, receipt: Option<Receipt>) -> Html {
                 }
             </span>
         </li>
+    }
+}
+
+/// A file in the timeline: images previewed, every file a link (opened in a new tab; the
+/// edge serves non-images as downloads).
+fn attachment(file: &Attachment) -> Html {
+    let size = if file.size >= 1024 * 1024 {
+        format!("{:.1} MB", file.size as f64 / 1024.0 / 1024.0)
+    } else {
+        format!("{} KB", file.size.div_ceil(1024))
+    };
+    html! {
+        <a class="sb-attachment" href={file.url.clone()} target="_blank" rel="noopener noreferrer">
+            if file.is_image() {
+                <img class="sb-attachment-preview" src={file.url.clone()} alt={file.name.clone()} />
+            }
+            <span class="sb-attachment-name">{ format!("{} ({size})", file.name) }</span>
+        </a>
     }
 }
 

@@ -54,6 +54,9 @@ impl Component for App {
                     { typing_line(&state.log, now()) }
                     { if state.log.awaits_rating() { csat(state.csat_score, chat) } else { Html::default() } }
                     { if state.asks_prechat() { prechat(&state, chat) } else { composer(state.can_send(), &self.input, chat) } }
+                    if let Some(problem) = &state.upload_error {
+                        <p class="sb-upload-error" role="alert">{ problem.clone() }</p>
+                    }
                 </>
             },
         };

@@ -105,7 +105,18 @@ fn stored(message: &Message, log: &ClientLog, last_own: Option<Seq>) -> Html {
             if let Some(name) = agent {
                 <span class="sb-author">{ name }</span>
             }
-            <p class="sb-text">{ linkify(&message.text) }</p>
+            if let Some(file) = &message.attachment {
+                // A file: images previewed; every file a link (the edge serves non-images as
+                // downloads).
+                <a class="sb-file" href={file.url.clone()} target="_blank" rel="noopener noreferrer">
+                    if file.is_image() {
+                        <img src={file.url.clone()} alt={file.name.clone()} />
+                    }
+                    { file.name.clone() }
+                </a>
+            } else {
+                <p class="sb-text">{ linkify(&message.text) }</p>
+            }
             <time class="sb-meta" {datetime}>{ clock }</time>
             { receipt }
         </li>

@@ -38,6 +38,30 @@ impl Chat {
         }
     }
 
+    /// The visitor picked a file: uploaded into the conversation (its message arrives on the
+    /// socket); a refusal (type, size) shows under the message box.
+    pub fn attach(&self, file: web_sys::File) {
+        let (Some(me), Some(session)) = (self.me.upgrade(), self.session.borrow().clone()) else { return };
+        let Some(client_id) = switchboard_webclient::new_client_id() else { return };
+        self.update(|state| state.upload_error = None);
+        spawn_local(async move {
+            let sent = crate::http::upload(
+                session.conversation_id.as_str(),
+                &session.token,
+                &file,
+                client_id.as_str(),
+            )
+            .await;
+            if let Err(error) = sent {
+                let reason = match error {
+                    crate::http::FetchError::Api { error, .. } => error.message,
+                    _ => crate::i18n::t().error_network.to_owned(),
+                };
+                me.update(|state| state.upload_error = Some(format!("{}: {reason}", file.name())));
+            }
+        });
+    }
+
     /// The visitor picked a score on the rating card (sent with [`Chat::rate`]).
     pub fn choose_score(&self, score: u8) {
         self.update(|state| state.csat_score = Some(score));
