@@ -9,11 +9,17 @@
   Array.prototype.toJSON = function () {
     return 'patched';
   };
-  JSON.parse = broken;
-  // Wrapped, not broken outright: WebDriver itself serialises through the page's JSON.
+  // JSON is wrapped rather than broken outright: WebDriver itself goes through the page's
+  // JSON (the loader never does; the frame has its own).
   var stringify = JSON.stringify;
+  var parse = JSON.parse;
   JSON.stringify = function (value) {
     return stringify(value, null, 1);
+  };
+  JSON.parse = function (text) {
+    return parse(text, function (key, value) {
+      return value;
+    });
   };
   window.fetch = function () {
     return Promise.reject(new Error('patched fetch'));

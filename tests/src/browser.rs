@@ -160,11 +160,24 @@ pub async fn wait_for_message(
     position: usize,
     text: &str,
 ) -> Result<Vec<(u64, String, String)>> {
-    wait::until(&format!("message {position} ({text:?}) to be shown"), UI_TIMEOUT, || async move {
-        let shown = shown_messages(browser).await.ok()?;
-        shown.get(position.checked_sub(1)?).is_some_and(|(_, _, t)| t.contains(text)).then_some(shown)
-    })
-    .await
+    let waited =
+        wait::until(&format!("message {position} ({text:?}) to be shown"), UI_TIMEOUT, || async move {
+            let shown = shown_messages(browser).await.ok()?;
+            shown.get(position.checked_sub(1)?).is_some_and(|(_, _, t)| t.contains(text)).then_some(shown)
+        })
+        .await;
+    // On a timeout, say what the view showed instead: that is what finds the cause.
+    if waited.is_err() {
+        let view = browser
+            .client()
+            .execute(
+                "const app = document.querySelector('.sb-app') || document.body; return app.innerText;",
+                vec![],
+            )
+            .await;
+        return waited.with_context(|| format!("the view showed: {view:?}"));
+    }
+    waited
 }
 
 /// Opens the widget on the current page (clicks the launcher in the loader's shadow root,
