@@ -165,6 +165,31 @@ impl Session {
     }
 }
 
+impl Session {
+    /// The contact the inbox lists for `conversation`, once `ready` holds for it (waits up
+    /// to [`FRAME_TIMEOUT`]: contacts reach the inbox asynchronously).
+    pub async fn contact_when(
+        &self,
+        edge: &TestEdge,
+        conversation: &switchboard_protocol::ConversationId,
+        ready: impl Fn(&switchboard_protocol::contact::Contact) -> bool,
+    ) -> Result<switchboard_protocol::contact::Contact> {
+        let ready = &ready;
+        crate::wait::until("the inbox to show the contact", FRAME_TIMEOUT, || async move {
+            let list: switchboard_protocol::api::conversations_list::Response = self
+                .call::<()>(edge, reqwest::Method::GET, "/api/v1/conversations", None)
+                .await
+                .ok()?
+                .json()
+                .ok()?;
+            let contact =
+                list.conversations.into_iter().find(|c| &c.id == conversation)?.contact.unwrap_or_default();
+            ready(&contact).then_some(contact)
+        })
+        .await
+    }
+}
+
 /// A conversation or inbox socket.
 pub struct Live {
     ws: WebSocketStream<MaybeTlsStream<TcpStream>>,

@@ -26,6 +26,14 @@ struct Setup {
     _site: switchboard_demo_site::DemoSite,
 }
 
+impl Setup {
+    /// The test admin, signed in.
+    async fn admin(&self) -> Result<switchboard_tests::api::Session> {
+        let (email, password) = (switchboard_tests::ADMIN_EMAIL, switchboard_tests::ADMIN_PASSWORD);
+        switchboard_tests::api::Session::start(&self.edge, email, password).await
+    }
+}
+
 fn setup() -> Result<Setup> {
     let site = BoundSite::bind("127.0.0.1:0")?;
     let page = format!("http://localhost:{}", site.port());
@@ -453,34 +461,8 @@ async fn an_xss_corpus_from_either_side_renders_as_inert_text() -> Result<()> {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_signed_in_customer_is_verified_and_a_forged_identify_stays_anonymous() -> Result<()> {
-    use reqwest::Method;
-    use switchboard_protocol::api::conversations_list;
     let setup = setup()?;
-    let admin = switchboard_tests::api::Session::start(
-        &setup.edge,
-        switchboard_tests::ADMIN_EMAIL,
-        switchboard_tests::ADMIN_PASSWORD,
-    )
-    .await?;
-    let contact_of = |conversation: ConversationId| {
-        let (edge, admin) = (&setup.edge, &admin);
-        async move {
-            wait::until("the inbox to list the conversation", switchboard_tests::browser::UI_TIMEOUT, || {
-                let conversation = conversation.clone();
-                async move {
-                    let list: conversations_list::Response = admin
-                        .call::<()>(edge, Method::GET, "/api/v1/conversations", None)
-                        .await
-                        .ok()?
-                        .json()
-                        .ok()?;
-                    let summary = list.conversations.into_iter().find(|c| c.id == conversation)?;
-                    Some(summary.contact.unwrap_or_default())
-                }
-            })
-            .await
-        }
-    };
+    let admin = setup.admin().await?;
 
     // The account page's backend signed its customer: the console shows them verified.
     let customer = Browser::start().await?;
@@ -489,11 +471,7 @@ async fn a_signed_in_customer_is_verified_and_a_forged_identify_stays_anonymous(
     send_from_widget(&customer, "Where is my order?").await?;
     wait_for_message(&customer, 1, "my order").await?;
     let conversation = conversation_of(&customer).await?;
-    let contact = wait::until("the contact to be verified", switchboard_tests::browser::UI_TIMEOUT, || {
-        let contact = contact_of(conversation.clone());
-        async move { contact.await.ok().filter(|c| c.verified) }
-    })
-    .await?;
+    let contact = admin.contact_when(&setup.edge, &conversation, |c| c.verified).await?;
     assert_eq!(contact.name.as_deref(), Some("Ada Lovelace"));
     assert_eq!(contact.attributes.get("user_id").map(String::as_str), Some("customer-1042"));
     assert_eq!(contact.attributes.get("orders").map(String::as_str), Some("7"));
@@ -514,7 +492,7 @@ async fn a_signed_in_customer_is_verified_and_a_forged_identify_stays_anonymous(
     send_from_widget(&impostor, "Really").await?;
     wait_for_message(&impostor, 2, "Really").await?;
     let conversation = conversation_of(&impostor).await?;
-    let contact = contact_of(conversation).await?;
+    let contact = admin.contact_when(&setup.edge, &conversation, |_| true).await?;
     assert!(!contact.verified && contact.name.is_none(), "{contact:?}");
     assert!(!contact.attributes.contains_key("user_id"), "{contact:?}");
     customer.close().await?;
@@ -566,14 +544,8 @@ async fn a_visitor_rates_a_resolved_conversation_and_the_console_shows_it() -> R
 #[tokio::test(flavor = "multi_thread")]
 async fn the_pre_chat_form_checks_answers_before_the_first_message() -> Result<()> {
     use reqwest::Method;
-    use switchboard_protocol::api::conversations_list;
     let setup = setup()?;
-    let admin = switchboard_tests::api::Session::start(
-        &setup.edge,
-        switchboard_tests::ADMIN_EMAIL,
-        switchboard_tests::ADMIN_PASSWORD,
-    )
-    .await?;
+    let admin = setup.admin().await?;
     let form = serde_json::json!({ "prechat": [
         { "name": "name", "label": "Your name", "required": true },
         { "name": "email", "label": "Email", "kind": { "type": "email" }, "required": true },
@@ -629,21 +601,7 @@ async fn the_pre_chat_form_checks_answers_before_the_first_message() -> Result<(
     send_from_widget(&visitor, "Hello, it's Ada").await?;
     wait_for_message(&visitor, 1, "it's Ada").await?;
     let conversation = conversation_of(&visitor).await?;
-    let contact =
-        wait::until("the contact to carry the answers", switchboard_tests::browser::UI_TIMEOUT, || {
-            let (edge, admin, conversation) = (&setup.edge, &admin, conversation.clone());
-            async move {
-                let list: conversations_list::Response = admin
-                    .call::<()>(edge, Method::GET, "/api/v1/conversations", None)
-                    .await
-                    .ok()?
-                    .json()
-                    .ok()?;
-                let contact = list.conversations.into_iter().find(|c| c.id == conversation)?.contact?;
-                contact.email.is_some().then_some(contact)
-            }
-        })
-        .await?;
+    let contact = admin.contact_when(&setup.edge, &conversation, |c| c.email.is_some()).await?;
     assert_eq!((contact.name.as_deref(), contact.email.as_deref()), (Some("Ada"), Some("ada@example.com")));
     visitor.close().await?;
     Ok(())

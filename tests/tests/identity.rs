@@ -2,18 +2,15 @@
 //! hash its backend computed; the edge checks it against the site's identity secret before
 //! the console shows the visitor as that customer.
 
-use std::time::Duration;
-
 use anyhow::Result;
 use reqwest::Method;
 use serde_json::json;
 use switchboard_demo_site::user_hash;
-use switchboard_protocol::api::{conversations_list, site_settings};
-use switchboard_protocol::contact::{Contact, Identity};
+use switchboard_protocol::api::site_settings;
+use switchboard_protocol::contact::Identity;
 use switchboard_protocol::{ClientFrame, ConversationId, ErrorCode, Seq, ServerFrame};
 use switchboard_tests::api::{create_session, Live, Session};
 use switchboard_tests::test_edge::TestEdge;
-use switchboard_tests::wait::until;
 use switchboard_tests::{ADMIN_EMAIL, ADMIN_PASSWORD, IDENTITY_SECRET};
 
 const SHOP: &str = "http://shop.test";
@@ -32,23 +29,6 @@ fn claim(user_id: &str, user_hash: String, name: &str) -> ClientFrame {
             attributes: [("plan".to_string(), "gold".to_string())].into(),
         },
     }
-}
-
-/// The contact the inbox lists for `conversation`, once `ready` says it is the one wanted.
-async fn contact(
-    edge: &TestEdge,
-    admin: &Session,
-    conversation: &ConversationId,
-    ready: impl Fn(&Contact) -> bool,
-) -> Result<Contact> {
-    until("the inbox to show the contact", Duration::from_secs(10), || async {
-        let list: conversations_list::Response =
-            admin.call(edge, Method::GET, "/api/v1/conversations", no_body()).await.ok()?.json().ok()?;
-        let contact =
-            list.conversations.into_iter().find(|c| &c.id == conversation)?.contact.unwrap_or_default();
-        ready(&contact).then_some(contact)
-    })
-    .await
 }
 
 /// Connects a new visitor, says hello and writes once (so the inbox lists the conversation).
@@ -76,7 +56,7 @@ async fn a_signed_identity_is_verified_and_a_forged_one_refused() -> Result<()> 
     // The site's backend signed customer-7: the console shows them verified, with the rest.
     let (conversation, mut live) = visitor(&edge).await?;
     live.send(&claim("customer-7", user_hash(IDENTITY_SECRET, "customer-7"), "Ada")).await?;
-    let ada = contact(&edge, &admin, &conversation, |c| c.verified).await?;
+    let ada = admin.contact_when(&edge, &conversation, |c| c.verified).await?;
     assert_eq!(ada.name.as_deref(), Some("Ada"));
     assert_eq!(ada.email.as_deref(), Some("ada@example.com"));
     assert_eq!(ada.attributes.get("user_id").map(String::as_str), Some("customer-7"));
@@ -96,7 +76,7 @@ async fn a_signed_identity_is_verified_and_a_forged_one_refused() -> Result<()> 
         .await?;
     assert_eq!(refusal(&mut live).await?.0, ErrorCode::Forbidden);
     live.post("m-2", "still me").await?;
-    let anonymous = contact(&edge, &admin, &conversation, |_| true).await?;
+    let anonymous = admin.contact_when(&edge, &conversation, |_| true).await?;
     assert!(
         !anonymous.verified && anonymous.name.is_none() && anonymous.attributes.is_empty(),
         "{anonymous:?}"
@@ -132,7 +112,7 @@ async fn admins_see_and_rotate_the_secret_and_the_old_hashes_stop_working() -> R
     assert_eq!(refusal(&mut live).await?.0, ErrorCode::Forbidden);
     let (conversation, mut live) = visitor(&edge).await?;
     live.send(&claim("customer-7", user_hash(&rotated, "customer-7"), "Ada")).await?;
-    assert!(contact(&edge, &admin, &conversation, |c| c.verified).await?.verified);
+    assert!(admin.contact_when(&edge, &conversation, |c| c.verified).await?.verified);
 
     // Turned off: nothing verifies.
     let off = json!({ "identity_secret": "" });

@@ -1,24 +1,16 @@
 //! The pre-chat form against the real edge: admins define it; the edge checks a visitor's
 //! answers against it before they reach the contact.
 
-use std::time::Duration;
-
 use anyhow::Result;
 use reqwest::Method;
 use serde_json::json;
-use switchboard_protocol::api::{conversations_list, site_settings};
-use switchboard_protocol::contact::Contact;
-use switchboard_protocol::{ClientFrame, ConversationId, ErrorCode, Seq, ServerFrame};
+use switchboard_protocol::api::site_settings;
+use switchboard_protocol::{ClientFrame, ErrorCode, Seq, ServerFrame};
 use switchboard_tests::api::{create_session, Live, Session};
 use switchboard_tests::test_edge::TestEdge;
-use switchboard_tests::wait::until;
 use switchboard_tests::{ADMIN_EMAIL, ADMIN_PASSWORD};
 
 const SHOP: &str = "http://shop.test";
-
-fn no_body() -> Option<&'static ()> {
-    None
-}
 
 fn details(pairs: &[(&str, &str)]) -> ClientFrame {
     ClientFrame::Details { fields: pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect() }
@@ -28,16 +20,6 @@ async fn refusal(live: &mut Live) -> Result<(ErrorCode, String)> {
     live.until(|frame| match frame {
         ServerFrame::Error { code, message, client_id: None, .. } => Some((*code, message.clone())),
         _ => None,
-    })
-    .await
-}
-
-async fn contact(edge: &TestEdge, admin: &Session, id: &ConversationId) -> Result<Contact> {
-    until("the contact to show the answers", Duration::from_secs(10), || async {
-        let list: conversations_list::Response =
-            admin.call(edge, Method::GET, "/api/v1/conversations", no_body()).await.ok()?.json().ok()?;
-        let contact = list.conversations.into_iter().find(|c| &c.id == id)?.contact.unwrap_or_default();
-        contact.email.is_some().then_some(contact)
     })
     .await
 }
@@ -74,7 +56,7 @@ async fn answers_are_checked_against_the_sites_form() -> Result<()> {
     assert!(refusal(&mut visitor).await?.1.contains("role"));
 
     visitor.send(&details(&[("name", " Ada "), ("email", "Ada@Example.com"), ("order", "#12345")])).await?;
-    let seen = contact(&edge, &admin, &session.conversation_id).await?;
+    let seen = admin.contact_when(&edge, &session.conversation_id, |c| c.email.is_some()).await?;
     assert_eq!((seen.name.as_deref(), seen.email.as_deref()), (Some("Ada"), Some("ada@example.com")));
     assert_eq!(seen.attributes.get("order").map(String::as_str), Some("12345"));
     assert!(!seen.verified, "answers are the visitor's word, not verified");

@@ -77,22 +77,7 @@ pub async fn upload(url: &str, file: &web_sys::File, client_id: &str) -> Result<
         headers.set("x-csrf-token", &token).map_err(network)?;
     }
     init.set_headers(&headers);
-    let window = web_sys::window().ok_or_else(|| FetchError::Network("no window".into()))?;
-    let response: Response =
-        JsFuture::from(window.fetch_with_str_and_init(url, &init)).await.map_err(network)?.unchecked_into();
-    if response.ok() {
-        return Ok(());
-    }
-    let status = response.status();
-    let text = JsFuture::from(response.text().map_err(network)?)
-        .await
-        .map_err(network)?
-        .as_string()
-        .unwrap_or_default();
-    match serde_json::from_str::<ErrorBody>(&text) {
-        Ok(body) => Err(FetchError::Api { status, error: body.error }),
-        Err(_) => Err(FetchError::Decode(format!("HTTP {status}"))),
-    }
+    send(url, &init).await.map(|_| ())
 }
 
 async fn fetch_text<B: Serialize>(method: &str, url: &str, body: Option<&B>) -> Result<String, FetchError> {
@@ -112,9 +97,15 @@ async fn fetch_text<B: Serialize>(method: &str, url: &str, body: Option<&B>) -> 
         }
     }
     init.set_headers(&headers);
+    send(url, &init).await
+}
+
+/// Sends the request; the body of a `2xx` answer as text, else the decoded error.
+async fn send(url: &str, init: &RequestInit) -> Result<String, FetchError> {
+    let network = |e: JsValue| FetchError::Network(format!("{e:?}"));
     let window = web_sys::window().ok_or_else(|| FetchError::Network("no window".into()))?;
     let response: Response =
-        JsFuture::from(window.fetch_with_str_and_init(url, &init)).await.map_err(network)?.unchecked_into();
+        JsFuture::from(window.fetch_with_str_and_init(url, init)).await.map_err(network)?.unchecked_into();
     let status = response.status();
     let text = JsFuture::from(response.text().map_err(network)?)
         .await
