@@ -143,6 +143,12 @@ async fn nothing_loads_until_touched_and_waiting_replies_load_the_frame_at_once(
             "return performance.getEntriesByType('resource').some(e => e.name.endsWith('.wasm'));",
         )
         .await?;
+    // The visitor opens the panel the frame was loaded in (hidden) and answers.
+    visitor.client().enter_parent_frame().await?;
+    open_widget(&visitor).await?;
+    wait_for_message(&visitor, 2, "taped seams").await?;
+    send_from_widget(&visitor, "Great, thanks").await?;
+    wait_for_message(&visitor, 3, "Great, thanks").await?;
     visitor.close().await?;
     Ok(())
 }
