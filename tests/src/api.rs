@@ -356,6 +356,16 @@ impl Live {
         .await?
     }
 
+    /// The next refusal of something that is not a message (an `error` frame without a
+    /// `client_id`: a rating, an identity, pre-chat answers), skipping other frames.
+    pub async fn refused(&mut self) -> Result<(ErrorCode, String)> {
+        self.until(|frame| match frame {
+            ServerFrame::Error { code, message, client_id: None, .. } => Some((*code, message.clone())),
+            _ => None,
+        })
+        .await
+    }
+
     /// Expects the refusal of a handshake: an `error` frame, then a close. Returns both codes.
     pub async fn refusal(&mut self) -> Result<(ErrorCode, u16)> {
         let code = match self.next().await? {

@@ -4,6 +4,7 @@
 
 use anyhow::Result;
 use reqwest::header::HeaderMap;
+use switchboard_protocol::api::create_session;
 use switchboard_protocol::attachment::MAX_ATTACHMENT_BYTES;
 use switchboard_protocol::{ErrorCode, Message, Seq, ServerFrame};
 use switchboard_tests::api::{create_session, Live, Session};
@@ -60,14 +61,21 @@ async fn download(edge: &TestEdge, url: &str) -> Result<(u16, HeaderMap, Vec<u8>
     Ok((status, headers, response.bytes().await?.to_vec()))
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn files_go_both_ways_and_are_served_safely() -> Result<()> {
+/// A fresh edge with a visitor connected to a new conversation, and that visitor's
+/// `Authorization` value.
+async fn connected_visitor() -> Result<(TestEdge, create_session::Response, Live, String)> {
     let edge = TestEdge::start(&[SHOP])?;
     let session = create_session(&edge, SHOP).await?;
     let mut visitor = Live::visitor(&edge, &session).await?;
     visitor.hello(Seq(0)).await?;
-    let conversation = session.conversation_id.to_string();
     let bearer = format!("Bearer {}", session.token);
+    Ok((edge, session, visitor, bearer))
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn files_go_both_ways_and_are_served_safely() -> Result<()> {
+    let (edge, session, mut visitor, bearer) = connected_visitor().await?;
+    let conversation = session.conversation_id.to_string();
     let as_visitor = [("authorization", bearer.as_str())];
 
     // The visitor sends a photo: stored as a message carrying it, relayed on the socket.
@@ -137,12 +145,8 @@ async fn files_go_both_ways_and_are_served_safely() -> Result<()> {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn wrong_types_sizes_and_credentials_are_refused() -> Result<()> {
-    let edge = TestEdge::start(&[SHOP])?;
-    let session = create_session(&edge, SHOP).await?;
-    let mut visitor = Live::visitor(&edge, &session).await?;
-    visitor.hello(Seq(0)).await?;
+    let (edge, session, _visitor, bearer) = connected_visitor().await?;
     let conversation = session.conversation_id.to_string();
-    let bearer = format!("Bearer {}", session.token);
     let auth = [("authorization", bearer.as_str())];
     let refused = |u: Uploaded| (u.status, u.code);
 

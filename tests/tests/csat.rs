@@ -13,14 +13,6 @@ fn rate(score: u8, comment: Option<&str>) -> ClientFrame {
     ClientFrame::Rate { score, comment: comment.map(str::to_owned) }
 }
 
-async fn refusal(live: &mut Live) -> Result<ErrorCode> {
-    live.until(|frame| match frame {
-        ServerFrame::Error { code, client_id: None, .. } => Some(*code),
-        _ => None,
-    })
-    .await
-}
-
 async fn rating(live: &mut Live) -> Result<(u8, Option<String>, String)> {
     live.until(|frame| match frame {
         ServerFrame::Message { message } => match &message.event {
@@ -51,7 +43,7 @@ async fn a_resolved_conversation_is_rated_once_per_resolution() -> Result<()> {
 
     // Not before it is resolved.
     visitor.send(&rate(5, None)).await?;
-    assert_eq!(refusal(&mut visitor).await?, ErrorCode::Conflict);
+    assert_eq!(visitor.refused().await?.0, ErrorCode::Conflict);
 
     let cookie = login(&edge).await?;
     let mut agent = Live::agent(&edge, &cookie, &session.conversation_id).await?;
@@ -61,7 +53,7 @@ async fn a_resolved_conversation_is_rated_once_per_resolution() -> Result<()> {
     resolved(&mut visitor).await?;
 
     visitor.send(&rate(9, None)).await?;
-    assert_eq!(refusal(&mut visitor).await?, ErrorCode::BadRequest);
+    assert_eq!(visitor.refused().await?.0, ErrorCode::BadRequest);
     visitor.send(&rate(4, Some("Quick, thanks"))).await?;
     let seen = rating(&mut visitor).await?;
     assert_eq!(seen, (4, Some("Quick, thanks".to_string()), "Rated 4/5: “Quick, thanks”".to_string()));
@@ -69,9 +61,9 @@ async fn a_resolved_conversation_is_rated_once_per_resolution() -> Result<()> {
     assert_eq!(rating(&mut agent).await?.0, 4);
     // Once per resolution; agents do not rate.
     visitor.send(&rate(1, None)).await?;
-    assert_eq!(refusal(&mut visitor).await?, ErrorCode::Conflict);
+    assert_eq!(visitor.refused().await?.0, ErrorCode::Conflict);
     agent.send(&rate(5, None)).await?;
-    assert_eq!(refusal(&mut agent).await?, ErrorCode::Forbidden);
+    assert_eq!(agent.refused().await?.0, ErrorCode::Forbidden);
 
     // The visitor writes again (reopened), the agent resolves again: a new rating is welcome.
     visitor.post("v-2", "One more thing").await?;

@@ -8,7 +8,7 @@ use serde_json::json;
 use switchboard_demo_site::user_hash;
 use switchboard_protocol::api::site_settings;
 use switchboard_protocol::contact::Identity;
-use switchboard_protocol::{ClientFrame, ConversationId, ErrorCode, Seq, ServerFrame};
+use switchboard_protocol::{ClientFrame, ConversationId, ErrorCode, Seq};
 use switchboard_tests::api::{create_session, Live, Session};
 use switchboard_tests::test_edge::TestEdge;
 use switchboard_tests::{ADMIN_EMAIL, ADMIN_PASSWORD, IDENTITY_SECRET};
@@ -40,14 +40,6 @@ async fn visitor(edge: &TestEdge) -> Result<(ConversationId, Live)> {
     Ok((session.conversation_id, live))
 }
 
-async fn refusal(live: &mut Live) -> Result<(ErrorCode, String)> {
-    live.until(|frame| match frame {
-        ServerFrame::Error { code, message, client_id: None, .. } => Some((*code, message.clone())),
-        _ => None,
-    })
-    .await
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn a_signed_identity_is_verified_and_a_forged_one_refused() -> Result<()> {
     let edge = TestEdge::start(&[SHOP])?;
@@ -66,15 +58,15 @@ async fn a_signed_identity_is_verified_and_a_forged_one_refused() -> Result<()> 
     // another id: refused, clearly, and the conversation stays anonymous.
     let (conversation, mut live) = visitor(&edge).await?;
     live.send(&claim("customer-7", "00".repeat(32), "Mallory")).await?;
-    let (code, message) = refusal(&mut live).await?;
+    let (code, message) = live.refused().await?;
     assert_eq!(code, ErrorCode::Forbidden);
     assert!(message.contains("user_hash"), "{message}");
     live.send(&claim("customer-8", user_hash(IDENTITY_SECRET, "customer-7"), "Mallory")).await?;
-    assert_eq!(refusal(&mut live).await?.0, ErrorCode::Forbidden);
+    assert_eq!(live.refused().await?.0, ErrorCode::Forbidden);
     // Hashed with another secret (say, another site's).
     live.send(&claim("customer-7", user_hash("another site's secret 0123456789abcdef", "customer-7"), "M"))
         .await?;
-    assert_eq!(refusal(&mut live).await?.0, ErrorCode::Forbidden);
+    assert_eq!(live.refused().await?.0, ErrorCode::Forbidden);
     live.post("m-2", "still me").await?;
     let anonymous = admin.contact_when(&edge, &conversation, |_| true).await?;
     assert!(
@@ -86,7 +78,7 @@ async fn a_signed_identity_is_verified_and_a_forged_one_refused() -> Result<()> 
     let mut agent = Live::agent(&edge, &admin.cookie, &conversation).await?;
     agent.hello(Seq(0)).await?;
     agent.send(&claim("customer-7", user_hash(IDENTITY_SECRET, "customer-7"), "Agent")).await?;
-    assert_eq!(refusal(&mut agent).await?.0, ErrorCode::Forbidden);
+    assert_eq!(agent.refused().await?.0, ErrorCode::Forbidden);
     Ok(())
 }
 
@@ -109,7 +101,7 @@ async fn admins_see_and_rotate_the_secret_and_the_old_hashes_stop_working() -> R
     // The edge that took the change uses the new secret at once (others within seconds).
     let (_, mut live) = visitor(&edge).await?;
     live.send(&claim("customer-7", user_hash(IDENTITY_SECRET, "customer-7"), "Ada")).await?;
-    assert_eq!(refusal(&mut live).await?.0, ErrorCode::Forbidden);
+    assert_eq!(live.refused().await?.0, ErrorCode::Forbidden);
     let (conversation, mut live) = visitor(&edge).await?;
     live.send(&claim("customer-7", user_hash(&rotated, "customer-7"), "Ada")).await?;
     assert!(admin.contact_when(&edge, &conversation, |c| c.verified).await?.verified);
@@ -119,7 +111,7 @@ async fn admins_see_and_rotate_the_secret_and_the_old_hashes_stop_working() -> R
     assert_eq!(admin.call(&edge, Method::PATCH, "/api/v1/site", Some(&off)).await?.status, 200);
     let (_, mut live) = visitor(&edge).await?;
     live.send(&claim("customer-7", user_hash(&rotated, "customer-7"), "Ada")).await?;
-    let (code, message) = refusal(&mut live).await?;
+    let (code, message) = live.refused().await?;
     assert!(code == ErrorCode::Forbidden && message.contains("not set up"), "{message}");
     Ok(())
 }

@@ -5,7 +5,7 @@ use anyhow::Result;
 use reqwest::Method;
 use serde_json::json;
 use switchboard_protocol::api::site_settings;
-use switchboard_protocol::{ClientFrame, ErrorCode, Seq, ServerFrame};
+use switchboard_protocol::{ClientFrame, ErrorCode, Seq};
 use switchboard_tests::api::{create_session, Live, Session};
 use switchboard_tests::test_edge::TestEdge;
 use switchboard_tests::{ADMIN_EMAIL, ADMIN_PASSWORD};
@@ -14,14 +14,6 @@ const SHOP: &str = "http://shop.test";
 
 fn details(pairs: &[(&str, &str)]) -> ClientFrame {
     ClientFrame::Details { fields: pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect() }
-}
-
-async fn refusal(live: &mut Live) -> Result<(ErrorCode, String)> {
-    live.until(|frame| match frame {
-        ServerFrame::Error { code, message, client_id: None, .. } => Some((*code, message.clone())),
-        _ => None,
-    })
-    .await
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -48,12 +40,12 @@ async fn answers_are_checked_against_the_sites_form() -> Result<()> {
     visitor.post("v-1", "hello").await?;
     // A browser skipping the widget's checks gets the edge's: fields named, nothing kept.
     visitor.send(&details(&[("name", "Ada"), ("email", "not an email")])).await?;
-    let (code, message) = refusal(&mut visitor).await?;
+    let (code, message) = visitor.refused().await?;
     assert!(code == ErrorCode::BadRequest && message.contains("email"), "{message}");
     visitor.send(&details(&[("email", "ada@example.com")])).await?;
-    assert!(refusal(&mut visitor).await?.1.contains("name"));
+    assert!(visitor.refused().await?.1.contains("name"));
     visitor.send(&details(&[("name", "Ada"), ("email", "ada@example.com"), ("role", "admin")])).await?;
-    assert!(refusal(&mut visitor).await?.1.contains("role"));
+    assert!(visitor.refused().await?.1.contains("role"));
 
     visitor.send(&details(&[("name", " Ada "), ("email", "Ada@Example.com"), ("order", "#12345")])).await?;
     let seen = admin.contact_when(&edge, &session.conversation_id, |c| c.email.is_some()).await?;
@@ -64,6 +56,6 @@ async fn answers_are_checked_against_the_sites_form() -> Result<()> {
     let mut agent = Live::agent(&edge, &admin.cookie, &session.conversation_id).await?;
     agent.hello(Seq(0)).await?;
     agent.send(&details(&[("name", "x")])).await?;
-    assert_eq!(refusal(&mut agent).await?.0, ErrorCode::Forbidden);
+    assert_eq!(agent.refused().await?.0, ErrorCode::Forbidden);
     Ok(())
 }
