@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 use switchboard_protocol::attachment::{ATTACHMENT_TYPES, MAX_ATTACHMENT_BYTES, MAX_FILENAME_CHARS};
-use switchboard_protocol::{ApiError, ErrorCode};
+use switchboard_protocol::{ApiError, ConversationId, ErrorCode};
 
 use crate::token::Claims;
 
@@ -26,6 +26,12 @@ impl Claims for AttachmentClaims {
     fn expires_at(&self) -> i64 {
         self.exp
     }
+}
+
+/// Where a conversation's file lives in the bucket: under the conversation, named by 128
+/// random bits (hex), so names never collide and say nothing of the file.
+pub fn object_key(conversation: &ConversationId, random: [u8; 16]) -> String {
+    format!("{conversation}/{}", crate::webhook::hex(&random))
 }
 
 /// The type a file's first bytes show, if it is one of [`ATTACHMENT_TYPES`].

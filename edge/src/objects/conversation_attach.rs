@@ -3,7 +3,7 @@
 //! and stores the message carrying it exactly as a `send` (idempotent by client id, rate
 //! limited, relayed, in the inbox, moving the flow).
 
-use switchboard_core::attachments::AttachmentClaims;
+use switchboard_core::attachments::{self, AttachmentClaims};
 use switchboard_core::conversation::{self, LogStore, Output};
 use switchboard_core::rate::{ParticipantLimits, SendOrder};
 use switchboard_core::token;
@@ -43,7 +43,7 @@ impl ConversationObject {
             return http::json(201, &serde_json::json!({ "message": stored }));
         }
         let bytes = req.bytes().await?;
-        let key = format!("{}/{}", meta.conversation_id, hex(&env::random_bytes::<16>()?));
+        let key = attachments::object_key(&meta.conversation_id, env::random_bytes()?);
         let bucket = self.env.bucket(BUCKET)?;
         let http_metadata =
             worker::HttpMetadata { content_type: Some(upload.content_type.clone()), ..Default::default() };
@@ -102,8 +102,4 @@ impl ConversationObject {
         }
         http::json(201, &serde_json::json!({ "message": stored }))
     }
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
