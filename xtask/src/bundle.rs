@@ -137,9 +137,16 @@ fn publish_app(tools: &Tools, app: &str, css: &Path, assets: &Path) -> Result<Pu
     let wasm = out.join(format!("{app}_bg.wasm"));
     run(Command::new(&tools.wasm_opt).arg("-Oz").args(WASM_FEATURES).arg(&wasm).arg("-o").arg(&wasm))?;
 
+    // wasm-bindgen writes readable glue and the stylesheets are written for people: both are
+    // minified, since every visitor downloads them (about 1.6 KB brotli off the widget glue).
+    let glue = out.join(format!("{app}.js"));
+    minify(tools, &glue, &glue)?;
+    let style = out.join(format!("{app}.css"));
+    minify(tools, css, &style)?;
+
     let wasm_name = copy_hashed(&wasm, assets, app, "wasm")?;
-    let glue_name = copy_hashed(&out.join(format!("{app}.js")), assets, app, "js")?;
-    let style_name = copy_hashed(css, assets, app, "css")?;
+    let glue_name = copy_hashed(&glue, assets, app, "js")?;
+    let style_name = copy_hashed(&style, assets, app, "css")?;
     let boot = format!(
         "import init from \"./{glue_name}\";\ninit({{ module_or_path: new URL(\"./{wasm_name}\", import.meta.url) }});\n"
     );
@@ -151,6 +158,17 @@ fn publish_app(tools: &Tools, app: &str, css: &Path, assets: &Path) -> Result<Pu
         wasm: assets.join(wasm_name),
         glue: assets.join(glue_name),
     })
+}
+
+/// `esbuild --minify` for a JS module or a stylesheet (chosen by the file's extension).
+fn minify(tools: &Tools, from: &Path, to: &Path) -> Result<()> {
+    let mut esbuild = Command::new(&tools.esbuild);
+    esbuild.arg(from).args(["--minify", "--legal-comments=none", "--allow-overwrite"]);
+    // No target for CSS: esbuild would otherwise rewrite modern rules (logical properties).
+    if from.extension().is_some_and(|e| e == "js") {
+        esbuild.args(["--format=esm", "--target=es2020"]);
+    }
+    run(esbuild.arg(format!("--outfile={}", to.display())))
 }
 
 fn copy_hashed(file: &Path, assets: &Path, app: &str, extension: &str) -> Result<String> {
