@@ -1,7 +1,11 @@
 //! A site's settings as admins change them (name, origins, look, flow), checked; the text
 //! colour that reads on the theme colour; and the stylesheet the widget frame loads.
 
-use switchboard_protocol::api::site_settings::{Appearance, Patch, MAX_GREETING_CHARS};
+use std::collections::BTreeMap;
+
+use switchboard_protocol::api::site_settings::{
+    Appearance, Patch, MAX_GREETING_CHARS, MAX_LAUNCHER_TEXT_CHARS, MAX_TEXT_CHARS, WIDGET_LANGUAGES, WIDGET_TEXTS,
+};
 use switchboard_protocol::{ApiError, ErrorCode};
 
 use crate::flow::Zones;
@@ -40,7 +44,12 @@ pub fn apply(mut config: SiteConfig, patch: Patch, zones: &dyn Zones) -> Result<
         if greeting.as_ref().is_some_and(|g| g.chars().count() > MAX_GREETING_CHARS) {
             return Err(bad(format!("a greeting has at most {MAX_GREETING_CHARS} characters")));
         }
-        config.appearance = Appearance { color, greeting };
+        let launcher_text = appearance.launcher_text.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty());
+        if launcher_text.as_ref().is_some_and(|t| t.chars().count() > MAX_LAUNCHER_TEXT_CHARS) {
+            return Err(bad(format!("a launcher text has at most {MAX_LAUNCHER_TEXT_CHARS} characters")));
+        }
+        check_texts(&appearance.texts).map_err(bad)?;
+        config.appearance = Appearance { color, greeting, launcher_text, ..appearance };
     }
     if let Some(prechat) = patch.prechat {
         let fields: Vec<PrechatField> = serde_json::from_value(prechat)
@@ -62,8 +71,31 @@ pub fn apply(mut config: SiteConfig, patch: Patch, zones: &dyn Zones) -> Result<
     Ok(config)
 }
 
+/// The site's own words for the widget's texts: known languages and texts only, each 1 to
+/// [`MAX_TEXT_CHARS`] characters, with the `{n}` slot where the widget puts a number.
+fn check_texts(texts: &BTreeMap<String, BTreeMap<String, String>>) -> Result<(), String> {
+    const NUMBERED: [&str; 4] = ["number_in_line", "wait_many", "rate_score", "back_at"];
+    for (lang, table) in texts {
+        if !WIDGET_LANGUAGES.contains(&lang.as_str()) {
+            return Err(format!("texts: the widget speaks {} (not {lang:?})", WIDGET_LANGUAGES.join(", ")));
+        }
+        for (key, text) in table {
+            if !WIDGET_TEXTS.contains(&key.as_str()) {
+                return Err(format!("texts: the widget has no text {key:?} (docs/embed.md lists them)"));
+            }
+            if text.trim().is_empty() || text.chars().count() > MAX_TEXT_CHARS {
+                return Err(format!("texts: {lang}.{key} has 1 to {MAX_TEXT_CHARS} characters"));
+            }
+            if NUMBERED.contains(&key.as_str()) != text.contains("{n}") {
+                return Err(format!("texts: {lang}.{key} must keep {{n}} exactly where the widget puts a number"));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// `#rrggbb` as its three channels.
-fn parse_color(color: &str) -> Option<[u8; 3]> {
+pub(crate) fn parse_color(color: &str) -> Option<[u8; 3]> {
     let hex = color.strip_prefix('#').filter(|h| h.len() == 6 && h.is_ascii())?;
     let channel = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).ok();
     Some([channel(0)?, channel(2)?, channel(4)?])
@@ -130,16 +162,29 @@ mod tests {
     #[test]
     fn patches_change_only_what_they_name_and_are_checked() {
         let patch = Patch {
-            appearance: Some(Appearance { color: "#0A7D4F".into(), greeting: Some("  Hej!  ".into()) }),
+            appearance: Some(Appearance {
+                color: "#0A7D4F".into(),
+                greeting: Some("  Hej!  ".into()),
+                launcher_text: Some(" Help ".into()),
+                ..Appearance::default()
+            }),
             ..Patch::default()
         };
         let changed = apply(site(), patch, &ChronoZones).unwrap();
-        assert_eq!(changed.appearance, Appearance { color: "#0a7d4f".into(), greeting: Some("Hej!".into()) });
+        assert_eq!(
+            changed.appearance,
+            Appearance {
+                color: "#0a7d4f".into(),
+                greeting: Some("Hej!".into()),
+                launcher_text: Some("Help".into()),
+                ..Appearance::default()
+            }
+        );
         assert_eq!(changed.allowed_origins, site().allowed_origins);
 
         for color in ["red", "#12345", "#gggggg", "#1234567"] {
             let patch = Patch {
-                appearance: Some(Appearance { color: color.into(), greeting: None }),
+                appearance: Some(Appearance { color: color.into(), ..Appearance::default() }),
                 ..Patch::default()
             };
             assert_eq!(
@@ -151,10 +196,37 @@ mod tests {
         let origins = Patch { allowed_origins: Some(vec!["not an origin".into()]), ..Patch::default() };
         assert!(apply(site(), origins, &ChronoZones).is_err());
         let long = Patch {
-            appearance: Some(Appearance { color: "#000000".into(), greeting: Some("x".repeat(501)) }),
+            appearance: Some(Appearance { greeting: Some("x".repeat(501)), ..Appearance::default() }),
             ..Patch::default()
         };
         assert!(apply(site(), long, &ChronoZones).is_err());
+        let long = Patch {
+            appearance: Some(Appearance { launcher_text: Some("x".repeat(25)), ..Appearance::default() }),
+            ..Patch::default()
+        };
+        assert!(apply(site(), long, &ChronoZones).is_err());
+    }
+
+    #[test]
+    fn replaced_texts_name_a_known_language_and_text_and_keep_the_number_slot() {
+        let with = |lang: &str, key: &str, text: &str| {
+            let texts = BTreeMap::from([(lang.to_owned(), BTreeMap::from([(key.to_owned(), text.to_owned())]))]);
+            let appearance = Appearance { texts, ..Appearance::default() };
+            apply(site(), Patch { appearance: Some(appearance), ..Patch::default() }, &ChronoZones)
+        };
+        let changed = with("de", "chat_title", "Frag Ada").unwrap();
+        assert_eq!(changed.appearance.texts["de"]["chat_title"], "Frag Ada");
+        assert!(with("de", "wait_many", "etwa {n} Minuten").is_ok());
+        for (lang, key, text, why) in [
+            ("pt", "chat_title", "Olá", "speaks"),
+            ("en", "chat_titel", "Hi", "no text"),
+            ("en", "chat_title", " ", "1 to"),
+            ("en", "wait_many", "a few minutes", "{n}"),
+            ("en", "send", "Send {n}", "{n}"),
+        ] {
+            let error = with(lang, key, text).unwrap_err();
+            assert!(error.message.contains(why), "{lang}.{key}: {}", error.message);
+        }
     }
 
     #[test]

@@ -54,7 +54,9 @@ pub async fn frame(req: &Request, env: &Env) -> EdgeResult<Response> {
     let theme = format!("/frame/theme.css?site={site}&v={}", switchboard_core::appearance::version(&css));
     // What the panel needs of the site's settings rides in the page it loads anyway (no
     // request more), as JSON in a meta tag: the frame's CSP allows no inline script.
-    let config = serde_json::json!({ "prechat": config.prechat });
+    let appearance = &config.appearance;
+    let config =
+        serde_json::json!({ "prechat": config.prechat, "texts": appearance.texts, "sound": appearance.sound });
     let meta = format!("<meta name=\"switchboard-config\" content=\"{}\">", attribute(&config.to_string()));
     page(&shell, "Chat", &csp(&own, &ancestors), &format!("<link rel=\"stylesheet\" href=\"{theme}\">{meta}"))
 }
@@ -67,21 +69,47 @@ fn attribute(text: &str) -> String {
 /// `GET /frame/theme.css?site=ID`: the site's theme colours for the chat panel. Cached a
 /// day (the frame names it by content hash), revalidated with its `ETag`.
 pub async fn theme(req: &Request, env: &Env) -> EdgeResult<Response> {
-    let site = http::query(req, "site")?
-        .and_then(|id| SiteId::parse(id).ok())
-        .ok_or_else(|| EdgeError::refuse(ErrorCode::BadRequest, "the theme needs ?site=SITE_ID"))?;
-    let config = site_cache::config(env, &site).await?;
+    let config = site_cache::config(env, &site_of(req, "the theme")?).await?;
     let css = switchboard_core::appearance::frame_css(&config.appearance);
-    let etag = format!("\"{}\"", switchboard_core::appearance::version(&css));
+    versioned(req, css, "text/css; charset=utf-8", "public, max-age=86400")
+}
+
+/// `GET /launcher.js?site=ID`: the launcher's look (colour, corner, icon, words), which the
+/// loader adds to every page (`core::launcher`). Cached a minute, then revalidated with its
+/// `ETag`, so an admin's change shows on page loads within about a minute.
+pub async fn launcher(req: &Request, env: &Env) -> EdgeResult<Response> {
+    let config = site_cache::config(env, &site_of(req, "the launcher")?).await?;
+    let script = switchboard_core::launcher::script(&config.appearance);
+    versioned(req, script, "text/javascript; charset=utf-8", "public, max-age=60")
+}
+
+/// `GET /chime.wav`: the widget's reply tone (`core::chime`), for sites with sound on.
+pub fn chime() -> EdgeResult<Response> {
+    let headers = Headers::new();
+    headers.set("content-type", "audio/wav")?;
+    headers.set("cache-control", "public, max-age=86400")?;
+    headers.set("x-content-type-options", "nosniff")?;
+    Ok(Response::from_bytes(switchboard_core::chime::wav())?.with_headers(headers))
+}
+
+fn site_of(req: &Request, what: &str) -> EdgeResult<SiteId> {
+    http::query(req, "site")?
+        .and_then(|id| SiteId::parse(id).ok())
+        .ok_or_else(|| EdgeError::refuse(ErrorCode::BadRequest, format!("{what} needs ?site=SITE_ID")))
+}
+
+/// `body` with an `ETag` of its content, or `304` when the browser has that version.
+fn versioned(req: &Request, body: String, content_type: &str, cache: &str) -> EdgeResult<Response> {
+    let etag = format!("\"{}\"", switchboard_core::appearance::version(&body));
     let headers = Headers::new();
     headers.set("etag", &etag)?;
-    headers.set("cache-control", "public, max-age=86400")?;
+    headers.set("cache-control", cache)?;
     headers.set("x-content-type-options", "nosniff")?;
     if req.headers().get("if-none-match")?.is_some_and(|given| given == etag) {
         return Ok(Response::empty()?.with_status(304).with_headers(headers));
     }
-    headers.set("content-type", "text/css; charset=utf-8")?;
-    Ok(Response::ok(css)?.with_headers(headers))
+    headers.set("content-type", content_type)?;
+    Ok(Response::ok(body)?.with_headers(headers))
 }
 
 /// `GET /console/`: the agent console; never framed.
@@ -98,7 +126,7 @@ fn csp(own_origin: &str, ancestors: &str) -> String {
     let sockets = own_origin.replacen("http", "ws", 1);
     format!(
         "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
-         img-src 'self' data:; connect-src 'self' {sockets}; base-uri 'none'; \
+         img-src 'self' data:; media-src 'self'; connect-src 'self' {sockets}; base-uri 'none'; \
          form-action 'none'; frame-ancestors {ancestors}"
     )
 }

@@ -42,6 +42,8 @@ async fn route(req: Request, env: &Env) -> EdgeResult<Response> {
         ("GET", ["console", ""]) => pages::console(&req),
         ("GET", ["frame"]) => pages::frame(&req, env).await,
         ("GET", ["frame", "theme.css"]) => pages::theme(&req, env).await,
+        ("GET", ["launcher.js"]) => pages::launcher(&req, env).await,
+        ("GET", ["chime.wav"]) => pages::chime(),
         ("GET", ["api", "v1", "site"]) => site_settings::show(&req, env).await,
         ("GET", ["api", "v1", "sites"]) => sites::list(&req, env).await,
         ("GET", ["api", "v1", "api-keys"]) => api_keys::list(&req, env).await,
@@ -110,6 +112,8 @@ fn allowed_methods(segments: &[&str]) -> Option<&'static str> {
         ["health"]
         | ["frame"]
         | ["frame", "theme.css"]
+        | ["launcher.js"]
+        | ["chime.wav"]
         | ["console", ""]
         | ["api", "v1", "openapi.json"]
         | ["api", "v1", "visitor", "conversations"]

@@ -187,8 +187,11 @@ pub async fn open_widget(browser: &Browser) -> Result<()> {
     let shadow =
         wait::until("the widget's shadow root", UI_TIMEOUT, || async { host.shadow_root().await.ok() })
             .await?;
+    // Drawn once the site's look (`/launcher.js`) arrived: until then it is not displayed.
     let launcher = wait::until("the launcher", UI_TIMEOUT, || async {
-        shadow.find(Locator::Css("button[part=launcher]")).await.ok()
+        let launcher = shadow.find(Locator::Css("button[part=launcher]")).await.ok()?;
+        let expanded = launcher.attr("aria-expanded").await.ok()?.as_deref() == Some("true");
+        (expanded || launcher.is_displayed().await.ok()?).then_some(launcher)
     })
     .await?;
     if launcher.attr("aria-expanded").await?.as_deref() != Some("true") {

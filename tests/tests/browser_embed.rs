@@ -48,13 +48,14 @@ async fn on_page(browser: &Browser, script: &str) -> Result<Value> {
     Ok(browser.client().execute(script, vec![]).await?)
 }
 
-/// Waits until the loader has drawn the launcher.
+/// Waits until the loader has drawn the launcher (styled by the site's `/launcher.js`).
 async fn launcher_drawn(browser: &Browser) -> Result<()> {
     browser
         .wait_for_js(
             "the launcher",
             "const host = document.getElementById('switchboard-widget');
-             return !!(host && host.shadowRoot && host.shadowRoot.querySelector('button[part=launcher]'));",
+             const button = host && host.shadowRoot && host.shadowRoot.querySelector('button[part=launcher]');
+             return !!button && getComputedStyle(button).display != 'none';",
         )
         .await?;
     Ok(())
@@ -107,8 +108,10 @@ async fn nothing_loads_until_touched_and_waiting_replies_load_the_frame_at_once(
     let fetched: Vec<String> = serde_json::from_value(state["fetched"].clone())?;
     let from_edge: Vec<&String> =
         fetched.iter().filter(|url| url.starts_with(&setup.edge.origin())).collect();
-    assert_eq!(from_edge.len(), 1, "only the loader: {from_edge:?}");
-    assert!(from_edge[0].ends_with("/widget.js"));
+    // Only the loader and the site's launcher look, two small scripts.
+    assert_eq!(from_edge.len(), 2, "only the loader and launcher.js: {from_edge:?}");
+    assert!(from_edge[0].ends_with("/widget.js"), "{from_edge:?}");
+    assert!(from_edge[1].ends_with("/launcher.js?site=demo"), "{from_edge:?}");
     assert_eq!((state["keys"].clone(), state["cookies"].clone()), (Value::Array(vec![]), Value::from("")));
 
     // The visitor writes, closes the panel; the host page keeps one flag, no content.
@@ -136,6 +139,11 @@ async fn nothing_loads_until_touched_and_waiting_replies_load_the_frame_at_once(
         )
         .await?;
     assert_eq!(badge, "1");
+    // The tab's title alternates with a note of the reply while the panel is closed.
+    let own_title = on_page(&visitor, "return document.title;").await?;
+    visitor
+        .wait_for_js("the title to flash", "return document.title == '(1) New message' && document.title;")
+        .await?;
     enter_frame(&visitor).await?;
     visitor
         .wait_for_js(
@@ -147,6 +155,16 @@ async fn nothing_loads_until_touched_and_waiting_replies_load_the_frame_at_once(
     visitor.client().enter_parent_frame().await?;
     open_widget(&visitor).await?;
     wait_for_message(&visitor, 2, "taped seams").await?;
+    // Opened: the page has its own title again, for good.
+    let title = on_page(&visitor, "return document.title;").await?;
+    assert_eq!(title, own_title);
+    let flashing = visitor.client().execute(
+        "return new Promise(done => { let seen = false; const t = setInterval(() => seen = seen || document.title.startsWith('('), 100);
+                                      setTimeout(() => { clearInterval(t); done(seen); }, 2000); });",
+        vec![],
+    );
+    assert_eq!(flashing.await?, Value::Bool(false), "the title still flashes after opening");
+    open_widget(&visitor).await?;
     send_from_widget(&visitor, "Great, thanks").await?;
     wait_for_message(&visitor, 3, "Great, thanks").await?;
     visitor.close().await?;

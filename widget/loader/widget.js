@@ -3,9 +3,10 @@
  *
  *   <script src="https://EDGE/widget.js" data-site="SITE_ID" async></script>
  *
- * It draws the launcher at once (no wasm), and creates the chat frame (a cross-origin iframe
- * from the edge, where the Yew app runs) only when the visitor asks for it, or at load when
- * the visitor already has a conversation. Everything it draws lives in an open shadow root on
+ * It draws the launcher (no wasm) as soon as the site's look arrives (`/launcher.js`, a
+ * small cached script from the edge carrying the stylesheet and icon: `core::launcher`),
+ * and creates the chat frame (a cross-origin iframe from the edge, where the Yew app runs)
+ * only when the visitor asks for it, or at load when the visitor already has a conversation. Everything it draws lives in an open shadow root on
  * one host element, so the page's CSS cannot reach it. The page and the frame talk through
  * postMessage, checked strictly on both ends (origin and source window).
  *
@@ -21,6 +22,7 @@
 
   var EDGE = new URL(script.src).origin;
   var SITE = script.getAttribute('data-site') || '';
+  var QUERY = '?site=' + encodeURIComponent(SITE);
   // Set when the frame says the visitor has an open conversation: the next page load starts
   // the frame at once (hidden), so replies that came in meanwhile show on the badge.
   var FLAG = 'switchboard:' + SITE + ':active';
@@ -33,10 +35,14 @@
   var ready = false; // the frame said 'ready': it can be posted to
   var ending = false; // shutdown asked: the frame goes once it confirms (or after a timeout)
   var unread = 0;
-  // The launcher's one icon: a chat bubble while closed, a chevron down while open.
-  var CHAT = 'M20 2H4a2 2 0 0 0-2 2v18l4-4h14a2 2 0 0 0 2-2V4a2 2 0 0 0-2-2z';
+  // The launcher's one icon: the site's (from /launcher.js) while closed, a chevron down
+  // while open.
+  var CHAT = '';
   var DOWN = 'M16.6 8.6 12 13.2 7.4 8.6 6 10l6 6 6-6z';
-  var host, root, launcher, icon, badge, panel, frame;
+  // While unread replies wait and the panel is closed, the tab's title alternates with
+  // "(2) New message" (the frame's words); `title` holds the page's own while ours shows.
+  var note, title, blinking;
+  var host, root, sheet, launcher, icon, badge, panel, frame;
 
   // Storage can throw (blocked storage, sandboxed pages): the widget works without it.
   function flag(value) {
@@ -70,13 +76,30 @@
     return parent.appendChild(node);
   }
 
+  function blink() {
+    if (title) {
+      doc.title = title;
+      title = '';
+    } else {
+      title = doc.title;
+      doc.title = '(' + unread + ') ' + note;
+    }
+  }
+
   function showBadge() {
     badge.textContent = unread > 9 ? '9+' : unread;
     badge.hidden = isOpen || !unread;
+    clearInterval(blinking);
+    if (title) blink();
+    if (!badge.hidden && note) blinking = setInterval(blink, 1500);
+  }
+
+  function drawIcon() {
+    icon.setAttribute('d', isOpen ? DOWN : CHAT);
   }
 
   function ensureFrame() {
-    frame = frame || el('iframe', { title: 'Chat', src: EDGE + '/frame?site=' + encodeURIComponent(SITE) }, panel);
+    frame = frame || el('iframe', { title: 'Chat', src: EDGE + '/frame' + QUERY }, panel);
   }
 
   function setOpen(open) {
@@ -85,7 +108,7 @@
     if (open) ensureFrame();
     panel.classList.toggle('open', open);
     launcher.classList.toggle('open', open);
-    icon.setAttribute('d', open ? DOWN : CHAT);
+    drawIcon();
     launcher.setAttribute('aria-expanded', open);
     showBadge();
     post({ sb: open ? 'open' : 'close' });
@@ -126,6 +149,7 @@
         break;
       case 'unread':
         unread = data.count | 0;
+        note = data.title;
         showBadge();
         emit('unread', { count: unread });
         break;
@@ -140,6 +164,12 @@
       case 'close':
       case 'toggle':
         setOpen(command == 'toggle' ? !isOpen : command == 'open');
+        break;
+      case 'style':
+        // From /launcher.js: the site's stylesheet and icon (internal, not for pages).
+        sheet.replaceSync(name);
+        CHAT = fn;
+        drawIcon();
         break;
       case 'show':
       case 'hide':
@@ -190,30 +220,12 @@
     host.style.cssText =
       'all:initial!important;direction:ltr!important;position:fixed!important;right:0!important;bottom:0!important;z-index:2147483647!important';
     root = host.attachShadow({ mode: 'open' });
-    var css =
-      '[hidden]{display:none!important}' +
-      'button{position:fixed;right:20px;bottom:20px;width:56px;height:56px;padding:0;border:0;' +
-      'border-radius:50%;background:#3d5afe;color:#fff;cursor:pointer;display:grid;place-items:center;' +
-      'box-shadow:0 4px 14px #0004}' +
-      'svg{width:28px;fill:#fff}' +
-      '[part=badge]{position:absolute;top:-2px;right:-2px;min-width:10px;padding:0 5px;' +
-      'border-radius:10px;background:#d50000;font:700 12px/20px sans-serif;text-align:center}' +
-      '.panel{position:fixed;right:20px;bottom:88px;width:min(380px,100vw - 40px);' +
-      'height:min(600px,100vh - 108px);border-radius:16px;overflow:hidden;' +
-      // Hidden, the frame keeps running but takes no focus and no clicks. (No fade: the
-      // bytes are better spent elsewhere, and `visibility` must flip at once on opening, else
-      // the frame is still hidden when it is given focus.)
-      'box-shadow:0 8px 40px #0004;visibility:hidden}' +
-      '.open{visibility:visible}' +
-      'iframe{width:100%;height:100%;border:0}' +
-      '@media (max-width:639px){.panel{inset:0;width:auto;height:auto;border-radius:0}' +
-      'button.open{display:none}}';
     // A constructed sheet is CSSOM, which a page CSP without 'unsafe-inline' still allows
-    // (a <style> element would not be). Every browser since 2023 has them.
-    var sheet = new CSSStyleSheet();
-    sheet.replaceSync(css);
+    // (a <style> element would not be). Every browser since 2023 has them. Nothing shows
+    // until /launcher.js replaces it with the site's look (`style` below).
+    sheet = new CSSStyleSheet();
+    sheet.replaceSync('*{display:none}');
     root.adoptedStyleSheets = [sheet];
-
     panel = el('div', { class: 'panel' }, root);
     // Not in any form (it is in a shadow root), so no `type` is needed.
     launcher = el('button', { part: 'launcher', 'aria-label': 'Open chat', 'aria-expanded': false }, root);
@@ -221,7 +233,6 @@
     var svg = launcher.appendChild(doc.createElementNS(SVG, 'svg'));
     svg.setAttribute('viewBox', '0 0 24 24');
     icon = svg.appendChild(doc.createElementNS(SVG, 'path'));
-    icon.setAttribute('d', CHAT);
     badge = el('span', { part: 'badge', hidden: '' }, launcher);
     launcher.onclick = () => setOpen(!isOpen);
     // A visitor reaching for the launcher will likely open it: start the frame now (hidden),
@@ -233,6 +244,10 @@
 
     if (flag()) ensureFrame();
     win.Switchboard = api;
+    // The site's look: a classic script from the edge calling `Switchboard('style', …)`,
+    // which the host page's CSP already allows (`script-src` for the edge), unlike a
+    // stylesheet or a fetch from the page.
+    el('script', { src: EDGE + '/launcher.js' + QUERY }, root);
     for (var i = 0; i < queued.length; i++) api.apply(null, queued[i]);
   }
 

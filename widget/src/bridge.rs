@@ -189,7 +189,11 @@ impl ToHost<'_> {
             ToHost::Ready => ("ready", vec![]),
             ToHost::Close => ("close", vec![]),
             ToHost::Active { value } => ("active", vec![("value", JsValue::from_bool(*value))]),
-            ToHost::Unread { count } => ("unread", vec![("count", JsValue::from(*count as f64))]),
+            // `title`: what the host page's tab title alternates with while replies wait.
+            ToHost::Unread { count } => (
+                "unread",
+                vec![("count", JsValue::from(*count as f64)), ("title", JsValue::from_str(crate::i18n::t().new_message))],
+            ),
             ToHost::Message { message } => {
                 let notice = JsValue::object(vec![
                     ("text", JsValue::from_str(message.text)),

@@ -89,11 +89,11 @@ macro_rules! strings {
             #[cfg(test)]
             pub const FIELDS: &'static [&'static str] = &[$(stringify!($field),)*];
 
-            /// A table from a language file; what it lacks is English. Its texts live as long
-            /// as the frame (at most five languages are ever loaded).
-            fn from_json(json: &JsValue) -> Strings {
-                let english = &tables::EN;
-                Strings { $($field: text_or(json, stringify!($field), english.$field),)* }
+            /// A table from a language file or the site's own words; what it lacks is
+            /// `base`'s. Its texts live as long as the frame (at most two tables per
+            /// language are ever made).
+            fn from_json(json: &JsValue, base: &Strings) -> Strings {
+                Strings { $($field: text_or(json, stringify!($field), base.$field),)* }
             }
         }
     };
@@ -155,6 +155,11 @@ strings! {
     error_digits,
     error_text,
     attach,
+    new_message,
+    download_transcript,
+    today,
+    yesterday,
+    back_at,
 }
 
 /// The text `json` has for `key`, kept for the frame's life, else `fallback`. One call per
@@ -176,11 +181,25 @@ thread_local! {
     /// The language asked for last (a late file for another one is kept but not shown).
     static WANTED: Cell<Lang> = const { Cell::new(Lang::En) };
     static LOADED: RefCell<Vec<(Lang, &'static Strings)>> = const { RefCell::new(Vec::new()) };
+    /// The site's own words (`{"de": {"chat_title": …}}`, from the frame page's config).
+    static SITE_TEXTS: RefCell<Option<JsValue>> = const { RefCell::new(None) };
+    /// Tables with the site's words laid over them, per language.
+    static CUSTOMISED: RefCell<Vec<(Lang, &'static Strings)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Remembers the site's own words for the widget's texts; they apply from the next [`set`].
+pub fn set_site_texts(texts: Option<JsValue>) {
+    SITE_TEXTS.set(texts);
 }
 
 /// The current language's texts.
 pub fn t() -> &'static Strings {
     CURRENT.get()
+}
+
+/// The language shown (or on its way).
+pub fn lang() -> Lang {
+    WANTED.get()
 }
 
 /// Switches to `lang`: at once when its texts are here, else once its file arrives;
@@ -195,7 +214,7 @@ pub fn set(lang: Lang, render: Callback<()>) {
             let url = format!("/i18n/{}.json", lang.tag());
             match crate::http::fetch("GET", &url, None, None).await {
                 Ok(json) => {
-                    let strings: &'static Strings = Box::leak(Box::new(Strings::from_json(&json)));
+                    let strings: &'static Strings = Box::leak(Box::new(Strings::from_json(&json, &tables::EN)));
                     LOADED.with_borrow_mut(|loaded| loaded.push((lang, strings)));
                     if WANTED.get() == lang {
                         apply(lang, strings, &render);
@@ -209,8 +228,20 @@ pub fn set(lang: Lang, render: Callback<()>) {
     }
 }
 
-/// Shows `strings` and sets the frame's `lang` and `dir`.
+/// Shows `strings` (with the site's words for `lang` over them) and sets the frame's `lang`
+/// and `dir`.
 fn apply(lang: Lang, strings: &'static Strings, render: &Callback<()>) {
+    let customised = CUSTOMISED.with_borrow(|done| done.iter().find(|(l, _)| *l == lang).map(|(_, s)| *s));
+    let site = SITE_TEXTS.with_borrow(|texts| texts.as_ref().and_then(|t| t.field(lang.tag())));
+    let strings = match (customised, site) {
+        (Some(customised), _) => customised,
+        (None, Some(site)) => {
+            let customised: &'static Strings = Box::leak(Box::new(Strings::from_json(&site, strings)));
+            CUSTOMISED.with_borrow_mut(|done| done.push((lang, customised)));
+            customised
+        }
+        (None, None) => strings,
+    };
     CURRENT.set(strings);
     let root = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element());
     if let Some(root) = root {
@@ -237,6 +268,15 @@ mod tests {
     use super::*;
 
     #[test]
+    fn sites_may_replace_exactly_the_texts_the_widget_has() {
+        let mut named = switchboard_protocol::api::site_settings::WIDGET_TEXTS.to_vec();
+        let mut fields = Strings::FIELDS.to_vec();
+        named.sort_unstable();
+        fields.sort_unstable();
+        assert_eq!(named, fields);
+    }
+
+    #[test]
     fn tags_pick_the_language_by_their_primary_subtag() {
         assert_eq!(Lang::from_tag("de-AT"), Some(Lang::De));
         assert_eq!(Lang::from_tag("AR_eg"), Some(Lang::Ar));
@@ -257,7 +297,7 @@ mod tests {
             ("ja", include_str!("../i18n/ja.json")),
             ("ar", include_str!("../i18n/ar.json")),
         ];
-        let english = ["number_in_line", "wait_many", "rate_score"];
+        let english = ["number_in_line", "wait_many", "rate_score", "back_at"];
         for (tag, text) in files {
             let table: serde_json::Map<String, serde_json::Value> = serde_json::from_str(text).unwrap();
             let mut keys: Vec<&str> = table.keys().map(String::as_str).collect();

@@ -60,4 +60,9 @@ pub const EN: Strings = Strings {
     error_digits: "Please enter the number only.",
     error_text: "Please use 1 to 200 characters.",
     attach: "Attach a file",
+    new_message: "New message",
+    download_transcript: "Download the conversation",
+    today: "Today",
+    yesterday: "Yesterday",
+    back_at: "Away — back {n}",
 };

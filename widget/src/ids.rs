@@ -5,6 +5,8 @@ use switchboard_core::flow::bot::FieldKind;
 use switchboard_core::prechat::PrechatField;
 use switchboard_protocol::SiteId;
 
+use wasm_bindgen::JsValue;
+
 use crate::wire::{parse, Json};
 
 /// `site` from the frame's own URL (`/frame?site=ID`), if valid.
@@ -14,19 +16,24 @@ pub fn site_from_location() -> Option<SiteId> {
     SiteId::parse(params.get("site")?).ok()
 }
 
-/// The site's pre-chat form, from the page's `<meta name="switchboard-config">` (empty when
-/// there is none or it cannot be read: the chat then starts without one).
-pub fn prechat_form() -> Vec<PrechatField> {
+/// What the edge put in the frame's page about the site (`<meta name="switchboard-config">`:
+/// `{"prechat": […], "texts": {…}, "sound": bool}`); `None` when there is none or it cannot
+/// be read (the chat then starts with the defaults).
+pub fn site_config() -> Option<JsValue> {
     let content = web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.query_selector("meta[name=switchboard-config]").ok().flatten())
         .and_then(|meta| meta.get_attribute("content"));
-    let config = content.as_deref().and_then(parse);
+    content.as_deref().and_then(parse)
+}
+
+/// The site's pre-chat form (empty: none).
+pub fn prechat_form(config: Option<&JsValue>) -> Vec<PrechatField> {
     let fields = config.and_then(|c| c.field("prechat")).and_then(|f| f.items()).unwrap_or_default();
     fields.iter().filter_map(prechat_field).collect()
 }
 
-fn prechat_field(value: &wasm_bindgen::JsValue) -> Option<PrechatField> {
+fn prechat_field(value: &JsValue) -> Option<PrechatField> {
     let kind = value.field("kind");
     let kind = match kind.as_ref().and_then(|k| k.field("type")).and_then(|t| t.text()).as_deref() {
         None | Some("text") => FieldKind::Text,

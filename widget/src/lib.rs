@@ -36,6 +36,11 @@ mod wire;
 
 use wasm_bindgen::prelude::wasm_bindgen;
 
+/// Talc rather than the default dlmalloc: the same job in fewer bytes of the frame's budget.
+#[cfg(all(target_family = "wasm", not(target_feature = "atomics")))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 /// Mounts the panel on `<body>` when the module is instantiated.
 #[wasm_bindgen(start)]
 fn main() {

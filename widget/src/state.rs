@@ -53,8 +53,8 @@ pub struct State {
     /// The highest `seq` the visitor has had in front of them (panel open). Agent messages
     /// after it are unread; persisted so a page load does not count old replies again.
     pub read_seq: Seq,
-    /// Whether an agent has the console open, once known.
-    pub agents_online: Option<bool>,
+    /// Whether agents are online and within business hours, once known.
+    pub presence: Option<switchboard_protocol::api::site_presence::Response>,
     /// The history view, while it is shown.
     pub history: Option<History>,
     /// The score picked on the rating card, not sent yet.
@@ -67,6 +67,8 @@ pub struct State {
     pub prechat_problems: Vec<(String, Problem)>,
     /// Why the last file was refused.
     pub upload_error: Option<String>,
+    /// The site wants a short tone when a reply arrives.
+    pub sound: bool,
 }
 
 impl State {

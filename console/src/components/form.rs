@@ -15,3 +15,8 @@ pub fn field(form: &HtmlFormElement, name: &str) -> String {
         .or_else(|| element.dyn_ref::<HtmlSelectElement>().map(|s| s.value()))
         .unwrap_or_default()
 }
+
+/// Whether the form's checkbox named `name` is ticked.
+pub fn ticked(form: &HtmlFormElement, name: &str) -> bool {
+    form.elements().named_item(name).and_then(|e| e.dyn_ref::<HtmlInputElement>().map(|i| i.checked())).unwrap_or(false)
+}

@@ -1,13 +1,14 @@
-//! The settings screen's "Site and widget" section: the widget's theme colour and greeting
-//! and the site's allowed origins. Admins edit them; agents see them.
+//! The settings screen's "Site and widget" section: the widget's look (colour, launcher
+//! corner, icon and words, sound, the site's own texts) and greeting, the site's allowed
+//! origins, flow, pre-chat form and identity secret. Admins edit them; agents see them.
 
 use std::rc::Rc;
 
-use switchboard_protocol::api::site_settings::{self, Appearance, Patch};
+use switchboard_protocol::api::site_settings::{self, Appearance, LauncherIcon, Patch, Position};
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
-use super::form::field;
+use super::form::{field, ticked};
 
 use crate::effects::{admin, Dispatcher};
 
@@ -31,6 +32,12 @@ pub fn site_form(props: &SiteFormProps) -> Html {
     };
     let pretty_flow = serde_json::to_string_pretty(&site.flow).unwrap_or_default();
     let pretty_prechat = serde_json::to_string_pretty(&site.prechat).unwrap_or_default();
+    let appearance = &site.appearance;
+    let pretty_texts = if appearance.texts.is_empty() {
+        String::new()
+    } else {
+        serde_json::to_string_pretty(&appearance.texts).unwrap_or_default()
+    };
     let onsubmit = {
         let (dispatch, outcome, loaded_flow) = (props.dispatch.clone(), outcome.clone(), pretty_flow.clone());
         let loaded_secret = site.identity_secret.clone().unwrap_or_default();
@@ -65,6 +72,14 @@ pub fn site_form(props: &SiteFormProps) -> Html {
                     }
                 }
             };
+            let texts_text = value("texts");
+            let texts = match serde_json::from_str(if texts_text.trim().is_empty() { "{}" } else { &texts_text }) {
+                Ok(texts) => texts,
+                Err(error) => {
+                    return outcome.set(Some(Err(format!("The widget's texts are not valid JSON: {error}"))))
+                }
+            };
+            let launcher_text = value("launcher_text");
             // Like the flow, the secret is sent only when changed.
             let secret = value("identity_secret");
             let identity_secret = (secret.trim() != loaded_secret.trim()).then_some(secret);
@@ -77,6 +92,16 @@ pub fn site_form(props: &SiteFormProps) -> Html {
                 appearance: Some(Appearance {
                     color: value("color"),
                     greeting: (!greeting.trim().is_empty()).then_some(greeting),
+                    position: if value("position") == "left" { Position::Left } else { Position::Right },
+                    launcher_icon: match value("launcher_icon").as_str() {
+                        "help" => LauncherIcon::Help,
+                        "mail" => LauncherIcon::Mail,
+                        "headset" => LauncherIcon::Headset,
+                        _ => LauncherIcon::Chat,
+                    },
+                    launcher_text: (!launcher_text.trim().is_empty()).then_some(launcher_text),
+                    sound: ticked(&form, "sound"),
+                    texts,
                 }),
             };
             let (dispatch, outcome) = (dispatch.clone(), outcome.clone());
@@ -93,6 +118,31 @@ pub fn site_form(props: &SiteFormProps) -> Html {
             <label class="sb-field">
                 <span class="sb-field-label">{ "Theme colour" }</span>
                 <input type="color" name="color" class="sb-site-color" value={site.appearance.color.clone()} {disabled} />
+            </label>
+            <label class="sb-field">
+                <span class="sb-field-label">{ "Launcher corner" }</span>
+                <select name="position" class="sb-site-position" {disabled}>
+                    { option("right", "Bottom right", appearance.position == Position::Right) }
+                    { option("left", "Bottom left", appearance.position == Position::Left) }
+                </select>
+            </label>
+            <label class="sb-field">
+                <span class="sb-field-label">{ "Launcher icon" }</span>
+                <select name="launcher_icon" class="sb-site-icon" {disabled}>
+                    { option("chat", "Speech bubble", appearance.launcher_icon == LauncherIcon::Chat) }
+                    { option("help", "Question mark", appearance.launcher_icon == LauncherIcon::Help) }
+                    { option("mail", "Envelope", appearance.launcher_icon == LauncherIcon::Mail) }
+                    { option("headset", "Headset", appearance.launcher_icon == LauncherIcon::Headset) }
+                </select>
+            </label>
+            <label class="sb-field">
+                <span class="sb-field-label">{ "Launcher words beside the icon (empty: a round button)" }</span>
+                <input type="text" name="launcher_text" class="sb-site-launcher-text" maxlength="24" {disabled}
+                    value={appearance.launcher_text.clone().unwrap_or_default()} />
+            </label>
+            <label class="sb-field sb-field--inline">
+                <input type="checkbox" name="sound" class="sb-site-sound" checked={appearance.sound} {disabled} />
+                <span class="sb-field-label">{ "Play a short tone for visitors when a reply arrives" }</span>
             </label>
             <label class="sb-field">
                 <span class="sb-field-label">{ "Greeting (the first message visitors see; empty: the flow's)" }</span>
@@ -112,6 +162,10 @@ pub fn site_form(props: &SiteFormProps) -> Html {
                 <span class="sb-field-label">{ "Pre-chat form: fields visitors fill in before their first message (JSON, e.g. [{\"name\": \"email\", \"label\": \"Your email\", \"kind\": {\"type\": \"email\"}, \"required\": true}])" }</span>
                 <textarea name="prechat" class="sb-site-prechat" rows="4" spellcheck="false" {disabled} value={pretty_prechat} />
             </label>
+            <label class="sb-field">
+                <span class="sb-field-label">{ "The widget's texts in your words, per language (JSON, e.g. {\"en\": {\"chat_title\": \"Ask Ada\"}}; names in docs/embed.md)" }</span>
+                <textarea name="texts" class="sb-site-texts" rows="4" spellcheck="false" {disabled} value={pretty_texts} />
+            </label>
             if props.admin {
                 <label class="sb-field">
                     <span class="sb-field-label">{ "Identity verification secret (your backend signs user ids with it for identify; empty: off; see docs/embed.md)" }</span>
@@ -127,4 +181,8 @@ pub fn site_form(props: &SiteFormProps) -> Html {
             } }
         </form>
     }
+}
+
+fn option(value: &'static str, label: &'static str, selected: bool) -> Html {
+    html! { <option {value} {selected}>{ label }</option> }
 }

@@ -77,6 +77,16 @@ impl BusinessHours {
         self.openings(now, 8, zones).map(|(start, _)| start).filter(|start| *start > now).min()
     }
 
+    /// Whether the team is there at `now`, and if not, when it next is (for the widget's
+    /// header: "Away — back at 09:00").
+    pub fn availability(&self, now: i64, zones: &dyn Zones) -> (bool, Option<i64>) {
+        if self.is_open(now, zones) {
+            (true, None)
+        } else {
+            (false, self.next_open(now, zones))
+        }
+    }
+
     /// `at` in words for the visitor: "today at 09:00", "tomorrow at 09:00", "on Monday at
     /// 09:00", with the zone's name.
     pub fn describe(&self, at: i64, now: i64, zones: &dyn Zones) -> String {

@@ -135,9 +135,15 @@ impl DurableObject for SiteObject {
                 .summaries()
                 .and_then(|conversations| http::json(200, &conversations_list::Response { conversations })),
             (Method::Get, "/inbox") => self.open_inbox(&req),
-            (Method::Get, "/presence") => self
-                .online_agents(&self.flow())
-                .and_then(|agents_online| http::json(200, &site_presence::Response { agents_online })),
+            (Method::Get, "/presence") => {
+                let flow = self.flow();
+                let (open, opens_at) = flow.hours.as_ref().map_or((true, None), |hours| {
+                    hours.availability(crate::env::now(), &crate::zones::RuntimeZones)
+                });
+                self.online_agents(&flow).and_then(|agents_online| {
+                    http::json(200, &site_presence::Response { agents_online, open, opens_at })
+                })
+            }
             (Method::Post, "/routing/enqueue") => {
                 match http::read_json::<stubs::RouteRequest>(&mut req).await {
                     Ok(request) => self.enqueue(request).and_then(|()| http::json(200, &())),

@@ -8,4 +8,14 @@ use serde::{Deserialize, Serialize};
 pub struct Response {
     /// How many agents have the console open.
     pub agents_online: u32,
+    /// Whether it is within the site's business hours (always, when it has none).
+    #[serde(default = "open")]
+    pub open: bool,
+    /// Outside business hours: when they next begin, ms since the Unix epoch.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub opens_at: Option<i64>,
+}
+
+fn open() -> bool {
+    true
 }

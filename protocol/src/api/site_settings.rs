@@ -5,6 +5,8 @@
 //!   New page loads show a new appearance within seconds (each edge isolate keeps a site's
 //!   configuration for up to 5 s).
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use crate::ids::SiteId;
@@ -15,17 +17,85 @@ pub const DEFAULT_COLOR: &str = "#3d5afe";
 /// Longest greeting, in characters.
 pub const MAX_GREETING_CHARS: usize = 500;
 
+/// Longest launcher text, in characters.
+pub const MAX_LAUNCHER_TEXT_CHARS: usize = 24;
+
+/// Longest replacement for one of the widget's texts, in characters.
+pub const MAX_TEXT_CHARS: usize = 200;
+
 /// How the widget looks and greets.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Appearance {
-    /// The theme colour, `#rrggbb`: the header, the visitor's bubbles, the buttons. Text on
-    /// it is white or black, whichever contrasts more.
+    /// The theme colour, `#rrggbb`: the launcher, the header, the visitor's bubbles, the
+    /// buttons. Text on it is white or black, whichever contrasts more.
     #[serde(default = "default_color")]
     pub color: String,
     /// The first message visitors see (the bot's greeting), replacing the flow's when set.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub greeting: Option<String>,
+    /// Which bottom corner the launcher and the panel sit in.
+    #[serde(default)]
+    pub position: Position,
+    /// The launcher's icon.
+    #[serde(default)]
+    pub launcher_icon: LauncherIcon,
+    /// Words beside the launcher's icon (at most [`MAX_LAUNCHER_TEXT_CHARS`] characters),
+    /// making it a pill; none: a round button.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub launcher_text: Option<String>,
+    /// A short tone in the visitor's tab when a reply arrives.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub sound: bool,
+    /// The site's own words for the widget's texts, per language (`en`, `de`, `es`, `fr`,
+    /// `ja`, `ar`), then per text ([`WIDGET_TEXTS`]): `{"en": {"chat_title": "Ask Ada"}}`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub texts: BTreeMap<String, BTreeMap<String, String>>,
 }
+
+/// A bottom corner of the page.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Position {
+    /// Bottom right (the default).
+    #[default]
+    Right,
+    /// Bottom left.
+    Left,
+}
+
+/// The launcher's icon.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LauncherIcon {
+    /// A speech bubble (the default).
+    #[default]
+    Chat,
+    /// A question mark in a circle.
+    Help,
+    /// An envelope.
+    Mail,
+    /// A headset.
+    Headset,
+}
+
+/// The languages the widget speaks (tags of [`Appearance::texts`]).
+pub const WIDGET_LANGUAGES: [&str; 6] = ["en", "de", "es", "fr", "ja", "ar"];
+
+/// The names of the widget's texts a site may replace ([`Appearance::texts`]); `{n}` in
+/// `number_in_line`, `wait_many` and `rate_score` stands for a number, in `back_at` for a
+/// day and time ("Mon 09:00").
+pub const WIDGET_TEXTS: [&str; 60] = [
+    "message_label", "placeholder", "send", "chat_title", "history_title", "back",
+    "past_conversations", "here_to_help", "online", "away", "close", "new_conversation",
+    "loading", "no_conversations", "you_prefix", "empty", "suggested", "next_in_line",
+    "number_in_line", "wait_one", "wait_many", "read", "sent", "sending", "not_sent", "dismiss",
+    "someone", "is_typing", "are_typing", "and", "connecting", "offline", "ended",
+    "error_network", "error_decode", "error_origin", "error_unknown_site", "error_rate_limited",
+    "error_trouble", "error_could_not_start", "error_no_site", "history_unavailable",
+    "history_failed", "rate_title", "rate_score", "rate_comment", "rate_send", "prechat_title",
+    "prechat_start", "error_required", "error_email", "error_phone", "error_digits", "error_text",
+    "attach", "new_message", "download_transcript", "today", "yesterday", "back_at",
+];
 
 fn default_color() -> String {
     DEFAULT_COLOR.to_owned()
@@ -33,7 +103,15 @@ fn default_color() -> String {
 
 impl Default for Appearance {
     fn default() -> Self {
-        Self { color: default_color(), greeting: None }
+        Self {
+            color: default_color(),
+            greeting: None,
+            position: Position::default(),
+            launcher_icon: LauncherIcon::default(),
+            launcher_text: None,
+            sound: false,
+            texts: BTreeMap::new(),
+        }
     }
 }
 

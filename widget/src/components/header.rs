@@ -6,17 +6,20 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use super::icon;
-use crate::i18n::t;
+use crate::i18n::{t, Strings};
+use crate::wire::Build;
 use crate::net::Chat;
 use crate::state::State;
 
 const CLOSE: &str =
     "M19 6.4 17.6 5 12 10.6 6.4 5 5 6.4 10.6 12 5 17.6 6.4 19 12 13.4 17.6 19 19 17.6 13.4 12z";
 const HISTORY: &str = "M13 3a9 9 0 0 0-9 9H1l4 4 4-4H6a7 7 0 1 1 2 4.9l-1.4 1.4A9 9 0 1 0 13 3zm-1 5v5l4.3 2.5.7-1.2-3.5-2.1V8z";
+const DOWNLOAD: &str = "M5 20h14v-2H5zm7-2-7-7 1.4-1.4 4.6 4.6V2h2v12.2l4.6-4.6L19 11z";
 const BACK: &str = "M20 11H7.8l5.6-5.6L12 4l-8 8 8 8 1.4-1.4L7.8 13H20z";
 
-/// Title, subtitle (`p.sb-presence[data-online]` once presence is known), `button.sb-history`
-/// (or `button.sb-back` in the history) and `button.sb-close`.
+/// Title, subtitle (`p.sb-presence[data-online]` once presence is known),
+/// `button.sb-download` (once there are messages), `button.sb-history` (or `button.sb-back`
+/// in the history) and `button.sb-close`.
 pub fn header(state: &State, chat: &Rc<Chat>) -> Html {
     let t = t();
     let close = {
@@ -33,17 +36,29 @@ pub fn header(state: &State, chat: &Rc<Chat>) -> Html {
     } else {
         (t.chat_title, "sb-icon sb-history", t.past_conversations, HISTORY)
     };
-    let subtitle = match state.agents_online {
+    let subtitle = match &state.presence {
         None => html! { <p class="sb-subtitle">{ t.here_to_help }</p> },
-        Some(online) => html! {
-            <p class="sb-subtitle sb-presence" data-online={if online { "true" } else { "false" }}>
-                { if online { t.online } else { t.away } }
-            </p>
-        },
+        Some(presence) => {
+            let online = presence.open && presence.agents_online > 0;
+            let words = match presence.opens_at {
+                _ if online => t.online.to_string(),
+                Some(at) if !presence.open => Strings::with_number(t.back_at, weekday_time(at)),
+                _ => t.away.to_string(),
+            };
+            html! {
+                <p class="sb-subtitle sb-presence" data-online={if online { "true" } else { "false" }}>{ words }</p>
+            }
+        }
     };
     // Back sits before the title, like every back button; the history button after it.
     let toggle = nav(class, label, path, toggle);
     let (before, after) = if in_history { (toggle, Html::default()) } else { (Html::default(), toggle) };
+    let download = if in_history || !state.has_messages() {
+        Html::default()
+    } else {
+        let chat = chat.clone();
+        nav("sb-icon sb-download", t.download_transcript, DOWNLOAD, move |_: MouseEvent| chat.download_transcript())
+    };
     html! {
         <header class="sb-header">
             { before }
@@ -51,6 +66,7 @@ pub fn header(state: &State, chat: &Rc<Chat>) -> Html {
                 <h1 class="sb-title">{ title }</h1>
                 { subtitle }
             </div>
+            { download }
             { after }
             { nav("sb-icon sb-close", t.close, CLOSE, close) }
         </header>
@@ -66,4 +82,13 @@ fn nav(
     html! {
         <button type="button" {class} aria-label={label} onclick={Callback::from(onclick)}>{ icon(path) }</button>
     }
+}
+
+/// "Mon 09:00" in the panel's language and the visitor's time zone.
+fn weekday_time(ms: i64) -> String {
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
+    let text = |s: &str| wasm_bindgen::JsValue::from_str(s);
+    let options =
+        wasm_bindgen::JsValue::object(vec![("weekday", text("short")), ("hour", text("2-digit")), ("minute", text("2-digit"))]);
+    String::from(date.to_locale_string(crate::i18n::lang().tag(), &options))
 }

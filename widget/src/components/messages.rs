@@ -10,6 +10,8 @@ use wasm_bindgen::JsValue;
 use yew::prelude::*;
 
 use super::text::linkify;
+use crate::dom::now;
+use crate::wire::Build;
 use crate::i18n::{t, Strings};
 use crate::net::Chat;
 
@@ -32,7 +34,7 @@ pub fn messages(log: &ClientLog, list: &NodeRef, chat: &Rc<Chat>) -> Html {
                 <p class="sb-empty">{ t.empty }</p>
             }
             <ol class="sb-messages" aria-live="polite" ref={list.clone()}>
-                { for log.messages().map(|m| stored(m, log, last_own)) }
+                { for days(log).map(|(m, day)| html! { <>{ day }{ stored(m, log, last_own) }</> }) }
                 { for log.pending().iter().map(|p| pending(p, chat)) }
             </ol>
             if let Some(message) = replies {
@@ -41,6 +43,45 @@ pub fn messages(log: &ClientLog, list: &NodeRef, chat: &Rc<Chat>) -> Html {
             { queue_line(log) }
         </main>
     }
+}
+
+/// Each stored message with, before the first of each calendar day (the visitor's), a
+/// `li.sb-day` separator: "Today", "Yesterday" or the date in the panel's language.
+fn days(log: &ClientLog) -> impl Iterator<Item = (&Message, Html)> {
+    let today = day_number(now());
+    let mut previous = None;
+    log.messages().map(move |message| {
+        let day = day_number(message.sent_at);
+        // (Withheld internal notes are empty and shown as nothing: no day of their own.)
+        let separator = if previous != Some(day) && !message.text.is_empty() {
+            previous = Some(day);
+            let label = match today - day {
+                0 => t().today.to_string(),
+                1 => t().yesterday.to_string(),
+                _ => long_date(message.sent_at),
+            };
+            html! { <li class="sb-day" key={format!("d{day}")}><span>{ label }</span></li> }
+        } else {
+            Html::default()
+        };
+        (message, separator)
+    })
+}
+
+/// The visitor's local calendar day of `ms`, as a day count (only differences matter).
+fn day_number(ms: i64) -> i64 {
+    let date = js_sys::Date::new(&JsValue::from_f64(ms as f64));
+    let local = ms - (date.get_timezone_offset() * 60_000.0) as i64;
+    local.div_euclid(86_400_000)
+}
+
+/// "3 March 2026" in the panel's language.
+fn long_date(ms: i64) -> String {
+    let date = js_sys::Date::new(&JsValue::from_f64(ms as f64));
+    let numeric = || JsValue::from_str("numeric");
+    let options =
+        JsValue::object(vec![("day", numeric()), ("month", JsValue::from_str("long")), ("year", numeric())]);
+    String::from(date.to_locale_date_string(crate::i18n::lang().tag(), &options))
 }
 
 /// `div.sb-quick-replies`: one button per answer; a click sends its text.

@@ -33,6 +33,7 @@ use switchboard_webclient::new_client_id;
 use yew::Callback;
 
 use crate::bridge::{Bridge, FromHost, ToHost};
+use crate::wire::Json;
 use crate::dom::{now, Listener};
 use crate::i18n::{self, Lang};
 use crate::ids::site_from_location;
@@ -85,7 +86,10 @@ impl Chat {
     /// A chat for the site named in the frame's URL; `render` re-renders the view.
     pub fn new(render: Callback<()>) -> Rc<Chat> {
         let site = site_from_location();
-        let state = State { prechat: crate::ids::prechat_form(), ..State::default() };
+        let config = crate::ids::site_config();
+        crate::i18n::set_site_texts(config.as_ref().and_then(|c| c.field("texts")));
+        let sound = config.as_ref().and_then(|c| c.field("sound")).and_then(|s| s.flag()).unwrap_or(false);
+        let state = State { prechat: crate::ids::prechat_form(config.as_ref()), sound, ..State::default() };
         Rc::new_cyclic(|me| Chat {
             state: RefCell::new(state),
             render,
@@ -259,7 +263,7 @@ impl Chat {
     fn set_locale(&self, tag: &str) {
         match Lang::from_tag(tag) {
             Some(lang) => i18n::set(lang, self.render.clone()),
-            None => web_sys::console::warn_1(&format!("Switchboard: no texts for locale {tag:?}").into()),
+            None => web_sys::console::warn_1(&format!("Switchboard: no texts for locale \"{tag}\"").into()),
         }
     }
 

@@ -68,10 +68,15 @@ impl Chat {
                 let mut fresh: Vec<_> =
                     state.log.messages().rev().take_while(|m| m.seq > announced).collect();
                 fresh.reverse();
+                let mut replied = false;
                 for message in fresh {
                     if let Author::Agent { name, .. } = &message.author {
                         post(ToHost::Message { message: Notice { text: &message.text, author_name: name } });
+                        replied = true;
                     }
+                }
+                if replied && state.sound {
+                    crate::dom::chime();
                 }
                 synced.announced = Some(last);
             }

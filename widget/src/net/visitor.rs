@@ -4,9 +4,9 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use switchboard_core::prechat;
+use switchboard_core::{prechat, transcript};
 
-use switchboard_protocol::api::create_session;
+use switchboard_protocol::api::{create_session, site_presence};
 use switchboard_protocol::{ClientFrame, SiteId};
 use yew::platform::{spawn_local, time::sleep};
 
@@ -88,9 +88,9 @@ impl Chat {
             let current =
                 || me.presence_poll.get() == poll && me.generation.get() == generation && me.state().open;
             while current() {
-                if let Some(online) = agents_online(&site).await {
+                if let Some(presence) = presence(&site).await {
                     if current() {
-                        me.update(|state| state.agents_online = Some(online > 0));
+                        me.update(|state| state.presence = Some(presence));
                     }
                 }
                 sleep(Duration::from_millis(PRESENCE_POLL_MS)).await;
@@ -181,14 +181,29 @@ impl Chat {
         self.sync();
     }
 
+    /// Saves the conversation as a text file on the visitor's device.
+    pub fn download_transcript(&self) {
+        let t = crate::i18n::t();
+        let state = self.state();
+        let stamp = |ms: i64| {
+            let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
+            let (year, month, day) = (date.get_full_year(), date.get_month() + 1, date.get_date());
+            format!("{year}-{month:02}-{day:02} {:02}:{:02}", date.get_hours(), date.get_minutes())
+        };
+        let you = t.you_prefix.trim_end().trim_end_matches(':').trim_end();
+        let text = transcript::plain_text(t.chat_title, state.log.messages(), stamp, you);
+        let date = stamp(crate::dom::now());
+        crate::dom::download(&format!("conversation-{}.txt", &date[..10]), &text);
+    }
+
     /// The current session's token.
     fn token(&self) -> Option<String> {
         self.session.borrow().as_ref().map(|s| s.token.clone())
     }
 }
 
-/// `GET /api/v1/sites/{site}/presence`: how many agents are online, if the edge says.
-async fn agents_online(site: &SiteId) -> Option<u32> {
+/// `GET /api/v1/sites/{site}/presence`: agents online and business hours, if the edge says.
+async fn presence(site: &SiteId) -> Option<site_presence::Response> {
     let json = fetch("GET", &format!("/api/v1/sites/{site}/presence"), None, None).await.ok()?;
-    decode::agents_online(&json)
+    decode::presence(&json)
 }

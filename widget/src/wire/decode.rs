@@ -5,7 +5,7 @@
 //! (the protocol's additive changes). Numbers must be integers JavaScript holds exactly.
 
 use switchboard_core::client_log::PendingMessage;
-use switchboard_protocol::api::{create_session, visitor_conversations};
+use switchboard_protocol::api::{create_session, site_presence, visitor_conversations};
 use switchboard_protocol::attachment::Attachment;
 use switchboard_protocol::inbox::MessagePreview;
 use switchboard_protocol::routing::{ConversationEvent, ConversationState};
@@ -254,9 +254,13 @@ pub fn visitor_conversations<J: Json>(value: &J) -> Option<visitor_conversations
     })
 }
 
-/// `GET /api/v1/sites/{site}/presence`: how many agents are online.
-pub fn agents_online<J: Json>(value: &J) -> Option<u32> {
-    u32::try_from(integer(value, "agents_online")?).ok()
+/// `GET /api/v1/sites/{site}/presence`: how many agents are online, and business hours.
+pub fn presence<J: Json>(value: &J) -> Option<site_presence::Response> {
+    Some(site_presence::Response {
+        agents_online: u32::try_from(integer(value, "agents_online")?).ok()?,
+        open: flag(value, "open").unwrap_or(true),
+        opens_at: integer(value, "opens_at"),
+    })
 }
 
 /// The body of every REST error, `{"error":{"code","message"}}`.

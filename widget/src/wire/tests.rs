@@ -297,8 +297,11 @@ fn rest_answers_decode() {
     };
     let json = serde_json::to_value(&history).unwrap();
     assert_eq!(decode::visitor_conversations(&json), Some(history));
-    assert_eq!(decode::agents_online(&json!({"agents_online":2})), Some(2));
-    assert_eq!(decode::agents_online(&json!({"agents_online":-1})), None);
+    let presence = switchboard_protocol::api::site_presence::Response { agents_online: 2, open: false, opens_at: Some(1_700_000_000_000) };
+    assert_eq!(decode::presence(&serde_json::to_value(&presence).unwrap()), Some(presence));
+    let older = decode::presence(&json!({"agents_online":2})).unwrap();
+    assert!(older.open && older.opens_at.is_none());
+    assert_eq!(decode::presence(&json!({"agents_online":-1})), None);
     let body = json!({"error":{"code":"origin_not_allowed","message":"no"}});
     let error = decode::api_error(&body).unwrap();
     assert_eq!((error.code, error.message.as_str()), (ErrorCode::OriginNotAllowed, "no"));

@@ -1,0 +1,128 @@
+//! The launcher's look for one site, as the script `GET /launcher.js?site=ID` the loader adds
+//! to every page: `Switchboard("style", CSS, ICON)`, which the loader applies to its shadow
+//! root (a constructed stylesheet, which a strict page CSP allows) and its icon.
+//!
+//! The stylesheet lives here rather than in the loader because it depends on the site's
+//! settings (colour, corner, icon, text), and because every byte of the loader is paid by
+//! every page view of every site, while this script is cached and revalidated by `ETag`.
+//! Until it arrives the loader shows nothing (no flash of a default launcher).
+
+use switchboard_protocol::api::site_settings::{Appearance, LauncherIcon, Position, DEFAULT_COLOR};
+
+use crate::appearance::{parse_color, text_on};
+
+/// The path (`viewBox 0 0 24 24`) of each launcher icon.
+pub fn icon_path(icon: LauncherIcon) -> &'static str {
+    match icon {
+        LauncherIcon::Chat => "M20 2H4a2 2 0 0 0-2 2v18l4-4h14a2 2 0 0 0 2-2V4a2 2 0 0 0-2-2z",
+        LauncherIcon::Help => {
+            "M12 2a10 10 0 1 0 0 20 10 10 0 0 0 0-20zm1 16h-2v-2h2zm1.1-6.2-.9.9c-.7.7-1.2 1.3-1.2 2.8h-2v-.5c0-1.1.5-2.1 1.2-2.8l1.2-1.3A2 2 0 1 0 10 9H8a4 4 0 1 1 6.1 2.8z"
+        }
+        LauncherIcon::Mail => "M20 4H4a2 2 0 0 0-2 2v12a2 2 0 0 0 2 2h16a2 2 0 0 0 2-2V6a2 2 0 0 0-2-2zm0 4-8 5-8-5V6l8 5 8-5z",
+        LauncherIcon::Headset => {
+            "M12 2a9 9 0 0 0-9 9v7a3 3 0 0 0 3 3h2v-8H5v-2a7 7 0 0 1 14 0v2h-3v8h2a3 3 0 0 0 3-3v-7a9 9 0 0 0-9-9z"
+        }
+    }
+}
+
+/// The launcher and panel stylesheet for `appearance`.
+pub fn stylesheet(appearance: &Appearance) -> String {
+    let color = parse_color(&appearance.color).map_or(DEFAULT_COLOR, |_| appearance.color.as_str());
+    let on = text_on(color);
+    let side = match appearance.position {
+        Position::Right => "right",
+        Position::Left => "left",
+    };
+    // The words beside the icon come through CSS `content` (the button's accessible name
+    // stays its label), hidden while the panel is open so the button shrinks to its icon.
+    let words = appearance.launcher_text.as_deref().map_or(String::new(), |text| {
+        format!("button::after{{content:{}}}button.open::after{{display:none}}", css_string(text))
+    });
+    format!(
+        "[hidden]{{display:none!important}}\
+         button{{position:fixed;{side}:20px;bottom:20px;box-sizing:border-box;min-width:56px;height:56px;\
+         padding:0 14px;border:0;border-radius:28px;background:{color};color:{on};cursor:pointer;\
+         display:flex;align-items:center;justify-content:center;gap:8px;\
+         font:600 15px/1 system-ui,sans-serif;box-shadow:0 4px 14px #0004}}\
+         {words}\
+         svg{{width:28px;height:28px;fill:{on}}}\
+         [part=badge]{{position:absolute;top:-2px;right:-2px;min-width:10px;padding:0 5px;\
+         border-radius:10px;background:#d50000;color:#fff;font:700 12px/20px sans-serif;text-align:center}}\
+         .panel{{position:fixed;{side}:20px;bottom:88px;width:min(380px,100vw - 40px);\
+         height:min(600px,100vh - 108px);border-radius:16px;overflow:hidden;\
+         box-shadow:0 8px 40px #0004;visibility:hidden}}\
+         .open{{visibility:visible}}\
+         iframe{{width:100%;height:100%;border:0}}\
+         @media (max-width:639px){{.panel{{inset:0;width:auto;height:auto;border-radius:0}}button.open{{display:none}}}}"
+    )
+}
+
+/// The whole script for `appearance`.
+pub fn script(appearance: &Appearance) -> String {
+    // serde_json writes valid JavaScript string literals (quotes, backslashes, controls).
+    let literal = |text: &str| serde_json::Value::from(text).to_string();
+    format!(
+        "Switchboard(\"style\",{},{});\n",
+        literal(&stylesheet(appearance)),
+        literal(icon_path(appearance.launcher_icon))
+    )
+}
+
+/// `text` as a quoted CSS string: anything but letters, digits and spaces as a hex escape,
+/// so no text can end the string or the rule.
+fn css_string(text: &str) -> String {
+    let mut quoted = String::from("\"");
+    for c in text.chars() {
+        if c.is_alphanumeric() || c == ' ' {
+            quoted.push(c);
+        } else {
+            quoted.push_str(&format!("\\{:x} ", u32::from(c)));
+        }
+    }
+    quoted.push('"');
+    quoted
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_stylesheet_follows_colour_corner_and_text() {
+        let default = stylesheet(&Appearance::default());
+        assert!(default.contains("right:20px;bottom:20px") && default.contains("background:#3d5afe;color:#ffffff"));
+        assert!(!default.contains("::after"));
+        let appearance = Appearance {
+            color: "#ffd400".into(),
+            position: Position::Left,
+            launcher_text: Some("Need help?".into()),
+            ..Appearance::default()
+        };
+        let css = stylesheet(&appearance);
+        assert!(css.contains("left:20px;bottom:20px") && css.contains("left:20px;bottom:88px"));
+        assert!(css.contains("background:#ffd400;color:#000000") && css.contains("fill:#000000"));
+        assert!(css.contains("content:\"Need help\\3f \""), "{css}");
+    }
+
+    #[test]
+    fn no_text_escapes_its_css_string_or_the_script() {
+        for text in ["\"}body{display:none}", "a\\\"b", "</script><script>alert(1)</script>", "x\ny", "Ünïcødé 質問"] {
+            let quoted = css_string(text);
+            let inner = &quoted[1..quoted.len() - 1];
+            assert!(!inner.contains(['"', '\n', '}', '{', ';', '<']), "{text}: {quoted}");
+            let appearance = Appearance { launcher_text: Some(text.into()), ..Appearance::default() };
+            let script = script(&appearance);
+            assert!(script.starts_with("Switchboard(\"style\",\"") && script.ends_with(");\n"));
+            assert!(!script.contains("</script>"), "{script}");
+        }
+        assert_eq!(css_string("Ünïcødé 質問"), "\"Ünïcødé 質問\"");
+    }
+
+    #[test]
+    fn every_icon_has_a_path() {
+        for icon in [LauncherIcon::Chat, LauncherIcon::Help, LauncherIcon::Mail, LauncherIcon::Headset] {
+            let script = script(&Appearance { launcher_icon: icon, ..Appearance::default() });
+            assert!(script.contains(icon_path(icon)) && icon_path(icon).starts_with('M'));
+        }
+    }
+}
