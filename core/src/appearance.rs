@@ -4,7 +4,8 @@
 use std::collections::BTreeMap;
 
 use switchboard_protocol::api::site_settings::{
-    Appearance, Patch, MAX_GREETING_CHARS, MAX_LAUNCHER_TEXT_CHARS, MAX_TEXT_CHARS, WIDGET_LANGUAGES, WIDGET_TEXTS,
+    Appearance, Patch, MAX_GREETING_CHARS, MAX_LAUNCHER_TEXT_CHARS, MAX_TEXT_CHARS, WIDGET_LANGUAGES,
+    WIDGET_TEXTS,
 };
 use switchboard_protocol::{ApiError, ErrorCode};
 
@@ -87,7 +88,9 @@ fn check_texts(texts: &BTreeMap<String, BTreeMap<String, String>>) -> Result<(),
                 return Err(format!("texts: {lang}.{key} has 1 to {MAX_TEXT_CHARS} characters"));
             }
             if NUMBERED.contains(&key.as_str()) != text.contains("{n}") {
-                return Err(format!("texts: {lang}.{key} must keep {{n}} exactly where the widget puts a number"));
+                return Err(format!(
+                    "texts: {lang}.{key} must keep {{n}} exactly where the widget puts a number"
+                ));
             }
         }
     }
@@ -210,7 +213,8 @@ mod tests {
     #[test]
     fn replaced_texts_name_a_known_language_and_text_and_keep_the_number_slot() {
         let with = |lang: &str, key: &str, text: &str| {
-            let texts = BTreeMap::from([(lang.to_owned(), BTreeMap::from([(key.to_owned(), text.to_owned())]))]);
+            let texts =
+                BTreeMap::from([(lang.to_owned(), BTreeMap::from([(key.to_owned(), text.to_owned())]))]);
             let appearance = Appearance { texts, ..Appearance::default() };
             apply(site(), Patch { appearance: Some(appearance), ..Patch::default() }, &ChronoZones)
         };

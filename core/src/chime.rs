@@ -60,7 +60,10 @@ mod tests {
         assert!(samples.iter().all(|s| (128 - 41..=128 + 41).contains(&i32::from(*s))));
         // It is not silence, and both ends are (near) silent: no clicks.
         assert!(samples.iter().any(|s| *s > 150));
-        assert!((i32::from(samples[0]) - 128).abs() <= 1 && (i32::from(*samples.last().unwrap()) - 128).abs() <= 1);
+        assert!(
+            (i32::from(samples[0]) - 128).abs() <= 1
+                && (i32::from(*samples.last().unwrap()) - 128).abs() <= 1
+        );
         assert!(file.len() < 6_000);
     }
 }

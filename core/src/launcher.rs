@@ -90,7 +90,10 @@ mod tests {
     #[test]
     fn the_stylesheet_follows_colour_corner_and_text() {
         let default = stylesheet(&Appearance::default());
-        assert!(default.contains("right:20px;bottom:20px") && default.contains("background:#3d5afe;color:#ffffff"));
+        assert!(
+            default.contains("right:20px;bottom:20px")
+                && default.contains("background:#3d5afe;color:#ffffff")
+        );
         assert!(!default.contains("::after"));
         let appearance = Appearance {
             color: "#ffd400".into(),
@@ -106,7 +109,9 @@ mod tests {
 
     #[test]
     fn no_text_escapes_its_css_string_or_the_script() {
-        for text in ["\"}body{display:none}", "a\\\"b", "</script><script>alert(1)</script>", "x\ny", "Ünïcødé 質問"] {
+        for text in
+            ["\"}body{display:none}", "a\\\"b", "</script><script>alert(1)</script>", "x\ny", "Ünïcødé 質問"]
+        {
             let quoted = css_string(text);
             let inner = &quoted[1..quoted.len() - 1];
             assert!(!inner.contains(['"', '\n', '}', '{', ';', '<']), "{text}: {quoted}");

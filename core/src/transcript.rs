@@ -61,8 +61,12 @@ mod tests {
 
     #[test]
     fn every_visible_message_is_one_entry_with_time_and_author() {
-        let visitor = Author::Visitor { id: VisitorId::parse(format!("vis_{}", "1".repeat(32))).unwrap(), name: None };
-        let agent = Author::Agent { id: AgentId::parse(format!("agt_{}", "2".repeat(32))).unwrap(), name: "Nia\nEvil".into() };
+        let visitor =
+            Author::Visitor { id: VisitorId::parse(format!("vis_{}", "1".repeat(32))).unwrap(), name: None };
+        let agent = Author::Agent {
+            id: AgentId::parse(format!("agt_{}", "2".repeat(32))).unwrap(),
+            name: "Nia\nEvil".into(),
+        };
         let mut file = message(4, agent.clone(), "invoice.pdf");
         file.attachment = Some(Attachment {
             url: "https://edge.example/api/v1/attachments/x".into(),

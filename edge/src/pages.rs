@@ -55,8 +55,7 @@ pub async fn frame(req: &Request, env: &Env) -> EdgeResult<Response> {
     // What the panel needs of the site's settings rides in the page it loads anyway (no
     // request more), as JSON in a meta tag: the frame's CSP allows no inline script.
     let appearance = &config.appearance;
-    let config =
-        serde_json::json!({ "prechat": config.prechat, "texts": appearance.texts, "sound": appearance.sound });
+    let config = serde_json::json!({ "prechat": config.prechat, "texts": appearance.texts, "sound": appearance.sound });
     let meta = format!("<meta name=\"switchboard-config\" content=\"{}\">", attribute(&config.to_string()));
     page(&shell, "Chat", &csp(&own, &ancestors), &format!("<link rel=\"stylesheet\" href=\"{theme}\">{meta}"))
 }

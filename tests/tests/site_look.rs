@@ -112,10 +112,11 @@ async fn presence_says_when_business_hours_begin_again() -> anyhow::Result<()> {
     let reply = admin.call(&edge, Method::PATCH, "/api/v1/site", Some(&flow)).await?;
     assert_eq!(reply.status, 200, "{}", reply.body);
     // Presence may be cached by the edge for a few seconds.
-    let closed = switchboard_tests::wait::until("closed hours", std::time::Duration::from_secs(15), || async {
-        presence().await.ok().filter(|p| !p.open)
-    })
-    .await?;
+    let closed =
+        switchboard_tests::wait::until("closed hours", std::time::Duration::from_secs(15), || async {
+            presence().await.ok().filter(|p| !p.open)
+        })
+        .await?;
     let expected = (now / 86_400_000 + 2) * 86_400_000 + 9 * 3_600_000;
     assert_eq!(closed.opens_at, Some(expected));
     Ok(())

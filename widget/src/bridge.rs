@@ -192,7 +192,10 @@ impl ToHost<'_> {
             // `title`: what the host page's tab title alternates with while replies wait.
             ToHost::Unread { count } => (
                 "unread",
-                vec![("count", JsValue::from(*count as f64)), ("title", JsValue::from_str(crate::i18n::t().new_message))],
+                vec![
+                    ("count", JsValue::from(*count as f64)),
+                    ("title", JsValue::from_str(crate::i18n::t().new_message)),
+                ],
             ),
             ToHost::Message { message } => {
                 let notice = JsValue::object(vec![

@@ -214,7 +214,8 @@ pub fn set(lang: Lang, render: Callback<()>) {
             let url = format!("/i18n/{}.json", lang.tag());
             match crate::http::fetch("GET", &url, None, None).await {
                 Ok(json) => {
-                    let strings: &'static Strings = Box::leak(Box::new(Strings::from_json(&json, &tables::EN)));
+                    let strings: &'static Strings =
+                        Box::leak(Box::new(Strings::from_json(&json, &tables::EN)));
                     LOADED.with_borrow_mut(|loaded| loaded.push((lang, strings)));
                     if WANTED.get() == lang {
                         apply(lang, strings, &render);

@@ -18,5 +18,8 @@ pub fn field(form: &HtmlFormElement, name: &str) -> String {
 
 /// Whether the form's checkbox named `name` is ticked.
 pub fn ticked(form: &HtmlFormElement, name: &str) -> bool {
-    form.elements().named_item(name).and_then(|e| e.dyn_ref::<HtmlInputElement>().map(|i| i.checked())).unwrap_or(false)
+    form.elements()
+        .named_item(name)
+        .and_then(|e| e.dyn_ref::<HtmlInputElement>().map(|i| i.checked()))
+        .unwrap_or(false)
 }

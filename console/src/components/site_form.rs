@@ -73,12 +73,14 @@ pub fn site_form(props: &SiteFormProps) -> Html {
                 }
             };
             let texts_text = value("texts");
-            let texts = match serde_json::from_str(if texts_text.trim().is_empty() { "{}" } else { &texts_text }) {
-                Ok(texts) => texts,
-                Err(error) => {
-                    return outcome.set(Some(Err(format!("The widget's texts are not valid JSON: {error}"))))
-                }
-            };
+            let texts =
+                match serde_json::from_str(if texts_text.trim().is_empty() { "{}" } else { &texts_text }) {
+                    Ok(texts) => texts,
+                    Err(error) => {
+                        return outcome
+                            .set(Some(Err(format!("The widget's texts are not valid JSON: {error}"))))
+                    }
+                };
             let launcher_text = value("launcher_text");
             // Like the flow, the secret is sent only when changed.
             let secret = value("identity_secret");

@@ -7,9 +7,9 @@ use yew::prelude::*;
 
 use super::icon;
 use crate::i18n::{t, Strings};
-use crate::wire::Build;
 use crate::net::Chat;
 use crate::state::State;
+use crate::wire::Build;
 
 const CLOSE: &str =
     "M19 6.4 17.6 5 12 10.6 6.4 5 5 6.4 10.6 12 5 17.6 6.4 19 12 13.4 17.6 19 19 17.6 13.4 12z";
@@ -57,7 +57,9 @@ pub fn header(state: &State, chat: &Rc<Chat>) -> Html {
         Html::default()
     } else {
         let chat = chat.clone();
-        nav("sb-icon sb-download", t.download_transcript, DOWNLOAD, move |_: MouseEvent| chat.download_transcript())
+        nav("sb-icon sb-download", t.download_transcript, DOWNLOAD, move |_: MouseEvent| {
+            chat.download_transcript()
+        })
     };
     html! {
         <header class="sb-header">
@@ -88,7 +90,10 @@ fn nav(
 fn weekday_time(ms: i64) -> String {
     let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
     let text = |s: &str| wasm_bindgen::JsValue::from_str(s);
-    let options =
-        wasm_bindgen::JsValue::object(vec![("weekday", text("short")), ("hour", text("2-digit")), ("minute", text("2-digit"))]);
+    let options = wasm_bindgen::JsValue::object(vec![
+        ("weekday", text("short")),
+        ("hour", text("2-digit")),
+        ("minute", text("2-digit")),
+    ]);
     String::from(date.to_locale_string(crate::i18n::lang().tag(), &options))
 }

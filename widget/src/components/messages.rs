@@ -11,9 +11,9 @@ use yew::prelude::*;
 
 use super::text::linkify;
 use crate::dom::now;
-use crate::wire::Build;
 use crate::i18n::{t, Strings};
 use crate::net::Chat;
+use crate::wire::Build;
 
 /// `ol.sb-messages` (scrolled by the app through `list`), after a friendly empty state while
 /// there is no message yet.

@@ -33,13 +33,13 @@ use switchboard_webclient::new_client_id;
 use yew::Callback;
 
 use crate::bridge::{Bridge, FromHost, ToHost};
-use crate::wire::Json;
 use crate::dom::{now, Listener};
 use crate::i18n::{self, Lang};
 use crate::ids::site_from_location;
 use crate::socket::Socket;
 use crate::state::{State, Status};
 use crate::storage::Keys;
+use crate::wire::Json;
 use sync::Synced;
 
 /// Close code the edge uses after an `unauthorized` error frame (invalid or expired token).

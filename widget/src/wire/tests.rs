@@ -297,7 +297,11 @@ fn rest_answers_decode() {
     };
     let json = serde_json::to_value(&history).unwrap();
     assert_eq!(decode::visitor_conversations(&json), Some(history));
-    let presence = switchboard_protocol::api::site_presence::Response { agents_online: 2, open: false, opens_at: Some(1_700_000_000_000) };
+    let presence = switchboard_protocol::api::site_presence::Response {
+        agents_online: 2,
+        open: false,
+        opens_at: Some(1_700_000_000_000),
+    };
     assert_eq!(decode::presence(&serde_json::to_value(&presence).unwrap()), Some(presence));
     let older = decode::presence(&json!({"agents_online":2})).unwrap();
     assert!(older.open && older.opens_at.is_none());

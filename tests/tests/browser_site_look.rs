@@ -1,0 +1,123 @@
+//! The site's look, words and hours as a visitor sees them: real Chromium on the demo site
+//! against the real edge, after an admin changed the settings through the API.
+
+use anyhow::Result;
+use reqwest::Method;
+use serde_json::{json, Value};
+use switchboard_demo_site::BoundSite;
+use switchboard_protocol::{ConversationId, Seq};
+use switchboard_tests::api::{login, Live, Session};
+use switchboard_tests::browser::{open_widget, send_from_widget, wait_for_message, Browser};
+use switchboard_tests::test_edge::TestEdge;
+
+/// The launcher as drawn on the host page: where, which colour, its words and icon.
+const LAUNCHER: &str = "
+    const button = document.getElementById('switchboard-widget').shadowRoot.querySelector('button[part=launcher]');
+    if (getComputedStyle(button).display == 'none') return null;
+    const rect = button.getBoundingClientRect();
+    return { left: rect.left, right: innerWidth - rect.right, background: getComputedStyle(button).backgroundColor,
+             words: getComputedStyle(button, '::after').content, icon: button.querySelector('path').getAttribute('d') };";
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_admins_look_words_and_hours_reach_new_page_loads() -> Result<()> {
+    let site = BoundSite::bind("127.0.0.1:0")?;
+    let page = format!("http://localhost:{}/", site.port());
+    let edge = TestEdge::start(&[page.trim_end_matches('/')])?;
+    let _site = site.serve(&edge.origin());
+
+    // Before: the default look.
+    let visitor = Browser::start().await?;
+    visitor.client().goto(&page).await?;
+    let before = visitor.wait_for_js("the launcher", LAUNCHER).await?;
+    assert_eq!(before["right"], 20.0, "{before}");
+    assert_eq!(before["background"], "rgb(61, 90, 254)");
+    assert_eq!(before["words"], "none");
+    visitor.close().await?;
+
+    // The admin picks a yellow pill on the left with a question mark, their own title, sound,
+    // and business hours that are closed now (one minute, the day after tomorrow, UTC).
+    let admin =
+        Session::start(&edge, switchboard_tests::ADMIN_EMAIL, switchboard_tests::ADMIN_PASSWORD).await?;
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_millis() as i64;
+    let day = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"][((now / 86_400_000 + 2 + 3) % 7) as usize];
+    let settings = json!({
+        "appearance": { "color": "#ffd400", "position": "left", "launcher_icon": "help", "launcher_text": "Need help?",
+                        "sound": true, "texts": { "en": { "chat_title": "Ask Ada" } } },
+        "flow": { "hours": { "time_zone": "UTC", day: ["09:00-09:01"] } },
+    });
+    let reply = admin.call(&edge, Method::PATCH, "/api/v1/site", Some(&settings)).await?;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+
+    // A new page load shows it: the launcher, then the panel.
+    let visitor = Browser::start().await?;
+    visitor.client().goto(&page).await?;
+    let after = visitor.wait_for_js("the new launcher", LAUNCHER).await?;
+    assert_eq!(after["left"], 20.0, "{after}");
+    assert_eq!(after["background"], "rgb(255, 212, 0)");
+    assert_eq!(after["words"], "\"Need help?\"");
+    assert!(after["icon"].as_str().unwrap_or_default().starts_with("M12 2a10 10"), "{after}");
+    open_widget(&visitor).await?;
+    visitor
+        .wait_for_js(
+            "the site's title",
+            "return document.querySelector('h1.sb-title').textContent == 'Ask Ada';",
+        )
+        .await?;
+    let away = visitor
+        .wait_for_js(
+            "the hours",
+            "const p = document.querySelector('p.sb-presence'); return p && p.textContent;",
+        )
+        .await?;
+    assert!(away.as_str().unwrap_or_default().starts_with("Away — back "), "{away}");
+
+    // Today's messages sit under "Today"; a reply plays the tone.
+    send_from_widget(&visitor, "Do you ship to Norway?").await?;
+    wait_for_message(&visitor, 1, "Norway").await?;
+    let separator = visitor
+        .wait_for_js(
+            "the day separator",
+            "const d = document.querySelector('ol.sb-messages li.sb-day'); return d && d.textContent;",
+        )
+        .await?;
+    assert_eq!(separator, "Today");
+    let session = visitor
+        .wait_for_js("a stored session", "return localStorage.getItem('switchboard:demo:session');")
+        .await?;
+    let session: Value = serde_json::from_str(session.as_str().unwrap_or_default())?;
+    let conversation: ConversationId = session["conversation_id"].as_str().unwrap_or_default().parse()?;
+    let cookie = login(&edge).await?;
+    let mut agent = Live::agent(&edge, &cookie, &conversation).await?;
+    agent.hello(Seq(0)).await?;
+    agent.post("a-1", "Yes, in 3 days.").await?;
+    // After the visitor's message and the bot's two (away notice, email question).
+    wait_for_message(&visitor, 4, "3 days").await?;
+    visitor
+        .wait_for_js(
+            "the reply tone",
+            "return performance.getEntriesByType('resource').some(e => e.name.endsWith('/chime.wav'));",
+        )
+        .await?;
+
+    // The transcript: the link the widget clicks is caught to read the file it hands over.
+    visitor
+        .client()
+        .execute(
+            "const click = HTMLElement.prototype.click;
+             HTMLElement.prototype.click = function () {
+               if (this.download) { window.saved = [this.download, decodeURIComponent(this.href.split(',')[1])]; return; }
+               return click.call(this);
+             };",
+            vec![],
+        )
+        .await?;
+    visitor.find("button.sb-download").await?.click().await?;
+    let saved = visitor.wait_for_js("the transcript", "return window.saved;").await?;
+    let (name, text) = (saved[0].as_str().unwrap_or_default(), saved[1].as_str().unwrap_or_default());
+    assert!(name.starts_with("conversation-20") && name.ends_with(".txt"), "{name}");
+    assert!(text.starts_with("Ask Ada\n\n"), "{text}");
+    assert!(text.contains("] You: Do you ship to Norway?\n"), "{text}");
+    assert!(text.contains(&format!("] {}: Yes, in 3 days.\n", switchboard_tests::ADMIN_NAME)), "{text}");
+    visitor.close().await?;
+    Ok(())
+}
