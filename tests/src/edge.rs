@@ -59,10 +59,22 @@ pub struct EdgeProcess {
 
 impl EdgeProcess {
     /// Starts the edge and waits until `GET /health` answers 200 (at most 90 s).
+    ///
+    /// A port found free can be taken by a parallel test before workerd binds it (tests in
+    /// one binary start edges at once): then it starts again on another port, up to 3 times.
     pub fn start(spec: EdgeSpec) -> Result<Self> {
         let mut process = Self { spec, child: None };
-        process.launch()?;
-        Ok(process)
+        let mut attempts = 0;
+        loop {
+            match process.launch() {
+                Err(error) if attempts < 3 && error.to_string().contains("Address already in use") => {
+                    attempts += 1;
+                    process.stop();
+                    process.spec.port = free_port()?;
+                }
+                result => return result.map(|()| process),
+            }
+        }
     }
 
     /// `http://127.0.0.1:PORT`.
