@@ -28,6 +28,7 @@
 pub mod accounts;
 pub mod appearance;
 pub mod attachments;
+pub mod avatar;
 pub mod backoff;
 pub mod canned;
 pub mod chime;

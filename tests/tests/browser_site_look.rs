@@ -56,6 +56,7 @@ async fn the_admins_look_words_and_hours_reach_new_page_loads() -> Result<()> {
     assert_eq!(after["background"], "rgb(255, 212, 0)");
     assert_eq!(after["words"], "\"Need help?\"");
     assert!(after["icon"].as_str().unwrap_or_default().starts_with("M12 2a10 10"), "{after}");
+    switchboard_tests::browser::save_screenshot(&visitor, "launcher-site-look.png").await?;
     open_widget(&visitor).await?;
     visitor
         .wait_for_js(
@@ -92,6 +93,20 @@ async fn the_admins_look_words_and_hours_reach_new_page_loads() -> Result<()> {
     agent.post("a-1", "Yes, in 3 days.").await?;
     // After the visitor's message and the bot's two (away notice, email question).
     wait_for_message(&visitor, 4, "3 days").await?;
+    // Each author's face: initials on a colour of their own, the same on every message.
+    let faces = visitor
+        .client()
+        .execute(
+            "return Array.from(document.querySelectorAll('li.sb-message .sb-avatar'))
+                .map(a => [a.textContent, getComputedStyle(a).backgroundColor, a.getAttribute('aria-hidden')]);",
+            vec![],
+        )
+        .await?;
+    let faces: Vec<(String, String, String)> = serde_json::from_value(faces)?;
+    assert_eq!(faces.len(), 3, "two bot messages and the agent's: {faces:?}");
+    assert_eq!((faces[0].0.as_str(), faces[2].0.as_str()), ("A", "DA"), "{faces:?}");
+    assert_eq!(faces[0].1, faces[1].1, "one author, one colour: {faces:?}");
+    assert!(faces.iter().all(|(_, colour, hidden)| colour.starts_with("rgb(") && hidden == "true"));
     visitor
         .wait_for_js(
             "the reply tone",
@@ -111,6 +126,9 @@ async fn the_admins_look_words_and_hours_reach_new_page_loads() -> Result<()> {
             vec![],
         )
         .await?;
+    visitor.client().enter_parent_frame().await?;
+    switchboard_tests::browser::save_screenshot(&visitor, "widget-site-look.png").await?;
+    open_widget(&visitor).await?;
     visitor.find("button.sb-download").await?.click().await?;
     let saved = visitor.wait_for_js("the transcript", "return window.saved;").await?;
     let (name, text) = (saved[0].as_str().unwrap_or_default(), saved[1].as_str().unwrap_or_default());

@@ -121,8 +121,8 @@ fn stored(message: &Message, log: &ClientLog, last_own: Option<Seq>) -> Html {
             let read = log.delivery(message.seq) == Delivery::Read;
             ("visitor", None, Some(if read { "read" } else { "sent" }))
         }
-        Author::Agent { name, .. } => ("agent", Some(name.clone()), None),
-        Author::Bot { name } => ("bot", Some(name.clone()), None),
+        Author::Agent { name, id } => ("agent", Some((name.clone(), id.as_str())), None),
+        Author::Bot { name } => ("bot", Some((name.clone(), name.as_str())), None),
         Author::System if message.text.is_empty() => return Html::default(),
         Author::System => {
             return html! {
@@ -143,8 +143,8 @@ fn stored(message: &Message, log: &ClientLog, last_own: Option<Seq>) -> Html {
         <li key={message.seq.0}
             class={classes!("sb-message", if agent.is_some() { "sb-message--agent" } else { "sb-message--visitor" })}
             data-seq={message.seq.to_string()} data-role={role} data-delivery={delivery}>
-            if let Some(name) = agent {
-                <span class="sb-author">{ name }</span>
+            if let Some((name, key)) = agent {
+                <span class="sb-author">{ avatar(&name, key) }{ name }</span>
             }
             if let Some(file) = &message.attachment {
                 // A file: images previewed; every file a link (the edge serves non-images as
@@ -162,6 +162,12 @@ fn stored(message: &Message, log: &ClientLog, last_own: Option<Seq>) -> Html {
             { receipt }
         </li>
     }
+}
+
+/// `span.sb-avatar`: the author's initials on their colour (`core::avatar`).
+fn avatar(name: &str, key: &str) -> Html {
+    let class = format!("sb-avatar sb-avatar--{}", switchboard_core::avatar::colour(key));
+    html! { <span {class} aria-hidden="true">{ switchboard_core::avatar::initials(name) }</span> }
 }
 
 fn pending(message: &PendingMessage, chat: &Rc<Chat>) -> Html {
