@@ -35,7 +35,7 @@ mod server_frame_fields;
 pub use error::{ApiError, ErrorBody, ErrorCode};
 pub use frames::{ClientFrame, ReadMark, ServerFrame};
 pub use ids::{AgentId, ClientMessageId, ConversationId, IdError, QueueId, Seq, SiteId, VisitorId};
-pub use message::{Author, Message, Role};
+pub use message::{Author, Card, CardLink, Message, Role};
 
 /// Version of the socket protocol described in `docs/protocol.md`.
 pub const PROTOCOL_VERSION: u32 = 1;

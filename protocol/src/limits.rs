@@ -37,3 +37,6 @@ pub const TYPING_REPEAT_MS: u32 = 2_500;
 
 /// Longest comment with a rating (CSAT), in characters.
 pub const MAX_RATING_COMMENT_CHARS: usize = 1_000;
+
+/// Most cards one bot message carries.
+pub const MAX_CARDS: usize = 3;

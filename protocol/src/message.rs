@@ -33,6 +33,42 @@ pub struct Message {
     /// A file the author attached (the `text` is then its name).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attachment: Option<crate::attachment::Attachment>,
+    /// A bot's cards after its text (a product, an article, a form): at most
+    /// [`MAX_CARDS`](crate::limits::MAX_CARDS).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cards: Vec<Card>,
+}
+
+/// A card a bot shows under its message: a title, a few words, and a link button.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Card {
+    /// The title (1 to 80 characters).
+    pub title: String,
+    /// A few words under it (at most 300 characters).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// Where its button leads.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub link: Option<CardLink>,
+}
+
+/// A card's button: opens `url` (`http` or `https` only) in a new tab.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CardLink {
+    /// The button's words (1 to 40 characters).
+    pub label: String,
+    /// An absolute `http://` or `https://` URL (at most 2,000 characters).
+    pub url: String,
+}
+
+impl CardLink {
+    /// Whether the link leads to a web page: what clients check again before making it a
+    /// link (the edge checked it when it was stored; a client never trusts that alone).
+    pub fn is_web(&self) -> bool {
+        self.url.starts_with("https://") || self.url.starts_with("http://")
+    }
 }
 
 fn is_false(value: &bool) -> bool {
@@ -52,6 +88,7 @@ impl Message {
             event: None,
             internal: false,
             attachment: None,
+            cards: Vec::new(),
         }
     }
 
@@ -71,6 +108,7 @@ impl Message {
             event: None,
             internal: true,
             attachment: None,
+            cards: Vec::new(),
         }
     }
 }

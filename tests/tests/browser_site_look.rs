@@ -98,7 +98,7 @@ async fn the_admins_look_words_and_hours_reach_new_page_loads() -> Result<()> {
         .client()
         .execute(
             "return Array.from(document.querySelectorAll('li.sb-message .sb-avatar'))
-                .map(a => [a.textContent, getComputedStyle(a).backgroundColor, a.getAttribute('aria-hidden')]);",
+                .map(a => [a.dataset.initials, getComputedStyle(a).backgroundColor, a.getAttribute('aria-hidden')]);",
             vec![],
         )
         .await?;
@@ -133,9 +133,69 @@ async fn the_admins_look_words_and_hours_reach_new_page_loads() -> Result<()> {
     let saved = visitor.wait_for_js("the transcript", "return window.saved;").await?;
     let (name, text) = (saved[0].as_str().unwrap_or_default(), saved[1].as_str().unwrap_or_default());
     assert!(name.starts_with("conversation-20") && name.ends_with(".txt"), "{name}");
-    assert!(text.starts_with("Ask Ada\n\n"), "{text}");
-    assert!(text.contains("] You: Do you ship to Norway?\n"), "{text}");
-    assert!(text.contains(&format!("] {}: Yes, in 3 days.\n", switchboard_tests::ADMIN_NAME)), "{text}");
+    assert!(text.starts_with("Ask Ada\n\nToday\n"), "{text}");
+    let (question, answer) = (text.find("Do you ship to Norway?"), text.find("Yes, in 3 days."));
+    assert!(question.is_some() && answer > question, "both, in order: {text}");
+    let author = text.find(switchboard_tests::ADMIN_NAME);
+    assert!(author > question && author < answer, "the agent's name above the answer: {text}");
+    assert!(!text.contains("DA"), "avatars stay out of the text: {text}");
+    visitor.close().await?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_bots_cards_show_as_text_with_a_safe_link_button() -> Result<()> {
+    let site = BoundSite::bind("127.0.0.1:0")?;
+    let page = format!("http://localhost:{}/", site.port());
+    let edge = TestEdge::start(&[page.trim_end_matches('/')])?;
+    let _site = site.serve(&edge.origin());
+    let admin =
+        Session::start(&edge, switchboard_tests::ADMIN_EMAIL, switchboard_tests::ADMIN_PASSWORD).await?;
+    let flow = json!({ "flow": { "bot": { "name": "Sam", "intents": [{
+        "name": "Returns", "phrases": ["return"], "answer": "Here is how returns work.",
+        "cards": [
+            { "title": "Returns <img src=x onerror=alert(1)>", "text": "Free within 30 days.",
+              "link": { "label": "Start a return", "url": "https://shop.example/returns" } },
+            { "title": "Sizes" }
+        ] }] } } });
+    let reply = admin.call(&edge, Method::PATCH, "/api/v1/site", Some(&flow)).await?;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+
+    let visitor = Browser::start().await?;
+    visitor.client().goto(&page).await?;
+    open_widget(&visitor).await?;
+    send_from_widget(&visitor, "How do I return my boots?").await?;
+    visitor
+        .wait_for_js(
+            "the bot's answer",
+            "return Array.from(document.querySelectorAll('li.sb-message')).some(li => li.textContent.includes('how returns work'));",
+        )
+        .await?;
+    let cards = visitor
+        .wait_for_js(
+            "the cards",
+            "const cards = document.querySelectorAll('li.sb-card');
+             return cards.length == 2 && Array.from(cards).map(card => {
+               const link = card.querySelector('a');
+               return { title: card.querySelector('.sb-card-title').textContent,
+                        text: (card.querySelector('.sb-card-text') || {}).textContent || null,
+                        link: link && [link.textContent, link.href, link.target, link.rel] };
+             });",
+        )
+        .await?;
+    assert_eq!(
+        cards,
+        json!([
+            { "title": "Returns <img src=x onerror=alert(1)>", "text": "Free within 30 days.",
+              "link": ["Start a return", "https://shop.example/returns", "_blank", "noopener noreferrer"] },
+            { "title": "Sizes", "text": null, "link": null },
+        ])
+    );
+    let images = visitor
+        .client()
+        .execute("return document.querySelectorAll('li.sb-card img').length;", vec![])
+        .await?;
+    assert_eq!(images, json!(0), "the title stayed text");
     visitor.close().await?;
     Ok(())
 }

@@ -299,9 +299,26 @@ async fn a_bot_answers_later_through_the_api_with_its_secret() -> anyhow::Result
         reqwest::Client::new().post(&url).header("authorization", auth).json(&body).send()
     };
     assert_eq!(post("Bearer wrong").await?.status(), 401);
+    // A card whose button would run script is refused with the reason; nothing is posted.
+    let sneaky = json!({"messages": [{"text": "Click", "cards": [{"title": "Deal", "link": {"label": "Go", "url": "javascript:alert(1)"}}]}]});
+    let refused = reqwest::Client::new()
+        .post(&url)
+        .header("authorization", "Bearer s3cret-bot")
+        .json(&sneaky)
+        .send()
+        .await?;
+    assert_eq!(refused.status(), 400);
+    assert!(refused.text().await?.contains("http"), "the reason names the allowed links");
+    let body = json!({"messages": [{"text": "Sorry for the wait!", "cards": [{"title": "Order status",
+        "text": "Track your parcel", "link": {"label": "Track", "url": "https://shop.example/track"}}]}], "handover": {}});
+    let post = |auth: &'static str| {
+        reqwest::Client::new().post(&url).header("authorization", auth).json(&body).send()
+    };
     assert_eq!(post("Bearer s3cret-bot").await?.status(), 200);
     let answer = message_where(&mut visitor, |m| matches!(m.author, Author::Bot { .. })).await?;
     assert_eq!(answer.text, "Sorry for the wait!");
+    assert_eq!(answer.cards.len(), 1, "the card comes with the message");
+    assert_eq!(answer.cards[0].link.as_ref().map(|l| l.url.as_str()), Some("https://shop.example/track"));
     status(&mut visitor, ConversationState::Queued).await?;
     // The human has it now: a late second answer is refused.
     assert_eq!(post("Bearer s3cret-bot").await?.status(), 409);

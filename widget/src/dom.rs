@@ -88,3 +88,13 @@ pub fn download(name: &str, text: &str) {
         link.click();
     }
 }
+
+/// `ms` as the visitor's local time in words, through the browser's `Intl`: `options` as
+/// `Intl.DateTimeFormat` takes them, in `locale` (the panel's language when `None`).
+pub fn local_time(ms: i64, locale: Option<&str>, options: &[(&str, &str)]) -> String {
+    use crate::wire::Build;
+    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
+    let options = options.iter().map(|(key, value)| (*key, wasm_bindgen::JsValue::from_str(value))).collect();
+    let locale = locale.unwrap_or(crate::i18n::lang().tag());
+    String::from(date.to_locale_string(locale, &wasm_bindgen::JsValue::object(options)))
+}

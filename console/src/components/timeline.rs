@@ -12,7 +12,7 @@ use std::cell::Cell;
 
 use switchboard_core::client_log::{Delivery, PendingMessage};
 use switchboard_protocol::attachment::Attachment;
-use switchboard_protocol::{AgentId, Author, ClientMessageId, Message};
+use switchboard_protocol::{AgentId, Author, Card, ClientMessageId, Message};
 use web_sys::Element;
 use yew::prelude::*;
 
@@ -121,6 +121,9 @@ fn message(message: &Message, receipt: Option<Receipt>) -> Html {
             } else {
                 <p class="sb-message-text">{ message.text.clone() }</p>
             }
+            if !message.cards.is_empty() {
+                <ul class="sb-cards">{ for message.cards.iter().map(card) }</ul>
+            }
             <span class="sb-message-meta">
                 if let Some(author) = author {
                     <span class="sb-message-author">{ author }</span>
@@ -149,6 +152,21 @@ fn attachment(file: &Attachment) -> Html {
             }
             <span class="sb-attachment-name">{ format!("{} ({size})", file.name) }</span>
         </a>
+    }
+}
+
+/// A bot's card as the visitor saw it: title, words, and where its button leads.
+fn card(card: &Card) -> Html {
+    html! {
+        <li class="sb-card">
+            <strong>{ card.title.clone() }</strong>
+            if let Some(text) = &card.text {
+                <span>{ format!(" — {text}") }</span>
+            }
+            if let Some(link) = card.link.as_ref().filter(|link| link.is_web()) {
+                <a href={link.url.clone()} target="_blank" rel="noopener noreferrer">{ format!(" [{}]", link.label) }</a>
+            }
+        </li>
     }
 }
 

@@ -55,6 +55,9 @@ pub struct Intent {
     /// Quick replies offered with the answer.
     #[serde(default)]
     pub quick_replies: Vec<String>,
+    /// Cards shown under the answer (an article, a product, a form).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cards: Vec<switchboard_protocol::Card>,
     /// Hand over after answering, to this queue (or the flow's) and optionally agent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub handover: Option<Handover>,
@@ -168,12 +171,21 @@ pub struct Asking {
 }
 
 /// One message from the bot.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Say {
     /// The text.
     pub text: String,
     /// Quick replies.
     pub quick_replies: Vec<String>,
+    /// Cards under the text.
+    pub cards: Vec<switchboard_protocol::Card>,
+}
+
+impl Say {
+    /// Just `text`.
+    pub fn text(text: String) -> Say {
+        Say { text, ..Say::default() }
+    }
 }
 
 /// What the bot does with one visitor message.
@@ -190,7 +202,7 @@ pub struct Turn {
 impl RuleBot {
     /// The opening message.
     pub fn greet(&self) -> Say {
-        Say { text: self.greeting.clone(), quick_replies: self.menu.clone() }
+        Say { text: self.greeting.clone(), quick_replies: self.menu.clone(), cards: Vec::new() }
     }
 
     /// Answers `text`, updating `memory`.
@@ -226,12 +238,20 @@ impl RuleBot {
                 return self.hand_over(memory, Handover::default(), HandoverReason::BotGaveUp, Vec::new());
             }
             return Turn {
-                say: vec![Say { text: self.fallback.clone(), quick_replies: self.menu.clone() }],
+                say: vec![Say {
+                    text: self.fallback.clone(),
+                    quick_replies: self.menu.clone(),
+                    cards: Vec::new(),
+                }],
                 ..Turn::default()
             };
         };
         memory.unmatched = 0;
-        let answer = Say { text: intent.answer.clone(), quick_replies: intent.quick_replies.clone() };
+        let answer = Say {
+            text: intent.answer.clone(),
+            quick_replies: intent.quick_replies.clone(),
+            cards: intent.cards.clone(),
+        };
         match &intent.handover {
             Some(handover) => {
                 self.hand_over(memory, handover.clone(), HandoverReason::BotDecided, vec![answer])
@@ -259,7 +279,7 @@ impl RuleBot {
             memory.asking = Some(Asking { fields, then, reason });
             return Turn { say, ..Turn::default() };
         }
-        say.push(Say { text: self.handover_message.clone(), quick_replies: Vec::new() });
+        say.push(Say::text(self.handover_message.clone()));
         Turn { say, collected: None, handover: Some((then, reason)) }
     }
 
@@ -277,6 +297,7 @@ impl RuleBot {
                     let retry = Say {
                         text: format!("{problem} {}", field.prompt),
                         quick_replies: skip_reply(&field),
+                        cards: Vec::new(),
                     };
                     asking.fields.insert(0, field);
                     memory.asking = Some(asking);
@@ -301,7 +322,7 @@ impl RuleBot {
 }
 
 fn ask(field: &Field) -> Say {
-    Say { text: field.prompt.clone(), quick_replies: skip_reply(field) }
+    Say { text: field.prompt.clone(), quick_replies: skip_reply(field), cards: Vec::new() }
 }
 
 fn skip_reply(field: &Field) -> Vec<String> {

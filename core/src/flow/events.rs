@@ -20,6 +20,7 @@ pub fn check_answer(answer: &BotAnswer) -> Result<(), switchboard_protocol::ApiE
             .quick_replies
             .iter()
             .any(|r| r.trim().is_empty() || r.chars().count() > MAX_QUICK_REPLY_CHARS);
+        crate::cards::check(&message.cards).map_err(|e| ApiError::new(ErrorCode::BadRequest, e))?;
         if message.quick_replies.len() > MAX_QUICK_REPLIES || bad_reply {
             return Err(ApiError::new(
                 ErrorCode::BadRequest,

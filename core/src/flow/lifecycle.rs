@@ -114,7 +114,7 @@ impl Lifecycle {
             say.text = greeting.unwrap_or(say.text);
             return vec![Step::Say(say)];
         }
-        greeting.map(|text| vec![Step::Say(Say { text, quick_replies: Vec::new() })]).unwrap_or_default()
+        greeting.map(|text| vec![Step::Say(Say::text(text))]).unwrap_or_default()
     }
 
     /// The visitor wrote while humans have the conversation: only notes that a reply is
@@ -267,7 +267,13 @@ impl Lifecycle {
         let mut steps: Vec<Step> = answer
             .messages
             .into_iter()
-            .map(|message| Step::Say(Say { text: message.text, quick_replies: message.quick_replies }))
+            .map(|message| {
+                Step::Say(Say {
+                    text: message.text,
+                    quick_replies: message.quick_replies,
+                    cards: message.cards,
+                })
+            })
             .collect();
         if let Some(handover) = answer.handover {
             steps.extend(self.hand_over(flow, handover, HandoverReason::BotDecided, now));
@@ -309,12 +315,9 @@ impl Lifecycle {
         self.queue = handover.queue.or_else(|| self.queue.clone());
         self.wake_at = hours.next_open(now, flow.zones);
         let back = self.wake_at.map_or_else(|| "soon".to_string(), |at| hours.describe(at, now, flow.zones));
-        let mut steps = vec![Step::Say(Say {
-            text: flow.offline.message.replace("{next_open}", &back),
-            quick_replies: Vec::new(),
-        })];
+        let mut steps = vec![Step::Say(Say::text(flow.offline.message.replace("{next_open}", &back)))];
         if flow.offline.ask_email && !self.bot.collected.contains_key("email") {
-            steps.push(Step::Say(Say { text: email_field().prompt, quick_replies: Vec::new() }));
+            steps.push(Step::Say(Say::text(email_field().prompt)));
         }
         steps.push(Step::Wake(self.wake_at));
         self.change(ConversationState::Pending, steps)
@@ -349,10 +352,9 @@ impl Lifecycle {
                         field: field.name,
                         value: email.clone(),
                     }),
-                    Step::Say(Say {
-                        text: format!("Thanks! We'll answer here, and at {email} if you've left."),
-                        quick_replies: Vec::new(),
-                    }),
+                    Step::Say(Say::text(format!(
+                        "Thanks! We'll answer here, and at {email} if you've left."
+                    ))),
                 ]
             }
             // Not an address: an ordinary message for the team, kept for when they are back.

@@ -153,6 +153,9 @@ pub enum FlowError {
     /// A number is out of range.
     #[error("{0}")]
     Range(&'static str),
+    /// An intent's cards do not fit (see [`crate::cards`]).
+    #[error("intent {0}: {1}")]
+    Cards(String, String),
 }
 
 impl Flow {
@@ -167,6 +170,9 @@ impl Flow {
         }
         if let Some(hours) = &self.hours {
             hours.validate(zones).map_err(FlowError::Hours)?;
+        }
+        for intent in &self.bot.intents {
+            crate::cards::check(&intent.cards).map_err(|e| FlowError::Cards(intent.name.clone(), e))?;
         }
         if let Some(webhook) = &self.webhook {
             if !(webhook.url.starts_with("https://") || webhook.url.starts_with("http://")) {

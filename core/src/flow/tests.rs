@@ -23,7 +23,8 @@ fn shop() -> Flow {
             "menu": ["Shipping", "Returns", "Talk to a person"],
             "intents": [
                 {"name": "shipping", "phrases": ["delivery", "how long", "ship to"], "answer": "We ship in 2 days.", "quick_replies": ["Returns"]},
-                {"name": "returns", "phrases": ["refund", "send back"], "answer": "30 days to return."},
+                {"name": "returns", "phrases": ["refund", "send back"], "answer": "30 days to return.",
+                 "cards": [{"title": "Returns policy", "text": "Free within 30 days.", "link": {"label": "Read it", "url": "https://shop.example/returns"}}]},
                 {"name": "invoice", "phrases": ["invoice", "billing problem"], "answer": "Billing can help.", "handover": {"queue": "billing"}}
             ],
             "collect": [{"name": "email", "prompt": "Your email?", "kind": {"type": "email"}}]
@@ -57,8 +58,27 @@ fn the_bot_greets_answers_faqs_and_offers_quick_replies() {
     assert_eq!(says(&steps), ["We ship in 2 days."]);
     assert!(steps.contains(&Step::Status), "new -> bot is announced");
     assert_eq!(life.state, ConversationState::Bot);
-    // A quick reply is just its text, matched by the intent's name.
-    assert_eq!(says(&life.visitor_wrote(&flow, "Returns", 1)), ["30 days to return."]);
+    // A quick reply is just its text, matched by the intent's name; the answer's card comes
+    // with it.
+    let steps = life.visitor_wrote(&flow, "Returns", 1);
+    assert_eq!(says(&steps), ["30 days to return."]);
+    let Some(Step::Say(Say { cards, .. })) = steps.iter().find(|s| matches!(s, Step::Say(_))) else {
+        panic!("no answer: {steps:?}")
+    };
+    assert_eq!(cards.len(), 1);
+    assert_eq!(cards[0].link.as_ref().map(|l| l.url.as_str()), Some("https://shop.example/returns"));
+}
+
+#[test]
+fn a_card_that_links_anywhere_but_a_web_page_makes_the_flow_invalid() {
+    let mut flow = serde_json::to_value(shop()).unwrap();
+    flow["bot"]["intents"][1]["cards"][0]["link"]["url"] = "javascript:alert(1)".into();
+    let flow: Flow = serde_json::from_value(flow).unwrap();
+    let error = flow.validate(&ChronoZones).unwrap_err();
+    assert!(
+        matches!(&error, FlowError::Cards(intent, why) if intent == "returns" && why.contains("http")),
+        "{error}"
+    );
 }
 
 #[test]
@@ -199,7 +219,11 @@ fn an_external_bot_answers_or_hands_over_when_it_fails() {
     let mut life = Lifecycle::default();
     assert!(life.visitor_wrote(&flow, "hi", 0).contains(&Step::AskWebhook));
     let answer = BotAnswer {
-        messages: vec![BotMessage { text: "Hello from the bot".into(), quick_replies: vec![] }],
+        messages: vec![BotMessage {
+            text: "Hello from the bot".into(),
+            quick_replies: vec![],
+            cards: vec![],
+        }],
         handover: None,
     };
     assert_eq!(says(&life.bot_answered(&flow, answer, 1)), ["Hello from the bot"]);

@@ -4,6 +4,7 @@
 //! and the object's alarm (snooze end, business hours, a bot's deadline).
 
 use switchboard_core::conversation::AgentAction;
+use switchboard_core::flow::bot::Say;
 use switchboard_core::flow::events::describe;
 use switchboard_core::flow::lifecycle::{FlowIn, Lifecycle, RoutingNotice, Step};
 use switchboard_protocol::api::bot_webhook::{BotAnswer, Request as BotRequest};
@@ -126,10 +127,10 @@ impl ConversationObject {
             match step {
                 Step::Say(say) => {
                     let author = Author::Bot { name: flow.bot.name.clone() };
-                    self.post_entry(meta, &life, author, say.text, say.quick_replies, None)?;
+                    self.post_entry(meta, &life, author, say, None)?;
                 }
                 Step::Record(event) => {
-                    self.post_entry(meta, &life, Author::System, describe(&event), Vec::new(), Some(event))?;
+                    self.post_entry(meta, &life, Author::System, Say::text(describe(&event)), Some(event))?;
                 }
                 Step::Status => self.relay(&status_frame(&life), None)?,
                 Step::AskWebhook => ask = true,
@@ -162,8 +163,7 @@ impl ConversationObject {
         meta: &Meta,
         life: &Lifecycle,
         author: Author,
-        text: String,
-        quick_replies: Vec<String>,
+        say: Say,
         event: Option<ConversationEvent>,
     ) -> EdgeResult<()> {
         // The clock stands still within an event: the same time `decide` saw.
@@ -175,8 +175,14 @@ impl ConversationObject {
         let client_id = ClientMessageId::parse(format!("{prefix}-{}", seq.0))
             .map_err(|e| EdgeError::refuse(ErrorCode::Internal, e.to_string()))?;
         let internal = event.as_ref().is_some_and(|event| !event.visible_to_visitor());
-        let message =
-            Message { quick_replies, event, internal, ..Message::plain(seq, client_id, author, text, now) };
+        let Say { text, quick_replies, cards } = say;
+        let message = Message {
+            quick_replies,
+            cards,
+            event,
+            internal,
+            ..Message::plain(seq, client_id, author, text, now)
+        };
         store.append(&message)?;
         self.relay(&ServerFrame::Message { message: message.clone() }, None)?;
         // The bot's greeting opens every widget's conversation; the inbox hears of it only once

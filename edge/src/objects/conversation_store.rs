@@ -58,6 +58,8 @@ struct Extra {
     internal: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     attachment: Option<switchboard_protocol::attachment::Attachment>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    cards: Vec<switchboard_protocol::Card>,
 }
 
 /// Who the conversation is with, written when its visitor first connects.
@@ -116,6 +118,7 @@ impl MessageRow {
             event: extra.event,
             internal: extra.internal,
             attachment: extra.attachment,
+            cards: extra.cards,
         })
     }
 }
@@ -378,6 +381,7 @@ fn extra_json(message: &Message) -> EdgeResult<Option<String>> {
         && message.event.is_none()
         && !message.internal
         && message.attachment.is_none()
+        && message.cards.is_empty()
     {
         return Ok(None);
     }
@@ -386,6 +390,7 @@ fn extra_json(message: &Message) -> EdgeResult<Option<String>> {
         event: message.event.clone(),
         internal: message.internal,
         attachment: message.attachment.clone(),
+        cards: message.cards.clone(),
     };
     Ok(Some(serde_json::to_string(&extra)?))
 }

@@ -47,6 +47,9 @@ pub struct BotMessage {
     /// Answers offered as buttons.
     #[serde(default)]
     pub quick_replies: Vec<String>,
+    /// Cards under the text (at most 3): `{"title", "text"?, "link"?: {"label", "url"}}`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cards: Vec<crate::Card>,
 }
 
 /// Where the bot hands over.

@@ -9,7 +9,6 @@ use super::icon;
 use crate::i18n::{t, Strings};
 use crate::net::Chat;
 use crate::state::State;
-use crate::wire::Build;
 
 const CLOSE: &str =
     "M19 6.4 17.6 5 12 10.6 6.4 5 5 6.4 10.6 12 5 17.6 6.4 19 12 13.4 17.6 19 19 17.6 13.4 12z";
@@ -42,7 +41,14 @@ pub fn header(state: &State, chat: &Rc<Chat>) -> Html {
             let online = presence.open && presence.agents_online > 0;
             let words = match presence.opens_at {
                 _ if online => t.online.to_string(),
-                Some(at) if !presence.open => Strings::with_number(t.back_at, weekday_time(at)),
+                Some(at) if !presence.open => {
+                    let when = crate::dom::local_time(
+                        at,
+                        None,
+                        &[("weekday", "short"), ("hour", "2-digit"), ("minute", "2-digit")],
+                    );
+                    Strings::with_number(t.back_at, when)
+                }
                 _ => t.away.to_string(),
             };
             html! {
@@ -84,16 +90,4 @@ fn nav(
     html! {
         <button type="button" {class} aria-label={label} onclick={Callback::from(onclick)}>{ icon(path) }</button>
     }
-}
-
-/// "Mon 09:00" in the panel's language and the visitor's time zone.
-fn weekday_time(ms: i64) -> String {
-    let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
-    let text = |s: &str| wasm_bindgen::JsValue::from_str(s);
-    let options = wasm_bindgen::JsValue::object(vec![
-        ("weekday", text("short")),
-        ("hour", text("2-digit")),
-        ("minute", text("2-digit")),
-    ]);
-    String::from(date.to_locale_string(crate::i18n::lang().tag(), &options))
 }

@@ -5,7 +5,7 @@ use std::rc::Rc;
 
 use switchboard_core::client_log::{ClientLog, Delivery, PendingMessage, Status};
 use switchboard_protocol::routing::ConversationState;
-use switchboard_protocol::{Author, Message, Seq};
+use switchboard_protocol::{Author, Card, Message, Seq};
 use wasm_bindgen::JsValue;
 use yew::prelude::*;
 
@@ -13,7 +13,6 @@ use super::text::linkify;
 use crate::dom::now;
 use crate::i18n::{t, Strings};
 use crate::net::Chat;
-use crate::wire::Build;
 
 /// `ol.sb-messages` (scrolled by the app through `list`), after a friendly empty state while
 /// there is no message yet.
@@ -34,7 +33,7 @@ pub fn messages(log: &ClientLog, list: &NodeRef, chat: &Rc<Chat>) -> Html {
                 <p class="sb-empty">{ t.empty }</p>
             }
             <ol class="sb-messages" aria-live="polite" ref={list.clone()}>
-                { for days(log).map(|(m, day)| html! { <>{ day }{ stored(m, log, last_own) }</> }) }
+                { for log.messages().zip(days(log)).map(|(m, day)| html! { <>{ day }{ stored(m, log, last_own) }</> }) }
                 { for log.pending().iter().map(|p| pending(p, chat)) }
             </ol>
             if let Some(message) = replies {
@@ -45,26 +44,30 @@ pub fn messages(log: &ClientLog, list: &NodeRef, chat: &Rc<Chat>) -> Html {
     }
 }
 
-/// Each stored message with, before the first of each calendar day (the visitor's), a
-/// `li.sb-day` separator: "Today", "Yesterday" or the date in the panel's language.
-fn days(log: &ClientLog) -> impl Iterator<Item = (&Message, Html)> {
+/// For each stored message, what goes before it: before the first of each calendar day (the
+/// visitor's) a `li.sb-day` separator, "Today", "Yesterday" or the date in the panel's
+/// language; nothing before the others.
+fn days(log: &ClientLog) -> impl Iterator<Item = Html> + '_ {
     let today = day_number(now());
     let mut previous = None;
     log.messages().map(move |message| {
         let day = day_number(message.sent_at);
         // (Withheld internal notes are empty and shown as nothing: no day of their own.)
-        let separator = if previous != Some(day) && !message.text.is_empty() {
+        if previous != Some(day) && !message.text.is_empty() {
             previous = Some(day);
             let label = match today - day {
                 0 => t().today.to_string(),
                 1 => t().yesterday.to_string(),
-                _ => long_date(message.sent_at),
+                _ => crate::dom::local_time(
+                    message.sent_at,
+                    None,
+                    &[("day", "numeric"), ("month", "long"), ("year", "numeric")],
+                ),
             };
             html! { <li class="sb-day" key={format!("d{day}")}><span>{ label }</span></li> }
         } else {
             Html::default()
-        };
-        (message, separator)
+        }
     })
 }
 
@@ -73,15 +76,6 @@ fn day_number(ms: i64) -> i64 {
     let date = js_sys::Date::new(&JsValue::from_f64(ms as f64));
     let local = ms - (date.get_timezone_offset() * 60_000.0) as i64;
     local.div_euclid(86_400_000)
-}
-
-/// "3 March 2026" in the panel's language.
-fn long_date(ms: i64) -> String {
-    let date = js_sys::Date::new(&JsValue::from_f64(ms as f64));
-    let numeric = || JsValue::from_str("numeric");
-    let options =
-        JsValue::object(vec![("day", numeric()), ("month", JsValue::from_str("long")), ("year", numeric())]);
-    String::from(date.to_locale_date_string(crate::i18n::lang().tag(), &options))
 }
 
 /// `div.sb-quick-replies`: one button per answer; a click sends its text.
@@ -158,16 +152,36 @@ fn stored(message: &Message, log: &ClientLog, last_own: Option<Seq>) -> Html {
             } else {
                 <p class="sb-text">{ linkify(&message.text) }</p>
             }
+            if !message.cards.is_empty() {
+                <ul class="sb-cards">{ for message.cards.iter().map(card) }</ul>
+            }
             <time class="sb-meta" {datetime}>{ clock }</time>
             { receipt }
         </li>
     }
 }
 
-/// `span.sb-avatar`: the author's initials on their colour (`core::avatar`).
+/// `li.sb-card`: a bot's card, its button a link to a web page (checked again here).
+fn card(card: &Card) -> Html {
+    html! {
+        <li class="sb-card">
+            <strong class="sb-card-title">{ card.title.clone() }</strong>
+            if let Some(text) = &card.text {
+                <p class="sb-card-text">{ text.clone() }</p>
+            }
+            if let Some(link) = card.link.as_ref().filter(|link| link.is_web()) {
+                <a class="sb-card-link" href={link.url.clone()} target="_blank" rel="noopener noreferrer">{ link.label.clone() }</a>
+            }
+        </li>
+    }
+}
+
+/// `span.sb-avatar`: the author's initials (drawn by CSS from `data-initials`, so they stay
+/// out of the text of the conversation) on their colour (`core::avatar`).
 fn avatar(name: &str, key: &str) -> Html {
     let class = format!("sb-avatar sb-avatar--{}", switchboard_core::avatar::colour(key));
-    html! { <span {class} aria-hidden="true">{ switchboard_core::avatar::initials(name) }</span> }
+    let initials = switchboard_core::avatar::initials(name);
+    html! { <span {class} data-initials={initials} aria-hidden="true"></span> }
 }
 
 fn pending(message: &PendingMessage, chat: &Rc<Chat>) -> Html {

@@ -4,10 +4,11 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use switchboard_core::{prechat, transcript};
+use switchboard_core::prechat;
 
 use switchboard_protocol::api::{create_session, site_presence};
 use switchboard_protocol::{ClientFrame, SiteId};
+use wasm_bindgen::JsCast;
 use yew::platform::{spawn_local, time::sleep};
 
 use super::Chat;
@@ -181,19 +182,22 @@ impl Chat {
         self.sync();
     }
 
-    /// Saves the conversation as a text file on the visitor's device.
+    /// Saves the conversation as a text file on the visitor's device: the panel's title and
+    /// what the message list shows, as the browser lays it out in text (authors, messages,
+    /// times, day separators; avatars' initials are drawn by CSS and stay out).
     pub fn download_transcript(&self) {
-        let t = crate::i18n::t();
-        let state = self.state();
-        let stamp = |ms: i64| {
-            let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
-            let (year, month, day) = (date.get_full_year(), date.get_month() + 1, date.get_date());
-            format!("{year}-{month:02}-{day:02} {:02}:{:02}", date.get_hours(), date.get_minutes())
-        };
-        let you = t.you_prefix.trim_end().trim_end_matches(':').trim_end();
-        let text = transcript::plain_text(t.chat_title, state.log.messages(), stamp, you);
-        let date = stamp(crate::dom::now());
-        crate::dom::download(&format!("conversation-{}.txt", &date[..10]), &text);
+        let list = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.query_selector("ol.sb-messages").ok().flatten())
+            .and_then(|list| list.dyn_into::<web_sys::HtmlElement>().ok());
+        let Some(list) = list else { return };
+        let text = format!("{}\n\n{}\n", crate::i18n::t().chat_title, list.inner_text());
+        let today = crate::dom::local_time(
+            crate::dom::now(),
+            Some("sv-SE"),
+            &[("year", "numeric"), ("month", "2-digit"), ("day", "2-digit")],
+        );
+        crate::dom::download(&format!("conversation-{today}.txt"), &text);
     }
 
     /// The current session's token.

@@ -10,8 +10,8 @@ use switchboard_protocol::attachment::Attachment;
 use switchboard_protocol::inbox::MessagePreview;
 use switchboard_protocol::routing::{ConversationEvent, ConversationState};
 use switchboard_protocol::{
-    AgentId, ApiError, Author, ClientMessageId, ConversationId, ErrorCode, Message, ReadMark, Role, Seq,
-    ServerFrame, VisitorId,
+    AgentId, ApiError, Author, Card, CardLink, ClientMessageId, ConversationId, ErrorCode, Message, ReadMark,
+    Role, Seq, ServerFrame, VisitorId,
 };
 
 use super::Json;
@@ -98,6 +98,18 @@ pub fn message<J: Json>(value: &J) -> Option<Message> {
         event: value.field("event").and_then(|e| event(&e)).flatten(),
         internal: optional(value, "internal", J::flag)?.unwrap_or_default(),
         attachment: optional(value, "attachment", attachment)?,
+        cards: optional(value, "cards", |cards| cards.items()?.iter().map(card).collect())?
+            .unwrap_or_default(),
+    })
+}
+
+fn card<J: Json>(value: &J) -> Option<Card> {
+    Some(Card {
+        title: text(value, "title")?,
+        text: optional(value, "text", J::text)?,
+        link: optional(value, "link", |link| {
+            Some(CardLink { label: text(link, "label")?, url: text(link, "url")? })
+        })?,
     })
 }
 
