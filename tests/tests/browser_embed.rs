@@ -343,12 +343,29 @@ async fn keyboard_only_open_type_send_stay_inside_and_close() -> Result<()> {
     assert_eq!(label, "Open chat");
 
     // Enter opens the panel with the message box focused; typing and Enter send.
-    press(&visitor, ENTER, false).await?;
-    enter_frame(&visitor).await?;
-    visitor
-        .wait_for_js("the message box to have focus", "return document.activeElement.name === 'message';")
-        .await?;
-    press(&visitor, "Sent with the keyboard", false).await?;
+    // Headless Chromium under load sometimes keeps keyboard input with the page although the
+    // frame (preloaded when the launcher got focus) has focus (see the closing notes of
+    // issue 6): then the first key goes nowhere, and the visitor's own remedy — Escape, Enter
+    // on the launcher again — is what the test does, by keyboard still, up to three times.
+    let mut typed = false;
+    for _ in 0..3 {
+        press(&visitor, ENTER, false).await?;
+        enter_frame(&visitor).await?;
+        visitor
+            .wait_for_js("the message box to have focus", "return document.activeElement.name === 'message';")
+            .await?;
+        press(&visitor, "S", false).await?;
+        let value = visitor.client().execute("return document.activeElement.value;", vec![]).await?;
+        if value == Value::from("S") {
+            typed = true;
+            break;
+        }
+        visitor.client().enter_parent_frame().await?;
+        press(&visitor, ESCAPE, false).await?;
+        visitor.wait_for_js("the launcher to have focus again", LAUNCHER_FOCUSED).await?;
+    }
+    ensure!(typed, "keys never reached the message box");
+    press(&visitor, "ent with the keyboard", false).await?;
     press(&visitor, ENTER, false).await?;
     wait_for_message(&visitor, 1, "Sent with the keyboard").await?;
 
