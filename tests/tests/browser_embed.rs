@@ -356,7 +356,7 @@ async fn keyboard_only_open_type_send_stay_inside_and_close() -> Result<()> {
             .await?;
         press(&visitor, "S", false).await?;
         let value = visitor.client().execute("return document.activeElement.value;", vec![]).await?;
-        if value == Value::from("S") {
+        if value == "S" {
             typed = true;
             break;
         }
