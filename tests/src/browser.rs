@@ -221,6 +221,20 @@ pub async fn send_from_widget(visitor: &Browser, text: &str) -> Result<()> {
     Ok(())
 }
 
+/// Puts `text` in the widget's message box as typing would (an `input` event), without
+/// sending it. Not through WebDriver's keys: in headless Chromium under load, a chat frame
+/// that was started hidden and then shown sometimes never receives them although it has
+/// focus (see issue 6's closing notes); use this where typing is not what is tested.
+pub async fn type_into_widget(visitor: &Browser, text: &str) -> Result<()> {
+    visitor.find("textarea[name=message]").await?;
+    let script = format!(
+        "const t = document.querySelector('textarea[name=message]'); t.value = {text:?};
+         t.dispatchEvent(new InputEvent('input', {{ bubbles: true, data: {text:?}, inputType: 'insertText' }}));"
+    );
+    visitor.client().execute(&script, vec![]).await?;
+    Ok(())
+}
+
 /// Presses `keys` one after another on whatever has focus (WebDriver key actions, as a
 /// keyboard would: they reach shadow roots and frames, unlike typing into an element). Keys
 /// are characters or WebDriver's codes (`'\u{E004}'` Tab, `'\u{E007}'` Enter, `'\u{E00C}'`

@@ -61,13 +61,15 @@ impl EdgeProcess {
     /// Starts the edge and waits until `GET /health` answers 200 (at most 90 s).
     ///
     /// A port found free can be taken by a parallel test before workerd binds it (tests in
-    /// one binary start edges at once): then it starts again on another port, up to 3 times.
+    /// one binary start edges at once), and wrangler's bundler has been seen to crash at start
+    /// under load: when wrangler exits before answering, it starts again on another port, up
+    /// to 3 times.
     pub fn start(spec: EdgeSpec) -> Result<Self> {
         let mut process = Self { spec, child: None };
         let mut attempts = 0;
         loop {
             match process.launch() {
-                Err(error) if attempts < 3 && error.to_string().contains("Address already in use") => {
+                Err(error) if attempts < 3 && error.to_string().contains("exited with") => {
                     attempts += 1;
                     process.stop();
                     process.spec.port = free_port()?;

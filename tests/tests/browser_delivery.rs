@@ -5,7 +5,8 @@
 use anyhow::Result;
 use switchboard_demo_site::{BoundSite, DemoSite};
 use switchboard_tests::browser::{
-    open_widget, send_from_widget, shown_messages, sign_in_to_console, wait_for_message, Browser, UI_TIMEOUT,
+    open_widget, send_from_widget, shown_messages, sign_in_to_console, type_into_widget, wait_for_message,
+    Browser, UI_TIMEOUT,
 };
 use switchboard_tests::network::Cable;
 use switchboard_tests::test_edge::TestEdge;
@@ -83,7 +84,7 @@ async fn messages_written_offline_arrive_once_in_order_with_receipts_and_typing(
             "const t = document.querySelector('.sb-typing'); return t && t.textContent.length > 0;",
         )
         .await?;
-    send_from_widget_without_sending(&visitor, "One more thi").await?;
+    type_into_widget(&visitor, "One more thi").await?;
     agent
         .wait_for_js(
             "the visitor typing indicator",
@@ -137,18 +138,4 @@ async fn visitor_behind_a_cable() -> Result<(TestEdge, Cable, DemoSite, Browser)
     visitor.client().goto(&format!("{page_origin}/")).await?;
     open_widget(&visitor).await?;
     Ok((edge, cable, site, visitor))
-}
-
-/// Puts `text` in the widget's message box as typing would (an `input` event), without
-/// sending it. Not through WebDriver's keys: in headless Chromium under load, a chat frame
-/// that was started hidden (here, after the reload) and then shown sometimes never receives
-/// them (see the closing notes); the typing indicator is what this part checks.
-async fn send_from_widget_without_sending(visitor: &Browser, text: &str) -> Result<()> {
-    visitor.find("textarea[name=message]").await?;
-    let script = format!(
-        "const t = document.querySelector('textarea[name=message]'); t.value = {text:?};
-         t.dispatchEvent(new InputEvent('input', {{ bubbles: true, data: {text:?}, inputType: 'insertText' }}));"
-    );
-    visitor.client().execute(&script, vec![]).await?;
-    Ok(())
 }

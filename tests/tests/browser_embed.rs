@@ -10,7 +10,7 @@ use switchboard_demo_site::BoundSite;
 use switchboard_protocol::{ConversationId, Seq};
 use switchboard_tests::api::{login, Live};
 use switchboard_tests::browser::{
-    open_widget, press, send_from_widget, sign_in_to_console, wait_for_message, Browser,
+    open_widget, press, send_from_widget, sign_in_to_console, type_into_widget, wait_for_message, Browser,
 };
 use switchboard_tests::test_edge::TestEdge;
 use switchboard_tests::{wait, IDENTITY_SECRET};
@@ -165,7 +165,10 @@ async fn nothing_loads_until_touched_and_waiting_replies_load_the_frame_at_once(
     );
     assert_eq!(flashing.await?, Value::Bool(false), "the title still flashes after opening");
     open_widget(&visitor).await?;
-    send_from_widget(&visitor, "Great, thanks").await?;
+    // Typed as an input event, sent with the button: keys may not reach a frame started
+    // hidden in headless Chromium under load (see `type_into_widget`).
+    type_into_widget(&visitor, "Great, thanks").await?;
+    visitor.find("button.sb-send").await?.click().await?;
     wait_for_message(&visitor, 3, "Great, thanks").await?;
     visitor.close().await?;
     Ok(())
