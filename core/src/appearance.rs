@@ -4,8 +4,8 @@
 use std::collections::BTreeMap;
 
 use switchboard_protocol::api::site_settings::{
-    Appearance, Patch, MAX_GREETING_CHARS, MAX_LAUNCHER_TEXT_CHARS, MAX_TEXT_CHARS, WIDGET_LANGUAGES,
-    WIDGET_TEXTS,
+    Appearance, Patch, DEFAULT_COLOR, MAX_GREETING_CHARS, MAX_LAUNCHER_TEXT_CHARS, MAX_TEXT_CHARS,
+    WIDGET_LANGUAGES, WIDGET_TEXTS,
 };
 use switchboard_protocol::{ApiError, ErrorCode};
 
@@ -97,8 +97,14 @@ fn check_texts(texts: &BTreeMap<String, BTreeMap<String, String>>) -> Result<(),
     Ok(())
 }
 
+/// The appearance's colour, or the default one if it is not `#rrggbb` (a config written by
+/// hand): what the frame's theme and the launcher both paint with.
+pub(crate) fn theme_color(appearance: &Appearance) -> &str {
+    parse_color(&appearance.color).map_or(DEFAULT_COLOR, |_| appearance.color.as_str())
+}
+
 /// `#rrggbb` as its three channels.
-pub(crate) fn parse_color(color: &str) -> Option<[u8; 3]> {
+fn parse_color(color: &str) -> Option<[u8; 3]> {
     let hex = color.strip_prefix('#').filter(|h| h.len() == 6 && h.is_ascii())?;
     let channel = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).ok();
     Some([channel(0)?, channel(2)?, channel(4)?])
@@ -132,7 +138,7 @@ pub fn text_on(color: &str) -> &'static str {
 
 /// The widget frame's theme stylesheet: the custom properties `frame.css` reads.
 pub fn frame_css(appearance: &Appearance) -> String {
-    let color = parse_color(&appearance.color).map_or("#3d5afe", |_| appearance.color.as_str());
+    let color = theme_color(appearance);
     format!(":root{{--sb-theme:{color};--sb-on-theme:{}}}\n", text_on(color))
 }
 

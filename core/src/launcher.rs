@@ -7,9 +7,9 @@
 //! every page view of every site, while this script is cached and revalidated by `ETag`.
 //! Until it arrives the loader shows nothing (no flash of a default launcher).
 
-use switchboard_protocol::api::site_settings::{Appearance, LauncherIcon, Position, DEFAULT_COLOR};
+use switchboard_protocol::api::site_settings::{Appearance, LauncherIcon, Position};
 
-use crate::appearance::{parse_color, text_on};
+use crate::appearance::{text_on, theme_color};
 
 /// The path (`viewBox 0 0 24 24`) of each launcher icon.
 pub fn icon_path(icon: LauncherIcon) -> &'static str {
@@ -27,7 +27,7 @@ pub fn icon_path(icon: LauncherIcon) -> &'static str {
 
 /// The launcher and panel stylesheet for `appearance`.
 pub fn stylesheet(appearance: &Appearance) -> String {
-    let color = parse_color(&appearance.color).map_or(DEFAULT_COLOR, |_| appearance.color.as_str());
+    let color = theme_color(appearance);
     let on = text_on(color);
     let side = match appearance.position {
         Position::Right => "right",
