@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use switchboard_protocol::api::site_settings::{
     Appearance, Patch, DEFAULT_COLOR, MAX_GREETING_CHARS, MAX_LAUNCHER_TEXT_CHARS, MAX_TEXT_CHARS,
-    WIDGET_LANGUAGES, WIDGET_TEXTS,
+    WIDGET_LANGUAGES, WIDGET_NUMBERED_TEXTS, WIDGET_TEXTS,
 };
 use switchboard_protocol::{ApiError, ErrorCode};
 
@@ -75,7 +75,6 @@ pub fn apply(mut config: SiteConfig, patch: Patch, zones: &dyn Zones) -> Result<
 /// The site's own words for the widget's texts: known languages and texts only, each 1 to
 /// [`MAX_TEXT_CHARS`] characters, with the `{n}` slot where the widget puts a number.
 fn check_texts(texts: &BTreeMap<String, BTreeMap<String, String>>) -> Result<(), String> {
-    const NUMBERED: [&str; 4] = ["number_in_line", "wait_many", "rate_score", "back_at"];
     for (lang, table) in texts {
         if !WIDGET_LANGUAGES.contains(&lang.as_str()) {
             return Err(format!("texts: the widget speaks {} (not {lang:?})", WIDGET_LANGUAGES.join(", ")));
@@ -87,7 +86,7 @@ fn check_texts(texts: &BTreeMap<String, BTreeMap<String, String>>) -> Result<(),
             if text.trim().is_empty() || text.chars().count() > MAX_TEXT_CHARS {
                 return Err(format!("texts: {lang}.{key} has 1 to {MAX_TEXT_CHARS} characters"));
             }
-            if NUMBERED.contains(&key.as_str()) != text.contains("{n}") {
+            if WIDGET_NUMBERED_TEXTS.contains(&key.as_str()) != text.contains("{n}") {
                 return Err(format!(
                     "texts: {lang}.{key} must keep {{n}} exactly where the widget puts a number"
                 ));

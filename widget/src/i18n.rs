@@ -298,7 +298,7 @@ mod tests {
             ("ja", include_str!("../i18n/ja.json")),
             ("ar", include_str!("../i18n/ar.json")),
         ];
-        let english = ["number_in_line", "wait_many", "rate_score", "back_at"];
+        let english = switchboard_protocol::api::site_settings::WIDGET_NUMBERED_TEXTS;
         for (tag, text) in files {
             let table: serde_json::Map<String, serde_json::Value> = serde_json::from_str(text).unwrap();
             let mut keys: Vec<&str> = table.keys().map(String::as_str).collect();

@@ -81,6 +81,10 @@ pub enum LauncherIcon {
 /// The languages the widget speaks (tags of [`Appearance::texts`]).
 pub const WIDGET_LANGUAGES: [&str; 6] = ["en", "de", "es", "fr", "ja", "ar"];
 
+/// The widget's texts with a `{n}` slot (a number; a day and time in `back_at`): a site's
+/// own words for them must keep it, and no other text may have one.
+pub const WIDGET_NUMBERED_TEXTS: [&str; 4] = ["number_in_line", "wait_many", "rate_score", "back_at"];
+
 /// The names of the widget's texts a site may replace ([`Appearance::texts`]); `{n}` in
 /// `number_in_line`, `wait_many` and `rate_score` stands for a number, in `back_at` for a
 /// day and time ("Mon 09:00").
