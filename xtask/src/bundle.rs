@@ -66,10 +66,8 @@ pub fn build_all(tools: &Tools) -> Result<Report> {
     let console = publish_app(tools, "console", &root.join("console/console.css"), &assets)?;
 
     let loader = public.join("widget.js");
-    run(Command::new(&tools.esbuild)
-        .arg(root.join("widget/loader/widget.js"))
-        .args(["--minify", "--target=es2017", "--legal-comments=none"])
-        .arg(format!("--outfile={}", loader.display())))?;
+    // A classic script (not a module), for browsers back to ES2017.
+    minify(tools, &root.join("widget/loader/widget.js"), &loader, &["--target=es2017"])?;
     std::fs::write(public.join("_headers"), HEADERS)?;
     copy_languages(&root.join("widget/i18n"), &public.join("i18n"))?;
 
@@ -166,9 +164,10 @@ fn publish_app(tools: &Tools, app: &str, css: &Path, assets: &Path) -> Result<Pu
     // wasm-bindgen writes readable glue and the stylesheets are written for people: both are
     // minified, since every visitor downloads them (about 1.6 KB brotli off the widget glue).
     let glue = out.join(format!("{app}.js"));
-    minify(tools, &glue, &glue)?;
+    minify(tools, &glue, &glue, &["--format=esm", "--target=es2020"])?;
     let style = out.join(format!("{app}.css"));
-    minify(tools, css, &style)?;
+    // No target for CSS: esbuild would otherwise rewrite modern rules (logical properties).
+    minify(tools, css, &style, &[])?;
 
     let wasm_name = copy_hashed(&wasm, assets, app, "wasm")?;
     let glue_name = copy_hashed(&glue, assets, app, "js")?;
@@ -186,15 +185,13 @@ fn publish_app(tools: &Tools, app: &str, css: &Path, assets: &Path) -> Result<Pu
     })
 }
 
-/// `esbuild --minify` for a JS module or a stylesheet (chosen by the file's extension).
-fn minify(tools: &Tools, from: &Path, to: &Path) -> Result<()> {
-    let mut esbuild = Command::new(&tools.esbuild);
-    esbuild.arg(from).args(["--minify", "--legal-comments=none", "--allow-overwrite"]);
-    // No target for CSS: esbuild would otherwise rewrite modern rules (logical properties).
-    if from.extension().is_some_and(|e| e == "js") {
-        esbuild.args(["--format=esm", "--target=es2020"]);
-    }
-    run(esbuild.arg(format!("--outfile={}", to.display())))
+/// `esbuild --minify` of `from` into `to` (which may be the same file), with `options`.
+fn minify(tools: &Tools, from: &Path, to: &Path, options: &[&str]) -> Result<()> {
+    run(Command::new(&tools.esbuild)
+        .arg(from)
+        .args(["--minify", "--legal-comments=none", "--allow-overwrite"])
+        .args(options)
+        .arg(format!("--outfile={}", to.display())))
 }
 
 fn copy_hashed(file: &Path, assets: &Path, app: &str, extension: &str) -> Result<String> {
