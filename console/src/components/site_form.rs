@@ -94,13 +94,9 @@ pub fn site_form(props: &SiteFormProps) -> Html {
                 appearance: Some(Appearance {
                     color: value("color"),
                     greeting: (!greeting.trim().is_empty()).then_some(greeting),
-                    position: if value("position") == "left" { Position::Left } else { Position::Right },
-                    launcher_icon: match value("launcher_icon").as_str() {
-                        "help" => LauncherIcon::Help,
-                        "mail" => LauncherIcon::Mail,
-                        "headset" => LauncherIcon::Headset,
-                        _ => LauncherIcon::Chat,
-                    },
+                    // The options' values are the protocol's own names: read through serde.
+                    position: serde_json::from_value(value("position").into()).unwrap_or_default(),
+                    launcher_icon: serde_json::from_value(value("launcher_icon").into()).unwrap_or_default(),
                     launcher_text: (!launcher_text.trim().is_empty()).then_some(launcher_text),
                     sound: ticked(&form, "sound"),
                     texts,
