@@ -164,6 +164,7 @@ mod tests {
             flow_edited: false,
             identity_secret: None,
             prechat: Vec::new(),
+            avatars: Default::default(),
         }
     }
 

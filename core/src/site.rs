@@ -1,8 +1,10 @@
 //! A site's configuration, and the site (with its first admin) that exists out of the box.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 use switchboard_protocol::api::site_settings::Appearance;
-use switchboard_protocol::SiteId;
+use switchboard_protocol::{AgentId, SiteId};
 
 use crate::flow::{Flow, FlowError, Zones};
 use crate::origin::{AllowedOrigins, OriginError};
@@ -32,6 +34,10 @@ pub struct SiteConfig {
     /// What the widget asks before the first message (empty: nothing).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub prechat: Vec<crate::prechat::PrechatField>,
+    /// Agents' photos: the version (in its URL) of each agent's uploaded picture
+    /// ([`crate::avatar::photo_url`]); agents not listed show their initials.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub avatars: BTreeMap<AgentId, String>,
 }
 
 impl SiteConfig {
@@ -156,6 +162,7 @@ impl Bootstrap {
                 flow_edited: false,
                 identity_secret: None,
                 prechat: Vec::new(),
+                avatars: Default::default(),
             },
             admin_email,
             admin_name: admin_name.to_string(),

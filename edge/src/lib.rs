@@ -26,6 +26,7 @@
 mod agent_sessions;
 mod api_keys;
 mod attachments;
+mod avatars;
 mod bot_webhook;
 mod canned;
 mod env;

@@ -6,6 +6,7 @@
 //! the chat panel — the browser enforces it.
 
 use serde::Deserialize;
+use switchboard_core::site::SiteConfig;
 use switchboard_protocol::{ErrorCode, SiteId};
 use worker::{Env, Headers, Request, Response};
 
@@ -50,7 +51,7 @@ pub async fn frame(req: &Request, env: &Env) -> EdgeResult<Response> {
     let shell = manifest()?.widget;
     // The site's theme, a stylesheet of its own (the CSP allows no inline styles), named by a
     // hash of its content so a changed theme is a new URL and an unchanged one stays cached.
-    let css = switchboard_core::appearance::frame_css(&config.appearance);
+    let css = theme_css(&config);
     let theme = format!("/frame/theme.css?site={site}&v={}", switchboard_core::appearance::version(&css));
     // What the panel needs of the site's settings rides in the page it loads anyway (no
     // request more), as JSON in a meta tag: the frame's CSP allows no inline script.
@@ -65,12 +66,18 @@ fn attribute(text: &str) -> String {
     text.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;").replace('>', "&gt;")
 }
 
-/// `GET /frame/theme.css?site=ID`: the site's theme colours for the chat panel. Cached a
+/// `GET /frame/theme.css?site=ID`: the site's theme colours and agents' photos for the chat
+/// panel. Cached a
 /// day (the frame names it by content hash), revalidated with its `ETag`.
 pub async fn theme(req: &Request, env: &Env) -> EdgeResult<Response> {
     let config = site_cache::config(env, &site_of(req, "the theme")?).await?;
-    let css = switchboard_core::appearance::frame_css(&config.appearance);
-    versioned(req, css, "text/css; charset=utf-8", "public, max-age=86400")
+    versioned(req, theme_css(&config), "text/css; charset=utf-8", "public, max-age=86400")
+}
+
+/// The frame's theme: the site's colours, then its agents' photos.
+fn theme_css(config: &SiteConfig) -> String {
+    switchboard_core::appearance::frame_css(&config.appearance)
+        + &switchboard_core::avatar::photo_css(&config.id, &config.avatars)
 }
 
 /// `GET /launcher.js?site=ID`: the launcher's look (colour, corner, icon, words), which the

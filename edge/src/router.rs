@@ -6,8 +6,8 @@ use worker::{Env, Headers, Request, Response};
 
 use crate::error::{EdgeError, EdgeResult};
 use crate::{
-    agent_sessions, api_keys, attachments, canned, http, live, pages, site_cache, site_settings, sites,
-    stubs, team, visitor_sessions,
+    agent_sessions, api_keys, attachments, avatars, canned, http, live, pages, site_cache, site_settings,
+    sites, stubs, team, visitor_sessions,
 };
 
 /// Routes one request. Never fails: every error becomes a JSON error response, or, for a
@@ -62,6 +62,9 @@ async fn route(req: Request, env: &Env) -> EdgeResult<Response> {
         ("POST", ["api", "v1", "invites", token, "accept"]) => team::accept(req, env, token).await,
         ("GET", ["api", "v1", "agents"]) => team::list(&req, env).await,
         ("DELETE", ["api", "v1", "agents", id]) => team::remove(&req, env, id).await,
+        ("PUT", ["api", "v1", "agents", id, "avatar"]) => avatars::put(req, env, id).await,
+        ("DELETE", ["api", "v1", "agents", id, "avatar"]) => avatars::delete(&req, env, id).await,
+        ("GET", ["avatars", site, agent]) => avatars::serve(env, site, agent).await,
         ("GET", ["api", "v1", "canned-responses"]) => canned::list(&req, env).await,
         ("POST", ["api", "v1", "canned-responses"]) => canned::save(req, env).await,
         ("DELETE", ["api", "v1", "canned-responses", shortcut]) => canned::remove(&req, env, shortcut).await,
@@ -105,6 +108,7 @@ fn allowed_methods(segments: &[&str]) -> Option<&'static str> {
         ["api", "v1", "invites"] | ["api", "v1", "invites", _, "accept"] => "POST",
         ["api", "v1", "invites", _] | ["api", "v1", "agents"] => "GET",
         ["api", "v1", "agents", _] | ["api", "v1", "canned-responses", _] => "DELETE",
+        ["api", "v1", "agents", _, "avatar"] => "PUT, DELETE",
         ["api", "v1", "canned-responses"] => "GET, POST",
         ["api", "v1", "site"] => "GET, PATCH",
         ["api", "v1", "sites"] | ["api", "v1", "api-keys"] => "GET, POST",
@@ -114,6 +118,7 @@ fn allowed_methods(segments: &[&str]) -> Option<&'static str> {
         | ["frame", "theme.css"]
         | ["launcher.js"]
         | ["chime.wav"]
+        | ["avatars", _, _]
         | ["console", ""]
         | ["api", "v1", "openapi.json"]
         | ["api", "v1", "visitor", "conversations"]

@@ -39,6 +39,7 @@ pub async fn create(mut req: Request, env: &Env) -> EdgeResult<Response> {
         flow_edited: false,
         identity_secret: None,
         prechat: Vec::new(),
+        avatars: Default::default(),
     };
     stubs::create_site(env, &config).await?;
     let body = site_settings::Response {

@@ -4,7 +4,7 @@
 //! refusal decided inside an object (`forbidden`, `not_found`) reaches the client as is.
 
 use serde::de::DeserializeOwned;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use switchboard_core::site::SiteConfig;
 use switchboard_protocol::api::bot_webhook::BotAnswer;
 use switchboard_protocol::api::{
@@ -46,6 +46,20 @@ pub async fn site_config(env: &Env, id: &SiteId) -> EdgeResult<SiteConfig> {
 /// Changes a site's settings; answers the new configuration.
 pub async fn update_site(env: &Env, id: &SiteId, patch: &site_settings::Patch) -> EdgeResult<SiteConfig> {
     call(&site(env, id)?, Method::Post, &format!("/config/update?site={id}"), Some(patch)).await
+}
+
+/// An agent's photo changed: its new version, or `None` when it was removed.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct AvatarCall {
+    /// Whose.
+    pub agent: AgentId,
+    /// The version in its URL.
+    pub version: Option<String>,
+}
+
+/// Records an agent's photo in the site's configuration; answers the new configuration.
+pub async fn set_avatar(env: &Env, id: &SiteId, change: &AvatarCall) -> EdgeResult<SiteConfig> {
+    call(&site(env, id)?, Method::Post, &format!("/config/avatar?site={id}"), Some(change)).await
 }
 
 /// Creates a site's object with its configuration.

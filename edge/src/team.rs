@@ -1,7 +1,8 @@
 //! Team routes: invites (`POST /api/v1/invites`, `GET /api/v1/invites/{token}`,
 //! `POST /api/v1/invites/{token}/accept`) and accounts (`GET /api/v1/agents`,
-//! `DELETE /api/v1/agents/{id}`).
+//! `DELETE /api/v1/agents/{id}`, which also drops their photo).
 
+use switchboard_core::avatar::photo_url;
 use switchboard_protocol::api::{invite_accept, invite_create};
 use switchboard_protocol::{AgentId, ErrorCode};
 use worker::{Env, Request, Response};
@@ -9,7 +10,7 @@ use worker::{Env, Request, Response};
 use crate::agent_sessions::{self, authenticate, authenticate_admin};
 use crate::error::{EdgeError, EdgeResult};
 use crate::objects::{AcceptCall, InviteCall, RemoveCall};
-use crate::{http, site_cache, stubs};
+use crate::{avatars, http, site_cache, stubs};
 
 /// An admin invites someone; the answer carries the one-time link.
 pub async fn invite(mut req: Request, env: &Env) -> EdgeResult<Response> {
@@ -55,7 +56,11 @@ pub async fn accept(mut req: Request, env: &Env, token: &str) -> EdgeResult<Resp
 pub async fn list(req: &Request, env: &Env) -> EdgeResult<Response> {
     let agent = authenticate(req, env).await?;
     let mut team = stubs::directory_agents(env, &agent.site).await?;
-    team.queues = site_cache::config(env, &agent.site).await?.flow.queues.into_iter().map(|q| q.id).collect();
+    let config = site_cache::config(env, &agent.site).await?;
+    for entry in &mut team.agents {
+        entry.avatar = config.avatars.get(&entry.id).map(|version| photo_url(&config.id, &entry.id, version));
+    }
+    team.queues = config.flow.queues.into_iter().map(|q| q.id).collect();
     http::json(200, &team)
 }
 
@@ -63,6 +68,9 @@ pub async fn list(req: &Request, env: &Env) -> EdgeResult<Response> {
 pub async fn remove(req: &Request, env: &Env, id: &str) -> EdgeResult<Response> {
     let admin = authenticate_admin(req, env).await?;
     let agent = AgentId::parse(id).map_err(|_| EdgeError::refuse(ErrorCode::NotFound, "no such agent"))?;
-    stubs::directory_remove(env, &RemoveCall { site: admin.site, by: admin.agent, agent }).await?;
+    let call = RemoveCall { site: admin.site, by: admin.agent, agent };
+    stubs::directory_remove(env, &call).await?;
+    // Their photo goes with them (visitors' old conversations show initials again).
+    avatars::forget(env, &call.site, call.agent).await?;
     http::no_content()
 }

@@ -163,6 +163,29 @@ impl Session {
         let headers = [("cookie", self.cookie.as_str()), ("x-csrf-token", self.csrf.as_str())];
         call_with(method, &edge.url(path), &headers, body).await
     }
+
+    /// `bytes` as the raw body of a `method` request to `path` with `content_type` (a file
+    /// upload), with the cookie and the anti-forgery token: status and JSON body (`null` when
+    /// there is none).
+    pub async fn send_bytes(
+        &self,
+        edge: &TestEdge,
+        method: reqwest::Method,
+        path: &str,
+        content_type: &str,
+        bytes: Vec<u8>,
+    ) -> Result<(u16, serde_json::Value)> {
+        let response = reqwest::Client::new()
+            .request(method, edge.url(path))
+            .header("cookie", &self.cookie)
+            .header("x-csrf-token", &self.csrf)
+            .header("content-type", content_type)
+            .body(bytes)
+            .send()
+            .await?;
+        let status = response.status().as_u16();
+        Ok((status, serde_json::from_str(&response.text().await?).unwrap_or_default()))
+    }
 }
 
 impl Session {

@@ -31,6 +31,9 @@ pub const ADMIN_PASSWORD: &str = "test-password-1234";
 pub const ADMIN_NAME: &str = "Dev Agent";
 /// The site every test edge has.
 pub const SITE: &str = "demo";
+
+/// A valid 1×1 PNG (transparent): an attached image, an agent's photo.
+pub const TINY_PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89\0\0\0\rIDATx\xdac\x64\xf8\xcf\x50\x0f\0\x03\x86\x01\x80\x5a\x34\x7d\x6b\0\0\0\0IEND\xaeB`\x82";
 /// The test site's identity verification secret (`BOOTSTRAP_IDENTITY_SECRET`); the demo site
 /// signs its account page's customer with it.
 pub const IDENTITY_SECRET: &str = "test-identity-secret-0123456789abcdef";

@@ -1,5 +1,5 @@
 //! The console as agents use it, in real browsers: an admin invites a colleague from the
-//! settings screen and adds a canned response; the colleague opens the invite link, chooses
+//! settings screen, adds a canned response and a photo of themselves; the colleague opens the invite link, chooses
 //! a password and is signed in; the admin accepts an offer, inserts the canned response,
 //! writes a private note the visitor never sees, and transfers the conversation to the
 //! colleague, who answers, resolves it, and sees it come back when the visitor writes again.
@@ -70,6 +70,32 @@ async fn invite_canned_note_transfer_resolve_and_reopen() -> Result<()> {
     admin
         .wait_for_js("the canned response listed", "return document.querySelector('.sb-canned-entry .sb-canned-shortcut')?.textContent === '/refund';")
         .await?;
+
+    // The admin adds a photo of themselves (an HTML file is refused with the reason).
+    let files = tempfile::tempdir()?;
+    let (photo, page) = (files.path().join("me.png"), files.path().join("me.html"));
+    std::fs::write(&photo, switchboard_tests::TINY_PNG)?;
+    std::fs::write(&page, "<script>alert(1)</script>")?;
+    let picker = format!("input.sb-photo-input[aria-label='Photo of {}']", switchboard_tests::ADMIN_NAME);
+    admin.find(&picker).await?.send_keys(&page.display().to_string()).await?;
+    let refusal = admin
+        .wait_for_js(
+            "the refusal",
+            "return document.querySelector('.sb-settings > p.sb-error')?.textContent;",
+        )
+        .await?;
+    assert!(
+        refusal.as_str().unwrap_or_default().starts_with("me.html: photos may be image/png"),
+        "{refusal}"
+    );
+    admin.find(&picker).await?.send_keys(&photo.display().to_string()).await?;
+    admin
+        .wait_for_js(
+            "the photo in the team list",
+            "const img = document.querySelector('img.sb-team-avatar'); return img && img.complete && img.naturalWidth === 1;",
+        )
+        .await?;
+    assert_eq!(text_of(&admin, "button.sb-remove-photo").await?, "Remove photo");
 
     // Nia opens the link in her own browser, chooses a password, and is in.
     let nia = Browser::start().await?;

@@ -9,9 +9,6 @@ use switchboard_tests::browser::{
 };
 use switchboard_tests::test_edge::TestEdge;
 
-/// A valid 1×1 PNG.
-const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x01\0\0\0\x01\x08\x06\0\0\0\x1f\x15\xc4\x89\0\0\0\rIDATx\xdac\x64\xf8\xcf\x50\x0f\0\x03\x86\x01\x80\x5a\x34\x7d\x6b\0\0\0\0IEND\xaeB`\x82";
-
 #[tokio::test(flavor = "multi_thread")]
 async fn a_photo_from_the_visitor_and_a_pdf_from_the_agent() -> Result<()> {
     let site = BoundSite::bind("127.0.0.1:0")?;
@@ -20,7 +17,7 @@ async fn a_photo_from_the_visitor_and_a_pdf_from_the_agent() -> Result<()> {
     let _site = site.serve(&edge.origin());
     let files = tempfile::tempdir()?;
     let photo = files.path().join("broken lid.png");
-    std::fs::write(&photo, PNG)?;
+    std::fs::write(&photo, switchboard_tests::TINY_PNG)?;
     let label = files.path().join("return label.pdf");
     std::fs::write(&label, b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n")?;
     let page = files.path().join("page.html");

@@ -47,6 +47,12 @@ async fn the_admins_look_words_and_hours_reach_new_page_loads() -> Result<()> {
     });
     let reply = admin.call(&edge, Method::PATCH, "/api/v1/site", Some(&settings)).await?;
     assert_eq!(reply.status, 200, "{}", reply.body);
+    // And a photo of themselves, which visitors see beside their replies.
+    let photo = format!("/api/v1/agents/{}/avatar", admin.agent.id);
+    let (status, body) = admin
+        .send_bytes(&edge, Method::PUT, &photo, "image/png", switchboard_tests::TINY_PNG.to_vec())
+        .await?;
+    assert_eq!(status, 200, "{body}");
 
     // A new page load shows it: the launcher, then the panel.
     let visitor = Browser::start().await?;
@@ -93,20 +99,30 @@ async fn the_admins_look_words_and_hours_reach_new_page_loads() -> Result<()> {
     agent.post("a-1", "Yes, in 3 days.").await?;
     // After the visitor's message and the bot's two (away notice, email question).
     wait_for_message(&visitor, 4, "3 days").await?;
-    // Each author's face: initials on a colour of their own, the same on every message.
+    // Each author's face: the bot's initials on a colour of its own, the same on every
+    // message; the agent's photo instead of their initials ("DA").
     let faces = visitor
         .client()
         .execute(
-            "return Array.from(document.querySelectorAll('li.sb-message .sb-avatar'))
-                .map(a => [a.dataset.initials, getComputedStyle(a).backgroundColor, a.getAttribute('aria-hidden')]);",
+            "return Array.from(document.querySelectorAll('li.sb-message .sb-avatar')).map(a => [
+                a.dataset.initials, getComputedStyle(a).backgroundColor, a.getAttribute('aria-hidden'),
+                getComputedStyle(a, '::before').content, getComputedStyle(a).backgroundImage]);",
             vec![],
         )
         .await?;
-    let faces: Vec<(String, String, String)> = serde_json::from_value(faces)?;
+    let faces: Vec<(String, String, String, String, String)> = serde_json::from_value(faces)?;
     assert_eq!(faces.len(), 3, "two bot messages and the agent's: {faces:?}");
-    assert_eq!((faces[0].0.as_str(), faces[2].0.as_str()), ("A", "DA"), "{faces:?}");
+    assert_eq!((faces[0].0.as_str(), faces[0].3.as_str()), ("A", "\"A\""), "{faces:?}");
     assert_eq!(faces[0].1, faces[1].1, "one author, one colour: {faces:?}");
-    assert!(faces.iter().all(|(_, colour, hidden)| colour.starts_with("rgb(") && hidden == "true"));
+    assert!(faces.iter().all(|face| face.1.starts_with("rgb(") && face.2 == "true"));
+    assert_eq!((faces[0].4.as_str(), faces[2].3.as_str()), ("none", "none"), "{faces:?}");
+    assert!(faces[2].4.contains(&format!("/avatars/demo/{}?v=", admin.agent.id)), "{faces:?}");
+    visitor
+        .wait_for_js(
+            "the agent's photo",
+            "return performance.getEntriesByType('resource').some(e => e.name.includes('/avatars/demo/') && e.responseEnd > 0);",
+        )
+        .await?;
     visitor
         .wait_for_js(
             "the reply tone",

@@ -64,20 +64,39 @@ pub async fn fetch_empty<B: Serialize>(method: &str, url: &str, body: Option<&B>
 /// (`/api/v1/conversations/{id}/attachments`) under the message id `client_id`; the stored
 /// message arrives on the conversation's socket like any other.
 pub async fn upload(url: &str, file: &web_sys::File, client_id: &str) -> Result<(), FetchError> {
+    let name = String::from(js_sys::encode_uri_component(&file.name()));
+    send_file("POST", url, file, &[("x-filename", &name), ("x-client-id", client_id)]).await.map(|_| ())
+}
+
+/// Sends `file` as the raw body of a `PUT` to `url` (an agent's photo) and decodes the JSON
+/// answer.
+pub async fn put_file<R: DeserializeOwned>(url: &str, file: &web_sys::File) -> Result<R, FetchError> {
+    let text = send_file("PUT", url, file, &[]).await?;
+    serde_json::from_str(&text).map_err(|e| FetchError::Decode(e.to_string()))
+}
+
+/// `file` as the body, its type as `Content-Type`, plus `extra` headers and the CSRF token.
+async fn send_file(
+    method: &str,
+    url: &str,
+    file: &web_sys::File,
+    extra: &[(&str, &str)],
+) -> Result<String, FetchError> {
     let network = |e: JsValue| FetchError::Network(format!("{e:?}"));
     let init = RequestInit::new();
-    init.set_method("POST");
+    init.set_method(method);
     init.set_credentials(RequestCredentials::SameOrigin);
     init.set_body(file);
     let headers = web_sys::Headers::new().map_err(network)?;
     headers.set("content-type", &file.type_()).map_err(network)?;
-    headers.set("x-filename", &String::from(js_sys::encode_uri_component(&file.name()))).map_err(network)?;
-    headers.set("x-client-id", client_id).map_err(network)?;
+    for (name, value) in extra {
+        headers.set(name, value).map_err(network)?;
+    }
     if let Some(token) = CSRF_TOKEN.with(|cell| cell.borrow().clone()) {
         headers.set("x-csrf-token", &token).map_err(network)?;
     }
     init.set_headers(&headers);
-    send(url, &init).await.map(|_| ())
+    send(url, &init).await
 }
 
 async fn fetch_text<B: Serialize>(method: &str, url: &str, body: Option<&B>) -> Result<String, FetchError> {

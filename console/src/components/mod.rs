@@ -5,7 +5,8 @@
 //! - [`form`]: reading a submitted form's fields.
 //! - [`sites`]: every site, and creating one with its first admin (owners).
 //! - [`api_keys`]: the site's API keys for scripts (admins).
-//! - [`settings`]: the team (invites, accounts) and canned responses; [`site_form`]: the
+//! - [`settings`]: the team (invites, accounts) and canned responses; [`team`]: one account
+//!   with its photo; [`site_form`]: the
 //!   site's widget colour, greeting and allowed origins.
 //! - [`topbar`]: the agent's name and "Sign out".
 //! - [`inbox`]: the conversation list.
@@ -32,5 +33,6 @@ pub mod reply;
 pub mod settings;
 pub mod site_form;
 pub mod sites;
+pub mod team;
 pub mod timeline;
 pub mod topbar;

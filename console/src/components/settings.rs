@@ -1,4 +1,4 @@
-//! The settings screen: the team (accounts, invites) and the canned responses. Everyone sees
+//! The settings screen: the team (accounts with their photos, invites) and the canned responses. Everyone sees
 //! them; only admins get the controls that change them (the edge enforces it as well).
 
 use std::rc::Rc;
@@ -16,6 +16,7 @@ use super::form::field;
 use super::api_keys::ApiKeys;
 use super::site_form::SiteForm;
 use super::sites::Sites;
+use super::team::Member;
 use crate::effects::{admin, Dispatcher};
 
 /// Settings properties.
@@ -70,25 +71,9 @@ pub fn settings(props: &SettingsProps) -> Html {
             <SiteForm site={props.site.clone()} admin={props.admin} dispatch={props.dispatch.clone()} />
             <h2>{ "Team" }</h2>
             <ul class="sb-team">
-                { for props.team.agents.iter().map(|agent| {
-                    let remove = (props.admin && agent.id != props.me).then(|| {
-                        let (id, dispatch, report) = (agent.id.clone(), props.dispatch.clone(), report.clone());
-                        let onclick = move |_: MouseEvent| {
-                            let (id, dispatch, report) = (id.clone(), dispatch.clone(), report.clone());
-                            spawn_local(async move {
-                                report(admin::remove_agent(id, dispatch).await.map(|()| "Removed.".to_owned()));
-                            });
-                        };
-                        html! { <button type="button" class="sb-remove-agent" {onclick}>{ "Remove" }</button> }
-                    });
-                    html! {
-                        <li key={agent.id.to_string()} class="sb-team-member">
-                            <span class="sb-team-name">{ agent.name.clone() }</span>
-                            <span class="sb-team-email">{ agent.email.clone() }</span>
-                            <span class="sb-team-role">{ if agent.role == AgentRole::Admin { "admin" } else { "agent" } }</span>
-                            { remove.unwrap_or_default() }
-                        </li>
-                    }
+                { for props.team.agents.iter().map(|agent| html! {
+                    <Member key={agent.id.to_string()} agent={agent.clone()} me={props.me.clone()} admin={props.admin}
+                        dispatch={props.dispatch.clone()} report={Callback::from(report.clone())} />
                 }) }
             </ul>
             if props.admin {

@@ -4,10 +4,12 @@
 //! (it shows the invite link or the error next to itself) and then reload what they changed.
 
 use switchboard_protocol::api::canned_responses::{CannedResponse, ListResponse};
-use switchboard_protocol::api::{agents_list, conversations_list, invite_create, site_settings};
+use switchboard_protocol::api::{
+    agent_avatar, agents_list, conversations_list, invite_create, site_settings,
+};
 use switchboard_protocol::AgentId;
 use switchboard_webclient::fetch_json;
-use switchboard_webclient::http::fetch_empty;
+use switchboard_webclient::http::{fetch_empty, put_file};
 use wasm_bindgen_futures::spawn_local;
 
 use super::session::describe;
@@ -95,6 +97,20 @@ pub async fn invite(
 pub async fn remove_agent(id: AgentId, dispatch: Dispatcher) -> Result<(), String> {
     let result = fetch_empty::<()>("DELETE", &format!("{AGENTS}/{id}"), None).await;
     load(dispatch);
+    result.map_err(|e| describe(&e))
+}
+
+/// Sets an agent's photo from a picked file.
+pub async fn set_avatar(id: AgentId, file: web_sys::File, dispatch: Dispatcher) -> Result<(), String> {
+    let result = put_file::<agent_avatar::Response>(&format!("{AGENTS}/{id}/avatar"), &file).await;
+    load_team_now(&dispatch).await;
+    result.map(drop).map_err(|e| describe(&e))
+}
+
+/// Removes an agent's photo (initials again).
+pub async fn remove_avatar(id: AgentId, dispatch: Dispatcher) -> Result<(), String> {
+    let result = fetch_empty::<()>("DELETE", &format!("{AGENTS}/{id}/avatar"), None).await;
+    load_team_now(&dispatch).await;
     result.map_err(|e| describe(&e))
 }
 

@@ -197,7 +197,13 @@ impl DirectoryObject {
             .to_array()?;
         let agents = rows
             .into_iter()
-            .map(|r| AgentEntry { id: r.id, name: r.name, email: r.email, role: parse_role(&r.role) })
+            .map(|r| AgentEntry {
+                id: r.id,
+                name: r.name,
+                email: r.email,
+                role: parse_role(&r.role),
+                avatar: None,
+            })
             .collect();
         Ok(agents_list::Response { agents, queues: Vec::new() })
     }

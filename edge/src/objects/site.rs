@@ -164,6 +164,10 @@ impl DurableObject for SiteObject {
                 Ok(patch) => self.update_config(&req, patch).and_then(|config| http::json(200, &config)),
                 Err(error) => Err(error),
             },
+            (Method::Post, "/config/avatar") => match http::read_json(&mut req).await {
+                Ok(call) => self.set_avatar(&req, call).and_then(|config| http::json(200, &config)),
+                Err(error) => Err(error),
+            },
             (Method::Get, "/canned") => self.canned_list().and_then(|list| http::json(200, &list)),
             (Method::Post, "/canned") => match http::read_json(&mut req).await {
                 Ok(entry) => self.canned_save(entry).and_then(|()| http::json(200, &())),
@@ -310,6 +314,22 @@ impl SiteObject {
     ) -> EdgeResult<SiteConfig> {
         let config =
             switchboard_core::appearance::apply(self.config(req)?, patch, &crate::zones::RuntimeZones)?;
+        self.store_config(config)
+    }
+
+    /// Records an agent's new photo (its version), or that they have none.
+    fn set_avatar(&self, req: &Request, call: stubs::AvatarCall) -> EdgeResult<SiteConfig> {
+        let mut config = self.config(req)?;
+        match call.version {
+            Some(version) => config.avatars.insert(call.agent, version),
+            // Nothing to store for an agent who had no photo (most removed accounts).
+            None if !config.avatars.contains_key(&call.agent) => return Ok(config),
+            None => config.avatars.remove(&call.agent),
+        };
+        self.store_config(config)
+    }
+
+    fn store_config(&self, config: SiteConfig) -> EdgeResult<SiteConfig> {
         let json = serde_json::to_string(&config)?;
         self.sql().exec("UPDATE config SET json = ? WHERE only = 1", vec![json.into()])?;
         self.config.replace(Some(config.clone()));

@@ -17,6 +17,10 @@ pub struct AgentEntry {
     pub email: String,
     /// What it may do.
     pub role: AgentRole,
+    /// Their photo (`/avatars/…`, see [`agent_avatar`](super::agent_avatar)); none: visitors
+    /// see their initials.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avatar: Option<String>,
 }
 
 /// `200` body.

@@ -177,11 +177,12 @@ fn card(card: &Card) -> Html {
 }
 
 /// `span.sb-avatar`: the author's initials (drawn by CSS from `data-initials`, so they stay
-/// out of the text of the conversation) on their colour (`core::avatar`).
+/// out of the text of the conversation) on their colour (`core::avatar`), or the agent's
+/// photo, which the site's theme stylesheet puts on `data-author` (their id).
 fn avatar(name: &str, key: &str) -> Html {
     let class = format!("sb-avatar sb-avatar--{}", switchboard_core::avatar::colour(key));
     let initials = switchboard_core::avatar::initials(name);
-    html! { <span {class} data-initials={initials} aria-hidden="true"></span> }
+    html! { <span {class} data-initials={initials} data-author={key.to_owned()} aria-hidden="true"></span> }
 }
 
 fn pending(message: &PendingMessage, chat: &Rc<Chat>) -> Html {

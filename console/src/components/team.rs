@@ -1,0 +1,108 @@
+//! One account in the settings' team list: the photo visitors see beside their replies (or
+//! their initials), name, email and role, with the controls the viewer may use — change or
+//! remove the photo (their own; admins anyone's) and remove the account (admins, not
+//! themselves). The edge enforces the same permissions.
+
+use switchboard_protocol::api::agent_avatar::AVATAR_TYPES;
+use switchboard_protocol::api::agent_me::AgentRole;
+use switchboard_protocol::api::agents_list::AgentEntry;
+use switchboard_protocol::AgentId;
+use wasm_bindgen_futures::spawn_local;
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+use crate::effects::{admin, Dispatcher};
+
+/// Team member properties.
+#[derive(Properties, PartialEq)]
+pub struct MemberProps {
+    /// The account shown.
+    pub agent: AgentEntry,
+    /// The signed-in agent.
+    pub me: AgentId,
+    /// Whether the signed-in agent is an admin.
+    pub admin: bool,
+    /// For reloading the team after a change.
+    pub dispatch: Dispatcher,
+    /// Where a change's outcome is told (a sentence, good or bad).
+    pub report: Callback<Result<String, String>>,
+}
+
+/// A change a button makes.
+#[derive(Clone, Copy)]
+enum Change {
+    RemovePhoto,
+    RemoveAccount,
+}
+
+/// `li.sb-team-member`.
+#[function_component(Member)]
+pub fn member(props: &MemberProps) -> Html {
+    let agent = &props.agent;
+    let may_change_photo = props.admin || agent.id == props.me;
+    let run = |change: Change| {
+        let (id, dispatch, report) = (agent.id.clone(), props.dispatch.clone(), props.report.clone());
+        move |_: MouseEvent| {
+            let (id, dispatch, report) = (id.clone(), dispatch.clone(), report.clone());
+            spawn_local(async move {
+                report.emit(
+                    match change {
+                        Change::RemovePhoto => {
+                            admin::remove_avatar(id, dispatch).await.map(|()| "Photo removed.")
+                        }
+                        Change::RemoveAccount => admin::remove_agent(id, dispatch).await.map(|()| "Removed."),
+                    }
+                    .map(str::to_owned),
+                )
+            });
+        }
+    };
+    let pick_photo = {
+        let (id, dispatch, report) = (agent.id.clone(), props.dispatch.clone(), props.report.clone());
+        move |event: Event| {
+            let input: HtmlInputElement = event.target_unchecked_into();
+            let Some(file) = input.files().and_then(|files| files.get(0)) else { return };
+            input.set_value("");
+            let (id, dispatch, report) = (id.clone(), dispatch.clone(), report.clone());
+            spawn_local(async move {
+                let outcome = admin::set_avatar(id, file.clone(), dispatch).await;
+                report.emit(
+                    outcome.map(|()| "Photo saved.".to_owned()).map_err(|e| format!("{}: {e}", file.name())),
+                );
+            });
+        }
+    };
+    html! {
+        <li class="sb-team-member">
+            { photo(agent) }
+            <span class="sb-team-name">{ agent.name.clone() }</span>
+            <span class="sb-team-email">{ agent.email.clone() }</span>
+            <span class="sb-team-role">{ if agent.role == AgentRole::Admin { "admin" } else { "agent" } }</span>
+            if may_change_photo {
+                <label class="sb-attach sb-photo-pick">
+                    { if agent.avatar.is_some() { "Change photo" } else { "Add photo" } }
+                    <input type="file" class="sb-attach-input sb-photo-input" accept={AVATAR_TYPES.join(",")}
+                        aria-label={format!("Photo of {}", agent.name)} onchange={pick_photo} />
+                </label>
+                if agent.avatar.is_some() {
+                    <button type="button" class="sb-remove-photo" onclick={run(Change::RemovePhoto)}>{ "Remove photo" }</button>
+                }
+            }
+            if props.admin && agent.id != props.me {
+                <button type="button" class="sb-remove-agent" onclick={run(Change::RemoveAccount)}>{ "Remove" }</button>
+            }
+        </li>
+    }
+}
+
+/// `img.sb-team-avatar`, or the initials visitors see when there is no photo.
+fn photo(agent: &AgentEntry) -> Html {
+    match &agent.avatar {
+        Some(url) => html! { <img class="sb-team-avatar" src={url.clone()} alt="" /> },
+        None => {
+            let colour = switchboard_core::avatar::colour(agent.id.as_str());
+            let class = format!("sb-team-avatar sb-team-initials sb-avatar--{colour}");
+            html! { <span {class} aria-hidden="true">{ switchboard_core::avatar::initials(&agent.name) }</span> }
+        }
+    }
+}
