@@ -164,8 +164,17 @@ struct Talked {
     samples: Samples,
 }
 
-/// One client: sends at a steady rate until `deadline`, reading all the while, then reads for
-/// a short grace period so the last messages can arrive.
+/// How long a client keeps reading after its last send once nothing more arrives: what is
+/// still missing then counts as lost. Under overload the relay may be seconds behind, still
+/// delivering, so the wait restarts with every frame (up to [`DRAIN_LIMIT`]): late messages
+/// show as latency, not as losses.
+const QUIET: Duration = Duration::from_secs(3);
+
+/// The longest drain after the last send.
+const DRAIN_LIMIT: Duration = Duration::from_secs(60);
+
+/// One client: sends at a steady rate until `deadline`, reading all the while, then reads
+/// until the connection has been quiet for [`QUIET`], so the last messages can arrive.
 async fn talk(
     prefix: String,
     mut out: Outgoing,
@@ -175,7 +184,7 @@ async fn talk(
     deadline: Instant,
 ) -> Result<Talked> {
     let mut tick = tokio::time::interval_at(first.into(), period);
-    let grace_end = deadline + Duration::from_secs(3);
+    let mut grace_end = deadline + QUIET;
     let mut talked =
         Talked { confirmed: Vec::new(), seen: HashSet::new(), duplicated: 0, samples: Samples::default() };
     let mut next = 0usize;
@@ -185,16 +194,20 @@ async fn talk(
                 out.send(&format!("{prefix}{next}"), clock.micros()).await?;
                 next += 1;
             }
-            received = incoming.next() => match received? {
-                Some(received) if received.id.starts_with(&prefix) => talked.confirmed.push(received.id),
-                Some(received) => {
+            received = incoming.next() => {
+                let Some(received) = received? else { break };
+                if Instant::now() >= deadline {
+                    grace_end = (Instant::now() + QUIET).min(deadline + DRAIN_LIMIT);
+                }
+                if received.id.starts_with(&prefix) {
+                    talked.confirmed.push(received.id);
+                } else {
                     talked.samples.push(clock.micros().saturating_sub(received.sent_at));
                     if !talked.seen.insert(received.id) {
                         talked.duplicated += 1;
                     }
                 }
-                None => break,
-            },
+            }
             _ = tokio::time::sleep_until(grace_end.into()) => break,
         }
     }
