@@ -84,6 +84,8 @@ pub struct SiteObject {
     outbox: Rc<Courier<(ConversationId, super::ToConversation)>>,
     /// The stored configuration, read once per wake-up (it changes only through this object).
     config: RefCell<Option<SiteConfig>>,
+    /// Message texts on their way into the search index.
+    waiting_texts: Rc<search::WaitingTexts>,
 }
 
 impl DurableObject for SiteObject {
@@ -115,6 +117,7 @@ impl DurableObject for SiteObject {
             router: RefCell::default(),
             outbox: Rc::new(Courier::in_order()),
             config: RefCell::default(),
+            waiting_texts: Rc::default(),
         }
     }
 
