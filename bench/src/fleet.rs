@@ -84,16 +84,17 @@ pub async fn connect_storm(target: &Target, count: usize, window: Duration) -> R
     }
     let mut samples = Samples::default();
     let mut clients = Vec::new();
-    let mut failed = 0;
+    let mut failures = Vec::new();
     for task in tasks {
         match task.await? {
             Ok((took, client)) => {
                 samples.push(took.as_micros() as u64);
                 clients.push(client);
             }
-            Err(_) => failed += 1,
+            Err(error) => failures.push(format!("{error:#}")),
         }
     }
+    let failed = failures.len();
     let seconds = started.elapsed().as_secs_f64();
     let mut outcome = Outcome::new("e-connect-storm", target.kind, samples, clients.len(), seconds);
     outcome.lost = failed;
@@ -101,6 +102,9 @@ pub async fn connect_storm(target: &Target, count: usize, window: Duration) -> R
         "{count} connections within {} s; latency = time to connected and caught up",
         window.as_secs()
     );
+    if let Some(first) = failures.first() {
+        outcome.note.push_str(&format!("; {failed} failed, the first with: {first}"));
+    }
     Ok(outcome)
 }
 
