@@ -67,8 +67,7 @@ fn attribute(text: &str) -> String {
 }
 
 /// `GET /frame/theme.css?site=ID`: the site's theme colours and agents' photos for the chat
-/// panel. Cached a
-/// day (the frame names it by content hash), revalidated with its `ETag`.
+/// panel. Cached a day (the frame names it by content hash), revalidated with its `ETag`.
 pub async fn theme(req: &Request, env: &Env) -> EdgeResult<Response> {
     let config = site_cache::config(env, &site_of(req, "the theme")?).await?;
     versioned(req, theme_css(&config), "text/css; charset=utf-8", "public, max-age=86400")
