@@ -73,7 +73,12 @@ pub fn build_all(tools: &Tools) -> Result<Report> {
 
     let manifest = manifest(&widget, &console);
     std::fs::create_dir_all(edge.join("generated"))?;
-    std::fs::write(edge.join("generated/assets.json"), manifest)?;
+    // Rewritten only when the names change: a new file time alone makes cargo run the edge's
+    // build script and compile the whole worker again (over a minute here).
+    let manifest_path = edge.join("generated/assets.json");
+    if std::fs::read_to_string(&manifest_path).ok().as_deref() != Some(manifest.as_str()) {
+        std::fs::write(&manifest_path, &manifest)?;
+    }
 
     // The edge's own profile: optimised for speed, unlike the downloads (see Cargo.toml).
     run(Command::new(&tools.worker_build)
