@@ -23,6 +23,7 @@ use switchboard_protocol::limits::{
     AGENT_MESSAGES_PER_SECOND, MAX_SOCKETS_PER_PARTICIPANT, VISITOR_MESSAGES_PER_SECOND,
 };
 use switchboard_protocol::{Author, ClientFrame, ConversationId, ErrorCode, Message, ServerFrame, SiteId};
+use wasm_bindgen::prelude::*;
 use worker::{
     durable_object, DurableObject, Env, Method, Request, Response, State, WebSocket, WebSocketIncomingMessage,
 };
@@ -353,23 +354,15 @@ impl ConversationObject {
             if message.internal {
                 let placeholder = ServerFrame::Message { message: message.for_visitor() };
                 for (role, frame) in [(AGENT_TAG, frame), (VISITOR_TAG, &placeholder)] {
-                    let text = serde_json::to_string(frame)?;
-                    for socket in self.state.get_websockets_with_tag(role) {
-                        let _ = socket.send_with_str(&text);
-                    }
+                    broadcast(self.state.get_websockets_with_tag(role), &serde_json::to_string(frame)?);
                 }
                 return Ok(());
             }
         }
-        let text = serde_json::to_string(frame)?;
-        for socket in self.state.get_websockets() {
-            if except.is_some_and(|author| self.state.get_tags(&socket).iter().any(|t| t == author.id_str()))
-            {
-                continue;
-            }
-            // A socket that is closing misses it; it replays on reconnect.
-            let _ = socket.send_with_str(&text);
-        }
+        let sockets = self.state.get_websockets().into_iter().filter(|socket| {
+            except.is_none_or(|author| !self.state.get_tags(socket).iter().any(|t| t == author.id_str()))
+        });
+        broadcast(sockets, &serde_json::to_string(frame)?);
         Ok(())
     }
 
@@ -380,6 +373,27 @@ impl ConversationObject {
         };
         self.env.var(name).ok().and_then(|v| v.to_string().parse().ok()).unwrap_or(default)
     }
+}
+
+/// Sends `text` to each socket, made a JavaScript string once rather than once per socket
+/// (every message goes to all of a conversation's sockets). A socket that is closing misses
+/// it; it replays on reconnect.
+fn broadcast(sockets: impl IntoIterator<Item = WebSocket>, text: &str) {
+    let text = JsValue::from_str(text);
+    for socket in sockets {
+        let socket: &web_sys::WebSocket = socket.as_ref();
+        let _ = socket.unchecked_ref::<JsSocket>().send_string(&text);
+    }
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// A WebSocket seen from JavaScript.
+    type JsSocket;
+    /// `WebSocket.send` with a string already on the JavaScript side (web-sys only takes
+    /// `&str`, which it copies out of wasm memory on every call).
+    #[wasm_bindgen(method, catch, js_name = send)]
+    fn send_string(this: &JsSocket, data: &JsValue) -> Result<(), JsValue>;
 }
 
 /// Tags of visitors' and agents' sockets (internal entries go whole only to agents).
