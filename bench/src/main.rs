@@ -107,10 +107,18 @@ async fn run() -> Result<()> {
         page_origin: PAGE.into(),
         group,
     };
-    let ours = target(Kind::Switchboard, switchboard.origin(), switchboard.pid());
-    let theirs = target(Kind::Reference, reference.origin(), reference.pid());
-    let no_storage = target(Kind::NoStorage, reference.origin(), reference.pid());
-    let echo = target(Kind::Echo, reference.origin(), reference.pid());
+    // Clients talk to the workerd that runs each worker, not through wrangler dev's proxy (a
+    // second workerd that forwards every frame once more, and drops requests under load):
+    // a deployed relay has no such hop, and the floor (echo) halves without it.
+    let direct =
+        |origin: String, group| async move { runtime::direct_origin(group, &origin).await.unwrap_or(origin) };
+    let ours_origin = direct(switchboard.origin(), switchboard.pid()).await;
+    let theirs_origin = direct(reference.origin(), reference.pid()).await;
+    eprintln!("bench: Switchboard at {ours_origin}, reference at {theirs_origin}");
+    let ours = target(Kind::Switchboard, ours_origin, switchboard.pid());
+    let theirs = target(Kind::Reference, theirs_origin.clone(), reference.pid());
+    let no_storage = target(Kind::NoStorage, theirs_origin.clone(), reference.pid());
+    let echo = target(Kind::Echo, theirs_origin, reference.pid());
 
     let mut outcomes = Vec::new();
     for t in if_wanted(wants('a'), [&ours, &theirs, &no_storage, &echo]) {

@@ -84,3 +84,52 @@ fn workerd_processes(group: u32) -> Vec<PathBuf> {
         })
         .collect()
 }
+
+/// `http://127.0.0.1:PORT` of the workerd that runs the worker itself, in process group
+/// `group`, skipping wrangler dev's proxy in front of it (another workerd, which forwards every
+/// WebSocket frame once more and is not part of a deployed relay). `None` when it cannot be
+/// told apart (not Linux, or no port answers `/health`).
+pub async fn direct_origin(group: Option<u32>, proxied: &str) -> Option<String> {
+    let runtimes: Vec<PathBuf> = workerd_processes(group?)
+        .into_iter()
+        .filter(|p| {
+            // The proxy is started without an inspector; the runtime always has one.
+            std::fs::read(p.join("cmdline"))
+                .map(|c| String::from_utf8_lossy(&c).contains("--inspector-addr"))
+                .unwrap_or(false)
+        })
+        .collect();
+    let mut inodes = std::collections::HashSet::new();
+    for process in &runtimes {
+        for fd in std::fs::read_dir(process.join("fd")).ok()?.flatten() {
+            if let Ok(target) = std::fs::read_link(fd.path()) {
+                let target = target.to_string_lossy().into_owned();
+                if let Some(inode) = target.strip_prefix("socket:[").and_then(|s| s.strip_suffix(']')) {
+                    inodes.insert(inode.to_string());
+                }
+            }
+        }
+    }
+    // Listening loopback sockets (state 0A) owned by the runtime.
+    let table = std::fs::read_to_string("/proc/net/tcp").ok()?;
+    let ports = table.lines().skip(1).filter_map(|line| {
+        let fields: Vec<&str> = line.split_whitespace().collect();
+        let (local, state, inode) = (fields.get(1)?, fields.get(3)?, fields.get(9)?);
+        let (address, port) = local.split_once(':')?;
+        (*state == "0A" && address == "0100007F" && inodes.contains(*inode))
+            .then(|| u16::from_str_radix(port, 16).ok())
+            .flatten()
+    });
+    let client = reqwest::Client::builder().timeout(std::time::Duration::from_secs(2)).build().ok()?;
+    for port in ports {
+        let origin = format!("http://127.0.0.1:{port}");
+        if origin == proxied {
+            continue;
+        }
+        let health = client.get(format!("{origin}/health")).send().await;
+        if health.is_ok_and(|r| r.status().is_success()) {
+            return Some(origin);
+        }
+    }
+    None
+}
