@@ -22,6 +22,7 @@ mod plots;
 mod report;
 mod runtime;
 mod sequential;
+mod stall_shape;
 mod stats;
 mod targets;
 mod throughput;

@@ -11,6 +11,7 @@ use anyhow::Result;
 use tokio::sync::watch;
 
 use crate::outcome::Outcome;
+use crate::stall_shape::{self, Delivery};
 use crate::stats::Samples;
 use crate::targets::{Clock, Incoming, Target};
 
@@ -38,11 +39,12 @@ pub async fn run(target: &Target, clock: Clock, shape: Shape) -> Result<Outcome>
     let (stop, stopped) = watch::channel(false);
     let mut receivers = Vec::new();
     let mut seen_counts = Vec::new();
-    for _ in 0..shape.receivers {
+    for r in 0..shape.receivers {
         let (_out, incoming) = target.connect(&room, true).await?.split();
         let seen = Arc::new(AtomicUsize::new(0));
         seen_counts.push(Arc::clone(&seen));
-        receivers.push(tokio::spawn(receive(incoming, clock, seen, stopped.clone())));
+        // The first receiver also keeps who sent what when, for the stall's shape.
+        receivers.push(tokio::spawn(receive(incoming, clock, seen, stopped.clone(), r == 0)));
     }
     let deadline = Instant::now() + shape.duration;
     let started = Instant::now();
@@ -68,11 +70,13 @@ pub async fn run(target: &Target, clock: Clock, shape: Shape) -> Result<Outcome>
     let _ = stop.send(true);
     let mut samples = Samples::default();
     let (mut lost, mut duplicated) = (0, 0);
+    let mut deliveries = Vec::new();
     for receiver in receivers {
-        let (got, ids, dups) = receiver.await?;
-        samples.extend(got);
-        duplicated += dups;
-        lost += confirmed.iter().filter(|id| !ids.contains(*id)).count();
+        let received = receiver.await?;
+        samples.extend(received.samples);
+        duplicated += received.duplicates;
+        lost += confirmed.iter().filter(|id| !received.ids.contains(*id)).count();
+        deliveries.extend(received.deliveries);
     }
     let mut outcome = Outcome::new("b-throughput", target.kind, samples, confirmed.len(), seconds);
     outcome.lost = lost;
@@ -88,6 +92,9 @@ pub async fn run(target: &Target, clock: Clock, shape: Shape) -> Result<Outcome>
         echo.p99_ms,
         echo.max_ms
     );
+    if let Some(stall) = stall_shape::worst(&deliveries, (crate::stats::STALL_MS * 1000.0) as u64) {
+        outcome.note.push_str(&format!("; at the first receiver, the {stall}"));
+    }
     Ok(outcome)
 }
 
@@ -131,25 +138,40 @@ async fn send(
     Ok((confirmed, echoes))
 }
 
+/// What one receiver saw.
+struct Received {
+    samples: Samples,
+    ids: HashSet<String>,
+    duplicates: usize,
+    /// Every delivery with its sender, when asked for (one receiver is enough).
+    deliveries: Vec<Delivery>,
+}
+
 /// One receiver: latency of every message, the ids seen, and duplicates, until stopped.
 async fn receive(
     mut incoming: Incoming,
     clock: Clock,
     seen: Arc<AtomicUsize>,
     mut stop: watch::Receiver<bool>,
-) -> (Samples, HashSet<String>, usize) {
-    let mut samples = Samples::default();
-    let mut ids = HashSet::new();
-    let mut duplicates = 0;
+    keep_deliveries: bool,
+) -> Received {
+    let mut received =
+        Received { samples: Samples::default(), ids: HashSet::new(), duplicates: 0, deliveries: Vec::new() };
     loop {
         tokio::select! {
             next = incoming.next() => match next {
-                Ok(Some(received)) => {
-                    samples.push(clock.micros().saturating_sub(received.sent_at));
-                    if ids.insert(received.id) {
+                Ok(Some(message)) => {
+                    let latency = clock.micros().saturating_sub(message.sent_at);
+                    received.samples.push(latency);
+                    if keep_deliveries {
+                        if let Some(sender) = stall_shape::sender_of(&message.id) {
+                            received.deliveries.push(Delivery { sender, sent_at: message.sent_at, latency });
+                        }
+                    }
+                    if received.ids.insert(message.id) {
                         seen.fetch_add(1, Ordering::Relaxed);
                     } else {
-                        duplicates += 1;
+                        received.duplicates += 1;
                     }
                 }
                 _ => break,
@@ -157,5 +179,5 @@ async fn receive(
             _ = stop.wait_for(|stop| *stop) => break,
         }
     }
-    (samples, ids, duplicates)
+    received
 }
