@@ -1,7 +1,7 @@
 //! What the worst stall of scenario (b) looked like at one receiver: how many senders were
-//! held at once, and how many messages of other senders went through meanwhile. It tells a
-//! relay that stops (every sender waits) from a runtime that serves some sockets while others
-//! wait — the two call for different fixes (see docs/benchmarks.md, "Stalls").
+//! held at once, and how many messages went through meanwhile. It tells a relay that stops
+//! (every sender waits) from a runtime that serves some sockets while others wait — the two
+//! call for different fixes (see docs/benchmarks.md, "Stalls").
 
 use std::collections::HashSet;
 use std::fmt;

@@ -139,7 +139,7 @@ async fn send(
 }
 
 /// What one receiver saw.
-struct Received {
+struct ReceiverReport {
     samples: Samples,
     ids: HashSet<String>,
     duplicates: usize,
@@ -154,9 +154,13 @@ async fn receive(
     seen: Arc<AtomicUsize>,
     mut stop: watch::Receiver<bool>,
     keep_deliveries: bool,
-) -> Received {
-    let mut received =
-        Received { samples: Samples::default(), ids: HashSet::new(), duplicates: 0, deliveries: Vec::new() };
+) -> ReceiverReport {
+    let mut received = ReceiverReport {
+        samples: Samples::default(),
+        ids: HashSet::new(),
+        duplicates: 0,
+        deliveries: Vec::new(),
+    };
     loop {
         tokio::select! {
             next = incoming.next() => match next {
