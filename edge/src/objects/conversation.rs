@@ -23,7 +23,6 @@ use switchboard_protocol::limits::{
     AGENT_MESSAGES_PER_SECOND, MAX_SOCKETS_PER_PARTICIPANT, VISITOR_MESSAGES_PER_SECOND,
 };
 use switchboard_protocol::{Author, ClientFrame, ConversationId, ErrorCode, Message, ServerFrame, SiteId};
-use wasm_bindgen::prelude::*;
 use worker::{
     durable_object, DurableObject, Env, Method, Request, Response, State, WebSocket, WebSocketIncomingMessage,
 };
@@ -40,7 +39,7 @@ use self::flow::{status_frame, FlowInput};
 use super::conversation_store::{ConversationStore, Meta};
 use super::courier::Courier;
 use super::{
-    accept_socket, answer_pings_while_hibernating, finish_close, json_header, respond, send_error,
+    accept_socket, answer_pings_while_hibernating, broadcast, finish_close, json_header, respond, send_error,
     send_frame, Participant, ToConversation, PARTICIPANT_HEADER,
 };
 use crate::error::{EdgeError, EdgeResult};
@@ -373,27 +372,6 @@ impl ConversationObject {
         };
         self.env.var(name).ok().and_then(|v| v.to_string().parse().ok()).unwrap_or(default)
     }
-}
-
-/// Sends `text` to each socket, made a JavaScript string once rather than once per socket
-/// (every message goes to all of a conversation's sockets). A socket that is closing misses
-/// it; it replays on reconnect.
-fn broadcast(sockets: impl IntoIterator<Item = WebSocket>, text: &str) {
-    let text = JsValue::from_str(text);
-    for socket in sockets {
-        let socket: &web_sys::WebSocket = socket.as_ref();
-        let _ = socket.unchecked_ref::<JsSocket>().send_string(&text);
-    }
-}
-
-#[wasm_bindgen]
-extern "C" {
-    /// A WebSocket seen from JavaScript.
-    type JsSocket;
-    /// `WebSocket.send` with a string already on the JavaScript side (web-sys only takes
-    /// `&str`, which it copies out of wasm memory on every call).
-    #[wasm_bindgen(method, catch, js_name = send)]
-    fn send_string(this: &JsSocket, data: &JsValue) -> Result<(), JsValue>;
 }
 
 /// Tags of visitors' and agents' sockets (internal entries go whole only to agents).

@@ -25,6 +25,7 @@ pub use site::{Activity, IndexedText, SiteObject};
 
 use serde::{Deserialize, Serialize};
 use switchboard_protocol::{ApiError, Author, ClientFrame, ErrorCode, ServerFrame, SiteId, SUBPROTOCOL};
+use wasm_bindgen::prelude::*;
 use worker::{Request, Response, WebSocket, WebSocketPair};
 
 use crate::error::{EdgeError, EdgeResult};
@@ -116,6 +117,27 @@ fn send_frame<T: Serialize>(ws: &WebSocket, frame: &T) {
     if let Err(error) = ws.send(frame) {
         worker::console_debug!("frame not sent to a closing socket: {error}");
     }
+}
+
+/// Sends `text` to each socket, made a JavaScript string once rather than once per socket
+/// (a conversation's every message goes to all its sockets; an inbox update to every open
+/// inbox). A socket that is closing misses it; it catches up when it reconnects.
+fn broadcast(sockets: impl IntoIterator<Item = WebSocket>, text: &str) {
+    let text = JsValue::from_str(text);
+    for socket in sockets {
+        let socket: &web_sys::WebSocket = socket.as_ref();
+        let _ = socket.unchecked_ref::<JsSocket>().send_string(&text);
+    }
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// A WebSocket seen from JavaScript.
+    type JsSocket;
+    /// `WebSocket.send` with a string already on the JavaScript side (web-sys only takes
+    /// `&str`, which it copies out of wasm memory on every call).
+    #[wasm_bindgen(method, catch, js_name = send)]
+    fn send_string(this: &JsSocket, data: &JsValue) -> Result<(), JsValue>;
 }
 
 /// Sends an `error` frame for `error`.

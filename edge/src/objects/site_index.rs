@@ -115,9 +115,7 @@ impl SiteObject {
     /// Sends a conversation's new summary to every open inbox.
     fn push_to_inboxes(&self, conversation: ConversationSummary) -> EdgeResult<()> {
         let frame = serde_json::to_string(&InboxFrame::Updated { conversation })?;
-        for socket in self.state.get_websockets_with_tag(INBOX_TAG) {
-            let _ = socket.send_with_str(&frame);
-        }
+        crate::objects::broadcast(self.state.get_websockets_with_tag(INBOX_TAG), &frame);
         Ok(())
     }
 

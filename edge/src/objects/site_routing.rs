@@ -149,8 +149,9 @@ impl SiteObject {
 
     /// Sends `frame` to every inbox socket of `agent`.
     pub(super) fn to_agent(&self, agent: &AgentId, frame: &InboxFrame) {
-        for socket in self.state.get_websockets_with_tag(agent.as_str()) {
-            send_frame(&socket, frame);
+        match serde_json::to_string(frame) {
+            Ok(text) => crate::objects::broadcast(self.state.get_websockets_with_tag(agent.as_str()), &text),
+            Err(error) => worker::console_error!("inbox frame for {agent}: {error}"),
         }
     }
 
