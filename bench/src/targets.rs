@@ -107,9 +107,10 @@ impl Target {
                 .send()
         };
         let mut reply = request().await?;
-        // wrangler dev's proxy drops a POST now and then under load with `503 "Your worker
+        // Only when the bench could not find workerd's own port and goes through wrangler
+        // dev's proxy: that proxy drops a POST now and then under load with `503 "Your worker
         // restarted mid-request"` and `Retry-After: 0` although workerd never restarted
-        // (workers-sdk#14641): a widget retries, and so does the bench, once.
+        // (workers-sdk#14641). A widget retries, and so does the bench, once.
         if reply.status() == reqwest::StatusCode::SERVICE_UNAVAILABLE {
             reply = request().await?;
         }
