@@ -2,7 +2,7 @@
 //! fields (name, email, order number) with validation, and hands over to a human when the
 //! visitor asks, when a rule says so, or when it failed to understand too often.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 use switchboard_protocol::routing::HandoverReason;
@@ -157,6 +157,16 @@ pub struct BotMemory {
     /// Answers so far.
     #[serde(default)]
     pub collected: BTreeMap<String, String>,
+    /// Fields the visitor skipped (or could not answer): never asked again.
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub skipped: BTreeSet<String>,
+}
+
+impl BotMemory {
+    /// Whether `field` was answered or skipped: either way it is not asked again.
+    pub fn settled(&self, field: &str) -> bool {
+        self.collected.contains_key(field) || self.skipped.contains(field)
+    }
 }
 
 /// Fields still to ask before a handover.
@@ -168,6 +178,17 @@ pub struct Asking {
     pub then: Handover,
     /// Why.
     pub reason: HandoverReason,
+    /// Answers to the current field refused so far.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub refused: u32,
+}
+
+/// Refused answers to one field after which the bot stops asking it and moves on: nobody is
+/// kept from a person by a question they cannot answer.
+pub const MAX_REFUSED_ANSWERS: u32 = 3;
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 /// One message from the bot.
@@ -211,7 +232,7 @@ impl RuleBot {
             return self.collect(memory, text);
         }
         let words = normalise(text);
-        if self.handover_phrases.iter().any(|phrase| contains_phrase(&words, phrase)) {
+        if self.asks_for_person(&words) {
             memory.unmatched = 0;
             return self.hand_over(memory, Handover::default(), HandoverReason::VisitorAsked, Vec::new());
         }
@@ -271,42 +292,54 @@ impl RuleBot {
         let fields: Vec<Field> = self
             .collect
             .iter()
-            .filter(|field| !memory.collected.contains_key(&field.name))
+            .filter(|field| !memory.settled(&field.name))
             .cloned()
             .collect();
         if let Some(first) = fields.first() {
             say.push(ask(first));
-            memory.asking = Some(Asking { fields, then, reason });
+            memory.asking = Some(Asking { fields, then, reason, refused: 0 });
             return Turn { say, ..Turn::default() };
         }
         say.push(Say::text(self.handover_message.clone()));
         Turn { say, collected: None, handover: Some((then, reason)) }
     }
 
-    /// Takes `text` as the answer to the field being asked.
+    /// Takes `text` as the answer to the field being asked. The visitor always gets through:
+    /// "skip" passes an optional field, asking for a person ends the questions, and a field
+    /// refused [`MAX_REFUSED_ANSWERS`] times is given up; what was skipped is never asked again.
     fn collect(&self, memory: &mut BotMemory, text: &str) -> Turn {
         let Some(mut asking) = memory.asking.take() else { return Turn::default() };
         let field = asking.fields.remove(0);
-        let skipped = field.optional && normalise(text) == ["skip"];
-        let collected = if skipped {
-            None
-        } else {
-            match field.kind.validate(text) {
-                Ok(value) => Some((field.name.clone(), value)),
-                Err(problem) => {
-                    let retry = Say {
-                        text: format!("{problem} {}", field.prompt),
-                        quick_replies: skip_reply(&field),
-                        cards: Vec::new(),
-                    };
-                    asking.fields.insert(0, field);
-                    memory.asking = Some(asking);
-                    return Turn { say: vec![retry], ..Turn::default() };
-                }
+        let words = normalise(text);
+        let collected = match field.kind.validate(text) {
+            _ if field.optional && words == ["skip"] => None,
+            Ok(value) => Some((field.name.clone(), value)),
+            Err(_) if self.asks_for_person(&words) => {
+                // They asked for a person while being asked something: no more questions.
+                memory.skipped.extend(asking.fields.drain(..).map(|f| f.name));
+                None
+            }
+            Err(_) if asking.refused + 1 >= MAX_REFUSED_ANSWERS => None,
+            Err(problem) => {
+                let retry = Say {
+                    text: format!("{problem} {}", field.prompt),
+                    quick_replies: skip_reply(&field),
+                    cards: Vec::new(),
+                };
+                asking.refused += 1;
+                asking.fields.insert(0, field);
+                memory.asking = Some(asking);
+                return Turn { say: vec![retry], ..Turn::default() };
             }
         };
-        if let Some((name, value)) = &collected {
-            memory.collected.insert(name.clone(), value.clone());
+        asking.refused = 0;
+        match &collected {
+            Some((name, value)) => {
+                memory.collected.insert(name.clone(), value.clone());
+            }
+            None => {
+                memory.skipped.insert(field.name);
+            }
         }
         let mut turn = match asking.fields.first() {
             Some(next) => {
@@ -318,6 +351,11 @@ impl RuleBot {
         };
         turn.collected = collected;
         turn
+    }
+
+    /// Whether `words` contain one of the phrases meaning "I want a person".
+    fn asks_for_person(&self, words: &[String]) -> bool {
+        self.handover_phrases.iter().any(|phrase| contains_phrase(words, phrase))
     }
 }
 
@@ -334,7 +372,7 @@ fn skip_reply(field: &Field) -> Vec<String> {
 }
 
 /// Lowercase words, punctuation dropped (letters of every script kept).
-fn normalise(text: &str) -> Vec<String> {
+pub(crate) fn normalise(text: &str) -> Vec<String> {
     text.split(|c: char| !c.is_alphanumeric() && c != '\'')
         .filter(|w| !w.is_empty())
         .map(str::to_lowercase)

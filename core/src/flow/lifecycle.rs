@@ -316,7 +316,8 @@ impl Lifecycle {
         self.wake_at = hours.next_open(now, flow.zones);
         let back = self.wake_at.map_or_else(|| "soon".to_string(), |at| hours.describe(at, now, flow.zones));
         let mut steps = vec![Step::Say(Say::text(flow.offline.message.replace("{next_open}", &back)))];
-        if flow.offline.ask_email && !self.bot.collected.contains_key("email") {
+        // An address the visitor gave or skipped is not asked for again.
+        if flow.offline.ask_email && !self.bot.settled("email") {
             steps.push(Step::Say(Say::text(email_field().prompt)));
         }
         steps.push(Step::Wake(self.wake_at));

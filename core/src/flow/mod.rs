@@ -153,6 +153,9 @@ pub enum FlowError {
     /// A number is out of range.
     #[error("{0}")]
     Range(&'static str),
+    /// The rule bot has no phrase that reaches a person: a visitor could never leave it.
+    #[error("bot.handover_phrases must name at least one phrase: visitors must always be able to reach a person")]
+    NoWayToAPerson,
     /// An intent's cards do not fit (see [`crate::cards`]).
     #[error("intent {0}: {1}")]
     Cards(String, String),
@@ -170,6 +173,9 @@ impl Flow {
         }
         if let Some(hours) = &self.hours {
             hours.validate(zones).map_err(FlowError::Hours)?;
+        }
+        if !self.bot.handover_phrases.iter().any(|p| !bot::normalise(p).is_empty()) {
+            return Err(FlowError::NoWayToAPerson);
         }
         for intent in &self.bot.intents {
             crate::cards::check(&intent.cards).map_err(|e| FlowError::Cards(intent.name.clone(), e))?;
@@ -232,5 +238,7 @@ fn yes() -> bool {
     true
 }
 
+#[cfg(test)]
+mod no_trap_tests;
 #[cfg(test)]
 mod tests;

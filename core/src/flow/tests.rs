@@ -111,6 +111,45 @@ fn asking_for_a_person_collects_the_email_then_hands_over() {
 }
 
 #[test]
+fn a_skipped_question_is_not_asked_again_and_the_visitor_reaches_a_person() {
+    let mut flow = shop();
+    flow.bot.collect[0].optional = true;
+    flow.hours = Some(BusinessHours { time_zone: "UTC".into(), ..Default::default() });
+    let flow = FlowIn { flow: &flow, zones: &ChronoZones };
+    let mut life = Lifecycle::default();
+    assert_eq!(says(&life.visitor_wrote(&flow, "Talk to a person", 0)), ["Your email?"]);
+    let steps = life.visitor_wrote(&flow, "Skip", 1);
+    assert!(!says(&steps).contains(&"Your email?"), "asked again after a skip: {steps:?}");
+    // Closed all week: the offline fallback takes over, and does not ask for the address
+    // the visitor just declined to give either.
+    assert_eq!(life.state, ConversationState::Pending);
+    assert!(says(&steps).iter().all(|text| !text.contains("email")), "{steps:?}");
+}
+
+#[test]
+fn a_visitor_who_cannot_answer_or_insists_on_a_person_still_gets_one() {
+    let flow = shop();
+    let flow = FlowIn { flow: &flow, zones: &ChronoZones };
+    // A required question refused three times is given up.
+    let mut life = Lifecycle::default();
+    life.visitor_wrote(&flow, "human", 0);
+    assert!(routes(&life.visitor_wrote(&flow, "no", 1)).is_none());
+    assert!(routes(&life.visitor_wrote(&flow, "no!", 2)).is_none());
+    assert_eq!(routes(&life.visitor_wrote(&flow, "no!!", 3)).map(QueueId::as_str), Some("support"));
+    // Asking for a person while a question is pending ends the questions at once.
+    let mut life = Lifecycle::default();
+    life.visitor_wrote(&flow, "human", 0);
+    assert_eq!(routes(&life.visitor_wrote(&flow, "just let me talk to a person", 1)).map(QueueId::as_str), Some("support"));
+}
+
+#[test]
+fn a_bot_without_a_way_to_a_person_is_refused() {
+    let mut flow = shop();
+    flow.bot.handover_phrases = vec![" ?! ".into()];
+    assert_eq!(flow.validate(&ChronoZones), Err(FlowError::NoWayToAPerson));
+}
+
+#[test]
 fn rules_hand_over_to_their_queue_and_the_bot_gives_up_after_two_misses() {
     let flow = shop();
     let flow = FlowIn { flow: &flow, zones: &ChronoZones };
