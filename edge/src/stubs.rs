@@ -142,6 +142,9 @@ pub struct RouteRequest {
     pub queue: QueueId,
     /// The one agent it is meant for, if any.
     pub agent: Option<AgentId>,
+    /// That agent took it over from the bot by writing: they hold it at once when they can.
+    #[serde(default)]
+    pub taken_over: bool,
 }
 
 /// Queues a conversation in its site's router.

@@ -84,6 +84,8 @@ pub enum HandoverReason {
     Reopened,
     /// An agent or API client moved it.
     Transfer,
+    /// An agent wrote while the bot held it: the agent holds it now and the bot is silent.
+    AgentTookOver,
 }
 
 /// Something that happened to a conversation, stored in its log as a `system` entry.

@@ -2,7 +2,7 @@
 //! passes before its messages are stored.
 
 use switchboard_protocol::api::bot_webhook::BotAnswer;
-use switchboard_protocol::routing::{ConversationEvent, ConversationState, Release};
+use switchboard_protocol::routing::{ConversationEvent, ConversationState, HandoverReason, Release};
 
 /// Most quick replies one message offers, and their longest text.
 pub const MAX_QUICK_REPLIES: usize = 10;
@@ -36,6 +36,9 @@ pub fn check_answer(answer: &BotAnswer) -> Result<(), switchboard_protocol::ApiE
 /// The words a log shows for `event` (the console and widget may render their own).
 pub fn describe(event: &ConversationEvent) -> String {
     match event {
+        ConversationEvent::HandedOver { reason: HandoverReason::AgentTookOver, .. } => {
+            "An agent took the conversation over from the bot".into()
+        }
         ConversationEvent::HandedOver { queue, .. } => format!("Waiting for the {queue} team"),
         ConversationEvent::Offered { .. } => "Offered to an agent".into(),
         ConversationEvent::Assigned { name, .. } => format!("{name} joined the conversation"),

@@ -78,6 +78,9 @@ pub enum Step {
         queue: QueueId,
         /// The one agent it is for, if any.
         agent: Option<AgentId>,
+        /// That agent already answered it (took it over from the bot): they hold it at once
+        /// when they can, without an offer.
+        taken_over: bool,
     },
     /// Take it out of routing (resolved, snoozed).
     Unroute,
@@ -164,10 +167,29 @@ impl Lifecycle {
         }
     }
 
-    /// An agent's message was stored.
-    pub fn agent_wrote(&mut self) -> Vec<Step> {
+    /// An agent's message (not a private note) was stored. Says whether it takes the
+    /// conversation over from the bot (or the offline fallback): then call
+    /// [`Lifecycle::agent_took_over`] with the site's flow.
+    pub fn agent_wrote(&mut self) -> bool {
         self.waiting_since = None;
-        Vec::new()
+        self.bot_holds_it()
+    }
+
+    /// An agent wrote while no human held the conversation: it is theirs from now on and the
+    /// bot says nothing more (as Intercom and Chatwoot users expect), with an event in the log.
+    pub fn agent_took_over(&mut self, flow: &FlowIn<'_>, agent: AgentId) -> Vec<Step> {
+        if !self.bot_holds_it() {
+            return Vec::new();
+        }
+        // Questions the bot was asking are moot now.
+        self.bot.asking = None;
+        let handover = Handover { queue: self.queue.clone(), agent: Some(agent) };
+        self.route(flow, handover, HandoverReason::AgentTookOver)
+    }
+
+    /// Whether the bot or the offline fallback (not a human) has the conversation.
+    fn bot_holds_it(&self) -> bool {
+        matches!(self.state, ConversationState::New | ConversationState::Bot | ConversationState::Pending)
     }
 
     /// An agent resolved, snoozed or reopened the conversation.
@@ -336,7 +358,8 @@ impl Lifecycle {
         let event =
             ConversationEvent::HandedOver { queue: queue.clone(), reason, agent: handover.agent.clone() };
         self.state = ConversationState::Queued;
-        vec![Step::Record(event), Step::Route { queue, agent: handover.agent }, Step::Status]
+        let taken_over = reason == HandoverReason::AgentTookOver;
+        vec![Step::Record(event), Step::Route { queue, agent: handover.agent, taken_over }, Step::Status]
     }
 
     /// Outside business hours: takes the visitor's email address when it was asked for.

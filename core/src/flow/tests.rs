@@ -139,7 +139,10 @@ fn a_visitor_who_cannot_answer_or_insists_on_a_person_still_gets_one() {
     // Asking for a person while a question is pending ends the questions at once.
     let mut life = Lifecycle::default();
     life.visitor_wrote(&flow, "human", 0);
-    assert_eq!(routes(&life.visitor_wrote(&flow, "just let me talk to a person", 1)).map(QueueId::as_str), Some("support"));
+    assert_eq!(
+        routes(&life.visitor_wrote(&flow, "just let me talk to a person", 1)).map(QueueId::as_str),
+        Some("support")
+    );
 }
 
 #[test]
@@ -206,6 +209,34 @@ fn outside_business_hours_the_visitor_is_told_when_and_asked_for_an_email() {
 }
 
 #[test]
+fn an_agents_message_while_the_bot_holds_the_conversation_takes_it_over() {
+    let flow = shop();
+    let flow = FlowIn { flow: &flow, zones: &ChronoZones };
+    let ada = AgentId::from_random([1; 16]);
+    let mut life = Lifecycle::default();
+    life.visitor_wrote(&flow, "human", 0);
+    assert!(life.bot.asking.is_some(), "the bot asks for the email first");
+    assert!(life.agent_wrote(), "the bot holds it: the agent's message takes it over");
+    let steps = life.agent_took_over(&flow, ada.clone());
+    assert_eq!(
+        steps[0],
+        Step::Record(ConversationEvent::HandedOver {
+            queue: QueueId::parse("support").unwrap(),
+            reason: HandoverReason::AgentTookOver,
+            agent: Some(ada.clone()),
+        })
+    );
+    assert!(steps.contains(&Step::Route {
+        queue: QueueId::parse("support").unwrap(),
+        agent: Some(ada),
+        taken_over: true
+    }));
+    // The bot is silent from now on, even to the answer it was waiting for.
+    assert_eq!(life.visitor_wrote(&flow, "ada@example.com", 1), vec![]);
+    assert!(life.bot.asking.is_none());
+}
+
+#[test]
 fn resolve_then_a_new_visitor_message_reopens_to_the_same_agent() {
     let flow = Flow::default();
     let flow = FlowIn { flow: &flow, zones: &ChronoZones };
@@ -214,7 +245,7 @@ fn resolve_then_a_new_visitor_message_reopens_to_the_same_agent() {
     life.visitor_wrote(&flow, "hi", 0);
     life.routing(RoutingNotice::Assigned { agent: ada.clone(), name: "Ada".into() });
     assert_eq!(life.state, ConversationState::Assigned);
-    assert!(life.agent_wrote().is_empty());
+    assert!(!life.agent_wrote(), "a human holds it already");
     assert_eq!(life.waiting_since, None);
     let steps = life.agent_action(&flow, AgentAction::Resolve, 5);
     assert_eq!(
@@ -225,7 +256,11 @@ fn resolve_then_a_new_visitor_message_reopens_to_the_same_agent() {
     // A late routing notice does not undo the resolve.
     assert!(life.routing(RoutingNotice::Released { agent: ada.clone(), reason: Release::Closed }).is_empty());
     let steps = life.visitor_wrote(&flow, "one more thing", 10);
-    assert!(steps.contains(&Step::Route { queue: QueueId::parse("support").unwrap(), agent: Some(ada) }));
+    assert!(steps.contains(&Step::Route {
+        queue: QueueId::parse("support").unwrap(),
+        agent: Some(ada),
+        taken_over: false
+    }));
 }
 
 #[test]

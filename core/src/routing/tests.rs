@@ -73,6 +73,20 @@ fn a_handed_over_conversation_is_offered_accepted_and_answered() {
 }
 
 #[test]
+fn an_agent_who_writes_while_the_bot_holds_a_conversation_takes_it_over() {
+    let mut router = router();
+    router.agent_connected(&agent(1), 1, skills(&[]), 0);
+    let effects = router.take_over(&conversation(1), &support(), &agent(1), 10).unwrap();
+    // Straight to the agent, without ringing an offer, and nothing owed: they just answered.
+    assert_eq!(effects, vec![Effect::Assigned { conversation: conversation(1), agent: agent(1) }]);
+    assert_eq!(router.next_deadline(), None);
+    // At capacity, the next one waits in the queue for them instead.
+    let effects = router.take_over(&conversation(2), &support(), &agent(1), 20).unwrap();
+    assert!(!effects.iter().any(|e| matches!(e, Effect::Assigned { .. })), "{effects:?}");
+    assert_eq!(router.routed(&conversation(2)).and_then(|r| r.target.clone()), Some(agent(1)));
+}
+
+#[test]
 fn an_offer_that_lapses_goes_to_the_next_agent_then_around_again() {
     let mut router = router();
     router.agent_connected(&agent(1), 1, skills(&[]), 0);
@@ -209,6 +223,7 @@ enum Step {
     Accept(u8),
     Decline(u8),
     Take(u8, u8),
+    TakeOver(u8, u8, u8),
     Transfer(u8, u8),
     Unassign(u8),
     Close(u8),
@@ -231,6 +246,7 @@ fn step() -> impl Strategy<Value = Step> {
         (0..CONVERSATIONS).prop_map(Step::Accept),
         (0..CONVERSATIONS).prop_map(Step::Decline),
         (0..CONVERSATIONS, 0..AGENTS).prop_map(|(c, a)| Step::Take(c, a)),
+        (0..CONVERSATIONS, 0..2u8, 0..AGENTS).prop_map(|(c, q, a)| Step::TakeOver(c, q, a)),
         (0..CONVERSATIONS, 0..AGENTS).prop_map(|(c, a)| Step::Transfer(c, a)),
         (0..CONVERSATIONS).prop_map(Step::Unassign),
         (0..CONVERSATIONS).prop_map(Step::Close),
@@ -281,6 +297,10 @@ fn apply(router: &mut Router, step: &Step, now: &mut i64) -> Result<(), TestCase
             None => Ok(Vec::new()),
         },
         Step::Take(c, a) => router.take(&conversation(c), &agent(a), t),
+        Step::TakeOver(c, q, a) => {
+            let queue = QueueId::parse(QUEUES[usize::from(q)]).unwrap();
+            router.take_over(&conversation(c), &queue, &agent(a), t)
+        }
         Step::Transfer(c, a) => router.transfer_to_agent(&conversation(c), &agent(a), t),
         Step::Unassign(c) => router.unassign(&conversation(c), t),
         Step::Close(c) => Ok(router.close(&conversation(c), t)),

@@ -298,7 +298,8 @@ impl ConversationObject {
     }
 
     /// Book-keeping after `author`'s message was stored: the lifecycle (a visitor's message
-    /// may move the flow, returned; an agent's answer stops response targets) and the inbox.
+    /// may move the flow, returned; an agent's answer stops response targets, or takes the
+    /// conversation over from the bot, returned) and the inbox.
     fn after_stored(
         &self,
         meta: &Meta,
@@ -313,8 +314,10 @@ impl ConversationObject {
                 input = Some(FlowInput::VisitorWrote(Box::new(message.clone())));
             }
             // A private note is not an answer: response targets keep running.
-            Author::Agent { .. } if !message.internal => {
-                life.agent_wrote();
+            Author::Agent { id, .. } if !message.internal => {
+                // An answer: nothing is owed now, and a bot holding the conversation stops.
+                let took_over = life.agent_wrote();
+                input = took_over.then(|| FlowInput::AgentTookOver(id.clone()));
             }
             _ => {}
         }

@@ -23,6 +23,8 @@ pub(super) enum FlowInput {
     VisitorWrote(Box<Message>),
     /// An agent acted on the conversation.
     Action(AgentAction),
+    /// An agent wrote while the bot held the conversation.
+    AgentTookOver(switchboard_protocol::AgentId),
     /// Routing decided something (from the site object).
     Routing(RoutingNotice),
     /// Routing moved the visitor in line.
@@ -90,6 +92,7 @@ impl ConversationObject {
                     steps
                 }
                 FlowInput::Action(action) => life.agent_action(flow, action, now),
+                FlowInput::AgentTookOver(agent) => life.agent_took_over(flow, agent),
                 FlowInput::Routing(notice) => life.routing(notice),
                 FlowInput::Waiting { position, wait_ms } => life.waiting(position, wait_ms),
                 FlowInput::BotAnswer(answer) => life.bot_answered(flow, answer, now),
@@ -139,10 +142,10 @@ impl ConversationObject {
         }
         for call in calls {
             match call {
-                Step::Route { queue, agent } => {
+                Step::Route { queue, agent, taken_over } => {
                     let summary = self.summary(meta, &life, None)?;
-                    stubs::route(&self.env, &meta.site_id, &stubs::RouteRequest { summary, queue, agent })
-                        .await?;
+                    let request = stubs::RouteRequest { summary, queue, agent, taken_over };
+                    stubs::route(&self.env, &meta.site_id, &request).await?;
                 }
                 Step::Unroute => stubs::unroute(&self.env, &meta.site_id, &meta.conversation_id).await?,
                 Step::Wake(Some(at)) => {

@@ -378,9 +378,12 @@ impl SiteObject {
         let id = request.summary.id.clone();
         self.record(request.summary)?;
         let flow = self.flow();
-        self.route(&flow, |router, now| {
-            let skills = router.routed(&id).map(|r| r.skills.clone()).unwrap_or_default();
-            router.enqueue(&id, &request.queue, skills, request.agent, now)
+        self.route(&flow, |router, now| match request.agent {
+            Some(agent) if request.taken_over => router.take_over(&id, &request.queue, &agent, now),
+            target => {
+                let skills = router.routed(&id).map(|r| r.skills.clone()).unwrap_or_default();
+                router.enqueue(&id, &request.queue, skills, target, now)
+            }
         })?;
         Ok(())
     }
