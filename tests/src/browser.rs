@@ -36,6 +36,12 @@ pub struct Browser {
 impl Browser {
     /// Starts chromedriver and a Chromium session with a 1280×800 window.
     pub async fn start() -> Result<Browser> {
+        Browser::start_with(&[]).await
+    }
+
+    /// Like [`Browser::start`], with more Chromium switches (`--force-dark-mode`: the pages'
+    /// `prefers-color-scheme` is dark, frames included).
+    pub async fn start_with(switches: &[&str]) -> Result<Browser> {
         for binary in [CHROMIUM, CHROMEDRIVER] {
             if !std::path::Path::new(binary).exists() {
                 bail!(
@@ -55,21 +61,26 @@ impl Browser {
                 .spawn()
                 .context("starting chromedriver")?
         };
+        let mut args: Vec<String> = [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--window-size=1280,800",
+        ]
+        .iter()
+        .chain(switches)
+        .map(|s| s.to_string())
+        .collect();
+        args.push(format!("--user-data-dir={}", profile.path().display()));
         let mut capabilities = serde_json::Map::new();
         capabilities.insert("browserName".into(), "chrome".into());
-        capabilities.insert(
-            "goog:chromeOptions".into(),
-            serde_json::json!({
-                "binary": CHROMIUM,
-                "args": [
-                    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                    "--no-first-run", "--disable-background-networking",
-                    "--disable-component-update", "--disable-sync",
-                    "--window-size=1280,800",
-                    format!("--user-data-dir={}", profile.path().display()),
-                ],
-            }),
-        );
+        capabilities
+            .insert("goog:chromeOptions".into(), serde_json::json!({ "binary": CHROMIUM, "args": args }));
         let url = format!("http://127.0.0.1:{port}");
         let connector = hyper_util::client::legacy::connect::HttpConnector::new();
         // chromedriver needs a moment to listen; retry the session until it does.

@@ -11,10 +11,12 @@
 //! - [`api`]: typed REST calls and conversation sockets, using `protocol` types.
 //! - [`bot_server`]: a local stand-in for an external bot's webhook endpoint.
 //! - [`browser`]: headless Chromium through chromedriver (WebDriver), one profile each.
+//! - [`axe`]: accessibility checks (axe-core) in the browser's current frame.
 //! - [`network`]: a proxy between browser and edge that a test can cut (going offline).
 //! - [`wait`]: waiting on conditions with timeouts (never sleeps as synchronisation).
 
 pub mod api;
+pub mod axe;
 pub mod bot_server;
 pub mod browser;
 pub mod edge;
