@@ -123,7 +123,12 @@ pub fn public_dir() -> PathBuf {
 fn respond(pages: &Pages, url: &str) -> Response<std::io::Cursor<Vec<u8>>> {
     let root = &pages.root;
     let path = url.split(['?', '#']).next().unwrap_or("/");
-    let name = if path.ends_with('/') { format!("{path}index.html") } else { path.to_string() };
+    let name = match path {
+        // Browsers ask for it whatever the pages link; the site's icon is an SVG.
+        "/favicon.ico" => "/favicon.svg".to_string(),
+        _ if path.ends_with('/') => format!("{path}index.html"),
+        _ => path.to_string(),
+    };
     // Only plain file names below public/: no "..", no hidden files.
     let safe = name.split('/').skip(1).all(|part| !part.is_empty() && !part.starts_with('.'));
     let file = root.join(name.trim_start_matches('/'));
@@ -192,6 +197,7 @@ mod tests {
         assert!(home.starts_with("HTTP/1.0 200"), "{home}");
         assert!(home.contains(r#"src="http://edge.test/widget.js""#));
         assert!(get("/../Cargo.toml").starts_with("HTTP/1.0 404"));
+        assert!(get("/favicon.ico").contains("image/svg+xml"), "the site has an icon");
         let csp = get("/strict-csp.html");
         assert!(csp.contains("script-src 'self' http://edge.test; frame-src http://edge.test"), "{csp}");
         let home_headers = home.split("\r\n\r\n").next().unwrap_or_default().to_ascii_lowercase();

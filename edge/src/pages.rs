@@ -117,10 +117,21 @@ fn versioned(req: &Request, body: String, content_type: &str, cache: &str) -> Ed
     Ok(Response::ok(body)?.with_headers(headers))
 }
 
+/// `GET /favicon.ico` and `/favicon.svg`: the product's mark (browsers ask for the first
+/// whatever a page links; the console links the second).
+pub fn favicon() -> EdgeResult<Response> {
+    let headers = Headers::new();
+    headers.set("content-type", "image/svg+xml")?;
+    headers.set("cache-control", "public, max-age=86400")?;
+    headers.set("x-content-type-options", "nosniff")?;
+    Ok(Response::ok(include_str!("favicon.svg"))?.with_headers(headers))
+}
+
 /// `GET /console/`: the agent console; never framed.
 pub fn console(req: &Request) -> EdgeResult<Response> {
     let shell = manifest()?.console;
-    let response = page(&shell, "Switchboard", &csp(&http::own_origin(req)?, "'none'"), "")?;
+    let icon = "<link rel=\"icon\" href=\"/favicon.svg\" type=\"image/svg+xml\">";
+    let response = page(&shell, "Switchboard", &csp(&http::own_origin(req)?, "'none'"), icon)?;
     response.headers().set("x-frame-options", "DENY")?;
     Ok(response)
 }

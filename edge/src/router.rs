@@ -44,6 +44,7 @@ async fn route(req: Request, env: &Env) -> EdgeResult<Response> {
         ("GET", ["frame", "theme.css"]) => pages::theme(&req, env).await,
         ("GET", ["launcher.js"]) => pages::launcher(&req, env).await,
         ("GET", ["chime.wav"]) => pages::chime(),
+        ("GET", ["favicon.ico" | "favicon.svg"]) => pages::favicon(),
         ("GET", ["api", "v1", "site"]) => site_settings::show(&req, env).await,
         ("GET", ["api", "v1", "sites"]) => sites::list(&req, env).await,
         ("GET", ["api", "v1", "api-keys"]) => api_keys::list(&req, env).await,
@@ -118,6 +119,7 @@ fn allowed_methods(segments: &[&str]) -> Option<&'static str> {
         | ["frame", "theme.css"]
         | ["launcher.js"]
         | ["chime.wav"]
+        | ["favicon.ico" | "favicon.svg"]
         | ["avatars", _, _]
         | ["console", ""]
         | ["api", "v1", "openapi.json"]
