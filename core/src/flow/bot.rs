@@ -289,12 +289,8 @@ impl RuleBot {
         reason: HandoverReason,
         mut say: Vec<Say>,
     ) -> Turn {
-        let fields: Vec<Field> = self
-            .collect
-            .iter()
-            .filter(|field| !memory.settled(&field.name))
-            .cloned()
-            .collect();
+        let fields: Vec<Field> =
+            self.collect.iter().filter(|field| !memory.settled(&field.name)).cloned().collect();
         if let Some(first) = fields.first() {
             say.push(ask(first));
             memory.asking = Some(Asking { fields, then, reason, refused: 0 });

@@ -154,7 +154,9 @@ pub enum FlowError {
     #[error("{0}")]
     Range(&'static str),
     /// The rule bot has no phrase that reaches a person: a visitor could never leave it.
-    #[error("bot.handover_phrases must name at least one phrase: visitors must always be able to reach a person")]
+    #[error(
+        "bot.handover_phrases must name at least one phrase: visitors must always be able to reach a person"
+    )]
     NoWayToAPerson,
     /// An intent's cards do not fit (see [`crate::cards`]).
     #[error("intent {0}: {1}")]
