@@ -1,16 +1,24 @@
 //! A client's copy of a conversation: what it has received, what it sent that the edge has
 //! not yet stored, how far the others have read, and who is typing.
 //!
-//! Used by the widget and the console alike. The adapter feeds every [`ServerFrame`] to
-//! [`ClientLog::apply`], asks [`ClientLog::hello`] and [`ClientLog::resend`] for the frames
-//! to send after (re)connecting, and renders [`ClientLog::messages`] followed by
+//! Used by the widget and the console alike. The adapter sends [`ClientLog::hello`] on every
+//! (re)connect, feeds every [`ServerFrame`] to [`ClientLog::apply`], and sends what
+//! [`ClientLog::take_due`] gives whenever [`ClientLog::next_due_at`] comes (a timer; after
+//! each frame applied). It renders [`ClientLog::messages`] followed by
 //! [`ClientLog::pending`]. Messages are keyed by `seq`, so a replayed or repeated frame can
 //! never show a message twice.
+//!
+//! Pending messages go out in order, after `welcome` (which says how fast the edge takes new
+//! messages), at that pace ([`Pacer`]): a backlog after an outage or a reload is not refused
+//! over and over. When the edge asks to slow down anyway, nothing goes until it said, then
+//! every pending message again from the first.
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 use switchboard_protocol::limits::{TYPING_EXPIRY_MS, TYPING_REPEAT_MS};
+
+use crate::rate::Pacer;
 use switchboard_protocol::routing::ConversationState;
 use switchboard_protocol::{
     Author, ClientFrame, ClientMessageId, ErrorCode, Message, ReadMark, Seq, ServerFrame,
@@ -69,8 +77,14 @@ pub struct ClientLog {
     /// Whether this client last said it is typing, and when.
     typing_sent: Option<i64>,
     /// Set when the edge asked to slow down: nothing is sent until then, and then every
-    /// pending message is sent again in order (see [`ClientLog::retry_due`]).
+    /// pending message is sent again in order (see [`ClientLog::take_due`]).
     hold_until: Option<i64>,
+    /// The pace the edge takes new messages at (from `welcome`).
+    pacer: Pacer,
+    /// Whether `welcome` came on the current connection: nothing is sent before.
+    welcomed: bool,
+    /// How many of `pending`, from the first, went out on the current connection.
+    sent: usize,
     /// Every `seq` from 1 to this one is held.
     contiguous: Seq,
     /// The conversation's state and queue position, from the last `status` frame.
@@ -107,23 +121,28 @@ impl ClientLog {
         self.contiguous
     }
 
-    /// The first frame to send on every (re)connect.
-    pub fn hello(&self) -> ClientFrame {
+    /// The first frame to send on every (re)connect. Until this connection's `welcome`,
+    /// nothing else goes out: a message written meanwhile must not overtake one sent on the
+    /// lost connection that may never have arrived.
+    pub fn hello(&mut self) -> ClientFrame {
+        self.welcomed = false;
+        self.sent = 0;
         ClientFrame::Hello { last_seq: self.last_seq() }
     }
 
-    /// Records a new message typed by the user and returns the frame that sends it — or
-    /// `None` while the edge has asked to slow down: it then goes out, in order, with
-    /// [`ClientLog::retry_due`]. Sending also ends the user's typing indicator.
-    pub fn queue(&mut self, client_id: ClientMessageId, text: String, now: i64) -> Option<ClientFrame> {
+    /// Records a new message typed by the user and returns the frames to send now: it, unless
+    /// it must wait for earlier ones, the edge's pace, `welcome` or the end of a slow-down
+    /// (then [`ClientLog::take_due`] sends it, in order). Sending also ends the user's typing
+    /// indicator.
+    pub fn queue(&mut self, client_id: ClientMessageId, text: String, now: i64) -> Vec<ClientFrame> {
         self.queue_entry(PendingMessage { client_id, text, queued_at: now, refused: None, internal: false })
     }
 
     /// Like [`ClientLog::queue`] for an agent's private note. Writing a note is not replying:
     /// the typing indicator the visitor sees is left as it is.
-    pub fn queue_note(&mut self, client_id: ClientMessageId, text: String, now: i64) -> Option<ClientFrame> {
+    pub fn queue_note(&mut self, client_id: ClientMessageId, text: String, now: i64) -> Vec<ClientFrame> {
         let typing_sent = self.typing_sent;
-        let frame = self.queue_entry(PendingMessage {
+        let frames = self.queue_entry(PendingMessage {
             client_id,
             text,
             queued_at: now,
@@ -131,52 +150,64 @@ impl ClientLog {
             internal: true,
         });
         self.typing_sent = typing_sent;
-        frame
+        frames
     }
 
-    fn queue_entry(&mut self, pending: PendingMessage) -> Option<ClientFrame> {
+    fn queue_entry(&mut self, pending: PendingMessage) -> Vec<ClientFrame> {
         let now = pending.queued_at;
-        let frame = pending.frame();
         self.pending.push(pending);
         self.typing_sent = None;
-        (!self.is_holding(now)).then_some(frame)
+        self.take_due(now)
     }
 
-    /// Frames to send after `hello` on a new connection: every pending message not refused,
-    /// oldest first. The edge deduplicates by `client_id`, so resending one it already stored
-    /// is harmless.
-    pub fn resend(&self) -> Vec<ClientFrame> {
-        self.pending.iter().filter(|p| p.refused.is_none()).map(PendingMessage::frame).collect()
-    }
-
-    /// Once the edge's "slow down" has passed: every pending message again, in order (the
-    /// ones it stored are just acknowledged again). Resending all of them, rather than only
-    /// the refused ones, keeps the messages in the order they were written.
-    pub fn retry_due(&mut self, now: i64) -> Vec<ClientFrame> {
-        match self.hold_until {
-            Some(until) if until <= now => {
-                self.hold_until = None;
-                self.resend()
-            }
-            _ => Vec::new(),
+    /// The frames to send now: pending messages not yet sent on this connection (after its
+    /// `welcome`), oldest first, as many as the edge's pace allows. After a slow-down, every
+    /// pending one again from the first (the ones it stored are just acknowledged again, at
+    /// no cost): resending all of them, rather than only the refused ones, keeps the messages
+    /// in the order they were written.
+    pub fn take_due(&mut self, now: i64) -> Vec<ClientFrame> {
+        if self.hold_until.is_some_and(|until| until <= now) {
+            self.hold_until = None;
+            self.sent = 0;
         }
+        let mut frames = Vec::new();
+        if !self.welcomed || self.hold_until.is_some() {
+            return frames;
+        }
+        while let Some(pending) = self.pending.get(self.sent) {
+            // Refused for good: shown as such, never resent.
+            if pending.refused.is_none() {
+                if !self.pacer.try_send(now) {
+                    break;
+                }
+                frames.push(pending.frame());
+            }
+            self.sent += 1;
+        }
+        frames
     }
 
-    /// When sending may resume, while the edge has asked to slow down (for the adapter's
-    /// timer).
-    pub fn next_retry_at(&self) -> Option<i64> {
-        self.hold_until
-    }
-
-    fn is_holding(&self, now: i64) -> bool {
-        self.hold_until.is_some_and(|until| until > now)
+    /// When [`ClientLog::take_due`] will have something to send (for the adapter's timer):
+    /// the end of a slow-down, or the edge's pace allowing the next pending message.
+    pub fn next_due_at(&self) -> Option<i64> {
+        if self.hold_until.is_some() {
+            return self.hold_until;
+        }
+        let waiting = self.pending.iter().skip(self.sent).any(|p| p.refused.is_none());
+        (self.welcomed && waiting).then(|| self.pacer.next_at())
     }
 
     /// Takes in a frame from the edge, received at `now`. Returns true when what the user
     /// sees changed.
     pub fn apply(&mut self, frame: ServerFrame, now: i64) -> bool {
         match frame {
-            ServerFrame::Welcome { you, reads, .. } => {
+            ServerFrame::Welcome { you, reads, send_rate, .. } => {
+                // A new connection: every pending message goes again, at the edge's pace.
+                self.welcomed = true;
+                self.sent = 0;
+                if let Some(rate) = send_rate {
+                    self.pacer.set_rate(rate);
+                }
                 // What the edge stored, not what this client last sent: a mark sent on a
                 // socket that then dropped may never have arrived, and is sent again.
                 self.read_sent =
@@ -216,6 +247,7 @@ impl ClientLog {
                 // all back and resend in order once the wait is over.
                 let until = now + i64::from(retry_after_ms.unwrap_or(1_000));
                 self.hold_until = Some(self.hold_until.map_or(until, |held| held.max(until)));
+                self.pacer.refused_until(until);
                 false
             }
             ServerFrame::Error { message, client_id: Some(client_id), .. } => {
@@ -368,9 +400,12 @@ impl ClientLog {
     }
 
     fn remove_pending(&mut self, client_id: &ClientMessageId) -> bool {
-        let before = self.pending.len();
-        self.pending.retain(|p| &p.client_id != client_id);
-        before != self.pending.len()
+        let Some(at) = self.pending.iter().position(|p| &p.client_id == client_id) else { return false };
+        self.pending.remove(at);
+        if at < self.sent {
+            self.sent -= 1;
+        }
+        true
     }
 }
 

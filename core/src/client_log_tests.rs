@@ -22,6 +22,7 @@ fn welcome(reads: Vec<ReadMark>) -> ServerFrame {
         head_seq: Seq(0),
         reads,
         session: None,
+        send_rate: None,
     }
 }
 
@@ -34,7 +35,7 @@ fn a_sent_message_stays_pending_until_stored_then_appears_once() {
     let mut log = ClientLog::new();
     log.apply(welcome(vec![]), 0);
     let id = ClientMessageId::parse("a").unwrap();
-    assert!(log.queue(id.clone(), "hello".into(), 5).is_some());
+    assert_eq!(log.queue(id.clone(), "hello".into(), 5).len(), 1);
     assert_eq!(log.pending().len(), 1);
     assert!(log.apply(ServerFrame::Message { message: stored(1, "a", visitor()) }, 0));
     log.apply(ServerFrame::Ack { client_id: id, seq: Seq(1) }, 0);
@@ -56,28 +57,32 @@ fn replays_and_repeats_do_not_duplicate() {
 #[test]
 fn refused_messages_are_marked_and_not_resent() {
     let mut log = ClientLog::new();
+    log.apply(welcome(vec![]), 0);
     let id = ClientMessageId::parse("x").unwrap();
     log.queue(id.clone(), "   ".into(), 0);
     log.apply(refusal(ErrorCode::EmptyMessage, &id, None), 0);
     assert!(log.pending()[0].refused.is_some());
-    assert!(log.resend().is_empty());
+    log.apply(welcome(vec![]), 1);
+    assert!(log.take_due(1).is_empty());
+    assert_eq!(log.next_due_at(), None);
 }
 
 #[test]
 fn after_a_rate_limit_everything_waits_then_goes_out_in_order() {
     let mut log = ClientLog::new();
+    log.apply(welcome(vec![]), 0);
     let first = ClientMessageId::parse("first").unwrap();
-    assert!(log.queue(first.clone(), "one".into(), 0).is_some());
+    assert_eq!(log.queue(first.clone(), "one".into(), 0).len(), 1);
     let second = ClientMessageId::parse("second").unwrap();
-    assert!(log.queue(second.clone(), "two".into(), 0).is_some());
+    assert_eq!(log.queue(second.clone(), "two".into(), 0).len(), 1);
     log.apply(refusal(ErrorCode::RateLimited, &first, Some(300)), 1_000);
     log.apply(refusal(ErrorCode::RateLimited, &second, Some(300)), 1_001);
-    assert_eq!(log.next_retry_at(), Some(1_301));
+    assert_eq!(log.next_due_at(), Some(1_301));
     // Written while held: kept back, not sent ahead of the refused ones.
-    assert_eq!(log.queue(ClientMessageId::parse("third").unwrap(), "three".into(), 1_100), None);
-    assert!(log.retry_due(1_300).is_empty());
+    assert!(log.queue(ClientMessageId::parse("third").unwrap(), "three".into(), 1_100).is_empty());
+    assert!(log.take_due(1_300).is_empty());
     let resent: Vec<_> = log
-        .retry_due(1_301)
+        .take_due(1_301)
         .into_iter()
         .map(|f| match f {
             ClientFrame::Send { text, .. } => text,
@@ -85,7 +90,7 @@ fn after_a_rate_limit_everything_waits_then_goes_out_in_order() {
         })
         .collect();
     assert_eq!(resent, ["one", "two", "three"]);
-    assert_eq!(log.next_retry_at(), None);
+    assert_eq!(log.next_due_at(), None);
     assert!(log.pending().iter().all(|p| p.refused.is_none()), "a rate limit is not a refusal");
 }
 
@@ -97,7 +102,36 @@ fn another_authors_message_with_the_same_client_id_keeps_ours_pending() {
     let other = Author::Visitor { id: VisitorId::from_random([9; 16]), name: None };
     log.apply(ServerFrame::Message { message: stored(1, "same", other) }, 0);
     assert_eq!(log.pending().len(), 1);
-    assert_eq!(log.resend().len(), 1);
+    log.apply(welcome(vec![]), 1);
+    assert_eq!(log.take_due(1).len(), 1, "sent again on the next connection");
+}
+
+#[test]
+fn nothing_goes_before_welcome_and_a_backlog_goes_at_the_edges_pace() {
+    let mut log = ClientLog::with_pending(Vec::new());
+    let ids: Vec<ClientMessageId> =
+        (0..30).map(|i| ClientMessageId::parse(format!("m{i}")).unwrap()).collect();
+    for id in &ids {
+        assert!(log.queue(id.clone(), "backlog".into(), 0).is_empty(), "not before welcome");
+    }
+    assert_eq!(log.next_due_at(), None);
+    let rate = switchboard_protocol::SendRate { per_second: 5, burst: 20 };
+    let mut paced = welcome(vec![]);
+    if let ServerFrame::Welcome { send_rate, .. } = &mut paced {
+        *send_rate = Some(rate);
+    }
+    log.apply(paced.clone(), 1_000);
+    assert_eq!(log.take_due(1_000).len(), 20, "the burst goes at once");
+    assert_eq!(log.next_due_at(), Some(1_200));
+    assert_eq!(log.take_due(1_200).len(), 1);
+    // A reconnect sends every pending message again, in order, still at the edge's pace.
+    log.apply(paced, 10_000);
+    let again = log.take_due(10_000);
+    assert_eq!(again.len(), 20);
+    assert!(
+        matches!(&again[0], ClientFrame::Send { client_id, .. } if *client_id == ids[0]),
+        "from the first"
+    );
 }
 
 #[test]

@@ -104,6 +104,7 @@ pub fn handle<S: LogStore>(
                 head_seq: store.head()?,
                 reads: store.reads()?,
                 session: sender.renewal,
+                send_rate: Some(limits.messages.send_rate()),
             };
             let mut replay = store.after(last_seq)?;
             if sender.author.role() == Role::Visitor {

@@ -7,7 +7,7 @@
 //! full anyway.
 
 use switchboard_protocol::limits::BURST_SECONDS;
-use switchboard_protocol::ClientMessageId;
+use switchboard_protocol::{ClientMessageId, SendRate};
 
 /// A token bucket: `rate` tokens a second, holding at most `rate * BURST_SECONDS`.
 ///
@@ -16,9 +16,13 @@ use switchboard_protocol::ClientMessageId;
 /// earlier refused one just because a token happened to arrive in between.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TokenBucket {
-    rate: f64,
-    capacity: f64,
-    tokens: f64,
+    /// Tokens a second; also thousandths of a token a millisecond, which keeps the
+    /// arithmetic exact (a client pacing at exactly this rate is never refused).
+    rate: i64,
+    /// Most thousandths of a token held.
+    capacity: i64,
+    /// Thousandths of a token held.
+    milli_tokens: i64,
     updated_at: i64,
     closed_until: i64,
 }
@@ -26,9 +30,15 @@ pub struct TokenBucket {
 impl TokenBucket {
     /// A full bucket refilling at `per_second` (at least one a second).
     pub fn new(per_second: u32, now: i64) -> Self {
-        let rate = f64::from(per_second.max(1));
-        let capacity = rate * f64::from(BURST_SECONDS);
-        Self { rate, capacity, tokens: capacity, updated_at: now, closed_until: i64::MIN }
+        let rate = i64::from(per_second.max(1));
+        let capacity = rate * i64::from(BURST_SECONDS) * 1_000;
+        Self { rate, capacity, milli_tokens: capacity, updated_at: now, closed_until: i64::MIN }
+    }
+
+    /// The bucket's shape, as told to clients in `welcome` so they can pace a backlog.
+    pub fn send_rate(&self) -> SendRate {
+        let per_second = u32::try_from(self.rate).unwrap_or(u32::MAX);
+        SendRate { per_second, burst: per_second.saturating_mul(BURST_SECONDS) }
     }
 
     /// Takes one token if there is one; otherwise returns how many ms until there will be.
@@ -37,17 +47,60 @@ impl TokenBucket {
             return Err((self.closed_until - now) as u32);
         }
         // A clock that steps back refills nothing rather than draining.
-        let elapsed_ms = (now - self.updated_at).max(0) as f64;
-        self.tokens = (self.tokens + elapsed_ms * self.rate / 1000.0).min(self.capacity);
+        let elapsed_ms = (now - self.updated_at).max(0);
+        self.milli_tokens =
+            self.milli_tokens.saturating_add(elapsed_ms.saturating_mul(self.rate)).min(self.capacity);
         self.updated_at = self.updated_at.max(now);
-        if self.tokens >= 1.0 {
-            self.tokens -= 1.0;
+        if self.milli_tokens >= 1_000 {
+            self.milli_tokens -= 1_000;
             Ok(())
         } else {
-            let wait_ms = ((1.0 - self.tokens) * 1000.0 / self.rate).ceil() as u32;
-            self.closed_until = now + i64::from(wait_ms);
-            Err(wait_ms)
+            let wait_ms = (1_000 - self.milli_tokens + self.rate - 1) / self.rate;
+            self.closed_until = now + wait_ms;
+            Err(wait_ms as u32)
         }
+    }
+}
+
+/// A client's mirror of the edge's [`TokenBucket`]: lets `burst` messages go at once, then
+/// one every `1000 / per_second` ms, so a backlog (after an outage, a reload) goes out at
+/// the pace the edge stores it instead of being refused over and over. Integer-only (the
+/// generic cell rate algorithm: the time the pacer would be even again), so it costs the
+/// widget's frame almost nothing. Unpaced until it knows the edge's rate.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Pacer {
+    interval_ms: i64,
+    tolerance_ms: i64,
+    even_at: i64,
+}
+
+impl Pacer {
+    /// Paces by `rate` from now on, keeping what was sent so far.
+    pub fn set_rate(&mut self, rate: SendRate) {
+        let per_second = i64::from(rate.per_second.max(1));
+        // Rounded up: never faster than the edge refills.
+        self.interval_ms = (1_000 + per_second - 1) / per_second;
+        self.tolerance_ms = self.interval_ms * i64::from(rate.burst.max(1) - 1);
+    }
+
+    /// Whether a message may go at `now`; if so, counts it.
+    pub fn try_send(&mut self, now: i64) -> bool {
+        let even = self.even_at.max(now);
+        if even - now > self.tolerance_ms {
+            return false;
+        }
+        self.even_at = even + self.interval_ms;
+        true
+    }
+
+    /// When the next message may go.
+    pub fn next_at(&self) -> i64 {
+        self.even_at - self.tolerance_ms
+    }
+
+    /// The edge refused a message until `at`: its bucket holds one token then, no more.
+    pub fn refused_until(&mut self, at: i64) {
+        self.even_at = self.even_at.max(at + self.tolerance_ms);
     }
 }
 
@@ -172,7 +225,36 @@ mod tests {
         assert!(order.admits(&id("eight"), 2_000 + HOLD_GRACE_MS).is_ok());
     }
 
+    #[test]
+    fn a_pacer_lets_a_burst_go_then_one_per_interval() {
+        let mut pacer = Pacer::default();
+        assert!((0..1_000).all(|_| pacer.try_send(0)), "unpaced until it knows the rate");
+        let mut pacer = Pacer::default();
+        pacer.set_rate(SendRate { per_second: 5, burst: 20 });
+        assert_eq!((0..25).filter(|_| pacer.try_send(1_000)).count(), 20);
+        assert_eq!(pacer.next_at(), 1_200);
+        assert!(!pacer.try_send(1_199) && pacer.try_send(1_200));
+        pacer.refused_until(5_000);
+        assert_eq!(pacer.next_at(), 5_000);
+    }
+
     proptest::proptest! {
+        /// Whatever the timing, a client that sends only what its pacer allows is never
+        /// refused by an edge bucket of the same rate that started no fuller.
+        #[test]
+        fn a_paced_client_is_never_refused(per_second in 1u32..50, steps in proptest::collection::vec(0i64..400, 1..300)) {
+            let mut bucket = TokenBucket::new(per_second, 0);
+            let mut pacer = Pacer::default();
+            pacer.set_rate(bucket.send_rate());
+            let mut now = 0;
+            for step in steps {
+                now += step;
+                while pacer.try_send(now) {
+                    proptest::prop_assert!(bucket.take(now).is_ok(), "refused at {}", now);
+                }
+            }
+        }
+
         #[test]
         fn never_more_than_burst_plus_rate_times_elapsed(steps in proptest::collection::vec(0i64..400, 1..300)) {
             let mut bucket = TokenBucket::new(5, 0);

@@ -113,9 +113,9 @@ impl World {
                 let id = ClientMessageId::parse(format!("c{c}-m{}", self.counter)).unwrap();
                 let client = &mut self.clients[c];
                 client.typed.push(id.clone());
-                let frame = client.log.queue(id, format!("message {}", self.counter), self.now);
-                if let (true, Some(frame)) = (client.connected, frame) {
-                    client.up.push_back(frame);
+                let frames = client.log.queue(id, format!("message {}", self.counter), self.now);
+                if client.connected {
+                    client.up.extend(frames);
                 }
             }
             Step::Up(c) => {
@@ -147,15 +147,14 @@ impl World {
                 if !client.connected {
                     client.connected = true;
                     self.orders[c] = SendOrder::default();
+                    // Pending messages follow the welcome (`Retry`).
                     client.up.push_back(client.log.hello());
-                    let resends = client.log.resend();
-                    client.up.extend(resends);
                 }
             }
             Step::Retry(c) => {
                 let now = self.now;
                 let client = &mut self.clients[c];
-                let frames = client.log.retry_due(now);
+                let frames = client.log.take_due(now);
                 if client.connected {
                     client.up.extend(frames);
                 }
@@ -221,7 +220,7 @@ impl World {
                     self.run(Step::Down(c));
                 }
             }
-            let Some(next) = self.clients.iter().filter_map(|k| k.log.next_retry_at()).min() else { break };
+            let Some(next) = self.clients.iter().filter_map(|k| k.log.next_due_at()).min() else { break };
             self.now = self.now.max(next);
             for c in 0..self.clients.len() {
                 self.run(Step::Retry(c));

@@ -11,6 +11,16 @@ use crate::ids::{ClientMessageId, ConversationId, Seq};
 use crate::message::{Author, Message};
 use crate::routing::ConversationState;
 
+/// How fast the edge stores one participant's new messages (a token bucket): `burst` at
+/// once, then `per_second`. Resends of stored messages cost nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SendRate {
+    /// Sustained messages per second.
+    pub per_second: u32,
+    /// Messages that may go at once after a quiet spell.
+    pub burst: u32,
+}
+
 /// A frame from a client (widget, console or API client) to the edge.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -122,6 +132,9 @@ pub enum ServerFrame {
         /// socket was opened with (sessions slide: 30 days from the last visit).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         session: Option<crate::api::create_session::Response>,
+        /// How fast the edge takes this participant's new messages: pace a backlog by it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        send_rate: Option<SendRate>,
     },
     /// A page of the replay after `hello`, oldest first. `complete` is true on the last page
     /// (also when there was nothing to replay): from then on only live frames follow.
@@ -240,6 +253,7 @@ mod tests {
                 head_seq: Seq(7),
                 reads: vec![ReadMark { reader: message.author.clone(), up_to: Seq(7) }],
                 session: None,
+                send_rate: Some(SendRate { per_second: 5, burst: 20 }),
             },
             ServerFrame::History { messages: vec![message.clone(), bot_question, event], complete: true },
             ServerFrame::Ack { client_id: ClientMessageId::parse("c-1").unwrap(), seq: Seq(7) },

@@ -33,7 +33,7 @@ pub mod routing;
 mod server_frame_fields;
 
 pub use error::{ApiError, ErrorBody, ErrorCode};
-pub use frames::{ClientFrame, ReadMark, ServerFrame};
+pub use frames::{ClientFrame, ReadMark, SendRate, ServerFrame};
 pub use ids::{AgentId, ClientMessageId, ConversationId, IdError, QueueId, Seq, SiteId, VisitorId};
 pub use message::{Author, Card, CardLink, Message, Role};
 

@@ -12,7 +12,7 @@ use serde::Deserialize;
 
 use crate::api::create_session;
 use crate::error::ErrorCode;
-use crate::frames::{ReadMark, ServerFrame};
+use crate::frames::{ReadMark, SendRate, ServerFrame};
 use crate::ids::{ClientMessageId, ConversationId, Seq};
 use crate::message::{Author, Message};
 use crate::routing::ConversationState;
@@ -42,6 +42,7 @@ pub(crate) struct ServerFrameFields {
     head_seq: Option<Seq>,
     reads: Option<Vec<ReadMark>>,
     session: Option<create_session::Response>,
+    send_rate: Option<SendRate>,
     reader: Option<Author>,
     up_to: Option<Seq>,
     author: Option<Author>,
@@ -98,6 +99,7 @@ impl TryFrom<ServerFrameFields> for ServerFrame {
                 head_seq: need(f.head_seq, "welcome", "head_seq")?,
                 reads: f.reads.unwrap_or_default(),
                 session: f.session,
+                send_rate: f.send_rate,
             },
             Kind::History => ServerFrame::History {
                 messages: need(f.messages, "history", "messages")?,

@@ -2,14 +2,15 @@
 //! [`ClientLog`].
 //!
 //! The log decides what to send and what is shown; this module only moves frames and keeps
-//! the timers the log asks for. On every (re)connect it sends `hello` (where our copy ends)
-//! and resends every pending reply; the edge deduplicates by client id, so a reply sent just
-//! before a drop is stored once. After each visible change it publishes a snapshot of the log
+//! the timers the log asks for. On every (re)connect it sends `hello` (where our copy ends);
+//! after the `welcome` every pending reply goes again, at the edge's pace; the edge
+//! deduplicates by client id, so a reply sent just before a drop is stored once. After each visible change it publishes a snapshot of the log
 //! to the state. Besides replies it sends:
 //! - `read` up to the newest message shown, whenever the log says that is news and the page
 //!   is visible (after the replay, on new messages, when the tab comes back into view);
 //! - `typing` as the reply box reports it, throttled by the log;
-//! - replies the edge asked to slow down for, when [`ClientLog::next_retry_at`] comes.
+//! - pending replies (after a reconnect, or held back by the edge's pace or a slow-down),
+//!   when [`ClientLog::next_due_at`] comes.
 //!
 //! It also wakes the screen when someone's typing indicator lapses, so "… is typing" goes
 //! away by itself.
@@ -106,16 +107,17 @@ impl ConversationLink {
         };
         let mut inner = self.inner.borrow_mut();
         let now = now();
-        // Not sent (socket down) is fine: `resend` carries it after `hello` on reconnect. None:
-        // the edge asked to slow down, and the retry timer sends it in order.
-        let frame = if note {
+        // Not sent (socket down) is fine: it goes again after the next welcome. Held back
+        // (the edge's pace, a slow-down): the resend timer sends it in order.
+        let frames = if note {
             inner.log.queue_note(client_id, text, now)
         } else {
             inner.log.queue(client_id, text, now)
         };
-        if let Some(frame) = frame {
-            inner.send(&frame);
+        for frame in &frames {
+            inner.send(frame);
         }
+        inner.schedule_resend();
         inner.publish(now);
     }
 
@@ -186,9 +188,10 @@ impl Inner {
         }
     }
 
-    /// Keeps one wake-up set for when the log next wants a slowed-down reply resent.
+    /// Keeps one wake-up set for when the log next has replies to send (after a welcome, at
+    /// the edge's pace, after a slow-down).
     fn schedule_resend(&mut self) {
-        let due = self.log.next_retry_at();
+        let due = self.log.next_due_at();
         if self.slowed.as_ref().map(|(at, _)| *at) == due {
             return;
         }
@@ -205,9 +208,9 @@ impl Inner {
 
     fn resend_due(&mut self) {
         self.slowed = None;
-        // Taken from the log even while the socket is down: the resend after the next
-        // `hello` carries every pending reply anyway, and the timer must not spin meanwhile.
-        for frame in self.log.retry_due(now()) {
+        // Taken from the log even while the socket is down: the next welcome sends every
+        // pending reply again anyway, and the timer must not spin meanwhile.
+        for frame in self.log.take_due(now()) {
             self.send(&frame);
         }
         self.schedule_resend();
@@ -276,11 +279,10 @@ fn connect(inner: &Rc<RefCell<Inner>>) {
 fn on_event(inner: &Rc<RefCell<Inner>>, event: SocketEvent<ServerFrame>) {
     match event {
         SocketEvent::Open => {
-            let inner = inner.borrow();
-            inner.send(&inner.log.hello());
-            for frame in inner.log.resend() {
-                inner.send(&frame);
-            }
+            // Pending replies follow the welcome, at the pace it names (`schedule_resend`).
+            let mut inner = inner.borrow_mut();
+            let hello = inner.log.hello();
+            inner.send(&hello);
         }
         SocketEvent::Frame(ServerFrame::Error { code: ErrorCode::Unauthorized, client_id: None, .. }) => {
             inner.borrow().session_ended();

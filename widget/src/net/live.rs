@@ -102,18 +102,15 @@ impl Chat {
         match event {
             SocketEvent::Open => {
                 self.start_heartbeat();
-                let frames = {
-                    let state = self.state();
-                    let mut frames = vec![state.log.hello(), self.context()];
-                    if let Some(identity) = self.identity.borrow().clone() {
-                        frames.push(ClientFrame::Identify { identity });
-                    }
-                    if let Some(fields) = self.details.borrow().clone() {
-                        frames.push(ClientFrame::Details { fields });
-                    }
-                    frames.extend(state.log.resend());
-                    frames
-                };
+                // Pending messages follow the welcome, at the pace it names (`schedule_retry`).
+                let hello = self.state.borrow_mut().log.hello();
+                let mut frames = vec![hello, self.context()];
+                if let Some(identity) = self.identity.borrow().clone() {
+                    frames.push(ClientFrame::Identify { identity });
+                }
+                if let Some(fields) = self.details.borrow().clone() {
+                    frames.push(ClientFrame::Details { fields });
+                }
                 for frame in &frames {
                     self.send_frame(frame);
                 }

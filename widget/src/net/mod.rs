@@ -193,12 +193,13 @@ impl Chat {
             return;
         };
         let now = now();
-        let frame = self.update(|state| state.log.queue(client_id, text, now));
-        // Not open: it stays pending, and `resend` brings it on the next connection. None:
-        // the edge asked to slow down, and the retry timer sends it in order.
-        if let Some(frame) = frame {
-            self.send_frame(&frame);
+        let frames = self.update(|state| state.log.queue(client_id, text, now));
+        // Not open: it stays pending, and goes after the next connection's welcome. Held back
+        // (the edge's pace, a slow-down): the retry timer sends it in order.
+        for frame in &frames {
+            self.send_frame(frame);
         }
+        self.schedule_retry();
         self.typing(false);
         self.sync();
     }

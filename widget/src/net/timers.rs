@@ -1,5 +1,5 @@
-//! Delays: running a step later unless shutdown comes first, reconnect backoff, resending
-//! messages the edge asked to slow down for, and the socket's heartbeat.
+//! Delays: running a step later unless shutdown comes first, reconnect backoff, sending
+//! pending messages at the edge's pace, and the socket's heartbeat.
 
 use std::time::Duration;
 
@@ -31,10 +31,10 @@ impl Chat {
         self.after(reconnect_delay_ms(attempt, js_sys::Math::random()), step);
     }
 
-    /// Sets a timer for the next message the edge asked to resend later, unless one is set
-    /// for that time or earlier.
+    /// Sets a timer for when the log next has messages to send (the edge's pace, the end of
+    /// a slow-down, a new connection's welcome), unless one is set for that time or earlier.
     pub(super) fn schedule_retry(&self) {
-        let Some(at) = self.state().log.next_retry_at() else { return };
+        let Some(at) = self.state().log.next_due_at() else { return };
         if self.retry_timer.get().is_some_and(|set| set <= at) {
             return;
         }
@@ -43,11 +43,11 @@ impl Chat {
         self.after(delay, Chat::retry_due);
     }
 
-    /// Resends what is due. Not connected: the frames are dropped, and the resend after the
-    /// reconnect carries every pending message anyway.
+    /// Sends what is due. Not connected: the frames are dropped, and the next connection's
+    /// welcome sends every pending message again anyway.
     fn retry_due(&self) {
         self.retry_timer.set(None);
-        let frames = self.state.borrow_mut().log.retry_due(now());
+        let frames = self.state.borrow_mut().log.take_due(now());
         for frame in &frames {
             self.send_frame(frame);
         }

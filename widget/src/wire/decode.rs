@@ -11,7 +11,7 @@ use switchboard_protocol::inbox::MessagePreview;
 use switchboard_protocol::routing::{ConversationEvent, ConversationState};
 use switchboard_protocol::{
     AgentId, ApiError, Author, Card, CardLink, ClientMessageId, ConversationId, ErrorCode, Message, ReadMark,
-    Role, Seq, ServerFrame, VisitorId,
+    Role, SendRate, Seq, ServerFrame, VisitorId,
 };
 
 use super::Json;
@@ -199,6 +199,12 @@ pub fn server_frame<J: Json>(value: &J) -> Option<ServerFrame> {
             reads: optional(value, "reads", |reads| reads.items()?.iter().map(read_mark).collect())?
                 .unwrap_or_default(),
             session: optional(value, "session", session)?,
+            send_rate: optional(value, "send_rate", |rate| {
+                Some(SendRate {
+                    per_second: integer(rate, "per_second")?.try_into().ok()?,
+                    burst: integer(rate, "burst")?.try_into().ok()?,
+                })
+            })?,
         },
         "history" => ServerFrame::History {
             messages: list(value, "messages", message)?,

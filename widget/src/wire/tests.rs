@@ -112,6 +112,7 @@ fn every_server_frame_decodes_as_serde_wrote_it() {
             head_seq: Seq(7),
             reads: vec![ReadMark { reader: agent(), up_to: Seq(5) }],
             session: Some(session()),
+            send_rate: Some(switchboard_protocol::SendRate { per_second: 5, burst: 20 }),
         },
         ServerFrame::Welcome {
             conversation_id: ConversationId::from_random([1; 16]),
@@ -119,6 +120,7 @@ fn every_server_frame_decodes_as_serde_wrote_it() {
             head_seq: Seq(0),
             reads: vec![],
             session: None,
+            send_rate: None,
         },
         ServerFrame::History { messages: vec![message(), message()], complete: true },
         ServerFrame::Message { message: message() },
