@@ -11,9 +11,8 @@
 //! conversation belongs to).
 
 mod conversation;
-mod conversation_store;
-mod courier;
 mod directory;
+mod outbox;
 mod site;
 
 pub use conversation::ConversationObject;

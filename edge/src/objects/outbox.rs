@@ -1,4 +1,5 @@
-//! Requests an object sends after its response, one at a time, from a background task.
+//! An object's outbox: requests it sends after its response, one at a time, from a
+//! background task.
 //!
 //! Two uses: a conversation's inbox summaries (only the newest matters, and a busy
 //! conversation rests between them) and the site router's notices to conversations (each
@@ -14,7 +15,7 @@ use std::time::Duration;
 use worker::State;
 
 /// A queue of items and the one task sending them.
-pub struct Courier<T> {
+pub struct Outbox<T> {
     queue: RefCell<VecDeque<T>>,
     running: Cell<bool>,
     /// Keep only the newest item waiting (a newer summary replaces an older one).
@@ -23,7 +24,7 @@ pub struct Courier<T> {
     rest: Option<Duration>,
 }
 
-impl<T: 'static> Courier<T> {
+impl<T: 'static> Outbox<T> {
     /// Sends every item, in order, without resting.
     pub fn in_order() -> Self {
         Self { queue: RefCell::default(), running: Cell::new(false), newest_only: false, rest: None }
@@ -52,17 +53,17 @@ impl<T: 'static> Courier<T> {
         if self.running.replace(true) {
             return;
         }
-        let courier = Rc::clone(self);
+        let outbox = Rc::clone(self);
         state.wait_until(async move {
             loop {
-                let next = courier.queue.borrow_mut().pop_front();
+                let next = outbox.queue.borrow_mut().pop_front();
                 let Some(item) = next else { break };
                 send(item).await;
-                if let Some(rest) = courier.rest {
+                if let Some(rest) = outbox.rest {
                     worker::Delay::from(rest).await;
                 }
             }
-            courier.running.set(false);
+            outbox.running.set(false);
         });
     }
 }

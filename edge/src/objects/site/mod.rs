@@ -5,18 +5,14 @@
 //! newest per conversation and pushes it to every open inbox. Messages themselves never pass
 //! through here, so one site object is far from the ~1,000 requests/s an object can serve.
 //!
-//! It also routes the site's conversations (`site_routing.rs`): agents' presence comes from
+//! It also routes the site's conversations ([`routing`]): agents' presence comes from
 //! their inbox sockets, offers go out on them, and the console answers on them.
 
-#[path = "site_canned.rs"]
 mod canned;
-#[path = "site_index.rs"]
 mod index;
-#[path = "site_search.rs"]
 mod search;
 
 pub use search::{Activity, IndexedText};
-#[path = "site_routing.rs"]
 mod routing;
 
 use std::cell::RefCell;
@@ -35,7 +31,7 @@ use worker::{
     WebSocketIncomingMessage,
 };
 
-use super::courier::Courier;
+use super::outbox::Outbox;
 use super::{
     accept_socket, answer_pings_while_hibernating, finish_close, json_header, respond, send_frame,
     Participant, PARTICIPANT_HEADER,
@@ -81,7 +77,7 @@ pub struct SiteObject {
     /// The router, loaded from storage on first use.
     router: RefCell<Option<Router>>,
     /// Routing notices on their way to conversations, in order.
-    outbox: Rc<Courier<(ConversationId, super::ToConversation)>>,
+    outbox: Rc<Outbox<(ConversationId, super::ToConversation)>>,
     /// The stored configuration, read once per wake-up (it changes only through this object).
     config: RefCell<Option<SiteConfig>>,
     /// Message texts on their way into the search index.
@@ -115,7 +111,7 @@ impl DurableObject for SiteObject {
             state,
             env,
             router: RefCell::default(),
-            outbox: Rc::new(Courier::in_order()),
+            outbox: Rc::new(Outbox::in_order()),
             config: RefCell::default(),
             waiting_texts: Rc::default(),
         }

@@ -11,7 +11,7 @@ use switchboard_protocol::api::bot_webhook::{BotAnswer, Request as BotRequest};
 use switchboard_protocol::routing::ConversationEvent;
 use switchboard_protocol::{Author, ClientMessageId, ErrorCode, Message, ServerFrame};
 
-use super::super::conversation_store::Meta;
+use super::store::Meta;
 use super::ConversationObject;
 use crate::error::{EdgeError, EdgeResult};
 use crate::zones::RuntimeZones;

@@ -11,10 +11,10 @@ use switchboard_protocol::attachment::Attachment;
 use switchboard_protocol::{Author, ErrorCode, Seq, ServerFrame};
 use worker::{Request, Response};
 
-use super::super::{json_header, Participant, Upload, PARTICIPANT_HEADER, UPLOAD_HEADER};
 use super::ConversationObject;
 use crate::attachments::BUCKET;
 use crate::error::{EdgeError, EdgeResult};
+use crate::objects::{json_header, Participant, Upload, PARTICIPANT_HEADER, UPLOAD_HEADER};
 use crate::{env, http};
 
 /// How long a download link lasts: as long as the message, in practice.

@@ -6,9 +6,7 @@
 //! The worker has checked the caller's session and role before it calls; this object checks
 //! what only it knows (passwords, invites, which site an account belongs to).
 
-#[path = "directory_keys.rs"]
 mod keys;
-#[path = "directory_team.rs"]
 mod team;
 
 use serde::{Deserialize, Serialize};

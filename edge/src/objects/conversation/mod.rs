@@ -27,17 +27,15 @@ use worker::{
     durable_object, DurableObject, Env, Method, Request, Response, State, WebSocket, WebSocketIncomingMessage,
 };
 
-#[path = "conversation_attach.rs"]
 mod attach;
-#[path = "conversation_feed.rs"]
 mod feed;
-#[path = "conversation_flow.rs"]
 mod flow;
+mod store;
 
 use self::feed::Claim;
 use self::flow::{status_frame, FlowInput};
-use super::conversation_store::{ConversationStore, Meta};
-use super::courier::Courier;
+use self::store::{ConversationStore, Meta};
+use super::outbox::Outbox;
 use super::{
     accept_socket, answer_pings_while_hibernating, broadcast, finish_close, json_header, respond, send_error,
     send_frame, Participant, ToConversation, PARTICIPANT_HEADER,
@@ -65,7 +63,7 @@ pub struct ConversationObject {
     /// Per socket (by [`Attachment::socket`]): the order of sends held back by flood control.
     orders: RefCell<HashMap<u32, SendOrder>>,
     /// Inbox summaries on their way to the site object (see [`feed::INBOX_UPDATE_INTERVAL`]).
-    feed: Rc<Courier<(SiteId, ConversationSummary)>>,
+    outbox: Rc<Outbox<(SiteId, ConversationSummary)>>,
     /// Texts stored since the last inbox update, for the site's search index; the update
     /// takes them along.
     search_texts: Rc<RefCell<Vec<super::IndexedText>>>,
@@ -81,7 +79,7 @@ impl DurableObject for ConversationObject {
             store,
             limits: RefCell::default(),
             orders: RefCell::default(),
-            feed: Rc::new(Courier::newest_only(feed::INBOX_UPDATE_INTERVAL)),
+            outbox: Rc::new(Outbox::newest_only(feed::INBOX_UPDATE_INTERVAL)),
             search_texts: Rc::default(),
         }
     }

@@ -11,10 +11,10 @@ use switchboard_protocol::inbox::ConversationSummary;
 use switchboard_protocol::routing::ConversationState;
 use switchboard_protocol::{Author, ErrorCode, Message};
 
-use super::super::conversation_store::Meta;
-use super::super::{Activity, IndexedText};
+use super::store::Meta;
 use super::ConversationObject;
 use crate::error::{EdgeError, EdgeResult};
+use crate::objects::{Activity, IndexedText};
 use crate::{env, site_cache, stubs};
 
 /// How long the inbox feed rests after an update before sending the next one: the first
@@ -97,7 +97,7 @@ impl ConversationObject {
     /// summary is sent next.
     fn push_activity(&self, meta: &Meta, summary: ConversationSummary) {
         let (env, texts) = (self.env.clone(), Rc::clone(&self.search_texts));
-        self.feed.push(&self.state, (meta.site_id.clone(), summary), move |(site, summary)| {
+        self.outbox.push(&self.state, (meta.site_id.clone(), summary), move |(site, summary)| {
             let env = env.clone();
             let activity = Activity { summary, texts: std::mem::take(&mut *texts.borrow_mut()) };
             async move {

@@ -13,10 +13,10 @@ use switchboard_protocol::inbox::{InboxCommand, InboxFrame};
 use switchboard_protocol::{AgentId, Author, ConversationId, ErrorCode};
 use worker::WebSocket;
 
-use super::super::{send_frame, Participant};
 use super::SiteObject;
 use crate::error::{EdgeError, EdgeResult};
 use crate::objects::ToConversation;
+use crate::objects::{send_frame, Participant};
 use crate::{env, stubs};
 
 impl SiteObject {
