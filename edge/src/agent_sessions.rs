@@ -13,8 +13,8 @@ use switchboard_protocol::ErrorCode;
 use worker::{Env, Request, Response};
 
 use crate::error::{EdgeError, EdgeResult};
-use crate::objects::LoginCall;
-use crate::{api_keys, env, http, stubs};
+use crate::objects::directory::calls::Login;
+use crate::{api_keys, env, http, objects};
 
 /// Name of the session cookie.
 const COOKIE: &str = "sb_agent";
@@ -28,8 +28,8 @@ pub async fn login(mut req: Request, env: &Env) -> EdgeResult<Response> {
     http::require_same_origin(&req)?;
     let body: agent_login::Request = http::read_json(&mut req).await?;
     let address = req.headers().get("cf-connecting-ip")?.unwrap_or_else(|| "unknown".into());
-    let call = LoginCall { email: body.email, password: body.password, address };
-    let agent = stubs::directory_login(env, &call).await?;
+    let call = Login { email: body.email, password: body.password, address };
+    let agent = objects::send(env, &(), &call).await?;
     start_session(&req, env, agent)
 }
 

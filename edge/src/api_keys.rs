@@ -14,8 +14,8 @@ use worker::{Env, Request, Response};
 
 use crate::agent_sessions::{authenticate_admin, authenticate_admin_read};
 use crate::error::{EdgeError, EdgeResult};
-use crate::objects::{KeyCreateCall, KeyHolder, KeyRevokeCall};
-use crate::{env, http, stubs};
+use crate::objects::directory::calls::{CheckKey, CreateKey, KeyHolder, ListKeys, RevokeKey};
+use crate::{env, http, objects};
 
 /// How long a checked key is trusted without asking the directory again.
 pub const FRESH_FOR_MS: i64 = 5_000;
@@ -42,7 +42,7 @@ pub async fn claims(env: &Env, secret: &str) -> EdgeResult<AgentClaims> {
     let holder = match remembered {
         Some(holder) => holder,
         None => {
-            let holder = stubs::check_key(env, secret).await?;
+            let holder = objects::send(env, &(), &CheckKey { secret: secret.to_owned() }).await?;
             CHECKED.with_borrow_mut(|checked| {
                 if checked.len() >= MAX_KEYS {
                     checked.clear();
@@ -65,21 +65,21 @@ pub async fn claims(env: &Env, secret: &str) -> EdgeResult<AgentClaims> {
 /// The site's keys.
 pub async fn list(req: &Request, env: &Env) -> EdgeResult<Response> {
     let admin = authenticate_admin_read(req, env).await?;
-    http::json(200, &stubs::list_keys(env, &admin.site).await?)
+    http::json(200, &objects::send(env, &(), &ListKeys { site: admin.site }).await?)
 }
 
 /// Makes a key; its secret is in this answer only.
 pub async fn create(mut req: Request, env: &Env) -> EdgeResult<Response> {
     let admin = authenticate_admin(&req, env).await?;
     let request: CreateRequest = http::read_json(&mut req).await?;
-    http::json(201, &stubs::create_key(env, &KeyCreateCall { site: admin.site, request }).await?)
+    http::json(201, &objects::send(env, &(), &CreateKey { site: admin.site, request }).await?)
 }
 
 /// Revokes a key.
 pub async fn revoke(req: &Request, env: &Env, id: &str) -> EdgeResult<Response> {
     let admin = authenticate_admin(req, env).await?;
     let id = AgentId::parse(id).map_err(|_| EdgeError::refuse(ErrorCode::NotFound, "no such API key"))?;
-    stubs::revoke_key(env, &KeyRevokeCall { site: admin.site, id }).await?;
+    objects::send(env, &(), &RevokeKey { site: admin.site, id }).await?;
     // This isolate forgets it at once; others within FRESH_FOR_MS.
     CHECKED.with_borrow_mut(|checked| checked.clear());
     http::no_content()

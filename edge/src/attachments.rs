@@ -10,8 +10,9 @@ use switchboard_protocol::{Author, ClientMessageId, ConversationId, ErrorCode};
 use worker::{Env, Headers, Request, Response};
 
 use crate::error::{EdgeError, EdgeResult};
-use crate::objects::{Participant, Upload};
-use crate::{agent_sessions, env, stubs};
+use crate::objects::conversation::calls::Attach;
+use crate::objects::{call, Participant};
+use crate::{agent_sessions, env};
 
 /// The bucket binding.
 pub const BUCKET: &str = "ATTACHMENTS";
@@ -36,9 +37,9 @@ pub async fn upload(mut req: Request, env: &Env, id: &str) -> EdgeResult<Respons
     let declared = header("content-type");
     let bytes = req.bytes().await?;
     let content_type = attachments::check(&declared, &bytes).map_err(EdgeError::Refused)?;
-    let upload =
-        Upload { client_id, name: attachments::clean_name(&name), content_type: content_type.into() };
-    stubs::attach(env, &conversation, &participant, &upload, bytes).await
+    let name = attachments::clean_name(&name);
+    let upload = Attach { participant, client_id, name, content_type: content_type.into() };
+    call::send_bytes(env, &conversation, &upload, &bytes).await
 }
 
 /// Who is uploading, as a conversation socket would be admitted.

@@ -14,7 +14,9 @@ use worker::{Env, Headers, Request, Response};
 use crate::agent_sessions::authenticate_change;
 use crate::attachments::BUCKET;
 use crate::error::{EdgeError, EdgeResult};
-use crate::stubs::{self, AvatarCall};
+use crate::objects;
+use crate::objects::directory::calls::ListAgents;
+use crate::objects::site::calls::SetAvatar;
 use crate::{env, http, site_cache};
 
 /// `PUT /api/v1/agents/{id}/avatar`: stores the picture, then points the site at it.
@@ -34,8 +36,9 @@ pub async fn put(mut req: Request, env: &Env, id: &str) -> EdgeResult<Response> 
         worker::HttpMetadata { content_type: Some(content_type.into()), ..Default::default() };
     env.bucket(BUCKET)?.put(key(&caller.site, &agent), bytes).http_metadata(http_metadata).execute().await?;
     let version = avatar::new_version(env::random_bytes()?);
-    let change = AvatarCall { agent: agent.clone(), version: Some(version.clone()) };
-    site_cache::remember(&stubs::set_avatar(env, &caller.site, &change).await?);
+    let change =
+        SetAvatar { site: caller.site.clone(), agent: agent.clone(), version: Some(version.clone()) };
+    site_cache::remember(&objects::send(env, &caller.site, &change).await?);
     http::json(200, &agent_avatar::Response { url: avatar::photo_url(&caller.site, &agent, &version) })
 }
 
@@ -49,7 +52,8 @@ pub async fn delete(req: &Request, env: &Env, id: &str) -> EdgeResult<Response> 
 /// Drops `agent`'s photo, if any (also when the account is removed).
 pub async fn forget(env: &Env, site: &SiteId, agent: AgentId) -> EdgeResult<()> {
     env.bucket(BUCKET)?.delete(key(site, &agent)).await?;
-    site_cache::remember(&stubs::set_avatar(env, site, &AvatarCall { agent, version: None }).await?);
+    let change = SetAvatar { site: site.clone(), agent, version: None };
+    site_cache::remember(&objects::send(env, site, &change).await?);
     Ok(())
 }
 
@@ -82,7 +86,7 @@ async fn permitted(req: &Request, env: &Env, id: &str) -> EdgeResult<(AgentClaim
     if caller.role != AgentRole::Admin {
         return Err(EdgeError::refuse(ErrorCode::Forbidden, "only admins may change another agent's photo"));
     }
-    let team = stubs::directory_agents(env, &caller.site).await?;
+    let team = objects::send(env, &(), &ListAgents { site: caller.site.clone() }).await?;
     if !team.agents.iter().any(|entry| entry.id == agent) {
         return Err(no_such());
     }

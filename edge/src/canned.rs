@@ -7,12 +7,13 @@ use worker::{Env, Request, Response};
 
 use crate::agent_sessions::{authenticate, authenticate_admin};
 use crate::error::EdgeResult;
-use crate::{http, stubs};
+use crate::objects::site::calls::{ListCanned, RemoveCanned, SaveCanned};
+use crate::{http, objects};
 
 /// The site's canned responses.
 pub async fn list(req: &Request, env: &Env) -> EdgeResult<Response> {
     let agent = authenticate(req, env).await?;
-    http::json(200, &stubs::canned_list(env, &agent.site).await?)
+    http::json(200, &objects::send(env, &agent.site, &ListCanned).await?)
 }
 
 /// Adds or replaces one.
@@ -20,13 +21,13 @@ pub async fn save(mut req: Request, env: &Env) -> EdgeResult<Response> {
     let admin = authenticate_admin(&req, env).await?;
     let entry: CannedResponse = http::read_json(&mut req).await?;
     let entry = switchboard_core::canned::validate(entry)?;
-    stubs::canned_save(env, &admin.site, &entry).await?;
+    objects::send(env, &admin.site, &SaveCanned { entry: entry.clone() }).await?;
     http::json(201, &entry)
 }
 
 /// Removes one.
 pub async fn remove(req: &Request, env: &Env, shortcut: &str) -> EdgeResult<Response> {
     let admin = authenticate_admin(req, env).await?;
-    stubs::canned_remove(env, &admin.site, &shortcut.to_lowercase()).await?;
+    objects::send(env, &admin.site, &RemoveCanned { shortcut: shortcut.to_lowercase() }).await?;
     http::no_content()
 }

@@ -14,7 +14,6 @@
 //!   creating and listing sites (owners).
 //! - [`live`]: WebSocket routes; admission is decided here, sockets live in the objects.
 //! - [`objects`]: the Durable Objects — one per conversation, one per site, one directory.
-//! - [`stubs`]: typed calls from the worker to the objects (and between objects).
 //! - [`bot_webhook`]: signed calls to an external bot, with a deadline.
 //! - [`http`], [`error`], [`env`]: responses, the error type, configuration and clocks.
 //! - [`webcrypto`]: password hashing with the runtime's native PBKDF2.
@@ -39,7 +38,6 @@ mod router;
 mod site_cache;
 mod site_settings;
 mod sites;
-mod stubs;
 mod team;
 mod visitor_sessions;
 mod webcrypto;

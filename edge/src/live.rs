@@ -13,8 +13,10 @@ use switchboard_protocol::{
 use worker::{Env, Request, Response, WebSocketPair};
 
 use crate::error::{EdgeError, EdgeResult};
-use crate::objects::Participant;
-use crate::{agent_sessions, env, http, stubs};
+use crate::objects::conversation::calls::Connect;
+use crate::objects::site::calls::OpenInbox;
+use crate::objects::{call, Participant};
+use crate::{agent_sessions, env, http};
 
 /// The subprotocols a handshake offers, in order.
 pub fn offered_subprotocols(req: &Request) -> Vec<String> {
@@ -64,7 +66,7 @@ pub async fn conversation(req: Request, env: &Env, id: &str) -> EdgeResult<Respo
             Participant { site: agent.site, author, client: ClientInfo::default() }
         }
     };
-    stubs::connect_conversation(env, &conversation, &participant).await
+    call::upgrade(env, &conversation.clone(), &Connect { conversation, participant }).await
 }
 
 /// Opens an agent's inbox socket.
@@ -74,7 +76,7 @@ pub async fn inbox(req: Request, env: &Env) -> EdgeResult<Response> {
     let agent = agent_sessions::authenticate(&req, env).await?;
     let author = Author::Agent { id: agent.agent, name: agent.name };
     let participant = Participant { site: agent.site, author, client: ClientInfo::default() };
-    stubs::connect_inbox(env, &participant).await
+    call::upgrade(env, &participant.site.clone(), &OpenInbox { participant }).await
 }
 
 /// Checks the parts of a handshake common to all socket routes; returns the offered

@@ -5,9 +5,11 @@ use switchboard_protocol::{ConversationId, ErrorCode, SiteId, PROTOCOL_VERSION};
 use worker::{Env, Headers, Request, Response};
 
 use crate::error::{EdgeError, EdgeResult};
+use crate::objects::conversation::calls::BotAnswer;
+use crate::objects::site::calls as site;
 use crate::{
-    agent_sessions, api_keys, attachments, avatars, canned, http, live, pages, site_cache, site_settings,
-    sites, stubs, team, visitor_sessions,
+    agent_sessions, api_keys, attachments, avatars, canned, http, live, objects, pages, site_cache,
+    site_settings, sites, team, visitor_sessions,
 };
 
 /// Routes one request. Never fails: every error becomes a JSON error response, or, for a
@@ -75,8 +77,10 @@ async fn route(req: Request, env: &Env) -> EdgeResult<Response> {
             let agent = agent_sessions::authenticate(&req, env).await?;
             // `?q=words`: conversations with a message containing every word (full text).
             match http::query(&req, "q")? {
-                Some(typed) => http::json(200, &stubs::search(env, &agent.site, &typed).await?),
-                None => http::json(200, &stubs::site_conversations(env, &agent.site).await?),
+                Some(typed) => {
+                    http::json(200, &objects::send(env, &agent.site, &site::Search { typed }).await?)
+                }
+                None => http::json(200, &objects::send(env, &agent.site, &site::ListConversations).await?),
             }
         }
         ("GET", ["api", "v1", "conversations", id, "live"]) => live::conversation(req, env, id).await,
@@ -150,7 +154,7 @@ async fn bot_answer(mut req: Request, env: &Env, id: &str) -> EdgeResult<Respons
     }
     let answer: switchboard_protocol::api::bot_answer::Request = http::read_json(&mut req).await?;
     switchboard_core::flow::events::check_answer(&answer)?;
-    stubs::bot_answer(env, &id, &authorization, &answer).await?;
+    objects::send(env, &id, &BotAnswer { authorization, answer }).await?;
     http::json(200, &serde_json::json!({}))
 }
 
@@ -159,7 +163,7 @@ async fn presence(env: &Env, site: &str) -> EdgeResult<Response> {
         .map_err(|e| EdgeError::refuse(ErrorCode::NotFound, format!("no such site: {e}")))?;
     // Unknown sites are 404, like everywhere else.
     site_cache::config(env, &site).await?;
-    let reply = http::json(200, &stubs::site_presence(env, &site).await?)?;
+    let reply = http::json(200, &objects::send(env, &site, &site::Presence).await?)?;
     reply.headers().set("cache-control", "public, max-age=10")?;
     reply.headers().set("access-control-allow-origin", "*")?;
     Ok(reply)

@@ -14,7 +14,8 @@ use switchboard_protocol::SiteId;
 use worker::Env;
 
 use crate::error::EdgeResult;
-use crate::{env, stubs};
+use crate::objects::site::calls::GetConfig;
+use crate::{env, objects};
 
 /// How long a configuration read from its object is used without asking again.
 pub const FRESH_FOR_MS: i64 = 5_000;
@@ -45,7 +46,7 @@ pub async fn config(env: &Env, id: &SiteId) -> EdgeResult<SiteConfig> {
     if let Some(config) = fresh {
         return Ok(config);
     }
-    let config = stubs::site_config(env, id).await?;
+    let config = objects::send(env, id, &GetConfig { site: id.clone() }).await?;
     CONFIGS.with_borrow_mut(|configs| {
         if configs.len() >= MAX_SITES {
             configs.clear();

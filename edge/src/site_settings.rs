@@ -9,7 +9,8 @@ use worker::{Env, Request, Response};
 
 use crate::agent_sessions::{authenticate, authenticate_admin};
 use crate::error::EdgeResult;
-use crate::{http, site_cache, stubs};
+use crate::objects::site::calls::UpdateConfig;
+use crate::{http, objects, site_cache};
 
 /// The agent's site.
 pub async fn show(req: &Request, env: &Env) -> EdgeResult<Response> {
@@ -26,7 +27,7 @@ pub async fn show(req: &Request, env: &Env) -> EdgeResult<Response> {
 pub async fn update(mut req: Request, env: &Env) -> EdgeResult<Response> {
     let admin = authenticate_admin(&req, env).await?;
     let patch: Patch = http::read_json(&mut req).await?;
-    let config = stubs::update_site(env, &admin.site, &patch).await?;
+    let config = objects::send(env, &admin.site, &UpdateConfig { site: admin.site.clone(), patch }).await?;
     site_cache::remember(&config);
     http::json(200, &settings(config)?)
 }

@@ -11,12 +11,14 @@ use worker::{Env, Request, Response};
 
 use crate::agent_sessions::{authenticate_owner, authenticate_owner_read};
 use crate::error::{EdgeError, EdgeResult};
-use crate::{http, stubs};
+use crate::objects::directory::calls::{ListSites, RegisterSite};
+use crate::objects::site::calls::CreateSite;
+use crate::{http, objects};
 
 /// Every site.
 pub async fn list(req: &Request, env: &Env) -> EdgeResult<Response> {
     authenticate_owner_read(req, env).await?;
-    http::json(200, &stubs::list_sites(env).await?)
+    http::json(200, &objects::send(env, &(), &ListSites).await?)
 }
 
 /// Creates a site.
@@ -29,7 +31,8 @@ pub async fn create(mut req: Request, env: &Env) -> EdgeResult<Response> {
     }
     AllowedOrigins::parse(&request.allowed_origins)
         .map_err(|e| EdgeError::refuse(ErrorCode::BadRequest, e.to_string()))?;
-    stubs::register_site(env, &SiteEntry { id: request.id.clone(), name: name.clone() }).await?;
+    let entry = SiteEntry { id: request.id.clone(), name: name.clone() };
+    objects::send(env, &(), &RegisterSite { entry }).await?;
     let config = SiteConfig {
         id: request.id,
         name,
@@ -41,7 +44,7 @@ pub async fn create(mut req: Request, env: &Env) -> EdgeResult<Response> {
         prechat: Vec::new(),
         avatars: Default::default(),
     };
-    stubs::create_site(env, &config).await?;
+    objects::send(env, &config.id, &CreateSite { config: config.clone() }).await?;
     let body = site_settings::Response {
         id: config.id,
         name: config.name,

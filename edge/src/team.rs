@@ -9,8 +9,8 @@ use worker::{Env, Request, Response};
 
 use crate::agent_sessions::{self, authenticate, authenticate_admin};
 use crate::error::{EdgeError, EdgeResult};
-use crate::objects::{AcceptCall, InviteCall, RemoveCall};
-use crate::{avatars, http, site_cache, stubs};
+use crate::objects::directory::calls::{AcceptInvite, Invite, ListAgents, RemoveAgent, ShowInvite};
+use crate::{avatars, http, objects, site_cache};
 
 /// An admin invites someone; the answer carries the one-time link.
 pub async fn invite(mut req: Request, env: &Env) -> EdgeResult<Response> {
@@ -27,7 +27,7 @@ pub async fn invite(mut req: Request, env: &Env) -> EdgeResult<Response> {
         }
         _ => admin.site,
     };
-    let invited = stubs::directory_invite(env, &InviteCall { site, by: admin.agent, request }).await?;
+    let invited = objects::send(env, &(), &Invite { site, by: admin.agent, request }).await?;
     let url = format!("{}/console/#invite={}", http::own_origin(&req)?, invited.token);
     let body = invite_create::Response {
         token: invited.token,
@@ -40,22 +40,21 @@ pub async fn invite(mut req: Request, env: &Env) -> EdgeResult<Response> {
 
 /// What an invite is for (public: the token is the credential).
 pub async fn show(env: &Env, token: &str) -> EdgeResult<Response> {
-    http::json(200, &stubs::directory_show_invite(env, token).await?)
+    http::json(200, &objects::send(env, &(), &ShowInvite { token: token.to_string() }).await?)
 }
 
 /// The invited person chooses a password and is signed in.
 pub async fn accept(mut req: Request, env: &Env, token: &str) -> EdgeResult<Response> {
     http::require_same_origin(&req)?;
     let request: invite_accept::Request = http::read_json(&mut req).await?;
-    let agent =
-        stubs::directory_accept_invite(env, &AcceptCall { token: token.to_string(), request }).await?;
+    let agent = objects::send(env, &(), &AcceptInvite { token: token.to_string(), request }).await?;
     agent_sessions::start_session(&req, env, agent)
 }
 
 /// The accounts of the caller's site.
 pub async fn list(req: &Request, env: &Env) -> EdgeResult<Response> {
     let agent = authenticate(req, env).await?;
-    let mut team = stubs::directory_agents(env, &agent.site).await?;
+    let mut team = objects::send(env, &(), &ListAgents { site: agent.site.clone() }).await?;
     let config = site_cache::config(env, &agent.site).await?;
     for entry in &mut team.agents {
         entry.avatar = config.avatars.get(&entry.id).map(|version| photo_url(&config.id, &entry.id, version));
@@ -68,8 +67,8 @@ pub async fn list(req: &Request, env: &Env) -> EdgeResult<Response> {
 pub async fn remove(req: &Request, env: &Env, id: &str) -> EdgeResult<Response> {
     let admin = authenticate_admin(req, env).await?;
     let agent = AgentId::parse(id).map_err(|_| EdgeError::refuse(ErrorCode::NotFound, "no such agent"))?;
-    let call = RemoveCall { site: admin.site, by: admin.agent, agent };
-    stubs::directory_remove(env, &call).await?;
+    let call = RemoveAgent { site: admin.site, by: admin.agent, agent };
+    objects::send(env, &(), &call).await?;
     // Their photo goes with them (visitors' old conversations show initials again).
     avatars::forget(env, &call.site, call.agent).await?;
     http::no_content()

@@ -11,7 +11,8 @@ use switchboard_protocol::{ConversationId, ErrorCode, SiteId, VisitorId};
 use worker::{Env, Request, Response};
 
 use crate::error::{EdgeError, EdgeResult};
-use crate::{env, http, site_cache, stubs};
+use crate::objects::site::calls::VisitorConversations;
+use crate::{env, http, objects, site_cache};
 
 /// Issues a signed token for a new conversation.
 pub async fn create(mut req: Request, env: &Env) -> EdgeResult<Response> {
@@ -73,7 +74,8 @@ pub async fn history(req: &Request, env: &Env) -> EdgeResult<Response> {
         EdgeError::refuse(ErrorCode::Unauthorized, "send Authorization: Bearer <session token>")
     })?;
     let claims = verify(token.trim(), env)?;
-    let summaries = stubs::visitor_conversations(env, &claims.site, &claims.visitor).await?;
+    let summaries =
+        objects::send(env, &claims.site, &VisitorConversations { visitor: claims.visitor.clone() }).await?;
     let conversations = summaries
         .into_iter()
         .map(|summary| {

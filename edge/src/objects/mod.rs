@@ -8,48 +8,33 @@
 //!
 //! Objects are reached only through the worker, which has already checked credentials; they
 //! trust the [`Participant`] it sends, and check what only they can know (which site a
-//! conversation belongs to).
+//! conversation belongs to). Every call to an object is a type in its folder's `calls.rs`,
+//! sent with [`call::send`].
+//!
+//! # Layout
+//! - [`call`]: typed calls: a call's object, route and answer in one place.
+//! - [`conversation`], [`site`], [`directory`]: one folder per object, its calls in `calls.rs`.
+//! - [`outbox`]: requests an object sends after its response, one at a time.
+//! - this file: what the objects share (participants, sockets, broadcasting).
 
-mod conversation;
-mod directory;
+pub mod call;
+pub mod conversation;
+pub mod directory;
 mod outbox;
-mod site;
+pub mod site;
 
+pub use call::send;
 pub use conversation::ConversationObject;
-pub use directory::{
-    AcceptCall, DirectoryObject, InviteCall, Invited, KeyCreateCall, KeyHolder, KeyRevokeCall, LoginCall,
-    RemoveCall,
-};
-pub use site::{Activity, IndexedText, SiteObject};
+pub use directory::DirectoryObject;
+pub use site::SiteObject;
 
 use serde::{Deserialize, Serialize};
-use switchboard_protocol::{ApiError, Author, ClientFrame, ErrorCode, ServerFrame, SiteId, SUBPROTOCOL};
+use switchboard_protocol::{ApiError, Author, ClientFrame, ServerFrame, SiteId, SUBPROTOCOL};
 use wasm_bindgen::prelude::*;
-use worker::{Request, Response, WebSocket, WebSocketPair};
+use worker::{Response, WebSocket, WebSocketPair};
 
 use crate::error::{EdgeError, EdgeResult};
 use crate::http;
-
-/// What the site's router tells a conversation.
-#[derive(Debug, serde::Serialize, serde::Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum ToConversation {
-    /// A routing decision.
-    Routing {
-        /// The decision.
-        notice: switchboard_core::flow::lifecycle::RoutingNotice,
-    },
-    /// The visitor's place in line changed.
-    Waiting {
-        /// 1 = next.
-        position: u32,
-        /// Estimated wait, ms.
-        wait_ms: i64,
-    },
-}
-
-/// Header carrying the [`Participant`] from the worker to a conversation object.
-pub const PARTICIPANT_HEADER: &str = "x-switchboard-participant";
 
 /// Who a conversation socket belongs to, as verified by the worker. Also the socket's
 /// hibernation attachment, so it survives the object being evicted.
@@ -62,20 +47,6 @@ pub struct Participant {
     /// What the edge saw of a visitor's connection (browser, country), for the contact panel.
     #[serde(default)]
     pub client: switchboard_core::contact::ClientInfo,
-}
-
-/// Header carrying an [`Upload`]'s description to a conversation object (the body is the file).
-pub const UPLOAD_HEADER: &str = "x-switchboard-upload";
-
-/// A file the worker checked, on its way to a conversation object.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Upload {
-    /// The uploader's message id (a resend is answered with the stored message).
-    pub client_id: switchboard_protocol::ClientMessageId,
-    /// The cleaned file name.
-    pub name: String,
-    /// The checked type.
-    pub content_type: String,
 }
 
 /// Turns an object handler's result into its response (errors as JSON error bodies, which the
@@ -150,13 +121,4 @@ fn finish_close(ws: &WebSocket, code: usize) {
     // 1005/1006 are reserved and cannot be sent back; answer those with a normal close.
     let code = if (1000..=4999).contains(&code) && code != 1005 && code != 1006 { code as u16 } else { 1000 };
     let _ = ws.close(Some(code), Some("closed"));
-}
-
-/// Reads a JSON header the worker set.
-fn json_header<T: for<'de> Deserialize<'de>>(req: &Request, name: &str) -> EdgeResult<T> {
-    let value = req
-        .headers()
-        .get(name)?
-        .ok_or_else(|| EdgeError::refuse(ErrorCode::BadRequest, format!("missing {name}")))?;
-    Ok(serde_json::from_str(&value)?)
 }

@@ -11,10 +11,10 @@ use switchboard_protocol::attachment::Attachment;
 use switchboard_protocol::{Author, ErrorCode, Seq, ServerFrame};
 use worker::{Request, Response};
 
+use super::calls::Attach;
 use super::ConversationObject;
 use crate::attachments::BUCKET;
 use crate::error::{EdgeError, EdgeResult};
-use crate::objects::{json_header, Participant, Upload, PARTICIPANT_HEADER, UPLOAD_HEADER};
 use crate::{env, http};
 
 /// How long a download link lasts: as long as the message, in practice.
@@ -22,9 +22,8 @@ const LINK_LIFETIME_MS: i64 = 100 * 365 * 24 * 60 * 60 * 1000;
 
 impl ConversationObject {
     /// Stores an upload and the message carrying it; answers `201 {"message": …}`.
-    pub(super) async fn attach(&self, req: &mut Request) -> EdgeResult<Response> {
-        let participant: Participant = json_header(req, PARTICIPANT_HEADER)?;
-        let upload: Upload = json_header(req, UPLOAD_HEADER)?;
+    pub(super) async fn attach(&self, upload: Attach, req: &mut Request) -> EdgeResult<Response> {
+        let participant = &upload.participant;
         let meta = self.store.meta()?.ok_or_else(|| {
             EdgeError::refuse(ErrorCode::NotFound, "no such conversation (a visitor has to connect first)")
         })?;

@@ -14,8 +14,8 @@ use switchboard_protocol::{Author, ErrorCode, Message};
 use super::store::Meta;
 use super::ConversationObject;
 use crate::error::{EdgeError, EdgeResult};
-use crate::objects::{Activity, IndexedText};
-use crate::{env, site_cache, stubs};
+use crate::objects::site::calls::{Activity, IndexedText};
+use crate::{env, objects, site_cache};
 
 /// How long the inbox feed rests after an update before sending the next one: the first
 /// message after a quiet spell reaches the inbox at once; while an update is in flight and for
@@ -101,7 +101,7 @@ impl ConversationObject {
             let env = env.clone();
             let activity = Activity { summary, texts: std::mem::take(&mut *texts.borrow_mut()) };
             async move {
-                if let Err(error) = stubs::post_activity(&env, &site, &activity).await {
+                if let Err(error) = objects::send(&env, &site, &activity).await {
                     worker::console_error!("inbox update for {} failed: {:?}", activity.summary.id, error);
                 }
             }

@@ -14,8 +14,9 @@ use switchboard_protocol::{Author, ClientMessageId, ErrorCode, Message, ServerFr
 use super::store::Meta;
 use super::ConversationObject;
 use crate::error::{EdgeError, EdgeResult};
+use crate::objects::site::calls::{Enqueue, Unroute};
 use crate::zones::RuntimeZones;
-use crate::{env, site_cache, stubs};
+use crate::{env, objects, site_cache};
 
 /// Something that moves the conversation along its flow.
 pub(super) enum FlowInput {
@@ -144,10 +145,13 @@ impl ConversationObject {
             match call {
                 Step::Route { queue, agent, taken_over } => {
                     let summary = self.summary(meta, &life, None)?;
-                    let request = stubs::RouteRequest { summary, queue, agent, taken_over };
-                    stubs::route(&self.env, &meta.site_id, &request).await?;
+                    let call = Enqueue { summary, queue, agent, taken_over };
+                    objects::send(&self.env, &meta.site_id, &call).await?;
                 }
-                Step::Unroute => stubs::unroute(&self.env, &meta.site_id, &meta.conversation_id).await?,
+                Step::Unroute => {
+                    let call = Unroute { conversation: meta.conversation_id.clone() };
+                    objects::send(&self.env, &meta.site_id, &call).await?;
+                }
                 Step::Wake(Some(at)) => {
                     let when = worker::ScheduledTime::new(js_sys::Date::new(&(at as f64).into()));
                     self.state.storage().set_alarm(when).await?;

@@ -22,23 +22,26 @@ use switchboard_protocol::inbox::ConversationSummary;
 use switchboard_protocol::limits::{
     AGENT_MESSAGES_PER_SECOND, MAX_SOCKETS_PER_PARTICIPANT, VISITOR_MESSAGES_PER_SECOND,
 };
-use switchboard_protocol::{Author, ClientFrame, ConversationId, ErrorCode, Message, ServerFrame, SiteId};
+use switchboard_protocol::{Author, ClientFrame, ErrorCode, Message, ServerFrame, SiteId};
 use worker::{
-    durable_object, DurableObject, Env, Method, Request, Response, State, WebSocket, WebSocketIncomingMessage,
+    durable_object, DurableObject, Env, Request, Response, State, WebSocket, WebSocketIncomingMessage,
 };
 
 mod attach;
+pub mod calls;
 mod feed;
 mod flow;
 mod store;
 
+use self::calls::{Attach, BotAnswer, Connect, Notice};
 use self::feed::Claim;
 use self::flow::{status_frame, FlowInput};
 use self::store::{ConversationStore, Meta};
+use super::call::{answer, carried, no_such_route, ObjectCall};
 use super::outbox::Outbox;
 use super::{
-    accept_socket, answer_pings_while_hibernating, broadcast, finish_close, json_header, respond, send_error,
-    send_frame, Participant, ToConversation, PARTICIPANT_HEADER,
+    accept_socket, answer_pings_while_hibernating, broadcast, finish_close, respond, send_error, send_frame,
+    Participant,
 };
 use crate::error::{EdgeError, EdgeResult};
 use crate::{env, visitor_sessions};
@@ -66,7 +69,7 @@ pub struct ConversationObject {
     outbox: Rc<Outbox<(SiteId, ConversationSummary)>>,
     /// Texts stored since the last inbox update, for the site's search index; the update
     /// takes them along.
-    search_texts: Rc<RefCell<Vec<super::IndexedText>>>,
+    search_texts: Rc<RefCell<Vec<super::site::calls::IndexedText>>>,
 }
 
 impl DurableObject for ConversationObject {
@@ -85,18 +88,19 @@ impl DurableObject for ConversationObject {
     }
 
     async fn fetch(&self, mut req: Request) -> worker::Result<Response> {
-        let path = req.path();
-        respond(match (req.method(), path.as_str()) {
-            (_, path) if path.starts_with("/connect/") => self.admit(&req).await,
-            (Method::Post, "/notice") => match crate::http::read_json::<ToConversation>(&mut req).await {
-                Ok(notice) => self.notice(notice).await.and_then(|()| crate::http::json(200, &())),
+        let req = &mut req;
+        respond(match req.path().as_str() {
+            Connect::ROUTE => match carried::<Connect>(req) {
+                Ok(call) => self.admit(call).await,
                 Err(error) => Err(error),
             },
-            (Method::Post, "/attach") => self.attach(&mut req).await,
-            (Method::Post, "/bot-answer") => {
-                self.bot_answer(&mut req).await.and_then(|()| crate::http::json(200, &()))
-            }
-            _ => Err(EdgeError::refuse(ErrorCode::NotFound, "no such object route")),
+            Attach::ROUTE => match carried::<Attach>(req) {
+                Ok(call) => self.attach(call, req).await,
+                Err(error) => Err(error),
+            },
+            Notice::ROUTE => answer(req, |notice: Notice| self.notice(notice)).await,
+            BotAnswer::ROUTE => answer(req, |call: BotAnswer| self.bot_answer(call)).await,
+            _ => Err(no_such_route()),
         })
     }
 
@@ -166,11 +170,10 @@ impl DurableObject for ConversationObject {
 impl ConversationObject {
     /// Admits a participant the worker authenticated. The visitor's first connection creates
     /// the conversation; agents may only join existing conversations of their own site.
-    async fn admit(&self, req: &Request) -> EdgeResult<Response> {
-        let participant: Participant = json_header(req, PARTICIPANT_HEADER)?;
-        let path = req.path();
-        let conversation_id = ConversationId::parse(path.trim_start_matches("/connect/"))
-            .map_err(|e| EdgeError::refuse(ErrorCode::BadRequest, e.to_string()))?;
+    async fn admit(
+        &self,
+        Connect { conversation: conversation_id, participant }: Connect,
+    ) -> EdgeResult<Response> {
         match (self.store.meta()?, &participant.author) {
             (None, Author::Visitor { id, .. }) => {
                 let meta = Meta {
@@ -325,23 +328,21 @@ impl ConversationObject {
     }
 
     /// A notice from the site's router.
-    async fn notice(&self, notice: ToConversation) -> EdgeResult<()> {
+    async fn notice(&self, notice: Notice) -> EdgeResult<()> {
         let meta = self.store.existing()?;
         let input = match notice {
-            ToConversation::Routing { notice } => FlowInput::Routing(notice),
-            ToConversation::Waiting { position, wait_ms } => FlowInput::Waiting { position, wait_ms },
+            Notice::Routing { notice } => FlowInput::Routing(notice),
+            Notice::Waiting { position, wait_ms } => FlowInput::Waiting { position, wait_ms },
         };
         self.advance(&meta, input).await
     }
 
     /// The external bot answers through the API; the worker passes its bearer secret on.
-    async fn bot_answer(&self, req: &mut Request) -> EdgeResult<()> {
+    async fn bot_answer(&self, BotAnswer { authorization, answer }: BotAnswer) -> EdgeResult<()> {
         let meta = self.store.existing()?;
-        let secret = req.headers().get("authorization")?.unwrap_or_default();
-        let answer: switchboard_protocol::api::bot_answer::Request = crate::http::read_json(req).await?;
         let flow = crate::site_cache::config(&self.env, &meta.site_id).await?.flow;
         let expected = flow.webhook.as_ref().map(|w| format!("Bearer {}", w.secret));
-        if !expected.is_some_and(|expected| switchboard_core::token::same_secret(&expected, &secret)) {
+        if !expected.is_some_and(|expected| switchboard_core::token::same_secret(&expected, &authorization)) {
             return Err(EdgeError::refuse(ErrorCode::Unauthorized, "wrong or missing bot secret"));
         }
         self.advance(&meta, FlowInput::BotAnswer(answer)).await

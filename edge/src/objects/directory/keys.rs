@@ -1,16 +1,14 @@
 //! The Directory's API keys: made and revoked by a site's admins, checked on every request
 //! that carries one. Only each secret's SHA-256 is stored.
 
-use serde::{Deserialize, Serialize};
-use switchboard_core::accounts;
-use switchboard_protocol::api::agent_me::AgentRole;
-use switchboard_protocol::api::api_keys::{ApiKey, CreateRequest, Created, ListResponse};
-use switchboard_protocol::{AgentId, ErrorCode, SiteId};
-use worker::Request;
-
+use super::calls::{CreateKey, KeyHolder, RevokeKey};
 use super::{parse_role, role_name, DirectoryObject};
+use crate::env;
 use crate::error::{EdgeError, EdgeResult};
-use crate::{env, http};
+use serde::Deserialize;
+use switchboard_core::accounts;
+use switchboard_protocol::api::api_keys::{ApiKey, Created, ListResponse};
+use switchboard_protocol::{AgentId, ErrorCode, SiteId};
 
 /// The table, created with the directory's others.
 pub(super) const SCHEMA: &str = "CREATE TABLE IF NOT EXISTS api_keys (
@@ -21,37 +19,6 @@ pub(super) const SCHEMA: &str = "CREATE TABLE IF NOT EXISTS api_keys (
     name TEXT NOT NULL,
     role TEXT NOT NULL,
     created_at INTEGER NOT NULL)";
-
-/// An admin of `site` makes a key.
-#[derive(Debug, Serialize, Deserialize)]
-pub struct KeyCreateCall {
-    /// The site it acts for.
-    pub site: SiteId,
-    /// Its name and role.
-    pub request: CreateRequest,
-}
-
-/// An admin of `site` revokes key `id`.
-#[derive(Debug, Serialize, Deserialize)]
-pub struct KeyRevokeCall {
-    /// The admin's site.
-    pub site: SiteId,
-    /// The key.
-    pub id: AgentId,
-}
-
-/// Who a valid key acts as.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct KeyHolder {
-    /// The key's id (used as its agent id).
-    pub id: AgentId,
-    /// Its site.
-    pub site: SiteId,
-    /// Its name.
-    pub name: String,
-    /// Its role.
-    pub role: AgentRole,
-}
 
 #[derive(Deserialize)]
 struct KeyRow {
@@ -64,20 +31,7 @@ struct KeyRow {
 }
 
 impl DirectoryObject {
-    /// `POST /keys/create`, `/keys/revoke`, `/keys/check`; `GET /keys?site=…`.
-    pub(super) async fn key_call(&self, path: &str, req: &mut Request) -> EdgeResult<worker::Response> {
-        match path {
-            "/keys/create" => http::json(200, &self.create_key(http::read_json(req).await?)?),
-            "/keys/revoke" => {
-                self.revoke_key(http::read_json(req).await?)?;
-                http::json(200, &serde_json::json!({}))
-            }
-            "/keys/check" => http::json(200, &self.check_key(&http::read_json::<String>(req).await?)?),
-            _ => Err(EdgeError::refuse(ErrorCode::NotFound, "no such object route")),
-        }
-    }
-
-    fn create_key(&self, call: KeyCreateCall) -> EdgeResult<Created> {
+    pub(super) fn create_key(&self, call: CreateKey) -> EdgeResult<Created> {
         let name = call.request.name.trim();
         if name.is_empty() || name.chars().count() > 80 {
             return Err(EdgeError::refuse(
@@ -108,15 +62,14 @@ impl DirectoryObject {
         Ok(Created { key, secret })
     }
 
-    /// `GET /keys?site=…`: a site's keys, newest first.
-    pub(super) fn list_keys(&self, req: &Request) -> EdgeResult<ListResponse> {
-        let site = http::query(req, "site")?.unwrap_or_default();
+    /// A site's keys, newest first.
+    pub(super) fn list_keys(&self, site: &SiteId) -> EdgeResult<ListResponse> {
         let rows: Vec<KeyRow> = self
             .sql()
             .exec(
                 "SELECT id, site_id, name, role, prefix, created_at FROM api_keys WHERE site_id = ?
                  ORDER BY created_at DESC",
-                vec![site.into()],
+                vec![site.as_str().into()],
             )?
             .to_array()?;
         let api_keys = rows
@@ -132,7 +85,7 @@ impl DirectoryObject {
         Ok(ListResponse { api_keys })
     }
 
-    fn revoke_key(&self, call: KeyRevokeCall) -> EdgeResult<()> {
+    pub(super) fn revoke_key(&self, call: RevokeKey) -> EdgeResult<()> {
         let removed: Vec<serde_json::Value> = self
             .sql()
             .exec(
@@ -146,7 +99,7 @@ impl DirectoryObject {
         Ok(())
     }
 
-    fn check_key(&self, secret: &str) -> EdgeResult<KeyHolder> {
+    pub(super) fn check_key(&self, secret: &str) -> EdgeResult<KeyHolder> {
         let rows: Vec<KeyRow> = self
             .sql()
             .exec(

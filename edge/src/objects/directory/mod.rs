@@ -6,23 +6,28 @@
 //! The worker has checked the caller's session and role before it calls; this object checks
 //! what only it knows (passwords, invites, which site an account belongs to).
 
+pub mod calls;
 mod keys;
 mod team;
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use switchboard_core::accounts::{self, Failures, ThrottlePolicy};
 use switchboard_core::password::PasswordHash;
 use switchboard_core::site::normalise_email;
 use switchboard_protocol::api::agent_me::{self, AgentRole};
 use switchboard_protocol::{AgentId, ErrorCode, SiteId};
-use worker::{durable_object, DurableObject, Env, Method, Request, Response, SqlStorage, State};
+use worker::{durable_object, DurableObject, Env, Request, Response, SqlStorage, State};
 
 use super::respond;
 use crate::error::{EdgeError, EdgeResult};
-use crate::{env, http, webcrypto};
+use crate::{env, webcrypto};
 
-pub use keys::{KeyCreateCall, KeyHolder, KeyRevokeCall};
-pub use team::{AcceptCall, InviteCall, Invited, RemoveCall};
+use self::calls::{
+    AcceptInvite, CheckKey, CreateKey, Invite, ListAgents, ListKeys, ListSites, Login, RegisterSite,
+    RemoveAgent, RevokeKey, ShowInvite,
+};
+use super::call::{answer, no_such_route, ObjectCall};
+use std::future::ready;
 
 const SCHEMA: &str = "CREATE TABLE IF NOT EXISTS agents (
     id TEXT PRIMARY KEY,
@@ -55,17 +60,6 @@ CREATE TABLE IF NOT EXISTS login_failures (
 /// password and sign-in timing does not reveal which accounts exist.
 const DECOY_HASH: &str =
     "pbkdf2-sha256$100000$c3dpdGNoYm9hcmQtZGVjb3k$Ozp9aBLEKlGGrxQTGeeAgD8zl2rUdDyRA5zFCNEl0xE";
-
-/// A sign-in attempt, with the address it came from (for throttling).
-#[derive(Debug, Serialize, Deserialize)]
-pub struct LoginCall {
-    /// The email typed.
-    pub email: String,
-    /// The password typed.
-    pub password: String,
-    /// The client's address as the edge saw it (`CF-Connecting-IP`), or `unknown`.
-    pub address: String,
-}
 
 /// An `agents` row.
 #[derive(Deserialize)]
@@ -140,25 +134,24 @@ impl DurableObject for DirectoryObject {
     }
 
     async fn fetch(&self, mut req: Request) -> worker::Result<Response> {
-        let result = match (req.method(), req.path().as_str()) {
-            (Method::Post, "/login") => match http::read_json(&mut req).await {
-                Ok(body) => match self.login(body).await {
-                    Ok(agent) => http::json(200, &agent),
-                    Err(error) => Err(error),
-                },
-                Err(error) => Err(error),
-            },
-            (Method::Post, path) if path.starts_with("/keys/") => self.key_call(path, &mut req).await,
-            (Method::Post, path) => self.team_call(path, &mut req).await,
-            (Method::Get, "/keys") => self.list_keys(&req).and_then(|list| http::json(200, &list)),
-            (Method::Get, "/agents") => match self.ensure_bootstrap_admin().await {
-                Ok(()) => self.list_agents(&req).and_then(|list| http::json(200, &list)),
-                Err(error) => Err(error),
-            },
-            (Method::Get, "/sites") => self.list_sites().and_then(|list| http::json(200, &list)),
-            _ => Err(EdgeError::refuse(ErrorCode::NotFound, "no such object route")),
-        };
-        respond(result)
+        let req = &mut req;
+        respond(match req.path().as_str() {
+            Login::ROUTE => answer(req, |call: Login| self.login(call)).await,
+            Invite::ROUTE => answer(req, |call: Invite| ready(self.invite(call))).await,
+            ShowInvite::ROUTE => answer(req, |call: ShowInvite| ready(self.show_invite(&call.token))).await,
+            AcceptInvite::ROUTE => answer(req, |call: AcceptInvite| self.accept(call)).await,
+            ListAgents::ROUTE => answer(req, |call: ListAgents| self.list_agents(call.site)).await,
+            RemoveAgent::ROUTE => answer(req, |call: RemoveAgent| ready(self.remove(call))).await,
+            RegisterSite::ROUTE => {
+                answer(req, |call: RegisterSite| ready(self.register_site(call.entry))).await
+            }
+            ListSites::ROUTE => answer(req, |_: ListSites| ready(self.list_sites())).await,
+            CreateKey::ROUTE => answer(req, |call: CreateKey| ready(self.create_key(call))).await,
+            RevokeKey::ROUTE => answer(req, |call: RevokeKey| ready(self.revoke_key(call))).await,
+            ListKeys::ROUTE => answer(req, |call: ListKeys| ready(self.list_keys(&call.site))).await,
+            CheckKey::ROUTE => answer(req, |call: CheckKey| ready(self.check_key(&call.secret))).await,
+            _ => Err(no_such_route()),
+        })
     }
 }
 
@@ -167,7 +160,7 @@ impl DirectoryObject {
         self.state.storage().sql()
     }
 
-    async fn login(&self, call: LoginCall) -> EdgeResult<agent_me::Response> {
+    async fn login(&self, call: Login) -> EdgeResult<agent_me::Response> {
         self.ensure_bootstrap_admin().await?;
         let now = env::now();
         let email = normalise_email(&call.email).unwrap_or_default();

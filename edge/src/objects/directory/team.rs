@@ -1,60 +1,17 @@
 //! The Directory's team management: invites (create, show, accept), listing and removing
 //! accounts. The worker checks that the caller is an admin of `site` before calling.
 
-use serde::{Deserialize, Serialize};
+use super::calls::{AcceptInvite, Invite, Invited, RemoveAgent};
+use super::{parse_role, role_name, DirectoryObject};
+use crate::error::{EdgeError, EdgeResult};
+use crate::{env, webcrypto};
+use serde::Deserialize;
 use switchboard_core::accounts;
 use switchboard_core::site::normalise_email;
 use switchboard_protocol::api::agent_me;
 use switchboard_protocol::api::agents_list::{self, AgentEntry};
-use switchboard_protocol::api::{invite_accept, invite_create, invite_show, sites};
+use switchboard_protocol::api::{invite_show, sites};
 use switchboard_protocol::{AgentId, ErrorCode, SiteId};
-use worker::Request;
-
-use super::{parse_role, role_name, DirectoryObject};
-use crate::error::{EdgeError, EdgeResult};
-use crate::{env, http, webcrypto};
-
-/// An admin of `site` invites someone.
-#[derive(Debug, Serialize, Deserialize)]
-pub struct InviteCall {
-    /// The admin's site: the new account answers for it.
-    pub site: SiteId,
-    /// The admin.
-    pub by: AgentId,
-    /// What they asked for.
-    pub request: invite_create::Request,
-}
-
-/// What the directory made: the token (not stored) and its expiry.
-#[derive(Debug, Serialize, Deserialize)]
-pub struct Invited {
-    /// The one-time token.
-    pub token: String,
-    /// The normalised email.
-    pub email: String,
-    /// Expiry, ms since the epoch.
-    pub expires_at: i64,
-}
-
-/// Someone accepts the invite `token`.
-#[derive(Debug, Serialize, Deserialize)]
-pub struct AcceptCall {
-    /// The token from the link.
-    pub token: String,
-    /// Their password and name.
-    pub request: invite_accept::Request,
-}
-
-/// An admin of `site` removes `agent`.
-#[derive(Debug, Serialize, Deserialize)]
-pub struct RemoveCall {
-    /// The admin's site.
-    pub site: SiteId,
-    /// The admin.
-    pub by: AgentId,
-    /// The account to remove.
-    pub agent: AgentId,
-}
 
 /// An `invites` row.
 #[derive(Deserialize)]
@@ -68,25 +25,7 @@ struct InviteRow {
 }
 
 impl DirectoryObject {
-    /// `POST /invite`, `/invite/show`, `/invite/accept`, `/agents/remove`.
-    pub(super) async fn team_call(&self, path: &str, req: &mut Request) -> EdgeResult<worker::Response> {
-        match path {
-            "/invite" => http::json(200, &self.invite(http::read_json(req).await?)?),
-            "/invite/show" => http::json(200, &self.show_invite(&http::read_json::<String>(req).await?)?),
-            "/invite/accept" => http::json(200, &self.accept(http::read_json(req).await?).await?),
-            "/sites/register" => {
-                self.register_site(http::read_json(req).await?)?;
-                http::json(200, &serde_json::json!({}))
-            }
-            "/agents/remove" => {
-                self.remove(http::read_json(req).await?)?;
-                http::json(200, &serde_json::json!({}))
-            }
-            _ => Err(EdgeError::refuse(ErrorCode::NotFound, "no such object route")),
-        }
-    }
-
-    fn invite(&self, call: InviteCall) -> EdgeResult<Invited> {
+    pub(super) fn invite(&self, call: Invite) -> EdgeResult<Invited> {
         let now = env::now();
         let email = normalise_email(&call.request.email)
             .ok_or_else(|| EdgeError::refuse(ErrorCode::BadRequest, "that is not an email address"))?;
@@ -132,7 +71,7 @@ impl DirectoryObject {
         Ok(invite)
     }
 
-    fn show_invite(&self, token: &str) -> EdgeResult<invite_show::Response> {
+    pub(super) fn show_invite(&self, token: &str) -> EdgeResult<invite_show::Response> {
         let invite = self.usable_invite(token)?;
         Ok(invite_show::Response {
             email: invite.email,
@@ -143,7 +82,7 @@ impl DirectoryObject {
         })
     }
 
-    async fn accept(&self, call: AcceptCall) -> EdgeResult<agent_me::Response> {
+    pub(super) async fn accept(&self, call: AcceptInvite) -> EdgeResult<agent_me::Response> {
         // Hashed first (awaited); the invite is then checked and used with no await between,
         // so it cannot be used twice by two racing requests.
         let hash = webcrypto::create(&call.request.password, env::random_bytes()?).await?;
@@ -176,11 +115,9 @@ impl DirectoryObject {
         })
     }
 
-    /// `GET /agents?site=…`: the site's accounts, by name.
-    pub(super) fn list_agents(&self, req: &Request) -> EdgeResult<agents_list::Response> {
-        let site = http::query(req, "site")?
-            .and_then(|id| SiteId::parse(id).ok())
-            .ok_or_else(|| EdgeError::refuse(ErrorCode::BadRequest, "missing site"))?;
+    /// The site's accounts, by name (the bootstrap accounts are made first, if they are not yet).
+    pub(super) async fn list_agents(&self, site: SiteId) -> EdgeResult<agents_list::Response> {
+        self.ensure_bootstrap_admin().await?;
         #[derive(Deserialize)]
         struct Row {
             id: AgentId,
@@ -209,7 +146,7 @@ impl DirectoryObject {
     }
 
     /// Records a new site's id (unique across the deployment, the bootstrap site's included).
-    fn register_site(&self, site: sites::SiteEntry) -> EdgeResult<()> {
+    pub(super) fn register_site(&self, site: sites::SiteEntry) -> EdgeResult<()> {
         let taken = env::bootstrap(&self.env).is_some_and(|b| b.site.id == site.id)
             || !self
                 .sql()
@@ -237,7 +174,7 @@ impl DirectoryObject {
         Ok(sites::ListResponse { sites })
     }
 
-    fn remove(&self, call: RemoveCall) -> EdgeResult<()> {
+    pub(super) fn remove(&self, call: RemoveAgent) -> EdgeResult<()> {
         if call.agent == call.by {
             return Err(EdgeError::refuse(
                 ErrorCode::Conflict,

@@ -4,12 +4,10 @@
 
 use serde::Deserialize;
 use switchboard_protocol::inbox::{ConversationSummary, InboxFrame, MessagePreview};
-use switchboard_protocol::{AgentId, ConversationId, ErrorCode, QueueId, Seq, VisitorId};
-use worker::Request;
+use switchboard_protocol::{AgentId, ConversationId, QueueId, Seq, VisitorId};
 
 use super::{SiteObject, INBOX_LIMIT, INBOX_TAG};
-use crate::error::{EdgeError, EdgeResult};
-use crate::http;
+use crate::error::EdgeResult;
 
 /// A `conversations` row.
 #[derive(Deserialize)]
@@ -164,10 +162,7 @@ impl SiteObject {
     }
 
     /// One visitor's conversations, newest activity first.
-    pub(super) fn visitor_conversations(&self, req: &Request) -> EdgeResult<Vec<ConversationSummary>> {
-        let visitor = http::query(req, "id")?
-            .and_then(|id| VisitorId::parse(id).ok())
-            .ok_or_else(|| EdgeError::refuse(ErrorCode::BadRequest, "missing visitor id"))?;
+    pub(super) fn visitor_conversations(&self, visitor: &VisitorId) -> EdgeResult<Vec<ConversationSummary>> {
         let rows: Vec<SummaryRow> = self
             .sql()
             .exec(

@@ -8,11 +8,11 @@
 //! It also routes the site's conversations ([`routing`]): agents' presence comes from
 //! their inbox sockets, offers go out on them, and the console answers on them.
 
+pub mod calls;
 mod canned;
 mod index;
 mod search;
 
-pub use search::{Activity, IndexedText};
 mod routing;
 
 use std::cell::RefCell;
@@ -27,17 +27,20 @@ use switchboard_protocol::inbox::InboxCommand;
 use switchboard_protocol::inbox::InboxFrame;
 use switchboard_protocol::{Author, ConversationId, ErrorCode, SiteId};
 use worker::{
-    durable_object, DurableObject, Env, Method, Request, Response, SqlStorage, State, WebSocket,
+    durable_object, DurableObject, Env, Request, Response, SqlStorage, State, WebSocket,
     WebSocketIncomingMessage,
 };
 
-use super::outbox::Outbox;
-use super::{
-    accept_socket, answer_pings_while_hibernating, finish_close, json_header, respond, send_frame,
-    Participant, PARTICIPANT_HEADER,
+use self::calls::{
+    Activity, CreateSite, Enqueue, GetConfig, ListCanned, ListConversations, OpenInbox, Presence,
+    RemoveCanned, SaveCanned, Search, SetAvatar, Unroute, UpdateConfig, VisitorConversations,
 };
+use super::call::{answer, carried, no_such_route, ObjectCall};
+use super::outbox::Outbox;
+use super::{accept_socket, answer_pings_while_hibernating, finish_close, respond, send_frame, Participant};
+use crate::env;
 use crate::error::{EdgeError, EdgeResult};
-use crate::{env, http, stubs};
+use std::future::ready;
 
 const SCHEMA: [&str; 6] = [
     "CREATE TABLE IF NOT EXISTS config (only INTEGER PRIMARY KEY CHECK (only = 1), json TEXT NOT NULL)",
@@ -77,7 +80,7 @@ pub struct SiteObject {
     /// The router, loaded from storage on first use.
     router: RefCell<Option<Router>>,
     /// Routing notices on their way to conversations, in order.
-    outbox: Rc<Outbox<(ConversationId, super::ToConversation)>>,
+    outbox: Rc<Outbox<(ConversationId, super::conversation::calls::Notice)>>,
     /// The stored configuration, read once per wake-up (it changes only through this object).
     config: RefCell<Option<SiteConfig>>,
     /// Message texts on their way into the search index.
@@ -118,70 +121,29 @@ impl DurableObject for SiteObject {
     }
 
     async fn fetch(&self, mut req: Request) -> worker::Result<Response> {
-        let result = match (req.method(), req.path().as_str()) {
-            (Method::Get, "/config") => self.config(&req).and_then(|config| http::json(200, &config)),
-            (Method::Post, "/activity") => match http::read_json::<Activity>(&mut req).await {
-                Ok(activity) => self
-                    .index(&activity.summary.id, &activity.texts)
-                    .and_then(|()| self.record(activity.summary))
-                    .and_then(|()| http::json(200, &())),
-                Err(error) => Err(error),
-            },
-            (Method::Get, "/search") => http::query(&req, "q")
-                .and_then(|typed| self.search(&typed.unwrap_or_default()))
-                .and_then(|conversations| http::json(200, &conversations_list::Response { conversations })),
-            (Method::Get, "/conversations") => self
-                .summaries()
-                .and_then(|conversations| http::json(200, &conversations_list::Response { conversations })),
-            (Method::Get, "/inbox") => self.open_inbox(&req),
-            (Method::Get, "/presence") => {
-                let flow = self.flow();
-                let (open, opens_at) = flow.hours.as_ref().map_or((true, None), |hours| {
-                    hours.availability(crate::env::now(), &crate::zones::RuntimeZones)
-                });
-                self.online_agents(&flow).and_then(|agents_online| {
-                    http::json(200, &site_presence::Response { agents_online, open, opens_at })
-                })
+        let req = &mut req;
+        respond(match req.path().as_str() {
+            GetConfig::ROUTE => answer(req, |c: GetConfig| ready(self.ensure_config(Some(&c.site)))).await,
+            UpdateConfig::ROUTE => answer(req, |c: UpdateConfig| ready(self.update_config(c))).await,
+            SetAvatar::ROUTE => answer(req, |c: SetAvatar| ready(self.set_avatar(c))).await,
+            CreateSite::ROUTE => answer(req, |c: CreateSite| ready(self.create_config(c.config))).await,
+            Activity::ROUTE => answer(req, |c: Activity| ready(self.take_activity(c))).await,
+            Search::ROUTE => answer(req, |c: Search| ready(self.search(&c.typed))).await,
+            ListConversations::ROUTE => answer(req, |_: ListConversations| ready(self.list())).await,
+            VisitorConversations::ROUTE => {
+                answer(req, |c: VisitorConversations| ready(self.visitor_conversations(&c.visitor))).await
             }
-            (Method::Post, "/routing/enqueue") => {
-                match http::read_json::<stubs::RouteRequest>(&mut req).await {
-                    Ok(request) => self.enqueue(request).and_then(|()| http::json(200, &())),
-                    Err(error) => Err(error),
-                }
+            Presence::ROUTE => answer(req, |_: Presence| ready(self.presence())).await,
+            Enqueue::ROUTE => answer(req, |c: Enqueue| ready(self.enqueue(c))).await,
+            Unroute::ROUTE => answer(req, |c: Unroute| ready(self.unroute(&c.conversation))).await,
+            ListCanned::ROUTE => answer(req, |_: ListCanned| ready(self.canned_list())).await,
+            SaveCanned::ROUTE => answer(req, |c: SaveCanned| ready(self.canned_save(c.entry))).await,
+            RemoveCanned::ROUTE => {
+                answer(req, |c: RemoveCanned| ready(self.canned_remove(&c.shortcut))).await
             }
-            (Method::Post, "/routing/close") => match http::read_json::<ConversationId>(&mut req).await {
-                Ok(id) => self
-                    .route(&self.flow(), |router, now| Ok(router.close(&id, now)))
-                    .and_then(|_| http::json(200, &())),
-                Err(error) => Err(error),
-            },
-            (Method::Post, "/config/create") => match http::read_json::<SiteConfig>(&mut req).await {
-                Ok(config) => self.create_config(config).and_then(|()| http::json(200, &())),
-                Err(error) => Err(error),
-            },
-            (Method::Post, "/config/update") => match http::read_json(&mut req).await {
-                Ok(patch) => self.update_config(&req, patch).and_then(|config| http::json(200, &config)),
-                Err(error) => Err(error),
-            },
-            (Method::Post, "/config/avatar") => match http::read_json(&mut req).await {
-                Ok(call) => self.set_avatar(&req, call).and_then(|config| http::json(200, &config)),
-                Err(error) => Err(error),
-            },
-            (Method::Get, "/canned") => self.canned_list().and_then(|list| http::json(200, &list)),
-            (Method::Post, "/canned") => match http::read_json(&mut req).await {
-                Ok(entry) => self.canned_save(entry).and_then(|()| http::json(200, &())),
-                Err(error) => Err(error),
-            },
-            (Method::Post, "/canned/remove") => match http::read_json::<String>(&mut req).await {
-                Ok(shortcut) => self.canned_remove(&shortcut).and_then(|()| http::json(200, &())),
-                Err(error) => Err(error),
-            },
-            (Method::Get, "/visitor") => {
-                self.visitor_conversations(&req).and_then(|list| http::json(200, &list))
-            }
-            _ => Err(EdgeError::refuse(ErrorCode::NotFound, "no such object route")),
-        };
-        respond(result)
+            OpenInbox::ROUTE => carried::<OpenInbox>(req).and_then(|c| self.open_inbox(c.participant)),
+            _ => Err(no_such_route()),
+        })
     }
 
     async fn websocket_message(
@@ -288,12 +250,6 @@ impl SiteObject {
         self.stored_config().ok().flatten().map(|config| config.flow).unwrap_or_default()
     }
 
-    /// The stored configuration; on first use of the bootstrap site, the bootstrap one.
-    fn config(&self, req: &Request) -> EdgeResult<SiteConfig> {
-        let requested = http::query(req, "site")?.and_then(|id| SiteId::parse(id).ok());
-        self.ensure_config(requested.as_ref())
-    }
-
     /// Stores a new site's configuration (`conflict` when this object already has one).
     fn create_config(&self, config: SiteConfig) -> EdgeResult<()> {
         if self.stored_config()?.is_some() {
@@ -306,19 +262,15 @@ impl SiteObject {
     }
 
     /// Applies an admin's change (checked in `core::appearance`) and stores it.
-    fn update_config(
-        &self,
-        req: &Request,
-        patch: switchboard_protocol::api::site_settings::Patch,
-    ) -> EdgeResult<SiteConfig> {
-        let config =
-            switchboard_core::appearance::apply(self.config(req)?, patch, &crate::zones::RuntimeZones)?;
+    fn update_config(&self, call: UpdateConfig) -> EdgeResult<SiteConfig> {
+        let config = self.ensure_config(Some(&call.site))?;
+        let config = switchboard_core::appearance::apply(config, call.patch, &crate::zones::RuntimeZones)?;
         self.store_config(config)
     }
 
     /// Records an agent's new photo (its version), or that they have none.
-    fn set_avatar(&self, req: &Request, call: stubs::AvatarCall) -> EdgeResult<SiteConfig> {
-        let mut config = self.config(req)?;
+    fn set_avatar(&self, call: SetAvatar) -> EdgeResult<SiteConfig> {
+        let mut config = self.ensure_config(Some(&call.site))?;
         match call.version {
             Some(version) => config.avatars.insert(call.agent, version),
             // Nothing to store for an agent who had no photo (most removed accounts).
@@ -353,8 +305,9 @@ impl SiteObject {
         }
     }
 
-    fn open_inbox(&self, req: &Request) -> EdgeResult<Response> {
-        let participant: Participant = json_header(req, PARTICIPANT_HEADER)?;
+    /// Accepts an agent's inbox socket: the snapshot of the inbox first, then presence and
+    /// the offers it holds.
+    fn open_inbox(&self, participant: Participant) -> EdgeResult<Response> {
         let Author::Agent { id: agent, .. } = participant.author.clone() else {
             return Err(EdgeError::refuse(ErrorCode::Forbidden, "the inbox is for agents"));
         };
@@ -368,9 +321,35 @@ impl SiteObject {
         Ok(response)
     }
 
+    /// A conversation's summary and texts: kept for the inbox and indexed for search.
+    fn take_activity(&self, activity: Activity) -> EdgeResult<()> {
+        self.index(&activity.summary.id, &activity.texts)?;
+        self.record(activity.summary)
+    }
+
+    /// The inbox list.
+    fn list(&self) -> EdgeResult<conversations_list::Response> {
+        Ok(conversations_list::Response { conversations: self.summaries()? })
+    }
+
+    /// Agents with the console open, and whether it is business hours now.
+    fn presence(&self) -> EdgeResult<site_presence::Response> {
+        let flow = self.flow();
+        let (open, opens_at) = flow
+            .hours
+            .as_ref()
+            .map_or((true, None), |hours| hours.availability(env::now(), &crate::zones::RuntimeZones));
+        Ok(site_presence::Response { agents_online: self.online_agents(&flow)?, open, opens_at })
+    }
+
+    /// The conversation left routing (resolved, snoozed).
+    fn unroute(&self, conversation: &ConversationId) -> EdgeResult<()> {
+        self.route(&self.flow(), |router, now| Ok(router.close(conversation, now))).map(drop)
+    }
+
     /// A conversation asks to be queued: its summary is kept (the offer shows it), then it
     /// joins its queue.
-    fn enqueue(&self, request: stubs::RouteRequest) -> EdgeResult<()> {
+    fn enqueue(&self, request: Enqueue) -> EdgeResult<()> {
         let id = request.summary.id.clone();
         self.record(request.summary)?;
         let flow = self.flow();

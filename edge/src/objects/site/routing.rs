@@ -15,9 +15,9 @@ use worker::WebSocket;
 
 use super::SiteObject;
 use crate::error::{EdgeError, EdgeResult};
-use crate::objects::ToConversation;
+use crate::objects::conversation::calls::Notice;
 use crate::objects::{send_frame, Participant};
-use crate::{env, stubs};
+use crate::{env, objects};
 
 impl SiteObject {
     /// Runs `command` on the router (loaded on first use), stores it, and performs the
@@ -117,7 +117,7 @@ impl SiteObject {
                     }
                 }
                 Effect::Waiting { conversation, position, wait_ms, .. } => {
-                    self.send(conversation, ToConversation::Waiting { position, wait_ms });
+                    self.send(conversation, Notice::Waiting { position, wait_ms });
                 }
                 Effect::SlaBreached { conversation, agent, kind } => {
                     self.notify(conversation, RoutingNotice::SlaBreached { agent, target: kind });
@@ -130,17 +130,17 @@ impl SiteObject {
     }
 
     fn notify(&self, conversation: ConversationId, notice: RoutingNotice) {
-        self.send(conversation, ToConversation::Routing { notice });
+        self.send(conversation, Notice::Routing { notice });
     }
 
     /// Queues a notice to a conversation; notices go one at a time, so each conversation
     /// hears of its offers, assignments and releases in the order they happened.
-    fn send(&self, conversation: ConversationId, notice: ToConversation) {
+    fn send(&self, conversation: ConversationId, notice: Notice) {
         let env = self.env.clone();
         self.outbox.push(&self.state, (conversation, notice), move |(to, notice)| {
             let env = env.clone();
             async move {
-                if let Err(error) = stubs::tell_conversation(&env, &to, &notice).await {
+                if let Err(error) = objects::send(&env, &to, &notice).await {
                     worker::console_error!("routing notice to {to} failed: {error:?}");
                 }
             }

@@ -10,10 +10,12 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use std::time::Duration;
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use switchboard_core::inbox_view::full_text_query;
-use switchboard_protocol::inbox::ConversationSummary;
-use switchboard_protocol::{ConversationId, Seq};
+use switchboard_protocol::api::conversations_list;
+use switchboard_protocol::ConversationId;
+
+use super::calls::IndexedText;
 
 use super::SiteObject;
 use worker::SqlStorage;
@@ -26,26 +28,6 @@ pub(super) const SCHEMA: &str =
 
 /// Most conversations one search returns.
 const SEARCH_LIMIT: i64 = 100;
-
-/// One message's text, for the index.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct IndexedText {
-    /// Where it is in its conversation.
-    pub seq: Seq,
-    /// What it says.
-    pub text: String,
-}
-
-/// What a conversation tells its site after storing messages: its summary, and the texts
-/// stored since its last update.
-#[derive(Debug, Serialize, Deserialize)]
-pub struct Activity {
-    /// The conversation's newest summary.
-    pub summary: ConversationSummary,
-    /// Texts to index.
-    #[serde(default)]
-    pub texts: Vec<IndexedText>,
-}
 
 /// How long texts wait to be indexed together: each flush writes one FTS5 segment, where an
 /// insert per inbox update wrote (and later merged) one each — about 15 % of the edge's CPU
@@ -97,8 +79,10 @@ impl SiteObject {
 
     /// Conversations with a message matching what the agent typed (every word, as a prefix),
     /// newest activity first.
-    pub(super) fn search(&self, typed: &str) -> EdgeResult<Vec<ConversationSummary>> {
-        let Some(query) = full_text_query(typed) else { return Ok(Vec::new()) };
+    pub(super) fn search(&self, typed: &str) -> EdgeResult<conversations_list::Response> {
+        let Some(query) = full_text_query(typed) else {
+            return Ok(conversations_list::Response { conversations: Vec::new() });
+        };
         // What arrived in the last second is searchable too.
         self.waiting_texts.flush(&self.sql());
         #[derive(Deserialize)]
@@ -119,6 +103,6 @@ impl SiteObject {
             }
         }
         found.sort_by_key(|s| std::cmp::Reverse(s.updated_at));
-        Ok(found)
+        Ok(conversations_list::Response { conversations: found })
     }
 }

@@ -1,0 +1,164 @@
+//! Typed calls to Durable Objects. Each call is a type that names, in one place, the object
+//! that answers it, its route and its answer ([`ObjectCall`], as ruma keeps an endpoint's
+//! method, path and types together); the caller sends it with [`send`] and the object answers
+//! it with [`answer`], so neither side spells a path or a body type of its own.
+//!
+//! Calls travel over the object's `fetch` (POST, JSON body; an error body is passed on to the
+//! client unchanged, so a refusal decided inside an object reaches the client as is). Durable
+//! Object RPC would skip the HTTP framing, but workers-rs 0.8 offers it only through
+//! hand-written JavaScript bindings ("experimental" in its README).
+//!
+//! Two kinds of call carry something else than JSON: a WebSocket handshake ([`upgrade`]) and
+//! a file ([`send_bytes`]); they carry the call itself in the [`CALL_HEADER`].
+
+use std::future::Future;
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use switchboard_protocol::{ErrorBody, ErrorCode};
+use wasm_bindgen::JsValue;
+use worker::{Env, Headers, Method, Request, RequestInit, Response, Stub};
+
+use crate::error::{EdgeError, EdgeResult};
+use crate::http;
+
+/// One kind of Durable Object: how to reach the instance a call is for.
+pub trait ObjectKind {
+    /// What names one instance (a site's id, a conversation's id; nothing for the directory).
+    type Key: ?Sized;
+    /// The instance named `key`.
+    fn stub(env: &Env, key: &Self::Key) -> EdgeResult<Stub>;
+}
+
+/// A call one kind of object answers: the type is the request body.
+pub trait ObjectCall: Serialize + DeserializeOwned {
+    /// The object that answers it.
+    type Object: ObjectKind;
+    /// Its route: the path of the object request.
+    const ROUTE: &'static str;
+    /// What the object answers.
+    type Answer: Serialize + DeserializeOwned;
+}
+
+/// Declares `$call`'s object, route and answer.
+macro_rules! object_call {
+    ($call:ty => $object:ty, $route:literal, $answer:ty) => {
+        impl $crate::objects::call::ObjectCall for $call {
+            type Object = $object;
+            const ROUTE: &'static str = $route;
+            type Answer = $answer;
+        }
+    };
+}
+pub(crate) use object_call;
+
+/// The answer of a call that hands over a WebSocket or a raw response rather than JSON.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Passed;
+
+/// Header carrying the call of a request whose body is not the call.
+pub const CALL_HEADER: &str = "x-switchboard-call";
+
+/// Object requests need an absolute URL; the host is never resolved.
+const INTERNAL: &str = "https://object.internal";
+
+/// Sends `call` to the object named `key` and reads its answer.
+pub async fn send<C: ObjectCall>(
+    env: &Env,
+    key: &<C::Object as ObjectKind>::Key,
+    call: &C,
+) -> EdgeResult<C::Answer> {
+    let headers = Headers::new();
+    headers.set("content-type", "application/json")?;
+    let mut init = RequestInit::new();
+    init.with_method(Method::Post)
+        .with_headers(headers)
+        .with_body(Some(JsValue::from_str(&serde_json::to_string(call)?)));
+    let mut response = fetch::<C>(env, key, &init).await?;
+    if (200..300).contains(&response.status_code()) {
+        Ok(response.json().await?)
+    } else {
+        Err(refusal(response).await)
+    }
+}
+
+/// Hands a WebSocket handshake to the object named `key`, with `call` saying who connects;
+/// answers the object's `101`.
+pub async fn upgrade<C: ObjectCall<Answer = Passed>>(
+    env: &Env,
+    key: &<C::Object as ObjectKind>::Key,
+    call: &C,
+) -> EdgeResult<Response> {
+    let headers = Headers::new();
+    headers.set("upgrade", "websocket")?;
+    headers.set(CALL_HEADER, &serde_json::to_string(call)?)?;
+    let mut init = RequestInit::new();
+    init.with_method(Method::Get).with_headers(headers);
+    passed(fetch::<C>(env, key, &init).await?, 101).await
+}
+
+/// Sends `bytes` (a file) with `call` describing them; answers the object's `201` as it is.
+pub async fn send_bytes<C: ObjectCall<Answer = Passed>>(
+    env: &Env,
+    key: &<C::Object as ObjectKind>::Key,
+    call: &C,
+    bytes: &[u8],
+) -> EdgeResult<Response> {
+    let headers = Headers::new();
+    headers.set(CALL_HEADER, &serde_json::to_string(call)?)?;
+    let mut init = RequestInit::new();
+    let body = js_sys::Uint8Array::from(bytes);
+    init.with_method(Method::Post).with_headers(headers).with_body(Some(body.into()));
+    passed(fetch::<C>(env, key, &init).await?, 201).await
+}
+
+async fn fetch<C: ObjectCall>(
+    env: &Env,
+    key: &<C::Object as ObjectKind>::Key,
+    init: &RequestInit,
+) -> EdgeResult<Response> {
+    let request = Request::new_with_init(&format!("{INTERNAL}{}", C::ROUTE), init)?;
+    Ok(C::Object::stub(env, key)?.fetch_with_request(request).await?)
+}
+
+async fn passed(response: Response, status: u16) -> EdgeResult<Response> {
+    if response.status_code() == status {
+        Ok(response)
+    } else {
+        Err(refusal(response).await)
+    }
+}
+
+/// In an object: reads `C` from the request body and answers with what `handle` makes of it.
+pub async fn answer<C, F>(req: &mut Request, handle: impl FnOnce(C) -> F) -> EdgeResult<Response>
+where
+    C: ObjectCall,
+    F: Future<Output = EdgeResult<C::Answer>>,
+{
+    // Not `http::read_json`: its limit is for clients, and calls between our own workers
+    // (an inbox update with the texts of a busy second, a site's flow) may be larger.
+    let call: C = serde_json::from_slice(&req.bytes().await?)?;
+    http::json(200, &handle(call).await?)
+}
+
+/// In an object: the call a handshake or a file carries in its [`CALL_HEADER`].
+pub fn carried<C: ObjectCall>(req: &Request) -> EdgeResult<C> {
+    let value = req
+        .headers()
+        .get(CALL_HEADER)?
+        .ok_or_else(|| EdgeError::refuse(ErrorCode::BadRequest, format!("missing {CALL_HEADER}")))?;
+    Ok(serde_json::from_str(&value)?)
+}
+
+/// The refusal an object answers for a route it does not have.
+pub fn no_such_route() -> EdgeError {
+    EdgeError::refuse(ErrorCode::NotFound, "no such object route")
+}
+
+/// The error an object answered with.
+async fn refusal(mut response: Response) -> EdgeError {
+    match response.json::<ErrorBody>().await {
+        Ok(body) => EdgeError::Refused(body.error),
+        Err(error) => EdgeError::Runtime(error),
+    }
+}

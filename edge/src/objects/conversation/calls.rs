@@ -1,0 +1,79 @@
+//! Every call a Conversation object answers — from the worker, and from its site's object —
+//! with its route and its answer (see [`crate::objects::call`]).
+
+use serde::{Deserialize, Serialize};
+use switchboard_core::flow::lifecycle::RoutingNotice;
+use switchboard_protocol::api::bot_answer;
+use switchboard_protocol::{ClientMessageId, ConversationId};
+use worker::{Env, Stub};
+
+use crate::error::EdgeResult;
+use crate::objects::call::{object_call, ObjectKind, Passed};
+use crate::objects::Participant;
+
+/// The Conversation objects: one per conversation, named by its id.
+pub struct Conversation;
+
+impl ObjectKind for Conversation {
+    type Key = ConversationId;
+
+    fn stub(env: &Env, id: &ConversationId) -> EdgeResult<Stub> {
+        Ok(env.durable_object("CONVERSATIONS")?.id_from_name(id.as_str())?.get_stub()?)
+    }
+}
+
+/// A participant the worker authenticated opens a socket (a WebSocket handshake). The
+/// visitor's first connection creates the conversation.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Connect {
+    /// The conversation.
+    pub conversation: ConversationId,
+    /// Who connects.
+    pub participant: Participant,
+}
+object_call!(Connect => Conversation, "/connect", Passed);
+
+/// A file the worker checked, on its way into the conversation (the request's body); answers
+/// `201 {"message": …}`, the message carrying it.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Attach {
+    /// Who sends it.
+    pub participant: Participant,
+    /// The uploader's message id (a resend is answered with the stored message).
+    pub client_id: ClientMessageId,
+    /// The cleaned file name.
+    pub name: String,
+    /// The checked type.
+    pub content_type: String,
+}
+object_call!(Attach => Conversation, "/attach", Passed);
+
+/// What the site's router tells a conversation.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Notice {
+    /// A routing decision.
+    Routing {
+        /// The decision.
+        notice: RoutingNotice,
+    },
+    /// The visitor's place in line changed.
+    Waiting {
+        /// 1 = next.
+        position: u32,
+        /// Estimated wait, ms.
+        wait_ms: i64,
+    },
+}
+object_call!(Notice => Conversation, "/notice", ());
+
+/// An external bot's late answer, with the bearer secret it came with (checked by the
+/// conversation against its site's flow).
+#[derive(Debug, Serialize, Deserialize)]
+pub struct BotAnswer {
+    /// The `Authorization` header as sent.
+    pub authorization: String,
+    /// The answer.
+    pub answer: bot_answer::Request,
+}
+object_call!(BotAnswer => Conversation, "/bot-answer", ());

@@ -1,0 +1,160 @@
+//! Every call the Directory object answers, with its route and its answer (see
+//! [`crate::objects::call`]). The worker has checked the caller's session and role before it
+//! calls; the directory checks what only it knows.
+
+use serde::{Deserialize, Serialize};
+use switchboard_protocol::api::agent_me::{self, AgentRole};
+use switchboard_protocol::api::api_keys::{CreateRequest, Created, ListResponse};
+use switchboard_protocol::api::{agents_list, invite_accept, invite_create, invite_show, sites};
+use switchboard_protocol::{AgentId, SiteId};
+use worker::{Env, Stub};
+
+use crate::error::EdgeResult;
+use crate::objects::call::{object_call, ObjectKind};
+
+/// The one Directory object of the deployment.
+pub struct Directory;
+
+impl ObjectKind for Directory {
+    type Key = ();
+
+    fn stub(env: &Env, (): &()) -> EdgeResult<Stub> {
+        // One directory of accounts: sign-ins are rare, and a single object keeps emails unique.
+        Ok(env.durable_object("DIRECTORY")?.id_from_name("directory")?.get_stub()?)
+    }
+}
+
+/// A sign-in attempt, with the address it came from (for throttling); answers the account.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Login {
+    /// The email typed.
+    pub email: String,
+    /// The password typed.
+    pub password: String,
+    /// The client's address as the edge saw it (`CF-Connecting-IP`), or `unknown`.
+    pub address: String,
+}
+object_call!(Login => Directory, "/login", agent_me::Response);
+
+/// An admin of `site` invites someone; answers the one-time token.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Invite {
+    /// The admin's site: the new account answers for it.
+    pub site: SiteId,
+    /// The admin.
+    pub by: AgentId,
+    /// What they asked for.
+    pub request: invite_create::Request,
+}
+object_call!(Invite => Directory, "/invite", Invited);
+
+/// What the directory made of an invite: the token (not stored) and its expiry.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Invited {
+    /// The one-time token.
+    pub token: String,
+    /// The normalised email.
+    pub email: String,
+    /// Expiry, ms since the epoch.
+    pub expires_at: i64,
+}
+
+/// What a usable invite is for (`not_found`, `gone` otherwise).
+#[derive(Debug, Serialize, Deserialize)]
+pub struct ShowInvite {
+    /// The token from the link.
+    pub token: String,
+}
+object_call!(ShowInvite => Directory, "/invite/show", invite_show::Response);
+
+/// Someone accepts an invite; answers the account made.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct AcceptInvite {
+    /// The token from the link.
+    pub token: String,
+    /// Their password and name.
+    pub request: invite_accept::Request,
+}
+object_call!(AcceptInvite => Directory, "/invite/accept", agent_me::Response);
+
+/// A site's accounts, by name.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct ListAgents {
+    /// The site.
+    pub site: SiteId,
+}
+object_call!(ListAgents => Directory, "/agents", agents_list::Response);
+
+/// An admin of `site` removes `agent`.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct RemoveAgent {
+    /// The admin's site.
+    pub site: SiteId,
+    /// The admin.
+    pub by: AgentId,
+    /// The account to remove.
+    pub agent: AgentId,
+}
+object_call!(RemoveAgent => Directory, "/agents/remove", ());
+
+/// Reserves a new site's id (unique across the deployment; `conflict` when taken).
+#[derive(Debug, Serialize, Deserialize)]
+pub struct RegisterSite {
+    /// The site.
+    pub entry: sites::SiteEntry,
+}
+object_call!(RegisterSite => Directory, "/sites/register", ());
+
+/// Every site: the bootstrap one and those created since, by id.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct ListSites;
+object_call!(ListSites => Directory, "/sites", sites::ListResponse);
+
+/// An admin of `site` makes an API key; answers it with its secret (shown once).
+#[derive(Debug, Serialize, Deserialize)]
+pub struct CreateKey {
+    /// The site it acts for.
+    pub site: SiteId,
+    /// Its name and role.
+    pub request: CreateRequest,
+}
+object_call!(CreateKey => Directory, "/keys/create", Created);
+
+/// An admin of `site` revokes a key (`not_found` for another site's).
+#[derive(Debug, Serialize, Deserialize)]
+pub struct RevokeKey {
+    /// The admin's site.
+    pub site: SiteId,
+    /// The key.
+    pub id: AgentId,
+}
+object_call!(RevokeKey => Directory, "/keys/revoke", ());
+
+/// A site's API keys, newest first.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct ListKeys {
+    /// The site.
+    pub site: SiteId,
+}
+object_call!(ListKeys => Directory, "/keys", ListResponse);
+
+/// Who an API key acts as (`unauthorized` for an unknown or revoked one).
+#[derive(Debug, Serialize, Deserialize)]
+pub struct CheckKey {
+    /// The secret presented.
+    pub secret: String,
+}
+object_call!(CheckKey => Directory, "/keys/check", KeyHolder);
+
+/// Who a valid key acts as.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct KeyHolder {
+    /// The key's id (used as its agent id).
+    pub id: AgentId,
+    /// Its site.
+    pub site: SiteId,
+    /// Its name.
+    pub name: String,
+    /// Its role.
+    pub role: AgentRole,
+}

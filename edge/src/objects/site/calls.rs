@@ -1,0 +1,165 @@
+//! Every call a Site object answers — from the worker, and from its conversations' objects —
+//! with its route and its answer (see [`crate::objects::call`]).
+
+use serde::{Deserialize, Serialize};
+use switchboard_core::site::SiteConfig;
+use switchboard_protocol::api::canned_responses::{CannedResponse, ListResponse};
+use switchboard_protocol::api::{conversations_list, site_presence, site_settings};
+use switchboard_protocol::inbox::ConversationSummary;
+use switchboard_protocol::{AgentId, ConversationId, QueueId, Seq, SiteId, VisitorId};
+use worker::{Env, Stub};
+
+use crate::error::EdgeResult;
+use crate::objects::call::{object_call, ObjectKind, Passed};
+use crate::objects::Participant;
+
+/// The Site objects: one per site, named by its id.
+pub struct Site;
+
+impl ObjectKind for Site {
+    type Key = SiteId;
+
+    fn stub(env: &Env, id: &SiteId) -> EdgeResult<Stub> {
+        Ok(env.durable_object("SITES")?.id_from_name(id.as_str())?.get_stub()?)
+    }
+}
+
+/// The site's configuration (`not_found` for an unknown site; the bootstrap site is
+/// configured by the first request that names it).
+#[derive(Debug, Serialize, Deserialize)]
+pub struct GetConfig {
+    /// The site asked for.
+    pub site: SiteId,
+}
+object_call!(GetConfig => Site, "/config", SiteConfig);
+
+/// An admin's change to the site's settings (checked in `core::appearance`); answers the new
+/// configuration.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct UpdateConfig {
+    /// The site.
+    pub site: SiteId,
+    /// What changes.
+    pub patch: site_settings::Patch,
+}
+object_call!(UpdateConfig => Site, "/config/update", SiteConfig);
+
+/// An agent's photo changed: its new version, or `None` when it was removed; answers the new
+/// configuration.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct SetAvatar {
+    /// The site.
+    pub site: SiteId,
+    /// Whose.
+    pub agent: AgentId,
+    /// The version in its URL.
+    pub version: Option<String>,
+}
+object_call!(SetAvatar => Site, "/config/avatar", SiteConfig);
+
+/// Creates a new site's object with its configuration (`conflict` when it has one).
+#[derive(Debug, Serialize, Deserialize)]
+pub struct CreateSite {
+    /// The configuration.
+    pub config: SiteConfig,
+}
+object_call!(CreateSite => Site, "/config/create", ());
+
+/// One message's text, for the search index.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct IndexedText {
+    /// Where it is in its conversation.
+    pub seq: Seq,
+    /// What it says.
+    pub text: String,
+}
+
+/// A conversation's news after storing messages: its summary for the inbox, and the texts
+/// stored since its last update for the search index.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Activity {
+    /// The conversation's newest summary.
+    pub summary: ConversationSummary,
+    /// Texts to index.
+    #[serde(default)]
+    pub texts: Vec<IndexedText>,
+}
+object_call!(Activity => Site, "/activity", ());
+
+/// Conversations with a message containing every word typed (as a prefix), newest first.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Search {
+    /// What the agent typed.
+    pub typed: String,
+}
+object_call!(Search => Site, "/search", conversations_list::Response);
+
+/// The site's conversations, newest activity first.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct ListConversations;
+object_call!(ListConversations => Site, "/conversations", conversations_list::Response);
+
+/// One visitor's conversations, newest activity first.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct VisitorConversations {
+    /// The visitor.
+    pub visitor: VisitorId,
+}
+object_call!(VisitorConversations => Site, "/visitor", Vec<ConversationSummary>);
+
+/// How many agents have the console open, and whether the team is in its business hours.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Presence;
+object_call!(Presence => Site, "/presence", site_presence::Response);
+
+/// A conversation asks to be queued; its summary is kept (the offer shows it).
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Enqueue {
+    /// The conversation, as the inbox shows it.
+    pub summary: ConversationSummary,
+    /// The queue.
+    pub queue: QueueId,
+    /// The one agent it is meant for, if any.
+    pub agent: Option<AgentId>,
+    /// That agent took it over from the bot by writing: they hold it at once when they can.
+    #[serde(default)]
+    pub taken_over: bool,
+}
+object_call!(Enqueue => Site, "/routing/enqueue", ());
+
+/// A conversation leaves routing (resolved, snoozed).
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Unroute {
+    /// The conversation.
+    pub conversation: ConversationId,
+}
+object_call!(Unroute => Site, "/routing/close", ());
+
+/// The site's canned responses, by shortcut.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct ListCanned;
+object_call!(ListCanned => Site, "/canned", ListResponse);
+
+/// Stores a (checked) canned response, replacing the one with its shortcut.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct SaveCanned {
+    /// The entry.
+    pub entry: CannedResponse,
+}
+object_call!(SaveCanned => Site, "/canned/save", ());
+
+/// Removes a canned response (`not_found` when there is none).
+#[derive(Debug, Serialize, Deserialize)]
+pub struct RemoveCanned {
+    /// Its shortcut.
+    pub shortcut: String,
+}
+object_call!(RemoveCanned => Site, "/canned/remove", ());
+
+/// An agent's console opens its inbox socket (a WebSocket handshake).
+#[derive(Debug, Serialize, Deserialize)]
+pub struct OpenInbox {
+    /// The agent, as the worker verified it.
+    pub participant: Participant,
+}
+object_call!(OpenInbox => Site, "/inbox", Passed);
