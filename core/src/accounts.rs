@@ -1,4 +1,5 @@
-//! Console accounts: one-time invite tokens and failed sign-in throttling.
+//! Console accounts: names, one-time invite tokens, who may remove whom, and failed sign-in
+//! throttling.
 //!
 //! The Directory object stores what these functions decide; nothing here reads a clock or a
 //! random source (both are passed in).
@@ -7,7 +8,45 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use sha2::{Digest, Sha256};
 use switchboard_protocol::api::invite_create::{DEFAULT_INVITE_TTL_S, MAX_INVITE_TTL_S};
-use switchboard_protocol::{ApiError, ErrorCode};
+use switchboard_protocol::{AgentId, ApiError, ErrorCode, SiteId};
+
+/// Longest name of a person, an API key or a site, in characters.
+pub const MAX_NAME_CHARS: usize = 80;
+
+/// `typed` as a name (of `what`: "a person", "the key", "the site"), trimmed: 1 to
+/// [`MAX_NAME_CHARS`] characters.
+pub fn name(typed: &str, what: &str) -> Result<String, ApiError> {
+    let name = typed.trim();
+    if name.is_empty() || name.chars().count() > MAX_NAME_CHARS {
+        return Err(ApiError::new(
+            ErrorCode::BadRequest,
+            format!("give {what} a name of 1 to {MAX_NAME_CHARS} characters"),
+        ));
+    }
+    Ok(name.to_owned())
+}
+
+/// Whether admin `by` of `site` may remove `agent`, whose account belongs to `agent_site`
+/// (`None`: no such account). Nobody removes themselves (a site must keep an admin who can
+/// act); another site's account is reported like a missing one, so admins cannot probe
+/// other sites' accounts.
+pub fn check_removal(
+    by: &AgentId,
+    site: &SiteId,
+    agent: &AgentId,
+    agent_site: Option<&SiteId>,
+) -> Result<(), ApiError> {
+    if agent == by {
+        return Err(ApiError::new(
+            ErrorCode::Conflict,
+            "you cannot remove your own account; ask another admin",
+        ));
+    }
+    if agent_site != Some(site) {
+        return Err(ApiError::new(ErrorCode::NotFound, "no such agent"));
+    }
+    Ok(())
+}
 
 /// A new invite token from 32 random bytes: what goes in the link, never stored.
 pub fn new_invite_token(random: [u8; 32]) -> String {
@@ -142,6 +181,29 @@ mod tests {
         assert_eq!(invite_key(&token), invite_key(&token));
         assert_ne!(invite_key(&token), invite_key(&new_invite_token([1; 32])));
         assert_eq!(invite_key(&token).len(), 64);
+    }
+
+    #[test]
+    fn names_have_1_to_80_characters_once_trimmed() {
+        assert_eq!(name("  Ada Lovelace ", "a person"), Ok("Ada Lovelace".into()));
+        assert_eq!(name(&"é".repeat(80), "the key").map(|n| n.chars().count()), Ok(80));
+        for bad in ["", "   ", &"x".repeat(81)] {
+            let error = name(bad, "the site").unwrap_err();
+            assert_eq!(error.code, ErrorCode::BadRequest);
+            assert!(error.message.contains("the site") && error.message.contains("1 to 80"), "{error:?}");
+        }
+    }
+
+    #[test]
+    fn admins_remove_others_of_their_own_site_only() {
+        let (ada, bo) = (AgentId::from_random([1; 16]), AgentId::from_random([2; 16]));
+        let (shop, other) = (SiteId::parse("shop").unwrap(), SiteId::parse("other").unwrap());
+        assert_eq!(check_removal(&ada, &shop, &bo, Some(&shop)), Ok(()));
+        assert_eq!(check_removal(&ada, &shop, &ada, Some(&shop)).unwrap_err().code, ErrorCode::Conflict);
+        // Another site's account and a missing one read the same.
+        let elsewhere = check_removal(&ada, &shop, &bo, Some(&other)).unwrap_err();
+        assert_eq!(elsewhere, check_removal(&ada, &shop, &bo, None).unwrap_err());
+        assert_eq!(elsewhere.code, ErrorCode::NotFound);
     }
 
     #[test]

@@ -26,6 +26,7 @@
 //! - [`heartbeat`]: noticing a socket that died without a word (ping, then give up).
 
 pub mod accounts;
+pub mod admission;
 pub mod appearance;
 pub mod attachments;
 pub mod avatar;
@@ -40,6 +41,7 @@ pub mod csat;
 pub mod flow;
 pub mod heartbeat;
 pub mod identity;
+pub mod inbox_summary;
 pub mod inbox_view;
 pub mod ingest;
 pub mod known_ids;

@@ -126,6 +126,26 @@ pub fn parse_flow(json: &str, zones: &dyn Zones) -> Result<Flow, String> {
 }
 
 impl Bootstrap {
+    /// Brings the stored configuration of the bootstrap site up to date with the deployer's
+    /// variables; says whether it changed (then store it). Its flow follows `BOOTSTRAP_FLOW`
+    /// until an admin edits it (`cargo xtask dev` keeps its state across runs while
+    /// `demo-site/flow.toml` changes); an identity secret set by the deployer applies until
+    /// an admin sets one. Other sites are left alone.
+    pub fn refresh(&self, stored: &mut SiteConfig) -> bool {
+        if stored.id != self.site.id {
+            return false;
+        }
+        let flow_differs = !stored.flow_edited && stored.flow != self.site.flow;
+        let secret_missing = stored.identity_secret.is_none() && self.site.identity_secret.is_some();
+        if flow_differs {
+            stored.flow = self.site.flow.clone();
+        }
+        if secret_missing {
+            stored.identity_secret = self.site.identity_secret.clone();
+        }
+        flow_differs || secret_missing
+    }
+
     /// Builds the bootstrap from the raw variable values. `origins` is space- or
     /// comma-separated; `flow` is JSON (empty: the default flow).
     #[allow(clippy::too_many_arguments)]
@@ -208,6 +228,42 @@ mod tests {
         assert_eq!(boot.site.allowed_origins.len(), 2);
         assert_eq!(boot.admin_email, "agent@example.com");
         assert!(boot.site.origins().unwrap().allows("http://localhost:8080"));
+    }
+
+    #[test]
+    fn the_bootstrap_site_follows_its_variables_until_an_admin_takes_over() {
+        let boot = Bootstrap::from_vars(
+            "demo",
+            "Demo",
+            "",
+            "a@b.co",
+            "",
+            "pw",
+            r#"{"start":"queue"}"#,
+            &ChronoZones,
+        )
+        .unwrap();
+        let boot = Bootstrap {
+            site: SiteConfig { identity_secret: Some("deployer's".into()), ..boot.site },
+            ..boot
+        };
+        let mut stored = SiteConfig { flow: Flow::default(), identity_secret: None, ..boot.site.clone() };
+        assert!(boot.refresh(&mut stored));
+        assert_eq!((&stored.flow, stored.identity_secret.as_deref()), (&boot.site.flow, Some("deployer's")));
+        assert!(!boot.refresh(&mut stored), "nothing changes twice");
+        // An admin's own flow and secret stay.
+        let mut edited = SiteConfig {
+            flow: Flow::default(),
+            flow_edited: true,
+            identity_secret: Some("admin's".into()),
+            ..boot.site.clone()
+        };
+        assert!(!boot.refresh(&mut edited));
+        assert_eq!((edited.flow, edited.identity_secret.as_deref()), (Flow::default(), Some("admin's")));
+        // Another site is not the bootstrap one.
+        let mut other = SiteConfig { id: SiteId::parse("other").unwrap(), ..stored.clone() };
+        other.flow = Flow::default();
+        assert!(!boot.refresh(&mut other));
     }
 
     #[test]

@@ -191,6 +191,14 @@ impl World {
                         client.down.push_back(frame.clone());
                     }
                 }
+                Output::Relay(relay) => {
+                    for client in self.clients.iter_mut().filter(|k| k.connected) {
+                        let visitor = client.author.role() == switchboard_protocol::Role::Visitor;
+                        let frame =
+                            relay.to_visitors.as_ref().filter(|_| visitor).unwrap_or(&relay.to_agents);
+                        client.down.push_back(frame.clone());
+                    }
+                }
                 Output::Others(frame) => {
                     for client in self.clients.iter_mut().filter(|k| k.connected && k.author != author) {
                         client.down.push_back(frame.clone());

@@ -10,8 +10,9 @@ use switchboard_core::token::{self, AgentClaims, AGENT_SESSION_MS};
 use switchboard_protocol::api::agent_login;
 use switchboard_protocol::api::agent_me::{self, AgentRole};
 use switchboard_protocol::ErrorCode;
-use worker::{Env, Request, Response};
+use worker::{Request, Response};
 
+use crate::env::Ctx;
 use crate::error::{EdgeError, EdgeResult};
 use crate::objects::directory::calls::Login;
 use crate::{api_keys, env, http, objects};
@@ -24,7 +25,7 @@ const CSRF_HEADER: &str = "x-csrf-token";
 
 /// Checks email and password with the directory (which throttles failures) and sets the
 /// session cookie.
-pub async fn login(mut req: Request, env: &Env) -> EdgeResult<Response> {
+pub async fn login(mut req: Request, env: &Ctx<'_>) -> EdgeResult<Response> {
     http::require_same_origin(&req)?;
     let body: agent_login::Request = http::read_json(&mut req).await?;
     let address = req.headers().get("cf-connecting-ip")?.unwrap_or_else(|| "unknown".into());
@@ -34,14 +35,14 @@ pub async fn login(mut req: Request, env: &Env) -> EdgeResult<Response> {
 }
 
 /// Signs `agent` in: the session cookie, and the account with its anti-forgery token.
-pub fn start_session(req: &Request, env: &Env, mut agent: agent_me::Response) -> EdgeResult<Response> {
+pub fn start_session(req: &Request, env: &Ctx<'_>, mut agent: agent_me::Response) -> EdgeResult<Response> {
     let claims = AgentClaims {
         agent: agent.id.clone(),
         site: agent.site_id.clone(),
         name: agent.name.clone(),
         email: agent.email.clone(),
         role: agent.role,
-        exp: env::now() + AGENT_SESSION_MS,
+        exp: env.now + AGENT_SESSION_MS,
     };
     let key = env::signing_key(env)?;
     let value = token::sign(&claims, &key);
@@ -53,7 +54,7 @@ pub fn start_session(req: &Request, env: &Env, mut agent: agent_me::Response) ->
 }
 
 /// Clears the session cookie.
-pub async fn logout(req: &Request, env: &Env) -> EdgeResult<Response> {
+pub async fn logout(req: &Request, env: &Ctx<'_>) -> EdgeResult<Response> {
     authenticate_change(req, env).await?;
     let reply = http::no_content()?;
     set_cookie(&reply, req, "", 0)?;
@@ -61,7 +62,7 @@ pub async fn logout(req: &Request, env: &Env) -> EdgeResult<Response> {
 }
 
 /// Who is signed in, with the session's anti-forgery token (none for an API key).
-pub async fn me(req: &Request, env: &Env) -> EdgeResult<Response> {
+pub async fn me(req: &Request, env: &Ctx<'_>) -> EdgeResult<Response> {
     let (claims, session) = match api_keys::bearer_key(req)? {
         Some(secret) => (api_keys::claims(env, &secret).await?, None),
         None => session(req, env).map(|(claims, session)| (claims, Some(session)))?,
@@ -87,7 +88,7 @@ pub async fn me(req: &Request, env: &Env) -> EdgeResult<Response> {
 
 /// The signed-in agent, from an API key or the session cookie; `unauthorized` without a
 /// valid one. For reads and WebSocket handshakes (which check the origin themselves).
-pub async fn authenticate(req: &Request, env: &Env) -> EdgeResult<AgentClaims> {
+pub async fn authenticate(req: &Request, env: &Ctx<'_>) -> EdgeResult<AgentClaims> {
     if let Some(secret) = api_keys::bearer_key(req)? {
         return api_keys::claims(env, &secret).await;
     }
@@ -97,7 +98,7 @@ pub async fn authenticate(req: &Request, env: &Env) -> EdgeResult<AgentClaims> {
 /// The signed-in agent, for a request that changes something: with an API key (which no
 /// other site's page can send for anyone), or from the console's own origin carrying the
 /// session's anti-forgery token (`forbidden` otherwise).
-pub async fn authenticate_change(req: &Request, env: &Env) -> EdgeResult<AgentClaims> {
+pub async fn authenticate_change(req: &Request, env: &Ctx<'_>) -> EdgeResult<AgentClaims> {
     if let Some(secret) = api_keys::bearer_key(req)? {
         return api_keys::claims(env, &secret).await;
     }
@@ -114,12 +115,12 @@ pub async fn authenticate_change(req: &Request, env: &Env) -> EdgeResult<AgentCl
 }
 
 /// Like [`authenticate_change`], for admins only.
-pub async fn authenticate_admin(req: &Request, env: &Env) -> EdgeResult<AgentClaims> {
+pub async fn authenticate_admin(req: &Request, env: &Ctx<'_>) -> EdgeResult<AgentClaims> {
     admin_only(authenticate_change(req, env).await?)
 }
 
 /// Like [`authenticate`] (a read: no CSRF token needed), for admins only.
-pub async fn authenticate_admin_read(req: &Request, env: &Env) -> EdgeResult<AgentClaims> {
+pub async fn authenticate_admin_read(req: &Request, env: &Ctx<'_>) -> EdgeResult<AgentClaims> {
     admin_only(authenticate(req, env).await?)
 }
 
@@ -132,16 +133,16 @@ fn admin_only(claims: AgentClaims) -> EdgeResult<AgentClaims> {
 
 /// Like [`authenticate_admin`], for owners: admins of the deployment's first (bootstrap)
 /// site, who may create sites and invite their first admins.
-pub async fn authenticate_owner(req: &Request, env: &Env) -> EdgeResult<AgentClaims> {
+pub async fn authenticate_owner(req: &Request, env: &Ctx<'_>) -> EdgeResult<AgentClaims> {
     owner_only(authenticate_admin(req, env).await?, env)
 }
 
 /// Like [`authenticate_owner`], for reads (no CSRF token needed).
-pub async fn authenticate_owner_read(req: &Request, env: &Env) -> EdgeResult<AgentClaims> {
+pub async fn authenticate_owner_read(req: &Request, env: &Ctx<'_>) -> EdgeResult<AgentClaims> {
     owner_only(authenticate_admin_read(req, env).await?, env)
 }
 
-fn owner_only(claims: AgentClaims, env: &Env) -> EdgeResult<AgentClaims> {
+fn owner_only(claims: AgentClaims, env: &Ctx<'_>) -> EdgeResult<AgentClaims> {
     if !is_owner(&claims, env) {
         return Err(EdgeError::refuse(
             ErrorCode::Forbidden,
@@ -152,14 +153,14 @@ fn owner_only(claims: AgentClaims, env: &Env) -> EdgeResult<AgentClaims> {
 }
 
 /// Whether `claims` are an owner's.
-pub fn is_owner(claims: &AgentClaims, env: &Env) -> bool {
+pub fn is_owner(claims: &AgentClaims, env: &Ctx<'_>) -> bool {
     claims.role == AgentRole::Admin && env::bootstrap(env).is_some_and(|b| b.site.id == claims.site)
 }
 
-fn session(req: &Request, env: &Env) -> EdgeResult<(AgentClaims, String)> {
+fn session(req: &Request, env: &Ctx<'_>) -> EdgeResult<(AgentClaims, String)> {
     let value = http::cookie(req, COOKIE)?
         .ok_or_else(|| EdgeError::refuse(ErrorCode::Unauthorized, "sign in to the console first"))?;
-    let claims = token::verify(&value, &env::signing_key(env)?, env::now()).map_err(|e| {
+    let claims = token::verify(&value, &env::signing_key(env)?, env.now).map_err(|e| {
         EdgeError::refuse(
             ErrorCode::Unauthorized,
             format!("the console session is not valid ({e}); sign in again"),

@@ -10,12 +10,13 @@ use std::collections::HashMap;
 use switchboard_core::token::AgentClaims;
 use switchboard_protocol::api::api_keys::{CreateRequest, KEY_PREFIX};
 use switchboard_protocol::{AgentId, ErrorCode};
-use worker::{Env, Request, Response};
+use worker::{Request, Response};
 
 use crate::agent_sessions::{authenticate_admin, authenticate_admin_read};
+use crate::env::Ctx;
 use crate::error::{EdgeError, EdgeResult};
 use crate::objects::directory::calls::{CheckKey, CreateKey, KeyHolder, ListKeys, RevokeKey};
-use crate::{env, http, objects};
+use crate::{http, objects};
 
 /// How long a checked key is trusted without asking the directory again.
 pub const FRESH_FOR_MS: i64 = 5_000;
@@ -34,8 +35,8 @@ pub fn bearer_key(req: &Request) -> EdgeResult<Option<String>> {
 }
 
 /// Who the key `secret` acts as (`unauthorized` for an unknown or revoked key).
-pub async fn claims(env: &Env, secret: &str) -> EdgeResult<AgentClaims> {
-    let now = env::now();
+pub async fn claims(env: &Ctx<'_>, secret: &str) -> EdgeResult<AgentClaims> {
+    let now = env.now;
     let remembered = CHECKED.with_borrow(|checked| {
         checked.get(secret).filter(|(at, _)| now - at < FRESH_FOR_MS).map(|(_, holder)| holder.clone())
     });
@@ -63,20 +64,20 @@ pub async fn claims(env: &Env, secret: &str) -> EdgeResult<AgentClaims> {
 }
 
 /// The site's keys.
-pub async fn list(req: &Request, env: &Env) -> EdgeResult<Response> {
+pub async fn list(req: &Request, env: &Ctx<'_>) -> EdgeResult<Response> {
     let admin = authenticate_admin_read(req, env).await?;
     http::json(200, &objects::send(env, &(), &ListKeys { site: admin.site }).await?)
 }
 
 /// Makes a key; its secret is in this answer only.
-pub async fn create(mut req: Request, env: &Env) -> EdgeResult<Response> {
+pub async fn create(mut req: Request, env: &Ctx<'_>) -> EdgeResult<Response> {
     let admin = authenticate_admin(&req, env).await?;
     let request: CreateRequest = http::read_json(&mut req).await?;
     http::json(201, &objects::send(env, &(), &CreateKey { site: admin.site, request }).await?)
 }
 
 /// Revokes a key.
-pub async fn revoke(req: &Request, env: &Env, id: &str) -> EdgeResult<Response> {
+pub async fn revoke(req: &Request, env: &Ctx<'_>, id: &str) -> EdgeResult<Response> {
     let admin = authenticate_admin(req, env).await?;
     let id = AgentId::parse(id).map_err(|_| EdgeError::refuse(ErrorCode::NotFound, "no such API key"))?;
     objects::send(env, &(), &RevokeKey { site: admin.site, id }).await?;

@@ -7,8 +7,9 @@ use switchboard_core::attachments::{self, AttachmentClaims};
 use switchboard_core::token::{self, VisitorClaims};
 use switchboard_protocol::attachment::MAX_ATTACHMENT_BYTES;
 use switchboard_protocol::{Author, ClientMessageId, ConversationId, ErrorCode};
-use worker::{Env, Headers, Request, Response};
+use worker::{Headers, Request, Response};
 
+use crate::env::Ctx;
 use crate::error::{EdgeError, EdgeResult};
 use crate::objects::conversation::calls::Attach;
 use crate::objects::{call, Participant};
@@ -19,7 +20,7 @@ pub const BUCKET: &str = "ATTACHMENTS";
 
 /// A visitor (bearer session token of this conversation) or an agent (session and CSRF
 /// token, or an API key) uploads a file.
-pub async fn upload(mut req: Request, env: &Env, id: &str) -> EdgeResult<Response> {
+pub async fn upload(mut req: Request, env: &Ctx<'_>, id: &str) -> EdgeResult<Response> {
     let conversation = ConversationId::parse(id)
         .map_err(|e| EdgeError::refuse(ErrorCode::NotFound, format!("no such conversation: {e}")))?;
     let participant = uploader(&req, env, &conversation).await?;
@@ -43,12 +44,12 @@ pub async fn upload(mut req: Request, env: &Env, id: &str) -> EdgeResult<Respons
 }
 
 /// Who is uploading, as a conversation socket would be admitted.
-async fn uploader(req: &Request, env: &Env, conversation: &ConversationId) -> EdgeResult<Participant> {
+async fn uploader(req: &Request, env: &Ctx<'_>, conversation: &ConversationId) -> EdgeResult<Participant> {
     let bearer = req.headers().get("authorization")?.unwrap_or_default();
     let visitor_token = bearer.strip_prefix("Bearer ").filter(|t| !t.starts_with("sbk_"));
     if let Some(token) = visitor_token {
-        let claims: VisitorClaims = token::verify(token.trim(), &env::signing_key(env)?, env::now())
-            .map_err(|e| {
+        let claims: VisitorClaims =
+            token::verify(token.trim(), &env::signing_key(env)?, env.now).map_err(|e| {
                 EdgeError::refuse(ErrorCode::Unauthorized, format!("the session token is not valid ({e})"))
             })?;
         if &claims.conversation != conversation {
@@ -67,10 +68,10 @@ async fn uploader(req: &Request, env: &Env, conversation: &ConversationId) -> Ed
 
 /// Serves a file by its signed link. Images show inline, everything else downloads; either
 /// way the browser may not sniff another type, and the file runs nothing (sandboxed).
-pub async fn download(env: &Env, link: &str) -> EdgeResult<Response> {
+pub async fn download(env: &Ctx<'_>, link: &str) -> EdgeResult<Response> {
     let not_found = || EdgeError::refuse(ErrorCode::NotFound, "no such attachment");
     let claims: AttachmentClaims =
-        token::verify(link, &env::signing_key(env)?, env::now()).map_err(|_| not_found())?;
+        token::verify(link, &env::signing_key(env)?, env.now).map_err(|_| not_found())?;
     let object = env.bucket(BUCKET)?.get(&claims.key).execute().await?.ok_or_else(not_found)?;
     let bytes = object.body().ok_or_else(not_found)?.bytes().await?;
     let disposition = if claims.content_type.starts_with("image/") { "inline" } else { "attachment" };

@@ -9,10 +9,11 @@ use switchboard_core::token::AgentClaims;
 use switchboard_protocol::api::agent_avatar::{self, AVATAR_TYPES, MAX_AVATAR_BYTES};
 use switchboard_protocol::api::agent_me::AgentRole;
 use switchboard_protocol::{AgentId, ErrorCode, SiteId};
-use worker::{Env, Headers, Request, Response};
+use worker::{Headers, Request, Response};
 
 use crate::agent_sessions::authenticate_change;
 use crate::attachments::BUCKET;
+use crate::env::Ctx;
 use crate::error::{EdgeError, EdgeResult};
 use crate::objects;
 use crate::objects::directory::calls::ListAgents;
@@ -20,7 +21,7 @@ use crate::objects::site::calls::SetAvatar;
 use crate::{env, http, site_cache};
 
 /// `PUT /api/v1/agents/{id}/avatar`: stores the picture, then points the site at it.
-pub async fn put(mut req: Request, env: &Env, id: &str) -> EdgeResult<Response> {
+pub async fn put(mut req: Request, env: &Ctx<'_>, id: &str) -> EdgeResult<Response> {
     let (caller, agent) = permitted(&req, env, id).await?;
     let length = req.headers().get("content-length")?.and_then(|l| l.parse::<usize>().ok());
     if length.is_some_and(|length| length > MAX_AVATAR_BYTES) {
@@ -38,28 +39,28 @@ pub async fn put(mut req: Request, env: &Env, id: &str) -> EdgeResult<Response> 
     let version = avatar::new_version(env::random_bytes()?);
     let change =
         SetAvatar { site: caller.site.clone(), agent: agent.clone(), version: Some(version.clone()) };
-    site_cache::remember(&objects::send(env, &caller.site, &change).await?);
+    site_cache::remember(&objects::send(env, &caller.site, &change).await?, env.now);
     http::json(200, &agent_avatar::Response { url: avatar::photo_url(&caller.site, &agent, &version) })
 }
 
 /// `DELETE /api/v1/agents/{id}/avatar`: back to initials.
-pub async fn delete(req: &Request, env: &Env, id: &str) -> EdgeResult<Response> {
+pub async fn delete(req: &Request, env: &Ctx<'_>, id: &str) -> EdgeResult<Response> {
     let (caller, agent) = permitted(req, env, id).await?;
     forget(env, &caller.site, agent).await?;
     http::no_content()
 }
 
 /// Drops `agent`'s photo, if any (also when the account is removed).
-pub async fn forget(env: &Env, site: &SiteId, agent: AgentId) -> EdgeResult<()> {
+pub async fn forget(env: &Ctx<'_>, site: &SiteId, agent: AgentId) -> EdgeResult<()> {
     env.bucket(BUCKET)?.delete(key(site, &agent)).await?;
     let change = SetAvatar { site: site.clone(), agent, version: None };
-    site_cache::remember(&objects::send(env, site, &change).await?);
+    site_cache::remember(&objects::send(env, site, &change).await?, env.now);
     Ok(())
 }
 
 /// `GET /avatars/{site}/{agent}`: the picture, public like the names visitors see. Its URLs
 /// carry the version, so caches may keep it.
-pub async fn serve(env: &Env, site: &str, agent: &str) -> EdgeResult<Response> {
+pub async fn serve(env: &Ctx<'_>, site: &str, agent: &str) -> EdgeResult<Response> {
     let not_found = || EdgeError::refuse(ErrorCode::NotFound, "no such photo");
     let site = SiteId::parse(site).map_err(|_| not_found())?;
     let agent = AgentId::parse(agent).map_err(|_| not_found())?;
@@ -76,7 +77,7 @@ pub async fn serve(env: &Env, site: &str, agent: &str) -> EdgeResult<Response> {
 
 /// The caller and the account whose photo they change: their own, or (admins) anyone's on
 /// their site.
-async fn permitted(req: &Request, env: &Env, id: &str) -> EdgeResult<(AgentClaims, AgentId)> {
+async fn permitted(req: &Request, env: &Ctx<'_>, id: &str) -> EdgeResult<(AgentClaims, AgentId)> {
     let caller = authenticate_change(req, env).await?;
     let no_such = || EdgeError::refuse(ErrorCode::NotFound, "no such agent on this site");
     let agent = AgentId::parse(id).map_err(|_| no_such())?;

@@ -1,5 +1,7 @@
 //! Configuration from the worker's variables and secrets, and the clock and randomness the
-//! core is handed.
+//! core is handed. The clock is read once per entry point (a request, a socket event, an
+//! alarm) and handed down: in the worker as [`Ctx::now`], in the objects as a `now`
+//! parameter.
 
 use switchboard_core::site::Bootstrap;
 use switchboard_core::token::SigningKey;
@@ -44,9 +46,32 @@ pub fn bootstrap(env: &Env) -> Option<Bootstrap> {
     .ok()
 }
 
-/// Milliseconds since the Unix epoch.
+/// Milliseconds since the Unix epoch. Read at entry points only (see the module's doc).
 pub fn now() -> i64 {
     worker::Date::now().as_millis() as i64
+}
+
+/// What one request to the worker works with: its bindings, and the time it arrived. It
+/// derefs to the [`Env`], so it goes wherever the bindings are asked for.
+pub struct Ctx<'a> {
+    env: &'a Env,
+    /// When the request arrived, ms since the Unix epoch.
+    pub now: i64,
+}
+
+impl<'a> Ctx<'a> {
+    /// `env` at the time `now`.
+    pub fn new(env: &'a Env, now: i64) -> Self {
+        Self { env, now }
+    }
+}
+
+impl std::ops::Deref for Ctx<'_> {
+    type Target = Env;
+
+    fn deref(&self) -> &Env {
+        self.env
+    }
 }
 
 /// `N` random bytes from the runtime's CSPRNG (`crypto.getRandomValues`).

@@ -10,8 +10,9 @@ use switchboard_core::token::{self, VisitorClaims};
 use switchboard_protocol::{
     ApiError, Author, ConversationId, ErrorCode, ServerFrame, SUBPROTOCOL, TOKEN_SUBPROTOCOL_PREFIX,
 };
-use worker::{Env, Request, Response, WebSocketPair};
+use worker::{Request, Response, WebSocketPair};
 
+use crate::env::Ctx;
 use crate::error::{EdgeError, EdgeResult};
 use crate::objects::conversation::calls::Connect;
 use crate::objects::site::calls::OpenInbox;
@@ -29,7 +30,7 @@ pub fn offered_subprotocols(req: &Request) -> Vec<String> {
 }
 
 /// Joins a conversation's socket.
-pub async fn conversation(req: Request, env: &Env, id: &str) -> EdgeResult<Response> {
+pub async fn conversation(req: Request, env: &Ctx<'_>, id: &str) -> EdgeResult<Response> {
     let offered = admit_handshake(&req)?;
     let conversation = ConversationId::parse(id)
         .map_err(|e| EdgeError::refuse(ErrorCode::NotFound, format!("no such conversation: {e}")))?;
@@ -37,7 +38,7 @@ pub async fn conversation(req: Request, env: &Env, id: &str) -> EdgeResult<Respo
     let participant = match token {
         Some(token) => {
             let claims: VisitorClaims =
-                token::verify(token, &env::signing_key(env)?, env::now()).map_err(|e| {
+                token::verify(token, &env::signing_key(env)?, env.now).map_err(|e| {
                     EdgeError::refuse(
                         ErrorCode::Unauthorized,
                         format!("the session token is not valid ({e})"),
@@ -70,7 +71,7 @@ pub async fn conversation(req: Request, env: &Env, id: &str) -> EdgeResult<Respo
 }
 
 /// Opens an agent's inbox socket.
-pub async fn inbox(req: Request, env: &Env) -> EdgeResult<Response> {
+pub async fn inbox(req: Request, env: &Ctx<'_>) -> EdgeResult<Response> {
     admit_handshake(&req)?;
     http::require_same_origin(&req)?;
     let agent = agent_sessions::authenticate(&req, env).await?;

@@ -8,8 +8,9 @@
 use serde::Deserialize;
 use switchboard_core::site::SiteConfig;
 use switchboard_protocol::{ErrorCode, SiteId};
-use worker::{Env, Headers, Request, Response};
+use worker::{Headers, Request, Response};
 
+use crate::env::Ctx;
 use crate::error::{EdgeError, EdgeResult};
 use crate::{http, site_cache};
 
@@ -39,11 +40,11 @@ fn manifest() -> EdgeResult<Manifest> {
 }
 
 /// `GET /frame?site=ID`: the chat panel, embeddable only by the site's allowed origins.
-pub async fn frame(req: &Request, env: &Env) -> EdgeResult<Response> {
+pub async fn frame(req: &Request, env: &Ctx<'_>) -> EdgeResult<Response> {
     let site = http::query(req, "site")?
         .ok_or_else(|| EdgeError::refuse(ErrorCode::BadRequest, "the frame needs ?site=SITE_ID"))?;
     let site = SiteId::parse(site).map_err(|e| EdgeError::refuse(ErrorCode::BadRequest, e.to_string()))?;
-    let config = site_cache::config(env, &site).await?;
+    let config = site_cache::config(env, &site, env.now).await?;
     let origins = config.origins().map_err(|e| worker::Error::RustError(e.to_string()))?;
     let ancestors: Vec<String> = origins.patterns().collect();
     let ancestors = if ancestors.is_empty() { "'none'".to_string() } else { ancestors.join(" ") };
@@ -68,8 +69,8 @@ fn attribute(text: &str) -> String {
 
 /// `GET /frame/theme.css?site=ID`: the site's theme colours and agents' photos for the chat
 /// panel. Cached a day (the frame names it by content hash), revalidated with its `ETag`.
-pub async fn theme(req: &Request, env: &Env) -> EdgeResult<Response> {
-    let config = site_cache::config(env, &site_of(req, "the theme")?).await?;
+pub async fn theme(req: &Request, env: &Ctx<'_>) -> EdgeResult<Response> {
+    let config = site_cache::config(env, &site_of(req, "the theme")?, env.now).await?;
     versioned(req, theme_css(&config), "text/css; charset=utf-8", "public, max-age=86400")
 }
 
@@ -82,8 +83,8 @@ fn theme_css(config: &SiteConfig) -> String {
 /// `GET /launcher.js?site=ID`: the launcher's look (colour, corner, icon, words), which the
 /// loader adds to every page (`core::launcher`). Cached a minute, then revalidated with its
 /// `ETag`, so an admin's change shows on page loads within about a minute.
-pub async fn launcher(req: &Request, env: &Env) -> EdgeResult<Response> {
-    let config = site_cache::config(env, &site_of(req, "the launcher")?).await?;
+pub async fn launcher(req: &Request, env: &Ctx<'_>) -> EdgeResult<Response> {
+    let config = site_cache::config(env, &site_of(req, "the launcher")?, env.now).await?;
     let script = switchboard_core::launcher::script(&config.appearance);
     versioned(req, script, "text/javascript; charset=utf-8", "public, max-age=60")
 }

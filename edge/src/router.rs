@@ -2,8 +2,9 @@
 
 use switchboard_protocol::api::health;
 use switchboard_protocol::{ConversationId, ErrorCode, SiteId, PROTOCOL_VERSION};
-use worker::{Env, Headers, Request, Response};
+use worker::{Headers, Request, Response};
 
+use crate::env::{self, Ctx};
 use crate::error::{EdgeError, EdgeResult};
 use crate::objects::conversation::calls::BotAnswer;
 use crate::objects::site::calls as site;
@@ -15,17 +16,18 @@ use crate::{
 /// Routes one request. Never fails: every error becomes a JSON error response, or, for a
 /// WebSocket handshake, an accepted socket that carries an error frame and closes (browsers
 /// cannot read the status of a refused handshake).
-pub async fn handle(req: Request, env: Env) -> worker::Result<Response> {
+pub async fn handle(req: Request, env: worker::Env) -> worker::Result<Response> {
     let upgrade = http::is_websocket_upgrade(&req);
     let offered = live::offered_subprotocols(&req);
-    match route(req, &env).await {
+    // The clock is read here, once per request, and handed down (`Ctx::now`).
+    match route(req, &Ctx::new(&env, env::now())).await {
         Ok(response) => Ok(response),
         Err(error) if upgrade => live::refuse(&offered, error.into_api_error()),
         Err(error) => http::error_response(error.into_api_error()),
     }
 }
 
-async fn route(req: Request, env: &Env) -> EdgeResult<Response> {
+async fn route(req: Request, env: &Ctx<'_>) -> EdgeResult<Response> {
     let path = req.path();
     let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
     // The raw method: workers-rs reads any method it does not know (QUERY, FOO) as GET.
@@ -143,7 +145,7 @@ fn allowed_methods(segments: &[&str]) -> Option<&'static str> {
 /// it a few seconds.
 /// An external bot answers later (after `202` to the webhook); the conversation's object
 /// checks the bearer secret against its site's flow.
-async fn bot_answer(mut req: Request, env: &Env, id: &str) -> EdgeResult<Response> {
+async fn bot_answer(mut req: Request, env: &Ctx<'_>, id: &str) -> EdgeResult<Response> {
     let id = ConversationId::parse(id).map_err(|e| EdgeError::refuse(ErrorCode::NotFound, e.to_string()))?;
     let authorization = req.headers().get("authorization")?.unwrap_or_default();
     if !authorization.starts_with("Bearer ") {
@@ -158,11 +160,11 @@ async fn bot_answer(mut req: Request, env: &Env, id: &str) -> EdgeResult<Respons
     http::json(200, &serde_json::json!({}))
 }
 
-async fn presence(env: &Env, site: &str) -> EdgeResult<Response> {
+async fn presence(env: &Ctx<'_>, site: &str) -> EdgeResult<Response> {
     let site = SiteId::parse(site)
         .map_err(|e| EdgeError::refuse(ErrorCode::NotFound, format!("no such site: {e}")))?;
     // Unknown sites are 404, like everywhere else.
-    site_cache::config(env, &site).await?;
+    site_cache::config(env, &site, env.now).await?;
     let reply = http::json(200, &objects::send(env, &site, &site::Presence).await?)?;
     reply.headers().set("cache-control", "public, max-age=10")?;
     reply.headers().set("access-control-allow-origin", "*")?;

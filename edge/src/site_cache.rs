@@ -14,8 +14,8 @@ use switchboard_protocol::SiteId;
 use worker::Env;
 
 use crate::error::EdgeResult;
+use crate::objects;
 use crate::objects::site::calls::GetConfig;
-use crate::{env, objects};
 
 /// How long a configuration read from its object is used without asking again.
 pub const FRESH_FOR_MS: i64 = 5_000;
@@ -30,16 +30,15 @@ thread_local! {
 
 /// Replaces what this isolate remembers of a site with a configuration just written (other
 /// isolates see it within [`FRESH_FOR_MS`]).
-pub fn remember(config: &SiteConfig) {
+pub fn remember(config: &SiteConfig, now: i64) {
     CONFIGS.with_borrow_mut(|configs| {
-        configs.insert(config.id.clone(), (env::now(), config.clone()));
+        configs.insert(config.id.clone(), (now, config.clone()));
     });
 }
 
 /// The site's configuration, from this isolate's memory when fresh, else from its object
 /// (`not_found` for an unknown site, which is not remembered).
-pub async fn config(env: &Env, id: &SiteId) -> EdgeResult<SiteConfig> {
-    let now = env::now();
+pub async fn config(env: &Env, id: &SiteId, now: i64) -> EdgeResult<SiteConfig> {
     let fresh = CONFIGS.with_borrow(|configs| {
         configs.get(id).filter(|(read_at, _)| now - read_at < FRESH_FOR_MS).map(|(_, config)| config.clone())
     });

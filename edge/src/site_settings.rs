@@ -5,17 +5,18 @@
 use switchboard_core::site::SiteConfig;
 use switchboard_protocol::api::agent_me::AgentRole;
 use switchboard_protocol::api::site_settings::{Patch, Response as Settings};
-use worker::{Env, Request, Response};
+use worker::{Request, Response};
 
 use crate::agent_sessions::{authenticate, authenticate_admin};
+use crate::env::Ctx;
 use crate::error::EdgeResult;
 use crate::objects::site::calls::UpdateConfig;
 use crate::{http, objects, site_cache};
 
 /// The agent's site.
-pub async fn show(req: &Request, env: &Env) -> EdgeResult<Response> {
+pub async fn show(req: &Request, env: &Ctx<'_>) -> EdgeResult<Response> {
     let agent = authenticate(req, env).await?;
-    let mut settings = settings(site_cache::config(env, &agent.site).await?)?;
+    let mut settings = settings(site_cache::config(env, &agent.site, env.now).await?)?;
     // The secret lets whoever holds it vouch for any visitor: admins only.
     if agent.role != AgentRole::Admin {
         settings.identity_secret = None;
@@ -24,11 +25,11 @@ pub async fn show(req: &Request, env: &Env) -> EdgeResult<Response> {
 }
 
 /// An admin changes it.
-pub async fn update(mut req: Request, env: &Env) -> EdgeResult<Response> {
+pub async fn update(mut req: Request, env: &Ctx<'_>) -> EdgeResult<Response> {
     let admin = authenticate_admin(&req, env).await?;
     let patch: Patch = http::read_json(&mut req).await?;
     let config = objects::send(env, &admin.site, &UpdateConfig { site: admin.site.clone(), patch }).await?;
-    site_cache::remember(&config);
+    site_cache::remember(&config, env.now);
     http::json(200, &settings(config)?)
 }
 

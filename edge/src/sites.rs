@@ -7,28 +7,26 @@ use switchboard_core::site::SiteConfig;
 use switchboard_protocol::api::site_settings::{self, Appearance};
 use switchboard_protocol::api::sites::{CreateRequest, SiteEntry};
 use switchboard_protocol::ErrorCode;
-use worker::{Env, Request, Response};
+use worker::{Request, Response};
 
 use crate::agent_sessions::{authenticate_owner, authenticate_owner_read};
+use crate::env::Ctx;
 use crate::error::{EdgeError, EdgeResult};
 use crate::objects::directory::calls::{ListSites, RegisterSite};
 use crate::objects::site::calls::CreateSite;
 use crate::{http, objects};
 
 /// Every site.
-pub async fn list(req: &Request, env: &Env) -> EdgeResult<Response> {
+pub async fn list(req: &Request, env: &Ctx<'_>) -> EdgeResult<Response> {
     authenticate_owner_read(req, env).await?;
     http::json(200, &objects::send(env, &(), &ListSites).await?)
 }
 
 /// Creates a site.
-pub async fn create(mut req: Request, env: &Env) -> EdgeResult<Response> {
+pub async fn create(mut req: Request, env: &Ctx<'_>) -> EdgeResult<Response> {
     authenticate_owner(&req, env).await?;
     let request: CreateRequest = http::read_json(&mut req).await?;
-    let name = request.name.trim().to_owned();
-    if name.is_empty() || name.chars().count() > 80 {
-        return Err(EdgeError::refuse(ErrorCode::BadRequest, "a site name has 1 to 80 characters"));
-    }
+    let name = switchboard_core::accounts::name(&request.name, "the site")?;
     AllowedOrigins::parse(&request.allowed_origins)
         .map_err(|e| EdgeError::refuse(ErrorCode::BadRequest, e.to_string()))?;
     let entry = SiteEntry { id: request.id.clone(), name: name.clone() };

@@ -5,15 +5,16 @@
 use switchboard_core::avatar::photo_url;
 use switchboard_protocol::api::{invite_accept, invite_create};
 use switchboard_protocol::{AgentId, ErrorCode};
-use worker::{Env, Request, Response};
+use worker::{Request, Response};
 
 use crate::agent_sessions::{self, authenticate, authenticate_admin};
+use crate::env::Ctx;
 use crate::error::{EdgeError, EdgeResult};
 use crate::objects::directory::calls::{AcceptInvite, Invite, ListAgents, RemoveAgent, ShowInvite};
 use crate::{avatars, http, objects, site_cache};
 
 /// An admin invites someone; the answer carries the one-time link.
-pub async fn invite(mut req: Request, env: &Env) -> EdgeResult<Response> {
+pub async fn invite(mut req: Request, env: &Ctx<'_>) -> EdgeResult<Response> {
     let admin = authenticate_admin(&req, env).await?;
     let request: invite_create::Request = http::read_json(&mut req).await?;
     let site = match &request.site_id {
@@ -22,7 +23,7 @@ pub async fn invite(mut req: Request, env: &Env) -> EdgeResult<Response> {
                 return Err(EdgeError::refuse(ErrorCode::Forbidden, "admins invite only to their own site"));
             }
             // The site must exist (`not_found` otherwise).
-            site_cache::config(env, site).await?;
+            site_cache::config(env, site, env.now).await?;
             site.clone()
         }
         _ => admin.site,
@@ -39,12 +40,12 @@ pub async fn invite(mut req: Request, env: &Env) -> EdgeResult<Response> {
 }
 
 /// What an invite is for (public: the token is the credential).
-pub async fn show(env: &Env, token: &str) -> EdgeResult<Response> {
+pub async fn show(env: &Ctx<'_>, token: &str) -> EdgeResult<Response> {
     http::json(200, &objects::send(env, &(), &ShowInvite { token: token.to_string() }).await?)
 }
 
 /// The invited person chooses a password and is signed in.
-pub async fn accept(mut req: Request, env: &Env, token: &str) -> EdgeResult<Response> {
+pub async fn accept(mut req: Request, env: &Ctx<'_>, token: &str) -> EdgeResult<Response> {
     http::require_same_origin(&req)?;
     let request: invite_accept::Request = http::read_json(&mut req).await?;
     let agent = objects::send(env, &(), &AcceptInvite { token: token.to_string(), request }).await?;
@@ -52,10 +53,10 @@ pub async fn accept(mut req: Request, env: &Env, token: &str) -> EdgeResult<Resp
 }
 
 /// The accounts of the caller's site.
-pub async fn list(req: &Request, env: &Env) -> EdgeResult<Response> {
+pub async fn list(req: &Request, env: &Ctx<'_>) -> EdgeResult<Response> {
     let agent = authenticate(req, env).await?;
     let mut team = objects::send(env, &(), &ListAgents { site: agent.site.clone() }).await?;
-    let config = site_cache::config(env, &agent.site).await?;
+    let config = site_cache::config(env, &agent.site, env.now).await?;
     for entry in &mut team.agents {
         entry.avatar = config.avatars.get(&entry.id).map(|version| photo_url(&config.id, &entry.id, version));
     }
@@ -64,7 +65,7 @@ pub async fn list(req: &Request, env: &Env) -> EdgeResult<Response> {
 }
 
 /// An admin removes an account of their site.
-pub async fn remove(req: &Request, env: &Env, id: &str) -> EdgeResult<Response> {
+pub async fn remove(req: &Request, env: &Ctx<'_>, id: &str) -> EdgeResult<Response> {
     let admin = authenticate_admin(req, env).await?;
     let agent = AgentId::parse(id).map_err(|_| EdgeError::refuse(ErrorCode::NotFound, "no such agent"))?;
     let call = RemoveAgent { site: admin.site, by: admin.agent, agent };

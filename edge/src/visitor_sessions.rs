@@ -8,14 +8,15 @@
 use switchboard_core::token::{self, VisitorClaims, VISITOR_SESSION_MS};
 use switchboard_protocol::api::{create_session, visitor_conversations};
 use switchboard_protocol::{ConversationId, ErrorCode, SiteId, VisitorId};
-use worker::{Env, Request, Response};
+use worker::{Request, Response};
 
+use crate::env::Ctx;
 use crate::error::{EdgeError, EdgeResult};
 use crate::objects::site::calls::VisitorConversations;
 use crate::{env, http, objects, site_cache};
 
 /// Issues a signed token for a new conversation.
-pub async fn create(mut req: Request, env: &Env) -> EdgeResult<Response> {
+pub async fn create(mut req: Request, env: &Ctx<'_>) -> EdgeResult<Response> {
     let body: create_session::Request = http::read_json(&mut req).await?;
     let own = http::own_origin(&req)?;
     let caller = http::origin_header(&req)?;
@@ -35,7 +36,7 @@ pub async fn create(mut req: Request, env: &Env) -> EdgeResult<Response> {
             ))
         }
     };
-    let site = site_cache::config(env, &body.site_id).await?;
+    let site = site_cache::config(env, &body.site_id, env.now).await?;
     let origins = site.origins().map_err(|e| worker::Error::RustError(e.to_string()))?;
     if !origins.allows(&page_origin) {
         return Err(EdgeError::refuse(
@@ -59,7 +60,7 @@ pub async fn create(mut req: Request, env: &Env) -> EdgeResult<Response> {
         None => VisitorId::from_random(env::random_bytes()?),
     };
     let conversation = ConversationId::from_random(env::random_bytes()?);
-    let reply = http::json(201, &issue(env, site.id, visitor, conversation)?)?;
+    let reply = http::json(201, &issue(env, site.id, visitor, conversation, env.now)?)?;
     if let Some(caller) = caller.filter(|c| *c != own) {
         allow_cross_origin(&reply, &caller)?;
     }
@@ -68,7 +69,7 @@ pub async fn create(mut req: Request, env: &Env) -> EdgeResult<Response> {
 
 /// `GET /api/v1/visitor/conversations`: the conversations of the visitor whose token is the
 /// bearer, each with a fresh session.
-pub async fn history(req: &Request, env: &Env) -> EdgeResult<Response> {
+pub async fn history(req: &Request, env: &Ctx<'_>) -> EdgeResult<Response> {
     let header = req.headers().get("authorization")?.unwrap_or_default();
     let token = header.strip_prefix("Bearer ").ok_or_else(|| {
         EdgeError::refuse(ErrorCode::Unauthorized, "send Authorization: Bearer <session token>")
@@ -80,7 +81,7 @@ pub async fn history(req: &Request, env: &Env) -> EdgeResult<Response> {
         .into_iter()
         .map(|summary| {
             Ok(visitor_conversations::VisitorConversation {
-                session: issue(env, claims.site.clone(), claims.visitor.clone(), summary.id)?,
+                session: issue(env, claims.site.clone(), claims.visitor.clone(), summary.id, env.now)?,
                 last_message: summary.last_message,
                 updated_at: summary.updated_at,
             })
@@ -89,20 +90,21 @@ pub async fn history(req: &Request, env: &Env) -> EdgeResult<Response> {
     http::json(200, &visitor_conversations::Response { conversations })
 }
 
-fn verify(token: &str, env: &Env) -> EdgeResult<VisitorClaims> {
-    token::verify(token, &env::signing_key(env)?, env::now()).map_err(|e| {
+fn verify(token: &str, env: &Ctx<'_>) -> EdgeResult<VisitorClaims> {
+    token::verify(token, &env::signing_key(env)?, env.now).map_err(|e| {
         EdgeError::refuse(ErrorCode::Unauthorized, format!("the session token is not valid ({e})"))
     })
 }
 
 /// A signed session of `visitor` for `conversation`, valid for [`VISITOR_SESSION_MS`].
 pub fn issue(
-    env: &Env,
+    env: &worker::Env,
     site: SiteId,
     visitor: VisitorId,
     conversation: ConversationId,
+    now: i64,
 ) -> EdgeResult<create_session::Response> {
-    let claims = VisitorClaims { site, visitor, conversation, exp: env::now() + VISITOR_SESSION_MS };
+    let claims = VisitorClaims { site, visitor, conversation, exp: now + VISITOR_SESSION_MS };
     Ok(create_session::Response {
         token: token::sign(&claims, &env::signing_key(env)?),
         conversation_id: claims.conversation,

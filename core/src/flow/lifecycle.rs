@@ -9,7 +9,7 @@
 use serde::{Deserialize, Serialize};
 use switchboard_protocol::api::bot_webhook::BotAnswer;
 use switchboard_protocol::routing::{ConversationEvent, ConversationState, HandoverReason, Release};
-use switchboard_protocol::{AgentId, QueueId};
+use switchboard_protocol::{AgentId, QueueId, ServerFrame};
 
 use super::bot::{BotMemory, Field, FieldKind, Handover, Say};
 use super::{Flow, Start, Zones};
@@ -118,6 +118,22 @@ impl Lifecycle {
             return vec![Step::Say(say)];
         }
         greeting.map(|text| vec![Step::Say(Say::text(text))]).unwrap_or_default()
+    }
+
+    /// The `status` frame saying where the conversation stands (and, while queued, the
+    /// visitor's place in line).
+    pub fn status(&self) -> ServerFrame {
+        ServerFrame::Status {
+            state: self.state,
+            position: self.position.map(|(position, _)| position),
+            wait_ms: self.position.map(|(_, wait_ms)| wait_ms),
+        }
+    }
+
+    /// Whether the site's inbox lists the conversation: not before the visitor wrote (the
+    /// bot's greeting opens every widget's conversation; else every page view would be one).
+    pub fn shows_in_inbox(&self) -> bool {
+        self.state != ConversationState::New
     }
 
     /// The visitor wrote while humans have the conversation: only notes that a reply is

@@ -12,11 +12,13 @@
 //! - [`bot`]: the rule bot (intents, quick replies, collecting fields, handover).
 //! - [`hours`]: business hours in a time zone, and when they next open.
 //! - [`lifecycle`]: one conversation's state machine (`bot`, `queued`, `assigned`, …).
+//! - [`input`]: everything that moves it, and the one entry that runs it.
 //! - [`events`]: how routing events read in the log; checks on an external bot's answers.
 
 pub mod bot;
 pub mod events;
 pub mod hours;
+pub mod input;
 pub mod lifecycle;
 
 use std::collections::BTreeMap;

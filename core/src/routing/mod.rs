@@ -17,15 +17,20 @@
 //!
 //! # Layout
 //! - [`model`]: queues, agents, routed conversations, effects and errors.
-//! - `router`: the commands.
+//! - `router`: the router's state and the commands agents give.
+//! - `handover`: conversations entering routing (handed over, taken over).
+//! - `console`: an agent console's inbox commands, checked and run.
 //! - `dispatch`: matching, timeouts and queue positions.
 
+mod console;
 mod dispatch;
+mod handover;
 pub mod model;
 mod router;
 #[cfg(test)]
 mod tests;
 
+pub use console::{is_logged, withdraws_offer};
 pub use model::{
     AgentState, Effect, Policy, Presence, QueueConfig, Release, Routed, RoutingError, Skill, Sla, SlaKind,
     Stage, MISSED_OFFERS_BEFORE_AWAY,

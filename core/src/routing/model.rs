@@ -205,4 +205,7 @@ pub enum RoutingError {
     /// The agent lacks a skill the conversation needs.
     #[error("agent lacks the skill {0}")]
     MissingSkill(Skill),
+    /// A transfer must name exactly one of an agent or a queue.
+    #[error("transfer to exactly one of agent or queue")]
+    TransferTarget,
 }

@@ -117,83 +117,6 @@ impl Router {
         Ok(self.settle(effects, now))
     }
 
-    /// A conversation needs a human: it joins `queue` (or, when it is routed already, moves
-    /// there). `target` names the one agent it should go to, while that agent is online.
-    pub fn enqueue(
-        &mut self,
-        conversation: &ConversationId,
-        queue: &QueueId,
-        skills: BTreeSet<Skill>,
-        target: Option<AgentId>,
-        now: i64,
-    ) -> Result<Vec<Effect>, RoutingError> {
-        if !self.queues.contains_key(queue) {
-            return Err(RoutingError::NoSuchQueue(queue.clone()));
-        }
-        let mut effects = Vec::new();
-        self.release(conversation, Release::Moved, &mut effects);
-        self.wait_in(conversation, queue, skills, target, now);
-        Ok(self.settle(effects, now))
-    }
-
-    /// An agent wrote in a conversation no human held (the bot had it): it joins `queue` held
-    /// by that agent, already answered. When the agent cannot hold it now (offline, at
-    /// capacity) it waits in the queue for them.
-    pub fn take_over(
-        &mut self,
-        conversation: &ConversationId,
-        queue: &QueueId,
-        agent: &AgentId,
-        now: i64,
-    ) -> Result<Vec<Effect>, RoutingError> {
-        if !self.queues.contains_key(queue) {
-            return Err(RoutingError::NoSuchQueue(queue.clone()));
-        }
-        self.wait_in(conversation, queue, BTreeSet::new(), Some(agent.clone()), now);
-        if let Some(routed) = self.conversations.get_mut(conversation) {
-            // The agent's message was the answer: nothing is owed until the visitor writes.
-            routed.waiting_since = None;
-        }
-        if self.check_room(conversation, agent, false).is_err() {
-            return Ok(self.settle(Vec::new(), now));
-        }
-        let effects = self.assign(conversation, agent, Vec::new(), now);
-        if let Some(Stage::Assigned { answered, .. }) =
-            self.conversations.get_mut(conversation).map(|routed| &mut routed.stage)
-        {
-            *answered = true;
-        }
-        Ok(effects)
-    }
-
-    /// Puts `conversation` in `queue`, waiting (its wait counts on if it was routed already).
-    fn wait_in(
-        &mut self,
-        conversation: &ConversationId,
-        queue: &QueueId,
-        skills: BTreeSet<Skill>,
-        target: Option<AgentId>,
-        now: i64,
-    ) {
-        let ticket = self.take_ticket();
-        let waiting_since =
-            self.conversations.get(conversation).map_or(Some(now), |routed| routed.waiting_since);
-        self.conversations.insert(
-            conversation.clone(),
-            Routed {
-                id: conversation.clone(),
-                queue: queue.clone(),
-                skills,
-                target,
-                ticket,
-                queued_at: now,
-                waiting_since,
-                told_position: 0,
-                stage: Stage::Waiting { passed: BTreeSet::new(), retry_at: None },
-            },
-        );
-    }
-
     /// The agent accepts the conversation offered to it.
     pub fn accept(
         &mut self,
@@ -356,13 +279,13 @@ impl Router {
         self.conversations.get_mut(conversation).ok_or_else(|| RoutingError::NotRouted(conversation.clone()))
     }
 
-    fn take_ticket(&mut self) -> u64 {
+    pub(super) fn take_ticket(&mut self) -> u64 {
         self.next_ticket += 1;
         self.next_ticket - 1
     }
 
     /// Refuses to give `conversation` to `agent` when it cannot hold it.
-    fn check_room(
+    pub(super) fn check_room(
         &self,
         conversation: &ConversationId,
         agent: &AgentId,
@@ -393,7 +316,7 @@ impl Router {
     }
 
     /// Gives `conversation` to `agent`, taking it from whoever held or was offered it.
-    fn assign(
+    pub(super) fn assign(
         &mut self,
         conversation: &ConversationId,
         agent: &AgentId,

@@ -8,7 +8,7 @@ use switchboard_core::conversation::{self, LogStore, Output};
 use switchboard_core::rate::{ParticipantLimits, SendOrder};
 use switchboard_core::token;
 use switchboard_protocol::attachment::Attachment;
-use switchboard_protocol::{Author, ErrorCode, Seq, ServerFrame};
+use switchboard_protocol::{ErrorCode, Seq, ServerFrame};
 use worker::{Request, Response};
 
 use super::calls::Attach;
@@ -22,18 +22,12 @@ const LINK_LIFETIME_MS: i64 = 100 * 365 * 24 * 60 * 60 * 1000;
 
 impl ConversationObject {
     /// Stores an upload and the message carrying it; answers `201 {"message": …}`.
-    pub(super) async fn attach(&self, upload: Attach, req: &mut Request) -> EdgeResult<Response> {
+    pub(super) async fn attach(&self, upload: Attach, req: &mut Request, now: i64) -> EdgeResult<Response> {
         let participant = &upload.participant;
         let meta = self.store.meta()?.ok_or_else(|| {
             EdgeError::refuse(ErrorCode::NotFound, "no such conversation (a visitor has to connect first)")
         })?;
-        let visitor_matches = match &participant.author {
-            Author::Visitor { id, .. } => *id == meta.visitor_id,
-            _ => true,
-        };
-        if meta.site_id != participant.site || !visitor_matches {
-            return Err(EdgeError::refuse(ErrorCode::Forbidden, "this conversation belongs to another site"));
-        }
+        switchboard_core::admission::may_join(meta.owner(), &participant.site, &participant.author)?;
         let author = &participant.author;
         let mut store = &self.store;
         // A resend: the stored message, and no second file.
@@ -47,7 +41,6 @@ impl ConversationObject {
         let http_metadata =
             worker::HttpMetadata { content_type: Some(upload.content_type.clone()), ..Default::default() };
         bucket.put(&key, bytes.clone()).http_metadata(http_metadata).execute().await?;
-        let now = env::now();
         let claims = AttachmentClaims {
             key: key.clone(),
             name: upload.name.clone(),
@@ -81,7 +74,7 @@ impl ConversationObject {
         let mut inputs = Vec::new();
         for output in outputs {
             match output {
-                Output::Everyone(frame) => self.relay(&frame, None)?,
+                Output::Relay(relay) => self.relay_entry(&relay)?,
                 Output::Stored(message) => {
                     inputs.extend(self.after_stored(&meta, author, &message, now)?);
                     stored = Some(message);
@@ -95,7 +88,7 @@ impl ConversationObject {
             }
         }
         for input in inputs {
-            if let Err(error) = self.advance(&meta, input).await {
+            if let Err(error) = self.advance(&meta, input, now).await {
                 worker::console_error!("flow after an upload: {error:?}");
             }
         }

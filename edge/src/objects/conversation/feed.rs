@@ -4,18 +4,19 @@
 use std::rc::Rc;
 use std::time::Duration;
 
+use switchboard_core::conversation::LogStore;
 use switchboard_core::flow::lifecycle::Lifecycle;
-use switchboard_core::{contact, identity, ingest, prechat};
-use switchboard_protocol::contact::{Contact, Identity};
+use switchboard_core::inbox_summary::{self, Facts};
+use switchboard_core::{contact, identity, prechat};
+use switchboard_protocol::contact::Identity;
 use switchboard_protocol::inbox::ConversationSummary;
-use switchboard_protocol::routing::ConversationState;
-use switchboard_protocol::{Author, ErrorCode, Message};
+use switchboard_protocol::{ErrorCode, Message};
 
 use super::store::Meta;
 use super::ConversationObject;
 use crate::error::{EdgeError, EdgeResult};
 use crate::objects::site::calls::{Activity, IndexedText};
-use crate::{env, objects, site_cache};
+use crate::{objects, site_cache};
 
 /// How long the inbox feed rests after an update before sending the next one: the first
 /// message after a quiet spell reaches the inbox at once; while an update is in flight and for
@@ -39,7 +40,7 @@ const MAX_PENDING_TEXTS: usize = 1_000;
 impl ConversationObject {
     /// Queues this message's conversation summary for the site's inbox, and its text for the
     /// site's search index.
-    pub(super) fn tell_site(&self, meta: &Meta, life: &Lifecycle, message: &Message) {
+    pub(super) fn tell_site(&self, meta: &Meta, life: &Lifecycle, message: &Message, now: i64) {
         if !message.text.is_empty() {
             let mut texts = self.search_texts.borrow_mut();
             // Bounded while the site is unreachable: search then misses the oldest.
@@ -48,7 +49,7 @@ impl ConversationObject {
             }
             texts.push(IndexedText { seq: message.seq, text: message.text.clone() });
         }
-        match self.summary(meta, life, Some(message)) {
+        match self.summary(meta, life, Some(message), now) {
             Ok(summary) => self.push_activity(meta, summary),
             Err(error) => worker::console_error!("inbox summary: {error:?}"),
         }
@@ -58,9 +59,9 @@ impl ConversationObject {
     /// An identity must carry the hash of the site's identity secret (`forbidden`
     /// otherwise); pre-chat answers must fit the site's form (`bad_request` naming the
     /// fields otherwise). Refused, nothing of it is kept.
-    pub(super) async fn take_claim(&self, claim: Claim) -> EdgeResult<()> {
+    pub(super) async fn take_claim(&self, claim: Claim, now: i64) -> EdgeResult<()> {
         let meta = self.store.existing()?;
-        let config = site_cache::config(&self.env, &meta.site_id).await?;
+        let config = site_cache::config(&self.env, &meta.site_id, now).await?;
         let old = self.store.contact()?;
         let contact = match claim {
             Claim::Identity(identity) => {
@@ -81,14 +82,14 @@ impl ConversationObject {
         };
         if contact != old {
             self.store.set_contact(&contact)?;
-            self.tell_site_contact(&meta)?;
+            self.tell_site_contact(&meta, now)?;
         }
         Ok(())
     }
 
     /// Tells the inbox the visitor's details changed (nothing new in the log).
-    pub(super) fn tell_site_contact(&self, meta: &Meta) -> EdgeResult<()> {
-        let summary = self.summary(meta, &self.store.lifecycle()?, None)?;
+    pub(super) fn tell_site_contact(&self, meta: &Meta, now: i64) -> EdgeResult<()> {
+        let summary = self.summary(meta, &self.store.lifecycle()?, None, now)?;
         self.push_activity(meta, summary);
         Ok(())
     }
@@ -114,37 +115,22 @@ impl ConversationObject {
         meta: &Meta,
         life: &Lifecycle,
         message: Option<&Message>,
+        now: i64,
     ) -> EdgeResult<ConversationSummary> {
-        use switchboard_core::conversation::LogStore;
-        let last_seq = match message {
-            Some(message) => message.seq,
-            None => (&self.store).head()?,
-        };
-        // Previews show what someone wrote to the visitor, never a routing event or a private
-        // note (the visitor's own history list shows previews too). Those carry the last
-        // spoken message's preview, not none: summaries are coalesced, so the one naming the
-        // last spoken message may never be sent.
-        let last_message = match message {
-            Some(message) if message.author != Author::System && !message.internal => {
-                Some(ingest::preview(message))
-            }
-            _ => self.store.last_spoken()?.as_ref().map(ingest::preview),
-        };
-        let assignee = (life.state == ConversationState::Assigned).then(|| life.agent.clone()).flatten();
-        let contact = contact::with_collected(self.store.contact()?, &life.bot.collected);
-        Ok(ConversationSummary {
-            id: meta.conversation_id.clone(),
-            visitor_id: meta.visitor_id.clone(),
-            visitor_name: contact.name.clone(),
-            last_message,
-            last_seq,
+        let mut store = &self.store;
+        let facts = Facts {
+            conversation: &meta.conversation_id,
+            visitor: &meta.visitor_id,
             created_at: meta.created_at,
-            updated_at: message.map_or_else(env::now, |m| m.sent_at),
-            state: life.state,
-            assignee,
-            queue: life.queue.clone(),
-            waiting_since: life.waiting_since,
-            contact: (contact != Contact::default()).then_some(contact),
-        })
+        };
+        inbox_summary::summary(
+            facts,
+            life,
+            self.store.contact()?,
+            store.head()?,
+            message,
+            || self.store.last_spoken(),
+            now,
+        )
     }
 }

@@ -15,13 +15,12 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use switchboard_core::conversation::{self, Output, Sender};
+use switchboard_core::admission::{self, Admission};
+use switchboard_core::conversation::{self, Output, Relay, Sender};
 use switchboard_core::ingest;
 use switchboard_core::rate::{ParticipantLimits, SendOrder};
 use switchboard_protocol::inbox::ConversationSummary;
-use switchboard_protocol::limits::{
-    AGENT_MESSAGES_PER_SECOND, MAX_SOCKETS_PER_PARTICIPANT, VISITOR_MESSAGES_PER_SECOND,
-};
+use switchboard_protocol::limits::{AGENT_MESSAGES_PER_SECOND, VISITOR_MESSAGES_PER_SECOND};
 use switchboard_protocol::{Author, ClientFrame, ErrorCode, Message, ServerFrame, SiteId};
 use worker::{
     durable_object, DurableObject, Env, Request, Response, State, WebSocket, WebSocketIncomingMessage,
@@ -35,7 +34,6 @@ mod store;
 
 use self::calls::{Attach, BotAnswer, Connect, Notice};
 use self::feed::Claim;
-use self::flow::{status_frame, FlowInput};
 use self::store::{ConversationStore, Meta};
 use super::call::{answer, carried, no_such_route, ObjectCall};
 use super::outbox::Outbox;
@@ -45,6 +43,7 @@ use super::{
 };
 use crate::error::{EdgeError, EdgeResult};
 use crate::{env, visitor_sessions};
+use switchboard_core::flow::input::Input;
 
 /// What each socket carries through hibernation: who it is, and a random id for the
 /// in-memory per-socket state (32 bits: attachments are JavaScript values, where 64-bit
@@ -88,25 +87,25 @@ impl DurableObject for ConversationObject {
     }
 
     async fn fetch(&self, mut req: Request) -> worker::Result<Response> {
-        let req = &mut req;
+        let (req, now) = (&mut req, env::now());
         respond(match req.path().as_str() {
             Connect::ROUTE => match carried::<Connect>(req) {
-                Ok(call) => self.admit(call).await,
+                Ok(call) => self.admit(call, now).await,
                 Err(error) => Err(error),
             },
             Attach::ROUTE => match carried::<Attach>(req) {
-                Ok(call) => self.attach(call, req).await,
+                Ok(call) => self.attach(call, req, now).await,
                 Err(error) => Err(error),
             },
-            Notice::ROUTE => answer(req, |notice: Notice| self.notice(notice)).await,
-            BotAnswer::ROUTE => answer(req, |call: BotAnswer| self.bot_answer(call)).await,
+            Notice::ROUTE => answer(req, |notice: Notice| self.notice(notice, now)).await,
+            BotAnswer::ROUTE => answer(req, |call: BotAnswer| self.bot_answer(call, now)).await,
             _ => Err(no_such_route()),
         })
     }
 
     async fn alarm(&self) -> worker::Result<Response> {
         if let Ok(Some(meta)) = self.store.meta() {
-            if let Err(error) = self.advance(&meta, FlowInput::Alarm).await {
+            if let Err(error) = self.advance(&meta, Input::Alarm, env::now()).await {
                 worker::console_error!("conversation alarm: {error:?}");
             }
         }
@@ -118,6 +117,7 @@ impl DurableObject for ConversationObject {
         ws: WebSocket,
         message: WebSocketIncomingMessage,
     ) -> worker::Result<()> {
+        let now = env::now();
         let Ok(Some(Attachment { participant, socket })) = ws.deserialize_attachment::<Attachment>() else {
             // Only sockets accepted by `admit` exist here, all with an attachment.
             let _ = ws.close(Some(1011), Some("lost socket identity"));
@@ -133,14 +133,14 @@ impl DurableObject for ConversationObject {
                     ClientFrame::Send { client_id, .. } => Some(client_id.clone()),
                     _ => None,
                 };
-                match self.handle(&ws, socket, &participant, frame) {
+                match self.handle(&ws, socket, &participant, frame, now) {
                     Ok((inputs, claims)) => {
                         for claim in claims {
-                            if let Err(error) = self.take_claim(claim).await {
+                            if let Err(error) = self.take_claim(claim, now).await {
                                 send_error(&ws, error, None);
                             }
                         }
-                        self.run_flow(&ws, inputs).await
+                        self.run_flow(&ws, inputs, now).await
                     }
                     Err(error) => send_error(&ws, error, client_id),
                 }
@@ -173,44 +173,26 @@ impl ConversationObject {
     async fn admit(
         &self,
         Connect { conversation: conversation_id, participant }: Connect,
+        now: i64,
     ) -> EdgeResult<Response> {
-        match (self.store.meta()?, &participant.author) {
-            (None, Author::Visitor { id, .. }) => {
-                let meta = Meta {
-                    conversation_id,
-                    site_id: participant.site.clone(),
-                    visitor_id: id.clone(),
-                    created_at: env::now(),
-                };
-                self.store.create(&meta)?;
-                // The bot's greeting is the log's first entry, replayed on the visitor's hello.
-                if let Err(error) = self.advance(&meta, FlowInput::Started).await {
-                    worker::console_error!("greeting for {}: {error:?}", meta.conversation_id);
-                }
-            }
-            (None, _) => {
-                return Err(EdgeError::refuse(ErrorCode::NotFound, "no such conversation"));
-            }
-            (Some(meta), author) => {
-                let visitor_matches = match author {
-                    Author::Visitor { id, .. } => *id == meta.visitor_id,
-                    _ => true,
-                };
-                if meta.site_id != participant.site || !visitor_matches {
-                    return Err(EdgeError::refuse(
-                        ErrorCode::Forbidden,
-                        "this conversation belongs to another site",
-                    ));
-                }
-            }
-        }
+        let meta = self.store.meta()?;
+        let admission =
+            admission::admit(meta.as_ref().map(Meta::owner), &participant.site, &participant.author)?;
         let tag = participant.author.id_str().to_string();
         let tag = tag.as_str();
-        if self.state.get_websockets_with_tag(tag).len() >= MAX_SOCKETS_PER_PARTICIPANT {
-            return Err(EdgeError::refuse(
-                ErrorCode::TooManyConnections,
-                format!("at most {MAX_SOCKETS_PER_PARTICIPANT} open connections per participant; close another tab"),
-            ));
+        admission::may_open_socket(self.state.get_websockets_with_tag(tag).len())?;
+        if let (Admission::Create, Author::Visitor { id, .. }) = (admission, &participant.author) {
+            let meta = Meta {
+                conversation_id,
+                site_id: participant.site.clone(),
+                visitor_id: id.clone(),
+                created_at: now,
+            };
+            self.store.create(&meta)?;
+            // The bot's greeting is the log's first entry, replayed on the visitor's hello.
+            if let Err(error) = self.advance(&meta, Input::Started, now).await {
+                worker::console_error!("greeting for {}: {error:?}", meta.conversation_id);
+            }
         }
         let attachment = Attachment { socket: u32::from_le_bytes(env::random_bytes()?), participant };
         let role = role_tag(&attachment.participant.author);
@@ -228,11 +210,11 @@ impl ConversationObject {
         socket: u32,
         participant: &Participant,
         frame: ClientFrame,
-    ) -> EdgeResult<(Vec<FlowInput>, Vec<Claim>)> {
+        now: i64,
+    ) -> EdgeResult<(Vec<Input>, Vec<Claim>)> {
         let author = &participant.author;
         let hello = matches!(frame, ClientFrame::Hello { .. });
         let meta = self.store.existing()?;
-        let now = env::now();
         // Visitors get a fresh token on every hello: sessions slide while they come back.
         let renewal = match (&frame, author) {
             (ClientFrame::Hello { .. }, Author::Visitor { .. }) => Some(visitor_sessions::issue(
@@ -240,6 +222,7 @@ impl ConversationObject {
                 meta.site_id.clone(),
                 meta.visitor_id.clone(),
                 meta.conversation_id.clone(),
+                now,
             )?),
             _ => None,
         };
@@ -255,39 +238,40 @@ impl ConversationObject {
             match output {
                 Output::Reply(frame) => send_frame(ws, &frame),
                 Output::Everyone(frame) => self.relay(&frame, None)?,
+                Output::Relay(relay) => self.relay_entry(&relay)?,
                 Output::Others(frame) => self.relay(&frame, Some(author))?,
                 Output::Stored(message) => inputs.extend(self.after_stored(&meta, author, &message, now)?),
-                Output::Action(action) => inputs.push(FlowInput::Action(action)),
+                Output::Action(action) => inputs.push(Input::Action(action)),
                 Output::Context(context) => {
                     let old = self.store.contact()?;
                     let contact =
                         switchboard_core::contact::merge(old.clone(), &context, &participant.client);
                     if contact != old {
                         self.store.set_contact(&contact)?;
-                        self.tell_site_contact(&meta)?;
+                        self.tell_site_contact(&meta, now)?;
                     }
                 }
                 Output::Identify(identity) => claims.push(Claim::Identity(identity)),
                 Output::Details(fields) => claims.push(Claim::Details(fields)),
-                Output::Rate { score, comment } => inputs.push(FlowInput::Rate { score, comment }),
+                Output::Rate { score, comment } => inputs.push(Input::Rate { score, comment }),
             }
         }
         if hello {
             // After the replay: where the conversation stands (bot, queue position, agent).
-            send_frame(ws, &status_frame(&self.store.lifecycle()?));
+            send_frame(ws, &self.store.lifecycle()?.status());
         }
         Ok((inputs, claims))
     }
 
     /// Moves the conversation along its flow; a failure is told to the socket that caused it.
-    async fn run_flow(&self, ws: &WebSocket, inputs: Vec<FlowInput>) {
+    async fn run_flow(&self, ws: &WebSocket, inputs: Vec<Input>, now: i64) {
         if inputs.is_empty() {
             return;
         }
         let result = async {
             let meta = self.store.existing()?;
             for input in inputs {
-                self.advance(&meta, input).await?;
+                self.advance(&meta, input, now).await?;
             }
             Ok::<(), EdgeError>(())
         }
@@ -307,59 +291,58 @@ impl ConversationObject {
         author: &Author,
         message: &Message,
         now: i64,
-    ) -> EdgeResult<Option<FlowInput>> {
+    ) -> EdgeResult<Option<Input>> {
         let mut life = self.store.lifecycle()?;
         let mut input = None;
         match author {
             Author::Visitor { .. } if !life.visitor_wrote_to_humans(now) => {
-                input = Some(FlowInput::VisitorWrote(Box::new(message.clone())));
+                input = Some(Input::VisitorWrote(Box::new(message.clone())));
             }
             // A private note is not an answer: response targets keep running.
             Author::Agent { id, .. } if !message.internal => {
                 // An answer: nothing is owed now, and a bot holding the conversation stops.
                 let took_over = life.agent_wrote();
-                input = took_over.then(|| FlowInput::AgentTookOver(id.clone()));
+                input = took_over.then(|| Input::AgentTookOver(id.clone()));
             }
             _ => {}
         }
         self.store.set_lifecycle(&life)?;
-        self.tell_site(meta, &life, message);
+        self.tell_site(meta, &life, message, now);
         Ok(input)
     }
 
     /// A notice from the site's router.
-    async fn notice(&self, notice: Notice) -> EdgeResult<()> {
+    async fn notice(&self, notice: Notice, now: i64) -> EdgeResult<()> {
         let meta = self.store.existing()?;
         let input = match notice {
-            Notice::Routing { notice } => FlowInput::Routing(notice),
-            Notice::Waiting { position, wait_ms } => FlowInput::Waiting { position, wait_ms },
+            Notice::Routing { notice } => Input::Routing(notice),
+            Notice::Waiting { position, wait_ms } => Input::Waiting { position, wait_ms },
         };
-        self.advance(&meta, input).await
+        self.advance(&meta, input, now).await
     }
 
     /// The external bot answers through the API; the worker passes its bearer secret on.
-    async fn bot_answer(&self, BotAnswer { authorization, answer }: BotAnswer) -> EdgeResult<()> {
+    async fn bot_answer(&self, BotAnswer { authorization, answer }: BotAnswer, now: i64) -> EdgeResult<()> {
         let meta = self.store.existing()?;
-        let flow = crate::site_cache::config(&self.env, &meta.site_id).await?.flow;
+        let flow = crate::site_cache::config(&self.env, &meta.site_id, now).await?.flow;
         let expected = flow.webhook.as_ref().map(|w| format!("Bearer {}", w.secret));
         if !expected.is_some_and(|expected| switchboard_core::token::same_secret(&expected, &authorization)) {
             return Err(EdgeError::refuse(ErrorCode::Unauthorized, "wrong or missing bot secret"));
         }
-        self.advance(&meta, FlowInput::BotAnswer(answer)).await
+        self.advance(&meta, Input::BotAnswered(answer), now).await
     }
 
-    /// Sends `frame` to every socket, or every socket but `except`'s. An internal entry goes
-    /// whole to agents and as a placeholder to visitors.
-    fn relay(&self, frame: &ServerFrame, except: Option<&Author>) -> EdgeResult<()> {
-        if let ServerFrame::Message { message } = frame {
-            if message.internal {
-                let placeholder = ServerFrame::Message { message: message.for_visitor() };
-                for (role, frame) in [(AGENT_TAG, frame), (VISITOR_TAG, &placeholder)] {
-                    broadcast(self.state.get_websockets_with_tag(role), &serde_json::to_string(frame)?);
-                }
-                return Ok(());
-            }
+    /// Sends a stored entry to every socket: agents and visitors each the frame core chose.
+    fn relay_entry(&self, relay: &Relay) -> EdgeResult<()> {
+        let Some(to_visitors) = &relay.to_visitors else { return self.relay(&relay.to_agents, None) };
+        for (role, frame) in [(AGENT_TAG, &relay.to_agents), (VISITOR_TAG, to_visitors)] {
+            broadcast(self.state.get_websockets_with_tag(role), &serde_json::to_string(frame)?);
         }
+        Ok(())
+    }
+
+    /// Sends `frame` to every socket, or every socket but `except`'s.
+    fn relay(&self, frame: &ServerFrame, except: Option<&Author>) -> EdgeResult<()> {
         let sockets = self.state.get_websockets().into_iter().filter(|socket| {
             except.is_none_or(|author| !self.state.get_tags(socket).iter().any(|t| t == author.id_str()))
         });

@@ -10,6 +10,7 @@
 use std::cell::{Cell, RefCell};
 
 use serde::Deserialize;
+use switchboard_core::admission::Owner;
 use switchboard_core::conversation::LogStore;
 use switchboard_core::flow::lifecycle::Lifecycle;
 use switchboard_core::known_ids::KnownIds;
@@ -73,6 +74,13 @@ pub struct Meta {
     pub visitor_id: VisitorId,
     /// When the visitor first connected.
     pub created_at: i64,
+}
+
+impl Meta {
+    /// Whose the conversation is (who may join it).
+    pub fn owner(&self) -> Owner<'_> {
+        Owner { site: &self.site_id, visitor: &self.visitor_id }
+    }
 }
 
 /// The object's storage with its in-memory caches (rebuilt lazily after hibernation).

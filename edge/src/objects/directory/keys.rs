@@ -31,21 +31,15 @@ struct KeyRow {
 }
 
 impl DirectoryObject {
-    pub(super) fn create_key(&self, call: CreateKey) -> EdgeResult<Created> {
-        let name = call.request.name.trim();
-        if name.is_empty() || name.chars().count() > 80 {
-            return Err(EdgeError::refuse(
-                ErrorCode::BadRequest,
-                "give the key a name of 1 to 80 characters",
-            ));
-        }
+    pub(super) fn create_key(&self, call: CreateKey, now: i64) -> EdgeResult<Created> {
+        let name = accounts::name(&call.request.name, "the key")?;
         let secret = accounts::new_api_key(env::random_bytes()?);
         let key = ApiKey {
             id: AgentId::from_random(env::random_bytes()?),
-            name: name.to_owned(),
+            name,
             role: call.request.role,
             prefix: secret.chars().take(10).collect(),
-            created_at: env::now(),
+            created_at: now,
         };
         self.sql().exec(
             "INSERT INTO api_keys (id, digest, prefix, site_id, name, role, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",

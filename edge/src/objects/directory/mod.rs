@@ -134,19 +134,21 @@ impl DurableObject for DirectoryObject {
     }
 
     async fn fetch(&self, mut req: Request) -> worker::Result<Response> {
-        let req = &mut req;
+        let (req, now) = (&mut req, env::now());
         respond(match req.path().as_str() {
-            Login::ROUTE => answer(req, |call: Login| self.login(call)).await,
-            Invite::ROUTE => answer(req, |call: Invite| ready(self.invite(call))).await,
-            ShowInvite::ROUTE => answer(req, |call: ShowInvite| ready(self.show_invite(&call.token))).await,
-            AcceptInvite::ROUTE => answer(req, |call: AcceptInvite| self.accept(call)).await,
-            ListAgents::ROUTE => answer(req, |call: ListAgents| self.list_agents(call.site)).await,
+            Login::ROUTE => answer(req, |call: Login| self.login(call, now)).await,
+            Invite::ROUTE => answer(req, |call: Invite| ready(self.invite(call, now))).await,
+            ShowInvite::ROUTE => {
+                answer(req, |call: ShowInvite| ready(self.show_invite(&call.token, now))).await
+            }
+            AcceptInvite::ROUTE => answer(req, |call: AcceptInvite| self.accept(call, now)).await,
+            ListAgents::ROUTE => answer(req, |call: ListAgents| self.list_agents(call.site, now)).await,
             RemoveAgent::ROUTE => answer(req, |call: RemoveAgent| ready(self.remove(call))).await,
             RegisterSite::ROUTE => {
-                answer(req, |call: RegisterSite| ready(self.register_site(call.entry))).await
+                answer(req, |call: RegisterSite| ready(self.register_site(call.entry, now))).await
             }
             ListSites::ROUTE => answer(req, |_: ListSites| ready(self.list_sites())).await,
-            CreateKey::ROUTE => answer(req, |call: CreateKey| ready(self.create_key(call))).await,
+            CreateKey::ROUTE => answer(req, |call: CreateKey| ready(self.create_key(call, now))).await,
             RevokeKey::ROUTE => answer(req, |call: RevokeKey| ready(self.revoke_key(call))).await,
             ListKeys::ROUTE => answer(req, |call: ListKeys| ready(self.list_keys(&call.site))).await,
             CheckKey::ROUTE => answer(req, |call: CheckKey| ready(self.check_key(&call.secret))).await,
@@ -160,9 +162,8 @@ impl DirectoryObject {
         self.state.storage().sql()
     }
 
-    async fn login(&self, call: Login) -> EdgeResult<agent_me::Response> {
-        self.ensure_bootstrap_admin().await?;
-        let now = env::now();
+    async fn login(&self, call: Login, now: i64) -> EdgeResult<agent_me::Response> {
+        self.ensure_bootstrap_admin(now).await?;
         let email = normalise_email(&call.email).unwrap_or_default();
         // Throttled keys are refused before any hashing: a locked account costs no CPU.
         let keys = [
@@ -245,7 +246,7 @@ impl DirectoryObject {
     /// Creates the bootstrap admin (and `BOOTSTRAP_AGENTS`) when there are no accounts yet.
     /// The hashes are made first (awaited); the check and the inserts then run with no await
     /// between them, so two first requests cannot both create the accounts.
-    pub(super) async fn ensure_bootstrap_admin(&self) -> EdgeResult<()> {
+    pub(super) async fn ensure_bootstrap_admin(&self, now: i64) -> EdgeResult<()> {
         if self.has_accounts()? {
             return Ok(());
         }
@@ -276,9 +277,9 @@ impl DirectoryObject {
         }
         let name = if bootstrap.admin_name.is_empty() { "Admin".to_string() } else { bootstrap.admin_name };
         let site = &bootstrap.site.id;
-        self.insert_agent(&bootstrap.admin_email, &name, site, AgentRole::Admin, &hash)?;
+        self.insert_agent(&bootstrap.admin_email, &name, site, AgentRole::Admin, &hash, now)?;
         for (agent, hash) in agents {
-            self.insert_agent(&agent.email, &agent.name, site, AgentRole::Agent, &hash)?;
+            self.insert_agent(&agent.email, &agent.name, site, AgentRole::Agent, &hash, now)?;
         }
         Ok(())
     }
@@ -298,6 +299,7 @@ impl DirectoryObject {
         site: &SiteId,
         role: AgentRole,
         hash: &PasswordHash,
+        now: i64,
     ) -> EdgeResult<AgentId> {
         let id = AgentId::from_random(env::random_bytes()?);
         self.sql().exec(
@@ -308,7 +310,7 @@ impl DirectoryObject {
                 name.into(),
                 site.as_str().into(),
                 hash.to_string().into(),
-                env::now().into(),
+                now.into(),
                 role_name(role).into(),
             ],
         )?;

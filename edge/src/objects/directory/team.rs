@@ -25,14 +25,10 @@ struct InviteRow {
 }
 
 impl DirectoryObject {
-    pub(super) fn invite(&self, call: Invite) -> EdgeResult<Invited> {
-        let now = env::now();
+    pub(super) fn invite(&self, call: Invite, now: i64) -> EdgeResult<Invited> {
         let email = normalise_email(&call.request.email)
             .ok_or_else(|| EdgeError::refuse(ErrorCode::BadRequest, "that is not an email address"))?;
-        let name = call.request.name.trim();
-        if name.is_empty() || name.chars().count() > 80 {
-            return Err(EdgeError::refuse(ErrorCode::BadRequest, "give a name of 1 to 80 characters"));
-        }
+        let name = accounts::name(&call.request.name, "the person")?;
         if self.agent_by_email(&email)?.is_some() {
             return Err(EdgeError::refuse(ErrorCode::Conflict, format!("{email} already has an account")));
         }
@@ -55,7 +51,7 @@ impl DirectoryObject {
     }
 
     /// The invite behind `token`, if it can still be used.
-    fn usable_invite(&self, token: &str) -> EdgeResult<InviteRow> {
+    fn usable_invite(&self, token: &str, now: i64) -> EdgeResult<InviteRow> {
         let rows: Vec<InviteRow> = self
             .sql()
             .exec(
@@ -67,12 +63,12 @@ impl DirectoryObject {
             .into_iter()
             .next()
             .ok_or_else(|| EdgeError::refuse(ErrorCode::NotFound, "no such invite; check the link"))?;
-        accounts::check_invite(invite.expires_at, invite.used_at, env::now())?;
+        accounts::check_invite(invite.expires_at, invite.used_at, now)?;
         Ok(invite)
     }
 
-    pub(super) fn show_invite(&self, token: &str) -> EdgeResult<invite_show::Response> {
-        let invite = self.usable_invite(token)?;
+    pub(super) fn show_invite(&self, token: &str, now: i64) -> EdgeResult<invite_show::Response> {
+        let invite = self.usable_invite(token, now)?;
         Ok(invite_show::Response {
             email: invite.email,
             name: invite.name,
@@ -82,27 +78,26 @@ impl DirectoryObject {
         })
     }
 
-    pub(super) async fn accept(&self, call: AcceptInvite) -> EdgeResult<agent_me::Response> {
+    pub(super) async fn accept(&self, call: AcceptInvite, now: i64) -> EdgeResult<agent_me::Response> {
         // Hashed first (awaited); the invite is then checked and used with no await between,
         // so it cannot be used twice by two racing requests.
         let hash = webcrypto::create(&call.request.password, env::random_bytes()?).await?;
-        let invite = self.usable_invite(&call.token)?;
+        let invite = self.usable_invite(&call.token, now)?;
         if self.agent_by_email(&invite.email)?.is_some() {
             return Err(EdgeError::refuse(
                 ErrorCode::Conflict,
                 format!("{} already has an account; sign in instead", invite.email),
             ));
         }
-        let name =
-            call.request.name.as_deref().map(str::trim).filter(|n| !n.is_empty()).unwrap_or(&invite.name);
-        if name.chars().count() > 80 {
-            return Err(EdgeError::refuse(ErrorCode::BadRequest, "names are at most 80 characters"));
-        }
+        // Their own name, or the one the admin gave them.
+        let typed = call.request.name.as_deref().filter(|n| !n.trim().is_empty());
+        let name = accounts::name(typed.unwrap_or(&invite.name), "yourself")?;
+        let name = name.as_str();
         let role = parse_role(&invite.role);
-        let id = self.insert_agent(&invite.email, name, &invite.site_id, role, &hash)?;
+        let id = self.insert_agent(&invite.email, name, &invite.site_id, role, &hash, now)?;
         self.sql().exec(
             "UPDATE invites SET used_at = ? WHERE key = ?",
-            vec![env::now().into(), accounts::invite_key(&call.token).into()],
+            vec![now.into(), accounts::invite_key(&call.token).into()],
         )?;
         Ok(agent_me::Response {
             id,
@@ -116,8 +111,8 @@ impl DirectoryObject {
     }
 
     /// The site's accounts, by name (the bootstrap accounts are made first, if they are not yet).
-    pub(super) async fn list_agents(&self, site: SiteId) -> EdgeResult<agents_list::Response> {
-        self.ensure_bootstrap_admin().await?;
+    pub(super) async fn list_agents(&self, site: SiteId, now: i64) -> EdgeResult<agents_list::Response> {
+        self.ensure_bootstrap_admin(now).await?;
         #[derive(Deserialize)]
         struct Row {
             id: AgentId,
@@ -146,7 +141,7 @@ impl DirectoryObject {
     }
 
     /// Records a new site's id (unique across the deployment, the bootstrap site's included).
-    pub(super) fn register_site(&self, site: sites::SiteEntry) -> EdgeResult<()> {
+    pub(super) fn register_site(&self, site: sites::SiteEntry, now: i64) -> EdgeResult<()> {
         let taken = env::bootstrap(&self.env).is_some_and(|b| b.site.id == site.id)
             || !self
                 .sql()
@@ -158,7 +153,7 @@ impl DirectoryObject {
         }
         self.sql().exec(
             "INSERT INTO sites (id, name, created_at) VALUES (?, ?, ?)",
-            vec![site.id.as_str().into(), site.name.into(), env::now().into()],
+            vec![site.id.as_str().into(), site.name.into(), now.into()],
         )?;
         Ok(())
     }
@@ -175,12 +170,6 @@ impl DirectoryObject {
     }
 
     pub(super) fn remove(&self, call: RemoveAgent) -> EdgeResult<()> {
-        if call.agent == call.by {
-            return Err(EdgeError::refuse(
-                ErrorCode::Conflict,
-                "you cannot remove your own account; ask another admin",
-            ));
-        }
         #[derive(Deserialize)]
         struct Row {
             site_id: SiteId,
@@ -189,10 +178,7 @@ impl DirectoryObject {
             .sql()
             .exec("SELECT site_id FROM agents WHERE id = ?", vec![call.agent.as_str().into()])?
             .to_array()?;
-        // Another site's account is reported like a missing one: no probing across sites.
-        if rows.first().is_none_or(|row| row.site_id != call.site) {
-            return Err(EdgeError::refuse(ErrorCode::NotFound, "no such agent"));
-        }
+        accounts::check_removal(&call.by, &call.site, &call.agent, rows.first().map(|row| &row.site_id))?;
         self.sql().exec("DELETE FROM agents WHERE id = ?", vec![call.agent.as_str().into()])?;
         Ok(())
     }

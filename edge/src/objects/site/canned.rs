@@ -6,7 +6,6 @@ use switchboard_protocol::api::canned_responses::{CannedResponse, ListResponse, 
 use switchboard_protocol::ErrorCode;
 
 use super::SiteObject;
-use crate::env;
 use crate::error::{EdgeError, EdgeResult};
 
 /// The table, created with the object's others.
@@ -26,7 +25,7 @@ impl SiteObject {
     }
 
     /// Adds `entry`, or replaces the one with its shortcut.
-    pub(super) fn canned_save(&self, entry: CannedResponse) -> EdgeResult<()> {
+    pub(super) fn canned_save(&self, entry: CannedResponse, now: i64) -> EdgeResult<()> {
         #[derive(Deserialize)]
         struct Count {
             n: usize,
@@ -47,7 +46,7 @@ impl SiteObject {
         }
         self.sql().exec(
             "INSERT OR REPLACE INTO canned_responses (shortcut, text, updated_at) VALUES (?, ?, ?)",
-            vec![entry.shortcut.into(), entry.text.into(), env::now().into()],
+            vec![entry.shortcut.into(), entry.text.into(), now.into()],
         )?;
         Ok(())
     }

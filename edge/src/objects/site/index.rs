@@ -56,7 +56,7 @@ impl SummaryRow {
 
 impl SiteObject {
     /// Keeps the newest summary of a conversation and pushes it to every open inbox.
-    pub(super) fn record(&self, summary: ConversationSummary) -> EdgeResult<()> {
+    pub(super) fn record(&self, summary: ConversationSummary, now: i64) -> EdgeResult<()> {
         let last_message = summary.last_message.as_ref().map(serde_json::to_string).transpose()?;
         // Summaries may arrive out of order; an older one never overwrites a newer one.
         let state = serde_json::to_value(summary.state)?.as_str().map(String::from);
@@ -94,11 +94,12 @@ impl SiteObject {
             // nothing there (the same side wrote again): the router is only rewritten when the
             // turn passes.
             let flow = self.flow();
-            let owed = self
-                .with_router(&flow, |router| router.routed(&summary.id).map(|r| r.waiting_since.is_some()))?;
+            let owed = self.with_router(&flow, now, |router| {
+                router.routed(&summary.id).map(|r| r.waiting_since.is_some())
+            })?;
             if owed.is_some_and(|owed| owed != summary.waiting_since.is_some()) {
                 let (id, since) = (summary.id.clone(), summary.waiting_since);
-                self.route(&flow, |router, now| {
+                self.route(&flow, now, |router, now| {
                     Ok(match since {
                         Some(since) => router.visitor_wrote(&id, since),
                         None => router.agent_replied(&id, now),

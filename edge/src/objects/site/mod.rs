@@ -121,27 +121,27 @@ impl DurableObject for SiteObject {
     }
 
     async fn fetch(&self, mut req: Request) -> worker::Result<Response> {
-        let req = &mut req;
+        let (req, now) = (&mut req, env::now());
         respond(match req.path().as_str() {
             GetConfig::ROUTE => answer(req, |c: GetConfig| ready(self.ensure_config(Some(&c.site)))).await,
             UpdateConfig::ROUTE => answer(req, |c: UpdateConfig| ready(self.update_config(c))).await,
             SetAvatar::ROUTE => answer(req, |c: SetAvatar| ready(self.set_avatar(c))).await,
             CreateSite::ROUTE => answer(req, |c: CreateSite| ready(self.create_config(c.config))).await,
-            Activity::ROUTE => answer(req, |c: Activity| ready(self.take_activity(c))).await,
+            Activity::ROUTE => answer(req, |c: Activity| ready(self.take_activity(c, now))).await,
             Search::ROUTE => answer(req, |c: Search| ready(self.search(&c.typed))).await,
             ListConversations::ROUTE => answer(req, |_: ListConversations| ready(self.list())).await,
             VisitorConversations::ROUTE => {
                 answer(req, |c: VisitorConversations| ready(self.visitor_conversations(&c.visitor))).await
             }
-            Presence::ROUTE => answer(req, |_: Presence| ready(self.presence())).await,
-            Enqueue::ROUTE => answer(req, |c: Enqueue| ready(self.enqueue(c))).await,
-            Unroute::ROUTE => answer(req, |c: Unroute| ready(self.unroute(&c.conversation))).await,
+            Presence::ROUTE => answer(req, |_: Presence| ready(self.presence(now))).await,
+            Enqueue::ROUTE => answer(req, |c: Enqueue| ready(self.enqueue(c, now))).await,
+            Unroute::ROUTE => answer(req, |c: Unroute| ready(self.unroute(&c.conversation, now))).await,
             ListCanned::ROUTE => answer(req, |_: ListCanned| ready(self.canned_list())).await,
-            SaveCanned::ROUTE => answer(req, |c: SaveCanned| ready(self.canned_save(c.entry))).await,
+            SaveCanned::ROUTE => answer(req, |c: SaveCanned| ready(self.canned_save(c.entry, now))).await,
             RemoveCanned::ROUTE => {
                 answer(req, |c: RemoveCanned| ready(self.canned_remove(&c.shortcut))).await
             }
-            OpenInbox::ROUTE => carried::<OpenInbox>(req).and_then(|c| self.open_inbox(c.participant)),
+            OpenInbox::ROUTE => carried::<OpenInbox>(req).and_then(|c| self.open_inbox(c.participant, now)),
             _ => Err(no_such_route()),
         })
     }
@@ -151,6 +151,7 @@ impl DurableObject for SiteObject {
         ws: WebSocket,
         message: WebSocketIncomingMessage,
     ) -> worker::Result<()> {
+        let now = env::now();
         let Ok(Some(attachment)) = ws.deserialize_attachment::<routing::InboxAttachment>() else {
             let _ = ws.close(Some(1011), Some("lost socket identity"));
             return Ok(());
@@ -171,7 +172,7 @@ impl DurableObject for SiteObject {
                 send_frame(&ws, &InboxFrame::Pong);
                 return Ok(());
             }
-            self.inbox_command(&self.flow(), agent, command)
+            self.inbox_command(&self.flow(), agent, command, now)
         });
         if let Err(error) = result {
             let switchboard_protocol::ApiError { code, message } = error.into_api_error();
@@ -189,7 +190,7 @@ impl DurableObject for SiteObject {
     ) -> worker::Result<()> {
         finish_close(&ws, code);
         if let Ok(Some(attachment)) = ws.deserialize_attachment::<routing::InboxAttachment>() {
-            if let Err(error) = self.inbox_closed(&self.flow(), &attachment) {
+            if let Err(error) = self.inbox_closed(&self.flow(), &attachment, env::now()) {
                 worker::console_error!("inbox close: {error:?}");
             }
         }
@@ -197,7 +198,8 @@ impl DurableObject for SiteObject {
     }
 
     async fn alarm(&self) -> worker::Result<Response> {
-        if let Err(error) = self.route(&self.flow(), |router, now| Ok(router.handle_timeout(now))) {
+        if let Err(error) = self.route(&self.flow(), env::now(), |router, now| Ok(router.handle_timeout(now)))
+        {
             worker::console_error!("routing alarm: {error:?}");
         }
         Response::ok("")
@@ -226,17 +228,8 @@ impl SiteObject {
         let rows: Vec<Row> = self.sql().exec("SELECT json FROM config", None)?.to_array()?;
         let mut config: Option<SiteConfig> =
             rows.first().map(|row| serde_json::from_str(&row.json)).transpose()?;
-        // The bootstrap site's flow follows BOOTSTRAP_FLOW (edited in `demo-site/flow.toml`
-        // for `cargo xtask dev`, whose state persists across runs).
         if let (Some(stored), Some(bootstrap)) = (config.as_mut(), env::bootstrap(&self.env)) {
-            let flow_differs = !stored.flow_edited && stored.flow != bootstrap.site.flow;
-            // A secret set by the deployer applies until an admin sets one.
-            let secret_missing = stored.identity_secret.is_none() && bootstrap.site.identity_secret.is_some();
-            if stored.id == bootstrap.site.id && (flow_differs || secret_missing) {
-                if flow_differs {
-                    stored.flow = bootstrap.site.flow;
-                }
-                stored.identity_secret = stored.identity_secret.take().or(bootstrap.site.identity_secret);
+            if bootstrap.refresh(stored) {
                 let json = serde_json::to_string(&*stored)?;
                 self.sql().exec("UPDATE config SET json = ? WHERE only = 1", vec![json.into()])?;
             }
@@ -307,7 +300,7 @@ impl SiteObject {
 
     /// Accepts an agent's inbox socket: the snapshot of the inbox first, then presence and
     /// the offers it holds.
-    fn open_inbox(&self, participant: Participant) -> EdgeResult<Response> {
+    fn open_inbox(&self, participant: Participant, now: i64) -> EdgeResult<Response> {
         let Author::Agent { id: agent, .. } = participant.author.clone() else {
             return Err(EdgeError::refuse(ErrorCode::Forbidden, "the inbox is for agents"));
         };
@@ -317,14 +310,14 @@ impl SiteObject {
             routing::InboxAttachment { participant, socket: u32::from_le_bytes(crate::env::random_bytes()?) };
         let (socket, response) = accept_socket(&self.state, &attachment, &[INBOX_TAG, agent.as_str()])?;
         send_frame(&socket, &InboxFrame::Snapshot { conversations });
-        self.inbox_opened(&self.flow(), &agent, &socket)?;
+        self.inbox_opened(&self.flow(), &agent, &socket, now)?;
         Ok(response)
     }
 
     /// A conversation's summary and texts: kept for the inbox and indexed for search.
-    fn take_activity(&self, activity: Activity) -> EdgeResult<()> {
+    fn take_activity(&self, activity: Activity, now: i64) -> EdgeResult<()> {
         self.index(&activity.summary.id, &activity.texts)?;
-        self.record(activity.summary)
+        self.record(activity.summary, now)
     }
 
     /// The inbox list.
@@ -333,32 +326,29 @@ impl SiteObject {
     }
 
     /// Agents with the console open, and whether it is business hours now.
-    fn presence(&self) -> EdgeResult<site_presence::Response> {
+    fn presence(&self, now: i64) -> EdgeResult<site_presence::Response> {
         let flow = self.flow();
         let (open, opens_at) = flow
             .hours
             .as_ref()
-            .map_or((true, None), |hours| hours.availability(env::now(), &crate::zones::RuntimeZones));
-        Ok(site_presence::Response { agents_online: self.online_agents(&flow)?, open, opens_at })
+            .map_or((true, None), |hours| hours.availability(now, &crate::zones::RuntimeZones));
+        Ok(site_presence::Response { agents_online: self.online_agents(&flow, now)?, open, opens_at })
     }
 
     /// The conversation left routing (resolved, snoozed).
-    fn unroute(&self, conversation: &ConversationId) -> EdgeResult<()> {
-        self.route(&self.flow(), |router, now| Ok(router.close(conversation, now))).map(drop)
+    fn unroute(&self, conversation: &ConversationId, now: i64) -> EdgeResult<()> {
+        self.route(&self.flow(), now, |router, now| Ok(router.close(conversation, now))).map(drop)
     }
 
     /// A conversation asks to be queued: its summary is kept (the offer shows it), then it
     /// joins its queue.
-    fn enqueue(&self, request: Enqueue) -> EdgeResult<()> {
+    fn enqueue(&self, request: Enqueue, now: i64) -> EdgeResult<()> {
         let id = request.summary.id.clone();
-        self.record(request.summary)?;
+        self.record(request.summary, now)?;
         let flow = self.flow();
-        self.route(&flow, |router, now| match request.agent {
+        self.route(&flow, now, |router, now| match request.agent {
             Some(agent) if request.taken_over => router.take_over(&id, &request.queue, &agent, now),
-            target => {
-                let skills = router.routed(&id).map(|r| r.skills.clone()).unwrap_or_default();
-                router.enqueue(&id, &request.queue, skills, target, now)
-            }
+            target => router.hand_over(&id, &request.queue, target, now),
         })?;
         Ok(())
     }

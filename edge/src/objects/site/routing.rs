@@ -7,7 +7,7 @@ use serde::Deserialize;
 use switchboard_core::flow::lifecycle::RoutingNotice;
 use switchboard_core::flow::Flow;
 use switchboard_core::routing::{
-    Effect, Presence, Release, Router, RoutingError, Stage, DEFAULT_LEAVE_GRACE_MS,
+    is_logged, withdraws_offer, Effect, Presence, Router, RoutingError, Stage, DEFAULT_LEAVE_GRACE_MS,
 };
 use switchboard_protocol::inbox::{InboxCommand, InboxFrame};
 use switchboard_protocol::{AgentId, Author, ConversationId, ErrorCode};
@@ -15,9 +15,9 @@ use worker::WebSocket;
 
 use super::SiteObject;
 use crate::error::{EdgeError, EdgeResult};
+use crate::objects;
 use crate::objects::conversation::calls::Notice;
 use crate::objects::{send_frame, Participant};
-use crate::{env, objects};
 
 impl SiteObject {
     /// Runs `command` on the router (loaded on first use), stores it, and performs the
@@ -25,18 +25,18 @@ impl SiteObject {
     pub(super) fn route<T>(
         &self,
         flow: &Flow,
+        now: i64,
         command: impl FnOnce(&mut Router, i64) -> Result<T, RoutingError>,
     ) -> EdgeResult<T>
     where
         T: IntoEffects,
     {
-        let now = env::now();
         let mut slot = self.router.borrow_mut();
         let router = match slot.as_mut() {
             Some(router) => router,
-            None => slot.insert(self.load_router(flow)?),
+            None => slot.insert(self.load_router(flow, now)?),
         };
-        let mut result = command(router, now).map_err(refusal)?;
+        let mut result = command(router, now).map_err(|e| EdgeError::Refused(e.into()))?;
         let effects = result.take_effects();
         let json = serde_json::to_string(&*router)?;
         let deadline = router.next_deadline();
@@ -50,7 +50,7 @@ impl SiteObject {
         Ok(result)
     }
 
-    fn load_router(&self, flow: &Flow) -> EdgeResult<Router> {
+    fn load_router(&self, flow: &Flow, now: i64) -> EdgeResult<Router> {
         #[derive(Deserialize)]
         struct Row {
             json: String,
@@ -67,7 +67,7 @@ impl SiteObject {
             None => Router::new(flow.queues.clone(), grace),
         };
         // The flow may have changed since the router was stored.
-        let effects = router.set_queues(flow.queues.clone(), env::now());
+        let effects = router.set_queues(flow.queues.clone(), now);
         self.perform(effects);
         Ok(router)
     }
@@ -107,12 +107,12 @@ impl SiteObject {
                     self.notify(conversation, RoutingNotice::Assigned { agent, name });
                 }
                 Effect::Released { conversation, agent, reason } => {
-                    if matches!(reason, Release::OfferExpired | Release::AgentOffline | Release::Moved) {
+                    if withdraws_offer(reason) {
                         let frame =
                             InboxFrame::OfferWithdrawn { conversation_id: conversation.clone(), reason };
                         self.to_agent(&agent, &frame);
                     }
-                    if reason != Release::Closed {
+                    if is_logged(reason) {
                         self.notify(conversation, RoutingNotice::Released { agent, reason });
                     }
                 }
@@ -171,10 +171,16 @@ impl SiteObject {
     }
 
     /// An inbox socket opened: its agent is online (offers it still holds are sent again).
-    pub(super) fn inbox_opened(&self, flow: &Flow, agent: &AgentId, socket: &WebSocket) -> EdgeResult<()> {
+    pub(super) fn inbox_opened(
+        &self,
+        flow: &Flow,
+        agent: &AgentId,
+        socket: &WebSocket,
+        now: i64,
+    ) -> EdgeResult<()> {
         let (capacity, skills) = flow.agent_routing(agent);
-        self.route(flow, |router, now| Ok(router.agent_connected(agent, capacity, skills, now)))?;
-        let (presence, offers) = self.with_router(flow, |router| {
+        self.route(flow, now, |router, now| Ok(router.agent_connected(agent, capacity, skills, now)))?;
+        let (presence, offers) = self.with_router(flow, now, |router| {
             let offers: Vec<(ConversationId, i64)> = router
                 .conversations()
                 .filter_map(|routed| match &routed.stage {
@@ -198,7 +204,7 @@ impl SiteObject {
     }
 
     /// An inbox socket closed: when it was its agent's last, the agent starts leaving.
-    pub(super) fn inbox_closed(&self, flow: &Flow, closing: &InboxAttachment) -> EdgeResult<()> {
+    pub(super) fn inbox_closed(&self, flow: &Flow, closing: &InboxAttachment, now: i64) -> EdgeResult<()> {
         let agent = match &closing.participant.author {
             Author::Agent { id, .. } => id.clone(),
             _ => return Ok(()),
@@ -211,7 +217,7 @@ impl SiteObject {
                 .is_some_and(|a| a.socket != closing.socket)
         });
         if !others {
-            self.route(flow, |router, now| Ok(router.agent_disconnected(&agent, now)))?;
+            self.route(flow, now, |router, now| Ok(router.agent_disconnected(&agent, now)))?;
         }
         Ok(())
     }
@@ -222,46 +228,27 @@ impl SiteObject {
         flow: &Flow,
         agent: &AgentId,
         command: InboxCommand,
+        now: i64,
     ) -> EdgeResult<()> {
-        if let InboxCommand::Transfer { agent: to, queue, .. } = &command {
-            if to.is_some() == queue.is_some() {
-                return Err(EdgeError::refuse(
-                    ErrorCode::BadRequest,
-                    "transfer to exactly one of agent or queue",
-                ));
-            }
-        }
-        let result = self.route(flow, |router, now| match command {
-            InboxCommand::Ping => Ok(Vec::new()),
-            InboxCommand::SetPresence { presence } => router.set_presence(agent, presence, now),
-            InboxCommand::Accept { conversation_id } => router.accept(&conversation_id, agent, now),
-            InboxCommand::Decline { conversation_id } => router.decline(&conversation_id, agent, now),
-            InboxCommand::Take { conversation_id } => router.take(&conversation_id, agent, now),
-            InboxCommand::Unassign { conversation_id } => router.unassign(&conversation_id, now),
-            InboxCommand::Transfer { conversation_id, agent: Some(to), queue: None } => {
-                router.transfer_to_agent(&conversation_id, &to, now)
-            }
-            InboxCommand::Transfer { conversation_id, agent: None, queue: Some(queue) } => {
-                let skills = router.routed(&conversation_id).map(|r| r.skills.clone()).unwrap_or_default();
-                router.enqueue(&conversation_id, &queue, skills, None, now)
-            }
-            // Refused below, before the router is asked.
-            InboxCommand::Transfer { .. } => Ok(Vec::new()),
-        });
-        result.map(drop)
+        self.route(flow, now, |router, now| router.command(agent, command, now)).map(drop)
     }
 
     /// Agents online now, by the router's presence.
-    pub(super) fn online_agents(&self, flow: &Flow) -> EdgeResult<u32> {
-        self.with_router(flow, |router| {
+    pub(super) fn online_agents(&self, flow: &Flow, now: i64) -> EdgeResult<u32> {
+        self.with_router(flow, now, |router| {
             router.agents().filter(|agent| agent.presence == Presence::Online).count() as u32
         })
     }
 
     /// Reads the router (loading it on first use) without changing it.
-    pub(super) fn with_router<T>(&self, flow: &Flow, read: impl FnOnce(&Router) -> T) -> EdgeResult<T> {
+    pub(super) fn with_router<T>(
+        &self,
+        flow: &Flow,
+        now: i64,
+        read: impl FnOnce(&Router) -> T,
+    ) -> EdgeResult<T> {
         if self.router.borrow().is_none() {
-            let router = self.load_router(flow)?;
+            let router = self.load_router(flow, now)?;
             self.router.replace(Some(router));
         }
         let borrowed = self.router.borrow();
@@ -290,19 +277,4 @@ impl IntoEffects for Vec<Effect> {
     fn take_effects(&mut self) -> Vec<Effect> {
         std::mem::take(self)
     }
-}
-
-/// A routing refusal as an error the console shows.
-fn refusal(error: RoutingError) -> EdgeError {
-    let code = match error {
-        RoutingError::NoSuchQueue(_) | RoutingError::NoSuchAgent(_) | RoutingError::NotRouted(_) => {
-            ErrorCode::NotFound
-        }
-        RoutingError::NotOffered
-        | RoutingError::TakenByOther
-        | RoutingError::AtCapacity(_)
-        | RoutingError::Offline
-        | RoutingError::MissingSkill(_) => ErrorCode::Conflict,
-    };
-    EdgeError::refuse(code, error.to_string())
 }

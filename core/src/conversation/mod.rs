@@ -1,5 +1,9 @@
 //! What each client frame does to a conversation, decided without I/O.
 //!
+//! # Layout
+//! - this file: [`handle`] and its [`Output`]s; the [`LogStore`] it writes through.
+//! - [`relay`]: which frame agents and visitors get of a stored entry; entries the edge writes.
+//!
 //! The Conversation Durable Object (and the simulations in this crate's tests) feed frames to
 //! [`handle`] with a [`LogStore`] (SQLite there, a `Vec` here) and the sender's
 //! [`ParticipantLimits`]; it returns [`Output`]s saying which frames go to whom. Every write
@@ -12,6 +16,10 @@ use switchboard_protocol::{
     ApiError, Author, ClientFrame, ClientMessageId, ConversationId, ErrorCode, Message, ReadMark, Role, Seq,
     ServerFrame,
 };
+
+pub mod relay;
+
+pub use relay::Relay;
 
 use crate::ingest::{self, SendDecision};
 use crate::rate::{ParticipantLimits, SendOrder};
@@ -53,6 +61,8 @@ pub enum Output {
     Reply(ServerFrame),
     /// To every socket of the conversation, the sender's included.
     Everyone(ServerFrame),
+    /// A stored entry to every socket: agents and visitors each get theirs.
+    Relay(Box<Relay>),
     /// To every socket except those of the sending author.
     Others(ServerFrame),
     /// A message was stored: the site's inbox should learn of it.
@@ -256,7 +266,7 @@ fn send<S: LogStore>(
             // the message (same socket, in order).
             vec![
                 Output::Stored(message.clone()),
-                Output::Everyone(ServerFrame::Message { message }),
+                Output::Relay(Box::new(Relay::of(message))),
                 Output::Reply(ServerFrame::Ack { client_id, seq }),
             ]
         }
@@ -322,104 +332,4 @@ impl LogStore for MemoryStore {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use switchboard_protocol::{AgentId, VisitorId};
-
-    fn visitor() -> Author {
-        Author::Visitor { id: VisitorId::from_random([1; 16]), name: None }
-    }
-
-    fn agent() -> Author {
-        Author::Agent { id: AgentId::from_random([2; 16]), name: "Ada".into() }
-    }
-
-    fn run(
-        store: &mut MemoryStore,
-        author: &Author,
-        limits: &mut ParticipantLimits,
-        frame: ClientFrame,
-        now: i64,
-    ) -> Vec<Output> {
-        let id = ConversationId::from_random([9; 16]);
-        let mut order = SendOrder::default();
-        let sender = Sender { order: &mut order, conversation_id: &id, author, renewal: None };
-        match handle(store, sender, limits, frame, now) {
-            Ok(outputs) => outputs,
-            Err(never) => match never {},
-        }
-    }
-
-    fn send(text: &str, id: &str) -> ClientFrame {
-        ClientFrame::Send {
-            client_id: ClientMessageId::parse(id).unwrap(),
-            text: text.into(),
-            internal: false,
-        }
-    }
-
-    #[test]
-    fn a_send_is_stored_then_relayed_then_acked() {
-        let (mut store, mut limits) = (MemoryStore::default(), ParticipantLimits::new(5, 0));
-        let outputs = run(&mut store, &visitor(), &mut limits, send("hi", "a"), 7);
-        assert!(matches!(
-            &outputs[..],
-            [
-                Output::Stored(_),
-                Output::Everyone(ServerFrame::Message { .. }),
-                Output::Reply(ServerFrame::Ack { seq: Seq(1), .. })
-            ]
-        ));
-        assert_eq!(store.messages.len(), 1);
-    }
-
-    #[test]
-    fn a_flood_is_refused_with_rate_limited_but_resends_still_ack() {
-        let (mut store, mut limits) = (MemoryStore::default(), ParticipantLimits::new(1, 0));
-        let burst = switchboard_protocol::limits::BURST_SECONDS as usize;
-        for i in 0..burst {
-            run(&mut store, &visitor(), &mut limits, send("x", &format!("m{i}")), 0);
-        }
-        let refused = run(&mut store, &visitor(), &mut limits, send("x", "over"), 0);
-        assert!(matches!(
-            &refused[..],
-            [Output::Reply(ServerFrame::Error { code: ErrorCode::RateLimited, client_id: Some(_), .. })]
-        ));
-        let resent = run(&mut store, &visitor(), &mut limits, send("x", "m0"), 0);
-        assert!(matches!(&resent[..], [Output::Reply(ServerFrame::Ack { seq: Seq(1), .. })]));
-        assert_eq!(store.messages.len(), burst);
-    }
-
-    #[test]
-    fn read_marks_move_forward_only_and_never_past_the_head() {
-        let (mut store, mut limits) = (MemoryStore::default(), ParticipantLimits::new(5, 0));
-        run(&mut store, &visitor(), &mut limits, send("one", "a"), 0);
-        run(&mut store, &visitor(), &mut limits, send("two", "b"), 0);
-        let read = run(&mut store, &agent(), &mut limits, ClientFrame::Read { up_to: Seq(99) }, 0);
-        assert!(matches!(&read[..], [Output::Everyone(ServerFrame::Read { up_to: Seq(2), .. })]));
-        assert!(run(&mut store, &agent(), &mut limits, ClientFrame::Read { up_to: Seq(1) }, 0).is_empty());
-        assert_eq!(store.marks.len(), 1);
-    }
-
-    #[test]
-    fn hello_welcomes_with_reads_and_replays_after_last_seq() {
-        let (mut store, mut limits) = (MemoryStore::default(), ParticipantLimits::new(5, 0));
-        run(&mut store, &visitor(), &mut limits, send("one", "a"), 0);
-        run(&mut store, &visitor(), &mut limits, send("two", "b"), 0);
-        run(&mut store, &agent(), &mut limits, ClientFrame::Read { up_to: Seq(1) }, 0);
-        let outputs = run(&mut store, &visitor(), &mut limits, ClientFrame::Hello { last_seq: Seq(1) }, 0);
-        let [Output::Reply(ServerFrame::Welcome { head_seq, reads, .. }), Output::Reply(ServerFrame::History { messages, complete: true })] =
-            &outputs[..]
-        else {
-            panic!("{outputs:?}")
-        };
-        assert_eq!((*head_seq, reads.len(), messages.len()), (Seq(2), 1, 1));
-    }
-
-    #[test]
-    fn typing_goes_to_the_others_only() {
-        let (mut store, mut limits) = (MemoryStore::default(), ParticipantLimits::new(5, 0));
-        let outputs = run(&mut store, &visitor(), &mut limits, ClientFrame::Typing { active: true }, 0);
-        assert!(matches!(&outputs[..], [Output::Others(ServerFrame::Typing { active: true, .. })]));
-    }
-}
+mod tests;

@@ -1,0 +1,95 @@
+//! Unit tests of [`super::handle`].
+
+use super::*;
+use switchboard_protocol::{AgentId, VisitorId};
+
+fn visitor() -> Author {
+    Author::Visitor { id: VisitorId::from_random([1; 16]), name: None }
+}
+
+fn agent() -> Author {
+    Author::Agent { id: AgentId::from_random([2; 16]), name: "Ada".into() }
+}
+
+fn run(
+    store: &mut MemoryStore,
+    author: &Author,
+    limits: &mut ParticipantLimits,
+    frame: ClientFrame,
+    now: i64,
+) -> Vec<Output> {
+    let id = ConversationId::from_random([9; 16]);
+    let mut order = SendOrder::default();
+    let sender = Sender { order: &mut order, conversation_id: &id, author, renewal: None };
+    match handle(store, sender, limits, frame, now) {
+        Ok(outputs) => outputs,
+        Err(never) => match never {},
+    }
+}
+
+fn send(text: &str, id: &str) -> ClientFrame {
+    ClientFrame::Send { client_id: ClientMessageId::parse(id).unwrap(), text: text.into(), internal: false }
+}
+
+#[test]
+fn a_send_is_stored_then_relayed_then_acked() {
+    let (mut store, mut limits) = (MemoryStore::default(), ParticipantLimits::new(5, 0));
+    let outputs = run(&mut store, &visitor(), &mut limits, send("hi", "a"), 7);
+    let [Output::Stored(_), Output::Relay(relay), Output::Reply(ServerFrame::Ack { seq: Seq(1), .. })] =
+        &outputs[..]
+    else {
+        panic!("{outputs:?}")
+    };
+    assert!(matches!(**relay, Relay { to_agents: ServerFrame::Message { .. }, to_visitors: None }));
+    assert_eq!(store.messages.len(), 1);
+}
+
+#[test]
+fn a_flood_is_refused_with_rate_limited_but_resends_still_ack() {
+    let (mut store, mut limits) = (MemoryStore::default(), ParticipantLimits::new(1, 0));
+    let burst = switchboard_protocol::limits::BURST_SECONDS as usize;
+    for i in 0..burst {
+        run(&mut store, &visitor(), &mut limits, send("x", &format!("m{i}")), 0);
+    }
+    let refused = run(&mut store, &visitor(), &mut limits, send("x", "over"), 0);
+    assert!(matches!(
+        &refused[..],
+        [Output::Reply(ServerFrame::Error { code: ErrorCode::RateLimited, client_id: Some(_), .. })]
+    ));
+    let resent = run(&mut store, &visitor(), &mut limits, send("x", "m0"), 0);
+    assert!(matches!(&resent[..], [Output::Reply(ServerFrame::Ack { seq: Seq(1), .. })]));
+    assert_eq!(store.messages.len(), burst);
+}
+
+#[test]
+fn read_marks_move_forward_only_and_never_past_the_head() {
+    let (mut store, mut limits) = (MemoryStore::default(), ParticipantLimits::new(5, 0));
+    run(&mut store, &visitor(), &mut limits, send("one", "a"), 0);
+    run(&mut store, &visitor(), &mut limits, send("two", "b"), 0);
+    let read = run(&mut store, &agent(), &mut limits, ClientFrame::Read { up_to: Seq(99) }, 0);
+    assert!(matches!(&read[..], [Output::Everyone(ServerFrame::Read { up_to: Seq(2), .. })]));
+    assert!(run(&mut store, &agent(), &mut limits, ClientFrame::Read { up_to: Seq(1) }, 0).is_empty());
+    assert_eq!(store.marks.len(), 1);
+}
+
+#[test]
+fn hello_welcomes_with_reads_and_replays_after_last_seq() {
+    let (mut store, mut limits) = (MemoryStore::default(), ParticipantLimits::new(5, 0));
+    run(&mut store, &visitor(), &mut limits, send("one", "a"), 0);
+    run(&mut store, &visitor(), &mut limits, send("two", "b"), 0);
+    run(&mut store, &agent(), &mut limits, ClientFrame::Read { up_to: Seq(1) }, 0);
+    let outputs = run(&mut store, &visitor(), &mut limits, ClientFrame::Hello { last_seq: Seq(1) }, 0);
+    let [Output::Reply(ServerFrame::Welcome { head_seq, reads, .. }), Output::Reply(ServerFrame::History { messages, complete: true })] =
+        &outputs[..]
+    else {
+        panic!("{outputs:?}")
+    };
+    assert_eq!((*head_seq, reads.len(), messages.len()), (Seq(2), 1, 1));
+}
+
+#[test]
+fn typing_goes_to_the_others_only() {
+    let (mut store, mut limits) = (MemoryStore::default(), ParticipantLimits::new(5, 0));
+    let outputs = run(&mut store, &visitor(), &mut limits, ClientFrame::Typing { active: true }, 0);
+    assert!(matches!(&outputs[..], [Output::Others(ServerFrame::Typing { active: true, .. })]));
+}
