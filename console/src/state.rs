@@ -72,7 +72,7 @@ pub enum Link {
     /// First connection attempt, nothing received yet.
     Connecting,
     /// Open and answering.
-    Live,
+    Open,
     /// Dropped; a reconnect is scheduled or under way.
     Reconnecting,
 }

@@ -7,8 +7,11 @@
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use sha2::{Digest, Sha256};
+use switchboard_protocol::api::agent_me::AgentRole;
 use switchboard_protocol::api::invite_create::{DEFAULT_INVITE_TTL_S, MAX_INVITE_TTL_S};
 use switchboard_protocol::{AgentId, ApiError, ErrorCode, SiteId};
+
+use crate::token::AgentClaims;
 
 /// Longest name of a person, an API key or a site, in characters.
 pub const MAX_NAME_CHARS: usize = 80;
@@ -24,6 +27,31 @@ pub fn name(typed: &str, what: &str) -> Result<String, ApiError> {
         ));
     }
     Ok(name.to_owned())
+}
+
+/// Whether the signed-in account may do what only admins do (`forbidden` otherwise).
+pub fn require_admin(claims: &AgentClaims) -> Result<(), ApiError> {
+    if claims.role != AgentRole::Admin {
+        return Err(ApiError::new(ErrorCode::Forbidden, "only admins may do this"));
+    }
+    Ok(())
+}
+
+/// Whether the account is an owner of the deployment: an admin of its first (bootstrap) site,
+/// who may create sites and invite their first admins.
+pub fn is_owner(claims: &AgentClaims, bootstrap_site: Option<&SiteId>) -> bool {
+    claims.role == AgentRole::Admin && bootstrap_site == Some(&claims.site)
+}
+
+/// Whether the account may manage sites (`forbidden` unless an owner).
+pub fn require_owner(claims: &AgentClaims, bootstrap_site: Option<&SiteId>) -> Result<(), ApiError> {
+    if !is_owner(claims, bootstrap_site) {
+        return Err(ApiError::new(
+            ErrorCode::Forbidden,
+            "only admins of the deployment's first site may manage sites",
+        ));
+    }
+    Ok(())
 }
 
 /// Whether admin `by` of `site` may remove `agent`, whose account belongs to `agent_site`
@@ -192,6 +220,26 @@ mod tests {
             assert_eq!(error.code, ErrorCode::BadRequest);
             assert!(error.message.contains("the site") && error.message.contains("1 to 80"), "{error:?}");
         }
+    }
+
+    #[test]
+    fn owners_are_the_admins_of_the_first_site() {
+        let (first, other) = (SiteId::parse("first").unwrap(), SiteId::parse("other").unwrap());
+        let claims = |role, site: &SiteId| AgentClaims {
+            agent: AgentId::from_random([1; 16]),
+            site: site.clone(),
+            name: "Ada".into(),
+            email: "ada@example.com".into(),
+            role,
+            exp: 0,
+        };
+        assert!(require_admin(&claims(AgentRole::Admin, &other)).is_ok());
+        assert_eq!(require_admin(&claims(AgentRole::Agent, &first)).unwrap_err().code, ErrorCode::Forbidden);
+        assert!(is_owner(&claims(AgentRole::Admin, &first), Some(&first)));
+        for (role, site) in [(AgentRole::Agent, &first), (AgentRole::Admin, &other)] {
+            assert!(require_owner(&claims(role, site), Some(&first)).is_err());
+        }
+        assert!(!is_owner(&claims(AgentRole::Admin, &first), None), "no bootstrap site: no owners");
     }
 
     #[test]

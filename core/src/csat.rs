@@ -6,7 +6,7 @@ use switchboard_protocol::limits::MAX_RATING_COMMENT_CHARS;
 use switchboard_protocol::routing::{ConversationEvent, ConversationState};
 use switchboard_protocol::{ApiError, ErrorCode};
 
-use crate::flow::lifecycle::{Lifecycle, Step};
+use crate::flow::lifecycle::{Effect, Lifecycle};
 
 /// The event a rating becomes, checked: a score of 1 to 5, a comment of at most
 /// [`MAX_RATING_COMMENT_CHARS`] characters (trimmed; blank is none).
@@ -26,7 +26,7 @@ pub fn rating(score: u8, comment: Option<String>) -> Result<ConversationEvent, A
 
 impl Lifecycle {
     /// The visitor rates the conversation: only once it is resolved, once per resolution.
-    pub fn rate(&mut self, score: u8, comment: Option<String>) -> Result<Vec<Step>, ApiError> {
+    pub fn rate(&mut self, score: u8, comment: Option<String>) -> Result<Vec<Effect>, ApiError> {
         let event = rating(score, comment)?;
         if self.state != ConversationState::Resolved {
             return Err(ApiError::new(
@@ -38,7 +38,7 @@ impl Lifecycle {
             return Err(ApiError::new(ErrorCode::Conflict, "this conversation is already rated"));
         }
         self.rated = true;
-        Ok(vec![Step::Record(event)])
+        Ok(vec![Effect::Record(event)])
     }
 }
 
@@ -56,7 +56,7 @@ mod tests {
         let steps = life.rate(4, Some("  Quick and kind \n".into())).unwrap();
         assert!(matches!(
             &steps[..],
-            [Step::Record(ConversationEvent::Rated { score: 4, comment: Some(c) })] if c == "Quick and kind"
+            [Effect::Record(ConversationEvent::Rated { score: 4, comment: Some(c) })] if c == "Quick and kind"
         ));
         assert_eq!(life.rate(5, None).unwrap_err().code, ErrorCode::Conflict);
         let open = &mut Lifecycle { state: ConversationState::Assigned, ..Lifecycle::default() };

@@ -38,6 +38,7 @@ pub mod client_log;
 pub mod contact;
 pub mod conversation;
 pub mod csat;
+pub mod fields;
 pub mod flow;
 pub mod heartbeat;
 pub mod identity;

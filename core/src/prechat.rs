@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::flow::bot::FieldKind;
+use crate::fields::FieldKind;
 
 /// Most fields a form has.
 pub const MAX_FIELDS: usize = 6;

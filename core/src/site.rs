@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 use switchboard_protocol::api::site_settings::Appearance;
 use switchboard_protocol::{AgentId, SiteId};
 
+use crate::fields::normalise_email;
 use crate::flow::{Flow, FlowError, Zones};
 use crate::origin::{AllowedOrigins, OriginError};
 
@@ -189,22 +190,6 @@ impl Bootstrap {
             admin_password: admin_password.to_string(),
         })
     }
-}
-
-/// Lowercases (ASCII letters) and trims an email address; `None` when it is not plausibly
-/// one. ASCII only: full Unicode case mapping would put its tables in the widget's wasm, which
-/// checks the pre-chat form's emails with this too (size-budgeted), and addresses with
-/// non-ASCII capitals are vanishingly rare.
-pub fn normalise_email(email: &str) -> Option<String> {
-    let email = email.trim().to_ascii_lowercase();
-    let (local, domain) = email.split_once('@')?;
-    let plausible = !local.is_empty()
-        && domain.contains('.')
-        && !domain.starts_with('.')
-        && !domain.ends_with('.')
-        && email.len() <= 254
-        && !email.chars().any(char::is_whitespace);
-    plausible.then_some(email)
 }
 
 #[cfg(test)]

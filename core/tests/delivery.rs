@@ -11,7 +11,7 @@ use std::collections::{HashSet, VecDeque};
 
 use proptest::prelude::*;
 use switchboard_core::client_log::ClientLog;
-use switchboard_core::conversation::{handle, MemoryStore, Output, Sender};
+use switchboard_core::conversation::{handle, Effect, MemoryStore, Sender};
 use switchboard_core::rate::{ParticipantLimits, SendOrder};
 use switchboard_protocol::{
     AgentId, Author, ClientFrame, ClientMessageId, ConversationId, ServerFrame, VisitorId,
@@ -185,13 +185,13 @@ impl World {
         };
         for output in outputs {
             match output {
-                Output::Reply(frame) => self.clients[c].down.push_back(frame),
-                Output::Everyone(frame) => {
+                Effect::Reply(frame) => self.clients[c].down.push_back(frame),
+                Effect::Everyone(frame) => {
                     for client in self.clients.iter_mut().filter(|k| k.connected) {
                         client.down.push_back(frame.clone());
                     }
                 }
-                Output::Relay(relay) => {
+                Effect::Relay(relay) => {
                     for client in self.clients.iter_mut().filter(|k| k.connected) {
                         let visitor = client.author.role() == switchboard_protocol::Role::Visitor;
                         let frame =
@@ -199,17 +199,17 @@ impl World {
                         client.down.push_back(frame.clone());
                     }
                 }
-                Output::Others(frame) => {
+                Effect::Others(frame) => {
                     for client in self.clients.iter_mut().filter(|k| k.connected && k.author != author) {
                         client.down.push_back(frame.clone());
                     }
                 }
-                Output::Stored(_)
-                | Output::Action(_)
-                | Output::Context(_)
-                | Output::Identify(_)
-                | Output::Details(_)
-                | Output::Rate { .. } => {}
+                Effect::Stored(_)
+                | Effect::Action(_)
+                | Effect::Context(_)
+                | Effect::Identify(_)
+                | Effect::Details(_)
+                | Effect::Rate { .. } => {}
             }
         }
     }

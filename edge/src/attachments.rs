@@ -9,14 +9,11 @@ use switchboard_protocol::attachment::MAX_ATTACHMENT_BYTES;
 use switchboard_protocol::{Author, ClientMessageId, ConversationId, ErrorCode};
 use worker::{Headers, Request, Response};
 
-use crate::env::Ctx;
+use crate::env::{Ctx, BUCKET};
 use crate::error::{EdgeError, EdgeResult};
 use crate::objects::conversation::calls::Attach;
 use crate::objects::{call, Participant};
-use crate::{agent_sessions, env};
-
-/// The bucket binding.
-pub const BUCKET: &str = "ATTACHMENTS";
+use crate::{auth, env};
 
 /// A visitor (bearer session token of this conversation) or an agent (session and CSRF
 /// token, or an API key) uploads a file.
@@ -61,7 +58,7 @@ async fn uploader(req: &Request, env: &Ctx<'_>, conversation: &ConversationId) -
         let author = Author::Visitor { id: claims.visitor, name: None };
         return Ok(Participant { site: claims.site, author, client: Default::default() });
     }
-    let agent = agent_sessions::authenticate_change(req, env).await?;
+    let agent = auth::authenticate_change(req, env).await?;
     let author = Author::Agent { id: agent.agent, name: agent.name };
     Ok(Participant { site: agent.site, author, client: Default::default() })
 }

@@ -11,9 +11,9 @@ use switchboard_protocol::api::agent_me::AgentRole;
 use switchboard_protocol::{AgentId, ErrorCode, SiteId};
 use worker::{Headers, Request, Response};
 
-use crate::agent_sessions::authenticate_change;
-use crate::attachments::BUCKET;
+use crate::auth::authenticate_change;
 use crate::env::Ctx;
+use crate::env::BUCKET;
 use crate::error::{EdgeError, EdgeResult};
 use crate::objects;
 use crate::objects::directory::calls::ListAgents;

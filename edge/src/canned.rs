@@ -5,7 +5,7 @@
 use switchboard_protocol::api::canned_responses::CannedResponse;
 use worker::{Request, Response};
 
-use crate::agent_sessions::{authenticate, authenticate_admin};
+use crate::auth::{authenticate, authenticate_admin};
 use crate::env::Ctx;
 use crate::error::EdgeResult;
 use crate::objects::site::calls::{ListCanned, RemoveCanned, SaveCanned};

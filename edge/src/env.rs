@@ -10,6 +10,9 @@ use worker::Env;
 
 use crate::error::{EdgeError, EdgeResult};
 
+/// The R2 bucket binding that holds attachments and agents' photos.
+pub const BUCKET: &str = "ATTACHMENTS";
+
 /// The key visitor and agent tokens are signed with: the secret `SESSION_SECRET`.
 pub fn signing_key(env: &Env) -> EdgeResult<SigningKey> {
     let secret = env.secret("SESSION_SECRET").map(|s| s.to_string()).unwrap_or_default();

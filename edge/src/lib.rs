@@ -7,12 +7,13 @@
 //! - [`router`]: the fetch handler's table of routes.
 //! - [`pages`]: the HTML shells of the widget frame and the console, with their CSPs.
 //! - [`visitor_sessions`]: `POST /api/v1/sessions` (origin checks, signed visitor tokens).
-//! - [`agent_sessions`]: console sign-in, sign-out, the session cookie and CSRF checks.
-//! - [`api_keys`]: keys for scripts (`Authorization: Bearer sbk_…`) and their routes.
+//! - [`auth`]: who is calling — the session cookie, API keys, anti-forgery and role checks.
+//! - [`agent_sessions`]: console sign-in, sign-out and `/agent/me`.
+//! - [`api_keys`]: the routes that make, list and revoke keys for scripts.
 //! - [`team`]: invites and the site's accounts; [`canned`]: canned responses;
 //!   [`site_settings`]: the site's name, origins, widget colour and greeting; [`sites`]:
 //!   creating and listing sites (owners).
-//! - [`live`]: WebSocket routes; admission is decided here, sockets live in the objects.
+//! - [`sockets`]: WebSocket routes; who may connect is checked here, sockets live in the objects.
 //! - [`objects`]: the Durable Objects — one per conversation, one per site, one directory.
 //! - [`bot_webhook`]: signed calls to an external bot, with a deadline.
 //! - [`http`], [`error`], [`env`]: responses, the error type, configuration and clocks.
@@ -25,19 +26,20 @@
 mod agent_sessions;
 mod api_keys;
 mod attachments;
+mod auth;
 mod avatars;
 mod bot_webhook;
 mod canned;
 mod env;
 mod error;
 mod http;
-mod live;
 mod objects;
 mod pages;
 mod router;
 mod site_cache;
 mod site_settings;
 mod sites;
+mod sockets;
 mod team;
 mod visitor_sessions;
 mod webcrypto;

@@ -9,8 +9,8 @@ use crate::error::{EdgeError, EdgeResult};
 use crate::objects::conversation::calls::BotAnswer;
 use crate::objects::site::calls as site;
 use crate::{
-    agent_sessions, api_keys, attachments, avatars, canned, http, live, objects, pages, site_cache,
-    site_settings, sites, team, visitor_sessions,
+    agent_sessions, api_keys, attachments, auth, avatars, canned, http, objects, pages, site_cache,
+    site_settings, sites, sockets, team, visitor_sessions,
 };
 
 /// Routes one request. Never fails: every error becomes a JSON error response, or, for a
@@ -18,11 +18,11 @@ use crate::{
 /// cannot read the status of a refused handshake).
 pub async fn handle(req: Request, env: worker::Env) -> worker::Result<Response> {
     let upgrade = http::is_websocket_upgrade(&req);
-    let offered = live::offered_subprotocols(&req);
+    let offered = sockets::offered_subprotocols(&req);
     // The clock is read here, once per request, and handed down (`Ctx::now`).
     match route(req, &Ctx::new(&env, env::now())).await {
         Ok(response) => Ok(response),
-        Err(error) if upgrade => live::refuse(&offered, error.into_api_error()),
+        Err(error) if upgrade => sockets::refuse(&offered, error.into_api_error()),
         Err(error) => http::error_response(error.into_api_error()),
     }
 }
@@ -74,9 +74,9 @@ async fn route(req: Request, env: &Ctx<'_>) -> EdgeResult<Response> {
         ("POST", ["api", "v1", "canned-responses"]) => canned::save(req, env).await,
         ("DELETE", ["api", "v1", "canned-responses", shortcut]) => canned::remove(&req, env, shortcut).await,
         ("GET", ["api", "v1", "agent", "me"]) => agent_sessions::me(&req, env).await,
-        ("GET", ["api", "v1", "agent", "inbox"]) => live::inbox(req, env).await,
+        ("GET", ["api", "v1", "agent", "inbox"]) => sockets::inbox(req, env).await,
         ("GET", ["api", "v1", "conversations"]) => {
-            let agent = agent_sessions::authenticate(&req, env).await?;
+            let agent = auth::authenticate(&req, env).await?;
             // `?q=words`: conversations with a message containing every word (full text).
             match http::query(&req, "q")? {
                 Some(typed) => {
@@ -85,7 +85,7 @@ async fn route(req: Request, env: &Ctx<'_>) -> EdgeResult<Response> {
                 None => http::json(200, &objects::send(env, &agent.site, &site::ListConversations).await?),
             }
         }
-        ("GET", ["api", "v1", "conversations", id, "live"]) => live::conversation(req, env, id).await,
+        ("GET", ["api", "v1", "conversations", id, "live"]) => sockets::conversation(req, env, id).await,
         ("POST", ["api", "v1", "conversations", id, "attachments"]) => {
             attachments::upload(req, env, id).await
         }

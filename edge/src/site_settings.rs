@@ -7,7 +7,7 @@ use switchboard_protocol::api::agent_me::AgentRole;
 use switchboard_protocol::api::site_settings::{Patch, Response as Settings};
 use worker::{Request, Response};
 
-use crate::agent_sessions::{authenticate, authenticate_admin};
+use crate::auth::{authenticate, authenticate_admin};
 use crate::env::Ctx;
 use crate::error::EdgeResult;
 use crate::objects::site::calls::UpdateConfig;

@@ -9,7 +9,7 @@ use switchboard_protocol::api::sites::{CreateRequest, SiteEntry};
 use switchboard_protocol::ErrorCode;
 use worker::{Request, Response};
 
-use crate::agent_sessions::{authenticate_owner, authenticate_owner_read};
+use crate::auth::{authenticate_owner, authenticate_owner_read};
 use crate::env::Ctx;
 use crate::error::{EdgeError, EdgeResult};
 use crate::objects::directory::calls::{ListSites, RegisterSite};

@@ -7,7 +7,8 @@ use switchboard_protocol::api::{invite_accept, invite_create};
 use switchboard_protocol::{AgentId, ErrorCode};
 use worker::{Request, Response};
 
-use crate::agent_sessions::{self, authenticate, authenticate_admin};
+use crate::agent_sessions;
+use crate::auth::{self, authenticate, authenticate_admin};
 use crate::env::Ctx;
 use crate::error::{EdgeError, EdgeResult};
 use crate::objects::directory::calls::{AcceptInvite, Invite, ListAgents, RemoveAgent, ShowInvite};
@@ -19,7 +20,7 @@ pub async fn invite(mut req: Request, env: &Ctx<'_>) -> EdgeResult<Response> {
     let request: invite_create::Request = http::read_json(&mut req).await?;
     let site = match &request.site_id {
         Some(site) if *site != admin.site => {
-            if !agent_sessions::is_owner(&admin, env) {
+            if !auth::is_owner(&admin, env) {
                 return Err(EdgeError::refuse(ErrorCode::Forbidden, "admins invite only to their own site"));
             }
             // The site must exist (`not_found` otherwise).

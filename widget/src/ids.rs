@@ -1,7 +1,7 @@
 //! What the frame reads from its surroundings: the site id from its URL, and the site's
 //! settings the edge put in its page.
 
-use switchboard_core::flow::bot::FieldKind;
+use switchboard_core::fields::FieldKind;
 use switchboard_core::prechat::PrechatField;
 use switchboard_protocol::SiteId;
 

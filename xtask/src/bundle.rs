@@ -88,7 +88,12 @@ pub fn build_all(tools: &Tools) -> Result<Report> {
         .env("WASM_OPT_BIN", &tools.wasm_opt)
         .env("ESBUILD_BIN", &tools.esbuild))?;
 
-    let report = sizes::measure(&loader, &widget, &console, &edge.join("build/index_bg.wasm"))?;
+    let report = sizes::measure(
+        &loader,
+        [&widget.wasm, &widget.glue],
+        [&console.wasm, &console.glue],
+        &edge.join("build/index_bg.wasm"),
+    )?;
     print!("{report}");
     report.check_budgets()?;
     Ok(report)

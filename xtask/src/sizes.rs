@@ -10,8 +10,6 @@ use std::path::Path;
 
 use anyhow::{bail, Result};
 
-use crate::bundle::Published;
-
 /// Loader budget, gzip bytes.
 pub const LOADER_GZIP_BUDGET: usize = 2_000;
 /// Widget frame budget (wasm + JS glue), brotli bytes.
@@ -47,11 +45,12 @@ pub struct Report {
 }
 
 /// Measures the built files.
-pub fn measure(loader: &Path, widget: &Published, console: &Published, edge_wasm: &Path) -> Result<Report> {
+/// `widget` and `console` are each app's wasm and JS glue.
+pub fn measure(loader: &Path, widget: [&Path; 2], console: [&Path; 2], edge_wasm: &Path) -> Result<Report> {
     Ok(Report {
         loader: size("loader widget.js", &[loader])?,
-        frame: size("widget frame wasm+glue", &[&widget.wasm, &widget.glue])?,
-        console: size("console wasm+glue", &[&console.wasm, &console.glue])?,
+        frame: size("widget frame wasm+glue", &widget)?,
+        console: size("console wasm+glue", &console)?,
         edge: size("edge worker wasm", &[edge_wasm])?,
     })
 }

@@ -84,7 +84,7 @@ pub fn conversation_pane(props: &PaneProps) -> Html {
         };
     };
     let status = match open.link {
-        Link::Live => None,
+        Link::Open => None,
         Link::Connecting => Some("Connecting…"),
         Link::Reconnecting => Some("Reconnecting…"),
     };

@@ -291,7 +291,7 @@ fn on_event(inner: &Rc<RefCell<Inner>>, event: SocketEvent<ServerFrame>) {
             let mut inner = inner.borrow_mut();
             if matches!(frame, ServerFrame::Welcome { .. }) {
                 inner.retry.succeeded();
-                let action = Action::ConversationLink { id: inner.id.clone(), link: Link::Live };
+                let action = Action::ConversationLink { id: inner.id.clone(), link: Link::Open };
                 inner.dispatch.dispatch(action);
             }
             inner.apply(frame);

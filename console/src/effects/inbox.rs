@@ -85,7 +85,7 @@ fn on_event(inner: &Rc<RefCell<Inner>>, event: SocketEvent<InboxFrame>) {
         SocketEvent::Frame(frame) => {
             if matches!(frame, InboxFrame::Snapshot { .. }) {
                 inner.borrow_mut().retry.succeeded();
-                dispatch.dispatch(Action::InboxLink(Link::Live));
+                dispatch.dispatch(Action::InboxLink(Link::Open));
             }
             dispatch.dispatch(Action::Inbox(Box::new(frame)));
         }

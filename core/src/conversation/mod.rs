@@ -1,12 +1,12 @@
 //! What each client frame does to a conversation, decided without I/O.
 //!
 //! # Layout
-//! - this file: [`handle`] and its [`Output`]s; the [`LogStore`] it writes through.
+//! - this file: [`handle`] and its [`Effect`]s; the [`LogStore`] it writes through.
 //! - [`relay`]: which frame agents and visitors get of a stored entry; entries the edge writes.
 //!
 //! The Conversation Durable Object (and the simulations in this crate's tests) feed frames to
 //! [`handle`] with a [`LogStore`] (SQLite there, a `Vec` here) and the sender's
-//! [`ParticipantLimits`]; it returns [`Output`]s saying which frames go to whom. Every write
+//! [`ParticipantLimits`]; it returns [`Effect`]s saying which frames go to whom. Every write
 //! to the store happens before the outputs are returned, so an adapter that sends them after
 //! `handle` returns acknowledges only what is stored.
 
@@ -56,7 +56,7 @@ pub struct Sender<'a> {
 
 /// Where a frame goes.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Output {
+pub enum Effect {
     /// To the socket the frame came from.
     Reply(ServerFrame),
     /// To every socket of the conversation, the sender's included.
@@ -105,7 +105,7 @@ pub fn handle<S: LogStore>(
     limits: &mut ParticipantLimits,
     frame: ClientFrame,
     now: i64,
-) -> Result<Vec<Output>, S::Error> {
+) -> Result<Vec<Effect>, S::Error> {
     Ok(match frame {
         ClientFrame::Hello { last_seq } => {
             let welcome = ServerFrame::Welcome {
@@ -121,11 +121,11 @@ pub fn handle<S: LogStore>(
                 replay = replay.iter().map(Message::for_visitor).collect();
             }
             let history = ingest::history_frames(replay);
-            std::iter::once(welcome).chain(history).map(Output::Reply).collect()
+            std::iter::once(welcome).chain(history).map(Effect::Reply).collect()
         }
         ClientFrame::Send { client_id, text, internal } => {
             if internal && sender.author.role() != Role::Agent {
-                return Ok(vec![Output::Reply(ServerFrame::Error {
+                return Ok(vec![Effect::Reply(ServerFrame::Error {
                     code: ErrorCode::Forbidden,
                     message: "only agents may write private notes".into(),
                     client_id: Some(client_id),
@@ -138,43 +138,43 @@ pub fn handle<S: LogStore>(
         ClientFrame::Read { up_to } => read(store, sender.author, up_to)?,
         ClientFrame::Typing { active } => {
             if limits.relay_typing(active, now) {
-                vec![Output::Others(ServerFrame::Typing { author: sender.author.clone(), active })]
+                vec![Effect::Others(ServerFrame::Typing { author: sender.author.clone(), active })]
             } else {
                 Vec::new()
             }
         }
-        ClientFrame::Ping => vec![Output::Reply(ServerFrame::Pong)],
+        ClientFrame::Ping => vec![Effect::Reply(ServerFrame::Pong)],
         ClientFrame::Resolve => agent_action(sender.author, AgentAction::Resolve),
         ClientFrame::Snooze { until } => agent_action(sender.author, AgentAction::Snooze(until)),
         ClientFrame::Reopen => agent_action(sender.author, AgentAction::Reopen),
         // Agents have no page; their context is ignored rather than refused.
         ClientFrame::Context { context } if sender.author.role() == Role::Visitor => {
-            vec![Output::Context(context)]
+            vec![Effect::Context(context)]
         }
         ClientFrame::Context { .. } => Vec::new(),
         ClientFrame::Identify { identity } if sender.author.role() == Role::Visitor => {
-            vec![Output::Identify(identity)]
+            vec![Effect::Identify(identity)]
         }
         ClientFrame::Details { fields } if sender.author.role() == Role::Visitor => {
-            vec![Output::Details(fields)]
+            vec![Effect::Details(fields)]
         }
-        ClientFrame::Details { .. } => vec![Output::Reply(ServerFrame::Error {
+        ClientFrame::Details { .. } => vec![Effect::Reply(ServerFrame::Error {
             code: ErrorCode::Forbidden,
             message: "only visitors fill in the pre-chat form".into(),
             client_id: None,
             retry_after_ms: None,
         })],
         ClientFrame::Rate { score, comment } if sender.author.role() == Role::Visitor => {
-            vec![Output::Rate { score, comment }]
+            vec![Effect::Rate { score, comment }]
         }
-        ClientFrame::Rate { .. } => vec![Output::Reply(ServerFrame::Error {
+        ClientFrame::Rate { .. } => vec![Effect::Reply(ServerFrame::Error {
             code: ErrorCode::Forbidden,
             message: "only visitors rate a conversation".into(),
             client_id: None,
             retry_after_ms: None,
         })],
         ClientFrame::Identify { .. } => {
-            vec![Output::Reply(ServerFrame::Error {
+            vec![Effect::Reply(ServerFrame::Error {
                 code: ErrorCode::Forbidden,
                 message: "only visitors identify themselves".into(),
                 client_id: None,
@@ -184,11 +184,11 @@ pub fn handle<S: LogStore>(
     })
 }
 
-fn agent_action(author: &Author, action: AgentAction) -> Vec<Output> {
+fn agent_action(author: &Author, action: AgentAction) -> Vec<Effect> {
     if author.role() == Role::Agent {
-        return vec![Output::Action(action)];
+        return vec![Effect::Action(action)];
     }
-    vec![Output::Reply(ServerFrame::Error {
+    vec![Effect::Reply(ServerFrame::Error {
         code: ErrorCode::Forbidden,
         message: "only agents may resolve, snooze or reopen a conversation".into(),
         client_id: None,
@@ -217,7 +217,7 @@ pub fn store_attachment<S: LogStore>(
     client_id: ClientMessageId,
     attachment: switchboard_protocol::attachment::Attachment,
     now: i64,
-) -> Result<Vec<Output>, S::Error> {
+) -> Result<Vec<Effect>, S::Error> {
     let draft =
         Draft { client_id, text: attachment.name.clone(), internal: false, attachment: Some(attachment) };
     send(store, author, order, limits, draft, now)
@@ -230,9 +230,9 @@ fn send<S: LogStore>(
     limits: &mut ParticipantLimits,
     Draft { client_id, text, internal, attachment }: Draft,
     now: i64,
-) -> Result<Vec<Output>, S::Error> {
+) -> Result<Vec<Effect>, S::Error> {
     let refuse = |error: ApiError, client_id: ClientMessageId, retry_after_ms: Option<u32>| {
-        vec![Output::Reply(ServerFrame::Error {
+        vec![Effect::Reply(ServerFrame::Error {
             code: error.code,
             message: error.message,
             client_id: Some(client_id),
@@ -265,17 +265,17 @@ fn send<S: LogStore>(
             // The message to everyone first, then the ack: a client holding the ack also holds
             // the message (same socket, in order).
             vec![
-                Output::Stored(message.clone()),
-                Output::Relay(Box::new(Relay::of(message))),
-                Output::Reply(ServerFrame::Ack { client_id, seq }),
+                Effect::Stored(message.clone()),
+                Effect::Relay(Box::new(Relay::of(message))),
+                Effect::Reply(ServerFrame::Ack { client_id, seq }),
             ]
         }
-        SendDecision::Reack(seq) => vec![Output::Reply(ServerFrame::Ack { client_id, seq })],
+        SendDecision::Reack(seq) => vec![Effect::Reply(ServerFrame::Ack { client_id, seq })],
         SendDecision::Refuse(error) => refuse(error, client_id, None),
     })
 }
 
-fn read<S: LogStore>(store: &mut S, reader: &Author, up_to: Seq) -> Result<Vec<Output>, S::Error> {
+fn read<S: LogStore>(store: &mut S, reader: &Author, up_to: Seq) -> Result<Vec<Effect>, S::Error> {
     // Nobody reads past the end; marks only move forward.
     let up_to = up_to.min(store.head()?);
     let current = store.reads()?.into_iter().find(|m| m.reader.id_str() == reader.id_str()).map(|m| m.up_to);
@@ -284,7 +284,7 @@ fn read<S: LogStore>(store: &mut S, reader: &Author, up_to: Seq) -> Result<Vec<O
     }
     let mark = ReadMark { reader: reader.clone(), up_to };
     store.set_read(&mark)?;
-    Ok(vec![Output::Everyone(ServerFrame::Read { reader: mark.reader, up_to: mark.up_to })])
+    Ok(vec![Effect::Everyone(ServerFrame::Read { reader: mark.reader, up_to: mark.up_to })])
 }
 
 /// A [`LogStore`] in memory, for simulations and tests.

@@ -17,7 +17,7 @@ fn run(
     limits: &mut ParticipantLimits,
     frame: ClientFrame,
     now: i64,
-) -> Vec<Output> {
+) -> Vec<Effect> {
     let id = ConversationId::from_random([9; 16]);
     let mut order = SendOrder::default();
     let sender = Sender { order: &mut order, conversation_id: &id, author, renewal: None };
@@ -35,7 +35,7 @@ fn send(text: &str, id: &str) -> ClientFrame {
 fn a_send_is_stored_then_relayed_then_acked() {
     let (mut store, mut limits) = (MemoryStore::default(), ParticipantLimits::new(5, 0));
     let outputs = run(&mut store, &visitor(), &mut limits, send("hi", "a"), 7);
-    let [Output::Stored(_), Output::Relay(relay), Output::Reply(ServerFrame::Ack { seq: Seq(1), .. })] =
+    let [Effect::Stored(_), Effect::Relay(relay), Effect::Reply(ServerFrame::Ack { seq: Seq(1), .. })] =
         &outputs[..]
     else {
         panic!("{outputs:?}")
@@ -54,10 +54,10 @@ fn a_flood_is_refused_with_rate_limited_but_resends_still_ack() {
     let refused = run(&mut store, &visitor(), &mut limits, send("x", "over"), 0);
     assert!(matches!(
         &refused[..],
-        [Output::Reply(ServerFrame::Error { code: ErrorCode::RateLimited, client_id: Some(_), .. })]
+        [Effect::Reply(ServerFrame::Error { code: ErrorCode::RateLimited, client_id: Some(_), .. })]
     ));
     let resent = run(&mut store, &visitor(), &mut limits, send("x", "m0"), 0);
-    assert!(matches!(&resent[..], [Output::Reply(ServerFrame::Ack { seq: Seq(1), .. })]));
+    assert!(matches!(&resent[..], [Effect::Reply(ServerFrame::Ack { seq: Seq(1), .. })]));
     assert_eq!(store.messages.len(), burst);
 }
 
@@ -67,7 +67,7 @@ fn read_marks_move_forward_only_and_never_past_the_head() {
     run(&mut store, &visitor(), &mut limits, send("one", "a"), 0);
     run(&mut store, &visitor(), &mut limits, send("two", "b"), 0);
     let read = run(&mut store, &agent(), &mut limits, ClientFrame::Read { up_to: Seq(99) }, 0);
-    assert!(matches!(&read[..], [Output::Everyone(ServerFrame::Read { up_to: Seq(2), .. })]));
+    assert!(matches!(&read[..], [Effect::Everyone(ServerFrame::Read { up_to: Seq(2), .. })]));
     assert!(run(&mut store, &agent(), &mut limits, ClientFrame::Read { up_to: Seq(1) }, 0).is_empty());
     assert_eq!(store.marks.len(), 1);
 }
@@ -79,7 +79,7 @@ fn hello_welcomes_with_reads_and_replays_after_last_seq() {
     run(&mut store, &visitor(), &mut limits, send("two", "b"), 0);
     run(&mut store, &agent(), &mut limits, ClientFrame::Read { up_to: Seq(1) }, 0);
     let outputs = run(&mut store, &visitor(), &mut limits, ClientFrame::Hello { last_seq: Seq(1) }, 0);
-    let [Output::Reply(ServerFrame::Welcome { head_seq, reads, .. }), Output::Reply(ServerFrame::History { messages, complete: true })] =
+    let [Effect::Reply(ServerFrame::Welcome { head_seq, reads, .. }), Effect::Reply(ServerFrame::History { messages, complete: true })] =
         &outputs[..]
     else {
         panic!("{outputs:?}")
@@ -91,5 +91,5 @@ fn hello_welcomes_with_reads_and_replays_after_last_seq() {
 fn typing_goes_to_the_others_only() {
     let (mut store, mut limits) = (MemoryStore::default(), ParticipantLimits::new(5, 0));
     let outputs = run(&mut store, &visitor(), &mut limits, ClientFrame::Typing { active: true }, 0);
-    assert!(matches!(&outputs[..], [Output::Others(ServerFrame::Typing { active: true, .. })]));
+    assert!(matches!(&outputs[..], [Effect::Others(ServerFrame::Typing { active: true, .. })]));
 }

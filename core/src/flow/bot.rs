@@ -8,6 +8,8 @@ use serde::{Deserialize, Serialize};
 use switchboard_protocol::routing::HandoverReason;
 use switchboard_protocol::QueueId;
 
+pub use crate::fields::FieldKind;
+
 /// The bot's script.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -88,61 +90,6 @@ pub struct Field {
     /// Whether "skip" is an answer.
     #[serde(default)]
     pub optional: bool,
-}
-
-/// What an answer must look like.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-pub enum FieldKind {
-    /// Any text up to 200 characters.
-    #[default]
-    Text,
-    /// An email address.
-    Email,
-    /// A phone number: 6 to 15 digits, with optional `+`, spaces, dashes, dots or brackets.
-    Phone,
-    /// Only digits, between `min` and `max` of them (order numbers).
-    Digits {
-        /// Fewest digits.
-        min: u8,
-        /// Most digits.
-        max: u8,
-    },
-}
-
-impl FieldKind {
-    /// The answer, cleaned, or why it is refused.
-    pub fn validate(self, answer: &str) -> Result<String, &'static str> {
-        let answer = answer.trim();
-        match self {
-            FieldKind::Text if answer.is_empty() || answer.chars().count() > 200 => {
-                Err("Please answer in 1 to 200 characters.")
-            }
-            FieldKind::Text => Ok(answer.to_string()),
-            FieldKind::Email => crate::site::normalise_email(answer)
-                .ok_or("That doesn't look like an email address. Please check it."),
-            FieldKind::Phone => {
-                let digits = answer.chars().filter(char::is_ascii_digit).count();
-                let allowed = answer.chars().all(|c| c.is_ascii_digit() || " +-.()".contains(c));
-                if allowed && (6..=15).contains(&digits) && answer.rfind('+').is_none_or(|at| at == 0) {
-                    Ok(answer.to_string())
-                } else {
-                    Err("That doesn't look like a phone number. Please check it.")
-                }
-            }
-            FieldKind::Digits { min, max } => {
-                let digits = answer.trim_start_matches('#');
-                let length = digits.chars().count();
-                if digits.chars().all(|c| c.is_ascii_digit())
-                    && (usize::from(min)..=usize::from(max)).contains(&length)
-                {
-                    Ok(digits.to_string())
-                } else {
-                    Err("That doesn't look right: please send the number only.")
-                }
-            }
-        }
-    }
 }
 
 /// What the bot remembers of one conversation.

@@ -1,5 +1,5 @@
 //! Everything that moves a conversation along its flow, as one vocabulary ([`Input`]), and
-//! the one entry that runs it ([`Lifecycle::handle`]) — time in, [`Step`]s out, in the manner
+//! the one entry that runs it ([`Lifecycle::handle`]) — time in, [`Effect`]s out, in the manner
 //! of quinn-proto's `handle_event`. The Conversation object turns what happened (a stored
 //! message, a routing notice, its alarm) into an `Input` and performs the steps.
 
@@ -7,7 +7,7 @@ use switchboard_protocol::api::bot_webhook::BotAnswer;
 use switchboard_protocol::routing::ConversationState;
 use switchboard_protocol::{AgentId, ApiError, ErrorCode, Message};
 
-use super::lifecycle::{FlowIn, Lifecycle, RoutingNotice, Step};
+use super::lifecycle::{Effect, FlowIn, Lifecycle, RoutingNotice};
 use crate::conversation::AgentAction;
 
 /// Something that moves the conversation along its flow.
@@ -50,7 +50,7 @@ pub enum Input {
 impl Lifecycle {
     /// Runs `input` at `now`: the steps to perform, in order, or why it is refused (a late
     /// bot answer, a rating that is not due) — then nothing changed.
-    pub fn handle(&mut self, flow: &FlowIn<'_>, input: Input, now: i64) -> Result<Vec<Step>, ApiError> {
+    pub fn handle(&mut self, flow: &FlowIn<'_>, input: Input, now: i64) -> Result<Vec<Effect>, ApiError> {
         Ok(match input {
             Input::Started => self.start(flow),
             Input::VisitorWrote(message) => self.visitor_wrote(flow, &message.text, now),

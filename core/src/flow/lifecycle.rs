@@ -3,7 +3,7 @@
 //! visitor's next message.
 //!
 //! The Conversation object keeps a [`Lifecycle`] in storage, calls one of its methods for
-//! each thing that happens, and performs the [`Step`]s it returns in order: store a bot
+//! each thing that happens, and performs the [`Effect`]s it returns in order: store a bot
 //! message or an event, ask the external bot, tell the site's router, set its alarm.
 
 use serde::{Deserialize, Serialize};
@@ -64,7 +64,7 @@ impl std::ops::Deref for FlowIn<'_> {
 
 /// What the Conversation object does next.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Step {
+pub enum Effect {
     /// Store and relay a message from the bot.
     Say(Say),
     /// Store and relay a system entry (internal unless the visitor may see the event).
@@ -107,7 +107,7 @@ pub enum RoutingNotice {
 impl Lifecycle {
     /// A new conversation: the bot greets when it answers first (with the site's greeting
     /// when it has one); otherwise the site's greeting alone, if it has one.
-    pub fn start(&mut self, flow: &FlowIn<'_>) -> Vec<Step> {
+    pub fn start(&mut self, flow: &FlowIn<'_>) -> Vec<Effect> {
         if self.state != ConversationState::New {
             return Vec::new();
         }
@@ -115,9 +115,9 @@ impl Lifecycle {
         if uses_rule_bot(flow) {
             let mut say = flow.bot.greet();
             say.text = greeting.unwrap_or(say.text);
-            return vec![Step::Say(say)];
+            return vec![Effect::Say(say)];
         }
-        greeting.map(|text| vec![Step::Say(Say::text(text))]).unwrap_or_default()
+        greeting.map(|text| vec![Effect::Say(Say::text(text))]).unwrap_or_default()
     }
 
     /// The `status` frame saying where the conversation stands (and, while queued, the
@@ -149,23 +149,21 @@ impl Lifecycle {
     }
 
     /// The visitor's message `text` was stored.
-    pub fn visitor_wrote(&mut self, flow: &FlowIn<'_>, text: &str, now: i64) -> Vec<Step> {
+    pub fn visitor_wrote(&mut self, flow: &FlowIn<'_>, text: &str, now: i64) -> Vec<Effect> {
         self.waiting_since.get_or_insert(now);
         match self.state {
             ConversationState::New | ConversationState::Bot
                 if flow.start == Start::Bot && flow.webhook.is_some() =>
             {
-                self.enter(ConversationState::Bot, vec![Step::AskWebhook])
+                self.enter(ConversationState::Bot, vec![Effect::AskWebhook])
             }
             ConversationState::New | ConversationState::Bot if uses_rule_bot(flow) => {
                 let turn = flow.bot.respond(&mut self.bot, text);
                 let mut steps = self.enter(ConversationState::Bot, Vec::new());
-                steps.extend(
-                    turn.collected.map(|(field, value)| {
-                        Step::Record(ConversationEvent::FieldCollected { field, value })
-                    }),
-                );
-                steps.extend(turn.say.into_iter().map(Step::Say));
+                steps.extend(turn.collected.map(|(field, value)| {
+                    Effect::Record(ConversationEvent::FieldCollected { field, value })
+                }));
+                steps.extend(turn.say.into_iter().map(Effect::Say));
                 if let Some((handover, reason)) = turn.handover {
                     steps.extend(self.hand_over(flow, handover, reason, now));
                 }
@@ -193,7 +191,7 @@ impl Lifecycle {
 
     /// An agent wrote while no human held the conversation: it is theirs from now on and the
     /// bot says nothing more (as Intercom and Chatwoot users expect), with an event in the log.
-    pub fn agent_took_over(&mut self, flow: &FlowIn<'_>, agent: AgentId) -> Vec<Step> {
+    pub fn agent_took_over(&mut self, flow: &FlowIn<'_>, agent: AgentId) -> Vec<Effect> {
         if !self.bot_holds_it() {
             return Vec::new();
         }
@@ -209,16 +207,16 @@ impl Lifecycle {
     }
 
     /// An agent resolved, snoozed or reopened the conversation.
-    pub fn agent_action(&mut self, flow: &FlowIn<'_>, action: AgentAction, now: i64) -> Vec<Step> {
+    pub fn agent_action(&mut self, flow: &FlowIn<'_>, action: AgentAction, now: i64) -> Vec<Effect> {
         match action {
             AgentAction::Resolve if self.state != ConversationState::Resolved => {
                 self.wake_at = None;
-                let steps = vec![Step::Unroute, Step::Wake(None)];
+                let steps = vec![Effect::Unroute, Effect::Wake(None)];
                 self.change(ConversationState::Resolved, steps)
             }
             AgentAction::Snooze(until) if until > now => {
                 self.wake_at = Some(until);
-                let steps = vec![Step::Unroute, Step::Wake(Some(until))];
+                let steps = vec![Effect::Unroute, Effect::Wake(Some(until))];
                 self.change(ConversationState::Snoozed, steps)
             }
             AgentAction::Reopen
@@ -235,31 +233,31 @@ impl Lifecycle {
     }
 
     /// Routing decided something.
-    pub fn routing(&mut self, notice: RoutingNotice) -> Vec<Step> {
+    pub fn routing(&mut self, notice: RoutingNotice) -> Vec<Effect> {
         let routed = matches!(self.state, ConversationState::Queued | ConversationState::Assigned);
         match notice {
             // A late notice about a conversation that left routing changes nothing.
             _ if !routed => Vec::new(),
-            RoutingNotice::Offered { agent } => vec![Step::Record(ConversationEvent::Offered { agent })],
+            RoutingNotice::Offered { agent } => vec![Effect::Record(ConversationEvent::Offered { agent })],
             RoutingNotice::Assigned { agent, name } => {
                 self.agent = Some(agent.clone());
                 self.position = None;
-                let steps = vec![Step::Record(ConversationEvent::Assigned { agent, name }), Step::Status];
+                let steps = vec![Effect::Record(ConversationEvent::Assigned { agent, name }), Effect::Status];
                 self.state = ConversationState::Assigned;
                 steps
             }
             RoutingNotice::Released { agent, reason } => {
                 self.state = ConversationState::Queued;
-                vec![Step::Record(ConversationEvent::Released { agent, reason }), Step::Status]
+                vec![Effect::Record(ConversationEvent::Released { agent, reason }), Effect::Status]
             }
             RoutingNotice::SlaBreached { agent, target } => {
-                vec![Step::Record(ConversationEvent::SlaBreached { agent, target })]
+                vec![Effect::Record(ConversationEvent::SlaBreached { agent, target })]
             }
         }
     }
 
     /// The object's alarm rang.
-    pub fn wake(&mut self, flow: &FlowIn<'_>, now: i64) -> Vec<Step> {
+    pub fn wake(&mut self, flow: &FlowIn<'_>, now: i64) -> Vec<Effect> {
         match self.wake_at {
             Some(at) if at <= now => self.wake_at = None,
             _ => return Vec::new(),
@@ -278,35 +276,35 @@ impl Lifecycle {
     }
 
     /// Routing moved the visitor in line.
-    pub fn waiting(&mut self, position: u32, wait_ms: i64) -> Vec<Step> {
+    pub fn waiting(&mut self, position: u32, wait_ms: i64) -> Vec<Effect> {
         if self.state != ConversationState::Queued || self.position == Some((position, wait_ms)) {
             return Vec::new();
         }
         self.position = Some((position, wait_ms));
-        vec![Step::Status]
+        vec![Effect::Status]
     }
 
     /// The external bot will answer later through the API; without an answer by `deadline`
     /// a human takes over.
-    pub fn bot_deferred(&mut self, deadline: i64) -> Vec<Step> {
+    pub fn bot_deferred(&mut self, deadline: i64) -> Vec<Effect> {
         if self.state != ConversationState::Bot {
             return Vec::new();
         }
         self.wake_at = Some(deadline);
-        vec![Step::Wake(Some(deadline))]
+        vec![Effect::Wake(Some(deadline))]
     }
 
     /// The external bot answered.
-    pub fn bot_answered(&mut self, flow: &FlowIn<'_>, answer: BotAnswer, now: i64) -> Vec<Step> {
+    pub fn bot_answered(&mut self, flow: &FlowIn<'_>, answer: BotAnswer, now: i64) -> Vec<Effect> {
         if self.state != ConversationState::Bot {
             return Vec::new();
         }
         let promised = self.wake_at.take().is_some();
-        let mut steps: Vec<Step> = answer
+        let mut steps: Vec<Effect> = answer
             .messages
             .into_iter()
             .map(|message| {
-                Step::Say(Say {
+                Effect::Say(Say {
                     text: message.text,
                     quick_replies: message.quick_replies,
                     cards: message.cards,
@@ -316,13 +314,13 @@ impl Lifecycle {
         if let Some(handover) = answer.handover {
             steps.extend(self.hand_over(flow, handover, HandoverReason::BotDecided, now));
         } else if promised {
-            steps.push(Step::Wake(None));
+            steps.push(Effect::Wake(None));
         }
         steps
     }
 
     /// The external bot timed out or failed: a human takes over.
-    pub fn bot_failed(&mut self, flow: &FlowIn<'_>, now: i64) -> Vec<Step> {
+    pub fn bot_failed(&mut self, flow: &FlowIn<'_>, now: i64) -> Vec<Effect> {
         if self.state != ConversationState::Bot {
             return Vec::new();
         }
@@ -341,29 +339,29 @@ impl Lifecycle {
         handover: Handover,
         reason: HandoverReason,
         now: i64,
-    ) -> Vec<Step> {
+    ) -> Vec<Effect> {
         let Some(hours) = flow.hours.as_ref().filter(|hours| !hours.is_open(now, flow.zones)) else {
             return self.route(flow, handover, reason);
         };
         if self.state == ConversationState::Pending {
             // Still closed when the alarm rang (a holiday added since): sleep again.
             self.wake_at = hours.next_open(now, flow.zones);
-            return vec![Step::Wake(self.wake_at)];
+            return vec![Effect::Wake(self.wake_at)];
         }
         self.queue = handover.queue.or_else(|| self.queue.clone());
         self.wake_at = hours.next_open(now, flow.zones);
         let back = self.wake_at.map_or_else(|| "soon".to_string(), |at| hours.describe(at, now, flow.zones));
-        let mut steps = vec![Step::Say(Say::text(flow.offline.message.replace("{next_open}", &back)))];
+        let mut steps = vec![Effect::Say(Say::text(flow.offline.message.replace("{next_open}", &back)))];
         // An address the visitor gave or skipped is not asked for again.
         if flow.offline.ask_email && !self.bot.settled("email") {
-            steps.push(Step::Say(Say::text(email_field().prompt)));
+            steps.push(Effect::Say(Say::text(email_field().prompt)));
         }
-        steps.push(Step::Wake(self.wake_at));
+        steps.push(Effect::Wake(self.wake_at));
         self.change(ConversationState::Pending, steps)
     }
 
     /// Puts the conversation in a queue.
-    fn route(&mut self, flow: &FlowIn<'_>, handover: Handover, reason: HandoverReason) -> Vec<Step> {
+    fn route(&mut self, flow: &FlowIn<'_>, handover: Handover, reason: HandoverReason) -> Vec<Effect> {
         let queue = handover
             .queue
             .filter(|q| flow.queues.iter().any(|c| &c.id == q))
@@ -375,11 +373,15 @@ impl Lifecycle {
             ConversationEvent::HandedOver { queue: queue.clone(), reason, agent: handover.agent.clone() };
         self.state = ConversationState::Queued;
         let taken_over = reason == HandoverReason::AgentTookOver;
-        vec![Step::Record(event), Step::Route { queue, agent: handover.agent, taken_over }, Step::Status]
+        vec![
+            Effect::Record(event),
+            Effect::Route { queue, agent: handover.agent, taken_over },
+            Effect::Status,
+        ]
     }
 
     /// Outside business hours: takes the visitor's email address when it was asked for.
-    fn collect_contact(&mut self, text: &str) -> Vec<Step> {
+    fn collect_contact(&mut self, text: &str) -> Vec<Effect> {
         if self.bot.collected.contains_key("email") {
             return Vec::new();
         }
@@ -388,11 +390,11 @@ impl Lifecycle {
             Ok(email) => {
                 self.bot.collected.insert(field.name.clone(), email.clone());
                 vec![
-                    Step::Record(ConversationEvent::FieldCollected {
+                    Effect::Record(ConversationEvent::FieldCollected {
                         field: field.name,
                         value: email.clone(),
                     }),
-                    Step::Say(Say::text(format!(
+                    Effect::Say(Say::text(format!(
                         "Thanks! We'll answer here, and at {email} if you've left."
                     ))),
                 ]
@@ -402,21 +404,21 @@ impl Lifecycle {
         }
     }
 
-    fn enter(&mut self, state: ConversationState, mut steps: Vec<Step>) -> Vec<Step> {
+    fn enter(&mut self, state: ConversationState, mut steps: Vec<Effect>) -> Vec<Effect> {
         if self.state != state {
             self.state = state;
-            steps.push(Step::Status);
+            steps.push(Effect::Status);
         }
         steps
     }
 
     /// Moves to `state`, recording it in the log.
-    fn change(&mut self, state: ConversationState, mut steps: Vec<Step>) -> Vec<Step> {
+    fn change(&mut self, state: ConversationState, mut steps: Vec<Effect>) -> Vec<Effect> {
         self.state = state;
         // Each resolution may be rated once.
         self.rated = false;
-        steps.insert(0, Step::Record(ConversationEvent::StateChanged { state }));
-        steps.push(Step::Status);
+        steps.insert(0, Effect::Record(ConversationEvent::StateChanged { state }));
+        steps.push(Effect::Status);
         steps
     }
 }

@@ -7,7 +7,7 @@ use switchboard_protocol::routing::ConversationState;
 
 use super::bot::{Field, FieldKind, Intent, Say, MAX_REFUSED_ANSWERS};
 use super::hours::tests::ChronoZones;
-use super::lifecycle::{FlowIn, Lifecycle, Step};
+use super::lifecycle::{Effect, FlowIn, Lifecycle};
 use super::{Flow, RuleBot};
 
 /// The most fields a generated flow asks for.
@@ -113,13 +113,13 @@ fn flow() -> impl Strategy<Value = Flow> {
     })
 }
 
-fn routed(steps: &[Step]) -> bool {
-    steps.iter().any(|step| matches!(step, Step::Route { .. }))
+fn routed(steps: &[Effect]) -> bool {
+    steps.iter().any(|step| matches!(step, Effect::Route { .. }))
 }
 
-fn said(steps: &[Step]) -> impl Iterator<Item = &str> {
+fn said(steps: &[Effect]) -> impl Iterator<Item = &str> {
     steps.iter().filter_map(|step| match step {
-        Step::Say(Say { text, .. }) => Some(text.as_str()),
+        Effect::Say(Say { text, .. }) => Some(text.as_str()),
         _ => None,
     })
 }

@@ -9,7 +9,7 @@ use switchboard_protocol::api::bot_webhook::{BotAnswer, BotMessage};
 
 use super::hours::tests::ChronoZones;
 use super::lifecycle::FlowIn;
-use super::lifecycle::{Lifecycle, RoutingNotice, Step};
+use super::lifecycle::{Effect, Lifecycle, RoutingNotice};
 use super::*;
 use crate::conversation::AgentAction;
 
@@ -36,15 +36,15 @@ fn shop() -> Flow {
     flow
 }
 
-fn says(steps: &[Step]) -> Vec<&str> {
+fn says(steps: &[Effect]) -> Vec<&str> {
     steps
         .iter()
-        .filter_map(|s| if let Step::Say(Say { text, .. }) = s { Some(text.as_str()) } else { None })
+        .filter_map(|s| if let Effect::Say(Say { text, .. }) = s { Some(text.as_str()) } else { None })
         .collect()
 }
 
-fn routes(steps: &[Step]) -> Option<&QueueId> {
-    steps.iter().find_map(|s| if let Step::Route { queue, .. } = s { Some(queue) } else { None })
+fn routes(steps: &[Effect]) -> Option<&QueueId> {
+    steps.iter().find_map(|s| if let Effect::Route { queue, .. } = s { Some(queue) } else { None })
 }
 
 #[test]
@@ -53,16 +53,16 @@ fn the_bot_greets_answers_faqs_and_offers_quick_replies() {
     let flow = FlowIn { flow: &flow, zones: &ChronoZones };
     let mut life = Lifecycle::default();
     let greeting = life.start(&flow);
-    assert!(matches!(&greeting[..], [Step::Say(Say { quick_replies, .. })] if quick_replies.len() == 3));
+    assert!(matches!(&greeting[..], [Effect::Say(Say { quick_replies, .. })] if quick_replies.len() == 3));
     let steps = life.visitor_wrote(&flow, "How LONG does delivery take?!", 0);
     assert_eq!(says(&steps), ["We ship in 2 days."]);
-    assert!(steps.contains(&Step::Status), "new -> bot is announced");
+    assert!(steps.contains(&Effect::Status), "new -> bot is announced");
     assert_eq!(life.state, ConversationState::Bot);
     // A quick reply is just its text, matched by the intent's name; the answer's card comes
     // with it.
     let steps = life.visitor_wrote(&flow, "Returns", 1);
     assert_eq!(says(&steps), ["30 days to return."]);
-    let Some(Step::Say(Say { cards, .. })) = steps.iter().find(|s| matches!(s, Step::Say(_))) else {
+    let Some(Effect::Say(Say { cards, .. })) = steps.iter().find(|s| matches!(s, Effect::Say(_))) else {
         panic!("no answer: {steps:?}")
     };
     assert_eq!(cards.len(), 1);
@@ -92,12 +92,12 @@ fn asking_for_a_person_collects_the_email_then_hands_over() {
     let steps = life.visitor_wrote(&flow, "not an email", 1);
     assert!(says(&steps)[0].starts_with("That doesn't look like an email address."));
     let steps = life.visitor_wrote(&flow, " Ada@Example.com ", 2);
-    assert!(steps.contains(&Step::Record(ConversationEvent::FieldCollected {
+    assert!(steps.contains(&Effect::Record(ConversationEvent::FieldCollected {
         field: "email".into(),
         value: "ada@example.com".into()
     })));
     assert_eq!(routes(&steps).map(QueueId::as_str), Some("support"));
-    assert!(steps.contains(&Step::Record(ConversationEvent::HandedOver {
+    assert!(steps.contains(&Effect::Record(ConversationEvent::HandedOver {
         queue: QueueId::parse("support").unwrap(),
         reason: HandoverReason::VisitorAsked,
         agent: None
@@ -106,7 +106,7 @@ fn asking_for_a_person_collects_the_email_then_hands_over() {
     // From now on the visitor writes to humans; the bot stays quiet.
     assert_eq!(life.visitor_wrote(&flow, "hello?", 3), vec![]);
     assert_eq!(life.waiting_since, Some(0));
-    assert_eq!(life.waiting(2, 60_000), vec![Step::Status]);
+    assert_eq!(life.waiting(2, 60_000), vec![Effect::Status]);
     assert_eq!(life.waiting(2, 60_000), vec![]);
 }
 
@@ -169,7 +169,7 @@ fn rules_hand_over_to_their_queue_and_the_bot_gives_up_after_two_misses() {
     let steps = life.visitor_wrote(&flow, "asdf", 1);
     assert!(steps.iter().any(|s| matches!(
         s,
-        Step::Record(ConversationEvent::HandedOver { reason: HandoverReason::BotGaveUp, .. })
+        Effect::Record(ConversationEvent::HandedOver { reason: HandoverReason::BotGaveUp, .. })
     )));
 }
 
@@ -199,7 +199,7 @@ fn outside_business_hours_the_visitor_is_told_when_and_asked_for_an_email() {
     let steps = life.visitor_wrote(&flow, "hello", sunday_noon);
     assert_eq!(life.state, ConversationState::Pending);
     assert!(says(&steps)[0].contains("tomorrow at 09:00 (UTC)"), "{:?}", says(&steps));
-    assert!(steps.contains(&Step::Wake(Some(monday_nine))));
+    assert!(steps.contains(&Effect::Wake(Some(monday_nine))));
     let steps = life.visitor_wrote(&flow, "me@example.org", sunday_noon + 1);
     assert!(says(&steps)[0].contains("me@example.org"));
     // The alarm at opening time puts it in the queue.
@@ -220,13 +220,13 @@ fn an_agents_message_while_the_bot_holds_the_conversation_takes_it_over() {
     let steps = life.agent_took_over(&flow, ada.clone());
     assert_eq!(
         steps[0],
-        Step::Record(ConversationEvent::HandedOver {
+        Effect::Record(ConversationEvent::HandedOver {
             queue: QueueId::parse("support").unwrap(),
             reason: HandoverReason::AgentTookOver,
             agent: Some(ada.clone()),
         })
     );
-    assert!(steps.contains(&Step::Route {
+    assert!(steps.contains(&Effect::Route {
         queue: QueueId::parse("support").unwrap(),
         agent: Some(ada),
         taken_over: true
@@ -250,13 +250,13 @@ fn resolve_then_a_new_visitor_message_reopens_to_the_same_agent() {
     let steps = life.agent_action(&flow, AgentAction::Resolve, 5);
     assert_eq!(
         steps[0],
-        Step::Record(ConversationEvent::StateChanged { state: ConversationState::Resolved })
+        Effect::Record(ConversationEvent::StateChanged { state: ConversationState::Resolved })
     );
-    assert!(steps.contains(&Step::Unroute));
+    assert!(steps.contains(&Effect::Unroute));
     // A late routing notice does not undo the resolve.
     assert!(life.routing(RoutingNotice::Released { agent: ada.clone(), reason: Release::Closed }).is_empty());
     let steps = life.visitor_wrote(&flow, "one more thing", 10);
-    assert!(steps.contains(&Step::Route {
+    assert!(steps.contains(&Effect::Route {
         queue: QueueId::parse("support").unwrap(),
         agent: Some(ada),
         taken_over: false
@@ -274,7 +274,7 @@ fn snoozed_conversations_come_back_on_their_alarm() {
         "a snooze into the past is ignored"
     );
     let steps = life.agent_action(&flow, AgentAction::Snooze(1_000), 100);
-    assert!(steps.contains(&Step::Wake(Some(1_000))));
+    assert!(steps.contains(&Effect::Wake(Some(1_000))));
     assert!(routes(&life.wake(&flow, 1_000)).is_some());
     assert_eq!(life.state, ConversationState::Queued);
 }
@@ -291,7 +291,7 @@ fn an_external_bot_answers_or_hands_over_when_it_fails() {
     };
     let flow = FlowIn { flow: &flow, zones: &ChronoZones };
     let mut life = Lifecycle::default();
-    assert!(life.visitor_wrote(&flow, "hi", 0).contains(&Step::AskWebhook));
+    assert!(life.visitor_wrote(&flow, "hi", 0).contains(&Effect::AskWebhook));
     let answer = BotAnswer {
         messages: vec![BotMessage {
             text: "Hello from the bot".into(),
@@ -304,24 +304,15 @@ fn an_external_bot_answers_or_hands_over_when_it_fails() {
     let steps = life.bot_failed(&flow, 2);
     assert!(steps.iter().any(|s| matches!(
         s,
-        Step::Record(ConversationEvent::HandedOver { reason: HandoverReason::BotFailed, .. })
+        Effect::Record(ConversationEvent::HandedOver { reason: HandoverReason::BotFailed, .. })
     )));
     // A bot that promises an answer and misses its deadline hands over too.
     let mut late = Lifecycle::default();
     late.visitor_wrote(&flow, "hi", 0);
-    assert_eq!(late.bot_deferred(500), vec![Step::Wake(Some(500))]);
-    assert!(late.wake(&flow, 500).iter().any(|s| matches!(s, Step::Route { .. })));
+    assert_eq!(late.bot_deferred(500), vec![Effect::Wake(Some(500))]);
+    assert!(late.wake(&flow, 500).iter().any(|s| matches!(s, Effect::Route { .. })));
     // Once humans have it, a late bot answer is dropped.
     assert!(life.bot_answered(&flow, BotAnswer::default(), 3).is_empty());
-}
-
-#[test]
-fn fields_validate_what_visitors_type() {
-    assert_eq!(FieldKind::Digits { min: 4, max: 8 }.validate(" #12345 "), Ok("12345".into()));
-    assert!(FieldKind::Digits { min: 4, max: 8 }.validate("12a45").is_err());
-    assert!(FieldKind::Phone.validate("+49 (30) 123-4567").is_ok());
-    assert!(FieldKind::Phone.validate("12+34567").is_err());
-    assert!(FieldKind::Text.validate("   ").is_err());
 }
 
 #[test]
@@ -346,7 +337,7 @@ fn the_sites_greeting_opens_every_conversation_whoever_answers_first() {
     let steps = Lifecycle::default().start(&FlowIn { flow: &bot_first, zones: &ChronoZones });
     assert_eq!(says(&steps), ["Hej!"]);
     // The bot keeps its menu under the site's greeting.
-    assert!(matches!(&steps[0], Step::Say(Say { quick_replies, .. }) if !quick_replies.is_empty()));
+    assert!(matches!(&steps[0], Effect::Say(Say { quick_replies, .. }) if !quick_replies.is_empty()));
     let plain = Flow { start: Start::Queue, ..Flow::default() };
     assert!(Lifecycle::default().start(&FlowIn { flow: &plain, zones: &ChronoZones }).is_empty());
 }

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
-use switchboard_core::flow::bot::FieldKind;
+use switchboard_core::fields::FieldKind;
 use switchboard_core::prechat::Problem;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlInputElement};

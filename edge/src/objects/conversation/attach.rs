@@ -4,7 +4,7 @@
 //! limited, relayed, in the inbox, moving the flow).
 
 use switchboard_core::attachments::{self, AttachmentClaims};
-use switchboard_core::conversation::{self, LogStore, Output};
+use switchboard_core::conversation::{self, Effect, LogStore};
 use switchboard_core::rate::{ParticipantLimits, SendOrder};
 use switchboard_core::token;
 use switchboard_protocol::attachment::Attachment;
@@ -13,7 +13,7 @@ use worker::{Request, Response};
 
 use super::calls::Attach;
 use super::ConversationObject;
-use crate::attachments::BUCKET;
+use crate::env::BUCKET;
 use crate::error::{EdgeError, EdgeResult};
 use crate::{env, http};
 
@@ -74,12 +74,12 @@ impl ConversationObject {
         let mut inputs = Vec::new();
         for output in outputs {
             match output {
-                Output::Relay(relay) => self.relay_entry(&relay)?,
-                Output::Stored(message) => {
+                Effect::Relay(relay) => self.relay_entry(&relay)?,
+                Effect::Stored(message) => {
                     inputs.extend(self.after_stored(&meta, author, &message, now)?);
                     stored = Some(message);
                 }
-                Output::Reply(ServerFrame::Error { code, message, .. }) => {
+                Effect::Reply(ServerFrame::Error { code, message, .. }) => {
                     // Refused (rate limited): the file goes too.
                     let _ = bucket.delete(&key).await;
                     return Err(EdgeError::refuse(code, message));

@@ -1,5 +1,5 @@
 //! The Conversation object's side of routing: it runs the site's flow for its conversation
-//! (`switchboard_core::flow`: an [`Input`] in, [`Step`]s out) and performs the steps — bot
+//! (`switchboard_core::flow`: an [`Input`] in, [`Effect`]s out) and performs the steps — bot
 //! messages and events into the log, status frames to clients, calls to the site's router
 //! and the external bot, and the object's alarm (snooze end, business hours, a bot's
 //! deadline).
@@ -8,7 +8,7 @@ use switchboard_core::conversation::{relay, LogStore, Relay};
 use switchboard_core::flow::bot::Say;
 use switchboard_core::flow::events::describe;
 use switchboard_core::flow::input::Input;
-use switchboard_core::flow::lifecycle::{FlowIn, Lifecycle, Step};
+use switchboard_core::flow::lifecycle::{Effect, FlowIn, Lifecycle};
 use switchboard_protocol::api::bot_webhook::Request as BotRequest;
 use switchboard_protocol::routing::ConversationEvent;
 
@@ -69,8 +69,8 @@ impl ConversationObject {
         // nothing else interleaves with them.
         for step in steps {
             match step {
-                Step::Say(say) => self.post_entry(meta, &life, &flow.bot.name, say, None, now)?,
-                Step::Record(event) => {
+                Effect::Say(say) => self.post_entry(meta, &life, &flow.bot.name, say, None, now)?,
+                Effect::Record(event) => {
                     self.post_entry(
                         meta,
                         &life,
@@ -80,27 +80,27 @@ impl ConversationObject {
                         now,
                     )?;
                 }
-                Step::Status => self.relay(&life.status(), None)?,
-                Step::AskWebhook => ask = true,
+                Effect::Status => self.relay(&life.status(), None)?,
+                Effect::AskWebhook => ask = true,
                 call => calls.push(call),
             }
         }
         for call in calls {
             match call {
-                Step::Route { queue, agent, taken_over } => {
+                Effect::Route { queue, agent, taken_over } => {
                     let summary = self.summary(meta, &life, None, now)?;
                     let call = Enqueue { summary, queue, agent, taken_over };
                     objects::send(&self.env, &meta.site_id, &call).await?;
                 }
-                Step::Unroute => {
+                Effect::Unroute => {
                     let call = Unroute { conversation: meta.conversation_id.clone() };
                     objects::send(&self.env, &meta.site_id, &call).await?;
                 }
-                Step::Wake(Some(at)) => {
+                Effect::Wake(Some(at)) => {
                     let when = worker::ScheduledTime::new(js_sys::Date::new(&(at as f64).into()));
                     self.state.storage().set_alarm(when).await?;
                 }
-                Step::Wake(None) => self.state.storage().delete_alarm().await?,
+                Effect::Wake(None) => self.state.storage().delete_alarm().await?,
                 _ => {}
             }
         }

@@ -16,7 +16,7 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use switchboard_core::admission::{self, Admission};
-use switchboard_core::conversation::{self, Output, Relay, Sender};
+use switchboard_core::conversation::{self, Effect, Relay, Sender};
 use switchboard_core::ingest;
 use switchboard_core::rate::{ParticipantLimits, SendOrder};
 use switchboard_protocol::inbox::ConversationSummary;
@@ -236,13 +236,13 @@ impl ConversationObject {
         let (mut inputs, mut claims) = (Vec::new(), Vec::new());
         for output in conversation::handle(&mut &self.store, sender, limits, frame, now)? {
             match output {
-                Output::Reply(frame) => send_frame(ws, &frame),
-                Output::Everyone(frame) => self.relay(&frame, None)?,
-                Output::Relay(relay) => self.relay_entry(&relay)?,
-                Output::Others(frame) => self.relay(&frame, Some(author))?,
-                Output::Stored(message) => inputs.extend(self.after_stored(&meta, author, &message, now)?),
-                Output::Action(action) => inputs.push(Input::Action(action)),
-                Output::Context(context) => {
+                Effect::Reply(frame) => send_frame(ws, &frame),
+                Effect::Everyone(frame) => self.relay(&frame, None)?,
+                Effect::Relay(relay) => self.relay_entry(&relay)?,
+                Effect::Others(frame) => self.relay(&frame, Some(author))?,
+                Effect::Stored(message) => inputs.extend(self.after_stored(&meta, author, &message, now)?),
+                Effect::Action(action) => inputs.push(Input::Action(action)),
+                Effect::Context(context) => {
                     let old = self.store.contact()?;
                     let contact =
                         switchboard_core::contact::merge(old.clone(), &context, &participant.client);
@@ -251,9 +251,9 @@ impl ConversationObject {
                         self.tell_site_contact(&meta, now)?;
                     }
                 }
-                Output::Identify(identity) => claims.push(Claim::Identity(identity)),
-                Output::Details(fields) => claims.push(Claim::Details(fields)),
-                Output::Rate { score, comment } => inputs.push(Input::Rate { score, comment }),
+                Effect::Identify(identity) => claims.push(Claim::Identity(identity)),
+                Effect::Details(fields) => claims.push(Claim::Details(fields)),
+                Effect::Rate { score, comment } => inputs.push(Input::Rate { score, comment }),
             }
         }
         if hello {

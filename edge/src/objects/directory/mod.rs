@@ -12,8 +12,8 @@ mod team;
 
 use serde::Deserialize;
 use switchboard_core::accounts::{self, Failures, ThrottlePolicy};
+use switchboard_core::fields::normalise_email;
 use switchboard_core::password::PasswordHash;
-use switchboard_core::site::normalise_email;
 use switchboard_protocol::api::agent_me::{self, AgentRole};
 use switchboard_protocol::{AgentId, ErrorCode, SiteId};
 use worker::{durable_object, DurableObject, Env, Request, Response, SqlStorage, State};

@@ -7,7 +7,7 @@ use crate::error::{EdgeError, EdgeResult};
 use crate::{env, webcrypto};
 use serde::Deserialize;
 use switchboard_core::accounts;
-use switchboard_core::site::normalise_email;
+use switchboard_core::fields::normalise_email;
 use switchboard_protocol::api::agent_me;
 use switchboard_protocol::api::agents_list::{self, AgentEntry};
 use switchboard_protocol::api::{invite_show, sites};

@@ -17,7 +17,7 @@ use crate::error::{EdgeError, EdgeResult};
 use crate::objects::conversation::calls::Connect;
 use crate::objects::site::calls::OpenInbox;
 use crate::objects::{call, Participant};
-use crate::{agent_sessions, env, http};
+use crate::{auth, env, http};
 
 /// The subprotocols a handshake offers, in order.
 pub fn offered_subprotocols(req: &Request) -> Vec<String> {
@@ -62,7 +62,7 @@ pub async fn conversation(req: Request, env: &Ctx<'_>, id: &str) -> EdgeResult<R
         }
         None => {
             http::require_same_origin(&req)?;
-            let agent = agent_sessions::authenticate(&req, env).await?;
+            let agent = auth::authenticate(&req, env).await?;
             let author = Author::Agent { id: agent.agent, name: agent.name };
             Participant { site: agent.site, author, client: ClientInfo::default() }
         }
@@ -74,7 +74,7 @@ pub async fn conversation(req: Request, env: &Ctx<'_>, id: &str) -> EdgeResult<R
 pub async fn inbox(req: Request, env: &Ctx<'_>) -> EdgeResult<Response> {
     admit_handshake(&req)?;
     http::require_same_origin(&req)?;
-    let agent = agent_sessions::authenticate(&req, env).await?;
+    let agent = auth::authenticate(&req, env).await?;
     let author = Author::Agent { id: agent.agent, name: agent.name };
     let participant = Participant { site: agent.site, author, client: ClientInfo::default() };
     call::upgrade(env, &participant.site.clone(), &OpenInbox { participant }).await
