@@ -14,7 +14,7 @@ use crate::targets::{Clock, Incoming, Outgoing, Target};
 
 /// Scenario (c): `pairs` conversations, both sides sending `per_second` messages for
 /// `duration`; latency is measured at the other side.
-pub async fn pairs(
+pub(crate) async fn pairs(
     target: &Target,
     clock: Clock,
     pairs: usize,
@@ -33,7 +33,7 @@ pub async fn pairs(
 
 /// Scenario (d): `idle` visitors connected and silent while `active` conversations chat at
 /// one message a second each; `rss` reads the runtime's memory.
-pub async fn idle_fleet(
+pub(crate) async fn idle_fleet(
     target: &Target,
     clock: Clock,
     idle: usize,
@@ -68,7 +68,7 @@ pub async fn idle_fleet(
 
 /// Scenario (e): `count` clients connecting within `window`; the latency is the connect time
 /// (for Switchboard: session request, WebSocket handshake and the end of the replay).
-pub async fn connect_storm(target: &Target, count: usize, window: Duration) -> Result<Outcome> {
+pub(crate) async fn connect_storm(target: &Target, count: usize, window: Duration) -> Result<Outcome> {
     let started = Instant::now();
     let mut tasks = Vec::new();
     for n in 0..count {

@@ -7,7 +7,7 @@ use crate::targets::Kind;
 
 /// The result of running one scenario against one target.
 #[derive(Debug, Clone, Serialize)]
-pub struct Outcome {
+pub(crate) struct Outcome {
     /// Which scenario (`a-sequential`, `b-throughput`, …).
     pub scenario: &'static str,
     /// Against what.
@@ -38,7 +38,7 @@ pub struct Outcome {
 
 impl Outcome {
     /// An outcome from its samples and counts.
-    pub fn new(
+    pub(crate) fn new(
         scenario: &'static str,
         target: Kind,
         samples: Samples,

@@ -19,7 +19,7 @@ fn color(kind: Kind) -> RGBColor {
 }
 
 /// One latency CDF per scenario (`latency-<scenario>.svg`), and `throughput.svg`.
-pub fn write(dir: &Path, outcomes: &[Outcome]) -> Result<Vec<String>> {
+pub(crate) fn write(dir: &Path, outcomes: &[Outcome]) -> Result<Vec<String>> {
     let mut written = Vec::new();
     let mut scenarios: Vec<&str> = outcomes.iter().map(|o| o.scenario).collect();
     scenarios.dedup();

@@ -12,7 +12,7 @@ use crate::targets::Kind;
 
 /// Switchboard against the reference relay in one scenario.
 #[derive(Debug, Serialize)]
-pub struct Ratio {
+pub(crate) struct Ratio {
     /// The scenario.
     pub scenario: &'static str,
     /// Switchboard's confirmed messages/s divided by the reference's.
@@ -24,7 +24,7 @@ pub struct Ratio {
 }
 
 /// Ratios for every scenario run against both.
-pub fn ratios(outcomes: &[Outcome]) -> Vec<Ratio> {
+pub(crate) fn ratios(outcomes: &[Outcome]) -> Vec<Ratio> {
     let find = |scenario: &str, kind| outcomes.iter().find(|o| o.scenario == scenario && o.target == kind);
     let mut seen: Vec<&'static str> = Vec::new();
     for outcome in outcomes {
@@ -47,7 +47,7 @@ pub fn ratios(outcomes: &[Outcome]) -> Vec<Ratio> {
 }
 
 /// The table, ratios and budget lines as text.
-pub fn table(outcomes: &[Outcome], ratios: &[Ratio]) -> String {
+pub(crate) fn table(outcomes: &[Outcome], ratios: &[Ratio]) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -119,7 +119,7 @@ pub fn table(outcomes: &[Outcome], ratios: &[Ratio]) -> String {
 }
 
 /// The download sizes `cargo xtask bench` measured before the load (`sizes.json`).
-pub fn sizes(sizes: &serde_json::Value) -> String {
+pub(crate) fn sizes(sizes: &serde_json::Value) -> String {
     let mut out =
         String::from("\nSizes (bytes; budgets: loader gzip ≤ 2,000, widget frame brotli ≤ 100,000):\n");
     for key in ["loader", "widget_frame", "console", "edge_wasm"] {
@@ -139,7 +139,7 @@ pub fn sizes(sizes: &serde_json::Value) -> String {
 }
 
 /// One outcome as a table row.
-pub fn row(o: &Outcome) -> String {
+pub(crate) fn row(o: &Outcome) -> String {
     format!(
         "{:<16} {:<12} {:>8} {:>9.0} {:>8.3} {:>8.3} {:>8.3} {:>8.1} {:>7} {:>5} {:>5} {:>7} {:>7}",
         o.scenario,
@@ -159,7 +159,7 @@ pub fn row(o: &Outcome) -> String {
 }
 
 /// Everything, as JSON, with the machine it ran on.
-pub fn write_json(
+pub(crate) fn write_json(
     path: &Path,
     outcomes: &[Outcome],
     ratios: &[Ratio],

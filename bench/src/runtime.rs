@@ -7,14 +7,14 @@ use switchboard_tests::edge::{EdgeProcess, EdgeSpec};
 use tempfile::TempDir;
 
 /// The reference relay running in the pinned workerd, with its own state folder.
-pub struct Reference {
+pub(crate) struct Reference {
     process: EdgeProcess,
     _dir: TempDir,
 }
 
 impl Reference {
     /// Starts `bench/reference/` on a free port.
-    pub fn start() -> Result<Self> {
+    pub(crate) fn start() -> Result<Self> {
         let dir = tempfile::Builder::new().prefix("switchboard-reference-").tempdir()?;
         let config = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("reference/wrangler.toml");
         let process = EdgeProcess::start(EdgeSpec::isolated(config, dir.path())?)?;
@@ -22,18 +22,18 @@ impl Reference {
     }
 
     /// `http://127.0.0.1:PORT`.
-    pub fn origin(&self) -> String {
+    pub(crate) fn origin(&self) -> String {
         self.process.origin()
     }
 
     /// wrangler's process id (its group holds workerd).
-    pub fn pid(&self) -> Option<u32> {
+    pub(crate) fn pid(&self) -> Option<u32> {
         self.process.pid()
     }
 }
 
 /// Resident memory of the `workerd` processes in process group `group`, MiB (Linux only).
-pub fn workerd_rss_mib(group: Option<u32>) -> Option<f64> {
+pub(crate) fn workerd_rss_mib(group: Option<u32>) -> Option<f64> {
     let kib: u64 = workerd_processes(group?)
         .iter()
         .filter_map(|p| {
@@ -53,7 +53,7 @@ pub fn workerd_rss_mib(group: Option<u32>) -> Option<f64> {
 /// CPU time (user + system) the `workerd` processes in process group `group` have used so
 /// far, seconds (Linux only): the difference across a scenario is what the load cost the
 /// runtime, whatever the wall clock says.
-pub fn workerd_cpu_seconds(group: Option<u32>) -> Option<f64> {
+pub(crate) fn workerd_cpu_seconds(group: Option<u32>) -> Option<f64> {
     let ticks: u64 = workerd_processes(group?)
         .iter()
         .filter_map(|p| {
@@ -89,7 +89,7 @@ fn workerd_processes(group: u32) -> Vec<PathBuf> {
 /// `group`, skipping wrangler dev's proxy in front of it (another workerd, which forwards every
 /// WebSocket frame once more and is not part of a deployed relay). `None` when it cannot be
 /// told apart (not Linux, or no port answers `/health`).
-pub async fn direct_origin(group: Option<u32>, proxied: &str) -> Option<String> {
+pub(crate) async fn direct_origin(group: Option<u32>, proxied: &str) -> Option<String> {
     let runtimes: Vec<PathBuf> = workerd_processes(group?)
         .into_iter()
         .filter(|p| {

@@ -12,7 +12,7 @@ use crate::stats::Samples;
 use crate::targets::{Clock, Incoming, Kind, Received, Target};
 
 /// Runs `count` sequential messages against `target`.
-pub async fn run(target: &Target, clock: Clock, count: usize) -> Result<Outcome> {
+pub(crate) async fn run(target: &Target, clock: Clock, count: usize) -> Result<Outcome> {
     let room = target.room(0).await?;
     let (mut a_out, a_in) = target.connect(&room, false).await?.split();
     let mut a_rx = forward(a_in);
@@ -75,7 +75,7 @@ async fn wait_for(rx: &mut mpsc::UnboundedReceiver<Received>, id: &str) -> Resul
 
 /// Reads a socket in its own task, so that neither side's buffers fill while the driver
 /// waits on the other.
-pub fn forward(mut incoming: Incoming) -> mpsc::UnboundedReceiver<Received> {
+pub(crate) fn forward(mut incoming: Incoming) -> mpsc::UnboundedReceiver<Received> {
     let (tx, rx) = mpsc::unbounded_channel();
     tokio::spawn(async move {
         while let Ok(Some(received)) = incoming.next().await {

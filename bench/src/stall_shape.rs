@@ -8,7 +8,7 @@ use std::fmt;
 
 /// One message as one receiver saw it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Delivery {
+pub(crate) struct Delivery {
     /// Which sender sent it.
     pub sender: usize,
     /// When it was sent, bench clock microseconds.
@@ -19,7 +19,7 @@ pub struct Delivery {
 
 /// The worst stall's shape.
 #[derive(Debug, Clone, PartialEq)]
-pub struct StallShape {
+pub(crate) struct StallShape {
     /// The slowest message's latency, ms.
     pub worst_ms: f64,
     /// Senders with a stalled message sent within one stall threshold of the slowest one.
@@ -44,7 +44,7 @@ impl fmt::Display for StallShape {
 }
 
 /// The shape of the slowest delivery's stall, if any delivery took longer than `stall_us`.
-pub fn worst(deliveries: &[Delivery], stall_us: u64) -> Option<StallShape> {
+pub(crate) fn worst(deliveries: &[Delivery], stall_us: u64) -> Option<StallShape> {
     let slowest = deliveries.iter().max_by_key(|d| d.latency)?;
     if slowest.latency <= stall_us {
         return None;
@@ -70,7 +70,7 @@ pub fn worst(deliveries: &[Delivery], stall_us: u64) -> Option<StallShape> {
 }
 
 /// The sender index in a scenario (b) message id (`s{sender}-{n}`).
-pub fn sender_of(id: &str) -> Option<usize> {
+pub(crate) fn sender_of(id: &str) -> Option<usize> {
     id.strip_prefix('s')?.split_once('-')?.0.parse().ok()
 }
 

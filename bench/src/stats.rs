@@ -4,11 +4,11 @@ use serde::Serialize;
 
 /// Latencies in microseconds.
 #[derive(Debug, Default, Clone)]
-pub struct Samples(Vec<u64>);
+pub(crate) struct Samples(Vec<u64>);
 
 /// What a scenario reports of its latencies, in milliseconds.
 #[derive(Debug, Clone, Serialize)]
-pub struct Latency {
+pub(crate) struct Latency {
     /// How many samples.
     pub count: usize,
     /// Median.
@@ -24,21 +24,21 @@ pub struct Latency {
 }
 
 /// A message slower than this counts as a stall.
-pub const STALL_MS: f64 = 50.0;
+pub(crate) const STALL_MS: f64 = 50.0;
 
 impl Samples {
     /// Adds one latency.
-    pub fn push(&mut self, micros: u64) {
+    pub(crate) fn push(&mut self, micros: u64) {
         self.0.push(micros);
     }
 
     /// Adds all of `other`.
-    pub fn extend(&mut self, other: Samples) {
+    pub(crate) fn extend(&mut self, other: Samples) {
         self.0.extend(other.0);
     }
 
     /// The summary.
-    pub fn latency(&self) -> Latency {
+    pub(crate) fn latency(&self) -> Latency {
         let mut sorted = self.0.clone();
         sorted.sort_unstable();
         let at = |q: f64| -> f64 {
@@ -59,7 +59,7 @@ impl Samples {
     }
 
     /// `(latency ms, fraction at or below)` points of the distribution, for a CDF plot.
-    pub fn cdf(&self, points: usize) -> Vec<(f64, f64)> {
+    pub(crate) fn cdf(&self, points: usize) -> Vec<(f64, f64)> {
         let mut sorted = self.0.clone();
         sorted.sort_unstable();
         if sorted.is_empty() {

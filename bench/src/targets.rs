@@ -25,7 +25,7 @@ type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
 /// The system under load.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum Kind {
+pub(crate) enum Kind {
     /// Switchboard: every message stored (SQLite) before its ack, relayed to all.
     Switchboard,
     /// The plain-JS reference relay: one storage.put per message, then broadcast.
@@ -38,7 +38,7 @@ pub enum Kind {
 
 impl Kind {
     /// Its name in tables and plots.
-    pub fn label(self) -> &'static str {
+    pub(crate) fn label(self) -> &'static str {
         match self {
             Kind::Switchboard => "switchboard",
             Kind::Reference => "reference",
@@ -50,7 +50,7 @@ impl Kind {
 
 /// Where a target listens, and what it needs to connect.
 #[derive(Debug, Clone)]
-pub struct Target {
+pub(crate) struct Target {
     /// Which system.
     pub kind: Kind,
     /// `http://127.0.0.1:PORT`.
@@ -65,7 +65,7 @@ pub struct Target {
 
 /// One conversation or room.
 #[derive(Debug, Clone)]
-pub enum Room {
+pub(crate) enum Room {
     /// A Switchboard conversation and its visitor session.
     Conversation(create_session::Response),
     /// A reference-relay room.
@@ -76,18 +76,18 @@ pub enum Room {
 
 /// The milliseconds clock every message's send time is written in.
 #[derive(Debug, Clone, Copy)]
-pub struct Clock(pub Instant);
+pub(crate) struct Clock(pub Instant);
 
 impl Clock {
     /// Microseconds since the bench started.
-    pub fn micros(&self) -> u64 {
+    pub(crate) fn micros(&self) -> u64 {
         self.0.elapsed().as_micros() as u64
     }
 }
 
 impl Target {
     /// A fresh room (`n` makes the name unique within a run).
-    pub async fn room(&self, n: usize) -> Result<Room> {
+    pub(crate) async fn room(&self, n: usize) -> Result<Room> {
         Ok(match self.kind {
             Kind::Switchboard => Room::Conversation(self.session().await?),
             Kind::Reference | Kind::NoStorage => Room::Named(format!("room-{n}")),
@@ -96,7 +96,7 @@ impl Target {
     }
 
     /// A visitor session for a new conversation.
-    pub async fn session(&self) -> Result<create_session::Response> {
+    pub(crate) async fn session(&self) -> Result<create_session::Response> {
         let body =
             create_session::Request { site_id: "demo".parse()?, page_origin: None, visitor_token: None };
         let request = || {
@@ -122,7 +122,7 @@ impl Target {
 
     /// Connects a client to `room`; `agent` picks the agent side of a Switchboard
     /// conversation (ignored elsewhere). Returns once the client is caught up.
-    pub async fn connect(&self, room: &Room, agent: bool) -> Result<Client> {
+    pub(crate) async fn connect(&self, room: &Room, agent: bool) -> Result<Client> {
         let ws_origin = self.origin.replacen("http", "ws", 1);
         let (url, protocols, cookie) = match room {
             Room::Conversation(session) => {
@@ -160,14 +160,14 @@ impl Target {
 }
 
 /// A connected client.
-pub struct Client {
+pub(crate) struct Client {
     kind: Kind,
     ws: Ws,
 }
 
 /// A message as received: its id and the microsecond clock value it was sent at.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Received {
+pub(crate) struct Received {
     /// The sender's id for it.
     pub id: String,
     /// When it was sent, in [`Clock`] microseconds.
@@ -192,21 +192,21 @@ impl Client {
     }
 
     /// Splits into a sending and a receiving half, to use from two tasks.
-    pub fn split(self) -> (Outgoing, Incoming) {
+    pub(crate) fn split(self) -> (Outgoing, Incoming) {
         let (sink, stream) = self.ws.split();
         (Outgoing { kind: self.kind, sink }, Incoming { kind: self.kind, stream })
     }
 }
 
 /// The sending half.
-pub struct Outgoing {
+pub(crate) struct Outgoing {
     kind: Kind,
     sink: SplitSink<Ws, WsMessage>,
 }
 
 impl Outgoing {
     /// Sends message `id`, stamped with `sent_at`.
-    pub async fn send(&mut self, id: &str, sent_at: u64) -> Result<()> {
+    pub(crate) async fn send(&mut self, id: &str, sent_at: u64) -> Result<()> {
         let text = match self.kind {
             Kind::Switchboard => serde_json::to_string(&ClientFrame::Send {
                 client_id: ClientMessageId::parse(id)?,
@@ -220,20 +220,20 @@ impl Outgoing {
     }
 
     /// Closes the socket.
-    pub async fn close(mut self) {
+    pub(crate) async fn close(mut self) {
         let _ = self.sink.close().await;
     }
 }
 
 /// The receiving half.
-pub struct Incoming {
+pub(crate) struct Incoming {
     kind: Kind,
     stream: SplitStream<Ws>,
 }
 
 impl Incoming {
     /// The next relayed message (other frames are skipped); `None` when the socket ends.
-    pub async fn next(&mut self) -> Result<Option<Received>> {
+    pub(crate) async fn next(&mut self) -> Result<Option<Received>> {
         while let Some(frame) = self.stream.next().await {
             let WsMessage::Text(text) = frame? else { continue };
             let received = match self.kind {

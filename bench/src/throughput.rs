@@ -17,7 +17,7 @@ use crate::targets::{Clock, Incoming, Target};
 
 /// The load's shape.
 #[derive(Debug, Clone, Copy)]
-pub struct Shape {
+pub(crate) struct Shape {
     /// Sending clients (visitor tabs on Switchboard).
     pub senders: usize,
     /// Receiving clients (agent tabs on Switchboard).
@@ -29,7 +29,7 @@ pub struct Shape {
 }
 
 /// Runs the load against `target`.
-pub async fn run(target: &Target, clock: Clock, shape: Shape) -> Result<Outcome> {
+pub(crate) async fn run(target: &Target, clock: Clock, shape: Shape) -> Result<Outcome> {
     let room = target.room(1).await?;
     // Senders (visitors) first: a Switchboard conversation exists once its visitor is there.
     let mut sending = Vec::new();

@@ -18,7 +18,7 @@ use crate::{auth, env, http, objects};
 
 /// Checks email and password with the directory (which throttles failures) and sets the
 /// session cookie.
-pub async fn login(mut req: Request, env: &Ctx<'_>) -> EdgeResult<Response> {
+pub(crate) async fn login(mut req: Request, env: &Ctx<'_>) -> EdgeResult<Response> {
     http::require_same_origin(&req)?;
     let body: agent_login::Request = http::read_json(&mut req).await?;
     let address = req.headers().get("cf-connecting-ip")?.unwrap_or_else(|| "unknown".into());
@@ -28,7 +28,11 @@ pub async fn login(mut req: Request, env: &Ctx<'_>) -> EdgeResult<Response> {
 }
 
 /// Signs `agent` in: the session cookie, and the account with its anti-forgery token.
-pub fn start_session(req: &Request, env: &Ctx<'_>, mut agent: agent_me::Response) -> EdgeResult<Response> {
+pub(crate) fn start_session(
+    req: &Request,
+    env: &Ctx<'_>,
+    mut agent: agent_me::Response,
+) -> EdgeResult<Response> {
     let claims = AgentClaims {
         agent: agent.id.clone(),
         site: agent.site_id.clone(),
@@ -47,7 +51,7 @@ pub fn start_session(req: &Request, env: &Ctx<'_>, mut agent: agent_me::Response
 }
 
 /// Clears the session cookie.
-pub async fn logout(req: &Request, env: &Ctx<'_>) -> EdgeResult<Response> {
+pub(crate) async fn logout(req: &Request, env: &Ctx<'_>) -> EdgeResult<Response> {
     auth::authenticate_change(req, env).await?;
     let reply = http::no_content()?;
     set_cookie(&reply, req, "", 0)?;
@@ -55,7 +59,7 @@ pub async fn logout(req: &Request, env: &Ctx<'_>) -> EdgeResult<Response> {
 }
 
 /// Who is signed in, with the session's anti-forgery token (none for an API key).
-pub async fn me(req: &Request, env: &Ctx<'_>) -> EdgeResult<Response> {
+pub(crate) async fn me(req: &Request, env: &Ctx<'_>) -> EdgeResult<Response> {
     let (claims, session) = auth::signed_in(req, env).await?;
     let csrf_token = match session {
         Some(session) => token::csrf_token(&session, &env::signing_key(env)?),

@@ -12,20 +12,20 @@ use crate::objects::directory::calls::{CreateKey, ListKeys, RevokeKey};
 use crate::{http, objects};
 
 /// The site's keys.
-pub async fn list(req: &Request, env: &Ctx<'_>) -> EdgeResult<Response> {
+pub(crate) async fn list(req: &Request, env: &Ctx<'_>) -> EdgeResult<Response> {
     let admin = authenticate_admin_read(req, env).await?;
     http::json(200, &objects::send(env, &(), &ListKeys { site: admin.site }).await?)
 }
 
 /// Makes a key; its secret is in this answer only.
-pub async fn create(mut req: Request, env: &Ctx<'_>) -> EdgeResult<Response> {
+pub(crate) async fn create(mut req: Request, env: &Ctx<'_>) -> EdgeResult<Response> {
     let admin = authenticate_admin(&req, env).await?;
     let request: CreateRequest = http::read_json(&mut req).await?;
     http::json(201, &objects::send(env, &(), &CreateKey { site: admin.site, request }).await?)
 }
 
 /// Revokes a key.
-pub async fn revoke(req: &Request, env: &Ctx<'_>, id: &str) -> EdgeResult<Response> {
+pub(crate) async fn revoke(req: &Request, env: &Ctx<'_>, id: &str) -> EdgeResult<Response> {
     let admin = authenticate_admin(req, env).await?;
     let id = AgentId::parse(id).map_err(|_| EdgeError::refuse(ErrorCode::NotFound, "no such API key"))?;
     objects::send(env, &(), &RevokeKey { site: admin.site, id }).await?;

@@ -17,7 +17,7 @@ use crate::{auth, env};
 
 /// A visitor (bearer session token of this conversation) or an agent (session and CSRF
 /// token, or an API key) uploads a file.
-pub async fn upload(mut req: Request, env: &Ctx<'_>, id: &str) -> EdgeResult<Response> {
+pub(crate) async fn upload(mut req: Request, env: &Ctx<'_>, id: &str) -> EdgeResult<Response> {
     let conversation = ConversationId::parse(id)
         .map_err(|e| EdgeError::refuse(ErrorCode::NotFound, format!("no such conversation: {e}")))?;
     let participant = uploader(&req, env, &conversation).await?;
@@ -65,7 +65,7 @@ async fn uploader(req: &Request, env: &Ctx<'_>, conversation: &ConversationId) -
 
 /// Serves a file by its signed link. Images show inline, everything else downloads; either
 /// way the browser may not sniff another type, and the file runs nothing (sandboxed).
-pub async fn download(env: &Ctx<'_>, link: &str) -> EdgeResult<Response> {
+pub(crate) async fn download(env: &Ctx<'_>, link: &str) -> EdgeResult<Response> {
     let not_found = || EdgeError::refuse(ErrorCode::NotFound, "no such attachment");
     let claims: AttachmentClaims =
         token::verify(link, &env::signing_key(env)?, env.now).map_err(|_| not_found())?;

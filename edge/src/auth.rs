@@ -22,13 +22,13 @@ use crate::objects::directory::calls::{CheckKey, KeyHolder};
 use crate::{http, objects};
 
 /// Name of the session cookie.
-pub const COOKIE: &str = "sb_agent";
+pub(crate) const COOKIE: &str = "sb_agent";
 
 /// Header carrying the anti-forgery token.
 const CSRF_HEADER: &str = "x-csrf-token";
 
 /// How long a checked key is trusted without asking the directory again.
-pub const KEY_FRESH_FOR_MS: i64 = 5_000;
+pub(crate) const KEY_FRESH_FOR_MS: i64 = 5_000;
 
 /// At most this many keys are remembered; beyond it the memory starts afresh.
 const MAX_KEYS: usize = 1_000;
@@ -39,7 +39,7 @@ thread_local! {
 
 /// The signed-in agent, from an API key or the session cookie; `unauthorized` without a
 /// valid one. For reads and WebSocket handshakes (which check the origin themselves).
-pub async fn authenticate(req: &Request, env: &Ctx<'_>) -> EdgeResult<AgentClaims> {
+pub(crate) async fn authenticate(req: &Request, env: &Ctx<'_>) -> EdgeResult<AgentClaims> {
     if let Some(secret) = bearer_key(req)? {
         return key_claims(env, &secret).await;
     }
@@ -48,7 +48,7 @@ pub async fn authenticate(req: &Request, env: &Ctx<'_>) -> EdgeResult<AgentClaim
 
 /// The signed-in agent, for a request that changes something: with an API key, or from the
 /// console's own origin carrying the session's anti-forgery token (`forbidden` otherwise).
-pub async fn authenticate_change(req: &Request, env: &Ctx<'_>) -> EdgeResult<AgentClaims> {
+pub(crate) async fn authenticate_change(req: &Request, env: &Ctx<'_>) -> EdgeResult<AgentClaims> {
     if let Some(secret) = bearer_key(req)? {
         return key_claims(env, &secret).await;
     }
@@ -65,35 +65,35 @@ pub async fn authenticate_change(req: &Request, env: &Ctx<'_>) -> EdgeResult<Age
 }
 
 /// Like [`authenticate_change`], for admins only.
-pub async fn authenticate_admin(req: &Request, env: &Ctx<'_>) -> EdgeResult<AgentClaims> {
+pub(crate) async fn authenticate_admin(req: &Request, env: &Ctx<'_>) -> EdgeResult<AgentClaims> {
     let claims = authenticate_change(req, env).await?;
     accounts::require_admin(&claims)?;
     Ok(claims)
 }
 
 /// Like [`authenticate`] (a read: no anti-forgery token needed), for admins only.
-pub async fn authenticate_admin_read(req: &Request, env: &Ctx<'_>) -> EdgeResult<AgentClaims> {
+pub(crate) async fn authenticate_admin_read(req: &Request, env: &Ctx<'_>) -> EdgeResult<AgentClaims> {
     let claims = authenticate(req, env).await?;
     accounts::require_admin(&claims)?;
     Ok(claims)
 }
 
 /// Like [`authenticate_admin`], for owners of the deployment.
-pub async fn authenticate_owner(req: &Request, env: &Ctx<'_>) -> EdgeResult<AgentClaims> {
+pub(crate) async fn authenticate_owner(req: &Request, env: &Ctx<'_>) -> EdgeResult<AgentClaims> {
     let claims = authenticate_admin(req, env).await?;
     accounts::require_owner(&claims, bootstrap_site(env).as_ref())?;
     Ok(claims)
 }
 
 /// Like [`authenticate_owner`], for reads.
-pub async fn authenticate_owner_read(req: &Request, env: &Ctx<'_>) -> EdgeResult<AgentClaims> {
+pub(crate) async fn authenticate_owner_read(req: &Request, env: &Ctx<'_>) -> EdgeResult<AgentClaims> {
     let claims = authenticate_admin_read(req, env).await?;
     accounts::require_owner(&claims, bootstrap_site(env).as_ref())?;
     Ok(claims)
 }
 
 /// Whether `claims` are an owner's.
-pub fn is_owner(claims: &AgentClaims, env: &Ctx<'_>) -> bool {
+pub(crate) fn is_owner(claims: &AgentClaims, env: &Ctx<'_>) -> bool {
     accounts::is_owner(claims, bootstrap_site(env).as_ref())
 }
 
@@ -103,7 +103,7 @@ fn bootstrap_site(env: &Ctx<'_>) -> Option<switchboard_protocol::SiteId> {
 
 /// The signed-in agent and the cookie's value (its anti-forgery token derives from it), with
 /// an API key's holder instead when the request carries a key (then no cookie value).
-pub async fn signed_in(req: &Request, env: &Ctx<'_>) -> EdgeResult<(AgentClaims, Option<String>)> {
+pub(crate) async fn signed_in(req: &Request, env: &Ctx<'_>) -> EdgeResult<(AgentClaims, Option<String>)> {
     match bearer_key(req)? {
         Some(secret) => Ok((key_claims(env, &secret).await?, None)),
         None => session(req, env).map(|(claims, value)| (claims, Some(value))),
@@ -160,6 +160,6 @@ async fn key_claims(env: &Ctx<'_>, secret: &str) -> EdgeResult<AgentClaims> {
 
 /// Forgets every key this isolate checked (one was revoked here; others within
 /// [`KEY_FRESH_FOR_MS`]).
-pub fn forget_checked_keys() {
+pub(crate) fn forget_checked_keys() {
     CHECKED_KEYS.with_borrow_mut(|checked| checked.clear());
 }

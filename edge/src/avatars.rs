@@ -21,7 +21,7 @@ use crate::objects::site::calls::SetAvatar;
 use crate::{env, http, site_cache};
 
 /// `PUT /api/v1/agents/{id}/avatar`: stores the picture, then points the site at it.
-pub async fn put(mut req: Request, env: &Ctx<'_>, id: &str) -> EdgeResult<Response> {
+pub(crate) async fn put(mut req: Request, env: &Ctx<'_>, id: &str) -> EdgeResult<Response> {
     let (caller, agent) = permitted(&req, env, id).await?;
     let length = req.headers().get("content-length")?.and_then(|l| l.parse::<usize>().ok());
     if length.is_some_and(|length| length > MAX_AVATAR_BYTES) {
@@ -44,14 +44,14 @@ pub async fn put(mut req: Request, env: &Ctx<'_>, id: &str) -> EdgeResult<Respon
 }
 
 /// `DELETE /api/v1/agents/{id}/avatar`: back to initials.
-pub async fn delete(req: &Request, env: &Ctx<'_>, id: &str) -> EdgeResult<Response> {
+pub(crate) async fn delete(req: &Request, env: &Ctx<'_>, id: &str) -> EdgeResult<Response> {
     let (caller, agent) = permitted(req, env, id).await?;
     forget(env, &caller.site, agent).await?;
     http::no_content()
 }
 
 /// Drops `agent`'s photo, if any (also when the account is removed).
-pub async fn forget(env: &Ctx<'_>, site: &SiteId, agent: AgentId) -> EdgeResult<()> {
+pub(crate) async fn forget(env: &Ctx<'_>, site: &SiteId, agent: AgentId) -> EdgeResult<()> {
     env.bucket(BUCKET)?.delete(key(site, &agent)).await?;
     let change = SetAvatar { site: site.clone(), agent, version: None };
     site_cache::remember(&objects::send(env, site, &change).await?, env.now);
@@ -60,7 +60,7 @@ pub async fn forget(env: &Ctx<'_>, site: &SiteId, agent: AgentId) -> EdgeResult<
 
 /// `GET /avatars/{site}/{agent}`: the picture, public like the names visitors see. Its URLs
 /// carry the version, so caches may keep it.
-pub async fn serve(env: &Ctx<'_>, site: &str, agent: &str) -> EdgeResult<Response> {
+pub(crate) async fn serve(env: &Ctx<'_>, site: &str, agent: &str) -> EdgeResult<Response> {
     let not_found = || EdgeError::refuse(ErrorCode::NotFound, "no such photo");
     let site = SiteId::parse(site).map_err(|_| not_found())?;
     let agent = AgentId::parse(agent).map_err(|_| not_found())?;

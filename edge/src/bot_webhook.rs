@@ -14,7 +14,11 @@ use worker::{AbortController, Delay, Fetch, Headers, Method, RequestInit};
 
 /// Posts `request` to the bot. `Ok(Some)` is its answer, `Ok(None)` means it will answer
 /// later through the API (`202`), `Err` says why it failed.
-pub async fn ask(webhook: &WebhookBot, request: &Request, now: i64) -> Result<Option<BotAnswer>, String> {
+pub(crate) async fn ask(
+    webhook: &WebhookBot,
+    request: &Request,
+    now: i64,
+) -> Result<Option<BotAnswer>, String> {
     let body = serde_json::to_string(request).map_err(|e| e.to_string())?;
     let headers = Headers::new();
     let signature = sign(webhook.secret.as_bytes(), now, body.as_bytes());

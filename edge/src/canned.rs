@@ -12,13 +12,13 @@ use crate::objects::site::calls::{ListCanned, RemoveCanned, SaveCanned};
 use crate::{http, objects};
 
 /// The site's canned responses.
-pub async fn list(req: &Request, env: &Ctx<'_>) -> EdgeResult<Response> {
+pub(crate) async fn list(req: &Request, env: &Ctx<'_>) -> EdgeResult<Response> {
     let agent = authenticate(req, env).await?;
     http::json(200, &objects::send(env, &agent.site, &ListCanned).await?)
 }
 
 /// Adds or replaces one.
-pub async fn save(mut req: Request, env: &Ctx<'_>) -> EdgeResult<Response> {
+pub(crate) async fn save(mut req: Request, env: &Ctx<'_>) -> EdgeResult<Response> {
     let admin = authenticate_admin(&req, env).await?;
     let entry: CannedResponse = http::read_json(&mut req).await?;
     let entry = switchboard_core::canned::validate(entry)?;
@@ -27,7 +27,7 @@ pub async fn save(mut req: Request, env: &Ctx<'_>) -> EdgeResult<Response> {
 }
 
 /// Removes one.
-pub async fn remove(req: &Request, env: &Ctx<'_>, shortcut: &str) -> EdgeResult<Response> {
+pub(crate) async fn remove(req: &Request, env: &Ctx<'_>, shortcut: &str) -> EdgeResult<Response> {
     let admin = authenticate_admin(req, env).await?;
     objects::send(env, &admin.site, &RemoveCanned { shortcut: shortcut.to_lowercase() }).await?;
     http::no_content()

@@ -11,10 +11,10 @@ use worker::Env;
 use crate::error::{EdgeError, EdgeResult};
 
 /// The R2 bucket binding that holds attachments and agents' photos.
-pub const BUCKET: &str = "ATTACHMENTS";
+pub(crate) const BUCKET: &str = "ATTACHMENTS";
 
 /// The key visitor and agent tokens are signed with: the secret `SESSION_SECRET`.
-pub fn signing_key(env: &Env) -> EdgeResult<SigningKey> {
+pub(crate) fn signing_key(env: &Env) -> EdgeResult<SigningKey> {
     let secret = env.secret("SESSION_SECRET").map(|s| s.to_string()).unwrap_or_default();
     SigningKey::new(secret.as_bytes()).map_err(|e| {
         worker::console_error!("SESSION_SECRET is missing or too short: {e}");
@@ -24,7 +24,7 @@ pub fn signing_key(env: &Env) -> EdgeResult<SigningKey> {
 
 /// The out-of-the-box site and admin, when `BOOTSTRAP_SITE_ID` is set. Invalid variables are
 /// logged and ignored, so a typo shows up in the log instead of as a half-made site.
-pub fn bootstrap(env: &Env) -> Option<Bootstrap> {
+pub(crate) fn bootstrap(env: &Env) -> Option<Bootstrap> {
     let var = |name: &str| env.var(name).map(|v| v.to_string()).unwrap_or_default();
     let secret = |name: &str| env.secret(name).map(|v| v.to_string()).unwrap_or_default();
     let site_id = var("BOOTSTRAP_SITE_ID");
@@ -50,13 +50,13 @@ pub fn bootstrap(env: &Env) -> Option<Bootstrap> {
 }
 
 /// Milliseconds since the Unix epoch. Read at entry points only (see the module's doc).
-pub fn now() -> i64 {
+pub(crate) fn now() -> i64 {
     worker::Date::now().as_millis() as i64
 }
 
 /// What one request to the worker works with: its bindings, and the time it arrived. It
 /// derefs to the [`Env`], so it goes wherever the bindings are asked for.
-pub struct Ctx<'a> {
+pub(crate) struct Ctx<'a> {
     env: &'a Env,
     /// When the request arrived, ms since the Unix epoch.
     pub now: i64,
@@ -64,7 +64,7 @@ pub struct Ctx<'a> {
 
 impl<'a> Ctx<'a> {
     /// `env` at the time `now`.
-    pub fn new(env: &'a Env, now: i64) -> Self {
+    pub(crate) fn new(env: &'a Env, now: i64) -> Self {
         Self { env, now }
     }
 }
@@ -78,7 +78,7 @@ impl std::ops::Deref for Ctx<'_> {
 }
 
 /// `N` random bytes from the runtime's CSPRNG (`crypto.getRandomValues`).
-pub fn random_bytes<const N: usize>() -> EdgeResult<[u8; N]> {
+pub(crate) fn random_bytes<const N: usize>() -> EdgeResult<[u8; N]> {
     let mut bytes = [0u8; N];
     getrandom::getrandom(&mut bytes)
         .map_err(|e| EdgeError::Runtime(worker::Error::RustError(format!("no randomness: {e}"))))?;

@@ -12,7 +12,7 @@ pub enum EdgeError {
 }
 
 /// Result of an edge handler.
-pub type EdgeResult<T> = std::result::Result<T, EdgeError>;
+pub(crate) type EdgeResult<T> = std::result::Result<T, EdgeError>;
 
 impl EdgeError {
     /// A refusal with `code` and `message`.

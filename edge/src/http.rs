@@ -9,7 +9,7 @@ use worker::{Headers, Request, Response};
 use crate::error::{EdgeError, EdgeResult};
 
 /// A JSON response with `status`. API responses are never cached: they are per-user.
-pub fn json<T: Serialize>(status: u16, body: &T) -> EdgeResult<Response> {
+pub(crate) fn json<T: Serialize>(status: u16, body: &T) -> EdgeResult<Response> {
     let headers = Headers::new();
     headers.set("content-type", "application/json; charset=utf-8")?;
     headers.set("cache-control", "no-store")?;
@@ -18,7 +18,7 @@ pub fn json<T: Serialize>(status: u16, body: &T) -> EdgeResult<Response> {
 }
 
 /// The JSON error response for `error`, with the status its code implies.
-pub fn error_response(error: ApiError) -> worker::Result<Response> {
+pub(crate) fn error_response(error: ApiError) -> worker::Result<Response> {
     let status = error.code.http_status();
     let text = serde_json::to_string(&ErrorBody { error }).unwrap_or_default();
     let headers = Headers::new();
@@ -28,13 +28,13 @@ pub fn error_response(error: ApiError) -> worker::Result<Response> {
 }
 
 /// An empty `204`.
-pub fn no_content() -> EdgeResult<Response> {
+pub(crate) fn no_content() -> EdgeResult<Response> {
     Ok(Response::empty()?.with_status(204))
 }
 
 /// Reads a JSON body of at most [`MAX_BODY_BYTES`], refusing other content types (which also
 /// keeps cross-site forms from posting: a JSON content type needs a CORS preflight).
-pub async fn read_json<T: DeserializeOwned>(req: &mut Request) -> EdgeResult<T> {
+pub(crate) async fn read_json<T: DeserializeOwned>(req: &mut Request) -> EdgeResult<T> {
     let content_type = req.headers().get("content-type")?.unwrap_or_default();
     if !content_type.to_ascii_lowercase().starts_with("application/json") {
         return Err(EdgeError::refuse(ErrorCode::BadRequest, "send the body as application/json"));
@@ -63,23 +63,23 @@ fn too_large() -> EdgeError {
 }
 
 /// The `Origin` header, if the client sent one.
-pub fn origin_header(req: &Request) -> EdgeResult<Option<String>> {
+pub(crate) fn origin_header(req: &Request) -> EdgeResult<Option<String>> {
     Ok(req.headers().get("origin")?)
 }
 
 /// The origin this edge is reached at (`https://chat.example.com`), from the request URL.
-pub fn own_origin(req: &Request) -> EdgeResult<String> {
+pub(crate) fn own_origin(req: &Request) -> EdgeResult<String> {
     Ok(req.url()?.origin().ascii_serialization())
 }
 
 /// Whether the request was made over https (cookies are then marked `Secure`).
-pub fn is_https(req: &Request) -> bool {
+pub(crate) fn is_https(req: &Request) -> bool {
     req.url().is_ok_and(|url| url.scheme() == "https")
 }
 
 /// Refuses a cookie-authenticated request sent from another origin (cross-site request
 /// forgery and cross-site WebSocket hijacking). Browsers always send `Origin` on those.
-pub fn require_same_origin(req: &Request) -> EdgeResult<()> {
+pub(crate) fn require_same_origin(req: &Request) -> EdgeResult<()> {
     match origin_header(req)? {
         Some(origin) if origin != own_origin(req)? => Err(EdgeError::refuse(
             ErrorCode::Forbidden,
@@ -90,12 +90,12 @@ pub fn require_same_origin(req: &Request) -> EdgeResult<()> {
 }
 
 /// The value of query parameter `name`, if present.
-pub fn query(req: &Request, name: &str) -> EdgeResult<Option<String>> {
+pub(crate) fn query(req: &Request, name: &str) -> EdgeResult<Option<String>> {
     Ok(req.url()?.query_pairs().find_map(|(key, value)| (key == name).then(|| value.into_owned())))
 }
 
 /// The value of cookie `name`, if present.
-pub fn cookie(req: &Request, name: &str) -> EdgeResult<Option<String>> {
+pub(crate) fn cookie(req: &Request, name: &str) -> EdgeResult<Option<String>> {
     let header = req.headers().get("cookie")?.unwrap_or_default();
     Ok(header.split(';').find_map(|pair| {
         let (key, value) = pair.trim().split_once('=')?;
@@ -104,6 +104,6 @@ pub fn cookie(req: &Request, name: &str) -> EdgeResult<Option<String>> {
 }
 
 /// Whether the request asks for a WebSocket upgrade.
-pub fn is_websocket_upgrade(req: &Request) -> bool {
+pub(crate) fn is_websocket_upgrade(req: &Request) -> bool {
     req.headers().get("upgrade").ok().flatten().is_some_and(|v| v.eq_ignore_ascii_case("websocket"))
 }

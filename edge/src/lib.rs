@@ -45,8 +45,6 @@ mod visitor_sessions;
 mod webcrypto;
 mod zones;
 
-pub use objects::{ConversationObject, DirectoryObject, SiteObject};
-
 use worker::{event, Context, Env, Request, Response, Result};
 
 #[event(fetch)]

@@ -40,7 +40,7 @@ fn manifest() -> EdgeResult<Manifest> {
 }
 
 /// `GET /frame?site=ID`: the chat panel, embeddable only by the site's allowed origins.
-pub async fn frame(req: &Request, env: &Ctx<'_>) -> EdgeResult<Response> {
+pub(crate) async fn frame(req: &Request, env: &Ctx<'_>) -> EdgeResult<Response> {
     let site = http::query(req, "site")?
         .ok_or_else(|| EdgeError::refuse(ErrorCode::BadRequest, "the frame needs ?site=SITE_ID"))?;
     let site = SiteId::parse(site).map_err(|e| EdgeError::refuse(ErrorCode::BadRequest, e.to_string()))?;
@@ -69,7 +69,7 @@ fn attribute(text: &str) -> String {
 
 /// `GET /frame/theme.css?site=ID`: the site's theme colours and agents' photos for the chat
 /// panel. Cached a day (the frame names it by content hash), revalidated with its `ETag`.
-pub async fn theme(req: &Request, env: &Ctx<'_>) -> EdgeResult<Response> {
+pub(crate) async fn theme(req: &Request, env: &Ctx<'_>) -> EdgeResult<Response> {
     let config = site_cache::config(env, &site_of(req, "the theme")?, env.now).await?;
     versioned(req, theme_css(&config), "text/css; charset=utf-8", "public, max-age=86400")
 }
@@ -83,14 +83,14 @@ fn theme_css(config: &SiteConfig) -> String {
 /// `GET /launcher.js?site=ID`: the launcher's look (colour, corner, icon, words), which the
 /// loader adds to every page (`core::launcher`). Cached a minute, then revalidated with its
 /// `ETag`, so an admin's change shows on page loads within about a minute.
-pub async fn launcher(req: &Request, env: &Ctx<'_>) -> EdgeResult<Response> {
+pub(crate) async fn launcher(req: &Request, env: &Ctx<'_>) -> EdgeResult<Response> {
     let config = site_cache::config(env, &site_of(req, "the launcher")?, env.now).await?;
     let script = switchboard_core::launcher::script(&config.appearance);
     versioned(req, script, "text/javascript; charset=utf-8", "public, max-age=60")
 }
 
 /// `GET /chime.wav`: the widget's reply tone (`core::chime`), for sites with sound on.
-pub fn chime() -> EdgeResult<Response> {
+pub(crate) fn chime() -> EdgeResult<Response> {
     let headers = Headers::new();
     headers.set("content-type", "audio/wav")?;
     headers.set("cache-control", "public, max-age=86400")?;
@@ -120,7 +120,7 @@ fn versioned(req: &Request, body: String, content_type: &str, cache: &str) -> Ed
 
 /// `GET /favicon.ico` and `/favicon.svg`: the product's mark (browsers ask for the first
 /// whatever a page links; the console links the second).
-pub fn favicon() -> EdgeResult<Response> {
+pub(crate) fn favicon() -> EdgeResult<Response> {
     let headers = Headers::new();
     headers.set("content-type", "image/svg+xml")?;
     headers.set("cache-control", "public, max-age=86400")?;
@@ -129,7 +129,7 @@ pub fn favicon() -> EdgeResult<Response> {
 }
 
 /// `GET /console/`: the agent console; never framed.
-pub fn console(req: &Request) -> EdgeResult<Response> {
+pub(crate) fn console(req: &Request) -> EdgeResult<Response> {
     let shell = manifest()?.console;
     let icon = "<link rel=\"icon\" href=\"/favicon.svg\" type=\"image/svg+xml\">";
     let response = page(&shell, "Switchboard", &csp(&http::own_origin(req)?, "'none'"), icon)?;

@@ -16,7 +16,7 @@ use crate::{
 /// Routes one request. Never fails: every error becomes a JSON error response, or, for a
 /// WebSocket handshake, an accepted socket that carries an error frame and closes (browsers
 /// cannot read the status of a refused handshake).
-pub async fn handle(req: Request, env: worker::Env) -> worker::Result<Response> {
+pub(crate) async fn handle(req: Request, env: worker::Env) -> worker::Result<Response> {
     let upgrade = http::is_websocket_upgrade(&req);
     let offered = sockets::offered_subprotocols(&req);
     // The clock is read here, once per request, and handed down (`Ctx::now`).

@@ -18,7 +18,7 @@ use crate::objects;
 use crate::objects::site::calls::GetConfig;
 
 /// How long a configuration read from its object is used without asking again.
-pub const FRESH_FOR_MS: i64 = 5_000;
+pub(crate) const FRESH_FOR_MS: i64 = 5_000;
 
 /// At most this many sites are remembered; beyond it the cache starts afresh (an isolate
 /// serving that many sites at once gains little from it anyway).
@@ -30,7 +30,7 @@ thread_local! {
 
 /// Replaces what this isolate remembers of a site with a configuration just written (other
 /// isolates see it within [`FRESH_FOR_MS`]).
-pub fn remember(config: &SiteConfig, now: i64) {
+pub(crate) fn remember(config: &SiteConfig, now: i64) {
     CONFIGS.with_borrow_mut(|configs| {
         configs.insert(config.id.clone(), (now, config.clone()));
     });
@@ -38,7 +38,7 @@ pub fn remember(config: &SiteConfig, now: i64) {
 
 /// The site's configuration, from this isolate's memory when fresh, else from its object
 /// (`not_found` for an unknown site, which is not remembered).
-pub async fn config(env: &Env, id: &SiteId, now: i64) -> EdgeResult<SiteConfig> {
+pub(crate) async fn config(env: &Env, id: &SiteId, now: i64) -> EdgeResult<SiteConfig> {
     let fresh = CONFIGS.with_borrow(|configs| {
         configs.get(id).filter(|(read_at, _)| now - read_at < FRESH_FOR_MS).map(|(_, config)| config.clone())
     });

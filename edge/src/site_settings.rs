@@ -14,7 +14,7 @@ use crate::objects::site::calls::UpdateConfig;
 use crate::{http, objects, site_cache};
 
 /// The agent's site.
-pub async fn show(req: &Request, env: &Ctx<'_>) -> EdgeResult<Response> {
+pub(crate) async fn show(req: &Request, env: &Ctx<'_>) -> EdgeResult<Response> {
     let agent = authenticate(req, env).await?;
     let mut settings = settings(site_cache::config(env, &agent.site, env.now).await?)?;
     // The secret lets whoever holds it vouch for any visitor: admins only.
@@ -25,7 +25,7 @@ pub async fn show(req: &Request, env: &Ctx<'_>) -> EdgeResult<Response> {
 }
 
 /// An admin changes it.
-pub async fn update(mut req: Request, env: &Ctx<'_>) -> EdgeResult<Response> {
+pub(crate) async fn update(mut req: Request, env: &Ctx<'_>) -> EdgeResult<Response> {
     let admin = authenticate_admin(&req, env).await?;
     let patch: Patch = http::read_json(&mut req).await?;
     let config = objects::send(env, &admin.site, &UpdateConfig { site: admin.site.clone(), patch }).await?;

@@ -17,13 +17,13 @@ use crate::objects::site::calls::CreateSite;
 use crate::{http, objects};
 
 /// Every site.
-pub async fn list(req: &Request, env: &Ctx<'_>) -> EdgeResult<Response> {
+pub(crate) async fn list(req: &Request, env: &Ctx<'_>) -> EdgeResult<Response> {
     authenticate_owner_read(req, env).await?;
     http::json(200, &objects::send(env, &(), &ListSites).await?)
 }
 
 /// Creates a site.
-pub async fn create(mut req: Request, env: &Ctx<'_>) -> EdgeResult<Response> {
+pub(crate) async fn create(mut req: Request, env: &Ctx<'_>) -> EdgeResult<Response> {
     authenticate_owner(&req, env).await?;
     let request: CreateRequest = http::read_json(&mut req).await?;
     let name = switchboard_core::accounts::name(&request.name, "the site")?;

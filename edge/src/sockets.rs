@@ -20,7 +20,7 @@ use crate::objects::{call, Participant};
 use crate::{auth, env, http};
 
 /// The subprotocols a handshake offers, in order.
-pub fn offered_subprotocols(req: &Request) -> Vec<String> {
+pub(crate) fn offered_subprotocols(req: &Request) -> Vec<String> {
     req.headers()
         .get("sec-websocket-protocol")
         .ok()
@@ -30,7 +30,7 @@ pub fn offered_subprotocols(req: &Request) -> Vec<String> {
 }
 
 /// Joins a conversation's socket.
-pub async fn conversation(req: Request, env: &Ctx<'_>, id: &str) -> EdgeResult<Response> {
+pub(crate) async fn conversation(req: Request, env: &Ctx<'_>, id: &str) -> EdgeResult<Response> {
     let offered = admit_handshake(&req)?;
     let conversation = ConversationId::parse(id)
         .map_err(|e| EdgeError::refuse(ErrorCode::NotFound, format!("no such conversation: {e}")))?;
@@ -71,7 +71,7 @@ pub async fn conversation(req: Request, env: &Ctx<'_>, id: &str) -> EdgeResult<R
 }
 
 /// Opens an agent's inbox socket.
-pub async fn inbox(req: Request, env: &Ctx<'_>) -> EdgeResult<Response> {
+pub(crate) async fn inbox(req: Request, env: &Ctx<'_>) -> EdgeResult<Response> {
     admit_handshake(&req)?;
     http::require_same_origin(&req)?;
     let agent = auth::authenticate(&req, env).await?;
@@ -100,7 +100,7 @@ fn admit_handshake(req: &Request) -> EdgeResult<Vec<String>> {
 /// close with code 4000 + the error's HTTP status (4401 unauthorized, 4403 forbidden, …).
 /// The first offered subprotocol is echoed, since a browser fails a handshake that offered
 /// subprotocols and got none back, and would then never read the error.
-pub fn refuse(offered: &[String], error: ApiError) -> worker::Result<Response> {
+pub(crate) fn refuse(offered: &[String], error: ApiError) -> worker::Result<Response> {
     let pair = WebSocketPair::new()?;
     pair.server.accept()?;
     let close_code = 4000 + error.code.http_status();

@@ -15,7 +15,7 @@ use crate::objects::directory::calls::{AcceptInvite, Invite, ListAgents, RemoveA
 use crate::{avatars, http, objects, site_cache};
 
 /// An admin invites someone; the answer carries the one-time link.
-pub async fn invite(mut req: Request, env: &Ctx<'_>) -> EdgeResult<Response> {
+pub(crate) async fn invite(mut req: Request, env: &Ctx<'_>) -> EdgeResult<Response> {
     let admin = authenticate_admin(&req, env).await?;
     let request: invite_create::Request = http::read_json(&mut req).await?;
     let site = match &request.site_id {
@@ -41,12 +41,12 @@ pub async fn invite(mut req: Request, env: &Ctx<'_>) -> EdgeResult<Response> {
 }
 
 /// What an invite is for (public: the token is the credential).
-pub async fn show(env: &Ctx<'_>, token: &str) -> EdgeResult<Response> {
+pub(crate) async fn show(env: &Ctx<'_>, token: &str) -> EdgeResult<Response> {
     http::json(200, &objects::send(env, &(), &ShowInvite { token: token.to_string() }).await?)
 }
 
 /// The invited person chooses a password and is signed in.
-pub async fn accept(mut req: Request, env: &Ctx<'_>, token: &str) -> EdgeResult<Response> {
+pub(crate) async fn accept(mut req: Request, env: &Ctx<'_>, token: &str) -> EdgeResult<Response> {
     http::require_same_origin(&req)?;
     let request: invite_accept::Request = http::read_json(&mut req).await?;
     let agent = objects::send(env, &(), &AcceptInvite { token: token.to_string(), request }).await?;
@@ -54,7 +54,7 @@ pub async fn accept(mut req: Request, env: &Ctx<'_>, token: &str) -> EdgeResult<
 }
 
 /// The accounts of the caller's site.
-pub async fn list(req: &Request, env: &Ctx<'_>) -> EdgeResult<Response> {
+pub(crate) async fn list(req: &Request, env: &Ctx<'_>) -> EdgeResult<Response> {
     let agent = authenticate(req, env).await?;
     let mut team = objects::send(env, &(), &ListAgents { site: agent.site.clone() }).await?;
     let config = site_cache::config(env, &agent.site, env.now).await?;
@@ -66,7 +66,7 @@ pub async fn list(req: &Request, env: &Ctx<'_>) -> EdgeResult<Response> {
 }
 
 /// An admin removes an account of their site.
-pub async fn remove(req: &Request, env: &Ctx<'_>, id: &str) -> EdgeResult<Response> {
+pub(crate) async fn remove(req: &Request, env: &Ctx<'_>, id: &str) -> EdgeResult<Response> {
     let admin = authenticate_admin(req, env).await?;
     let agent = AgentId::parse(id).map_err(|_| EdgeError::refuse(ErrorCode::NotFound, "no such agent"))?;
     let call = RemoveAgent { site: admin.site, by: admin.agent, agent };

@@ -16,7 +16,7 @@ use crate::objects::site::calls::VisitorConversations;
 use crate::{env, http, objects, site_cache};
 
 /// Issues a signed token for a new conversation.
-pub async fn create(mut req: Request, env: &Ctx<'_>) -> EdgeResult<Response> {
+pub(crate) async fn create(mut req: Request, env: &Ctx<'_>) -> EdgeResult<Response> {
     let body: create_session::Request = http::read_json(&mut req).await?;
     let own = http::own_origin(&req)?;
     let caller = http::origin_header(&req)?;
@@ -69,7 +69,7 @@ pub async fn create(mut req: Request, env: &Ctx<'_>) -> EdgeResult<Response> {
 
 /// `GET /api/v1/visitor/conversations`: the conversations of the visitor whose token is the
 /// bearer, each with a fresh session.
-pub async fn history(req: &Request, env: &Ctx<'_>) -> EdgeResult<Response> {
+pub(crate) async fn history(req: &Request, env: &Ctx<'_>) -> EdgeResult<Response> {
     let header = req.headers().get("authorization")?.unwrap_or_default();
     let token = header.strip_prefix("Bearer ").ok_or_else(|| {
         EdgeError::refuse(ErrorCode::Unauthorized, "send Authorization: Bearer <session token>")
@@ -97,7 +97,7 @@ fn verify(token: &str, env: &Ctx<'_>) -> EdgeResult<VisitorClaims> {
 }
 
 /// A signed session of `visitor` for `conversation`, valid for [`VISITOR_SESSION_MS`].
-pub fn issue(
+pub(crate) fn issue(
     env: &worker::Env,
     site: SiteId,
     visitor: VisitorId,
@@ -115,7 +115,7 @@ pub fn issue(
 
 /// `OPTIONS /api/v1/sessions`: the CORS preflight. Permissive on purpose: it carries no body,
 /// so the site check happens on the real request.
-pub fn preflight(req: &Request) -> EdgeResult<Response> {
+pub(crate) fn preflight(req: &Request) -> EdgeResult<Response> {
     let reply = http::no_content()?;
     if let Some(origin) = http::origin_header(req)? {
         allow_cross_origin(&reply, &origin)?;

@@ -35,12 +35,12 @@ async fn pbkdf2(password: &str, salt: &[u8], iterations: u32) -> EdgeResult<Vec<
 }
 
 /// Whether `password` is the one `hash` was made from (constant-time comparison).
-pub async fn verify(hash: &PasswordHash, password: &str) -> EdgeResult<bool> {
+pub(crate) async fn verify(hash: &PasswordHash, password: &str) -> EdgeResult<bool> {
     Ok(hash.matches(&pbkdf2(password, hash.salt(), hash.iterations()).await?))
 }
 
 /// A hash of a new password (`bad_request` when it is too short).
-pub async fn create(password: &str, salt: [u8; 16]) -> EdgeResult<PasswordHash> {
+pub(crate) async fn create(password: &str, salt: [u8; 16]) -> EdgeResult<PasswordHash> {
     PasswordHash::check_new(password).map_err(|e| EdgeError::refuse(ErrorCode::BadRequest, e.to_string()))?;
     let derived = pbkdf2(password, &salt, ITERATIONS).await?;
     PasswordHash::from_derived(ITERATIONS, &salt, &derived)

@@ -31,7 +31,7 @@ thread_local! {
 }
 
 /// The runtime's zone database.
-pub struct RuntimeZones;
+pub(crate) struct RuntimeZones;
 
 impl Zones for RuntimeZones {
     fn offset_minutes(&self, zone: &str, utc_ms: i64) -> Option<i32> {

@@ -21,7 +21,7 @@ use crate::wire::Build;
 
 /// A message from the loader.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum FromHost {
+pub(crate) enum FromHost {
     /// The loader's answer to `ready`; `open` says whether the panel is showing.
     Init {
         /// Whether the panel is open right now.
@@ -49,7 +49,7 @@ pub enum FromHost {
 
 /// A message to the loader.
 #[derive(Debug)]
-pub enum ToHost<'a> {
+pub(crate) enum ToHost<'a> {
     /// The frame is listening; the loader answers with `init`.
     Ready,
     /// The visitor asked to close the panel (close button, Escape).
@@ -73,7 +73,7 @@ pub enum ToHost<'a> {
 
 /// What the host page learns of a new agent message.
 #[derive(Debug)]
-pub struct Notice<'a> {
+pub(crate) struct Notice<'a> {
     /// The message text.
     pub text: &'a str,
     /// The agent's display name.
@@ -81,7 +81,7 @@ pub struct Notice<'a> {
 }
 
 /// The frame's end of the bridge. Dropping it stops listening.
-pub struct Bridge {
+pub(crate) struct Bridge {
     link: Rc<Link>,
     _on_message: Listener<MessageEvent>,
     _on_keydown: Listener<KeyboardEvent>,
@@ -99,7 +99,7 @@ impl Bridge {
     /// Starts listening and says `ready`. `on_message` gets every loader message with the
     /// origin it came from. Returns `None` when the frame is not embedded (opened on its own):
     /// there is no page to talk to, and no origin to vouch for.
-    pub fn connect(on_message: impl Fn(FromHost, String) + 'static) -> Option<Bridge> {
+    pub(crate) fn connect(on_message: impl Fn(FromHost, String) + 'static) -> Option<Bridge> {
         let window = web_sys::window()?;
         let parent = window.parent().ok().flatten().filter(|p| !Object::is(p, &window))?;
         let link = Rc::new(Link {
@@ -131,39 +131,39 @@ impl Bridge {
     }
 
     /// Remembers the page's origin (from `init`); only the first one counts.
-    pub fn set_page_origin(&self, origin: String) {
+    pub(crate) fn set_page_origin(&self, origin: String) {
         self.link.page_origin.borrow_mut().get_or_insert(origin);
     }
 
     /// Remembers the page's URL (from `init`), when it is on the page's origin.
-    pub fn set_page_url(&self, url: Option<String>) {
+    pub(crate) fn set_page_url(&self, url: Option<String>) {
         let origin = self.page_origin();
         let on_origin = |url: &String| origin.as_ref().is_some_and(|o| url.starts_with(&format!("{o}/")));
         *self.link.page_url.borrow_mut() = url.filter(on_origin);
     }
 
     /// Remembers the page's referrer (from `init`); any URL, empty for none.
-    pub fn set_referrer(&self, referrer: Option<String>) {
+    pub(crate) fn set_referrer(&self, referrer: Option<String>) {
         *self.link.referrer.borrow_mut() = referrer.filter(|r| !r.is_empty());
     }
 
     /// The page's referrer, once `init` arrived.
-    pub fn referrer(&self) -> Option<String> {
+    pub(crate) fn referrer(&self) -> Option<String> {
         self.link.referrer.borrow().clone()
     }
 
     /// The page's URL, once `init` arrived.
-    pub fn page_url(&self) -> Option<String> {
+    pub(crate) fn page_url(&self) -> Option<String> {
         self.link.page_url.borrow().clone()
     }
 
     /// The page's origin, once `init` arrived.
-    pub fn page_origin(&self) -> Option<String> {
+    pub(crate) fn page_origin(&self) -> Option<String> {
         self.link.page_origin.borrow().clone()
     }
 
     /// Posts `message` to the page, if its origin is known.
-    pub fn post(&self, message: &ToHost) {
+    pub(crate) fn post(&self, message: &ToHost) {
         self.link.post(message);
     }
 }

@@ -7,19 +7,19 @@ use wasm_bindgen::JsCast;
 use web_sys::{EventTarget, HtmlElement, KeyboardEvent, VisibilityState};
 
 /// Now, in ms since the Unix epoch.
-pub fn now() -> i64 {
+pub(crate) fn now() -> i64 {
     js_sys::Date::now() as i64
 }
 
 /// Whether the frame's document is visible (its tab in front, the window not minimised).
-pub fn page_visible() -> bool {
+pub(crate) fn page_visible() -> bool {
     web_sys::window()
         .and_then(|window| window.document())
         .is_some_and(|document| document.visibility_state() == VisibilityState::Visible)
 }
 
 /// An event listener that is removed when dropped.
-pub struct Listener<E> {
+pub(crate) struct Listener<E> {
     target: EventTarget,
     kind: &'static str,
     closure: Closure<dyn FnMut(E)>,
@@ -27,7 +27,7 @@ pub struct Listener<E> {
 
 impl<E: FromWasmAbi + 'static> Listener<E> {
     /// Calls `handler` with every `kind` event on `target`.
-    pub fn new(target: &EventTarget, kind: &'static str, handler: impl FnMut(E) + 'static) -> Self {
+    pub(crate) fn new(target: &EventTarget, kind: &'static str, handler: impl FnMut(E) + 'static) -> Self {
         let closure = Closure::<dyn FnMut(E)>::new(handler);
         let _ = target.add_event_listener_with_callback(kind, closure.as_ref().unchecked_ref());
         Self { target: target.clone(), kind, closure }
@@ -46,7 +46,7 @@ const FOCUSABLE: &str = "button:not([disabled]),textarea:not([disabled]),input:n
 
 /// Keeps Tab and Shift+Tab cycling inside the panel, as in any dialog: from the last control
 /// to the first and back, instead of out of the frame into the host page behind the panel.
-pub fn trap_tab(event: &KeyboardEvent) {
+pub(crate) fn trap_tab(event: &KeyboardEvent) {
     if event.key() != "Tab" {
         return;
     }
@@ -70,7 +70,7 @@ pub fn trap_tab(event: &KeyboardEvent) {
 /// `/chime.wav`, played by an `autoplay` audio element, which browsers allow only once the
 /// visitor has interacted with the panel (before that it stays silent, with no error). An
 /// element rather than Web Audio: a handful fewer imports in the frame's size budget.
-pub fn chime() {
+pub(crate) fn chime() {
     if let Ok(audio) = web_sys::HtmlAudioElement::new_with_src("/chime.wav") {
         audio.set_autoplay(true);
     }
@@ -78,7 +78,7 @@ pub fn chime() {
 
 /// Hands the visitor `text` as a file called `name` (the browser's usual download), through
 /// a `data:` link: fewer imports than a Blob and an object URL.
-pub fn download(name: &str, text: &str) {
+pub(crate) fn download(name: &str, text: &str) {
     let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
     let Ok(link) = document.create_element("a") else { return };
     let href = format!("data:text/plain;charset=utf-8,{}", js_sys::encode_uri_component(text));
@@ -91,7 +91,7 @@ pub fn download(name: &str, text: &str) {
 
 /// `ms` as the visitor's local time in words, through the browser's `Intl`: `options` as
 /// `Intl.DateTimeFormat` takes them, in `locale` (the panel's language when `None`).
-pub fn local_time(ms: i64, locale: Option<&str>, options: &[(&str, &str)]) -> String {
+pub(crate) fn local_time(ms: i64, locale: Option<&str>, options: &[(&str, &str)]) -> String {
     use crate::wire::Build;
     let date = js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64));
     let options = options.iter().map(|(key, value)| (*key, wasm_bindgen::JsValue::from_str(value))).collect();

@@ -13,7 +13,7 @@ use crate::wire::{decode, stringify};
 
 /// Why a request did not produce a JSON answer.
 #[derive(Debug, Clone, PartialEq)]
-pub enum FetchError {
+pub(crate) enum FetchError {
     /// No response (offline, DNS, refused).
     Network,
     /// The edge answered with an error body.
@@ -32,7 +32,7 @@ pub enum FetchError {
 
 /// Uploads `file` into the conversation `conversation` under the message id `client_id`
 /// with the session `token`; the stored message arrives on the socket.
-pub async fn upload(
+pub(crate) async fn upload(
     conversation: &str,
     token: &str,
     file: &web_sys::File,
@@ -53,7 +53,7 @@ pub async fn upload(
 
 /// Sends `body` (if any) as JSON with `method` to `url`, with `Authorization: Bearer` when
 /// `bearer` is given, and returns the parsed JSON answer of a `2xx` response.
-pub async fn fetch(
+pub(crate) async fn fetch(
     method: &str,
     url: &str,
     body: Option<JsValue>,

@@ -26,7 +26,7 @@ mod tables;
 
 /// A language the panel speaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Lang {
+pub(crate) enum Lang {
     /// English (the default).
     En,
     /// German.
@@ -43,7 +43,7 @@ pub enum Lang {
 
 impl Lang {
     /// The language of a BCP 47 tag (`de-AT` → German), if the panel speaks it.
-    pub fn from_tag(tag: &str) -> Option<Lang> {
+    pub(crate) fn from_tag(tag: &str) -> Option<Lang> {
         let primary = tag.split(['-', '_']).next()?.to_ascii_lowercase();
         Some(match primary.as_str() {
             "en" => Lang::En,
@@ -57,7 +57,7 @@ impl Lang {
     }
 
     /// Its tag, for `<html lang>` and its file's name.
-    pub fn tag(self) -> &'static str {
+    pub(crate) fn tag(self) -> &'static str {
         match self {
             Lang::En => "en",
             Lang::De => "de",
@@ -69,7 +69,7 @@ impl Lang {
     }
 
     /// Whether it is written right to left.
-    pub fn rtl(self) -> bool {
+    pub(crate) fn rtl(self) -> bool {
         self == Lang::Ar
     }
 }
@@ -80,14 +80,14 @@ macro_rules! strings {
         /// Every text the panel shows. `{n}` stands for a number. (Fields are named for what
         /// they say; the English table is the reference.)
         #[allow(missing_docs)]
-        pub struct Strings {
-            $(pub $field: &'static str,)*
+        pub(crate) struct Strings {
+            $(pub(crate) $field: &'static str,)*
         }
 
         impl Strings {
             /// Every field's name, as the JSON files spell them.
             #[cfg(test)]
-            pub const FIELDS: &'static [&'static str] = &[$(stringify!($field),)*];
+            pub(crate) const FIELDS: &'static [&'static str] = &[$(stringify!($field),)*];
 
             /// A table from a language file or the site's own words; what it lacks is
             /// `base`'s. Its texts live as long as the frame (at most two tables per
@@ -171,7 +171,7 @@ fn text_or(json: &JsValue, key: &str, fallback: &'static str) -> &'static str {
 
 impl Strings {
     /// `template` with `{n}` replaced by `n`.
-    pub fn with_number(template: &str, n: impl std::fmt::Display) -> String {
+    pub(crate) fn with_number(template: &str, n: impl std::fmt::Display) -> String {
         template.replace("{n}", &n.to_string())
     }
 }
@@ -188,23 +188,23 @@ thread_local! {
 }
 
 /// Remembers the site's own words for the widget's texts; they apply from the next [`set`].
-pub fn set_site_texts(texts: Option<JsValue>) {
+pub(crate) fn set_site_texts(texts: Option<JsValue>) {
     SITE_TEXTS.set(texts);
 }
 
 /// The current language's texts.
-pub fn t() -> &'static Strings {
+pub(crate) fn t() -> &'static Strings {
     CURRENT.get()
 }
 
 /// The language shown (or on its way).
-pub fn lang() -> Lang {
+pub(crate) fn lang() -> Lang {
     WANTED.get()
 }
 
 /// Switches to `lang`: at once when its texts are here, else once its file arrives;
 /// `render` is asked to render then.
-pub fn set(lang: Lang, render: Callback<()>) {
+pub(crate) fn set(lang: Lang, render: Callback<()>) {
     WANTED.set(lang);
     let loaded = LOADED.with_borrow(|loaded| loaded.iter().find(|(l, _)| *l == lang).map(|(_, s)| *s));
     match (lang, loaded) {
@@ -253,7 +253,7 @@ fn apply(lang: Lang, strings: &'static Strings, render: &Callback<()>) {
 }
 
 /// The browser's first preferred language the panel speaks, else English.
-pub fn from_browser() -> Lang {
+pub(crate) fn from_browser() -> Lang {
     let Some(navigator) = web_sys::window().map(|w| w.navigator()) else { return Lang::En };
     navigator
         .languages()

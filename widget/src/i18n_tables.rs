@@ -4,7 +4,7 @@
 use super::Strings;
 
 /// English.
-pub const EN: Strings = Strings {
+pub(super) const EN: Strings = Strings {
     message_label: "Message",
     placeholder: "Write a message…",
     send: "Send",

@@ -10,7 +10,7 @@ use wasm_bindgen::JsValue;
 use crate::wire::{parse, Json};
 
 /// `site` from the frame's own URL (`/frame?site=ID`), if valid.
-pub fn site_from_location() -> Option<SiteId> {
+pub(crate) fn site_from_location() -> Option<SiteId> {
     let search = web_sys::window()?.location().search().ok()?;
     let params = web_sys::UrlSearchParams::new_with_str(&search).ok()?;
     SiteId::parse(params.get("site")?).ok()
@@ -19,7 +19,7 @@ pub fn site_from_location() -> Option<SiteId> {
 /// What the edge put in the frame's page about the site (`<meta name="switchboard-config">`:
 /// `{"prechat": […], "texts": {…}, "sound": bool}`); `None` when there is none or it cannot
 /// be read (the chat then starts with the defaults).
-pub fn site_config() -> Option<JsValue> {
+pub(crate) fn site_config() -> Option<JsValue> {
     let content = web_sys::window()
         .and_then(|w| w.document())
         .and_then(|d| d.query_selector("meta[name=switchboard-config]").ok().flatten())
@@ -28,7 +28,7 @@ pub fn site_config() -> Option<JsValue> {
 }
 
 /// The site's pre-chat form (empty: none).
-pub fn prechat_form(config: Option<&JsValue>) -> Vec<PrechatField> {
+pub(crate) fn prechat_form(config: Option<&JsValue>) -> Vec<PrechatField> {
     let fields = config.and_then(|c| c.field("prechat")).and_then(|f| f.items()).unwrap_or_default();
     fields.iter().filter_map(prechat_field).collect()
 }

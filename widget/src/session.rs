@@ -14,26 +14,26 @@ use crate::wire::{decode, encode};
 
 /// Asks the edge for a new session (`request.site_id`, on behalf of the page at
 /// `request.page_origin`; the same visitor as `request.visitor_token`, when given).
-pub async fn create(request: Request) -> Result<Response, FetchError> {
+pub(crate) async fn create(request: Request) -> Result<Response, FetchError> {
     let json = fetch("POST", "/api/v1/sessions", Some(encode::session_request(&request)), None).await?;
     decode::session(&json).ok_or(FetchError::Decode { status: 201 })
 }
 
 /// The conversations of the visitor holding `token`, newest activity first.
-pub async fn conversations(token: &str) -> Result<Vec<VisitorConversation>, FetchError> {
+pub(crate) async fn conversations(token: &str) -> Result<Vec<VisitorConversation>, FetchError> {
     let json = fetch("GET", "/api/v1/visitor/conversations", None, Some(token)).await?;
     decode::visitor_conversations(&json).map(|r| r.conversations).ok_or(FetchError::Decode { status: 200 })
 }
 
 /// Whether `session` can still be offered at `now` (ms since the epoch). A token that expires
 /// within the minute is not worth a socket that the edge would close at once.
-pub fn is_fresh(session: &Response, now: i64) -> bool {
+pub(crate) fn is_fresh(session: &Response, now: i64) -> bool {
     session.expires_at - 60_000 > now
 }
 
 /// Why a session could not be had, as a sentence for the visitor, and whether trying again
 /// later can help (the network or the edge) or not (this site or page is refused).
-pub fn explain(error: &FetchError) -> (String, bool) {
+pub(crate) fn explain(error: &FetchError) -> (String, bool) {
     let t = crate::i18n::t();
     let (sentence, retry) = match error {
         FetchError::Network => (t.error_network, true),

@@ -11,7 +11,7 @@ use web_sys::{CloseEvent, Event, MessageEvent, WebSocket};
 use crate::wire::{decode, encode, parse, stringify};
 
 /// What happened on a [`Socket`].
-pub enum SocketEvent {
+pub(crate) enum SocketEvent {
     /// The handshake completed; frames may be sent.
     Open,
     /// A frame arrived. Frames this build does not know, or malformed ones, are dropped
@@ -23,14 +23,14 @@ pub enum SocketEvent {
 }
 
 /// An open (or opening) WebSocket. Dropping it detaches the handler and closes the socket.
-pub struct Socket {
+pub(crate) struct Socket {
     ws: WebSocket,
     _handler: Closure<dyn FnMut(Event)>,
 }
 
 impl Socket {
     /// Opens `url` offering `protocols`, and reports every event to `on_event`.
-    pub fn connect(
+    pub(crate) fn connect(
         url: &str,
         protocols: &[&str],
         on_event: impl Fn(SocketEvent) + 'static,
@@ -58,14 +58,14 @@ impl Socket {
 
     /// Sends `frame`. Returns false when the socket is not open (pending messages are then
     /// resent after the reconnect; other frames are not worth keeping).
-    pub fn send(&self, frame: &ClientFrame) -> bool {
+    pub(crate) fn send(&self, frame: &ClientFrame) -> bool {
         self.is_open()
             && stringify(&encode::client_frame(frame))
                 .is_some_and(|text| self.ws.send_with_str(&text).is_ok())
     }
 
     /// Whether frames can be sent right now.
-    pub fn is_open(&self) -> bool {
+    pub(crate) fn is_open(&self) -> bool {
         self.ws.ready_state() == WebSocket::OPEN
     }
 }

@@ -12,7 +12,7 @@ use switchboard_protocol::{Role, Seq};
 
 /// Where the connection to the edge stands, as the visitor is told.
 #[derive(Clone, PartialEq, Eq, Default)]
-pub enum Status {
+pub(crate) enum Status {
     /// Waiting for the host page, a session or the socket's `welcome`.
     #[default]
     Connecting,
@@ -34,7 +34,7 @@ pub enum Status {
 
 /// The list of the visitor's conversations, while it is shown instead of the conversation.
 #[derive(Default)]
-pub struct History {
+pub(crate) struct History {
     /// The conversations, newest activity first; `None` while loading.
     pub conversations: Option<Vec<VisitorConversation>>,
     /// A sentence for the visitor when loading or starting a conversation failed.
@@ -43,7 +43,7 @@ pub struct History {
 
 /// Everything the panel renders.
 #[derive(Default)]
-pub struct State {
+pub(crate) struct State {
     /// Whether the host page shows the panel (unread counting stops while it does).
     pub open: bool,
     /// The conversation: stored messages, this visitor's pending sends, reads, typing.
@@ -73,14 +73,14 @@ pub struct State {
 
 impl State {
     /// Called after every change: whatever reaches an open panel has been seen.
-    pub fn settle(&mut self) {
+    pub(crate) fn settle(&mut self) {
         if self.open {
             self.read_seq = self.read_seq.max(self.log.last_seq());
         }
     }
 
     /// Starts over on another conversation, keeping `pending` (sends not yet stored).
-    pub fn switch(&mut self, pending: Vec<PendingMessage>) {
+    pub(crate) fn switch(&mut self, pending: Vec<PendingMessage>) {
         self.log = ClientLog::with_pending(pending);
         self.read_seq = Seq(0);
         self.history = None;
@@ -88,17 +88,17 @@ impl State {
 
     /// Sends not yet stored and not refused (they go to the next conversation when the
     /// edge refused this one's token).
-    pub fn unsent(&self) -> Vec<PendingMessage> {
+    pub(crate) fn unsent(&self) -> Vec<PendingMessage> {
         self.log.pending().iter().filter(|p| p.refused.is_none()).cloned().collect()
     }
 
     /// Whether the conversation has stored messages.
-    pub fn has_messages(&self) -> bool {
+    pub(crate) fn has_messages(&self) -> bool {
         self.log.messages().next().is_some()
     }
 
     /// Agent and bot messages the visitor has not seen (always 0 while the panel is open).
-    pub fn unread(&self) -> usize {
+    pub(crate) fn unread(&self) -> usize {
         if self.open {
             return 0;
         }
@@ -112,7 +112,7 @@ impl State {
 
     /// Whether the pre-chat form stands before the message box: the site has one, and the
     /// visitor has neither filled it in nor written yet.
-    pub fn asks_prechat(&self) -> bool {
+    pub(crate) fn asks_prechat(&self) -> bool {
         !self.prechat.is_empty() && !self.prechat_done && !self.has_messages_from_visitor()
     }
 
@@ -121,7 +121,7 @@ impl State {
     }
 
     /// Whether the visitor can type: not after a shutdown, nor when the chat cannot work here.
-    pub fn can_send(&self) -> bool {
+    pub(crate) fn can_send(&self) -> bool {
         !matches!(self.status, Status::Ended | Status::Failed { retrying: false, .. })
     }
 }

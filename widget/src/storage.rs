@@ -14,7 +14,7 @@ use web_sys::Storage;
 use crate::wire::{decode, encode, parse, stringify};
 
 /// The keys one site's widget uses, `switchboard:SITE:…`.
-pub struct Keys {
+pub(crate) struct Keys {
     session: String,
     outbox: String,
     read: String,
@@ -22,34 +22,34 @@ pub struct Keys {
 
 impl Keys {
     /// The keys for `site`.
-    pub fn new(site: &SiteId) -> Self {
+    pub(crate) fn new(site: &SiteId) -> Self {
         let key = |name: &str| format!("switchboard:{site}:{name}");
         Self { session: key("session"), outbox: key("outbox"), read: key("read") }
     }
 
     /// The stored session, if any and readable.
-    pub fn session(&self) -> Option<create_session::Response> {
+    pub(crate) fn session(&self) -> Option<create_session::Response> {
         read_json(&self.session, decode::session)
     }
 
     /// Keeps `session` for the next page load.
-    pub fn save_session(&self, session: &create_session::Response) {
+    pub(crate) fn save_session(&self, session: &create_session::Response) {
         write_json(&self.session, &encode::session(session));
     }
 
     /// Forgets the session (refused token, shutdown).
-    pub fn drop_session(&self) {
+    pub(crate) fn drop_session(&self) {
         remove(&self.session);
     }
 
     /// Messages typed but not yet stored by the edge, as saved before the last page load.
-    pub fn outbox(&self) -> Vec<PendingMessage> {
+    pub(crate) fn outbox(&self) -> Vec<PendingMessage> {
         read_json(&self.outbox, decode::outbox).unwrap_or_default()
     }
 
     /// Saves the outbox, given as [`outbox_json`] made it; an empty one removes the key, so
     /// storage holds nothing idle.
-    pub fn save_outbox(&self, json: &str) {
+    pub(crate) fn save_outbox(&self, json: &str) {
         match local() {
             Some(storage) if json != "[]" => {
                 let _ = storage.set_item(&self.outbox, json);
@@ -59,20 +59,20 @@ impl Keys {
     }
 
     /// The read mark (see [`crate::state::State::read_seq`]), kept as a plain number.
-    pub fn read_seq(&self) -> Seq {
+    pub(crate) fn read_seq(&self) -> Seq {
         let stored = local().and_then(|storage| storage.get_item(&self.read).ok().flatten());
         Seq(stored.and_then(|text| text.parse().ok()).unwrap_or(0))
     }
 
     /// Saves the read mark.
-    pub fn save_read_seq(&self, seq: Seq) {
+    pub(crate) fn save_read_seq(&self, seq: Seq) {
         if let Some(storage) = local() {
             let _ = storage.set_item(&self.read, &seq.to_string());
         }
     }
 
     /// Forgets everything this site's widget stored (shutdown).
-    pub fn clear(&self) {
+    pub(crate) fn clear(&self) {
         for key in [&self.session, &self.outbox, &self.read] {
             remove(key);
         }
@@ -84,7 +84,7 @@ fn local() -> Option<Storage> {
 }
 
 /// The outbox as stored (also how [`crate::net`] notices that it changed).
-pub fn outbox_json(pending: &[PendingMessage]) -> String {
+pub(crate) fn outbox_json(pending: &[PendingMessage]) -> String {
     stringify(&encode::outbox(pending)).unwrap_or_default()
 }
 

@@ -31,7 +31,7 @@ const WASM_FEATURES: [&str; 6] = [
 ];
 
 /// One built browser app as published.
-pub struct Published {
+pub(crate) struct Published {
     /// URL path of its boot module (imports the glue, starts the wasm).
     pub script: String,
     /// URL path of its stylesheet.
@@ -43,7 +43,7 @@ pub struct Published {
 }
 
 /// Builds everything; returns the size report (already checked against the budgets).
-pub fn build_all(tools: &Tools) -> Result<Report> {
+pub(crate) fn build_all(tools: &Tools) -> Result<Report> {
     let root = root();
     let edge = root.join("edge");
     run(Command::new(cargo())

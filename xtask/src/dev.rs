@@ -17,7 +17,7 @@ const EDGE_PORT: u16 = 8787;
 const DEMO_ADDR: &str = "127.0.0.1:8080";
 
 /// Builds, starts the edge and the demo site, and runs until Ctrl-C.
-pub fn run() -> Result<()> {
+pub(crate) fn run() -> Result<()> {
     let tools = tools::ensure(Needs { browser: false })?;
     bundle::build_all(&tools)?;
     let edge_dir = root().join("edge");

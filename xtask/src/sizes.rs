@@ -11,17 +11,17 @@ use std::path::Path;
 use anyhow::{bail, Result};
 
 /// Loader budget, gzip bytes.
-pub const LOADER_GZIP_BUDGET: usize = 2_000;
+pub(crate) const LOADER_GZIP_BUDGET: usize = 2_000;
 /// Widget frame budget (wasm + JS glue), brotli bytes.
-pub const FRAME_BROTLI_BUDGET: usize = 100_000;
+pub(crate) const FRAME_BROTLI_BUDGET: usize = 100_000;
 
 /// Cloudflare Workers' limit on a compressed Worker, free plan (3 MB gzip).
-pub const WORKERS_FREE_GZIP_LIMIT: usize = 3 * 1024 * 1024;
+pub(crate) const WORKERS_FREE_GZIP_LIMIT: usize = 3 * 1024 * 1024;
 /// The same limit on paid plans (10 MB gzip).
-pub const WORKERS_PAID_GZIP_LIMIT: usize = 10 * 1024 * 1024;
+pub(crate) const WORKERS_PAID_GZIP_LIMIT: usize = 10 * 1024 * 1024;
 
 /// Sizes of one download.
-pub struct Size {
+pub(crate) struct Size {
     /// What it is.
     pub what: &'static str,
     /// Bytes as stored.
@@ -33,7 +33,7 @@ pub struct Size {
 }
 
 /// All measured sizes.
-pub struct Report {
+pub(crate) struct Report {
     /// The loader `widget.js`.
     pub loader: Size,
     /// Widget frame wasm + glue.
@@ -46,7 +46,12 @@ pub struct Report {
 
 /// Measures the built files.
 /// `widget` and `console` are each app's wasm and JS glue.
-pub fn measure(loader: &Path, widget: [&Path; 2], console: [&Path; 2], edge_wasm: &Path) -> Result<Report> {
+pub(crate) fn measure(
+    loader: &Path,
+    widget: [&Path; 2],
+    console: [&Path; 2],
+    edge_wasm: &Path,
+) -> Result<Report> {
     Ok(Report {
         loader: size("loader widget.js", &[loader])?,
         frame: size("widget frame wasm+glue", &widget)?,
@@ -82,7 +87,7 @@ fn brotli(bytes: &[u8]) -> Result<usize> {
 impl Report {
     /// The figures as JSON (for `cargo xtask bench`'s report), with the budgets and the
     /// Workers script size limits the edge wasm is measured against.
-    pub fn to_json(&self) -> serde_json::Value {
+    pub(crate) fn to_json(&self) -> serde_json::Value {
         let one = |size: &Size| serde_json::json!({ "what": size.what, "raw": size.raw, "gzip": size.gzip, "brotli": size.brotli });
         serde_json::json!({
             "loader": one(&self.loader),
@@ -100,7 +105,7 @@ impl Report {
     }
 
     /// Fails when a size budget is exceeded.
-    pub fn check_budgets(&self) -> Result<()> {
+    pub(crate) fn check_budgets(&self) -> Result<()> {
         if self.loader.gzip > LOADER_GZIP_BUDGET {
             bail!("the loader is {} bytes gzip, over its budget of {LOADER_GZIP_BUDGET}", self.loader.gzip);
         }

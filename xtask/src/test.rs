@@ -10,7 +10,7 @@ use crate::tools::{self, Needs};
 use crate::{bundle, cargo, run as run_command};
 
 /// Builds, then runs the tests.
-pub fn run(filter: &[String]) -> Result<()> {
+pub(crate) fn run(filter: &[String]) -> Result<()> {
     let tools = tools::ensure(Needs { browser: true })?;
     bundle::build_all(&tools)?;
     let mut command = Command::new(cargo());
@@ -31,7 +31,7 @@ pub fn run(filter: &[String]) -> Result<()> {
 
 /// Builds, then runs the chaos test at full length: 10,000 messages unless
 /// `SWITCHBOARD_CHAOS_MESSAGES` says otherwise.
-pub fn chaos() -> Result<()> {
+pub(crate) fn chaos() -> Result<()> {
     let tools = tools::ensure(Needs { browser: false })?;
     bundle::build_all(&tools)?;
     let messages = std::env::var("SWITCHBOARD_CHAOS_MESSAGES").unwrap_or_else(|_| "10000".into());

@@ -15,13 +15,13 @@ use sha2::{Digest, Sha256};
 use crate::{root, run};
 
 /// What the command at hand needs beyond the build tools.
-pub struct Needs {
+pub(crate) struct Needs {
     /// Headless Chromium and chromedriver (browser tests).
     pub browser: bool,
 }
 
 /// Paths of the installed tools.
-pub struct Tools {
+pub(crate) struct Tools {
     /// `wasm-bindgen` CLI, same version as the crate.
     pub wasm_bindgen: PathBuf,
     /// `worker-build`, same version as the `worker` crate.
@@ -33,7 +33,7 @@ pub struct Tools {
 }
 
 /// Installs whatever is missing.
-pub fn ensure(needs: Needs) -> Result<Tools> {
+pub(crate) fn ensure(needs: Needs) -> Result<Tools> {
     ensure_wasm_target()?;
     let (wasm_bindgen_version, worker_version) = pinned_versions()?;
     let wasm_bindgen = cargo_install("wasm-bindgen-cli", &wasm_bindgen_version, "wasm-bindgen", false)?;

@@ -194,7 +194,7 @@ pub(crate) mod tests {
     use super::*;
 
     /// The zone database for tests.
-    pub struct ChronoZones;
+    pub(crate) struct ChronoZones;
 
     impl Zones for ChronoZones {
         fn offset_minutes(&self, zone: &str, utc_ms: i64) -> Option<i32> {

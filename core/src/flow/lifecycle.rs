@@ -95,13 +95,31 @@ pub enum Effect {
 #[serde(tag = "notice", rename_all = "snake_case")]
 pub enum RoutingNotice {
     /// Offered to an agent.
-    Offered { agent: AgentId },
+    Offered {
+        /// The agent.
+        agent: AgentId,
+    },
     /// An agent holds it.
-    Assigned { agent: AgentId, name: String },
+    Assigned {
+        /// The agent.
+        agent: AgentId,
+        /// Their name, for the log's "… joined".
+        name: String,
+    },
     /// It left an agent.
-    Released { agent: AgentId, reason: Release },
+    Released {
+        /// The agent.
+        agent: AgentId,
+        /// Why.
+        reason: Release,
+    },
     /// An agent missed a response target.
-    SlaBreached { agent: AgentId, target: switchboard_protocol::routing::SlaKind },
+    SlaBreached {
+        /// The agent.
+        agent: AgentId,
+        /// Which target.
+        target: switchboard_protocol::routing::SlaKind,
+    },
 }
 
 impl Lifecycle {

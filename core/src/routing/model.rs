@@ -165,17 +165,57 @@ impl Routed {
 #[serde(tag = "effect", rename_all = "snake_case")]
 pub enum Effect {
     /// Offer `conversation` to `agent` until `expires_at`.
-    Offered { conversation: ConversationId, agent: AgentId, expires_at: i64 },
+    Offered {
+        /// The conversation.
+        conversation: ConversationId,
+        /// The agent offered it.
+        agent: AgentId,
+        /// When the offer lapses, ms since the Unix epoch.
+        expires_at: i64,
+    },
     /// `agent` holds `conversation` now.
-    Assigned { conversation: ConversationId, agent: AgentId },
+    Assigned {
+        /// The conversation.
+        conversation: ConversationId,
+        /// The agent.
+        agent: AgentId,
+    },
     /// `conversation` left `agent` (an offer withdrawn or an assignment ended).
-    Released { conversation: ConversationId, agent: AgentId, reason: Release },
+    Released {
+        /// The conversation.
+        conversation: ConversationId,
+        /// The agent it left.
+        agent: AgentId,
+        /// Why.
+        reason: Release,
+    },
     /// `conversation` waits in `queue` at `position` (1 = next), about `wait_ms` more.
-    Waiting { conversation: ConversationId, queue: QueueId, position: u32, wait_ms: i64 },
+    Waiting {
+        /// The conversation.
+        conversation: ConversationId,
+        /// Its queue.
+        queue: QueueId,
+        /// Its place in line, 1 = next.
+        position: u32,
+        /// The estimated wait, ms.
+        wait_ms: i64,
+    },
     /// `agent` missed a response target on `conversation`.
-    SlaBreached { conversation: ConversationId, agent: AgentId, kind: SlaKind },
+    SlaBreached {
+        /// The conversation.
+        conversation: ConversationId,
+        /// The agent.
+        agent: AgentId,
+        /// Which target.
+        kind: SlaKind,
+    },
     /// `agent`'s presence changed.
-    PresenceChanged { agent: AgentId, presence: Presence },
+    PresenceChanged {
+        /// The agent.
+        agent: AgentId,
+        /// Their presence now.
+        presence: Presence,
+    },
 }
 
 /// Why a routing command was refused.

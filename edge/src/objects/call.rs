@@ -23,7 +23,7 @@ use crate::error::{EdgeError, EdgeResult};
 use crate::http;
 
 /// One kind of Durable Object: how to reach the instance a call is for.
-pub trait ObjectKind {
+pub(crate) trait ObjectKind {
     /// What names one instance (a site's id, a conversation's id; nothing for the directory).
     type Key: ?Sized;
     /// The instance named `key`.
@@ -31,7 +31,7 @@ pub trait ObjectKind {
 }
 
 /// A call one kind of object answers: the type is the request body.
-pub trait ObjectCall: Serialize + DeserializeOwned {
+pub(crate) trait ObjectCall: Serialize + DeserializeOwned {
     /// The object that answers it.
     type Object: ObjectKind;
     /// Its route: the path of the object request.
@@ -54,16 +54,16 @@ pub(crate) use object_call;
 
 /// The answer of a call that hands over a WebSocket or a raw response rather than JSON.
 #[derive(Debug, Serialize, Deserialize)]
-pub struct Passed;
+pub(crate) struct Passed;
 
 /// Header carrying the call of a request whose body is not the call.
-pub const CALL_HEADER: &str = "x-switchboard-call";
+pub(crate) const CALL_HEADER: &str = "x-switchboard-call";
 
 /// Object requests need an absolute URL; the host is never resolved.
 const INTERNAL: &str = "https://object.internal";
 
 /// Sends `call` to the object named `key` and reads its answer.
-pub async fn send<C: ObjectCall>(
+pub(crate) async fn send<C: ObjectCall>(
     env: &Env,
     key: &<C::Object as ObjectKind>::Key,
     call: &C,
@@ -84,7 +84,7 @@ pub async fn send<C: ObjectCall>(
 
 /// Hands a WebSocket handshake to the object named `key`, with `call` saying who connects;
 /// answers the object's `101`.
-pub async fn upgrade<C: ObjectCall<Answer = Passed>>(
+pub(crate) async fn upgrade<C: ObjectCall<Answer = Passed>>(
     env: &Env,
     key: &<C::Object as ObjectKind>::Key,
     call: &C,
@@ -98,7 +98,7 @@ pub async fn upgrade<C: ObjectCall<Answer = Passed>>(
 }
 
 /// Sends `bytes` (a file) with `call` describing them; answers the object's `201` as it is.
-pub async fn send_bytes<C: ObjectCall<Answer = Passed>>(
+pub(crate) async fn send_bytes<C: ObjectCall<Answer = Passed>>(
     env: &Env,
     key: &<C::Object as ObjectKind>::Key,
     call: &C,
@@ -130,7 +130,7 @@ async fn passed(response: Response, status: u16) -> EdgeResult<Response> {
 }
 
 /// In an object: reads `C` from the request body and answers with what `handle` makes of it.
-pub async fn answer<C, F>(req: &mut Request, handle: impl FnOnce(C) -> F) -> EdgeResult<Response>
+pub(crate) async fn answer<C, F>(req: &mut Request, handle: impl FnOnce(C) -> F) -> EdgeResult<Response>
 where
     C: ObjectCall,
     F: Future<Output = EdgeResult<C::Answer>>,
@@ -142,7 +142,7 @@ where
 }
 
 /// In an object: the call a handshake or a file carries in its [`CALL_HEADER`].
-pub fn carried<C: ObjectCall>(req: &Request) -> EdgeResult<C> {
+pub(crate) fn carried<C: ObjectCall>(req: &Request) -> EdgeResult<C> {
     let value = req
         .headers()
         .get(CALL_HEADER)?
@@ -151,7 +151,7 @@ pub fn carried<C: ObjectCall>(req: &Request) -> EdgeResult<C> {
 }
 
 /// The refusal an object answers for a route it does not have.
-pub fn no_such_route() -> EdgeError {
+pub(crate) fn no_such_route() -> EdgeError {
     EdgeError::refuse(ErrorCode::NotFound, "no such object route")
 }
 

@@ -17,16 +17,15 @@
 //! - [`outbox`]: requests an object sends after its response, one at a time.
 //! - this file: what the objects share (participants, sockets, broadcasting).
 
-pub mod call;
-pub mod conversation;
-pub mod directory;
+pub(crate) mod call;
+pub(crate) mod conversation;
+pub(crate) mod directory;
 mod outbox;
-pub mod site;
+pub(crate) mod site;
 
-pub use call::send;
-pub use conversation::ConversationObject;
-pub use directory::DirectoryObject;
-pub use site::SiteObject;
+// The objects' classes (`ConversationObject`, `SiteObject`, `DirectoryObject`) reach workerd
+// through `#[durable_object]`'s wasm-bindgen exports, not through Rust paths.
+pub(crate) use call::send;
 
 use serde::{Deserialize, Serialize};
 use switchboard_protocol::{ApiError, Author, ClientFrame, ServerFrame, SiteId, SUBPROTOCOL};
@@ -39,7 +38,7 @@ use crate::http;
 /// Who a conversation socket belongs to, as verified by the worker. Also the socket's
 /// hibernation attachment, so it survives the object being evicted.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Participant {
+pub(crate) struct Participant {
     /// The site the credentials were issued for.
     pub site: SiteId,
     /// The identity messages from this socket are stored under.

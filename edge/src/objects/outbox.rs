@@ -15,7 +15,7 @@ use std::time::Duration;
 use worker::State;
 
 /// A queue of items and the one task sending them.
-pub struct Outbox<T> {
+pub(super) struct Outbox<T> {
     queue: RefCell<VecDeque<T>>,
     running: Cell<bool>,
     /// Keep only the newest item waiting (a newer summary replaces an older one).
@@ -26,19 +26,19 @@ pub struct Outbox<T> {
 
 impl<T: 'static> Outbox<T> {
     /// Sends every item, in order, without resting.
-    pub fn in_order() -> Self {
+    pub(super) fn in_order() -> Self {
         Self { queue: RefCell::default(), running: Cell::new(false), newest_only: false, rest: None }
     }
 
     /// Sends the newest item at once, then rests `rest` after each send; items arriving
     /// meanwhile replace each other.
-    pub fn newest_only(rest: Duration) -> Self {
+    pub(super) fn newest_only(rest: Duration) -> Self {
         Self { queue: RefCell::default(), running: Cell::new(false), newest_only: true, rest: Some(rest) }
     }
 
     /// Queues `item`; starts the sending task unless it runs already. `send` sends one item
     /// (and logs its own failures: a lost item is repaired by the next, or by a retry).
-    pub fn push<F, Fut>(self: &Rc<Self>, state: &State, item: T, send: F)
+    pub(super) fn push<F, Fut>(self: &Rc<Self>, state: &State, item: T, send: F)
     where
         F: Fn(T) -> Fut + 'static,
         Fut: Future<Output = ()> + 'static,

@@ -21,7 +21,7 @@ use crate::dom::now;
 use crate::net::Chat;
 
 /// The whole panel, mounted on the frame's `<body>`.
-pub struct App {
+pub(crate) struct App {
     chat: Rc<Chat>,
     list: NodeRef,
     input: NodeRef,

@@ -18,7 +18,7 @@ const CLIP: &str = "M16.5 6v11.5a4 4 0 0 1-8 0V5a2.5 2.5 0 0 1 5 0v10.5a1 1 0 0 
 /// focuses when the panel opens) and `button.sb-send`. `enabled` is false once the chat
 /// cannot send (ended, or refused for this site). Every keystroke tells the chat whether the
 /// visitor is typing; emptying the box or leaving it says they stopped.
-pub fn composer(enabled: bool, input: &NodeRef, chat: &Rc<Chat>) -> Html {
+pub(crate) fn composer(enabled: bool, input: &NodeRef, chat: &Rc<Chat>) -> Html {
     let t = t();
     // Uncontrolled: the browser owns the text, so a keystroke never waits for a render.
     let text = {

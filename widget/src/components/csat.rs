@@ -13,7 +13,7 @@ use crate::net::Chat;
 
 /// `form.sb-csat`: `button.sb-csat-score[data-score]` (`aria-pressed` on the chosen one),
 /// `textarea[name=comment]` and `button.sb-csat-send` (disabled until a score is chosen).
-pub fn csat(chosen: Option<u8>, chat: &Rc<Chat>) -> Html {
+pub(crate) fn csat(chosen: Option<u8>, chat: &Rc<Chat>) -> Html {
     let t = t();
     let scores = (1..=5u8).map(|score| {
         let onclick = {

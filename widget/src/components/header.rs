@@ -19,7 +19,7 @@ const BACK: &str = "M20 11H7.8l5.6-5.6L12 4l-8 8 8 8 1.4-1.4L7.8 13H20z";
 /// Title, subtitle (`p.sb-presence[data-online]` once presence is known),
 /// `button.sb-download` (once there are messages), `button.sb-history` (or `button.sb-back`
 /// in the history) and `button.sb-close`.
-pub fn header(state: &State, chat: &Rc<Chat>) -> Html {
+pub(crate) fn header(state: &State, chat: &Rc<Chat>) -> Html {
     let t = t();
     let close = {
         let chat = chat.clone();

@@ -16,7 +16,7 @@ use crate::state::History;
 /// conversation has messages: an empty one is already new), then `ul.sb-history-list` with one
 /// `li.sb-history-item[data-conversation-id]` per conversation, or a sentence while loading,
 /// when there is none, or when something failed.
-pub fn history(history: &History, has_messages: bool, chat: &Rc<Chat>) -> Html {
+pub(crate) fn history(history: &History, has_messages: bool, chat: &Rc<Chat>) -> Html {
     let t = t();
     let new = has_messages.then(|| {
         let chat = chat.clone();

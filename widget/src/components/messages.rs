@@ -19,7 +19,7 @@ use crate::net::Chat;
 ///
 /// The visitor's own stored messages carry `data-delivery` (`sent` or `read`, as the log
 /// says), and the last of them says so in words (`span.sb-receipt`), like a messenger does.
-pub fn messages(log: &ClientLog, list: &NodeRef, chat: &Rc<Chat>) -> Html {
+pub(crate) fn messages(log: &ClientLog, list: &NodeRef, chat: &Rc<Chat>) -> Html {
     let t = t();
     let empty = log.messages().next().is_none() && log.pending().is_empty();
     let last_own = log.messages().rev().find(|m| matches!(m.author, Author::Visitor { .. })).map(|m| m.seq);
@@ -214,7 +214,7 @@ fn pending(message: &PendingMessage, chat: &Rc<Chat>) -> Html {
 }
 
 /// `p.sb-typing`: who of the others is typing at `now`; nothing when nobody is.
-pub fn typing_line(log: &ClientLog, now: i64) -> Html {
+pub(crate) fn typing_line(log: &ClientLog, now: i64) -> Html {
     let names: Vec<&str> = log
         .typing_now(now)
         .into_iter()

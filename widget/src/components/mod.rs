@@ -8,17 +8,17 @@
 //! what the end-to-end tests select on: keep them stable. Text is only ever rendered as text
 //! nodes.
 
-pub mod app;
-pub mod composer;
-pub mod csat;
-pub mod header;
-pub mod history;
-pub mod messages;
-pub mod prechat;
-pub mod status;
-pub mod text;
+pub(crate) mod app;
+pub(crate) mod composer;
+pub(crate) mod csat;
+pub(crate) mod header;
+pub(crate) mod history;
+pub(crate) mod messages;
+pub(crate) mod prechat;
+pub(crate) mod status;
+pub(crate) mod text;
 
-pub use app::App;
+pub(crate) use app::App;
 
 use yew::prelude::*;
 

@@ -17,7 +17,7 @@ use crate::state::State;
 
 /// `form.sb-prechat` with `input[name=FIELD]` per field (`aria-invalid` and a
 /// `p.sb-field-error` when refused) and `button.sb-prechat-start`.
-pub fn prechat(state: &State, chat: &Rc<Chat>) -> Html {
+pub(crate) fn prechat(state: &State, chat: &Rc<Chat>) -> Html {
     let t = t();
     let onsubmit = {
         let chat = chat.clone();

@@ -10,7 +10,7 @@ use crate::state::Status;
 ///
 /// A plain function rather than a component: it has no state, and each component type costs
 /// the frame's wasm its own copy of yew's lifecycle code.
-pub fn status_line(status: &Status) -> Html {
+pub(crate) fn status_line(status: &Status) -> Html {
     let line = match status {
         Status::Online => html! {},
         Status::Connecting => html! { <p class="sb-status">{ t().connecting }</p> },

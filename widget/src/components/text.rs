@@ -10,7 +10,7 @@
 use yew::prelude::*;
 
 /// `text` as text nodes and `<a>` elements.
-pub fn linkify(text: &str) -> Html {
+pub(crate) fn linkify(text: &str) -> Html {
     let bytes = text.as_bytes();
     let mut parts = Vec::new();
     let mut plain = 0; // where the text not yet emitted starts

@@ -46,7 +46,7 @@ use sync::Synced;
 const CLOSE_UNAUTHORIZED: u16 = 4401;
 
 /// The running chat. Lives as long as the app; callbacks hold a [`Weak`] to it.
-pub struct Chat {
+pub(crate) struct Chat {
     state: RefCell<State>,
     /// Asks the view to render again.
     render: Callback<()>,
@@ -84,7 +84,7 @@ pub struct Chat {
 
 impl Chat {
     /// A chat for the site named in the frame's URL; `render` re-renders the view.
-    pub fn new(render: Callback<()>) -> Rc<Chat> {
+    pub(crate) fn new(render: Callback<()>) -> Rc<Chat> {
         let site = site_from_location();
         let config = crate::ids::site_config();
         crate::i18n::set_site_texts(config.as_ref().and_then(|c| c.field("texts")));
@@ -116,7 +116,7 @@ impl Chat {
     }
 
     /// The state, for the view. Never held across a call into the chat.
-    pub fn state(&self) -> Ref<'_, State> {
+    pub(crate) fn state(&self) -> Ref<'_, State> {
         self.state.borrow()
     }
 
@@ -134,7 +134,7 @@ impl Chat {
 
     /// Says `ready` to the host page, restores the outbox, and waits for `init`. Not embedded
     /// (frame opened on its own): starts at once, open, and lets the edge judge the request.
-    pub fn start(&self) {
+    pub(crate) fn start(&self) {
         i18n::set(i18n::from_browser(), self.render.clone());
         let me = self.me.clone();
         let bridge = Bridge::connect(move |message, origin| {
@@ -185,7 +185,7 @@ impl Chat {
     }
 
     /// The visitor sent `text` from the composer.
-    pub fn send(&self, text: String) {
+    pub(crate) fn send(&self, text: String) {
         if text.trim().is_empty() || !self.state().can_send() {
             return;
         }
@@ -206,7 +206,7 @@ impl Chat {
 
     /// The visitor typed (`active`: the message box has text) or stopped (it is empty, lost
     /// focus). The log decides whether the edge needs to hear it.
-    pub fn typing(&self, active: bool) {
+    pub(crate) fn typing(&self, active: bool) {
         let frame = self.state.borrow_mut().log.typing(active, now());
         if let Some(frame) = frame {
             self.send_frame(&frame);
@@ -214,13 +214,13 @@ impl Chat {
     }
 
     /// The visitor dismissed a refused message.
-    pub fn dismiss(&self, client_id: ClientMessageId) {
+    pub(crate) fn dismiss(&self, client_id: ClientMessageId) {
         self.update(|state| state.log.dismiss(&client_id));
         self.sync();
     }
 
     /// The visitor asked to close the panel; the loader decides and answers with `close`.
-    pub fn request_close(&self) {
+    pub(crate) fn request_close(&self) {
         if let Some(bridge) = self.bridge.borrow().as_ref() {
             bridge.post(&ToHost::Close);
         }

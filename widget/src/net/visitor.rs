@@ -24,7 +24,7 @@ impl Chat {
     /// The visitor submitted the pre-chat form: checked here as the edge will check it;
     /// problems show by their fields, good answers go to the edge (now, or after the next
     /// `hello`) and the message box takes the form's place.
-    pub fn submit_prechat(&self, answers: BTreeMap<String, String>) {
+    pub(crate) fn submit_prechat(&self, answers: BTreeMap<String, String>) {
         let checked = prechat::check(&self.state().prechat, &answers);
         match checked {
             Err(problems) => self.update(|state| state.prechat_problems = problems),
@@ -41,7 +41,7 @@ impl Chat {
 
     /// The visitor picked a file: uploaded into the conversation (its message arrives on the
     /// socket); a refusal (type, size) shows under the message box.
-    pub fn attach(&self, file: web_sys::File) {
+    pub(crate) fn attach(&self, file: web_sys::File) {
         let (Some(me), Some(session)) = (self.me.upgrade(), self.session.borrow().clone()) else { return };
         let Some(client_id) = switchboard_webclient::new_client_id() else { return };
         self.update(|state| state.upload_error = None);
@@ -64,13 +64,13 @@ impl Chat {
     }
 
     /// The visitor picked a score on the rating card (sent with [`Chat::rate`]).
-    pub fn choose_score(&self, score: u8) {
+    pub(crate) fn choose_score(&self, score: u8) {
         self.update(|state| state.csat_score = Some(score));
     }
 
     /// Sends the chosen score with `comment`. The card goes when the edge's `rated` entry
     /// arrives; a refusal (already rated elsewhere) leaves it to the next status.
-    pub fn rate(&self, comment: String) {
+    pub(crate) fn rate(&self, comment: String) {
         let Some(score) = self.state().csat_score else { return };
         let comment = Some(comment).filter(|c| !c.trim().is_empty());
         if self.send_frame(&ClientFrame::Rate { score, comment }) {
@@ -100,7 +100,7 @@ impl Chat {
     }
 
     /// Shows the visitor's conversations instead of the current one, loading them.
-    pub fn show_history(&self) {
+    pub(crate) fn show_history(&self) {
         let Some(me) = self.me.upgrade() else { return };
         let Some(token) = self.token() else {
             // No session yet (still connecting, or the chat cannot work here).
@@ -126,14 +126,14 @@ impl Chat {
     }
 
     /// Back from the history to the current conversation.
-    pub fn hide_history(&self) {
+    pub(crate) fn hide_history(&self) {
         self.update(|state| state.history = None);
         // The conversation is in front of the visitor again: what it shows has been read.
         self.sync();
     }
 
     /// The visitor picked one of their conversations in the history.
-    pub fn open_conversation(&self, session: create_session::Response) {
+    pub(crate) fn open_conversation(&self, session: create_session::Response) {
         let current = self.session.borrow().as_ref().map(|s| s.conversation_id.clone());
         if current.as_ref() == Some(&session.conversation_id) {
             self.hide_history();
@@ -144,7 +144,7 @@ impl Chat {
 
     /// Starts a new conversation for the same visitor (so the current one stays in the
     /// history) and moves to it.
-    pub fn new_conversation(&self) {
+    pub(crate) fn new_conversation(&self) {
         let Some(me) = self.me.upgrade() else { return };
         let Some(request) = self.session_request(self.token()) else { return };
         let generation = self.generation.get();
@@ -185,7 +185,7 @@ impl Chat {
     /// Saves the conversation as a text file on the visitor's device: the panel's title and
     /// what the message list shows, as the browser lays it out in text (authors, messages,
     /// times, day separators; avatars' initials are drawn by CSS and stay out).
-    pub fn download_transcript(&self) {
+    pub(crate) fn download_transcript(&self) {
         let list = web_sys::window()
             .and_then(|w| w.document())
             .and_then(|d| d.query_selector("ol.sb-messages").ok().flatten())

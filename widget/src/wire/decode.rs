@@ -69,7 +69,7 @@ fn role(text: &str) -> Option<Role> {
 }
 
 /// `{"role","id"?,"name"?}` (bots and the system have no id).
-pub fn author<J: Json>(value: &J) -> Option<Author> {
+pub(crate) fn author<J: Json>(value: &J) -> Option<Author> {
     let name = text(value, "name");
     Some(match role(&text(value, "role")?)? {
         Role::Visitor => Author::Visitor { id: VisitorId::parse(text(value, "id")?).ok()?, name },
@@ -83,7 +83,7 @@ pub fn author<J: Json>(value: &J) -> Option<Author> {
 
 /// A stored message. Of its `event`, only what the widget acts on is decoded (resolutions
 /// and ratings, for the rating card); it shows every entry's text.
-pub fn message<J: Json>(value: &J) -> Option<Message> {
+pub(crate) fn message<J: Json>(value: &J) -> Option<Message> {
     Some(Message {
         seq: seq(value, "seq")?,
         client_id: client_id(value, "client_id")?,
@@ -155,7 +155,7 @@ fn read_mark<J: Json>(value: &J) -> Option<ReadMark> {
 }
 
 /// A session (`POST /api/v1/sessions`, `welcome.session`, storage).
-pub fn session<J: Json>(value: &J) -> Option<create_session::Response> {
+pub(crate) fn session<J: Json>(value: &J) -> Option<create_session::Response> {
     Some(create_session::Response {
         token: text(value, "token")?,
         conversation_id: ConversationId::parse(text(value, "conversation_id")?).ok()?,
@@ -166,7 +166,7 @@ pub fn session<J: Json>(value: &J) -> Option<create_session::Response> {
 
 /// An error code; one this build does not know yet counts as `internal` (the frame still
 /// refuses what it names, rather than leaving it "sending" for good).
-pub fn error_code(text: &str) -> ErrorCode {
+pub(crate) fn error_code(text: &str) -> ErrorCode {
     use ErrorCode::*;
     match text {
         "bad_request" => BadRequest,
@@ -190,7 +190,7 @@ pub fn error_code(text: &str) -> ErrorCode {
 }
 
 /// A frame from the edge; `None` for an unknown type or a malformed frame (ignored).
-pub fn server_frame<J: Json>(value: &J) -> Option<ServerFrame> {
+pub(crate) fn server_frame<J: Json>(value: &J) -> Option<ServerFrame> {
     Some(match text(value, "type")?.as_str() {
         "welcome" => ServerFrame::Welcome {
             conversation_id: ConversationId::parse(text(value, "conversation_id")?).ok()?,
@@ -233,7 +233,7 @@ pub fn server_frame<J: Json>(value: &J) -> Option<ServerFrame> {
 }
 
 /// A message the frame had not sent before the last page load (the stored outbox).
-pub fn pending<J: Json>(value: &J) -> Option<PendingMessage> {
+pub(crate) fn pending<J: Json>(value: &J) -> Option<PendingMessage> {
     Some(PendingMessage {
         client_id: client_id(value, "client_id")?,
         text: text(value, "text")?,
@@ -245,7 +245,7 @@ pub fn pending<J: Json>(value: &J) -> Option<PendingMessage> {
 }
 
 /// The stored outbox: an array of [`pending`] messages.
-pub fn outbox<J: Json>(value: &J) -> Option<Vec<PendingMessage>> {
+pub(crate) fn outbox<J: Json>(value: &J) -> Option<Vec<PendingMessage>> {
     value.items()?.iter().map(pending).collect()
 }
 
@@ -266,14 +266,14 @@ fn visitor_conversation<J: Json>(value: &J) -> Option<visitor_conversations::Vis
 }
 
 /// `GET /api/v1/visitor/conversations`.
-pub fn visitor_conversations<J: Json>(value: &J) -> Option<visitor_conversations::Response> {
+pub(crate) fn visitor_conversations<J: Json>(value: &J) -> Option<visitor_conversations::Response> {
     Some(visitor_conversations::Response {
         conversations: list(value, "conversations", visitor_conversation)?,
     })
 }
 
 /// `GET /api/v1/sites/{site}/presence`: how many agents are online, and business hours.
-pub fn presence<J: Json>(value: &J) -> Option<site_presence::Response> {
+pub(crate) fn presence<J: Json>(value: &J) -> Option<site_presence::Response> {
     Some(site_presence::Response {
         agents_online: u32::try_from(integer(value, "agents_online")?).ok()?,
         open: flag(value, "open").unwrap_or(true),
@@ -282,7 +282,7 @@ pub fn presence<J: Json>(value: &J) -> Option<site_presence::Response> {
 }
 
 /// The body of every REST error, `{"error":{"code","message"}}`.
-pub fn api_error<J: Json>(value: &J) -> Option<ApiError> {
+pub(crate) fn api_error<J: Json>(value: &J) -> Option<ApiError> {
     let error = value.field("error")?;
     Some(ApiError { code: error_code(&text(&error, "code")?), message: text(&error, "message")? })
 }

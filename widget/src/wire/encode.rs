@@ -8,7 +8,7 @@ use switchboard_protocol::ClientFrame;
 use super::Build;
 
 /// A frame to the edge.
-pub fn client_frame<B: Build>(frame: &ClientFrame) -> B {
+pub(crate) fn client_frame<B: Build>(frame: &ClientFrame) -> B {
     let (kind, fields) = match frame {
         ClientFrame::Hello { last_seq } => ("hello", vec![("last_seq", B::number(last_seq.0 as f64))]),
         ClientFrame::Send { client_id, text, .. } => {
@@ -64,7 +64,7 @@ pub fn client_frame<B: Build>(frame: &ClientFrame) -> B {
 }
 
 /// The body of `POST /api/v1/sessions`.
-pub fn session_request<B: Build>(request: &create_session::Request) -> B {
+pub(crate) fn session_request<B: Build>(request: &create_session::Request) -> B {
     let mut fields = vec![("site_id", B::text(request.site_id.as_str()))];
     if let Some(origin) = &request.page_origin {
         fields.push(("page_origin", B::text(origin)));
@@ -76,7 +76,7 @@ pub fn session_request<B: Build>(request: &create_session::Request) -> B {
 }
 
 /// A session, as stored.
-pub fn session<B: Build>(session: &create_session::Response) -> B {
+pub(crate) fn session<B: Build>(session: &create_session::Response) -> B {
     B::object(vec![
         ("token", B::text(&session.token)),
         ("conversation_id", B::text(session.conversation_id.as_str())),
@@ -86,7 +86,7 @@ pub fn session<B: Build>(session: &create_session::Response) -> B {
 }
 
 /// The outbox, as stored.
-pub fn outbox<B: Build>(pending: &[PendingMessage]) -> B {
+pub(crate) fn outbox<B: Build>(pending: &[PendingMessage]) -> B {
     B::list(
         pending
             .iter()

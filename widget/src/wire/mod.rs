@@ -12,8 +12,8 @@
 //! - [`decode`]: JSON values → protocol types (`None` for anything malformed).
 //! - [`encode`]: protocol types → JSON values.
 
-pub mod decode;
-pub mod encode;
+pub(crate) mod decode;
+pub(crate) mod encode;
 
 #[cfg(test)]
 mod tests;
@@ -22,7 +22,7 @@ use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::JsValue;
 
 /// Read access to a parsed JSON value.
-pub trait Json: Sized {
+pub(crate) trait Json: Sized {
     /// The field `key` of an object; `None` when absent or `null`, or when this is no object.
     fn field(&self, key: &str) -> Option<Self>;
     /// The value as a string.
@@ -36,7 +36,7 @@ pub trait Json: Sized {
 }
 
 /// Building a JSON value.
-pub trait Build: Sized {
+pub(crate) trait Build: Sized {
     /// An object with these fields, in this order.
     fn object(fields: Vec<(&str, Self)>) -> Self;
     /// A string.
@@ -103,11 +103,11 @@ impl Build for JsValue {
 }
 
 /// Parses JSON text with the browser's parser.
-pub fn parse(text: &str) -> Option<JsValue> {
+pub(crate) fn parse(text: &str) -> Option<JsValue> {
     js_sys::JSON::parse(text).ok()
 }
 
 /// JSON text of `value`.
-pub fn stringify(value: &JsValue) -> Option<String> {
+pub(crate) fn stringify(value: &JsValue) -> Option<String> {
     js_sys::JSON::stringify(value).ok().map(String::from)
 }

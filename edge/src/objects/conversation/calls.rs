@@ -12,7 +12,7 @@ use crate::objects::call::{object_call, ObjectKind, Passed};
 use crate::objects::Participant;
 
 /// The Conversation objects: one per conversation, named by its id.
-pub struct Conversation;
+pub(crate) struct Conversation;
 
 impl ObjectKind for Conversation {
     type Key = ConversationId;
@@ -25,7 +25,7 @@ impl ObjectKind for Conversation {
 /// A participant the worker authenticated opens a socket (a WebSocket handshake). The
 /// visitor's first connection creates the conversation.
 #[derive(Debug, Serialize, Deserialize)]
-pub struct Connect {
+pub(crate) struct Connect {
     /// The conversation.
     pub conversation: ConversationId,
     /// Who connects.
@@ -36,7 +36,7 @@ object_call!(Connect => Conversation, "/connect", Passed);
 /// A file the worker checked, on its way into the conversation (the request's body); answers
 /// `201 {"message": …}`, the message carrying it.
 #[derive(Debug, Serialize, Deserialize)]
-pub struct Attach {
+pub(crate) struct Attach {
     /// Who sends it.
     pub participant: Participant,
     /// The uploader's message id (a resend is answered with the stored message).
@@ -51,7 +51,7 @@ object_call!(Attach => Conversation, "/attach", Passed);
 /// What the site's router tells a conversation.
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
-pub enum Notice {
+pub(crate) enum Notice {
     /// A routing decision.
     Routing {
         /// The decision.
@@ -70,7 +70,7 @@ object_call!(Notice => Conversation, "/notice", ());
 /// An external bot's late answer, with the bearer secret it came with (checked by the
 /// conversation against its site's flow).
 #[derive(Debug, Serialize, Deserialize)]
-pub struct BotAnswer {
+pub(crate) struct BotAnswer {
     /// The `Authorization` header as sent.
     pub authorization: String,
     /// The answer.

@@ -27,7 +27,7 @@ use worker::{
 };
 
 mod attach;
-pub mod calls;
+pub(crate) mod calls;
 mod feed;
 mod flow;
 mod store;

@@ -24,7 +24,7 @@ use worker::SqlStorage;
 use crate::error::{EdgeError, EdgeResult};
 
 /// Creates the tables (idempotent).
-pub const SCHEMA: [&str; 5] = [
+pub(super) const SCHEMA: [&str; 5] = [
     "CREATE TABLE IF NOT EXISTS meta (
         only INTEGER PRIMARY KEY CHECK (only = 1),
         conversation_id TEXT NOT NULL,

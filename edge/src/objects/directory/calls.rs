@@ -13,7 +13,7 @@ use crate::error::EdgeResult;
 use crate::objects::call::{object_call, ObjectKind};
 
 /// The one Directory object of the deployment.
-pub struct Directory;
+pub(crate) struct Directory;
 
 impl ObjectKind for Directory {
     type Key = ();
@@ -26,7 +26,7 @@ impl ObjectKind for Directory {
 
 /// A sign-in attempt, with the address it came from (for throttling); answers the account.
 #[derive(Debug, Serialize, Deserialize)]
-pub struct Login {
+pub(crate) struct Login {
     /// The email typed.
     pub email: String,
     /// The password typed.
@@ -38,7 +38,7 @@ object_call!(Login => Directory, "/login", agent_me::Response);
 
 /// An admin of `site` invites someone; answers the one-time token.
 #[derive(Debug, Serialize, Deserialize)]
-pub struct Invite {
+pub(crate) struct Invite {
     /// The admin's site: the new account answers for it.
     pub site: SiteId,
     /// The admin.
@@ -50,7 +50,7 @@ object_call!(Invite => Directory, "/invite", Invited);
 
 /// What the directory made of an invite: the token (not stored) and its expiry.
 #[derive(Debug, Serialize, Deserialize)]
-pub struct Invited {
+pub(crate) struct Invited {
     /// The one-time token.
     pub token: String,
     /// The normalised email.
@@ -61,7 +61,7 @@ pub struct Invited {
 
 /// What a usable invite is for (`not_found`, `gone` otherwise).
 #[derive(Debug, Serialize, Deserialize)]
-pub struct ShowInvite {
+pub(crate) struct ShowInvite {
     /// The token from the link.
     pub token: String,
 }
@@ -69,7 +69,7 @@ object_call!(ShowInvite => Directory, "/invite/show", invite_show::Response);
 
 /// Someone accepts an invite; answers the account made.
 #[derive(Debug, Serialize, Deserialize)]
-pub struct AcceptInvite {
+pub(crate) struct AcceptInvite {
     /// The token from the link.
     pub token: String,
     /// Their password and name.
@@ -79,7 +79,7 @@ object_call!(AcceptInvite => Directory, "/invite/accept", agent_me::Response);
 
 /// A site's accounts, by name.
 #[derive(Debug, Serialize, Deserialize)]
-pub struct ListAgents {
+pub(crate) struct ListAgents {
     /// The site.
     pub site: SiteId,
 }
@@ -87,7 +87,7 @@ object_call!(ListAgents => Directory, "/agents", agents_list::Response);
 
 /// An admin of `site` removes `agent`.
 #[derive(Debug, Serialize, Deserialize)]
-pub struct RemoveAgent {
+pub(crate) struct RemoveAgent {
     /// The admin's site.
     pub site: SiteId,
     /// The admin.
@@ -99,7 +99,7 @@ object_call!(RemoveAgent => Directory, "/agents/remove", ());
 
 /// Reserves a new site's id (unique across the deployment; `conflict` when taken).
 #[derive(Debug, Serialize, Deserialize)]
-pub struct RegisterSite {
+pub(crate) struct RegisterSite {
     /// The site.
     pub entry: sites::SiteEntry,
 }
@@ -107,12 +107,12 @@ object_call!(RegisterSite => Directory, "/sites/register", ());
 
 /// Every site: the bootstrap one and those created since, by id.
 #[derive(Debug, Serialize, Deserialize)]
-pub struct ListSites;
+pub(crate) struct ListSites;
 object_call!(ListSites => Directory, "/sites", sites::ListResponse);
 
 /// An admin of `site` makes an API key; answers it with its secret (shown once).
 #[derive(Debug, Serialize, Deserialize)]
-pub struct CreateKey {
+pub(crate) struct CreateKey {
     /// The site it acts for.
     pub site: SiteId,
     /// Its name and role.
@@ -122,7 +122,7 @@ object_call!(CreateKey => Directory, "/keys/create", Created);
 
 /// An admin of `site` revokes a key (`not_found` for another site's).
 #[derive(Debug, Serialize, Deserialize)]
-pub struct RevokeKey {
+pub(crate) struct RevokeKey {
     /// The admin's site.
     pub site: SiteId,
     /// The key.
@@ -132,7 +132,7 @@ object_call!(RevokeKey => Directory, "/keys/revoke", ());
 
 /// A site's API keys, newest first.
 #[derive(Debug, Serialize, Deserialize)]
-pub struct ListKeys {
+pub(crate) struct ListKeys {
     /// The site.
     pub site: SiteId,
 }
@@ -140,7 +140,7 @@ object_call!(ListKeys => Directory, "/keys", ListResponse);
 
 /// Who an API key acts as (`unauthorized` for an unknown or revoked one).
 #[derive(Debug, Serialize, Deserialize)]
-pub struct CheckKey {
+pub(crate) struct CheckKey {
     /// The secret presented.
     pub secret: String,
 }
@@ -148,7 +148,7 @@ object_call!(CheckKey => Directory, "/keys/check", KeyHolder);
 
 /// Who a valid key acts as.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct KeyHolder {
+pub(crate) struct KeyHolder {
     /// The key's id (used as its agent id).
     pub id: AgentId,
     /// Its site.

@@ -6,7 +6,7 @@
 //! The worker has checked the caller's session and role before it calls; this object checks
 //! what only it knows (passwords, invites, which site an account belongs to).
 
-pub mod calls;
+pub(crate) mod calls;
 mod keys;
 mod team;
 

@@ -14,7 +14,7 @@ use crate::objects::call::{object_call, ObjectKind, Passed};
 use crate::objects::Participant;
 
 /// The Site objects: one per site, named by its id.
-pub struct Site;
+pub(crate) struct Site;
 
 impl ObjectKind for Site {
     type Key = SiteId;
@@ -27,7 +27,7 @@ impl ObjectKind for Site {
 /// The site's configuration (`not_found` for an unknown site; the bootstrap site is
 /// configured by the first request that names it).
 #[derive(Debug, Serialize, Deserialize)]
-pub struct GetConfig {
+pub(crate) struct GetConfig {
     /// The site asked for.
     pub site: SiteId,
 }
@@ -36,7 +36,7 @@ object_call!(GetConfig => Site, "/config", SiteConfig);
 /// An admin's change to the site's settings (checked in `core::appearance`); answers the new
 /// configuration.
 #[derive(Debug, Serialize, Deserialize)]
-pub struct UpdateConfig {
+pub(crate) struct UpdateConfig {
     /// The site.
     pub site: SiteId,
     /// What changes.
@@ -47,7 +47,7 @@ object_call!(UpdateConfig => Site, "/config/update", SiteConfig);
 /// An agent's photo changed: its new version, or `None` when it was removed; answers the new
 /// configuration.
 #[derive(Debug, Serialize, Deserialize)]
-pub struct SetAvatar {
+pub(crate) struct SetAvatar {
     /// The site.
     pub site: SiteId,
     /// Whose.
@@ -59,7 +59,7 @@ object_call!(SetAvatar => Site, "/config/avatar", SiteConfig);
 
 /// Creates a new site's object with its configuration (`conflict` when it has one).
 #[derive(Debug, Serialize, Deserialize)]
-pub struct CreateSite {
+pub(crate) struct CreateSite {
     /// The configuration.
     pub config: SiteConfig,
 }
@@ -67,7 +67,7 @@ object_call!(CreateSite => Site, "/config/create", ());
 
 /// One message's text, for the search index.
 #[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct IndexedText {
+pub(crate) struct IndexedText {
     /// Where it is in its conversation.
     pub seq: Seq,
     /// What it says.
@@ -77,7 +77,7 @@ pub struct IndexedText {
 /// A conversation's news after storing messages: its summary for the inbox, and the texts
 /// stored since its last update for the search index.
 #[derive(Debug, Serialize, Deserialize)]
-pub struct Activity {
+pub(crate) struct Activity {
     /// The conversation's newest summary.
     pub summary: ConversationSummary,
     /// Texts to index.
@@ -88,7 +88,7 @@ object_call!(Activity => Site, "/activity", ());
 
 /// Conversations with a message containing every word typed (as a prefix), newest first.
 #[derive(Debug, Serialize, Deserialize)]
-pub struct Search {
+pub(crate) struct Search {
     /// What the agent typed.
     pub typed: String,
 }
@@ -96,12 +96,12 @@ object_call!(Search => Site, "/search", conversations_list::Response);
 
 /// The site's conversations, newest activity first.
 #[derive(Debug, Serialize, Deserialize)]
-pub struct ListConversations;
+pub(crate) struct ListConversations;
 object_call!(ListConversations => Site, "/conversations", conversations_list::Response);
 
 /// One visitor's conversations, newest activity first.
 #[derive(Debug, Serialize, Deserialize)]
-pub struct VisitorConversations {
+pub(crate) struct VisitorConversations {
     /// The visitor.
     pub visitor: VisitorId,
 }
@@ -109,12 +109,12 @@ object_call!(VisitorConversations => Site, "/visitor", Vec<ConversationSummary>)
 
 /// How many agents have the console open, and whether the team is in its business hours.
 #[derive(Debug, Serialize, Deserialize)]
-pub struct Presence;
+pub(crate) struct Presence;
 object_call!(Presence => Site, "/presence", site_presence::Response);
 
 /// A conversation asks to be queued; its summary is kept (the offer shows it).
 #[derive(Debug, Serialize, Deserialize)]
-pub struct Enqueue {
+pub(crate) struct Enqueue {
     /// The conversation, as the inbox shows it.
     pub summary: ConversationSummary,
     /// The queue.
@@ -129,7 +129,7 @@ object_call!(Enqueue => Site, "/routing/enqueue", ());
 
 /// A conversation leaves routing (resolved, snoozed).
 #[derive(Debug, Serialize, Deserialize)]
-pub struct Unroute {
+pub(crate) struct Unroute {
     /// The conversation.
     pub conversation: ConversationId,
 }
@@ -137,12 +137,12 @@ object_call!(Unroute => Site, "/routing/close", ());
 
 /// The site's canned responses, by shortcut.
 #[derive(Debug, Serialize, Deserialize)]
-pub struct ListCanned;
+pub(crate) struct ListCanned;
 object_call!(ListCanned => Site, "/canned", ListResponse);
 
 /// Stores a (checked) canned response, replacing the one with its shortcut.
 #[derive(Debug, Serialize, Deserialize)]
-pub struct SaveCanned {
+pub(crate) struct SaveCanned {
     /// The entry.
     pub entry: CannedResponse,
 }
@@ -150,7 +150,7 @@ object_call!(SaveCanned => Site, "/canned/save", ());
 
 /// Removes a canned response (`not_found` when there is none).
 #[derive(Debug, Serialize, Deserialize)]
-pub struct RemoveCanned {
+pub(crate) struct RemoveCanned {
     /// Its shortcut.
     pub shortcut: String,
 }
@@ -158,7 +158,7 @@ object_call!(RemoveCanned => Site, "/canned/remove", ());
 
 /// An agent's console opens its inbox socket (a WebSocket handshake).
 #[derive(Debug, Serialize, Deserialize)]
-pub struct OpenInbox {
+pub(crate) struct OpenInbox {
     /// The agent, as the worker verified it.
     pub participant: Participant,
 }

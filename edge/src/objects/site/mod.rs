@@ -8,7 +8,7 @@
 //! It also routes the site's conversations ([`routing`]): agents' presence comes from
 //! their inbox sockets, offers go out on them, and the console answers on them.
 
-pub mod calls;
+pub(crate) mod calls;
 mod canned;
 mod index;
 mod search;
