@@ -15,6 +15,7 @@
 //! - [`sequential`], [`throughput`], [`fleet`]: the scenarios.
 //! - [`runtime`]: the reference relay's workerd, and reading workerd's memory.
 //! - [`stats`], [`outcome`], [`report`], [`plots`]: measuring and reporting.
+//! - [`stall_shape`]: how many senders one stall held at once, and what went through.
 
 mod fleet;
 mod outcome;

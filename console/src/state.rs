@@ -18,6 +18,8 @@ use switchboard_protocol::{ConversationId, QueueId, Seq};
 use yew::Reducible;
 
 mod rows;
+#[cfg(test)]
+mod tests;
 
 pub use rows::InboxRow;
 

@@ -6,20 +6,31 @@
 //!
 //! # Layout
 //! - [`token`]: signed, expiring tokens (visitor sessions, agent sessions), HMAC-SHA256.
-//! - [`accounts`]: one-time invite tokens and failed sign-in throttling.
+//! - [`accounts`]: names, roles, invites, who may remove whom, sign-in throttling.
+//! - [`admission`]: who may open a socket on a conversation (and how many).
 //! - [`appearance`]: a site's look: checking changes, readable text colour, the frame's theme CSS.
 //! - [`password`]: password hashes (PBKDF2-HMAC-SHA256) and their verification.
 //! - [`origin`]: normalising origins and matching them against a site's allowed list.
 //! - [`site`]: a site's configuration and the bootstrap (out-of-the-box) site.
 //! - [`inbox_view`]: the console's inbox views, queue filter, search and counts.
+//! - [`inbox_summary`]: the summary a conversation sends its site's inbox, and its preview.
 //! - [`ingest`]: reading client frames; deciding store, re-ack or refuse for one `send`.
 //! - [`known_ids`]: an in-memory filter that spares a lookup when storing a new message.
 //! - [`contact`]: keeping a visitor's contact details current (widget, edge, bot).
+//! - [`identity`]: verifying what a signed-in customer's page says about them (HMAC).
+//! - [`prechat`]: checking the pre-chat form's answers against the site's form.
+//! - [`fields`]: what an answer must look like (bot questions, form fields); emails.
 //! - [`conversation`]: what each client frame does to a conversation, and who hears of it.
 //! - [`flow`]: a site's flow (bot, business hours, queues) and one conversation's lifecycle.
+//! - [`csat`]: the visitor's rating of a resolved conversation.
+//! - [`cards`]: checking bots' cards (title, words, a link button).
 //! - [`rate`]: per-participant flood control (token bucket, typing throttle).
 //! - [`routing`]: queues, agent presence and capacity, offers, assignment, response targets.
 //! - [`canned`]: canned responses: checking them, suggesting them for a `/shortcut` draft.
+//! - [`attachments`]: files in conversations: types by their bytes, names, signed links.
+//! - [`avatar`]: agents' initials colours and photos' URLs and stylesheet.
+//! - [`launcher`]: the launcher's look as the script the loader adds to pages.
+//! - [`chime`]: the widget's reply tone, made as a WAV file.
 //! - [`client_log`]: a client's side of the log: what it holds, what is still pending.
 //! - [`backoff`]: reconnect delays with exponential backoff and jitter.
 //! - [`webhook`]: signing outgoing webhooks (HMAC-SHA256 with a timestamp).

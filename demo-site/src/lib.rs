@@ -10,6 +10,9 @@
 //! `/strict-csp.html` (served with a strict Content-Security-Policy, see [`STRICT_CSP`]) and
 //! `/account.html`, a signed-in customer's page whose `identify` call carries a hash this
 //! server computes, as a shop's backend would: `hex(HMAC-SHA256(identity secret, user_id))`.
+//!
+//! # Layout
+//! - this file: the whole server (one idea: serve `public/` with the edge's origin filled in).
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};

@@ -10,6 +10,9 @@
 //! - [`auth`]: who is calling — the session cookie, API keys, anti-forgery and role checks.
 //! - [`agent_sessions`]: console sign-in, sign-out and `/agent/me`.
 //! - [`api_keys`]: the routes that make, list and revoke keys for scripts.
+//! - [`attachments`]: uploading files into conversations and serving them by signed link.
+//! - [`avatars`]: agents' photos: upload, removal, serving.
+//! - [`site_cache`]: site configurations remembered by an isolate for a few seconds.
 //! - [`team`]: invites and the site's accounts; [`canned`]: canned responses;
 //!   [`site_settings`]: the site's name, origins, widget colour and greeting; [`sites`]:
 //!   creating and listing sites (owners).

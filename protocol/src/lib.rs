@@ -14,6 +14,8 @@
 //! - [`error`]: error codes shared by error frames and REST error bodies.
 //! - [`limits`]: the size limits every party enforces.
 //! - [`api`]: REST bodies, one module per endpoint, named after it.
+//! - [`attachment`]: a file carried by a message, and the types and size a file may have.
+//! - `server_frame_fields`: the flat wire form `ServerFrame` decodes through (smaller code).
 //!
 //! # Versioning
 //! The protocol version is negotiated in the WebSocket handshake through the subprotocol

@@ -1,9 +1,10 @@
-//! Browser-side I/O shared by the widget frame and the agent console.
+//! Browser-side I/O shared by the widget frame and the agent console. Thin adapters only:
+//! decisions (when to reconnect, what to resend) belong to `switchboard-core`.
 //!
-//! Thin adapters only: a WebSocket that speaks `protocol` frames ([`socket`]) and a JSON
-//! `fetch` that turns the edge's error bodies into typed errors ([`http`]), and message ids
-//! ([`ids`]). Decisions (when to
-//! reconnect, what to resend) belong to `switchboard-core`.
+//! # Layout
+//! - [`socket`]: a WebSocket that speaks `protocol` frames.
+//! - [`http`]: a JSON `fetch` that turns the edge's error bodies into typed errors.
+//! - [`ids`]: message ids made from the browser's randomness.
 
 pub mod http;
 pub mod ids;

@@ -14,9 +14,11 @@
 //! - [`bundle`]: building the widget, console, loader and edge into `edge/`.
 //! - [`sizes`]: measuring compressed sizes and enforcing the size budgets.
 //! - [`dev`], [`test`]: the two commands.
+//! - [`layout`]: the check that every `# Layout` map names every module.
 
 mod bundle;
 mod dev;
+mod layout;
 mod sizes;
 mod test;
 mod tools;

@@ -1,23 +1,37 @@
-//! `cargo xtask test`: the same setup and build as `dev`, then every test — unit and
-//! property tests of the native crates, edge integration tests against real workerd, and
-//! browser tests in headless Chromium. Arguments are passed on as a test-name filter.
+//! `cargo xtask test`: the same setup and build as `dev`, then every check and test —
+//! formatting and lints (natively and for wasm), unit and property tests of every crate
+//! (the widget's and console's included, natively), edge integration tests against real
+//! workerd, and browser tests in headless Chromium. Arguments are passed on as a test-name
+//! filter; with a filter the formatting and lint checks are skipped (they are for the whole
+//! tree, which CI runs without one).
 
 use std::process::Command;
 
-use anyhow::Result;
+use anyhow::{bail, Result};
 
 use crate::tools::{self, Needs};
 use crate::{bundle, cargo, run as run_command};
 
-/// Builds, then runs the tests.
+/// The crates built for the browser or the Workers runtime, linted for their real target.
+const WASM_CRATES: [&str; 4] =
+    ["switchboard-edge", "switchboard-widget", "switchboard-console", "switchboard-webclient"];
+
+/// Builds, then runs the checks and the tests.
 pub(crate) fn run(filter: &[String]) -> Result<()> {
     let tools = tools::ensure(Needs { browser: true })?;
+    if filter.is_empty() {
+        // Cheap and first: a formatting or lint failure needs no browser to explain it.
+        checks()?;
+    }
     bundle::build_all(&tools)?;
     let mut command = Command::new(cargo());
     command.args(["test", "--no-fail-fast"]);
     for package in [
         "switchboard-protocol",
         "switchboard-core",
+        "switchboard-webclient",
+        "switchboard-widget",
+        "switchboard-console",
         "switchboard-demo-site",
         "switchboard-tests",
         "switchboard-bench",
@@ -27,6 +41,30 @@ pub(crate) fn run(filter: &[String]) -> Result<()> {
     }
     command.arg("--").args(filter);
     run_command(&mut command)
+}
+
+/// Every `# Layout` map complete, `cargo fmt --check`, and `cargo clippy -D warnings` natively (every crate and target)
+/// and for wasm (the crates that ship as wasm, where code behind `cfg(target_arch)` lives).
+fn checks() -> Result<()> {
+    let gaps = crate::layout::gaps(&crate::root());
+    if !gaps.is_empty() {
+        bail!("`# Layout` maps that leave modules out (or are missing): {gaps:#?}");
+    }
+    run_command(Command::new(cargo()).args(["fmt", "--all", "--", "--check"]))?;
+    run_command(Command::new(cargo()).args([
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
+    let mut wasm = Command::new(cargo());
+    wasm.args(["clippy", "--target", "wasm32-unknown-unknown"]);
+    for package in WASM_CRATES {
+        wasm.args(["-p", package]);
+    }
+    run_command(wasm.args(["--", "-D", "warnings"]))
 }
 
 /// Builds, then runs the chaos test at full length: 10,000 messages unless

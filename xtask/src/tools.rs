@@ -12,7 +12,7 @@ use std::process::Command;
 use anyhow::{bail, Context, Result};
 use sha2::{Digest, Sha256};
 
-use crate::{root, run};
+use crate::{cargo, root, run};
 
 /// What the command at hand needs beyond the build tools.
 pub(crate) struct Needs {
@@ -35,6 +35,7 @@ pub(crate) struct Tools {
 /// Installs whatever is missing.
 pub(crate) fn ensure(needs: Needs) -> Result<Tools> {
     ensure_wasm_target()?;
+    ensure_components()?;
     let (wasm_bindgen_version, worker_version) = pinned_versions()?;
     let wasm_bindgen = cargo_install("wasm-bindgen-cli", &wasm_bindgen_version, "wasm-bindgen", false)?;
     // worker-build installs with --locked; wasm-bindgen-cli's lock file names a crate version
@@ -60,6 +61,22 @@ fn ensure_wasm_target() -> Result<()> {
         .context("rustup is needed to add the wasm32 target")?;
     if !String::from_utf8_lossy(&installed.stdout).lines().any(|l| l.trim() == "wasm32-unknown-unknown") {
         run(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"]))?;
+    }
+    Ok(())
+}
+
+/// `rustfmt` and `clippy`, which a minimal rustup profile leaves out (the test command runs
+/// both).
+fn ensure_components() -> Result<()> {
+    let missing: Vec<&str> = [("rustfmt", "fmt"), ("clippy", "clippy")]
+        .into_iter()
+        .filter(|(_, subcommand)| {
+            !Command::new(cargo()).args([subcommand, "--version"]).output().is_ok_and(|o| o.status.success())
+        })
+        .map(|(component, _)| component)
+        .collect();
+    if !missing.is_empty() {
+        run(Command::new("rustup").args(["component", "add"]).args(&missing))?;
     }
     Ok(())
 }

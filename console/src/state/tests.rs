@@ -1,0 +1,165 @@
+//! The console's reducer, action by action, as an agent would notice it: what the inbox
+//! lists and in which order, which offers stand, what counts as unread, where the cursor is.
+
+use std::rc::Rc;
+
+use switchboard_core::inbox_view::View;
+use switchboard_protocol::api::agent_me::AgentRole;
+use switchboard_protocol::inbox::{ConversationSummary, InboxFrame};
+use switchboard_protocol::routing::ConversationState;
+use switchboard_protocol::{AgentId, ConversationId, Seq, SiteId, VisitorId};
+use yew::Reducible;
+
+use super::{Action, Agent, Session, State};
+
+fn agent() -> Agent {
+    Agent {
+        id: AgentId::from_random([1; 16]),
+        name: "Ada".into(),
+        email: "ada@example.com".into(),
+        site_id: SiteId::parse("demo").unwrap(),
+        role: AgentRole::Agent,
+        owner: false,
+        csrf_token: "csrf".into(),
+    }
+}
+
+fn id(n: u8) -> ConversationId {
+    ConversationId::from_random([n; 16])
+}
+
+fn summary(n: u8, updated_at: i64, state: ConversationState) -> ConversationSummary {
+    ConversationSummary {
+        id: id(n),
+        visitor_id: VisitorId::from_random([n; 16]),
+        visitor_name: Some(format!("Visitor {n}")),
+        last_message: None,
+        last_seq: Seq(u64::from(n)),
+        created_at: 0,
+        updated_at,
+        state,
+        assignee: None,
+        queue: None,
+        waiting_since: None,
+        contact: None,
+    }
+}
+
+fn run(state: Rc<State>, actions: impl IntoIterator<Item = Action>) -> Rc<State> {
+    actions.into_iter().fold(state, Reducible::reduce)
+}
+
+fn signed_in() -> Rc<State> {
+    run(Rc::new(State::new(0)), [Action::SignedIn(agent())])
+}
+
+fn inbox(frame: InboxFrame) -> Action {
+    Action::Inbox(Box::new(frame))
+}
+
+fn listed(state: &State) -> Vec<ConversationId> {
+    state.conversations.iter().map(|c| c.id.clone()).collect()
+}
+
+#[test]
+fn the_inbox_lists_newest_activity_first_as_updates_come() {
+    let queued = ConversationState::Queued;
+    let state = run(
+        signed_in(),
+        [
+            inbox(InboxFrame::Snapshot {
+                conversations: vec![summary(1, 10, queued), summary(2, 30, queued)],
+            }),
+            inbox(InboxFrame::Updated { conversation: summary(3, 20, queued) }),
+        ],
+    );
+    assert!(state.inbox_loaded);
+    assert_eq!(listed(&state), [id(2), id(3), id(1)]);
+    // An update moves a conversation up, never duplicates it.
+    let state = run(state, [inbox(InboxFrame::Updated { conversation: summary(1, 40, queued) })]);
+    assert_eq!(listed(&state), [id(1), id(2), id(3)]);
+}
+
+#[test]
+fn an_offer_stands_until_answered_taken_withdrawn_or_lapsed() {
+    let offer = |n, expires_at| {
+        inbox(InboxFrame::Offer { conversation: summary(n, 0, ConversationState::Queued), expires_at })
+    };
+    let state = run(signed_in(), [offer(1, 100), offer(2, 100), offer(3, 50), offer(4, 100)]);
+    assert_eq!(state.offers.len(), 4);
+    let state = run(
+        state,
+        [
+            Action::OfferAnswered(id(1)),
+            inbox(InboxFrame::Updated { conversation: summary(2, 5, ConversationState::Assigned) }),
+            Action::Tick(60),
+        ],
+    );
+    let left: Vec<ConversationId> = state.offers.iter().map(|o| o.conversation.id.clone()).collect();
+    assert_eq!(left, [id(4)], "answered, taken by someone, and lapsed offers are gone");
+    let withdrawn = InboxFrame::OfferWithdrawn {
+        conversation_id: id(4),
+        reason: switchboard_protocol::routing::Release::OfferExpired,
+    };
+    assert!(run(state, [inbox(withdrawn)]).offers.is_empty());
+}
+
+#[test]
+fn opening_a_conversation_marks_it_read_and_late_logs_of_others_are_dropped() {
+    let state = run(
+        signed_in(),
+        [inbox(InboxFrame::Snapshot { conversations: vec![summary(7, 10, ConversationState::Queued)] })],
+    );
+    assert!(state.is_unread(&state.conversations[0]));
+    let state = run(state, [Action::Open(id(7))]);
+    assert!(!state.is_unread(&state.conversations[0]));
+    let before = state.open.clone();
+    let late = Action::Log { id: id(8), log: Rc::default(), now: 99 };
+    let state = run(state, [late]);
+    assert_eq!((state.open.clone(), state.now), (before, 0), "a closed link's frame changes nothing");
+}
+
+#[test]
+fn search_answers_for_an_older_query_are_dropped() {
+    let found = vec![summary(5, 10, ConversationState::Resolved)];
+    let state = run(
+        signed_in(),
+        [
+            Action::Search("refund".into()),
+            Action::Search("refund policy".into()),
+            Action::SearchHits { query: "refund".into(), found: found.clone() },
+        ],
+    );
+    assert!(state.filter.hits.is_empty() && state.conversations.is_empty());
+    let state = run(state, [Action::SearchHits { query: "refund policy".into(), found }]);
+    assert_eq!((state.filter.hits.len(), listed(&state)), (1, vec![id(5)]), "hits join the list");
+}
+
+#[test]
+fn the_keyboard_cursor_stays_on_the_list_and_enter_opens_its_row() {
+    let conversations =
+        vec![summary(1, 30, ConversationState::Queued), summary(2, 20, ConversationState::Queued)];
+    let state = run(
+        signed_in(),
+        [inbox(InboxFrame::Snapshot { conversations }), Action::SetView(View::All), Action::MoveCursor(1)],
+    );
+    assert_eq!(state.cursor, Some(id(1)), "the first step lands on the first row");
+    let state = run(state, [Action::MoveCursor(5), Action::OpenCursor]);
+    assert_eq!((state.cursor.clone(), state.open_id().cloned()), (Some(id(2)), Some(id(2))));
+    let state = run(state, [Action::MoveCursor(-9)]);
+    assert_eq!(state.cursor, Some(id(1)));
+}
+
+#[test]
+fn signing_out_forgets_the_previous_agents_data() {
+    let state = run(
+        signed_in(),
+        [
+            inbox(InboxFrame::Snapshot { conversations: vec![summary(1, 1, ConversationState::Queued)] }),
+            Action::Open(id(1)),
+            Action::SignedOut { error: Some("Your session ended.".into()) },
+        ],
+    );
+    assert!(state.conversations.is_empty() && state.open.is_none() && state.offers.is_empty());
+    assert_eq!(state.session, Session::SignedOut { error: Some("Your session ended.".into()), busy: false });
+}
