@@ -80,7 +80,7 @@ pub(crate) fn table(outcomes: &[Outcome], ratios: &[Ratio]) -> String {
             r.scenario, r.throughput, r.p50, r.p99
         );
     }
-    let _ = writeln!(out, "\nBudgets (ARCHITECTURE.md), reported, never enforced on timings:");
+    let _ = writeln!(out, "\nBudgets (docs/architecture.md), reported, never enforced on timings:");
     let ours =
         |scenario: &str| outcomes.iter().find(|o| o.scenario == scenario && o.target == Kind::Switchboard);
     let verdict = |ok: bool| if ok { "met" } else { "MISSED" };

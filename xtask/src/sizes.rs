@@ -1,6 +1,6 @@
 //! Compressed sizes of what visitors and agents download, and the budgets they must stay in.
 //!
-//! Budgets (ARCHITECTURE.md): the loader ≤ 2,000 bytes gzip; the widget frame's wasm + glue
+//! Budgets (docs/architecture.md): the loader ≤ 2,000 bytes gzip; the widget frame's wasm + glue
 //! ≤ 100,000 bytes brotli. Exceeding either fails the build. Compression is measured at the
 //! levels CDNs serve (gzip -9, brotli 11).
 

@@ -39,7 +39,7 @@ pub(crate) fn ensure(needs: Needs) -> Result<Tools> {
     let (wasm_bindgen_version, worker_version) = pinned_versions()?;
     let wasm_bindgen = cargo_install("wasm-bindgen-cli", &wasm_bindgen_version, "wasm-bindgen", false)?;
     // worker-build installs with --locked; wasm-bindgen-cli's lock file names a crate version
-    // the registry here lacks, so it resolves afresh (see TOOLCHAIN.md).
+    // the registry here lacks, so it resolves afresh (see docs/toolchain.md).
     let worker_build = cargo_install("worker-build", &worker_version, "worker-build", true)?;
     npm_ci()?;
     if needs.browser {
