@@ -6,9 +6,10 @@
 //! conversation), using the shared types of `switchboard-protocol`.
 //!
 //! # Layout
-//! - [`state`]: what the panel shows, as one plain value.
-//! - [`net`]: the effects — session, socket, reconnects, storage, host page — as `Chat`,
-//!   which owns the state and carries out what `switchboard_core::client_log` decides.
+//! - [`state`]: what the panel shows, one plain value changed only by `Event`s through its
+//!   reducer (the console's model too).
+//! - [`effects`]: the I/O around it — session, socket, reconnects, timers, storage, host
+//!   page — as `Chat`, which turns what happens into events and sends what they answer.
 //! - [`session`]: visitor sessions and the visitor's conversations over REST.
 //! - [`socket`], [`http`]: the conversation WebSocket and `fetch`.
 //! - [`wire`]: protocol types to and from JSON, through the browser's `JSON`.
@@ -24,10 +25,10 @@
 mod bridge;
 mod components;
 mod dom;
+mod effects;
 mod http;
 mod i18n;
 mod ids;
-mod net;
 mod session;
 mod socket;
 mod state;

@@ -83,7 +83,7 @@ fn local() -> Option<Storage> {
     web_sys::window()?.local_storage().ok().flatten()
 }
 
-/// The outbox as stored (also how [`crate::net`] notices that it changed).
+/// The outbox as stored (also how [`crate::effects`] notices that it changed).
 pub(crate) fn outbox_json(pending: &[PendingMessage]) -> String {
     stringify(&encode::outbox(pending)).unwrap_or_default()
 }

@@ -18,7 +18,7 @@ use super::messages::{messages, typing_line};
 use super::prechat::prechat;
 use super::status::status_line;
 use crate::dom::now;
-use crate::net::Chat;
+use crate::effects::Chat;
 
 /// The whole panel, mounted on the frame's `<body>`.
 pub(crate) struct App {

@@ -8,8 +8,8 @@ use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlTextAreaElement};
 use yew::prelude::*;
 
+use crate::effects::Chat;
 use crate::i18n::{t, Strings};
-use crate::net::Chat;
 
 /// `form.sb-csat`: `button.sb-csat-score[data-score]` (`aria-pressed` on the chosen one),
 /// `textarea[name=comment]` and `button.sb-csat-send` (disabled until a score is chosen).

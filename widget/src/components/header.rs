@@ -6,8 +6,8 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use super::icon;
+use crate::effects::Chat;
 use crate::i18n::{t, Strings};
-use crate::net::Chat;
 use crate::state::State;
 
 const CLOSE: &str =

@@ -8,8 +8,8 @@ use switchboard_protocol::Role;
 use wasm_bindgen::JsValue;
 use yew::prelude::*;
 
+use crate::effects::Chat;
 use crate::i18n::t;
-use crate::net::Chat;
 use crate::state::History;
 
 /// `section.sb-history-view`: `button.sb-new-conversation` (only when the current

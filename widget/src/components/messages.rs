@@ -11,8 +11,8 @@ use yew::prelude::*;
 
 use super::text::linkify;
 use crate::dom::now;
+use crate::effects::Chat;
 use crate::i18n::{t, Strings};
-use crate::net::Chat;
 
 /// `ol.sb-messages` (scrolled by the app through `list`), after a friendly empty state while
 /// there is no message yet.

@@ -11,8 +11,8 @@ use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlInputElement};
 use yew::prelude::*;
 
+use crate::effects::Chat;
 use crate::i18n::{t, Strings};
-use crate::net::Chat;
 use crate::state::State;
 
 /// `form.sb-prechat` with `input[name=FIELD]` per field (`aria-invalid` and a

@@ -10,6 +10,7 @@ use yew::platform::{spawn_local, time::sleep};
 
 use super::Chat;
 use crate::dom::now;
+use crate::state::Event;
 
 impl Chat {
     /// Runs `step` after `ms` milliseconds, unless shutdown comes first.
@@ -26,46 +27,43 @@ impl Chat {
 
     /// Runs `step` after the next backoff delay (see [`reconnect_delay_ms`]).
     pub(super) fn later(&self, step: fn(&Chat)) {
-        let attempt = self.attempt.get();
-        self.attempt.set(attempt.saturating_add(1));
+        let attempt = self.conn.attempt.get();
+        self.conn.attempt.set(attempt.saturating_add(1));
         self.after(reconnect_delay_ms(attempt, js_sys::Math::random()), step);
     }
 
     /// Sets a timer for when the log next has messages to send (the edge's pace, the end of
     /// a slow-down, a new connection's welcome), unless one is set for that time or earlier.
-    pub(super) fn schedule_retry(&self) {
+    pub(super) fn schedule_due(&self) {
         let Some(at) = self.state().log.next_due_at() else { return };
-        if self.retry_timer.get().is_some_and(|set| set <= at) {
+        if self.conn.due_timer.get().is_some_and(|set| set <= at) {
             return;
         }
-        self.retry_timer.set(Some(at));
+        self.conn.due_timer.set(Some(at));
         let delay = u32::try_from((at - now()).max(0)).unwrap_or(u32::MAX);
-        self.after(delay, Chat::retry_due);
+        self.after(delay, Chat::send_due);
     }
 
     /// Sends what is due. Not connected: the frames are dropped, and the next connection's
     /// welcome sends every pending message again anyway.
-    fn retry_due(&self) {
-        self.retry_timer.set(None);
-        let frames = self.state.borrow_mut().log.take_due(now());
-        for frame in &frames {
-            self.send_frame(frame);
-        }
-        self.schedule_retry();
+    fn send_due(&self) {
+        self.conn.due_timer.set(None);
+        self.apply_quietly(Event::Due(now()));
+        self.schedule_due();
     }
 
     /// A socket opened: watch its liveness from now on.
     pub(super) fn start_heartbeat(&self) {
         let mut heartbeat = Heartbeat::new(now());
         let beat = heartbeat.check(now());
-        self.heartbeat.replace(Some(heartbeat));
+        self.conn.heartbeat.replace(Some(heartbeat));
         self.act_on(beat);
     }
 
     /// Checks the heartbeat (`doubt`: ping now, the socket may have died unseen).
     pub(super) fn beat(&self, doubt: bool) {
         let now = now();
-        let beat = match self.heartbeat.borrow_mut().as_mut() {
+        let beat = match self.conn.heartbeat.borrow_mut().as_mut() {
             Some(heartbeat) if doubt => heartbeat.doubt(now),
             Some(heartbeat) => heartbeat.check(now),
             None => return,
@@ -87,13 +85,13 @@ impl Chat {
     /// Checks the heartbeat again at `at`; an earlier scheduled check is superseded.
     fn beat_at(&self, at: i64) {
         let Some(me) = self.me.upgrade() else { return };
-        let epoch = self.beat_epoch.get().wrapping_add(1);
-        self.beat_epoch.set(epoch);
+        let epoch = self.conn.beat_epoch.get().wrapping_add(1);
+        self.conn.beat_epoch.set(epoch);
         let generation = self.generation.get();
         let delay = u64::try_from((at - now()).max(0)).unwrap_or(0);
         spawn_local(async move {
             sleep(Duration::from_millis(delay)).await;
-            if me.generation.get() == generation && me.beat_epoch.get() == epoch {
+            if me.generation.get() == generation && me.conn.beat_epoch.get() == epoch {
                 me.beat(false);
             }
         });

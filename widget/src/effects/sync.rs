@@ -6,7 +6,7 @@ use switchboard_protocol::{Author, Seq};
 use super::Chat;
 use crate::bridge::{Notice, ToHost};
 use crate::dom::page_visible;
-use crate::state::Status;
+use crate::state::{Event, Status};
 use crate::storage::outbox_json;
 
 /// What was last persisted or posted, so [`Chat::sync`] performs only changes.
@@ -30,7 +30,7 @@ impl Chat {
             return;
         }
         let mut synced = self.synced.borrow_mut();
-        let bridge = self.bridge.borrow();
+        let bridge = self.host.bridge.borrow();
         let post = |message: ToHost| {
             if let Some(bridge) = bridge.as_ref() {
                 bridge.post(&message);
@@ -90,18 +90,7 @@ impl Chat {
     /// whether there is anything new to say; only an open socket can say it (after a
     /// reconnect, the replay's messages bring a new chance).
     fn send_read_receipt(&self) {
-        let open = self.socket.borrow().as_ref().is_some_and(|socket| socket.is_open());
-        let frame = {
-            let mut state = self.state.borrow_mut();
-            let shown = state.open && state.history.is_none() && open && page_visible();
-            let last = state.log.messages().next_back().map(|m| m.seq);
-            match last {
-                Some(last) if shown => state.log.mark_read(last),
-                _ => None,
-            }
-        };
-        if let Some(frame) = frame {
-            self.send_frame(&frame);
-        }
+        let open = self.conn.socket.borrow().as_ref().is_some_and(|socket| socket.is_open());
+        self.apply_quietly(Event::Looked(open && page_visible()));
     }
 }

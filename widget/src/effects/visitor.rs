@@ -4,17 +4,16 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use switchboard_core::prechat;
-
 use switchboard_protocol::api::{create_session, site_presence};
-use switchboard_protocol::{ClientFrame, SiteId};
+use switchboard_protocol::SiteId;
 use wasm_bindgen::JsCast;
 use yew::platform::{spawn_local, time::sleep};
 
 use super::Chat;
 use crate::http::fetch;
 use crate::session;
-use crate::state::{History, Status};
+use crate::socket::Socket;
+use crate::state::Event;
 use crate::wire::decode;
 
 /// How often the header's "Online"/"Away" is refreshed while the panel is open.
@@ -25,26 +24,17 @@ impl Chat {
     /// problems show by their fields, good answers go to the edge (now, or after the next
     /// `hello`) and the message box takes the form's place.
     pub(crate) fn submit_prechat(&self, answers: BTreeMap<String, String>) {
-        let checked = prechat::check(&self.state().prechat, &answers);
-        match checked {
-            Err(problems) => self.update(|state| state.prechat_problems = problems),
-            Ok(answers) => {
-                self.send_frame(&ClientFrame::Details { fields: answers.clone() });
-                *self.details.borrow_mut() = Some(answers);
-                self.update(|state| {
-                    state.prechat_done = true;
-                    state.prechat_problems.clear();
-                });
-            }
-        }
+        self.apply(Event::PrechatSubmitted(answers));
     }
 
     /// The visitor picked a file: uploaded into the conversation (its message arrives on the
     /// socket); a refusal (type, size) shows under the message box.
     pub(crate) fn attach(&self, file: web_sys::File) {
-        let (Some(me), Some(session)) = (self.me.upgrade(), self.session.borrow().clone()) else { return };
+        let (Some(me), Some(session)) = (self.me.upgrade(), self.conn.session.borrow().clone()) else {
+            return;
+        };
         let Some(client_id) = switchboard_webclient::new_client_id() else { return };
-        self.update(|state| state.upload_error = None);
+        self.apply(Event::Uploaded(None));
         spawn_local(async move {
             let sent = crate::http::upload(
                 session.conversation_id.as_str(),
@@ -58,23 +48,22 @@ impl Chat {
                     crate::http::FetchError::Api { error, .. } => error.message,
                     _ => crate::i18n::t().error_network.to_owned(),
                 };
-                me.update(|state| state.upload_error = Some(format!("{}: {reason}", file.name())));
+                me.apply(Event::Uploaded(Some(format!("{}: {reason}", file.name()))));
             }
         });
     }
 
     /// The visitor picked a score on the rating card (sent with [`Chat::rate`]).
     pub(crate) fn choose_score(&self, score: u8) {
-        self.update(|state| state.csat_score = Some(score));
+        self.apply(Event::ScoreChosen(score));
     }
 
     /// Sends the chosen score with `comment`. The card goes when the edge's `rated` entry
     /// arrives; a refusal (already rated elsewhere) leaves it to the next status.
     pub(crate) fn rate(&self, comment: String) {
-        let Some(score) = self.state().csat_score else { return };
-        let comment = Some(comment).filter(|c| !c.trim().is_empty());
-        if self.send_frame(&ClientFrame::Rate { score, comment }) {
-            self.update(|state| state.csat_score = None);
+        // Sent only on an open socket; otherwise the card keeps the score for another try.
+        if self.conn.socket.borrow().as_ref().is_some_and(Socket::is_open) {
+            self.apply(Event::Rated(comment));
         }
     }
 
@@ -91,7 +80,7 @@ impl Chat {
             while current() {
                 if let Some(presence) = presence(&site).await {
                     if current() {
-                        me.update(|state| state.presence = Some(presence));
+                        me.apply(Event::Presence(presence));
                     }
                 }
                 sleep(Duration::from_millis(PRESENCE_POLL_MS)).await;
@@ -104,37 +93,29 @@ impl Chat {
         let Some(me) = self.me.upgrade() else { return };
         let Some(token) = self.token() else {
             // No session yet (still connecting, or the chat cannot work here).
-            let error = Some(crate::i18n::t().history_unavailable);
-            return self.update(|state| state.history = Some(History { conversations: None, error }));
+            return self.apply(Event::HistoryShown(Some(crate::i18n::t().history_unavailable)));
         };
-        self.update(|state| state.history = Some(History::default()));
+        self.apply(Event::HistoryShown(None));
         let generation = self.generation.get();
         spawn_local(async move {
             let result = session::conversations(&token).await;
             if me.generation.get() != generation {
                 return;
             }
-            me.update(|state| {
-                if let Some(history) = &mut state.history {
-                    match result {
-                        Ok(list) => history.conversations = Some(list),
-                        Err(_) => history.error = Some(crate::i18n::t().history_failed),
-                    }
-                }
-            });
+            me.apply(Event::HistoryLoaded(result.map_err(|_| crate::i18n::t().history_failed)));
         });
     }
 
     /// Back from the history to the current conversation.
     pub(crate) fn hide_history(&self) {
-        self.update(|state| state.history = None);
+        self.apply(Event::HistoryHidden);
         // The conversation is in front of the visitor again: what it shows has been read.
         self.sync();
     }
 
     /// The visitor picked one of their conversations in the history.
     pub(crate) fn open_conversation(&self, session: create_session::Response) {
-        let current = self.session.borrow().as_ref().map(|s| s.conversation_id.clone());
+        let current = self.conn.session.borrow().as_ref().map(|s| s.conversation_id.clone());
         if current.as_ref() == Some(&session.conversation_id) {
             self.hide_history();
         } else {
@@ -155,11 +136,7 @@ impl Chat {
             }
             match result {
                 Ok(session) => me.switch_to(session, true),
-                Err(_) => me.update(|state| {
-                    if let Some(history) = &mut state.history {
-                        history.error = Some("A new conversation could not be started.");
-                    }
-                }),
+                Err(_) => me.apply(Event::HistoryLoaded(Err("A new conversation could not be started."))),
             }
         });
     }
@@ -172,11 +149,8 @@ impl Chat {
         }
         if other {
             self.synced.borrow_mut().announced = None;
-            self.attempt.set(0);
-            self.update(|state| {
-                state.switch(Vec::new());
-                state.status = Status::Connecting;
-            });
+            self.conn.attempt.set(0);
+            self.apply(Event::Switched(Vec::new()));
         }
         self.connect(session);
         self.sync();
@@ -202,7 +176,7 @@ impl Chat {
 
     /// The current session's token.
     fn token(&self) -> Option<String> {
-        self.session.borrow().as_ref().map(|s| s.token.clone())
+        self.conn.session.borrow().as_ref().map(|s| s.token.clone())
     }
 }
 

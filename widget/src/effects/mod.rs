@@ -1,22 +1,26 @@
-//! The frame's effects: session, socket, reconnects, storage and the host page.
+//! The frame's effects: session, socket, reconnects, timers, storage and the host page.
 //!
-//! [`Chat`] is the adapter around [`switchboard_core::client_log::ClientLog`]: it owns the
-//! panel's [`State`], feeds it every socket frame, and sends what the log decides (hello,
-//! resends, read marks, typing, retries). After every change, [`Chat::sync`] compares the
-//! state with what was last persisted or posted and performs only the difference, and the
-//! view is asked to render again. Decisions stay in core; this module only carries them out.
+//! [`Chat`] is the I/O around the panel's [`State`]: it turns what happens (a frame from the
+//! socket, a message from the host page, a timer, the visitor's click) into an [`Event`],
+//! lets [`State::reduce`] decide, and sends the frames it answers. After every change,
+//! [`Chat::sync`] compares the state with what was last persisted or posted and performs
+//! only the difference, and the view is asked to render again. Decisions stay in the state's
+//! reducer and in core; this module only carries them out.
 //!
-//! Lifecycle: the host page's `init` → stored session, or a new one → socket → `hello` plus
-//! every pending send → frames. A close with 4401 (token refused) means a new session and a
-//! new conversation; any other close means a reconnect after a backoff delay. Shutdown bumps
-//! a generation counter, so timers and requests started before it end quietly.
+//! Lifecycle: the host page's `init` → stored session, or a new one → socket → `hello` →
+//! `welcome` → pending sends at the edge's pace → frames. A close with 4401 (token refused)
+//! means a new session and a new conversation; any other close means a reconnect after a
+//! backoff delay. Shutdown bumps a generation counter, so timers and requests started before
+//! it end quietly.
 //!
-//! - [`live`]: the session and the socket: connecting, frames, reconnects, refusals.
-//! - [`sync`]: persisting, the host page, read receipts.
-//! - [`timers`]: delays, backoff, rate-limit retries, the socket's heartbeat.
-//! - [`visitor`]: agent presence, the history of conversations, switching between them.
+//! # Layout
+//! - this file: [`Chat`], the host page's messages, and what the composer asks.
+//! - [`connection`]: the session and the socket: connecting, frames, reconnects, refusals.
+//! - [`sync`]: persisting, the host page's badge and notices, read receipts.
+//! - [`timers`]: delays, backoff, paced sends, the socket's heartbeat.
+//! - [`visitor`]: forms, files, ratings, presence, the history, switching conversations.
 
-mod live;
+mod connection;
 mod sync;
 mod timers;
 mod visitor;
@@ -24,10 +28,8 @@ mod visitor;
 use std::cell::{Cell, Ref, RefCell};
 use std::rc::{Rc, Weak};
 
-use switchboard_core::client_log::ClientLog;
 use switchboard_core::heartbeat::Heartbeat;
 use switchboard_protocol::api::create_session;
-use switchboard_protocol::contact::Identity;
 use switchboard_protocol::{ClientFrame, ClientMessageId, SiteId};
 use switchboard_webclient::new_client_id;
 use yew::Callback;
@@ -37,7 +39,7 @@ use crate::dom::{now, Listener};
 use crate::i18n::{self, Lang};
 use crate::ids::site_from_location;
 use crate::socket::Socket;
-use crate::state::{State, Status};
+use crate::state::{Event, State};
 use crate::storage::Keys;
 use crate::wire::Json;
 use sync::Synced;
@@ -53,33 +55,41 @@ pub(crate) struct Chat {
     me: Weak<Chat>,
     site: Option<SiteId>,
     keys: Option<Keys>,
-    bridge: RefCell<Option<Bridge>>,
-    socket: RefCell<Option<Socket>>,
-    session: RefCell<Option<create_session::Response>>,
-    /// Who the host page says the visitor is (`identify`), sent after every `hello`.
-    identity: RefCell<Option<Identity>>,
-    /// The pre-chat form's answers, sent after every `hello` (the edge keeps the last).
-    details: RefCell<Option<std::collections::BTreeMap<String, String>>>,
-    /// Reconnect attempts since the last `welcome` (drives the backoff delay).
-    attempt: Cell<u32>,
+    conn: Connection,
+    host: Host,
     /// Bumped by shutdown: a timer or request that sees another value was cancelled.
     generation: Cell<u32>,
     started: Cell<bool>,
-    /// The edge said `unauthorized`: the close that follows needs a new session.
-    refused: Cell<bool>,
-    /// When the rate-limit retry timer fires, if one is set.
-    retry_timer: Cell<Option<i64>>,
     /// Bumped whenever the panel opens: a presence poll that sees another value stops.
     presence_poll: Cell<u32>,
     synced: RefCell<Synced>,
-    /// Syncs when the page's visibility changes: read receipts wait for a visible page.
-    visibility: RefCell<Option<Listener<web_sys::Event>>>,
-    /// Reconnects at once when the browser says the network is back.
-    online: RefCell<Option<Listener<web_sys::Event>>>,
+}
+
+/// The conversation's connection: its session, its socket and that socket's liveness.
+#[derive(Default)]
+struct Connection {
+    socket: RefCell<Option<Socket>>,
+    session: RefCell<Option<create_session::Response>>,
+    /// Reconnect attempts since the last `welcome` (drives the backoff delay).
+    attempt: Cell<u32>,
+    /// The edge said `unauthorized`: the close that follows needs a new session.
+    refused: Cell<bool>,
+    /// When the timer for paced or held-back sends fires, if one is set.
+    due_timer: Cell<Option<i64>>,
     /// The open socket's liveness (see [`switchboard_core::heartbeat`]).
     heartbeat: RefCell<Option<Heartbeat>>,
     /// Bumped whenever a heartbeat check is scheduled: only the newest timer acts.
     beat_epoch: Cell<u32>,
+}
+
+/// The host page: the `postMessage` bridge to the loader, and the page events we follow.
+#[derive(Default)]
+struct Host {
+    bridge: RefCell<Option<Bridge>>,
+    /// Syncs when the page's visibility changes: read receipts wait for a visible page.
+    visibility: RefCell<Option<Listener<web_sys::Event>>>,
+    /// Reconnects at once when the browser says the network is back.
+    online: RefCell<Option<Listener<web_sys::Event>>>,
 }
 
 impl Chat {
@@ -96,22 +106,12 @@ impl Chat {
             me: me.clone(),
             keys: site.as_ref().map(Keys::new),
             site,
-            bridge: RefCell::new(None),
-            socket: RefCell::new(None),
-            session: RefCell::new(None),
-            identity: RefCell::new(None),
-            details: RefCell::new(None),
-            attempt: Cell::new(0),
+            conn: Connection::default(),
+            host: Host::default(),
             generation: Cell::new(0),
             started: Cell::new(false),
-            refused: Cell::new(false),
-            retry_timer: Cell::new(None),
             presence_poll: Cell::new(0),
             synced: RefCell::default(),
-            visibility: RefCell::new(None),
-            online: RefCell::new(None),
-            heartbeat: RefCell::new(None),
-            beat_epoch: Cell::new(0),
         })
     }
 
@@ -120,16 +120,25 @@ impl Chat {
         self.state.borrow()
     }
 
-    /// Changes the state and asks the view to render.
-    fn update<R>(&self, change: impl FnOnce(&mut State) -> R) -> R {
-        let result = {
-            let mut state = self.state.borrow_mut();
-            let result = change(&mut state);
-            state.settle();
-            result
-        };
+    /// Applies `event`, asks the view to render, and sends the frames it answers (dropped
+    /// when the socket is not open: they go again after the next `welcome`).
+    fn apply(&self, event: Event) {
+        let frames = self.state.borrow_mut().reduce(event);
         self.render.emit(());
-        result
+        self.send_frames(&frames);
+    }
+
+    /// Like [`Chat::apply`], for an event nothing on screen depends on (typing, read marks):
+    /// no render.
+    fn apply_quietly(&self, event: Event) {
+        let frames = self.state.borrow_mut().reduce(event);
+        self.send_frames(&frames);
+    }
+
+    fn send_frames(&self, frames: &[ClientFrame]) {
+        for frame in frames {
+            self.send_frame(frame);
+        }
     }
 
     /// Says `ready` to the host page, restores the outbox, and waits for `init`. Not embedded
@@ -144,7 +153,7 @@ impl Chat {
         });
         let embedded = bridge.is_some();
         // Connected even when the site id is bad, so the close button and Escape still work.
-        *self.bridge.borrow_mut() = bridge;
+        *self.host.bridge.borrow_mut() = bridge;
         let Some(keys) = &self.keys else {
             return self.fail(i18n::t().error_no_site, false);
         };
@@ -160,7 +169,7 @@ impl Chat {
                     }
                 }
             });
-            *self.visibility.borrow_mut() = Some(listener);
+            *self.host.visibility.borrow_mut() = Some(listener);
         }
         if let Some(window) = web_sys::window() {
             let me = self.me.clone();
@@ -169,15 +178,12 @@ impl Chat {
                     chat.network_back();
                 }
             });
-            *self.online.borrow_mut() = Some(listener);
+            *self.host.online.borrow_mut() = Some(listener);
         }
         let pending = keys.outbox();
         let read_seq = keys.read_seq();
         self.synced.borrow_mut().outbox = Some(crate::storage::outbox_json(&pending));
-        self.update(|state| {
-            state.log = ClientLog::with_pending(pending);
-            state.read_seq = read_seq;
-        });
+        self.apply(Event::Restored(pending, read_seq));
         if !embedded {
             self.set_open(true);
             self.begin();
@@ -192,14 +198,10 @@ impl Chat {
         let Some(client_id) = new_client_id() else {
             return;
         };
-        let now = now();
-        let frames = self.update(|state| state.log.queue(client_id, text, now));
         // Not open: it stays pending, and goes after the next connection's welcome. Held back
-        // (the edge's pace, a slow-down): the retry timer sends it in order.
-        for frame in &frames {
-            self.send_frame(frame);
-        }
-        self.schedule_retry();
+        // (the edge's pace, a slow-down): the due timer sends it in order.
+        self.apply(Event::Wrote(client_id, text, now()));
+        self.schedule_due();
         self.typing(false);
         self.sync();
     }
@@ -207,40 +209,39 @@ impl Chat {
     /// The visitor typed (`active`: the message box has text) or stopped (it is empty, lost
     /// focus). The log decides whether the edge needs to hear it.
     pub(crate) fn typing(&self, active: bool) {
-        let frame = self.state.borrow_mut().log.typing(active, now());
-        if let Some(frame) = frame {
-            self.send_frame(&frame);
-        }
+        self.apply_quietly(Event::Typing(active, now()));
     }
 
     /// The visitor dismissed a refused message.
     pub(crate) fn dismiss(&self, client_id: ClientMessageId) {
-        self.update(|state| state.log.dismiss(&client_id));
+        self.apply(Event::Dismissed(client_id));
         self.sync();
     }
 
     /// The visitor asked to close the panel; the loader decides and answers with `close`.
     pub(crate) fn request_close(&self) {
-        if let Some(bridge) = self.bridge.borrow().as_ref() {
+        if let Some(bridge) = self.host.bridge.borrow().as_ref() {
             bridge.post(&ToHost::Close);
         }
     }
 
     /// Sends `frame` if the socket is open; false when it could not.
     fn send_frame(&self, frame: &ClientFrame) -> bool {
-        self.socket.borrow().as_ref().is_some_and(|socket| socket.send(frame))
+        self.conn.socket.borrow().as_ref().is_some_and(|socket| socket.send(frame))
     }
 
     /// A message from the loader, with the origin the browser says it came from.
     fn on_host(&self, message: FromHost, origin: String) {
         match message {
             FromHost::Init { open, url, referrer, identity, locale } => {
-                if let Some(bridge) = self.bridge.borrow().as_ref() {
+                if let Some(bridge) = self.host.bridge.borrow().as_ref() {
                     bridge.set_page_origin(origin);
                     bridge.set_page_url(url);
                     bridge.set_referrer(referrer);
                 }
-                *self.identity.borrow_mut() = identity;
+                if let Some(identity) = identity {
+                    self.apply(Event::Identified(identity));
+                }
                 if let Some(locale) = locale {
                     self.set_locale(&locale);
                 }
@@ -250,11 +251,8 @@ impl Chat {
             FromHost::Open => self.set_open(true),
             FromHost::Close => self.set_open(false),
             FromHost::Shutdown => return self.shutdown(),
-            FromHost::Identify(identity) => {
-                // Sent now when connected; otherwise after the next `hello`.
-                self.send_frame(&ClientFrame::Identify { identity: identity.clone() });
-                *self.identity.borrow_mut() = Some(identity);
-            }
+            // Sent now when connected; otherwise after the next `hello`.
+            FromHost::Identify(identity) => self.apply(Event::Identified(identity)),
             FromHost::Locale(locale) => self.set_locale(&locale),
         }
         self.sync();
@@ -270,7 +268,8 @@ impl Chat {
 
     /// The panel opened or closed; opening starts watching whether agents are online.
     fn set_open(&self, open: bool) {
-        let was = self.update(|state| std::mem::replace(&mut state.open, open));
+        let was = self.state().open;
+        self.apply(Event::Opened(open));
         if open && !was {
             self.watch_presence();
         }
@@ -279,26 +278,21 @@ impl Chat {
     /// The host page ended the visitor's session: forget everything, stop everything.
     fn shutdown(&self) {
         self.generation.set(self.generation.get().wrapping_add(1));
-        self.socket.borrow_mut().take();
-        *self.session.borrow_mut() = None;
-        self.identity.borrow_mut().take();
+        self.conn.socket.borrow_mut().take();
+        *self.conn.session.borrow_mut() = None;
         if let Some(keys) = &self.keys {
             keys.clear();
         }
-        self.details.borrow_mut().take();
-        self.update(|state| {
-            let prechat = std::mem::take(&mut state.prechat);
-            *state = State { open: state.open, status: Status::Ended, prechat, ..State::default() }
-        });
+        self.apply(Event::Shutdown);
         *self.synced.borrow_mut() = Synced::default();
         // The loader removes the frame when it hears this: it must be the last thing we say.
-        if let Some(bridge) = self.bridge.borrow().as_ref() {
+        if let Some(bridge) = self.host.bridge.borrow().as_ref() {
             bridge.post(&ToHost::Active { value: false });
         }
     }
 
     /// Shows why the chat does not work (and whether another attempt is scheduled).
     fn fail(&self, reason: &str, retrying: bool) {
-        self.update(|state| state.status = Status::Failed { reason: reason.to_owned(), retrying });
+        self.apply(Event::Failed(reason.to_owned(), retrying));
     }
 }

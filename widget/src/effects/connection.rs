@@ -14,7 +14,7 @@ use crate::bridge::Bridge;
 use crate::dom::now;
 use crate::session;
 use crate::socket::{Socket, SocketEvent};
-use crate::state::Status;
+use crate::state::Event;
 use crate::storage::Keys;
 
 impl Chat {
@@ -37,10 +37,7 @@ impl Chat {
         let Some(request) = self.session_request(None) else { return };
         let Some(me) = self.me.upgrade() else { return };
         let generation = self.generation.get();
-        // A failure sentence stays up while its retry runs, rather than flicker.
-        if !matches!(self.state().status, Status::Failed { .. }) {
-            self.update(|state| state.status = Status::Connecting);
-        }
+        self.apply(Event::Connecting);
         spawn_local(async move {
             let result = session::create(request).await;
             if me.generation.get() != generation {
@@ -61,13 +58,13 @@ impl Chat {
 
     /// What `POST /api/v1/sessions` needs, for a new visitor or (with a token) the same one.
     pub(super) fn session_request(&self, visitor_token: Option<String>) -> Option<create_session::Request> {
-        let page_origin = self.bridge.borrow().as_ref().and_then(Bridge::page_origin);
+        let page_origin = self.host.bridge.borrow().as_ref().and_then(Bridge::page_origin);
         Some(create_session::Request { site_id: self.site.clone()?, page_origin, visitor_token })
     }
 
     /// Where the visitor is, for the agents' contact panel: sent after every `hello`.
     fn context(&self) -> ClientFrame {
-        let (page_url, referrer) = match self.bridge.borrow().as_ref() {
+        let (page_url, referrer) = match self.host.bridge.borrow().as_ref() {
             Some(bridge) => (bridge.page_url(), bridge.referrer()),
             None => (None, None),
         };
@@ -80,8 +77,8 @@ impl Chat {
     pub(super) fn connect(&self, session: create_session::Response) {
         let url = format!("{}/api/v1/conversations/{}/live", websocket_origin(), session.conversation_id);
         let token = format!("{TOKEN_SUBPROTOCOL_PREFIX}{}", session.token);
-        *self.session.borrow_mut() = Some(session);
-        self.refused.set(false);
+        *self.conn.session.borrow_mut() = Some(session);
+        self.conn.refused.set(false);
         let me = self.me.clone();
         let socket = Socket::connect(&url, &[SUBPROTOCOL, &token], move |event| {
             if let Some(chat) = me.upgrade() {
@@ -90,7 +87,7 @@ impl Chat {
         });
         // Replacing drops the previous socket; never called from inside its own handlers.
         let failed = socket.is_err();
-        *self.socket.borrow_mut() = socket.ok();
+        *self.conn.socket.borrow_mut() = socket.ok();
         if failed {
             // The browser refused the URL or protocol list outright: a token it cannot carry
             // is as good as a refused one.
@@ -102,26 +99,18 @@ impl Chat {
         match event {
             SocketEvent::Open => {
                 self.start_heartbeat();
-                // Pending messages follow the welcome, at the pace it names (`schedule_retry`).
-                let hello = self.state.borrow_mut().log.hello();
-                let mut frames = vec![hello, self.context()];
-                if let Some(identity) = self.identity.borrow().clone() {
-                    frames.push(ClientFrame::Identify { identity });
-                }
-                if let Some(fields) = self.details.borrow().clone() {
-                    frames.push(ClientFrame::Details { fields });
-                }
-                for frame in &frames {
-                    self.send_frame(frame);
-                }
+                // `hello` first, then who the visitor is and where; pending messages follow the
+                // welcome, at the pace it names.
+                self.apply_quietly(Event::SocketOpened);
+                self.send_frame(&self.context());
             }
             SocketEvent::Frame(frame) => self.on_frame(*frame),
             SocketEvent::Closed(code) => {
-                self.heartbeat.replace(None);
-                if code == CLOSE_UNAUTHORIZED || self.refused.get() {
+                self.conn.heartbeat.replace(None);
+                if code == CLOSE_UNAUTHORIZED || self.conn.refused.get() {
                     self.session_refused();
                 } else {
-                    self.update(|state| state.status = Status::Reconnecting);
+                    self.apply(Event::Reconnecting);
                     self.later(Chat::reconnect);
                 }
             }
@@ -129,21 +118,21 @@ impl Chat {
     }
 
     fn on_frame(&self, frame: ServerFrame) {
-        if let Some(heartbeat) = self.heartbeat.borrow_mut().as_mut() {
+        if let Some(heartbeat) = self.conn.heartbeat.borrow_mut().as_mut() {
             heartbeat.heard(now());
         }
         match &frame {
             ServerFrame::Welcome { session, .. } => {
-                self.attempt.set(0);
+                self.conn.attempt.set(0);
                 // Sessions slide: the renewed token replaces the stored one.
                 if let Some(session) = session {
                     if let Some(keys) = &self.keys {
                         keys.save_session(session);
                     }
-                    *self.session.borrow_mut() = Some(session.clone());
+                    *self.conn.session.borrow_mut() = Some(session.clone());
                 }
             }
-            ServerFrame::Error { code: ErrorCode::Unauthorized, .. } => self.refused.set(true),
+            ServerFrame::Error { code: ErrorCode::Unauthorized, .. } => self.conn.refused.set(true),
             // Refusals of something the page asked for (a forged `identify`): for its developers.
             ServerFrame::Error { client_id: None, message, .. } => {
                 web_sys::console::warn_1(&format!("Switchboard: {message}").into());
@@ -154,40 +143,34 @@ impl Chat {
             }
             _ => {}
         }
-        let welcome = matches!(frame, ServerFrame::Welcome { .. });
-        self.update(|state| {
-            if welcome {
-                state.status = Status::Online;
-            }
-            state.log.apply(frame, now())
-        });
-        self.schedule_retry();
+        self.apply(Event::Frame(Box::new(frame), now()));
+        self.schedule_due();
         self.sync();
     }
 
     /// The heartbeat says the socket died silently (a sleeping laptop, a changed network):
     /// give it up and reconnect, which resumes and resends.
     pub(super) fn socket_dead(&self) {
-        self.heartbeat.replace(None);
+        self.conn.heartbeat.replace(None);
         // Dropping the socket detaches its handlers: no close event follows.
-        self.socket.replace(None);
-        self.update(|state| state.status = Status::Reconnecting);
+        self.conn.socket.replace(None);
+        self.apply(Event::Reconnecting);
         self.later(Chat::reconnect);
     }
 
     /// The browser says the network is back: reconnect now rather than at the end of a
     /// backoff delay, or check a socket that may have died meanwhile.
     pub(super) fn network_back(&self) {
-        if self.socket.borrow().as_ref().is_some_and(Socket::is_open) {
+        if self.conn.socket.borrow().as_ref().is_some_and(Socket::is_open) {
             self.beat(true);
-        } else if self.started.get() && !self.refused.get() {
-            self.attempt.set(0);
+        } else if self.started.get() && !self.conn.refused.get() {
+            self.conn.attempt.set(0);
             self.reconnect();
         }
     }
 
     pub(super) fn reconnect(&self) {
-        let session = self.session.borrow().clone();
+        let session = self.conn.session.borrow().clone();
         match session {
             Some(session) => self.connect(session),
             None => self.create_session(),
@@ -197,16 +180,13 @@ impl Chat {
     /// The edge refused the token: the conversation it named is out of reach. Start a new one,
     /// keeping what the visitor has not sent yet.
     fn session_refused(&self) {
-        *self.session.borrow_mut() = None;
+        *self.conn.session.borrow_mut() = None;
         if let Some(keys) = &self.keys {
             keys.drop_session();
         }
         self.synced.borrow_mut().announced = None;
-        self.update(|state| {
-            let unsent = state.unsent();
-            state.switch(unsent);
-            state.status = Status::Connecting;
-        });
+        let unsent = self.state().unsent();
+        self.apply(Event::Switched(unsent));
         self.sync();
         // Through the backoff too: a token refused right after it was issued must not loop.
         self.later(Chat::create_session);
