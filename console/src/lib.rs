@@ -12,14 +12,16 @@
 //!   sockets with backoff reconnects, timers, client message ids. Effects report back only by
 //!   dispatching actions.
 //! - [`format`](mod@format): pure text helpers (visitor labels, clock times, relative times).
+//! - [`hooks`]: custom hooks tying each effect to the part of the state it serves.
 //! - [`components`]: small function components, one screen part each; `App` wires state
-//!   and effects together.
+//!   and hooks together.
 //!
 //! Text from the network is always rendered as text nodes, never as HTML.
 
 pub mod components;
 pub mod effects;
 pub mod format;
+pub mod hooks;
 pub mod state;
 
 use wasm_bindgen::prelude::wasm_bindgen;

@@ -2,17 +2,12 @@
 //! is shown once) and revoking one. Scripts send a key as `Authorization: Bearer sbk_…`.
 
 use switchboard_protocol::api::agent_me::AgentRole;
-use switchboard_protocol::api::api_keys::{ApiKey, CreateRequest, Created, ListResponse};
-use switchboard_webclient::fetch_json;
-use switchboard_webclient::http::fetch_empty;
+use switchboard_protocol::api::api_keys::{ApiKey, CreateRequest};
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
 use super::form::field;
-
-use crate::effects::session::describe;
-
-const KEYS: &str = "/api/v1/api-keys";
+use crate::effects::settings;
 
 /// The API keys section.
 #[function_component(ApiKeys)]
@@ -25,9 +20,9 @@ pub fn api_keys() -> Html {
         move || {
             let (keys, error) = (keys.clone(), error.clone());
             spawn_local(async move {
-                match fetch_json::<(), ListResponse>("GET", KEYS, None).await {
-                    Ok(list) => keys.set(list.api_keys),
-                    Err(e) => error.set(Some(describe(&e))),
+                match settings::api_keys().await {
+                    Ok(list) => keys.set(list),
+                    Err(e) => error.set(Some(e)),
                 }
             });
         }
@@ -45,14 +40,14 @@ pub fn api_keys() -> Html {
             let request = CreateRequest { name: field(&form, "name"), role };
             let (secret, error, reload, form) = (secret.clone(), error.clone(), reload.clone(), form.clone());
             spawn_local(async move {
-                match fetch_json::<_, Created>("POST", KEYS, Some(&request)).await {
+                match settings::create_api_key(request).await {
                     Ok(created) => {
                         secret.set(Some(created.secret));
                         error.set(None);
                         form.reset();
                         reload();
                     }
-                    Err(e) => error.set(Some(describe(&e))),
+                    Err(e) => error.set(Some(e)),
                 }
             });
         }
@@ -66,9 +61,9 @@ pub fn api_keys() -> Html {
                         move |_: MouseEvent| {
                             let (id, error, reload) = (id.clone(), error.clone(), reload.clone());
                             spawn_local(async move {
-                                match fetch_empty::<()>("DELETE", &format!("{KEYS}/{id}"), None).await {
+                                match settings::revoke_api_key(id).await {
                                     Ok(()) => reload(),
-                                    Err(e) => error.set(Some(describe(&e))),
+                                    Err(e) => error.set(Some(e)),
                                 }
                             });
                         }

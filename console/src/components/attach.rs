@@ -1,14 +1,14 @@
 //! "Attach a file" under the reply box: picks a file and uploads it into the open
-//! conversation (`POST /api/v1/conversations/{id}/attachments`); the stored message comes back
+//! conversation (`effects::conversation::upload_attachment`); the stored message comes back
 //! on the conversation's socket. Refusals (type, size) show next to the button.
 
 use switchboard_protocol::attachment::ATTACHMENT_TYPES;
 use switchboard_protocol::ConversationId;
-use switchboard_webclient::http::upload;
-use switchboard_webclient::ids::new_client_id;
 use wasm_bindgen_futures::spawn_local;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
+
+use crate::effects::conversation::upload_attachment;
 
 /// Attach button properties.
 #[derive(Properties, PartialEq)]
@@ -27,12 +27,9 @@ pub fn attach(props: &AttachProps) -> Html {
             let input: HtmlInputElement = event.target_unchecked_into();
             let Some(file) = input.files().and_then(|files| files.get(0)) else { return };
             input.set_value("");
-            let (url, problem) =
-                (format!("/api/v1/conversations/{conversation}/attachments"), problem.clone());
-            let Some(client_id) = new_client_id() else { return };
+            let (conversation, problem) = (conversation.clone(), problem.clone());
             spawn_local(async move {
-                let outcome = upload(&url, &file, client_id.as_str()).await;
-                problem.set(outcome.err().map(|error| format!("{} was not sent: {error}", file.name())));
+                problem.set(upload_attachment(&conversation, &file).await.err());
             });
         }
     };

@@ -1,6 +1,7 @@
 //! Small function components, one part of the screen each.
 //!
-//! - [`app`]: the root: owns the state, starts and stops effects, picks the screen.
+//! - [`app`]: the root: owns the state, starts the effects' hooks, picks the screen.
+//! - [`workspace`]: the signed-in screen, turning clicks into frames and actions.
 //! - [`login`]: the sign-in form; [`invite`]: choosing a password from an invite link.
 //! - [`form`]: reading a submitted form's fields.
 //! - [`sites`]: every site, and creating one with its first admin (owners).
@@ -14,7 +15,7 @@
 //! - [`conversation`]: the open conversation: header, connection status, timeline, reply.
 //! - [`contact`]: the visitor's details and other conversations, beside the conversation.
 //! - [`timeline`]: the messages and pending replies.
-//! - [`reply`]: the reply box.
+//! - [`reply`]: the reply box; [`attach`]: attaching a file to the reply.
 //!
 //! Every piece of text from the network goes in as a text node (`{string}` in `html!`), which
 //! the browser never parses as markup.
@@ -36,3 +37,4 @@ pub mod sites;
 pub mod team;
 pub mod timeline;
 pub mod topbar;
+pub mod workspace;

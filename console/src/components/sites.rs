@@ -2,18 +2,14 @@
 //! site): every site, and a form that creates one and invites its first admin in one go.
 
 use switchboard_protocol::api::agent_me::AgentRole;
-use switchboard_protocol::api::sites::{CreateRequest, ListResponse, SiteEntry};
-use switchboard_protocol::api::{invite_create, site_settings};
+use switchboard_protocol::api::invite_create;
+use switchboard_protocol::api::sites::{CreateRequest, SiteEntry};
 use switchboard_protocol::SiteId;
-use switchboard_webclient::fetch_json;
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
 use super::form::field;
-
-use crate::effects::session::describe;
-
-const SITES: &str = "/api/v1/sites";
+use crate::effects::settings;
 
 /// The sites section.
 #[function_component(Sites)]
@@ -26,9 +22,9 @@ pub fn sites() -> Html {
         move || {
             let (sites, error) = (sites.clone(), error.clone());
             spawn_local(async move {
-                match fetch_json::<(), ListResponse>("GET", SITES, None).await {
-                    Ok(list) => sites.set(list.sites),
-                    Err(e) => error.set(Some(describe(&e))),
+                match settings::sites().await {
+                    Ok(list) => sites.set(list),
+                    Err(e) => error.set(Some(e)),
                 }
             });
         }
@@ -61,21 +57,15 @@ pub fn sites() -> Html {
             };
             let (link, error, reload, form) = (link.clone(), error.clone(), reload.clone(), form.clone());
             spawn_local(async move {
-                let created = fetch_json::<_, site_settings::Response>("POST", SITES, Some(&site)).await;
-                if let Err(e) = created {
-                    return error.set(Some(describe(&e)));
-                }
+                let outcome = settings::create_site(site, invite).await;
                 reload();
-                match fetch_json::<_, invite_create::Response>("POST", "/api/v1/invites", Some(&invite)).await
-                {
-                    Ok(invite) => {
-                        link.set(Some(invite.url));
+                match outcome {
+                    Ok(url) => {
+                        link.set(Some(url));
                         error.set(None);
                         form.reset();
                     }
-                    Err(e) => {
-                        error.set(Some(format!("The site was created, but not the invite: {}", describe(&e))))
-                    }
+                    Err(e) => error.set(Some(e)),
                 }
             });
         }

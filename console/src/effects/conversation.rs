@@ -319,6 +319,17 @@ fn reconnect_later(inner: &Rc<RefCell<Inner>>) {
     });
 }
 
+/// Uploads `file` into `conversation` (`POST /api/v1/conversations/{id}/attachments`); the
+/// stored message comes back on the conversation's socket. `Err`: why it was not sent.
+pub async fn upload_attachment(conversation: &ConversationId, file: &web_sys::File) -> Result<(), String> {
+    let Some(client_id) = switchboard_webclient::ids::new_client_id() else {
+        return Err(format!("{} was not sent: no randomness for its id", file.name()));
+    };
+    let url = format!("/api/v1/conversations/{conversation}/attachments");
+    let outcome = switchboard_webclient::http::upload(&url, file, client_id.as_str()).await;
+    outcome.map_err(|error| format!("{} was not sent: {error}", file.name()))
+}
+
 /// Milliseconds from now until `at` (0 when past), as a timer takes them.
 fn delay_until(at: i64) -> u32 {
     u32::try_from(at.saturating_sub(now()).max(0)).unwrap_or(u32::MAX)

@@ -1,10 +1,13 @@
 //! The outside world: REST calls, sockets, timers and randomness.
 //!
 //! Effects report back only by dispatching [`crate::state::Action`]s; they never read the
-//! rendered state, so the reducer stays the one place where the state changes.
+//! rendered state, so the reducer stays the one place where the state changes. Components
+//! never build a URL or call `fetch` themselves: a form that keeps its own outcome (an
+//! invite link, an API key's secret, an error next to it) awaits a function here.
 //!
 //! - [`session`]: `/agent/me`, sign-in, sign-out, invite links.
 //! - [`admin`]: the team, queues and canned responses, and admins' changes to them.
+//! - [`settings`]: API keys and sites, for the settings sections that show them.
 //! - [`inbox`]: the inbox socket, reconnecting with backoff.
 //! - [`conversation`]: the open conversation's socket and its [`ClientLog`](switchboard_core::client_log::ClientLog).
 //! - [`keys`]: keyboard shortcuts (j/k, Enter, r, e, /).
@@ -18,6 +21,7 @@ pub mod inbox;
 pub mod keys;
 pub mod notify;
 pub mod session;
+pub mod settings;
 pub mod timer;
 pub mod visibility;
 

@@ -1,0 +1,48 @@
+//! The settings screen's own REST calls, whose answers only the section that asked shows: the
+//! site's API keys (admins), and the deployment's sites (owners). Each returns its outcome (or the sentence
+//! explaining why not) to the section that asked, which keeps it in its own state.
+
+use switchboard_protocol::api::api_keys::{self, ApiKey, Created};
+use switchboard_protocol::api::{invite_create, site_settings, sites};
+use switchboard_protocol::AgentId;
+use switchboard_webclient::fetch_json;
+use switchboard_webclient::http::fetch_empty;
+
+use super::session::describe;
+
+const KEYS: &str = "/api/v1/api-keys";
+const SITES: &str = "/api/v1/sites";
+
+/// The site's API keys, newest first.
+pub async fn api_keys() -> Result<Vec<ApiKey>, String> {
+    let list = fetch_json::<(), api_keys::ListResponse>("GET", KEYS, None).await;
+    list.map(|list| list.api_keys).map_err(|e| describe(&e))
+}
+
+/// Makes a key; its secret is in this answer only.
+pub async fn create_api_key(request: api_keys::CreateRequest) -> Result<Created, String> {
+    fetch_json::<_, Created>("POST", KEYS, Some(&request)).await.map_err(|e| describe(&e))
+}
+
+/// Revokes a key.
+pub async fn revoke_api_key(id: AgentId) -> Result<(), String> {
+    fetch_empty::<()>("DELETE", &format!("{KEYS}/{id}"), None).await.map_err(|e| describe(&e))
+}
+
+/// Every site of the deployment.
+pub async fn sites() -> Result<Vec<sites::SiteEntry>, String> {
+    let list = fetch_json::<(), sites::ListResponse>("GET", SITES, None).await;
+    list.map(|list| list.sites).map_err(|e| describe(&e))
+}
+
+/// Creates a site and invites its first admin; answers the invite's link.
+pub async fn create_site(
+    site: sites::CreateRequest,
+    invite: invite_create::Request,
+) -> Result<String, String> {
+    fetch_json::<_, site_settings::Response>("POST", SITES, Some(&site)).await.map_err(|e| describe(&e))?;
+    match fetch_json::<_, invite_create::Response>("POST", "/api/v1/invites", Some(&invite)).await {
+        Ok(invite) => Ok(invite.url),
+        Err(e) => Err(format!("The site was created, but not the invite: {}", describe(&e))),
+    }
+}
