@@ -1,7 +1,7 @@
 //! The end-to-end harness: start the real edge in workerd (through the pinned wrangler), the
 //! demo site on its own origin, and headless Chromium; talk to them with real clients.
 //!
-//! Tests live in `tests/tests/`; `cargo xtask test` builds everything first. `cargo xtask dev`
+//! Tests live in `tests/tests/e2e/` (one binary, a module per area); `cargo xtask test` builds everything first. `cargo xtask dev`
 //! uses [`edge::EdgeProcess`] too, so tests and development run the edge the same way.
 //!
 //! # Layout

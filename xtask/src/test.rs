@@ -75,7 +75,7 @@ pub(crate) fn chaos() -> Result<()> {
     let messages = std::env::var("SWITCHBOARD_CHAOS_MESSAGES").unwrap_or_else(|_| "10000".into());
     run_command(
         Command::new(cargo())
-            .args(["test", "-p", "switchboard-tests", "--test", "chaos", "--", "--nocapture"])
+            .args(["test", "-p", "switchboard-tests", "--test", "e2e", "chaos::", "--", "--nocapture"])
             .env("SWITCHBOARD_CHAOS_MESSAGES", messages),
     )
 }

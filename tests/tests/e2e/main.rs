@@ -1,0 +1,48 @@
+//! Every end-to-end test, in one binary: real workerd, real WebSockets, headless Chromium.
+//! One binary rather than one per file: the harness is linked once, and tests of different
+//! files share the two test threads instead of leaving one idle behind a single long test.
+//!
+//! # Layout
+//! - `accounts`: sign-in, throttling, invites, roles, sessions.
+//! - `attachments`: uploading and serving files, type and size checks.
+//! - `avatars`: agents' photos.
+//! - `browser_accessibility`: axe-core over the widget and the console; favicons load.
+//! - `browser_chat`: the whole spine in two browsers (and the README screenshots).
+//! - `browser_console`: the console: invites, canned responses, notes, transfers, views, settings.
+//! - `browser_delivery`: offline writing, receipts, typing, a socket that died silently.
+//! - `browser_embed`: the widget on hostile, strict-CSP, RTL, phone and signed-in pages.
+//! - `browser_files`: attachments from both sides in browsers.
+//! - `browser_routing`: the bot, quick replies and a handover in browsers.
+//! - `browser_site_look`: an admin's look and words reaching the widget; bot cards.
+//! - `chaos`: no message lost or duplicated under drops, resends and restarts.
+//! - `conversation`: the conversation socket: send, resend, replay, limits, refusals.
+//! - `csat`: rating a resolved conversation.
+//! - `http_api`: REST errors, methods, bodies, the OpenAPI document.
+//! - `identity`: signed-in customers, forged identities.
+//! - `live_features`: read marks, typing, flood limits, socket caps, sliding sessions, presence.
+//! - `prechat`: the pre-chat form checked at the edge.
+//! - `promises`: bugs fixed as users found them: takeover, backlogs, favicons.
+//! - `routing`: flows, offers, transfers, business hours, external bots, SLAs.
+//! - `site_look`: a site's look, words and hours over REST.
+
+mod accounts;
+mod attachments;
+mod avatars;
+mod browser_accessibility;
+mod browser_chat;
+mod browser_console;
+mod browser_delivery;
+mod browser_embed;
+mod browser_files;
+mod browser_routing;
+mod browser_site_look;
+mod chaos;
+mod conversation;
+mod csat;
+mod http_api;
+mod identity;
+mod live_features;
+mod prechat;
+mod promises;
+mod routing;
+mod site_look;
