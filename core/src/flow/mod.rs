@@ -13,10 +13,12 @@
 //! - [`hours`]: business hours in a time zone, and when they next open.
 //! - [`lifecycle`]: one conversation's state machine (`bot`, `queued`, `assigned`, …).
 //! - [`input`]: everything that moves it, and the one entry that runs it.
+//! - `handover`: where it goes when humans are to answer: a queue or the offline fallback.
 //! - [`events`]: how routing events read in the log; checks on an external bot's answers.
 
 pub mod bot;
 pub mod events;
+mod handover;
 pub mod hours;
 pub mod input;
 pub mod lifecycle;
