@@ -45,6 +45,12 @@ pub const PROTOCOL_VERSION: u32 = 1;
 /// WebSocket subprotocol a client offers (and the server echoes) to speak [`PROTOCOL_VERSION`].
 pub const SUBPROTOCOL: &str = "switchboard.v1";
 
+/// Close code of a socket whose credentials stopped working: a refused token (`4000` + the
+/// `401` status), or an agent's session ended while the socket was open (expired, signed out
+/// everywhere, account removed, API key revoked). The console shows its sign-in screen; a
+/// widget asks for a new token.
+pub const CLOSE_UNAUTHORIZED: u16 = 4401;
+
 /// Prefix of the second subprotocol a visitor offers to carry its session token.
 ///
 /// Browsers cannot set headers on a WebSocket handshake; the subprotocol list is the one

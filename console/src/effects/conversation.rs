@@ -22,13 +22,13 @@ use std::rc::{Rc, Weak};
 use switchboard_core::client_log::ClientLog;
 use switchboard_protocol::limits::TYPING_EXPIRY_MS;
 use switchboard_protocol::{
-    ClientFrame, ClientMessageId, ConversationId, ErrorCode, ServerFrame, SUBPROTOCOL,
+    ClientFrame, ClientMessageId, ConversationId, ErrorCode, ServerFrame, CLOSE_UNAUTHORIZED, SUBPROTOCOL,
 };
 use switchboard_webclient::{new_client_id, websocket_origin, Socket, SocketEvent};
 
 use super::timer::{Interval, Retry, Timeout};
 use super::visibility::{is_visible, OnVisible};
-use super::{now, Dispatcher, CLOSE_SESSION_ENDED, PING_EVERY_MS, SESSION_ENDED};
+use super::{now, Dispatcher, PING_EVERY_MS, SESSION_ENDED};
 use crate::state::{Action, Link};
 
 /// Typing indicators refreshed within this long of each other are let lapse together, which
@@ -298,7 +298,7 @@ fn on_event(inner: &Rc<RefCell<Inner>>, event: SocketEvent<ServerFrame>) {
         }
         // A frame type from a newer edge: ignorable by the protocol's versioning rules.
         SocketEvent::Unknown(_) => {}
-        SocketEvent::Closed { code } if code == CLOSE_SESSION_ENDED => inner.borrow().session_ended(),
+        SocketEvent::Closed { code } if code == CLOSE_UNAUTHORIZED => inner.borrow().session_ended(),
         SocketEvent::Closed { .. } => {
             {
                 let inner = inner.borrow();

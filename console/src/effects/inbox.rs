@@ -13,11 +13,11 @@ use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
 use switchboard_protocol::inbox::{InboxCommand, InboxFrame};
-use switchboard_protocol::{ClientFrame, SUBPROTOCOL};
+use switchboard_protocol::{ClientFrame, CLOSE_UNAUTHORIZED, SUBPROTOCOL};
 use switchboard_webclient::{websocket_origin, Socket, SocketEvent};
 
 use super::timer::{Interval, Retry};
-use super::{session, Dispatcher, CLOSE_SESSION_ENDED, PING_EVERY_MS, SESSION_ENDED};
+use super::{session, Dispatcher, PING_EVERY_MS, SESSION_ENDED};
 use crate::state::{Action, Link};
 
 const PATH: &str = "/api/v1/agent/inbox";
@@ -89,7 +89,7 @@ fn on_event(inner: &Rc<RefCell<Inner>>, event: SocketEvent<InboxFrame>) {
             }
             dispatch.dispatch(Action::Inbox(Box::new(frame)));
         }
-        SocketEvent::Closed { code } if code == CLOSE_SESSION_ENDED => {
+        SocketEvent::Closed { code } if code == CLOSE_UNAUTHORIZED => {
             dispatch.dispatch(Action::SignedOut { error: Some(SESSION_ENDED.to_owned()) });
         }
         SocketEvent::Closed { .. } => {

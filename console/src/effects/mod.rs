@@ -32,9 +32,6 @@ use crate::state::State;
 /// How effects reach the reducer.
 pub type Dispatcher = UseReducerDispatcher<State>;
 
-/// WebSocket close code with which the edge ends a socket whose session is gone.
-pub const CLOSE_SESSION_ENDED: u16 = 4401;
-
 /// How often an idle socket (inbox or conversation) says `ping`, so proxies (Cloudflare
 /// closes WebSockets idle for 100 s) do not cut it and make the screen flicker
 /// "Reconnecting…".

@@ -5,11 +5,13 @@
 use switchboard_protocol::api::create_session;
 use switchboard_protocol::contact::VisitorContext;
 use switchboard_protocol::limits::TYPING_EXPIRY_MS;
-use switchboard_protocol::{ClientFrame, ErrorCode, ServerFrame, SUBPROTOCOL, TOKEN_SUBPROTOCOL_PREFIX};
+use switchboard_protocol::{
+    ClientFrame, ErrorCode, ServerFrame, CLOSE_UNAUTHORIZED, SUBPROTOCOL, TOKEN_SUBPROTOCOL_PREFIX,
+};
 use switchboard_webclient::websocket_origin;
 use yew::platform::spawn_local;
 
-use super::{Chat, CLOSE_UNAUTHORIZED};
+use super::Chat;
 use crate::bridge::Bridge;
 use crate::dom::now;
 use crate::session;

@@ -44,9 +44,6 @@ use crate::storage::Keys;
 use crate::wire::Json;
 use sync::Synced;
 
-/// Close code the edge uses after an `unauthorized` error frame (invalid or expired token).
-const CLOSE_UNAUTHORIZED: u16 = 4401;
-
 /// The running chat. Lives as long as the app; callbacks hold a [`Weak`] to it.
 pub(crate) struct Chat {
     state: RefCell<State>,
