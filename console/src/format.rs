@@ -104,6 +104,13 @@ pub fn short_time(ms: i64, now: i64) -> String {
     }
 }
 
+/// A calendar date: "3 Mar 2027".
+pub fn day(ms: i64) -> String {
+    let date = date(ms);
+    let month = MONTHS.get(date.get_month() as usize).copied().unwrap_or("");
+    format!("{} {month} {}", date.get_date(), date.get_full_year())
+}
+
 fn date(ms: i64) -> Date {
     Date::new(&JsValue::from_f64(ms as f64))
 }

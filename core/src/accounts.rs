@@ -37,6 +37,15 @@ pub fn require_admin(claims: &AgentClaims) -> Result<(), ApiError> {
     Ok(())
 }
 
+/// Whether the signed-in account may act on `agent`'s account — its photo, its sessions:
+/// everyone on their own, admins on anyone's of their site (the caller checks the site).
+pub fn require_self_or_admin(claims: &AgentClaims, agent: &AgentId, what: &str) -> Result<(), ApiError> {
+    if &claims.agent == agent || claims.role == AgentRole::Admin {
+        return Ok(());
+    }
+    Err(ApiError::new(ErrorCode::Forbidden, format!("only admins may change another agent's {what}")))
+}
+
 /// Whether the account is an owner of the deployment: an admin of its first (bootstrap) site,
 /// who may create sites and invite their first admins.
 pub fn is_owner(claims: &AgentClaims, bootstrap_site: Option<&SiteId>) -> bool {
@@ -93,10 +102,34 @@ pub fn new_api_key(random: [u8; 32]) -> String {
     format!("{}{}", switchboard_protocol::api::api_keys::KEY_PREFIX, URL_SAFE_NO_PAD.encode(random))
 }
 
+/// Whether `secret` has the shape of a key [`new_api_key`] makes: the prefix and 43 URL-safe
+/// characters. Anything else is refused without looking it up.
+pub fn is_api_key_shaped(secret: &str) -> bool {
+    secret.strip_prefix(switchboard_protocol::api::api_keys::KEY_PREFIX).is_some_and(|rest| {
+        rest.len() == 43 && rest.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    })
+}
+
 /// The SHA-256 (hex) stored for a random secret (invite tokens, API keys): enough for 256-bit
 /// random secrets, which cannot be guessed from a leaked digest.
 pub fn secret_digest(secret: &str) -> String {
     Sha256::digest(secret.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Longest an API key may be made to last: two years (keys without an expiry last until
+/// revoked, or until their maker's account is removed).
+pub const MAX_KEY_TTL_S: u64 = 2 * 365 * 24 * 60 * 60;
+
+/// When an API key made at `now` with the requested lifetime stops working (`None`: never).
+pub fn key_expiry(now: i64, expires_in_s: Option<u64>) -> Result<Option<i64>, ApiError> {
+    match expires_in_s {
+        None => Ok(None),
+        Some(ttl) if ttl == 0 || ttl > MAX_KEY_TTL_S => Err(ApiError::new(
+            ErrorCode::BadRequest,
+            format!("expires_in_s must be between 1 and {MAX_KEY_TTL_S} (two years)"),
+        )),
+        Some(ttl) => Ok(Some(now + (ttl as i64) * 1000)),
+    }
 }
 
 /// When an invite made at `now` with the requested lifetime stops working.
@@ -231,6 +264,7 @@ mod tests {
             name: "Ada".into(),
             email: "ada@example.com".into(),
             role,
+            ver: 0,
             exp: 0,
         };
         assert!(require_admin(&claims(AgentRole::Admin, &other)).is_ok());
@@ -243,6 +277,25 @@ mod tests {
     }
 
     #[test]
+    fn agents_act_on_their_own_account_and_admins_on_anyone_s() {
+        let (ada, bo) = (AgentId::from_random([1; 16]), AgentId::from_random([2; 16]));
+        let claims = |role| AgentClaims {
+            agent: ada.clone(),
+            site: SiteId::parse("shop").unwrap(),
+            name: "Ada".into(),
+            email: "ada@example.com".into(),
+            role,
+            ver: 0,
+            exp: 0,
+        };
+        assert!(require_self_or_admin(&claims(AgentRole::Agent), &ada, "photo").is_ok());
+        assert!(require_self_or_admin(&claims(AgentRole::Admin), &bo, "photo").is_ok());
+        let refused = require_self_or_admin(&claims(AgentRole::Agent), &bo, "sessions").unwrap_err();
+        assert_eq!(refused.code, ErrorCode::Forbidden);
+        assert!(refused.message.contains("sessions"), "{refused:?}");
+    }
+
+    #[test]
     fn admins_remove_others_of_their_own_site_only() {
         let (ada, bo) = (AgentId::from_random([1; 16]), AgentId::from_random([2; 16]));
         let (shop, other) = (SiteId::parse("shop").unwrap(), SiteId::parse("other").unwrap());
@@ -252,6 +305,29 @@ mod tests {
         let elsewhere = check_removal(&ada, &shop, &bo, Some(&other)).unwrap_err();
         assert_eq!(elsewhere, check_removal(&ada, &shop, &bo, None).unwrap_err());
         assert_eq!(elsewhere.code, ErrorCode::NotFound);
+    }
+
+    #[test]
+    fn only_key_shaped_secrets_are_looked_up() {
+        let key = new_api_key([7; 32]);
+        assert!(is_api_key_shaped(&key), "{key}");
+        for bad in [
+            "",
+            "sbk_",
+            "sbk_short",
+            &format!("{key}x"),
+            &key.replace("sbk_", "sbx_"),
+            &format!("{}é", &key[..46]),
+        ] {
+            assert!(!is_api_key_shaped(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn keys_last_until_revoked_or_as_long_as_asked() {
+        assert_eq!(key_expiry(1_000, None), Ok(None));
+        assert_eq!(key_expiry(1_000, Some(60)), Ok(Some(61_000)));
+        assert!(key_expiry(0, Some(0)).is_err() && key_expiry(0, Some(MAX_KEY_TTL_S + 1)).is_err());
     }
 
     #[test]

@@ -95,6 +95,10 @@ pub struct AgentClaims {
     /// What the account may do (sessions signed before roles existed are agents).
     #[serde(default)]
     pub role: AgentRole,
+    /// The account's session version when this session began: "sign out everywhere" moves
+    /// the account's on, which ends every session signed before.
+    #[serde(default)]
+    pub ver: u32,
     /// Expiry, ms since the Unix epoch.
     pub exp: i64,
 }

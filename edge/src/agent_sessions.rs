@@ -1,19 +1,24 @@
-//! Console sign-in: `POST /api/v1/agent/login`, `POST /api/v1/agent/logout` and
-//! `GET /api/v1/agent/me`. (The checks every agent route makes are in [`crate::auth`].)
+//! Console sessions: `POST /api/v1/agent/login`, `POST /api/v1/agent/logout`,
+//! `GET /api/v1/agent/me`, and ending them all — `DELETE /api/v1/agents/{id}/sessions`
+//! ("sign out everywhere", or an admin ending a teammate's). (The checks every agent route
+//! makes are in [`crate::auth`].)
 //!
 //! The cookie holds a signed, expiring agent token (`switchboard_core::token`): `HttpOnly`
 //! (scripts cannot read it), `SameSite=Strict` (other sites' requests do not carry it),
 //! `Secure` over https. State-changing requests must also come from the console's own origin
 //! and carry the session's anti-forgery token in `X-CSRF-Token` (read from `/agent/me`).
 
+use switchboard_core::accounts;
 use switchboard_core::token::{self, AgentClaims, AGENT_SESSION_MS};
 use switchboard_protocol::api::agent_login;
 use switchboard_protocol::api::agent_me;
+use switchboard_protocol::{AgentId, ErrorCode, SiteId};
 use worker::{Request, Response};
 
 use crate::env::Ctx;
-use crate::error::EdgeResult;
-use crate::objects::directory::calls::Login;
+use crate::error::{EdgeError, EdgeResult};
+use crate::objects::directory::calls::{EndSessions, Login, SignedIn};
+use crate::objects::site::calls::EndAgents;
 use crate::{auth, env, http, objects};
 
 /// Checks email and password with the directory (which throttles failures) and sets the
@@ -23,22 +28,21 @@ pub(crate) async fn login(mut req: Request, env: &Ctx<'_>) -> EdgeResult<Respons
     let body: agent_login::Request = http::read_json(&mut req).await?;
     let address = req.headers().get("cf-connecting-ip")?.unwrap_or_else(|| "unknown".into());
     let call = Login { email: body.email, password: body.password, address };
-    let agent = objects::send(env, &(), &call).await?;
-    start_session(&req, env, agent)
+    let signed_in = objects::send(env, &(), &call).await?;
+    start_session(&req, env, signed_in)
 }
 
-/// Signs `agent` in: the session cookie, and the account with its anti-forgery token.
-pub(crate) fn start_session(
-    req: &Request,
-    env: &Ctx<'_>,
-    mut agent: agent_me::Response,
-) -> EdgeResult<Response> {
+/// Signs an account in: the session cookie (carrying the account's session version), and
+/// the account with its anti-forgery token.
+pub(crate) fn start_session(req: &Request, env: &Ctx<'_>, signed_in: SignedIn) -> EdgeResult<Response> {
+    let SignedIn { mut agent, session_version } = signed_in;
     let claims = AgentClaims {
         agent: agent.id.clone(),
         site: agent.site_id.clone(),
         name: agent.name.clone(),
         email: agent.email.clone(),
         role: agent.role,
+        ver: session_version,
         exp: env.now + AGENT_SESSION_MS,
     };
     let key = env::signing_key(env)?;
@@ -53,9 +57,35 @@ pub(crate) fn start_session(
 /// Clears the session cookie.
 pub(crate) async fn logout(req: &Request, env: &Ctx<'_>) -> EdgeResult<Response> {
     auth::authenticate_change(req, env).await?;
+    signed_out(req)
+}
+
+/// A `204` that clears the session cookie.
+pub(crate) fn signed_out(req: &Request) -> EdgeResult<Response> {
     let reply = http::no_content()?;
     set_cookie(&reply, req, "", 0)?;
     Ok(reply)
+}
+
+/// Ends every session of an account — the caller's own ("sign out everywhere", which also
+/// clears this browser's cookie) or, for an admin, a teammate's: requests with them fail from
+/// now on and their sockets close now.
+pub(crate) async fn end_all(req: &Request, env: &Ctx<'_>, id: &str) -> EdgeResult<Response> {
+    let caller = auth::authenticate_change(req, env).await?;
+    let agent = AgentId::parse(id).map_err(|_| EdgeError::refuse(ErrorCode::NotFound, "no such agent"))?;
+    accounts::require_self_or_admin(&caller, &agent, "sessions")?;
+    objects::send(env, &(), &EndSessions { site: caller.site.clone(), agent: agent.clone() }).await?;
+    end_sockets(env, &caller.site, vec![agent.clone()]).await?;
+    if agent == caller.agent {
+        signed_out(req)
+    } else {
+        http::no_content()
+    }
+}
+
+/// Closes every socket of these accounts or keys, whose sessions just ended, across `site`.
+pub(crate) async fn end_sockets(env: &Ctx<'_>, site: &SiteId, agents: Vec<AgentId>) -> EdgeResult<()> {
+    objects::send(env, site, &EndAgents { agents }).await
 }
 
 /// Who is signed in, with the session's anti-forgery token (none for an API key).

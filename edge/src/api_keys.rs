@@ -5,11 +5,11 @@ use switchboard_protocol::api::api_keys::CreateRequest;
 use switchboard_protocol::{AgentId, ErrorCode};
 use worker::{Request, Response};
 
-use crate::auth::{self, authenticate_admin, authenticate_admin_read};
+use crate::auth::{authenticate_admin, authenticate_admin_read};
 use crate::env::Ctx;
 use crate::error::{EdgeError, EdgeResult};
 use crate::objects::directory::calls::{CreateKey, ListKeys, RevokeKey};
-use crate::{http, objects};
+use crate::{agent_sessions, http, objects};
 
 /// The site's keys.
 pub(crate) async fn list(req: &Request, env: &Ctx<'_>) -> EdgeResult<Response> {
@@ -21,15 +21,16 @@ pub(crate) async fn list(req: &Request, env: &Ctx<'_>) -> EdgeResult<Response> {
 pub(crate) async fn create(mut req: Request, env: &Ctx<'_>) -> EdgeResult<Response> {
     let admin = authenticate_admin(&req, env).await?;
     let request: CreateRequest = http::read_json(&mut req).await?;
-    http::json(201, &objects::send(env, &(), &CreateKey { site: admin.site, request }).await?)
+    let call = CreateKey { site: admin.site, by: admin.agent, request };
+    http::json(201, &objects::send(env, &(), &call).await?)
 }
 
 /// Revokes a key.
 pub(crate) async fn revoke(req: &Request, env: &Ctx<'_>, id: &str) -> EdgeResult<Response> {
     let admin = authenticate_admin(req, env).await?;
     let id = AgentId::parse(id).map_err(|_| EdgeError::refuse(ErrorCode::NotFound, "no such API key"))?;
-    objects::send(env, &(), &RevokeKey { site: admin.site, id }).await?;
-    // This isolate forgets it at once; others within `auth::KEY_FRESH_FOR_MS`.
-    auth::forget_checked_keys();
+    objects::send(env, &(), &RevokeKey { site: admin.site.clone(), id: id.clone() }).await?;
+    // Requests with it fail from now on; sockets opened with it close now.
+    agent_sessions::end_sockets(env, &admin.site, vec![id]).await?;
     http::no_content()
 }

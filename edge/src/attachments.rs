@@ -56,11 +56,11 @@ async fn uploader(req: &Request, env: &Ctx<'_>, conversation: &ConversationId) -
             ));
         }
         let author = Author::Visitor { id: claims.visitor, name: None };
-        return Ok(Participant { site: claims.site, author, client: Default::default() });
+        return Ok(Participant { site: claims.site, author, client: Default::default(), expires_at: None });
     }
     let agent = auth::authenticate_change(req, env).await?;
     let author = Author::Agent { id: agent.agent, name: agent.name };
-    Ok(Participant { site: agent.site, author, client: Default::default() })
+    Ok(Participant { site: agent.site, author, client: Default::default(), expires_at: None })
 }
 
 /// Serves a file by its signed link. Images show inline, everything else downloads; either

@@ -3,9 +3,14 @@
 //! console's own origin and the session's anti-forgery token (a key needs neither: no other
 //! site's page can send it for anyone). Role rules are `core::accounts`'.
 //!
-//! The cookie holds a signed, expiring agent token (`switchboard_core::token`). A checked key
-//! is remembered by this isolate for [`KEY_FRESH_FOR_MS`], so a script's burst of requests
-//! costs one directory lookup; a revoked key stops working within that time.
+//! The cookie holds a signed, expiring agent token (`switchboard_core::token`) naming the
+//! account's session version; every request checks it against the account in the
+//! directory, so a removed account or one signed out everywhere stops working at once. Keys
+//! are looked up on every request too: a revoked key, or one whose account was removed, stops
+//! at once. Sockets opened with either close at once as well (`objects::ended`). Only refusals
+//! are remembered: a secret not shaped like a key is refused without a lookup, and one the
+//! directory did not know is refused by this isolate for [`UNKNOWN_KEY_MS`] without asking
+//! again (a secret cannot become valid: new keys are random).
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -18,7 +23,7 @@ use worker::Request;
 
 use crate::env::{self, Ctx};
 use crate::error::{EdgeError, EdgeResult};
-use crate::objects::directory::calls::{CheckKey, KeyHolder};
+use crate::objects::directory::calls::{CheckKey, CheckSession};
 use crate::{http, objects};
 
 /// Name of the session cookie.
@@ -27,14 +32,15 @@ pub(crate) const COOKIE: &str = "sb_agent";
 /// Header carrying the anti-forgery token.
 const CSRF_HEADER: &str = "x-csrf-token";
 
-/// How long a checked key is trusted without asking the directory again.
-pub(crate) const KEY_FRESH_FOR_MS: i64 = 5_000;
+/// How long an unknown key is refused without asking the directory again.
+const UNKNOWN_KEY_MS: i64 = 60_000;
 
-/// At most this many keys are remembered; beyond it the memory starts afresh.
-const MAX_KEYS: usize = 1_000;
+/// At most this many unknown keys are remembered; beyond it the memory starts afresh.
+const MAX_UNKNOWN_KEYS: usize = 10_000;
 
 thread_local! {
-    static CHECKED_KEYS: RefCell<HashMap<String, (i64, KeyHolder)>> = RefCell::new(HashMap::new());
+    /// Digests of secrets the directory did not know, with when it said so.
+    static UNKNOWN_KEYS: RefCell<HashMap<String, i64>> = RefCell::new(HashMap::new());
 }
 
 /// The signed-in agent, from an API key or the session cookie; `unauthorized` without a
@@ -43,7 +49,7 @@ pub(crate) async fn authenticate(req: &Request, env: &Ctx<'_>) -> EdgeResult<Age
     if let Some(secret) = bearer_key(req)? {
         return key_claims(env, &secret).await;
     }
-    session(req, env).map(|(claims, _)| claims)
+    session(req, env).await.map(|(claims, _)| claims)
 }
 
 /// The signed-in agent, for a request that changes something: with an API key, or from the
@@ -53,7 +59,7 @@ pub(crate) async fn authenticate_change(req: &Request, env: &Ctx<'_>) -> EdgeRes
         return key_claims(env, &secret).await;
     }
     http::require_same_origin(req)?;
-    let (claims, session) = session(req, env)?;
+    let (claims, session) = session(req, env).await?;
     let given = req.headers().get(CSRF_HEADER)?.unwrap_or_default();
     if !token::csrf_matches(&session, &given, &env::signing_key(env)?) {
         return Err(EdgeError::refuse(
@@ -106,20 +112,30 @@ fn bootstrap_site(env: &Ctx<'_>) -> Option<switchboard_protocol::SiteId> {
 pub(crate) async fn signed_in(req: &Request, env: &Ctx<'_>) -> EdgeResult<(AgentClaims, Option<String>)> {
     match bearer_key(req)? {
         Some(secret) => Ok((key_claims(env, &secret).await?, None)),
-        None => session(req, env).map(|(claims, value)| (claims, Some(value))),
+        None => session(req, env).await.map(|(claims, value)| (claims, Some(value))),
     }
 }
 
-/// The session cookie's claims and value; `unauthorized` without a valid one.
-fn session(req: &Request, env: &Ctx<'_>) -> EdgeResult<(AgentClaims, String)> {
+/// The session cookie's claims, as the account is now, and its value; `unauthorized`
+/// without a valid one, or when the account is gone or signed out everywhere since.
+async fn session(req: &Request, env: &Ctx<'_>) -> EdgeResult<(AgentClaims, String)> {
     let value = http::cookie(req, COOKIE)?
         .ok_or_else(|| EdgeError::refuse(ErrorCode::Unauthorized, "sign in to the console first"))?;
-    let claims = token::verify(&value, &env::signing_key(env)?, env.now).map_err(|e| {
+    let claims: AgentClaims = token::verify(&value, &env::signing_key(env)?, env.now).map_err(|e| {
         EdgeError::refuse(
             ErrorCode::Unauthorized,
             format!("the console session is not valid ({e}); sign in again"),
         )
     })?;
+    let check = CheckSession { agent: claims.agent.clone(), version: claims.ver };
+    let account = objects::send(env, &(), &check).await?;
+    let claims = AgentClaims {
+        name: account.name,
+        email: account.email,
+        role: account.role,
+        site: account.site_id,
+        ..claims
+    };
     Ok((claims, value))
 }
 
@@ -129,24 +145,28 @@ fn bearer_key(req: &Request) -> EdgeResult<Option<String>> {
     Ok(header.strip_prefix("Bearer ").filter(|secret| secret.starts_with(KEY_PREFIX)).map(str::to_owned))
 }
 
-/// Who the key `secret` acts as (`unauthorized` for an unknown or revoked key).
+/// Who the key `secret` acts as (`unauthorized` for an unknown, revoked or expired key).
 async fn key_claims(env: &Ctx<'_>, secret: &str) -> EdgeResult<AgentClaims> {
+    let unknown = || EdgeError::refuse(ErrorCode::Unauthorized, "unknown, revoked or expired API key");
+    if !accounts::is_api_key_shaped(secret) {
+        return Err(unknown());
+    }
+    let digest = accounts::secret_digest(secret);
     let now = env.now;
-    let remembered = CHECKED_KEYS.with_borrow(|checked| {
-        checked.get(secret).filter(|(at, _)| now - at < KEY_FRESH_FOR_MS).map(|(_, holder)| holder.clone())
-    });
-    let holder = match remembered {
-        Some(holder) => holder,
-        None => {
-            let holder = objects::send(env, &(), &CheckKey { secret: secret.to_owned() }).await?;
-            CHECKED_KEYS.with_borrow_mut(|checked| {
-                if checked.len() >= MAX_KEYS {
-                    checked.clear();
+    if UNKNOWN_KEYS.with_borrow(|keys| keys.get(&digest).is_some_and(|at| now - at < UNKNOWN_KEY_MS)) {
+        return Err(unknown());
+    }
+    let holder = match objects::send(env, &(), &CheckKey { secret: secret.to_owned() }).await {
+        Err(EdgeError::Refused(error)) if error.code == ErrorCode::Unauthorized => {
+            UNKNOWN_KEYS.with_borrow_mut(|keys| {
+                if keys.len() >= MAX_UNKNOWN_KEYS {
+                    keys.clear();
                 }
-                checked.insert(secret.to_owned(), (now, holder.clone()));
+                keys.insert(digest, now);
             });
-            holder
+            return Err(error.into());
         }
+        other => other?,
     };
     Ok(AgentClaims {
         agent: holder.id,
@@ -154,12 +174,8 @@ async fn key_claims(env: &Ctx<'_>, secret: &str) -> EdgeResult<AgentClaims> {
         name: holder.name,
         email: String::new(),
         role: holder.role,
-        exp: now + KEY_FRESH_FOR_MS,
+        ver: 0,
+        // Sockets opened with the key close when it expires.
+        exp: holder.expires_at.unwrap_or(i64::MAX),
     })
-}
-
-/// Forgets every key this isolate checked (one was revoked here; others within
-/// [`KEY_FRESH_FOR_MS`]).
-pub(crate) fn forget_checked_keys() {
-    CHECKED_KEYS.with_borrow_mut(|checked| checked.clear());
 }

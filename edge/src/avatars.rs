@@ -4,10 +4,9 @@
 //! turns it into rules of the frame's theme stylesheet (`core::avatar::photo_css`). Checks are
 //! in `core::avatar`.
 
-use switchboard_core::avatar;
 use switchboard_core::token::AgentClaims;
+use switchboard_core::{accounts, avatar};
 use switchboard_protocol::api::agent_avatar::{self, AVATAR_TYPES, MAX_AVATAR_BYTES};
-use switchboard_protocol::api::agent_me::AgentRole;
 use switchboard_protocol::{AgentId, ErrorCode, SiteId};
 use worker::{Headers, Request, Response};
 
@@ -81,11 +80,9 @@ async fn permitted(req: &Request, env: &Ctx<'_>, id: &str) -> EdgeResult<(AgentC
     let caller = authenticate_change(req, env).await?;
     let no_such = || EdgeError::refuse(ErrorCode::NotFound, "no such agent on this site");
     let agent = AgentId::parse(id).map_err(|_| no_such())?;
+    accounts::require_self_or_admin(&caller, &agent, "photo")?;
     if agent == caller.agent {
         return Ok((caller, agent));
-    }
-    if caller.role != AgentRole::Admin {
-        return Err(EdgeError::refuse(ErrorCode::Forbidden, "only admins may change another agent's photo"));
     }
     let team = objects::send(env, &(), &ListAgents { site: caller.site.clone() }).await?;
     if !team.agents.iter().any(|entry| entry.id == agent) {

@@ -8,7 +8,7 @@
 //! - [`pages`]: the HTML shells of the widget frame and the console, with their CSPs.
 //! - [`visitor_sessions`]: `POST /api/v1/sessions` (origin checks, signed visitor tokens).
 //! - [`auth`]: who is calling — the session cookie, API keys, anti-forgery and role checks.
-//! - [`agent_sessions`]: console sign-in, sign-out and `/agent/me`.
+//! - [`agent_sessions`]: console sign-in, sign-out (here or everywhere) and `/agent/me`.
 //! - [`api_keys`]: the routes that make, list and revoke keys for scripts.
 //! - [`attachments`]: uploading files into conversations and serving them by signed link.
 //! - [`avatars`]: agents' photos: upload, removal, serving.

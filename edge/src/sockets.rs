@@ -6,7 +6,7 @@
 //! - `GET /api/v1/agent/inbox`: an agent's inbox (session cookie).
 
 use switchboard_core::contact::ClientInfo;
-use switchboard_core::token::{self, VisitorClaims};
+use switchboard_core::token::{self, AgentClaims, VisitorClaims};
 use switchboard_protocol::{
     ApiError, Author, ConversationId, ErrorCode, ServerFrame, SUBPROTOCOL, TOKEN_SUBPROTOCOL_PREFIX,
 };
@@ -58,13 +58,12 @@ pub(crate) async fn conversation(req: Request, env: &Ctx<'_>, id: &str) -> EdgeR
                 site: claims.site,
                 author: Author::Visitor { id: claims.visitor, name: None },
                 client,
+                expires_at: None,
             }
         }
         None => {
             http::require_same_origin(&req)?;
-            let agent = auth::authenticate(&req, env).await?;
-            let author = Author::Agent { id: agent.agent, name: agent.name };
-            Participant { site: agent.site, author, client: ClientInfo::default() }
+            agent_participant(auth::authenticate(&req, env).await?)
         }
     };
     call::upgrade(env, &conversation.clone(), &Connect { conversation, participant }).await
@@ -74,10 +73,15 @@ pub(crate) async fn conversation(req: Request, env: &Ctx<'_>, id: &str) -> EdgeR
 pub(crate) async fn inbox(req: Request, env: &Ctx<'_>) -> EdgeResult<Response> {
     admit_handshake(&req)?;
     http::require_same_origin(&req)?;
-    let agent = auth::authenticate(&req, env).await?;
-    let author = Author::Agent { id: agent.agent, name: agent.name };
-    let participant = Participant { site: agent.site, author, client: ClientInfo::default() };
+    let participant = agent_participant(auth::authenticate(&req, env).await?);
     call::upgrade(env, &participant.site.clone(), &OpenInbox { participant }).await
+}
+
+/// An agent's socket, open until the agent's session (or API key) ends.
+fn agent_participant(agent: AgentClaims) -> Participant {
+    let author = Author::Agent { id: agent.agent, name: agent.name };
+    let expires_at = Some(agent.exp).filter(|at| *at != i64::MAX);
+    Participant { site: agent.site, author, client: ClientInfo::default(), expires_at }
 }
 
 /// Checks the parts of a handshake common to all socket routes; returns the offered

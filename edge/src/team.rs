@@ -49,8 +49,8 @@ pub(crate) async fn show(env: &Ctx<'_>, token: &str) -> EdgeResult<Response> {
 pub(crate) async fn accept(mut req: Request, env: &Ctx<'_>, token: &str) -> EdgeResult<Response> {
     http::require_same_origin(&req)?;
     let request: invite_accept::Request = http::read_json(&mut req).await?;
-    let agent = objects::send(env, &(), &AcceptInvite { token: token.to_string(), request }).await?;
-    agent_sessions::start_session(&req, env, agent)
+    let signed_in = objects::send(env, &(), &AcceptInvite { token: token.to_string(), request }).await?;
+    agent_sessions::start_session(&req, env, signed_in)
 }
 
 /// The accounts of the caller's site.
@@ -70,7 +70,10 @@ pub(crate) async fn remove(req: &Request, env: &Ctx<'_>, id: &str) -> EdgeResult
     let admin = authenticate_admin(req, env).await?;
     let agent = AgentId::parse(id).map_err(|_| EdgeError::refuse(ErrorCode::NotFound, "no such agent"))?;
     let call = RemoveAgent { site: admin.site, by: admin.agent, agent };
-    objects::send(env, &(), &call).await?;
+    let mut ended = objects::send(env, &(), &call).await?;
+    // Its sessions and the keys it made already fail every request; their sockets close now.
+    ended.push(call.agent.clone());
+    agent_sessions::end_sockets(env, &call.site, ended).await?;
     // Their photo goes with them (visitors' old conversations show initials again).
     avatars::forget(env, &call.site, call.agent).await?;
     http::no_content()

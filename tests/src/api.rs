@@ -404,6 +404,27 @@ impl Live {
         }
     }
 
+    /// Waits, for at most `wait`, for the edge to close the socket: its close code, and the
+    /// frames that came before the close.
+    pub async fn closed_within(&mut self, wait: Duration) -> Result<(u16, Vec<String>)> {
+        let deadline = tokio::time::Instant::now() + wait;
+        let mut before = Vec::new();
+        loop {
+            let message = tokio::time::timeout_at(deadline, self.ws.next())
+                .await
+                .map_err(|_| anyhow!("the socket was still open after {wait:?}"))?;
+            match message {
+                Some(Ok(WsMessage::Close(frame))) => {
+                    return Ok((frame.map_or(1005, |frame| u16::from(frame.code)), before))
+                }
+                Some(Ok(WsMessage::Text(text))) => before.push(text.to_string()),
+                Some(Ok(_)) => continue,
+                Some(Err(error)) => bail!("the socket failed instead of closing: {error}"),
+                None => bail!("the socket ended without a close frame"),
+            }
+        }
+    }
+
     /// Closes the socket.
     pub async fn close(mut self) -> Result<()> {
         self.ws

@@ -1,5 +1,6 @@
 //! The settings screen's "API keys" section (admins): the site's keys, making one (its secret
-//! is shown once) and revoking one. Scripts send a key as `Authorization: Bearer sbk_…`.
+//! is shown once, its lifetime chosen) and revoking one — which closes what it has open at
+//! once. Scripts send a key as `Authorization: Bearer sbk_…`.
 
 use switchboard_protocol::api::agent_me::AgentRole;
 use switchboard_protocol::api::api_keys::{ApiKey, CreateRequest};
@@ -8,6 +9,11 @@ use yew::prelude::*;
 
 use super::form::field;
 use crate::effects::settings;
+use crate::format;
+
+/// The lifetimes offered, in days (`0`: until revoked).
+const LIFETIMES_DAYS: [(u64, &str); 4] =
+    [(0, "Until revoked"), (30, "30 days"), (90, "90 days"), (365, "1 year")];
 
 /// The API keys section.
 #[function_component(ApiKeys)]
@@ -37,7 +43,9 @@ pub fn api_keys() -> Html {
             event.prevent_default();
             let form: web_sys::HtmlFormElement = event.target_unchecked_into();
             let role = if field(&form, "role") == "admin" { AgentRole::Admin } else { AgentRole::Agent };
-            let request = CreateRequest { name: field(&form, "name"), role };
+            let days: u64 = field(&form, "lifetime").parse().unwrap_or(0);
+            let expires_in_s = (days > 0).then_some(days * 24 * 60 * 60);
+            let request = CreateRequest { name: field(&form, "name"), role, expires_in_s };
             let (secret, error, reload, form) = (secret.clone(), error.clone(), reload.clone(), form.clone());
             spawn_local(async move {
                 match settings::create_api_key(request).await {
@@ -73,6 +81,9 @@ pub fn api_keys() -> Html {
                             <span class="sb-team-name">{ key.name.clone() }</span>
                             <code class="sb-team-email">{ format!("{}…", key.prefix) }</code>
                             <span class="sb-team-role">{ if key.role == AgentRole::Admin { "admin" } else { "agent" } }</span>
+                            <span class="sb-key-expiry">
+                                { key.expires_at.map_or("until revoked".to_owned(), |at| format!("until {}", format::day(at))) }
+                            </span>
                             <button type="button" class="sb-remove-agent sb-revoke-key" {onclick}>{ "Revoke" }</button>
                         </li>
                     }
@@ -83,6 +94,11 @@ pub fn api_keys() -> Html {
                 <select name="role" aria-label="Key role">
                     <option value="agent" selected=true>{ "Agent" }</option>
                     <option value="admin">{ "Admin" }</option>
+                </select>
+                <select name="lifetime" aria-label="Key lifetime">
+                    { for LIFETIMES_DAYS.iter().map(|(days, label)| html! {
+                        <option value={days.to_string()} selected={*days == 0}>{ *label }</option>
+                    }) }
                 </select>
                 <button type="submit" class="sb-primary sb-api-key-submit">{ "Make key" }</button>
             </form>

@@ -1,7 +1,8 @@
 //! One account in the settings' team list: the photo visitors see beside their replies (or
 //! their initials), name, email and role, with the controls the viewer may use — change or
-//! remove the photo (their own; admins anyone's) and remove the account (admins, not
-//! themselves). The edge enforces the same permissions.
+//! remove the photo (their own; admins anyone's), end every session ("Sign out everywhere"
+//! on their own row; admins end anyone's) and remove the account (admins, not themselves).
+//! The edge enforces the same permissions.
 
 use switchboard_protocol::api::agent_avatar::AVATAR_TYPES;
 use switchboard_protocol::api::agent_me::AgentRole;
@@ -11,7 +12,7 @@ use wasm_bindgen_futures::spawn_local;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::effects::{admin, Dispatcher};
+use crate::effects::{admin, session, Dispatcher};
 
 /// Team member properties.
 #[derive(Properties, PartialEq)]
@@ -32,6 +33,7 @@ pub struct MemberProps {
 #[derive(Clone, Copy)]
 enum Change {
     RemovePhoto,
+    EndSessions,
     RemoveAccount,
 }
 
@@ -42,13 +44,18 @@ pub fn member(props: &MemberProps) -> Html {
     let may_change_photo = props.admin || agent.id == props.me;
     let run = |change: Change| {
         let (id, dispatch, report) = (agent.id.clone(), props.dispatch.clone(), props.report.clone());
+        let me = props.me.clone();
         move |_: MouseEvent| {
-            let (id, dispatch, report) = (id.clone(), dispatch.clone(), report.clone());
+            let (id, me, dispatch, report) = (id.clone(), me.clone(), dispatch.clone(), report.clone());
             spawn_local(async move {
                 report.emit(
                     match change {
                         Change::RemovePhoto => {
                             admin::remove_avatar(id, dispatch).await.map(|()| "Photo removed.")
+                        }
+                        Change::EndSessions => {
+                            let own = id == me;
+                            session::end_sessions(id, own, dispatch).await.map(|()| "Sessions ended.")
                         }
                         Change::RemoveAccount => admin::remove_agent(id, dispatch).await.map(|()| "Removed."),
                     }
@@ -88,7 +95,11 @@ pub fn member(props: &MemberProps) -> Html {
                     <button type="button" class="sb-remove-photo" onclick={run(Change::RemovePhoto)}>{ "Remove photo" }</button>
                 }
             }
-            if props.admin && agent.id != props.me {
+            if agent.id == props.me {
+                <button type="button" class="sb-end-sessions" onclick={run(Change::EndSessions)}>{ "Sign out everywhere" }</button>
+            } else if props.admin {
+                <button type="button" class="sb-end-sessions" onclick={run(Change::EndSessions)}
+                    aria-label={format!("End every session of {}", agent.name)}>{ "End sessions" }</button>
                 <button type="button" class="sb-remove-agent" onclick={run(Change::RemoveAccount)}>{ "Remove" }</button>
             }
         </li>

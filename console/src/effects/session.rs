@@ -1,9 +1,10 @@
-//! The console session: who is signed in, signing in, signing out.
+//! The console session: who is signed in, signing in, signing out — here or everywhere.
 //!
 //! The session itself is an HttpOnly cookie the console never sees; these calls only learn
 //! whether it is valid and ask the edge to set or clear it.
 
 use switchboard_protocol::api::{agent_login, agent_me, invite_accept, invite_show};
+use switchboard_protocol::AgentId;
 use switchboard_webclient::http::{fetch_empty, set_csrf_token};
 use switchboard_webclient::{fetch_json, FetchError};
 use wasm_bindgen_futures::spawn_local;
@@ -110,6 +111,19 @@ pub fn accept_invite(token: String, request: invite_accept::Request, dispatch: D
             Err(e) => dispatch.dispatch(Action::InviteFailed(describe(&e))),
         }
     });
+}
+
+/// Ends every session of account `id` ("Sign out everywhere" for one's own, which signs
+/// this console out too; an admin ending a teammate's): the edge closes their sockets.
+pub async fn end_sessions(id: AgentId, own: bool, dispatch: Dispatcher) -> Result<(), String> {
+    fetch_empty::<()>("DELETE", &format!("/api/v1/agents/{id}/sessions"), None)
+        .await
+        .map_err(|e| describe(&e))?;
+    if own {
+        set_csrf_token(None);
+        dispatch.dispatch(Action::SignedOut { error: None });
+    }
+    Ok(())
 }
 
 /// Whether the edge said there is no valid session.

@@ -15,11 +15,13 @@
 //! - [`call`]: typed calls: a call's object, route and answer in one place.
 //! - [`conversation`], [`site`], [`directory`]: one folder per object, its calls in `calls.rs`.
 //! - [`outbox`]: requests an object sends after its response, one at a time.
+//! - [`ended`]: closing the sockets of sessions that ended (expired, revoked, removed).
 //! - this file: what the objects share (participants, sockets, broadcasting).
 
 pub(crate) mod call;
 pub(crate) mod conversation;
 pub(crate) mod directory;
+pub(crate) mod ended;
 mod outbox;
 pub(crate) mod site;
 
@@ -46,6 +48,10 @@ pub(crate) struct Participant {
     /// What the edge saw of a visitor's connection (browser, country), for the contact panel.
     #[serde(default)]
     pub client: switchboard_core::contact::ClientInfo,
+    /// When an agent's session (or API key) ends: its sockets close then. `None` for
+    /// visitors, whose sessions slide with every visit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<i64>,
 }
 
 /// Turns an object handler's result into its response (errors as JSON error bodies, which the

@@ -25,6 +25,9 @@ pub struct CreateRequest {
     /// What it may do (`agent` when absent).
     #[serde(default)]
     pub role: AgentRole,
+    /// Seconds it works for; absent: until revoked (or its maker's account is removed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_in_s: Option<u64>,
 }
 
 /// One key, without its secret.
@@ -40,6 +43,9 @@ pub struct ApiKey {
     pub prefix: String,
     /// When it was made, ms since the Unix epoch.
     pub created_at: i64,
+    /// When it stops working, ms since the Unix epoch (absent: when revoked).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<i64>,
 }
 
 /// `POST` `201` body.

@@ -22,6 +22,7 @@
 //! - `live_features`: read marks, typing, flood limits, socket caps, sliding sessions, presence.
 //! - `prechat`: the pre-chat form checked at the edge.
 //! - `promises`: bugs fixed as users found them: takeover, backlogs, favicons.
+//! - `revocation`: removed accounts, ended sessions, revoked and expired keys stop at once.
 //! - `routing`: flows, offers, transfers, business hours, external bots, SLAs.
 //! - `site_look`: a site's look, words and hours over REST.
 
@@ -44,5 +45,6 @@ mod identity;
 mod live_features;
 mod prechat;
 mod promises;
+mod revocation;
 mod routing;
 mod site_look;

@@ -64,6 +64,11 @@ pub(crate) enum Notice {
         /// Estimated wait, ms.
         wait_ms: i64,
     },
+    /// An agent's (or key's) session ended: its sockets on this conversation close.
+    SessionEnded {
+        /// The agent or key.
+        agent: switchboard_protocol::AgentId,
+    },
 }
 object_call!(Notice => Conversation, "/notice", ());
 

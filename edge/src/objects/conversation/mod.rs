@@ -36,13 +36,15 @@ use self::calls::{Attach, BotAnswer, Connect, Notice};
 use self::feed::Claim;
 use self::store::{ConversationStore, Meta};
 use super::call::{answer, carried, no_such_route, ObjectCall};
+use super::ended::{self, SessionEnds};
 use super::outbox::Outbox;
+use super::site::calls::AgentSocket;
 use super::{
     accept_socket, answer_pings_while_hibernating, broadcast, finish_close, respond, send_error, send_frame,
     Participant,
 };
 use crate::error::{EdgeError, EdgeResult};
-use crate::{env, visitor_sessions};
+use crate::{env, objects, visitor_sessions};
 use switchboard_core::flow::input::Input;
 
 /// What each socket carries through hibernation: who it is, and a random id for the
@@ -62,6 +64,8 @@ pub struct ConversationObject {
     store: ConversationStore,
     /// Flood control per author (all of a participant's sockets share it).
     limits: RefCell<HashMap<String, ParticipantLimits>>,
+    /// When the first agent socket's session ends.
+    session_ends: SessionEnds,
     /// Per socket (by [`Attachment::socket`]): the order of sends held back by flood control.
     orders: RefCell<HashMap<u32, SendOrder>>,
     /// Inbox summaries on their way to the site object (see [`feed::INBOX_UPDATE_INTERVAL`]).
@@ -80,6 +84,7 @@ impl DurableObject for ConversationObject {
             env,
             store,
             limits: RefCell::default(),
+            session_ends: SessionEnds::default(),
             orders: RefCell::default(),
             outbox: Rc::new(Outbox::newest_only(feed::INBOX_UPDATE_INTERVAL)),
             search_texts: Rc::default(),
@@ -88,6 +93,7 @@ impl DurableObject for ConversationObject {
 
     async fn fetch(&self, mut req: Request) -> worker::Result<Response> {
         let (req, now) = (&mut req, env::now());
+        self.close_ended_sessions(now);
         respond(match req.path().as_str() {
             Connect::ROUTE => match carried::<Connect>(req) {
                 Ok(call) => self.admit(call, now).await,
@@ -104,8 +110,10 @@ impl DurableObject for ConversationObject {
     }
 
     async fn alarm(&self) -> worker::Result<Response> {
+        let now = env::now();
+        self.close_ended_sessions(now);
         if let Ok(Some(meta)) = self.store.meta() {
-            if let Err(error) = self.advance(&meta, Input::Alarm, env::now()).await {
+            if let Err(error) = self.advance(&meta, Input::Alarm, now).await {
                 worker::console_error!("conversation alarm: {error:?}");
             }
         }
@@ -118,6 +126,7 @@ impl DurableObject for ConversationObject {
         message: WebSocketIncomingMessage,
     ) -> worker::Result<()> {
         let now = env::now();
+        self.close_ended_sessions(now);
         let Ok(Some(Attachment { participant, socket })) = ws.deserialize_attachment::<Attachment>() else {
             // Only sockets accepted by `admit` exist here, all with an attachment.
             let _ = ws.close(Some(1011), Some("lost socket identity"));
@@ -158,6 +167,9 @@ impl DurableObject for ConversationObject {
         _clean: bool,
     ) -> worker::Result<()> {
         finish_close(&ws, code);
+        if let Err(error) = self.agent_left(&ws).await {
+            worker::console_error!("agent socket close: {error:?}");
+        }
         Ok(())
     }
 
@@ -194,10 +206,42 @@ impl ConversationObject {
                 worker::console_error!("greeting for {}: {error:?}", meta.conversation_id);
             }
         }
+        if let (Author::Agent { id, .. }, Some(meta)) = (&participant.author, self.store.meta()?) {
+            // The site learns of the agent's socket, so ending the agent's session closes it.
+            let call = AgentSocket { agent: id.clone(), conversation: meta.conversation_id, open: true };
+            objects::send(&self.env, &meta.site_id, &call).await?;
+            self.session_ends.accepted(participant.expires_at);
+        }
         let attachment = Attachment { socket: u32::from_le_bytes(env::random_bytes()?), participant };
         let role = role_tag(&attachment.participant.author);
         let (_socket, response) = accept_socket(&self.state, &attachment, &[tag, role])?;
         Ok(response)
+    }
+
+    /// Closes agents' sockets whose session ended by `now`.
+    fn close_ended_sessions(&self, now: i64) {
+        self.session_ends.close_ended(&self.state, now, |socket| {
+            socket.deserialize_attachment::<Attachment>().ok().flatten().map(|a| a.participant)
+        });
+    }
+
+    /// An agent's socket closed: when it was the agent's last here, the site forgets it.
+    async fn agent_left(&self, closing: &WebSocket) -> EdgeResult<()> {
+        let Ok(Some(Attachment { participant, socket })) = closing.deserialize_attachment::<Attachment>()
+        else {
+            return Ok(());
+        };
+        let (Author::Agent { id, .. }, Some(meta)) = (&participant.author, self.store.meta()?) else {
+            return Ok(());
+        };
+        let others = self.state.get_websockets_with_tag(id.as_str()).iter().any(|other| {
+            other.deserialize_attachment::<Attachment>().ok().flatten().is_some_and(|a| a.socket != socket)
+        });
+        if !others {
+            let call = AgentSocket { agent: id.clone(), conversation: meta.conversation_id, open: false };
+            objects::send(&self.env, &meta.site_id, &call).await?;
+        }
+        Ok(())
     }
 
     /// Runs one frame through the core and delivers what it decides; returns what moves the
@@ -317,6 +361,10 @@ impl ConversationObject {
         let input = match notice {
             Notice::Routing { notice } => Input::Routing(notice),
             Notice::Waiting { position, wait_ms } => Input::Waiting { position, wait_ms },
+            Notice::SessionEnded { agent } => {
+                ended::close_tagged(&self.state, agent.as_str());
+                return Ok(());
+            }
         };
         self.advance(&meta, input, now).await
     }

@@ -34,7 +34,40 @@ pub(crate) struct Login {
     /// The client's address as the edge saw it (`CF-Connecting-IP`), or `unknown`.
     pub address: String,
 }
-object_call!(Login => Directory, "/login", agent_me::Response);
+object_call!(Login => Directory, "/login", SignedIn);
+
+/// An account signed in (by password, or by accepting an invite): who, and the version its
+/// new session carries (see [`CheckSession`]).
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct SignedIn {
+    /// The account.
+    pub agent: agent_me::Response,
+    /// Its sessions' current version.
+    pub session_version: u32,
+}
+
+/// Whether a console session is still good: its account exists and has not ended its
+/// sessions since (`unauthorized` otherwise). Answers the account as it is now (a name or
+/// role changed since sign-in counts at once).
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct CheckSession {
+    /// The account the session is for.
+    pub agent: AgentId,
+    /// The version the session was signed with.
+    pub version: u32,
+}
+object_call!(CheckSession => Directory, "/sessions/check", agent_me::Response);
+
+/// Ends every session of `agent` ("sign out everywhere"): its version moves on, so every
+/// cookie signed before is refused. `not_found` for another site's account.
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct EndSessions {
+    /// The caller's site.
+    pub site: SiteId,
+    /// Whose sessions.
+    pub agent: AgentId,
+}
+object_call!(EndSessions => Directory, "/sessions/end", ());
 
 /// An admin of `site` invites someone; answers the one-time token.
 #[derive(Debug, Serialize, Deserialize)]
@@ -75,7 +108,7 @@ pub(crate) struct AcceptInvite {
     /// Their password and name.
     pub request: invite_accept::Request,
 }
-object_call!(AcceptInvite => Directory, "/invite/accept", agent_me::Response);
+object_call!(AcceptInvite => Directory, "/invite/accept", SignedIn);
 
 /// A site's accounts, by name.
 #[derive(Debug, Serialize, Deserialize)]
@@ -85,7 +118,8 @@ pub(crate) struct ListAgents {
 }
 object_call!(ListAgents => Directory, "/agents", agents_list::Response);
 
-/// An admin of `site` removes `agent`.
+/// An admin of `site` removes `agent`, and with it the API keys it made; answers those keys
+/// (their sockets close too).
 #[derive(Debug, Serialize, Deserialize)]
 pub(crate) struct RemoveAgent {
     /// The admin's site.
@@ -95,7 +129,7 @@ pub(crate) struct RemoveAgent {
     /// The account to remove.
     pub agent: AgentId,
 }
-object_call!(RemoveAgent => Directory, "/agents/remove", ());
+object_call!(RemoveAgent => Directory, "/agents/remove", Vec<AgentId>);
 
 /// Reserves a new site's id (unique across the deployment; `conflict` when taken).
 #[derive(Debug, Serialize, Deserialize)]
@@ -110,12 +144,16 @@ object_call!(RegisterSite => Directory, "/sites/register", ());
 pub(crate) struct ListSites;
 object_call!(ListSites => Directory, "/sites", sites::ListResponse);
 
-/// An admin of `site` makes an API key; answers it with its secret (shown once).
+/// An admin of `site` makes an API key; answers it with its secret (shown once). The key
+/// belongs to the admin's account (`by` is that account, or a key of it): it stops working
+/// when the account is removed.
 #[derive(Debug, Serialize, Deserialize)]
 pub(crate) struct CreateKey {
     /// The site it acts for.
     pub site: SiteId,
-    /// Its name and role.
+    /// Who makes it: an account, or an API key (then the key's account).
+    pub by: AgentId,
+    /// Its name, role and lifetime.
     pub request: CreateRequest,
 }
 object_call!(CreateKey => Directory, "/keys/create", Created);
@@ -138,7 +176,8 @@ pub(crate) struct ListKeys {
 }
 object_call!(ListKeys => Directory, "/keys", ListResponse);
 
-/// Who an API key acts as (`unauthorized` for an unknown or revoked one).
+/// Who an API key acts as (`unauthorized` for an unknown, revoked or expired one, or one
+/// whose account was removed).
 #[derive(Debug, Serialize, Deserialize)]
 pub(crate) struct CheckKey {
     /// The secret presented.
@@ -157,4 +196,7 @@ pub(crate) struct KeyHolder {
     pub name: String,
     /// Its role.
     pub role: AgentRole,
+    /// When it stops working, if it does (sockets opened with it close then).
+    #[serde(default)]
+    pub expires_at: Option<i64>,
 }

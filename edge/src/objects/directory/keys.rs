@@ -1,5 +1,7 @@
 //! The Directory's API keys: made and revoked by a site's admins, checked on every request
-//! that carries one. Only each secret's SHA-256 is stored.
+//! that carries one. Only each secret's SHA-256 is stored. A key belongs to the account that
+//! made it (keys from before this rule belong to none): it stops working when that account
+//! is removed, and when it expires.
 
 use super::calls::{CreateKey, KeyHolder, RevokeKey};
 use super::{parse_role, role_name, DirectoryObject};
@@ -18,7 +20,12 @@ pub(super) const SCHEMA: &str = "CREATE TABLE IF NOT EXISTS api_keys (
     site_id TEXT NOT NULL,
     name TEXT NOT NULL,
     role TEXT NOT NULL,
-    created_at INTEGER NOT NULL)";
+    created_at INTEGER NOT NULL,
+    created_by TEXT,
+    expires_at INTEGER)";
+
+/// The columns a [`KeyRow`] is read from.
+const KEY_COLUMNS: &str = "id, site_id, name, role, prefix, created_at, expires_at";
 
 #[derive(Deserialize)]
 struct KeyRow {
@@ -28,11 +35,27 @@ struct KeyRow {
     role: String,
     prefix: String,
     created_at: i64,
+    expires_at: Option<i64>,
+}
+
+impl KeyRow {
+    fn into_key(self) -> ApiKey {
+        ApiKey {
+            id: self.id,
+            name: self.name,
+            role: parse_role(&self.role),
+            prefix: self.prefix,
+            created_at: self.created_at,
+            expires_at: self.expires_at,
+        }
+    }
 }
 
 impl DirectoryObject {
     pub(super) fn create_key(&self, call: CreateKey, now: i64) -> EdgeResult<Created> {
         let name = accounts::name(&call.request.name, "the key")?;
+        let expires_at = accounts::key_expiry(now, call.request.expires_in_s)?;
+        let owner = self.owning_account(&call.by, &call.site)?;
         let secret = accounts::new_api_key(env::random_bytes()?);
         let key = ApiKey {
             id: AgentId::from_random(env::random_bytes()?),
@@ -40,9 +63,11 @@ impl DirectoryObject {
             role: call.request.role,
             prefix: secret.chars().take(10).collect(),
             created_at: now,
+            expires_at,
         };
         self.sql().exec(
-            "INSERT INTO api_keys (id, digest, prefix, site_id, name, role, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO api_keys (id, digest, prefix, site_id, name, role, created_at, created_by, expires_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             vec![
                 key.id.as_str().into(),
                 accounts::secret_digest(&secret).into(),
@@ -51,6 +76,8 @@ impl DirectoryObject {
                 key.name.as_str().into(),
                 role_name(key.role).into(),
                 key.created_at.into(),
+                owner.as_str().into(),
+                expires_at.into(),
             ],
         )?;
         Ok(Created { key, secret })
@@ -61,22 +88,11 @@ impl DirectoryObject {
         let rows: Vec<KeyRow> = self
             .sql()
             .exec(
-                "SELECT id, site_id, name, role, prefix, created_at FROM api_keys WHERE site_id = ?
-                 ORDER BY created_at DESC",
+                &format!("SELECT {KEY_COLUMNS} FROM api_keys WHERE site_id = ? ORDER BY created_at DESC"),
                 vec![site.as_str().into()],
             )?
             .to_array()?;
-        let api_keys = rows
-            .into_iter()
-            .map(|r| ApiKey {
-                id: r.id,
-                name: r.name,
-                role: parse_role(&r.role),
-                prefix: r.prefix,
-                created_at: r.created_at,
-            })
-            .collect();
-        Ok(ListResponse { api_keys })
+        Ok(ListResponse { api_keys: rows.into_iter().map(KeyRow::into_key).collect() })
     }
 
     pub(super) fn revoke_key(&self, call: RevokeKey) -> EdgeResult<()> {
@@ -93,18 +109,40 @@ impl DirectoryObject {
         Ok(())
     }
 
-    pub(super) fn check_key(&self, secret: &str) -> EdgeResult<KeyHolder> {
+    /// Who a key acts as, while it works: not expired, and its account still there.
+    pub(super) fn check_key(&self, secret: &str, now: i64) -> EdgeResult<KeyHolder> {
         let rows: Vec<KeyRow> = self
             .sql()
             .exec(
-                "SELECT id, site_id, name, role, prefix, created_at FROM api_keys WHERE digest = ?",
-                vec![accounts::secret_digest(secret).into()],
+                &format!(
+                    "SELECT {KEY_COLUMNS} FROM api_keys WHERE digest = ? AND (expires_at IS NULL OR expires_at > ?)
+                     AND (created_by IS NULL OR created_by IN (SELECT id FROM agents))"
+                ),
+                vec![accounts::secret_digest(secret).into(), now.into()],
             )?
             .to_array()?;
-        let row = rows
-            .into_iter()
-            .next()
-            .ok_or_else(|| EdgeError::refuse(ErrorCode::Unauthorized, "unknown or revoked API key"))?;
-        Ok(KeyHolder { id: row.id, site: row.site_id, name: row.name, role: parse_role(&row.role) })
+        let row = rows.into_iter().next().ok_or_else(|| {
+            EdgeError::refuse(ErrorCode::Unauthorized, "unknown, revoked or expired API key")
+        })?;
+        Ok(KeyHolder {
+            id: row.id,
+            site: row.site_id,
+            name: row.name,
+            role: parse_role(&row.role),
+            expires_at: row.expires_at,
+        })
+    }
+
+    /// Removes the keys `agent` made; answers their ids.
+    pub(super) fn remove_keys_of(&self, agent: &AgentId) -> EdgeResult<Vec<AgentId>> {
+        #[derive(Deserialize)]
+        struct Row {
+            id: AgentId,
+        }
+        let rows: Vec<Row> = self
+            .sql()
+            .exec("DELETE FROM api_keys WHERE created_by = ? RETURNING id", vec![agent.as_str().into()])?
+            .to_array()?;
+        Ok(rows.into_iter().map(|row| row.id).collect())
     }
 }

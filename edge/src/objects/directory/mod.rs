@@ -1,13 +1,16 @@
-//! The Directory Durable Object: agent accounts, sign-in with throttling, and invites.
+//! The Directory Durable Object: agent accounts, sign-in with throttling, invites, API keys
+//! and whether a session is still good ([`sessions`]).
 //!
-//! One object for the whole deployment keeps emails unique; sign-ins and invites are rare
-//! enough for one object. On first use it creates the bootstrap admin from the worker's
+//! One object for the whole deployment keeps emails unique. Sign-ins and invites are rare,
+//! but every console and API-key request checks its session or key here, so this object's
+//! load grows with the deployment's traffic: spreading it out is issue 22's. On first use it creates the bootstrap admin from the worker's
 //! variables and the `BOOTSTRAP_ADMIN_PASSWORD` secret, hashed (PBKDF2) before it is stored.
 //! The worker has checked the caller's session and role before it calls; this object checks
 //! what only it knows (passwords, invites, which site an account belongs to).
 
 pub(crate) mod calls;
 mod keys;
+mod sessions;
 mod team;
 
 use serde::Deserialize;
@@ -23,8 +26,8 @@ use crate::error::{EdgeError, EdgeResult};
 use crate::{env, webcrypto};
 
 use self::calls::{
-    AcceptInvite, CheckKey, CreateKey, Invite, ListAgents, ListKeys, ListSites, Login, RegisterSite,
-    RemoveAgent, RevokeKey, ShowInvite,
+    AcceptInvite, CheckKey, CheckSession, CreateKey, EndSessions, Invite, ListAgents, ListKeys, ListSites,
+    Login, RegisterSite, RemoveAgent, RevokeKey, ShowInvite, SignedIn,
 };
 use super::call::{answer, no_such_route, ObjectCall};
 use std::future::ready;
@@ -36,7 +39,8 @@ const SCHEMA: &str = "CREATE TABLE IF NOT EXISTS agents (
     site_id TEXT NOT NULL,
     password_hash TEXT NOT NULL,
     created_at INTEGER NOT NULL,
-    role TEXT NOT NULL DEFAULT 'agent');
+    role TEXT NOT NULL DEFAULT 'agent',
+    session_version INTEGER NOT NULL DEFAULT 1);
 CREATE TABLE IF NOT EXISTS invites (
     key TEXT PRIMARY KEY,
     email TEXT NOT NULL,
@@ -56,6 +60,17 @@ CREATE TABLE IF NOT EXISTS login_failures (
     window_start INTEGER NOT NULL,
     locked_until INTEGER NOT NULL)";
 
+/// Columns added after a table's first version: a probe that fails without it, and the
+/// statement that adds it.
+const ADDED_COLUMNS: [(&str, &str); 3] = [
+    (
+        "SELECT session_version FROM agents LIMIT 0",
+        "ALTER TABLE agents ADD COLUMN session_version INTEGER NOT NULL DEFAULT 1",
+    ),
+    ("SELECT created_by FROM api_keys LIMIT 0", "ALTER TABLE api_keys ADD COLUMN created_by TEXT"),
+    ("SELECT expires_at FROM api_keys LIMIT 0", "ALTER TABLE api_keys ADD COLUMN expires_at INTEGER"),
+];
+
 /// Compared against when the email is unknown, so a wrong email costs as much time as a wrong
 /// password and sign-in timing does not reveal which accounts exist.
 const DECOY_HASH: &str =
@@ -63,7 +78,7 @@ const DECOY_HASH: &str =
 
 /// An `agents` row.
 #[derive(Deserialize)]
-struct AgentRow {
+pub(super) struct AgentRow {
     id: AgentId,
     email: String,
     name: String,
@@ -130,6 +145,14 @@ impl DurableObject for DirectoryObject {
                 );
             }
         }
+        // Columns added since the first version (older directories get them).
+        for (probe, add) in ADDED_COLUMNS {
+            if sql.exec(probe, None).is_err() {
+                if let Err(error) = sql.exec(add, None) {
+                    worker::console_error!("directory schema upgrade: {error}");
+                }
+            }
+        }
         Self { state, env }
     }
 
@@ -137,6 +160,8 @@ impl DurableObject for DirectoryObject {
         let (req, now) = (&mut req, env::now());
         respond(match req.path().as_str() {
             Login::ROUTE => answer(req, |call: Login| self.login(call, now)).await,
+            CheckSession::ROUTE => answer(req, |call: CheckSession| ready(self.check_session(&call))).await,
+            EndSessions::ROUTE => answer(req, |call: EndSessions| ready(self.end_sessions(&call))).await,
             Invite::ROUTE => answer(req, |call: Invite| ready(self.invite(call, now))).await,
             ShowInvite::ROUTE => {
                 answer(req, |call: ShowInvite| ready(self.show_invite(&call.token, now))).await
@@ -151,7 +176,7 @@ impl DurableObject for DirectoryObject {
             CreateKey::ROUTE => answer(req, |call: CreateKey| ready(self.create_key(call, now))).await,
             RevokeKey::ROUTE => answer(req, |call: RevokeKey| ready(self.revoke_key(call))).await,
             ListKeys::ROUTE => answer(req, |call: ListKeys| ready(self.list_keys(&call.site))).await,
-            CheckKey::ROUTE => answer(req, |call: CheckKey| ready(self.check_key(&call.secret))).await,
+            CheckKey::ROUTE => answer(req, |call: CheckKey| ready(self.check_key(&call.secret, now))).await,
             _ => Err(no_such_route()),
         })
     }
@@ -162,7 +187,7 @@ impl DirectoryObject {
         self.state.storage().sql()
     }
 
-    async fn login(&self, call: Login, now: i64) -> EdgeResult<agent_me::Response> {
+    async fn login(&self, call: Login, now: i64) -> EdgeResult<SignedIn> {
         self.ensure_bootstrap_admin(now).await?;
         let email = normalise_email(&call.email).unwrap_or_default();
         // Throttled keys are refused before any hashing: a locked account costs no CPU.
@@ -184,7 +209,7 @@ impl DirectoryObject {
                     .exec("DELETE FROM login_failures WHERE key = ?", vec![keys[0].0.clone().into()])?;
                 let (address, policy) = &keys[1];
                 self.store_failures(address, self.failures(address)?.forgive(*policy))?;
-                Ok(agent.into_me())
+                self.signed_in(agent)
             }
             None => Err(EdgeError::refuse(ErrorCode::Unauthorized, "wrong email or password")),
         }

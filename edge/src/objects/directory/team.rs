@@ -1,7 +1,7 @@
 //! The Directory's team management: invites (create, show, accept), listing and removing
 //! accounts. The worker checks that the caller is an admin of `site` before calling.
 
-use super::calls::{AcceptInvite, Invite, Invited, RemoveAgent};
+use super::calls::{AcceptInvite, Invite, Invited, RemoveAgent, SignedIn};
 use super::{parse_role, role_name, DirectoryObject};
 use crate::error::{EdgeError, EdgeResult};
 use crate::{env, webcrypto};
@@ -78,9 +78,10 @@ impl DirectoryObject {
         })
     }
 
-    pub(super) async fn accept(&self, call: AcceptInvite, now: i64) -> EdgeResult<agent_me::Response> {
-        // Hashed first (awaited); the invite is then checked and used with no await between,
-        // so it cannot be used twice by two racing requests.
+    pub(super) async fn accept(&self, call: AcceptInvite, now: i64) -> EdgeResult<SignedIn> {
+        // Looked up before the (costly) hash, so a made-up token costs no CPU; looked up again
+        // after it, and used with no await between, so two racing requests cannot both use it.
+        self.usable_invite(&call.token, now)?;
         let hash = webcrypto::create(&call.request.password, env::random_bytes()?).await?;
         let invite = self.usable_invite(&call.token, now)?;
         if self.agent_by_email(&invite.email)?.is_some() {
@@ -99,7 +100,7 @@ impl DirectoryObject {
             "UPDATE invites SET used_at = ? WHERE key = ?",
             vec![now.into(), accounts::invite_key(&call.token).into()],
         )?;
-        Ok(agent_me::Response {
+        let agent = agent_me::Response {
             id,
             name: name.to_string(),
             email: invite.email,
@@ -107,7 +108,8 @@ impl DirectoryObject {
             role,
             owner: false,
             csrf_token: String::new(),
-        })
+        };
+        Ok(SignedIn { agent, session_version: 1 })
     }
 
     /// The site's accounts, by name (the bootstrap accounts are made first, if they are not yet).
@@ -169,7 +171,9 @@ impl DirectoryObject {
         Ok(sites::ListResponse { sites })
     }
 
-    pub(super) fn remove(&self, call: RemoveAgent) -> EdgeResult<()> {
+    /// Removes an account and the API keys it made (answered: their sockets close too); its
+    /// sessions end with it.
+    pub(super) fn remove(&self, call: RemoveAgent) -> EdgeResult<Vec<AgentId>> {
         #[derive(Deserialize)]
         struct Row {
             site_id: SiteId,
@@ -180,6 +184,6 @@ impl DirectoryObject {
             .to_array()?;
         accounts::check_removal(&call.by, &call.site, &call.agent, rows.first().map(|row| &row.site_id))?;
         self.sql().exec("DELETE FROM agents WHERE id = ?", vec![call.agent.as_str().into()])?;
-        Ok(())
+        self.remove_keys_of(&call.agent)
     }
 }

@@ -163,3 +163,26 @@ pub(crate) struct OpenInbox {
     pub participant: Participant,
 }
 object_call!(OpenInbox => Site, "/inbox", Passed);
+
+/// These agents' (or API keys') sessions ended — removed, revoked, signed out everywhere:
+/// their inbox sockets close and they go offline, and every conversation they have a socket
+/// on is told to close it.
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct EndAgents {
+    /// The agents and keys.
+    pub agents: Vec<AgentId>,
+}
+object_call!(EndAgents => Site, "/agents/end", ());
+
+/// A conversation tells its site that an agent opened (`open`) or closed its last socket on
+/// it, so ending the agent's session reaches that socket.
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct AgentSocket {
+    /// The agent (or key).
+    pub agent: AgentId,
+    /// The conversation.
+    pub conversation: ConversationId,
+    /// Opened (`true`) or its last one closed.
+    pub open: bool,
+}
+object_call!(AgentSocket => Site, "/agents/socket", ());

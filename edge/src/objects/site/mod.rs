@@ -7,11 +7,14 @@
 //!
 //! It also routes the site's conversations ([`routing`]): agents' presence comes from
 //! their inbox sockets, offers go out on them, and the console answers on them.
+//! When an agent's session ends it closes their sockets here and, through the conversations
+//! they have open, everywhere ([`sessions`]).
 
 pub(crate) mod calls;
 mod canned;
 mod index;
 mod search;
+mod sessions;
 
 mod routing;
 
@@ -32,17 +35,19 @@ use worker::{
 };
 
 use self::calls::{
-    Activity, CreateSite, Enqueue, GetConfig, ListCanned, ListConversations, OpenInbox, Presence,
-    RemoveCanned, SaveCanned, Search, SetAvatar, Unroute, UpdateConfig, VisitorConversations,
+    Activity, AgentSocket, CreateSite, EndAgents, Enqueue, GetConfig, ListCanned, ListConversations,
+    OpenInbox, Presence, RemoveCanned, SaveCanned, Search, SetAvatar, Unroute, UpdateConfig,
+    VisitorConversations,
 };
 use super::call::{answer, carried, no_such_route, ObjectCall};
+use super::ended::SessionEnds;
 use super::outbox::Outbox;
 use super::{accept_socket, answer_pings_while_hibernating, finish_close, respond, send_frame, Participant};
 use crate::env;
 use crate::error::{EdgeError, EdgeResult};
 use std::future::ready;
 
-const SCHEMA: [&str; 6] = [
+const SCHEMA: [&str; 7] = [
     "CREATE TABLE IF NOT EXISTS config (only INTEGER PRIMARY KEY CHECK (only = 1), json TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS conversations (
         id TEXT PRIMARY KEY,
@@ -61,6 +66,7 @@ const SCHEMA: [&str; 6] = [
     "CREATE TABLE IF NOT EXISTS routing (only INTEGER PRIMARY KEY CHECK (only = 1), json TEXT NOT NULL)",
     canned::SCHEMA,
     search::SCHEMA,
+    sessions::SCHEMA,
 ];
 
 /// Columns added to `conversations` after its first version (added to older tables).
@@ -85,6 +91,8 @@ pub struct SiteObject {
     config: RefCell<Option<SiteConfig>>,
     /// Message texts on their way into the search index.
     waiting_texts: Rc<search::WaitingTexts>,
+    /// When the first inbox socket's session ends.
+    session_ends: SessionEnds,
 }
 
 impl DurableObject for SiteObject {
@@ -117,11 +125,13 @@ impl DurableObject for SiteObject {
             outbox: Rc::new(Outbox::in_order()),
             config: RefCell::default(),
             waiting_texts: Rc::default(),
+            session_ends: SessionEnds::default(),
         }
     }
 
     async fn fetch(&self, mut req: Request) -> worker::Result<Response> {
         let (req, now) = (&mut req, env::now());
+        self.close_ended_sessions(now);
         respond(match req.path().as_str() {
             GetConfig::ROUTE => answer(req, |c: GetConfig| ready(self.ensure_config(Some(&c.site)))).await,
             UpdateConfig::ROUTE => answer(req, |c: UpdateConfig| ready(self.update_config(c))).await,
@@ -142,6 +152,8 @@ impl DurableObject for SiteObject {
                 answer(req, |c: RemoveCanned| ready(self.canned_remove(&c.shortcut))).await
             }
             OpenInbox::ROUTE => carried::<OpenInbox>(req).and_then(|c| self.open_inbox(c.participant, now)),
+            EndAgents::ROUTE => answer(req, |c: EndAgents| ready(self.end_agents(&c, now))).await,
+            AgentSocket::ROUTE => answer(req, |c: AgentSocket| ready(self.agent_socket(&c))).await,
             _ => Err(no_such_route()),
         })
     }
@@ -152,6 +164,7 @@ impl DurableObject for SiteObject {
         message: WebSocketIncomingMessage,
     ) -> worker::Result<()> {
         let now = env::now();
+        self.close_ended_sessions(now);
         let Ok(Some(attachment)) = ws.deserialize_attachment::<routing::InboxAttachment>() else {
             let _ = ws.close(Some(1011), Some("lost socket identity"));
             return Ok(());
@@ -198,8 +211,9 @@ impl DurableObject for SiteObject {
     }
 
     async fn alarm(&self) -> worker::Result<Response> {
-        if let Err(error) = self.route(&self.flow(), env::now(), |router, now| Ok(router.handle_timeout(now)))
-        {
+        let now = env::now();
+        self.close_ended_sessions(now);
+        if let Err(error) = self.route(&self.flow(), now, |router, now| Ok(router.handle_timeout(now))) {
             worker::console_error!("routing alarm: {error:?}");
         }
         Response::ok("")
@@ -214,6 +228,13 @@ impl DurableObject for SiteObject {
 impl SiteObject {
     fn sql(&self) -> SqlStorage {
         self.state.storage().sql()
+    }
+
+    /// Closes inbox sockets whose session ended by `now`.
+    fn close_ended_sessions(&self, now: i64) {
+        self.session_ends.close_ended(&self.state, now, |socket| {
+            socket.deserialize_attachment::<routing::InboxAttachment>().ok().flatten().map(|a| a.participant)
+        });
     }
 
     /// The stored configuration, if the site exists.
@@ -308,6 +329,7 @@ impl SiteObject {
         let conversations = self.summaries()?;
         let attachment =
             routing::InboxAttachment { participant, socket: u32::from_le_bytes(crate::env::random_bytes()?) };
+        self.session_ends.accepted(attachment.participant.expires_at);
         let (socket, response) = accept_socket(&self.state, &attachment, &[INBOX_TAG, agent.as_str()])?;
         send_frame(&socket, &InboxFrame::Snapshot { conversations });
         self.inbox_opened(&self.flow(), &agent, &socket, now)?;

@@ -117,7 +117,7 @@ impl SiteObject {
                     }
                 }
                 Effect::Waiting { conversation, position, wait_ms, .. } => {
-                    self.send(conversation, Notice::Waiting { position, wait_ms });
+                    self.tell(conversation, Notice::Waiting { position, wait_ms });
                 }
                 Effect::SlaBreached { conversation, agent, kind } => {
                     self.notify(conversation, RoutingNotice::SlaBreached { agent, target: kind });
@@ -130,12 +130,12 @@ impl SiteObject {
     }
 
     fn notify(&self, conversation: ConversationId, notice: RoutingNotice) {
-        self.send(conversation, Notice::Routing { notice });
+        self.tell(conversation, Notice::Routing { notice });
     }
 
     /// Queues a notice to a conversation; notices go one at a time, so each conversation
     /// hears of its offers, assignments and releases in the order they happened.
-    fn send(&self, conversation: ConversationId, notice: Notice) {
+    pub(super) fn tell(&self, conversation: ConversationId, notice: Notice) {
         let env = self.env.clone();
         self.outbox.push(&self.state, (conversation, notice), move |(to, notice)| {
             let env = env.clone();
