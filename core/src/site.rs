@@ -3,6 +3,7 @@
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
+use switchboard_protocol::api::agent_me::AgentRole;
 use switchboard_protocol::api::site_settings::Appearance;
 use switchboard_protocol::{AgentId, SiteId};
 
@@ -55,6 +56,17 @@ impl SiteConfig {
     /// fails for a config written by hand.
     pub fn origins(&self) -> Result<AllowedOrigins, OriginError> {
         AllowedOrigins::parse(&self.allowed_origins)
+    }
+
+    /// The config as an agent of `role` may read it. Secrets stay with admins: the identity
+    /// key lets whoever holds it vouch for any visitor, the external bot's secrets let them
+    /// forge its webhooks or answer in its name.
+    pub fn seen_by(mut self, role: AgentRole) -> SiteConfig {
+        if role != AgentRole::Admin {
+            self.identity_secret = None;
+            self.flow.webhook = self.flow.webhook.map(|bot| bot.hidden());
+        }
+        self
     }
 }
 

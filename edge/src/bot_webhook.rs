@@ -21,7 +21,7 @@ pub(crate) async fn ask(
 ) -> Result<Option<BotAnswer>, String> {
     let body = serde_json::to_string(request).map_err(|e| e.to_string())?;
     let headers = Headers::new();
-    let signature = sign(webhook.secret.as_bytes(), now, body.as_bytes());
+    let signature = sign(webhook.signing_secret.as_bytes(), now, body.as_bytes());
     for (name, value) in [("content-type", "application/json"), (SIGNATURE_HEADER, signature.as_str())] {
         headers.set(name, value).map_err(|e| e.to_string())?;
     }

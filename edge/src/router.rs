@@ -143,17 +143,15 @@ fn allowed_methods(segments: &[&str]) -> Option<&'static str> {
     })
 }
 
-/// `GET /api/v1/sites/{id}/presence`: public, like the site id; browsers and caches may keep
-/// it a few seconds.
 /// An external bot answers later (after `202` to the webhook); the conversation's object
-/// checks the bearer secret against its site's flow.
+/// checks the bearer token against its site's flow (`webhook.api_token`).
 async fn bot_answer(mut req: Request, env: &Ctx<'_>, id: &str) -> EdgeResult<Response> {
     let id = ConversationId::parse(id).map_err(|e| EdgeError::refuse(ErrorCode::NotFound, e.to_string()))?;
     let authorization = req.headers().get("authorization")?.unwrap_or_default();
     if !authorization.starts_with("Bearer ") {
         return Err(EdgeError::refuse(
             ErrorCode::Unauthorized,
-            "send Authorization: Bearer <the webhook secret>",
+            "send Authorization: Bearer <the webhook's api_token>",
         ));
     }
     let answer: switchboard_protocol::api::bot_answer::Request = http::read_json(&mut req).await?;
@@ -162,6 +160,8 @@ async fn bot_answer(mut req: Request, env: &Ctx<'_>, id: &str) -> EdgeResult<Res
     http::json(200, &serde_json::json!({}))
 }
 
+/// `GET /api/v1/sites/{id}/presence`: public, like the site id; browsers and caches may keep
+/// it a few seconds.
 async fn presence(env: &Ctx<'_>, site: &str) -> EdgeResult<Response> {
     let site = SiteId::parse(site)
         .map_err(|e| EdgeError::refuse(ErrorCode::NotFound, format!("no such site: {e}")))?;

@@ -3,7 +3,6 @@
 //! `core::appearance` and stored by the site's object.
 
 use switchboard_core::site::SiteConfig;
-use switchboard_protocol::api::agent_me::AgentRole;
 use switchboard_protocol::api::site_settings::{Patch, Response as Settings};
 use worker::{Request, Response};
 
@@ -16,12 +15,8 @@ use crate::{http, objects, site_cache};
 /// The agent's site.
 pub(crate) async fn show(req: &Request, env: &Ctx<'_>) -> EdgeResult<Response> {
     let agent = authenticate(req, env).await?;
-    let mut settings = settings(site_cache::config(env, &agent.site, env.now).await?)?;
-    // The secret lets whoever holds it vouch for any visitor: admins only.
-    if agent.role != AgentRole::Admin {
-        settings.identity_secret = None;
-    }
-    http::json(200, &settings)
+    let config = site_cache::config(env, &agent.site, env.now).await?;
+    http::json(200, &settings(config.seen_by(agent.role))?)
 }
 
 /// An admin changes it.

@@ -13,6 +13,13 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::Notify;
 
+/// The signing secret tests give their bots' flows (`webhook.signing_secret`).
+pub const BOT_SIGNING_SECRET: &str = "bot-signing-secret-for-the-tests-0123";
+/// The API token tests give their bots' flows (`webhook.api_token`).
+pub const BOT_API_TOKEN: &str = "bot-api-token-for-the-tests-456789abc";
+/// The `Authorization` header a bot answers later with.
+pub const BOT_BEARER: &str = "Bearer bot-api-token-for-the-tests-456789abc";
+
 /// How the bot answers.
 #[derive(Clone)]
 pub enum Behaviour {

@@ -15,6 +15,7 @@
 //! - [`input`]: everything that moves it, and the one entry that runs it.
 //! - `handover`: where it goes when humans are to answer: a queue or the offline fallback.
 //! - [`events`]: how routing events read in the log; checks on an external bot's answers.
+//! - [`webhook_bot`]: the external bot: its URL, signing secret and API token.
 
 pub mod bot;
 pub mod events;
@@ -22,6 +23,7 @@ mod handover;
 pub mod hours;
 pub mod input;
 pub mod lifecycle;
+pub mod webhook_bot;
 
 use std::collections::BTreeMap;
 
@@ -32,6 +34,7 @@ use crate::routing::{QueueConfig, Skill};
 
 pub use bot::{Field, FieldKind, Intent, RuleBot};
 pub use hours::{BusinessHours, Zones};
+pub use webhook_bot::WebhookBot;
 
 /// One site's flow for its web chat.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -79,20 +82,6 @@ pub enum Start {
     Bot,
     /// Straight to the flow's queue.
     Queue,
-}
-
-/// An external bot reached by webhook (as Chatwoot's agent bots): each visitor message is
-/// POSTed to `url`, signed with `secret`; it answers in the response or later via the API.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct WebhookBot {
-    /// Where visitor messages are POSTed.
-    pub url: String,
-    /// Signs each request (HMAC-SHA256) and authorises the bot's API calls.
-    pub secret: String,
-    /// How long to wait for an answer before handing over to a human.
-    #[serde(default = "default_webhook_timeout_ms")]
-    pub timeout_ms: u32,
 }
 
 /// The offline fallback.
@@ -151,9 +140,12 @@ pub enum FlowError {
     /// Business hours name an unknown time zone or have a malformed range.
     #[error("hours: {0}")]
     Hours(String),
-    /// The webhook URL is not http(s).
-    #[error("webhook url must start with https:// (or http:// for local development)")]
+    /// The webhook URL is neither `https://` nor plain `http://` to this machine.
+    #[error("webhook url must start with https:// (http:// only to localhost, for development)")]
     WebhookUrl,
+    /// A webhook secret is too short, or the API token repeats the signing secret.
+    #[error("{0}")]
+    WebhookSecret(&'static str),
     /// A number is out of range.
     #[error("{0}")]
     Range(&'static str),
@@ -187,12 +179,7 @@ impl Flow {
             crate::cards::check(&intent.cards).map_err(|e| FlowError::Cards(intent.name.clone(), e))?;
         }
         if let Some(webhook) = &self.webhook {
-            if !(webhook.url.starts_with("https://") || webhook.url.starts_with("http://")) {
-                return Err(FlowError::WebhookUrl);
-            }
-            if !(100..=30_000).contains(&webhook.timeout_ms) {
-                return Err(FlowError::Range("webhook timeout_ms must be 100 to 30000"));
-            }
+            webhook.validate()?;
         }
         if self.queues.iter().any(|q| q.offer_timeout_ms < 1_000) {
             return Err(FlowError::Range("offer_timeout_ms must be at least 1000"));
@@ -230,10 +217,6 @@ fn default_queues() -> Vec<QueueConfig> {
 
 fn default_capacity() -> u32 {
     5
-}
-
-fn default_webhook_timeout_ms() -> u32 {
-    5_000
 }
 
 fn default_offline_message() -> String {

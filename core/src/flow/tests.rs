@@ -284,7 +284,8 @@ fn an_external_bot_answers_or_hands_over_when_it_fails() {
     let flow = Flow {
         webhook: Some(WebhookBot {
             url: "http://127.0.0.1:9/bot".into(),
-            secret: "s".into(),
+            signing_secret: "s".into(),
+            api_token: None,
             timeout_ms: 500,
         }),
         ..Default::default()

@@ -4,6 +4,7 @@
 //!
 //! # Layout
 //! - `accounts`: sign-in, throttling, invites, roles, sessions.
+//! - `admin_secrets`: the identity and bot secrets stay with admins and are strong.
 //! - `attachments`: uploading and serving files, type and size checks.
 //! - `avatars`: agents' photos.
 //! - `browser_accessibility`: axe-core over the widget and the console; favicons load.
@@ -27,6 +28,7 @@
 //! - `site_look`: a site's look, words and hours over REST.
 
 mod accounts;
+mod admin_secrets;
 mod attachments;
 mod avatars;
 mod browser_accessibility;

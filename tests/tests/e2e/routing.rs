@@ -10,7 +10,7 @@ use switchboard_protocol::routing::{
 };
 use switchboard_protocol::{Author, ClientFrame, ConversationId, Message, Seq, ServerFrame};
 use switchboard_tests::api::{create_session, login, login_as, me, Live};
-use switchboard_tests::bot_server::{Behaviour, BotServer};
+use switchboard_tests::bot_server::{Behaviour, BotServer, BOT_API_TOKEN, BOT_BEARER, BOT_SIGNING_SECRET};
 use switchboard_tests::test_edge::TestEdge;
 
 const SHOP: &str = "https://shop.example";
@@ -238,13 +238,13 @@ async fn outside_business_hours_the_visitor_is_told_when_and_asked_for_an_email(
 
 #[tokio::test(flavor = "multi_thread")]
 async fn an_external_bot_gets_signed_requests_and_a_silent_one_hands_over() -> anyhow::Result<()> {
-    let secret = "bot-secret-for-tests";
+    let secret = BOT_SIGNING_SECRET;
     let answering = BotServer::start(Behaviour::Answer(
         json!({"messages": [{"text": "Bot here. Order number?", "quick_replies": ["I have none"]}]})
             .to_string(),
     ))
     .await?;
-    let flow = json!({"webhook": {"url": answering.url(), "secret": secret, "timeout_ms": 3000}});
+    let flow = json!({"webhook": {"url": answering.url(), "signing_secret": secret, "timeout_ms": 3000}});
     let edge = start(&flow, "")?;
     let session = create_session(&edge, SHOP).await?;
     let mut visitor = Live::visitor(&edge, &session).await?;
@@ -266,7 +266,7 @@ async fn an_external_bot_gets_signed_requests_and_a_silent_one_hands_over() -> a
 
     // A bot that does not answer in time: the conversation goes to a human.
     let silent = BotServer::start(Behaviour::Slow(Duration::from_secs(20))).await?;
-    let flow = json!({"webhook": {"url": silent.url(), "secret": secret, "timeout_ms": 500}});
+    let flow = json!({"webhook": {"url": silent.url(), "signing_secret": secret, "timeout_ms": 500}});
     let edge = start(&flow, "")?;
     let session = create_session(&edge, SHOP).await?;
     let mut visitor = Live::visitor(&edge, &session).await?;
@@ -284,9 +284,10 @@ async fn an_external_bot_gets_signed_requests_and_a_silent_one_hands_over() -> a
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn a_bot_answers_later_through_the_api_with_its_secret() -> anyhow::Result<()> {
+async fn a_bot_answers_later_through_the_api_with_its_token() -> anyhow::Result<()> {
     let later = BotServer::start(Behaviour::Later).await?;
-    let flow = json!({"webhook": {"url": later.url(), "secret": "s3cret-bot", "timeout_ms": 5000}});
+    let flow = json!({"webhook": {"url": later.url(), "signing_secret": BOT_SIGNING_SECRET,
+        "api_token": BOT_API_TOKEN, "timeout_ms": 5000}});
     let edge = start(&flow, "")?;
     let session = create_session(&edge, SHOP).await?;
     let mut visitor = Live::visitor(&edge, &session).await?;
@@ -301,12 +302,8 @@ async fn a_bot_answers_later_through_the_api_with_its_secret() -> anyhow::Result
     assert_eq!(post("Bearer wrong").await?.status(), 401);
     // A card whose button would run script is refused with the reason; nothing is posted.
     let sneaky = json!({"messages": [{"text": "Click", "cards": [{"title": "Deal", "link": {"label": "Go", "url": "javascript:alert(1)"}}]}]});
-    let refused = reqwest::Client::new()
-        .post(&url)
-        .header("authorization", "Bearer s3cret-bot")
-        .json(&sneaky)
-        .send()
-        .await?;
+    let refused =
+        reqwest::Client::new().post(&url).header("authorization", BOT_BEARER).json(&sneaky).send().await?;
     assert_eq!(refused.status(), 400);
     assert!(refused.text().await?.contains("http"), "the reason names the allowed links");
     let body = json!({"messages": [{"text": "Sorry for the wait!", "cards": [{"title": "Order status",
@@ -314,14 +311,14 @@ async fn a_bot_answers_later_through_the_api_with_its_secret() -> anyhow::Result
     let post = |auth: &'static str| {
         reqwest::Client::new().post(&url).header("authorization", auth).json(&body).send()
     };
-    assert_eq!(post("Bearer s3cret-bot").await?.status(), 200);
+    assert_eq!(post(BOT_BEARER).await?.status(), 200);
     let answer = message_where(&mut visitor, |m| matches!(m.author, Author::Bot { .. })).await?;
     assert_eq!(answer.text, "Sorry for the wait!");
     assert_eq!(answer.cards.len(), 1, "the card comes with the message");
     assert_eq!(answer.cards[0].link.as_ref().map(|l| l.url.as_str()), Some("https://shop.example/track"));
     status(&mut visitor, ConversationState::Queued).await?;
     // The human has it now: a late second answer is refused.
-    assert_eq!(post("Bearer s3cret-bot").await?.status(), 409);
+    assert_eq!(post(BOT_BEARER).await?.status(), 409);
     Ok(())
 }
 

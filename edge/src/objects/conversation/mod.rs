@@ -369,13 +369,16 @@ impl ConversationObject {
         self.advance(&meta, input, now).await
     }
 
-    /// The external bot answers through the API; the worker passes its bearer secret on.
+    /// The external bot answers through the API; the worker passes its bearer token on, and
+    /// only the flow's `api_token` is accepted (never the signing secret).
     async fn bot_answer(&self, BotAnswer { authorization, answer }: BotAnswer, now: i64) -> EdgeResult<()> {
         let meta = self.store.existing()?;
         let flow = crate::site_cache::config(&self.env, &meta.site_id, now).await?.flow;
-        let expected = flow.webhook.as_ref().map(|w| format!("Bearer {}", w.secret));
-        if !expected.is_some_and(|expected| switchboard_core::token::same_secret(&expected, &authorization)) {
-            return Err(EdgeError::refuse(ErrorCode::Unauthorized, "wrong or missing bot secret"));
+        if !flow.webhook.as_ref().is_some_and(|bot| bot.authorises(&authorization)) {
+            return Err(EdgeError::refuse(
+                ErrorCode::Unauthorized,
+                "wrong or missing bot token (the flow's webhook.api_token)",
+            ));
         }
         self.advance(&meta, Input::BotAnswered(answer), now).await
     }
