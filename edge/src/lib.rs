@@ -12,7 +12,8 @@
 //! - [`api_keys`]: the routes that make, list and revoke keys for scripts.
 //! - [`attachments`]: uploading files into conversations and serving them by signed link.
 //! - [`avatars`]: agents' photos: upload, removal, serving.
-//! - [`site_cache`]: site configurations remembered by an isolate for a few seconds.
+//! - [`site_cache`]: site configurations remembered by an isolate for a few seconds;
+//!   [`known_sites`]: which site ids exist, so invented ones never start an object.
 //! - [`team`]: invites and the site's accounts; [`canned`]: canned responses;
 //!   [`site_settings`]: the site's name, origins, widget colour and greeting; [`sites`]:
 //!   creating and listing sites (owners).
@@ -36,6 +37,7 @@ mod canned;
 mod env;
 mod error;
 mod http;
+mod known_sites;
 mod objects;
 mod pages;
 mod router;

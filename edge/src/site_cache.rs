@@ -14,8 +14,8 @@ use switchboard_protocol::SiteId;
 use worker::Env;
 
 use crate::error::EdgeResult;
-use crate::objects;
 use crate::objects::site::calls::GetConfig;
+use crate::{known_sites, objects};
 
 /// How long a configuration read from its object is used without asking again.
 pub(crate) const FRESH_FOR_MS: i64 = 5_000;
@@ -37,7 +37,7 @@ pub(crate) fn remember(config: &SiteConfig, now: i64) {
 }
 
 /// The site's configuration, from this isolate's memory when fresh, else from its object
-/// (`not_found` for an unknown site, which is not remembered).
+/// (`not_found` for an unknown site, refused by [`known_sites`] before any object is asked).
 pub(crate) async fn config(env: &Env, id: &SiteId, now: i64) -> EdgeResult<SiteConfig> {
     let fresh = CONFIGS.with_borrow(|configs| {
         configs.get(id).filter(|(read_at, _)| now - read_at < FRESH_FOR_MS).map(|(_, config)| config.clone())
@@ -45,6 +45,7 @@ pub(crate) async fn config(env: &Env, id: &SiteId, now: i64) -> EdgeResult<SiteC
     if let Some(config) = fresh {
         return Ok(config);
     }
+    known_sites::check(env, id, now).await?;
     let config = objects::send(env, id, &GetConfig { site: id.clone() }).await?;
     CONFIGS.with_borrow_mut(|configs| {
         if configs.len() >= MAX_SITES {

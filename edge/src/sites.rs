@@ -14,7 +14,7 @@ use crate::env::Ctx;
 use crate::error::{EdgeError, EdgeResult};
 use crate::objects::directory::calls::{ListSites, RegisterSite};
 use crate::objects::site::calls::CreateSite;
-use crate::{http, objects};
+use crate::{http, known_sites, objects};
 
 /// Every site.
 pub(crate) async fn list(req: &Request, env: &Ctx<'_>) -> EdgeResult<Response> {
@@ -31,6 +31,7 @@ pub(crate) async fn create(mut req: Request, env: &Ctx<'_>) -> EdgeResult<Respon
         .map_err(|e| EdgeError::refuse(ErrorCode::BadRequest, e.to_string()))?;
     let entry = SiteEntry { id: request.id.clone(), name: name.clone() };
     objects::send(env, &(), &RegisterSite { entry }).await?;
+    known_sites::remember(&request.id);
     let config = SiteConfig {
         id: request.id,
         name,

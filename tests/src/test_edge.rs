@@ -60,6 +60,30 @@ impl TestEdge {
         self.process.restart()
     }
 
+    /// Every Durable Object workerd started (and so keeps a SQLite file for, under the state
+    /// folder's `do/<script>-<class>/`), as `class/file`, with whether it holds tables of ours:
+    /// an object that never wrote has only the runtime's own bookkeeping table.
+    pub fn started_objects(&self) -> Vec<(String, bool)> {
+        let mut found = Vec::new();
+        let mut folders = vec![self.dir.path().join("state")];
+        while let Some(folder) = folders.pop() {
+            for entry in std::fs::read_dir(&folder).into_iter().flatten().flatten() {
+                let path = entry.path();
+                let name = entry.file_name().to_string_lossy().to_string();
+                if path.is_dir() {
+                    folders.push(path);
+                } else if name.ends_with(".sqlite") && name != "metadata.sqlite" {
+                    let mut bytes = std::fs::read(&path).unwrap_or_default();
+                    bytes.extend(std::fs::read(path.with_extension("sqlite-wal")).unwrap_or_default());
+                    let class = folder.file_name().unwrap_or_default().to_string_lossy().to_string();
+                    found.push((format!("{class}/{name}"), !our_tables(&bytes).is_empty()));
+                }
+            }
+        }
+        found.sort();
+        found
+    }
+
     /// wrangler's output so far (for failure messages).
     pub fn log(&self) -> String {
         std::fs::read_to_string(self.dir.path().join("wrangler.log")).unwrap_or_default()
@@ -110,4 +134,17 @@ fn write_config(dir: &TempDir, allowed_origins: &[&str], extra_vars: &[(&str, &s
         ),
     )?;
     Ok(path)
+}
+
+/// The tables a SQLite file's schema text creates, but the runtime's own (`__…`, `_cf_…`).
+fn our_tables(bytes: &[u8]) -> Vec<String> {
+    let text = String::from_utf8_lossy(bytes);
+    text.split("CREATE TABLE ")
+        .skip(1)
+        .filter_map(|rest| {
+            let rest = rest.strip_prefix("IF NOT EXISTS ").unwrap_or(rest);
+            let name: String = rest.chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+            (!name.is_empty() && !name.starts_with("__") && !name.starts_with("_cf_")).then_some(name)
+        })
+        .collect()
 }

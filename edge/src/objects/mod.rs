@@ -16,6 +16,7 @@
 //! - [`conversation`], [`site`], [`directory`]: one folder per object, its calls in `calls.rs`.
 //! - [`outbox`]: requests an object sends after its response, one at a time.
 //! - [`ended`]: closing the sockets of sessions that ended (expired, revoked, removed).
+//! - [`tables`]: an object's tables, made before its first write, never for invented ids.
 //! - this file: what the objects share (participants, sockets, broadcasting).
 
 pub(crate) mod call;
@@ -24,6 +25,7 @@ pub(crate) mod directory;
 pub(crate) mod ended;
 mod outbox;
 pub(crate) mod site;
+pub(crate) mod tables;
 
 // The objects' classes (`ConversationObject`, `SiteObject`, `DirectoryObject`) reach workerd
 // through `#[durable_object]`'s wasm-bindgen exports, not through Rust paths.

@@ -20,6 +20,7 @@
 //! - `csat`: rating a resolved conversation.
 //! - `http_api`: REST errors, methods, bodies, the OpenAPI document.
 //! - `identity`: signed-in customers, forged identities.
+//! - `invented_ids`: invented site and conversation ids get `404` and create no storage.
 //! - `live_features`: read marks, typing, flood limits, socket caps, sliding sessions, presence.
 //! - `prechat`: the pre-chat form checked at the edge.
 //! - `promises`: bugs fixed as users found them: takeover, backlogs, favicons.
@@ -44,6 +45,7 @@ mod conversation;
 mod csat;
 mod http_api;
 mod identity;
+mod invented_ids;
 mod live_features;
 mod prechat;
 mod promises;

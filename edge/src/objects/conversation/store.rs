@@ -18,35 +18,41 @@ use switchboard_protocol::{ConversationId, Message, Seq, SiteId, VisitorId};
 use worker::SqlStorage;
 
 use crate::error::{EdgeError, EdgeResult};
+use crate::objects::tables::{Schema, Tables};
 
 mod log;
 
 use log::MessageRow;
 
-/// Creates the tables (idempotent).
-pub(super) const SCHEMA: [&str; 5] = [
-    "CREATE TABLE IF NOT EXISTS meta (
-        only INTEGER PRIMARY KEY CHECK (only = 1),
-        conversation_id TEXT NOT NULL,
-        site_id TEXT NOT NULL,
-        visitor_id TEXT NOT NULL,
-        created_at INTEGER NOT NULL)",
-    "CREATE TABLE IF NOT EXISTS messages (
-        seq INTEGER PRIMARY KEY,
-        author_id TEXT NOT NULL,
-        client_id TEXT NOT NULL,
-        author TEXT NOT NULL,
-        text TEXT NOT NULL,
-        sent_at INTEGER NOT NULL,
-        extra TEXT,
-        UNIQUE (author_id, client_id))",
-    "CREATE TABLE IF NOT EXISTS reads (
-        reader_id TEXT PRIMARY KEY,
-        reader TEXT NOT NULL,
-        up_to INTEGER NOT NULL)",
-    "CREATE TABLE IF NOT EXISTS lifecycle (only INTEGER PRIMARY KEY CHECK (only = 1), json TEXT NOT NULL)",
-    "CREATE TABLE IF NOT EXISTS contact (only INTEGER PRIMARY KEY CHECK (only = 1), json TEXT NOT NULL)",
-];
+/// The tables, made with the conversation ([`crate::objects::tables`]): `meta` says it exists.
+static SCHEMA: Schema = Schema {
+    marker: "meta",
+    create: &[
+        "CREATE TABLE IF NOT EXISTS meta (
+            only INTEGER PRIMARY KEY CHECK (only = 1),
+            conversation_id TEXT NOT NULL,
+            site_id TEXT NOT NULL,
+            visitor_id TEXT NOT NULL,
+            created_at INTEGER NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS messages (
+            seq INTEGER PRIMARY KEY,
+            author_id TEXT NOT NULL,
+            client_id TEXT NOT NULL,
+            author TEXT NOT NULL,
+            text TEXT NOT NULL,
+            sent_at INTEGER NOT NULL,
+            extra TEXT,
+            UNIQUE (author_id, client_id))",
+        "CREATE TABLE IF NOT EXISTS reads (
+            reader_id TEXT PRIMARY KEY,
+            reader TEXT NOT NULL,
+            up_to INTEGER NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS lifecycle (only INTEGER PRIMARY KEY CHECK (only = 1), json TEXT NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS contact (only INTEGER PRIMARY KEY CHECK (only = 1), json TEXT NOT NULL)",
+    ],
+    // Logs stored before messages had `extra` get the column (NULL: plain messages).
+    added_columns: &[("messages", "extra TEXT")],
+};
 
 /// Who the conversation is with, written when its visitor first connects.
 #[derive(Debug, Clone, Deserialize)]
@@ -71,6 +77,8 @@ impl Meta {
 /// The object's storage with its in-memory caches (rebuilt lazily after hibernation).
 pub struct ConversationStore {
     sql: SqlStorage,
+    /// Made by the first write: reading an invented conversation leaves nothing behind.
+    tables: Tables,
     head: Cell<Option<Seq>>,
     meta: RefCell<Option<Meta>>,
     known: RefCell<Known>,
@@ -89,20 +97,10 @@ enum Known {
 }
 
 impl ConversationStore {
-    /// Opens the storage and makes sure the tables exist.
+    /// Opens the storage; the tables are made before the first write.
     pub fn open(sql: SqlStorage) -> Self {
-        for statement in SCHEMA {
-            if let Err(error) = sql.exec(statement, None) {
-                worker::console_error!("conversation schema: {error}");
-            }
-        }
-        // Logs stored before messages had `extra` get the column (NULL: plain messages).
-        if sql.exec("SELECT extra FROM messages LIMIT 0", None).is_err() {
-            if let Err(error) = sql.exec("ALTER TABLE messages ADD COLUMN extra TEXT", None) {
-                worker::console_error!("conversation schema upgrade: {error}");
-            }
-        }
         Self {
+            tables: Tables::open(sql.clone(), &SCHEMA),
             sql,
             head: Cell::new(None),
             meta: RefCell::new(None),
@@ -116,6 +114,9 @@ impl ConversationStore {
     pub fn meta(&self) -> EdgeResult<Option<Meta>> {
         if let Some(meta) = self.meta.borrow().as_ref() {
             return Ok(Some(meta.clone()));
+        }
+        if !self.tables.made() {
+            return Ok(None);
         }
         let rows: Vec<Meta> = self
             .sql
@@ -136,6 +137,9 @@ impl ConversationStore {
     /// The newest message someone wrote (visitor, agent or bot; not a routing event), for
     /// inbox previews.
     pub fn last_spoken(&self) -> EdgeResult<Option<Message>> {
+        if !self.tables.made() {
+            return Ok(None);
+        }
         let rows: Vec<MessageRow> = self
             .sql
             .exec(
@@ -152,6 +156,9 @@ impl ConversationStore {
     pub fn lifecycle(&self) -> EdgeResult<Lifecycle> {
         if let Some(lifecycle) = self.lifecycle.borrow().as_ref() {
             return Ok(lifecycle.clone());
+        }
+        if !self.tables.made() {
+            return Ok(Lifecycle::default());
         }
         #[derive(Deserialize)]
         struct Row {
@@ -172,6 +179,9 @@ impl ConversationStore {
         if let Some(contact) = self.contact.borrow().as_ref() {
             return Ok(contact.clone());
         }
+        if !self.tables.made() {
+            return Ok(Contact::default());
+        }
         #[derive(Deserialize)]
         struct Row {
             json: String,
@@ -185,6 +195,7 @@ impl ConversationStore {
 
     /// Stores the visitor's contact details.
     pub fn set_contact(&self, contact: &Contact) -> EdgeResult<()> {
+        self.tables.make();
         self.sql.exec(
             "INSERT INTO contact (only, json) VALUES (1, ?) ON CONFLICT (only) DO UPDATE SET json = excluded.json",
             vec![serde_json::to_string(contact)?.into()],
@@ -198,6 +209,7 @@ impl ConversationStore {
         if self.lifecycle.borrow().as_ref() == Some(lifecycle) {
             return Ok(());
         }
+        self.tables.make();
         self.sql.exec(
             "INSERT INTO lifecycle (only, json) VALUES (1, ?) ON CONFLICT (only) DO UPDATE SET json = excluded.json",
             vec![serde_json::to_string(lifecycle)?.into()],
@@ -208,6 +220,9 @@ impl ConversationStore {
 
     /// Whether `(author_id, client_id)` may be stored already; `false` is certain.
     fn may_hold(&self, author_id: &str, client_id: &str) -> EdgeResult<bool> {
+        if !self.tables.made() {
+            return Ok(false);
+        }
         if matches!(*self.known.borrow(), Known::NotLoaded) {
             #[derive(Deserialize)]
             struct Pair {
@@ -230,6 +245,7 @@ impl ConversationStore {
 
     /// Creates the conversation (its visitor's first connection).
     pub fn create(&self, meta: &Meta) -> EdgeResult<()> {
+        self.tables.make();
         self.sql.exec(
             "INSERT INTO meta (only, conversation_id, site_id, visitor_id, created_at) VALUES (1, ?, ?, ?, ?)",
             vec![

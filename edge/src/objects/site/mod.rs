@@ -17,6 +17,7 @@ mod search;
 mod sessions;
 
 mod routing;
+mod schema;
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -42,35 +43,11 @@ use self::calls::{
 use super::call::{answer, carried, no_such_route, ObjectCall};
 use super::ended::SessionEnds;
 use super::outbox::Outbox;
+use super::tables::Tables;
 use super::{accept_socket, answer_pings_while_hibernating, finish_close, respond, send_frame, Participant};
 use crate::env;
 use crate::error::{EdgeError, EdgeResult};
 use std::future::ready;
-
-const SCHEMA: [&str; 7] = [
-    "CREATE TABLE IF NOT EXISTS config (only INTEGER PRIMARY KEY CHECK (only = 1), json TEXT NOT NULL)",
-    "CREATE TABLE IF NOT EXISTS conversations (
-        id TEXT PRIMARY KEY,
-        visitor_id TEXT NOT NULL,
-        visitor_name TEXT,
-        last_message TEXT,
-        last_seq INTEGER NOT NULL,
-        created_at INTEGER NOT NULL,
-        updated_at INTEGER NOT NULL,
-        state TEXT,
-        assignee TEXT,
-        queue TEXT,
-        waiting_since INTEGER,
-        contact TEXT)",
-    "CREATE INDEX IF NOT EXISTS conversations_by_visitor ON conversations (visitor_id, updated_at)",
-    "CREATE TABLE IF NOT EXISTS routing (only INTEGER PRIMARY KEY CHECK (only = 1), json TEXT NOT NULL)",
-    canned::SCHEMA,
-    search::SCHEMA,
-    sessions::SCHEMA,
-];
-
-/// Columns added to `conversations` after its first version (added to older tables).
-const ADDED_COLUMNS: [&str; 4] = ["state TEXT", "assignee TEXT", "queue TEXT", "waiting_since INTEGER"];
 
 /// How many conversations the inbox snapshot and list carry (newest activity first).
 const INBOX_LIMIT: i64 = 500;
@@ -83,6 +60,8 @@ const INBOX_TAG: &str = "inbox";
 pub struct SiteObject {
     state: State,
     env: Env,
+    /// Its tables: made with the site, not for an id nobody made.
+    tables: Tables,
     /// The router, loaded from storage on first use.
     router: RefCell<Option<Router>>,
     /// Routing notices on their way to conversations, in order.
@@ -98,29 +77,11 @@ pub struct SiteObject {
 impl DurableObject for SiteObject {
     fn new(state: State, env: Env) -> Self {
         answer_pings_while_hibernating(&state);
-        let sql = state.storage().sql();
-        for statement in SCHEMA {
-            if let Err(error) = sql.exec(statement, None) {
-                worker::console_error!("site schema: {error}");
-            }
-        }
-        if sql.exec("SELECT state FROM conversations LIMIT 0", None).is_err() {
-            for column in ADDED_COLUMNS {
-                if let Err(error) = sql.exec(&format!("ALTER TABLE conversations ADD COLUMN {column}"), None)
-                {
-                    worker::console_error!("site schema upgrade: {error}");
-                }
-            }
-        }
-        // Inboxes made before contacts existed get the column.
-        if sql.exec("SELECT contact FROM conversations LIMIT 0", None).is_err() {
-            if let Err(error) = sql.exec("ALTER TABLE conversations ADD COLUMN contact TEXT", None) {
-                worker::console_error!("site schema upgrade (contact): {error}");
-            }
-        }
+        let tables = Tables::open(state.storage().sql(), &schema::SCHEMA);
         Self {
             state,
             env,
+            tables,
             router: RefCell::default(),
             outbox: Rc::new(Outbox::in_order()),
             config: RefCell::default(),
@@ -132,6 +93,11 @@ impl DurableObject for SiteObject {
     async fn fetch(&self, mut req: Request) -> worker::Result<Response> {
         let (req, now) = (&mut req, env::now());
         self.close_ended_sessions(now);
+        // Reading the config of a site that was never made writes nothing; everything else
+        // happens to a made site (the worker checked it exists), so its tables are made first.
+        if req.path() != GetConfig::ROUTE {
+            self.tables.make();
+        }
         respond(match req.path().as_str() {
             GetConfig::ROUTE => answer(req, |c: GetConfig| ready(self.ensure_config(Some(&c.site)))).await,
             UpdateConfig::ROUTE => answer(req, |c: UpdateConfig| ready(self.update_config(c))).await,
@@ -305,11 +271,14 @@ impl SiteObject {
     /// one, stored now: whichever request reaches the object first (a visitor's session, an
     /// agent's inbox) finds the site configured.
     fn ensure_config(&self, site: Option<&SiteId>) -> EdgeResult<SiteConfig> {
-        if let Some(config) = self.stored_config()? {
-            return Ok(config);
+        if self.tables.made() {
+            if let Some(config) = self.stored_config()? {
+                return Ok(config);
+            }
         }
         match env::bootstrap(&self.env) {
             Some(bootstrap) if Some(&bootstrap.site.id) == site => {
+                self.tables.make();
                 let json = serde_json::to_string(&bootstrap.site)?;
                 self.sql().exec("INSERT INTO config (only, json) VALUES (1, ?)", vec![json.into()])?;
                 self.config.replace(Some(bootstrap.site.clone()));

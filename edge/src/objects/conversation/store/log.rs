@@ -65,6 +65,9 @@ impl LogStore for &ConversationStore {
         if let Some(head) = self.head.get() {
             return Ok(head);
         }
+        if !self.tables.made() {
+            return Ok(Seq(0));
+        }
         #[derive(Deserialize)]
         struct Head {
             head: Option<u64>,
@@ -94,6 +97,7 @@ impl LogStore for &ConversationStore {
     }
 
     fn append(&mut self, message: &Message) -> EdgeResult<()> {
+        self.tables.make();
         self.sql.exec(
             "INSERT INTO messages (seq, author_id, client_id, author, text, sent_at, extra) VALUES (?, ?, ?, ?, ?, ?, ?)",
             vec![
@@ -117,6 +121,9 @@ impl LogStore for &ConversationStore {
     }
 
     fn after(&mut self, seq: Seq) -> EdgeResult<Vec<Message>> {
+        if !self.tables.made() {
+            return Ok(Vec::new());
+        }
         let rows: Vec<MessageRow> = self
             .sql
             .exec(
@@ -128,6 +135,9 @@ impl LogStore for &ConversationStore {
     }
 
     fn reads(&mut self) -> EdgeResult<Vec<ReadMark>> {
+        if !self.tables.made() {
+            return Ok(Vec::new());
+        }
         let rows: Vec<ReadRow> = self.sql.exec("SELECT reader, up_to FROM reads", None)?.to_array()?;
         rows.into_iter()
             .map(|row| Ok(ReadMark { reader: serde_json::from_str(&row.reader)?, up_to: Seq(row.up_to) }))
@@ -135,6 +145,7 @@ impl LogStore for &ConversationStore {
     }
 
     fn set_read(&mut self, mark: &ReadMark) -> EdgeResult<()> {
+        self.tables.make();
         self.sql.exec(
             "INSERT INTO reads (reader_id, reader, up_to) VALUES (?, ?, ?)
              ON CONFLICT (reader_id) DO UPDATE SET reader = excluded.reader, up_to = excluded.up_to",

@@ -1,0 +1,36 @@
+//! The site object's tables (made with the site: [`crate::objects::tables`]).
+
+use super::{canned, search, sessions};
+use crate::objects::tables::Schema;
+
+pub(super) static SCHEMA: Schema = Schema {
+    marker: "config",
+    create: &[
+        "CREATE TABLE IF NOT EXISTS config (only INTEGER PRIMARY KEY CHECK (only = 1), json TEXT NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS conversations (
+            id TEXT PRIMARY KEY,
+            visitor_id TEXT NOT NULL,
+            visitor_name TEXT,
+            last_message TEXT,
+            last_seq INTEGER NOT NULL,
+            created_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL,
+            state TEXT,
+            assignee TEXT,
+            queue TEXT,
+            waiting_since INTEGER,
+            contact TEXT)",
+        "CREATE INDEX IF NOT EXISTS conversations_by_visitor ON conversations (visitor_id, updated_at)",
+        "CREATE TABLE IF NOT EXISTS routing (only INTEGER PRIMARY KEY CHECK (only = 1), json TEXT NOT NULL)",
+        canned::SCHEMA,
+        search::SCHEMA,
+        sessions::SCHEMA,
+    ],
+    added_columns: &[
+        ("conversations", "state TEXT"),
+        ("conversations", "assignee TEXT"),
+        ("conversations", "queue TEXT"),
+        ("conversations", "waiting_since INTEGER"),
+        ("conversations", "contact TEXT"),
+    ],
+};
