@@ -98,7 +98,12 @@ async fn run() -> Result<()> {
     // Flood limits are for people; the bench sends as fast as the relay goes.
     let switchboard = TestEdge::start_with(
         &[PAGE],
-        &[("VISITOR_MESSAGES_PER_SECOND", "10000000"), ("AGENT_MESSAGES_PER_SECOND", "10000000")],
+        &[
+            ("VISITOR_MESSAGES_PER_SECOND", "10000000"),
+            ("AGENT_MESSAGES_PER_SECOND", "10000000"),
+            ("SESSIONS_PER_MINUTE_PER_ADDRESS", "100000"),
+            ("SESSIONS_PER_MINUTE_PER_SITE", "10000000"),
+        ],
     )?;
     let reference = Reference::start()?;
     let cookie = login(&switchboard).await?;

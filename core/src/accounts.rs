@@ -1,5 +1,5 @@
-//! Console accounts: names, one-time invite tokens, who may remove whom, and failed sign-in
-//! throttling.
+//! Console accounts: names, one-time invite tokens and API keys, who may remove whom
+//! (failed sign-ins are [`crate::sign_in_throttle`]'s).
 //!
 //! The Directory object stores what these functions decide; nothing here reads a clock or a
 //! random source (both are passed in).
@@ -90,6 +90,12 @@ pub fn new_invite_token(random: [u8; 32]) -> String {
     URL_SAFE_NO_PAD.encode(random)
 }
 
+/// Whether `token` has the shape of one [`new_invite_token`] makes (43 URL-safe characters).
+/// Anything else is `not_found` without looking it up.
+pub fn is_invite_token_shaped(token: &str) -> bool {
+    token.len() == 43 && token.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
 /// What is stored for an invite token: its SHA-256, hex. The token has 256 bits of
 /// randomness, so a plain hash suffices (no salt or stretching): a leaked table of hashes does
 /// not yield working links.
@@ -144,6 +150,23 @@ pub fn invite_expiry(now: i64, expires_in_s: Option<u64>) -> Result<i64, ApiErro
     Ok(now + (ttl as i64) * 1000)
 }
 
+/// How often one address may look an invite up or accept one, a minute (also the burst):
+/// plenty for a person opening their link, while guessing tokens (or making the directory
+/// hash passwords for made-up ones) gets `429`.
+pub const INVITE_ATTEMPTS_PER_ADDRESS_PER_MINUTE: u32 = 20;
+
+/// The refusal for an address that tried too many invites.
+pub fn too_many_invite_attempts(retry_after_ms: u32) -> ApiError {
+    ApiError::new(
+        ErrorCode::RateLimited,
+        format!(
+            "too many invite attempts from this address; try again in {} s",
+            retry_after_ms.div_ceil(1_000)
+        ),
+    )
+    .retry_after(retry_after_ms)
+}
+
 /// Whether a stored invite can still be used at `now`.
 pub fn check_invite(expires_at: i64, used_at: Option<i64>, now: i64) -> Result<(), ApiError> {
     if used_at.is_some() {
@@ -156,79 +179,6 @@ pub fn check_invite(expires_at: i64, used_at: Option<i64>, now: i64) -> Result<(
         return Err(ApiError::new(ErrorCode::Gone, "this invite has expired; ask an admin for a new one"));
     }
     Ok(())
-}
-
-/// How many failures within a window lock a key (an account or an address), and for how long.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ThrottlePolicy {
-    /// Failures allowed within `window_ms`; the next attempt is refused until the lock ends.
-    pub max_failures: u32,
-    /// How long failures are remembered, counted from the first.
-    pub window_ms: i64,
-    /// How long a key stays locked once it reached `max_failures`.
-    pub lock_ms: i64,
-}
-
-/// Per sign-in email: 5 wrong passwords in 15 minutes lock that email for 15 minutes.
-pub const PER_ACCOUNT: ThrottlePolicy =
-    ThrottlePolicy { max_failures: 5, window_ms: 15 * 60_000, lock_ms: 15 * 60_000 };
-
-/// Per client address: 20 failures in 15 minutes, whichever emails they tried (guessing many
-/// accounts from one place).
-pub const PER_ADDRESS: ThrottlePolicy =
-    ThrottlePolicy { max_failures: 20, window_ms: 15 * 60_000, lock_ms: 15 * 60_000 };
-
-/// The failed sign-ins remembered for one key.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Failures {
-    /// Failures in the current window.
-    pub count: u32,
-    /// When the window's first failure happened, ms since the epoch.
-    pub window_start: i64,
-    /// Until when sign-ins are refused (0: not locked).
-    pub locked_until: i64,
-}
-
-impl Failures {
-    /// `Err(retry_after_ms)` while the key is locked at `now`.
-    pub fn check(&self, now: i64) -> Result<(), i64> {
-        if self.locked_until > now {
-            return Err(self.locked_until - now);
-        }
-        Ok(())
-    }
-
-    /// The record after one more failure at `now`.
-    pub fn failed(self, policy: ThrottlePolicy, now: i64) -> Failures {
-        let fresh = self.count == 0 || now - self.window_start >= policy.window_ms || self.locked_until != 0;
-        let (count, window_start) =
-            if fresh && self.check(now).is_ok() { (1, now) } else { (self.count + 1, self.window_start) };
-        let locked_until = if count >= policy.max_failures { now + policy.lock_ms } else { 0 };
-        Failures { count, window_start, locked_until }
-    }
-}
-
-impl Failures {
-    /// The record after an attempt counted as failed turned out right: that count taken
-    /// back (and a lock it caused lifted). Attempts are counted before the password is
-    /// checked, so attempts racing each other cannot slip through uncounted.
-    pub fn forgive(self, policy: ThrottlePolicy) -> Failures {
-        let count = self.count.saturating_sub(1);
-        let locked_until = if count < policy.max_failures { 0 } else { self.locked_until };
-        Failures { count, locked_until, ..self }
-    }
-}
-
-/// The refusal for a locked key.
-pub fn throttled(retry_after_ms: i64) -> ApiError {
-    let minutes = (retry_after_ms + 59_999) / 60_000;
-    ApiError::new(
-        ErrorCode::RateLimited,
-        format!(
-            "too many failed sign-ins; try again in {minutes} minute{}",
-            if minutes == 1 { "" } else { "s" }
-        ),
-    )
 }
 
 #[cfg(test)]
@@ -331,6 +281,14 @@ mod tests {
     }
 
     #[test]
+    fn only_invite_shaped_tokens_are_looked_up() {
+        assert!(is_invite_token_shaped(&new_invite_token([7; 32])));
+        for bad in ["", "short", &"a".repeat(44), &format!("{}!", "a".repeat(42))] {
+            assert!(!is_invite_token_shaped(bad), "{bad}");
+        }
+    }
+
+    #[test]
     fn invites_expire_and_are_used_once() {
         assert_eq!(invite_expiry(1_000, Some(60)), Ok(61_000));
         assert_eq!(invite_expiry(0, None), Ok(DEFAULT_INVITE_TTL_S as i64 * 1000));
@@ -339,45 +297,5 @@ mod tests {
         assert_eq!(check_invite(2_000, None, 1_999), Ok(()));
         assert_eq!(check_invite(2_000, None, 2_000).unwrap_err().code, ErrorCode::Gone);
         assert_eq!(check_invite(2_000, Some(1_500), 1_600).unwrap_err().code, ErrorCode::Gone);
-    }
-
-    #[test]
-    fn the_fifth_failure_locks_until_the_lock_ends() {
-        let mut failures = Failures::default();
-        for i in 0..4 {
-            failures = failures.failed(PER_ACCOUNT, 1_000 + i);
-            assert_eq!(failures.check(1_000 + i), Ok(()), "failure {i}");
-        }
-        failures = failures.failed(PER_ACCOUNT, 2_000);
-        assert_eq!(failures.check(2_000), Err(PER_ACCOUNT.lock_ms));
-        assert_eq!(failures.check(2_000 + PER_ACCOUNT.lock_ms - 1), Err(1));
-        assert_eq!(failures.check(2_000 + PER_ACCOUNT.lock_ms), Ok(()));
-        // After the lock, counting starts over.
-        let after = failures.failed(PER_ACCOUNT, 2_000 + PER_ACCOUNT.lock_ms);
-        assert_eq!((after.count, after.locked_until), (1, 0));
-        assert!(throttled(PER_ACCOUNT.lock_ms).message.contains("15 minutes"));
-    }
-
-    #[test]
-    fn a_right_password_takes_its_provisional_failure_back() {
-        let mut failures = Failures::default();
-        for i in 0..4 {
-            failures = failures.failed(PER_ACCOUNT, i);
-        }
-        // The fifth attempt is counted (and locks) before the check; it was right.
-        let counted = failures.failed(PER_ACCOUNT, 10);
-        assert!(counted.check(10).is_err());
-        let forgiven = counted.forgive(PER_ACCOUNT);
-        assert_eq!((forgiven.count, forgiven.check(10)), (4, Ok(())));
-        assert_eq!(Failures::default().forgive(PER_ACCOUNT), Failures::default());
-    }
-
-    #[test]
-    fn failures_spread_beyond_the_window_never_lock() {
-        let mut failures = Failures::default();
-        for i in 0..50 {
-            failures = failures.failed(PER_ACCOUNT, i * PER_ACCOUNT.window_ms / 2);
-            assert_eq!(failures.check(i * PER_ACCOUNT.window_ms / 2), Ok(()), "failure {i}");
-        }
     }
 }

@@ -69,6 +69,10 @@ pub fn apply(mut config: SiteConfig, patch: Patch, zones: &dyn Zones) -> Result<
         }
         config.identity_secret = Some(secret.to_owned()).filter(|s| !s.is_empty());
     }
+    if let Some(limits) = patch.session_limits {
+        crate::session_limits::validate(&limits)?;
+        config.session_limits = Some(limits);
+    }
     Ok(config)
 }
 
@@ -165,6 +169,7 @@ mod tests {
             identity_secret: None,
             prechat: Vec::new(),
             avatars: Default::default(),
+            session_limits: None,
         }
     }
 

@@ -6,7 +6,8 @@
 //!
 //! # Layout
 //! - [`token`]: signed, expiring tokens (visitor sessions, agent sessions), HMAC-SHA256.
-//! - [`accounts`]: names, roles, invites, who may remove whom, sign-in throttling.
+//! - [`accounts`]: names, roles, invites, API keys, who may remove whom.
+//! - [`sign_in_throttle`]: failed sign-ins: what they count against, when they lock.
 //! - [`admission`]: who may open a socket on a conversation (and how many).
 //! - [`appearance`]: a site's look: checking changes, readable text colour, the frame's theme CSS.
 //! - [`password`]: password hashes (PBKDF2-HMAC-SHA256) and their verification.
@@ -25,6 +26,8 @@
 //! - [`csat`]: the visitor's rating of a resolved conversation.
 //! - [`cards`]: checking bots' cards (title, words, a link button).
 //! - [`rate`]: per-participant flood control (token bucket, typing throttle).
+//! - [`session_limits`]: how many visitor sessions an address and a site may start.
+//! - [`keyed_buckets`]: token buckets by key, bounded: the counting behind per-address limits.
 //! - [`routing`]: queues, agent presence and capacity, offers, assignment, response targets.
 //! - [`canned`]: canned responses: checking them, suggesting them for a `/shortcut` draft.
 //! - [`attachments`]: files in conversations: types by their bytes, names, signed links.
@@ -56,6 +59,7 @@ pub mod identity;
 pub mod inbox_summary;
 pub mod inbox_view;
 pub mod ingest;
+pub mod keyed_buckets;
 pub mod known_ids;
 pub mod launcher;
 pub mod origin;
@@ -63,6 +67,8 @@ pub mod password;
 pub mod prechat;
 pub mod rate;
 pub mod routing;
+pub mod session_limits;
+pub mod sign_in_throttle;
 pub mod site;
 pub mod token;
 pub mod webhook;

@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 use switchboard_protocol::api::agent_me::AgentRole;
-use switchboard_protocol::api::site_settings::Appearance;
+use switchboard_protocol::api::site_settings::{Appearance, SessionLimits};
 use switchboard_protocol::{AgentId, SiteId};
 
 use crate::fields::normalise_email;
@@ -36,6 +36,9 @@ pub struct SiteConfig {
     /// What the widget asks before the first message (empty: nothing).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub prechat: Vec<crate::prechat::PrechatField>,
+    /// The site's own limits on new visitor sessions (none: the deployment's).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session_limits: Option<SessionLimits>,
     /// Agents' photos: the version (in its URL) of each agent's uploaded picture
     /// ([`crate::avatar::photo_url`]); agents not listed show their initials.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
@@ -196,6 +199,7 @@ impl Bootstrap {
                 identity_secret: None,
                 prechat: Vec::new(),
                 avatars: Default::default(),
+                session_limits: None,
             },
             admin_email,
             admin_name: admin_name.to_string(),

@@ -26,7 +26,7 @@ use crate::{auth, env, http, objects};
 pub(crate) async fn login(mut req: Request, env: &Ctx<'_>) -> EdgeResult<Response> {
     http::require_same_origin(&req)?;
     let body: agent_login::Request = http::read_json(&mut req).await?;
-    let address = req.headers().get("cf-connecting-ip")?.unwrap_or_else(|| "unknown".into());
+    let address = http::client_address(&req)?;
     let call = Login { email: body.email, password: body.password, address };
     let signed_in = objects::send(env, &(), &call).await?;
     start_session(&req, env, signed_in)

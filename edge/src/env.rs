@@ -5,6 +5,7 @@
 
 use switchboard_core::site::Bootstrap;
 use switchboard_core::token::SigningKey;
+use switchboard_protocol::api::site_settings::SessionLimits;
 use switchboard_protocol::ErrorCode;
 use worker::Env;
 
@@ -47,6 +48,19 @@ pub(crate) fn bootstrap(env: &Env) -> Option<Bootstrap> {
     })
     .map_err(|e| worker::console_error!("bootstrap variables ignored: {e}"))
     .ok()
+}
+
+/// The deployment's limits on new visitor sessions, for sites that set none: the variables
+/// `SESSIONS_PER_MINUTE_PER_ADDRESS` and `SESSIONS_PER_MINUTE_PER_SITE`, else the product's.
+pub(crate) fn session_limits(env: &Env) -> SessionLimits {
+    let var = |name: &str, default: u32| {
+        env.var(name).ok().and_then(|v| v.to_string().parse().ok()).unwrap_or(default)
+    };
+    let default = switchboard_core::session_limits::DEFAULT;
+    SessionLimits {
+        per_address_per_minute: var("SESSIONS_PER_MINUTE_PER_ADDRESS", default.per_address_per_minute),
+        per_site_per_minute: var("SESSIONS_PER_MINUTE_PER_SITE", default.per_site_per_minute),
+    }
 }
 
 /// Milliseconds since the Unix epoch. Read at entry points only (see the module's doc).

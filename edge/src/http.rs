@@ -20,11 +20,20 @@ pub(crate) fn json<T: Serialize>(status: u16, body: &T) -> EdgeResult<Response> 
 /// The JSON error response for `error`, with the status its code implies.
 pub(crate) fn error_response(error: ApiError) -> worker::Result<Response> {
     let status = error.code.http_status();
+    let retry_after = error.retry_after_ms;
     let text = serde_json::to_string(&ErrorBody { error }).unwrap_or_default();
     let headers = Headers::new();
     headers.set("content-type", "application/json; charset=utf-8")?;
     headers.set("cache-control", "no-store")?;
+    if let Some(ms) = retry_after {
+        headers.set("retry-after", &ms.div_ceil(1_000).max(1).to_string())?;
+    }
     Ok(Response::ok(text)?.with_status(status).with_headers(headers))
+}
+
+/// The client's address as Cloudflare saw it (`CF-Connecting-IP`), or `unknown`.
+pub(crate) fn client_address(req: &Request) -> EdgeResult<String> {
+    Ok(req.headers().get("cf-connecting-ip")?.unwrap_or_else(|| "unknown".into()))
 }
 
 /// An empty `204`.

@@ -63,7 +63,7 @@ async fn route(req: Request, env: &Ctx<'_>) -> EdgeResult<Response> {
         ("POST", ["api", "v1", "agent", "login"]) => agent_sessions::login(req, env).await,
         ("POST", ["api", "v1", "agent", "logout"]) => agent_sessions::logout(&req, env).await,
         ("POST", ["api", "v1", "invites"]) => team::invite(req, env).await,
-        ("GET", ["api", "v1", "invites", token]) => team::show(env, token).await,
+        ("GET", ["api", "v1", "invites", token]) => team::show(&req, env, token).await,
         ("POST", ["api", "v1", "invites", token, "accept"]) => team::accept(req, env, token).await,
         ("GET", ["api", "v1", "agents"]) => team::list(&req, env).await,
         ("DELETE", ["api", "v1", "agents", id]) => team::remove(&req, env, id).await,

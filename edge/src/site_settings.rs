@@ -37,5 +37,6 @@ fn settings(config: SiteConfig) -> EdgeResult<Settings> {
         appearance: config.appearance,
         identity_secret: config.identity_secret,
         prechat: serde_json::to_value(&config.prechat)?,
+        session_limits: config.session_limits,
     })
 }

@@ -42,6 +42,7 @@ pub(crate) async fn create(mut req: Request, env: &Ctx<'_>) -> EdgeResult<Respon
         identity_secret: None,
         prechat: Vec::new(),
         avatars: Default::default(),
+        session_limits: None,
     };
     objects::send(env, &config.id, &CreateSite { config: config.clone() }).await?;
     let body = site_settings::Response {
@@ -52,6 +53,7 @@ pub(crate) async fn create(mut req: Request, env: &Ctx<'_>) -> EdgeResult<Respon
         flow: serde_json::to_value(&config.flow)?,
         identity_secret: None,
         prechat: serde_json::Value::Array(Vec::new()),
+        session_limits: None,
     };
     http::json(201, &body)
 }

@@ -3,6 +3,7 @@
 //! `DELETE /api/v1/agents/{id}`, which also drops their photo).
 
 use switchboard_core::avatar::photo_url;
+use switchboard_core::{accounts, session_limits};
 use switchboard_protocol::api::{invite_accept, invite_create};
 use switchboard_protocol::{AgentId, ErrorCode};
 use worker::{Request, Response};
@@ -12,6 +13,7 @@ use crate::auth::{self, authenticate, authenticate_admin};
 use crate::env::Ctx;
 use crate::error::{EdgeError, EdgeResult};
 use crate::objects::directory::calls::{AcceptInvite, Invite, ListAgents, RemoveAgent, ShowInvite};
+use crate::objects::limiter::calls::AdmitInviteAttempt;
 use crate::{avatars, http, objects, site_cache};
 
 /// An admin invites someone; the answer carries the one-time link.
@@ -41,7 +43,8 @@ pub(crate) async fn invite(mut req: Request, env: &Ctx<'_>) -> EdgeResult<Respon
 }
 
 /// What an invite is for (public: the token is the credential).
-pub(crate) async fn show(env: &Ctx<'_>, token: &str) -> EdgeResult<Response> {
+pub(crate) async fn show(req: &Request, env: &Ctx<'_>, token: &str) -> EdgeResult<Response> {
+    admit_invite_attempt(req, env, token).await?;
     http::json(200, &objects::send(env, &(), &ShowInvite { token: token.to_string() }).await?)
 }
 
@@ -49,8 +52,20 @@ pub(crate) async fn show(env: &Ctx<'_>, token: &str) -> EdgeResult<Response> {
 pub(crate) async fn accept(mut req: Request, env: &Ctx<'_>, token: &str) -> EdgeResult<Response> {
     http::require_same_origin(&req)?;
     let request: invite_accept::Request = http::read_json(&mut req).await?;
+    admit_invite_attempt(&req, env, token).await?;
     let signed_in = objects::send(env, &(), &AcceptInvite { token: token.to_string(), request }).await?;
     agent_sessions::start_session(&req, env, signed_in)
+}
+
+/// Public invite routes reach the one directory object: a token that cannot be one is
+/// `not_found` here, and each address gets a few tries a minute (counted by the limiter
+/// shard of its address), so made-up tokens cannot keep the directory busy.
+async fn admit_invite_attempt(req: &Request, env: &Ctx<'_>, token: &str) -> EdgeResult<()> {
+    if !accounts::is_invite_token_shaped(token) {
+        return Err(EdgeError::refuse(ErrorCode::NotFound, "no such invite"));
+    }
+    let address = http::client_address(req)?;
+    objects::send(env, &session_limits::shard_of(&address), &AdmitInviteAttempt { address }).await
 }
 
 /// The accounts of the caller's site.

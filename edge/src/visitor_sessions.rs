@@ -5,6 +5,7 @@
 //! origin, which it learnt from the browser), or a page of one of the site's allowed origins
 //! directly (CORS). Either way the page origin must be allowed for the site.
 
+use switchboard_core::session_limits;
 use switchboard_core::token::{self, VisitorClaims, VISITOR_SESSION_MS};
 use switchboard_protocol::api::{create_session, visitor_conversations};
 use switchboard_protocol::{ConversationId, ErrorCode, SiteId, VisitorId};
@@ -12,6 +13,7 @@ use worker::{Request, Response};
 
 use crate::env::Ctx;
 use crate::error::{EdgeError, EdgeResult};
+use crate::objects::limiter::calls::AdmitSession;
 use crate::objects::site::calls::VisitorConversations;
 use crate::{env, http, objects, site_cache};
 
@@ -44,6 +46,11 @@ pub(crate) async fn create(mut req: Request, env: &Ctx<'_>) -> EdgeResult<Respon
             format!("{page_origin} is not an allowed origin of site {}", site.id),
         ));
     }
+    // Counted only once the request is otherwise good, by the limiter shard of its address.
+    let address = http::client_address(&req)?;
+    let limits = site.session_limits.unwrap_or_else(|| env::session_limits(env));
+    let admit = AdmitSession { site: site.id.clone(), limits, address };
+    objects::send(env, &session_limits::shard_of(&admit.address), &admit).await?;
     // A visitor who already has a session keeps its identity: the new conversation joins its
     // history. A token that does not verify is refused, not silently replaced.
     let visitor = match body.visitor_token {

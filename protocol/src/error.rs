@@ -76,12 +76,21 @@ pub struct ApiError {
     pub code: ErrorCode,
     /// Human-readable explanation; never contains another visitor's data.
     pub message: String,
+    /// For `rate_limited`: how long to wait before trying again, in ms (REST responses also
+    /// carry it as `Retry-After`, in whole seconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_after_ms: Option<u32>,
 }
 
 impl ApiError {
     /// Builds an error from a code and a message.
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Self { code, message: message.into() }
+        Self { code, message: message.into(), retry_after_ms: None }
+    }
+
+    /// The same error, telling the client to wait `ms` before trying again.
+    pub fn retry_after(self, ms: u32) -> Self {
+        Self { retry_after_ms: Some(ms), ..self }
     }
 }
 

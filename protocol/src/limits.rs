@@ -40,3 +40,12 @@ pub const MAX_RATING_COMMENT_CHARS: usize = 1_000;
 
 /// Most cards one bot message carries.
 pub const MAX_CARDS: usize = 3;
+
+/// Visitor sessions (`POST /api/v1/sessions`) one address may start a minute (also the
+/// burst), unless the site or the deployment (`SESSIONS_PER_MINUTE_PER_ADDRESS`) says
+/// otherwise. Generous for offices behind one address; a flood gets `429`.
+pub const SESSIONS_PER_MINUTE_PER_ADDRESS: u32 = 60;
+
+/// Visitor sessions a whole site may start a minute, from every address together, unless
+/// the site or the deployment (`SESSIONS_PER_MINUTE_PER_SITE`) says otherwise.
+pub const SESSIONS_PER_MINUTE_PER_SITE: u32 = 6_000;

@@ -89,6 +89,8 @@ pub fn site_form(props: &SiteFormProps) -> Html {
                 identity_secret,
                 prechat,
                 name: None,
+                // Set over the API only (`docs/protocol.md`); left as they are.
+                session_limits: None,
                 flow,
                 allowed_origins: Some(value("origins").split_whitespace().map(str::to_owned).collect()),
                 appearance: Some(Appearance {

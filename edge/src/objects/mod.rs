@@ -5,6 +5,7 @@
 //! - [`SiteObject`]: one per site — configuration, the inbox index, agents' inbox sockets.
 //!   Only summaries pass through it, never message traffic.
 //! - [`DirectoryObject`]: one in all — agent accounts, sign-in throttling, invites.
+//! - [`LimiterObject`]: a fixed few — counting new visitor sessions per address and site.
 //!
 //! Objects are reached only through the worker, which has already checked credentials; they
 //! trust the [`Participant`] it sends, and check what only they can know (which site a
@@ -13,7 +14,8 @@
 //!
 //! # Layout
 //! - [`call`]: typed calls: a call's object, route and answer in one place.
-//! - [`conversation`], [`site`], [`directory`]: one folder per object, its calls in `calls.rs`.
+//! - [`conversation`], [`site`], [`directory`], [`limiter`]: one folder per object, its calls
+//!   in `calls.rs`.
 //! - [`outbox`]: requests an object sends after its response, one at a time.
 //! - [`ended`]: closing the sockets of sessions that ended (expired, revoked, removed).
 //! - [`tables`]: an object's tables, made before its first write, never for invented ids.
@@ -23,11 +25,12 @@ pub(crate) mod call;
 pub(crate) mod conversation;
 pub(crate) mod directory;
 pub(crate) mod ended;
+pub(crate) mod limiter;
 mod outbox;
 pub(crate) mod site;
 pub(crate) mod tables;
 
-// The objects' classes (`ConversationObject`, `SiteObject`, `DirectoryObject`) reach workerd
+// The objects' classes (`ConversationObject`, `SiteObject`, `DirectoryObject`, `LimiterObject`) reach workerd
 // through `#[durable_object]`'s wasm-bindgen exports, not through Rust paths.
 pub(crate) use call::send;
 
@@ -119,8 +122,8 @@ extern "C" {
 
 /// Sends an `error` frame for `error`.
 fn send_error(ws: &WebSocket, error: EdgeError, client_id: Option<switchboard_protocol::ClientMessageId>) {
-    let ApiError { code, message } = error.into_api_error();
-    send_frame(ws, &ServerFrame::Error { code, message, client_id, retry_after_ms: None });
+    let ApiError { code, message, retry_after_ms } = error.into_api_error();
+    send_frame(ws, &ServerFrame::Error { code, message, client_id, retry_after_ms });
 }
 
 /// Completes a close the client started (the runtime leaves the reply to us).

@@ -190,6 +190,9 @@ pub struct Response {
     /// The pre-chat form: `[{"name","label","kind"?,"required"?}]` (`docs/embed.md`).
     #[serde(default)]
     pub prechat: serde_json::Value,
+    /// The site's own limits on new visitor sessions; absent: the deployment's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session_limits: Option<SessionLimits>,
 }
 
 /// `PATCH` request body.
@@ -218,4 +221,18 @@ pub struct Patch {
     /// "label", "kind"?, "required"?}`, `kind` as in the flow's bot fields.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prechat: Option<serde_json::Value>,
+    /// New limits on how many visitor sessions may start (the whole of them).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub session_limits: Option<SessionLimits>,
+}
+
+/// How many visitor sessions (`POST /api/v1/sessions`) may start a minute: from one address,
+/// and on the whole site. Each is also the burst. Beyond them: `429` with `Retry-After`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SessionLimits {
+    /// From one address (1 to 100,000).
+    pub per_address_per_minute: u32,
+    /// On the whole site (1 to 10,000,000).
+    pub per_site_per_minute: u32,
 }

@@ -18,6 +18,7 @@
 //! - `chaos`: no message lost or duplicated under drops, resends and restarts.
 //! - `conversation`: the conversation socket: send, resend, replay, limits, refusals.
 //! - `csat`: rating a resolved conversation.
+//! - `guessing`: guessing passwords or invite links locks the guessers out, not the agent.
 //! - `http_api`: REST errors, methods, bodies, the OpenAPI document.
 //! - `identity`: signed-in customers, forged identities.
 //! - `invented_ids`: invented site and conversation ids get `404` and create no storage.
@@ -26,6 +27,7 @@
 //! - `promises`: bugs fixed as users found them: takeover, backlogs, favicons.
 //! - `revocation`: removed accounts, ended sessions, revoked and expired keys stop at once.
 //! - `routing`: flows, offers, transfers, business hours, external bots, SLAs.
+//! - `session_limits`: new visitor sessions limited per address and per site (`429`).
 //! - `site_look`: a site's look, words and hours over REST.
 
 mod accounts;
@@ -43,6 +45,7 @@ mod browser_site_look;
 mod chaos;
 mod conversation;
 mod csat;
+mod guessing;
 mod http_api;
 mod identity;
 mod invented_ids;
@@ -51,4 +54,5 @@ mod prechat;
 mod promises;
 mod revocation;
 mod routing;
+mod session_limits;
 mod site_look;

@@ -284,5 +284,5 @@ pub(crate) fn presence<J: Json>(value: &J) -> Option<site_presence::Response> {
 /// The body of every REST error, `{"error":{"code","message"}}`.
 pub(crate) fn api_error<J: Json>(value: &J) -> Option<ApiError> {
     let error = value.field("error")?;
-    Some(ApiError { code: error_code(&text(&error, "code")?), message: text(&error, "message")? })
+    Some(ApiError::new(error_code(&text(&error, "code")?), text(&error, "message")?))
 }

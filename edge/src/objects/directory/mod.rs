@@ -1,5 +1,5 @@
-//! The Directory Durable Object: agent accounts, sign-in with throttling, invites, API keys
-//! and whether a session is still good ([`sessions`]).
+//! The Directory Durable Object: agent accounts, sign-in with throttling ([`sign_in`]),
+//! invites, API keys and whether a session is still good ([`sessions`]).
 //!
 //! One object for the whole deployment keeps emails unique. Sign-ins and invites are rare,
 //! but every console and API-key request checks its session or key here, so this object's
@@ -11,23 +11,22 @@
 pub(crate) mod calls;
 mod keys;
 mod sessions;
+mod sign_in;
 mod team;
 
 use serde::Deserialize;
-use switchboard_core::accounts::{self, Failures, ThrottlePolicy};
-use switchboard_core::fields::normalise_email;
 use switchboard_core::password::PasswordHash;
 use switchboard_protocol::api::agent_me::{self, AgentRole};
-use switchboard_protocol::{AgentId, ErrorCode, SiteId};
+use switchboard_protocol::{AgentId, SiteId};
 use worker::{durable_object, DurableObject, Env, Request, Response, SqlStorage, State};
 
 use super::respond;
-use crate::error::{EdgeError, EdgeResult};
+use crate::error::EdgeResult;
 use crate::{env, webcrypto};
 
 use self::calls::{
     AcceptInvite, CheckKey, CheckSession, CreateKey, EndSessions, Invite, ListAgents, ListKeys, ListSites,
-    Login, RegisterSite, RemoveAgent, RevokeKey, ShowInvite, SignedIn,
+    Login, RegisterSite, RemoveAgent, RevokeKey, ShowInvite,
 };
 use super::call::{answer, no_such_route, ObjectCall};
 use std::future::ready;
@@ -58,7 +57,12 @@ CREATE TABLE IF NOT EXISTS login_failures (
     key TEXT PRIMARY KEY,
     count INTEGER NOT NULL,
     window_start INTEGER NOT NULL,
-    locked_until INTEGER NOT NULL)";
+    locked_until INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS known_addresses (
+    email TEXT NOT NULL,
+    address TEXT NOT NULL,
+    last_at INTEGER NOT NULL,
+    PRIMARY KEY (email, address))";
 
 /// Columns added after a table's first version: a probe that fails without it, and the
 /// statement that adds it.
@@ -70,11 +74,6 @@ const ADDED_COLUMNS: [(&str, &str); 3] = [
     ("SELECT created_by FROM api_keys LIMIT 0", "ALTER TABLE api_keys ADD COLUMN created_by TEXT"),
     ("SELECT expires_at FROM api_keys LIMIT 0", "ALTER TABLE api_keys ADD COLUMN expires_at INTEGER"),
 ];
-
-/// Compared against when the email is unknown, so a wrong email costs as much time as a wrong
-/// password and sign-in timing does not reveal which accounts exist.
-const DECOY_HASH: &str =
-    "pbkdf2-sha256$100000$c3dpdGNoYm9hcmQtZGVjb3k$Ozp9aBLEKlGGrxQTGeeAgD8zl2rUdDyRA5zFCNEl0xE";
 
 /// An `agents` row.
 #[derive(Deserialize)]
@@ -187,43 +186,6 @@ impl DirectoryObject {
         self.state.storage().sql()
     }
 
-    async fn login(&self, call: Login, now: i64) -> EdgeResult<SignedIn> {
-        self.ensure_bootstrap_admin(now).await?;
-        let email = normalise_email(&call.email).unwrap_or_default();
-        // Throttled keys are refused before any hashing: a locked account costs no CPU.
-        let keys = [
-            (format!("email:{email}"), accounts::PER_ACCOUNT),
-            (format!("address:{}", call.address), accounts::PER_ADDRESS),
-        ];
-        for (key, _) in &keys {
-            self.failures(key)?.check(now).map_err(accounts::throttled)?;
-        }
-        // Counted as failed before the (awaited) check, so attempts interleaving with this
-        // one are all counted; a right password takes its count back below.
-        for (key, policy) in &keys {
-            self.record_failure(key, *policy, now)?;
-        }
-        match self.verify(&email, &call.password).await? {
-            Some(agent) => {
-                self.sql()
-                    .exec("DELETE FROM login_failures WHERE key = ?", vec![keys[0].0.clone().into()])?;
-                let (address, policy) = &keys[1];
-                self.store_failures(address, self.failures(address)?.forgive(*policy))?;
-                self.signed_in(agent)
-            }
-            None => Err(EdgeError::refuse(ErrorCode::Unauthorized, "wrong email or password")),
-        }
-    }
-
-    /// The account, if `password` is its password. Unknown emails cost a hash too.
-    async fn verify(&self, email: &str, password: &str) -> EdgeResult<Option<AgentRow>> {
-        let agent = self.agent_by_email(email)?;
-        let stored = agent.as_ref().map_or(DECOY_HASH, |agent| agent.password_hash.as_str());
-        let hash = PasswordHash::parse(stored).map_err(|e| worker::Error::RustError(e.to_string()))?;
-        let right = webcrypto::verify(&hash, password).await?;
-        Ok(agent.filter(|_| right))
-    }
-
     fn agent_by_email(&self, email: &str) -> EdgeResult<Option<AgentRow>> {
         let rows: Vec<AgentRow> = self
             .sql()
@@ -233,39 +195,6 @@ impl DirectoryObject {
             )?
             .to_array()?;
         Ok(rows.into_iter().next())
-    }
-
-    fn failures(&self, key: &str) -> EdgeResult<Failures> {
-        #[derive(Deserialize)]
-        struct Row {
-            count: u32,
-            window_start: i64,
-            locked_until: i64,
-        }
-        let rows: Vec<Row> = self
-            .sql()
-            .exec(
-                "SELECT count, window_start, locked_until FROM login_failures WHERE key = ?",
-                vec![key.into()],
-            )?
-            .to_array()?;
-        Ok(rows
-            .into_iter()
-            .next()
-            .map(|r| Failures { count: r.count, window_start: r.window_start, locked_until: r.locked_until })
-            .unwrap_or_default())
-    }
-
-    fn record_failure(&self, key: &str, policy: ThrottlePolicy, now: i64) -> EdgeResult<()> {
-        self.store_failures(key, self.failures(key)?.failed(policy, now))
-    }
-
-    fn store_failures(&self, key: &str, next: Failures) -> EdgeResult<()> {
-        self.sql().exec(
-            "INSERT OR REPLACE INTO login_failures (key, count, window_start, locked_until) VALUES (?, ?, ?, ?)",
-            vec![key.into(), i64::from(next.count).into(), next.window_start.into(), next.locked_until.into()],
-        )?;
-        Ok(())
     }
 
     /// Creates the bootstrap admin (and `BOOTSTRAP_AGENTS`) when there are no accounts yet.

@@ -154,7 +154,7 @@ impl DurableObject for SiteObject {
             self.inbox_command(&self.flow(), agent, command, now)
         });
         if let Err(error) = result {
-            let switchboard_protocol::ApiError { code, message } = error.into_api_error();
+            let switchboard_protocol::ApiError { code, message, .. } = error.into_api_error();
             send_frame(&ws, &InboxFrame::Error { code, message });
         }
         Ok(())

@@ -1,0 +1,128 @@
+//! Signing in: the password check, throttled as `core::sign_in_throttle` decides, and the
+//! addresses each account signed in from (so strangers' failures cannot keep it out).
+
+use serde::Deserialize;
+use switchboard_core::fields::normalise_email;
+use switchboard_core::password::PasswordHash;
+use switchboard_core::sign_in_throttle::{self, Failures, ThrottlePolicy};
+use switchboard_protocol::ErrorCode;
+
+use super::calls::{Login, SignedIn};
+use super::{AgentRow, DirectoryObject};
+use crate::error::{EdgeError, EdgeResult};
+use crate::webcrypto;
+
+/// Compared against when the email is unknown, so a wrong email costs as much time as a wrong
+/// password and sign-in timing does not reveal which accounts exist.
+const DECOY_HASH: &str =
+    "pbkdf2-sha256$100000$c3dpdGNoYm9hcmQtZGVjb3k$Ozp9aBLEKlGGrxQTGeeAgD8zl2rUdDyRA5zFCNEl0xE";
+
+impl DirectoryObject {
+    pub(super) async fn login(&self, call: Login, now: i64) -> EdgeResult<SignedIn> {
+        self.ensure_bootstrap_admin(now).await?;
+        let email = normalise_email(&call.email).unwrap_or_default();
+        let known = self.known_address(&email, &call.address, now)?;
+        let keys = sign_in_throttle::sign_in_keys(&email, &call.address, known);
+        // Throttled keys are refused before any hashing: a locked key costs no CPU.
+        for (key, _) in &keys {
+            self.failures(key)?.check(now).map_err(sign_in_throttle::throttled)?;
+        }
+        // Counted as failed before the (awaited) check, so attempts interleaving with this
+        // one are all counted; a right password takes its counts back below.
+        self.forget_old_failures(now)?;
+        for (key, policy) in &keys {
+            self.store_failures(key, self.failures(key)?.failed(*policy, now))?;
+        }
+        match self.verify(&email, &call.password).await? {
+            Some(agent) => {
+                for (key, policy) in &keys {
+                    self.store_failures(key, self.failures(key)?.forgive(*policy))?;
+                }
+                self.remember_address(&email, &call.address, now)?;
+                self.signed_in(agent)
+            }
+            None => Err(EdgeError::refuse(ErrorCode::Unauthorized, "wrong email or password")),
+        }
+    }
+
+    /// The account, if `password` is its password. Unknown emails cost a hash too.
+    async fn verify(&self, email: &str, password: &str) -> EdgeResult<Option<AgentRow>> {
+        let agent = self.agent_by_email(email)?;
+        let stored = agent.as_ref().map_or(DECOY_HASH, |agent| agent.password_hash.as_str());
+        let hash = PasswordHash::parse(stored).map_err(|e| worker::Error::RustError(e.to_string()))?;
+        let right = webcrypto::verify(&hash, password).await?;
+        Ok(agent.filter(|_| right))
+    }
+
+    fn failures(&self, key: &str) -> EdgeResult<Failures> {
+        #[derive(Deserialize)]
+        struct Row {
+            count: u32,
+            window_start: i64,
+            locked_until: i64,
+        }
+        let rows: Vec<Row> = self
+            .sql()
+            .exec(
+                "SELECT count, window_start, locked_until FROM login_failures WHERE key = ?",
+                vec![key.into()],
+            )?
+            .to_array()?;
+        Ok(rows
+            .into_iter()
+            .next()
+            .map(|r| Failures { count: r.count, window_start: r.window_start, locked_until: r.locked_until })
+            .unwrap_or_default())
+    }
+
+    fn store_failures(&self, key: &str, next: Failures) -> EdgeResult<()> {
+        if next == Failures::default() {
+            self.sql().exec("DELETE FROM login_failures WHERE key = ?", vec![key.into()])?;
+            return Ok(());
+        }
+        self.sql().exec(
+            "INSERT OR REPLACE INTO login_failures (key, count, window_start, locked_until) VALUES (?, ?, ?, ?)",
+            vec![key.into(), i64::from(next.count).into(), next.window_start.into(), next.locked_until.into()],
+        )?;
+        Ok(())
+    }
+
+    /// Drops counts whose window and lock are over (they would start afresh anyway), so
+    /// guessers' many addresses do not pile up.
+    fn forget_old_failures(&self, now: i64) -> EdgeResult<()> {
+        let longest: ThrottlePolicy = sign_in_throttle::PER_ADDRESS;
+        self.sql().exec(
+            "DELETE FROM login_failures WHERE window_start < ? AND locked_until < ?",
+            vec![(now - longest.window_ms).into(), now.into()],
+        )?;
+        Ok(())
+    }
+
+    /// Whether the account signed in from `address` recently.
+    fn known_address(&self, email: &str, address: &str, now: i64) -> EdgeResult<bool> {
+        #[derive(Deserialize)]
+        struct Row {}
+        let rows: Vec<Row> = self
+            .sql()
+            .exec(
+                "SELECT 1 AS one FROM known_addresses WHERE email = ? AND address = ? AND last_at > ?",
+                vec![email.into(), address.into(), (now - sign_in_throttle::KNOWN_ADDRESS_MS).into()],
+            )?
+            .to_array()?;
+        Ok(!rows.is_empty())
+    }
+
+    /// Remembers `address` as the account's, keeping only its most recent few.
+    fn remember_address(&self, email: &str, address: &str, now: i64) -> EdgeResult<()> {
+        self.sql().exec(
+            "INSERT OR REPLACE INTO known_addresses (email, address, last_at) VALUES (?, ?, ?)",
+            vec![email.into(), address.into(), now.into()],
+        )?;
+        self.sql().exec(
+            "DELETE FROM known_addresses WHERE email = ? AND address NOT IN
+             (SELECT address FROM known_addresses WHERE email = ? ORDER BY last_at DESC LIMIT ?)",
+            vec![email.into(), email.into(), (sign_in_throttle::KNOWN_ADDRESSES_KEPT as i64).into()],
+        )?;
+        Ok(())
+    }
+}
