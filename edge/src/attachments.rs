@@ -13,7 +13,7 @@ use crate::env::{Ctx, BUCKET};
 use crate::error::{EdgeError, EdgeResult};
 use crate::objects::conversation::calls::Attach;
 use crate::objects::{call, Participant};
-use crate::{auth, env};
+use crate::{auth, env, http};
 
 /// A visitor (bearer session token of this conversation) or an agent (session and CSRF
 /// token, or an API key) uploads a file.
@@ -22,18 +22,19 @@ pub(crate) async fn upload(mut req: Request, env: &Ctx<'_>, id: &str) -> EdgeRes
         .map_err(|e| EdgeError::refuse(ErrorCode::NotFound, format!("no such conversation: {e}")))?;
     let participant = uploader(&req, env, &conversation).await?;
     let header = |name: &str| req.headers().get(name).ok().flatten().unwrap_or_default();
-    // Refused before reading, when the client says how much is coming.
-    if header("content-length").parse::<usize>().is_ok_and(|length| length > MAX_ATTACHMENT_BYTES) {
-        return Err(EdgeError::refuse(
-            ErrorCode::BodyTooLarge,
-            format!("files are limited to {} MiB", MAX_ATTACHMENT_BYTES / 1024 / 1024),
-        ));
-    }
     let client_id = ClientMessageId::parse(header("x-client-id"))
         .map_err(|e| EdgeError::refuse(ErrorCode::BadRequest, format!("X-Client-Id: {e}")))?;
     let name = js_sys::decode_uri_component(&header("x-filename")).map(String::from).unwrap_or_default();
     let declared = header("content-type");
-    let bytes = req.bytes().await?;
+    // Refused before reading when the client says how much is coming, and as soon as more
+    // has arrived when it does not.
+    let too_large = || {
+        EdgeError::refuse(
+            ErrorCode::BodyTooLarge,
+            format!("files are limited to {} MiB", MAX_ATTACHMENT_BYTES / 1024 / 1024),
+        )
+    };
+    let bytes = http::read_capped(&mut req, MAX_ATTACHMENT_BYTES, too_large).await?;
     let content_type = attachments::check(&declared, &bytes).map_err(EdgeError::Refused)?;
     let name = attachments::clean_name(&name);
     let upload = Attach { participant, client_id, name, content_type: content_type.into() };

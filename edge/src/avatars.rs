@@ -22,15 +22,14 @@ use crate::{env, http, site_cache};
 /// `PUT /api/v1/agents/{id}/avatar`: stores the picture, then points the site at it.
 pub(crate) async fn put(mut req: Request, env: &Ctx<'_>, id: &str) -> EdgeResult<Response> {
     let (caller, agent) = permitted(&req, env, id).await?;
-    let length = req.headers().get("content-length")?.and_then(|l| l.parse::<usize>().ok());
-    if length.is_some_and(|length| length > MAX_AVATAR_BYTES) {
-        return Err(EdgeError::refuse(
+    let too_large = || {
+        EdgeError::refuse(
             ErrorCode::BodyTooLarge,
             format!("photos are limited to {} KiB", MAX_AVATAR_BYTES / 1024),
-        ));
-    }
+        )
+    };
     let declared = req.headers().get("content-type")?.unwrap_or_default();
-    let bytes = req.bytes().await?;
+    let bytes = http::read_capped(&mut req, MAX_AVATAR_BYTES, too_large).await?;
     let content_type = avatar::check_photo(&declared, &bytes).map_err(EdgeError::Refused)?;
     let http_metadata =
         worker::HttpMetadata { content_type: Some(content_type.into()), ..Default::default() };

@@ -12,6 +12,9 @@ use switchboard_core::webhook::{sign, SIGNATURE_HEADER};
 use switchboard_protocol::api::bot_webhook::{BotAnswer, Request};
 use worker::{AbortController, Delay, Fetch, Headers, Method, RequestInit};
 
+/// The longest answer read from a bot (ten messages of 4,000 four-byte characters fit).
+const MAX_ANSWER_BYTES: usize = 256 * 1024;
+
 /// Posts `request` to the bot. `Ok(Some)` is its answer, `Ok(None)` means it will answer
 /// later through the API (`202`), `Err` says why it failed.
 pub(crate) async fn ask(
@@ -43,7 +46,16 @@ pub(crate) async fn ask(
     match response.status_code() {
         202 | 204 => Ok(None),
         200 => {
-            let text = response.text().await.map_err(|e| e.to_string())?;
+            // A bot's answer is a few messages: a bot that sends more is failing.
+            let bytes = match response.stream() {
+                Ok(body) => crate::http::collect_capped(body, MAX_ANSWER_BYTES)
+                    .await
+                    .map_err(|e| e.to_string())?
+                    .ok_or_else(|| format!("answer is longer than {MAX_ANSWER_BYTES} bytes"))?,
+                // No body at all: like an empty one.
+                Err(_) => Vec::new(),
+            };
+            let text = String::from_utf8_lossy(&bytes);
             if text.trim().is_empty() {
                 return Ok(Some(BotAnswer::default()));
             }

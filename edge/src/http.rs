@@ -1,10 +1,11 @@
 //! Building responses and reading requests: JSON bodies, error bodies, origins, cookies.
 
+use futures_util::StreamExt;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use switchboard_protocol::limits::MAX_BODY_BYTES;
 use switchboard_protocol::{ApiError, ErrorBody, ErrorCode};
-use worker::{Headers, Request, Response};
+use worker::{ByteStream, Headers, Request, Response};
 
 use crate::error::{EdgeError, EdgeResult};
 
@@ -48,20 +49,44 @@ pub(crate) async fn read_json<T: DeserializeOwned>(req: &mut Request) -> EdgeRes
     if !content_type.to_ascii_lowercase().starts_with("application/json") {
         return Err(EdgeError::refuse(ErrorCode::BadRequest, "send the body as application/json"));
     }
-    let declared: Option<usize> = req.headers().get("content-length")?.and_then(|len| len.parse().ok());
-    if declared.is_some_and(|len| len > MAX_BODY_BYTES) {
-        return Err(too_large());
-    }
-    let bytes = req.bytes().await?;
-    if bytes.len() > MAX_BODY_BYTES {
-        return Err(too_large());
-    }
+    let bytes = read_capped(req, MAX_BODY_BYTES, too_large).await?;
     serde_json::from_slice(&bytes).map_err(|e| {
         EdgeError::refuse(
             ErrorCode::BadRequest,
             format!("the body is not valid JSON of the expected shape: {e}"),
         )
     })
+}
+
+/// Reads the body, refusing it with `too_large()` as soon as more than `cap` bytes are
+/// declared (`Content-Length`) or have arrived: a body sent in chunks without a length is
+/// never buffered whole before it is measured, so an endless one is cut off at `cap`.
+pub(crate) async fn read_capped(
+    req: &mut Request,
+    cap: usize,
+    too_large: impl Fn() -> EdgeError,
+) -> EdgeResult<Vec<u8>> {
+    let declared: Option<usize> = req.headers().get("content-length")?.and_then(|len| len.parse().ok());
+    if declared.is_some_and(|len| len > cap) {
+        return Err(too_large());
+    }
+    if req.inner().body().is_none() {
+        return Ok(Vec::new());
+    }
+    collect_capped(req.stream()?, cap).await?.ok_or_else(too_large)
+}
+
+/// The bytes of `chunks` if they come to at most `cap`; `None` as soon as they pass it.
+pub(crate) async fn collect_capped(mut chunks: ByteStream, cap: usize) -> worker::Result<Option<Vec<u8>>> {
+    let mut bytes = Vec::new();
+    while let Some(chunk) = chunks.next().await {
+        let chunk = chunk?;
+        if bytes.len() + chunk.len() > cap {
+            return Ok(None);
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    Ok(Some(bytes))
 }
 
 fn too_large() -> EdgeError {

@@ -13,6 +13,8 @@
 //! - [`browser`]: headless Chromium through chromedriver (WebDriver), one profile each.
 //! - [`axe`]: accessibility checks (axe-core) in the browser's current frame.
 //! - [`network`]: a proxy between browser and edge that a test can cut (going offline).
+//! - [`runtime`]: the workerd processes behind an edge: memory, CPU, the runtime's own port.
+//! - [`raw_http`]: HTTP by hand, for what polite clients never send (an endless body).
 //! - [`wait`]: waiting on conditions with timeouts (never sleeps as synchronisation).
 
 pub mod api;
@@ -22,6 +24,8 @@ pub mod browser;
 pub mod edge;
 pub mod network;
 pub mod paths;
+pub mod raw_http;
+pub mod runtime;
 pub mod test_edge;
 pub mod wait;
 

@@ -55,6 +55,12 @@ impl TestEdge {
         format!("{}{path}", self.origin())
     }
 
+    /// `http://127.0.0.1:PORT` of the runtime itself, skipping `wrangler dev`'s proxy (which a
+    /// deployment does not have); `None` when it cannot be told apart.
+    pub async fn direct_origin(&self) -> Option<String> {
+        crate::runtime::direct_origin(self.pid(), &self.origin()).await
+    }
+
     /// Restarts workerd with the same state folder.
     pub fn restart(&mut self) -> Result<()> {
         self.process.restart()

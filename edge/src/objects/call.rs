@@ -59,6 +59,11 @@ pub(crate) struct Passed;
 /// Header carrying the call of a request whose body is not the call.
 pub(crate) const CALL_HEADER: &str = "x-switchboard-call";
 
+/// The largest call body an object reads. Calls come from our own worker and objects, never
+/// from clients, so the clients' 16 KiB does not apply: the biggest (a conversation's
+/// inbox update with a maximal contact and a busy second's texts) stays far below this.
+pub(crate) const MAX_CALL_BYTES: usize = 4 * 1024 * 1024;
+
 /// Object requests need an absolute URL; the host is never resolved.
 const INTERNAL: &str = "https://object.internal";
 
@@ -137,7 +142,14 @@ where
 {
     // Not `http::read_json`: its limit is for clients, and calls between our own workers
     // (an inbox update with the texts of a busy second, a site's flow) may be larger.
-    let call: C = serde_json::from_slice(&req.bytes().await?)?;
+    let too_large = || {
+        worker::console_error!("a {} call passed {MAX_CALL_BYTES} bytes", C::ROUTE);
+        EdgeError::refuse(
+            ErrorCode::BodyTooLarge,
+            format!("object calls are limited to {MAX_CALL_BYTES} bytes"),
+        )
+    };
+    let call: C = serde_json::from_slice(&http::read_capped(req, MAX_CALL_BYTES, too_large).await?)?;
     http::json(200, &handle(call).await?)
 }
 
