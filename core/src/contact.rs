@@ -18,6 +18,22 @@ pub struct ClientInfo {
     pub country: Option<String>,
 }
 
+/// Longest `User-Agent` kept, in characters. The socket carries its client's details in its
+/// hibernation attachment, which the runtime limits to 2 KiB: a huge header must be cut here,
+/// not break the socket.
+pub const MAX_USER_AGENT_CHARS: usize = 300;
+
+impl ClientInfo {
+    /// The details of a connection from its handshake's headers, cut to what is kept.
+    pub fn from_headers(user_agent: Option<String>, country: Option<String>) -> Self {
+        let cut = |value: String, most: usize| value.chars().take(most).collect::<String>();
+        ClientInfo {
+            user_agent: user_agent.map(|ua| cut(ua, MAX_USER_AGENT_CHARS)),
+            country: country.map(|c| cut(c, 2)),
+        }
+    }
+}
+
 /// `contact` with the widget's report and the connection's details taken in. Values are cut
 /// to [`MAX_CONTACT_FIELD_CHARS`]; blank ones leave the old value; a country must be two
 /// letters (Cloudflare sends `XX` or `T1` for unknown and Tor, which are dropped).
@@ -84,6 +100,9 @@ mod tests {
         assert_eq!(merged.browser.as_deref(), Some("Mozilla/5.0"));
         assert_eq!(merged.country.as_deref(), Some("DE"));
         let unknown = ClientInfo { country: Some("XX".into()), ..ClientInfo::default() };
+        let huge = ClientInfo::from_headers(Some("Mozilla/5.0 ".repeat(1_000)), Some("DEU".into()));
+        assert_eq!(huge.user_agent.map(|ua| ua.chars().count()), Some(MAX_USER_AGENT_CHARS));
+        assert_eq!(huge.country.as_deref(), Some("DE"));
         assert_eq!(merge(Contact::default(), &VisitorContext::default(), &unknown).country, None);
         let long = VisitorContext { page_url: Some("x".repeat(10_000)), ..VisitorContext::default() };
         let cut = merge(Contact::default(), &long, &ClientInfo::default());

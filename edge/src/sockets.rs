@@ -50,10 +50,10 @@ pub(crate) async fn conversation(req: Request, env: &Ctx<'_>, id: &str) -> EdgeR
                     "this session token belongs to another conversation",
                 ));
             }
-            let client = ClientInfo {
-                user_agent: req.headers().get("user-agent")?,
-                country: req.headers().get("cf-ipcountry")?,
-            };
+            let client = ClientInfo::from_headers(
+                req.headers().get("user-agent")?,
+                req.headers().get("cf-ipcountry")?,
+            );
             Participant {
                 site: claims.site,
                 author: Author::Visitor { id: claims.visitor, name: None },

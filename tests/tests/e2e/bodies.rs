@@ -1,16 +1,16 @@
 //! Bodies are bounded before they are read, tried as an attacker would: JSON, a file and a
-//! photo sent in chunks without a length and without end. And the largest things clients may
-//! send — a maximal message, a maximal contact — travel between the objects whole: the inbox,
-//! search and the handover all see them.
+//! photo sent in chunks without a length and without end; a huge `User-Agent` on a socket.
+//! And the largest things clients may send — a maximal message, a maximal contact — travel
+//! between the objects whole: the inbox, search and the handover all see them.
 
 use std::time::Duration;
 
 use reqwest::Method;
 use switchboard_demo_site::user_hash;
-use switchboard_protocol::contact::Identity;
+use switchboard_protocol::contact::{Identity, VisitorContext};
 use switchboard_protocol::inbox::InboxFrame;
 use switchboard_protocol::routing::ConversationState;
-use switchboard_protocol::{ClientFrame, Seq};
+use switchboard_protocol::{ClientFrame, Seq, SUBPROTOCOL, TOKEN_SUBPROTOCOL_PREFIX};
 use switchboard_tests::api::{create_session, Live, Session};
 use switchboard_tests::raw_http::endless_chunked_body;
 use switchboard_tests::test_edge::TestEdge;
@@ -146,5 +146,31 @@ async fn a_maximal_message_and_contact_reach_the_inbox_search_and_a_human() -> a
             _ => None,
         })
         .await?;
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_huge_user_agent_neither_breaks_the_socket_nor_is_kept_whole() -> anyhow::Result<()> {
+    let edge = TestEdge::start(&[SHOP])?;
+    let admin = Session::start(&edge, ADMIN_EMAIL, ADMIN_PASSWORD).await?;
+    let session = create_session(&edge, SHOP).await?;
+    let url = format!("{}/api/v1/conversations/{}/live", edge.ws_origin(), session.conversation_id);
+    let protocols = [SUBPROTOCOL.to_string(), format!("{TOKEN_SUBPROTOCOL_PREFIX}{}", session.token)];
+    let huge = format!("Mozilla/5.0 {}", "(KHTML, like Gecko) ".repeat(400));
+    let own_origin = edge.origin();
+    let headers = [("user-agent", huge.as_str()), ("origin", own_origin.as_str())];
+    let mut visitor = Live::connect_with(&url, &protocols, &headers).await?;
+    visitor.hello(Seq(0)).await?;
+    // As the widget does after every hello: where the visitor is (the edge adds the browser).
+    let context = VisitorContext { page_url: Some(format!("{SHOP}/strange")), ..VisitorContext::default() };
+    visitor.send(&ClientFrame::Context { context }).await?;
+    visitor.post("ua-1", "Hello from a strange browser").await?;
+    let contact = admin.contact_when(&edge, &session.conversation_id, |c| c.browser.is_some()).await?;
+    let kept = contact.browser.unwrap_or_default();
+    assert!(
+        huge.starts_with(&kept) && kept.chars().count() <= 500,
+        "kept {} characters",
+        kept.chars().count()
+    );
     Ok(())
 }
