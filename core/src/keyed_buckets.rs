@@ -31,7 +31,7 @@ pub struct KeyedBuckets {
 }
 
 impl KeyedBuckets {
-    /// The wait in ms until `key` has a session to take, or 0 when it has one now.
+    /// The wait in ms until `key` has one to take, or 0 when it has one now.
     pub fn wait(&self, key: &str, per_minute: u32, now: i64) -> i64 {
         let per_minute = i64::from(per_minute.max(1));
         let level = self.by_key.get(key).map_or(per_minute * MINUTE_MS, |b| b.level(per_minute, now));
@@ -42,7 +42,7 @@ impl KeyedBuckets {
         }
     }
 
-    /// Takes one session from `key` (which [`Buckets::wait`] said has one).
+    /// Takes one from `key` (which [`KeyedBuckets::wait`] said has one).
     pub fn take(&mut self, key: &str, per_minute: u32, now: i64) {
         let per_minute = i64::from(per_minute.max(1));
         if !self.by_key.contains_key(key) && self.by_key.len() >= MAX_KEYS {
@@ -71,9 +71,7 @@ impl KeyedBuckets {
     pub fn len(&self) -> usize {
         self.by_key.len()
     }
-}
 
-impl KeyedBuckets {
     /// Takes one from `key`'s bucket if it has one; otherwise how many ms until it will.
     pub fn admit(&mut self, key: &str, per_minute: u32, now: i64) -> Result<(), u32> {
         match self.wait(key, per_minute, now) {

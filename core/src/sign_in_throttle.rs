@@ -35,6 +35,21 @@ pub const PER_ACCOUNT_FROM_NEW_ADDRESSES: ThrottlePolicy =
 pub const PER_ADDRESS: ThrottlePolicy =
     ThrottlePolicy { max_failures: 20, window_ms: 15 * 60_000, lock_ms: 15 * 60_000 };
 
+/// The longest any count is remembered: past it (and its lock), a count would start afresh
+/// anyway, so it may be forgotten.
+pub const LONGEST_WINDOW_MS: i64 = {
+    let policies = [PER_ACCOUNT_AND_ADDRESS, PER_ACCOUNT_FROM_NEW_ADDRESSES, PER_ADDRESS];
+    let mut longest = 0;
+    let mut i = 0;
+    while i < policies.len() {
+        if policies[i].window_ms > longest {
+            longest = policies[i].window_ms;
+        }
+        i += 1;
+    }
+    longest
+};
+
 /// How long an address the account signed in from counts as one of its own.
 pub const KNOWN_ADDRESS_MS: i64 = 90 * 24 * 3_600_000;
 
@@ -129,6 +144,7 @@ mod tests {
         let after = failures.failed(PER_ACCOUNT_AND_ADDRESS, 2_000 + PER_ACCOUNT_AND_ADDRESS.lock_ms);
         assert_eq!((after.count, after.locked_until), (1, 0));
         assert!(throttled(PER_ACCOUNT_AND_ADDRESS.lock_ms).message.contains("15 minutes"));
+        assert_eq!(LONGEST_WINDOW_MS, 15 * 60_000);
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use serde::Deserialize;
 use switchboard_core::fields::normalise_email;
 use switchboard_core::password::PasswordHash;
-use switchboard_core::sign_in_throttle::{self, Failures, ThrottlePolicy};
+use switchboard_core::sign_in_throttle::{self, Failures};
 use switchboard_protocol::ErrorCode;
 
 use super::calls::{Login, SignedIn};
@@ -29,7 +29,6 @@ impl DirectoryObject {
         }
         // Counted as failed before the (awaited) check, so attempts interleaving with this
         // one are all counted; a right password takes its counts back below.
-        self.forget_old_failures(now)?;
         for (key, policy) in &keys {
             self.store_failures(key, self.failures(key)?.failed(*policy, now))?;
         }
@@ -41,7 +40,10 @@ impl DirectoryObject {
                 self.remember_address(&email, &call.address, now)?;
                 self.signed_in(agent)
             }
-            None => Err(EdgeError::refuse(ErrorCode::Unauthorized, "wrong email or password")),
+            None => {
+                self.forget_old_failures(now)?;
+                Err(EdgeError::refuse(ErrorCode::Unauthorized, "wrong email or password"))
+            }
         }
     }
 
@@ -88,12 +90,11 @@ impl DirectoryObject {
     }
 
     /// Drops counts whose window and lock are over (they would start afresh anyway), so
-    /// guessers' many addresses do not pile up.
+    /// guessers' many addresses do not pile up. Done after a failure, which is what adds rows.
     fn forget_old_failures(&self, now: i64) -> EdgeResult<()> {
-        let longest: ThrottlePolicy = sign_in_throttle::PER_ADDRESS;
         self.sql().exec(
             "DELETE FROM login_failures WHERE window_start < ? AND locked_until < ?",
-            vec![(now - longest.window_ms).into(), now.into()],
+            vec![(now - sign_in_throttle::LONGEST_WINDOW_MS).into(), now.into()],
         )?;
         Ok(())
     }
