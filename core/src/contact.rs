@@ -77,7 +77,7 @@ pub fn with_collected(mut contact: Contact, collected: &BTreeMap<String, String>
 }
 
 /// One line, trimmed, at most [`MAX_CONTACT_FIELD_CHARS`] characters.
-fn clean(value: &str) -> String {
+pub(crate) fn clean(value: &str) -> String {
     value.trim().chars().filter(|c| !c.is_control()).take(MAX_CONTACT_FIELD_CHARS).collect()
 }
 

@@ -51,7 +51,7 @@ pub fn summary<E>(
     Ok(ConversationSummary {
         id: facts.conversation.clone(),
         visitor_id: facts.visitor.clone(),
-        visitor_name: contact.name.clone(),
+        visitor_name: contact.display_name().map(str::to_owned),
         last_message,
         last_seq: newest.map_or(head, |message| message.seq),
         created_at: facts.created_at,

@@ -2,6 +2,7 @@
 //! Resolved) shows, narrowed to a queue and a search, and how many each holds.
 
 use std::collections::BTreeSet;
+use switchboard_protocol::contact::Contact;
 use switchboard_protocol::inbox::ConversationSummary;
 use switchboard_protocol::routing::ConversationState;
 
@@ -93,6 +94,12 @@ pub fn matches_query(summary: &ConversationSummary, query: &str) -> bool {
         summary.visitor_name.as_deref().unwrap_or_default(),
         summary.visitor_id.as_str(),
         summary.contact.as_ref().and_then(|c| c.email.as_deref()).unwrap_or_default(),
+        summary.contact.as_ref().and_then(Contact::best_email).unwrap_or_default(),
+        summary
+            .contact
+            .as_ref()
+            .and_then(|c| Some(c.identity.as_ref()?.user_id.as_str()))
+            .unwrap_or_default(),
         summary.last_message.as_ref().map(|m| m.text.as_str()).unwrap_or_default(),
     ]
     .join("\n")

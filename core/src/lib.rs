@@ -18,7 +18,7 @@
 //! - [`ingest`]: reading client frames; deciding store, re-ack or refuse for one `send`.
 //! - [`known_ids`]: an in-memory filter that spares a lookup when storing a new message.
 //! - [`contact`]: keeping a visitor's contact details current (widget, edge, bot).
-//! - [`identity`]: verifying what a signed-in customer's page says about them (HMAC).
+//! - [`identity`]: verifying what a signed-in customer's page says about them (signed token or HMAC).
 //! - [`prechat`]: checking the pre-chat form's answers against the site's form.
 //! - [`fields`]: what an answer must look like (bot questions, form fields); emails.
 //! - [`conversation`]: what each client frame does to a conversation, and who hears of it.

@@ -8,8 +8,10 @@
 //! Pages: a small shop (`/`, `/product.html`, `/cart.html`), `/hostile.html` (global CSS that
 //! resets and restyles everything, scripts that patch `fetch`, `JSON`, `Array.prototype`),
 //! `/strict-csp.html` (served with a strict Content-Security-Policy, see [`STRICT_CSP`]) and
-//! `/account.html`, a signed-in customer's page whose `identify` call carries a hash this
-//! server computes, as a shop's backend would: `hex(HMAC-SHA256(identity secret, user_id))`.
+//! `/account.html`, a signed-in customer's page whose `identify` call carries a token this
+//! server signs, as a shop's backend would: an HS256 JSON Web Token of the customer's id,
+//! name, email and attributes, valid for an hour ([`identity_token`]). [`user_hash`] is the
+//! older form, which vouches for the id only.
 //!
 //! # Layout
 //! - this file: the whole server (one idea: serve `public/` with the edge's origin filled in).
@@ -37,7 +39,7 @@ struct Pages {
     root: PathBuf,
     edge: String,
     /// The secret shared with the edge (`BOOTSTRAP_IDENTITY_SECRET`); without it the
-    /// account page's hash is empty and the edge refuses the identity.
+    /// account page's token is empty and the edge refuses the identity.
     identity_secret: Option<String>,
 }
 
@@ -157,18 +159,50 @@ fn respond(pages: &Pages, url: &str) -> Response<std::io::Cursor<Vec<u8>>> {
     }
 }
 
-/// The page with the edge's origin and the signed-in customer filled in.
+/// The page with the edge's origin and the signed-in customer's token filled in.
 fn fill(page: Vec<u8>, pages: &Pages) -> Vec<u8> {
-    let hash =
-        pages.identity_secret.as_deref().map(|secret| user_hash(secret, DEMO_USER_ID)).unwrap_or_default();
+    let now_s = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let token = pages
+        .identity_secret
+        .as_deref()
+        .map(|secret| identity_token(secret, &demo_customer(now_s + 3_600)))
+        .unwrap_or_default();
     String::from_utf8_lossy(&page)
         .replace("{{EDGE}}", &pages.edge)
-        .replace("{{USER_ID}}", DEMO_USER_ID)
-        .replace("{{USER_HASH}}", &hash)
+        .replace("{{IDENTITY_TOKEN}}", &token)
         .into_bytes()
 }
 
-/// What a site's backend computes for `identify`: `hex(HMAC-SHA256(secret, user_id))`.
+/// The claims of `/account.html`'s signed-in customer, expiring at `exp` (Unix seconds).
+pub fn demo_customer(exp: u64) -> serde_json::Value {
+    serde_json::json!({
+        "sub": DEMO_USER_ID,
+        "name": "Ada Lovelace",
+        "email": "ada@example.com",
+        "attributes": { "plan": "Outfitters Club", "orders": 7 },
+        "exp": exp,
+    })
+}
+
+/// What a site's backend signs for `identify`: an HS256 JSON Web Token of `claims`, as any JWT
+/// library writes it (`base64url(header).base64url(claims).base64url(HMAC-SHA256)`).
+pub fn identity_token(secret: &str, claims: &serde_json::Value) -> String {
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use base64::Engine;
+    let header = serde_json::json!({ "alg": "HS256", "typ": "JWT" });
+    let signed = format!(
+        "{}.{}",
+        URL_SAFE_NO_PAD.encode(header.to_string()),
+        URL_SAFE_NO_PAD.encode(claims.to_string())
+    );
+    let mut mac =
+        <Hmac<Sha256> as Mac>::new_from_slice(secret.as_bytes()).expect("HMAC takes keys of any length");
+    mac.update(signed.as_bytes());
+    format!("{signed}.{}", URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes()))
+}
+
+/// The older form of `identify`, vouching for the user id only:
+/// `hex(HMAC-SHA256(secret, user_id))`.
 pub fn user_hash(secret: &str, user_id: &str) -> String {
     let mut mac =
         <Hmac<Sha256> as Mac>::new_from_slice(secret.as_bytes()).expect("HMAC takes keys of any length");
@@ -206,6 +240,7 @@ mod tests {
         let home_headers = home.split("\r\n\r\n").next().unwrap_or_default().to_ascii_lowercase();
         assert!(!home_headers.contains("content-security-policy"), "only the strict page has a CSP");
         let account = get("/account.html");
-        assert!(account.contains(&format!(r#"data-user-hash="{}""#, user_hash("s3cret", DEMO_USER_ID))));
+        let token = account.split(r#"data-identity-token=""#).nth(1).and_then(|t| t.split('"').next());
+        assert_eq!(token.map(|t| t.split('.').count()), Some(3), "{account}");
     }
 }

@@ -234,7 +234,7 @@ fn decode(data: &JsValue) -> Option<FromHost> {
     })
 }
 
-/// What the page passed to `identify`: `user_id` and `user_hash` required (numbers are taken
+/// What the page passed to `identify`: a signed `token`, or `user_id` and `user_hash` (numbers are taken
 /// as their decimal text, as sites' backends sign them), the rest optional; attribute values
 /// that are not text, numbers or booleans are left out. `None` when it is no such object.
 fn identity(value: &JsValue) -> Option<Identity> {
@@ -254,9 +254,15 @@ fn identity(value: &JsValue) -> Option<Identity> {
             }
         }
     }
+    let token = field(value, "token");
+    let (user_id, user_hash) = (field(value, "user_id"), field(value, "user_hash"));
+    if token.is_none() && (user_id.is_none() || user_hash.is_none()) {
+        return None;
+    }
     Some(Identity {
-        user_id: field(value, "user_id")?,
-        user_hash: field(value, "user_hash")?,
+        token,
+        user_id: user_id.unwrap_or_default(),
+        user_hash: user_hash.unwrap_or_default(),
         email: field(value, "email"),
         name: field(value, "name"),
         attributes,

@@ -1,5 +1,5 @@
-//! The contact panel beside the open conversation: who the visitor is (name, email, a badge
-//! when the site verified them), where they are (page, referrer, browser, language,
+//! The contact panel beside the open conversation: who the visitor is (name, email; each
+//! field the site's backend signed marked "verified", what the visitor typed kept apart), where they are (page, referrer, browser, language,
 //! country), what else the site or the bot told us, and their other conversations.
 
 use std::rc::Rc;
@@ -35,25 +35,85 @@ pub fn contact_panel(props: &ContactProps) -> Html {
             }
         })
     };
+    let identity = contact.identity.clone().unwrap_or_default();
+    // A signed value carries a mark; a typed one beside a signed one says it is the
+    // visitor's word, so an agent never mistakes one for the other.
+    let signed = |label: &'static str, class: &'static str, value: Option<String>| {
+        value.map(|value| {
+            html! {
+                <>
+                    <dt>{ label }</dt>
+                    <dd class={classes!(class, "sb-signed")}>
+                        { value }
+                        <span class="sb-field-verified" title="Signed by the site's backend">{ "verified" }</span>
+                    </dd>
+                </>
+            }
+        })
+    };
+    let typed = |label: &'static str, class: &'static str, value: Option<String>, beside: &Option<String>| {
+        let note = (beside.is_some() && value != *beside).then(|| {
+            html! { <span class="sb-field-typed" title="Typed by the visitor, not verified">{ "typed" }</span> }
+        });
+        value.filter(|v| Some(v) != beside.as_ref()).map(|value| {
+            html! {
+                <>
+                    <dt>{ label }</dt>
+                    <dd class={class}>{ value }{ for note }</dd>
+                </>
+            }
+        })
+    };
     let rows = [
-        row("Email", "sb-contact-email", contact.email.clone()),
+        signed("User id", "sb-contact-user-id", contact.identity.as_ref().map(|i| i.user_id.clone())),
+        signed("Name", "sb-contact-signed-name", identity.name.clone()),
+        typed(
+            "Name",
+            "sb-contact-typed-name",
+            contact.name.clone().filter(|_| identity.name.is_some()),
+            &identity.name,
+        ),
+        signed("Email", "sb-contact-email", identity.email.clone()),
+        typed("Email", "sb-contact-email", contact.email.clone(), &identity.email),
         row("Page", "sb-contact-page", contact.page_url.clone()),
         row("Referrer", "sb-contact-referrer", contact.referrer.clone()),
         row("Browser", "sb-contact-browser", contact.browser.as_deref().map(browser_name)),
         row("Language", "sb-contact-locale", contact.locale.clone()),
         row("Country", "sb-contact-country", contact.country.clone()),
     ];
+    let verified_fields: Vec<&str> = [
+        Some("user id"),
+        identity.name.as_ref().map(|_| "name"),
+        identity.email.as_ref().map(|_| "email"),
+        (!identity.attributes.is_empty()).then_some("attributes"),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let name = contact.display_name().map(str::to_owned).unwrap_or_else(|| props.label.clone());
     html! {
         <aside class="sb-contact" aria-label="Contact">
             <h2 class="sb-contact-name">
-                { contact.name.clone().unwrap_or_else(|| props.label.clone()) }
-                if contact.verified {
-                    <span class="sb-verified" title="The site vouched for this identity">{ "Verified" }</span>
+                { name }
+                // The badge beside a name only when the name itself was signed.
+                if identity.name.is_some() {
+                    <span class="sb-verified" title={format!("The site signed: {}", verified_fields.join(", "))}>
+                        { "Verified" }
+                    </span>
                 }
             </h2>
             <dl class="sb-contact-fields">
                 { for rows.into_iter().flatten() }
-                { for contact.attributes.iter().map(|(key, value)| html! {
+                { for identity.attributes.iter().map(|(key, value)| html! {
+                    <>
+                        <dt>{ key.clone() }</dt>
+                        <dd class="sb-contact-attribute sb-signed">
+                            { value.clone() }
+                            <span class="sb-field-verified" title="Signed by the site's backend">{ "verified" }</span>
+                        </dd>
+                    </>
+                }) }
+                { for contact.attributes.iter().filter(|(key, _)| !identity.attributes.contains_key(*key)).map(|(key, value)| html! {
                     <>
                         <dt>{ key.clone() }</dt>
                         <dd class="sb-contact-attribute">{ value.clone() }</dd>

@@ -104,9 +104,12 @@ async fn a_maximal_message_and_contact_reach_the_inbox_search_and_a_human() -> a
         email: Some("max@example.com".into()),
         name: Some("Max Imal".into()),
         attributes,
+        ..Identity::default()
     };
     visitor.send(&ClientFrame::Identify { identity }).await?;
-    let contact = admin.contact_when(&edge, &session.conversation_id, |c| c.attributes.len() > 40).await?;
+    let contact = admin
+        .contact_when(&edge, &session.conversation_id, |c| c.verified() && c.attributes.len() >= 40)
+        .await?;
     assert_eq!(contact.attributes.get("attribute_39").map(|v| v.chars().count()), Some(170));
     // A message as long as messages go, in four-byte characters, with a word to find.
     let text = format!("zebraneedle {}", "🦓".repeat(3_500));

@@ -508,17 +508,35 @@ async fn a_signed_in_customer_is_verified_and_a_forged_identify_stays_anonymous(
     let setup = setup()?;
     let admin = setup.admin().await?;
 
-    // The account page's backend signed its customer: the console shows them verified.
+    // The account page's backend signed its customer's token: the console shows each signed
+    // field verified.
     let customer = Browser::start().await?;
     customer.client().goto(&format!("{}/account.html", setup.page)).await?;
     open_widget(&customer).await?;
     send_from_widget(&customer, "Where is my order?").await?;
     wait_for_message(&customer, 1, "my order").await?;
     let conversation = conversation_of(&customer).await?;
-    let contact = admin.contact_when(&setup.edge, &conversation, |c| c.verified).await?;
-    assert_eq!(contact.name.as_deref(), Some("Ada Lovelace"));
-    assert_eq!(contact.attributes.get("user_id").map(String::as_str), Some("customer-1042"));
-    assert_eq!(contact.attributes.get("orders").map(String::as_str), Some("7"));
+    let contact = admin.contact_when(&setup.edge, &conversation, |c| c.verified()).await?;
+    let identity = contact.identity.clone().unwrap_or_default();
+    assert_eq!(identity.user_id, "customer-1042");
+    assert_eq!(identity.name.as_deref(), Some("Ada Lovelace"));
+    assert_eq!(identity.attributes.get("orders").map(String::as_str), Some("7"));
+
+    let agent = Browser::start().await?;
+    sign_in_to_console(&agent, &setup.edge).await?;
+    agent.find("li.sb-inbox-item button.sb-inbox-open").await?.click().await?;
+    let shown = agent
+        .wait_for_js(
+            "the contact panel's signed fields",
+            "const panel = document.querySelector('.sb-contact');
+             const mark = (css) => panel?.querySelector(css + ' .sb-field-verified') ? 'verified' : 'plain';
+             return panel?.querySelector('.sb-verified') && [
+               panel.querySelector('.sb-contact-name').textContent,
+               mark('.sb-contact-user-id'), mark('.sb-contact-signed-name'), mark('.sb-contact-email')];",
+        )
+        .await?;
+    assert_eq!(shown, serde_json::json!(["Ada LovelaceVerified", "verified", "verified", "verified"]));
+    agent.close().await?;
 
     // Someone pretending to be that customer from the browser console gets nowhere.
     let impostor = Browser::start().await?;
@@ -537,8 +555,7 @@ async fn a_signed_in_customer_is_verified_and_a_forged_identify_stays_anonymous(
     wait_for_message(&impostor, 2, "Really").await?;
     let conversation = conversation_of(&impostor).await?;
     let contact = admin.contact_when(&setup.edge, &conversation, |_| true).await?;
-    assert!(!contact.verified && contact.name.is_none(), "{contact:?}");
-    assert!(!contact.attributes.contains_key("user_id"), "{contact:?}");
+    assert!(!contact.verified() && contact.name.is_none(), "{contact:?}");
     customer.close().await?;
     impostor.close().await?;
     Ok(())

@@ -51,7 +51,7 @@ async fn answers_are_checked_against_the_sites_form() -> Result<()> {
     let seen = admin.contact_when(&edge, &session.conversation_id, |c| c.email.is_some()).await?;
     assert_eq!((seen.name.as_deref(), seen.email.as_deref()), (Some("Ada"), Some("ada@example.com")));
     assert_eq!(seen.attributes.get("order").map(String::as_str), Some("12345"));
-    assert!(!seen.verified, "answers are the visitor's word, not verified");
+    assert!(!seen.verified(), "answers are the visitor's word, not verified");
 
     let mut agent = Live::agent(&edge, &admin.cookie, &session.conversation_id).await?;
     agent.hello(Seq(0)).await?;

@@ -44,9 +44,15 @@ pub(crate) fn client_frame<B: Build>(frame: &ClientFrame) -> B {
             ("rate", fields)
         }
         ClientFrame::Identify { identity } => {
-            let mut fields =
-                vec![("user_id", B::text(&identity.user_id)), ("user_hash", B::text(&identity.user_hash))];
-            for (name, value) in [("email", &identity.email), ("name", &identity.name)] {
+            let mut fields = Vec::new();
+            for (name, value) in [("user_id", &identity.user_id), ("user_hash", &identity.user_hash)] {
+                if !value.is_empty() {
+                    fields.push((name, B::text(value)));
+                }
+            }
+            for (name, value) in
+                [("token", &identity.token), ("email", &identity.email), ("name", &identity.name)]
+            {
                 if let Some(value) = value {
                     fields.push((name, B::text(value)));
                 }

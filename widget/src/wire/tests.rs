@@ -219,11 +219,19 @@ fn client_frames_are_what_serde_writes() {
         ClientFrame::Ping,
         ClientFrame::Identify {
             identity: Identity {
+                token: None,
                 user_id: "u-1".into(),
                 user_hash: "ab".into(),
                 email: Some("a@b.c".into()),
                 name: None,
                 attributes: [("plan".to_string(), "pro".to_string())].into(),
+            },
+        },
+        ClientFrame::Identify {
+            identity: Identity {
+                token: Some("h.p.s".into()),
+                name: Some("Ada".into()),
+                ..Identity::default()
             },
         },
         ClientFrame::Identify { identity: Identity::default() },

@@ -56,7 +56,7 @@ impl ConversationObject {
     }
 
     /// What the visitor says about themselves, checked against the site's configuration.
-    /// An identity must carry the hash of the site's identity secret (`forbidden`
+    /// An identity must be signed with the site's identity secret (`forbidden`
     /// otherwise); pre-chat answers must fit the site's form (`bad_request` naming the
     /// fields otherwise). Refused, nothing of it is kept.
     pub(super) async fn take_claim(&self, claim: Claim, now: i64) -> EdgeResult<()> {
@@ -65,9 +65,9 @@ impl ConversationObject {
         let old = self.store.contact()?;
         let contact = match claim {
             Claim::Identity(identity) => {
-                identity::verify(config.identity_secret.as_deref(), &identity)
+                let verified = identity::verify(config.identity_secret.as_deref(), &identity, now)
                     .map_err(|e| EdgeError::refuse(ErrorCode::Forbidden, e.to_string()))?;
-                identity::apply(old.clone(), &identity)
+                identity::apply(old.clone(), verified, &identity)
             }
             Claim::Details(fields) => {
                 let answers = prechat::check(&config.prechat, &fields).map_err(|problems| {
