@@ -26,6 +26,7 @@
 //! - [`csat`]: the visitor's rating of a resolved conversation.
 //! - [`cards`]: checking bots' cards (title, words, a link button).
 //! - [`rate`]: per-participant flood control (token bucket, typing throttle).
+//! - [`session_caller`]: who asks for a visitor session (frame, page, server) and what it must show.
 //! - [`session_limits`]: how many visitor sessions an address and a site may start.
 //! - [`keyed_buckets`]: token buckets by key, bounded: the counting behind per-address limits.
 //! - [`routing`]: queues, agent presence and capacity, offers, assignment, response targets.
@@ -67,6 +68,7 @@ pub mod password;
 pub mod prechat;
 pub mod rate;
 pub mod routing;
+pub mod session_caller;
 pub mod session_limits;
 pub mod sign_in_throttle;
 pub mod site;

@@ -10,7 +10,10 @@
 //! a site's whole traffic and the total across shards is the site's limit.
 
 use switchboard_protocol::api::site_settings::SessionLimits;
-use switchboard_protocol::limits::{SESSIONS_PER_MINUTE_PER_ADDRESS, SESSIONS_PER_MINUTE_PER_SITE};
+use switchboard_protocol::limits::{
+    OPEN_CONVERSATIONS_PER_VISITOR, SESSIONS_PER_MINUTE_PER_ADDRESS, SESSIONS_PER_MINUTE_PER_SITE,
+};
+use switchboard_protocol::routing::ConversationState;
 use switchboard_protocol::{ApiError, ErrorCode};
 
 use crate::keyed_buckets::KeyedBuckets;
@@ -23,6 +26,24 @@ pub const DEFAULT: SessionLimits = SessionLimits {
     per_address_per_minute: SESSIONS_PER_MINUTE_PER_ADDRESS,
     per_site_per_minute: SESSIONS_PER_MINUTE_PER_SITE,
 };
+
+/// Whether a returning visitor, whose conversations are in `states` (newest first, as the
+/// site's index lists them), may start another: at most
+/// [`OPEN_CONVERSATIONS_PER_VISITOR`] not resolved at once, so one visitor cannot fill the
+/// inbox with new conversations however many addresses they send from.
+pub fn may_open_another(states: impl IntoIterator<Item = ConversationState>) -> Result<(), ApiError> {
+    let open = states.into_iter().filter(|state| *state != ConversationState::Resolved).count();
+    if open >= OPEN_CONVERSATIONS_PER_VISITOR {
+        return Err(ApiError::new(
+            ErrorCode::Conflict,
+            format!(
+                "this visitor already has {OPEN_CONVERSATIONS_PER_VISITOR} open conversations: \
+                 continue one of them, or wait until one is resolved"
+            ),
+        ));
+    }
+    Ok(())
+}
 
 /// Checks limits an admin sets.
 pub fn validate(limits: &SessionLimits) -> Result<(), ApiError> {
@@ -95,6 +116,19 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
+
+    #[test]
+    fn a_visitor_opens_conversations_up_to_the_cap_and_resolved_ones_do_not_count() {
+        use ConversationState::{Assigned, Queued, Resolved};
+        let open = |n| std::iter::repeat_n(Queued, n);
+        assert!(may_open_another(open(OPEN_CONVERSATIONS_PER_VISITOR - 1)).is_ok());
+        let full = may_open_another(open(OPEN_CONVERSATIONS_PER_VISITOR)).unwrap_err();
+        assert_eq!(full.code, ErrorCode::Conflict);
+        let mostly_resolved =
+            open(OPEN_CONVERSATIONS_PER_VISITOR - 1).chain(std::iter::repeat_n(Resolved, 50));
+        assert!(may_open_another(mostly_resolved).is_ok());
+        assert!(may_open_another([Assigned; OPEN_CONVERSATIONS_PER_VISITOR]).is_err());
+    }
     use crate::keyed_buckets::MAX_KEYS;
 
     const LIMITS: SessionLimits = SessionLimits { per_address_per_minute: 10, per_site_per_minute: 1_600 };

@@ -52,6 +52,15 @@ pub(crate) async fn authenticate(req: &Request, env: &Ctx<'_>) -> EdgeResult<Age
     session(req, env).await.map(|(claims, _)| claims)
 }
 
+/// The agent an API key acts as, when the request carries one (`unauthorized` for an
+/// unknown, revoked or expired key); `None` without one.
+pub(crate) async fn api_key(req: &Request, env: &Ctx<'_>) -> EdgeResult<Option<AgentClaims>> {
+    match bearer_key(req)? {
+        Some(secret) => key_claims(env, &secret).await.map(Some),
+        None => Ok(None),
+    }
+}
+
 /// The signed-in agent, for a request that changes something: with an API key, or from the
 /// console's own origin carrying the session's anti-forgery token (`forbidden` otherwise).
 pub(crate) async fn authenticate_change(req: &Request, env: &Ctx<'_>) -> EdgeResult<AgentClaims> {

@@ -1,10 +1,12 @@
 //! Visitor sessions: `POST /api/v1/sessions` (a session for one new conversation) and
 //! `GET /api/v1/visitor/conversations` (the visitor's history, each with a session).
 //!
-//! Who may ask: the widget frame (its origin is this edge; it names the embedding page's
-//! origin, which it learnt from the browser), or a page of one of the site's allowed origins
-//! directly (CORS). Either way the page origin must be allowed for the site.
+//! Who may ask (`core::session_caller`): the widget frame (its origin is this edge; it names
+//! the embedding page's origin, which it learnt from the browser) or a page of one of the
+//! site's allowed origins directly (CORS) — either way the page origin must be allowed for the
+//! site — or, without `Origin`, a server with an API key of the site.
 
+use switchboard_core::session_caller::{self, SessionCaller};
 use switchboard_core::session_limits;
 use switchboard_core::token::{self, VisitorClaims, VISITOR_SESSION_MS};
 use switchboard_protocol::api::{create_session, visitor_conversations};
@@ -15,36 +17,36 @@ use crate::env::Ctx;
 use crate::error::{EdgeError, EdgeResult};
 use crate::objects::limiter::calls::AdmitSession;
 use crate::objects::site::calls::VisitorConversations;
-use crate::{env, http, objects, site_cache};
+use crate::{auth, env, http, objects, site_cache};
 
 /// Issues a signed token for a new conversation.
 pub(crate) async fn create(mut req: Request, env: &Ctx<'_>) -> EdgeResult<Response> {
     let body: create_session::Request = http::read_json(&mut req).await?;
     let own = http::own_origin(&req)?;
     let caller = http::origin_header(&req)?;
-    let page_origin = match (&caller, body.page_origin) {
-        // The frame: trust the page origin it reports (the browser told it, and the frame's
-        // CSP frame-ancestors already kept other origins from embedding it).
-        (Some(caller), Some(page)) if *caller == own => page,
-        (Some(caller), None) if *caller == own => {
-            return Err(EdgeError::refuse(ErrorCode::BadRequest, "the frame must send page_origin"))
-        }
-        (Some(caller), _) => caller.clone(),
-        (None, Some(page)) => page,
-        (None, None) => {
-            return Err(EdgeError::refuse(
-                ErrorCode::OriginNotAllowed,
-                "send an Origin header (or page_origin) naming an allowed origin of the site",
-            ))
-        }
-    };
+    // Only a caller without `Origin` needs a key: pages are never asked for one.
+    let key = if caller.is_none() { auth::api_key(&req, env).await? } else { None };
     let site = site_cache::config(env, &body.site_id, env.now).await?;
-    let origins = site.origins().map_err(|e| worker::Error::RustError(e.to_string()))?;
-    if !origins.allows(&page_origin) {
-        return Err(EdgeError::refuse(
-            ErrorCode::OriginNotAllowed,
-            format!("{page_origin} is not an allowed origin of site {}", site.id),
-        ));
+    let page_origin =
+        match session_caller::classify(&own, caller.as_deref(), body.page_origin.as_deref(), key.is_some())
+            .map_err(|(code, message)| EdgeError::refuse(code, message))?
+        {
+            SessionCaller::Frame { page_origin } => Some(page_origin),
+            SessionCaller::Page { origin } => Some(origin),
+            SessionCaller::Server => None,
+        };
+    match (page_origin, key) {
+        (Some(page_origin), _) => {
+            let origins = site.origins().map_err(|e| worker::Error::RustError(e.to_string()))?;
+            if !origins.allows(&page_origin) {
+                return Err(EdgeError::refuse(
+                    ErrorCode::OriginNotAllowed,
+                    format!("{page_origin} is not an allowed origin of site {}", site.id),
+                ));
+            }
+        }
+        (None, Some(agent)) if agent.site == site.id => {}
+        (None, _) => return Err(EdgeError::refuse(ErrorCode::Forbidden, "that API key is for another site")),
     }
     // Counted only once the request is otherwise good, by the limiter shard of its address.
     let address = http::client_address(&req)?;
@@ -52,7 +54,8 @@ pub(crate) async fn create(mut req: Request, env: &Ctx<'_>) -> EdgeResult<Respon
     let admit = AdmitSession { site: site.id.clone(), limits, address };
     objects::send(env, &session_limits::shard_of(&admit.address), &admit).await?;
     // A visitor who already has a session keeps its identity: the new conversation joins its
-    // history. A token that does not verify is refused, not silently replaced.
+    // history, within the cap on open ones. A token that does not verify is refused, not
+    // silently replaced.
     let visitor = match body.visitor_token {
         Some(token) => {
             let claims = verify(&token, env)?;
@@ -62,6 +65,10 @@ pub(crate) async fn create(mut req: Request, env: &Ctx<'_>) -> EdgeResult<Respon
                     "that visitor token is for another site",
                 ));
             }
+            let theirs =
+                objects::send(env, &site.id, &VisitorConversations { visitor: claims.visitor.clone() })
+                    .await?;
+            session_limits::may_open_another(theirs.iter().map(|summary| summary.state))?;
             claims.visitor
         }
         None => VisitorId::from_random(env::random_bytes()?),

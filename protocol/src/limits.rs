@@ -46,6 +46,10 @@ pub const MAX_CARDS: usize = 3;
 /// otherwise. Generous for offices behind one address; a flood gets `429`.
 pub const SESSIONS_PER_MINUTE_PER_ADDRESS: u32 = 60;
 
+/// Conversations one visitor may have open (not resolved) at once; beyond it a new session
+/// with their `visitor_token` is refused `409 conflict`.
+pub const OPEN_CONVERSATIONS_PER_VISITOR: usize = 10;
+
 /// Visitor sessions a whole site may start a minute, from every address together, unless
 /// the site or the deployment (`SESSIONS_PER_MINUTE_PER_SITE`) says otherwise.
 pub const SESSIONS_PER_MINUTE_PER_SITE: u32 = 6_000;

@@ -3,9 +3,9 @@
 
 use reqwest::Method;
 use serde_json::json;
-use switchboard_protocol::api::{agent_me, create_session, health};
+use switchboard_protocol::api::{agent_me, api_keys, create_session, health};
 use switchboard_protocol::ErrorCode;
-use switchboard_tests::api::{call, call_with, login};
+use switchboard_tests::api::{call, call_with, login, Session};
 use switchboard_tests::test_edge::TestEdge;
 use switchboard_tests::{ADMIN_EMAIL, ADMIN_PASSWORD};
 
@@ -56,6 +56,43 @@ async fn sessions_are_issued_only_to_allowed_origins() -> anyhow::Result<()> {
 
     let unknown = call(Method::POST, &url, Some(SHOP), None, Some(&json!({ "site_id": "nosuch" }))).await?;
     assert_eq!((unknown.status, unknown.error_code()?), (404, ErrorCode::NotFound));
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_request_without_origin_is_a_server_and_needs_an_api_key_of_the_site() -> anyhow::Result<()> {
+    let edge = TestEdge::start(&[SHOP])?;
+    let url = edge.url("/api/v1/sessions");
+    // A script names the shop's public origin in the body, as anyone can: not a page, refused.
+    let claimed = json!({ "site_id": "demo", "page_origin": SHOP });
+    let reply = call(Method::POST, &url, None, None, Some(&claimed)).await?;
+    assert_eq!((reply.status, reply.error_code()?), (403, ErrorCode::OriginNotAllowed), "{}", reply.body);
+    assert!(reply.body["error"]["message"].as_str().unwrap_or_default().contains("API key"), "{}", reply.body);
+    let bare = call(Method::POST, &url, None, None, Some(&json!({ "site_id": "demo" }))).await?;
+    assert_eq!(bare.status, 403);
+
+    // The site's backend, with an API key of the site, starts a session for its app's user.
+    let admin = Session::start(&edge, ADMIN_EMAIL, ADMIN_PASSWORD).await?;
+    let key: api_keys::Created = admin
+        .call(
+            &edge,
+            Method::POST,
+            "/api/v1/api-keys",
+            Some(&json!({ "name": "app backend", "role": "agent" })),
+        )
+        .await?
+        .json()?;
+    let bearer = format!("Bearer {}", key.secret);
+    let served = call_with(Method::POST, &url, &[("authorization", bearer.as_str())], Some(&claimed)).await?;
+    assert_eq!(served.status, 201, "{}", served.body);
+    let forged = format!("Bearer sbk_{}", "A".repeat(43));
+    let reply = call_with(Method::POST, &url, &[("authorization", forged.as_str())], Some(&claimed)).await?;
+    assert_eq!((reply.status, reply.error_code()?), (401, ErrorCode::Unauthorized), "{}", reply.body);
+    // Revoked: refused at once.
+    let revoke = format!("/api/v1/api-keys/{}", key.key.id);
+    assert_eq!(admin.call(&edge, Method::DELETE, &revoke, None::<&()>).await?.status, 204);
+    let reply = call_with(Method::POST, &url, &[("authorization", bearer.as_str())], Some(&claimed)).await?;
+    assert_eq!(reply.status, 401, "{}", reply.body);
     Ok(())
 }
 

@@ -118,3 +118,50 @@ async fn a_site_sets_its_own_limits_and_they_hold_across_addresses() -> anyhow::
     assert!(many.contains(&429));
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn one_visitor_cannot_hold_more_than_ten_open_conversations() -> anyhow::Result<()> {
+    use switchboard_protocol::limits::OPEN_CONVERSATIONS_PER_VISITOR;
+    use switchboard_protocol::{ClientFrame, Seq};
+    use switchboard_tests::api::{new_conversation, Live};
+    let edge = TestEdge::start(&[SHOP])?;
+    let admin = Session::start(&edge, ADMIN_EMAIL, ADMIN_PASSWORD).await?;
+    let first = new_conversation(&edge, SHOP, None).await?;
+    let mut sessions = vec![first.clone()];
+    for _ in 1..OPEN_CONVERSATIONS_PER_VISITOR {
+        sessions.push(new_conversation(&edge, SHOP, Some(&first.token)).await?);
+    }
+    for (n, session) in sessions.iter().enumerate() {
+        let mut live = Live::visitor(&edge, session).await?;
+        live.hello(Seq(0)).await?;
+        live.post(&format!("m-{n}"), "hello again").await?;
+    }
+    // Once the inbox lists all ten, an eleventh is refused, clearly, from any address.
+    let eleventh = || async {
+        let body = json!({ "site_id": SITE, "visitor_token": first.token });
+        let reply = switchboard_tests::api::call_with(
+            Method::POST,
+            &edge.url("/api/v1/sessions"),
+            &[("origin", SHOP), ("cf-connecting-ip", "198.51.100.77")],
+            Some(&body),
+        )
+        .await?;
+        anyhow::Ok((reply.status, reply.body))
+    };
+    switchboard_tests::wait::until("the eleventh refused", Duration::from_secs(10), || async {
+        let (status, body) = eleventh().await.ok()?;
+        (status == 409).then_some(body)
+    })
+    .await
+    .map(|body| assert_eq!(body["error"]["code"], "conflict", "{body}"))?;
+
+    // An agent resolves one: the visitor may start another.
+    let mut agent = Live::agent(&edge, &admin.cookie, &sessions[0].conversation_id).await?;
+    agent.hello(Seq(0)).await?;
+    agent.send(&ClientFrame::Resolve).await?;
+    switchboard_tests::wait::until("a new one allowed", Duration::from_secs(10), || async {
+        (eleventh().await.ok()?.0 == 201).then_some(())
+    })
+    .await?;
+    Ok(())
+}
