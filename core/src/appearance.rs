@@ -68,6 +68,7 @@ pub fn apply(mut config: SiteConfig, patch: Patch, zones: &dyn Zones) -> Result<
             )));
         }
         config.identity_secret = Some(secret.to_owned()).filter(|s| !s.is_empty());
+        config.identity_edited = true;
     }
     if let Some(limits) = patch.session_limits {
         crate::session_limits::validate(&limits)?;
@@ -166,6 +167,7 @@ mod tests {
             flow: Default::default(),
             appearance: Appearance::default(),
             flow_edited: false,
+            identity_edited: false,
             identity_secret: None,
             prechat: Vec::new(),
             avatars: Default::default(),

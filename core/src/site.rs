@@ -29,6 +29,10 @@ pub struct SiteConfig {
     /// An admin set the flow through the API: the bootstrap variables no longer apply to it.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub flow_edited: bool,
+    /// An admin set (or cleared) the identity secret: the deployer's no longer applies, so
+    /// verification an admin turned off stays off across restarts.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub identity_edited: bool,
     /// The key the site's backend signs visitors' `user_id`s with (`identify`); without
     /// one, no identity is accepted (see [`crate::identity`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -146,13 +150,15 @@ impl Bootstrap {
     /// variables; says whether it changed (then store it). Its flow follows `BOOTSTRAP_FLOW`
     /// until an admin edits it (`cargo xtask dev` keeps its state across runs while
     /// `demo-site/flow.toml` changes); an identity secret set by the deployer applies until
-    /// an admin sets one. Other sites are left alone.
+    /// an admin sets or clears one. Other sites are left alone.
     pub fn refresh(&self, stored: &mut SiteConfig) -> bool {
         if stored.id != self.site.id {
             return false;
         }
         let flow_differs = !stored.flow_edited && stored.flow != self.site.flow;
-        let secret_missing = stored.identity_secret.is_none() && self.site.identity_secret.is_some();
+        let secret_missing = !stored.identity_edited
+            && stored.identity_secret.is_none()
+            && self.site.identity_secret.is_some();
         if flow_differs {
             stored.flow = self.site.flow.clone();
         }
@@ -196,6 +202,7 @@ impl Bootstrap {
                 flow,
                 appearance: Appearance::default(),
                 flow_edited: false,
+                identity_edited: false,
                 identity_secret: None,
                 prechat: Vec::new(),
                 avatars: Default::default(),
@@ -261,6 +268,10 @@ mod tests {
         };
         assert!(!boot.refresh(&mut edited));
         assert_eq!((edited.flow, edited.identity_secret.as_deref()), (Flow::default(), Some("admin's")));
+        // An admin who turned verification off keeps it off.
+        let mut off = SiteConfig { identity_secret: None, identity_edited: true, ..stored.clone() };
+        assert!(!boot.refresh(&mut off));
+        assert_eq!(off.identity_secret, None);
         // Another site is not the bootstrap one.
         let mut other = SiteConfig { id: SiteId::parse("other").unwrap(), ..stored.clone() };
         other.flow = Flow::default();

@@ -39,6 +39,7 @@ pub(crate) async fn create(mut req: Request, env: &Ctx<'_>) -> EdgeResult<Respon
         flow: Default::default(),
         appearance: Appearance::default(),
         flow_edited: false,
+        identity_edited: false,
         identity_secret: None,
         prechat: Vec::new(),
         avatars: Default::default(),

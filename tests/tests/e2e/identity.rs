@@ -170,7 +170,7 @@ async fn what_the_visitor_types_later_never_changes_a_verified_field() -> Result
 
 #[tokio::test(flavor = "multi_thread")]
 async fn admins_see_and_rotate_the_secret_and_the_old_hashes_stop_working() -> Result<()> {
-    let edge = TestEdge::start(&[SHOP])?;
+    let mut edge = TestEdge::start(&[SHOP])?;
     let admin = Session::start(&edge, ADMIN_EMAIL, ADMIN_PASSWORD).await?;
     let site: site_settings::Response =
         admin.call(&edge, Method::GET, "/api/v1/site", no_body()).await?.json()?;
@@ -199,5 +199,12 @@ async fn admins_see_and_rotate_the_secret_and_the_old_hashes_stop_working() -> R
     live.send(&claim("customer-7", user_hash(&rotated, "customer-7"), "Ada")).await?;
     let (code, message) = live.refused().await?;
     assert!(code == ErrorCode::Forbidden && message.contains("not set up"), "{message}");
+
+    // A restart does not bring the deployer's secret (BOOTSTRAP_IDENTITY_SECRET) back.
+    tokio::task::block_in_place(|| edge.restart())?;
+    let (_, mut live) = visitor(&edge).await?;
+    live.send(&claim("customer-7", user_hash(IDENTITY_SECRET, "customer-7"), "Ada")).await?;
+    let (code, message) = live.refused().await?;
+    assert!(code == ErrorCode::Forbidden && message.contains("not set up"), "after a restart: {message}");
     Ok(())
 }
