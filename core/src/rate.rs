@@ -1,4 +1,5 @@
-//! Flood control: a token bucket for messages and a throttle for typing per participant, and
+//! Flood control: token buckets for messages and for other writing frames, and a throttle
+//! for typing, per participant; and
 //! per socket the order of sends held back by it.
 //!
 //! The adapter keeps one [`ParticipantLimits`] per author and one [`SendOrder`] per socket in
@@ -6,7 +7,7 @@
 //! start afresh (full): an object only hibernates after a quiet spell, when a bucket would be
 //! full anyway.
 
-use switchboard_protocol::limits::BURST_SECONDS;
+use switchboard_protocol::limits::{BURST_SECONDS, OTHER_WRITES_PER_SECOND};
 use switchboard_protocol::{ClientMessageId, SendRate};
 
 /// A token bucket: `rate` tokens a second, holding at most `rate * BURST_SECONDS`.
@@ -155,6 +156,8 @@ impl SendOrder {
 pub struct ParticipantLimits {
     /// Messages.
     pub messages: TokenBucket,
+    /// Other frames that write (read marks, context, details, identity, rating).
+    pub other_writes: TokenBucket,
     /// The last typing state relayed, and when.
     pub last_typing: Option<(bool, i64)>,
 }
@@ -166,7 +169,11 @@ pub const TYPING_MIN_INTERVAL_MS: i64 = 1_000;
 impl ParticipantLimits {
     /// Fresh limits for an author allowed `messages_per_second`.
     pub fn new(messages_per_second: u32, now: i64) -> Self {
-        Self { messages: TokenBucket::new(messages_per_second, now), last_typing: None }
+        Self {
+            messages: TokenBucket::new(messages_per_second, now),
+            other_writes: TokenBucket::new(OTHER_WRITES_PER_SECOND, now),
+            last_typing: None,
+        }
     }
 
     /// Whether a typing frame should be relayed: always when the state changes, otherwise at

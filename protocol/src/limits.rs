@@ -26,6 +26,12 @@ pub const AGENT_MESSAGES_PER_SECOND: u32 = 100;
 /// paste split in several messages): the token bucket holds this many seconds' worth.
 pub const BURST_SECONDS: u32 = 4;
 
+/// Frames that write something other than a message (`read`, `context`, `details`,
+/// `identify`, `rate`) one participant may send a second (with the same burst as messages);
+/// beyond, an `error` frame `rate_limited` with `retry_after_ms`. The widget sends a few
+/// after each `hello`; a script looping them is held to this.
+pub const OTHER_WRITES_PER_SECOND: u32 = 2;
+
 /// Sockets one participant may hold open on one conversation (tabs, devices).
 pub const MAX_SOCKETS_PER_PARTICIPANT: usize = 10;
 

@@ -106,6 +106,24 @@ pub fn handle<S: LogStore>(
     frame: ClientFrame,
     now: i64,
 ) -> Result<Vec<Effect>, S::Error> {
+    let writes_other = matches!(
+        frame,
+        ClientFrame::Read { .. }
+            | ClientFrame::Context { .. }
+            | ClientFrame::Details { .. }
+            | ClientFrame::Identify { .. }
+            | ClientFrame::Rate { .. }
+    );
+    if writes_other {
+        if let Err(wait_ms) = limits.other_writes.take(now) {
+            return Ok(vec![Effect::Reply(ServerFrame::Error {
+                code: ErrorCode::RateLimited,
+                message: format!("too many frames: wait {wait_ms} ms"),
+                client_id: None,
+                retry_after_ms: Some(wait_ms),
+            })]);
+        }
+    }
     Ok(match frame {
         ClientFrame::Hello { last_seq } => {
             let welcome = ServerFrame::Welcome {

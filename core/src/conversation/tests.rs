@@ -62,6 +62,43 @@ fn a_flood_is_refused_with_rate_limited_but_resends_still_ack() {
 }
 
 #[test]
+fn frames_that_write_something_else_are_limited_too_and_messages_are_not_held_back_by_them() {
+    use switchboard_protocol::contact::VisitorContext;
+    use switchboard_protocol::limits::{BURST_SECONDS, OTHER_WRITES_PER_SECOND};
+    let (mut store, mut limits) = (MemoryStore::default(), ParticipantLimits::new(5, 0));
+    let context = || ClientFrame::Context { context: VisitorContext::default() };
+    let allowed = (OTHER_WRITES_PER_SECOND * BURST_SECONDS) as usize;
+    for _ in 0..allowed {
+        let outputs = run(&mut store, &visitor(), &mut limits, context(), 0);
+        assert!(matches!(&outputs[..], [Effect::Context(_)]), "{outputs:?}");
+    }
+    for frame in [
+        context(),
+        ClientFrame::Read { up_to: Seq(1) },
+        ClientFrame::Identify { identity: Default::default() },
+    ] {
+        let refused = run(&mut store, &visitor(), &mut limits, frame, 0);
+        assert!(
+            matches!(
+                &refused[..],
+                [Effect::Reply(ServerFrame::Error {
+                    code: ErrorCode::RateLimited,
+                    retry_after_ms: Some(_),
+                    ..
+                })]
+            ),
+            "{refused:?}"
+        );
+    }
+    // Messages have their own allowance; and a second later the other frames flow again.
+    assert!(matches!(
+        run(&mut store, &visitor(), &mut limits, send("hi", "a"), 0)[..],
+        [Effect::Stored(_), ..]
+    ));
+    assert!(matches!(run(&mut store, &visitor(), &mut limits, context(), 1_000)[..], [Effect::Context(_)]));
+}
+
+#[test]
 fn read_marks_move_forward_only_and_never_past_the_head() {
     let (mut store, mut limits) = (MemoryStore::default(), ParticipantLimits::new(5, 0));
     run(&mut store, &visitor(), &mut limits, send("one", "a"), 0);

@@ -249,3 +249,25 @@ async fn presence_counts_agents_with_the_console_open() -> anyhow::Result<()> {
     assert_eq!(unknown.status, 404);
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_script_looping_context_and_read_frames_is_held_back_and_its_messages_still_go(
+) -> anyhow::Result<()> {
+    use switchboard_protocol::contact::VisitorContext;
+    let edge = TestEdge::start(&[SHOP])?;
+    let session = create_session(&edge, SHOP).await?;
+    let mut visitor = Live::visitor(&edge, &session).await?;
+    visitor.hello(Seq(0)).await?;
+    // Each of these writes the contact or a read mark; a script sends a hundred at once.
+    for n in 0..100 {
+        let page = format!("{SHOP}/page-{n}");
+        let context = VisitorContext { page_url: Some(page), ..VisitorContext::default() };
+        visitor.send(&ClientFrame::Context { context }).await?;
+        visitor.send(&ClientFrame::Read { up_to: Seq(1) }).await?;
+    }
+    let (code, message) = visitor.refused().await?;
+    assert_eq!(code, ErrorCode::RateLimited, "{message}");
+    // The visitor's own messages have their own allowance.
+    visitor.post("m-1", "still here").await?;
+    Ok(())
+}
