@@ -17,7 +17,7 @@ pub struct AttachmentClaims {
     pub name: String,
     /// Its checked type.
     pub content_type: String,
-    /// Expiry (far away: a message's link lives as long as the message).
+    /// Expiry ([`crate::attachment_links::LINK_LIFETIME_MS`] after the link was handed out).
     pub exp: i64,
 }
 

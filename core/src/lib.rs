@@ -31,7 +31,8 @@
 //! - [`keyed_buckets`]: token buckets by key, bounded: the counting behind per-address limits.
 //! - [`routing`]: queues, agent presence and capacity, offers, assignment, response targets.
 //! - [`canned`]: canned responses: checking them, suggesting them for a `/shortcut` draft.
-//! - [`attachments`]: files in conversations: types by their bytes, names, signed links.
+//! - [`attachments`]: files in conversations: types by their bytes, names, what a link names.
+//! - [`attachment_links`]: download links: signed, expiring in a week, renewed on replay.
 //! - [`avatar`]: agents' initials colours and photos' URLs and stylesheet.
 //! - [`launcher`]: the launcher's look as the script the loader adds to pages.
 //! - [`chime`]: the widget's reply tone, made as a WAV file.
@@ -43,6 +44,7 @@
 pub mod accounts;
 pub mod admission;
 pub mod appearance;
+pub mod attachment_links;
 pub mod attachments;
 pub mod avatar;
 pub mod backoff;

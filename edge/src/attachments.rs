@@ -57,11 +57,17 @@ async fn uploader(req: &Request, env: &Ctx<'_>, conversation: &ConversationId) -
             ));
         }
         let author = Author::Visitor { id: claims.visitor, name: None };
-        return Ok(Participant { site: claims.site, author, client: Default::default(), expires_at: None });
+        return Ok(Participant {
+            site: claims.site,
+            author,
+            client: Default::default(),
+            expires_at: None,
+            born: None,
+        });
     }
     let agent = auth::authenticate_change(req, env).await?;
     let author = Author::Agent { id: agent.agent, name: agent.name };
-    Ok(Participant { site: agent.site, author, client: Default::default(), expires_at: None })
+    Ok(Participant { site: agent.site, author, client: Default::default(), expires_at: None, born: None })
 }
 
 /// Serves a file by its signed link. Images show inline, everything else downloads; either
@@ -80,7 +86,8 @@ pub(crate) async fn download(env: &Ctx<'_>, link: &str) -> EdgeResult<Response> 
     headers.set("x-content-type-options", "nosniff")?;
     headers.set("content-security-policy", "default-src 'none'; sandbox")?;
     headers.set("cross-origin-resource-policy", "same-origin")?;
-    // The link names one immutable object.
-    headers.set("cache-control", "private, max-age=31536000, immutable")?;
+    // The link names one immutable object, and works until its expiry.
+    let remaining_s = (claims.exp - env.now).max(0) / 1_000;
+    headers.set("cache-control", &format!("private, max-age={remaining_s}, immutable"))?;
     Ok(Response::from_bytes(bytes)?.with_headers(headers))
 }

@@ -14,13 +14,23 @@ use crate::error::{EdgeError, EdgeResult};
 /// The R2 bucket binding that holds attachments and agents' photos.
 pub(crate) const BUCKET: &str = "ATTACHMENTS";
 
-/// The key visitor and agent tokens are signed with: the secret `SESSION_SECRET`.
+/// The keys tokens are signed with: the secret `SESSION_SECRET` signs; during a rotation's
+/// grace period `SESSION_SECRET_PREVIOUS` is accepted too (`docs/security.md`).
 pub(crate) fn signing_key(env: &Env) -> EdgeResult<SigningKey> {
-    let secret = env.secret("SESSION_SECRET").map(|s| s.to_string()).unwrap_or_default();
-    SigningKey::new(secret.as_bytes()).map_err(|e| {
+    let secret = |name: &str| env.secret(name).map(|s| s.to_string()).unwrap_or_default();
+    let key = SigningKey::new(secret("SESSION_SECRET").as_bytes()).map_err(|e| {
         worker::console_error!("SESSION_SECRET is missing or too short: {e}");
         EdgeError::refuse(ErrorCode::Internal, "the edge is not configured (SESSION_SECRET)")
-    })
+    })?;
+    let previous = secret("SESSION_SECRET_PREVIOUS");
+    if previous.is_empty() {
+        return Ok(key);
+    }
+    // A bad previous key must not stop the edge: it is logged and left out.
+    Ok(key.clone().with_previous(previous.as_bytes()).unwrap_or_else(|e| {
+        worker::console_error!("SESSION_SECRET_PREVIOUS is ignored: {e}");
+        key
+    }))
 }
 
 /// The out-of-the-box site and admin, when `BOOTSTRAP_SITE_ID` is set. Invalid variables are

@@ -55,6 +55,7 @@ pub(crate) async fn conversation(req: Request, env: &Ctx<'_>, id: &str) -> EdgeR
                 req.headers().get("cf-ipcountry")?,
             );
             Participant {
+                born: Some(claims.born()),
                 site: claims.site,
                 author: Author::Visitor { id: claims.visitor, name: None },
                 client,
@@ -81,7 +82,7 @@ pub(crate) async fn inbox(req: Request, env: &Ctx<'_>) -> EdgeResult<Response> {
 fn agent_participant(agent: AgentClaims) -> Participant {
     let author = Author::Agent { id: agent.agent, name: agent.name };
     let expires_at = Some(agent.exp).filter(|at| *at != i64::MAX);
-    Participant { site: agent.site, author, client: ClientInfo::default(), expires_at }
+    Participant { site: agent.site, author, client: ClientInfo::default(), expires_at, born: None }
 }
 
 /// Checks the parts of a handshake common to all socket routes; returns the offered

@@ -8,7 +8,7 @@
 
 use switchboard_core::session_caller::{self, SessionCaller};
 use switchboard_core::session_limits;
-use switchboard_core::token::{self, VisitorClaims, VISITOR_SESSION_MS};
+use switchboard_core::token::{self, VisitorClaims};
 use switchboard_protocol::api::{create_session, visitor_conversations};
 use switchboard_protocol::{ConversationId, ErrorCode, SiteId, VisitorId};
 use worker::{Request, Response};
@@ -56,7 +56,7 @@ pub(crate) async fn create(mut req: Request, env: &Ctx<'_>) -> EdgeResult<Respon
     // A visitor who already has a session keeps its identity: the new conversation joins its
     // history, within the cap on open ones. A token that does not verify is refused, not
     // silently replaced.
-    let visitor = match body.visitor_token {
+    let (visitor, born) = match body.visitor_token {
         Some(token) => {
             let claims = verify(&token, env)?;
             if claims.site != site.id {
@@ -69,12 +69,12 @@ pub(crate) async fn create(mut req: Request, env: &Ctx<'_>) -> EdgeResult<Respon
                 objects::send(env, &site.id, &VisitorConversations { visitor: claims.visitor.clone() })
                     .await?;
             session_limits::may_open_another(theirs.iter().map(|summary| summary.state))?;
-            claims.visitor
+            (claims.visitor.clone(), claims.born())
         }
-        None => VisitorId::from_random(env::random_bytes()?),
+        None => (VisitorId::from_random(env::random_bytes()?), env.now),
     };
     let conversation = ConversationId::from_random(env::random_bytes()?);
-    let reply = http::json(201, &issue(env, site.id, visitor, conversation, env.now)?)?;
+    let reply = http::json(201, &issue(env, site.id, visitor, conversation, born, env.now)?)?;
     if let Some(caller) = caller.filter(|c| *c != own) {
         allow_cross_origin(&reply, &caller)?;
     }
@@ -95,7 +95,14 @@ pub(crate) async fn history(req: &Request, env: &Ctx<'_>) -> EdgeResult<Response
         .into_iter()
         .map(|summary| {
             Ok(visitor_conversations::VisitorConversation {
-                session: issue(env, claims.site.clone(), claims.visitor.clone(), summary.id, env.now)?,
+                session: issue(
+                    env,
+                    claims.site.clone(),
+                    claims.visitor.clone(),
+                    summary.id,
+                    claims.born(),
+                    env.now,
+                )?,
                 last_message: summary.last_message,
                 updated_at: summary.updated_at,
             })
@@ -110,15 +117,17 @@ fn verify(token: &str, env: &Ctx<'_>) -> EdgeResult<VisitorClaims> {
     })
 }
 
-/// A signed session of `visitor` for `conversation`, valid for [`VISITOR_SESSION_MS`].
+/// A signed session of `visitor` for `conversation`, valid for `VISITOR_SESSION_MS` but
+/// never past the lifetime of the visitor `born` then ([`VisitorClaims::issue`]).
 pub(crate) fn issue(
     env: &worker::Env,
     site: SiteId,
     visitor: VisitorId,
     conversation: ConversationId,
+    born: i64,
     now: i64,
 ) -> EdgeResult<create_session::Response> {
-    let claims = VisitorClaims { site, visitor, conversation, exp: now + VISITOR_SESSION_MS };
+    let claims = VisitorClaims::issue(site, visitor, conversation, born, now);
     Ok(create_session::Response {
         token: token::sign(&claims, &env::signing_key(env)?),
         conversation_id: claims.conversation,

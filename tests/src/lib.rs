@@ -35,6 +35,9 @@ pub const ADMIN_EMAIL: &str = "agent@example.com";
 pub const ADMIN_PASSWORD: &str = "test-password-1234";
 /// Its display name.
 pub const ADMIN_NAME: &str = "Dev Agent";
+/// The worker secret every test edge signs tokens with (`SESSION_SECRET`): tests that
+/// play an attacker who stole it, or an operator rotating it, sign with it themselves.
+pub const SESSION_SECRET: &str = "test-secret-0123456789abcdef0123456789abcdef";
 /// The site every test edge has.
 pub const SITE: &str = "demo";
 

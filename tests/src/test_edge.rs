@@ -8,7 +8,7 @@ use anyhow::{Context, Result};
 use tempfile::TempDir;
 
 use crate::edge::{EdgeProcess, EdgeSpec};
-use crate::{paths, ADMIN_EMAIL, ADMIN_NAME, ADMIN_PASSWORD, IDENTITY_SECRET, SITE};
+use crate::{paths, ADMIN_EMAIL, ADMIN_NAME, ADMIN_PASSWORD, IDENTITY_SECRET, SESSION_SECRET, SITE};
 
 /// A running edge with its own state; everything is removed when dropped.
 pub struct TestEdge {
@@ -135,7 +135,7 @@ fn write_config(dir: &TempDir, allowed_origins: &[&str], extra_vars: &[(&str, &s
     std::fs::write(
         dir.path().join(".dev.vars"),
         format!(
-            "SESSION_SECRET=\"test-secret-0123456789abcdef0123456789abcdef\"\n\
+            "SESSION_SECRET=\"{SESSION_SECRET}\"\n\
              BOOTSTRAP_ADMIN_PASSWORD=\"{ADMIN_PASSWORD}\"\nBOOTSTRAP_IDENTITY_SECRET=\"{IDENTITY_SECRET}\"\n"
         ),
     )?;

@@ -57,6 +57,10 @@ pub(crate) struct Participant {
     /// visitors, whose sessions slide with every visit.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<i64>,
+    /// Visitors: when their first token was issued. The tokens a visit renews never outlive
+    /// it by more than `core::token::VISITOR_LIFETIME_MS`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub born: Option<i64>,
 }
 
 /// Turns an object handler's result into its response (errors as JSON error bodies, which the

@@ -208,3 +208,53 @@ async fn wrong_types_sizes_and_credentials_are_refused() -> Result<()> {
     assert_eq!(log.iter().filter(|m| m.attachment.is_some()).count(), 1, "{log:?}");
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn links_expire_within_a_week_and_every_replay_hands_out_fresh_ones() -> Result<()> {
+    use base64::Engine;
+    use switchboard_core::attachments::AttachmentClaims;
+    use switchboard_core::token::{self, SigningKey};
+    let (edge, session, _visitor, bearer) = connected_visitor().await?;
+    let as_visitor = [("authorization", bearer.as_str())];
+    let sent = upload(
+        &edge,
+        session.conversation_id.as_str(),
+        &as_visitor,
+        "f-1",
+        ("lid.png", "image/png", PNG.to_vec()),
+    )
+    .await?;
+    let url = sent.message.and_then(|m| m.attachment).expect("the attachment").url;
+
+    // What the link says about its own expiry: at most a week, not a century.
+    let token = url.rsplit('/').next().unwrap_or_default();
+    let payload = token.rsplit('.').nth(1).unwrap_or_default();
+    let claims: AttachmentClaims =
+        serde_json::from_slice(&base64::engine::general_purpose::URL_SAFE_NO_PAD.decode(payload)?)?;
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_millis() as i64;
+    let week = 7 * 24 * 3_600_000;
+    assert!(claims.exp <= now + week + 60_000, "the link works for {} days", (claims.exp - now) / 86_400_000);
+    let (_, headers, _) = download(&edge, &url).await?;
+    let max_age: i64 = headers["cache-control"]
+        .to_str()?
+        .split("max-age=")
+        .nth(1)
+        .and_then(|v| v.split(',').next())
+        .unwrap_or("0")
+        .parse()?;
+    assert!(max_age <= week / 1_000, "cached for {max_age} s, past the link's life");
+
+    // The same object's link, expired (as one copied out of a page a week ago would be).
+    let stale = AttachmentClaims { exp: now - 1_000, ..claims };
+    let stale = token::sign(&stale, &SigningKey::new(switchboard_tests::SESSION_SECRET.as_bytes())?);
+    assert_eq!(download(&edge, &format!("/api/v1/attachments/{stale}")).await?.0, 404);
+
+    // Whoever loads the conversation again gets a fresh link that works.
+    let mut again = Live::visitor(&edge, &session).await?;
+    let (_, history) = again.hello(Seq(0)).await?;
+    let replayed = history.iter().find_map(|m| m.attachment.clone()).expect("the replayed attachment");
+    assert_ne!(replayed.url, url, "a replay signs the link afresh");
+    let (status, _, bytes) = download(&edge, &replayed.url).await?;
+    assert_eq!((status, bytes.as_slice()), (200, PNG));
+    Ok(())
+}

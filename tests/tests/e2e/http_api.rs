@@ -36,7 +36,7 @@ async fn sessions_are_issued_only_to_allowed_origins() -> anyhow::Result<()> {
     let reply = call(Method::POST, &url, Some(SHOP), None, Some(&demo)).await?;
     assert_eq!(reply.status, 201, "{}", reply.body);
     let session: create_session::Response = reply.json()?;
-    assert!(session.token.starts_with("v1.vis."));
+    assert!(session.token.starts_with("v2.vis."), "{}", session.token);
     assert_ne!(session.conversation_id.as_str(), session.visitor_id.as_str());
 
     // Each session is a new conversation.
@@ -67,7 +67,11 @@ async fn a_request_without_origin_is_a_server_and_needs_an_api_key_of_the_site()
     let claimed = json!({ "site_id": "demo", "page_origin": SHOP });
     let reply = call(Method::POST, &url, None, None, Some(&claimed)).await?;
     assert_eq!((reply.status, reply.error_code()?), (403, ErrorCode::OriginNotAllowed), "{}", reply.body);
-    assert!(reply.body["error"]["message"].as_str().unwrap_or_default().contains("API key"), "{}", reply.body);
+    assert!(
+        reply.body["error"]["message"].as_str().unwrap_or_default().contains("API key"),
+        "{}",
+        reply.body
+    );
     let bare = call(Method::POST, &url, None, None, Some(&json!({ "site_id": "demo" }))).await?;
     assert_eq!(bare.status, 403);
 

@@ -29,6 +29,7 @@
 //! - `revocation`: removed accounts, ended sessions, revoked and expired keys stop at once.
 //! - `routing`: flows, offers, transfers, business hours, external bots, SLAs.
 //! - `session_limits`: new visitor sessions limited per address and per site (`429`).
+//! - `signing_keys`: rotating the worker secret; visitor tokens' absolute lifetime.
 //! - `site_look`: a site's look, words and hours over REST.
 
 mod accounts;
@@ -57,4 +58,5 @@ mod promises;
 mod revocation;
 mod routing;
 mod session_limits;
+mod signing_keys;
 mod site_look;

@@ -3,10 +3,9 @@
 //! and stores the message carrying it exactly as a `send` (idempotent by client id, rate
 //! limited, relayed, in the inbox, moving the flow).
 
-use switchboard_core::attachments::{self, AttachmentClaims};
 use switchboard_core::conversation::{self, Effect, LogStore};
 use switchboard_core::rate::{ParticipantLimits, SendOrder};
-use switchboard_core::token;
+use switchboard_core::{attachment_links, attachments};
 use switchboard_protocol::attachment::Attachment;
 use switchboard_protocol::{ErrorCode, Seq, ServerFrame};
 use worker::{Request, Response};
@@ -16,9 +15,6 @@ use super::ConversationObject;
 use crate::env::BUCKET;
 use crate::error::{EdgeError, EdgeResult};
 use crate::{env, http};
-
-/// How long a download link lasts: as long as the message, in practice.
-const LINK_LIFETIME_MS: i64 = 100 * 365 * 24 * 60 * 60 * 1000;
 
 impl ConversationObject {
     /// Stores an upload and the message carrying it; answers `201 {"message": …}`.
@@ -41,18 +37,13 @@ impl ConversationObject {
         let http_metadata =
             worker::HttpMetadata { content_type: Some(upload.content_type.clone()), ..Default::default() };
         bucket.put(&key, bytes.clone()).http_metadata(http_metadata).execute().await?;
-        let claims = AttachmentClaims {
-            key: key.clone(),
-            name: upload.name.clone(),
-            content_type: upload.content_type.clone(),
-            exp: now + LINK_LIFETIME_MS,
-        };
-        let link = token::sign(&claims, &env::signing_key(&self.env)?);
+        let signing = env::signing_key(&self.env)?;
+        let url = attachment_links::url(&key, &upload.name, &upload.content_type, &signing, now);
         let attachment = Attachment {
             name: upload.name,
             content_type: upload.content_type,
             size: bytes.len() as u64,
-            url: format!("/api/v1/attachments/{link}"),
+            url,
         };
         let outputs = {
             let mut limits = self.limits.borrow_mut();

@@ -17,8 +17,8 @@ use std::rc::Rc;
 
 use switchboard_core::admission::{self, Admission};
 use switchboard_core::conversation::{self, Effect, Relay, Sender};
-use switchboard_core::ingest;
 use switchboard_core::rate::{ParticipantLimits, SendOrder};
+use switchboard_core::{attachment_links, ingest};
 use switchboard_protocol::inbox::ConversationSummary;
 use switchboard_protocol::limits::{AGENT_MESSAGES_PER_SECOND, VISITOR_MESSAGES_PER_SECOND};
 use switchboard_protocol::{Author, ClientFrame, ErrorCode, Message, ServerFrame, SiteId};
@@ -266,6 +266,7 @@ impl ConversationObject {
                 meta.site_id.clone(),
                 meta.visitor_id.clone(),
                 meta.conversation_id.clone(),
+                participant.born.unwrap_or(now),
                 now,
             )?),
             _ => None,
@@ -280,7 +281,13 @@ impl ConversationObject {
         let (mut inputs, mut claims) = (Vec::new(), Vec::new());
         for output in conversation::handle(&mut &self.store, sender, limits, frame, now)? {
             match output {
-                Effect::Reply(frame) => send_frame(ws, &frame),
+                Effect::Reply(mut frame) => {
+                    // A replay hands out links that work for another week, under today's key.
+                    if let ServerFrame::History { messages, .. } = &mut frame {
+                        attachment_links::renew_all(messages, &env::signing_key(&self.env)?, now);
+                    }
+                    send_frame(ws, &frame)
+                }
                 Effect::Everyone(frame) => self.relay(&frame, None)?,
                 Effect::Relay(relay) => self.relay_entry(&relay)?,
                 Effect::Others(frame) => self.relay(&frame, Some(author))?,
