@@ -168,6 +168,7 @@ mod tests {
             appearance: Appearance::default(),
             flow_edited: false,
             identity_edited: false,
+            blocks: Vec::new(),
             identity_secret: None,
             prechat: Vec::new(),
             avatars: Default::default(),

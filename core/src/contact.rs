@@ -16,6 +16,10 @@ pub struct ClientInfo {
     /// The country the connection comes from, when the platform says (`CF-IPCountry`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub country: Option<String>,
+    /// The network address it comes from (`CF-Connecting-IP`): kept only so an agent can
+    /// block it ([`crate::blocks`]), never shown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
 }
 
 /// Longest `User-Agent` kept, in characters. The socket carries its client's details in its
@@ -25,11 +29,17 @@ pub const MAX_USER_AGENT_CHARS: usize = 300;
 
 impl ClientInfo {
     /// The details of a connection from its handshake's headers, cut to what is kept.
-    pub fn from_headers(user_agent: Option<String>, country: Option<String>) -> Self {
+    pub fn from_headers(
+        user_agent: Option<String>,
+        country: Option<String>,
+        address: Option<String>,
+    ) -> Self {
         let cut = |value: String, most: usize| value.chars().take(most).collect::<String>();
         ClientInfo {
             user_agent: user_agent.map(|ua| cut(ua, MAX_USER_AGENT_CHARS)),
             country: country.map(|c| cut(c, 2)),
+            // An IPv6 address is at most 45 characters.
+            address: address.map(|a| cut(a, 45)),
         }
     }
 }
@@ -92,7 +102,11 @@ mod tests {
             referrer: Some("  ".into()),
             locale: Some("de-DE".into()),
         };
-        let client = ClientInfo { user_agent: Some("Mozilla/5.0\n".into()), country: Some("de".into()) };
+        let client = ClientInfo {
+            user_agent: Some("Mozilla/5.0\n".into()),
+            country: Some("de".into()),
+            address: None,
+        };
         let old = Contact { referrer: Some("https://search.example/".into()), ..Contact::default() };
         let merged = merge(old, &context, &client);
         assert_eq!(merged.page_url.as_deref(), Some("https://shop.example/cart"));
@@ -100,7 +114,7 @@ mod tests {
         assert_eq!(merged.browser.as_deref(), Some("Mozilla/5.0"));
         assert_eq!(merged.country.as_deref(), Some("DE"));
         let unknown = ClientInfo { country: Some("XX".into()), ..ClientInfo::default() };
-        let huge = ClientInfo::from_headers(Some("Mozilla/5.0 ".repeat(1_000)), Some("DEU".into()));
+        let huge = ClientInfo::from_headers(Some("Mozilla/5.0 ".repeat(1_000)), Some("DEU".into()), None);
         assert_eq!(huge.user_agent.map(|ua| ua.chars().count()), Some(MAX_USER_AGENT_CHARS));
         assert_eq!(huge.country.as_deref(), Some("DE"));
         assert_eq!(merge(Contact::default(), &VisitorContext::default(), &unknown).country, None);

@@ -26,6 +26,7 @@
 //! - [`csat`]: the visitor's rating of a resolved conversation.
 //! - [`cards`]: checking bots' cards (title, words, a link button).
 //! - [`rate`]: per-participant flood control (token bucket, typing throttle).
+//! - [`blocks`]: blocked visitors and addresses: adding, lifting, checking, bounded.
 //! - [`session_caller`]: who asks for a visitor session (frame, page, server) and what it must show.
 //! - [`session_limits`]: how many visitor sessions an address and a site may start.
 //! - [`keyed_buckets`]: token buckets by key, bounded: the counting behind per-address limits.
@@ -48,6 +49,7 @@ pub mod attachment_links;
 pub mod attachments;
 pub mod avatar;
 pub mod backoff;
+pub mod blocks;
 pub mod canned;
 pub mod cards;
 pub mod chime;

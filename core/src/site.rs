@@ -43,6 +43,10 @@ pub struct SiteConfig {
     /// The site's own limits on new visitor sessions (none: the deployment's).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_limits: Option<SessionLimits>,
+    /// Visitors and addresses an agent blocked ([`crate::blocks`]; at most
+    /// `MAX_BLOCKS`): here so every isolate's copy of the configuration can check them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub blocks: Vec<crate::blocks::BlockEntry>,
     /// Agents' photos: the version (in its URL) of each agent's uploaded picture
     /// ([`crate::avatar::photo_url`]); agents not listed show their initials.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
@@ -203,6 +207,7 @@ impl Bootstrap {
                 appearance: Appearance::default(),
                 flow_edited: false,
                 identity_edited: false,
+                blocks: Vec::new(),
                 identity_secret: None,
                 prechat: Vec::new(),
                 avatars: Default::default(),

@@ -13,7 +13,7 @@ use crate::env::{Ctx, BUCKET};
 use crate::error::{EdgeError, EdgeResult};
 use crate::objects::conversation::calls::Attach;
 use crate::objects::{call, Participant};
-use crate::{auth, env, http};
+use crate::{auth, env, http, site_cache};
 
 /// A visitor (bearer session token of this conversation) or an agent (session and CSRF
 /// token, or an API key) uploads a file.
@@ -56,6 +56,8 @@ async fn uploader(req: &Request, env: &Ctx<'_>, conversation: &ConversationId) -
                 "this session token belongs to another conversation",
             ));
         }
+        let site = site_cache::config(env, &claims.site, env.now).await?;
+        switchboard_core::blocks::check(&site.blocks, Some(&claims.visitor), None, env.now)?;
         let author = Author::Visitor { id: claims.visitor, name: None };
         return Ok(Participant {
             site: claims.site,

@@ -12,6 +12,7 @@
 //! - [`api_keys`]: the routes that make, list and revoke keys for scripts.
 //! - [`attachments`]: uploading files into conversations and serving them by signed link.
 //! - [`avatars`]: agents' photos: upload, removal, serving.
+//! - [`blocks`]: blocking a conversation's visitor (and address), listing and lifting blocks.
 //! - [`site_cache`]: site configurations remembered by an isolate for a few seconds;
 //!   [`known_sites`]: which site ids exist, so invented ones never start an object.
 //! - [`team`]: invites and the site's accounts; [`canned`]: canned responses;
@@ -32,6 +33,7 @@ mod api_keys;
 mod attachments;
 mod auth;
 mod avatars;
+mod blocks;
 mod bot_webhook;
 mod canned;
 mod env;

@@ -9,7 +9,7 @@ use crate::error::{EdgeError, EdgeResult};
 use crate::objects::conversation::calls::BotAnswer;
 use crate::objects::site::calls as site;
 use crate::{
-    agent_sessions, api_keys, attachments, auth, avatars, canned, http, objects, pages, site_cache,
+    agent_sessions, api_keys, attachments, auth, avatars, blocks, canned, http, objects, pages, site_cache,
     site_settings, sites, sockets, team, visitor_sessions,
 };
 
@@ -71,6 +71,9 @@ async fn route(req: Request, env: &Ctx<'_>) -> EdgeResult<Response> {
         ("PUT", ["api", "v1", "agents", id, "avatar"]) => avatars::put(req, env, id).await,
         ("DELETE", ["api", "v1", "agents", id, "avatar"]) => avatars::delete(&req, env, id).await,
         ("GET", ["avatars", site, agent]) => avatars::serve(env, site, agent).await,
+        ("GET", ["api", "v1", "blocks"]) => blocks::list(&req, env).await,
+        ("POST", ["api", "v1", "blocks"]) => blocks::create(req, env).await,
+        ("DELETE", ["api", "v1", "blocks", id]) => blocks::lift(&req, env, id).await,
         ("GET", ["api", "v1", "canned-responses"]) => canned::list(&req, env).await,
         ("POST", ["api", "v1", "canned-responses"]) => canned::save(req, env).await,
         ("DELETE", ["api", "v1", "canned-responses", shortcut]) => canned::remove(&req, env, shortcut).await,
@@ -118,7 +121,8 @@ fn allowed_methods(segments: &[&str]) -> Option<&'static str> {
         ["api", "v1", "agents", _] | ["api", "v1", "canned-responses", _] => "DELETE",
         ["api", "v1", "agents", _, "avatar"] => "PUT, DELETE",
         ["api", "v1", "agents", _, "sessions"] => "DELETE",
-        ["api", "v1", "canned-responses"] => "GET, POST",
+        ["api", "v1", "canned-responses"] | ["api", "v1", "blocks"] => "GET, POST",
+        ["api", "v1", "blocks", _] => "DELETE",
         ["api", "v1", "site"] => "GET, PATCH",
         ["api", "v1", "sites"] | ["api", "v1", "api-keys"] => "GET, POST",
         ["api", "v1", "api-keys", _] => "DELETE",

@@ -40,6 +40,7 @@ pub(crate) async fn create(mut req: Request, env: &Ctx<'_>) -> EdgeResult<Respon
         appearance: Appearance::default(),
         flow_edited: false,
         identity_edited: false,
+        blocks: Vec::new(),
         identity_secret: None,
         prechat: Vec::new(),
         avatars: Default::default(),

@@ -5,6 +5,7 @@
 //!   `sb-token.<token>`) or an agent of the conversation's site (session cookie).
 //! - `GET /api/v1/agent/inbox`: an agent's inbox (session cookie).
 
+use switchboard_core::blocks;
 use switchboard_core::contact::ClientInfo;
 use switchboard_core::token::{self, AgentClaims, VisitorClaims};
 use switchboard_protocol::{
@@ -17,7 +18,7 @@ use crate::error::{EdgeError, EdgeResult};
 use crate::objects::conversation::calls::Connect;
 use crate::objects::site::calls::OpenInbox;
 use crate::objects::{call, Participant};
-use crate::{auth, env, http};
+use crate::{auth, env, http, site_cache};
 
 /// The subprotocols a handshake offers, in order.
 pub(crate) fn offered_subprotocols(req: &Request) -> Vec<String> {
@@ -50,9 +51,15 @@ pub(crate) async fn conversation(req: Request, env: &Ctx<'_>, id: &str) -> EdgeR
                     "this session token belongs to another conversation",
                 ));
             }
+            // A blocked visitor (or address) is refused here, every isolate checking its copy
+            // of the site's configuration.
+            let address = http::client_address(&req)?;
+            let site = site_cache::config(env, &claims.site, env.now).await?;
+            blocks::check(&site.blocks, Some(&claims.visitor), Some(&address), env.now)?;
             let client = ClientInfo::from_headers(
                 req.headers().get("user-agent")?,
                 req.headers().get("cf-ipcountry")?,
+                Some(address),
             );
             Participant {
                 born: Some(claims.born()),

@@ -6,6 +6,7 @@
 //! site's allowed origins directly (CORS) — either way the page origin must be allowed for the
 //! site — or, without `Origin`, a server with an API key of the site.
 
+use switchboard_core::blocks;
 use switchboard_core::session_caller::{self, SessionCaller};
 use switchboard_core::session_limits;
 use switchboard_core::token::{self, VisitorClaims};
@@ -50,6 +51,7 @@ pub(crate) async fn create(mut req: Request, env: &Ctx<'_>) -> EdgeResult<Respon
     }
     // Counted only once the request is otherwise good, by the limiter shard of its address.
     let address = http::client_address(&req)?;
+    blocks::check(&site.blocks, None, Some(&address), env.now)?;
     let limits = site.session_limits.unwrap_or_else(|| env::session_limits(env));
     let admit = AdmitSession { site: site.id.clone(), limits, address };
     objects::send(env, &session_limits::shard_of(&admit.address), &admit).await?;
@@ -65,6 +67,7 @@ pub(crate) async fn create(mut req: Request, env: &Ctx<'_>) -> EdgeResult<Respon
                     "that visitor token is for another site",
                 ));
             }
+            blocks::check(&site.blocks, Some(&claims.visitor), None, env.now)?;
             let theirs =
                 objects::send(env, &site.id, &VisitorConversations { visitor: claims.visitor.clone() })
                     .await?;
@@ -89,6 +92,8 @@ pub(crate) async fn history(req: &Request, env: &Ctx<'_>) -> EdgeResult<Response
         EdgeError::refuse(ErrorCode::Unauthorized, "send Authorization: Bearer <session token>")
     })?;
     let claims = verify(token.trim(), env)?;
+    let site = site_cache::config(env, &claims.site, env.now).await?;
+    blocks::check(&site.blocks, Some(&claims.visitor), None, env.now)?;
     let summaries =
         objects::send(env, &claims.site, &VisitorConversations { visitor: claims.visitor.clone() }).await?;
     let conversations = summaries

@@ -9,6 +9,7 @@ pub mod agent_me;
 pub mod agent_remove;
 pub mod agents_list;
 pub mod api_keys;
+pub mod blocks;
 pub mod bot_answer;
 pub mod bot_webhook;
 pub mod canned_responses;

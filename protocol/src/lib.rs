@@ -51,6 +51,9 @@ pub const SUBPROTOCOL: &str = "switchboard.v1";
 /// widget asks for a new token.
 pub const CLOSE_UNAUTHORIZED: u16 = 4401;
 
+/// Close code of a visitor's socket when an agent blocked them (`4000` + the `403` status).
+pub const CLOSE_BLOCKED: u16 = 4403;
+
 /// Prefix of the second subprotocol a visitor offers to carry its session token.
 ///
 /// Browsers cannot set headers on a WebSocket handshake; the subprotocol list is the one

@@ -6,6 +6,7 @@ use std::rc::Rc;
 
 use switchboard_protocol::contact::Contact;
 use switchboard_protocol::ConversationId;
+use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
 /// Contact panel properties.
@@ -19,6 +20,8 @@ pub struct ContactProps {
     pub past: Rc<Vec<(ConversationId, String, &'static str)>>,
     /// One of them was chosen.
     pub on_open: Callback<ConversationId>,
+    /// The open conversation (whose visitor "Block" blocks).
+    pub conversation: Option<ConversationId>,
 }
 
 /// The contact panel.
@@ -90,6 +93,20 @@ pub fn contact_panel(props: &ContactProps) -> Html {
     .into_iter()
     .flatten()
     .collect();
+    let blocked = use_state_eq(|| None::<Result<(), String>>);
+    let on_block = {
+        let (blocked, conversation) = (blocked.clone(), props.conversation.clone());
+        move |_: MouseEvent| {
+            let asked = web_sys::window().and_then(|w| {
+                w.confirm_with_message("Block this visitor and their address? Their chats close now and they cannot start new ones until unblocked (Settings).").ok()
+            });
+            let (Some(true), Some(conversation)) = (asked, conversation.clone()) else { return };
+            let blocked = blocked.clone();
+            spawn_local(async move {
+                blocked.set(Some(crate::effects::blocks::block(conversation).await.map(|_| ())))
+            });
+        }
+    };
     let name = contact.display_name().map(str::to_owned).unwrap_or_else(|| props.label.clone());
     html! {
         <aside class="sb-contact" aria-label="Contact">
@@ -120,6 +137,13 @@ pub fn contact_panel(props: &ContactProps) -> Html {
                     </>
                 }) }
             </dl>
+            <div class="sb-contact-actions">
+                { match &*blocked {
+                    Some(Ok(())) => html! { <p class="sb-hint sb-blocked" role="status">{ "Blocked. Lift it in Settings → Blocked visitors." }</p> },
+                    Some(Err(message)) => html! { <p class="sb-error" role="alert">{ message.clone() }</p> },
+                    None => html! { <button type="button" class="sb-block-visitor" onclick={on_block}>{ "Block visitor" }</button> },
+                } }
+            </div>
             if !props.past.is_empty() {
                 <h3 class="sb-contact-subtitle">{ "Other conversations" }</h3>
                 <ul class="sb-contact-past">

@@ -6,6 +6,7 @@
 //! - [`form`]: reading a submitted form's fields.
 //! - [`sites`]: every site, and creating one with its first admin (owners).
 //! - [`api_keys`]: the site's API keys for scripts (admins).
+//! - [`blocks`]: blocked visitors, and lifting a block.
 //! - [`settings`]: the team (invites, accounts) and canned responses; [`team`]: one account
 //!   with its photo; [`site_form`]: the
 //!   site's widget colour, greeting and allowed origins.
@@ -23,6 +24,7 @@
 pub mod api_keys;
 pub mod app;
 pub mod attach;
+pub mod blocks;
 pub mod contact;
 pub mod conversation;
 pub mod form;

@@ -14,6 +14,7 @@ use yew::prelude::*;
 use super::form::field;
 
 use super::api_keys::ApiKeys;
+use super::blocks::Blocks;
 use super::site_form::SiteForm;
 use super::sites::Sites;
 use super::team::Member;
@@ -108,6 +109,8 @@ pub fn settings(props: &SettingsProps) -> Html {
                     }
                 }) }
             </ul>
+            <h2>{ "Blocked visitors" }</h2>
+            <Blocks />
             if props.admin {
                 { canned_form(props.dispatch.clone(), report) }
                 <h2>{ "API keys" }</h2>

@@ -168,9 +168,11 @@ pub fn workspace(props: &WorkspaceProps) -> Html {
                     <ConversationPane {open} {on_send} {on_dismiss} {on_typing} {on_action}
                         team={state.team.clone()} canned={state.canned.clone()} />
                     if state.open.is_some() {
-                        <ContactPanel label={state.open_label().unwrap_or_default()}
+                        <ContactPanel key={state.open.as_ref().map(|o| o.id.to_string()).unwrap_or_default()}
+                            label={state.open_label().unwrap_or_default()}
                             contact={state.open_summary().and_then(|s| s.contact.clone())}
-                            past={Rc::new(state.past_conversations())} {on_open} />
+                            past={Rc::new(state.past_conversations())} {on_open}
+                            conversation={state.open.as_ref().map(|o| o.id.clone())} />
                     }
                 </div>
             }

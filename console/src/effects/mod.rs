@@ -8,6 +8,7 @@
 //! - [`session`]: `/agent/me`, sign-in, sign-out, invite links.
 //! - [`admin`]: the team, queues and canned responses, and admins' changes to them.
 //! - [`settings`]: API keys and sites, for the settings sections that show them.
+//! - [`blocks`]: blocking a conversation's visitor, listing and lifting blocks.
 //! - [`inbox`]: the inbox socket, reconnecting with backoff.
 //! - [`conversation`]: the open conversation's socket and its [`ClientLog`](switchboard_core::client_log::ClientLog).
 //! - [`keys`]: keyboard shortcuts (j/k, Enter, r, e, /).
@@ -16,6 +17,7 @@
 //! - [`visibility`]: whether the page is on screen, and a listener for when it comes back.
 
 pub mod admin;
+pub mod blocks;
 pub mod conversation;
 pub mod inbox;
 pub mod keys;

@@ -7,6 +7,7 @@
 //! - `admin_secrets`: the identity and bot secrets stay with admins and are strong.
 //! - `attachments`: uploading and serving files, type and size checks.
 //! - `avatars`: agents' photos.
+//! - `blocking`: a blocked visitor cut off at once, by visitor and address, until lifted.
 //! - `bodies`: endless chunked bodies cut off at their limits; maximal messages and contacts travel whole.
 //! - `browser_accessibility`: axe-core over the widget and the console; favicons load.
 //! - `browser_chat`: the whole spine in two browsers (and the README screenshots).
@@ -36,6 +37,7 @@ mod accounts;
 mod admin_secrets;
 mod attachments;
 mod avatars;
+mod blocking;
 mod bodies;
 mod browser_accessibility;
 mod browser_chat;

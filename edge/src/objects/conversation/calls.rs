@@ -82,3 +82,21 @@ pub(crate) struct BotAnswer {
     pub answer: bot_answer::Request,
 }
 object_call!(BotAnswer => Conversation, "/bot-answer", ());
+
+/// An agent of `site` blocks this conversation's visitor: their sockets here close at once
+/// (`4403`); answers who they are and the address they last came from.
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct BlockVisitor {
+    /// The agent's site (another site's conversation is `not_found`).
+    pub site: switchboard_protocol::SiteId,
+}
+
+/// Whom [`BlockVisitor`] blocked.
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct BlockedVisitor {
+    /// The visitor.
+    pub visitor: switchboard_protocol::VisitorId,
+    /// The address they last came from, if known.
+    pub address: Option<String>,
+}
+object_call!(BlockVisitor => Conversation, "/block-visitor", BlockedVisitor);

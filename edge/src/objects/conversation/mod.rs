@@ -13,6 +13,7 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::future::ready;
 use std::rc::Rc;
 
 use switchboard_core::admission::{self, Admission};
@@ -27,12 +28,13 @@ use worker::{
 };
 
 mod attach;
+mod block;
 pub(crate) mod calls;
 mod feed;
 mod flow;
 mod store;
 
-use self::calls::{Attach, BotAnswer, Connect, Notice};
+use self::calls::{Attach, BlockVisitor, BotAnswer, Connect, Notice};
 use self::feed::Claim;
 use self::store::{ConversationStore, Meta};
 use super::call::{answer, carried, no_such_route, ObjectCall};
@@ -105,6 +107,7 @@ impl DurableObject for ConversationObject {
             },
             Notice::ROUTE => answer(req, |notice: Notice| self.notice(notice, now)).await,
             BotAnswer::ROUTE => answer(req, |call: BotAnswer| self.bot_answer(call, now)).await,
+            BlockVisitor::ROUTE => answer(req, |call: BlockVisitor| ready(self.block_visitor(&call))).await,
             _ => Err(no_such_route()),
         })
     }
@@ -199,6 +202,7 @@ impl ConversationObject {
                 site_id: participant.site.clone(),
                 visitor_id: id.clone(),
                 created_at: now,
+                visitor_address: participant.client.address.clone(),
             };
             self.store.create(&meta)?;
             // The bot's greeting is the log's first entry, replayed on the visitor's hello.
@@ -294,6 +298,7 @@ impl ConversationObject {
                 Effect::Stored(message) => inputs.extend(self.after_stored(&meta, author, &message, now)?),
                 Effect::Action(action) => inputs.push(Input::Action(action)),
                 Effect::Context(context) => {
+                    self.store.note_visitor_address(participant.client.address.as_deref())?;
                     let old = self.store.contact()?;
                     let contact =
                         switchboard_core::contact::merge(old.clone(), &context, &participant.client);

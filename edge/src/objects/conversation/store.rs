@@ -51,7 +51,8 @@ static SCHEMA: Schema = Schema {
         "CREATE TABLE IF NOT EXISTS contact (only INTEGER PRIMARY KEY CHECK (only = 1), json TEXT NOT NULL)",
     ],
     // Logs stored before messages had `extra` get the column (NULL: plain messages).
-    added_columns: &[("messages", "extra TEXT")],
+    // Conversations from before blocking learn their visitor's address at the next visit.
+    added_columns: &[("messages", "extra TEXT"), ("meta", "visitor_address TEXT")],
 };
 
 /// Who the conversation is with, written when its visitor first connects.
@@ -65,6 +66,9 @@ pub struct Meta {
     pub visitor_id: VisitorId,
     /// When the visitor first connected.
     pub created_at: i64,
+    /// The network address the visitor last came from (for blocking; never shown).
+    #[serde(default)]
+    pub visitor_address: Option<String>,
 }
 
 impl Meta {
@@ -120,11 +124,23 @@ impl ConversationStore {
         }
         let rows: Vec<Meta> = self
             .sql
-            .exec("SELECT conversation_id, site_id, visitor_id, created_at FROM meta", None)?
+            .exec("SELECT conversation_id, site_id, visitor_id, created_at, visitor_address FROM meta", None)?
             .to_array()?;
         let meta = rows.into_iter().next();
         self.meta.replace(meta.clone());
         Ok(meta)
+    }
+
+    /// Remembers the address the visitor came from, when it changed.
+    pub fn note_visitor_address(&self, address: Option<&str>) -> EdgeResult<()> {
+        let Some(mut meta) = self.meta()? else { return Ok(()) };
+        if address.is_none() || meta.visitor_address.as_deref() == address {
+            return Ok(());
+        }
+        self.sql.exec("UPDATE meta SET visitor_address = ?", vec![address.into()])?;
+        meta.visitor_address = address.map(str::to_owned);
+        self.meta.replace(Some(meta));
+        Ok(())
     }
 
     /// The meta row, or `not_found`.
@@ -247,12 +263,14 @@ impl ConversationStore {
     pub fn create(&self, meta: &Meta) -> EdgeResult<()> {
         self.tables.make();
         self.sql.exec(
-            "INSERT INTO meta (only, conversation_id, site_id, visitor_id, created_at) VALUES (1, ?, ?, ?, ?)",
+            "INSERT INTO meta (only, conversation_id, site_id, visitor_id, created_at, visitor_address)
+             VALUES (1, ?, ?, ?, ?, ?)",
             vec![
                 meta.conversation_id.as_str().into(),
                 meta.site_id.as_str().into(),
                 meta.visitor_id.as_str().into(),
                 meta.created_at.into(),
+                meta.visitor_address.as_deref().into(),
             ],
         )?;
         self.meta.replace(Some(meta.clone()));

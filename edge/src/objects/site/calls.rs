@@ -57,6 +57,26 @@ pub(crate) struct SetAvatar {
 }
 object_call!(SetAvatar => Site, "/config/avatar", SiteConfig);
 
+/// Adds a block to the site's configuration (`core::blocks::add`); answers the new one.
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct AddBlock {
+    /// The site.
+    pub site: SiteId,
+    /// The block.
+    pub entry: switchboard_core::blocks::BlockEntry,
+}
+object_call!(AddBlock => Site, "/config/block", SiteConfig);
+
+/// Lifts a block (`not_found` when there is none); answers the new configuration.
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct LiftBlock {
+    /// The site.
+    pub site: SiteId,
+    /// The block's id.
+    pub id: String,
+}
+object_call!(LiftBlock => Site, "/config/unblock", SiteConfig);
+
 /// Creates a new site's object with its configuration (`conflict` when it has one).
 #[derive(Debug, Serialize, Deserialize)]
 pub(crate) struct CreateSite {

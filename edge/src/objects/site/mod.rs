@@ -10,6 +10,7 @@
 //! When an agent's session ends it closes their sockets here and, through the conversations
 //! they have open, everywhere ([`sessions`]).
 
+mod blocks;
 pub(crate) mod calls;
 mod canned;
 mod index;
@@ -36,9 +37,9 @@ use worker::{
 };
 
 use self::calls::{
-    Activity, AgentSocket, CreateSite, EndAgents, Enqueue, GetConfig, ListCanned, ListConversations,
-    OpenInbox, Presence, RemoveCanned, SaveCanned, Search, SetAvatar, Unroute, UpdateConfig,
-    VisitorConversations,
+    Activity, AddBlock, AgentSocket, CreateSite, EndAgents, Enqueue, GetConfig, LiftBlock, ListCanned,
+    ListConversations, OpenInbox, Presence, RemoveCanned, SaveCanned, Search, SetAvatar, Unroute,
+    UpdateConfig, VisitorConversations,
 };
 use super::call::{answer, carried, no_such_route, ObjectCall};
 use super::ended::SessionEnds;
@@ -102,6 +103,8 @@ impl DurableObject for SiteObject {
             GetConfig::ROUTE => answer(req, |c: GetConfig| ready(self.ensure_config(Some(&c.site)))).await,
             UpdateConfig::ROUTE => answer(req, |c: UpdateConfig| ready(self.update_config(c))).await,
             SetAvatar::ROUTE => answer(req, |c: SetAvatar| ready(self.set_avatar(c))).await,
+            AddBlock::ROUTE => answer(req, |c: AddBlock| ready(self.add_block(c, now))).await,
+            LiftBlock::ROUTE => answer(req, |c: LiftBlock| ready(self.lift_block(&c, now))).await,
             CreateSite::ROUTE => answer(req, |c: CreateSite| ready(self.create_config(c.config))).await,
             Activity::ROUTE => answer(req, |c: Activity| ready(self.take_activity(c, now))).await,
             Search::ROUTE => answer(req, |c: Search| ready(self.search(&c.typed))).await,
@@ -260,7 +263,7 @@ impl SiteObject {
         self.store_config(config)
     }
 
-    fn store_config(&self, config: SiteConfig) -> EdgeResult<SiteConfig> {
+    pub(super) fn store_config(&self, config: SiteConfig) -> EdgeResult<SiteConfig> {
         let json = serde_json::to_string(&config)?;
         self.sql().exec("UPDATE config SET json = ? WHERE only = 1", vec![json.into()])?;
         self.config.replace(Some(config.clone()));
@@ -270,7 +273,7 @@ impl SiteObject {
     /// The stored configuration, or for the bootstrap site (named by `site`) the bootstrap
     /// one, stored now: whichever request reaches the object first (a visitor's session, an
     /// agent's inbox) finds the site configured.
-    fn ensure_config(&self, site: Option<&SiteId>) -> EdgeResult<SiteConfig> {
+    pub(super) fn ensure_config(&self, site: Option<&SiteId>) -> EdgeResult<SiteConfig> {
         if self.tables.made() {
             if let Some(config) = self.stored_config()? {
                 return Ok(config);
