@@ -112,8 +112,8 @@ pub(crate) async fn me(req: &Request, env: &Ctx<'_>) -> EdgeResult<Response> {
 
 fn set_cookie(reply: &Response, req: &Request, value: &str, max_age_s: i64) -> EdgeResult<()> {
     let secure = if http::is_https(req) { "; Secure" } else { "" };
-    let cookie =
-        format!("{}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age_s}{secure}", auth::COOKIE);
+    let name = auth::cookie_name(req);
+    let cookie = format!("{name}={value}; Path=/; HttpOnly; SameSite=Strict; Max-Age={max_age_s}{secure}");
     reply.headers().set("set-cookie", &cookie)?;
     Ok(())
 }

@@ -26,8 +26,17 @@ use crate::error::{EdgeError, EdgeResult};
 use crate::objects::directory::calls::{CheckKey, CheckSession};
 use crate::{http, objects};
 
-/// Name of the session cookie.
-pub(crate) const COOKIE: &str = "sb_agent";
+/// Name of the session cookie for `req`: over https `__Host-sb_agent`, which browsers only
+/// accept with `Secure`, `Path=/` and no `Domain` — so a page on a sibling subdomain cannot
+/// plant a session of its choosing (cookie tossing). Plain http (local development) cannot
+/// carry the prefix and uses `sb_agent`.
+pub(crate) fn cookie_name(req: &Request) -> &'static str {
+    if http::is_https(req) {
+        "__Host-sb_agent"
+    } else {
+        "sb_agent"
+    }
+}
 
 /// Header carrying the anti-forgery token.
 const CSRF_HEADER: &str = "x-csrf-token";
@@ -128,7 +137,7 @@ pub(crate) async fn signed_in(req: &Request, env: &Ctx<'_>) -> EdgeResult<(Agent
 /// The session cookie's claims, as the account is now, and its value; `unauthorized`
 /// without a valid one, or when the account is gone or signed out everywhere since.
 async fn session(req: &Request, env: &Ctx<'_>) -> EdgeResult<(AgentClaims, String)> {
-    let value = http::cookie(req, COOKIE)?
+    let value = http::cookie(req, cookie_name(req))?
         .ok_or_else(|| EdgeError::refuse(ErrorCode::Unauthorized, "sign in to the console first"))?;
     let claims: AgentClaims = token::verify(&value, &env::signing_key(env)?, env.now).map_err(|e| {
         EdgeError::refuse(
