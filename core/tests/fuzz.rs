@@ -38,7 +38,10 @@ fn corpus(target: &str) -> Vec<Vec<u8>> {
 /// Inputs for `target`: its corpus, random bytes, random JSON-ish text, and mutated seeds.
 fn inputs(target: &str) -> impl Strategy<Value = Vec<u8>> {
     let seeds = corpus(target);
-    let mutated = (proptest::sample::select(seeds.clone()), proptest::collection::vec((any::<u8>(), any::<u16>(), 0u8..6), 1..6))
+    let mutated = (
+        proptest::sample::select(seeds.clone()),
+        proptest::collection::vec((any::<u8>(), any::<u16>(), 0u8..6), 1..6),
+    )
         .prop_map(|(seed, edits)| mutate(seed, &edits));
     prop_oneof![
         2 => proptest::collection::vec(any::<u8>(), 0..300),
@@ -50,8 +53,27 @@ fn inputs(target: &str) -> impl Strategy<Value = Vec<u8>> {
 /// Bytes and tokens that tend to break decoders (JSON's own punctuation, extreme numbers,
 /// escapes), spliced in by [`mutate`].
 const TOKENS: &[&str] = &[
-    "0", "7", "-1", "1e309", "18446744073709551616", "null", "true", "\"\"", "{}", "[]", "\\u0000",
-    "\\ud800", ":", ",", "\"", "{", "}", "[", "]", "é", "\u{202e}",
+    "0",
+    "7",
+    "-1",
+    "1e309",
+    "18446744073709551616",
+    "null",
+    "true",
+    "\"\"",
+    "{}",
+    "[]",
+    "\\u0000",
+    "\\ud800",
+    ":",
+    ",",
+    "\"",
+    "{",
+    "}",
+    "[",
+    "]",
+    "é",
+    "\u{202e}",
 ];
 
 /// A seed with `edits` applied: flip bits of a byte, cut one, duplicate a slice, insert a
@@ -146,7 +168,8 @@ fn rest_bodies_decode_or_are_refused_and_their_checks_never_panic() {
 }
 
 fn site_config() -> site::SiteConfig {
-    let boot = site::Bootstrap::from_vars("demo", "Demo", "https://shop.example", "a@b.co", "", "pw", "", &OneZone);
+    let boot =
+        site::Bootstrap::from_vars("demo", "Demo", "https://shop.example", "a@b.co", "", "pw", "", &OneZone);
     boot.expect("the test bootstrap").site
 }
 
@@ -164,7 +187,8 @@ fn flows_parse_or_are_refused_with_a_reason() {
 fn identity_tokens_never_verify_without_the_secret() {
     fuzz("identity", |bytes| {
         let claim = Identity { token: Some(text(bytes)), ..Identity::default() };
-        assert!(identity::verify(Some("the site's identity secret 0123456789"), &claim, 1_800_000_000_000).is_err());
+        assert!(identity::verify(Some("the site's identity secret 0123456789"), &claim, 1_800_000_000_000)
+            .is_err());
         let hash = Identity { user_id: "u".into(), user_hash: text(bytes), ..Identity::default() };
         let _ = identity::verify(Some("the site's identity secret 0123456789"), &hash, 0);
         let key = token::SigningKey::new(&[7; 32]).expect("a key");
@@ -186,7 +210,10 @@ fn upload_headers_and_names_are_checked_without_panicking() {
         let header = text(bytes);
         let _ = attachments::check(&header, bytes);
         let name = attachments::clean_name(&header);
-        assert!(!name.contains('/') && !name.contains('\\') && !name.chars().any(char::is_control), "{name:?}");
+        assert!(
+            !name.contains('/') && !name.contains('\\') && !name.chars().any(char::is_control),
+            "{name:?}"
+        );
         let _ = origin::Origin::parse(&header);
         let _ = origin::AllowedOrigins::parse(&[header.as_str()]);
         let fields = BTreeMap::from([("email".to_string(), header.clone())]);

@@ -4,7 +4,7 @@
 
 use switchboard_core::avatar::photo_url;
 use switchboard_core::{accounts, session_limits};
-use switchboard_protocol::api::{invite_accept, invite_create};
+use switchboard_protocol::api::{invite_accept, invite_create, invite_show};
 use switchboard_protocol::{AgentId, ErrorCode};
 use worker::{Request, Response};
 
@@ -43,17 +43,18 @@ pub(crate) async fn invite(mut req: Request, env: &Ctx<'_>) -> EdgeResult<Respon
 }
 
 /// What an invite is for (public: the token is the credential).
-pub(crate) async fn show(req: &Request, env: &Ctx<'_>, token: &str) -> EdgeResult<Response> {
-    admit_invite_attempt(req, env, token).await?;
-    http::json(200, &objects::send(env, &(), &ShowInvite { token: token.to_string() }).await?)
+pub(crate) async fn show(mut req: Request, env: &Ctx<'_>) -> EdgeResult<Response> {
+    let invite_show::Request { token } = http::read_json(&mut req).await?;
+    admit_invite_attempt(&req, env, &token).await?;
+    http::json(200, &objects::send(env, &(), &ShowInvite { token }).await?)
 }
 
 /// The invited person chooses a password and is signed in.
-pub(crate) async fn accept(mut req: Request, env: &Ctx<'_>, token: &str) -> EdgeResult<Response> {
+pub(crate) async fn accept(mut req: Request, env: &Ctx<'_>) -> EdgeResult<Response> {
     http::require_same_origin(&req)?;
     let request: invite_accept::Request = http::read_json(&mut req).await?;
-    admit_invite_attempt(&req, env, token).await?;
-    let signed_in = objects::send(env, &(), &AcceptInvite { token: token.to_string(), request }).await?;
+    admit_invite_attempt(&req, env, &request.token).await?;
+    let signed_in = objects::send(env, &(), &AcceptInvite { request }).await?;
     agent_sessions::start_session(&req, env, signed_in)
 }
 

@@ -5,6 +5,7 @@
 
 use std::rc::Rc;
 
+use switchboard_protocol::api::invite_accept;
 use switchboard_protocol::AgentId;
 use yew::prelude::*;
 
@@ -42,8 +43,9 @@ pub fn app() -> Html {
         }
         Session::Invited(form) => {
             let token = form.token.clone();
-            let on_accept = Callback::from(move |request| {
-                session::accept_invite(token.clone(), request, dispatch.clone())
+            let on_accept = Callback::from(move |mut request: invite_accept::Request| {
+                request.token = token.clone();
+                session::accept_invite(request, dispatch.clone())
             });
             html! { <Invite form={form.clone()} {on_accept} /> }
         }

@@ -38,7 +38,12 @@ pub fn invite(props: &InviteProps) -> Html {
             mismatch.set(None);
             let name = value(&name).trim().to_owned();
             on_accept
-                .emit(invite_accept::Request { password: chosen, name: (!name.is_empty()).then_some(name) });
+                // The token is the link's; the screen that opened it fills it in.
+                .emit(invite_accept::Request {
+                    token: String::new(),
+                    password: chosen,
+                    name: (!name.is_empty()).then_some(name),
+                });
         }
     };
     let error = (*mismatch).clone().or_else(|| form.error.clone());

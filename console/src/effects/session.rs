@@ -88,18 +88,19 @@ fn invite_token() -> Option<String> {
 fn open_invite(token: String, dispatch: Dispatcher) {
     dispatch.dispatch(Action::InviteOpened(token.clone()));
     spawn_local(async move {
-        let url = format!("/api/v1/invites/{token}");
-        let result = fetch_json::<(), invite_show::Response>("GET", &url, None).await;
+        let request = invite_show::Request { token };
+        let result =
+            fetch_json::<_, invite_show::Response>("POST", "/api/v1/invites/lookup", Some(&request)).await;
         dispatch.dispatch(Action::InviteLoaded(result.map_err(|e| describe(&e))));
     });
 }
 
 /// Accepts an invite: the account is made and signed in; the link leaves the address bar.
-pub fn accept_invite(token: String, request: invite_accept::Request, dispatch: Dispatcher) {
+pub fn accept_invite(request: invite_accept::Request, dispatch: Dispatcher) {
     dispatch.dispatch(Action::InviteStarted);
     spawn_local(async move {
-        let url = format!("/api/v1/invites/{token}/accept");
-        match fetch_json::<_, invite_accept::Response>("POST", &url, Some(&request)).await {
+        match fetch_json::<_, invite_accept::Response>("POST", "/api/v1/invites/accept", Some(&request)).await
+        {
             Ok(agent) => {
                 if let Some(window) = web_sys::window() {
                     let _ = window.history().and_then(|h| {

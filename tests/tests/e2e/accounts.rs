@@ -42,34 +42,45 @@ async fn an_invited_agent_sets_a_password_signs_in_and_can_be_removed() -> anyho
     assert_eq!(invite.email, "nia@example.com");
     assert_eq!(invite.url, format!("{}/console/#invite={}", edge.origin(), invite.token));
 
-    let show =
-        call::<()>(Method::GET, &edge.url(&format!("/api/v1/invites/{}", invite.token)), None, None, None)
-            .await?;
+    // A real token in a URL path, where access logs and proxies would keep it, opens nothing.
+    let in_path = edge.url(&format!("/api/v1/invites/{}", invite.token));
+    let old_form = call::<()>(Method::GET, &in_path, None, None, None).await?;
+    assert_eq!(old_form.status, 404, "the token was looked up from the URL: {}", old_form.body);
+    let lookup = edge.url("/api/v1/invites/lookup");
+    let show = call(Method::POST, &lookup, None, None, Some(&json!({ "token": invite.token }))).await?;
     let shown: invite_show::Response = show.json()?;
     assert_eq!(
         (shown.email.as_str(), shown.name.as_str(), shown.role),
         ("nia@example.com", "Nia", AgentRole::Agent)
     );
-    let unknown = call::<()>(Method::GET, &edge.url("/api/v1/invites/nonsense"), None, None, None).await?;
+    let unknown = call(Method::POST, &lookup, None, None, Some(&json!({ "token": "nonsense" }))).await?;
     assert_eq!((unknown.status, unknown.error_code()?), (404, ErrorCode::NotFound));
 
-    let accept = edge.url(&format!("/api/v1/invites/{}/accept", invite.token));
-    let short = call(Method::POST, &accept, None, None, Some(&json!({ "password": "short" }))).await?;
+    let accept = edge.url("/api/v1/invites/accept");
+    let short =
+        call(Method::POST, &accept, None, None, Some(&json!({ "token": invite.token, "password": "short" })))
+            .await?;
     assert_eq!((short.status, short.error_code()?), (400, ErrorCode::BadRequest));
     let accepted = call(
         Method::POST,
         &accept,
         None,
         None,
-        Some(&json!({ "password": "nia-password-2026", "name": "Nia K" })),
+        Some(&json!({ "token": invite.token, "password": "nia-password-2026", "name": "Nia K" })),
     )
     .await?;
     assert_eq!(accepted.status, 200, "{}", accepted.body);
     let nia = Session::from_reply(accepted)?;
     assert_eq!((nia.agent.name.as_str(), nia.agent.role), ("Nia K", AgentRole::Agent));
     // One time only.
-    let again =
-        call(Method::POST, &accept, None, None, Some(&json!({ "password": "another-password-1" }))).await?;
+    let again = call(
+        Method::POST,
+        &accept,
+        None,
+        None,
+        Some(&json!({ "token": invite.token, "password": "another-password-1" })),
+    )
+    .await?;
     assert_eq!((again.status, again.error_code()?), (410, ErrorCode::Gone));
 
     // The password works from now on; agents may list the team but not invite.
@@ -105,16 +116,17 @@ async fn an_expired_invite_is_refused_with_a_clear_error() -> anyhow::Result<()>
     let body = json!({ "email": "late@example.com", "name": "Late", "expires_in_s": 1 });
     let invite: invite_create::Response =
         admin.call(&edge, Method::POST, "/api/v1/invites", Some(&body)).await?.json()?;
-    let show = edge.url(&format!("/api/v1/invites/{}", invite.token));
+    let show = edge.url("/api/v1/invites/lookup");
+    let token = json!({ "token": invite.token });
     let expired = until("the invite to expire", Duration::from_secs(10), || async {
-        let reply = call::<()>(Method::GET, &show, None, None, None).await.ok()?;
+        let reply = call(Method::POST, &show, None, None, Some(&token)).await.ok()?;
         (reply.status == 410).then_some(reply)
     })
     .await?;
     assert_eq!(expired.error_code()?, ErrorCode::Gone);
-    let accept = edge.url(&format!("/api/v1/invites/{}/accept", invite.token));
-    let refused =
-        call(Method::POST, &accept, None, None, Some(&json!({ "password": "late-password-123" }))).await?;
+    let accept = edge.url("/api/v1/invites/accept");
+    let late = json!({ "token": invite.token, "password": "late-password-123" });
+    let refused = call(Method::POST, &accept, None, None, Some(&late)).await?;
     assert_eq!((refused.status, refused.error_code()?), (410, ErrorCode::Gone));
     assert!(refused.body.to_string().contains("expired"), "{}", refused.body);
     assert!(Session::start(&edge, "late@example.com", "late-password-123").await.is_err());
@@ -266,9 +278,9 @@ async fn a_second_sites_agents_see_and_open_only_their_own_conversations() -> an
     let body = json!({ "email": "ada@acme.example", "name": "Ada", "role": "admin", "site_id": "acme" });
     let invite: invite_create::Response =
         owner.call(&edge, Method::POST, "/api/v1/invites", Some(&body)).await?.json()?;
-    let accept = edge.url(&format!("/api/v1/invites/{}/accept", invite.token));
-    let reply =
-        call(Method::POST, &accept, None, None, Some(&json!({ "password": "ada-password-2026" }))).await?;
+    let accept = edge.url("/api/v1/invites/accept");
+    let body = json!({ "token": invite.token, "password": "ada-password-2026" });
+    let reply = call(Method::POST, &accept, None, None, Some(&body)).await?;
     let ada = Session::from_reply(reply)?;
     assert_eq!((ada.agent.site_id.as_str(), ada.agent.role), ("acme", AgentRole::Admin));
     // Ada, an admin of another site, cannot invite into the first one.

@@ -59,9 +59,9 @@ async fn nia(edge: &TestEdge, admin: &Session) -> Result<Session> {
     let body = json!({ "email": "nia@example.com", "name": "Nia Okafor" });
     let invite: invite_create::Response =
         admin.call(edge, Method::POST, "/api/v1/invites", Some(&body)).await?.json()?;
-    let accept = edge.url(&format!("/api/v1/invites/{}/accept", invite.token));
-    let accepted =
-        call(Method::POST, &accept, None, None, Some(&json!({ "password": "nia-password-2026" }))).await?;
+    let accept = edge.url("/api/v1/invites/accept");
+    let body = json!({ "token": invite.token, "password": "nia-password-2026" });
+    let accepted = call(Method::POST, &accept, None, None, Some(&body)).await?;
     Session::from_reply(accepted)
 }
 

@@ -129,14 +129,19 @@ async fn an_agent_blocks_from_the_contact_panel_and_unblocks_from_settings() -> 
     // The browser's own confirmation dialog, accepted as a person would click OK.
     agent.client().execute("window.confirm = () => true;", vec![]).await?;
     agent.find(".sb-contact button.sb-block-visitor").await?.click().await?;
-    agent.wait_for_js("the panel says blocked", "return !!document.querySelector('.sb-contact .sb-blocked');").await?;
+    agent
+        .wait_for_js("the panel says blocked", "return !!document.querySelector('.sb-contact .sb-blocked');")
+        .await?;
     assert_eq!(visitor.closed_within(Duration::from_secs(5)).await?.0, CLOSE_BLOCKED);
 
     // Settings list the block; Unblock lifts it.
     agent.find("button.sb-screen--settings").await?.click().await?;
     agent.find(".sb-blocks li.sb-block button.sb-lift-block").await?.click().await?;
     agent
-        .wait_for_js("the list empty", "return document.querySelectorAll('.sb-blocks li.sb-block').length === 0;")
+        .wait_for_js(
+            "the list empty",
+            "return document.querySelectorAll('.sb-blocks li.sb-block').length === 0;",
+        )
         .await?;
     assert_eq!(session_from(&edge, ABUSER, Some(&session.token)).await?.status, 201);
     agent.close().await?;

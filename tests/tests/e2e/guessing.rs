@@ -73,12 +73,13 @@ async fn made_up_invite_links_get_429_after_a_few_tries_from_one_address() -> an
         // Shaped like real tokens (43 URL-safe characters), alternating looking up and accepting.
         let token = format!("{n:0>43}");
         let reply = if n % 2 == 0 {
-            call_with::<()>(Method::GET, &edge.url(&format!("/api/v1/invites/{token}")), &guesser, None)
-                .await?
+            let url = edge.url("/api/v1/invites/lookup");
+            call_with(Method::POST, &url, &guesser, Some(&json!({ "token": token }))).await?
         } else {
-            let url = edge.url(&format!("/api/v1/invites/{token}/accept"));
+            let url = edge.url("/api/v1/invites/accept");
             let origin = [guesser[0], ("origin", own_origin.as_str())];
-            call_with(Method::POST, &url, &origin, Some(&json!({ "password": "guessed-password-1" }))).await?
+            let body = json!({ "token": token, "password": "guessed-password-1" });
+            call_with(Method::POST, &url, &origin, Some(&body)).await?
         };
         statuses.push(reply.status);
         if reply.status == 429 {
@@ -91,9 +92,19 @@ async fn made_up_invite_links_get_429_after_a_few_tries_from_one_address() -> an
     assert!(statuses[..limit as usize].iter().all(|&s| s == 404), "{statuses:?}");
     // Another address opening its real link is not held back.
     let other = [("cf-connecting-ip", "198.51.100.30")];
+    let lookup = edge.url("/api/v1/invites/lookup");
     let not_found =
+        call_with(Method::POST, &lookup, &other, Some(&json!({ "token": "x".repeat(43) }))).await?;
+    assert_eq!(not_found.status, 404);
+    // The old forms with the token in the URL path (which access logs keep) are gone.
+    let old =
         call_with::<()>(Method::GET, &edge.url(&format!("/api/v1/invites/{}", "x".repeat(43))), &other, None)
             .await?;
-    assert_eq!(not_found.status, 404);
+    assert_eq!(old.status, 404, "{}", old.body);
+    let old_accept = edge.url(&format!("/api/v1/invites/{}/accept", "x".repeat(43)));
+    let old =
+        call_with(Method::POST, &old_accept, &other, Some(&json!({ "password": "guessed-password-1" })))
+            .await?;
+    assert_eq!(old.status, 404, "{}", old.body);
     Ok(())
 }

@@ -34,8 +34,8 @@ async fn invited(edge: &TestEdge, admin: &Session, email: &str, role: &str) -> a
     let body = json!({ "email": email, "name": "Ivy", "role": role });
     let invite: invite_create::Response =
         admin.call(edge, Method::POST, "/api/v1/invites", Some(&body)).await?.json()?;
-    let accept = edge.url(&format!("/api/v1/invites/{}/accept", invite.token));
-    let password = json!({ "password": "ivy-password-2026" });
+    let accept = edge.url("/api/v1/invites/accept");
+    let password = json!({ "token": invite.token, "password": "ivy-password-2026" });
     Session::from_reply(call_with(Method::POST, &accept, &[], Some(&password)).await?)
 }
 

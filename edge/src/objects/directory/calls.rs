@@ -103,9 +103,7 @@ object_call!(ShowInvite => Directory, "/invite/show", invite_show::Response);
 /// Someone accepts an invite; answers the account made.
 #[derive(Debug, Serialize, Deserialize)]
 pub(crate) struct AcceptInvite {
-    /// The token from the link.
-    pub token: String,
-    /// Their password and name.
+    /// The token from the link, their password and name.
     pub request: invite_accept::Request,
 }
 object_call!(AcceptInvite => Directory, "/invite/accept", SignedIn);

@@ -81,9 +81,9 @@ impl DirectoryObject {
     pub(super) async fn accept(&self, call: AcceptInvite, now: i64) -> EdgeResult<SignedIn> {
         // Looked up before the (costly) hash, so a made-up token costs no CPU; looked up again
         // after it, and used with no await between, so two racing requests cannot both use it.
-        self.usable_invite(&call.token, now)?;
+        self.usable_invite(&call.request.token, now)?;
         let hash = webcrypto::create(&call.request.password, env::random_bytes()?).await?;
-        let invite = self.usable_invite(&call.token, now)?;
+        let invite = self.usable_invite(&call.request.token, now)?;
         if self.agent_by_email(&invite.email)?.is_some() {
             return Err(EdgeError::refuse(
                 ErrorCode::Conflict,
@@ -98,7 +98,7 @@ impl DirectoryObject {
         let id = self.insert_agent(&invite.email, name, &invite.site_id, role, &hash, now)?;
         self.sql().exec(
             "UPDATE invites SET used_at = ? WHERE key = ?",
-            vec![now.into(), accounts::invite_key(&call.token).into()],
+            vec![now.into(), accounts::invite_key(&call.request.token).into()],
         )?;
         let agent = agent_me::Response {
             id,
