@@ -68,7 +68,8 @@ pub struct ConversationObject {
     limits: RefCell<HashMap<String, ParticipantLimits>>,
     /// When the first agent socket's session ends.
     session_ends: SessionEnds,
-    /// Per socket (by [`Attachment::socket`]): the order of sends held back by flood control.
+    /// Per open socket (by [`Attachment::socket`]; removed when it closes): the order of sends
+    /// held back by flood control.
     orders: RefCell<HashMap<u32, SendOrder>>,
     /// Inbox summaries on their way to the site object (see [`feed::INBOX_UPDATE_INTERVAL`]).
     outbox: Rc<Outbox<(SiteId, ConversationSummary)>>,
@@ -170,6 +171,10 @@ impl DurableObject for ConversationObject {
         _clean: bool,
     ) -> worker::Result<()> {
         finish_close(&ws, code);
+        // The socket's held-back sends go with it: the map shrinks as sockets come and go.
+        if let Ok(Some(attachment)) = ws.deserialize_attachment::<Attachment>() {
+            self.orders.borrow_mut().remove(&attachment.socket);
+        }
         if let Err(error) = self.agent_left(&ws).await {
             worker::console_error!("agent socket close: {error:?}");
         }
