@@ -46,19 +46,31 @@ pub fn require_self_or_admin(claims: &AgentClaims, agent: &AgentId, what: &str) 
     Err(ApiError::new(ErrorCode::Forbidden, format!("only admins may change another agent's {what}")))
 }
 
-/// Whether the account is an owner of the deployment: an admin of its first (bootstrap) site,
-/// who may create sites and invite their first admins.
-pub fn is_owner(claims: &AgentClaims, bootstrap_site: Option<&SiteId>) -> bool {
-    claims.role == AgentRole::Admin && bootstrap_site == Some(&claims.site)
+/// Who owns the deployment — creates sites and invites their first admins: the account the
+/// deployer named (`BOOTSTRAP_ADMIN_EMAIL`) on the first site. Named, not implied: other admins
+/// of the first site run that site only, and API keys never own.
+#[derive(Debug, Clone, Copy)]
+pub struct DeploymentOwner<'a> {
+    /// The first site.
+    pub site: &'a SiteId,
+    /// The owner's sign-in email.
+    pub email: &'a str,
 }
 
-/// Whether the account may manage sites (`forbidden` unless an owner).
-pub fn require_owner(claims: &AgentClaims, bootstrap_site: Option<&SiteId>) -> Result<(), ApiError> {
-    if !is_owner(claims, bootstrap_site) {
-        return Err(ApiError::new(
-            ErrorCode::Forbidden,
-            "only admins of the deployment's first site may manage sites",
-        ));
+/// Whether the account is the deployment's owner.
+pub fn is_owner(claims: &AgentClaims, owner: Option<DeploymentOwner<'_>>) -> bool {
+    owner.is_some_and(|owner| {
+        claims.role == AgentRole::Admin
+            && *owner.site == claims.site
+            && !claims.email.is_empty()
+            && crate::fields::normalise_email(&claims.email) == crate::fields::normalise_email(owner.email)
+    })
+}
+
+/// Whether the account may manage sites (`forbidden` unless the owner).
+pub fn require_owner(claims: &AgentClaims, owner: Option<DeploymentOwner<'_>>) -> Result<(), ApiError> {
+    if !is_owner(claims, owner) {
+        return Err(ApiError::new(ErrorCode::Forbidden, "only the deployment's owner may manage sites"));
     }
     Ok(())
 }
@@ -206,24 +218,34 @@ mod tests {
     }
 
     #[test]
-    fn owners_are_the_admins_of_the_first_site() {
+    fn the_owner_is_the_account_the_deployer_named_not_every_admin_of_the_first_site() {
         let (first, other) = (SiteId::parse("first").unwrap(), SiteId::parse("other").unwrap());
-        let claims = |role, site: &SiteId| AgentClaims {
+        let claims = |role, site: &SiteId, email: &str| AgentClaims {
             agent: AgentId::from_random([1; 16]),
             site: site.clone(),
             name: "Ada".into(),
-            email: "ada@example.com".into(),
+            email: email.into(),
             role,
             ver: 0,
             exp: 0,
         };
-        assert!(require_admin(&claims(AgentRole::Admin, &other)).is_ok());
-        assert_eq!(require_admin(&claims(AgentRole::Agent, &first)).unwrap_err().code, ErrorCode::Forbidden);
-        assert!(is_owner(&claims(AgentRole::Admin, &first), Some(&first)));
-        for (role, site) in [(AgentRole::Agent, &first), (AgentRole::Admin, &other)] {
-            assert!(require_owner(&claims(role, site), Some(&first)).is_err());
+        let owner = Some(DeploymentOwner { site: &first, email: "Ada@Example.com" });
+        assert!(require_admin(&claims(AgentRole::Admin, &other, "x@y.z")).is_ok());
+        let agent = claims(AgentRole::Agent, &first, "ada@example.com");
+        assert_eq!(require_admin(&agent).unwrap_err().code, ErrorCode::Forbidden);
+        assert!(is_owner(&claims(AgentRole::Admin, &first, "ada@example.com"), owner));
+        for (role, site, email) in [
+            (AgentRole::Agent, &first, "ada@example.com"),
+            (AgentRole::Admin, &other, "ada@example.com"),
+            (AgentRole::Admin, &first, "bo@example.com"),
+            (AgentRole::Admin, &first, ""),
+        ] {
+            assert!(require_owner(&claims(role, site, email), owner).is_err(), "{role:?} {site} {email}");
         }
-        assert!(!is_owner(&claims(AgentRole::Admin, &first), None), "no bootstrap site: no owners");
+        assert!(
+            !is_owner(&claims(AgentRole::Admin, &first, "ada@example.com"), None),
+            "no bootstrap: no owner"
+        );
     }
 
     #[test]

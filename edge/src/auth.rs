@@ -15,7 +15,7 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 
-use switchboard_core::accounts;
+use switchboard_core::accounts::{self, DeploymentOwner};
 use switchboard_core::token::{self, AgentClaims};
 use switchboard_protocol::api::api_keys::KEY_PREFIX;
 use switchboard_protocol::ErrorCode;
@@ -102,27 +102,33 @@ pub(crate) async fn authenticate_admin_read(req: &Request, env: &Ctx<'_>) -> Edg
     Ok(claims)
 }
 
-/// Like [`authenticate_admin`], for owners of the deployment.
+/// Like [`authenticate_admin`], for the deployment's owner.
 pub(crate) async fn authenticate_owner(req: &Request, env: &Ctx<'_>) -> EdgeResult<AgentClaims> {
     let claims = authenticate_admin(req, env).await?;
-    accounts::require_owner(&claims, bootstrap_site(env).as_ref())?;
+    require_owner(&claims, env)?;
     Ok(claims)
 }
 
 /// Like [`authenticate_owner`], for reads.
 pub(crate) async fn authenticate_owner_read(req: &Request, env: &Ctx<'_>) -> EdgeResult<AgentClaims> {
     let claims = authenticate_admin_read(req, env).await?;
-    accounts::require_owner(&claims, bootstrap_site(env).as_ref())?;
+    require_owner(&claims, env)?;
     Ok(claims)
 }
 
-/// Whether `claims` are an owner's.
+/// Whether `claims` are the deployment owner's: the account `BOOTSTRAP_ADMIN_EMAIL` names.
 pub(crate) fn is_owner(claims: &AgentClaims, env: &Ctx<'_>) -> bool {
-    accounts::is_owner(claims, bootstrap_site(env).as_ref())
+    let bootstrap = env::bootstrap(env);
+    accounts::is_owner(claims, bootstrap.as_ref().map(owner_of))
 }
 
-fn bootstrap_site(env: &Ctx<'_>) -> Option<switchboard_protocol::SiteId> {
-    env::bootstrap(env).map(|bootstrap| bootstrap.site.id)
+fn require_owner(claims: &AgentClaims, env: &Ctx<'_>) -> EdgeResult<()> {
+    let bootstrap = env::bootstrap(env);
+    Ok(accounts::require_owner(claims, bootstrap.as_ref().map(owner_of))?)
+}
+
+fn owner_of(bootstrap: &switchboard_core::site::Bootstrap) -> DeploymentOwner<'_> {
+    DeploymentOwner { site: &bootstrap.site.id, email: &bootstrap.admin_email }
 }
 
 /// The signed-in agent and the cookie's value (its anti-forgery token derives from it), with

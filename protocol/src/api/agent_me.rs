@@ -29,7 +29,8 @@ pub struct Response {
     /// What the account may do.
     #[serde(default)]
     pub role: AgentRole,
-    /// An admin of the deployment's first site: may create sites (`/api/v1/sites`).
+    /// The deployment's owner (the admin `BOOTSTRAP_ADMIN_EMAIL` names): may create sites
+    /// (`/api/v1/sites`).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub owner: bool,
     /// Send it as the `X-CSRF-Token` header on every state-changing request made with the

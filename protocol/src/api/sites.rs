@@ -1,5 +1,5 @@
-//! The deployment's sites, for its owners (admins of the bootstrap site, the one the
-//! deployment was set up with).
+//! The deployment's sites, for its owner (the admin account `BOOTSTRAP_ADMIN_EMAIL` names on
+//! the bootstrap site; other admins of that site are not owners, API keys never are).
 //!
 //! - `GET /api/v1/sites` — every site, by id.
 //! - `POST /api/v1/sites` — creates one (`201` with its settings, `409` when the id is

@@ -405,3 +405,32 @@ async fn scripts_use_api_keys_instead_of_a_session_until_revoked() -> anyhow::Re
     assert_eq!(forged.status, 401);
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn another_admin_of_the_first_site_is_not_the_deployment_owner() -> anyhow::Result<()> {
+    use switchboard_protocol::api::agent_me;
+    let edge = TestEdge::start(&[SHOP])?;
+    let owner = Session::start(&edge, ADMIN_EMAIL, ADMIN_PASSWORD).await?;
+    let body = json!({ "email": "bo@example.com", "name": "Bo", "role": "admin" });
+    let invite: invite_create::Response =
+        owner.call(&edge, Method::POST, "/api/v1/invites", Some(&body)).await?.json()?;
+    let accept = json!({ "token": invite.token, "password": "bo-password-2026" });
+    let bo = Session::from_reply(
+        call(Method::POST, &edge.url("/api/v1/invites/accept"), None, None, Some(&accept)).await?,
+    )?;
+    assert_eq!(bo.agent.role, AgentRole::Admin);
+
+    // Bo runs the first site, but does not own the deployment: no sites to see or make.
+    let me: agent_me::Response = bo.call(&edge, Method::GET, "/api/v1/agent/me", no_body()).await?.json()?;
+    assert!(!me.owner, "an admin of the first site was made an owner silently");
+    let listed = bo.call(&edge, Method::GET, "/api/v1/sites", no_body()).await?;
+    assert_eq!((listed.status, listed.error_code()?), (403, ErrorCode::Forbidden), "{}", listed.body);
+    let site = json!({ "id": "bos-own", "name": "Bo's", "allowed_origins": [] });
+    assert_eq!(bo.call(&edge, Method::POST, "/api/v1/sites", Some(&site)).await?.status, 403);
+    // The account the deployer named is.
+    let me: agent_me::Response =
+        owner.call(&edge, Method::GET, "/api/v1/agent/me", no_body()).await?.json()?;
+    assert!(me.owner);
+    assert_eq!(owner.call(&edge, Method::GET, "/api/v1/sites", no_body()).await?.status, 200);
+    Ok(())
+}
