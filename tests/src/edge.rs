@@ -157,12 +157,21 @@ impl EdgeProcess {
                     bail!("wrangler exited with {status} before the edge answered{}", self.log_tail());
                 }
             }
-            if health_ok(self.spec.port) {
+            // Another test's edge may have taken the port between `free_port` and our bind:
+            // its /health would answer too. Ours is up once our own wrangler says so.
+            if health_ok(self.spec.port) && self.says_ready() {
                 return Ok(());
             }
             std::thread::sleep(Duration::from_millis(100));
         }
         bail!("the edge did not answer /health within {timeout:?}{}", self.log_tail())
+    }
+
+    /// Whether our wrangler's log says it listens on our port (always true without a log).
+    fn says_ready(&self) -> bool {
+        let Some(log) = &self.spec.log else { return true };
+        let ready = format!("Ready on http://127.0.0.1:{}", self.spec.port);
+        std::fs::read_to_string(log).is_ok_and(|text| text.contains(&ready))
     }
 
     fn log_tail(&self) -> String {
