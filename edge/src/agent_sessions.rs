@@ -11,13 +11,13 @@
 use switchboard_core::accounts;
 use switchboard_core::token::{self, AgentClaims, AGENT_SESSION_MS};
 use switchboard_protocol::api::agent_login;
-use switchboard_protocol::api::agent_me;
+use switchboard_protocol::api::{agent_me, agent_password};
 use switchboard_protocol::{AgentId, ErrorCode, SiteId};
 use worker::{Request, Response};
 
 use crate::env::Ctx;
 use crate::error::{EdgeError, EdgeResult};
-use crate::objects::directory::calls::{EndSessions, Login, SignedIn};
+use crate::objects::directory::calls::{ChangePassword, EndSessions, Login, SignedIn};
 use crate::objects::site::calls::EndAgents;
 use crate::{auth, env, http, objects};
 
@@ -29,6 +29,29 @@ pub(crate) async fn login(mut req: Request, env: &Ctx<'_>) -> EdgeResult<Respons
     let address = http::client_address(&req)?;
     let call = Login { email: body.email, password: body.password, address };
     let signed_in = objects::send(env, &(), &call).await?;
+    start_session(&req, env, signed_in)
+}
+
+/// `POST /api/v1/agent/password`: the signed-in agent's new password (`agent_password`); the
+/// answer signs this browser in afresh, every other session having ended.
+pub(crate) async fn change_password(mut req: Request, env: &Ctx<'_>) -> EdgeResult<Response> {
+    if auth::uses_api_key(&req)? {
+        return Err(EdgeError::refuse(
+            ErrorCode::Forbidden,
+            "API keys have no password: sign in to the console",
+        ));
+    }
+    let claims = auth::authenticate_change(&req, env).await?;
+    let body: agent_password::Request = http::read_json(&mut req).await?;
+    let call = ChangePassword {
+        agent: claims.agent.clone(),
+        current_password: body.current_password,
+        new_password: body.new_password,
+        address: http::client_address(&req)?,
+    };
+    let signed_in = objects::send(env, &(), &call).await?;
+    // Other browsers' sockets close at once; this one's reconnect under the new cookie.
+    end_sockets(env, &claims.site, vec![claims.agent.clone()]).await?;
     start_session(&req, env, signed_in)
 }
 

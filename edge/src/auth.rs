@@ -169,6 +169,11 @@ fn bearer_key(req: &Request) -> EdgeResult<Option<String>> {
     Ok(header.strip_prefix("Bearer ").filter(|secret| secret.starts_with(KEY_PREFIX)).map(str::to_owned))
 }
 
+/// Whether the request is made with an API key rather than a console session.
+pub(crate) fn uses_api_key(req: &Request) -> EdgeResult<bool> {
+    Ok(bearer_key(req)?.is_some())
+}
+
 /// Who the key `secret` acts as (`unauthorized` for an unknown, revoked or expired key).
 async fn key_claims(env: &Ctx<'_>, secret: &str) -> EdgeResult<AgentClaims> {
     let unknown = || EdgeError::refuse(ErrorCode::Unauthorized, "unknown, revoked or expired API key");

@@ -78,6 +78,7 @@ async fn route(req: Request, env: &Ctx<'_>) -> EdgeResult<Response> {
         ("POST", ["api", "v1", "canned-responses"]) => canned::save(req, env).await,
         ("DELETE", ["api", "v1", "canned-responses", shortcut]) => canned::remove(&req, env, shortcut).await,
         ("GET", ["api", "v1", "agent", "me"]) => agent_sessions::me(&req, env).await,
+        ("POST", ["api", "v1", "agent", "password"]) => agent_sessions::change_password(req, env).await,
         ("GET", ["api", "v1", "agent", "inbox"]) => sockets::inbox(req, env).await,
         ("GET", ["api", "v1", "conversations"]) => {
             let agent = auth::authenticate(&req, env).await?;
@@ -115,7 +116,7 @@ async fn route(req: Request, env: &Ctx<'_>) -> EdgeResult<Response> {
 fn allowed_methods(segments: &[&str]) -> Option<&'static str> {
     Some(match segments {
         ["api", "v1", "sessions"] => "POST, OPTIONS",
-        ["api", "v1", "agent", "login" | "logout"] => "POST",
+        ["api", "v1", "agent", "login" | "logout" | "password"] => "POST",
         ["api", "v1", "invites"] | ["api", "v1", "invites", "lookup" | "accept"] => "POST",
         ["api", "v1", "agents"] => "GET",
         ["api", "v1", "agents", _] | ["api", "v1", "canned-responses", _] => "DELETE",

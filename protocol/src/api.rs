@@ -6,6 +6,7 @@ pub mod agent_avatar;
 pub mod agent_login;
 pub mod agent_logout;
 pub mod agent_me;
+pub mod agent_password;
 pub mod agent_remove;
 pub mod agents_list;
 pub mod api_keys;

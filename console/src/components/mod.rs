@@ -7,6 +7,7 @@
 //! - [`sites`]: every site, and creating one with its first admin (owners).
 //! - [`api_keys`]: the site's API keys for scripts (admins).
 //! - [`blocks`]: blocked visitors, and lifting a block.
+//! - [`password`]: changing one's own password.
 //! - [`settings`]: the team (invites, accounts) and canned responses; [`team`]: one account
 //!   with its photo; [`site_form`]: the
 //!   site's widget colour, greeting and allowed origins.
@@ -32,6 +33,7 @@ pub mod inbox;
 pub mod invite;
 pub mod login;
 pub mod offers;
+pub mod password;
 pub mod reply;
 pub mod settings;
 pub mod site_form;

@@ -15,6 +15,7 @@ use super::form::field;
 
 use super::api_keys::ApiKeys;
 use super::blocks::Blocks;
+use super::password::ChangePassword;
 use super::site_form::SiteForm;
 use super::sites::Sites;
 use super::team::Member;
@@ -109,6 +110,8 @@ pub fn settings(props: &SettingsProps) -> Html {
                     }
                 }) }
             </ul>
+            <h2>{ "Your password" }</h2>
+            <ChangePassword />
             <h2>{ "Blocked visitors" }</h2>
             <Blocks />
             if props.admin {

@@ -298,10 +298,14 @@ fn on_event(inner: &Rc<RefCell<Inner>>, event: SocketEvent<ServerFrame>) {
         }
         // A frame type from a newer edge: ignorable by the protocol's versioning rules.
         SocketEvent::Unknown(_) => {}
-        SocketEvent::Closed { code } if code == CLOSE_UNAUTHORIZED => inner.borrow().session_ended(),
-        SocketEvent::Closed { .. } => {
+        SocketEvent::Closed { code } => {
             {
                 let inner = inner.borrow();
+                // A session that ended, or this browser's renewed by its own password change:
+                // `/agent/me` tells which (and shows the sign-in screen only for the first).
+                if code == CLOSE_UNAUTHORIZED {
+                    super::session::recheck(inner.dispatch.clone());
+                }
                 let action = Action::ConversationLink { id: inner.id.clone(), link: Link::Reconnecting };
                 inner.dispatch.dispatch(action);
             }

@@ -5,19 +5,19 @@
 //! waking the site's object, and the console ignores the answer.
 //!
 //! It reconnects with backoff whenever it drops (each reconnect brings a fresh snapshot, so
-//! nothing missed while away is lost), except when the edge closes it with
-//! [`CLOSE_SESSION_ENDED`]: then the agent is sent back to the login form. Every other drop
-//! also re-asks `/agent/me`, which catches a session that ended without that close code.
+//! nothing missed while away is lost), and every drop re-asks `/agent/me`: a session that
+//! ended (the edge closes with `4401`) sends the agent back to the login form, while this
+//! browser's own session renewed by a password change reconnects.
 
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
 use switchboard_protocol::inbox::{InboxCommand, InboxFrame};
-use switchboard_protocol::{ClientFrame, CLOSE_UNAUTHORIZED, SUBPROTOCOL};
+use switchboard_protocol::{ClientFrame, SUBPROTOCOL};
 use switchboard_webclient::{websocket_origin, Socket, SocketEvent};
 
 use super::timer::{Interval, Retry};
-use super::{session, Dispatcher, PING_EVERY_MS, SESSION_ENDED};
+use super::{session, Dispatcher, PING_EVERY_MS};
 use crate::state::{Action, Link};
 
 const PATH: &str = "/api/v1/agent/inbox";
@@ -89,9 +89,9 @@ fn on_event(inner: &Rc<RefCell<Inner>>, event: SocketEvent<InboxFrame>) {
             }
             dispatch.dispatch(Action::Inbox(Box::new(frame)));
         }
-        SocketEvent::Closed { code } if code == CLOSE_UNAUTHORIZED => {
-            dispatch.dispatch(Action::SignedOut { error: Some(SESSION_ENDED.to_owned()) });
-        }
+        // Closed, for a session that ended (4401) or anything else: `/agent/me` says whether
+        // this browser's session still holds — it does after its own password change, which
+        // ends every other session — and the sign-in screen shows only when it does not.
         SocketEvent::Closed { .. } => {
             dispatch.dispatch(Action::InboxLink(Link::Reconnecting));
             session::recheck(dispatch);

@@ -3,7 +3,7 @@
 //! The session itself is an HttpOnly cookie the console never sees; these calls only learn
 //! whether it is valid and ask the edge to set or clear it.
 
-use switchboard_protocol::api::{agent_login, agent_me, invite_accept, invite_show};
+use switchboard_protocol::api::{agent_login, agent_me, agent_password, invite_accept, invite_show};
 use switchboard_protocol::AgentId;
 use switchboard_webclient::http::{fetch_empty, set_csrf_token};
 use switchboard_webclient::{fetch_json, FetchError};
@@ -146,5 +146,17 @@ pub fn describe(error: &FetchError) -> String {
         }
         FetchError::Api { error, .. } => error.message.clone(),
         FetchError::Decode(text) => format!("Switchboard answered unexpectedly ({text})."),
+    }
+}
+
+/// Changes the signed-in agent's password; their other sessions end, and this one goes on
+/// under a new cookie and anti-forgery token (taken up here).
+pub async fn change_password(request: agent_password::Request) -> Result<(), String> {
+    match fetch_json::<_, agent_password::Response>("POST", "/api/v1/agent/password", Some(&request)).await {
+        Ok(agent) => {
+            set_csrf_token(Some(agent.csrf_token));
+            Ok(())
+        }
+        Err(error) => Err(describe(&error)),
     }
 }

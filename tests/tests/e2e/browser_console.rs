@@ -418,3 +418,44 @@ async fn an_admin_recolours_the_widget_and_changes_its_greeting() -> Result<()> 
     admin.close().await?;
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn changing_the_password_keeps_this_browser_and_signs_the_others_out() -> Result<()> {
+    use switchboard_tests::api::{create_session, Live};
+    use switchboard_tests::ADMIN_PASSWORD;
+    let edge = TestEdge::start(&["http://shop.test"])?;
+    let (here, there) = (Browser::start().await?, Browser::start().await?);
+    for browser in [&here, &there] {
+        sign_in_to_console(browser, &edge).await?;
+        browser.find("button.sb-screen--settings").await?.click().await?;
+    }
+    let form = here.find(".sb-password-form").await?;
+    form.find(fantoccini::Locator::Css("input[name=current_password]"))
+        .await?
+        .send_keys(ADMIN_PASSWORD)
+        .await?;
+    for name in ["new_password", "again"] {
+        form.find(fantoccini::Locator::Css(&format!("input[name={name}]")))
+            .await?
+            .send_keys("a-new-password-2026")
+            .await?;
+    }
+    click(&here, ".sb-password-form button[type=submit]").await?;
+    here.find(".sb-password-changed").await?;
+
+    // The other browser is back at the sign-in form; this one goes on, live.
+    there.find("form.sb-login").await?;
+    click(&here, "button.sb-screen--inbox").await?;
+    let session = create_session(&edge, "http://shop.test").await?;
+    let mut visitor = Live::visitor(&edge, &session).await?;
+    visitor.hello(switchboard_protocol::Seq(0)).await?;
+    visitor.post("m-1", "is anyone there after the password change").await?;
+    here.wait_for_js(
+        "the new conversation in this browser's inbox",
+        "return !document.querySelector('form.sb-login') && Array.from(document.querySelectorAll('li.sb-inbox-item')).some(li => li.textContent.includes('password change'));",
+    )
+    .await?;
+    here.close().await?;
+    there.close().await?;
+    Ok(())
+}

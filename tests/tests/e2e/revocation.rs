@@ -206,3 +206,47 @@ async fn revoked_and_expired_api_keys_stop_and_their_sockets_close() -> anyhow::
     assert!(!seen.iter().any(|frame| frame.contains("A secret after")), "{seen:?}");
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn changing_ones_password_needs_the_current_one_and_ends_every_other_session() -> anyhow::Result<()> {
+    let edge = TestEdge::start(&[SHOP])?;
+    let here = Session::start(&edge, ADMIN_EMAIL, ADMIN_PASSWORD).await?;
+    let elsewhere = Session::start(&edge, ADMIN_EMAIL, ADMIN_PASSWORD).await?;
+    let path = "/api/v1/agent/password";
+
+    // Someone at an unlocked desk, without the current password, gets nowhere.
+    let guess = json!({ "current_password": "not-the-password", "new_password": "taken-over-2026" });
+    let refused = here.call(&edge, Method::POST, path, Some(&guess)).await?;
+    assert_eq!((refused.status, refused.error_code()?), (401, ErrorCode::Unauthorized), "{}", refused.body);
+    let short = json!({ "current_password": ADMIN_PASSWORD, "new_password": "short" });
+    assert_eq!(here.call(&edge, Method::POST, path, Some(&short)).await?.status, 400);
+    // An API key has no password to change.
+    let key: Created = here
+        .call(&edge, Method::POST, "/api/v1/api-keys", Some(&json!({ "name": "ci", "role": "admin" })))
+        .await?
+        .json()?;
+    let bearer = format!("Bearer {}", key.secret);
+    let by_key = json!({ "current_password": ADMIN_PASSWORD, "new_password": "by-a-key-2026" });
+    let by_key =
+        call_with(Method::POST, &edge.url(path), &[("authorization", bearer.as_str())], Some(&by_key))
+            .await?;
+    assert_eq!(by_key.status, 403, "{}", by_key.body);
+
+    let mut open_elsewhere = Live::inbox(&edge, &elsewhere.cookie).await?;
+    open_elsewhere.until_inbox(|frame| matches!(frame, InboxFrame::Snapshot { .. }).then_some(())).await?;
+    let change = json!({ "current_password": ADMIN_PASSWORD, "new_password": "a-new-password-2026" });
+    let changed = here.call(&edge, Method::POST, path, Some(&change)).await?;
+    assert_eq!(changed.status, 200, "{}", changed.body);
+    let renewed = Session::from_reply(changed)?;
+    // This browser goes on with its new session; every other one ends at once.
+    assert_eq!(renewed.call(&edge, Method::GET, "/api/v1/agent/me", None::<&()>).await?.status, 200);
+    assert_eq!(elsewhere.call(&edge, Method::GET, "/api/v1/agent/me", None::<&()>).await?.status, 401);
+    assert_eq!(open_elsewhere.closed_within(Duration::from_secs(5)).await?.0, CLOSE_UNAUTHORIZED);
+    assert_eq!(here.call(&edge, Method::GET, "/api/v1/agent/me", None::<&()>).await?.status, 401);
+    assert!(
+        Session::start(&edge, ADMIN_EMAIL, ADMIN_PASSWORD).await.is_err(),
+        "the old password still works"
+    );
+    Session::start(&edge, ADMIN_EMAIL, "a-new-password-2026").await?;
+    Ok(())
+}

@@ -46,6 +46,21 @@ pub(crate) struct SignedIn {
     pub session_version: u32,
 }
 
+/// The signed-in agent changes their password (the current one checked and throttled like a
+/// sign-in); every session of theirs ends; answers the account signed in afresh.
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct ChangePassword {
+    /// Whose (the session's account).
+    pub agent: AgentId,
+    /// The password now.
+    pub current_password: String,
+    /// The new one.
+    pub new_password: String,
+    /// The client's address (`CF-Connecting-IP`), for the throttle.
+    pub address: String,
+}
+object_call!(ChangePassword => Directory, "/password/change", SignedIn);
+
 /// Whether a console session is still good: its account exists and has not ended its
 /// sessions since (`unauthorized` otherwise). Answers the account as it is now (a name or
 /// role changed since sign-in counts at once).

@@ -25,8 +25,8 @@ use crate::error::EdgeResult;
 use crate::{env, webcrypto};
 
 use self::calls::{
-    AcceptInvite, CheckKey, CheckSession, CreateKey, EndSessions, Invite, ListAgents, ListKeys, ListSites,
-    Login, RegisterSite, RemoveAgent, RevokeKey, ShowInvite,
+    AcceptInvite, ChangePassword, CheckKey, CheckSession, CreateKey, EndSessions, Invite, ListAgents,
+    ListKeys, ListSites, Login, RegisterSite, RemoveAgent, RevokeKey, ShowInvite,
 };
 use super::call::{answer, no_such_route, ObjectCall};
 use std::future::ready;
@@ -159,6 +159,9 @@ impl DurableObject for DirectoryObject {
         let (req, now) = (&mut req, env::now());
         respond(match req.path().as_str() {
             Login::ROUTE => answer(req, |call: Login| self.login(call, now)).await,
+            ChangePassword::ROUTE => {
+                answer(req, |call: ChangePassword| self.change_password(call, now)).await
+            }
             CheckSession::ROUTE => answer(req, |call: CheckSession| ready(self.check_session(&call))).await,
             EndSessions::ROUTE => answer(req, |call: EndSessions| ready(self.end_sessions(&call))).await,
             Invite::ROUTE => answer(req, |call: Invite| ready(self.invite(call, now))).await,

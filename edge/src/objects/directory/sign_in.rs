@@ -7,10 +7,10 @@ use switchboard_core::password::PasswordHash;
 use switchboard_core::sign_in_throttle::{self, Failures};
 use switchboard_protocol::ErrorCode;
 
-use super::calls::{Login, SignedIn};
+use super::calls::{ChangePassword, Login, SignedIn};
 use super::{AgentRow, DirectoryObject};
 use crate::error::{EdgeError, EdgeResult};
-use crate::webcrypto;
+use crate::{env, webcrypto};
 
 /// Compared against when the email is unknown, so a wrong email costs as much time as a wrong
 /// password and sign-in timing does not reveal which accounts exist.
@@ -21,8 +21,40 @@ impl DirectoryObject {
     pub(super) async fn login(&self, call: Login, now: i64) -> EdgeResult<SignedIn> {
         self.ensure_bootstrap_admin(now).await?;
         let email = normalise_email(&call.email).unwrap_or_default();
-        let known = self.known_address(&email, &call.address, now)?;
-        let keys = sign_in_throttle::sign_in_keys(&email, &call.address, known);
+        let agent = self.checked_password(&email, &call.password, &call.address, now).await?;
+        self.signed_in(agent)
+    }
+
+    /// A signed-in agent's new password, after their current one checked like a sign-in (so
+    /// a stolen session cannot guess it faster); every session of theirs ends, and this one
+    /// starts afresh.
+    pub(super) async fn change_password(&self, call: ChangePassword, now: i64) -> EdgeResult<SignedIn> {
+        let gone = || EdgeError::refuse(ErrorCode::Unauthorized, "sign in to the console first");
+        let agent = self.agent_by_id(&call.agent)?.ok_or_else(gone)?;
+        // The new password's rules first: a refusal costs no hashing.
+        PasswordHash::check_new(&call.new_password)
+            .map_err(|e| EdgeError::refuse(ErrorCode::BadRequest, e.to_string()))?;
+        let agent = self.checked_password(&agent.email, &call.current_password, &call.address, now).await?;
+        let hash = webcrypto::create(&call.new_password, env::random_bytes()?).await?;
+        self.sql().exec(
+            "UPDATE agents SET password_hash = ?, session_version = session_version + 1 WHERE id = ?",
+            vec![hash.to_string().into(), agent.id.as_str().into()],
+        )?;
+        let agent = self.agent_by_id(&agent.id)?.ok_or_else(gone)?;
+        self.signed_in(agent)
+    }
+
+    /// The account of `email` when `password` is its password: throttled and counted as
+    /// `core::sign_in_throttle` decides (`429`), `unauthorized` otherwise.
+    async fn checked_password(
+        &self,
+        email: &str,
+        password: &str,
+        address: &str,
+        now: i64,
+    ) -> EdgeResult<AgentRow> {
+        let known = self.known_address(email, address, now)?;
+        let keys = sign_in_throttle::sign_in_keys(email, address, known);
         // Throttled keys are refused before any hashing: a locked key costs no CPU.
         for (key, _) in &keys {
             self.failures(key)?.check(now).map_err(sign_in_throttle::throttled)?;
@@ -32,13 +64,13 @@ impl DirectoryObject {
         for (key, policy) in &keys {
             self.store_failures(key, self.failures(key)?.failed(*policy, now))?;
         }
-        match self.verify(&email, &call.password).await? {
+        match self.verify(email, password).await? {
             Some(agent) => {
                 for (key, policy) in &keys {
                     self.store_failures(key, self.failures(key)?.forgive(*policy))?;
                 }
-                self.remember_address(&email, &call.address, now)?;
-                self.signed_in(agent)
+                self.remember_address(email, address, now)?;
+                Ok(agent)
             }
             None => {
                 self.forget_old_failures(now)?;
