@@ -6,7 +6,9 @@
 //! a site's public origin), so such a caller must show an API key of the site instead — the
 //! server-to-server path a site's backend uses to start a chat for its own app.
 
-use switchboard_protocol::ErrorCode;
+use switchboard_protocol::{ApiError, ErrorCode, SiteId};
+
+use crate::origin::AllowedOrigins;
 
 /// What a session request must pass, by who sent it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,6 +54,31 @@ pub fn classify(
     }
 }
 
+/// Admits `caller` to the site `site` allowing `origins`: a page origin must be one of them; a
+/// server's API key (whose site is `key_site`) must be one of the site's own.
+pub fn admit(
+    caller: &SessionCaller,
+    origins: &AllowedOrigins,
+    site: &SiteId,
+    key_site: Option<&SiteId>,
+) -> Result<(), ApiError> {
+    match caller {
+        SessionCaller::Frame { page_origin: origin } | SessionCaller::Page { origin } => {
+            if !origins.allows(origin) {
+                return Err(ApiError::new(
+                    ErrorCode::OriginNotAllowed,
+                    format!("{origin} is not an allowed origin of site {site}"),
+                ));
+            }
+        }
+        SessionCaller::Server if key_site == Some(site) => {}
+        SessionCaller::Server => {
+            return Err(ApiError::new(ErrorCode::Forbidden, "that API key is for another site"))
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -71,5 +98,21 @@ mod tests {
         assert_eq!(forged.unwrap_err().0, ErrorCode::OriginNotAllowed);
         assert_eq!(classify(EDGE, None, None, false).unwrap_err().0, ErrorCode::OriginNotAllowed);
         assert_eq!(classify(EDGE, None, Some("https://shop.example"), true), Ok(SessionCaller::Server));
+    }
+
+    #[test]
+    fn pages_need_an_allowed_origin_and_servers_a_key_of_the_site_itself() {
+        let origins = AllowedOrigins::parse(&["https://shop.example"]).unwrap();
+        let (shop, other) = (SiteId::parse("shop").unwrap(), SiteId::parse("other").unwrap());
+        let page = |origin: &str| SessionCaller::Page { origin: origin.into() };
+        assert!(admit(&page("https://shop.example"), &origins, &shop, None).is_ok());
+        let evil = admit(&page("https://evil.example"), &origins, &shop, None).unwrap_err();
+        assert_eq!(evil.code, ErrorCode::OriginNotAllowed);
+        let framed = SessionCaller::Frame { page_origin: "https://evil.example".into() };
+        assert!(admit(&framed, &origins, &shop, None).is_err());
+        assert!(admit(&SessionCaller::Server, &origins, &shop, Some(&shop)).is_ok());
+        let theirs = admit(&SessionCaller::Server, &origins, &shop, Some(&other)).unwrap_err();
+        assert_eq!(theirs.code, ErrorCode::Forbidden);
+        assert!(admit(&SessionCaller::Server, &origins, &shop, None).is_err());
     }
 }

@@ -7,7 +7,7 @@
 //! site — or, without `Origin`, a server with an API key of the site.
 
 use switchboard_core::blocks;
-use switchboard_core::session_caller::{self, SessionCaller};
+use switchboard_core::session_caller;
 use switchboard_core::session_limits;
 use switchboard_core::token::{self, VisitorClaims};
 use switchboard_protocol::api::{create_session, visitor_conversations};
@@ -28,27 +28,10 @@ pub(crate) async fn create(mut req: Request, env: &Ctx<'_>) -> EdgeResult<Respon
     // Only a caller without `Origin` needs a key: pages are never asked for one.
     let key = if caller.is_none() { auth::api_key(&req, env).await? } else { None };
     let site = site_cache::config(env, &body.site_id, env.now).await?;
-    let page_origin =
-        match session_caller::classify(&own, caller.as_deref(), body.page_origin.as_deref(), key.is_some())
-            .map_err(|(code, message)| EdgeError::refuse(code, message))?
-        {
-            SessionCaller::Frame { page_origin } => Some(page_origin),
-            SessionCaller::Page { origin } => Some(origin),
-            SessionCaller::Server => None,
-        };
-    match (page_origin, key) {
-        (Some(page_origin), _) => {
-            let origins = site.origins().map_err(|e| worker::Error::RustError(e.to_string()))?;
-            if !origins.allows(&page_origin) {
-                return Err(EdgeError::refuse(
-                    ErrorCode::OriginNotAllowed,
-                    format!("{page_origin} is not an allowed origin of site {}", site.id),
-                ));
-            }
-        }
-        (None, Some(agent)) if agent.site == site.id => {}
-        (None, _) => return Err(EdgeError::refuse(ErrorCode::Forbidden, "that API key is for another site")),
-    }
+    let who = session_caller::classify(&own, caller.as_deref(), body.page_origin.as_deref(), key.is_some())
+        .map_err(|(code, message)| EdgeError::refuse(code, message))?;
+    let origins = site.origins().map_err(|e| worker::Error::RustError(e.to_string()))?;
+    session_caller::admit(&who, &origins, &site.id, key.as_ref().map(|agent| &agent.site))?;
     // Counted only once the request is otherwise good, by the limiter shard of its address.
     let address = http::client_address(&req)?;
     blocks::check(&site.blocks, None, Some(&address), env.now)?;
