@@ -38,6 +38,12 @@ pub const ADMIN_NAME: &str = "Dev Agent";
 /// The worker secret every test edge signs tokens with (`SESSION_SECRET`): tests that
 /// play an attacker who stole it, or an operator rotating it, sign with it themselves.
 pub const SESSION_SECRET: &str = "test-secret-0123456789abcdef0123456789abcdef";
+/// Now, in ms since the Unix epoch, as the edge's clock reads it (tests sign tokens and
+/// compare expiries with it).
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
+}
+
 /// The site every test edge has.
 pub const SITE: &str = "demo";
 

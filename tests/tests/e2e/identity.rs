@@ -37,7 +37,7 @@ fn token_claim(token: String) -> ClientFrame {
 }
 
 fn now_s() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
+    switchboard_tests::now_ms() / 1_000
 }
 
 /// The claims a shop's backend signs for Ada, expiring at `exp`.

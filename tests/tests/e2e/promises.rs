@@ -10,6 +10,7 @@ use switchboard_protocol::inbox::InboxFrame;
 use switchboard_protocol::routing::{ConversationEvent, ConversationState, HandoverReason, Presence};
 use switchboard_protocol::{Author, ClientMessageId, ErrorCode, Message, Seq, ServerFrame};
 use switchboard_tests::api::{chat, create_session, login, me, Live};
+use switchboard_tests::now_ms;
 use switchboard_tests::test_edge::TestEdge;
 
 const SHOP: &str = "https://shop.example";
@@ -116,10 +117,6 @@ async fn the_edge_and_the_demo_site_serve_an_icon_for_the_browsers_tab() -> anyh
         assert!(reply.text().await?.starts_with("<svg"), "{url}");
     }
     Ok(())
-}
-
-fn now_ms() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
 }
 
 /// Reads frames into `log` until its `welcome` has come.

@@ -9,14 +9,10 @@ use switchboard_protocol::api::create_session;
 use switchboard_protocol::{ConversationId, VisitorId};
 use switchboard_tests::api::{call_with, Reply};
 use switchboard_tests::test_edge::TestEdge;
-use switchboard_tests::{SESSION_SECRET, SITE};
+use switchboard_tests::{now_ms, SESSION_SECRET, SITE};
 
 const SHOP: &str = "http://shop.test";
 const OLD_SECRET: &str = "the-secret-before-the-rotation-0123456789";
-
-fn now_ms() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
-}
 
 /// A visitor token for a new conversation of a new visitor, born at `born`, signed with `secret`.
 fn visitor_token(secret: &str, born: i64) -> anyhow::Result<String> {
