@@ -12,6 +12,8 @@ pub struct Owner<'a> {
     pub site: &'a SiteId,
     /// Its visitor.
     pub visitor: &'a VisitorId,
+    /// Whether its visitor signed out (the host page's `shutdown`): their tokens open it no more.
+    pub visitor_signed_out: bool,
 }
 
 /// What a socket's arrival means for the conversation.
@@ -43,7 +45,15 @@ pub fn may_join(owner: Owner<'_>, site: &SiteId, author: &Author) -> Result<(), 
     if owner.site != site || !visitor_matches {
         return Err(ApiError::new(ErrorCode::Forbidden, "this conversation belongs to another site"));
     }
+    if owner.visitor_signed_out && matches!(author, Author::Visitor { .. }) {
+        return Err(signed_out());
+    }
     Ok(())
+}
+
+/// The refusal of a token whose visitor signed out: the session ended on the server too.
+pub fn signed_out() -> ApiError {
+    ApiError::new(ErrorCode::Unauthorized, "this visitor signed out; start a new session")
 }
 
 /// Whether a participant holding `open` sockets on a conversation may open one more.
@@ -75,12 +85,23 @@ mod tests {
         let agent = Author::Agent { id: AgentId::from_random([9; 16]), name: "Ada".into() };
         assert_eq!(admit(None, &shop, &visitor(1)), Ok(Admission::Create));
         assert_eq!(admit(None, &shop, &agent).unwrap_err().code, ErrorCode::NotFound);
-        let owner = Owner { site: &shop, visitor: &VisitorId::from_random([1; 16]) };
+        let owner =
+            Owner { site: &shop, visitor: &VisitorId::from_random([1; 16]), visitor_signed_out: false };
         assert_eq!(admit(Some(owner), &shop, &visitor(1)), Ok(Admission::Join));
         assert_eq!(admit(Some(owner), &shop, &agent), Ok(Admission::Join));
         for (site, author) in [(&shop, visitor(2)), (&other, visitor(1)), (&other, agent)] {
             assert_eq!(admit(Some(owner), site, &author).unwrap_err().code, ErrorCode::Forbidden);
         }
+    }
+
+    #[test]
+    fn a_visitor_who_signed_out_is_refused_but_agents_still_join() {
+        let shop = SiteId::parse("shop").unwrap();
+        let agent = Author::Agent { id: AgentId::from_random([9; 16]), name: "Ada".into() };
+        let owner =
+            Owner { site: &shop, visitor: &VisitorId::from_random([1; 16]), visitor_signed_out: true };
+        assert_eq!(admit(Some(owner), &shop, &visitor(1)).unwrap_err().code, ErrorCode::Unauthorized);
+        assert_eq!(admit(Some(owner), &shop, &agent), Ok(Admission::Join));
     }
 
     #[test]

@@ -152,6 +152,12 @@ impl VisitorClaims {
             self.exp - VISITOR_SESSION_MS
         }
     }
+
+    /// The last moment any token of this visitor can be valid: what they did (signing out)
+    /// need not be remembered past it.
+    pub fn visitor_ends(&self) -> i64 {
+        self.born() + VISITOR_LIFETIME_MS
+    }
 }
 
 impl Claims for VisitorClaims {

@@ -34,7 +34,12 @@ pub(crate) async fn create(mut req: Request, env: &Ctx<'_>) -> EdgeResult<Respon
     let config = objects::send(env, &agent.site, &AddBlock { site: agent.site.clone(), entry }).await?;
     site_cache::remember(&config, env.now);
     // Their other conversations' sockets close too (each answers for its own visitor).
-    let theirs = objects::send(env, &agent.site, &VisitorConversations { visitor: blocked.visitor }).await?;
+    let theirs = objects::send(
+        env,
+        &agent.site,
+        &VisitorConversations { visitor: blocked.visitor, by_visitor: false },
+    )
+    .await?;
     for summary in theirs.iter().filter(|s| s.id != request.conversation_id) {
         if let Err(error) = objects::send(env, &summary.id, &block_here).await {
             worker::console_error!("blocking in {}: {error:?}", summary.id);

@@ -59,6 +59,7 @@ async fn route(req: Request, env: &Ctx<'_>) -> EdgeResult<Response> {
         ("POST", ["api", "v1", "sessions"]) => visitor_sessions::create(req, env).await,
         ("OPTIONS", ["api", "v1", "sessions"]) => visitor_sessions::preflight(&req),
         ("GET", ["api", "v1", "visitor", "conversations"]) => visitor_sessions::history(&req, env).await,
+        ("POST", ["api", "v1", "visitor", "sign-out"]) => visitor_sessions::sign_out(&req, env).await,
         ("GET", ["api", "v1", "sites", site, "presence"]) => presence(env, site).await,
         ("POST", ["api", "v1", "agent", "login"]) => agent_sessions::login(req, env).await,
         ("POST", ["api", "v1", "agent", "logout"]) => agent_sessions::logout(&req, env).await,
@@ -141,7 +142,7 @@ fn allowed_methods(segments: &[&str]) -> Option<&'static str> {
         | ["api", "v1", "agent", "me" | "inbox"]
         | ["api", "v1", "conversations"]
         | ["api", "v1", "conversations", _, "live"] => "GET",
-        ["api", "v1", "bot", "conversations", _, "answer"] => "POST",
+        ["api", "v1", "bot", "conversations", _, "answer"] | ["api", "v1", "visitor", "sign-out"] => "POST",
         ["api", "v1", "conversations", _, "attachments"] => "POST",
         ["api", "v1", "attachments", _] => "GET",
         _ => return None,

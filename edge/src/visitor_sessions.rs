@@ -1,5 +1,6 @@
 //! Visitor sessions: `POST /api/v1/sessions` (a session for one new conversation) and
-//! `GET /api/v1/visitor/conversations` (the visitor's history, each with a session).
+//! `GET /api/v1/visitor/conversations` (the visitor's history, each with a session), and
+//! `POST /api/v1/visitor/sign-out` (the host page's `shutdown`: the visitor's tokens end).
 //!
 //! Who may ask (`core::session_caller`): the widget frame (its origin is this edge; it names
 //! the embedding page's origin, which it learnt from the browser) or a page of one of the
@@ -16,8 +17,9 @@ use worker::{Request, Response};
 
 use crate::env::Ctx;
 use crate::error::{EdgeError, EdgeResult};
+use crate::objects::conversation::calls::EndVisitor;
 use crate::objects::limiter::calls::AdmitSession;
-use crate::objects::site::calls::VisitorConversations;
+use crate::objects::site::calls::{SignOutVisitor, VisitorConversations};
 use crate::{auth, env, http, objects, site_cache};
 
 /// Issues a signed token for a new conversation.
@@ -51,9 +53,12 @@ pub(crate) async fn create(mut req: Request, env: &Ctx<'_>) -> EdgeResult<Respon
                 ));
             }
             blocks::check(&site.blocks, Some(&claims.visitor), None, env.now)?;
-            let theirs =
-                objects::send(env, &site.id, &VisitorConversations { visitor: claims.visitor.clone() })
-                    .await?;
+            let theirs = objects::send(
+                env,
+                &site.id,
+                &VisitorConversations { visitor: claims.visitor.clone(), by_visitor: true },
+            )
+            .await?;
             session_limits::may_open_another(theirs.iter().map(|summary| summary.state))?;
             (claims.visitor.clone(), claims.born())
         }
@@ -70,15 +75,15 @@ pub(crate) async fn create(mut req: Request, env: &Ctx<'_>) -> EdgeResult<Respon
 /// `GET /api/v1/visitor/conversations`: the conversations of the visitor whose token is the
 /// bearer, each with a fresh session.
 pub(crate) async fn history(req: &Request, env: &Ctx<'_>) -> EdgeResult<Response> {
-    let header = req.headers().get("authorization")?.unwrap_or_default();
-    let token = header.strip_prefix("Bearer ").ok_or_else(|| {
-        EdgeError::refuse(ErrorCode::Unauthorized, "send Authorization: Bearer <session token>")
-    })?;
-    let claims = verify(token.trim(), env)?;
+    let claims = verify(&bearer(req)?, env)?;
     let site = site_cache::config(env, &claims.site, env.now).await?;
     blocks::check(&site.blocks, Some(&claims.visitor), None, env.now)?;
-    let summaries =
-        objects::send(env, &claims.site, &VisitorConversations { visitor: claims.visitor.clone() }).await?;
+    let summaries = objects::send(
+        env,
+        &claims.site,
+        &VisitorConversations { visitor: claims.visitor.clone(), by_visitor: true },
+    )
+    .await?;
     let conversations = summaries
         .into_iter()
         .map(|summary| {
@@ -97,6 +102,31 @@ pub(crate) async fn history(req: &Request, env: &Ctx<'_>) -> EdgeResult<Response
         })
         .collect::<EdgeResult<Vec<_>>>()?;
     http::json(200, &visitor_conversations::Response { conversations })
+}
+
+/// `POST /api/v1/visitor/sign-out`: the visitor whose token is the bearer signed out. The
+/// site remembers it (their tokens are refused from then on) and each of their conversations
+/// closes their sockets.
+pub(crate) async fn sign_out(req: &Request, env: &Ctx<'_>) -> EdgeResult<Response> {
+    let claims = verify(&bearer(req)?, env)?;
+    let call = SignOutVisitor { visitor: claims.visitor.clone(), until: claims.visitor_ends() };
+    let theirs = objects::send(env, &claims.site, &call).await?;
+    let end = EndVisitor { site: claims.site, visitor: claims.visitor };
+    for conversation in theirs.iter().chain(std::iter::once(&claims.conversation)) {
+        if let Err(error) = objects::send(env, conversation, &end).await {
+            worker::console_error!("sign-out in {conversation}: {error:?}");
+        }
+    }
+    http::no_content()
+}
+
+/// The visitor token of `Authorization: Bearer <token>`.
+fn bearer(req: &Request) -> EdgeResult<String> {
+    let header = req.headers().get("authorization")?.unwrap_or_default();
+    let token = header.strip_prefix("Bearer ").ok_or_else(|| {
+        EdgeError::refuse(ErrorCode::Unauthorized, "send Authorization: Bearer <session token>")
+    })?;
+    Ok(token.trim().to_owned())
 }
 
 fn verify(token: &str, env: &Ctx<'_>) -> EdgeResult<VisitorClaims> {

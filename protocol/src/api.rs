@@ -24,3 +24,4 @@ pub mod site_presence;
 pub mod site_settings;
 pub mod sites;
 pub mod visitor_conversations;
+pub mod visitor_sign_out;

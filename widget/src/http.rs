@@ -51,6 +51,21 @@ pub(crate) async fn upload(
     send(&format!("/api/v1/conversations/{conversation}/attachments"), &init).await.map(|_| ())
 }
 
+/// Ends the visitor's session on the edge (`POST /api/v1/visitor/sign-out`), leaving the
+/// answer unread: `keepalive`, because the loader removes the frame right after a shutdown,
+/// which would cancel an ordinary request.
+pub(crate) fn sign_out(token: &str) {
+    let init = RequestInit::new();
+    init.set_method("POST");
+    // web-sys has no setter for it.
+    let _ = js_sys::Reflect::set(&init, &"keepalive".into(), &true.into());
+    if let (Some(window), Ok(headers)) = (web_sys::window(), Headers::new()) {
+        let _ = headers.set("authorization", &format!("Bearer {token}"));
+        init.set_headers(&headers);
+        let _ = window.fetch_with_str_and_init("/api/v1/visitor/sign-out", &init);
+    }
+}
+
 /// Sends `body` (if any) as JSON with `method` to `url`, with `Authorization: Bearer` when
 /// `bearer` is given, and returns the parsed JSON answer of a `2xx` response.
 pub(crate) async fn fetch(

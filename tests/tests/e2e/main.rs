@@ -32,6 +32,7 @@
 //! - `session_limits`: new visitor sessions limited per address and per site (`429`).
 //! - `signing_keys`: rotating the worker secret; visitor tokens' absolute lifetime.
 //! - `site_look`: a site's look, words and hours over REST.
+//! - `visitor_sign_out`: after `shutdown`, no token of the visitor opens anything.
 
 mod accounts;
 mod admin_secrets;
@@ -62,3 +63,4 @@ mod routing;
 mod session_limits;
 mod signing_keys;
 mod site_look;
+mod visitor_sign_out;

@@ -276,7 +276,11 @@ impl Chat {
     fn shutdown(&self) {
         self.generation.set(self.generation.get().wrapping_add(1));
         self.conn.socket.borrow_mut().take();
-        *self.conn.session.borrow_mut() = None;
+        // Any one of the visitor's tokens ends them all, on the server too.
+        let session = self.conn.session.borrow_mut().take();
+        if let Some(session) = session.or_else(|| self.keys.as_ref()?.session()) {
+            crate::http::sign_out(&session.token);
+        }
         if let Some(keys) = &self.keys {
             keys.clear();
         }

@@ -1,9 +1,10 @@
-//! The Conversation object's side of blocking its visitor: close their sockets here at once,
-//! and say who they are and where they last came from, for the site's block list.
+//! The Conversation object's side of ending its visitor's access: blocking (close their
+//! sockets here at once, and say who they are and where they last came from, for the site's
+//! block list) and the visitor's own sign-out (close their sockets, refuse their tokens).
 
-use switchboard_protocol::{ErrorCode, CLOSE_BLOCKED};
+use switchboard_protocol::{ErrorCode, CLOSE_BLOCKED, CLOSE_UNAUTHORIZED};
 
-use super::calls::{BlockVisitor, BlockedVisitor};
+use super::calls::{BlockVisitor, BlockedVisitor, EndVisitor};
 use super::{ConversationObject, VISITOR_TAG};
 use crate::error::{EdgeError, EdgeResult};
 
@@ -19,5 +20,19 @@ impl ConversationObject {
             let _ = socket.close(Some(CLOSE_BLOCKED), Some("blocked"));
         }
         Ok(BlockedVisitor { visitor: meta.visitor_id, address: meta.visitor_address })
+    }
+
+    /// Their visitor signed out: marked in storage (their tokens are refused from now on) and
+    /// their sockets closed. A conversation that never started has nothing to mark.
+    pub(super) fn end_visitor(&self, call: &EndVisitor, now: i64) -> EdgeResult<()> {
+        let Some(meta) = self.store.meta()? else { return Ok(()) };
+        if meta.site_id != call.site || meta.visitor_id != call.visitor {
+            return Ok(());
+        }
+        self.store.note_visitor_signed_out(now)?;
+        for socket in self.state.get_websockets_with_tag(VISITOR_TAG) {
+            let _ = socket.close(Some(CLOSE_UNAUTHORIZED), Some("signed out"));
+        }
+        Ok(())
     }
 }

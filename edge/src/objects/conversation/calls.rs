@@ -100,3 +100,14 @@ pub(crate) struct BlockedVisitor {
     pub address: Option<String>,
 }
 object_call!(BlockVisitor => Conversation, "/block-visitor", BlockedVisitor);
+
+/// The conversation's visitor signed out: their sockets here close at once (`4401`) and their
+/// tokens open it no more. Ignored by a conversation of another site or visitor.
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct EndVisitor {
+    /// The visitor's site.
+    pub site: switchboard_protocol::SiteId,
+    /// The visitor who signed out.
+    pub visitor: switchboard_protocol::VisitorId,
+}
+object_call!(EndVisitor => Conversation, "/end-visitor", ());

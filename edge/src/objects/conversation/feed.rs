@@ -12,6 +12,7 @@ use switchboard_protocol::contact::Identity;
 use switchboard_protocol::inbox::ConversationSummary;
 use switchboard_protocol::{ErrorCode, Message};
 
+use super::calls::EndVisitor;
 use super::store::Meta;
 use super::ConversationObject;
 use crate::error::{EdgeError, EdgeResult};
@@ -102,8 +103,24 @@ impl ConversationObject {
             let env = env.clone();
             let activity = Activity { summary, texts: std::mem::take(&mut *texts.borrow_mut()) };
             async move {
-                if let Err(error) = objects::send(&env, &site, &activity).await {
-                    worker::console_error!("inbox update for {} failed: {:?}", activity.summary.id, error);
+                match objects::send(&env, &site, &activity).await {
+                    // A token from before its visitor signed out started this conversation:
+                    // it ends the visitor here as the sign-out would have (a call to itself,
+                    // so the storage write happens in an event of its own).
+                    Ok(answer) if answer.visitor_signed_out => {
+                        let summary = activity.summary;
+                        let end = EndVisitor { site, visitor: summary.visitor_id };
+                        if let Err(error) = objects::send(&env, &summary.id, &end).await {
+                            worker::console_error!(
+                                "ending a signed-out visitor in {}: {error:?}",
+                                summary.id
+                            );
+                        }
+                    }
+                    Ok(_) => {}
+                    Err(error) => {
+                        worker::console_error!("inbox update for {} failed: {:?}", activity.summary.id, error)
+                    }
                 }
             }
         });

@@ -34,7 +34,7 @@ mod feed;
 mod flow;
 mod store;
 
-use self::calls::{Attach, BlockVisitor, BotAnswer, Connect, Notice};
+use self::calls::{Attach, BlockVisitor, BotAnswer, Connect, EndVisitor, Notice};
 use self::feed::Claim;
 use self::store::{ConversationStore, Meta};
 use super::call::{answer, carried, no_such_route, ObjectCall};
@@ -109,6 +109,7 @@ impl DurableObject for ConversationObject {
             Notice::ROUTE => answer(req, |notice: Notice| self.notice(notice, now)).await,
             BotAnswer::ROUTE => answer(req, |call: BotAnswer| self.bot_answer(call, now)).await,
             BlockVisitor::ROUTE => answer(req, |call: BlockVisitor| ready(self.block_visitor(&call))).await,
+            EndVisitor::ROUTE => answer(req, |call: EndVisitor| ready(self.end_visitor(&call, now))).await,
             _ => Err(no_such_route()),
         })
     }
@@ -208,6 +209,7 @@ impl ConversationObject {
                 visitor_id: id.clone(),
                 created_at: now,
                 visitor_address: participant.client.address.clone(),
+                visitor_signed_out_at: None,
             };
             self.store.create(&meta)?;
             // The bot's greeting is the log's first entry, replayed on the visitor's hello.

@@ -52,7 +52,11 @@ static SCHEMA: Schema = Schema {
     ],
     // Logs stored before messages had `extra` get the column (NULL: plain messages).
     // Conversations from before blocking learn their visitor's address at the next visit.
-    added_columns: &[("messages", "extra TEXT"), ("meta", "visitor_address TEXT")],
+    added_columns: &[
+        ("messages", "extra TEXT"),
+        ("meta", "visitor_address TEXT"),
+        ("meta", "visitor_signed_out_at INTEGER"),
+    ],
 };
 
 /// Who the conversation is with, written when its visitor first connects.
@@ -69,12 +73,19 @@ pub struct Meta {
     /// The network address the visitor last came from (for blocking; never shown).
     #[serde(default)]
     pub visitor_address: Option<String>,
+    /// When the visitor signed out (`shutdown`): their tokens open it no more.
+    #[serde(default)]
+    pub visitor_signed_out_at: Option<i64>,
 }
 
 impl Meta {
     /// Whose the conversation is (who may join it).
     pub fn owner(&self) -> Owner<'_> {
-        Owner { site: &self.site_id, visitor: &self.visitor_id }
+        Owner {
+            site: &self.site_id,
+            visitor: &self.visitor_id,
+            visitor_signed_out: self.visitor_signed_out_at.is_some(),
+        }
     }
 }
 
@@ -124,11 +135,23 @@ impl ConversationStore {
         }
         let rows: Vec<Meta> = self
             .sql
-            .exec("SELECT conversation_id, site_id, visitor_id, created_at, visitor_address FROM meta", None)?
+            .exec("SELECT conversation_id, site_id, visitor_id, created_at, visitor_address, visitor_signed_out_at FROM meta", None)?
             .to_array()?;
         let meta = rows.into_iter().next();
         self.meta.replace(meta.clone());
         Ok(meta)
+    }
+
+    /// Remembers that the visitor signed out at `now`.
+    pub fn note_visitor_signed_out(&self, now: i64) -> EdgeResult<()> {
+        let Some(mut meta) = self.meta()? else { return Ok(()) };
+        if meta.visitor_signed_out_at.is_some() {
+            return Ok(());
+        }
+        self.sql.exec("UPDATE meta SET visitor_signed_out_at = ?", vec![now.into()])?;
+        meta.visitor_signed_out_at = Some(now);
+        self.meta.replace(Some(meta));
+        Ok(())
     }
 
     /// Remembers the address the visitor came from, when it changed.

@@ -104,7 +104,16 @@ pub(crate) struct Activity {
     #[serde(default)]
     pub texts: Vec<IndexedText>,
 }
-object_call!(Activity => Site, "/activity", ());
+object_call!(Activity => Site, "/activity", ActivityAnswer);
+
+/// What a conversation learns from its site on an update.
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub(crate) struct ActivityAnswer {
+    /// Its visitor signed out before the conversation was first stored (a token from before
+    /// the sign-out, used after it): the conversation ends the visitor's sockets.
+    #[serde(default)]
+    pub visitor_signed_out: bool,
+}
 
 /// Conversations with a message containing every word typed (as a prefix), newest first.
 #[derive(Debug, Serialize, Deserialize)]
@@ -124,8 +133,23 @@ object_call!(ListConversations => Site, "/conversations", conversations_list::Re
 pub(crate) struct VisitorConversations {
     /// The visitor.
     pub visitor: VisitorId,
+    /// Asked with the visitor's own token: refused (`401`) once they signed out.
+    #[serde(default)]
+    pub by_visitor: bool,
 }
 object_call!(VisitorConversations => Site, "/visitor", Vec<ConversationSummary>);
+
+/// The visitor signed out (`shutdown`): their tokens are refused from now on, remembered
+/// until `until` (when every token they could hold has expired anyway). Answers their
+/// conversations, for the worker to close the visitor's sockets in each.
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct SignOutVisitor {
+    /// The visitor.
+    pub visitor: VisitorId,
+    /// When the last of their tokens expires, ms since the Unix epoch.
+    pub until: i64,
+}
+object_call!(SignOutVisitor => Site, "/visitor/sign-out", Vec<ConversationId>);
 
 /// How many agents have the console open, and whether the team is in its business hours.
 #[derive(Debug, Serialize, Deserialize)]

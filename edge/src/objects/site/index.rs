@@ -6,6 +6,7 @@ use serde::Deserialize;
 use switchboard_protocol::inbox::{ConversationSummary, InboxFrame, MessagePreview};
 use switchboard_protocol::{AgentId, ConversationId, QueueId, Seq, VisitorId};
 
+use super::calls::VisitorConversations;
 use super::{SiteObject, INBOX_LIMIT, INBOX_TAG};
 use crate::error::EdgeResult;
 
@@ -163,7 +164,13 @@ impl SiteObject {
     }
 
     /// One visitor's conversations, newest activity first.
-    pub(super) fn visitor_conversations(&self, visitor: &VisitorId) -> EdgeResult<Vec<ConversationSummary>> {
+    pub(super) fn visitor_conversations(
+        &self,
+        VisitorConversations { visitor, by_visitor }: &VisitorConversations,
+    ) -> EdgeResult<Vec<ConversationSummary>> {
+        if *by_visitor {
+            self.refuse_signed_out(visitor)?;
+        }
         let rows: Vec<SummaryRow> = self
             .sql()
             .exec(

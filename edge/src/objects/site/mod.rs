@@ -16,6 +16,7 @@ mod canned;
 mod index;
 mod search;
 mod sessions;
+mod signed_out;
 
 mod routing;
 mod schema;
@@ -37,9 +38,9 @@ use worker::{
 };
 
 use self::calls::{
-    Activity, AddBlock, AgentSocket, CreateSite, EndAgents, Enqueue, GetConfig, LiftBlock, ListCanned,
-    ListConversations, OpenInbox, Presence, RemoveCanned, SaveCanned, Search, SetAvatar, Unroute,
-    UpdateConfig, VisitorConversations,
+    Activity, ActivityAnswer, AddBlock, AgentSocket, CreateSite, EndAgents, Enqueue, GetConfig, LiftBlock,
+    ListCanned, ListConversations, OpenInbox, Presence, RemoveCanned, SaveCanned, Search, SetAvatar,
+    SignOutVisitor, Unroute, UpdateConfig, VisitorConversations,
 };
 use super::call::{answer, carried, no_such_route, ObjectCall};
 use super::ended::SessionEnds;
@@ -110,7 +111,10 @@ impl DurableObject for SiteObject {
             Search::ROUTE => answer(req, |c: Search| ready(self.search(&c.typed))).await,
             ListConversations::ROUTE => answer(req, |_: ListConversations| ready(self.list())).await,
             VisitorConversations::ROUTE => {
-                answer(req, |c: VisitorConversations| ready(self.visitor_conversations(&c.visitor))).await
+                answer(req, |c: VisitorConversations| ready(self.visitor_conversations(&c))).await
+            }
+            SignOutVisitor::ROUTE => {
+                answer(req, |c: SignOutVisitor| ready(self.sign_out_visitor(&c, now))).await
             }
             Presence::ROUTE => answer(req, |_: Presence| ready(self.presence(now))).await,
             Enqueue::ROUTE => answer(req, |c: Enqueue| ready(self.enqueue(c, now))).await,
@@ -309,9 +313,11 @@ impl SiteObject {
     }
 
     /// A conversation's summary and texts: kept for the inbox and indexed for search.
-    fn take_activity(&self, activity: Activity, now: i64) -> EdgeResult<()> {
+    fn take_activity(&self, activity: Activity, now: i64) -> EdgeResult<ActivityAnswer> {
+        let visitor_signed_out = self.signed_out(&activity.summary.visitor_id)?;
         self.index(&activity.summary.id, &activity.texts)?;
-        self.record(activity.summary, now)
+        self.record(activity.summary, now)?;
+        Ok(ActivityAnswer { visitor_signed_out })
     }
 
     /// The inbox list.

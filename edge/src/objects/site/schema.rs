@@ -1,6 +1,6 @@
 //! The site object's tables (made with the site: [`crate::objects::tables`]).
 
-use super::{canned, search, sessions};
+use super::{canned, search, sessions, signed_out};
 use crate::objects::tables::Schema;
 
 pub(super) static SCHEMA: Schema = Schema {
@@ -25,6 +25,7 @@ pub(super) static SCHEMA: Schema = Schema {
         canned::SCHEMA,
         search::SCHEMA,
         sessions::SCHEMA,
+        signed_out::SCHEMA,
     ],
     added_columns: &[
         ("conversations", "state TEXT"),
