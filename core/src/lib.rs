@@ -11,6 +11,7 @@
 //! - [`admission`]: who may open a socket on a conversation (and how many).
 //! - [`appearance`]: a site's look: checking changes, readable text colour, the frame's theme CSS.
 //! - [`password`]: password hashes (PBKDF2-HMAC-SHA256) and their verification.
+//! - [`two_factor`]: two-factor sign-in: authenticator codes (TOTP), recovery codes, the policy.
 //! - [`origin`]: normalising origins and matching them against a site's allowed list.
 //! - [`site`]: a site's configuration and the bootstrap (out-of-the-box) site.
 //! - [`inbox_view`]: the console's inbox views, queue filter, search and counts.
@@ -77,4 +78,5 @@ pub mod session_limits;
 pub mod sign_in_throttle;
 pub mod site;
 pub mod token;
+pub mod two_factor;
 pub mod webhook;
