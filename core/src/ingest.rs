@@ -6,10 +6,8 @@
 //! decision: store then acknowledge, re-acknowledge, or refuse with an error frame.
 
 use switchboard_protocol::inbox::{MessagePreview, PREVIEW_CHARS};
-use switchboard_protocol::limits::{HISTORY_PAGE, MAX_FRAME_BYTES, MAX_MESSAGE_CHARS};
-use switchboard_protocol::{
-    ApiError, Author, ClientFrame, ClientMessageId, ErrorCode, Message, Seq, ServerFrame,
-};
+use switchboard_protocol::limits::{LOG_ENTRIES_FOR_THE_FLOW, MAX_FRAME_BYTES, MAX_MESSAGE_CHARS};
+use switchboard_protocol::{ApiError, Author, ClientFrame, ClientMessageId, ErrorCode, Message, Seq};
 
 /// Parses a text frame from a client, refusing oversized or malformed ones with the error the
 /// client should get. The socket stays usable after a refusal.
@@ -78,21 +76,23 @@ pub fn decide_send(
     SendDecision::Store(Box::new(Message::plain(head.next(), client_id, author, text, now)))
 }
 
-/// The frames replaying `messages` (everything after the client's `last_seq`, in order):
-/// pages of at most [`HISTORY_PAGE`], the last one marked complete. Always at least one frame,
-/// so a client that is up to date still learns that the replay is over.
-pub fn history_frames(messages: Vec<Message>) -> Vec<ServerFrame> {
-    if messages.is_empty() {
-        return vec![ServerFrame::History { messages, complete: true }];
+/// Whether a participant's message may be stored at `seq` in a conversation holding at most
+/// `max_messages`: a log without end would make every replay and export longer for ever.
+pub fn check_room(seq: Seq, max_messages: u64) -> Result<(), ApiError> {
+    if seq.0 > max_messages {
+        return Err(ApiError::new(
+            ErrorCode::Conflict,
+            format!("this conversation is full ({max_messages} messages); start a new conversation"),
+        ));
     }
-    let pages = messages.len().div_ceil(HISTORY_PAGE);
-    let mut messages = messages.into_iter();
-    (0..pages)
-        .map(|page| ServerFrame::History {
-            messages: messages.by_ref().take(HISTORY_PAGE).collect(),
-            complete: page + 1 == pages,
-        })
-        .collect()
+    Ok(())
+}
+
+/// Whether the flow may store its entry at `seq` (a bot answer, an event): it has
+/// [`LOG_ENTRIES_FOR_THE_FLOW`] more than participants, so a full conversation can still be
+/// handed over, resolved and rated.
+pub fn check_flow_room(seq: Seq, max_messages: u64) -> Result<(), ApiError> {
+    check_room(seq, max_messages.saturating_add(LOG_ENTRIES_FOR_THE_FLOW))
 }
 
 /// The inbox preview of a message: its first [`PREVIEW_CHARS`] characters, on one line.
@@ -152,14 +152,11 @@ mod tests {
     }
 
     #[test]
-    fn replays_are_paged_and_the_last_page_is_complete() {
-        let message = |seq| Message::plain(Seq(seq), id("a"), author(), "t".into(), 0);
-        let frames = history_frames((1..=(HISTORY_PAGE as u64 * 2 + 1)).map(message).collect());
-        assert_eq!(frames.len(), 3);
-        assert!(
-            matches!(&frames[2], ServerFrame::History { messages, complete: true } if messages.len() == 1)
-        );
-        assert!(matches!(&history_frames(vec![])[..], [ServerFrame::History { complete: true, .. }]));
+    fn a_full_conversation_refuses_participants_before_the_flow() {
+        assert!(check_room(Seq(10), 10).is_ok());
+        assert_eq!(check_room(Seq(11), 10).unwrap_err().code, ErrorCode::Conflict);
+        assert!(check_flow_room(Seq(11), 10).is_ok());
+        assert!(check_flow_room(Seq(10 + LOG_ENTRIES_FOR_THE_FLOW + 1), 10).is_err());
     }
 
     #[test]

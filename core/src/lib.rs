@@ -35,6 +35,7 @@
 //! - [`canned`]: canned responses: checking them, suggesting them for a `/shortcut` draft.
 //! - [`attachments`]: files in conversations: types by their bytes, names, what a link names.
 //! - [`attachment_links`]: download links: signed, expiring in a week, renewed on replay.
+//! - [`storage_quota`]: a site's attachment bytes, counted in sixteen shards by conversation.
 //! - [`avatar`]: agents' initials colours and photos' URLs and stylesheet.
 //! - [`launcher`]: the launcher's look as the script the loader adds to pages.
 //! - [`chime`]: the widget's reply tone, made as a WAV file.
@@ -77,6 +78,7 @@ pub mod session_caller;
 pub mod session_limits;
 pub mod sign_in_throttle;
 pub mod site;
+pub mod storage_quota;
 pub mod token;
 pub mod two_factor;
 pub mod webhook;

@@ -7,7 +7,7 @@
 //! start afresh (full): an object only hibernates after a quiet spell, when a bucket would be
 //! full anyway.
 
-use switchboard_protocol::limits::{BURST_SECONDS, OTHER_WRITES_PER_SECOND};
+use switchboard_protocol::limits::{BURST_SECONDS, MAX_LOG_MESSAGES, OTHER_WRITES_PER_SECOND};
 use switchboard_protocol::{ClientMessageId, SendRate};
 
 /// A token bucket: `rate` tokens a second, holding at most `rate * BURST_SECONDS`.
@@ -160,6 +160,9 @@ pub struct ParticipantLimits {
     pub other_writes: TokenBucket,
     /// The last typing state relayed, and when.
     pub last_typing: Option<(bool, i64)>,
+    /// Most messages participants may store in the conversation
+    /// ([`crate::ingest::check_room`]; [`MAX_LOG_MESSAGES`] unless the deployment says).
+    pub max_log_messages: u64,
 }
 
 /// Typing repeats closer together than this are not relayed (the client already repeats at
@@ -173,6 +176,7 @@ impl ParticipantLimits {
             messages: TokenBucket::new(messages_per_second, now),
             other_writes: TokenBucket::new(OTHER_WRITES_PER_SECOND, now),
             last_typing: None,
+            max_log_messages: MAX_LOG_MESSAGES,
         }
     }
 

@@ -186,6 +186,17 @@ impl World {
         for output in outputs {
             match output {
                 Effect::Reply(frame) => self.clients[c].down.push_back(frame),
+                Effect::Replay(replay) => {
+                    let mut next = Some(replay);
+                    while let Some(replay) = next {
+                        let (frame, rest) = match replay.next_page(&mut self.store) {
+                            Ok(page) => page,
+                            Err(never) => match never {},
+                        };
+                        self.clients[c].down.push_back(frame);
+                        next = rest;
+                    }
+                }
                 Effect::Everyone(frame) => {
                     for client in self.clients.iter_mut().filter(|k| k.connected) {
                         client.down.push_back(frame.clone());

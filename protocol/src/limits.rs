@@ -13,6 +13,15 @@ pub const MAX_BODY_BYTES: usize = 16 * 1024;
 /// How many messages one `history` frame carries at most; longer replays span several frames.
 pub const HISTORY_PAGE: usize = 200;
 
+/// Most messages participants store in one conversation; beyond, a `send` or an upload is
+/// refused (`conflict`: start a new conversation). The edge's `MAX_LOG_MESSAGES` variable
+/// overrides it.
+pub const MAX_LOG_MESSAGES: u64 = 10_000;
+
+/// Entries the flow itself may add to a full conversation (bot answers, events such as
+/// resolving), so it can still be closed and rated; beyond, the flow's step is refused.
+pub const LOG_ENTRIES_FOR_THE_FLOW: u64 = 1_000;
+
 /// Sustained messages per second one visitor may send to a conversation (all its tabs
 /// together); the edge's `VISITOR_MESSAGES_PER_SECOND` variable overrides it.
 pub const VISITOR_MESSAGES_PER_SECOND: u32 = 5;

@@ -3,6 +3,7 @@
 //! # Layout
 //! - this file: [`handle`] and its [`Effect`]s; the [`LogStore`] it writes through.
 //! - [`relay`]: which frame agents and visitors get of a stored entry; entries the edge writes.
+//! - [`replay`]: the log after a client's `last_seq`, read and sent a page at a time.
 //!
 //! The Conversation Durable Object (and the simulations in this crate's tests) feed frames to
 //! [`handle`] with a [`LogStore`] (SQLite there, a `Vec` here) and the sender's
@@ -18,8 +19,10 @@ use switchboard_protocol::{
 };
 
 pub mod relay;
+pub mod replay;
 
 pub use relay::Relay;
+pub use replay::Replay;
 
 use crate::ingest::{self, SendDecision};
 use crate::rate::{ParticipantLimits, SendOrder};
@@ -34,8 +37,8 @@ pub trait LogStore {
     fn seq_of(&mut self, author: &Author, client_id: &ClientMessageId) -> Result<Option<Seq>, Self::Error>;
     /// Appends `message` (its `seq` is `head + 1`); durable before the call's outputs are sent.
     fn append(&mut self, message: &Message) -> Result<(), Self::Error>;
-    /// Every message after `seq`, in order.
-    fn after(&mut self, seq: Seq) -> Result<Vec<Message>, Self::Error>;
+    /// At most `limit` messages after `seq`, in order.
+    fn page_after(&mut self, seq: Seq, limit: usize) -> Result<Vec<Message>, Self::Error>;
     /// Every participant's read mark.
     fn reads(&mut self) -> Result<Vec<ReadMark>, Self::Error>;
     /// Stores `mark`, replacing the reader's previous one.
@@ -59,6 +62,9 @@ pub struct Sender<'a> {
 pub enum Effect {
     /// To the socket the frame came from.
     Reply(ServerFrame),
+    /// To the socket the frame came from: the log after a `seq`, page by page
+    /// ([`Replay::next_page`]), each page read after the previous one is sent.
+    Replay(Replay),
     /// To every socket of the conversation, the sender's included.
     Everyone(ServerFrame),
     /// A stored entry to every socket: agents and visitors each get theirs.
@@ -134,12 +140,8 @@ pub fn handle<S: LogStore>(
                 session: sender.renewal,
                 send_rate: Some(limits.messages.send_rate()),
             };
-            let mut replay = store.after(last_seq)?;
-            if sender.author.role() == Role::Visitor {
-                replay = replay.iter().map(Message::for_visitor).collect();
-            }
-            let history = ingest::history_frames(replay);
-            std::iter::once(welcome).chain(history).map(Effect::Reply).collect()
+            let replay = Replay { after: last_seq, for_visitor: sender.author.role() == Role::Visitor };
+            vec![Effect::Reply(welcome), Effect::Replay(replay)]
         }
         ClientFrame::Send { client_id, text, internal } => {
             if internal && sender.author.role() != Role::Agent {
@@ -275,6 +277,9 @@ fn send<S: LogStore>(
     }
     Ok(match ingest::decide_send(author.clone(), client_id.clone(), text, already, store.head()?, now) {
         SendDecision::Store(message) => {
+            if let Err(full) = ingest::check_room(message.seq, limits.max_log_messages) {
+                return Ok(refuse(full, client_id, None));
+            }
             let mut message = *message;
             message.internal = internal;
             message.attachment = attachment;
@@ -334,8 +339,8 @@ impl LogStore for MemoryStore {
         Ok(())
     }
 
-    fn after(&mut self, seq: Seq) -> Result<Vec<Message>, Self::Error> {
-        Ok(self.messages.iter().filter(|m| m.seq > seq).cloned().collect())
+    fn page_after(&mut self, seq: Seq, limit: usize) -> Result<Vec<Message>, Self::Error> {
+        Ok(self.messages.iter().filter(|m| m.seq > seq).take(limit).cloned().collect())
     }
 
     fn reads(&mut self) -> Result<Vec<ReadMark>, Self::Error> {

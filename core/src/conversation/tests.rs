@@ -116,12 +116,31 @@ fn hello_welcomes_with_reads_and_replays_after_last_seq() {
     run(&mut store, &visitor(), &mut limits, send("two", "b"), 0);
     run(&mut store, &agent(), &mut limits, ClientFrame::Read { up_to: Seq(1) }, 0);
     let outputs = run(&mut store, &visitor(), &mut limits, ClientFrame::Hello { last_seq: Seq(1) }, 0);
-    let [Effect::Reply(ServerFrame::Welcome { head_seq, reads, .. }), Effect::Reply(ServerFrame::History { messages, complete: true })] =
-        &outputs[..]
+    let [Effect::Reply(ServerFrame::Welcome { head_seq, reads, .. }), Effect::Replay(replay)] = &outputs[..]
     else {
         panic!("{outputs:?}")
     };
+    let (ServerFrame::History { messages, complete: true }, None) = replay.next_page(&mut store).unwrap()
+    else {
+        panic!("one complete page")
+    };
     assert_eq!((*head_seq, reads.len(), messages.len()), (Seq(2), 1, 1));
+}
+
+#[test]
+fn a_full_conversation_refuses_new_messages_but_acknowledges_resends() {
+    let (mut store, mut limits) = (MemoryStore::default(), ParticipantLimits::new(5, 0));
+    limits.max_log_messages = 2;
+    run(&mut store, &visitor(), &mut limits, send("one", "a"), 0);
+    run(&mut store, &visitor(), &mut limits, send("two", "b"), 0);
+    let outputs = run(&mut store, &visitor(), &mut limits, send("three", "c"), 0);
+    assert!(
+        matches!(&outputs[..], [Effect::Reply(ServerFrame::Error { code: ErrorCode::Conflict, .. })]),
+        "{outputs:?}"
+    );
+    let outputs = run(&mut store, &visitor(), &mut limits, send("two", "b"), 0);
+    assert!(matches!(&outputs[..], [Effect::Reply(ServerFrame::Ack { seq: Seq(2), .. })]), "{outputs:?}");
+    assert_eq!(store.head().unwrap(), Seq(2));
 }
 
 #[test]

@@ -6,6 +6,7 @@
 //!   Only summaries pass through it, never message traffic.
 //! - [`DirectoryObject`]: one in all — agent accounts, sign-in throttling, invites.
 //! - [`LimiterObject`]: a fixed few — counting new visitor sessions per address and site.
+//! - [`UsageObject`]: sixteen per site — its attachment bytes, each a share of the allowance.
 //!
 //! Objects are reached only through the worker, which has already checked credentials; they
 //! trust the [`Participant`] it sends, and check what only they can know (which site a
@@ -14,8 +15,8 @@
 //!
 //! # Layout
 //! - [`call`]: typed calls: a call's object, route and answer in one place.
-//! - [`conversation`], [`site`], [`directory`], [`limiter`]: one folder per object, its calls
-//!   in `calls.rs`.
+//! - [`conversation`], [`site`], [`directory`], [`limiter`], [`usage`]: one folder per object,
+//!   its calls in `calls.rs`.
 //! - [`outbox`]: requests an object sends after its response, one at a time.
 //! - [`ended`]: closing the sockets of sessions that ended (expired, revoked, removed).
 //! - [`tables`]: an object's tables, made before its first write, never for invented ids.
@@ -29,8 +30,10 @@ pub(crate) mod limiter;
 mod outbox;
 pub(crate) mod site;
 pub(crate) mod tables;
+pub(crate) mod usage;
 
-// The objects' classes (`ConversationObject`, `SiteObject`, `DirectoryObject`, `LimiterObject`) reach workerd
+// The objects' classes (`ConversationObject`, `SiteObject`, `DirectoryObject`, `LimiterObject`,
+// `UsageObject`) reach workerd
 // through `#[durable_object]`'s wasm-bindgen exports, not through Rust paths.
 pub(crate) use call::send;
 

@@ -8,6 +8,7 @@
 //! - `attachments`: uploading and serving files, type and size checks.
 //! - `avatars`: agents' photos.
 //! - `blocking`: a blocked visitor cut off at once, by visitor and address, until lifted.
+//! - `bounded_storage`: a conversation's log and a site's files are capped; long logs replay in pages.
 //! - `bodies`: endless chunked bodies cut off at their limits; maximal messages and contacts travel whole.
 //! - `browser_accessibility`: axe-core over the widget and the console; favicons load.
 //! - `browser_chat`: the whole spine in two browsers (and the README screenshots).
@@ -40,6 +41,7 @@ mod attachments;
 mod avatars;
 mod blocking;
 mod bodies;
+mod bounded_storage;
 mod browser_accessibility;
 mod browser_chat;
 mod browser_console;

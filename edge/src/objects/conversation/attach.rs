@@ -1,11 +1,12 @@
 //! The Conversation object's side of an upload: the worker checked the file and who sends
-//! it; here the conversation checks the sender belongs to it, stores the file in the bucket,
+//! it; here the conversation checks the sender belongs to it and that the conversation and the
+//! site have room (`core::storage_quota`, counted by the usage objects), stores the file in the bucket,
 //! and stores the message carrying it exactly as a `send` (idempotent by client id, rate
 //! limited, relayed, in the inbox, moving the flow).
 
 use switchboard_core::conversation::{self, Effect, LogStore};
-use switchboard_core::rate::{ParticipantLimits, SendOrder};
-use switchboard_core::{attachment_links, attachments};
+use switchboard_core::rate::SendOrder;
+use switchboard_core::{attachment_links, attachments, storage_quota};
 use switchboard_protocol::attachment::Attachment;
 use switchboard_protocol::{ErrorCode, Seq, ServerFrame};
 use worker::{Request, Response};
@@ -14,7 +15,8 @@ use super::calls::Attach;
 use super::ConversationObject;
 use crate::env::BUCKET;
 use crate::error::{EdgeError, EdgeResult};
-use crate::{env, http};
+use crate::objects::usage::calls::{Counter, ReleaseBytes, ReserveBytes};
+use crate::{env, http, objects};
 
 impl ConversationObject {
     /// Stores an upload and the message carrying it; answers `201 {"message": …}`.
@@ -28,15 +30,30 @@ impl ConversationObject {
         let mut store = &self.store;
         // A resend: the stored message, and no second file.
         if let Some(seq) = store.seq_of(author, &upload.client_id)? {
-            let stored = store.after(Seq(seq.0.saturating_sub(1)))?.into_iter().next();
+            let stored = store.page_after(Seq(seq.0.saturating_sub(1)), 1)?.into_iter().next();
             return http::json(201, &serde_json::json!({ "message": stored }));
         }
+        // A full conversation takes no file, and a full site stores no more bytes.
+        switchboard_core::ingest::check_room(store.head()?.next(), self.max_log_messages())?;
         let bytes = req.bytes().await?;
+        let counter =
+            Counter { site: meta.site_id.clone(), shard: storage_quota::shard_of(&meta.conversation_id) };
+        let size = bytes.len() as u64;
+        let reserve = ReserveBytes { bytes: size, per_site: self.attachment_bytes_per_site() };
+        objects::send(&self.env, &counter, &reserve).await?;
+        let release = || async {
+            if let Err(error) = objects::send(&self.env, &counter, &ReleaseBytes { bytes: size }).await {
+                worker::console_error!("giving back {size} bytes: {error:?}");
+            }
+        };
         let key = attachments::object_key(&meta.conversation_id, env::random_bytes()?);
         let bucket = self.env.bucket(BUCKET)?;
         let http_metadata =
             worker::HttpMetadata { content_type: Some(upload.content_type.clone()), ..Default::default() };
-        bucket.put(&key, bytes.clone()).http_metadata(http_metadata).execute().await?;
+        if let Err(error) = bucket.put(&key, bytes.clone()).http_metadata(http_metadata).execute().await {
+            release().await;
+            return Err(error.into());
+        }
         let signing = env::signing_key(&self.env)?;
         let url = attachment_links::url(&key, &upload.name, &upload.content_type, &signing, now);
         let attachment = Attachment {
@@ -47,9 +64,8 @@ impl ConversationObject {
         };
         let outputs = {
             let mut limits = self.limits.borrow_mut();
-            let limits = limits
-                .entry(author.id_str().to_string())
-                .or_insert_with(|| ParticipantLimits::new(self.messages_per_second(author), now));
+            let limits =
+                limits.entry(author.id_str().to_string()).or_insert_with(|| self.limits_for(author, now));
             let mut order = SendOrder::default();
             conversation::store_attachment(
                 &mut store,
@@ -71,8 +87,9 @@ impl ConversationObject {
                     stored = Some(message);
                 }
                 Effect::Reply(ServerFrame::Error { code, message, .. }) => {
-                    // Refused (rate limited): the file goes too.
+                    // Refused (rate limited, full): the file goes too.
                     let _ = bucket.delete(&key).await;
+                    release().await;
                     return Err(EdgeError::refuse(code, message));
                 }
                 _ => {}

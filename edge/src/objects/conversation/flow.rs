@@ -120,6 +120,7 @@ impl ConversationObject {
     ) -> EdgeResult<()> {
         let mut store = &self.store;
         let message = relay::entry(store.head()?.next(), bot_name, say, event, now);
+        switchboard_core::ingest::check_flow_room(message.seq, self.max_log_messages())?;
         store.append(&message)?;
         self.relay_entry(&Relay::of(message.clone()))?;
         if life.shows_in_inbox() {

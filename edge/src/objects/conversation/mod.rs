@@ -18,10 +18,9 @@ use std::rc::Rc;
 
 use switchboard_core::admission::{self, Admission};
 use switchboard_core::conversation::{self, Effect, Relay, Sender};
+use switchboard_core::ingest;
 use switchboard_core::rate::{ParticipantLimits, SendOrder};
-use switchboard_core::{attachment_links, ingest};
 use switchboard_protocol::inbox::ConversationSummary;
-use switchboard_protocol::limits::{AGENT_MESSAGES_PER_SECOND, VISITOR_MESSAGES_PER_SECOND};
 use switchboard_protocol::{Author, ClientFrame, ErrorCode, Message, ServerFrame, SiteId};
 use worker::{
     durable_object, DurableObject, Env, Request, Response, State, WebSocket, WebSocketIncomingMessage,
@@ -32,6 +31,8 @@ mod block;
 pub(crate) mod calls;
 mod feed;
 mod flow;
+mod limits;
+mod replay;
 mod store;
 
 use self::calls::{Attach, BlockVisitor, BotAnswer, Connect, EndVisitor, Notice};
@@ -286,19 +287,13 @@ impl ConversationObject {
         let order = orders.entry(socket).or_default();
         let sender = Sender { order, conversation_id: &meta.conversation_id, author, renewal };
         let mut limits = self.limits.borrow_mut();
-        let limits = limits
-            .entry(author.id_str().to_string())
-            .or_insert_with(|| ParticipantLimits::new(self.messages_per_second(author), now));
+        let limits =
+            limits.entry(author.id_str().to_string()).or_insert_with(|| self.limits_for(author, now));
         let (mut inputs, mut claims) = (Vec::new(), Vec::new());
         for output in conversation::handle(&mut &self.store, sender, limits, frame, now)? {
             match output {
-                Effect::Reply(mut frame) => {
-                    // A replay hands out links that work for another week, under today's key.
-                    if let ServerFrame::History { messages, .. } = &mut frame {
-                        attachment_links::renew_all(messages, &env::signing_key(&self.env)?, now);
-                    }
-                    send_frame(ws, &frame)
-                }
+                Effect::Reply(frame) => send_frame(ws, &frame),
+                Effect::Replay(replay) => self.replay(ws, replay, now)?,
                 Effect::Everyone(frame) => self.relay(&frame, None)?,
                 Effect::Relay(relay) => self.relay_entry(&relay)?,
                 Effect::Others(frame) => self.relay(&frame, Some(author))?,
@@ -418,14 +413,6 @@ impl ConversationObject {
         });
         broadcast(sockets, &serde_json::to_string(frame)?);
         Ok(())
-    }
-
-    fn messages_per_second(&self, author: &Author) -> u32 {
-        let (name, default) = match author {
-            Author::Visitor { .. } => ("VISITOR_MESSAGES_PER_SECOND", VISITOR_MESSAGES_PER_SECOND),
-            _ => ("AGENT_MESSAGES_PER_SECOND", AGENT_MESSAGES_PER_SECOND),
-        };
-        self.env.var(name).ok().and_then(|v| v.to_string().parse().ok()).unwrap_or(default)
     }
 }
 

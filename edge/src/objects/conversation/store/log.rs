@@ -120,15 +120,15 @@ impl LogStore for &ConversationStore {
         Ok(())
     }
 
-    fn after(&mut self, seq: Seq) -> EdgeResult<Vec<Message>> {
+    fn page_after(&mut self, seq: Seq, limit: usize) -> EdgeResult<Vec<Message>> {
         if !self.tables.made() {
             return Ok(Vec::new());
         }
         let rows: Vec<MessageRow> = self
             .sql
             .exec(
-                "SELECT seq, client_id, author, text, sent_at, extra FROM messages WHERE seq > ? ORDER BY seq",
-                vec![(seq.0 as i64).into()],
+                "SELECT seq, client_id, author, text, sent_at, extra FROM messages WHERE seq > ? ORDER BY seq LIMIT ?",
+                vec![(seq.0 as i64).into(), (limit as i64).into()],
             )?
             .to_array()?;
         rows.into_iter().map(MessageRow::into_message).collect()

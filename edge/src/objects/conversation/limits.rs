@@ -1,0 +1,40 @@
+//! What a conversation allows: each participant's message rate, how many messages the log
+//! holds and how many attachment bytes its site stores — the deployment's figures (wrangler
+//! variables) or the defaults.
+
+use switchboard_core::rate::ParticipantLimits;
+use switchboard_protocol::limits::{
+    AGENT_MESSAGES_PER_SECOND, MAX_LOG_MESSAGES, VISITOR_MESSAGES_PER_SECOND,
+};
+use switchboard_protocol::Author;
+
+use super::ConversationObject;
+
+impl ConversationObject {
+    /// Fresh limits for `author`: the deployment's rates (`VISITOR_MESSAGES_PER_SECOND`,
+    /// `AGENT_MESSAGES_PER_SECOND`) and log size (`MAX_LOG_MESSAGES`), or the defaults.
+    pub(super) fn limits_for(&self, author: &Author, now: i64) -> ParticipantLimits {
+        let (name, default) = match author {
+            Author::Visitor { .. } => ("VISITOR_MESSAGES_PER_SECOND", VISITOR_MESSAGES_PER_SECOND),
+            _ => ("AGENT_MESSAGES_PER_SECOND", AGENT_MESSAGES_PER_SECOND),
+        };
+        let mut limits = ParticipantLimits::new(self.var(name).unwrap_or(default), now);
+        limits.max_log_messages = self.max_log_messages();
+        limits
+    }
+
+    /// Most messages participants may store here (`MAX_LOG_MESSAGES`, or the default).
+    pub(super) fn max_log_messages(&self) -> u64 {
+        self.var("MAX_LOG_MESSAGES").unwrap_or(MAX_LOG_MESSAGES)
+    }
+
+    /// What the site may store in attachments (`ATTACHMENT_BYTES_PER_SITE`, or the default).
+    pub(super) fn attachment_bytes_per_site(&self) -> u64 {
+        self.var("ATTACHMENT_BYTES_PER_SITE")
+            .unwrap_or(switchboard_core::storage_quota::DEFAULT_BYTES_PER_SITE)
+    }
+
+    fn var<T: std::str::FromStr>(&self, name: &str) -> Option<T> {
+        self.env.var(name).ok().and_then(|v| v.to_string().parse().ok())
+    }
+}
