@@ -8,13 +8,18 @@
 //!
 //! # Layout
 //! - [`state`]: everything the screen shows, one [`state::Action`] enum and its reducer.
-//! - [`effects`]: the outside world — session REST calls, the inbox and conversation
-//!   sockets with backoff reconnects, timers, client message ids. Effects report back only by
-//!   dispatching actions.
+//! - [`effects`]: the outside world — session REST calls (sign-in with its code step,
+//!   two-factor sign-in in `effects::two_factor`), the inbox and conversation sockets with
+//!   backoff reconnects, timers, the clipboard, client message ids. Effects report back only
+//!   by dispatching actions, or to the form that awaited them.
 //! - [`format`](mod@format): pure text helpers (visitor labels, clock times, relative times).
 //! - [`hooks`]: custom hooks tying each effect to the part of the state it serves.
 //! - [`components`]: small function components, one screen part each; `App` wires state
-//!   and hooks together.
+//!   and hooks together, and picks the screen: sign-in (email and password, then the
+//!   authentication code when the account has two-factor sign-in), an invite, the enrol-only
+//!   page (`components::enrol`) of a session whose site requires two-factor sign-in it has
+//!   not set up, or the console (settings: `components::two_factor` and
+//!   `components::two_factor_setup`).
 //!
 //! Text from the network is always rendered as text nodes, never as HTML.
 

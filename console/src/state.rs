@@ -38,8 +38,12 @@ pub enum Session {
         error: Option<String>,
         /// A sign-in request is in flight (the button is disabled meanwhile).
         busy: bool,
+        /// The password was right and the account signs in with two-factor sign-in: the form
+        /// asks for the authentication code (the email and password it keeps go along again).
+        code_step: bool,
     },
-    /// The main screen.
+    /// The main screen; or, for an agent whose site requires two-factor sign-in and who has
+    /// not set it up (`must_set_up_two_factor`), only the page that sets it up.
     SignedIn(Rc<Agent>),
     /// Someone opened an invite link: the page where they choose a password.
     Invited(InviteForm),
@@ -164,8 +168,14 @@ pub enum Action {
     },
     /// The login form was submitted.
     LoginStarted,
-    /// Sign-in was refused or failed; the message is shown under the form.
+    /// Sign-in was refused or failed; the message is shown under the form (which stays at the
+    /// code step if it was there: a wrong code is tried again, not the password).
     LoginFailed(String),
+    /// The password was right; the account also needs its authentication code.
+    CodeRequired,
+    /// The signed-in agent's account changed without a new sign-in screen: two-factor sign-in
+    /// turned on (a fresh session and anti-forgery token) or off. Nothing else is reset.
+    AgentRenewed(Agent),
     /// Sets or clears the top-bar notice.
     Notice(Option<String>),
     /// A frame from the inbox socket.
@@ -262,6 +272,12 @@ impl State {
         }
     }
 
+    /// The signed-in agent once they may use the console: not while their session can only
+    /// set up two-factor sign-in (every other route refuses it, so no socket opens then).
+    pub fn working_agent(&self) -> Option<&Rc<Agent>> {
+        self.agent().filter(|agent| !agent.must_set_up_two_factor)
+    }
+
     /// The open conversation's id, if any.
     pub fn open_id(&self) -> Option<&ConversationId> {
         self.open.as_ref().map(|open| &open.id)
@@ -295,6 +311,6 @@ impl State {
     }
 
     fn signed_out(&self, error: Option<String>) -> State {
-        State { session: Session::SignedOut { error, busy: false }, ..State::new(self.now) }
+        State { session: Session::SignedOut { error, busy: false, code_step: false }, ..State::new(self.now) }
     }
 }

@@ -227,6 +227,7 @@ mod tests {
             email: email.into(),
             role,
             ver: 0,
+            setup_only: false,
             exp: 0,
         };
         let owner = Some(DeploymentOwner { site: &first, email: "Ada@Example.com" });
@@ -258,6 +259,7 @@ mod tests {
             email: "ada@example.com".into(),
             role,
             ver: 0,
+            setup_only: false,
             exp: 0,
         };
         assert!(require_self_or_admin(&claims(AgentRole::Agent), &ada, "photo").is_ok());

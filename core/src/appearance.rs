@@ -74,6 +74,9 @@ pub fn apply(mut config: SiteConfig, patch: Patch, zones: &dyn Zones) -> Result<
         crate::session_limits::validate(&limits)?;
         config.session_limits = Some(limits);
     }
+    if let Some(policy) = patch.two_factor_policy {
+        config.two_factor_policy = policy;
+    }
     Ok(config)
 }
 
@@ -173,6 +176,7 @@ mod tests {
             prechat: Vec::new(),
             avatars: Default::default(),
             session_limits: None,
+            two_factor_policy: Default::default(),
         }
     }
 

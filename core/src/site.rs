@@ -43,6 +43,9 @@ pub struct SiteConfig {
     /// The site's own limits on new visitor sessions (none: the deployment's).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_limits: Option<SessionLimits>,
+    /// Who must sign in with a second step ([`crate::two_factor`]).
+    #[serde(default)]
+    pub two_factor_policy: crate::two_factor::TwoFactorPolicy,
     /// Visitors and addresses an agent blocked ([`crate::blocks`]; at most
     /// `MAX_BLOCKS`): here so every isolate's copy of the configuration can check them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -212,6 +215,7 @@ impl Bootstrap {
                 prechat: Vec::new(),
                 avatars: Default::default(),
                 session_limits: None,
+                two_factor_policy: Default::default(),
             },
             admin_email,
             admin_name: admin_name.to_string(),

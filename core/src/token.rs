@@ -185,6 +185,10 @@ pub struct AgentClaims {
     /// the account's on, which ends every session signed before.
     #[serde(default)]
     pub ver: u32,
+    /// The site requires two-factor sign-in of this account and it has none yet: the session
+    /// may only set it up (`core::two_factor::SecondStep::Enrol`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub setup_only: bool,
     /// Expiry, ms since the Unix epoch.
     pub exp: i64,
 }

@@ -21,8 +21,8 @@
 //!
 //! # Layout
 //! - this file: the policy, the decision after a password, the error.
-//! - `totp.rs`: the secret, its base32 and `otpauth://` forms, codes and their verification.
-//! - `recovery.rs`: recovery codes: generating them, their stored hashes, redeeming one.
+//! - [`totp`]: the secret, its base32 and `otpauth://` forms, codes and their verification.
+//! - [`recovery`]: recovery codes: generating them, their stored hashes, redeeming one.
 //! - `tests.rs`: RFC 6238's test vectors, drift, replay, recovery, policy; hostile input.
 
 mod recovery;
@@ -31,7 +31,8 @@ mod totp;
 pub use recovery::{redeem_recovery_code, RecoveryCodes, RECOVERY_CODES, RECOVERY_RANDOM_BYTES};
 pub use totp::{verify_code, TotpSecret, DIGITS, SECRET_BYTES, STEP_MS};
 
-use serde::{Deserialize, Serialize};
+pub use switchboard_protocol::api::two_factor::TwoFactorPolicy;
+use switchboard_protocol::{ApiError, ErrorCode};
 
 /// Why a code or a stored secret was refused. The code errors' texts are written for the
 /// person signing in.
@@ -51,25 +52,62 @@ pub enum TwoFactorError {
     MalformedSecret,
 }
 
-/// Who must sign in with a second step: a site's setting.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum TwoFactorPolicy {
-    /// Nobody must; anyone may enrol and is then asked for a code.
-    #[default]
-    Off,
-    /// Admins must.
-    Admins,
-    /// Every agent must.
-    Everyone,
-}
-
 /// Whether `policy` requires a second step of an agent (`is_admin` for the site's admins).
 pub fn required(policy: TwoFactorPolicy, is_admin: bool) -> bool {
     match policy {
         TwoFactorPolicy::Off => false,
         TwoFactorPolicy::Admins => is_admin,
         TwoFactorPolicy::Everyone => true,
+    }
+}
+
+/// Whether an agent may turn their second step off: not while the site requires it of them.
+pub fn may_turn_off(policy: TwoFactorPolicy, is_admin: bool) -> Result<(), ApiError> {
+    if required(policy, is_admin) {
+        return Err(ApiError::new(
+            ErrorCode::Forbidden,
+            "your team requires two-factor sign-in of this account; an admin can reset it instead",
+        ));
+    }
+    Ok(())
+}
+
+/// The refusal of a sign-in's second step: `second_factor_required` without a code, and
+/// `unauthorized` naming what was wrong with one.
+pub fn refusal(error: Option<TwoFactorError>) -> ApiError {
+    match error {
+        None => ApiError::new(
+            ErrorCode::SecondFactorRequired,
+            "enter the code from your authenticator app, or a recovery code",
+        ),
+        Some(error) => ApiError::new(ErrorCode::Unauthorized, error.to_string()),
+    }
+}
+
+/// Where a sign-in's second step comes from, once it was right.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CodeUsed {
+    /// The authenticator app's code of this step (store it: that step is used up).
+    Totp(i64),
+    /// The recovery code stored at this index (remove it: it is used up).
+    Recovery(usize),
+}
+
+/// Checks `given` — an app code, or failing that a recovery code — for an account with
+/// `secret`, `last_used_step` and the recovery codes' hashes `recovery`.
+pub fn check_second_step(
+    secret: &TotpSecret,
+    recovery: &[String],
+    given: &str,
+    now_ms: i64,
+    last_used_step: Option<i64>,
+) -> Result<CodeUsed, TwoFactorError> {
+    match verify_code(secret, given, now_ms, last_used_step) {
+        Ok(step) => Ok(CodeUsed::Totp(step)),
+        Err(TwoFactorError::MalformedCode) => {
+            redeem_recovery_code(recovery, given).map(CodeUsed::Recovery).ok_or(TwoFactorError::WrongCode)
+        }
+        Err(error) => Err(error),
     }
 }
 

@@ -10,7 +10,9 @@
 
 use switchboard_core::accounts;
 use switchboard_core::token::{self, AgentClaims, AGENT_SESSION_MS};
+use switchboard_core::two_factor::{self, SecondStep};
 use switchboard_protocol::api::agent_login;
+use switchboard_protocol::api::agent_me::AgentRole;
 use switchboard_protocol::api::{agent_me, agent_password};
 use switchboard_protocol::{AgentId, ErrorCode, SiteId};
 use worker::{Request, Response};
@@ -19,7 +21,7 @@ use crate::env::Ctx;
 use crate::error::{EdgeError, EdgeResult};
 use crate::objects::directory::calls::{ChangePassword, EndSessions, Login, SignedIn};
 use crate::objects::site::calls::EndAgents;
-use crate::{auth, env, http, objects};
+use crate::{auth, env, http, objects, site_cache};
 
 /// Checks email and password with the directory (which throttles failures) and sets the
 /// session cookie.
@@ -27,9 +29,9 @@ pub(crate) async fn login(mut req: Request, env: &Ctx<'_>) -> EdgeResult<Respons
     http::require_same_origin(&req)?;
     let body: agent_login::Request = http::read_json(&mut req).await?;
     let address = http::client_address(&req)?;
-    let call = Login { email: body.email, password: body.password, address };
+    let call = Login { email: body.email, password: body.password, address, code: body.code };
     let signed_in = objects::send(env, &(), &call).await?;
-    start_session(&req, env, signed_in)
+    start_session(&req, env, signed_in).await
 }
 
 /// `POST /api/v1/agent/password`: the signed-in agent's new password (`agent_password`); the
@@ -52,13 +54,28 @@ pub(crate) async fn change_password(mut req: Request, env: &Ctx<'_>) -> EdgeResu
     let signed_in = objects::send(env, &(), &call).await?;
     // Other browsers' sockets close at once; this one's reconnect under the new cookie.
     end_sockets(env, &claims.site, vec![claims.agent.clone()]).await?;
-    start_session(&req, env, signed_in)
+    start_session(&req, env, signed_in).await
 }
 
 /// Signs an account in: the session cookie (carrying the account's session version), and
-/// the account with its anti-forgery token.
-pub(crate) fn start_session(req: &Request, env: &Ctx<'_>, signed_in: SignedIn) -> EdgeResult<Response> {
+/// the account with its anti-forgery token. An account the site requires two-factor sign-in
+/// of, without one, gets a session that can only set it up.
+pub(crate) async fn start_session(req: &Request, env: &Ctx<'_>, signed_in: SignedIn) -> EdgeResult<Response> {
+    let (agent, cookie) = new_session(env, signed_in).await?;
+    let reply = http::json(200, &agent)?;
+    set_cookie(&reply, req, &cookie, AGENT_SESSION_MS / 1000)?;
+    Ok(reply)
+}
+
+/// A new session for an account: the account as `/agent/me` shows it, and the cookie's value.
+pub(crate) async fn new_session(
+    env: &Ctx<'_>,
+    signed_in: SignedIn,
+) -> EdgeResult<(agent_me::Response, String)> {
     let SignedIn { mut agent, session_version } = signed_in;
+    let policy = site_cache::config(env, &agent.site_id, env.now).await?.two_factor_policy;
+    let is_admin = agent.role == AgentRole::Admin;
+    let setup_only = two_factor::after_password(agent.two_factor, policy, is_admin) == SecondStep::Enrol;
     let claims = AgentClaims {
         agent: agent.id.clone(),
         site: agent.site_id.clone(),
@@ -66,20 +83,29 @@ pub(crate) fn start_session(req: &Request, env: &Ctx<'_>, signed_in: SignedIn) -
         email: agent.email.clone(),
         role: agent.role,
         ver: session_version,
+        setup_only,
         exp: env.now + AGENT_SESSION_MS,
     };
     let key = env::signing_key(env)?;
     let value = token::sign(&claims, &key);
     agent.csrf_token = token::csrf_token(&value, &key);
     agent.owner = auth::is_owner(&claims, env);
-    let reply = http::json(200, &agent)?;
-    set_cookie(&reply, req, &value, AGENT_SESSION_MS / 1000)?;
-    Ok(reply)
+    agent.must_set_up_two_factor = setup_only;
+    Ok((agent, value))
+}
+
+/// Sets the session cookie `value` on `reply`.
+pub(crate) fn set_session_cookie(reply: &Response, req: &Request, value: &str) -> EdgeResult<()> {
+    set_cookie(reply, req, value, AGENT_SESSION_MS / 1000)
 }
 
 /// Clears the session cookie.
 pub(crate) async fn logout(req: &Request, env: &Ctx<'_>) -> EdgeResult<Response> {
-    auth::authenticate_change(req, env).await?;
+    if auth::uses_api_key(req)? {
+        auth::authenticate_change(req, env).await?;
+    } else {
+        auth::console_change(req, env, auth::Stage::SettingUp).await?;
+    }
     signed_out(req)
 }
 
@@ -113,7 +139,7 @@ pub(crate) async fn end_sockets(env: &Ctx<'_>, site: &SiteId, agents: Vec<AgentI
 
 /// Who is signed in, with the session's anti-forgery token (none for an API key).
 pub(crate) async fn me(req: &Request, env: &Ctx<'_>) -> EdgeResult<Response> {
-    let (claims, session) = auth::signed_in(req, env).await?;
+    let (claims, session, two_factor) = auth::signed_in(req, env).await?;
     let csrf_token = match session {
         Some(session) => token::csrf_token(&session, &env::signing_key(env)?),
         None => String::new(),
@@ -129,6 +155,8 @@ pub(crate) async fn me(req: &Request, env: &Ctx<'_>) -> EdgeResult<Response> {
             role: claims.role,
             owner,
             csrf_token,
+            two_factor,
+            must_set_up_two_factor: claims.setup_only,
         },
     )
 }

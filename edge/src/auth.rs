@@ -58,7 +58,17 @@ pub(crate) async fn authenticate(req: &Request, env: &Ctx<'_>) -> EdgeResult<Age
     if let Some(secret) = bearer_key(req)? {
         return key_claims(env, &secret).await;
     }
-    session(req, env).await.map(|(claims, _)| claims)
+    session(req, env, Stage::SignedIn).await.map(|session| session.claims)
+}
+
+/// How far a session must be: fully signed in, or possibly only allowed to set up two-factor
+/// sign-in (a site that requires it, an account that has none yet).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Stage {
+    /// Every route but setting up two-factor sign-in, `/agent/me` and signing out.
+    SignedIn,
+    /// Also a setup-only session.
+    SettingUp,
 }
 
 /// The agent an API key acts as, when the request carries one (`unauthorized` for an
@@ -76,10 +86,22 @@ pub(crate) async fn authenticate_change(req: &Request, env: &Ctx<'_>) -> EdgeRes
     if let Some(secret) = bearer_key(req)? {
         return key_claims(env, &secret).await;
     }
+    console_change(req, env, Stage::SignedIn).await
+}
+
+/// A change made from the console with its session cookie (never an API key: `forbidden`),
+/// at `stage`: its own origin, its anti-forgery token.
+pub(crate) async fn console_change(req: &Request, env: &Ctx<'_>, stage: Stage) -> EdgeResult<AgentClaims> {
+    if bearer_key(req)?.is_some() {
+        return Err(EdgeError::refuse(
+            ErrorCode::Forbidden,
+            "API keys cannot do this: sign in to the console",
+        ));
+    }
     http::require_same_origin(req)?;
-    let (claims, session) = session(req, env).await?;
+    let Session { claims, cookie, .. } = session(req, env, stage).await?;
     let given = req.headers().get(CSRF_HEADER)?.unwrap_or_default();
-    if !token::csrf_matches(&session, &given, &env::signing_key(env)?) {
+    if !token::csrf_matches(&cookie, &given, &env::signing_key(env)?) {
         return Err(EdgeError::refuse(
             ErrorCode::Forbidden,
             "missing or wrong X-CSRF-Token header; send the csrf_token from /api/v1/agent/me",
@@ -131,18 +153,35 @@ fn owner_of(bootstrap: &switchboard_core::site::Bootstrap) -> DeploymentOwner<'_
     DeploymentOwner { site: &bootstrap.site.id, email: &bootstrap.admin_email }
 }
 
-/// The signed-in agent and the cookie's value (its anti-forgery token derives from it), with
-/// an API key's holder instead when the request carries a key (then no cookie value).
-pub(crate) async fn signed_in(req: &Request, env: &Ctx<'_>) -> EdgeResult<(AgentClaims, Option<String>)> {
+/// The signed-in agent (also a setup-only session), the cookie's value (its anti-forgery
+/// token derives from it) and whether the account has two-factor sign-in; with an API key's
+/// holder instead when the request carries a key (then no cookie value).
+pub(crate) async fn signed_in(
+    req: &Request,
+    env: &Ctx<'_>,
+) -> EdgeResult<(AgentClaims, Option<String>, bool)> {
     match bearer_key(req)? {
-        Some(secret) => Ok((key_claims(env, &secret).await?, None)),
-        None => session(req, env).await.map(|(claims, value)| (claims, Some(value))),
+        Some(secret) => Ok((key_claims(env, &secret).await?, None, false)),
+        None => session(req, env, Stage::SettingUp)
+            .await
+            .map(|session| (session.claims, Some(session.cookie), session.two_factor)),
     }
 }
 
+/// A console session, checked against its account.
+struct Session {
+    /// The cookie's claims, with the account's name, role and site as they are now.
+    claims: AgentClaims,
+    /// The cookie's value.
+    cookie: String,
+    /// Whether the account has two-factor sign-in on.
+    two_factor: bool,
+}
+
 /// The session cookie's claims, as the account is now, and its value; `unauthorized`
-/// without a valid one, or when the account is gone or signed out everywhere since.
-async fn session(req: &Request, env: &Ctx<'_>) -> EdgeResult<(AgentClaims, String)> {
+/// without a valid one, or when the account is gone or signed out everywhere since;
+/// `forbidden` for a setup-only session unless `stage` allows it.
+async fn session(req: &Request, env: &Ctx<'_>, stage: Stage) -> EdgeResult<Session> {
     let value = http::cookie(req, cookie_name(req))?
         .ok_or_else(|| EdgeError::refuse(ErrorCode::Unauthorized, "sign in to the console first"))?;
     let claims: AgentClaims = token::verify(&value, &env::signing_key(env)?, env.now).map_err(|e| {
@@ -153,6 +192,12 @@ async fn session(req: &Request, env: &Ctx<'_>) -> EdgeResult<(AgentClaims, Strin
     })?;
     let check = CheckSession { agent: claims.agent.clone(), version: claims.ver };
     let account = objects::send(env, &(), &check).await?;
+    if claims.setup_only && stage == Stage::SignedIn {
+        return Err(EdgeError::refuse(
+            ErrorCode::Forbidden,
+            "your team requires two-factor sign-in: set it up first (POST /api/v1/agent/two-factor/setup)",
+        ));
+    }
     let claims = AgentClaims {
         name: account.name,
         email: account.email,
@@ -160,7 +205,7 @@ async fn session(req: &Request, env: &Ctx<'_>) -> EdgeResult<(AgentClaims, Strin
         site: account.site_id,
         ..claims
     };
-    Ok((claims, value))
+    Ok(Session { claims, cookie: value, two_factor: account.two_factor })
 }
 
 /// The API key secret in the request's `Authorization` header, if it carries one.
@@ -204,6 +249,7 @@ async fn key_claims(env: &Ctx<'_>, secret: &str) -> EdgeResult<AgentClaims> {
         email: String::new(),
         role: holder.role,
         ver: 0,
+        setup_only: false,
         // Sockets opened with the key close when it expires.
         exp: holder.expires_at.unwrap_or(i64::MAX),
     })

@@ -16,6 +16,7 @@
 //! - [`site_cache`]: site configurations remembered by an isolate for a few seconds;
 //!   [`known_sites`]: which site ids exist, so invented ones never start an object.
 //! - [`team`]: invites and the site's accounts; [`canned`]: canned responses;
+//! - [`two_factor`]: setting up, confirming, turning off and resetting two-factor sign-in.
 //!   [`site_settings`]: the site's name, origins, widget colour and greeting; [`sites`]:
 //!   creating and listing sites (owners).
 //! - [`sockets`]: WebSocket routes; who may connect is checked here, sockets live in the objects.
@@ -48,6 +49,7 @@ mod site_settings;
 mod sites;
 mod sockets;
 mod team;
+mod two_factor;
 mod visitor_sessions;
 mod webcrypto;
 mod zones;

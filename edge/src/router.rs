@@ -10,7 +10,7 @@ use crate::objects::conversation::calls::BotAnswer;
 use crate::objects::site::calls as site;
 use crate::{
     agent_sessions, api_keys, attachments, auth, avatars, blocks, canned, http, objects, pages, site_cache,
-    site_settings, sites, sockets, team, visitor_sessions,
+    site_settings, sites, sockets, team, two_factor, visitor_sessions,
 };
 
 /// Routes one request. Never fails: every error becomes a JSON error response, or, for a
@@ -80,6 +80,13 @@ async fn route(req: Request, env: &Ctx<'_>) -> EdgeResult<Response> {
         ("DELETE", ["api", "v1", "canned-responses", shortcut]) => canned::remove(&req, env, shortcut).await,
         ("GET", ["api", "v1", "agent", "me"]) => agent_sessions::me(&req, env).await,
         ("POST", ["api", "v1", "agent", "password"]) => agent_sessions::change_password(req, env).await,
+        ("POST", ["api", "v1", "agent", "two-factor", "setup"]) => two_factor::setup(&req, env).await,
+        ("POST", ["api", "v1", "agent", "two-factor", "confirm"]) => two_factor::confirm(req, env).await,
+        ("POST", ["api", "v1", "agent", "two-factor", "recovery-codes"]) => {
+            two_factor::recovery_codes(req, env).await
+        }
+        ("POST", ["api", "v1", "agent", "two-factor", "disable"]) => two_factor::disable(req, env).await,
+        ("DELETE", ["api", "v1", "agents", id, "two-factor"]) => two_factor::reset(&req, env, id).await,
         ("GET", ["api", "v1", "agent", "inbox"]) => sockets::inbox(req, env).await,
         ("GET", ["api", "v1", "conversations"]) => {
             let agent = auth::authenticate(&req, env).await?;
@@ -118,6 +125,8 @@ fn allowed_methods(segments: &[&str]) -> Option<&'static str> {
     Some(match segments {
         ["api", "v1", "sessions"] => "POST, OPTIONS",
         ["api", "v1", "agent", "login" | "logout" | "password"] => "POST",
+        ["api", "v1", "agent", "two-factor", "setup" | "confirm" | "recovery-codes" | "disable"] => "POST",
+        ["api", "v1", "agents", _, "two-factor"] => "DELETE",
         ["api", "v1", "invites"] | ["api", "v1", "invites", "lookup" | "accept"] => "POST",
         ["api", "v1", "agents"] => "GET",
         ["api", "v1", "agents", _] | ["api", "v1", "canned-responses", _] => "DELETE",

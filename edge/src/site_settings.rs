@@ -38,5 +38,6 @@ fn settings(config: SiteConfig) -> EdgeResult<Settings> {
         identity_secret: config.identity_secret,
         prechat: serde_json::to_value(&config.prechat)?,
         session_limits: config.session_limits,
+        two_factor_policy: config.two_factor_policy,
     })
 }

@@ -45,6 +45,7 @@ pub(crate) async fn create(mut req: Request, env: &Ctx<'_>) -> EdgeResult<Respon
         prechat: Vec::new(),
         avatars: Default::default(),
         session_limits: None,
+        two_factor_policy: Default::default(),
     };
     objects::send(env, &config.id, &CreateSite { config: config.clone() }).await?;
     let body = site_settings::Response {
@@ -56,6 +57,7 @@ pub(crate) async fn create(mut req: Request, env: &Ctx<'_>) -> EdgeResult<Respon
         identity_secret: None,
         prechat: serde_json::Value::Array(Vec::new()),
         session_limits: None,
+        two_factor_policy: Default::default(),
     };
     http::json(201, &body)
 }

@@ -55,7 +55,7 @@ pub(crate) async fn accept(mut req: Request, env: &Ctx<'_>) -> EdgeResult<Respon
     let request: invite_accept::Request = http::read_json(&mut req).await?;
     admit_invite_attempt(&req, env, &request.token).await?;
     let signed_in = objects::send(env, &(), &AcceptInvite { request }).await?;
-    agent_sessions::start_session(&req, env, signed_in)
+    agent_sessions::start_session(&req, env, signed_in).await
 }
 
 /// Public invite routes reach the one directory object: a token that cannot be one is

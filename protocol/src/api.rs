@@ -23,5 +23,6 @@ pub mod invite_show;
 pub mod site_presence;
 pub mod site_settings;
 pub mod sites;
+pub mod two_factor;
 pub mod visitor_conversations;
 pub mod visitor_sign_out;

@@ -23,6 +23,8 @@ pub enum ErrorCode {
     EmptyMessage,
     /// No credentials, or credentials that are invalid or expired.
     Unauthorized,
+    /// The password was right, and the account also signs in with a code: send it as `code`.
+    SecondFactorRequired,
     /// Valid credentials that do not grant this.
     Forbidden,
     /// The request's origin is not one of the site's allowed origins.
@@ -55,7 +57,7 @@ impl ErrorCode {
             ErrorCode::BadRequest | ErrorCode::MessageTooLong | ErrorCode::EmptyMessage => 400,
             ErrorCode::FrameTooLarge | ErrorCode::BodyTooLarge => 413,
             ErrorCode::UnsupportedMediaType => 415,
-            ErrorCode::Unauthorized => 401,
+            ErrorCode::Unauthorized | ErrorCode::SecondFactorRequired => 401,
             ErrorCode::Forbidden | ErrorCode::OriginNotAllowed => 403,
             ErrorCode::NotFound => 404,
             ErrorCode::MethodNotAllowed => 405,

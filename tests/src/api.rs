@@ -132,7 +132,7 @@ pub struct Session {
 impl Session {
     /// Signs in.
     pub async fn start(edge: &TestEdge, email: &str, password: &str) -> Result<Session> {
-        let body = agent_login::Request { email: email.into(), password: password.into() };
+        let body = agent_login::Request { email: email.into(), password: password.into(), code: None };
         let reply =
             call(reqwest::Method::POST, &edge.url("/api/v1/agent/login"), None, None, Some(&body)).await?;
         if reply.status != 200 {

@@ -2,12 +2,17 @@
 //!
 //! - [`app`]: the root: owns the state, starts the effects' hooks, picks the screen.
 //! - [`workspace`]: the signed-in screen, turning clicks into frames and actions.
-//! - [`login`]: the sign-in form; [`invite`]: choosing a password from an invite link.
+//! - [`login`]: the sign-in form (and its code step); [`invite`]: choosing a password from an
+//!   invite link.
 //! - [`form`]: reading a submitted form's fields.
 //! - [`sites`]: every site, and creating one with its first admin (owners).
 //! - [`api_keys`]: the site's API keys for scripts (admins).
 //! - [`blocks`]: blocked visitors, and lifting a block.
 //! - [`password`]: changing one's own password.
+//! - [`two_factor`]: one's own two-factor sign-in (on, off, new recovery codes);
+//!   [`two_factor_setup`]: setting it up (key, [`qr_code`], first code), also on the
+//!   [`enrol`] page a session sees when the site requires it first; [`recovery_codes`]: the
+//!   codes, shown once.
 //! - [`settings`]: the team (invites, accounts) and canned responses; [`team`]: one account
 //!   with its photo; [`site_form`]: the
 //!   site's widget colour, greeting and allowed origins.
@@ -28,12 +33,15 @@ pub mod attach;
 pub mod blocks;
 pub mod contact;
 pub mod conversation;
+pub mod enrol;
 pub mod form;
 pub mod inbox;
 pub mod invite;
 pub mod login;
 pub mod offers;
 pub mod password;
+pub mod qr_code;
+pub mod recovery_codes;
 pub mod reply;
 pub mod settings;
 pub mod site_form;
@@ -41,4 +49,6 @@ pub mod sites;
 pub mod team;
 pub mod timeline;
 pub mod topbar;
+pub mod two_factor;
+pub mod two_factor_setup;
 pub mod workspace;

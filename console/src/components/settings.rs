@@ -1,8 +1,10 @@
 //! The settings screen: the team (accounts with their photos, invites) and the canned responses. Everyone sees
-//! them; only admins get the controls that change them (the edge enforces it as well).
+//! them; only admins get the controls that change them (the edge enforces it as well). Each
+//! agent also changes their own password and two-factor sign-in here.
 
 use std::rc::Rc;
 
+use switchboard_core::two_factor;
 use switchboard_protocol::api::agent_me::AgentRole;
 use switchboard_protocol::api::agents_list;
 use switchboard_protocol::api::canned_responses::CannedResponse;
@@ -19,11 +21,15 @@ use super::password::ChangePassword;
 use super::site_form::SiteForm;
 use super::sites::Sites;
 use super::team::Member;
+use super::two_factor::TwoFactorSection;
 use crate::effects::{admin, Dispatcher};
+use crate::state::{Action, Agent};
 
 /// Settings properties.
 #[derive(Properties, PartialEq)]
 pub struct SettingsProps {
+    /// The signed-in agent's account (its two-factor sign-in).
+    pub agent: Rc<Agent>,
     /// The signed-in agent.
     pub me: AgentId,
     /// Whether they are an admin.
@@ -60,6 +66,16 @@ pub fn settings(props: &SettingsProps) -> Html {
                 Err(failed) => Outcome::Failed(failed),
             }))
         }
+    };
+    let required_of_me =
+        props.site.as_ref().map(|site| two_factor::required(site.two_factor_policy, props.admin));
+    // The team list's "2FA" badge of this account changes with it.
+    let on_renewed = {
+        let dispatch = props.dispatch.clone();
+        Callback::from(move |agent| {
+            dispatch.dispatch(Action::AgentRenewed(agent));
+            admin::load_team(dispatch.clone());
+        })
     };
     html! {
         <section class="sb-settings" aria-label="Settings">
@@ -112,6 +128,8 @@ pub fn settings(props: &SettingsProps) -> Html {
             </ul>
             <h2>{ "Your password" }</h2>
             <ChangePassword />
+            <h2>{ "Two-factor sign-in" }</h2>
+            <TwoFactorSection agent={props.agent.clone()} required={required_of_me} {on_renewed} />
             <h2>{ "Blocked visitors" }</h2>
             <Blocks />
             if props.admin {

@@ -1,10 +1,12 @@
 //! The settings screen's "Site and widget" section: the widget's look (colour, launcher
 //! corner, icon and words, sound, the site's own texts) and greeting, the site's allowed
-//! origins, flow, pre-chat form and identity secret. Admins edit them; agents see them.
+//! origins, flow, pre-chat form and identity secret, and whom two-factor sign-in is required
+//! of. Admins edit them; agents see them.
 
 use std::rc::Rc;
 
 use switchboard_protocol::api::site_settings::{self, Appearance, LauncherIcon, Patch, Position};
+use switchboard_protocol::api::two_factor::TwoFactorPolicy;
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
@@ -42,6 +44,7 @@ pub fn site_form(props: &SiteFormProps) -> Html {
         let (dispatch, outcome, loaded_flow) = (props.dispatch.clone(), outcome.clone(), pretty_flow.clone());
         let loaded_secret = site.identity_secret.clone().unwrap_or_default();
         let loaded_prechat = pretty_prechat.clone();
+        let loaded_policy = site.two_factor_policy;
         move |event: SubmitEvent| {
             event.prevent_default();
             let form: web_sys::HtmlFormElement = event.target_unchecked_into();
@@ -91,6 +94,12 @@ pub fn site_form(props: &SiteFormProps) -> Html {
                 name: None,
                 // Set over the API only (`docs/protocol.md`); left as they are.
                 session_limits: None,
+                // Sent only when changed: saving the colour must not re-decide who needs it.
+                two_factor_policy: serde_json::from_value::<TwoFactorPolicy>(
+                    value("two_factor_policy").into(),
+                )
+                .ok()
+                .filter(|&policy| policy != loaded_policy),
                 flow,
                 allowed_origins: Some(value("origins").split_whitespace().map(str::to_owned).collect()),
                 appearance: Some(Appearance {
@@ -172,6 +181,18 @@ pub fn site_form(props: &SiteFormProps) -> Html {
                     <input type="text" name="identity_secret" class="sb-site-identity" spellcheck="false" autocomplete="off"
                         minlength="32" maxlength="200" value={site.identity_secret.clone().unwrap_or_default()} />
                 </label>
+                <div class="sb-field">
+                    <label class="sb-field-label" for="sb-site-two-factor">{ "Two-factor sign-in required for" }</label>
+                    <select id="sb-site-two-factor" name="two_factor_policy" class="sb-site-two-factor"
+                        aria-describedby="sb-site-two-factor-hint">
+                        { option("off", "Nobody", site.two_factor_policy == TwoFactorPolicy::Off) }
+                        { option("admins", "Admins", site.two_factor_policy == TwoFactorPolicy::Admins) }
+                        { option("everyone", "Everyone", site.two_factor_policy == TwoFactorPolicy::Everyone) }
+                    </select>
+                    <span id="sb-site-two-factor-hint" class="sb-hint">
+                        { "Whoever it covers sets it up at their next sign-in. To require it of admins, set up your own first (below)." }
+                    </span>
+                </div>
                 <button type="submit" class="sb-primary sb-site-submit">{ "Save" }</button>
             }
             { match &*outcome {

@@ -1,7 +1,9 @@
 //! One account in the settings' team list: the photo visitors see beside their replies (or
-//! their initials), name, email and role, with the controls the viewer may use — change or
-//! remove the photo (their own; admins anyone's), end every session ("Sign out everywhere"
-//! on their own row; admins end anyone's) and remove the account (admins, not themselves).
+//! their initials), name, email, role and a "2FA" badge when they sign in with two-factor
+//! sign-in, with the controls the viewer may use — change or remove the photo (their own;
+//! admins anyone's), end every session ("Sign out everywhere" on their own row; admins end
+//! anyone's), reset a teammate's two-factor sign-in (admins, after a confirmation) and remove
+//! the account (admins, not themselves).
 //! The edge enforces the same permissions.
 
 use switchboard_protocol::api::agent_avatar::AVATAR_TYPES;
@@ -12,7 +14,7 @@ use wasm_bindgen_futures::spawn_local;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::effects::{admin, session, Dispatcher};
+use crate::effects::{admin, session, two_factor, Dispatcher};
 
 /// Team member properties.
 #[derive(Properties, PartialEq)]
@@ -35,6 +37,17 @@ enum Change {
     RemovePhoto,
     EndSessions,
     RemoveAccount,
+    ResetTwoFactor,
+}
+
+/// What an admin is asked before a change that cannot be undone from here; none: no question.
+fn question(change: Change, name: &str) -> Option<String> {
+    match change {
+        Change::ResetTwoFactor => Some(format!(
+            "Reset two-factor sign-in of {name}? They sign in with their password alone until they set it up again, and their sessions end."
+        )),
+        Change::RemovePhoto | Change::EndSessions | Change::RemoveAccount => None,
+    }
 }
 
 /// `li.sb-team-member`.
@@ -44,8 +57,14 @@ pub fn member(props: &MemberProps) -> Html {
     let may_change_photo = props.admin || agent.id == props.me;
     let run = |change: Change| {
         let (id, dispatch, report) = (agent.id.clone(), props.dispatch.clone(), props.report.clone());
-        let me = props.me.clone();
+        let (me, name) = (props.me.clone(), agent.name.clone());
         move |_: MouseEvent| {
+            if let Some(question) = question(change, &name) {
+                let confirmed = web_sys::window().and_then(|w| w.confirm_with_message(&question).ok());
+                if confirmed != Some(true) {
+                    return;
+                }
+            }
             let (id, me, dispatch, report) = (id.clone(), me.clone(), dispatch.clone(), report.clone());
             spawn_local(async move {
                 report.emit(
@@ -58,6 +77,9 @@ pub fn member(props: &MemberProps) -> Html {
                             session::end_sessions(id, own, dispatch).await.map(|()| "Sessions ended.")
                         }
                         Change::RemoveAccount => admin::remove_agent(id, dispatch).await.map(|()| "Removed."),
+                        Change::ResetTwoFactor => {
+                            two_factor::reset(id, dispatch).await.map(|()| "Two-factor sign-in reset.")
+                        }
                     }
                     .map(str::to_owned),
                 )
@@ -85,6 +107,12 @@ pub fn member(props: &MemberProps) -> Html {
             <span class="sb-team-name">{ agent.name.clone() }</span>
             <span class="sb-team-email">{ agent.email.clone() }</span>
             <span class="sb-team-role">{ if agent.role == AgentRole::Admin { "admin" } else { "agent" } }</span>
+            if agent.two_factor {
+                <span class="sb-badge sb-two-factor-badge" title="Signs in with two-factor sign-in">
+                    <span aria-hidden="true">{ "2FA" }</span>
+                    <span class="sb-visually-hidden">{ "two-factor sign-in on" }</span>
+                </span>
+            }
             if may_change_photo {
                 <label class="sb-attach sb-photo-pick">
                     { if agent.avatar.is_some() { "Change photo" } else { "Add photo" } }
@@ -100,6 +128,10 @@ pub fn member(props: &MemberProps) -> Html {
             } else if props.admin {
                 <button type="button" class="sb-end-sessions" onclick={run(Change::EndSessions)}
                     aria-label={format!("End every session of {}", agent.name)}>{ "End sessions" }</button>
+                if agent.two_factor {
+                    <button type="button" class="sb-reset-two-factor" onclick={run(Change::ResetTwoFactor)}
+                        aria-label={format!("Reset two-factor sign-in of {}", agent.name)}>{ "Reset two-factor" }</button>
+                }
                 <button type="button" class="sb-remove-agent" onclick={run(Change::RemoveAccount)}>{ "Remove" }</button>
             }
         </li>

@@ -149,7 +149,7 @@ pub fn workspace(props: &WorkspaceProps) -> Html {
                 presence={state.presence} {on_presence} screen={state.screen} {on_show} />
             <Offers offers={Rc::new(state.offers.clone())} now={state.now} {on_answer} />
             if state.screen == Screen::Settings {
-                <Settings me={agent.id.clone()} {admin} owner={agent.owner} team={state.team.clone()}
+                <Settings agent={Rc::clone(agent)} me={agent.id.clone()} {admin} owner={agent.owner} team={state.team.clone()}
                     canned={state.canned.clone()} dispatch={dispatch.clone()} site={state.site.clone()} />
             } else {
                 <div class={classes!("sb-main", state.open.is_some().then_some("sb-main--contact"))}>

@@ -9,6 +9,9 @@
 //! - [`admin`]: the team, queues and canned responses, and admins' changes to them.
 //! - [`settings`]: API keys and sites, for the settings sections that show them.
 //! - [`blocks`]: blocking a conversation's visitor, listing and lifting blocks.
+//! - [`two_factor`]: setting up, renewing and turning off one's two-factor sign-in; an
+//!   admin resetting a teammate's.
+//! - [`clipboard`]: copying text (recovery codes) to the clipboard.
 //! - [`inbox`]: the inbox socket, reconnecting with backoff.
 //! - [`conversation`]: the open conversation's socket and its [`ClientLog`](switchboard_core::client_log::ClientLog).
 //! - [`keys`]: keyboard shortcuts (j/k, Enter, r, e, /).
@@ -18,6 +21,7 @@
 
 pub mod admin;
 pub mod blocks;
+pub mod clipboard;
 pub mod conversation;
 pub mod inbox;
 pub mod keys;
@@ -25,6 +29,7 @@ pub mod notify;
 pub mod session;
 pub mod settings;
 pub mod timer;
+pub mod two_factor;
 pub mod visibility;
 
 use yew::functional::UseReducerDispatcher;

@@ -4,7 +4,7 @@
 //! whether it is valid and ask the edge to set or clear it.
 
 use switchboard_protocol::api::{agent_login, agent_me, agent_password, invite_accept, invite_show};
-use switchboard_protocol::AgentId;
+use switchboard_protocol::{AgentId, ErrorCode};
 use switchboard_webclient::http::{fetch_empty, set_csrf_token};
 use switchboard_webclient::{fetch_json, FetchError};
 use wasm_bindgen_futures::spawn_local;
@@ -44,13 +44,18 @@ pub fn recheck(dispatch: Dispatcher) {
     });
 }
 
-/// Signs in; on failure the edge's message (the same for a wrong email or password) is shown.
+/// Signs in; on failure the edge's message (the same for a wrong email or password, or a
+/// wrong code) is shown. A right password of an account with two-factor sign-in
+/// (`second_factor_required`) moves the form on to asking for the code.
 pub fn login(request: agent_login::Request, dispatch: Dispatcher) {
     dispatch.dispatch(Action::LoginStarted);
     spawn_local(async move {
         let result = fetch_json::<_, agent_login::Response>("POST", LOGIN, Some(&request)).await;
         dispatch.dispatch(match result {
             Ok(agent) => signed_in(agent),
+            Err(FetchError::Api { error, .. }) if error.code == ErrorCode::SecondFactorRequired => {
+                Action::CodeRequired
+            }
             Err(e) => Action::LoginFailed(describe(&e)),
         });
     });

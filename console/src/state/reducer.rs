@@ -20,12 +20,21 @@ impl Reducible for State {
             }
             Action::SignedOut { error } => state = state.signed_out(error),
             Action::LoginStarted => {
-                if let Session::SignedOut { .. } = state.session {
-                    state.session = Session::SignedOut { error: None, busy: true };
+                if let Session::SignedOut { error, busy, .. } = &mut state.session {
+                    (*error, *busy) = (None, true);
                 }
             }
             Action::LoginFailed(message) => {
-                state.session = Session::SignedOut { error: Some(message), busy: false };
+                let code_step = matches!(state.session, Session::SignedOut { code_step: true, .. });
+                state.session = Session::SignedOut { error: Some(message), busy: false, code_step };
+            }
+            Action::CodeRequired => {
+                state.session = Session::SignedOut { error: None, busy: false, code_step: true };
+            }
+            Action::AgentRenewed(agent) => {
+                if let Session::SignedIn(signed_in) = &mut state.session {
+                    *signed_in = Rc::new(agent);
+                }
             }
             Action::Notice(notice) => state.notice = notice,
             Action::Inbox(frame) => {

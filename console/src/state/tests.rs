@@ -21,6 +21,8 @@ fn agent() -> Agent {
         role: AgentRole::Agent,
         owner: false,
         csrf_token: "csrf".into(),
+        two_factor: false,
+        must_set_up_two_factor: false,
     }
 }
 
@@ -161,5 +163,45 @@ fn signing_out_forgets_the_previous_agents_data() {
         ],
     );
     assert!(state.conversations.is_empty() && state.open.is_none() && state.offers.is_empty());
-    assert_eq!(state.session, Session::SignedOut { error: Some("Your session ended.".into()), busy: false });
+    assert_eq!(
+        state.session,
+        Session::SignedOut { error: Some("Your session ended.".into()), busy: false, code_step: false }
+    );
+}
+
+#[test]
+fn a_wrong_code_keeps_the_code_step_and_signing_out_leaves_it() {
+    let state = run(Rc::new(State::new(0)), [Action::SignedOut { error: None }, Action::LoginStarted]);
+    let state = run(state, [Action::CodeRequired]);
+    assert_eq!(state.session, Session::SignedOut { error: None, busy: false, code_step: true });
+    let state = run(state, [Action::LoginStarted, Action::LoginFailed("Wrong code.".into())]);
+    assert_eq!(
+        state.session,
+        Session::SignedOut { error: Some("Wrong code.".into()), busy: false, code_step: true },
+        "a wrong code asks for the code again, not the password"
+    );
+    let state = run(state, [Action::SignedOut { error: None }]);
+    assert_eq!(state.session, Session::SignedOut { error: None, busy: false, code_step: false });
+}
+
+#[test]
+fn an_enrol_only_session_works_only_once_renewed_and_keeps_the_screen() {
+    let must = Agent { must_set_up_two_factor: true, ..agent() };
+    let state = run(Rc::new(State::new(0)), [Action::SignedIn(must)]);
+    assert!(state.agent().is_some() && state.working_agent().is_none());
+    let fresh = Agent { two_factor: true, csrf_token: "fresh".into(), ..agent() };
+    let state = run(state, [Action::AgentRenewed(fresh.clone())]);
+    assert_eq!(state.working_agent().map(|a| a.csrf_token.as_str()), Some("fresh"));
+
+    // Turning it on from the settings keeps what the screen shows.
+    let state = run(
+        signed_in(),
+        [
+            inbox(InboxFrame::Snapshot { conversations: vec![summary(1, 1, ConversationState::Queued)] }),
+            Action::Open(id(1)),
+            Action::AgentRenewed(fresh),
+        ],
+    );
+    assert!(state.agent().is_some_and(|a| a.two_factor));
+    assert_eq!((state.conversations.len(), state.open_id()), (1, Some(&id(1))));
 }

@@ -50,7 +50,7 @@ mod tests {
         let mut store = MemoryStore::default();
         let author = Author::Visitor { id: VisitorId::from_random([1; 16]), name: None };
         for seq in 1..=n {
-            let id = ClientMessageId::parse(&format!("m-{seq}")).unwrap();
+            let id = ClientMessageId::parse(format!("m-{seq}")).unwrap();
             store.append(&Message::plain(Seq(seq), id, author.clone(), "t".into(), 0)).unwrap();
         }
         store

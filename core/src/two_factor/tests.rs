@@ -284,3 +284,38 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_second_step_is_an_app_code_or_a_recovery_code_each_once() {
+    let secret = TotpSecret::from_random([7; SECRET_BYTES]);
+    let codes = RecoveryCodes::generate(std::array::from_fn(|i| (i * 7) as u8));
+    let now = 1_000_000_000_000;
+    let code = secret.code_at(now);
+    let step = match check_second_step(&secret, &codes.stored, &code, now, None) {
+        Ok(CodeUsed::Totp(step)) => step,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(
+        check_second_step(&secret, &codes.stored, &code, now, Some(step)),
+        Err(TwoFactorError::CodeAlreadyUsed)
+    );
+    let used = check_second_step(&secret, &codes.stored, &codes.shown[4], now, Some(step));
+    assert_eq!(used, Ok(CodeUsed::Recovery(4)));
+    assert_eq!(
+        check_second_step(&secret, &codes.stored, "nonsense", now, None),
+        Err(TwoFactorError::WrongCode)
+    );
+    assert_eq!(refusal(None).code, switchboard_protocol::ErrorCode::SecondFactorRequired);
+    assert_eq!(refusal(Some(TwoFactorError::WrongCode)).code, switchboard_protocol::ErrorCode::Unauthorized);
+}
+
+#[test]
+fn an_agent_cannot_turn_off_what_the_site_requires_of_them() {
+    assert!(may_turn_off(TwoFactorPolicy::Off, true).is_ok());
+    assert!(may_turn_off(TwoFactorPolicy::Admins, false).is_ok());
+    assert_eq!(
+        may_turn_off(TwoFactorPolicy::Admins, true).unwrap_err().code,
+        switchboard_protocol::ErrorCode::Forbidden
+    );
+    assert!(may_turn_off(TwoFactorPolicy::Everyone, false).is_err());
+}

@@ -2,7 +2,8 @@
 //!
 //! On success the edge sets the session cookie (`HttpOnly`, `SameSite=Strict`, `Secure` over
 //! https). Wrong email and wrong password get the same `401`, so the endpoint does not reveal
-//! which accounts exist.
+//! which accounts exist. An account with two-factor sign-in also needs `code`
+//! (`401 second_factor_required` without it).
 
 use serde::{Deserialize, Serialize};
 
@@ -13,6 +14,10 @@ pub struct Request {
     pub email: String,
     /// The password.
     pub password: String,
+    /// With two-factor sign-in on: the authenticator app's code, or a recovery code
+    /// ([`super::two_factor`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
 }
 
 /// `200` body: the signed-in agent.

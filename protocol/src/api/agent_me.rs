@@ -38,4 +38,11 @@ pub struct Response {
     /// (`403`). Tied to this session: a new sign-in gets a new one.
     #[serde(default)]
     pub csrf_token: String,
+    /// Whether sign-in asks this account for a code ([`super::two_factor`]).
+    #[serde(default)]
+    pub two_factor: bool,
+    /// The site requires two-factor sign-in of this account and it is not set up: this session
+    /// can only set it up (every other route answers `403`).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub must_set_up_two_factor: bool,
 }

@@ -21,6 +21,9 @@ pub struct AgentEntry {
     /// see their initials.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub avatar: Option<String>,
+    /// Whether they sign in with a second step (an admin can reset it for them).
+    #[serde(default)]
+    pub two_factor: bool,
 }
 
 /// `200` body.

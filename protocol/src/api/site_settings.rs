@@ -193,6 +193,9 @@ pub struct Response {
     /// The site's own limits on new visitor sessions; absent: the deployment's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_limits: Option<SessionLimits>,
+    /// Who must sign in with a second step (`off`, `admins`, `everyone`).
+    #[serde(default)]
+    pub two_factor_policy: super::two_factor::TwoFactorPolicy,
 }
 
 /// `PATCH` request body.
@@ -224,6 +227,10 @@ pub struct Patch {
     /// New limits on how many visitor sessions may start (the whole of them).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub session_limits: Option<SessionLimits>,
+    /// Who must sign in with a second step from now on: at their next sign-in, accounts it
+    /// requires and without one (the admin setting it too) can only set it up.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub two_factor_policy: Option<super::two_factor::TwoFactorPolicy>,
 }
 
 /// How many visitor sessions (`POST /api/v1/sessions`) may start a minute: from one address,

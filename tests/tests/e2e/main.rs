@@ -17,6 +17,7 @@
 //! - `browser_embed`: the widget on hostile, strict-CSP, RTL, phone and signed-in pages.
 //! - `browser_files`: attachments from both sides in browsers.
 //! - `browser_routing`: the bot, quick replies and a handover in browsers.
+//! - `browser_two_factor`: setting up two-factor sign-in, codes and recovery codes, a mandatory setup.
 //! - `browser_site_look`: an admin's look and words reaching the widget; bot cards.
 //! - `chaos`: no message lost or duplicated under drops, resends and restarts.
 //! - `conversation`: the conversation socket: send, resend, replay, limits, refusals.
@@ -33,6 +34,7 @@
 //! - `session_limits`: new visitor sessions limited per address and per site (`429`).
 //! - `signing_keys`: rotating the worker secret; visitor tokens' absolute lifetime.
 //! - `site_look`: a site's look, words and hours over REST.
+//! - `two_factor`: codes, replays, recovery codes, throttled guessing, a site that requires it.
 //! - `visitor_sign_out`: after `shutdown`, no token of the visitor opens anything.
 
 mod accounts;
@@ -50,6 +52,7 @@ mod browser_embed;
 mod browser_files;
 mod browser_routing;
 mod browser_site_look;
+mod browser_two_factor;
 mod chaos;
 mod conversation;
 mod csat;
@@ -65,4 +68,5 @@ mod routing;
 mod session_limits;
 mod signing_keys;
 mod site_look;
+mod two_factor;
 mod visitor_sign_out;

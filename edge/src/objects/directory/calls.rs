@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 use switchboard_protocol::api::agent_me::{self, AgentRole};
 use switchboard_protocol::api::api_keys::{CreateRequest, Created, ListResponse};
-use switchboard_protocol::api::{agents_list, invite_accept, invite_create, invite_show, sites};
+use switchboard_protocol::api::{agents_list, invite_accept, invite_create, invite_show, sites, two_factor};
 use switchboard_protocol::{AgentId, SiteId};
 use worker::{Env, Stub};
 
@@ -33,6 +33,9 @@ pub(crate) struct Login {
     pub password: String,
     /// The client's address as the edge saw it (`CF-Connecting-IP`), or `unknown`.
     pub address: String,
+    /// The second step, for an account with two-factor sign-in on.
+    #[serde(default)]
+    pub code: Option<String>,
 }
 object_call!(Login => Directory, "/login", SignedIn);
 
@@ -83,6 +86,64 @@ pub(crate) struct EndSessions {
     pub agent: AgentId,
 }
 object_call!(EndSessions => Directory, "/sessions/end", ());
+
+/// The signed-in agent starts setting up two-factor sign-in: a new secret, kept aside until
+/// confirmed; `conflict` when it is on already.
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct StartTwoFactor {
+    /// The agent.
+    pub agent: AgentId,
+}
+object_call!(StartTwoFactor => Directory, "/two-factor/start", two_factor::SetupResponse);
+
+/// Something the signed-in agent does with a code of their second step, checked and throttled
+/// like a sign-in.
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct TwoFactorCode {
+    /// The agent.
+    pub agent: AgentId,
+    /// The code typed.
+    pub code: String,
+    /// The client's address (throttling).
+    pub address: String,
+}
+
+/// [`TwoFactorCode`] with the code of the secret being set up: two-factor sign-in is on from
+/// now; answers the recovery codes and the account.
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct ConfirmTwoFactor(pub TwoFactorCode);
+object_call!(ConfirmTwoFactor => Directory, "/two-factor/confirm", TwoFactorConfirmed);
+
+/// What [`ConfirmTwoFactor`] answers.
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct TwoFactorConfirmed {
+    /// Shown once.
+    pub recovery_codes: Vec<String>,
+    /// The account, to sign in afresh.
+    pub signed_in: SignedIn,
+}
+
+/// [`TwoFactorCode`] with a current code: a new set of recovery codes, the old ones void.
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct NewRecoveryCodes(pub TwoFactorCode);
+object_call!(NewRecoveryCodes => Directory, "/two-factor/recovery-codes", Vec<String>);
+
+/// [`TwoFactorCode`] with a current code: two-factor sign-in off (the worker checked that
+/// the site does not require it of the agent).
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct DisableTwoFactor(pub TwoFactorCode);
+object_call!(DisableTwoFactor => Directory, "/two-factor/disable", ());
+
+/// An admin of `site` resets a teammate's two-factor sign-in (lost phone and codes): it is
+/// off, and every session of theirs ends. `not_found` for another site's account.
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct ResetTwoFactor {
+    /// The admin's site.
+    pub site: SiteId,
+    /// The teammate.
+    pub agent: AgentId,
+}
+object_call!(ResetTwoFactor => Directory, "/two-factor/reset", ());
 
 /// An admin of `site` invites someone; answers the one-time token.
 #[derive(Debug, Serialize, Deserialize)]

@@ -1,5 +1,6 @@
-//! The Directory Durable Object: agent accounts, sign-in with throttling ([`sign_in`]),
-//! invites, API keys and whether a session is still good ([`sessions`]).
+//! The Directory Durable Object: agent accounts, sign-in with throttling ([`sign_in`]) and
+//! its second step ([`two_factor`]), invites, API keys and whether a session is still good
+//! ([`sessions`]).
 //!
 //! One object for the whole deployment keeps emails unique. Sign-ins and invites are rare,
 //! but every console and API-key request checks its session or key here, so this object's
@@ -13,6 +14,7 @@ mod keys;
 mod sessions;
 mod sign_in;
 mod team;
+mod two_factor;
 
 use serde::Deserialize;
 use switchboard_core::password::PasswordHash;
@@ -25,8 +27,9 @@ use crate::error::EdgeResult;
 use crate::{env, webcrypto};
 
 use self::calls::{
-    AcceptInvite, ChangePassword, CheckKey, CheckSession, CreateKey, EndSessions, Invite, ListAgents,
-    ListKeys, ListSites, Login, RegisterSite, RemoveAgent, RevokeKey, ShowInvite,
+    AcceptInvite, ChangePassword, CheckKey, CheckSession, ConfirmTwoFactor, CreateKey, DisableTwoFactor,
+    EndSessions, Invite, ListAgents, ListKeys, ListSites, Login, NewRecoveryCodes, RegisterSite, RemoveAgent,
+    ResetTwoFactor, RevokeKey, ShowInvite, StartTwoFactor,
 };
 use super::call::{answer, no_such_route, ObjectCall};
 use std::future::ready;
@@ -66,14 +69,23 @@ CREATE TABLE IF NOT EXISTS known_addresses (
 
 /// Columns added after a table's first version: a probe that fails without it, and the
 /// statement that adds it.
-const ADDED_COLUMNS: [(&str, &str); 3] = [
+const ADDED_COLUMNS: [(&str, &str); 7] = [
     (
         "SELECT session_version FROM agents LIMIT 0",
         "ALTER TABLE agents ADD COLUMN session_version INTEGER NOT NULL DEFAULT 1",
     ),
     ("SELECT created_by FROM api_keys LIMIT 0", "ALTER TABLE api_keys ADD COLUMN created_by TEXT"),
     ("SELECT expires_at FROM api_keys LIMIT 0", "ALTER TABLE api_keys ADD COLUMN expires_at INTEGER"),
+    // Two-factor sign-in ([`two_factor`]): the secret in force, one being set up, the last
+    // step a code was used for (replays), the recovery codes' hashes (JSON).
+    ("SELECT totp_secret FROM agents LIMIT 0", "ALTER TABLE agents ADD COLUMN totp_secret TEXT"),
+    ("SELECT totp_pending FROM agents LIMIT 0", "ALTER TABLE agents ADD COLUMN totp_pending TEXT"),
+    ("SELECT totp_last_step FROM agents LIMIT 0", "ALTER TABLE agents ADD COLUMN totp_last_step INTEGER"),
+    ("SELECT recovery_codes FROM agents LIMIT 0", "ALTER TABLE agents ADD COLUMN recovery_codes TEXT"),
 ];
+
+/// The `agents` columns an [`AgentRow`] reads.
+const AGENT_COLUMNS: &str = "id, email, name, site_id, password_hash, role, totp_secret";
 
 /// An `agents` row.
 #[derive(Deserialize)]
@@ -84,6 +96,9 @@ pub(super) struct AgentRow {
     site_id: SiteId,
     password_hash: String,
     role: String,
+    /// The base32 TOTP secret in force (two-factor sign-in on), if any.
+    #[serde(default)]
+    totp_secret: Option<String>,
 }
 
 impl AgentRow {
@@ -96,6 +111,8 @@ impl AgentRow {
             role: parse_role(&self.role),
             owner: false,
             csrf_token: String::new(),
+            two_factor: self.totp_secret.is_some(),
+            must_set_up_two_factor: false,
         }
     }
 }
@@ -179,6 +196,21 @@ impl DurableObject for DirectoryObject {
             RevokeKey::ROUTE => answer(req, |call: RevokeKey| ready(self.revoke_key(call))).await,
             ListKeys::ROUTE => answer(req, |call: ListKeys| ready(self.list_keys(&call.site))).await,
             CheckKey::ROUTE => answer(req, |call: CheckKey| ready(self.check_key(&call.secret, now))).await,
+            StartTwoFactor::ROUTE => {
+                answer(req, |call: StartTwoFactor| ready(self.start_two_factor(&call))).await
+            }
+            ConfirmTwoFactor::ROUTE => {
+                answer(req, |call: ConfirmTwoFactor| ready(self.confirm_two_factor(&call, now))).await
+            }
+            NewRecoveryCodes::ROUTE => {
+                answer(req, |call: NewRecoveryCodes| ready(self.new_recovery_codes(&call, now))).await
+            }
+            DisableTwoFactor::ROUTE => {
+                answer(req, |call: DisableTwoFactor| ready(self.disable_two_factor(&call, now))).await
+            }
+            ResetTwoFactor::ROUTE => {
+                answer(req, |call: ResetTwoFactor| ready(self.reset_two_factor(&call))).await
+            }
             _ => Err(no_such_route()),
         })
     }
@@ -192,10 +224,7 @@ impl DirectoryObject {
     fn agent_by_email(&self, email: &str) -> EdgeResult<Option<AgentRow>> {
         let rows: Vec<AgentRow> = self
             .sql()
-            .exec(
-                "SELECT id, email, name, site_id, password_hash, role FROM agents WHERE email = ?",
-                vec![email.into()],
-            )?
+            .exec(&format!("SELECT {AGENT_COLUMNS} FROM agents WHERE email = ?"), vec![email.into()])?
             .to_array()?;
         Ok(rows.into_iter().next())
     }

@@ -59,7 +59,7 @@ impl DirectoryObject {
         let rows: Vec<AgentRow> = self
             .sql()
             .exec(
-                "SELECT id, email, name, site_id, password_hash, role FROM agents WHERE id = ?",
+                &format!("SELECT {} FROM agents WHERE id = ?", super::AGENT_COLUMNS),
                 vec![agent.as_str().into()],
             )?
             .to_array()?;

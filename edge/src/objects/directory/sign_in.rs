@@ -4,7 +4,7 @@
 use serde::Deserialize;
 use switchboard_core::fields::normalise_email;
 use switchboard_core::password::PasswordHash;
-use switchboard_core::sign_in_throttle::{self, Failures};
+use switchboard_core::sign_in_throttle::{self, Failures, ThrottlePolicy};
 use switchboard_protocol::ErrorCode;
 
 use super::calls::{ChangePassword, Login, SignedIn};
@@ -17,11 +17,21 @@ use crate::{env, webcrypto};
 const DECOY_HASH: &str =
     "pbkdf2-sha256$100000$c3dpdGNoYm9hcmQtZGVjb3k$Ozp9aBLEKlGGrxQTGeeAgD8zl2rUdDyRA5zFCNEl0xE";
 
+/// Whether a password check also asks for the account's second step.
+#[derive(Clone, Copy)]
+enum SecondStep<'a> {
+    /// A sign-in: accounts with two-factor sign-in on need this code.
+    Asked(Option<&'a str>),
+    /// A signed-in agent confirming their password (to change it).
+    NotAsked,
+}
+
 impl DirectoryObject {
     pub(super) async fn login(&self, call: Login, now: i64) -> EdgeResult<SignedIn> {
         self.ensure_bootstrap_admin(now).await?;
         let email = normalise_email(&call.email).unwrap_or_default();
-        let agent = self.checked_password(&email, &call.password, &call.address, now).await?;
+        let second_step = SecondStep::Asked(call.code.as_deref());
+        let agent = self.checked_password(&email, &call.password, second_step, &call.address, now).await?;
         self.signed_in(agent)
     }
 
@@ -34,7 +44,8 @@ impl DirectoryObject {
         // The new password's rules first: a refusal costs no hashing.
         PasswordHash::check_new(&call.new_password)
             .map_err(|e| EdgeError::refuse(ErrorCode::BadRequest, e.to_string()))?;
-        let agent = self.checked_password(&agent.email, &call.current_password, &call.address, now).await?;
+        let (email, password) = (&agent.email, &call.current_password);
+        let agent = self.checked_password(email, password, SecondStep::NotAsked, &call.address, now).await?;
         let hash = webcrypto::create(&call.new_password, env::random_bytes()?).await?;
         self.sql().exec(
             "UPDATE agents SET password_hash = ?, session_version = session_version + 1 WHERE id = ?",
@@ -44,31 +55,35 @@ impl DirectoryObject {
         self.signed_in(agent)
     }
 
-    /// The account of `email` when `password` is its password: throttled and counted as
+    /// The account of `email` when `password` is its password (and, for a sign-in of an
+    /// account with two-factor sign-in on, `second_step` its code): throttled and counted as
     /// `core::sign_in_throttle` decides (`429`), `unauthorized` otherwise.
     async fn checked_password(
         &self,
         email: &str,
         password: &str,
+        second_step: SecondStep<'_>,
         address: &str,
         now: i64,
     ) -> EdgeResult<AgentRow> {
-        let known = self.known_address(email, address, now)?;
-        let keys = sign_in_throttle::sign_in_keys(email, address, known);
+        let keys = self.throttle_keys(email, address, now)?;
         // Throttled keys are refused before any hashing: a locked key costs no CPU.
-        for (key, _) in &keys {
-            self.failures(key)?.check(now).map_err(sign_in_throttle::throttled)?;
-        }
+        self.check_throttle(&keys, now)?;
         // Counted as failed before the (awaited) check, so attempts interleaving with this
         // one are all counted; a right password takes its counts back below.
-        for (key, policy) in &keys {
-            self.store_failures(key, self.failures(key)?.failed(*policy, now))?;
-        }
+        self.count_failure(&keys, now)?;
         match self.verify(email, password).await? {
             Some(agent) => {
-                for (key, policy) in &keys {
-                    self.store_failures(key, self.failures(key)?.forgive(*policy))?;
+                if let (SecondStep::Asked(code), Some(_)) = (second_step, &agent.totp_secret) {
+                    // A right password without a code is no failure (the console learns this
+                    // way that a code is needed); with a wrong code it stays counted: guessing
+                    // codes is throttled exactly like guessing passwords.
+                    if code.is_none() {
+                        self.forgive(&keys)?;
+                    }
+                    self.checked_second_step(&agent, code, now)?;
                 }
+                self.forgive(&keys)?;
                 self.remember_address(email, address, now)?;
                 Ok(agent)
             }
@@ -77,6 +92,41 @@ impl DirectoryObject {
                 Err(EdgeError::refuse(ErrorCode::Unauthorized, "wrong email or password"))
             }
         }
+    }
+
+    /// The throttle counters a sign-in of `email` from `address` counts against.
+    pub(super) fn throttle_keys(
+        &self,
+        email: &str,
+        address: &str,
+        now: i64,
+    ) -> EdgeResult<Vec<(String, ThrottlePolicy)>> {
+        let known = self.known_address(email, address, now)?;
+        Ok(sign_in_throttle::sign_in_keys(email, address, known))
+    }
+
+    /// `429` when any of `keys` is locked.
+    pub(super) fn check_throttle(&self, keys: &[(String, ThrottlePolicy)], now: i64) -> EdgeResult<()> {
+        for (key, _) in keys {
+            self.failures(key)?.check(now).map_err(sign_in_throttle::throttled)?;
+        }
+        Ok(())
+    }
+
+    /// Counts a failure against each of `keys`.
+    pub(super) fn count_failure(&self, keys: &[(String, ThrottlePolicy)], now: i64) -> EdgeResult<()> {
+        for (key, policy) in keys {
+            self.store_failures(key, self.failures(key)?.failed(*policy, now))?;
+        }
+        Ok(())
+    }
+
+    /// Takes back the failure counted against each of `keys` for an attempt that was right.
+    fn forgive(&self, keys: &[(String, ThrottlePolicy)]) -> EdgeResult<()> {
+        for (key, policy) in keys {
+            self.store_failures(key, self.failures(key)?.forgive(*policy))?;
+        }
+        Ok(())
     }
 
     /// The account, if `password` is its password. Unknown emails cost a hash too.

@@ -108,6 +108,8 @@ impl DirectoryObject {
             role,
             owner: false,
             csrf_token: String::new(),
+            two_factor: false,
+            must_set_up_two_factor: false,
         };
         Ok(SignedIn { agent, session_version: 1 })
     }
@@ -121,11 +123,13 @@ impl DirectoryObject {
             name: String,
             email: String,
             role: String,
+            two_factor: i64,
         }
         let rows: Vec<Row> = self
             .sql()
             .exec(
-                "SELECT id, name, email, role FROM agents WHERE site_id = ? ORDER BY name COLLATE NOCASE",
+                "SELECT id, name, email, role, (totp_secret IS NOT NULL) AS two_factor FROM agents
+                 WHERE site_id = ? ORDER BY name COLLATE NOCASE",
                 vec![site.as_str().into()],
             )?
             .to_array()?;
@@ -137,6 +141,7 @@ impl DirectoryObject {
                 email: r.email,
                 role: parse_role(&r.role),
                 avatar: None,
+                two_factor: r.two_factor != 0,
             })
             .collect();
         Ok(agents_list::Response { agents, queues: Vec::new() })
