@@ -5,6 +5,7 @@
 //! read as 0 here: a wrong-looking time, never a panic.
 
 use js_sys::Date;
+use switchboard_protocol::api::audit_log;
 use switchboard_protocol::inbox::ConversationSummary;
 use switchboard_protocol::routing::ConversationState;
 use switchboard_protocol::{Author, Role};
@@ -111,6 +112,66 @@ pub fn day(ms: i64) -> String {
     format!("{} {month} {}", date.get_date(), date.get_full_year())
 }
 
+/// A local date and time, for logs: "3 Mar 2027, 14:05".
+pub fn date_time(ms: i64) -> String {
+    format!("{}, {}", day(ms), clock_time(ms))
+}
+
+/// The instant in ISO 8601 (UTC), for a `<time datetime>`; `None` for an out-of-range
+/// timestamp (whose `toISOString` would throw).
+pub fn iso_time(ms: i64) -> Option<String> {
+    let date = date(ms);
+    (!date.get_time().is_nan()).then(|| date.to_iso_string().into())
+}
+
+/// What an audit-log entry says was done, as the log's "What" column reads it; `detail` (which
+/// settings changed) follows after a colon.
+pub fn audit_action(action: audit_log::Action, detail: Option<&str>) -> String {
+    use audit_log::Action;
+    let what = match action {
+        Action::SignedIn => "Signed in",
+        Action::SignInFailed => "Failed sign-in",
+        Action::PasswordChanged => "Changed their password",
+        Action::PasswordResetLinkCreated => "Made a password reset link",
+        Action::PasswordReset => "Set a new password with a reset link",
+        Action::SessionsEnded => "Ended every session",
+        Action::TwoFactorOn => "Turned on two-factor sign-in",
+        Action::TwoFactorOff => "Turned off two-factor sign-in",
+        Action::TwoFactorReset => "Reset two-factor sign-in",
+        Action::RecoveryCodesRenewed => "Made new recovery codes",
+        Action::Invited => "Invited someone",
+        Action::InviteAccepted => "Accepted an invite",
+        Action::AccountRemoved => "Removed an account",
+        Action::ApiKeyCreated => "Made an API key",
+        Action::ApiKeyRevoked => "Revoked an API key",
+        Action::SettingsChanged => "Changed settings",
+        Action::FlowChanged => "Changed the flow",
+        Action::VisitorBlocked => "Blocked a visitor",
+        Action::BlockLifted => "Lifted a block",
+        Action::SiteCreated => "Created the site",
+    };
+    match detail.map(str::trim).filter(|detail| !detail.is_empty()) {
+        Some(detail) => format!("{what}: {detail}"),
+        None => what.to_owned(),
+    }
+}
+
 fn date(ms: i64) -> Date {
     Date::new(&JsValue::from_f64(ms as f64))
+}
+
+#[cfg(test)]
+mod tests {
+    use switchboard_protocol::api::audit_log::Action;
+
+    use super::audit_action;
+
+    #[test]
+    fn audit_entries_read_as_sentences() {
+        assert_eq!(audit_action(Action::SignInFailed, None), "Failed sign-in");
+        assert_eq!(audit_action(Action::TwoFactorOn, None), "Turned on two-factor sign-in");
+        assert_eq!(audit_action(Action::SettingsChanged, Some("name")), "Changed settings: name");
+        assert_eq!(audit_action(Action::SettingsChanged, Some("  ")), "Changed settings");
+        assert_eq!(audit_action(Action::ApiKeyCreated, None), "Made an API key");
+    }
 }

@@ -13,6 +13,7 @@ use yew::prelude::*;
 use crate::effects::conversation::ConversationLink;
 use crate::effects::inbox::InboxLink;
 use crate::effects::keys::{self, Shortcut, Shortcuts};
+use crate::effects::link::OnLinkPasted;
 use crate::effects::timer::{Interval, Timeout};
 use crate::effects::{admin, notify, now, Dispatcher};
 use crate::state::{Action, State};
@@ -49,6 +50,19 @@ pub fn use_clock(dispatch: &Dispatcher, offers_waiting: bool) {
             let tick =
                 offered.then(|| Interval::new(OFFER_TICK_MS, move || dispatch.dispatch(Action::Tick(now()))));
             move || drop(tick)
+        }
+    });
+}
+
+/// An invite or password reset link pasted into the address bar of the open console changes
+/// only the fragment (no new page load): its page opens then as it would on load.
+#[hook]
+pub fn use_pasted_links(dispatch: &Dispatcher) {
+    use_effect_with((), {
+        let dispatch = dispatch.clone();
+        move |_| {
+            let listener = OnLinkPasted::new(dispatch);
+            move || drop(listener)
         }
     });
 }

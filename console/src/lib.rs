@@ -9,17 +9,22 @@
 //! # Layout
 //! - [`state`]: everything the screen shows, one [`state::Action`] enum and its reducer.
 //! - [`effects`]: the outside world — session REST calls (sign-in with its code step,
-//!   two-factor sign-in in `effects::two_factor`), the inbox and conversation sockets with
-//!   backoff reconnects, timers, the clipboard, client message ids. Effects report back only
-//!   by dispatching actions, or to the form that awaited them.
-//! - [`format`](mod@format): pure text helpers (visitor labels, clock times, relative times).
+//!   two-factor sign-in in `effects::two_factor`), the one-time links the console is opened
+//!   from (`effects::link`: `#invite=`, `#reset=`, also pasted into an open console) and
+//!   password resets (`effects::password_reset`), the audit log (`effects::settings`), the
+//!   inbox and conversation sockets with backoff reconnects, timers, the clipboard, client
+//!   message ids. Effects report back only by dispatching actions, or to the form that
+//!   awaited them.
+//! - [`format`](mod@format): pure text helpers (visitor labels, clock and log times, relative
+//!   times, audit-log sentences).
 //! - [`hooks`]: custom hooks tying each effect to the part of the state it serves.
 //! - [`components`]: small function components, one screen part each; `App` wires state
 //!   and hooks together, and picks the screen: sign-in (email and password, then the
-//!   authentication code when the account has two-factor sign-in), an invite, the enrol-only
-//!   page (`components::enrol`) of a session whose site requires two-factor sign-in it has
-//!   not set up, or the console (settings: `components::two_factor` and
-//!   `components::two_factor_setup`).
+//!   authentication code when the account has two-factor sign-in), an invite, a password
+//!   reset link (`components::password_reset`), the enrol-only page (`components::enrol`) of
+//!   a session whose site requires two-factor sign-in it has not set up, or the console
+//!   (settings: `components::two_factor` and `components::two_factor_setup`; for admins the
+//!   team's reset links, `components::reset_link`, and `components::audit_log`).
 //!
 //! Text from the network is always rendered as text nodes, never as HTML.
 

@@ -11,7 +11,7 @@ use std::rc::Rc;
 use switchboard_core::client_log::ClientLog;
 use switchboard_core::inbox_view::{Filter, View};
 use switchboard_protocol::api::canned_responses::CannedResponse;
-use switchboard_protocol::api::{agent_me, agents_list, invite_show, site_settings};
+use switchboard_protocol::api::{agent_me, agents_list, invite_show, password_reset, site_settings};
 use switchboard_protocol::inbox::{ConversationSummary, InboxFrame};
 use switchboard_protocol::routing::Presence;
 use switchboard_protocol::{ConversationId, QueueId, Seq};
@@ -47,6 +47,8 @@ pub enum Session {
     SignedIn(Rc<Agent>),
     /// Someone opened an invite link: the page where they choose a password.
     Invited(InviteForm),
+    /// Someone opened a password reset link: the page where they choose a new password.
+    Resetting(ResetForm),
 }
 
 /// The invite page's state.
@@ -57,6 +59,19 @@ pub struct InviteForm {
     /// What the invite is for, once the edge said (`None` while loading).
     pub info: Option<invite_show::Response>,
     /// Why it cannot be used, or why accepting failed.
+    pub error: Option<String>,
+    /// Accepting is in flight.
+    pub busy: bool,
+}
+
+/// The password reset page's state.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ResetForm {
+    /// The one-time token from the link.
+    pub token: String,
+    /// Whose link it is, once the edge said (`None` while loading).
+    pub info: Option<password_reset::Shown>,
+    /// Why it cannot be used, or why choosing the password failed.
     pub error: Option<String>,
     /// Accepting is in flight.
     pub busy: bool,
@@ -213,6 +228,26 @@ pub enum Action {
     InviteStarted,
     /// Accepting failed; the message is shown.
     InviteFailed(String),
+    /// The page was opened from a password reset link with this token.
+    ResetOpened(String),
+    /// The edge said whose link `token` is, or why it cannot be used (an answer about
+    /// another link than the one shown now is dropped).
+    ResetLoaded {
+        /// The link asked about.
+        token: String,
+        /// Its account, or the sentence saying why not.
+        result: Result<password_reset::Shown, String>,
+    },
+    /// The new password was submitted.
+    ResetStarted,
+    /// Setting the new password failed; the message is shown.
+    ResetFailed {
+        /// Why.
+        message: String,
+        /// The account signs in with two-factor sign-in and no code was sent: the form asks
+        /// for one from now on.
+        needs_code: bool,
+    },
     /// The team list arrived.
     TeamLoaded(agents_list::Response),
     /// The canned responses arrived.

@@ -6,11 +6,13 @@
 //!
 //! # Layout
 //! - [`token`]: signed, expiring tokens (visitor sessions, agent sessions), HMAC-SHA256.
+//! - [`audit`]: the audit log's pages, retention, and how a settings change is recorded.
 //! - [`accounts`]: names, roles, invites, API keys, who may remove whom.
 //! - [`sign_in_throttle`]: failed sign-ins: what they count against, when they lock.
 //! - [`admission`]: who may open a socket on a conversation (and how many).
 //! - [`appearance`]: a site's look: checking changes, readable text colour, the frame's theme CSS.
 //! - [`password`]: password hashes (PBKDF2-HMAC-SHA256) and their verification.
+//! - [`password_reset`]: password reset links: a day, once, the newest only.
 //! - [`two_factor`]: two-factor sign-in: authenticator codes (TOTP), recovery codes, the policy.
 //! - [`origin`]: normalising origins and matching them against a site's allowed list.
 //! - [`site`]: a site's configuration and the bootstrap (out-of-the-box) site.
@@ -49,6 +51,7 @@ pub mod admission;
 pub mod appearance;
 pub mod attachment_links;
 pub mod attachments;
+pub mod audit;
 pub mod avatar;
 pub mod backoff;
 pub mod blocks;
@@ -71,6 +74,7 @@ pub mod known_ids;
 pub mod launcher;
 pub mod origin;
 pub mod password;
+pub mod password_reset;
 pub mod prechat;
 pub mod rate;
 pub mod routing;

@@ -13,10 +13,12 @@ use switchboard_core::token::{self, AgentClaims, AGENT_SESSION_MS};
 use switchboard_core::two_factor::{self, SecondStep};
 use switchboard_protocol::api::agent_login;
 use switchboard_protocol::api::agent_me::AgentRole;
+use switchboard_protocol::api::audit_log::Action;
 use switchboard_protocol::api::{agent_me, agent_password};
 use switchboard_protocol::{AgentId, ErrorCode, SiteId};
 use worker::{Request, Response};
 
+use crate::audit::{self, Done};
 use crate::env::Ctx;
 use crate::error::{EdgeError, EdgeResult};
 use crate::objects::directory::calls::{ChangePassword, EndSessions, Login, SignedIn};
@@ -29,8 +31,11 @@ pub(crate) async fn login(mut req: Request, env: &Ctx<'_>) -> EdgeResult<Respons
     http::require_same_origin(&req)?;
     let body: agent_login::Request = http::read_json(&mut req).await?;
     let address = http::client_address(&req)?;
-    let call = Login { email: body.email, password: body.password, address, code: body.code };
+    let call =
+        Login { email: body.email, password: body.password, address: address.clone(), code: body.code };
     let signed_in = objects::send(env, &(), &call).await?;
+    let actor = audit::account(&signed_in.agent);
+    audit::record_as(env, &signed_in.agent.site_id, actor, Some(address), Done::new(Action::SignedIn)).await;
     start_session(&req, env, signed_in).await
 }
 
@@ -54,6 +59,7 @@ pub(crate) async fn change_password(mut req: Request, env: &Ctx<'_>) -> EdgeResu
     let signed_in = objects::send(env, &(), &call).await?;
     // Other browsers' sockets close at once; this one's reconnect under the new cookie.
     end_sockets(env, &claims.site, vec![claims.agent.clone()]).await?;
+    audit::record(env, &req, &claims.site, &claims, Done::new(Action::PasswordChanged)).await;
     start_session(&req, env, signed_in).await
 }
 
@@ -125,6 +131,7 @@ pub(crate) async fn end_all(req: &Request, env: &Ctx<'_>, id: &str) -> EdgeResul
     accounts::require_self_or_admin(&caller, &agent, "sessions")?;
     objects::send(env, &(), &EndSessions { site: caller.site.clone(), agent: agent.clone() }).await?;
     end_sockets(env, &caller.site, vec![agent.clone()]).await?;
+    audit::record(env, req, &caller.site, &caller, Done::to(Action::SessionsEnded, agent.as_str())).await;
     if agent == caller.agent {
         signed_out(req)
     } else {

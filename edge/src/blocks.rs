@@ -4,9 +4,11 @@
 //! applies a change at once and every other within the configuration cache's few seconds.
 
 use switchboard_core::blocks::{self, BlockEntry};
+use switchboard_protocol::api::audit_log::Action;
 use switchboard_protocol::api::blocks::{CreateRequest, ListResponse};
 use worker::{Request, Response};
 
+use crate::audit::{self, Done};
 use crate::auth::{authenticate, authenticate_change};
 use crate::env::Ctx;
 use crate::error::EdgeResult;
@@ -34,6 +36,8 @@ pub(crate) async fn create(mut req: Request, env: &Ctx<'_>) -> EdgeResult<Respon
     let config = objects::send(env, &agent.site, &AddBlock { site: agent.site.clone(), entry }).await?;
     site_cache::remember(&config, env.now);
     // Their other conversations' sockets close too (each answers for its own visitor).
+    let done = Done::to(Action::VisitorBlocked, blocked.visitor.as_str());
+    audit::record(env, &req, &agent.site, &agent, done).await;
     let theirs = objects::send(
         env,
         &agent.site,
@@ -54,5 +58,6 @@ pub(crate) async fn lift(req: &Request, env: &Ctx<'_>, id: &str) -> EdgeResult<R
     let call = LiftBlock { site: agent.site.clone(), id: id.to_owned() };
     let config = objects::send(env, &agent.site, &call).await?;
     site_cache::remember(&config, env.now);
+    audit::record(env, req, &agent.site, &agent, Done::to(Action::BlockLifted, id)).await;
     http::no_content()
 }

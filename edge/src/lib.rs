@@ -10,6 +10,7 @@
 //! - [`auth`]: who is calling — the session cookie, API keys, anti-forgery and role checks.
 //! - [`agent_sessions`]: console sign-in, sign-out (here or everywhere) and `/agent/me`.
 //! - [`api_keys`]: the routes that make, list and revoke keys for scripts.
+//! - [`audit`]: recording who did what to a site (each route, once done) and reading the log.
 //! - [`attachments`]: uploading files into conversations and serving them by signed link.
 //! - [`avatars`]: agents' photos: upload, removal, serving.
 //! - [`blocks`]: blocking a conversation's visitor (and address), listing and lifting blocks.
@@ -17,6 +18,7 @@
 //!   [`known_sites`]: which site ids exist, so invented ones never start an object.
 //! - [`team`]: invites and the site's accounts; [`canned`]: canned responses;
 //! - [`two_factor`]: setting up, confirming, turning off and resetting two-factor sign-in.
+//! - [`password_resets`]: reset links an admin makes for a teammate, and using one.
 //!   [`site_settings`]: the site's name, origins, widget colour and greeting; [`sites`]:
 //!   creating and listing sites (owners).
 //! - [`sockets`]: WebSocket routes; who may connect is checked here, sockets live in the objects.
@@ -32,6 +34,7 @@
 mod agent_sessions;
 mod api_keys;
 mod attachments;
+mod audit;
 mod auth;
 mod avatars;
 mod blocks;
@@ -43,6 +46,7 @@ mod http;
 mod known_sites;
 mod objects;
 mod pages;
+mod password_resets;
 mod router;
 mod site_cache;
 mod site_settings;

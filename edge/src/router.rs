@@ -9,8 +9,8 @@ use crate::error::{EdgeError, EdgeResult};
 use crate::objects::conversation::calls::BotAnswer;
 use crate::objects::site::calls as site;
 use crate::{
-    agent_sessions, api_keys, attachments, auth, avatars, blocks, canned, http, objects, pages, site_cache,
-    site_settings, sites, sockets, team, two_factor, visitor_sessions,
+    agent_sessions, api_keys, attachments, audit, auth, avatars, blocks, canned, http, objects, pages,
+    password_resets, site_cache, site_settings, sites, sockets, team, two_factor, visitor_sessions,
 };
 
 /// Routes one request. Never fails: every error becomes a JSON error response, or, for a
@@ -87,6 +87,12 @@ async fn route(req: Request, env: &Ctx<'_>) -> EdgeResult<Response> {
         }
         ("POST", ["api", "v1", "agent", "two-factor", "disable"]) => two_factor::disable(req, env).await,
         ("DELETE", ["api", "v1", "agents", id, "two-factor"]) => two_factor::reset(&req, env, id).await,
+        ("POST", ["api", "v1", "agents", id, "password-reset"]) => {
+            password_resets::create(&req, env, id).await
+        }
+        ("POST", ["api", "v1", "password-resets", "lookup"]) => password_resets::lookup(req, env).await,
+        ("POST", ["api", "v1", "password-resets", "accept"]) => password_resets::accept(req, env).await,
+        ("GET", ["api", "v1", "audit-log"]) => audit::list(&req, env).await,
         ("GET", ["api", "v1", "agent", "inbox"]) => sockets::inbox(req, env).await,
         ("GET", ["api", "v1", "conversations"]) => {
             let agent = auth::authenticate(&req, env).await?;
@@ -127,6 +133,8 @@ fn allowed_methods(segments: &[&str]) -> Option<&'static str> {
         ["api", "v1", "agent", "login" | "logout" | "password"] => "POST",
         ["api", "v1", "agent", "two-factor", "setup" | "confirm" | "recovery-codes" | "disable"] => "POST",
         ["api", "v1", "agents", _, "two-factor"] => "DELETE",
+        ["api", "v1", "agents", _, "password-reset"]
+        | ["api", "v1", "password-resets", "lookup" | "accept"] => "POST",
         ["api", "v1", "invites"] | ["api", "v1", "invites", "lookup" | "accept"] => "POST",
         ["api", "v1", "agents"] => "GET",
         ["api", "v1", "agents", _] | ["api", "v1", "canned-responses", _] => "DELETE",
@@ -150,6 +158,7 @@ fn allowed_methods(segments: &[&str]) -> Option<&'static str> {
         | ["api", "v1", "sites", _, "presence"]
         | ["api", "v1", "agent", "me" | "inbox"]
         | ["api", "v1", "conversations"]
+        | ["api", "v1", "audit-log"]
         | ["api", "v1", "conversations", _, "live"] => "GET",
         ["api", "v1", "bot", "conversations", _, "answer"] | ["api", "v1", "visitor", "sign-out"] => "POST",
         ["api", "v1", "conversations", _, "attachments"] => "POST",

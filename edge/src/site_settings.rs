@@ -6,6 +6,7 @@ use switchboard_core::site::SiteConfig;
 use switchboard_protocol::api::site_settings::{Patch, Response as Settings};
 use worker::{Request, Response};
 
+use crate::audit::{self, Done};
 use crate::auth::{authenticate, authenticate_admin};
 use crate::env::Ctx;
 use crate::error::EdgeResult;
@@ -23,8 +24,12 @@ pub(crate) async fn show(req: &Request, env: &Ctx<'_>) -> EdgeResult<Response> {
 pub(crate) async fn update(mut req: Request, env: &Ctx<'_>) -> EdgeResult<Response> {
     let admin = authenticate_admin(&req, env).await?;
     let patch: Patch = http::read_json(&mut req).await?;
+    let changes = switchboard_core::audit::settings_changes(&patch);
     let config = objects::send(env, &admin.site, &UpdateConfig { site: admin.site.clone(), patch }).await?;
     site_cache::remember(&config, env.now);
+    for (action, detail) in changes {
+        audit::record(env, &req, &admin.site, &admin, Done { action, target: None, detail }).await;
+    }
     http::json(200, &settings(config)?)
 }
 

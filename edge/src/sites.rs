@@ -4,11 +4,13 @@
 
 use switchboard_core::origin::AllowedOrigins;
 use switchboard_core::site::SiteConfig;
+use switchboard_protocol::api::audit_log::Action;
 use switchboard_protocol::api::site_settings::{self, Appearance};
 use switchboard_protocol::api::sites::{CreateRequest, SiteEntry};
 use switchboard_protocol::ErrorCode;
 use worker::{Request, Response};
 
+use crate::audit::{self, Done};
 use crate::auth::{authenticate_owner, authenticate_owner_read};
 use crate::env::Ctx;
 use crate::error::{EdgeError, EdgeResult};
@@ -24,7 +26,7 @@ pub(crate) async fn list(req: &Request, env: &Ctx<'_>) -> EdgeResult<Response> {
 
 /// Creates a site.
 pub(crate) async fn create(mut req: Request, env: &Ctx<'_>) -> EdgeResult<Response> {
-    authenticate_owner(&req, env).await?;
+    let owner = authenticate_owner(&req, env).await?;
     let request: CreateRequest = http::read_json(&mut req).await?;
     let name = switchboard_core::accounts::name(&request.name, "the site")?;
     AllowedOrigins::parse(&request.allowed_origins)
@@ -48,6 +50,7 @@ pub(crate) async fn create(mut req: Request, env: &Ctx<'_>) -> EdgeResult<Respon
         two_factor_policy: Default::default(),
     };
     objects::send(env, &config.id, &CreateSite { config: config.clone() }).await?;
+    audit::record(env, &req, &config.id, &owner, Done::to(Action::SiteCreated, config.id.as_str())).await;
     let body = site_settings::Response {
         id: config.id,
         name: config.name,

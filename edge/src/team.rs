@@ -4,11 +4,13 @@
 
 use switchboard_core::avatar::photo_url;
 use switchboard_core::{accounts, session_limits};
+use switchboard_protocol::api::audit_log::Action;
 use switchboard_protocol::api::{invite_accept, invite_create, invite_show};
 use switchboard_protocol::{AgentId, ErrorCode};
 use worker::{Request, Response};
 
 use crate::agent_sessions;
+use crate::audit::{self, Done};
 use crate::auth::{self, authenticate, authenticate_admin};
 use crate::env::Ctx;
 use crate::error::{EdgeError, EdgeResult};
@@ -29,9 +31,11 @@ pub(crate) async fn invite(mut req: Request, env: &Ctx<'_>) -> EdgeResult<Respon
             site_cache::config(env, site, env.now).await?;
             site.clone()
         }
-        _ => admin.site,
+        _ => admin.site.clone(),
     };
-    let invited = objects::send(env, &(), &Invite { site, by: admin.agent, request }).await?;
+    let invited =
+        objects::send(env, &(), &Invite { site: site.clone(), by: admin.agent.clone(), request }).await?;
+    audit::record(env, &req, &site, &admin, Done::to(Action::Invited, invited.email.clone())).await;
     let url = format!("{}/console/#invite={}", http::own_origin(&req)?, invited.token);
     let body = invite_create::Response {
         token: invited.token,
@@ -55,13 +59,22 @@ pub(crate) async fn accept(mut req: Request, env: &Ctx<'_>) -> EdgeResult<Respon
     let request: invite_accept::Request = http::read_json(&mut req).await?;
     admit_invite_attempt(&req, env, &request.token).await?;
     let signed_in = objects::send(env, &(), &AcceptInvite { request }).await?;
+    let done = Done::to(Action::InviteAccepted, signed_in.agent.email.clone());
+    audit::record_as(
+        env,
+        &signed_in.agent.site_id,
+        audit::account(&signed_in.agent),
+        Some(http::client_address(&req)?),
+        done,
+    )
+    .await;
     agent_sessions::start_session(&req, env, signed_in).await
 }
 
-/// Public invite routes reach the one directory object: a token that cannot be one is
-/// `not_found` here, and each address gets a few tries a minute (counted by the limiter
-/// shard of its address), so made-up tokens cannot keep the directory busy.
-async fn admit_invite_attempt(req: &Request, env: &Ctx<'_>, token: &str) -> EdgeResult<()> {
+/// Public invite (and password reset) routes reach the one directory object: a token that
+/// cannot be one is `not_found` here, and each address gets a few tries a minute (counted by
+/// the limiter shard of its address), so made-up tokens cannot keep the directory busy.
+pub(crate) async fn admit_invite_attempt(req: &Request, env: &Ctx<'_>, token: &str) -> EdgeResult<()> {
     if !accounts::is_invite_token_shaped(token) {
         return Err(EdgeError::refuse(ErrorCode::NotFound, "no such invite"));
     }
@@ -85,12 +98,14 @@ pub(crate) async fn list(req: &Request, env: &Ctx<'_>) -> EdgeResult<Response> {
 pub(crate) async fn remove(req: &Request, env: &Ctx<'_>, id: &str) -> EdgeResult<Response> {
     let admin = authenticate_admin(req, env).await?;
     let agent = AgentId::parse(id).map_err(|_| EdgeError::refuse(ErrorCode::NotFound, "no such agent"))?;
-    let call = RemoveAgent { site: admin.site, by: admin.agent, agent };
+    let call = RemoveAgent { site: admin.site.clone(), by: admin.agent.clone(), agent };
     let mut ended = objects::send(env, &(), &call).await?;
     // Its sessions and the keys it made already fail every request; their sockets close now.
     ended.push(call.agent.clone());
     agent_sessions::end_sockets(env, &call.site, ended).await?;
     // Their photo goes with them (visitors' old conversations show initials again).
+    let done = Done::to(Action::AccountRemoved, call.agent.as_str());
     avatars::forget(env, &call.site, call.agent).await?;
+    audit::record(env, req, &call.site, &admin, done).await;
     http::no_content()
 }

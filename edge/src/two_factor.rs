@@ -8,10 +8,12 @@
 use switchboard_core::accounts;
 use switchboard_core::two_factor;
 use switchboard_protocol::api::agent_me::AgentRole;
+use switchboard_protocol::api::audit_log::Action;
 use switchboard_protocol::api::two_factor::{CodeRequest, ConfirmResponse, RecoveryCodesResponse};
 use switchboard_protocol::{AgentId, ErrorCode};
 use worker::{Request, Response};
 
+use crate::audit::{self, Done};
 use crate::auth::{self, Stage};
 use crate::env::Ctx;
 use crate::error::{EdgeError, EdgeResult};
@@ -31,8 +33,9 @@ pub(crate) async fn setup(req: &Request, env: &Ctx<'_>) -> EdgeResult<Response> 
 /// browser is signed in afresh (a setup-only session becomes a full one).
 pub(crate) async fn confirm(mut req: Request, env: &Ctx<'_>) -> EdgeResult<Response> {
     let claims = auth::console_change(&req, env, Stage::SettingUp).await?;
-    let call = ConfirmTwoFactor(code_call(&mut req, claims.agent).await?);
+    let call = ConfirmTwoFactor(code_call(&mut req, claims.agent.clone()).await?);
     let confirmed = objects::send(env, &(), &call).await?;
+    audit::record(env, &req, &claims.site, &claims, Done::new(Action::TwoFactorOn)).await;
     let (agent, cookie) = agent_sessions::new_session(env, confirmed.signed_in).await?;
     let reply = http::json(200, &ConfirmResponse { recovery_codes: confirmed.recovery_codes, agent })?;
     agent_sessions::set_session_cookie(&reply, &req, &cookie)?;
@@ -42,8 +45,9 @@ pub(crate) async fn confirm(mut req: Request, env: &Ctx<'_>) -> EdgeResult<Respo
 /// `POST /api/v1/agent/two-factor/recovery-codes`: a new set, after a current code.
 pub(crate) async fn recovery_codes(mut req: Request, env: &Ctx<'_>) -> EdgeResult<Response> {
     let claims = auth::console_change(&req, env, Stage::SignedIn).await?;
-    let call = NewRecoveryCodes(code_call(&mut req, claims.agent).await?);
+    let call = NewRecoveryCodes(code_call(&mut req, claims.agent.clone()).await?);
     let recovery_codes = objects::send(env, &(), &call).await?;
+    audit::record(env, &req, &claims.site, &claims, Done::new(Action::RecoveryCodesRenewed)).await;
     http::json(200, &RecoveryCodesResponse { recovery_codes })
 }
 
@@ -53,8 +57,9 @@ pub(crate) async fn disable(mut req: Request, env: &Ctx<'_>) -> EdgeResult<Respo
     let claims = auth::console_change(&req, env, Stage::SignedIn).await?;
     let policy = site_cache::config(env, &claims.site, env.now).await?.two_factor_policy;
     two_factor::may_turn_off(policy, claims.role == AgentRole::Admin)?;
-    let call = DisableTwoFactor(code_call(&mut req, claims.agent).await?);
+    let call = DisableTwoFactor(code_call(&mut req, claims.agent.clone()).await?);
     objects::send(env, &(), &call).await?;
+    audit::record(env, &req, &claims.site, &claims, Done::new(Action::TwoFactorOff)).await;
     http::no_content()
 }
 
@@ -65,7 +70,8 @@ pub(crate) async fn reset(req: &Request, env: &Ctx<'_>, id: &str) -> EdgeResult<
     let agent = AgentId::parse(id).map_err(|_| EdgeError::refuse(ErrorCode::NotFound, "no such agent"))?;
     accounts::require_admin(&admin)?;
     objects::send(env, &(), &ResetTwoFactor { site: admin.site.clone(), agent: agent.clone() }).await?;
-    agent_sessions::end_sockets(env, &admin.site, vec![agent]).await?;
+    agent_sessions::end_sockets(env, &admin.site, vec![agent.clone()]).await?;
+    audit::record(env, req, &admin.site, &admin, Done::to(Action::TwoFactorReset, agent.as_str())).await;
     http::no_content()
 }
 

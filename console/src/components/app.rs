@@ -1,8 +1,8 @@
 //! The root component: owns the state, starts the effects through the hooks in
 //! [`crate::hooks`] (each lives as long as what it serves: the inbox socket as long as an
 //! agent is signed in, the conversation socket as long as that conversation is open), and
-//! picks the screen for the session: sign-in, invite, setting up two-factor sign-in when the
-//! site requires it first, or the console.
+//! picks the screen for the session: sign-in, invite, password reset, setting up two-factor
+//! sign-in when the site requires it first, or the console.
 
 use std::rc::Rc;
 
@@ -13,9 +13,12 @@ use yew::prelude::*;
 use super::enrol::EnrolOnly;
 use super::invite::Invite;
 use super::login::Login;
+use super::password_reset::ResetPassword;
 use super::workspace::{Links, Workspace};
-use crate::effects::{now, session};
-use crate::hooks::{use_alerts, use_clock, use_conversation, use_inbox, use_search, use_shortcuts};
+use crate::effects::{now, password_reset, session};
+use crate::hooks::{
+    use_alerts, use_clock, use_conversation, use_inbox, use_pasted_links, use_search, use_shortcuts,
+};
 use crate::state::{Action, Session, State};
 
 /// The console.
@@ -27,6 +30,7 @@ pub fn app() -> Html {
         let dispatch = dispatch.clone();
         move |_| session::check(dispatch)
     });
+    use_pasted_links(&dispatch);
     // No socket or team while the session can only set up two-factor sign-in.
     let agent: Option<AgentId> = state.working_agent().map(|agent| agent.id.clone());
     use_clock(&dispatch, !state.offers.is_empty());
@@ -52,6 +56,10 @@ pub fn app() -> Html {
                 session::accept_invite(request, dispatch.clone())
             });
             html! { <Invite form={form.clone()} {on_accept} /> }
+        }
+        Session::Resetting(form) => {
+            let on_accept = Callback::from(move |request| password_reset::accept(request, dispatch.clone()));
+            html! { <ResetPassword form={form.clone()} {on_accept} /> }
         }
         Session::SignedIn(agent) if agent.must_set_up_two_factor => {
             let on_renewed = dispatch.to_callback().reform(Action::AgentRenewed);

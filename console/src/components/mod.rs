@@ -3,10 +3,11 @@
 //! - [`app`]: the root: owns the state, starts the effects' hooks, picks the screen.
 //! - [`workspace`]: the signed-in screen, turning clicks into frames and actions.
 //! - [`login`]: the sign-in form (and its code step); [`invite`]: choosing a password from an
-//!   invite link.
+//!   invite link; [`password_reset`]: choosing a new one from a password reset link.
 //! - [`form`]: reading a submitted form's fields.
 //! - [`sites`]: every site, and creating one with its first admin (owners).
 //! - [`api_keys`]: the site's API keys for scripts (admins).
+//! - [`audit_log`]: who did what, when and from where (admins).
 //! - [`blocks`]: blocked visitors, and lifting a block.
 //! - [`password`]: changing one's own password.
 //! - [`two_factor`]: one's own two-factor sign-in (on, off, new recovery codes);
@@ -14,7 +15,7 @@
 //!   [`enrol`] page a session sees when the site requires it first; [`recovery_codes`]: the
 //!   codes, shown once.
 //! - [`settings`]: the team (invites, accounts) and canned responses; [`team`]: one account
-//!   with its photo; [`site_form`]: the
+//!   with its photo; [`reset_link`]: a password reset link made for it; [`site_form`]: the
 //!   site's widget colour, greeting and allowed origins.
 //! - [`topbar`]: the agent's name and "Sign out".
 //! - [`inbox`]: the conversation list.
@@ -30,6 +31,7 @@
 pub mod api_keys;
 pub mod app;
 pub mod attach;
+pub mod audit_log;
 pub mod blocks;
 pub mod contact;
 pub mod conversation;
@@ -40,9 +42,11 @@ pub mod invite;
 pub mod login;
 pub mod offers;
 pub mod password;
+pub mod password_reset;
 pub mod qr_code;
 pub mod recovery_codes;
 pub mod reply;
+pub mod reset_link;
 pub mod settings;
 pub mod site_form;
 pub mod sites;

@@ -1,6 +1,7 @@
-//! The settings screen: the team (accounts with their photos, invites) and the canned responses. Everyone sees
-//! them; only admins get the controls that change them (the edge enforces it as well). Each
-//! agent also changes their own password and two-factor sign-in here.
+//! The settings screen: the team (accounts with their photos, invites, password reset links)
+//! and the canned responses. Everyone sees them; only admins get the controls that change
+//! them (the edge enforces it as well), and the API keys and the audit log. Each agent also
+//! changes their own password and two-factor sign-in here.
 
 use std::rc::Rc;
 
@@ -16,6 +17,7 @@ use yew::prelude::*;
 use super::form::field;
 
 use super::api_keys::ApiKeys;
+use super::audit_log::AuditLog;
 use super::blocks::Blocks;
 use super::password::ChangePassword;
 use super::site_form::SiteForm;
@@ -137,6 +139,9 @@ pub fn settings(props: &SettingsProps) -> Html {
                 <h2>{ "API keys" }</h2>
                 <p class="sb-hint">{ "For scripts and servers: send a key as Authorization: Bearer sbk_… to the REST API (docs/openapi.json)." }</p>
                 <ApiKeys />
+                <h2>{ "Audit log" }</h2>
+                <p class="sb-hint">{ "Who did what to the site's accounts, keys, settings and visitors, and from which address." }</p>
+                <AuditLog />
             }
             if props.owner {
                 <h2>{ "Sites" }</h2>

@@ -2,19 +2,24 @@
 //! their initials), name, email, role and a "2FA" badge when they sign in with two-factor
 //! sign-in, with the controls the viewer may use — change or remove the photo (their own;
 //! admins anyone's), end every session ("Sign out everywhere" on their own row; admins end
-//! anyone's), reset a teammate's two-factor sign-in (admins, after a confirmation) and remove
+//! anyone's), reset a teammate's two-factor sign-in (admins, after a confirmation), make a
+//! teammate a password reset link (admins; shown under the row by [`ResetLink`]) and remove
 //! the account (admins, not themselves).
 //! The edge enforces the same permissions.
+
+use std::rc::Rc;
 
 use switchboard_protocol::api::agent_avatar::AVATAR_TYPES;
 use switchboard_protocol::api::agent_me::AgentRole;
 use switchboard_protocol::api::agents_list::AgentEntry;
+use switchboard_protocol::api::password_reset::Created;
 use switchboard_protocol::AgentId;
 use wasm_bindgen_futures::spawn_local;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::effects::{admin, session, two_factor, Dispatcher};
+use super::reset_link::ResetLink;
+use crate::effects::{admin, password_reset, session, two_factor, Dispatcher};
 
 /// Team member properties.
 #[derive(Properties, PartialEq)]
@@ -101,8 +106,28 @@ pub fn member(props: &MemberProps) -> Html {
             });
         }
     };
+    let reset_link = use_state_eq(|| None::<Rc<Created>>);
+    let make_reset_link = {
+        let (id, name, report, reset_link) =
+            (agent.id.clone(), agent.name.clone(), props.report.clone(), reset_link.clone());
+        move |_: MouseEvent| {
+            let (id, name, report, reset_link) =
+                (id.clone(), name.clone(), report.clone(), reset_link.clone());
+            spawn_local(async move {
+                match password_reset::create(id).await {
+                    Ok(created) => {
+                        reset_link.set(Some(Rc::new(created)));
+                        report
+                            .emit(Ok(format!("Password reset link made for {name}; it is under their row.")));
+                    }
+                    Err(message) => report.emit(Err(message)),
+                }
+            });
+        }
+    };
+    let class = classes!("sb-team-member", reset_link.is_some().then_some("sb-team-member--link"));
     html! {
-        <li class="sb-team-member">
+        <li {class}>
             { photo(agent) }
             <span class="sb-team-name">{ agent.name.clone() }</span>
             <span class="sb-team-email">{ agent.email.clone() }</span>
@@ -127,12 +152,17 @@ pub fn member(props: &MemberProps) -> Html {
                 <button type="button" class="sb-end-sessions" onclick={run(Change::EndSessions)}>{ "Sign out everywhere" }</button>
             } else if props.admin {
                 <button type="button" class="sb-end-sessions" onclick={run(Change::EndSessions)}
-                    aria-label={format!("End every session of {}", agent.name)}>{ "End sessions" }</button>
+                    aria-label={format!("End sessions of {}", agent.name)}>{ "End sessions" }</button>
                 if agent.two_factor {
                     <button type="button" class="sb-reset-two-factor" onclick={run(Change::ResetTwoFactor)}
                         aria-label={format!("Reset two-factor sign-in of {}", agent.name)}>{ "Reset two-factor" }</button>
                 }
+                <button type="button" class="sb-reset-password" onclick={make_reset_link}
+                    aria-label={format!("Make a password reset link for {}", agent.name)}>{ "Password reset link" }</button>
                 <button type="button" class="sb-remove-agent" onclick={run(Change::RemoveAccount)}>{ "Remove" }</button>
+            }
+            if let Some(created) = (*reset_link).clone().filter(|_| props.admin && agent.id != props.me) {
+                <ResetLink {created} name={agent.name.clone()} />
             }
         </li>
     }

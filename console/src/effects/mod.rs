@@ -6,8 +6,13 @@
 //! invite link, an API key's secret, an error next to it) awaits a function here.
 //!
 //! - [`session`]: `/agent/me`, sign-in, sign-out, invite links.
+//! - [`link`]: the invite and password reset links the console is opened from (`#invite=`,
+//!   `#reset=`), also when pasted into an open console.
+//! - [`password_reset`]: an admin making a teammate's reset link; the page it opens looking
+//!   it up and setting the new password.
 //! - [`admin`]: the team, queues and canned responses, and admins' changes to them.
-//! - [`settings`]: API keys and sites, for the settings sections that show them.
+//! - [`settings`]: API keys, sites and the audit log, for the settings sections that show
+//!   them.
 //! - [`blocks`]: blocking a conversation's visitor, listing and lifting blocks.
 //! - [`two_factor`]: setting up, renewing and turning off one's two-factor sign-in; an
 //!   admin resetting a teammate's.
@@ -25,7 +30,9 @@ pub mod clipboard;
 pub mod conversation;
 pub mod inbox;
 pub mod keys;
+pub mod link;
 pub mod notify;
+pub mod password_reset;
 pub mod session;
 pub mod settings;
 pub mod timer;

@@ -1,4 +1,5 @@
-//! The console session: who is signed in, signing in, signing out — here or everywhere.
+//! The console session: who is signed in, signing in, signing out — here or everywhere —
+//! and the invite page's calls.
 //!
 //! The session itself is an HttpOnly cookie the console never sees; these calls only learn
 //! whether it is valid and ask the edge to set or clear it.
@@ -9,7 +10,7 @@ use switchboard_webclient::http::{fetch_empty, set_csrf_token};
 use switchboard_webclient::{fetch_json, FetchError};
 use wasm_bindgen_futures::spawn_local;
 
-use super::{Dispatcher, SESSION_ENDED};
+use super::{link, Dispatcher, SESSION_ENDED};
 use crate::state::Action;
 
 const ME: &str = "/api/v1/agent/me";
@@ -17,10 +18,11 @@ const LOGIN: &str = "/api/v1/agent/login";
 const LOGOUT: &str = "/api/v1/agent/logout";
 
 /// Asks who the cookie belongs to: the main screen if someone, the login form if not. A page
-/// opened from an invite link (`#invite=…`) shows the invite instead.
+/// opened from an invite or password reset link (`#invite=…`, `#reset=…`) shows that link's
+/// page instead.
 pub fn check(dispatch: Dispatcher) {
-    if let Some(token) = invite_token() {
-        return open_invite(token, dispatch);
+    if link::open(&dispatch) {
+        return;
     }
     spawn_local(async move {
         let result = fetch_json::<(), agent_me::Response>("GET", ME, None).await;
@@ -77,20 +79,13 @@ pub fn logout(dispatch: Dispatcher) {
 }
 
 /// The session's anti-forgery token goes with every later change.
-fn signed_in(agent: agent_me::Response) -> Action {
+pub(crate) fn signed_in(agent: agent_me::Response) -> Action {
     set_csrf_token(Some(agent.csrf_token.clone()));
     Action::SignedIn(agent)
 }
 
-/// The token of an invite link (`/console/#invite=TOKEN`). In the fragment, the token never
-/// reaches a server log or a `Referer`.
-fn invite_token() -> Option<String> {
-    let hash = web_sys::window()?.location().hash().ok()?;
-    let token = hash.strip_prefix("#invite=")?;
-    (!token.is_empty()).then(|| token.to_owned())
-}
-
-fn open_invite(token: String, dispatch: Dispatcher) {
+/// Shows the page of the invite link with `token`, and asks the edge what it is for.
+pub(crate) fn open_invite(token: String, dispatch: Dispatcher) {
     dispatch.dispatch(Action::InviteOpened(token.clone()));
     spawn_local(async move {
         let request = invite_show::Request { token };
@@ -107,11 +102,7 @@ pub fn accept_invite(request: invite_accept::Request, dispatch: Dispatcher) {
         match fetch_json::<_, invite_accept::Response>("POST", "/api/v1/invites/accept", Some(&request)).await
         {
             Ok(agent) => {
-                if let Some(window) = web_sys::window() {
-                    let _ = window.history().and_then(|h| {
-                        h.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some("/console/"))
-                    });
-                }
+                link::leave();
                 dispatch.dispatch(signed_in(agent));
             }
             Err(e) => dispatch.dispatch(Action::InviteFailed(describe(&e))),

@@ -1,9 +1,10 @@
 //! The settings screen's own REST calls, whose answers only the section that asked shows: the
-//! site's API keys (admins), and the deployment's sites (owners). Each returns its outcome (or the sentence
-//! explaining why not) to the section that asked, which keeps it in its own state.
+//! site's API keys and audit log (admins), and the deployment's sites (owners). Each returns
+//! its outcome (or the sentence explaining why not) to the section that asked, which keeps it
+//! in its own state.
 
 use switchboard_protocol::api::api_keys::{self, ApiKey, Created};
-use switchboard_protocol::api::{invite_create, site_settings, sites};
+use switchboard_protocol::api::{audit_log, invite_create, site_settings, sites};
 use switchboard_protocol::AgentId;
 use switchboard_webclient::fetch_json;
 use switchboard_webclient::http::fetch_empty;
@@ -12,6 +13,10 @@ use super::session::describe;
 
 const KEYS: &str = "/api/v1/api-keys";
 const SITES: &str = "/api/v1/sites";
+const AUDIT_LOG: &str = "/api/v1/audit-log";
+
+/// How many audit-log entries a page holds.
+pub const AUDIT_PAGE: u32 = 50;
 
 /// The site's API keys, newest first.
 pub async fn api_keys() -> Result<Vec<ApiKey>, String> {
@@ -45,4 +50,14 @@ pub async fn create_site(
         Ok(invite) => Ok(invite.url),
         Err(e) => Err(format!("The site was created, but not the invite: {}", describe(&e))),
     }
+}
+
+/// A page of the site's audit log, newest first: the newest entries, or those older than the
+/// entry `before` (the previous page's `next_before`).
+pub async fn audit_log(before: Option<i64>) -> Result<audit_log::ListResponse, String> {
+    let url = match before {
+        Some(before) => format!("{AUDIT_LOG}?limit={AUDIT_PAGE}&before={before}"),
+        None => format!("{AUDIT_LOG}?limit={AUDIT_PAGE}"),
+    };
+    fetch_json::<(), audit_log::ListResponse>("GET", &url, None).await.map_err(|e| describe(&e))
 }

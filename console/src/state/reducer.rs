@@ -7,7 +7,7 @@ use switchboard_protocol::routing::ConversationState;
 use switchboard_protocol::ConversationId;
 use yew::Reducible;
 
-use super::{Action, InviteForm, Link, LogSnapshot, Offer, OpenConversation, Session, State};
+use super::{Action, InviteForm, Link, LogSnapshot, Offer, OpenConversation, ResetForm, Session, State};
 
 impl Reducible for State {
     type Action = Action;
@@ -98,8 +98,11 @@ impl Reducible for State {
                 state.offers.retain(|offer| offer.expires_at > now);
             }
             Action::OfferAnswered(id) => state.offers.retain(|offer| offer.conversation.id != id),
+            // A link opened in a console already signed in (pasted into its address bar) leaves
+            // nothing of that session on screen.
             Action::InviteOpened(token) => {
-                state.session = Session::Invited(InviteForm { token, info: None, error: None, busy: false })
+                let form = InviteForm { token, info: None, error: None, busy: false };
+                state = State { session: Session::Invited(form), ..State::new(state.now) }
             }
             Action::InviteLoaded(result) => {
                 if let Session::Invited(form) = &mut state.session {
@@ -116,6 +119,33 @@ impl Reducible for State {
                         Action::InviteFailed(message) => Some(message),
                         _ => None,
                     };
+                }
+            }
+            Action::ResetOpened(token) => {
+                let form = ResetForm { token, info: None, error: None, busy: false };
+                state = State { session: Session::Resetting(form), ..State::new(state.now) }
+            }
+            Action::ResetLoaded { token, result } => {
+                if let Session::Resetting(form) = &mut state.session {
+                    if form.token == token {
+                        match result {
+                            Ok(info) => form.info = Some(info),
+                            Err(message) => form.error = Some(message),
+                        }
+                    }
+                }
+            }
+            Action::ResetStarted => {
+                if let Session::Resetting(form) = &mut state.session {
+                    (form.busy, form.error) = (true, None);
+                }
+            }
+            Action::ResetFailed { message, needs_code } => {
+                if let Session::Resetting(form) = &mut state.session {
+                    (form.busy, form.error) = (false, Some(message));
+                    if let Some(info) = form.info.as_mut().filter(|_| needs_code) {
+                        info.two_factor = true;
+                    }
                 }
             }
             Action::TeamLoaded(team) => state.team = Rc::new(team),

@@ -205,3 +205,42 @@ fn an_enrol_only_session_works_only_once_renewed_and_keeps_the_screen() {
     assert!(state.agent().is_some_and(|a| a.two_factor));
     assert_eq!((state.conversations.len(), state.open_id()), (1, Some(&id(1))));
 }
+
+#[test]
+fn a_reset_link_is_looked_up_asks_for_a_code_when_needed_and_signs_in() {
+    use switchboard_protocol::api::password_reset::Shown;
+    let form = |state: &State| match &state.session {
+        Session::Resetting(form) => form.clone(),
+        other => panic!("not the reset page: {other:?}"),
+    };
+    // Opened in a console signed in as someone else: nothing of that session stays.
+    let state = run(
+        signed_in(),
+        [
+            inbox(InboxFrame::Snapshot { conversations: vec![summary(1, 1, ConversationState::Queued)] }),
+            Action::ResetOpened("t1".into()),
+        ],
+    );
+    assert!(state.agent().is_none() && state.conversations.is_empty());
+    assert_eq!((form(&state).info, form(&state).busy), (None, false));
+
+    // An answer about another link is dropped; the one shown is taken.
+    let shown = Shown { email: "bo@example.com".into(), name: "Bo".into(), two_factor: false };
+    let state = run(state, [Action::ResetLoaded { token: "t0".into(), result: Err("gone".into()) }]);
+    assert_eq!(form(&state).error, None);
+    let state = run(state, [Action::ResetLoaded { token: "t1".into(), result: Ok(shown.clone()) }]);
+    assert_eq!(form(&state).info, Some(shown));
+
+    // The account has two-factor sign-in after all: the form asks for the code from now on.
+    let state = run(state, [Action::ResetStarted]);
+    assert!(form(&state).busy);
+    let state = run(state, [Action::ResetFailed { message: "Enter the code.".into(), needs_code: true }]);
+    let asked = form(&state);
+    assert_eq!((asked.busy, asked.error.as_deref()), (false, Some("Enter the code.")));
+    assert!(asked.info.is_some_and(|info| info.two_factor));
+    let state = run(state, [Action::ResetStarted]);
+    assert_eq!(form(&state).error, None, "a new try clears the last failure");
+
+    let state = run(state, [Action::SignedIn(agent())]);
+    assert!(state.working_agent().is_some());
+}

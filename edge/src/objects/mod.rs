@@ -7,6 +7,7 @@
 //! - [`DirectoryObject`]: one in all — agent accounts, sign-in throttling, invites.
 //! - [`LimiterObject`]: a fixed few — counting new visitor sessions per address and site.
 //! - [`UsageObject`]: sixteen per site — its attachment bytes, each a share of the allowance.
+//! - [`AuditObject`]: one per site — its audit log (who did what to accounts, keys, settings).
 //!
 //! Objects are reached only through the worker, which has already checked credentials; they
 //! trust the [`Participant`] it sends, and check what only they can know (which site a
@@ -15,13 +16,14 @@
 //!
 //! # Layout
 //! - [`call`]: typed calls: a call's object, route and answer in one place.
-//! - [`conversation`], [`site`], [`directory`], [`limiter`], [`usage`]: one folder per object,
-//!   its calls in `calls.rs`.
+//! - [`conversation`], [`site`], [`directory`], [`limiter`], [`usage`], [`audit`]: one folder
+//!   per object, its calls in `calls.rs`.
 //! - [`outbox`]: requests an object sends after its response, one at a time.
 //! - [`ended`]: closing the sockets of sessions that ended (expired, revoked, removed).
 //! - [`tables`]: an object's tables, made before its first write, never for invented ids.
 //! - this file: what the objects share (participants, sockets, broadcasting).
 
+pub(crate) mod audit;
 pub(crate) mod call;
 pub(crate) mod conversation;
 pub(crate) mod directory;
@@ -33,7 +35,7 @@ pub(crate) mod tables;
 pub(crate) mod usage;
 
 // The objects' classes (`ConversationObject`, `SiteObject`, `DirectoryObject`, `LimiterObject`,
-// `UsageObject`) reach workerd
+// `UsageObject`, `AuditObject`) reach workerd
 // through `#[durable_object]`'s wasm-bindgen exports, not through Rust paths.
 pub(crate) use call::send;
 

@@ -5,12 +5,14 @@
 //! # Layout
 //! - `accounts`: sign-in, throttling, invites, roles, sessions.
 //! - `admin_secrets`: the identity and bot secrets stay with admins and are strong.
+//! - `audit_log`: who did what to accounts, keys and settings, from where; paged; admins only.
 //! - `attachments`: uploading and serving files, type and size checks.
 //! - `avatars`: agents' photos.
 //! - `blocking`: a blocked visitor cut off at once, by visitor and address, until lifted.
 //! - `bounded_storage`: a conversation's log and a site's files are capped; long logs replay in pages.
 //! - `bodies`: endless chunked bodies cut off at their limits; maximal messages and contacts travel whole.
 //! - `browser_accessibility`: axe-core over the widget and the console; favicons load.
+//! - `browser_audit_and_reset`: password reset links and the audit log in browsers.
 //! - `browser_chat`: the whole spine in two browsers (and the README screenshots).
 //! - `browser_console`: the console: invites, canned responses, notes, transfers, views, settings.
 //! - `browser_delivery`: offline writing, receipts, typing, a socket that died silently.
@@ -27,6 +29,7 @@
 //! - `identity`: signed-in customers, forged identities.
 //! - `invented_ids`: invented site and conversation ids get `404` and create no storage.
 //! - `live_features`: read marks, typing, flood limits, socket caps, sliding sessions, presence.
+//! - `password_reset`: reset links work once, end old sessions, keep the second step.
 //! - `prechat`: the pre-chat form checked at the edge.
 //! - `promises`: bugs fixed as users found them: takeover, backlogs, favicons.
 //! - `revocation`: removed accounts, ended sessions, revoked and expired keys stop at once.
@@ -40,11 +43,13 @@
 mod accounts;
 mod admin_secrets;
 mod attachments;
+mod audit_log;
 mod avatars;
 mod blocking;
 mod bodies;
 mod bounded_storage;
 mod browser_accessibility;
+mod browser_audit_and_reset;
 mod browser_chat;
 mod browser_console;
 mod browser_delivery;
@@ -61,6 +66,7 @@ mod http_api;
 mod identity;
 mod invented_ids;
 mod live_features;
+mod password_reset;
 mod prechat;
 mod promises;
 mod revocation;

@@ -5,7 +5,9 @@
 use serde::{Deserialize, Serialize};
 use switchboard_protocol::api::agent_me::{self, AgentRole};
 use switchboard_protocol::api::api_keys::{CreateRequest, Created, ListResponse};
-use switchboard_protocol::api::{agents_list, invite_accept, invite_create, invite_show, sites, two_factor};
+use switchboard_protocol::api::{
+    agents_list, invite_accept, invite_create, invite_show, password_reset, sites, two_factor,
+};
 use switchboard_protocol::{AgentId, SiteId};
 use worker::{Env, Stub};
 
@@ -144,6 +146,51 @@ pub(crate) struct ResetTwoFactor {
     pub agent: AgentId,
 }
 object_call!(ResetTwoFactor => Directory, "/two-factor/reset", ());
+
+/// An admin of `site` makes a password reset link for `agent` (voiding any older one).
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct CreateResetLink {
+    /// The admin's site.
+    pub site: SiteId,
+    /// The admin.
+    pub by: AgentId,
+    /// The teammate.
+    pub agent: AgentId,
+}
+object_call!(CreateResetLink => Directory, "/reset/create", ResetLinkMade);
+
+/// What [`CreateResetLink`] answers.
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct ResetLinkMade {
+    /// The one-time token (never stored).
+    pub token: String,
+    /// Whose password it resets.
+    pub email: String,
+    /// When it stops working.
+    pub expires_at: i64,
+}
+
+/// Whose reset link `token` is.
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct ShowResetLink {
+    /// The token from the link.
+    pub token: String,
+}
+object_call!(ShowResetLink => Directory, "/reset/show", password_reset::Shown);
+
+/// Someone uses a reset link; answers the account signed in afresh.
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct AcceptResetLink {
+    /// The token from the link.
+    pub token: String,
+    /// The new password.
+    pub new_password: String,
+    /// The account's second step, when it has one.
+    pub code: Option<String>,
+    /// The client's address (throttling codes).
+    pub address: String,
+}
+object_call!(AcceptResetLink => Directory, "/reset/accept", SignedIn);
 
 /// An admin of `site` invites someone; answers the one-time token.
 #[derive(Debug, Serialize, Deserialize)]

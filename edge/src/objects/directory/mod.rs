@@ -1,6 +1,6 @@
 //! The Directory Durable Object: agent accounts, sign-in with throttling ([`sign_in`]) and
-//! its second step ([`two_factor`]), invites, API keys and whether a session is still good
-//! ([`sessions`]).
+//! its second step ([`two_factor`]), invites, password reset links ([`resets`]), API keys and
+//! whether a session is still good ([`sessions`]).
 //!
 //! One object for the whole deployment keeps emails unique. Sign-ins and invites are rare,
 //! but every console and API-key request checks its session or key here, so this object's
@@ -11,6 +11,7 @@
 
 pub(crate) mod calls;
 mod keys;
+mod resets;
 mod sessions;
 mod sign_in;
 mod team;
@@ -27,9 +28,10 @@ use crate::error::EdgeResult;
 use crate::{env, webcrypto};
 
 use self::calls::{
-    AcceptInvite, ChangePassword, CheckKey, CheckSession, ConfirmTwoFactor, CreateKey, DisableTwoFactor,
-    EndSessions, Invite, ListAgents, ListKeys, ListSites, Login, NewRecoveryCodes, RegisterSite, RemoveAgent,
-    ResetTwoFactor, RevokeKey, ShowInvite, StartTwoFactor,
+    AcceptInvite, AcceptResetLink, ChangePassword, CheckKey, CheckSession, ConfirmTwoFactor, CreateKey,
+    CreateResetLink, DisableTwoFactor, EndSessions, Invite, ListAgents, ListKeys, ListSites, Login,
+    NewRecoveryCodes, RegisterSite, RemoveAgent, ResetTwoFactor, RevokeKey, ShowInvite, ShowResetLink,
+    StartTwoFactor,
 };
 use super::call::{answer, no_such_route, ObjectCall};
 use std::future::ready;
@@ -142,7 +144,7 @@ pub struct DirectoryObject {
 impl DurableObject for DirectoryObject {
     fn new(state: State, env: Env) -> Self {
         let sql = state.storage().sql();
-        for schema in [SCHEMA, keys::SCHEMA] {
+        for schema in [SCHEMA, keys::SCHEMA, resets::SCHEMA] {
             if let Err(error) = sql.exec(schema, None) {
                 worker::console_error!("directory schema: {error}");
             }
@@ -207,6 +209,15 @@ impl DurableObject for DirectoryObject {
             }
             DisableTwoFactor::ROUTE => {
                 answer(req, |call: DisableTwoFactor| ready(self.disable_two_factor(&call, now))).await
+            }
+            CreateResetLink::ROUTE => {
+                answer(req, |call: CreateResetLink| ready(self.create_reset_link(&call, now))).await
+            }
+            ShowResetLink::ROUTE => {
+                answer(req, |call: ShowResetLink| ready(self.show_reset_link(&call, now))).await
+            }
+            AcceptResetLink::ROUTE => {
+                answer(req, |call: AcceptResetLink| self.accept_reset_link(call, now)).await
             }
             ResetTwoFactor::ROUTE => {
                 answer(req, |call: ResetTwoFactor| ready(self.reset_two_factor(&call))).await

@@ -5,10 +5,12 @@ use serde::Deserialize;
 use switchboard_core::fields::normalise_email;
 use switchboard_core::password::PasswordHash;
 use switchboard_core::sign_in_throttle::{self, Failures, ThrottlePolicy};
+use switchboard_protocol::api::audit_log::{Action, Actor};
 use switchboard_protocol::ErrorCode;
 
 use super::calls::{ChangePassword, Login, SignedIn};
 use super::{AgentRow, DirectoryObject};
+use crate::audit::{self, Done};
 use crate::error::{EdgeError, EdgeResult};
 use crate::{env, webcrypto};
 
@@ -31,8 +33,31 @@ impl DirectoryObject {
         self.ensure_bootstrap_admin(now).await?;
         let email = normalise_email(&call.email).unwrap_or_default();
         let second_step = SecondStep::Asked(call.code.as_deref());
-        let agent = self.checked_password(&email, &call.password, second_step, &call.address, now).await?;
-        self.signed_in(agent)
+        match self.checked_password(&email, &call.password, second_step, &call.address, now).await {
+            Ok(agent) => self.signed_in(agent),
+            Err(error) => {
+                self.record_failure(&email, &call.address, &error).await?;
+                Err(error)
+            }
+        }
+    }
+
+    /// A wrong password or code for an account goes into its site's audit log (asking for a
+    /// code is no failure, and throttled attempts are not recorded one by one).
+    async fn record_failure(&self, email: &str, address: &str, error: &EdgeError) -> EdgeResult<()> {
+        let EdgeError::Refused(refusal) = error else { return Ok(()) };
+        if refusal.code != ErrorCode::Unauthorized {
+            return Ok(());
+        }
+        let Some(agent) = self.agent_by_email(email)? else { return Ok(()) };
+        let actor = Actor { id: None, name: email.to_owned(), api_key: false };
+        let done = Done {
+            action: Action::SignInFailed,
+            target: Some(agent.email.clone()),
+            detail: Some(refusal.message.clone()),
+        };
+        audit::record_as(&self.env, &agent.site_id, actor, Some(address.to_owned()), done).await;
+        Ok(())
     }
 
     /// A signed-in agent's new password, after their current one checked like a sign-in (so
