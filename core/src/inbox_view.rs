@@ -107,20 +107,6 @@ pub fn matches_query(summary: &ConversationSummary, query: &str) -> bool {
     query.split_whitespace().all(|word| haystack.contains(&word.to_lowercase()))
 }
 
-/// The SQLite FTS5 query for what an agent typed: every word must occur, as a word prefix;
-/// quotes and operators are taken literally. `None` when nothing searchable was typed.
-pub fn full_text_query(typed: &str) -> Option<String> {
-    let terms: Vec<String> = typed
-        .split_whitespace()
-        .map(|word| {
-            word.chars().filter(|c| c.is_alphanumeric() || *c == '@' || *c == '.').collect::<String>()
-        })
-        .filter(|word| !word.is_empty())
-        .map(|word| format!("\"{word}\"*"))
-        .collect();
-    (!terms.is_empty()).then(|| terms.join(" "))
-}
-
 #[cfg(test)]
 mod tests {
     use switchboard_protocol::inbox::MessagePreview;
@@ -170,14 +156,6 @@ mod tests {
         );
         let sales = Filter { view: View::All, queue: QueueId::parse("sales").ok(), ..Filter::default() };
         assert_eq!(all.iter().filter(|s| sales.shows(s, &me)).count(), 3);
-    }
-
-    #[test]
-    fn typed_text_becomes_a_safe_prefix_query() {
-        assert_eq!(full_text_query("refund  Ada"), Some("\"refund\"* \"Ada\"*".into()));
-        assert_eq!(full_text_query("\"x\" OR y*"), Some("\"x\"* \"OR\"* \"y\"*".into()));
-        assert_eq!(full_text_query("ada@example.com"), Some("\"ada@example.com\"*".into()));
-        assert_eq!(full_text_query(" ( ) "), None);
     }
 
     #[test]

@@ -30,6 +30,7 @@
 //! - [`cards`]: checking bots' cards (title, words, a link button).
 //! - [`rate`]: per-participant flood control (token bucket, typing throttle).
 //! - [`blocks`]: blocked visitors and addresses: adding, lifting, checking, bounded.
+//! - [`search_text`]: full-text search as typed: numbers with dashes, emails, accents, CJK.
 //! - [`session_caller`]: who asks for a visitor session (frame, page, server) and what it must show.
 //! - [`session_limits`]: how many visitor sessions an address and a site may start.
 //! - [`keyed_buckets`]: token buckets by key, bounded: the counting behind per-address limits.
@@ -78,6 +79,7 @@ pub mod password_reset;
 pub mod prechat;
 pub mod rate;
 pub mod routing;
+pub mod search_text;
 pub mod session_caller;
 pub mod session_limits;
 pub mod sign_in_throttle;

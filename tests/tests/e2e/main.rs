@@ -34,6 +34,7 @@
 //! - `promises`: bugs fixed as users found them: takeover, backlogs, favicons.
 //! - `revocation`: removed accounts, ended sessions, revoked and expired keys stop at once.
 //! - `routing`: flows, offers, transfers, business hours, external bots, SLAs.
+//! - `search`: full-text search as typed: dashed numbers, emails, accents, CJK.
 //! - `session_limits`: new visitor sessions limited per address and per site (`429`).
 //! - `signing_keys`: rotating the worker secret; visitor tokens' absolute lifetime.
 //! - `site_look`: a site's look, words and hours over REST.
@@ -71,6 +72,7 @@ mod prechat;
 mod promises;
 mod revocation;
 mod routing;
+mod search;
 mod session_limits;
 mod signing_keys;
 mod site_look;

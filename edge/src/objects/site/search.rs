@@ -11,7 +11,7 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use serde::Deserialize;
-use switchboard_core::inbox_view::full_text_query;
+use switchboard_core::search_text::{full_text_query, indexable_text};
 use switchboard_protocol::api::conversations_list;
 use switchboard_protocol::ConversationId;
 
@@ -49,7 +49,8 @@ impl WaitingTexts {
     fn flush(&self, sql: &SqlStorage) {
         self.scheduled.set(false);
         for (conversation, text) in self.texts.take() {
-            let row = vec![conversation.as_str().into(), (text.seq.0 as i64).into(), text.text.into()];
+            let indexed = indexable_text(&text.text).into_owned();
+            let row = vec![conversation.as_str().into(), (text.seq.0 as i64).into(), indexed.into()];
             if let Err(error) =
                 sql.exec("INSERT INTO message_search (conversation_id, seq, text) VALUES (?, ?, ?)", row)
             {
@@ -77,8 +78,8 @@ impl SiteObject {
         Ok(())
     }
 
-    /// Conversations with a message matching what the agent typed (every word, as a prefix),
-    /// newest activity first.
+    /// Conversations with a message matching what the agent typed (every word, as a prefix;
+    /// `core::search_text`), newest activity first.
     pub(super) fn search(&self, typed: &str) -> EdgeResult<conversations_list::Response> {
         let Some(query) = full_text_query(typed) else {
             return Ok(conversations_list::Response { conversations: Vec::new() });
