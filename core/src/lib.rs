@@ -24,6 +24,7 @@
 //! - [`identity`]: verifying what a signed-in customer's page says about them (signed token or HMAC).
 //! - [`prechat`]: checking the pre-chat form's answers against the site's form.
 //! - [`fields`]: what an answer must look like (bot questions, form fields); emails.
+//! - [`conversation_list`]: the conversation list's filters, page size and cursor.
 //! - [`conversation`]: what each client frame does to a conversation, and who hears of it.
 //! - [`flow`]: a site's flow (bot, business hours, queues) and one conversation's lifecycle.
 //! - [`csat`]: the visitor's rating of a resolved conversation.
@@ -62,6 +63,7 @@ pub mod chime;
 pub mod client_log;
 pub mod contact;
 pub mod conversation;
+pub mod conversation_list;
 pub mod csat;
 pub mod fields;
 pub mod flow;

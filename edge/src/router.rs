@@ -9,8 +9,8 @@ use crate::error::{EdgeError, EdgeResult};
 use crate::objects::conversation::calls::BotAnswer;
 use crate::objects::site::calls as site;
 use crate::{
-    agent_sessions, api_keys, attachments, audit, auth, avatars, blocks, canned, http, objects, pages,
-    password_resets, site_cache, site_settings, sites, sockets, team, two_factor, visitor_sessions,
+    agent_sessions, api_keys, attachments, audit, avatars, blocks, canned, conversations, http, objects,
+    pages, password_resets, site_cache, site_settings, sites, sockets, team, two_factor, visitor_sessions,
 };
 
 /// Routes one request. Never fails: every error becomes a JSON error response, or, for a
@@ -94,16 +94,7 @@ async fn route(req: Request, env: &Ctx<'_>) -> EdgeResult<Response> {
         ("POST", ["api", "v1", "password-resets", "accept"]) => password_resets::accept(req, env).await,
         ("GET", ["api", "v1", "audit-log"]) => audit::list(&req, env).await,
         ("GET", ["api", "v1", "agent", "inbox"]) => sockets::inbox(req, env).await,
-        ("GET", ["api", "v1", "conversations"]) => {
-            let agent = auth::authenticate(&req, env).await?;
-            // `?q=words`: conversations with a message containing every word (full text).
-            match http::query(&req, "q")? {
-                Some(typed) => {
-                    http::json(200, &objects::send(env, &agent.site, &site::Search { typed }).await?)
-                }
-                None => http::json(200, &objects::send(env, &agent.site, &site::ListConversations).await?),
-            }
-        }
+        ("GET", ["api", "v1", "conversations"]) => conversations::list(&req, env).await,
         ("GET", ["api", "v1", "conversations", id, "live"]) => sockets::conversation(req, env, id).await,
         ("POST", ["api", "v1", "conversations", id, "attachments"]) => {
             attachments::upload(req, env, id).await

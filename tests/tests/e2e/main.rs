@@ -23,6 +23,7 @@
 //! - `browser_site_look`: an admin's look and words reaching the widget; bot cards.
 //! - `chaos`: no message lost or duplicated under drops, resends and restarts.
 //! - `conversation`: the conversation socket: send, resend, replay, limits, refusals.
+//! - `conversation_list`: 1,200 conversations paged by cursor while new ones arrive; filters.
 //! - `csat`: rating a resolved conversation.
 //! - `guessing`: guessing passwords or invite links locks the guessers out, not the agent.
 //! - `http_api`: REST errors, methods, bodies, the OpenAPI document.
@@ -61,6 +62,7 @@ mod browser_site_look;
 mod browser_two_factor;
 mod chaos;
 mod conversation;
+mod conversation_list;
 mod csat;
 mod guessing;
 mod http_api;

@@ -123,9 +123,12 @@ pub(crate) struct Search {
 }
 object_call!(Search => Site, "/search", conversations_list::Response);
 
-/// The site's conversations, newest activity first.
+/// A page of the site's conversations, newest activity first.
 #[derive(Debug, Serialize, Deserialize)]
-pub(crate) struct ListConversations;
+pub(crate) struct ListConversations {
+    /// Filters, page size and cursor.
+    pub query: switchboard_core::conversation_list::ListQuery,
+}
 object_call!(ListConversations => Site, "/conversations", conversations_list::Response);
 
 /// One visitor's conversations, newest activity first.

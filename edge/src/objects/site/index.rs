@@ -6,6 +6,10 @@ use serde::Deserialize;
 use switchboard_protocol::inbox::{ConversationSummary, InboxFrame, MessagePreview};
 use switchboard_protocol::{AgentId, ConversationId, QueueId, Seq, VisitorId};
 
+use switchboard_core::conversation_list::{self, AssigneeFilter, ListQuery};
+use switchboard_protocol::api::conversations_list;
+use worker::SqlStorageValue;
+
 use super::calls::VisitorConversations;
 use super::{SiteObject, INBOX_LIMIT, INBOX_TAG};
 use crate::error::EdgeResult;
@@ -149,6 +153,55 @@ impl SiteObject {
             )?
             .to_array()?;
         rows.into_iter().map(SummaryRow::into_summary).collect()
+    }
+
+    /// A page of the list (`core::conversation_list`): the filters as SQL conditions, newest
+    /// first by `(updated_at, id)` after the cursor, one row more than the page to know
+    /// whether another follows.
+    pub(super) fn list(&self, query: &ListQuery) -> EdgeResult<conversations_list::Response> {
+        let mut conditions: Vec<&str> = Vec::new();
+        let mut values: Vec<SqlStorageValue> = Vec::new();
+        if let Some(state) = query.state {
+            conditions.push("state = ?");
+            values.push(serde_json::to_value(state)?.as_str().unwrap_or_default().into());
+        }
+        if let Some(queue) = &query.queue {
+            conditions.push("queue = ?");
+            values.push(queue.as_str().into());
+        }
+        match &query.assignee {
+            Some(AssigneeFilter::Nobody) => conditions.push("assignee IS NULL"),
+            Some(AssigneeFilter::Agent(agent)) => {
+                conditions.push("assignee = ?");
+                values.push(agent.as_str().into());
+            }
+            None => {}
+        }
+        if let Some(visitor) = &query.visitor {
+            conditions.push("visitor_id = ?");
+            values.push(visitor.as_str().into());
+        }
+        if let Some(since) = query.updated_since {
+            conditions.push("updated_at >= ?");
+            values.push(since.into());
+        }
+        if let Some(cursor) = &query.cursor {
+            conditions.push("(updated_at < ? OR (updated_at = ? AND id < ?))");
+            values.extend([cursor.updated_at.into(), cursor.updated_at.into(), cursor.id.as_str().into()]);
+        }
+        let filter =
+            if conditions.is_empty() { String::new() } else { format!("WHERE {}", conditions.join(" AND ")) };
+        values.push((i64::from(query.limit) + 1).into());
+        let rows: Vec<SummaryRow> = self
+            .sql()
+            .exec(
+                &format!("SELECT {SUMMARY_COLUMNS} FROM conversations {filter} ORDER BY updated_at DESC, id DESC LIMIT ?"),
+                values,
+            )?
+            .to_array()?;
+        let rows = rows.into_iter().map(SummaryRow::into_summary).collect::<EdgeResult<Vec<_>>>()?;
+        let (conversations, next_cursor) = conversation_list::page(rows, query.limit);
+        Ok(conversations_list::Response { conversations, next_cursor })
     }
 
     /// One conversation's summary.

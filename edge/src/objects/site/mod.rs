@@ -28,7 +28,7 @@ use serde::Deserialize;
 use switchboard_core::flow::Flow;
 use switchboard_core::routing::Router;
 use switchboard_core::site::SiteConfig;
-use switchboard_protocol::api::{conversations_list, site_presence};
+use switchboard_protocol::api::site_presence;
 use switchboard_protocol::inbox::InboxCommand;
 use switchboard_protocol::inbox::InboxFrame;
 use switchboard_protocol::{Author, ConversationId, ErrorCode, SiteId};
@@ -109,7 +109,7 @@ impl DurableObject for SiteObject {
             CreateSite::ROUTE => answer(req, |c: CreateSite| ready(self.create_config(c.config))).await,
             Activity::ROUTE => answer(req, |c: Activity| ready(self.take_activity(c, now))).await,
             Search::ROUTE => answer(req, |c: Search| ready(self.search(&c.typed))).await,
-            ListConversations::ROUTE => answer(req, |_: ListConversations| ready(self.list())).await,
+            ListConversations::ROUTE => answer(req, |c: ListConversations| ready(self.list(&c.query))).await,
             VisitorConversations::ROUTE => {
                 answer(req, |c: VisitorConversations| ready(self.visitor_conversations(&c))).await
             }
@@ -318,11 +318,6 @@ impl SiteObject {
         self.index(&activity.summary.id, &activity.texts)?;
         self.record(activity.summary, now)?;
         Ok(ActivityAnswer { visitor_signed_out })
-    }
-
-    /// The inbox list.
-    fn list(&self) -> EdgeResult<conversations_list::Response> {
-        Ok(conversations_list::Response { conversations: self.summaries()? })
     }
 
     /// Agents with the console open, and whether it is business hours now.

@@ -21,6 +21,8 @@ pub(super) static SCHEMA: Schema = Schema {
             waiting_since INTEGER,
             contact TEXT)",
         "CREATE INDEX IF NOT EXISTS conversations_by_visitor ON conversations (visitor_id, updated_at)",
+        // The list's order, and its cursor's.
+        "CREATE INDEX IF NOT EXISTS conversations_by_activity ON conversations (updated_at, id)",
         "CREATE TABLE IF NOT EXISTS routing (only INTEGER PRIMARY KEY CHECK (only = 1), json TEXT NOT NULL)",
         canned::SCHEMA,
         search::SCHEMA,

@@ -82,7 +82,7 @@ impl SiteObject {
     /// `core::search_text`), newest activity first.
     pub(super) fn search(&self, typed: &str) -> EdgeResult<conversations_list::Response> {
         let Some(query) = full_text_query(typed) else {
-            return Ok(conversations_list::Response { conversations: Vec::new() });
+            return Ok(conversations_list::Response { conversations: Vec::new(), next_cursor: None });
         };
         // What arrived in the last second is searchable too.
         self.waiting_texts.flush(&self.sql());
@@ -104,6 +104,6 @@ impl SiteObject {
             }
         }
         found.sort_by_key(|s| std::cmp::Reverse(s.updated_at));
-        Ok(conversations_list::Response { conversations: found })
+        Ok(conversations_list::Response { conversations: found, next_cursor: None })
     }
 }
