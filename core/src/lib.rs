@@ -14,6 +14,7 @@
 //! - [`password`]: password hashes (PBKDF2-HMAC-SHA256) and their verification.
 //! - [`password_reset`]: password reset links: a day, once, the newest only.
 //! - [`two_factor`]: two-factor sign-in: authenticator codes (TOTP), recovery codes, the policy.
+//! - [`message_page`]: a page of a conversation's log, before or after a seq, for REST.
 //! - [`origin`]: normalising origins and matching them against a site's allowed list.
 //! - [`site`]: a site's configuration and the bootstrap (out-of-the-box) site.
 //! - [`inbox_view`]: the console's inbox views, queue filter, search and counts.
@@ -75,6 +76,7 @@ pub mod ingest;
 pub mod keyed_buckets;
 pub mod known_ids;
 pub mod launcher;
+pub mod message_page;
 pub mod origin;
 pub mod password;
 pub mod password_reset;

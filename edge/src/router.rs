@@ -95,6 +95,10 @@ async fn route(req: Request, env: &Ctx<'_>) -> EdgeResult<Response> {
         ("GET", ["api", "v1", "audit-log"]) => audit::list(&req, env).await,
         ("GET", ["api", "v1", "agent", "inbox"]) => sockets::inbox(req, env).await,
         ("GET", ["api", "v1", "conversations"]) => conversations::list(&req, env).await,
+        ("GET", ["api", "v1", "conversations", id]) => conversations::get(&req, env, id).await,
+        ("GET", ["api", "v1", "conversations", id, "messages"]) => {
+            conversations::messages(&req, env, id).await
+        }
         ("GET", ["api", "v1", "conversations", id, "live"]) => sockets::conversation(req, env, id).await,
         ("POST", ["api", "v1", "conversations", id, "attachments"]) => {
             attachments::upload(req, env, id).await
@@ -149,6 +153,8 @@ fn allowed_methods(segments: &[&str]) -> Option<&'static str> {
         | ["api", "v1", "sites", _, "presence"]
         | ["api", "v1", "agent", "me" | "inbox"]
         | ["api", "v1", "conversations"]
+        | ["api", "v1", "conversations", _]
+        | ["api", "v1", "conversations", _, "messages"]
         | ["api", "v1", "audit-log"]
         | ["api", "v1", "conversations", _, "live"] => "GET",
         ["api", "v1", "bot", "conversations", _, "answer"] | ["api", "v1", "visitor", "sign-out"] => "POST",

@@ -24,6 +24,7 @@
 //! - `chaos`: no message lost or duplicated under drops, resends and restarts.
 //! - `conversation`: the conversation socket: send, resend, replay, limits, refusals.
 //! - `conversation_list`: 1,200 conversations paged by cursor while new ones arrive; filters.
+//! - `conversation_rest`: one conversation's summary and its log paged both ways over REST.
 //! - `csat`: rating a resolved conversation.
 //! - `guessing`: guessing passwords or invite links locks the guessers out, not the agent.
 //! - `http_api`: REST errors, methods, bodies, the OpenAPI document.
@@ -63,6 +64,7 @@ mod browser_two_factor;
 mod chaos;
 mod conversation;
 mod conversation_list;
+mod conversation_rest;
 mod csat;
 mod guessing;
 mod http_api;

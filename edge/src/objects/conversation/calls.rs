@@ -111,3 +111,13 @@ pub(crate) struct EndVisitor {
     pub visitor: switchboard_protocol::VisitorId,
 }
 object_call!(EndVisitor => Conversation, "/end-visitor", ());
+
+/// A page of the log for an agent or key of `site` (REST); `not_found` for another site's.
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct ReadMessages {
+    /// The reader's site.
+    pub site: switchboard_protocol::SiteId,
+    /// Which page.
+    pub query: switchboard_core::message_page::PageQuery,
+}
+object_call!(ReadMessages => Conversation, "/messages", switchboard_protocol::api::conversation_messages::Response);

@@ -32,10 +32,11 @@ pub(crate) mod calls;
 mod feed;
 mod flow;
 mod limits;
+mod pages;
 mod replay;
 mod store;
 
-use self::calls::{Attach, BlockVisitor, BotAnswer, Connect, EndVisitor, Notice};
+use self::calls::{Attach, BlockVisitor, BotAnswer, Connect, EndVisitor, Notice, ReadMessages};
 use self::feed::Claim;
 use self::store::{ConversationStore, Meta};
 use super::call::{answer, carried, no_such_route, ObjectCall};
@@ -111,6 +112,9 @@ impl DurableObject for ConversationObject {
             BotAnswer::ROUTE => answer(req, |call: BotAnswer| self.bot_answer(call, now)).await,
             BlockVisitor::ROUTE => answer(req, |call: BlockVisitor| ready(self.block_visitor(&call))).await,
             EndVisitor::ROUTE => answer(req, |call: EndVisitor| ready(self.end_visitor(&call, now))).await,
+            ReadMessages::ROUTE => {
+                answer(req, |call: ReadMessages| ready(self.read_messages(&call, now))).await
+            }
             _ => Err(no_such_route()),
         })
     }

@@ -131,6 +131,14 @@ pub(crate) struct ListConversations {
 }
 object_call!(ListConversations => Site, "/conversations", conversations_list::Response);
 
+/// One conversation's summary, if it is the site's (`not_found` otherwise).
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct GetSummary {
+    /// The conversation.
+    pub id: ConversationId,
+}
+object_call!(GetSummary => Site, "/summary", ConversationSummary);
+
 /// One visitor's conversations, newest activity first.
 #[derive(Debug, Serialize, Deserialize)]
 pub(crate) struct VisitorConversations {

@@ -38,9 +38,9 @@ use worker::{
 };
 
 use self::calls::{
-    Activity, ActivityAnswer, AddBlock, AgentSocket, CreateSite, EndAgents, Enqueue, GetConfig, LiftBlock,
-    ListCanned, ListConversations, OpenInbox, Presence, RemoveCanned, SaveCanned, Search, SetAvatar,
-    SignOutVisitor, Unroute, UpdateConfig, VisitorConversations,
+    Activity, ActivityAnswer, AddBlock, AgentSocket, CreateSite, EndAgents, Enqueue, GetConfig, GetSummary,
+    LiftBlock, ListCanned, ListConversations, OpenInbox, Presence, RemoveCanned, SaveCanned, Search,
+    SetAvatar, SignOutVisitor, Unroute, UpdateConfig, VisitorConversations,
 };
 use super::call::{answer, carried, no_such_route, ObjectCall};
 use super::ended::SessionEnds;
@@ -110,6 +110,14 @@ impl DurableObject for SiteObject {
             Activity::ROUTE => answer(req, |c: Activity| ready(self.take_activity(c, now))).await,
             Search::ROUTE => answer(req, |c: Search| ready(self.search(&c.typed))).await,
             ListConversations::ROUTE => answer(req, |c: ListConversations| ready(self.list(&c.query))).await,
+            GetSummary::ROUTE => {
+                answer(req, |c: GetSummary| {
+                    ready(self.summary(&c.id).and_then(|summary| {
+                        summary.ok_or_else(|| EdgeError::refuse(ErrorCode::NotFound, "no such conversation"))
+                    }))
+                })
+                .await
+            }
             VisitorConversations::ROUTE => {
                 answer(req, |c: VisitorConversations| ready(self.visitor_conversations(&c))).await
             }
