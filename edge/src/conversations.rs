@@ -3,18 +3,21 @@
 //! (`core::conversation_list`), or, with `?q=`, the full-text search of its messages
 //! (`core::search_text`); `GET /api/v1/conversations/{id}` — one summary; and
 //! `GET /api/v1/conversations/{id}/messages` — a page of its log either way by `seq`
-//! (`core::message_page`). Another site's conversation is `404`, like a missing one.
+//! (`core::message_page`); `POST /api/v1/conversations/{id}/messages` — a message or private
+//! note from the caller, delivered live like one typed in the console. Another site's
+//! conversation is `404`, like a missing one.
 
 use switchboard_core::conversation_list::ListQuery;
 use switchboard_core::message_page::PageQuery;
-use switchboard_protocol::{ConversationId, ErrorCode};
+use switchboard_protocol::api::conversation_messages::PostRequest;
+use switchboard_protocol::{Author, ClientMessageId, ConversationId, ErrorCode};
 use worker::{Request, Response};
 
 use crate::env::Ctx;
 use crate::error::{EdgeError, EdgeResult};
-use crate::objects::conversation::calls::ReadMessages;
+use crate::objects::conversation::calls::{PostMessage, ReadMessages};
 use crate::objects::site::calls::{GetSummary, ListConversations, Search};
-use crate::{auth, http, objects};
+use crate::{auth, env, http, objects};
 
 /// The list, or the search when `q` is given.
 pub(crate) async fn list(req: &Request, env: &Ctx<'_>) -> EdgeResult<Response> {
@@ -44,6 +47,30 @@ pub(crate) async fn messages(req: &Request, env: &Ctx<'_>, id: &str) -> EdgeResu
         (http::query(req, "before")?, http::query(req, "after")?, http::query(req, "limit")?);
     let query = PageQuery::parse(before.as_deref(), after.as_deref(), limit.as_deref())?;
     http::json(200, &objects::send(env, &id, &ReadMessages { site: agent.site, query }).await?)
+}
+
+/// A message from the signed-in agent (or key): `201` with it as stored. Its id is the body's
+/// `client_id`, else the `Idempotency-Key` header, else a new one.
+pub(crate) async fn post(mut req: Request, env: &Ctx<'_>, id: &str) -> EdgeResult<Response> {
+    let agent = auth::authenticate_change(&req, env).await?;
+    let id = conversation_id(id)?;
+    let body: PostRequest = http::read_json(&mut req).await?;
+    let client_id = match (body.client_id, req.headers().get("idempotency-key")?) {
+        (Some(client_id), _) => client_id,
+        (None, Some(key)) => ClientMessageId::parse(format!("api-{key}"))
+            .map_err(|e| EdgeError::refuse(ErrorCode::BadRequest, format!("Idempotency-Key: {e}")))?,
+        (None, None) => {
+            let random: [u8; 12] = env::random_bytes()?;
+            ClientMessageId::parse(format!(
+                "api-{}",
+                random.iter().map(|b| format!("{b:02x}")).collect::<String>()
+            ))
+            .map_err(|e| EdgeError::Runtime(worker::Error::RustError(e.to_string())))?
+        }
+    };
+    let author = Author::Agent { id: agent.agent, name: agent.name };
+    let call = PostMessage { site: agent.site, author, client_id, text: body.text, internal: body.internal };
+    http::json(201, &objects::send(env, &id, &call).await?)
 }
 
 fn conversation_id(id: &str) -> EdgeResult<ConversationId> {

@@ -99,6 +99,7 @@ async fn route(req: Request, env: &Ctx<'_>) -> EdgeResult<Response> {
         ("GET", ["api", "v1", "conversations", id, "messages"]) => {
             conversations::messages(&req, env, id).await
         }
+        ("POST", ["api", "v1", "conversations", id, "messages"]) => conversations::post(req, env, id).await,
         ("GET", ["api", "v1", "conversations", id, "live"]) => sockets::conversation(req, env, id).await,
         ("POST", ["api", "v1", "conversations", id, "attachments"]) => {
             attachments::upload(req, env, id).await
@@ -154,11 +155,11 @@ fn allowed_methods(segments: &[&str]) -> Option<&'static str> {
         | ["api", "v1", "agent", "me" | "inbox"]
         | ["api", "v1", "conversations"]
         | ["api", "v1", "conversations", _]
-        | ["api", "v1", "conversations", _, "messages"]
         | ["api", "v1", "audit-log"]
         | ["api", "v1", "conversations", _, "live"] => "GET",
         ["api", "v1", "bot", "conversations", _, "answer"] | ["api", "v1", "visitor", "sign-out"] => "POST",
         ["api", "v1", "conversations", _, "attachments"] => "POST",
+        ["api", "v1", "conversations", _, "messages"] => "GET, POST",
         ["api", "v1", "attachments", _] => "GET",
         _ => return None,
     })

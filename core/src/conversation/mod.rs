@@ -243,6 +243,39 @@ pub fn store_attachment<S: LogStore>(
     send(store, author, order, limits, draft, now)
 }
 
+/// A message posted over REST (`POST /api/v1/conversations/{id}/messages`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Post {
+    /// The caller's id for it: a repeat with the same id answers the stored message.
+    pub client_id: ClientMessageId,
+    /// Its text.
+    pub text: String,
+    /// A private note (agents only).
+    pub internal: bool,
+}
+
+/// Stores `author`'s posted message exactly as a `send` frame from their socket would be:
+/// same checks, idempotency by `client_id`, rate limits, relay and outputs — so a message
+/// posted over REST reaches the visitor and the console like one typed there.
+pub fn store_message<S: LogStore>(
+    store: &mut S,
+    author: &Author,
+    order: &mut SendOrder,
+    limits: &mut ParticipantLimits,
+    Post { client_id, text, internal }: Post,
+    now: i64,
+) -> Result<Vec<Effect>, S::Error> {
+    if internal && author.role() != Role::Agent {
+        return Ok(vec![Effect::Reply(ServerFrame::Error {
+            code: ErrorCode::Forbidden,
+            message: "only agents may write private notes".into(),
+            client_id: Some(client_id),
+            retry_after_ms: None,
+        })]);
+    }
+    send(store, author, order, limits, Draft { client_id, text, internal, attachment: None }, now)
+}
+
 fn send<S: LogStore>(
     store: &mut S,
     author: &Author,

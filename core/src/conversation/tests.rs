@@ -149,3 +149,22 @@ fn typing_goes_to_the_others_only() {
     let outputs = run(&mut store, &visitor(), &mut limits, ClientFrame::Typing { active: true }, 0);
     assert!(matches!(&outputs[..], [Effect::Others(ServerFrame::Typing { active: true, .. })]));
 }
+
+#[test]
+fn a_posted_message_is_stored_once_like_a_sent_one() {
+    let (mut store, mut limits) = (MemoryStore::default(), ParticipantLimits::new(100, 0));
+    let mut order = SendOrder::default();
+    let post = Post {
+        client_id: ClientMessageId::parse("api-1").unwrap(),
+        text: "from the CRM".into(),
+        internal: false,
+    };
+    let outputs = store_message(&mut store, &agent(), &mut order, &mut limits, post.clone(), 0).unwrap();
+    assert!(outputs.iter().any(|o| matches!(o, Effect::Relay(_))), "{outputs:?}");
+    let again = store_message(&mut store, &agent(), &mut order, &mut limits, post, 0).unwrap();
+    assert!(matches!(&again[..], [Effect::Reply(ServerFrame::Ack { seq: Seq(1), .. })]), "{again:?}");
+    let note =
+        Post { client_id: ClientMessageId::parse("api-2").unwrap(), text: "psst".into(), internal: true };
+    let refused = store_message(&mut store, &visitor(), &mut order, &mut limits, note, 0).unwrap();
+    assert!(matches!(&refused[..], [Effect::Reply(ServerFrame::Error { code: ErrorCode::Forbidden, .. })]));
+}

@@ -6,10 +6,16 @@
 //!   agents see it (private notes included), oldest first — the newest page, or with
 //!   `?before=SEQ` the one before it (scrolling back), or with `?after=SEQ` the one after it
 //!   (catching up); `?limit=` 1–200 (50). Attachment links in it work for a week.
+//! - `POST /api/v1/conversations/{id}/messages` [`PostRequest`] → `201` [`Posted`]: a message
+//!   (or, `internal`, a private note) from the caller — the signed-in agent, or the key under
+//!   its name — stored and delivered live exactly like one typed in the console. `client_id`
+//!   (or the `Idempotency-Key` header) makes it safe to retry: a repeat answers the stored
+//!   message and stores nothing. Limits as on sockets (`409` when the log is full, `429`
+//!   beyond the agent's rate).
 
 use serde::{Deserialize, Serialize};
 
-use crate::{Message, Seq};
+use crate::{ClientMessageId, Message, Seq};
 
 /// `200` body of `…/messages`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -24,4 +30,25 @@ pub struct Response {
     /// Pass as `?after=` for the newer page; absent at the log's end.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub after: Option<Seq>,
+}
+
+/// `POST …/messages` body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PostRequest {
+    /// The message's text.
+    pub text: String,
+    /// A private note, shown to the team only.
+    #[serde(default)]
+    pub internal: bool,
+    /// The caller's id for the message (else the `Idempotency-Key` header, else a new one).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<ClientMessageId>,
+}
+
+/// `201` body of `POST …/messages`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Posted {
+    /// The message as stored.
+    pub message: Message,
 }

@@ -103,3 +103,68 @@ async fn a_script_reads_a_conversation_and_pages_its_log_both_ways() -> Result<(
     assert_eq!((by_key.status, by_key.body["head_seq"].as_u64()), (200, Some(head.0)), "{}", by_key.body);
     Ok(())
 }
+
+/// The `message` frame of `seq` that `socket` gets (skipping others, such as events).
+async fn message_at(socket: &mut Live, seq: Option<u64>) -> Result<switchboard_protocol::Message> {
+    socket
+        .until(|frame| match frame {
+            switchboard_protocol::ServerFrame::Message { message } if Some(message.seq.0) == seq => {
+                Some(message.clone())
+            }
+            _ => None,
+        })
+        .await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_message_posted_over_rest_reaches_the_visitor_and_the_console_live_once() -> Result<()> {
+    let edge =
+        TestEdge::start_with(&[SHOP], &[("BOOTSTRAP_AGENTS", "sam@example.com:Sam:sam-password-123")])?;
+    let session = new_conversation(&edge, SHOP, None).await?;
+    let mut visitor = Live::visitor(&edge, &session).await?;
+    visitor.hello(Seq(0)).await?;
+    visitor.post("v-1", "Where is my parcel?").await?;
+    let sam = Session::start(&edge, "sam@example.com", "sam-password-123").await?;
+    let mut console = Live::agent(&edge, &sam.cookie, &session.conversation_id).await?;
+    console.hello(Seq(0)).await?;
+
+    let admin = Session::start(&edge, ADMIN_EMAIL, ADMIN_PASSWORD).await?;
+    let path = format!("/api/v1/conversations/{}/messages", session.conversation_id);
+    let body = serde_json::json!({ "text": "It left our warehouse today.", "client_id": "crm-1" });
+    let posted = admin.call(&edge, Method::POST, &path, Some(&body)).await?;
+    assert_eq!(posted.status, 201, "{}", posted.body);
+    let seq = posted.body["message"]["seq"].as_u64();
+    for socket in [&mut visitor, &mut console] {
+        assert_eq!(message_at(socket, seq).await?.text, "It left our warehouse today.");
+    }
+    // A retry stores nothing: the same message answers, and the next one live is the next one.
+    let again = admin.call(&edge, Method::POST, &path, Some(&body)).await?;
+    assert_eq!((again.status, again.body["message"]["seq"].as_u64()), (201, seq), "{}", again.body);
+    let keyed = serde_json::json!({ "text": "Tracking: ZX-778." });
+    let headers = [
+        ("cookie", admin.cookie.as_str()),
+        ("x-csrf-token", admin.csrf.as_str()),
+        ("idempotency-key", "ticket-42"),
+    ];
+    let first = call_with(Method::POST, &edge.url(&path), &headers, Some(&keyed)).await?;
+    let retry = call_with(Method::POST, &edge.url(&path), &headers, Some(&keyed)).await?;
+    assert_eq!(first.body["message"]["seq"], retry.body["message"]["seq"], "{}", retry.body);
+    let tracking = first.body["message"]["seq"].as_u64();
+    assert_eq!(message_at(&mut visitor, tracking).await?.text, "Tracking: ZX-778.");
+    // A private note reaches the team, never its words to the visitor.
+    let note = serde_json::json!({ "text": "customer is a VIP", "internal": true });
+    let noted = admin.call(&edge, Method::POST, &path, Some(&note)).await?;
+    let note_seq = noted.body["message"]["seq"].as_u64();
+    assert_eq!(message_at(&mut console, note_seq).await?.text, "customer is a VIP");
+    assert_ne!(message_at(&mut visitor, note_seq).await?.text, "customer is a VIP");
+
+    // Without the anti-forgery token, or for an invented conversation: nothing stored.
+    let forged =
+        call_with(Method::POST, &edge.url(&path), &[("cookie", admin.cookie.as_str())], Some(&body)).await?;
+    assert_eq!(forged.status, 403, "{}", forged.body);
+    let invented = "/api/v1/conversations/cnv_00000000000000000000000000000000/messages";
+    assert_eq!(admin.call(&edge, Method::POST, invented, Some(&body)).await?.status, 404);
+    let empty = admin.call(&edge, Method::POST, &path, Some(&serde_json::json!({ "text": "  " }))).await?;
+    assert_eq!(empty.status, 400, "{}", empty.body);
+    Ok(())
+}

@@ -121,3 +121,19 @@ pub(crate) struct ReadMessages {
     pub query: switchboard_core::message_page::PageQuery,
 }
 object_call!(ReadMessages => Conversation, "/messages", switchboard_protocol::api::conversation_messages::Response);
+
+/// A message posted over REST by `author` of `site`; answers the stored message.
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct PostMessage {
+    /// The author's site.
+    pub site: switchboard_protocol::SiteId,
+    /// The agent (or key) posting.
+    pub author: switchboard_protocol::Author,
+    /// The message.
+    pub client_id: switchboard_protocol::ClientMessageId,
+    /// Its text.
+    pub text: String,
+    /// A private note.
+    pub internal: bool,
+}
+object_call!(PostMessage => Conversation, "/post", switchboard_protocol::api::conversation_messages::Posted);

@@ -1,0 +1,68 @@
+//! The Conversation object's side of a message posted over REST: stored through the same core
+//! decision as a `send` frame (`core::conversation::store_message`), relayed to every socket,
+//! told to the inbox and the flow — the visitor and the console cannot tell it from one typed
+//! in the console.
+
+use switchboard_core::admission;
+use switchboard_core::conversation::{self, Effect, LogStore, Post};
+use switchboard_core::rate::SendOrder;
+use switchboard_protocol::api::conversation_messages::Posted;
+use switchboard_protocol::{ErrorCode, Seq, ServerFrame};
+
+use super::calls::PostMessage;
+use super::ConversationObject;
+use crate::error::{EdgeError, EdgeResult};
+
+impl ConversationObject {
+    /// Stores the posted message (or finds it stored, for a repeat) and answers it.
+    pub(super) async fn post_message(&self, call: PostMessage, now: i64) -> EdgeResult<Posted> {
+        let not_found = || EdgeError::refuse(ErrorCode::NotFound, "no such conversation");
+        let meta = self.store.meta()?.filter(|meta| meta.site_id == call.site).ok_or_else(not_found)?;
+        admission::may_join(meta.owner(), &call.site, &call.author)?;
+        let PostMessage { author, client_id, text, internal, .. } = call;
+        let outputs = {
+            let mut limits = self.limits.borrow_mut();
+            let limits =
+                limits.entry(author.id_str().to_string()).or_insert_with(|| self.limits_for(&author, now));
+            let post = Post { client_id, text, internal };
+            conversation::store_message(
+                &mut &self.store,
+                &author,
+                &mut SendOrder::default(),
+                limits,
+                post,
+                now,
+            )?
+        };
+        let (mut stored, mut inputs, mut acked) = (None, Vec::new(), None);
+        for output in outputs {
+            match output {
+                Effect::Relay(relay) => self.relay_entry(&relay)?,
+                Effect::Stored(message) => {
+                    inputs.extend(self.after_stored(&meta, &author, &message, now)?);
+                    stored = Some(message);
+                }
+                Effect::Reply(ServerFrame::Ack { seq, .. }) => acked = Some(seq),
+                Effect::Reply(ServerFrame::Error { code, message, .. }) => {
+                    return Err(EdgeError::refuse(code, message))
+                }
+                _ => {}
+            }
+        }
+        for input in inputs {
+            if let Err(error) = self.advance(&meta, input, now).await {
+                worker::console_error!("flow after a posted message: {error:?}");
+            }
+        }
+        let message = match (stored, acked) {
+            (Some(message), _) => message,
+            // A repeat: the message stored the first time.
+            (None, Some(seq)) => {
+                let mut store = &self.store;
+                store.page_after(Seq(seq.0.saturating_sub(1)), 1)?.into_iter().next().ok_or_else(not_found)?
+            }
+            (None, None) => return Err(EdgeError::refuse(ErrorCode::Internal, "the message was not stored")),
+        };
+        Ok(Posted { message })
+    }
+}
