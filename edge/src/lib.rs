@@ -10,6 +10,7 @@
 //! - [`auth`]: who is calling — the session cookie, API keys, anti-forgery and role checks.
 //! - [`agent_sessions`]: console sign-in, sign-out (here or everywhere) and `/agent/me`.
 //! - [`api_keys`]: the routes that make, list and revoke keys for scripts.
+//! - [`conversation_actions`]: take, transfer, unassign, resolve, reopen, snooze over REST.
 //! - [`conversations`]: the conversation list over REST (filters, cursor) and search.
 //! - [`audit`]: recording who did what to a site (each route, once done) and reading the log.
 //! - [`attachments`]: uploading files into conversations and serving them by signed link.
@@ -41,6 +42,7 @@ mod avatars;
 mod blocks;
 mod bot_webhook;
 mod canned;
+mod conversation_actions;
 mod conversations;
 mod env;
 mod error;

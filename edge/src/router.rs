@@ -9,8 +9,9 @@ use crate::error::{EdgeError, EdgeResult};
 use crate::objects::conversation::calls::BotAnswer;
 use crate::objects::site::calls as site;
 use crate::{
-    agent_sessions, api_keys, attachments, audit, avatars, blocks, canned, conversations, http, objects,
-    pages, password_resets, site_cache, site_settings, sites, sockets, team, two_factor, visitor_sessions,
+    agent_sessions, api_keys, attachments, audit, avatars, blocks, canned, conversation_actions,
+    conversations, http, objects, pages, password_resets, site_cache, site_settings, sites, sockets, team,
+    two_factor, visitor_sessions,
 };
 
 /// Routes one request. Never fails: every error becomes a JSON error response, or, for a
@@ -100,6 +101,10 @@ async fn route(req: Request, env: &Ctx<'_>) -> EdgeResult<Response> {
             conversations::messages(&req, env, id).await
         }
         ("POST", ["api", "v1", "conversations", id, "messages"]) => conversations::post(req, env, id).await,
+        (
+            "POST",
+            ["api", "v1", "conversations", id, what @ ("take" | "transfer" | "unassign" | "resolve" | "reopen" | "snooze")],
+        ) => conversation_actions::act(req, env, id, what).await,
         ("GET", ["api", "v1", "conversations", id, "live"]) => sockets::conversation(req, env, id).await,
         ("POST", ["api", "v1", "conversations", id, "attachments"]) => {
             attachments::upload(req, env, id).await
@@ -159,6 +164,9 @@ fn allowed_methods(segments: &[&str]) -> Option<&'static str> {
         | ["api", "v1", "conversations", _, "live"] => "GET",
         ["api", "v1", "bot", "conversations", _, "answer"] | ["api", "v1", "visitor", "sign-out"] => "POST",
         ["api", "v1", "conversations", _, "attachments"] => "POST",
+        ["api", "v1", "conversations", _, "take" | "transfer" | "unassign" | "resolve" | "reopen" | "snooze"] => {
+            "POST"
+        }
         ["api", "v1", "conversations", _, "messages"] => "GET, POST",
         ["api", "v1", "attachments", _] => "GET",
         _ => return None,

@@ -8,7 +8,7 @@ use switchboard_protocol::api::conversation_messages::Response as Page;
 use switchboard_protocol::{ClientFrame, ClientMessageId, Seq};
 use switchboard_tests::api::{call_with, login, new_conversation, Live, Session};
 use switchboard_tests::test_edge::TestEdge;
-use switchboard_tests::{ADMIN_EMAIL, ADMIN_PASSWORD};
+use switchboard_tests::{wait, ADMIN_EMAIL, ADMIN_PASSWORD};
 
 const SHOP: &str = "https://shop.example";
 
@@ -166,5 +166,73 @@ async fn a_message_posted_over_rest_reaches_the_visitor_and_the_console_live_onc
     assert_eq!(admin.call(&edge, Method::POST, invented, Some(&body)).await?.status, 404);
     let empty = admin.call(&edge, Method::POST, &path, Some(&serde_json::json!({ "text": "  " }))).await?;
     assert_eq!(empty.status, 400, "{}", empty.body);
+    Ok(())
+}
+
+/// Waits until the visitor is told the conversation is in `state`.
+async fn told(visitor: &mut Live, state: switchboard_protocol::routing::ConversationState) -> Result<()> {
+    visitor
+        .until(|frame| match frame {
+            switchboard_protocol::ServerFrame::Status { state: now, .. } if *now == state => Some(()),
+            _ => None,
+        })
+        .await
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_script_takes_transfers_resolves_reopens_and_snoozes_a_conversation() -> Result<()> {
+    use switchboard_protocol::routing::ConversationState::{Assigned, Queued, Resolved, Snoozed};
+    let edge = TestEdge::start(&[SHOP])?;
+    let session = new_conversation(&edge, SHOP, None).await?;
+    let mut visitor = Live::visitor(&edge, &session).await?;
+    visitor.hello(Seq(0)).await?;
+    visitor.post("v-1", "I need a human").await?;
+    told(&mut visitor, Queued).await?;
+    let admin = Session::start(&edge, ADMIN_EMAIL, ADMIN_PASSWORD).await?;
+    let base = format!("/api/v1/conversations/{}", session.conversation_id);
+    // Taking needs an agent routing knows: one with the console open.
+    let not_online = admin.call(&edge, Method::POST, &format!("{base}/take"), None::<&()>).await?;
+    assert_eq!(not_online.status, 404, "{}", not_online.body);
+    let _console = Live::inbox(&edge, &admin.cookie).await?;
+    let act = |what: &str, body: Option<serde_json::Value>| {
+        let (admin, edge, path) = (&admin, &edge, format!("{base}/{what}"));
+        async move { admin.call(edge, Method::POST, &path, body.as_ref()).await }
+    };
+
+    let took = wait::until("routing sees the console", std::time::Duration::from_secs(10), || async {
+        let reply = act("take", None).await.ok()?;
+        (reply.status != 404).then_some(reply)
+    })
+    .await?;
+    assert_eq!(took.status, 204, "{}", took.body);
+    told(&mut visitor, Assigned).await?;
+    let summary =
+        wait::until("the inbox shows the admin holding it", std::time::Duration::from_secs(10), || async {
+            let reply = admin.call(&edge, Method::GET, &base, None::<&()>).await.ok()?;
+            (reply.body["assignee"].as_str() == Some(admin.agent.id.as_str())).then_some(reply.body)
+        })
+        .await?;
+    let queue = summary["queue"].as_str().map(str::to_owned);
+    if let Some(queue) = queue {
+        let moved = act("transfer", Some(serde_json::json!({ "queue": queue }))).await?;
+        assert_eq!(moved.status, 204, "{}", moved.body);
+        told(&mut visitor, Queued).await?;
+        assert_eq!(act("take", None).await?.status, 204);
+        told(&mut visitor, Assigned).await?;
+    }
+    assert_eq!(act("resolve", None).await?.status, 204);
+    told(&mut visitor, Resolved).await?;
+    assert_eq!(act("reopen", None).await?.status, 204);
+    let until = switchboard_tests::now_ms() + 3_600_000;
+    let snoozed = act("snooze", Some(serde_json::json!({ "until": until }))).await?;
+    assert_eq!(snoozed.status, 204, "{}", snoozed.body);
+    told(&mut visitor, Snoozed).await?;
+
+    // Wrong requests get clear answers and change nothing.
+    let both = act("transfer", Some(serde_json::json!({ "queue": "x", "agent": admin.agent.id }))).await?;
+    assert!(both.status == 400 || both.status == 409, "{}: {}", both.status, both.body);
+    assert_eq!(act("explode", None).await?.status, 404);
+    let invented = "/api/v1/conversations/cnv_00000000000000000000000000000000/resolve";
+    assert_eq!(admin.call(&edge, Method::POST, invented, None::<&()>).await?.status, 404);
     Ok(())
 }

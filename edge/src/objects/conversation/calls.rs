@@ -137,3 +137,26 @@ pub(crate) struct PostMessage {
     pub internal: bool,
 }
 object_call!(PostMessage => Conversation, "/post", switchboard_protocol::api::conversation_messages::Posted);
+
+/// An agent (or key) of `site` resolves, reopens or snoozes the conversation over REST.
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct Act {
+    /// The agent's site.
+    pub site: switchboard_protocol::SiteId,
+    /// The agent.
+    pub author: switchboard_protocol::Author,
+    /// What they do.
+    pub action: Acted,
+}
+object_call!(Act => Conversation, "/act", ());
+
+/// What [`Act`] does (`core::conversation::AgentAction`, as a call carries it).
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+pub(crate) enum Acted {
+    /// Done.
+    Resolve,
+    /// Back to its queue.
+    Reopen,
+    /// Aside until then (ms since the Unix epoch).
+    Snooze(i64),
+}

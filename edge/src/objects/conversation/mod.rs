@@ -37,7 +37,9 @@ mod post;
 mod replay;
 mod store;
 
-use self::calls::{Attach, BlockVisitor, BotAnswer, Connect, EndVisitor, Notice, PostMessage, ReadMessages};
+use self::calls::{
+    Act, Attach, BlockVisitor, BotAnswer, Connect, EndVisitor, Notice, PostMessage, ReadMessages,
+};
 use self::feed::Claim;
 use self::store::{ConversationStore, Meta};
 use super::call::{answer, carried, no_such_route, ObjectCall};
@@ -113,6 +115,7 @@ impl DurableObject for ConversationObject {
             BotAnswer::ROUTE => answer(req, |call: BotAnswer| self.bot_answer(call, now)).await,
             BlockVisitor::ROUTE => answer(req, |call: BlockVisitor| ready(self.block_visitor(&call))).await,
             EndVisitor::ROUTE => answer(req, |call: EndVisitor| ready(self.end_visitor(&call, now))).await,
+            Act::ROUTE => answer(req, |call: Act| self.act(call, now)).await,
             PostMessage::ROUTE => answer(req, |call: PostMessage| self.post_message(call, now)).await,
             ReadMessages::ROUTE => {
                 answer(req, |call: ReadMessages| ready(self.read_messages(&call, now))).await

@@ -1,15 +1,17 @@
-//! The Conversation object's side of a message posted over REST: stored through the same core
-//! decision as a `send` frame (`core::conversation::store_message`), relayed to every socket,
-//! told to the inbox and the flow — the visitor and the console cannot tell it from one typed
-//! in the console.
+//! The Conversation object's side of REST writes: a posted message, stored through the same
+//! core decision as a `send` frame (`core::conversation::store_message`), relayed to every
+//! socket, told to the inbox and the flow — the visitor and the console cannot tell it from one
+//! typed in the console; and an agent's resolve, reopen or snooze, the same flow step as the
+//! console's buttons.
 
 use switchboard_core::admission;
-use switchboard_core::conversation::{self, Effect, LogStore, Post};
+use switchboard_core::conversation::{self, AgentAction, Effect, LogStore, Post};
+use switchboard_core::flow::input::Input;
 use switchboard_core::rate::SendOrder;
 use switchboard_protocol::api::conversation_messages::Posted;
 use switchboard_protocol::{ErrorCode, Seq, ServerFrame};
 
-use super::calls::PostMessage;
+use super::calls::{Act, Acted, PostMessage};
 use super::ConversationObject;
 use crate::error::{EdgeError, EdgeResult};
 
@@ -64,5 +66,23 @@ impl ConversationObject {
             (None, None) => return Err(EdgeError::refuse(ErrorCode::Internal, "the message was not stored")),
         };
         Ok(Posted { message })
+    }
+}
+
+impl ConversationObject {
+    /// An agent's resolve, reopen or snooze over REST: the same flow step as the console's.
+    pub(super) async fn act(&self, call: Act, now: i64) -> EdgeResult<()> {
+        let meta = self
+            .store
+            .meta()?
+            .filter(|meta| meta.site_id == call.site)
+            .ok_or_else(|| EdgeError::refuse(ErrorCode::NotFound, "no such conversation"))?;
+        admission::may_join(meta.owner(), &call.site, &call.author)?;
+        let action = match call.action {
+            Acted::Resolve => AgentAction::Resolve,
+            Acted::Reopen => AgentAction::Reopen,
+            Acted::Snooze(until) => AgentAction::Snooze(until),
+        };
+        self.advance(&meta, Input::Action(action), now).await
     }
 }

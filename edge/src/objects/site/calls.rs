@@ -241,3 +241,14 @@ pub(crate) struct AgentSocket {
     pub open: bool,
 }
 object_call!(AgentSocket => Site, "/agents/socket", ());
+
+/// An agent (or key) steers a conversation over REST as from the inbox socket (take,
+/// transfer, unassign).
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct RouteCommand {
+    /// The agent.
+    pub agent: AgentId,
+    /// The command.
+    pub command: switchboard_protocol::inbox::InboxCommand,
+}
+object_call!(RouteCommand => Site, "/route-command", ());

@@ -39,8 +39,8 @@ use worker::{
 
 use self::calls::{
     Activity, ActivityAnswer, AddBlock, AgentSocket, CreateSite, EndAgents, Enqueue, GetConfig, GetSummary,
-    LiftBlock, ListCanned, ListConversations, OpenInbox, Presence, RemoveCanned, SaveCanned, Search,
-    SetAvatar, SignOutVisitor, Unroute, UpdateConfig, VisitorConversations,
+    LiftBlock, ListCanned, ListConversations, OpenInbox, Presence, RemoveCanned, RouteCommand, SaveCanned,
+    Search, SetAvatar, SignOutVisitor, Unroute, UpdateConfig, VisitorConversations,
 };
 use super::call::{answer, carried, no_such_route, ObjectCall};
 use super::ended::SessionEnds;
@@ -110,6 +110,12 @@ impl DurableObject for SiteObject {
             Activity::ROUTE => answer(req, |c: Activity| ready(self.take_activity(c, now))).await,
             Search::ROUTE => answer(req, |c: Search| ready(self.search(&c.typed))).await,
             ListConversations::ROUTE => answer(req, |c: ListConversations| ready(self.list(&c.query))).await,
+            RouteCommand::ROUTE => {
+                answer(req, |c: RouteCommand| {
+                    ready(self.inbox_command(&self.flow(), &c.agent, c.command, now))
+                })
+                .await
+            }
             GetSummary::ROUTE => {
                 answer(req, |c: GetSummary| {
                     ready(self.summary(&c.id).and_then(|summary| {
