@@ -31,7 +31,7 @@ async fn upload(
     let mut request = reqwest::Client::new()
         .post(edge.url(&format!("/api/v1/conversations/{conversation}/attachments")))
         .header("content-type", content_type)
-        .header("x-filename", urlencoding(name))
+        .header("x-filename", switchboard_tests::percent_encode(name))
         .header("x-client-id", client_id)
         .body(bytes);
     for (name, value) in auth {
@@ -43,15 +43,6 @@ async fn upload(
     let code = body["error"]["code"].as_str().and_then(|c| serde_json::from_value(c.into()).ok());
     let message = serde_json::from_value(body["message"].clone()).ok();
     Ok(Uploaded { status, code, message })
-}
-
-fn urlencoding(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 async fn download(edge: &TestEdge, url: &str) -> Result<(u16, HeaderMap, Vec<u8>)> {

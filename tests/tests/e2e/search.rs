@@ -38,7 +38,7 @@ async fn what_people_type_finds_the_conversation_that_says_it() -> Result<()> {
     let search = |typed: &'static str| {
         let (admin, edge) = (&admin, &edge);
         async move {
-            let path = format!("/api/v1/conversations?q={}", urlencoding(typed));
+            let path = format!("/api/v1/conversations?q={}", switchboard_tests::percent_encode(typed));
             let reply = admin.call(edge, Method::GET, &path, None::<&()>).await?;
             anyhow::ensure!(reply.status == 200, "{typed}: {} {}", reply.status, reply.body);
             let list: conversations_list::Response = reply.json()?;
@@ -71,14 +71,4 @@ async fn what_people_type_finds_the_conversation_that_says_it() -> Result<()> {
     }
     assert!(search("AB-1234 zurich").await?.is_empty(), "every word must occur");
     Ok(())
-}
-
-/// `text` percent-encoded for a query string.
-fn urlencoding(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => (b as char).to_string(),
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }

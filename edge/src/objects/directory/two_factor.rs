@@ -10,8 +10,8 @@ use switchboard_protocol::api::two_factor::SetupResponse;
 use switchboard_protocol::{AgentId, ErrorCode};
 
 use super::calls::{
-    ConfirmTwoFactor, DisableTwoFactor, NewRecoveryCodes, ResetTwoFactor, StartTwoFactor, TwoFactorCode,
-    TwoFactorConfirmed,
+    ConfirmTwoFactor, DisableTwoFactor, EndSessions, NewRecoveryCodes, ResetTwoFactor, StartTwoFactor,
+    TwoFactorCode, TwoFactorConfirmed,
 };
 use super::{AgentRow, DirectoryObject};
 use crate::env;
@@ -102,19 +102,11 @@ impl DirectoryObject {
         self.clear_two_factor(agent)
     }
 
-    /// An admin resets a teammate's second step: off, and every session of theirs ends.
+    /// An admin resets a teammate's second step: off, and every session of theirs ends
+    /// (`not_found` for another site's account, as ending sessions decides).
     pub(super) fn reset_two_factor(&self, call: &ResetTwoFactor) -> EdgeResult<()> {
-        match self.agent_by_id(&call.agent)? {
-            Some(agent) if agent.site_id == call.site => {
-                self.clear_two_factor(&call.agent)?;
-                self.sql().exec(
-                    "UPDATE agents SET session_version = session_version + 1 WHERE id = ?",
-                    vec![call.agent.as_str().into()],
-                )?;
-                Ok(())
-            }
-            _ => Err(EdgeError::refuse(ErrorCode::NotFound, "no such agent")),
-        }
+        self.end_sessions(&EndSessions { site: call.site.clone(), agent: call.agent.clone() })?;
+        self.clear_two_factor(&call.agent)
     }
 
     /// The second step of `agent`'s sign-in (its password was right): `code` must be its
