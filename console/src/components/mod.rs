@@ -4,7 +4,7 @@
 //! - [`workspace`]: the signed-in screen, turning clicks into frames and actions.
 //! - [`login`]: the sign-in form (and its code step); [`invite`]: choosing a password from an
 //!   invite link; [`password_reset`]: choosing a new one from a password reset link.
-//! - [`form`]: reading a submitted form's fields.
+//! - [`form`]: reading a submitted form's fields; [`copied`]: the status after a "Copy".
 //! - [`sites`]: every site, and creating one with its first admin (owners).
 //! - [`api_keys`]: the site's API keys for scripts (admins).
 //! - [`audit_log`]: who did what, when and from where (admins).
@@ -35,6 +35,7 @@ pub mod audit_log;
 pub mod blocks;
 pub mod contact;
 pub mod conversation;
+pub mod copied;
 pub mod enrol;
 pub mod form;
 pub mod inbox;

@@ -48,11 +48,7 @@ pub fn recovery_codes(props: &RecoveryCodesProps) -> Html {
                 <button type="button" class="sb-secondary sb-copy-codes" onclick={copy}>{ "Copy" }</button>
                 <button type="button" class="sb-primary sb-recovery-done" onclick={done}>{ "Done" }</button>
                 <span class="sb-recovery-copied" role="status">
-                    { match &*copied {
-                        Some(Ok(())) => html! { "Copied." },
-                        Some(Err(message)) => html! { <span class="sb-error-text">{ message.clone() }</span> },
-                        None => Html::default(),
-                    } }
+                    { super::copied::copied_status(&copied) }
                 </span>
             </div>
         </div>

@@ -55,11 +55,7 @@ pub fn reset_link(props: &ResetLinkProps) -> Html {
                     aria-label={format!("Copy the password reset link for {}", props.name)}>{ "Copy" }</button>
             </div>
             <span class="sb-reset-link-copied" role="status">
-                { match &*copied {
-                    Some(Ok(())) => html! { "Copied." },
-                    Some(Err(message)) => html! { <span class="sb-error-text">{ message.clone() }</span> },
-                    None => Html::default(),
-                } }
+                { super::copied::copied_status(&copied) }
             </span>
         </div>
     }
