@@ -18,19 +18,21 @@
 
 use std::borrow::Cow;
 
-/// Whether `c` belongs to a script written without spaces between words (Han, Hiragana,
-/// Katakana, Hangul, and their compatibility and half-width forms).
+/// Whether `c` is a letter of a script written without spaces between words (Han, Hiragana,
+/// Katakana, Hangul, and their compatibility and half-width forms). Combining marks in those
+/// blocks (such as the voiced sound mark U+3099) are not letters: separators, as for FTS5.
 fn is_cjk(c: char) -> bool {
-    matches!(c as u32,
-        0x3040..=0x30FF          // Hiragana, Katakana
-        | 0x31F0..=0x31FF        // Katakana phonetic extensions
-        | 0x3400..=0x4DBF        // Han extension A
-        | 0x4E00..=0x9FFF        // Han
-        | 0xAC00..=0xD7AF        // Hangul syllables
-        | 0xF900..=0xFAFF        // Han compatibility
-        | 0xFF66..=0xFF9F        // half-width Katakana
-        | 0x20000..=0x2FA1F      // Han extensions B–F, compatibility supplement
-    )
+    c.is_alphanumeric()
+        && matches!(c as u32,
+            0x3040..=0x30FF          // Hiragana, Katakana
+            | 0x31F0..=0x31FF        // Katakana phonetic extensions
+            | 0x3400..=0x4DBF        // Han extension A
+            | 0x4E00..=0x9FFF        // Han
+            | 0xAC00..=0xD7AF        // Hangul syllables
+            | 0xF900..=0xFAFF        // Han compatibility
+            | 0xFF66..=0xFF9F        // half-width Katakana
+            | 0x20000..=0x2FA1F      // Han extensions B–F, compatibility supplement
+        )
 }
 
 /// `text` as it goes into the index: each CJK character set apart as a word of its own, and
