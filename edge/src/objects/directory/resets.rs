@@ -73,14 +73,7 @@ impl DirectoryObject {
         let hash = webcrypto::create(&call.new_password, env::random_bytes()?).await?;
         let agent = self.usable_reset(&call.token, now)?;
         if agent.totp_secret.is_some() {
-            let keys = self.throttle_keys(&agent.email, &call.address, now)?;
-            self.check_throttle(&keys, now)?;
-            if let Err(error) = self.checked_second_step(&agent, call.code.as_deref(), now) {
-                if call.code.is_some() {
-                    self.count_failure(&keys, now)?;
-                }
-                return Err(error);
-            }
+            self.throttled_second_step(&agent, call.code.as_deref(), &call.address, now)?;
         }
         self.sql().exec(
             "UPDATE agents SET password_hash = ?, session_version = session_version + 1 WHERE id = ?",

@@ -154,10 +154,25 @@ impl DirectoryObject {
         if row.totp_secret.is_none() {
             return Err(EdgeError::refuse(ErrorCode::Conflict, "two-factor sign-in is not on"));
         }
-        let keys = self.throttle_keys(&row.email, address, now)?;
+        self.throttled_second_step(&row, Some(code), address, now)
+    }
+
+    /// [`Self::checked_second_step`] outside a sign-in (a reset link, a signed-in agent's
+    /// change), throttled and counted like one: a wrong code counts as a failed sign-in of the
+    /// account from `address`; a missing one does not.
+    pub(super) fn throttled_second_step(
+        &self,
+        agent: &AgentRow,
+        code: Option<&str>,
+        address: &str,
+        now: i64,
+    ) -> EdgeResult<()> {
+        let keys = self.throttle_keys(&agent.email, address, now)?;
         self.check_throttle(&keys, now)?;
-        if let Err(error) = self.checked_second_step(&row, Some(code), now) {
-            self.count_failure(&keys, now)?;
+        if let Err(error) = self.checked_second_step(agent, code, now) {
+            if code.is_some() {
+                self.count_failure(&keys, now)?;
+            }
             return Err(error);
         }
         Ok(())
