@@ -8,6 +8,7 @@
 //! - [`token`]: signed, expiring tokens (visitor sessions, agent sessions), HMAC-SHA256.
 //! - [`audit`]: the audit log's pages, retention, and how a settings change is recorded.
 //! - [`accounts`]: names, roles, invites, API keys, who may remove whom.
+//! - [`key_scopes`]: what a scoped API key may do: each route's area and access.
 //! - [`sign_in_throttle`]: failed sign-ins: what they count against, when they lock.
 //! - [`admission`]: who may open a socket on a conversation (and how many).
 //! - [`appearance`]: a site's look: checking changes, readable text colour, the frame's theme CSS.
@@ -73,6 +74,7 @@ pub mod identity;
 pub mod inbox_summary;
 pub mod inbox_view;
 pub mod ingest;
+pub mod key_scopes;
 pub mod keyed_buckets;
 pub mod known_ids;
 pub mod launcher;

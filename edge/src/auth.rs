@@ -16,6 +16,7 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 
 use switchboard_core::accounts::{self, DeploymentOwner};
+use switchboard_core::key_scopes;
 use switchboard_core::token::{self, AgentClaims};
 use switchboard_protocol::api::api_keys::KEY_PREFIX;
 use switchboard_protocol::ErrorCode;
@@ -242,6 +243,7 @@ async fn key_claims(env: &Ctx<'_>, secret: &str) -> EdgeResult<AgentClaims> {
         }
         other => other?,
     };
+    key_scopes::check(&holder.scopes, env.need)?;
     Ok(AgentClaims {
         agent: holder.id,
         site: holder.site,

@@ -3,6 +3,7 @@
 //! alarm) and handed down: in the worker as [`Ctx::now`], in the objects as a `now`
 //! parameter.
 
+use switchboard_core::key_scopes::Need;
 use switchboard_core::site::Bootstrap;
 use switchboard_core::token::SigningKey;
 use switchboard_protocol::api::site_settings::SessionLimits;
@@ -84,12 +85,19 @@ pub(crate) struct Ctx<'a> {
     env: &'a Env,
     /// When the request arrived, ms since the Unix epoch.
     pub now: i64,
+    /// What the route needs from a scoped API key (`crate::scopes`).
+    pub need: Option<Need>,
 }
 
 impl<'a> Ctx<'a> {
     /// `env` at the time `now`.
     pub(crate) fn new(env: &'a Env, now: i64) -> Self {
-        Self { env, now }
+        Self { env, now, need: None }
+    }
+
+    /// For a route that needs `need` from scoped keys.
+    pub(crate) fn needing(self, need: Option<Need>) -> Self {
+        Self { need, ..self }
     }
 }
 

@@ -9,7 +9,8 @@
 //! - [`visitor_sessions`]: `POST /api/v1/sessions` (origin checks, signed visitor tokens).
 //! - [`auth`]: who is calling — the session cookie, API keys, anti-forgery and role checks.
 //! - [`agent_sessions`]: console sign-in, sign-out (here or everywhere) and `/agent/me`.
-//! - [`api_keys`]: the routes that make, list and revoke keys for scripts.
+//! - [`api_keys`]: the routes that make, list and revoke keys for scripts; [`scopes`]: which
+//!   part of the API each route is, for keys limited to some.
 //! - [`conversation_actions`]: take, transfer, unassign, resolve, reopen, snooze over REST.
 //! - [`conversations`]: the conversation list over REST (filters, cursor) and search.
 //! - [`audit`]: recording who did what to a site (each route, once done) and reading the log.
@@ -52,6 +53,7 @@ mod objects;
 mod pages;
 mod password_resets;
 mod router;
+mod scopes;
 mod site_cache;
 mod site_settings;
 mod sites;

@@ -10,8 +10,8 @@ use crate::objects::conversation::calls::BotAnswer;
 use crate::objects::site::calls as site;
 use crate::{
     agent_sessions, api_keys, attachments, audit, avatars, blocks, canned, conversation_actions,
-    conversations, http, objects, pages, password_resets, site_cache, site_settings, sites, sockets, team,
-    two_factor, visitor_sessions,
+    conversations, http, objects, pages, password_resets, scopes, site_cache, site_settings, sites, sockets,
+    team, two_factor, visitor_sessions,
 };
 
 /// Routes one request. Never fails: every error becomes a JSON error response, or, for a
@@ -21,7 +21,8 @@ pub(crate) async fn handle(req: Request, env: worker::Env) -> worker::Result<Res
     let upgrade = http::is_websocket_upgrade(&req);
     let offered = sockets::offered_subprotocols(&req);
     // The clock is read here, once per request, and handed down (`Ctx::now`).
-    match route(req, &Ctx::new(&env, env::now())).await {
+    let need = scopes::need(req.inner().method().as_str(), &segments(&req.path()));
+    match route(req, &Ctx::new(&env, env::now()).needing(need)).await {
         Ok(response) => Ok(response),
         Err(error) if upgrade => sockets::refuse(&offered, error.into_api_error()),
         Err(error) => http::error_response(error.into_api_error()),
@@ -30,7 +31,7 @@ pub(crate) async fn handle(req: Request, env: worker::Env) -> worker::Result<Res
 
 async fn route(req: Request, env: &Ctx<'_>) -> EdgeResult<Response> {
     let path = req.path();
-    let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+    let segments = segments(&path);
     // The raw method: workers-rs reads any method it does not know (QUERY, FOO) as GET.
     let method = req.inner().method();
     match (method.as_str(), segments.as_slice()) {
@@ -124,6 +125,11 @@ async fn route(req: Request, env: &Ctx<'_>) -> EdgeResult<Response> {
             None => Err(EdgeError::refuse(ErrorCode::NotFound, format!("no route for {path}"))),
         },
     }
+}
+
+/// The route's path segments (`/api/v1/site` → `["api", "v1", "site"]`).
+fn segments(path: &str) -> Vec<&str> {
+    path.trim_start_matches('/').split('/').collect()
 }
 
 /// The methods a route supports, for the `Allow` header of a 405; `None` when there is no

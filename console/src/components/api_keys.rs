@@ -1,13 +1,14 @@
 //! The settings screen's "API keys" section (admins): the site's keys, making one (its secret
 //! is shown once, its lifetime chosen) and revoking one — which closes what it has open at
-//! once. Scripts send a key as `Authorization: Bearer sbk_…`.
+//! once. Scripts send a key as `Authorization: Bearer sbk_…`. A key may be limited to some
+//! scopes (none ticked: all its role may do).
 
 use switchboard_protocol::api::agent_me::AgentRole;
-use switchboard_protocol::api::api_keys::{ApiKey, CreateRequest};
+use switchboard_protocol::api::api_keys::{ApiKey, CreateRequest, Scope};
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
-use super::form::field;
+use super::form::{field, ticked};
 use crate::effects::settings;
 use crate::format;
 
@@ -45,7 +46,8 @@ pub fn api_keys() -> Html {
             let role = if field(&form, "role") == "admin" { AgentRole::Admin } else { AgentRole::Agent };
             let days: u64 = field(&form, "lifetime").parse().unwrap_or(0);
             let expires_in_s = (days > 0).then_some(days * 24 * 60 * 60);
-            let request = CreateRequest { name: field(&form, "name"), role, expires_in_s };
+            let scopes = Scope::ALL.into_iter().filter(|scope| ticked(&form, &scope_field(*scope))).collect();
+            let request = CreateRequest { name: field(&form, "name"), role, expires_in_s, scopes };
             let (secret, error, reload, form) = (secret.clone(), error.clone(), reload.clone(), form.clone());
             spawn_local(async move {
                 match settings::create_api_key(request).await {
@@ -81,6 +83,7 @@ pub fn api_keys() -> Html {
                             <span class="sb-team-name">{ key.name.clone() }</span>
                             <code class="sb-team-email">{ format!("{}…", key.prefix) }</code>
                             <span class="sb-team-role">{ if key.role == AgentRole::Admin { "admin" } else { "agent" } }</span>
+                            <span class="sb-key-scopes">{ scopes_label(&key.scopes) }</span>
                             <span class="sb-key-expiry">
                                 { key.expires_at.map_or("until revoked".to_owned(), |at| format!("until {}", format::day(at))) }
                             </span>
@@ -100,6 +103,12 @@ pub fn api_keys() -> Html {
                         <option value={days.to_string()} selected={*days == 0}>{ *label }</option>
                     }) }
                 </select>
+                <fieldset class="sb-key-scope-choice">
+                    <legend>{ "Limit to (none: everything)" }</legend>
+                    { for Scope::ALL.iter().map(|scope| html! {
+                        <label><input type="checkbox" name={scope_field(*scope)} />{ scope.as_str() }</label>
+                    }) }
+                </fieldset>
                 <button type="submit" class="sb-primary sb-api-key-submit">{ "Make key" }</button>
             </form>
             if let Some(secret) = &*secret {
@@ -113,4 +122,17 @@ pub fn api_keys() -> Html {
             }
         </div>
     }
+}
+
+/// The checkbox that asks for `scope`.
+fn scope_field(scope: Scope) -> String {
+    format!("scope-{}", scope.as_str())
+}
+
+/// A key's scopes as the list shows them.
+fn scopes_label(scopes: &[Scope]) -> String {
+    if scopes.is_empty() {
+        return "all access".to_owned();
+    }
+    scopes.iter().map(|scope| scope.as_str()).collect::<Vec<_>>().join(", ")
 }

@@ -6,7 +6,11 @@
 //!   accepts it any more.
 //!
 //! A key is sent as `Authorization: Bearer sbk_…` and acts with its role on its site, like
-//! an agent of that name: it needs no cookie, no `Origin` and no CSRF token.
+//! an agent of that name: it needs no cookie, no `Origin` and no CSRF token. A key with
+//! [`Scope`]s does less: `read` reads everything its role may read; each other scope reads
+//! and changes its area only. A key without scopes does all its role may. Managing keys
+//! needs a key without scopes (so a scoped key cannot make itself a wider one); sockets count
+//! as changes (what is typed on them is sent), so they need the `conversations` scope.
 
 use serde::{Deserialize, Serialize};
 
@@ -28,6 +32,47 @@ pub struct CreateRequest {
     /// Seconds it works for; absent: until revoked (or its maker's account is removed).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_in_s: Option<u64>,
+    /// What it is limited to; empty or absent: all its role may do.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub scopes: Vec<Scope>,
+}
+
+/// One part of what a key may do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Scope {
+    /// Read everything its role may read; change nothing.
+    Read,
+    /// Conversations: list, read, post, act on them; visitor sessions; sockets; blocks.
+    Conversations,
+    /// Contacts: list, read, create, change, merge.
+    Contacts,
+    /// The site's settings, team, canned responses, audit log.
+    Settings,
+    /// Webhook subscriptions and their deliveries.
+    Webhooks,
+}
+
+impl Scope {
+    /// Every scope, in the order they are shown.
+    pub const ALL: [Scope; 5] =
+        [Scope::Read, Scope::Conversations, Scope::Contacts, Scope::Settings, Scope::Webhooks];
+
+    /// Its name on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scope::Read => "read",
+            Scope::Conversations => "conversations",
+            Scope::Contacts => "contacts",
+            Scope::Settings => "settings",
+            Scope::Webhooks => "webhooks",
+        }
+    }
+
+    /// The scope named `name`.
+    pub fn parse(name: &str) -> Option<Scope> {
+        Scope::ALL.into_iter().find(|scope| scope.as_str() == name)
+    }
 }
 
 /// One key, without its secret.
@@ -46,6 +91,9 @@ pub struct ApiKey {
     /// When it stops working, ms since the Unix epoch (absent: when revoked).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<i64>,
+    /// What it is limited to (empty: all its role may do).
+    #[serde(default)]
+    pub scopes: Vec<Scope>,
 }
 
 /// `POST` `201` body.

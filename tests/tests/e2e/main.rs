@@ -4,6 +4,7 @@
 //!
 //! # Layout
 //! - `accounts`: sign-in, throttling, invites, roles, sessions.
+//! - `api_key_scopes`: a read-only key refused on every write; an area's key in its area only.
 //! - `admin_secrets`: the identity and bot secrets stay with admins and are strong.
 //! - `audit_log`: who did what to accounts, keys and settings, from where; paged; admins only.
 //! - `attachments`: uploading and serving files, type and size checks.
@@ -45,6 +46,7 @@
 
 mod accounts;
 mod admin_secrets;
+mod api_key_scopes;
 mod attachments;
 mod audit_log;
 mod avatars;

@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 use switchboard_protocol::api::agent_me::{self, AgentRole};
-use switchboard_protocol::api::api_keys::{CreateRequest, Created, ListResponse};
+use switchboard_protocol::api::api_keys::{CreateRequest, Created, ListResponse, Scope};
 use switchboard_protocol::api::{
     agents_list, invite_accept, invite_create, invite_show, password_reset, sites, two_factor,
 };
@@ -320,4 +320,7 @@ pub(crate) struct KeyHolder {
     /// When it stops working, if it does (sockets opened with it close then).
     #[serde(default)]
     pub expires_at: Option<i64>,
+    /// What it is limited to (empty: all its role may do).
+    #[serde(default)]
+    pub scopes: Vec<Scope>,
 }

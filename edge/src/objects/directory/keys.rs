@@ -8,8 +8,8 @@ use super::{parse_role, role_name, DirectoryObject};
 use crate::env;
 use crate::error::{EdgeError, EdgeResult};
 use serde::Deserialize;
-use switchboard_core::accounts;
-use switchboard_protocol::api::api_keys::{ApiKey, Created, ListResponse};
+use switchboard_core::{accounts, key_scopes};
+use switchboard_protocol::api::api_keys::{ApiKey, Created, ListResponse, Scope};
 use switchboard_protocol::{AgentId, ErrorCode, SiteId};
 
 /// The table, created with the directory's others.
@@ -22,10 +22,11 @@ pub(super) const SCHEMA: &str = "CREATE TABLE IF NOT EXISTS api_keys (
     role TEXT NOT NULL,
     created_at INTEGER NOT NULL,
     created_by TEXT,
-    expires_at INTEGER)";
+    expires_at INTEGER,
+    scopes TEXT NOT NULL DEFAULT '')";
 
 /// The columns a [`KeyRow`] is read from.
-const KEY_COLUMNS: &str = "id, site_id, name, role, prefix, created_at, expires_at";
+const KEY_COLUMNS: &str = "id, site_id, name, role, prefix, created_at, expires_at, scopes";
 
 #[derive(Deserialize)]
 struct KeyRow {
@@ -36,11 +37,18 @@ struct KeyRow {
     prefix: String,
     created_at: i64,
     expires_at: Option<i64>,
+    /// Comma-separated scope names.
+    scopes: String,
 }
 
 impl KeyRow {
+    fn scopes(&self) -> Vec<Scope> {
+        self.scopes.split(',').filter_map(Scope::parse).collect()
+    }
+
     fn into_key(self) -> ApiKey {
         ApiKey {
+            scopes: self.scopes(),
             id: self.id,
             name: self.name,
             role: parse_role(&self.role),
@@ -64,10 +72,12 @@ impl DirectoryObject {
             prefix: secret.chars().take(10).collect(),
             created_at: now,
             expires_at,
+            scopes: key_scopes::normalise(&call.request.scopes),
         };
+        let scopes: Vec<&str> = key.scopes.iter().map(|scope| scope.as_str()).collect();
         self.sql().exec(
-            "INSERT INTO api_keys (id, digest, prefix, site_id, name, role, created_at, created_by, expires_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO api_keys (id, digest, prefix, site_id, name, role, created_at, created_by, expires_at, scopes)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             vec![
                 key.id.as_str().into(),
                 accounts::secret_digest(&secret).into(),
@@ -78,6 +88,7 @@ impl DirectoryObject {
                 key.created_at.into(),
                 owner.as_str().into(),
                 expires_at.into(),
+                scopes.join(",").into(),
             ],
         )?;
         Ok(Created { key, secret })
@@ -125,6 +136,7 @@ impl DirectoryObject {
             EdgeError::refuse(ErrorCode::Unauthorized, "unknown, revoked or expired API key")
         })?;
         Ok(KeyHolder {
+            scopes: row.scopes(),
             id: row.id,
             site: row.site_id,
             name: row.name,

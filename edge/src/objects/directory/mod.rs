@@ -71,13 +71,18 @@ CREATE TABLE IF NOT EXISTS known_addresses (
 
 /// Columns added after a table's first version: a probe that fails without it, and the
 /// statement that adds it.
-const ADDED_COLUMNS: [(&str, &str); 7] = [
+const ADDED_COLUMNS: [(&str, &str); 8] = [
     (
         "SELECT session_version FROM agents LIMIT 0",
         "ALTER TABLE agents ADD COLUMN session_version INTEGER NOT NULL DEFAULT 1",
     ),
     ("SELECT created_by FROM api_keys LIMIT 0", "ALTER TABLE api_keys ADD COLUMN created_by TEXT"),
     ("SELECT expires_at FROM api_keys LIMIT 0", "ALTER TABLE api_keys ADD COLUMN expires_at INTEGER"),
+    // A key's scopes, comma-separated (empty: all its role may do).
+    (
+        "SELECT scopes FROM api_keys LIMIT 0",
+        "ALTER TABLE api_keys ADD COLUMN scopes TEXT NOT NULL DEFAULT ''",
+    ),
     // Two-factor sign-in ([`two_factor`]): the secret in force, one being set up, the last
     // step a code was used for (replays), the recovery codes' hashes (JSON).
     ("SELECT totp_secret FROM agents LIMIT 0", "ALTER TABLE agents ADD COLUMN totp_secret TEXT"),
