@@ -24,7 +24,8 @@ pub fn name(typed: &str, what: &str) -> Result<String, ApiError> {
         return Err(ApiError::new(
             ErrorCode::BadRequest,
             format!("give {what} a name of 1 to {MAX_NAME_CHARS} characters"),
-        ));
+        )
+        .at_field("name"));
     }
     Ok(name.to_owned())
 }
@@ -145,7 +146,8 @@ pub fn key_expiry(now: i64, expires_in_s: Option<u64>) -> Result<Option<i64>, Ap
         Some(ttl) if ttl == 0 || ttl > MAX_KEY_TTL_S => Err(ApiError::new(
             ErrorCode::BadRequest,
             format!("expires_in_s must be between 1 and {MAX_KEY_TTL_S} (two years)"),
-        )),
+        )
+        .at_field("expires_in_s")),
         Some(ttl) => Ok(Some(now + (ttl as i64) * 1000)),
     }
 }
@@ -157,7 +159,8 @@ pub fn invite_expiry(now: i64, expires_in_s: Option<u64>) -> Result<i64, ApiErro
         return Err(ApiError::new(
             ErrorCode::BadRequest,
             format!("expires_in_s must be between 1 and {MAX_INVITE_TTL_S} (30 days)"),
-        ));
+        )
+        .at_field("expires_in_s"));
     }
     Ok(now + (ttl as i64) * 1000)
 }

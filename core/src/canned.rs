@@ -17,7 +17,8 @@ pub fn validate(response: CannedResponse) -> Result<CannedResponse, ApiError> {
                 "a shortcut is 1 to {MAX_SHORTCUT_CHARS} letters, digits, '-' or '_' (got {:?})",
                 response.shortcut
             ),
-        ));
+        )
+        .at_field("shortcut"));
     }
     ingest::check_text(&response.text)?;
     Ok(CannedResponse { shortcut, text: response.text })

@@ -32,14 +32,15 @@ pub fn binary_frame_refusal() -> ApiError {
 /// Checks a message text against the length rules.
 pub fn check_text(text: &str) -> Result<(), ApiError> {
     if text.trim().is_empty() {
-        return Err(ApiError::new(ErrorCode::EmptyMessage, "a message needs some text"));
+        return Err(ApiError::new(ErrorCode::EmptyMessage, "a message needs some text").at_field("text"));
     }
     let chars = text.chars().count();
     if chars > MAX_MESSAGE_CHARS {
         return Err(ApiError::new(
             ErrorCode::MessageTooLong,
             format!("messages are limited to {MAX_MESSAGE_CHARS} characters; this one has {chars}"),
-        ));
+        )
+        .at_field("text"));
     }
     Ok(())
 }

@@ -8,6 +8,7 @@
 //! - [`token`]: signed, expiring tokens (visitor sessions, agent sessions), HMAC-SHA256.
 //! - [`audit`]: the audit log's pages, retention, and how a settings change is recorded.
 //! - [`accounts`]: names, roles, invites, API keys, who may remove whom.
+//! - [`idempotency`]: `Idempotency-Key`: a repeat gets the first answer for a day; a different body `422`.
 //! - [`key_scopes`]: what a scoped API key may do: each route's area and access.
 //! - [`sign_in_throttle`]: failed sign-ins: what they count against, when they lock.
 //! - [`admission`]: who may open a socket on a conversation (and how many).
@@ -25,6 +26,7 @@
 //! - [`contact`]: keeping a visitor's contact details current (widget, edge, bot).
 //! - [`identity`]: verifying what a signed-in customer's page says about them (signed token or HMAC).
 //! - [`prechat`]: checking the pre-chat form's answers against the site's form.
+//! - [`shape_errors`]: which field a request body's shape error is about.
 //! - [`fields`]: what an answer must look like (bot questions, form fields); emails.
 //! - [`conversation_list`]: the conversation list's filters, page size and cursor.
 //! - [`conversation`]: what each client frame does to a conversation, and who hears of it.
@@ -70,6 +72,7 @@ pub mod csat;
 pub mod fields;
 pub mod flow;
 pub mod heartbeat;
+pub mod idempotency;
 pub mod identity;
 pub mod inbox_summary;
 pub mod inbox_view;
@@ -88,6 +91,7 @@ pub mod routing;
 pub mod search_text;
 pub mod session_caller;
 pub mod session_limits;
+pub mod shape_errors;
 pub mod sign_in_throttle;
 pub mod site;
 pub mod storage_quota;

@@ -33,7 +33,7 @@ pub struct PageQuery {
 }
 
 fn bad(field: &str, message: &str) -> ApiError {
-    ApiError::new(ErrorCode::BadRequest, format!("{field}: {message}"))
+    ApiError::new(ErrorCode::BadRequest, format!("{field}: {message}")).at_field(field)
 }
 
 fn seq(field: &str, text: &str) -> Result<Seq, ApiError> {

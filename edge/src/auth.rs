@@ -215,6 +215,15 @@ fn bearer_key(req: &Request) -> EdgeResult<Option<String>> {
     Ok(header.strip_prefix("Bearer ").filter(|secret| secret.starts_with(KEY_PREFIX)).map(str::to_owned))
 }
 
+/// The agent credential the request carries — an API key's secret, else the console
+/// session cookie's value — unchecked (for keying what belongs to it, as idempotency does).
+pub(crate) fn credential(req: &Request) -> EdgeResult<Option<String>> {
+    match bearer_key(req)? {
+        Some(secret) => Ok(Some(secret)),
+        None => http::cookie(req, cookie_name(req)),
+    }
+}
+
 /// Whether the request is made with an API key rather than a console session.
 pub(crate) fn uses_api_key(req: &Request) -> EdgeResult<bool> {
     Ok(bearer_key(req)?.is_some())

@@ -50,11 +50,17 @@ pub(crate) async fn read_json<T: DeserializeOwned>(req: &mut Request) -> EdgeRes
         return Err(EdgeError::refuse(ErrorCode::BadRequest, "send the body as application/json"));
     }
     let bytes = read_capped(req, MAX_BODY_BYTES, too_large).await?;
-    serde_json::from_slice(&bytes).map_err(|e| {
-        EdgeError::refuse(
+    serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_slice(&bytes)).map_err(|e| {
+        let field =
+            switchboard_core::shape_errors::field_at_fault(&e.path().to_string(), &e.inner().to_string());
+        let error = ApiError::new(
             ErrorCode::BadRequest,
-            format!("the body is not valid JSON of the expected shape: {e}"),
-        )
+            format!("the body is not valid JSON of the expected shape: {}", e.inner()),
+        );
+        EdgeError::Refused(match field {
+            Some(field) => error.at_field(field),
+            None => error,
+        })
     })
 }
 

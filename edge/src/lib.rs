@@ -13,6 +13,7 @@
 //!   part of the API each route is, for keys limited to some.
 //! - [`conversation_actions`]: take, transfer, unassign, resolve, reopen, snooze over REST.
 //! - [`conversations`]: the conversation list over REST (filters, cursor) and search.
+//! - [`idempotency`]: `Idempotency-Key` on POSTs: a repeat gets the first answer, once run.
 //! - [`audit`]: recording who did what to a site (each route, once done) and reading the log.
 //! - [`attachments`]: uploading files into conversations and serving them by signed link.
 //! - [`avatars`]: agents' photos: upload, removal, serving.
@@ -48,6 +49,7 @@ mod conversations;
 mod env;
 mod error;
 mod http;
+mod idempotency;
 mod known_sites;
 mod objects;
 mod pages;

@@ -10,8 +10,8 @@ use crate::objects::conversation::calls::BotAnswer;
 use crate::objects::site::calls as site;
 use crate::{
     agent_sessions, api_keys, attachments, audit, avatars, blocks, canned, conversation_actions,
-    conversations, http, objects, pages, password_resets, scopes, site_cache, site_settings, sites, sockets,
-    team, two_factor, visitor_sessions,
+    conversations, http, idempotency, objects, pages, password_resets, scopes, site_cache, site_settings,
+    sites, sockets, team, two_factor, visitor_sessions,
 };
 
 /// Routes one request. Never fails: every error becomes a JSON error response, or, for a
@@ -22,7 +22,8 @@ pub(crate) async fn handle(req: Request, env: worker::Env) -> worker::Result<Res
     let offered = sockets::offered_subprotocols(&req);
     // The clock is read here, once per request, and handed down (`Ctx::now`).
     let need = scopes::need(req.inner().method().as_str(), &segments(&req.path()));
-    match route(req, &Ctx::new(&env, env::now()).needing(need)).await {
+    let env = &Ctx::new(&env, env::now()).needing(need);
+    match idempotency::guarded(req, env, |req| route(req, env)).await {
         Ok(response) => Ok(response),
         Err(error) if upgrade => sockets::refuse(&offered, error.into_api_error()),
         Err(error) => http::error_response(error.into_api_error()),

@@ -43,6 +43,9 @@ pub enum ErrorCode {
     TooManyConnections,
     /// A one-time link (an invite) that expired or was already used; ask for a new one.
     Gone,
+    /// The request is well-formed but cannot be done as asked (an `Idempotency-Key` reused
+    /// for a different request).
+    UnprocessableEntity,
     /// The request does not fit the resource's current state (an offer that lapsed, a bot
     /// answering a conversation a human already has, an agent at capacity).
     Conflict,
@@ -65,6 +68,7 @@ impl ErrorCode {
             ErrorCode::UpgradeRequired => 426,
             ErrorCode::RateLimited | ErrorCode::TooManyConnections => 429,
             ErrorCode::Conflict => 409,
+            ErrorCode::UnprocessableEntity => 422,
             ErrorCode::Gone => 410,
             ErrorCode::Internal => 500,
         }
@@ -82,12 +86,21 @@ pub struct ApiError {
     /// carry it as `Retry-After`, in whole seconds).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retry_after_ms: Option<u32>,
+    /// The field (or header) at fault, when one is: `name`, `flow.queues[0].id`,
+    /// `Idempotency-Key`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
 }
 
 impl ApiError {
     /// Builds an error from a code and a message.
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Self { code, message: message.into(), retry_after_ms: None }
+        Self { code, message: message.into(), retry_after_ms: None, field: None }
+    }
+
+    /// The same error, naming the field at fault.
+    pub fn at_field(self, field: impl Into<String>) -> Self {
+        Self { field: Some(field.into()), ..self }
     }
 
     /// The same error, telling the client to wait `ms` before trying again.

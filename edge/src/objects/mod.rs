@@ -8,6 +8,7 @@
 //! - [`LimiterObject`]: a fixed few — counting new visitor sessions per address and site.
 //! - [`UsageObject`]: sixteen per site — its attachment bytes, each a share of the allowance.
 //! - [`AuditObject`]: one per site — its audit log (who did what to accounts, keys, settings).
+//! - [`IdempotencyObject`]: one per credential and `Idempotency-Key` — the first answer, a day.
 //!
 //! Objects are reached only through the worker, which has already checked credentials; they
 //! trust the [`Participant`] it sends, and check what only they can know (which site a
@@ -16,8 +17,8 @@
 //!
 //! # Layout
 //! - [`call`]: typed calls: a call's object, route and answer in one place.
-//! - [`conversation`], [`site`], [`directory`], [`limiter`], [`usage`], [`audit`]: one folder
-//!   per object, its calls in `calls.rs`.
+//! - [`conversation`], [`site`], [`directory`], [`limiter`], [`usage`], [`audit`],
+//!   [`idempotency`]: one folder per object, its calls in `calls.rs`.
 //! - [`outbox`]: requests an object sends after its response, one at a time.
 //! - [`ended`]: closing the sockets of sessions that ended (expired, revoked, removed).
 //! - [`tables`]: an object's tables, made before its first write, never for invented ids.
@@ -28,6 +29,7 @@ pub(crate) mod call;
 pub(crate) mod conversation;
 pub(crate) mod directory;
 pub(crate) mod ended;
+pub(crate) mod idempotency;
 pub(crate) mod limiter;
 mod outbox;
 pub(crate) mod site;
@@ -35,7 +37,7 @@ pub(crate) mod tables;
 pub(crate) mod usage;
 
 // The objects' classes (`ConversationObject`, `SiteObject`, `DirectoryObject`, `LimiterObject`,
-// `UsageObject`, `AuditObject`) reach workerd
+// `UsageObject`, `AuditObject`, `IdempotencyObject`) reach workerd
 // through `#[durable_object]`'s wasm-bindgen exports, not through Rust paths.
 pub(crate) use call::send;
 
@@ -131,7 +133,7 @@ extern "C" {
 
 /// Sends an `error` frame for `error`.
 fn send_error(ws: &WebSocket, error: EdgeError, client_id: Option<switchboard_protocol::ClientMessageId>) {
-    let ApiError { code, message, retry_after_ms } = error.into_api_error();
+    let ApiError { code, message, retry_after_ms, .. } = error.into_api_error();
     send_frame(ws, &ServerFrame::Error { code, message, client_id, retry_after_ms });
 }
 

@@ -29,6 +29,7 @@
 //! - `csat`: rating a resolved conversation.
 //! - `guessing`: guessing passwords or invite links locks the guessers out, not the agent.
 //! - `http_api`: REST errors, methods, bodies, the OpenAPI document.
+//! - `idempotency`: retried creates answer the first result; reused keys `422`; errors name the field.
 //! - `identity`: signed-in customers, forged identities.
 //! - `invented_ids`: invented site and conversation ids get `404` and create no storage.
 //! - `live_features`: read marks, typing, flood limits, socket caps, sliding sessions, presence.
@@ -70,6 +71,7 @@ mod conversation_rest;
 mod csat;
 mod guessing;
 mod http_api;
+mod idempotency;
 mod identity;
 mod invented_ids;
 mod live_features;
