@@ -11,6 +11,7 @@
 //! # Layout
 //! - [`tools`]: installing pinned tools (rustup target, wasm-bindgen, worker-build, npm,
 //!   Chromium) into a per-user cache keyed by version.
+//! - [`python_tools`]: installing pinned schemathesis into a virtual environment in that cache.
 //! - [`bundle`]: building the widget, console, loader and edge into `edge/`.
 //! - [`sizes`]: measuring compressed sizes and enforcing the size budgets.
 //! - [`dev`], [`test`]: the two commands.
@@ -19,6 +20,7 @@
 mod bundle;
 mod dev;
 mod layout;
+mod python_tools;
 mod sizes;
 mod test;
 mod tools;

@@ -1,16 +1,19 @@
 //! `cargo xtask test`: the same setup and build as `dev`, then every check and test —
 //! formatting and lints (natively and for wasm), unit and property tests of every crate
 //! (the widget's and console's included, natively), edge integration tests against real
-//! workerd, and browser tests in headless Chromium. Arguments are passed on as a test-name
-//! filter; with a filter the formatting and lint checks are skipped (they are for the whole
-//! tree, which CI runs without one).
+//! workerd (schemathesis fuzzing the REST API among them), and browser tests in headless
+//! Chromium. Arguments are passed on as a test-name filter; with a filter the formatting and
+//! lint checks are skipped (they are for the whole tree, which CI runs without one).
 
 use std::process::Command;
 
 use anyhow::{bail, Result};
 
 use crate::tools::{self, Needs};
-use crate::{bundle, cargo, run as run_command};
+use crate::{bundle, cargo, python_tools, run as run_command};
+
+/// Where the end-to-end tests find the pinned schemathesis CLI.
+const SCHEMATHESIS_VAR: &str = "SWITCHBOARD_SCHEMATHESIS";
 
 /// The crates built for the browser or the Workers runtime, linted for their real target.
 const WASM_CRATES: [&str; 4] =
@@ -19,6 +22,7 @@ const WASM_CRATES: [&str; 4] =
 /// Builds, then runs the checks and the tests.
 pub(crate) fn run(filter: &[String]) -> Result<()> {
     let tools = tools::ensure(Needs { browser: true })?;
+    let schemathesis = python_tools::ensure_schemathesis()?;
     if filter.is_empty() {
         // Cheap and first: a formatting or lint failure needs no browser to explain it.
         checks()?;
@@ -39,7 +43,7 @@ pub(crate) fn run(filter: &[String]) -> Result<()> {
     ] {
         command.args(["-p", package]);
     }
-    command.arg("--").args(filter);
+    command.env(SCHEMATHESIS_VAR, schemathesis).arg("--").args(filter);
     run_command(&mut command)
 }
 

@@ -4,7 +4,8 @@
 //! <crate>-<version>/`), so every clone on the machine shares them and a version bump installs
 //! the new one beside the old. Versions come from the workspace `Cargo.toml`, so the CLIs
 //! always match the crates (wasm-bindgen refuses a mismatch). JavaScript tools are pinned in
-//! `edge/package-lock.json`; Chromium comes from Debian.
+//! `edge/package-lock.json`; Chromium comes from Debian; Python tools are in
+//! [`crate::python_tools`].
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -97,7 +98,7 @@ fn pinned_versions() -> Result<(String, String)> {
 }
 
 /// The per-user tool cache.
-fn cache_dir() -> Result<PathBuf> {
+pub(crate) fn cache_dir() -> Result<PathBuf> {
     let base = match std::env::var_os("XDG_CACHE_HOME") {
         Some(dir) if !dir.is_empty() => PathBuf::from(dir),
         _ => PathBuf::from(std::env::var_os("HOME").context("HOME is not set")?).join(".cache"),
@@ -143,13 +144,24 @@ fn npm_ci() -> Result<()> {
     Ok(())
 }
 
-/// `apt-get install` of Debian packages whose marker file is missing (with sudo when not root).
+/// `apt-get install` of Debian packages whose marker file is missing.
 fn apt_install(packages: &[(&str, &str)]) -> Result<()> {
     let missing: Vec<&str> =
         packages.iter().filter(|(_, marker)| !Path::new(marker).exists()).map(|(name, _)| *name).collect();
     if missing.is_empty() {
         return Ok(());
     }
+    apt_get_install(&missing)?;
+    for (name, marker) in packages {
+        if !Path::new(marker).exists() {
+            bail!("{name} was installed but {marker} is still missing");
+        }
+    }
+    Ok(())
+}
+
+/// `apt-get update` then `apt-get install` of `packages` (with sudo when not root).
+pub(crate) fn apt_get_install(packages: &[&str]) -> Result<()> {
     let is_root = Command::new("id").arg("-u").output().is_ok_and(|o| o.stdout.starts_with(b"0\n"));
     let apt = |args: &[&str]| -> Result<()> {
         let mut command = if is_root { Command::new("apt-get") } else { Command::new("sudo") };
@@ -160,12 +172,6 @@ fn apt_install(packages: &[(&str, &str)]) -> Result<()> {
     };
     apt(&["update", "-q"])?;
     let mut install = vec!["install", "-y", "-q"];
-    install.extend(&missing);
-    apt(&install)?;
-    for (name, marker) in packages {
-        if !Path::new(marker).exists() {
-            bail!("{name} was installed but {marker} is still missing");
-        }
-    }
-    Ok(())
+    install.extend(packages);
+    apt(&install)
 }

@@ -38,6 +38,7 @@
 //! - `promises`: bugs fixed as users found them: takeover, backlogs, favicons.
 //! - `revocation`: removed accounts, ended sessions, revoked and expired keys stop at once.
 //! - `routing`: flows, offers, transfers, business hours, external bots, SLAs.
+//! - `schemathesis`: the REST API fuzzed against `docs/openapi.json`: no server errors, answers as documented.
 //! - `search`: full-text search as typed: dashed numbers, emails, accents, CJK.
 //! - `session_limits`: new visitor sessions limited per address and per site (`429`).
 //! - `signing_keys`: rotating the worker secret; visitor tokens' absolute lifetime.
@@ -80,6 +81,7 @@ mod prechat;
 mod promises;
 mod revocation;
 mod routing;
+mod schemathesis;
 mod search;
 mod session_limits;
 mod signing_keys;
