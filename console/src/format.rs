@@ -149,6 +149,10 @@ pub fn audit_action(action: audit_log::Action, detail: Option<&str>) -> String {
         Action::VisitorBlocked => "Blocked a visitor",
         Action::BlockLifted => "Lifted a block",
         Action::SiteCreated => "Created the site",
+        Action::WebhookCreated => "Added a webhook",
+        Action::WebhookChanged => "Changed a webhook",
+        Action::WebhookRemoved => "Removed a webhook",
+        Action::WebhookDisabled => "Turned off a failing webhook",
     };
     match detail.map(str::trim).filter(|detail| !detail.is_empty()) {
         Some(detail) => format!("{what}: {detail}"),

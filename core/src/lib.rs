@@ -50,6 +50,8 @@
 //! - [`client_log`]: a client's side of the log: what it holds, what is still pending.
 //! - [`backoff`]: reconnect delays with exponential backoff and jitter.
 //! - [`webhook`]: signing outgoing webhooks (HMAC-SHA256 with a timestamp).
+//! - [`webhook_events`]: the webhook events a log entry makes, their ids, who receives them.
+//! - [`webhook_delivery`]: webhook subscriptions checked, retries with backoff, giving up.
 //! - [`heartbeat`]: noticing a socket that died without a word (ping, then give up).
 
 pub mod accounts;
@@ -98,3 +100,5 @@ pub mod storage_quota;
 pub mod token;
 pub mod two_factor;
 pub mod webhook;
+pub mod webhook_delivery;
+pub mod webhook_events;

@@ -28,6 +28,8 @@
 //! - [`sockets`]: WebSocket routes; who may connect is checked here, sockets live in the objects.
 //! - [`objects`]: the Durable Objects — one per conversation, one per site, one directory.
 //! - [`bot_webhook`]: signed calls to an external bot, with a deadline.
+//! - [`webhooks`]: webhook subscriptions and their delivery logs over REST;
+//!   [`webhook_subscriptions`]: a site's subscriptions as conversations see them, and emitting.
 //! - [`http`], [`error`], [`env`]: responses, the error type, configuration and clocks.
 //! - [`webcrypto`]: password hashing with the runtime's native PBKDF2.
 //! - [`zones`]: time zone offsets from the runtime's `Intl`, for business hours.
@@ -64,6 +66,8 @@ mod team;
 mod two_factor;
 mod visitor_sessions;
 mod webcrypto;
+mod webhook_subscriptions;
+mod webhooks;
 mod zones;
 
 use worker::{event, Context, Env, Request, Response, Result};

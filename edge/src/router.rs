@@ -11,7 +11,7 @@ use crate::objects::site::calls as site;
 use crate::{
     agent_sessions, api_keys, attachments, audit, avatars, blocks, canned, conversation_actions,
     conversations, http, idempotency, objects, pages, password_resets, scopes, site_cache, site_settings,
-    sites, sockets, team, two_factor, visitor_sessions,
+    sites, sockets, team, two_factor, visitor_sessions, webhooks,
 };
 
 /// Routes one request. Never fails: every error becomes a JSON error response, or, for a
@@ -112,6 +112,14 @@ async fn route(req: Request, env: &Ctx<'_>) -> EdgeResult<Response> {
             attachments::upload(req, env, id).await
         }
         ("GET", ["api", "v1", "attachments", link]) => attachments::download(env, link).await,
+        ("GET", ["api", "v1", "webhooks"]) => webhooks::list(&req, env).await,
+        ("POST", ["api", "v1", "webhooks"]) => webhooks::create(req, env).await,
+        ("PATCH", ["api", "v1", "webhooks", id]) => webhooks::update(req, env, id).await,
+        ("DELETE", ["api", "v1", "webhooks", id]) => webhooks::remove(&req, env, id).await,
+        ("GET", ["api", "v1", "webhooks", id, "deliveries"]) => webhooks::deliveries(&req, env, id).await,
+        ("POST", ["api", "v1", "webhooks", id, "deliveries", delivery, "redeliver"]) => {
+            webhooks::redeliver(&req, env, id, delivery).await
+        }
         ("POST", ["api", "v1", "bot", "conversations", id, "answer"]) => bot_answer(req, env, id).await,
         (method, segments) => match allowed_methods(segments) {
             Some(allowed) => {
@@ -176,6 +184,10 @@ fn allowed_methods(segments: &[&str]) -> Option<&'static str> {
         }
         ["api", "v1", "conversations", _, "messages"] => "GET, POST",
         ["api", "v1", "attachments", _] => "GET",
+        ["api", "v1", "webhooks"] => "GET, POST",
+        ["api", "v1", "webhooks", _] => "PATCH, DELETE",
+        ["api", "v1", "webhooks", _, "deliveries"] => "GET",
+        ["api", "v1", "webhooks", _, "deliveries", _, "redeliver"] => "POST",
         _ => return None,
     })
 }

@@ -30,3 +30,4 @@ pub mod sites;
 pub mod two_factor;
 pub mod visitor_conversations;
 pub mod visitor_sign_out;
+pub mod webhooks;

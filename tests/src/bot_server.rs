@@ -107,12 +107,33 @@ async fn serve(
     received: Arc<Mutex<Vec<Received>>>,
     arrived: Arc<Notify>,
 ) -> Result<()> {
+    let Some(request) = read_request(&mut stream).await? else { return Ok(()) };
+    received.lock().map_err(|_| anyhow!("poisoned"))?.push(request);
+    arrived.notify_waiters();
+    let (status, body) = match behaviour {
+        Behaviour::Answer(json) => ("200 OK", json),
+        Behaviour::Later => ("202 Accepted", String::new()),
+        Behaviour::Slow(delay) => {
+            tokio::time::sleep(delay).await;
+            ("200 OK", "{}".to_string())
+        }
+    };
+    let response = format!(
+        "HTTP/1.1 {status}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(response.as_bytes()).await?;
+    Ok(())
+}
+
+/// Reads one HTTP/1.1 request with a `Content-Length` body (`None`: the client left first).
+pub(crate) async fn read_request(stream: &mut TcpStream) -> Result<Option<Received>> {
     let mut buffer = Vec::new();
     let mut chunk = [0u8; 4096];
     let head_end = loop {
         let read = stream.read(&mut chunk).await?;
         if read == 0 {
-            return Ok(());
+            return Ok(None);
         }
         buffer.extend_from_slice(&chunk[..read]);
         if let Some(at) = buffer.windows(4).position(|w| w == b"\r\n\r\n") {
@@ -135,20 +156,5 @@ async fn serve(
         buffer.extend_from_slice(&chunk[..read]);
     }
     let body = buffer[head_end..].to_vec();
-    received.lock().map_err(|_| anyhow!("poisoned"))?.push(Received { headers, body });
-    arrived.notify_waiters();
-    let (status, body) = match behaviour {
-        Behaviour::Answer(json) => ("200 OK", json),
-        Behaviour::Later => ("202 Accepted", String::new()),
-        Behaviour::Slow(delay) => {
-            tokio::time::sleep(delay).await;
-            ("200 OK", "{}".to_string())
-        }
-    };
-    let response = format!(
-        "HTTP/1.1 {status}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-        body.len()
-    );
-    stream.write_all(response.as_bytes()).await?;
-    Ok(())
+    Ok(Some(Received { headers, body }))
 }

@@ -10,6 +10,7 @@
 //! - [`test_edge`]: an edge for one test — free port, fresh state dir, its own config.
 //! - [`api`]: typed REST calls and conversation sockets, using `protocol` types.
 //! - [`bot_server`]: a local stand-in for an external bot's webhook endpoint.
+//! - [`webhook_receiver`]: a customer's webhook receiver: checks signatures, can be down or hostile.
 //! - [`browser`]: headless Chromium through chromedriver (WebDriver), one profile each.
 //! - [`axe`]: accessibility checks (axe-core) in the browser's current frame.
 //! - [`network`]: a proxy between browser and edge that a test can cut (going offline).
@@ -28,6 +29,7 @@ pub mod raw_http;
 pub mod runtime;
 pub mod test_edge;
 pub mod wait;
+pub mod webhook_receiver;
 
 /// Tests' admin account (the bootstrap admin of every [`test_edge::TestEdge`]).
 pub const ADMIN_EMAIL: &str = "agent@example.com";

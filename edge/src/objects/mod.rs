@@ -8,6 +8,8 @@
 //! - [`LimiterObject`]: a fixed few — counting new visitor sessions per address and site.
 //! - [`UsageObject`]: sixteen per site — its attachment bytes, each a share of the allowance.
 //! - [`AuditObject`]: one per site — its audit log (who did what to accounts, keys, settings).
+//! - [`WebhookObject`]: sixteen per webhook subscription — its deliveries, in each
+//!   conversation's order, retried by alarm.
 //! - [`IdempotencyObject`]: one per credential and `Idempotency-Key` — the first answer, a day.
 //!
 //! Objects are reached only through the worker, which has already checked credentials; they
@@ -18,7 +20,7 @@
 //! # Layout
 //! - [`call`]: typed calls: a call's object, route and answer in one place.
 //! - [`conversation`], [`site`], [`directory`], [`limiter`], [`usage`], [`audit`],
-//!   [`idempotency`]: one folder per object, its calls in `calls.rs`.
+//!   [`idempotency`], [`webhooks`]: one folder per object, its calls in `calls.rs`.
 //! - [`outbox`]: requests an object sends after its response, one at a time.
 //! - [`ended`]: closing the sockets of sessions that ended (expired, revoked, removed).
 //! - [`tables`]: an object's tables, made before its first write, never for invented ids.
@@ -35,9 +37,10 @@ mod outbox;
 pub(crate) mod site;
 pub(crate) mod tables;
 pub(crate) mod usage;
+pub(crate) mod webhooks;
 
 // The objects' classes (`ConversationObject`, `SiteObject`, `DirectoryObject`, `LimiterObject`,
-// `UsageObject`, `AuditObject`, `IdempotencyObject`) reach workerd
+// `UsageObject`, `AuditObject`, `IdempotencyObject`, `WebhookObject`) reach workerd
 // through `#[durable_object]`'s wasm-bindgen exports, not through Rust paths.
 pub(crate) use call::send;
 

@@ -56,6 +56,14 @@ pub enum Action {
     BlockLifted,
     /// The site was created.
     SiteCreated,
+    /// A webhook to `target` (its URL) was added.
+    WebhookCreated,
+    /// A webhook to `target` was changed (`detail` names what).
+    WebhookChanged,
+    /// A webhook to `target` was removed.
+    WebhookRemoved,
+    /// The edge turned the webhook to `target` off: every delivery failed for a day.
+    WebhookDisabled,
 }
 
 /// Who did it.

@@ -44,6 +44,7 @@
 //! - `signing_keys`: rotating the worker secret; visitor tokens' absolute lifetime.
 //! - `site_look`: a site's look, words and hours over REST.
 //! - `two_factor`: codes, replays, recovery codes, throttled guessing, a site that requires it.
+//! - `webhooks`: signed deliveries once and in order through an outage; hostile receivers; turning off.
 //! - `visitor_sign_out`: after `shutdown`, no token of the visitor opens anything.
 
 mod accounts;
@@ -88,3 +89,4 @@ mod signing_keys;
 mod site_look;
 mod two_factor;
 mod visitor_sign_out;
+mod webhooks;

@@ -36,6 +36,7 @@ mod pages;
 mod post;
 mod replay;
 mod store;
+mod webhooks;
 
 use self::calls::{
     Act, Attach, BlockVisitor, BotAnswer, Connect, EndVisitor, Notice, PostMessage, ReadMessages,
@@ -81,6 +82,8 @@ pub struct ConversationObject {
     /// Texts stored since the last inbox update, for the site's search index; the update
     /// takes them along.
     search_texts: Rc<RefCell<Vec<super::site::calls::IndexedText>>>,
+    /// Stored entries on their way to the site's webhooks, in order ([`webhooks`]).
+    webhook_outbox: webhooks::WebhookOutbox,
 }
 
 impl DurableObject for ConversationObject {
@@ -96,6 +99,7 @@ impl DurableObject for ConversationObject {
             orders: RefCell::default(),
             outbox: Rc::new(Outbox::newest_only(feed::INBOX_UPDATE_INTERVAL)),
             search_texts: Rc::default(),
+            webhook_outbox: Rc::new(Outbox::in_order()),
         }
     }
 
@@ -408,6 +412,7 @@ impl ConversationObject {
 
     /// Sends a stored entry to every socket: agents and visitors each the frame core chose.
     fn relay_entry(&self, relay: &Relay) -> EdgeResult<()> {
+        self.emit_webhooks(&relay.to_agents);
         let Some(to_visitors) = &relay.to_visitors else { return self.relay(&relay.to_agents, None) };
         for (role, frame) in [(AGENT_TAG, &relay.to_agents), (VISITOR_TAG, to_visitors)] {
             broadcast(self.state.get_websockets_with_tag(role), &serde_json::to_string(frame)?);

@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 use switchboard_core::site::SiteConfig;
 use switchboard_protocol::api::canned_responses::{CannedResponse, ListResponse};
+use switchboard_protocol::api::webhooks::{UpdateRequest, Webhook};
 use switchboard_protocol::api::{conversations_list, site_presence, site_settings};
 use switchboard_protocol::inbox::ConversationSummary;
 use switchboard_protocol::{AgentId, ConversationId, QueueId, Seq, SiteId, VisitorId};
@@ -252,3 +253,46 @@ pub(crate) struct RouteCommand {
     pub command: switchboard_protocol::inbox::InboxCommand,
 }
 object_call!(RouteCommand => Site, "/route-command", ());
+
+/// A webhook subscription as the site keeps it: with its signing secret (never answered to
+/// clients; the delivery objects sign with it).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct StoredWebhook {
+    /// The subscription.
+    pub webhook: Webhook,
+    /// Its signing secret.
+    pub secret: String,
+}
+
+/// The site's webhook subscriptions, oldest first.
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct ListWebhooks;
+object_call!(ListWebhooks => Site, "/webhooks", Vec<StoredWebhook>);
+
+/// Adds a (checked) subscription (`conflict` past `MAX_WEBHOOKS`).
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct AddWebhook {
+    /// It.
+    pub stored: StoredWebhook,
+}
+object_call!(AddWebhook => Site, "/webhooks/add", ());
+
+/// Changes a subscription (`not_found` when there is none); answers it as it is now.
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct ChangeWebhook {
+    /// Which.
+    pub id: String,
+    /// What changes (checked).
+    pub change: UpdateRequest,
+    /// Set when the edge turns it off (failing for a day); `None` for an admin's change.
+    pub disabled_reason: Option<String>,
+}
+object_call!(ChangeWebhook => Site, "/webhooks/change", StoredWebhook);
+
+/// Removes a subscription (`not_found` when there is none).
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct RemoveWebhook {
+    /// Which.
+    pub id: String,
+}
+object_call!(RemoveWebhook => Site, "/webhooks/remove", ());

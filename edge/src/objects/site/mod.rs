@@ -8,7 +8,8 @@
 //! It also routes the site's conversations ([`routing`]): agents' presence comes from
 //! their inbox sockets, offers go out on them, and the console answers on them.
 //! When an agent's session ends it closes their sockets here and, through the conversations
-//! they have open, everywhere ([`sessions`]).
+//! they have open, everywhere ([`sessions`]). It keeps the site's webhook subscriptions
+//! ([`webhooks`]); their deliveries live in objects of their own.
 
 mod blocks;
 pub(crate) mod calls;
@@ -17,6 +18,7 @@ mod index;
 mod search;
 mod sessions;
 mod signed_out;
+mod webhooks;
 
 mod routing;
 mod schema;
@@ -38,9 +40,10 @@ use worker::{
 };
 
 use self::calls::{
-    Activity, ActivityAnswer, AddBlock, AgentSocket, CreateSite, EndAgents, Enqueue, GetConfig, GetSummary,
-    LiftBlock, ListCanned, ListConversations, OpenInbox, Presence, RemoveCanned, RouteCommand, SaveCanned,
-    Search, SetAvatar, SignOutVisitor, Unroute, UpdateConfig, VisitorConversations,
+    Activity, ActivityAnswer, AddBlock, AddWebhook, AgentSocket, ChangeWebhook, CreateSite, EndAgents,
+    Enqueue, GetConfig, GetSummary, LiftBlock, ListCanned, ListConversations, ListWebhooks, OpenInbox,
+    Presence, RemoveCanned, RemoveWebhook, RouteCommand, SaveCanned, Search, SetAvatar, SignOutVisitor,
+    Unroute, UpdateConfig, VisitorConversations,
 };
 use super::call::{answer, carried, no_such_route, ObjectCall};
 use super::ended::SessionEnds;
@@ -131,6 +134,10 @@ impl DurableObject for SiteObject {
                 answer(req, |c: SignOutVisitor| ready(self.sign_out_visitor(&c, now))).await
             }
             Presence::ROUTE => answer(req, |_: Presence| ready(self.presence(now))).await,
+            ListWebhooks::ROUTE => answer(req, |_: ListWebhooks| ready(self.webhooks())).await,
+            AddWebhook::ROUTE => answer(req, |c: AddWebhook| ready(self.add_webhook(c.stored))).await,
+            ChangeWebhook::ROUTE => answer(req, |c: ChangeWebhook| ready(self.change_webhook(c))).await,
+            RemoveWebhook::ROUTE => answer(req, |c: RemoveWebhook| ready(self.remove_webhook(&c.id))).await,
             Enqueue::ROUTE => answer(req, |c: Enqueue| ready(self.enqueue(c, now))).await,
             Unroute::ROUTE => answer(req, |c: Unroute| ready(self.unroute(&c.conversation, now))).await,
             ListCanned::ROUTE => answer(req, |_: ListCanned| ready(self.canned_list())).await,

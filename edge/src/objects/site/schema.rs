@@ -1,6 +1,6 @@
 //! The site object's tables (made with the site: [`crate::objects::tables`]).
 
-use super::{canned, search, sessions, signed_out};
+use super::{canned, search, sessions, signed_out, webhooks};
 use crate::objects::tables::Schema;
 
 pub(super) static SCHEMA: Schema = Schema {
@@ -28,6 +28,7 @@ pub(super) static SCHEMA: Schema = Schema {
         search::SCHEMA,
         sessions::SCHEMA,
         signed_out::SCHEMA,
+        webhooks::SCHEMA,
     ],
     added_columns: &[
         ("conversations", "state TEXT"),
