@@ -7,6 +7,9 @@
 //! - [`form`]: reading a submitted form's fields; [`copied`]: the status after a "Copy".
 //! - [`sites`]: every site, and creating one with its first admin (owners).
 //! - [`api_keys`]: the site's API keys for scripts (admins).
+//! - [`webhooks`]: the site's webhook subscriptions, adding one (its signing secret shown
+//!   once), turning one off or on (admins); [`webhook_deliveries`]: one's delivery log, with
+//!   "Redeliver".
 //! - [`audit_log`]: who did what, when and from where (admins).
 //! - [`blocks`]: blocked visitors, and lifting a block.
 //! - [`password`]: changing one's own password.
@@ -56,4 +59,6 @@ pub mod timeline;
 pub mod topbar;
 pub mod two_factor;
 pub mod two_factor_setup;
+pub mod webhook_deliveries;
+pub mod webhooks;
 pub mod workspace;

@@ -1,7 +1,7 @@
 //! The settings screen: the team (accounts with their photos, invites, password reset links)
 //! and the canned responses. Everyone sees them; only admins get the controls that change
-//! them (the edge enforces it as well), and the API keys and the audit log. Each agent also
-//! changes their own password and two-factor sign-in here.
+//! them (the edge enforces it as well), and the API keys, webhooks and the audit log. Each
+//! agent also changes their own password and two-factor sign-in here.
 
 use std::rc::Rc;
 
@@ -24,6 +24,7 @@ use super::site_form::SiteForm;
 use super::sites::Sites;
 use super::team::Member;
 use super::two_factor::TwoFactorSection;
+use super::webhooks::Webhooks;
 use crate::effects::{admin, Dispatcher};
 use crate::state::{Action, Agent};
 
@@ -139,6 +140,9 @@ pub fn settings(props: &SettingsProps) -> Html {
                 <h2>{ "API keys" }</h2>
                 <p class="sb-hint">{ "For scripts and servers: send a key as Authorization: Bearer sbk_… to the REST API (docs/openapi.json)." }</p>
                 <ApiKeys />
+                <h2>{ "Webhooks" }</h2>
+                <p class="sb-hint">{ "Your servers hear of conversations, messages and ratings as they happen: each event is POSTed to their URL as signed JSON." }</p>
+                <Webhooks />
                 <h2>{ "Audit log" }</h2>
                 <p class="sb-hint">{ "Who did what to the site's accounts, keys, settings and visitors, and from which address." }</p>
                 <AuditLog />

@@ -11,8 +11,8 @@
 //! - [`password_reset`]: an admin making a teammate's reset link; the page it opens looking
 //!   it up and setting the new password.
 //! - [`admin`]: the team, queues and canned responses, and admins' changes to them.
-//! - [`settings`]: API keys, sites and the audit log, for the settings sections that show
-//!   them.
+//! - [`settings`]: API keys, webhooks and their delivery logs, sites and the audit log, for
+//!   the settings sections that show them.
 //! - [`blocks`]: blocking a conversation's visitor, listing and lifting blocks.
 //! - [`two_factor`]: setting up, renewing and turning off one's two-factor sign-in; an
 //!   admin resetting a teammate's.

@@ -1,9 +1,11 @@
 //! The settings screen's own REST calls, whose answers only the section that asked shows: the
-//! site's API keys and audit log (admins), and the deployment's sites (owners). Each returns
+//! site's API keys, webhooks (with their delivery logs) and audit log (admins), and the
+//! deployment's sites (owners). Each returns
 //! its outcome (or the sentence explaining why not) to the section that asked, which keeps it
 //! in its own state.
 
 use switchboard_protocol::api::api_keys::{self, ApiKey, Created};
+use switchboard_protocol::api::webhooks::{self, Delivery, Webhook};
 use switchboard_protocol::api::{audit_log, invite_create, site_settings, sites};
 use switchboard_protocol::AgentId;
 use switchboard_webclient::fetch_json;
@@ -14,9 +16,13 @@ use super::session::describe;
 const KEYS: &str = "/api/v1/api-keys";
 const SITES: &str = "/api/v1/sites";
 const AUDIT_LOG: &str = "/api/v1/audit-log";
+const WEBHOOKS: &str = "/api/v1/webhooks";
 
 /// How many audit-log entries a page holds.
 pub const AUDIT_PAGE: u32 = 50;
+
+/// How many deliveries a webhook's log shows (the newest).
+pub const DELIVERIES_PAGE: u32 = 20;
 
 /// The site's API keys, newest first.
 pub async fn api_keys() -> Result<Vec<ApiKey>, String> {
@@ -60,4 +66,46 @@ pub async fn audit_log(before: Option<i64>) -> Result<audit_log::ListResponse, S
         None => format!("{AUDIT_LOG}?limit={AUDIT_PAGE}"),
     };
     fetch_json::<(), audit_log::ListResponse>("GET", &url, None).await.map_err(|e| describe(&e))
+}
+
+/// The site's webhook subscriptions, oldest first (never their secrets).
+pub async fn webhooks() -> Result<Vec<Webhook>, String> {
+    let list = fetch_json::<(), webhooks::ListResponse>("GET", WEBHOOKS, None).await;
+    list.map(|list| list.webhooks).map_err(|e| describe(&e))
+}
+
+/// Adds a subscription; its signing secret is in this answer only.
+pub async fn create_webhook(request: webhooks::CreateRequest) -> Result<webhooks::Created, String> {
+    fetch_json::<_, webhooks::Created>("POST", WEBHOOKS, Some(&request)).await.map_err(|e| describe(&e))
+}
+
+/// Changes a subscription (here: turns it on or off); answers it as it is now.
+pub async fn update_webhook(id: String, request: webhooks::UpdateRequest) -> Result<Webhook, String> {
+    let url = webhook_url(&id, "");
+    fetch_json::<_, Webhook>("PATCH", &url, Some(&request)).await.map_err(|e| describe(&e))
+}
+
+/// Removes a subscription, with its queued deliveries and its log.
+pub async fn remove_webhook(id: String) -> Result<(), String> {
+    fetch_empty::<()>("DELETE", &webhook_url(&id, ""), None).await.map_err(|e| describe(&e))
+}
+
+/// A subscription's newest deliveries, newest first.
+pub async fn webhook_deliveries(id: String) -> Result<Vec<Delivery>, String> {
+    let url = webhook_url(&id, &format!("/deliveries?limit={DELIVERIES_PAGE}"));
+    let page = fetch_json::<(), webhooks::DeliveriesResponse>("GET", &url, None).await;
+    page.map(|page| page.deliveries).map_err(|e| describe(&e))
+}
+
+/// Sends a delivery again now, under the same delivery id (receivers deduplicate on it).
+pub async fn redeliver(id: String, delivery: String) -> Result<Delivery, String> {
+    let delivery = String::from(js_sys::encode_uri_component(&delivery));
+    let url = webhook_url(&id, &format!("/deliveries/{delivery}/redeliver"));
+    fetch_json::<(), Delivery>("POST", &url, None).await.map_err(|e| describe(&e))
+}
+
+/// `/api/v1/webhooks/{id}` and `rest`; the id is encoded, though the edge's ids (`whk_…`)
+/// never need it, so that nothing in one can reach another route.
+fn webhook_url(id: &str, rest: &str) -> String {
+    format!("{WEBHOOKS}/{}{rest}", String::from(js_sys::encode_uri_component(id)))
 }

@@ -20,6 +20,7 @@
 //! - `browser_embed`: the widget on hostile, strict-CSP, RTL, phone and signed-in pages.
 //! - `browser_files`: attachments from both sides in browsers.
 //! - `browser_routing`: the bot, quick replies and a handover in browsers.
+//! - `browser_webhooks`: an admin subscribes a receiver in Settings, reads its log, redelivers, turns it off.
 //! - `browser_two_factor`: setting up two-factor sign-in, codes and recovery codes, a mandatory setup.
 //! - `browser_site_look`: an admin's look and words reaching the widget; bot cards.
 //! - `chaos`: no message lost or duplicated under drops, resends and restarts.
@@ -66,6 +67,7 @@ mod browser_files;
 mod browser_routing;
 mod browser_site_look;
 mod browser_two_factor;
+mod browser_webhooks;
 mod chaos;
 mod conversation;
 mod conversation_list;
