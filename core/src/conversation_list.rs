@@ -46,6 +46,8 @@ pub struct ListQuery {
     pub assignee: Option<AssigneeFilter>,
     /// Only this visitor's.
     pub visitor: Option<VisitorId>,
+    /// Only this contact's (any of their visitors').
+    pub contact: Option<String>,
     /// Only those active at or after this time, ms since the Unix epoch.
     pub updated_since: Option<i64>,
     /// Page size.
@@ -55,7 +57,7 @@ pub struct ListQuery {
 }
 
 fn bad(field: &str, message: impl Into<String>) -> ApiError {
-    ApiError::new(ErrorCode::BadRequest, format!("{field}: {}", message.into()))
+    ApiError::new(ErrorCode::BadRequest, format!("{field}: {}", message.into())).at_field(field)
 }
 
 impl ListQuery {
@@ -82,6 +84,8 @@ impl ListQuery {
                 "visitor" => {
                     query.visitor = Some(VisitorId::parse(value).map_err(|e| bad("visitor", e.to_string()))?)
                 }
+                "contact" if crate::contacts::is_id(value) => query.contact = Some(value.to_owned()),
+                "contact" => return Err(bad("contact", "a contact id (ctc_…)")),
                 "updated_since" => {
                     let at = value.parse().map_err(|_| bad("updated_since", "ms since the Unix epoch"))?;
                     query.updated_since = Some(at);

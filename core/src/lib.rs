@@ -24,6 +24,8 @@
 //! - [`ingest`]: reading client frames; deciding store, re-ack or refuse for one `send`.
 //! - [`known_ids`]: an in-memory filter that spares a lookup when storing a new message.
 //! - [`contact`]: keeping a visitor's contact details current (widget, edge, bot).
+//! - [`contacts`]: one contact per person: typed details, learning, linking by identity, merging.
+//! - [`contact_attributes`]: a site's typed custom attributes and their values.
 //! - [`identity`]: verifying what a signed-in customer's page says about them (signed token or HMAC).
 //! - [`prechat`]: checking the pre-chat form's answers against the site's form.
 //! - [`shape_errors`]: which field a request body's shape error is about.
@@ -68,6 +70,8 @@ pub mod cards;
 pub mod chime;
 pub mod client_log;
 pub mod contact;
+pub mod contact_attributes;
+pub mod contacts;
 pub mod conversation;
 pub mod conversation_list;
 pub mod csat;

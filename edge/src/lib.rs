@@ -12,6 +12,7 @@
 //! - [`api_keys`]: the routes that make, list and revoke keys for scripts; [`scopes`]: which
 //!   part of the API each route is, for keys limited to some.
 //! - [`conversation_actions`]: take, transfer, unassign, resolve, reopen, snooze over REST.
+//! - [`contacts`]: contacts over REST: list and search, create, change, merge; attributes.
 //! - [`conversations`]: the conversation list over REST (filters, cursor) and search.
 //! - [`idempotency`]: `Idempotency-Key` on POSTs: a repeat gets the first answer, once run.
 //! - [`audit`]: recording who did what to a site (each route, once done) and reading the log.
@@ -46,6 +47,7 @@ mod avatars;
 mod blocks;
 mod bot_webhook;
 mod canned;
+mod contacts;
 mod conversation_actions;
 mod conversations;
 mod env;

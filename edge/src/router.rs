@@ -9,7 +9,7 @@ use crate::error::{EdgeError, EdgeResult};
 use crate::objects::conversation::calls::BotAnswer;
 use crate::objects::site::calls as site;
 use crate::{
-    agent_sessions, api_keys, attachments, audit, avatars, blocks, canned, conversation_actions,
+    agent_sessions, api_keys, attachments, audit, avatars, blocks, canned, contacts, conversation_actions,
     conversations, http, idempotency, objects, pages, password_resets, scopes, site_cache, site_settings,
     sites, sockets, team, two_factor, visitor_sessions, webhooks,
 };
@@ -112,6 +112,13 @@ async fn route(req: Request, env: &Ctx<'_>) -> EdgeResult<Response> {
             attachments::upload(req, env, id).await
         }
         ("GET", ["api", "v1", "attachments", link]) => attachments::download(env, link).await,
+        ("GET", ["api", "v1", "contacts"]) => contacts::list(&req, env).await,
+        ("POST", ["api", "v1", "contacts"]) => contacts::create(req, env).await,
+        ("GET", ["api", "v1", "contacts", id]) => contacts::get(&req, env, id).await,
+        ("PATCH", ["api", "v1", "contacts", id]) => contacts::update(req, env, id).await,
+        ("POST", ["api", "v1", "contacts", id, "merge"]) => contacts::merge(req, env, id).await,
+        ("GET", ["api", "v1", "contact-attributes"]) => contacts::attributes(&req, env).await,
+        ("PUT", ["api", "v1", "contact-attributes"]) => contacts::set_attributes(req, env).await,
         ("GET", ["api", "v1", "webhooks"]) => webhooks::list(&req, env).await,
         ("POST", ["api", "v1", "webhooks"]) => webhooks::create(req, env).await,
         ("PATCH", ["api", "v1", "webhooks", id]) => webhooks::update(req, env, id).await,
@@ -184,6 +191,10 @@ fn allowed_methods(segments: &[&str]) -> Option<&'static str> {
         }
         ["api", "v1", "conversations", _, "messages"] => "GET, POST",
         ["api", "v1", "attachments", _] => "GET",
+        ["api", "v1", "contacts"] => "GET, POST",
+        ["api", "v1", "contacts", _] => "GET, PATCH",
+        ["api", "v1", "contacts", _, "merge"] => "POST",
+        ["api", "v1", "contact-attributes"] => "GET, PUT",
         ["api", "v1", "webhooks"] => "GET, POST",
         ["api", "v1", "webhooks", _] => "PATCH, DELETE",
         ["api", "v1", "webhooks", _, "deliveries"] => "GET",

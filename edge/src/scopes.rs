@@ -19,7 +19,7 @@ pub(crate) fn need(method: &str, segments: &[&str]) -> Option<Need> {
         }
         ["api", "v1", "site" | "sites" | "audit-log" | "canned-responses" | "invites" | "agents"]
         | ["api", "v1", "canned-responses" | "agents", ..] => at(Area::Settings),
-        ["api", "v1", "contacts", ..] => at(Area::Contacts),
+        ["api", "v1", "contacts" | "contact-attributes", ..] => at(Area::Contacts),
         ["api", "v1", "webhooks", ..] => at(Area::Webhooks),
         ["api", "v1", "api-keys", ..] => at(Area::Keys),
         _ => None,

@@ -15,6 +15,7 @@ pub mod blocks;
 pub mod bot_answer;
 pub mod bot_webhook;
 pub mod canned_responses;
+pub mod contacts;
 pub mod conversation_actions;
 pub mod conversation_messages;
 pub mod conversations_list;

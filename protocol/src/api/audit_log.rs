@@ -64,6 +64,8 @@ pub enum Action {
     WebhookRemoved,
     /// The edge turned the webhook to `target` off: every delivery failed for a day.
     WebhookDisabled,
+    /// The contact `detail` was merged into `target`.
+    ContactsMerged,
 }
 
 /// Who did it.

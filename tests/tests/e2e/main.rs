@@ -24,6 +24,7 @@
 //! - `browser_two_factor`: setting up two-factor sign-in, codes and recovery codes, a mandatory setup.
 //! - `browser_site_look`: an admin's look and words reaching the widget; bot cards.
 //! - `chaos`: no message lost or duplicated under drops, resends and restarts.
+//! - `contacts`: one contact per person (verified identity joins, typed email never); search, attributes, merge.
 //! - `conversation`: the conversation socket: send, resend, replay, limits, refusals.
 //! - `conversation_list`: 1,200 conversations paged by cursor while new ones arrive; filters.
 //! - `conversation_rest`: one conversation's summary and its log paged both ways over REST.
@@ -69,6 +70,7 @@ mod browser_site_look;
 mod browser_two_factor;
 mod browser_webhooks;
 mod chaos;
+mod contacts;
 mod conversation;
 mod conversation_list;
 mod conversation_rest;

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use switchboard_core::site::SiteConfig;
 use switchboard_protocol::api::canned_responses::{CannedResponse, ListResponse};
 use switchboard_protocol::api::webhooks::{UpdateRequest, Webhook};
-use switchboard_protocol::api::{conversations_list, site_presence, site_settings};
+use switchboard_protocol::api::{contacts, conversations_list, site_presence, site_settings};
 use switchboard_protocol::inbox::ConversationSummary;
 use switchboard_protocol::{AgentId, ConversationId, QueueId, Seq, SiteId, VisitorId};
 use worker::{Env, Stub};
@@ -296,3 +296,68 @@ pub(crate) struct RemoveWebhook {
     pub id: String,
 }
 object_call!(RemoveWebhook => Site, "/webhooks/remove", ());
+
+/// A page of the site's contacts, most recently active first.
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct ListContacts {
+    /// What to look for (`core::contacts::needle`), if anything.
+    pub needle: Option<String>,
+    /// Where the previous page ended: `(updated_at, id)`.
+    pub before: Option<(i64, String)>,
+    /// Page size.
+    pub limit: u32,
+}
+object_call!(ListContacts => Site, "/contacts", contacts::ListResponse);
+
+/// One contact with its conversations (an id merged away answers the contact it went into).
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct GetContact {
+    /// Its id.
+    pub id: String,
+}
+object_call!(GetContact => Site, "/contacts/get", contacts::ContactDetail);
+
+/// Makes a contact (checked against the site's attribute definitions in the object).
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct CreateContact {
+    /// Its new id.
+    pub id: String,
+    /// What was typed.
+    pub request: contacts::CreateRequest,
+}
+object_call!(CreateContact => Site, "/contacts/create", contacts::ContactRecord);
+
+/// Changes a contact.
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct UpdateContact {
+    /// Its id.
+    pub id: String,
+    /// What changes.
+    pub change: contacts::UpdateRequest,
+}
+object_call!(UpdateContact => Site, "/contacts/update", contacts::ContactRecord);
+
+/// Merges `from` into `into`, recording who did.
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct MergeContacts {
+    /// The contact kept.
+    pub into: String,
+    /// The contact merged away.
+    pub from: String,
+    /// Who merged (an agent's or key's name).
+    pub by: String,
+}
+object_call!(MergeContacts => Site, "/contacts/merge", contacts::ContactRecord);
+
+/// The site's contact attribute definitions.
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct GetContactAttributes;
+object_call!(GetContactAttributes => Site, "/contacts/attributes", contacts::AttributeDefinitions);
+
+/// Replaces the site's contact attribute definitions (checked).
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct SetContactAttributes {
+    /// The definitions.
+    pub definitions: contacts::AttributeDefinitions,
+}
+object_call!(SetContactAttributes => Site, "/contacts/attributes/set", contacts::AttributeDefinitions);

@@ -91,6 +91,7 @@ impl SiteObject {
                 contact.clone().into(),
             ],
         )?;
+        self.link_contact(&summary, now)?;
         if cursor.rows_written() == 0 && contact.is_some() {
             return self.record_contact(&summary, contact);
         }
@@ -181,6 +182,10 @@ impl SiteObject {
             conditions.push("visitor_id = ?");
             values.push(visitor.as_str().into());
         }
+        if let Some(contact) = &query.contact {
+            conditions.push("visitor_id IN (SELECT visitor_id FROM contact_visitors WHERE contact_id = ?)");
+            values.push(contact.as_str().into());
+        }
         if let Some(since) = query.updated_since {
             conditions.push("updated_at >= ?");
             values.push(since.into());
@@ -231,6 +236,22 @@ impl SiteObject {
                     "SELECT {SUMMARY_COLUMNS} FROM conversations WHERE visitor_id = ? ORDER BY updated_at DESC LIMIT ?"
                 ),
                 vec![visitor.as_str().into(), INBOX_LIMIT.into()],
+            )?
+            .to_array()?;
+        rows.into_iter().map(SummaryRow::into_summary).collect()
+    }
+
+    /// A contact's conversations, newest activity first (at most 100).
+    pub(super) fn contact_conversations(&self, contact: &str) -> EdgeResult<Vec<ConversationSummary>> {
+        let rows: Vec<SummaryRow> = self
+            .sql()
+            .exec(
+                &format!(
+                    "SELECT {SUMMARY_COLUMNS} FROM conversations
+                     WHERE visitor_id IN (SELECT visitor_id FROM contact_visitors WHERE contact_id = ?)
+                     ORDER BY updated_at DESC LIMIT 100"
+                ),
+                vec![contact.into()],
             )?
             .to_array()?;
         rows.into_iter().map(SummaryRow::into_summary).collect()

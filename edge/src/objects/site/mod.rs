@@ -9,11 +9,13 @@
 //! their inbox sockets, offers go out on them, and the console answers on them.
 //! When an agent's session ends it closes their sockets here and, through the conversations
 //! they have open, everywhere ([`sessions`]). It keeps the site's webhook subscriptions
-//! ([`webhooks`]); their deliveries live in objects of their own.
+//! ([`webhooks`]); their deliveries live in objects of their own. And its contacts, one per
+//! person ([`contacts`]).
 
 mod blocks;
 pub(crate) mod calls;
 mod canned;
+mod contacts;
 mod index;
 mod search;
 mod sessions;
@@ -40,10 +42,11 @@ use worker::{
 };
 
 use self::calls::{
-    Activity, ActivityAnswer, AddBlock, AddWebhook, AgentSocket, ChangeWebhook, CreateSite, EndAgents,
-    Enqueue, GetConfig, GetSummary, LiftBlock, ListCanned, ListConversations, ListWebhooks, OpenInbox,
-    Presence, RemoveCanned, RemoveWebhook, RouteCommand, SaveCanned, Search, SetAvatar, SignOutVisitor,
-    Unroute, UpdateConfig, VisitorConversations,
+    Activity, ActivityAnswer, AddBlock, AddWebhook, AgentSocket, ChangeWebhook, CreateContact, CreateSite,
+    EndAgents, Enqueue, GetConfig, GetContact, GetContactAttributes, GetSummary, LiftBlock, ListCanned,
+    ListContacts, ListConversations, ListWebhooks, MergeContacts, OpenInbox, Presence, RemoveCanned,
+    RemoveWebhook, RouteCommand, SaveCanned, Search, SetAvatar, SetContactAttributes, SignOutVisitor,
+    Unroute, UpdateConfig, UpdateContact, VisitorConversations,
 };
 use super::call::{answer, carried, no_such_route, ObjectCall};
 use super::ended::SessionEnds;
@@ -134,6 +137,23 @@ impl DurableObject for SiteObject {
                 answer(req, |c: SignOutVisitor| ready(self.sign_out_visitor(&c, now))).await
             }
             Presence::ROUTE => answer(req, |_: Presence| ready(self.presence(now))).await,
+            ListContacts::ROUTE => answer(req, |c: ListContacts| ready(self.list_contacts(&c))).await,
+            GetContact::ROUTE => answer(req, |c: GetContact| ready(self.contact_detail(&c.id))).await,
+            CreateContact::ROUTE => {
+                answer(req, |c: CreateContact| ready(self.create_contact(c.id, &c.request, now))).await
+            }
+            UpdateContact::ROUTE => {
+                answer(req, |c: UpdateContact| ready(self.update_contact(&c.id, &c.change, now))).await
+            }
+            MergeContacts::ROUTE => {
+                answer(req, |c: MergeContacts| ready(self.merge_contacts(&c.into, &c.from, &c.by, now))).await
+            }
+            GetContactAttributes::ROUTE => {
+                answer(req, |_: GetContactAttributes| ready(self.contact_attributes())).await
+            }
+            SetContactAttributes::ROUTE => {
+                answer(req, |c: SetContactAttributes| ready(self.set_contact_attributes(c.definitions))).await
+            }
             ListWebhooks::ROUTE => answer(req, |_: ListWebhooks| ready(self.webhooks())).await,
             AddWebhook::ROUTE => answer(req, |c: AddWebhook| ready(self.add_webhook(c.stored))).await,
             ChangeWebhook::ROUTE => answer(req, |c: ChangeWebhook| ready(self.change_webhook(c))).await,

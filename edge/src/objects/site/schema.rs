@@ -1,6 +1,6 @@
 //! The site object's tables (made with the site: [`crate::objects::tables`]).
 
-use super::{canned, search, sessions, signed_out, webhooks};
+use super::{canned, contacts, search, sessions, signed_out, webhooks};
 use crate::objects::tables::Schema;
 
 pub(super) static SCHEMA: Schema = Schema {
@@ -29,6 +29,12 @@ pub(super) static SCHEMA: Schema = Schema {
         sessions::SCHEMA,
         signed_out::SCHEMA,
         webhooks::SCHEMA,
+        contacts::SCHEMA[0],
+        contacts::SCHEMA[1],
+        contacts::SCHEMA[2],
+        contacts::SCHEMA[3],
+        contacts::SCHEMA[4],
+        contacts::SCHEMA[5],
     ],
     added_columns: &[
         ("conversations", "state TEXT"),
