@@ -154,6 +154,7 @@ pub fn audit_action(action: audit_log::Action, detail: Option<&str>) -> String {
         Action::WebhookRemoved => "Removed a webhook",
         Action::WebhookDisabled => "Turned off a failing webhook",
         Action::ContactsMerged => "Merged two contacts",
+        Action::ContactErased => "Erased a contact and their data",
     };
     match detail.map(str::trim).filter(|detail| !detail.is_empty()) {
         Some(detail) => format!("{what}: {detail}"),

@@ -13,6 +13,7 @@
 //!   part of the API each route is, for keys limited to some.
 //! - [`conversation_actions`]: take, transfer, unassign, resolve, reopen, snooze over REST.
 //! - [`contacts`]: contacts over REST: list and search, create, change, merge; attributes.
+//! - [`data_rights`]: a contact's data exported whole, or erased from every storage.
 //! - [`conversations`]: the conversation list over REST (filters, cursor) and search.
 //! - [`idempotency`]: `Idempotency-Key` on POSTs: a repeat gets the first answer, once run.
 //! - [`audit`]: recording who did what to a site (each route, once done) and reading the log.
@@ -50,6 +51,7 @@ mod canned;
 mod contacts;
 mod conversation_actions;
 mod conversations;
+mod data_rights;
 mod env;
 mod error;
 mod http;

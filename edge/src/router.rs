@@ -10,8 +10,8 @@ use crate::objects::conversation::calls::BotAnswer;
 use crate::objects::site::calls as site;
 use crate::{
     agent_sessions, api_keys, attachments, audit, avatars, blocks, canned, contacts, conversation_actions,
-    conversations, http, idempotency, objects, pages, password_resets, scopes, site_cache, site_settings,
-    sites, sockets, team, two_factor, visitor_sessions, webhooks,
+    conversations, data_rights, http, idempotency, objects, pages, password_resets, scopes, site_cache,
+    site_settings, sites, sockets, team, two_factor, visitor_sessions, webhooks,
 };
 
 /// Routes one request. Never fails: every error becomes a JSON error response, or, for a
@@ -116,6 +116,8 @@ async fn route(req: Request, env: &Ctx<'_>) -> EdgeResult<Response> {
         ("POST", ["api", "v1", "contacts"]) => contacts::create(req, env).await,
         ("GET", ["api", "v1", "contacts", id]) => contacts::get(&req, env, id).await,
         ("PATCH", ["api", "v1", "contacts", id]) => contacts::update(req, env, id).await,
+        ("DELETE", ["api", "v1", "contacts", id]) => data_rights::erase(&req, env, id).await,
+        ("GET", ["api", "v1", "contacts", id, "export"]) => data_rights::export(&req, env, id).await,
         ("POST", ["api", "v1", "contacts", id, "merge"]) => contacts::merge(req, env, id).await,
         ("GET", ["api", "v1", "contact-attributes"]) => contacts::attributes(&req, env).await,
         ("PUT", ["api", "v1", "contact-attributes"]) => contacts::set_attributes(req, env).await,
@@ -192,7 +194,8 @@ fn allowed_methods(segments: &[&str]) -> Option<&'static str> {
         ["api", "v1", "conversations", _, "messages"] => "GET, POST",
         ["api", "v1", "attachments", _] => "GET",
         ["api", "v1", "contacts"] => "GET, POST",
-        ["api", "v1", "contacts", _] => "GET, PATCH",
+        ["api", "v1", "contacts", _] => "GET, PATCH, DELETE",
+        ["api", "v1", "contacts", _, "export"] => "GET",
         ["api", "v1", "contacts", _, "merge"] => "POST",
         ["api", "v1", "contact-attributes"] => "GET, PUT",
         ["api", "v1", "webhooks"] => "GET, POST",

@@ -90,6 +90,28 @@ impl TestEdge {
         found
     }
 
+    /// Every file of the edge's storage (Durable Objects' SQLite files with their write-ahead
+    /// logs, the bucket's blobs and index) whose bytes contain `needle`, by path under the
+    /// state folder: what a deletion must leave none of.
+    pub fn stored_files_containing(&self, needle: &[u8]) -> Vec<String> {
+        let state = self.dir.path().join("state");
+        let mut found = Vec::new();
+        let mut folders = vec![state.clone()];
+        while let Some(folder) = folders.pop() {
+            for entry in std::fs::read_dir(&folder).into_iter().flatten().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    folders.push(path);
+                } else if std::fs::read(&path).unwrap_or_default().windows(needle.len()).any(|w| w == needle)
+                {
+                    found.push(path.strip_prefix(&state).unwrap_or(&path).display().to_string());
+                }
+            }
+        }
+        found.sort();
+        found
+    }
+
     /// wrangler's output so far (for failure messages).
     pub fn log(&self) -> String {
         std::fs::read_to_string(self.dir.path().join("wrangler.log")).unwrap_or_default()

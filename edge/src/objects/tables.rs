@@ -42,6 +42,11 @@ impl Tables {
         self.made.get()
     }
 
+    /// The storage was deleted: the tables no longer exist.
+    pub(crate) fn forget(&self) {
+        self.made.set(false);
+    }
+
     /// Makes the tables (and the columns added since) unless done already.
     pub(crate) fn make(&self) {
         if self.made.replace(true) {

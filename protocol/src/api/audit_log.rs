@@ -66,6 +66,8 @@ pub enum Action {
     WebhookDisabled,
     /// The contact `detail` was merged into `target`.
     ContactsMerged,
+    /// The contact `target` and everything of theirs was erased.
+    ContactErased,
 }
 
 /// Who did it.

@@ -8,6 +8,9 @@
 //! - `PATCH /api/v1/contacts/{id}` — changes one.
 //! - `POST /api/v1/contacts/{id}/merge` `{"from"}` — merges `from` into `id`: every
 //!   conversation, email, phone and visitor of `from` moves to `id`; who merged is recorded.
+//! - `GET /api/v1/contacts/{id}/export` — everything about them (admins): [`ContactExport`].
+//! - `DELETE /api/v1/contacts/{id}` — erases them and everything of theirs (admins; `204`):
+//!   their conversations, messages, files, search entries and webhook deliveries.
 //! - `GET`/`PUT /api/v1/contact-attributes` — the site's typed custom attributes (admins
 //!   change them).
 //!
@@ -170,4 +173,27 @@ pub struct AttributeDefinition {
 pub struct AttributeDefinitions {
     /// The definitions, in the order they are shown.
     pub attributes: Vec<AttributeDefinition>,
+}
+
+/// `GET …/export` body: everything the site holds about a person.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ContactExport {
+    /// When it was made, ms since the Unix epoch.
+    pub exported_at: i64,
+    /// The contact.
+    pub contact: ContactRecord,
+    /// Each of their conversations with its whole log (messages, notes, routing events,
+    /// ratings; files as download links valid for a week).
+    pub conversations: Vec<ExportedConversation>,
+    /// Audit log entries about them (merges, blocks).
+    pub audit: Vec<crate::api::audit_log::Entry>,
+}
+
+/// One conversation in an export.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ExportedConversation {
+    /// Its summary.
+    pub summary: ConversationSummary,
+    /// Its log, oldest first.
+    pub messages: Vec<crate::Message>,
 }

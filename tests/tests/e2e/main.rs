@@ -28,6 +28,7 @@
 //! - `conversation`: the conversation socket: send, resend, replay, limits, refusals.
 //! - `conversation_list`: 1,200 conversations paged by cursor while new ones arrive; filters.
 //! - `conversation_rest`: one conversation's summary and its log paged both ways over REST.
+//! - `data_rights`: a contact's export holds everything; erasing leaves nothing to any API, nor a byte in its conversations or files.
 //! - `csat`: rating a resolved conversation.
 //! - `guessing`: guessing passwords or invite links locks the guessers out, not the agent.
 //! - `http_api`: REST errors, methods, bodies, the OpenAPI document.
@@ -75,6 +76,7 @@ mod conversation;
 mod conversation_list;
 mod conversation_rest;
 mod csat;
+mod data_rights;
 mod guessing;
 mod http_api;
 mod idempotency;

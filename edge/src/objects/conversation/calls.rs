@@ -160,3 +160,21 @@ pub(crate) enum Acted {
     /// Aside until then (ms since the Unix epoch).
     Snooze(i64),
 }
+
+/// Erases the conversation of `site`: its sockets close, its files leave the bucket (and the
+/// site's count), its storage is deleted. Answers how many files and bytes went.
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct Erase {
+    /// The caller's site (another site's conversation is left alone: `not_found`).
+    pub site: switchboard_protocol::SiteId,
+}
+object_call!(Erase => Conversation, "/erase", Erased);
+
+/// What an erasure removed.
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub(crate) struct Erased {
+    /// Files deleted from the bucket.
+    pub files: u32,
+    /// Their bytes.
+    pub bytes: u64,
+}

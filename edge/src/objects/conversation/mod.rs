@@ -29,6 +29,7 @@ use worker::{
 mod attach;
 mod block;
 pub(crate) mod calls;
+mod erase;
 mod feed;
 mod flow;
 mod limits;
@@ -39,7 +40,7 @@ mod store;
 mod webhooks;
 
 use self::calls::{
-    Act, Attach, BlockVisitor, BotAnswer, Connect, EndVisitor, Notice, PostMessage, ReadMessages,
+    Act, Attach, BlockVisitor, BotAnswer, Connect, EndVisitor, Erase, Notice, PostMessage, ReadMessages,
 };
 use self::feed::Claim;
 use self::store::{ConversationStore, Meta};
@@ -120,6 +121,7 @@ impl DurableObject for ConversationObject {
             BlockVisitor::ROUTE => answer(req, |call: BlockVisitor| ready(self.block_visitor(&call))).await,
             EndVisitor::ROUTE => answer(req, |call: EndVisitor| ready(self.end_visitor(&call, now))).await,
             Act::ROUTE => answer(req, |call: Act| self.act(call, now)).await,
+            Erase::ROUTE => answer(req, |call: Erase| async move { self.erase(&call).await }).await,
             PostMessage::ROUTE => answer(req, |call: PostMessage| self.post_message(call, now)).await,
             ReadMessages::ROUTE => {
                 answer(req, |call: ReadMessages| ready(self.read_messages(&call, now))).await

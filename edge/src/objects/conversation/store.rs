@@ -125,6 +125,16 @@ impl ConversationStore {
         }
     }
 
+    /// Forgets what it remembered of storage that was just deleted.
+    pub fn forget_everything(&self) {
+        self.tables.forget();
+        self.head.set(None);
+        self.meta.replace(None);
+        self.known.replace(Known::NotLoaded);
+        self.lifecycle.replace(None);
+        self.contact.replace(None);
+    }
+
     /// The meta row, if the conversation exists.
     pub fn meta(&self) -> EdgeResult<Option<Meta>> {
         if let Some(meta) = self.meta.borrow().as_ref() {

@@ -361,3 +361,14 @@ pub(crate) struct SetContactAttributes {
     pub definitions: contacts::AttributeDefinitions,
 }
 object_call!(SetContactAttributes => Site, "/contacts/attributes/set", contacts::AttributeDefinitions);
+
+/// Erases a contact and what the site holds of their conversations (index rows, search
+/// entries, routing), after the conversations themselves were erased.
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct EraseContact {
+    /// The contact (its id as stored, merges followed).
+    pub id: String,
+    /// Their conversations.
+    pub conversations: Vec<ConversationId>,
+}
+object_call!(EraseContact => Site, "/contacts/erase", ());

@@ -10,7 +10,7 @@ use switchboard_protocol::api::contacts::{
     AttributeDefinitions, ContactDetail, ContactRecord, CreateRequest, ListResponse, UpdateRequest,
 };
 use switchboard_protocol::inbox::ConversationSummary;
-use switchboard_protocol::{ErrorCode, VisitorId};
+use switchboard_protocol::{ConversationId, ErrorCode, VisitorId};
 
 use super::calls::ListContacts;
 use super::SiteObject;
@@ -216,6 +216,27 @@ impl SiteObject {
     ) -> EdgeResult<ContactRecord> {
         let (into, from) = (self.contact(into)?, self.contact(from)?);
         self.merge_rows(into, from, by, now)
+    }
+
+    /// Erases contact `id` and the site's rows of its (already erased) conversations.
+    pub(super) fn erase_contact(
+        &self,
+        id: &str,
+        conversations: &[ConversationId],
+        now: i64,
+    ) -> EdgeResult<()> {
+        let contact = self.contact(id)?;
+        for conversation in conversations {
+            let key = conversation.as_str();
+            self.sql().exec("DELETE FROM conversations WHERE id = ?", vec![key.into()])?;
+            self.sql().exec("DELETE FROM message_search WHERE conversation_id = ?", vec![key.into()])?;
+            self.unroute(conversation, now)?;
+        }
+        self.sql()
+            .exec("DELETE FROM contact_visitors WHERE contact_id = ?", vec![contact.id.as_str().into()])?;
+        self.sql().exec("DELETE FROM contact_merges WHERE into_id = ?", vec![contact.id.as_str().into()])?;
+        self.sql().exec("DELETE FROM contacts WHERE id = ?", vec![contact.id.as_str().into()])?;
+        Ok(())
     }
 
     pub(super) fn contact_attributes(&self) -> EdgeResult<AttributeDefinitions> {

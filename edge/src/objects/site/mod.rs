@@ -43,10 +43,10 @@ use worker::{
 
 use self::calls::{
     Activity, ActivityAnswer, AddBlock, AddWebhook, AgentSocket, ChangeWebhook, CreateContact, CreateSite,
-    EndAgents, Enqueue, GetConfig, GetContact, GetContactAttributes, GetSummary, LiftBlock, ListCanned,
-    ListContacts, ListConversations, ListWebhooks, MergeContacts, OpenInbox, Presence, RemoveCanned,
-    RemoveWebhook, RouteCommand, SaveCanned, Search, SetAvatar, SetContactAttributes, SignOutVisitor,
-    Unroute, UpdateConfig, UpdateContact, VisitorConversations,
+    EndAgents, Enqueue, EraseContact, GetConfig, GetContact, GetContactAttributes, GetSummary, LiftBlock,
+    ListCanned, ListContacts, ListConversations, ListWebhooks, MergeContacts, OpenInbox, Presence,
+    RemoveCanned, RemoveWebhook, RouteCommand, SaveCanned, Search, SetAvatar, SetContactAttributes,
+    SignOutVisitor, Unroute, UpdateConfig, UpdateContact, VisitorConversations,
 };
 use super::call::{answer, carried, no_such_route, ObjectCall};
 use super::ended::SessionEnds;
@@ -147,6 +147,9 @@ impl DurableObject for SiteObject {
             }
             MergeContacts::ROUTE => {
                 answer(req, |c: MergeContacts| ready(self.merge_contacts(&c.into, &c.from, &c.by, now))).await
+            }
+            EraseContact::ROUTE => {
+                answer(req, |c: EraseContact| ready(self.erase_contact(&c.id, &c.conversations, now))).await
             }
             GetContactAttributes::ROUTE => {
                 answer(req, |_: GetContactAttributes| ready(self.contact_attributes())).await
@@ -372,7 +375,7 @@ impl SiteObject {
     }
 
     /// The conversation left routing (resolved, snoozed).
-    fn unroute(&self, conversation: &ConversationId, now: i64) -> EdgeResult<()> {
+    pub(super) fn unroute(&self, conversation: &ConversationId, now: i64) -> EdgeResult<()> {
         self.route(&self.flow(), now, |router, now| Ok(router.close(conversation, now))).map(drop)
     }
 

@@ -75,3 +75,11 @@ pub(crate) struct Redeliver {
     pub id: String,
 }
 object_call!(Redeliver => Deliveries, "/redeliver", Delivery);
+
+/// Drops every delivery of these conversations (their data was erased).
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct ForgetConversations {
+    /// The conversations' ids.
+    pub conversations: Vec<String>,
+}
+object_call!(ForgetConversations => Deliveries, "/forget-conversations", ());

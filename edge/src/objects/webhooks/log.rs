@@ -188,6 +188,18 @@ impl WebhookObject {
         Ok(())
     }
 
+    /// Drops every delivery of `conversations` (their data was erased).
+    pub(super) fn forget_conversations(&self, conversations: &[String]) -> EdgeResult<()> {
+        if !self.tables.made() {
+            return Ok(());
+        }
+        for conversation in conversations {
+            self.sql
+                .exec("DELETE FROM deliveries WHERE conversation = ?", vec![conversation.as_str().into()])?;
+        }
+        Ok(())
+    }
+
     /// Every pending delivery given up (the subscription was turned off).
     pub(super) fn fail_pending(&self) -> EdgeResult<()> {
         self.sql

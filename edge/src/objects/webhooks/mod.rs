@@ -17,7 +17,7 @@ use switchboard_protocol::ErrorCode;
 use worker::{durable_object, DurableObject, Env, Request, Response, SqlStorage, State};
 
 use self::attempt::Post;
-use self::calls::{Forget, ListDeliveries, QueueEvents, Reconfigure, Redeliver};
+use self::calls::{Forget, ForgetConversations, ListDeliveries, QueueEvents, Reconfigure, Redeliver};
 use super::call::{answer, no_such_route, ObjectCall};
 use super::respond;
 use super::site::calls::StoredWebhook;
@@ -82,6 +82,12 @@ impl DurableObject for WebhookObject {
                 answer(req, |call: Reconfigure| async move { self.reconfigure(call, now).await }).await
             }
             Forget::ROUTE => answer(req, |_: Forget| async move { self.forget().await }).await,
+            ForgetConversations::ROUTE => {
+                answer(req, |call: ForgetConversations| async move {
+                    self.forget_conversations(&call.conversations)
+                })
+                .await
+            }
             ListDeliveries::ROUTE => {
                 answer(req, |call: ListDeliveries| async move { self.list(&call) }).await
             }
