@@ -15,6 +15,8 @@
 //!   inbox and conversation sockets with backoff reconnects, timers, the clipboard, client
 //!   message ids. Effects report back only by dispatching actions, or to the form that
 //!   awaited them.
+//! - [`contact_draft`]: a contact being edited, as typed: comma-separated lists, custom
+//!   attributes by kind, which input an error is about (pure, tested natively).
 //! - [`format`](mod@format): pure text helpers (visitor labels, clock and log times, relative
 //!   times, audit-log sentences).
 //! - [`hooks`]: custom hooks tying each effect to the part of the state it serves.
@@ -24,11 +26,13 @@
 //!   reset link (`components::password_reset`), the enrol-only page (`components::enrol`) of
 //!   a session whose site requires two-factor sign-in it has not set up, or the console
 //!   (settings: `components::two_factor` and `components::two_factor_setup`; for admins the
-//!   team's reset links, `components::reset_link`, and `components::audit_log`).
+//!   team's reset links, `components::reset_link`, and `components::audit_log`); the Contacts
+//!   screen is `components::contacts`.
 //!
 //! Text from the network is always rendered as text nodes, never as HTML.
 
 pub mod components;
+pub mod contact_draft;
 pub mod effects;
 pub mod format;
 pub mod hooks;

@@ -85,6 +85,8 @@ pub enum Screen {
     Inbox,
     /// Team and canned responses.
     Settings,
+    /// Contacts: search, edit, merge.
+    Contacts,
 }
 
 /// The health of one socket, as the agent is told about it.
@@ -154,6 +156,8 @@ pub struct State {
     pub site: Option<Rc<site_settings::Response>>,
     /// The main screen shown.
     pub screen: Screen,
+    /// The contact shown on the Contacts screen (`ctc_…`), if one was chosen.
+    pub contact: Option<String>,
     /// Which conversations the inbox lists (view, queue, search).
     pub filter: Filter,
     /// The inbox row the keyboard cursor (j/k) is on.
@@ -256,6 +260,8 @@ pub enum Action {
     SiteLoaded(site_settings::Response),
     /// Switch the main screen.
     Show(Screen),
+    /// Show one contact on the Contacts screen (from its list, or from the contact panel).
+    ShowContact(String),
     /// Show another inbox view.
     SetView(View),
     /// Show one queue's conversations, or every queue's.
@@ -290,6 +296,7 @@ impl State {
             canned: Rc::new(Vec::new()),
             site: None,
             screen: Screen::Inbox,
+            contact: None,
             filter: Filter::default(),
             cursor: None,
             presence: None,

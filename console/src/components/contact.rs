@@ -1,13 +1,17 @@
 //! The contact panel beside the open conversation: who the visitor is (name, email; each
 //! field the site's backend signed marked "verified", what the visitor typed kept apart), where they are (page, referrer, browser, language,
-//! country), what else the site or the bot told us, and their other conversations.
+//! country), what else the site or the bot told us, the contact record they belong to
+//! ([`super::contact_card`]: opened on the Contacts screen or edited in place), and their
+//! other conversations.
 
 use std::rc::Rc;
 
 use switchboard_protocol::contact::Contact;
-use switchboard_protocol::ConversationId;
+use switchboard_protocol::{ConversationId, VisitorId};
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
+
+use super::contact_card::ContactCard;
 
 /// Contact panel properties.
 #[derive(Properties, PartialEq)]
@@ -22,6 +26,10 @@ pub struct ContactProps {
     pub on_open: Callback<ConversationId>,
     /// The open conversation (whose visitor "Block" blocks).
     pub conversation: Option<ConversationId>,
+    /// The conversation's visitor, once the inbox listed it (to find their contact record).
+    pub visitor: Option<VisitorId>,
+    /// "Open in Contacts" was pressed for this contact record.
+    pub on_contact: Callback<String>,
 }
 
 /// The contact panel.
@@ -107,6 +115,12 @@ pub fn contact_panel(props: &ContactProps) -> Html {
             });
         }
     };
+    // What the visitor's contact record is searched by first.
+    let user_id = contact.identity.as_ref().map(|i| i.user_id.clone());
+    let hints: Vec<String> = [identity.email.clone(), contact.email.clone(), user_id, contact.name.clone()]
+        .into_iter()
+        .flatten()
+        .collect();
     let name = contact.display_name().map(str::to_owned).unwrap_or_else(|| props.label.clone());
     html! {
         <aside class="sb-contact" aria-label="Contact">
@@ -137,6 +151,9 @@ pub fn contact_panel(props: &ContactProps) -> Html {
                     </>
                 }) }
             </dl>
+            if let Some(visitor) = props.visitor.clone() {
+                <ContactCard {visitor} {hints} on_show={props.on_contact.clone()} />
+            }
             <div class="sb-contact-actions">
                 { match &*blocked {
                     Some(Ok(())) => html! { <p class="sb-hint sb-blocked" role="status">{ "Blocked. Lift it in Settings → Blocked visitors." }</p> },

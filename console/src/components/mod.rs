@@ -24,7 +24,12 @@
 //! - [`inbox`]: the conversation list.
 //! - [`offers`]: conversations offered to this agent, to accept or decline.
 //! - [`conversation`]: the open conversation: header, connection status, timeline, reply.
-//! - [`contact`]: the visitor's details and other conversations, beside the conversation.
+//! - [`contact`]: the visitor's details and other conversations, beside the conversation;
+//!   [`contact_card`]: in it, the visitor's contact record, edited in place.
+//! - [`contacts`]: the Contacts screen (search, "Load more", "New contact");
+//!   [`contact_editor`]: one contact's editable details, verified identity and conversations;
+//!   [`contact_merge`]: merging another contact into it; [`contact_fields`]: the inputs both
+//!   editors share (attributes by kind, errors under the input they are about).
 //! - [`timeline`]: the messages and pending replies.
 //! - [`reply`]: the reply box; [`attach`]: attaching a file to the reply.
 //!
@@ -37,6 +42,11 @@ pub mod attach;
 pub mod audit_log;
 pub mod blocks;
 pub mod contact;
+pub mod contact_card;
+pub mod contact_editor;
+pub mod contact_fields;
+pub mod contact_merge;
+pub mod contacts;
 pub mod conversation;
 pub mod copied;
 pub mod enrol;

@@ -1,5 +1,5 @@
-//! The signed-in screen: top bar, offers, and either the settings or the inbox with the open
-//! conversation and its contact panel. It turns the agent's clicks into frames on the
+//! The signed-in screen: top bar, offers, and the settings, the contacts, or the inbox with
+//! the open conversation and its contact panel. It turns the agent's clicks into frames on the
 //! sockets the root's hooks hold, and into actions.
 
 use std::rc::Rc;
@@ -10,6 +10,7 @@ use switchboard_protocol::{ClientFrame, ClientMessageId, ConversationId};
 use yew::prelude::*;
 
 use super::contact::ContactPanel;
+use super::contacts::Contacts;
 use super::conversation::{ConversationPane, OpenView, PaneAction};
 use super::inbox::Inbox;
 use super::offers::Offers;
@@ -142,6 +143,15 @@ pub fn workspace(props: &WorkspaceProps) -> Html {
         state: state.open_state(),
     });
     let on_show = dispatch.to_callback().reform(Action::Show);
+    let on_contact = dispatch.to_callback().reform(Action::ShowContact);
+    // A conversation chosen on the Contacts screen opens in the inbox.
+    let on_open_elsewhere = {
+        let dispatch = dispatch.clone();
+        Callback::from(move |id| {
+            dispatch.dispatch(Action::Open(id));
+            dispatch.dispatch(Action::Show(Screen::Inbox));
+        })
+    };
     let admin = agent.role == AgentRole::Admin;
     html! {
         <div class="sb-app">
@@ -151,6 +161,9 @@ pub fn workspace(props: &WorkspaceProps) -> Html {
             if state.screen == Screen::Settings {
                 <Settings agent={Rc::clone(agent)} me={agent.id.clone()} {admin} owner={agent.owner} team={state.team.clone()}
                     canned={state.canned.clone()} dispatch={dispatch.clone()} site={state.site.clone()} />
+            } else if state.screen == Screen::Contacts {
+                <Contacts selected={state.contact.clone()} on_select={on_contact} on_open={on_open_elsewhere}
+                    now={state.now} />
             } else {
                 <div class={classes!("sb-main", state.open.is_some().then_some("sb-main--contact"))}>
                     <Inbox
@@ -172,7 +185,8 @@ pub fn workspace(props: &WorkspaceProps) -> Html {
                             label={state.open_label().unwrap_or_default()}
                             contact={state.open_summary().and_then(|s| s.contact.clone())}
                             past={Rc::new(state.past_conversations())} {on_open}
-                            conversation={state.open.as_ref().map(|o| o.id.clone())} />
+                            conversation={state.open.as_ref().map(|o| o.id.clone())}
+                            visitor={state.open_summary().map(|s| s.visitor_id.clone())} {on_contact} />
                     }
                 </div>
             }

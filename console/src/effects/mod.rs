@@ -14,6 +14,8 @@
 //! - [`settings`]: API keys, webhooks and their delivery logs, sites and the audit log, for
 //!   the settings sections that show them.
 //! - [`blocks`]: blocking a conversation's visitor, listing and lifting blocks.
+//! - [`contacts`]: contacts (list and search, one with its conversations, making, changing,
+//!   merging), the site's custom attribute definitions, and the contact of a visitor.
 //! - [`two_factor`]: setting up, renewing and turning off one's two-factor sign-in; an
 //!   admin resetting a teammate's.
 //! - [`clipboard`]: copying text (recovery codes) to the clipboard.
@@ -27,6 +29,7 @@
 pub mod admin;
 pub mod blocks;
 pub mod clipboard;
+pub mod contacts;
 pub mod conversation;
 pub mod inbox;
 pub mod keys;

@@ -7,7 +7,9 @@ use switchboard_protocol::routing::ConversationState;
 use switchboard_protocol::ConversationId;
 use yew::Reducible;
 
-use super::{Action, InviteForm, Link, LogSnapshot, Offer, OpenConversation, ResetForm, Session, State};
+use super::{
+    Action, InviteForm, Link, LogSnapshot, Offer, OpenConversation, ResetForm, Screen, Session, State,
+};
 
 impl Reducible for State {
     type Action = Action;
@@ -152,6 +154,7 @@ impl Reducible for State {
             Action::CannedLoaded(canned) => state.canned = Rc::new(canned),
             Action::SiteLoaded(site) => state.site = Some(Rc::new(site)),
             Action::Show(screen) => state.screen = screen,
+            Action::ShowContact(id) => (state.screen, state.contact) = (Screen::Contacts, Some(id)),
             Action::SetView(view) => state.filter.view = view,
             Action::SetQueue(queue) => state.filter.queue = queue,
             Action::Search(query) => {

@@ -10,7 +10,7 @@ use switchboard_protocol::routing::ConversationState;
 use switchboard_protocol::{AgentId, ConversationId, Seq, SiteId, VisitorId};
 use yew::Reducible;
 
-use super::{Action, Agent, Session, State};
+use super::{Action, Agent, Screen, Session, State};
 
 fn agent() -> Agent {
     Agent {
@@ -167,6 +167,17 @@ fn signing_out_forgets_the_previous_agents_data() {
         state.session,
         Session::SignedOut { error: Some("Your session ended.".into()), busy: false, code_step: false }
     );
+}
+
+#[test]
+fn a_contact_shown_from_the_panel_opens_the_contacts_screen_on_it() {
+    let state = run(signed_in(), [Action::ShowContact("ctc_1".into())]);
+    assert_eq!((state.screen, state.contact.as_deref()), (Screen::Contacts, Some("ctc_1")));
+    // Back and forth between screens keeps the contact chosen; signing out forgets it.
+    let state = run(state, [Action::Show(Screen::Inbox), Action::Show(Screen::Contacts)]);
+    assert_eq!(state.contact.as_deref(), Some("ctc_1"));
+    let state = run(state, [Action::SignedOut { error: None }]);
+    assert_eq!((state.screen, state.contact.clone()), (Screen::Inbox, None));
 }
 
 #[test]

@@ -16,6 +16,7 @@
 //! - `browser_audit_and_reset`: password reset links and the audit log in browsers.
 //! - `browser_chat`: the whole spine in two browsers (and the README screenshots).
 //! - `browser_console`: the console: invites, canned responses, notes, transfers, views, settings.
+//! - `browser_contacts`: the Contacts screen: find, edit with typed attributes, create, merge.
 //! - `browser_delivery`: offline writing, receipts, typing, a socket that died silently.
 //! - `browser_embed`: the widget on hostile, strict-CSP, RTL, phone and signed-in pages.
 //! - `browser_files`: attachments from both sides in browsers.
@@ -63,6 +64,7 @@ mod browser_accessibility;
 mod browser_audit_and_reset;
 mod browser_chat;
 mod browser_console;
+mod browser_contacts;
 mod browser_delivery;
 mod browser_embed;
 mod browser_files;
