@@ -164,6 +164,17 @@ impl Session {
         call_with(method, &edge.url(path), &headers, body).await
     }
 
+    /// Makes an API key of the session's site named `name` with `role` (`agent` or `admin`);
+    /// answers its bearer header value (`Bearer sbk_…`).
+    pub async fn api_key(&self, edge: &TestEdge, name: &str, role: &str) -> Result<String> {
+        let body = serde_json::json!({ "name": name, "role": role });
+        let reply = self.call(edge, reqwest::Method::POST, "/api/v1/api-keys", Some(&body)).await?;
+        if reply.status != 201 {
+            bail!("no API key: {} {}", reply.status, reply.body);
+        }
+        Ok(format!("Bearer {}", reply.body["secret"].as_str().unwrap_or_default()))
+    }
+
     /// `bytes` as the raw body of a `method` request to `path` with `content_type` (a file
     /// upload), with the cookie and the anti-forgery token: status and JSON body (`null` when
     /// there is none).

@@ -120,6 +120,18 @@ impl Browser {
         .await
     }
 
+    /// Sets the `<select>` matching `select` to the option whose text is `label`, as a person
+    /// picking it would (waiting until both are there).
+    pub async fn choose(&self, select: &str, label: &str) -> Result<()> {
+        let script = format!(
+            "const s = document.querySelector({select:?}); if (!s) return false;
+             const o = Array.from(s.options).find(o => o.textContent === {label:?}); if (!o) return false;
+             s.value = o.value; s.dispatchEvent(new Event('change', {{ bubbles: true }})); return true;"
+        );
+        self.wait_for_js(&format!("{label:?} in {select}"), &script).await?;
+        Ok(())
+    }
+
     /// Ends the session and the browser.
     pub async fn close(mut self) -> Result<()> {
         let _ = self.client.clone().close().await;

@@ -27,17 +27,6 @@ async fn wait_for_text(browser: &Browser, text: &str) -> Result<()> {
     Ok(())
 }
 
-/// Sets a `<select>` to the option whose text is `label`, as a person picking it would.
-async fn choose(browser: &Browser, select: &str, label: &str) -> Result<()> {
-    let script = format!(
-        "const s = document.querySelector({select:?}); if (!s) return false;
-         const o = Array.from(s.options).find(o => o.textContent === {label:?}); if (!o) return false;
-         s.value = o.value; s.dispatchEvent(new Event('change', {{ bubbles: true }})); return true;"
-    );
-    browser.wait_for_js(&format!("{label:?} in {select}"), &script).await?;
-    Ok(())
-}
-
 async fn click(browser: &Browser, css: &str) -> Result<()> {
     browser.find(css).await?.click().await?;
     Ok(())
@@ -169,7 +158,7 @@ async fn invite_canned_note_transfer_resolve_and_reopen() -> Result<()> {
         .await?;
 
     // Transfer to Nia, who answers.
-    choose(&admin, "select.sb-transfer", "Nia").await?;
+    admin.choose("select.sb-transfer", "Nia").await?;
     click(&nia, "button.sb-screen--inbox").await?;
     nia.wait_for_js("the conversation marked hers", "const li = document.querySelector('li.sb-inbox-item'); if (li && li.textContent.includes('yours')) { li.querySelector('button').click(); return true; } return false;")
         .await?;

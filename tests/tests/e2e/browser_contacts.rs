@@ -30,17 +30,6 @@ async fn type_into(browser: &Browser, css: &str, text: &str) -> Result<()> {
     Ok(())
 }
 
-/// Sets a `<select>` to the option whose text is `label`, as a person picking it would.
-async fn choose(browser: &Browser, select: &str, label: &str) -> Result<()> {
-    let script = format!(
-        "const s = document.querySelector({select:?}); if (!s) return false;
-         const o = Array.from(s.options).find(o => o.textContent === {label:?}); if (!o) return false;
-         s.value = o.value; s.dispatchEvent(new Event('change', {{ bubbles: true }})); return true;"
-    );
-    browser.wait_for_js(&format!("{label:?} in {select}"), &script).await?;
-    Ok(())
-}
-
 async fn contacts(edge: &TestEdge, admin: &Session) -> Result<ListResponse> {
     let reply = admin.call(edge, Method::GET, "/api/v1/contacts?limit=200", None::<&()>).await?;
     ensure!(reply.status == 200, "{}", reply.body);
@@ -90,7 +79,7 @@ async fn an_agent_edits_a_visitors_contact_and_merges_another_into_it() -> Resul
     // Name, email, plan and notes, saved.
     type_into(&agent, &format!("{editor} input[name=name]"), "Ada Lovelace").await?;
     type_into(&agent, &format!("{editor} input[name=emails]"), "ada@example.com").await?;
-    choose(&agent, &format!("{editor} select[name='attributes.plan']"), "pro").await?;
+    agent.choose(&format!("{editor} select[name='attributes.plan']"), "pro").await?;
     type_into(&agent, &format!("{editor} textarea[name=notes]"), NOTES).await?;
     click(&agent, &format!("{editor} button.sb-contact-save")).await?;
     agent

@@ -64,7 +64,7 @@ async fn an_erased_contact_leaves_nothing_in_any_storage_and_the_export_holds_ev
     let contact: ContactRecord = wait::until("the person's contact", Duration::from_secs(10), || async {
         let list: ListResponse =
             admin.call(&edge, Method::GET, "/api/v1/contacts", None::<&()>).await.ok()?.json().ok()?;
-        list.contacts.into_iter().find(|c| c.visitor_ids.iter().any(|v| *v == session.visitor_id))
+        list.contacts.into_iter().find(|c| c.visitor_ids.contains(&session.visitor_id))
     })
     .await?;
     let found = wait::until("the marker searchable", Duration::from_secs(10), || async {

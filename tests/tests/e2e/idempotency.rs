@@ -4,7 +4,6 @@
 //! errors name the field at fault.
 
 use anyhow::Result;
-use reqwest::Method;
 use serde_json::{json, Value};
 use switchboard_tests::api::Session;
 use switchboard_tests::test_edge::TestEdge;
@@ -29,19 +28,11 @@ async fn post(
     Ok((status, replayed, if text.is_empty() { Value::Null } else { serde_json::from_str(&text)? }))
 }
 
-async fn admin_key(edge: &TestEdge, admin: &Session, name: &str) -> Result<String> {
-    let reply = admin
-        .call(edge, Method::POST, "/api/v1/api-keys", Some(&json!({ "name": name, "role": "admin" })))
-        .await?;
-    assert_eq!(reply.status, 201, "{}", reply.body);
-    Ok(format!("Bearer {}", reply.body["secret"].as_str().unwrap_or_default()))
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn a_retried_create_answers_the_first_result_and_a_reused_key_is_refused() -> Result<()> {
     let edge = TestEdge::start(&[])?;
     let admin = Session::start(&edge, ADMIN_EMAIL, ADMIN_PASSWORD).await?;
-    let crm = admin_key(&edge, &admin, "crm").await?;
+    let crm = admin.api_key(&edge, "crm", "admin").await?;
     let invite = json!({ "email": "noor@example.com", "name": "Noor" });
 
     // Without a key, each call makes a new link; with one, the retry answers the first.
@@ -66,7 +57,7 @@ async fn a_retried_create_answers_the_first_result_and_a_reused_key_is_refused()
     assert_eq!(refused["error"]["field"], "Idempotency-Key");
 
     // Keys belong to their credential: another key's same value is a new request.
-    let other_script = admin_key(&edge, &admin, "other script").await?;
+    let other_script = admin.api_key(&edge, "other script", "admin").await?;
     let (status, replayed, theirs) =
         post(&edge, &other_script, "/api/v1/invites", Some("invite-noor-1"), &invite).await?;
     assert_eq!((status, replayed), (201, false), "{theirs}");
@@ -86,7 +77,7 @@ async fn a_retried_create_answers_the_first_result_and_a_reused_key_is_refused()
 async fn racing_retries_create_one_thing() -> Result<()> {
     let edge = TestEdge::start(&[])?;
     let admin = Session::start(&edge, ADMIN_EMAIL, ADMIN_PASSWORD).await?;
-    let crm = admin_key(&edge, &admin, "crm").await?;
+    let crm = admin.api_key(&edge, "crm", "admin").await?;
     let invite = json!({ "email": "race@example.com", "name": "Race" });
     let attempts = (0..6).map(|_| post(&edge, &crm, "/api/v1/invites", Some("race-1"), &invite));
     let answers = futures_util::future::join_all(attempts).await;
@@ -111,7 +102,7 @@ async fn racing_retries_create_one_thing() -> Result<()> {
 async fn errors_name_the_field_at_fault() -> Result<()> {
     let edge = TestEdge::start(&[])?;
     let admin = Session::start(&edge, ADMIN_EMAIL, ADMIN_PASSWORD).await?;
-    let crm = admin_key(&edge, &admin, "crm").await?;
+    let crm = admin.api_key(&edge, "crm", "admin").await?;
     for (body, field) in [
         (json!({}), "name"),
         (json!({ "name": "x", "role": "owner" }), "role"),

@@ -16,7 +16,6 @@ use std::time::{Duration, Instant};
 use anyhow::{bail, Context, Result};
 use reqwest::Method;
 use serde_json::json;
-use switchboard_protocol::api::api_keys;
 use switchboard_protocol::Seq;
 use switchboard_tests::api::{call_with, new_conversation, Live, Session};
 use switchboard_tests::paths::repo_root;
@@ -66,16 +65,7 @@ async fn every_documented_operation_answers_as_documented_under_fuzzing() -> Res
     })?;
     let edge = TestEdge::start(&[SHOP])?;
     let admin = Session::start(&edge, ADMIN_EMAIL, ADMIN_PASSWORD).await?;
-    let key: api_keys::Created = admin
-        .call(
-            &edge,
-            Method::POST,
-            "/api/v1/api-keys",
-            Some(&json!({ "name": "schemathesis", "role": "admin" })),
-        )
-        .await?
-        .json()?;
-    let bearer = format!("Bearer {}", key.secret);
+    let bearer = admin.api_key(&edge, "schemathesis", "admin").await?;
 
     // Conversations with messages, so the lists and pages answer with real items.
     let mut conversations = Vec::new();
