@@ -30,6 +30,7 @@
 //! - [`prechat`]: checking the pre-chat form's answers against the site's form.
 //! - [`shape_errors`]: which field a request body's shape error is about.
 //! - [`fields`]: what an answer must look like (bot questions, form fields); emails.
+//! - [`recency_cursor`]: the `<ms>.<id>` cursor of lists read newest first (contacts, deliveries).
 //! - [`conversation_list`]: the conversation list's filters, page size and cursor.
 //! - [`conversation`]: what each client frame does to a conversation, and who hears of it.
 //! - [`flow`]: a site's flow (bot, business hours, queues) and one conversation's lifecycle.
@@ -93,6 +94,7 @@ pub mod password;
 pub mod password_reset;
 pub mod prechat;
 pub mod rate;
+pub mod recency_cursor;
 pub mod routing;
 pub mod search_text;
 pub mod session_caller;

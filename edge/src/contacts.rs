@@ -4,7 +4,7 @@
 //! `GET`/`PUT /api/v1/contact-attributes` (admins change them). Stored in the site's object
 //! ([`crate::objects::site`]); the rules are `core::contacts`'.
 
-use switchboard_core::contacts;
+use switchboard_core::{contacts, recency_cursor};
 use switchboard_protocol::api::audit_log::Action;
 use switchboard_protocol::api::contacts::{AttributeDefinitions, CreateRequest, MergeRequest, UpdateRequest};
 use switchboard_protocol::{ApiError, ErrorCode};
@@ -54,12 +54,7 @@ pub(crate) async fn list(req: &Request, env: &Ctx<'_>) -> EdgeResult<Response> {
     };
     let before = match http::query(req, "cursor")? {
         None => None,
-        Some(cursor) => Some(
-            cursor
-                .split_once('.')
-                .and_then(|(at, id)| Some((at.parse().ok()?, id.to_owned())))
-                .ok_or_else(|| bad("cursor", "pass next_cursor as given"))?,
-        ),
+        Some(cursor) => Some(recency_cursor::decode(&cursor)?),
     };
     http::json(200, &objects::send(env, &agent.site, &ListContacts { needle, before, limit }).await?)
 }

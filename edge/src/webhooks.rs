@@ -5,8 +5,8 @@
 //! live in the site's object; deliveries in [`crate::objects::webhooks`].
 
 use futures_util::future::join_all;
-use switchboard_core::webhook_delivery;
 use switchboard_core::webhook_events::SHARDS;
+use switchboard_core::{recency_cursor, webhook_delivery};
 use switchboard_protocol::api::audit_log::Action;
 use switchboard_protocol::api::webhooks::{
     CreateRequest, Created, DeliveriesResponse, ListResponse, UpdateRequest, Webhook,
@@ -105,14 +105,14 @@ pub(crate) async fn deliveries(req: &Request, env: &Ctx<'_>, id: &str) -> EdgeRe
     };
     let before = match http::query(req, "cursor")? {
         None => None,
-        Some(cursor) => Some(parse_cursor(&cursor)?),
+        Some(cursor) => Some(recency_cursor::decode(&cursor)?),
     };
     let pages = tell_queues(env, &admin.site, id, |_| ListDeliveries { before: before.clone(), limit }).await;
     let mut all: Vec<_> = pages.into_iter().flatten().flatten().collect();
     all.sort_by(|a, b| (b.created_at, &b.id).cmp(&(a.created_at, &a.id)));
     let more = all.len() > limit as usize;
     all.truncate(limit as usize);
-    let next_cursor = more.then(|| all.last().map(|d| format!("{}.{}", d.created_at, d.id))).flatten();
+    let next_cursor = more.then(|| all.last().map(|d| recency_cursor::encode(d.created_at, &d.id))).flatten();
     http::json(200, &DeliveriesResponse { deliveries: all, next_cursor })
 }
 
@@ -165,15 +165,6 @@ async fn tell_queues<
         }
     });
     join_all(sends).await
-}
-
-/// `created_at.id`, as [`deliveries`] hands out.
-fn parse_cursor(cursor: &str) -> EdgeResult<(i64, String)> {
-    cursor.split_once('.').and_then(|(at, id)| Some((at.parse().ok()?, id.to_owned()))).ok_or_else(|| {
-        EdgeError::from(
-            ApiError::new(ErrorCode::BadRequest, "cursor: pass next_cursor as given").at_field("cursor"),
-        )
-    })
 }
 
 fn dedup(

@@ -173,8 +173,9 @@ impl SiteObject {
             rows.iter().filter_map(|row| serde_json::from_str(&row.json).ok()).collect();
         let more = contacts.len() > call.limit as usize;
         contacts.truncate(call.limit as usize);
-        let next_cursor =
-            more.then(|| contacts.last().map(|c| format!("{}.{}", c.updated_at, c.id))).flatten();
+        let next_cursor = more
+            .then(|| contacts.last().map(|c| switchboard_core::recency_cursor::encode(c.updated_at, &c.id)))
+            .flatten();
         Ok(ListResponse { contacts, next_cursor })
     }
 
