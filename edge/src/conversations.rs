@@ -17,7 +17,7 @@ use crate::env::Ctx;
 use crate::error::{EdgeError, EdgeResult};
 use crate::objects::conversation::calls::{PostMessage, ReadMessages};
 use crate::objects::site::calls::{GetSummary, ListConversations, Search};
-use crate::{auth, env, http, objects};
+use crate::{auth, env, http, objects, site_cache};
 
 /// The list, or the search when `q` is given.
 pub(crate) async fn list(req: &Request, env: &Ctx<'_>) -> EdgeResult<Response> {
@@ -68,7 +68,13 @@ pub(crate) async fn post(mut req: Request, env: &Ctx<'_>, id: &str) -> EdgeResul
             .map_err(|e| EdgeError::Runtime(worker::Error::RustError(e.to_string())))?
         }
     };
-    let author = Author::Agent { id: agent.agent, name: agent.name };
+    let bot_name = if body.as_bot {
+        site_cache::config(env, &agent.site, env.now).await?.flow.bot.name
+    } else {
+        String::new()
+    };
+    let caller = Author::Agent { id: agent.agent, name: agent.name };
+    let author = switchboard_core::conversation::poster(caller, body.as_bot, body.internal, &bot_name)?;
     let call = PostMessage { site: agent.site, author, client_id, text: body.text, internal: body.internal };
     http::json(201, &objects::send(env, &id, &call).await?)
 }

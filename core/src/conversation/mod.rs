@@ -254,6 +254,18 @@ pub struct Post {
     pub internal: bool,
 }
 
+/// Who a message posted over REST is from: the caller (an agent, or a key under its name),
+/// or, when asked (`as_bot`), the site's bot under the flow's name — a script answering for
+/// the bot. Notes are the team's own: a bot writes none.
+pub fn poster(caller: Author, as_bot: bool, internal: bool, bot_name: &str) -> Result<Author, ApiError> {
+    match (as_bot, internal) {
+        (false, _) => Ok(caller),
+        (true, false) => Ok(Author::Bot { name: bot_name.to_owned() }),
+        (true, true) => Err(ApiError::new(ErrorCode::BadRequest, "internal: a bot writes no private notes")
+            .at_field("internal")),
+    }
+}
+
 /// Stores `author`'s posted message exactly as a `send` frame from their socket would be:
 /// same checks, idempotency by `client_id`, rate limits, relay and outputs — so a message
 /// posted over REST reaches the visitor and the console like one typed there.

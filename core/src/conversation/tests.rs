@@ -168,3 +168,11 @@ fn a_posted_message_is_stored_once_like_a_sent_one() {
     let refused = store_message(&mut store, &visitor(), &mut order, &mut limits, note, 0).unwrap();
     assert!(matches!(&refused[..], [Effect::Reply(ServerFrame::Error { code: ErrorCode::Forbidden, .. })]));
 }
+
+#[test]
+fn a_script_posts_as_itself_or_as_the_bot_but_the_bot_writes_no_notes() {
+    let agent = Author::Agent { id: switchboard_protocol::AgentId::from_random([5; 16]), name: "CRM".into() };
+    assert_eq!(super::poster(agent.clone(), false, true, "Sunny"), Ok(agent.clone()));
+    assert_eq!(super::poster(agent.clone(), true, false, "Sunny"), Ok(Author::Bot { name: "Sunny".into() }));
+    assert_eq!(super::poster(agent, true, true, "Sunny").unwrap_err().field.as_deref(), Some("internal"));
+}

@@ -44,6 +44,10 @@ pub struct PostRequest {
     /// The caller's id for the message (else the `Idempotency-Key` header, else a new one).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<ClientMessageId>,
+    /// Post as the site's bot (under the flow's bot name) rather than as the caller: a
+    /// script answering for the bot. Not with `internal`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub as_bot: bool,
 }
 
 /// `201` body of `POST …/messages`.

@@ -157,6 +157,18 @@ async fn a_message_posted_over_rest_reaches_the_visitor_and_the_console_live_onc
     let note_seq = noted.body["message"]["seq"].as_u64();
     assert_eq!(message_at(&mut console, note_seq).await?.text, "customer is a VIP");
     assert_ne!(message_at(&mut visitor, note_seq).await?.text, "customer is a VIP");
+    // A script answering for the bot posts under the bot's name, to both sides.
+    let as_bot = serde_json::json!({ "text": "Your parcel is out for delivery.", "as_bot": true });
+    let by_bot = admin.call(&edge, Method::POST, &path, Some(&as_bot)).await?;
+    assert_eq!(by_bot.status, 201, "{}", by_bot.body);
+    let bot_seq = by_bot.body["message"]["seq"].as_u64();
+    for socket in [&mut visitor, &mut console] {
+        let message = message_at(socket, bot_seq).await?;
+        assert!(matches!(message.author, switchboard_protocol::Author::Bot { .. }), "{message:?}");
+    }
+    let bot_note = serde_json::json!({ "text": "x", "as_bot": true, "internal": true });
+    let refused = admin.call(&edge, Method::POST, &path, Some(&bot_note)).await?;
+    assert_eq!((refused.status, &refused.body["error"]["field"]), (400, &serde_json::json!("internal")));
 
     // Without the anti-forgery token, or for an invented conversation: nothing stored.
     let forged =

@@ -183,6 +183,19 @@ async fn hostile_receivers_cost_the_chat_nothing() -> Result<()> {
         TestEdge::start_with(&[SHOP], &[("WEBHOOK_FIRST_RETRY_MS", "500"), ("WEBHOOK_TIMEOUT_MS", "1500")])?;
     let admin = Session::start(&edge, ADMIN_EMAIL, ADMIN_PASSWORD).await?;
     let without = median_latency(&edge, &admin, 15).await?;
+    // Three healthy receivers: what webhooks cost the chat at all.
+    let healthy: Vec<WebhookReceiver> =
+        futures_util::future::try_join_all((0..3).map(|_| WebhookReceiver::start(Mode::Up))).await?;
+    let mut healthy_ids = Vec::new();
+    for receiver in &healthy {
+        healthy_ids.push(subscribe(&edge, &admin, receiver, &["message.created"]).await?.webhook.id);
+    }
+    let with_healthy = median_latency(&edge, &admin, 15).await?;
+    for id in healthy_ids {
+        let removed =
+            admin.call(&edge, Method::DELETE, &format!("/api/v1/webhooks/{id}"), None::<&()>).await?;
+        assert_eq!(removed.status, 204);
+    }
 
     let hanging = WebhookReceiver::start(Mode::Hang).await?;
     let redirecting = WebhookReceiver::start(Mode::Redirect).await?;
@@ -191,9 +204,17 @@ async fn hostile_receivers_cost_the_chat_nothing() -> Result<()> {
     for receiver in [&hanging, &redirecting, &endless] {
         ids.push(subscribe(&edge, &admin, receiver, &["message.created"]).await?.webhook.id);
     }
-    let with = median_latency(&edge, &admin, 15).await?;
-    println!("webhooks: median visitor→agent latency {without} µs without receivers, {with} µs with three hostile ones");
-    assert!(with <= without * 3 + 100_000, "hostile receivers slowed the chat: {without} µs → {with} µs");
+    let with_hostile = median_latency(&edge, &admin, 15).await?;
+    println!(
+        "webhooks: median visitor→agent latency {without} µs without subscriptions, {with_healthy} µs with three \
+         healthy receivers, {with_hostile} µs with three hostile ones"
+    );
+    // Hostile receivers cost no more than healthy ones (all objects share one workerd
+    // process here, so the bound is loose).
+    assert!(
+        with_hostile <= with_healthy * 3 + 20_000,
+        "hostile receivers slowed the chat: {with_healthy} µs with healthy ones → {with_hostile} µs"
+    );
 
     // Each failure is in its log, briefly: no answer in time; a redirect not followed; an
     // endless body cut short.

@@ -414,11 +414,16 @@ impl ConversationObject {
 
     /// Sends a stored entry to every socket: agents and visitors each the frame core chose.
     fn relay_entry(&self, relay: &Relay) -> EdgeResult<()> {
-        self.emit_webhooks(&relay.to_agents);
-        let Some(to_visitors) = &relay.to_visitors else { return self.relay(&relay.to_agents, None) };
-        for (role, frame) in [(AGENT_TAG, &relay.to_agents), (VISITOR_TAG, to_visitors)] {
-            broadcast(self.state.get_websockets_with_tag(role), &serde_json::to_string(frame)?);
+        match &relay.to_visitors {
+            None => self.relay(&relay.to_agents, None)?,
+            Some(to_visitors) => {
+                for (role, frame) in [(AGENT_TAG, &relay.to_agents), (VISITOR_TAG, to_visitors)] {
+                    broadcast(self.state.get_websockets_with_tag(role), &serde_json::to_string(frame)?);
+                }
+            }
         }
+        // After the sockets: webhooks follow the chat, never lead it.
+        self.emit_webhooks(&relay.to_agents);
         Ok(())
     }
 

@@ -148,7 +148,6 @@ impl WebhookObject {
         for event in &call.events {
             self.insert(&call.stored.webhook.id, event, now)?;
         }
-        self.prune_log(now)?;
         self.wake_at(now).await
     }
 
@@ -245,6 +244,8 @@ impl WebhookObject {
                 return give_up::run(self, &stored, &schedule, now).await;
             }
         }
+        // Kept off the queueing path: one pass per wake, not per event.
+        self.prune_log(env::now())?;
         match self.next_due()? {
             Some(at) => self.wake_at(at).await,
             None => Ok(()),
