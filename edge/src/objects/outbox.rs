@@ -36,6 +36,11 @@ impl<T: 'static> Outbox<T> {
         Self { queue: RefCell::default(), running: Cell::new(false), newest_only: true, rest: Some(rest) }
     }
 
+    /// Drops what waits to be sent (what it was about was erased).
+    pub(super) fn clear(&self) {
+        self.queue.borrow_mut().clear();
+    }
+
     /// Queues `item`; starts the sending task unless it runs already. `send` sends one item
     /// (and logs its own failures: a lost item is repaired by the next, or by a retry).
     pub(super) fn push<F, Fut>(self: &Rc<Self>, state: &State, item: T, send: F)

@@ -18,6 +18,11 @@ impl ConversationObject {
         if meta.site_id != call.site {
             return Err(EdgeError::refuse(ErrorCode::NotFound, "no such conversation"));
         }
+        // A summary or webhook event still waiting would bring a row of it back after the
+        // site erased them.
+        self.outbox.clear();
+        self.webhook_outbox.clear();
+        self.search_texts.borrow_mut().clear();
         for socket in self.state.get_websockets() {
             let _ = socket.close(Some(CLOSE_UNAUTHORIZED), Some("erased"));
         }
