@@ -224,14 +224,25 @@ pub fn free_port() -> Result<u16> {
     Ok(std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
 }
 
-/// `GET /health` with a plain HTTP/1.0 request (no client library needed at start-up).
+/// `GET /health` with a plain HTTP/1.0 request (no client library needed at start-up). The
+/// answer is read only until it is whole: wrangler's proxy keeps the connection open after it,
+/// and waiting for the close cost every test's start five seconds.
 fn health_ok(port: u16) -> bool {
     let Ok(mut stream) = TcpStream::connect(("127.0.0.1", port)) else { return false };
     let _ = stream.set_read_timeout(Some(Duration::from_secs(5)));
-    if write!(stream, "GET /health HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n").is_err() {
+    if write!(stream, "GET /health HTTP/1.0\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n").is_err() {
         return false;
     }
-    let mut reply = String::new();
-    let _ = stream.read_to_string(&mut reply);
-    reply.starts_with("HTTP/1.1 200") && reply.contains("\"status\":\"ok\"")
+    let mut reply = Vec::new();
+    let mut chunk = [0u8; 1024];
+    loop {
+        let text = String::from_utf8_lossy(&reply);
+        if text.starts_with("HTTP/1.1 200") && text.contains("\"status\":\"ok\"") {
+            return true;
+        }
+        match stream.read(&mut chunk) {
+            Ok(0) | Err(_) => return false,
+            Ok(read) => reply.extend_from_slice(&chunk[..read]),
+        }
+    }
 }

@@ -6,6 +6,7 @@
 //! lint checks are skipped (they are for the whole tree, which CI runs without one).
 
 use std::process::Command;
+use std::time::{Duration, Instant};
 
 use anyhow::{bail, Result};
 
@@ -19,15 +20,23 @@ const SCHEMATHESIS_VAR: &str = "SWITCHBOARD_SCHEMATHESIS";
 const WASM_CRATES: [&str; 4] =
     ["switchboard-edge", "switchboard-widget", "switchboard-console", "switchboard-webclient"];
 
-/// Builds, then runs the checks and the tests.
+/// Builds, then runs the checks and the tests, and says at the end how long each phase took
+/// (CI keeps only the tail of the output, and its budget is 30 minutes).
 pub(crate) fn run(filter: &[String]) -> Result<()> {
-    let tools = tools::ensure(Needs { browser: true })?;
-    let schemathesis = python_tools::ensure_schemathesis()?;
+    let mut phases = Phases::default();
+    let result = run_phases(filter, &mut phases);
+    phases.report();
+    result
+}
+
+fn run_phases(filter: &[String], phases: &mut Phases) -> Result<()> {
+    let tools = phases.time("tools", || tools::ensure(Needs { browser: true }))?;
+    let schemathesis = phases.time("schemathesis install", python_tools::ensure_schemathesis)?;
     if filter.is_empty() {
         // Cheap and first: a formatting or lint failure needs no browser to explain it.
-        checks()?;
+        phases.time("fmt and clippy", checks)?;
     }
-    bundle::build_all(&tools)?;
+    phases.time("build", || bundle::build_all(&tools))?;
     let mut command = Command::new(cargo());
     command.args(["test", "--no-fail-fast"]);
     for package in [
@@ -44,7 +53,27 @@ pub(crate) fn run(filter: &[String]) -> Result<()> {
         command.args(["-p", package]);
     }
     command.env(SCHEMATHESIS_VAR, schemathesis).arg("--").args(filter);
-    run_command(&mut command)
+    phases.time("tests (build and run)", || run_command(&mut command))
+}
+
+/// How long each phase of a run took, in order.
+#[derive(Default)]
+struct Phases(Vec<(&'static str, Duration)>);
+
+impl Phases {
+    fn time<T>(&mut self, name: &'static str, phase: impl FnOnce() -> Result<T>) -> Result<T> {
+        let started = Instant::now();
+        let result = phase();
+        self.0.push((name, started.elapsed()));
+        result
+    }
+
+    fn report(&self) {
+        let total: Duration = self.0.iter().map(|(_, took)| *took).sum();
+        let parts: Vec<String> =
+            self.0.iter().map(|(name, took)| format!("{name} {} s", took.as_secs())).collect();
+        eprintln!("xtask: phases: {} (total {} s)", parts.join(", "), total.as_secs());
+    }
 }
 
 /// Every `# Layout` map complete, `cargo fmt --check`, and `cargo clippy -D warnings` natively (every crate and target)

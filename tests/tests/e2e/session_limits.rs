@@ -46,7 +46,10 @@ async fn a_thousand_sessions_from_one_address_get_429_beyond_the_limit_and_start
         .buffer_unordered(64)
         .collect()
         .await;
-    assert!(started.elapsed() < Duration::from_secs(10), "the flood took {:?}", started.elapsed());
+    // Not a speed promise (CI machines run other tests alongside and vary 2–3×): the count
+    // below allows for what the bucket refilled meanwhile. This only says the limiter did not
+    // hang, and that the burst still came faster than most of a minute's allowance refills.
+    assert!(started.elapsed() < Duration::from_secs(45), "the flood took {:?}", started.elapsed());
     let mut admitted = 0;
     for reply in replies {
         let (reply, retry_after) = reply?;
