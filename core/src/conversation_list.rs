@@ -48,6 +48,8 @@ pub struct ListQuery {
     pub visitor: Option<VisitorId>,
     /// Only this contact's (any of their visitors').
     pub contact: Option<String>,
+    /// Only those carrying this label (`core::conversation_labels::label`).
+    pub label: Option<String>,
     /// Only those active at or after this time, ms since the Unix epoch.
     pub updated_since: Option<i64>,
     /// Page size.
@@ -86,6 +88,10 @@ impl ListQuery {
                 }
                 "contact" if crate::contacts::is_id(value) => query.contact = Some(value.to_owned()),
                 "contact" => return Err(bad("contact", "a contact id (ctc_…)")),
+                "label" => {
+                    let label = crate::conversation_labels::label(value);
+                    query.label = Some(label.ok_or_else(|| bad("label", "a label (1 to 40 characters)"))?);
+                }
                 "updated_since" => {
                     let at = value.parse().map_err(|_| bad("updated_since", "ms since the Unix epoch"))?;
                     query.updated_since = Some(at);

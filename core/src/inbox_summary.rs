@@ -61,6 +61,8 @@ pub fn summary<E>(
         queue: life.queue.clone(),
         waiting_since: life.waiting_since,
         contact: (contact != Contact::default()).then_some(contact),
+        labels: Vec::new(),
+        attributes: Default::default(),
     })
 }
 

@@ -133,6 +133,8 @@ mod tests {
             queue: n.is_multiple_of(2).then(|| QueueId::parse("sales").unwrap()),
             waiting_since: None,
             contact: None,
+            labels: Vec::new(),
+            attributes: Default::default(),
         }
     }
 

@@ -32,6 +32,7 @@
 //! - [`fields`]: what an answer must look like (bot questions, form fields); emails.
 //! - [`recency_cursor`]: the `<ms>.<id>` cursor of lists read newest first (contacts, deliveries).
 //! - [`conversation_list`]: the conversation list's filters, page size and cursor.
+//! - [`conversation_labels`]: labels (one spelling each) and custom attributes on a conversation.
 //! - [`conversation`]: what each client frame does to a conversation, and who hears of it.
 //! - [`flow`]: a site's flow (bot, business hours, queues) and one conversation's lifecycle.
 //! - [`csat`]: the visitor's rating of a resolved conversation.
@@ -74,6 +75,7 @@ pub mod contact;
 pub mod contact_attributes;
 pub mod contacts;
 pub mod conversation;
+pub mod conversation_labels;
 pub mod conversation_list;
 pub mod csat;
 pub mod fields;

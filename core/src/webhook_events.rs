@@ -2,9 +2,12 @@
 //! receive them. Every event comes from one stored entry (a message, or a system entry for a
 //! routing or state event), so an event's id follows from the conversation and the entry's
 //! seq: the same event always has the same id, a re-sent one is recognised, and a
-//! conversation's events are ordered by seq.
+//! conversation's events are ordered by seq. A contact's events (made by the site when a
+//! contact is created, changed or merged) are ordered the same way by the time of the change,
+//! in the contact's own line.
 
 use sha2::{Digest, Sha256};
+use switchboard_protocol::api::contacts::ContactRecord;
 use switchboard_protocol::api::webhooks::{EventData, EventType, Webhook, WebhookEvent};
 use switchboard_protocol::routing::ConversationEvent;
 use switchboard_protocol::{Author, ConversationId, Message, Seq, SiteId};
@@ -45,6 +48,47 @@ pub fn events_of(site: &SiteId, conversation: &ConversationId, entry: &Message) 
         .collect()
 }
 
+/// The event a change to `contact` at `at` makes: `contact.created`, `contact.updated`, or
+/// `contact.merged` (with the id of the contact merged into it).
+pub fn contact_event(
+    site: &SiteId,
+    event_type: EventType,
+    contact: &ContactRecord,
+    merged_from: Option<&str>,
+    at: i64,
+) -> WebhookEvent {
+    let id = format!(
+        "evt_{}",
+        digest(&[&contact.id, &at.to_string(), event_type.as_str(), merged_from.unwrap_or_default()])
+    );
+    WebhookEvent {
+        id,
+        event_type,
+        created_at: at,
+        site_id: site.clone(),
+        conversation_id: None,
+        seq: None,
+        data: EventData::Contact {
+            contact: Box::new(contact.clone()),
+            merged_from: merged_from.map(str::to_owned),
+        },
+    }
+}
+
+/// The line an event is delivered in, in order: its conversation's, its contact's, or (for
+/// an event of neither) a line of its own (`""`, where every event is a head).
+pub fn line_of(event: &WebhookEvent) -> (String, i64) {
+    match (&event.conversation_id, &event.data) {
+        (Some(conversation), _) => {
+            (conversation.as_str().to_owned(), ordinal(event.seq.unwrap_or(Seq(0)), event.event_type))
+        }
+        (None, EventData::Contact { contact, .. }) => {
+            (contact.id.clone(), ordinal(Seq(event.created_at.max(0) as u64), event.event_type))
+        }
+        (None, _) => (String::new(), 0),
+    }
+}
+
 /// Whether `webhook` receives `event`: on, subscribed to its type, and, for a private note,
 /// asking for notes.
 pub fn receives(webhook: &Webhook, event: &WebhookEvent) -> bool {
@@ -67,8 +111,15 @@ pub fn delivery_id(webhook: &str, event_id: &str) -> String {
 /// conversation, so one conversation's events stay in order in one queue while a busy site's
 /// conversations spread over several.
 pub fn shard_of(conversation: Option<&ConversationId>) -> u32 {
-    let Some(conversation) = conversation else { return 0 };
-    let hash = Sha256::digest(conversation.as_str().as_bytes());
+    conversation.map_or(0, |conversation| shard_of_line(conversation.as_str()))
+}
+
+/// The queue of a line of events (`line_of`): by its key, so one line stays in one queue.
+pub fn shard_of_line(line: &str) -> u32 {
+    if line.is_empty() {
+        return 0;
+    }
+    let hash = Sha256::digest(line.as_bytes());
     u32::from_be_bytes([hash[0], hash[1], hash[2], hash[3]]) % SHARDS
 }
 
@@ -162,6 +213,39 @@ mod tests {
             let made = events_of(&site, &conversation, &entry(4, Author::System, Some(event), true));
             assert_eq!(types(&made), expected);
         }
+    }
+
+    #[test]
+    fn a_contacts_events_are_ordered_in_its_own_line() {
+        let site = SiteId::parse("demo").expect("site");
+        let contact = ContactRecord {
+            id: "ctc_1".into(),
+            name: Some("Ada".into()),
+            emails: Vec::new(),
+            phones: Vec::new(),
+            identity: None,
+            attributes: Default::default(),
+            notes: None,
+            visitor_ids: Vec::new(),
+            created_at: 1_000,
+            updated_at: 1_000,
+        };
+        let created = contact_event(&site, EventType::ContactCreated, &contact, None, 1_000);
+        let updated = contact_event(&site, EventType::ContactUpdated, &contact, None, 2_000);
+        let merged = contact_event(&site, EventType::ContactMerged, &contact, Some("ctc_2"), 2_000);
+        assert_eq!(created.id, contact_event(&site, EventType::ContactCreated, &contact, None, 1_000).id);
+        assert_ne!(updated.id, merged.id);
+        let (line, first) = line_of(&created);
+        assert_eq!(line, "ctc_1");
+        assert!(first < line_of(&updated).1);
+        assert_eq!(shard_of_line(&line), shard_of_line("ctc_1"));
+        let body = serde_json::to_value(&merged).expect("json");
+        assert_eq!(
+            (body["data"]["contact"]["id"].as_str(), body["data"]["merged_from"].as_str()),
+            (Some("ctc_1"), Some("ctc_2"))
+        );
+        let read: WebhookEvent = serde_json::from_value(body).expect("reads back");
+        assert_eq!(read, merged);
     }
 
     #[test]

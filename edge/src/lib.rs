@@ -11,7 +11,8 @@
 //! - [`agent_sessions`]: console sign-in, sign-out (here or everywhere) and `/agent/me`.
 //! - [`api_keys`]: the routes that make, list and revoke keys for scripts; [`scopes`]: which
 //!   part of the API each route is, for keys limited to some.
-//! - [`conversation_actions`]: take, transfer, unassign, resolve, reopen, snooze over REST.
+//! - [`conversation_actions`]: take, transfer, unassign, resolve, reopen, snooze, labels and
+//!   custom attributes over REST.
 //! - [`contacts`]: contacts over REST: list and search, create, change, merge; attributes.
 //! - [`data_rights`]: a contact's data exported whole, or erased from every storage.
 //! - [`conversations`]: the conversation list over REST (filters, cursor) and search.

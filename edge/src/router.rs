@@ -107,6 +107,12 @@ async fn route(req: Request, env: &Ctx<'_>) -> EdgeResult<Response> {
             "POST",
             ["api", "v1", "conversations", id, what @ ("take" | "transfer" | "unassign" | "resolve" | "reopen" | "snooze")],
         ) => conversation_actions::act(req, env, id, what).await,
+        ("PUT", ["api", "v1", "conversations", id, "labels"]) => {
+            conversation_actions::labels(req, env, id).await
+        }
+        ("PATCH", ["api", "v1", "conversations", id, "attributes"]) => {
+            conversation_actions::attributes(req, env, id).await
+        }
         ("GET", ["api", "v1", "conversations", id, "live"]) => sockets::conversation(req, env, id).await,
         ("POST", ["api", "v1", "conversations", id, "attachments"]) => {
             attachments::upload(req, env, id).await
@@ -192,6 +198,8 @@ fn allowed_methods(segments: &[&str]) -> Option<&'static str> {
             "POST"
         }
         ["api", "v1", "conversations", _, "messages"] => "GET, POST",
+        ["api", "v1", "conversations", _, "labels"] => "PUT",
+        ["api", "v1", "conversations", _, "attributes"] => "PATCH",
         ["api", "v1", "attachments", _] => "GET",
         ["api", "v1", "contacts"] => "GET, POST",
         ["api", "v1", "contacts", _] => "GET, PATCH, DELETE",

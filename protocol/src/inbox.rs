@@ -139,6 +139,12 @@ pub struct ConversationSummary {
     /// Who the visitor is and where, as far as known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contact: Option<crate::contact::Contact>,
+    /// Its labels (`api::conversation_labels`), in the order they were set.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub labels: Vec<String>,
+    /// Its custom attributes (`api::conversation_labels`).
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub attributes: std::collections::BTreeMap<String, serde_json::Value>,
 }
 
 /// The start of a message, for inbox previews.

@@ -44,6 +44,8 @@ fn summary(n: u8, updated_at: i64, state: ConversationState) -> ConversationSumm
         queue: None,
         waiting_since: None,
         contact: None,
+        labels: Vec::new(),
+        attributes: Default::default(),
     }
 }
 

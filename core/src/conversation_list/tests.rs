@@ -55,6 +55,8 @@ fn summary(n: u16, updated_at: i64) -> ConversationSummary {
         queue: None,
         waiting_since: None,
         contact: None,
+        labels: Vec::new(),
+        attributes: Default::default(),
     }
 }
 

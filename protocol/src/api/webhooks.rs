@@ -220,6 +220,14 @@ pub enum EventData {
         /// Why.
         reason: String,
     },
+    /// `contact.created`, `contact.updated`, `contact.merged`: the contact as it is now.
+    Contact {
+        /// The contact (boxed: it is much larger than the other details).
+        contact: Box<crate::api::contacts::ContactRecord>,
+        /// `contact.merged`: the id of the contact merged into it (which is gone).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        merged_from: Option<String>,
+    },
     /// `conversation.created`: nothing more than the conversation's id.
     Created {},
 }

@@ -25,9 +25,11 @@
 //! - `browser_two_factor`: setting up two-factor sign-in, codes and recovery codes, a mandatory setup.
 //! - `browser_site_look`: an admin's look and words reaching the widget; bot cards.
 //! - `chaos`: no message lost or duplicated under drops, resends and restarts.
+//! - `contact_webhooks`: contact.created/updated/merged reach a receiver signed, once, in order.
 //! - `contacts`: one contact per person (verified identity joins, typed email never); search, attributes, merge.
 //! - `conversation`: the conversation socket: send, resend, replay, limits, refusals.
 //! - `conversation_list`: 1,200 conversations paged by cursor while new ones arrive; filters.
+//! - `conversation_labels`: labels and custom attributes set by a script, seen live, filtered on.
 //! - `conversation_rest`: one conversation's summary and its log paged both ways over REST.
 //! - `data_rights`: a contact's export holds everything; erasing leaves nothing to any API, nor a byte in its conversations or files.
 //! - `csat`: rating a resolved conversation.
@@ -73,8 +75,10 @@ mod browser_site_look;
 mod browser_two_factor;
 mod browser_webhooks;
 mod chaos;
+mod contact_webhooks;
 mod contacts;
 mod conversation;
+mod conversation_labels;
 mod conversation_list;
 mod conversation_rest;
 mod csat;

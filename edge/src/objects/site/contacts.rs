@@ -9,6 +9,7 @@ use switchboard_core::contacts;
 use switchboard_protocol::api::contacts::{
     AttributeDefinitions, ContactDetail, ContactRecord, CreateRequest, ListResponse, UpdateRequest,
 };
+use switchboard_protocol::api::webhooks::EventType;
 use switchboard_protocol::inbox::ConversationSummary;
 use switchboard_protocol::{ConversationId, ErrorCode, VisitorId};
 
@@ -109,18 +110,19 @@ impl SiteObject {
             Some(user) => self.contacts_where("user_id = ?", user)?,
             None => None,
         };
-        let contact = match (current, owner) {
+        // Webhooks hear of one change per summary (all of it), never of half of it.
+        let (contact, joined) = match (current, owner) {
             (Some(current), Some(owner)) if current.id != owner.id => {
                 // The same person, verified: one contact (never on a typed email).
-                self.merge_rows(owner, current, "verified identity", now)?
+                (self.merge_rows(owner, current, "verified identity", now)?, false)
             }
             (None, Some(mut owner)) => {
                 owner.visitor_ids.push(summary.visitor_id.clone());
                 owner.updated_at = now;
                 self.save_contact(&owner)?;
-                owner
+                (owner, true)
             }
-            (Some(current), _) => current,
+            (Some(current), _) => (current, false),
             (None, None) => {
                 let made = contacts::for_visitor(
                     &summary.visitor_id,
@@ -129,11 +131,16 @@ impl SiteObject {
                     now,
                 );
                 self.save_contact(&made)?;
-                return Ok(());
+                return self.contact_changed(EventType::ContactCreated, &made, None, now);
             }
         };
-        if let Some(learnt) = seen.and_then(|seen| contacts::learn(contact, seen, now)) {
-            self.save_contact(&learnt)?;
+        match seen.and_then(|seen| contacts::learn(contact.clone(), seen, now)) {
+            Some(learnt) => {
+                self.save_contact(&learnt)?;
+                self.contact_changed(EventType::ContactUpdated, &learnt, None, now)?;
+            }
+            None if joined => self.contact_changed(EventType::ContactUpdated, &contact, None, now)?,
+            None => {}
         }
         Ok(())
     }
@@ -152,6 +159,7 @@ impl SiteObject {
             vec![from.id.as_str().into(), merged.id.as_str().into(), by.into(), now.into()],
         )?;
         self.save_contact(&merged)?;
+        self.contact_changed(EventType::ContactMerged, &merged, Some(&from.id), now)?;
         Ok(merged)
     }
 
@@ -193,6 +201,7 @@ impl SiteObject {
     ) -> EdgeResult<ContactRecord> {
         let contact = contacts::create(request, &self.contact_attributes()?.attributes, id, now)?;
         self.save_contact(&contact)?;
+        self.contact_changed(EventType::ContactCreated, &contact, None, now)?;
         Ok(contact)
     }
 
@@ -205,6 +214,7 @@ impl SiteObject {
         let contact =
             contacts::update(self.contact(id)?, change, &self.contact_attributes()?.attributes, now)?;
         self.save_contact(&contact)?;
+        self.contact_changed(EventType::ContactUpdated, &contact, None, now)?;
         Ok(contact)
     }
 
@@ -231,6 +241,7 @@ impl SiteObject {
             let key = conversation.as_str();
             self.sql().exec("DELETE FROM conversations WHERE id = ?", vec![key.into()])?;
             self.sql().exec("DELETE FROM message_search WHERE conversation_id = ?", vec![key.into()])?;
+            self.forget_labels(key)?;
             self.unroute(conversation, now)?;
         }
         self.sql()

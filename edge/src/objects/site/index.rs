@@ -29,11 +29,16 @@ struct SummaryRow {
     queue: Option<QueueId>,
     waiting_since: Option<i64>,
     contact: Option<String>,
+    attributes: Option<String>,
+    /// A JSON array, in the order set.
+    labels: Option<String>,
 }
 
 /// The columns a [`SummaryRow`] is read from.
 const SUMMARY_COLUMNS: &str =
-    "id, visitor_id, visitor_name, last_message, last_seq, created_at, updated_at, state, assignee, queue, waiting_since, contact";
+    "id, visitor_id, visitor_name, last_message, last_seq, created_at, updated_at, state, assignee, queue, waiting_since, contact,
+     attributes, (SELECT json_group_array(label) FROM (SELECT label FROM conversation_labels AS l
+                   WHERE l.conversation_id = conversations.id ORDER BY position)) AS labels";
 
 impl SummaryRow {
     fn into_summary(self) -> EdgeResult<ConversationSummary> {
@@ -55,6 +60,8 @@ impl SummaryRow {
             queue: self.queue,
             waiting_since: self.waiting_since,
             contact: self.contact.as_deref().map(serde_json::from_str).transpose()?,
+            labels: self.labels.as_deref().map(serde_json::from_str).transpose()?.unwrap_or_default(),
+            attributes: self.attributes.as_deref().map(serde_json::from_str).transpose()?.unwrap_or_default(),
         })
     }
 }
@@ -118,7 +125,7 @@ impl SiteObject {
     }
 
     /// Sends a conversation's new summary to every open inbox.
-    fn push_to_inboxes(&self, conversation: ConversationSummary) -> EdgeResult<()> {
+    pub(super) fn push_to_inboxes(&self, conversation: ConversationSummary) -> EdgeResult<()> {
         let frame = serde_json::to_string(&InboxFrame::Updated { conversation })?;
         crate::objects::broadcast(self.state.get_websockets_with_tag(INBOX_TAG), &frame);
         Ok(())
@@ -185,6 +192,10 @@ impl SiteObject {
         if let Some(contact) = &query.contact {
             conditions.push("visitor_id IN (SELECT visitor_id FROM contact_visitors WHERE contact_id = ?)");
             values.push(contact.as_str().into());
+        }
+        if let Some(label) = &query.label {
+            conditions.push("id IN (SELECT conversation_id FROM conversation_labels WHERE label = ?)");
+            values.push(label.as_str().into());
         }
         if let Some(since) = query.updated_since {
             conditions.push("updated_at >= ?");

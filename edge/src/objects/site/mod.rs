@@ -10,13 +10,16 @@
 //! When an agent's session ends it closes their sockets here and, through the conversations
 //! they have open, everywhere ([`sessions`]). It keeps the site's webhook subscriptions
 //! ([`webhooks`]); their deliveries live in objects of their own. And its contacts, one per
-//! person ([`contacts`]).
+//! person ([`contacts`]), whose changes it tells webhooks of ([`contact_events`]), and its
+//! conversations' labels and attributes ([`labels`]).
 
 mod blocks;
 pub(crate) mod calls;
 mod canned;
+mod contact_events;
 mod contacts;
 mod index;
+pub(crate) mod labels;
 mod search;
 mod sessions;
 mod signed_out;
@@ -48,6 +51,7 @@ use self::calls::{
     RemoveCanned, RemoveWebhook, RouteCommand, SaveCanned, Search, SetAvatar, SetContactAttributes,
     SignOutVisitor, Unroute, UpdateConfig, UpdateContact, VisitorConversations,
 };
+use self::labels::{PatchAttributes, SetLabels};
 use super::call::{answer, carried, no_such_route, ObjectCall};
 use super::ended::SessionEnds;
 use super::outbox::Outbox;
@@ -76,6 +80,8 @@ pub struct SiteObject {
     outbox: Rc<Outbox<(ConversationId, super::conversation::calls::Notice)>>,
     /// The stored configuration, read once per wake-up (it changes only through this object).
     config: RefCell<Option<SiteConfig>>,
+    /// Contact events on their way to webhook queues, in order.
+    contact_events: contact_events::ContactEventOutbox,
     /// Message texts on their way into the search index.
     waiting_texts: Rc<search::WaitingTexts>,
     /// When the first inbox socket's session ends.
@@ -93,6 +99,7 @@ impl DurableObject for SiteObject {
             router: RefCell::default(),
             outbox: Rc::new(Outbox::in_order()),
             config: RefCell::default(),
+            contact_events: Rc::new(Outbox::in_order()),
             waiting_texts: Rc::default(),
             session_ends: SessionEnds::default(),
         }
@@ -122,6 +129,8 @@ impl DurableObject for SiteObject {
                 })
                 .await
             }
+            SetLabels::ROUTE => answer(req, |c: SetLabels| ready(self.set_labels(c))).await,
+            PatchAttributes::ROUTE => answer(req, |c: PatchAttributes| ready(self.patch_attributes(c))).await,
             GetSummary::ROUTE => {
                 answer(req, |c: GetSummary| {
                     ready(self.summary(&c.id).and_then(|summary| {

@@ -1,6 +1,6 @@
 //! The site object's tables (made with the site: [`crate::objects::tables`]).
 
-use super::{canned, contacts, search, sessions, signed_out, webhooks};
+use super::{canned, contacts, labels, search, sessions, signed_out, webhooks};
 use crate::objects::tables::Schema;
 
 pub(super) static SCHEMA: Schema = Schema {
@@ -35,6 +35,8 @@ pub(super) static SCHEMA: Schema = Schema {
         contacts::SCHEMA[3],
         contacts::SCHEMA[4],
         contacts::SCHEMA[5],
+        labels::SCHEMA[0],
+        labels::SCHEMA[1],
     ],
     added_columns: &[
         ("conversations", "state TEXT"),
@@ -42,5 +44,6 @@ pub(super) static SCHEMA: Schema = Schema {
         ("conversations", "queue TEXT"),
         ("conversations", "waiting_since INTEGER"),
         ("conversations", "contact TEXT"),
+        ("conversations", "attributes TEXT"),
     ],
 };

@@ -4,9 +4,9 @@
 
 use serde::Deserialize;
 use switchboard_core::webhook_delivery::{AfterAttempt, LOG_KEEP_MS, LOG_KEEP_ROWS};
-use switchboard_core::webhook_events::{delivery_id, ordinal};
+use switchboard_core::webhook_events::{delivery_id, line_of};
 use switchboard_protocol::api::webhooks::{Delivery, DeliveryState, EventType, WebhookEvent};
-use switchboard_protocol::{ConversationId, Seq};
+use switchboard_protocol::ConversationId;
 
 use super::attempt::Attempt;
 use super::calls::ListDeliveries;
@@ -65,9 +65,9 @@ impl Row {
 impl WebhookObject {
     /// Queues `event` for subscription `webhook`, unless it is queued already.
     pub(super) fn insert(&self, webhook: &str, event: &WebhookEvent, now: i64) -> EdgeResult<()> {
-        let conversation = event.conversation_id.as_ref().map(|c| c.as_str().to_owned()).unwrap_or_default();
-        // Events of no conversation (a subscription turned off) each stand alone.
-        let seq = event.seq.unwrap_or(Seq(0));
+        // In order per conversation (or contact); others (a subscription turned off) each
+        // stand alone.
+        let (line, ordinal) = line_of(event);
         self.sql.exec(
             "INSERT OR IGNORE INTO deliveries (id, event_id, event_type, conversation, ordinal, body, created_at, state, next_at)
              VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', ?)",
@@ -75,8 +75,8 @@ impl WebhookObject {
                 delivery_id(webhook, &event.id).into(),
                 event.id.as_str().into(),
                 event.event_type.as_str().into(),
-                conversation.into(),
-                ordinal(seq, event.event_type).into(),
+                line.into(),
+                ordinal.into(),
                 serde_json::to_string(event)?.into(),
                 now.into(),
                 now.into(),

@@ -1,0 +1,92 @@
+//! The Site object's labels and custom attributes of its conversations (checked in
+//! `core::conversation_labels`): labels in their own table, indexed by label so the list's
+//! `label=` filter reads only the conversations carrying it; attributes as a JSON column of
+//! the conversation's index row. Either change is pushed to every open inbox at once.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use switchboard_core::conversation_labels;
+use switchboard_protocol::inbox::ConversationSummary;
+use switchboard_protocol::{ConversationId, ErrorCode};
+
+use super::SiteObject;
+use crate::error::{EdgeError, EdgeResult};
+use crate::objects::call::object_call;
+use crate::objects::site::calls::Site;
+
+pub(super) const SCHEMA: [&str; 2] = [
+    "CREATE TABLE IF NOT EXISTS conversation_labels (
+        conversation_id TEXT NOT NULL,
+        label TEXT NOT NULL,
+        position INTEGER NOT NULL,
+        PRIMARY KEY (conversation_id, label))",
+    "CREATE INDEX IF NOT EXISTS conversation_labels_by_label ON conversation_labels (label, conversation_id)",
+];
+
+/// A conversation's labels from now on (checked here); answers its summary.
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct SetLabels {
+    /// The conversation.
+    pub id: ConversationId,
+    /// As typed.
+    pub labels: Vec<String>,
+}
+object_call!(SetLabels => Site, "/labels", ConversationSummary);
+
+/// Custom attributes set or (`null`) removed on a conversation; answers its summary.
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct PatchAttributes {
+    /// The conversation.
+    pub id: ConversationId,
+    /// What changes.
+    pub patch: BTreeMap<String, serde_json::Value>,
+}
+object_call!(PatchAttributes => Site, "/attributes", ConversationSummary);
+
+impl SiteObject {
+    fn known_summary(&self, id: &ConversationId) -> EdgeResult<ConversationSummary> {
+        self.summary(id)?.ok_or_else(|| EdgeError::refuse(ErrorCode::NotFound, "no such conversation"))
+    }
+
+    pub(super) fn set_labels(&self, SetLabels { id, labels }: SetLabels) -> EdgeResult<ConversationSummary> {
+        let labels = conversation_labels::labels(&labels)?;
+        self.known_summary(&id)?;
+        let sql = self.sql();
+        sql.exec("DELETE FROM conversation_labels WHERE conversation_id = ?", vec![id.as_str().into()])?;
+        for (position, label) in labels.into_iter().enumerate() {
+            sql.exec(
+                "INSERT INTO conversation_labels (conversation_id, label, position) VALUES (?, ?, ?)",
+                vec![id.as_str().into(), label.into(), (position as i64).into()],
+            )?;
+        }
+        self.pushed_summary(&id)
+    }
+
+    pub(super) fn patch_attributes(
+        &self,
+        PatchAttributes { id, patch }: PatchAttributes,
+    ) -> EdgeResult<ConversationSummary> {
+        let current = self.known_summary(&id)?.attributes;
+        let attributes = conversation_labels::patch_attributes(&current, &patch)?;
+        let stored = (!attributes.is_empty()).then(|| serde_json::to_string(&attributes)).transpose()?;
+        self.sql().exec(
+            "UPDATE conversations SET attributes = ? WHERE id = ?",
+            vec![stored.into(), id.as_str().into()],
+        )?;
+        self.pushed_summary(&id)
+    }
+
+    /// The conversation's summary as now stored, sent to every open inbox too.
+    fn pushed_summary(&self, id: &ConversationId) -> EdgeResult<ConversationSummary> {
+        let summary = self.known_summary(id)?;
+        self.push_to_inboxes(summary.clone())?;
+        Ok(summary)
+    }
+
+    /// Forgets an erased conversation's labels.
+    pub(super) fn forget_labels(&self, id: &str) -> EdgeResult<()> {
+        self.sql().exec("DELETE FROM conversation_labels WHERE conversation_id = ?", vec![id.into()])?;
+        Ok(())
+    }
+}

@@ -1,0 +1,154 @@
+//! Labels and custom attributes on conversations over REST, as a CRM script and an agent use
+//! them: set, seen live in an open inbox, filtered on, changed key by key, with clear errors,
+//! and nothing for a conversation that is not there.
+
+use anyhow::Result;
+use reqwest::Method;
+use serde_json::json;
+use switchboard_protocol::api::conversations_list::Response as ListPage;
+use switchboard_protocol::inbox::{ConversationSummary, InboxFrame};
+use switchboard_protocol::Seq;
+use switchboard_tests::api::{new_conversation, Live, Session};
+use switchboard_tests::test_edge::TestEdge;
+use switchboard_tests::{wait, ADMIN_EMAIL, ADMIN_PASSWORD};
+
+const SHOP: &str = "https://shop.example";
+
+#[tokio::test(flavor = "multi_thread")]
+async fn labels_and_attributes_are_set_seen_live_and_filtered_on() -> Result<()> {
+    let edge = TestEdge::start(&[SHOP])?;
+    let admin = Session::start(&edge, ADMIN_EMAIL, ADMIN_PASSWORD).await?;
+    let key = admin.api_key(&edge, "crm", "agent").await?;
+    let (mut ids, mut visitors) = (Vec::new(), Vec::new());
+    for n in 0..3 {
+        let session = new_conversation(&edge, SHOP, None).await?;
+        let mut visitor = Live::visitor(&edge, &session).await?;
+        visitor.hello(Seq(0)).await?;
+        visitor.post(&format!("v-{n}"), &format!("my order AB-12{n}")).await?;
+        ids.push(session.conversation_id);
+        visitors.push(visitor);
+    }
+    let by_key = |method: Method, path: String, body: serde_json::Value| {
+        let (key, edge) = (key.clone(), &edge);
+        async move {
+            switchboard_tests::api::call_with(
+                method,
+                &edge.url(&path),
+                &[("authorization", key.as_str())],
+                Some(&body),
+            )
+            .await
+        }
+    };
+    // Every conversation is in the index before it is labelled (summaries are coalesced).
+    wait::until("three conversations listed", std::time::Duration::from_secs(10), || async {
+        let page: ListPage =
+            admin.call(&edge, Method::GET, "/api/v1/conversations", None::<&()>).await.ok()?.json().ok()?;
+        (page.conversations.len() == 3).then_some(())
+    })
+    .await?;
+
+    // An agent with the inbox open sees the labels the moment a script sets them.
+    let mut inbox = Live::inbox(&edge, &admin.cookie).await?;
+    let (first, second) = (&ids[0], &ids[1]);
+    let reply = by_key(
+        Method::PUT,
+        format!("/api/v1/conversations/{first}/labels"),
+        json!({ "labels": ["VIP ", "Billing  issue", "vip"] }),
+    )
+    .await?;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let summary: ConversationSummary = reply.json()?;
+    assert_eq!(summary.labels, ["vip", "billing issue"], "one spelling each, in the order given");
+    let pushed = inbox
+        .until_inbox(|frame| match frame {
+            InboxFrame::Updated { conversation }
+                if conversation.id == *first && !conversation.labels.is_empty() =>
+            {
+                Some(conversation.labels.clone())
+            }
+            _ => None,
+        })
+        .await?;
+    assert_eq!(pushed, ["vip", "billing issue"]);
+    by_key(
+        Method::PUT,
+        format!("/api/v1/conversations/{second}/labels"),
+        json!({ "labels": ["billing issue"] }),
+    )
+    .await?;
+
+    // The list filters on a label however it is typed, with other filters and pages.
+    let listed = |query: &'static str| {
+        let (admin, edge) = (&admin, &edge);
+        async move {
+            let page: ListPage = admin
+                .call(edge, Method::GET, &format!("/api/v1/conversations?{query}"), None::<&()>)
+                .await?
+                .json()?;
+            anyhow::Ok(page.conversations.into_iter().map(|c| c.id).collect::<Vec<_>>())
+        }
+    };
+    assert_eq!(listed("label=VIP").await?, std::slice::from_ref(first));
+    let mut billing = listed("label=billing%20issue").await?;
+    billing.sort();
+    let mut expected = vec![first.clone(), second.clone()];
+    expected.sort();
+    assert_eq!(billing, expected);
+    assert_eq!(listed("label=billing%20issue&limit=1").await?.len(), 1);
+    assert!(listed("label=refund").await?.is_empty());
+    // A new message keeps the labels (the summary a conversation sends does not carry them).
+    let again = visitors[0].post("v-again", "any news?").await?;
+    let summary =
+        wait::until("the new message in the summary", std::time::Duration::from_secs(10), || async {
+            let path = format!("/api/v1/conversations/{first}");
+            let summary: ConversationSummary =
+                admin.call(&edge, Method::GET, &path, None::<&()>).await.ok()?.json().ok()?;
+            (summary.last_seq >= again).then_some(summary)
+        })
+        .await?;
+    assert_eq!(summary.labels, ["vip", "billing issue"]);
+    // Clearing them.
+    let cleared: ConversationSummary =
+        by_key(Method::PUT, format!("/api/v1/conversations/{first}/labels"), json!({ "labels": [] }))
+            .await?
+            .json()?;
+    assert!(cleared.labels.is_empty());
+    assert!(listed("label=vip").await?.is_empty());
+
+    // Attributes: set, kept, removed key by key.
+    let path = format!("/api/v1/conversations/{second}/attributes");
+    let set: ConversationSummary = by_key(
+        Method::PATCH,
+        path.clone(),
+        json!({ "attributes": { "order_id": "AB-121", "amount": 42.5, "gift": true } }),
+    )
+    .await?
+    .json()?;
+    assert_eq!(set.attributes.len(), 3);
+    let patched: ConversationSummary =
+        by_key(Method::PATCH, path.clone(), json!({ "attributes": { "gift": null, "amount": 40 } }))
+            .await?
+            .json()?;
+    assert_eq!(serde_json::to_value(&patched.attributes)?, json!({ "amount": 40, "order_id": "AB-121" }));
+
+    // Clear errors naming the field; nothing for an invented conversation.
+    let bad = by_key(
+        Method::PUT,
+        format!("/api/v1/conversations/{second}/labels"),
+        json!({ "labels": ["ok", "<b>"] }),
+    )
+    .await?;
+    assert_eq!((bad.status, bad.body["error"]["field"].as_str()), (400, Some("labels[1]")), "{}", bad.body);
+    let bad = by_key(Method::PATCH, path.clone(), json!({ "attributes": { "Order ID": "x" } })).await?;
+    assert_eq!(bad.status, 400, "{}", bad.body);
+    assert_eq!(bad.body["error"]["field"], "attributes.Order ID");
+    let bad = admin.call(&edge, Method::GET, "/api/v1/conversations?label=%3Cb%3E", None::<&()>).await?;
+    assert_eq!((bad.status, bad.body["error"]["field"].as_str()), (400, Some("label")), "{}", bad.body);
+    let invented = "cnv_00000000000000000000000000000000";
+    let missing =
+        by_key(Method::PUT, format!("/api/v1/conversations/{invented}/labels"), json!({ "labels": ["x"] }))
+            .await?;
+    assert_eq!(missing.status, 404, "{}", missing.body);
+    Ok(())
+}
