@@ -77,6 +77,9 @@ pub fn apply(mut config: SiteConfig, patch: Patch, zones: &dyn Zones) -> Result<
     if let Some(policy) = patch.two_factor_policy {
         config.two_factor_policy = policy;
     }
+    if let Some(days) = patch.retention_days {
+        config.retention_days = crate::retention::days(days)?;
+    }
     Ok(config)
 }
 
@@ -177,6 +180,7 @@ mod tests {
             avatars: Default::default(),
             session_limits: None,
             two_factor_policy: Default::default(),
+            retention_days: None,
         }
     }
 

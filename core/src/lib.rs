@@ -35,6 +35,7 @@
 //! - [`conversation_labels`]: labels (one spelling each) and custom attributes on a conversation.
 //! - [`conversation`]: what each client frame does to a conversation, and who hears of it.
 //! - [`flow`]: a site's flow (bot, business hours, queues) and one conversation's lifecycle.
+//! - [`retention`]: a site's retention: which resolved conversations are deleted, when to sweep.
 //! - [`csat`]: the visitor's rating of a resolved conversation.
 //! - [`cards`]: checking bots' cards (title, words, a link button).
 //! - [`rate`]: per-participant flood control (token bucket, typing throttle).
@@ -97,6 +98,7 @@ pub mod password_reset;
 pub mod prechat;
 pub mod rate;
 pub mod recency_cursor;
+pub mod retention;
 pub mod routing;
 pub mod search_text;
 pub mod session_caller;

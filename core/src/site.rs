@@ -46,6 +46,9 @@ pub struct SiteConfig {
     /// Who must sign in with a second step ([`crate::two_factor`]).
     #[serde(default)]
     pub two_factor_policy: crate::two_factor::TwoFactorPolicy,
+    /// Days after which resolved conversations are deleted ([`crate::retention`]); none: kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retention_days: Option<u32>,
     /// Visitors and addresses an agent blocked ([`crate::blocks`]; at most
     /// `MAX_BLOCKS`): here so every isolate's copy of the configuration can check them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -216,6 +219,7 @@ impl Bootstrap {
                 avatars: Default::default(),
                 session_limits: None,
                 two_factor_policy: Default::default(),
+                retention_days: None,
             },
             admin_email,
             admin_name: admin_name.to_string(),

@@ -54,7 +54,8 @@ pub(crate) async fn erase(req: &Request, env: &Ctx<'_>, id: &str) -> EdgeResult<
     let conversations: Vec<ConversationId> =
         all_conversations(env, &admin.site, &contact.id).await?.into_iter().map(|s| s.id).collect();
     for conversation in &conversations {
-        objects::send(env, conversation, &Erase { site: admin.site.clone() }).await?;
+        objects::send(env, conversation, &Erase { site: admin.site.clone(), only_if_resolved: false })
+            .await?;
     }
     let ids: Vec<String> = conversations.iter().map(|c| c.as_str().to_owned()).collect();
     for stored in objects::send(env, &admin.site, &ListWebhooks).await? {

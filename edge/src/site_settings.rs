@@ -44,5 +44,6 @@ fn settings(config: SiteConfig) -> EdgeResult<Settings> {
         prechat: serde_json::to_value(&config.prechat)?,
         session_limits: config.session_limits,
         two_factor_policy: config.two_factor_policy,
+        retention_days: config.retention_days,
     })
 }

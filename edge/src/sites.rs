@@ -48,6 +48,7 @@ pub(crate) async fn create(mut req: Request, env: &Ctx<'_>) -> EdgeResult<Respon
         avatars: Default::default(),
         session_limits: None,
         two_factor_policy: Default::default(),
+        retention_days: None,
     };
     objects::send(env, &config.id, &CreateSite { config: config.clone() }).await?;
     audit::record(env, &req, &config.id, &owner, Done::to(Action::SiteCreated, config.id.as_str())).await;
@@ -61,6 +62,7 @@ pub(crate) async fn create(mut req: Request, env: &Ctx<'_>) -> EdgeResult<Respon
         prechat: serde_json::Value::Array(Vec::new()),
         session_limits: None,
         two_factor_policy: Default::default(),
+        retention_days: None,
     };
     http::json(201, &body)
 }

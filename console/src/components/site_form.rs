@@ -45,6 +45,7 @@ pub fn site_form(props: &SiteFormProps) -> Html {
         let loaded_secret = site.identity_secret.clone().unwrap_or_default();
         let loaded_prechat = pretty_prechat.clone();
         let loaded_policy = site.two_factor_policy;
+        let loaded_retention = site.retention_days.unwrap_or(0);
         move |event: SubmitEvent| {
             event.prevent_default();
             let form: web_sys::HtmlFormElement = event.target_unchecked_into();
@@ -100,6 +101,12 @@ pub fn site_form(props: &SiteFormProps) -> Html {
                 )
                 .ok()
                 .filter(|&policy| policy != loaded_policy),
+                // Sent only when changed, like the policy; the edge checks the range.
+                retention_days: value("retention_days")
+                    .trim()
+                    .parse::<u32>()
+                    .ok()
+                    .filter(|&days| days != loaded_retention),
                 flow,
                 allowed_origins: Some(value("origins").split_whitespace().map(str::to_owned).collect()),
                 appearance: Some(Appearance {
@@ -193,6 +200,11 @@ pub fn site_form(props: &SiteFormProps) -> Html {
                         { "Whoever it covers sets it up at their next sign-in. To require it of admins, set up your own first (below)." }
                     </span>
                 </div>
+                <label class="sb-field">
+                    <span class="sb-field-label">{ "Delete resolved conversations and their files after this many days (0: keep them)" }</span>
+                    <input type="number" name="retention_days" class="sb-site-retention" min="0" max="3650"
+                        value={site.retention_days.unwrap_or(0).to_string()} />
+                </label>
                 <button type="submit" class="sb-primary sb-site-submit">{ "Save" }</button>
             }
             { match &*outcome {

@@ -169,6 +169,9 @@ impl Default for Appearance {
     }
 }
 
+/// Longest retention a site may set, in days (ten years).
+pub const MAX_RETENTION_DAYS: u32 = 3_650;
+
 /// `GET` `200` body (and `PATCH` `200` body: the site after the change).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Response {
@@ -196,6 +199,10 @@ pub struct Response {
     /// Who must sign in with a second step (`off`, `admins`, `everyone`).
     #[serde(default)]
     pub two_factor_policy: super::two_factor::TwoFactorPolicy,
+    /// Resolved conversations (and their files) are deleted this many days after they were
+    /// last active; absent: kept.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retention_days: Option<u32>,
 }
 
 /// `PATCH` request body.
@@ -231,6 +238,10 @@ pub struct Patch {
     /// requires and without one (the admin setting it too) can only set it up.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub two_factor_policy: Option<super::two_factor::TwoFactorPolicy>,
+    /// Days after which resolved conversations are deleted (1 to [`MAX_RETENTION_DAYS`]; `0`:
+    /// keep them).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retention_days: Option<u32>,
 }
 
 /// How many visitor sessions (`POST /api/v1/sessions`) may start a minute: from one address,

@@ -20,6 +20,8 @@
 //! - `browser_delivery`: offline writing, receipts, typing, a socket that died silently.
 //! - `browser_embed`: the widget on hostile, strict-CSP, RTL, phone and signed-in pages.
 //! - `browser_files`: attachments from both sides in browsers.
+//! - `browser_labels`: an agent labels a conversation in the console and sees a script's labels live.
+//! - `browser_rest_messages`: messages a script posts over REST show live in the widget and a teammate's console.
 //! - `browser_routing`: the bot, quick replies and a handover in browsers.
 //! - `browser_webhooks`: an admin subscribes a receiver in Settings, reads its log, redelivers, turns it off.
 //! - `browser_two_factor`: setting up two-factor sign-in, codes and recovery codes, a mandatory setup.
@@ -43,6 +45,7 @@
 //! - `prechat`: the pre-chat form checked at the edge.
 //! - `promises`: bugs fixed as users found them: takeover, backlogs, favicons.
 //! - `revocation`: removed accounts, ended sessions, revoked and expired keys stop at once.
+//! - `retention`: resolved conversations past the site's retention are deleted with their files.
 //! - `routing`: flows, offers, transfers, business hours, external bots, SLAs.
 //! - `schemathesis`: the REST API fuzzed against `docs/openapi.json`: no server errors, answers as documented.
 //! - `search`: full-text search as typed: dashed numbers, emails, accents, CJK.
@@ -70,6 +73,8 @@ mod browser_contacts;
 mod browser_delivery;
 mod browser_embed;
 mod browser_files;
+mod browser_labels;
+mod browser_rest_messages;
 mod browser_routing;
 mod browser_site_look;
 mod browser_two_factor;
@@ -92,6 +97,7 @@ mod live_features;
 mod password_reset;
 mod prechat;
 mod promises;
+mod retention;
 mod revocation;
 mod routing;
 mod schemathesis;

@@ -167,6 +167,10 @@ pub(crate) enum Acted {
 pub(crate) struct Erase {
     /// The caller's site (another site's conversation is left alone: `not_found`).
     pub site: switchboard_protocol::SiteId,
+    /// The site's retention asks: erased only while resolved (`conflict` otherwise: the
+    /// visitor came back since the site's index said so).
+    #[serde(default)]
+    pub only_if_resolved: bool,
 }
 object_call!(Erase => Conversation, "/erase", Erased);
 

@@ -3,6 +3,7 @@
 //! count, and the object's storage is deleted whole — nothing of it remains.
 
 use switchboard_core::storage_quota;
+use switchboard_protocol::routing::ConversationState;
 use switchboard_protocol::{ErrorCode, CLOSE_UNAUTHORIZED};
 
 use super::calls::{Erase, Erased};
@@ -17,6 +18,9 @@ impl ConversationObject {
         let Some(meta) = self.store.meta()? else { return Ok(Erased::default()) };
         if meta.site_id != call.site {
             return Err(EdgeError::refuse(ErrorCode::NotFound, "no such conversation"));
+        }
+        if call.only_if_resolved && self.store.lifecycle()?.state != ConversationState::Resolved {
+            return Err(EdgeError::refuse(ErrorCode::Conflict, "active again"));
         }
         // A summary or webhook event still waiting would bring a row of it back after the
         // site erased them.

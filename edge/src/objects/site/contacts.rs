@@ -238,11 +238,7 @@ impl SiteObject {
     ) -> EdgeResult<()> {
         let contact = self.contact(id)?;
         for conversation in conversations {
-            let key = conversation.as_str();
-            self.sql().exec("DELETE FROM conversations WHERE id = ?", vec![key.into()])?;
-            self.sql().exec("DELETE FROM message_search WHERE conversation_id = ?", vec![key.into()])?;
-            self.forget_labels(key)?;
-            self.unroute(conversation, now)?;
+            self.forget_conversation(conversation, now)?;
         }
         self.sql()
             .exec("DELETE FROM contact_visitors WHERE contact_id = ?", vec![contact.id.as_str().into()])?;

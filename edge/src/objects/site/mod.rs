@@ -11,7 +11,8 @@
 //! they have open, everywhere ([`sessions`]). It keeps the site's webhook subscriptions
 //! ([`webhooks`]); their deliveries live in objects of their own. And its contacts, one per
 //! person ([`contacts`]), whose changes it tells webhooks of ([`contact_events`]), and its
-//! conversations' labels and attributes ([`labels`]).
+//! conversations' labels and attributes ([`labels`]); and it deletes resolved conversations
+//! past the site's retention ([`retention`]).
 
 mod blocks;
 pub(crate) mod calls;
@@ -25,6 +26,7 @@ mod sessions;
 mod signed_out;
 mod webhooks;
 
+mod retention;
 mod routing;
 mod schema;
 
@@ -239,6 +241,9 @@ impl DurableObject for SiteObject {
     async fn alarm(&self) -> worker::Result<Response> {
         let now = env::now();
         self.close_ended_sessions(now);
+        if let Err(error) = self.sweep(now).await {
+            worker::console_error!("retention sweep: {error:?}");
+        }
         if let Err(error) = self.route(&self.flow(), now, |router, now| Ok(router.handle_timeout(now))) {
             worker::console_error!("routing alarm: {error:?}");
         }
@@ -305,6 +310,7 @@ impl SiteObject {
     fn update_config(&self, call: UpdateConfig) -> EdgeResult<SiteConfig> {
         let config = self.ensure_config(Some(&call.site))?;
         let config = switchboard_core::appearance::apply(config, call.patch, &crate::zones::RuntimeZones)?;
+        self.retention_changed(&config, env::now())?;
         self.store_config(config)
     }
 

@@ -72,7 +72,13 @@ impl SiteObject {
         Ok(router)
     }
 
-    fn set_alarm(&self, deadline: Option<i64>) {
+    pub(super) fn set_alarm(&self, deadline: Option<i64>) {
+        // Shared with the retention sweep: whichever comes first.
+        let sweep = self.sweep_at().ok().flatten();
+        let deadline = match (deadline, sweep) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
         let storage = self.state.storage();
         self.state.wait_until(async move {
             let result = match deadline {

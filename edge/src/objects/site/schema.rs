@@ -1,6 +1,6 @@
 //! The site object's tables (made with the site: [`crate::objects::tables`]).
 
-use super::{canned, contacts, labels, search, sessions, signed_out, webhooks};
+use super::{canned, contacts, labels, retention, search, sessions, signed_out, webhooks};
 use crate::objects::tables::Schema;
 
 pub(super) static SCHEMA: Schema = Schema {
@@ -37,6 +37,7 @@ pub(super) static SCHEMA: Schema = Schema {
         contacts::SCHEMA[5],
         labels::SCHEMA[0],
         labels::SCHEMA[1],
+        retention::SCHEMA,
     ],
     added_columns: &[
         ("conversations", "state TEXT"),

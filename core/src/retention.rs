@@ -1,0 +1,73 @@
+//! A site's retention: resolved conversations (and their files) are deleted a number of days
+//! after they were last active. The site object sweeps its index on an alarm, a batch at a
+//! time, and each conversation confirms it is still resolved before it erases itself — so a
+//! conversation the visitor reopened a moment ago is never lost.
+
+use switchboard_protocol::api::site_settings::MAX_RETENTION_DAYS;
+use switchboard_protocol::{ApiError, ErrorCode};
+
+/// A day, in ms (tests shorten it with `RETENTION_DAY_MS`).
+pub const DAY_MS: i64 = 24 * 60 * 60 * 1000;
+
+/// How often a site with a retention looks for what has expired.
+pub const SWEEP_EVERY_MS: i64 = 60 * 60 * 1000;
+
+/// Conversations deleted per sweep; a full batch sweeps again at once.
+pub const BATCH: u32 = 25;
+
+/// The retention an admin sets: `0` keeps conversations, else 1 to [`MAX_RETENTION_DAYS`].
+pub fn days(days: u32) -> Result<Option<u32>, ApiError> {
+    match days {
+        0 => Ok(None),
+        1..=MAX_RETENTION_DAYS => Ok(Some(days)),
+        _ => Err(ApiError::new(
+            ErrorCode::BadRequest,
+            format!("retention_days: 0 (keep) or 1 to {MAX_RETENTION_DAYS}"),
+        )
+        .at_field("retention_days")),
+    }
+}
+
+/// Conversations last active before this time are deleted at `now`.
+pub fn cutoff(days: u32, day_ms: i64, now: i64) -> i64 {
+    now.saturating_sub(i64::from(days).saturating_mul(day_ms))
+}
+
+/// When to sweep next, after a sweep at `now` that deleted `deleted` conversations: at once
+/// while batches come back full, else after [`SWEEP_EVERY_MS`] (or `every`, in tests).
+pub fn next_sweep(now: i64, deleted: u32, every: i64) -> i64 {
+    if deleted >= BATCH {
+        now + 1
+    } else {
+        now + every
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    #[test]
+    fn zero_keeps_and_out_of_range_is_refused_by_name() {
+        assert_eq!(days(0).unwrap(), None);
+        assert_eq!(days(30).unwrap(), Some(30));
+        assert_eq!(days(MAX_RETENTION_DAYS + 1).unwrap_err().field.as_deref(), Some("retention_days"));
+    }
+
+    #[test]
+    fn full_batches_sweep_again_at_once() {
+        assert_eq!(next_sweep(1_000, BATCH, SWEEP_EVERY_MS), 1_001);
+        assert_eq!(next_sweep(1_000, 3, SWEEP_EVERY_MS), 1_000 + SWEEP_EVERY_MS);
+    }
+
+    proptest! {
+        #[test]
+        fn a_longer_retention_never_deletes_more(now in 0i64..i64::MAX / 2, a in 1u32..=MAX_RETENTION_DAYS, b in 1u32..=MAX_RETENTION_DAYS) {
+            let (short, long) = (a.min(b), a.max(b));
+            prop_assert!(cutoff(long, DAY_MS, now) <= cutoff(short, DAY_MS, now));
+            prop_assert!(cutoff(short, DAY_MS, now) <= now);
+        }
+    }
+}

@@ -1,0 +1,118 @@
+//! The Site object's retention sweep (`core::retention`): while the site keeps conversations
+//! for a limited time, its alarm comes at least once an hour, finds resolved conversations in
+//! its index last active before the cutoff, a batch at a time, and has each erase itself
+//! (files and storage; it refuses if the visitor came back meanwhile); then forgets their
+//! rows here (index, search, labels, routing) and their webhook deliveries.
+
+use serde::Deserialize;
+use switchboard_core::retention;
+use switchboard_core::site::SiteConfig;
+use switchboard_core::webhook_events::shard_of;
+use switchboard_protocol::{ConversationId, ErrorCode};
+
+use super::SiteObject;
+use crate::error::{EdgeError, EdgeResult};
+use crate::objects;
+use crate::objects::conversation::calls::Erase;
+use crate::objects::webhooks::calls::{ForgetConversations, QueueName};
+
+/// The table, created with the object's others.
+pub(super) const SCHEMA: &str =
+    "CREATE TABLE IF NOT EXISTS retention (only INTEGER PRIMARY KEY CHECK (only = 1), next_at INTEGER)";
+
+impl SiteObject {
+    /// When the next sweep is due, while the site has a retention.
+    pub(super) fn sweep_at(&self) -> EdgeResult<Option<i64>> {
+        #[derive(Deserialize)]
+        struct Row {
+            next_at: Option<i64>,
+        }
+        let rows: Vec<Row> = self.sql().exec("SELECT next_at FROM retention", None)?.to_array()?;
+        Ok(rows.into_iter().next().and_then(|row| row.next_at))
+    }
+
+    /// The retention may have changed: a sweep soon when there is one, none otherwise.
+    pub(super) fn retention_changed(&self, config: &SiteConfig, now: i64) -> EdgeResult<()> {
+        let at = match (config.retention_days, self.sweep_at()?) {
+            (Some(_), None) => Some(now + 1),
+            (None, Some(_)) => None,
+            _ => return Ok(()),
+        };
+        self.schedule_sweep(at)?;
+        // The alarm is shared with routing, which sets it to whichever comes first.
+        let deadline = self.with_router(&self.flow(), now, |router| router.next_deadline())?;
+        self.set_alarm(deadline);
+        Ok(())
+    }
+
+    /// Records when to sweep next; the alarm follows when routing next sets it (at the end
+    /// of every alarm, and in [`SiteObject::retention_changed`]).
+    fn schedule_sweep(&self, at: Option<i64>) -> EdgeResult<()> {
+        self.sql().exec(
+            "INSERT INTO retention (only, next_at) VALUES (1, ?) ON CONFLICT (only) DO UPDATE SET next_at = excluded.next_at",
+            vec![at.into()],
+        )?;
+        Ok(())
+    }
+
+    /// The alarm rang: sweeps when due (routing re-arms the alarm afterwards).
+    pub(super) async fn sweep(&self, now: i64) -> EdgeResult<()> {
+        if self.sweep_at()?.is_none_or(|at| at > now) {
+            return Ok(());
+        }
+        let Some(config) = self.stored_config()? else { return Ok(()) };
+        let Some(days) = config.retention_days else { return self.schedule_sweep(None) };
+        let var = |name: &str, default: i64| {
+            self.env.var(name).ok().and_then(|v| v.to_string().parse::<i64>().ok()).unwrap_or(default).max(1)
+        };
+        let cutoff = retention::cutoff(days, var("RETENTION_DAY_MS", retention::DAY_MS), now);
+        #[derive(Deserialize)]
+        struct Row {
+            id: ConversationId,
+        }
+        let expired: Vec<Row> = self
+            .sql()
+            .exec(
+                "SELECT id FROM conversations WHERE state = 'resolved' AND updated_at < ? ORDER BY updated_at LIMIT ?",
+                vec![cutoff.into(), i64::from(retention::BATCH).into()],
+            )?
+            .to_array()?;
+        let mut deleted = 0;
+        for Row { id } in expired {
+            let erase = Erase { site: config.id.clone(), only_if_resolved: true };
+            match objects::send(&self.env, &id, &erase).await {
+                Ok(_) => {}
+                // Back in use since the index heard: its next summary updates the row.
+                Err(EdgeError::Refused(error)) if error.code == ErrorCode::Conflict => continue,
+                Err(error) => {
+                    worker::console_error!("retention: {id}: {error:?}");
+                    continue;
+                }
+            }
+            self.forget_conversation(&id, now)?;
+            for stored in self.webhooks()? {
+                let queue = QueueName {
+                    site: config.id.clone(),
+                    webhook: stored.webhook.id,
+                    shard: shard_of(Some(&id)),
+                };
+                let forget = ForgetConversations { conversations: vec![id.as_str().to_owned()] };
+                if let Err(error) = objects::send(&self.env, &queue, &forget).await {
+                    worker::console_error!("retention: webhook deliveries of {id}: {error:?}");
+                }
+            }
+            deleted += 1;
+        }
+        let every = var("RETENTION_SWEEP_MS", retention::SWEEP_EVERY_MS);
+        self.schedule_sweep(Some(retention::next_sweep(now, deleted, every)))
+    }
+
+    /// Forgets an erased conversation's rows here: index, search, labels, routing.
+    pub(super) fn forget_conversation(&self, id: &ConversationId, now: i64) -> EdgeResult<()> {
+        let key = id.as_str();
+        self.sql().exec("DELETE FROM conversations WHERE id = ?", vec![key.into()])?;
+        self.sql().exec("DELETE FROM message_search WHERE conversation_id = ?", vec![key.into()])?;
+        self.forget_labels(key)?;
+        self.unroute(id, now)
+    }
+}
