@@ -7,14 +7,15 @@
 //! and moves frames.
 //!
 //! # Layout
-//! - [`state`]: everything the screen shows, one [`state::Action`] enum and its reducer.
+//! - [`state`]: everything the screen shows, one [`state::Action`] enum and its reducer
+//!   (`state::labels`: the list a label edit asks for, and which answer or push is kept).
 //! - [`effects`]: the outside world — session REST calls (sign-in with its code step,
 //!   two-factor sign-in in `effects::two_factor`), the one-time links the console is opened
 //!   from (`effects::link`: `#invite=`, `#reset=`, also pasted into an open console) and
-//!   password resets (`effects::password_reset`), the audit log (`effects::settings`), the
-//!   inbox and conversation sockets with backoff reconnects, timers, the clipboard, client
-//!   message ids. Effects report back only by dispatching actions, or to the form that
-//!   awaited them.
+//!   password resets (`effects::password_reset`), the audit log (`effects::settings`), a
+//!   conversation's labels (`effects::labels`), the inbox and conversation sockets with
+//!   backoff reconnects, timers, the clipboard, client message ids. Effects report back
+//!   only by dispatching actions, or to the form that awaited them.
 //! - [`contact_draft`]: a contact being edited, as typed: comma-separated lists, custom
 //!   attributes by kind, which input an error is about (pure, tested natively).
 //! - [`format`](mod@format): pure text helpers (visitor labels, clock and log times, relative
@@ -27,7 +28,8 @@
 //!   a session whose site requires two-factor sign-in it has not set up, or the console
 //!   (settings: `components::two_factor` and `components::two_factor_setup`; for admins the
 //!   team's reset links, `components::reset_link`, and `components::audit_log`); the Contacts
-//!   screen is `components::contacts`.
+//!   screen is `components::contacts`; the open conversation's labels are
+//!   `components::labels`.
 //!
 //! Text from the network is always rendered as text nodes, never as HTML.
 

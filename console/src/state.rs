@@ -16,11 +16,13 @@ use switchboard_protocol::inbox::{ConversationSummary, InboxFrame};
 use switchboard_protocol::routing::Presence;
 use switchboard_protocol::{ConversationId, QueueId, Seq};
 
+mod labels;
 mod reducer;
 mod rows;
 #[cfg(test)]
 mod tests;
 
+pub use labels::{with_label, without_label};
 pub use rows::InboxRow;
 
 /// The signed-in agent, as `/agent/me` describes them.
@@ -274,6 +276,14 @@ pub enum Action {
         query: String,
         /// The conversations with a matching message.
         found: Vec<ConversationSummary>,
+    },
+    /// The edge answered a change of a conversation's labels (made from `before`, the labels
+    /// listed when the agent changed them) with its summary.
+    LabelsSaved {
+        /// The labels the change was made from.
+        before: Vec<String>,
+        /// The conversation as the edge answered it.
+        saved: Box<ConversationSummary>,
     },
     /// Move the keyboard cursor this many rows (j: 1, k: -1).
     MoveCursor(i32),

@@ -1,5 +1,5 @@
-//! The right-hand pane: the open conversation (header with its actions, timeline, who is
-//! typing, reply box), or a hint to pick one.
+//! The right-hand pane: the open conversation (header with its actions, its labels, timeline,
+//! who is typing, reply box), or a hint to pick one.
 
 use std::rc::Rc;
 
@@ -11,8 +11,10 @@ use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use super::attach::Attach;
+use super::labels::ConversationLabels;
 use super::reply::Reply;
 use super::timeline::Timeline;
+use crate::effects::Dispatcher;
 use crate::state::{Link, LogSnapshot};
 
 /// The open conversation, as the pane needs it.
@@ -32,6 +34,8 @@ pub struct OpenView {
     pub me: AgentId,
     /// Where it stands, and whether this agent holds it.
     pub state: Option<(ConversationState, bool)>,
+    /// Its labels, once the inbox lists it.
+    pub labels: Option<Rc<Vec<String>>>,
 }
 
 /// Pane properties.
@@ -51,6 +55,8 @@ pub struct PaneProps {
     pub team: Rc<agents_list::Response>,
     /// Canned responses for the reply box.
     pub canned: Rc<Vec<CannedResponse>>,
+    /// Where the edge's answers to label changes go.
+    pub dispatch: Dispatcher,
 }
 
 /// What the pane's header controls do.
@@ -100,6 +106,10 @@ pub fn conversation_pane(props: &PaneProps) -> Html {
                     <p class="sb-status" role="status">{ status }</p>
                 }
             </header>
+            if let Some(labels) = open.labels.clone() {
+                <ConversationLabels key={format!("l{key}")} conversation={open.id.clone()} {labels}
+                    dispatch={props.dispatch.clone()} />
+            }
             <Timeline
                 key={format!("t{key}")}
                 log={open.log.clone()}

@@ -1,5 +1,6 @@
 //! The conversation list, newest activity first: view tabs with counts (Mine, Unassigned,
-//! All, Bot, Resolved), a queue filter, a search box, and the rows.
+//! All, Bot, Resolved), a queue filter, a search box, and the rows (with their labels as
+//! chips).
 //!
 //! Each item is a `<li>` holding a full-size `<button>`, so it is reachable with Tab and opens
 //! with Enter or Space like any button. The `<li>` also takes programmatic focus
@@ -167,6 +168,14 @@ fn item(row: &InboxRow, on_open: &Callback<ConversationId>) -> Html {
                         <span class="sb-unread"><span class="sb-visually-hidden">{ "Unread" }</span></span>
                     }
                 </span>
+                if !row.labels.is_empty() {
+                    <span class="sb-inbox-line sb-inbox-labels">
+                        <span class="sb-visually-hidden">{ "Labels:" }</span>
+                        { for row.labels.iter().map(|label| html! {
+                            <span class="sb-label sb-inbox-label">{ label.clone() }</span>
+                        }) }
+                    </span>
+                }
             </button>
         </li>
     }

@@ -23,7 +23,8 @@
 //! - [`topbar`]: the agent's name and "Sign out".
 //! - [`inbox`]: the conversation list.
 //! - [`offers`]: conversations offered to this agent, to accept or decline.
-//! - [`conversation`]: the open conversation: header, connection status, timeline, reply.
+//! - [`conversation`]: the open conversation: header, connection status, timeline, reply;
+//!   [`labels`]: its labels, added and removed there.
 //! - [`contact`]: the visitor's details and other conversations, beside the conversation;
 //!   [`contact_card`]: in it, the visitor's contact record, edited in place.
 //! - [`contacts`]: the Contacts screen (search, "Load more", "New contact");
@@ -53,6 +54,7 @@ pub mod enrol;
 pub mod form;
 pub mod inbox;
 pub mod invite;
+pub mod labels;
 pub mod login;
 pub mod offers;
 pub mod password;

@@ -141,6 +141,7 @@ pub fn workspace(props: &WorkspaceProps) -> Html {
         typing: state.open_typing(),
         me: agent.id.clone(),
         state: state.open_state(),
+        labels: state.open_labels().map(Rc::new),
     });
     let on_show = dispatch.to_callback().reform(Action::Show);
     let on_contact = dispatch.to_callback().reform(Action::ShowContact);
@@ -179,7 +180,7 @@ pub fn workspace(props: &WorkspaceProps) -> Html {
                         on_search={dispatch.to_callback().reform(Action::Search)}
                     />
                     <ConversationPane {open} {on_send} {on_dismiss} {on_typing} {on_action}
-                        team={state.team.clone()} canned={state.canned.clone()} />
+                        team={state.team.clone()} canned={state.canned.clone()} dispatch={dispatch.clone()} />
                     if state.open.is_some() {
                         <ContactPanel key={state.open.as_ref().map(|o| o.id.to_string()).unwrap_or_default()}
                             label={state.open_label().unwrap_or_default()}

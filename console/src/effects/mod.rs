@@ -14,6 +14,7 @@
 //! - [`settings`]: API keys, webhooks and their delivery logs, sites and the audit log, for
 //!   the settings sections that show them.
 //! - [`blocks`]: blocking a conversation's visitor, listing and lifting blocks.
+//! - [`labels`]: setting a conversation's labels.
 //! - [`contacts`]: contacts (list and search, one with its conversations, making, changing,
 //!   merging), the site's custom attribute definitions, and the contact of a visitor.
 //! - [`two_factor`]: setting up, renewing and turning off one's two-factor sign-in; an
@@ -33,6 +34,7 @@ pub mod contacts;
 pub mod conversation;
 pub mod inbox;
 pub mod keys;
+pub mod labels;
 pub mod link;
 pub mod notify;
 pub mod password_reset;

@@ -46,7 +46,8 @@ impl Reducible for State {
                         state.conversations = conversations;
                         state.inbox_loaded = true;
                     }
-                    InboxFrame::Updated { conversation } => {
+                    InboxFrame::Updated { mut conversation } => {
+                        state.keep_labels(&mut conversation);
                         // Taken (by this agent or another): the offer is over.
                         if conversation.state != ConversationState::Queued {
                             state.offers.retain(|offer| offer.conversation.id != conversation.id);
@@ -171,6 +172,7 @@ impl Reducible for State {
                     }
                 }
             }
+            Action::LabelsSaved { before, saved } => state.labels_saved(&before, *saved),
             Action::MoveCursor(step) => {
                 let ids: Vec<ConversationId> = state.inbox_rows().into_iter().map(|row| row.id).collect();
                 let from = state.cursor.as_ref().or(state.open_id());

@@ -1,5 +1,5 @@
 //! Read-only views of the state, ready to render: inbox rows (filtered by the current view,
-//! queue and search), the open conversation's header, and counts.
+//! queue and search, with their labels), the open conversation's header, and counts.
 
 use switchboard_core::inbox_view::View;
 use switchboard_protocol::inbox::ConversationSummary;
@@ -30,6 +30,8 @@ pub struct InboxRow {
     pub mine: bool,
     /// The keyboard cursor (j/k) is on it.
     pub cursor: bool,
+    /// Its labels, in the order set.
+    pub labels: Vec<String>,
 }
 
 impl State {
@@ -50,6 +52,7 @@ impl State {
                 state: format::state_label(c.state),
                 mine: c.assignee.as_ref() == Some(&me),
                 cursor: self.cursor.as_ref() == Some(&c.id),
+                labels: c.labels.clone(),
             })
             .collect()
     }

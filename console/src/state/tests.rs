@@ -1,5 +1,6 @@
 //! The console's reducer, action by action, as an agent would notice it: what the inbox
-//! lists and in which order, which offers stand, what counts as unread, where the cursor is.
+//! lists and in which order, which offers stand, what counts as unread, where the cursor is,
+//! which labels a conversation shows.
 
 use std::rc::Rc;
 
@@ -256,4 +257,97 @@ fn a_reset_link_is_looked_up_asks_for_a_code_when_needed_and_signs_in() {
 
     let state = run(state, [Action::SignedIn(agent())]);
     assert!(state.working_agent().is_some());
+}
+
+fn labelled(n: u8, last_seq: u64, labels: &[&str]) -> ConversationSummary {
+    let labels = labels.iter().map(|l| l.to_string()).collect();
+    ConversationSummary { last_seq: Seq(last_seq), labels, ..summary(n, 10, ConversationState::Assigned) }
+}
+
+fn updated(summary: ConversationSummary) -> Action {
+    inbox(InboxFrame::Updated { conversation: summary })
+}
+
+#[test]
+fn labels_show_on_rows_and_the_open_conversation_and_a_scripts_change_arrives_live() {
+    let state = run(
+        signed_in(),
+        [
+            inbox(InboxFrame::Snapshot {
+                conversations: vec![labelled(1, 1, &["vip"]), labelled(2, 1, &[])],
+            }),
+            Action::Open(id(1)),
+        ],
+    );
+    let rows = state.inbox_rows();
+    let row = |n| rows.iter().find(|r| r.id == id(n)).map(|r| r.labels.clone());
+    assert_eq!((row(1), row(2)), (Some(vec!["vip".to_owned()]), Some(vec![])));
+    assert_eq!(state.open_labels(), Some(vec!["vip".to_owned()]));
+    // A script sets them over REST: the edge pushes the summary to every inbox.
+    let state = run(state, [updated(labelled(1, 1, &["vip", "refund"]))]);
+    assert_eq!(state.open_labels(), Some(vec!["vip".to_owned(), "refund".to_owned()]));
+    // Nothing is shown for a conversation the inbox does not list.
+    assert_eq!(run(state, [Action::Open(id(9))]).open_labels(), None);
+}
+
+#[test]
+fn a_new_messages_summary_keeps_the_labels_but_clearing_them_is_taken() {
+    let state =
+        run(signed_in(), [inbox(InboxFrame::Snapshot { conversations: vec![labelled(1, 4, &["vip"])] })]);
+    // The conversation's own summary (a new message) carries no labels.
+    let state = run(state, [updated(labelled(1, 5, &[]))]);
+    assert_eq!(state.conversations[0].last_seq, Seq(5));
+    assert_eq!(state.conversations[0].labels, ["vip"], "kept through a new message");
+    // Clearing them does not move last_seq: taken.
+    let state = run(state, [updated(labelled(1, 5, &[]))]);
+    assert!(state.conversations[0].labels.is_empty());
+}
+
+#[test]
+fn an_answer_to_a_labels_change_is_taken_unless_a_newer_change_was_pushed_first() {
+    let snapshot = inbox(InboxFrame::Snapshot { conversations: vec![labelled(1, 1, &[])] });
+    let saved =
+        |labels: &[&str]| Action::LabelsSaved { before: Vec::new(), saved: Box::new(labelled(1, 1, labels)) };
+    // The answer before the push: shown at once.
+    let state = run(signed_in(), [snapshot.clone(), saved(&["vip"])]);
+    assert_eq!(state.conversations[0].labels, ["vip"]);
+    // The push of this change and then a script's came first: the script's stays.
+    let state = run(
+        signed_in(),
+        [
+            snapshot,
+            updated(labelled(1, 1, &["vip"])),
+            updated(labelled(1, 1, &["vip", "refund"])),
+            saved(&["vip"]),
+        ],
+    );
+    assert_eq!(state.conversations[0].labels, ["vip", "refund"]);
+    // An answer never brings back an older rest of the summary.
+    let answer = Action::LabelsSaved {
+        before: state.conversations[0].labels.clone(),
+        saved: Box::new(labelled(1, 0, &["refund"])),
+    };
+    let state = run(state, [answer]);
+    assert_eq!(
+        (state.conversations[0].labels.clone(), state.conversations[0].last_seq),
+        (vec!["refund".to_owned()], Seq(1))
+    );
+}
+
+#[test]
+fn a_typed_label_is_spelled_as_stored_and_a_bad_one_or_one_too_many_is_refused() {
+    use super::{with_label, without_label};
+    let current = vec!["vip".to_owned()];
+    assert_eq!(
+        with_label(&current, "  Billing   Issue "),
+        Ok(Some(vec!["vip".to_owned(), "billing issue".to_owned()]))
+    );
+    assert_eq!(with_label(&current, "VIP"), Ok(None), "already there: nothing to send");
+    assert!(with_label(&current, "<b>").unwrap_err().contains("letters, digits"));
+    assert!(with_label(&current, &"x".repeat(41)).is_err());
+    let full: Vec<String> = (0..20).map(|n| format!("l{n}")).collect();
+    assert!(with_label(&full, "one more").unwrap_err().contains("at most 20"));
+    let two = vec!["vip".to_owned(), "refund".to_owned()];
+    assert_eq!(without_label(&two, "vip"), ["refund"]);
+    assert_eq!(without_label(&two, "other"), two);
 }

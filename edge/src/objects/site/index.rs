@@ -119,7 +119,11 @@ impl SiteObject {
                     })
                 })?;
             }
-            self.push_to_inboxes(summary)?;
+            // As stored: with the labels and attributes kept here, which the conversation's
+            // own summary does not carry.
+            if let Some(stored) = self.summary(&summary.id)? {
+                self.push_to_inboxes(stored)?;
+            }
         }
         Ok(())
     }

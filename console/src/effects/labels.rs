@@ -1,0 +1,29 @@
+//! A conversation's labels over REST: `PUT /api/v1/conversations/{id}/labels` with the whole
+//! new list. The answer is dispatched ([`Action::LabelsSaved`]); a refusal goes back, as the
+//! sentence to show, to the component that asked. Every open inbox (this one too) is also
+//! sent the new summary, so other agents' and scripts' changes arrive the same way.
+
+use switchboard_protocol::api::conversation_labels::LabelsRequest;
+use switchboard_protocol::inbox::ConversationSummary;
+use switchboard_protocol::ConversationId;
+use switchboard_webclient::fetch_json;
+
+use super::session::describe;
+use super::Dispatcher;
+use crate::state::Action;
+
+/// Gives `conversation` exactly `labels`, changed from `before` (the labels listed when the
+/// agent changed them).
+pub async fn set(
+    dispatch: Dispatcher,
+    conversation: ConversationId,
+    before: Vec<String>,
+    labels: Vec<String>,
+) -> Result<(), String> {
+    let url = format!("/api/v1/conversations/{conversation}/labels");
+    let request = LabelsRequest { labels };
+    let saved = fetch_json::<_, ConversationSummary>("PUT", &url, Some(&request)).await;
+    let saved = saved.map_err(|e| describe(&e))?;
+    dispatch.dispatch(Action::LabelsSaved { before, saved: Box::new(saved) });
+    Ok(())
+}
