@@ -5,8 +5,9 @@
 //! newest per conversation and pushes it to every open inbox. Messages themselves never pass
 //! through here, so one site object is far from the ~1,000 requests/s an object can serve.
 //!
-//! It also routes the site's conversations ([`routing`]): agents' presence comes from
-//! their inbox sockets, offers go out on them, and the console answers on them.
+//! Its configuration lives in [`config`]. It also routes the site's conversations
+//! ([`routing`]): agents' presence comes from their inbox sockets, offers go out on them, and
+//! the console answers on them.
 //! When an agent's session ends it closes their sockets here and, through the conversations
 //! they have open, everywhere ([`sessions`]). It keeps the site's webhook subscriptions
 //! ([`webhooks`]); their deliveries live in objects of their own. And its contacts, one per
@@ -17,6 +18,7 @@
 mod blocks;
 pub(crate) mod calls;
 mod canned;
+mod config;
 mod contact_events;
 mod contacts;
 mod index;
@@ -33,14 +35,12 @@ mod schema;
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use serde::Deserialize;
-use switchboard_core::flow::Flow;
 use switchboard_core::routing::Router;
 use switchboard_core::site::SiteConfig;
 use switchboard_protocol::api::site_presence;
 use switchboard_protocol::inbox::InboxCommand;
 use switchboard_protocol::inbox::InboxFrame;
-use switchboard_protocol::{Author, ConversationId, ErrorCode, SiteId};
+use switchboard_protocol::{Author, ConversationId, ErrorCode};
 use worker::{
     durable_object, DurableObject, Env, Request, Response, SqlStorage, State, WebSocket,
     WebSocketIncomingMessage,
@@ -117,7 +117,7 @@ impl DurableObject for SiteObject {
         }
         respond(match req.path().as_str() {
             GetConfig::ROUTE => answer(req, |c: GetConfig| ready(self.ensure_config(Some(&c.site)))).await,
-            UpdateConfig::ROUTE => answer(req, |c: UpdateConfig| ready(self.update_config(c))).await,
+            UpdateConfig::ROUTE => answer(req, |c: UpdateConfig| ready(self.update_config(c, now))).await,
             SetAvatar::ROUTE => answer(req, |c: SetAvatar| ready(self.set_avatar(c))).await,
             AddBlock::ROUTE => answer(req, |c: AddBlock| ready(self.add_block(c, now))).await,
             LiftBlock::ROUTE => answer(req, |c: LiftBlock| ready(self.lift_block(&c, now))).await,
@@ -266,92 +266,6 @@ impl SiteObject {
         self.session_ends.close_ended(&self.state, now, |socket| {
             socket.deserialize_attachment::<routing::InboxAttachment>().ok().flatten().map(|a| a.participant)
         });
-    }
-
-    /// The stored configuration, if the site exists.
-    fn stored_config(&self) -> EdgeResult<Option<SiteConfig>> {
-        if let Some(config) = self.config.borrow().as_ref() {
-            return Ok(Some(config.clone()));
-        }
-        #[derive(Deserialize)]
-        struct Row {
-            json: String,
-        }
-        let rows: Vec<Row> = self.sql().exec("SELECT json FROM config", None)?.to_array()?;
-        let mut config: Option<SiteConfig> =
-            rows.first().map(|row| serde_json::from_str(&row.json)).transpose()?;
-        if let (Some(stored), Some(bootstrap)) = (config.as_mut(), env::bootstrap(&self.env)) {
-            if bootstrap.refresh(stored) {
-                let json = serde_json::to_string(&*stored)?;
-                self.sql().exec("UPDATE config SET json = ? WHERE only = 1", vec![json.into()])?;
-            }
-        }
-        self.config.replace(config.clone());
-        Ok(config)
-    }
-
-    /// The site's flow (the default one for a site not configured yet).
-    fn flow(&self) -> Flow {
-        self.stored_config().ok().flatten().map(|config| config.flow).unwrap_or_default()
-    }
-
-    /// Stores a new site's configuration (`conflict` when this object already has one).
-    fn create_config(&self, config: SiteConfig) -> EdgeResult<()> {
-        if self.stored_config()?.is_some() {
-            return Err(EdgeError::refuse(ErrorCode::Conflict, format!("the site {} exists", config.id)));
-        }
-        let json = serde_json::to_string(&config)?;
-        self.sql().exec("INSERT INTO config (only, json) VALUES (1, ?)", vec![json.into()])?;
-        self.config.replace(Some(config));
-        Ok(())
-    }
-
-    /// Applies an admin's change (checked in `core::appearance`) and stores it.
-    fn update_config(&self, call: UpdateConfig) -> EdgeResult<SiteConfig> {
-        let config = self.ensure_config(Some(&call.site))?;
-        let config = switchboard_core::appearance::apply(config, call.patch, &crate::zones::RuntimeZones)?;
-        self.retention_changed(&config, env::now())?;
-        self.store_config(config)
-    }
-
-    /// Records an agent's new photo (its version), or that they have none.
-    fn set_avatar(&self, call: SetAvatar) -> EdgeResult<SiteConfig> {
-        let mut config = self.ensure_config(Some(&call.site))?;
-        match call.version {
-            Some(version) => config.avatars.insert(call.agent, version),
-            // Nothing to store for an agent who had no photo (most removed accounts).
-            None if !config.avatars.contains_key(&call.agent) => return Ok(config),
-            None => config.avatars.remove(&call.agent),
-        };
-        self.store_config(config)
-    }
-
-    pub(super) fn store_config(&self, config: SiteConfig) -> EdgeResult<SiteConfig> {
-        let json = serde_json::to_string(&config)?;
-        self.sql().exec("UPDATE config SET json = ? WHERE only = 1", vec![json.into()])?;
-        self.config.replace(Some(config.clone()));
-        Ok(config)
-    }
-
-    /// The stored configuration, or for the bootstrap site (named by `site`) the bootstrap
-    /// one, stored now: whichever request reaches the object first (a visitor's session, an
-    /// agent's inbox) finds the site configured.
-    pub(super) fn ensure_config(&self, site: Option<&SiteId>) -> EdgeResult<SiteConfig> {
-        if self.tables.made() {
-            if let Some(config) = self.stored_config()? {
-                return Ok(config);
-            }
-        }
-        match env::bootstrap(&self.env) {
-            Some(bootstrap) if Some(&bootstrap.site.id) == site => {
-                self.tables.make();
-                let json = serde_json::to_string(&bootstrap.site)?;
-                self.sql().exec("INSERT INTO config (only, json) VALUES (1, ?)", vec![json.into()])?;
-                self.config.replace(Some(bootstrap.site.clone()));
-                Ok(bootstrap.site)
-            }
-            _ => Err(EdgeError::refuse(ErrorCode::NotFound, "no such site")),
-        }
     }
 
     /// Accepts an agent's inbox socket: the snapshot of the inbox first, then presence and
