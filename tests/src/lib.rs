@@ -8,7 +8,8 @@
 //! - [`paths`]: where the built edge, its config and the JavaScript tools are.
 //! - [`edge`]: starting, restarting and stopping workerd (`wrangler dev`) on a port.
 //! - [`test_edge`]: an edge for one test — free port, fresh state dir, its own config.
-//! - [`api`]: typed REST calls and conversation sockets, using `protocol` types.
+//! - [`api`]: typed REST calls, sessions and sign-in, using `protocol` types.
+//! - [`live`]: conversation and inbox sockets, typed frames both ways.
 //! - [`bot_server`]: a local stand-in for an external bot's webhook endpoint.
 //! - [`webhook_receiver`]: a customer's webhook receiver: checks signatures, can be down or hostile.
 //! - [`browser`]: headless Chromium through chromedriver (WebDriver), one profile each.
@@ -23,6 +24,7 @@ pub mod axe;
 pub mod bot_server;
 pub mod browser;
 pub mod edge;
+pub mod live;
 pub mod network;
 pub mod paths;
 pub mod raw_http;

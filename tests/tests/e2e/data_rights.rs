@@ -43,17 +43,8 @@ async fn an_erased_contact_leaves_nothing_in_any_storage_and_the_export_holds_ev
     assert_eq!(admin.call(&edge, Method::POST, &path, Some(&note)).await?.status, 201);
     let mut file = TINY_PNG.to_vec();
     file.extend_from_slice(b"zq-file-bytes-9931");
-    let upload = reqwest::Client::new()
-        .post(edge.url(&format!("/api/v1/conversations/{id}/attachments")))
-        .header("cookie", &admin.cookie)
-        .header("x-csrf-token", &admin.csrf)
-        .header("content-type", "image/png")
-        .header("x-filename", "receipt.png")
-        .header("x-client-id", "file-1")
-        .body(file)
-        .send()
-        .await?;
-    assert_eq!(upload.status().as_u16(), 201);
+    let (status, body) = admin.upload(&edge, &id, ("receipt.png", "image/png"), "file-1", file).await?;
+    assert_eq!(status, 201, "{body}");
     // Someone else, who must keep everything.
     let other = create_session(&edge, SHOP).await?;
     let mut other_live = Live::visitor(&edge, &other).await?;

@@ -34,17 +34,8 @@ async fn resolved_conversations_past_the_retention_are_deleted_with_their_files(
     let (old, _old_live) = conversation(&edge, "parcel zq-expire-3141 lost").await?;
     let mut file = TINY_PNG.to_vec();
     file.extend_from_slice(b"zq-expiring-file-2718");
-    let upload = reqwest::Client::new()
-        .post(edge.url(&format!("/api/v1/conversations/{old}/attachments")))
-        .header("cookie", &admin.cookie)
-        .header("x-csrf-token", &admin.csrf)
-        .header("content-type", "image/png")
-        .header("x-filename", "label.png")
-        .header("x-client-id", "file-1")
-        .body(file)
-        .send()
-        .await?;
-    assert_eq!(upload.status().as_u16(), 201);
+    let (status, body) = admin.upload(&edge, &old, ("label.png", "image/png"), "file-1", file).await?;
+    assert_eq!(status, 201, "{body}");
     let resolved =
         admin.call(&edge, Method::POST, &format!("/api/v1/conversations/{old}/resolve"), None::<&()>).await?;
     assert_eq!(resolved.status, 204, "{}", resolved.body);
