@@ -33,6 +33,7 @@
 //! - [`recency_cursor`]: the `<ms>.<id>` cursor of lists read newest first (contacts, deliveries).
 //! - [`conversation_list`]: the conversation list's filters, page size and cursor.
 //! - [`conversation_labels`]: labels (one spelling each) and custom attributes on a conversation.
+//! - [`outbound`]: conversations the team starts: their routing checked, the contact's browser.
 //! - [`conversation`]: what each client frame does to a conversation, and who hears of it.
 //! - [`flow`]: a site's flow (bot, business hours, queues) and one conversation's lifecycle.
 //! - [`retention`]: a site's retention: which resolved conversations are deleted, when to sweep.
@@ -93,6 +94,7 @@ pub mod known_ids;
 pub mod launcher;
 pub mod message_page;
 pub mod origin;
+pub mod outbound;
 pub mod password;
 pub mod password_reset;
 pub mod prechat;

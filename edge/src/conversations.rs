@@ -4,19 +4,23 @@
 //! (`core::search_text`); `GET /api/v1/conversations/{id}` — one summary; and
 //! `GET /api/v1/conversations/{id}/messages` — a page of its log either way by `seq`
 //! (`core::message_page`); `POST /api/v1/conversations/{id}/messages` — a message or private
-//! note from the caller, delivered live like one typed in the console. Another site's
+//! note from the caller, delivered live like one typed in the console; `POST
+//! /api/v1/conversations` — one the team starts with a contact (outbound). Another site's
 //! conversation is `404`, like a missing one.
 
 use switchboard_core::conversation_list::ListQuery;
 use switchboard_core::message_page::PageQuery;
-use switchboard_protocol::api::conversation_messages::PostRequest;
+use switchboard_core::outbound;
+use switchboard_core::token::AgentClaims;
+use switchboard_protocol::api::conversation_create::{CreateRequest, Created};
+use switchboard_protocol::api::conversation_messages::{PostRequest, Posted};
 use switchboard_protocol::{Author, ClientMessageId, ConversationId, ErrorCode};
 use worker::{Request, Response};
 
 use crate::env::Ctx;
 use crate::error::{EdgeError, EdgeResult};
-use crate::objects::conversation::calls::{PostMessage, ReadMessages};
-use crate::objects::site::calls::{GetSummary, ListConversations, Search};
+use crate::objects::conversation::calls::{PostMessage, ReadMessages, StartOutbound};
+use crate::objects::site::calls::{GetContact, GetSummary, ListConversations, Search};
 use crate::{auth, env, http, objects, site_cache};
 
 /// The list, or the search when `q` is given.
@@ -55,28 +59,58 @@ pub(crate) async fn post(mut req: Request, env: &Ctx<'_>, id: &str) -> EdgeResul
     let agent = auth::authenticate_change(&req, env).await?;
     let id = conversation_id(id)?;
     let body: PostRequest = http::read_json(&mut req).await?;
-    let client_id = match (body.client_id, req.headers().get("idempotency-key")?) {
-        (Some(client_id), _) => client_id,
-        (None, Some(key)) => ClientMessageId::parse(format!("api-{key}"))
-            .map_err(|e| EdgeError::refuse(ErrorCode::BadRequest, format!("Idempotency-Key: {e}")))?,
-        (None, None) => {
-            let random: [u8; 12] = env::random_bytes()?;
-            ClientMessageId::parse(format!(
-                "api-{}",
-                random.iter().map(|b| format!("{b:02x}")).collect::<String>()
-            ))
-            .map_err(|e| EdgeError::Runtime(worker::Error::RustError(e.to_string())))?
-        }
-    };
-    let bot_name = if body.as_bot {
+    let client_id = client_id(body.client_id, &req)?;
+    let author = poster(env, &agent, body.as_bot, body.internal).await?;
+    let call = PostMessage { site: agent.site, author, client_id, text: body.text, internal: body.internal };
+    http::json(201, &objects::send(env, &id, &call).await?)
+}
+
+/// `POST /api/v1/conversations`: the team starts a conversation with a contact
+/// (`core::outbound` checks it; the conversation's object makes, routes and writes it).
+pub(crate) async fn create(mut req: Request, env: &Ctx<'_>) -> EdgeResult<Response> {
+    let agent = auth::authenticate_change(&req, env).await?;
+    let body: CreateRequest = http::read_json(&mut req).await?;
+    outbound::text(&body.text)?;
+    let config = site_cache::config(env, &agent.site, env.now).await?;
+    let outbound = outbound::routing(&body.routing, &config.flow)?;
+    if !switchboard_core::contacts::is_id(&body.contact_id) {
+        let error = switchboard_protocol::ApiError::new(ErrorCode::NotFound, "no such contact");
+        return Err(error.at_field("contact_id").into());
+    }
+    let detail = objects::send(env, &agent.site, &GetContact { id: body.contact_id.clone() }).await?;
+    let visitor = outbound::webchat_visitor(&detail)?;
+    let client_id = client_id(body.client_id, &req)?;
+    let author = poster(env, &agent, body.as_bot, false).await?;
+    let conversation = ConversationId::from_random(env::random_bytes()?);
+    let post = PostMessage { site: agent.site, author, client_id, text: body.text, internal: false };
+    let call = StartOutbound { conversation: conversation.clone(), post, visitor, outbound };
+    let Posted { message } = objects::send(env, &conversation, &call).await?;
+    http::json(201, &Created { conversation_id: conversation, message })
+}
+
+/// A posted message's id: the body's, else the `Idempotency-Key` header's, else a new one.
+fn client_id(given: Option<ClientMessageId>, req: &Request) -> EdgeResult<ClientMessageId> {
+    if let Some(client_id) = given {
+        return Ok(client_id);
+    }
+    if let Some(key) = req.headers().get("idempotency-key")? {
+        return ClientMessageId::parse(format!("api-{key}"))
+            .map_err(|e| EdgeError::refuse(ErrorCode::BadRequest, format!("Idempotency-Key: {e}")));
+    }
+    let random: [u8; 12] = env::random_bytes()?;
+    ClientMessageId::parse(format!("api-{}", random.iter().map(|b| format!("{b:02x}")).collect::<String>()))
+        .map_err(|e| EdgeError::Runtime(worker::Error::RustError(e.to_string())))
+}
+
+/// Who a posted message is from: the caller, or with `as_bot` the site's bot.
+async fn poster(env: &Ctx<'_>, agent: &AgentClaims, as_bot: bool, internal: bool) -> EdgeResult<Author> {
+    let bot_name = if as_bot {
         site_cache::config(env, &agent.site, env.now).await?.flow.bot.name
     } else {
         String::new()
     };
-    let caller = Author::Agent { id: agent.agent, name: agent.name };
-    let author = switchboard_core::conversation::poster(caller, body.as_bot, body.internal, &bot_name)?;
-    let call = PostMessage { site: agent.site, author, client_id, text: body.text, internal: body.internal };
-    http::json(201, &objects::send(env, &id, &call).await?)
+    let caller = Author::Agent { id: agent.agent.clone(), name: agent.name.clone() };
+    Ok(switchboard_core::conversation::poster(caller, as_bot, internal, &bot_name)?)
 }
 
 fn conversation_id(id: &str) -> EdgeResult<ConversationId> {

@@ -98,6 +98,7 @@ async fn route(req: Request, env: &Ctx<'_>) -> EdgeResult<Response> {
         ("GET", ["api", "v1", "audit-log"]) => audit::list(&req, env).await,
         ("GET", ["api", "v1", "agent", "inbox"]) => sockets::inbox(req, env).await,
         ("GET", ["api", "v1", "conversations"]) => conversations::list(&req, env).await,
+        ("POST", ["api", "v1", "conversations"]) => conversations::create(req, env).await,
         ("GET", ["api", "v1", "conversations", id]) => conversations::get(&req, env, id).await,
         ("GET", ["api", "v1", "conversations", id, "messages"]) => {
             conversations::messages(&req, env, id).await
@@ -188,7 +189,6 @@ fn allowed_methods(segments: &[&str]) -> Option<&'static str> {
         | ["api", "v1", "visitor", "conversations"]
         | ["api", "v1", "sites", _, "presence"]
         | ["api", "v1", "agent", "me" | "inbox"]
-        | ["api", "v1", "conversations"]
         | ["api", "v1", "conversations", _]
         | ["api", "v1", "audit-log"]
         | ["api", "v1", "conversations", _, "live"] => "GET",
@@ -197,7 +197,7 @@ fn allowed_methods(segments: &[&str]) -> Option<&'static str> {
         ["api", "v1", "conversations", _, "take" | "transfer" | "unassign" | "resolve" | "reopen" | "snooze"] => {
             "POST"
         }
-        ["api", "v1", "conversations", _, "messages"] => "GET, POST",
+        ["api", "v1", "conversations"] | ["api", "v1", "conversations", _, "messages"] => "GET, POST",
         ["api", "v1", "conversations", _, "labels"] => "PUT",
         ["api", "v1", "conversations", _, "attributes"] => "PATCH",
         ["api", "v1", "attachments", _] => "GET",

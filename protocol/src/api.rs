@@ -17,6 +17,7 @@ pub mod bot_webhook;
 pub mod canned_responses;
 pub mod contacts;
 pub mod conversation_actions;
+pub mod conversation_create;
 pub mod conversation_labels;
 pub mod conversation_messages;
 pub mod conversations_list;

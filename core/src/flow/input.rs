@@ -15,6 +15,8 @@ use crate::conversation::AgentAction;
 pub enum Input {
     /// The visitor's first connection created the conversation.
     Started,
+    /// The team started the conversation (outbound), before its first message.
+    Outbound(super::outbound::Outbound),
     /// The visitor's message was stored (and reaches the external bot if one answers).
     VisitorWrote(Box<Message>),
     /// An agent resolved, snoozed or reopened the conversation.
@@ -53,6 +55,7 @@ impl Lifecycle {
     pub fn handle(&mut self, flow: &FlowIn<'_>, input: Input, now: i64) -> Result<Vec<Effect>, ApiError> {
         Ok(match input {
             Input::Started => self.start(flow),
+            Input::Outbound(outbound) => self.outbound(flow, outbound),
             Input::VisitorWrote(message) => self.visitor_wrote(flow, &message.text, now),
             Input::Action(action) => self.agent_action(flow, action, now),
             Input::AgentTookOver(agent) => self.agent_took_over(flow, agent),

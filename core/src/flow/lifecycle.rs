@@ -43,6 +43,10 @@ pub struct Lifecycle {
     /// The visitor rated it since it was last resolved (see [`crate::csat`]).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub rated: bool,
+    /// The team started it (`on_reply`) and waits for the visitor's answer: listed, but
+    /// nobody's task, and the team's messages meanwhile take nothing over.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub awaiting_reply: bool,
 }
 
 /// A site's flow with the zone database its business hours are read with.
@@ -149,9 +153,10 @@ impl Lifecycle {
     }
 
     /// Whether the site's inbox lists the conversation: not before the visitor wrote (the
-    /// bot's greeting opens every widget's conversation; else every page view would be one).
+    /// bot's greeting opens every widget's conversation; else every page view would be one),
+    /// unless the team started it.
     pub fn shows_in_inbox(&self) -> bool {
-        self.state != ConversationState::New
+        self.state != ConversationState::New || self.awaiting_reply
     }
 
     /// The visitor wrote while humans have the conversation: only notes that a reply is
@@ -169,6 +174,8 @@ impl Lifecycle {
     /// The visitor's message `text` was stored.
     pub fn visitor_wrote(&mut self, flow: &FlowIn<'_>, text: &str, now: i64) -> Vec<Effect> {
         self.waiting_since.get_or_insert(now);
+        // The answer to an outbound conversation: from here the site's flow has it.
+        self.awaiting_reply = false;
         match self.state {
             ConversationState::New | ConversationState::Bot
                 if flow.start == Start::Bot && flow.webhook.is_some() =>
@@ -204,7 +211,7 @@ impl Lifecycle {
     /// [`Lifecycle::agent_took_over`] with the site's flow.
     pub fn agent_wrote(&mut self) -> bool {
         self.waiting_since = None;
-        self.bot_holds_it()
+        self.bot_holds_it() && !self.awaiting_reply
     }
 
     /// An agent wrote while no human held the conversation: it is theirs from now on and the

@@ -14,6 +14,7 @@
 //! - [`lifecycle`]: one conversation's state machine (`bot`, `queued`, `assigned`, …).
 //! - [`input`]: everything that moves it, and the one entry that runs it.
 //! - `handover`: where it goes when humans are to answer: a queue or the offline fallback.
+//! - [`outbound`]: a conversation the team starts: a task now, or none until the visitor answers.
 //! - [`events`]: how routing events read in the log; checks on an external bot's answers.
 //! - [`webhook_bot`]: the external bot: its URL, signing secret and API token.
 
@@ -23,6 +24,7 @@ mod handover;
 pub mod hours;
 pub mod input;
 pub mod lifecycle;
+pub mod outbound;
 pub mod webhook_bot;
 
 use std::collections::BTreeMap;

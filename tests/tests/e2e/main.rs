@@ -43,6 +43,7 @@
 //! - `live_features`: read marks, typing, flood limits, socket caps, sliding sessions, presence.
 //! - `password_reset`: reset links work once, end old sessions, keep the second step.
 //! - `prechat`: the pre-chat form checked at the edge.
+//! - `outbound`: conversations a script starts: on_reply waits for the customer, immediate goes to someone now.
 //! - `promises`: bugs fixed as users found them: takeover, backlogs, favicons.
 //! - `revocation`: removed accounts, ended sessions, revoked and expired keys stop at once.
 //! - `retention`: resolved conversations past the site's retention are deleted with their files.
@@ -94,6 +95,7 @@ mod idempotency;
 mod identity;
 mod invented_ids;
 mod live_features;
+mod outbound;
 mod password_reset;
 mod prechat;
 mod promises;

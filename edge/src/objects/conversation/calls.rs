@@ -138,6 +138,21 @@ pub(crate) struct PostMessage {
 }
 object_call!(PostMessage => Conversation, "/post", switchboard_protocol::api::conversation_messages::Posted);
 
+/// The team starts this conversation (outbound) with `visitor` of `site`: it is made, routed
+/// as asked, and its first message stored; answers that message. `conflict` if it exists.
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct StartOutbound {
+    /// The conversation (the object's own name).
+    pub conversation: ConversationId,
+    /// The first message, as posted.
+    pub post: PostMessage,
+    /// The contact's browser it is for.
+    pub visitor: switchboard_protocol::VisitorId,
+    /// How it is routed (checked by `core::outbound`).
+    pub outbound: switchboard_core::flow::outbound::Outbound,
+}
+object_call!(StartOutbound => Conversation, "/outbound", switchboard_protocol::api::conversation_messages::Posted);
+
 /// An agent (or key) of `site` resolves, reopens or snoozes the conversation over REST.
 #[derive(Debug, Serialize, Deserialize)]
 pub(crate) struct Act {

@@ -41,6 +41,7 @@ mod webhooks;
 
 use self::calls::{
     Act, Attach, BlockVisitor, BotAnswer, Connect, EndVisitor, Erase, Notice, PostMessage, ReadMessages,
+    StartOutbound,
 };
 use self::feed::Claim;
 use self::store::{ConversationStore, Meta};
@@ -123,6 +124,7 @@ impl DurableObject for ConversationObject {
             Act::ROUTE => answer(req, |call: Act| self.act(call, now)).await,
             Erase::ROUTE => answer(req, |call: Erase| async move { self.erase(&call).await }).await,
             PostMessage::ROUTE => answer(req, |call: PostMessage| self.post_message(call, now)).await,
+            StartOutbound::ROUTE => answer(req, |call: StartOutbound| self.start_outbound(call, now)).await,
             ReadMessages::ROUTE => {
                 answer(req, |call: ReadMessages| ready(self.read_messages(&call, now))).await
             }

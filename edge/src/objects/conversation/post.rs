@@ -1,8 +1,9 @@
 //! The Conversation object's side of REST writes: a posted message, stored through the same
 //! core decision as a `send` frame (`core::conversation::store_message`), relayed to every
 //! socket, told to the inbox and the flow — the visitor and the console cannot tell it from one
-//! typed in the console; and an agent's resolve, reopen or snooze, the same flow step as the
-//! console's buttons.
+//! typed in the console; a conversation the team starts (outbound): made for the contact's
+//! visitor, routed as asked, then its first message posted the same way; and an agent's
+//! resolve, reopen or snooze, the same flow step as the console's buttons.
 
 use switchboard_core::admission;
 use switchboard_core::conversation::{self, AgentAction, Effect, LogStore, Post};
@@ -11,7 +12,8 @@ use switchboard_core::rate::SendOrder;
 use switchboard_protocol::api::conversation_messages::Posted;
 use switchboard_protocol::{ErrorCode, Seq, ServerFrame};
 
-use super::calls::{Act, Acted, PostMessage};
+use super::calls::{Act, Acted, PostMessage, StartOutbound};
+use super::store::Meta;
 use super::ConversationObject;
 use crate::error::{EdgeError, EdgeResult};
 
@@ -70,6 +72,26 @@ impl ConversationObject {
 }
 
 impl ConversationObject {
+    /// Makes the conversation for the contact's visitor, routes it as asked (a task now, or
+    /// none until they answer), then posts its first message like any other.
+    pub(super) async fn start_outbound(&self, call: StartOutbound, now: i64) -> EdgeResult<Posted> {
+        if self.store.meta()?.is_some() {
+            return Err(EdgeError::refuse(ErrorCode::Conflict, "the conversation exists"));
+        }
+        let meta = Meta {
+            conversation_id: call.conversation,
+            site_id: call.post.site.clone(),
+            visitor_id: call.visitor,
+            created_at: now,
+            visitor_address: None,
+            visitor_signed_out_at: None,
+        };
+        self.store.create(&meta)?;
+        // Routed before the message: an agent's first words then take nothing over.
+        self.advance(&meta, Input::Outbound(call.outbound), now).await?;
+        self.post_message(call.post, now).await
+    }
+
     /// An agent's resolve, reopen or snooze over REST: the same flow step as the console's.
     pub(super) async fn act(&self, call: Act, now: i64) -> EdgeResult<()> {
         let meta = self
