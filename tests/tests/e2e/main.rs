@@ -21,6 +21,7 @@
 //! - `browser_embed`: the widget on hostile, strict-CSP, RTL, phone and signed-in pages.
 //! - `browser_files`: attachments from both sides in browsers.
 //! - `browser_labels`: an agent labels a conversation in the console and sees a script's labels live.
+//! - `browser_outbound`: a customer answers, in the widget, a conversation the team started; only then is it a task.
 //! - `browser_rest_messages`: messages a script posts over REST show live in the widget and a teammate's console.
 //! - `browser_routing`: the bot, quick replies and a handover in browsers.
 //! - `browser_webhooks`: an admin subscribes a receiver in Settings, reads its log, redelivers, turns it off.
@@ -75,6 +76,7 @@ mod browser_delivery;
 mod browser_embed;
 mod browser_files;
 mod browser_labels;
+mod browser_outbound;
 mod browser_rest_messages;
 mod browser_routing;
 mod browser_site_look;
