@@ -4,6 +4,7 @@
 //! - this file: [`handle`] and its [`Effect`]s; the [`LogStore`] it writes through.
 //! - [`relay`]: which frame agents and visitors get of a stored entry; entries the edge writes.
 //! - [`replay`]: the log after a client's `last_seq`, read and sent a page at a time.
+//! - `memory`: [`MemoryStore`], a [`LogStore`] in memory for simulations and tests.
 //!
 //! The Conversation Durable Object (and the simulations in this crate's tests) feed frames to
 //! [`handle`] with a [`LogStore`] (SQLite there, a `Vec` here) and the sender's
@@ -18,9 +19,11 @@ use switchboard_protocol::{
     ServerFrame,
 };
 
+mod memory;
 pub mod relay;
 pub mod replay;
 
+pub use memory::MemoryStore;
 pub use relay::Relay;
 pub use replay::Replay;
 
@@ -353,50 +356,6 @@ fn read<S: LogStore>(store: &mut S, reader: &Author, up_to: Seq) -> Result<Vec<E
     let mark = ReadMark { reader: reader.clone(), up_to };
     store.set_read(&mark)?;
     Ok(vec![Effect::Everyone(ServerFrame::Read { reader: mark.reader, up_to: mark.up_to })])
-}
-
-/// A [`LogStore`] in memory, for simulations and tests.
-#[derive(Debug, Default, Clone)]
-pub struct MemoryStore {
-    /// The log, in `seq` order.
-    pub messages: Vec<Message>,
-    /// Read marks.
-    pub marks: Vec<ReadMark>,
-}
-
-impl LogStore for MemoryStore {
-    type Error = std::convert::Infallible;
-
-    fn head(&mut self) -> Result<Seq, Self::Error> {
-        Ok(self.messages.last().map_or(Seq(0), |m| m.seq))
-    }
-
-    fn seq_of(&mut self, author: &Author, client_id: &ClientMessageId) -> Result<Option<Seq>, Self::Error> {
-        Ok(self
-            .messages
-            .iter()
-            .find(|m| m.author.id_str() == author.id_str() && m.client_id == *client_id)
-            .map(|m| m.seq))
-    }
-
-    fn append(&mut self, message: &Message) -> Result<(), Self::Error> {
-        self.messages.push(message.clone());
-        Ok(())
-    }
-
-    fn page_after(&mut self, seq: Seq, limit: usize) -> Result<Vec<Message>, Self::Error> {
-        Ok(self.messages.iter().filter(|m| m.seq > seq).take(limit).cloned().collect())
-    }
-
-    fn reads(&mut self) -> Result<Vec<ReadMark>, Self::Error> {
-        Ok(self.marks.clone())
-    }
-
-    fn set_read(&mut self, mark: &ReadMark) -> Result<(), Self::Error> {
-        self.marks.retain(|m| m.reader.id_str() != mark.reader.id_str());
-        self.marks.push(mark.clone());
-        Ok(())
-    }
 }
 
 #[cfg(test)]

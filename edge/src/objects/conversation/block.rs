@@ -5,7 +5,8 @@
 use switchboard_protocol::{ErrorCode, CLOSE_BLOCKED, CLOSE_UNAUTHORIZED};
 
 use super::calls::{BlockVisitor, BlockedVisitor, EndVisitor};
-use super::{ConversationObject, VISITOR_TAG};
+use super::sockets::VISITOR_TAG;
+use super::ConversationObject;
 use crate::error::{EdgeError, EdgeResult};
 
 impl ConversationObject {

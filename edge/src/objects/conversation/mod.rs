@@ -9,14 +9,13 @@
 //! Sockets use the hibernation API: the object may be evicted while sockets stay open, and is
 //! rebuilt from storage and each socket's [`Attachment`] (its participant) when a frame comes.
 //! Each socket is tagged with its author's id, which counts a participant's sockets and skips
-//! the sender when relaying typing.
+//! the sender when relaying typing. Who joins and leaves is [`sockets`]'.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::future::ready;
 use std::rc::Rc;
 
-use switchboard_core::admission::{self, Admission};
 use switchboard_core::conversation::{self, Effect, Relay, Sender};
 use switchboard_core::ingest;
 use switchboard_core::rate::{ParticipantLimits, SendOrder};
@@ -36,6 +35,7 @@ mod limits;
 mod pages;
 mod post;
 mod replay;
+mod sockets;
 mod store;
 mod webhooks;
 
@@ -44,17 +44,16 @@ use self::calls::{
     StartOutbound,
 };
 use self::feed::Claim;
+use self::sockets::{AGENT_TAG, VISITOR_TAG};
 use self::store::{ConversationStore, Meta};
 use super::call::{answer, carried, no_such_route, ObjectCall};
 use super::ended::{self, SessionEnds};
 use super::outbox::Outbox;
-use super::site::calls::AgentSocket;
 use super::{
-    accept_socket, answer_pings_while_hibernating, broadcast, finish_close, respond, send_error, send_frame,
-    Participant,
+    answer_pings_while_hibernating, broadcast, finish_close, respond, send_error, send_frame, Participant,
 };
 use crate::error::{EdgeError, EdgeResult};
-use crate::{env, objects, visitor_sessions};
+use crate::{env, visitor_sessions};
 use switchboard_core::flow::input::Input;
 
 /// What each socket carries through hibernation: who it is, and a random id for the
@@ -207,72 +206,6 @@ impl DurableObject for ConversationObject {
 }
 
 impl ConversationObject {
-    /// Admits a participant the worker authenticated. The visitor's first connection creates
-    /// the conversation; agents may only join existing conversations of their own site.
-    async fn admit(
-        &self,
-        Connect { conversation: conversation_id, participant }: Connect,
-        now: i64,
-    ) -> EdgeResult<Response> {
-        let meta = self.store.meta()?;
-        let admission =
-            admission::admit(meta.as_ref().map(Meta::owner), &participant.site, &participant.author)?;
-        let tag = participant.author.id_str().to_string();
-        let tag = tag.as_str();
-        admission::may_open_socket(self.state.get_websockets_with_tag(tag).len())?;
-        if let (Admission::Create, Author::Visitor { id, .. }) = (admission, &participant.author) {
-            let meta = Meta {
-                conversation_id,
-                site_id: participant.site.clone(),
-                visitor_id: id.clone(),
-                created_at: now,
-                visitor_address: participant.client.address.clone(),
-                visitor_signed_out_at: None,
-            };
-            self.store.create(&meta)?;
-            // The bot's greeting is the log's first entry, replayed on the visitor's hello.
-            if let Err(error) = self.advance(&meta, Input::Started, now).await {
-                worker::console_error!("greeting for {}: {error:?}", meta.conversation_id);
-            }
-        }
-        if let (Author::Agent { id, .. }, Some(meta)) = (&participant.author, self.store.meta()?) {
-            // The site learns of the agent's socket, so ending the agent's session closes it.
-            let call = AgentSocket { agent: id.clone(), conversation: meta.conversation_id, open: true };
-            objects::send(&self.env, &meta.site_id, &call).await?;
-            self.session_ends.accepted(participant.expires_at);
-        }
-        let attachment = Attachment { socket: u32::from_le_bytes(env::random_bytes()?), participant };
-        let role = role_tag(&attachment.participant.author);
-        let (_socket, response) = accept_socket(&self.state, &attachment, &[tag, role])?;
-        Ok(response)
-    }
-
-    /// Closes agents' sockets whose session ended by `now`.
-    fn close_ended_sessions(&self, now: i64) {
-        self.session_ends.close_ended(&self.state, now, |socket| {
-            socket.deserialize_attachment::<Attachment>().ok().flatten().map(|a| a.participant)
-        });
-    }
-
-    /// An agent's socket closed: when it was the agent's last here, the site forgets it.
-    async fn agent_left(&self, closing: &WebSocket) -> EdgeResult<()> {
-        let Ok(Some(Attachment { participant, socket })) = closing.deserialize_attachment::<Attachment>()
-        else {
-            return Ok(());
-        };
-        let (Author::Agent { id, .. }, Some(meta)) = (&participant.author, self.store.meta()?) else {
-            return Ok(());
-        };
-        let others = self.state.get_websockets_with_tag(id.as_str()).iter().any(|other| {
-            other.deserialize_attachment::<Attachment>().ok().flatten().is_some_and(|a| a.socket != socket)
-        });
-        if !others {
-            let call = AgentSocket { agent: id.clone(), conversation: meta.conversation_id, open: false };
-            objects::send(&self.env, &meta.site_id, &call).await?;
-        }
-        Ok(())
-    }
-
     /// Runs one frame through the core and delivers what it decides; returns what moves the
     /// conversation along its flow (run next by [`Self::run_flow`]) and what the visitor
     /// claimed about themselves (checked next by [`Self::take_claim`]), as both need the
@@ -436,16 +369,5 @@ impl ConversationObject {
         });
         broadcast(sockets, &serde_json::to_string(frame)?);
         Ok(())
-    }
-}
-
-/// Tags of visitors' and agents' sockets (internal entries go whole only to agents).
-const VISITOR_TAG: &str = "role:visitor";
-const AGENT_TAG: &str = "role:agent";
-
-fn role_tag(author: &Author) -> &'static str {
-    match author {
-        Author::Visitor { .. } => VISITOR_TAG,
-        _ => AGENT_TAG,
     }
 }

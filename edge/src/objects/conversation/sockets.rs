@@ -1,0 +1,97 @@
+//! The Conversation object's participants: admitting a socket the worker authenticated (the
+//! visitor's first connection creates the conversation; agents join existing ones of their
+//! site, and the site learns of their sockets so ending a session closes them), closing
+//! agents' sockets whose session ended, and telling the site when an agent's last socket
+//! here closed. Sockets are tagged with their author's id and role.
+
+use switchboard_core::admission::{self, Admission};
+use switchboard_core::flow::input::Input;
+use switchboard_protocol::Author;
+use worker::{Response, WebSocket};
+
+use super::calls::Connect;
+use super::store::Meta;
+use super::{Attachment, ConversationObject};
+use crate::error::EdgeResult;
+use crate::objects::accept_socket;
+use crate::objects::site::calls::AgentSocket;
+use crate::{env, objects};
+
+impl ConversationObject {
+    /// Admits a participant the worker authenticated. The visitor's first connection creates
+    /// the conversation; agents may only join existing conversations of their own site.
+    pub(super) async fn admit(
+        &self,
+        Connect { conversation: conversation_id, participant }: Connect,
+        now: i64,
+    ) -> EdgeResult<Response> {
+        let meta = self.store.meta()?;
+        let admission =
+            admission::admit(meta.as_ref().map(Meta::owner), &participant.site, &participant.author)?;
+        let tag = participant.author.id_str().to_string();
+        let tag = tag.as_str();
+        admission::may_open_socket(self.state.get_websockets_with_tag(tag).len())?;
+        if let (Admission::Create, Author::Visitor { id, .. }) = (admission, &participant.author) {
+            let meta = Meta {
+                conversation_id,
+                site_id: participant.site.clone(),
+                visitor_id: id.clone(),
+                created_at: now,
+                visitor_address: participant.client.address.clone(),
+                visitor_signed_out_at: None,
+            };
+            self.store.create(&meta)?;
+            // The bot's greeting is the log's first entry, replayed on the visitor's hello.
+            if let Err(error) = self.advance(&meta, Input::Started, now).await {
+                worker::console_error!("greeting for {}: {error:?}", meta.conversation_id);
+            }
+        }
+        if let (Author::Agent { id, .. }, Some(meta)) = (&participant.author, self.store.meta()?) {
+            // The site learns of the agent's socket, so ending the agent's session closes it.
+            let call = AgentSocket { agent: id.clone(), conversation: meta.conversation_id, open: true };
+            objects::send(&self.env, &meta.site_id, &call).await?;
+            self.session_ends.accepted(participant.expires_at);
+        }
+        let attachment = Attachment { socket: u32::from_le_bytes(env::random_bytes()?), participant };
+        let role = role_tag(&attachment.participant.author);
+        let (_socket, response) = accept_socket(&self.state, &attachment, &[tag, role])?;
+        Ok(response)
+    }
+
+    /// Closes agents' sockets whose session ended by `now`.
+    pub(super) fn close_ended_sessions(&self, now: i64) {
+        self.session_ends.close_ended(&self.state, now, |socket| {
+            socket.deserialize_attachment::<Attachment>().ok().flatten().map(|a| a.participant)
+        });
+    }
+
+    /// An agent's socket closed: when it was the agent's last here, the site forgets it.
+    pub(super) async fn agent_left(&self, closing: &WebSocket) -> EdgeResult<()> {
+        let Ok(Some(Attachment { participant, socket })) = closing.deserialize_attachment::<Attachment>()
+        else {
+            return Ok(());
+        };
+        let (Author::Agent { id, .. }, Some(meta)) = (&participant.author, self.store.meta()?) else {
+            return Ok(());
+        };
+        let others = self.state.get_websockets_with_tag(id.as_str()).iter().any(|other| {
+            other.deserialize_attachment::<Attachment>().ok().flatten().is_some_and(|a| a.socket != socket)
+        });
+        if !others {
+            let call = AgentSocket { agent: id.clone(), conversation: meta.conversation_id, open: false };
+            objects::send(&self.env, &meta.site_id, &call).await?;
+        }
+        Ok(())
+    }
+}
+
+/// Tags of visitors' and agents' sockets (internal entries go whole only to agents).
+pub(super) const VISITOR_TAG: &str = "role:visitor";
+pub(super) const AGENT_TAG: &str = "role:agent";
+
+fn role_tag(author: &Author) -> &'static str {
+    match author {
+        Author::Visitor { .. } => VISITOR_TAG,
+        _ => AGENT_TAG,
+    }
+}
