@@ -18,6 +18,8 @@
 //!   only by dispatching actions, or to the form that awaited them.
 //! - [`contact_draft`]: a contact being edited, as typed: comma-separated lists, custom
 //!   attributes by kind, which input an error is about (pure, tested natively).
+//! - [`outbound`]: a conversation being started with a contact: its first message, routing
+//!   (wait for the reply, assign to me, a queue) and how the send went (pure, tested natively).
 //! - [`format`](mod@format): pure text helpers (visitor labels, clock and log times, relative
 //!   times, audit-log sentences).
 //! - [`hooks`]: custom hooks tying each effect to the part of the state it serves.
@@ -28,7 +30,8 @@
 //!   a session whose site requires two-factor sign-in it has not set up, or the console
 //!   (settings: `components::two_factor` and `components::two_factor_setup`; for admins the
 //!   team's reset links, `components::reset_link`, and `components::audit_log`); the Contacts
-//!   screen is `components::contacts`; the open conversation's labels are
+//!   screen is `components::contacts` (starting a conversation with a contact:
+//!   `components::contact_start`); the open conversation's labels are
 //!   `components::labels`.
 //!
 //! Text from the network is always rendered as text nodes, never as HTML.
@@ -38,6 +41,7 @@ pub mod contact_draft;
 pub mod effects;
 pub mod format;
 pub mod hooks;
+pub mod outbound;
 pub mod state;
 
 use wasm_bindgen::prelude::wasm_bindgen;

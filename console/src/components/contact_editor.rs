@@ -1,18 +1,19 @@
 //! The Contacts screen's detail pane: one contact, editable — name, emails, phones, notes and
 //! the site's custom attributes ([`super::contact_fields`]), saved with one `PATCH` holding
 //! what changed — its verified identity as a "Verified" badge with the user id, merging
-//! another contact into it ([`super::contact_merge`]), and its conversations, each opening in
-//! the inbox.
+//! another contact into it ([`super::contact_merge`]), starting a conversation with it
+//! ([`super::contact_start`]), and its conversations, each opening in the inbox.
 
 use std::rc::Rc;
 
 use switchboard_protocol::api::contacts::{AttributeDefinition, ContactDetail, ContactRecord};
-use switchboard_protocol::ConversationId;
+use switchboard_protocol::{AgentId, ConversationId, QueueId};
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
 use super::contact_fields::{attribute_field, core_fields, core_keys, form_error};
 use super::contact_merge::ContactMerge;
+use super::contact_start::ContactStart;
 use crate::contact_draft::{display_name, Draft, Edit, FieldError};
 use crate::effects::contacts;
 use crate::format;
@@ -32,6 +33,10 @@ pub struct ContactEditorProps {
     pub on_open: Callback<ConversationId>,
     /// "Now", for relative times.
     pub now: i64,
+    /// The signed-in agent (a conversation started here may be assigned to them).
+    pub me: AgentId,
+    /// The site's queues (one may take a conversation started here).
+    pub queues: Rc<Vec<QueueId>>,
 }
 
 /// The detail pane.
@@ -112,6 +117,19 @@ pub fn contact_editor(props: &ContactEditorProps) -> Html {
             load();
         })
     };
+    // A conversation was started here: its list is read again (what is being typed in the
+    // form above stays as it is).
+    let on_started = {
+        let (detail, id) = (detail.clone(), props.id.clone());
+        Callback::from(move |_: ConversationId| {
+            let (detail, id) = (detail.clone(), id.clone());
+            spawn_local(async move {
+                if let Ok(loaded) = contacts::detail(&id).await {
+                    detail.set(Some(Ok(Rc::new(loaded))));
+                }
+            });
+        })
+    };
     let contact = &loaded.contact;
     let problem = problem.as_ref();
     let mut shown = core_keys();
@@ -142,6 +160,8 @@ pub fn contact_editor(props: &ContactEditorProps) -> Html {
                 </div>
             </form>
             <ContactMerge kept={contact.id.clone()} {on_merged} />
+            <ContactStart contact={contact.id.clone()} me={props.me.clone()} queues={props.queues.clone()}
+                {on_started} on_open={props.on_open.clone()} />
             <h3 class="sb-contact-subtitle">{ "Conversations" }</h3>
             { conversations(&loaded, &props.on_open, props.now) }
         </section>

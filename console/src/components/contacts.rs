@@ -1,12 +1,13 @@
 //! The Contacts screen: the site's contacts, most recently active first, searched by name,
 //! email or phone as the agent types; "Load more" for the next page; a "New contact" form;
-//! and the chosen contact's editable details ([`super::contact_editor`]) beside the list.
+//! and the chosen contact's editable details ([`super::contact_editor`], where a conversation
+//! with it can be started) beside the list.
 
 use std::cell::Cell;
 use std::rc::Rc;
 
 use switchboard_protocol::api::contacts::{AttributeDefinition, ContactRecord, ListResponse};
-use switchboard_protocol::ConversationId;
+use switchboard_protocol::{AgentId, ConversationId, QueueId};
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
@@ -32,6 +33,10 @@ pub struct ContactsProps {
     pub on_open: Callback<ConversationId>,
     /// "Now", for relative times.
     pub now: i64,
+    /// The signed-in agent (a conversation started with a contact may be assigned to them).
+    pub me: AgentId,
+    /// The site's queues (one may take a conversation started with a contact).
+    pub queues: Rc<Vec<QueueId>>,
 }
 
 /// The list as loaded so far.
@@ -169,7 +174,8 @@ pub fn contacts_screen(props: &ContactsProps) -> Html {
             </div>
             if let Some(id) = &props.selected {
                 <ContactEditor key={id.clone()} id={id.clone()} definitions={(*definitions).clone()}
-                    {on_saved} {on_merged_away} on_open={props.on_open.clone()} now={props.now} />
+                    {on_saved} {on_merged_away} on_open={props.on_open.clone()} now={props.now}
+                    me={props.me.clone()} queues={props.queues.clone()} />
             } else {
                 <p class="sb-hint sb-contacts-none">{ "Choose a contact to see and edit their details." }</p>
             }

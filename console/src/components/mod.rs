@@ -29,7 +29,8 @@
 //!   [`contact_card`]: in it, the visitor's contact record, edited in place.
 //! - [`contacts`]: the Contacts screen (search, "Load more", "New contact");
 //!   [`contact_editor`]: one contact's editable details, verified identity and conversations;
-//!   [`contact_merge`]: merging another contact into it; [`contact_fields`]: the inputs both
+//!   [`contact_merge`]: merging another contact into it; [`contact_start`]: starting a
+//!   conversation with it (first message and routing); [`contact_fields`]: the inputs both
 //!   editors share (attributes by kind, errors under the input they are about).
 //! - [`timeline`]: the messages and pending replies.
 //! - [`reply`]: the reply box; [`attach`]: attaching a file to the reply.
@@ -47,6 +48,7 @@ pub mod contact_card;
 pub mod contact_editor;
 pub mod contact_fields;
 pub mod contact_merge;
+pub mod contact_start;
 pub mod contacts;
 pub mod conversation;
 pub mod copied;

@@ -164,7 +164,7 @@ pub fn workspace(props: &WorkspaceProps) -> Html {
                     canned={state.canned.clone()} dispatch={dispatch.clone()} site={state.site.clone()} />
             } else if state.screen == Screen::Contacts {
                 <Contacts selected={state.contact.clone()} on_select={on_contact} on_open={on_open_elsewhere}
-                    now={state.now} />
+                    now={state.now} me={agent.id.clone()} queues={Rc::new(state.team.queues.clone())} />
             } else {
                 <div class={classes!("sb-main", state.open.is_some().then_some("sb-main--contact"))}>
                     <Inbox

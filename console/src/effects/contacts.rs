@@ -1,6 +1,7 @@
 //! Contacts over REST, for the Contacts screen and the contact panel: listing and searching,
-//! one contact with its conversations, making, changing and merging them, the site's custom
-//! attribute definitions, and finding the contact a visitor belongs to. Each returns its
+//! one contact with its conversations, making, changing and merging them, starting a
+//! conversation with one, the site's custom attribute definitions, and finding the contact a
+//! visitor belongs to. Each returns its
 //! outcome to the component that asked; changes that can fail on one input return a
 //! [`FieldError`] naming it (the error body's `field`).
 
@@ -8,6 +9,7 @@ use switchboard_protocol::api::contacts::{
     AttributeDefinitions, ContactDetail, ContactRecord, CreateRequest, ListResponse, MergeRequest,
     UpdateRequest,
 };
+use switchboard_protocol::api::conversation_create;
 use switchboard_protocol::VisitorId;
 use switchboard_webclient::{fetch_json, FetchError};
 
@@ -76,6 +78,17 @@ pub async fn merge(into: &str, from: &str) -> Result<ContactRecord, String> {
     let request = MergeRequest { from: from.to_owned() };
     let url = contact_url(into, "/merge");
     fetch_json::<_, ContactRecord>("POST", &url, Some(&request)).await.map_err(|e| describe(&e))
+}
+
+/// Starts a conversation with a contact (`POST /api/v1/conversations`): its first message is
+/// sent to the contact's newest browser. A contact who never opened the chat is refused
+/// (`409`, the edge's sentence says so); a bad routing or text names its field.
+pub async fn start_conversation(
+    request: conversation_create::CreateRequest,
+) -> Result<conversation_create::Created, FieldError> {
+    fetch_json::<_, conversation_create::Created>("POST", "/api/v1/conversations", Some(&request))
+        .await
+        .map_err(|e| field_error(&e))
 }
 
 /// The site's custom attributes, in the order they are shown.

@@ -16,7 +16,8 @@
 //! - [`blocks`]: blocking a conversation's visitor, listing and lifting blocks.
 //! - [`labels`]: setting a conversation's labels.
 //! - [`contacts`]: contacts (list and search, one with its conversations, making, changing,
-//!   merging), the site's custom attribute definitions, and the contact of a visitor.
+//!   merging, starting a conversation with one), the site's custom attribute definitions, and
+//!   the contact of a visitor.
 //! - [`two_factor`]: setting up, renewing and turning off one's two-factor sign-in; an
 //!   admin resetting a teammate's.
 //! - [`clipboard`]: copying text (recovery codes) to the clipboard.

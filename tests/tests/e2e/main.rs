@@ -27,6 +27,7 @@
 //! - `browser_webhooks`: an admin subscribes a receiver in Settings, reads its log, redelivers, turns it off.
 //! - `browser_two_factor`: setting up two-factor sign-in, codes and recovery codes, a mandatory setup.
 //! - `browser_site_look`: an admin's look and words reaching the widget; bot cards.
+//! - `browser_start_conversation`: an agent starts a conversation with a contact from the console.
 //! - `chaos`: no message lost or duplicated under drops, resends and restarts.
 //! - `contact_webhooks`: contact.created/updated/merged reach a receiver signed, once, in order.
 //! - `contacts`: one contact per person (verified identity joins, typed email never); search, attributes, merge.
@@ -80,6 +81,7 @@ mod browser_outbound;
 mod browser_rest_messages;
 mod browser_routing;
 mod browser_site_look;
+mod browser_start_conversation;
 mod browser_two_factor;
 mod browser_webhooks;
 mod chaos;
