@@ -4,6 +4,7 @@
 //! conversation the visitor reopened a moment ago is never lost.
 
 use switchboard_protocol::api::site_settings::MAX_RETENTION_DAYS;
+use switchboard_protocol::routing::ConversationState;
 use switchboard_protocol::{ApiError, ErrorCode};
 
 /// A day, in ms (tests shorten it with `RETENTION_DAY_MS`).
@@ -33,6 +34,18 @@ pub fn cutoff(days: u32, day_ms: i64, now: i64) -> i64 {
     now.saturating_sub(i64::from(days).saturating_mul(day_ms))
 }
 
+/// Whether a sweep is due at `now` (`at`: when the next was set for; none without a
+/// retention).
+pub fn sweep_due(at: Option<i64>, now: i64) -> bool {
+    at.is_some_and(|at| at <= now)
+}
+
+/// Whether the retention may delete a conversation in `state`: only a resolved one (a
+/// visitor who came back since the site's index was written keeps theirs).
+pub fn may_delete(state: ConversationState) -> bool {
+    state == ConversationState::Resolved
+}
+
 /// When to sweep next, after a sweep at `now` that deleted `deleted` conversations: at once
 /// while batches come back full, else after [`SWEEP_EVERY_MS`] (or `every`, in tests).
 pub fn next_sweep(now: i64, deleted: u32, every: i64) -> i64 {
@@ -54,6 +67,15 @@ mod tests {
         assert_eq!(days(0).unwrap(), None);
         assert_eq!(days(30).unwrap(), Some(30));
         assert_eq!(days(MAX_RETENTION_DAYS + 1).unwrap_err().field.as_deref(), Some("retention_days"));
+    }
+
+    #[test]
+    fn only_resolved_conversations_go_and_only_when_due() {
+        assert!(may_delete(ConversationState::Resolved));
+        for state in [ConversationState::New, ConversationState::Queued, ConversationState::Snoozed] {
+            assert!(!may_delete(state));
+        }
+        assert!(sweep_due(Some(5), 5) && !sweep_due(Some(6), 5) && !sweep_due(None, 5));
     }
 
     #[test]

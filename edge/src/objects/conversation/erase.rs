@@ -2,8 +2,8 @@
 //! closes, every file under the conversation's prefix leaves the bucket and the site's byte
 //! count, and the object's storage is deleted whole — nothing of it remains.
 
+use switchboard_core::retention;
 use switchboard_core::storage_quota;
-use switchboard_protocol::routing::ConversationState;
 use switchboard_protocol::{ErrorCode, CLOSE_UNAUTHORIZED};
 
 use super::calls::{Erase, Erased};
@@ -19,7 +19,7 @@ impl ConversationObject {
         if meta.site_id != call.site {
             return Err(EdgeError::refuse(ErrorCode::NotFound, "no such conversation"));
         }
-        if call.only_if_resolved && self.store.lifecycle()?.state != ConversationState::Resolved {
+        if call.only_if_resolved && !retention::may_delete(self.store.lifecycle()?.state) {
             return Err(EdgeError::refuse(ErrorCode::Conflict, "active again"));
         }
         // A summary or webhook event still waiting would bring a row of it back after the

@@ -57,7 +57,7 @@ impl SiteObject {
 
     /// The alarm rang: sweeps when due (routing re-arms the alarm afterwards).
     pub(super) async fn sweep(&self, now: i64) -> EdgeResult<()> {
-        if self.sweep_at()?.is_none_or(|at| at > now) {
+        if !retention::sweep_due(self.sweep_at()?, now) {
             return Ok(());
         }
         let Some(config) = self.stored_config()? else { return Ok(()) };
