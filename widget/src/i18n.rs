@@ -80,20 +80,29 @@ macro_rules! strings {
         /// Every text the panel shows. `{n}` stands for a number. (Fields are named for what
         /// they say; the English table is the reference.)
         #[allow(missing_docs)]
+        #[derive(Clone, Copy)]
         pub(crate) struct Strings {
             $(pub(crate) $field: &'static str,)*
         }
 
         impl Strings {
             /// Every field's name, as the JSON files spell them.
-            #[cfg(test)]
             pub(crate) const FIELDS: &'static [&'static str] = &[$(stringify!($field),)*];
 
             /// A table from a language file or the site's own words; what it lacks is
             /// `base`'s. Its texts live as long as the frame (at most two tables per
             /// language are ever made).
             fn from_json(json: &JsValue, base: &Strings) -> Strings {
-                Strings { $($field: text_or(json, stringify!($field), base.$field),)* }
+                let mut texts = *base;
+                // One loop over the fields' places rather than a call per field (the
+                // frame's size budget).
+                let slots: [&mut &'static str; Self::FIELDS.len()] = [$(&mut texts.$field,)*];
+                for (slot, key) in slots.into_iter().zip(Self::FIELDS) {
+                    if let Some(text) = json.field(key).and_then(|v| v.text()) {
+                        *slot = Box::leak(text.into_boxed_str());
+                    }
+                }
+                texts
             }
         }
     };
@@ -160,13 +169,6 @@ strings! {
     today,
     yesterday,
     back_at,
-}
-
-/// The text `json` has for `key`, kept for the frame's life, else `fallback`. One call per
-/// field rather than the same chain inlined fifty times (the frame's size budget).
-#[inline(never)]
-fn text_or(json: &JsValue, key: &str, fallback: &'static str) -> &'static str {
-    json.field(key).and_then(|v| v.text()).map(|text| &*Box::leak(text.into_boxed_str())).unwrap_or(fallback)
 }
 
 impl Strings {
