@@ -308,6 +308,11 @@ impl ClientLog {
             .any(|m| matches!(m.event, Some(ConversationEvent::Rated { .. })))
     }
 
+    /// How far the user has read, as the edge stored it or this client last said.
+    pub fn read_mark(&self) -> Seq {
+        self.read_sent
+    }
+
     /// The frame saying the user has now seen everything up to `up_to`, unless already said.
     /// Only messages from others count: a mark that would only cover the user's own messages
     /// tells nobody anything, and is not sent.

@@ -1,10 +1,13 @@
 //! Outbound conversations (`protocol::api::conversation_create`): checking how the team
 //! wants one routed against the site's flow, and which of the contact's browsers it goes to.
-//! The conversation's own steps are `flow::lifecycle::Lifecycle::outbound`.
+//! The conversation's own steps are `flow::lifecycle::Lifecycle::outbound`; the widget asks
+//! [`to_open`] which of its visitor's conversations to show when it starts.
 
 use switchboard_protocol::api::contacts::ContactDetail;
 use switchboard_protocol::api::conversation_create::Routing;
-use switchboard_protocol::{ApiError, ErrorCode, VisitorId};
+use switchboard_protocol::api::create_session;
+use switchboard_protocol::api::visitor_conversations::VisitorConversation;
+use switchboard_protocol::{ApiError, ConversationId, ErrorCode, Role, VisitorId};
 
 use crate::flow::bot::Handover;
 use crate::flow::outbound::Outbound;
@@ -55,6 +58,20 @@ pub fn webchat_visitor(detail: &ContactDetail) -> Result<VisitorId, ApiError> {
                 "this contact has never opened the chat: there is no webchat visitor to write to yet",
             )
         })
+}
+
+/// Which conversation the widget opens when it starts with `current` stored, given the
+/// visitor's conversations newest first: the newest, when it is another one and the team wrote
+/// in it last — one the business started since, or a reply where the visitor left. (Its
+/// replies then count on the launcher until read.) `None`: stay with `current`.
+pub fn to_open<'a>(
+    current: &ConversationId,
+    newest_first: &'a [VisitorConversation],
+) -> Option<&'a create_session::Response> {
+    let newest = newest_first.first()?;
+    let team_wrote_last =
+        matches!(newest.last_message.as_ref().map(|m| m.role), Some(Role::Agent | Role::Bot));
+    (newest.session.conversation_id != *current && team_wrote_last).then_some(&newest.session)
 }
 
 #[cfg(test)]
@@ -112,5 +129,59 @@ mod tests {
         assert_eq!(webchat_visitor(&detail).unwrap_err().code, ErrorCode::Conflict);
         detail.contact.visitor_ids = vec![old.clone(), new.clone()];
         assert_eq!(webchat_visitor(&detail).unwrap(), new);
+    }
+
+    fn conversation(n: u8, last: Option<Role>) -> VisitorConversation {
+        VisitorConversation {
+            session: create_session::Response {
+                conversation_id: ConversationId::from_random([n; 16]),
+                token: format!("t{n}"),
+                visitor_id: VisitorId::from_random([9; 16]),
+                expires_at: 0,
+            },
+            last_message: last.map(|role| switchboard_protocol::inbox::MessagePreview {
+                role,
+                text: "hi".into(),
+                sent_at: 0,
+            }),
+            updated_at: 0,
+        }
+    }
+
+    #[test]
+    fn the_widget_opens_what_the_team_wrote_since_and_nothing_else() {
+        let current = conversation(1, Some(Role::Visitor));
+        let id = current.session.conversation_id.clone();
+        assert_eq!(to_open(&id, &[]), None);
+        let started_by_business = conversation(2, Some(Role::Agent));
+        assert_eq!(
+            to_open(&id, &[started_by_business.clone(), current.clone()]),
+            Some(&started_by_business.session)
+        );
+        let bot = conversation(3, Some(Role::Bot));
+        assert_eq!(to_open(&id, &[bot.clone(), current.clone()]), Some(&bot.session));
+        // The visitor wrote last somewhere else: they know; the stored one stays.
+        assert_eq!(to_open(&id, &[conversation(4, Some(Role::Visitor)), current.clone()]), None);
+        assert_eq!(to_open(&id, &[conversation(5, Some(Role::System)), current.clone()]), None);
+        assert_eq!(to_open(&id, &[conversation(6, None), current.clone()]), None);
+        // Already the current one, or older than it: nothing to switch to.
+        let replied = conversation(1, Some(Role::Agent));
+        assert_eq!(to_open(&id, &[replied, started_by_business.clone()]), None);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn it_is_never_the_current_one_and_always_the_newest(
+            roles in proptest::collection::vec(0u8..5, 0..6),
+            current in 0u8..8,
+        ) {
+            let role = |r: u8| [Some(Role::Visitor), Some(Role::Agent), Some(Role::Bot), Some(Role::System), None][r as usize];
+            let list: Vec<_> = roles.iter().enumerate().map(|(i, r)| conversation(i as u8, role(*r))).collect();
+            let id = ConversationId::from_random([current; 16]);
+            if let Some(chosen) = to_open(&id, &list) {
+                proptest::prop_assert_ne!(&chosen.conversation_id, &id);
+                proptest::prop_assert_eq!(chosen, &list[0].session);
+            }
+        }
     }
 }

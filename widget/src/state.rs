@@ -180,10 +180,13 @@ impl State {
                 frames.extend(self.details.clone().map(|fields| ClientFrame::Details { fields }));
             }
             Event::Frame(frame, now) => {
-                if matches!(*frame, ServerFrame::Welcome { .. }) {
-                    self.status = Status::Online;
-                }
+                let welcome = matches!(*frame, ServerFrame::Welcome { .. });
                 self.log.apply(*frame, now);
+                if welcome {
+                    self.status = Status::Online;
+                    // Read in another tab or on another device: not unread here either.
+                    self.read_seq = self.read_seq.max(self.log.read_mark());
+                }
             }
             Event::Due(now) => frames = self.log.take_due(now),
             Event::Reconnecting => self.status = Status::Reconnecting,

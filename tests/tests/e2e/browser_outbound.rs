@@ -1,7 +1,7 @@
 //! An outbound conversation as the customer meets it in a real browser: a CRM starts one
 //! `on_reply` with a customer who chatted before; it is nobody's task while the customer has
-//! not answered; the customer finds it in the widget's conversation list, reads it, answers
-//! there — and only then is it offered to an agent.
+//! not answered; when the customer comes back to the site the widget has it open, counted on
+//! the launcher; they read it, answer — and only then is it offered to an agent.
 
 use std::time::Duration;
 
@@ -14,13 +14,14 @@ use switchboard_protocol::api::conversation_create::Created;
 use switchboard_protocol::inbox::{ConversationSummary, InboxFrame};
 use switchboard_protocol::routing::ConversationState;
 use switchboard_tests::api::{call_with, Live, Session};
-use switchboard_tests::browser::{open_widget, send_from_widget, wait_for_message, Browser};
+use switchboard_tests::browser::{open_widget, press, send_from_widget, wait_for_message, Browser};
 use switchboard_tests::test_edge::TestEdge;
 use switchboard_tests::{wait, ADMIN_EMAIL, ADMIN_PASSWORD};
 
 const QUESTION: &str = "Do you have this jacket in blue?";
 const OUTBOUND: &str = "Good news: the blue jacket is back. Shall I keep one for you?";
 const ANSWER: &str = "Yes please, size M!";
+const ESCAPE: &str = "\u{E00C}";
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_customer_answers_a_conversation_the_team_started_and_only_then_it_is_a_task() -> Result<()> {
@@ -38,6 +39,7 @@ async fn a_customer_answers_a_conversation_the_team_started_and_only_then_it_is_
     open_widget(&visitor).await?;
     send_from_widget(&visitor, QUESTION).await?;
     wait_for_message(&visitor, 1, QUESTION).await?;
+    press(&visitor, ESCAPE, false).await?;
     let contact = wait::until("the customer's contact", Duration::from_secs(10), || async {
         let list: ListResponse =
             admin.call(&edge, Method::GET, "/api/v1/contacts", None::<&()>).await.ok()?.json().ok()?;
@@ -66,9 +68,19 @@ async fn a_customer_answers_a_conversation_the_team_started_and_only_then_it_is_
     wait::until("the conversation listed", Duration::from_secs(10), || async { state().await.ok() }).await?;
     assert_eq!(state().await?, (ConversationState::New, None), "nobody's task yet");
 
-    // The customer finds it among their conversations in the widget and reads it.
-    visitor.find("button.sb-history").await?.click().await?;
-    visitor.find(&format!("li.sb-history-item[data-conversation-id='{id}'] button")).await?.click().await?;
+    // The customer comes back: the launcher counts the message before anything is opened,
+    // and the panel has the new conversation open, read once shown.
+    visitor.client().goto(&format!("{page_origin}/")).await?;
+    let badge = visitor
+        .wait_for_js(
+            "the unread badge",
+            "const b = document.getElementById('switchboard-widget')?.shadowRoot?.querySelector('[part=badge]');
+             return b && !b.hidden && b.textContent;",
+        )
+        .await?;
+    assert_eq!(badge, "1");
+    open_widget(&visitor).await?;
+    // (Seq 1 of the conversation before was the customer's question.)
     wait_for_message(&visitor, 1, OUTBOUND).await?;
     assert_eq!(state().await?, (ConversationState::New, None), "reading it is not answering it");
 

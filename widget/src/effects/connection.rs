@@ -28,7 +28,10 @@ impl Chat {
         }
         let stored = self.keys.as_ref().and_then(Keys::session);
         match stored {
-            Some(session) if session::is_fresh(&session, now()) => self.connect(session),
+            Some(session) if session::is_fresh(&session, now()) => {
+                self.open_newer(&session);
+                self.connect(session)
+            }
             _ => self.create_session(),
         }
     }

@@ -123,6 +123,24 @@ impl Chat {
         }
     }
 
+    /// At start, with `stored` from the last visit: moves to a conversation the team wrote in
+    /// since (one the business started, or a reply where the visitor left), if there is one;
+    /// its replies count on the launcher until the visitor opens the panel.
+    pub(super) fn open_newer(&self, stored: &create_session::Response) {
+        let Some(me) = self.me.upgrade() else { return };
+        let (token, current) = (stored.token.clone(), stored.conversation_id.clone());
+        spawn_local(async move {
+            let Ok(list) = session::conversations(&token).await else { return };
+            // Unless the visitor moved meanwhile (or the page ended the session).
+            let still = me.conn.session.borrow().as_ref().is_some_and(|s| s.conversation_id == current);
+            if let Some(session) =
+                still.then(|| switchboard_core::outbound::to_open(&current, &list)).flatten()
+            {
+                me.switch_to(session.clone(), true);
+            }
+        });
+    }
+
     /// Starts a new conversation for the same visitor (so the current one stays in the
     /// history) and moves to it.
     pub(crate) fn new_conversation(&self) {
