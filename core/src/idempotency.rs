@@ -7,6 +7,9 @@
 //! itself (`400`, `404`, `413`, `415`, `422`). Refusals that depend on the moment (`401`,
 //! `403`, `409`, `429`) and server errors are not kept: the repeat runs afresh, as if the
 //! first had never arrived.
+//!
+//! A kept answer can hold a person's data; [`mentions`] names the contacts and conversations
+//! it is about, so that erasing one of them erases the answer too.
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -142,9 +145,60 @@ pub fn keeps(status: u16, body_bytes: usize) -> bool {
     kept_status && body_bytes <= MAX_KEPT_BODY_BYTES
 }
 
+/// At most this many ids are noted per kept answer (a list answer names many; erasing one of
+/// them beyond these still leaves the answer for at most [`TTL_MS`]).
+pub const MAX_MENTIONS: usize = 32;
+
+/// The contacts and conversations a kept answer is about: the ids in the request's `path` and
+/// in the answer's JSON strings, each once, at most [`MAX_MENTIONS`].
+pub fn mentions(path: &str, body: &str) -> Vec<String> {
+    fn is_subject(text: &str) -> bool {
+        crate::contacts::is_id(text) || switchboard_protocol::ConversationId::parse(text).is_ok()
+    }
+    fn strings<'a>(value: &'a serde_json::Value, found: &mut Vec<&'a str>) {
+        match value {
+            serde_json::Value::String(text) => found.push(text),
+            serde_json::Value::Array(items) => items.iter().for_each(|item| strings(item, found)),
+            serde_json::Value::Object(fields) => fields.values().for_each(|field| strings(field, found)),
+            _ => {}
+        }
+    }
+    let answer = serde_json::from_str(body).unwrap_or(serde_json::Value::Null);
+    let mut texts: Vec<&str> = path.split('/').collect();
+    strings(&answer, &mut texts);
+    let mut found: Vec<String> = Vec::new();
+    for text in texts.into_iter().filter(|text| is_subject(text)) {
+        if found.len() == MAX_MENTIONS {
+            break;
+        }
+        if !found.iter().any(|seen| seen == text) {
+            found.push(text.to_owned());
+        }
+    }
+    found
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_answer_mentions_the_contacts_and_conversations_it_is_about() {
+        let conversation = switchboard_protocol::ConversationId::from_random([7; 16]).to_string();
+        let contact = format!("ctc_{}", "a".repeat(32));
+        let body = format!(
+            r#"{{"conversation_id":"{conversation}","contact":{{"id":"{contact}","name":"Ada"}},"seq":3,"tags":["{contact}"]}}"#
+        );
+        let path = format!("/api/v1/conversations/{conversation}/messages");
+        assert_eq!(mentions(&path, &body), vec![conversation.clone(), contact]);
+        assert!(mentions("/api/v1/contacts", r#"{"name":"ctc_short"}"#).is_empty());
+        assert!(mentions("/api/v1/contacts", "not json").is_empty());
+        let many: Vec<String> = (0..40u8)
+            .map(|n| switchboard_protocol::ConversationId::from_random([n; 16]).to_string())
+            .collect();
+        let list = serde_json::json!({ "ids": many }).to_string();
+        assert_eq!(mentions("/api/v1/x", &list).len(), MAX_MENTIONS);
+    }
     use proptest::prelude::*;
 
     fn answered(fingerprint: &str, started_at: i64) -> Record {

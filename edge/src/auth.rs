@@ -206,6 +206,7 @@ async fn session(req: &Request, env: &Ctx<'_>, stage: Stage) -> EdgeResult<Sessi
         site: account.site_id,
         ..claims
     };
+    env.authenticated_for(&claims.site);
     Ok(Session { claims, cookie: value, two_factor: account.two_factor })
 }
 
@@ -253,6 +254,7 @@ async fn key_claims(env: &Ctx<'_>, secret: &str) -> EdgeResult<AgentClaims> {
         other => other?,
     };
     key_scopes::check(&holder.scopes, env.need)?;
+    env.authenticated_for(&holder.site);
     Ok(AgentClaims {
         agent: holder.id,
         site: holder.site,

@@ -2,7 +2,7 @@
 //! about a contact as one JSON document (`GET /api/v1/contacts/{id}/export`), and erasing it
 //! all (`DELETE /api/v1/contacts/{id}`): their conversations' objects (messages, notes, events,
 //! ratings), their files in the bucket, the site's index and search rows, routing, webhook
-//! deliveries waiting or logged, the contact itself. Their visitors are signed out first, so
+//! deliveries waiting or logged, idempotent answers kept about them, the contact itself. Their visitors are signed out first, so
 //! no open widget writes into what is being erased.
 
 use switchboard_core::conversation_list::{ListQuery, MAX_PAGE};
@@ -21,6 +21,7 @@ use crate::env::Ctx;
 use crate::error::{EdgeError, EdgeResult};
 use crate::objects::audit::calls::List as ListAudit;
 use crate::objects::conversation::calls::{Erase, ReadMessages};
+use crate::objects::idempotency::calls::Forget;
 use crate::objects::site::calls::{
     EraseContact, GetContact, ListConversations, ListWebhooks, SignOutVisitor,
 };
@@ -68,7 +69,12 @@ pub(crate) async fn erase(req: &Request, env: &Ctx<'_>, id: &str) -> EdgeResult<
             objects::send(env, &queue, &ForgetConversations { conversations: ids.clone() }).await?;
         }
     }
-    objects::send(env, &admin.site, &EraseContact { id: contact.id.clone(), conversations }).await?;
+    let answers =
+        objects::send(env, &admin.site, &EraseContact { id: contact.id.clone(), conversations }).await?;
+    // Idempotent answers kept about them (a created contact, a posted message).
+    for record in &answers {
+        objects::send(env, record.as_str(), &Forget).await?;
+    }
     // The entry names the id only: nothing about the person stays behind in the log.
     audit::record(env, req, &admin.site, &admin, Done::to(Action::ContactErased, contact.id.as_str())).await;
     http::no_content()

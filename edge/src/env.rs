@@ -3,11 +3,13 @@
 //! alarm) and handed down: in the worker as [`Ctx::now`], in the objects as a `now`
 //! parameter.
 
+use std::cell::RefCell;
+
 use switchboard_core::key_scopes::Need;
 use switchboard_core::site::Bootstrap;
 use switchboard_core::token::SigningKey;
 use switchboard_protocol::api::site_settings::SessionLimits;
-use switchboard_protocol::ErrorCode;
+use switchboard_protocol::{ErrorCode, SiteId};
 use worker::Env;
 
 use crate::error::{EdgeError, EdgeResult};
@@ -87,12 +89,25 @@ pub(crate) struct Ctx<'a> {
     pub now: i64,
     /// What the route needs from a scoped API key (`crate::scopes`).
     pub need: Option<Need>,
+    /// The site of the agent or key the request was authenticated as, once it was
+    /// (`crate::idempotency` files a kept answer under it).
+    caller_site: RefCell<Option<SiteId>>,
 }
 
 impl<'a> Ctx<'a> {
     /// `env` at the time `now`.
     pub(crate) fn new(env: &'a Env, now: i64) -> Self {
-        Self { env, now, need: None }
+        Self { env, now, need: None, caller_site: RefCell::new(None) }
+    }
+
+    /// Notes that the request's credential belongs to `site`.
+    pub(crate) fn authenticated_for(&self, site: &SiteId) {
+        self.caller_site.replace(Some(site.clone()));
+    }
+
+    /// The site the request's credential belongs to, if it was authenticated.
+    pub(crate) fn caller_site(&self) -> Option<SiteId> {
+        self.caller_site.borrow().clone()
     }
 
     /// For a route that needs `need` from scoped keys.

@@ -18,6 +18,7 @@ use worker::{Headers, Method, Request, RequestInit, Response};
 use crate::env::Ctx;
 use crate::error::{EdgeError, EdgeResult};
 use crate::objects::idempotency::calls::{Finish, Start};
+use crate::objects::site::answers::RememberAnswer;
 use crate::{auth, http, objects};
 
 /// Runs `run` on `req`, once per `Idempotency-Key` when the request carries one.
@@ -59,7 +60,7 @@ where
     };
     let status = response.status_code();
     let bytes = response.bytes().await?;
-    let kept = idempotency::keeps(status, bytes.len())
+    let mut kept = idempotency::keeps(status, bytes.len())
         .then(|| String::from_utf8(bytes.clone()).ok())
         .flatten()
         .map(|body| Answer {
@@ -67,6 +68,18 @@ where
             content_type: response.headers().get("content-type").ok().flatten().unwrap_or_default(),
             body,
         });
+    // Who the answer is about, so that erasing them erases it (noted before it is kept).
+    let about =
+        kept.as_ref().map(|answer| idempotency::mentions(url.path(), &answer.body)).unwrap_or_default();
+    if let (Some(site), false) = (env.caller_site(), about.is_empty()) {
+        let remember =
+            RememberAnswer { record: name.clone(), mentions: about, until: env.now + idempotency::TTL_MS };
+        if let Err(error) = objects::send(env, &site, &remember).await {
+            // Not kept then: an answer nobody could erase is not one to keep.
+            worker::console_error!("idempotent answer not filed: {error:?}");
+            kept = None;
+        }
+    }
     // The work is done: a lost record only means a repeat runs again, as without a key.
     if let Err(error) = objects::send(env, name.as_str(), &Finish { fingerprint, answer: kept }).await {
         worker::console_error!("idempotency record not finished: {error:?}");

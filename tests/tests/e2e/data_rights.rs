@@ -2,8 +2,8 @@
 //! contact, every conversation with messages, notes, files (as links) and ratings, and the
 //! audit entries about them; erasing them leaves no conversation, message, search hit, file,
 //! webhook delivery or contact to any API, and not a byte of their words in their
-//! conversation objects' storage nor of their file in the bucket, while other people's data
-//! stays. (Rows deleted from the shared site and webhook-queue objects may linger in SQLite's
+//! conversation objects' storage, in an idempotent answer kept about them, nor of their file
+//! in the bucket, while other people's data stays. (Rows deleted from the shared site and webhook-queue objects may linger in SQLite's
 //! free pages and write-ahead log: the runtime refuses `secure_delete`; the test prints where.)
 
 use std::time::Duration;
@@ -13,7 +13,7 @@ use reqwest::Method;
 use serde_json::json;
 use switchboard_protocol::api::contacts::{ContactExport, ContactRecord, ListResponse};
 use switchboard_protocol::Seq;
-use switchboard_tests::api::{create_session, Live, Session};
+use switchboard_tests::api::{call_with, create_session, Live, Session};
 use switchboard_tests::test_edge::TestEdge;
 use switchboard_tests::webhook_receiver::{Mode, WebhookReceiver};
 use switchboard_tests::{wait, ADMIN_EMAIL, ADMIN_PASSWORD, TINY_PNG};
@@ -39,8 +39,13 @@ async fn an_erased_contact_leaves_nothing_in_any_storage_and_the_export_holds_ev
     live.post("m-1", &format!("my order {marker} never came")).await?;
     let id = session.conversation_id.to_string();
     let path = format!("/api/v1/conversations/{id}/messages");
+    // The note comes from a script with an `Idempotency-Key`: its answer (the note) is kept.
+    let key = admin.api_key(&edge, "crm", "admin").await?;
     let note = json!({ "text": format!("note about {marker}"), "internal": true });
-    assert_eq!(admin.call(&edge, Method::POST, &path, Some(&note)).await?.status, 201);
+    let (note_url, headers) =
+        (edge.url(&path), [("authorization", key.as_str()), ("idempotency-key", "note-1")]);
+    let post_note = || call_with(Method::POST, &note_url, &headers, Some(&note));
+    assert_eq!(post_note().await?.status, 201);
     let mut file = TINY_PNG.to_vec();
     file.extend_from_slice(b"zq-file-bytes-9931");
     let (status, body) = admin.upload(&edge, &id, ("receipt.png", "image/png"), "file-1", file).await?;
@@ -87,7 +92,8 @@ async fn an_erased_contact_leaves_nothing_in_any_storage_and_the_export_holds_ev
         .find_map(|m| m.attachment.as_ref().map(|a| a.url.clone()))
         .expect("the file, as a link");
     assert_eq!(reqwest::get(edge.url(&link)).await?.status().as_u16(), 200);
-    assert!(!edge.stored_files_containing(marker.as_bytes()).is_empty(), "stored before");
+    let stored = edge.stored_files_containing(marker.as_bytes());
+    assert!(stored.iter().any(|f| f.contains("IdempotencyObject")), "the kept answer: {stored:?}");
     assert!(!edge.stored_files_containing(b"zq-file-bytes-9931").is_empty(), "the file is stored before");
 
     // Erased.
@@ -118,8 +124,12 @@ async fn an_erased_contact_leaves_nothing_in_any_storage_and_the_export_holds_ev
     // Not a byte left in their conversation objects or the bucket; the other visitor's words
     // stay.
     let left = edge.stored_files_containing(marker.as_bytes());
-    let in_conversations: Vec<&String> = left.iter().filter(|f| f.contains("ConversationObject")).collect();
-    assert!(in_conversations.is_empty(), "their words remain in {in_conversations:?}");
+    let in_own: Vec<&String> =
+        left.iter().filter(|f| f.contains("ConversationObject") || f.contains("IdempotencyObject")).collect();
+    assert!(in_own.is_empty(), "their words remain in {in_own:?}");
+    // The key's answer went with them: repeating the request runs it afresh (and finds nothing).
+    let repeat = post_note().await?;
+    assert_eq!(repeat.status, 404, "{}", repeat.body);
     println!("data rights: deleted rows' bytes still in shared objects' files: {left:?}");
     let file_left = edge.stored_files_containing(b"zq-file-bytes-9931");
     assert!(file_left.is_empty(), "their file remains in {file_left:?}");

@@ -37,3 +37,8 @@ pub(crate) struct Finish {
     pub answer: Option<Answer>,
 }
 object_call!(Finish => Idempotency, "/finish", ());
+
+/// The record's answer is about a person being erased: everything of the key goes now.
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct Forget;
+object_call!(Forget => Idempotency, "/forget", ());

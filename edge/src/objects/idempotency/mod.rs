@@ -10,7 +10,7 @@ use std::future::ready;
 use switchboard_core::idempotency::{self, Begin, Record};
 use worker::{durable_object, DurableObject, Env, Request, Response, SqlStorage, State};
 
-use self::calls::{Finish, Start};
+use self::calls::{Finish, Forget, Start};
 use super::call::{answer, no_such_route, ObjectCall};
 use super::respond;
 use super::tables::{Schema, Tables};
@@ -44,6 +44,7 @@ impl DurableObject for IdempotencyObject {
         respond(match req.path().as_str() {
             Start::ROUTE => answer(req, |call: Start| ready(self.start(call, now))).await,
             Finish::ROUTE => answer(req, |call: Finish| ready(self.finish(call))).await,
+            Forget::ROUTE => answer(req, |_: Forget| self.forget()).await,
             _ => Err(no_such_route()),
         })
     }
@@ -51,6 +52,7 @@ impl DurableObject for IdempotencyObject {
     async fn alarm(&self) -> worker::Result<Response> {
         // The day is over: nothing of the key remains.
         self.state.storage().delete_all().await?;
+        self.tables.forget();
         Response::ok("")
     }
 }
@@ -95,6 +97,16 @@ impl IdempotencyObject {
                 Ok(())
             }
         }
+    }
+
+    /// Deletes everything now (a repeat of the key runs afresh).
+    async fn forget(&self) -> EdgeResult<()> {
+        let storage = self.state.storage();
+        storage.delete_alarm().await?;
+        storage.delete_all().await?;
+        // This instance may serve the key again: its tables are made afresh then.
+        self.tables.forget();
+        Ok(())
     }
 
     /// Deletes everything at `at` (the record's day is over).

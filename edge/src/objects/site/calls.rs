@@ -363,7 +363,8 @@ pub(crate) struct SetContactAttributes {
 object_call!(SetContactAttributes => Site, "/contacts/attributes/set", contacts::AttributeDefinitions);
 
 /// Erases a contact and what the site holds of their conversations (index rows, search
-/// entries, routing), after the conversations themselves were erased.
+/// entries, routing), after the conversations themselves were erased. Answers the names of
+/// the idempotency records whose kept answers are about them (the caller erases those).
 #[derive(Debug, Serialize, Deserialize)]
 pub(crate) struct EraseContact {
     /// The contact (its id as stored, merges followed).
@@ -371,4 +372,4 @@ pub(crate) struct EraseContact {
     /// Their conversations.
     pub conversations: Vec<ConversationId>,
 }
-object_call!(EraseContact => Site, "/contacts/erase", ());
+object_call!(EraseContact => Site, "/contacts/erase", Vec<String>);

@@ -229,22 +229,35 @@ impl SiteObject {
         self.merge_rows(into, from, by, now)
     }
 
-    /// Erases contact `id` and the site's rows of its (already erased) conversations.
+    /// Erases contact `id` and the site's rows of its (already erased) conversations; answers
+    /// the idempotency records whose kept answers are about them, for the caller to erase.
     pub(super) fn erase_contact(
         &self,
         id: &str,
         conversations: &[ConversationId],
         now: i64,
-    ) -> EdgeResult<()> {
+    ) -> EdgeResult<Vec<String>> {
+        #[derive(Deserialize)]
+        struct Merged {
+            from_id: String,
+        }
         let contact = self.contact(id)?;
         for conversation in conversations {
             self.forget_conversation(conversation, now)?;
         }
+        let merged: Vec<Merged> = self
+            .sql()
+            .exec("SELECT from_id FROM contact_merges WHERE into_id = ?", vec![contact.id.as_str().into()])?
+            .to_array()?;
+        let mut subjects: Vec<&str> = vec![contact.id.as_str()];
+        subjects.extend(merged.iter().map(|m| m.from_id.as_str()));
+        subjects.extend(conversations.iter().map(ConversationId::as_str));
+        let answers = self.take_answers_about(&subjects)?;
         self.sql()
             .exec("DELETE FROM contact_visitors WHERE contact_id = ?", vec![contact.id.as_str().into()])?;
         self.sql().exec("DELETE FROM contact_merges WHERE into_id = ?", vec![contact.id.as_str().into()])?;
         self.sql().exec("DELETE FROM contacts WHERE id = ?", vec![contact.id.as_str().into()])?;
-        Ok(())
+        Ok(answers)
     }
 
     pub(super) fn contact_attributes(&self) -> EdgeResult<AttributeDefinitions> {

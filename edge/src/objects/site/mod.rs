@@ -13,8 +13,10 @@
 //! ([`webhooks`]); their deliveries live in objects of their own. And its contacts, one per
 //! person ([`contacts`]), whose changes it tells webhooks of ([`contact_events`]), and its
 //! conversations' labels and attributes ([`labels`]); and it deletes resolved conversations
-//! past the site's retention ([`retention`]).
+//! past the site's retention ([`retention`]). It notes which kept idempotent answers are about
+//! which contacts and conversations, so erasing a person erases those too ([`answers`]).
 
+pub(crate) mod answers;
 mod blocks;
 pub(crate) mod calls;
 mod canned;
@@ -46,6 +48,7 @@ use worker::{
     WebSocketIncomingMessage,
 };
 
+use self::answers::RememberAnswer;
 use self::calls::{
     Activity, ActivityAnswer, AddBlock, AddWebhook, AgentSocket, ChangeWebhook, CreateContact, CreateSite,
     EndAgents, Enqueue, EraseContact, GetConfig, GetContact, GetContactAttributes, GetSummary, LiftBlock,
@@ -132,6 +135,9 @@ impl DurableObject for SiteObject {
                 .await
             }
             SetLabels::ROUTE => answer(req, |c: SetLabels| ready(self.set_labels(c))).await,
+            RememberAnswer::ROUTE => {
+                answer(req, |c: RememberAnswer| ready(self.remember_answer(c, now))).await
+            }
             PatchAttributes::ROUTE => answer(req, |c: PatchAttributes| ready(self.patch_attributes(c))).await,
             GetSummary::ROUTE => {
                 answer(req, |c: GetSummary| {

@@ -1,6 +1,6 @@
 //! The site object's tables (made with the site: [`crate::objects::tables`]).
 
-use super::{canned, contacts, labels, retention, search, sessions, signed_out, webhooks};
+use super::{answers, canned, contacts, labels, retention, search, sessions, signed_out, webhooks};
 use crate::objects::tables::Schema;
 
 pub(super) static SCHEMA: Schema = Schema {
@@ -38,6 +38,8 @@ pub(super) static SCHEMA: Schema = Schema {
         labels::SCHEMA[0],
         labels::SCHEMA[1],
         retention::SCHEMA,
+        answers::SCHEMA[0],
+        answers::SCHEMA[1],
     ],
     added_columns: &[
         ("conversations", "state TEXT"),
