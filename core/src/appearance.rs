@@ -80,6 +80,10 @@ pub fn apply(mut config: SiteConfig, patch: Patch, zones: &dyn Zones) -> Result<
     if let Some(days) = patch.retention_days {
         config.retention_days = crate::retention::days(days)?;
     }
+    if let Some(steps) = patch.interceptors {
+        crate::interceptors::check(&steps)?;
+        config.interceptors = steps;
+    }
     Ok(config)
 }
 
@@ -181,6 +185,7 @@ mod tests {
             session_limits: None,
             two_factor_policy: Default::default(),
             retention_days: None,
+            interceptors: switchboard_protocol::interceptors::default_interceptors(),
         }
     }
 

@@ -19,6 +19,7 @@
 //! - [`message_page`]: a page of a conversation's log, before or after a seq, for REST.
 //! - [`origin`]: normalising origins and matching them against a site's allowed list.
 //! - [`site`]: a site's configuration and the bootstrap (out-of-the-box) site.
+//! - [`interceptors`]: the site's steps over every message before it is stored (redaction).
 //! - [`inbox_view`]: the console's inbox views, queue filter, search and counts.
 //! - [`inbox_summary`]: the summary a conversation sends its site's inbox, and its preview.
 //! - [`ingest`]: reading client frames; deciding store, re-ack or refuse for one `send`.
@@ -88,6 +89,7 @@ pub mod identity;
 pub mod inbox_summary;
 pub mod inbox_view;
 pub mod ingest;
+pub mod interceptors;
 pub mod key_scopes;
 pub mod keyed_buckets;
 pub mod known_ids;

@@ -49,6 +49,9 @@ pub struct SiteConfig {
     /// Days after which resolved conversations are deleted ([`crate::retention`]); none: kept.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retention_days: Option<u32>,
+    /// The steps every message's text passes before it is stored ([`crate::interceptors`]).
+    #[serde(default = "switchboard_protocol::interceptors::default_interceptors")]
+    pub interceptors: Vec<switchboard_protocol::interceptors::Interceptor>,
     /// Visitors and addresses an agent blocked ([`crate::blocks`]; at most
     /// `MAX_BLOCKS`): here so every isolate's copy of the configuration can check them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -220,6 +223,7 @@ impl Bootstrap {
                 session_limits: None,
                 two_factor_policy: Default::default(),
                 retention_days: None,
+                interceptors: switchboard_protocol::interceptors::default_interceptors(),
             },
             admin_email,
             admin_name: admin_name.to_string(),

@@ -178,6 +178,7 @@ impl World {
             conversation_id: &self.conversation,
             author: &author,
             renewal: None,
+            interceptors: &[],
         };
         let outputs = match handle(&mut self.store, sender, &mut self.limits[c], frame, self.now) {
             Ok(outputs) => outputs,

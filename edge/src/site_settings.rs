@@ -45,5 +45,6 @@ fn settings(config: SiteConfig) -> EdgeResult<Settings> {
         session_limits: config.session_limits,
         two_factor_policy: config.two_factor_policy,
         retention_days: config.retention_days,
+        interceptors: config.interceptors,
     })
 }

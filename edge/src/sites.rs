@@ -7,6 +7,7 @@ use switchboard_core::site::SiteConfig;
 use switchboard_protocol::api::audit_log::Action;
 use switchboard_protocol::api::site_settings::{self, Appearance};
 use switchboard_protocol::api::sites::{CreateRequest, SiteEntry};
+use switchboard_protocol::interceptors::default_interceptors;
 use switchboard_protocol::ErrorCode;
 use worker::{Request, Response};
 
@@ -49,6 +50,7 @@ pub(crate) async fn create(mut req: Request, env: &Ctx<'_>) -> EdgeResult<Respon
         session_limits: None,
         two_factor_policy: Default::default(),
         retention_days: None,
+        interceptors: default_interceptors(),
     };
     objects::send(env, &config.id, &CreateSite { config: config.clone() }).await?;
     audit::record(env, &req, &config.id, &owner, Done::to(Action::SiteCreated, config.id.as_str())).await;
@@ -63,6 +65,7 @@ pub(crate) async fn create(mut req: Request, env: &Ctx<'_>) -> EdgeResult<Respon
         session_limits: None,
         two_factor_policy: Default::default(),
         retention_days: None,
+        interceptors: config.interceptors,
     };
     http::json(201, &body)
 }

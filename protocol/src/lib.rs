@@ -15,6 +15,7 @@
 //! - [`limits`]: the size limits every party enforces.
 //! - [`api`]: REST bodies, one module per endpoint, named after it.
 //! - [`attachment`]: a file carried by a message, and the types and size a file may have.
+//! - [`interceptors`]: the steps every message passes before it is stored (redaction, masks).
 //! - `server_frame_fields`: the flat wire form `ServerFrame` decodes through (smaller code).
 //!
 //! # Versioning
@@ -29,6 +30,7 @@ pub mod error;
 pub mod frames;
 pub mod ids;
 pub mod inbox;
+pub mod interceptors;
 pub mod limits;
 pub mod message;
 pub mod routing;

@@ -95,6 +95,7 @@ pub fn site_form(props: &SiteFormProps) -> Html {
                 name: None,
                 // Set over the API only (`docs/protocol.md`); left as they are.
                 session_limits: None,
+                interceptors: None,
                 // Sent only when changed: saving the colour must not re-decide who needs it.
                 two_factor_policy: serde_json::from_value::<TwoFactorPolicy>(
                     value("two_factor_policy").into(),

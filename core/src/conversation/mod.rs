@@ -29,6 +29,7 @@ pub use replay::Replay;
 
 use crate::ingest::{self, SendDecision};
 use crate::rate::{ParticipantLimits, SendOrder};
+use switchboard_protocol::interceptors::Interceptor;
 
 /// A conversation's storage, as the core needs it.
 pub trait LogStore {
@@ -58,6 +59,9 @@ pub struct Sender<'a> {
     pub author: &'a Author,
     /// A renewed session to hand a visitor in `welcome` (`None` for agents).
     pub renewal: Option<create_session::Response>,
+    /// The site's steps over every message's text before it is stored
+    /// ([`crate::interceptors`]).
+    pub interceptors: &'a [Interceptor],
 }
 
 /// Where a frame goes.
@@ -156,7 +160,7 @@ pub fn handle<S: LogStore>(
                 })]);
             }
             let message = Draft { client_id, text, internal, attachment: None };
-            send(store, sender.author, sender.order, limits, message, now)?
+            send(store, sender.author, sender.order, limits, message, sender.interceptors, now)?
         }
         ClientFrame::Read { up_to } => read(store, sender.author, up_to)?,
         ClientFrame::Typing { active } => {
@@ -243,7 +247,7 @@ pub fn store_attachment<S: LogStore>(
 ) -> Result<Vec<Effect>, S::Error> {
     let draft =
         Draft { client_id, text: attachment.name.clone(), internal: false, attachment: Some(attachment) };
-    send(store, author, order, limits, draft, now)
+    send(store, author, order, limits, draft, &[], now)
 }
 
 /// A message posted over REST (`POST /api/v1/conversations/{id}/messages`).
@@ -278,6 +282,7 @@ pub fn store_message<S: LogStore>(
     order: &mut SendOrder,
     limits: &mut ParticipantLimits,
     Post { client_id, text, internal }: Post,
+    interceptors: &[Interceptor],
     now: i64,
 ) -> Result<Vec<Effect>, S::Error> {
     if internal && author.role() != Role::Agent {
@@ -288,7 +293,8 @@ pub fn store_message<S: LogStore>(
             retry_after_ms: None,
         })]);
     }
-    send(store, author, order, limits, Draft { client_id, text, internal, attachment: None }, now)
+    let draft = Draft { client_id, text, internal, attachment: None };
+    send(store, author, order, limits, draft, interceptors, now)
 }
 
 fn send<S: LogStore>(
@@ -297,6 +303,7 @@ fn send<S: LogStore>(
     order: &mut SendOrder,
     limits: &mut ParticipantLimits,
     Draft { client_id, text, internal, attachment }: Draft,
+    interceptors: &[Interceptor],
     now: i64,
 ) -> Result<Vec<Effect>, S::Error> {
     let refuse = |error: ApiError, client_id: ClientMessageId, retry_after_ms: Option<u32>| {
@@ -323,6 +330,8 @@ fn send<S: LogStore>(
         }
         order.release(&client_id);
     }
+    // What the steps remove is never stored, so never relayed, shown or sent on either.
+    let text = if already.is_none() { crate::interceptors::apply(interceptors, &text) } else { text };
     Ok(match ingest::decide_send(author.clone(), client_id.clone(), text, already, store.head()?, now) {
         SendDecision::Store(message) => {
             if let Err(full) = ingest::check_room(message.seq, limits.max_log_messages) {

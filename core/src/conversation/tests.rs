@@ -20,7 +20,7 @@ fn run(
 ) -> Vec<Effect> {
     let id = ConversationId::from_random([9; 16]);
     let mut order = SendOrder::default();
-    let sender = Sender { order: &mut order, conversation_id: &id, author, renewal: None };
+    let sender = Sender { order: &mut order, conversation_id: &id, author, renewal: None, interceptors: &[] };
     match handle(store, sender, limits, frame, now) {
         Ok(outputs) => outputs,
         Err(never) => match never {},
@@ -159,14 +159,30 @@ fn a_posted_message_is_stored_once_like_a_sent_one() {
         text: "from the CRM".into(),
         internal: false,
     };
-    let outputs = store_message(&mut store, &agent(), &mut order, &mut limits, post.clone(), 0).unwrap();
+    let outputs = store_message(&mut store, &agent(), &mut order, &mut limits, post.clone(), &[], 0).unwrap();
     assert!(outputs.iter().any(|o| matches!(o, Effect::Relay(_))), "{outputs:?}");
-    let again = store_message(&mut store, &agent(), &mut order, &mut limits, post, 0).unwrap();
+    let again = store_message(&mut store, &agent(), &mut order, &mut limits, post, &[], 0).unwrap();
     assert!(matches!(&again[..], [Effect::Reply(ServerFrame::Ack { seq: Seq(1), .. })]), "{again:?}");
     let note =
         Post { client_id: ClientMessageId::parse("api-2").unwrap(), text: "psst".into(), internal: true };
-    let refused = store_message(&mut store, &visitor(), &mut order, &mut limits, note, 0).unwrap();
+    let refused = store_message(&mut store, &visitor(), &mut order, &mut limits, note, &[], 0).unwrap();
     assert!(matches!(&refused[..], [Effect::Reply(ServerFrame::Error { code: ErrorCode::Forbidden, .. })]));
+}
+
+#[test]
+fn what_the_interceptors_remove_is_stored_relayed_and_acknowledged_nowhere() {
+    let (mut store, mut limits) = (MemoryStore::default(), ParticipantLimits::new(100, 0));
+    let mut order = SendOrder::default();
+    let steps = switchboard_protocol::interceptors::default_interceptors();
+    let post = Post {
+        client_id: ClientMessageId::parse("api-1").unwrap(),
+        text: "card 4242 4242 4242 4242".into(),
+        internal: true,
+    };
+    let outputs = store_message(&mut store, &agent(), &mut order, &mut limits, post, &steps, 0).unwrap();
+    let shown = format!("{outputs:?}");
+    assert!(shown.contains("card [card ending 4242]") && !shown.contains("4242 4242"), "{shown}");
+    assert_eq!(store.messages[0].text, "card [card ending 4242]");
 }
 
 #[test]

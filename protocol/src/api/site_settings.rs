@@ -203,6 +203,10 @@ pub struct Response {
     /// last active; absent: kept.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retention_days: Option<u32>,
+    /// The steps every message passes before it is stored, in order
+    /// ([`crate::interceptors`]).
+    #[serde(default = "crate::interceptors::default_interceptors")]
+    pub interceptors: Vec<crate::interceptors::Interceptor>,
 }
 
 /// `PATCH` request body.
@@ -242,6 +246,10 @@ pub struct Patch {
     /// keep them).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub retention_days: Option<u32>,
+    /// New interceptor steps (the whole ordered list; `[]` for none), at most
+    /// [`crate::interceptors::MAX_INTERCEPTORS`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub interceptors: Option<Vec<crate::interceptors::Interceptor>>,
 }
 
 /// How many visitor sessions (`POST /api/v1/sessions`) may start a minute: from one address,

@@ -97,6 +97,7 @@ mod guessing;
 mod http_api;
 mod idempotency;
 mod identity;
+mod interceptors;
 mod invented_ids;
 mod live_features;
 mod outbound;

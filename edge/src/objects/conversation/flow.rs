@@ -9,7 +9,9 @@ use switchboard_core::flow::bot::Say;
 use switchboard_core::flow::events::describe;
 use switchboard_core::flow::input::Input;
 use switchboard_core::flow::lifecycle::{Effect, FlowIn, Lifecycle};
+use switchboard_core::interceptors;
 use switchboard_protocol::api::bot_webhook::Request as BotRequest;
+use switchboard_protocol::interceptors::Interceptor;
 use switchboard_protocol::routing::ConversationEvent;
 
 use super::store::Meta;
@@ -30,7 +32,7 @@ impl ConversationObject {
             Input::VisitorWrote(message) => Some((**message).clone()),
             _ => None,
         };
-        let ask = self.decide(meta, &flow, input, now).await?;
+        let ask = self.decide(meta, &flow, &config.interceptors, input, now).await?;
         // A bot's answer never asks the bot again: one round at most.
         let (true, Some(message), Some(webhook)) = (ask, visitor_message, &flow.webhook) else {
             return Ok(());
@@ -50,7 +52,7 @@ impl ConversationObject {
                 Input::BotFailed
             }
         };
-        match self.decide(meta, &flow, input, now).await {
+        match self.decide(meta, &flow, &config.interceptors, input, now).await {
             // A human took the conversation while the bot thought: its answer is dropped.
             Err(EdgeError::Refused(_)) => Ok(()),
             other => other.map(drop),
@@ -59,7 +61,14 @@ impl ConversationObject {
 
     /// Runs `input` on the stored lifecycle, stores it, and performs the steps. Says whether
     /// the external bot is to be asked.
-    async fn decide(&self, meta: &Meta, flow: &FlowIn<'_>, input: Input, now: i64) -> EdgeResult<bool> {
+    async fn decide(
+        &self,
+        meta: &Meta,
+        flow: &FlowIn<'_>,
+        interceptors: &[Interceptor],
+        input: Input,
+        now: i64,
+    ) -> EdgeResult<bool> {
         let mut life = self.store.lifecycle()?;
         let steps = life.handle(flow, input, now)?;
         self.store.set_lifecycle(&life)?;
@@ -69,7 +78,11 @@ impl ConversationObject {
         // nothing else interleaves with them.
         for step in steps {
             match step {
-                Effect::Say(say) => self.post_entry(meta, &life, &flow.bot.name, say, None, now)?,
+                Effect::Say(say) => {
+                    // The bot's words pass the site's steps like everyone's.
+                    let say = Say { text: interceptors::apply(interceptors, &say.text), ..say };
+                    self.post_entry(meta, &life, &flow.bot.name, say, None, now)?
+                }
                 Effect::Record(event) => {
                     self.post_entry(
                         meta,

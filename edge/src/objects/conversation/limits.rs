@@ -1,16 +1,26 @@
 //! What a conversation allows: each participant's message rate, how many messages the log
 //! holds and how many attachment bytes its site stores — the deployment's figures (wrangler
-//! variables) or the defaults.
+//! variables) or the defaults — and what its site's interceptors take out of every message.
 
 use switchboard_core::rate::ParticipantLimits;
+use switchboard_protocol::interceptors::Interceptor;
 use switchboard_protocol::limits::{
     AGENT_MESSAGES_PER_SECOND, MAX_LOG_MESSAGES, VISITOR_MESSAGES_PER_SECOND,
 };
 use switchboard_protocol::Author;
 
 use super::ConversationObject;
+use crate::error::EdgeResult;
 
 impl ConversationObject {
+    /// The site's interceptors, as this isolate read its configuration lately
+    /// (`crate::site_cache`; no wait when it did). None before the conversation exists: the
+    /// core refuses its messages then anyway.
+    pub(super) async fn interceptors(&self, now: i64) -> EdgeResult<Vec<Interceptor>> {
+        let Some(meta) = self.store.meta()? else { return Ok(Vec::new()) };
+        Ok(crate::site_cache::config(&self.env, &meta.site_id, now).await?.interceptors)
+    }
+
     /// Fresh limits for `author`: the deployment's rates (`VISITOR_MESSAGES_PER_SECOND`,
     /// `AGENT_MESSAGES_PER_SECOND`) and log size (`MAX_LOG_MESSAGES`), or the defaults.
     pub(super) fn limits_for(&self, author: &Author, now: i64) -> ParticipantLimits {

@@ -20,6 +20,7 @@ use switchboard_core::conversation::{self, Effect, Relay, Sender};
 use switchboard_core::ingest;
 use switchboard_core::rate::{ParticipantLimits, SendOrder};
 use switchboard_protocol::inbox::ConversationSummary;
+use switchboard_protocol::interceptors::Interceptor;
 use switchboard_protocol::{Author, ClientFrame, ErrorCode, Message, ServerFrame, SiteId};
 use worker::{
     durable_object, DurableObject, Env, Request, Response, State, WebSocket, WebSocketIncomingMessage,
@@ -37,6 +38,7 @@ mod post;
 mod replay;
 mod sockets;
 mod store;
+mod turns;
 mod webhooks;
 
 use self::calls::{
@@ -85,6 +87,8 @@ pub struct ConversationObject {
     search_texts: Rc<RefCell<Vec<super::site::calls::IndexedText>>>,
     /// Stored entries on their way to the site's webhooks, in order ([`webhooks`]).
     webhook_outbox: webhooks::WebhookOutbox,
+    /// Socket frames in arrival order ([`turns`]).
+    turns: turns::Turns,
 }
 
 impl DurableObject for ConversationObject {
@@ -98,6 +102,7 @@ impl DurableObject for ConversationObject {
             limits: RefCell::default(),
             session_ends: SessionEnds::default(),
             orders: RefCell::default(),
+            turns: turns::Turns::default(),
             outbox: Rc::new(Outbox::newest_only(feed::INBOX_UPDATE_INTERVAL)),
             search_texts: Rc::default(),
             webhook_outbox: Rc::new(Outbox::in_order()),
@@ -154,6 +159,8 @@ impl DurableObject for ConversationObject {
             let _ = ws.close(Some(1011), Some("lost socket identity"));
             return Ok(());
         };
+        // Taken before anything awaits: frames are handled in the order they arrived.
+        let ticket = self.turns.ticket();
         let frame = match message {
             WebSocketIncomingMessage::String(text) => ingest::decode_client_frame(&text),
             WebSocketIncomingMessage::Binary(_) => Err(ingest::binary_frame_refusal()),
@@ -164,7 +171,16 @@ impl DurableObject for ConversationObject {
                     ClientFrame::Send { client_id, .. } => Some(client_id.clone()),
                     _ => None,
                 };
-                match self.handle(&ws, socket, &participant, frame, now) {
+                // A message passes the site's interceptors before it is stored.
+                let steps = match client_id {
+                    Some(_) => self.interceptors(now).await,
+                    None => Ok(Vec::new()),
+                };
+                let turn = self.turns.turn(ticket).await;
+                let handled =
+                    steps.and_then(|steps| self.handle(&ws, socket, &participant, frame, &steps, now));
+                drop(turn);
+                match handled {
                     Ok((inputs, claims)) => {
                         for claim in claims {
                             if let Err(error) = self.take_claim(claim, now).await {
@@ -176,7 +192,10 @@ impl DurableObject for ConversationObject {
                     Err(error) => send_error(&ws, error, client_id),
                 }
             }
-            Err(error) => send_error(&ws, error.into(), None),
+            Err(error) => {
+                let _turn = self.turns.turn(ticket).await;
+                send_error(&ws, error.into(), None)
+            }
         }
         Ok(())
     }
@@ -216,6 +235,7 @@ impl ConversationObject {
         socket: u32,
         participant: &Participant,
         frame: ClientFrame,
+        interceptors: &[Interceptor],
         now: i64,
     ) -> EdgeResult<(Vec<Input>, Vec<Claim>)> {
         let author = &participant.author;
@@ -235,7 +255,7 @@ impl ConversationObject {
         };
         let mut orders = self.orders.borrow_mut();
         let order = orders.entry(socket).or_default();
-        let sender = Sender { order, conversation_id: &meta.conversation_id, author, renewal };
+        let sender = Sender { order, conversation_id: &meta.conversation_id, author, renewal, interceptors };
         let mut limits = self.limits.borrow_mut();
         let limits =
             limits.entry(author.id_str().to_string()).or_insert_with(|| self.limits_for(author, now));

@@ -24,6 +24,7 @@ impl ConversationObject {
         let meta = self.store.meta()?.filter(|meta| meta.site_id == call.site).ok_or_else(not_found)?;
         admission::may_join(meta.owner(), &call.site, &call.author)?;
         let PostMessage { author, client_id, text, internal, .. } = call;
+        let steps = self.interceptors(now).await?;
         let outputs = {
             let mut limits = self.limits.borrow_mut();
             let limits =
@@ -35,6 +36,7 @@ impl ConversationObject {
                 &mut SendOrder::default(),
                 limits,
                 post,
+                &steps,
                 now,
             )?
         };

@@ -1,0 +1,92 @@
+//! Interceptors (`protocol::interceptors`): the site's ordered steps run over every message's
+//! text before it is stored, so what they remove exists nowhere — not in the log, the
+//! console, the API, webhooks, nor the visitor's own copy. Each step is a pure function of
+//! the text; [`check`] refuses settings a site could not mean.
+
+mod patterns;
+
+use switchboard_protocol::interceptors::{Interceptor, MAX_INTERCEPTORS, MAX_MASKED_WORDS};
+use switchboard_protocol::{ApiError, ErrorCode};
+
+pub use patterns::{luhn, mod97};
+
+/// Longest masked word, in characters.
+const MAX_WORD_CHARS: usize = 40;
+
+/// `text` after every step, in order.
+pub fn apply(steps: &[Interceptor], text: &str) -> String {
+    steps.iter().fold(text.to_owned(), |text, step| match step {
+        Interceptor::RedactCards => patterns::redact_cards(&text),
+        Interceptor::RedactIbans => patterns::redact_ibans(&text),
+        Interceptor::RedactEmails => patterns::redact_emails(&text),
+        Interceptor::RedactPhones => patterns::redact_phones(&text),
+        Interceptor::MaskWords { words } => mask_words(&text, words),
+        Interceptor::Trim => trim(&text),
+    })
+}
+
+/// A site's steps, checked: at most [`MAX_INTERCEPTORS`], each word list usable.
+pub fn check(steps: &[Interceptor]) -> Result<(), ApiError> {
+    let bad = |field: String, message: String| ApiError::new(ErrorCode::BadRequest, message).at_field(field);
+    if steps.len() > MAX_INTERCEPTORS {
+        return Err(bad("interceptors".into(), format!("at most {MAX_INTERCEPTORS} steps")));
+    }
+    for (n, step) in steps.iter().enumerate() {
+        let Interceptor::MaskWords { words } = step else { continue };
+        if words.len() > MAX_MASKED_WORDS {
+            return Err(bad(format!("interceptors[{n}].words"), format!("at most {MAX_MASKED_WORDS} words")));
+        }
+        for (w, word) in words.iter().enumerate() {
+            let fits = (1..=MAX_WORD_CHARS).contains(&word.chars().count())
+                && word.chars().all(char::is_alphanumeric);
+            if !fits {
+                return Err(bad(
+                    format!("interceptors[{n}].words[{w}]"),
+                    format!("a word is 1 to {MAX_WORD_CHARS} letters or digits"),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Each whole word of `words` (any case) as as many asterisks as it has characters.
+fn mask_words(text: &str, words: &[String]) -> String {
+    let words: Vec<String> = words.iter().map(|w| w.to_lowercase()).collect();
+    let mut out = String::with_capacity(text.len());
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String| {
+        if words.contains(&word.to_lowercase()) {
+            out.extend(word.chars().map(|_| '*'));
+        } else {
+            out.push_str(word);
+        }
+        word.clear();
+    };
+    for c in text.chars() {
+        if c.is_alphanumeric() {
+            word.push(c);
+        } else {
+            flush(&mut word, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut word, &mut out);
+    out
+}
+
+/// No spaces at either end; at most one blank line in a row.
+fn trim(text: &str) -> String {
+    let mut out: Vec<&str> = Vec::new();
+    for line in text.trim().lines() {
+        let blank = line.trim().is_empty();
+        if blank && out.last().is_some_and(|last| last.trim().is_empty()) {
+            continue;
+        }
+        out.push(if blank { "" } else { line.trim_end() });
+    }
+    out.join("\n")
+}
+
+#[cfg(test)]
+mod tests;
