@@ -53,6 +53,7 @@
 //! - [`storage_quota`]: a site's attachment bytes, counted in sixteen shards by conversation.
 //! - [`avatar`]: agents' initials colours and photos' URLs and stylesheet.
 //! - [`launcher`]: the launcher's look as the script the loader adds to pages.
+//! - [`channels`]: providers' wire formats (Twilio SMS/WhatsApp signatures, fields, requests), SMS segments.
 //! - [`chime`]: the widget's reply tone, made as a WAV file.
 //! - [`client_log`]: a client's side of the log: what it holds, what is still pending.
 //! - [`backoff`]: reconnect delays with exponential backoff and jitter.
@@ -72,6 +73,7 @@ pub mod backoff;
 pub mod blocks;
 pub mod canned;
 pub mod cards;
+pub mod channels;
 pub mod chime;
 pub mod client_log;
 pub mod contact;

@@ -15,6 +15,7 @@
 //! - [`limits`]: the size limits every party enforces.
 //! - [`api`]: REST bodies, one module per endpoint, named after it.
 //! - [`attachment`]: a file carried by a message, and the types and size a file may have.
+//! - [`channels`]: where a customer writes from (webchat, SMS, …) and provider delivery statuses.
 //! - [`interceptors`]: the steps every message passes before it is stored (redaction, masks).
 //! - `server_frame_fields`: the flat wire form `ServerFrame` decodes through (smaller code).
 //!
@@ -25,6 +26,7 @@
 
 pub mod api;
 pub mod attachment;
+pub mod channels;
 pub mod contact;
 pub mod error;
 pub mod frames;
