@@ -8,7 +8,6 @@
 use switchboard_core::conversation_list::{ListQuery, MAX_PAGE};
 use switchboard_core::message_page::{PageQuery, Window};
 use switchboard_core::token::VISITOR_LIFETIME_MS;
-use switchboard_core::webhook_events::shard_of;
 use switchboard_protocol::api::audit_log::{self, Action};
 use switchboard_protocol::api::contacts::{ContactExport, ContactRecord, ExportedConversation};
 use switchboard_protocol::inbox::ConversationSummary;
@@ -25,8 +24,7 @@ use crate::objects::idempotency::calls::Forget;
 use crate::objects::site::calls::{
     EraseContact, GetContact, ListConversations, ListWebhooks, SignOutVisitor,
 };
-use crate::objects::webhooks::calls::{ForgetConversations, QueueName};
-use crate::{http, objects};
+use crate::{http, objects, webhook_subscriptions};
 
 /// Audit pages searched for entries about the person (newest first).
 const AUDIT_PAGES: usize = 20;
@@ -58,17 +56,8 @@ pub(crate) async fn erase(req: &Request, env: &Ctx<'_>, id: &str) -> EdgeResult<
         objects::send(env, conversation, &Erase { site: admin.site.clone(), only_if_resolved: false })
             .await?;
     }
-    let ids: Vec<String> = conversations.iter().map(|c| c.as_str().to_owned()).collect();
-    for stored in objects::send(env, &admin.site, &ListWebhooks).await? {
-        for conversation in &conversations {
-            let queue = QueueName {
-                site: admin.site.clone(),
-                webhook: stored.webhook.id.clone(),
-                shard: shard_of(Some(conversation)),
-            };
-            objects::send(env, &queue, &ForgetConversations { conversations: ids.clone() }).await?;
-        }
-    }
+    let subscriptions = objects::send(env, &admin.site, &ListWebhooks).await?;
+    webhook_subscriptions::forget_conversations(env, &admin.site, &subscriptions, &conversations).await?;
     let answers =
         objects::send(env, &admin.site, &EraseContact { id: contact.id.clone(), conversations }).await?;
     // Idempotent answers kept about them (a created contact, a posted message).

@@ -2,19 +2,21 @@
 //! a few seconds (like [`crate::site_cache`]), so a conversation's message asks the site
 //! object at most once per [`FRESH_FOR_MS`] per isolate, and sites without webhooks cost
 //! nothing more. Removing a subscription tells its queues at once, which refuse what a stale
-//! isolate still sends.
+//! isolate still sends. Every sender of events (conversations, contacts, a subscription
+//! turned off) fans them out through [`deliveries`].
 
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use switchboard_core::webhook_events::{self, shard_of};
+use switchboard_protocol::api::webhooks::WebhookEvent;
 use switchboard_protocol::{ConversationId, Message, SiteId};
 use worker::Env;
 
 use crate::error::{EdgeError, EdgeResult};
 use crate::objects;
 use crate::objects::site::calls::{ListWebhooks, StoredWebhook};
-use crate::objects::webhooks::calls::{QueueEvents, QueueName};
+use crate::objects::webhooks::calls::{ForgetConversations, QueueEvents, QueueName};
 
 /// How long a site's list read from its object is used without asking again.
 pub(crate) const FRESH_FOR_MS: i64 = 5_000;
@@ -51,6 +53,49 @@ pub(crate) fn forget(site: &SiteId) {
     });
 }
 
+/// What delivers `events` to `subscriptions`: for each that receives some of them (what it
+/// asked for), its queue in `shard` and those events, in order.
+pub(crate) fn deliveries(
+    site: &SiteId,
+    shard: u32,
+    subscriptions: Vec<StoredWebhook>,
+    events: &[WebhookEvent],
+) -> Vec<(QueueName, QueueEvents)> {
+    subscriptions
+        .into_iter()
+        .filter_map(|stored| {
+            let events: Vec<WebhookEvent> = events
+                .iter()
+                .filter(|event| webhook_events::receives(&stored.webhook, event))
+                .cloned()
+                .collect();
+            let queue = QueueName { site: site.clone(), webhook: stored.webhook.id.clone(), shard };
+            (!events.is_empty()).then_some((queue, QueueEvents { stored, events }))
+        })
+        .collect()
+}
+
+/// Deletes every delivery, waiting or logged, of `conversations` from the queues of
+/// `subscriptions` (a conversation's events live in its shard): for an erasure or retention.
+pub(crate) async fn forget_conversations(
+    env: &Env,
+    site: &SiteId,
+    subscriptions: &[StoredWebhook],
+    conversations: &[ConversationId],
+) -> EdgeResult<()> {
+    let mut by_shard: BTreeMap<u32, Vec<String>> = BTreeMap::new();
+    for conversation in conversations {
+        by_shard.entry(shard_of(Some(conversation))).or_default().push(conversation.as_str().to_owned());
+    }
+    for stored in subscriptions {
+        for (shard, ids) in &by_shard {
+            let queue = QueueName { site: site.clone(), webhook: stored.webhook.id.clone(), shard: *shard };
+            objects::send(env, &queue, &ForgetConversations { conversations: ids.clone() }).await?;
+        }
+    }
+    Ok(())
+}
+
 /// Queues the events `entry` of `conversation` makes for every subscription that receives
 /// them, in the conversation's queue of each.
 pub(crate) async fn emit(
@@ -65,18 +110,8 @@ pub(crate) async fn emit(
         return Ok(());
     }
     let events = webhook_events::events_of(site, conversation, entry);
-    for stored in subscriptions {
-        let events: Vec<_> =
-            events.iter().filter(|event| webhook_events::receives(&stored.webhook, event)).cloned().collect();
-        if events.is_empty() {
-            continue;
-        }
-        let queue = QueueName {
-            site: site.clone(),
-            webhook: stored.webhook.id.clone(),
-            shard: shard_of(Some(conversation)),
-        };
-        match objects::send(env, &queue, &QueueEvents { stored, events }).await {
+    for (queue, call) in deliveries(site, shard_of(Some(conversation)), subscriptions, &events) {
+        match objects::send(env, &queue, &call).await {
             // Removed since this isolate looked: nothing to deliver.
             Err(EdgeError::Refused(error)) if error.code == switchboard_protocol::ErrorCode::NotFound => {
                 forget(site)

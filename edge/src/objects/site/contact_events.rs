@@ -5,15 +5,15 @@
 
 use std::rc::Rc;
 
-use switchboard_core::webhook_events::{contact_event, line_of, receives, shard_of_line};
+use switchboard_core::webhook_events::{contact_event, line_of, shard_of_line};
 use switchboard_protocol::api::contacts::ContactRecord;
 use switchboard_protocol::api::webhooks::EventType;
 
 use super::SiteObject;
 use crate::error::EdgeResult;
-use crate::objects;
 use crate::objects::outbox::Outbox;
 use crate::objects::webhooks::calls::{QueueEvents, QueueName};
+use crate::{objects, webhook_subscriptions};
 
 /// Contact events on their way to their queues, in order.
 pub(super) type ContactEventOutbox = Rc<Outbox<(QueueName, QueueEvents)>>;
@@ -35,9 +35,7 @@ impl SiteObject {
         let Some(site) = self.stored_config()?.map(|config| config.id) else { return Ok(()) };
         let event = contact_event(&site, event_type, contact, merged_from, now);
         let shard = shard_of_line(&line_of(&event).0);
-        for stored in subscriptions.into_iter().filter(|stored| receives(&stored.webhook, &event)) {
-            let queue = QueueName { site: site.clone(), webhook: stored.webhook.id.clone(), shard };
-            let call = QueueEvents { stored, events: vec![event.clone()] };
+        for (queue, call) in webhook_subscriptions::deliveries(&site, shard, subscriptions, &[event]) {
             let env = self.env.clone();
             self.contact_events.push(&self.state, (queue, call), move |(queue, call)| {
                 let env = env.clone();

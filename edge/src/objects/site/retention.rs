@@ -7,14 +7,12 @@
 use serde::Deserialize;
 use switchboard_core::retention;
 use switchboard_core::site::SiteConfig;
-use switchboard_core::webhook_events::shard_of;
 use switchboard_protocol::{ConversationId, ErrorCode};
 
 use super::SiteObject;
 use crate::error::{EdgeError, EdgeResult};
-use crate::objects;
 use crate::objects::conversation::calls::Erase;
-use crate::objects::webhooks::calls::{ForgetConversations, QueueName};
+use crate::{objects, webhook_subscriptions};
 
 /// The table, created with the object's others.
 pub(super) const SCHEMA: &str =
@@ -90,16 +88,15 @@ impl SiteObject {
                 }
             }
             self.forget_conversation(&id, now)?;
-            for stored in self.webhooks()? {
-                let queue = QueueName {
-                    site: config.id.clone(),
-                    webhook: stored.webhook.id,
-                    shard: shard_of(Some(&id)),
-                };
-                let forget = ForgetConversations { conversations: vec![id.as_str().to_owned()] };
-                if let Err(error) = objects::send(&self.env, &queue, &forget).await {
-                    worker::console_error!("retention: webhook deliveries of {id}: {error:?}");
-                }
+            let subscriptions = self.webhooks()?;
+            let forgotten = webhook_subscriptions::forget_conversations(
+                &self.env,
+                &config.id,
+                &subscriptions,
+                std::slice::from_ref(&id),
+            );
+            if let Err(error) = forgotten.await {
+                worker::console_error!("retention: webhook deliveries of {id}: {error:?}");
             }
             deleted += 1;
         }

@@ -8,12 +8,12 @@ use switchboard_core::webhook_events::{shard_of, SHARDS};
 use switchboard_protocol::api::audit_log::{Action, Actor};
 use switchboard_protocol::api::webhooks::{EventData, EventType, UpdateRequest, WebhookEvent};
 
-use super::calls::{QueueEvents, QueueName, Reconfigure};
+use super::calls::{QueueName, Reconfigure};
 use super::WebhookObject;
 use crate::audit::{self, Done};
 use crate::error::EdgeResult;
-use crate::objects;
 use crate::objects::site::calls::{ChangeWebhook, ListWebhooks, StoredWebhook};
+use crate::{objects, webhook_subscriptions};
 
 pub(super) async fn run(
     queue: &WebhookObject,
@@ -58,14 +58,10 @@ pub(super) async fn run(
             reason,
         },
     };
-    for other in objects::send(&queue.env, &site, &ListWebhooks).await? {
-        if other.webhook.id == stored.webhook.id
-            || !switchboard_core::webhook_events::receives(&other.webhook, &event)
-        {
-            continue;
-        }
-        let name = QueueName { site: site.clone(), webhook: other.webhook.id.clone(), shard: shard_of(None) };
-        objects::send(&queue.env, &name, &QueueEvents { stored: other, events: vec![event.clone()] }).await?;
+    let mut others = objects::send(&queue.env, &site, &ListWebhooks).await?;
+    others.retain(|other| other.webhook.id != stored.webhook.id);
+    for (name, call) in webhook_subscriptions::deliveries(&site, shard_of(None), others, &[event]) {
+        objects::send(&queue.env, &name, &call).await?;
     }
     Ok(())
 }
