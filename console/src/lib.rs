@@ -32,7 +32,8 @@
 //!   team's reset links, `components::reset_link`, and `components::audit_log`); the Contacts
 //!   screen is `components::contacts` (starting a conversation with a contact:
 //!   `components::contact_start`); the open conversation's labels are
-//!   `components::labels`.
+//!   `components::labels`; the site form's privacy and message filters (interceptors) are
+//!   `components::interceptors`.
 //!
 //! Text from the network is always rendered as text nodes, never as HTML.
 

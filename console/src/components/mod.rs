@@ -19,7 +19,8 @@
 //!   codes, shown once.
 //! - [`settings`]: the team (invites, accounts) and canned responses; [`team`]: one account
 //!   with its photo; [`reset_link`]: a password reset link made for it; [`site_form`]: the
-//!   site's widget colour, greeting and allowed origins.
+//!   site's widget colour, greeting and allowed origins; [`interceptors`]: in it, the privacy
+//!   and message filters (redactions, masked words, trimming) every message passes.
 //! - [`topbar`]: the agent's name and "Sign out".
 //! - [`inbox`]: the conversation list.
 //! - [`offers`]: conversations offered to this agent, to accept or decline.
@@ -55,6 +56,7 @@ pub mod copied;
 pub mod enrol;
 pub mod form;
 pub mod inbox;
+pub mod interceptors;
 pub mod invite;
 pub mod labels;
 pub mod login;

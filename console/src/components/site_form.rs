@@ -1,7 +1,8 @@
 //! The settings screen's "Site and widget" section: the widget's look (colour, launcher
 //! corner, icon and words, sound, the site's own texts) and greeting, the site's allowed
-//! origins, flow, pre-chat form and identity secret, and whom two-factor sign-in is required
-//! of. Admins edit them; agents see them.
+//! origins, flow, pre-chat form and identity secret, the privacy and message filters every
+//! message passes (`interceptors`), and whom two-factor sign-in is required of. Admins edit
+//! them; agents see them.
 
 use std::rc::Rc;
 
@@ -11,6 +12,7 @@ use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
 use super::form::{field, ticked};
+use super::interceptors::{self, InterceptorsFieldset};
 
 use crate::effects::{admin, Dispatcher};
 
@@ -46,6 +48,7 @@ pub fn site_form(props: &SiteFormProps) -> Html {
         let loaded_prechat = pretty_prechat.clone();
         let loaded_policy = site.two_factor_policy;
         let loaded_retention = site.retention_days.unwrap_or(0);
+        let loaded_interceptors = site.interceptors.clone();
         move |event: SubmitEvent| {
             event.prevent_default();
             let form: web_sys::HtmlFormElement = event.target_unchecked_into();
@@ -85,6 +88,12 @@ pub fn site_form(props: &SiteFormProps) -> Html {
                             .set(Some(Err(format!("The widget's texts are not valid JSON: {error}"))))
                     }
                 };
+            // Sent only when changed, like the policy: saving the colour must not reorder a
+            // list a script set.
+            let interceptors = match interceptors::changed(&form, &loaded_interceptors) {
+                Ok(steps) => steps,
+                Err(error) => return outcome.set(Some(Err(error))),
+            };
             let launcher_text = value("launcher_text");
             // Like the flow, the secret is sent only when changed.
             let secret = value("identity_secret");
@@ -95,7 +104,7 @@ pub fn site_form(props: &SiteFormProps) -> Html {
                 name: None,
                 // Set over the API only (`docs/protocol.md`); left as they are.
                 session_limits: None,
-                interceptors: None,
+                interceptors,
                 // Sent only when changed: saving the colour must not re-decide who needs it.
                 two_factor_policy: serde_json::from_value::<TwoFactorPolicy>(
                     value("two_factor_policy").into(),
@@ -183,6 +192,7 @@ pub fn site_form(props: &SiteFormProps) -> Html {
                 <span class="sb-field-label">{ "The widget's texts in your words, per language (JSON, e.g. {\"en\": {\"chat_title\": \"Ask Ada\"}}; names in docs/embed.md)" }</span>
                 <textarea name="texts" class="sb-site-texts" rows="4" spellcheck="false" {disabled} value={pretty_texts} />
             </label>
+            <InterceptorsFieldset steps={site.interceptors.clone()} {disabled} />
             if props.admin {
                 <label class="sb-field">
                     <span class="sb-field-label">{ "Identity verification secret (your backend signs user ids with it for identify; empty: off; see docs/embed.md)" }</span>

@@ -20,6 +20,7 @@
 //! - `browser_delivery`: offline writing, receipts, typing, a socket that died silently.
 //! - `browser_embed`: the widget on hostile, strict-CSP, RTL, phone and signed-in pages.
 //! - `browser_files`: attachments from both sides in browsers.
+//! - `browser_interceptors`: an admin sets the privacy filters in Settings; a visitor's email is stored hidden.
 //! - `browser_labels`: an agent labels a conversation in the console and sees a script's labels live.
 //! - `browser_outbound`: a customer answers, in the widget, a conversation the team started; only then is it a task.
 //! - `browser_rest_messages`: messages a script posts over REST show live in the widget and a teammate's console.
@@ -41,6 +42,7 @@
 //! - `http_api`: REST errors, methods, bodies, the OpenAPI document.
 //! - `idempotency`: retried creates answer the first result; reused keys `422`; errors name the field.
 //! - `identity`: signed-in customers, forged identities.
+//! - `interceptors`: card numbers and IBANs stored, relayed, searched and sent only redacted; more steps on request.
 //! - `invented_ids`: invented site and conversation ids get `404` and create no storage.
 //! - `live_features`: read marks, typing, flood limits, socket caps, sliding sessions, presence.
 //! - `password_reset`: reset links work once, end old sessions, keep the second step.
@@ -76,6 +78,7 @@ mod browser_contacts;
 mod browser_delivery;
 mod browser_embed;
 mod browser_files;
+mod browser_interceptors;
 mod browser_labels;
 mod browser_outbound;
 mod browser_rest_messages;

@@ -1,0 +1,268 @@
+//! The site form's "Privacy and message filters": which of the site's interceptors
+//! (`protocol::interceptors`) every message passes before it is stored — card numbers, IBANs,
+//! email addresses and phone numbers redacted, words masked, spaces trimmed. A checkbox per
+//! step and a word list, read on submit like the rest of the (uncontrolled) form; the list is
+//! sent whole, in one fixed order, and only when the choices differ from the site's. There is
+//! no reordering here: a site wanting another order sets it over the API, and saving the
+//! colour leaves it as it is.
+
+use switchboard_core::interceptors::check;
+use switchboard_protocol::interceptors::Interceptor;
+use switchboard_protocol::ApiError;
+use web_sys::HtmlFormElement;
+use yew::prelude::*;
+
+use super::form::{field, ticked};
+
+/// The fieldset's choices, as ticked and typed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Choices {
+    /// Card numbers become `[card ending 4242]`.
+    pub cards: bool,
+    /// IBANs become `[IBAN ending 1234]`.
+    pub ibans: bool,
+    /// Email addresses become `[email]`.
+    pub emails: bool,
+    /// Phone numbers become `[phone]`.
+    pub phones: bool,
+    /// Words masked with asterisks, in the order typed; none: no masking step.
+    pub words: Vec<String>,
+    /// Spaces at either end and runs of blank lines go.
+    pub trim: bool,
+}
+
+impl Choices {
+    /// What a site's steps amount to, in whatever order the site has them (several word lists
+    /// make one).
+    pub fn of(steps: &[Interceptor]) -> Self {
+        let mut choices = Choices::default();
+        for step in steps {
+            match step {
+                Interceptor::RedactCards => choices.cards = true,
+                Interceptor::RedactIbans => choices.ibans = true,
+                Interceptor::RedactEmails => choices.emails = true,
+                Interceptor::RedactPhones => choices.phones = true,
+                Interceptor::MaskWords { words } => {
+                    words.iter().for_each(|word| add_word(&mut choices.words, word.trim()))
+                }
+                Interceptor::Trim => choices.trim = true,
+            }
+        }
+        choices
+    }
+
+    /// What the fieldset in `form` holds.
+    pub fn read(form: &HtmlFormElement) -> Self {
+        Choices {
+            cards: ticked(form, "redact_cards"),
+            ibans: ticked(form, "redact_ibans"),
+            emails: ticked(form, "redact_emails"),
+            phones: ticked(form, "redact_phones"),
+            words: split_words(&field(form, "mask_words")),
+            trim: ticked(form, "trim"),
+        }
+    }
+
+    /// The steps, in the console's order: redactions first, the longest numbers first (so a
+    /// card number is never half taken for a phone number), then the word mask, and trimming
+    /// last, tidying whatever the others left.
+    pub fn steps(&self) -> Vec<Interceptor> {
+        let redactions = [
+            (self.cards, Interceptor::RedactCards),
+            (self.ibans, Interceptor::RedactIbans),
+            (self.emails, Interceptor::RedactEmails),
+            (self.phones, Interceptor::RedactPhones),
+        ];
+        let mut steps: Vec<Interceptor> =
+            redactions.into_iter().filter_map(|(on, step)| on.then_some(step)).collect();
+        if !self.words.is_empty() {
+            steps.push(Interceptor::MaskWords { words: self.words.clone() });
+        }
+        if self.trim {
+            steps.push(Interceptor::Trim);
+        }
+        steps
+    }
+}
+
+/// The words of a "Mask these words" text: one per line or comma-separated, trimmed, blanks
+/// and repeats (in any case: masking ignores case) dropped, in the order typed. Spaces do not
+/// separate: "two words" stays one entry, refused by name, rather than masking "two" and
+/// "words" everywhere.
+pub fn split_words(text: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    text.split([',', '\n']).map(str::trim).for_each(|word| add_word(&mut words, word));
+    words
+}
+
+fn add_word(words: &mut Vec<String>, word: &str) {
+    let lower = word.to_lowercase();
+    if !word.is_empty() && !words.iter().any(|known| known.to_lowercase() == lower) {
+        words.push(word.to_owned());
+    }
+}
+
+/// The steps to send for what the fieldset in `form` holds: none when it still says what
+/// `loaded` does, or a sentence for the admin when the site could not keep them.
+pub fn changed(form: &HtmlFormElement, loaded: &[Interceptor]) -> Result<Option<Vec<Interceptor>>, String> {
+    to_send(&Choices::read(form), loaded)
+}
+
+/// [`changed`] for given choices. Compared as choices, not as lists: a list set over the API
+/// in another order is left alone until the admin changes a choice.
+pub fn to_send(choices: &Choices, loaded: &[Interceptor]) -> Result<Option<Vec<Interceptor>>, String> {
+    if *choices == Choices::of(loaded) {
+        return Ok(None);
+    }
+    let steps = choices.steps();
+    // The edge's own rules, checked here too so the admin learns which word at once.
+    check(&steps).map_err(|error| refusal(&error, &steps))?;
+    Ok(Some(steps))
+}
+
+/// A refusal of `steps` in words, naming the masked word at fault when it is one (the
+/// edge's message is `a word is 1 to 40 letters or digits`, its field
+/// `interceptors[4].words[0]`).
+fn refusal(error: &ApiError, steps: &[Interceptor]) -> String {
+    match error.field.as_deref().and_then(|field| word_at(field, steps)) {
+        Some(word) => format!("“{word}” cannot be masked: {}.", error.message),
+        None => format!("Privacy and message filters: {}.", error.message),
+    }
+}
+
+/// The masked word an error's field (`interceptors[n].words[w]`) points at.
+fn word_at(field: &str, steps: &[Interceptor]) -> Option<String> {
+    let (step, word) = field.strip_prefix("interceptors[")?.strip_suffix(']')?.split_once("].words[")?;
+    let Interceptor::MaskWords { words } = steps.get(step.parse::<usize>().ok()?)? else { return None };
+    words.get(word.parse::<usize>().ok()?).cloned()
+}
+
+/// Fieldset properties.
+#[derive(Properties, PartialEq)]
+pub struct InterceptorsProps {
+    /// The site's steps, as loaded.
+    pub steps: Vec<Interceptor>,
+    /// Shown but not editable (agents).
+    pub disabled: bool,
+}
+
+/// The "Privacy and message filters" fieldset, inside the site form.
+#[function_component(InterceptorsFieldset)]
+pub fn interceptors_fieldset(props: &InterceptorsProps) -> Html {
+    let choices = Choices::of(&props.steps);
+    html! {
+        <fieldset class="sb-interceptors" disabled={props.disabled} aria-describedby="sb-interceptors-hint">
+            <legend>{ "Privacy and message filters" }</legend>
+            <p id="sb-interceptors-hint" class="sb-hint sb-field-hint">
+                { "Every message — the visitor's, the team's, the bot's — passes these before it is stored. \
+                   What they remove is never stored: nobody sees it afterwards, not the visitor, the team, \
+                   the API or webhooks. Only new messages pass them." }
+            </p>
+            { checkbox("redact_cards", "Hide card numbers", choices.cards,
+                "Card numbers become [card ending 4242]; the original is never stored.") }
+            { checkbox("redact_ibans", "Hide IBANs (bank account numbers)", choices.ibans,
+                "IBANs become [IBAN ending 1234].") }
+            { checkbox("redact_emails", "Hide email addresses", choices.emails,
+                "Email addresses become [email].") }
+            { checkbox("redact_phones", "Hide phone numbers", choices.phones,
+                "Phone numbers (7 to 15 digits) become [phone].") }
+            <div class="sb-field">
+                <label class="sb-field-label" for="sb-interceptors-words">{ "Mask these words" }</label>
+                <textarea id="sb-interceptors-words" name="mask_words" class="sb-interceptors-words" rows="3"
+                    spellcheck="false" aria-describedby="sb-interceptors-words-hint"
+                    value={choices.words.join("\n")} />
+                <p id="sb-interceptors-words-hint" class="sb-hint sb-field-hint">
+                    { "One per line or separated by commas, letters and digits only. Each becomes \
+                       asterisks wherever it is a whole word, in any case (darn → ****). Empty: none." }
+                </p>
+            </div>
+            { checkbox("trim", "Trim spaces and blank lines", choices.trim,
+                "Spaces at the start and end go, and several blank lines in a row become one.") }
+        </fieldset>
+    }
+}
+
+/// One step's checkbox, its label and what it does.
+fn checkbox(name: &'static str, label: &'static str, checked: bool, help: &'static str) -> Html {
+    let hint = format!("sb-interceptors-{name}-hint");
+    html! {
+        <div class="sb-interceptor">
+            <label class="sb-field sb-field--inline">
+                <input type="checkbox" {name} class={format!("sb-interceptors-{name}")} {checked}
+                    aria-describedby={hint.clone()} />
+                <span class="sb-field-label">{ label }</span>
+            </label>
+            <p id={hint} class="sb-hint sb-field-hint">{ help }</p>
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use switchboard_protocol::interceptors::{default_interceptors, Interceptor};
+
+    use super::{split_words, to_send, Choices};
+
+    fn mask(words: &[&str]) -> Interceptor {
+        Interceptor::MaskWords { words: words.iter().map(|w| w.to_string()).collect() }
+    }
+
+    #[test]
+    fn words_are_split_on_lines_and_commas_not_spaces() {
+        assert_eq!(split_words(" darn,\nheck ,, Darn\n\ntwo words\r\n"), ["darn", "heck", "two words"]);
+        assert!(split_words(" \n , ").is_empty());
+    }
+
+    #[test]
+    fn the_defaults_are_cards_and_ibans() {
+        let choices = Choices::of(&default_interceptors());
+        assert_eq!(choices, Choices { cards: true, ibans: true, ..Choices::default() });
+        assert_eq!(choices.steps(), default_interceptors());
+    }
+
+    #[test]
+    fn unchanged_choices_send_nothing_even_in_another_order() {
+        let loaded = [Interceptor::Trim, mask(&["darn"]), Interceptor::RedactCards, mask(&["heck"])];
+        let choices = Choices {
+            cards: true,
+            trim: true,
+            words: vec!["darn".into(), "heck".into()],
+            ..Choices::default()
+        };
+        assert_eq!(to_send(&choices, &loaded), Ok(None));
+    }
+
+    #[test]
+    fn changed_choices_send_the_whole_list_in_order() {
+        let choices = Choices {
+            cards: true,
+            ibans: true,
+            emails: true,
+            phones: true,
+            words: vec!["darn".into()],
+            trim: true,
+        };
+        let sent = to_send(&choices, &default_interceptors());
+        assert_eq!(
+            sent,
+            Ok(Some(vec![
+                Interceptor::RedactCards,
+                Interceptor::RedactIbans,
+                Interceptor::RedactEmails,
+                Interceptor::RedactPhones,
+                mask(&["darn"]),
+                Interceptor::Trim,
+            ]))
+        );
+        // Everything off is a change too: an empty list.
+        assert_eq!(to_send(&Choices::default(), &default_interceptors()), Ok(Some(vec![])));
+    }
+
+    #[test]
+    fn a_word_the_site_could_not_keep_is_named() {
+        let choices =
+            Choices { emails: true, words: vec!["darn".into(), "two words".into()], ..Choices::default() };
+        let error = to_send(&choices, &default_interceptors()).unwrap_err();
+        assert_eq!(error, "“two words” cannot be masked: a word is 1 to 40 letters or digits.");
+    }
+}
