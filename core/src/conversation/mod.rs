@@ -31,6 +31,8 @@ use crate::ingest::{self, SendDecision};
 use crate::rate::{ParticipantLimits, SendOrder};
 use switchboard_protocol::interceptors::Interceptor;
 
+use crate::interceptors::apply as intercept;
+
 /// A conversation's storage, as the core needs it.
 pub trait LogStore {
     /// The storage's failure.
@@ -183,7 +185,10 @@ pub fn handle<S: LogStore>(
             vec![Effect::Identify(identity)]
         }
         ClientFrame::Details { fields } if sender.author.role() == Role::Visitor => {
-            vec![Effect::Details(fields)]
+            // Pre-chat answers are the visitor's words too: an "order number" may be a card.
+            let fields =
+                fields.into_iter().map(|(name, answer)| (name, intercept(sender.interceptors, &answer)));
+            vec![Effect::Details(fields.collect())]
         }
         ClientFrame::Details { .. } => vec![Effect::Reply(ServerFrame::Error {
             code: ErrorCode::Forbidden,
@@ -192,6 +197,7 @@ pub fn handle<S: LogStore>(
             retry_after_ms: None,
         })],
         ClientFrame::Rate { score, comment } if sender.author.role() == Role::Visitor => {
+            let comment = comment.map(|comment| intercept(sender.interceptors, &comment));
             vec![Effect::Rate { score, comment }]
         }
         ClientFrame::Rate { .. } => vec![Effect::Reply(ServerFrame::Error {
@@ -245,6 +251,8 @@ pub fn store_attachment<S: LogStore>(
     attachment: switchboard_protocol::attachment::Attachment,
     now: i64,
 ) -> Result<Vec<Effect>, S::Error> {
+    // The name arrives through the site's interceptors already: the adapter applies them
+    // before it makes the file's link, which carries the name too.
     let draft =
         Draft { client_id, text: attachment.name.clone(), internal: false, attachment: Some(attachment) };
     send(store, author, order, limits, draft, &[], now)

@@ -186,6 +186,36 @@ fn what_the_interceptors_remove_is_stored_relayed_and_acknowledged_nowhere() {
 }
 
 #[test]
+fn pre_chat_answers_and_a_ratings_comment_pass_the_interceptors_too() {
+    let (mut store, mut limits) = (MemoryStore::default(), ParticipantLimits::new(100, 0));
+    let steps = switchboard_protocol::interceptors::default_interceptors();
+    let id = ConversationId::from_random([9; 16]);
+    let (author, mut order) = (visitor(), SendOrder::default());
+    let mut frame = |frame: ClientFrame| {
+        let sender = Sender {
+            order: &mut order,
+            conversation_id: &id,
+            author: &author,
+            renewal: None,
+            interceptors: &steps,
+        };
+        handle(&mut store, sender, &mut limits, frame, 0).unwrap_or_else(|never| match never {})
+    };
+    let fields = [("order".to_owned(), "4242 4242 4242 4242".to_owned())].into_iter().collect();
+    let outputs = frame(ClientFrame::Details { fields });
+    assert!(
+        matches!(&outputs[..], [Effect::Details(f)] if f["order"] == "[card ending 4242]"),
+        "{outputs:?}"
+    );
+    let outputs =
+        frame(ClientFrame::Rate { score: 2, comment: Some("charged 4242424242424242 twice".into()) });
+    assert!(
+        matches!(&outputs[..], [Effect::Rate { comment: Some(c), .. }] if c == "charged [card ending 4242] twice"),
+        "{outputs:?}"
+    );
+}
+
+#[test]
 fn a_script_posts_as_itself_or_as_the_bot_but_the_bot_writes_no_notes() {
     let agent = Author::Agent { id: switchboard_protocol::AgentId::from_random([5; 16]), name: "CRM".into() };
     assert_eq!(super::poster(agent.clone(), false, true, "Sunny"), Ok(agent.clone()));

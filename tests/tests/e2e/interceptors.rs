@@ -1,7 +1,7 @@
 //! Interceptors as a privacy officer checks them: a card number a visitor types reaches the
 //! visitor's own copy, the console's list and messages, the API and a webhook receiver only
 //! redacted — and not one of its digits' original form is in any storage file; an agent's
-//! IBAN is redacted the same way; an admin switches on email redaction and a word mask and
+//! IBAN and a file's name are redacted the same way; an admin switches on email redaction and a word mask and
 //! the next messages are stored so; settings a site could not mean are refused by field.
 
 use std::time::Duration;
@@ -14,7 +14,7 @@ use switchboard_protocol::{Role, Seq};
 use switchboard_tests::api::{new_conversation, Live, Session};
 use switchboard_tests::test_edge::TestEdge;
 use switchboard_tests::webhook_receiver::{Mode, WebhookReceiver};
-use switchboard_tests::{wait, ADMIN_EMAIL, ADMIN_PASSWORD};
+use switchboard_tests::{wait, ADMIN_EMAIL, ADMIN_PASSWORD, TINY_PNG};
 
 const SHOP: &str = "https://shop.example";
 const CARD: &str = "4242 4242 4242 4242";
@@ -48,6 +48,11 @@ async fn a_card_number_is_stored_relayed_shown_and_sent_only_redacted() -> Resul
     let messages_path = format!("/api/v1/conversations/{id}/messages");
     let note = json!({ "text": format!("refund to {IBAN}"), "internal": true });
     assert_eq!(admin.call(&edge, Method::POST, &messages_path, Some(&note)).await?.status, 201);
+    // A file's name is shown (and linked) like a message: it passes the same steps.
+    let name = format!("card {CARD}.png");
+    let (status, body) = admin.upload(&edge, &id, (&name, "image/png"), "file-1", TINY_PNG.to_vec()).await?;
+    assert_eq!(status, 201, "{body}");
+    assert!(body.to_string().contains("card [card ending 4242].png"), "{body}");
 
     // The visitor's own copy, as a reconnect replays it.
     let mut again = Live::visitor(&edge, &session).await?;

@@ -55,13 +55,12 @@ impl ConversationObject {
             return Err(error.into());
         }
         let signing = env::signing_key(&self.env)?;
-        let url = attachment_links::url(&key, &upload.name, &upload.content_type, &signing, now);
-        let attachment = Attachment {
-            name: upload.name,
-            content_type: upload.content_type,
-            size: bytes.len() as u64,
-            url,
-        };
+        // The name is shown like a message (and carried in its link): it passes the same steps.
+        let steps = self.interceptors(now).await?;
+        let name = switchboard_core::interceptors::apply(&steps, &upload.name);
+        let url = attachment_links::url(&key, &name, &upload.content_type, &signing, now);
+        let attachment =
+            Attachment { name, content_type: upload.content_type, size: bytes.len() as u64, url };
         let outputs = {
             let mut limits = self.limits.borrow_mut();
             let limits =

@@ -171,11 +171,13 @@ impl DurableObject for ConversationObject {
                     ClientFrame::Send { client_id, .. } => Some(client_id.clone()),
                     _ => None,
                 };
-                // A message passes the site's interceptors before it is stored.
-                let steps = match client_id {
-                    Some(_) => self.interceptors(now).await,
-                    None => Ok(Vec::new()),
-                };
+                // A message, pre-chat answers and a rating's comment pass the site's
+                // interceptors before they are stored.
+                let words = matches!(
+                    frame,
+                    ClientFrame::Send { .. } | ClientFrame::Details { .. } | ClientFrame::Rate { .. }
+                );
+                let steps = if words { self.interceptors(now).await } else { Ok(Vec::new()) };
                 let turn = self.turns.turn(ticket).await;
                 let handled =
                     steps.and_then(|steps| self.handle(&ws, socket, &participant, frame, &steps, now));
