@@ -107,6 +107,18 @@ impl Browser {
         .await
     }
 
+    /// Clicks the element matching `css`, once it is there.
+    pub async fn click(&self, css: &str) -> Result<()> {
+        self.find(css).await?.click().await?;
+        Ok(())
+    }
+
+    /// Types `text` into the element matching `css`, once it is there.
+    pub async fn type_into(&self, css: &str, text: &str) -> Result<()> {
+        self.find(css).await?.send_keys(text).await?;
+        Ok(())
+    }
+
     /// Waits until `script` (a function body returning a value) returns something truthy in
     /// the current frame; returns that value.
     pub async fn wait_for_js(&self, what: &str, script: &str) -> Result<serde_json::Value> {

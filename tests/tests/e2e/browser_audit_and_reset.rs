@@ -21,11 +21,6 @@ const BO: (&str, &str) = ("bo@example.com", "bo-password-123");
 const BOS_NEW_PASSWORD: &str = "bo-chose-this-2027";
 const STRANGER: &str = "203.0.113.5";
 
-async fn click(browser: &Browser, css: &str) -> Result<()> {
-    browser.find(css).await?.click().await?;
-    Ok(())
-}
-
 async fn text_of(browser: &Browser, css: &str) -> Result<String> {
     Ok(browser.find(css).await?.text().await?)
 }
@@ -55,7 +50,7 @@ async fn an_admin_makes_a_reset_link_and_the_teammate_chooses_a_new_password() -
     // The admin makes Bo a link from the team list (their own row has no such button).
     let admin = Browser::start().await?;
     sign_in_to_console(&admin, &edge).await?;
-    click(&admin, "button.sb-screen--settings").await?;
+    admin.click("button.sb-screen--settings").await?;
     let make = "button.sb-reset-password[aria-label='Make a password reset link for Bo']";
     assert_eq!(text_of(&admin, make).await?, "Password reset link");
     let own = admin
@@ -68,7 +63,7 @@ async fn an_admin_makes_a_reset_link_and_the_teammate_chooses_a_new_password() -
         )
         .await?;
     assert_eq!(own, json!(false), "no reset link for oneself");
-    click(&admin, make).await?;
+    admin.click(make).await?;
     let link =
         admin.find(".sb-reset-link input.sb-reset-url").await?.prop("value").await?.unwrap_or_default();
     assert!(link.starts_with(&format!("{}/console/#reset=", edge.origin())), "{link}");
@@ -97,11 +92,11 @@ async fn an_admin_makes_a_reset_link_and_the_teammate_chooses_a_new_password() -
     bo.find("form.sb-reset input[name=new_password]").await?.send_keys(BOS_NEW_PASSWORD).await?;
     let again = bo.find("form.sb-reset input[name=new_password_again]").await?;
     again.send_keys("not-the-same-password").await?;
-    click(&bo, "form.sb-reset button[type=submit]").await?;
+    bo.click("form.sb-reset button[type=submit]").await?;
     assert_eq!(reset_page_error(&bo).await?, "The two passwords differ.");
     again.clear().await?;
     again.send_keys(BOS_NEW_PASSWORD).await?;
-    click(&bo, "form.sb-reset button[type=submit]").await?;
+    bo.click("form.sb-reset button[type=submit]").await?;
     bo.wait_for_js(
         "Bo in the console",
         "return document.querySelector('.sb-agent-name')?.textContent === 'Bo';",
@@ -181,7 +176,7 @@ async fn the_audit_log_shows_who_did_what_from_where() -> Result<()> {
     // The admin reads it in the settings.
     let browser = Browser::start().await?;
     sign_in_to_console(&browser, &edge).await?;
-    click(&browser, "button.sb-screen--settings").await?;
+    browser.click("button.sb-screen--settings").await?;
     let wanted =
         "['sign_in_failed', 'api_key_created', 'settings_changed'].every(a => rows.some(r => r[0] === a))";
     let rows = shown_rows(&browser, wanted).await?;
@@ -208,7 +203,7 @@ async fn the_audit_log_shows_who_did_what_from_where() -> Result<()> {
     // The key is revoked meanwhile; "Refresh" puts it on top.
     let revoke = format!("/api/v1/api-keys/{}", key.key.id);
     assert_eq!(admin.call(&edge, Method::DELETE, &revoke, None::<&()>).await?.status, 204);
-    click(&browser, "button.sb-audit-refresh").await?;
+    browser.click("button.sb-audit-refresh").await?;
     let rows = shown_rows(&browser, "rows[0]?.[0] === 'api_key_revoked'").await?;
     ensure!(rows[0][3] == "Revoked an API key", "{rows:?}");
 

@@ -27,11 +27,6 @@ async fn wait_for_text(browser: &Browser, text: &str) -> Result<()> {
     Ok(())
 }
 
-async fn click(browser: &Browser, css: &str) -> Result<()> {
-    browser.find(css).await?.click().await?;
-    Ok(())
-}
-
 async fn text_of(browser: &Browser, css: &str) -> Result<String> {
     Ok(browser.find(css).await?.text().await?)
 }
@@ -47,15 +42,15 @@ async fn invite_canned_note_transfer_resolve_and_reopen() -> Result<()> {
     // The admin invites Nia and adds a canned response, from the settings screen.
     let admin = Browser::start().await?;
     sign_in_to_console(&admin, &edge).await?;
-    click(&admin, "button.sb-screen--settings").await?;
+    admin.click("button.sb-screen--settings").await?;
     admin.find("form.sb-invite-form input[name=email]").await?.send_keys("nia@example.com").await?;
     admin.find("form.sb-invite-form input[name=name]").await?.send_keys("Nia").await?;
-    click(&admin, "button.sb-invite-submit").await?;
+    admin.click("button.sb-invite-submit").await?;
     let link = admin.find("input.sb-invite-url").await?.prop("value").await?.unwrap_or_default();
     assert!(link.starts_with(&format!("{}/console/#invite=", edge.origin())), "{link}");
     admin.find("form.sb-canned-form input[name=shortcut]").await?.send_keys("refund").await?;
     admin.find("form.sb-canned-form textarea[name=text]").await?.send_keys(CANNED).await?;
-    click(&admin, "button.sb-canned-submit").await?;
+    admin.click("button.sb-canned-submit").await?;
     admin
         .wait_for_js("the canned response listed", "return document.querySelector('.sb-canned-entry .sb-canned-shortcut')?.textContent === '/refund';")
         .await?;
@@ -96,7 +91,7 @@ async fn invite_canned_note_transfer_resolve_and_reopen() -> Result<()> {
     .await?;
     nia.find("input[name=password]").await?.send_keys("nia-password-2026").await?;
     nia.find("input[name=password-again]").await?.send_keys("nia-password-2026").await?;
-    click(&nia, "form.sb-invite button[type=submit]").await?;
+    nia.click("form.sb-invite button[type=submit]").await?;
     assert_eq!(text_of(&nia, ".sb-agent-name").await?, "Nia");
     assert_eq!(
         nia.client().current_url().await?.as_str(),
@@ -104,15 +99,15 @@ async fn invite_canned_note_transfer_resolve_and_reopen() -> Result<()> {
         "the token left the address bar"
     );
     // Signed out, she signs in again with the password she chose.
-    click(&nia, "button.sb-logout").await?;
+    nia.click("button.sb-logout").await?;
     nia.find("form.sb-login input[name=email]").await?.send_keys("nia@example.com").await?;
     nia.find("form.sb-login input[name=password]").await?.send_keys("nia-password-2026").await?;
-    click(&nia, "form.sb-login button[type=submit]").await?;
+    nia.click("form.sb-login button[type=submit]").await?;
     assert_eq!(text_of(&nia, ".sb-agent-name").await?, "Nia");
     // She steps away for now, so the next conversation is offered to the admin.
-    click(&nia, "button.sb-presence--online").await?;
+    nia.click("button.sb-presence--online").await?;
     nia.find("button.sb-presence--away").await?;
-    click(&admin, "button.sb-screen--inbox").await?;
+    admin.click("button.sb-screen--inbox").await?;
     // Stand in for the browser's notification permission and record what is shown.
     admin
         .client()
@@ -137,7 +132,7 @@ async fn invite_canned_note_transfer_resolve_and_reopen() -> Result<()> {
         shown.as_str().unwrap_or_default().contains("New conversation for you: My parcel never came"),
         "{shown}"
     );
-    click(&admin, ".sb-offer button.sb-accept").await?;
+    admin.click(".sb-offer button.sb-accept").await?;
     wait_for_text(&admin, "can I get a refund?").await?;
 
     // "/ref" offers the canned response; Enter inserts it, Enter again sends it.
@@ -150,21 +145,21 @@ async fn invite_canned_note_transfer_resolve_and_reopen() -> Result<()> {
     wait_for_text(&visitor, CANNED).await?;
 
     // A private note: shown to agents as one, never to the visitor.
-    click(&admin, "button.sb-mode--note").await?;
+    admin.click("button.sb-mode--note").await?;
     admin.find("textarea[name=reply]").await?.send_keys(NOTE).await?;
-    click(&admin, "form.sb-reply button.sb-send").await?;
+    admin.click("form.sb-reply button.sb-send").await?;
     admin
         .wait_for_js("the note stored", &format!("return Array.from(document.querySelectorAll('li.sb-message--note[data-seq]')).some(li => li.textContent.includes({NOTE:?}));"))
         .await?;
 
     // Transfer to Nia, who answers.
     admin.choose("select.sb-transfer", "Nia").await?;
-    click(&nia, "button.sb-screen--inbox").await?;
+    nia.click("button.sb-screen--inbox").await?;
     nia.wait_for_js("the conversation marked hers", "const li = document.querySelector('li.sb-inbox-item'); if (li && li.textContent.includes('yours')) { li.querySelector('button').click(); return true; } return false;")
         .await?;
     wait_for_text(&nia, NOTE).await?;
     nia.find("textarea[name=reply]").await?.send_keys("Hi, Nia here: your refund is on its way.").await?;
-    click(&nia, "form.sb-reply button.sb-send").await?;
+    nia.click("form.sb-reply button.sb-send").await?;
     wait_for_text(&visitor, "Nia here").await?;
     let visitor_page = visitor.client().source().await?;
     assert!(!visitor_page.contains("Gold customer"), "the note reached the visitor's page");
@@ -175,8 +170,8 @@ async fn invite_canned_note_transfer_resolve_and_reopen() -> Result<()> {
     assert!(names.as_str().unwrap_or_default().contains("Nia"), "{names}");
 
     // Nia resolves; back online, she gets it again when the visitor writes.
-    click(&nia, "button.sb-presence--away").await?;
-    click(&nia, "button.sb-resolve").await?;
+    nia.click("button.sb-presence--away").await?;
+    nia.click("button.sb-resolve").await?;
     nia.wait_for_js(
         "resolved",
         "return document.querySelector('.sb-pane-actions .sb-state')?.textContent === 'resolved';",
@@ -322,20 +317,20 @@ async fn views_search_keyboard_and_the_contact_panel() -> Result<()> {
     .await?;
 
     // The other conversation's panel shows what its client reported.
-    click(&agent, "button.sb-view--unassigned").await?;
+    agent.click("button.sb-view--unassigned").await?;
     agent
         .wait_for_js("one unassigned", "return document.querySelectorAll('li.sb-inbox-item').length === 1;")
         .await?;
-    click(&agent, "li.sb-inbox-item button.sb-inbox-open").await?;
+    agent.click("li.sb-inbox-item button.sb-inbox-open").await?;
     wait_for_text(&agent, "gift wrap").await?;
     assert_eq!(text_of(&agent, ".sb-contact .sb-contact-locale").await?, "nb-NO");
     assert!(text_of(&agent, ".sb-contact .sb-contact-page").await?.ends_with("/pricing"));
-    click(&agent, "button.sb-take").await?;
+    agent.click("button.sb-take").await?;
     wait::until("taken", UI_TIMEOUT, || async {
         (view_count(&agent, "mine").await.ok()? == "1").then_some(())
     })
     .await?;
-    click(&agent, "button.sb-view--mine").await?;
+    agent.click("button.sb-view--mine").await?;
     agent
         .wait_for_js("listed as mine", "return document.querySelectorAll('li.sb-inbox-item').length === 1;")
         .await?;
@@ -355,7 +350,7 @@ async fn an_admin_recolours_the_widget_and_changes_its_greeting() -> Result<()> 
 
     let admin = Browser::start().await?;
     sign_in_to_console(&admin, &edge).await?;
-    click(&admin, "button.sb-screen--settings").await?;
+    admin.click("button.sb-screen--settings").await?;
     // A colour input is set the way its picker sets it: value, then input and change events.
     admin
         .wait_for_js(
@@ -368,7 +363,7 @@ async fn an_admin_recolours_the_widget_and_changes_its_greeting() -> Result<()> 
     let greeting = admin.find("textarea.sb-site-greeting").await?;
     greeting.clear().await?;
     greeting.send_keys("Hej! Ask us anything about your order.").await?;
-    click(&admin, "button.sb-site-submit").await?;
+    admin.click("button.sb-site-submit").await?;
     admin.find(".sb-site-form .sb-settings-done").await?;
 
     // As an owner, the admin also creates a second site and gets its first admin's invite.
@@ -377,7 +372,7 @@ async fn an_admin_recolours_the_widget_and_changes_its_greeting() -> Result<()> 
     admin.find("form.sb-site-create textarea[name=origins]").await?.send_keys("https://acme.example").await?;
     admin.find("form.sb-site-create input[name=admin_name]").await?.send_keys("Ada").await?;
     admin.find("form.sb-site-create input[name=admin_email]").await?.send_keys("ada@acme.example").await?;
-    click(&admin, "button.sb-site-create-submit").await?;
+    admin.click("button.sb-site-create-submit").await?;
     admin
         .wait_for_js("the site listed", "return Array.from(document.querySelectorAll('li.sb-site')).some(li => li.textContent.includes('acme'));")
         .await?;
@@ -429,12 +424,12 @@ async fn changing_the_password_keeps_this_browser_and_signs_the_others_out() -> 
             .send_keys("a-new-password-2026")
             .await?;
     }
-    click(&here, ".sb-password-form button[type=submit]").await?;
+    here.click(".sb-password-form button[type=submit]").await?;
     here.find(".sb-password-changed").await?;
 
     // The other browser is back at the sign-in form; this one goes on, live.
     there.find("form.sb-login").await?;
-    click(&here, "button.sb-screen--inbox").await?;
+    here.click("button.sb-screen--inbox").await?;
     let session = create_session(&edge, "http://shop.test").await?;
     let mut visitor = Live::visitor(&edge, &session).await?;
     visitor.hello(switchboard_protocol::Seq(0)).await?;

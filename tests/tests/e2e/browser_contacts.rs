@@ -20,16 +20,6 @@ use switchboard_tests::{wait, ADMIN_EMAIL, ADMIN_PASSWORD};
 const SHOP: &str = "http://shop.test";
 const NOTES: &str = "Asked about invoices twice.";
 
-async fn click(browser: &Browser, css: &str) -> Result<()> {
-    browser.find(css).await?.click().await?;
-    Ok(())
-}
-
-async fn type_into(browser: &Browser, css: &str, text: &str) -> Result<()> {
-    browser.find(css).await?.send_keys(text).await?;
-    Ok(())
-}
-
 async fn contacts(edge: &TestEdge, admin: &Session) -> Result<ListResponse> {
     let reply = admin.call(edge, Method::GET, "/api/v1/contacts?limit=200", None::<&()>).await?;
     ensure!(reply.status == 200, "{}", reply.body);
@@ -67,21 +57,21 @@ async fn an_agent_edits_a_visitors_contact_and_merges_another_into_it() -> Resul
     // The agent opens the Contacts screen and the visitor's contact in it.
     let agent = Browser::start().await?;
     sign_in_to_console(&agent, &edge).await?;
-    click(&agent, "button.sb-screen--contacts").await?;
+    agent.click("button.sb-screen--contacts").await?;
     let item = format!("button.sb-contacts-item[data-id='{}']", first.id);
     let listed = agent.find(&item).await?.text().await?;
     ensure!(listed.contains("Unnamed visitor"), "{listed}");
-    click(&agent, &item).await?;
+    agent.click(&item).await?;
     let editor = format!("section.sb-contact-editor[data-id='{}']", first.id);
     agent.find(&editor).await?;
     assert_accessible(&agent, "the Contacts screen", Some(".sb-contacts")).await?;
 
     // Name, email, plan and notes, saved.
-    type_into(&agent, &format!("{editor} input[name=name]"), "Ada Lovelace").await?;
-    type_into(&agent, &format!("{editor} input[name=emails]"), "ada@example.com").await?;
+    agent.type_into(&format!("{editor} input[name=name]"), "Ada Lovelace").await?;
+    agent.type_into(&format!("{editor} input[name=emails]"), "ada@example.com").await?;
     agent.choose(&format!("{editor} select[name='attributes.plan']"), "pro").await?;
-    type_into(&agent, &format!("{editor} textarea[name=notes]"), NOTES).await?;
-    click(&agent, &format!("{editor} button.sb-contact-save")).await?;
+    agent.type_into(&format!("{editor} textarea[name=notes]"), NOTES).await?;
+    agent.click(&format!("{editor} button.sb-contact-save")).await?;
     agent
         .wait_for_js(
             "the contact saved",
@@ -97,9 +87,9 @@ async fn an_agent_edits_a_visitors_contact_and_merges_another_into_it() -> Resul
     agent.wait_for_js("the list showing the new name", &renamed).await?;
 
     // A second contact, made in the screen (and shown once made).
-    type_into(&agent, "form.sb-contacts-new input[name=name]", "Ada at work").await?;
-    type_into(&agent, "form.sb-contacts-new input[name=email]", "ada@work.example").await?;
-    click(&agent, "button.sb-contacts-create").await?;
+    agent.type_into("form.sb-contacts-new input[name=name]", "Ada at work").await?;
+    agent.type_into("form.sb-contacts-new input[name=email]", "ada@work.example").await?;
+    agent.click("button.sb-contacts-create").await?;
     let other = format!(
         "const id = document.querySelector('section.sb-contact-editor[data-id]')?.dataset.id;
          return id && id !== {:?} && id;",
@@ -110,13 +100,13 @@ async fn an_agent_edits_a_visitors_contact_and_merges_another_into_it() -> Resul
     ensure!(second.starts_with("ctc_"), "{second}");
 
     // Back on the first, the second is found by its email and merged in, after confirming.
-    click(&agent, &item).await?;
+    agent.click(&item).await?;
     agent.find(&editor).await?;
-    type_into(&agent, &format!("{editor} input[name=merge-query]"), "ada@work.example").await?;
-    click(&agent, &format!("{editor} button.sb-contact-merge-find")).await?;
-    click(&agent, &format!("{editor} button.sb-contact-merge-pick[data-id='{second}']")).await?;
+    agent.type_into(&format!("{editor} input[name=merge-query]"), "ada@work.example").await?;
+    agent.click(&format!("{editor} button.sb-contact-merge-find")).await?;
+    agent.click(&format!("{editor} button.sb-contact-merge-pick[data-id='{second}']")).await?;
     assert_accessible(&agent, "the merge confirmation", Some(".sb-contact-merge")).await?;
-    click(&agent, &format!("{editor} button.sb-contact-merge-confirm-button")).await?;
+    agent.click(&format!("{editor} button.sb-contact-merge-confirm-button")).await?;
     let gone = format!(
         "return document.querySelector('.sb-contact-merge [role=status]')?.textContent.startsWith('Merged')
            && !document.querySelector(\"button.sb-contacts-item[data-id='{second}']\");"

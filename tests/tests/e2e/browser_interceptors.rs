@@ -26,11 +26,6 @@ const SHOWN: &str = "
              ibans: ticked('redact_ibans'), emails: ticked('redact_emails'), phones: ticked('redact_phones'),
              trim: ticked('trim'), words: f.querySelector('textarea[name=mask_words]').value };";
 
-async fn click(browser: &Browser, css: &str) -> Result<()> {
-    browser.find(css).await?.click().await?;
-    Ok(())
-}
-
 /// The site's steps, as the API answers them.
 async fn site_steps(edge: &TestEdge, admin: &Session) -> Result<Value> {
     let site = admin.call(edge, Method::GET, "/api/v1/site", None::<&()>).await?;
@@ -46,7 +41,7 @@ async fn an_admin_hides_emails_and_masks_a_word_from_settings() -> Result<()> {
     // The defaults: card numbers and IBANs hidden, nothing else.
     let browser = Browser::start().await?;
     sign_in_to_console(&browser, &edge).await?;
-    click(&browser, "button.sb-screen--settings").await?;
+    browser.click("button.sb-screen--settings").await?;
     let shown = browser.wait_for_js("the privacy and message filters", SHOWN).await?;
     assert_eq!(
         shown,
@@ -56,9 +51,9 @@ async fn an_admin_hides_emails_and_masks_a_word_from_settings() -> Result<()> {
     assert_accessible(&browser, "the privacy and message filters", Some("fieldset.sb-interceptors")).await?;
 
     // A word with a space in it: refused in the form, by name, and nothing saved.
-    click(&browser, "input[name=redact_emails]").await?;
+    browser.click("input[name=redact_emails]").await?;
     browser.find("textarea[name=mask_words]").await?.send_keys("darn, two words").await?;
-    click(&browser, "button.sb-site-submit").await?;
+    browser.click("button.sb-site-submit").await?;
     let error = browser.find(".sb-site-form .sb-error").await?.text().await?;
     assert!(error.contains("two words") && error.contains("a word is 1 to 40 letters or digits"), "{error}");
     assert_eq!(
@@ -70,7 +65,7 @@ async fn an_admin_hides_emails_and_masks_a_word_from_settings() -> Result<()> {
     let words = browser.find("textarea[name=mask_words]").await?;
     words.clear().await?;
     words.send_keys("darn").await?;
-    click(&browser, "button.sb-site-submit").await?;
+    browser.click("button.sb-site-submit").await?;
     browser.find(".sb-site-form .sb-settings-done").await?;
     let expected = json!([
         { "step": "redact_cards" },

@@ -24,19 +24,9 @@ use switchboard_tests::{wait, ADMIN_EMAIL, ADMIN_PASSWORD};
 const SHOP: &str = "http://shop.test";
 const FIRST: &str = "Your order shipped today";
 
-async fn click(browser: &Browser, css: &str) -> Result<()> {
-    browser.find(css).await?.click().await?;
-    Ok(())
-}
-
-async fn type_into(browser: &Browser, css: &str, text: &str) -> Result<()> {
-    browser.find(css).await?.send_keys(text).await?;
-    Ok(())
-}
-
 /// Opens contact `id` on the Contacts screen (already shown); answers its detail's selector.
 async fn open_contact(agent: &Browser, id: &str) -> Result<String> {
-    click(agent, &format!("button.sb-contacts-item[data-id='{id}']")).await?;
+    agent.click(&format!("button.sb-contacts-item[data-id='{id}']")).await?;
     let editor = format!("section.sb-contact-editor[data-id='{id}']");
     agent.find(&editor).await?;
     Ok(editor)
@@ -73,13 +63,13 @@ async fn an_agent_starts_a_conversation_with_a_contact_from_the_console() -> Res
     // The agent opens the visitor's contact, writes, keeps "Wait for their reply", sends.
     let agent = Browser::start().await?;
     sign_in_to_console(&agent, &edge).await?;
-    click(&agent, "button.sb-screen--contacts").await?;
+    agent.click("button.sb-screen--contacts").await?;
     let editor = open_contact(&agent, &contact.id).await?;
     let form = format!("{editor} form.sb-contact-start-form");
     assert_accessible(&agent, "the start form", Some(".sb-contact-start")).await?;
-    type_into(&agent, &format!("{form} textarea[name=start-text]"), FIRST).await?;
-    click(&agent, &format!("{form} input[name=start-routing][value=on_reply]")).await?;
-    click(&agent, &format!("{form} button.sb-contact-start-send")).await?;
+    agent.type_into(&format!("{form} textarea[name=start-text]"), FIRST).await?;
+    agent.click(&format!("{form} input[name=start-routing][value=on_reply]")).await?;
+    agent.click(&format!("{form} button.sb-contact-start-send")).await?;
     let started = agent
         .wait_for_js(
             "the conversation started",
@@ -123,15 +113,15 @@ async fn an_agent_starts_a_conversation_with_a_contact_from_the_console() -> Res
     );
 
     // "Open the conversation" shows it in the inbox.
-    click(&agent, "button.sb-contact-start-open").await?;
+    agent.click("button.sb-contact-start-open").await?;
     wait_for_message(&agent, 1, FIRST).await?;
 
     // The contact only in the CRM: refused, with the edge's sentence in an alert.
-    click(&agent, "button.sb-screen--contacts").await?;
+    agent.click("button.sb-screen--contacts").await?;
     let editor = open_contact(&agent, &crm).await?;
     let form = format!("{editor} form.sb-contact-start-form");
-    type_into(&agent, &format!("{form} textarea[name=start-text]"), "Hello from the team").await?;
-    click(&agent, &format!("{form} button.sb-contact-start-send")).await?;
+    agent.type_into(&format!("{form} textarea[name=start-text]"), "Hello from the team").await?;
+    agent.click(&format!("{form} button.sb-contact-start-send")).await?;
     let alert = agent
         .wait_for_js(
             "the refusal shown",

@@ -29,11 +29,6 @@ async fn fresh_code(secret: &TotpSecret, used: Option<i64>) -> Result<(String, i
     .await
 }
 
-async fn click(browser: &Browser, css: &str) -> Result<()> {
-    browser.find(css).await?.click().await?;
-    Ok(())
-}
-
 async fn text_of(browser: &Browser, css: &str) -> Result<String> {
     Ok(browser.find(css).await?.text().await?)
 }
@@ -51,7 +46,7 @@ async fn set_up_shown(browser: &Browser) -> Result<(TotpSecret, i64, Vec<String>
 
     let (code, step) = fresh_code(&secret, None).await?;
     browser.find("form.sb-two-factor-confirm input[name=code]").await?.send_keys(&code).await?;
-    click(browser, "button.sb-two-factor-turn-on").await?;
+    browser.click("button.sb-two-factor-turn-on").await?;
     browser.find(".sb-recovery-code").await?;
     let codes = browser
         .client()
@@ -67,13 +62,13 @@ async fn set_up_shown(browser: &Browser) -> Result<(TotpSecret, i64, Vec<String>
         note.contains("Each code works once. Keep them somewhere safe: they are shown only now."),
         "{note}"
     );
-    click(browser, "button.sb-recovery-done").await?;
+    browser.click("button.sb-recovery-done").await?;
     Ok((secret, step, codes))
 }
 
 /// Signs out from the console's top bar and waits for the sign-in form.
 async fn sign_out(browser: &Browser) -> Result<()> {
-    click(browser, "button.sb-logout").await?;
+    browser.click("button.sb-logout").await?;
     browser.find("form.sb-login input[name=email]").await?;
     Ok(())
 }
@@ -82,7 +77,7 @@ async fn sign_out(browser: &Browser) -> Result<()> {
 async fn password_step(browser: &Browser, email: &str, password: &str) -> Result<()> {
     browser.find("form.sb-login input[name=email]").await?.send_keys(email).await?;
     browser.find("form.sb-login input[name=password]").await?.send_keys(password).await?;
-    click(browser, "form.sb-login button[type=submit]").await?;
+    browser.click("form.sb-login button[type=submit]").await?;
     browser.find("form.sb-login--code input[name=code]").await?;
     Ok(())
 }
@@ -92,7 +87,7 @@ async fn enter_code(browser: &Browser, code: &str) -> Result<()> {
     let input = browser.find("form.sb-login--code input[name=code]").await?;
     input.clear().await?;
     input.send_keys(code).await?;
-    click(browser, "form.sb-login--code button[type=submit]").await?;
+    browser.click("form.sb-login--code button[type=submit]").await?;
     Ok(())
 }
 
@@ -123,9 +118,9 @@ async fn an_agent_turns_on_two_factor_and_signs_in_with_codes_and_recovery_codes
     in_the_inbox(&agent, switchboard_tests::ADMIN_NAME).await?;
 
     // Settings → "Set up two-factor sign-in": the key, a code, the recovery codes; then "On".
-    click(&agent, "button.sb-screen--settings").await?;
+    agent.click("button.sb-screen--settings").await?;
     assert_eq!(text_of(&agent, ".sb-two-factor .sb-two-factor-state").await?, "Off");
-    click(&agent, "button.sb-two-factor-start").await?;
+    agent.click("button.sb-two-factor-start").await?;
     let (secret, used, recovery) = set_up_shown(&agent).await?;
     agent
         .wait_for_js(
@@ -189,8 +184,8 @@ async fn a_team_that_requires_two_factor_sends_a_teammate_to_set_it_up_first() -
     // requires it of everyone.
     let admin = Browser::start().await?;
     sign_in_to_console(&admin, &edge).await?;
-    click(&admin, "button.sb-screen--settings").await?;
-    click(&admin, "button.sb-two-factor-start").await?;
+    admin.click("button.sb-screen--settings").await?;
+    admin.click("button.sb-two-factor-start").await?;
     set_up_shown(&admin).await?;
     admin
         .wait_for_js(
@@ -200,7 +195,7 @@ async fn a_team_that_requires_two_factor_sends_a_teammate_to_set_it_up_first() -
              return s.options[s.selectedIndex].textContent === 'Everyone';",
         )
         .await?;
-    click(&admin, "button.sb-site-submit").await?;
+    admin.click("button.sb-site-submit").await?;
     admin.find(".sb-site-form .sb-settings-done").await?;
 
     // Bo signs in with his password, and gets only the page that sets it up.
@@ -208,7 +203,7 @@ async fn a_team_that_requires_two_factor_sends_a_teammate_to_set_it_up_first() -
     bo.client().goto(&edge.url("/console/")).await?;
     bo.find("form.sb-login input[name=email]").await?.send_keys(TEAMMATE.0).await?;
     bo.find("form.sb-login input[name=password]").await?.send_keys(TEAMMATE.1).await?;
-    click(&bo, "form.sb-login button[type=submit]").await?;
+    bo.click("form.sb-login button[type=submit]").await?;
     let lead = text_of(&bo, "main.sb-enrol-page .sb-login-lead").await?;
     assert_eq!(lead, "Your team requires two-factor sign-in. Set it up to continue.");
     bo.find("main.sb-enrol-page button.sb-enrol-sign-out").await?;
@@ -226,7 +221,7 @@ async fn a_team_that_requires_two_factor_sends_a_teammate_to_set_it_up_first() -
 
     // The admin sees the badge on his row and can reset it (after a confirmation).
     admin.client().refresh().await?;
-    click(&admin, "button.sb-screen--settings").await?;
+    admin.click("button.sb-screen--settings").await?;
     let reset = "button.sb-reset-two-factor[aria-label='Reset two-factor sign-in of Bo']";
     admin.find(reset).await?;
     let badges = admin
@@ -236,7 +231,7 @@ async fn a_team_that_requires_two_factor_sends_a_teammate_to_set_it_up_first() -
         )
         .await?;
     assert_eq!(badges, serde_json::json!(2));
-    click(&admin, reset).await?;
+    admin.click(reset).await?;
     let question =
         wait::until("the confirmation", UI_TIMEOUT, || async { admin.client().get_alert_text().await.ok() })
             .await?;

@@ -22,11 +22,6 @@ const SHOP: &str = "https://shop.example";
 /// How long a delivery may take to reach the receiver (the first attempt is immediate).
 const DELIVERED_WITHIN: Duration = Duration::from_secs(30);
 
-async fn click(browser: &Browser, css: &str) -> Result<()> {
-    browser.find(css).await?.click().await?;
-    Ok(())
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn an_admin_adds_a_webhook_reads_its_log_redelivers_and_turns_it_off() -> Result<()> {
     let edge = TestEdge::start(&[SHOP])?;
@@ -35,7 +30,7 @@ async fn an_admin_adds_a_webhook_reads_its_log_redelivers_and_turns_it_off() -> 
     // The admin adds the receiver's URL in the settings; only message.created starts ticked.
     let admin = Browser::start().await?;
     sign_in_to_console(&admin, &edge).await?;
-    click(&admin, "button.sb-screen--settings").await?;
+    admin.click("button.sb-screen--settings").await?;
     admin.find("form.sb-webhook-form input[name=url]").await?.send_keys(&receiver.url()).await?;
     let ticked = admin
         .wait_for_js(
@@ -45,7 +40,7 @@ async fn an_admin_adds_a_webhook_reads_its_log_redelivers_and_turns_it_off() -> 
         )
         .await?;
     assert_eq!(ticked, json!(["event-message.created"]), "message.created is ticked by default");
-    click(&admin, "button.sb-webhook-submit").await?;
+    admin.click("button.sb-webhook-submit").await?;
 
     // The secret, once, with what it is for; the receiver checks signatures with it.
     let secret = admin.find("input.sb-webhook-secret-value").await?.prop("value").await?.unwrap_or_default();
@@ -78,7 +73,7 @@ async fn an_admin_adds_a_webhook_reads_its_log_redelivers_and_turns_it_off() -> 
 
     // The admin opens its log: the delivery is there, delivered (the edge may record it a
     // moment after the receiver answered, so "Refresh" is pressed until it shows).
-    click(&admin, "li.sb-webhook button.sb-webhook-deliveries").await?;
+    admin.click("li.sb-webhook button.sb-webhook-deliveries").await?;
     let expanded =
         admin.find("li.sb-webhook button.sb-webhook-deliveries").await?.attr("aria-expanded").await?;
     assert_eq!(expanded.as_deref(), Some("true"));
@@ -104,7 +99,7 @@ async fn an_admin_adds_a_webhook_reads_its_log_redelivers_and_turns_it_off() -> 
 
     // "Redeliver" sends the same delivery id again.
     let redeliver = format!("tr.sb-webhook-delivery[data-id={delivery:?}] button.sb-webhook-redeliver");
-    click(&admin, &redeliver).await?;
+    admin.click(&redeliver).await?;
     receiver
         .until(DELIVERED_WITHIN, |got| got.iter().filter(|d| d.accepted && d.id == delivery).count() == 2)
         .await?;
