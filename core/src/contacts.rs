@@ -87,16 +87,12 @@ pub fn create(
     now: i64,
 ) -> Result<ContactRecord, ApiError> {
     Ok(ContactRecord {
-        id,
         name: name(request.name.as_deref())?,
         emails: emails(&request.emails)?,
         phones: phones(&request.phones)?,
-        identity: None,
         attributes: contact_attributes::apply(definitions, BTreeMap::new(), &request.attributes)?,
         notes: notes(request.notes.as_deref())?,
-        visitor_ids: Vec::new(),
-        created_at: now,
-        updated_at: now,
+        ..ContactRecord::empty(id, now)
     })
 }
 
@@ -126,18 +122,7 @@ pub fn update(
 
 /// The contact made for a visitor seen for the first time, from what their conversation knows.
 pub fn for_visitor(visitor: &VisitorId, seen: Option<&Contact>, id: String, now: i64) -> ContactRecord {
-    let new = ContactRecord {
-        id,
-        name: None,
-        emails: Vec::new(),
-        phones: Vec::new(),
-        identity: None,
-        attributes: BTreeMap::new(),
-        notes: None,
-        visitor_ids: vec![visitor.clone()],
-        created_at: now,
-        updated_at: now,
-    };
+    let new = ContactRecord { visitor_ids: vec![visitor.clone()], ..ContactRecord::empty(id, now) };
     match seen {
         Some(seen) => learn(new.clone(), seen, now).unwrap_or(new),
         None => new,

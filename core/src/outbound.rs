@@ -111,21 +111,8 @@ mod tests {
     #[test]
     fn it_goes_to_the_latest_browser_and_nowhere_without_one() {
         let (old, new) = (VisitorId::from_random([1; 16]), VisitorId::from_random([2; 16]));
-        let mut detail = ContactDetail {
-            contact: ContactRecord {
-                id: "ctc_1".into(),
-                name: None,
-                emails: Vec::new(),
-                phones: Vec::new(),
-                identity: None,
-                attributes: Default::default(),
-                notes: None,
-                visitor_ids: Vec::new(),
-                created_at: 0,
-                updated_at: 0,
-            },
-            conversations: Vec::new(),
-        };
+        let mut detail =
+            ContactDetail { contact: ContactRecord::empty("ctc_1".into(), 0), conversations: Vec::new() };
         assert_eq!(webchat_visitor(&detail).unwrap_err().code, ErrorCode::Conflict);
         detail.contact.visitor_ids = vec![old.clone(), new.clone()];
         assert_eq!(webchat_visitor(&detail).unwrap(), new);

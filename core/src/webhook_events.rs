@@ -218,18 +218,8 @@ mod tests {
     #[test]
     fn a_contacts_events_are_ordered_in_its_own_line() {
         let site = SiteId::parse("demo").expect("site");
-        let contact = ContactRecord {
-            id: "ctc_1".into(),
-            name: Some("Ada".into()),
-            emails: Vec::new(),
-            phones: Vec::new(),
-            identity: None,
-            attributes: Default::default(),
-            notes: None,
-            visitor_ids: Vec::new(),
-            created_at: 1_000,
-            updated_at: 1_000,
-        };
+        let contact =
+            ContactRecord { name: Some("Ada".into()), ..ContactRecord::empty("ctc_1".into(), 1_000) };
         let created = contact_event(&site, EventType::ContactCreated, &contact, None, 1_000);
         let updated = contact_event(&site, EventType::ContactUpdated, &contact, None, 2_000);
         let merged = contact_event(&site, EventType::ContactMerged, &contact, Some("ctc_2"), 2_000);

@@ -67,6 +67,24 @@ pub struct ContactRecord {
     pub updated_at: i64,
 }
 
+impl ContactRecord {
+    /// A contact nothing is known of yet but its id, made (and last changed) at `at`.
+    pub fn empty(id: String, at: i64) -> Self {
+        ContactRecord {
+            id,
+            name: None,
+            emails: Vec::new(),
+            phones: Vec::new(),
+            identity: None,
+            attributes: BTreeMap::new(),
+            notes: None,
+            visitor_ids: Vec::new(),
+            created_at: at,
+            updated_at: at,
+        }
+    }
+}
+
 /// `POST` body.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
