@@ -18,7 +18,7 @@ impl ConversationObject {
     /// core refuses its messages then anyway.
     pub(super) async fn interceptors(&self, now: i64) -> EdgeResult<Vec<Interceptor>> {
         let Some(meta) = self.store.meta()? else { return Ok(Vec::new()) };
-        Ok(crate::site_cache::config(&self.env, &meta.site_id, now).await?.interceptors)
+        crate::site_cache::part(&self.env, &meta.site_id, now, |config| config.interceptors.clone()).await
     }
 
     /// Fresh limits for `author`: the deployment's rates (`VISITOR_MESSAGES_PER_SECOND`,
