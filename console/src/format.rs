@@ -19,6 +19,11 @@ const MONTHS: [&str; 12] =
 pub fn visitor_label(summary: &ConversationSummary) -> String {
     match summary.visitor_name.as_deref().map(str::trim) {
         Some(name) if !name.is_empty() => name.to_owned(),
+        // A customer writing by SMS or WhatsApp is known by their number.
+        _ if !summary.channel.is_webchat() => {
+            let phone = summary.contact.as_ref().and_then(|c| c.attributes.get("phone"));
+            phone.cloned().unwrap_or_else(|| summary.channel.label().to_owned())
+        }
         _ => {
             let id = summary.visitor_id.as_str();
             let tail: String = id.chars().skip(id.chars().count().saturating_sub(6)).collect();

@@ -259,7 +259,7 @@ pub enum Action {
     /// The canned responses arrived.
     CannedLoaded(Vec<CannedResponse>),
     /// The site's settings arrived.
-    SiteLoaded(site_settings::Response),
+    SiteLoaded(Box<site_settings::Response>),
     /// Switch the main screen.
     Show(Screen),
     /// Show one contact on the Contacts screen (from its list, or from the contact panel).

@@ -84,6 +84,11 @@ pub fn apply(mut config: SiteConfig, patch: Patch, zones: &dyn Zones) -> Result<
         crate::interceptors::check(&steps)?;
         config.interceptors = steps;
     }
+    if let Some(identities) = patch.channels {
+        config.channels = identities;
+    }
+    // Also after a new flow alone: a handler may name a queue the new flow dropped.
+    crate::channels::thread::check_identities(&config.channels, &config.flow)?;
     Ok(config)
 }
 
@@ -186,6 +191,7 @@ mod tests {
             two_factor_policy: Default::default(),
             retention_days: None,
             interceptors: switchboard_protocol::interceptors::default_interceptors(),
+            channels: Vec::new(),
         }
     }
 

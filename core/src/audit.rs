@@ -56,6 +56,9 @@ pub fn settings_changes(patch: &Patch) -> Vec<(Action, Option<String>)> {
         (patch.prechat.is_some(), "pre-chat form"),
         (patch.session_limits.is_some(), "session limits"),
         (patch.two_factor_policy.is_some(), "two-factor policy"),
+        (patch.retention_days.is_some(), "retention"),
+        (patch.interceptors.is_some(), "message filters"),
+        (patch.channels.is_some(), "channels"),
     ]
     .into_iter()
     .filter_map(|(changed, name)| changed.then_some(name))

@@ -9,7 +9,10 @@
 //! - [`sms`]: how a text travels as SMS — GSM-7 or UCS-2, how many segments, and splitting
 //!   what exceeds the Messages API's 1,600 characters.
 //! - [`form`]: `application/x-www-form-urlencoded` bodies, read and written.
+//! - [`thread`]: a customer's line on a channel — which contact identity it reaches, reopen
+//!   or start anew, what travels back, what a delivery status does to the conversation.
 
 pub mod form;
 pub mod sms;
+pub mod thread;
 pub mod twilio;

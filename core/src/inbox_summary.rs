@@ -18,6 +18,8 @@ pub struct Facts<'a> {
     pub visitor: &'a VisitorId,
     /// When the visitor first connected.
     pub created_at: i64,
+    /// Where the customer writes from.
+    pub channel: switchboard_protocol::channels::Channel,
 }
 
 /// Whether `message` may be an inbox preview: something someone wrote, never a routing event
@@ -51,6 +53,7 @@ pub fn summary<E>(
     Ok(ConversationSummary {
         id: facts.conversation.clone(),
         visitor_id: facts.visitor.clone(),
+        channel: facts.channel,
         visitor_name: contact.display_name().map(str::to_owned),
         last_message,
         last_seq: newest.map_or(head, |message| message.seq),
@@ -77,7 +80,12 @@ mod tests {
     #[test]
     fn a_note_or_an_event_keeps_the_last_spoken_preview_and_the_bot_fills_the_contact() {
         let (conversation, visitor) = (ConversationId::from_random([1; 16]), VisitorId::from_random([2; 16]));
-        let facts = Facts { conversation: &conversation, visitor: &visitor, created_at: 5 };
+        let facts = Facts {
+            conversation: &conversation,
+            visitor: &visitor,
+            created_at: 5,
+            channel: Default::default(),
+        };
         let ada = AgentId::from_random([3; 16]);
         let author = Author::Agent { id: ada.clone(), name: "Ada".into() };
         let spoken = Message::plain(

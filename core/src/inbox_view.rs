@@ -123,6 +123,7 @@ mod tests {
         ConversationSummary {
             id: ConversationId::from_random([n; 16]),
             visitor_id: VisitorId::from_random([n; 16]),
+            channel: Default::default(),
             visitor_name: (n == 1).then(|| "Ada Lovelace".to_owned()),
             last_message: Some(MessagePreview { role: Role::Visitor, text: text.into(), sent_at: 0 }),
             last_seq: Seq(1),

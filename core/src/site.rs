@@ -52,6 +52,10 @@ pub struct SiteConfig {
     /// The steps every message's text passes before it is stored ([`crate::interceptors`]).
     #[serde(default = "switchboard_protocol::interceptors::default_interceptors")]
     pub interceptors: Vec<switchboard_protocol::interceptors::Interceptor>,
+    /// The site's contact identities on other channels (SMS and WhatsApp numbers) and their
+    /// message handlers ([`crate::channels::thread`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub channels: Vec<switchboard_protocol::channels::ContactIdentity>,
     /// Visitors and addresses an agent blocked ([`crate::blocks`]; at most
     /// `MAX_BLOCKS`): here so every isolate's copy of the configuration can check them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -224,6 +228,7 @@ impl Bootstrap {
                 two_factor_policy: Default::default(),
                 retention_days: None,
                 interceptors: switchboard_protocol::interceptors::default_interceptors(),
+                channels: Vec::new(),
             },
             admin_email,
             admin_name: admin_name.to_string(),

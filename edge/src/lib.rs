@@ -33,6 +33,8 @@
 //! - [`bot_webhook`]: signed calls to an external bot, with a deadline.
 //! - [`webhooks`]: webhook subscriptions and their delivery logs over REST;
 //!   [`webhook_subscriptions`]: a site's subscriptions as conversations see them, and emitting.
+//! - [`twilio_hooks`]: SMS and WhatsApp arriving from Twilio (signed), and its status reports.
+//! - [`bounded_fetch`]: an outgoing POST with a deadline on the whole answer (webhooks, providers).
 //! - [`http`], [`error`], [`env`]: responses, the error type, configuration and clocks.
 //! - [`webcrypto`]: password hashing with the runtime's native PBKDF2.
 //! - [`zones`]: time zone offsets from the runtime's `Intl`, for business hours.
@@ -48,6 +50,7 @@ mod auth;
 mod avatars;
 mod blocks;
 mod bot_webhook;
+mod bounded_fetch;
 mod canned;
 mod contacts;
 mod conversation_actions;
@@ -68,6 +71,7 @@ mod site_settings;
 mod sites;
 mod sockets;
 mod team;
+mod twilio_hooks;
 mod two_factor;
 mod visitor_sessions;
 mod webcrypto;

@@ -11,7 +11,7 @@ use crate::objects::site::calls as site;
 use crate::{
     agent_sessions, api_keys, attachments, audit, avatars, blocks, canned, contacts, conversation_actions,
     conversations, data_rights, http, idempotency, objects, pages, password_resets, scopes, site_cache,
-    site_settings, sites, sockets, team, two_factor, visitor_sessions, webhooks,
+    site_settings, sites, sockets, team, twilio_hooks, two_factor, visitor_sessions, webhooks,
 };
 
 /// Routes one request. Never fails: every error becomes a JSON error response, or, for a
@@ -64,6 +64,12 @@ async fn route(req: Request, env: &Ctx<'_>) -> EdgeResult<Response> {
         ("GET", ["api", "v1", "visitor", "conversations"]) => visitor_sessions::history(&req, env).await,
         ("POST", ["api", "v1", "visitor", "sign-out"]) => visitor_sessions::sign_out(&req, env).await,
         ("GET", ["api", "v1", "sites", site, "presence"]) => presence(env, site).await,
+        ("POST", ["api", "v1", "channels", "twilio", site, "messages"]) => {
+            twilio_hooks::message(req, env, site).await
+        }
+        ("POST", ["api", "v1", "channels", "twilio", site, "status"]) => {
+            twilio_hooks::status(req, env, site).await
+        }
         ("POST", ["api", "v1", "agent", "login"]) => agent_sessions::login(req, env).await,
         ("POST", ["api", "v1", "agent", "logout"]) => agent_sessions::logout(&req, env).await,
         ("POST", ["api", "v1", "invites"]) => team::invite(req, env).await,
@@ -175,6 +181,7 @@ fn allowed_methods(segments: &[&str]) -> Option<&'static str> {
         ["api", "v1", "canned-responses"] | ["api", "v1", "blocks"] => "GET, POST",
         ["api", "v1", "blocks", _] => "DELETE",
         ["api", "v1", "site"] => "GET, PATCH",
+        ["api", "v1", "channels", "twilio", _, "messages" | "status"] => "POST",
         ["api", "v1", "sites"] | ["api", "v1", "api-keys"] => "GET, POST",
         ["api", "v1", "api-keys", _] => "DELETE",
         ["health"]

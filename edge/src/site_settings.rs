@@ -46,5 +46,6 @@ fn settings(config: SiteConfig) -> EdgeResult<Settings> {
         two_factor_policy: config.two_factor_policy,
         retention_days: config.retention_days,
         interceptors: config.interceptors,
+        channels: config.channels,
     })
 }

@@ -51,6 +51,7 @@ pub(crate) async fn create(mut req: Request, env: &Ctx<'_>) -> EdgeResult<Respon
         two_factor_policy: Default::default(),
         retention_days: None,
         interceptors: default_interceptors(),
+        channels: Vec::new(),
     };
     objects::send(env, &config.id, &CreateSite { config: config.clone() }).await?;
     audit::record(env, &req, &config.id, &owner, Done::to(Action::SiteCreated, config.id.as_str())).await;
@@ -66,6 +67,7 @@ pub(crate) async fn create(mut req: Request, env: &Ctx<'_>) -> EdgeResult<Respon
         two_factor_policy: Default::default(),
         retention_days: None,
         interceptors: config.interceptors,
+        channels: Vec::new(),
     };
     http::json(201, &body)
 }

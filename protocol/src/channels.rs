@@ -36,3 +36,96 @@ pub enum DeliveryStatus {
     /// Not delivered, for good.
     Failed,
 }
+
+impl Channel {
+    /// Whether it is the site's own widget (no provider between the customer and us).
+    pub fn is_webchat(&self) -> bool {
+        *self == Channel::Webchat
+    }
+
+    /// Its name in words, for people ("SMS", "WhatsApp").
+    pub fn label(&self) -> &'static str {
+        match self {
+            Channel::Webchat => "Chat",
+            Channel::Sms => "SMS",
+            Channel::Whatsapp => "WhatsApp",
+            Channel::Messenger => "Messenger",
+            Channel::Email => "Email",
+        }
+    }
+}
+
+/// A contact identity: an address customers write to (a phone number for SMS, a WhatsApp
+/// sender), owned by one site, with the message handler that decides what becomes of what
+/// arrives there (Flex's "Flex Flow"). Set with `PATCH /api/v1/site {"channels": [...]}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ContactIdentity {
+    /// The channel (`sms` or `whatsapp`).
+    pub channel: Channel,
+    /// Our address on it: a phone number in E.164 form (`+15550100`).
+    pub address: String,
+    /// What happens to conversations that start here.
+    #[serde(default)]
+    pub handler: MessageHandler,
+}
+
+/// What a contact identity does with a customer's message (Flex's "Flex Flow").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MessageHandler {
+    /// Who a new conversation goes to first: the site's flow (`flow`: its bot, then its
+    /// queues), or straight to a queue (`queue`, naming it in [`Self::queue`]).
+    #[serde(default)]
+    pub start: HandlerStart,
+    /// The queue for `start: queue` (a queue of the site's flow).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub queue: Option<crate::QueueId>,
+    /// A customer writing again within this many minutes of their last conversation's
+    /// resolution reopens it; later, a new conversation starts. An unresolved conversation
+    /// always goes on. `0`: a resolved conversation is never reopened.
+    #[serde(default = "default_reopen_minutes")]
+    pub reopen_within_minutes: u32,
+}
+
+/// Where a contact identity's new conversations go first.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum HandlerStart {
+    /// The site's flow, as for webchat: its bot first, then its queues.
+    #[default]
+    Flow,
+    /// Straight to the queue the handler names.
+    Queue,
+}
+
+/// A resolved conversation reopens within an hour, unless the handler says otherwise.
+pub const DEFAULT_REOPEN_MINUTES: u32 = 60;
+
+/// The longest reopen window: thirty days.
+pub const MAX_REOPEN_MINUTES: u32 = 30 * 24 * 60;
+
+/// At most this many contact identities per site.
+pub const MAX_IDENTITIES: usize = 20;
+
+fn default_reopen_minutes() -> u32 {
+    DEFAULT_REOPEN_MINUTES
+}
+
+impl Default for MessageHandler {
+    fn default() -> Self {
+        Self { start: HandlerStart::Flow, queue: None, reopen_within_minutes: DEFAULT_REOPEN_MINUTES }
+    }
+}
+
+/// One customer's line on a provider's channel: the channel, our address and theirs. A
+/// conversation on that channel carries it; replies go back along it.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Thread {
+    /// The channel.
+    pub channel: Channel,
+    /// Our address (the contact identity's).
+    pub ours: String,
+    /// The customer's.
+    pub theirs: String,
+}

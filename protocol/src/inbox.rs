@@ -112,6 +112,9 @@ pub struct ConversationSummary {
     pub id: ConversationId,
     /// Its visitor.
     pub visitor_id: VisitorId,
+    /// Where the customer writes from (`webchat` when absent); replies go back there.
+    #[serde(default, skip_serializing_if = "crate::channels::Channel::is_webchat")]
+    pub channel: crate::channels::Channel,
     /// The visitor's name, when known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub visitor_name: Option<String>,

@@ -34,6 +34,8 @@ pub enum Behaviour {
 /// One request the bot received.
 #[derive(Debug, Clone)]
 pub struct Received {
+    /// The request line (`POST /path HTTP/1.1`).
+    pub line: String,
     /// Header names (lowercase) and values.
     pub headers: HashMap<String, String>,
     /// The raw body.
@@ -156,5 +158,6 @@ pub(crate) async fn read_request(stream: &mut TcpStream) -> Result<Option<Receiv
         buffer.extend_from_slice(&chunk[..read]);
     }
     let body = buffer[head_end..].to_vec();
-    Ok(Some(Received { headers, body }))
+    let line = head.lines().next().unwrap_or_default().to_owned();
+    Ok(Some(Received { line, headers, body }))
 }

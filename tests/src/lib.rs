@@ -12,6 +12,7 @@
 //! - [`live`]: conversation and inbox sockets, typed frames both ways.
 //! - [`bot_server`]: a local stand-in for an external bot's webhook endpoint.
 //! - [`webhook_receiver`]: a customer's webhook receiver: checks signatures, can be down or hostile.
+//! - [`fake_twilio`]: Twilio's Messages API and its signed webhooks, in its documented format.
 //! - [`browser`]: headless Chromium through chromedriver (WebDriver), one profile each.
 //! - [`axe`]: accessibility checks (axe-core) in the browser's current frame.
 //! - [`network`]: a proxy between browser and edge that a test can cut (going offline).
@@ -24,6 +25,7 @@ pub mod axe;
 pub mod bot_server;
 pub mod browser;
 pub mod edge;
+pub mod fake_twilio;
 pub mod live;
 pub mod network;
 pub mod paths;

@@ -157,6 +157,9 @@ fn item(row: &InboxRow, on_open: &Callback<ConversationId>) -> Html {
             <button type="button" class="sb-inbox-open" aria-current={row.active.then_some("true")} {onclick}>
                 <span class="sb-inbox-line">
                     <span class="sb-inbox-name">{ row.label.clone() }</span>
+                    if let Some(channel) = row.channel {
+                        <span class="sb-channel" data-channel={channel}>{ channel }</span>
+                    }
                     <span class={classes!("sb-state", format!("sb-state--{}", row.state))}>
                         { if row.mine { "yours" } else { row.state } }
                     </span>

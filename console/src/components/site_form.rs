@@ -104,6 +104,8 @@ pub fn site_form(props: &SiteFormProps) -> Html {
                 name: None,
                 // Set over the API only (`docs/protocol.md`); left as they are.
                 session_limits: None,
+                // Numbers are set over the API for now (`docs/channels.md`); left as they are.
+                channels: None,
                 interceptors,
                 // Sent only when changed: saving the colour must not re-decide who needs it.
                 two_factor_policy: serde_json::from_value::<TwoFactorPolicy>(

@@ -52,7 +52,7 @@ async fn load_team_now(dispatch: &Dispatcher) {
 pub fn load_site(dispatch: Dispatcher) {
     spawn_local(async move {
         match fetch_json::<(), site_settings::Response>("GET", SITE, None).await {
-            Ok(site) => dispatch.dispatch(Action::SiteLoaded(site)),
+            Ok(site) => dispatch.dispatch(Action::SiteLoaded(Box::new(site))),
             Err(e) => {
                 dispatch.dispatch(Action::Notice(Some(format!("Could not load the site: {}", describe(&e)))))
             }
@@ -64,7 +64,7 @@ pub fn load_site(dispatch: Dispatcher) {
 pub async fn update_site(patch: site_settings::Patch, dispatch: Dispatcher) -> Result<(), String> {
     match fetch_json::<_, site_settings::Response>("PATCH", SITE, Some(&patch)).await {
         Ok(site) => {
-            dispatch.dispatch(Action::SiteLoaded(site));
+            dispatch.dispatch(Action::SiteLoaded(Box::new(site)));
             Ok(())
         }
         Err(e) => Err(describe(&e)),

@@ -153,7 +153,7 @@ impl Reducible for State {
             }
             Action::TeamLoaded(team) => state.team = Rc::new(team),
             Action::CannedLoaded(canned) => state.canned = Rc::new(canned),
-            Action::SiteLoaded(site) => state.site = Some(Rc::new(site)),
+            Action::SiteLoaded(site) => state.site = Some(Rc::new(*site)),
             Action::Show(screen) => state.screen = screen,
             Action::ShowContact(id) => (state.screen, state.contact) = (Screen::Contacts, Some(id)),
             Action::SetView(view) => state.filter.view = view,

@@ -32,6 +32,8 @@ pub struct InboxRow {
     pub cursor: bool,
     /// Its labels, in the order set.
     pub labels: Vec<String>,
+    /// The channel the customer writes from, when it is not the widget ("SMS", "WhatsApp").
+    pub channel: Option<&'static str>,
 }
 
 impl State {
@@ -53,6 +55,7 @@ impl State {
                 mine: c.assignee.as_ref() == Some(&me),
                 cursor: self.cursor.as_ref() == Some(&c.id),
                 labels: c.labels.clone(),
+                channel: (!c.channel.is_webchat()).then(|| c.channel.label()),
             })
             .collect()
     }
@@ -102,7 +105,11 @@ impl State {
             self.conversations
                 .iter()
                 .find(|c| &c.id == id)
-                .map(format::visitor_label)
+                .map(|c| match c.channel.is_webchat() {
+                    true => format::visitor_label(c),
+                    // Replies go back by SMS or WhatsApp: the header says so.
+                    false => format!("{} · {}", format::visitor_label(c), c.channel.label()),
+                })
                 .unwrap_or_else(|| "Conversation".to_owned()),
         )
     }

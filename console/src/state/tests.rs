@@ -35,6 +35,7 @@ fn summary(n: u8, updated_at: i64, state: ConversationState) -> ConversationSumm
     ConversationSummary {
         id: id(n),
         visitor_id: VisitorId::from_random([n; 16]),
+        channel: Default::default(),
         visitor_name: Some(format!("Visitor {n}")),
         last_message: None,
         last_seq: Seq(u64::from(n)),
@@ -350,4 +351,26 @@ fn a_typed_label_is_spelled_as_stored_and_a_bad_one_or_one_too_many_is_refused()
     let two = vec!["vip".to_owned(), "refund".to_owned()];
     assert_eq!(without_label(&two, "vip"), ["refund"]);
     assert_eq!(without_label(&two, "other"), two);
+}
+
+#[test]
+fn a_customer_on_sms_is_named_by_their_number_with_the_channel_on_the_row_and_header() {
+    let mut sms = summary(1, 10, ConversationState::Queued);
+    sms.visitor_name = None;
+    sms.channel = switchboard_protocol::channels::Channel::Sms;
+    let mut contact = switchboard_protocol::contact::Contact::default();
+    contact.attributes.insert("phone".into(), "+15551234567".into());
+    sms.contact = Some(contact);
+    let state = run(
+        signed_in(),
+        [
+            inbox(InboxFrame::Snapshot { conversations: vec![sms, summary(2, 10, ConversationState::Queued)] }),
+            Action::Open(id(1)),
+        ],
+    );
+    let rows = state.inbox_rows();
+    let row = |n| rows.iter().find(|r| r.id == id(n)).map(|r| (r.label.clone(), r.channel));
+    assert_eq!(row(1), Some(("+15551234567".to_owned(), Some("SMS"))));
+    assert_eq!(row(2).and_then(|(_, channel)| channel), None, "webchat carries no tag");
+    assert_eq!(state.open_label().as_deref(), Some("+15551234567 · SMS"));
 }

@@ -363,7 +363,9 @@ fn send<S: LogStore>(
     })
 }
 
-fn read<S: LogStore>(store: &mut S, reader: &Author, up_to: Seq) -> Result<Vec<Effect>, S::Error> {
+/// `reader` read up to `up_to` (a `read` frame, or a provider's read receipt for a customer
+/// on another channel): the mark moves forward only, never past the end.
+pub fn read<S: LogStore>(store: &mut S, reader: &Author, up_to: Seq) -> Result<Vec<Effect>, S::Error> {
     // Nobody reads past the end; marks only move forward.
     let up_to = up_to.min(store.head()?);
     let current = store.reads()?.into_iter().find(|m| m.reader.id_str() == reader.id_str()).map(|m| m.up_to);

@@ -45,6 +45,7 @@ fn summary(n: u16, updated_at: i64) -> ConversationSummary {
     ConversationSummary {
         id: ConversationId::from_random(bytes),
         visitor_id: VisitorId::from_random([1; 16]),
+        channel: Default::default(),
         visitor_name: None,
         last_message: None,
         last_seq: switchboard_protocol::Seq(1),

@@ -11,6 +11,8 @@
 //! - [`WebhookObject`]: sixteen per webhook subscription — its deliveries, in each
 //!   conversation's order, retried by alarm.
 //! - [`IdempotencyObject`]: one per credential and `Idempotency-Key` — the first answer, a day.
+//! - [`ThreadObject`]: one per customer line on another channel (site, channel, our number,
+//!   theirs) — their current conversation, arrived provider ids, our replies until sent.
 //!
 //! Objects are reached only through the worker, which has already checked credentials; they
 //! trust the [`Participant`] it sends, and check what only they can know (which site a
@@ -20,8 +22,9 @@
 //! # Layout
 //! - [`call`]: typed calls: a call's object, route and answer in one place.
 //! - [`conversation`], [`site`], [`directory`], [`limiter`], [`usage`], [`audit`],
-//!   [`idempotency`], [`webhooks`]: one folder per object, its calls in `calls.rs`.
+//!   [`idempotency`], [`webhooks`], [`thread`]: one folder per object, its calls in `calls.rs`.
 //! - [`outbox`]: requests an object sends after its response, one at a time.
+//! - [`turns`]: events handled one at a time in arrival order, across awaits.
 //! - [`ended`]: closing the sockets of sessions that ended (expired, revoked, removed).
 //! - [`tables`]: an object's tables, made before its first write, never for invented ids.
 //! - this file: what the objects share (participants, sockets, broadcasting).
@@ -36,11 +39,13 @@ pub(crate) mod limiter;
 mod outbox;
 pub(crate) mod site;
 pub(crate) mod tables;
+pub(crate) mod thread;
+mod turns;
 pub(crate) mod usage;
 pub(crate) mod webhooks;
 
 // The objects' classes (`ConversationObject`, `SiteObject`, `DirectoryObject`, `LimiterObject`,
-// `UsageObject`, `AuditObject`, `IdempotencyObject`, `WebhookObject`) reach workerd
+// `UsageObject`, `AuditObject`, `IdempotencyObject`, `WebhookObject`, `ThreadObject`) reach workerd
 // through `#[durable_object]`'s wasm-bindgen exports, not through Rust paths.
 pub(crate) use call::send;
 

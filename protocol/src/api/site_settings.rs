@@ -207,6 +207,10 @@ pub struct Response {
     /// ([`crate::interceptors`]).
     #[serde(default = "crate::interceptors::default_interceptors")]
     pub interceptors: Vec<crate::interceptors::Interceptor>,
+    /// Its contact identities on other channels (SMS and WhatsApp numbers), each with its
+    /// message handler ([`crate::channels::ContactIdentity`]; `docs/channels.md`).
+    #[serde(default)]
+    pub channels: Vec<crate::channels::ContactIdentity>,
 }
 
 /// `PATCH` request body.
@@ -250,6 +254,10 @@ pub struct Patch {
     /// [`crate::interceptors::MAX_INTERCEPTORS`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub interceptors: Option<Vec<crate::interceptors::Interceptor>>,
+    /// New contact identities (the whole list; `[]` for none), at most
+    /// [`crate::channels::MAX_IDENTITIES`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channels: Option<Vec<crate::channels::ContactIdentity>>,
 }
 
 /// How many visitor sessions (`POST /api/v1/sessions`) may start a minute: from one address,

@@ -29,6 +29,7 @@
 //! - `browser_two_factor`: setting up two-factor sign-in, codes and recovery codes, a mandatory setup.
 //! - `browser_site_look`: an admin's look and words reaching the widget; bot cards.
 //! - `browser_start_conversation`: an agent starts a conversation with a contact from the console.
+//! - `channels_sms`: SMS through a fake Twilio: forged posts refused, retries stored once, replies, statuses.
 //! - `chaos`: no message lost or duplicated under drops, resends and restarts.
 //! - `contact_webhooks`: contact.created/updated/merged reach a receiver signed, once, in order.
 //! - `contacts`: one contact per person (verified identity joins, typed email never); search, attributes, merge.
@@ -87,6 +88,7 @@ mod browser_site_look;
 mod browser_start_conversation;
 mod browser_two_factor;
 mod browser_webhooks;
+mod channels_sms;
 mod chaos;
 mod contact_webhooks;
 mod contacts;

@@ -197,3 +197,44 @@ pub(crate) struct Erased {
     /// Their bytes.
     pub bytes: u64,
 }
+
+/// A customer on another channel starts this conversation with their message (their line's
+/// thread object sends it): made on their line, routed as the contact identity's handler
+/// says, then the message stored like a visitor's. `conflict` if it exists.
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct StartChannel {
+    /// The conversation (the object's own name).
+    pub conversation: ConversationId,
+    /// The customer's line.
+    pub thread: switchboard_protocol::channels::Thread,
+    /// Who they are to us (their line's visitor id).
+    pub visitor: switchboard_protocol::VisitorId,
+    /// What we know of them (their number, the name they set).
+    pub contact: switchboard_protocol::contact::Contact,
+    /// A queue before the first message (`core::channels::thread::first_step`), or the flow.
+    pub first_step: Option<switchboard_core::flow::outbound::Outbound>,
+    /// Their message.
+    pub post: PostMessage,
+}
+object_call!(StartChannel => Conversation, "/channel-start", switchboard_protocol::api::conversation_messages::Posted);
+
+/// The customer on another channel wrote again: stored here while the conversation goes on
+/// (`core::channels::thread::goes_on`); `None` when it ended too long ago (a new one starts).
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct ChannelMessage {
+    /// Their contact identity's handler (its reopen window).
+    pub handler: switchboard_protocol::channels::MessageHandler,
+    /// Their message.
+    pub post: PostMessage,
+}
+object_call!(ChannelMessage => Conversation, "/channel-message", Option<switchboard_protocol::api::conversation_messages::Posted>);
+
+/// What the provider said of the message at `seq` (`core::channels::thread::Receipt`).
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct ChannelReceipt {
+    /// The message.
+    pub seq: switchboard_protocol::Seq,
+    /// What it does here.
+    pub receipt: switchboard_core::channels::thread::Receipt,
+}
+object_call!(ChannelReceipt => Conversation, "/channel-receipt", ());

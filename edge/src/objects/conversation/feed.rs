@@ -139,6 +139,7 @@ impl ConversationObject {
             conversation: &meta.conversation_id,
             visitor: &meta.visitor_id,
             created_at: meta.created_at,
+            channel: meta.channel(),
         };
         inbox_summary::summary(
             facts,

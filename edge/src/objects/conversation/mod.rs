@@ -29,6 +29,7 @@ use worker::{
 mod attach;
 mod block;
 pub(crate) mod calls;
+mod channel;
 mod erase;
 mod feed;
 mod flow;
@@ -38,12 +39,11 @@ mod post;
 mod replay;
 mod sockets;
 mod store;
-mod turns;
 mod webhooks;
 
 use self::calls::{
-    Act, Attach, BlockVisitor, BotAnswer, Connect, EndVisitor, Erase, Notice, PostMessage, ReadMessages,
-    StartOutbound,
+    Act, Attach, BlockVisitor, BotAnswer, ChannelMessage, ChannelReceipt, Connect, EndVisitor, Erase, Notice,
+    PostMessage, ReadMessages, StartChannel, StartOutbound,
 };
 use self::feed::Claim;
 use self::sockets::{AGENT_TAG, VISITOR_TAG};
@@ -87,8 +87,10 @@ pub struct ConversationObject {
     search_texts: Rc<RefCell<Vec<super::site::calls::IndexedText>>>,
     /// Stored entries on their way to the site's webhooks, in order ([`webhooks`]).
     webhook_outbox: webhooks::WebhookOutbox,
+    /// The team's words on their way to the customer's line, in order ([`channel`]).
+    channel_outbox: channel::ChannelOutbox,
     /// Socket frames in arrival order ([`turns`]).
-    turns: turns::Turns,
+    turns: super::turns::Turns,
 }
 
 impl DurableObject for ConversationObject {
@@ -102,10 +104,11 @@ impl DurableObject for ConversationObject {
             limits: RefCell::default(),
             session_ends: SessionEnds::default(),
             orders: RefCell::default(),
-            turns: turns::Turns::default(),
+            turns: super::turns::Turns::default(),
             outbox: Rc::new(Outbox::newest_only(feed::INBOX_UPDATE_INTERVAL)),
             search_texts: Rc::default(),
             webhook_outbox: Rc::new(Outbox::in_order()),
+            channel_outbox: Rc::new(Outbox::in_order()),
         }
     }
 
@@ -129,6 +132,13 @@ impl DurableObject for ConversationObject {
             Erase::ROUTE => answer(req, |call: Erase| async move { self.erase(&call).await }).await,
             PostMessage::ROUTE => answer(req, |call: PostMessage| self.post_message(call, now)).await,
             StartOutbound::ROUTE => answer(req, |call: StartOutbound| self.start_outbound(call, now)).await,
+            StartChannel::ROUTE => answer(req, |call: StartChannel| self.start_channel(call, now)).await,
+            ChannelMessage::ROUTE => {
+                answer(req, |call: ChannelMessage| self.channel_message(call, now)).await
+            }
+            ChannelReceipt::ROUTE => {
+                answer(req, |call: ChannelReceipt| ready(self.channel_receipt(call, now))).await
+            }
             ReadMessages::ROUTE => {
                 answer(req, |call: ReadMessages| ready(self.read_messages(&call, now))).await
             }
@@ -379,7 +389,8 @@ impl ConversationObject {
                 }
             }
         }
-        // After the sockets: webhooks follow the chat, never lead it.
+        // After the sockets: the customer's channel and webhooks follow the chat, never lead it.
+        self.emit_channel(&relay.to_agents);
         self.emit_webhooks(&relay.to_agents);
         Ok(())
     }

@@ -87,6 +87,7 @@ impl ConversationObject {
             created_at: now,
             visitor_address: None,
             visitor_signed_out_at: None,
+            thread: None,
         };
         self.store.create(&meta)?;
         // Routed before the message: an agent's first words then take nothing over.

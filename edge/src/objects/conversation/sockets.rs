@@ -39,6 +39,7 @@ impl ConversationObject {
                 created_at: now,
                 visitor_address: participant.client.address.clone(),
                 visitor_signed_out_at: None,
+                thread: None,
             };
             self.store.create(&meta)?;
             // The bot's greeting is the log's first entry, replayed on the visitor's hello.

@@ -56,6 +56,7 @@ static SCHEMA: Schema = Schema {
         ("messages", "extra TEXT"),
         ("meta", "visitor_address TEXT"),
         ("meta", "visitor_signed_out_at INTEGER"),
+        ("meta", "thread TEXT"),
     ],
 };
 
@@ -76,9 +77,23 @@ pub struct Meta {
     /// When the visitor signed out (`shutdown`): their tokens open it no more.
     #[serde(default)]
     pub visitor_signed_out_at: Option<i64>,
+    /// For a conversation on another channel (SMS, WhatsApp): the customer's line, as JSON
+    /// (see [`Meta::thread`]); none for webchat.
+    #[serde(default)]
+    pub thread: Option<String>,
 }
 
 impl Meta {
+    /// The customer's line on another channel, if the conversation is on one.
+    pub fn thread(&self) -> Option<switchboard_protocol::channels::Thread> {
+        self.thread.as_deref().and_then(|json| serde_json::from_str(json).ok())
+    }
+
+    /// The channel it is on.
+    pub fn channel(&self) -> switchboard_protocol::channels::Channel {
+        self.thread().map(|thread| thread.channel).unwrap_or_default()
+    }
+
     /// Whose the conversation is (who may join it).
     pub fn owner(&self) -> Owner<'_> {
         Owner {
@@ -145,7 +160,7 @@ impl ConversationStore {
         }
         let rows: Vec<Meta> = self
             .sql
-            .exec("SELECT conversation_id, site_id, visitor_id, created_at, visitor_address, visitor_signed_out_at FROM meta", None)?
+            .exec("SELECT conversation_id, site_id, visitor_id, created_at, visitor_address, visitor_signed_out_at, thread FROM meta", None)?
             .to_array()?;
         let meta = rows.into_iter().next();
         self.meta.replace(meta.clone());
@@ -296,14 +311,15 @@ impl ConversationStore {
     pub fn create(&self, meta: &Meta) -> EdgeResult<()> {
         self.tables.make();
         self.sql.exec(
-            "INSERT INTO meta (only, conversation_id, site_id, visitor_id, created_at, visitor_address)
-             VALUES (1, ?, ?, ?, ?, ?)",
+            "INSERT INTO meta (only, conversation_id, site_id, visitor_id, created_at, visitor_address, thread)
+             VALUES (1, ?, ?, ?, ?, ?, ?)",
             vec![
                 meta.conversation_id.as_str().into(),
                 meta.site_id.as_str().into(),
                 meta.visitor_id.as_str().into(),
                 meta.created_at.into(),
                 meta.visitor_address.as_deref().into(),
+                meta.thread.as_deref().into(),
             ],
         )?;
         self.meta.replace(Some(meta.clone()));

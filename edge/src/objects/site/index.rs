@@ -30,6 +30,8 @@ struct SummaryRow {
     waiting_since: Option<i64>,
     contact: Option<String>,
     attributes: Option<String>,
+    /// NULL for webchat.
+    channel: Option<String>,
     /// A JSON array, in the order set.
     labels: Option<String>,
 }
@@ -37,7 +39,7 @@ struct SummaryRow {
 /// The columns a [`SummaryRow`] is read from.
 const SUMMARY_COLUMNS: &str =
     "id, visitor_id, visitor_name, last_message, last_seq, created_at, updated_at, state, assignee, queue, waiting_since, contact,
-     attributes, (SELECT json_group_array(label) FROM (SELECT label FROM conversation_labels AS l
+     attributes, channel, (SELECT json_group_array(label) FROM (SELECT label FROM conversation_labels AS l
                    WHERE l.conversation_id = conversations.id ORDER BY position)) AS labels";
 
 impl SummaryRow {
@@ -48,6 +50,10 @@ impl SummaryRow {
             id: self.id,
             visitor_id: self.visitor_id,
             visitor_name: self.visitor_name,
+            channel: self
+                .channel
+                .and_then(|channel| serde_json::from_value(serde_json::Value::String(channel)).ok())
+                .unwrap_or_default(),
             last_message,
             last_seq: Seq(self.last_seq),
             created_at: self.created_at,
@@ -73,10 +79,14 @@ impl SiteObject {
         // Summaries may arrive out of order; an older one never overwrites a newer one.
         let state = serde_json::to_value(summary.state)?.as_str().map(String::from);
         let contact = summary.contact.as_ref().map(serde_json::to_string).transpose()?;
+        let channel = (!summary.channel.is_webchat())
+            .then(|| serde_json::to_value(summary.channel))
+            .transpose()?
+            .and_then(|value| value.as_str().map(String::from));
         let cursor = self.sql().exec(
             "INSERT INTO conversations (id, visitor_id, visitor_name, last_message, last_seq, created_at, updated_at,
-               state, assignee, queue, waiting_since, contact)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+               state, assignee, queue, waiting_since, contact, channel)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
              ON CONFLICT (id) DO UPDATE SET
                visitor_name = excluded.visitor_name, contact = COALESCE(excluded.contact, conversations.contact),
                last_message = COALESCE(excluded.last_message, conversations.last_message),
@@ -96,6 +106,7 @@ impl SiteObject {
                 summary.queue.as_ref().map(|q| q.as_str().to_string()).into(),
                 summary.waiting_since.into(),
                 contact.clone().into(),
+                channel.into(),
             ],
         )?;
         self.link_contact(&summary, now)?;

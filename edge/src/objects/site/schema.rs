@@ -48,5 +48,6 @@ pub(super) static SCHEMA: Schema = Schema {
         ("conversations", "waiting_since INTEGER"),
         ("conversations", "contact TEXT"),
         ("conversations", "attributes TEXT"),
+        ("conversations", "channel TEXT"),
     ],
 };

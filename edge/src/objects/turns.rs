@@ -1,7 +1,9 @@
-//! Frames from a conversation's sockets are handled in the order they arrived, even when one
-//! first waits for the site's interceptors (a `send` in an object that has not read them
-//! lately): each frame takes a ticket as it arrives and is handled when every earlier ticket
-//! was. While nothing waits, a ticket's turn is immediate.
+//! Events an object handles one at a time in the order they arrived, even when one waits
+//! (an outgoing call lets the runtime deliver the next event meanwhile): each takes a ticket
+//! as it arrives and is handled when every earlier ticket was. While nothing waits, a
+//! ticket's turn is immediate. Conversations order their sockets' frames with it (a `send`
+//! may first wait for the site's interceptors); a thread object its customer's messages
+//! (the first may be making their conversation).
 
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
@@ -10,7 +12,7 @@ use std::task::{Poll, Waker};
 
 /// The tickets handed out and served.
 #[derive(Default)]
-pub(super) struct Turns {
+pub(crate) struct Turns {
     issued: Cell<u64>,
     served: Cell<u64>,
     waiting: RefCell<BTreeMap<u64, Waker>>,
@@ -18,14 +20,14 @@ pub(super) struct Turns {
 
 impl Turns {
     /// The next ticket; taken before anything awaits, so tickets follow arrival.
-    pub(super) fn ticket(&self) -> u64 {
+    pub(crate) fn ticket(&self) -> u64 {
         let ticket = self.issued.get();
         self.issued.set(ticket + 1);
         ticket
     }
 
     /// Waits until every earlier ticket was served; the turn lasts until it is dropped.
-    pub(super) async fn turn(&self, ticket: u64) -> Turn<'_> {
+    pub(crate) async fn turn(&self, ticket: u64) -> Turn<'_> {
         poll_fn(|cx| {
             if self.served.get() == ticket {
                 Poll::Ready(())
@@ -40,7 +42,7 @@ impl Turns {
 }
 
 /// A ticket's turn: over when dropped, which lets the next one go.
-pub(super) struct Turn<'a> {
+pub(crate) struct Turn<'a> {
     turns: &'a Turns,
     ticket: u64,
 }

@@ -1,0 +1,158 @@
+//! A customer's line on a provider's channel (a phone number writing to one of the site's
+//! numbers): which of the site's contact identities it reaches, whether their next message
+//! goes on in their last conversation or starts a new one, how a new one is routed, what of
+//! an agent's or bot's entry travels back, and what a provider's delivery status does to the
+//! conversation. The edge keeps one thread object per line and performs what this says.
+
+use switchboard_protocol::channels::{
+    Channel, ContactIdentity, DeliveryStatus, HandlerStart, MessageHandler, MAX_IDENTITIES,
+    MAX_REOPEN_MINUTES,
+};
+use switchboard_protocol::routing::ConversationState;
+use switchboard_protocol::{ApiError, Author, ErrorCode, Message};
+
+use crate::flow::outbound::Outbound;
+use crate::flow::Flow;
+
+use super::{sms, twilio};
+
+fn bad(field: String, what: impl std::fmt::Display) -> ApiError {
+    ApiError::new(ErrorCode::BadRequest, format!("{field}: {what}")).at_field(field)
+}
+
+/// Checks a site's contact identities against its flow: at most [`MAX_IDENTITIES`], SMS or
+/// WhatsApp numbers in E.164 form, each (channel, number) once, a queue handler naming one of
+/// the flow's queues, a reopen window of at most [`MAX_REOPEN_MINUTES`].
+pub fn check_identities(identities: &[ContactIdentity], flow: &Flow) -> Result<(), ApiError> {
+    if identities.len() > MAX_IDENTITIES {
+        return Err(bad("channels".into(), format_args!("at most {MAX_IDENTITIES} contact identities")));
+    }
+    for (n, identity) in identities.iter().enumerate() {
+        let at = |field: &str| format!("channels[{n}].{field}");
+        if !matches!(identity.channel, Channel::Sms | Channel::Whatsapp) {
+            return Err(bad(at("channel"), "sms or whatsapp (Messenger and email come later)"));
+        }
+        if twilio::address(&identity.address).map(|(channel, _)| channel) != Ok(Channel::Sms) {
+            return Err(bad(at("address"), "a phone number in E.164 form (+ and 8 to 15 digits)"));
+        }
+        let twin = identities[..n]
+            .iter()
+            .any(|other| other.channel == identity.channel && other.address == identity.address);
+        if twin {
+            return Err(bad(at("address"), "listed twice for this channel"));
+        }
+        let handler = &identity.handler;
+        if handler.reopen_within_minutes > MAX_REOPEN_MINUTES {
+            return Err(bad(
+                at("handler.reopen_within_minutes"),
+                format_args!("at most {MAX_REOPEN_MINUTES}"),
+            ));
+        }
+        match (handler.start, &handler.queue) {
+            (HandlerStart::Queue, None) => {
+                return Err(bad(at("handler.queue"), "name the queue conversations go straight to"))
+            }
+            (HandlerStart::Queue, Some(queue)) if !flow.queues.iter().any(|q| &q.id == queue) => {
+                return Err(bad(at("handler.queue"), format_args!("the flow has no queue {queue}")))
+            }
+            (HandlerStart::Flow, Some(_)) => {
+                return Err(bad(at("handler.queue"), "a queue goes with \"start\": \"queue\""))
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// The identity a message to our address `ours` on `channel` reaches, if the site has it.
+pub fn identity<'a>(
+    identities: &'a [ContactIdentity],
+    channel: Channel,
+    ours: &str,
+) -> Option<&'a ContactIdentity> {
+    identities.iter().find(|identity| identity.channel == channel && identity.address == ours)
+}
+
+/// Whether a customer's new message goes on in their last conversation, which stands in
+/// `state` and last changed at `last_change`: always while it is not resolved; once resolved,
+/// only within the handler's reopen window.
+pub fn goes_on(state: ConversationState, last_change: i64, handler: &MessageHandler, now: i64) -> bool {
+    state != ConversationState::Resolved
+        || now - last_change <= i64::from(handler.reopen_within_minutes) * 60_000
+}
+
+/// How a new conversation is routed before its first message: straight to the handler's
+/// queue, or (`None`) by the flow once the customer's message is stored, as for webchat.
+pub fn first_step(handler: &MessageHandler) -> Option<Outbound> {
+    match handler.start {
+        HandlerStart::Flow => None,
+        HandlerStart::Queue => Some(Outbound::Immediate(crate::flow::bot::Handover {
+            queue: handler.queue.clone(),
+            agent: None,
+        })),
+    }
+}
+
+/// The texts a stored entry sends the customer on `channel`, one provider message each: an
+/// agent's or the bot's words (never a private note, a routing event or the customer's own
+/// words), the bot's quick replies written out as choices, split to the provider's length.
+pub fn outgoing(channel: Channel, message: &Message) -> Vec<String> {
+    let spoken = matches!(message.author, Author::Agent { .. } | Author::Bot { .. });
+    if !spoken || message.internal || channel.is_webchat() || message.attachment.is_some() {
+        return Vec::new();
+    }
+    let mut text = message.text.trim().to_owned();
+    if !message.quick_replies.is_empty() {
+        // A phone has no buttons: the choices are written out, and the customer types one.
+        text.push_str("\n\n");
+        text.push_str(&message.quick_replies.join(" / "));
+    }
+    if text.trim().is_empty() {
+        return Vec::new();
+    }
+    sms::split(&text)
+}
+
+/// What a provider's status report does to the conversation.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub enum Receipt {
+    /// Nothing the conversation shows (queued, sent, delivered: the thread keeps them).
+    Nothing,
+    /// The customer read it: their read mark moves up to the message.
+    Read,
+    /// It never arrived: the team is told, in a private note.
+    NotDelivered(String),
+}
+
+/// The receipt for `status` on `channel` (with the provider's error code, if any).
+pub fn receipt(channel: Channel, status: DeliveryStatus, error_code: Option<u32>) -> Receipt {
+    match status {
+        DeliveryStatus::Read => Receipt::Read,
+        DeliveryStatus::Failed => Receipt::NotDelivered(match error_code {
+            Some(code) => format!("Not delivered by {} (provider error {code}).", channel.label()),
+            None => format!("Not delivered by {}.", channel.label()),
+        }),
+        _ => Receipt::Nothing,
+    }
+}
+
+/// The private note telling the team of a delivery problem, as entry `seq` at `now`: from
+/// Switchboard itself, for agents only.
+pub fn note(seq: switchboard_protocol::Seq, text: String, now: i64) -> Message {
+    let client_id = switchboard_protocol::ClientMessageId::parse(format!("sys-{}", seq.0))
+        .unwrap_or_else(|_| unreachable!("`sys-` and digits are a valid client id"));
+    Message { internal: true, ..Message::plain(seq, client_id, Author::System, text, now) }
+}
+
+/// After this many failed attempts to hand a message to the provider, it is given up (and
+/// the team told, as for a failed delivery).
+pub const MAX_SEND_ATTEMPTS: u32 = 8;
+
+/// The note for a message the provider never accepted.
+pub fn not_sent(channel: Channel, why: &str) -> String {
+    format!("Not sent by {}: {why}", channel.label())
+}
+
+#[cfg(test)]
+#[path = "thread_tests.rs"]
+mod tests;

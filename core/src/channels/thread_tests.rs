@@ -1,0 +1,103 @@
+use proptest::prelude::*;
+use switchboard_protocol::channels::{ContactIdentity, HandlerStart, MessageHandler};
+use switchboard_protocol::{AgentId, ClientMessageId, QueueId, Seq, VisitorId};
+
+use super::*;
+
+fn sms(address: &str) -> ContactIdentity {
+    ContactIdentity { channel: Channel::Sms, address: address.into(), handler: MessageHandler::default() }
+}
+
+fn said(author: Author, text: &str) -> Message {
+    Message::plain(Seq(1), ClientMessageId::parse("c").unwrap(), author, text.into(), 0)
+}
+
+#[test]
+fn identities_are_numbers_once_each_with_handlers_the_flow_can_honour() {
+    let flow = Flow::default();
+    assert!(check_identities(&[sms("+15550100"), sms("+15550101")], &flow).is_ok());
+    let whatsapp = ContactIdentity { channel: Channel::Whatsapp, ..sms("+15550100") };
+    assert!(check_identities(&[sms("+15550100"), whatsapp], &flow).is_ok(), "same number, two channels");
+    let refused = |identities: &[ContactIdentity]| check_identities(identities, &flow).unwrap_err().field;
+    assert_eq!(refused(&[sms("+15550100"), sms("+15550100")]).as_deref(), Some("channels[1].address"));
+    assert_eq!(refused(&[sms("5550100")]).as_deref(), Some("channels[0].address"));
+    assert_eq!(refused(&[sms("whatsapp:+15550100")]).as_deref(), Some("channels[0].address"));
+    let webchat = ContactIdentity { channel: Channel::Webchat, ..sms("+15550100") };
+    assert_eq!(refused(&[webchat]).as_deref(), Some("channels[0].channel"));
+    let mut queue = sms("+15550100");
+    queue.handler.start = HandlerStart::Queue;
+    assert_eq!(refused(&[queue.clone()]).as_deref(), Some("channels[0].handler.queue"));
+    queue.handler.queue = Some(QueueId::parse("nowhere").unwrap());
+    assert_eq!(refused(&[queue.clone()]).as_deref(), Some("channels[0].handler.queue"));
+    queue.handler.queue = Some(flow.queues[0].id.clone());
+    assert!(check_identities(&[queue], &flow).is_ok());
+    let mut long = sms("+15550100");
+    long.handler.reopen_within_minutes = MAX_REOPEN_MINUTES + 1;
+    assert!(check_identities(&[long], &flow).is_err());
+    let many: Vec<_> = (0..=MAX_IDENTITIES).map(|n| sms(&format!("+1555010{n:04}"))).collect();
+    assert_eq!(refused(&many).as_deref(), Some("channels"));
+}
+
+#[test]
+fn a_message_reaches_the_identity_of_its_channel_and_number() {
+    let identities = [sms("+15550100"), ContactIdentity { channel: Channel::Whatsapp, ..sms("+15550199") }];
+    assert_eq!(identity(&identities, Channel::Sms, "+15550100").map(|i| i.channel), Some(Channel::Sms));
+    assert!(identity(&identities, Channel::Whatsapp, "+15550100").is_none());
+    assert!(identity(&identities, Channel::Sms, "+15550199").is_none());
+}
+
+#[test]
+fn a_queue_handler_routes_before_the_first_message_and_a_flow_handler_leaves_it_to_the_flow() {
+    let mut handler = MessageHandler::default();
+    assert_eq!(first_step(&handler), None);
+    handler.start = HandlerStart::Queue;
+    handler.queue = Some(QueueId::parse("billing").unwrap());
+    let Some(Outbound::Immediate(handover)) = first_step(&handler) else { panic!("not routed") };
+    assert_eq!(handover.queue, handler.queue);
+}
+
+#[test]
+fn only_the_teams_spoken_words_travel_back_with_choices_written_out() {
+    let ada = Author::Agent { id: AgentId::from_random([1; 16]), name: "Ada".into() };
+    let visitor = Author::Visitor { id: VisitorId::from_random([2; 16]), name: None };
+    assert_eq!(
+        outgoing(Channel::Sms, &said(ada.clone(), " Your parcel left today. ")),
+        ["Your parcel left today."]
+    );
+    assert!(outgoing(Channel::Webchat, &said(ada.clone(), "hi")).is_empty());
+    assert!(outgoing(Channel::Sms, &said(visitor, "hi")).is_empty());
+    assert!(outgoing(Channel::Sms, &said(Author::System, "Ada joined")).is_empty());
+    let note = Message { internal: true, ..said(ada.clone(), "between us") };
+    assert!(outgoing(Channel::Sms, &note).is_empty());
+    let mut question = said(Author::Bot { name: "Bot".into() }, "What is it about?");
+    question.quick_replies = vec!["Billing".into(), "Orders".into()];
+    assert_eq!(outgoing(Channel::Whatsapp, &question), ["What is it about?\n\nBilling / Orders"]);
+    let long = said(ada, &"word ".repeat(500));
+    assert_eq!(outgoing(Channel::Sms, &long).len(), 2, "split at the Messages API's 1,600 characters");
+}
+
+#[test]
+fn read_moves_the_mark_and_failure_tells_the_team_with_the_providers_code() {
+    assert_eq!(receipt(Channel::Whatsapp, DeliveryStatus::Read, None), Receipt::Read);
+    assert_eq!(receipt(Channel::Sms, DeliveryStatus::Delivered, None), Receipt::Nothing);
+    assert_eq!(
+        receipt(Channel::Sms, DeliveryStatus::Failed, Some(30003)),
+        Receipt::NotDelivered("Not delivered by SMS (provider error 30003).".into())
+    );
+}
+
+proptest! {
+    /// An unresolved conversation always goes on; a resolved one exactly within the window.
+    #[test]
+    fn a_customer_goes_on_within_the_window_or_while_unresolved(
+        minutes in 0u32..=MAX_REOPEN_MINUTES,
+        since in 0i64..(40 * 24 * 3_600_000),
+        resolved: bool,
+    ) {
+        let handler = MessageHandler { reopen_within_minutes: minutes, ..MessageHandler::default() };
+        let state = if resolved { ConversationState::Resolved } else { ConversationState::Assigned };
+        let now = 1_800_000_000_000;
+        let on = goes_on(state, now - since, &handler, now);
+        prop_assert_eq!(on, !resolved || since <= i64::from(minutes) * 60_000);
+    }
+}

@@ -1,0 +1,215 @@
+//! Our messages to the customer, through the provider's API (Twilio's Messages API, at the
+//! deployment's `TWILIO_API_BASE` with its `TWILIO_ACCOUNT_SID` and `TWILIO_AUTH_TOKEN`):
+//! sent in the line's order from the object's alarm, one at a time; a message the provider
+//! could not take yet waits (and every later one behind it) with backoff; a message it
+//! refuses for good, or that failed `MAX_SEND_ATTEMPTS` times, becomes a note to the team.
+//! The provider's status reports then move each message along (`core::channels::twilio::
+//! advances`) and tell the conversation what it shows (`core::channels::thread::receipt`).
+
+use switchboard_core::channels::thread::{self, Receipt, MAX_SEND_ATTEMPTS};
+use switchboard_core::channels::twilio::{self, Account, Outbound};
+use switchboard_core::webhook_delivery::Schedule;
+use switchboard_protocol::channels::{DeliveryStatus, Thread};
+use switchboard_protocol::{ConversationId, Seq};
+
+use super::calls::StatusReport;
+use super::{Line, ThreadObject, KEEP_MS};
+use crate::env;
+use crate::error::EdgeResult;
+use crate::objects;
+use crate::objects::conversation::calls::ChannelReceipt;
+
+/// How long the provider's API may take to answer.
+const TIMEOUT_MS: u32 = 10_000;
+
+/// The most of its answer read.
+const MAX_READ_BYTES: usize = 16 * 1024;
+
+/// Sends in one wake at most; the rest follow at once in the next.
+const SENDS_PER_WAKE: usize = 20;
+
+#[derive(serde::Deserialize)]
+struct Pending {
+    id: i64,
+    conversation: ConversationId,
+    seq: u64,
+    body: String,
+    attempts: u32,
+    next_at: i64,
+}
+
+/// What became of one attempt.
+enum Outcome {
+    Sent { provider_id: String, status: DeliveryStatus },
+    Later,
+    Never(String),
+}
+
+impl ThreadObject {
+    /// Sends what is due, in order, then sets the alarm for what waits.
+    pub(super) async fn send_due(&self) -> EdgeResult<()> {
+        let Some(line) = self.line()? else { return Ok(()) };
+        let thread = line.thread()?;
+        for _ in 0..SENDS_PER_WAKE {
+            let now = env::now();
+            let Some(next) = self.next_pending()? else { break };
+            if next.next_at > now {
+                // The line's order: nothing overtakes a message waiting to be retried.
+                return self.wake_at(next.next_at).await;
+            }
+            let attempts = next.attempts + 1;
+            match self.attempt(&line, &thread, &next.body).await {
+                Outcome::Sent { provider_id, status } => {
+                    self.sql.exec(
+                        "UPDATE outgoing SET state = 'sent', attempts = ?, provider_id = ?, status = ? WHERE id = ?",
+                        vec![
+                            i64::from(attempts).into(),
+                            provider_id.into(),
+                            status_name(status).into(),
+                            next.id.into(),
+                        ],
+                    )?;
+                }
+                Outcome::Later if attempts < MAX_SEND_ATTEMPTS => {
+                    let jitter = f64::from(env::random_bytes::<1>()?[0]) / 256.0;
+                    let at = self.schedule().next_attempt(attempts, now, jitter);
+                    self.sql.exec(
+                        "UPDATE outgoing SET attempts = ?, next_at = ? WHERE id = ?",
+                        vec![i64::from(attempts).into(), at.into(), next.id.into()],
+                    )?;
+                    return self.wake_at(at).await;
+                }
+                Outcome::Later => {
+                    let why = "the provider could not be reached".to_owned();
+                    self.give_up(&thread, &next, why).await?;
+                }
+                Outcome::Never(why) => self.give_up(&thread, &next, why).await?,
+            }
+        }
+        let now = env::now();
+        self.sql.exec(
+            "DELETE FROM outgoing WHERE state != 'pending' AND created_at < ?",
+            vec![(now - KEEP_MS).into()],
+        )?;
+        if self.next_pending()?.is_some() {
+            self.wake_at(now).await?;
+        }
+        Ok(())
+    }
+
+    /// The retry schedule: the webhooks' backoff, its first delay from the deployment's
+    /// `CHANNEL_FIRST_RETRY_MS` when set (tests shorten it).
+    fn schedule(&self) -> Schedule {
+        let first =
+            self.env.var("CHANNEL_FIRST_RETRY_MS").ok().and_then(|v| v.to_string().parse::<i64>().ok());
+        let default = Schedule::default();
+        Schedule { first_delay_ms: first.unwrap_or(default.first_delay_ms).max(1), ..default }
+    }
+
+    fn next_pending(&self) -> EdgeResult<Option<Pending>> {
+        let rows: Vec<Pending> = self
+            .sql
+            .exec(
+                "SELECT id, conversation, seq, body, attempts, next_at FROM outgoing
+                 WHERE state = 'pending' ORDER BY id LIMIT 1",
+                None,
+            )?
+            .to_array()?;
+        Ok(rows.into_iter().next())
+    }
+
+    /// One request to the provider.
+    async fn attempt(&self, line: &Line, thread: &Thread, body: &str) -> Outcome {
+        let secret = |name: &str| self.env.secret(name).map(|s| s.to_string()).ok().filter(|s| !s.is_empty());
+        let (Some(account_sid), Some(auth_token)) =
+            (secret("TWILIO_ACCOUNT_SID"), secret("TWILIO_AUTH_TOKEN"))
+        else {
+            return Outcome::Never(
+                "this deployment has no Twilio account (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN)".into(),
+            );
+        };
+        let base_url = self
+            .env
+            .var("TWILIO_API_BASE")
+            .map(|v| v.to_string())
+            .unwrap_or_else(|_| "https://api.twilio.com".into());
+        let account = Account { base_url: &base_url, account_sid: &account_sid, auth_token: &auth_token };
+        let message = Outbound {
+            channel: thread.channel,
+            from: &thread.ours,
+            to: &thread.theirs,
+            body,
+            media_urls: &[],
+            status_callback: line.status_callback.as_deref(),
+        };
+        let request = twilio::send_request(account, &message);
+        let headers: Vec<(&str, &str)> = request.headers.iter().map(|(n, v)| (*n, v.as_str())).collect();
+        match crate::bounded_fetch::post(&request.url, &headers, &request.body, TIMEOUT_MS, MAX_READ_BYTES)
+            .await
+        {
+            Err(_) => Outcome::Later,
+            Ok((status, answer)) => match twilio::sent(status, &String::from_utf8_lossy(&answer)) {
+                Ok(sent) => Outcome::Sent { provider_id: sent.sid, status: sent.status },
+                Err(refused) if refused.retry => Outcome::Later,
+                Err(refused) => Outcome::Never(match refused.code {
+                    Some(code) => format!("{} (error {code})", refused.message),
+                    None => refused.message,
+                }),
+            },
+        }
+    }
+
+    /// Marks the message failed and tells the team.
+    async fn give_up(&self, thread: &Thread, message: &Pending, why: String) -> EdgeResult<()> {
+        self.sql.exec(
+            "UPDATE outgoing SET state = 'failed', status = 'failed' WHERE id = ?",
+            vec![message.id.into()],
+        )?;
+        let receipt = Receipt::NotDelivered(thread::not_sent(thread.channel, &why));
+        let call = ChannelReceipt { seq: Seq(message.seq), receipt };
+        objects::send(&self.env, &message.conversation, &call).await
+    }
+
+    /// The provider says how far one of our messages has come.
+    pub(super) async fn status_report(&self, report: StatusReport) -> EdgeResult<()> {
+        #[derive(serde::Deserialize)]
+        struct Sent {
+            id: i64,
+            conversation: ConversationId,
+            seq: u64,
+            status: Option<String>,
+        }
+        let Some(line) = self.line()? else { return Ok(()) };
+        let rows: Vec<Sent> = self
+            .sql
+            .exec(
+                "SELECT id, conversation, seq, status FROM outgoing WHERE provider_id = ?",
+                vec![report.provider_id.as_str().into()],
+            )?
+            .to_array()?;
+        // Not ours (or long forgotten): nothing to do.
+        let Some(sent) = rows.into_iter().next() else { return Ok(()) };
+        let stored = sent.status.as_deref().and_then(status_of);
+        if !twilio::advances(stored, report.status) {
+            return Ok(());
+        }
+        self.sql.exec(
+            "UPDATE outgoing SET status = ? WHERE id = ?",
+            vec![status_name(report.status).into(), sent.id.into()],
+        )?;
+        let receipt = thread::receipt(line.thread()?.channel, report.status, report.error_code);
+        if receipt == Receipt::Nothing {
+            return Ok(());
+        }
+        let call = ChannelReceipt { seq: Seq(sent.seq), receipt };
+        objects::send(&self.env, &sent.conversation, &call).await
+    }
+}
+
+fn status_name(status: DeliveryStatus) -> String {
+    serde_json::to_value(status).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()
+}
+
+fn status_of(name: &str) -> Option<DeliveryStatus> {
+    serde_json::from_value(serde_json::Value::String(name.to_owned())).ok()
+}
