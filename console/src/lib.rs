@@ -13,13 +13,16 @@
 //!   two-factor sign-in in `effects::two_factor`), the one-time links the console is opened
 //!   from (`effects::link`: `#invite=`, `#reset=`, also pasted into an open console) and
 //!   password resets (`effects::password_reset`), the audit log (`effects::settings`), a
-//!   conversation's labels (`effects::labels`), the inbox and conversation sockets with
+//!   conversation's labels (`effects::labels`), WhatsApp templates sent over REST
+//!   (`effects::conversation::send_template`), the inbox and conversation sockets with
 //!   backoff reconnects, timers, the clipboard, client message ids. Effects report back
 //!   only by dispatching actions, or to the form that awaited them.
 //! - [`contact_draft`]: a contact being edited, as typed: comma-separated lists, custom
 //!   attributes by kind, which input an error is about (pure, tested natively).
 //! - [`outbound`]: a conversation being started with a contact: its first message, routing
 //!   (wait for the reply, assign to me, a queue) and how the send went (pure, tested natively).
+//! - [`template_draft`]: a WhatsApp template being filled in: its preview, and what still
+//!   stops it from being sent (pure, tested natively).
 //! - [`format`](mod@format): pure text helpers (visitor labels, clock and log times, relative
 //!   times, audit-log sentences).
 //! - [`hooks`]: custom hooks tying each effect to the part of the state it serves.
@@ -33,7 +36,8 @@
 //!   screen is `components::contacts` (starting a conversation with a contact:
 //!   `components::contact_start`); the open conversation's labels are
 //!   `components::labels`; the site form's privacy and message filters (interceptors) are
-//!   `components::interceptors`.
+//!   `components::interceptors`; a WhatsApp conversation's templates, sent once the
+//!   customer's 24-hour window has closed, are `components::template_picker`.
 //!
 //! Text from the network is always rendered as text nodes, never as HTML.
 
@@ -44,6 +48,7 @@ pub mod format;
 pub mod hooks;
 pub mod outbound;
 pub mod state;
+pub mod template_draft;
 
 use wasm_bindgen::prelude::wasm_bindgen;
 

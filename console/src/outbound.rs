@@ -151,6 +151,9 @@ impl Outbound {
             routing,
             as_bot: false,
             client_id: None,
+            // The console starts webchat conversations; SMS and WhatsApp over REST for now.
+            channel: Default::default(),
+            template: None,
         })
     }
 }

@@ -11,8 +11,10 @@
 //! - [`form`]: `application/x-www-form-urlencoded` bodies, read and written.
 //! - [`thread`]: a customer's line on a channel — which contact identity it reaches, reopen
 //!   or start anew, what travels back, what a delivery status does to the conversation.
+//! - [`whatsapp`]: the 24-hour reply window and pre-approved templates with their slots.
 
 pub mod form;
 pub mod sms;
 pub mod thread;
 pub mod twilio;
+pub mod whatsapp;

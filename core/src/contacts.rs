@@ -8,7 +8,9 @@ use std::collections::BTreeMap;
 use switchboard_protocol::api::contacts::{
     AttributeDefinition, ContactRecord, CreateRequest, UpdateRequest, MAX_CONTACT_POINTS, MAX_NOTES_CHARS,
 };
+use switchboard_protocol::channels::Channel;
 use switchboard_protocol::contact::Contact;
+use switchboard_protocol::inbox::ConversationSummary;
 use switchboard_protocol::{ApiError, ErrorCode, VisitorId};
 
 use crate::contact_attributes;
@@ -73,6 +75,12 @@ fn notes(typed: Option<&str>) -> Result<Option<String>, ApiError> {
         return Err(bad("notes", format!("at most {MAX_NOTES_CHARS} characters")));
     }
     Ok(Some(notes.to_owned()))
+}
+
+/// How a phone number is looked up: its digits (`+1 (555) 123-4567` and `+15551234567` are
+/// one number).
+pub fn phone_key(phone: &str) -> String {
+    digits(phone)
 }
 
 fn digits(phone: &str) -> String {
@@ -147,6 +155,26 @@ pub fn learn(mut contact: ContactRecord, seen: &Contact, now: i64) -> Option<Con
         contact.identity = seen.identity.clone();
     }
     (contact != before).then_some(ContactRecord { updated_at: now, ..contact })
+}
+
+/// The phone number a conversation proves its customer writes from: on SMS and WhatsApp the
+/// provider delivered their messages from it (the edge wrote it into the contact; the
+/// customer cannot). A number typed into a chat or claimed unsigned proves nothing.
+pub fn verified_phone(summary: &ConversationSummary) -> Option<&str> {
+    if !matches!(summary.channel, Channel::Sms | Channel::Whatsapp) {
+        return None;
+    }
+    summary.contact.as_ref()?.attributes.get("phone").map(String::as_str)
+}
+
+/// `contact` with `phone` among its numbers (`None`: it has it, or has no room).
+pub fn with_phone(mut contact: ContactRecord, phone: &str, now: i64) -> Option<ContactRecord> {
+    let known = contact.phones.iter().any(|known| digits(known) == digits(phone));
+    if known || contact.phones.len() >= MAX_CONTACT_POINTS {
+        return None;
+    }
+    contact.phones.push(phone.to_owned());
+    Some(ContactRecord { updated_at: now, ..contact })
 }
 
 /// The verified user id a conversation's contact carries, if the site vouched for one.

@@ -8,19 +8,21 @@
 //! /api/v1/conversations` — one the team starts with a contact (outbound). Another site's
 //! conversation is `404`, like a missing one.
 
+use switchboard_core::channels::thread;
 use switchboard_core::conversation_list::ListQuery;
 use switchboard_core::message_page::PageQuery;
 use switchboard_core::outbound;
 use switchboard_core::token::AgentClaims;
 use switchboard_protocol::api::conversation_create::{CreateRequest, Created};
 use switchboard_protocol::api::conversation_messages::{PostRequest, Posted};
-use switchboard_protocol::{Author, ClientMessageId, ConversationId, ErrorCode};
+use switchboard_protocol::{ApiError, Author, ClientMessageId, ConversationId, ErrorCode};
 use worker::{Request, Response};
 
 use crate::env::Ctx;
 use crate::error::{EdgeError, EdgeResult};
 use crate::objects::conversation::calls::{PostMessage, ReadMessages, StartOutbound};
 use crate::objects::site::calls::{GetContact, GetSummary, ListConversations, Search};
+use crate::objects::thread::calls::Open;
 use crate::{auth, env, http, objects, site_cache};
 
 /// The list, or the search when `q` is given.
@@ -61,7 +63,14 @@ pub(crate) async fn post(mut req: Request, env: &Ctx<'_>, id: &str) -> EdgeResul
     let body: PostRequest = http::read_json(&mut req).await?;
     let client_id = client_id(body.client_id, &req)?;
     let author = poster(env, &agent, body.as_bot, body.internal).await?;
-    let call = PostMessage { site: agent.site, author, client_id, text: body.text, internal: body.internal };
+    let call = PostMessage {
+        site: agent.site,
+        author,
+        client_id,
+        text: body.text,
+        internal: body.internal,
+        template: body.template,
+    };
     http::json(201, &objects::send(env, &id, &call).await?)
 }
 
@@ -70,19 +79,36 @@ pub(crate) async fn post(mut req: Request, env: &Ctx<'_>, id: &str) -> EdgeResul
 pub(crate) async fn create(mut req: Request, env: &Ctx<'_>) -> EdgeResult<Response> {
     let agent = auth::authenticate_change(&req, env).await?;
     let body: CreateRequest = http::read_json(&mut req).await?;
-    outbound::text(&body.text)?;
+    if body.template.is_none() {
+        outbound::text(&body.text)?;
+    }
     let config = site_cache::config(env, &agent.site, env.now).await?;
     let outbound = outbound::routing(&body.routing, &config.flow)?;
     if !switchboard_core::contacts::is_id(&body.contact_id) {
-        let error = switchboard_protocol::ApiError::new(ErrorCode::NotFound, "no such contact");
+        let error = ApiError::new(ErrorCode::NotFound, "no such contact");
         return Err(error.at_field("contact_id").into());
     }
     let detail = objects::send(env, &agent.site, &GetContact { id: body.contact_id.clone() }).await?;
-    let visitor = outbound::webchat_visitor(&detail)?;
     let client_id = client_id(body.client_id, &req)?;
     let author = poster(env, &agent, body.as_bot, false).await?;
+    let site = agent.site.clone();
+    let post =
+        PostMessage { site, author, client_id, text: body.text, internal: false, template: body.template };
+    if !body.channel.is_webchat() {
+        // Along the contact's phone, from the site's number: the line's object starts it.
+        let (thread, _) = thread::outbound_line(&config.channels, body.channel, &detail.contact.phones)?;
+        let origin = req.url()?.origin().ascii_serialization();
+        let status_callback = format!("{origin}/api/v1/channels/twilio/{}/status", agent.site);
+        let call = Open { site: agent.site.clone(), thread: thread.clone(), status_callback, outbound, post };
+        let created: Created = objects::send(env, &(agent.site, thread), &call).await?;
+        return http::json(201, &created);
+    }
+    if post.template.is_some() {
+        let error = ApiError::new(ErrorCode::BadRequest, "templates are for WhatsApp conversations");
+        return Err(error.at_field("template").into());
+    }
+    let visitor = outbound::webchat_visitor(&detail)?;
     let conversation = ConversationId::from_random(env::random_bytes()?);
-    let post = PostMessage { site: agent.site, author, client_id, text: body.text, internal: false };
     let call = StartOutbound { conversation: conversation.clone(), post, visitor, outbound };
     let Posted { message } = objects::send(env, &conversation, &call).await?;
     http::json(201, &Created { conversation_id: conversation, message })

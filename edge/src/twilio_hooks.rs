@@ -35,17 +35,12 @@ pub(crate) async fn message(mut req: Request, env: &Ctx<'_>, site: &str) -> Edge
     let status_callback =
         format!("{}/api/v1/channels/twilio/{site}/status", own.origin().ascii_serialization());
     let thread = Thread { channel: inbound.channel, ours: inbound.to, theirs: inbound.from };
-    let text = if inbound.body.trim().is_empty() {
-        // Files are not fetched from Twilio yet: the team learns one was sent.
-        format!("({} file{} sent)", inbound.media.len(), if inbound.media.len() == 1 { "" } else { "s" })
-    } else {
-        inbound.body
-    };
     let call = Arrived {
         site: site.clone(),
         thread: thread.clone(),
         provider_id: inbound.sid,
-        text,
+        text: inbound.body,
+        media: inbound.media,
         profile_name: inbound.profile_name,
         handler: identity.handler.clone(),
         status_callback,

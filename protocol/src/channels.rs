@@ -68,7 +68,43 @@ pub struct ContactIdentity {
     /// What happens to conversations that start here.
     #[serde(default)]
     pub handler: MessageHandler,
+    /// WhatsApp only: the pre-approved templates agents may send when the customer's last
+    /// message is more than 24 hours old (at most [`MAX_TEMPLATES`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub templates: Vec<Template>,
 }
+
+/// A pre-approved WhatsApp message template: the only thing a business may send once the
+/// customer's 24-hour window has closed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Template {
+    /// Its name, as agents pick it (`order_update`: lowercase letters, digits, `_`).
+    pub name: String,
+    /// Its text as approved, with numbered slots `{{1}}`, `{{2}}`… for the variables.
+    pub text: String,
+    /// Twilio's Content SID of the approved template (`HX…`); sent instead of the text.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub content_sid: Option<String>,
+}
+
+/// A template chosen for one message: its name and the variables, in slot order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TemplateUse {
+    /// The template's name.
+    pub name: String,
+    /// One value per slot (`{{1}}` is the first).
+    #[serde(default)]
+    pub variables: Vec<String>,
+}
+
+/// At most this many templates per contact identity.
+pub const MAX_TEMPLATES: usize = 50;
+
+/// How long after the customer's last message a business may write freely on WhatsApp and
+/// Messenger: 24 hours.
+pub const REPLY_WINDOW_MS: i64 = 24 * 60 * 60 * 1000;
 
 /// What a contact identity does with a customer's message (Flex's "Flex Flow").
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

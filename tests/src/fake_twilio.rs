@@ -49,6 +49,10 @@ pub struct Sent {
     pub body: String,
     /// `StatusCallback`, if given.
     pub status_callback: Option<String>,
+    /// `ContentSid`: a WhatsApp template sent instead of a body.
+    pub content_sid: Option<String>,
+    /// `ContentVariables`: the template's values, as JSON (`{"1": "…"}`).
+    pub content_variables: Option<String>,
     /// Whether it was accepted.
     pub accepted: bool,
 }
@@ -58,6 +62,8 @@ struct State {
     answer: Option<Answer>,
     sent: Vec<Sent>,
     bad_credentials: usize,
+    /// Files customers sent, by media sid: type and bytes.
+    media: Vec<(String, String, Vec<u8>)>,
 }
 
 /// A running fake.
@@ -108,6 +114,18 @@ impl FakeTwilio {
         self.lock().sent.clone()
     }
 
+    /// Keeps a file a customer sent with message `message_sid`; answers its `MediaUrl`, which
+    /// Twilio serves with the account's basic auth as a redirect to the file itself.
+    pub fn add_media(&self, message_sid: &str, content_type: &str, bytes: &[u8]) -> String {
+        let mut state = self.lock();
+        let sid = format!("ME{:032x}", state.media.len() + 1);
+        state.media.push((sid.clone(), content_type.to_owned(), bytes.to_vec()));
+        format!(
+            "http://127.0.0.1:{}/2010-04-01/Accounts/{ACCOUNT_SID}/Messages/{message_sid}/Media/{sid}",
+            self.port
+        )
+    }
+
     /// Requests with wrong or missing credentials.
     pub fn bad_credentials(&self) -> usize {
         self.lock().bad_credentials
@@ -143,6 +161,9 @@ impl Drop for FakeTwilio {
 
 async fn serve(mut stream: TcpStream, state: Arc<Mutex<State>>, arrived: Arc<Notify>) -> Result<()> {
     let Some(request) = read_request(&mut stream).await? else { return Ok(()) };
+    if request.line.starts_with("GET ") {
+        return serve_media(stream, &request, &state).await;
+    }
     let expected_path = format!("POST /2010-04-01/Accounts/{ACCOUNT_SID}/Messages.json ");
     let credentials = format!("Basic {}", STANDARD.encode(format!("{ACCOUNT_SID}:{AUTH_TOKEN}")));
     let (status, body) = if !request.line.starts_with(&expected_path) {
@@ -162,6 +183,8 @@ async fn serve(mut stream: TcpStream, state: Arc<Mutex<State>>, arrived: Arc<Not
             from: field("From").unwrap_or_default(),
             body: field("Body").unwrap_or_default(),
             status_callback: field("StatusCallback"),
+            content_sid: field("ContentSid"),
+            content_variables: field("ContentVariables"),
             accepted: answer == Answer::Accept,
         };
         let reply = match answer {
@@ -196,6 +219,38 @@ async fn serve(mut stream: TcpStream, state: Arc<Mutex<State>>, arrived: Arc<Not
     Ok(())
 }
 
+/// `GET …/Media/{sid}` (basic auth) → `307` to `/files/{sid}`; `GET /files/{sid}` → the bytes.
+async fn serve_media(
+    mut stream: TcpStream,
+    request: &crate::bot_server::Received,
+    state: &Arc<Mutex<State>>,
+) -> Result<()> {
+    let path = request.line.split(' ').nth(1).unwrap_or_default().to_owned();
+    let sid = path.rsplit('/').next().unwrap_or_default().to_owned();
+    let credentials = format!("Basic {}", STANDARD.encode(format!("{ACCOUNT_SID}:{AUTH_TOKEN}")));
+    let file = state.lock().map_err(|_| anyhow!("poisoned"))?.media.iter().find(|m| m.0 == sid).cloned();
+    let head = |status: &str, extra: &str, length: usize| {
+        format!("HTTP/1.1 {status}\r\n{extra}content-length: {length}\r\nconnection: close\r\n\r\n")
+    };
+    match file {
+        Some(_) if path.contains("/Media/") && request.headers.get("authorization") != Some(&credentials) => {
+            state.lock().map_err(|_| anyhow!("poisoned"))?.bad_credentials += 1;
+            stream.write_all(head("401 Unauthorized", "", 0).as_bytes()).await?;
+        }
+        Some(_) if path.contains("/Media/") => {
+            let location = format!("location: /files/{sid}\r\n");
+            stream.write_all(head("307 Temporary Redirect", &location, 0).as_bytes()).await?;
+        }
+        Some((_, content_type, bytes)) if path.starts_with("/files/") => {
+            let extra = format!("content-type: {content_type}\r\n");
+            stream.write_all(head("200 OK", &extra, bytes.len()).as_bytes()).await?;
+            stream.write_all(&bytes).await?;
+        }
+        _ => stream.write_all(head("404 Not Found", "", 0).as_bytes()).await?,
+    }
+    Ok(())
+}
+
 fn error_json(code: u32, message: &str, status: u16) -> String {
     serde_json::json!({
         "code": code, "message": message, "status": status,
@@ -224,6 +279,17 @@ pub fn signature(url: &str, fields: &[(String, String)]) -> String {
 
 fn owned(fields: &[(&str, &str)]) -> Vec<(String, String)> {
     fields.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+}
+
+/// `fields` of an inbound message with files (`NumMedia`, `MediaUrl{n}`, `MediaContentType{n}`).
+pub fn with_media(mut fields: Vec<(String, String)>, files: &[(&str, &str)]) -> Vec<(String, String)> {
+    fields.retain(|(name, _)| name != "NumMedia");
+    fields.push(("NumMedia".into(), files.len().to_string()));
+    for (n, (url, content_type)) in files.iter().enumerate() {
+        fields.push((format!("MediaUrl{n}"), url.to_string()));
+        fields.push((format!("MediaContentType{n}"), content_type.to_string()));
+    }
+    fields
 }
 
 /// The fields Twilio posts for an SMS from `from` to `to` (`whatsapp:`-prefixed addresses

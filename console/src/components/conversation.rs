@@ -1,10 +1,12 @@
 //! The right-hand pane: the open conversation (header with its actions, its labels, timeline,
-//! who is typing, reply box), or a hint to pick one.
+//! who is typing, reply box with its file and, on WhatsApp, template buttons), or a hint to
+//! pick one.
 
 use std::rc::Rc;
 
 use switchboard_protocol::api::agents_list;
 use switchboard_protocol::api::canned_responses::CannedResponse;
+use switchboard_protocol::channels::Template;
 use switchboard_protocol::routing::ConversationState;
 use switchboard_protocol::{AgentId, ClientMessageId, ConversationId, QueueId};
 use web_sys::HtmlSelectElement;
@@ -13,6 +15,7 @@ use yew::prelude::*;
 use super::attach::Attach;
 use super::labels::ConversationLabels;
 use super::reply::Reply;
+use super::template_picker::TemplatePicker;
 use super::timeline::Timeline;
 use crate::effects::Dispatcher;
 use crate::state::{Link, LogSnapshot};
@@ -36,6 +39,10 @@ pub struct OpenView {
     pub state: Option<(ConversationState, bool)>,
     /// Its labels, once the inbox lists it.
     pub labels: Option<Rc<Vec<String>>>,
+    /// Its customer writes from WhatsApp: the reply box offers the site's templates.
+    pub whatsapp: bool,
+    /// The site's WhatsApp templates, once its settings are loaded.
+    pub templates: Option<Rc<Vec<Template>>>,
 }
 
 /// Pane properties.
@@ -55,7 +62,7 @@ pub struct PaneProps {
     pub team: Rc<agents_list::Response>,
     /// Canned responses for the reply box.
     pub canned: Rc<Vec<CannedResponse>>,
-    /// Where the edge's answers to label changes go.
+    /// Where the edge's answers to label changes (and reloaded site settings) go.
     pub dispatch: Dispatcher,
 }
 
@@ -121,7 +128,13 @@ pub fn conversation_pane(props: &PaneProps) -> Html {
             }
             <Reply key={format!("r{key}")} on_send={props.on_send.clone()} on_typing={props.on_typing.clone()}
                 canned={props.canned.clone()} />
-            <Attach key={format!("a{key}")} conversation={open.id.clone()} />
+            <div class="sb-reply-tools">
+                <Attach key={format!("a{key}")} conversation={open.id.clone()} />
+                if open.whatsapp {
+                    <TemplatePicker key={format!("w{key}")} conversation={open.id.clone()}
+                        templates={open.templates.clone()} dispatch={props.dispatch.clone()} />
+                }
+            </div>
         </section>
     }
 }

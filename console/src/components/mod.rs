@@ -34,7 +34,9 @@
 //!   conversation with it (first message and routing); [`contact_fields`]: the inputs both
 //!   editors share (attributes by kind, errors under the input they are about).
 //! - [`timeline`]: the messages and pending replies.
-//! - [`reply`]: the reply box; [`attach`]: attaching a file to the reply.
+//! - [`reply`]: the reply box; [`attach`]: attaching a file to the reply;
+//!   [`template_picker`]: on WhatsApp, sending one of the number's approved templates (the
+//!   only message allowed once the customer's 24-hour window has closed).
 //!
 //! Every piece of text from the network goes in as a text node (`{string}` in `html!`), which
 //! the browser never parses as markup.
@@ -71,6 +73,7 @@ pub mod settings;
 pub mod site_form;
 pub mod sites;
 pub mod team;
+pub mod template_picker;
 pub mod timeline;
 pub mod topbar;
 pub mod two_factor;

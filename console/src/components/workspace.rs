@@ -142,6 +142,8 @@ pub fn workspace(props: &WorkspaceProps) -> Html {
         me: agent.id.clone(),
         state: state.open_state(),
         labels: state.open_labels().map(Rc::new),
+        whatsapp: state.open_on_whatsapp(),
+        templates: state.whatsapp_templates().map(Rc::new),
     });
     let on_show = dispatch.to_callback().reform(Action::Show);
     let on_contact = dispatch.to_callback().reform(Action::ShowContact);

@@ -51,13 +51,19 @@ async fn load_team_now(dispatch: &Dispatcher) {
 /// Loads the site's settings.
 pub fn load_site(dispatch: Dispatcher) {
     spawn_local(async move {
-        match fetch_json::<(), site_settings::Response>("GET", SITE, None).await {
-            Ok(site) => dispatch.dispatch(Action::SiteLoaded(Box::new(site))),
-            Err(e) => {
-                dispatch.dispatch(Action::Notice(Some(format!("Could not load the site: {}", describe(&e)))))
-            }
+        if let Err(error) = reload_site(&dispatch).await {
+            dispatch.dispatch(Action::Notice(Some(format!("Could not load the site: {error}"))))
         }
     });
+}
+
+/// Loads the site's settings again and waits for them (the WhatsApp template picker, so that
+/// a template an admin added since sign-in is there); `Err`: why not, for the asker to show.
+pub async fn reload_site(dispatch: &Dispatcher) -> Result<(), String> {
+    let site =
+        fetch_json::<(), site_settings::Response>("GET", SITE, None).await.map_err(|e| describe(&e))?;
+    dispatch.dispatch(Action::SiteLoaded(Box::new(site)));
+    Ok(())
 }
 
 /// Changes the site's settings.

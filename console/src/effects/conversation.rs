@@ -14,12 +14,17 @@
 //!
 //! It also wakes the screen when someone's typing indicator lapses, so "… is typing" goes
 //! away by itself.
+//!
+//! Files ([`upload_attachment`]) and WhatsApp templates ([`send_template`]) go over REST
+//! instead; what they store arrives on the socket like any message.
 
 use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::rc::{Rc, Weak};
 
 use switchboard_core::client_log::ClientLog;
+use switchboard_protocol::api::conversation_messages::{PostRequest, Posted};
+use switchboard_protocol::channels::TemplateUse;
 use switchboard_protocol::limits::TYPING_EXPIRY_MS;
 use switchboard_protocol::{
     ClientFrame, ClientMessageId, ConversationId, ErrorCode, ServerFrame, CLOSE_UNAUTHORIZED, SUBPROTOCOL,
@@ -332,6 +337,23 @@ pub async fn upload_attachment(conversation: &ConversationId, file: &web_sys::Fi
     let url = format!("/api/v1/conversations/{conversation}/attachments");
     let outcome = switchboard_webclient::http::upload(&url, file, client_id.as_str()).await;
     outcome.map_err(|error| format!("{} was not sent: {error}", file.name()))
+}
+
+/// Sends one of the site's WhatsApp templates into `conversation` (`POST
+/// /api/v1/conversations/{id}/messages` with `template`): the edge fills its slots and the
+/// stored message comes back on the conversation's socket. `Err`: the edge's sentence (an
+/// unknown name, a slot left empty, not a WhatsApp conversation).
+pub async fn send_template(conversation: &ConversationId, template: TemplateUse) -> Result<(), String> {
+    let url = format!("/api/v1/conversations/{conversation}/messages");
+    let request = PostRequest {
+        text: String::new(),
+        template: Some(template),
+        internal: false,
+        client_id: None,
+        as_bot: false,
+    };
+    let posted = switchboard_webclient::fetch_json::<_, Posted>("POST", &url, Some(&request)).await;
+    posted.map(drop).map_err(|e| super::session::describe(&e))
 }
 
 /// Milliseconds from now until `at` (0 when past), as a timer takes them.

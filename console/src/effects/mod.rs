@@ -22,7 +22,8 @@
 //!   admin resetting a teammate's.
 //! - [`clipboard`]: copying text (recovery codes) to the clipboard.
 //! - [`inbox`]: the inbox socket, reconnecting with backoff.
-//! - [`conversation`]: the open conversation's socket and its [`ClientLog`](switchboard_core::client_log::ClientLog).
+//! - [`conversation`]: the open conversation's socket and its [`ClientLog`](switchboard_core::client_log::ClientLog);
+//!   files and WhatsApp templates sent into it over REST.
 //! - [`keys`]: keyboard shortcuts (j/k, Enter, r, e, /).
 //! - [`notify`]: browser notifications and a tone for offers and background messages.
 //! - [`timer`]: `setTimeout`/`setInterval` handles that cancel on drop, and the retry schedule.

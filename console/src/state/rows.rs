@@ -1,7 +1,9 @@
 //! Read-only views of the state, ready to render: inbox rows (filtered by the current view,
-//! queue and search, with their labels), the open conversation's header, and counts.
+//! queue and search, with their labels), the open conversation's header, counts, and the
+//! WhatsApp templates its reply box offers.
 
 use switchboard_core::inbox_view::View;
+use switchboard_protocol::channels::{Channel, Template};
 use switchboard_protocol::inbox::ConversationSummary;
 use switchboard_protocol::routing::ConversationState;
 use switchboard_protocol::ConversationId;
@@ -112,6 +114,27 @@ impl State {
                 })
                 .unwrap_or_else(|| "Conversation".to_owned()),
         )
+    }
+
+    /// Whether the open conversation's customer writes from WhatsApp, where a closed 24-hour
+    /// window leaves the team only the number's templates.
+    pub fn open_on_whatsapp(&self) -> bool {
+        self.open_summary().is_some_and(|c| c.channel == Channel::Whatsapp)
+    }
+
+    /// The site's WhatsApp templates, each name once (the first number's): the summary does
+    /// not say which of the site's numbers a conversation is on, and the edge fills the name
+    /// from that number's own list. `None` until the site's settings are loaded.
+    pub fn whatsapp_templates(&self) -> Option<Vec<Template>> {
+        let site = self.site.as_ref()?;
+        let mut templates: Vec<Template> = Vec::new();
+        let numbers = site.channels.iter().filter(|identity| identity.channel == Channel::Whatsapp);
+        for template in numbers.flat_map(|identity| &identity.templates) {
+            if !templates.iter().any(|kept| kept.name == template.name) {
+                templates.push(template.clone());
+            }
+        }
+        Some(templates)
     }
 
     /// "Visitor is typing…" while someone else in the open conversation types, at `now`.

@@ -364,7 +364,9 @@ fn a_customer_on_sms_is_named_by_their_number_with_the_channel_on_the_row_and_he
     let state = run(
         signed_in(),
         [
-            inbox(InboxFrame::Snapshot { conversations: vec![sms, summary(2, 10, ConversationState::Queued)] }),
+            inbox(InboxFrame::Snapshot {
+                conversations: vec![sms, summary(2, 10, ConversationState::Queued)],
+            }),
             Action::Open(id(1)),
         ],
     );
@@ -373,4 +375,41 @@ fn a_customer_on_sms_is_named_by_their_number_with_the_channel_on_the_row_and_he
     assert_eq!(row(1), Some(("+15551234567".to_owned(), Some("SMS"))));
     assert_eq!(row(2).and_then(|(_, channel)| channel), None, "webchat carries no tag");
     assert_eq!(state.open_label().as_deref(), Some("+15551234567 · SMS"));
+}
+
+#[test]
+fn a_whatsapp_conversation_offers_the_sites_whatsapp_templates_once_each_when_loaded() {
+    let mut whatsapp = summary(1, 10, ConversationState::Queued);
+    whatsapp.channel = switchboard_protocol::channels::Channel::Whatsapp;
+    let snapshot = inbox(InboxFrame::Snapshot {
+        conversations: vec![whatsapp, summary(2, 20, ConversationState::Queued)],
+    });
+    let state = run(signed_in(), [snapshot, Action::Open(id(1))]);
+    assert!(state.open_on_whatsapp());
+    assert_eq!(state.whatsapp_templates(), None, "the site's settings are not loaded yet");
+
+    // Two WhatsApp numbers sharing a name, and an SMS number (no templates there).
+    let template = |name: &str, text: &str| serde_json::json!({ "name": name, "text": text });
+    let site = serde_json::json!({
+        "id": "demo", "name": "Demo", "allowed_origins": [], "appearance": {},
+        "channels": [
+            { "channel": "sms", "address": "+15550199" },
+            { "channel": "whatsapp", "address": "+15550100",
+              "templates": [template("order_update", "Hi {{1}}, order {{2}} shipped."), template("hello", "Hello!")] },
+            { "channel": "whatsapp", "address": "+15550101",
+              "templates": [template("order_update", "Other text {{1}}"), template("bye", "Bye {{1}}")] },
+        ],
+    });
+    let site = serde_json::from_value(site).expect("site settings");
+    let state = run(state, [Action::SiteLoaded(Box::new(site))]);
+    let templates = state.whatsapp_templates().expect("loaded");
+    let listed: Vec<(&str, &str)> = templates.iter().map(|t| (t.name.as_str(), t.text.as_str())).collect();
+    assert_eq!(
+        listed,
+        [("order_update", "Hi {{1}}, order {{2}} shipped."), ("hello", "Hello!"), ("bye", "Bye {{1}}")]
+    );
+
+    // A webchat conversation offers no templates.
+    let state = run(state, [Action::Open(id(2))]);
+    assert!(!state.open_on_whatsapp());
 }

@@ -5,7 +5,7 @@
 //! conversation. The edge keeps one thread object per line and performs what this says.
 
 use switchboard_protocol::channels::{
-    Channel, ContactIdentity, DeliveryStatus, HandlerStart, MessageHandler, MAX_IDENTITIES,
+    Channel, ContactIdentity, DeliveryStatus, HandlerStart, MessageHandler, Thread, MAX_IDENTITIES,
     MAX_REOPEN_MINUTES,
 };
 use switchboard_protocol::routing::ConversationState;
@@ -48,6 +48,10 @@ pub fn check_identities(identities: &[ContactIdentity], flow: &Flow) -> Result<(
                 format_args!("at most {MAX_REOPEN_MINUTES}"),
             ));
         }
+        if !identity.templates.is_empty() && identity.channel != Channel::Whatsapp {
+            return Err(bad(at("templates"), "templates are WhatsApp's"));
+        }
+        super::whatsapp::check_templates(&identity.templates, &at("templates"))?;
         match (handler.start, &handler.queue) {
             (HandlerStart::Queue, None) => {
                 return Err(bad(at("handler.queue"), "name the queue conversations go straight to"))
@@ -71,6 +75,33 @@ pub fn identity<'a>(
     ours: &str,
 ) -> Option<&'a ContactIdentity> {
     identities.iter().find(|identity| identity.channel == channel && identity.address == ours)
+}
+
+/// The line a conversation the team starts on `channel` goes along: from the site's number
+/// on that channel (its first) to the contact's first phone number (in E.164: `+` and its
+/// digits). Refused, saying what is missing, when the site has no such number or the
+/// contact no phone.
+pub fn outbound_line(
+    identities: &[ContactIdentity],
+    channel: Channel,
+    phones: &[String],
+) -> Result<(Thread, MessageHandler), ApiError> {
+    let conflict = |what: String| ApiError::new(ErrorCode::Conflict, what);
+    let identity = identities.iter().find(|identity| identity.channel == channel).ok_or_else(|| {
+        conflict(format!("the site has no {} number (PATCH /api/v1/site channels)", channel.label()))
+    })?;
+    let theirs = phones
+        .iter()
+        .find_map(|phone| {
+            let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
+            let e164 = format!("+{digits}");
+            (phone.trim_start().starts_with('+') && twilio::address(&e164).is_ok()).then_some(e164)
+        })
+        .ok_or_else(|| {
+            conflict("the contact has no phone number in international form (+ and the country code)".into())
+        })?;
+    let thread = Thread { channel, ours: identity.address.clone(), theirs };
+    Ok((thread, identity.handler.clone()))
 }
 
 /// Whether a customer's new message goes on in their last conversation, which stands in
@@ -147,6 +178,12 @@ pub fn note(seq: switchboard_protocol::Seq, text: String, now: i64) -> Message {
 /// After this many failed attempts to hand a message to the provider, it is given up (and
 /// the team told, as for a failed delivery).
 pub const MAX_SEND_ATTEMPTS: u32 = 8;
+
+/// The note for a file the customer sent that could not be kept (too large, a type the
+/// conversation does not take, the provider unreachable).
+pub fn file_not_kept(channel: Channel, why: &str) -> String {
+    format!("The customer sent a file by {} that could not be kept: {why}", channel.label())
+}
 
 /// The note for a message the provider never accepted.
 pub fn not_sent(channel: Channel, why: &str) -> String {

@@ -5,7 +5,12 @@ use switchboard_protocol::{AgentId, ClientMessageId, QueueId, Seq, VisitorId};
 use super::*;
 
 fn sms(address: &str) -> ContactIdentity {
-    ContactIdentity { channel: Channel::Sms, address: address.into(), handler: MessageHandler::default() }
+    ContactIdentity {
+        channel: Channel::Sms,
+        address: address.into(),
+        handler: MessageHandler::default(),
+        templates: Vec::new(),
+    }
 }
 
 fn said(author: Author, text: &str) -> Message {
@@ -100,4 +105,16 @@ proptest! {
         let on = goes_on(state, now - since, &handler, now);
         prop_assert_eq!(on, !resolved || since <= i64::from(minutes) * 60_000);
     }
+}
+
+#[test]
+fn the_team_writes_from_the_sites_number_to_the_contacts_first_international_phone() {
+    let identities = [sms("+15550100"), ContactIdentity { channel: Channel::Whatsapp, ..sms("+15550199") }];
+    let phones = ["555 0101".to_owned(), "+44 7700 900123".to_owned()];
+    let (line, _) = outbound_line(&identities, Channel::Whatsapp, &phones).unwrap();
+    assert_eq!((line.ours.as_str(), line.theirs.as_str()), ("+15550199", "+447700900123"));
+    let refused = outbound_line(&identities, Channel::Messenger, &phones).unwrap_err();
+    assert!(refused.message.contains("no Messenger number"), "{refused:?}");
+    let refused = outbound_line(&identities, Channel::Sms, &["555 0101".to_owned()]).unwrap_err();
+    assert!(refused.message.contains("no phone number"), "{refused:?}");
 }

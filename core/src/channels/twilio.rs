@@ -77,7 +77,7 @@ pub fn written(channel: Channel, number: &str) -> String {
 }
 
 /// A file an inbound message carries (Twilio keeps it; fetch it with the account's basic auth).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Media {
     /// `MediaUrl{n}`.
     pub url: String,
@@ -225,12 +225,26 @@ pub struct Outbound<'a> {
     pub media_urls: &'a [String],
     /// Where Twilio posts this message's statuses.
     pub status_callback: Option<&'a str>,
+    /// A WhatsApp template: its Content SID and variables (`{"1": "…"}`), sent instead of
+    /// the body (which stays our copy of its text).
+    pub content: Option<(&'a str, &'a [String])>,
 }
 
 /// The Messages API request sending `message` from `account`.
 pub fn send_request(account: Account<'_>, message: &Outbound<'_>) -> ProviderRequest {
     let (from, to) = (written(message.channel, message.from), written(message.channel, message.to));
-    let mut fields: Vec<(&str, &str)> = vec![("To", &to), ("From", &from), ("Body", message.body)];
+    let variables = message.content.map(|(_, values)| {
+        let numbered: serde_json::Map<String, serde_json::Value> =
+            values.iter().enumerate().map(|(n, v)| ((n + 1).to_string(), v.trim().into())).collect();
+        serde_json::Value::Object(numbered).to_string()
+    });
+    let mut fields: Vec<(&str, &str)> = vec![("To", &to), ("From", &from)];
+    match (message.content, &variables) {
+        (Some((sid, _)), Some(variables)) => {
+            fields.extend([("ContentSid", sid), ("ContentVariables", variables.as_str())])
+        }
+        _ => fields.push(("Body", message.body)),
+    }
     fields.extend(message.media_urls.iter().map(|url| ("MediaUrl", url.as_str())));
     fields.extend(message.status_callback.map(|url| ("StatusCallback", url)));
     let credentials = STANDARD.encode(format!("{}:{}", account.account_sid, account.auth_token));
@@ -247,6 +261,40 @@ pub fn send_request(account: Account<'_>, message: &Outbound<'_>) -> ProviderReq
         ],
         body: form::encode(fields),
     }
+}
+
+/// The request fetching an inbound message's file: a `GET` of its `MediaUrl`, with the
+/// account's basic auth only when the URL is the account's API (Twilio answers with a
+/// redirect to the file); never the credentials to anywhere else.
+pub fn media_request(account: Account<'_>, media: &Media) -> ProviderRequest {
+    let base = account.base_url.trim_end_matches('/');
+    let ours = media.url.strip_prefix(base).is_some_and(|rest| rest.starts_with('/'));
+    let credentials = STANDARD.encode(format!("{}:{}", account.account_sid, account.auth_token));
+    ProviderRequest {
+        method: "GET",
+        url: media.url.clone(),
+        headers: if ours { vec![("authorization", format!("Basic {credentials}"))] } else { Vec::new() },
+        body: String::new(),
+    }
+}
+
+/// The name an inbound file is shown under: what it is, its place in the message, and the
+/// extension of its type (`photo-1.jpg`, `document-2.pdf`).
+pub fn media_name(n: usize, content_type: &str) -> String {
+    let kind = content_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
+    let (what, extension) = match kind.as_str() {
+        "image/jpeg" => ("photo", "jpg"),
+        "image/png" => ("photo", "png"),
+        "image/gif" => ("image", "gif"),
+        "image/webp" => ("sticker", "webp"),
+        "application/pdf" => ("document", "pdf"),
+        "text/plain" => ("text", "txt"),
+        "text/vcard" | "text/x-vcard" => ("contact", "vcf"),
+        _ if kind.starts_with("audio/") => ("voice", "audio"),
+        _ if kind.starts_with("video/") => ("video", "video"),
+        _ => ("file", "bin"),
+    };
+    format!("{what}-{}.{extension}", n + 1)
 }
 
 /// What Twilio accepted.

@@ -79,6 +79,42 @@ fn search_finds_names_emails_and_phone_digits() {
     assert!(needle(&"é".repeat(100)).is_some_and(|n| n.len() <= MAX_NEEDLE_BYTES));
 }
 
+#[test]
+fn only_a_channels_own_number_is_a_verified_phone_and_it_joins_the_contact_once() {
+    use switchboard_protocol::channels::Channel;
+    use switchboard_protocol::inbox::ConversationSummary;
+    use switchboard_protocol::{ConversationId, Seq};
+    let mut contact = Contact::default();
+    contact.attributes.insert("phone".into(), "+15551234567".into());
+    let summary = |channel| ConversationSummary {
+        id: ConversationId::from_random([1; 16]),
+        visitor_id: visitor(1),
+        channel,
+        visitor_name: None,
+        last_message: None,
+        last_seq: Seq(1),
+        created_at: 0,
+        updated_at: 0,
+        state: Default::default(),
+        assignee: None,
+        queue: None,
+        waiting_since: None,
+        contact: Some(contact.clone()),
+        labels: Vec::new(),
+        attributes: Default::default(),
+    };
+    assert_eq!(verified_phone(&summary(Channel::Sms)), Some("+15551234567"));
+    assert_eq!(verified_phone(&summary(Channel::Whatsapp)), Some("+15551234567"));
+    // A chat visitor claiming a number (an unsigned attribute) proves nothing.
+    assert_eq!(verified_phone(&summary(Channel::Webchat)), None);
+    let person = person("ctc_a", &[], &[1]);
+    let with = with_phone(person, "+15551234567", 7).expect("added");
+    assert_eq!((with.phones.as_slice(), with.updated_at), (&["+15551234567".to_owned()][..], 7));
+    assert!(with_phone(with.clone(), "+15551234567", 8).is_none(), "once");
+    assert!(with_phone(with, "+1 (555) 123-4567", 8).is_none(), "however it is written");
+    assert_eq!(phone_key("+1 (555) 123-4567"), phone_key("+15551234567"));
+}
+
 fn emails_strategy() -> impl Strategy<Value = Vec<String>> {
     proptest::collection::vec("[a-c]{1,2}@x\\.com", 0..4)
 }

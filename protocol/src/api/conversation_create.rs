@@ -25,8 +25,17 @@ use crate::{AgentId, ClientMessageId, ConversationId, QueueId};
 pub struct CreateRequest {
     /// Whom to write to (`ctc_…`).
     pub contact_id: String,
-    /// The first message.
+    /// The first message (empty with `template`, whose text it becomes).
+    #[serde(default)]
     pub text: String,
+    /// Where to write: `webchat` (the default: the contact's browser), `sms` or `whatsapp`
+    /// (their first phone number, from the site's number on that channel; `docs/channels.md`).
+    #[serde(default)]
+    pub channel: crate::channels::Channel,
+    /// WhatsApp: one of the number's approved templates — a business starts a WhatsApp
+    /// conversation only with one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub template: Option<crate::channels::TemplateUse>,
     /// How it is routed.
     pub routing: Routing,
     /// Written as the site's bot (under the flow's bot name) rather than as the caller.

@@ -36,8 +36,13 @@ pub struct Response {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PostRequest {
-    /// The message's text.
+    /// The message's text (empty with `template`, whose text it becomes).
+    #[serde(default)]
     pub text: String,
+    /// On WhatsApp: one of the number's approved templates with its variables, the only
+    /// message allowed once the customer's 24-hour window has closed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub template: Option<crate::channels::TemplateUse>,
     /// A private note, shown to the team only.
     #[serde(default)]
     pub internal: bool,

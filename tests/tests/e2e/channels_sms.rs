@@ -6,18 +6,20 @@
 //! says, redacted by the site's interceptors; Twilio's retry of the same message is stored
 //! once; the agent's reply goes out through the Messages API with a status callback, whose
 //! reports move the customer's read mark or tell the team, privately, that a message failed.
+//! A number the team noted on a chat visitor's contact makes their texts that contact's.
 
 use std::time::Duration;
 
 use anyhow::{ensure, Result};
 use reqwest::Method;
 use serde_json::json;
+use switchboard_protocol::api::contacts::{ContactDetail, ListResponse as ContactList};
 use switchboard_protocol::api::conversation_messages::{Posted, Response as Page};
 use switchboard_protocol::channels::Channel;
 use switchboard_protocol::inbox::ConversationSummary;
 use switchboard_protocol::routing::ConversationState;
 use switchboard_protocol::{Author, ConversationId, Message, Seq, ServerFrame};
-use switchboard_tests::api::{Live, Session};
+use switchboard_tests::api::{new_conversation, Live, Session};
 use switchboard_tests::fake_twilio::{self, message_sid, Answer, FakeTwilio};
 use switchboard_tests::test_edge::TestEdge;
 use switchboard_tests::{wait, ADMIN_EMAIL, ADMIN_PASSWORD, SITE};
@@ -189,5 +191,160 @@ async fn an_sms_becomes_a_conversation_and_the_teams_replies_go_back_by_sms() ->
     .await?;
     ensure!(second.visitor_id == summary.visitor_id, "the same customer line, the same visitor");
     ensure!(customer_texts(&log(&edge, &admin, &second.id).await?) == ["Another question"]);
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_chat_visitor_whose_number_the_team_knows_texts_in_and_is_one_contact_with_both() -> Result<()> {
+    let twilio = FakeTwilio::start().await?;
+    let vars = twilio.vars();
+    let vars: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let edge = TestEdge::start_with(&[SHOP], &vars)?;
+    let admin = Session::start(&edge, ADMIN_EMAIL, ADMIN_PASSWORD).await?;
+    let number = json!({ "channels": [{ "channel": "sms", "address": OUR_NUMBER }] });
+    ensure!(admin.call(&edge, Method::PATCH, "/api/v1/site", Some(&number)).await?.status == 200);
+
+    // A visitor chats on the site, and claims a number in the chat: that proves nothing.
+    let session = new_conversation(&edge, SHOP, None).await?;
+    let mut visitor = Live::visitor(&edge, &session).await?;
+    visitor.hello(Seq(0)).await?;
+    visitor.post("v-1", "Hi, my number is +15551234567").await?;
+    let contact = wait::until("the visitor's contact", Duration::from_secs(10), || async {
+        let list: ContactList =
+            admin.call(&edge, Method::GET, "/api/v1/contacts", None::<&()>).await.ok()?.json().ok()?;
+        list.contacts.into_iter().find(|c| c.visitor_ids.contains(&session.visitor_id))
+    })
+    .await?;
+    let path = format!("/api/v1/contacts/{}", contact.id);
+    // The agent notes the customer's number (as written, with spaces).
+    let phones = json!({ "phones": ["+1 555 123 4567"] });
+    let set = admin.call(&edge, Method::PATCH, &path, Some(&phones)).await?;
+    ensure!(set.status == 200, "phones: {} {}", set.status, set.body);
+
+    // They text in: the conversation joins their contact, with both conversations listed.
+    let hook = edge.url(&format!("/api/v1/channels/twilio/{SITE}/messages"));
+    let fields = fake_twilio::inbound(&message_sid(7), CUSTOMER, OUR_NUMBER, "Texting instead");
+    ensure!(fake_twilio::post_signed(&hook, &fields).await?.0 == 200);
+    let both = wait::until("both conversations on one contact", Duration::from_secs(10), || async {
+        let reply = admin.call(&edge, Method::GET, &path, None::<&()>).await.ok()?;
+        let found: ContactDetail = reply.json().ok()?;
+        (found.conversations.len() == 2).then_some(found)
+    })
+    .await?;
+    let channels: Vec<Channel> = both.conversations.iter().map(|c| c.channel).collect();
+    ensure!(channels.contains(&Channel::Sms) && channels.contains(&Channel::Webchat), "{channels:?}");
+    let contacts: ContactList =
+        admin.call(&edge, Method::GET, "/api/v1/contacts", None::<&()>).await?.json()?;
+    ensure!(contacts.contacts.len() == 1, "one person, one contact: {:#?}", contacts.contacts);
+
+    // Another number texting in is another person.
+    let stranger = fake_twilio::inbound(&message_sid(8), "+15559876543", OUR_NUMBER, "Hello?");
+    ensure!(fake_twilio::post_signed(&hook, &stranger).await?.0 == 200);
+    let contacts = wait::until("the stranger's contact", Duration::from_secs(10), || async {
+        let list: ContactList =
+            admin.call(&edge, Method::GET, "/api/v1/contacts", None::<&()>).await.ok()?.json().ok()?;
+        (list.contacts.len() == 2).then_some(list)
+    })
+    .await?;
+    let stranger = contacts.contacts.iter().find(|c| c.id != contact.id);
+    ensure!(stranger.is_some_and(|c| c.phones == ["+15559876543"]), "{:#?}", contacts.contacts);
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_team_starts_a_conversation_by_sms_or_whatsapp_and_the_answer_comes_back_into_it() -> Result<()> {
+    let twilio = FakeTwilio::start().await?;
+    let vars = twilio.vars();
+    let vars: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let edge = TestEdge::start_with(&[SHOP], &vars)?;
+    let admin = Session::start(&edge, ADMIN_EMAIL, ADMIN_PASSWORD).await?;
+    let numbers = json!({ "channels": [
+        { "channel": "sms", "address": OUR_NUMBER },
+        { "channel": "whatsapp", "address": OUR_NUMBER,
+          "templates": [{ "name": "delivery_slot", "text": "Hi {{1}}, pick a delivery slot by replying here." }] }] });
+    ensure!(admin.call(&edge, Method::PATCH, "/api/v1/site", Some(&numbers)).await?.status == 200);
+    let crm = admin.api_key(&edge, "crm", "agent").await?;
+    let post = |body: serde_json::Value| {
+        let (edge, crm) = (&edge, crm.clone());
+        async move {
+            let url = edge.url("/api/v1/conversations");
+            switchboard_tests::api::call_with(
+                Method::POST,
+                &url,
+                &[("authorization", crm.as_str())],
+                Some(&body),
+            )
+            .await
+        }
+    };
+    let created = admin
+        .call(
+            &edge,
+            Method::POST,
+            "/api/v1/contacts",
+            Some(&json!({ "name": "Grace", "phones": ["+1 555 123 4567"] })),
+        )
+        .await?;
+    ensure!(created.status == 201, "contact: {} {}", created.status, created.body);
+    let contact = created.body["id"].as_str().unwrap_or_default().to_owned();
+    let nameless =
+        admin.call(&edge, Method::POST, "/api/v1/contacts", Some(&json!({ "name": "No phone" }))).await?;
+    let nameless = nameless.body["id"].as_str().unwrap_or_default().to_owned();
+
+    // By SMS: from the site's number to the contact's, waiting for the answer.
+    let text = "Your parcel is delayed. Reply YES for a refund.";
+    let body =
+        json!({ "contact_id": contact, "channel": "sms", "text": text, "routing": { "mode": "on_reply" } });
+    let started = post(body).await?;
+    ensure!(started.status == 201, "sms outbound: {} {}", started.status, started.body);
+    let conversation = started.body["conversation_id"].as_str().unwrap_or_default().to_owned();
+    let sent = twilio.until(Duration::from_secs(10), |sent| sent.iter().any(|s| s.body == text)).await?;
+    let out = sent.iter().find(|s| s.body == text).cloned().unwrap_or_else(|| unreachable!());
+    ensure!((out.to.as_str(), out.from.as_str()) == (CUSTOMER, OUR_NUMBER), "{out:?}");
+    // A contact without a phone, or a channel the site has no number on, is refused by name.
+    let refused = post(
+        json!({ "contact_id": nameless, "channel": "sms", "text": "hi", "routing": { "mode": "on_reply" } }),
+    )
+    .await?;
+    ensure!(refused.status == 409 && refused.body.to_string().contains("phone"), "{}", refused.body);
+    let refused =
+        post(json!({ "contact_id": contact, "channel": "messenger", "text": "hi", "routing": { "mode": "on_reply" } }))
+            .await?;
+    ensure!(refused.status == 409, "no Messenger page: {}", refused.body);
+
+    // The customer answers by SMS: into the same conversation, which becomes a task.
+    let hook = edge.url(&format!("/api/v1/channels/twilio/{SITE}/messages"));
+    let fields = fake_twilio::inbound(&message_sid(9), CUSTOMER, OUR_NUMBER, "YES");
+    ensure!(fake_twilio::post_signed(&hook, &fields).await?.0 == 200);
+    let id = ConversationId::parse(&conversation)?;
+    let path = format!("/api/v1/conversations/{conversation}");
+    wait::until("the answer made it a task", Duration::from_secs(10), || async {
+        let summary: ConversationSummary =
+            admin.call(&edge, Method::GET, &path, None::<&()>).await.ok()?.json().ok()?;
+        (summary.state == ConversationState::Queued).then_some(())
+    })
+    .await?;
+    ensure!(
+        customer_texts(&log(&edge, &admin, &id).await?) == ["YES"],
+        "the answer in the started conversation"
+    );
+
+    // By WhatsApp a business may only start with an approved template.
+    let free = json!({ "contact_id": contact, "channel": "whatsapp", "text": "hi", "routing": { "mode": "on_reply" } });
+    let refused = post(free).await?;
+    ensure!(refused.status == 409 && refused.body["error"]["field"] == "template", "{}", refused.body);
+    let templated = json!({ "contact_id": contact, "channel": "whatsapp", "routing": { "mode": "on_reply" },
+        "template": { "name": "delivery_slot", "variables": ["Grace"] } });
+    let started = post(templated).await?;
+    ensure!(started.status == 201, "whatsapp outbound: {} {}", started.status, started.body);
+    let wanted = "Hi Grace, pick a delivery slot by replying here.";
+    ensure!(started.body["message"]["text"] == wanted, "{}", started.body);
+    let sent = twilio.until(Duration::from_secs(10), |sent| sent.iter().any(|s| s.body == wanted)).await?;
+    let out = sent.iter().find(|s| s.body == wanted).cloned().unwrap_or_else(|| unreachable!());
+    ensure!(out.to == format!("whatsapp:{CUSTOMER}"), "{out:?}");
+    // Everything the team started is the contact's.
+    let detail: ContactDetail =
+        admin.call(&edge, Method::GET, &format!("/api/v1/contacts/{contact}"), None::<&()>).await?.json()?;
+    ensure!(detail.conversations.len() == 2, "{:#?}", detail.conversations);
     Ok(())
 }

@@ -25,11 +25,13 @@
 //! - `browser_outbound`: a customer answers, in the widget, a conversation the team started; only then is it a task.
 //! - `browser_rest_messages`: messages a script posts over REST show live in the widget and a teammate's console.
 //! - `browser_routing`: the bot, quick replies and a handover in browsers.
+//! - `browser_whatsapp`: outside WhatsApp's window an agent picks a template in the console and it goes as Twilio content.
 //! - `browser_webhooks`: an admin subscribes a receiver in Settings, reads its log, redelivers, turns it off.
 //! - `browser_two_factor`: setting up two-factor sign-in, codes and recovery codes, a mandatory setup.
 //! - `browser_site_look`: an admin's look and words reaching the widget; bot cards.
 //! - `browser_start_conversation`: an agent starts a conversation with a contact from the console.
 //! - `channels_sms`: SMS through a fake Twilio: forged posts refused, retries stored once, replies, statuses.
+//! - `channels_whatsapp`: WhatsApp through the flow; the reply window; templates as Twilio content.
 //! - `chaos`: no message lost or duplicated under drops, resends and restarts.
 //! - `contact_webhooks`: contact.created/updated/merged reach a receiver signed, once, in order.
 //! - `contacts`: one contact per person (verified identity joins, typed email never); search, attributes, merge.
@@ -88,7 +90,9 @@ mod browser_site_look;
 mod browser_start_conversation;
 mod browser_two_factor;
 mod browser_webhooks;
+mod browser_whatsapp;
 mod channels_sms;
+mod channels_whatsapp;
 mod chaos;
 mod contact_webhooks;
 mod contacts;

@@ -119,6 +119,7 @@ fn a_message_is_sent_as_the_messages_api_takes_it() {
             body: "Your order shipped & is on its way",
             media_urls: &media,
             status_callback: Some("https://edge.example/channels/twilio/status"),
+            content: None,
         },
     );
     assert_eq!(request.url, "http://127.0.0.1:9999/2010-04-01/Accounts/AC123/Messages.json");
@@ -128,6 +129,28 @@ fn a_message_is_sent_as_the_messages_api_takes_it() {
     assert_eq!(form::field(&body, "From"), Some("whatsapp:+15557654321"));
     assert_eq!(form::field(&body, "Body"), Some("Your order shipped & is on its way"));
     assert_eq!(form::field(&body, "MediaUrl"), Some("https://edge.example/files/1"));
+}
+
+#[test]
+fn a_template_goes_as_its_content_sid_with_numbered_variables_instead_of_a_body() {
+    let account = Account { base_url: "https://api.twilio.com", account_sid: "AC123", auth_token: "secret" };
+    let variables = vec!["Grace".to_owned(), " AB-12 ".to_owned()];
+    let sid = format!("HX{}", "b".repeat(32));
+    let message = Outbound {
+        channel: Channel::Whatsapp,
+        from: "+15557654321",
+        to: "+447700900123",
+        body: "Hi Grace, your order AB-12 has shipped.",
+        media_urls: &[],
+        status_callback: None,
+        content: Some((&sid, &variables)),
+    };
+    let body = form::parse(&send_request(account, &message).body);
+    assert_eq!(form::field(&body, "ContentSid"), Some(sid.as_str()));
+    let sent: serde_json::Value =
+        serde_json::from_str(form::field(&body, "ContentVariables").unwrap()).unwrap();
+    assert_eq!(sent, serde_json::json!({"1": "Grace", "2": "AB-12"}));
+    assert_eq!(form::field(&body, "Body"), None, "Twilio takes the content, not a body");
 }
 
 #[test]
@@ -158,4 +181,23 @@ proptest! {
         more.push(("Extra".into(), "1".into()));
         prop_assert!(!is_genuine("token", &url, &more, Some(&expected)));
     }
+}
+
+#[test]
+fn a_file_is_fetched_with_the_accounts_credentials_only_from_the_accounts_api() {
+    let account = Account { base_url: "https://api.twilio.com", account_sid: "AC123", auth_token: "secret" };
+    let at = |url: &str| Media { url: url.into(), content_type: "image/jpeg".into() };
+    let ours = media_request(
+        account,
+        &at("https://api.twilio.com/2010-04-01/Accounts/AC123/Messages/MM1/Media/ME1"),
+    );
+    assert_eq!(ours.method, "GET");
+    assert_eq!(ours.headers, [("authorization", format!("Basic {}", STANDARD.encode("AC123:secret")))]);
+    for elsewhere in ["https://api.twilio.com.evil.example/x", "https://evil.example/https://api.twilio.com/"]
+    {
+        assert!(media_request(account, &at(elsewhere)).headers.is_empty(), "{elsewhere} got the credentials");
+    }
+    assert_eq!(media_name(0, "image/jpeg"), "photo-1.jpg");
+    assert_eq!(media_name(1, "application/pdf; name=x"), "document-2.pdf");
+    assert_eq!(media_name(2, "audio/ogg"), "voice-3.audio");
 }

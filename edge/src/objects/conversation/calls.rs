@@ -135,6 +135,9 @@ pub(crate) struct PostMessage {
     pub text: String,
     /// A private note.
     pub internal: bool,
+    /// On WhatsApp: an approved template and its variables, whose text the message becomes.
+    #[serde(default)]
+    pub template: Option<switchboard_protocol::channels::TemplateUse>,
 }
 object_call!(PostMessage => Conversation, "/post", switchboard_protocol::api::conversation_messages::Posted);
 
@@ -203,6 +206,8 @@ pub(crate) struct Erased {
 /// says, then the message stored like a visitor's. `conflict` if it exists.
 #[derive(Debug, Serialize, Deserialize)]
 pub(crate) struct StartChannel {
+    /// The site.
+    pub site: switchboard_protocol::SiteId,
     /// The conversation (the object's own name).
     pub conversation: ConversationId,
     /// The customer's line.
@@ -211,23 +216,28 @@ pub(crate) struct StartChannel {
     pub visitor: switchboard_protocol::VisitorId,
     /// What we know of them (their number, the name they set).
     pub contact: switchboard_protocol::contact::Contact,
-    /// A queue before the first message (`core::channels::thread::first_step`), or the flow.
+    /// How it is routed before the first message: a queue handler's queue
+    /// (`core::channels::thread::first_step`), or the team's choice when they start it; none:
+    /// the flow, once the customer's message is stored.
     pub first_step: Option<switchboard_core::flow::outbound::Outbound>,
-    /// Their message.
-    pub post: PostMessage,
+    /// Their words (none when their message is only files, attached next).
+    pub post: Option<PostMessage>,
 }
-object_call!(StartChannel => Conversation, "/channel-start", switchboard_protocol::api::conversation_messages::Posted);
+object_call!(StartChannel => Conversation, "/channel-start", Option<switchboard_protocol::Message>);
 
 /// The customer on another channel wrote again: stored here while the conversation goes on
-/// (`core::channels::thread::goes_on`); `None` when it ended too long ago (a new one starts).
+/// (`core::channels::thread::goes_on`); `false` when it ended too long ago (a new one
+/// starts, and nothing is stored here).
 #[derive(Debug, Serialize, Deserialize)]
 pub(crate) struct ChannelMessage {
+    /// The site.
+    pub site: switchboard_protocol::SiteId,
     /// Their contact identity's handler (its reopen window).
     pub handler: switchboard_protocol::channels::MessageHandler,
-    /// Their message.
-    pub post: PostMessage,
+    /// Their words (none when their message is only files, attached next).
+    pub post: Option<PostMessage>,
 }
-object_call!(ChannelMessage => Conversation, "/channel-message", Option<switchboard_protocol::api::conversation_messages::Posted>);
+object_call!(ChannelMessage => Conversation, "/channel-message", bool);
 
 /// What the provider said of the message at `seq` (`core::channels::thread::Receipt`).
 #[derive(Debug, Serialize, Deserialize)]

@@ -10,18 +10,18 @@
 use std::rc::Rc;
 
 use switchboard_core::channels::thread::{self, outgoing, Receipt};
+use switchboard_core::channels::whatsapp;
 use switchboard_core::conversation::{self, Effect, LogStore, Relay};
 use switchboard_core::flow::input::Input;
-use switchboard_protocol::api::conversation_messages::Posted;
-use switchboard_protocol::channels::Thread;
-use switchboard_protocol::{Author, ErrorCode, Seq, ServerFrame, SiteId};
+use switchboard_protocol::channels::{Channel, TemplateUse, Thread, REPLY_WINDOW_MS};
+use switchboard_protocol::{ApiError, Author, ClientMessageId, ErrorCode, Message, Seq, ServerFrame, SiteId};
 
 use super::calls::{ChannelMessage, ChannelReceipt, StartChannel};
 use super::store::Meta;
 use super::ConversationObject;
 use crate::error::{EdgeError, EdgeResult};
 use crate::objects;
-use crate::objects::thread::calls::Deliver;
+use crate::objects::thread::calls::{Content, Deliver};
 
 /// The outbox type the conversation keeps for replies on its customer's channel.
 pub(super) type ChannelOutbox = Rc<super::super::outbox::Outbox<((SiteId, Thread), Deliver)>>;
@@ -29,13 +29,13 @@ pub(super) type ChannelOutbox = Rc<super::super::outbox::Outbox<((SiteId, Thread
 impl ConversationObject {
     /// Makes the conversation on the customer's line, routes it as the handler says, then
     /// stores their first message.
-    pub(super) async fn start_channel(&self, call: StartChannel, now: i64) -> EdgeResult<Posted> {
+    pub(super) async fn start_channel(&self, call: StartChannel, now: i64) -> EdgeResult<Option<Message>> {
         if self.store.meta()?.is_some() {
             return Err(EdgeError::refuse(ErrorCode::Conflict, "the conversation exists"));
         }
         let meta = Meta {
             conversation_id: call.conversation,
-            site_id: call.post.site.clone(),
+            site_id: call.site.clone(),
             visitor_id: call.visitor,
             created_at: now,
             visitor_address: None,
@@ -47,20 +47,26 @@ impl ConversationObject {
         if let Some(step) = call.first_step {
             self.advance(&meta, Input::Outbound(step), now).await?;
         }
-        self.post_message(call.post, now).await
+        match call.post {
+            Some(post) => Ok(Some(self.post_message(post, now).await?.message)),
+            None => Ok(None),
+        }
     }
 
     /// Stores the customer's next message, unless their conversation ended too long ago.
-    pub(super) async fn channel_message(&self, call: ChannelMessage, now: i64) -> EdgeResult<Option<Posted>> {
-        let meta = self.on_a_line(&call.post.site)?;
+    pub(super) async fn channel_message(&self, call: ChannelMessage, now: i64) -> EdgeResult<bool> {
+        let meta = self.on_a_line(&call.site)?;
         let state = self.store.lifecycle()?.state;
         let mut store = &self.store;
         let head = store.head()?;
         let last = store.page_after(Seq(head.0.saturating_sub(1)), 1)?.first().map(|entry| entry.sent_at);
         if !thread::goes_on(state, last.unwrap_or(meta.created_at), &call.handler, now) {
-            return Ok(None);
+            return Ok(false);
         }
-        self.post_message(call.post, now).await.map(Some)
+        if let Some(post) = call.post {
+            self.post_message(post, now).await?;
+        }
+        Ok(true)
     }
 
     /// What the provider said of one of the team's messages.
@@ -87,6 +93,56 @@ impl ConversationObject {
         Ok(())
     }
 
+    /// Whether the team may write freely to the customer now: always but on WhatsApp (and
+    /// Messenger) more than 24 hours after the customer's last message (`core::channels::
+    /// whatsapp::free_reply`). Private notes and the customer's own words always may.
+    pub(super) fn may_write_freely(
+        &self,
+        meta: &Meta,
+        author: &Author,
+        internal: bool,
+        now: i64,
+    ) -> EdgeResult<()> {
+        let Some(line) = meta.thread() else { return Ok(()) };
+        let team = matches!(author, Author::Agent { .. } | Author::Bot { .. });
+        if internal || !team || !whatsapp::has_window(line.channel) {
+            return Ok(());
+        }
+        let last = self.store.last_written_by(meta.visitor_id.as_str())?;
+        let window = self.env.var("CHANNEL_REPLY_WINDOW_MS").ok().and_then(|v| v.to_string().parse().ok());
+        Ok(whatsapp::free_reply(line.channel, last, window.unwrap_or(REPLY_WINDOW_MS), now)?)
+    }
+
+    /// The text of a message made from one of the number's templates (and the template noted
+    /// for the line, which sends it as the provider's template).
+    pub(super) async fn template_text(
+        &self,
+        meta: &Meta,
+        author: &Author,
+        client_id: &ClientMessageId,
+        internal: bool,
+        chosen: &TemplateUse,
+        now: i64,
+    ) -> EdgeResult<String> {
+        let refuse =
+            |why: &str| EdgeError::Refused(ApiError::new(ErrorCode::BadRequest, why).at_field("template"));
+        let line = meta.thread().filter(|line| line.channel == Channel::Whatsapp);
+        let Some(line) = line else { return Err(refuse("templates are for WhatsApp conversations")) };
+        if internal || !matches!(author, Author::Agent { .. } | Author::Bot { .. }) {
+            return Err(refuse("a template goes to the customer: not a private note"));
+        }
+        let identities =
+            crate::site_cache::part(&self.env, &meta.site_id, now, |c| c.channels.clone()).await?;
+        let templates = thread::identity(&identities, line.channel, &line.ours)
+            .map(|identity| identity.templates.as_slice())
+            .unwrap_or_default();
+        let (text, template) = whatsapp::fill(templates, chosen)?;
+        let content =
+            template.content_sid.clone().map(|sid| Content { sid, variables: chosen.variables.clone() });
+        self.template_sent.replace(content.map(|content| (client_id.clone(), content)));
+        Ok(text)
+    }
+
     /// The conversation of `site` on a customer's line, or `not_found`.
     fn on_a_line(&self, site: &SiteId) -> EdgeResult<Meta> {
         self.store
@@ -104,8 +160,14 @@ impl ConversationObject {
         if texts.is_empty() {
             return;
         }
+        let content = self
+            .template_sent
+            .take()
+            .filter(|(client_id, _)| client_id == &message.client_id)
+            .map(|(_, content)| content);
         let env = self.env.clone();
-        let deliver = Deliver { conversation: meta.conversation_id.clone(), seq: message.seq, texts };
+        let deliver =
+            Deliver { conversation: meta.conversation_id.clone(), seq: message.seq, texts, content };
         self.channel_outbox.push(&self.state, ((meta.site_id, line), deliver), move |(key, deliver)| {
             let env = env.clone();
             async move {

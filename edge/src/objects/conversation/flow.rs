@@ -1,5 +1,6 @@
 //! The Conversation object's side of routing: it runs the site's flow for its conversation
-//! (`switchboard_core::flow`: an [`Input`] in, [`Effect`]s out) and performs the steps — bot
+//! (`switchboard_core::flow`: an [`Input`] in, [`Effect`]s out) — for the router's notices, the
+//! external bot's answers and its own alarm — and performs the steps — bot
 //! messages and events into the log, status frames to clients, calls to the site's router
 //! and the external bot, and the object's alarm (snooze end, business hours, a bot's
 //! deadline).
@@ -13,15 +14,50 @@ use switchboard_core::interceptors;
 use switchboard_protocol::api::bot_webhook::Request as BotRequest;
 use switchboard_protocol::interceptors::Interceptor;
 use switchboard_protocol::routing::ConversationEvent;
+use switchboard_protocol::ErrorCode;
 
+use super::calls::{BotAnswer, Notice};
 use super::store::Meta;
 use super::ConversationObject;
 use crate::error::{EdgeError, EdgeResult};
+use crate::objects::ended;
 use crate::objects::site::calls::{Enqueue, Unroute};
 use crate::zones::RuntimeZones;
 use crate::{objects, site_cache};
 
 impl ConversationObject {
+    /// A notice from the site's router.
+    pub(super) async fn notice(&self, notice: Notice, now: i64) -> EdgeResult<()> {
+        let meta = self.store.existing()?;
+        let input = match notice {
+            Notice::Routing { notice } => Input::Routing(notice),
+            Notice::Waiting { position, wait_ms } => Input::Waiting { position, wait_ms },
+            Notice::SessionEnded { agent } => {
+                ended::close_tagged(&self.state, agent.as_str());
+                return Ok(());
+            }
+        };
+        self.advance(&meta, input, now).await
+    }
+
+    /// The external bot answers through the API; the worker passes its bearer token on, and
+    /// only the flow's `api_token` is accepted (never the signing secret).
+    pub(super) async fn bot_answer(
+        &self,
+        BotAnswer { authorization, answer }: BotAnswer,
+        now: i64,
+    ) -> EdgeResult<()> {
+        let meta = self.store.existing()?;
+        let flow = crate::site_cache::config(&self.env, &meta.site_id, now).await?.flow;
+        if !flow.webhook.as_ref().is_some_and(|bot| bot.authorises(&authorization)) {
+            return Err(EdgeError::refuse(
+                ErrorCode::Unauthorized,
+                "wrong or missing bot token (the flow's webhook.api_token)",
+            ));
+        }
+        self.advance(&meta, Input::BotAnswered(answer), now).await
+    }
+
     /// Runs `input` through the lifecycle at `now` and performs what it decides; when that
     /// includes asking the external bot, asks it and runs its answer (or failure) too.
     pub(super) async fn advance(&self, meta: &Meta, input: Input, now: i64) -> EdgeResult<()> {

@@ -21,7 +21,7 @@ use switchboard_core::ingest;
 use switchboard_core::rate::{ParticipantLimits, SendOrder};
 use switchboard_protocol::inbox::ConversationSummary;
 use switchboard_protocol::interceptors::Interceptor;
-use switchboard_protocol::{Author, ClientFrame, ErrorCode, Message, ServerFrame, SiteId};
+use switchboard_protocol::{Author, ClientFrame, Message, ServerFrame, SiteId};
 use worker::{
     durable_object, DurableObject, Env, Request, Response, State, WebSocket, WebSocketIncomingMessage,
 };
@@ -49,7 +49,7 @@ use self::feed::Claim;
 use self::sockets::{AGENT_TAG, VISITOR_TAG};
 use self::store::{ConversationStore, Meta};
 use super::call::{answer, carried, no_such_route, ObjectCall};
-use super::ended::{self, SessionEnds};
+use super::ended::SessionEnds;
 use super::outbox::Outbox;
 use super::{
     answer_pings_while_hibernating, broadcast, finish_close, respond, send_error, send_frame, Participant,
@@ -89,6 +89,9 @@ pub struct ConversationObject {
     webhook_outbox: webhooks::WebhookOutbox,
     /// The team's words on their way to the customer's line, in order ([`channel`]).
     channel_outbox: channel::ChannelOutbox,
+    /// The template the message being posted was made from (its id), for the line.
+    template_sent:
+        RefCell<Option<(switchboard_protocol::ClientMessageId, crate::objects::thread::calls::Content)>>,
     /// Socket frames in arrival order ([`turns`]).
     turns: super::turns::Turns,
 }
@@ -109,6 +112,7 @@ impl DurableObject for ConversationObject {
             search_texts: Rc::default(),
             webhook_outbox: Rc::new(Outbox::in_order()),
             channel_outbox: Rc::new(Outbox::in_order()),
+            template_sent: RefCell::default(),
         }
     }
 
@@ -253,6 +257,10 @@ impl ConversationObject {
         let author = &participant.author;
         let hello = matches!(frame, ClientFrame::Hello { .. });
         let meta = self.store.existing()?;
+        if let ClientFrame::Send { internal, .. } = &frame {
+            // WhatsApp's window: refused here, with the reason, before anything is stored.
+            self.may_write_freely(&meta, author, *internal, now)?;
+        }
         // Visitors get a fresh token on every hello: sessions slide while they come back.
         let renewal = match (&frame, author) {
             (ClientFrame::Hello { .. }, Author::Visitor { .. }) => Some(visitor_sessions::issue(
@@ -349,34 +357,6 @@ impl ConversationObject {
         self.store.set_lifecycle(&life)?;
         self.tell_site(meta, &life, message, now);
         Ok(input)
-    }
-
-    /// A notice from the site's router.
-    async fn notice(&self, notice: Notice, now: i64) -> EdgeResult<()> {
-        let meta = self.store.existing()?;
-        let input = match notice {
-            Notice::Routing { notice } => Input::Routing(notice),
-            Notice::Waiting { position, wait_ms } => Input::Waiting { position, wait_ms },
-            Notice::SessionEnded { agent } => {
-                ended::close_tagged(&self.state, agent.as_str());
-                return Ok(());
-            }
-        };
-        self.advance(&meta, input, now).await
-    }
-
-    /// The external bot answers through the API; the worker passes its bearer token on, and
-    /// only the flow's `api_token` is accepted (never the signing secret).
-    async fn bot_answer(&self, BotAnswer { authorization, answer }: BotAnswer, now: i64) -> EdgeResult<()> {
-        let meta = self.store.existing()?;
-        let flow = crate::site_cache::config(&self.env, &meta.site_id, now).await?.flow;
-        if !flow.webhook.as_ref().is_some_and(|bot| bot.authorises(&authorization)) {
-            return Err(EdgeError::refuse(
-                ErrorCode::Unauthorized,
-                "wrong or missing bot token (the flow's webhook.api_token)",
-            ));
-        }
-        self.advance(&meta, Input::BotAnswered(answer), now).await
     }
 
     /// Sends a stored entry to every socket: agents and visitors each the frame core chose.

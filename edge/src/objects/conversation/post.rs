@@ -10,7 +10,7 @@ use switchboard_core::conversation::{self, AgentAction, Effect, LogStore, Post};
 use switchboard_core::flow::input::Input;
 use switchboard_core::rate::SendOrder;
 use switchboard_protocol::api::conversation_messages::Posted;
-use switchboard_protocol::{ErrorCode, Seq, ServerFrame};
+use switchboard_protocol::{ApiError, ErrorCode, Seq, ServerFrame};
 
 use super::calls::{Act, Acted, PostMessage, StartOutbound};
 use super::store::Meta;
@@ -23,7 +23,18 @@ impl ConversationObject {
         let not_found = || EdgeError::refuse(ErrorCode::NotFound, "no such conversation");
         let meta = self.store.meta()?.filter(|meta| meta.site_id == call.site).ok_or_else(not_found)?;
         admission::may_join(meta.owner(), &call.site, &call.author)?;
-        let PostMessage { author, client_id, text, internal, .. } = call;
+        let PostMessage { author, client_id, text, internal, template, .. } = call;
+        let text = match template {
+            Some(_) if !text.trim().is_empty() => {
+                let error = ApiError::new(ErrorCode::BadRequest, "send a text or a template, not both");
+                return Err(EdgeError::Refused(error.at_field("template")));
+            }
+            Some(chosen) => self.template_text(&meta, &author, &client_id, internal, &chosen, now).await?,
+            None => {
+                self.may_write_freely(&meta, &author, internal, now)?;
+                text
+            }
+        };
         let steps = self.interceptors(now).await?;
         let outputs = {
             let mut limits = self.limits.borrow_mut();

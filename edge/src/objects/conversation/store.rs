@@ -198,6 +198,22 @@ impl ConversationStore {
         })
     }
 
+    /// When the author `author_id` last wrote, if ever (WhatsApp's reply window).
+    pub fn last_written_by(&self, author_id: &str) -> EdgeResult<Option<i64>> {
+        #[derive(Deserialize)]
+        struct Row {
+            at: Option<i64>,
+        }
+        if !self.tables.made() {
+            return Ok(None);
+        }
+        let rows: Vec<Row> = self
+            .sql
+            .exec("SELECT MAX(sent_at) AS at FROM messages WHERE author_id = ?", vec![author_id.into()])?
+            .to_array()?;
+        Ok(rows.into_iter().next().and_then(|row| row.at))
+    }
+
     /// The newest message someone wrote (visitor, agent or bot; not a routing event), for
     /// inbox previews.
     pub fn last_spoken(&self) -> EdgeResult<Option<Message>> {

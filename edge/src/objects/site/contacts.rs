@@ -19,7 +19,7 @@ use crate::env;
 use crate::error::{EdgeError, EdgeResult};
 
 /// The tables, created with the object's others.
-pub(super) const SCHEMA: [&str; 6] = [
+pub(super) const SCHEMA: [&str; 7] = [
     "CREATE TABLE IF NOT EXISTS contacts (
         id TEXT PRIMARY KEY,
         json TEXT NOT NULL,
@@ -29,6 +29,9 @@ pub(super) const SCHEMA: [&str; 6] = [
     "CREATE UNIQUE INDEX IF NOT EXISTS contacts_by_user ON contacts (user_id) WHERE user_id IS NOT NULL",
     "CREATE INDEX IF NOT EXISTS contacts_by_activity ON contacts (updated_at, id)",
     "CREATE TABLE IF NOT EXISTS contact_visitors (visitor_id TEXT PRIMARY KEY, contact_id TEXT NOT NULL)",
+    // A number's contact, so a customer texting in finds the person (`core::contacts::
+    // verified_phone`) without a scan.
+    "CREATE TABLE IF NOT EXISTS contact_phones (phone TEXT PRIMARY KEY, contact_id TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS contact_merges (
         from_id TEXT PRIMARY KEY, into_id TEXT NOT NULL, by_name TEXT NOT NULL, at INTEGER NOT NULL)",
     "CREATE TABLE IF NOT EXISTS contact_attributes (only INTEGER PRIMARY KEY CHECK (only = 1), json TEXT NOT NULL)",
@@ -97,6 +100,14 @@ impl SiteObject {
                 vec![visitor.as_str().into(), contact.id.as_str().into()],
             )?;
         }
+        self.sql()
+            .exec("DELETE FROM contact_phones WHERE contact_id = ?", vec![contact.id.as_str().into()])?;
+        for phone in &contact.phones {
+            self.sql().exec(
+                "INSERT OR REPLACE INTO contact_phones (phone, contact_id) VALUES (?, ?)",
+                vec![contacts::phone_key(phone).into(), contact.id.as_str().into()],
+            )?;
+        }
         Ok(())
     }
 
@@ -106,15 +117,22 @@ impl SiteObject {
         let seen = summary.contact.as_ref();
         let current = self.contact_of_visitor(&summary.visitor_id)?;
         let verified = contacts::verified_user(seen).map(str::to_owned);
-        let owner = match &verified {
-            Some(user) => self.contacts_where("user_id = ?", user)?,
-            None => None,
+        let phone = contacts::verified_phone(summary).map(str::to_owned);
+        let owner = match (&verified, &phone) {
+            (Some(user), _) => self.contacts_where("user_id = ?", user)?,
+            // The customer's own number (SMS, WhatsApp): the contact that has it.
+            (None, Some(phone)) => self.contacts_where(
+                "id = (SELECT contact_id FROM contact_phones WHERE phone = ?)",
+                &contacts::phone_key(phone),
+            )?,
+            (None, None) => None,
         };
         // Webhooks hear of one change per summary (all of it), never of half of it.
         let (contact, joined) = match (current, owner) {
             (Some(current), Some(owner)) if current.id != owner.id => {
                 // The same person, verified: one contact (never on a typed email).
-                (self.merge_rows(owner, current, "verified identity", now)?, false)
+                let by = if verified.is_some() { "verified identity" } else { "verified phone" };
+                (self.merge_rows(owner, current, by, now)?, false)
             }
             (None, Some(mut owner)) => {
                 owner.visitor_ids.push(summary.visitor_id.clone());
@@ -130,11 +148,23 @@ impl SiteObject {
                     contacts::new_id(env::random_bytes()?),
                     now,
                 );
+                let made = match &phone {
+                    Some(phone) => contacts::with_phone(made.clone(), phone, now).unwrap_or(made),
+                    None => made,
+                };
                 self.save_contact(&made)?;
                 return self.contact_changed(EventType::ContactCreated, &made, None, now);
             }
         };
-        match seen.and_then(|seen| contacts::learn(contact.clone(), seen, now)) {
+        let learnt = seen.and_then(|seen| contacts::learn(contact.clone(), seen, now));
+        let learnt = match &phone {
+            Some(phone) => {
+                let base = learnt.clone().unwrap_or_else(|| contact.clone());
+                contacts::with_phone(base, phone, now).or(learnt)
+            }
+            None => learnt,
+        };
+        match learnt {
             Some(learnt) => {
                 self.save_contact(&learnt)?;
                 self.contact_changed(EventType::ContactUpdated, &learnt, None, now)?;
@@ -255,6 +285,8 @@ impl SiteObject {
         let answers = self.take_answers_about(&subjects)?;
         self.sql()
             .exec("DELETE FROM contact_visitors WHERE contact_id = ?", vec![contact.id.as_str().into()])?;
+        self.sql()
+            .exec("DELETE FROM contact_phones WHERE contact_id = ?", vec![contact.id.as_str().into()])?;
         self.sql().exec("DELETE FROM contact_merges WHERE into_id = ?", vec![contact.id.as_str().into()])?;
         self.sql().exec("DELETE FROM contacts WHERE id = ?", vec![contact.id.as_str().into()])?;
         Ok(answers)

@@ -35,6 +35,7 @@ pub(super) static SCHEMA: Schema = Schema {
         contacts::SCHEMA[3],
         contacts::SCHEMA[4],
         contacts::SCHEMA[5],
+        contacts::SCHEMA[6],
         labels::SCHEMA[0],
         labels::SCHEMA[1],
         retention::SCHEMA,

@@ -34,8 +34,10 @@ pub(crate) struct Arrived {
     pub thread: Thread,
     /// The provider's id of the message (`MessageSid`): the same message again is dropped.
     pub provider_id: String,
-    /// Its text.
+    /// Its text (may be empty when it carries files).
     pub text: String,
+    /// Its files, in order: each becomes a message of its own after the text.
+    pub media: Vec<switchboard_core::channels::twilio::Media>,
     /// The name the customer set (WhatsApp's profile name), if any.
     pub profile_name: Option<String>,
     /// The contact identity's handler.
@@ -50,11 +52,26 @@ object_call!(Arrived => Threads, "/arrived", Took);
 pub(crate) struct Took {
     /// The conversation it is in.
     pub conversation: ConversationId,
-    /// Its place there.
-    pub seq: Seq,
     /// It had arrived before (nothing new was stored).
     pub repeated: bool,
 }
+
+/// The team starts a conversation with the customer on this line (outbound): made, routed
+/// as asked, its first message stored (and so sent). Answers the conversation and message.
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct Open {
+    /// The site.
+    pub site: SiteId,
+    /// The line.
+    pub thread: Thread,
+    /// Where the provider posts our messages' statuses.
+    pub status_callback: String,
+    /// How it is routed.
+    pub outbound: switchboard_core::flow::outbound::Outbound,
+    /// The first message (the agent's or the bot's).
+    pub post: crate::objects::conversation::calls::PostMessage,
+}
+object_call!(Open => Threads, "/open", switchboard_protocol::api::conversation_create::Created);
 
 /// An entry of the conversation to send the customer, as provider messages (in order).
 #[derive(Debug, Serialize, Deserialize)]
@@ -65,6 +82,18 @@ pub(crate) struct Deliver {
     pub seq: Seq,
     /// Its texts, one provider message each.
     pub texts: Vec<String>,
+    /// A WhatsApp template it was made from: sent as the provider's template, not as text.
+    #[serde(default)]
+    pub content: Option<Content>,
+}
+
+/// A template as the provider sends it: its id there and the variables, in slot order.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct Content {
+    /// Twilio's Content SID.
+    pub sid: String,
+    /// The values, `{{1}}` first.
+    pub variables: Vec<String>,
 }
 object_call!(Deliver => Threads, "/deliver", ());
 

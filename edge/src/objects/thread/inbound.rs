@@ -1,90 +1,135 @@
 //! A customer's message arriving on the line: recognised when the provider posts it again,
-//! else stored in their conversation — the current one while it goes on, or a new one.
+//! else stored in their conversation — the current one while it goes on, or a new one —
+//! its words first, then each file (`media`); a file that cannot be kept becomes a note.
 
-use switchboard_core::channels::thread;
-use switchboard_protocol::api::conversation_messages::Posted;
+use switchboard_core::channels::thread::{self, Receipt};
+use switchboard_protocol::api::conversation_create::Created;
+use switchboard_protocol::channels::Thread;
 use switchboard_protocol::contact::Contact;
-use switchboard_protocol::{Author, ClientMessageId, ConversationId, ErrorCode, VisitorId};
+use switchboard_protocol::{Author, ClientMessageId, ConversationId, ErrorCode, Seq, SiteId, VisitorId};
 
-use super::calls::{Arrived, Took};
-use super::{Line, ThreadObject, KEEP_MS};
+use super::calls::{Arrived, Open, Took};
+use super::{media, Line, ThreadObject, KEEP_MS};
 use crate::env;
 use crate::error::{EdgeError, EdgeResult};
 use crate::objects;
-use crate::objects::conversation::calls::{ChannelMessage, PostMessage, StartChannel};
+use crate::objects::conversation::calls::{ChannelMessage, ChannelReceipt, PostMessage, StartChannel};
 
 impl ThreadObject {
-    /// Stores the message once, in the conversation it belongs to.
+    /// Stores the message once, in the conversation it belongs to: its words, then each of
+    /// its files as a message of its own.
     pub(super) async fn arrived(&self, call: Arrived, now: i64) -> EdgeResult<Took> {
         let client_id = ClientMessageId::parse(&call.provider_id)
             .map_err(|_| EdgeError::refuse(ErrorCode::BadRequest, "MessageSid: not a message id"))?;
-        let line = self.open_line(&call)?;
+        let line = self.open_line(&call.site, &call.thread, &call.status_callback)?;
         let customer = Author::Visitor { id: line.visitor_id.clone(), name: call.profile_name.clone() };
-        let post = || PostMessage {
-            site: call.site.clone(),
-            author: customer.clone(),
-            client_id: client_id.clone(),
-            text: call.text.clone(),
-            internal: false,
+        let post = || {
+            (!call.text.trim().is_empty()).then(|| PostMessage {
+                site: call.site.clone(),
+                author: customer.clone(),
+                client_id: client_id.clone(),
+                text: call.text.clone(),
+                internal: false,
+                template: None,
+            })
         };
         // A message that arrived before goes where it went then (the conversation answers
         // the stored one: its author and id are the same).
         let repeated = self.seen(&call.provider_id)?;
-        if let Some(conversation) = &line.conversation {
+        let mut conversation = None;
+        if let Some(current) = &line.conversation {
             let mut handler = call.handler.clone();
             if repeated {
                 handler.reopen_within_minutes = u32::MAX;
             }
-            let went = ChannelMessage { handler, post: post() };
-            if let Some(Posted { message }) = objects::send(&self.env, conversation, &went).await? {
-                self.note_arrival(&call.provider_id, now)?;
-                return Ok(Took { conversation: conversation.clone(), seq: message.seq, repeated });
+            let went = ChannelMessage { site: call.site.clone(), handler, post: post() };
+            if objects::send(&self.env, current, &went).await? {
+                conversation = Some(current.clone());
             }
         }
-        let conversation = ConversationId::from_random(env::random_bytes()?);
-        let start = StartChannel {
-            conversation: conversation.clone(),
-            thread: call.thread.clone(),
-            visitor: line.visitor_id.clone(),
-            contact: contact(&call),
-            first_step: thread::first_step(&call.handler),
-            post: post(),
+        let conversation = match conversation {
+            Some(conversation) => conversation,
+            None => {
+                let conversation = ConversationId::from_random(env::random_bytes()?);
+                let start = StartChannel {
+                    site: call.site.clone(),
+                    conversation: conversation.clone(),
+                    thread: call.thread.clone(),
+                    visitor: line.visitor_id.clone(),
+                    contact: contact(&call.thread, call.profile_name.clone()),
+                    first_step: thread::first_step(&call.handler),
+                    post: post(),
+                };
+                objects::send(&self.env, &conversation, &start).await?;
+                self.sql.exec("UPDATE line SET conversation = ?", vec![conversation.as_str().into()])?;
+                conversation
+            }
         };
-        let Posted { message } = objects::send(&self.env, &conversation, &start).await?;
-        self.sql.exec("UPDATE line SET conversation = ?", vec![conversation.as_str().into()])?;
+        for (n, media) in call.media.iter().enumerate() {
+            let file = media::File {
+                site: &call.site,
+                customer: &customer,
+                provider_id: &call.provider_id,
+                n,
+                media,
+            };
+            if let Err(why) = self.keep_file(&conversation, &file).await {
+                let text = thread::file_not_kept(call.thread.channel, &why);
+                let note = ChannelReceipt { seq: Seq(0), receipt: Receipt::NotDelivered(text) };
+                objects::send(&self.env, &conversation, &note).await?;
+            }
+        }
         self.note_arrival(&call.provider_id, now)?;
-        Ok(Took { conversation, seq: message.seq, repeated })
+        Ok(Took { conversation, repeated })
     }
 
-    /// The line, made on its first message; the status callback follows the latest request.
-    fn open_line(&self, call: &Arrived) -> EdgeResult<Line> {
+    /// The line, made on its first message either way; the status callback follows the
+    /// latest request.
+    pub(super) fn open_line(
+        &self,
+        site: &SiteId,
+        thread: &Thread,
+        status_callback: &str,
+    ) -> EdgeResult<Line> {
         if let Some(line) = self.line()? {
-            if line.status_callback.as_deref() != Some(call.status_callback.as_str()) {
-                self.sql.exec(
-                    "UPDATE line SET status_callback = ?",
-                    vec![call.status_callback.as_str().into()],
-                )?;
+            if line.status_callback.as_deref() != Some(status_callback) {
+                self.sql.exec("UPDATE line SET status_callback = ?", vec![status_callback.into()])?;
             }
-            return Ok(Line { status_callback: Some(call.status_callback.clone()), ..line });
+            return Ok(Line { status_callback: Some(status_callback.to_owned()), ..line });
         }
         self.tables.make();
         let visitor_id = VisitorId::from_random(env::random_bytes()?);
-        let thread = serde_json::to_string(&call.thread)?;
+        let thread = serde_json::to_string(thread)?;
         self.sql.exec(
             "INSERT INTO line (only, site, thread, visitor_id, status_callback) VALUES (1, ?, ?, ?, ?)",
             vec![
-                call.site.as_str().into(),
+                site.as_str().into(),
                 thread.as_str().into(),
                 visitor_id.as_str().into(),
-                call.status_callback.as_str().into(),
+                status_callback.into(),
             ],
         )?;
-        Ok(Line {
-            thread,
-            visitor_id,
-            conversation: None,
-            status_callback: Some(call.status_callback.clone()),
-        })
+        Ok(Line { thread, visitor_id, conversation: None, status_callback: Some(status_callback.to_owned()) })
+    }
+
+    /// The team starts a conversation with this line's customer: a new one, made current.
+    pub(super) async fn open(&self, call: Open) -> EdgeResult<Created> {
+        let line = self.open_line(&call.site, &call.thread, &call.status_callback)?;
+        let conversation = ConversationId::from_random(env::random_bytes()?);
+        let start = StartChannel {
+            site: call.site.clone(),
+            conversation: conversation.clone(),
+            thread: call.thread.clone(),
+            visitor: line.visitor_id.clone(),
+            contact: contact(&call.thread, None),
+            first_step: Some(call.outbound),
+            post: Some(call.post),
+        };
+        let message = objects::send(&self.env, &conversation, &start).await?;
+        let message =
+            message.ok_or_else(|| EdgeError::refuse(ErrorCode::Internal, "the message was not stored"))?;
+        self.sql.exec("UPDATE line SET conversation = ?", vec![conversation.as_str().into()])?;
+        Ok(Created { conversation_id: conversation, message })
     }
 
     fn seen(&self, provider_id: &str) -> EdgeResult<bool> {
@@ -112,9 +157,9 @@ impl ThreadObject {
 }
 
 /// What a new conversation knows of the customer: their number, and the name they set.
-fn contact(call: &Arrived) -> Contact {
-    let mut contact = Contact { name: call.profile_name.clone(), ..Contact::default() };
-    contact.attributes.insert("phone".into(), call.thread.theirs.clone());
-    contact.attributes.insert("channel".into(), call.thread.channel.label().into());
+fn contact(thread: &Thread, name: Option<String>) -> Contact {
+    let mut contact = Contact { name, ..Contact::default() };
+    contact.attributes.insert("phone".into(), thread.theirs.clone());
+    contact.attributes.insert("channel".into(), thread.channel.label().into());
     contact
 }

@@ -11,13 +11,14 @@
 
 pub(crate) mod calls;
 mod inbound;
+mod media;
 mod send;
 
 use switchboard_protocol::channels::Thread;
 use switchboard_protocol::{ConversationId, VisitorId};
 use worker::{durable_object, DurableObject, Env, Request, Response, SqlStorage, State};
 
-use self::calls::{Arrived, Deliver, StatusReport};
+use self::calls::{Arrived, Deliver, Open, StatusReport};
 use super::call::{answer, no_such_route, ObjectCall};
 use super::respond;
 use super::tables::{Schema, Tables};
@@ -48,6 +49,7 @@ static SCHEMA: Schema = Schema {
             next_at INTEGER,
             provider_id TEXT,
             status TEXT,
+            content TEXT,
             UNIQUE (conversation, seq, part))",
         "CREATE INDEX IF NOT EXISTS outgoing_pending ON outgoing (state, id)",
         "CREATE INDEX IF NOT EXISTS outgoing_by_provider ON outgoing (provider_id)",
@@ -105,6 +107,15 @@ impl DurableObject for ThreadObject {
                 .await
             }
             Deliver::ROUTE => answer(req, |call: Deliver| self.deliver(call, now)).await,
+            Open::ROUTE => {
+                // In line with arriving messages: either may be making the current conversation.
+                let ticket = self.turns.ticket();
+                answer(req, |call: Open| async move {
+                    let _turn = self.turns.turn(ticket).await;
+                    self.open(call).await
+                })
+                .await
+            }
             StatusReport::ROUTE => answer(req, |call: StatusReport| self.status_report(call)).await,
             _ => Err(no_such_route()),
         })
@@ -131,6 +142,17 @@ impl ThreadObject {
         Ok(rows.into_iter().next())
     }
 
+    /// The deployment's Twilio account: API base URL, account SID, auth token.
+    fn account(&self) -> Option<(String, String, String)> {
+        let secret = |name: &str| self.env.secret(name).map(|s| s.to_string()).ok().filter(|s| !s.is_empty());
+        let base_url = self
+            .env
+            .var("TWILIO_API_BASE")
+            .map(|v| v.to_string())
+            .unwrap_or_else(|_| "https://api.twilio.com".into());
+        Some((base_url, secret("TWILIO_ACCOUNT_SID")?, secret("TWILIO_AUTH_TOKEN")?))
+    }
+
     /// Asks for an alarm at `at` (or sooner, if one is set sooner).
     async fn wake_at(&self, at: i64) -> EdgeResult<()> {
         let storage = self.state.storage();
@@ -147,11 +169,13 @@ impl ThreadObject {
             // No customer ever wrote on this line: nothing to answer.
             return Ok(());
         }
+        // A template is one message (its text is our copy; the provider sends its own).
+        let content = call.content.as_ref().map(serde_json::to_string).transpose()?;
         for (part, body) in call.texts.iter().enumerate() {
             // A repeated hand-over (the conversation's outbox retried) queues nothing twice.
             self.sql.exec(
-                "INSERT OR IGNORE INTO outgoing (conversation, seq, part, body, created_at, state, next_at)
-                 VALUES (?, ?, ?, ?, ?, 'pending', ?)",
+                "INSERT OR IGNORE INTO outgoing (conversation, seq, part, body, created_at, state, next_at, content)
+                 VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)",
                 vec![
                     call.conversation.as_str().into(),
                     (call.seq.0 as i64).into(),
@@ -159,6 +183,7 @@ impl ThreadObject {
                     body.as_str().into(),
                     now.into(),
                     now.into(),
+                    content.clone().into(),
                 ],
             )?;
         }

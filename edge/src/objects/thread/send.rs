@@ -12,7 +12,7 @@ use switchboard_core::webhook_delivery::Schedule;
 use switchboard_protocol::channels::{DeliveryStatus, Thread};
 use switchboard_protocol::{ConversationId, Seq};
 
-use super::calls::StatusReport;
+use super::calls::{Content, StatusReport};
 use super::{Line, ThreadObject, KEEP_MS};
 use crate::env;
 use crate::error::EdgeResult;
@@ -36,6 +36,7 @@ struct Pending {
     body: String,
     attempts: u32,
     next_at: i64,
+    content: Option<String>,
 }
 
 /// What became of one attempt.
@@ -58,7 +59,8 @@ impl ThreadObject {
                 return self.wake_at(next.next_at).await;
             }
             let attempts = next.attempts + 1;
-            match self.attempt(&line, &thread, &next.body).await {
+            let content: Option<Content> = next.content.as_deref().map(serde_json::from_str).transpose()?;
+            match self.attempt(&line, &thread, &next.body, content.as_ref()).await {
                 Outcome::Sent { provider_id, status } => {
                     self.sql.exec(
                         "UPDATE outgoing SET state = 'sent', attempts = ?, provider_id = ?, status = ? WHERE id = ?",
@@ -110,7 +112,7 @@ impl ThreadObject {
         let rows: Vec<Pending> = self
             .sql
             .exec(
-                "SELECT id, conversation, seq, body, attempts, next_at FROM outgoing
+                "SELECT id, conversation, seq, body, attempts, next_at, content FROM outgoing
                  WHERE state = 'pending' ORDER BY id LIMIT 1",
                 None,
             )?
@@ -119,20 +121,12 @@ impl ThreadObject {
     }
 
     /// One request to the provider.
-    async fn attempt(&self, line: &Line, thread: &Thread, body: &str) -> Outcome {
-        let secret = |name: &str| self.env.secret(name).map(|s| s.to_string()).ok().filter(|s| !s.is_empty());
-        let (Some(account_sid), Some(auth_token)) =
-            (secret("TWILIO_ACCOUNT_SID"), secret("TWILIO_AUTH_TOKEN"))
-        else {
+    async fn attempt(&self, line: &Line, thread: &Thread, body: &str, content: Option<&Content>) -> Outcome {
+        let Some((base_url, account_sid, auth_token)) = self.account() else {
             return Outcome::Never(
                 "this deployment has no Twilio account (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN)".into(),
             );
         };
-        let base_url = self
-            .env
-            .var("TWILIO_API_BASE")
-            .map(|v| v.to_string())
-            .unwrap_or_else(|_| "https://api.twilio.com".into());
         let account = Account { base_url: &base_url, account_sid: &account_sid, auth_token: &auth_token };
         let message = Outbound {
             channel: thread.channel,
@@ -141,6 +135,7 @@ impl ThreadObject {
             body,
             media_urls: &[],
             status_callback: line.status_callback.as_deref(),
+            content: content.map(|c| (c.sid.as_str(), c.variables.as_slice())),
         };
         let request = twilio::send_request(account, &message);
         let headers: Vec<(&str, &str)> = request.headers.iter().map(|(n, v)| (*n, v.as_str())).collect();
