@@ -8,12 +8,15 @@
 //!   inbound and status-callback fields, the Messages API request and its answer.
 //! - [`sms`]: how a text travels as SMS — GSM-7 or UCS-2, how many segments, and splitting
 //!   what exceeds the Messages API's 1,600 characters.
+//! - [`messenger`]: Facebook Messenger in Meta's format — the verification handshake,
+//!   `X-Hub-Signature-256`, a delivery's events (messages, buttons, watermarks), the Send API.
 //! - [`form`]: `application/x-www-form-urlencoded` bodies, read and written.
 //! - [`thread`]: a customer's line on a channel — which contact identity it reaches, reopen
 //!   or start anew, what travels back, what a delivery status does to the conversation.
 //! - [`whatsapp`]: the 24-hour reply window and pre-approved templates with their slots.
 
 pub mod form;
+pub mod messenger;
 pub mod sms;
 pub mod thread;
 pub mod twilio;

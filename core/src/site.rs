@@ -89,6 +89,9 @@ impl SiteConfig {
         if role != AgentRole::Admin {
             self.identity_secret = None;
             self.flow.webhook = self.flow.webhook.map(|bot| bot.hidden());
+            for identity in &mut self.channels {
+                identity.access_token = None;
+            }
         }
         self
     }

@@ -33,7 +33,8 @@
 //! - [`bot_webhook`]: signed calls to an external bot, with a deadline.
 //! - [`webhooks`]: webhook subscriptions and their delivery logs over REST;
 //!   [`webhook_subscriptions`]: a site's subscriptions as conversations see them, and emitting.
-//! - [`twilio_hooks`]: SMS and WhatsApp arriving from Twilio (signed), and its status reports.
+//! - [`twilio_hooks`]: SMS and WhatsApp arriving from Twilio (signed), and its status reports;
+//!   [`messenger_hooks`]: Facebook Messenger's handshake and signed deliveries.
 //! - [`bounded_fetch`]: an outgoing POST with a deadline on the whole answer (webhooks, providers).
 //! - [`http`], [`error`], [`env`]: responses, the error type, configuration and clocks.
 //! - [`webcrypto`]: password hashing with the runtime's native PBKDF2.
@@ -61,6 +62,7 @@ mod error;
 mod http;
 mod idempotency;
 mod known_sites;
+mod messenger_hooks;
 mod objects;
 mod pages;
 mod password_resets;

@@ -10,8 +10,8 @@ use crate::objects::conversation::calls::BotAnswer;
 use crate::objects::site::calls as site;
 use crate::{
     agent_sessions, api_keys, attachments, audit, avatars, blocks, canned, contacts, conversation_actions,
-    conversations, data_rights, http, idempotency, objects, pages, password_resets, scopes, site_cache,
-    site_settings, sites, sockets, team, twilio_hooks, two_factor, visitor_sessions, webhooks,
+    conversations, data_rights, http, idempotency, messenger_hooks, objects, pages, password_resets, scopes,
+    site_cache, site_settings, sites, sockets, team, twilio_hooks, two_factor, visitor_sessions, webhooks,
 };
 
 /// Routes one request. Never fails: every error becomes a JSON error response, or, for a
@@ -69,6 +69,12 @@ async fn route(req: Request, env: &Ctx<'_>) -> EdgeResult<Response> {
         }
         ("POST", ["api", "v1", "channels", "twilio", site, "status"]) => {
             twilio_hooks::status(req, env, site).await
+        }
+        ("GET", ["api", "v1", "channels", "messenger", site]) => {
+            messenger_hooks::verify(&req, env, site).await
+        }
+        ("POST", ["api", "v1", "channels", "messenger", site]) => {
+            messenger_hooks::deliver(req, env, site).await
         }
         ("POST", ["api", "v1", "agent", "login"]) => agent_sessions::login(req, env).await,
         ("POST", ["api", "v1", "agent", "logout"]) => agent_sessions::logout(&req, env).await,
@@ -182,6 +188,7 @@ fn allowed_methods(segments: &[&str]) -> Option<&'static str> {
         ["api", "v1", "blocks", _] => "DELETE",
         ["api", "v1", "site"] => "GET, PATCH",
         ["api", "v1", "channels", "twilio", _, "messages" | "status"] => "POST",
+        ["api", "v1", "channels", "messenger", _] => "GET, POST",
         ["api", "v1", "sites"] | ["api", "v1", "api-keys"] => "GET, POST",
         ["api", "v1", "api-keys", _] => "DELETE",
         ["health"]

@@ -61,10 +61,13 @@ impl Channel {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ContactIdentity {
-    /// The channel (`sms` or `whatsapp`).
+    /// The channel (`sms`, `whatsapp` or `messenger`).
     pub channel: Channel,
-    /// Our address on it: a phone number in E.164 form (`+15550100`).
+    /// Our address on it: a phone number in E.164 form (`+15550100`), or a Facebook page's id.
     pub address: String,
+    /// Messenger: the page's access token (the Send API's credential). Shown to admins only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access_token: Option<String>,
     /// What happens to conversations that start here.
     #[serde(default)]
     pub handler: MessageHandler,

@@ -29,11 +29,28 @@ pub fn check_identities(identities: &[ContactIdentity], flow: &Flow) -> Result<(
     }
     for (n, identity) in identities.iter().enumerate() {
         let at = |field: &str| format!("channels[{n}].{field}");
-        if !matches!(identity.channel, Channel::Sms | Channel::Whatsapp) {
-            return Err(bad(at("channel"), "sms or whatsapp (Messenger and email come later)"));
-        }
-        if twilio::address(&identity.address).map(|(channel, _)| channel) != Ok(Channel::Sms) {
-            return Err(bad(at("address"), "a phone number in E.164 form (+ and 8 to 15 digits)"));
+        match identity.channel {
+            Channel::Sms | Channel::Whatsapp => {
+                if twilio::address(&identity.address).map(|(channel, _)| channel) != Ok(Channel::Sms) {
+                    return Err(bad(at("address"), "a phone number in E.164 form (+ and 8 to 15 digits)"));
+                }
+                if identity.access_token.is_some() {
+                    return Err(bad(at("access_token"), "only Messenger pages have one"));
+                }
+            }
+            Channel::Messenger => {
+                if !super::messenger::is_id(&identity.address) {
+                    return Err(bad(at("address"), "the Facebook page's id (digits)"));
+                }
+                let token = identity.access_token.as_deref().unwrap_or_default();
+                if token.len() < 20 || token.len() > 1_000 || !token.bytes().all(|b| b.is_ascii_graphic()) {
+                    return Err(bad(
+                        at("access_token"),
+                        "the page's access token (from Meta's app dashboard)",
+                    ));
+                }
+            }
+            _ => return Err(bad(at("channel"), "sms, whatsapp or messenger (email comes later)")),
         }
         let twin = identities[..n]
             .iter()
@@ -87,6 +104,10 @@ pub fn outbound_line(
     phones: &[String],
 ) -> Result<(Thread, MessageHandler), ApiError> {
     let conflict = |what: String| ApiError::new(ErrorCode::Conflict, what);
+    if !matches!(channel, Channel::Sms | Channel::Whatsapp) {
+        // Messenger: a page may not write to someone who has not written to it.
+        return Err(conflict(format!("the team cannot start a conversation by {}", channel.label())));
+    }
     let identity = identities.iter().find(|identity| identity.channel == channel).ok_or_else(|| {
         conflict(format!("the site has no {} number (PATCH /api/v1/site channels)", channel.label()))
     })?;

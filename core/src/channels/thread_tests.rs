@@ -10,6 +10,7 @@ fn sms(address: &str) -> ContactIdentity {
         address: address.into(),
         handler: MessageHandler::default(),
         templates: Vec::new(),
+        access_token: None,
     }
 }
 
@@ -114,7 +115,32 @@ fn the_team_writes_from_the_sites_number_to_the_contacts_first_international_pho
     let (line, _) = outbound_line(&identities, Channel::Whatsapp, &phones).unwrap();
     assert_eq!((line.ours.as_str(), line.theirs.as_str()), ("+15550199", "+447700900123"));
     let refused = outbound_line(&identities, Channel::Messenger, &phones).unwrap_err();
-    assert!(refused.message.contains("no Messenger number"), "{refused:?}");
+    assert!(refused.message.contains("cannot start a conversation by Messenger"), "{refused:?}");
+    let refused = outbound_line(&identities[..1], Channel::Whatsapp, &phones).unwrap_err();
+    assert!(refused.message.contains("no WhatsApp number"), "{refused:?}");
     let refused = outbound_line(&identities, Channel::Sms, &["555 0101".to_owned()]).unwrap_err();
     assert!(refused.message.contains("no phone number"), "{refused:?}");
+}
+
+#[test]
+fn a_messenger_page_is_its_id_with_its_access_token() {
+    let flow = Flow::default();
+    let page = ContactIdentity {
+        channel: Channel::Messenger,
+        address: "1122334455".into(),
+        access_token: Some("EAAB".to_owned() + &"x".repeat(40)),
+        ..sms("+15550100")
+    };
+    assert!(check_identities(std::slice::from_ref(&page), &flow).is_ok());
+    let field = |identity: ContactIdentity| check_identities(&[identity], &flow).unwrap_err().field;
+    assert_eq!(
+        field(ContactIdentity { access_token: None, ..page.clone() }).as_deref(),
+        Some("channels[0].access_token")
+    );
+    assert_eq!(
+        field(ContactIdentity { address: "+15550100".into(), ..page.clone() }).as_deref(),
+        Some("channels[0].address")
+    );
+    let sms_with_token = ContactIdentity { access_token: page.access_token.clone(), ..sms("+15550100") };
+    assert_eq!(field(sms_with_token).as_deref(), Some("channels[0].access_token"));
 }

@@ -30,6 +30,7 @@
 //! - `browser_two_factor`: setting up two-factor sign-in, codes and recovery codes, a mandatory setup.
 //! - `browser_site_look`: an admin's look and words reaching the widget; bot cards.
 //! - `browser_start_conversation`: an agent starts a conversation with a contact from the console.
+//! - `channels_messenger`: Messenger through a fake Meta: handshake, forged deliveries refused, replies, read marks.
 //! - `channels_sms`: SMS through a fake Twilio: forged posts refused, retries stored once, replies, statuses.
 //! - `channels_whatsapp`: WhatsApp through the flow; the reply window; templates as Twilio content.
 //! - `chaos`: no message lost or duplicated under drops, resends and restarts.
@@ -91,6 +92,7 @@ mod browser_start_conversation;
 mod browser_two_factor;
 mod browser_webhooks;
 mod browser_whatsapp;
+mod channels_messenger;
 mod channels_sms;
 mod channels_whatsapp;
 mod chaos;

@@ -97,6 +97,16 @@ pub(crate) struct Content {
 }
 object_call!(Deliver => Threads, "/deliver", ());
 
+/// Meta reports that our messages sent up to `at` reached the customer (or were read).
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct Watermark {
+    /// ms since the Unix epoch.
+    pub at: i64,
+    /// Read, not only delivered.
+    pub read: bool,
+}
+object_call!(Watermark => Threads, "/watermark", ());
+
 /// The provider reports how far one of our messages has come.
 #[derive(Debug, Serialize, Deserialize)]
 pub(crate) struct StatusReport {

@@ -109,7 +109,13 @@ impl ThreadObject {
                 status_callback.into(),
             ],
         )?;
-        Ok(Line { thread, visitor_id, conversation: None, status_callback: Some(status_callback.to_owned()) })
+        Ok(Line {
+            site: site.clone(),
+            thread,
+            visitor_id,
+            conversation: None,
+            status_callback: Some(status_callback.to_owned()),
+        })
     }
 
     /// The team starts a conversation with this line's customer: a new one, made current.

@@ -15,10 +15,10 @@ mod media;
 mod send;
 
 use switchboard_protocol::channels::Thread;
-use switchboard_protocol::{ConversationId, VisitorId};
+use switchboard_protocol::{ConversationId, SiteId, VisitorId};
 use worker::{durable_object, DurableObject, Env, Request, Response, SqlStorage, State};
 
-use self::calls::{Arrived, Deliver, Open, StatusReport};
+use self::calls::{Arrived, Deliver, Open, StatusReport, Watermark};
 use super::call::{answer, no_such_route, ObjectCall};
 use super::respond;
 use super::tables::{Schema, Tables};
@@ -77,6 +77,7 @@ pub struct ThreadObject {
 /// The line as stored.
 #[derive(Debug, Clone, serde::Deserialize)]
 struct Line {
+    site: SiteId,
     thread: String,
     visitor_id: VisitorId,
     conversation: Option<ConversationId>,
@@ -117,6 +118,7 @@ impl DurableObject for ThreadObject {
                 .await
             }
             StatusReport::ROUTE => answer(req, |call: StatusReport| self.status_report(call)).await,
+            Watermark::ROUTE => answer(req, |call: Watermark| self.watermark(call)).await,
             _ => Err(no_such_route()),
         })
     }
@@ -137,7 +139,7 @@ impl ThreadObject {
         }
         let rows: Vec<Line> = self
             .sql
-            .exec("SELECT thread, visitor_id, conversation, status_callback FROM line", None)?
+            .exec("SELECT site, thread, visitor_id, conversation, status_callback FROM line", None)?
             .to_array()?;
         Ok(rows.into_iter().next())
     }

@@ -6,18 +6,22 @@
 //! The provider's status reports then move each message along (`core::channels::twilio::
 //! advances`) and tell the conversation what it shows (`core::channels::thread::receipt`).
 
+use switchboard_core::channels::messenger;
 use switchboard_core::channels::thread::{self, Receipt, MAX_SEND_ATTEMPTS};
-use switchboard_core::channels::twilio::{self, Account, Outbound};
+use switchboard_core::channels::twilio::{self, Account, Outbound, ProviderRequest, Refused, Sent};
 use switchboard_core::webhook_delivery::Schedule;
-use switchboard_protocol::channels::{DeliveryStatus, Thread};
+use switchboard_protocol::channels::{Channel, DeliveryStatus, Thread};
 use switchboard_protocol::{ConversationId, Seq};
 
-use super::calls::{Content, StatusReport};
+use super::calls::{Content, StatusReport, Watermark};
 use super::{Line, ThreadObject, KEEP_MS};
 use crate::env;
 use crate::error::EdgeResult;
 use crate::objects;
 use crate::objects::conversation::calls::ChannelReceipt;
+
+/// What a provider's answer to a send means (`core::channels::{twilio,messenger}::sent`).
+type ReadAnswer = fn(u16, &str) -> Result<Sent, Refused>;
 
 /// How long the provider's API may take to answer.
 const TIMEOUT_MS: u32 = 10_000;
@@ -120,30 +124,40 @@ impl ThreadObject {
         Ok(rows.into_iter().next())
     }
 
-    /// One request to the provider.
+    /// One request to the provider: Twilio's Messages API, or Meta's Send API.
     async fn attempt(&self, line: &Line, thread: &Thread, body: &str, content: Option<&Content>) -> Outcome {
-        let Some((base_url, account_sid, auth_token)) = self.account() else {
-            return Outcome::Never(
-                "this deployment has no Twilio account (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN)".into(),
-            );
+        let (request, read): (ProviderRequest, ReadAnswer) = match thread.channel {
+            Channel::Messenger => match self.messenger_request(line, thread, body).await {
+                Ok(request) => (request, messenger::sent),
+                Err(why) => return Outcome::Never(why),
+            },
+            _ => {
+                let Some((base_url, account_sid, auth_token)) = self.account() else {
+                    return Outcome::Never(
+                        "this deployment has no Twilio account (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN)"
+                            .into(),
+                    );
+                };
+                let account =
+                    Account { base_url: &base_url, account_sid: &account_sid, auth_token: &auth_token };
+                let message = Outbound {
+                    channel: thread.channel,
+                    from: &thread.ours,
+                    to: &thread.theirs,
+                    body,
+                    media_urls: &[],
+                    status_callback: line.status_callback.as_deref(),
+                    content: content.map(|c| (c.sid.as_str(), c.variables.as_slice())),
+                };
+                (twilio::send_request(account, &message), twilio::sent)
+            }
         };
-        let account = Account { base_url: &base_url, account_sid: &account_sid, auth_token: &auth_token };
-        let message = Outbound {
-            channel: thread.channel,
-            from: &thread.ours,
-            to: &thread.theirs,
-            body,
-            media_urls: &[],
-            status_callback: line.status_callback.as_deref(),
-            content: content.map(|c| (c.sid.as_str(), c.variables.as_slice())),
-        };
-        let request = twilio::send_request(account, &message);
         let headers: Vec<(&str, &str)> = request.headers.iter().map(|(n, v)| (*n, v.as_str())).collect();
         match crate::bounded_fetch::post(&request.url, &headers, &request.body, TIMEOUT_MS, MAX_READ_BYTES)
             .await
         {
             Err(_) => Outcome::Later,
-            Ok((status, answer)) => match twilio::sent(status, &String::from_utf8_lossy(&answer)) {
+            Ok((status, answer)) => match read(status, &String::from_utf8_lossy(&answer)) {
                 Ok(sent) => Outcome::Sent { provider_id: sent.sid, status: sent.status },
                 Err(refused) if refused.retry => Outcome::Later,
                 Err(refused) => Outcome::Never(match refused.code {
@@ -152,6 +166,60 @@ impl ThreadObject {
                 }),
             },
         }
+    }
+
+    /// The Send API request for `body`, with the page's access token from the site's settings.
+    async fn messenger_request(
+        &self,
+        line: &Line,
+        thread: &Thread,
+        body: &str,
+    ) -> Result<ProviderRequest, String> {
+        let pick = |config: &switchboard_core::site::SiteConfig| {
+            thread::identity(&config.channels, Channel::Messenger, &thread.ours)
+                .and_then(|i| i.access_token.clone())
+        };
+        let token = crate::site_cache::part(&self.env, &line.site, env::now(), pick)
+            .await
+            .map_err(|e| format!("{e:?}"))?
+            .ok_or("the site no longer lists this page")?;
+        let base_url = self
+            .env
+            .var("MESSENGER_API_BASE")
+            .map(|v| v.to_string())
+            .unwrap_or_else(|_| "https://graph.facebook.com".into());
+        Ok(messenger::send_request(&base_url, &token, &thread.theirs, body, &[], false))
+    }
+
+    /// Meta's watermark: every message sent to the customer up to `at` was delivered (or
+    /// read); read, their read mark moves to the newest such message.
+    pub(super) async fn watermark(&self, call: Watermark) -> EdgeResult<()> {
+        #[derive(serde::Deserialize)]
+        struct Newest {
+            conversation: ConversationId,
+            seq: u64,
+        }
+        if self.line()?.is_none() {
+            return Ok(());
+        }
+        let status = if call.read { DeliveryStatus::Read } else { DeliveryStatus::Delivered };
+        self.sql.exec(
+            "UPDATE outgoing SET status = ? WHERE state = 'sent' AND created_at <= ? AND (status IS NULL OR status IN ('queued', 'sent') OR (? AND status = 'delivered'))",
+            vec![status_name(status).into(), call.at.into(), i64::from(call.read).into()],
+        )?;
+        if !call.read {
+            return Ok(());
+        }
+        let rows: Vec<Newest> = self
+            .sql
+            .exec(
+                "SELECT conversation, seq FROM outgoing WHERE state = 'sent' AND created_at <= ? ORDER BY id DESC LIMIT 1",
+                vec![call.at.into()],
+            )?
+            .to_array()?;
+        let Some(newest) = rows.into_iter().next() else { return Ok(()) };
+        let receipt = ChannelReceipt { seq: Seq(newest.seq), receipt: Receipt::Read };
+        objects::send(&self.env, &newest.conversation, &receipt).await
     }
 
     /// Marks the message failed and tells the team.
