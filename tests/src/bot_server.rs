@@ -5,13 +5,13 @@
 //! workerd's `fetch` sends. Every request is kept for the test to inspect (headers, body).
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use anyhow::{anyhow, Result};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::Notify;
+use tokio::net::TcpStream;
+
+use crate::local_server::{Connection, LocalServer};
 
 /// The signing secret tests give their bots' flows (`webhook.signing_secret`).
 pub const BOT_SIGNING_SECRET: &str = "bot-signing-secret-for-the-tests-0123";
@@ -44,73 +44,41 @@ pub struct Received {
 
 /// A running fake bot.
 pub struct BotServer {
-    port: u16,
-    received: Arc<Mutex<Vec<Received>>>,
-    arrived: Arc<Notify>,
-    task: tokio::task::JoinHandle<()>,
+    server: LocalServer<Bot>,
+}
+
+/// How it answers, and what it got.
+struct Bot {
+    behaviour: Behaviour,
+    received: Vec<Received>,
 }
 
 impl BotServer {
     /// Starts on a free loopback port.
     pub async fn start(behaviour: Behaviour) -> Result<BotServer> {
-        let listener = TcpListener::bind("127.0.0.1:0").await?;
-        let port = listener.local_addr()?.port();
-        let received = Arc::new(Mutex::new(Vec::new()));
-        let arrived = Arc::new(Notify::new());
-        let task = tokio::spawn({
-            let (received, arrived) = (received.clone(), arrived.clone());
-            async move {
-                while let Ok((stream, _)) = listener.accept().await {
-                    let (received, arrived, behaviour) =
-                        (received.clone(), arrived.clone(), behaviour.clone());
-                    tokio::spawn(async move {
-                        let _ = serve(stream, behaviour, received, arrived).await;
-                    });
-                }
-            }
-        });
-        Ok(BotServer { port, received, arrived, task })
+        let bot = Bot { behaviour, received: Vec::new() };
+        Ok(BotServer { server: LocalServer::start(bot, serve).await? })
     }
 
     /// The webhook URL.
     pub fn url(&self) -> String {
-        format!("http://127.0.0.1:{}/bot", self.port)
+        format!("http://127.0.0.1:{}/bot", self.server.port())
     }
 
     /// Waits until at least `count` requests arrived; returns them.
     pub async fn requests(&self, count: usize) -> Result<Vec<Received>> {
-        let wait = async {
-            loop {
-                let notified = self.arrived.notified();
-                {
-                    let received = self.received.lock().map_err(|_| anyhow!("poisoned"))?;
-                    if received.len() >= count {
-                        return Ok::<_, anyhow::Error>(received.clone());
-                    }
-                }
-                notified.await;
-            }
-        };
-        tokio::time::timeout(Duration::from_secs(15), wait)
-            .await
-            .map_err(|_| anyhow!("the bot got no request"))?
+        let enough = |bot: &Bot| (bot.received.len() >= count).then(|| bot.received.clone());
+        self.server.until(Duration::from_secs(15), "the bot's requests", enough).await
     }
 }
 
-impl Drop for BotServer {
-    fn drop(&mut self) {
-        self.task.abort();
-    }
-}
-
-async fn serve(
-    mut stream: TcpStream,
-    behaviour: Behaviour,
-    received: Arc<Mutex<Vec<Received>>>,
-    arrived: Arc<Notify>,
-) -> Result<()> {
+async fn serve(Connection { mut stream, state, arrived }: Connection<Bot>) -> Result<()> {
     let Some(request) = read_request(&mut stream).await? else { return Ok(()) };
-    received.lock().map_err(|_| anyhow!("poisoned"))?.push(request);
+    let behaviour = {
+        let mut bot = state.lock().map_err(|_| anyhow!("poisoned"))?;
+        bot.received.push(request);
+        bot.behaviour.clone()
+    };
     arrived.notify_waiters();
     let (status, body) = match behaviour {
         Behaviour::Answer(json) => ("200 OK", json),

@@ -5,7 +5,6 @@
 //! page deliveries (`{"object":"page","entry":[{"id","time","messaging":[…]}]}`) signed with
 //! `X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the body, keyed with the app secret>`.
 
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use anyhow::{anyhow, Result};
@@ -13,10 +12,9 @@ use hmac::{Hmac, Mac};
 use serde_json::{json, Value};
 use sha2::Sha256;
 use tokio::io::AsyncWriteExt;
-use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::Notify;
 
 use crate::bot_server::read_request;
+use crate::local_server::{Connection, LocalServer};
 
 /// The Meta app's secret (signs deliveries).
 pub const APP_SECRET: &str = "meta-app-secret-0123456789abcdef";
@@ -48,37 +46,19 @@ struct State {
 
 /// A running fake.
 pub struct FakeMeta {
-    port: u16,
-    state: Arc<Mutex<State>>,
-    arrived: Arc<Notify>,
-    task: tokio::task::JoinHandle<()>,
+    server: LocalServer<State>,
 }
 
 impl FakeMeta {
     /// Starts on a free loopback port.
     pub async fn start() -> Result<FakeMeta> {
-        let listener = TcpListener::bind("127.0.0.1:0").await?;
-        let port = listener.local_addr()?.port();
-        let state = Arc::new(Mutex::new(State::default()));
-        let arrived = Arc::new(Notify::new());
-        let task = tokio::spawn({
-            let (state, arrived) = (state.clone(), arrived.clone());
-            async move {
-                while let Ok((stream, _)) = listener.accept().await {
-                    let (state, arrived) = (state.clone(), arrived.clone());
-                    tokio::spawn(async move {
-                        let _ = serve(stream, state, arrived).await;
-                    });
-                }
-            }
-        });
-        Ok(FakeMeta { port, state, arrived, task })
+        Ok(FakeMeta { server: LocalServer::start(State::default(), serve).await? })
     }
 
     /// The deployment variables that point an edge at it.
     pub fn vars(&self) -> [(&'static str, String); 3] {
         [
-            ("MESSENGER_API_BASE", format!("http://127.0.0.1:{}", self.port)),
+            ("MESSENGER_API_BASE", format!("http://127.0.0.1:{}", self.server.port())),
             ("MESSENGER_APP_SECRET", APP_SECRET.to_owned()),
             ("MESSENGER_VERIFY_TOKEN", VERIFY_TOKEN.to_owned()),
         ]
@@ -86,37 +66,24 @@ impl FakeMeta {
 
     /// Everything the Send API took so far.
     pub fn sent(&self) -> Vec<Sent> {
-        self.state.lock().unwrap_or_else(|p| p.into_inner()).sent.clone()
+        self.server.lock().sent.clone()
     }
 
     /// Send API calls with a wrong or missing page token.
     pub fn bad_tokens(&self) -> usize {
-        self.state.lock().unwrap_or_else(|p| p.into_inner()).bad_tokens
+        self.server.lock().bad_tokens
     }
 
     /// Waits (up to `within`) until `done` holds for what was sent.
     pub async fn until(&self, within: Duration, done: impl Fn(&[Sent]) -> bool) -> Result<Vec<Sent>> {
-        let wait = async {
-            loop {
-                let notified = self.arrived.notified();
-                let sent = self.sent();
-                if done(&sent) {
-                    return sent;
-                }
-                notified.await;
-            }
-        };
-        tokio::time::timeout(within, wait).await.map_err(|_| anyhow!("the fake Meta got {:#?}", self.sent()))
+        let found = self.server.until(within, "the fake Meta's condition", |state| {
+            done(&state.sent).then(|| state.sent.clone())
+        });
+        found.await.map_err(|e| anyhow!("{e}; it got {:#?}", self.sent()))
     }
 }
 
-impl Drop for FakeMeta {
-    fn drop(&mut self) {
-        self.task.abort();
-    }
-}
-
-async fn serve(mut stream: TcpStream, state: Arc<Mutex<State>>, arrived: Arc<Notify>) -> Result<()> {
+async fn serve(Connection { mut stream, state, arrived }: Connection<State>) -> Result<()> {
     let Some(request) = read_request(&mut stream).await? else { return Ok(()) };
     let target = request.line.split(' ').nth(1).unwrap_or_default().to_owned();
     let (path, query) = target.split_once('?').unwrap_or((&target, ""));

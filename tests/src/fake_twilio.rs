@@ -14,10 +14,10 @@ use base64::Engine;
 use hmac::{Hmac, Mac};
 use sha1::Sha1;
 use tokio::io::AsyncWriteExt;
-use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::Notify;
+use tokio::net::TcpStream;
 
 use crate::bot_server::read_request;
+use crate::local_server::{Connection, LocalServer};
 
 /// The account the fake knows.
 pub const ACCOUNT_SID: &str = "AC0123456789abcdef0123456789abcdef";
@@ -68,37 +68,20 @@ struct State {
 
 /// A running fake.
 pub struct FakeTwilio {
-    port: u16,
-    state: Arc<Mutex<State>>,
-    arrived: Arc<Notify>,
-    task: tokio::task::JoinHandle<()>,
+    server: LocalServer<State>,
 }
 
 impl FakeTwilio {
     /// Starts on a free loopback port, accepting messages.
     pub async fn start() -> Result<FakeTwilio> {
-        let listener = TcpListener::bind("127.0.0.1:0").await?;
-        let port = listener.local_addr()?.port();
-        let state = Arc::new(Mutex::new(State { answer: Some(Answer::Accept), ..State::default() }));
-        let arrived = Arc::new(Notify::new());
-        let task = tokio::spawn({
-            let (state, arrived) = (state.clone(), arrived.clone());
-            async move {
-                while let Ok((stream, _)) = listener.accept().await {
-                    let (state, arrived) = (state.clone(), arrived.clone());
-                    tokio::spawn(async move {
-                        let _ = serve(stream, state, arrived).await;
-                    });
-                }
-            }
-        });
-        Ok(FakeTwilio { port, state, arrived, task })
+        let state = State { answer: Some(Answer::Accept), ..State::default() };
+        Ok(FakeTwilio { server: LocalServer::start(state, serve).await? })
     }
 
     /// The deployment variables that point an edge at it.
     pub fn vars(&self) -> [(&'static str, String); 3] {
         [
-            ("TWILIO_API_BASE", format!("http://127.0.0.1:{}", self.port)),
+            ("TWILIO_API_BASE", format!("http://127.0.0.1:{}", self.server.port())),
             ("TWILIO_ACCOUNT_SID", ACCOUNT_SID.to_owned()),
             ("TWILIO_AUTH_TOKEN", AUTH_TOKEN.to_owned()),
         ]
@@ -106,60 +89,41 @@ impl FakeTwilio {
 
     /// Changes how the Messages API answers.
     pub fn set_answer(&self, answer: Answer) {
-        self.lock().answer = Some(answer);
-    }
-
-    /// Every message posted so far, accepted or not.
-    pub fn sent(&self) -> Vec<Sent> {
-        self.lock().sent.clone()
+        self.server.lock().answer = Some(answer);
     }
 
     /// Keeps a file a customer sent with message `message_sid`; answers its `MediaUrl`, which
     /// Twilio serves with the account's basic auth as a redirect to the file itself.
     pub fn add_media(&self, message_sid: &str, content_type: &str, bytes: &[u8]) -> String {
-        let mut state = self.lock();
+        let mut state = self.server.lock();
         let sid = format!("ME{:032x}", state.media.len() + 1);
         state.media.push((sid.clone(), content_type.to_owned(), bytes.to_vec()));
+        let port = self.server.port();
         format!(
-            "http://127.0.0.1:{}/2010-04-01/Accounts/{ACCOUNT_SID}/Messages/{message_sid}/Media/{sid}",
-            self.port
+            "http://127.0.0.1:{port}/2010-04-01/Accounts/{ACCOUNT_SID}/Messages/{message_sid}/Media/{sid}"
         )
+    }
+
+    /// Every message posted so far, accepted or not.
+    pub fn sent(&self) -> Vec<Sent> {
+        self.server.lock().sent.clone()
     }
 
     /// Requests with wrong or missing credentials.
     pub fn bad_credentials(&self) -> usize {
-        self.lock().bad_credentials
+        self.server.lock().bad_credentials
     }
 
     /// Waits (up to `within`) until `done` holds for what was posted.
     pub async fn until(&self, within: Duration, done: impl Fn(&[Sent]) -> bool) -> Result<Vec<Sent>> {
-        let wait = async {
-            loop {
-                let notified = self.arrived.notified();
-                let sent = self.sent();
-                if done(&sent) {
-                    return sent;
-                }
-                notified.await;
-            }
-        };
-        tokio::time::timeout(within, wait)
-            .await
-            .map_err(|_| anyhow!("the fake Twilio's condition did not come true; it got {:#?}", self.sent()))
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
-        self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        let found = self.server.until(within, "the fake Twilio's condition", |state| {
+            done(&state.sent).then(|| state.sent.clone())
+        });
+        found.await.map_err(|e| anyhow!("{e}; it got {:#?}", self.sent()))
     }
 }
 
-impl Drop for FakeTwilio {
-    fn drop(&mut self) {
-        self.task.abort();
-    }
-}
-
-async fn serve(mut stream: TcpStream, state: Arc<Mutex<State>>, arrived: Arc<Notify>) -> Result<()> {
+async fn serve(Connection { mut stream, state, arrived }: Connection<State>) -> Result<()> {
     let Some(request) = read_request(&mut stream).await? else { return Ok(()) };
     if request.line.starts_with("GET ") {
         return serve_media(stream, &request, &state).await;

@@ -10,6 +10,7 @@
 //! - [`test_edge`]: an edge for one test — free port, fresh state dir, its own config.
 //! - [`api`]: typed REST calls, sessions and sign-in, using `protocol` types.
 //! - [`live`]: conversation and inbox sockets, typed frames both ways.
+//! - [`local_server`]: what the stand-ins for third parties share (listener, state, arrivals).
 //! - [`bot_server`]: a local stand-in for an external bot's webhook endpoint.
 //! - [`webhook_receiver`]: a customer's webhook receiver: checks signatures, can be down or hostile.
 //! - [`fake_meta`]: Meta's Send API and its signed Messenger deliveries, in its documented format.
@@ -29,6 +30,7 @@ pub mod edge;
 pub mod fake_meta;
 pub mod fake_twilio;
 pub mod live;
+pub mod local_server;
 pub mod network;
 pub mod paths;
 pub mod raw_http;

@@ -4,17 +4,15 @@
 //! down (`503`), to never answer, to redirect, or to answer with an endless body.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use anyhow::{anyhow, bail, Result};
 use hmac::{Hmac, Mac};
 use sha2::Sha256;
 use tokio::io::AsyncWriteExt;
-use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::Notify;
 
 use crate::bot_server::{read_request, Received};
+use crate::local_server::{Connection, LocalServer};
 
 /// How the receiver answers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,92 +49,51 @@ struct State {
 
 /// A running receiver.
 pub struct WebhookReceiver {
-    port: u16,
-    state: Arc<Mutex<State>>,
-    arrived: Arc<Notify>,
-    task: tokio::task::JoinHandle<()>,
+    server: LocalServer<State>,
 }
 
 impl WebhookReceiver {
     /// Starts on a free loopback port in `mode`.
     pub async fn start(mode: Mode) -> Result<WebhookReceiver> {
-        let listener = TcpListener::bind("127.0.0.1:0").await?;
-        let port = listener.local_addr()?.port();
-        let state = Arc::new(Mutex::new(State {
-            mode,
-            secret: String::new(),
-            deliveries: Vec::new(),
-            bad_signatures: 0,
-        }));
-        let arrived = Arc::new(Notify::new());
-        let task = tokio::spawn({
-            let (state, arrived) = (state.clone(), arrived.clone());
-            async move {
-                while let Ok((stream, _)) = listener.accept().await {
-                    let (state, arrived) = (state.clone(), arrived.clone());
-                    tokio::spawn(async move {
-                        let _ = serve(stream, state, arrived).await;
-                    });
-                }
-            }
-        });
-        Ok(WebhookReceiver { port, state, arrived, task })
+        let state = State { mode, secret: String::new(), deliveries: Vec::new(), bad_signatures: 0 };
+        Ok(WebhookReceiver { server: LocalServer::start(state, serve).await? })
     }
 
     /// Its URL.
     pub fn url(&self) -> String {
-        format!("http://127.0.0.1:{}/hooks", self.port)
+        format!("http://127.0.0.1:{}/hooks", self.server.port())
     }
 
     /// The secret it checks signatures with (from the subscription's creation).
     pub fn set_secret(&self, secret: &str) {
-        self.lock().secret = secret.to_owned();
+        self.server.lock().secret = secret.to_owned();
     }
 
     /// Changes how it answers.
     pub fn set_mode(&self, mode: Mode) {
-        self.lock().mode = mode;
+        self.server.lock().mode = mode;
     }
 
     /// Everything it got so far.
     pub fn deliveries(&self) -> Vec<Delivery> {
-        self.lock().deliveries.clone()
+        self.server.lock().deliveries.clone()
     }
 
     /// Requests whose signature did not match.
     pub fn bad_signatures(&self) -> usize {
-        self.lock().bad_signatures
+        self.server.lock().bad_signatures
     }
 
     /// Waits (up to `within`) until `done` holds for what it got.
     pub async fn until(&self, within: Duration, done: impl Fn(&[Delivery]) -> bool) -> Result<Vec<Delivery>> {
-        let wait = async {
-            loop {
-                let notified = self.arrived.notified();
-                let deliveries = self.deliveries();
-                if done(&deliveries) {
-                    return deliveries;
-                }
-                notified.await;
-            }
-        };
-        tokio::time::timeout(within, wait).await.map_err(|_| {
-            anyhow!("the receiver's condition did not come true; it got {:#?}", self.deliveries().len())
-        })
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, State> {
-        self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        let found = self.server.until(within, "the receiver's condition", |state| {
+            done(&state.deliveries).then(|| state.deliveries.clone())
+        });
+        found.await.map_err(|e| anyhow!("{e}; it got {} deliveries", self.deliveries().len()))
     }
 }
 
-impl Drop for WebhookReceiver {
-    fn drop(&mut self) {
-        self.task.abort();
-    }
-}
-
-async fn serve(mut stream: TcpStream, state: Arc<Mutex<State>>, arrived: Arc<Notify>) -> Result<()> {
+async fn serve(Connection { mut stream, state, arrived }: Connection<State>) -> Result<()> {
     let Some(request) = read_request(&mut stream).await? else { return Ok(()) };
     let (mode, secret) = {
         let state = state.lock().map_err(|_| anyhow!("poisoned"))?;
