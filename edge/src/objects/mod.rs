@@ -78,6 +78,17 @@ pub(crate) struct Participant {
     pub born: Option<i64>,
 }
 
+/// Asks for the object's alarm at `at`, unless one is set sooner (queues that retry: webhook
+/// deliveries, a customer line's replies).
+async fn wake_at(state: &worker::State, at: i64) -> EdgeResult<()> {
+    let storage = state.storage();
+    let sooner = storage.get_alarm().await?.is_some_and(|set| set <= at);
+    if !sooner {
+        storage.set_alarm(worker::ScheduledTime::new(js_sys::Date::new(&(at as f64).into()))).await?;
+    }
+    Ok(())
+}
+
 /// Turns an object handler's result into its response (errors as JSON error bodies, which the
 /// worker passes on).
 fn respond(result: EdgeResult<Response>) -> worker::Result<Response> {

@@ -157,12 +157,7 @@ impl ThreadObject {
 
     /// Asks for an alarm at `at` (or sooner, if one is set sooner).
     async fn wake_at(&self, at: i64) -> EdgeResult<()> {
-        let storage = self.state.storage();
-        let sooner = storage.get_alarm().await?.is_some_and(|set| set <= at);
-        if !sooner {
-            storage.set_alarm(worker::ScheduledTime::new(js_sys::Date::new(&(at as f64).into()))).await?;
-        }
-        Ok(())
+        super::wake_at(&self.state, at).await
     }
 
     /// Queues the entry's texts for the customer, in order, and starts sending.
