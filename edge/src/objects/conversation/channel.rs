@@ -170,15 +170,33 @@ impl ConversationObject {
             Deliver { conversation: meta.conversation_id.clone(), seq: message.seq, texts, content };
         self.channel_outbox.push(&self.state, ((meta.site_id, line), deliver), move |(key, deliver)| {
             let env = env.clone();
-            async move {
-                if let Err(error) = objects::send(&env, &key, &deliver).await {
-                    worker::console_error!(
-                        "reply to {} seq {}: {error:?}",
-                        deliver.conversation,
-                        deliver.seq.0
-                    );
-                }
-            }
+            async move { hand_over(&env, &key, &deliver).await }
         });
+    }
+}
+
+/// Tries to hand the line one entry before it is given up on.
+const HAND_OVER_TRIES: u32 = 5;
+
+/// Hands `deliver` to the customer's line (`key`): retried with backoff while the line's
+/// object cannot be reached (it may be restarting; the line queues an entry once however often
+/// it is handed over); when it never can be, or refuses, the team is told in a private note
+/// rather than the reply silently not going.
+async fn hand_over(env: &worker::Env, key: &(SiteId, Thread), deliver: &Deliver) {
+    let mut tries = 0;
+    let why = loop {
+        tries += 1;
+        match objects::send(env, key, deliver).await {
+            Ok(()) => return,
+            Err(EdgeError::Refused(refused)) => break refused.message,
+            Err(error) if tries >= HAND_OVER_TRIES => break format!("{error:?}"),
+            Err(_) => worker::Delay::from(std::time::Duration::from_millis(200 << tries)).await,
+        }
+    };
+    worker::console_error!("reply to {} seq {}: {why}", deliver.conversation, deliver.seq.0);
+    let text = thread::not_sent(key.1.channel, "the customer's line could not be reached");
+    let note = ChannelReceipt { seq: deliver.seq, receipt: Receipt::NotDelivered(text) };
+    if let Err(error) = objects::send(env, &deliver.conversation, &note).await {
+        worker::console_error!("telling the team of it: {error:?}");
     }
 }
