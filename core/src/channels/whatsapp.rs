@@ -16,6 +16,15 @@ pub fn has_window(channel: Channel) -> bool {
     matches!(channel, Channel::Whatsapp | Channel::Messenger)
 }
 
+/// Whether a message is held to the reply window at all: the team's words to the customer
+/// (an agent's or the bot's) on a channel with one; never a private note or the customer's
+/// own words.
+pub fn bound_by_window(channel: Channel, author: &switchboard_protocol::Author, internal: bool) -> bool {
+    use switchboard_protocol::Author;
+    let team = matches!(author, Author::Agent { .. } | Author::Bot { .. });
+    team && !internal && has_window(channel)
+}
+
 /// Whether a free-form message from the team may go to a customer on `channel` whose last
 /// message arrived at `last_customer_at`, at `now`, with a window of `window_ms` (the
 /// provider's [`REPLY_WINDOW_MS`]; tests shorten it); the refusal says why and what to do.

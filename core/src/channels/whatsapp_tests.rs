@@ -25,6 +25,19 @@ fn free_replies_close_24_hours_after_the_customers_last_message_on_whatsapp_only
 }
 
 #[test]
+fn only_the_teams_words_to_the_customer_are_held_to_the_window() {
+    use switchboard_protocol::{AgentId, Author, VisitorId};
+    let agent = Author::Agent { id: AgentId::from_random([1; 16]), name: "Ada".into() };
+    let bot = Author::Bot { name: "Bot".into() };
+    let customer = Author::Visitor { id: VisitorId::from_random([2; 16]), name: None };
+    assert!(bound_by_window(Channel::Whatsapp, &agent, false));
+    assert!(bound_by_window(Channel::Messenger, &bot, false));
+    assert!(!bound_by_window(Channel::Whatsapp, &agent, true), "a private note");
+    assert!(!bound_by_window(Channel::Whatsapp, &customer, false), "the customer's own words");
+    assert!(!bound_by_window(Channel::Sms, &agent, false), "SMS has no window");
+}
+
+#[test]
 fn slots_are_numbered_from_one_without_gaps() {
     assert_eq!(slots("Hello"), Some(0));
     assert_eq!(slots("Hi {{1}}, order {{2}} ships {{2}}"), Some(2));

@@ -104,8 +104,7 @@ impl ConversationObject {
         now: i64,
     ) -> EdgeResult<()> {
         let Some(line) = meta.thread() else { return Ok(()) };
-        let team = matches!(author, Author::Agent { .. } | Author::Bot { .. });
-        if internal || !team || !whatsapp::has_window(line.channel) {
+        if !whatsapp::bound_by_window(line.channel, author, internal) {
             return Ok(());
         }
         let last = self.store.last_written_by(meta.visitor_id.as_str())?;

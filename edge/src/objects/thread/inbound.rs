@@ -50,19 +50,9 @@ impl ThreadObject {
         let conversation = match conversation {
             Some(conversation) => conversation,
             None => {
-                let conversation = ConversationId::from_random(env::random_bytes()?);
-                let start = StartChannel {
-                    site: call.site.clone(),
-                    conversation: conversation.clone(),
-                    thread: call.thread.clone(),
-                    visitor: line.visitor_id.clone(),
-                    contact: contact(&call.thread, call.profile_name.clone()),
-                    first_step: thread::first_step(&call.handler),
-                    post: post(),
-                };
-                objects::send(&self.env, &conversation, &start).await?;
-                self.sql.exec("UPDATE line SET conversation = ?", vec![conversation.as_str().into()])?;
-                conversation
+                let contact = contact(&call.thread, call.profile_name.clone());
+                let first_step = thread::first_step(&call.handler);
+                self.start(&line, &call.site, &call.thread, contact, first_step, post()).await?.0
             }
         };
         for (n, media) in call.media.iter().enumerate() {
@@ -121,21 +111,39 @@ impl ThreadObject {
     /// The team starts a conversation with this line's customer: a new one, made current.
     pub(super) async fn open(&self, call: Open) -> EdgeResult<Created> {
         let line = self.open_line(&call.site, &call.thread, &call.status_callback)?;
-        let conversation = ConversationId::from_random(env::random_bytes()?);
-        let start = StartChannel {
-            site: call.site.clone(),
-            conversation: conversation.clone(),
-            thread: call.thread.clone(),
-            visitor: line.visitor_id.clone(),
-            contact: contact(&call.thread, None),
-            first_step: Some(call.outbound),
-            post: Some(call.post),
-        };
-        let message = objects::send(&self.env, &conversation, &start).await?;
+        let contact = contact(&call.thread, None);
+        let (conversation, message) = self
+            .start(&line, &call.site, &call.thread, contact, Some(call.outbound), Some(call.post))
+            .await?;
         let message =
             message.ok_or_else(|| EdgeError::refuse(ErrorCode::Internal, "the message was not stored"))?;
-        self.sql.exec("UPDATE line SET conversation = ?", vec![conversation.as_str().into()])?;
         Ok(Created { conversation_id: conversation, message })
+    }
+
+    /// A new conversation on the line, made its current one: routed by `first_step` before
+    /// `post` (if any) is stored. Answers it and the stored message.
+    async fn start(
+        &self,
+        line: &Line,
+        site: &SiteId,
+        thread: &Thread,
+        contact: Contact,
+        first_step: Option<switchboard_core::flow::outbound::Outbound>,
+        post: Option<PostMessage>,
+    ) -> EdgeResult<(ConversationId, Option<switchboard_protocol::Message>)> {
+        let conversation = ConversationId::from_random(env::random_bytes()?);
+        let start = StartChannel {
+            site: site.clone(),
+            conversation: conversation.clone(),
+            thread: thread.clone(),
+            visitor: line.visitor_id.clone(),
+            contact,
+            first_step,
+            post,
+        };
+        let message = objects::send(&self.env, &conversation, &start).await?;
+        self.sql.exec("UPDATE line SET conversation = ?", vec![conversation.as_str().into()])?;
+        Ok((conversation, message))
     }
 
     fn seen(&self, provider_id: &str) -> EdgeResult<bool> {

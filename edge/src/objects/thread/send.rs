@@ -64,7 +64,7 @@ impl ThreadObject {
             }
             let attempts = next.attempts + 1;
             let content: Option<Content> = next.content.as_deref().map(serde_json::from_str).transpose()?;
-            match self.attempt(&line, &thread, &next.body, content.as_ref()).await {
+            match self.attempt(&line, &thread, &next.body, content.as_ref(), now).await {
                 Outcome::Sent { provider_id, status } => {
                     self.sql.exec(
                         "UPDATE outgoing SET state = 'sent', attempts = ?, provider_id = ?, status = ? WHERE id = ?",
@@ -125,9 +125,16 @@ impl ThreadObject {
     }
 
     /// One request to the provider: Twilio's Messages API, or Meta's Send API.
-    async fn attempt(&self, line: &Line, thread: &Thread, body: &str, content: Option<&Content>) -> Outcome {
+    async fn attempt(
+        &self,
+        line: &Line,
+        thread: &Thread,
+        body: &str,
+        content: Option<&Content>,
+        now: i64,
+    ) -> Outcome {
         let (request, read): (ProviderRequest, ReadAnswer) = match thread.channel {
-            Channel::Messenger => match self.messenger_request(line, thread, body).await {
+            Channel::Messenger => match self.messenger_request(line, thread, body, now).await {
                 Ok(request) => (request, messenger::sent),
                 Err(why) => return Outcome::Never(why),
             },
@@ -174,12 +181,13 @@ impl ThreadObject {
         line: &Line,
         thread: &Thread,
         body: &str,
+        now: i64,
     ) -> Result<ProviderRequest, String> {
         let pick = |config: &switchboard_core::site::SiteConfig| {
             thread::identity(&config.channels, Channel::Messenger, &thread.ours)
                 .and_then(|i| i.access_token.clone())
         };
-        let token = crate::site_cache::part(&self.env, &line.site, env::now(), pick)
+        let token = crate::site_cache::part(&self.env, &line.site, now, pick)
             .await
             .map_err(|e| format!("{e:?}"))?
             .ok_or("the site no longer lists this page")?;
