@@ -54,6 +54,7 @@ pub fn summary<E>(
         id: facts.conversation.clone(),
         visitor_id: facts.visitor.clone(),
         channel: facts.channel,
+        language: life.language.clone(),
         visitor_name: contact.display_name().map(str::to_owned),
         last_message,
         last_seq: newest.map_or(head, |message| message.seq),

@@ -136,6 +136,7 @@ mod tests {
             contact: None,
             labels: Vec::new(),
             attributes: Default::default(),
+            language: None,
         }
     }
 

@@ -3,9 +3,10 @@
 //! console, the API, webhooks, nor the visitor's own copy. Each step is a pure function of
 //! the text; [`check`] refuses settings a site could not mean.
 
+pub mod language;
 mod patterns;
 
-use switchboard_protocol::interceptors::{Interceptor, MAX_INTERCEPTORS, MAX_MASKED_WORDS};
+use switchboard_protocol::interceptors::{Interceptor, MAX_INTERCEPTORS, MAX_LANGUAGES, MAX_MASKED_WORDS};
 use switchboard_protocol::{ApiError, ErrorCode};
 
 pub use patterns::{luhn, mod97};
@@ -22,6 +23,8 @@ pub fn apply(steps: &[Interceptor], text: &str) -> String {
         Interceptor::RedactPhones => patterns::redact_phones(&text),
         Interceptor::MaskWords { words } => mask_words(&text, words),
         Interceptor::Trim => trim(&text),
+        // Tags, never changes: `language::of_text` reads what the steps left.
+        Interceptor::DetectLanguage { .. } => text,
     })
 }
 
@@ -32,6 +35,10 @@ pub fn check(steps: &[Interceptor]) -> Result<(), ApiError> {
         return Err(bad("interceptors".into(), format!("at most {MAX_INTERCEPTORS} steps")));
     }
     for (n, step) in steps.iter().enumerate() {
+        if let Interceptor::DetectLanguage { languages, route } = step {
+            check_languages(n, languages, *route)?;
+            continue;
+        }
         let Interceptor::MaskWords { words } = step else { continue };
         if words.len() > MAX_MASKED_WORDS {
             return Err(bad(format!("interceptors[{n}].words"), format!("at most {MAX_MASKED_WORDS} words")));
@@ -46,6 +53,32 @@ pub fn check(steps: &[Interceptor]) -> Result<(), ApiError> {
                 ));
             }
         }
+    }
+    Ok(())
+}
+
+/// A detection step's languages: known to the detector, not too many, and listed when the
+/// step routes by them (routing by every language would strand a conversation in a language
+/// nobody on the team was given).
+fn check_languages(n: usize, languages: &[String], route: bool) -> Result<(), ApiError> {
+    let bad = |field: String, message: String| ApiError::new(ErrorCode::BadRequest, message).at_field(field);
+    if languages.len() > MAX_LANGUAGES {
+        return Err(bad(
+            format!("interceptors[{n}].languages"),
+            format!("at most {MAX_LANGUAGES} languages"),
+        ));
+    }
+    if route && languages.is_empty() {
+        return Err(bad(
+            format!("interceptors[{n}].languages"),
+            "list the languages to route by (agents need each as a skill)".into(),
+        ));
+    }
+    if let Some((l, code)) = languages.iter().enumerate().find(|(_, code)| !language::detectable(code)) {
+        return Err(bad(
+            format!("interceptors[{n}].languages[{l}]"),
+            format!("{code:?} is not a language the detector knows (ISO 639-1: ar, de, en, es, fr, hi, it, ja, ko, nl, pt, ru, sv, tr, vi, zh)"),
+        ));
     }
     Ok(())
 }

@@ -160,6 +160,7 @@ mod tests {
             internal,
             attachment: None,
             cards: Vec::new(),
+            language: None,
         }
     }
 

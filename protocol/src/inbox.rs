@@ -115,6 +115,10 @@ pub struct ConversationSummary {
     /// Where the customer writes from (`webchat` when absent); replies go back there.
     #[serde(default, skip_serializing_if = "crate::channels::Channel::is_webchat")]
     pub channel: crate::channels::Channel,
+    /// The language its customer writes in, when the site's `detect_language` step told one
+    /// (ISO 639-1, `de`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
     /// The visitor's name, when known.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub visitor_name: Option<String>,

@@ -27,6 +27,20 @@ pub enum Interceptor {
     },
     /// Spaces at either end go; runs of blank lines become one.
     Trim,
+    /// The message's language is detected from its words and kept with it (its `language`,
+    /// an ISO 639-1 code such as `de`); texts too short or too mixed to tell stay untagged.
+    /// The text is left as it is. A conversation takes the language of its customer's first
+    /// tagged message.
+    DetectLanguage {
+        /// The languages to tell apart (ISO 639-1 codes, at most [`MAX_LANGUAGES`]); empty:
+        /// every language the detector knows (about 70).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        languages: Vec<String>,
+        /// Whether a conversation in one of `languages` (which must then be listed) needs an
+        /// agent who has the language's code among their skills (`flow.agents.{id}.skills`).
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        route: bool,
+    },
 }
 
 /// What a site has until it says otherwise: card numbers and IBANs never stored.
@@ -36,6 +50,9 @@ pub fn default_interceptors() -> Vec<Interceptor> {
 
 /// At most this many steps per site.
 pub const MAX_INTERCEPTORS: usize = 20;
+
+/// At most this many languages per detection step.
+pub const MAX_LANGUAGES: usize = 20;
 
 /// At most this many masked words per step.
 pub const MAX_MASKED_WORDS: usize = 500;

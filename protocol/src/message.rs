@@ -37,6 +37,9 @@ pub struct Message {
     /// [`MAX_CARDS`](crate::limits::MAX_CARDS).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub cards: Vec<Card>,
+    /// The language the site's `detect_language` step found in its text (ISO 639-1, `de`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
 }
 
 /// A card a bot shows under its message: a title, a few words, and a link button.
@@ -89,6 +92,7 @@ impl Message {
             internal: false,
             attachment: None,
             cards: Vec::new(),
+            language: None,
         }
     }
 
@@ -109,6 +113,7 @@ impl Message {
             internal: true,
             attachment: None,
             cards: Vec::new(),
+            language: None,
         }
     }
 }

@@ -29,6 +29,12 @@ pub struct Choices {
     pub words: Vec<String>,
     /// Spaces at either end and runs of blank lines go.
     pub trim: bool,
+    /// Each message's language is detected and kept with it.
+    pub detect_language: bool,
+    /// The languages to tell apart (ISO 639-1); none: every one the detector knows.
+    pub languages: Vec<String>,
+    /// A conversation in one of `languages` needs an agent with that language as a skill.
+    pub route_by_language: bool,
 }
 
 impl Choices {
@@ -46,6 +52,11 @@ impl Choices {
                     words.iter().for_each(|word| add_word(&mut choices.words, word.trim()))
                 }
                 Interceptor::Trim => choices.trim = true,
+                Interceptor::DetectLanguage { languages, route } => {
+                    choices.detect_language = true;
+                    choices.languages = languages.clone();
+                    choices.route_by_language = *route;
+                }
             }
         }
         choices
@@ -60,12 +71,15 @@ impl Choices {
             phones: ticked(form, "redact_phones"),
             words: split_words(&field(form, "mask_words")),
             trim: ticked(form, "trim"),
+            detect_language: ticked(form, "detect_language"),
+            languages: split_languages(&field(form, "languages")),
+            route_by_language: ticked(form, "route_by_language"),
         }
     }
 
     /// The steps, in the console's order: redactions first, the longest numbers first (so a
     /// card number is never half taken for a phone number), then the word mask, and trimming
-    /// last, tidying whatever the others left.
+    /// last, tidying whatever the others left; the language is told from what they left.
     pub fn steps(&self) -> Vec<Interceptor> {
         let redactions = [
             (self.cards, Interceptor::RedactCards),
@@ -81,6 +95,10 @@ impl Choices {
         if self.trim {
             steps.push(Interceptor::Trim);
         }
+        if self.detect_language {
+            let (languages, route) = (self.languages.clone(), self.route_by_language);
+            steps.push(Interceptor::DetectLanguage { languages, route });
+        }
         steps
     }
 }
@@ -93,6 +111,18 @@ pub fn split_words(text: &str) -> Vec<String> {
     let mut words = Vec::new();
     text.split([',', '\n']).map(str::trim).for_each(|word| add_word(&mut words, word));
     words
+}
+
+/// The language codes of a "Languages" text: separated by commas, spaces or lines,
+/// lowercased, repeats dropped, in the order typed.
+pub fn split_languages(text: &str) -> Vec<String> {
+    let mut codes: Vec<String> = Vec::new();
+    for code in text.split([',', '\n', ' ']).map(|code| code.trim().to_lowercase()) {
+        if !code.is_empty() && !codes.contains(&code) {
+            codes.push(code);
+        }
+    }
+    codes
 }
 
 fn add_word(words: &mut Vec<String>, word: &str) {
@@ -178,6 +208,22 @@ pub fn interceptors_fieldset(props: &InterceptorsProps) -> Html {
             </div>
             { checkbox("trim", "Trim spaces and blank lines", choices.trim,
                 "Spaces at the start and end go, and several blank lines in a row become one.") }
+            { checkbox("detect_language", "Detect each message's language", choices.detect_language,
+                "Messages long enough to tell are tagged with their language (de, fr…); the conversation \
+                 takes its customer's first.") }
+            <div class="sb-field">
+                <label class="sb-field-label" for="sb-interceptors-languages">{ "Languages" }</label>
+                <input id="sb-interceptors-languages" name="languages" class="sb-interceptors-languages"
+                    spellcheck="false" aria-describedby="sb-interceptors-languages-hint"
+                    value={choices.languages.join(", ")} />
+                <p id="sb-interceptors-languages-hint" class="sb-hint sb-field-hint">
+                    { "ISO codes, such as en, de, fr. Empty: any of the 16 the detector knows (ar, de, en, es, \
+                       fr, hi, it, ja, ko, nl, pt, ru, sv, tr, vi, zh)." }
+                </p>
+            </div>
+            { checkbox("route_by_language", "Route by language", choices.route_by_language,
+                "A conversation in one of the languages above waits for an agent with that language's code \
+                 among their skills.") }
         </fieldset>
     }
 }
@@ -198,71 +244,4 @@ fn checkbox(name: &'static str, label: &'static str, checked: bool, help: &'stat
 }
 
 #[cfg(test)]
-mod tests {
-    use switchboard_protocol::interceptors::{default_interceptors, Interceptor};
-
-    use super::{split_words, to_send, Choices};
-
-    fn mask(words: &[&str]) -> Interceptor {
-        Interceptor::MaskWords { words: words.iter().map(|w| w.to_string()).collect() }
-    }
-
-    #[test]
-    fn words_are_split_on_lines_and_commas_not_spaces() {
-        assert_eq!(split_words(" darn,\nheck ,, Darn\n\ntwo words\r\n"), ["darn", "heck", "two words"]);
-        assert!(split_words(" \n , ").is_empty());
-    }
-
-    #[test]
-    fn the_defaults_are_cards_and_ibans() {
-        let choices = Choices::of(&default_interceptors());
-        assert_eq!(choices, Choices { cards: true, ibans: true, ..Choices::default() });
-        assert_eq!(choices.steps(), default_interceptors());
-    }
-
-    #[test]
-    fn unchanged_choices_send_nothing_even_in_another_order() {
-        let loaded = [Interceptor::Trim, mask(&["darn"]), Interceptor::RedactCards, mask(&["heck"])];
-        let choices = Choices {
-            cards: true,
-            trim: true,
-            words: vec!["darn".into(), "heck".into()],
-            ..Choices::default()
-        };
-        assert_eq!(to_send(&choices, &loaded), Ok(None));
-    }
-
-    #[test]
-    fn changed_choices_send_the_whole_list_in_order() {
-        let choices = Choices {
-            cards: true,
-            ibans: true,
-            emails: true,
-            phones: true,
-            words: vec!["darn".into()],
-            trim: true,
-        };
-        let sent = to_send(&choices, &default_interceptors());
-        assert_eq!(
-            sent,
-            Ok(Some(vec![
-                Interceptor::RedactCards,
-                Interceptor::RedactIbans,
-                Interceptor::RedactEmails,
-                Interceptor::RedactPhones,
-                mask(&["darn"]),
-                Interceptor::Trim,
-            ]))
-        );
-        // Everything off is a change too: an empty list.
-        assert_eq!(to_send(&Choices::default(), &default_interceptors()), Ok(Some(vec![])));
-    }
-
-    #[test]
-    fn a_word_the_site_could_not_keep_is_named() {
-        let choices =
-            Choices { emails: true, words: vec!["darn".into(), "two words".into()], ..Choices::default() };
-        let error = to_send(&choices, &default_interceptors()).unwrap_err();
-        assert_eq!(error, "“two words” cannot be masked: a word is 1 to 40 letters or digits.");
-    }
-}
+mod tests;

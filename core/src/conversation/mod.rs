@@ -347,6 +347,7 @@ fn send<S: LogStore>(
             }
             let mut message = *message;
             message.internal = internal;
+            message.language = crate::interceptors::language::of_text(interceptors, &message.text);
             message.attachment = attachment;
             store.append(&message)?;
             let seq = message.seq;

@@ -58,6 +58,7 @@ fn summary(n: u16, updated_at: i64) -> ConversationSummary {
         contact: None,
         labels: Vec::new(),
         attributes: Default::default(),
+        language: None,
     }
 }
 

@@ -56,7 +56,10 @@ impl Lifecycle {
         Ok(match input {
             Input::Started => self.start(flow),
             Input::Outbound(outbound) => self.outbound(flow, outbound),
-            Input::VisitorWrote(message) => self.visitor_wrote(flow, &message.text, now),
+            Input::VisitorWrote(message) => {
+                self.customer_wrote_in(message.language.as_deref());
+                self.visitor_wrote(flow, &message.text, now)
+            }
             Input::Action(action) => self.agent_action(flow, action, now),
             Input::AgentTookOver(agent) => self.agent_took_over(flow, agent),
             Input::Routing(notice) => self.routing(notice),
@@ -90,5 +93,25 @@ mod tests {
         let early = life.handle(&flow, Input::Rate { score: 5, comment: None }, 0).unwrap_err();
         assert_eq!(early.code, ErrorCode::Conflict);
         assert_eq!(life, before);
+    }
+
+    #[test]
+    fn the_conversation_takes_its_customers_first_told_language() {
+        use switchboard_protocol::{Author, ClientMessageId, Message, Seq, VisitorId};
+        let flow = Flow::default();
+        let flow = FlowIn { flow: &flow, zones: &ChronoZones };
+        let mut life = Lifecycle::default();
+        let visitor = Author::Visitor { id: VisitorId::from_random([1; 16]), name: None };
+        let wrote = |seq: u64, language: Option<&str>| {
+            let id = ClientMessageId::parse(format!("m-{seq}")).unwrap();
+            let message = Message::plain(Seq(seq), id, visitor.clone(), "…".into(), 0);
+            Input::VisitorWrote(Box::new(Message { language: language.map(str::to_owned), ..message }))
+        };
+        for (seq, language, kept) in
+            [(1, None, None), (2, Some("de"), Some("de")), (3, Some("en"), Some("de"))]
+        {
+            life.handle(&flow, wrote(seq, language), 0).unwrap();
+            assert_eq!(life.language.as_deref(), kept);
+        }
     }
 }

@@ -47,6 +47,10 @@ pub struct Lifecycle {
     /// nobody's task, and the team's messages meanwhile take nothing over.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub awaiting_reply: bool,
+    /// The language of the customer's first message that told one (a site's
+    /// `detect_language` step tags messages): shown with it, and routed by when the step says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
 }
 
 /// A site's flow with the zone database its business hours are read with.
@@ -169,6 +173,14 @@ impl Lifecycle {
             self.waiting_since.get_or_insert(now);
         }
         to_humans
+    }
+
+    /// The customer wrote a message in `language` (if told): the conversation's language is
+    /// its customer's first message that told one.
+    pub fn customer_wrote_in(&mut self, language: Option<&str>) {
+        if self.language.is_none() {
+            self.language = language.map(str::to_owned);
+        }
     }
 
     /// The visitor's message `text` was stored.

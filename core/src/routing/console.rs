@@ -71,7 +71,7 @@ mod tests {
     use switchboard_protocol::{ConversationId, QueueId};
 
     use super::*;
-    use crate::routing::QueueConfig;
+    use crate::routing::{Effect, QueueConfig};
 
     fn router() -> Router {
         let queue = |id: &str| QueueConfig {
@@ -107,6 +107,25 @@ mod tests {
         router.command(&ada, command, 1).unwrap();
         let routed = router.routed(&id).unwrap();
         assert_eq!((&routed.queue, &routed.skills), (&billing, &german));
+    }
+
+    #[test]
+    fn a_conversation_in_a_routed_language_is_offered_only_to_who_speaks_it() {
+        let mut router = router();
+        let (ada, bea) = (AgentId::from_random([1; 16]), AgentId::from_random([3; 16]));
+        router.agent_connected(&ada, 2, BTreeSet::new(), 0);
+        router.agent_connected(&bea, 2, ["de".to_string()].into(), 0);
+        let id = ConversationId::from_random([2; 16]);
+        let support = QueueId::parse("support").unwrap();
+        let effects = router.hand_over_needing(&id, &support, ["de".to_string()].into(), None, 1).unwrap();
+        let offered: Vec<&AgentId> = effects
+            .iter()
+            .filter_map(|e| if let Effect::Offered { agent, .. } = e { Some(agent) } else { None })
+            .collect();
+        assert_eq!(offered, [&bea]);
+        // Handed over again (a transfer back to its queue): still German.
+        router.hand_over(&id, &support, None, 2).unwrap();
+        assert_eq!(router.routed(&id).unwrap().skills, ["de".to_string()].into());
     }
 
     #[test]

@@ -36,7 +36,19 @@ impl Router {
         target: Option<AgentId>,
         now: i64,
     ) -> Result<Vec<Effect>, RoutingError> {
-        let skills = self.routed(conversation).map(|routed| routed.skills.clone()).unwrap_or_default();
+        self.hand_over_needing(conversation, queue, BTreeSet::new(), target, now)
+    }
+
+    /// [`Self::hand_over`], the conversation needing `skills` too (its language, told since).
+    pub fn hand_over_needing(
+        &mut self,
+        conversation: &ConversationId,
+        queue: &QueueId,
+        mut skills: BTreeSet<Skill>,
+        target: Option<AgentId>,
+        now: i64,
+    ) -> Result<Vec<Effect>, RoutingError> {
+        skills.extend(self.routed(conversation).into_iter().flat_map(|routed| routed.skills.iter().cloned()));
         self.enqueue(conversation, queue, skills, target, now)
     }
 

@@ -100,6 +100,7 @@ pub(crate) fn message<J: Json>(value: &J) -> Option<Message> {
         attachment: optional(value, "attachment", attachment)?,
         cards: optional(value, "cards", |cards| cards.items()?.iter().map(card).collect())?
             .unwrap_or_default(),
+        language: None,
     })
 }
 

@@ -10,7 +10,7 @@ use switchboard_core::flow::bot::Say;
 use switchboard_core::flow::events::describe;
 use switchboard_core::flow::input::Input;
 use switchboard_core::flow::lifecycle::{Effect, FlowIn, Lifecycle};
-use switchboard_core::interceptors;
+use switchboard_core::interceptors::{self, language};
 use switchboard_protocol::api::bot_webhook::Request as BotRequest;
 use switchboard_protocol::interceptors::Interceptor;
 use switchboard_protocol::routing::ConversationEvent;
@@ -138,7 +138,9 @@ impl ConversationObject {
             match call {
                 Effect::Route { queue, agent, taken_over } => {
                     let summary = self.summary(meta, &life, None, now)?;
-                    let call = Enqueue { summary, queue, agent, taken_over };
+                    let skills =
+                        language::skill(interceptors, life.language.as_deref()).into_iter().collect();
+                    let call = Enqueue { summary, queue, agent, taken_over, skills };
                     objects::send(&self.env, &meta.site_id, &call).await?;
                 }
                 Effect::Unroute => {

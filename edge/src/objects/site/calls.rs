@@ -1,6 +1,8 @@
 //! Every call a Site object answers — from the worker, and from its conversations' objects —
 //! with its route and its answer (see [`crate::objects::call`]).
 
+use std::collections::BTreeSet;
+
 use serde::{Deserialize, Serialize};
 use switchboard_core::site::SiteConfig;
 use switchboard_protocol::api::canned_responses::{CannedResponse, ListResponse};
@@ -180,6 +182,9 @@ pub(crate) struct Enqueue {
     /// That agent took it over from the bot by writing: they hold it at once when they can.
     #[serde(default)]
     pub taken_over: bool,
+    /// Skills it needs beyond its queue's (its language, when the site routes by it).
+    #[serde(default, skip_serializing_if = "BTreeSet::is_empty")]
+    pub skills: BTreeSet<String>,
 }
 object_call!(Enqueue => Site, "/routing/enqueue", ());
 

@@ -32,6 +32,8 @@ struct SummaryRow {
     attributes: Option<String>,
     /// NULL for webchat.
     channel: Option<String>,
+    /// NULL until told.
+    language: Option<String>,
     /// A JSON array, in the order set.
     labels: Option<String>,
 }
@@ -39,7 +41,7 @@ struct SummaryRow {
 /// The columns a [`SummaryRow`] is read from.
 const SUMMARY_COLUMNS: &str =
     "id, visitor_id, visitor_name, last_message, last_seq, created_at, updated_at, state, assignee, queue, waiting_since, contact,
-     attributes, channel, (SELECT json_group_array(label) FROM (SELECT label FROM conversation_labels AS l
+     attributes, channel, language, (SELECT json_group_array(label) FROM (SELECT label FROM conversation_labels AS l
                    WHERE l.conversation_id = conversations.id ORDER BY position)) AS labels";
 
 impl SummaryRow {
@@ -68,6 +70,7 @@ impl SummaryRow {
             contact: self.contact.as_deref().map(serde_json::from_str).transpose()?,
             labels: self.labels.as_deref().map(serde_json::from_str).transpose()?.unwrap_or_default(),
             attributes: self.attributes.as_deref().map(serde_json::from_str).transpose()?.unwrap_or_default(),
+            language: self.language,
         })
     }
 }
@@ -85,13 +88,14 @@ impl SiteObject {
             .and_then(|value| value.as_str().map(String::from));
         let cursor = self.sql().exec(
             "INSERT INTO conversations (id, visitor_id, visitor_name, last_message, last_seq, created_at, updated_at,
-               state, assignee, queue, waiting_since, contact, channel)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+               state, assignee, queue, waiting_since, contact, channel, language)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
              ON CONFLICT (id) DO UPDATE SET
                visitor_name = excluded.visitor_name, contact = COALESCE(excluded.contact, conversations.contact),
                last_message = COALESCE(excluded.last_message, conversations.last_message),
                last_seq = excluded.last_seq, updated_at = excluded.updated_at, state = excluded.state,
-               assignee = excluded.assignee, queue = excluded.queue, waiting_since = excluded.waiting_since
+               assignee = excluded.assignee, queue = excluded.queue, waiting_since = excluded.waiting_since,
+               language = excluded.language
              WHERE excluded.last_seq > conversations.last_seq",
             vec![
                 summary.id.as_str().into(),
@@ -107,6 +111,7 @@ impl SiteObject {
                 summary.waiting_since.into(),
                 contact.clone().into(),
                 channel.into(),
+                summary.language.clone().into(),
             ],
         )?;
         self.link_contact(&summary, now)?;

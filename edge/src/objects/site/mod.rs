@@ -322,7 +322,7 @@ impl SiteObject {
         let flow = self.flow();
         self.route(&flow, now, |router, now| match request.agent {
             Some(agent) if request.taken_over => router.take_over(&id, &request.queue, &agent, now),
-            target => router.hand_over(&id, &request.queue, target, now),
+            target => router.hand_over_needing(&id, &request.queue, request.skills, target, now),
         })?;
         Ok(())
     }

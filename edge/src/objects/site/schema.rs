@@ -50,5 +50,6 @@ pub(super) static SCHEMA: Schema = Schema {
         ("conversations", "contact TEXT"),
         ("conversations", "attributes TEXT"),
         ("conversations", "channel TEXT"),
+        ("conversations", "language TEXT"),
     ],
 };

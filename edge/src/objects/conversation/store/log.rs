@@ -1,5 +1,5 @@
 //! The conversation's log in SQLite, as the core's [`LogStore`]: message rows (with their
-//! `extra` JSON for quick replies, events, notes, files and cards) and read marks.
+//! `extra` JSON for quick replies, events, notes, files, cards and language) and read marks.
 
 use serde::Deserialize;
 use switchboard_core::conversation::LogStore;
@@ -22,6 +22,8 @@ struct Extra {
     attachment: Option<switchboard_protocol::attachment::Attachment>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     cards: Vec<switchboard_protocol::Card>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    language: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -48,6 +50,7 @@ impl MessageRow {
             internal: extra.internal,
             attachment: extra.attachment,
             cards: extra.cards,
+            language: extra.language,
         })
     }
 }
@@ -166,6 +169,7 @@ fn extra_json(message: &Message) -> EdgeResult<Option<String>> {
         && !message.internal
         && message.attachment.is_none()
         && message.cards.is_empty()
+        && message.language.is_none()
     {
         return Ok(None);
     }
@@ -175,6 +179,7 @@ fn extra_json(message: &Message) -> EdgeResult<Option<String>> {
         internal: message.internal,
         attachment: message.attachment.clone(),
         cards: message.cards.clone(),
+        language: message.language.clone(),
     };
     Ok(Some(serde_json::to_string(&extra)?))
 }
