@@ -1,16 +1,42 @@
 //! A conversation being started with a contact (outbound), as the agent fills the "Start a
-//! conversation" form in: the first message as typed, how it is routed (wait for the
-//! contact's reply, assign it to the agent, or put it in a queue), and how the last send went.
+//! conversation" form in: the channel (chat, or the site's SMS or WhatsApp number), the first
+//! message as typed — on WhatsApp one of the number's approved templates with its values
+//! instead —, how it is routed (wait for the contact's reply, assign it to the agent, or put
+//! it in a queue), and how the last send went.
 //! Pure and tested natively; [`crate::components::contact_start`] renders it and
 //! [`crate::effects::contacts::start_conversation`] sends what [`Outbound::request`] builds.
 
 use std::rc::Rc;
 
+use switchboard_core::channels::whatsapp;
 use switchboard_protocol::api::conversation_create::{CreateRequest, Routing};
+use switchboard_protocol::channels::{Channel, ContactIdentity, Template, TemplateUse};
 use switchboard_protocol::{AgentId, ConversationId, QueueId};
 use yew::Reducible;
 
 use crate::contact_draft::FieldError;
+use crate::template_draft;
+
+/// What the form says when the site's WhatsApp number has no templates to start with.
+pub const NO_TEMPLATES: &str = "The site's WhatsApp number has no approved templates yet: an admin \
+                                adds them in Settings → Channels. WhatsApp conversations start with one.";
+
+/// The channels the team may start a conversation on: chat, and SMS and WhatsApp where the
+/// site has a number. Not Messenger: a page may not write to someone who has not written
+/// to it.
+pub fn channels(identities: &[ContactIdentity]) -> Vec<Channel> {
+    let has = |channel: Channel| identities.iter().any(|identity| identity.channel == channel);
+    let mut offered = vec![Channel::Webchat];
+    offered.extend([Channel::Sms, Channel::Whatsapp].into_iter().filter(|&channel| has(channel)));
+    offered
+}
+
+/// The templates a WhatsApp conversation may start with: the site's first WhatsApp number's,
+/// the one the edge writes from.
+pub fn whatsapp_templates(identities: &[ContactIdentity]) -> &[Template] {
+    let number = identities.iter().find(|identity| identity.channel == Channel::Whatsapp);
+    number.map_or(&[], |identity| identity.templates.as_slice())
+}
 
 /// How the new conversation is routed, as the form offers it.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -64,8 +90,14 @@ pub enum Status {
 /// The form, as filled in.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Outbound {
-    /// The first message, as typed.
+    /// The channel chosen (chat unless another is).
+    pub channel: Channel,
+    /// The first message, as typed (not on WhatsApp, where a template is the message).
     pub text: String,
+    /// WhatsApp: the template chosen, by name (`None`: the number's first).
+    pub template: Option<String>,
+    /// WhatsApp: the values typed for the template's slots, in order.
+    pub variables: Vec<String>,
     /// The routing chosen.
     pub route: Route,
     /// The queue chosen, for [`Route::ToQueue`].
@@ -77,8 +109,14 @@ pub struct Outbound {
 /// One change to the form.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Step {
+    /// Another channel was chosen.
+    Channel(Channel),
     /// The message was edited.
     Text(String),
+    /// Another WhatsApp template was chosen: its slots start empty.
+    Template(String),
+    /// A template slot's value (slot `n + 1`) was edited.
+    Variable(usize, String),
     /// Another routing was chosen.
     Route(Route),
     /// Another queue was chosen (`None`: the "Choose a queue" placeholder).
@@ -97,11 +135,22 @@ impl Reducible for Outbound {
     fn reduce(self: Rc<Self>, step: Step) -> Rc<Self> {
         let mut form = Rc::unwrap_or_clone(self);
         match step {
+            Step::Channel(channel) => form.channel = channel,
             Step::Text(text) => form.text = text,
+            Step::Template(name) => (form.template, form.variables) = (Some(name), Vec::new()),
+            Step::Variable(n, value) => {
+                if form.variables.len() <= n {
+                    form.variables.resize(n + 1, String::new());
+                }
+                form.variables[n] = value;
+            }
             Step::Route(route) => form.route = route,
             Step::Queue(queue) => form.queue = queue,
             Step::Sending => form.status = Status::Sending,
-            Step::Started(id) => (form.text, form.status) = (String::new(), Status::Started(id)),
+            Step::Started(id) => {
+                (form.text, form.variables) = (String::new(), Vec::new());
+                form.status = Status::Started(id);
+            }
             Step::Failed(error) => form.status = Status::Failed(error),
         }
         Rc::new(form)
@@ -130,13 +179,56 @@ impl Outbound {
         }
     }
 
-    /// The `POST /api/v1/conversations` body for `contact_id`, written by `me` when assigned
-    /// to them; or what is missing (the message, or the queue), named as the edge names it.
-    pub fn request(&self, contact_id: &str, me: &AgentId) -> Result<CreateRequest, FieldError> {
-        let text = self.text.trim();
-        if text.is_empty() {
-            return Err(FieldError::new(Some("text"), "Write the first message."));
+    /// The channel chosen, among those `offered` ([`channels`]); chat when the site no longer
+    /// has a number on it.
+    pub fn channel_in(&self, offered: &[Channel]) -> Channel {
+        if offered.contains(&self.channel) {
+            self.channel
+        } else {
+            Channel::Webchat
         }
+    }
+
+    /// The WhatsApp template chosen among `templates`: the one named, else the first.
+    pub fn template<'a>(&self, templates: &'a [Template]) -> Option<&'a Template> {
+        let named = self.template.as_ref().and_then(|name| templates.iter().find(|t| &t.name == name));
+        named.or(templates.first())
+    }
+
+    /// The values for `template`'s slots, one per slot (empty where none is typed yet).
+    pub fn variables(&self, template: &Template) -> Vec<String> {
+        let slots = whatsapp::slots(&template.text).unwrap_or(0);
+        (0..slots).map(|n| self.variables.get(n).cloned().unwrap_or_default()).collect()
+    }
+
+    /// The `POST /api/v1/conversations` body for `contact_id`, written by `me` when assigned
+    /// to them, on a channel the site's `identities` allow; or what is missing (the message,
+    /// a template's value, or the queue), named as the edge names it.
+    pub fn request(
+        &self,
+        contact_id: &str,
+        me: &AgentId,
+        identities: &[ContactIdentity],
+    ) -> Result<CreateRequest, FieldError> {
+        let channel = self.channel_in(&channels(identities));
+        let (text, template) = if channel == Channel::Whatsapp {
+            let templates = whatsapp_templates(identities);
+            let Some(chosen) = self.template(templates) else {
+                return Err(FieldError::new(Some("template.name"), NO_TEMPLATES));
+            };
+            let chosen = TemplateUse { name: chosen.name.clone(), variables: self.variables(chosen) };
+            if let Some(problem) = template_draft::problem(templates, &chosen) {
+                return Err(FieldError::new(Some("template.variables"), problem));
+            }
+            // The template's text becomes the message: none of the agent's goes.
+            (String::new(), Some(chosen))
+        } else {
+            let text = self.text.trim();
+            if text.is_empty() {
+                return Err(FieldError::new(Some("text"), "Write the first message."));
+            }
+            (text.to_owned(), None)
+        };
         let routing = match self.route {
             Route::OnReply => Routing::OnReply,
             Route::ToMe => Routing::Immediate { agent: Some(me.clone()), queue: None },
@@ -147,108 +239,15 @@ impl Outbound {
         };
         Ok(CreateRequest {
             contact_id: contact_id.to_owned(),
-            text: text.to_owned(),
+            text,
             routing,
             as_bot: false,
             client_id: None,
-            // The console starts webchat conversations; SMS and WhatsApp over REST for now.
-            channel: Default::default(),
-            template: None,
+            channel,
+            template,
         })
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn me() -> AgentId {
-        AgentId::from_random([7; 16])
-    }
-
-    fn queue() -> QueueId {
-        QueueId::parse("billing").unwrap()
-    }
-
-    fn apply(steps: impl IntoIterator<Item = Step>) -> Outbound {
-        let form = steps.into_iter().fold(Rc::new(Outbound::default()), |form, step| form.reduce(step));
-        Rc::unwrap_or_clone(form)
-    }
-
-    #[test]
-    fn waiting_for_the_reply_is_the_default_and_the_text_goes_trimmed() {
-        let form = apply([Step::Text("  Your order shipped today \n".into())]);
-        assert_eq!(form.route, Route::OnReply);
-        let request = form.request("ctc_1", &me()).unwrap();
-        assert_eq!(request.contact_id, "ctc_1");
-        assert_eq!(request.text, "Your order shipped today");
-        assert_eq!(request.routing, Routing::OnReply);
-        assert!(!request.as_bot && request.client_id.is_none());
-        let sent = serde_json::to_value(&request).unwrap();
-        assert_eq!(sent["routing"], serde_json::json!({ "mode": "on_reply" }));
-    }
-
-    #[test]
-    fn assign_to_me_names_the_signed_in_agent() {
-        let form = apply([Step::Text("Hello".into()), Step::Route(Route::ToMe)]);
-        let request = form.request("ctc_1", &me()).unwrap();
-        assert_eq!(request.routing, Routing::Immediate { agent: Some(me()), queue: None });
-    }
-
-    #[test]
-    fn a_queue_must_be_chosen_and_is_sent_alone() {
-        let form = apply([Step::Text("Hello".into()), Step::Route(Route::ToQueue)]);
-        let error = form.request("ctc_1", &me()).unwrap_err();
-        assert_eq!(error.field.as_deref(), Some("routing.queue"));
-        let form =
-            apply([Step::Text("Hello".into()), Step::Route(Route::ToQueue), Step::Queue(Some(queue()))]);
-        let request = form.request("ctc_1", &me()).unwrap();
-        assert_eq!(request.routing, Routing::Immediate { agent: None, queue: Some(queue()) });
-        let sent = serde_json::to_value(&request).unwrap();
-        assert_eq!(sent["routing"], serde_json::json!({ "mode": "immediate", "queue": "billing" }));
-        // The queue chosen earlier does not travel with another routing.
-        let back = apply([Step::Text("Hi".into()), Step::Queue(Some(queue())), Step::Route(Route::OnReply)]);
-        assert_eq!(back.request("ctc_1", &me()).unwrap().routing, Routing::OnReply);
-    }
-
-    #[test]
-    fn a_blank_message_is_refused_before_sending() {
-        for text in ["", "   \n"] {
-            let error = apply([Step::Text(text.into())]).request("ctc_1", &me()).unwrap_err();
-            assert_eq!(error.field.as_deref(), Some("text"));
-            assert_eq!(error.message, "Write the first message.");
-        }
-    }
-
-    #[test]
-    fn sending_then_started_empties_the_message_and_keeps_the_routing() {
-        let id = ConversationId::from_random([3; 16]);
-        let form = apply([Step::Text("Hello".into()), Step::Route(Route::ToMe), Step::Sending]);
-        assert!(form.sending() && form.error().is_none() && form.started().is_none());
-        let form = Rc::new(form).reduce(Step::Started(id.clone()));
-        assert_eq!(form.text, "");
-        assert_eq!(form.route, Route::ToMe);
-        assert_eq!(form.started(), Some(&id));
-        assert!(!form.sending());
-    }
-
-    #[test]
-    fn a_refusal_keeps_the_message_to_try_again() {
-        let refused = FieldError::new(None, "this contact has never opened the chat");
-        let form = apply([Step::Text("Hello".into()), Step::Sending, Step::Failed(refused.clone())]);
-        assert_eq!(form.text, "Hello");
-        assert_eq!(form.error(), Some(&refused));
-        assert!(!form.sending() && form.started().is_none());
-        // The next try clears it.
-        let again = Rc::new(form).reduce(Step::Sending);
-        assert!(again.error().is_none());
-    }
-
-    #[test]
-    fn every_route_has_its_own_value_and_label() {
-        let values: std::collections::HashSet<_> = Route::ALL.iter().map(|r| r.value()).collect();
-        let labels: std::collections::HashSet<_> = Route::ALL.iter().map(|r| r.label()).collect();
-        assert_eq!((values.len(), labels.len()), (3, 3));
-        assert_eq!(Route::default(), Route::ALL[0]);
-    }
-}
+mod tests;

@@ -7,6 +7,7 @@
 use std::rc::Rc;
 
 use switchboard_protocol::api::contacts::{AttributeDefinition, ContactDetail, ContactRecord};
+use switchboard_protocol::channels::ContactIdentity;
 use switchboard_protocol::{AgentId, ConversationId, QueueId};
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
@@ -37,6 +38,9 @@ pub struct ContactEditorProps {
     pub me: AgentId,
     /// The site's queues (one may take a conversation started here).
     pub queues: Rc<Vec<QueueId>>,
+    /// The site's contact identities (its SMS and WhatsApp numbers a conversation may start
+    /// from).
+    pub identities: Rc<Vec<ContactIdentity>>,
 }
 
 /// The detail pane.
@@ -161,6 +165,7 @@ pub fn contact_editor(props: &ContactEditorProps) -> Html {
             </form>
             <ContactMerge kept={contact.id.clone()} {on_merged} />
             <ContactStart contact={contact.id.clone()} me={props.me.clone()} queues={props.queues.clone()}
+                identities={props.identities.clone()}
                 {on_started} on_open={props.on_open.clone()} />
             <h3 class="sb-contact-subtitle">{ "Conversations" }</h3>
             { conversations(&loaded, &props.on_open, props.now) }

@@ -7,6 +7,7 @@ use std::cell::Cell;
 use std::rc::Rc;
 
 use switchboard_protocol::api::contacts::{AttributeDefinition, ContactRecord, ListResponse};
+use switchboard_protocol::channels::ContactIdentity;
 use switchboard_protocol::{AgentId, ConversationId, QueueId};
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
@@ -37,6 +38,9 @@ pub struct ContactsProps {
     pub me: AgentId,
     /// The site's queues (one may take a conversation started with a contact).
     pub queues: Rc<Vec<QueueId>>,
+    /// The site's contact identities (a conversation may start from its SMS or WhatsApp
+    /// number).
+    pub identities: Rc<Vec<ContactIdentity>>,
 }
 
 /// The list as loaded so far.
@@ -175,7 +179,8 @@ pub fn contacts_screen(props: &ContactsProps) -> Html {
             if let Some(id) = &props.selected {
                 <ContactEditor key={id.clone()} id={id.clone()} definitions={(*definitions).clone()}
                     {on_saved} {on_merged_away} on_open={props.on_open.clone()} now={props.now}
-                    me={props.me.clone()} queues={props.queues.clone()} />
+                    me={props.me.clone()} queues={props.queues.clone()}
+                    identities={props.identities.clone()} />
             } else {
                 <p class="sb-hint sb-contacts-none">{ "Choose a contact to see and edit their details." }</p>
             }

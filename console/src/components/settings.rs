@@ -1,7 +1,8 @@
-//! The settings screen: the team (accounts with their photos, invites, password reset links)
-//! and the canned responses. Everyone sees them; only admins get the controls that change
-//! them (the edge enforces it as well), and the API keys, webhooks and the audit log. Each
-//! agent also changes their own password and two-factor sign-in here.
+//! The settings screen: the site and its channels, the team (accounts with their photos,
+//! invites, password reset links) and the canned responses. Everyone sees them; only admins
+//! get the controls that change them (the edge enforces it as well), and the API keys,
+//! webhooks and the audit log. Each agent also changes their own password and two-factor
+//! sign-in here.
 
 use std::rc::Rc;
 
@@ -19,6 +20,7 @@ use super::form::field;
 use super::api_keys::ApiKeys;
 use super::audit_log::AuditLog;
 use super::blocks::Blocks;
+use super::channels::ChannelsForm;
 use super::password::ChangePassword;
 use super::site_form::SiteForm;
 use super::sites::Sites;
@@ -90,6 +92,9 @@ pub fn settings(props: &SettingsProps) -> Html {
             }
             <h2>{ "Site and widget" }</h2>
             <SiteForm site={props.site.clone()} admin={props.admin} dispatch={props.dispatch.clone()} />
+            <h2>{ "Channels" }</h2>
+            <ChannelsForm site={props.site.clone()} admin={props.admin} dispatch={props.dispatch.clone()}
+                queues={Rc::new(props.team.queues.clone())} />
             <h2>{ "Team" }</h2>
             <ul class="sb-team">
                 { for props.team.agents.iter().map(|agent| html! {

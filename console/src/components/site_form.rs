@@ -104,7 +104,7 @@ pub fn site_form(props: &SiteFormProps) -> Html {
                 name: None,
                 // Set over the API only (`docs/protocol.md`); left as they are.
                 session_limits: None,
-                // Numbers are set over the API for now (`docs/channels.md`); left as they are.
+                // The Channels section (`super::channels`) sends them, with its own "Save".
                 channels: None,
                 interceptors,
                 // Sent only when changed: saving the colour must not re-decide who needs it.

@@ -25,8 +25,8 @@ use crate::effects::{admin, Dispatcher};
 use crate::template_draft::{preview, problem, slot};
 
 /// What the panel says when the site's WhatsApp numbers have no templates.
-pub const NO_TEMPLATES: &str = "This number has no approved templates yet — an admin adds them in the \
-                                site settings (channels[].templates)";
+pub const NO_TEMPLATES: &str = "This number has no approved templates yet — an admin adds them in \
+                                Settings → Channels";
 
 /// Template picker properties.
 #[derive(Properties, PartialEq)]
