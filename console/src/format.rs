@@ -1,4 +1,4 @@
-//! Pure text helpers: how people, previews and times are written on screen.
+//! Pure text helpers: how people, previews, times and languages are written on screen.
 //!
 //! Times go through `js_sys::Date` so they are shown in the agent's own time zone without
 //! shipping a time-zone database. An out-of-range timestamp gives a NaN date, whose getters
@@ -8,11 +8,26 @@ use js_sys::Date;
 use switchboard_protocol::api::audit_log;
 use switchboard_protocol::inbox::ConversationSummary;
 use switchboard_protocol::routing::ConversationState;
-use switchboard_protocol::{Author, Role};
+use switchboard_protocol::{Author, Message, Role};
 use wasm_bindgen::JsValue;
 
 const MONTHS: [&str; 12] =
     ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+/// A language code from the edge (ISO 639-1, `de`) as the tags use it: trimmed, and `None`
+/// when blank, so an empty detection never shows as an empty tag.
+pub fn language(code: Option<&str>) -> Option<String> {
+    code.map(str::trim).filter(|code| !code.is_empty()).map(str::to_owned)
+}
+
+/// The language tag a message shows: only a customer's, and only when it is not the
+/// conversation's own (`conversation`), so the common case adds nothing to read.
+pub fn message_language<'a>(message: &'a Message, conversation: Option<&str>) -> Option<&'a str> {
+    let code = message.language.as_deref().map(str::trim).filter(|code| !code.is_empty())?;
+    let visitor = matches!(message.author, Author::Visitor { .. });
+    let same = conversation.is_some_and(|conversation| conversation.trim().eq_ignore_ascii_case(code));
+    (visitor && !same).then_some(code)
+}
 
 /// How a conversation's visitor is named: their name when they gave a non-blank one, else
 /// "Visitor" and the end of their id, which is enough to tell visitors apart in a list.
@@ -175,7 +190,9 @@ fn date(ms: i64) -> Date {
 mod tests {
     use switchboard_protocol::api::audit_log::Action;
 
-    use super::audit_action;
+    use switchboard_protocol::{Author, ClientMessageId, Message, Seq, VisitorId};
+
+    use super::{audit_action, language, message_language};
 
     #[test]
     fn audit_entries_read_as_sentences() {
@@ -184,5 +201,34 @@ mod tests {
         assert_eq!(audit_action(Action::SettingsChanged, Some("name")), "Changed settings: name");
         assert_eq!(audit_action(Action::SettingsChanged, Some("  ")), "Changed settings");
         assert_eq!(audit_action(Action::ApiKeyCreated, None), "Made an API key");
+    }
+
+    #[test]
+    fn a_language_code_is_trimmed_and_a_blank_one_is_none() {
+        assert_eq!(language(Some("de")).as_deref(), Some("de"));
+        assert_eq!(language(Some(" pt ")).as_deref(), Some("pt"));
+        assert_eq!(language(Some("  ")), None);
+        assert_eq!(language(None), None);
+    }
+
+    #[test]
+    fn only_a_customer_message_in_another_language_than_the_conversations_is_tagged() {
+        let written = |author: Author, language: Option<&str>| {
+            let mut message =
+                Message::plain(Seq(1), ClientMessageId::parse("m-1").unwrap(), author, "hi".into(), 0);
+            message.language = language.map(str::to_owned);
+            message
+        };
+        let visitor = || Author::Visitor { id: VisitorId::from_random([1; 16]), name: None };
+        let french = written(visitor(), Some("fr"));
+        assert_eq!(message_language(&french, Some("de")), Some("fr"));
+        assert_eq!(message_language(&french, None), Some("fr"));
+        assert_eq!(message_language(&french, Some("FR")), None, "the conversation's own");
+        assert_eq!(message_language(&written(visitor(), Some(" ")), None), None);
+        assert_eq!(message_language(&written(visitor(), None), None), None);
+        assert_eq!(
+            message_language(&written(Author::Bot { name: "Bot".into() }, Some("fr")), Some("de")),
+            None
+        );
     }
 }

@@ -8,7 +8,9 @@
 //!
 //! # Layout
 //! - [`state`]: everything the screen shows, one [`state::Action`] enum and its reducer
-//!   (`state::labels`: the list a label edit asks for, and which answer or push is kept).
+//!   (`state::labels`: the list a label edit asks for, and which answer or push is kept;
+//!   `state::provider`: on SMS, WhatsApp and Messenger, how far each of the team's messages
+//!   has come as the provider says, kept beside the log, which ignores those frames).
 //! - [`effects`]: the outside world — session REST calls (sign-in with its code step,
 //!   two-factor sign-in in `effects::two_factor`), the one-time links the console is opened
 //!   from (`effects::link`: `#invite=`, `#reset=`, also pasted into an open console) and
@@ -17,14 +19,18 @@
 //!   (`effects::conversation::send_template`), the inbox and conversation sockets with
 //!   backoff reconnects, timers, the clipboard, client message ids. Effects report back
 //!   only by dispatching actions, or to the form that awaited them.
+//! - [`channels_draft`]: the site's contact identities as an admin edits them (Settings →
+//!   Channels): each identity as typed, which editor is open, core's checks before the list
+//!   is sent whole, and which input an error is about (pure, tested natively).
 //! - [`contact_draft`]: a contact being edited, as typed: comma-separated lists, custom
 //!   attributes by kind, which input an error is about (pure, tested natively).
-//! - [`outbound`]: a conversation being started with a contact: its first message, routing
-//!   (wait for the reply, assign to me, a queue) and how the send went (pure, tested natively).
+//! - [`outbound`]: a conversation being started with a contact: its channel (chat, or the
+//!   site's SMS or WhatsApp number), its first message or WhatsApp template, routing (wait
+//!   for the reply, assign to me, a queue) and how the send went (pure, tested natively).
 //! - [`template_draft`]: a WhatsApp template being filled in: its preview, and what still
 //!   stops it from being sent (pure, tested natively).
 //! - [`format`](mod@format): pure text helpers (visitor labels, clock and log times, relative
-//!   times, audit-log sentences).
+//!   times, audit-log sentences, which language codes show as tags).
 //! - [`hooks`]: custom hooks tying each effect to the part of the state it serves.
 //! - [`components`]: small function components, one screen part each; `App` wires state
 //!   and hooks together, and picks the screen: sign-in (email and password, then the
@@ -36,11 +42,13 @@
 //!   screen is `components::contacts` (starting a conversation with a contact:
 //!   `components::contact_start`); the open conversation's labels are
 //!   `components::labels`; the site form's privacy and message filters (interceptors) are
-//!   `components::interceptors`; a WhatsApp conversation's templates, sent once the
+//!   `components::interceptors`; the site's channels (contact identities) are
+//!   `components::channels` (one identity's editor: `components::channel_editor`); a WhatsApp conversation's templates, sent once the
 //!   customer's 24-hour window has closed, are `components::template_picker`.
 //!
 //! Text from the network is always rendered as text nodes, never as HTML.
 
+pub mod channels_draft;
 pub mod components;
 pub mod contact_draft;
 pub mod effects;

@@ -3,7 +3,8 @@
 //! Effects (REST calls, sockets, timers) never touch the state directly: they dispatch an
 //! action, so every change can be read here in one place. The conversation's log itself is
 //! owned by its socket link (it must keep pending replies across reconnects); the state holds
-//! the link's latest snapshot of it, for rendering.
+//! the link's latest snapshot of it, for rendering. The provider's delivery statuses, which
+//! the log ignores, are kept here instead ([`ProviderDeliveries`], per conversation).
 
 use std::collections::HashMap;
 use std::rc::Rc;
@@ -12,17 +13,20 @@ use switchboard_core::client_log::ClientLog;
 use switchboard_core::inbox_view::{Filter, View};
 use switchboard_protocol::api::canned_responses::CannedResponse;
 use switchboard_protocol::api::{agent_me, agents_list, invite_show, password_reset, site_settings};
+use switchboard_protocol::channels::DeliveryStatus;
 use switchboard_protocol::inbox::{ConversationSummary, InboxFrame};
 use switchboard_protocol::routing::Presence;
 use switchboard_protocol::{ConversationId, QueueId, Seq};
 
 mod labels;
+mod provider;
 mod reducer;
 mod rows;
 #[cfg(test)]
 mod tests;
 
 pub use labels::{with_label, without_label};
+pub use provider::{receipt_attr, receipt_words, ProviderDeliveries};
 pub use rows::InboxRow;
 
 /// The signed-in agent, as `/agent/me` describes them.
@@ -175,6 +179,10 @@ pub struct State {
     /// Seq of the newest message this agent wrote, per conversation, to tell "You:" from
     /// "Agent:" in previews (a preview names only the author's role).
     pub(crate) mine: HashMap<ConversationId, Seq>,
+    /// The provider's delivery status of the team's messages, per conversation on SMS,
+    /// WhatsApp or Messenger (the log ignores those frames). Kept when the agent switches
+    /// away, since the edge only replays the newest ones after a hello; in memory only.
+    pub(crate) provider: HashMap<ConversationId, Rc<ProviderDeliveries>>,
 }
 
 /// Everything that can happen to the state.
@@ -214,6 +222,15 @@ pub enum Action {
         /// When it was taken, ms since the epoch: also the screen's new "now", so who is
         /// typing is judged at the time the frame came.
         now: i64,
+    },
+    /// The provider said how far one of the team's messages has come (a `delivery` frame).
+    ProviderDelivery {
+        /// Which conversation.
+        id: ConversationId,
+        /// The message.
+        seq: Seq,
+        /// Its status now.
+        delivery: DeliveryStatus,
     },
     /// The open conversation's socket health changed.
     ConversationLink {
@@ -313,6 +330,7 @@ impl State {
             now,
             seen: HashMap::new(),
             mine: HashMap::new(),
+            provider: HashMap::new(),
         }
     }
 

@@ -279,7 +279,8 @@ impl ClientLog {
                 let status = Status { state, position, wait_ms };
                 self.status.replace(status) != Some(status)
             }
-            ServerFrame::Error { .. } | ServerFrame::Pong => false,
+            // Provider delivery statuses are the console's own to keep (the widget never gets them).
+            ServerFrame::Error { .. } | ServerFrame::Pong | ServerFrame::Delivery { .. } => false,
         }
     }
 

@@ -157,14 +157,25 @@ pub fn learn(mut contact: ContactRecord, seen: &Contact, now: i64) -> Option<Con
     (contact != before).then_some(ContactRecord { updated_at: now, ..contact })
 }
 
-/// The phone number a conversation proves its customer writes from: on SMS and WhatsApp the
-/// provider delivered their messages from it (the edge wrote it into the contact; the
-/// customer cannot). A number typed into a chat or claimed unsigned proves nothing.
+/// The phone number a conversation proves its customer has: on SMS and WhatsApp, the number
+/// the provider delivered their messages from (the edge wrote it into the contact; the
+/// customer cannot); on any channel, a `phone` the site's backend signed into the visitor's
+/// identity token, when it is an international number. A number typed into a chat or claimed
+/// unsigned proves nothing.
 pub fn verified_phone(summary: &ConversationSummary) -> Option<&str> {
-    if !matches!(summary.channel, Channel::Sms | Channel::Whatsapp) {
-        return None;
+    let contact = summary.contact.as_ref()?;
+    if matches!(summary.channel, Channel::Sms | Channel::Whatsapp) {
+        return contact.attributes.get("phone").map(String::as_str);
     }
-    summary.contact.as_ref()?.attributes.get("phone").map(String::as_str)
+    let signed = contact.identity.as_ref()?.attributes.get("phone")?;
+    is_international(signed).then_some(signed.as_str())
+}
+
+/// `+`, then 7 to 15 digits (spaces, dashes, dots and brackets allowed between them).
+fn is_international(phone: &str) -> bool {
+    let Some(rest) = phone.trim().strip_prefix('+') else { return false };
+    let written = rest.chars().all(|c| c.is_ascii_digit() || " -.()".contains(c));
+    written && (7..=15).contains(&digits(rest).len())
 }
 
 /// `contact` with `phone` among its numbers (`None`: it has it, or has no room).

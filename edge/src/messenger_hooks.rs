@@ -61,6 +61,9 @@ pub(crate) async fn deliver(mut req: Request, env: &Ctx<'_>, id: &str) -> EdgeRe
         return Err(EdgeError::refuse(ErrorCode::Forbidden, error));
     }
     let events = messenger::events(&body)?;
+    // Where Meta posts this line's deliveries and reads: the edge's own address, from which
+    // the line also links the files it sends.
+    let own = format!("{}/api/v1/channels/messenger/{site}", req.url()?.origin().ascii_serialization());
     let identities = site_cache::part(env, &site, env.now, |config| config.channels.clone()).await?;
     for event in events {
         let Some(identity) = thread::identity(&identities, Channel::Messenger, &event.page) else { continue };
@@ -80,7 +83,7 @@ pub(crate) async fn deliver(mut req: Request, env: &Ctx<'_>, id: &str) -> EdgeRe
                     media,
                     profile_name: None,
                     handler: identity.handler.clone(),
-                    status_callback: String::new(),
+                    status_callback: own.clone(),
                 };
                 objects::send(env, &key, &call).await.map(drop)
             }

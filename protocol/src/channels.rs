@@ -68,6 +68,10 @@ pub struct ContactIdentity {
     /// Messenger: the page's access token (the Send API's credential). Shown to admins only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub access_token: Option<String>,
+    /// Messenger: the page has Meta's Human Agent feature, so people (not the bot) may answer
+    /// for 7 days after the customer's last message, tagged `HUMAN_AGENT`, not only 24 hours.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub human_agent: bool,
     /// What happens to conversations that start here.
     #[serde(default)]
     pub handler: MessageHandler,
@@ -108,6 +112,10 @@ pub const MAX_TEMPLATES: usize = 50;
 /// How long after the customer's last message a business may write freely on WhatsApp and
 /// Messenger: 24 hours.
 pub const REPLY_WINDOW_MS: i64 = 24 * 60 * 60 * 1000;
+
+/// How long after the customer's last message a person may still answer on Messenger, tagged
+/// `HUMAN_AGENT`, when the page has the feature: 7 days.
+pub const HUMAN_AGENT_WINDOW_MS: i64 = 7 * 24 * 60 * 60 * 1000;
 
 /// What a contact identity does with a customer's message (Flex's "Flex Flow").
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

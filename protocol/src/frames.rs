@@ -199,6 +199,15 @@ pub enum ServerFrame {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         wait_ms: Option<i64>,
     },
+    /// Agents only, on a provider's channel (SMS, WhatsApp, Messenger): how far one of the
+    /// team's messages has come, as the provider last said. Sent when it changes, and after
+    /// a hello's replay for the newest messages that have a status.
+    Delivery {
+        /// The message.
+        seq: Seq,
+        /// `queued`, `sent`, `delivered`, `read` or `failed`.
+        delivery: crate::channels::DeliveryStatus,
+    },
 }
 
 #[cfg(test)]
@@ -272,6 +281,7 @@ mod tests {
                 wait_ms: Some(60_000),
             },
             ServerFrame::Status { state: ConversationState::Bot, position: None, wait_ms: None },
+            ServerFrame::Delivery { seq: Seq(7), delivery: crate::channels::DeliveryStatus::Delivered },
         ];
         for frame in frames {
             let json = serde_json::to_string(&frame).unwrap();

@@ -11,6 +11,7 @@ use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
 
 use crate::api::create_session;
+use crate::channels::DeliveryStatus;
 use crate::error::ErrorCode;
 use crate::frames::{ReadMark, SendRate, ServerFrame};
 use crate::ids::{ClientMessageId, ConversationId, Seq};
@@ -30,6 +31,7 @@ enum Kind {
     Typing,
     Pong,
     Status,
+    Delivery,
 }
 
 /// All fields any server frame has.
@@ -57,6 +59,7 @@ pub(crate) struct ServerFrameFields {
     state: Option<ConversationState>,
     position: Option<u32>,
     wait_ms: Option<i64>,
+    delivery: Option<DeliveryStatus>,
 }
 
 /// `message`: an object (a stored message) or a string (an error's sentence).
@@ -135,6 +138,10 @@ impl TryFrom<ServerFrameFields> for ServerFrame {
                 state: need(f.state, "status", "state")?,
                 position: f.position,
                 wait_ms: f.wait_ms,
+            },
+            Kind::Delivery => ServerFrame::Delivery {
+                seq: need(f.seq, "delivery", "seq")?,
+                delivery: need(f.delivery, "delivery", "delivery")?,
             },
         })
     }

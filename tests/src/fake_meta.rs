@@ -1,6 +1,8 @@
 //! A local stand-in for Meta's Messenger Platform, in its documented wire format and written
-//! apart from the edge's code: the Send API (`POST /v21.0/me/messages?access_token=…`, JSON
-//! `{"recipient":{"id"},"messaging_type","message":{"text"}}`, answered
+//! apart from the edge's code: the User Profile API (`GET /v21.0/{psid}?fields=…`), the Send
+//! API (`POST /v21.0/me/messages?access_token=…`, JSON
+//! `{"recipient":{"id"},"messaging_type","message":{"text","quick_replies"?} or
+//! {"attachment":{"type","payload":{"url"}}}}`, answered
 //! `{"recipient_id","message_id"}` or Graph's error JSON), and Meta's side of the webhook —
 //! page deliveries (`{"object":"page","entry":[{"id","time","messaging":[…]}]}`) signed with
 //! `X-Hub-Signature-256: sha256=<hex HMAC-SHA256 of the body, keyed with the app secret>`.
@@ -27,6 +29,14 @@ pub const PAGE_ID: &str = "1122334455";
 /// The page's access token.
 pub const PAGE_TOKEN: &str = "EAAGpagetoken0123456789abcdefghijklmnop";
 
+/// The name the User Profile API gives every customer (`GET /v21.0/{psid}?fields=first_name,last_name`).
+pub const PROFILE: (&str, &str) = ("Grace", "Hopper");
+
+/// A page-scoped user id: digits.
+fn is_psid(id: &str) -> bool {
+    !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit())
+}
+
 /// A message the Send API took.
 #[derive(Debug, Clone)]
 pub struct Sent {
@@ -36,6 +46,12 @@ pub struct Sent {
     pub text: String,
     /// The id it was given.
     pub message_id: String,
+    /// `message.quick_replies[].title`.
+    pub quick_replies: Vec<String>,
+    /// `message.attachment`: its `type` and `payload.url` (Meta fetches the file from it).
+    pub attachment: Option<(String, String)>,
+    /// `tag` (`HUMAN_AGENT` for a person's answer past the 24 hours).
+    pub tag: Option<String>,
 }
 
 #[derive(Default)]
@@ -88,7 +104,16 @@ async fn serve(Connection { mut stream, state, arrived }: Connection<State>) -> 
     let target = request.line.split(' ').nth(1).unwrap_or_default().to_owned();
     let (path, query) = target.split_once('?').unwrap_or((&target, ""));
     let token = form_urlencoded::parse(query.as_bytes()).find(|(k, _)| k == "access_token").map(|(_, v)| v);
-    let (status, body) = if !request.line.starts_with("POST ") || path != "/v21.0/me/messages" {
+    let profile = path.strip_prefix("/v21.0/").filter(|id| request.line.starts_with("GET ") && is_psid(id));
+    let (status, body) = if let Some(id) = profile {
+        // The User Profile API: a customer's public name, for the page's token only.
+        if token.as_deref() == Some(PAGE_TOKEN) {
+            let (first, last) = PROFILE;
+            ("200 OK", json!({ "first_name": first, "last_name": last, "id": id }))
+        } else {
+            ("400 Bad Request", json!({ "error": { "message": "Invalid OAuth access token.", "code": 190 } }))
+        }
+    } else if !request.line.starts_with("POST ") || path != "/v21.0/me/messages" {
         ("404 Not Found", json!({ "error": { "message": "Unknown path", "code": 803 } }))
     } else if token.as_deref() != Some(PAGE_TOKEN) {
         state.lock().map_err(|_| anyhow!("poisoned"))?.bad_tokens += 1;
@@ -103,6 +128,17 @@ async fn serve(Connection { mut stream, state, arrived }: Connection<State>) -> 
             recipient: recipient.clone(),
             text: sent["message"]["text"].as_str().unwrap_or_default().to_owned(),
             message_id: message_id.clone(),
+            quick_replies: sent["message"]["quick_replies"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|reply| reply["title"].as_str().map(str::to_owned))
+                .collect(),
+            attachment: sent["message"]["attachment"]["payload"]["url"].as_str().map(|url| {
+                let kind = sent["message"]["attachment"]["type"].as_str().unwrap_or_default();
+                (kind.to_owned(), url.to_owned())
+            }),
+            tag: sent["tag"].as_str().map(str::to_owned),
         });
         ("200 OK", json!({ "recipient_id": recipient, "message_id": message_id }))
     };

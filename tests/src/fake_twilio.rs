@@ -53,6 +53,8 @@ pub struct Sent {
     pub content_sid: Option<String>,
     /// `ContentVariables`: the template's values, as JSON (`{"1": "…"}`).
     pub content_variables: Option<String>,
+    /// `MediaUrl` (repeated): files Twilio is to fetch and send.
+    pub media_urls: Vec<String>,
     /// Whether it was accepted.
     pub accepted: bool,
 }
@@ -149,6 +151,7 @@ async fn serve(Connection { mut stream, state, arrived }: Connection<State>) -> 
             status_callback: field("StatusCallback"),
             content_sid: field("ContentSid"),
             content_variables: field("ContentVariables"),
+            media_urls: fields.iter().filter(|(k, _)| k == "MediaUrl").map(|(_, v)| v.clone()).collect(),
             accepted: answer == Answer::Accept,
         };
         let reply = match answer {

@@ -1,12 +1,12 @@
-//! The right-hand pane: the open conversation (header with its actions, its labels, timeline,
-//! who is typing, reply box with its file and, on WhatsApp, template buttons), or a hint to
-//! pick one.
+//! The right-hand pane: the open conversation (header with its customer's language and its
+//! actions, its labels, timeline, who is typing, reply box with its file and, on WhatsApp,
+//! template buttons), or a hint to pick one.
 
 use std::rc::Rc;
 
 use switchboard_protocol::api::agents_list;
 use switchboard_protocol::api::canned_responses::CannedResponse;
-use switchboard_protocol::channels::Template;
+use switchboard_protocol::channels::{Channel, Template};
 use switchboard_protocol::routing::ConversationState;
 use switchboard_protocol::{AgentId, ClientMessageId, ConversationId, QueueId};
 use web_sys::HtmlSelectElement;
@@ -18,7 +18,7 @@ use super::reply::Reply;
 use super::template_picker::TemplatePicker;
 use super::timeline::Timeline;
 use crate::effects::Dispatcher;
-use crate::state::{Link, LogSnapshot};
+use crate::state::{Link, LogSnapshot, ProviderDeliveries};
 
 /// The open conversation, as the pane needs it.
 #[derive(Clone, PartialEq)]
@@ -39,6 +39,13 @@ pub struct OpenView {
     pub state: Option<(ConversationState, bool)>,
     /// Its labels, once the inbox lists it.
     pub labels: Option<Rc<Vec<String>>>,
+    /// Where its customer writes from: on a provider's channel the team's messages show the
+    /// provider's delivery status.
+    pub channel: Channel,
+    /// The provider's delivery statuses of its messages.
+    pub deliveries: Rc<ProviderDeliveries>,
+    /// The language its customer writes in, when detected (`de`): a tag in the header.
+    pub language: Option<String>,
     /// Its customer writes from WhatsApp: the reply box offers the site's templates.
     pub whatsapp: bool,
     /// The site's WhatsApp templates, once its settings are loaded.
@@ -108,6 +115,11 @@ pub fn conversation_pane(props: &PaneProps) -> Html {
         <section class="sb-pane" aria-label="Conversation">
             <header class="sb-pane-head">
                 <h2 class="sb-pane-title">{ open.label.clone() }</h2>
+                if let Some(code) = &open.language {
+                    <span class="sb-language" data-language={code.clone()} title={format!("Language: {code}")}>
+                        { code.to_uppercase() }
+                    </span>
+                }
                 { actions(open, &props.team, &props.on_action) }
                 if let Some(status) = status {
                     <p class="sb-status" role="status">{ status }</p>
@@ -121,6 +133,9 @@ pub fn conversation_pane(props: &PaneProps) -> Html {
                 key={format!("t{key}")}
                 log={open.log.clone()}
                 me={open.me.clone()}
+                channel={open.channel}
+                deliveries={open.deliveries.clone()}
+                language={open.language.clone()}
                 on_dismiss={props.on_dismiss.clone()}
             />
             if let Some(typing) = &open.typing {

@@ -1,6 +1,6 @@
 //! The conversation list, newest activity first: view tabs with counts (Mine, Unassigned,
-//! All, Bot, Resolved), a queue filter, a search box, and the rows (with their labels as
-//! chips).
+//! All, Bot, Resolved), a queue filter, a search box, and the rows (with their channel and
+//! language as tags, `.sb-channel` and `.sb-language[data-language]`, and labels as chips).
 //!
 //! Each item is a `<li>` holding a full-size `<button>`, so it is reachable with Tab and opens
 //! with Enter or Space like any button. The `<li>` also takes programmatic focus
@@ -159,6 +159,11 @@ fn item(row: &InboxRow, on_open: &Callback<ConversationId>) -> Html {
                     <span class="sb-inbox-name">{ row.label.clone() }</span>
                     if let Some(channel) = row.channel {
                         <span class="sb-channel" data-channel={channel}>{ channel }</span>
+                    }
+                    if let Some(code) = &row.language {
+                        <span class="sb-language" data-language={code.clone()} title={format!("Language: {code}")}>
+                            { code.to_uppercase() }
+                        </span>
                     }
                     <span class={classes!("sb-state", format!("sb-state--{}", row.state))}>
                         { if row.mine { "yours" } else { row.state } }

@@ -20,7 +20,9 @@
 //! - [`settings`]: the team (invites, accounts) and canned responses; [`team`]: one account
 //!   with its photo; [`reset_link`]: a password reset link made for it; [`site_form`]: the
 //!   site's widget colour, greeting and allowed origins; [`interceptors`]: in it, the privacy
-//!   and message filters (redactions, masked words, trimming) every message passes.
+//!   and message filters (redactions, masked words, trimming) every message passes;
+//!   [`channels`]: the site's contact identities (SMS and WhatsApp numbers, Messenger pages)
+//!   and their message handlers, one edited at a time in [`channel_editor`].
 //! - [`topbar`]: the agent's name and "Sign out".
 //! - [`inbox`]: the conversation list.
 //! - [`offers`]: conversations offered to this agent, to accept or decline.
@@ -33,7 +35,8 @@
 //!   [`contact_merge`]: merging another contact into it; [`contact_start`]: starting a
 //!   conversation with it (first message and routing); [`contact_fields`]: the inputs both
 //!   editors share (attributes by kind, errors under the input they are about).
-//! - [`timeline`]: the messages and pending replies.
+//! - [`timeline`]: the messages and pending replies, with webchat's receipts or, on SMS,
+//!   WhatsApp and Messenger, the provider's delivery status of each team message.
 //! - [`reply`]: the reply box; [`attach`]: attaching a file to the reply;
 //!   [`template_picker`]: on WhatsApp, sending one of the number's approved templates (the
 //!   only message allowed once the customer's 24-hour window has closed).
@@ -46,6 +49,8 @@ pub mod app;
 pub mod attach;
 pub mod audit_log;
 pub mod blocks;
+pub mod channel_editor;
+pub mod channels;
 pub mod contact;
 pub mod contact_card;
 pub mod contact_editor;

@@ -4,20 +4,29 @@
 //! [`ClientLog::delivery`](switchboard_core::client_log::ClientLog::delivery)); the newest of
 //! them also says so in words, "Sent" or "Seen", like any chat app.
 //!
+//! On SMS, WhatsApp and Messenger the provider's word replaces that wherever it is known:
+//! every team message (agent or bot, not private notes) with a status carries
+//! `data-provider-delivery="queued|sent|delivered|read|failed"` and says it after its time
+//! ("Sending", "Sent", "Delivered", "Read", "Not delivered"). A customer message in another
+//! language than the conversation's carries a small tag (`data-message-language`).
+//!
 //! It follows the newest message while the agent is at the bottom, but leaves them alone
 //! while they scroll back through history — except when they send, since they want to see
 //! their own reply.
 
 use std::cell::Cell;
 
+use std::rc::Rc;
 use switchboard_core::client_log::{Delivery, PendingMessage};
 use switchboard_protocol::attachment::Attachment;
+
+use switchboard_protocol::channels::{Channel, DeliveryStatus};
 use switchboard_protocol::{AgentId, Author, Card, ClientMessageId, Message};
 use web_sys::Element;
 use yew::prelude::*;
 
-use crate::format::clock_time;
-use crate::state::LogSnapshot;
+use crate::format::{clock_time, message_language};
+use crate::state::{receipt_attr, receipt_words, LogSnapshot, ProviderDeliveries};
 
 /// Within this many pixels of the end counts as "at the bottom".
 const STICKY_PX: i32 = 48;
@@ -29,6 +38,13 @@ pub struct TimelineProps {
     pub log: LogSnapshot,
     /// The signed-in agent: their messages show how far they got.
     pub me: AgentId,
+    /// Where the customer writes from: on a provider's channel, the provider's statuses show.
+    pub channel: Channel,
+    /// The provider's delivery statuses, by message.
+    pub deliveries: Rc<ProviderDeliveries>,
+    /// The conversation's language (`de`), when detected: only customer messages in another
+    /// one carry a language tag, so the common case adds nothing to read.
+    pub language: Option<String>,
     /// A refused reply was dismissed.
     pub on_dismiss: Callback<ClientMessageId>,
 }
@@ -65,9 +81,12 @@ pub fn timeline(props: &TimelineProps) -> Html {
     let mine = |m: &Message| m.author.id_str() == props.me.as_str();
     let last_mine = log.messages().rev().find(|m| mine(m)).map(|m| m.seq);
     let item = |m: &Message| {
-        let receipt =
-            mine(m).then(|| Receipt { delivery: log.delivery(m.seq), last: Some(m.seq) == last_mine });
-        message(m, receipt)
+        let provider = props.deliveries.shown_on(props.channel, m);
+        // The provider's status, where known, is the one that counts off webchat.
+        let receipt = (mine(m) && provider.is_none())
+            .then(|| Receipt { delivery: log.delivery(m.seq), last: Some(m.seq) == last_mine });
+        let language = message_language(m, props.language.as_deref());
+        message(m, Marks { receipt, provider, language })
     };
     html! {
         <ol class="sb-messages" ref={list} {onscroll}>
@@ -77,6 +96,16 @@ pub fn timeline(props: &TimelineProps) -> Html {
     }
 }
 
+/// What a message's meta line says besides its author and time.
+struct Marks<'a> {
+    /// Webchat's receipt on the agent's own messages.
+    receipt: Option<Receipt>,
+    /// The provider's status of a team message on SMS, WhatsApp or Messenger.
+    provider: Option<DeliveryStatus>,
+    /// A customer message's language, when it is not the conversation's.
+    language: Option<&'a str>,
+}
+
 /// How far one of the agent's own stored messages got, and whether to say it in words.
 struct Receipt {
     delivery: Delivery,
@@ -84,7 +113,8 @@ struct Receipt {
     last: bool,
 }
 
-fn message(message: &Message, receipt: Option<Receipt>) -> Html {
+fn message(message: &Message, marks: Marks) -> Html {
+    let Marks { receipt, provider, language } = marks;
     let (role, author) = match &message.author {
         Author::Visitor { .. } => ("visitor", None),
         Author::Agent { name, .. } => ("agent", Some(name.clone())),
@@ -112,6 +142,7 @@ fn message(message: &Message, receipt: Option<Receipt>) -> Html {
             data-seq={message.seq.to_string()}
             data-role={role}
             data-delivery={read.map(|read| if read { "read" } else { "sent" })}
+            data-provider-delivery={provider.map(receipt_attr)}
         >
             if message.internal {
                 <span class="sb-note-label">{ "Private note" }</span>
@@ -132,8 +163,25 @@ fn message(message: &Message, receipt: Option<Receipt>) -> Html {
                 if let Some(words) = words {
                     <span class="sb-receipt">{ words }</span>
                 }
+                if let Some(status) = provider {
+                    { provider_receipt(status) }
+                }
+                if let Some(code) = language {
+                    <span class="sb-message-language" data-message-language={code.to_owned()}
+                        title={format!("Language: {code}")}>{ code.to_uppercase() }</span>
+                }
             </span>
         </li>
+    }
+}
+
+/// The provider's status in words (the ticks are drawn by the stylesheet, hidden from screen
+/// readers: the words are what is read). `failed` is styled as the error it is.
+fn provider_receipt(status: DeliveryStatus) -> Html {
+    let failed = status == DeliveryStatus::Failed;
+    let class = classes!("sb-provider-receipt", failed.then_some("sb-provider-receipt--failed"));
+    html! {
+        <span {class} data-status={receipt_attr(status)}>{ receipt_words(status) }</span>
     }
 }
 

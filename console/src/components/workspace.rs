@@ -142,6 +142,9 @@ pub fn workspace(props: &WorkspaceProps) -> Html {
         me: agent.id.clone(),
         state: state.open_state(),
         labels: state.open_labels().map(Rc::new),
+        channel: state.open_channel(),
+        deliveries: state.open_deliveries(),
+        language: state.open_language(),
         whatsapp: state.open_on_whatsapp(),
         templates: state.whatsapp_templates().map(Rc::new),
     });
@@ -166,7 +169,8 @@ pub fn workspace(props: &WorkspaceProps) -> Html {
                     canned={state.canned.clone()} dispatch={dispatch.clone()} site={state.site.clone()} />
             } else if state.screen == Screen::Contacts {
                 <Contacts selected={state.contact.clone()} on_select={on_contact} on_open={on_open_elsewhere}
-                    now={state.now} me={agent.id.clone()} queues={Rc::new(state.team.queues.clone())} />
+                    now={state.now} me={agent.id.clone()} queues={Rc::new(state.team.queues.clone())}
+                    identities={Rc::new(state.site.as_ref().map(|site| site.channels.clone()).unwrap_or_default())} />
             } else {
                 <div class={classes!("sb-main", state.open.is_some().then_some("sb-main--contact"))}>
                     <Inbox

@@ -12,6 +12,10 @@
 //! - pending replies (after a reconnect, or held back by the edge's pace or a slow-down),
 //!   when [`ClientLog::next_due_at`] comes.
 //!
+//! On SMS, WhatsApp and Messenger the edge also says how far the team's messages have come
+//! (`delivery` frames); the log has no place for that, so those go to the state as
+//! [`Action::ProviderDelivery`].
+//!
 //! It also wakes the screen when someone's typing indicator lapses, so "… is typing" goes
 //! away by itself.
 //!
@@ -165,6 +169,12 @@ impl Inner {
 
     /// Takes in a frame from the edge and does what the log's new state asks for.
     fn apply(&mut self, frame: ServerFrame) {
+        // A provider's delivery status: the log ignores it (the widget shares the log and
+        // must not grow), so the state keeps it. Nothing else changes with it.
+        if let ServerFrame::Delivery { seq, delivery } = frame {
+            self.dispatch.dispatch(Action::ProviderDelivery { id: self.id.clone(), seq, delivery });
+            return;
+        }
         let now = now();
         let typing = matches!(frame, ServerFrame::Typing { active: true, .. });
         if self.log.apply(frame, now) {

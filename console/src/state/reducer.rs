@@ -91,6 +91,11 @@ impl Reducible for State {
                     open.log = LogSnapshot(log);
                 }
             }
+            // Kept for any conversation, not only the open one: a late frame from a link just
+            // closed is still true, and shows when the agent comes back.
+            Action::ProviderDelivery { id, seq, delivery } => {
+                Rc::make_mut(state.provider.entry(id).or_default()).record(seq, delivery);
+            }
             Action::ConversationLink { id, link } => {
                 if let Some(open) = state.open.as_mut().filter(|open| open.id == id) {
                     open.link = link;

@@ -1,6 +1,9 @@
 //! Read-only views of the state, ready to render: inbox rows (filtered by the current view,
-//! queue and search, with their labels), the open conversation's header, counts, and the
-//! WhatsApp templates its reply box offers.
+//! queue and search, with their labels, channel and language), the open conversation's
+//! header, channel, language and provider delivery statuses, counts, and the WhatsApp
+//! templates its reply box offers.
+
+use std::rc::Rc;
 
 use switchboard_core::inbox_view::View;
 use switchboard_protocol::channels::{Channel, Template};
@@ -8,7 +11,7 @@ use switchboard_protocol::inbox::ConversationSummary;
 use switchboard_protocol::routing::ConversationState;
 use switchboard_protocol::ConversationId;
 
-use super::State;
+use super::{ProviderDeliveries, State};
 use crate::format;
 
 /// One inbox line, ready to render.
@@ -36,6 +39,8 @@ pub struct InboxRow {
     pub labels: Vec<String>,
     /// The channel the customer writes from, when it is not the widget ("SMS", "WhatsApp").
     pub channel: Option<&'static str>,
+    /// The language its customer writes in, when the site's detection told one (`de`).
+    pub language: Option<String>,
 }
 
 impl State {
@@ -58,6 +63,7 @@ impl State {
                 cursor: self.cursor.as_ref() == Some(&c.id),
                 labels: c.labels.clone(),
                 channel: (!c.channel.is_webchat()).then(|| c.channel.label()),
+                language: format::language(c.language.as_deref()),
             })
             .collect()
     }
@@ -114,6 +120,22 @@ impl State {
                 })
                 .unwrap_or_else(|| "Conversation".to_owned()),
         )
+    }
+
+    /// Where the open conversation's customer writes from (webchat until the inbox lists it).
+    pub fn open_channel(&self) -> Channel {
+        self.open_summary().map(|c| c.channel).unwrap_or_default()
+    }
+
+    /// The language the open conversation's customer writes in, when detected (`de`).
+    pub fn open_language(&self) -> Option<String> {
+        self.open_summary().and_then(|c| format::language(c.language.as_deref()))
+    }
+
+    /// The provider's delivery statuses of the open conversation's messages (none yet: empty).
+    pub fn open_deliveries(&self) -> Rc<ProviderDeliveries> {
+        let id = self.open_id();
+        id.and_then(|id| self.provider.get(id)).cloned().unwrap_or_default()
     }
 
     /// Whether the open conversation's customer writes from WhatsApp, where a closed 24-hour

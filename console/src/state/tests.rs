@@ -1,6 +1,7 @@
 //! The console's reducer, action by action, as an agent would notice it: what the inbox
 //! lists and in which order, which offers stand, what counts as unread, where the cursor is,
-//! which labels a conversation shows.
+//! which labels a conversation shows; in [`channels`], what a conversation on SMS, WhatsApp
+//! or Messenger adds (its channel, language, templates and provider delivery statuses).
 
 use std::rc::Rc;
 
@@ -12,6 +13,8 @@ use switchboard_protocol::{AgentId, ConversationId, Seq, SiteId, VisitorId};
 use yew::Reducible;
 
 use super::{Action, Agent, Screen, Session, State};
+
+mod channels;
 
 fn agent() -> Agent {
     Agent {
@@ -48,6 +51,7 @@ fn summary(n: u8, updated_at: i64, state: ConversationState) -> ConversationSumm
         contact: None,
         labels: Vec::new(),
         attributes: Default::default(),
+        language: None,
     }
 }
 
@@ -351,65 +355,4 @@ fn a_typed_label_is_spelled_as_stored_and_a_bad_one_or_one_too_many_is_refused()
     let two = vec!["vip".to_owned(), "refund".to_owned()];
     assert_eq!(without_label(&two, "vip"), ["refund"]);
     assert_eq!(without_label(&two, "other"), two);
-}
-
-#[test]
-fn a_customer_on_sms_is_named_by_their_number_with_the_channel_on_the_row_and_header() {
-    let mut sms = summary(1, 10, ConversationState::Queued);
-    sms.visitor_name = None;
-    sms.channel = switchboard_protocol::channels::Channel::Sms;
-    let mut contact = switchboard_protocol::contact::Contact::default();
-    contact.attributes.insert("phone".into(), "+15551234567".into());
-    sms.contact = Some(contact);
-    let state = run(
-        signed_in(),
-        [
-            inbox(InboxFrame::Snapshot {
-                conversations: vec![sms, summary(2, 10, ConversationState::Queued)],
-            }),
-            Action::Open(id(1)),
-        ],
-    );
-    let rows = state.inbox_rows();
-    let row = |n| rows.iter().find(|r| r.id == id(n)).map(|r| (r.label.clone(), r.channel));
-    assert_eq!(row(1), Some(("+15551234567".to_owned(), Some("SMS"))));
-    assert_eq!(row(2).and_then(|(_, channel)| channel), None, "webchat carries no tag");
-    assert_eq!(state.open_label().as_deref(), Some("+15551234567 · SMS"));
-}
-
-#[test]
-fn a_whatsapp_conversation_offers_the_sites_whatsapp_templates_once_each_when_loaded() {
-    let mut whatsapp = summary(1, 10, ConversationState::Queued);
-    whatsapp.channel = switchboard_protocol::channels::Channel::Whatsapp;
-    let snapshot = inbox(InboxFrame::Snapshot {
-        conversations: vec![whatsapp, summary(2, 20, ConversationState::Queued)],
-    });
-    let state = run(signed_in(), [snapshot, Action::Open(id(1))]);
-    assert!(state.open_on_whatsapp());
-    assert_eq!(state.whatsapp_templates(), None, "the site's settings are not loaded yet");
-
-    // Two WhatsApp numbers sharing a name, and an SMS number (no templates there).
-    let template = |name: &str, text: &str| serde_json::json!({ "name": name, "text": text });
-    let site = serde_json::json!({
-        "id": "demo", "name": "Demo", "allowed_origins": [], "appearance": {},
-        "channels": [
-            { "channel": "sms", "address": "+15550199" },
-            { "channel": "whatsapp", "address": "+15550100",
-              "templates": [template("order_update", "Hi {{1}}, order {{2}} shipped."), template("hello", "Hello!")] },
-            { "channel": "whatsapp", "address": "+15550101",
-              "templates": [template("order_update", "Other text {{1}}"), template("bye", "Bye {{1}}")] },
-        ],
-    });
-    let site = serde_json::from_value(site).expect("site settings");
-    let state = run(state, [Action::SiteLoaded(Box::new(site))]);
-    let templates = state.whatsapp_templates().expect("loaded");
-    let listed: Vec<(&str, &str)> = templates.iter().map(|t| (t.name.as_str(), t.text.as_str())).collect();
-    assert_eq!(
-        listed,
-        [("order_update", "Hi {{1}}, order {{2}} shipped."), ("hello", "Hello!"), ("bye", "Bye {{1}}")]
-    );
-
-    // A webchat conversation offers no templates.
-    let state = run(state, [Action::Open(id(2))]);
-    assert!(!state.open_on_whatsapp());
 }

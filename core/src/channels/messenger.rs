@@ -271,6 +271,51 @@ pub fn send_request(
     }
 }
 
+/// The Send API request sending the file at `url` (absolute, fetched by Meta) from `page` to
+/// `customer`: an image as an image, anything else as a file.
+pub fn file_request(
+    base_url: &str,
+    page_token: &str,
+    customer: &str,
+    url: &str,
+    image: bool,
+) -> ProviderRequest {
+    let kind = if image { "image" } else { "file" };
+    let attachment = serde_json::json!({ "type": kind, "payload": { "url": url, "is_reusable": false } });
+    let mut request = send_request(base_url, page_token, customer, "", &[], false);
+    let body = serde_json::json!({
+        "recipient": { "id": customer },
+        "messaging_type": "RESPONSE",
+        "message": { "attachment": attachment },
+    });
+    request.body = body.to_string();
+    request
+}
+
+/// The User Profile API's address for a customer's public name, with the page's token.
+pub fn profile_url(base_url: &str, page_token: &str, customer: &str) -> String {
+    let token: String = form_urlencoded::byte_serialize(page_token.as_bytes()).collect();
+    let base = base_url.trim_end_matches('/');
+    format!("{base}/{GRAPH_VERSION}/{customer}?fields=first_name,last_name&access_token={token}")
+}
+
+/// The longest name kept from a profile, in characters.
+const MAX_PROFILE_NAME_CHARS: usize = 100;
+
+/// The customer's name in the User Profile API's answer (`status`, `body`): first and last
+/// name, control characters dropped; `None` when it gives none (an error, no permission).
+pub fn profile_name(status: u16, body: &[u8]) -> Option<String> {
+    if status != 200 {
+        return None;
+    }
+    let profile: serde_json::Value = serde_json::from_slice(body).ok()?;
+    let parts = [&profile["first_name"], &profile["last_name"]];
+    let name = parts.iter().filter_map(|part| part.as_str()).map(str::trim).filter(|part| !part.is_empty());
+    let name: String = name.collect::<Vec<_>>().join(" ").chars().filter(|c| !c.is_control()).collect();
+    let name: String = name.chars().take(MAX_PROFILE_NAME_CHARS).collect();
+    (!name.trim().is_empty()).then(|| name.trim().to_owned())
+}
+
 /// What the Send API's answer (`status`, `body`) means: the message id, or why not and
 /// whether trying again may help (rate limits and Meta's own trouble).
 pub fn sent(status: u16, body: &str) -> Result<Sent, Refused> {

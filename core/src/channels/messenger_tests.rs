@@ -91,6 +91,11 @@ fn a_reply_goes_through_the_send_api_with_quick_replies_cut_to_messengers_limits
         (body["messaging_type"].as_str(), body["tag"].as_str()),
         (Some("MESSAGE_TAG"), Some("HUMAN_AGENT"))
     );
+    let file = file_request("https://graph.facebook.com", "t", "1", "https://edge.example/a/v1.x", true);
+    let body: serde_json::Value = serde_json::from_str(&file.body).unwrap();
+    assert_eq!(body["message"]["attachment"]["type"], "image");
+    assert_eq!(body["message"]["attachment"]["payload"]["url"], "https://edge.example/a/v1.x");
+    assert!(body["message"].get("text").is_none());
 }
 
 #[test]
@@ -137,4 +142,26 @@ proptest! {
     fn any_body_is_read_or_refused(body in proptest::collection::vec(any::<u8>(), 0..300)) {
         let _ = events(&body);
     }
+}
+
+#[test]
+fn a_profile_gives_a_name_or_nothing() {
+    let url = profile_url("http://127.0.0.1:9/", "t&k", "9988776655");
+    assert_eq!(
+        url,
+        format!(
+            "http://127.0.0.1:9/{GRAPH_VERSION}/9988776655?fields=first_name,last_name&access_token=t%26k"
+        )
+    );
+    assert_eq!(
+        profile_name(200, br#"{"first_name":" Grace ","last_name":"Hopper","id":"1"}"#).as_deref(),
+        Some("Grace Hopper")
+    );
+    assert_eq!(profile_name(200, br#"{"first_name":"Ada","id":"1"}"#).as_deref(), Some("Ada"));
+    assert_eq!(profile_name(200, br#"{"first_name":"Ev\u0007il","last_name":""}"#).as_deref(), Some("Evil"));
+    assert_eq!(profile_name(200, br#"{"id":"1"}"#), None);
+    assert_eq!(profile_name(400, br#"{"first_name":"Grace"}"#), None);
+    assert_eq!(profile_name(200, b"not json"), None);
+    let long = format!(r#"{{"first_name":"{}"}}"#, "x".repeat(500));
+    assert_eq!(profile_name(200, long.as_bytes()).map(|n| n.chars().count()), Some(100));
 }

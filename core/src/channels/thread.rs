@@ -145,24 +145,72 @@ pub fn first_step(handler: &MessageHandler) -> Option<Outbound> {
     }
 }
 
-/// The texts a stored entry sends the customer on `channel`, one provider message each: an
-/// agent's or the bot's words (never a private note, a routing event or the customer's own
-/// words), the bot's quick replies written out as choices, split to the provider's length.
-pub fn outgoing(channel: Channel, message: &Message) -> Vec<String> {
+/// What a line's customer is to the team at first: the name the provider gave (WhatsApp's
+/// profile name, Messenger's profile), their address on the channel — `phone` on SMS and
+/// WhatsApp (the number that joins contacts), `messenger_id` on Messenger (never a phone) —
+/// and the channel.
+pub fn customer_contact(thread: &Thread, name: Option<String>) -> switchboard_protocol::contact::Contact {
+    let mut contact = switchboard_protocol::contact::Contact { name, ..Default::default() };
+    let key = if thread.channel == Channel::Messenger { "messenger_id" } else { "phone" };
+    contact.attributes.insert(key.into(), thread.theirs.clone());
+    contact.attributes.insert("channel".into(), thread.channel.label().into());
+    contact
+}
+
+/// What one entry of the conversation becomes on the customer's channel.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Outgoing {
+    /// Its texts, one provider message each, in order.
+    pub texts: Vec<String>,
+    /// The file it carries (its `url` a signed link, relative to the edge).
+    pub file: Option<switchboard_protocol::attachment::Attachment>,
+    /// Choices sent as the channel's own buttons (Messenger's quick replies) with the last text.
+    pub quick_replies: Vec<String>,
+    /// A person wrote it (not the bot): Messenger's `HUMAN_AGENT` tag may carry it.
+    pub by_person: bool,
+}
+
+impl Outgoing {
+    /// Whether nothing goes to the customer.
+    pub fn is_empty(&self) -> bool {
+        self.texts.is_empty() && self.file.is_none()
+    }
+}
+
+/// What the customer on `channel` is sent of `message`: the team's spoken words and files
+/// only (never private notes, routing events or the customer's own); choices as Messenger's
+/// quick replies, written out after the text elsewhere — a phone has no buttons.
+pub fn outgoing(channel: Channel, message: &Message) -> Outgoing {
     let spoken = matches!(message.author, Author::Agent { .. } | Author::Bot { .. });
-    if !spoken || message.internal || channel.is_webchat() || message.attachment.is_some() {
-        return Vec::new();
+    if !spoken || message.internal || channel.is_webchat() {
+        return Outgoing::default();
+    }
+    if let Some(file) = &message.attachment {
+        // The text is the file's name: the file itself says it.
+        let by_person = matches!(message.author, Author::Agent { .. });
+        return Outgoing { file: Some(file.clone()), by_person, ..Outgoing::default() };
     }
     let mut text = message.text.trim().to_owned();
-    if !message.quick_replies.is_empty() {
-        // A phone has no buttons: the choices are written out, and the customer types one.
+    let native = channel == Channel::Messenger;
+    if !message.quick_replies.is_empty() && !native {
         text.push_str("\n\n");
         text.push_str(&message.quick_replies.join(" / "));
     }
     if text.trim().is_empty() {
-        return Vec::new();
+        return Outgoing::default();
     }
-    sms::split(&text)
+    let quick_replies = if native { message.quick_replies.clone() } else { Vec::new() };
+    let by_person = matches!(message.author, Author::Agent { .. });
+    Outgoing { texts: sms::split(&text), file: None, quick_replies, by_person }
+}
+
+/// The absolute address of `path` (an attachment's link) on the edge that `callback` (the
+/// line's status callback, an absolute URL on this edge) names; `None` without one.
+pub fn absolute(callback: &str, path: &str) -> Option<String> {
+    let rest = callback.strip_prefix("https://").or_else(|| callback.strip_prefix("http://"))?;
+    let host = rest.split('/').next().filter(|host| !host.is_empty())?;
+    let scheme = &callback[..callback.len() - rest.len()];
+    path.starts_with('/').then(|| format!("{scheme}{host}{path}"))
 }
 
 /// What a provider's status report does to the conversation.
@@ -174,6 +222,12 @@ pub enum Receipt {
     Read,
     /// It never arrived: the team is told, in a private note.
     NotDelivered(String),
+}
+
+/// Whether a status may replace the one stored: statuses only move forward (callbacks can
+/// arrive out of order), and a failure ends the story.
+pub fn advances(stored: Option<DeliveryStatus>, new: DeliveryStatus) -> bool {
+    stored.is_none_or(|stored| stored != DeliveryStatus::Failed && new > stored)
 }
 
 /// The receipt for `status` on `channel` (with the provider's error code, if any).

@@ -11,6 +11,7 @@ fn sms(address: &str) -> ContactIdentity {
         handler: MessageHandler::default(),
         templates: Vec::new(),
         access_token: None,
+        human_agent: false,
     }
 }
 
@@ -66,8 +67,9 @@ fn a_queue_handler_routes_before_the_first_message_and_a_flow_handler_leaves_it_
 fn only_the_teams_spoken_words_travel_back_with_choices_written_out() {
     let ada = Author::Agent { id: AgentId::from_random([1; 16]), name: "Ada".into() };
     let visitor = Author::Visitor { id: VisitorId::from_random([2; 16]), name: None };
+    let texts = |channel, message: &Message| outgoing(channel, message).texts;
     assert_eq!(
-        outgoing(Channel::Sms, &said(ada.clone(), " Your parcel left today. ")),
+        texts(Channel::Sms, &said(ada.clone(), " Your parcel left today. ")),
         ["Your parcel left today."]
     );
     assert!(outgoing(Channel::Webchat, &said(ada.clone(), "hi")).is_empty());
@@ -77,9 +79,41 @@ fn only_the_teams_spoken_words_travel_back_with_choices_written_out() {
     assert!(outgoing(Channel::Sms, &note).is_empty());
     let mut question = said(Author::Bot { name: "Bot".into() }, "What is it about?");
     question.quick_replies = vec!["Billing".into(), "Orders".into()];
-    assert_eq!(outgoing(Channel::Whatsapp, &question), ["What is it about?\n\nBilling / Orders"]);
+    assert_eq!(texts(Channel::Whatsapp, &question), ["What is it about?\n\nBilling / Orders"]);
+    // Messenger has buttons of its own.
+    let on_messenger = outgoing(Channel::Messenger, &question);
+    assert_eq!(
+        (on_messenger.texts, on_messenger.quick_replies),
+        (vec!["What is it about?".to_string()], question.quick_replies.clone())
+    );
     let long = said(ada, &"word ".repeat(500));
-    assert_eq!(outgoing(Channel::Sms, &long).len(), 2, "split at the Messages API's 1,600 characters");
+    assert_eq!(texts(Channel::Sms, &long).len(), 2, "split at the Messages API's 1,600 characters");
+}
+
+#[test]
+fn a_file_travels_as_itself_by_its_absolute_link() {
+    let ada = Author::Agent { id: AgentId::from_random([1; 16]), name: "Ada".into() };
+    let mut file = said(ada, "label.pdf");
+    file.attachment = Some(switchboard_protocol::attachment::Attachment {
+        name: "label.pdf".into(),
+        content_type: "application/pdf".into(),
+        size: 10,
+        url: "/api/v1/attachments/v1.abc".into(),
+    });
+    let sent = outgoing(Channel::Whatsapp, &file);
+    assert_eq!(
+        (sent.texts.len(), sent.file.as_ref().map(|f| f.url.as_str())),
+        (0, Some("/api/v1/attachments/v1.abc"))
+    );
+    assert!(!sent.is_empty());
+    let callback = "https://edge.example/api/v1/channels/twilio/site_1/status";
+    assert_eq!(
+        absolute(callback, "/api/v1/attachments/v1.abc").as_deref(),
+        Some("https://edge.example/api/v1/attachments/v1.abc")
+    );
+    assert_eq!(absolute("http://127.0.0.1:8787/x", "/a").as_deref(), Some("http://127.0.0.1:8787/a"));
+    assert_eq!(absolute("", "/a"), None, "no callback: no address");
+    assert_eq!(absolute("ftp://x/y", "/a"), None);
 }
 
 #[test]
@@ -143,4 +177,16 @@ fn a_messenger_page_is_its_id_with_its_access_token() {
     );
     let sms_with_token = ContactIdentity { access_token: page.access_token.clone(), ..sms("+15550100") };
     assert_eq!(field(sms_with_token).as_deref(), Some("channels[0].access_token"));
+}
+
+#[test]
+fn a_pages_customer_has_an_id_there_never_a_phone() {
+    let line = |channel| Thread { channel, ours: "1122334455".into(), theirs: "9988776655".into() };
+    let page = customer_contact(&line(Channel::Messenger), Some("Grace Hopper".into()));
+    assert_eq!(page.attributes.get("messenger_id").map(String::as_str), Some("9988776655"));
+    assert!(!page.attributes.contains_key("phone"));
+    assert_eq!(page.name.as_deref(), Some("Grace Hopper"));
+    let texted = customer_contact(&line(Channel::Sms), None);
+    assert_eq!(texted.attributes.get("phone").map(String::as_str), Some("9988776655"));
+    assert_eq!(texted.attributes.get("channel").map(String::as_str), Some("SMS"));
 }

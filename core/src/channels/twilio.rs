@@ -180,12 +180,6 @@ pub fn status_update(fields: &[(String, String)]) -> Result<StatusUpdate, ApiErr
     Ok(StatusUpdate { sid: sid.to_owned(), status, error_code })
 }
 
-/// Whether a status may replace the one stored: statuses only move forward (callbacks can
-/// arrive out of order), and a failure ends the story.
-pub fn advances(stored: Option<DeliveryStatus>, new: DeliveryStatus) -> bool {
-    stored.is_none_or(|stored| stored != DeliveryStatus::Failed && new > stored)
-}
-
 /// The account a site's number belongs to (credentials from the deployment's secrets).
 #[derive(Debug, Clone, Copy)]
 pub struct Account<'a> {

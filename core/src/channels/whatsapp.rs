@@ -5,7 +5,7 @@
 
 #[cfg(doc)]
 use switchboard_protocol::channels::REPLY_WINDOW_MS;
-use switchboard_protocol::channels::{Channel, Template, TemplateUse, MAX_TEMPLATES};
+use switchboard_protocol::channels::{Channel, Template, TemplateUse, HUMAN_AGENT_WINDOW_MS, MAX_TEMPLATES};
 use switchboard_protocol::{ApiError, ErrorCode};
 
 /// The longest template text and variable, in characters (WhatsApp's limit for a body).
@@ -28,21 +28,56 @@ pub fn bound_by_window(channel: Channel, author: &switchboard_protocol::Author, 
 /// Whether a free-form message from the team may go to a customer on `channel` whose last
 /// message arrived at `last_customer_at`, at `now`, with a window of `window_ms` (the
 /// provider's [`REPLY_WINDOW_MS`]; tests shorten it); the refusal says why and what to do.
+/// `human_agent`: a person writes on a Messenger page with Meta's Human Agent feature, who
+/// may answer for [`HUMAN_AGENT_WINDOW_MS`] (tagged: [`human_agent_tag`]).
 pub fn free_reply(
     channel: Channel,
     last_customer_at: Option<i64>,
     window_ms: i64,
+    human_agent: bool,
     now: i64,
 ) -> Result<(), ApiError> {
     if !has_window(channel) || last_customer_at.is_some_and(|at| now - at < window_ms) {
         return Ok(());
     }
-    let message = format!(
-        "{} allows free-form replies only within 24 hours of the customer's last message; \
-         send one of the number's approved templates instead",
-        channel.label()
-    );
+    let person_may = channel == Channel::Messenger && human_agent;
+    if person_may && last_customer_at.is_some_and(|at| now - at < HUMAN_AGENT_WINDOW_MS) {
+        return Ok(());
+    }
+    let message = match channel {
+        Channel::Messenger if person_may => {
+            "Messenger allows people to answer only within 7 days of the customer's last message".into()
+        }
+        Channel::Messenger => "Messenger allows replies only within 24 hours of the customer's last message \
+                               (7 days for people when the page has Meta's Human Agent feature: Settings → Channels)"
+            .to_owned(),
+        _ => format!(
+            "{} allows free-form replies only within 24 hours of the customer's last message; \
+             send one of the number's approved templates instead",
+            channel.label()
+        ),
+    };
     Err(ApiError::new(ErrorCode::Conflict, message).at_field("template"))
+}
+
+/// Whether `author` answers as a human agent on a page that has the feature: people do, the
+/// bot never does.
+pub fn as_human_agent(author: &switchboard_protocol::Author, page_has_feature: bool) -> bool {
+    page_has_feature && matches!(author, switchboard_protocol::Author::Agent { .. })
+}
+
+/// Whether a message written at `now` goes with Messenger's `HUMAN_AGENT` tag: a person's on a
+/// page with the feature, past the 24-hour window (within it no tag is needed).
+pub fn human_agent_tag(
+    channel: Channel,
+    person: bool,
+    human_agent: bool,
+    last_customer_at: Option<i64>,
+    window_ms: i64,
+    now: i64,
+) -> bool {
+    let past_window = last_customer_at.is_none_or(|at| now - at >= window_ms);
+    channel == Channel::Messenger && person && human_agent && past_window
 }
 
 /// The slots a template's text has: `{{1}}`…`{{n}}`, each number once or more, none skipped.

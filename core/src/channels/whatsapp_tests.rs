@@ -14,14 +14,44 @@ fn chosen(name: &str, variables: &[&str]) -> TemplateUse {
 #[test]
 fn free_replies_close_24_hours_after_the_customers_last_message_on_whatsapp_only() {
     let now = 1_800_000_000_000;
-    assert!(free_reply(Channel::Whatsapp, Some(now - REPLY_WINDOW_MS + 1), REPLY_WINDOW_MS, now).is_ok());
+    assert!(
+        free_reply(Channel::Whatsapp, Some(now - REPLY_WINDOW_MS + 1), REPLY_WINDOW_MS, false, now).is_ok()
+    );
     let closed =
-        free_reply(Channel::Whatsapp, Some(now - REPLY_WINDOW_MS), REPLY_WINDOW_MS, now).unwrap_err();
+        free_reply(Channel::Whatsapp, Some(now - REPLY_WINDOW_MS), REPLY_WINDOW_MS, false, now).unwrap_err();
     assert!(closed.message.contains("24 hours") && closed.message.contains("template"), "{closed:?}");
     assert_eq!(closed.field.as_deref(), Some("template"));
-    assert!(free_reply(Channel::Whatsapp, None, REPLY_WINDOW_MS, now).is_err(), "the customer never wrote");
-    assert!(free_reply(Channel::Sms, Some(0), REPLY_WINDOW_MS, now).is_ok(), "SMS has no window");
-    assert!(free_reply(Channel::Webchat, None, REPLY_WINDOW_MS, now).is_ok());
+    assert!(
+        free_reply(Channel::Whatsapp, None, REPLY_WINDOW_MS, false, now).is_err(),
+        "the customer never wrote"
+    );
+    assert!(free_reply(Channel::Sms, Some(0), REPLY_WINDOW_MS, false, now).is_ok(), "SMS has no window");
+    assert!(free_reply(Channel::Webchat, None, REPLY_WINDOW_MS, false, now).is_ok());
+}
+
+#[test]
+fn people_on_a_human_agent_page_answer_for_seven_days_tagged() {
+    use switchboard_protocol::channels::HUMAN_AGENT_WINDOW_MS;
+    let now = 1_800_000_000_000;
+    let day_old = Some(now - REPLY_WINDOW_MS - 1);
+    let messenger =
+        |last, human_agent| free_reply(Channel::Messenger, last, REPLY_WINDOW_MS, human_agent, now);
+    assert!(messenger(day_old, true).is_ok());
+    let refused = messenger(day_old, false).unwrap_err();
+    assert!(refused.message.contains("Human Agent") && !refused.message.contains("template"), "{refused:?}");
+    let week_old = Some(now - HUMAN_AGENT_WINDOW_MS);
+    assert!(messenger(week_old, true).unwrap_err().message.contains("7 days"));
+    // WhatsApp has no such feature.
+    assert!(free_reply(Channel::Whatsapp, day_old, REPLY_WINDOW_MS, true, now).is_err());
+    // Tagged only past the 24 hours, only a person's, only on such a page.
+    let tag = |person, human_agent, last| {
+        human_agent_tag(Channel::Messenger, person, human_agent, last, REPLY_WINDOW_MS, now)
+    };
+    assert!(tag(true, true, day_old));
+    assert!(!tag(true, true, Some(now - 1_000)), "within the day: no tag needed");
+    assert!(!tag(false, true, day_old), "the bot is never tagged");
+    assert!(!tag(true, false, day_old));
+    assert!(!human_agent_tag(Channel::Whatsapp, true, true, day_old, REPLY_WINDOW_MS, now));
 }
 
 #[test]

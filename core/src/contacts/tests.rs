@@ -80,7 +80,7 @@ fn search_finds_names_emails_and_phone_digits() {
 }
 
 #[test]
-fn only_a_channels_own_number_is_a_verified_phone_and_it_joins_the_contact_once() {
+fn only_a_channels_own_or_a_signed_number_is_a_verified_phone_and_it_joins_the_contact_once() {
     use switchboard_protocol::channels::Channel;
     use switchboard_protocol::inbox::ConversationSummary;
     use switchboard_protocol::{ConversationId, Seq};
@@ -102,11 +102,30 @@ fn only_a_channels_own_number_is_a_verified_phone_and_it_joins_the_contact_once(
         contact: Some(contact.clone()),
         labels: Vec::new(),
         attributes: Default::default(),
+        language: None,
     };
     assert_eq!(verified_phone(&summary(Channel::Sms)), Some("+15551234567"));
     assert_eq!(verified_phone(&summary(Channel::Whatsapp)), Some("+15551234567"));
     // A chat visitor claiming a number (an unsigned attribute) proves nothing.
     assert_eq!(verified_phone(&summary(Channel::Webchat)), None);
+    // The site's backend signing it does, when it is an international number.
+    let signed = |phone: &str| {
+        let mut claims = switchboard_protocol::contact::VerifiedIdentity {
+            user_id: "u-1".into(),
+            email: None,
+            name: None,
+            attributes: Default::default(),
+        };
+        claims.attributes.insert("phone".into(), phone.into());
+        Contact { identity: Some(claims), ..contact.clone() }
+    };
+    let mut chat = summary(Channel::Webchat);
+    chat.contact = Some(signed("+44 7700 900123"));
+    assert_eq!(verified_phone(&chat), Some("+44 7700 900123"));
+    for not_a_number in ["07700 900123", "+12", "+1 555 CALL NOW", ""] {
+        chat.contact = Some(signed(not_a_number));
+        assert_eq!(verified_phone(&chat), None, "{not_a_number:?}");
+    }
     let person = person("ctc_a", &[], &[1]);
     let with = with_phone(person, "+15551234567", 7).expect("added");
     assert_eq!((with.phones.as_slice(), with.updated_at), (&["+15551234567".to_owned()][..], 7));

@@ -2,9 +2,9 @@
 //! its documented format): the webhook handshake answers only the deployment's verify
 //! token; unsigned and wrongly signed deliveries are refused with `403` and store nothing; a
 //! signed delivery's message and button become one conversation on the Messenger channel,
-//! each once however often Meta retries; the agent's reply goes through the Send API with the
-//! page's token; Meta's read watermark moves the customer's read mark; non-admins never see
-//! the page's token.
+//! each once however often Meta retries, named as the User Profile API names the customer; the agent's reply goes through the Send API with the
+//! page's token; Meta's read watermark moves the customer's read mark; the agent's file goes
+//! as Messenger's attachment by a link Meta can fetch; non-admins never see the page's token.
 
 use std::time::Duration;
 
@@ -18,7 +18,7 @@ use switchboard_protocol::{Author, Seq, ServerFrame};
 use switchboard_tests::api::{call_with, Live, Session};
 use switchboard_tests::fake_meta::{self, FakeMeta, PAGE_ID, PAGE_TOKEN, VERIFY_TOKEN};
 use switchboard_tests::test_edge::TestEdge;
-use switchboard_tests::{wait, ADMIN_EMAIL, ADMIN_PASSWORD, SITE};
+use switchboard_tests::{wait, ADMIN_EMAIL, ADMIN_PASSWORD, SITE, TINY_PNG};
 
 const SHOP: &str = "https://shop.example";
 const CUSTOMER: &str = "9988776655";
@@ -71,6 +71,8 @@ async fn a_messenger_customer_is_verified_answered_through_the_send_api_and_read
         })
         .await?;
     ensure!(summary.channel == Channel::Messenger, "channel: {:?}", summary.channel);
+    // Their public name, from the User Profile API with the page's token.
+    ensure!(summary.visitor_name.as_deref() == Some("Grace Hopper"), "name: {:?}", summary.visitor_name);
     let path = format!("/api/v1/conversations/{}/messages", summary.id);
     let log: Page =
         admin.call(&edge, Method::GET, &format!("{path}?limit=100"), None::<&()>).await?.json()?;
@@ -104,6 +106,18 @@ async fn a_messenger_customer_is_verified_answered_through_the_send_api_and_read
         .await?;
     ensure!(up_to == seq, "read up to {up_to}, the reply is {seq}");
 
+    // A file from the agent goes as Messenger's own attachment, which Meta fetches from here.
+    let id = summary.id.to_string();
+    let (status, body) =
+        admin.upload(&edge, &id, ("label.png", "image/png"), "reply-file-1", TINY_PNG.to_vec()).await?;
+    ensure!(status == 201, "upload: {status} {body}");
+    let sent =
+        meta.until(Duration::from_secs(10), |sent| sent.iter().any(|s| s.attachment.is_some())).await?;
+    let (kind, url) = sent.iter().find_map(|s| s.attachment.clone()).unwrap_or_default();
+    ensure!(kind == "image" && url.starts_with(&edge.url("/api/v1/attachments/")), "{kind} {url}");
+    let fetched = reqwest::get(&url).await?;
+    ensure!(fetched.status() == 200 && fetched.bytes().await? == TINY_PNG, "Meta could not fetch the file");
+
     // The page's token is the admins': an agent's key reading the settings does not get it.
     let seen = admin.call(&edge, Method::GET, "/api/v1/site", None::<&()>).await?;
     ensure!(seen.body["channels"][0]["access_token"] == PAGE_TOKEN, "admins see it");
@@ -112,5 +126,58 @@ async fn a_messenger_customer_is_verified_answered_through_the_send_api_and_read
     let seen = call_with(Method::GET, &url, &[("authorization", key.as_str())], None::<&()>).await?;
     ensure!(seen.status == 200 && seen.body["channels"][0]["address"] == PAGE_ID, "{}", seen.body);
     ensure!(seen.body["channels"][0].get("access_token").is_none(), "an agent saw the token: {}", seen.body);
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn past_the_day_a_person_answers_tagged_human_agent_only_where_the_page_has_the_feature() -> Result<()>
+{
+    let meta = FakeMeta::start().await?;
+    let window = "1500";
+    let vars = meta.vars();
+    let mut vars: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    vars.push(("CHANNEL_REPLY_WINDOW_MS", window));
+    let edge = TestEdge::start_with(&[SHOP], &vars)?;
+    let admin = Session::start(&edge, ADMIN_EMAIL, ADMIN_PASSWORD).await?;
+    let page = |human_agent: bool| {
+        json!({ "channels": [{ "channel": "messenger", "address": PAGE_ID, "access_token": PAGE_TOKEN,
+            "human_agent": human_agent, "handler": { "start": "queue", "queue": "support" } }] })
+    };
+    ensure!(admin.call(&edge, Method::PATCH, "/api/v1/site", Some(&page(true))).await?.status == 200);
+    let hook = edge.url(&format!("/api/v1/channels/messenger/{SITE}"));
+    let delivery = fake_meta::delivery(vec![fake_meta::message(CUSTOMER, "m_CCC", "Any news?")]);
+    ensure!(fake_meta::post_signed(&hook, &delivery).await?.0 == 200);
+    let written_at = switchboard_tests::now_ms();
+    let summary: ConversationSummary = wait::until("the conversation", Duration::from_secs(10), || async {
+        let reply = admin.call(&edge, Method::GET, "/api/v1/conversations", None::<&()>).await.ok()?;
+        let list = reply.json::<switchboard_protocol::api::conversations_list::Response>().ok()?;
+        list.conversations.into_iter().next()
+    })
+    .await?;
+    let path = format!("/api/v1/conversations/{}/messages", summary.id);
+    // Within the day: no tag.
+    let now = admin.call(&edge, Method::POST, &path, Some(&json!({ "text": "Looking into it" }))).await?;
+    ensure!(now.status == 201, "{}", now.body);
+    wait::until("the window passed", Duration::from_secs(10), || async {
+        (switchboard_tests::now_ms() > written_at + 1_500).then_some(())
+    })
+    .await?;
+    // Past it, a person on a page with the feature: sent, tagged.
+    let later = admin.call(&edge, Method::POST, &path, Some(&json!({ "text": "Found it!" }))).await?;
+    ensure!(later.status == 201, "{}", later.body);
+    let sent = meta.until(Duration::from_secs(10), |sent| sent.iter().any(|s| s.text == "Found it!")).await?;
+    let tag = |text: &str| sent.iter().find(|s| s.text == text).and_then(|s| s.tag.clone());
+    ensure!(tag("Looking into it").is_none(), "{sent:?}");
+    ensure!(tag("Found it!").as_deref() == Some("HUMAN_AGENT"), "{sent:?}");
+    // The page without the feature: refused, saying why.
+    ensure!(admin.call(&edge, Method::PATCH, "/api/v1/site", Some(&page(false))).await?.status == 200);
+    let refused = wait::until("the feature off", Duration::from_secs(10), || async {
+        let reply =
+            admin.call(&edge, Method::POST, &path, Some(&json!({ "text": "One more thing" }))).await.ok()?;
+        (reply.status == 409).then_some(reply)
+    })
+    .await?;
+    let why = refused.body["error"]["message"].as_str().unwrap_or_default().to_owned();
+    ensure!(why.contains("24 hours") && why.contains("Human Agent"), "{why}");
     Ok(())
 }

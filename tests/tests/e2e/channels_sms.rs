@@ -13,16 +13,18 @@ use std::time::Duration;
 use anyhow::{ensure, Result};
 use reqwest::Method;
 use serde_json::json;
+use switchboard_demo_site::identity_token;
 use switchboard_protocol::api::contacts::{ContactDetail, ListResponse as ContactList};
 use switchboard_protocol::api::conversation_messages::{Posted, Response as Page};
-use switchboard_protocol::channels::Channel;
+use switchboard_protocol::channels::{Channel, DeliveryStatus};
+use switchboard_protocol::contact::Identity;
 use switchboard_protocol::inbox::ConversationSummary;
 use switchboard_protocol::routing::ConversationState;
-use switchboard_protocol::{Author, ConversationId, Message, Seq, ServerFrame};
+use switchboard_protocol::{Author, ClientFrame, ConversationId, Message, Seq, ServerFrame};
 use switchboard_tests::api::{new_conversation, Live, Session};
 use switchboard_tests::fake_twilio::{self, message_sid, Answer, FakeTwilio};
 use switchboard_tests::test_edge::TestEdge;
-use switchboard_tests::{wait, ADMIN_EMAIL, ADMIN_PASSWORD, SITE};
+use switchboard_tests::{now_ms, wait, ADMIN_EMAIL, ADMIN_PASSWORD, IDENTITY_SECRET, SITE};
 
 const SHOP: &str = "https://shop.example";
 const OUR_NUMBER: &str = "+15550100";
@@ -124,6 +126,9 @@ async fn an_sms_becomes_a_conversation_and_the_teams_replies_go_back_by_sms() ->
     let callback = out.status_callback.clone().unwrap_or_default();
     ensure!(callback == edge.url(&format!("/api/v1/channels/twilio/{SITE}/status")), "callback: {callback}");
     ensure!(twilio.bad_credentials() == 0, "the Messages API was called without the account's credentials");
+    // The agents see it went: Twilio took it.
+    let taken = delivery_of(&mut agent, reply_seq.seq, |d| d >= DeliveryStatus::Queued).await?;
+    ensure!(taken <= DeliveryStatus::Sent, "taken: {taken:?}");
 
     // Its statuses come back: a forged one is refused; delivered shows nothing new; read
     // moves the customer's read mark to the reply.
@@ -135,6 +140,8 @@ async fn an_sms_becomes_a_conversation_and_the_teams_replies_go_back_by_sms() ->
         let (status, body) = fake_twilio::post_signed(&callback, &fields).await?;
         ensure!(status == 200, "status {report}: {status} {body}");
     }
+    let read = delivery_of(&mut agent, reply_seq.seq, |d| d == DeliveryStatus::Read).await?;
+    ensure!(read == DeliveryStatus::Read);
     let up_to = agent
         .until(|frame| match frame {
             ServerFrame::Read { reader: Author::Visitor { .. }, up_to } => Some(*up_to),
@@ -147,6 +154,8 @@ async fn an_sms_becomes_a_conversation_and_the_teams_replies_go_back_by_sms() ->
     twilio.set_answer(Answer::InvalidNumber);
     let posted = admin.call(&edge, Method::POST, &path, Some(&json!({ "text": "Are you there?" }))).await?;
     ensure!(posted.status == 201, "second reply: {}", posted.status);
+    let refused_seq = posted.json::<Posted>()?.message.seq;
+    delivery_of(&mut agent, refused_seq, |d| d == DeliveryStatus::Failed).await?;
     let note = agent
         .until(|frame| match frame {
             ServerFrame::Message { message } if message.internal && message.author == Author::System => {
@@ -158,6 +167,23 @@ async fn an_sms_becomes_a_conversation_and_the_teams_replies_go_back_by_sms() ->
     ensure!(note.contains("Not sent by SMS") && note.contains("21211"), "note: {note}");
     let tries = twilio.sent().iter().filter(|s| s.body == "Are you there?").count();
     ensure!(tries == 1, "a refused message was retried: {:#?}", twilio.sent());
+    // An agent opening it afresh sees the same ticks.
+    let mut fresh = Live::agent(&edge, &admin.cookie, &summary.id).await?;
+    fresh.hello(Seq(0)).await?;
+    let mut seen = std::collections::BTreeMap::new();
+    while !(seen.contains_key(&reply_seq.seq) && seen.contains_key(&refused_seq)) {
+        let (seq, delivery) = fresh
+            .until(|frame| match frame {
+                ServerFrame::Delivery { seq, delivery } => Some((*seq, *delivery)),
+                _ => None,
+            })
+            .await?;
+        seen.insert(seq, delivery);
+    }
+    ensure!(
+        (seen[&reply_seq.seq], seen[&refused_seq]) == (DeliveryStatus::Read, DeliveryStatus::Failed),
+        "replayed ticks: {seen:?}"
+    );
 
     // Twilio down for a moment: the next reply waits and goes once it is back, in order.
     twilio.set_answer(Answer::Unavailable);
@@ -248,6 +274,38 @@ async fn a_chat_visitor_whose_number_the_team_knows_texts_in_and_is_one_contact_
     .await?;
     let stranger = contacts.contacts.iter().find(|c| c.id != contact.id);
     ensure!(stranger.is_some_and(|c| c.phones == ["+15559876543"]), "{:#?}", contacts.contacts);
+
+    // A customer signed in on the site, whose number the site's backend signed into their
+    // identity token, chats and later texts in: one contact, found by the signed number.
+    let grace = "+15552223333";
+    let claims = json!({ "sub": "customer-42", "name": "Grace Hopper", "attributes": { "phone": grace },
+                         "exp": now_ms() / 1_000 + 600 });
+    let token = identity_token(IDENTITY_SECRET, &claims);
+    let session = new_conversation(&edge, SHOP, None).await?;
+    let mut visitor = Live::visitor(&edge, &session).await?;
+    visitor.hello(Seq(0)).await?;
+    visitor
+        .send(&ClientFrame::Identify { identity: Identity { token: Some(token), ..Identity::default() } })
+        .await?;
+    visitor.post("g-1", "Hello from the shop").await?;
+    let signed_in = wait::until("the signed-in visitor's contact", Duration::from_secs(10), || async {
+        let list: ContactList =
+            admin.call(&edge, Method::GET, "/api/v1/contacts", None::<&()>).await.ok()?.json().ok()?;
+        list.contacts.into_iter().find(|c| c.visitor_ids.contains(&session.visitor_id) && c.phones.len() == 1)
+    })
+    .await?;
+    ensure!(signed_in.phones == [grace], "the signed number on the contact: {signed_in:#?}");
+    let text = fake_twilio::inbound(&message_sid(9), grace, OUR_NUMBER, "Texting from my phone");
+    ensure!(fake_twilio::post_signed(&hook, &text).await?.0 == 200);
+    let path = format!("/api/v1/contacts/{}", signed_in.id);
+    let both = wait::until("the chat and the text on one contact", Duration::from_secs(10), || async {
+        let found: ContactDetail =
+            admin.call(&edge, Method::GET, &path, None::<&()>).await.ok()?.json().ok()?;
+        (found.conversations.len() == 2).then_some(found)
+    })
+    .await?;
+    let channels: Vec<Channel> = both.conversations.iter().map(|c| c.channel).collect();
+    ensure!(channels.contains(&Channel::Sms) && channels.contains(&Channel::Webchat), "{channels:?}");
     Ok(())
 }
 
@@ -347,4 +405,18 @@ async fn the_team_starts_a_conversation_by_sms_or_whatsapp_and_the_answer_comes_
         admin.call(&edge, Method::GET, &format!("/api/v1/contacts/{contact}"), None::<&()>).await?.json()?;
     ensure!(detail.conversations.len() == 2, "{:#?}", detail.conversations);
     Ok(())
+}
+
+/// The next provider status the agent's socket is told for message `seq` that `wanted` takes.
+async fn delivery_of(
+    agent: &mut Live,
+    seq: Seq,
+    wanted: impl Fn(DeliveryStatus) -> bool,
+) -> Result<DeliveryStatus> {
+    agent
+        .until(|frame| match frame {
+            ServerFrame::Delivery { seq: at, delivery } if *at == seq && wanted(*delivery) => Some(*delivery),
+            _ => None,
+        })
+        .await
 }

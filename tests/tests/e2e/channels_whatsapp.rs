@@ -164,5 +164,19 @@ async fn whatsapp_goes_through_the_flow_and_keeps_to_the_reply_window_with_templ
     let note = log.messages.iter().find(|m| m.internal && m.text.contains("could not be kept"));
     ensure!(note.is_some_and(|n| n.text.contains("audio/ogg")), "the team told: {:#?}", log.messages);
     ensure!(twilio.bad_credentials() == 0, "a file was fetched without the account's credentials");
+
+    // The agent answers with a file: Twilio is handed its absolute link, which works.
+    let id = summary.id.to_string();
+    let (status, body) =
+        admin.upload(&edge, &id, ("receipt.png", "image/png"), "reply-file-1", TINY_PNG.to_vec()).await?;
+    ensure!(status == 201, "upload: {status} {body}");
+    let sent =
+        twilio.until(Duration::from_secs(10), |sent| sent.iter().any(|s| !s.media_urls.is_empty())).await?;
+    let out = sent.iter().find(|s| !s.media_urls.is_empty()).cloned().unwrap_or_else(|| unreachable!());
+    ensure!(out.to == format!("whatsapp:{CUSTOMER}") || out.to == CUSTOMER, "to: {}", out.to);
+    let link = &out.media_urls[0];
+    ensure!(link.starts_with(&edge.url("/api/v1/attachments/")), "MediaUrl: {link}");
+    let fetched = reqwest::get(link).await?;
+    ensure!(fetched.status() == 200 && fetched.bytes().await? == TINY_PNG, "Twilio could not fetch the file");
     Ok(())
 }

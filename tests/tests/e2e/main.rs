@@ -14,6 +14,7 @@
 //! - `bodies`: endless chunked bodies cut off at their limits; maximal messages and contacts travel whole.
 //! - `browser_accessibility`: axe-core over the widget and the console; favicons load.
 //! - `browser_audit_and_reset`: password reset links and the audit log in browsers.
+//! - `browser_channels`: an admin sets up SMS and WhatsApp numbers and language detection in Settings; an SMS customer's row says SMS and DE, and the reply is ticked Delivered.
 //! - `browser_chat`: the whole spine in two browsers (and the README screenshots).
 //! - `browser_console`: the console: invites, canned responses, notes, transfers, views, settings.
 //! - `browser_contacts`: the Contacts screen: find, edit with typed attributes, create, merge.
@@ -47,6 +48,7 @@
 //! - `idempotency`: retried creates answer the first result; reused keys `422`; errors name the field.
 //! - `identity`: signed-in customers, forged identities.
 //! - `interceptors`: card numbers and IBANs stored, relayed, searched and sent only redacted; more steps on request.
+//! - `language_routing`: messages tagged with their language; a German conversation waits for the German-speaking agent.
 //! - `invented_ids`: invented site and conversation ids get `404` and create no storage.
 //! - `live_features`: read marks, typing, flood limits, socket caps, sliding sessions, presence.
 //! - `password_reset`: reset links work once, end old sessions, keep the second step.
@@ -76,6 +78,7 @@ mod bodies;
 mod bounded_storage;
 mod browser_accessibility;
 mod browser_audit_and_reset;
+mod browser_channels;
 mod browser_chat;
 mod browser_console;
 mod browser_contacts;
@@ -110,6 +113,7 @@ mod idempotency;
 mod identity;
 mod interceptors;
 mod invented_ids;
+mod language_routing;
 mod live_features;
 mod outbound;
 mod password_reset;

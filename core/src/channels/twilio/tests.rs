@@ -3,6 +3,7 @@
 use proptest::prelude::*;
 
 use super::*;
+use crate::channels::thread::advances;
 
 fn fields(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
     pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()

@@ -246,5 +246,36 @@ pub(crate) struct ChannelReceipt {
     pub seq: switchboard_protocol::Seq,
     /// What it does here.
     pub receipt: switchboard_core::channels::thread::Receipt,
+    /// How far it has come, for the agents' ticks (none: a note not about one message).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<switchboard_protocol::channels::DeliveryStatus>,
+    /// The status is every team message's up to `seq` (Meta's watermarks).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub through: bool,
 }
 object_call!(ChannelReceipt => Conversation, "/channel-receipt", ());
+
+impl ChannelReceipt {
+    /// Only a status: the message at `seq` came as far as `status`.
+    pub(crate) fn status(
+        seq: switchboard_protocol::Seq,
+        status: switchboard_protocol::channels::DeliveryStatus,
+    ) -> Self {
+        Self {
+            seq,
+            receipt: switchboard_core::channels::thread::Receipt::Nothing,
+            status: Some(status),
+            through: false,
+        }
+    }
+
+    /// Only a note to the team (`Receipt::NotDelivered`), about no one message's status.
+    pub(crate) fn note(seq: switchboard_protocol::Seq, text: String) -> Self {
+        Self {
+            seq,
+            receipt: switchboard_core::channels::thread::Receipt::NotDelivered(text),
+            status: None,
+            through: false,
+        }
+    }
+}

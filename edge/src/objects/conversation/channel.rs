@@ -14,14 +14,18 @@ use switchboard_core::channels::whatsapp;
 use switchboard_core::conversation::{self, Effect, LogStore, Relay};
 use switchboard_core::flow::input::Input;
 use switchboard_protocol::channels::{Channel, TemplateUse, Thread, REPLY_WINDOW_MS};
-use switchboard_protocol::{ApiError, Author, ClientMessageId, ErrorCode, Message, Seq, ServerFrame, SiteId};
+use switchboard_protocol::{
+    ApiError, Author, ClientFrame, ClientMessageId, ErrorCode, Message, Seq, ServerFrame, SiteId,
+};
 
 use super::calls::{ChannelMessage, ChannelReceipt, StartChannel};
+use super::sockets::AGENT_TAG;
 use super::store::Meta;
 use super::ConversationObject;
 use crate::error::{EdgeError, EdgeResult};
 use crate::objects;
 use crate::objects::thread::calls::{Content, Deliver};
+use worker::WebSocket;
 
 /// The outbox type the conversation keeps for replies on its customer's channel.
 pub(super) type ChannelOutbox = Rc<super::super::outbox::Outbox<((SiteId, Thread), Deliver)>>;
@@ -72,6 +76,12 @@ impl ConversationObject {
     /// What the provider said of one of the team's messages.
     pub(super) fn channel_receipt(&self, call: ChannelReceipt, now: i64) -> EdgeResult<()> {
         let meta = self.store.existing()?;
+        if let Some(status) = call.status {
+            // The agents' ticks; the customer never sees the provider's word.
+            for seq in self.store.advance_deliveries(call.seq, status, call.through)? {
+                self.relay_to_agents(&ServerFrame::Delivery { seq, delivery: status })?;
+            }
+        }
         match call.receipt {
             Receipt::Nothing => {}
             Receipt::Read => {
@@ -93,10 +103,34 @@ impl ConversationObject {
         Ok(())
     }
 
-    /// Whether the team may write freely to the customer now: always but on WhatsApp (and
-    /// Messenger) more than 24 hours after the customer's last message (`core::channels::
-    /// whatsapp::free_reply`). Private notes and the customer's own words always may.
-    pub(super) fn may_write_freely(
+    /// A frame for the agents' sockets only.
+    fn relay_to_agents(&self, frame: &ServerFrame) -> EdgeResult<()> {
+        objects::broadcast(self.state.get_websockets_with_tag(AGENT_TAG), &serde_json::to_string(frame)?);
+        Ok(())
+    }
+
+    /// After an agent's replay: the newest provider statuses (their ticks after a reload).
+    pub(super) fn tell_deliveries(&self, ws: &WebSocket) -> EdgeResult<()> {
+        for (seq, delivery) in self.store.newest_deliveries()? {
+            objects::send_frame(ws, &ServerFrame::Delivery { seq, delivery });
+        }
+        Ok(())
+    }
+
+    /// Whether a socket's `send` may be stored: WhatsApp's and Messenger's windows refuse it
+    /// here, with the reason, before anything is stored.
+    pub(super) async fn may_send(&self, author: &Author, frame: &ClientFrame, now: i64) -> EdgeResult<()> {
+        let ClientFrame::Send { internal, .. } = frame else { return Ok(()) };
+        let meta = self.store.existing()?;
+        self.may_write_freely(&meta, author, *internal, now).await
+    }
+
+    /// Whether the team may write freely to the customer now: always but on WhatsApp and
+    /// Messenger more than 24 hours after the customer's last message (`core::channels::
+    /// whatsapp::free_reply`) — on Messenger 7 days for people when the page has Meta's Human
+    /// Agent feature (read from the site's settings as they are now). Private notes and the
+    /// customer's own words always may.
+    pub(super) async fn may_write_freely(
         &self,
         meta: &Meta,
         author: &Author,
@@ -109,7 +143,18 @@ impl ConversationObject {
         }
         let last = self.store.last_written_by(meta.visitor_id.as_str())?;
         let window = self.env.var("CHANNEL_REPLY_WINDOW_MS").ok().and_then(|v| v.to_string().parse().ok());
-        Ok(whatsapp::free_reply(line.channel, last, window.unwrap_or(REPLY_WINDOW_MS), now)?)
+        let page_has_feature = match line.channel {
+            Channel::Messenger => {
+                let pick = |config: &switchboard_core::site::SiteConfig| {
+                    thread::identity(&config.channels, Channel::Messenger, &line.ours)
+                        .is_some_and(|i| i.human_agent)
+                };
+                crate::site_cache::part(&self.env, &meta.site_id, now, pick).await?
+            }
+            _ => false,
+        };
+        let human_agent = whatsapp::as_human_agent(author, page_has_feature);
+        Ok(whatsapp::free_reply(line.channel, last, window.unwrap_or(REPLY_WINDOW_MS), human_agent, now)?)
     }
 
     /// The text of a message made from one of the number's templates (and the template noted
@@ -155,8 +200,8 @@ impl ConversationObject {
         let ServerFrame::Message { message } = frame else { return };
         let Ok(Some(meta)) = self.store.meta() else { return };
         let Some(line) = meta.thread() else { return };
-        let texts = outgoing(line.channel, message);
-        if texts.is_empty() {
+        let out = outgoing(line.channel, message);
+        if out.is_empty() {
             return;
         }
         let content = self
@@ -165,8 +210,15 @@ impl ConversationObject {
             .filter(|(client_id, _)| client_id == &message.client_id)
             .map(|(_, content)| content);
         let env = self.env.clone();
-        let deliver =
-            Deliver { conversation: meta.conversation_id.clone(), seq: message.seq, texts, content };
+        let deliver = Deliver {
+            conversation: meta.conversation_id.clone(),
+            seq: message.seq,
+            texts: out.texts,
+            content,
+            file: out.file,
+            quick_replies: out.quick_replies,
+            by_person: out.by_person,
+        };
         self.channel_outbox.push(&self.state, ((meta.site_id, line), deliver), move |(key, deliver)| {
             let env = env.clone();
             async move { hand_over(&env, &key, &deliver).await }
@@ -194,7 +246,7 @@ async fn hand_over(env: &worker::Env, key: &(SiteId, Thread), deliver: &Deliver)
     };
     worker::console_error!("reply to {} seq {}: {why}", deliver.conversation, deliver.seq.0);
     let text = thread::not_sent(key.1.channel, "the customer's line could not be reached");
-    let note = ChannelReceipt { seq: deliver.seq, receipt: Receipt::NotDelivered(text) };
+    let note = ChannelReceipt::note(deliver.seq, text);
     if let Err(error) = objects::send(env, &deliver.conversation, &note).await {
         worker::console_error!("telling the team of it: {error:?}");
     }

@@ -192,9 +192,11 @@ impl DurableObject for ConversationObject {
                     ClientFrame::Send { .. } | ClientFrame::Details { .. } | ClientFrame::Rate { .. }
                 );
                 let steps = if words { self.interceptors(now).await } else { Ok(Vec::new()) };
+                let allowed = self.may_send(&participant.author, &frame, now).await;
                 let turn = self.turns.turn(ticket).await;
-                let handled =
-                    steps.and_then(|steps| self.handle(&ws, socket, &participant, frame, &steps, now));
+                let handled = allowed
+                    .and(steps)
+                    .and_then(|steps| self.handle(&ws, socket, &participant, frame, &steps, now));
                 drop(turn);
                 match handled {
                     Ok((inputs, claims)) => {
@@ -257,10 +259,6 @@ impl ConversationObject {
         let author = &participant.author;
         let hello = matches!(frame, ClientFrame::Hello { .. });
         let meta = self.store.existing()?;
-        if let ClientFrame::Send { internal, .. } = &frame {
-            // WhatsApp's window: refused here, with the reason, before anything is stored.
-            self.may_write_freely(&meta, author, *internal, now)?;
-        }
         // Visitors get a fresh token on every hello: sessions slide while they come back.
         let renewal = match (&frame, author) {
             (ClientFrame::Hello { .. }, Author::Visitor { .. }) => Some(visitor_sessions::issue(
@@ -305,8 +303,12 @@ impl ConversationObject {
             }
         }
         if hello {
-            // After the replay: where the conversation stands (bot, queue position, agent).
+            // After the replay: where the conversation stands (bot, queue position, agent),
+            // and for agents on another channel how far the team's messages came.
             send_frame(ws, &self.store.lifecycle()?.status());
+            if author.role() == switchboard_protocol::Role::Agent && meta.thread.is_some() {
+                self.tell_deliveries(ws)?;
+            }
         }
         Ok((inputs, claims))
     }
@@ -342,6 +344,10 @@ impl ConversationObject {
     ) -> EdgeResult<Option<Input>> {
         let mut life = self.store.lifecycle()?;
         let mut input = None;
+        if let Author::Visitor { .. } = author {
+            // Known with the message, so the inbox's summary of it carries it.
+            life.customer_wrote_in(message.language.as_deref());
+        }
         match author {
             Author::Visitor { .. } if !life.visitor_wrote_to_humans(now) => {
                 input = Some(Input::VisitorWrote(Box::new(message.clone())));

@@ -31,7 +31,7 @@ impl ConversationObject {
             }
             Some(chosen) => self.template_text(&meta, &author, &client_id, internal, &chosen, now).await?,
             None => {
-                self.may_write_freely(&meta, &author, internal, now)?;
+                self.may_write_freely(&meta, &author, internal, now).await?;
                 text
             }
         };

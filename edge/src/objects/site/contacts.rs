@@ -118,14 +118,25 @@ impl SiteObject {
         let current = self.contact_of_visitor(&summary.visitor_id)?;
         let verified = contacts::verified_user(seen).map(str::to_owned);
         let phone = contacts::verified_phone(summary).map(str::to_owned);
-        let owner = match (&verified, &phone) {
-            (Some(user), _) => self.contacts_where("user_id = ?", user)?,
-            // The customer's own number (SMS, WhatsApp): the contact that has it.
-            (None, Some(phone)) => self.contacts_where(
+        let by_user = match &verified {
+            Some(user) => self.contacts_where("user_id = ?", user)?,
+            None => None,
+        };
+        // A verified number (the customer's own on SMS and WhatsApp, or one the site signed):
+        // the contact that has it.
+        let by_phone = match &phone {
+            Some(phone) => self.contacts_where(
                 "id = (SELECT contact_id FROM contact_phones WHERE phone = ?)",
                 &contacts::phone_key(phone),
             )?,
-            (None, None) => None,
+            None => None,
+        };
+        let owner = match (by_user, by_phone) {
+            // The site vouches for both: the user and whoever texted from the number are one.
+            (Some(user), Some(texted)) if user.id != texted.id => {
+                Some(self.merge_rows(user, texted, "verified phone", now)?)
+            }
+            (user, texted) => user.or(texted),
         };
         // Webhooks hear of one change per summary (all of it), never of half of it.
         let (contact, joined) = match (current, owner) {

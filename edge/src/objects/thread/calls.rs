@@ -85,6 +85,15 @@ pub(crate) struct Deliver {
     /// A WhatsApp template it was made from: sent as the provider's template, not as text.
     #[serde(default)]
     pub content: Option<Content>,
+    /// The file it carries (sent as the provider's media, by its absolute link).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<switchboard_protocol::attachment::Attachment>,
+    /// Choices sent as the channel's own buttons, with the last text (Messenger).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub quick_replies: Vec<String>,
+    /// A person wrote it (Messenger's `HUMAN_AGENT` tag may carry it past the 24 hours).
+    #[serde(default)]
+    pub by_person: bool,
 }
 
 /// A template as the provider sends it: its id there and the variables, in slot order.

@@ -2,7 +2,7 @@
 //! else stored in their conversation — the current one while it goes on, or a new one —
 //! its words first, then each file (`media`); a file that cannot be kept becomes a note.
 
-use switchboard_core::channels::thread::{self, Receipt};
+use switchboard_core::channels::thread;
 use switchboard_protocol::api::conversation_create::Created;
 use switchboard_protocol::channels::Thread;
 use switchboard_protocol::contact::Contact;
@@ -50,7 +50,11 @@ impl ThreadObject {
         let conversation = match conversation {
             Some(conversation) => conversation,
             None => {
-                let contact = contact(&call.thread, call.profile_name.clone());
+                let name = match call.profile_name.clone() {
+                    Some(name) => Some(name),
+                    None => self.messenger_name(&call.site, &call.thread, now).await,
+                };
+                let contact = thread::customer_contact(&call.thread, name);
                 let first_step = thread::first_step(&call.handler);
                 self.start(&line, &call.site, &call.thread, contact, first_step, post()).await?.0
             }
@@ -65,7 +69,7 @@ impl ThreadObject {
             };
             if let Err(why) = self.keep_file(&conversation, &file).await {
                 let text = thread::file_not_kept(call.thread.channel, &why);
-                let note = ChannelReceipt { seq: Seq(0), receipt: Receipt::NotDelivered(text) };
+                let note = ChannelReceipt::note(Seq(0), text);
                 objects::send(&self.env, &conversation, &note).await?;
             }
         }
@@ -111,7 +115,7 @@ impl ThreadObject {
     /// The team starts a conversation with this line's customer: a new one, made current.
     pub(super) async fn open(&self, call: Open) -> EdgeResult<Created> {
         let line = self.open_line(&call.site, &call.thread, &call.status_callback)?;
-        let contact = contact(&call.thread, None);
+        let contact = thread::customer_contact(&call.thread, None);
         let (conversation, message) = self
             .start(&line, &call.site, &call.thread, contact, Some(call.outbound), Some(call.post))
             .await?;
@@ -168,12 +172,4 @@ impl ThreadObject {
         self.sql.exec("DELETE FROM arrived WHERE at < ?", vec![(now - KEEP_MS).into()])?;
         Ok(())
     }
-}
-
-/// What a new conversation knows of the customer: their number, and the name they set.
-fn contact(thread: &Thread, name: Option<String>) -> Contact {
-    let mut contact = Contact { name, ..Contact::default() };
-    contact.attributes.insert("phone".into(), thread.theirs.clone());
-    contact.attributes.insert("channel".into(), thread.channel.label().into());
-    contact
 }

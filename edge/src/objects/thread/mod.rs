@@ -12,6 +12,7 @@
 pub(crate) mod calls;
 mod inbound;
 mod media;
+mod profile;
 mod send;
 
 use switchboard_protocol::channels::Thread;
@@ -55,7 +56,12 @@ static SCHEMA: Schema = Schema {
         "CREATE INDEX IF NOT EXISTS outgoing_by_provider ON outgoing (provider_id)",
         "CREATE INDEX IF NOT EXISTS outgoing_by_time ON outgoing (created_at)",
     ],
-    added_columns: &[],
+    // Files and Messenger's buttons, since replies carry them.
+    added_columns: &[
+        ("outgoing", "media TEXT"),
+        ("outgoing", "quick_replies TEXT"),
+        ("outgoing", "person INTEGER"),
+    ],
 };
 
 /// How long arrived ids and finished outgoing messages are kept (a provider retries for
@@ -168,11 +174,19 @@ impl ThreadObject {
         }
         // A template is one message (its text is our copy; the provider sends its own).
         let content = call.content.as_ref().map(serde_json::to_string).transpose()?;
-        for (part, body) in call.texts.iter().enumerate() {
+        let media = call.file.as_ref().map(serde_json::to_string).transpose()?;
+        // A file is a message of its own (its text is only its name).
+        let texts = if call.texts.is_empty() && media.is_some() { vec![String::new()] } else { call.texts };
+        let last = texts.len().saturating_sub(1);
+        for (part, body) in texts.iter().enumerate() {
+            let quick_replies = (part == last && !call.quick_replies.is_empty())
+                .then(|| serde_json::to_string(&call.quick_replies))
+                .transpose()?;
             // A repeated hand-over (the conversation's outbox retried) queues nothing twice.
             self.sql.exec(
-                "INSERT OR IGNORE INTO outgoing (conversation, seq, part, body, created_at, state, next_at, content)
-                 VALUES (?, ?, ?, ?, ?, 'pending', ?, ?)",
+                "INSERT OR IGNORE INTO outgoing (conversation, seq, part, body, created_at, state, next_at, content,
+                   media, quick_replies, person)
+                 VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?)",
                 vec![
                     call.conversation.as_str().into(),
                     (call.seq.0 as i64).into(),
@@ -181,6 +195,9 @@ impl ThreadObject {
                     now.into(),
                     now.into(),
                     content.clone().into(),
+                    if part == 0 { media.clone() } else { None }.into(),
+                    quick_replies.into(),
+                    i64::from(call.by_person).into(),
                 ],
             )?;
         }

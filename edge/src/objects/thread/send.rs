@@ -3,14 +3,16 @@
 //! sent in the line's order from the object's alarm, one at a time; a message the provider
 //! could not take yet waits (and every later one behind it) with backoff; a message it
 //! refuses for good, or that failed `MAX_SEND_ATTEMPTS` times, becomes a note to the team.
-//! The provider's status reports then move each message along (`core::channels::twilio::
-//! advances`) and tell the conversation what it shows (`core::channels::thread::receipt`).
+//! The provider's status reports then move each message along (`core::channels::thread::
+//! advances`) and tell the conversation: the status for its agents' ticks, and what else it
+//! shows (`core::channels::thread::receipt`).
 
-use switchboard_core::channels::messenger;
 use switchboard_core::channels::thread::{self, Receipt, MAX_SEND_ATTEMPTS};
 use switchboard_core::channels::twilio::{self, Account, Outbound, ProviderRequest, Refused, Sent};
+use switchboard_core::channels::{messenger, whatsapp};
 use switchboard_core::webhook_delivery::Schedule;
-use switchboard_protocol::channels::{Channel, DeliveryStatus, Thread};
+use switchboard_protocol::attachment::Attachment;
+use switchboard_protocol::channels::{Channel, DeliveryStatus, Thread, REPLY_WINDOW_MS};
 use switchboard_protocol::{ConversationId, Seq};
 
 use super::calls::{Content, StatusReport, Watermark};
@@ -41,6 +43,35 @@ struct Pending {
     attempts: u32,
     next_at: i64,
     content: Option<String>,
+    media: Option<String>,
+    quick_replies: Option<String>,
+    person: Option<i64>,
+}
+
+/// One provider message as the line queued it.
+struct Part<'a> {
+    body: &'a str,
+    content: Option<Content>,
+    file: Option<Attachment>,
+    quick_replies: Vec<String>,
+    by_person: bool,
+}
+
+impl Pending {
+    fn part(&self) -> EdgeResult<Part<'_>> {
+        Ok(Part {
+            body: &self.body,
+            content: self.content.as_deref().map(serde_json::from_str).transpose()?,
+            file: self.media.as_deref().map(serde_json::from_str).transpose()?,
+            quick_replies: self
+                .quick_replies
+                .as_deref()
+                .map(serde_json::from_str)
+                .transpose()?
+                .unwrap_or_default(),
+            by_person: self.person == Some(1),
+        })
+    }
 }
 
 /// What became of one attempt.
@@ -63,8 +94,7 @@ impl ThreadObject {
                 return self.wake_at(next.next_at).await;
             }
             let attempts = next.attempts + 1;
-            let content: Option<Content> = next.content.as_deref().map(serde_json::from_str).transpose()?;
-            match self.attempt(&line, &thread, &next.body, content.as_ref(), now).await {
+            match self.attempt(&line, &thread, next.part()?, now).await {
                 Outcome::Sent { provider_id, status } => {
                     self.sql.exec(
                         "UPDATE outgoing SET state = 'sent', attempts = ?, provider_id = ?, status = ? WHERE id = ?",
@@ -75,6 +105,12 @@ impl ThreadObject {
                             next.id.into(),
                         ],
                     )?;
+                    // The agents' tick; a conversation that cannot hear it now keeps the last
+                    // one it did, and sending goes on.
+                    let tick = ChannelReceipt::status(Seq(next.seq), status);
+                    if let Err(error) = objects::send(&self.env, &next.conversation, &tick).await {
+                        worker::console_error!("thread: telling a status: {error:?}");
+                    }
                 }
                 Outcome::Later if attempts < MAX_SEND_ATTEMPTS => {
                     let jitter = f64::from(env::random_bytes::<1>()?[0]) / 256.0;
@@ -116,7 +152,7 @@ impl ThreadObject {
         let rows: Vec<Pending> = self
             .sql
             .exec(
-                "SELECT id, conversation, seq, body, attempts, next_at, content FROM outgoing
+                "SELECT id, conversation, seq, body, attempts, next_at, content, media, quick_replies, person FROM outgoing
                  WHERE state = 'pending' ORDER BY id LIMIT 1",
                 None,
             )?
@@ -125,16 +161,20 @@ impl ThreadObject {
     }
 
     /// One request to the provider: Twilio's Messages API, or Meta's Send API.
-    async fn attempt(
-        &self,
-        line: &Line,
-        thread: &Thread,
-        body: &str,
-        content: Option<&Content>,
-        now: i64,
-    ) -> Outcome {
+    async fn attempt(&self, line: &Line, thread: &Thread, part: Part<'_>, now: i64) -> Outcome {
+        // Providers fetch a file themselves, from this edge: by its absolute signed link.
+        let callback = line.status_callback.as_deref().unwrap_or_default();
+        let media = match &part.file {
+            None => None,
+            Some(file) => match thread::absolute(callback, &file.url) {
+                Some(url) => Some((url, file.is_image())),
+                None => {
+                    return Outcome::Never("this line has no public address of the edge for files".into())
+                }
+            },
+        };
         let (request, read): (ProviderRequest, ReadAnswer) = match thread.channel {
-            Channel::Messenger => match self.messenger_request(line, thread, body, now).await {
+            Channel::Messenger => match self.messenger_request(line, thread, &part, media, now).await {
                 Ok(request) => (request, messenger::sent),
                 Err(why) => return Outcome::Never(why),
             },
@@ -147,14 +187,15 @@ impl ThreadObject {
                 };
                 let account =
                     Account { base_url: &base_url, account_sid: &account_sid, auth_token: &auth_token };
+                let media_urls: Vec<String> = media.into_iter().map(|(url, _)| url).collect();
                 let message = Outbound {
                     channel: thread.channel,
                     from: &thread.ours,
                     to: &thread.theirs,
-                    body,
-                    media_urls: &[],
+                    body: part.body,
+                    media_urls: &media_urls,
                     status_callback: line.status_callback.as_deref(),
-                    content: content.map(|c| (c.sid.as_str(), c.variables.as_slice())),
+                    content: part.content.as_ref().map(|c| (c.sid.as_str(), c.variables.as_slice())),
                 };
                 (twilio::send_request(account, &message), twilio::sent)
             }
@@ -180,23 +221,60 @@ impl ThreadObject {
         &self,
         line: &Line,
         thread: &Thread,
-        body: &str,
+        part: &Part<'_>,
+        media: Option<(String, bool)>,
         now: i64,
     ) -> Result<ProviderRequest, String> {
         let pick = |config: &switchboard_core::site::SiteConfig| {
             thread::identity(&config.channels, Channel::Messenger, &thread.ours)
-                .and_then(|i| i.access_token.clone())
+                .map(|i| (i.access_token.clone(), i.human_agent))
         };
-        let token = crate::site_cache::part(&self.env, &line.site, now, pick)
+        let (token, human_agent) = crate::site_cache::part(&self.env, &line.site, now, pick)
             .await
             .map_err(|e| format!("{e:?}"))?
             .ok_or("the site no longer lists this page")?;
+        let token = token.ok_or("the site has no access token for this page")?;
         let base_url = self
             .env
             .var("MESSENGER_API_BASE")
             .map(|v| v.to_string())
             .unwrap_or_else(|_| "https://graph.facebook.com".into());
-        Ok(messenger::send_request(&base_url, &token, &thread.theirs, body, &[], false))
+        // Past the 24 hours a person's message goes tagged HUMAN_AGENT (the conversation let
+        // it through only on a page with the feature; Meta refuses it otherwise).
+        let window = self.env.var("CHANNEL_REPLY_WINDOW_MS").ok().and_then(|v| v.to_string().parse().ok());
+        let tag = whatsapp::human_agent_tag(
+            Channel::Messenger,
+            part.by_person,
+            human_agent,
+            self.last_arrival()?,
+            window.unwrap_or(REPLY_WINDOW_MS),
+            now,
+        );
+        Ok(match media {
+            Some((url, image)) => messenger::file_request(&base_url, &token, &thread.theirs, &url, image),
+            None => messenger::send_request(
+                &base_url,
+                &token,
+                &thread.theirs,
+                part.body,
+                &part.quick_replies,
+                tag,
+            ),
+        })
+    }
+
+    /// When the customer's newest message on this line arrived (kept for [`KEEP_MS`]).
+    fn last_arrival(&self) -> Result<Option<i64>, String> {
+        #[derive(serde::Deserialize)]
+        struct Row {
+            at: Option<i64>,
+        }
+        let rows: Vec<Row> = self
+            .sql
+            .exec("SELECT MAX(at) AS at FROM arrived", None)
+            .and_then(|cursor| cursor.to_array())
+            .map_err(|e| format!("{e:?}"))?;
+        Ok(rows.into_iter().next().and_then(|row| row.at))
     }
 
     /// Meta's watermark: every message sent to the customer up to `at` was delivered (or
@@ -215,9 +293,6 @@ impl ThreadObject {
             "UPDATE outgoing SET status = ? WHERE state = 'sent' AND created_at <= ? AND (status IS NULL OR status IN ('queued', 'sent') OR (? AND status = 'delivered'))",
             vec![status_name(status).into(), call.at.into(), i64::from(call.read).into()],
         )?;
-        if !call.read {
-            return Ok(());
-        }
         let rows: Vec<Newest> = self
             .sql
             .exec(
@@ -226,8 +301,9 @@ impl ThreadObject {
             )?
             .to_array()?;
         let Some(newest) = rows.into_iter().next() else { return Ok(()) };
-        let receipt = ChannelReceipt { seq: Seq(newest.seq), receipt: Receipt::Read };
-        objects::send(&self.env, &newest.conversation, &receipt).await
+        let receipt = if call.read { Receipt::Read } else { Receipt::Nothing };
+        let call = ChannelReceipt { seq: Seq(newest.seq), receipt, status: Some(status), through: true };
+        objects::send(&self.env, &newest.conversation, &call).await
     }
 
     /// Marks the message failed and tells the team.
@@ -237,7 +313,12 @@ impl ThreadObject {
             vec![message.id.into()],
         )?;
         let receipt = Receipt::NotDelivered(thread::not_sent(thread.channel, &why));
-        let call = ChannelReceipt { seq: Seq(message.seq), receipt };
+        let call = ChannelReceipt {
+            seq: Seq(message.seq),
+            receipt,
+            status: Some(DeliveryStatus::Failed),
+            through: false,
+        };
         objects::send(&self.env, &message.conversation, &call).await
     }
 
@@ -261,7 +342,7 @@ impl ThreadObject {
         // Not ours (or long forgotten): nothing to do.
         let Some(sent) = rows.into_iter().next() else { return Ok(()) };
         let stored = sent.status.as_deref().and_then(status_of);
-        if !twilio::advances(stored, report.status) {
+        if !thread::advances(stored, report.status) {
             return Ok(());
         }
         self.sql.exec(
@@ -269,10 +350,8 @@ impl ThreadObject {
             vec![status_name(report.status).into(), sent.id.into()],
         )?;
         let receipt = thread::receipt(line.thread()?.channel, report.status, report.error_code);
-        if receipt == Receipt::Nothing {
-            return Ok(());
-        }
-        let call = ChannelReceipt { seq: Seq(sent.seq), receipt };
+        let call =
+            ChannelReceipt { seq: Seq(sent.seq), receipt, status: Some(report.status), through: false };
         objects::send(&self.env, &sent.conversation, &call).await
     }
 }
