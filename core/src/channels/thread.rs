@@ -250,6 +250,17 @@ pub fn note(seq: switchboard_protocol::Seq, text: String, now: i64) -> Message {
     Message { internal: true, ..Message::plain(seq, client_id, Author::System, text, now) }
 }
 
+/// When to try handing a reply to its line again after `attempts` failed ones, or `None`:
+/// given up after [`MAX_SEND_ATTEMPTS`] (the team is then told).
+pub fn retry_hand_over(
+    schedule: &crate::webhook_delivery::Schedule,
+    attempts: u32,
+    now: i64,
+    jitter: f64,
+) -> Option<i64> {
+    (attempts < MAX_SEND_ATTEMPTS).then(|| schedule.next_attempt(attempts, now, jitter))
+}
+
 /// After this many failed attempts to hand a message to the provider, it is given up (and
 /// the team told, as for a failed delivery).
 pub const MAX_SEND_ATTEMPTS: u32 = 8;

@@ -190,3 +190,15 @@ fn a_pages_customer_has_an_id_there_never_a_phone() {
     assert_eq!(texted.attributes.get("phone").map(String::as_str), Some("9988776655"));
     assert_eq!(texted.attributes.get("channel").map(String::as_str), Some("SMS"));
 }
+
+#[test]
+fn a_reply_the_line_cannot_take_is_retried_later_each_time_then_given_up() {
+    let schedule = crate::webhook_delivery::Schedule::default();
+    let mut last = 0;
+    for attempts in 1..MAX_SEND_ATTEMPTS {
+        let at = retry_hand_over(&schedule, attempts, 1_000, 0.5).expect("tried again");
+        assert!(at > 1_000 && at >= last, "attempt {attempts}: {at}");
+        last = at;
+    }
+    assert_eq!(retry_hand_over(&schedule, MAX_SEND_ATTEMPTS, 1_000, 0.5), None);
+}

@@ -81,7 +81,11 @@ pub(crate) struct Participant {
 /// Asks for the object's alarm at `at`, unless one is set sooner (queues that retry: webhook
 /// deliveries, a customer line's replies).
 async fn wake_at(state: &worker::State, at: i64) -> EdgeResult<()> {
-    let storage = state.storage();
+    wake_storage_at(&state.storage(), at).await
+}
+
+/// [`wake_at`] for an object's storage (held by a task that outlives the handler).
+async fn wake_storage_at(storage: &worker::Storage, at: i64) -> EdgeResult<()> {
     let sooner = storage.get_alarm().await?.is_some_and(|set| set <= at);
     if !sooner {
         storage.set_alarm(worker::ScheduledTime::new(js_sys::Date::new(&(at as f64).into()))).await?;

@@ -32,6 +32,7 @@
 //! - `browser_site_look`: an admin's look and words reaching the widget; bot cards.
 //! - `browser_start_conversation`: an agent starts a conversation with a contact from the console.
 //! - `channels_messenger`: Messenger through a fake Meta: handshake, forged deliveries refused, replies, read marks.
+//! - `channels_restart`: replies on their way to an SMS customer survive workerd restarting, arriving once each, in order.
 //! - `channels_sms`: SMS through a fake Twilio: forged posts refused, retries stored once, replies, statuses.
 //! - `channels_whatsapp`: WhatsApp through the flow; the reply window; templates as Twilio content.
 //! - `chaos`: no message lost or duplicated under drops, resends and restarts.
@@ -96,6 +97,7 @@ mod browser_two_factor;
 mod browser_webhooks;
 mod browser_whatsapp;
 mod channels_messenger;
+mod channels_restart;
 mod channels_sms;
 mod channels_whatsapp;
 mod chaos;

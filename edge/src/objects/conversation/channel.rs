@@ -7,13 +7,11 @@
 //! the provider reports back arrives as a receipt: a read mark, or a private note that a
 //! message never arrived.
 
-use std::rc::Rc;
-
 use switchboard_core::channels::thread::{self, outgoing, Receipt};
 use switchboard_core::channels::whatsapp;
 use switchboard_core::conversation::{self, Effect, LogStore, Relay};
 use switchboard_core::flow::input::Input;
-use switchboard_protocol::channels::{Channel, TemplateUse, Thread, REPLY_WINDOW_MS};
+use switchboard_protocol::channels::{Channel, TemplateUse, REPLY_WINDOW_MS};
 use switchboard_protocol::{
     ApiError, Author, ClientFrame, ClientMessageId, ErrorCode, Message, Seq, ServerFrame, SiteId,
 };
@@ -26,9 +24,6 @@ use crate::error::{EdgeError, EdgeResult};
 use crate::objects;
 use crate::objects::thread::calls::{Content, Deliver};
 use worker::WebSocket;
-
-/// The outbox type the conversation keeps for replies on its customer's channel.
-pub(super) type ChannelOutbox = Rc<super::super::outbox::Outbox<((SiteId, Thread), Deliver)>>;
 
 impl ConversationObject {
     /// Makes the conversation on the customer's line, routes it as the handler says, then
@@ -209,7 +204,6 @@ impl ConversationObject {
             .take()
             .filter(|(client_id, _)| client_id == &message.client_id)
             .map(|(_, content)| content);
-        let env = self.env.clone();
         let deliver = Deliver {
             conversation: meta.conversation_id.clone(),
             seq: message.seq,
@@ -219,35 +213,9 @@ impl ConversationObject {
             quick_replies: out.quick_replies,
             by_person: out.by_person,
         };
-        self.channel_outbox.push(&self.state, ((meta.site_id, line), deliver), move |(key, deliver)| {
-            let env = env.clone();
-            async move { hand_over(&env, &key, &deliver).await }
-        });
-    }
-}
-
-/// Tries to hand the line one entry before it is given up on.
-const HAND_OVER_TRIES: u32 = 5;
-
-/// Hands `deliver` to the customer's line (`key`): retried with backoff while the line's
-/// object cannot be reached (it may be restarting; the line queues an entry once however often
-/// it is handed over); when it never can be, or refuses, the team is told in a private note
-/// rather than the reply silently not going.
-async fn hand_over(env: &worker::Env, key: &(SiteId, Thread), deliver: &Deliver) {
-    let mut tries = 0;
-    let why = loop {
-        tries += 1;
-        match objects::send(env, key, deliver).await {
-            Ok(()) => return,
-            Err(EdgeError::Refused(refused)) => break refused.message,
-            Err(error) if tries >= HAND_OVER_TRIES => break format!("{error:?}"),
-            Err(_) => worker::Delay::from(std::time::Duration::from_millis(200 << tries)).await,
+        // Kept until the line takes it (`line_outbox`); sent at `sent_at`, which is now.
+        if let Err(error) = self.send_to_line(meta.site_id, line, deliver, message.sent_at) {
+            worker::console_error!("reply seq {} for the line: {error:?}", message.seq.0);
         }
-    };
-    worker::console_error!("reply to {} seq {}: {why}", deliver.conversation, deliver.seq.0);
-    let text = thread::not_sent(key.1.channel, "the customer's line could not be reached");
-    let note = ChannelReceipt::note(deliver.seq, text);
-    if let Err(error) = objects::send(env, &deliver.conversation, &note).await {
-        worker::console_error!("telling the team of it: {error:?}");
     }
 }

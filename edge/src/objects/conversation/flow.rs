@@ -147,11 +147,8 @@ impl ConversationObject {
                     let call = Unroute { conversation: meta.conversation_id.clone() };
                     objects::send(&self.env, &meta.site_id, &call).await?;
                 }
-                Effect::Wake(Some(at)) => {
-                    let when = worker::ScheduledTime::new(js_sys::Date::new(&(at as f64).into()));
-                    self.state.storage().set_alarm(when).await?;
-                }
-                Effect::Wake(None) => self.state.storage().delete_alarm().await?,
+                // The lifecycle stored its wake-up; the alarm also serves the line's outbox.
+                Effect::Wake(_) => self.rearm().await?,
                 _ => {}
             }
         }

@@ -34,6 +34,7 @@ mod erase;
 mod feed;
 mod flow;
 mod limits;
+mod line_outbox;
 mod pages;
 mod post;
 mod replay;
@@ -88,7 +89,6 @@ pub struct ConversationObject {
     /// Stored entries on their way to the site's webhooks, in order ([`webhooks`]).
     webhook_outbox: webhooks::WebhookOutbox,
     /// The team's words on their way to the customer's line, in order ([`channel`]).
-    channel_outbox: channel::ChannelOutbox,
     /// The template the message being posted was made from (its id), for the line.
     template_sent:
         RefCell<Option<(switchboard_protocol::ClientMessageId, crate::objects::thread::calls::Content)>>,
@@ -111,7 +111,6 @@ impl DurableObject for ConversationObject {
             outbox: Rc::new(Outbox::newest_only(feed::INBOX_UPDATE_INTERVAL)),
             search_texts: Rc::default(),
             webhook_outbox: Rc::new(Outbox::in_order()),
-            channel_outbox: Rc::new(Outbox::in_order()),
             template_sent: RefCell::default(),
         }
     }
@@ -155,6 +154,14 @@ impl DurableObject for ConversationObject {
         self.close_ended_sessions(now);
         if let Ok(Some(meta)) = self.store.meta() {
             if let Err(error) = self.advance(&meta, Input::Alarm, now).await {
+                worker::console_error!("conversation alarm: {error:?}");
+            }
+            // The alarm also hands kept replies to the customer's line; then it is set again
+            // for whichever of the two comes next.
+            if let Err(error) = self.hand_over_to_line().await {
+                worker::console_error!("line outbox: {error:?}");
+            }
+            if let Err(error) = self.rearm().await {
                 worker::console_error!("conversation alarm: {error:?}");
             }
         }

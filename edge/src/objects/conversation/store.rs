@@ -3,8 +3,9 @@
 //! Tables: `meta` (one row: site, visitor, creation time), `messages` (the log, keyed by
 //! `seq`, unique per (author, client id) so a resend can never be stored twice; `extra` holds
 //! quick replies, events and the internal flag as JSON), `reads` (each participant's read
-//! mark), `lifecycle` (one row: where the conversation stands in its flow) and `deliveries`
-//! (provider statuses of the team's messages on another channel). SQLite calls are synchronous in a Durable Object, so a
+//! mark), `lifecycle` (one row: where the conversation stands in its flow), `deliveries`
+//! (provider statuses of the team's messages on another channel) and `line_outbox` (replies
+//! on their way to the customer's line). SQLite calls are synchronous in a Durable Object, so a
 //! `handle` call's reads and writes happen with no other event in between.
 //! New messages skip the idempotency lookup through an in-memory [`KnownIds`] filter.
 
@@ -22,6 +23,7 @@ use crate::error::{EdgeError, EdgeResult};
 use crate::objects::tables::{Schema, Tables};
 
 mod deliveries;
+mod line_outbox;
 mod log;
 
 use log::MessageRow;
@@ -52,6 +54,7 @@ static SCHEMA: Schema = Schema {
         "CREATE TABLE IF NOT EXISTS lifecycle (only INTEGER PRIMARY KEY CHECK (only = 1), json TEXT NOT NULL)",
         "CREATE TABLE IF NOT EXISTS contact (only INTEGER PRIMARY KEY CHECK (only = 1), json TEXT NOT NULL)",
         deliveries::SCHEMA,
+        line_outbox::SCHEMA,
     ],
     // Logs stored before messages had `extra` get the column (NULL: plain messages).
     // Conversations from before blocking learn their visitor's address at the next visit.

@@ -15,6 +15,8 @@ mod media;
 mod profile;
 mod send;
 
+pub(crate) use send::retry_schedule;
+
 use switchboard_protocol::channels::Thread;
 use switchboard_protocol::{ConversationId, SiteId, VisitorId};
 use worker::{durable_object, DurableObject, Env, Request, Response, SqlStorage, State};

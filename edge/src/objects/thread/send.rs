@@ -114,7 +114,7 @@ impl ThreadObject {
                 }
                 Outcome::Later if attempts < MAX_SEND_ATTEMPTS => {
                     let jitter = f64::from(env::random_bytes::<1>()?[0]) / 256.0;
-                    let at = self.schedule().next_attempt(attempts, now, jitter);
+                    let at = retry_schedule(&self.env).next_attempt(attempts, now, jitter);
                     self.sql.exec(
                         "UPDATE outgoing SET attempts = ?, next_at = ? WHERE id = ?",
                         vec![i64::from(attempts).into(), at.into(), next.id.into()],
@@ -137,15 +137,6 @@ impl ThreadObject {
             self.wake_at(now).await?;
         }
         Ok(())
-    }
-
-    /// The retry schedule: the webhooks' backoff, its first delay from the deployment's
-    /// `CHANNEL_FIRST_RETRY_MS` when set (tests shorten it).
-    fn schedule(&self) -> Schedule {
-        let first =
-            self.env.var("CHANNEL_FIRST_RETRY_MS").ok().and_then(|v| v.to_string().parse::<i64>().ok());
-        let default = Schedule::default();
-        Schedule { first_delay_ms: first.unwrap_or(default.first_delay_ms).max(1), ..default }
     }
 
     fn next_pending(&self) -> EdgeResult<Option<Pending>> {
@@ -362,4 +353,12 @@ fn status_name(status: DeliveryStatus) -> String {
 
 fn status_of(name: &str) -> Option<DeliveryStatus> {
     serde_json::from_value(serde_json::Value::String(name.to_owned())).ok()
+}
+
+/// The retry schedule of hand-overs and sends on a customer's line: the webhooks' backoff,
+/// its first delay from the deployment's `CHANNEL_FIRST_RETRY_MS` when set (tests shorten it).
+pub(crate) fn retry_schedule(env: &worker::Env) -> Schedule {
+    let first = env.var("CHANNEL_FIRST_RETRY_MS").ok().and_then(|v| v.to_string().parse::<i64>().ok());
+    let default = Schedule::default();
+    Schedule { first_delay_ms: first.unwrap_or(default.first_delay_ms).max(1), ..default }
 }
