@@ -173,7 +173,8 @@ pub fn contact_editor(props: &ContactEditorProps) -> Html {
     }
 }
 
-/// The contact's conversations, newest first; each opens in the inbox.
+/// The contact's conversations, newest first, each with its channel ("Chat", "SMS"); each
+/// opens in the inbox.
 fn conversations(detail: &ContactDetail, on_open: &Callback<ConversationId>, now: i64) -> Html {
     if detail.conversations.is_empty() {
         return html! { <p class="sb-hint sb-contact-no-conversations">{ "No conversations yet." }</p> };
@@ -188,6 +189,8 @@ fn conversations(detail: &ContactDetail, on_open: &Callback<ConversationId>, now
                         <button type="button" class="sb-contact-past-item sb-contact-conversation"
                             data-id={summary.id.to_string()} {onclick}>
                             <span class={classes!("sb-state", format!("sb-state--{state}"))}>{ state }</span>
+                            // Where the person wrote from: one contact, every channel.
+                            <span class="sb-channel" data-channel={summary.channel.label()}>{ summary.channel.label() }</span>
                             <span class="sb-contact-conversation-preview">{ format::preview(summary, false) }</span>
                             <span class="sb-contact-conversation-time">{ format::short_time(summary.updated_at, now) }</span>
                         </button>

@@ -178,8 +178,9 @@ impl Outgoing {
 }
 
 /// What the customer on `channel` is sent of `message`: the team's spoken words and files
-/// only (never private notes, routing events or the customer's own); choices as Messenger's
-/// quick replies, written out after the text elsewhere — a phone has no buttons.
+/// only (never private notes, routing events or the customer's own); a bot's cards written
+/// out after its words; choices as Messenger's quick replies, written out after the text
+/// elsewhere — a phone has no buttons.
 pub fn outgoing(channel: Channel, message: &Message) -> Outgoing {
     let spoken = matches!(message.author, Author::Agent { .. } | Author::Bot { .. });
     if !spoken || message.internal || channel.is_webchat() {
@@ -191,6 +192,15 @@ pub fn outgoing(channel: Channel, message: &Message) -> Outgoing {
         return Outgoing { file: Some(file.clone()), by_person, ..Outgoing::default() };
     }
     let mut text = message.text.trim().to_owned();
+    // A bot's cards, written out after its words: title, a few words, the link's label and
+    // address (a provider channel has no cards of ours).
+    for card in &message.cards {
+        let mut lines = vec![card.title.trim().to_owned()];
+        lines.extend(card.text.as_deref().map(str::trim).filter(|t| !t.is_empty()).map(str::to_owned));
+        lines.extend(card.link.as_ref().map(|link| format!("{}: {}", link.label.trim(), link.url)));
+        text.push_str("\n\n");
+        text.push_str(&lines.join("\n"));
+    }
     let native = channel == Channel::Messenger;
     if !message.quick_replies.is_empty() && !native {
         text.push_str("\n\n");

@@ -202,3 +202,22 @@ fn a_reply_the_line_cannot_take_is_retried_later_each_time_then_given_up() {
     }
     assert_eq!(retry_hand_over(&schedule, MAX_SEND_ATTEMPTS, 1_000, 0.5), None);
 }
+
+#[test]
+fn a_bots_cards_are_written_out_after_its_words() {
+    use switchboard_protocol::{Card, CardLink};
+    let mut answer = said(Author::Bot { name: "Sam".into() }, "30 days to return.");
+    answer.cards = vec![Card {
+        title: "Returns policy".into(),
+        text: Some("Free within 30 days.".into()),
+        link: Some(CardLink { label: "Read it".into(), url: "https://shop.example/returns".into() }),
+    }];
+    answer.quick_replies = vec!["Talk to a person".into()];
+    assert_eq!(
+        outgoing(Channel::Sms, &answer).texts,
+        ["30 days to return.\n\nReturns policy\nFree within 30 days.\nRead it: https://shop.example/returns\n\nTalk to a person"]
+    );
+    let messenger = outgoing(Channel::Messenger, &answer);
+    assert!(messenger.texts[0].contains("Read it: https://shop.example/returns"), "{messenger:?}");
+    assert_eq!(messenger.quick_replies, ["Talk to a person"]);
+}

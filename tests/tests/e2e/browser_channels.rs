@@ -5,7 +5,9 @@
 //! customer then texts the number in German (through a local fake Twilio): the rule bot
 //! answers by SMS; they ask for a person and the agent accepts the offer in the console, whose
 //! inbox row says SMS and DE; the agent's reply arrives as an SMS, and Twilio's `delivered`
-//! report shows as "Delivered" under it.
+//! report shows as "Delivered" under it. The same customer had chatted on the site signed in,
+//! their number signed into their identity token: the Contacts screen shows one contact with
+//! both conversations, marked Chat and SMS.
 //!
 //! Selectors: `button[data-channel-add]`, `[data-channel-editor]` inputs by name (`channel`,
 //! `address`, `handler_start`, `handler_queue`, `template_name`, `template_text`),
@@ -18,12 +20,15 @@ use std::time::Duration;
 use anyhow::{ensure, Result};
 use reqwest::Method;
 use serde_json::{json, Value};
-use switchboard_tests::api::Session;
+use switchboard_demo_site::identity_token;
+use switchboard_protocol::contact::Identity;
+use switchboard_protocol::{ClientFrame, Seq};
+use switchboard_tests::api::{new_conversation, Live, Session};
 use switchboard_tests::axe::assert_accessible;
 use switchboard_tests::browser::{sign_in_to_console, Browser};
 use switchboard_tests::fake_twilio::{self, message_sid, FakeTwilio};
 use switchboard_tests::test_edge::TestEdge;
-use switchboard_tests::{ADMIN_EMAIL, ADMIN_PASSWORD, SITE};
+use switchboard_tests::{now_ms, ADMIN_EMAIL, ADMIN_PASSWORD, IDENTITY_SECRET, SITE};
 
 const SHOP: &str = "https://shop.example";
 const SMS_NUMBER: &str = "+15550100";
@@ -97,6 +102,17 @@ async fn an_admin_sets_up_channels_and_follows_an_sms_customer_in_the_console() 
         "steps: {steps}"
     );
 
+    // The customer first chats on the site, signed in, their number signed by the site.
+    let claims = json!({ "sub": "customer-77", "name": "Greta", "attributes": { "phone": CUSTOMER },
+                         "exp": now_ms() / 1_000 + 600 });
+    let session = new_conversation(&edge, SHOP, None).await?;
+    let mut chat = Live::visitor(&edge, &session).await?;
+    chat.hello(Seq(0)).await?;
+    let token = identity_token(IDENTITY_SECRET, &claims);
+    chat.send(&ClientFrame::Identify { identity: Identity { token: Some(token), ..Identity::default() } })
+        .await?;
+    chat.post("c-1", "Hallo, ich schreibe gleich per SMS").await?;
+
     // A German text to the SMS number: the bot answers it by SMS.
     browser.click("button.sb-screen--inbox").await?;
     let hook = edge.url(&format!("/api/v1/channels/twilio/{SITE}/messages"));
@@ -119,7 +135,8 @@ async fn an_admin_sets_up_channels_and_follows_an_sms_customer_in_the_console() 
     let tags = browser
         .wait_for_js(
             "the row's channel and language",
-            "const row = document.querySelector('li.sb-inbox-item'); if (!row) return null;
+            "const row = Array.from(document.querySelectorAll('li.sb-inbox-item')).find(r => r.querySelector('.sb-channel'));
+             if (!row) return null;
              const lang = row.querySelector('.sb-language'); if (!lang) return null;
              return [row.querySelector('.sb-channel')?.textContent.trim(), lang.dataset.language, lang.textContent.trim()];",
         )
@@ -150,6 +167,21 @@ async fn an_admin_sets_up_channels_and_follows_an_sms_customer_in_the_console() 
         )
         .await?;
     ensure!(tick == json!([true, "Delivered"]), "tick: {tick}");
+
+    // One contact, with the chat and the text, each marked with its channel.
+    browser.click("button.sb-screen--contacts").await?;
+    browser.click("button.sb-contacts-item").await?;
+    let channels = browser
+        .wait_for_js(
+            "the contact's two conversations",
+            "const tags = Array.from(document.querySelectorAll('.sb-contact-conversations .sb-channel'));
+             return tags.length === 2 ? tags.map(t => t.dataset.channel).sort() : null;",
+        )
+        .await?;
+    ensure!(channels == json!(["Chat", "SMS"]), "channels: {channels}");
+    let contacts = admin.call(&edge, Method::GET, "/api/v1/contacts", None::<&()>).await?;
+    let listed = contacts.body["contacts"].as_array().map_or(0, Vec::len);
+    ensure!(listed == 1, "one person, one contact: {}", contacts.body);
 
     browser.close().await?;
     Ok(())
