@@ -6,7 +6,11 @@
 pub mod language;
 mod patterns;
 
-use switchboard_protocol::interceptors::{Interceptor, MAX_INTERCEPTORS, MAX_LANGUAGES, MAX_MASKED_WORDS};
+use switchboard_protocol::channels::Channel;
+use switchboard_protocol::interceptors::{
+    Interceptor, MAX_INTERCEPTORS, MAX_LANGUAGES, MAX_MASKED_WORDS, MIN_LIMIT_CHARS,
+};
+use switchboard_protocol::limits::MAX_MESSAGE_CHARS;
 use switchboard_protocol::{ApiError, ErrorCode};
 
 pub use patterns::{luhn, mod97};
@@ -25,7 +29,18 @@ pub fn apply(steps: &[Interceptor], text: &str) -> String {
         Interceptor::Trim => trim(&text),
         // Tags, never changes: `language::of_text` reads what the steps left.
         Interceptor::DetectLanguage { .. } => text,
+        // Its channels were kept to the conversation's by `for_channel`.
+        Interceptor::LimitLength { max_chars, .. } => limit_length(&text, *max_chars as usize),
     })
+}
+
+/// The steps that apply on `channel`: every one, but a length limit only on its channels.
+pub fn for_channel(steps: &[Interceptor], channel: Channel) -> Vec<Interceptor> {
+    let applies = |step: &&Interceptor| match step {
+        Interceptor::LimitLength { channels, .. } => channels.is_empty() || channels.contains(&channel),
+        _ => true,
+    };
+    steps.iter().filter(applies).cloned().collect()
 }
 
 /// A site's steps, checked: at most [`MAX_INTERCEPTORS`], each word list usable.
@@ -37,6 +52,15 @@ pub fn check(steps: &[Interceptor]) -> Result<(), ApiError> {
     for (n, step) in steps.iter().enumerate() {
         if let Interceptor::DetectLanguage { languages, route } = step {
             check_languages(n, languages, *route)?;
+            continue;
+        }
+        if let Interceptor::LimitLength { max_chars, .. } = step {
+            if !(MIN_LIMIT_CHARS..=MAX_MESSAGE_CHARS as u32).contains(max_chars) {
+                return Err(bad(
+                    format!("interceptors[{n}].max_chars"),
+                    format!("{MIN_LIMIT_CHARS} to {MAX_MESSAGE_CHARS} characters"),
+                ));
+            }
             continue;
         }
         let Interceptor::MaskWords { words } = step else { continue };
@@ -106,6 +130,18 @@ fn mask_words(text: &str, words: &[String]) -> String {
     }
     flush(&mut word, &mut out);
     out
+}
+
+/// `text` cut to at most `max` characters, at the last space of its final fifth when there is
+/// one (so no word is cut in two), ending in `…`.
+fn limit_length(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        return text.to_owned();
+    }
+    let kept: String = text.chars().take(max.saturating_sub(1)).collect();
+    let floor = kept.len() * 4 / 5;
+    let cut = kept.rfind(char::is_whitespace).filter(|at| *at >= floor).unwrap_or(kept.len());
+    format!("{}…", kept[..cut].trim_end())
 }
 
 /// No spaces at either end; at most one blank line in a row.

@@ -27,6 +27,16 @@ pub enum Interceptor {
     },
     /// Spaces at either end go; runs of blank lines become one.
     Trim,
+    /// A text longer than `max_chars` characters is cut at a word boundary and ends in `…`,
+    /// on the listed channels (empty: on every channel).
+    LimitLength {
+        /// The longest text kept, in characters ([`MIN_LIMIT_CHARS`] to
+        /// [`crate::limits::MAX_MESSAGE_CHARS`]).
+        max_chars: u32,
+        /// Where it applies (`webchat`, `sms`, `whatsapp`, `messenger`); empty: everywhere.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        channels: Vec<crate::channels::Channel>,
+    },
     /// The message's language is detected from its words and kept with it (its `language`,
     /// an ISO 639-1 code such as `de`); texts too short or too mixed to tell stay untagged.
     /// The text is left as it is. A conversation takes the language of its customer's first
@@ -50,6 +60,9 @@ pub fn default_interceptors() -> Vec<Interceptor> {
 
 /// At most this many steps per site.
 pub const MAX_INTERCEPTORS: usize = 20;
+
+/// The shortest length limit a site may set, in characters.
+pub const MIN_LIMIT_CHARS: u32 = 20;
 
 /// At most this many languages per detection step.
 pub const MAX_LANGUAGES: usize = 20;

@@ -35,6 +35,10 @@ pub struct Choices {
     pub languages: Vec<String>,
     /// A conversation in one of `languages` needs an agent with that language as a skill.
     pub route_by_language: bool,
+    /// The longest text kept, in characters; none: no limit.
+    pub max_chars: Option<u32>,
+    /// The channels the limit applies on, as loaded (set over the API; empty: all).
+    pub limit_channels: Vec<switchboard_protocol::channels::Channel>,
 }
 
 impl Choices {
@@ -57,12 +61,17 @@ impl Choices {
                     choices.languages = languages.clone();
                     choices.route_by_language = *route;
                 }
+                Interceptor::LimitLength { max_chars, channels } => {
+                    choices.max_chars = Some(*max_chars);
+                    choices.limit_channels = channels.clone();
+                }
             }
         }
         choices
     }
 
-    /// What the fieldset in `form` holds.
+    /// What the fieldset in `form` holds (the limit's channels are not edited here: see
+    /// [`to_send`], which keeps the loaded ones).
     pub fn read(form: &HtmlFormElement) -> Self {
         Choices {
             cards: ticked(form, "redact_cards"),
@@ -74,6 +83,10 @@ impl Choices {
             detect_language: ticked(form, "detect_language"),
             languages: split_languages(&field(form, "languages")),
             route_by_language: ticked(form, "route_by_language"),
+            // Not a number (or empty): no limit, as before; a number out of range is core's
+            // to refuse, by name.
+            max_chars: field(form, "max_chars").trim().parse().ok(),
+            limit_channels: Vec::new(),
         }
     }
 
@@ -91,6 +104,9 @@ impl Choices {
             redactions.into_iter().filter_map(|(on, step)| on.then_some(step)).collect();
         if !self.words.is_empty() {
             steps.push(Interceptor::MaskWords { words: self.words.clone() });
+        }
+        if let Some(max_chars) = self.max_chars {
+            steps.push(Interceptor::LimitLength { max_chars, channels: self.limit_channels.clone() });
         }
         if self.trim {
             steps.push(Interceptor::Trim);
@@ -141,6 +157,8 @@ pub fn changed(form: &HtmlFormElement, loaded: &[Interceptor]) -> Result<Option<
 /// [`changed`] for given choices. Compared as choices, not as lists: a list set over the API
 /// in another order is left alone until the admin changes a choice.
 pub fn to_send(choices: &Choices, loaded: &[Interceptor]) -> Result<Option<Vec<Interceptor>>, String> {
+    // The limit's channels are set over the API: the form keeps them as loaded.
+    let choices = &Choices { limit_channels: Choices::of(loaded).limit_channels, ..choices.clone() };
     if *choices == Choices::of(loaded) {
         return Ok(None);
     }
@@ -204,6 +222,19 @@ pub fn interceptors_fieldset(props: &InterceptorsProps) -> Html {
                 <p id="sb-interceptors-words-hint" class="sb-hint sb-field-hint">
                     { "One per line or separated by commas, letters and digits only. Each becomes \
                        asterisks wherever it is a whole word, in any case (darn → ****). Empty: none." }
+                </p>
+            </div>
+            <div class="sb-field">
+                <label class="sb-field-label" for="sb-interceptors-max-chars">{ "Longest message, in characters" }</label>
+                <input id="sb-interceptors-max-chars" type="number" name="max_chars" class="sb-interceptors-max-chars"
+                    min="20" max="4000" aria-describedby="sb-interceptors-max-chars-hint"
+                    value={choices.max_chars.map(|n| n.to_string()).unwrap_or_default()} />
+                <p id="sb-interceptors-max-chars-hint" class="sb-hint sb-field-hint">
+                    { match choices.limit_channels.as_slice() {
+                        [] => "Longer messages are cut at a word and end in …. Empty: no limit.".to_owned(),
+                        only => format!("Longer messages on {} are cut at a word and end in …. Empty: no limit.",
+                            only.iter().map(|c| c.label()).collect::<Vec<_>>().join(", ")),
+                    } }
                 </p>
             </div>
             { checkbox("trim", "Trim spaces and blank lines", choices.trim,

@@ -135,3 +135,35 @@ proptest! {
         prop_assert_eq!(apply(&steps[..4], &words), words);
     }
 }
+
+#[test]
+fn a_length_limit_cuts_at_a_word_on_its_channels_only() {
+    use switchboard_protocol::channels::Channel;
+    let limit = |max_chars, channels: Vec<Channel>| Interceptor::LimitLength { max_chars, channels };
+    let text = "The parcel left our warehouse this morning and should reach you tomorrow";
+    let cut = apply(&[limit(30, vec![])], text);
+    assert_eq!(cut, "The parcel left our warehouse…");
+    assert!(cut.chars().count() <= 30);
+    assert_eq!(apply(&[limit(30, vec![])], "short"), "short");
+    // A single long word is cut where it must be.
+    assert_eq!(apply(&[limit(20, vec![])], &"x".repeat(50)).chars().count(), 20);
+    // Only on its channels.
+    let sms_only = [limit(30, vec![Channel::Sms])];
+    assert_eq!(for_channel(&sms_only, Channel::Sms).len(), 1);
+    assert!(for_channel(&sms_only, Channel::Webchat).is_empty());
+    assert_eq!(apply(&for_channel(&sms_only, Channel::Webchat), text), text);
+    // Limits a site could not mean.
+    for bad in [5, 100_000] {
+        let error = check(&[limit(bad, vec![])]).unwrap_err();
+        assert_eq!(error.field.as_deref(), Some("interceptors[0].max_chars"));
+    }
+}
+
+proptest! {
+    /// Whatever the text, a limited one is never longer than its limit.
+    #[test]
+    fn a_limited_text_fits(text in "\\PC{0,300}", max in 20u32..200) {
+        let cut = apply(&[Interceptor::LimitLength { max_chars: max, channels: vec![] }], &text);
+        prop_assert!(cut.chars().count() <= max as usize);
+    }
+}

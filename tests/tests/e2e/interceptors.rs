@@ -101,6 +101,7 @@ async fn an_admin_switches_on_more_steps_and_the_next_messages_pass_them() -> Re
     for (steps, field) in [
         (json!([{ "step": "mask_words", "words": ["two words"] }]), Some("interceptors[0].words[0]")),
         (json!(vec![json!({ "step": "trim" }); 21]), Some("interceptors")),
+        (json!([{ "step": "limit_length", "max_chars": 5 }]), Some("interceptors[0].max_chars")),
         (json!([{ "step": "shout" }]), None),
     ] {
         let reply =
@@ -116,6 +117,8 @@ async fn an_admin_switches_on_more_steps_and_the_next_messages_pass_them() -> Re
         { "step": "redact_emails" },
         { "step": "mask_words", "words": ["darn"] },
         { "step": "trim" },
+        { "step": "limit_length", "max_chars": 40, "channels": ["webchat"] },
+        { "step": "limit_length", "max_chars": 20, "channels": ["sms"] },
     ]);
     let reply =
         admin.call(&edge, Method::PATCH, "/api/v1/site", Some(&json!({ "interceptors": steps }))).await?;
@@ -138,5 +141,11 @@ async fn an_admin_switches_on_more_steps_and_the_next_messages_pass_them() -> Re
     })
     .await;
     assert!(stored.is_ok(), "{stored:?}");
+
+    // The webchat's length limit cuts at a word; the SMS one does not apply here.
+    let long = "The parcel left our warehouse this morning and arrives tomorrow";
+    let reply = admin.call(&edge, Method::POST, &messages_path, Some(&json!({ "text": long }))).await?;
+    let cut = reply.body["message"]["text"].as_str().unwrap_or_default().to_owned();
+    assert_eq!(cut, "The parcel left our warehouse this…", "{}", reply.body);
     Ok(())
 }

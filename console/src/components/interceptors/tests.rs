@@ -80,3 +80,21 @@ fn routing_by_language_needs_the_languages_listed() {
     let error = to_send(&choices, &default_interceptors()).unwrap_err();
     assert!(error.starts_with("Privacy and message filters: list the languages"), "{error}");
 }
+
+#[test]
+fn a_length_limit_keeps_the_channels_it_was_set_for() {
+    use switchboard_protocol::channels::Channel;
+    let loaded = [Interceptor::LimitLength { max_chars: 160, channels: vec![Channel::Sms] }];
+    let choices = Choices::of(&loaded);
+    assert_eq!((choices.max_chars, choices.limit_channels.as_slice()), (Some(160), &[Channel::Sms][..]));
+    // As the form reads it (no channels): unchanged, nothing sent.
+    let read = Choices { limit_channels: Vec::new(), ..choices.clone() };
+    assert_eq!(to_send(&read, &loaded), Ok(None));
+    // A new number keeps the channels.
+    let longer = Choices { max_chars: Some(320), ..read };
+    let sent = to_send(&longer, &loaded).unwrap().unwrap();
+    assert_eq!(sent, [Interceptor::LimitLength { max_chars: 320, channels: vec![Channel::Sms] }]);
+    // Out of range: refused in the form, by the edge's rule.
+    let tiny = Choices { max_chars: Some(5), ..Choices::default() };
+    assert!(to_send(&tiny, &loaded).unwrap_err().contains("20 to 4000"));
+}

@@ -68,7 +68,9 @@ impl ConversationObject {
             Input::VisitorWrote(message) => Some((**message).clone()),
             _ => None,
         };
-        let ask = self.decide(meta, &flow, &config.interceptors, input, now).await?;
+        let ask = self
+            .decide(meta, &flow, &interceptors::for_channel(&config.interceptors, meta.channel()), input, now)
+            .await?;
         // A bot's answer never asks the bot again: one round at most.
         let (true, Some(message), Some(webhook)) = (ask, visitor_message, &flow.webhook) else {
             return Ok(());
@@ -88,7 +90,10 @@ impl ConversationObject {
                 Input::BotFailed
             }
         };
-        match self.decide(meta, &flow, &config.interceptors, input, now).await {
+        match self
+            .decide(meta, &flow, &interceptors::for_channel(&config.interceptors, meta.channel()), input, now)
+            .await
+        {
             // A human took the conversation while the bot thought: its answer is dropped.
             Err(EdgeError::Refused(_)) => Ok(()),
             other => other.map(drop),

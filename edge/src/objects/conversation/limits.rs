@@ -13,12 +13,17 @@ use super::ConversationObject;
 use crate::error::EdgeResult;
 
 impl ConversationObject {
-    /// The site's interceptors, as this isolate read its configuration lately
+    /// The site's interceptors on this conversation's channel, as this isolate read its
+    /// configuration lately
     /// (`crate::site_cache`; no wait when it did). None before the conversation exists: the
     /// core refuses its messages then anyway.
     pub(super) async fn interceptors(&self, now: i64) -> EdgeResult<Vec<Interceptor>> {
         let Some(meta) = self.store.meta()? else { return Ok(Vec::new()) };
-        crate::site_cache::part(&self.env, &meta.site_id, now, |config| config.interceptors.clone()).await
+        let channel = meta.channel();
+        crate::site_cache::part(&self.env, &meta.site_id, now, |config| {
+            switchboard_core::interceptors::for_channel(&config.interceptors, channel)
+        })
+        .await
     }
 
     /// Fresh limits for `author`: the deployment's rates (`VISITOR_MESSAGES_PER_SECOND`,
