@@ -21,13 +21,14 @@ use crate::template_draft;
 pub const NO_TEMPLATES: &str = "The site's WhatsApp number has no approved templates yet: an admin \
                                 adds them in Settings → Channels. WhatsApp conversations start with one.";
 
-/// The channels the team may start a conversation on: chat, and SMS and WhatsApp where the
-/// site has a number. Not Messenger: a page may not write to someone who has not written
-/// to it.
+/// The channels the team may start a conversation on: chat, and SMS, WhatsApp and Messenger
+/// where the site has a number or page (on Messenger only with someone who wrote to the page
+/// lately: the edge says so otherwise).
 pub fn channels(identities: &[ContactIdentity]) -> Vec<Channel> {
     let has = |channel: Channel| identities.iter().any(|identity| identity.channel == channel);
     let mut offered = vec![Channel::Webchat];
-    offered.extend([Channel::Sms, Channel::Whatsapp].into_iter().filter(|&channel| has(channel)));
+    let others = [Channel::Sms, Channel::Whatsapp, Channel::Messenger];
+    offered.extend(others.into_iter().filter(|&channel| has(channel)));
     offered
 }
 

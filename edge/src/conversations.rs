@@ -15,6 +15,7 @@ use switchboard_core::outbound;
 use switchboard_core::token::AgentClaims;
 use switchboard_protocol::api::conversation_create::{CreateRequest, Created};
 use switchboard_protocol::api::conversation_messages::{PostRequest, Posted};
+use switchboard_protocol::channels::Channel;
 use switchboard_protocol::{ApiError, Author, ClientMessageId, ConversationId, ErrorCode};
 use worker::{Request, Response};
 
@@ -95,10 +96,19 @@ pub(crate) async fn create(mut req: Request, env: &Ctx<'_>) -> EdgeResult<Respon
     let post =
         PostMessage { site, author, client_id, text: body.text, internal: false, template: body.template };
     if !body.channel.is_webchat() {
-        // Along the contact's phone, from the site's number: the line's object starts it.
-        let (thread, _) = thread::outbound_line(&config.channels, body.channel, &detail.contact.phones)?;
+        // Along the contact's phone from the site's number, or along their Messenger line:
+        // the line's object starts it.
         let origin = req.url()?.origin().ascii_serialization();
-        let status_callback = format!("{origin}/api/v1/channels/twilio/{}/status", agent.site);
+        let (thread, status_callback) = match body.channel {
+            Channel::Messenger => {
+                let (thread, _) = thread::messenger_line(&config.channels, &detail.conversations)?;
+                (thread, format!("{origin}/api/v1/channels/messenger/{}", agent.site))
+            }
+            channel => {
+                let (thread, _) = thread::outbound_line(&config.channels, channel, &detail.contact.phones)?;
+                (thread, format!("{origin}/api/v1/channels/twilio/{}/status", agent.site))
+            }
+        };
         let call = Open { site: agent.site.clone(), thread: thread.clone(), status_callback, outbound, post };
         let created: Created = objects::send(env, &(agent.site, thread), &call).await?;
         return http::json(201, &created);

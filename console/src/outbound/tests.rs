@@ -119,10 +119,11 @@ fn site() -> Vec<ContactIdentity> {
 }
 
 #[test]
-fn chat_is_offered_always_sms_and_whatsapp_where_the_site_has_a_number_messenger_never() {
+fn chat_is_offered_always_and_each_other_channel_where_the_site_has_a_number_or_page() {
     assert_eq!(channels(&[]), [Channel::Webchat]);
-    assert_eq!(channels(&site()), [Channel::Webchat, Channel::Sms, Channel::Whatsapp]);
-    assert_eq!(channels(&site()[..2]), [Channel::Webchat, Channel::Sms]);
+    assert_eq!(channels(&site()), [Channel::Webchat, Channel::Sms, Channel::Whatsapp, Channel::Messenger]);
+    assert_eq!(channels(&site()[..2]), [Channel::Webchat, Channel::Sms, Channel::Messenger]);
+    assert_eq!(channels(&site()[1..2]), [Channel::Webchat, Channel::Sms]);
     // The edge writes from the first WhatsApp number: its templates are the ones offered.
     let site = site();
     let names: Vec<&str> = whatsapp_templates(&site).iter().map(|t| t.name.as_str()).collect();
@@ -149,13 +150,15 @@ fn an_sms_conversation_sends_the_text_on_sms() {
 #[test]
 fn a_channel_the_site_has_no_number_on_falls_back_to_chat() {
     let form = apply([Step::Channel(Channel::Whatsapp), Step::Text("Hello".into())]);
-    let only_sms = &site()[..2];
+    let only_sms = &site()[1..2];
     assert_eq!(form.channel_in(&channels(only_sms)), Channel::Webchat);
     let request = form.request("ctc_1", &me(), only_sms).unwrap();
     assert_eq!((request.channel, request.text.as_str()), (Channel::Webchat, "Hello"));
-    // Messenger is never offered, even when the site has a page.
+    // Messenger, where the site has a page: a plain text.
     let messenger = apply([Step::Channel(Channel::Messenger), Step::Text("Hi".into())]);
-    assert_eq!(messenger.request("ctc_1", &me(), &site()).unwrap().channel, Channel::Webchat);
+    let request = messenger.request("ctc_1", &me(), &site()).unwrap();
+    assert_eq!((request.channel, request.text.as_str(), request.template), (Channel::Messenger, "Hi", None));
+    assert_eq!(messenger.request("ctc_1", &me(), only_sms).unwrap().channel, Channel::Webchat);
 }
 
 #[test]

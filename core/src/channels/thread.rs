@@ -105,8 +105,10 @@ pub fn outbound_line(
 ) -> Result<(Thread, MessageHandler), ApiError> {
     let conflict = |what: String| ApiError::new(ErrorCode::Conflict, what);
     if !matches!(channel, Channel::Sms | Channel::Whatsapp) {
-        // Messenger: a page may not write to someone who has not written to it.
-        return Err(conflict(format!("the team cannot start a conversation by {}", channel.label())));
+        return Err(conflict(format!(
+            "the team cannot start a conversation by {} this way",
+            channel.label()
+        )));
     }
     let identity = identities.iter().find(|identity| identity.channel == channel).ok_or_else(|| {
         conflict(format!("the site has no {} number (PATCH /api/v1/site channels)", channel.label()))
@@ -123,6 +125,30 @@ pub fn outbound_line(
         })?;
     let thread = Thread { channel, ours: identity.address.clone(), theirs };
     Ok((thread, identity.handler.clone()))
+}
+
+/// The Messenger line a conversation the team starts goes along: the contact's newest
+/// Messenger conversation's page and customer (a page-scoped id only answers from its page),
+/// when the site still lists that page. Only what a Messenger conversation's line wrote counts
+/// (its summary's channel says so), never attributes typed elsewhere.
+pub fn messenger_line(
+    identities: &[ContactIdentity],
+    conversations: &[switchboard_protocol::inbox::ConversationSummary],
+) -> Result<(Thread, MessageHandler), ApiError> {
+    let conflict = |what: &str| ApiError::new(ErrorCode::Conflict, what);
+    let line = conversations
+        .iter()
+        .filter(|summary| summary.channel == Channel::Messenger)
+        .filter_map(|summary| {
+            let attributes = &summary.contact.as_ref()?.attributes;
+            Some((attributes.get("messenger_page")?.clone(), attributes.get("messenger_id")?.clone()))
+        })
+        .next()
+        .ok_or_else(|| conflict("the contact never wrote to the site's Messenger page"))?;
+    let (ours, theirs) = line;
+    let identity = identity(identities, Channel::Messenger, &ours)
+        .ok_or_else(|| conflict("the site no longer lists the page the contact wrote to"))?;
+    Ok((Thread { channel: Channel::Messenger, ours, theirs }, identity.handler.clone()))
 }
 
 /// Whether a customer's new message goes on in their last conversation, which stands in
@@ -147,12 +173,17 @@ pub fn first_step(handler: &MessageHandler) -> Option<Outbound> {
 
 /// What a line's customer is to the team at first: the name the provider gave (WhatsApp's
 /// profile name, Messenger's profile), their address on the channel — `phone` on SMS and
-/// WhatsApp (the number that joins contacts), `messenger_id` on Messenger (never a phone) —
-/// and the channel.
+/// WhatsApp (the number that joins contacts), `messenger_id` and `messenger_page` on
+/// Messenger (never a phone) — and the channel.
 pub fn customer_contact(thread: &Thread, name: Option<String>) -> switchboard_protocol::contact::Contact {
     let mut contact = switchboard_protocol::contact::Contact { name, ..Default::default() };
-    let key = if thread.channel == Channel::Messenger { "messenger_id" } else { "phone" };
-    contact.attributes.insert(key.into(), thread.theirs.clone());
+    if thread.channel == Channel::Messenger {
+        // A page-scoped id: the page it belongs to goes with it (the team writes back by both).
+        contact.attributes.insert("messenger_id".into(), thread.theirs.clone());
+        contact.attributes.insert("messenger_page".into(), thread.ours.clone());
+    } else {
+        contact.attributes.insert("phone".into(), thread.theirs.clone());
+    }
     contact.attributes.insert("channel".into(), thread.channel.label().into());
     contact
 }

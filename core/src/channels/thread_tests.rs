@@ -184,6 +184,7 @@ fn a_pages_customer_has_an_id_there_never_a_phone() {
     let line = |channel| Thread { channel, ours: "1122334455".into(), theirs: "9988776655".into() };
     let page = customer_contact(&line(Channel::Messenger), Some("Grace Hopper".into()));
     assert_eq!(page.attributes.get("messenger_id").map(String::as_str), Some("9988776655"));
+    assert_eq!(page.attributes.get("messenger_page").map(String::as_str), Some("1122334455"));
     assert!(!page.attributes.contains_key("phone"));
     assert_eq!(page.name.as_deref(), Some("Grace Hopper"));
     let texted = customer_contact(&line(Channel::Sms), None);
@@ -220,4 +221,43 @@ fn a_bots_cards_are_written_out_after_its_words() {
     let messenger = outgoing(Channel::Messenger, &answer);
     assert!(messenger.texts[0].contains("Read it: https://shop.example/returns"), "{messenger:?}");
     assert_eq!(messenger.quick_replies, ["Talk to a person"]);
+}
+
+#[test]
+fn the_team_writes_on_messenger_along_the_contacts_newest_line_there() {
+    use switchboard_protocol::inbox::ConversationSummary;
+    use switchboard_protocol::ConversationId;
+    let page = ContactIdentity {
+        channel: Channel::Messenger,
+        address: "1122334455".into(),
+        access_token: Some("EAAB".into()),
+        ..sms("+15550100")
+    };
+    let summary = |channel, contact: Option<switchboard_protocol::contact::Contact>| ConversationSummary {
+        id: ConversationId::from_random([1; 16]),
+        visitor_id: VisitorId::from_random([2; 16]),
+        channel,
+        language: None,
+        visitor_name: None,
+        last_message: None,
+        last_seq: Seq(1),
+        created_at: 0,
+        updated_at: 0,
+        state: Default::default(),
+        assignee: None,
+        queue: None,
+        waiting_since: None,
+        contact,
+        labels: Vec::new(),
+        attributes: Default::default(),
+    };
+    let line = Thread { channel: Channel::Messenger, ours: "1122334455".into(), theirs: "9988776655".into() };
+    let from_page = summary(Channel::Messenger, Some(customer_contact(&line, None)));
+    let (found, _) = messenger_line(std::slice::from_ref(&page), &[from_page.clone()]).unwrap();
+    assert_eq!(found, line);
+    // The same attributes typed on the web chat prove nothing.
+    let typed = summary(Channel::Webchat, Some(customer_contact(&line, None)));
+    assert_eq!(messenger_line(std::slice::from_ref(&page), &[typed]).unwrap_err().code, ErrorCode::Conflict);
+    // A page the site dropped since.
+    assert!(messenger_line(&[], &[from_page]).is_err());
 }

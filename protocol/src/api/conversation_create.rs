@@ -29,7 +29,8 @@ pub struct CreateRequest {
     #[serde(default)]
     pub text: String,
     /// Where to write: `webchat` (the default: the contact's browser), `sms` or `whatsapp`
-    /// (their first phone number, from the site's number on that channel; `docs/channels.md`).
+    /// (their first phone number, from the site's number on that channel), or `messenger`
+    /// (their newest Messenger line, within its reply window; `docs/channels.md`).
     #[serde(default)]
     pub channel: crate::channels::Channel,
     /// WhatsApp: one of the number's approved templates — a business starts a WhatsApp

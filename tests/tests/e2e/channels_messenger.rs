@@ -4,7 +4,9 @@
 //! signed delivery's message and button become one conversation on the Messenger channel,
 //! each once however often Meta retries, named as the User Profile API names the customer; the agent's reply goes through the Send API with the
 //! page's token; Meta's read watermark moves the customer's read mark; the agent's file goes
-//! as Messenger's attachment by a link Meta can fetch; non-admins never see the page's token.
+//! as Messenger's attachment by a link Meta can fetch; the team starts a new conversation with
+//! the customer along their line (not past the reply window); non-admins never see the page's
+//! token.
 
 use std::time::Duration;
 
@@ -118,6 +120,31 @@ async fn a_messenger_customer_is_verified_answered_through_the_send_api_and_read
     let fetched = reqwest::get(&url).await?;
     ensure!(fetched.status() == 200 && fetched.bytes().await? == TINY_PNG, "Meta could not fetch the file");
 
+    // The team writes first, in a new conversation, along the customer's line to the page.
+    let contacts = admin.call(&edge, Method::GET, "/api/v1/contacts", None::<&()>).await?;
+    let contact = contacts.body["contacts"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|c| {
+            c["visitor_ids"].as_array().is_some_and(|v| v.iter().any(|v| v == summary.visitor_id.as_str()))
+        })
+        .and_then(|c| c["id"].as_str())
+        .unwrap_or_default()
+        .to_owned();
+    let start = json!({ "contact_id": contact, "channel": "messenger", "text": "Your parcel is on its way",
+                        "routing": { "mode": "on_reply" } });
+    let started = admin.call(&edge, Method::POST, "/api/v1/conversations", Some(&start)).await?;
+    ensure!(started.status == 201, "outbound: {} {}", started.status, started.body);
+    ensure!(started.body["conversation_id"] != summary.id.as_str(), "a new conversation");
+    let sent = meta
+        .until(Duration::from_secs(10), |sent| sent.iter().any(|s| s.text == "Your parcel is on its way"))
+        .await?;
+    ensure!(
+        sent.iter().any(|s| s.text == "Your parcel is on its way" && s.recipient == CUSTOMER),
+        "{sent:?}"
+    );
+
     // The page's token is the admins': an agent's key reading the settings does not get it.
     let seen = admin.call(&edge, Method::GET, "/api/v1/site", None::<&()>).await?;
     ensure!(seen.body["channels"][0]["access_token"] == PAGE_TOKEN, "admins see it");
@@ -179,5 +206,15 @@ async fn past_the_day_a_person_answers_tagged_human_agent_only_where_the_page_ha
     .await?;
     let why = refused.body["error"]["message"].as_str().unwrap_or_default().to_owned();
     ensure!(why.contains("24 hours") && why.contains("Human Agent"), "{why}");
+    // Nor may the team start a new conversation there now, and none is made.
+    let contacts = admin.call(&edge, Method::GET, "/api/v1/contacts", None::<&()>).await?;
+    let contact = contacts.body["contacts"][0]["id"].as_str().unwrap_or_default().to_owned();
+    let start = json!({ "contact_id": contact, "channel": "messenger", "text": "Still there?",
+                        "routing": { "mode": "on_reply" } });
+    let late = admin.call(&edge, Method::POST, "/api/v1/conversations", Some(&start)).await?;
+    ensure!(late.status == 409, "outbound past the window: {} {}", late.status, late.body);
+    let list = admin.call(&edge, Method::GET, "/api/v1/conversations", None::<&()>).await?;
+    let listed = list.body["conversations"].as_array().map_or(0, Vec::len);
+    ensure!(listed == 1, "a refused start made a conversation: {}", list.body);
     Ok(())
 }

@@ -222,6 +222,9 @@ pub(crate) struct StartChannel {
     pub first_step: Option<switchboard_core::flow::outbound::Outbound>,
     /// Their words (none when their message is only files, attached next).
     pub post: Option<PostMessage>,
+    /// When the customer last wrote on the line (its reply window counts from there).
+    #[serde(default)]
+    pub customer_wrote_at: Option<i64>,
 }
 object_call!(StartChannel => Conversation, "/channel-start", Option<switchboard_protocol::Message>);
 

@@ -40,7 +40,12 @@ impl ConversationObject {
             visitor_address: None,
             visitor_signed_out_at: None,
             thread: Some(serde_json::to_string(&call.thread)?),
+            customer_wrote_at: call.customer_wrote_at,
         };
+        if let Some(post) = call.post.as_ref().filter(|post| post.template.is_none()) {
+            // The team writing first outside the line's window: refused before anything exists.
+            self.may_write_freely(&meta, &post.author, post.internal, now).await?;
+        }
         self.store.create(&meta)?;
         self.store.set_contact(&call.contact)?;
         if let Some(step) = call.first_step {
@@ -136,7 +141,8 @@ impl ConversationObject {
         if !whatsapp::bound_by_window(line.channel, author, internal) {
             return Ok(());
         }
-        let last = self.store.last_written_by(meta.visitor_id.as_str())?;
+        // Their last message here, or on their line before this conversation began.
+        let last = self.store.last_written_by(meta.visitor_id.as_str())?.max(meta.customer_wrote_at);
         let window = self.env.var("CHANNEL_REPLY_WINDOW_MS").ok().and_then(|v| v.to_string().parse().ok());
         let page_has_feature = match line.channel {
             Channel::Messenger => {

@@ -99,6 +99,7 @@ impl ConversationObject {
             visitor_address: None,
             visitor_signed_out_at: None,
             thread: None,
+            customer_wrote_at: None,
         };
         self.store.create(&meta)?;
         // Routed before the message: an agent's first words then take nothing over.

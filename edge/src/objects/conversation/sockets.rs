@@ -40,6 +40,7 @@ impl ConversationObject {
                 visitor_address: participant.client.address.clone(),
                 visitor_signed_out_at: None,
                 thread: None,
+                customer_wrote_at: None,
             };
             self.store.create(&meta)?;
             // The bot's greeting is the log's first entry, replayed on the visitor's hello.

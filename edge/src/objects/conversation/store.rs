@@ -63,6 +63,7 @@ static SCHEMA: Schema = Schema {
         ("meta", "visitor_address TEXT"),
         ("meta", "visitor_signed_out_at INTEGER"),
         ("meta", "thread TEXT"),
+        ("meta", "customer_wrote_at INTEGER"),
     ],
 };
 
@@ -87,6 +88,10 @@ pub struct Meta {
     /// (see [`Meta::thread`]); none for webchat.
     #[serde(default)]
     pub thread: Option<String>,
+    /// When the customer last wrote on their line before this conversation began (the team
+    /// starting one on WhatsApp or Messenger may write freely within that reply window).
+    #[serde(default)]
+    pub customer_wrote_at: Option<i64>,
 }
 
 impl Meta {
@@ -166,7 +171,7 @@ impl ConversationStore {
         }
         let rows: Vec<Meta> = self
             .sql
-            .exec("SELECT conversation_id, site_id, visitor_id, created_at, visitor_address, visitor_signed_out_at, thread FROM meta", None)?
+            .exec("SELECT conversation_id, site_id, visitor_id, created_at, visitor_address, visitor_signed_out_at, thread, customer_wrote_at FROM meta", None)?
             .to_array()?;
         let meta = rows.into_iter().next();
         self.meta.replace(meta.clone());
@@ -333,8 +338,9 @@ impl ConversationStore {
     pub fn create(&self, meta: &Meta) -> EdgeResult<()> {
         self.tables.make();
         self.sql.exec(
-            "INSERT INTO meta (only, conversation_id, site_id, visitor_id, created_at, visitor_address, thread)
-             VALUES (1, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO meta (only, conversation_id, site_id, visitor_id, created_at, visitor_address, thread,
+               customer_wrote_at)
+             VALUES (1, ?, ?, ?, ?, ?, ?, ?)",
             vec![
                 meta.conversation_id.as_str().into(),
                 meta.site_id.as_str().into(),
@@ -342,6 +348,7 @@ impl ConversationStore {
                 meta.created_at.into(),
                 meta.visitor_address.as_deref().into(),
                 meta.thread.as_deref().into(),
+                meta.customer_wrote_at.into(),
             ],
         )?;
         self.meta.replace(Some(meta.clone()));

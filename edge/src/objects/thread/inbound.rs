@@ -144,6 +144,7 @@ impl ThreadObject {
             contact,
             first_step,
             post,
+            customer_wrote_at: self.last_arrival()?,
         };
         let message = objects::send(&self.env, &conversation, &start).await?;
         self.sql.exec("UPDATE line SET conversation = ?", vec![conversation.as_str().into()])?;

@@ -237,7 +237,7 @@ impl ThreadObject {
             Channel::Messenger,
             part.by_person,
             human_agent,
-            self.last_arrival()?,
+            self.last_arrival().map_err(|e| format!("{e:?}"))?,
             window.unwrap_or(REPLY_WINDOW_MS),
             now,
         );
@@ -255,16 +255,12 @@ impl ThreadObject {
     }
 
     /// When the customer's newest message on this line arrived (kept for [`KEEP_MS`]).
-    fn last_arrival(&self) -> Result<Option<i64>, String> {
+    pub(super) fn last_arrival(&self) -> EdgeResult<Option<i64>> {
         #[derive(serde::Deserialize)]
         struct Row {
             at: Option<i64>,
         }
-        let rows: Vec<Row> = self
-            .sql
-            .exec("SELECT MAX(at) AS at FROM arrived", None)
-            .and_then(|cursor| cursor.to_array())
-            .map_err(|e| format!("{e:?}"))?;
+        let rows: Vec<Row> = self.sql.exec("SELECT MAX(at) AS at FROM arrived", None)?.to_array()?;
         Ok(rows.into_iter().next().and_then(|row| row.at))
     }
 
