@@ -253,7 +253,7 @@ fn the_team_writes_on_messenger_along_the_contacts_newest_line_there() {
     };
     let line = Thread { channel: Channel::Messenger, ours: "1122334455".into(), theirs: "9988776655".into() };
     let from_page = summary(Channel::Messenger, Some(customer_contact(&line, None)));
-    let (found, _) = messenger_line(std::slice::from_ref(&page), &[from_page.clone()]).unwrap();
+    let (found, _) = messenger_line(std::slice::from_ref(&page), std::slice::from_ref(&from_page)).unwrap();
     assert_eq!(found, line);
     // The same attributes typed on the web chat prove nothing.
     let typed = summary(Channel::Webchat, Some(customer_contact(&line, None)));

@@ -11,7 +11,7 @@ use switchboard_core::channels::thread::{self, outgoing, Receipt};
 use switchboard_core::channels::whatsapp;
 use switchboard_core::conversation::{self, Effect, LogStore, Relay};
 use switchboard_core::flow::input::Input;
-use switchboard_protocol::channels::{Channel, TemplateUse, REPLY_WINDOW_MS};
+use switchboard_protocol::channels::{Channel, TemplateUse};
 use switchboard_protocol::{
     ApiError, Author, ClientFrame, ClientMessageId, ErrorCode, Message, Seq, ServerFrame, SiteId,
 };
@@ -143,7 +143,6 @@ impl ConversationObject {
         }
         // Their last message here, or on their line before this conversation began.
         let last = self.store.last_written_by(meta.visitor_id.as_str())?.max(meta.customer_wrote_at);
-        let window = self.env.var("CHANNEL_REPLY_WINDOW_MS").ok().and_then(|v| v.to_string().parse().ok());
         let page_has_feature = match line.channel {
             Channel::Messenger => {
                 let pick = |config: &switchboard_core::site::SiteConfig| {
@@ -155,7 +154,8 @@ impl ConversationObject {
             _ => false,
         };
         let human_agent = whatsapp::as_human_agent(author, page_has_feature);
-        Ok(whatsapp::free_reply(line.channel, last, window.unwrap_or(REPLY_WINDOW_MS), human_agent, now)?)
+        let window = crate::objects::thread::reply_window(&self.env);
+        Ok(whatsapp::free_reply(line.channel, last, window, human_agent, now)?)
     }
 
     /// The text of a message made from one of the number's templates (and the template noted

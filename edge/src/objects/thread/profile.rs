@@ -26,8 +26,7 @@ impl ThreadObject {
                 .and_then(|i| i.access_token.clone())
         };
         let token = crate::site_cache::part(&self.env, site, now, pick).await.ok()??;
-        let base_url = self.env.var("MESSENGER_API_BASE").map(|v| v.to_string()).ok();
-        let base_url = base_url.unwrap_or_else(|| "https://graph.facebook.com".into());
+        let base_url = super::send::messenger_api_base(&self.env);
         let url = messenger::profile_url(&base_url, &token, &line.theirs);
         let answer = crate::bounded_fetch::get(&url, &[], TIMEOUT_MS, MAX_READ_BYTES).await.ok()?;
         messenger::profile_name(answer.status, &answer.body)

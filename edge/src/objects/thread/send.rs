@@ -225,20 +225,15 @@ impl ThreadObject {
             .map_err(|e| format!("{e:?}"))?
             .ok_or("the site no longer lists this page")?;
         let token = token.ok_or("the site has no access token for this page")?;
-        let base_url = self
-            .env
-            .var("MESSENGER_API_BASE")
-            .map(|v| v.to_string())
-            .unwrap_or_else(|_| "https://graph.facebook.com".into());
+        let base_url = messenger_api_base(&self.env);
         // Past the 24 hours a person's message goes tagged HUMAN_AGENT (the conversation let
         // it through only on a page with the feature; Meta refuses it otherwise).
-        let window = self.env.var("CHANNEL_REPLY_WINDOW_MS").ok().and_then(|v| v.to_string().parse().ok());
         let tag = whatsapp::human_agent_tag(
             Channel::Messenger,
             part.by_person,
             human_agent,
             self.last_arrival().map_err(|e| format!("{e:?}"))?,
-            window.unwrap_or(REPLY_WINDOW_MS),
+            reply_window(&self.env),
             now,
         );
         Ok(match media {
@@ -357,4 +352,19 @@ pub(crate) fn retry_schedule(env: &worker::Env) -> Schedule {
     let first = env.var("CHANNEL_FIRST_RETRY_MS").ok().and_then(|v| v.to_string().parse::<i64>().ok());
     let default = Schedule::default();
     Schedule { first_delay_ms: first.unwrap_or(default.first_delay_ms).max(1), ..default }
+}
+
+/// The reply window of WhatsApp and Messenger: the providers' 24 hours, or the deployment's
+/// `CHANNEL_REPLY_WINDOW_MS` when set (tests shorten it).
+pub(crate) fn reply_window(env: &worker::Env) -> i64 {
+    let set = env.var("CHANNEL_REPLY_WINDOW_MS").ok().and_then(|v| v.to_string().parse().ok());
+    set.unwrap_or(REPLY_WINDOW_MS)
+}
+
+/// Meta's Graph API: `https://graph.facebook.com`, or the deployment's `MESSENGER_API_BASE`
+/// (a local stand-in in tests).
+pub(super) fn messenger_api_base(env: &worker::Env) -> String {
+    env.var("MESSENGER_API_BASE")
+        .map(|v| v.to_string())
+        .unwrap_or_else(|_| "https://graph.facebook.com".into())
 }
