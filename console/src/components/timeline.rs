@@ -86,7 +86,8 @@ pub fn timeline(props: &TimelineProps) -> Html {
         let receipt = (mine(m) && provider.is_none())
             .then(|| Receipt { delivery: log.delivery(m.seq), last: Some(m.seq) == last_mine });
         let language = message_language(m, props.language.as_deref());
-        message(m, Marks { receipt, provider, language })
+        let channel = (!props.channel.is_webchat()).then(|| props.channel.label());
+        message(m, Marks { receipt, provider, language, channel })
     };
     html! {
         <ol class="sb-messages" ref={list} {onscroll}>
@@ -104,6 +105,8 @@ struct Marks<'a> {
     provider: Option<DeliveryStatus>,
     /// A customer message's language, when it is not the conversation's.
     language: Option<&'a str>,
+    /// The channel every message of a conversation off webchat travels ("SMS").
+    channel: Option<&'static str>,
 }
 
 /// How far one of the agent's own stored messages got, and whether to say it in words.
@@ -114,7 +117,7 @@ struct Receipt {
 }
 
 fn message(message: &Message, marks: Marks) -> Html {
-    let Marks { receipt, provider, language } = marks;
+    let Marks { receipt, provider, language, channel } = marks;
     let (role, author) = match &message.author {
         Author::Visitor { .. } => ("visitor", None),
         Author::Agent { name, .. } => ("agent", Some(name.clone())),
@@ -143,6 +146,7 @@ fn message(message: &Message, marks: Marks) -> Html {
             data-role={role}
             data-delivery={read.map(|read| if read { "read" } else { "sent" })}
             data-provider-delivery={provider.map(receipt_attr)}
+            data-channel={channel}
         >
             if message.internal {
                 <span class="sb-note-label">{ "Private note" }</span>
@@ -160,6 +164,10 @@ fn message(message: &Message, marks: Marks) -> Html {
                     <span class="sb-message-author">{ author }</span>
                 }
                 <span class="sb-message-time">{ clock_time(message.sent_at) }</span>
+                // The customer's words say where they came from; the team's say it by their ticks.
+                if let (Some(channel), "visitor") = (channel, role) {
+                    <span class="sb-message-channel">{ format!("via {channel}") }</span>
+                }
                 if let Some(words) = words {
                     <span class="sb-receipt">{ words }</span>
                 }

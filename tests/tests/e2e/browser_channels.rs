@@ -145,7 +145,8 @@ async fn an_admin_sets_up_channels_and_follows_an_sms_customer_in_the_console() 
 
     // The agent answers from the console: it arrives as an SMS; Twilio reports it delivered.
     let shown = format!(
-        "return Array.from(document.querySelectorAll('li.sb-message[data-role=visitor]')).some(li => li.textContent.includes({GERMAN:?}));"
+        "return Array.from(document.querySelectorAll('li.sb-message[data-role=visitor][data-channel=SMS]'))
+            .some(li => li.textContent.includes({GERMAN:?}) && li.querySelector('.sb-message-channel')?.textContent === 'via SMS');"
     );
     browser.wait_for_js("the customer's text in the timeline", &shown).await?;
     browser.type_into("textarea[name=reply]", "Es ist unterwegs!").await?;
