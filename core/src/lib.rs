@@ -53,6 +53,7 @@
 //! - [`storage_quota`]: a site's attachment bytes, counted in sixteen shards by conversation.
 //! - [`avatar`]: agents' initials colours and photos' URLs and stylesheet.
 //! - [`launcher`]: the launcher's look as the script the loader adds to pages.
+//! - [`email`]: email as a channel: signed reply addresses, inbound MIME, a reply's new words.
 //! - [`channels`]: providers' wire formats (Twilio SMS/WhatsApp signatures, fields, requests), SMS segments.
 //! - [`chime`]: the widget's reply tone, made as a WAV file.
 //! - [`client_log`]: a client's side of the log: what it holds, what is still pending.
@@ -83,6 +84,7 @@ pub mod conversation;
 pub mod conversation_labels;
 pub mod conversation_list;
 pub mod csat;
+pub mod email;
 pub mod fields;
 pub mod flow;
 pub mod heartbeat;
