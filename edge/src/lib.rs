@@ -34,7 +34,8 @@
 //! - [`webhooks`]: webhook subscriptions and their delivery logs over REST;
 //!   [`webhook_subscriptions`]: a site's subscriptions as conversations see them, and emitting.
 //! - [`twilio_hooks`]: SMS and WhatsApp arriving from Twilio (signed), and its status reports;
-//!   [`messenger_hooks`]: Facebook Messenger's handshake and signed deliveries.
+//!   [`messenger_hooks`]: Facebook Messenger's handshake and signed deliveries;
+//!   [`email_hooks`]: email replies forwarded as raw MIME, joined to their conversation.
 //! - [`bounded_fetch`]: an outgoing POST with a deadline on the whole answer (webhooks, providers).
 //! - [`http`], [`error`], [`env`]: responses, the error type, configuration and clocks.
 //! - [`webcrypto`]: password hashing with the runtime's native PBKDF2.
@@ -57,6 +58,7 @@ mod contacts;
 mod conversation_actions;
 mod conversations;
 mod data_rights;
+mod email_hooks;
 mod env;
 mod error;
 mod http;

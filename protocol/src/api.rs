@@ -22,6 +22,7 @@ pub mod conversation_labels;
 pub mod conversation_messages;
 pub mod conversations_list;
 pub mod create_session;
+pub mod email_inbound;
 pub mod health;
 pub mod invite_accept;
 pub mod invite_create;

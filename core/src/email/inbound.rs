@@ -48,6 +48,19 @@ pub struct InboundFile {
     pub bytes: Vec<u8>,
 }
 
+/// The id an email's message is stored under: from its `Message-ID` (else its bytes), so the
+/// same email delivered twice is stored once.
+pub fn client_id(email: &InboundEmail, raw: &[u8]) -> switchboard_protocol::ClientMessageId {
+    use sha2::Digest;
+    let digest = match &email.message_id {
+        Some(id) => sha2::Sha256::digest(id.as_bytes()),
+        None => sha2::Sha256::digest(raw),
+    };
+    let hex: String = digest.iter().take(20).map(|b| format!("{b:02x}")).collect();
+    switchboard_protocol::ClientMessageId::parse(format!("em-{hex}"))
+        .unwrap_or_else(|_| unreachable!("em- and 40 hex digits is a client id"))
+}
+
 /// `raw` as an email, or why it is not one we can take.
 pub fn parse(raw: &[u8]) -> Result<InboundEmail, ApiError> {
     let refuse = |why: &str| ApiError::new(ErrorCode::BadRequest, why.to_owned());

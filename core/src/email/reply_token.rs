@@ -33,6 +33,15 @@ pub enum ReplyTokenError {
     Expired,
 }
 
+/// The key reply addresses are signed with, derived from the deployment's session secret (so
+/// there is no second secret to keep, and no token of another kind can pass as one).
+pub fn key_from(session_secret: &[u8]) -> Vec<u8> {
+    let mut mac =
+        Hmac::<Sha256>::new_from_slice(session_secret).unwrap_or_else(|_| unreachable!("HMAC takes any key"));
+    mac.update(b"switchboard email reply addresses");
+    mac.finalize().into_bytes().to_vec()
+}
+
 /// The local part of the reply address for `conversation` of `site`, issued at `now`.
 pub fn local_part(key: &[u8], site: &SiteId, conversation: &ConversationId, now: i64) -> String {
     let hex = conversation.as_str().trim_start_matches("cnv_");
@@ -124,6 +133,13 @@ mod tests {
         );
         let late = NOW + (LIFETIME_DAYS + 1) * DAY_MS;
         assert_eq!(verify(KEY, &site("shop"), &local, late), Err(ReplyTokenError::Expired));
+    }
+
+    #[test]
+    fn the_key_is_the_secrets_own() {
+        assert_eq!(key_from(b"secret-one").len(), 32);
+        assert_ne!(key_from(b"secret-one"), key_from(b"secret-two"));
+        assert_ne!(key_from(b"secret-one"), b"secret-one".to_vec());
     }
 
     #[test]

@@ -44,6 +44,7 @@
 //! - `conversation_rest`: one conversation's summary and its log paged both ways over REST.
 //! - `data_rights`: a contact's export holds everything; erasing leaves nothing to any API, nor a byte in its conversations or files.
 //! - `csat`: rating a resolved conversation.
+//! - `email_replies`: a reply by email joins its conversation with only its new words; forged, foreign, expired or unsecretted emails and auto-replies store nothing.
 //! - `guessing`: guessing passwords or invite links locks the guessers out, not the agent.
 //! - `http_api`: REST errors, methods, bodies, the OpenAPI document.
 //! - `idempotency`: retried creates answer the first result; reused keys `422`; errors name the field.
@@ -109,6 +110,7 @@ mod conversation_list;
 mod conversation_rest;
 mod csat;
 mod data_rights;
+mod email_replies;
 mod guessing;
 mod http_api;
 mod idempotency;

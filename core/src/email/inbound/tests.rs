@@ -81,3 +81,14 @@ fn what_is_not_an_email_we_can_take_is_refused() {
     let huge = vec![b'a'; MAX_RAW_BYTES + 1];
     assert_eq!(parse(&huge).unwrap_err().code, ErrorCode::BodyTooLarge);
 }
+
+#[test]
+fn the_same_email_has_the_same_client_id() {
+    let email = parse(REPLY.as_bytes()).unwrap();
+    let id = client_id(&email, REPLY.as_bytes());
+    assert!(id.as_str().starts_with("em-") && id.as_str().len() == 43);
+    let again = parse(REPLY.replace("Sch=F6n", "Sch=F6n!").as_bytes()).unwrap();
+    assert_eq!(client_id(&again, b"other bytes"), id, "by its Message-ID");
+    let no_id = InboundEmail { message_id: None, ..email };
+    assert_ne!(client_id(&no_id, b"a"), client_id(&no_id, b"b"), "else by its bytes");
+}

@@ -141,6 +141,21 @@ pub(crate) struct PostMessage {
 }
 object_call!(PostMessage => Conversation, "/post", switchboard_protocol::api::conversation_messages::Posted);
 
+/// A reply by email from the conversation's visitor (its reply address named this
+/// conversation): stored as their message; answers it.
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct EmailReply {
+    /// The site the reply address was signed for.
+    pub site: switchboard_protocol::SiteId,
+    /// The sender's name, as their mail program gave it.
+    pub from_name: Option<String>,
+    /// From the email's `Message-ID` (the same email again is stored once).
+    pub client_id: switchboard_protocol::ClientMessageId,
+    /// The reply's new words.
+    pub text: String,
+}
+object_call!(EmailReply => Conversation, "/email-reply", switchboard_protocol::api::conversation_messages::Posted);
+
 /// The team starts this conversation (outbound) with `visitor` of `site`: it is made, routed
 /// as asked, and its first message stored; answers that message. `conflict` if it exists.
 #[derive(Debug, Serialize, Deserialize)]

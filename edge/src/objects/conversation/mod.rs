@@ -43,8 +43,8 @@ mod store;
 mod webhooks;
 
 use self::calls::{
-    Act, Attach, BlockVisitor, BotAnswer, ChannelMessage, ChannelReceipt, Connect, EndVisitor, Erase, Notice,
-    PostMessage, ReadMessages, StartChannel, StartOutbound,
+    Act, Attach, BlockVisitor, BotAnswer, ChannelMessage, ChannelReceipt, Connect, EmailReply, EndVisitor,
+    Erase, Notice, PostMessage, ReadMessages, StartChannel, StartOutbound,
 };
 use self::feed::Claim;
 use self::sockets::{AGENT_TAG, VISITOR_TAG};
@@ -134,6 +134,7 @@ impl DurableObject for ConversationObject {
             Act::ROUTE => answer(req, |call: Act| self.act(call, now)).await,
             Erase::ROUTE => answer(req, |call: Erase| async move { self.erase(&call).await }).await,
             PostMessage::ROUTE => answer(req, |call: PostMessage| self.post_message(call, now)).await,
+            EmailReply::ROUTE => answer(req, |call: EmailReply| self.email_reply(call, now)).await,
             StartOutbound::ROUTE => answer(req, |call: StartOutbound| self.start_outbound(call, now)).await,
             StartChannel::ROUTE => answer(req, |call: StartChannel| self.start_channel(call, now)).await,
             ChannelMessage::ROUTE => {

@@ -10,15 +10,30 @@ use switchboard_core::conversation::{self, AgentAction, Effect, LogStore, Post};
 use switchboard_core::flow::input::Input;
 use switchboard_core::rate::SendOrder;
 use switchboard_protocol::api::conversation_messages::Posted;
-use switchboard_protocol::{ApiError, ErrorCode, Seq, ServerFrame};
+use switchboard_protocol::{ApiError, Author, ErrorCode, Seq, ServerFrame};
 
-use super::calls::{Act, Acted, PostMessage, StartOutbound};
+use super::calls::{Act, Acted, EmailReply, PostMessage, StartOutbound};
 use super::store::Meta;
 use super::ConversationObject;
 use crate::error::{EdgeError, EdgeResult};
 
 impl ConversationObject {
     /// Stores the posted message (or finds it stored, for a repeat) and answers it.
+    /// A reply by email: its visitor's message, posted like any other.
+    pub(super) async fn email_reply(&self, call: EmailReply, now: i64) -> EdgeResult<Posted> {
+        let meta = self.store.existing()?;
+        let author = Author::Visitor { id: meta.visitor_id, name: call.from_name };
+        let post = PostMessage {
+            site: call.site,
+            author,
+            client_id: call.client_id,
+            text: call.text,
+            internal: false,
+            template: None,
+        };
+        self.post_message(post, now).await
+    }
+
     pub(super) async fn post_message(&self, call: PostMessage, now: i64) -> EdgeResult<Posted> {
         let not_found = || EdgeError::refuse(ErrorCode::NotFound, "no such conversation");
         let meta = self.store.meta()?.filter(|meta| meta.site_id == call.site).ok_or_else(not_found)?;
