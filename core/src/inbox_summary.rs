@@ -70,6 +70,33 @@ pub fn summary<E>(
     })
 }
 
+/// A conversation's summary on `channel` with `contact`, the rest empty: for tests of rules
+/// that read summaries.
+#[cfg(test)]
+pub(crate) fn test_summary(
+    channel: switchboard_protocol::channels::Channel,
+    contact: Option<Contact>,
+) -> ConversationSummary {
+    ConversationSummary {
+        id: ConversationId::from_random([1; 16]),
+        visitor_id: VisitorId::from_random([1; 16]),
+        channel,
+        language: None,
+        visitor_name: None,
+        last_message: None,
+        last_seq: Seq(1),
+        created_at: 0,
+        updated_at: 0,
+        state: Default::default(),
+        assignee: None,
+        queue: None,
+        waiting_since: None,
+        contact,
+        labels: Vec::new(),
+        attributes: Default::default(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use std::convert::Infallible;

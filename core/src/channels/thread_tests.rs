@@ -225,32 +225,13 @@ fn a_bots_cards_are_written_out_after_its_words() {
 
 #[test]
 fn the_team_writes_on_messenger_along_the_contacts_newest_line_there() {
-    use switchboard_protocol::inbox::ConversationSummary;
-    use switchboard_protocol::ConversationId;
     let page = ContactIdentity {
         channel: Channel::Messenger,
         address: "1122334455".into(),
         access_token: Some("EAAB".into()),
         ..sms("+15550100")
     };
-    let summary = |channel, contact: Option<switchboard_protocol::contact::Contact>| ConversationSummary {
-        id: ConversationId::from_random([1; 16]),
-        visitor_id: VisitorId::from_random([2; 16]),
-        channel,
-        language: None,
-        visitor_name: None,
-        last_message: None,
-        last_seq: Seq(1),
-        created_at: 0,
-        updated_at: 0,
-        state: Default::default(),
-        assignee: None,
-        queue: None,
-        waiting_since: None,
-        contact,
-        labels: Vec::new(),
-        attributes: Default::default(),
-    };
+    let summary = crate::inbox_summary::test_summary;
     let line = Thread { channel: Channel::Messenger, ours: "1122334455".into(), theirs: "9988776655".into() };
     let from_page = summary(Channel::Messenger, Some(customer_contact(&line, None)));
     let (found, _) = messenger_line(std::slice::from_ref(&page), std::slice::from_ref(&from_page)).unwrap();

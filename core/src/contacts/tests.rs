@@ -82,28 +82,9 @@ fn search_finds_names_emails_and_phone_digits() {
 #[test]
 fn only_a_channels_own_or_a_signed_number_is_a_verified_phone_and_it_joins_the_contact_once() {
     use switchboard_protocol::channels::Channel;
-    use switchboard_protocol::inbox::ConversationSummary;
-    use switchboard_protocol::{ConversationId, Seq};
     let mut contact = Contact::default();
     contact.attributes.insert("phone".into(), "+15551234567".into());
-    let summary = |channel| ConversationSummary {
-        id: ConversationId::from_random([1; 16]),
-        visitor_id: visitor(1),
-        channel,
-        visitor_name: None,
-        last_message: None,
-        last_seq: Seq(1),
-        created_at: 0,
-        updated_at: 0,
-        state: Default::default(),
-        assignee: None,
-        queue: None,
-        waiting_since: None,
-        contact: Some(contact.clone()),
-        labels: Vec::new(),
-        attributes: Default::default(),
-        language: None,
-    };
+    let summary = |channel| crate::inbox_summary::test_summary(channel, Some(contact.clone()));
     assert_eq!(verified_phone(&summary(Channel::Sms)), Some("+15551234567"));
     assert_eq!(verified_phone(&summary(Channel::Whatsapp)), Some("+15551234567"));
     // A chat visitor claiming a number (an unsigned attribute) proves nothing.

@@ -145,11 +145,9 @@ impl ConversationObject {
         let last = self.store.last_written_by(meta.visitor_id.as_str())?.max(meta.customer_wrote_at);
         let page_has_feature = match line.channel {
             Channel::Messenger => {
-                let pick = |config: &switchboard_core::site::SiteConfig| {
-                    thread::identity(&config.channels, Channel::Messenger, &line.ours)
-                        .is_some_and(|i| i.human_agent)
-                };
-                crate::site_cache::part(&self.env, &meta.site_id, now, pick).await?
+                let page =
+                    crate::objects::thread::messenger_page(&self.env, &meta.site_id, &line.ours, now).await?;
+                page.is_some_and(|page| page.human_agent)
             }
             _ => false,
         };

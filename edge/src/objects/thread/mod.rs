@@ -15,7 +15,7 @@ mod media;
 mod profile;
 mod send;
 
-pub(crate) use send::{reply_window, retry_schedule};
+pub(crate) use send::{messenger_page, reply_window, retry_schedule};
 
 use switchboard_protocol::channels::Thread;
 use switchboard_protocol::{ConversationId, SiteId, VisitorId};

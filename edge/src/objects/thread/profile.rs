@@ -3,7 +3,7 @@
 //! without the permission, or Meta slow or down, leaves the customer unnamed, never the
 //! message waiting.
 
-use switchboard_core::channels::{messenger, thread};
+use switchboard_core::channels::messenger;
 use switchboard_protocol::channels::{Channel, Thread};
 use switchboard_protocol::SiteId;
 
@@ -21,11 +21,8 @@ impl ThreadObject {
         if line.channel != Channel::Messenger {
             return None;
         }
-        let pick = |config: &switchboard_core::site::SiteConfig| {
-            thread::identity(&config.channels, Channel::Messenger, &line.ours)
-                .and_then(|i| i.access_token.clone())
-        };
-        let token = crate::site_cache::part(&self.env, site, now, pick).await.ok()??;
+        let page = super::send::messenger_page(&self.env, site, &line.ours, now).await.ok()??;
+        let token = page.access_token?;
         let base_url = super::send::messenger_api_base(&self.env);
         let url = messenger::profile_url(&base_url, &token, &line.theirs);
         let answer = crate::bounded_fetch::get(&url, &[], TIMEOUT_MS, MAX_READ_BYTES).await.ok()?;

@@ -216,15 +216,12 @@ impl ThreadObject {
         media: Option<(String, bool)>,
         now: i64,
     ) -> Result<ProviderRequest, String> {
-        let pick = |config: &switchboard_core::site::SiteConfig| {
-            thread::identity(&config.channels, Channel::Messenger, &thread.ours)
-                .map(|i| (i.access_token.clone(), i.human_agent))
-        };
-        let (token, human_agent) = crate::site_cache::part(&self.env, &line.site, now, pick)
+        let page = messenger_page(&self.env, &line.site, &thread.ours, now)
             .await
             .map_err(|e| format!("{e:?}"))?
             .ok_or("the site no longer lists this page")?;
-        let token = token.ok_or("the site has no access token for this page")?;
+        let human_agent = page.human_agent;
+        let token = page.access_token.ok_or("the site has no access token for this page")?;
         let base_url = messenger_api_base(&self.env);
         // Past the 24 hours a person's message goes tagged HUMAN_AGENT (the conversation let
         // it through only on a page with the feature; Meta refuses it otherwise).
@@ -367,4 +364,18 @@ pub(super) fn messenger_api_base(env: &worker::Env) -> String {
     env.var("MESSENGER_API_BASE")
         .map(|v| v.to_string())
         .unwrap_or_else(|_| "https://graph.facebook.com".into())
+}
+
+/// The site's Messenger page `page` as its settings say now (this isolate's recent read of
+/// them), if the site still lists it.
+pub(crate) async fn messenger_page(
+    env: &worker::Env,
+    site: &switchboard_protocol::SiteId,
+    page: &str,
+    now: i64,
+) -> EdgeResult<Option<switchboard_protocol::channels::ContactIdentity>> {
+    crate::site_cache::part(env, site, now, |config| {
+        thread::identity(&config.channels, Channel::Messenger, page).cloned()
+    })
+    .await
 }
