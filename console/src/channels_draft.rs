@@ -1,9 +1,9 @@
-//! The site's contact identities (SMS and WhatsApp numbers, Messenger pages) as an admin
-//! edits them in Settings → Channels: the list as typed, which identity's editor is open,
-//! and how the last save went. The list is sent whole (`PATCH /api/v1/site {"channels"}`),
-//! checked first by core's own rules (`channels::thread::check_identities`) so the admin
-//! learns which input is wrong before anything is sent. Pure, tested natively;
-//! `components::channels` renders it.
+//! The site's contact identities (SMS and WhatsApp numbers, Messenger pages, email
+//! addresses) as an admin edits them in Settings → Channels: the list as typed, which
+//! identity's editor is open, and how the last save went. The list is sent whole
+//! (`PATCH /api/v1/site {"channels"}`), checked first by core's own rules
+//! (`channels::thread::check_identities`) so the admin learns which input is wrong before
+//! anything is sent. Pure, tested natively; `components::channels` renders it.
 //!
 //! - `identity`: one identity as typed, and what it becomes.
 
@@ -19,7 +19,10 @@ use switchboard_protocol::channels::{ContactIdentity, MAX_IDENTITIES};
 use switchboard_protocol::{ApiError, QueueId};
 use yew::Reducible;
 
-pub use identity::{channel_of, channel_value, field_label, Edit, IdentityDraft, TemplateRow, CHANNELS};
+pub use identity::{
+    channel_of, channel_value, field_label, Edit, IdentityDraft, TemplateRow, CHANNELS,
+    DEFAULT_CONTINUITY_MINUTES, MAX_CONTINUITY_MINUTES,
+};
 
 /// What is wrong, and where: which identity (its place in the list) and which of its inputs
 /// (`address`, `handler.queue`, `templates[1].name`), as core names them.
@@ -27,7 +30,7 @@ pub use identity::{channel_of, channel_value, field_label, Edit, IdentityDraft, 
 pub struct ChannelError {
     /// The identity at fault; `None`: the list as a whole (too many), or the edge's refusal.
     pub identity: Option<usize>,
-    /// Its input at fault, after `channels[n].`.
+    /// Its input at fault, after `channels[n].` (`continuity_minutes` for Email's delay).
     pub field: Option<String>,
     /// What is wrong, without the field's name.
     pub message: String,

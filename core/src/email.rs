@@ -11,8 +11,11 @@
 //!   typed (unproven) address may be told.
 //! - [`inbound`]: raw MIME → [`inbound::InboundEmail`] (with `mail-parser`: charsets, encodings,
 //!   HTML-only mail, attachments), and the auto-reply check.
-//! - [`postmark`]: the one provider's wire format: the Email API, its answers, the inbound,
-//!   bounce and spam-complaint webhooks.
+//! - [`postmark`]: the one provider's wire format: the Email API, its answers, and its
+//!   webhooks (inbound, delivery, bounce, spam complaint).
+//! - [`threading`]: our emails' `Message-ID`s, `In-Reply-To`/`References`, answers' subjects,
+//!   and whether a new email to a support address goes on in the customer's conversation.
+//! - [`unsubscribe`]: the signed one-click unsubscribe link of continuity emails.
 //! - [`quoting`]: a reply's new text: quoted history, "On … wrote:" in several languages,
 //!   forwarded headers and signatures cut off.
 
@@ -21,3 +24,5 @@ pub mod inbound;
 pub mod postmark;
 pub mod quoting;
 pub mod reply_token;
+pub mod threading;
+pub mod unsubscribe;

@@ -29,6 +29,22 @@ pub fn same_secret(expected: &str, given: &str) -> bool {
     expected.len() == given.len() && bool::from(expected.as_bytes().ct_eq(given.as_bytes()))
 }
 
+/// The secret an `Authorization` header presents: a bearer token, or Basic auth's password
+/// (how webhook providers such as Postmark send credentials named in their URL); empty when
+/// neither.
+pub fn presented_secret(authorization: &str) -> String {
+    match authorization.trim().split_once(' ') {
+        Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") => token.trim().to_owned(),
+        Some((scheme, encoded)) if scheme.eq_ignore_ascii_case("basic") => {
+            let decoded =
+                base64::engine::general_purpose::STANDARD.decode(encoded.trim()).unwrap_or_default();
+            let decoded = String::from_utf8_lossy(&decoded).into_owned();
+            decoded.split_once(':').map(|(_, password)| password.to_owned()).unwrap_or_default()
+        }
+        _ => String::new(),
+    }
+}
+
 /// How long a visitor session lasts: long, because the widget resumes the conversation on
 /// later visits; the token only opens that one conversation.
 pub const VISITOR_SESSION_MS: i64 = 30 * 24 * 60 * 60 * 1000;
@@ -290,6 +306,16 @@ pub fn csrf_matches(session: &str, given: &str, key: &SigningKey) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_secret_is_presented_as_a_bearer_token_or_basic_auths_password() {
+        assert_eq!(presented_secret("Bearer s3cret"), "s3cret");
+        assert_eq!(presented_secret("bearer  s3cret "), "s3cret");
+        // `postmark:s3cret`, as Postmark sends `https://postmark:s3cret@…` credentials.
+        assert_eq!(presented_secret("Basic cG9zdG1hcms6czNjcmV0"), "s3cret");
+        assert_eq!(presented_secret("Basic !!!"), "");
+        assert_eq!(presented_secret("s3cret"), "");
+    }
 
     #[test]
     fn csrf_tokens_belong_to_one_session_and_one_secret() {

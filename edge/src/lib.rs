@@ -35,7 +35,10 @@
 //!   [`webhook_subscriptions`]: a site's subscriptions as conversations see them, and emitting.
 //! - [`twilio_hooks`]: SMS and WhatsApp arriving from Twilio (signed), and its status reports;
 //!   [`messenger_hooks`]: Facebook Messenger's handshake and signed deliveries;
-//!   [`email_hooks`]: email replies forwarded as raw MIME, joined to their conversation.
+//!   [`email_hooks`]: email arriving as raw MIME or by Postmark's webhooks — replies joined
+//!   to their conversation, new emails to the support inbox, bounces and complaints;
+//!   [`email_send`]: sending through Postmark, reply addresses; [`email_unsubscribe`]: the
+//!   one-click unsubscribe of continuity emails.
 //! - [`bounded_fetch`]: an outgoing POST with a deadline on the whole answer (webhooks, providers).
 //! - [`http`], [`error`], [`env`]: responses, the error type, configuration and clocks.
 //! - [`webcrypto`]: password hashing with the runtime's native PBKDF2.
@@ -59,6 +62,8 @@ mod conversation_actions;
 mod conversations;
 mod data_rights;
 mod email_hooks;
+mod email_send;
+mod email_unsubscribe;
 mod env;
 mod error;
 mod http;

@@ -84,6 +84,7 @@ pub(crate) async fn deliver(mut req: Request, env: &Ctx<'_>, id: &str) -> EdgeRe
                     profile_name: None,
                     handler: identity.handler.clone(),
                     status_callback: own.clone(),
+                    email: None,
                 };
                 objects::send(env, &key, &call).await.map(drop)
             }

@@ -10,9 +10,9 @@ use crate::objects::conversation::calls::BotAnswer;
 use crate::objects::site::calls as site;
 use crate::{
     agent_sessions, api_keys, attachments, audit, avatars, blocks, canned, contacts, conversation_actions,
-    conversations, data_rights, email_hooks, http, idempotency, messenger_hooks, objects, pages,
-    password_resets, scopes, site_cache, site_settings, sites, sockets, team, twilio_hooks, two_factor,
-    visitor_sessions, webhooks,
+    conversations, data_rights, email_hooks, email_unsubscribe, http, idempotency, messenger_hooks, objects,
+    pages, password_resets, scopes, site_cache, site_settings, sites, sockets, team, twilio_hooks,
+    two_factor, visitor_sessions, webhooks,
 };
 
 /// Routes one request. Never fails: every error becomes a JSON error response, or, for a
@@ -72,6 +72,13 @@ async fn route(req: Request, env: &Ctx<'_>) -> EdgeResult<Response> {
             twilio_hooks::status(req, env, site).await
         }
         ("POST", ["api", "v1", "channels", "email", site, "mime"]) => email_hooks::mime(req, env, site).await,
+        ("POST", ["api", "v1", "channels", "email", site, "postmark"]) => {
+            email_hooks::postmark(req, env, site).await
+        }
+        ("POST", ["api", "v1", "email", site, "unsubscribe"]) => {
+            email_unsubscribe::stop(req, env, site).await
+        }
+        ("GET", ["api", "v1", "email", site, "unsubscribe"]) => email_unsubscribe::page(req, env, site).await,
         ("GET", ["api", "v1", "channels", "messenger", site]) => {
             messenger_hooks::verify(&req, env, site).await
         }

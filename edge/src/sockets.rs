@@ -74,7 +74,8 @@ pub(crate) async fn conversation(req: Request, env: &Ctx<'_>, id: &str) -> EdgeR
             agent_participant(auth::authenticate(&req, env).await?)
         }
     };
-    call::upgrade(env, &conversation.clone(), &Connect { conversation, participant }).await
+    let edge_origin = http::own_origin(&req).ok();
+    call::upgrade(env, &conversation.clone(), &Connect { conversation, participant, edge_origin }).await
 }
 
 /// Opens an agent's inbox socket.

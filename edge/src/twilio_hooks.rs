@@ -44,6 +44,7 @@ pub(crate) async fn message(mut req: Request, env: &Ctx<'_>, site: &str) -> Edge
         profile_name: inbound.profile_name,
         handler: identity.handler.clone(),
         status_callback,
+        email: None,
     };
     objects::send(env, &(site, thread), &call).await?;
     twiml()

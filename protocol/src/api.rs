@@ -23,6 +23,7 @@ pub mod conversation_messages;
 pub mod conversations_list;
 pub mod create_session;
 pub mod email_inbound;
+pub mod email_unsubscribe;
 pub mod health;
 pub mod invite_accept;
 pub mod invite_create;

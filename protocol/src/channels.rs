@@ -61,9 +61,11 @@ impl Channel {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ContactIdentity {
-    /// The channel (`sms`, `whatsapp` or `messenger`).
+    /// The channel (`sms`, `whatsapp`, `messenger` or `email`).
     pub channel: Channel,
-    /// Our address on it: a phone number in E.164 form (`+15550100`), or a Facebook page's id.
+    /// Our address on it: a phone number in E.164 form (`+15550100`), a Facebook page's id, or
+    /// an email address (`support@shop.example`: the support inbox, and the address the site's
+    /// emails come from).
     pub address: String,
     /// Messenger: the page's access token (the Send API's credential). Shown to admins only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -75,6 +77,10 @@ pub struct ContactIdentity {
     /// What happens to conversations that start here.
     #[serde(default)]
     pub handler: MessageHandler,
+    /// Email only: minutes a team's reply in a chat may stay unread before its visitor gets it
+    /// by email (continuity; none: 5; `0`: never).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub continuity_minutes: Option<u32>,
     /// WhatsApp only: the pre-approved templates agents may send when the customer's last
     /// message is more than 24 hours old (at most [`MAX_TEMPLATES`]).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

@@ -14,6 +14,7 @@
 //! - [`bot_server`]: a local stand-in for an external bot's webhook endpoint.
 //! - [`webhook_receiver`]: a customer's webhook receiver: checks signatures, can be down or hostile.
 //! - [`fake_meta`]: Meta's Send API and its signed Messenger deliveries, in its documented format.
+//! - [`fake_postmark`]: Postmark's Email API and its inbound, bounce and complaint webhooks.
 //! - [`fake_twilio`]: Twilio's Messages API and its signed webhooks, in its documented format.
 //! - [`browser`]: headless Chromium through chromedriver (WebDriver), one profile each.
 //! - [`axe`]: accessibility checks (axe-core) in the browser's current frame.
@@ -28,6 +29,7 @@ pub mod bot_server;
 pub mod browser;
 pub mod edge;
 pub mod fake_meta;
+pub mod fake_postmark;
 pub mod fake_twilio;
 pub mod live;
 pub mod local_server;

@@ -1,6 +1,7 @@
 //! One contact identity as the admin types it in the Channels editor: the channel, the
 //! address, the Messenger page token (kept as stored unless a new one is typed), the message
-//! handler and the WhatsApp templates — and the [`ContactIdentity`] it becomes. Pure.
+//! handler, the WhatsApp templates and the email continuity delay — and the
+//! [`ContactIdentity`] it becomes. Pure.
 
 use switchboard_protocol::channels::{
     Channel, ContactIdentity, HandlerStart, MessageHandler, Template, DEFAULT_REOPEN_MINUTES,
@@ -10,11 +11,19 @@ use switchboard_protocol::QueueId;
 
 use super::ChannelError;
 
-/// The channels an identity may be on, in the order the editor offers them (webchat needs
-/// none, email comes later).
-pub const CHANNELS: [Channel; 3] = [Channel::Sms, Channel::Whatsapp, Channel::Messenger];
+/// Email: the longest continuity delay the edge takes (a day), as core checks it.
+pub use switchboard_core::channels::thread::MAX_CONTINUITY_MINUTES;
 
-/// A channel's option value: the protocol's own name (`sms`, `whatsapp`, `messenger`).
+/// The channels an identity may be on, in the order the editor offers them (webchat needs
+/// none).
+pub const CHANNELS: [Channel; 4] = [Channel::Sms, Channel::Whatsapp, Channel::Messenger, Channel::Email];
+
+/// Email: a team's reply in a chat unread this many minutes goes to its visitor by email,
+/// unless the identity says otherwise.
+pub const DEFAULT_CONTINUITY_MINUTES: u32 = 5;
+
+/// A channel's option value: the protocol's own name (`sms`, `whatsapp`, `messenger`,
+/// `email`).
 pub fn channel_value(channel: Channel) -> String {
     serde_json::to_value(channel).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default()
 }
@@ -40,7 +49,7 @@ pub struct TemplateRow {
 pub struct IdentityDraft {
     /// The channel.
     pub channel: Channel,
-    /// The phone number, or the Facebook page's id.
+    /// The phone number, the Facebook page's id, or the email address.
     pub address: String,
     /// The page token as loaded (admins are shown it): sent again while none is typed,
     /// because the edge stores the list it is sent, whole.
@@ -58,6 +67,10 @@ pub struct IdentityDraft {
     pub reopen: String,
     /// WhatsApp's templates (kept, not sent, while another channel is chosen).
     pub templates: Vec<TemplateRow>,
+    /// Email: minutes a team's reply in a chat may stay unread before its visitor gets it by
+    /// email, as typed; empty: the edge's default ([`DEFAULT_CONTINUITY_MINUTES`]), `0`:
+    /// never (kept, not sent, while another channel is chosen).
+    pub continuity: String,
 }
 
 impl Default for IdentityDraft {
@@ -72,6 +85,7 @@ impl Default for IdentityDraft {
             queue: None,
             reopen: DEFAULT_REOPEN_MINUTES.to_string(),
             templates: Vec::new(),
+            continuity: String::new(),
         }
     }
 }
@@ -93,6 +107,8 @@ pub enum Edit {
     Queue(Option<QueueId>),
     /// The reopen window was edited.
     Reopen(String),
+    /// Email's "unread replies after (minutes)" was edited.
+    Continuity(String),
     /// "Add a template".
     AddTemplate,
     /// A template row's "Remove".
@@ -126,6 +142,7 @@ impl IdentityDraft {
                     content_sid: t.content_sid.clone().unwrap_or_default(),
                 })
                 .collect(),
+            continuity: identity.continuity_minutes.map(|minutes| minutes.to_string()).unwrap_or_default(),
         }
     }
 
@@ -139,6 +156,7 @@ impl IdentityDraft {
             Edit::Start(start) => self.start = start,
             Edit::Queue(queue) => self.queue = queue,
             Edit::Reopen(reopen) => self.reopen = reopen,
+            Edit::Continuity(minutes) => self.continuity = minutes,
             Edit::AddTemplate => self.templates.push(TemplateRow::default()),
             Edit::RemoveTemplate(n) => {
                 if n < self.templates.len() {
@@ -169,14 +187,29 @@ impl IdentityDraft {
     }
 
     /// The identity to send, the `at`-th of the list; only what its channel and start use
-    /// goes (a token for Messenger, templates for WhatsApp, a queue for "Straight to a
-    /// queue"). The rest is core's to check ([`super::ChannelsDraft::to_send`]).
+    /// goes (a token for Messenger, templates for WhatsApp, a continuity delay for Email, a
+    /// queue for "Straight to a queue"). An email address goes lowercased. The rest is core's
+    /// to check ([`super::ChannelsDraft::to_send`]).
     pub fn identity(&self, at: usize) -> Result<ContactIdentity, ChannelError> {
         let reopen_within_minutes = self.reopen.trim().parse::<u32>().map_err(|_| ChannelError {
             identity: Some(at),
             field: Some("handler.reopen_within_minutes".into()),
             message: format!("whole minutes, 0 to {MAX_REOPEN_MINUTES} (0: never reopen)"),
         })?;
+        let continuity_minutes = match self.channel {
+            Channel::Email => self.continuity_minutes().map_err(|()| ChannelError {
+                identity: Some(at),
+                field: Some("continuity_minutes".into()),
+                message: format!(
+                    "whole minutes, 0 to {MAX_CONTINUITY_MINUTES} (empty: {DEFAULT_CONTINUITY_MINUTES}; 0: never)"
+                ),
+            })?,
+            _ => None,
+        };
+        let address = match self.channel {
+            Channel::Email => self.address.trim().to_lowercase(),
+            _ => self.address.trim().to_owned(),
+        };
         let typed = self.token.trim();
         let access_token = match self.channel {
             Channel::Messenger if !typed.is_empty() => Some(typed.to_owned()),
@@ -197,7 +230,7 @@ impl IdentityDraft {
         };
         Ok(ContactIdentity {
             channel: self.channel,
-            address: self.address.trim().to_owned(),
+            address,
             access_token,
             handler: MessageHandler {
                 start: self.start,
@@ -206,11 +239,25 @@ impl IdentityDraft {
             },
             templates,
             human_agent: self.human_agent && self.channel == Channel::Messenger,
+            continuity_minutes,
         })
     }
 
+    /// Email's continuity delay as typed: `None` when empty (the default), `Err` when not
+    /// whole minutes up to [`MAX_CONTINUITY_MINUTES`].
+    fn continuity_minutes(&self) -> Result<Option<u32>, ()> {
+        let typed = self.continuity.trim();
+        if typed.is_empty() {
+            return Ok(None);
+        }
+        match typed.parse::<u32>() {
+            Ok(minutes) if minutes <= MAX_CONTINUITY_MINUTES => Ok(Some(minutes)),
+            _ => Err(()),
+        }
+    }
+
     /// What its handler does, in a few words: "Site's flow (bot first) · reopens within 60
-    /// min".
+    /// min" (on Email, then when unread replies go by email).
     pub fn summary(&self) -> String {
         let start = match (self.start, &self.queue) {
             (HandlerStart::Flow, _) => "Site's flow (bot first)".to_owned(),
@@ -225,6 +272,14 @@ impl IdentityDraft {
         let templates = match (self.channel, self.templates.len()) {
             (Channel::Whatsapp, 1) => " · 1 template".to_owned(),
             (Channel::Whatsapp, n) => format!(" · {n} templates"),
+            (Channel::Email, _) => match self.continuity_minutes() {
+                Ok(Some(0)) => " · unread replies never emailed".to_owned(),
+                Ok(minutes) => format!(
+                    " · unread replies emailed after {} min",
+                    minutes.unwrap_or(DEFAULT_CONTINUITY_MINUTES)
+                ),
+                Err(()) => " · email delay to fix".to_owned(),
+            },
             _ => String::new(),
         };
         format!("{start} · {reopen}{templates}")
@@ -252,6 +307,7 @@ pub fn field_label(field: &str) -> String {
         "handler.queue" => "Queue",
         "handler.reopen_within_minutes" => "Reopen window",
         "templates" => "Templates",
+        "continuity_minutes" => "Email unread replies after",
         _ => "This channel",
     }
     .to_owned()

@@ -27,6 +27,7 @@ fn sms(address: &str) -> ContactIdentity {
         handler: MessageHandler::default(),
         templates: Vec::new(),
         human_agent: false,
+        continuity_minutes: None,
     }
 }
 
@@ -36,6 +37,10 @@ fn page(token: Option<&str>) -> ContactIdentity {
         access_token: token.map(str::to_owned),
         ..sms("1234567890")
     }
+}
+
+fn inbox(continuity_minutes: Option<u32>) -> ContactIdentity {
+    ContactIdentity { channel: Channel::Email, continuity_minutes, ..sms("support@shop.example") }
 }
 
 fn run(form: ChannelsDraft, actions: impl IntoIterator<Item = Action>) -> ChannelsDraft {
@@ -248,5 +253,84 @@ fn summaries_say_where_conversations_go() {
     draft.apply(Edit::AddTemplate);
     assert_eq!(draft.summary(), "Straight to queue billing · never reopens · 1 template");
     assert_eq!(channel_of(&channel_value(Channel::Whatsapp)), Some(Channel::Whatsapp));
-    assert_eq!(CHANNELS.map(channel_value), ["sms", "whatsapp", "messenger"]);
+    assert_eq!(CHANNELS.map(channel_value), ["sms", "whatsapp", "messenger", "email"]);
+}
+
+#[test]
+fn an_email_address_and_its_continuity_delay_round_trip() {
+    for stored in [inbox(Some(15)), inbox(Some(0)), inbox(None)] {
+        let form = ChannelsDraft::new(std::slice::from_ref(&stored));
+        assert!(!form.changed(), "{stored:?}");
+        assert_eq!(form.identities[0].identity(0), Ok(stored.clone()));
+    }
+    let draft = IdentityDraft::of(&inbox(Some(15)));
+    assert_eq!(
+        (draft.channel, draft.address.as_str(), draft.continuity.as_str()),
+        (Channel::Email, "support@shop.example", "15")
+    );
+    assert_eq!(IdentityDraft::of(&inbox(None)).continuity, "", "empty: the default");
+    // Typed afresh: the address goes trimmed and lowercased; empty minutes go as none, and
+    // what only SMS, WhatsApp or Messenger use does not go at all.
+    let form = run(
+        ChannelsDraft::new(&[]),
+        [
+            Action::Add,
+            Action::Edit(0, Edit::Channel(Channel::Email)),
+            Action::Edit(0, Edit::Address(" Support@Shop.Example ".into())),
+            Action::Edit(0, Edit::Token("EAAB-not-for-email-xxxxxxxxxx".into())),
+            Action::Edit(0, Edit::HumanAgent(true)),
+            Action::Edit(0, Edit::AddTemplate),
+        ],
+    );
+    assert_eq!(form.identities[0].identity(0), Ok(inbox(None)));
+    assert_eq!(form.to_send(&[]), Ok(vec![inbox(None)]), "core takes it as sent");
+    let never = run(form, [Action::Edit(0, Edit::Continuity(" 0 ".into()))]);
+    assert_eq!(never.identities[0].identity(0), Ok(inbox(Some(0))));
+    assert!(never.changed());
+    // Another channel chosen: the delay stays in its input but is not sent.
+    let back = run(never, [Action::Edit(0, Edit::Channel(Channel::Sms))]);
+    assert_eq!(back.identities[0].continuity, " 0 ");
+    assert_eq!(back.identities[0].identity(0).unwrap().continuity_minutes, None);
+}
+
+#[test]
+fn an_email_delay_that_is_not_whole_minutes_up_to_a_day_is_refused_here() {
+    let form = ChannelsDraft::new(&[inbox(None)]);
+    for typed in ["soon", "-1", "2.5", "1441", "99999999999"] {
+        let form = run(form.clone(), [Action::Edit(0, Edit::Continuity(typed.into()))]);
+        let error = form.to_send(&[]).unwrap_err();
+        assert!(error.about(0, "continuity_minutes"), "{typed}: {error:?}");
+        assert_eq!(
+            error.sentence(),
+            "Email unread replies after: whole minutes, 0 to 1440 (empty: 5; 0: never)"
+        );
+        assert_eq!(run(form, [Action::Failed(error)]).open, Some(0), "the editor with the error opens");
+    }
+    let day = run(form.clone(), [Action::Edit(0, Edit::Continuity("1440".into()))]);
+    assert_eq!(day.identities[0].identity(0).unwrap().continuity_minutes, Some(MAX_CONTINUITY_MINUTES));
+    // On another channel the input is not read: nothing to refuse.
+    let sms_form =
+        run(ChannelsDraft::new(&[sms("+15550100")]), [Action::Edit(0, Edit::Continuity("soon".into()))]);
+    assert_eq!(sms_form.to_send(&[]), Ok(vec![sms("+15550100")]));
+    // The edge's refusal of the delay lands on the same input.
+    let refused = ApiError::new(ErrorCode::BadRequest, "channels[0].continuity_minutes: at most 1440")
+        .at_field("channels[0].continuity_minutes");
+    assert_eq!(ChannelError::of(&refused).sentence(), "Email unread replies after: at most 1440");
+}
+
+#[test]
+fn an_email_summary_says_when_unread_replies_are_emailed() {
+    let summary = |minutes: &str| {
+        let mut draft = IdentityDraft::of(&inbox(None));
+        draft.apply(Edit::Continuity(minutes.into()));
+        draft.summary()
+    };
+    let flow = "Site's flow (bot first) · reopens within 60 min";
+    assert_eq!(
+        summary(""),
+        format!("{flow} · unread replies emailed after {DEFAULT_CONTINUITY_MINUTES} min")
+    );
+    assert_eq!(summary("30"), format!("{flow} · unread replies emailed after 30 min"));
+    assert_eq!(summary("0"), format!("{flow} · unread replies never emailed"));
+    assert_eq!(summary("later"), format!("{flow} · email delay to fix"));
 }

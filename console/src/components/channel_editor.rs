@@ -1,7 +1,8 @@
 //! One contact identity's editor, inside Settings → Channels: its channel and address, for a
 //! Messenger page its access token (a password input; left empty, the stored token is kept),
-//! its message handler (the site's flow, or straight to one of the site's queues, and the
-//! reopen window), and for WhatsApp its approved templates. Every input is controlled by
+//! for an email address how long a chat reply may stay unread before it is emailed, its
+//! message handler (the site's flow, or straight to one of the site's queues, and the reopen
+//! window), and for WhatsApp its approved templates. Every input is controlled by
 //! [`crate::channels_draft`]; this only turns events into [`Edit`]s.
 
 use std::rc::Rc;
@@ -13,6 +14,7 @@ use yew::prelude::*;
 
 use crate::channels_draft::{
     channel_of, channel_value, ChannelError, Edit, IdentityDraft, TemplateRow, CHANNELS,
+    DEFAULT_CONTINUITY_MINUTES, MAX_CONTINUITY_MINUTES,
 };
 
 /// Editor properties.
@@ -35,7 +37,8 @@ pub struct ChannelEditorProps {
 }
 
 /// `[data-channel-editor]`: `select[name=channel]`, `input[name=address]`,
-/// `input[name=access_token]` and `input[name=human_agent]` (Messenger), `input[name=handler_start]` radios (`flow`,
+/// `input[name=access_token]` and `input[name=human_agent]` (Messenger),
+/// `input[name=continuity_minutes]` (Email), `input[name=handler_start]` radios (`flow`,
 /// `queue`), `select[name=handler_queue]`, `input[name=reopen_within_minutes]`, and on
 /// WhatsApp `[data-channel-template="0"]` rows (`template_name`, `template_text`,
 /// `template_content_sid`, `button[data-channel-template-remove]`) with
@@ -72,9 +75,14 @@ pub fn channel_editor(props: &ChannelEditorProps) -> Html {
             </label>
         }
     };
-    let (address_label, placeholder) = match draft.channel {
-        Channel::Messenger => ("Facebook page id (digits)", "1234567890"),
-        _ => ("Phone number, in international form (+ and the country code)", "+15550100"),
+    let (address_label, placeholder, kind) = match draft.channel {
+        Channel::Messenger => ("Facebook page id (digits)", "1234567890", "text"),
+        Channel::Email => (
+            "Email address (the support inbox, and the address the site's emails come from)",
+            "support@shop.example",
+            "email",
+        ),
+        _ => ("Phone number, in international form (+ and the country code)", "+15550100", "text"),
     };
     html! {
         <fieldset class="sb-interceptors sb-channel-editor" data-channel-editor="" disabled={props.disabled}>
@@ -90,7 +98,7 @@ pub fn channel_editor(props: &ChannelEditorProps) -> Html {
             </label>
             <label class="sb-field">
                 <span class="sb-field-label">{ address_label }</span>
-                <input type="text" name="address" class="sb-channel-address-input" {placeholder} spellcheck="false"
+                <input type={kind} name="address" class="sb-channel-address-input" {placeholder} spellcheck="false"
                     autocomplete="off" value={draft.address.clone()} aria-invalid={invalid("address")}
                     oninput={edit(Edit::Address)} />
             </label>
@@ -105,6 +113,9 @@ pub fn channel_editor(props: &ChannelEditorProps) -> Html {
                     { "Agents (not the bot) may then answer for 7 days after the customer's last message, \
                        not only 24 hours; such replies are tagged HUMAN_AGENT." }
                 </p>
+            }
+            if draft.channel == Channel::Email {
+                { continuity_field(draft, invalid("continuity_minutes"), edit(Edit::Continuity)) }
             }
             <fieldset class="sb-channel-handler">
                 <legend>{ "New conversations go to" }</legend>
@@ -149,6 +160,27 @@ fn token_field(draft: &IdentityDraft, invalid: Option<&'static str>, oninput: Ca
                 placeholder={draft.stored_token.is_some().then_some("Kept when left empty")}
                 aria-describedby="sb-channel-token-hint" aria-invalid={invalid} {oninput} />
             <p id="sb-channel-token-hint" class="sb-hint sb-field-hint">{ hint }</p>
+        </div>
+    }
+}
+
+/// Email's continuity delay: a number input that may stay empty (the default).
+fn continuity_field(
+    draft: &IdentityDraft,
+    invalid: Option<&'static str>,
+    oninput: Callback<InputEvent>,
+) -> Html {
+    html! {
+        <div class="sb-field">
+            <label class="sb-field-label" for="sb-channel-continuity">{ "Email unread replies after (minutes)" }</label>
+            <input type="number" id="sb-channel-continuity" name="continuity_minutes" class="sb-channel-continuity"
+                min="0" max={MAX_CONTINUITY_MINUTES.to_string()} placeholder={DEFAULT_CONTINUITY_MINUTES.to_string()}
+                value={draft.continuity.clone()} aria-describedby="sb-channel-continuity-hint"
+                aria-invalid={invalid} {oninput} />
+            <p id="sb-channel-continuity-hint" class="sb-hint sb-field-hint">
+                { format!("A team reply in a chat that its visitor has not read this long after it was sent reaches \
+                           them by email, from this address. Empty: {DEFAULT_CONTINUITY_MINUTES}; 0: never.") }
+            </p>
         </div>
     }
 }

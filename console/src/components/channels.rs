@@ -1,5 +1,6 @@
 //! The settings screen's "Channels" section: the site's contact identities — SMS and WhatsApp
-//! numbers, Messenger pages — each with what becomes of the conversations that start there.
+//! numbers, Messenger pages, email addresses — each with what becomes of the conversations
+//! that start there.
 //! Admins add, edit ([`super::channel_editor`]) and remove them, then "Save channels" sends the
 //! list whole (`PATCH /api/v1/site {"channels"}`) once core's own checks pass; agents see the
 //! list and each identity's details, read-only. The form's state is
@@ -30,7 +31,7 @@ pub struct ChannelsFormProps {
 }
 
 /// `form[data-channels]`: `li[data-channel-identity="0"]` per identity (`data-channel`: `sms`,
-/// `whatsapp`, `messenger`; `data-address`) with `button[data-channel-edit]` and
+/// `whatsapp`, `messenger`, `email`; `data-address`) with `button[data-channel-edit]` and
 /// `button[data-channel-remove]`; `button[data-channel-add]`; `button[data-channels-save]`;
 /// `[data-channels-status]` once saved; a refusal of the whole list in `[data-channels-error]`.
 #[function_component(ChannelsForm)]
@@ -79,7 +80,7 @@ pub fn channels_form(props: &ChannelsFormProps) -> Html {
     html! {
         <form class="sb-site-form sb-channels-form" data-channels="" aria-label="Channels" novalidate=true {onsubmit}>
             <p class="sb-hint">
-                { "Phone numbers (SMS, WhatsApp) and Facebook pages customers write to, and where their conversations go. \
+                { "Phone numbers (SMS, WhatsApp), Facebook pages and email addresses customers write to, and where their conversations go. \
                    Twilio and Meta deliver their messages to this site's webhooks (docs/channels.md)." }
             </p>
             if form.identities.is_empty() {

@@ -21,8 +21,8 @@
 //!   with its photo; [`reset_link`]: a password reset link made for it; [`site_form`]: the
 //!   site's widget colour, greeting and allowed origins; [`interceptors`]: in it, the privacy
 //!   and message filters (redactions, masked words, trimming) every message passes;
-//!   [`channels`]: the site's contact identities (SMS and WhatsApp numbers, Messenger pages)
-//!   and their message handlers, one edited at a time in [`channel_editor`].
+//!   [`channels`]: the site's contact identities (SMS and WhatsApp numbers, Messenger pages,
+//!   email addresses) and their message handlers, one edited at a time in [`channel_editor`].
 //! - [`topbar`]: the agent's name and "Sign out".
 //! - [`inbox`]: the conversation list.
 //! - [`offers`]: conversations offered to this agent, to accept or decline.

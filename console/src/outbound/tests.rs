@@ -102,6 +102,7 @@ fn identity(channel: Channel, address: &str, templates: &[(&str, &str)]) -> Cont
             .map(|(name, text)| Template { name: (*name).into(), text: (*text).into(), content_sid: None })
             .collect(),
         human_agent: false,
+        continuity_minutes: None,
     }
 }
 
@@ -124,6 +125,12 @@ fn chat_is_offered_always_and_each_other_channel_where_the_site_has_a_number_or_
     assert_eq!(channels(&site()), [Channel::Webchat, Channel::Sms, Channel::Whatsapp, Channel::Messenger]);
     assert_eq!(channels(&site()[..2]), [Channel::Webchat, Channel::Sms, Channel::Messenger]);
     assert_eq!(channels(&site()[1..2]), [Channel::Webchat, Channel::Sms]);
+    // An email address is no channel to start a conversation on.
+    let inbox = identity(Channel::Email, "support@shop.example", &[]);
+    assert_eq!(
+        channels(&[inbox, identity(Channel::Sms, "+15550100", &[])]),
+        [Channel::Webchat, Channel::Sms]
+    );
     // The edge writes from the first WhatsApp number: its templates are the ones offered.
     let site = site();
     let names: Vec<&str> = whatsapp_templates(&site).iter().map(|t| t.name.as_str()).collect();

@@ -16,12 +16,16 @@ use crate::flow::Flow;
 
 use super::{sms, twilio};
 
+/// The longest a reply may stay unread before its continuity email: a day.
+pub const MAX_CONTINUITY_MINUTES: u32 = 24 * 60;
+
 fn bad(field: String, what: impl std::fmt::Display) -> ApiError {
     ApiError::new(ErrorCode::BadRequest, format!("{field}: {what}")).at_field(field)
 }
 
 /// Checks a site's contact identities against its flow: at most [`MAX_IDENTITIES`], SMS or
-/// WhatsApp numbers in E.164 form, each (channel, number) once, a queue handler naming one of
+/// WhatsApp numbers in E.164 form, Messenger pages, lowercase email addresses, each (channel,
+/// address) once, a queue handler naming one of
 /// the flow's queues, a reopen window of at most [`MAX_REOPEN_MINUTES`].
 pub fn check_identities(identities: &[ContactIdentity], flow: &Flow) -> Result<(), ApiError> {
     if identities.len() > MAX_IDENTITIES {
@@ -50,7 +54,23 @@ pub fn check_identities(identities: &[ContactIdentity], flow: &Flow) -> Result<(
                     ));
                 }
             }
-            _ => return Err(bad(at("channel"), "sms, whatsapp or messenger (email comes later)")),
+            Channel::Email => {
+                if crate::fields::normalise_email(&identity.address).as_deref()
+                    != Some(identity.address.as_str())
+                {
+                    return Err(bad(at("address"), "an email address, in lowercase (support@shop.example)"));
+                }
+                if identity.access_token.is_some() {
+                    return Err(bad(at("access_token"), "only Messenger pages have one"));
+                }
+            }
+            _ => return Err(bad(at("channel"), "sms, whatsapp, messenger or email")),
+        }
+        if identity.continuity_minutes.is_some_and(|m| m > MAX_CONTINUITY_MINUTES) {
+            return Err(bad(at("continuity_minutes"), format_args!("at most {MAX_CONTINUITY_MINUTES}")));
+        }
+        if identity.continuity_minutes.is_some() && identity.channel != Channel::Email {
+            return Err(bad(at("continuity_minutes"), "continuity emails are the email address's"));
         }
         let twin = identities[..n]
             .iter()
@@ -177,7 +197,10 @@ pub fn first_step(handler: &MessageHandler) -> Option<Outbound> {
 /// Messenger (never a phone) — and the channel.
 pub fn customer_contact(thread: &Thread, name: Option<String>) -> switchboard_protocol::contact::Contact {
     let mut contact = switchboard_protocol::contact::Contact { name, ..Default::default() };
-    if thread.channel == Channel::Messenger {
+    if thread.channel == Channel::Email {
+        // The address wrote to us: theirs, as far as email can tell.
+        contact.email = Some(thread.theirs.clone());
+    } else if thread.channel == Channel::Messenger {
         // A page-scoped id: the page it belongs to goes with it (the team writes back by both).
         contact.attributes.insert("messenger_id".into(), thread.theirs.clone());
         contact.attributes.insert("messenger_page".into(), thread.ours.clone());
@@ -242,7 +265,9 @@ pub fn outgoing(channel: Channel, message: &Message) -> Outgoing {
     }
     let quick_replies = if native { message.quick_replies.clone() } else { Vec::new() };
     let by_person = matches!(message.author, Author::Agent { .. });
-    Outgoing { texts: sms::split(&text), file: None, quick_replies, by_person }
+    // An email is one message however long; a text message goes in pieces.
+    let texts = if channel == Channel::Email { vec![text] } else { sms::split(&text) };
+    Outgoing { texts, file: None, quick_replies, by_person }
 }
 
 /// The absolute address of `path` (an attachment's link) on the edge that `callback` (the

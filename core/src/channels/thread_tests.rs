@@ -12,6 +12,7 @@ fn sms(address: &str) -> ContactIdentity {
         templates: Vec::new(),
         access_token: None,
         human_agent: false,
+        continuity_minutes: None,
     }
 }
 
@@ -241,4 +242,29 @@ fn the_team_writes_on_messenger_along_the_contacts_newest_line_there() {
     assert_eq!(messenger_line(std::slice::from_ref(&page), &[typed]).unwrap_err().code, ErrorCode::Conflict);
     // A page the site dropped since.
     assert!(messenger_line(&[], &[from_page]).is_err());
+}
+
+#[test]
+fn an_email_address_is_an_inbox_and_its_customers_write_from_theirs() {
+    let flow = Flow::default();
+    let inbox = ContactIdentity {
+        channel: Channel::Email,
+        address: "support@shop.example".into(),
+        continuity_minutes: Some(10),
+        ..sms("+15550100")
+    };
+    assert!(check_identities(std::slice::from_ref(&inbox), &flow).is_ok());
+    let field = |identity: ContactIdentity| check_identities(&[identity], &flow).unwrap_err().field;
+    let upper = ContactIdentity { address: "Support@Shop.example".into(), ..inbox.clone() };
+    assert_eq!(field(upper).as_deref(), Some("channels[0].address"));
+    let long = ContactIdentity { continuity_minutes: Some(MAX_CONTINUITY_MINUTES + 1), ..inbox.clone() };
+    assert_eq!(field(long).as_deref(), Some("channels[0].continuity_minutes"));
+    let sms_minutes = ContactIdentity { continuity_minutes: Some(5), ..sms("+15550100") };
+    assert_eq!(field(sms_minutes).as_deref(), Some("channels[0].continuity_minutes"));
+
+    let line =
+        Thread { channel: Channel::Email, ours: inbox.address.clone(), theirs: "ada@example.com".into() };
+    let contact = customer_contact(&line, Some("Ada".into()));
+    assert_eq!(contact.email.as_deref(), Some("ada@example.com"));
+    assert!(!contact.attributes.contains_key("phone"));
 }

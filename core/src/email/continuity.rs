@@ -12,6 +12,20 @@ use switchboard_protocol::{Author, Message, Seq};
 /// How long a reply stays unread before the email goes, unless the site says otherwise.
 pub const DEFAULT_DELAY_MS: i64 = 5 * 60 * 1000;
 
+/// How long a team's reply may stay unread before its email, as the site's email address says
+/// (`continuity_minutes`: none, 5 minutes; `0`, never); a site without one has the default.
+pub fn delay_ms(identities: &[switchboard_protocol::channels::ContactIdentity]) -> Option<i64> {
+    let minutes = identities
+        .iter()
+        .find(|identity| identity.channel == switchboard_protocol::channels::Channel::Email)
+        .and_then(|identity| identity.continuity_minutes);
+    match minutes {
+        Some(0) => None,
+        Some(minutes) => Some(i64::from(minutes) * 60_000),
+        None => Some(DEFAULT_DELAY_MS),
+    }
+}
+
 /// What the email may show.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Disclosure {
@@ -34,6 +48,77 @@ pub fn unread_replies(log: &[Message], read_up_to: Seq, emailed_up_to: Seq) -> V
 /// When the email for `replies` is due: the oldest one's time plus the delay (`None`: none).
 pub fn due_at(replies: &[&Message], delay_ms: i64) -> Option<i64> {
     replies.iter().map(|m| m.sent_at).min().map(|oldest| oldest + delay_ms)
+}
+
+/// Where a conversation's continuity emails go, and what they may show: the address the
+/// site's backend signed (the identity token's email), else the one the visitor typed —
+/// shown the replies only once proven theirs (`proven`: an address that wrote to us in this
+/// conversation).
+pub fn recipient(
+    contact: &switchboard_protocol::contact::Contact,
+    proven: Option<&str>,
+) -> Option<(String, Disclosure)> {
+    let normal = |email: &str| crate::fields::normalise_email(email);
+    if let Some(signed) = contact.identity.as_ref().and_then(|i| i.email.as_deref()).and_then(normal) {
+        return Some((signed, Disclosure::Replies));
+    }
+    let typed = contact.email.as_deref().and_then(normal)?;
+    let disclosure = match proven.and_then(normal) {
+        Some(proven) if proven == typed => Disclosure::Replies,
+        _ => Disclosure::WaitingOnly,
+    };
+    Some((typed, disclosure))
+}
+
+/// How far a conversation's continuity emails came.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Progress {
+    /// The newest entry the visitor read.
+    pub read_up_to: Seq,
+    /// The newest entry an email carried (or told of).
+    pub emailed_up_to: Seq,
+    /// A typed address was already told a reply waits: it is told once per conversation, so
+    /// a stranger's address typed by mistake gets one short email, never a stream.
+    pub waiting_told: bool,
+}
+
+/// What to do about continuity now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Next<'a> {
+    /// Nothing waits (nothing unread, no address, or the one email a typed address gets went).
+    Nothing,
+    /// Look again at this time (ms).
+    At(i64),
+    /// Send the email of `replies` to `to`.
+    Send {
+        /// The address.
+        to: String,
+        /// What it may show.
+        disclosure: Disclosure,
+        /// The unread replies, oldest first.
+        replies: Vec<&'a Message>,
+    },
+}
+
+/// What is due for the entries after what was read and emailed (`log`, oldest first), for
+/// `recipient` (see [`recipient`]), `delay_ms` after the oldest unread reply.
+pub fn next<'a>(
+    log: &'a [Message],
+    recipient: Option<(String, Disclosure)>,
+    progress: Progress,
+    delay_ms: i64,
+    now: i64,
+) -> Next<'a> {
+    let Some((to, disclosure)) = recipient else { return Next::Nothing };
+    if disclosure == Disclosure::WaitingOnly && progress.waiting_told {
+        return Next::Nothing;
+    }
+    let replies = unread_replies(log, progress.read_up_to, progress.emailed_up_to);
+    match due_at(&replies, delay_ms) {
+        None => Next::Nothing,
+        Some(at) if at > now => Next::At(at),
+        Some(_) => Next::Send { to, disclosure, replies },
+    }
 }
 
 /// The site as the email shows it.

@@ -27,8 +27,11 @@ pub struct OutboundEmail {
     pub text: String,
     /// The HTML part, if any.
     pub html: Option<String>,
-    /// Extra headers, in order (`In-Reply-To`, `References`, `List-Unsubscribe`…).
+    /// Extra headers, in order (`Message-ID`, `In-Reply-To`, `References`, `List-Unsubscribe`…).
     pub headers: Vec<(String, String)>,
+    /// Said back by Postmark's delivery, bounce and complaint webhooks about this email
+    /// (`site`, and `line` for a support inbox's answer): which object to tell.
+    pub metadata: Vec<(String, String)>,
 }
 
 /// The Email API request sending `email` with the server's token.
@@ -47,6 +50,11 @@ pub fn send_request(base_url: &str, server_token: &str, email: &OutboundEmail) -
         "Headers": headers,
         "MessageStream": "outbound",
     });
+    if !email.metadata.is_empty() {
+        let metadata: serde_json::Map<String, serde_json::Value> =
+            email.metadata.iter().map(|(k, v)| (k.clone(), v.clone().into())).collect();
+        body["Metadata"] = metadata.into();
+    }
     if let Some(html) = &email.html {
         body["HtmlBody"] = html.clone().into();
     }
@@ -172,26 +180,74 @@ pub fn inbound(body: &str) -> Result<InboundEmail, ApiError> {
     })
 }
 
-/// An address Postmark says is not to be written to again: a hard bounce or a spam complaint
-/// (soft bounces and other records change nothing).
-pub fn undeliverable(body: &str) -> Result<Option<String>, ApiError> {
+/// What one of Postmark's webhooks posted (they share one URL; `RecordType` tells them apart,
+/// and the inbound webhook has none).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Event {
+    /// An email to one of our addresses ([`inbound`] reads it).
+    Inbound,
+    /// One of our emails reached (or failed to reach) its recipient.
+    Outcome {
+        /// Postmark's id of our email (its answer's `MessageID`).
+        message_id: String,
+        /// The recipient's address, lowercased.
+        recipient: String,
+        /// How far it came.
+        status: DeliveryStatus,
+        /// The address is not to be written to again (a hard bounce or a spam complaint):
+        /// `"bounced"` or `"complained"`.
+        stop: Option<&'static str>,
+        /// What we sent along (`Metadata`).
+        metadata: std::collections::BTreeMap<String, String>,
+    },
+    /// Anything else (opens, clicks, subscription changes): nothing to do.
+    Other,
+}
+
+/// Which webhook posted `body`.
+pub fn event(body: &str) -> Result<Event, ApiError> {
     #[derive(Deserialize)]
     #[serde(rename_all = "PascalCase")]
     struct Record {
-        record_type: String,
+        #[serde(default)]
+        record_type: Option<String>,
         #[serde(rename = "Type", default)]
         kind: String,
+        #[serde(rename = "MessageID", default)]
+        message_id: String,
         #[serde(default)]
         email: String,
+        #[serde(default)]
+        recipient: String,
+        #[serde(default)]
+        metadata: std::collections::BTreeMap<String, String>,
     }
     let record: Record = serde_json::from_str(body)
         .map_err(|e| ApiError::new(ErrorCode::BadRequest, format!("not a Postmark webhook: {e}")))?;
-    let stops = match record.record_type.as_str() {
-        "SpamComplaint" => true,
-        "Bounce" => matches!(record.kind.as_str(), "HardBounce" | "BadEmailAddress" | "ManuallyDeactivated"),
-        _ => false,
+    let (status, stop) = match record.record_type.as_deref() {
+        None | Some("Inbound") => return Ok(Event::Inbound),
+        Some("Delivery") => (DeliveryStatus::Delivered, None),
+        Some("SpamComplaint") => (DeliveryStatus::Failed, Some("complained")),
+        Some("Bounce") => match record.kind.as_str() {
+            "HardBounce" | "BadEmailAddress" | "ManuallyDeactivated" => {
+                (DeliveryStatus::Failed, Some("bounced"))
+            }
+            // A full mailbox or a greylisting server: the email may still arrive.
+            _ => return Ok(Event::Other),
+        },
+        Some(_) => return Ok(Event::Other),
     };
-    Ok((stops && record.email.contains('@')).then(|| record.email.to_lowercase()))
+    let recipient = if record.email.is_empty() { record.recipient } else { record.email };
+    if !recipient.contains('@') {
+        return Err(ApiError::new(ErrorCode::BadRequest, "a Postmark record names its recipient (Email)"));
+    }
+    Ok(Event::Outcome {
+        message_id: record.message_id,
+        recipient: recipient.trim().to_lowercase(),
+        status,
+        stop,
+        metadata: record.metadata,
+    })
 }
 
 #[cfg(test)]

@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use crate::ids::ConversationId;
 
 /// `200` body.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Accepted {
     /// The conversation the reply joined (none when a machine sent it).
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -63,3 +63,73 @@ proptest! {
         prop_assert!(!escape(&text).contains('<'));
     }
 }
+
+#[test]
+fn a_signed_address_sees_the_replies_a_typed_one_once_that_one_waits() {
+    use switchboard_protocol::contact::{Contact, VerifiedIdentity};
+    let typed = Contact { email: Some("Ada@Example.com".into()), ..Default::default() };
+    assert_eq!(recipient(&typed, None), Some(("ada@example.com".into(), Disclosure::WaitingOnly)));
+    assert_eq!(
+        recipient(&typed, Some("ada@example.com")),
+        Some(("ada@example.com".into(), Disclosure::Replies))
+    );
+    assert_eq!(recipient(&typed, Some("eve@example.com")).unwrap().1, Disclosure::WaitingOnly);
+    let identity = VerifiedIdentity { email: Some("ada@corp.example".into()), ..test_identity() };
+    let signed = Contact { identity: Some(identity), ..typed };
+    assert_eq!(recipient(&signed, None), Some(("ada@corp.example".into(), Disclosure::Replies)));
+    assert_eq!(recipient(&Contact::default(), None), None);
+
+    let log = log();
+    let progress = Progress { read_up_to: Seq(1), ..Progress::default() };
+    let to = || Some(("ada@example.com".to_owned(), Disclosure::WaitingOnly));
+    assert_eq!(next(&log, to(), progress, 10_000, 5_000), Next::At(12_000));
+    assert!(
+        matches!(next(&log, to(), progress, 10_000, 12_000), Next::Send { ref replies, .. } if replies.len() == 2)
+    );
+    let told = Progress { waiting_told: true, ..progress };
+    assert_eq!(next(&log, to(), told, 10_000, 12_000), Next::Nothing, "a typed address is told once");
+    assert_eq!(next(&log, None, progress, 10_000, 12_000), Next::Nothing);
+}
+
+fn test_identity() -> switchboard_protocol::contact::VerifiedIdentity {
+    serde_json::from_value(serde_json::json!({ "user_id": "u-1" })).unwrap()
+}
+
+proptest! {
+    /// Whatever the log and progress, an email is never due for what was read or emailed, and
+    /// never sooner than the delay after the oldest reply it carries.
+    #[test]
+    fn nothing_read_or_emailed_is_sent_and_never_early(
+        read in 0u64..7, emailed in 0u64..7, now in 0i64..20_000, delay in 0i64..10_000,
+    ) {
+        let log = log();
+        let progress = Progress { read_up_to: Seq(read), emailed_up_to: Seq(emailed), waiting_told: false };
+        let to = Some(("ada@example.com".to_owned(), Disclosure::Replies));
+        if let Next::Send { replies, .. } = next(&log, to, progress, delay, now) {
+            prop_assert!(!replies.is_empty());
+            for reply in &replies {
+                prop_assert!(reply.seq.0 > read.max(emailed));
+                prop_assert!(!reply.internal);
+            }
+            prop_assert!(replies.iter().map(|m| m.sent_at).min().unwrap() + delay <= now);
+        }
+    }
+}
+
+#[test]
+fn the_sites_email_address_sets_the_delay() {
+    use switchboard_protocol::channels::{Channel, ContactIdentity};
+    let address = |minutes: Option<u32>| ContactIdentity {
+        channel: Channel::Email,
+        address: "support@shop.example".into(),
+        access_token: None,
+        human_agent: false,
+        handler: Default::default(),
+        continuity_minutes: minutes,
+        templates: Vec::new(),
+    };
+    assert_eq!(delay_ms(&[]), Some(DEFAULT_DELAY_MS));
+    assert_eq!(delay_ms(&[address(None)]), Some(DEFAULT_DELAY_MS));
+    assert_eq!(delay_ms(&[address(Some(2))]), Some(120_000));
+    assert_eq!(delay_ms(&[address(Some(0))]), None, "0: never");
+}

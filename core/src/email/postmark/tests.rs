@@ -11,6 +11,7 @@ fn email() -> OutboundEmail {
         text: "It ships today.".into(),
         html: Some("<p>It ships today.</p>".into()),
         headers: vec![("In-Reply-To".into(), "<msg-1@shop.example>".into())],
+        metadata: vec![("site".into(), "demo".into())],
     }
 }
 
@@ -79,14 +80,30 @@ fn the_inbound_webhook_becomes_an_inbound_email() {
 #[test]
 fn hard_bounces_and_complaints_stop_an_address_soft_bounces_do_not() {
     let record = |kind: &str, t: &str| {
-        serde_json::json!({ "RecordType": kind, "Type": t, "Email": "Ada@Example.com" }).to_string()
+        serde_json::json!({ "RecordType": kind, "Type": t, "Email": "Ada@Example.com", "MessageID": "pm-1",
+            "Metadata": { "site": "demo" } })
+        .to_string()
     };
-    assert_eq!(undeliverable(&record("Bounce", "HardBounce")).unwrap().as_deref(), Some("ada@example.com"));
-    assert_eq!(
-        undeliverable(&record("SpamComplaint", "SpamComplaint")).unwrap().as_deref(),
-        Some("ada@example.com")
-    );
-    assert_eq!(undeliverable(&record("Bounce", "SoftBounce")).unwrap(), None);
-    assert_eq!(undeliverable(&record("Delivery", "")).unwrap(), None);
-    assert!(undeliverable("nope").is_err());
+    let stop = |body: &str| match event(body).unwrap() {
+        Event::Outcome { stop, recipient, metadata, message_id, .. } => {
+            assert_eq!((recipient.as_str(), message_id.as_str()), ("ada@example.com", "pm-1"));
+            assert_eq!(metadata.get("site").map(String::as_str), Some("demo"));
+            stop
+        }
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(stop(&record("Bounce", "HardBounce")), Some("bounced"));
+    assert_eq!(stop(&record("SpamComplaint", "SpamComplaint")), Some("complained"));
+    assert_eq!(stop(&record("Delivery", "")), None);
+    assert_eq!(event(&record("Bounce", "SoftBounce")).unwrap(), Event::Other);
+    assert_eq!(event(&record("Open", "")).unwrap(), Event::Other);
+    assert_eq!(event(r#"{"FromFull":{"Email":"a@b.c"}}"#).unwrap(), Event::Inbound);
+    assert!(event("nope").is_err());
+}
+
+#[test]
+fn metadata_goes_along_for_the_webhooks() {
+    let request = send_request("http://x", "t", &email());
+    let body: serde_json::Value = serde_json::from_str(&request.body).unwrap();
+    assert_eq!(body["Metadata"]["site"], "demo");
 }

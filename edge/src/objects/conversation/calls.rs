@@ -30,6 +30,10 @@ pub(crate) struct Connect {
     pub conversation: ConversationId,
     /// Who connects.
     pub participant: Participant,
+    /// The edge's public origin as the socket reached it (`https://chat.example`): links in
+    /// the conversation's emails point there.
+    #[serde(default)]
+    pub edge_origin: Option<String>,
 }
 object_call!(Connect => Conversation, "/connect", Passed);
 
@@ -149,6 +153,10 @@ pub(crate) struct EmailReply {
     pub site: switchboard_protocol::SiteId,
     /// The sender's name, as their mail program gave it.
     pub from_name: Option<String>,
+    /// The sender's address: it wrote to us from it, so continuity emails to it may show the
+    /// replies (`core::email::continuity::recipient`).
+    #[serde(default)]
+    pub from: Option<String>,
     /// From the email's `Message-ID` (the same email again is stored once).
     pub client_id: switchboard_protocol::ClientMessageId,
     /// The reply's new words.

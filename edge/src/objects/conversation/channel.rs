@@ -41,6 +41,7 @@ impl ConversationObject {
             visitor_signed_out_at: None,
             thread: Some(serde_json::to_string(&call.thread)?),
             customer_wrote_at: call.customer_wrote_at,
+            edge_origin: None,
         };
         if let Some(post) = call.post.as_ref().filter(|post| post.template.is_none()) {
             // The team writing first outside the line's window: refused before anything exists.

@@ -153,7 +153,7 @@ impl ConversationObject {
                     objects::send(&self.env, &meta.site_id, &call).await?;
                 }
                 // The lifecycle stored its wake-up; the alarm also serves the line's outbox.
-                Effect::Wake(_) => self.rearm().await?,
+                Effect::Wake(_) => self.rearm(now).await?,
                 _ => {}
             }
         }

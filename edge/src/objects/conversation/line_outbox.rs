@@ -5,7 +5,7 @@
 //! every later one behind it, and is tried again with backoff
 //! (`core::channels::thread::retry_hand_over`); given up, or refused by the line, the team is
 //! told in a private note rather than the reply silently not going. The alarm is shared with
-//! the flow's wake-ups: [`ConversationObject::rearm`] sets it to the sooner of the two.
+//! the flow's wake-ups and continuity emails (`alarm`).
 
 use switchboard_core::channels::thread;
 use switchboard_protocol::channels::{DeliveryStatus, Thread};
@@ -89,21 +89,6 @@ impl ConversationObject {
                 ..ChannelReceipt::note(Seq(first.seq), text)
             };
             self.channel_receipt(note, now)?;
-        }
-        Ok(())
-    }
-
-    /// Sets the alarm to the sooner of the flow's next wake-up and the first reply waiting
-    /// for the line; none of either: no alarm.
-    pub(super) async fn rearm(&self) -> EdgeResult<()> {
-        let flow = self.store.lifecycle()?.wake_at;
-        let line = self.store.first_for_line()?.map(|first| first.next_at);
-        let storage = self.state.storage();
-        match flow.into_iter().chain(line).min() {
-            Some(at) => {
-                storage.set_alarm(worker::ScheduledTime::new(js_sys::Date::new(&(at as f64).into()))).await?
-            }
-            None => storage.delete_alarm().await?,
         }
         Ok(())
     }

@@ -26,10 +26,12 @@ use worker::{
     durable_object, DurableObject, Env, Request, Response, State, WebSocket, WebSocketIncomingMessage,
 };
 
+mod alarm;
 mod attach;
 mod block;
 pub(crate) mod calls;
 mod channel;
+mod continuity;
 mod erase;
 mod feed;
 mod flow;
@@ -153,19 +155,7 @@ impl DurableObject for ConversationObject {
     async fn alarm(&self) -> worker::Result<Response> {
         let now = env::now();
         self.close_ended_sessions(now);
-        if let Ok(Some(meta)) = self.store.meta() {
-            if let Err(error) = self.advance(&meta, Input::Alarm, now).await {
-                worker::console_error!("conversation alarm: {error:?}");
-            }
-            // The alarm also hands kept replies to the customer's line; then it is set again
-            // for whichever of the two comes next.
-            if let Err(error) = self.hand_over_to_line().await {
-                worker::console_error!("line outbox: {error:?}");
-            }
-            if let Err(error) = self.rearm().await {
-                worker::console_error!("conversation alarm: {error:?}");
-            }
-        }
+        self.ring(now).await;
         Response::ok("")
     }
 
@@ -385,6 +375,7 @@ impl ConversationObject {
         }
         // After the sockets: the customer's channel and webhooks follow the chat, never lead it.
         self.emit_channel(&relay.to_agents);
+        self.emit_continuity(&relay.to_agents);
         self.emit_webhooks(&relay.to_agents);
         Ok(())
     }

@@ -22,6 +22,9 @@ impl ConversationObject {
     /// A reply by email: its visitor's message, posted like any other.
     pub(super) async fn email_reply(&self, call: EmailReply, now: i64) -> EdgeResult<Posted> {
         let meta = self.store.existing()?;
+        if let Some(from) = &call.from {
+            self.store.note_proven(from)?;
+        }
         let author = Author::Visitor { id: meta.visitor_id, name: call.from_name };
         let post = PostMessage {
             site: call.site,
@@ -115,6 +118,7 @@ impl ConversationObject {
             visitor_signed_out_at: None,
             thread: None,
             customer_wrote_at: None,
+            edge_origin: None,
         };
         self.store.create(&meta)?;
         // Routed before the message: an agent's first words then take nothing over.

@@ -22,7 +22,7 @@ impl ConversationObject {
     /// the conversation; agents may only join existing conversations of their own site.
     pub(super) async fn admit(
         &self,
-        Connect { conversation: conversation_id, participant }: Connect,
+        Connect { conversation: conversation_id, participant, edge_origin }: Connect,
         now: i64,
     ) -> EdgeResult<Response> {
         let meta = self.store.meta()?;
@@ -41,6 +41,7 @@ impl ConversationObject {
                 visitor_signed_out_at: None,
                 thread: None,
                 customer_wrote_at: None,
+                edge_origin,
             };
             self.store.create(&meta)?;
             // The bot's greeting is the log's first entry, replayed on the visitor's hello.

@@ -4,8 +4,9 @@
 //! `seq`, unique per (author, client id) so a resend can never be stored twice; `extra` holds
 //! quick replies, events and the internal flag as JSON), `reads` (each participant's read
 //! mark), `lifecycle` (one row: where the conversation stands in its flow), `deliveries`
-//! (provider statuses of the team's messages on another channel) and `line_outbox` (replies
-//! on their way to the customer's line). SQLite calls are synchronous in a Durable Object, so a
+//! (provider statuses of the team's messages on another channel), `line_outbox` (replies
+//! on their way to the customer's line) and `continuity` (how far the emails of unread
+//! replies came). SQLite calls are synchronous in a Durable Object, so a
 //! `handle` call's reads and writes happen with no other event in between.
 //! New messages skip the idempotency lookup through an in-memory [`KnownIds`] filter.
 
@@ -22,6 +23,8 @@ use worker::SqlStorage;
 use crate::error::{EdgeError, EdgeResult};
 use crate::objects::tables::{Schema, Tables};
 
+mod continuity;
+pub(super) use continuity::Continuity;
 mod deliveries;
 mod line_outbox;
 mod log;
@@ -55,6 +58,7 @@ static SCHEMA: Schema = Schema {
         "CREATE TABLE IF NOT EXISTS contact (only INTEGER PRIMARY KEY CHECK (only = 1), json TEXT NOT NULL)",
         deliveries::SCHEMA,
         line_outbox::SCHEMA,
+        continuity::SCHEMA,
     ],
     // Logs stored before messages had `extra` get the column (NULL: plain messages).
     // Conversations from before blocking learn their visitor's address at the next visit.
@@ -64,6 +68,7 @@ static SCHEMA: Schema = Schema {
         ("meta", "visitor_signed_out_at INTEGER"),
         ("meta", "thread TEXT"),
         ("meta", "customer_wrote_at INTEGER"),
+        ("meta", "edge_origin TEXT"),
     ],
 };
 
@@ -92,6 +97,9 @@ pub struct Meta {
     /// starting one on WhatsApp or Messenger may write freely within that reply window).
     #[serde(default)]
     pub customer_wrote_at: Option<i64>,
+    /// The edge's public origin, as the visitor's first socket reached it (email links).
+    #[serde(default)]
+    pub edge_origin: Option<String>,
 }
 
 impl Meta {
@@ -171,7 +179,7 @@ impl ConversationStore {
         }
         let rows: Vec<Meta> = self
             .sql
-            .exec("SELECT conversation_id, site_id, visitor_id, created_at, visitor_address, visitor_signed_out_at, thread, customer_wrote_at FROM meta", None)?
+            .exec("SELECT conversation_id, site_id, visitor_id, created_at, visitor_address, visitor_signed_out_at, thread, customer_wrote_at, edge_origin FROM meta", None)?
             .to_array()?;
         let meta = rows.into_iter().next();
         self.meta.replace(meta.clone());
@@ -339,8 +347,8 @@ impl ConversationStore {
         self.tables.make();
         self.sql.exec(
             "INSERT INTO meta (only, conversation_id, site_id, visitor_id, created_at, visitor_address, thread,
-               customer_wrote_at)
-             VALUES (1, ?, ?, ?, ?, ?, ?, ?)",
+               customer_wrote_at, edge_origin)
+             VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?)",
             vec![
                 meta.conversation_id.as_str().into(),
                 meta.site_id.as_str().into(),
@@ -349,6 +357,7 @@ impl ConversationStore {
                 meta.visitor_address.as_deref().into(),
                 meta.thread.as_deref().into(),
                 meta.customer_wrote_at.into(),
+                meta.edge_origin.as_deref().into(),
             ],
         )?;
         self.meta.replace(Some(meta.clone()));

@@ -47,7 +47,7 @@ fn not_found() -> EdgeError {
 }
 
 impl SiteObject {
-    fn contacts_where(&self, condition: &str, value: &str) -> EdgeResult<Option<ContactRecord>> {
+    pub(super) fn contacts_where(&self, condition: &str, value: &str) -> EdgeResult<Option<ContactRecord>> {
         let rows: Vec<Row> = self
             .sql()
             .exec(&format!("SELECT json FROM contacts WHERE {condition} LIMIT 1"), vec![value.into()])?
@@ -82,7 +82,7 @@ impl SiteObject {
         Err(not_found())
     }
 
-    fn save_contact(&self, contact: &ContactRecord) -> EdgeResult<()> {
+    pub(super) fn save_contact(&self, contact: &ContactRecord) -> EdgeResult<()> {
         let user = contact.identity.as_ref().map(|identity| identity.user_id.clone());
         self.sql().exec(
             "INSERT OR REPLACE INTO contacts (id, json, haystack, user_id, updated_at) VALUES (?, ?, ?, ?, ?)",

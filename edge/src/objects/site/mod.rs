@@ -15,6 +15,7 @@
 //! conversations' labels and attributes ([`labels`]); and it deletes resolved conversations
 //! past the site's retention ([`retention`]). It notes which kept idempotent answers are about
 //! which contacts and conversations, so erasing a person erases those too ([`answers`]).
+//! And the addresses its emails no longer go to: bounced, complained, unsubscribed ([`email`]).
 
 pub(crate) mod answers;
 mod blocks;
@@ -23,6 +24,7 @@ mod canned;
 mod config;
 mod contact_events;
 mod contacts;
+pub(crate) mod email;
 mod index;
 pub(crate) mod labels;
 mod search;
@@ -124,6 +126,12 @@ impl DurableObject for SiteObject {
             SetAvatar::ROUTE => answer(req, |c: SetAvatar| ready(self.set_avatar(c))).await,
             AddBlock::ROUTE => answer(req, |c: AddBlock| ready(self.add_block(c, now))).await,
             LiftBlock::ROUTE => answer(req, |c: LiftBlock| ready(self.lift_block(&c, now))).await,
+            email::StopEmail::ROUTE => {
+                answer(req, |c: email::StopEmail| ready(self.stop_email(c, now))).await
+            }
+            email::EmailStopped::ROUTE => {
+                answer(req, |c: email::EmailStopped| ready(self.email_stopped(&c))).await
+            }
             CreateSite::ROUTE => answer(req, |c: CreateSite| ready(self.create_config(c.config))).await,
             Activity::ROUTE => answer(req, |c: Activity| ready(self.take_activity(c, now))).await,
             Search::ROUTE => answer(req, |c: Search| ready(self.search(&c.typed))).await,

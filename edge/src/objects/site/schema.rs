@@ -1,6 +1,6 @@
 //! The site object's tables (made with the site: [`crate::objects::tables`]).
 
-use super::{answers, canned, contacts, labels, retention, search, sessions, signed_out, webhooks};
+use super::{answers, canned, contacts, email, labels, retention, search, sessions, signed_out, webhooks};
 use crate::objects::tables::Schema;
 
 pub(super) static SCHEMA: Schema = Schema {
@@ -41,6 +41,7 @@ pub(super) static SCHEMA: Schema = Schema {
         retention::SCHEMA,
         answers::SCHEMA[0],
         answers::SCHEMA[1],
+        email::SCHEMA,
     ],
     added_columns: &[
         ("conversations", "state TEXT"),

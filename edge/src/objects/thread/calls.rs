@@ -44,6 +44,9 @@ pub(crate) struct Arrived {
     pub handler: MessageHandler,
     /// Where the provider posts the statuses of our replies on this line.
     pub status_callback: String,
+    /// An email: how it threads (a new subject starts a new conversation).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<super::EmailHeaders>,
 }
 object_call!(Arrived => Threads, "/arrived", Took);
 
@@ -54,6 +57,8 @@ pub(crate) struct Took {
     pub conversation: ConversationId,
     /// It had arrived before (nothing new was stored).
     pub repeated: bool,
+    /// The customer, as the conversation knows them (their files are theirs).
+    pub customer: switchboard_protocol::Author,
 }
 
 /// The team starts a conversation with the customer on this line (outbound): made, routed

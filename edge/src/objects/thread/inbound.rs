@@ -37,7 +37,12 @@ impl ThreadObject {
         // the stored one: its author and id are the same).
         let repeated = self.seen(&call.provider_id)?;
         let mut conversation = None;
-        if let Some(current) = &line.conversation {
+        // An email goes on in the current conversation only when it belongs to its thread.
+        let in_thread = match &call.email {
+            Some(headers) => repeated || self.email_continues(headers)?,
+            None => true,
+        };
+        if let Some(current) = line.conversation.as_ref().filter(|_| in_thread) {
             let mut handler = call.handler.clone();
             if repeated {
                 handler.reopen_within_minutes = u32::MAX;
@@ -56,9 +61,28 @@ impl ThreadObject {
                 };
                 let contact = thread::customer_contact(&call.thread, name);
                 let first_step = thread::first_step(&call.handler);
-                self.start(&line, &call.site, &call.thread, contact, first_step, post()).await?.0
+                let first = match &call.email {
+                    // A new email thread: its subject heads the conversation's first message.
+                    Some(headers) => {
+                        self.email_started(headers)?;
+                        let subject = headers.subject.trim();
+                        post().map(|post| PostMessage {
+                            text: if subject.is_empty() {
+                                post.text.clone()
+                            } else {
+                                format!("{subject}\n\n{}", post.text)
+                            },
+                            ..post
+                        })
+                    }
+                    None => post(),
+                };
+                self.start(&line, &call.site, &call.thread, contact, first_step, first).await?.0
             }
         };
+        if let Some(headers) = &call.email {
+            self.email_remember(headers.message_id.as_deref())?;
+        }
         for (n, media) in call.media.iter().enumerate() {
             let file = media::File {
                 site: &call.site,
@@ -74,7 +98,7 @@ impl ThreadObject {
             }
         }
         self.note_arrival(&call.provider_id, now)?;
-        Ok(Took { conversation, repeated })
+        Ok(Took { conversation, repeated, customer })
     }
 
     /// The line, made on its first message either way; the status callback follows the

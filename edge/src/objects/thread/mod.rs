@@ -10,11 +10,13 @@
 //! provider's status reports.
 
 pub(crate) mod calls;
+mod email;
 mod inbound;
 mod media;
 mod profile;
 mod send;
 
+pub(crate) use email::EmailHeaders;
 pub(crate) use send::{messenger_page, reply_window, retry_schedule};
 
 use switchboard_protocol::channels::Thread;
@@ -63,6 +65,9 @@ static SCHEMA: Schema = Schema {
         ("outgoing", "media TEXT"),
         ("outgoing", "quick_replies TEXT"),
         ("outgoing", "person INTEGER"),
+        // An email line's thread: its subject and the Message-IDs of its current conversation.
+        ("line", "subject TEXT"),
+        ("line", "message_ids TEXT"),
     ],
 };
 

@@ -49,10 +49,10 @@ struct Pending {
 }
 
 /// One provider message as the line queued it.
-struct Part<'a> {
-    body: &'a str,
+pub(super) struct Part<'a> {
+    pub body: &'a str,
     content: Option<Content>,
-    file: Option<Attachment>,
+    pub file: Option<Attachment>,
     quick_replies: Vec<String>,
     by_person: bool,
 }
@@ -75,7 +75,7 @@ impl Pending {
 }
 
 /// What became of one attempt.
-enum Outcome {
+pub(super) enum Outcome {
     Sent { provider_id: String, status: DeliveryStatus },
     Later,
     Never(String),
@@ -94,7 +94,14 @@ impl ThreadObject {
                 return self.wake_at(next.next_at).await;
             }
             let attempts = next.attempts + 1;
-            match self.attempt(&line, &thread, next.part()?, now).await {
+            let outcome = match thread.channel {
+                Channel::Email => {
+                    let at = (Seq(next.seq), next.id);
+                    self.attempt_email(&line, &thread, &next.conversation, at, next.part()?, now).await
+                }
+                _ => self.attempt(&line, &thread, next.part()?, now).await,
+            };
+            match outcome {
                 Outcome::Sent { provider_id, status } => {
                     self.sql.exec(
                         "UPDATE outgoing SET state = 'sent', attempts = ?, provider_id = ?, status = ? WHERE id = ?",

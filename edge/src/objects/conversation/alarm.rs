@@ -1,0 +1,44 @@
+//! The conversation's one alarm, shared by three clocks: the flow's wake-ups (timeouts, SLAs,
+//! snoozes), replies waiting for the customer's line (`line_outbox`), and the email of replies
+//! left unread (`continuity`). When it rings each does what is due; then it is set again for
+//! whichever comes next.
+
+use switchboard_core::flow::input::Input;
+
+use super::ConversationObject;
+use crate::error::EdgeResult;
+
+impl ConversationObject {
+    /// Everything due at `now`, each one's failure logged without stopping the others.
+    pub(super) async fn ring(&self, now: i64) {
+        let Ok(Some(meta)) = self.store.meta() else { return };
+        if let Err(error) = self.advance(&meta, Input::Alarm, now).await {
+            worker::console_error!("conversation alarm: {error:?}");
+        }
+        if let Err(error) = self.hand_over_to_line().await {
+            worker::console_error!("line outbox: {error:?}");
+        }
+        if let Err(error) = self.send_continuity(now).await {
+            worker::console_error!("continuity: {error:?}");
+        }
+        if let Err(error) = self.rearm(now).await {
+            worker::console_error!("conversation alarm: {error:?}");
+        }
+    }
+
+    /// Sets the alarm to the soonest of the flow's next wake-up, the first reply waiting for
+    /// the line and the next continuity email; none of them: no alarm.
+    pub(super) async fn rearm(&self, now: i64) -> EdgeResult<()> {
+        let flow = self.store.lifecycle()?.wake_at;
+        let line = self.store.first_for_line()?.map(|first| first.next_at);
+        let email = self.continuity_due(now).await?;
+        let storage = self.state.storage();
+        match flow.into_iter().chain(line).chain(email).min() {
+            Some(at) => {
+                storage.set_alarm(worker::ScheduledTime::new(js_sys::Date::new(&(at as f64).into()))).await?
+            }
+            None => storage.delete_alarm().await?,
+        }
+        Ok(())
+    }
+}
