@@ -37,7 +37,8 @@
 //!   authentication code when the account has two-factor sign-in), an invite, a password
 //!   reset link (`components::password_reset`), the enrol-only page (`components::enrol`) of
 //!   a session whose site requires two-factor sign-in it has not set up, or the console
-//!   (settings: `components::two_factor` and `components::two_factor_setup`; for admins the
+//!   (settings: `components::two_factor` and `components::two_factor_setup`, the email digest
+//!   switch `components::email_digest`; for admins the
 //!   team's reset links, `components::reset_link`, and `components::audit_log`); the Contacts
 //!   screen is `components::contacts` (starting a conversation with a contact:
 //!   `components::contact_start`); the open conversation's labels are

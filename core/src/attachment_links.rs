@@ -35,6 +35,13 @@ pub fn renewed(url: &str, signing: &SigningKey, now: i64) -> Option<String> {
     Some(self::url(&claims.key, &claims.name, &claims.content_type, signing, now))
 }
 
+/// The bucket key a stored message's link names (`url` from our own storage, never a
+/// client's: its signature is not checked); `None` when it is not one of our links.
+pub fn stored_key(url: &str) -> Option<String> {
+    let claims: AttachmentClaims = token::stored_claims(url.strip_prefix(URL_PREFIX)?)?;
+    Some(claims.key)
+}
+
 /// Renews the link of every attachment in `messages` (a replay about to be sent).
 pub fn renew_all(messages: &mut [Message], signing: &SigningKey, now: i64) {
     for attachment in messages.iter_mut().filter_map(|m| m.attachment.as_mut()) {

@@ -161,6 +161,7 @@ mod tests {
             attachment: None,
             cards: Vec::new(),
             language: None,
+            original: None,
         }
     }
 

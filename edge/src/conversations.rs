@@ -71,6 +71,7 @@ pub(crate) async fn post(mut req: Request, env: &Ctx<'_>, id: &str) -> EdgeResul
         text: body.text,
         internal: body.internal,
         template: body.template,
+        original: None,
     };
     http::json(201, &objects::send(env, &id, &call).await?)
 }
@@ -93,8 +94,15 @@ pub(crate) async fn create(mut req: Request, env: &Ctx<'_>) -> EdgeResult<Respon
     let client_id = client_id(body.client_id, &req)?;
     let author = poster(env, &agent, body.as_bot, false).await?;
     let site = agent.site.clone();
-    let post =
-        PostMessage { site, author, client_id, text: body.text, internal: false, template: body.template };
+    let post = PostMessage {
+        site,
+        author,
+        client_id,
+        text: body.text,
+        internal: false,
+        template: body.template,
+        original: None,
+    };
     if !body.channel.is_webchat() {
         // Along the contact's phone from the site's number, or along their Messenger line:
         // the line's object starts it.

@@ -116,6 +116,7 @@ async fn take(
                 from: Some(email.from.clone()),
                 client_id: client_id.clone(),
                 text: email.text.clone(),
+                original: inbound::original(&email),
             };
             let posted = objects::send(env, &conversation, &call).await?;
             (conversation, posted.message.author)
@@ -131,6 +132,7 @@ async fn take(
                 thread: line.clone(),
                 provider_id: client_id.as_str().to_owned(),
                 text: email.text.clone(),
+                original: inbound::original(&email),
                 media: Vec::new(),
                 profile_name: email.from_name.clone(),
                 handler: inbox.handler.clone(),
@@ -169,7 +171,8 @@ async fn keep_files(
                     MAX_ATTACHMENT_BYTES / 1024 / 1024
                 ));
             }
-            let content_type = attachments::check(&file.content_type, &file.bytes).map_err(|e| e.message)?;
+            let content_type = attachments::check(&file.content_type, &file.bytes)
+                .map_err(|e| format!("{}: {}", file.name, e.message))?;
             let participant = Participant {
                 site: site.clone(),
                 author: customer.clone(),

@@ -23,7 +23,8 @@
 //! - [`blocks`]: blocking a conversation's visitor (and address), listing and lifting blocks.
 //! - [`site_cache`]: site configurations remembered by an isolate for a few seconds;
 //!   [`known_sites`]: which site ids exist, so invented ones never start an object.
-//! - [`team`]: invites and the site's accounts; [`canned`]: canned responses;
+//! - [`team`]: invites and the site's accounts; [`team_email`]: invites and reset links sent
+//!   by email; [`canned`]: canned responses;
 //! - [`two_factor`]: setting up, confirming, turning off and resetting two-factor sign-in.
 //! - [`password_resets`]: reset links an admin makes for a teammate, and using one.
 //!   [`site_settings`]: the site's name, origins, widget colour and greeting; [`sites`]:
@@ -38,7 +39,7 @@
 //!   [`email_hooks`]: email arriving as raw MIME or by Postmark's webhooks — replies joined
 //!   to their conversation, new emails to the support inbox, bounces and complaints;
 //!   [`email_send`]: sending through Postmark, reply addresses; [`email_unsubscribe`]: the
-//!   one-click unsubscribe of continuity emails.
+//!   one-click unsubscribe of continuity emails; [`email_digest`]: an agent's digest setting.
 //! - [`bounded_fetch`]: an outgoing POST with a deadline on the whole answer (webhooks, providers).
 //! - [`http`], [`error`], [`env`]: responses, the error type, configuration and clocks.
 //! - [`webcrypto`]: password hashing with the runtime's native PBKDF2.
@@ -61,6 +62,7 @@ mod contacts;
 mod conversation_actions;
 mod conversations;
 mod data_rights;
+mod email_digest;
 mod email_hooks;
 mod email_send;
 mod email_unsubscribe;
@@ -80,6 +82,7 @@ mod site_settings;
 mod sites;
 mod sockets;
 mod team;
+mod team_email;
 mod twilio_hooks;
 mod two_factor;
 mod visitor_sessions;

@@ -85,6 +85,7 @@ pub(crate) async fn deliver(mut req: Request, env: &Ctx<'_>, id: &str) -> EdgeRe
                     handler: identity.handler.clone(),
                     status_callback: own.clone(),
                     email: None,
+                    original: None,
                 };
                 objects::send(env, &key, &call).await.map(drop)
             }

@@ -1,9 +1,11 @@
 //! Password reset links (`protocol::api::password_reset`): an admin makes one for a teammate
 //! (`POST /api/v1/agents/{id}/password-reset`), who looks it up and chooses a new password
 //! (`POST /api/v1/password-resets/lookup`, `/accept`) and is signed in, every other session
-//! of theirs ended. The token travels in bodies only; lookups and accepts are limited per
-//! address like invite attempts, and a token not shaped like one reaches no object.
+//! of theirs ended. The link is emailed to the teammate when the deployment sends email
+//! ([`crate::team_email`]). The token travels in bodies only; lookups and accepts are limited
+//! per address like invite attempts, and a token not shaped like one reaches no object.
 
+use switchboard_core::email;
 use switchboard_protocol::api::audit_log::Action;
 use switchboard_protocol::api::password_reset::{AcceptRequest, Created, TokenRequest};
 use switchboard_protocol::{AgentId, ErrorCode};
@@ -14,9 +16,10 @@ use crate::auth::authenticate_admin;
 use crate::env::Ctx;
 use crate::error::{EdgeError, EdgeResult};
 use crate::objects::directory::calls::{AcceptResetLink, CreateResetLink, ShowResetLink};
-use crate::{agent_sessions, http, objects, team};
+use crate::{agent_sessions, http, objects, team, team_email};
 
-/// An admin makes a link for a teammate of their site.
+/// An admin makes a link for a teammate of their site, also emailed to them when the
+/// deployment sends email.
 pub(crate) async fn create(req: &Request, env: &Ctx<'_>, id: &str) -> EdgeResult<Response> {
     let admin = authenticate_admin(req, env).await?;
     let agent = AgentId::parse(id).map_err(|_| EdgeError::refuse(ErrorCode::NotFound, "no such agent"))?;
@@ -25,7 +28,12 @@ pub(crate) async fn create(req: &Request, env: &Ctx<'_>, id: &str) -> EdgeResult
     let done = Done::to(Action::PasswordResetLinkCreated, made.email.clone());
     audit::record(env, req, &admin.site, &admin, done).await;
     let url = format!("{}/console/#reset={}", http::own_origin(req)?, made.token);
-    http::json(201, &Created { token: made.token, url, email: made.email, expires_at: made.expires_at })
+    let emailed = team_email::send(env, &admin.site, &made.email, |site_name| {
+        email::team::password_reset(site_name, None, &url, made.expires_at)
+    })
+    .await;
+    let (token, email, expires_at) = (made.token, made.email, made.expires_at);
+    http::json(201, &Created { token, url, email, expires_at, emailed })
 }
 
 /// Whose link it is (public: the token is the credential).

@@ -10,9 +10,9 @@ use crate::objects::conversation::calls::BotAnswer;
 use crate::objects::site::calls as site;
 use crate::{
     agent_sessions, api_keys, attachments, audit, avatars, blocks, canned, contacts, conversation_actions,
-    conversations, data_rights, email_hooks, email_unsubscribe, http, idempotency, messenger_hooks, objects,
-    pages, password_resets, scopes, site_cache, site_settings, sites, sockets, team, twilio_hooks,
-    two_factor, visitor_sessions, webhooks,
+    conversations, data_rights, email_digest, email_hooks, email_unsubscribe, http, idempotency,
+    messenger_hooks, objects, pages, password_resets, scopes, site_cache, site_settings, sites, sockets,
+    team, twilio_hooks, two_factor, visitor_sessions, webhooks,
 };
 
 /// Routes one request. Never fails: every error becomes a JSON error response, or, for a
@@ -104,6 +104,8 @@ async fn route(req: Request, env: &Ctx<'_>) -> EdgeResult<Response> {
         ("DELETE", ["api", "v1", "canned-responses", shortcut]) => canned::remove(&req, env, shortcut).await,
         ("GET", ["api", "v1", "agent", "me"]) => agent_sessions::me(&req, env).await,
         ("POST", ["api", "v1", "agent", "password"]) => agent_sessions::change_password(req, env).await,
+        ("GET", ["api", "v1", "agent", "email-digest"]) => email_digest::get(&req, env).await,
+        ("PUT", ["api", "v1", "agent", "email-digest"]) => email_digest::put(req, env).await,
         ("POST", ["api", "v1", "agent", "two-factor", "setup"]) => two_factor::setup(&req, env).await,
         ("POST", ["api", "v1", "agent", "two-factor", "confirm"]) => two_factor::confirm(req, env).await,
         ("POST", ["api", "v1", "agent", "two-factor", "recovery-codes"]) => {
@@ -229,6 +231,8 @@ fn allowed_methods(segments: &[&str]) -> Option<&'static str> {
         ["api", "v1", "contacts", _, "export"] => "GET",
         ["api", "v1", "contacts", _, "merge"] => "POST",
         ["api", "v1", "contact-attributes"] => "GET, PUT",
+        ["api", "v1", "agent", "email-digest"] => "GET, PUT",
+        ["api", "v1", "email", _, "unsubscribe"] => "GET, POST",
         ["api", "v1", "webhooks"] => "GET, POST",
         ["api", "v1", "webhooks", _] => "PATCH, DELETE",
         ["api", "v1", "webhooks", _, "deliveries"] => "GET",

@@ -9,7 +9,7 @@ pub(crate) fn need(method: &str, segments: &[&str]) -> Option<Need> {
     let read = method == "GET";
     let at = |area| Some(if read { Need::read(area) } else { Need::write(area) });
     match segments {
-        ["api", "v1", "agent", "me"] => at(Area::Account),
+        ["api", "v1", "agent", "me" | "email-digest"] => at(Area::Account),
         // Sockets are opened with GET, and what is typed on them changes conversations.
         ["api", "v1", "agent", "inbox"] | ["api", "v1", "conversations", _, "live"] => {
             Some(Need::write(Area::Conversations))

@@ -83,7 +83,8 @@ pub(crate) async fn inbox(req: Request, env: &Ctx<'_>) -> EdgeResult<Response> {
     admit_handshake(&req)?;
     http::require_same_origin(&req)?;
     let participant = agent_participant(auth::authenticate(&req, env).await?);
-    call::upgrade(env, &participant.site.clone(), &OpenInbox { participant }).await
+    let edge_origin = http::own_origin(&req).ok();
+    call::upgrade(env, &participant.site.clone(), &OpenInbox { participant, edge_origin }).await
 }
 
 /// An agent's socket, open until the agent's session (or API key) ends.

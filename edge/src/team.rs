@@ -1,9 +1,10 @@
-//! Team routes: invites (`POST /api/v1/invites`, `GET /api/v1/invites/{token}`,
+//! Team routes: invites (`POST /api/v1/invites`, the link also emailed when the deployment
+//! sends email ([`crate::team_email`]), `GET /api/v1/invites/{token}`,
 //! `POST /api/v1/invites/{token}/accept`) and accounts (`GET /api/v1/agents`,
 //! `DELETE /api/v1/agents/{id}`, which also drops their photo).
 
 use switchboard_core::avatar::photo_url;
-use switchboard_core::{accounts, session_limits};
+use switchboard_core::{accounts, email, session_limits};
 use switchboard_protocol::api::audit_log::Action;
 use switchboard_protocol::api::{invite_accept, invite_create, invite_show};
 use switchboard_protocol::{AgentId, ErrorCode};
@@ -16,9 +17,10 @@ use crate::env::Ctx;
 use crate::error::{EdgeError, EdgeResult};
 use crate::objects::directory::calls::{AcceptInvite, Invite, ListAgents, RemoveAgent, ShowInvite};
 use crate::objects::limiter::calls::AdmitInviteAttempt;
-use crate::{avatars, http, objects, site_cache};
+use crate::{avatars, http, objects, site_cache, team_email};
 
-/// An admin invites someone; the answer carries the one-time link.
+/// An admin invites someone; the answer carries the one-time link, also emailed to them when
+/// the deployment sends email.
 pub(crate) async fn invite(mut req: Request, env: &Ctx<'_>) -> EdgeResult<Response> {
     let admin = authenticate_admin(&req, env).await?;
     let request: invite_create::Request = http::read_json(&mut req).await?;
@@ -33,15 +35,21 @@ pub(crate) async fn invite(mut req: Request, env: &Ctx<'_>) -> EdgeResult<Respon
         }
         _ => admin.site.clone(),
     };
+    let invitee = request.name.clone();
     let invited =
         objects::send(env, &(), &Invite { site: site.clone(), by: admin.agent.clone(), request }).await?;
     audit::record(env, &req, &site, &admin, Done::to(Action::Invited, invited.email.clone())).await;
     let url = format!("{}/console/#invite={}", http::own_origin(&req)?, invited.token);
+    let emailed = team_email::send(env, &site, &invited.email, |site_name| {
+        email::team::invite(site_name, &admin.name, &invitee, &url, invited.expires_at)
+    })
+    .await;
     let body = invite_create::Response {
         token: invited.token,
         url,
         email: invited.email,
         expires_at: invited.expires_at,
+        emailed,
     };
     http::json(201, &body)
 }

@@ -45,6 +45,7 @@ pub(crate) async fn message(mut req: Request, env: &Ctx<'_>, site: &str) -> Edge
         handler: identity.handler.clone(),
         status_callback,
         email: None,
+        original: None,
     };
     objects::send(env, &(site, thread), &call).await?;
     twiml()

@@ -3,6 +3,7 @@
 //! Errors from every endpoint are [`crate::ErrorBody`] with the HTTP status of its code.
 
 pub mod agent_avatar;
+pub mod agent_email_digest;
 pub mod agent_login;
 pub mod agent_logout;
 pub mod agent_me;

@@ -40,6 +40,10 @@ pub struct Message {
     /// The language the site's `detect_language` step found in its text (ISO 639-1, `de`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
+    /// The whole text as it came, when `text` is only its new words (an email reply with its
+    /// quoted history and signature): agents may open it. Through the same interceptors.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub original: Option<String>,
 }
 
 /// A card a bot shows under its message: a title, a few words, and a link button.
@@ -93,6 +97,7 @@ impl Message {
             attachment: None,
             cards: Vec::new(),
             language: None,
+            original: None,
         }
     }
 
@@ -114,6 +119,7 @@ impl Message {
             attachment: None,
             cards: Vec::new(),
             language: None,
+            original: None,
         }
     }
 }

@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use anyhow::{anyhow, Result};
+use base64::Engine;
 use serde_json::{json, Value};
 use tokio::io::AsyncWriteExt;
 
@@ -42,6 +43,8 @@ pub struct Sent {
     pub headers: BTreeMap<String, String>,
     /// `Metadata`.
     pub metadata: BTreeMap<String, String>,
+    /// `Attachments`: each one's name, type and decoded bytes.
+    pub files: Vec<(String, String, Vec<u8>)>,
     /// The `MessageID` it was given.
     pub message_id: String,
 }
@@ -147,6 +150,17 @@ async fn serve(Connection { mut stream, state, arrived }: Connection<State>) -> 
                 html: email["HtmlBody"].as_str().map(str::to_owned),
                 headers: pairs(&email["Headers"]),
                 metadata: pairs(&email["Metadata"]),
+                files: email["Attachments"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(|file| {
+                        let bytes = base64::engine::general_purpose::STANDARD
+                            .decode(file["Content"].as_str().unwrap_or_default())
+                            .unwrap_or_default();
+                        (text_of(&file["Name"]), text_of(&file["ContentType"]), bytes)
+                    })
+                    .collect(),
                 message_id: message_id.clone(),
             });
             let answer = json!({ "To": text("To"), "SubmittedAt": "2026-12-06T10:00:00Z",
@@ -171,12 +185,31 @@ fn text_of(value: &Value) -> String {
 
 /// Postmark's inbound webhook JSON for an email from `from` to `to`.
 pub fn inbound(from: (&str, &str), to: &str, subject: &str, text: &str, headers: &[(&str, &str)]) -> String {
+    inbound_with_files(from, to, subject, text, headers, &[])
+}
+
+/// [`inbound`] with files attached: name, type, bytes.
+pub fn inbound_with_files(
+    from: (&str, &str),
+    to: &str,
+    subject: &str,
+    text: &str,
+    headers: &[(&str, &str)],
+    files: &[(&str, &str, &[u8])],
+) -> String {
     let headers: Vec<Value> = headers.iter().map(|(n, v)| json!({ "Name": n, "Value": v })).collect();
+    let files: Vec<Value> = files
+        .iter()
+        .map(|(name, kind, bytes)| {
+            let content = base64::engine::general_purpose::STANDARD.encode(bytes);
+            json!({ "Name": name, "Content": content, "ContentType": kind, "ContentLength": bytes.len() })
+        })
+        .collect();
     json!({
         "FromName": from.0, "From": from.1, "FromFull": { "Email": from.1, "Name": from.0, "MailboxHash": "" },
         "To": to, "ToFull": [{ "Email": to, "Name": "", "MailboxHash": "" }], "CcFull": [],
         "Subject": subject, "MessageID": format!("{:x}", md5_like(text)), "Date": "Sun, 6 Dec 2026 10:00:00 +0000",
-        "TextBody": text, "HtmlBody": "", "StrippedTextReply": "", "Tag": "", "Headers": headers, "Attachments": [],
+        "TextBody": text, "HtmlBody": "", "StrippedTextReply": "", "Tag": "", "Headers": headers, "Attachments": files,
     })
     .to_string()
 }

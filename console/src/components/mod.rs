@@ -17,6 +17,7 @@
 //!   [`two_factor_setup`]: setting it up (key, [`qr_code`], first code), also on the
 //!   [`enrol`] page a session sees when the site requires it first; [`recovery_codes`]: the
 //!   codes, shown once.
+//! - [`email_digest`]: whether one gets the email digest of what one missed while away.
 //! - [`settings`]: the team (invites, accounts) and canned responses; [`team`]: one account
 //!   with its photo; [`reset_link`]: a password reset link made for it; [`site_form`]: the
 //!   site's widget colour, greeting and allowed origins; [`interceptors`]: in it, the privacy
@@ -60,6 +61,7 @@ pub mod contact_start;
 pub mod contacts;
 pub mod conversation;
 pub mod copied;
+pub mod email_digest;
 pub mod enrol;
 pub mod form;
 pub mod inbox;

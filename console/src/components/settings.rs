@@ -2,7 +2,7 @@
 //! invites, password reset links) and the canned responses. Everyone sees them; only admins
 //! get the controls that change them (the edge enforces it as well), and the API keys,
 //! webhooks and the audit log. Each agent also changes their own password and two-factor
-//! sign-in here.
+//! sign-in here, and chooses whether they get the email digest of what they missed.
 
 use std::rc::Rc;
 
@@ -21,6 +21,7 @@ use super::api_keys::ApiKeys;
 use super::audit_log::AuditLog;
 use super::blocks::Blocks;
 use super::channels::ChannelsForm;
+use super::email_digest::EmailDigest;
 use super::password::ChangePassword;
 use super::site_form::SiteForm;
 use super::sites::Sites;
@@ -138,6 +139,8 @@ pub fn settings(props: &SettingsProps) -> Html {
             <ChangePassword />
             <h2>{ "Two-factor sign-in" }</h2>
             <TwoFactorSection agent={props.agent.clone()} required={required_of_me} {on_renewed} />
+            <h2>{ "Email digest" }</h2>
+            <EmailDigest />
             <h2>{ "Blocked visitors" }</h2>
             <Blocks />
             if props.admin {

@@ -159,6 +159,13 @@ fn message(message: &Message, marks: Marks) -> Html {
             if !message.cards.is_empty() {
                 <ul class="sb-cards">{ for message.cards.iter().map(card) }</ul>
             }
+            // An email reply shows its new words; the whole email is a click away.
+            if let Some(original) = &message.original {
+                <details class="sb-original">
+                    <summary>{ "Show the whole email" }</summary>
+                    <pre class="sb-original-text">{ original.clone() }</pre>
+                </details>
+            }
             <span class="sb-message-meta">
                 if let Some(author) = author {
                     <span class="sb-message-author">{ author }</span>

@@ -1,9 +1,11 @@
 //! The settings screen's own REST calls, whose answers only the section that asked shows: the
-//! site's API keys, webhooks (with their delivery logs) and audit log (admins), and the
-//! deployment's sites (owners). Each returns
+//! site's API keys, webhooks (with their delivery logs) and audit log (admins), the
+//! deployment's sites (owners), and whether the signed-in agent gets the email digest of what
+//! they missed (anyone, for themselves). Each returns
 //! its outcome (or the sentence explaining why not) to the section that asked, which keeps it
 //! in its own state.
 
+use switchboard_protocol::api::agent_email_digest::Setting;
 use switchboard_protocol::api::api_keys::{self, ApiKey, Created};
 use switchboard_protocol::api::webhooks::{self, Delivery, Webhook};
 use switchboard_protocol::api::{audit_log, invite_create, site_settings, sites};
@@ -17,6 +19,7 @@ const KEYS: &str = "/api/v1/api-keys";
 const SITES: &str = "/api/v1/sites";
 const AUDIT_LOG: &str = "/api/v1/audit-log";
 const WEBHOOKS: &str = "/api/v1/webhooks";
+const EMAIL_DIGEST: &str = "/api/v1/agent/email-digest";
 
 /// How many audit-log entries a page holds.
 pub const AUDIT_PAGE: u32 = 50;
@@ -102,6 +105,18 @@ pub async fn redeliver(id: String, delivery: String) -> Result<Delivery, String>
     let delivery = String::from(js_sys::encode_uri_component(&delivery));
     let url = webhook_url(&id, &format!("/deliveries/{delivery}/redeliver"));
     fetch_json::<(), Delivery>("POST", &url, None).await.map_err(|e| describe(&e))
+}
+
+/// Whether the signed-in agent gets the email digest of what they missed while away.
+pub async fn email_digest() -> Result<Setting, String> {
+    fetch_json::<(), Setting>("GET", EMAIL_DIGEST, None).await.map_err(|e| describe(&e))
+}
+
+/// Turns the signed-in agent's email digest on or off (off also drops what was waiting to be
+/// sent); answers the setting as it is now.
+pub async fn set_email_digest(enabled: bool) -> Result<Setting, String> {
+    let request = Setting { enabled };
+    fetch_json::<_, Setting>("PUT", EMAIL_DIGEST, Some(&request)).await.map_err(|e| describe(&e))
 }
 
 /// `/api/v1/webhooks/{id}` and `rest`; the id is encoded, though the edge's ids (`whk_…`)

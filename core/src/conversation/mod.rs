@@ -161,7 +161,7 @@ pub fn handle<S: LogStore>(
                     retry_after_ms: None,
                 })]);
             }
-            let message = Draft { client_id, text, internal, attachment: None };
+            let message = Draft { client_id, text, internal, original: None, attachment: None };
             send(store, sender.author, sender.order, limits, message, sender.interceptors, now)?
         }
         ClientFrame::Read { up_to } => read(store, sender.author, up_to)?,
@@ -235,6 +235,8 @@ struct Draft {
     text: String,
     /// A private note (agents only, checked by the caller).
     internal: bool,
+    /// The whole text it was cut from (an email's new words), kept beside it.
+    original: Option<String>,
     /// An uploaded file (stored by the caller), the text being its name.
     attachment: Option<switchboard_protocol::attachment::Attachment>,
 }
@@ -253,8 +255,13 @@ pub fn store_attachment<S: LogStore>(
 ) -> Result<Vec<Effect>, S::Error> {
     // The name arrives through the site's interceptors already: the adapter applies them
     // before it makes the file's link, which carries the name too.
-    let draft =
-        Draft { client_id, text: attachment.name.clone(), internal: false, attachment: Some(attachment) };
+    let draft = Draft {
+        client_id,
+        text: attachment.name.clone(),
+        internal: false,
+        original: None,
+        attachment: Some(attachment),
+    };
     send(store, author, order, limits, draft, &[], now)
 }
 
@@ -267,6 +274,9 @@ pub struct Post {
     pub text: String,
     /// A private note (agents only).
     pub internal: bool,
+    /// The whole text `text` was cut from (an email reply's quoted history and signature
+    /// included), kept beside it for agents.
+    pub original: Option<String>,
 }
 
 /// Who a message posted over REST is from: the caller (an agent, or a key under its name),
@@ -289,7 +299,7 @@ pub fn store_message<S: LogStore>(
     author: &Author,
     order: &mut SendOrder,
     limits: &mut ParticipantLimits,
-    Post { client_id, text, internal }: Post,
+    Post { client_id, text, internal, original }: Post,
     interceptors: &[Interceptor],
     now: i64,
 ) -> Result<Vec<Effect>, S::Error> {
@@ -301,7 +311,7 @@ pub fn store_message<S: LogStore>(
             retry_after_ms: None,
         })]);
     }
-    let draft = Draft { client_id, text, internal, attachment: None };
+    let draft = Draft { client_id, text, internal, original, attachment: None };
     send(store, author, order, limits, draft, interceptors, now)
 }
 
@@ -310,7 +320,7 @@ fn send<S: LogStore>(
     author: &Author,
     order: &mut SendOrder,
     limits: &mut ParticipantLimits,
-    Draft { client_id, text, internal, attachment }: Draft,
+    Draft { client_id, text, internal, original, attachment }: Draft,
     interceptors: &[Interceptor],
     now: i64,
 ) -> Result<Vec<Effect>, S::Error> {
@@ -340,6 +350,9 @@ fn send<S: LogStore>(
     }
     // What the steps remove is never stored, so never relayed, shown or sent on either.
     let text = if already.is_none() { crate::interceptors::apply(interceptors, &text) } else { text };
+    // The original passes the same steps: what they remove is never stored there either.
+    let original =
+        original.filter(|_| already.is_none()).map(|o| crate::interceptors::apply(interceptors, &o));
     Ok(match ingest::decide_send(author.clone(), client_id.clone(), text, already, store.head()?, now) {
         SendDecision::Store(message) => {
             if let Err(full) = ingest::check_room(message.seq, limits.max_log_messages) {
@@ -349,6 +362,7 @@ fn send<S: LogStore>(
             message.internal = internal;
             message.language = crate::interceptors::language::of_text(interceptors, &message.text);
             message.attachment = attachment;
+            message.original = original;
             store.append(&message)?;
             let seq = message.seq;
             // The message to everyone first, then the ack: a client holding the ack also holds

@@ -158,13 +158,18 @@ fn a_posted_message_is_stored_once_like_a_sent_one() {
         client_id: ClientMessageId::parse("api-1").unwrap(),
         text: "from the CRM".into(),
         internal: false,
+        original: None,
     };
     let outputs = store_message(&mut store, &agent(), &mut order, &mut limits, post.clone(), &[], 0).unwrap();
     assert!(outputs.iter().any(|o| matches!(o, Effect::Relay(_))), "{outputs:?}");
     let again = store_message(&mut store, &agent(), &mut order, &mut limits, post, &[], 0).unwrap();
     assert!(matches!(&again[..], [Effect::Reply(ServerFrame::Ack { seq: Seq(1), .. })]), "{again:?}");
-    let note =
-        Post { client_id: ClientMessageId::parse("api-2").unwrap(), text: "psst".into(), internal: true };
+    let note = Post {
+        client_id: ClientMessageId::parse("api-2").unwrap(),
+        text: "psst".into(),
+        internal: true,
+        original: None,
+    };
     let refused = store_message(&mut store, &visitor(), &mut order, &mut limits, note, &[], 0).unwrap();
     assert!(matches!(&refused[..], [Effect::Reply(ServerFrame::Error { code: ErrorCode::Forbidden, .. })]));
 }
@@ -178,11 +183,22 @@ fn what_the_interceptors_remove_is_stored_relayed_and_acknowledged_nowhere() {
         client_id: ClientMessageId::parse("api-1").unwrap(),
         text: "card 4242 4242 4242 4242".into(),
         internal: true,
+        original: None,
     };
     let outputs = store_message(&mut store, &agent(), &mut order, &mut limits, post, &steps, 0).unwrap();
     let shown = format!("{outputs:?}");
     assert!(shown.contains("card [card ending 4242]") && !shown.contains("4242 4242"), "{shown}");
     assert_eq!(store.messages[0].text, "card [card ending 4242]");
+    // An email's original passes the same steps.
+    let reply = Post {
+        client_id: ClientMessageId::parse("mail-1").unwrap(),
+        text: "Thanks!".into(),
+        internal: false,
+        original: Some("Thanks!\n\n> Pay with 4242 4242 4242 4242".into()),
+    };
+    store_message(&mut store, &visitor(), &mut order, &mut limits, reply, &steps, 0).unwrap();
+    let kept = store.messages[1].original.clone().unwrap_or_default();
+    assert!(kept.contains("[card ending 4242]") && !kept.contains("4242 4242"), "{kept}");
 }
 
 #[test]

@@ -32,20 +32,27 @@ pub struct InboundEmail {
     /// The whole text as sent (quoted history and signature included).
     pub full_text: String,
     /// Its files.
-    pub files: Vec<InboundFile>,
+    pub files: Vec<EmailFile>,
     /// A machine sent it (an auto-reply, a bounce, bulk mail): stored, never answered.
     pub automatic: bool,
 }
 
-/// A file attached to an inbound email.
+/// A file attached to an email (one that came in, or one we send).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct InboundFile {
+pub struct EmailFile {
     /// Its name (`attachment-1` when it has none).
     pub name: String,
     /// Its MIME type, lowercased (`application/octet-stream` when none is given).
     pub content_type: String,
     /// Its bytes, decoded.
     pub bytes: Vec<u8>,
+}
+
+/// The whole text to keep beside the new words, when cutting took something off (the quoted
+/// history, a signature); `None` when the new words are all of it.
+pub fn original(email: &InboundEmail) -> Option<String> {
+    let whole = email.full_text.trim();
+    (whole != email.text.trim() && !whole.is_empty()).then(|| whole.to_owned())
 }
 
 /// The id an email's message is stored under: from its `Message-ID` (else its bytes), so the
@@ -83,7 +90,7 @@ pub fn parse(raw: &[u8]) -> Result<InboundEmail, ApiError> {
     let files = message
         .attachments()
         .enumerate()
-        .map(|(n, part)| InboundFile {
+        .map(|(n, part)| EmailFile {
             name: part
                 .attachment_name()
                 .map(str::to_owned)

@@ -9,7 +9,7 @@ use serde::Deserialize;
 use switchboard_protocol::channels::DeliveryStatus;
 use switchboard_protocol::{ApiError, ErrorCode};
 
-use super::inbound::{InboundEmail, InboundFile};
+use super::inbound::{EmailFile, InboundEmail};
 use crate::channels::twilio::{ProviderRequest, Refused, Sent};
 
 /// One email to send.
@@ -29,6 +29,8 @@ pub struct OutboundEmail {
     pub html: Option<String>,
     /// Extra headers, in order (`Message-ID`, `In-Reply-To`, `References`, `List-Unsubscribe`…).
     pub headers: Vec<(String, String)>,
+    /// Files attached (Postmark's `Attachments`, in base64).
+    pub files: Vec<EmailFile>,
     /// Said back by Postmark's delivery, bounce and complaint webhooks about this email
     /// (`site`, and `line` for a support inbox's answer): which object to tell.
     pub metadata: Vec<(String, String)>,
@@ -50,6 +52,17 @@ pub fn send_request(base_url: &str, server_token: &str, email: &OutboundEmail) -
         "Headers": headers,
         "MessageStream": "outbound",
     });
+    if !email.files.is_empty() {
+        let files: Vec<serde_json::Value> = email
+            .files
+            .iter()
+            .map(|file| {
+                let content = base64::engine::general_purpose::STANDARD.encode(&file.bytes);
+                serde_json::json!({ "Name": file.name, "Content": content, "ContentType": file.content_type })
+            })
+            .collect();
+        body["Attachments"] = files.into();
+    }
     if !email.metadata.is_empty() {
         let metadata: serde_json::Map<String, serde_json::Value> =
             email.metadata.iter().map(|(k, v)| (k.clone(), v.clone().into())).collect();
@@ -161,7 +174,7 @@ pub fn inbound(body: &str) -> Result<InboundEmail, ApiError> {
                 base64::engine::general_purpose::STANDARD.decode(file.content.as_bytes()).map_err(|_| {
                     ApiError::new(ErrorCode::BadRequest, format!("attachment {} is not base64", file.name))
                 })?;
-            Ok(InboundFile { name: file.name, content_type: file.content_type.to_lowercase(), bytes })
+            Ok(EmailFile { name: file.name, content_type: file.content_type.to_lowercase(), bytes })
         })
         .collect::<Result<Vec<_>, ApiError>>()?;
     let message_id = header("Message-ID").map(|id| id.trim_matches(['<', '>']).to_owned());

@@ -2,7 +2,9 @@
 //! (admin session cookie with `X-CSRF-Token`).
 //!
 //! The answer holds the invite link once: the edge keeps only a hash of its token, so a lost
-//! link is replaced by a new invite, not recovered.
+//! link is replaced by a new invite, not recovered. When the deployment sends email
+//! (`POSTMARK_SERVER_TOKEN` and a sender address), the link is also emailed to the invited
+//! person, and the answer says so (`emailed`); otherwise the admin passes it on.
 
 use serde::{Deserialize, Serialize};
 
@@ -45,4 +47,7 @@ pub struct Response {
     pub email: String,
     /// When the link stops working, ms since the Unix epoch.
     pub expires_at: i64,
+    /// The link was also emailed to the person (the deployment sends email).
+    #[serde(default)]
+    pub emailed: bool,
 }

@@ -1,9 +1,11 @@
-//! Password reset by a one-time link an admin makes for a teammate (until email can carry
-//! it, the admin passes it on, as with invites).
+//! Password reset by a one-time link an admin makes for a teammate. When the deployment
+//! sends email (`POSTMARK_SERVER_TOKEN` and a sender address), the link is also emailed to the
+//! teammate and the answer says so (`emailed`); otherwise the admin passes it on, as with
+//! invites.
 //!
 //! - `POST /api/v1/agents/{id}/password-reset` (admin + CSRF, or an admin key) → `201`
 //!   [`Created`]: a link for that account, valid [`RESET_LINK_HOURS`] hours and once; making
-//!   another voids the one before.
+//!   another voids the one before. Emailed to the account's address when email is set up.
 //! - `POST /api/v1/password-resets/lookup` [`TokenRequest`] → `200` [`Shown`]: whose link it
 //!   is; `404` for an unknown, used or expired one.
 //! - `POST /api/v1/password-resets/accept` [`AcceptRequest`] → `200` the account signed in
@@ -30,6 +32,9 @@ pub struct Created {
     pub email: String,
     /// When it stops working, ms since the Unix epoch.
     pub expires_at: i64,
+    /// The link was also emailed to the person (the deployment sends email).
+    #[serde(default)]
+    pub emailed: bool,
 }
 
 /// A body carrying only a reset token.

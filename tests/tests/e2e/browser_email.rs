@@ -7,13 +7,15 @@
 use std::time::Duration;
 
 use anyhow::{ensure, Result};
+use reqwest::Method;
 use switchboard_demo_site::BoundSite;
+use switchboard_tests::api::Session;
 use switchboard_tests::browser::{
     open_widget, send_from_widget, shown_messages, sign_in_to_console, wait_for_message, Browser,
 };
 use switchboard_tests::fake_postmark::{self, FakePostmark, INBOUND_SECRET};
 use switchboard_tests::test_edge::TestEdge;
-use switchboard_tests::{IDENTITY_SECRET, SITE};
+use switchboard_tests::{ADMIN_EMAIL, ADMIN_PASSWORD, IDENTITY_SECRET, SITE};
 
 const QUESTION: &str = "Is the blue tent back in stock?";
 const ANSWER: &str = "Yes! It came back this morning.";
@@ -74,11 +76,20 @@ async fn a_reply_the_visitor_missed_reaches_them_by_email_and_their_answer_comes
     let (status, body) = fake_postmark::post_mime(&mime, &raw, INBOUND_SECRET).await?;
     ensure!(status == 200, "the reply: {status} {body}");
 
-    // The console shows the new words only.
-    let shown = wait_for_message(&agent, 3, EMAILED).await?;
+    // The console shows the new words, the whole email folded under them.
+    wait_for_message(&agent, 3, EMAILED).await?;
+    let parts = agent
+        .wait_for_js(
+            "the emailed reply's words and its folded original",
+            "const li = Array.from(document.querySelectorAll('li.sb-message[data-seq]'))[2];
+             const details = li && li.querySelector('details.sb-original');
+             return details ? [li.querySelector('.sb-message-text').textContent, details.open, details.textContent] : null;",
+        )
+        .await?;
+    ensure!(parts[0] == EMAILED && parts[1] == false, "the new words only, the original folded: {parts}");
     ensure!(
-        !shown[2].2.contains("wrote:") && !shown[2].2.contains(ANSWER),
-        "quoted history shown: {shown:?}"
+        parts[2].as_str().is_some_and(|whole| whole.contains("wrote:") && whole.contains(ANSWER)),
+        "{parts}"
     );
 
     // Back on the page: the widget shows the answer and their emailed reply.
@@ -89,6 +100,23 @@ async fn a_reply_the_visitor_missed_reaches_them_by_email_and_their_answer_comes
     let texts: Vec<String> = shown_messages(&visitor).await?.into_iter().map(|(_, _, t)| t).collect();
     ensure!(texts.len() == 3, "each once: {texts:?}");
     ensure!(postmark.sent().len() == 1, "one email: {:#?}", postmark.sent());
+
+    // The agent turns off their digest of missed activity in Settings.
+    agent.click("button.sb-screen--settings").await?;
+    let on = agent
+        .wait_for_js(
+            "the digest switch loaded",
+            "const b = document.querySelector('input[name=email_digest]'); return b && !b.disabled ? b.checked : null;",
+        )
+        .await?;
+    ensure!(on == true, "on by default: {on}");
+    agent.click("input[name=email_digest]").await?;
+    agent
+        .wait_for_js("saved", "return document.querySelector('.sb-email-digest-saved')?.textContent || null;")
+        .await?;
+    let admin = Session::start(&edge, ADMIN_EMAIL, ADMIN_PASSWORD).await?;
+    let setting = admin.call(&edge, Method::GET, "/api/v1/agent/email-digest", None::<&()>).await?;
+    ensure!(setting.body["enabled"] == false, "{}", setting.body);
     visitor.close().await?;
     agent.close().await?;
     Ok(())

@@ -19,7 +19,7 @@ use switchboard_protocol::{Author, ConversationId, Message};
 use switchboard_tests::api::Session;
 use switchboard_tests::fake_postmark::{self, FakePostmark, INBOUND_SECRET};
 use switchboard_tests::test_edge::TestEdge;
-use switchboard_tests::{wait, ADMIN_EMAIL, ADMIN_PASSWORD, SITE};
+use switchboard_tests::{wait, ADMIN_EMAIL, ADMIN_PASSWORD, SITE, TINY_PNG};
 
 const SHOP: &str = "https://shop.example";
 const SUPPORT: &str = "support@shop.example";
@@ -132,6 +132,39 @@ async fn a_new_email_is_a_conversation_answered_by_email_in_its_thread() -> Resu
         texts.len() == 3 && texts[1] == "Got it, thanks!" && texts[2] == "One more question about it",
         "{texts:?}"
     );
+
+    // Files both ways: the customer's photo is kept as theirs, a file the agent sends is
+    // attached to the email (a link would stop working within a week).
+    let photo = fake_postmark::inbound_with_files(
+        ("Ada Lovelace", "ada@example.com"),
+        SUPPORT,
+        "Re: Order 42 is late",
+        "Here is the label",
+        &[("Message-ID", "<ada-5@mail.example>")],
+        &[("label.png", "image/png", TINY_PNG), ("run.exe", "application/x-msdownload", b"MZ\x90\0")],
+    );
+    let (status, body) = fake_postmark::post(&hook, &photo, INBOUND_SECRET).await?;
+    ensure!(status == 200 && accepted(&body).as_deref() == Some(id.as_str()), "with files: {status} {body}");
+    let stored = log(&edge, &admin, &id).await?;
+    let kept: Vec<&str> =
+        stored.iter().filter_map(|m| m.attachment.as_ref()).map(|a| a.name.as_str()).collect();
+    ensure!(kept == ["label.png"], "files kept: {kept:?}");
+    ensure!(
+        stored.iter().any(|m| m.internal && m.text.contains("run.exe")),
+        "the team is told what was not kept"
+    );
+    let (status, uploaded) =
+        admin.upload(&edge, id.as_str(), ("invoice.png", "image/png"), "up-1", TINY_PNG.to_vec()).await?;
+    ensure!(status == 201, "upload: {status} {uploaded}");
+    let sent =
+        postmark.until(Duration::from_secs(10), |sent| sent.iter().any(|s| !s.files.is_empty())).await?;
+    let with_file = sent.iter().find(|s| !s.files.is_empty()).cloned().unwrap_or_else(|| unreachable!());
+    ensure!(
+        with_file.files == [("invoice.png".to_owned(), "image/png".to_owned(), TINY_PNG.to_vec())],
+        "{:?}",
+        with_file.files
+    );
+    ensure!(with_file.subject == "Re: Order 42 is late", "{}", with_file.subject);
 
     // A new subject: a new conversation. An auto-reply: nothing.
     let other = fake_postmark::inbound(

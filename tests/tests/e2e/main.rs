@@ -45,8 +45,10 @@
 //! - `data_rights`: a contact's export holds everything; erasing leaves nothing to any API, nor a byte in its conversations or files.
 //! - `csat`: rating a resolved conversation.
 //! - `email_continuity`: unread replies reach a visitor who left by one email (a typed address only hears one waits); threading, one-click unsubscribe, a bounce stops the address.
+//! - `email_digest`: an agent who closed the console gets one digest of the customer's messages they missed, none once turned off.
 //! - `email_inbox`: a new email to the support address becomes a conversation through the flow; the agent's answer goes back threaded; the customer's next email joins it, a new subject starts another.
 //! - `browser_email`: a visitor writes and leaves; the agent's reply reaches them by email; their reply by email shows in the console (new words only) and in the widget when they return.
+//! - `email_team`: invites and password-reset links reach the person by email; the emailed links work; without email they are only answered.
 //! - `email_replies`: a reply by email joins its conversation with only its new words; forged, foreign, expired or unsecretted emails and auto-replies store nothing.
 //! - `guessing`: guessing passwords or invite links locks the guessers out, not the agent.
 //! - `http_api`: REST errors, methods, bodies, the OpenAPI document.
@@ -115,8 +117,10 @@ mod conversation_rest;
 mod csat;
 mod data_rights;
 mod email_continuity;
+mod email_digest;
 mod email_inbox;
 mod email_replies;
+mod email_team;
 mod guessing;
 mod http_api;
 mod idempotency;

@@ -101,6 +101,7 @@ pub(crate) fn message<J: Json>(value: &J) -> Option<Message> {
         cards: optional(value, "cards", |cards| cards.items()?.iter().map(card).collect())?
             .unwrap_or_default(),
         language: None,
+        original: None,
     })
 }
 

@@ -41,6 +41,9 @@ fn a_reply_gives_its_sender_thread_new_words_and_files() {
     assert_eq!(email.thread_ids, ["msg-2@shop.example", "msg-1@shop.example"]);
     assert_eq!(email.text, "Schön, danke!", "charset decoded, quoted history cut");
     assert!(email.full_text.contains("Your parcel left today."), "the original is kept");
+    assert!(original(&email).is_some_and(|o| o.contains("Your parcel left today.")));
+    let plain = InboundEmail { full_text: " Schön, danke!\n".into(), ..email.clone() };
+    assert_eq!(original(&plain), None, "nothing was cut: nothing more to keep");
     assert_eq!(email.files.len(), 1);
     assert_eq!(
         (email.files[0].name.as_str(), email.files[0].content_type.as_str()),

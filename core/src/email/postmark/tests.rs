@@ -11,6 +11,11 @@ fn email() -> OutboundEmail {
         text: "It ships today.".into(),
         html: Some("<p>It ships today.</p>".into()),
         headers: vec![("In-Reply-To".into(), "<msg-1@shop.example>".into())],
+        files: vec![EmailFile {
+            name: "label.png".into(),
+            content_type: "image/png".into(),
+            bytes: b"\x89PNG".to_vec(),
+        }],
         metadata: vec![("site".into(), "demo".into())],
     }
 }
@@ -106,4 +111,7 @@ fn metadata_goes_along_for_the_webhooks() {
     let request = send_request("http://x", "t", &email());
     let body: serde_json::Value = serde_json::from_str(&request.body).unwrap();
     assert_eq!(body["Metadata"]["site"], "demo");
+    assert_eq!(body["Attachments"][0]["Name"], "label.png");
+    assert_eq!(body["Attachments"][0]["Content"], "iVBORw==");
+    assert_eq!(body["Attachments"][0]["ContentType"], "image/png");
 }

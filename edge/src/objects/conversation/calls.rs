@@ -142,6 +142,9 @@ pub(crate) struct PostMessage {
     /// On WhatsApp: an approved template and its variables, whose text the message becomes.
     #[serde(default)]
     pub template: Option<switchboard_protocol::channels::TemplateUse>,
+    /// The whole text `text` was cut from (an email's quoted history), kept beside it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub original: Option<String>,
 }
 object_call!(PostMessage => Conversation, "/post", switchboard_protocol::api::conversation_messages::Posted);
 
@@ -161,6 +164,9 @@ pub(crate) struct EmailReply {
     pub client_id: switchboard_protocol::ClientMessageId,
     /// The reply's new words.
     pub text: String,
+    /// The whole reply, when its new words are only part of it.
+    #[serde(default)]
+    pub original: Option<String>,
 }
 object_call!(EmailReply => Conversation, "/email-reply", switchboard_protocol::api::conversation_messages::Posted);
 

@@ -160,6 +160,7 @@ impl ConversationObject {
             text: composed.text,
             html: Some(composed.html),
             headers,
+            files: Vec::new(),
             metadata: vec![("site".into(), meta.site_id.to_string())],
         }))
     }

@@ -33,6 +33,7 @@ impl ConversationObject {
             text: call.text,
             internal: false,
             template: None,
+            original: call.original,
         };
         self.post_message(post, now).await
     }
@@ -41,7 +42,7 @@ impl ConversationObject {
         let not_found = || EdgeError::refuse(ErrorCode::NotFound, "no such conversation");
         let meta = self.store.meta()?.filter(|meta| meta.site_id == call.site).ok_or_else(not_found)?;
         admission::may_join(meta.owner(), &call.site, &call.author)?;
-        let PostMessage { author, client_id, text, internal, template, .. } = call;
+        let PostMessage { author, client_id, text, internal, template, original, .. } = call;
         let text = match template {
             Some(_) if !text.trim().is_empty() => {
                 let error = ApiError::new(ErrorCode::BadRequest, "send a text or a template, not both");
@@ -58,7 +59,7 @@ impl ConversationObject {
             let mut limits = self.limits.borrow_mut();
             let limits =
                 limits.entry(author.id_str().to_string()).or_insert_with(|| self.limits_for(&author, now));
-            let post = Post { client_id, text, internal };
+            let post = Post { client_id, text, internal, original };
             conversation::store_message(
                 &mut &self.store,
                 &author,

@@ -222,6 +222,9 @@ object_call!(RemoveCanned => Site, "/canned/remove", ());
 pub(crate) struct OpenInbox {
     /// The agent, as the worker verified it.
     pub participant: Participant,
+    /// The edge's public origin as the console reached it (links in digests).
+    #[serde(default)]
+    pub edge_origin: Option<String>,
 }
 object_call!(OpenInbox => Site, "/inbox", Passed);
 

@@ -15,7 +15,8 @@
 //! conversations' labels and attributes ([`labels`]); and it deletes resolved conversations
 //! past the site's retention ([`retention`]). It notes which kept idempotent answers are about
 //! which contacts and conversations, so erasing a person erases those too ([`answers`]).
-//! And the addresses its emails no longer go to: bounced, complained, unsubscribed ([`email`]).
+//! And the addresses its emails no longer go to: bounced, complained, unsubscribed ([`email`]);
+//! and what agents missed while away, emailed to them in a digest ([`digest`]).
 
 pub(crate) mod answers;
 mod blocks;
@@ -24,6 +25,7 @@ mod canned;
 mod config;
 mod contact_events;
 mod contacts;
+pub(crate) mod digest;
 pub(crate) mod email;
 mod index;
 pub(crate) mod labels;
@@ -39,6 +41,7 @@ mod schema;
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use switchboard_core::email::digest as email_digest;
 use switchboard_core::routing::Router;
 use switchboard_core::site::SiteConfig;
 use switchboard_protocol::api::site_presence;
@@ -126,6 +129,9 @@ impl DurableObject for SiteObject {
             SetAvatar::ROUTE => answer(req, |c: SetAvatar| ready(self.set_avatar(c))).await,
             AddBlock::ROUTE => answer(req, |c: AddBlock| ready(self.add_block(c, now))).await,
             LiftBlock::ROUTE => answer(req, |c: LiftBlock| ready(self.lift_block(&c, now))).await,
+            digest::DigestSetting::ROUTE => {
+                answer(req, |c: digest::DigestSetting| ready(self.digest_setting(&c))).await
+            }
             email::StopEmail::ROUTE => {
                 answer(req, |c: email::StopEmail| ready(self.stop_email(c, now))).await
             }
@@ -193,7 +199,9 @@ impl DurableObject for SiteObject {
             RemoveCanned::ROUTE => {
                 answer(req, |c: RemoveCanned| ready(self.canned_remove(&c.shortcut))).await
             }
-            OpenInbox::ROUTE => carried::<OpenInbox>(req).and_then(|c| self.open_inbox(c.participant, now)),
+            OpenInbox::ROUTE => {
+                carried::<OpenInbox>(req).and_then(|c| self.open_inbox(c.participant, c.edge_origin, now))
+            }
             EndAgents::ROUTE => answer(req, |c: EndAgents| ready(self.end_agents(&c, now))).await,
             AgentSocket::ROUTE => answer(req, |c: AgentSocket| ready(self.agent_socket(&c))).await,
             _ => Err(no_such_route()),
@@ -258,6 +266,10 @@ impl DurableObject for SiteObject {
         if let Err(error) = self.sweep(now).await {
             worker::console_error!("retention sweep: {error:?}");
         }
+        if let Err(error) = self.send_digests(now).await {
+            worker::console_error!("digests: {error:?}");
+        }
+        // Routing sets the alarm again, for whichever of the three comes next.
         if let Err(error) = self.route(&self.flow(), now, |router, now| Ok(router.handle_timeout(now))) {
             worker::console_error!("routing alarm: {error:?}");
         }
@@ -284,7 +296,7 @@ impl SiteObject {
 
     /// Accepts an agent's inbox socket: the snapshot of the inbox first, then presence and
     /// the offers it holds.
-    fn open_inbox(&self, participant: Participant, now: i64) -> EdgeResult<Response> {
+    fn open_inbox(&self, participant: Participant, origin: Option<String>, now: i64) -> EdgeResult<Response> {
         let Author::Agent { id: agent, .. } = participant.author.clone() else {
             return Err(EdgeError::refuse(ErrorCode::Forbidden, "the inbox is for agents"));
         };
@@ -296,12 +308,18 @@ impl SiteObject {
         let (socket, response) = accept_socket(&self.state, &attachment, &[INBOX_TAG, agent.as_str()])?;
         send_frame(&socket, &InboxFrame::Snapshot { conversations });
         self.inbox_opened(&self.flow(), &agent, &socket, now)?;
+        self.back_at_console(&agent, origin.as_deref())?;
         Ok(response)
     }
 
     /// A conversation's summary and texts: kept for the inbox and indexed for search.
     fn take_activity(&self, activity: Activity, now: i64) -> EdgeResult<ActivityAnswer> {
         let visitor_signed_out = self.signed_out(&activity.summary.visitor_id)?;
+        if let Some(missed) = email_digest::from_activity(&activity.summary, |agent| self.present(agent)) {
+            self.note_missed(missed, now);
+            let deadline = self.with_router(&self.flow(), now, |router| router.next_deadline())?;
+            self.set_alarm(deadline);
+        }
         self.index(&activity.summary.id, &activity.texts)?;
         self.record(activity.summary, now)?;
         Ok(ActivityAnswer { visitor_signed_out })

@@ -4,6 +4,7 @@
 //! next deadline. The router's state is stored whole as JSON after every change.
 
 use serde::Deserialize;
+use switchboard_core::email::digest as email_digest;
 use switchboard_core::flow::lifecycle::RoutingNotice;
 use switchboard_core::flow::Flow;
 use switchboard_core::routing::{
@@ -45,8 +46,9 @@ impl SiteObject {
             "INSERT INTO routing (only, json) VALUES (1, ?) ON CONFLICT (only) DO UPDATE SET json = excluded.json",
             vec![json.into()],
         )?;
+        // What it decided first: a digest it notes moves the alarm too.
+        self.perform(effects, now);
         self.set_alarm(deadline);
-        self.perform(effects);
         Ok(result)
     }
 
@@ -68,17 +70,15 @@ impl SiteObject {
         };
         // The flow may have changed since the router was stored.
         let effects = router.set_queues(flow.queues.clone(), now);
-        self.perform(effects);
+        self.perform(effects, now);
         Ok(router)
     }
 
     pub(super) fn set_alarm(&self, deadline: Option<i64>) {
-        // Shared with the retention sweep: whichever comes first.
+        // Shared with the retention sweep and the digests: whichever comes first.
         let sweep = self.sweep_at().ok().flatten();
-        let deadline = match (deadline, sweep) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        };
+        let digest = self.next_digest_at().ok().flatten();
+        let deadline = [deadline, sweep, digest].into_iter().flatten().min();
         let storage = self.state.storage();
         self.state.wait_until(async move {
             let result = match deadline {
@@ -96,8 +96,11 @@ impl SiteObject {
     }
 
     /// Tells consoles and conversations what the router decided.
-    fn perform(&self, effects: Vec<Effect>) {
+    fn perform(&self, effects: Vec<Effect>, now: i64) {
         for effect in effects {
+            if let Some(missed) = email_digest::from_effect(&effect, |agent| self.present(agent)) {
+                self.note_missed(missed, now);
+            }
             match effect {
                 Effect::Offered { conversation, agent, expires_at } => {
                     match self.summary(&conversation) {

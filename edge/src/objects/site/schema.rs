@@ -1,6 +1,8 @@
 //! The site object's tables (made with the site: [`crate::objects::tables`]).
 
-use super::{answers, canned, contacts, email, labels, retention, search, sessions, signed_out, webhooks};
+use super::{
+    answers, canned, contacts, digest, email, labels, retention, search, sessions, signed_out, webhooks,
+};
 use crate::objects::tables::Schema;
 
 pub(super) static SCHEMA: Schema = Schema {
@@ -42,6 +44,10 @@ pub(super) static SCHEMA: Schema = Schema {
         answers::SCHEMA[0],
         answers::SCHEMA[1],
         email::SCHEMA,
+        digest::SCHEMA[0],
+        digest::SCHEMA[1],
+        digest::SCHEMA[2],
+        digest::SCHEMA[3],
     ],
     added_columns: &[
         ("conversations", "state TEXT"),

@@ -36,6 +36,9 @@ pub(crate) struct Arrived {
     pub provider_id: String,
     /// Its text (may be empty when it carries files).
     pub text: String,
+    /// The whole text `text` was cut from (an email's quoted history and signature).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub original: Option<String>,
     /// Its files, in order: each becomes a message of its own after the text.
     pub media: Vec<switchboard_core::channels::twilio::Media>,
     /// The name the customer set (WhatsApp's profile name), if any.

@@ -7,6 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 use switchboard_core::channels::thread;
+use switchboard_core::email::inbound::EmailFile;
 use switchboard_core::email::postmark::OutboundEmail;
 use switchboard_core::email::threading;
 use switchboard_protocol::channels::{DeliveryStatus, Thread};
@@ -122,11 +123,24 @@ impl ThreadObject {
         let domain = email_send::reply_domain(&self.env, &thread.ours);
         let email = self.email_row()?;
         let mut text = part.body.to_owned();
+        let mut files = Vec::new();
         if let Some(file) = &part.file {
-            // The file by its signed link (the customer's mail program fetches nothing).
-            let callback = line.status_callback.as_deref().unwrap_or_default();
-            let url = thread::absolute(callback, &file.url).unwrap_or_else(|| file.url.clone());
-            text = format!("{}\n{url}", file.name);
+            // Attached: a link would stop working within a week.
+            match self.stored_file(file).await {
+                Some(bytes) => {
+                    text = format!("Attached: {}", file.name);
+                    files.push(EmailFile {
+                        name: file.name.clone(),
+                        content_type: file.content_type.clone(),
+                        bytes,
+                    });
+                }
+                None => {
+                    let callback = line.status_callback.as_deref().unwrap_or_default();
+                    let url = thread::absolute(callback, &file.url).unwrap_or_else(|| file.url.clone());
+                    text = format!("{}\n{url}", file.name);
+                }
+            }
         }
         let fallback = format!("Your conversation with {name}");
         let id = threading::message_id(conversation, seq, row as u32, &domain);
@@ -138,7 +152,16 @@ impl ThreadObject {
             text,
             html: None,
             headers: threading::headers(&id, &email.ids()),
+            files,
             metadata: vec![("site".into(), site.to_string()), ("line".into(), thread.ours.clone())],
         }))
+    }
+
+    /// The bytes of a file the conversation stored (its link names the bucket's object).
+    async fn stored_file(&self, file: &switchboard_protocol::attachment::Attachment) -> Option<Vec<u8>> {
+        let key = switchboard_core::attachment_links::stored_key(&file.url)?;
+        let bucket = self.env.bucket(crate::env::BUCKET).ok()?;
+        let object = bucket.get(&key).execute().await.ok()??;
+        object.body()?.bytes().await.ok()
     }
 }

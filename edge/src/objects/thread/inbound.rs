@@ -31,6 +31,7 @@ impl ThreadObject {
                 text: call.text.clone(),
                 internal: false,
                 template: None,
+                original: call.original.clone(),
             })
         };
         // A message that arrived before goes where it went then (the conversation answers

@@ -1,5 +1,6 @@
 //! The conversation's log in SQLite, as the core's [`LogStore`]: message rows (with their
-//! `extra` JSON for quick replies, events, notes, files, cards and language) and read marks.
+//! `extra` JSON for quick replies, events, notes, files, cards, language and an email's
+//! original) and read marks.
 
 use serde::Deserialize;
 use switchboard_core::conversation::LogStore;
@@ -24,6 +25,8 @@ struct Extra {
     cards: Vec<switchboard_protocol::Card>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     language: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    original: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -51,6 +54,7 @@ impl MessageRow {
             attachment: extra.attachment,
             cards: extra.cards,
             language: extra.language,
+            original: extra.original,
         })
     }
 }
@@ -170,6 +174,7 @@ fn extra_json(message: &Message) -> EdgeResult<Option<String>> {
         && message.attachment.is_none()
         && message.cards.is_empty()
         && message.language.is_none()
+        && message.original.is_none()
     {
         return Ok(None);
     }
@@ -180,6 +185,7 @@ fn extra_json(message: &Message) -> EdgeResult<Option<String>> {
         attachment: message.attachment.clone(),
         cards: message.cards.clone(),
         language: message.language.clone(),
+        original: message.original.clone(),
     };
     Ok(Some(serde_json::to_string(&extra)?))
 }
