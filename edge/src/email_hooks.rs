@@ -104,7 +104,17 @@ async fn take(
     raw: &[u8],
     origin: &str,
 ) -> EdgeResult<worker::Response> {
-    if email.automatic {
+    let identities = site_cache::part(env, site, env.now, |config| config.channels.clone()).await?;
+    // What a machine sent, or one of our own emails come back: never stored, never answered.
+    let own: Vec<String> = identities
+        .iter()
+        .filter(|identity| identity.channel == Channel::Email)
+        .map(|identity| identity.address.clone())
+        .chain(env.var("EMAIL_FROM").ok().map(|v| v.to_string()))
+        .collect();
+    let own: Vec<&str> = own.iter().map(String::as_str).collect();
+    let reply_domain = env.var("EMAIL_REPLY_DOMAIN").ok().map(|v| v.to_string());
+    if email.automatic || inbound::from_ourselves(&email, &own, reply_domain.as_deref()) {
         return http::json(200, &Accepted { conversation_id: None, automatic: true });
     }
     let client_id = inbound::client_id(&email, raw);
@@ -122,7 +132,6 @@ async fn take(
             (conversation, posted.message.author)
         }
         Err(EdgeError::Refused(refused)) if refused.code == ErrorCode::NotFound => {
-            let identities = site_cache::part(env, site, env.now, |config| config.channels.clone()).await?;
             let inbox = email.to.iter().find_map(|to| thread::identity(&identities, Channel::Email, to));
             let Some(inbox) = inbox else { return Err(EdgeError::Refused(refused)) };
             let line =

@@ -48,6 +48,15 @@ pub struct EmailFile {
     pub bytes: Vec<u8>,
 }
 
+/// Whether the email is one of ours come back — sent from one of the site's own addresses, or
+/// from the reply domain — which answering would turn into a loop between two mailboxes.
+pub fn from_ourselves(email: &InboundEmail, own_addresses: &[&str], reply_domain: Option<&str>) -> bool {
+    let from = email.from.trim().to_ascii_lowercase();
+    let domain = from.rsplit_once('@').map(|(_, domain)| domain).unwrap_or_default();
+    own_addresses.iter().any(|own| own.eq_ignore_ascii_case(&from))
+        || reply_domain.is_some_and(|reply| !reply.is_empty() && reply.eq_ignore_ascii_case(domain))
+}
+
 /// The whole text to keep beside the new words, when cutting took something off (the quoted
 /// history, a signature); `None` when the new words are all of it.
 pub fn original(email: &InboundEmail) -> Option<String> {

@@ -187,6 +187,13 @@ async fn a_new_email_is_a_conversation_answered_by_email_in_its_thread() -> Resu
     let (status, body) = fake_postmark::post(&hook, &auto, INBOUND_SECRET).await?;
     ensure!(status == 200 && body.contains("\"automatic\":true"), "auto-reply: {status} {body}");
     ensure!(edge.stored_files_containing(b"5531").is_empty(), "an auto-reply was stored");
+    // One of our own emails come back (a forwarding rule, a misconfigured route): a loop,
+    // stored nowhere, never answered.
+    let echo =
+        fake_postmark::inbound(("Test site", SUPPORT), SUPPORT, "Re: Order 42 is late", "looped 6610", &[]);
+    let (status, body) = fake_postmark::post(&hook, &echo, INBOUND_SECRET).await?;
+    ensure!(status == 200 && body.contains("\"automatic\":true"), "our own email: {status} {body}");
+    ensure!(edge.stored_files_containing(b"looped 6610").is_empty(), "a looped email was stored");
     ensure!(
         conversations(&edge, &admin).await?.len() == 2,
         "conversations: {:#?}",

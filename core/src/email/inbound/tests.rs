@@ -44,6 +44,12 @@ fn a_reply_gives_its_sender_thread_new_words_and_files() {
     assert!(original(&email).is_some_and(|o| o.contains("Your parcel left today.")));
     let plain = InboundEmail { full_text: " Schön, danke!\n".into(), ..email.clone() };
     assert_eq!(original(&plain), None, "nothing was cut: nothing more to keep");
+    // Not one of ours come back.
+    assert!(!from_ourselves(&email, &["support@shop.example"], Some("reply.shop.example")));
+    let ours = InboundEmail { from: "Support@Shop.example".into(), ..email.clone() };
+    assert!(from_ourselves(&ours, &["support@shop.example"], None), "our own address");
+    let bounced_back = InboundEmail { from: "r.00ff.abc.def@reply.shop.example".into(), ..email.clone() };
+    assert!(from_ourselves(&bounced_back, &[], Some("reply.shop.example")), "our reply domain");
     assert_eq!(email.files.len(), 1);
     assert_eq!(
         (email.files[0].name.as_str(), email.files[0].content_type.as_str()),
