@@ -20,6 +20,7 @@
 //! - [`axe`]: accessibility checks (axe-core) in the browser's current frame.
 //! - [`network`]: a proxy between browser and edge that a test can cut (going offline).
 //! - [`runtime`]: the workerd processes behind an edge: memory, CPU, the runtime's own port.
+//! - [`self_host`]: the bundle `wrangler deploy` uploads, run by plain workerd on local disk.
 //! - [`raw_http`]: HTTP by hand, for what polite clients never send (an endless body).
 //! - [`wait`]: waiting on conditions with timeouts (never sleeps as synchronisation).
 
@@ -37,6 +38,7 @@ pub mod network;
 pub mod paths;
 pub mod raw_http;
 pub mod runtime;
+pub mod self_host;
 pub mod test_edge;
 pub mod wait;
 pub mod webhook_receiver;

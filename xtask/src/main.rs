@@ -7,6 +7,8 @@
 //! - `cargo xtask chaos`: the long delivery chaos test (10,000 messages, two restarts).
 //! - `cargo xtask bench [--long]`: sizes, then load and latency against a reference relay
 //!   (the `bench/` crate); `--long` adds a 10-minute soak.
+//! - `cargo xtask deploy --dry-run`: what `wrangler deploy` would upload, checked against the
+//!   Workers limits; `cargo xtask self-host`: the same build as a folder plain workerd serves.
 //!
 //! # Layout
 //! - [`tools`]: installing pinned tools (rustup target, wasm-bindgen, worker-build, npm,
@@ -15,9 +17,11 @@
 //! - [`bundle`]: building the widget, console, loader and edge into `edge/`.
 //! - [`sizes`]: measuring compressed sizes and enforcing the size budgets.
 //! - [`dev`], [`test`]: the two commands.
+//! - [`deploy`]: the deploy dry run's checks, and writing a self-hosted edge.
 //! - [`layout`]: the check that every `# Layout` map names every module.
 
 mod bundle;
+mod deploy;
 mod dev;
 mod layout;
 mod python_tools;
@@ -38,8 +42,12 @@ fn main() {
         Some("build") => build(),
         Some("chaos") => test::chaos(),
         Some("bench") => bench(&args[1..]),
+        Some("deploy") => deploy::run(&args[1..]),
+        Some("self-host") => deploy::self_host(&args[1..]),
         _ => {
-            eprintln!("usage: cargo xtask <dev | test [test-name-filter] | build | chaos | bench [--long]>");
+            eprintln!(
+                "usage: cargo xtask <dev | test [test-name-filter] | build | chaos | bench [--long] | deploy --dry-run | self-host>"
+            );
             std::process::exit(2);
         }
     };

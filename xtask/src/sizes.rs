@@ -65,13 +65,14 @@ fn size(what: &'static str, files: &[&Path]) -> Result<Size> {
     for file in files {
         let bytes = std::fs::read(file)?;
         total.raw += bytes.len();
-        total.gzip += gzip(&bytes)?;
+        total.gzip += gzip_len(&bytes)?;
         total.brotli += brotli(&bytes)?;
     }
     Ok(total)
 }
 
-fn gzip(bytes: &[u8]) -> Result<usize> {
+/// `bytes`' length gzipped at level 9.
+pub(crate) fn gzip_len(bytes: &[u8]) -> Result<usize> {
     let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
     encoder.write_all(bytes)?;
     Ok(encoder.finish()?.len())

@@ -37,6 +37,7 @@ fn run_phases(filter: &[String], phases: &mut Phases) -> Result<()> {
         phases.time("fmt and clippy", checks)?;
     }
     phases.time("build", || bundle::build_all(&tools))?;
+    phases.time("deploy dry run", crate::deploy::check_upload)?;
     let mut command = Command::new(cargo());
     command.args(["test", "--no-fail-fast"]);
     for package in [

@@ -65,6 +65,7 @@
 //! - `revocation`: removed accounts, ended sessions, revoked and expired keys stop at once.
 //! - `retention`: resolved conversations past the site's retention are deleted with their files.
 //! - `routing`: flows, offers, transfers, business hours, external bots, SLAs.
+//! - `self_host`: the bundle `wrangler deploy` uploads, run by plain workerd on local disk: a chat through it survives a restart whole.
 //! - `schemathesis`: the REST API fuzzed against `docs/openapi.json`: no server errors, answers as documented.
 //! - `search`: full-text search as typed: dashed numbers, emails, accents, CJK.
 //! - `session_limits`: new visitor sessions limited per address and per site (`429`).
@@ -138,6 +139,7 @@ mod revocation;
 mod routing;
 mod schemathesis;
 mod search;
+mod self_host;
 mod session_limits;
 mod signing_keys;
 mod site_look;
