@@ -118,7 +118,14 @@ async fn every_documented_operation_answers_as_documented_under_fuzzing() -> Res
     ];
     let mut failed = Vec::new();
     for pass in &passes {
-        let (status, output) = run_schemathesis(&st, &edge, pass).await?;
+        let (mut status, mut output) = run_schemathesis(&st, &edge, pass, 2).await?;
+        if !status.success() && only_the_tools_own_crash(&output) {
+            // Hypothesis' lambda descriptions parse source with `ast` from two worker threads,
+            // which CPython 3.11 sometimes refuses ("AST constructor recursion depth
+            // mismatch"): the tool's bug, not an answer of ours. Once more, in one thread.
+            println!("schemathesis {} crashed inside hypothesis; running it again:\n{output}", pass.name);
+            (status, output) = run_schemathesis(&st, &edge, pass, 1).await?;
+        }
         println!("schemathesis {}:\n{output}", pass.name);
         if !status.success() {
             failed.push(format!("schemathesis {} found problems ({status}):\n{output}", pass.name));
@@ -126,6 +133,11 @@ async fn every_documented_operation_answers_as_documented_under_fuzzing() -> Res
     }
     assert!(failed.is_empty(), "{}", failed.join("\n\n"));
     Ok(())
+}
+
+/// Whether a run's only problems were hypothesis' own crash (no check failed).
+fn only_the_tools_own_crash(output: &str) -> bool {
+    output.contains("AST constructor recursion depth mismatch") && !output.contains("FAILURES")
 }
 
 /// One schemathesis run: some operations, called one way.
@@ -145,8 +157,14 @@ fn select(how: &str, operations: &[&str]) -> Vec<String> {
     operations.iter().flat_map(|id| [format!("--{how}-operation-id"), id.to_string()]).collect()
 }
 
-/// Runs schemathesis over `docs/openapi.json` against `edge` as `pass` says.
-async fn run_schemathesis(st: &OsStr, edge: &TestEdge, pass: &Pass) -> Result<(ExitStatus, String)> {
+/// Runs schemathesis over `docs/openapi.json` against `edge` as `pass` says, with `workers`
+/// threads.
+async fn run_schemathesis(
+    st: &OsStr,
+    edge: &TestEdge,
+    pass: &Pass,
+    workers: u32,
+) -> Result<(ExitStatus, String)> {
     // Run in a folder of its own: schemathesis would read a `schemathesis.toml` it finds and
     // writes reports beside it.
     let scratch = tempfile::Builder::new().prefix("switchboard-schemathesis-").tempdir()?;
@@ -168,7 +186,7 @@ async fn run_schemathesis(st: &OsStr, edge: &TestEdge, pass: &Pass) -> Result<(E
         .args(["--seed", "20240519"])
         .args(["--generation-database", "none"])
         .args(["--request-timeout", "10"])
-        .args(["--workers", "2"])
+        .args(["--workers", &workers.to_string()])
         .arg("--continue-on-failure")
         .args(["--no-color", "--output-truncate", "false"])
         .args(&pass.selection);
