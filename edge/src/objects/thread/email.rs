@@ -29,6 +29,18 @@ pub(crate) struct EmailHeaders {
     pub thread_ids: Vec<String>,
 }
 
+/// One of the team's answers on the line, as queued.
+pub(super) struct Answer<'a> {
+    /// Its conversation.
+    pub conversation: &'a ConversationId,
+    /// Its entry there.
+    pub seq: Seq,
+    /// Its row in `outgoing` (one entry may be several).
+    pub row: i64,
+    /// What it says and carries.
+    pub part: Part<'a>,
+}
+
 /// The email side of the line's row.
 #[derive(Debug, Default, Deserialize)]
 struct EmailRow {
@@ -79,12 +91,10 @@ impl ThreadObject {
         &self,
         line: &Line,
         thread: &Thread,
-        conversation: &ConversationId,
-        (seq, row): (Seq, i64),
-        part: Part<'_>,
+        answer: Answer<'_>,
         now: i64,
     ) -> Outcome {
-        match self.answer_email(line, thread, conversation, (seq, row), part, now).await {
+        match self.answer_email(line, thread, answer, now).await {
             Ok(Some(email)) => {
                 let id = email.headers[0].1.trim_matches(['<', '>']).to_owned();
                 let outcome = match email_send::send(&self.env, &email).await {
@@ -112,9 +122,7 @@ impl ThreadObject {
         &self,
         line: &Line,
         thread: &Thread,
-        conversation: &ConversationId,
-        (seq, row): (Seq, i64),
-        part: Part<'_>,
+        Answer { conversation, seq, row, part }: Answer<'_>,
         now: i64,
     ) -> EdgeResult<Option<OutboundEmail>> {
         let Some(key) = email_send::signing_key(&self.env) else { return Ok(None) };

@@ -96,8 +96,13 @@ impl ThreadObject {
             let attempts = next.attempts + 1;
             let outcome = match thread.channel {
                 Channel::Email => {
-                    let at = (Seq(next.seq), next.id);
-                    self.attempt_email(&line, &thread, &next.conversation, at, next.part()?, now).await
+                    let answer = super::email::Answer {
+                        conversation: &next.conversation,
+                        seq: Seq(next.seq),
+                        row: next.id,
+                        part: next.part()?,
+                    };
+                    self.attempt_email(&line, &thread, answer, now).await
                 }
                 _ => self.attempt(&line, &thread, next.part()?, now).await,
             };
