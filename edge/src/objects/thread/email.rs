@@ -81,7 +81,12 @@ impl ThreadObject {
     /// `id` (the customer's email, or ours) is one of the thread's.
     pub(super) fn email_remember(&self, id: Option<&str>) -> EdgeResult<()> {
         let Some(id) = id else { return Ok(()) };
-        let ids = threading::remember(self.email_row()?.ids(), id);
+        let known = self.email_row()?.ids();
+        let ids = threading::remember(known.clone(), id);
+        // Known already (the email that started the thread, a provider's retry): no write.
+        if ids == known {
+            return Ok(());
+        }
         self.sql.exec("UPDATE line SET message_ids = ?", vec![serde_json::to_string(&ids)?.into()])?;
         Ok(())
     }
