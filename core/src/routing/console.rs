@@ -6,9 +6,10 @@ use switchboard_protocol::inbox::InboxCommand;
 use switchboard_protocol::{AgentId, ApiError, ErrorCode};
 
 use super::model::{Effect, Release, RoutingError};
+use super::sql::Sql;
 use super::Router;
 
-impl Router {
+impl<S: Sql> Router<S> {
     /// Runs `agent`'s inbox command.
     pub fn command(
         &mut self,
@@ -54,6 +55,7 @@ impl From<RoutingError> for ApiError {
                 ErrorCode::NotFound
             }
             RoutingError::TransferTarget => ErrorCode::BadRequest,
+            RoutingError::Storage(_) => ErrorCode::Internal,
             RoutingError::NotOffered
             | RoutingError::TakenByOther
             | RoutingError::AtCapacity(_)
@@ -73,7 +75,7 @@ mod tests {
     use super::*;
     use crate::routing::{Effect, QueueConfig};
 
-    fn router() -> Router {
+    fn router() -> Router<crate::routing::sqlite::MemorySql> {
         let queue = |id: &str| QueueConfig {
             id: QueueId::parse(id).unwrap(),
             skills: BTreeSet::new(),
@@ -81,7 +83,8 @@ mod tests {
             offer_timeout_ms: 30_000,
             sla: Default::default(),
         };
-        Router::new(vec![queue("support"), queue("billing")], 60_000)
+        let sql = crate::routing::sqlite::MemorySql::with_routing_tables().unwrap();
+        Router::open(sql, vec![queue("support"), queue("billing")], 60_000, 0).unwrap().0
     }
 
     #[test]
@@ -105,7 +108,7 @@ mod tests {
         let command =
             InboxCommand::Transfer { conversation_id: id.clone(), agent: None, queue: Some(billing.clone()) };
         router.command(&ada, command, 1).unwrap();
-        let routed = router.routed(&id).unwrap();
+        let routed = router.routed(&id).unwrap().unwrap();
         assert_eq!((&routed.queue, &routed.skills), (&billing, &german));
     }
 
@@ -113,8 +116,8 @@ mod tests {
     fn a_conversation_in_a_routed_language_is_offered_only_to_who_speaks_it() {
         let mut router = router();
         let (ada, bea) = (AgentId::from_random([1; 16]), AgentId::from_random([3; 16]));
-        router.agent_connected(&ada, 2, BTreeSet::new(), 0);
-        router.agent_connected(&bea, 2, ["de".to_string()].into(), 0);
+        router.agent_connected(&ada, 2, BTreeSet::new(), 0).unwrap();
+        router.agent_connected(&bea, 2, ["de".to_string()].into(), 0).unwrap();
         let id = ConversationId::from_random([2; 16]);
         let support = QueueId::parse("support").unwrap();
         let effects = router.hand_over_needing(&id, &support, ["de".to_string()].into(), None, 1).unwrap();
@@ -125,7 +128,7 @@ mod tests {
         assert_eq!(offered, [&bea]);
         // Handed over again (a transfer back to its queue): still German.
         router.hand_over(&id, &support, None, 2).unwrap();
-        assert_eq!(router.routed(&id).unwrap().skills, ["de".to_string()].into());
+        assert_eq!(router.routed(&id).unwrap().unwrap().skills, ["de".to_string()].into());
     }
 
     #[test]

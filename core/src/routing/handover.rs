@@ -6,9 +6,11 @@ use std::collections::BTreeSet;
 use switchboard_protocol::{AgentId, ConversationId, QueueId};
 
 use super::model::{Effect, Release, Routed, RoutingError, Skill, Stage};
+use super::router::Entered;
+use super::sql::Sql;
 use super::Router;
 
-impl Router {
+impl<S: Sql> Router<S> {
     /// A conversation needs a human: it joins `queue` (or, when it is routed already, moves
     /// there). `target` names the one agent it should go to, while that agent is online.
     pub fn enqueue(
@@ -23,9 +25,9 @@ impl Router {
             return Err(RoutingError::NoSuchQueue(queue.clone()));
         }
         let mut effects = Vec::new();
-        self.release(conversation, Release::Moved, &mut effects);
-        self.wait_in(conversation, queue, skills, target, now);
-        Ok(self.settle(effects, now))
+        self.release(conversation, Release::Moved, &mut effects)?;
+        self.wait_in(conversation, queue, skills, target, now)?;
+        self.settle(effects, now)
     }
 
     /// A conversation is handed (again) to `queue`, keeping the skills it was routed with.
@@ -48,7 +50,7 @@ impl Router {
         target: Option<AgentId>,
         now: i64,
     ) -> Result<Vec<Effect>, RoutingError> {
-        skills.extend(self.routed(conversation).into_iter().flat_map(|routed| routed.skills.iter().cloned()));
+        skills.extend(self.store.conversation(conversation)?.into_iter().flat_map(|routed| routed.skills));
         self.enqueue(conversation, queue, skills, target, now)
     }
 
@@ -65,19 +67,20 @@ impl Router {
         if !self.queues.contains_key(queue) {
             return Err(RoutingError::NoSuchQueue(queue.clone()));
         }
-        self.wait_in(conversation, queue, BTreeSet::new(), Some(agent.clone()), now);
-        if let Some(routed) = self.conversations.get_mut(conversation) {
-            // The agent's message was the answer: nothing is owed until the visitor writes.
-            routed.waiting_since = None;
+        let mut routed = self.waiting_in(conversation, queue, BTreeSet::new(), Some(agent.clone()), now)?;
+        // The agent's message was the answer: nothing is owed until the visitor writes.
+        routed.waiting_since = None;
+        self.store.put(&routed)?;
+        if self.check_room(&routed, agent, false).is_err() {
+            self.entered.push(Entered::Last(conversation.clone()));
+            return self.settle(Vec::new(), now);
         }
-        if self.check_room(conversation, agent, false).is_err() {
-            return Ok(self.settle(Vec::new(), now));
-        }
-        let effects = self.assign(conversation, agent, Vec::new(), now);
-        if let Some(Stage::Assigned { answered, .. }) =
-            self.conversations.get_mut(conversation).map(|routed| &mut routed.stage)
-        {
-            *answered = true;
+        let effects = self.assign(conversation, agent, Vec::new(), now)?;
+        if let Some(mut routed) = self.store.conversation(conversation)? {
+            if let Stage::Assigned { answered, .. } = &mut routed.stage {
+                *answered = true;
+                self.store.put(&routed)?;
+            }
         }
         Ok(effects)
     }
@@ -90,23 +93,35 @@ impl Router {
         skills: BTreeSet<Skill>,
         target: Option<AgentId>,
         now: i64,
-    ) {
-        let ticket = self.take_ticket();
+    ) -> Result<(), RoutingError> {
+        self.waiting_in(conversation, queue, skills, target, now)?;
+        self.entered.push(Entered::Last(conversation.clone()));
+        Ok(())
+    }
+
+    fn waiting_in(
+        &mut self,
+        conversation: &ConversationId,
+        queue: &QueueId,
+        skills: BTreeSet<Skill>,
+        target: Option<AgentId>,
+        now: i64,
+    ) -> Result<Routed, RoutingError> {
+        let ticket = self.take_ticket()?;
         let waiting_since =
-            self.conversations.get(conversation).map_or(Some(now), |routed| routed.waiting_since);
-        self.conversations.insert(
-            conversation.clone(),
-            Routed {
-                id: conversation.clone(),
-                queue: queue.clone(),
-                skills,
-                target,
-                ticket,
-                queued_at: now,
-                waiting_since,
-                told_position: 0,
-                stage: Stage::Waiting { passed: BTreeSet::new(), retry_at: None },
-            },
-        );
+            self.store.conversation(conversation)?.map_or(Some(now), |routed| routed.waiting_since);
+        let routed = Routed {
+            id: conversation.clone(),
+            queue: queue.clone(),
+            skills,
+            target,
+            ticket,
+            queued_at: now,
+            waiting_since,
+            told_position: 0,
+            stage: Stage::Waiting { passed: BTreeSet::new(), retry_at: None },
+        };
+        self.store.put(&routed)?;
+        Ok(routed)
     }
 }

@@ -248,4 +248,7 @@ pub enum RoutingError {
     /// A transfer must name exactly one of an agent or a queue.
     #[error("transfer to exactly one of agent or queue")]
     TransferTarget,
+    /// The routing tables could not be read or written.
+    #[error("routing storage: {0}")]
+    Storage(String),
 }

@@ -1,56 +1,80 @@
-//! The router's state and the commands that change it (agents come and go, conversations
-//! enter queues, agents accept, decline, take, transfer, release).
+//! The router and the commands that change it (agents come and go, conversations enter
+//! queues, agents accept, decline, take, transfer, release).
 //!
 //! Every command returns the [`Effect`]s it caused, including the offers made by the
 //! dispatch that follows it (see `dispatch.rs`), so after any command no conversation waits
-//! while an agent who could take it has room.
+//! while an agent who could take it has room. State lives in SQLite rows (`store.rs`); a
+//! command touches the rows of the conversations and agents it concerns, never all of them.
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde::{Deserialize, Serialize};
 use switchboard_protocol::{AgentId, ConversationId, QueueId};
 
 use super::model::{AgentState, Effect, Presence, QueueConfig, Release, Routed, RoutingError, Skill, Stage};
+use super::sql::Sql;
+use super::store::Store;
 
 /// How long an agent whose last console closed stays online (a reload or a network blip must
 /// not cost it its conversations).
 pub const DEFAULT_LEAVE_GRACE_MS: i64 = 60_000;
 
-/// One site's routing state: its queues, its agents and the conversations waiting for or held
-/// by them. Serialisable, so the Site object stores it whole after each change.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Router {
-    pub(super) queues: BTreeMap<QueueId, QueueConfig>,
-    pub(super) agents: BTreeMap<AgentId, AgentState>,
-    pub(super) conversations: BTreeMap<ConversationId, Routed>,
-    pub(super) next_ticket: u64,
-    /// Per queue, a moving average of how long conversations waited before an agent took
-    /// them (ms), for the wait estimate shown to visitors.
-    pub(super) typical_wait: BTreeMap<QueueId, i64>,
-    pub(super) leave_grace_ms: i64,
+/// A conversation that entered a queue during a command.
+pub(super) enum Entered {
+    /// With a new ticket: the last in its queue.
+    Last(ConversationId),
+    /// Back from an agent, keeping its ticket (its place).
+    Again(ConversationId),
 }
 
-impl Router {
-    /// A router with `queues` and no agents.
-    pub fn new(queues: Vec<QueueConfig>, leave_grace_ms: i64) -> Self {
-        Self {
-            queues: queues.into_iter().map(|queue| (queue.id.clone(), queue)).collect(),
-            agents: BTreeMap::new(),
-            conversations: BTreeMap::new(),
-            next_ticket: 1,
-            typical_wait: BTreeMap::new(),
-            leave_grace_ms,
-        }
+/// One site's routing: its queues (from config) over the routing tables of its storage.
+pub struct Router<S> {
+    pub(super) store: Store<S>,
+    pub(super) queues: BTreeMap<QueueId, QueueConfig>,
+    pub(super) leave_grace_ms: i64,
+    /// Conversations that (re-)entered a queue during the current command: their visitors are
+    /// told their place once it settles.
+    pub(super) entered: Vec<Entered>,
+}
+
+impl<S: Sql> Router<S> {
+    /// Makes the routing tables on `sql` when missing (the edge makes them with a site's
+    /// other tables, from [`SCHEMA`](super::SCHEMA)).
+    pub fn create_tables(sql: &S) -> Result<(), RoutingError> {
+        Store::create(sql)
+    }
+
+    /// Opens routing on `sql`, whose tables exist, with `queues` (the configured ones: what
+    /// a change of them since the last opening moved is in the effects).
+    pub fn open(
+        sql: S,
+        queues: Vec<QueueConfig>,
+        leave_grace_ms: i64,
+        now: i64,
+    ) -> Result<(Self, Vec<Effect>), RoutingError> {
+        let mut router =
+            Self { store: Store::new(sql), queues: BTreeMap::new(), leave_grace_ms, entered: Vec::new() };
+        let stored: Vec<QueueConfig> = router.store.meta("queues")?.unwrap_or_default();
+        router.queues = stored.into_iter().map(|queue| (queue.id.clone(), queue)).collect();
+        let effects = router.set_queues(queues, now)?;
+        Ok((router, effects))
     }
 
     /// Replaces the queue configuration. Conversations of a queue that no longer exists move
     /// to the first remaining queue.
-    pub fn set_queues(&mut self, queues: Vec<QueueConfig>, now: i64) -> Vec<Effect> {
-        self.queues = queues.into_iter().map(|queue| (queue.id.clone(), queue)).collect();
+    pub fn set_queues(&mut self, queues: Vec<QueueConfig>, now: i64) -> Result<Vec<Effect>, RoutingError> {
+        let queues: BTreeMap<QueueId, QueueConfig> =
+            queues.into_iter().map(|queue| (queue.id.clone(), queue)).collect();
+        if queues == self.queues {
+            return Ok(Vec::new());
+        }
+        let gone: Vec<QueueId> = self.queues.keys().filter(|id| !queues.contains_key(*id)).cloned().collect();
+        self.queues = queues;
+        self.store.set_meta("queues", &self.queues.values().collect::<Vec<_>>())?;
         if let Some(fallback) = self.queues.keys().next().cloned() {
-            for routed in self.conversations.values_mut() {
-                if !self.queues.contains_key(&routed.queue) {
+            for queue in gone {
+                for mut routed in self.store.in_queue(&queue)? {
                     routed.queue = fallback.clone();
+                    self.store.put(&routed)?;
                 }
             }
         }
@@ -65,9 +89,9 @@ impl Router {
         capacity: u32,
         skills: BTreeSet<Skill>,
         now: i64,
-    ) -> Vec<Effect> {
+    ) -> Result<Vec<Effect>, RoutingError> {
         let mut effects = Vec::new();
-        let state = self.agents.entry(agent.clone()).or_insert_with(|| AgentState {
+        let mut state = self.store.agent(agent)?.unwrap_or_else(|| AgentState {
             id: agent.clone(),
             presence: Presence::Offline,
             leaving_at: None,
@@ -84,15 +108,17 @@ impl Router {
             state.presence = Presence::Online;
             effects.push(Effect::PresenceChanged { agent: agent.clone(), presence: Presence::Online });
         }
+        self.store.put_agent(&state)?;
         self.settle(effects, now)
     }
 
     /// An agent's last console closed: it goes offline after the grace period unless one
     /// reconnects.
-    pub fn agent_disconnected(&mut self, agent: &AgentId, now: i64) -> Vec<Effect> {
-        if let Some(state) = self.agents.get_mut(agent) {
+    pub fn agent_disconnected(&mut self, agent: &AgentId, now: i64) -> Result<Vec<Effect>, RoutingError> {
+        if let Some(mut state) = self.store.agent(agent)? {
             if state.presence != Presence::Offline {
                 state.leaving_at = Some(now + self.leave_grace_ms);
+                self.store.put_agent(&state)?;
             }
         }
         self.settle(Vec::new(), now)
@@ -105,16 +131,17 @@ impl Router {
         presence: Presence,
         now: i64,
     ) -> Result<Vec<Effect>, RoutingError> {
-        let state = self.agents.get_mut(agent).ok_or_else(|| RoutingError::NoSuchAgent(agent.clone()))?;
+        let mut state = self.store.agent(agent)?.ok_or_else(|| RoutingError::NoSuchAgent(agent.clone()))?;
         let mut effects = Vec::new();
         if presence == Presence::Offline {
-            self.go_offline(agent, &mut effects);
+            self.go_offline(agent, &mut effects)?;
         } else if state.presence != presence {
             state.presence = presence;
             state.missed_offers = 0;
+            self.store.put_agent(&state)?;
             effects.push(Effect::PresenceChanged { agent: agent.clone(), presence });
         }
-        Ok(self.settle(effects, now))
+        self.settle(effects, now)
     }
 
     /// The agent accepts the conversation offered to it.
@@ -126,11 +153,11 @@ impl Router {
     ) -> Result<Vec<Effect>, RoutingError> {
         let routed = self.offered_to(conversation, agent)?;
         let waited = now - routed.queued_at;
-        let queue = routed.queue.clone();
-        let average = self.typical_wait.entry(queue).or_insert(waited);
-        *average = (*average * 3 + waited) / 4;
-        self.answered_offer(agent);
-        Ok(self.assign(conversation, agent, Vec::new(), now))
+        let key = format!("wait:{}", routed.queue);
+        let average = self.store.meta::<i64>(&key)?.map_or(waited, |average| (average * 3 + waited) / 4);
+        self.store.set_meta(&key, &average)?;
+        self.answered_offer(agent)?;
+        self.assign(conversation, agent, Vec::new(), now)
     }
 
     /// The agent declines the offer; it goes to the next agent.
@@ -140,19 +167,20 @@ impl Router {
         agent: &AgentId,
         now: i64,
     ) -> Result<Vec<Effect>, RoutingError> {
-        let routed = self.offered_to(conversation, agent)?;
+        let mut routed = self.offered_to(conversation, agent)?;
         if let Stage::Offered { passed, .. } = &mut routed.stage {
             let mut passed = std::mem::take(passed);
             passed.insert(agent.clone());
             routed.stage = Stage::Waiting { passed, retry_at: None };
         }
-        self.answered_offer(agent);
+        self.store.put(&routed)?;
+        self.answered_offer(agent)?;
         let effects = vec![Effect::Released {
             conversation: conversation.clone(),
             agent: agent.clone(),
             reason: Release::Declined,
         }];
-        Ok(self.settle(effects, now))
+        self.settle(effects, now)
     }
 
     /// The agent takes a waiting (or someone else's offered) conversation itself.
@@ -162,13 +190,12 @@ impl Router {
         agent: &AgentId,
         now: i64,
     ) -> Result<Vec<Effect>, RoutingError> {
-        if matches!(&self.routed(conversation).ok_or_else(|| RoutingError::NotRouted(conversation.clone()))?.stage,
-            Stage::Assigned { agent: holder, .. } if holder != agent)
-        {
+        let routed = self.routed_or_refuse(conversation)?;
+        if matches!(&routed.stage, Stage::Assigned { agent: holder, .. } if holder != agent) {
             return Err(RoutingError::TakenByOther);
         }
-        self.check_room(conversation, agent, true)?;
-        Ok(self.assign(conversation, agent, Vec::new(), now))
+        self.check_room(&routed, agent, true)?;
+        self.assign(conversation, agent, Vec::new(), now)
     }
 
     /// Moves the conversation straight to `agent` (who must be signed in and have room).
@@ -178,72 +205,88 @@ impl Router {
         agent: &AgentId,
         now: i64,
     ) -> Result<Vec<Effect>, RoutingError> {
-        self.check_room(conversation, agent, false)?;
-        Ok(self.assign(conversation, agent, Vec::new(), now))
+        let routed = self.routed_or_refuse(conversation)?;
+        self.check_room(&routed, agent, false)?;
+        self.assign(conversation, agent, Vec::new(), now)
     }
 
     /// Puts the conversation back in its queue; whoever held it is offered it last.
     pub fn unassign(&mut self, conversation: &ConversationId, now: i64) -> Result<Vec<Effect>, RoutingError> {
-        self.routed_mut(conversation)?;
+        self.routed_or_refuse(conversation)?;
         let mut effects = Vec::new();
-        self.release(conversation, Release::Moved, &mut effects);
-        Ok(self.settle(effects, now))
+        self.release(conversation, Release::Moved, &mut effects)?;
+        self.settle(effects, now)
     }
 
     /// The conversation leaves routing (resolved, snoozed, closed): whoever held it has room again.
-    pub fn close(&mut self, conversation: &ConversationId, now: i64) -> Vec<Effect> {
+    pub fn close(&mut self, conversation: &ConversationId, now: i64) -> Result<Vec<Effect>, RoutingError> {
         let mut effects = Vec::new();
-        self.release(conversation, Release::Closed, &mut effects);
-        self.conversations.remove(conversation);
+        self.release(conversation, Release::Closed, &mut effects)?;
+        self.store.remove(conversation)?;
         self.settle(effects, now)
     }
 
     /// The visitor wrote: a reply is owed from now (response targets count from here).
-    pub fn visitor_wrote(&mut self, conversation: &ConversationId, now: i64) -> Vec<Effect> {
-        if let Some(routed) = self.conversations.get_mut(conversation) {
+    pub fn visitor_wrote(
+        &mut self,
+        conversation: &ConversationId,
+        now: i64,
+    ) -> Result<Vec<Effect>, RoutingError> {
+        if let Some(mut routed) = self.store.conversation(conversation)? {
             routed.waiting_since.get_or_insert(now);
-            let queue = self.queues.get(&routed.queue);
+            let sla = self.queues.get(&routed.queue).map(|queue| queue.sla).unwrap_or_default();
             if let Stage::Assigned { reply_due, answered, .. } = &mut routed.stage {
                 if reply_due.is_none() {
-                    let sla = queue.map(|q| q.sla).unwrap_or_default();
                     let target = if *answered { sla.next_response_ms } else { sla.first_response_ms };
                     *reply_due = target.map(|ms| now + ms);
                 }
             }
+            self.store.put(&routed)?;
         }
-        Vec::new()
+        Ok(Vec::new())
     }
 
     /// An agent replied in the conversation: nothing is owed until the visitor writes again.
-    pub fn agent_replied(&mut self, conversation: &ConversationId, now: i64) -> Vec<Effect> {
-        if let Some(routed) = self.conversations.get_mut(conversation) {
+    pub fn agent_replied(
+        &mut self,
+        conversation: &ConversationId,
+        now: i64,
+    ) -> Result<Vec<Effect>, RoutingError> {
+        if let Some(mut routed) = self.store.conversation(conversation)? {
             routed.waiting_since = None;
             if let Stage::Assigned { reply_due, answered, .. } = &mut routed.stage {
                 *reply_due = None;
                 *answered = true;
             }
+            self.store.put(&routed)?;
         }
         self.settle(Vec::new(), now)
     }
 
     /// Where a conversation stands, if it is routed.
-    pub fn routed(&self, conversation: &ConversationId) -> Option<&Routed> {
-        self.conversations.get(conversation)
+    pub fn routed(&self, conversation: &ConversationId) -> Result<Option<Routed>, RoutingError> {
+        self.store.conversation(conversation)
     }
 
     /// An agent as routing knows it.
-    pub fn agent(&self, agent: &AgentId) -> Option<&AgentState> {
-        self.agents.get(agent)
+    pub fn agent(&self, agent: &AgentId) -> Result<Option<AgentState>, RoutingError> {
+        self.store.agent(agent)
     }
 
     /// Every agent routing knows.
-    pub fn agents(&self) -> impl Iterator<Item = &AgentState> {
-        self.agents.values()
+    pub fn agents(&self) -> Result<Vec<AgentState>, RoutingError> {
+        self.store.agents()
     }
 
-    /// Every routed conversation.
-    pub fn conversations(&self) -> impl Iterator<Item = &Routed> {
-        self.conversations.values()
+    /// Every routed conversation, oldest ticket first: reads every row, so for tests and
+    /// tools, never a command's path.
+    pub fn conversations(&self) -> Result<Vec<Routed>, RoutingError> {
+        self.store.conversations()
+    }
+
+    /// The conversations offered to or held by `agent`.
+    pub fn held_by(&self, agent: &AgentId) -> Result<Vec<Routed>, RoutingError> {
+        self.store.held_by(agent)
     }
 
     /// The configured queues.
@@ -252,139 +295,46 @@ impl Router {
     }
 
     /// How many conversations `agent` holds or is offered.
-    pub fn load(&self, agent: &AgentId) -> u32 {
-        self.conversations.values().filter(|routed| routed.agent() == Some(agent)).count() as u32
+    pub fn load(&self, agent: &AgentId) -> Result<u32, RoutingError> {
+        self.store.load(agent)
     }
 
-    fn answered_offer(&mut self, agent: &AgentId) {
-        if let Some(state) = self.agents.get_mut(agent) {
-            state.missed_offers = 0;
+    fn answered_offer(&mut self, agent: &AgentId) -> Result<(), RoutingError> {
+        match self.store.agent(agent)? {
+            Some(mut state) if state.missed_offers != 0 => {
+                state.missed_offers = 0;
+                self.store.put_agent(&state)
+            }
+            _ => Ok(()),
         }
     }
 
     /// The conversation, if it is offered to `agent` right now.
-    fn offered_to(
-        &mut self,
-        conversation: &ConversationId,
-        agent: &AgentId,
-    ) -> Result<&mut Routed, RoutingError> {
-        let routed = self.routed_mut(conversation)?;
+    fn offered_to(&self, conversation: &ConversationId, agent: &AgentId) -> Result<Routed, RoutingError> {
+        let routed = self.routed_or_refuse(conversation)?;
         match &routed.stage {
             Stage::Offered { agent: offered, .. } if offered == agent => Ok(routed),
             _ => Err(RoutingError::NotOffered),
         }
     }
 
-    fn routed_mut(&mut self, conversation: &ConversationId) -> Result<&mut Routed, RoutingError> {
-        self.conversations.get_mut(conversation).ok_or_else(|| RoutingError::NotRouted(conversation.clone()))
+    pub(super) fn routed_or_refuse(&self, conversation: &ConversationId) -> Result<Routed, RoutingError> {
+        self.store.conversation(conversation)?.ok_or_else(|| RoutingError::NotRouted(conversation.clone()))
     }
 
-    pub(super) fn take_ticket(&mut self) -> u64 {
-        self.next_ticket += 1;
-        self.next_ticket - 1
-    }
-
-    /// Refuses to give `conversation` to `agent` when it cannot hold it.
-    pub(super) fn check_room(
-        &self,
-        conversation: &ConversationId,
-        agent: &AgentId,
-        need_skills: bool,
-    ) -> Result<(), RoutingError> {
-        let routed =
-            self.routed(conversation).ok_or_else(|| RoutingError::NotRouted(conversation.clone()))?;
-        let state = self.agents.get(agent).ok_or_else(|| RoutingError::NoSuchAgent(agent.clone()))?;
-        if state.presence == Presence::Offline {
-            return Err(RoutingError::Offline);
-        }
-        if need_skills {
-            if let Some(missing) = self.needs(routed).find(|skill| !state.skills.contains(*skill)) {
-                return Err(RoutingError::MissingSkill(missing.clone()));
-            }
-        }
-        let holds_it = routed.agent() == Some(agent);
-        if !holds_it && self.load(agent) >= state.capacity {
-            return Err(RoutingError::AtCapacity(state.capacity));
-        }
-        Ok(())
+    pub(super) fn take_ticket(&mut self) -> Result<u64, RoutingError> {
+        let ticket = self.store.meta::<u64>("next_ticket")?.unwrap_or(1);
+        self.store.set_meta("next_ticket", &(ticket + 1))?;
+        Ok(ticket)
     }
 
     /// The skills a conversation needs: its queue's and its own.
-    pub(super) fn needs<'a>(&'a self, routed: &'a Routed) -> impl Iterator<Item = &'a Skill> + 'a {
-        let queue_skills = self.queues.get(&routed.queue).map(|queue| &queue.skills);
-        queue_skills.into_iter().flatten().chain(routed.skills.iter())
+    pub fn needs(&self, routed: &Routed) -> BTreeSet<Skill> {
+        self.needs_in(&routed.queue, &routed.skills)
     }
 
-    /// Gives `conversation` to `agent`, taking it from whoever held or was offered it.
-    pub(super) fn assign(
-        &mut self,
-        conversation: &ConversationId,
-        agent: &AgentId,
-        mut effects: Vec<Effect>,
-        now: i64,
-    ) -> Vec<Effect> {
-        if self.routed(conversation).and_then(Routed::agent) != Some(agent) {
-            self.release(conversation, Release::Moved, &mut effects);
-        }
-        let Some(routed) = self.conversations.get_mut(conversation) else { return effects };
-        let sla = self.queues.get(&routed.queue).map(|queue| queue.sla).unwrap_or_default();
-        // The agent gets the whole response window from the moment it holds the conversation,
-        // even when the visitor waited in the queue: the target judges the agent's silence.
-        let reply_due = routed.waiting_since.and(sla.first_response_ms).map(|ms| now + ms);
-        routed.stage = Stage::Assigned { agent: agent.clone(), reply_due, answered: false };
-        routed.told_position = 0;
-        if let Some(state) = self.agents.get_mut(agent) {
-            state.last_offered_at = now;
-        }
-        effects.push(Effect::Assigned { conversation: conversation.clone(), agent: agent.clone() });
-        self.settle(effects, now)
-    }
-
-    /// Takes the conversation from its agent (if any), back to waiting in its queue; the
-    /// agent is passed over until every other eligible agent has had it.
-    pub(super) fn release(
-        &mut self,
-        conversation: &ConversationId,
-        reason: Release,
-        effects: &mut Vec<Effect>,
-    ) {
-        let Some(routed) = self.conversations.get_mut(conversation) else { return };
-        let (agent, mut passed) = match std::mem::replace(
-            &mut routed.stage,
-            Stage::Waiting { passed: BTreeSet::new(), retry_at: None },
-        ) {
-            Stage::Waiting { passed, retry_at } => {
-                routed.stage = Stage::Waiting { passed, retry_at };
-                return;
-            }
-            Stage::Offered { agent, passed, .. } => (agent, passed),
-            Stage::Assigned { agent, .. } => (agent, BTreeSet::new()),
-        };
-        if reason != Release::AgentOffline {
-            passed.insert(agent.clone());
-        }
-        routed.stage = Stage::Waiting { passed, retry_at: None };
-        effects.push(Effect::Released { conversation: conversation.clone(), agent, reason });
-    }
-
-    /// The agent goes offline: its offers and conversations go back to their queues, keeping
-    /// their place.
-    pub(super) fn go_offline(&mut self, agent: &AgentId, effects: &mut Vec<Effect>) {
-        let Some(state) = self.agents.get_mut(agent) else { return };
-        state.leaving_at = None;
-        if state.presence == Presence::Offline {
-            return;
-        }
-        state.presence = Presence::Offline;
-        effects.push(Effect::PresenceChanged { agent: agent.clone(), presence: Presence::Offline });
-        let held: Vec<ConversationId> = self
-            .conversations
-            .values()
-            .filter(|routed| routed.agent() == Some(agent))
-            .map(|routed| routed.id.clone())
-            .collect();
-        for conversation in held {
-            self.release(&conversation, Release::AgentOffline, effects);
-        }
+    pub(super) fn needs_in(&self, queue: &QueueId, own: &BTreeSet<Skill>) -> BTreeSet<Skill> {
+        let queue_skills = self.queues.get(queue).map(|queue| &queue.skills);
+        queue_skills.into_iter().flatten().chain(own).cloned().collect()
     }
 }

@@ -65,6 +65,7 @@
 //! - `revocation`: removed accounts, ended sessions, revoked and expired keys stop at once.
 //! - `retention`: resolved conversations past the site's retention are deleted with their files.
 //! - `routing`: flows, offers, transfers, business hours, external bots, SLAs.
+//! - `routing_at_scale`: 2,000 waiting visitors offered in the order they joined, places counted when asked.
 //! - `self_host`: the bundle `wrangler deploy` uploads, run by plain workerd on local disk: a chat through it survives a restart whole.
 //! - `schemathesis`: the REST API fuzzed against `docs/openapi.json`: no server errors, answers as documented.
 //! - `search`: full-text search as typed: dashed numbers, emails, accents, CJK.
@@ -137,6 +138,7 @@ mod promises;
 mod retention;
 mod revocation;
 mod routing;
+mod routing_at_scale;
 mod schemathesis;
 mod search;
 mod self_host;

@@ -21,11 +21,26 @@ use super::store::Meta;
 use super::ConversationObject;
 use crate::error::{EdgeError, EdgeResult};
 use crate::objects::ended;
-use crate::objects::site::calls::{Enqueue, Unroute};
+use crate::objects::site::calls::{Enqueue, Place, Unroute};
 use crate::zones::RuntimeZones;
 use crate::{objects, site_cache};
 
 impl ConversationObject {
+    /// A visitor came back while the conversation waits for an agent: its place is asked of
+    /// the router (which tells only the head of each queue as the queue moves).
+    pub(super) async fn refresh_place(&self, now: i64) -> EdgeResult<()> {
+        if self.store.lifecycle()?.state != switchboard_protocol::routing::ConversationState::Queued {
+            return Ok(());
+        }
+        let meta = self.store.existing()?;
+        let call = Place { conversation: meta.conversation_id.clone() };
+        if let Some(place) = objects::send(&self.env, &meta.site_id, &call).await? {
+            let input = Input::Waiting { position: place.position, wait_ms: place.wait_ms };
+            self.advance(&meta, input, now).await?;
+        }
+        Ok(())
+    }
+
     /// A notice from the site's router.
     pub(super) async fn notice(&self, notice: Notice, now: i64) -> EdgeResult<()> {
         let meta = self.store.existing()?;

@@ -179,6 +179,8 @@ impl DurableObject for ConversationObject {
         };
         match frame {
             Ok(frame) => {
+                let visitor_hello = matches!(frame, ClientFrame::Hello { .. })
+                    && matches!(participant.author, Author::Visitor { .. });
                 let client_id = match &frame {
                     ClientFrame::Send { client_id, .. } => Some(client_id.clone()),
                     _ => None,
@@ -203,7 +205,12 @@ impl DurableObject for ConversationObject {
                                 send_error(&ws, error, None);
                             }
                         }
-                        self.run_flow(&ws, inputs, now).await
+                        self.run_flow(&ws, inputs, now).await;
+                        if visitor_hello {
+                            if let Err(error) = self.refresh_place(now).await {
+                                worker::console_error!("queue place: {error:?}");
+                            }
+                        }
                     }
                     Err(error) => send_error(&ws, error, client_id),
                 }

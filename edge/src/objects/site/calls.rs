@@ -196,6 +196,24 @@ pub(crate) struct Unroute {
 }
 object_call!(Unroute => Site, "/routing/close", ());
 
+/// Where a waiting conversation stands in its queue, counted now (the head of each queue is
+/// told as it moves; the rest ask when their visitor comes back).
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct Place {
+    /// The conversation.
+    pub conversation: ConversationId,
+}
+object_call!(Place => Site, "/routing/place", Option<QueuePlace>);
+
+/// A place in a queue: 1 = next, and about how long is left.
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct QueuePlace {
+    /// 1 = next.
+    pub position: u32,
+    /// The estimated wait, ms.
+    pub wait_ms: i64,
+}
+
 /// The site's canned responses, by shortcut.
 #[derive(Debug, Serialize, Deserialize)]
 pub(crate) struct ListCanned;

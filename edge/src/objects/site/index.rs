@@ -124,15 +124,13 @@ impl SiteObject {
             // turn passes.
             let flow = self.flow();
             let owed = self.with_router(&flow, now, |router| {
-                router.routed(&summary.id).map(|r| r.waiting_since.is_some())
+                Ok(router.routed(&summary.id)?.map(|r| r.waiting_since.is_some()))
             })?;
             if owed.is_some_and(|owed| owed != summary.waiting_since.is_some()) {
                 let (id, since) = (summary.id.clone(), summary.waiting_since);
-                self.route(&flow, now, |router, now| {
-                    Ok(match since {
-                        Some(since) => router.visitor_wrote(&id, since),
-                        None => router.agent_replied(&id, now),
-                    })
+                self.route(&flow, now, |router, now| match since {
+                    Some(since) => router.visitor_wrote(&id, since),
+                    None => router.agent_replied(&id, now),
                 })?;
             }
             // As stored: with the labels and attributes kept here, which the conversation's

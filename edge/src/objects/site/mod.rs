@@ -42,7 +42,6 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use switchboard_core::email::digest as email_digest;
-use switchboard_core::routing::Router;
 use switchboard_core::site::SiteConfig;
 use switchboard_protocol::api::site_presence;
 use switchboard_protocol::inbox::InboxCommand;
@@ -57,7 +56,7 @@ use self::answers::RememberAnswer;
 use self::calls::{
     Activity, ActivityAnswer, AddBlock, AddWebhook, AgentSocket, ChangeWebhook, CreateContact, CreateSite,
     EndAgents, Enqueue, EraseContact, GetConfig, GetContact, GetContactAttributes, GetSummary, LiftBlock,
-    ListCanned, ListContacts, ListConversations, ListWebhooks, MergeContacts, OpenInbox, Presence,
+    ListCanned, ListContacts, ListConversations, ListWebhooks, MergeContacts, OpenInbox, Place, Presence,
     RemoveCanned, RemoveWebhook, RouteCommand, SaveCanned, Search, SetAvatar, SetContactAttributes,
     SignOutVisitor, Unroute, UpdateConfig, UpdateContact, VisitorConversations,
 };
@@ -85,7 +84,7 @@ pub struct SiteObject {
     /// Its tables: made with the site, not for an id nobody made.
     tables: Tables,
     /// The router, loaded from storage on first use.
-    router: RefCell<Option<Router>>,
+    router: RefCell<Option<routing::SiteRouter>>,
     /// Routing notices on their way to conversations, in order.
     outbox: Rc<Outbox<(ConversationId, super::conversation::calls::Notice)>>,
     /// The stored configuration, read once per wake-up (it changes only through this object).
@@ -194,6 +193,7 @@ impl DurableObject for SiteObject {
             RemoveWebhook::ROUTE => answer(req, |c: RemoveWebhook| ready(self.remove_webhook(&c.id))).await,
             Enqueue::ROUTE => answer(req, |c: Enqueue| ready(self.enqueue(c, now))).await,
             Unroute::ROUTE => answer(req, |c: Unroute| ready(self.unroute(&c.conversation, now))).await,
+            Place::ROUTE => answer(req, |c: Place| ready(self.place(&c.conversation, now))).await,
             ListCanned::ROUTE => answer(req, |_: ListCanned| ready(self.canned_list())).await,
             SaveCanned::ROUTE => answer(req, |c: SaveCanned| ready(self.canned_save(c.entry, now))).await,
             RemoveCanned::ROUTE => {
@@ -270,7 +270,7 @@ impl DurableObject for SiteObject {
             worker::console_error!("digests: {error:?}");
         }
         // Routing sets the alarm again, for whichever of the three comes next.
-        if let Err(error) = self.route(&self.flow(), now, |router, now| Ok(router.handle_timeout(now))) {
+        if let Err(error) = self.route(&self.flow(), now, |router, now| router.handle_timeout(now)) {
             worker::console_error!("routing alarm: {error:?}");
         }
         Response::ok("")
@@ -337,7 +337,7 @@ impl SiteObject {
 
     /// The conversation left routing (resolved, snoozed).
     pub(super) fn unroute(&self, conversation: &ConversationId, now: i64) -> EdgeResult<()> {
-        self.route(&self.flow(), now, |router, now| Ok(router.close(conversation, now))).map(drop)
+        self.route(&self.flow(), now, |router, now| router.close(conversation, now)).map(drop)
     }
 
     /// A conversation asks to be queued: its summary is kept (the offer shows it), then it

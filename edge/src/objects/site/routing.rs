@@ -1,33 +1,56 @@
-//! The Site object's router: it runs `switchboard_core::routing::Router` for the site and
-//! performs its effects — offers and presence on agents' inbox sockets, notices to the
-//! Conversation objects (delivered in order, after the response), its alarm at the router's
-//! next deadline. The router's state is stored whole as JSON after every change.
+//! The Site object's router: it runs `switchboard_core::routing::Router` for the site on the
+//! object's own SQLite (the routing tables, made with the site's) and performs its effects —
+//! offers and presence on agents' inbox sockets, notices to the Conversation objects
+//! (delivered in order, after the response), its alarm at the router's next deadline.
 
+use serde::de::DeserializeOwned;
 use serde::Deserialize;
 use switchboard_core::email::digest as email_digest;
 use switchboard_core::flow::lifecycle::RoutingNotice;
 use switchboard_core::flow::Flow;
 use switchboard_core::routing::{
-    is_logged, withdraws_offer, Effect, Presence, Router, RoutingError, Stage, DEFAULT_LEAVE_GRACE_MS,
+    is_logged, withdraws_offer, Effect, Presence, Router, RoutingError, Sql, SqlValue, Stage,
+    DEFAULT_LEAVE_GRACE_MS,
 };
 use switchboard_protocol::inbox::{InboxCommand, InboxFrame};
-use switchboard_protocol::{AgentId, Author, ConversationId, ErrorCode};
-use worker::WebSocket;
+use switchboard_protocol::{AgentId, Author, ConversationId};
+use worker::{SqlStorage, SqlStorageValue, WebSocket};
 
+use super::calls::QueuePlace;
 use super::SiteObject;
 use crate::error::{EdgeError, EdgeResult};
 use crate::objects;
 use crate::objects::conversation::calls::Notice;
 use crate::objects::{send_frame, Participant};
 
+/// The router's connection: the object's SQLite storage.
+pub(super) struct RoutingSql(pub SqlStorage);
+
+impl Sql for RoutingSql {
+    fn query<T: DeserializeOwned>(&self, statement: &str, params: Vec<SqlValue>) -> Result<Vec<T>, String> {
+        let params: Vec<SqlStorageValue> = params
+            .into_iter()
+            .map(|value| match value {
+                SqlValue::Null => SqlStorageValue::Null,
+                SqlValue::Int(n) => n.into(),
+                SqlValue::Text(text) => text.into(),
+            })
+            .collect();
+        self.0.exec(statement, params).and_then(|cursor| cursor.to_array()).map_err(|e| e.to_string())
+    }
+}
+
+/// The site's router.
+pub(super) type SiteRouter = Router<RoutingSql>;
+
 impl SiteObject {
-    /// Runs `command` on the router (loaded on first use), stores it, and performs the
-    /// effects.
+    /// Runs `command` on the router (opened on first use) and performs the effects; the
+    /// alarm follows the router's next deadline.
     pub(super) fn route<T>(
         &self,
         flow: &Flow,
         now: i64,
-        command: impl FnOnce(&mut Router, i64) -> Result<T, RoutingError>,
+        command: impl FnOnce(&mut SiteRouter, i64) -> Result<T, RoutingError>,
     ) -> EdgeResult<T>
     where
         T: IntoEffects,
@@ -35,43 +58,51 @@ impl SiteObject {
         let mut slot = self.router.borrow_mut();
         let router = match slot.as_mut() {
             Some(router) => router,
-            None => slot.insert(self.load_router(flow, now)?),
+            None => slot.insert(self.open_router(flow, now)?),
         };
+        // The flow's queues may have changed since (a no-op when they did not).
+        let mut effects =
+            router.set_queues(flow.queues.clone(), now).map_err(|e| EdgeError::Refused(e.into()))?;
         let mut result = command(router, now).map_err(|e| EdgeError::Refused(e.into()))?;
-        let effects = result.take_effects();
-        let json = serde_json::to_string(&*router)?;
-        let deadline = router.next_deadline();
+        effects.extend(result.take_effects());
+        let deadline = router.next_deadline().map_err(|e| EdgeError::Refused(e.into()))?;
         drop(slot);
-        self.sql().exec(
-            "INSERT INTO routing (only, json) VALUES (1, ?) ON CONFLICT (only) DO UPDATE SET json = excluded.json",
-            vec![json.into()],
-        )?;
         // What it decided first: a digest it notes moves the alarm too.
         self.perform(effects, now);
         self.set_alarm(deadline);
         Ok(result)
     }
 
-    fn load_router(&self, flow: &Flow, now: i64) -> EdgeResult<Router> {
-        #[derive(Deserialize)]
-        struct Row {
-            json: String,
-        }
-        let rows: Vec<Row> = self.sql().exec("SELECT json FROM routing", None)?.to_array()?;
+    fn open_router(&self, flow: &Flow, now: i64) -> EdgeResult<SiteRouter> {
         let grace = self
             .env
             .var("AGENT_LEAVE_GRACE_MS")
             .ok()
             .and_then(|v| v.to_string().parse().ok())
             .unwrap_or(DEFAULT_LEAVE_GRACE_MS);
-        let mut router = match rows.first() {
-            Some(row) => serde_json::from_str(&row.json)?,
-            None => Router::new(flow.queues.clone(), grace),
-        };
-        // The flow may have changed since the router was stored.
-        let effects = router.set_queues(flow.queues.clone(), now);
+        // The flow may have changed since the router last ran: what that moved is performed.
+        let (mut router, effects) = Router::open(RoutingSql(self.sql()), flow.queues.clone(), grace, now)
+            .map_err(|e| EdgeError::Refused(e.into()))?;
+        self.take_over_stored_document(&mut router)?;
         self.perform(effects, now);
         Ok(router)
+    }
+
+    /// A site upgraded from when the router was one JSON row: its rows take it over, once.
+    fn take_over_stored_document(&self, router: &mut SiteRouter) -> EdgeResult<()> {
+        #[derive(Deserialize)]
+        struct Row {
+            json: String,
+        }
+        let Ok(rows) = self.sql().exec("SELECT json FROM routing", None).and_then(|c| c.to_array::<Row>())
+        else {
+            return Ok(());
+        };
+        if let Some(row) = rows.first() {
+            router.import_document(&row.json).map_err(|e| EdgeError::Refused(e.into()))?;
+        }
+        self.sql().exec("DROP TABLE routing", None)?;
+        Ok(())
     }
 
     pub(super) fn set_alarm(&self, deadline: Option<i64>) {
@@ -188,18 +219,17 @@ impl SiteObject {
         now: i64,
     ) -> EdgeResult<()> {
         let (capacity, skills) = flow.agent_routing(agent);
-        self.route(flow, now, |router, now| Ok(router.agent_connected(agent, capacity, skills, now)))?;
+        self.route(flow, now, |router, now| router.agent_connected(agent, capacity, skills, now))?;
         let (presence, offers) = self.with_router(flow, now, |router| {
             let offers: Vec<(ConversationId, i64)> = router
-                .conversations()
-                .filter_map(|routed| match &routed.stage {
-                    Stage::Offered { agent: offered, expires_at, .. } if offered == agent => {
-                        Some((routed.id.clone(), *expires_at))
-                    }
+                .held_by(agent)?
+                .into_iter()
+                .filter_map(|routed| match routed.stage {
+                    Stage::Offered { expires_at, .. } => Some((routed.id, expires_at)),
                     _ => None,
                 })
                 .collect();
-            (router.agent(agent).map(|state| state.presence), offers)
+            Ok((router.agent(agent)?.map(|state| state.presence), offers))
         })?;
         if let Some(presence) = presence {
             send_frame(socket, &InboxFrame::Presence { presence });
@@ -226,7 +256,7 @@ impl SiteObject {
                 .is_some_and(|a| a.socket != closing.socket)
         });
         if !others {
-            self.route(flow, now, |router, now| Ok(router.agent_disconnected(&agent, now)))?;
+            self.route(flow, now, |router, now| router.agent_disconnected(&agent, now))?;
         }
         Ok(())
     }
@@ -245,26 +275,32 @@ impl SiteObject {
     /// Agents online now, by the router's presence.
     pub(super) fn online_agents(&self, flow: &Flow, now: i64) -> EdgeResult<u32> {
         self.with_router(flow, now, |router| {
-            router.agents().filter(|agent| agent.presence == Presence::Online).count() as u32
+            Ok(router.agents()?.iter().filter(|agent| agent.presence == Presence::Online).count() as u32)
         })
     }
 
-    /// Reads the router (loading it on first use) without changing it.
+    /// Where a waiting conversation stands in its queue, counted now.
+    pub(super) fn place(&self, conversation: &ConversationId, now: i64) -> EdgeResult<Option<QueuePlace>> {
+        let place = self.with_router(&self.flow(), now, |router| router.position(conversation))?;
+        Ok(place.map(|(position, wait_ms)| QueuePlace { position, wait_ms }))
+    }
+
+    /// Reads the router (opening it on first use) without changing it.
     pub(super) fn with_router<T>(
         &self,
         flow: &Flow,
         now: i64,
-        read: impl FnOnce(&Router) -> T,
+        read: impl FnOnce(&SiteRouter) -> Result<T, RoutingError>,
     ) -> EdgeResult<T> {
         if self.router.borrow().is_none() {
-            let router = self.load_router(flow, now)?;
+            let router = self.open_router(flow, now)?;
             self.router.replace(Some(router));
         }
         let borrowed = self.router.borrow();
-        borrowed
-            .as_ref()
-            .map(read)
-            .ok_or_else(|| EdgeError::refuse(ErrorCode::Internal, "routing unavailable"))
+        match borrowed.as_ref() {
+            Some(router) => read(router).map_err(|e| EdgeError::Refused(e.into())),
+            None => Err(EdgeError::refuse(switchboard_protocol::ErrorCode::Internal, "routing unavailable")),
+        }
     }
 }
 

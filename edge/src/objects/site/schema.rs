@@ -3,6 +3,8 @@
 use super::{
     answers, canned, contacts, digest, email, labels, retention, search, sessions, signed_out, webhooks,
 };
+use switchboard_core::routing;
+
 use crate::objects::tables::Schema;
 
 pub(super) static SCHEMA: Schema = Schema {
@@ -25,7 +27,15 @@ pub(super) static SCHEMA: Schema = Schema {
         "CREATE INDEX IF NOT EXISTS conversations_by_visitor ON conversations (visitor_id, updated_at)",
         // The list's order, and its cursor's.
         "CREATE INDEX IF NOT EXISTS conversations_by_activity ON conversations (updated_at, id)",
-        "CREATE TABLE IF NOT EXISTS routing (only INTEGER PRIMARY KEY CHECK (only = 1), json TEXT NOT NULL)",
+        routing::SCHEMA[0],
+        routing::SCHEMA[1],
+        routing::SCHEMA[2],
+        routing::SCHEMA[3],
+        routing::SCHEMA[4],
+        routing::SCHEMA[5],
+        routing::SCHEMA[6],
+        routing::SCHEMA[7],
+        routing::SCHEMA[8],
         canned::SCHEMA,
         search::SCHEMA,
         sessions::SCHEMA,
