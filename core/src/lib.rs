@@ -20,6 +20,7 @@
 //! - [`origin`]: normalising origins and matching them against a site's allowed list.
 //! - [`site`]: a site's configuration and the bootstrap (out-of-the-box) site.
 //! - [`interceptors`]: the site's steps over every message before it is stored (redaction).
+//! - [`jurisdiction`]: where a deployment keeps its data (`DATA_JURISDICTION`, e.g. `eu`).
 //! - [`inbox_view`]: the console's inbox views, queue filter, search and counts.
 //! - [`inbox_summary`]: the summary a conversation sends its site's inbox, and its preview.
 //! - [`ingest`]: reading client frames; deciding store, re-ack or refuse for one `send`.
@@ -94,6 +95,7 @@ pub mod inbox_summary;
 pub mod inbox_view;
 pub mod ingest;
 pub mod interceptors;
+pub mod jurisdiction;
 pub mod key_scopes;
 pub mod keyed_buckets;
 pub mod known_ids;

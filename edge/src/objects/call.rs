@@ -22,6 +22,25 @@ use worker::{Env, Headers, Method, Request, RequestInit, Response, Stub};
 use crate::error::{EdgeError, EdgeResult};
 use crate::http;
 
+/// The Durable Object namespace bound as `binding`, restricted to the deployment's
+/// jurisdiction when `DATA_JURISDICTION` names one (every object is reached through here, so
+/// none is made outside it).
+pub(crate) fn namespace(env: &Env, binding: &str) -> EdgeResult<worker::ObjectNamespace> {
+    use wasm_bindgen::JsCast;
+    let namespace = env.durable_object(binding)?;
+    let setting = env.var("DATA_JURISDICTION").ok().map(|value| value.to_string());
+    let jurisdiction = switchboard_core::jurisdiction::from_setting(setting.as_deref())
+        .map_err(|problem| EdgeError::refuse(ErrorCode::Internal, problem))?;
+    let Some(jurisdiction) = jurisdiction else { return Ok(namespace) };
+    // workers-rs 0.8 has no `jurisdiction()`: the runtime's method, called as JavaScript would.
+    let method = js_sys::Reflect::get(namespace.as_ref(), &JsValue::from_str("jurisdiction"))
+        .map_err(worker::Error::from)?;
+    let method: js_sys::Function = method.dyn_into().map_err(worker::Error::from)?;
+    let restricted =
+        method.call1(namespace.as_ref(), &JsValue::from_str(jurisdiction)).map_err(worker::Error::from)?;
+    Ok(worker::ObjectNamespace::unchecked_from_js(restricted))
+}
+
 /// One kind of Durable Object: how to reach the instance a call is for.
 pub(crate) trait ObjectKind {
     /// What names one instance (a site's id, a conversation's id; nothing for the directory).

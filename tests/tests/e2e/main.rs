@@ -65,6 +65,8 @@
 //! - `revocation`: removed accounts, ended sessions, revoked and expired keys stop at once.
 //! - `retention`: resolved conversations past the site's retention are deleted with their files.
 //! - `routing`: flows, offers, transfers, business hours, external bots, SLAs.
+//! - `jurisdiction`: `DATA_JURISDICTION` restricts every object; an unknown name is refused.
+//! - `held_conversations`: a conversation nobody wrote in is never stored; the first message writes it.
 //! - `routing_at_scale`: 2,000 waiting visitors offered in the order they joined, places counted when asked.
 //! - `self_host`: the bundle `wrangler deploy` uploads, run by plain workerd on local disk: a chat through it survives a restart whole.
 //! - `schemathesis`: the REST API fuzzed against `docs/openapi.json`: no server errors, answers as documented.
@@ -124,11 +126,13 @@ mod email_inbox;
 mod email_replies;
 mod email_team;
 mod guessing;
+mod held_conversations;
 mod http_api;
 mod idempotency;
 mod identity;
 mod interceptors;
 mod invented_ids;
+mod jurisdiction;
 mod language_routing;
 mod live_features;
 mod outbound;

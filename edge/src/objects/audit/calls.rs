@@ -16,7 +16,7 @@ impl ObjectKind for Audit {
     type Key = SiteId;
 
     fn stub(env: &Env, site: &SiteId) -> EdgeResult<Stub> {
-        Ok(env.durable_object("AUDIT")?.id_from_name(site.as_str())?.get_stub()?)
+        Ok(crate::objects::call::namespace(env, "AUDIT")?.id_from_name(site.as_str())?.get_stub()?)
     }
 }
 

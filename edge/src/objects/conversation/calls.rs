@@ -18,7 +18,7 @@ impl ObjectKind for Conversation {
     type Key = ConversationId;
 
     fn stub(env: &Env, id: &ConversationId) -> EdgeResult<Stub> {
-        Ok(env.durable_object("CONVERSATIONS")?.id_from_name(id.as_str())?.get_stub()?)
+        Ok(crate::objects::call::namespace(env, "CONVERSATIONS")?.id_from_name(id.as_str())?.get_stub()?)
     }
 }
 

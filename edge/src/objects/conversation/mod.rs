@@ -68,6 +68,18 @@ use switchboard_core::flow::input::Input;
 struct Attachment {
     participant: Participant,
     socket: u32,
+    /// A visitor's socket while its conversation is held in memory, not yet written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    held: Option<HeldConversation>,
+}
+
+/// What rebuilds a held conversation after the object was evicted (`store/held.rs`).
+#[derive(serde::Serialize, serde::Deserialize)]
+struct HeldConversation {
+    conversation: switchboard_protocol::ConversationId,
+    created_at: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    edge_origin: Option<String>,
 }
 
 /// One conversation.
@@ -166,11 +178,12 @@ impl DurableObject for ConversationObject {
     ) -> worker::Result<()> {
         let now = env::now();
         self.close_ended_sessions(now);
-        let Ok(Some(Attachment { participant, socket })) = ws.deserialize_attachment::<Attachment>() else {
+        let Ok(Some(attachment)) = ws.deserialize_attachment::<Attachment>() else {
             // Only sockets accepted by `admit` exist here, all with an attachment.
             let _ = ws.close(Some(1011), Some("lost socket identity"));
             return Ok(());
         };
+        let (participant, socket) = (attachment.participant.clone(), attachment.socket);
         // Taken before anything awaits: frames are handled in the order they arrived.
         let ticket = self.turns.ticket();
         let frame = match message {
@@ -194,6 +207,9 @@ impl DurableObject for ConversationObject {
                 let steps = if words { self.interceptors(now).await } else { Ok(Vec::new()) };
                 let allowed = self.may_send(&participant.author, &frame, now).await;
                 let turn = self.turns.turn(ticket).await;
+                if let Err(error) = self.revive(&attachment, now).await {
+                    worker::console_error!("reviving a held conversation: {error:?}");
+                }
                 let handled = allowed
                     .and(steps)
                     .and_then(|steps| self.handle(&ws, socket, &participant, frame, &steps, now));
@@ -299,7 +315,11 @@ impl ConversationObject {
                         switchboard_core::contact::merge(old.clone(), &context, &participant.client);
                     if contact != old {
                         self.store.set_contact(&contact)?;
-                        self.tell_site_contact(&meta, now)?;
+                        // A held conversation is news to nobody yet: the site hears of the
+                        // contact with its first message's summary.
+                        if !self.store.is_held() {
+                            self.tell_site_contact(&meta, now)?;
+                        }
                     }
                 }
                 Effect::Identify(identity) => claims.push(Claim::Identity(identity)),

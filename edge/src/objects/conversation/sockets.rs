@@ -11,7 +11,7 @@ use worker::{Response, WebSocket};
 
 use super::calls::Connect;
 use super::store::Meta;
-use super::{Attachment, ConversationObject};
+use super::{Attachment, ConversationObject, HeldConversation};
 use crate::error::EdgeResult;
 use crate::objects::accept_socket;
 use crate::objects::site::calls::AgentSocket;
@@ -43,11 +43,7 @@ impl ConversationObject {
                 customer_wrote_at: None,
                 edge_origin,
             };
-            self.store.create(&meta)?;
-            // The bot's greeting is the log's first entry, replayed on the visitor's hello.
-            if let Err(error) = self.advance(&meta, Input::Started, now).await {
-                worker::console_error!("greeting for {}: {error:?}", meta.conversation_id);
-            }
+            self.open_held(&meta, now).await;
         }
         if let (Author::Agent { id, .. }, Some(meta)) = (&participant.author, self.store.meta()?) {
             // The site learns of the agent's socket, so ending the agent's session closes it.
@@ -55,10 +51,57 @@ impl ConversationObject {
             objects::send(&self.env, &meta.site_id, &call).await?;
             self.session_ends.accepted(participant.expires_at);
         }
-        let attachment = Attachment { socket: u32::from_le_bytes(env::random_bytes()?), participant };
+        // While nothing is written, the visitor's sockets carry what rebuilds the conversation.
+        let held = match (self.store.is_held(), self.store.meta()?) {
+            (true, Some(meta)) if matches!(participant.author, Author::Visitor { .. }) => {
+                Some(HeldConversation {
+                    conversation: meta.conversation_id,
+                    created_at: meta.created_at,
+                    edge_origin: meta.edge_origin,
+                })
+            }
+            _ => None,
+        };
+        let attachment = Attachment { socket: u32::from_le_bytes(env::random_bytes()?), participant, held };
         let role = role_tag(&attachment.participant.author);
         let (_socket, response) = accept_socket(&self.state, &attachment, &[tag, role])?;
         Ok(response)
+    }
+
+    /// Holds a new conversation in memory with its greeting: nothing is written until
+    /// someone writes in it (`store/held.rs`).
+    async fn open_held(&self, meta: &Meta, now: i64) {
+        self.store.hold(meta);
+        // The bot's greeting is the log's first entry, replayed on the visitor's hello.
+        if let Err(error) = self.advance(meta, Input::Started, now).await {
+            worker::console_error!("greeting for {}: {error:?}", meta.conversation_id);
+        }
+        self.store.greeted();
+    }
+
+    /// A held conversation forgotten when the object was evicted is rebuilt from the visitor
+    /// socket whose frame woke it.
+    pub(super) async fn revive(&self, attachment: &Attachment, now: i64) -> EdgeResult<()> {
+        let (Some(held), Author::Visitor { id, .. }) = (&attachment.held, &attachment.participant.author)
+        else {
+            return Ok(());
+        };
+        if self.store.meta()?.is_some() {
+            return Ok(());
+        }
+        let meta = Meta {
+            conversation_id: held.conversation.clone(),
+            site_id: attachment.participant.site.clone(),
+            visitor_id: id.clone(),
+            created_at: held.created_at,
+            visitor_address: attachment.participant.client.address.clone(),
+            visitor_signed_out_at: None,
+            thread: None,
+            customer_wrote_at: None,
+            edge_origin: held.edge_origin.clone(),
+        };
+        self.open_held(&meta, now).await;
+        Ok(())
     }
 
     /// Closes agents' sockets whose session ended by `now`.
@@ -70,7 +113,7 @@ impl ConversationObject {
 
     /// An agent's socket closed: when it was the agent's last here, the site forgets it.
     pub(super) async fn agent_left(&self, closing: &WebSocket) -> EdgeResult<()> {
-        let Ok(Some(Attachment { participant, socket })) = closing.deserialize_attachment::<Attachment>()
+        let Ok(Some(Attachment { participant, socket, .. })) = closing.deserialize_attachment::<Attachment>()
         else {
             return Ok(());
         };

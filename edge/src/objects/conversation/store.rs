@@ -9,6 +9,7 @@
 //! replies came). SQLite calls are synchronous in a Durable Object, so a
 //! `handle` call's reads and writes happen with no other event in between.
 //! New messages skip the idempotency lookup through an in-memory [`KnownIds`] filter.
+//! A widget's new conversation is held in memory until someone writes in it (`held.rs`).
 
 use std::cell::{Cell, RefCell};
 
@@ -26,6 +27,7 @@ use crate::objects::tables::{Schema, Tables};
 mod continuity;
 pub(super) use continuity::Continuity;
 mod deliveries;
+mod held;
 mod line_outbox;
 mod log;
 
@@ -134,6 +136,8 @@ pub struct ConversationStore {
     lifecycle: RefCell<Option<Lifecycle>>,
     /// The contact row, once read (the inbox summary of every message carries it).
     contact: RefCell<Option<Contact>>,
+    /// A conversation held in memory, not yet written (see `held.rs`).
+    held: RefCell<Option<held::Held>>,
 }
 
 /// The in-memory filter of stored `(author, client_id)` pairs, built on the first send after
@@ -156,6 +160,7 @@ impl ConversationStore {
             known: RefCell::new(Known::NotLoaded),
             lifecycle: RefCell::new(None),
             contact: RefCell::new(None),
+            held: RefCell::new(None),
         }
     }
 
@@ -167,6 +172,7 @@ impl ConversationStore {
         self.known.replace(Known::NotLoaded);
         self.lifecycle.replace(None);
         self.contact.replace(None);
+        self.held.replace(None);
     }
 
     /// The meta row, if the conversation exists.
@@ -192,7 +198,9 @@ impl ConversationStore {
         if meta.visitor_signed_out_at.is_some() {
             return Ok(());
         }
-        self.sql.exec("UPDATE meta SET visitor_signed_out_at = ?", vec![now.into()])?;
+        if !self.is_held() {
+            self.sql.exec("UPDATE meta SET visitor_signed_out_at = ?", vec![now.into()])?;
+        }
         meta.visitor_signed_out_at = Some(now);
         self.meta.replace(Some(meta));
         Ok(())
@@ -204,7 +212,9 @@ impl ConversationStore {
         if address.is_none() || meta.visitor_address.as_deref() == address {
             return Ok(());
         }
-        self.sql.exec("UPDATE meta SET visitor_address = ?", vec![address.into()])?;
+        if !self.is_held() {
+            self.sql.exec("UPDATE meta SET visitor_address = ?", vec![address.into()])?;
+        }
         meta.visitor_address = address.map(str::to_owned);
         self.meta.replace(Some(meta));
         Ok(())
@@ -292,14 +302,24 @@ impl ConversationStore {
         Ok(contact)
     }
 
-    /// Stores the visitor's contact details.
+    /// Stores the visitor's contact details (kept in memory while the conversation is held:
+    /// the page context a widget sends is not a reason to write).
     pub fn set_contact(&self, contact: &Contact) -> EdgeResult<()> {
-        self.tables.make();
+        if self.hold_contact(contact) {
+            self.contact.replace(Some(contact.clone()));
+            return Ok(());
+        }
+        self.materialise()?;
+        self.write_contact(contact)?;
+        self.contact.replace(Some(contact.clone()));
+        Ok(())
+    }
+
+    fn write_contact(&self, contact: &Contact) -> EdgeResult<()> {
         self.sql.exec(
             "INSERT INTO contact (only, json) VALUES (1, ?) ON CONFLICT (only) DO UPDATE SET json = excluded.json",
             vec![serde_json::to_string(contact)?.into()],
         )?;
-        self.contact.replace(Some(contact.clone()));
         Ok(())
     }
 
@@ -308,12 +328,21 @@ impl ConversationStore {
         if self.lifecycle.borrow().as_ref() == Some(lifecycle) {
             return Ok(());
         }
-        self.tables.make();
+        if self.greeting() {
+            self.lifecycle.replace(Some(lifecycle.clone()));
+            return Ok(());
+        }
+        self.materialise()?;
+        self.write_lifecycle(lifecycle)?;
+        self.lifecycle.replace(Some(lifecycle.clone()));
+        Ok(())
+    }
+
+    fn write_lifecycle(&self, lifecycle: &Lifecycle) -> EdgeResult<()> {
         self.sql.exec(
             "INSERT INTO lifecycle (only, json) VALUES (1, ?) ON CONFLICT (only) DO UPDATE SET json = excluded.json",
             vec![serde_json::to_string(lifecycle)?.into()],
         )?;
-        self.lifecycle.replace(Some(lifecycle.clone()));
         Ok(())
     }
 
@@ -342,9 +371,16 @@ impl ConversationStore {
         })
     }
 
-    /// Creates the conversation (its visitor's first connection).
+    /// Creates the conversation and writes it at once (one started by the team, or on
+    /// another channel: a message follows).
     pub fn create(&self, meta: &Meta) -> EdgeResult<()> {
         self.tables.make();
+        self.write_meta(meta)?;
+        self.meta.replace(Some(meta.clone()));
+        Ok(())
+    }
+
+    fn write_meta(&self, meta: &Meta) -> EdgeResult<()> {
         self.sql.exec(
             "INSERT INTO meta (only, conversation_id, site_id, visitor_id, created_at, visitor_address, thread,
                customer_wrote_at, edge_origin)
@@ -360,7 +396,6 @@ impl ConversationStore {
                 meta.edge_origin.as_deref().into(),
             ],
         )?;
-        self.meta.replace(Some(meta.clone()));
         Ok(())
     }
 }

@@ -22,7 +22,7 @@ impl ObjectKind for Directory {
 
     fn stub(env: &Env, (): &()) -> EdgeResult<Stub> {
         // One directory of accounts: sign-ins are rare, and a single object keeps emails unique.
-        Ok(env.durable_object("DIRECTORY")?.id_from_name("directory")?.get_stub()?)
+        Ok(crate::objects::call::namespace(env, "DIRECTORY")?.id_from_name("directory")?.get_stub()?)
     }
 }
 

@@ -15,7 +15,7 @@ impl ObjectKind for Idempotency {
     type Key = str;
 
     fn stub(env: &Env, name: &str) -> EdgeResult<Stub> {
-        Ok(env.durable_object("IDEMPOTENCY")?.id_from_name(name)?.get_stub()?)
+        Ok(crate::objects::call::namespace(env, "IDEMPOTENCY")?.id_from_name(name)?.get_stub()?)
     }
 }
 

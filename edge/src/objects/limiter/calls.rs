@@ -16,7 +16,9 @@ impl ObjectKind for Limiter {
     type Key = u32;
 
     fn stub(env: &Env, shard: &u32) -> EdgeResult<Stub> {
-        Ok(env.durable_object("LIMITS")?.id_from_name(&format!("sessions-{shard}"))?.get_stub()?)
+        Ok(crate::objects::call::namespace(env, "LIMITS")?
+            .id_from_name(&format!("sessions-{shard}"))?
+            .get_stub()?)
     }
 }
 

@@ -23,7 +23,7 @@ impl ObjectKind for Site {
     type Key = SiteId;
 
     fn stub(env: &Env, id: &SiteId) -> EdgeResult<Stub> {
-        Ok(env.durable_object("SITES")?.id_from_name(id.as_str())?.get_stub()?)
+        Ok(crate::objects::call::namespace(env, "SITES")?.id_from_name(id.as_str())?.get_stub()?)
     }
 }
 

@@ -20,7 +20,7 @@ impl ObjectKind for Threads {
         let channel = serde_json::to_value(thread.channel)?;
         let channel = channel.as_str().unwrap_or_default();
         let name = format!("{site}/{channel}/{}/{}", thread.ours, thread.theirs);
-        Ok(env.durable_object("THREADS")?.id_from_name(&name)?.get_stub()?)
+        Ok(crate::objects::call::namespace(env, "THREADS")?.id_from_name(&name)?.get_stub()?)
     }
 }
 

@@ -24,7 +24,7 @@ impl ObjectKind for Usage {
 
     fn stub(env: &Env, counter: &Counter) -> EdgeResult<Stub> {
         let name = format!("{}/{}", counter.site, counter.shard);
-        Ok(env.durable_object("USAGE")?.id_from_name(&name)?.get_stub()?)
+        Ok(crate::objects::call::namespace(env, "USAGE")?.id_from_name(&name)?.get_stub()?)
     }
 }
 

@@ -29,7 +29,7 @@ impl ObjectKind for Deliveries {
 
     fn stub(env: &Env, queue: &QueueName) -> EdgeResult<Stub> {
         let name = format!("{}/{}/{}", queue.site, queue.webhook, queue.shard);
-        Ok(env.durable_object("WEBHOOKS")?.id_from_name(&name)?.get_stub()?)
+        Ok(crate::objects::call::namespace(env, "WEBHOOKS")?.id_from_name(&name)?.get_stub()?)
     }
 }
 

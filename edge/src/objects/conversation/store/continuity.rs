@@ -67,7 +67,7 @@ impl ConversationStore {
     }
 
     fn continuity_row(&self) -> EdgeResult<()> {
-        self.tables.make();
+        self.materialise()?;
         self.sql.exec("INSERT OR IGNORE INTO continuity (only) VALUES (1)", None)?;
         Ok(())
     }

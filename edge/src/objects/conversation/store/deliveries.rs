@@ -38,7 +38,7 @@ impl ConversationStore {
         status: DeliveryStatus,
         through: bool,
     ) -> EdgeResult<Vec<Seq>> {
-        self.tables.make();
+        self.materialise()?;
         let rows: Vec<Row> = if through {
             self.sql.exec("SELECT seq, status FROM deliveries WHERE seq <= ?", vec![(seq.0 as i64).into()])?
         } else {

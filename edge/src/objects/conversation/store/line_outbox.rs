@@ -30,7 +30,7 @@ pub struct ForLine {
 impl ConversationStore {
     /// Keeps a reply for the line, due at `at`.
     pub fn keep_for_line(&self, seq: Seq, deliver: &str, at: i64) -> EdgeResult<()> {
-        self.tables.make();
+        self.materialise()?;
         self.sql.exec(
             "INSERT OR IGNORE INTO line_outbox (seq, deliver, next_at) VALUES (?, ?, ?)",
             vec![(seq.0 as i64).into(), deliver.into(), at.into()],

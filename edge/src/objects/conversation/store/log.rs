@@ -104,19 +104,12 @@ impl LogStore for &ConversationStore {
     }
 
     fn append(&mut self, message: &Message) -> EdgeResult<()> {
-        self.tables.make();
-        self.sql.exec(
-            "INSERT INTO messages (seq, author_id, client_id, author, text, sent_at, extra) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            vec![
-                (message.seq.0 as i64).into(),
-                message.author.id_str().into(),
-                message.client_id.as_str().into(),
-                serde_json::to_string(&message.author)?.into(),
-                message.text.as_str().into(),
-                message.sent_at.into(),
-                extra_json(message)?.into(),
-            ],
-        )?;
+        if self.hold_entry(message) {
+            self.head.set(Some(message.seq));
+            return Ok(());
+        }
+        self.materialise()?;
+        self.insert(message)?;
         self.head.set(Some(message.seq));
         let mut known = self.known.borrow_mut();
         if let Known::Loaded(ids) = &mut *known {
@@ -128,6 +121,9 @@ impl LogStore for &ConversationStore {
     }
 
     fn page_after(&mut self, seq: Seq, limit: usize) -> EdgeResult<Vec<Message>> {
+        if let Some(held) = self.held_after(seq, limit) {
+            return Ok(held);
+        }
         if !self.tables.made() {
             return Ok(Vec::new());
         }
@@ -152,7 +148,7 @@ impl LogStore for &ConversationStore {
     }
 
     fn set_read(&mut self, mark: &ReadMark) -> EdgeResult<()> {
-        self.tables.make();
+        self.materialise()?;
         self.sql.exec(
             "INSERT INTO reads (reader_id, reader, up_to) VALUES (?, ?, ?)
              ON CONFLICT (reader_id) DO UPDATE SET reader = excluded.reader, up_to = excluded.up_to",
@@ -160,6 +156,25 @@ impl LogStore for &ConversationStore {
                 mark.reader.id_str().into(),
                 serde_json::to_string(&mark.reader)?.into(),
                 (mark.up_to.0 as i64).into(),
+            ],
+        )?;
+        Ok(())
+    }
+}
+
+impl ConversationStore {
+    /// Writes one message row.
+    pub(super) fn insert(&self, message: &Message) -> EdgeResult<()> {
+        self.sql.exec(
+            "INSERT INTO messages (seq, author_id, client_id, author, text, sent_at, extra) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            vec![
+                (message.seq.0 as i64).into(),
+                message.author.id_str().into(),
+                message.client_id.as_str().into(),
+                serde_json::to_string(&message.author)?.into(),
+                message.text.as_str().into(),
+                message.sent_at.into(),
+                extra_json(message)?.into(),
             ],
         )?;
         Ok(())

@@ -1,0 +1,108 @@
+//! A widget's new conversation, held in memory until someone writes in it.
+//!
+//! Every page that shows the widget opens a conversation (a socket, the bot's greeting), and
+//! most visitors never write. Making a SQLite database for each — its files created and
+//! synced before anyone speaks — was most of what a connect cost (`docs/benchmarks.md`,
+//! "Connects"). So the meta, the greeting and the page context stay in memory, and the first
+//! write of any kind (a message, a read mark, a routing step) writes them first, in order. An
+//! object evicted before then forgets them; the visitor's next frame rebuilds them from its
+//! socket (`sockets.rs`), greeting again under the same sequence numbers.
+
+use switchboard_core::flow::lifecycle::Lifecycle;
+use switchboard_protocol::contact::Contact;
+use switchboard_protocol::{Message, Seq};
+
+use super::{ConversationStore, Meta};
+use crate::error::{EdgeError, EdgeResult};
+
+/// What is held of a conversation not yet written.
+#[derive(Default)]
+pub(crate) struct Held {
+    /// The greeting's entries, in order.
+    entries: Vec<Message>,
+    /// The greeting is being made: its entries and lifecycle are held, not written.
+    greeting: bool,
+    /// The visitor's page context arrived (the contact is in the store's cache).
+    contact: bool,
+}
+
+impl ConversationStore {
+    /// Holds a new conversation in memory; the greeting made next is held with it (until
+    /// [`Self::greeted`]).
+    pub fn hold(&self, meta: &Meta) {
+        self.held.replace(Some(Held { greeting: true, ..Held::default() }));
+        self.meta.replace(Some(meta.clone()));
+    }
+
+    /// The greeting is made: any write from now on writes the held conversation first.
+    pub fn greeted(&self) {
+        if let Some(held) = self.held.borrow_mut().as_mut() {
+            held.greeting = false;
+        }
+    }
+
+    /// Whether the conversation is held in memory, nothing of it written yet.
+    pub fn is_held(&self) -> bool {
+        self.held.borrow().is_some()
+    }
+
+    /// Whether the held conversation's greeting is being made.
+    pub(super) fn greeting(&self) -> bool {
+        self.held.borrow().as_ref().is_some_and(|held| held.greeting)
+    }
+
+    /// Holds `message` when it is part of the greeting being made.
+    pub(super) fn hold_entry(&self, message: &Message) -> bool {
+        match self.held.borrow_mut().as_mut() {
+            Some(held) if held.greeting => {
+                held.entries.push(message.clone());
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Holds the visitor's contact while the conversation is held.
+    pub(super) fn hold_contact(&self, _contact: &Contact) -> bool {
+        match self.held.borrow_mut().as_mut() {
+            Some(held) => {
+                held.contact = true;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// The held entries after `seq`, while the conversation is held.
+    pub(super) fn held_after(&self, seq: Seq, limit: usize) -> Option<Vec<Message>> {
+        let held = self.held.borrow();
+        let entries = &held.as_ref()?.entries;
+        Some(entries.iter().filter(|entry| entry.seq > seq).take(limit).cloned().collect())
+    }
+
+    /// Makes the tables and writes the held conversation — meta, greeting, contact and
+    /// lifecycle — before the first write of its own.
+    pub(super) fn materialise(&self) -> EdgeResult<()> {
+        self.tables.make();
+        let Some(held) = self.held.take() else { return Ok(()) };
+        let meta = self.meta.borrow().clone();
+        let meta = meta.ok_or_else(|| {
+            EdgeError::refuse(switchboard_protocol::ErrorCode::Internal, "held without meta")
+        })?;
+        self.write_meta(&meta)?;
+        for entry in &held.entries {
+            self.insert(entry)?;
+        }
+        if held.contact {
+            if let Some(contact) = self.contact.borrow().as_ref() {
+                self.write_contact(contact)?;
+            }
+        }
+        if let Some(lifecycle) =
+            self.lifecycle.borrow().as_ref().filter(|life| **life != Lifecycle::default())
+        {
+            self.write_lifecycle(lifecycle)?;
+        }
+        Ok(())
+    }
+}
