@@ -6,13 +6,15 @@
 //! (b) one conversation, 10 senders × 4 in flight → 10 receivers, 20 s — throughput, stalls;
 //! (c) 50 conversations × 2 clients at 10 msg/s, 20 s — latency under spread load;
 //! (d) 1,000 idle visitors beside 100 active conversations — what idle sockets cost (RSS);
-//! (e) a connect storm, 500 sessions in 5 s — connect time.
+//! (e) a connect storm, 500 sessions in 5 s — connect time;
+//! (f) one site's inbox under 2,000 conversations at 1 msg/2 s each — inbox lag and each object
+//! kind's events per second, with the inbox feed's shards and without (Switchboard only).
 //! `--long` adds a 10-minute soak of (c). Output: a table, `target/bench/bench.json`, SVG
 //! plots next to it. Budgets are reported, never enforced: timings vary by machine.
 //!
 //! # Layout
 //! - [`targets`]: the systems under load behind one client interface.
-//! - [`sequential`], [`throughput`], [`fleet`]: the scenarios.
+//! - [`sequential`], [`throughput`], [`fleet`], [`inbox_load`]: the scenarios.
 //! - [`runtime`]: the reference relay's workerd, and reading workerd's memory.
 //! - [`stats`], [`outcome`], [`report`], [`plots`]: measuring and reporting.
 //! - [`router`]: routing in core alone with thousands of waiting conversations
@@ -20,6 +22,7 @@
 //! - [`stall_shape`]: how many senders one stall held at once, and what went through.
 
 mod fleet;
+mod inbox_load;
 mod outcome;
 mod plots;
 mod report;
@@ -158,6 +161,42 @@ async fn run() -> Result<()> {
         record(&mut outcomes, t, fleet::connect_storm(t, 500, Duration::from_secs(5)))
             .await
             .context("scenario e")?;
+    }
+    if wants('f') {
+        // The same load on a second edge that sends each summary straight to the site object
+        // (as before the inbox feed), measured in the same run.
+        let direct = TestEdge::start_with(
+            &[PAGE],
+            &[
+                ("VISITOR_MESSAGES_PER_SECOND", "10000000"),
+                ("SESSIONS_PER_MINUTE_PER_ADDRESS", "100000"),
+                ("SESSIONS_PER_MINUTE_PER_SITE", "10000000"),
+                ("INBOX_FEED_SHARDS", "0"),
+            ],
+        )?;
+        let direct_origin =
+            runtime::direct_origin(direct.pid(), &direct.origin()).await.unwrap_or(direct.origin());
+        let direct_target = Target {
+            origin: direct_origin,
+            cookie: login(&direct).await?,
+            group: direct.pid(),
+            ..ours.clone()
+        };
+        for (edge, t, scenario) in
+            [(&switchboard, &ours, "f-inbox-feed"), (&direct, &direct_target, "f-inbox-direct")]
+        {
+            eprintln!("bench: (f) inbox under 2,000 conversations, {scenario}");
+            let run = inbox_load::run(
+                edge,
+                t,
+                clock,
+                scenario,
+                2_000,
+                Duration::from_secs(2),
+                Duration::from_secs(30),
+            );
+            record(&mut outcomes, t, run).await.context("scenario f")?;
+        }
     }
     if long {
         eprintln!("bench: soak, 10 minutes");

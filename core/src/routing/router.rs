@@ -247,10 +247,11 @@ impl<S: Sql> Router<S> {
     }
 
     /// An agent replied in the conversation: nothing is owed until the visitor writes again.
+    /// (Nobody's load or place changes, so there is nothing to offer or tell.)
     pub fn agent_replied(
         &mut self,
         conversation: &ConversationId,
-        now: i64,
+        _now: i64,
     ) -> Result<Vec<Effect>, RoutingError> {
         if let Some(mut routed) = self.store.conversation(conversation)? {
             routed.waiting_since = None;
@@ -260,7 +261,7 @@ impl<S: Sql> Router<S> {
             }
             self.store.put(&routed)?;
         }
-        self.settle(Vec::new(), now)
+        Ok(Vec::new())
     }
 
     /// Where a conversation stands, if it is routed.

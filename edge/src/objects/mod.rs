@@ -13,6 +13,8 @@
 //! - [`IdempotencyObject`]: one per credential and `Idempotency-Key` — the first answer, a day.
 //! - [`ThreadObject`]: one per customer line on another channel (site, channel, our number,
 //!   theirs) — their current conversation, arrived provider ids, our replies until sent.
+//! - [`InboxFeedObject`]: sixteen per site — its conversations' inbox summaries, passed to
+//!   the site object in batches, so the site's requests do not grow with its message rate.
 //!
 //! Objects are reached only through the worker, which has already checked credentials; they
 //! trust the [`Participant`] it sends, and check what only they can know (which site a
@@ -22,7 +24,9 @@
 //! # Layout
 //! - [`call`]: typed calls: a call's object, route and answer in one place.
 //! - [`conversation`], [`site`], [`directory`], [`limiter`], [`usage`], [`audit`],
-//!   [`idempotency`], [`webhooks`], [`thread`]: one folder per object, its calls in `calls.rs`.
+//!   [`idempotency`], [`webhooks`], [`thread`], [`inbox_feed`]: one folder per object, its
+//!   calls in `calls.rs`.
+//! - [`load`]: an instance's events counted in memory and logged now and then.
 //! - [`outbox`]: requests an object sends after its response, one at a time.
 //! - [`turns`]: events handled one at a time in arrival order, across awaits.
 //! - [`ended`]: closing the sockets of sessions that ended (expired, revoked, removed).
@@ -35,7 +39,9 @@ pub(crate) mod conversation;
 pub(crate) mod directory;
 pub(crate) mod ended;
 pub(crate) mod idempotency;
+pub(crate) mod inbox_feed;
 pub(crate) mod limiter;
+pub(crate) mod load;
 mod outbox;
 pub(crate) mod site;
 pub(crate) mod tables;

@@ -400,10 +400,15 @@ async fn the_team_starts_a_conversation_by_sms_or_whatsapp_and_the_answer_comes_
     let sent = twilio.until(Duration::from_secs(10), |sent| sent.iter().any(|s| s.body == wanted)).await?;
     let out = sent.iter().find(|s| s.body == wanted).cloned().unwrap_or_else(|| unreachable!());
     ensure!(out.to == format!("whatsapp:{CUSTOMER}"), "{out:?}");
-    // Everything the team started is the contact's.
-    let detail: ContactDetail =
-        admin.call(&edge, Method::GET, &format!("/api/v1/contacts/{contact}"), None::<&()>).await?.json()?;
-    ensure!(detail.conversations.len() == 2, "{:#?}", detail.conversations);
+    // Everything the team started is the contact's (the site hears of a conversation through
+    // its inbox feed, a moment later).
+    let path = format!("/api/v1/contacts/{contact}");
+    wait::until("both started conversations listed on the contact", Duration::from_secs(10), || async {
+        let detail: ContactDetail =
+            admin.call(&edge, Method::GET, &path, None::<&()>).await.ok()?.json().ok()?;
+        (detail.conversations.len() == 2).then_some(())
+    })
+    .await?;
     Ok(())
 }
 

@@ -10,13 +10,14 @@ use switchboard_core::inbox_summary::{self, Facts};
 use switchboard_core::{contact, identity, prechat};
 use switchboard_protocol::contact::Identity;
 use switchboard_protocol::inbox::ConversationSummary;
-use switchboard_protocol::{ErrorCode, Message};
+use switchboard_protocol::{ErrorCode, Message, SiteId};
 
 use super::calls::EndVisitor;
 use super::store::Meta;
 use super::ConversationObject;
 use crate::error::{EdgeError, EdgeResult};
-use crate::objects::site::calls::{Activity, IndexedText};
+use crate::objects::inbox_feed::calls::Feed;
+use crate::objects::site::calls::{Activity, ActivityAnswer, IndexedText};
 use crate::{objects, site_cache};
 
 /// How long the inbox feed rests after an update before sending the next one: the first
@@ -103,24 +104,22 @@ impl ConversationObject {
             let env = env.clone();
             let activity = Activity { summary, texts: std::mem::take(&mut *texts.borrow_mut()) };
             async move {
-                match objects::send(&env, &site, &activity).await {
+                let conversation = activity.summary.id.clone();
+                let visitor = activity.summary.visitor_id.clone();
+                match feed(&env, &site, activity).await {
                     // A token from before its visitor signed out started this conversation:
                     // it ends the visitor here as the sign-out would have (a call to itself,
                     // so the storage write happens in an event of its own).
                     Ok(answer) if answer.visitor_signed_out => {
-                        let summary = activity.summary;
-                        let end = EndVisitor { site, visitor: summary.visitor_id };
-                        if let Err(error) = objects::send(&env, &summary.id, &end).await {
+                        let end = EndVisitor { site, visitor };
+                        if let Err(error) = objects::send(&env, &conversation, &end).await {
                             worker::console_error!(
-                                "ending a signed-out visitor in {}: {error:?}",
-                                summary.id
+                                "ending a signed-out visitor in {conversation}: {error:?}"
                             );
                         }
                     }
                     Ok(_) => {}
-                    Err(error) => {
-                        worker::console_error!("inbox update for {} failed: {:?}", activity.summary.id, error)
-                    }
+                    Err(error) => worker::console_error!("inbox update for {conversation} failed: {error:?}"),
                 }
             }
         });
@@ -150,5 +149,18 @@ impl ConversationObject {
             || self.store.last_spoken(),
             now,
         )
+    }
+}
+
+/// Sends `activity` to the site through the conversation's inbox feed shard (batched with
+/// others there, `core::inbox_feed`), or straight to the site when the deployment has none.
+async fn feed(env: &worker::Env, site: &SiteId, activity: Activity) -> EdgeResult<ActivityAnswer> {
+    let setting = env.var("INBOX_FEED_SHARDS").ok().map(|value| value.to_string());
+    let shards = switchboard_core::inbox_feed::shards(setting.as_deref());
+    match switchboard_core::inbox_feed::shard_of(&activity.summary.id, shards) {
+        Some(shard) => {
+            objects::send(env, &(site.clone(), shard), &Feed { site: site.clone(), activity }).await
+        }
+        None => objects::send(env, site, &activity).await,
     }
 }

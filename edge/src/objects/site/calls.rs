@@ -109,6 +109,15 @@ pub(crate) struct Activity {
 }
 object_call!(Activity => Site, "/activity", ActivityAnswer);
 
+/// Several conversations' news at once, from one of the site's inbox feed objects; answers
+/// each in order.
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct ActivityBatch {
+    /// The news, in the order it reached the feed.
+    pub activities: Vec<Activity>,
+}
+object_call!(ActivityBatch => Site, "/activity/batch", Vec<ActivityAnswer>);
+
 /// What a conversation learns from its site on an update.
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub(crate) struct ActivityAnswer {

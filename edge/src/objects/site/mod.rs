@@ -54,10 +54,10 @@ use worker::{
 
 use self::answers::RememberAnswer;
 use self::calls::{
-    Activity, ActivityAnswer, AddBlock, AddWebhook, AgentSocket, ChangeWebhook, CreateContact, CreateSite,
-    EndAgents, Enqueue, EraseContact, GetConfig, GetContact, GetContactAttributes, GetSummary, LiftBlock,
-    ListCanned, ListContacts, ListConversations, ListWebhooks, MergeContacts, OpenInbox, Place, Presence,
-    RemoveCanned, RemoveWebhook, RouteCommand, SaveCanned, Search, SetAvatar, SetContactAttributes,
+    Activity, ActivityAnswer, ActivityBatch, AddBlock, AddWebhook, AgentSocket, ChangeWebhook, CreateContact,
+    CreateSite, EndAgents, Enqueue, EraseContact, GetConfig, GetContact, GetContactAttributes, GetSummary,
+    LiftBlock, ListCanned, ListContacts, ListConversations, ListWebhooks, MergeContacts, OpenInbox, Place,
+    Presence, RemoveCanned, RemoveWebhook, RouteCommand, SaveCanned, Search, SetAvatar, SetContactAttributes,
     SignOutVisitor, Unroute, UpdateConfig, UpdateContact, VisitorConversations,
 };
 use self::labels::{PatchAttributes, SetLabels};
@@ -95,6 +95,8 @@ pub struct SiteObject {
     waiting_texts: Rc<search::WaitingTexts>,
     /// When the first inbox socket's session ends.
     session_ends: SessionEnds,
+    /// Its events so far, logged now and then.
+    load: super::load::Load,
 }
 
 impl DurableObject for SiteObject {
@@ -111,10 +113,12 @@ impl DurableObject for SiteObject {
             contact_events: Rc::new(Outbox::in_order()),
             waiting_texts: Rc::default(),
             session_ends: SessionEnds::default(),
+            load: super::load::Load::new("site"),
         }
     }
 
     async fn fetch(&self, mut req: Request) -> worker::Result<Response> {
+        self.load.event();
         let (req, now) = (&mut req, env::now());
         self.close_ended_sessions(now);
         // Reading the config of a site that was never made writes nothing; everything else
@@ -139,6 +143,7 @@ impl DurableObject for SiteObject {
             }
             CreateSite::ROUTE => answer(req, |c: CreateSite| ready(self.create_config(c.config))).await,
             Activity::ROUTE => answer(req, |c: Activity| ready(self.take_activity(c, now))).await,
+            ActivityBatch::ROUTE => answer(req, |c: ActivityBatch| ready(Ok(self.take_batch(c, now)))).await,
             Search::ROUTE => answer(req, |c: Search| ready(self.search(&c.typed))).await,
             ListConversations::ROUTE => answer(req, |c: ListConversations| ready(self.list(&c.query))).await,
             RouteCommand::ROUTE => {
@@ -213,6 +218,7 @@ impl DurableObject for SiteObject {
         ws: WebSocket,
         message: WebSocketIncomingMessage,
     ) -> worker::Result<()> {
+        self.load.event();
         let now = env::now();
         self.close_ended_sessions(now);
         let Ok(Some(attachment)) = ws.deserialize_attachment::<routing::InboxAttachment>() else {
@@ -261,6 +267,7 @@ impl DurableObject for SiteObject {
     }
 
     async fn alarm(&self) -> worker::Result<Response> {
+        self.load.event();
         let now = env::now();
         self.close_ended_sessions(now);
         if let Err(error) = self.sweep(now).await {
@@ -323,6 +330,19 @@ impl SiteObject {
         self.index(&activity.summary.id, &activity.texts)?;
         self.record(activity.summary, now)?;
         Ok(ActivityAnswer { visitor_signed_out })
+    }
+
+    /// A feed's batch, each taken on its own: one that fails is logged here and does not
+    /// cost the others their update.
+    fn take_batch(&self, batch: ActivityBatch, now: i64) -> Vec<ActivityAnswer> {
+        let take = |activity: Activity| {
+            let id = activity.summary.id.clone();
+            self.take_activity(activity, now).unwrap_or_else(|error| {
+                worker::console_error!("inbox update for {id}: {error:?}");
+                ActivityAnswer::default()
+            })
+        };
+        batch.activities.into_iter().map(take).collect()
     }
 
     /// Agents with the console open, and whether it is business hours now.

@@ -1,0 +1,76 @@
+//! The inbox feed's shards. A conversation's summaries reach its site's inbox through one of
+//! a few feed objects ([`shard_of`]: always the same one for a conversation, so its summaries
+//! stay in order), which pass on what arrives within a short window ([`BATCH_WINDOW_MS`]) as
+//! one request. The site object so receives at most `shards × 1000 / window` feed requests a
+//! second, however many conversations write — the busiest object's load grows with the number
+//! of shards, not with the site's message rate.
+
+use switchboard_protocol::ConversationId;
+
+/// Feed objects per site unless the deployment says otherwise (`INBOX_FEED_SHARDS`; `0`
+/// sends each summary straight to the site object, one request each).
+pub const DEFAULT_SHARDS: u32 = 16;
+
+/// How long a feed object gathers summaries before passing them on, ms: well under what an
+/// agent notices, long enough that a busy site's summaries travel together.
+pub const BATCH_WINDOW_MS: u64 = 100;
+
+/// Most shards a deployment may ask for.
+pub const MAX_SHARDS: u32 = 256;
+
+/// The shard count a deployment's setting names: [`DEFAULT_SHARDS`] when unset or unreadable,
+/// at most [`MAX_SHARDS`].
+pub fn shards(setting: Option<&str>) -> u32 {
+    setting.and_then(|value| value.trim().parse().ok()).unwrap_or(DEFAULT_SHARDS).min(MAX_SHARDS)
+}
+
+/// The feed shard of `conversation` among `shards` (FNV-1a of its id), or `None` when the
+/// deployment feeds the site directly.
+pub fn shard_of(conversation: &ConversationId, shards: u32) -> Option<u32> {
+    if shards == 0 {
+        return None;
+    }
+    let hash = conversation.as_str().bytes().fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+    });
+    Some((hash % u64::from(shards)) as u32)
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    #[test]
+    fn the_setting_names_the_shards_or_the_default() {
+        assert_eq!(shards(None), DEFAULT_SHARDS);
+        assert_eq!(shards(Some("4")), 4);
+        assert_eq!(shards(Some("0")), 0);
+        assert_eq!(shards(Some("many")), DEFAULT_SHARDS);
+        assert_eq!(shards(Some("100000")), MAX_SHARDS);
+        assert_eq!(shard_of(&ConversationId::from_random([1; 16]), 0), None);
+    }
+
+    proptest! {
+        #[test]
+        fn a_conversation_always_uses_the_same_shard_and_every_shard_is_used(seed in any::<[u8; 16]>()) {
+            let id = ConversationId::from_random(seed);
+            let shard = shard_of(&id, DEFAULT_SHARDS);
+            prop_assert_eq!(shard, shard_of(&id, DEFAULT_SHARDS));
+            prop_assert!(shard.is_some_and(|s| s < DEFAULT_SHARDS));
+        }
+    }
+
+    #[test]
+    fn conversations_spread_over_the_shards() {
+        let mut counts = [0u32; DEFAULT_SHARDS as usize];
+        for n in 0..1_600u32 {
+            let mut seed = [0u8; 16];
+            seed[..4].copy_from_slice(&n.to_le_bytes());
+            let shard = shard_of(&ConversationId::from_random(seed), DEFAULT_SHARDS).unwrap_or(0);
+            counts[shard as usize] += 1;
+        }
+        assert!(counts.iter().all(|&count| (60..=140).contains(&count)), "{counts:?}");
+    }
+}
