@@ -1,19 +1,16 @@
 //! The inbox feed's shards. A conversation's summaries reach its site's inbox through one of
 //! a few feed objects ([`shard_of`]: always the same one for a conversation, so its summaries
-//! stay in order), which pass on what arrives within a short window ([`BATCH_WINDOW_MS`]) as
-//! one request. The site object so receives at most `shards × 1000 / window` feed requests a
-//! second, however many conversations write — the busiest object's load grows with the number
-//! of shards, not with the site's message rate.
+//! stay in order), each of which has at most one batch on its way to the site at a time: what
+//! arrives meanwhile goes with the next. The site object so receives at most one request per
+//! shard per round trip, however many conversations write — the busiest object's request rate
+//! follows the number of shards and its own speed, not the site's message rate — and a quiet
+//! site's updates wait for nothing.
 
 use switchboard_protocol::ConversationId;
 
 /// Feed objects per site unless the deployment says otherwise (`INBOX_FEED_SHARDS`; `0`
 /// sends each summary straight to the site object, one request each).
 pub const DEFAULT_SHARDS: u32 = 16;
-
-/// How long a feed object gathers summaries before passing them on, ms: well under what an
-/// agent notices, long enough that a busy site's summaries travel together.
-pub const BATCH_WINDOW_MS: u64 = 100;
 
 /// Most shards a deployment may ask for.
 pub const MAX_SHARDS: u32 = 256;

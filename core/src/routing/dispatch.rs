@@ -41,7 +41,7 @@ impl<S: Sql> Router<S> {
     pub fn handle_timeout(&mut self, now: i64) -> Result<Vec<Effect>, RoutingError> {
         let mut effects = Vec::new();
         for agent in self.store.leaving(now)? {
-            self.go_offline(&agent.id, &mut effects)?;
+            self.go_offline(&agent.id, now, &mut effects)?;
         }
         for due in self.store.due(now)? {
             // Read again: an earlier step of this sweep may have moved it.
@@ -54,7 +54,7 @@ impl<S: Sql> Router<S> {
                 }
                 Stage::Offered { agent, expires_at, .. } if *expires_at <= now => {
                     let agent = agent.clone();
-                    self.release(&routed.id, Release::OfferExpired, &mut effects)?;
+                    self.release(&routed.id, Release::OfferExpired, now, &mut effects)?;
                     self.missed_offer(&agent, &mut effects)?;
                 }
                 Stage::Assigned { agent, reply_due: Some(due), answered } if *due <= now => {
@@ -64,7 +64,7 @@ impl<S: Sql> Router<S> {
                         agent: agent.clone(),
                         kind,
                     });
-                    self.release(&routed.id, Release::SlaBreached, &mut effects)?;
+                    self.release(&routed.id, Release::SlaBreached, now, &mut effects)?;
                 }
                 _ => {}
             }
@@ -107,8 +107,8 @@ impl<S: Sql> Router<S> {
         Ok(effects)
     }
 
-    /// Offers waiting conversations, oldest first, each to the best agent who may take it;
-    /// then sets those only passed-over agents could take to start over after a while.
+    /// Offers waiting conversations, oldest first, each to the best agent who may take it
+    /// and has not passed on it (those who passed get it again once its `retry_at` comes).
     fn dispatch(&mut self, now: i64, effects: &mut Vec<Effect>) -> Result<(), RoutingError> {
         loop {
             let available = self.available()?;
@@ -130,20 +130,6 @@ impl<S: Sql> Router<S> {
                 self.store.put_agent(&state)?;
             }
             effects.push(Effect::Offered { conversation: routed.id, agent: chosen, expires_at });
-        }
-        // Whoever could take these has passed on them: they start over one offer timeout on,
-        // so a decline is not answered by the same offer at once.
-        let available = self.available()?;
-        for mut routed in self.store.unsettled()? {
-            if self.takers(&available, &lane_of_routed(&routed)).next().is_none() {
-                continue;
-            }
-            let Some(queue) = self.queues.get(&routed.queue) else { continue };
-            let retry = now + queue.offer_timeout_ms;
-            if let Stage::Waiting { retry_at, .. } = &mut routed.stage {
-                *retry_at = Some(retry);
-            }
-            self.store.put(&routed)?;
         }
         Ok(())
     }
@@ -285,10 +271,6 @@ impl LaneNeeds {
     fn of(lane: &Lane) -> Self {
         Self { queue: lane.queue.clone(), skills: lane.skills(), target: lane.target.clone() }
     }
-}
-
-fn lane_of_routed(routed: &Routed) -> LaneNeeds {
-    LaneNeeds { queue: routed.queue.clone(), skills: routed.skills.clone(), target: routed.target.clone() }
 }
 
 /// The agent `policy` prefers among `candidates` (ties broken by id, so runs are repeatable).

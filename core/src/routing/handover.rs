@@ -25,7 +25,7 @@ impl<S: Sql> Router<S> {
             return Err(RoutingError::NoSuchQueue(queue.clone()));
         }
         let mut effects = Vec::new();
-        self.release(conversation, Release::Moved, &mut effects)?;
+        self.release(conversation, Release::Moved, now, &mut effects)?;
         self.wait_in(conversation, queue, skills, target, now)?;
         self.settle(effects, now)
     }

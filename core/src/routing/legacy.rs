@@ -32,8 +32,13 @@ impl<S: Sql> Router<S> {
         for agent in stored.agents.values() {
             self.store.put_agent(agent)?;
         }
-        for routed in stored.conversations.values() {
-            self.store.put(routed)?;
+        let fallback = self.queues.keys().next().cloned();
+        for mut routed in stored.conversations.into_values() {
+            // A queue the configuration no longer has: its conversations go to the first one.
+            if let Some(fallback) = fallback.as_ref().filter(|_| !self.queues.contains_key(&routed.queue)) {
+                routed.queue = fallback.clone();
+            }
+            self.store.put(&routed)?;
         }
         let next = self.store.meta::<u64>("next_ticket")?.unwrap_or(1).max(stored.next_ticket);
         self.store.set_meta("next_ticket", &next)?;

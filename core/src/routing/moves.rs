@@ -44,7 +44,7 @@ impl<S: Sql> Router<S> {
     ) -> Result<Vec<Effect>, RoutingError> {
         let Some(routed) = self.store.conversation(conversation)? else { return Ok(effects) };
         if routed.agent() != Some(agent) {
-            self.release(conversation, Release::Moved, &mut effects)?;
+            self.release(conversation, Release::Moved, now, &mut effects)?;
         }
         let Some(mut routed) = self.store.conversation(conversation)? else { return Ok(effects) };
         let sla = self.queues.get(&routed.queue).map(|queue| queue.sla).unwrap_or_default();
@@ -68,6 +68,7 @@ impl<S: Sql> Router<S> {
         &mut self,
         conversation: &ConversationId,
         reason: Release,
+        now: i64,
         effects: &mut Vec<Effect>,
     ) -> Result<(), RoutingError> {
         let Some(mut routed) = self.store.conversation(conversation)? else { return Ok(()) };
@@ -82,7 +83,8 @@ impl<S: Sql> Router<S> {
         if reason != Release::AgentOffline {
             passed.insert(agent.clone());
         }
-        routed.stage = Stage::Waiting { passed, retry_at: None };
+        let retry_at = self.retry_at(&routed.queue, &passed, now);
+        routed.stage = Stage::Waiting { passed, retry_at };
         self.store.put(&routed)?;
         if reason != Release::Closed {
             self.entered.push(Entered::Again(conversation.clone()));
@@ -96,6 +98,7 @@ impl<S: Sql> Router<S> {
     pub(super) fn go_offline(
         &mut self,
         agent: &AgentId,
+        now: i64,
         effects: &mut Vec<Effect>,
     ) -> Result<(), RoutingError> {
         let Some(mut state) = self.store.agent(agent)? else { return Ok(()) };
@@ -108,8 +111,22 @@ impl<S: Sql> Router<S> {
         }
         effects.push(Effect::PresenceChanged { agent: agent.clone(), presence: Presence::Offline });
         for routed in self.store.held_by(agent)? {
-            self.release(&routed.id, Release::AgentOffline, effects)?;
+            self.release(&routed.id, Release::AgentOffline, now, effects)?;
         }
         Ok(())
+    }
+
+    /// When a conversation some agents passed on starts over with everyone: one offer
+    /// timeout on, so a decline is not answered by the same offer at once, and never later,
+    /// so one that only those agents could take is not left waiting for good.
+    pub(super) fn retry_at(
+        &self,
+        queue: &switchboard_protocol::QueueId,
+        passed: &BTreeSet<AgentId>,
+        now: i64,
+    ) -> Option<i64> {
+        let timeout =
+            self.queues.get(queue).map_or(super::model::default_offer_timeout_ms(), |q| q.offer_timeout_ms);
+        (!passed.is_empty()).then_some(now + timeout)
     }
 }

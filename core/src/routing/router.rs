@@ -134,7 +134,7 @@ impl<S: Sql> Router<S> {
         let mut state = self.store.agent(agent)?.ok_or_else(|| RoutingError::NoSuchAgent(agent.clone()))?;
         let mut effects = Vec::new();
         if presence == Presence::Offline {
-            self.go_offline(agent, &mut effects)?;
+            self.go_offline(agent, now, &mut effects)?;
         } else if state.presence != presence {
             state.presence = presence;
             state.missed_offers = 0;
@@ -171,7 +171,8 @@ impl<S: Sql> Router<S> {
         if let Stage::Offered { passed, .. } = &mut routed.stage {
             let mut passed = std::mem::take(passed);
             passed.insert(agent.clone());
-            routed.stage = Stage::Waiting { passed, retry_at: None };
+            let retry_at = self.retry_at(&routed.queue, &passed, now);
+            routed.stage = Stage::Waiting { passed, retry_at };
         }
         self.store.put(&routed)?;
         self.answered_offer(agent)?;
@@ -214,14 +215,14 @@ impl<S: Sql> Router<S> {
     pub fn unassign(&mut self, conversation: &ConversationId, now: i64) -> Result<Vec<Effect>, RoutingError> {
         self.routed_or_refuse(conversation)?;
         let mut effects = Vec::new();
-        self.release(conversation, Release::Moved, &mut effects)?;
+        self.release(conversation, Release::Moved, now, &mut effects)?;
         self.settle(effects, now)
     }
 
     /// The conversation leaves routing (resolved, snoozed, closed): whoever held it has room again.
     pub fn close(&mut self, conversation: &ConversationId, now: i64) -> Result<Vec<Effect>, RoutingError> {
         let mut effects = Vec::new();
-        self.release(conversation, Release::Closed, &mut effects)?;
+        self.release(conversation, Release::Closed, now, &mut effects)?;
         self.store.remove(conversation)?;
         self.settle(effects, now)
     }

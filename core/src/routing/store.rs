@@ -18,15 +18,14 @@ use super::sql::{Sql, SqlValue};
 
 /// The routing tables and their indexes (`CREATE … IF NOT EXISTS`): the edge makes them with
 /// the rest of a site's tables, tests and the bench with [`super::Router::create_tables`].
-pub const SCHEMA: [&str; 9] = [
+pub const SCHEMA: [&str; 8] = [
     "CREATE TABLE IF NOT EXISTS routing_conversations (id TEXT PRIMARY KEY, json TEXT NOT NULL, \
      ticket INTEGER NOT NULL, queue TEXT NOT NULL, waiting INTEGER NOT NULL, lane TEXT, agent TEXT, \
-     deadline INTEGER, unsettled INTEGER NOT NULL)",
+     deadline INTEGER)",
     "CREATE INDEX IF NOT EXISTS routing_by_lane ON routing_conversations (lane, ticket) WHERE lane IS NOT NULL",
     "CREATE INDEX IF NOT EXISTS routing_by_queue ON routing_conversations (queue, waiting, ticket)",
     "CREATE INDEX IF NOT EXISTS routing_by_agent ON routing_conversations (agent) WHERE agent IS NOT NULL",
     "CREATE INDEX IF NOT EXISTS routing_by_deadline ON routing_conversations (deadline) WHERE deadline IS NOT NULL",
-    "CREATE INDEX IF NOT EXISTS routing_unsettled ON routing_conversations (unsettled) WHERE unsettled = 1",
     "CREATE TABLE IF NOT EXISTS routing_agents (id TEXT PRIMARY KEY, json TEXT NOT NULL, \
      available INTEGER NOT NULL, leaving_at INTEGER)",
     // Lanes count their conversations, so a queue's length is known without counting rows.
@@ -104,12 +103,6 @@ fn deadline_of(routed: &Routed) -> Option<i64> {
     }
 }
 
-/// Waiting, passed over by someone and not yet due to start over: dispatch checks these for
-/// a retry after each step.
-fn is_unsettled(routed: &Routed) -> bool {
-    matches!(&routed.stage, Stage::Waiting { passed, retry_at: None } if !passed.is_empty())
-}
-
 /// Typed access to the routing tables.
 pub(super) struct Store<S> {
     sql: S,
@@ -177,7 +170,7 @@ impl<S: Sql> Store<S> {
         let json = serde_json::to_string(routed).map_err(storage)?;
         self.run(
             "INSERT OR REPLACE INTO routing_conversations \
-             (id, json, ticket, queue, waiting, lane, agent, deadline, unsettled) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             (id, json, ticket, queue, waiting, lane, agent, deadline) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             vec![
                 routed.id.as_str().into(),
                 json.into(),
@@ -187,7 +180,6 @@ impl<S: Sql> Store<S> {
                 lane.into(),
                 routed.agent().map(AgentId::as_str).into(),
                 deadline_of(routed).into(),
-                i64::from(is_unsettled(routed)).into(),
             ],
         )
     }
@@ -282,11 +274,6 @@ impl<S: Sql> Store<S> {
             vec![queue.as_str().into()],
         )?;
         Ok(rows.first().map_or(0, |row| row.n as u32))
-    }
-
-    /// Waiting, passed over, and not yet set to start over.
-    pub(super) fn unsettled(&self) -> Result<Vec<Routed>, RoutingError> {
-        self.decoded("SELECT json FROM routing_conversations WHERE unsettled = 1", Vec::new())
     }
 
     /// Conversations whose deadline is at or before `now`, soonest first.

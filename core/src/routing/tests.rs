@@ -233,3 +233,21 @@ fn a_queue_removed_from_config_hands_its_conversations_to_the_first_left() {
     let effects = router.agent_connected(&agent(1), 1, skills(&[]), 2).unwrap();
     assert_eq!(offers(&effects), vec![(conversation(1), agent(1))]);
 }
+
+#[test]
+fn a_declined_conversation_comes_back_to_its_only_agent_though_newer_ones_keep_it_busy() {
+    let mut router = router();
+    router.agent_connected(&agent(1), 1, skills(&[]), 0).unwrap();
+    router.enqueue(&conversation(1), &support(), skills(&[]), None, 0).unwrap();
+    router.decline(&conversation(1), &agent(1), 10).unwrap();
+    // A newer one takes the agent's only seat until long after the offer timeout.
+    let effects = router.enqueue(&conversation(2), &support(), skills(&[]), None, 20).unwrap();
+    assert_eq!(offers(&effects), vec![(conversation(2), agent(1))]);
+    router.accept(&conversation(2), &agent(1), 30).unwrap();
+    while let Some(due) = router.next_deadline().unwrap().filter(|due| *due <= 5_000) {
+        router.handle_timeout(due).unwrap();
+    }
+    // The seat frees: the declined one, waiting longest, is offered again.
+    let effects = router.close(&conversation(2), 5_000).unwrap();
+    assert_eq!(offers(&effects), vec![(conversation(1), agent(1))]);
+}

@@ -83,6 +83,8 @@ impl ConversationObject {
             }
         };
         if contact != old {
+            // Who the visitor says they are is worth keeping: a held conversation is written.
+            self.store.write_held()?;
             self.store.set_contact(&contact)?;
             self.tell_site_contact(&meta, now)?;
         }

@@ -184,6 +184,11 @@ impl DurableObject for ConversationObject {
             return Ok(());
         };
         let (participant, socket) = (attachment.participant.clone(), attachment.socket);
+        // Before anything reads the conversation: an evicted held one is held again.
+        let revived = self.revive(&attachment).unwrap_or_else(|error| {
+            worker::console_error!("reviving a held conversation: {error:?}");
+            None
+        });
         // Taken before anything awaits: frames are handled in the order they arrived.
         let ticket = self.turns.ticket();
         let frame = match message {
@@ -207,8 +212,8 @@ impl DurableObject for ConversationObject {
                 let steps = if words { self.interceptors(now).await } else { Ok(Vec::new()) };
                 let allowed = self.may_send(&participant.author, &frame, now).await;
                 let turn = self.turns.turn(ticket).await;
-                if let Err(error) = self.revive(&attachment, now).await {
-                    worker::console_error!("reviving a held conversation: {error:?}");
+                if let Some(meta) = &revived {
+                    self.greet(meta, now).await;
                 }
                 let handled = allowed
                     .and(steps)
@@ -399,6 +404,10 @@ impl ConversationObject {
                     broadcast(self.state.get_websockets_with_tag(role), &serde_json::to_string(frame)?);
                 }
             }
+        }
+        // A held conversation's greeting is news to nobody outside: it may never exist.
+        if self.store.is_held() {
+            return Ok(());
         }
         // After the sockets: the customer's channel and webhooks follow the chat, never lead it.
         self.emit_channel(&relay.to_agents);

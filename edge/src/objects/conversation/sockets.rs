@@ -72,22 +72,28 @@ impl ConversationObject {
     /// someone writes in it (`store/held.rs`).
     async fn open_held(&self, meta: &Meta, now: i64) {
         self.store.hold(meta);
-        // The bot's greeting is the log's first entry, replayed on the visitor's hello.
+        self.greet(meta, now).await;
+    }
+
+    /// Makes the held conversation's greeting (the log's first entries, replayed on the
+    /// visitor's hello).
+    pub(super) async fn greet(&self, meta: &Meta, now: i64) {
         if let Err(error) = self.advance(meta, Input::Started, now).await {
             worker::console_error!("greeting for {}: {error:?}", meta.conversation_id);
         }
         self.store.greeted();
     }
 
-    /// A held conversation forgotten when the object was evicted is rebuilt from the visitor
-    /// socket whose frame woke it.
-    pub(super) async fn revive(&self, attachment: &Attachment, now: i64) -> EdgeResult<()> {
+    /// A held conversation forgotten when the object was evicted is held again from the
+    /// visitor socket whose frame woke it, before anything looks at it; its greeting is made
+    /// again (under the same sequence numbers) in that frame's turn, with [`Self::greet`].
+    pub(super) fn revive(&self, attachment: &Attachment) -> EdgeResult<Option<Meta>> {
         let (Some(held), Author::Visitor { id, .. }) = (&attachment.held, &attachment.participant.author)
         else {
-            return Ok(());
+            return Ok(None);
         };
         if self.store.meta()?.is_some() {
-            return Ok(());
+            return Ok(None);
         }
         let meta = Meta {
             conversation_id: held.conversation.clone(),
@@ -100,8 +106,8 @@ impl ConversationObject {
             customer_wrote_at: None,
             edge_origin: held.edge_origin.clone(),
         };
-        self.open_held(&meta, now).await;
-        Ok(())
+        self.store.hold(&meta);
+        Ok(Some(meta))
     }
 
     /// Closes agents' sockets whose session ended by `now`.

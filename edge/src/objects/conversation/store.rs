@@ -383,8 +383,8 @@ impl ConversationStore {
     fn write_meta(&self, meta: &Meta) -> EdgeResult<()> {
         self.sql.exec(
             "INSERT INTO meta (only, conversation_id, site_id, visitor_id, created_at, visitor_address, thread,
-               customer_wrote_at, edge_origin)
-             VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?)",
+               customer_wrote_at, edge_origin, visitor_signed_out_at)
+             VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             vec![
                 meta.conversation_id.as_str().into(),
                 meta.site_id.as_str().into(),
@@ -394,6 +394,8 @@ impl ConversationStore {
                 meta.thread.as_deref().into(),
                 meta.customer_wrote_at.into(),
                 meta.edge_origin.as_deref().into(),
+                // A sign-out noted while the conversation was held.
+                meta.visitor_signed_out_at.into(),
             ],
         )?;
         Ok(())

@@ -1,17 +1,18 @@
 //! The inbox feed objects: a conversation's summaries reach its site through one of a few
-//! feed objects per site (`core::inbox_feed`), which gather what arrives within a short window
-//! and pass it on as one `ActivityBatch`. Each conversation's request is answered only once
-//! the site answered the batch (nothing is acknowledged that the site did not take), so the
-//! feed holds nothing that could be lost: it stores nothing and keeps requests, not data.
+//! feed objects per site (`core::inbox_feed`), which pass them on as `ActivityBatch`es, one at
+//! a time, in the manner of a group commit: a summary that finds no batch on its way goes at
+//! once, alone; those that arrive while one is on its way go together with the next. A quiet
+//! site so waits for nothing, and a busy one sends its site as many requests a second as the
+//! site answers, whatever the number of conversations. Each conversation's request is
+//! answered only once the site answered the batch (nothing is acknowledged that the site did
+//! not take), so the feed stores nothing and can lose nothing.
 
 pub(crate) mod calls;
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
-use std::time::Duration;
 
 use futures_channel::oneshot;
-use switchboard_core::inbox_feed::BATCH_WINDOW_MS;
 use switchboard_protocol::{ErrorCode, SiteId};
 use worker::{durable_object, DurableObject, Env, Request, Response, State};
 
@@ -28,27 +29,34 @@ type Waiting = (Activity, oneshot::Sender<Result<ActivityAnswer, String>>);
 /// One shard of a site's inbox feed.
 #[durable_object]
 pub struct InboxFeedObject {
+    /// The queue of updates and the batches on their way (shared with the task that sends).
+    courier: Rc<Courier>,
+}
+
+/// What the sending task shares with the requests.
+struct Courier {
     env: Env,
-    /// What waits for the batch being gathered.
-    waiting: Rc<RefCell<Vec<Waiting>>>,
-    /// Whether a request is gathering a batch now (it sends it when the window closes).
-    gathering: Cell<bool>,
+    /// What waits for the next batch.
+    waiting: RefCell<Vec<Waiting>>,
+    /// Whether the sending task runs (it sends batches until nothing waits).
+    sending: Cell<bool>,
     /// Requests and batches so far, logged now and then (what `cargo xtask bench` reads).
     load: super::load::Load,
 }
 
 impl DurableObject for InboxFeedObject {
     fn new(_state: State, env: Env) -> Self {
-        Self {
+        let courier = Courier {
             env,
-            waiting: Rc::default(),
-            gathering: Cell::new(false),
+            waiting: RefCell::default(),
+            sending: Cell::new(false),
             load: super::load::Load::new("inbox-feed"),
-        }
+        };
+        Self { courier: Rc::new(courier) }
     }
 
     async fn fetch(&self, mut req: Request) -> worker::Result<Response> {
-        self.load.event();
+        self.courier.load.event();
         respond(match req.path().as_str() {
             Feed::ROUTE => answer(&mut req, |call: Feed| self.feed(call.site, call.activity)).await,
             _ => Err(no_such_route()),
@@ -57,16 +65,25 @@ impl DurableObject for InboxFeedObject {
 }
 
 impl InboxFeedObject {
-    /// Adds `activity` to the batch being gathered (the first request gathers it: it waits
-    /// out the window, then sends everything that came) and answers once the site did.
+    /// Adds `activity` to the next batch and answers once the site did. When no batch is on
+    /// its way, a task starts sending — this one at once, then whatever gathered while each
+    /// batch was on its way — until nothing waits; each request returns with its own answer.
     async fn feed(&self, site: SiteId, activity: Activity) -> EdgeResult<ActivityAnswer> {
         let (answer, answered) = oneshot::channel();
-        self.waiting.borrow_mut().push((activity, answer));
-        if !self.gathering.replace(true) {
-            worker::Delay::from(Duration::from_millis(BATCH_WINDOW_MS)).await;
-            let batch = std::mem::take(&mut *self.waiting.borrow_mut());
-            self.gathering.set(false);
-            self.pass_on(&site, batch).await;
+        self.courier.waiting.borrow_mut().push((activity, answer));
+        if !self.courier.sending.replace(true) {
+            // The requests waiting for their answers keep the object alive for the task.
+            let courier = Rc::clone(&self.courier);
+            wasm_bindgen_futures::spawn_local(async move {
+                loop {
+                    let batch = std::mem::take(&mut *courier.waiting.borrow_mut());
+                    if batch.is_empty() {
+                        break;
+                    }
+                    courier.pass_on(&site, batch).await;
+                }
+                courier.sending.set(false);
+            });
         }
         match answered.await {
             Ok(Ok(answer)) => Ok(answer),
@@ -74,7 +91,9 @@ impl InboxFeedObject {
             Err(_) => Err(EdgeError::refuse(ErrorCode::Internal, "the inbox feed dropped an update")),
         }
     }
+}
 
+impl Courier {
     /// Sends one batch to the site and hands each waiting request its answer.
     async fn pass_on(&self, site: &SiteId, batch: Vec<Waiting>) {
         self.load.batch();

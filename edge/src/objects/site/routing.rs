@@ -63,10 +63,19 @@ impl SiteObject {
         // The flow's queues may have changed since (a no-op when they did not).
         let mut effects =
             router.set_queues(flow.queues.clone(), now).map_err(|e| EdgeError::Refused(e.into()))?;
-        let mut result = command(router, now).map_err(|e| EdgeError::Refused(e.into()))?;
-        effects.extend(result.take_effects());
+        let outcome = command(router, now);
         let deadline = router.next_deadline().map_err(|e| EdgeError::Refused(e.into()))?;
         drop(slot);
+        let mut result = match outcome {
+            Ok(result) => result,
+            Err(refused) => {
+                // What the new queues moved happened, refused command or not.
+                self.perform(effects, now);
+                self.set_alarm(deadline);
+                return Err(EdgeError::Refused(refused.into()));
+            }
+        };
+        effects.extend(result.take_effects());
         // What it decided first: a digest it notes moves the alarm too.
         self.perform(effects, now);
         self.set_alarm(deadline);

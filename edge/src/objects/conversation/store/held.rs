@@ -4,9 +4,11 @@
 //! most visitors never write. Making a SQLite database for each — its files created and
 //! synced before anyone speaks — was most of what a connect cost (`docs/benchmarks.md`,
 //! "Connects"). So the meta, the greeting and the page context stay in memory, and the first
-//! write of any kind (a message, a read mark, a routing step) writes them first, in order. An
-//! object evicted before then forgets them; the visitor's next frame rebuilds them from its
-//! socket (`sockets.rs`), greeting again under the same sequence numbers.
+//! write of any kind (a message, a read mark, a routing step, a verified identity or pre-chat
+//! answers) writes them first, in order. An object evicted before then forgets them; the
+//! visitor's next frame rebuilds the meta and greeting from its socket (`sockets.rs`), under
+//! the same sequence numbers, while the page context waits for the widget's next `hello`.
+//! Nothing of a held conversation reaches webhooks or the site.
 
 use switchboard_core::flow::lifecycle::Lifecycle;
 use switchboard_protocol::contact::Contact;
@@ -39,6 +41,14 @@ impl ConversationStore {
         if let Some(held) = self.held.borrow_mut().as_mut() {
             held.greeting = false;
         }
+    }
+
+    /// Writes the held conversation now (what the visitor claimed about themselves is kept).
+    pub fn write_held(&self) -> EdgeResult<()> {
+        if self.is_held() {
+            self.materialise()?;
+        }
+        Ok(())
     }
 
     /// Whether the conversation is held in memory, nothing of it written yet.
