@@ -92,10 +92,10 @@ pub enum Stage {
     /// Waiting in its queue for an agent.
     Waiting {
         /// Agents who declined it or let an offer lapse since it last entered the queue; it
-        /// goes to them again only once every eligible agent has had it.
+        /// goes to others first.
         #[serde(default)]
         passed: BTreeSet<AgentId>,
-        /// Once every eligible agent passed: when they may be offered it again (the queue's
+        /// When it was passed on: when those agents may be offered it again (the queue's
         /// offer timeout later, so a decline is not answered by the same offer at once).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         retry_at: Option<i64>,
