@@ -26,7 +26,8 @@ impl<S: Sql> Router<S> {
         }
         let mut effects = Vec::new();
         self.release(conversation, Release::Moved, now, &mut effects)?;
-        self.wait_in(conversation, queue, skills, target, now)?;
+        self.waiting_in(conversation, queue, skills, target, now)?;
+        self.entered.push(Entered::Last(conversation.clone()));
         self.settle(effects, now)
     }
 
@@ -85,20 +86,8 @@ impl<S: Sql> Router<S> {
         Ok(effects)
     }
 
-    /// Puts `conversation` in `queue`, waiting (its wait counts on if it was routed already).
-    pub(super) fn wait_in(
-        &mut self,
-        conversation: &ConversationId,
-        queue: &QueueId,
-        skills: BTreeSet<Skill>,
-        target: Option<AgentId>,
-        now: i64,
-    ) -> Result<(), RoutingError> {
-        self.waiting_in(conversation, queue, skills, target, now)?;
-        self.entered.push(Entered::Last(conversation.clone()));
-        Ok(())
-    }
-
+    /// Puts `conversation` in `queue`, waiting with a new ticket (its wait counts on if it
+    /// was routed already).
     fn waiting_in(
         &mut self,
         conversation: &ConversationId,
