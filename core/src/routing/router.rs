@@ -249,11 +249,7 @@ impl<S: Sql> Router<S> {
 
     /// An agent replied in the conversation: nothing is owed until the visitor writes again.
     /// (Nobody's load or place changes, so there is nothing to offer or tell.)
-    pub fn agent_replied(
-        &mut self,
-        conversation: &ConversationId,
-        _now: i64,
-    ) -> Result<Vec<Effect>, RoutingError> {
+    pub fn agent_replied(&mut self, conversation: &ConversationId) -> Result<Vec<Effect>, RoutingError> {
         if let Some(mut routed) = self.store.conversation(conversation)? {
             routed.waiting_since = None;
             if let Stage::Assigned { reply_due, answered, .. } = &mut routed.stage {

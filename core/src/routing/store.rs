@@ -131,6 +131,12 @@ impl<S: Sql> Store<S> {
         self.sql.execute(statement, params).map_err(storage)
     }
 
+    /// The number a statement selects `AS n`.
+    fn count(&self, statement: &str, params: Vec<SqlValue>) -> Result<u32, RoutingError> {
+        let rows: Vec<Count> = self.rows(statement, params)?;
+        Ok(rows.first().map_or(0, |row| row.n as u32))
+    }
+
     fn decoded<T: DeserializeOwned>(
         &self,
         statement: &str,
@@ -224,11 +230,10 @@ impl<S: Sql> Store<S> {
 
     /// How many conversations `agent` holds or is offered.
     pub(super) fn load(&self, agent: &AgentId) -> Result<u32, RoutingError> {
-        let rows: Vec<Count> = self.rows(
+        self.count(
             "SELECT COUNT(*) AS n FROM routing_conversations WHERE agent = ?",
             vec![agent.as_str().into()],
-        )?;
-        Ok(rows.first().map_or(0, |row| row.n as u32))
+        )
     }
 
     /// The lanes with someone waiting.
@@ -260,20 +265,18 @@ impl<S: Sql> Store<S> {
 
     /// How many wait in `queue` ahead of `ticket`.
     pub(super) fn ahead_of(&self, queue: &QueueId, ticket: u64) -> Result<u32, RoutingError> {
-        let rows: Vec<Count> = self.rows(
+        self.count(
             "SELECT COUNT(*) AS n FROM routing_conversations WHERE queue = ? AND waiting = 1 AND ticket < ?",
             vec![queue.as_str().into(), (ticket as i64).into()],
-        )?;
-        Ok(rows.first().map_or(0, |row| row.n as u32))
+        )
     }
 
     /// How many wait in `queue` (from the lanes' counts, not by counting rows).
     pub(super) fn waiting_in(&self, queue: &QueueId) -> Result<u32, RoutingError> {
-        let rows: Vec<Count> = self.rows(
+        self.count(
             "SELECT COALESCE(SUM(waiting), 0) AS n FROM routing_lanes WHERE queue = ?",
             vec![queue.as_str().into()],
-        )?;
-        Ok(rows.first().map_or(0, |row| row.n as u32))
+        )
     }
 
     /// Conversations whose deadline is at or before `now`, soonest first.

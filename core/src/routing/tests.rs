@@ -72,7 +72,7 @@ fn a_handed_over_conversation_is_offered_accepted_and_answered() {
     assert!(effects.contains(&Effect::Assigned { conversation: conversation(1), agent: agent(1) }));
     // The agent owes a first reply within 5 s of taking it; replying clears the debt.
     assert_eq!(router.next_deadline(), Ok(Some(5_020)));
-    router.agent_replied(&conversation(1), 1_000).unwrap();
+    router.agent_replied(&conversation(1)).unwrap();
     assert_eq!(router.next_deadline(), Ok(None));
 }
 
@@ -137,7 +137,7 @@ fn a_departing_agent_keeps_its_conversations_through_a_reload_but_not_longer() {
     router.agent_connected(&agent(1), 2, skills(&[]), 0).unwrap();
     router.enqueue(&conversation(1), &support(), skills(&[]), None, 0).unwrap();
     router.accept(&conversation(1), &agent(1), 1).unwrap();
-    router.agent_replied(&conversation(1), 2).unwrap();
+    router.agent_replied(&conversation(1)).unwrap();
     router.agent_disconnected(&agent(1), 100).unwrap();
     router.agent_connected(&agent(1), 2, skills(&[]), 5_000).unwrap();
     assert!(router.handle_timeout(20_000).unwrap().is_empty());
@@ -159,7 +159,7 @@ fn a_silent_agent_past_the_response_target_loses_the_conversation() {
     router.agent_connected(&agent(2), 1, skills(&[]), 0).unwrap();
     router.enqueue(&conversation(1), &support(), skills(&[]), None, 0).unwrap();
     router.accept(&conversation(1), &agent(1), 10).unwrap();
-    router.agent_replied(&conversation(1), 20).unwrap();
+    router.agent_replied(&conversation(1)).unwrap();
     router.visitor_wrote(&conversation(1), 100).unwrap();
     let effects = router.handle_timeout(3_100).unwrap();
     assert!(effects.contains(&Effect::SlaBreached {

@@ -101,7 +101,7 @@ fn apply(router: &mut TestRouter, step: &Step, now: &mut i64) -> Result<(), Test
         Step::Unassign(c) => router.unassign(&conversation(c), t),
         Step::Close(c) => router.close(&conversation(c), t),
         Step::VisitorWrote(c) => router.visitor_wrote(&conversation(c), t),
-        Step::AgentReplied(c) => router.agent_replied(&conversation(c), t),
+        Step::AgentReplied(c) => router.agent_replied(&conversation(c)),
         Step::Wait(ms) => {
             *now += i64::from(ms);
             // Time passes through every deadline on the way, as the alarm would.

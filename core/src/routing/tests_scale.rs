@@ -61,7 +61,7 @@ fn twenty_thousand_waiting_conversations_are_offered_in_the_order_they_came() {
         next += 1;
         now += 10;
         take(router.accept(&conversation, &agent, now).unwrap(), &mut offered);
-        take(router.agent_replied(&conversation, now).unwrap(), &mut offered);
+        take(router.agent_replied(&conversation).unwrap(), &mut offered);
         take(router.close(&conversation, now).unwrap(), &mut offered);
     }
     assert_eq!(next, WAITING, "every conversation was offered");

@@ -305,7 +305,7 @@ impl ConversationStore {
     /// Stores the visitor's contact details (kept in memory while the conversation is held:
     /// the page context a widget sends is not a reason to write).
     pub fn set_contact(&self, contact: &Contact) -> EdgeResult<()> {
-        if self.hold_contact(contact) {
+        if self.hold_contact() {
             self.contact.replace(Some(contact.clone()));
             return Ok(());
         }

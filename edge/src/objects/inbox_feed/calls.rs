@@ -20,8 +20,8 @@ impl ObjectKind for InboxFeed {
     }
 }
 
-/// A conversation's news for its site's inbox, passed on with whatever else arrives within
-/// the feed's window; answers what the site answered for it (after the site stored it).
+/// A conversation's news for its site's inbox, passed on in the feed's next batch; answers
+/// what the site answered for it (after the site stored it).
 #[derive(Debug, Serialize, Deserialize)]
 pub(crate) struct Feed {
     /// The site.

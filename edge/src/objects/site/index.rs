@@ -128,9 +128,9 @@ impl SiteObject {
             })?;
             if owed.is_some_and(|owed| owed != summary.waiting_since.is_some()) {
                 let (id, since) = (summary.id.clone(), summary.waiting_since);
-                self.route(&flow, now, |router, now| match since {
+                self.route(&flow, now, |router, _| match since {
                     Some(since) => router.visitor_wrote(&id, since),
-                    None => router.agent_replied(&id, now),
+                    None => router.agent_replied(&id),
                 })?;
             }
             // As stored: with the labels and attributes kept here, which the conversation's

@@ -11,7 +11,6 @@
 //! Nothing of a held conversation reaches webhooks or the site.
 
 use switchboard_core::flow::lifecycle::Lifecycle;
-use switchboard_protocol::contact::Contact;
 use switchboard_protocol::{Message, Seq};
 
 use super::{ConversationStore, Meta};
@@ -73,7 +72,7 @@ impl ConversationStore {
     }
 
     /// Holds the visitor's contact while the conversation is held.
-    pub(super) fn hold_contact(&self, _contact: &Contact) -> bool {
+    pub(super) fn hold_contact(&self) -> bool {
         match self.held.borrow_mut().as_mut() {
             Some(held) => {
                 held.contact = true;
