@@ -14,7 +14,9 @@ use switchboard_protocol::api::conversation_create::Created;
 use switchboard_protocol::inbox::{ConversationSummary, InboxFrame};
 use switchboard_protocol::routing::ConversationState;
 use switchboard_tests::api::{call_with, Live, Session};
-use switchboard_tests::browser::{open_widget, press, send_from_widget, wait_for_message, Browser};
+use switchboard_tests::browser::{
+    open_widget, press, send_from_widget, type_into_widget, wait_for_message, Browser,
+};
 use switchboard_tests::test_edge::TestEdge;
 use switchboard_tests::{wait, ADMIN_EMAIL, ADMIN_PASSWORD};
 
@@ -85,7 +87,11 @@ async fn a_customer_answers_a_conversation_the_team_started_and_only_then_it_is_
     assert_eq!(state().await?, (ConversationState::New, None), "reading it is not answering it");
 
     // Their answer makes it a task: offered to the agent with the console open.
-    send_from_widget(&visitor, ANSWER).await?;
+    // Typed as an input event, sent with the button: keys may not reach a frame started
+    // hidden in headless Chromium under load (see `type_into_widget`) — here the frame was
+    // started hidden to count the waiting reply.
+    type_into_widget(&visitor, ANSWER).await?;
+    visitor.find("button.sb-send").await?.click().await?;
     wait_for_message(&visitor, 2, ANSWER).await?;
     inbox
         .until_inbox(|frame| match frame {
