@@ -29,6 +29,9 @@ pub(crate) struct Outcome {
     /// CPU time workerd spent per confirmed message (per connection for the connect storm),
     /// milliseconds: where a slower relay's time goes, independent of the wall clock.
     pub cpu_ms_per_message: Option<f64>,
+    /// The part of it on the isolate's own thread (without V8's background compiling and
+    /// marking), milliseconds per message.
+    pub isolate_cpu_ms_per_message: Option<f64>,
     /// Free-form detail (what the latency measures, sizes of the load).
     pub note: String,
     /// The samples, for plots (not written to JSON).
@@ -56,6 +59,7 @@ impl Outcome {
             latency: samples.latency(),
             rss_mib: None,
             cpu_ms_per_message: None,
+            isolate_cpu_ms_per_message: None,
             note: String::new(),
             samples,
         }

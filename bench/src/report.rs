@@ -21,6 +21,10 @@ pub(crate) struct Ratio {
     pub p50: f64,
     /// Same for the 99th percentile.
     pub p99: f64,
+    /// Switchboard's workerd CPU per message divided by the reference's, all threads.
+    pub cpu: Option<f64>,
+    /// Same for the isolate's thread alone.
+    pub isolate_cpu: Option<f64>,
 }
 
 /// Ratios for every scenario run against both.
@@ -41,6 +45,11 @@ pub(crate) fn ratios(outcomes: &[Outcome]) -> Vec<Ratio> {
                 throughput: divide(ours.messages_per_second, theirs.messages_per_second),
                 p50: divide(ours.latency.p50_ms, theirs.latency.p50_ms),
                 p99: divide(ours.latency.p99_ms, theirs.latency.p99_ms),
+                cpu: ours.cpu_ms_per_message.zip(theirs.cpu_ms_per_message).map(|(a, b)| divide(a, b)),
+                isolate_cpu: ours
+                    .isolate_cpu_ms_per_message
+                    .zip(theirs.isolate_cpu_ms_per_message)
+                    .map(|(a, b)| divide(a, b)),
             })
         })
         .collect()
@@ -51,7 +60,7 @@ pub(crate) fn table(outcomes: &[Outcome], ratios: &[Ratio]) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{:<16} {:<12} {:>8} {:>9} {:>8} {:>8} {:>8} {:>8} {:>7} {:>5} {:>5} {:>7}",
+        "{:<16} {:<12} {:>8} {:>9} {:>8} {:>8} {:>8} {:>8} {:>7} {:>5} {:>5} {:>7} {:>7} {:>7}",
         "scenario",
         "target",
         "msgs",
@@ -63,7 +72,9 @@ pub(crate) fn table(outcomes: &[Outcome], ratios: &[Ratio]) -> String {
         "stalls",
         "lost",
         "dup",
-        "RSS MiB"
+        "RSS MiB",
+        "CPU ms",
+        "iso ms"
     );
     for o in outcomes {
         let _ = writeln!(out, "{}", row(o));
@@ -74,10 +85,16 @@ pub(crate) fn table(outcomes: &[Outcome], ratios: &[Ratio]) -> String {
     }
     let _ = writeln!(out, "\nSwitchboard / reference relay (same run, same load):");
     for r in ratios {
+        let times = |ratio: Option<f64>| ratio.map_or("-".to_string(), |r| format!("×{r:.2}"));
         let _ = writeln!(
             out,
-            "  {:<16} throughput ×{:.2}   p50 ×{:.2}   p99 ×{:.2}",
-            r.scenario, r.throughput, r.p50, r.p99
+            "  {:<16} throughput ×{:.2}   p50 ×{:.2}   p99 ×{:.2}   CPU/msg {} (isolate {})",
+            r.scenario,
+            r.throughput,
+            r.p50,
+            r.p99,
+            times(r.cpu),
+            times(r.isolate_cpu)
         );
     }
     let _ = writeln!(out, "\nBudgets (docs/architecture.md), reported, never enforced on timings:");
@@ -141,7 +158,7 @@ pub(crate) fn sizes(sizes: &serde_json::Value) -> String {
 /// One outcome as a table row.
 pub(crate) fn row(o: &Outcome) -> String {
     format!(
-        "{:<16} {:<12} {:>8} {:>9.0} {:>8.3} {:>8.3} {:>8.3} {:>8.1} {:>7} {:>5} {:>5} {:>7} {:>7}",
+        "{:<16} {:<12} {:>8} {:>9.0} {:>8.3} {:>8.3} {:>8.3} {:>8.1} {:>7} {:>5} {:>5} {:>7} {:>7} {:>7}",
         o.scenario,
         o.target.label(),
         o.messages,
@@ -155,6 +172,7 @@ pub(crate) fn row(o: &Outcome) -> String {
         o.duplicated,
         o.rss_mib.map_or("-".to_string(), |r| format!("{r:.0}")),
         o.cpu_ms_per_message.map_or("-".to_string(), |c| format!("{c:.3}")),
+        o.isolate_cpu_ms_per_message.map_or("-".to_string(), |c| format!("{c:.3}")),
     )
 }
 

@@ -32,4 +32,4 @@ impl Reference {
     }
 }
 
-pub(crate) use switchboard_tests::runtime::{direct_origin, workerd_cpu_seconds, workerd_rss_mib};
+pub(crate) use switchboard_tests::runtime::{direct_origin, workerd_cpu, workerd_rss_mib};

@@ -23,21 +23,51 @@ pub fn workerd_rss_mib(group: Option<u32>) -> Option<f64> {
 }
 
 /// CPU time (user + system) the `workerd` processes in process group `group` have used so
-/// far, seconds (Linux only): the difference across a scenario is what the load cost the
-/// runtime, whatever the wall clock says.
-pub fn workerd_cpu_seconds(group: Option<u32>) -> Option<f64> {
-    let ticks: u64 = workerd_processes(group?)
-        .iter()
-        .filter_map(|p| {
-            let stat = std::fs::read_to_string(p.join("stat")).ok()?;
-            let (_, rest) = stat.rsplit_once(") ")?;
-            let fields: Vec<&str> = rest.split_whitespace().collect();
-            // utime and stime: fields 14 and 15 of stat, 12th and 13th after the name.
-            Some(fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?)
-        })
-        .sum();
+/// far, seconds (Linux only), split by thread: the difference across a scenario is what the
+/// load cost the runtime, whatever the wall clock says.
+pub fn workerd_cpu(group: Option<u32>) -> Option<WorkerdCpu> {
+    let mut cpu = WorkerdCpu::default();
+    for process in workerd_processes(group?) {
+        for thread in std::fs::read_dir(process.join("task")).ok()?.flatten() {
+            let Some(seconds) = cpu_seconds(&thread.path()) else { continue };
+            let name = std::fs::read_to_string(thread.path().join("comm")).unwrap_or_default();
+            cpu.total += seconds;
+            // V8's platform threads compile hot wasm functions in the background (tier-up)
+            // and mark the heap concurrently; everything else is the event loop, where the
+            // isolate runs every request and event (what a Workers plan bills as CPU time).
+            if !name.starts_with("V8 ") {
+                cpu.isolate += seconds;
+            }
+        }
+    }
+    (cpu.total > 0.0).then_some(cpu)
+}
+
+/// CPU seconds of a `workerd`, all threads and its event loop's alone.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct WorkerdCpu {
+    /// Every thread of every process.
+    pub total: f64,
+    /// The threads that run JavaScript and wasm: all but V8's background workers.
+    pub isolate: f64,
+}
+
+impl std::ops::Sub for WorkerdCpu {
+    type Output = WorkerdCpu;
+    fn sub(self, before: WorkerdCpu) -> WorkerdCpu {
+        WorkerdCpu { total: self.total - before.total, isolate: self.isolate - before.isolate }
+    }
+}
+
+/// utime + stime of the process or thread at `/proc` path `path`, seconds.
+fn cpu_seconds(path: &std::path::Path) -> Option<f64> {
+    let stat = std::fs::read_to_string(path.join("stat")).ok()?;
+    let (_, rest) = stat.rsplit_once(") ")?;
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    // utime and stime: fields 14 and 15 of stat, 12th and 13th after the name.
+    let ticks = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
     // /proc counts in USER_HZ, which Linux fixes at 100 for user space.
-    (ticks > 0).then_some(ticks as f64 / 100.0)
+    Some(ticks as f64 / 100.0)
 }
 
 /// `/proc/<pid>` of every `workerd` in process group `group`.

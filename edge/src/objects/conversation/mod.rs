@@ -55,7 +55,8 @@ use super::call::{answer, carried, no_such_route, ObjectCall};
 use super::ended::SessionEnds;
 use super::outbox::Outbox;
 use super::{
-    answer_pings_while_hibernating, broadcast, finish_close, respond, send_error, send_frame, Participant,
+    answer_pings_while_hibernating, attachment_of, broadcast, finish_close, respond, send_error, send_frame,
+    Participant,
 };
 use crate::error::{EdgeError, EdgeResult};
 use crate::{env, visitor_sessions};
@@ -178,7 +179,7 @@ impl DurableObject for ConversationObject {
     ) -> worker::Result<()> {
         let now = env::now();
         self.close_ended_sessions(now);
-        let Ok(Some(attachment)) = ws.deserialize_attachment::<Attachment>() else {
+        let Some(attachment) = attachment_of::<Attachment>(&ws) else {
             // Only sockets accepted by `admit` exist here, all with an attachment.
             let _ = ws.close(Some(1011), Some("lost socket identity"));
             return Ok(());
@@ -253,7 +254,7 @@ impl DurableObject for ConversationObject {
     ) -> worker::Result<()> {
         finish_close(&ws, code);
         // The socket's held-back sends go with it: the map shrinks as sockets come and go.
-        if let Ok(Some(attachment)) = ws.deserialize_attachment::<Attachment>() {
+        if let Some(attachment) = attachment_of::<Attachment>(&ws) {
             self.orders.borrow_mut().remove(&attachment.socket);
         }
         if let Err(error) = self.agent_left(&ws).await {

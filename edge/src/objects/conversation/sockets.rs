@@ -13,8 +13,8 @@ use super::calls::Connect;
 use super::store::Meta;
 use super::{Attachment, ConversationObject, HeldConversation};
 use crate::error::EdgeResult;
-use crate::objects::accept_socket;
 use crate::objects::site::calls::AgentSocket;
+use crate::objects::{accept_socket, attachment_of};
 use crate::{env, objects};
 
 impl ConversationObject {
@@ -113,22 +113,23 @@ impl ConversationObject {
     /// Closes agents' sockets whose session ended by `now`.
     pub(super) fn close_ended_sessions(&self, now: i64) {
         self.session_ends.close_ended(&self.state, now, |socket| {
-            socket.deserialize_attachment::<Attachment>().ok().flatten().map(|a| a.participant)
+            attachment_of::<Attachment>(socket).map(|a| a.participant)
         });
     }
 
     /// An agent's socket closed: when it was the agent's last here, the site forgets it.
     pub(super) async fn agent_left(&self, closing: &WebSocket) -> EdgeResult<()> {
-        let Ok(Some(Attachment { participant, socket, .. })) = closing.deserialize_attachment::<Attachment>()
-        else {
+        let Some(Attachment { participant, socket, .. }) = attachment_of::<Attachment>(closing) else {
             return Ok(());
         };
         let (Author::Agent { id, .. }, Some(meta)) = (&participant.author, self.store.meta()?) else {
             return Ok(());
         };
-        let others = self.state.get_websockets_with_tag(id.as_str()).iter().any(|other| {
-            other.deserialize_attachment::<Attachment>().ok().flatten().is_some_and(|a| a.socket != socket)
-        });
+        let others = self
+            .state
+            .get_websockets_with_tag(id.as_str())
+            .iter()
+            .any(|other| attachment_of::<Attachment>(other).is_some_and(|a| a.socket != socket));
         if !others {
             let call = AgentSocket { agent: id.clone(), conversation: meta.conversation_id, open: false };
             objects::send(&self.env, &meta.site_id, &call).await?;

@@ -65,7 +65,10 @@ use super::call::{answer, carried, no_such_route, ObjectCall};
 use super::ended::SessionEnds;
 use super::outbox::Outbox;
 use super::tables::Tables;
-use super::{accept_socket, answer_pings_while_hibernating, finish_close, respond, send_frame, Participant};
+use super::{
+    accept_socket, answer_pings_while_hibernating, attachment_of, finish_close, respond, send_frame,
+    Participant,
+};
 use crate::env;
 use crate::error::{EdgeError, EdgeResult};
 use std::future::ready;
@@ -221,7 +224,7 @@ impl DurableObject for SiteObject {
         self.load.event();
         let now = env::now();
         self.close_ended_sessions(now);
-        let Ok(Some(attachment)) = ws.deserialize_attachment::<routing::InboxAttachment>() else {
+        let Some(attachment) = attachment_of::<routing::InboxAttachment>(&ws) else {
             let _ = ws.close(Some(1011), Some("lost socket identity"));
             return Ok(());
         };
@@ -258,7 +261,7 @@ impl DurableObject for SiteObject {
         _clean: bool,
     ) -> worker::Result<()> {
         finish_close(&ws, code);
-        if let Ok(Some(attachment)) = ws.deserialize_attachment::<routing::InboxAttachment>() {
+        if let Some(attachment) = attachment_of::<routing::InboxAttachment>(&ws) {
             if let Err(error) = self.inbox_closed(&self.flow(), &attachment, env::now()) {
                 worker::console_error!("inbox close: {error:?}");
             }
@@ -297,7 +300,7 @@ impl SiteObject {
     /// Closes inbox sockets whose session ended by `now`.
     fn close_ended_sessions(&self, now: i64) {
         self.session_ends.close_ended(&self.state, now, |socket| {
-            socket.deserialize_attachment::<routing::InboxAttachment>().ok().flatten().map(|a| a.participant)
+            attachment_of::<routing::InboxAttachment>(socket).map(|a| a.participant)
         });
     }
 

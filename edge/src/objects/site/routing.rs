@@ -21,7 +21,7 @@ use super::SiteObject;
 use crate::error::{EdgeError, EdgeResult};
 use crate::objects;
 use crate::objects::conversation::calls::Notice;
-use crate::objects::{send_frame, Participant};
+use crate::objects::{attachment_of, send_frame, Participant};
 
 /// The router's connection: the object's SQLite storage.
 pub(super) struct RoutingSql(pub SqlStorage);
@@ -209,11 +209,11 @@ impl SiteObject {
         self.state
             .get_websockets_with_tag(agent.as_str())
             .iter()
-            .find_map(|socket| match socket.deserialize_attachment::<InboxAttachment>() {
-                Ok(Some(InboxAttachment {
+            .find_map(|socket| match attachment_of::<InboxAttachment>(socket) {
+                Some(InboxAttachment {
                     participant: Participant { author: Author::Agent { name, .. }, .. },
                     ..
-                })) => Some(name),
+                }) => Some(name),
                 _ => None,
             })
             .unwrap_or_else(|| "An agent".into())
@@ -258,11 +258,7 @@ impl SiteObject {
             _ => return Ok(()),
         };
         let others = self.state.get_websockets_with_tag(agent.as_str()).iter().any(|socket| {
-            socket
-                .deserialize_attachment::<InboxAttachment>()
-                .ok()
-                .flatten()
-                .is_some_and(|a| a.socket != closing.socket)
+            attachment_of::<InboxAttachment>(socket).is_some_and(|a| a.socket != closing.socket)
         });
         if !others {
             self.route(flow, now, |router, now| router.agent_disconnected(&agent, now))?;
