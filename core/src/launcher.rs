@@ -57,15 +57,33 @@ pub fn stylesheet(appearance: &Appearance) -> String {
     )
 }
 
-/// The whole script for `appearance`.
-pub fn script(appearance: &Appearance) -> String {
+/// Hides the launcher of a page without a chat frame — one that has no conversation going
+/// (the loader starts the frame at once for a visitor who has one) — for sites that hide it
+/// while the team is offline. The panel comes before the button in the shadow root.
+const HIDDEN_WITHOUT_CONVERSATION: &str = ".panel:not(:has(iframe))+button{display:none}";
+
+/// The whole script for `appearance`, with the team `offline` or not (which matters only to
+/// a site that hides the launcher then).
+pub fn script(appearance: &Appearance, offline: bool) -> String {
     // serde_json writes valid JavaScript string literals (quotes, backslashes, controls).
     let literal = |text: &str| serde_json::Value::from(text).to_string();
-    format!(
-        "Switchboard(\"style\",{},{});\n",
-        literal(&stylesheet(appearance)),
-        literal(icon_path(appearance.launcher_icon))
-    )
+    let mut css = stylesheet(appearance);
+    if hides(appearance, offline) {
+        css.push_str(HIDDEN_WITHOUT_CONVERSATION);
+    }
+    format!("Switchboard(\"style\",{},{});\n", literal(&css), literal(icon_path(appearance.launcher_icon)))
+}
+
+/// Whether the launcher is hidden from visitors without a conversation: the site asks for
+/// it while the team is offline.
+pub fn hides(appearance: &Appearance, offline: bool) -> bool {
+    appearance.hide_when_offline && offline
+}
+
+/// Whether the team counts as offline for the launcher: outside business hours, or nobody
+/// with the console open (the widget's header says "Away" then).
+pub fn offline(presence: &switchboard_protocol::api::site_presence::Response) -> bool {
+    !presence.online()
 }
 
 /// `text` as a quoted CSS string: anything but letters, digits and spaces as a hex escape,
@@ -116,7 +134,7 @@ mod tests {
             let inner = &quoted[1..quoted.len() - 1];
             assert!(!inner.contains(['"', '\n', '}', '{', ';', '<']), "{text}: {quoted}");
             let appearance = Appearance { launcher_text: Some(text.into()), ..Appearance::default() };
-            let script = script(&appearance);
+            let script = script(&appearance, false);
             assert!(script.starts_with("Switchboard(\"style\",\"") && script.ends_with(");\n"));
             assert!(!script.contains("</script>"), "{script}");
         }
@@ -126,8 +144,20 @@ mod tests {
     #[test]
     fn every_icon_has_a_path() {
         for icon in [LauncherIcon::Chat, LauncherIcon::Help, LauncherIcon::Mail, LauncherIcon::Headset] {
-            let script = script(&Appearance { launcher_icon: icon, ..Appearance::default() });
+            let script = script(&Appearance { launcher_icon: icon, ..Appearance::default() }, false);
             assert!(script.contains(icon_path(icon)) && icon_path(icon).starts_with('M'));
         }
+    }
+
+    #[test]
+    fn the_launcher_hides_only_where_asked_and_only_while_offline() {
+        use switchboard_protocol::api::site_presence::Response as Presence;
+        let hiding = Appearance { hide_when_offline: true, ..Appearance::default() };
+        assert!(script(&hiding, true).contains(HIDDEN_WITHOUT_CONVERSATION));
+        assert!(!script(&hiding, false).contains(HIDDEN_WITHOUT_CONVERSATION));
+        assert!(!script(&Appearance::default(), true).contains(HIDDEN_WITHOUT_CONVERSATION));
+        let presence = |agents_online, open| Presence { agents_online, open, opens_at: None };
+        assert!(offline(&presence(0, true)) && offline(&presence(3, false)));
+        assert!(!offline(&presence(1, true)));
     }
 }

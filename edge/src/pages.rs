@@ -82,11 +82,20 @@ fn theme_css(config: &SiteConfig) -> String {
 
 /// `GET /launcher.js?site=ID`: the launcher's look (colour, corner, icon, words), which the
 /// loader adds to every page (`core::launcher`). Cached a minute, then revalidated with its
-/// `ETag`, so an admin's change shows on page loads within about a minute.
+/// `ETag`, so an admin's change shows on page loads within about a minute. A site that hides
+/// the launcher while the team is offline gets it revalidated on every page load instead
+/// (a `304` while nothing changed), so it comes back as soon as an agent does.
 pub(crate) async fn launcher(req: &Request, env: &Ctx<'_>) -> EdgeResult<Response> {
-    let config = site_cache::config(env, &site_of(req, "the launcher")?, env.now).await?;
-    let script = switchboard_core::launcher::script(&config.appearance);
-    versioned(req, script, "text/javascript; charset=utf-8", "public, max-age=60")
+    let site = site_of(req, "the launcher")?;
+    let config = site_cache::config(env, &site, env.now).await?;
+    let appearance = &config.appearance;
+    if !appearance.hide_when_offline {
+        let script = switchboard_core::launcher::script(appearance, false);
+        return versioned(req, script, "text/javascript; charset=utf-8", "public, max-age=60");
+    }
+    let offline = switchboard_core::launcher::offline(&site_cache::presence(env, &site, env.now).await?);
+    let script = switchboard_core::launcher::script(appearance, offline);
+    versioned(req, script, "text/javascript; charset=utf-8", "no-cache")
 }
 
 /// `GET /chime.wav`: the widget's reply tone (`core::chime`), for sites with sound on.

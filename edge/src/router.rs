@@ -7,7 +7,6 @@ use worker::{Headers, Request, Response};
 use crate::env::{self, Ctx};
 use crate::error::{EdgeError, EdgeResult};
 use crate::objects::conversation::calls::BotAnswer;
-use crate::objects::site::calls as site;
 use crate::{
     agent_sessions, api_keys, attachments, audit, avatars, blocks, canned, contacts, conversation_actions,
     conversations, data_rights, email_digest, email_hooks, email_unsubscribe, http, idempotency,
@@ -263,9 +262,8 @@ async fn bot_answer(mut req: Request, env: &Ctx<'_>, id: &str) -> EdgeResult<Res
 async fn presence(env: &Ctx<'_>, site: &str) -> EdgeResult<Response> {
     let site = SiteId::parse(site)
         .map_err(|e| EdgeError::refuse(ErrorCode::NotFound, format!("no such site: {e}")))?;
-    // Unknown sites are 404, like everywhere else.
-    site_cache::config(env, &site, env.now).await?;
-    let reply = http::json(200, &objects::send(env, &site, &site::Presence).await?)?;
+    // Unknown sites are 404, like everywhere else (the cache checks).
+    let reply = http::json(200, &site_cache::presence(env, &site, env.now).await?)?;
     reply.headers().set("cache-control", "public, max-age=10")?;
     reply.headers().set("access-control-allow-origin", "*")?;
     Ok(reply)

@@ -1,20 +1,23 @@
-//! Site configurations remembered by this isolate for a few seconds.
+//! Site configurations and presence remembered by this isolate for a few seconds.
 //!
 //! Every visitor session and frame page checks the site's allowed origins; asking the site's
 //! object each time costs a Durable Object request (measured by `cargo xtask bench`: about
 //! as much CPU as relaying a message). Sites change their configuration rarely, so each
 //! isolate keeps what it read for [`FRESH_FOR_MS`]; a change reaches every isolate within
-//! that time.
+//! that time. Presence (agents online, business hours) is asked by every widget frame and,
+//! for sites that hide the launcher while offline, every page view: it is kept as long, so
+//! the site object hears from each isolate at most that often, whatever the traffic.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
 
 use switchboard_core::site::SiteConfig;
+use switchboard_protocol::api::site_presence::Response as Presence;
 use switchboard_protocol::SiteId;
 use worker::Env;
 
 use crate::error::EdgeResult;
-use crate::objects::site::calls::GetConfig;
+use crate::objects::site::calls::{GetConfig, Presence as AskPresence};
 use crate::{known_sites, objects};
 
 /// How long a configuration read from its object is used without asking again.
@@ -26,6 +29,7 @@ const MAX_SITES: usize = 1_000;
 
 thread_local! {
     static CONFIGS: RefCell<HashMap<SiteId, (i64, SiteConfig)>> = RefCell::new(HashMap::new());
+    static PRESENCE: RefCell<HashMap<SiteId, (i64, Presence)>> = RefCell::new(HashMap::new());
 }
 
 /// Replaces what this isolate remembers of a site with a configuration just written (other
@@ -34,6 +38,8 @@ pub(crate) fn remember(config: &SiteConfig, now: i64) {
     CONFIGS.with_borrow_mut(|configs| {
         configs.insert(config.id.clone(), (now, config.clone()));
     });
+    // Presence follows the hours just written.
+    PRESENCE.with_borrow_mut(|known| known.remove(&config.id));
 }
 
 /// The site's configuration, from this isolate's memory when fresh, else from its object
@@ -66,4 +72,27 @@ pub(crate) async fn part<T>(
         configs.insert(id.clone(), (now, config));
     });
     Ok(part)
+}
+
+/// The site's presence, from this isolate's memory when fresh, else from its object (the
+/// site is checked as [`config`] checks it).
+pub(crate) async fn presence(env: &Env, id: &SiteId, now: i64) -> EdgeResult<Presence> {
+    let fresh = PRESENCE.with_borrow(|known| {
+        known
+            .get(id)
+            .filter(|(read_at, _)| now - read_at < FRESH_FOR_MS)
+            .map(|(_, presence)| presence.clone())
+    });
+    if let Some(presence) = fresh {
+        return Ok(presence);
+    }
+    config(env, id, now).await?;
+    let presence = objects::send(env, id, &AskPresence).await?;
+    PRESENCE.with_borrow_mut(|known| {
+        if known.len() >= MAX_SITES {
+            known.clear();
+        }
+        known.insert(id.clone(), (now, presence.clone()));
+    });
+    Ok(presence)
 }

@@ -1,6 +1,6 @@
 //! The settings screen's "Site and widget" section: the widget's look (colour, launcher
-//! corner, icon and words, sound, the site's own texts) and greeting, the site's allowed
-//! origins, flow, pre-chat form and identity secret, the privacy and message filters every
+//! corner, icon and words, sound, hidden while away, the site's own texts) and greeting, the
+//! site's allowed origins, flow, pre-chat form and identity secret, the privacy and message filters every
 //! message passes (`interceptors`), and whom two-factor sign-in is required of. Admins edit
 //! them; agents see them.
 
@@ -129,6 +129,7 @@ pub fn site_form(props: &SiteFormProps) -> Html {
                     launcher_icon: serde_json::from_value(value("launcher_icon").into()).unwrap_or_default(),
                     launcher_text: (!launcher_text.trim().is_empty()).then_some(launcher_text),
                     sound: ticked(&form, "sound"),
+                    hide_when_offline: ticked(&form, "hide_when_offline"),
                     texts,
                 }),
             };
@@ -171,6 +172,11 @@ pub fn site_form(props: &SiteFormProps) -> Html {
             <label class="sb-field sb-field--inline">
                 <input type="checkbox" name="sound" class="sb-site-sound" checked={appearance.sound} {disabled} />
                 <span class="sb-field-label">{ "Play a short tone for visitors when a reply arrives" }</span>
+            </label>
+            <label class="sb-field sb-field--inline">
+                <input type="checkbox" name="hide_when_offline" class="sb-site-hide-offline"
+                    checked={appearance.hide_when_offline} {disabled} />
+                <span class="sb-field-label">{ "Hide the launcher while the team is away (visitors with a conversation keep it)" }</span>
             </label>
             <label class="sb-field">
                 <span class="sb-field-label">{ "Greeting (the first message visitors see; empty: the flow's)" }</span>

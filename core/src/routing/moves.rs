@@ -50,7 +50,7 @@ impl<S: Sql> Router<S> {
         let sla = self.queues.get(&routed.queue).map(|queue| queue.sla).unwrap_or_default();
         // The agent gets the whole response window from the moment it holds the conversation,
         // even when the visitor waited in the queue: the target judges the agent's silence.
-        let reply_due = routed.waiting_since.and(sla.first_response_ms).map(|ms| now + ms);
+        let reply_due = routed.waiting_since.and(sla.first_response_ms).map(|ms| self.reply_due(now, ms));
         routed.stage = Stage::Assigned { agent: agent.clone(), reply_due, answered: false };
         routed.told_position = 0;
         self.store.put(&routed)?;

@@ -13,6 +13,7 @@ use switchboard_protocol::{AgentId, ConversationId, QueueId};
 use super::model::{AgentState, Effect, Presence, QueueConfig, Release, Routed, RoutingError, Skill, Stage};
 use super::sql::Sql;
 use super::store::Store;
+use crate::flow::{BusinessHours, Zones};
 
 /// How long an agent whose last console closed stays online (a reload or a network blip must
 /// not cost it its conversations).
@@ -34,6 +35,8 @@ pub struct Router<S> {
     /// Conversations that (re-)entered a queue during the current command: their visitors are
     /// told their place once it settles.
     pub(super) entered: Vec<Entered>,
+    /// The site's business hours, when response targets count only open time.
+    pub(super) hours: Option<(BusinessHours, &'static dyn Zones)>,
 }
 
 impl<S: Sql> Router<S> {
@@ -51,12 +54,35 @@ impl<S: Sql> Router<S> {
         leave_grace_ms: i64,
         now: i64,
     ) -> Result<(Self, Vec<Effect>), RoutingError> {
-        let mut router =
-            Self { store: Store::new(sql), queues: BTreeMap::new(), leave_grace_ms, entered: Vec::new() };
+        let mut router = Self {
+            store: Store::new(sql),
+            queues: BTreeMap::new(),
+            leave_grace_ms,
+            entered: Vec::new(),
+            hours: None,
+        };
         let stored: Vec<QueueConfig> = router.store.meta("queues")?.unwrap_or_default();
         router.queues = stored.into_iter().map(|queue| (queue.id.clone(), queue)).collect();
         let effects = router.set_queues(queues, now)?;
         Ok((router, effects))
+    }
+
+    /// The site's business hours (`None`: always open), read with `zones`: response targets
+    /// count only the time the team is there, so a visitor who writes at night is owed an
+    /// answer that many minutes into the next opening. Targets set before keep their time.
+    pub fn set_hours(&mut self, hours: Option<&BusinessHours>, zones: &'static dyn Zones) {
+        if self.hours.as_ref().map(|(hours, _)| hours) != hours {
+            self.hours = hours.map(|hours| (hours.clone(), zones));
+        }
+    }
+
+    /// When a reply owed from `from` with a target of `target_ms` is due: that much open time
+    /// later (plain time when the site keeps no hours, or they never open again).
+    pub(super) fn reply_due(&self, from: i64, target_ms: i64) -> i64 {
+        self.hours
+            .as_ref()
+            .and_then(|(hours, zones)| hours.after_open_time(from, target_ms, *zones))
+            .unwrap_or(from + target_ms)
     }
 
     /// Replaces the queue configuration. Conversations of a queue that no longer exists move
@@ -239,7 +265,7 @@ impl<S: Sql> Router<S> {
             if let Stage::Assigned { reply_due, answered, .. } = &mut routed.stage {
                 if reply_due.is_none() {
                     let target = if *answered { sla.next_response_ms } else { sla.first_response_ms };
-                    *reply_due = target.map(|ms| now + ms);
+                    *reply_due = target.map(|ms| self.reply_due(now, ms));
                 }
             }
             self.store.put(&routed)?;

@@ -171,6 +171,33 @@ fn a_silent_agent_past_the_response_target_loses_the_conversation() {
 }
 
 #[test]
+fn response_targets_count_only_business_hours() {
+    use crate::flow::hours::tests::ChronoZones;
+    // Open 09:00-17:00 UTC on Mondays only; Monday 2026-12-07 16:59:59 the visitor writes.
+    let hours = crate::flow::BusinessHours {
+        time_zone: "UTC".into(),
+        mon: vec!["09:00-17:00".into()],
+        ..Default::default()
+    };
+    let monday_close = 1_796_662_800_000; // 2026-12-07T17:00:00Z
+    let next_monday_open = monday_close + 7 * 86_400_000 - 8 * 3_600_000;
+    let mut router = router();
+    router.set_hours(Some(&hours), &ChronoZones);
+    router.agent_connected(&agent(1), 1, skills(&[]), 0).unwrap();
+    router.agent_connected(&agent(2), 1, skills(&[]), 0).unwrap();
+    router.enqueue(&conversation(1), &support(), skills(&[]), None, 0).unwrap();
+    router.accept(&conversation(1), &agent(1), 10).unwrap();
+    router.agent_replied(&conversation(1)).unwrap();
+    router.visitor_wrote(&conversation(1), monday_close - 1_000).unwrap();
+    // One second of the three-second target passes before closing; the rest after opening.
+    let quiet = router.handle_timeout(monday_close + 3_600_000).unwrap();
+    assert!(!quiet.iter().any(|e| matches!(e, Effect::SlaBreached { .. })), "{quiet:?}");
+    assert_eq!(router.next_deadline().unwrap(), Some(next_monday_open + 2_000));
+    let effects = router.handle_timeout(next_monday_open + 2_000).unwrap();
+    assert!(effects.iter().any(|e| matches!(e, Effect::SlaBreached { kind: SlaKind::NextResponse, .. })));
+}
+
+#[test]
 fn transfers_take_and_targets() {
     let mut router = router();
     router.agent_connected(&agent(1), 1, skills(&[]), 0).unwrap();

@@ -16,6 +16,14 @@ pub struct Response {
     pub opens_at: Option<i64>,
 }
 
+impl Response {
+    /// Whether the team counts as there: within business hours with an agent's console
+    /// open. The widget's header says "Online" then; a site may hide its launcher otherwise.
+    pub fn online(&self) -> bool {
+        self.open && self.agents_online > 0
+    }
+}
+
 fn open() -> bool {
     true
 }

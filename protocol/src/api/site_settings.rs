@@ -46,6 +46,10 @@ pub struct Appearance {
     /// A short tone in the visitor's tab when a reply arrives.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub sound: bool,
+    /// No launcher for new visitors while the team is offline (outside business hours, or
+    /// no agent with the console open); a visitor with a conversation still has it.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub hide_when_offline: bool,
     /// The site's own words for the widget's texts, per language (`en`, `de`, `es`, `fr`,
     /// `ja`, `ar`), then per text ([`WIDGET_TEXTS`]): `{"en": {"chat_title": "Ask Ada"}}`.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
@@ -164,6 +168,7 @@ impl Default for Appearance {
             launcher_icon: LauncherIcon::default(),
             launcher_text: None,
             sound: false,
+            hide_when_offline: false,
             texts: BTreeMap::new(),
         }
     }

@@ -21,6 +21,7 @@
 //! - `browser_delivery`: offline writing, receipts, typing, a socket that died silently.
 //! - `browser_embed`: the widget on hostile, strict-CSP, RTL, phone and signed-in pages.
 //! - `browser_files`: attachments from both sides in browsers.
+//! - `browser_hours`: a holiday closes the widget's hours; the launcher hidden while offline.
 //! - `browser_interceptors`: an admin sets the privacy filters in Settings; a visitor's email is stored hidden.
 //! - `browser_labels`: an agent labels a conversation in the console and sees a script's labels live.
 //! - `browser_outbound`: a customer answers, in the widget, a conversation the team started; only then is it a task.
@@ -97,6 +98,7 @@ mod browser_delivery;
 mod browser_email;
 mod browser_embed;
 mod browser_files;
+mod browser_hours;
 mod browser_interceptors;
 mod browser_labels;
 mod browser_outbound;

@@ -88,8 +88,26 @@ async fn bad_looks_and_texts_are_refused_with_the_reason() -> anyhow::Result<()>
         let message = reply.body["error"]["message"].as_str().unwrap_or_default();
         assert!(message.contains(why), "{patch}: {message}");
     }
+    // Holidays: real dates, one exception per date, ranges like the week's.
+    for (exceptions, why) in [
+        (json!([{ "date": "2026-02-30" }]), "2026-02-30"),
+        (json!([{ "date": "24.12.2026" }]), "24.12.2026"),
+        (
+            json!([{ "date": "2026-12-25" }, { "date": "2026-12-25", "hours": ["09:00-12:00"] }]),
+            "two exceptions",
+        ),
+        (json!([{ "date": "2026-12-24", "hours": ["9-12"] }]), "9-12"),
+        (json!([{ "date": "2026-12-24", "closed": true }]), "unknown field `closed`"),
+    ] {
+        let patch = json!({ "flow": { "hours": { "time_zone": "UTC", "mon": ["09:00-17:00"], "exceptions": exceptions } } });
+        let reply = admin.call(&edge, Method::PATCH, "/api/v1/site", Some(&patch)).await?;
+        assert_eq!((reply.status, reply.error_code()?), (400, ErrorCode::BadRequest), "{patch}");
+        let message = reply.body["error"]["message"].as_str().unwrap_or_default();
+        assert!(message.contains(why), "{patch}: {message}");
+    }
     let site = admin.call(&edge, Method::GET, "/api/v1/site", None::<&()>).await?;
     assert_eq!(site.body["appearance"]["position"], "right", "nothing was stored");
+    assert!(site.body["flow"]["hours"].is_null(), "nothing was stored: {}", site.body["flow"]);
     Ok(())
 }
 

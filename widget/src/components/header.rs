@@ -38,7 +38,7 @@ pub(crate) fn header(state: &State, chat: &Rc<Chat>) -> Html {
     let subtitle = match &state.presence {
         None => html! { <p class="sb-subtitle">{ t.here_to_help }</p> },
         Some(presence) => {
-            let online = presence.open && presence.agents_online > 0;
+            let online = presence.online();
             let words = match presence.opens_at {
                 _ if online => t.online.to_string(),
                 Some(at) if !presence.open => {

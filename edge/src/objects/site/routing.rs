@@ -63,6 +63,7 @@ impl SiteObject {
         // The flow's queues may have changed since (a no-op when they did not).
         let mut effects =
             router.set_queues(flow.queues.clone(), now).map_err(|e| EdgeError::Refused(e.into()))?;
+        router.set_hours(flow.hours.as_ref(), &crate::zones::RuntimeZones);
         let outcome = command(router, now);
         let deadline = router.next_deadline().map_err(|e| EdgeError::Refused(e.into()))?;
         drop(slot);

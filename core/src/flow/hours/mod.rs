@@ -1,15 +1,29 @@
-//! Business hours: weekly opening times in an IANA time zone (daylight saving included), and
-//! when the team is next back.
+//! Business hours: weekly opening times in an IANA time zone (daylight saving included),
+//! dated exceptions to them (holidays, shorter days), when the team is next back, and how
+//! much open time has passed (response targets count only that).
 //!
 //! The zone database is the adapter's: the edge asks the Workers runtime (`Intl`, which ships
 //! with every zone), tests use `chrono-tz`. Keeping a copy of the database in the worker
 //! would triple its size. Calendar arithmetic is done here on plain day numbers.
+//!
+//! # Layout
+//! - this file: the hours, their checks and the questions asked of them.
+//! - [`calendar`]: dates as day numbers.
+
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
+
+mod calendar;
 
 const MINUTE_MS: i64 = 60_000;
 const DAY_MS: i64 = 86_400_000;
 const WEEKDAYS: [&str; 7] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
+/// How far ahead the team's return is looked for: a year and a bit, so a long closure
+/// (a season) still says when it ends.
+const HORIZON_DAYS: i64 = 400;
+/// Most dated exceptions a site keeps (a few years of holidays).
+pub const MAX_EXCEPTIONS: usize = 400;
 
 /// UTC offsets of time zones, from whoever holds a zone database.
 pub trait Zones {
@@ -46,6 +60,23 @@ pub struct BusinessHours {
     /// Sunday's ranges.
     #[serde(default)]
     pub sun: Vec<String>,
+    /// Dated exceptions to the week: holidays (no ranges) and days with other hours.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub exceptions: Vec<DayException>,
+}
+
+/// One local date whose hours differ from its weekday's.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DayException {
+    /// The date in the hours' time zone, `YYYY-MM-DD`.
+    pub date: String,
+    /// That day's ranges instead of its weekday's; none: closed all day.
+    #[serde(default)]
+    pub hours: Vec<String>,
+    /// What the day is, for admins ("Christmas Day").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
 }
 
 impl BusinessHours {
@@ -56,6 +87,23 @@ impl BusinessHours {
         }
         for day in 0..7 {
             for range in self.ranges_text(day) {
+                parse_range(range)?;
+            }
+        }
+        if self.exceptions.len() > MAX_EXCEPTIONS {
+            return Err(format!("at most {MAX_EXCEPTIONS} dated exceptions"));
+        }
+        let mut seen = BTreeMap::new();
+        for exception in &self.exceptions {
+            let day = calendar::parse_date(&exception.date)
+                .ok_or_else(|| format!("{:?} is not a date like \"2026-12-25\"", exception.date))?;
+            if seen.insert(day, ()).is_some() {
+                return Err(format!("{} has two exceptions", exception.date));
+            }
+            if exception.name.as_ref().is_some_and(|name| name.chars().count() > 100) {
+                return Err(format!("the name of {} is longer than 100 characters", exception.date));
+            }
+            for range in &exception.hours {
                 parse_range(range)?;
             }
         }
@@ -72,9 +120,44 @@ impl BusinessHours {
     }
 
     /// When the team is next there after `now`, ms since the Unix epoch; `None` when never
-    /// within a week (no hours at all).
+    /// within [`HORIZON_DAYS`] (no hours at all, or closed for longer).
     pub fn next_open(&self, now: i64, zones: &dyn Zones) -> Option<i64> {
-        self.openings(now, 8, zones).map(|(start, _)| start).filter(|start| *start > now).min()
+        // Day by day: a day's openings all come after the previous day's, so the first day
+        // with one still ahead holds the answer (and a long closure costs no zone lookups).
+        let today = self.local(now, zones)?.div_euclid(DAY_MS);
+        let exceptions = self.exception_days();
+        (today - 1..today + HORIZON_DAYS).find_map(|day| {
+            self.day_openings(day, &exceptions, zones)
+                .map(|(start, _)| start)
+                .filter(|start| *start > now)
+                .min()
+        })
+    }
+
+    /// The instant at which `open_ms` of open time will have passed since `from` (response
+    /// targets count only the hours the team is there); `None` when that is not within
+    /// [`HORIZON_DAYS`].
+    pub fn after_open_time(&self, from: i64, open_ms: i64, zones: &dyn Zones) -> Option<i64> {
+        let today = self.local(from, zones)?.div_euclid(DAY_MS);
+        let exceptions = self.exception_days();
+        let (mut left, mut counted_to) = (open_ms.max(0), from);
+        for day in today - 1..today + HORIZON_DAYS {
+            let mut openings: Vec<(i64, i64)> = self.day_openings(day, &exceptions, zones).collect();
+            openings.sort_unstable();
+            for (start, end) in openings {
+                // Overlapping ranges (and yesterday's running into today) count once.
+                let start = start.max(counted_to);
+                if end <= start {
+                    continue;
+                }
+                if end - start >= left {
+                    return Some(start + left);
+                }
+                left -= end - start;
+                counted_to = end;
+            }
+        }
+        None
     }
 
     /// Whether the team is there at `now`, and if not, when it next is (for the widget's
@@ -88,15 +171,18 @@ impl BusinessHours {
     }
 
     /// `at` in words for the visitor: "today at 09:00", "tomorrow at 09:00", "on Monday at
-    /// 09:00", with the zone's name.
+    /// 09:00", "on Monday 2027-01-04 at 09:00" (a week or more ahead), with the zone's name.
     pub fn describe(&self, at: i64, now: i64, zones: &dyn Zones) -> String {
         let (Some(local_at), Some(local_now)) = (self.local(at, zones), self.local(now, zones)) else {
             return "soon".into();
         };
-        let day = match local_at.div_euclid(DAY_MS) - local_now.div_euclid(DAY_MS) {
+        let (at_day, now_day) = (local_at.div_euclid(DAY_MS), local_now.div_euclid(DAY_MS));
+        let day = match at_day - now_day {
             0 => "today".to_string(),
             1 => "tomorrow".to_string(),
-            _ => format!("on {}", WEEKDAYS[weekday(local_at.div_euclid(DAY_MS))]),
+            2..=6 => format!("on {}", WEEKDAYS[weekday(at_day)]),
+            // Past a week a weekday is ambiguous: the date says which.
+            _ => format!("on {} {}", WEEKDAYS[weekday(at_day)], calendar::format_date(at_day)),
         };
         let minutes = local_at.rem_euclid(DAY_MS) / MINUTE_MS;
         format!("{day} at {:02}:{:02} ({})", minutes / 60, minutes % 60, self.time_zone)
@@ -146,17 +232,41 @@ impl BusinessHours {
         zones: &'a dyn Zones,
     ) -> impl Iterator<Item = (i64, i64)> + 'a {
         let today = self.local(now, zones).map(|local| local.div_euclid(DAY_MS));
+        let exceptions = self.exception_days();
         today.into_iter().flat_map(move |today| {
-            (today - 1..today + days).flat_map(move |day| {
-                self.ranges_text(weekday(day)).iter().filter_map(move |range| {
-                    let (start, end) = parse_range(range).ok()?;
-                    let end_day = if end <= start { day + 1 } else { day };
-                    let start = self.instant(day * DAY_MS + start * MINUTE_MS, zones)?;
-                    let end = self.instant(end_day * DAY_MS + end * MINUTE_MS, zones)?;
-                    Some((start, end))
-                })
-            })
+            let exceptions = exceptions.clone();
+            (today - 1..today + days)
+                .flat_map(move |day| self.day_openings(day, &exceptions, zones).collect::<Vec<_>>())
         })
+    }
+
+    /// Opening intervals (UTC) of the ranges of local day `day` (its exception's, if it has
+    /// one, else its weekday's).
+    fn day_openings<'a>(
+        &'a self,
+        day: i64,
+        exceptions: &BTreeMap<i64, &'a [String]>,
+        zones: &'a dyn Zones,
+    ) -> impl Iterator<Item = (i64, i64)> + 'a {
+        let ranges = exceptions.get(&day).copied().unwrap_or_else(|| self.ranges_text(weekday(day)));
+        ranges.iter().filter_map(move |range| {
+            let (start, end) = parse_range(range).ok()?;
+            let end_day = if end <= start { day + 1 } else { day };
+            let start = self.instant(day * DAY_MS + start * MINUTE_MS, zones)?;
+            let end = self.instant(end_day * DAY_MS + end * MINUTE_MS, zones)?;
+            Some((start, end))
+        })
+    }
+
+    /// The exceptions by day number (those whose date does not parse are ignored, as
+    /// validation refuses them).
+    fn exception_days(&self) -> BTreeMap<i64, &[String]> {
+        self.exceptions
+            .iter()
+            .filter_map(|exception| {
+                Some((calendar::parse_date(&exception.date)?, exception.hours.as_slice()))
+            })
+            .collect()
     }
 }
 
@@ -187,105 +297,4 @@ fn parse_range(range: &str) -> Result<(i64, i64), String> {
 }
 
 #[cfg(test)]
-pub(crate) mod tests {
-    use chrono::{DateTime, Offset, TimeZone};
-    use chrono_tz::Tz;
-
-    use super::*;
-
-    /// The zone database for tests.
-    pub(crate) struct ChronoZones;
-
-    impl Zones for ChronoZones {
-        fn offset_minutes(&self, zone: &str, utc_ms: i64) -> Option<i32> {
-            let zone: Tz = zone.parse().ok()?;
-            let at = DateTime::from_timestamp_millis(utc_ms)?;
-            Some(zone.offset_from_utc_datetime(&at.naive_utc()).fix().local_minus_utc() / 60)
-        }
-    }
-
-    fn berlin_weekdays() -> BusinessHours {
-        let day = vec!["09:00-17:00".to_string()];
-        BusinessHours {
-            time_zone: "Europe/Berlin".into(),
-            mon: day.clone(),
-            tue: day.clone(),
-            wed: day.clone(),
-            thu: day.clone(),
-            fri: day,
-            ..BusinessHours::default()
-        }
-    }
-
-    fn ms(rfc3339: &str) -> i64 {
-        DateTime::parse_from_rfc3339(rfc3339).unwrap().timestamp_millis()
-    }
-
-    #[test]
-    fn hours_follow_the_time_zone_and_daylight_saving() {
-        let hours = berlin_weekdays();
-        // Winter: Berlin is UTC+1, so 08:30 UTC is 09:30 there.
-        assert!(hours.is_open(ms("2026-12-01T08:30:00Z"), &ChronoZones));
-        assert!(!hours.is_open(ms("2026-12-01T07:30:00Z"), &ChronoZones));
-        // Summer: UTC+2, so 07:30 UTC is 09:30 there.
-        assert!(hours.is_open(ms("2026-07-01T07:30:00Z"), &ChronoZones));
-        assert!(!hours.is_open(ms("2026-07-01T15:30:00Z"), &ChronoZones), "17:30 in Berlin");
-        assert!(!hours.is_open(ms("2026-12-05T12:00:00Z"), &ChronoZones), "Saturday");
-    }
-
-    #[test]
-    fn next_opening_is_found_and_described() {
-        let hours = berlin_weekdays();
-        let friday_evening = ms("2026-12-04T18:00:00Z");
-        let monday_nine = ms("2026-12-07T08:00:00Z");
-        assert_eq!(hours.next_open(friday_evening, &ChronoZones), Some(monday_nine));
-        assert_eq!(
-            hours.describe(monday_nine, friday_evening, &ChronoZones),
-            "on Monday at 09:00 (Europe/Berlin)"
-        );
-        let early = ms("2026-12-01T06:00:00Z");
-        let opens = hours.next_open(early, &ChronoZones).unwrap();
-        assert_eq!(hours.describe(opens, early, &ChronoZones), "today at 09:00 (Europe/Berlin)");
-        // Across the spring jump (29 March 2026, 02:00 -> 03:00): Monday 09:00 is 07:00 UTC.
-        let sunday = ms("2026-03-29T12:00:00Z");
-        assert_eq!(hours.next_open(sunday, &ChronoZones), Some(ms("2026-03-30T07:00:00Z")));
-    }
-
-    #[test]
-    fn times_skipped_or_repeated_by_daylight_saving_resolve_sensibly() {
-        let hours = BusinessHours {
-            time_zone: "Europe/Berlin".into(),
-            sun: vec!["02:30-04:00".into()],
-            ..Default::default()
-        };
-        // 02:30 does not exist on 29 March 2026 in Berlin (02:00 jumps to 03:00): it opens
-        // at 03:30, as long after the jump as 02:30 would have been.
-        let saturday = ms("2026-03-28T12:00:00Z");
-        assert_eq!(hours.next_open(saturday, &ChronoZones), Some(ms("2026-03-29T01:30:00Z")));
-        // 02:30 happens twice on 25 October 2026: the first one counts.
-        let saturday = ms("2026-10-24T12:00:00Z");
-        assert_eq!(hours.next_open(saturday, &ChronoZones), Some(ms("2026-10-25T00:30:00Z")));
-    }
-
-    #[test]
-    fn ranges_may_cross_midnight_and_bad_ones_are_named() {
-        let hours =
-            BusinessHours { time_zone: "UTC".into(), fri: vec!["22:00-02:00".into()], ..Default::default() };
-        assert!(
-            hours.is_open(ms("2026-12-05T01:00:00Z"), &ChronoZones),
-            "Saturday 01:00, from Friday's range"
-        );
-        assert!(!hours.is_open(ms("2026-12-05T03:00:00Z"), &ChronoZones));
-        let bad = BusinessHours { time_zone: "Mars/Olympus".into(), ..Default::default() };
-        assert!(bad.validate(&ChronoZones).unwrap_err().contains("Mars/Olympus"));
-        for range in ["9-5", "09:00-25:00", "09:60-10:00", "0900-1000"] {
-            let bad =
-                BusinessHours { time_zone: "UTC".into(), mon: vec![range.into()], ..Default::default() };
-            assert!(bad.validate(&ChronoZones).is_err(), "{range}");
-        }
-        assert_eq!(
-            BusinessHours { time_zone: "UTC".into(), ..Default::default() }.next_open(0, &ChronoZones),
-            None
-        );
-    }
-}
+pub(crate) mod tests;
