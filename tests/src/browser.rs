@@ -122,8 +122,18 @@ impl Browser {
     /// Waits until `script` (a function body returning a value) returns something truthy in
     /// the current frame; returns that value.
     pub async fn wait_for_js(&self, what: &str, script: &str) -> Result<serde_json::Value> {
+        self.wait_for_js_within(what, UI_TIMEOUT, script).await
+    }
+
+    /// [`Self::wait_for_js`] for something that takes `within` (a timer of the product's).
+    pub async fn wait_for_js_within(
+        &self,
+        what: &str,
+        within: Duration,
+        script: &str,
+    ) -> Result<serde_json::Value> {
         let client = &self.client;
-        wait::until(what, UI_TIMEOUT, || async move {
+        wait::until(what, within, || async move {
             match client.execute(script, vec![]).await {
                 Ok(value) if is_truthy(&value) => Some(value),
                 _ => None,

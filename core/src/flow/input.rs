@@ -38,8 +38,13 @@ pub enum Input {
     BotDeferred(i64),
     /// The external bot failed or timed out.
     BotFailed,
-    /// The object's alarm rang.
-    Alarm,
+    /// The object's alarm rang; the visitor was last seen typing at this time, if lately.
+    Alarm {
+        /// When the visitor last said they were typing (in the object's memory).
+        visitor_typed_at: Option<i64>,
+    },
+    /// An agent answered (the idle clock of auto-resolve starts where it may run).
+    TeamSpoke,
     /// The visitor rated the conversation (CSAT).
     Rate {
         /// 1 to 5.
@@ -53,6 +58,19 @@ impl Lifecycle {
     /// Runs `input` at `now`: the steps to perform, in order, or why it is refused (a late
     /// bot answer, a rating that is not due) — then nothing changed.
     pub fn handle(&mut self, flow: &FlowIn<'_>, input: Input, now: i64) -> Result<Vec<Effect>, ApiError> {
+        let mut steps = self.steps(flow, input, now)?;
+        // The bot's words are the team's: what it said may start the idle clock.
+        let bot_spoke = steps.iter().any(|step| matches!(step, Effect::Say(_)));
+        if bot_spoke
+            && self.state != ConversationState::Resolved
+            && self.team_spoke(flow.auto_resolve.as_ref(), now)
+        {
+            steps.push(Effect::Wake(self.next_wake()));
+        }
+        Ok(steps)
+    }
+
+    fn steps(&mut self, flow: &FlowIn<'_>, input: Input, now: i64) -> Result<Vec<Effect>, ApiError> {
         Ok(match input {
             Input::Started => self.start(flow),
             Input::Outbound(outbound) => self.outbound(flow, outbound),
@@ -70,7 +88,16 @@ impl Lifecycle {
             Input::BotAnswered(answer) => self.bot_answered(flow, answer, now),
             Input::BotDeferred(deadline) => self.bot_deferred(deadline),
             Input::BotFailed => self.bot_failed(flow, now),
-            Input::Alarm => self.wake(flow, now),
+            Input::Alarm { visitor_typed_at } => {
+                let mut steps = self.wake(flow, now);
+                steps.extend(self.idle_check(flow, visitor_typed_at, now));
+                steps
+            }
+            Input::TeamSpoke => self
+                .team_spoke(flow.auto_resolve.as_ref(), now)
+                .then(|| Effect::Wake(self.next_wake()))
+                .into_iter()
+                .collect(),
             Input::Rate { score, comment } => self.rate(score, comment)?,
         })
     }

@@ -33,6 +33,10 @@ pub struct Lifecycle {
     /// bot's deadline for an answer it promised.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub wake_at: Option<i64>,
+    /// When the conversation resolves itself unless someone writes (the site's auto-resolve,
+    /// see [`super::auto_resolve`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub idle_until: Option<i64>,
     /// Since when the visitor waits for a reply (their first unanswered message).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub waiting_since: Option<i64>,
@@ -377,6 +381,8 @@ impl Lifecycle {
         self.state = state;
         // Each resolution may be rated once.
         self.rated = false;
+        // The idle clock starts again with the team's next word.
+        self.idle_until = None;
         steps.insert(0, Effect::Record(ConversationEvent::StateChanged { state }));
         steps.push(Effect::Status);
         steps

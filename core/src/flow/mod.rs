@@ -17,7 +17,9 @@
 //! - [`outbound`]: a conversation the team starts: a task now, or none until the visitor answers.
 //! - [`events`]: how routing events read in the log; checks on an external bot's answers.
 //! - [`webhook_bot`]: the external bot: its URL, signing secret and API token.
+//! - [`auto_resolve`]: a conversation quiet after the team's last word resolves itself.
 
+pub mod auto_resolve;
 pub mod bot;
 pub mod events;
 mod handover;
@@ -73,6 +75,9 @@ pub struct Flow {
     /// Per agent: capacity and skills.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub agents: BTreeMap<AgentId, AgentRouting>,
+    /// Resolve conversations quiet after the team's last word; `None`: never.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auto_resolve: Option<auto_resolve::AutoResolve>,
 }
 
 /// Who answers first.
@@ -129,6 +134,7 @@ impl Default for Flow {
             queues: default_queues(),
             capacity: default_capacity(),
             agents: BTreeMap::new(),
+            auto_resolve: None,
         }
     }
 }
@@ -188,6 +194,9 @@ impl Flow {
         }
         if !(1..=100).contains(&self.capacity) {
             return Err(FlowError::Range("capacity must be 1 to 100"));
+        }
+        if let Some(auto) = &self.auto_resolve {
+            auto.validate()?;
         }
         Ok(())
     }

@@ -20,6 +20,8 @@
 //! - `browser_contacts`: the Contacts screen: find, edit with typed attributes, create, merge.
 //! - `browser_delivery`: offline writing, receipts, typing, a socket that died silently.
 //! - `browser_embed`: the widget on hostile, strict-CSP, RTL, phone and signed-in pages.
+//! - `auto_resolve`: an agent's answer left unanswered resolves; a visitor's reply keeps it open.
+//! - `browser_auto_resolve`: a quiet visitor's conversation resolves itself; a waiting one does not.
 //! - `browser_files`: attachments from both sides in browsers.
 //! - `browser_hours`: a holiday closes the widget's hours; the launcher hidden while offline.
 //! - `browser_interceptors`: an admin sets the privacy filters in Settings; a visitor's email is stored hidden.
@@ -84,12 +86,14 @@ mod admin_secrets;
 mod api_key_scopes;
 mod attachments;
 mod audit_log;
+mod auto_resolve;
 mod avatars;
 mod blocking;
 mod bodies;
 mod bounded_storage;
 mod browser_accessibility;
 mod browser_audit_and_reset;
+mod browser_auto_resolve;
 mod browser_channels;
 mod browser_chat;
 mod browser_console;

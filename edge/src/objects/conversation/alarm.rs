@@ -1,5 +1,5 @@
 //! The conversation's one alarm, shared by three clocks: the flow's wake-ups (timeouts, SLAs,
-//! snoozes), replies waiting for the customer's line (`line_outbox`), and the email of replies
+//! snoozes, auto-resolve's idle time), replies waiting for the customer's line (`line_outbox`), and the email of replies
 //! left unread (`continuity`). When it rings each does what is due; then it is set again for
 //! whichever comes next.
 
@@ -12,7 +12,8 @@ impl ConversationObject {
     /// Everything due at `now`, each one's failure logged without stopping the others.
     pub(super) async fn ring(&self, now: i64) {
         let Ok(Some(meta)) = self.store.meta() else { return };
-        if let Err(error) = self.advance(&meta, Input::Alarm, now).await {
+        let alarm = Input::Alarm { visitor_typed_at: self.visitor_typed_at.get() };
+        if let Err(error) = self.advance(&meta, alarm, now).await {
             worker::console_error!("conversation alarm: {error:?}");
         }
         if let Err(error) = self.hand_over_to_line().await {
@@ -29,7 +30,7 @@ impl ConversationObject {
     /// Sets the alarm to the soonest of the flow's next wake-up, the first reply waiting for
     /// the line and the next continuity email; none of them: no alarm.
     pub(super) async fn rearm(&self, now: i64) -> EdgeResult<()> {
-        let flow = self.store.lifecycle()?.wake_at;
+        let flow = self.store.lifecycle()?.next_wake();
         let line = self.store.first_for_line()?.map(|first| first.next_at);
         let email = self.continuity_due(now).await?;
         let storage = self.state.storage();

@@ -76,6 +76,18 @@ impl ConversationObject {
     /// Runs `input` through the lifecycle at `now` and performs what it decides; when that
     /// includes asking the external bot, asks it and runs its answer (or failure) too.
     pub(super) async fn advance(&self, meta: &Meta, input: Input, now: i64) -> EdgeResult<()> {
+        if let Input::TeamSpoke = input {
+            // After every agent's answer: the one setting it needs is looked up, not the flow.
+            let auto =
+                site_cache::part(&self.env, &meta.site_id, now, |config| config.flow.auto_resolve.clone())
+                    .await?;
+            let mut life = self.store.lifecycle()?;
+            if life.team_spoke(auto.as_ref(), now) {
+                self.store.set_lifecycle(&life)?;
+                self.rearm(now).await?;
+            }
+            return Ok(());
+        }
         let config = site_cache::config(&self.env, &meta.site_id, now).await?;
         let effective = config.effective_flow();
         let flow = FlowIn { flow: &effective, zones: &RuntimeZones };

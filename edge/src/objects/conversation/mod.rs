@@ -109,6 +109,8 @@ pub struct ConversationObject {
         RefCell<Option<(switchboard_protocol::ClientMessageId, crate::objects::thread::calls::Content)>>,
     /// Socket frames in arrival order ([`turns`]).
     turns: super::turns::Turns,
+    /// When the visitor last said they were typing (auto-resolve gives them a grace).
+    visitor_typed_at: std::cell::Cell<Option<i64>>,
 }
 
 impl DurableObject for ConversationObject {
@@ -127,6 +129,7 @@ impl DurableObject for ConversationObject {
             search_texts: Rc::default(),
             webhook_outbox: Rc::new(Outbox::in_order()),
             template_sent: RefCell::default(),
+            visitor_typed_at: std::cell::Cell::default(),
         }
     }
 
@@ -200,6 +203,12 @@ impl DurableObject for ConversationObject {
             Ok(frame) => {
                 let visitor_hello = matches!(frame, ClientFrame::Hello { .. })
                     && matches!(participant.author, Author::Visitor { .. });
+                if let (ClientFrame::Typing { active: true }, Author::Visitor { .. }) =
+                    (&frame, &participant.author)
+                {
+                    // Auto-resolve waits for a visitor who is typing (kept in memory only).
+                    self.visitor_typed_at.set(Some(now));
+                }
                 let client_id = match &frame {
                     ClientFrame::Send { client_id, .. } => Some(client_id.clone()),
                     _ => None,
@@ -378,6 +387,7 @@ impl ConversationObject {
         if let Author::Visitor { .. } = author {
             // Known with the message, so the inbox's summary of it carries it.
             life.customer_wrote_in(message.language.as_deref());
+            life.visitor_spoke();
         }
         match author {
             Author::Visitor { .. } if !life.visitor_wrote_to_humans(now) => {
@@ -387,7 +397,11 @@ impl ConversationObject {
             Author::Agent { id, .. } if !message.internal => {
                 // An answer: nothing is owed now, and a bot holding the conversation stops.
                 let took_over = life.agent_wrote();
-                input = took_over.then(|| Input::AgentTookOver(id.clone()));
+                input = match took_over {
+                    true => Some(Input::AgentTookOver(id.clone())),
+                    // An answer may start auto-resolve's idle clock (the site's setting says).
+                    false => life.idle_clock_may_run().then_some(Input::TeamSpoke),
+                };
             }
             _ => {}
         }
