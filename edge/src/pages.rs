@@ -93,7 +93,15 @@ pub(crate) async fn launcher(req: &Request, env: &Ctx<'_>) -> EdgeResult<Respons
         let script = switchboard_core::launcher::script(appearance, false);
         return versioned(req, script, "text/javascript; charset=utf-8", "public, max-age=60");
     }
-    let offline = switchboard_core::launcher::offline(&site_cache::presence(env, &site, env.now).await?);
+    // Fails open: a site object that cannot say who is there must not take the launcher away
+    // (nor the chat of visitors who have one).
+    let offline = match site_cache::presence(env, &site, env.now).await {
+        Ok(presence) => switchboard_core::launcher::offline(&presence),
+        Err(error) => {
+            worker::console_error!("launcher presence for {site}: {error:?}");
+            false
+        }
+    };
     let script = switchboard_core::launcher::script(appearance, offline);
     versioned(req, script, "text/javascript; charset=utf-8", "no-cache")
 }

@@ -7,6 +7,11 @@
 //! opening time, or assigned with a message unanswered), nor for a conversation the team
 //! started and whose answer it awaits. A visitor typing when the time comes gets another
 //! [`TYPING_GRACE_MS`]: they are about to answer.
+//!
+//! The clock stops when the visitor writes (`Lifecycle::visitor_wrote_to_humans` and
+//! `visitor_wrote`, which every visitor message passes), when the conversation is handed to a
+//! queue or changes hands (the new holder's answer starts it), and on any recorded state
+//! change (resolve, snooze).
 
 use serde::{Deserialize, Serialize};
 use switchboard_protocol::routing::ConversationState;
@@ -60,11 +65,6 @@ impl Lifecycle {
     pub fn team_spoke(&mut self, auto: Option<&AutoResolve>, now: i64) -> bool {
         let until = auto.filter(|_| self.idle_clock_may_run()).map(|auto| now + auto.after_ms());
         std::mem::replace(&mut self.idle_until, until) != until
-    }
-
-    /// The visitor wrote: a reply is owed, no idle clock runs.
-    pub fn visitor_spoke(&mut self) {
-        self.idle_until = None;
     }
 
     /// Whether an agent's answer here would start the idle clock (the edge asks before it

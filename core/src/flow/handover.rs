@@ -55,6 +55,8 @@ impl Lifecycle {
         self.queue = Some(queue.clone());
         self.wake_at = None;
         self.position = None;
+        // Whoever answers next starts the idle clock afresh (see `auto_resolve`).
+        self.idle_until = None;
         let event =
             ConversationEvent::HandedOver { queue: queue.clone(), reason, agent: handover.agent.clone() };
         self.state = ConversationState::Queued;

@@ -172,6 +172,8 @@ impl Lifecycle {
     /// [`Lifecycle::visitor_wrote`] with the site's flow. (Spares the busiest path — chat
     /// with an agent — from looking up the flow.)
     pub fn visitor_wrote_to_humans(&mut self, now: i64) -> bool {
+        // A reply is owed, whoever gives it: auto-resolve's idle clock stops.
+        self.idle_until = None;
         let to_humans = matches!(self.state, ConversationState::Queued | ConversationState::Assigned);
         if to_humans {
             self.waiting_since.get_or_insert(now);
@@ -190,6 +192,7 @@ impl Lifecycle {
     /// The visitor's message `text` was stored.
     pub fn visitor_wrote(&mut self, flow: &FlowIn<'_>, text: &str, now: i64) -> Vec<Effect> {
         self.waiting_since.get_or_insert(now);
+        self.idle_until = None;
         // The answer to an outbound conversation: from here the site's flow has it.
         self.awaiting_reply = false;
         match self.state {
@@ -283,12 +286,15 @@ impl Lifecycle {
             RoutingNotice::Assigned { agent, name } => {
                 self.agent = Some(agent.clone());
                 self.position = None;
+                // A new holder: the idle clock waits for their own answer.
+                self.idle_until = None;
                 let steps = vec![Effect::Record(ConversationEvent::Assigned { agent, name }), Effect::Status];
                 self.state = ConversationState::Assigned;
                 steps
             }
             RoutingNotice::Released { agent, reason } => {
                 self.state = ConversationState::Queued;
+                self.idle_until = None;
                 vec![Effect::Record(ConversationEvent::Released { agent, reason }), Effect::Status]
             }
             RoutingNotice::SlaBreached { agent, target } => {

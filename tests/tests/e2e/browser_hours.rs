@@ -2,8 +2,8 @@
 //! demo site: the admin marks today and tomorrow closed (the site is otherwise open round
 //! the clock) and hides the launcher while offline; a new visitor sees no launcher, the
 //! page's own `Switchboard('open')` still opens a panel that says when the team is back
-//! (the day after tomorrow); once the holiday is taken out and an agent opens the console,
-//! the next page load shows the launcher again.
+//! (the day after tomorrow); with an agent's console open all along, only the holiday makes
+//! the team offline, and once it is taken out the next page load shows the launcher again.
 
 use std::time::Duration;
 
@@ -38,6 +38,8 @@ async fn a_holiday_closes_the_widgets_hours_and_hides_the_launcher_until_the_tea
     let edge = TestEdge::start(&[page.trim_end_matches('/')])?;
     let _site = site.serve(&edge.origin());
     let admin = Session::start(&edge, ADMIN_EMAIL, ADMIN_PASSWORD).await?;
+    // An agent is there all along: only the holiday makes the team offline.
+    let _console = Live::inbox(&edge, &admin.cookie).await?;
 
     // Today and tomorrow (UTC) are holidays: a run that passes midnight still sees one.
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH)?.as_millis() as i64;
@@ -81,13 +83,12 @@ async fn a_holiday_closes_the_widgets_hours_and_hides_the_launcher_until_the_tea
     assert!(away.as_str().unwrap_or_default().starts_with("Away — back "), "{away}");
     visitor.client().enter_parent_frame().await?;
 
-    // The holiday is called off and an agent opens the console: the launcher is back on the
-    // next page load (the edge may keep presence for a few seconds).
+    // The holiday is called off: the launcher is back on the next page load (the edge may
+    // keep presence for a few seconds).
     let reply = admin
         .call(&edge, Method::PATCH, "/api/v1/site", Some(&json!({ "flow": { "hours": week(json!([])) } })))
         .await?;
     assert_eq!(reply.status, 200, "{}", reply.body);
-    let _console = Live::inbox(&edge, &admin.cookie).await?;
     wait::until("the launcher after a page load", Duration::from_secs(20), || async {
         visitor.client().goto(&page).await.ok()?;
         let state = visitor.wait_for_js("the launcher's look", LAUNCHER_STATE).await.ok()?;

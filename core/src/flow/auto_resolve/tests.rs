@@ -35,7 +35,6 @@ fn agent_answers(life: &mut Lifecycle, flow: &Flow, now: i64) -> Vec<Effect> {
 }
 
 fn visitor_writes(life: &mut Lifecycle, now: i64) {
-    life.visitor_spoke();
     life.visitor_wrote_to_humans(now);
 }
 
@@ -92,6 +91,34 @@ fn a_typing_visitor_gets_a_grace_and_a_setting_removed_meanwhile_stops_it() {
     agent_answers(&mut life, &flow, 0);
     assert_eq!(alarm(&mut life, &flow_with(None), None, 10 * MINUTE), Vec::new());
     assert_eq!((life.state, life.next_wake()), (ConversationState::Assigned, None));
+}
+
+#[test]
+fn a_clock_started_before_a_take_over_or_a_transfer_does_not_resolve_under_the_new_holder() {
+    use crate::flow::lifecycle::RoutingNotice;
+    use switchboard_protocol::AgentId;
+    let flow = flow_with(ten_minutes(None));
+    let flow_in = FlowIn { flow: &flow, zones: &ChronoZones };
+    let agent = AgentId::from_random([7; 16]);
+    // The bot answered; an agent takes over just before the idle time is up.
+    let mut life = Lifecycle { state: ConversationState::Bot, ..Lifecycle::default() };
+    assert!(life.team_spoke(flow.auto_resolve.as_ref(), 0));
+    life.handle(&flow_in, Input::AgentTookOver(agent.clone()), 9 * MINUTE).unwrap();
+    let assigned = RoutingNotice::Assigned { agent: agent.clone(), name: "Ada".into() };
+    life.handle(&flow_in, Input::Routing(assigned.clone()), 9 * MINUTE).unwrap();
+    assert_eq!(alarm(&mut life, &flow, None, 10 * MINUTE), Vec::new());
+    assert_eq!((life.state, life.next_wake()), (ConversationState::Assigned, None));
+    // An agent answered, then the conversation was transferred and taken by another.
+    agent_answers(&mut life, &flow, 11 * MINUTE);
+    let released = RoutingNotice::Released { agent, reason: switchboard_protocol::routing::Release::Moved };
+    life.handle(&flow_in, Input::Routing(released), 12 * MINUTE).unwrap();
+    life.handle(&flow_in, Input::Routing(assigned), 12 * MINUTE).unwrap();
+    assert_eq!(alarm(&mut life, &flow, None, 21 * MINUTE), Vec::new());
+    assert_eq!(life.state, ConversationState::Assigned);
+    // The new holder's answer starts it again.
+    agent_answers(&mut life, &flow, 22 * MINUTE);
+    alarm(&mut life, &flow, None, 32 * MINUTE);
+    assert_eq!(life.state, ConversationState::Resolved);
 }
 
 #[test]

@@ -203,11 +203,11 @@ impl DurableObject for ConversationObject {
             Ok(frame) => {
                 let visitor_hello = matches!(frame, ClientFrame::Hello { .. })
                     && matches!(participant.author, Author::Visitor { .. });
-                if let (ClientFrame::Typing { active: true }, Author::Visitor { .. }) =
+                if let (ClientFrame::Typing { active }, Author::Visitor { .. }) =
                     (&frame, &participant.author)
                 {
                     // Auto-resolve waits for a visitor who is typing (kept in memory only).
-                    self.visitor_typed_at.set(Some(now));
+                    self.visitor_typed_at.set(active.then_some(now));
                 }
                 let client_id = match &frame {
                     ClientFrame::Send { client_id, .. } => Some(client_id.clone()),
@@ -387,7 +387,6 @@ impl ConversationObject {
         if let Author::Visitor { .. } = author {
             // Known with the message, so the inbox's summary of it carries it.
             life.customer_wrote_in(message.language.as_deref());
-            life.visitor_spoke();
         }
         match author {
             Author::Visitor { .. } if !life.visitor_wrote_to_humans(now) => {

@@ -60,10 +60,10 @@ impl SiteObject {
             Some(router) => router,
             None => slot.insert(self.open_router(flow, now)?),
         };
-        // The flow's queues may have changed since (a no-op when they did not).
+        // The flow's hours and queues may have changed since (no-ops when they did not).
+        router.set_hours(flow.hours.as_ref(), &crate::zones::RuntimeZones);
         let mut effects =
             router.set_queues(flow.queues.clone(), now).map_err(|e| EdgeError::Refused(e.into()))?;
-        router.set_hours(flow.hours.as_ref(), &crate::zones::RuntimeZones);
         let outcome = command(router, now);
         let deadline = router.next_deadline().map_err(|e| EdgeError::Refused(e.into()))?;
         drop(slot);
