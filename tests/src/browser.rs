@@ -250,6 +250,27 @@ pub async fn open_widget(browser: &Browser) -> Result<()> {
     Ok(())
 }
 
+/// The conversation the widget in the current frame holds (from its stored session; the
+/// demo site's).
+pub async fn widget_conversation(browser: &Browser) -> Result<switchboard_protocol::ConversationId> {
+    let session = browser
+        .wait_for_js("a stored session", "return localStorage.getItem('switchboard:demo:session');")
+        .await?;
+    let session: serde_json::Value = serde_json::from_str(session.as_str().unwrap_or_default())?;
+    Ok(session["conversation_id"].as_str().unwrap_or_default().parse()?)
+}
+
+/// The widget header's presence line in the current frame ("Online", "Away — back …").
+pub async fn presence_line(browser: &Browser) -> Result<String> {
+    let line = browser
+        .wait_for_js(
+            "the presence line",
+            "const p = document.querySelector('p.sb-presence'); return p && p.textContent;",
+        )
+        .await?;
+    Ok(line.as_str().unwrap_or_default().to_string())
+}
+
 /// Signs the test admin in to the console at `edge` in `agent`.
 pub async fn sign_in_to_console(agent: &Browser, edge: &crate::test_edge::TestEdge) -> Result<()> {
     agent.client().goto(&edge.url("/console/")).await?;

@@ -8,25 +8,15 @@ use std::time::Duration;
 
 use anyhow::Result;
 use reqwest::Method;
-use serde_json::Value;
 use switchboard_demo_site::BoundSite;
 use switchboard_protocol::inbox::ConversationSummary;
 use switchboard_protocol::routing::ConversationState;
 use switchboard_protocol::ConversationId;
-use switchboard_tests::browser::{open_widget, send_from_widget, Browser};
+use switchboard_tests::browser::{open_widget, send_from_widget, widget_conversation, Browser};
 use switchboard_tests::test_edge::TestEdge;
 use switchboard_tests::{api::Session, wait, ADMIN_EMAIL, ADMIN_PASSWORD};
 
 const CLOSING: &str = "We'll close this chat for now. Write any time to open it again.";
-
-/// The conversation the widget on `visitor`'s page has open (from its stored session).
-async fn conversation_of(visitor: &Browser) -> Result<ConversationId> {
-    let session = visitor
-        .wait_for_js("a stored session", "return localStorage.getItem('switchboard:demo:session');")
-        .await?;
-    let session: Value = serde_json::from_str(session.as_str().unwrap_or_default())?;
-    Ok(session["conversation_id"].as_str().unwrap_or_default().parse()?)
-}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_visitor_quiet_after_the_bots_answer_is_resolved_with_a_closing_message() -> Result<()> {
@@ -56,7 +46,7 @@ async fn a_visitor_quiet_after_the_bots_answer_is_resolved_with_a_closing_messag
     quiet.client().goto(&page).await?;
     open_widget(&quiet).await?;
     send_from_widget(&quiet, "Do you sell gift cards?").await?;
-    let quiet_id = conversation_of(&quiet).await?;
+    let quiet_id = widget_conversation(&quiet).await?;
     // Another visitor asks for a person at once: waiting for an agent, never auto-resolved.
     let waiting = Browser::start().await?;
     waiting.client().goto(&page).await?;
@@ -70,7 +60,7 @@ async fn a_visitor_quiet_after_the_bots_answer_is_resolved_with_a_closing_messag
         )
         .await?;
     send_from_widget(&waiting, "ada@example.com").await?;
-    let waiting_id = conversation_of(&waiting).await?;
+    let waiting_id = widget_conversation(&waiting).await?;
     let state = |id: ConversationId| {
         let admin = &admin;
         let edge = &edge;

@@ -7,10 +7,11 @@ use anyhow::{ensure, Result};
 use fantoccini::Locator;
 use serde_json::Value;
 use switchboard_demo_site::BoundSite;
-use switchboard_protocol::{ConversationId, Seq};
+use switchboard_protocol::Seq;
 use switchboard_tests::api::{login, Live};
 use switchboard_tests::browser::{
-    open_widget, press, send_from_widget, sign_in_to_console, type_into_widget, wait_for_message, Browser,
+    open_widget, press, send_from_widget, sign_in_to_console, type_into_widget, wait_for_message,
+    widget_conversation, Browser,
 };
 use switchboard_tests::test_edge::TestEdge;
 use switchboard_tests::{wait, IDENTITY_SECRET};
@@ -73,15 +74,6 @@ async fn enter_frame(browser: &Browser) -> Result<()> {
     Ok(())
 }
 
-/// The conversation the widget in the current frame holds.
-async fn conversation_of(browser: &Browser) -> Result<ConversationId> {
-    let session = browser
-        .wait_for_js("a stored session", "return localStorage.getItem('switchboard:demo:session');")
-        .await?;
-    let session: Value = serde_json::from_str(session.as_str().unwrap_or_default())?;
-    Ok(session["conversation_id"].as_str().unwrap_or_default().parse()?)
-}
-
 /// What the host page holds and fetched, written without `Array.prototype` methods (the
 /// hostile page breaks them).
 const HOST_STATE: &str = "
@@ -118,7 +110,7 @@ async fn nothing_loads_until_touched_and_waiting_replies_load_the_frame_at_once(
     open_widget(&visitor).await?;
     send_from_widget(&visitor, "Is the jacket waterproof?").await?;
     wait_for_message(&visitor, 1, "waterproof").await?;
-    let conversation = conversation_of(&visitor).await?;
+    let conversation = widget_conversation(&visitor).await?;
     press(&visitor, ESCAPE, false).await?;
     let state = on_page(&visitor, HOST_STATE).await?;
     assert_eq!(state["keys"], serde_json::json!(["switchboard:demo:active"]), "{state}");
@@ -515,7 +507,7 @@ async fn a_signed_in_customer_is_verified_and_a_forged_identify_stays_anonymous(
     open_widget(&customer).await?;
     send_from_widget(&customer, "Where is my order?").await?;
     wait_for_message(&customer, 1, "my order").await?;
-    let conversation = conversation_of(&customer).await?;
+    let conversation = widget_conversation(&customer).await?;
     let contact = admin.contact_when(&setup.edge, &conversation, |c| c.verified()).await?;
     let identity = contact.identity.clone().unwrap_or_default();
     assert_eq!(identity.user_id, "customer-1042");
@@ -553,7 +545,7 @@ async fn a_signed_in_customer_is_verified_and_a_forged_identify_stays_anonymous(
     // By the time a later message is stored, the claim sent after `hello` was long judged.
     send_from_widget(&impostor, "Really").await?;
     wait_for_message(&impostor, 2, "Really").await?;
-    let conversation = conversation_of(&impostor).await?;
+    let conversation = widget_conversation(&impostor).await?;
     let contact = admin.contact_when(&setup.edge, &conversation, |_| true).await?;
     assert!(!contact.verified() && contact.name.is_none(), "{contact:?}");
     customer.close().await?;
@@ -661,7 +653,7 @@ async fn the_pre_chat_form_checks_answers_before_the_first_message() -> Result<(
     // Accepted: the message box takes its place; the agents see who is writing.
     send_from_widget(&visitor, "Hello, it's Ada").await?;
     wait_for_message(&visitor, 1, "it's Ada").await?;
-    let conversation = conversation_of(&visitor).await?;
+    let conversation = widget_conversation(&visitor).await?;
     let contact = admin.contact_when(&setup.edge, &conversation, |c| c.email.is_some()).await?;
     assert_eq!((contact.name.as_deref(), contact.email.as_deref()), (Some("Ada"), Some("ada@example.com")));
     visitor.close().await?;

@@ -13,7 +13,7 @@ use serde_json::{json, Value};
 use switchboard_demo_site::BoundSite;
 use switchboard_protocol::api::site_presence;
 use switchboard_tests::api::{call, Live, Session};
-use switchboard_tests::browser::{open_widget, Browser};
+use switchboard_tests::browser::{open_widget, presence_line, Browser};
 use switchboard_tests::test_edge::TestEdge;
 use switchboard_tests::{wait, ADMIN_EMAIL, ADMIN_PASSWORD};
 
@@ -74,13 +74,8 @@ async fn a_holiday_closes_the_widgets_hours_and_hides_the_launcher_until_the_tea
     // The page may still open the chat itself; the panel says when the team is back.
     visitor.client().execute("Switchboard('open');", vec![]).await?;
     open_widget(&visitor).await?;
-    let away = visitor
-        .wait_for_js(
-            "the hours",
-            "const p = document.querySelector('p.sb-presence'); return p && p.textContent;",
-        )
-        .await?;
-    assert!(away.as_str().unwrap_or_default().starts_with("Away — back "), "{away}");
+    let away = presence_line(&visitor).await?;
+    assert!(away.starts_with("Away — back "), "{away}");
     visitor.client().enter_parent_frame().await?;
 
     // The holiday is called off: the launcher is back on the next page load (the edge may

@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 use switchboard_demo_site::BoundSite;
 use switchboard_protocol::{ConversationId, Seq};
 use switchboard_tests::api::{login, Live, Session};
-use switchboard_tests::browser::{open_widget, send_from_widget, wait_for_message, Browser};
+use switchboard_tests::browser::{open_widget, presence_line, send_from_widget, wait_for_message, Browser};
 use switchboard_tests::test_edge::TestEdge;
 
 /// The launcher as drawn on the host page: where, which colour, its words and icon.
@@ -70,13 +70,8 @@ async fn the_admins_look_words_and_hours_reach_new_page_loads() -> Result<()> {
             "return document.querySelector('h1.sb-title').textContent == 'Ask Ada';",
         )
         .await?;
-    let away = visitor
-        .wait_for_js(
-            "the hours",
-            "const p = document.querySelector('p.sb-presence'); return p && p.textContent;",
-        )
-        .await?;
-    assert!(away.as_str().unwrap_or_default().starts_with("Away — back "), "{away}");
+    let away = presence_line(&visitor).await?;
+    assert!(away.starts_with("Away — back "), "{away}");
 
     // Today's messages sit under "Today"; a reply plays the tone.
     send_from_widget(&visitor, "Do you ship to Norway?").await?;
