@@ -97,6 +97,17 @@ pub fn state_label(state: ConversationState) -> &'static str {
     }
 }
 
+/// A priority in a word, for the inbox badge and the picker.
+pub fn priority_label(priority: switchboard_protocol::inbox::Priority) -> &'static str {
+    use switchboard_protocol::inbox::Priority;
+    match priority {
+        Priority::Low => "Low",
+        Priority::Medium => "Medium",
+        Priority::High => "High",
+        Priority::Urgent => "Urgent",
+    }
+}
+
 /// Local wall-clock time, `HH:MM`.
 pub fn clock_time(ms: i64) -> String {
     let date = date(ms);

@@ -14,7 +14,7 @@ use switchboard_core::inbox_view::{Filter, View};
 use switchboard_protocol::api::canned_responses::CannedResponse;
 use switchboard_protocol::api::{agent_me, agents_list, invite_show, password_reset, site_settings};
 use switchboard_protocol::channels::DeliveryStatus;
-use switchboard_protocol::inbox::{ConversationSummary, InboxFrame};
+use switchboard_protocol::inbox::{ConversationSummary, InboxFrame, Priority};
 use switchboard_protocol::routing::Presence;
 use switchboard_protocol::{ConversationId, QueueId, Seq};
 
@@ -285,6 +285,10 @@ pub enum Action {
     SetView(View),
     /// Show one queue's conversations, or every queue's.
     SetQueue(Option<QueueId>),
+    /// Show only conversations of this priority (or any).
+    SetPriorityFilter(Option<Priority>),
+    /// The edge answered a priority change: the conversation as it is now.
+    PrioritySaved(Box<ConversationSummary>),
     /// Search the inbox.
     Search(String),
     /// The edge's full-text search answered `query` with these conversations.

@@ -50,6 +50,8 @@ pub struct ListQuery {
     pub contact: Option<String>,
     /// Only those carrying this label (`core::conversation_labels::label`).
     pub label: Option<String>,
+    /// Only those of this priority.
+    pub priority: Option<switchboard_protocol::inbox::Priority>,
     /// Only those active at or after this time, ms since the Unix epoch.
     pub updated_since: Option<i64>,
     /// Page size.
@@ -91,6 +93,11 @@ impl ListQuery {
                 "label" => {
                     let label = crate::conversation_labels::label(value);
                     query.label = Some(label.ok_or_else(|| bad("label", "a label (1 to 40 characters)"))?);
+                }
+                "priority" => {
+                    let priority = switchboard_protocol::inbox::Priority::parse(value);
+                    query.priority =
+                        Some(priority.ok_or_else(|| bad("priority", "one of low, medium, high, urgent"))?);
                 }
                 "updated_since" => {
                     let at = value.parse().map_err(|_| bad("updated_since", "ms since the Unix epoch"))?;

@@ -67,6 +67,7 @@ pub fn summary<E>(
         contact: (contact != Contact::default()).then_some(contact),
         labels: Vec::new(),
         attributes: Default::default(),
+        priority: None,
     })
 }
 
@@ -94,6 +95,7 @@ pub(crate) fn test_summary(
         contact,
         labels: Vec::new(),
         attributes: Default::default(),
+        priority: None,
     }
 }
 

@@ -59,6 +59,8 @@ pub struct Filter {
     pub view: View,
     /// Only this queue's conversations, when set.
     pub queue: Option<QueueId>,
+    /// Only conversations of this priority, when set.
+    pub priority: Option<switchboard_protocol::inbox::Priority>,
     /// Only conversations whose visitor or last message matches this text (case-insensitive,
     /// every word must match somewhere); empty matches everything.
     pub query: String,
@@ -72,6 +74,7 @@ impl Filter {
     pub fn shows(&self, summary: &ConversationSummary, me: &AgentId) -> bool {
         self.view.shows(summary, me)
             && self.queue.as_ref().is_none_or(|queue| summary.queue.as_ref() == Some(queue))
+            && self.priority.is_none_or(|priority| summary.priority == Some(priority))
             && (matches_query(summary, &self.query) || self.hits.contains(&summary.id))
     }
 
@@ -109,7 +112,7 @@ pub fn matches_query(summary: &ConversationSummary, query: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use switchboard_protocol::inbox::MessagePreview;
+    use switchboard_protocol::inbox::{MessagePreview, Priority};
     use switchboard_protocol::{ConversationId, Role, Seq, VisitorId};
 
     use super::*;
@@ -136,6 +139,7 @@ mod tests {
             contact: None,
             labels: Vec::new(),
             attributes: Default::default(),
+            priority: None,
             language: None,
         }
     }
@@ -160,6 +164,13 @@ mod tests {
         );
         let sales = Filter { view: View::All, queue: QueueId::parse("sales").ok(), ..Filter::default() };
         assert_eq!(all.iter().filter(|s| sales.shows(s, &me)).count(), 3);
+        let mut urgent = all.clone();
+        urgent[2].priority = Some(Priority::Urgent);
+        urgent[3].priority = Some(Priority::Low);
+        let only_urgent = Filter { priority: Some(Priority::Urgent), ..Filter::default() };
+        let shown: Vec<_> =
+            urgent.iter().filter(|s| only_urgent.shows(s, &me)).map(|s| s.id.clone()).collect();
+        assert_eq!(shown, vec![urgent[2].id.clone()]);
     }
 
     #[test]

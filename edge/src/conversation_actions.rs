@@ -5,7 +5,7 @@
 //! them. A console session with its anti-forgery token, or an API key of the site.
 
 use switchboard_protocol::api::conversation_actions::{SnoozeRequest, TransferRequest};
-use switchboard_protocol::api::conversation_labels::{AttributesRequest, LabelsRequest};
+use switchboard_protocol::api::conversation_labels::{AttributesRequest, LabelsRequest, PriorityRequest};
 use switchboard_protocol::inbox::InboxCommand;
 use switchboard_protocol::{Author, ConversationId, ErrorCode};
 use worker::{Request, Response};
@@ -14,7 +14,7 @@ use crate::env::Ctx;
 use crate::error::{EdgeError, EdgeResult};
 use crate::objects::conversation::calls::{Act, Acted};
 use crate::objects::site::calls::RouteCommand;
-use crate::objects::site::labels::{PatchAttributes, SetLabels};
+use crate::objects::site::labels::{PatchAttributes, SetLabels, SetPriority};
 use crate::{auth, http, objects};
 
 /// `POST /api/v1/conversations/{id}/{what}`.
@@ -53,6 +53,15 @@ pub(crate) async fn labels(mut req: Request, env: &Ctx<'_>, id: &str) -> EdgeRes
         .map_err(|_| EdgeError::refuse(ErrorCode::NotFound, "no such conversation"))?;
     let LabelsRequest { labels } = http::read_json(&mut req).await?;
     http::json(200, &objects::send(env, &agent.site, &SetLabels { id, labels }).await?)
+}
+
+/// `PUT /api/v1/conversations/{id}/priority`: answers the summary with its priority.
+pub(crate) async fn priority(mut req: Request, env: &Ctx<'_>, id: &str) -> EdgeResult<Response> {
+    let agent = auth::authenticate_change(&req, env).await?;
+    let id = ConversationId::parse(id)
+        .map_err(|_| EdgeError::refuse(ErrorCode::NotFound, "no such conversation"))?;
+    let PriorityRequest { priority } = http::read_json(&mut req).await?;
+    http::json(200, &objects::send(env, &agent.site, &SetPriority { id, priority }).await?)
 }
 
 /// `PATCH /api/v1/conversations/{id}/attributes`: answers the summary with its attributes.

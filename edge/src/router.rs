@@ -133,6 +133,9 @@ async fn route(req: Request, env: &Ctx<'_>) -> EdgeResult<Response> {
         ("PUT", ["api", "v1", "conversations", id, "labels"]) => {
             conversation_actions::labels(req, env, id).await
         }
+        ("PUT", ["api", "v1", "conversations", id, "priority"]) => {
+            conversation_actions::priority(req, env, id).await
+        }
         ("PATCH", ["api", "v1", "conversations", id, "attributes"]) => {
             conversation_actions::attributes(req, env, id).await
         }
@@ -222,7 +225,7 @@ fn allowed_methods(segments: &[&str]) -> Option<&'static str> {
             "POST"
         }
         ["api", "v1", "conversations"] | ["api", "v1", "conversations", _, "messages"] => "GET, POST",
-        ["api", "v1", "conversations", _, "labels"] => "PUT",
+        ["api", "v1", "conversations", _, "labels"] | ["api", "v1", "conversations", _, "priority"] => "PUT",
         ["api", "v1", "conversations", _, "attributes"] => "PATCH",
         ["api", "v1", "attachments", _] => "GET",
         ["api", "v1", "contacts"] => "GET, POST",

@@ -152,6 +152,43 @@ pub struct ConversationSummary {
     /// Its custom attributes (`api::conversation_labels`).
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub attributes: std::collections::BTreeMap<String, serde_json::Value>,
+    /// How urgent the team says it is (`api::conversation_labels`); none until set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority: Option<Priority>,
+}
+
+/// How urgent a conversation is, lowest first (so they compare as they rank).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Priority {
+    /// Whenever there is time.
+    Low,
+    /// As usual.
+    Medium,
+    /// Before the usual.
+    High,
+    /// Now.
+    Urgent,
+}
+
+impl Priority {
+    /// Every priority, lowest first.
+    pub const ALL: [Priority; 4] = [Priority::Low, Priority::Medium, Priority::High, Priority::Urgent];
+
+    /// Its name on the wire and in the list's `priority=` filter.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Priority::Low => "low",
+            Priority::Medium => "medium",
+            Priority::High => "high",
+            Priority::Urgent => "urgent",
+        }
+    }
+
+    /// The priority named `name`.
+    pub fn parse(name: &str) -> Option<Priority> {
+        Priority::ALL.into_iter().find(|priority| priority.as_str() == name)
+    }
 }
 
 /// The start of a message, for inbox previews.

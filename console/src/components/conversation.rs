@@ -1,5 +1,5 @@
 //! The right-hand pane: the open conversation (header with its customer's language and its
-//! actions, its labels, timeline, who is typing, reply box with its file and, on WhatsApp,
+//! actions, its priority and labels, timeline, who is typing, reply box with its file and, on WhatsApp,
 //! template buttons), or a hint to pick one.
 
 use std::rc::Rc;
@@ -7,6 +7,7 @@ use std::rc::Rc;
 use switchboard_protocol::api::agents_list;
 use switchboard_protocol::api::canned_responses::CannedResponse;
 use switchboard_protocol::channels::{Channel, Template};
+use switchboard_protocol::inbox::Priority;
 use switchboard_protocol::routing::ConversationState;
 use switchboard_protocol::{AgentId, ClientMessageId, ConversationId, QueueId};
 use web_sys::HtmlSelectElement;
@@ -14,6 +15,7 @@ use yew::prelude::*;
 
 use super::attach::Attach;
 use super::labels::ConversationLabels;
+use super::priority::ConversationPriority;
 use super::reply::Reply;
 use super::template_picker::TemplatePicker;
 use super::timeline::Timeline;
@@ -39,6 +41,8 @@ pub struct OpenView {
     pub state: Option<(ConversationState, bool)>,
     /// Its labels, once the inbox lists it.
     pub labels: Option<Rc<Vec<String>>>,
+    /// Its priority, once the inbox lists it (`Some(None)`: none set).
+    pub priority: Option<Option<Priority>>,
     /// Where its customer writes from: on a provider's channel the team's messages show the
     /// provider's delivery status.
     pub channel: Channel,
@@ -119,6 +123,10 @@ pub fn conversation_pane(props: &PaneProps) -> Html {
                     <span class="sb-language" data-language={code.clone()} title={format!("Language: {code}")}>
                         { code.to_uppercase() }
                     </span>
+                }
+                if let Some(priority) = open.priority {
+                    <ConversationPriority key={format!("p{key}")} conversation={open.id.clone()} {priority}
+                        dispatch={props.dispatch.clone()} />
                 }
                 { actions(open, &props.team, &props.on_action) }
                 if let Some(status) = status {

@@ -1,6 +1,7 @@
 //! The conversation list, newest activity first: view tabs with counts (Mine, Unassigned,
-//! All, Bot, Resolved), a queue filter, a search box, and the rows (with their channel and
-//! language as tags, `.sb-channel` and `.sb-language[data-language]`, and labels as chips).
+//! All, Bot, Resolved), a queue filter, a priority filter, a search box, and the rows (with
+//! their priority, channel and language as tags, `.sb-priority[data-priority]`,
+//! `.sb-channel` and `.sb-language[data-language]`, and labels as chips).
 //!
 //! Each item is a `<li>` holding a full-size `<button>`, so it is reachable with Tab and opens
 //! with Enter or Space like any button. The `<li>` also takes programmatic focus
@@ -9,10 +10,12 @@
 use std::rc::Rc;
 
 use switchboard_core::inbox_view::{Filter, View};
+use switchboard_protocol::inbox::Priority;
 use switchboard_protocol::{ConversationId, QueueId};
 use web_sys::{Element, HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
+use crate::format;
 use crate::state::{InboxRow, Link};
 
 /// Inbox properties.
@@ -36,6 +39,8 @@ pub struct InboxProps {
     pub on_view: Callback<View>,
     /// A queue (or all) was chosen.
     pub on_queue: Callback<Option<QueueId>>,
+    /// A priority (or any) was chosen.
+    pub on_priority: Callback<Option<Priority>>,
     /// The search text changed.
     pub on_search: Callback<String>,
 }
@@ -67,6 +72,7 @@ pub fn inbox(props: &InboxProps) -> Html {
                 if props.queues.len() > 1 {
                     { queue_filter(props) }
                 }
+                { priority_filter(props) }
             </div>
             <ul class="sb-inbox">{ for items }</ul>
             if props.loaded && props.rows.is_empty() {
@@ -125,6 +131,24 @@ fn queue_filter(props: &InboxProps) -> Html {
     }
 }
 
+/// `select.sb-priority-filter`: any priority, or one.
+fn priority_filter(props: &InboxProps) -> Html {
+    let onchange = props
+        .on_priority
+        .reform(|event: Event| Priority::parse(&event.target_unchecked_into::<HtmlSelectElement>().value()));
+    let selected = props.filter.priority.map(Priority::as_str).unwrap_or_default();
+    html! {
+        <select class="sb-priority-filter" aria-label="Priority" {onchange}>
+            <option value="" selected={selected.is_empty()}>{ "Any priority" }</option>
+            { for Priority::ALL.iter().rev().map(|priority| html! {
+                <option value={priority.as_str()} selected={selected == priority.as_str()}>
+                    { format::priority_label(*priority) }
+                </option>
+            }) }
+        </select>
+    }
+}
+
 fn item(row: &InboxRow, on_open: &Callback<ConversationId>) -> Html {
     let onclick = {
         let (id, on_open) = (row.id.clone(), on_open.clone());
@@ -157,6 +181,11 @@ fn item(row: &InboxRow, on_open: &Callback<ConversationId>) -> Html {
             <button type="button" class="sb-inbox-open" aria-current={row.active.then_some("true")} {onclick}>
                 <span class="sb-inbox-line">
                     <span class="sb-inbox-name">{ row.label.clone() }</span>
+                    if let Some(priority) = row.priority {
+                        <span class="sb-priority" data-priority={priority.as_str()}>
+                            { format::priority_label(priority) }
+                        </span>
+                    }
                     if let Some(channel) = row.channel {
                         <span class="sb-channel" data-channel={channel}>{ channel }</span>
                     }

@@ -28,7 +28,8 @@
 //! - [`inbox`]: the conversation list.
 //! - [`offers`]: conversations offered to this agent, to accept or decline.
 //! - [`conversation`]: the open conversation: header, connection status, timeline, reply;
-//!   [`labels`]: its labels, added and removed there.
+//!   [`labels`]: its labels, added and removed there; [`priority`]: its priority, picked in
+//!   its header.
 //! - [`contact`]: the visitor's details and other conversations, beside the conversation;
 //!   [`contact_card`]: in it, the visitor's contact record, edited in place.
 //! - [`contacts`]: the Contacts screen (search, "Load more", "New contact");
@@ -72,6 +73,7 @@ pub mod login;
 pub mod offers;
 pub mod password;
 pub mod password_reset;
+pub mod priority;
 pub mod qr_code;
 pub mod recovery_codes;
 pub mod reply;

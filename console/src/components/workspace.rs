@@ -142,6 +142,7 @@ pub fn workspace(props: &WorkspaceProps) -> Html {
         me: agent.id.clone(),
         state: state.open_state(),
         labels: state.open_labels().map(Rc::new),
+        priority: state.open_priority(),
         channel: state.open_channel(),
         deliveries: state.open_deliveries(),
         language: state.open_language(),
@@ -183,6 +184,7 @@ pub fn workspace(props: &WorkspaceProps) -> Html {
                         queues={Rc::new(state.team.queues.clone())}
                         on_view={dispatch.to_callback().reform(Action::SetView)}
                         on_queue={dispatch.to_callback().reform(Action::SetQueue)}
+                        on_priority={dispatch.to_callback().reform(Action::SetPriorityFilter)}
                         on_search={dispatch.to_callback().reform(Action::Search)}
                     />
                     <ConversationPane {open} {on_send} {on_dismiss} {on_typing} {on_action}

@@ -1,10 +1,11 @@
-//! A conversation's labels over REST: `PUT /api/v1/conversations/{id}/labels` with the whole
-//! new list. The answer is dispatched ([`Action::LabelsSaved`]); a refusal goes back, as the
+//! A conversation's labels and priority over REST: `PUT /api/v1/conversations/{id}/labels`
+//! with the whole new list, `PUT …/priority` with the new priority. The answer is dispatched
+//! ([`Action::LabelsSaved`], [`Action::PrioritySaved`]); a refusal goes back, as the
 //! sentence to show, to the component that asked. Every open inbox (this one too) is also
 //! sent the new summary, so other agents' and scripts' changes arrive the same way.
 
-use switchboard_protocol::api::conversation_labels::LabelsRequest;
-use switchboard_protocol::inbox::ConversationSummary;
+use switchboard_protocol::api::conversation_labels::{LabelsRequest, PriorityRequest};
+use switchboard_protocol::inbox::{ConversationSummary, Priority};
 use switchboard_protocol::ConversationId;
 use switchboard_webclient::fetch_json;
 
@@ -25,5 +26,18 @@ pub async fn set(
     let saved = fetch_json::<_, ConversationSummary>("PUT", &url, Some(&request)).await;
     let saved = saved.map_err(|e| describe(&e))?;
     dispatch.dispatch(Action::LabelsSaved { before, saved: Box::new(saved) });
+    Ok(())
+}
+
+/// Gives `conversation` the priority `priority` (`None`: none).
+pub async fn set_priority(
+    dispatch: Dispatcher,
+    conversation: ConversationId,
+    priority: Option<Priority>,
+) -> Result<(), String> {
+    let url = format!("/api/v1/conversations/{conversation}/priority");
+    let saved = fetch_json::<_, ConversationSummary>("PUT", &url, Some(&PriorityRequest { priority })).await;
+    let saved = saved.map_err(|e| describe(&e))?;
+    dispatch.dispatch(Action::PrioritySaved(Box::new(saved)));
     Ok(())
 }

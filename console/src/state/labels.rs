@@ -5,7 +5,7 @@
 
 use switchboard_core::conversation_labels;
 use switchboard_protocol::api::conversation_labels::{MAX_LABELS, MAX_LABEL_CHARS};
-use switchboard_protocol::inbox::ConversationSummary;
+use switchboard_protocol::inbox::{ConversationSummary, Priority};
 use switchboard_protocol::ConversationId;
 
 use super::State;
@@ -52,16 +52,30 @@ impl State {
         }
     }
 
+    /// The edge answered a priority change with `saved`: its priority is listed (the inbox's
+    /// push of the same change carries the same).
+    pub(crate) fn priority_saved(&mut self, saved: ConversationSummary) {
+        if let Some(listed) = self.listed_mut(&saved.id) {
+            listed.priority = saved.priority;
+        }
+    }
+
+    /// The open conversation's priority, once the inbox lists it (`Some(None)`: none set).
+    pub fn open_priority(&self) -> Option<Option<Priority>> {
+        self.open_summary().map(|summary| summary.priority)
+    }
+
     /// A summary pushed after a new message or a routing change comes from the conversation
     /// itself, which does not hold its labels or custom attributes (the site's index does):
     /// one with a newer `last_seq` and none of either keeps those already listed. A labels
     /// or attributes change never moves `last_seq`, so clearing them is still taken.
     pub(crate) fn keep_labels(&self, summary: &mut ConversationSummary) {
         let Some(listed) = self.conversations.iter().find(|c| c.id == summary.id) else { return };
-        let bare = summary.labels.is_empty() && summary.attributes.is_empty();
+        let bare = summary.labels.is_empty() && summary.attributes.is_empty() && summary.priority.is_none();
         if bare && summary.last_seq > listed.last_seq {
             summary.labels = listed.labels.clone();
             summary.attributes = listed.attributes.clone();
+            summary.priority = listed.priority;
         }
     }
 

@@ -163,6 +163,8 @@ impl Reducible for State {
             Action::ShowContact(id) => (state.screen, state.contact) = (Screen::Contacts, Some(id)),
             Action::SetView(view) => state.filter.view = view,
             Action::SetQueue(queue) => state.filter.queue = queue,
+            Action::SetPriorityFilter(priority) => state.filter.priority = priority,
+            Action::PrioritySaved(saved) => state.priority_saved(*saved),
             Action::Search(query) => {
                 state.filter.query = query;
                 state.filter.hits.clear();

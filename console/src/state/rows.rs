@@ -7,7 +7,7 @@ use std::rc::Rc;
 
 use switchboard_core::inbox_view::View;
 use switchboard_protocol::channels::{Channel, Template};
-use switchboard_protocol::inbox::ConversationSummary;
+use switchboard_protocol::inbox::{ConversationSummary, Priority};
 use switchboard_protocol::routing::ConversationState;
 use switchboard_protocol::ConversationId;
 
@@ -41,6 +41,8 @@ pub struct InboxRow {
     pub channel: Option<&'static str>,
     /// The language its customer writes in, when the site's detection told one (`de`).
     pub language: Option<String>,
+    /// How urgent the team says it is, when set.
+    pub priority: Option<Priority>,
 }
 
 impl State {
@@ -64,6 +66,7 @@ impl State {
                 labels: c.labels.clone(),
                 channel: (!c.channel.is_webchat()).then(|| c.channel.label()),
                 language: format::language(c.language.as_deref()),
+                priority: c.priority,
             })
             .collect()
     }

@@ -51,6 +51,7 @@ fn summary(n: u8, updated_at: i64, state: ConversationState) -> ConversationSumm
         contact: None,
         labels: Vec::new(),
         attributes: Default::default(),
+        priority: None,
         language: None,
     }
 }
@@ -293,6 +294,31 @@ fn labels_show_on_rows_and_the_open_conversation_and_a_scripts_change_arrives_li
     assert_eq!(state.open_labels(), Some(vec!["vip".to_owned(), "refund".to_owned()]));
     // Nothing is shown for a conversation the inbox does not list.
     assert_eq!(run(state, [Action::Open(id(9))]).open_labels(), None);
+}
+
+#[test]
+fn a_priority_shows_filters_the_inbox_and_survives_a_new_messages_summary() {
+    use switchboard_protocol::inbox::Priority;
+    let urgent = ConversationSummary { priority: Some(Priority::Urgent), ..labelled(1, 4, &[]) };
+    let state = run(
+        signed_in(),
+        [
+            inbox(InboxFrame::Snapshot { conversations: vec![urgent.clone(), labelled(2, 1, &[])] }),
+            Action::Open(id(1)),
+        ],
+    );
+    assert_eq!(state.open_priority(), Some(Some(Priority::Urgent)));
+    let rows = state.inbox_rows();
+    assert_eq!(rows.iter().find(|r| r.id == id(1)).and_then(|r| r.priority), Some(Priority::Urgent));
+    let filtered = run(state.clone(), [Action::SetPriorityFilter(Some(Priority::Urgent))]);
+    assert_eq!(filtered.inbox_rows().iter().map(|r| r.id.clone()).collect::<Vec<_>>(), vec![id(1)]);
+    // A new message's summary (from the conversation, which does not hold the priority) keeps it.
+    let state = run(state, [updated(labelled(1, 5, &[]))]);
+    assert_eq!(state.open_priority(), Some(Some(Priority::Urgent)));
+    // The edge's answer to a change is taken.
+    let low = ConversationSummary { priority: Some(Priority::Low), ..labelled(1, 5, &[]) };
+    let state = run(state, [Action::PrioritySaved(Box::new(low))]);
+    assert_eq!(state.open_priority(), Some(Some(Priority::Low)));
 }
 
 #[test]

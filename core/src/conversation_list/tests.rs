@@ -20,10 +20,17 @@ fn filters_are_read_and_anything_unknown_is_named() {
     assert_eq!(query.assignee, Some(AssigneeFilter::Agent(agent)));
     assert_eq!((query.limit, query.updated_since), (25, Some(1_700_000_000_000)));
     assert_eq!(ListQuery::parse([("assignee", "none")]).unwrap().assignee, Some(AssigneeFilter::Nobody));
+    let urgent = ListQuery::parse([("priority", "urgent")]).unwrap().priority;
+    assert_eq!(urgent, Some(switchboard_protocol::inbox::Priority::Urgent));
     assert_eq!(ListQuery::parse([]).unwrap().limit, DEFAULT_PAGE);
-    for (name, value) in
-        [("state", "lost"), ("limit", "0"), ("limit", "201"), ("cursor", "!!"), ("colour", "red")]
-    {
+    for (name, value) in [
+        ("state", "lost"),
+        ("limit", "0"),
+        ("limit", "201"),
+        ("cursor", "!!"),
+        ("colour", "red"),
+        ("priority", "asap"),
+    ] {
         let error = ListQuery::parse([(name, value)]).unwrap_err();
         assert_eq!(error.code, ErrorCode::BadRequest);
         assert!(error.message.starts_with(name), "{name}: {}", error.message);
@@ -58,6 +65,7 @@ fn summary(n: u16, updated_at: i64) -> ConversationSummary {
         contact: None,
         labels: Vec::new(),
         attributes: Default::default(),
+        priority: None,
         language: None,
     }
 }

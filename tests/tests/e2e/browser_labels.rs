@@ -2,7 +2,9 @@
 //! the conversation and adds "VIP" (stored and shown as `vip`, on the conversation and on its
 //! inbox row); a CRM script with an API key sets `vip` and `refund` over REST and the console
 //! shows `refund` at once, without a reload; the agent removes `vip` with its chip's "×", and
-//! the REST list filtered on `vip` is empty.
+//! the REST list filtered on `vip` is empty. Then the priority: the agent marks it urgent in
+//! the header (stored, tagged on the row), a script lowers it and the console follows, and
+//! the inbox's priority filter narrows the list.
 
 use anyhow::{ensure, Result};
 use reqwest::Method;
@@ -110,6 +112,42 @@ async fn an_agent_labels_a_conversation_and_sees_a_scripts_labels_live() -> Resu
     wait_for_labels(&agent, &row, &["refund"]).await?;
     ensure!(labelled(&edge, &key, "vip").await?.is_empty(), "no conversation is labelled vip");
     ensure!(labelled(&edge, &key, "refund").await? == [id.clone()], "refund is kept");
+
+    // Priority: the agent picks "Urgent" in the header; it is stored and tagged on the row.
+    agent.choose(".sb-priority-select", "Urgent").await?;
+    agent
+        .wait_for_js(
+            "the urgent tag on the row",
+            &format!(
+                "return document.querySelector({:?})?.textContent === 'Urgent';",
+                format!("{row} .sb-priority")
+            ),
+        )
+        .await?;
+    let urgent = by_key(&edge, &key, Method::GET, "/api/v1/conversations?priority=urgent", None).await?;
+    let urgent: Vec<ConversationId> =
+        urgent.json::<ListPage>()?.conversations.into_iter().map(|c| c.id).collect();
+    ensure!(urgent == [id.clone()], "the priority is stored: {urgent:?}");
+    // A script lowers it: the picker and the row follow without a reload.
+    let path = format!("/api/v1/conversations/{id}/priority");
+    let low = by_key(&edge, &key, Method::PUT, &path, Some(json!({ "priority": "low" }))).await?;
+    ensure!(low.status == 200, "{}", low.body);
+    agent
+        .wait_for_js(
+            "the low priority shown",
+            &format!(
+                "return document.querySelector('.sb-priority-select')?.value === 'low'
+                     && document.querySelector({:?})?.textContent === 'Low';",
+                format!("{row} .sb-priority")
+            ),
+        )
+        .await?;
+    // The inbox narrowed to urgent conversations leaves it out.
+    agent.choose(".sb-priority-filter", "Urgent").await?;
+    agent
+        .wait_for_js("the row filtered out", &format!("return document.querySelector({row:?}) === null;"))
+        .await?;
+    assert_accessible(&agent, "the conversation header", Some(".sb-pane-head")).await?;
 
     agent.close().await?;
     Ok(())

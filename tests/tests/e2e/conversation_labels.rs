@@ -1,6 +1,6 @@
-//! Labels and custom attributes on conversations over REST, as a CRM script and an agent use
-//! them: set, seen live in an open inbox, filtered on, changed key by key, with clear errors,
-//! and nothing for a conversation that is not there.
+//! Labels, custom attributes and priority on conversations over REST, as a CRM script and an
+//! agent use them: set, seen live in an open inbox, filtered on, changed key by key, with
+//! clear errors, and nothing for a conversation that is not there.
 
 use anyhow::Result;
 use reqwest::Method;
@@ -149,6 +149,101 @@ async fn labels_and_attributes_are_set_seen_live_and_filtered_on() -> Result<()>
     let missing =
         by_key(Method::PUT, format!("/api/v1/conversations/{invented}/labels"), json!({ "labels": ["x"] }))
             .await?;
+    assert_eq!(missing.status, 404, "{}", missing.body);
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_priority_is_set_seen_live_kept_through_messages_filtered_on_and_cleared() -> Result<()> {
+    use switchboard_protocol::inbox::Priority;
+    let edge = TestEdge::start(&[SHOP])?;
+    let admin = Session::start(&edge, ADMIN_EMAIL, ADMIN_PASSWORD).await?;
+    let key = admin.api_key(&edge, "crm", "agent").await?;
+    let session = new_conversation(&edge, SHOP, None).await?;
+    let mut visitor = Live::visitor(&edge, &session).await?;
+    visitor.hello(Seq(0)).await?;
+    visitor.post("v-1", "The payment failed twice").await?;
+    let id = session.conversation_id.clone();
+    let path = format!("/api/v1/conversations/{id}/priority");
+    let set = |body: serde_json::Value| {
+        let (key, edge, path) = (key.clone(), &edge, path.clone());
+        async move {
+            switchboard_tests::api::call_with(
+                Method::PUT,
+                &edge.url(&path),
+                &[("authorization", key.as_str())],
+                Some(&body),
+            )
+            .await
+        }
+    };
+    let listed = |query: &'static str| {
+        let (admin, edge) = (&admin, &edge);
+        async move {
+            let page: ListPage = admin
+                .call(edge, Method::GET, &format!("/api/v1/conversations?{query}"), None::<&()>)
+                .await?
+                .json()?;
+            anyhow::Ok(page.conversations.into_iter().map(|c| c.id).collect::<Vec<_>>())
+        }
+    };
+    wait::until("the conversation listed", std::time::Duration::from_secs(10), || async {
+        (listed("").await.ok()?.len() == 1).then_some(())
+    })
+    .await?;
+
+    // A script marks it urgent: the answer and every open inbox say so.
+    let mut inbox = Live::inbox(&edge, &admin.cookie).await?;
+    let reply = set(json!({ "priority": "urgent" })).await?;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    assert_eq!(reply.json::<ConversationSummary>()?.priority, Some(Priority::Urgent));
+    let pushed = inbox
+        .until_inbox(|frame| match frame {
+            InboxFrame::Updated { conversation }
+                if conversation.id == id && conversation.priority.is_some() =>
+            {
+                conversation.priority
+            }
+            _ => None,
+        })
+        .await?;
+    assert_eq!(pushed, Priority::Urgent);
+    assert_eq!(listed("priority=urgent").await?, std::slice::from_ref(&id));
+    assert!(listed("priority=low").await?.is_empty());
+
+    // A new message keeps it (the conversation's own summary does not carry it).
+    let again = visitor.post("v-2", "Still failing").await?;
+    let summary =
+        wait::until("the new message in the summary", std::time::Duration::from_secs(10), || async {
+            let summary: ConversationSummary = admin
+                .call(&edge, Method::GET, &format!("/api/v1/conversations/{id}"), None::<&()>)
+                .await
+                .ok()?
+                .json()
+                .ok()?;
+            (summary.last_seq >= again).then_some(summary)
+        })
+        .await?;
+    assert_eq!(summary.priority, Some(Priority::Urgent));
+
+    // Cleared with null; clear errors otherwise.
+    let cleared = set(json!({ "priority": null })).await?;
+    assert_eq!(cleared.json::<ConversationSummary>()?.priority, None);
+    assert!(listed("priority=urgent").await?.is_empty());
+    let bad = set(json!({ "priority": "asap" })).await?;
+    assert_eq!(bad.status, 400, "{}", bad.body);
+    let bad = set(json!({})).await?;
+    assert_eq!(bad.status, 400, "{}", bad.body);
+    let bad = admin.call(&edge, Method::GET, "/api/v1/conversations?priority=asap", None::<&()>).await?;
+    assert_eq!((bad.status, bad.body["error"]["field"].as_str()), (400, Some("priority")), "{}", bad.body);
+    let invented = "cnv_00000000000000000000000000000000";
+    let missing = switchboard_tests::api::call_with(
+        Method::PUT,
+        &edge.url(&format!("/api/v1/conversations/{invented}/priority")),
+        &[("authorization", key.as_str())],
+        Some(&json!({ "priority": "low" })),
+    )
+    .await?;
     assert_eq!(missing.status, 404, "{}", missing.body);
     Ok(())
 }

@@ -43,7 +43,7 @@
 //! - `contacts`: one contact per person (verified identity joins, typed email never); search, attributes, merge.
 //! - `conversation`: the conversation socket: send, resend, replay, limits, refusals.
 //! - `conversation_list`: 1,200 conversations paged by cursor while new ones arrive; filters.
-//! - `conversation_labels`: labels and custom attributes set by a script, seen live, filtered on.
+//! - `conversation_labels`: labels, custom attributes and priority set by a script, seen live, filtered on.
 //! - `conversation_rest`: one conversation's summary and its log paged both ways over REST.
 //! - `data_rights`: a contact's export holds everything; erasing leaves nothing to any API, nor a byte in its conversations or files.
 //! - `csat`: rating a resolved conversation.

@@ -3,7 +3,7 @@
 //! response-time bookkeeping a summary carries to the router.
 
 use serde::Deserialize;
-use switchboard_protocol::inbox::{ConversationSummary, InboxFrame, MessagePreview};
+use switchboard_protocol::inbox::{ConversationSummary, InboxFrame, MessagePreview, Priority};
 use switchboard_protocol::{AgentId, ConversationId, QueueId, Seq, VisitorId};
 
 use switchboard_core::conversation_list::{self, AssigneeFilter, ListQuery};
@@ -36,13 +36,15 @@ struct SummaryRow {
     language: Option<String>,
     /// A JSON array, in the order set.
     labels: Option<String>,
+    /// NULL until set.
+    priority: Option<String>,
 }
 
 /// The columns a [`SummaryRow`] is read from.
 const SUMMARY_COLUMNS: &str =
     "id, visitor_id, visitor_name, last_message, last_seq, created_at, updated_at, state, assignee, queue, waiting_since, contact,
      attributes, channel, language, (SELECT json_group_array(label) FROM (SELECT label FROM conversation_labels AS l
-                   WHERE l.conversation_id = conversations.id ORDER BY position)) AS labels";
+                   WHERE l.conversation_id = conversations.id ORDER BY position)) AS labels, priority";
 
 impl SummaryRow {
     fn into_summary(self) -> EdgeResult<ConversationSummary> {
@@ -71,6 +73,7 @@ impl SummaryRow {
             labels: self.labels.as_deref().map(serde_json::from_str).transpose()?.unwrap_or_default(),
             attributes: self.attributes.as_deref().map(serde_json::from_str).transpose()?.unwrap_or_default(),
             language: self.language,
+            priority: self.priority.as_deref().and_then(Priority::parse),
         })
     }
 }
@@ -214,6 +217,10 @@ impl SiteObject {
         if let Some(label) = &query.label {
             conditions.push("id IN (SELECT conversation_id FROM conversation_labels WHERE label = ?)");
             values.push(label.as_str().into());
+        }
+        if let Some(priority) = query.priority {
+            conditions.push("priority = ?");
+            values.push(priority.as_str().into());
         }
         if let Some(since) = query.updated_since {
             conditions.push("updated_at >= ?");

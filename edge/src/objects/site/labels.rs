@@ -1,13 +1,14 @@
-//! The Site object's labels and custom attributes of its conversations (checked in
+//! The Site object's labels, custom attributes and priority of its conversations (checked in
 //! `core::conversation_labels`): labels in their own table, indexed by label so the list's
 //! `label=` filter reads only the conversations carrying it; attributes as a JSON column of
-//! the conversation's index row. Either change is pushed to every open inbox at once.
+//! the conversation's index row, the priority as a column. Each change is pushed to every
+//! open inbox at once.
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 use switchboard_core::conversation_labels;
-use switchboard_protocol::inbox::ConversationSummary;
+use switchboard_protocol::inbox::{ConversationSummary, Priority};
 use switchboard_protocol::{ConversationId, ErrorCode};
 
 use super::SiteObject;
@@ -44,6 +45,16 @@ pub(crate) struct PatchAttributes {
 }
 object_call!(PatchAttributes => Site, "/attributes", ConversationSummary);
 
+/// A conversation's priority from now on (`None`: none); answers its summary.
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct SetPriority {
+    /// The conversation.
+    pub id: ConversationId,
+    /// Its priority.
+    pub priority: Option<Priority>,
+}
+object_call!(SetPriority => Site, "/priority", ConversationSummary);
+
 impl SiteObject {
     fn known_summary(&self, id: &ConversationId) -> EdgeResult<ConversationSummary> {
         self.summary(id)?.ok_or_else(|| EdgeError::refuse(ErrorCode::NotFound, "no such conversation"))
@@ -73,6 +84,18 @@ impl SiteObject {
         self.sql().exec(
             "UPDATE conversations SET attributes = ? WHERE id = ?",
             vec![stored.into(), id.as_str().into()],
+        )?;
+        self.pushed_summary(&id)
+    }
+
+    pub(super) fn set_priority(
+        &self,
+        SetPriority { id, priority }: SetPriority,
+    ) -> EdgeResult<ConversationSummary> {
+        self.known_summary(&id)?;
+        self.sql().exec(
+            "UPDATE conversations SET priority = ? WHERE id = ?",
+            vec![priority.map(Priority::as_str).into(), id.as_str().into()],
         )?;
         self.pushed_summary(&id)
     }

@@ -67,5 +67,6 @@ pub(super) static SCHEMA: Schema = Schema {
         ("conversations", "attributes TEXT"),
         ("conversations", "channel TEXT"),
         ("conversations", "language TEXT"),
+        ("conversations", "priority TEXT"),
     ],
 };
