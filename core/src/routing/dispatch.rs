@@ -204,11 +204,13 @@ impl<S: Sql> Router<S> {
             let (Entered::Last(id) | Entered::Again(id)) = &entered;
             let Some(mut routed) = self.store.conversation(id)? else { continue };
             if routed.told_position == 0 && matches!(routed.stage, Stage::Waiting { .. }) {
-                // The newest ticket is last in line: its place is the queue's length, known
-                // without counting.
-                let position = match entered {
-                    Entered::Last(_) => self.store.waiting_in(&routed.queue)?,
-                    Entered::Again(_) => self.store.ahead_of(&routed.queue, routed.ticket)? + 1,
+                // The newest ticket is last in line unless a lower priority waits behind it:
+                // then its place is the queue's length, known without counting.
+                let last = matches!(entered, Entered::Last(_))
+                    && !self.store.any_behind(&routed.queue, routed.ticket)?;
+                let position = match last {
+                    true => self.store.waiting_in(&routed.queue)?,
+                    false => self.store.ahead_of(&routed.queue, routed.ticket)? + 1,
                 };
                 self.tell(&mut routed, position, &mut agents, effects)?;
             }

@@ -96,15 +96,18 @@ impl<S: Sql> Router<S> {
         target: Option<AgentId>,
         now: i64,
     ) -> Result<Routed, RoutingError> {
-        let ticket = self.take_ticket()?;
-        let waiting_since =
-            self.store.conversation(conversation)?.map_or(Some(now), |routed| routed.waiting_since);
+        let before = self.store.conversation(conversation)?;
+        let waiting_since = before.as_ref().map_or(Some(now), |routed| routed.waiting_since);
+        // Back in a queue it keeps its priority, behind those of the same priority already there.
+        let priority = before.and_then(|routed| routed.priority);
+        let ticket = super::priority::ticket(priority, self.take_ticket()?);
         let routed = Routed {
             id: conversation.clone(),
             queue: queue.clone(),
             skills,
             target,
             ticket,
+            priority,
             queued_at: now,
             waiting_since,
             told_position: 0,

@@ -33,6 +33,7 @@
 //! - `handover`: conversations entering routing (handed over, taken over).
 //! - `console`: an agent console's inbox commands, checked and run.
 //! - `dispatch`: matching, timeouts and queue positions.
+//! - `priority`: a conversation's priority as the high part of its ticket.
 //! - `tests`, `tests_properties`, `tests_scale`: scenarios, the rules over random runs, and
 //!   20,000 waiting conversations worked through in order.
 
@@ -42,6 +43,7 @@ mod handover;
 mod legacy;
 pub mod model;
 mod moves;
+mod priority;
 mod router;
 pub mod sql;
 #[cfg(any(test, feature = "sqlite"))]

@@ -136,8 +136,12 @@ pub struct Routed {
     /// Only this agent may be offered it (targeted handover), while that agent is online.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<AgentId>,
-    /// Order of arrival: the lower, the sooner it is offered.
+    /// Order of offering: its priority, then its arrival (`priority.rs`); the lower, the
+    /// sooner it is offered.
     pub ticket: u64,
+    /// The team's priority for it, which orders it before (or after) others.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub priority: Option<switchboard_protocol::inbox::Priority>,
     /// When it (last) entered the queue, ms since the Unix epoch.
     pub queued_at: i64,
     /// When a visitor message still awaits an agent's reply, the time it was sent.

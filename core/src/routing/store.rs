@@ -279,6 +279,16 @@ impl<S: Sql> Store<S> {
         )
     }
 
+    /// Whether anything waits in `queue` behind `ticket` (a lower priority).
+    pub(super) fn any_behind(&self, queue: &QueueId, ticket: u64) -> Result<bool, RoutingError> {
+        let behind = self.count(
+            "SELECT COUNT(*) AS n FROM (SELECT 1 FROM routing_conversations \
+             WHERE queue = ? AND waiting = 1 AND ticket > ? LIMIT 1)",
+            vec![queue.as_str().into(), (ticket as i64).into()],
+        )?;
+        Ok(behind > 0)
+    }
+
     /// Conversations whose deadline is at or before `now`, soonest first.
     pub(super) fn due(&self, now: i64) -> Result<Vec<Routed>, RoutingError> {
         self.decoded(

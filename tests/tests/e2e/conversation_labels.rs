@@ -247,3 +247,47 @@ async fn a_priority_is_set_seen_live_kept_through_messages_filtered_on_and_clear
     assert_eq!(missing.status, 404, "{}", missing.body);
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_urgent_conversation_jumps_the_queue_and_its_visitor_is_told() -> Result<()> {
+    let edge = TestEdge::start(&[SHOP])?;
+    let admin = Session::start(&edge, ADMIN_EMAIL, ADMIN_PASSWORD).await?;
+    // Two visitors wait in the queue (nobody is online), the second arrived last.
+    let mut waiting = Vec::new();
+    for n in 0..2 {
+        let session = new_conversation(&edge, SHOP, None).await?;
+        let mut visitor = Live::visitor(&edge, &session).await?;
+        visitor.hello(Seq(0)).await?;
+        visitor.post(&format!("v-{n}"), "I need a person").await?;
+        let place = visitor
+            .until(|frame| match frame {
+                switchboard_protocol::ServerFrame::Status { position: Some(place), .. } => Some(*place),
+                _ => None,
+            })
+            .await?;
+        assert_eq!(place, n + 1);
+        waiting.push((session.conversation_id, visitor));
+    }
+    // The second is marked urgent: its visitor hears they are next.
+    let (second, visitor) = &mut waiting[1];
+    let path = format!("/api/v1/conversations/{second}/priority");
+    let reply = admin.call(&edge, Method::PUT, &path, Some(&json!({ "priority": "urgent" }))).await?;
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    visitor
+        .until(|frame| match frame {
+            switchboard_protocol::ServerFrame::Status { position: Some(1), .. } => Some(()),
+            _ => None,
+        })
+        .await?;
+    // The first agent to come online is offered it first.
+    let second = second.clone();
+    let mut inbox = Live::inbox(&edge, &admin.cookie).await?;
+    let first_offer = inbox
+        .until_inbox(|frame| match frame {
+            InboxFrame::Offer { conversation, .. } => Some(conversation.id.clone()),
+            _ => None,
+        })
+        .await?;
+    assert_eq!(first_offer, second);
+    Ok(())
+}

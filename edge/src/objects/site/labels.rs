@@ -88,15 +88,18 @@ impl SiteObject {
         self.pushed_summary(&id)
     }
 
+    /// Stores the priority and tells routing, which moves the conversation in its queue.
     pub(super) fn set_priority(
         &self,
         SetPriority { id, priority }: SetPriority,
+        now: i64,
     ) -> EdgeResult<ConversationSummary> {
         self.known_summary(&id)?;
         self.sql().exec(
             "UPDATE conversations SET priority = ? WHERE id = ?",
             vec![priority.map(Priority::as_str).into(), id.as_str().into()],
         )?;
+        self.route(&self.flow(), now, |router, now| router.prioritise(&id, priority, now))?;
         self.pushed_summary(&id)
     }
 

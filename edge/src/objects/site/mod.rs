@@ -156,7 +156,7 @@ impl DurableObject for SiteObject {
                 .await
             }
             SetLabels::ROUTE => answer(req, |c: SetLabels| ready(self.set_labels(c))).await,
-            SetPriority::ROUTE => answer(req, |c: SetPriority| ready(self.set_priority(c))).await,
+            SetPriority::ROUTE => answer(req, |c: SetPriority| ready(self.set_priority(c, now))).await,
             RememberAnswer::ROUTE => {
                 answer(req, |c: RememberAnswer| ready(self.remember_answer(c, now))).await
             }
@@ -374,6 +374,10 @@ impl SiteObject {
             Some(agent) if request.taken_over => router.take_over(&id, &request.queue, &agent, now),
             target => router.hand_over_needing(&id, &request.queue, request.skills, target, now),
         })?;
+        // The team's priority, kept in the index, orders it from its first time in a queue.
+        if let Some(priority) = self.summary(&id)?.and_then(|summary| summary.priority) {
+            self.route(&flow, now, |router, now| router.prioritise(&id, Some(priority), now))?;
+        }
         Ok(())
     }
 }
