@@ -136,15 +136,9 @@ fn priority_filter(props: &InboxProps) -> Html {
     let onchange = props
         .on_priority
         .reform(|event: Event| Priority::parse(&event.target_unchecked_into::<HtmlSelectElement>().value()));
-    let selected = props.filter.priority.map(Priority::as_str).unwrap_or_default();
     html! {
         <select class="sb-priority-filter" aria-label="Priority" {onchange}>
-            <option value="" selected={selected.is_empty()}>{ "Any priority" }</option>
-            { for Priority::ALL.iter().rev().map(|priority| html! {
-                <option value={priority.as_str()} selected={selected == priority.as_str()}>
-                    { format::priority_label(*priority) }
-                </option>
-            }) }
+            { super::priority::priority_options("Any priority", props.filter.priority) }
         </select>
     }
 }

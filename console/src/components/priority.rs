@@ -42,20 +42,30 @@ pub fn conversation_priority(props: &PriorityProps) -> Html {
             });
         }
     };
-    let selected = props.priority.map(Priority::as_str).unwrap_or_default();
     html! {
         <span class="sb-priority-picker">
             <select class="sb-priority-select" aria-label="Priority" {onchange}>
-                <option value="" selected={selected.is_empty()}>{ "No priority" }</option>
-                { for Priority::ALL.iter().rev().map(|priority| html! {
-                    <option value={priority.as_str()} selected={selected == priority.as_str()}>
-                        { format::priority_label(*priority) }
-                    </option>
-                }) }
+                { priority_options("No priority", props.priority) }
             </select>
             if let Some(message) = (*error).clone() {
                 <span class="sb-error" role="alert">{ message }</span>
             }
         </span>
+    }
+}
+
+/// The options of a priority `<select>`, highest first, after one with no value named
+/// `none` (no priority, or any); `selected` is chosen. The picker and the inbox's filter
+/// share them.
+pub fn priority_options(none: &'static str, selected: Option<Priority>) -> Html {
+    html! {
+        <>
+            <option value="" selected={selected.is_none()}>{ none }</option>
+            { for Priority::ALL.iter().rev().map(|priority| html! {
+                <option value={priority.as_str()} selected={selected == Some(*priority)}>
+                    { format::priority_label(*priority) }
+                </option>
+            }) }
+        </>
     }
 }
