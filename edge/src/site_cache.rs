@@ -28,18 +28,46 @@ pub(crate) const FRESH_FOR_MS: i64 = 5_000;
 const MAX_SITES: usize = 1_000;
 
 thread_local! {
-    static CONFIGS: RefCell<HashMap<SiteId, (i64, SiteConfig)>> = RefCell::new(HashMap::new());
-    static PRESENCE: RefCell<HashMap<SiteId, (i64, Presence)>> = RefCell::new(HashMap::new());
+    static CONFIGS: Remembered<SiteConfig> = Remembered::default();
+    static PRESENCE: Remembered<Presence> = Remembered::default();
+}
+
+/// What this isolate read of each site, with when it read it.
+struct Remembered<T>(RefCell<HashMap<SiteId, (i64, T)>>);
+
+impl<T> Default for Remembered<T> {
+    fn default() -> Self {
+        Remembered(RefCell::new(HashMap::new()))
+    }
+}
+
+impl<T> Remembered<T> {
+    /// What `pick` takes from the site's value, if it was read less than [`FRESH_FOR_MS`] ago.
+    fn fresh<R>(&self, id: &SiteId, now: i64, pick: impl Fn(&T) -> R) -> Option<R> {
+        let known = self.0.borrow();
+        known.get(id).filter(|(read_at, _)| now - read_at < FRESH_FOR_MS).map(|(_, value)| pick(value))
+    }
+
+    /// Keeps `value` as read at `now` (starting afresh past [`MAX_SITES`]).
+    fn keep(&self, id: SiteId, now: i64, value: T) {
+        let mut known = self.0.borrow_mut();
+        if known.len() >= MAX_SITES {
+            known.clear();
+        }
+        known.insert(id, (now, value));
+    }
+
+    fn forget(&self, id: &SiteId) {
+        self.0.borrow_mut().remove(id);
+    }
 }
 
 /// Replaces what this isolate remembers of a site with a configuration just written (other
 /// isolates see it within [`FRESH_FOR_MS`]).
 pub(crate) fn remember(config: &SiteConfig, now: i64) {
-    CONFIGS.with_borrow_mut(|configs| {
-        configs.insert(config.id.clone(), (now, config.clone()));
-    });
+    CONFIGS.with(|configs| configs.keep(config.id.clone(), now, config.clone()));
     // Presence follows the hours just written.
-    PRESENCE.with_borrow_mut(|known| known.remove(&config.id));
+    PRESENCE.with(|known| known.forget(&config.id));
 }
 
 /// The site's configuration, from this isolate's memory when fresh, else from its object
@@ -56,43 +84,24 @@ pub(crate) async fn part<T>(
     now: i64,
     pick: impl Fn(&SiteConfig) -> T,
 ) -> EdgeResult<T> {
-    let fresh = CONFIGS.with_borrow(|configs| {
-        configs.get(id).filter(|(read_at, _)| now - read_at < FRESH_FOR_MS).map(|(_, config)| pick(config))
-    });
-    if let Some(part) = fresh {
+    if let Some(part) = CONFIGS.with(|configs| configs.fresh(id, now, &pick)) {
         return Ok(part);
     }
     known_sites::check(env, id, now).await?;
     let config = objects::send(env, id, &GetConfig { site: id.clone() }).await?;
     let part = pick(&config);
-    CONFIGS.with_borrow_mut(|configs| {
-        if configs.len() >= MAX_SITES {
-            configs.clear();
-        }
-        configs.insert(id.clone(), (now, config));
-    });
+    CONFIGS.with(|configs| configs.keep(id.clone(), now, config));
     Ok(part)
 }
 
 /// The site's presence, from this isolate's memory when fresh, else from its object (the
 /// site is checked as [`config`] checks it).
 pub(crate) async fn presence(env: &Env, id: &SiteId, now: i64) -> EdgeResult<Presence> {
-    let fresh = PRESENCE.with_borrow(|known| {
-        known
-            .get(id)
-            .filter(|(read_at, _)| now - read_at < FRESH_FOR_MS)
-            .map(|(_, presence)| presence.clone())
-    });
-    if let Some(presence) = fresh {
+    if let Some(presence) = PRESENCE.with(|known| known.fresh(id, now, Presence::clone)) {
         return Ok(presence);
     }
     config(env, id, now).await?;
     let presence = objects::send(env, id, &AskPresence).await?;
-    PRESENCE.with_borrow_mut(|known| {
-        if known.len() >= MAX_SITES {
-            known.clear();
-        }
-        known.insert(id.clone(), (now, presence.clone()));
-    });
+    PRESENCE.with(|known| known.keep(id.clone(), now, presence.clone()));
     Ok(presence)
 }

@@ -7,12 +7,19 @@ use reqwest::Method;
 use serde_json::json;
 use switchboard_protocol::api::conversations_list::Response as ListPage;
 use switchboard_protocol::inbox::{ConversationSummary, InboxFrame};
-use switchboard_protocol::Seq;
+use switchboard_protocol::{ConversationId, Seq};
 use switchboard_tests::api::{new_conversation, Live, Session};
 use switchboard_tests::test_edge::TestEdge;
 use switchboard_tests::{wait, ADMIN_EMAIL, ADMIN_PASSWORD};
 
 const SHOP: &str = "https://shop.example";
+
+/// The ids the REST list answers the admin for `query` (`label=vip`, `priority=urgent`).
+async fn listed(edge: &TestEdge, admin: &Session, query: &str) -> Result<Vec<ConversationId>> {
+    let path = format!("/api/v1/conversations?{query}");
+    let page: ListPage = admin.call(edge, Method::GET, &path, None::<&()>).await?.json()?;
+    Ok(page.conversations.into_iter().map(|c| c.id).collect())
+}
 
 #[tokio::test(flavor = "multi_thread")]
 async fn labels_and_attributes_are_set_seen_live_and_filtered_on() -> Result<()> {
@@ -79,16 +86,7 @@ async fn labels_and_attributes_are_set_seen_live_and_filtered_on() -> Result<()>
     .await?;
 
     // The list filters on a label however it is typed, with other filters and pages.
-    let listed = |query: &'static str| {
-        let (admin, edge) = (&admin, &edge);
-        async move {
-            let page: ListPage = admin
-                .call(edge, Method::GET, &format!("/api/v1/conversations?{query}"), None::<&()>)
-                .await?
-                .json()?;
-            anyhow::Ok(page.conversations.into_iter().map(|c| c.id).collect::<Vec<_>>())
-        }
-    };
+    let listed = |query: &'static str| listed(&edge, &admin, query);
     assert_eq!(listed("label=VIP").await?, std::slice::from_ref(first));
     let mut billing = listed("label=billing%20issue").await?;
     billing.sort();
@@ -177,16 +175,7 @@ async fn a_priority_is_set_seen_live_kept_through_messages_filtered_on_and_clear
             .await
         }
     };
-    let listed = |query: &'static str| {
-        let (admin, edge) = (&admin, &edge);
-        async move {
-            let page: ListPage = admin
-                .call(edge, Method::GET, &format!("/api/v1/conversations?{query}"), None::<&()>)
-                .await?
-                .json()?;
-            anyhow::Ok(page.conversations.into_iter().map(|c| c.id).collect::<Vec<_>>())
-        }
-    };
+    let listed = |query: &'static str| listed(&edge, &admin, query);
     wait::until("the conversation listed", std::time::Duration::from_secs(10), || async {
         (listed("").await.ok()?.len() == 1).then_some(())
     })
