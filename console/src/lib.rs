@@ -24,6 +24,10 @@
 //!   is sent whole, and which input an error is about (pure, tested natively).
 //! - [`contact_draft`]: a contact being edited, as typed: comma-separated lists, custom
 //!   attributes by kind, which input an error is about (pure, tested natively).
+//! - [`macro_draft`]: a macro as the settings form builds it (note, reply, labels, priority,
+//!   queue, then resolve or snooze), and macros described in a line (pure, tested natively).
+//! - [`rules_draft`]: automation rules in sentences, and the list as the JSON an admin edits
+//!   (pure, tested natively).
 //! - [`outbound`]: a conversation being started with a contact: its channel (chat, or the
 //!   site's SMS or WhatsApp number), its first message or WhatsApp template, routing (wait
 //!   for the reply, assign to me, a queue) and how the send went (pure, tested natively).
@@ -42,7 +46,8 @@
 //!   team's reset links, `components::reset_link`, and `components::audit_log`); the Contacts
 //!   screen is `components::contacts` (starting a conversation with a contact:
 //!   `components::contact_start`); the open conversation's labels are
-//!   `components::labels`; the site form's privacy and message filters (interceptors) are
+//!   `components::labels`, its macro menu `components::macros` (the settings' macro list and
+//!   form: `components::macro_settings`); the site form's privacy and message filters (interceptors) are
 //!   `components::interceptors`; the site's channels (contact identities) are
 //!   `components::channels` (one identity's editor: `components::channel_editor`); a WhatsApp conversation's templates, sent once the
 //!   customer's 24-hour window has closed, are `components::template_picker`.
@@ -55,7 +60,9 @@ pub mod contact_draft;
 pub mod effects;
 pub mod format;
 pub mod hooks;
+pub mod macro_draft;
 pub mod outbound;
+pub mod rules_draft;
 pub mod state;
 pub mod template_draft;
 

@@ -89,6 +89,16 @@ pub fn apply(mut config: SiteConfig, patch: Patch, zones: &dyn Zones) -> Result<
     }
     // Also after a new flow alone: a handler may name a queue the new flow dropped.
     crate::channels::thread::check_identities(&config.channels, &config.flow)?;
+    if let Some(macros) = patch.macros {
+        config.macros = macros;
+    }
+    // Also after a new flow alone: a macro or a rule may name a queue the new flow dropped.
+    config.macros = crate::macros::validate(std::mem::take(&mut config.macros), &config.flow)?;
+    if let Some(rules) = patch.automation_rules {
+        config.automation_rules = rules;
+    }
+    config.automation_rules =
+        crate::automation::validate(std::mem::take(&mut config.automation_rules), &config.flow)?;
     Ok(config)
 }
 
@@ -192,6 +202,8 @@ mod tests {
             retention_days: None,
             interceptors: switchboard_protocol::interceptors::default_interceptors(),
             channels: Vec::new(),
+            macros: Vec::new(),
+            automation_rules: Vec::new(),
         }
     }
 

@@ -59,6 +59,8 @@ pub fn settings_changes(patch: &Patch) -> Vec<(Action, Option<String>)> {
         (patch.retention_days.is_some(), "retention"),
         (patch.interceptors.is_some(), "message filters"),
         (patch.channels.is_some(), "channels"),
+        (patch.macros.is_some(), "macros"),
+        (patch.automation_rules.is_some(), "automation rules"),
     ]
     .into_iter()
     .filter_map(|(changed, name)| changed.then_some(name))

@@ -44,6 +44,21 @@ pub fn labels(typed: &[String]) -> Result<Vec<String>, ApiError> {
     Ok(labels)
 }
 
+/// `current` with `add` appended (those not there yet, in order) and `remove` taken off;
+/// all in their stored spelling. More than [`MAX_LABELS`] is refused.
+pub fn edit(current: &[String], add: &[String], remove: &[String]) -> Result<Vec<String>, ApiError> {
+    let mut labels: Vec<String> = current.iter().filter(|label| !remove.contains(label)).cloned().collect();
+    for label in add {
+        if !labels.contains(label) && !remove.contains(label) {
+            labels.push(label.clone());
+        }
+    }
+    if labels.len() > MAX_LABELS {
+        return Err(bad("labels".into(), format!("at most {MAX_LABELS} labels")));
+    }
+    Ok(labels)
+}
+
 /// `current` with `patch` applied: each key set, or removed by `null`.
 pub fn patch_attributes(
     current: &BTreeMap<String, Value>,

@@ -50,6 +50,8 @@
 //! - [`keyed_buckets`]: token buckets by key, bounded: the counting behind per-address limits.
 //! - [`routing`]: queues, agent presence and capacity, offers, assignment, response targets.
 //! - [`canned`]: canned responses: checking them, suggesting them for a `/shortcut` draft.
+//! - [`macros`]: macros: checking a site's list, the steps one run performs, `/` suggestions.
+//! - [`automation`]: automation rules: checking a site's list, which rules an event applies, the budget.
 //! - [`attachments`]: files in conversations: types by their bytes, names, what a link names.
 //! - [`attachment_links`]: download links: signed, expiring in a week, renewed on replay.
 //! - [`storage_quota`]: a site's attachment bytes, counted in sixteen shards by conversation.
@@ -71,6 +73,7 @@ pub mod appearance;
 pub mod attachment_links;
 pub mod attachments;
 pub mod audit;
+pub mod automation;
 pub mod avatar;
 pub mod backoff;
 pub mod blocks;
@@ -102,6 +105,7 @@ pub mod key_scopes;
 pub mod keyed_buckets;
 pub mod known_ids;
 pub mod launcher;
+pub mod macros;
 pub mod message_page;
 pub mod origin;
 pub mod outbound;

@@ -64,6 +64,12 @@ pub struct SiteConfig {
     /// ([`crate::avatar::photo_url`]); agents not listed show their initials.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub avatars: BTreeMap<AgentId, String>,
+    /// The macros agents run on conversations ([`crate::macros`]), by shortcut.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub macros: Vec<switchboard_protocol::api::macros::Macro>,
+    /// The automation rules its conversations run, in order ([`crate::automation`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub automation_rules: Vec<switchboard_protocol::api::automation::Rule>,
 }
 
 impl SiteConfig {
@@ -232,6 +238,8 @@ impl Bootstrap {
                 retention_days: None,
                 interceptors: switchboard_protocol::interceptors::default_interceptors(),
                 channels: Vec::new(),
+                macros: Vec::new(),
+                automation_rules: Vec::new(),
             },
             admin_email,
             admin_name: admin_name.to_string(),

@@ -48,6 +48,27 @@ pub fn events_of(site: &SiteId, conversation: &ConversationId, entry: &Message) 
         .collect()
 }
 
+/// The `automation.rule_applied` event of `rule`, set off by `event`, whose application is
+/// logged as `logged` (its id follows from that entry's seq, as every conversation event's).
+pub fn rule_applied(
+    site: &SiteId,
+    conversation: &ConversationId,
+    logged: &Message,
+    rule: &str,
+    event: switchboard_protocol::api::automation::RuleEvent,
+) -> WebhookEvent {
+    let event_type = EventType::AutomationRuleApplied;
+    WebhookEvent {
+        id: event_id(conversation, logged.seq, event_type),
+        event_type,
+        created_at: logged.sent_at,
+        site_id: site.clone(),
+        conversation_id: Some(conversation.clone()),
+        seq: Some(logged.seq),
+        data: EventData::RuleApplied { rule: rule.to_owned(), event },
+    }
+}
+
 /// The event a change to `contact` at `at` makes: `contact.created`, `contact.updated`, or
 /// `contact.merged` (with the id of the contact merged into it).
 pub fn contact_event(

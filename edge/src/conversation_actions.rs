@@ -61,7 +61,7 @@ pub(crate) async fn priority(mut req: Request, env: &Ctx<'_>, id: &str) -> EdgeR
     let id = ConversationId::parse(id)
         .map_err(|_| EdgeError::refuse(ErrorCode::NotFound, "no such conversation"))?;
     let PriorityRequest { priority } = http::read_json(&mut req).await?;
-    http::json(200, &objects::send(env, &agent.site, &SetPriority { id, priority }).await?)
+    http::json(200, &objects::send(env, &agent.site, &SetPriority { id, priority, summary: None }).await?)
 }
 
 /// `PATCH /api/v1/conversations/{id}/attributes`: answers the summary with its attributes.

@@ -141,13 +141,23 @@ fn client_id(given: Option<ClientMessageId>, req: &Request) -> EdgeResult<Client
         return ClientMessageId::parse(format!("api-{key}"))
             .map_err(|e| EdgeError::refuse(ErrorCode::BadRequest, format!("Idempotency-Key: {e}")));
     }
+    new_client_id()
+}
+
+/// A new id for a message the edge posts for a caller (`api-` and 24 random hex digits).
+pub(crate) fn new_client_id() -> EdgeResult<ClientMessageId> {
     let random: [u8; 12] = env::random_bytes()?;
     ClientMessageId::parse(format!("api-{}", random.iter().map(|b| format!("{b:02x}")).collect::<String>()))
         .map_err(|e| EdgeError::Runtime(worker::Error::RustError(e.to_string())))
 }
 
 /// Who a posted message is from: the caller, or with `as_bot` the site's bot.
-async fn poster(env: &Ctx<'_>, agent: &AgentClaims, as_bot: bool, internal: bool) -> EdgeResult<Author> {
+pub(crate) async fn poster(
+    env: &Ctx<'_>,
+    agent: &AgentClaims,
+    as_bot: bool,
+    internal: bool,
+) -> EdgeResult<Author> {
     let bot_name = if as_bot {
         site_cache::config(env, &agent.site, env.now).await?.flow.bot.name
     } else {

@@ -16,6 +16,7 @@
 //! - [`contacts`]: contacts over REST: list and search, create, change, merge; attributes.
 //! - [`data_rights`]: a contact's data exported whole, or erased from every storage.
 //! - [`conversations`]: the conversation list over REST (filters, cursor) and search.
+//! - [`macros`]: running one of the site's macros on a conversation, step by step.
 //! - [`idempotency`]: `Idempotency-Key` on POSTs: a repeat gets the first answer, once run.
 //! - [`audit`]: recording who did what to a site (each route, once done) and reading the log.
 //! - [`attachments`]: uploading files into conversations and serving them by signed link.
@@ -71,6 +72,7 @@ mod error;
 mod http;
 mod idempotency;
 mod known_sites;
+mod macros;
 mod messenger_hooks;
 mod objects;
 mod pages;

@@ -9,7 +9,7 @@ use crate::error::{EdgeError, EdgeResult};
 use crate::objects::conversation::calls::BotAnswer;
 use crate::{
     agent_sessions, api_keys, attachments, audit, avatars, blocks, canned, contacts, conversation_actions,
-    conversations, data_rights, email_digest, email_hooks, email_unsubscribe, http, idempotency,
+    conversations, data_rights, email_digest, email_hooks, email_unsubscribe, http, idempotency, macros,
     messenger_hooks, objects, pages, password_resets, scopes, site_cache, site_settings, sites, sockets,
     team, twilio_hooks, two_factor, visitor_sessions, webhooks,
 };
@@ -130,6 +130,9 @@ async fn route(req: Request, env: &Ctx<'_>) -> EdgeResult<Response> {
             "POST",
             ["api", "v1", "conversations", id, what @ ("take" | "transfer" | "unassign" | "resolve" | "reopen" | "snooze")],
         ) => conversation_actions::act(req, env, id, what).await,
+        ("POST", ["api", "v1", "conversations", id, "macros", shortcut]) => {
+            macros::run(req, env, id, shortcut).await
+        }
         ("PUT", ["api", "v1", "conversations", id, "labels"]) => {
             conversation_actions::labels(req, env, id).await
         }
@@ -220,7 +223,9 @@ fn allowed_methods(segments: &[&str]) -> Option<&'static str> {
         | ["api", "v1", "audit-log"]
         | ["api", "v1", "conversations", _, "live"] => "GET",
         ["api", "v1", "bot", "conversations", _, "answer"] | ["api", "v1", "visitor", "sign-out"] => "POST",
-        ["api", "v1", "conversations", _, "attachments"] => "POST",
+        ["api", "v1", "conversations", _, "attachments"] | ["api", "v1", "conversations", _, "macros", _] => {
+            "POST"
+        }
         ["api", "v1", "conversations", _, "take" | "transfer" | "unassign" | "resolve" | "reopen" | "snooze"] => {
             "POST"
         }

@@ -33,7 +33,8 @@ pub(crate) async fn update(mut req: Request, env: &Ctx<'_>) -> EdgeResult<Respon
     http::json(200, &settings(config)?)
 }
 
-fn settings(config: SiteConfig) -> EdgeResult<Settings> {
+/// The settings as answered (`GET`, `PATCH`, and a new site's `POST /api/v1/sites`).
+pub(crate) fn settings(config: SiteConfig) -> EdgeResult<Settings> {
     Ok(Settings {
         flow: serde_json::to_value(&config.flow)?,
         id: config.id,
@@ -47,5 +48,7 @@ fn settings(config: SiteConfig) -> EdgeResult<Settings> {
         retention_days: config.retention_days,
         interceptors: config.interceptors,
         channels: config.channels,
+        macros: config.macros,
+        automation_rules: config.automation_rules,
     })
 }

@@ -5,7 +5,7 @@
 use switchboard_core::origin::AllowedOrigins;
 use switchboard_core::site::SiteConfig;
 use switchboard_protocol::api::audit_log::Action;
-use switchboard_protocol::api::site_settings::{self, Appearance};
+use switchboard_protocol::api::site_settings::Appearance;
 use switchboard_protocol::api::sites::{CreateRequest, SiteEntry};
 use switchboard_protocol::interceptors::default_interceptors;
 use switchboard_protocol::ErrorCode;
@@ -52,22 +52,10 @@ pub(crate) async fn create(mut req: Request, env: &Ctx<'_>) -> EdgeResult<Respon
         retention_days: None,
         interceptors: default_interceptors(),
         channels: Vec::new(),
+        macros: Vec::new(),
+        automation_rules: Vec::new(),
     };
     objects::send(env, &config.id, &CreateSite { config: config.clone() }).await?;
     audit::record(env, &req, &config.id, &owner, Done::to(Action::SiteCreated, config.id.as_str())).await;
-    let body = site_settings::Response {
-        id: config.id,
-        name: config.name,
-        allowed_origins: config.allowed_origins,
-        appearance: config.appearance,
-        flow: serde_json::to_value(&config.flow)?,
-        identity_secret: None,
-        prechat: serde_json::Value::Array(Vec::new()),
-        session_limits: None,
-        two_factor_policy: Default::default(),
-        retention_days: None,
-        interceptors: config.interceptors,
-        channels: Vec::new(),
-    };
-    http::json(201, &body)
+    http::json(201, &crate::site_settings::settings(config)?)
 }

@@ -105,12 +105,22 @@ pub(crate) async fn emit(
     entry: &Message,
     now: i64,
 ) -> EdgeResult<()> {
+    deliver(env, site, conversation, &webhook_events::events_of(site, conversation, entry), now).await
+}
+
+/// Hands `events` of `conversation` to the queues of the subscriptions that receive them.
+pub(crate) async fn deliver(
+    env: &Env,
+    site: &SiteId,
+    conversation: &ConversationId,
+    events: &[WebhookEvent],
+    now: i64,
+) -> EdgeResult<()> {
     let subscriptions = of(env, site, now).await?;
-    if subscriptions.is_empty() {
+    if subscriptions.is_empty() || events.is_empty() {
         return Ok(());
     }
-    let events = webhook_events::events_of(site, conversation, entry);
-    for (queue, call) in deliveries(site, shard_of(Some(conversation)), subscriptions, &events) {
+    for (queue, call) in deliveries(site, shard_of(Some(conversation)), subscriptions, events) {
         match objects::send(env, &queue, &call).await {
             // Removed since this isolate looked: nothing to deliver.
             Err(EdgeError::Refused(error)) if error.code == switchboard_protocol::ErrorCode::NotFound => {

@@ -1,11 +1,12 @@
 //! The right-hand pane: the open conversation (header with its customer's language and its
-//! actions, its priority and labels, timeline, who is typing, reply box with its file and, on WhatsApp,
+//! actions and macros, its priority and labels, timeline, who is typing, reply box with its file and, on WhatsApp,
 //! template buttons), or a hint to pick one.
 
 use std::rc::Rc;
 
 use switchboard_protocol::api::agents_list;
 use switchboard_protocol::api::canned_responses::CannedResponse;
+use switchboard_protocol::api::macros::Macro;
 use switchboard_protocol::channels::{Channel, Template};
 use switchboard_protocol::inbox::Priority;
 use switchboard_protocol::routing::ConversationState;
@@ -15,6 +16,7 @@ use yew::prelude::*;
 
 use super::attach::Attach;
 use super::labels::ConversationLabels;
+use super::macros::{self, MacroMenu};
 use super::priority::ConversationPriority;
 use super::reply::Reply;
 use super::template_picker::TemplatePicker;
@@ -73,6 +75,8 @@ pub struct PaneProps {
     pub team: Rc<agents_list::Response>,
     /// Canned responses for the reply box.
     pub canned: Rc<Vec<CannedResponse>>,
+    /// The site's macros: the header's menu and the reply box's `/`.
+    pub macros: Rc<Vec<Macro>>,
     /// Where the edge's answers to label changes (and reloaded site settings) go.
     pub dispatch: Dispatcher,
 }
@@ -115,6 +119,10 @@ pub fn conversation_pane(props: &PaneProps) -> Html {
     // Keyed by conversation: switching remounts the timeline (fresh scroll position) and the
     // reply box (a draft belongs to the conversation it was written for).
     let key = open.id.to_string();
+    let on_macro = {
+        let (dispatch, conversation) = (props.dispatch.clone(), open.id.clone());
+        Callback::from(move |item: Macro| macros::run(&dispatch, &conversation, &item))
+    };
     html! {
         <section class="sb-pane" aria-label="Conversation">
             <header class="sb-pane-head">
@@ -128,6 +136,8 @@ pub fn conversation_pane(props: &PaneProps) -> Html {
                     <ConversationPriority key={format!("p{key}")} conversation={open.id.clone()} {priority}
                         dispatch={props.dispatch.clone()} />
                 }
+                <MacroMenu key={format!("m{key}")} conversation={open.id.clone()} macros={props.macros.clone()}
+                    dispatch={props.dispatch.clone()} />
                 { actions(open, &props.team, &props.on_action) }
                 if let Some(status) = status {
                     <p class="sb-status" role="status">{ status }</p>
@@ -150,7 +160,7 @@ pub fn conversation_pane(props: &PaneProps) -> Html {
                 <p class="sb-typing" aria-live="polite">{ typing.clone() }</p>
             }
             <Reply key={format!("r{key}")} on_send={props.on_send.clone()} on_typing={props.on_typing.clone()}
-                canned={props.canned.clone()} />
+                canned={props.canned.clone()} macros={props.macros.clone()} {on_macro} />
             <div class="sb-reply-tools">
                 <Attach key={format!("a{key}")} conversation={open.id.clone()} />
                 if open.whatsapp {

@@ -23,13 +23,15 @@
 //!   site's widget colour, greeting and allowed origins; [`interceptors`]: in it, the privacy
 //!   and message filters (redactions, masked words, trimming) every message passes;
 //!   [`channels`]: the site's contact identities (SMS and WhatsApp numbers, Messenger pages,
-//!   email addresses) and their message handlers, one edited at a time in [`channel_editor`].
+//!   email addresses) and their message handlers, one edited at a time in [`channel_editor`];
+//!   [`macro_settings`]: the site's macros, listed, added and removed (admins);
+//!   [`automation_rules`]: the site's automation rules in sentences, edited as JSON (admins).
 //! - [`topbar`]: the agent's name and "Sign out".
 //! - [`inbox`]: the conversation list.
 //! - [`offers`]: conversations offered to this agent, to accept or decline.
 //! - [`conversation`]: the open conversation: header, connection status, timeline, reply;
 //!   [`labels`]: its labels, added and removed there; [`priority`]: its priority, picked in
-//!   its header.
+//!   its header; [`macros`]: its macro menu.
 //! - [`contact`]: the visitor's details and other conversations, beside the conversation;
 //!   [`contact_card`]: in it, the visitor's contact record, edited in place.
 //! - [`contacts`]: the Contacts screen (search, "Load more", "New contact");
@@ -50,6 +52,7 @@ pub mod api_keys;
 pub mod app;
 pub mod attach;
 pub mod audit_log;
+pub mod automation_rules;
 pub mod blocks;
 pub mod channel_editor;
 pub mod channels;
@@ -70,6 +73,8 @@ pub mod interceptors;
 pub mod invite;
 pub mod labels;
 pub mod login;
+pub mod macro_settings;
+pub mod macros;
 pub mod offers;
 pub mod password;
 pub mod password_reset;

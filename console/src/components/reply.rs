@@ -1,6 +1,7 @@
 //! The reply box: Enter sends, Shift+Enter starts a new line. A "Note" tab turns it into a
 //! private note for the team (yellow, never sent to the visitor). Typing `/` and part of a
-//! shortcut offers the site's canned responses: arrows choose, Enter or Tab inserts.
+//! shortcut offers the site's canned responses and macros: arrows choose, Enter or Tab inserts
+//! the canned text or runs the macro (the box is emptied).
 //!
 //! The textarea is uncontrolled and read on send, so what is sent is exactly what the box
 //! holds at that moment, whatever events led there (typing, paste, autofill, a test's fill).
@@ -11,8 +12,9 @@
 
 use std::rc::Rc;
 
-use switchboard_core::canned;
+use switchboard_core::{canned, macros};
 use switchboard_protocol::api::canned_responses::CannedResponse;
+use switchboard_protocol::api::macros::Macro;
 use switchboard_protocol::limits::MAX_MESSAGE_CHARS;
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
@@ -26,6 +28,28 @@ pub struct ReplyProps {
     pub on_typing: Callback<bool>,
     /// The site's canned responses.
     pub canned: Rc<Vec<CannedResponse>>,
+    /// The site's macros.
+    pub macros: Rc<Vec<Macro>>,
+    /// Called with the macro chosen after a `/`.
+    pub on_macro: Callback<Macro>,
+}
+
+/// What a `/…` draft offers.
+#[derive(Clone, PartialEq)]
+enum Suggestion {
+    /// Its text goes into the box.
+    Canned(CannedResponse),
+    /// It runs.
+    Macro(Macro),
+}
+
+impl Suggestion {
+    fn shortcut(&self) -> &str {
+        match self {
+            Suggestion::Canned(canned) => &canned.shortcut,
+            Suggestion::Macro(item) => &item.shortcut,
+        }
+    }
 }
 
 /// The reply form under the timeline.
@@ -36,8 +60,12 @@ pub fn reply(props: &ReplyProps) -> Html {
     // The draft while it asks for canned responses (`/…`), and the highlighted suggestion.
     let draft = use_state_eq(String::new);
     let chosen = use_state_eq(|| 0usize);
-    let suggestions: Vec<CannedResponse> =
-        canned::suggestions(&props.canned, &draft).into_iter().take(8).cloned().collect();
+    let suggestions: Vec<Suggestion> = canned::suggestions(&props.canned, &draft)
+        .into_iter()
+        .map(|c| Suggestion::Canned(c.clone()))
+        .chain(macros::suggestions(&props.macros, &draft).into_iter().map(|m| Suggestion::Macro(m.clone())))
+        .take(8)
+        .collect();
 
     let typing = {
         let (on_typing, note) = (props.on_typing.clone(), note.clone());
@@ -64,14 +92,22 @@ pub fn reply(props: &ReplyProps) -> Html {
         }
     };
     let insert = {
-        let (input, draft, typing) = (input.clone(), draft.clone(), typing.clone());
-        move |entry: &CannedResponse| {
+        let (input, draft, typing, on_macro) =
+            (input.clone(), draft.clone(), typing.clone(), props.on_macro.clone());
+        move |entry: &Suggestion| {
             if let Some(area) = input.cast::<HtmlTextAreaElement>() {
-                area.set_value(&entry.text);
+                let text = match entry {
+                    Suggestion::Canned(canned) => canned.text.as_str(),
+                    Suggestion::Macro(_) => "",
+                };
+                area.set_value(text);
                 let _ = area.focus();
-                typing(true);
+                typing(!text.is_empty());
             }
             draft.set(String::new());
+            if let Suggestion::Macro(item) = entry {
+                on_macro.emit(item.clone());
+            }
         }
     };
     let onsubmit = {
@@ -143,7 +179,7 @@ pub fn reply(props: &ReplyProps) -> Html {
     let placeholder = if *note {
         "Write a private note for your team… only agents see it"
     } else {
-        "Write a reply… (Enter to send, Shift+Enter for a new line, / for canned responses)"
+        "Write a reply… (Enter to send, Shift+Enter for a new line, / for canned responses and macros)"
     };
     html! {
         <form class={classes!("sb-reply", note.then_some("sb-reply--note"))} {onsubmit}>
@@ -152,7 +188,7 @@ pub fn reply(props: &ReplyProps) -> Html {
                 { tab("Note", true) }
             </div>
             if !suggestions.is_empty() {
-                <ul class="sb-canned" role="listbox" aria-label="Canned responses">
+                <ul class="sb-canned" role="listbox" aria-label="Canned responses and macros">
                     { for suggestions.iter().enumerate().map(|(i, entry)| {
                         let onmousedown = {
                             let (insert, entry) = (insert.clone(), entry.clone());
@@ -162,11 +198,16 @@ pub fn reply(props: &ReplyProps) -> Html {
                                 insert(&entry);
                             }
                         };
+                        let (kind, text) = match entry {
+                            Suggestion::Canned(canned) => ("canned", canned.text.clone()),
+                            Suggestion::Macro(item) => ("macro", format!("Macro: {}", item.name)),
+                        };
                         html! {
-                            <li key={entry.shortcut.clone()} role="option" class="sb-canned-item"
+                            <li key={format!("{kind}/{}", entry.shortcut())} role="option"
+                                class={classes!("sb-canned-item", format!("sb-canned-item--{kind}"))}
                                 aria-selected={(i == *chosen).to_string()} {onmousedown}>
-                                <span class="sb-canned-shortcut">{ format!("/{}", entry.shortcut) }</span>
-                                <span class="sb-canned-text">{ entry.text.clone() }</span>
+                                <span class="sb-canned-shortcut">{ format!("/{}", entry.shortcut()) }</span>
+                                <span class="sb-canned-text">{ text }</span>
                             </li>
                         }
                     }) }

@@ -106,6 +106,10 @@ pub fn site_form(props: &SiteFormProps) -> Html {
                 session_limits: None,
                 // The Channels section (`super::channels`) sends them, with its own "Save".
                 channels: None,
+                // The Macros section (`super::macro_settings`) sends them.
+                macros: None,
+                // The Automation rules section (`super::automation_rules`) sends them.
+                automation_rules: None,
                 interceptors,
                 // Sent only when changed: saving the colour must not re-decide who needs it.
                 two_factor_policy: serde_json::from_value::<TwoFactorPolicy>(

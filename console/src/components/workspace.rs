@@ -188,7 +188,8 @@ pub fn workspace(props: &WorkspaceProps) -> Html {
                         on_search={dispatch.to_callback().reform(Action::Search)}
                     />
                     <ConversationPane {open} {on_send} {on_dismiss} {on_typing} {on_action}
-                        team={state.team.clone()} canned={state.canned.clone()} dispatch={dispatch.clone()} />
+                        team={state.team.clone()} canned={state.canned.clone()} dispatch={dispatch.clone()}
+                        macros={Rc::new(state.site.as_ref().map(|site| site.macros.clone()).unwrap_or_default())} />
                     if state.open.is_some() {
                         <ContactPanel key={state.open.as_ref().map(|o| o.id.to_string()).unwrap_or_default()}
                             label={state.open_label().unwrap_or_default()}

@@ -1,4 +1,4 @@
-//! A conversation's labels and priority over REST: `PUT /api/v1/conversations/{id}/labels`
+//! A conversation's labels and priority over REST, and running a macro on it: `PUT /api/v1/conversations/{id}/labels`
 //! with the whole new list, `PUT …/priority` with the new priority. The answer is dispatched
 //! ([`Action::LabelsSaved`], [`Action::PrioritySaved`]); a refusal goes back, as the
 //! sentence to show, to the component that asked. Every open inbox (this one too) is also
@@ -40,4 +40,17 @@ pub async fn set_priority(
     let saved = saved.map_err(|e| describe(&e))?;
     dispatch.dispatch(Action::PrioritySaved(Box::new(saved)));
     Ok(())
+}
+
+/// Runs the site's macro `shortcut` (named `name`) on `conversation`: its changes arrive
+/// like anyone's (the inbox's pushes, the conversation's socket); the outcome is a notice.
+pub async fn run_macro(dispatch: Dispatcher, conversation: ConversationId, shortcut: String, name: String) {
+    let url = format!("/api/v1/conversations/{conversation}/macros/{shortcut}");
+    let ran = fetch_json::<(), ConversationSummary>("POST", &url, None).await;
+    let notice = match ran {
+        // Every open inbox, this one too, is pushed the new summary.
+        Ok(_) => format!("Ran “{name}”."),
+        Err(e) => format!("“{name}” did not finish: {}", describe(&e)),
+    };
+    dispatch.dispatch(Action::Notice(Some(notice)));
 }

@@ -14,7 +14,7 @@
 //! - [`settings`]: API keys, webhooks and their delivery logs, sites and the audit log, and
 //!   one's own email digest setting, for the settings sections that show them.
 //! - [`blocks`]: blocking a conversation's visitor, listing and lifting blocks.
-//! - [`labels`]: setting a conversation's labels.
+//! - [`labels`]: setting a conversation's labels and priority; running a macro on it.
 //! - [`contacts`]: contacts (list and search, one with its conversations, making, changing,
 //!   merging, starting a conversation with one), the site's custom attribute definitions, and
 //!   the contact of a visitor.

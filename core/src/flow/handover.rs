@@ -3,6 +3,7 @@
 //! the team is back and takes an email address to answer to.
 
 use switchboard_protocol::routing::{ConversationEvent, ConversationState, HandoverReason};
+use switchboard_protocol::QueueId;
 
 use super::bot::{Field, FieldKind, Handover, Say};
 use super::lifecycle::{Effect, FlowIn, Lifecycle};
@@ -50,8 +51,10 @@ impl Lifecycle {
     ) -> Vec<Effect> {
         let queue = handover
             .queue
+            .or_else(|| self.steered.take())
             .filter(|q| flow.queues.iter().any(|c| &c.id == q))
             .unwrap_or_else(|| flow.queue.clone());
+        self.steered = None;
         self.queue = Some(queue.clone());
         self.wake_at = None;
         self.position = None;
@@ -66,6 +69,17 @@ impl Lifecycle {
             Effect::Route { queue, agent: handover.agent, taken_over },
             Effect::Status,
         ]
+    }
+
+    /// An automation rule gives the conversation to `queue`: a conversation with humans
+    /// already (queued, assigned) is transferred there (`true`: the caller asks routing); any
+    /// other is handed to it when it is handed over (the bot's own choice of queue first).
+    pub fn steer(&mut self, queue: QueueId) -> bool {
+        if matches!(self.state, ConversationState::Queued | ConversationState::Assigned) {
+            return true;
+        }
+        self.steered = Some(queue);
+        false
     }
 
     /// Outside business hours: takes the visitor's email address when it was asked for.

@@ -55,6 +55,17 @@ pub struct Lifecycle {
     /// `detect_language` step tags messages): shown with it, and routed by when the step says.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
+    /// The queue an automation rule chose before anyone handed it over: its handover goes
+    /// there unless the bot names another (see [`Lifecycle::steer`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub steered: Option<QueueId>,
+    /// Its automation rules' memory ([`crate::automation::Budget`]).
+    #[serde(default, skip_serializing_if = "is_default")]
+    pub rules: crate::automation::Budget,
+}
+
+fn is_default(budget: &crate::automation::Budget) -> bool {
+    *budget == crate::automation::Budget::default()
 }
 
 /// A site's flow with the zone database its business hours are read with.

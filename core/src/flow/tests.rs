@@ -342,3 +342,24 @@ fn the_sites_greeting_opens_every_conversation_whoever_answers_first() {
     let plain = Flow { start: Start::Queue, ..Flow::default() };
     assert!(Lifecycle::default().start(&FlowIn { flow: &plain, zones: &ChronoZones }).is_empty());
 }
+
+#[test]
+fn a_rule_steers_a_new_conversation_and_transfers_one_with_humans() {
+    let mut flow = shop();
+    flow.start = Start::Queue;
+    let flow = FlowIn { flow: &flow, zones: &ChronoZones };
+    let billing = QueueId::parse("billing").unwrap();
+    // Before anyone handed it over: remembered, and its handover goes there.
+    let mut life = Lifecycle::default();
+    assert!(!life.steer(billing.clone()));
+    let steps = life.visitor_wrote(&flow, "Hello?", 0);
+    assert_eq!(routes(&steps), Some(&billing));
+    assert_eq!(life.steered, None, "used once");
+    // With humans already: routing is asked to transfer it.
+    assert!(life.steer(QueueId::parse("support").unwrap()));
+    assert_eq!(life.steered, None);
+    // A queue the flow no longer has is not used: the flow's queue is.
+    let mut life = Lifecycle::default();
+    life.steer(QueueId::parse("gone").unwrap());
+    assert_eq!(routes(&life.visitor_wrote(&flow, "Hello?", 0)).map(QueueId::as_str), Some("support"));
+}

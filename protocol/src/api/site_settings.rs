@@ -216,6 +216,12 @@ pub struct Response {
     /// message handler ([`crate::channels::ContactIdentity`]; `docs/channels.md`).
     #[serde(default)]
     pub channels: Vec<crate::channels::ContactIdentity>,
+    /// The macros agents run on conversations ([`super::macros`]), by shortcut.
+    #[serde(default)]
+    pub macros: Vec<super::macros::Macro>,
+    /// The automation rules conversations run, in order ([`super::automation`]).
+    #[serde(default)]
+    pub automation_rules: Vec<super::automation::Rule>,
 }
 
 /// `PATCH` request body.
@@ -263,6 +269,13 @@ pub struct Patch {
     /// [`crate::channels::MAX_IDENTITIES`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub channels: Option<Vec<crate::channels::ContactIdentity>>,
+    /// New macros (the whole list; `[]` for none), at most [`super::macros::MAX_MACROS`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub macros: Option<Vec<super::macros::Macro>>,
+    /// New automation rules (the whole ordered list; `[]` for none), at most
+    /// [`super::automation::MAX_RULES`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub automation_rules: Option<Vec<super::automation::Rule>>,
 }
 
 /// How many visitor sessions (`POST /api/v1/sessions`) may start a minute: from one address,

@@ -54,6 +54,9 @@ pub enum EventType {
     /// A visitor rated a resolved conversation.
     #[serde(rename = "csat.submitted")]
     CsatSubmitted,
+    /// An automation rule with a `send_webhook` action applied to a conversation.
+    #[serde(rename = "automation.rule_applied")]
+    AutomationRuleApplied,
     /// A subscription was turned off after failing for 24 h.
     #[serde(rename = "webhook.disabled")]
     WebhookDisabled,
@@ -61,7 +64,7 @@ pub enum EventType {
 
 impl EventType {
     /// Every type.
-    pub const ALL: [EventType; 9] = [
+    pub const ALL: [EventType; 10] = [
         EventType::ConversationCreated,
         EventType::ConversationAssigned,
         EventType::ConversationStateChanged,
@@ -71,6 +74,7 @@ impl EventType {
         EventType::ContactMerged,
         EventType::CsatSubmitted,
         EventType::WebhookDisabled,
+        EventType::AutomationRuleApplied,
     ];
 
     /// Its name on the wire (`message.created`).
@@ -85,6 +89,7 @@ impl EventType {
             EventType::ContactMerged => "contact.merged",
             EventType::CsatSubmitted => "csat.submitted",
             EventType::WebhookDisabled => "webhook.disabled",
+            EventType::AutomationRuleApplied => "automation.rule_applied",
         }
     }
 }
@@ -228,7 +233,15 @@ pub enum EventData {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         merged_from: Option<String>,
     },
-    /// `conversation.created`: nothing more than the conversation's id.
+    /// `automation.rule_applied`: which rule, set off by what.
+    RuleApplied {
+        /// The rule's name.
+        rule: String,
+        /// The event that set it off.
+        event: crate::api::automation::RuleEvent,
+    },
+    /// `conversation.created`: nothing more than the conversation's id (last: as an
+    /// untagged variant without fields it would read any other's details).
     Created {},
 }
 

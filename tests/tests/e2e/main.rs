@@ -8,12 +8,14 @@
 //! - `admin_secrets`: the identity and bot secrets stay with admins and are strong.
 //! - `audit_log`: who did what to accounts, keys and settings, from where; paged; admins only.
 //! - `attachments`: uploading and serving files, type and size checks.
+//! - `automation`: rules checked; a page URL labels, the label picks the queue; webhook; rules never set themselves off.
 //! - `avatars`: agents' photos.
 //! - `blocking`: a blocked visitor cut off at once, by visitor and address, until lifted.
 //! - `bounded_storage`: a conversation's log and a site's files are capped; long logs replay in pages.
 //! - `bodies`: endless chunked bodies cut off at their limits; maximal messages and contacts travel whole.
 //! - `browser_accessibility`: axe-core over the widget and the console; favicons load.
 //! - `browser_audit_and_reset`: password reset links and the audit log in browsers.
+//! - `browser_automation`: rules written in Settings; a product page's conversation is labelled and queued in sales.
 //! - `browser_channels`: an admin sets up SMS and WhatsApp numbers and language detection in Settings; an SMS customer's row says SMS and DE, and the reply is ticked Delivered.
 //! - `browser_chat`: the whole spine in two browsers (and the README screenshots).
 //! - `browser_console`: the console: invites, canned responses, notes, transfers, views, settings.
@@ -26,6 +28,7 @@
 //! - `browser_hours`: a holiday closes the widget's hours; the launcher hidden while offline.
 //! - `browser_interceptors`: an admin sets the privacy filters in Settings; a visitor's email is stored hidden.
 //! - `browser_labels`: an agent labels a conversation in the console and sees a script's labels live.
+//! - `browser_macros`: an admin makes a macro in Settings; `/sp` Enter and the header's menu run it.
 //! - `browser_outbound`: a customer answers, in the widget, a conversation the team started; only then is it a task.
 //! - `browser_rest_messages`: messages a script posts over REST show live in the widget and a teammate's console.
 //! - `browser_routing`: the bot, quick replies and a handover in browsers.
@@ -61,6 +64,7 @@
 //! - `language_routing`: messages tagged with their language; a German conversation waits for the German-speaking agent.
 //! - `invented_ids`: invented site and conversation ids get `404` and create no storage.
 //! - `live_features`: read marks, typing, flood limits, socket caps, sliding sessions, presence.
+//! - `macros`: an admin's macros checked; a run does each action as by hand, stops at a refused one.
 //! - `password_reset`: reset links work once, end old sessions, keep the second step.
 //! - `prechat`: the pre-chat form checked at the edge.
 //! - `outbound`: conversations a script starts: on_reply waits for the customer, immediate goes to someone now.
@@ -87,6 +91,7 @@ mod api_key_scopes;
 mod attachments;
 mod audit_log;
 mod auto_resolve;
+mod automation;
 mod avatars;
 mod blocking;
 mod bodies;
@@ -94,6 +99,7 @@ mod bounded_storage;
 mod browser_accessibility;
 mod browser_audit_and_reset;
 mod browser_auto_resolve;
+mod browser_automation;
 mod browser_channels;
 mod browser_chat;
 mod browser_console;
@@ -105,6 +111,7 @@ mod browser_files;
 mod browser_hours;
 mod browser_interceptors;
 mod browser_labels;
+mod browser_macros;
 mod browser_outbound;
 mod browser_rest_messages;
 mod browser_routing;
@@ -141,6 +148,7 @@ mod invented_ids;
 mod jurisdiction;
 mod language_routing;
 mod live_features;
+mod macros;
 mod outbound;
 mod password_reset;
 mod prechat;

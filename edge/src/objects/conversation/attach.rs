@@ -94,10 +94,8 @@ impl ConversationObject {
                 _ => {}
             }
         }
-        for input in inputs {
-            if let Err(error) = self.advance(&meta, input, now).await {
-                worker::console_error!("flow after an upload: {error:?}");
-            }
+        if let Err(error) = self.follow_all(&meta, inputs, now).await {
+            worker::console_error!("flow after an upload: {error:?}");
         }
         http::json(201, &serde_json::json!({ "message": stored }))
     }

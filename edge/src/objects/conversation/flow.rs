@@ -3,7 +3,7 @@
 //! external bot's answers and its own alarm — and performs the steps — bot
 //! messages and events into the log, status frames to clients, calls to the site's router
 //! and the external bot, and the object's alarm (snooze end, business hours, a bot's
-//! deadline).
+//! deadline). A change of state it makes is then told to the site's rules (`automation`).
 
 use switchboard_core::conversation::{relay, LogStore, Relay};
 use switchboard_core::flow::bot::Say;
@@ -11,10 +11,12 @@ use switchboard_core::flow::events::describe;
 use switchboard_core::flow::input::Input;
 use switchboard_core::flow::lifecycle::{Effect, FlowIn, Lifecycle};
 use switchboard_core::interceptors::{self, language};
+use switchboard_protocol::api::automation::RuleEvent;
 use switchboard_protocol::api::bot_webhook::Request as BotRequest;
 use switchboard_protocol::interceptors::Interceptor;
 use switchboard_protocol::routing::ConversationEvent;
 use switchboard_protocol::ErrorCode;
+use switchboard_protocol::Message;
 
 use super::calls::{BotAnswer, Notice};
 use super::store::Meta;
@@ -73,9 +75,24 @@ impl ConversationObject {
         self.advance(&meta, Input::BotAnswered(answer), now).await
     }
 
-    /// Runs `input` through the lifecycle at `now` and performs what it decides; when that
-    /// includes asking the external bot, asks it and runs its answer (or failure) too.
+    /// Runs `input` through the lifecycle at `now` and performs what it decides ([`Self::advance_flow`]);
+    /// when that changed the conversation's state, then the site's `state_changed` rules.
     pub(super) async fn advance(&self, meta: &Meta, input: Input, now: i64) -> EdgeResult<()> {
+        let before = self.store.lifecycle()?.state;
+        self.advance_flow(meta, input, now).await?;
+        if self.store.lifecycle()?.state != before {
+            let automated = Box::pin(self.automate(meta, RuleEvent::StateChanged, None, now)).await;
+            if let Err(error) = automated {
+                worker::console_error!("automation of {} (state changed): {error:?}", meta.conversation_id);
+            }
+        }
+        Ok(())
+    }
+
+    /// Runs `input` through the lifecycle at `now` and performs what it decides; when that
+    /// includes asking the external bot, asks it and runs its answer (or failure) too. Rules
+    /// never hear of it (what rules do goes this way).
+    pub(super) async fn advance_flow(&self, meta: &Meta, input: Input, now: i64) -> EdgeResult<()> {
         if let Input::TeamSpoke = input {
             // After every agent's answer: the one setting it needs is looked up, not the flow.
             let auto =
@@ -200,6 +217,19 @@ impl ConversationObject {
     ) -> EdgeResult<()> {
         let mut store = &self.store;
         let message = relay::entry(store.head()?.next(), bot_name, say, event, now);
+        self.post_built(meta, life, message, now)
+    }
+
+    /// Stores an entry the edge made (the bot's, a rule's note), relays it, and updates the
+    /// inbox (`life`: the lifecycle as stored, for the summary).
+    pub(super) fn post_built(
+        &self,
+        meta: &Meta,
+        life: &Lifecycle,
+        message: Message,
+        now: i64,
+    ) -> EdgeResult<()> {
+        let mut store = &self.store;
         switchboard_core::ingest::check_flow_room(message.seq, self.max_log_messages())?;
         store.append(&message)?;
         self.relay_entry(&Relay::of(message.clone()))?;

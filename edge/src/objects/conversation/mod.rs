@@ -9,7 +9,8 @@
 //! Sockets use the hibernation API: the object may be evicted while sockets stay open, and is
 //! rebuilt from storage and each socket's [`Attachment`] (its participant) when a frame comes.
 //! Each socket is tagged with its author's id, which counts a participant's sockets and skips
-//! the sender when relaying typing. Who joins and leaves is [`sockets`]'.
+//! the sender when relaying typing. Who joins and leaves is [`sockets`]'. A customer's
+//! message, and a change of state, are then told to the site's rules ([`automation`]).
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -28,6 +29,7 @@ use worker::{
 
 mod alarm;
 mod attach;
+mod automation;
 mod block;
 pub(crate) mod calls;
 mod channel;
@@ -61,6 +63,9 @@ use super::{
 use crate::error::{EdgeError, EdgeResult};
 use crate::{env, visitor_sessions};
 use switchboard_core::flow::input::Input;
+use switchboard_protocol::api::automation::RuleEvent;
+
+use self::automation::Next;
 
 /// What each socket carries through hibernation: who it is, and a random id for the
 /// in-memory per-socket state (32 bits: attachments are JavaScript values, where 64-bit
@@ -291,7 +296,7 @@ impl ConversationObject {
         frame: ClientFrame,
         interceptors: &[Interceptor],
         now: i64,
-    ) -> EdgeResult<(Vec<Input>, Vec<Claim>)> {
+    ) -> EdgeResult<(Vec<Next>, Vec<Claim>)> {
         let author = &participant.author;
         let hello = matches!(frame, ClientFrame::Hello { .. });
         let meta = self.store.existing()?;
@@ -322,7 +327,7 @@ impl ConversationObject {
                 Effect::Relay(relay) => self.relay_entry(&relay)?,
                 Effect::Others(frame) => self.relay(&frame, Some(author))?,
                 Effect::Stored(message) => inputs.extend(self.after_stored(&meta, author, &message, now)?),
-                Effect::Action(action) => inputs.push(Input::Action(action)),
+                Effect::Action(action) => inputs.push(Input::Action(action).into()),
                 Effect::Context(context) => {
                     self.store.note_visitor_address(participant.client.address.as_deref())?;
                     let old = self.store.contact()?;
@@ -339,7 +344,7 @@ impl ConversationObject {
                 }
                 Effect::Identify(identity) => claims.push(Claim::Identity(identity)),
                 Effect::Details(fields) => claims.push(Claim::Details(fields)),
-                Effect::Rate { score, comment } => inputs.push(Input::Rate { score, comment }),
+                Effect::Rate { score, comment } => inputs.push(Input::Rate { score, comment }.into()),
             }
         }
         if hello {
@@ -354,15 +359,13 @@ impl ConversationObject {
     }
 
     /// Moves the conversation along its flow; a failure is told to the socket that caused it.
-    async fn run_flow(&self, ws: &WebSocket, inputs: Vec<Input>, now: i64) {
+    async fn run_flow(&self, ws: &WebSocket, inputs: Vec<Next>, now: i64) {
         if inputs.is_empty() {
             return;
         }
         let result = async {
             let meta = self.store.existing()?;
-            for input in inputs {
-                self.advance(&meta, input, now).await?;
-            }
+            self.follow_all(&meta, inputs, now).await?;
             Ok::<(), EdgeError>(())
         }
         .await;
@@ -373,20 +376,26 @@ impl ConversationObject {
     }
 
     /// Book-keeping after `author`'s message was stored: the lifecycle (a visitor's message
-    /// may move the flow, returned; an agent's answer stops response targets, or takes the
-    /// conversation over from the bot, returned) and the inbox.
+    /// may move the flow, returned after the rules it sets off; an agent's answer stops
+    /// response targets, or takes the conversation over from the bot, returned) and the inbox.
     fn after_stored(
         &self,
         meta: &Meta,
         author: &Author,
         message: &Message,
         now: i64,
-    ) -> EdgeResult<Option<Input>> {
+    ) -> EdgeResult<Vec<Next>> {
         let mut life = self.store.lifecycle()?;
         let mut input = None;
+        let mut next = Vec::new();
         if let Author::Visitor { .. } = author {
             // Known with the message, so the inbox's summary of it carries it.
             life.customer_wrote_in(message.language.as_deref());
+            // Rules first: a queue they choose is the one the flow's handover uses.
+            if life.rules.first_created() {
+                next.push(Next::Rules(RuleEvent::ConversationCreated, message.text.clone()));
+            }
+            next.push(Next::Rules(RuleEvent::MessageCreated, message.text.clone()));
         }
         match author {
             Author::Visitor { .. } if !life.visitor_wrote_to_humans(now) => {
@@ -406,7 +415,8 @@ impl ConversationObject {
         }
         self.store.set_lifecycle(&life)?;
         self.tell_site(meta, &life, message, now);
-        Ok(input)
+        next.extend(input.map(Next::Flow));
+        Ok(next)
     }
 
     /// Sends a stored entry to every socket: agents and visitors each the frame core chose.

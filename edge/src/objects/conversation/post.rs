@@ -85,10 +85,8 @@ impl ConversationObject {
                 _ => {}
             }
         }
-        for input in inputs {
-            if let Err(error) = self.advance(&meta, input, now).await {
-                worker::console_error!("flow after a posted message: {error:?}");
-            }
+        if let Err(error) = self.follow_all(&meta, inputs, now).await {
+            worker::console_error!("flow after a posted message: {error:?}");
         }
         let message = match (stored, acked) {
             (Some(message), _) => message,

@@ -35,6 +35,23 @@ pub(crate) struct SetLabels {
 }
 object_call!(SetLabels => Site, "/labels", ConversationSummary);
 
+/// Labels added to and taken off a conversation's (a macro's step, in stored spellings);
+/// answers its summary.
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct EditLabels {
+    /// The conversation.
+    pub id: ConversationId,
+    /// Added.
+    pub add: Vec<String>,
+    /// Taken off.
+    pub remove: Vec<String>,
+    /// The conversation's own summary, recorded first when the index does not have it yet
+    /// (an automation rule labelling a conversation its first message just made).
+    #[serde(default)]
+    pub summary: Option<Box<ConversationSummary>>,
+}
+object_call!(EditLabels => Site, "/labels/edit", ConversationSummary);
+
 /// Custom attributes set or (`null`) removed on a conversation; answers its summary.
 #[derive(Debug, Serialize, Deserialize)]
 pub(crate) struct PatchAttributes {
@@ -52,6 +69,9 @@ pub(crate) struct SetPriority {
     pub id: ConversationId,
     /// Its priority.
     pub priority: Option<Priority>,
+    /// As [`EditLabels::summary`].
+    #[serde(default)]
+    pub summary: Option<Box<ConversationSummary>>,
 }
 object_call!(SetPriority => Site, "/priority", ConversationSummary);
 
@@ -63,6 +83,23 @@ impl SiteObject {
     pub(super) fn set_labels(&self, SetLabels { id, labels }: SetLabels) -> EdgeResult<ConversationSummary> {
         let labels = conversation_labels::labels(&labels)?;
         self.known_summary(&id)?;
+        self.store_labels(&id, labels)
+    }
+
+    pub(super) fn edit_labels(
+        &self,
+        EditLabels { id, add, remove, summary }: EditLabels,
+        now: i64,
+    ) -> EdgeResult<ConversationSummary> {
+        self.record_unknown(&id, summary, now)?;
+        let current = self.known_summary(&id)?.labels;
+        // Through the one spelling again: the call may come from anywhere.
+        let (add, remove) = (conversation_labels::labels(&add)?, conversation_labels::labels(&remove)?);
+        let labels = conversation_labels::edit(&current, &add, &remove)?;
+        self.store_labels(&id, labels)
+    }
+
+    fn store_labels(&self, id: &ConversationId, labels: Vec<String>) -> EdgeResult<ConversationSummary> {
         let sql = self.sql();
         sql.exec("DELETE FROM conversation_labels WHERE conversation_id = ?", vec![id.as_str().into()])?;
         for (position, label) in labels.into_iter().enumerate() {
@@ -71,7 +108,7 @@ impl SiteObject {
                 vec![id.as_str().into(), label.into(), (position as i64).into()],
             )?;
         }
-        self.pushed_summary(&id)
+        self.pushed_summary(id)
     }
 
     pub(super) fn patch_attributes(
@@ -91,9 +128,10 @@ impl SiteObject {
     /// Stores the priority and tells routing, which moves the conversation in its queue.
     pub(super) fn set_priority(
         &self,
-        SetPriority { id, priority }: SetPriority,
+        SetPriority { id, priority, summary }: SetPriority,
         now: i64,
     ) -> EdgeResult<ConversationSummary> {
+        self.record_unknown(&id, summary, now)?;
         self.known_summary(&id)?;
         self.sql().exec(
             "UPDATE conversations SET priority = ? WHERE id = ?",
@@ -101,6 +139,19 @@ impl SiteObject {
         )?;
         self.route(&self.flow(), now, |router, now| router.prioritise(&id, priority, now))?;
         self.pushed_summary(&id)
+    }
+
+    /// Records a conversation's own `summary` when the index does not know it yet.
+    fn record_unknown(
+        &self,
+        id: &ConversationId,
+        summary: Option<Box<ConversationSummary>>,
+        now: i64,
+    ) -> EdgeResult<()> {
+        match summary {
+            Some(summary) if summary.id == *id && self.summary(id)?.is_none() => self.record(*summary, now),
+            _ => Ok(()),
+        }
     }
 
     /// The conversation's summary as now stored, sent to every open inbox too.

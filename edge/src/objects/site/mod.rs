@@ -60,7 +60,7 @@ use self::calls::{
     Presence, RemoveCanned, RemoveWebhook, RouteCommand, SaveCanned, Search, SetAvatar, SetContactAttributes,
     SignOutVisitor, Unroute, UpdateConfig, UpdateContact, VisitorConversations,
 };
-use self::labels::{PatchAttributes, SetLabels, SetPriority};
+use self::labels::{EditLabels, PatchAttributes, SetLabels, SetPriority};
 use super::call::{answer, carried, no_such_route, ObjectCall};
 use super::ended::SessionEnds;
 use super::outbox::Outbox;
@@ -156,6 +156,7 @@ impl DurableObject for SiteObject {
                 .await
             }
             SetLabels::ROUTE => answer(req, |c: SetLabels| ready(self.set_labels(c))).await,
+            EditLabels::ROUTE => answer(req, |c: EditLabels| ready(self.edit_labels(c, now))).await,
             SetPriority::ROUTE => answer(req, |c: SetPriority| ready(self.set_priority(c, now))).await,
             RememberAnswer::ROUTE => {
                 answer(req, |c: RememberAnswer| ready(self.remember_answer(c, now))).await

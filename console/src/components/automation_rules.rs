@@ -1,0 +1,84 @@
+//! The settings screen's "Automation rules" section: each of the site's rules in a sentence
+//! (`crate::rules_draft::describe`), marked when turned off, and for admins the whole list as
+//! JSON to edit (`docs/automation.md`), saved with `PATCH /api/v1/site {"automation_rules"}`;
+//! the edge's refusal names the field that is wrong.
+
+use std::rc::Rc;
+
+use switchboard_protocol::api::site_settings::{self, Patch};
+use wasm_bindgen_futures::spawn_local;
+use web_sys::HtmlTextAreaElement;
+use yew::prelude::*;
+
+use crate::effects::{admin, Dispatcher};
+use crate::rules_draft;
+
+/// Rules section properties.
+#[derive(Properties, PartialEq)]
+pub struct AutomationRulesProps {
+    /// The site, once loaded.
+    pub site: Option<Rc<site_settings::Response>>,
+    /// Whether the agent may change them.
+    pub admin: bool,
+    /// For storing the answer.
+    pub dispatch: Dispatcher,
+}
+
+/// `ol.sb-rules` (`li[data-rule=name]`, `data-enabled`), and for admins
+/// `form[data-rules-form]` with `textarea[name=rules]`, `[data-rules-status]` or `.sb-error`.
+#[function_component(AutomationRules)]
+pub fn automation_rules(props: &AutomationRulesProps) -> Html {
+    let outcome = use_state_eq(|| None::<Result<String, String>>);
+    let text = use_node_ref();
+    let Some(site) = &props.site else {
+        return html! { <p class="sb-hint">{ "Loading the site…" }</p> };
+    };
+    let onsubmit = {
+        let (text, dispatch, outcome) = (text.clone(), props.dispatch.clone(), outcome.clone());
+        move |event: SubmitEvent| {
+            event.prevent_default();
+            let typed = text.cast::<HtmlTextAreaElement>().map(|area| area.value()).unwrap_or_default();
+            let rules = match rules_draft::from_text(&typed) {
+                Ok(rules) => rules,
+                Err(why) => return outcome.set(Some(Err(why))),
+            };
+            let (dispatch, outcome) = (dispatch.clone(), outcome.clone());
+            spawn_local(async move {
+                let patch = Patch { automation_rules: Some(rules), ..Patch::default() };
+                outcome
+                    .set(Some(admin::update_site(patch, dispatch).await.map(|()| "Rules saved.".to_owned())));
+            });
+        }
+    };
+    html! {
+        <div class="sb-rules-section">
+            <p class="sb-hint">{ "When something happens to a conversation and it is as a rule says, the rule does its actions. Rules never set each other off with what they do (docs/automation.md)." }</p>
+            if site.automation_rules.is_empty() {
+                <p class="sb-hint" data-rules-none="">{ "No rules yet." }</p>
+            }
+            <ol class="sb-rules">
+                { for site.automation_rules.iter().map(|rule| html! {
+                    <li key={rule.name.clone()} class="sb-rule" data-rule={rule.name.clone()} data-enabled={rule.enabled.to_string()}>
+                        <strong class="sb-rule-name">{ rule.name.clone() }</strong>
+                        if !rule.enabled {
+                            <span class="sb-rule-off">{ " (off)" }</span>
+                        }
+                        <span class="sb-rule-summary">{ rules_draft::describe(rule) }</span>
+                    </li>
+                }) }
+            </ol>
+            { match &*outcome {
+                Some(Ok(done)) => html! { <p class="sb-settings-done" role="status" data-rules-status="">{ done.clone() }</p> },
+                Some(Err(why)) => html! { <p class="sb-error" role="alert">{ why.clone() }</p> },
+                None => Html::default(),
+            } }
+            if props.admin {
+                <form class="sb-site-form sb-rules-form" data-rules-form="" aria-label="Edit automation rules" {onsubmit}>
+                    <textarea ref={text} name="rules" rows="10" spellcheck="false" aria-label="Automation rules (JSON)"
+                        value={rules_draft::to_text(&site.automation_rules)} />
+                    <button type="submit" class="sb-primary sb-rules-submit">{ "Save rules" }</button>
+                </form>
+            }
+        </div>
+    }
+}

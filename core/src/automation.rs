@@ -1,0 +1,269 @@
+//! Automation rules (`protocol::api::automation`): checking a site's list before it is
+//! stored, and which rules an event applies to a conversation — pure, so every rule about
+//! rules is tested here; the conversation's object gathers the [`Facts`] and performs the
+//! actions ([`crate::macros::steps_of`]).
+//!
+//! Loop safety, by construction:
+//! - what rules do is never an event for rules (the object performs their actions without
+//!   asking for rules again);
+//! - within one event, [`apply`] passes over the rules until none more applies, each rule
+//!   applying at most once, so it ends after at most as many passes as there are rules;
+//! - what rules do can still lead to events of others (a transfer a person then accepts):
+//!   a conversation's [`Budget`] lets at most [`MAX_APPLIED_PER_HOUR`] applications
+//!   through an hour, so no chain of rules and people runs on without end.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::{Deserialize, Serialize};
+use switchboard_protocol::api::automation::{
+    Condition, Rule, RuleEvent, MAX_CONDITIONS, MAX_CONDITION_CHARS, MAX_RULES,
+};
+use switchboard_protocol::api::macros::{Action, MAX_MACRO_NAME_CHARS};
+use switchboard_protocol::channels::Channel;
+use switchboard_protocol::routing::ConversationState;
+use switchboard_protocol::{ApiError, ErrorCode};
+
+use crate::conversation_labels;
+use crate::flow::Flow;
+use crate::macros::{actions_checked, Doer};
+
+/// Most rule applications a conversation gets in an hour.
+pub const MAX_APPLIED_PER_HOUR: u32 = 50;
+
+const HOUR_MS: i64 = 3_600_000;
+
+fn bad(field: String, message: impl Into<String>) -> ApiError {
+    ApiError::new(ErrorCode::BadRequest, format!("{field}: {}", message.into())).at_field(field)
+}
+
+/// A site's rules as they will be stored, in their order: names trimmed and unique, texts
+/// looked for in lowercase, labels in their one spelling; or the first thing wrong, naming
+/// its field (`automation_rules[1].conditions[0].contains`).
+pub fn validate(rules: Vec<Rule>, flow: &Flow) -> Result<Vec<Rule>, ApiError> {
+    if rules.len() > MAX_RULES {
+        return Err(bad("automation_rules".into(), format!("at most {MAX_RULES} rules")));
+    }
+    let mut names = BTreeSet::new();
+    rules
+        .into_iter()
+        .enumerate()
+        .map(|(n, rule)| {
+            let at = |field: &str| format!("automation_rules[{n}].{field}");
+            let name = rule.name.trim().to_owned();
+            if !(1..=MAX_MACRO_NAME_CHARS).contains(&name.chars().count()) {
+                return Err(bad(at("name"), format!("1 to {MAX_MACRO_NAME_CHARS} characters")));
+            }
+            if !names.insert(name.to_lowercase()) {
+                return Err(bad(at("name"), format!("another rule is named {name:?}")));
+            }
+            if rule.conditions.len() > MAX_CONDITIONS {
+                return Err(bad(at("conditions"), format!("at most {MAX_CONDITIONS} conditions")));
+            }
+            let conditions = rule
+                .conditions
+                .into_iter()
+                .enumerate()
+                .map(|(i, condition)| {
+                    condition_checked(condition, rule.event, &at(&format!("conditions[{i}]")))
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            let actions = actions_checked(rule.actions, flow, Doer::Rule, &at("actions"))?;
+            Ok(Rule { name, conditions, actions, ..rule })
+        })
+        .collect()
+}
+
+fn condition_checked(condition: Condition, event: RuleEvent, at: &str) -> Result<Condition, ApiError> {
+    let text = |typed: String, field: &str| {
+        let text = typed.trim().to_lowercase();
+        match (1..=MAX_CONDITION_CHARS).contains(&text.chars().count()) {
+            true => Ok(text),
+            false => Err(bad(format!("{at}.{field}"), format!("1 to {MAX_CONDITION_CHARS} characters"))),
+        }
+    };
+    let label = |typed: String| {
+        conversation_labels::label(&typed)
+            .ok_or_else(|| bad(format!("{at}.label"), "not a label (see PUT …/labels)"))
+    };
+    Ok(match condition {
+        Condition::Channel { channels } if channels.is_empty() => {
+            return Err(bad(format!("{at}.channels"), "at least one channel"));
+        }
+        Condition::State { states } if states.is_empty() => {
+            return Err(bad(format!("{at}.states"), "at least one state"));
+        }
+        Condition::MessageText { .. } if event == RuleEvent::StateChanged => {
+            return Err(bad(format!("{at}.type"), "a state change has no message to look at"));
+        }
+        Condition::PageUrl { contains } => Condition::PageUrl { contains: text(contains, "contains")? },
+        Condition::MessageText { contains } => {
+            Condition::MessageText { contains: text(contains, "contains")? }
+        }
+        Condition::HasLabel { label: typed } => Condition::HasLabel { label: label(typed)? },
+        Condition::LacksLabel { label: typed } => Condition::LacksLabel { label: label(typed)? },
+        Condition::ContactAttribute { key, equals } => {
+            let well_formed = (1..=40).contains(&key.len())
+                && key.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+            if !well_formed {
+                return Err(bad(format!("{at}.key"), "1 to 40 lowercase letters, digits or _"));
+            }
+            if equals.is_array() || equals.is_object() {
+                return Err(bad(format!("{at}.equals"), "text, a number, true/false or null"));
+            }
+            Condition::ContactAttribute { key, equals }
+        }
+        other => other,
+    })
+}
+
+/// What rules see of a conversation when an event happens.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Facts {
+    /// Where its customer writes from.
+    pub channel: Channel,
+    /// The page its visitor is on (webchat).
+    pub page_url: Option<String>,
+    /// The text of the message that set the rules off, if one did.
+    pub text: Option<String>,
+    /// Its labels (with those rules added in this event).
+    pub labels: Vec<String>,
+    /// Its contact's attributes (as the page, the bot or the site's backend told them).
+    pub contact: BTreeMap<String, String>,
+    /// The team's business hours are open now.
+    pub open: bool,
+    /// Its state (as rules in this event left it).
+    pub state: ConversationState,
+}
+
+/// Whether an event's rules look at what the site's index holds (labels), which the
+/// conversation must ask for.
+pub fn needs_labels(rules: &[Rule], event: RuleEvent) -> bool {
+    rules.iter().filter(|rule| rule.enabled && rule.event == event).any(|rule| {
+        rule.conditions.iter().any(|c| matches!(c, Condition::HasLabel { .. } | Condition::LacksLabel { .. }))
+    })
+}
+
+/// Whether `condition` holds for `facts`.
+pub fn holds(condition: &Condition, facts: &Facts) -> bool {
+    let has = |haystack: &Option<String>, needle: &str| {
+        haystack.as_ref().is_some_and(|text| text.to_lowercase().contains(needle))
+    };
+    match condition {
+        Condition::Channel { channels } => channels.contains(&facts.channel),
+        Condition::PageUrl { contains } => has(&facts.page_url, contains),
+        Condition::MessageText { contains } => has(&facts.text, contains),
+        Condition::HasLabel { label } => facts.labels.contains(label),
+        Condition::LacksLabel { label } => !facts.labels.contains(label),
+        Condition::ContactAttribute { key, equals } => match (facts.contact.get(key), equals) {
+            (None, serde_json::Value::Null) => true,
+            (Some(value), serde_json::Value::String(wanted)) => value == wanted,
+            (Some(value), wanted @ (serde_json::Value::Number(_) | serde_json::Value::Bool(_))) => {
+                value.as_str() == wanted.to_string().as_str()
+            }
+            _ => false,
+        },
+        Condition::BusinessHours { open } => facts.open == *open,
+        Condition::State { states } => states.contains(&facts.state),
+    }
+}
+
+/// A rule that applied, and what it does.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Applied {
+    /// The rule's name.
+    pub rule: String,
+    /// Its actions, in order.
+    pub actions: Vec<Action>,
+}
+
+/// The rules `event` applies, in the order they apply: passes over the site's rules until
+/// none more applies, each at most once, every one seeing `facts` as the actions of those
+/// before it left them (labels, state).
+pub fn apply(rules: &[Rule], event: RuleEvent, facts: &mut Facts) -> Vec<Applied> {
+    let mut applied = Vec::new();
+    let mut done = vec![false; rules.len()];
+    loop {
+        let mut any = false;
+        for (n, rule) in rules.iter().enumerate() {
+            if done[n] || !rule.enabled || rule.event != event {
+                continue;
+            }
+            if rule.conditions.iter().all(|condition| holds(condition, facts)) {
+                done[n] = true;
+                any = true;
+                for action in &rule.actions {
+                    facts.after(action);
+                }
+                applied.push(Applied { rule: rule.name.clone(), actions: rule.actions.clone() });
+            }
+        }
+        if !any {
+            return applied;
+        }
+    }
+}
+
+impl Facts {
+    /// The facts once `action` is done.
+    fn after(&mut self, action: &Action) {
+        match action {
+            Action::AddLabels { labels } => {
+                self.labels = conversation_labels::edit(&self.labels, labels, &[])
+                    .unwrap_or_else(|_| self.labels.clone())
+            }
+            Action::RemoveLabels { labels } => self.labels.retain(|label| !labels.contains(label)),
+            Action::Resolve {} => self.state = ConversationState::Resolved,
+            Action::Snooze { .. } => self.state = ConversationState::Snoozed,
+            Action::AssignAgent { .. } if self.with_humans() => self.state = ConversationState::Assigned,
+            Action::AssignQueue { .. } if self.with_humans() => self.state = ConversationState::Queued,
+            _ => {}
+        }
+    }
+
+    fn with_humans(&self) -> bool {
+        matches!(self.state, ConversationState::Queued | ConversationState::Assigned)
+    }
+}
+
+/// Whether a customer's message was closed on arrival by its rules (its conversation went
+/// from `before` to resolved or snoozed): the flow then does not see it — the bot does not
+/// answer it and it is not routed.
+pub fn closed_on_arrival(before: ConversationState, after: ConversationState) -> bool {
+    before != after && matches!(after, ConversationState::Resolved | ConversationState::Snoozed)
+}
+
+/// What a conversation remembers for its rules: whether `conversation_created` was had, and
+/// how many applications it had in the current hour.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Budget {
+    /// `conversation_created` was had.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub created: bool,
+    /// When the current hour started.
+    #[serde(default)]
+    pub window_start: i64,
+    /// Applications in it.
+    #[serde(default)]
+    pub applied: u32,
+}
+
+impl Budget {
+    /// Whether `event` is this conversation's first of its kind (`conversation_created` once).
+    pub fn first_created(&mut self) -> bool {
+        !std::mem::replace(&mut self.created, true)
+    }
+
+    /// How many of `wanted` applications may go ahead at `now` (counted as spent).
+    pub fn spend(&mut self, wanted: usize, now: i64) -> usize {
+        if now - self.window_start >= HOUR_MS || now < self.window_start {
+            (self.window_start, self.applied) = (now, 0);
+        }
+        let allowed = (MAX_APPLIED_PER_HOUR.saturating_sub(self.applied) as usize).min(wanted);
+        self.applied += allowed as u32;
+        allowed
+    }
+}
+
+#[cfg(test)]
+#[path = "automation_tests.rs"]
+mod tests;

@@ -1,0 +1,221 @@
+//! The Conversation object's side of automation rules (`core::automation`): after a
+//! customer's message (`conversation_created`, `message_created`, before the flow sees it, so
+//! a rule's queue is the one the handover uses) and after a state change not made by a rule
+//! (`state_changed`), it gathers what rules look at, asks core which apply, and performs
+//! their actions: the bot's messages and notes into the log, labels and priority in the
+//! site's index, a queue through the lifecycle (`Lifecycle::steer`) or routing, resolve and
+//! snooze through the flow, the `automation.rule_applied` webhook event. What it performs is
+//! no event for rules. Each application is logged as a note agents see.
+
+use switchboard_core::automation::{self, Applied, Facts};
+use switchboard_core::conversation::{relay, AgentAction, LogStore};
+use switchboard_core::flow::bot::Say;
+use switchboard_core::flow::input::Input;
+use switchboard_core::macros::{self, Step};
+use switchboard_core::webhook_events;
+use switchboard_protocol::api::automation::RuleEvent;
+use switchboard_protocol::inbox::InboxCommand;
+use switchboard_protocol::{AgentId, ErrorCode, Message};
+
+use super::store::Meta;
+use super::ConversationObject;
+use crate::error::{EdgeError, EdgeResult};
+use crate::objects::site::calls::{GetSummary, RouteCommand};
+use crate::objects::site::labels::{EditLabels, SetPriority};
+use crate::zones::RuntimeZones;
+use crate::{objects, site_cache, webhook_subscriptions};
+
+/// What follows a stored message or a frame: rules for an event (first), or a flow input.
+pub(super) enum Next {
+    /// Rules for the event, with the text of the customer's message that set it off.
+    Rules(RuleEvent, String),
+    /// A step of the flow.
+    Flow(Input),
+}
+
+impl From<Input> for Next {
+    fn from(input: Input) -> Next {
+        Next::Flow(input)
+    }
+}
+
+impl ConversationObject {
+    /// Runs what follows a stored message, in order; when its rules resolved or snoozed the
+    /// conversation, the flow does not see the message (`core::automation::closed_on_arrival`).
+    pub(super) async fn follow_all(&self, meta: &Meta, all: Vec<Next>, now: i64) -> EdgeResult<()> {
+        let mut closed = false;
+        for next in all {
+            match next {
+                Next::Flow(Input::VisitorWrote(_)) if closed => {}
+                Next::Rules(..) => {
+                    let before = self.store.lifecycle()?.state;
+                    self.follow(meta, next, now).await?;
+                    closed |= automation::closed_on_arrival(before, self.store.lifecycle()?.state);
+                }
+                next => self.follow(meta, next, now).await?,
+            }
+        }
+        Ok(())
+    }
+
+    /// Runs what follows, in order; a rule's failure is logged and never stops the flow.
+    pub(super) async fn follow(&self, meta: &Meta, next: Next, now: i64) -> EdgeResult<()> {
+        match next {
+            Next::Flow(input) => self.advance(meta, input, now).await,
+            Next::Rules(event, text) => {
+                if let Err(error) = self.automate(meta, event, Some(text), now).await {
+                    worker::console_error!("automation of {} ({event:?}): {error:?}", meta.conversation_id);
+                }
+                Ok(())
+            }
+        }
+    }
+
+    /// Applies the site's rules for `event` and performs what they do.
+    pub(super) async fn automate(
+        &self,
+        meta: &Meta,
+        event: RuleEvent,
+        text: Option<String>,
+        now: i64,
+    ) -> EdgeResult<()> {
+        let rules = site_cache::part(&self.env, &meta.site_id, now, |config| {
+            config
+                .automation_rules
+                .iter()
+                .filter(|rule| rule.enabled && rule.event == event)
+                .cloned()
+                .collect::<Vec<_>>()
+        })
+        .await?;
+        if rules.is_empty() {
+            return Ok(());
+        }
+        let config = site_cache::config(&self.env, &meta.site_id, now).await?;
+        let mut life = self.store.lifecycle()?;
+        let contact = self.store.contact()?;
+        let labels = match automation::needs_labels(&rules, event) {
+            true => self.labels(meta).await?,
+            false => Vec::new(),
+        };
+        let mut facts = Facts {
+            channel: meta.channel(),
+            page_url: contact.page_url.clone(),
+            text,
+            labels,
+            contact: contact.attributes.clone(),
+            open: config.flow.hours.as_ref().is_none_or(|hours| hours.is_open(now, &RuntimeZones)),
+            state: life.state,
+        };
+        let mut applied = automation::apply(&rules, event, &mut facts);
+        // No chain of rules and people runs on without end: a budget an hour.
+        applied.truncate(life.rules.spend(applied.len(), now));
+        self.store.set_lifecycle(&life)?;
+        for Applied { rule, actions } in applied {
+            let note = format!("Automation rule “{rule}”: {}", macros::summary_of(&actions));
+            let logged = self.rule_entry(meta, &config.flow.bot.name, note, true, now)?;
+            for step in macros::steps_of(&actions, now) {
+                if let Err(error) = self.perform(meta, &mut life, step, (&rule, event, &logged), now).await {
+                    worker::console_error!("rule {rule:?} on {}: {error:?}", meta.conversation_id);
+                }
+                life = self.store.lifecycle()?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The conversation's labels in the site's index (none while the index has not heard
+    /// of it: a conversation its first message just made).
+    async fn labels(&self, meta: &Meta) -> EdgeResult<Vec<String>> {
+        match objects::send(&self.env, &meta.site_id, &GetSummary { id: meta.conversation_id.clone() }).await
+        {
+            Ok(summary) => Ok(summary.labels),
+            Err(EdgeError::Refused(error)) if error.code == ErrorCode::NotFound => Ok(Vec::new()),
+            Err(other) => Err(other),
+        }
+    }
+
+    /// Stores a message from the bot (a note when `internal`), relays it and tells the inbox.
+    fn rule_entry(
+        &self,
+        meta: &Meta,
+        bot_name: &str,
+        text: String,
+        internal: bool,
+        now: i64,
+    ) -> EdgeResult<Message> {
+        let mut store = &self.store;
+        let message = relay::entry(store.head()?.next(), bot_name, Say::text(text), None, now);
+        let message = Message { internal, ..message };
+        self.post_built(meta, &self.store.lifecycle()?, message.clone(), now)?;
+        Ok(message)
+    }
+
+    /// Performs one step of a rule (`applied`: the rule, its event, its logged note).
+    async fn perform(
+        &self,
+        meta: &Meta,
+        life: &mut switchboard_core::flow::lifecycle::Lifecycle,
+        step: Step,
+        (rule, event, logged): (&str, RuleEvent, &Message),
+        now: i64,
+    ) -> EdgeResult<()> {
+        let (site, id) = (&meta.site_id, &meta.conversation_id);
+        let summary = || self.summary(meta, life, None, now).map(Box::new).map(Some);
+        match step {
+            Step::Post { text, internal } => {
+                let bot =
+                    site_cache::part(&self.env, site, now, |config| config.flow.bot.name.clone()).await?;
+                self.rule_entry(meta, &bot, text, internal, now)?;
+            }
+            Step::Labels { add, remove } => {
+                objects::send(
+                    &self.env,
+                    site,
+                    &EditLabels { id: id.clone(), add, remove, summary: summary()? },
+                )
+                .await?;
+            }
+            Step::Priority(priority) => {
+                objects::send(
+                    &self.env,
+                    site,
+                    &SetPriority { id: id.clone(), priority, summary: summary()? },
+                )
+                .await?;
+            }
+            Step::Transfer { queue: Some(queue), .. } => {
+                if life.steer(queue.clone()) {
+                    let command = InboxCommand::Transfer {
+                        conversation_id: id.clone(),
+                        agent: None,
+                        queue: Some(queue),
+                    };
+                    // A transfer to a queue does not look at who asks for it.
+                    let agent = life.agent.clone().unwrap_or_else(|| AgentId::from_random([0; 16]));
+                    objects::send(&self.env, site, &RouteCommand { agent, command }).await?;
+                } else {
+                    self.store.set_lifecycle(life)?;
+                }
+            }
+            Step::Transfer { agent: Some(agent), .. } => {
+                let command = InboxCommand::Transfer {
+                    conversation_id: id.clone(),
+                    agent: Some(agent.clone()),
+                    queue: None,
+                };
+                objects::send(&self.env, site, &RouteCommand { agent, command }).await?;
+            }
+            Step::Transfer { .. } => {}
+            Step::Snooze(until) => {
+                self.advance_flow(meta, Input::Action(AgentAction::Snooze(until)), now).await?
+            }
+            Step::Resolve => self.advance_flow(meta, Input::Action(AgentAction::Resolve), now).await?,
+            Step::Webhook => {
+                let applied = webhook_events::rule_applied(site, id, logged, rule, event);
+                webhook_subscriptions::deliver(&self.env, site, id, &[applied], now).await?;
+            }
+        }
+        Ok(())
+    }
+}
