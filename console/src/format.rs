@@ -6,6 +6,7 @@
 
 use js_sys::Date;
 use switchboard_protocol::api::audit_log;
+use switchboard_protocol::api::site_settings::LabelDefinition;
 use switchboard_protocol::inbox::ConversationSummary;
 use switchboard_protocol::routing::ConversationState;
 use switchboard_protocol::{Author, Message, Role};
@@ -95,6 +96,11 @@ pub fn state_label(state: ConversationState) -> &'static str {
         ConversationState::Snoozed => "snoozed",
         ConversationState::Resolved => "resolved",
     }
+}
+
+/// The class of a label's chip in the site's colour (`sb-label--red`), if the site defines it.
+pub fn label_color_class(label: &str, defined: &[LabelDefinition]) -> Option<String> {
+    defined.iter().find(|d| d.name == label).map(|d| format!("sb-label--{}", d.color.as_str()))
 }
 
 /// A priority in a word, for the inbox badge and the picker.

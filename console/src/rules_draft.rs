@@ -10,9 +10,15 @@ use switchboard_protocol::routing::ConversationState;
 /// label sales".
 pub fn describe(rule: &Rule) -> String {
     let when = match rule.event {
-        RuleEvent::ConversationCreated => "When a conversation starts",
-        RuleEvent::MessageCreated => "When the customer writes",
-        RuleEvent::StateChanged => "When its state changes",
+        RuleEvent::ConversationCreated => "When a conversation starts".to_owned(),
+        RuleEvent::MessageCreated => "When the customer writes".to_owned(),
+        RuleEvent::StateChanged => "When its state changes".to_owned(),
+        RuleEvent::NoReply => {
+            format!(
+                "When the customer has waited {} min for an answer",
+                rule.after_minutes.unwrap_or_default()
+            )
+        }
     };
     let conditions: Vec<String> = rule.conditions.iter().map(condition).collect();
     let condition = match conditions.is_empty() {
@@ -71,6 +77,7 @@ mod tests {
             name: "Pricing page".into(),
             enabled: true,
             event: RuleEvent::ConversationCreated,
+            after_minutes: None,
             conditions: vec![
                 Condition::PageUrl { contains: "/pricing".into() },
                 Condition::Channel { channels: vec![Channel::Webchat] },

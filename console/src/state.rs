@@ -287,6 +287,8 @@ pub enum Action {
     SetQueue(Option<QueueId>),
     /// Show only conversations of this priority (or any).
     SetPriorityFilter(Option<Priority>),
+    /// The inbox is narrowed to conversations carrying a label (or not).
+    SetLabelFilter(Option<String>),
     /// The edge answered a priority change: the conversation as it is now.
     PrioritySaved(Box<ConversationSummary>),
     /// Search the inbox.

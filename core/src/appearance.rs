@@ -7,6 +7,7 @@ use switchboard_protocol::api::site_settings::{
     Appearance, Patch, DEFAULT_COLOR, MAX_GREETING_CHARS, MAX_LAUNCHER_TEXT_CHARS, MAX_TEXT_CHARS,
     WIDGET_LANGUAGES, WIDGET_NUMBERED_TEXTS, WIDGET_TEXTS,
 };
+use switchboard_protocol::limits::MAX_MACROS_AND_RULES_BYTES;
 use switchboard_protocol::{ApiError, ErrorCode};
 
 use crate::flow::Zones;
@@ -99,6 +100,18 @@ pub fn apply(mut config: SiteConfig, patch: Patch, zones: &dyn Zones) -> Result<
     }
     config.automation_rules =
         crate::automation::validate(std::mem::take(&mut config.automation_rules), &config.flow)?;
+    if let Some(labels) = patch.labels {
+        config.labels = crate::conversation_labels::definitions(labels)?;
+    }
+    let size =
+        serde_json::to_vec(&(&config.macros, &config.automation_rules)).map_or(usize::MAX, |json| json.len());
+    if size > MAX_MACROS_AND_RULES_BYTES {
+        return Err(bad(format!(
+            "macros and automation rules take at most {} KB together ({} KB here)",
+            MAX_MACROS_AND_RULES_BYTES / 1024,
+            size / 1024
+        )));
+    }
     Ok(config)
 }
 
@@ -204,6 +217,7 @@ mod tests {
             channels: Vec::new(),
             macros: Vec::new(),
             automation_rules: Vec::new(),
+            labels: Vec::new(),
         }
     }
 
@@ -323,5 +337,20 @@ mod tests {
         assert!(set("short").unwrap_err().message.contains("32 to 200"));
         assert!(set(&format!("{} x", "a".repeat(40))).is_err(), "spaces are not allowed inside");
         assert_eq!(set("").unwrap().identity_secret, None);
+    }
+
+    #[test]
+    fn macros_and_rules_stay_within_what_one_stored_configuration_holds() {
+        use switchboard_protocol::api::macros::{Action, Macro};
+        let long = |n: usize| Macro {
+            shortcut: format!("m{n}"),
+            name: format!("Macro {n}"),
+            actions: vec![Action::SendMessage { text: "x".repeat(4_000) }; 10],
+        };
+        let few = Patch { macros: Some((0..4).map(long).collect()), ..Patch::default() };
+        assert_eq!(apply(site(), few, &ChronoZones).unwrap().macros.len(), 4);
+        let many = Patch { macros: Some((0..10).map(long).collect()), ..Patch::default() };
+        let error = apply(site(), many, &ChronoZones).unwrap_err();
+        assert!(error.message.contains("at most 192 KB"), "{}", error.message);
     }
 }

@@ -61,6 +61,7 @@ pub fn settings_changes(patch: &Patch) -> Vec<(Action, Option<String>)> {
         (patch.channels.is_some(), "channels"),
         (patch.macros.is_some(), "macros"),
         (patch.automation_rules.is_some(), "automation rules"),
+        (patch.labels.is_some(), "labels"),
     ]
     .into_iter()
     .filter_map(|(changed, name)| changed.then_some(name))

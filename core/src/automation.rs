@@ -16,7 +16,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::{Deserialize, Serialize};
 use switchboard_protocol::api::automation::{
-    Condition, Rule, RuleEvent, MAX_CONDITIONS, MAX_CONDITION_CHARS, MAX_RULES,
+    Condition, Rule, RuleEvent, MAX_CONDITIONS, MAX_CONDITION_CHARS, MAX_NO_REPLY_MINUTES, MAX_RULES,
 };
 use switchboard_protocol::api::macros::{Action, MAX_MACRO_NAME_CHARS};
 use switchboard_protocol::channels::Channel;
@@ -59,6 +59,14 @@ pub fn validate(rules: Vec<Rule>, flow: &Flow) -> Result<Vec<Rule>, ApiError> {
             if rule.conditions.len() > MAX_CONDITIONS {
                 return Err(bad(at("conditions"), format!("at most {MAX_CONDITIONS} conditions")));
             }
+            match (rule.event, rule.after_minutes) {
+                (RuleEvent::NoReply, Some(minutes)) if (1..=MAX_NO_REPLY_MINUTES).contains(&minutes) => {}
+                (RuleEvent::NoReply, _) => {
+                    return Err(bad(at("after_minutes"), format!("1 to {MAX_NO_REPLY_MINUTES} minutes")));
+                }
+                (_, Some(_)) => return Err(bad(at("after_minutes"), "only for no_reply")),
+                (_, None) => {}
+            }
             let conditions = rule
                 .conditions
                 .into_iter()
@@ -92,8 +100,8 @@ fn condition_checked(condition: Condition, event: RuleEvent, at: &str) -> Result
         Condition::State { states } if states.is_empty() => {
             return Err(bad(format!("{at}.states"), "at least one state"));
         }
-        Condition::MessageText { .. } if event == RuleEvent::StateChanged => {
-            return Err(bad(format!("{at}.type"), "a state change has no message to look at"));
+        Condition::MessageText { .. } if matches!(event, RuleEvent::StateChanged | RuleEvent::NoReply) => {
+            return Err(bad(format!("{at}.type"), "only a message event has a message to look at"));
         }
         Condition::PageUrl { contains } => Condition::PageUrl { contains: text(contains, "contains")? },
         Condition::MessageText { contains } => {
@@ -232,8 +240,47 @@ pub fn closed_on_arrival(before: ConversationState, after: ConversationState) ->
     before != after && matches!(after, ConversationState::Resolved | ConversationState::Snoozed)
 }
 
-/// What a conversation remembers for its rules: whether `conversation_created` was had, and
-/// how many applications it had in the current hour.
+/// When the next `no_reply` rule comes due for a customer waiting since `waiting_since`
+/// (none waiting, or every one done for this wait: none).
+pub fn no_reply_due(rules: &[Rule], waiting_since: Option<i64>, budget: &Budget) -> Option<i64> {
+    let since = waiting_since?;
+    let done = if budget.wait == Some(since) { budget.waited_minutes } else { 0 };
+    no_reply_minutes(rules)
+        .filter(|&minutes| minutes > done)
+        .min()
+        .map(|minutes| since + i64::from(minutes) * 60_000)
+}
+
+/// The `no_reply` rules whose time has come at `now` for a customer waiting since
+/// `waiting_since`, each once a wait (recorded in `budget`); their conditions are then
+/// [`apply`]'s to check.
+pub fn no_reply_now(rules: &[Rule], waiting_since: Option<i64>, budget: &mut Budget, now: i64) -> Vec<Rule> {
+    let Some(since) = waiting_since else { return Vec::new() };
+    if budget.wait != Some(since) {
+        (budget.wait, budget.waited_minutes) = (Some(since), 0);
+    }
+    let waited = ((now - since).max(0) / 60_000).min(i64::from(u32::MAX)) as u32;
+    let done = budget.waited_minutes;
+    let due: Vec<Rule> = rules
+        .iter()
+        .filter(|rule| rule.enabled && rule.event == RuleEvent::NoReply)
+        .filter(|rule| rule.after_minutes.is_some_and(|m| m > done && m <= waited))
+        .cloned()
+        .collect();
+    budget.waited_minutes = due.iter().filter_map(|rule| rule.after_minutes).fold(done, u32::max);
+    due
+}
+
+fn no_reply_minutes(rules: &[Rule]) -> impl Iterator<Item = u32> + '_ {
+    rules
+        .iter()
+        .filter(|rule| rule.enabled && rule.event == RuleEvent::NoReply)
+        .filter_map(|rule| rule.after_minutes)
+}
+
+/// What a conversation remembers for its rules: whether `conversation_created` was had, how
+/// many applications it had in the current hour, and how far the current wait's `no_reply`
+/// rules have run.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Budget {
     /// `conversation_created` was had.
@@ -245,6 +292,16 @@ pub struct Budget {
     /// Applications in it.
     #[serde(default)]
     pub applied: u32,
+    /// The wait (its start) whose `no_reply` rules ran.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wait: Option<i64>,
+    /// How far they ran: rules for up to this many minutes are done.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub waited_minutes: u32,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 impl Budget {

@@ -13,7 +13,7 @@ use super::*;
 use crate::flow::Flow;
 
 fn rule(name: &str, event: RuleEvent, conditions: Vec<Condition>, actions: Vec<Action>) -> Rule {
-    Rule { name: name.into(), enabled: true, event, conditions, actions }
+    Rule { name: name.into(), enabled: true, event, after_minutes: None, conditions, actions }
 }
 
 fn labels(names: &[&str]) -> Vec<String> {
@@ -174,6 +174,53 @@ fn a_message_rules_resolve_or_snooze_on_arrival_is_closed() {
     assert!(!closed_on_arrival(New, Queued));
 }
 
+#[test]
+fn no_reply_rules_come_due_once_a_wait_in_the_order_of_their_minutes() {
+    let waiting = |name: &str, minutes: u32| Rule {
+        after_minutes: Some(minutes),
+        ..rule(name, RuleEvent::NoReply, vec![], vec![Action::SendMessage { text: "Still here".into() }])
+    };
+    let rules = vec![
+        waiting("ten", 10),
+        waiting("five", 5),
+        rule("other", RuleEvent::MessageCreated, vec![], vec![Action::Resolve {}]),
+    ];
+    let (minute, since) = (60_000, 1_000_000);
+    let mut budget = Budget::default();
+    assert_eq!(no_reply_due(&rules, None, &budget), None, "nobody waits");
+    assert_eq!(no_reply_due(&rules, Some(since), &budget), Some(since + 5 * minute));
+    assert!(no_reply_now(&rules, Some(since), &mut budget, since + 4 * minute).is_empty());
+    let names = |due: Vec<Rule>| due.into_iter().map(|r| r.name).collect::<Vec<_>>();
+    assert_eq!(names(no_reply_now(&rules, Some(since), &mut budget, since + 6 * minute)), ["five"]);
+    assert!(no_reply_now(&rules, Some(since), &mut budget, since + 7 * minute).is_empty(), "once a wait");
+    assert_eq!(no_reply_due(&rules, Some(since), &budget), Some(since + 10 * minute));
+    assert_eq!(names(no_reply_now(&rules, Some(since), &mut budget, since + 60 * minute)), ["ten"]);
+    assert_eq!(no_reply_due(&rules, Some(since), &budget), None, "all done for this wait");
+    // A new wait (an agent answered, the customer wrote again) starts them afresh.
+    let again = since + 90 * minute;
+    assert_eq!(no_reply_due(&rules, Some(again), &budget), Some(again + 5 * minute));
+    assert_eq!(names(no_reply_now(&rules, Some(again), &mut budget, again + 11 * minute)), ["ten", "five"]);
+    // A resolved conversation keeps no one waiting.
+    let mut life = crate::flow::lifecycle::Lifecycle { waiting_since: Some(since), ..Default::default() };
+    assert_eq!(life.awaiting_person_since(), Some(since));
+    life.state = ConversationState::Resolved;
+    assert_eq!(life.awaiting_person_since(), None);
+    // Checked: minutes only for no_reply, and within range.
+    assert_eq!(
+        field_of(vec![Rule { after_minutes: None, ..waiting("r", 5) }]),
+        "automation_rules[0].after_minutes"
+    );
+    assert_eq!(
+        field_of(vec![Rule { after_minutes: Some(0), ..waiting("r", 5) }]),
+        "automation_rules[0].after_minutes"
+    );
+    let created = Rule {
+        after_minutes: Some(5),
+        ..rule("r", RuleEvent::ConversationCreated, vec![], vec![Action::Resolve {}])
+    };
+    assert_eq!(field_of(vec![created]), "automation_rules[0].after_minutes");
+}
+
 /// A random rule over a handful of labels: conditions on labels, actions on labels.
 fn any_rule() -> impl Strategy<Value = Rule> {
     let label = || proptest::sample::select(vec!["a", "b", "c", "d"]).prop_map(String::from);
@@ -193,6 +240,7 @@ fn any_rule() -> impl Strategy<Value = Rule> {
     )
         .prop_map(|(enabled, conditions, actions, event)| Rule {
             name: String::new(),
+            after_minutes: None,
             enabled,
             event,
             conditions,

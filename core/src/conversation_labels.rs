@@ -9,6 +9,7 @@ use serde_json::Value;
 use switchboard_protocol::api::conversation_labels::{
     MAX_ATTRIBUTES, MAX_ATTRIBUTE_CHARS, MAX_LABELS, MAX_LABEL_CHARS,
 };
+use switchboard_protocol::api::site_settings::{LabelDefinition, MAX_LABEL_DEFINITIONS};
 use switchboard_protocol::{ApiError, ErrorCode};
 
 fn bad(field: String, message: impl Into<String>) -> ApiError {
@@ -42,6 +43,33 @@ pub fn labels(typed: &[String]) -> Result<Vec<String>, ApiError> {
         return Err(bad("labels".into(), format!("at most {MAX_LABELS} labels")));
     }
     Ok(labels)
+}
+
+/// A site's label definitions as stored: names in a label's one spelling, unique,
+/// descriptions trimmed (at most 200 characters), sorted by name.
+pub fn definitions(typed: Vec<LabelDefinition>) -> Result<Vec<LabelDefinition>, ApiError> {
+    if typed.len() > MAX_LABEL_DEFINITIONS {
+        return Err(bad("labels".into(), format!("at most {MAX_LABEL_DEFINITIONS} labels")));
+    }
+    let mut stored: Vec<LabelDefinition> = Vec::with_capacity(typed.len());
+    for (n, definition) in typed.into_iter().enumerate() {
+        let name = label(&definition.name).ok_or_else(|| {
+            bad(
+                format!("labels[{n}].name"),
+                format!("1 to {MAX_LABEL_CHARS} letters, digits, spaces or - _ : / ."),
+            )
+        })?;
+        if stored.iter().any(|d| d.name == name) {
+            return Err(bad(format!("labels[{n}].name"), format!("{name} is defined twice")));
+        }
+        let description = definition.description.map(|d| d.trim().to_owned()).filter(|d| !d.is_empty());
+        if description.as_ref().is_some_and(|d| d.chars().count() > 200) {
+            return Err(bad(format!("labels[{n}].description"), "at most 200 characters"));
+        }
+        stored.push(LabelDefinition { name, description, ..definition });
+    }
+    stored.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(stored)
 }
 
 /// `current` with `add` appended (those not there yet, in order) and `remove` taken off;
@@ -98,6 +126,26 @@ pub fn patch_attributes(
 
 #[cfg(test)]
 mod tests {
+    use switchboard_protocol::api::site_settings::{LabelColor, LabelDefinition};
+
+    #[test]
+    fn a_sites_labels_are_stored_in_their_one_spelling_once_each() {
+        let define =
+            |name: &str, color| LabelDefinition { name: name.into(), color, description: Some(" ".into()) };
+        let stored =
+            definitions(vec![define(" VIP ", LabelColor::Red), define("billing", LabelColor::Green)])
+                .unwrap();
+        assert_eq!(stored.iter().map(|d| d.name.as_str()).collect::<Vec<_>>(), ["billing", "vip"]);
+        assert_eq!((stored[1].color, stored[1].description.clone()), (LabelColor::Red, None));
+        let twice =
+            definitions(vec![define("vip", LabelColor::Red), define("VIP", LabelColor::Blue)]).unwrap_err();
+        assert_eq!(twice.field.as_deref(), Some("labels[1].name"));
+        assert_eq!(
+            definitions(vec![define("<b>", LabelColor::Red)]).unwrap_err().field.as_deref(),
+            Some("labels[0].name")
+        );
+    }
+
     use proptest::prelude::*;
     use serde_json::json;
 

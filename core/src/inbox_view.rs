@@ -61,6 +61,8 @@ pub struct Filter {
     pub queue: Option<QueueId>,
     /// Only conversations of this priority, when set.
     pub priority: Option<switchboard_protocol::inbox::Priority>,
+    /// Only conversations carrying this label, when set.
+    pub label: Option<String>,
     /// Only conversations whose visitor or last message matches this text (case-insensitive,
     /// every word must match somewhere); empty matches everything.
     pub query: String,
@@ -75,6 +77,7 @@ impl Filter {
         self.view.shows(summary, me)
             && self.queue.as_ref().is_none_or(|queue| summary.queue.as_ref() == Some(queue))
             && self.priority.is_none_or(|priority| summary.priority == Some(priority))
+            && self.label.as_ref().is_none_or(|label| summary.labels.contains(label))
             && (matches_query(summary, &self.query) || self.hits.contains(&summary.id))
     }
 
@@ -171,6 +174,12 @@ mod tests {
         let shown: Vec<_> =
             urgent.iter().filter(|s| only_urgent.shows(s, &me)).map(|s| s.id.clone()).collect();
         assert_eq!(shown, vec![urgent[2].id.clone()]);
+        let mut labelled = all.clone();
+        labelled[1].labels = vec!["vip".into(), "refund".into()];
+        let only_vip = Filter { label: Some("vip".into()), ..Filter::default() };
+        let shown: Vec<_> =
+            labelled.iter().filter(|s| only_vip.shows(s, &me)).map(|s| s.id.clone()).collect();
+        assert_eq!(shown, vec![labelled[1].id.clone()]);
     }
 
     #[test]

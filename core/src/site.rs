@@ -70,6 +70,9 @@ pub struct SiteConfig {
     /// The automation rules its conversations run, in order ([`crate::automation`]).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub automation_rules: Vec<switchboard_protocol::api::automation::Rule>,
+    /// Its own labels, with their colours ([`crate::conversation_labels::definitions`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub labels: Vec<switchboard_protocol::api::site_settings::LabelDefinition>,
 }
 
 impl SiteConfig {
@@ -240,6 +243,7 @@ impl Bootstrap {
                 channels: Vec::new(),
                 macros: Vec::new(),
                 automation_rules: Vec::new(),
+                labels: Vec::new(),
             },
             admin_email,
             admin_name: admin_name.to_string(),

@@ -45,11 +45,16 @@ pub(crate) fn no_content() -> EdgeResult<Response> {
 /// Reads a JSON body of at most [`MAX_BODY_BYTES`], refusing other content types (which also
 /// keeps cross-site forms from posting: a JSON content type needs a CORS preflight).
 pub(crate) async fn read_json<T: DeserializeOwned>(req: &mut Request) -> EdgeResult<T> {
+    read_json_within(req, MAX_BODY_BYTES).await
+}
+
+/// [`read_json`] with a cap of `cap` bytes (the site's settings, with their macros and rules).
+pub(crate) async fn read_json_within<T: DeserializeOwned>(req: &mut Request, cap: usize) -> EdgeResult<T> {
     let content_type = req.headers().get("content-type")?.unwrap_or_default();
     if !content_type.to_ascii_lowercase().starts_with("application/json") {
         return Err(EdgeError::refuse(ErrorCode::BadRequest, "send the body as application/json"));
     }
-    let bytes = read_capped(req, MAX_BODY_BYTES, too_large).await?;
+    let bytes = read_capped(req, cap, || too_large_for(cap)).await?;
     serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_slice(&bytes)).map_err(|e| {
         let field =
             switchboard_core::shape_errors::field_at_fault(&e.path().to_string(), &e.inner().to_string());
@@ -95,11 +100,8 @@ pub(crate) async fn collect_capped(mut chunks: ByteStream, cap: usize) -> worker
     Ok(Some(bytes))
 }
 
-fn too_large() -> EdgeError {
-    EdgeError::refuse(
-        ErrorCode::BodyTooLarge,
-        format!("request bodies are limited to {MAX_BODY_BYTES} bytes"),
-    )
+fn too_large_for(cap: usize) -> EdgeError {
+    EdgeError::refuse(ErrorCode::BodyTooLarge, format!("request bodies are limited to {cap} bytes"))
 }
 
 /// The `Origin` header, if the client sent one.

@@ -4,6 +4,7 @@
 
 use switchboard_core::site::SiteConfig;
 use switchboard_protocol::api::site_settings::{Patch, Response as Settings};
+use switchboard_protocol::limits::MAX_SETTINGS_BODY_BYTES;
 use worker::{Request, Response};
 
 use crate::audit::{self, Done};
@@ -23,7 +24,7 @@ pub(crate) async fn show(req: &Request, env: &Ctx<'_>) -> EdgeResult<Response> {
 /// An admin changes it.
 pub(crate) async fn update(mut req: Request, env: &Ctx<'_>) -> EdgeResult<Response> {
     let admin = authenticate_admin(&req, env).await?;
-    let patch: Patch = http::read_json(&mut req).await?;
+    let patch: Patch = http::read_json_within(&mut req, MAX_SETTINGS_BODY_BYTES).await?;
     let changes = switchboard_core::audit::settings_changes(&patch);
     let config = objects::send(env, &admin.site, &UpdateConfig { site: admin.site.clone(), patch }).await?;
     site_cache::remember(&config, env.now);
@@ -50,5 +51,6 @@ pub(crate) fn settings(config: SiteConfig) -> EdgeResult<Settings> {
         channels: config.channels,
         macros: config.macros,
         automation_rules: config.automation_rules,
+        labels: config.labels,
     })
 }

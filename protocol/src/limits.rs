@@ -10,6 +10,14 @@ pub const MAX_MESSAGE_CHARS: usize = 4_000;
 /// Largest REST request body the edge reads, in bytes.
 pub const MAX_BODY_BYTES: usize = 16 * 1024;
 
+/// Largest body of `PATCH /api/v1/site`, in bytes: a site's macros and automation rules
+/// come in one list each, longer than other requests.
+pub const MAX_SETTINGS_BODY_BYTES: usize = 256 * 1024;
+
+/// Most bytes a site's macros and automation rules take together, as JSON: the site's
+/// configuration is one stored value every conversation's isolate keeps a copy of.
+pub const MAX_MACROS_AND_RULES_BYTES: usize = 192 * 1024;
+
 /// How many messages one `history` frame carries at most; longer replays span several frames.
 pub const HISTORY_PAGE: usize = 200;
 

@@ -7,6 +7,7 @@ use std::rc::Rc;
 use switchboard_protocol::api::agents_list;
 use switchboard_protocol::api::canned_responses::CannedResponse;
 use switchboard_protocol::api::macros::Macro;
+use switchboard_protocol::api::site_settings::LabelDefinition;
 use switchboard_protocol::channels::{Channel, Template};
 use switchboard_protocol::inbox::Priority;
 use switchboard_protocol::routing::ConversationState;
@@ -77,6 +78,8 @@ pub struct PaneProps {
     pub canned: Rc<Vec<CannedResponse>>,
     /// The site's macros: the header's menu and the reply box's `/`.
     pub macros: Rc<Vec<Macro>>,
+    /// The site's own labels (suggested, in their colours).
+    pub label_defs: Rc<Vec<LabelDefinition>>,
     /// Where the edge's answers to label changes (and reloaded site settings) go.
     pub dispatch: Dispatcher,
 }
@@ -145,6 +148,7 @@ pub fn conversation_pane(props: &PaneProps) -> Html {
             </header>
             if let Some(labels) = open.labels.clone() {
                 <ConversationLabels key={format!("l{key}")} conversation={open.id.clone()} {labels}
+                    defined={props.label_defs.clone()}
                     dispatch={props.dispatch.clone()} />
             }
             <Timeline

@@ -10,6 +10,7 @@
 use std::rc::Rc;
 
 use switchboard_core::inbox_view::{Filter, View};
+use switchboard_protocol::api::site_settings::LabelDefinition;
 use switchboard_protocol::inbox::Priority;
 use switchboard_protocol::{ConversationId, QueueId};
 use web_sys::{Element, HtmlInputElement, HtmlSelectElement};
@@ -41,6 +42,10 @@ pub struct InboxProps {
     pub on_queue: Callback<Option<QueueId>>,
     /// A priority (or any) was chosen.
     pub on_priority: Callback<Option<Priority>>,
+    /// The site's own labels (the label filter, and chips in their colours).
+    pub label_defs: Rc<Vec<LabelDefinition>>,
+    /// A label (or any) was chosen.
+    pub on_label: Callback<Option<String>>,
     /// The search text changed.
     pub on_search: Callback<String>,
 }
@@ -48,7 +53,7 @@ pub struct InboxProps {
 /// The left column.
 #[function_component(Inbox)]
 pub fn inbox(props: &InboxProps) -> Html {
-    let items = props.rows.iter().map(|row| item(row, &props.on_open));
+    let items = props.rows.iter().map(|row| item(row, &props.on_open, &props.label_defs));
     let status = match (props.loaded, props.link) {
         (_, Link::Reconnecting) => Some("Reconnecting…"),
         (false, _) => Some("Loading conversations…"),
@@ -73,6 +78,9 @@ pub fn inbox(props: &InboxProps) -> Html {
                     { queue_filter(props) }
                 }
                 { priority_filter(props) }
+                if !props.label_defs.is_empty() {
+                    { label_filter(props) }
+                }
             </div>
             <ul class="sb-inbox">{ for items }</ul>
             if props.loaded && props.rows.is_empty() {
@@ -143,7 +151,23 @@ fn priority_filter(props: &InboxProps) -> Html {
     }
 }
 
-fn item(row: &InboxRow, on_open: &Callback<ConversationId>) -> Html {
+/// `select.sb-label-filter`: any label, or one of the site's.
+fn label_filter(props: &InboxProps) -> Html {
+    let onchange = props.on_label.reform(|event: Event| {
+        Some(event.target_unchecked_into::<HtmlSelectElement>().value()).filter(|label| !label.is_empty())
+    });
+    let selected = props.filter.label.clone().unwrap_or_default();
+    html! {
+        <select class="sb-label-filter" aria-label="Label" {onchange}>
+            <option value="" selected={selected.is_empty()}>{ "Any label" }</option>
+            { for props.label_defs.iter().map(|d| html! {
+                <option value={d.name.clone()} selected={selected == d.name}>{ d.name.clone() }</option>
+            }) }
+        </select>
+    }
+}
+
+fn item(row: &InboxRow, on_open: &Callback<ConversationId>, label_defs: &[LabelDefinition]) -> Html {
     let onclick = {
         let (id, on_open) = (row.id.clone(), on_open.clone());
         move |_: MouseEvent| on_open.emit(id.clone())
@@ -203,7 +227,9 @@ fn item(row: &InboxRow, on_open: &Callback<ConversationId>) -> Html {
                     <span class="sb-inbox-line sb-inbox-labels">
                         <span class="sb-visually-hidden">{ "Labels:" }</span>
                         { for row.labels.iter().map(|label| html! {
-                            <span class="sb-label sb-inbox-label">{ label.clone() }</span>
+                            <span class={classes!("sb-label", "sb-inbox-label", format::label_color_class(label, label_defs))}>
+                                { label.clone() }
+                            </span>
                         }) }
                     </span>
                 }

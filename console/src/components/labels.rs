@@ -1,17 +1,19 @@
 //! The open conversation's labels, under its header: a chip for each, with "×" to remove it
 //! (named "Remove label vip" for screen readers), and a box to add one (Enter, or "Add
-//! label"). Each change sends the whole new list; what is shown is always the listed
+//! label"; the site's own labels are suggested, and wear their colours). Each change sends the whole new list; what is shown is always the listed
 //! summary's labels — the edge's answer, or its push to the inbox when a script or another
 //! agent changed them — so nothing shows that was not stored. A refusal is shown under it.
 
 use std::rc::Rc;
 
+use switchboard_protocol::api::site_settings::LabelDefinition;
 use switchboard_protocol::ConversationId;
 use wasm_bindgen_futures::spawn_local;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::effects::{labels, Dispatcher};
+use crate::format::label_color_class;
 use crate::state::{with_label, without_label};
 
 /// Labels properties.
@@ -21,6 +23,8 @@ pub struct LabelsProps {
     pub conversation: ConversationId,
     /// Its labels, in the order set.
     pub labels: Rc<Vec<String>>,
+    /// The site's own labels: suggested in the box, chips in their colours.
+    pub defined: Rc<Vec<LabelDefinition>>,
     /// Where the edge's answer goes.
     pub dispatch: Dispatcher,
 }
@@ -86,7 +90,8 @@ pub fn conversation_labels(props: &LabelsProps) -> Html {
         };
         let name = format!("Remove label {label}");
         html! {
-            <li key={label.clone()} class="sb-label" data-label={label.clone()}>
+            <li key={label.clone()} class={classes!("sb-label", label_color_class(label, &props.defined))}
+                data-label={label.clone()}>
                 <span class="sb-label-text">{ label.clone() }</span>
                 <button type="button" class="sb-label-remove" aria-label={name.clone()} title={name}
                     disabled={*busy} {onclick}>{ "×" }</button>
@@ -100,7 +105,12 @@ pub fn conversation_labels(props: &LabelsProps) -> Html {
             }
             <form class="sb-labels-form" aria-label="Add a label" novalidate=true {onsubmit}>
                 <input type="text" name="label" class="sb-labels-input" aria-label="New label"
-                    placeholder="Add a label" autocomplete="off" value={(*draft).clone()} {oninput} />
+                    placeholder="Add a label" autocomplete="off" list="sb-site-labels" value={(*draft).clone()} {oninput} />
+                <datalist id="sb-site-labels">
+                    { for props.defined.iter().filter(|d| !props.labels.contains(&d.name)).map(|d| html! {
+                        <option value={d.name.clone()}>{ d.description.clone().unwrap_or_default() }</option>
+                    }) }
+                </datalist>
                 <button type="submit" class="sb-labels-add" disabled={*busy}>{ "Add label" }</button>
             </form>
             if let Some(message) = (*error).clone() {

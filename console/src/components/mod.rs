@@ -24,6 +24,7 @@
 //!   and message filters (redactions, masked words, trimming) every message passes;
 //!   [`channels`]: the site's contact identities (SMS and WhatsApp numbers, Messenger pages,
 //!   email addresses) and their message handlers, one edited at a time in [`channel_editor`];
+//!   [`label_settings`]: the site's own labels and their colours (admins);
 //!   [`macro_settings`]: the site's macros, listed, added and removed (admins);
 //!   [`automation_rules`]: the site's automation rules in sentences, edited as JSON (admins).
 //! - [`topbar`]: the agent's name and "Sign out".
@@ -71,6 +72,7 @@ pub mod form;
 pub mod inbox;
 pub mod interceptors;
 pub mod invite;
+pub mod label_settings;
 pub mod labels;
 pub mod login;
 pub mod macro_settings;

@@ -1,5 +1,5 @@
 //! The settings screen: the site and its channels, the team (accounts with their photos,
-//! invites, password reset links), the canned responses, the macros and the automation rules. Everyone sees them; only admins
+//! invites, password reset links), the canned responses, the site's labels, the macros and the automation rules. Everyone sees them; only admins
 //! get the controls that change them (the edge enforces it as well), and the API keys,
 //! webhooks and the audit log. Each agent also changes their own password and two-factor
 //! sign-in here, and chooses whether they get the email digest of what they missed.
@@ -23,6 +23,7 @@ use super::automation_rules::AutomationRules;
 use super::blocks::Blocks;
 use super::channels::ChannelsForm;
 use super::email_digest::EmailDigest;
+use super::label_settings::LabelSettings;
 use super::macro_settings::MacroSettings;
 use super::password::ChangePassword;
 use super::site_form::SiteForm;
@@ -137,6 +138,8 @@ pub fn settings(props: &SettingsProps) -> Html {
                     }
                 }) }
             </ul>
+            <h2>{ "Labels" }</h2>
+            <LabelSettings site={props.site.clone()} admin={props.admin} dispatch={props.dispatch.clone()} />
             <h2>{ "Macros" }</h2>
             <MacroSettings site={props.site.clone()} admin={props.admin} dispatch={props.dispatch.clone()}
                 queues={Rc::new(props.team.queues.clone())} />

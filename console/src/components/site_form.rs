@@ -110,6 +110,8 @@ pub fn site_form(props: &SiteFormProps) -> Html {
                 macros: None,
                 // The Automation rules section (`super::automation_rules`) sends them.
                 automation_rules: None,
+                // The Labels section (`super::label_settings`) sends them.
+                labels: None,
                 interceptors,
                 // Sent only when changed: saving the colour must not re-decide who needs it.
                 two_factor_policy: serde_json::from_value::<TwoFactorPolicy>(

@@ -160,6 +160,7 @@ pub fn workspace(props: &WorkspaceProps) -> Html {
         })
     };
     let admin = agent.role == AgentRole::Admin;
+    let label_defs = Rc::new(state.site.as_ref().map(|site| site.labels.clone()).unwrap_or_default());
     html! {
         <div class="sb-app">
             <TopBar name={agent.name.clone()} notice={state.notice.clone()} {on_logout}
@@ -185,11 +186,14 @@ pub fn workspace(props: &WorkspaceProps) -> Html {
                         on_view={dispatch.to_callback().reform(Action::SetView)}
                         on_queue={dispatch.to_callback().reform(Action::SetQueue)}
                         on_priority={dispatch.to_callback().reform(Action::SetPriorityFilter)}
+                        label_defs={label_defs.clone()}
+                        on_label={dispatch.to_callback().reform(Action::SetLabelFilter)}
                         on_search={dispatch.to_callback().reform(Action::Search)}
                     />
                     <ConversationPane {open} {on_send} {on_dismiss} {on_typing} {on_action}
                         team={state.team.clone()} canned={state.canned.clone()} dispatch={dispatch.clone()}
-                        macros={Rc::new(state.site.as_ref().map(|site| site.macros.clone()).unwrap_or_default())} />
+                        macros={Rc::new(state.site.as_ref().map(|site| site.macros.clone()).unwrap_or_default())}
+                        {label_defs} />
                     if state.open.is_some() {
                         <ContactPanel key={state.open.as_ref().map(|o| o.id.to_string()).unwrap_or_default()}
                             label={state.open_label().unwrap_or_default()}

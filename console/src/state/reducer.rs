@@ -164,6 +164,7 @@ impl Reducible for State {
             Action::SetView(view) => state.filter.view = view,
             Action::SetQueue(queue) => state.filter.queue = queue,
             Action::SetPriorityFilter(priority) => state.filter.priority = priority,
+            Action::SetLabelFilter(label) => state.filter.label = label,
             Action::PrioritySaved(saved) => state.priority_saved(*saved),
             Action::Search(query) => {
                 state.filter.query = query;

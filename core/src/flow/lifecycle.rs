@@ -192,6 +192,13 @@ impl Lifecycle {
         to_humans
     }
 
+    /// Since when its customer waits for a person's answer, while the conversation is open
+    /// (a resolved or snoozed one keeps no one waiting): what `no_reply` rules count from.
+    pub fn awaiting_person_since(&self) -> Option<i64> {
+        let closed = matches!(self.state, ConversationState::Resolved | ConversationState::Snoozed);
+        self.waiting_since.filter(|_| !closed)
+    }
+
     /// The customer wrote a message in `language` (if told): the conversation's language is
     /// its customer's first message that told one.
     pub fn customer_wrote_in(&mut self, language: Option<&str>) {

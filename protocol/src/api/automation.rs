@@ -24,6 +24,9 @@ pub const MAX_RULES: usize = 50;
 /// Most conditions in one rule.
 pub const MAX_CONDITIONS: usize = 10;
 
+/// Longest wait a `no_reply` rule may name, in minutes (a week).
+pub const MAX_NO_REPLY_MINUTES: u32 = 10_080;
+
 /// Most characters of text a condition looks for.
 pub const MAX_CONDITION_CHARS: usize = 200;
 
@@ -38,6 +41,10 @@ pub struct Rule {
     pub enabled: bool,
     /// What sets it off.
     pub event: RuleEvent,
+    /// For `no_reply`: how long the customer has waited for a person's answer, 1 to
+    /// [`MAX_NO_REPLY_MINUTES`] minutes (absent for other events).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after_minutes: Option<u32>,
     /// What must all hold (none: always).
     #[serde(default)]
     pub conditions: Vec<Condition>,
@@ -61,6 +68,9 @@ pub enum RuleEvent {
     MessageCreated,
     /// The conversation's state changed (queued, assigned, resolved…), not by a rule.
     StateChanged,
+    /// The customer's oldest unanswered message has waited `after_minutes` for a person's
+    /// answer (once per wait: an agent's answer ends it, the next message starts another).
+    NoReply,
 }
 
 /// One thing a rule looks at.

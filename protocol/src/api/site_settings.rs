@@ -56,6 +56,80 @@ pub struct Appearance {
     pub texts: BTreeMap<String, BTreeMap<String, String>>,
 }
 
+/// Most labels a site defines.
+pub const MAX_LABEL_DEFINITIONS: usize = 100;
+
+/// One of the site's own labels: agents pick it, the inbox filters on it, its chips wear its
+/// colour. (Labels the site does not define still work, in a plain chip.)
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LabelDefinition {
+    /// The label, spelled as labels are stored (`api::conversation_labels`): unique.
+    pub name: String,
+    /// Its colour.
+    #[serde(default)]
+    pub color: LabelColor,
+    /// What it is for (at most 200 characters).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// A label's colour: a palette whose every chip is readable (the console's stylesheet has
+/// each as a soft background with a dark ink of its hue).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LabelColor {
+    /// Red.
+    Red,
+    /// Orange.
+    Orange,
+    /// Yellow.
+    Yellow,
+    /// Green.
+    Green,
+    /// Teal.
+    Teal,
+    /// Blue (unless said).
+    #[default]
+    Blue,
+    /// Purple.
+    Purple,
+    /// Pink.
+    Pink,
+    /// Gray.
+    Gray,
+}
+
+impl LabelColor {
+    /// Every colour, in the palette's order.
+    pub const ALL: [LabelColor; 9] = [
+        LabelColor::Red,
+        LabelColor::Orange,
+        LabelColor::Yellow,
+        LabelColor::Green,
+        LabelColor::Teal,
+        LabelColor::Blue,
+        LabelColor::Purple,
+        LabelColor::Pink,
+        LabelColor::Gray,
+    ];
+
+    /// Its wire name (`red`), also its chip's class suffix.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LabelColor::Red => "red",
+            LabelColor::Orange => "orange",
+            LabelColor::Yellow => "yellow",
+            LabelColor::Green => "green",
+            LabelColor::Teal => "teal",
+            LabelColor::Blue => "blue",
+            LabelColor::Purple => "purple",
+            LabelColor::Pink => "pink",
+            LabelColor::Gray => "gray",
+        }
+    }
+}
+
 /// A bottom corner of the page.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -222,6 +296,9 @@ pub struct Response {
     /// The automation rules conversations run, in order ([`super::automation`]).
     #[serde(default)]
     pub automation_rules: Vec<super::automation::Rule>,
+    /// The site's own labels, with their colours, by name.
+    #[serde(default)]
+    pub labels: Vec<LabelDefinition>,
 }
 
 /// `PATCH` request body.
@@ -276,6 +353,10 @@ pub struct Patch {
     /// [`super::automation::MAX_RULES`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub automation_rules: Option<Vec<super::automation::Rule>>,
+    /// New label definitions (the whole list; `[]` for none), at most
+    /// [`MAX_LABEL_DEFINITIONS`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub labels: Option<Vec<LabelDefinition>>,
 }
 
 /// How many visitor sessions (`POST /api/v1/sessions`) may start a minute: from one address,

@@ -183,3 +183,39 @@ async fn rules_answer_people_never_themselves() -> Result<()> {
     ensure!(matches!(visitor.hello(Seq(0)).await?.0, Author::Visitor { .. }), "the visitor is still welcome");
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_customer_left_waiting_sets_off_no_reply_rules_once_a_wait() -> Result<()> {
+    let edge = TestEdge::start(&[SHOP])?;
+    let admin = Session::start(&edge, ADMIN_EMAIL, ADMIN_PASSWORD).await?;
+    const SORRY: &str = "Sorry for the wait, someone will be with you shortly.";
+    let rules = json!({ "flow": { "start": "queue" }, "automation_rules": [
+        { "name": "Waited a minute", "event": "no_reply", "after_minutes": 1,
+          "actions": [{ "type": "send_message", "text": SORRY }, { "type": "set_priority", "priority": "urgent" }] }
+    ] });
+    let saved = admin.call(&edge, Method::PATCH, "/api/v1/site", Some(&rules)).await?;
+    ensure!(saved.status == 200, "{}", saved.body);
+
+    // One visitor waits; another is answered at once and never hears the apology.
+    let (waiting, mut waiting_visitor) = visitor_on(&edge, "/", "Is anyone there?").await?;
+    let (answered, _answered_visitor) = visitor_on(&edge, "/", "Quick question").await?;
+    let reply = json!({ "text": "Hi! How can I help?" });
+    let posted = admin
+        .call(&edge, Method::POST, &format!("/api/v1/conversations/{answered}/messages"), Some(&reply))
+        .await?;
+    ensure!(posted.status == 201, "{}", posted.body);
+
+    // A minute on, the waiting visitor gets the apology and the conversation is urgent.
+    wait::until("the apology", Duration::from_secs(120), || async {
+        log_texts(&edge, &admin, &waiting).await.ok()?.iter().any(|(_, _, t)| t == SORRY).then_some(())
+    })
+    .await?;
+    summary_when(&edge, &admin, &waiting, "urgent", |s| s["priority"] == "urgent").await?;
+    // Still waiting: once a wait, not again at the next ring.
+    waiting_visitor.post("v-2", "Hello??").await?;
+    let log = log_texts(&edge, &admin, &waiting).await?;
+    ensure!(log.iter().filter(|(_, _, t)| t == SORRY).count() == 1, "{log:?}");
+    let other = log_texts(&edge, &admin, &answered).await?;
+    ensure!(!other.iter().any(|(_, _, t)| t == SORRY), "{other:?}");
+    Ok(())
+}

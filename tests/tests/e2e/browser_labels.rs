@@ -152,3 +152,77 @@ async fn an_agent_labels_a_conversation_and_sees_a_scripts_labels_live() -> Resu
     agent.close().await?;
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_sites_own_labels_wear_their_colour_and_filter_the_inbox() -> Result<()> {
+    let edge = TestEdge::start(&[SHOP])?;
+    let admin = Session::start(&edge, ADMIN_EMAIL, ADMIN_PASSWORD).await?;
+
+    // The admin defines "VIP" in red in Settings → Labels: stored as "vip", shown as a red chip.
+    let agent = Browser::start().await?;
+    sign_in_to_console(&agent, &edge).await?;
+    agent.click("button.sb-screen--settings").await?;
+    agent.type_into("form.sb-label-form input[name=name]", "VIP").await?;
+    agent.choose("form.sb-label-form select[name=color]", "red").await?;
+    agent.type_into("form.sb-label-form input[name=description]", "Paying customers").await?;
+    agent.click("button.sb-label-def-submit").await?;
+    agent
+        .wait_for_js(
+            "the label listed in red",
+            "return !!document.querySelector(\"li[data-label-def='vip'] .sb-label.sb-label--red\");",
+        )
+        .await?;
+    let site = admin.call(&edge, Method::GET, "/api/v1/site", None::<&()>).await?;
+    ensure!(
+        site.body["labels"] == json!([{ "name": "vip", "color": "red", "description": "Paying customers" }]),
+        "{}",
+        site.body
+    );
+    assert_accessible(&agent, "the labels section", Some(".sb-label-settings")).await?;
+
+    // Two visitors write; the agent labels the first "vip" (offered by the label box).
+    let mut ids = Vec::new();
+    for (n, text) in ["I pay you a lot", "Just browsing"].into_iter().enumerate() {
+        let session = new_conversation(&edge, SHOP, None).await?;
+        let mut visitor = Live::visitor(&edge, &session).await?;
+        visitor.hello(Seq(0)).await?;
+        visitor.post(&format!("m-{n}"), text).await?;
+        ids.push(session.conversation_id.clone());
+    }
+    agent.click("button.sb-screen--inbox").await?;
+    let row = |id: &ConversationId| format!("li.sb-inbox-item[data-conversation-id='{id}']");
+    agent.find(&format!("{} button.sb-inbox-open", row(&ids[1]))).await?;
+    agent.find(&format!("{} button.sb-inbox-open", row(&ids[0]))).await?.click().await?;
+    agent
+        .wait_for_js(
+            "vip offered by the label box",
+            "return Array.from(document.querySelectorAll('#sb-site-labels option')).some(o => o.value === 'vip');",
+        )
+        .await?;
+    agent.find(".sb-labels input[name=label]").await?.send_keys(&format!("vip{ENTER}")).await?;
+    agent
+        .wait_for_js(
+            "the red chips on the conversation and its row",
+            &format!(
+                "return !!document.querySelector(\".sb-labels li.sb-label--red[data-label='vip']\")
+                     && !!document.querySelector({:?});",
+                format!("{} .sb-inbox-label.sb-label--red", row(&ids[0]))
+            ),
+        )
+        .await?;
+
+    // The inbox's label filter narrows the list to it.
+    agent.choose("select.sb-label-filter", "vip").await?;
+    agent
+        .wait_for_js(
+            "only the vip conversation listed",
+            &format!(
+                "return document.querySelector({:?}) === null && !!document.querySelector({:?});",
+                row(&ids[1]),
+                row(&ids[0])
+            ),
+        )
+        .await?;
+    agent.close().await?;
+    Ok(())
+}

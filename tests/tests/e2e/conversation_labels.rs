@@ -280,3 +280,33 @@ async fn an_urgent_conversation_jumps_the_queue_and_its_visitor_is_told() -> Res
     assert_eq!(first_offer, second);
     Ok(())
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_sites_label_definitions_are_checked_and_kept_in_one_spelling() -> Result<()> {
+    let edge = TestEdge::start(&[SHOP])?;
+    let admin = Session::start(&edge, ADMIN_EMAIL, ADMIN_PASSWORD).await?;
+    let patch = |labels: serde_json::Value| json!({ "labels": labels });
+    for (labels, field) in [
+        (json!([{ "name": "vip", "color": "red" }, { "name": " VIP" }]), "labels[1].name"),
+        (json!([{ "name": "<b>" }]), "labels[0].name"),
+        (json!([{ "name": "vip", "color": "chartreuse" }]), "labels[0].color"),
+    ] {
+        let refused = admin.call(&edge, Method::PATCH, "/api/v1/site", Some(&patch(labels))).await?;
+        assert_eq!(refused.status, 400, "{}", refused.body);
+        assert_eq!(refused.body["error"]["field"], field, "{}", refused.body);
+    }
+    let saved = admin
+        .call(
+            &edge,
+            Method::PATCH,
+            "/api/v1/site",
+            Some(&patch(json!([{ "name": " Billing  Issue ", "color": "green" }, { "name": "vip" }]))),
+        )
+        .await?;
+    assert_eq!(saved.status, 200, "{}", saved.body);
+    assert_eq!(
+        saved.body["labels"],
+        json!([{ "name": "billing issue", "color": "green" }, { "name": "vip", "color": "blue" }])
+    );
+    Ok(())
+}

@@ -1,6 +1,7 @@
-//! The conversation's one alarm, shared by three clocks: the flow's wake-ups (timeouts, SLAs,
+//! The conversation's one alarm, shared by four clocks: the flow's wake-ups (timeouts, SLAs,
 //! snoozes, auto-resolve's idle time), replies waiting for the customer's line
-//! (`line_outbox`), and the email of replies left unread (`continuity`). When it rings each
+//! (`line_outbox`), the email of replies left unread (`continuity`), and automation rules
+//! for a customer left waiting (`automation`, `no_reply`). When it rings each
 //! does what is due; then it is set again for whichever comes next (after a failure, not
 //! sooner than [`RETRY_AFTER_FAILURE_MS`]).
 
@@ -22,6 +23,10 @@ impl ConversationObject {
             worker::console_error!("conversation alarm: {error:?}");
             failed = true;
         }
+        if let Err(error) = self.no_reply(&meta, now).await {
+            worker::console_error!("no-reply rules: {error:?}");
+            failed = true;
+        }
         if let Err(error) = self.hand_over_to_line().await {
             worker::console_error!("line outbox: {error:?}");
             failed = true;
@@ -38,7 +43,7 @@ impl ConversationObject {
     }
 
     /// Sets the alarm to the soonest of the flow's next wake-up, the first reply waiting for
-    /// the line and the next continuity email; none of them: no alarm.
+    /// the line, the next continuity email and the next `no_reply` rule; none of them: no alarm.
     pub(super) async fn rearm(&self, now: i64) -> EdgeResult<()> {
         self.arm(now, None).await
     }
@@ -48,8 +53,9 @@ impl ConversationObject {
         let flow = self.store.lifecycle()?.next_wake();
         let line = self.store.first_for_line()?.map(|first| first.next_at);
         let email = self.continuity_due(now).await?;
+        let no_reply = self.no_reply_at(now).await?;
         let storage = self.state.storage();
-        let soonest = flow.into_iter().chain(line).chain(email).min();
+        let soonest = flow.into_iter().chain(line).chain(email).chain(no_reply).min();
         match soonest.map(|at| not_before.map_or(at, |floor| at.max(floor))) {
             Some(at) => {
                 storage.set_alarm(worker::ScheduledTime::new(js_sys::Date::new(&(at as f64).into()))).await?

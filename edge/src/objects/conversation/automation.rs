@@ -1,7 +1,7 @@
 //! The Conversation object's side of automation rules (`core::automation`): after a
 //! customer's message (`conversation_created`, `message_created`, before the flow sees it, so
-//! a rule's queue is the one the handover uses) and after a state change not made by a rule
-//! (`state_changed`), it gathers what rules look at, asks core which apply, and performs
+//! a rule's queue is the one the handover uses), after a state change not made by a rule
+//! (`state_changed`) and when the alarm finds a customer waiting long enough (`no_reply`), it gathers what rules look at, asks core which apply, and performs
 //! their actions: the bot's messages and notes into the log, labels and priority in the
 //! site's index, a queue through the lifecycle (`Lifecycle::steer`) or routing, resolve and
 //! snooze through the flow, the `automation.rule_applied` webhook event. What it performs is
@@ -13,7 +13,7 @@ use switchboard_core::flow::bot::Say;
 use switchboard_core::flow::input::Input;
 use switchboard_core::macros::{self, Step};
 use switchboard_core::webhook_events;
-use switchboard_protocol::api::automation::RuleEvent;
+use switchboard_protocol::api::automation::{Rule, RuleEvent};
 use switchboard_protocol::inbox::InboxCommand;
 use switchboard_protocol::{AgentId, ErrorCode, Message};
 
@@ -43,6 +43,17 @@ impl ConversationObject {
     /// Runs what follows a stored message, in order; when its rules resolved or snoozed the
     /// conversation, the flow does not see the message (`core::automation::closed_on_arrival`).
     pub(super) async fn follow_all(&self, meta: &Meta, all: Vec<Next>, now: i64) -> EdgeResult<()> {
+        let customer_wrote = all.iter().any(|next| matches!(next, Next::Rules(..)));
+        self.follow_each(meta, all, now).await?;
+        // A wait that starts now may bring a `no_reply` rule's time.
+        let waits_from_now = self.store.lifecycle()?.waiting_since == Some(now);
+        if customer_wrote && waits_from_now && self.no_reply_at(now).await?.is_some() {
+            self.rearm(now).await?;
+        }
+        Ok(())
+    }
+
+    async fn follow_each(&self, meta: &Meta, all: Vec<Next>, now: i64) -> EdgeResult<()> {
         let mut closed = false;
         for next in all {
             match next {
@@ -79,22 +90,65 @@ impl ConversationObject {
         text: Option<String>,
         now: i64,
     ) -> EdgeResult<()> {
-        let rules = site_cache::part(&self.env, &meta.site_id, now, |config| {
+        let rules = self.rules(meta, event, now).await?;
+        self.run_rules(meta, event, &rules, text, now).await
+    }
+
+    /// The site's enabled rules for `event`.
+    async fn rules(&self, meta: &Meta, event: RuleEvent, now: i64) -> EdgeResult<Vec<Rule>> {
+        site_cache::part(&self.env, &meta.site_id, now, |config| {
             config
                 .automation_rules
                 .iter()
                 .filter(|rule| rule.enabled && rule.event == event)
                 .cloned()
-                .collect::<Vec<_>>()
+                .collect()
         })
-        .await?;
+        .await
+    }
+
+    /// The alarm rang: the `no_reply` rules whose time came (`core::automation::no_reply_now`).
+    pub(super) async fn no_reply(&self, meta: &Meta, now: i64) -> EdgeResult<()> {
+        let rules = self.rules(meta, RuleEvent::NoReply, now).await?;
+        let mut life = self.store.lifecycle()?;
+        let due = automation::no_reply_now(&rules, life.awaiting_person_since(), &mut life.rules, now);
+        if due.is_empty() {
+            return Ok(());
+        }
+        self.store.set_lifecycle(&life)?;
+        self.run_rules(meta, RuleEvent::NoReply, &due, None, now).await
+    }
+
+    /// When the next `no_reply` rule comes due, for the alarm.
+    pub(super) async fn no_reply_at(&self, now: i64) -> EdgeResult<Option<i64>> {
+        let Some(meta) = self.store.meta()? else { return Ok(None) };
+        let life = self.store.lifecycle()?;
+        if life.awaiting_person_since().is_none() {
+            return Ok(None);
+        }
+        let rules = self.rules(&meta, RuleEvent::NoReply, now).await?;
+        Ok(automation::no_reply_due(&rules, life.awaiting_person_since(), &life.rules))
+    }
+
+    /// Applies `rules` (the site's for `event`) and performs what they do.
+    async fn run_rules(
+        &self,
+        meta: &Meta,
+        event: RuleEvent,
+        rules: &[Rule],
+        text: Option<String>,
+        now: i64,
+    ) -> EdgeResult<()> {
         if rules.is_empty() {
             return Ok(());
         }
-        let config = site_cache::config(&self.env, &meta.site_id, now).await?;
+        let (hours, bot_name) = site_cache::part(&self.env, &meta.site_id, now, |config| {
+            (config.flow.hours.clone(), config.flow.bot.name.clone())
+        })
+        .await?;
         let mut life = self.store.lifecycle()?;
         let contact = self.store.contact()?;
-        let labels = match automation::needs_labels(&rules, event) {
+        let labels = match automation::needs_labels(rules, event) {
             true => self.labels(meta).await?,
             false => Vec::new(),
         };
@@ -104,16 +158,16 @@ impl ConversationObject {
             text,
             labels,
             contact: contact.attributes.clone(),
-            open: config.flow.hours.as_ref().is_none_or(|hours| hours.is_open(now, &RuntimeZones)),
+            open: hours.as_ref().is_none_or(|hours| hours.is_open(now, &RuntimeZones)),
             state: life.state,
         };
-        let mut applied = automation::apply(&rules, event, &mut facts);
+        let mut applied = automation::apply(rules, event, &mut facts);
         // No chain of rules and people runs on without end: a budget an hour.
         applied.truncate(life.rules.spend(applied.len(), now));
         self.store.set_lifecycle(&life)?;
         for Applied { rule, actions } in applied {
             let note = format!("Automation rule “{rule}”: {}", macros::summary_of(&actions));
-            let logged = self.rule_entry(meta, &config.flow.bot.name, note, true, now)?;
+            let logged = self.rule_entry(meta, &bot_name, note, true, now)?;
             for step in macros::steps_of(&actions, now) {
                 if let Err(error) = self.perform(meta, &mut life, step, (&rule, event, &logged), now).await {
                     worker::console_error!("rule {rule:?} on {}: {error:?}", meta.conversation_id);

@@ -105,16 +105,18 @@ impl ConversationObject {
             }
             return Ok(());
         }
-        let config = site_cache::config(&self.env, &meta.site_id, now).await?;
-        let effective = config.effective_flow();
+        // The flow and the channel's steps only: not the site's macros and rules.
+        let channel = meta.channel();
+        let (effective, steps) = site_cache::part(&self.env, &meta.site_id, now, |config| {
+            (config.effective_flow(), interceptors::for_channel(&config.interceptors, channel))
+        })
+        .await?;
         let flow = FlowIn { flow: &effective, zones: &RuntimeZones };
         let visitor_message = match &input {
             Input::VisitorWrote(message) => Some((**message).clone()),
             _ => None,
         };
-        let ask = self
-            .decide(meta, &flow, &interceptors::for_channel(&config.interceptors, meta.channel()), input, now)
-            .await?;
+        let ask = self.decide(meta, &flow, &steps, input, now).await?;
         // A bot's answer never asks the bot again: one round at most.
         let (true, Some(message), Some(webhook)) = (ask, visitor_message, &flow.webhook) else {
             return Ok(());
@@ -134,10 +136,7 @@ impl ConversationObject {
                 Input::BotFailed
             }
         };
-        match self
-            .decide(meta, &flow, &interceptors::for_channel(&config.interceptors, meta.channel()), input, now)
-            .await
-        {
+        match self.decide(meta, &flow, &steps, input, now).await {
             // A human took the conversation while the bot thought: its answer is dropped.
             Err(EdgeError::Refused(_)) => Ok(()),
             other => other.map(drop),
