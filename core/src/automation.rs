@@ -5,7 +5,8 @@
 //!
 //! Loop safety, by construction:
 //! - what rules do is never an event for rules (the object performs their actions without
-//!   asking for rules again);
+//!   asking for rules again, and routing's answer to a rule's transfer is marked, see
+//!   [`Budget::hears_routing`]);
 //! - within one event, [`apply`] passes over the rules until none more applies, each rule
 //!   applying at most once, so it ends after at most as many passes as there are rules;
 //! - what rules do can still lead to events of others (a transfer a person then accepts):
@@ -233,11 +234,34 @@ impl Facts {
     }
 }
 
-/// Whether a customer's message was closed on arrival by its rules (its conversation went
-/// from `before` to resolved or snoozed): the flow then does not see it — the bot does not
-/// answer it and it is not routed.
-pub fn closed_on_arrival(before: ConversationState, after: ConversationState) -> bool {
-    before != after && matches!(after, ConversationState::Resolved | ConversationState::Snoozed)
+/// The events a customer's message sets off, in order, for a conversation in `state` when it
+/// came: `conversation_created` for a new one's first, then `message_created`.
+pub fn events_of_customer_message(state: ConversationState) -> Vec<RuleEvent> {
+    let created = (state == ConversationState::New).then_some(RuleEvent::ConversationCreated);
+    created.into_iter().chain([RuleEvent::MessageCreated]).collect()
+}
+
+/// Whether the rules `applied` to a customer's message close it on arrival (one resolves or
+/// snoozes the conversation): the flow then does not see the message — the bot does not
+/// answer it, it is not routed, it reopens nothing.
+pub fn closes(applied: &[Applied]) -> bool {
+    applied
+        .iter()
+        .flat_map(|a| &a.actions)
+        .any(|action| matches!(action, Action::Resolve {} | Action::Snooze { .. }))
+}
+
+/// The note that logs a rule's application for agents: what it did, and what it could not
+/// (each with the reason).
+pub fn note(rule: &str, done: &[Action], failed: &[(Action, String)]) -> String {
+    let mut note = format!("Automation rule “{rule}”: {}", crate::macros::summary_of(done));
+    if done.is_empty() {
+        note = format!("Automation rule “{rule}”:");
+    }
+    for (action, why) in failed {
+        note.push_str(&format!(" (could not {}: {why})", crate::macros::describe(action)));
+    }
+    note
 }
 
 /// When the next `no_reply` rule comes due for a customer waiting since `waiting_since`
@@ -278,14 +302,15 @@ fn no_reply_minutes(rules: &[Rule]) -> impl Iterator<Item = u32> + '_ {
         .filter_map(|rule| rule.after_minutes)
 }
 
-/// What a conversation remembers for its rules: whether `conversation_created` was had, how
-/// many applications it had in the current hour, and how far the current wait's `no_reply`
-/// rules have run.
+/// What a conversation remembers for its rules: how many applications it had in the
+/// current hour, how far the current wait's `no_reply` rules have run, and whether routing's
+/// next notice answers a rule's transfer.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Budget {
-    /// `conversation_created` was had.
+    /// A rule asked routing for a transfer: the state change its notice brings is the rule's
+    /// doing, no event for rules.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub created: bool,
+    pub rule_routed: bool,
     /// When the current hour started.
     #[serde(default)]
     pub window_start: i64,
@@ -305,9 +330,10 @@ fn is_zero(n: &u32) -> bool {
 }
 
 impl Budget {
-    /// Whether `event` is this conversation's first of its kind (`conversation_created` once).
-    pub fn first_created(&mut self) -> bool {
-        !std::mem::replace(&mut self.created, true)
+    /// Whether a routing notice's change of state is an event for rules: not the one that
+    /// answers a rule's transfer (which it uses up).
+    pub fn hears_routing(&mut self) -> bool {
+        !std::mem::take(&mut self.rule_routed)
     }
 
     /// How many of `wanted` applications may go ahead at `now` (counted as spent).

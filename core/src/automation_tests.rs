@@ -157,8 +157,10 @@ fn a_label_added_by_one_rule_sets_off_another_whatever_their_order() {
 #[test]
 fn the_budget_lets_a_conversation_have_its_share_an_hour() {
     let mut budget = Budget::default();
-    assert!(budget.first_created());
-    assert!(!budget.first_created());
+    assert!(budget.hears_routing());
+    budget.rule_routed = true;
+    assert!(!budget.hears_routing(), "the answer to a rule's transfer");
+    assert!(budget.hears_routing(), "used up");
     assert_eq!(budget.spend(30, 1_000), 30);
     assert_eq!(budget.spend(30, 2_000), (MAX_APPLIED_PER_HOUR - 30) as usize);
     assert_eq!(budget.spend(1, 3_000), 0);
@@ -166,12 +168,25 @@ fn the_budget_lets_a_conversation_have_its_share_an_hour() {
 }
 
 #[test]
-fn a_message_rules_resolve_or_snooze_on_arrival_is_closed() {
+fn a_customer_message_sets_off_created_once_and_rules_that_resolve_close_it() {
     use ConversationState::*;
-    assert!(closed_on_arrival(New, Resolved));
-    assert!(closed_on_arrival(Assigned, Snoozed));
-    assert!(!closed_on_arrival(Resolved, Resolved), "it was already");
-    assert!(!closed_on_arrival(New, Queued));
+    assert_eq!(events_of_customer_message(New), [RuleEvent::ConversationCreated, RuleEvent::MessageCreated]);
+    for state in [Bot, Queued, Assigned, Resolved, Snoozed, Pending] {
+        assert_eq!(events_of_customer_message(state), [RuleEvent::MessageCreated], "{state:?}");
+    }
+    let applied = |actions: Vec<Action>| vec![Applied { rule: "r".into(), actions }];
+    assert!(closes(&applied(vec![Action::AddLabels { labels: labels(&["spam"]) }, Action::Resolve {}])));
+    assert!(closes(&applied(vec![Action::Snooze { minutes: 5 }])));
+    assert!(!closes(&applied(vec![Action::AddLabels { labels: labels(&["spam"]) }])));
+    let agent = switchboard_protocol::AgentId::from_random([7; 16]);
+    assert_eq!(
+        note(
+            "Spam",
+            &[Action::AddLabels { labels: labels(&["spam"]) }],
+            &[(Action::AssignAgent { agent }, "not online".into())]
+        ),
+        "Automation rule “Spam”: label spam (could not to an agent: not online)"
+    );
 }
 
 #[test]

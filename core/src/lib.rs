@@ -41,6 +41,7 @@
 //! - [`flow`]: a site's flow (bot, business hours, queues) and one conversation's lifecycle.
 //! - [`retention`]: a site's retention: which resolved conversations are deleted, when to sweep.
 //! - [`csat`]: the visitor's rating of a resolved conversation.
+//! - [`reports`]: reports' figures: each conversation's facts folded from its log, a period's figures from them.
 //! - [`cards`]: checking bots' cards (title, words, a link button).
 //! - [`rate`]: per-participant flood control (token bucket, typing throttle).
 //! - [`blocks`]: blocked visitors and addresses: adding, lifting, checking, bounded.
@@ -114,6 +115,7 @@ pub mod password_reset;
 pub mod prechat;
 pub mod rate;
 pub mod recency_cursor;
+pub mod reports;
 pub mod retention;
 pub mod routing;
 pub mod search_text;

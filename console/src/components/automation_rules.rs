@@ -6,11 +6,11 @@
 use std::rc::Rc;
 
 use switchboard_protocol::api::site_settings::{self, Patch};
-use wasm_bindgen_futures::spawn_local;
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
-use crate::effects::{admin, Dispatcher};
+use super::form::save_site;
+use crate::effects::Dispatcher;
 use crate::rules_draft;
 
 /// Rules section properties.
@@ -42,12 +42,8 @@ pub fn automation_rules(props: &AutomationRulesProps) -> Html {
                 Ok(rules) => rules,
                 Err(why) => return outcome.set(Some(Err(why))),
             };
-            let (dispatch, outcome) = (dispatch.clone(), outcome.clone());
-            spawn_local(async move {
-                let patch = Patch { automation_rules: Some(rules), ..Patch::default() };
-                outcome
-                    .set(Some(admin::update_site(patch, dispatch).await.map(|()| "Rules saved.".to_owned())));
-            });
+            let patch = Patch { automation_rules: Some(rules), ..Patch::default() };
+            save_site(patch, dispatch.clone(), outcome.clone(), None, "Rules saved.");
         }
     };
     html! {

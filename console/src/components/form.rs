@@ -1,5 +1,5 @@
 //! Reading a submitted form's fields by name: the settings forms are uncontrolled (the
-//! browser keeps what was typed), and read once, on submit.
+//! browser keeps what was typed), and read once, on submit; and saving a settings list.
 
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlFormElement, HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
@@ -22,4 +22,26 @@ pub fn ticked(form: &HtmlFormElement, name: &str) -> bool {
         .named_item(name)
         .and_then(|e| e.dyn_ref::<HtmlInputElement>().map(|i| i.checked()))
         .unwrap_or(false)
+}
+
+/// What a settings section's last save came to: the sentence to show, good or bad.
+pub type Outcome = yew::UseStateHandle<Option<Result<String, String>>>;
+
+/// Sends a change of the site's settings (a whole list: labels, macros, rules); `outcome`
+/// gets `done` or the edge's refusal, and `form` (the one it came from) is emptied once it is
+/// stored — a refused one keeps what the admin typed.
+pub fn save_site(
+    patch: switchboard_protocol::api::site_settings::Patch,
+    dispatch: crate::effects::Dispatcher,
+    outcome: Outcome,
+    form: Option<HtmlFormElement>,
+    done: &'static str,
+) {
+    wasm_bindgen_futures::spawn_local(async move {
+        let result = crate::effects::admin::update_site(patch, dispatch).await;
+        if let (Ok(()), Some(form)) = (&result, form) {
+            form.reset();
+        }
+        outcome.set(Some(result.map(|()| done.to_owned())));
+    });
 }

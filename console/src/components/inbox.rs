@@ -78,7 +78,8 @@ pub fn inbox(props: &InboxProps) -> Html {
                     { queue_filter(props) }
                 }
                 { priority_filter(props) }
-                if !props.label_defs.is_empty() {
+                // Shown while one is chosen, even if the site no longer defines labels.
+                if !props.label_defs.is_empty() || props.filter.label.is_some() {
                     { label_filter(props) }
                 }
             </div>

@@ -6,12 +6,12 @@
 
 use std::rc::Rc;
 
+use switchboard_core::conversation_labels;
 use switchboard_protocol::api::site_settings::{self, LabelColor, LabelDefinition, Patch};
-use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
-use super::form::field;
-use crate::effects::{admin, Dispatcher};
+use super::form::{field, save_site, Outcome};
+use crate::effects::Dispatcher;
 
 /// Labels section properties.
 #[derive(Properties, PartialEq)]
@@ -24,16 +24,15 @@ pub struct LabelSettingsProps {
     pub dispatch: Dispatcher,
 }
 
+/// Sends `list` whole (see [`save_site`]).
 fn save(
     list: Vec<LabelDefinition>,
     dispatch: Dispatcher,
-    outcome: UseStateHandle<Option<Result<String, String>>>,
+    outcome: Outcome,
+    form: Option<web_sys::HtmlFormElement>,
     done: &'static str,
 ) {
-    spawn_local(async move {
-        let patch = Patch { labels: Some(list), ..Patch::default() };
-        outcome.set(Some(admin::update_site(patch, dispatch).await.map(|()| done.to_owned())));
-    });
+    save_site(Patch { labels: Some(list), ..Patch::default() }, dispatch, outcome, form, done);
 }
 
 /// `ul.sb-label-defs` (`li[data-label-def=name]` with its chip), `[data-labels-status]` or
@@ -54,11 +53,12 @@ pub fn label_settings(props: &LabelSettingsProps) -> Html {
                 LabelColor::ALL.into_iter().find(|c| c.as_str() == field(&form, "color")).unwrap_or_default();
             let description = Some(field(&form, "description")).filter(|d| !d.trim().is_empty());
             let new = LabelDefinition { name: field(&form, "name"), color, description };
+            // Saving a defined name again changes it (spelled as the edge will store it).
+            let key = conversation_labels::label(&new.name);
             let mut all: Vec<LabelDefinition> =
-                list.iter().filter(|d| d.name != new.name.trim().to_lowercase()).cloned().collect();
+                list.iter().filter(|d| Some(&d.name) != key.as_ref()).cloned().collect();
             all.push(new);
-            form.reset();
-            save(all, dispatch.clone(), outcome.clone(), "Label saved.");
+            save(all, dispatch.clone(), outcome.clone(), Some(form), "Label saved.");
         }
     };
     html! {
@@ -74,7 +74,7 @@ pub fn label_settings(props: &LabelSettingsProps) -> Html {
                             (list.clone(), label.name.clone(), props.dispatch.clone(), outcome.clone());
                         let onclick = move |_: MouseEvent| {
                             let rest = list.iter().filter(|d| d.name != name).cloned().collect();
-                            save(rest, dispatch.clone(), outcome.clone(), "Label removed.");
+                            save(rest, dispatch.clone(), outcome.clone(), None, "Label removed.");
                         };
                         html! { <button type="button" class="sb-secondary sb-danger sb-remove-label-def" {onclick}>{ "Remove" }</button> }
                     });

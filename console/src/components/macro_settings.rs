@@ -9,11 +9,10 @@ use switchboard_protocol::api::macros::Macro;
 use switchboard_protocol::api::site_settings::{self, Patch};
 use switchboard_protocol::inbox::Priority;
 use switchboard_protocol::QueueId;
-use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
-use super::form::field;
-use crate::effects::{admin, Dispatcher};
+use super::form::{field, save_site, Outcome};
+use crate::effects::Dispatcher;
 use crate::macro_draft::{self, MacroFields};
 
 /// Macros section properties.
@@ -29,17 +28,15 @@ pub struct MacroSettingsProps {
     pub dispatch: Dispatcher,
 }
 
-/// Sends `list` whole; `outcome` gets the sentence to show.
+/// Sends `list` whole (see [`save_site`]).
 fn save(
     list: Vec<Macro>,
     dispatch: Dispatcher,
-    outcome: UseStateHandle<Option<Result<String, String>>>,
+    outcome: Outcome,
+    form: Option<web_sys::HtmlFormElement>,
     done: &'static str,
 ) {
-    spawn_local(async move {
-        let patch = Patch { macros: Some(list), ..Patch::default() };
-        outcome.set(Some(admin::update_site(patch, dispatch).await.map(|()| done.to_owned())));
-    });
+    save_site(Patch { macros: Some(list), ..Patch::default() }, dispatch, outcome, form, done);
 }
 
 /// `ul.sb-macro-list` (`li[data-macro=shortcut]`), `[data-macros-status]` or `.sb-error`, and
@@ -67,10 +64,13 @@ pub fn macro_settings(props: &MacroSettingsProps) -> Html {
                 finish: field(&form, "finish"),
             };
             match macro_draft::to_macro(&fields) {
-                Ok(made) => {
-                    form.reset();
-                    save(macro_draft::with(&list, made), dispatch.clone(), outcome.clone(), "Macro saved.");
-                }
+                Ok(made) => save(
+                    macro_draft::with(&list, made),
+                    dispatch.clone(),
+                    outcome.clone(),
+                    Some(form),
+                    "Macro saved.",
+                ),
                 Err(why) => outcome.set(Some(Err(why))),
             }
         }
@@ -87,7 +87,7 @@ pub fn macro_settings(props: &MacroSettingsProps) -> Html {
                         let (list, shortcut, dispatch, outcome) =
                             (list.clone(), item.shortcut.clone(), props.dispatch.clone(), outcome.clone());
                         let onclick = move |_: MouseEvent| {
-                            save(macro_draft::without(&list, &shortcut), dispatch.clone(), outcome.clone(), "Macro removed.");
+                            save(macro_draft::without(&list, &shortcut), dispatch.clone(), outcome.clone(), None, "Macro removed.");
                         };
                         html! { <button type="button" class="sb-secondary sb-danger sb-remove-macro" {onclick}>{ "Remove" }</button> }
                     });

@@ -135,7 +135,11 @@ pub fn reply(props: &ReplyProps) -> Html {
                 }
                 "Enter" | "Tab" if count > 0 && !event.shift_key() => {
                     event.prevent_default();
-                    insert(&suggestions[(*chosen).min(count - 1)]);
+                    let chosen = &suggestions[(*chosen).min(count - 1)];
+                    // Tab completes; only Enter (or a click) runs a macro, which acts at once.
+                    if event.key() == "Enter" || matches!(chosen, Suggestion::Canned(_)) {
+                        insert(chosen);
+                    }
                 }
                 "Escape" if count > 0 => draft.set(String::new()),
                 "Enter" if !event.shift_key() => {

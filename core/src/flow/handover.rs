@@ -9,9 +9,13 @@ use super::bot::{Field, FieldKind, Handover, Say};
 use super::lifecycle::{Effect, FlowIn, Lifecycle};
 
 impl Lifecycle {
-    /// Back to the queue and agent it last had (a reopened conversation).
-    pub(super) fn back_to_last(&self) -> Handover {
-        Handover { queue: self.queue.clone(), agent: self.agent.clone() }
+    /// Back to the queue and agent it last had (a reopened conversation), or to the queue an
+    /// automation rule chose since.
+    pub(super) fn back_to_last(&mut self) -> Handover {
+        match self.steered.take() {
+            Some(queue) => Handover { queue: Some(queue), agent: None },
+            None => Handover { queue: self.queue.clone(), agent: self.agent.clone() },
+        }
     }
 
     /// Hands over to a human now, or outside business hours runs the offline fallback.
@@ -72,11 +76,13 @@ impl Lifecycle {
     }
 
     /// An automation rule gives the conversation to `queue`: a conversation with humans
-    /// already (queued, assigned) is transferred there (`true`: the caller asks routing); any
-    /// other is handed to it when it is handed over (the bot's own choice of queue first).
+    /// already (queued, assigned) in another queue is transferred there (`true`: the caller
+    /// asks routing), one in that queue stays as it is; any other is handed to it when it is
+    /// handed over (the bot's own choice of queue first, the queue it last had after).
     pub fn steer(&mut self, queue: QueueId) -> bool {
         if matches!(self.state, ConversationState::Queued | ConversationState::Assigned) {
-            return true;
+            // Already there: a transfer would take it from its agent for nothing.
+            return self.queue.as_ref() != Some(&queue);
         }
         self.steered = Some(queue);
         false

@@ -288,7 +288,10 @@ impl Lifecycle {
                 ) =>
             {
                 // An agent reopening is there now: business hours do not hold it back.
-                self.route(flow, self.back_to_last(), HandoverReason::Reopened)
+                {
+                    let back = self.back_to_last();
+                    self.route(flow, back, HandoverReason::Reopened)
+                }
             }
             _ => Vec::new(),
         }
@@ -328,7 +331,10 @@ impl Lifecycle {
             _ => return Vec::new(),
         }
         match self.state {
-            ConversationState::Snoozed => self.route(flow, self.back_to_last(), HandoverReason::Reopened),
+            ConversationState::Snoozed => {
+                let back = self.back_to_last();
+                self.route(flow, back, HandoverReason::Reopened)
+            }
             ConversationState::Pending => {
                 self.hand_over(flow, Handover::default(), HandoverReason::Flow, now)
             }
@@ -403,6 +409,10 @@ impl Lifecycle {
     /// Moves to `state`, recording it in the log.
     pub(super) fn change(&mut self, state: ConversationState, mut steps: Vec<Effect>) -> Vec<Effect> {
         self.state = state;
+        // Set aside, nobody waits for an answer: the next message starts a new wait.
+        if matches!(state, ConversationState::Resolved | ConversationState::Snoozed) {
+            self.waiting_since = None;
+        }
         // Each resolution may be rated once.
         self.rated = false;
         // The idle clock starts again with the team's next word.

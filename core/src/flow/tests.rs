@@ -355,9 +355,18 @@ fn a_rule_steers_a_new_conversation_and_transfers_one_with_humans() {
     let steps = life.visitor_wrote(&flow, "Hello?", 0);
     assert_eq!(routes(&steps), Some(&billing));
     assert_eq!(life.steered, None, "used once");
-    // With humans already: routing is asked to transfer it.
+    // With humans already: routing is asked to transfer it — unless it is there already
+    // (a transfer would take it from its agent for nothing).
     assert!(life.steer(QueueId::parse("support").unwrap()));
+    assert!(!life.steer(billing.clone()));
     assert_eq!(life.steered, None);
+    // Resolved, then steered: reopening goes to the rule's queue, not back to the last one.
+    life.agent_action(&flow, AgentAction::Resolve, 1);
+    assert_eq!(life.waiting_since, None, "a resolved conversation keeps nobody waiting");
+    assert!(!life.steer(QueueId::parse("support").unwrap()));
+    let reopened = life.visitor_wrote(&flow, "Me again", 2);
+    assert_eq!(routes(&reopened).map(QueueId::as_str), Some("support"));
+    assert_eq!(life.waiting_since, Some(2), "a new wait");
     // A queue the flow no longer has is not used: the flow's queue is.
     let mut life = Lifecycle::default();
     life.steer(QueueId::parse("gone").unwrap());

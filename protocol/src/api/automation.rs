@@ -61,8 +61,7 @@ fn yes() -> bool {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RuleEvent {
-    /// A conversation's first message from its customer (or, for one the team started, the
-    /// team's first message).
+    /// A new conversation's first message from its customer (before the flow sees it).
     ConversationCreated,
     /// A message from the customer (the first one too, after `conversation_created`).
     MessageCreated,

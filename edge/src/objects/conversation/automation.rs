@@ -40,8 +40,8 @@ impl From<Input> for Next {
 }
 
 impl ConversationObject {
-    /// Runs what follows a stored message, in order; when its rules resolved or snoozed the
-    /// conversation, the flow does not see the message (`core::automation::closed_on_arrival`).
+    /// Runs what follows a stored message, in order; when its rules resolve or snooze the
+    /// conversation, the flow does not see the message (`core::automation::closes`).
     pub(super) async fn follow_all(&self, meta: &Meta, all: Vec<Next>, now: i64) -> EdgeResult<()> {
         let customer_wrote = all.iter().any(|next| matches!(next, Next::Rules(..)));
         self.follow_each(meta, all, now).await?;
@@ -58,38 +58,33 @@ impl ConversationObject {
         for next in all {
             match next {
                 Next::Flow(Input::VisitorWrote(_)) if closed => {}
-                Next::Rules(..) => {
-                    let before = self.store.lifecycle()?.state;
-                    self.follow(meta, next, now).await?;
-                    closed |= automation::closed_on_arrival(before, self.store.lifecycle()?.state);
+                Next::Rules(event, text) => {
+                    match self.automate(meta, event, Some(text), now).await {
+                        Ok(closes) => closed |= closes,
+                        // A rule's failure never stops the flow.
+                        Err(error) => {
+                            worker::console_error!(
+                                "automation of {} ({event:?}): {error:?}",
+                                meta.conversation_id
+                            )
+                        }
+                    }
                 }
-                next => self.follow(meta, next, now).await?,
+                Next::Flow(input) => self.advance(meta, input, now).await?,
             }
         }
         Ok(())
     }
 
-    /// Runs what follows, in order; a rule's failure is logged and never stops the flow.
-    pub(super) async fn follow(&self, meta: &Meta, next: Next, now: i64) -> EdgeResult<()> {
-        match next {
-            Next::Flow(input) => self.advance(meta, input, now).await,
-            Next::Rules(event, text) => {
-                if let Err(error) = self.automate(meta, event, Some(text), now).await {
-                    worker::console_error!("automation of {} ({event:?}): {error:?}", meta.conversation_id);
-                }
-                Ok(())
-            }
-        }
-    }
-
-    /// Applies the site's rules for `event` and performs what they do.
+    /// Applies the site's rules for `event` and performs what they do; says whether they
+    /// close the message that set them off (`core::automation::closes`).
     pub(super) async fn automate(
         &self,
         meta: &Meta,
         event: RuleEvent,
         text: Option<String>,
         now: i64,
-    ) -> EdgeResult<()> {
+    ) -> EdgeResult<bool> {
         let rules = self.rules(meta, event, now).await?;
         self.run_rules(meta, event, &rules, text, now).await
     }
@@ -116,7 +111,7 @@ impl ConversationObject {
             return Ok(());
         }
         self.store.set_lifecycle(&life)?;
-        self.run_rules(meta, RuleEvent::NoReply, &due, None, now).await
+        self.run_rules(meta, RuleEvent::NoReply, &due, None, now).await.map(drop)
     }
 
     /// When the next `no_reply` rule comes due, for the alarm.
@@ -130,7 +125,8 @@ impl ConversationObject {
         Ok(automation::no_reply_due(&rules, life.awaiting_person_since(), &life.rules))
     }
 
-    /// Applies `rules` (the site's for `event`) and performs what they do.
+    /// Applies `rules` (the site's for `event`) and performs what they do; says whether they
+    /// close the message that set them off.
     async fn run_rules(
         &self,
         meta: &Meta,
@@ -138,26 +134,28 @@ impl ConversationObject {
         rules: &[Rule],
         text: Option<String>,
         now: i64,
-    ) -> EdgeResult<()> {
+    ) -> EdgeResult<bool> {
         if rules.is_empty() {
-            return Ok(());
+            return Ok(false);
         }
         let (hours, bot_name) = site_cache::part(&self.env, &meta.site_id, now, |config| {
             (config.flow.hours.clone(), config.flow.bot.name.clone())
         })
         .await?;
-        let mut life = self.store.lifecycle()?;
-        let contact = self.store.contact()?;
         let labels = match automation::needs_labels(rules, event) {
             true => self.labels(meta).await?,
             false => Vec::new(),
         };
+        // Read after the waits above, and stored before the next one: nothing the object
+        // handled meanwhile is undone.
+        let mut life = self.store.lifecycle()?;
+        let contact = self.store.contact()?;
         let mut facts = Facts {
             channel: meta.channel(),
-            page_url: contact.page_url.clone(),
+            page_url: contact.page_url,
             text,
             labels,
-            contact: contact.attributes.clone(),
+            contact: contact.attributes,
             open: hours.as_ref().is_none_or(|hours| hours.is_open(now, &RuntimeZones)),
             state: life.state,
         };
@@ -165,17 +163,44 @@ impl ConversationObject {
         // No chain of rules and people runs on without end: a budget an hour.
         applied.truncate(life.rules.spend(applied.len(), now));
         self.store.set_lifecycle(&life)?;
+        let closes = automation::closes(&applied);
         for Applied { rule, actions } in applied {
-            let note = format!("Automation rule “{rule}”: {}", macros::summary_of(&actions));
-            let logged = self.rule_entry(meta, &bot_name, note, true, now)?;
-            for step in macros::steps_of(&actions, now) {
-                if let Err(error) = self.perform(meta, &mut life, step, (&rule, event, &logged), now).await {
-                    worker::console_error!("rule {rule:?} on {}: {error:?}", meta.conversation_id);
+            let (mut done, mut failed, mut webhook) = (Vec::new(), Vec::new(), false);
+            for (action, step) in actions.iter().zip(macros::steps_of(&actions, now)) {
+                if step == Step::Webhook {
+                    // After the note: the event's id is the note's.
+                    webhook = true;
+                    done.push(action.clone());
+                    continue;
                 }
-                life = self.store.lifecycle()?;
+                match self.perform(meta, &bot_name, step, now).await {
+                    Ok(()) => done.push(action.clone()),
+                    Err(EdgeError::Refused(refused)) => failed.push((action.clone(), refused.message)),
+                    Err(error) => {
+                        worker::console_error!("rule {rule:?} on {}: {error:?}", meta.conversation_id);
+                        failed.push((action.clone(), "the edge failed".to_owned()));
+                    }
+                }
+            }
+            let logged =
+                self.rule_entry(meta, &bot_name, automation::note(&rule, &done, &failed), true, now)?;
+            if webhook {
+                let applied =
+                    webhook_events::rule_applied(&meta.site_id, &meta.conversation_id, &logged, &rule, event);
+                let events = [applied];
+                let delivered = webhook_subscriptions::deliver(
+                    &self.env,
+                    &meta.site_id,
+                    &meta.conversation_id,
+                    &events,
+                    now,
+                );
+                if let Err(error) = delivered.await {
+                    worker::console_error!("rule {rule:?} webhook on {}: {error:?}", meta.conversation_id);
+                }
             }
         }
-        Ok(())
+        Ok(closes)
     }
 
     /// The conversation's labels in the site's index (none while the index has not heard
@@ -205,52 +230,35 @@ impl ConversationObject {
         Ok(message)
     }
 
-    /// Performs one step of a rule (`applied`: the rule, its event, its logged note).
-    async fn perform(
-        &self,
-        meta: &Meta,
-        life: &mut switchboard_core::flow::lifecycle::Lifecycle,
-        step: Step,
-        (rule, event, logged): (&str, RuleEvent, &Message),
-        now: i64,
-    ) -> EdgeResult<()> {
+    /// Performs one step of a rule (the webhook is `run_rules`').
+    async fn perform(&self, meta: &Meta, bot_name: &str, step: Step, now: i64) -> EdgeResult<()> {
         let (site, id) = (&meta.site_id, &meta.conversation_id);
-        let summary = || self.summary(meta, life, None, now).map(Box::new).map(Some);
+        let summary = || {
+            let life = self.store.lifecycle()?;
+            self.summary(meta, &life, None, now).map(Box::new).map(Some)
+        };
         match step {
             Step::Post { text, internal } => {
-                let bot =
-                    site_cache::part(&self.env, site, now, |config| config.flow.bot.name.clone()).await?;
-                self.rule_entry(meta, &bot, text, internal, now)?;
+                self.rule_entry(meta, bot_name, text, internal, now)?;
             }
             Step::Labels { add, remove } => {
-                objects::send(
-                    &self.env,
-                    site,
-                    &EditLabels { id: id.clone(), add, remove, summary: summary()? },
-                )
-                .await?;
+                let call = EditLabels { id: id.clone(), add, remove, summary: summary()? };
+                objects::send(&self.env, site, &call).await?;
             }
             Step::Priority(priority) => {
-                objects::send(
-                    &self.env,
-                    site,
-                    &SetPriority { id: id.clone(), priority, summary: summary()? },
-                )
-                .await?;
+                let call = SetPriority { id: id.clone(), priority, summary: summary()? };
+                objects::send(&self.env, site, &call).await?;
             }
             Step::Transfer { queue: Some(queue), .. } => {
-                if life.steer(queue.clone()) {
-                    let command = InboxCommand::Transfer {
-                        conversation_id: id.clone(),
-                        agent: None,
-                        queue: Some(queue),
-                    };
-                    // A transfer to a queue does not look at who asks for it.
-                    let agent = life.agent.clone().unwrap_or_else(|| AgentId::from_random([0; 16]));
-                    objects::send(&self.env, site, &RouteCommand { agent, command }).await?;
-                } else {
-                    self.store.set_lifecycle(life)?;
+                let mut life = self.store.lifecycle()?;
+                if !life.steer(queue.clone()) {
+                    return self.store.set_lifecycle(&life);
                 }
+                let command =
+                    InboxCommand::Transfer { conversation_id: id.clone(), agent: None, queue: Some(queue) };
+                // A transfer to a queue does not look at who asks for it.
+                let agent = life.agent.clone().unwrap_or_else(|| AgentId::from_random([0; 16]));
+                self.route_for_rule(site, RouteCommand { agent, command }).await?;
             }
             Step::Transfer { agent: Some(agent), .. } => {
                 let command = InboxCommand::Transfer {
@@ -258,18 +266,36 @@ impl ConversationObject {
                     agent: Some(agent.clone()),
                     queue: None,
                 };
-                objects::send(&self.env, site, &RouteCommand { agent, command }).await?;
+                self.route_for_rule(site, RouteCommand { agent, command }).await?;
             }
-            Step::Transfer { .. } => {}
+            Step::Transfer { .. } | Step::Webhook => {}
             Step::Snooze(until) => {
-                self.advance_flow(meta, Input::Action(AgentAction::Snooze(until)), now).await?
+                self.advance_flow(meta, Input::Action(AgentAction::Snooze(until)), now).await?;
             }
-            Step::Resolve => self.advance_flow(meta, Input::Action(AgentAction::Resolve), now).await?,
-            Step::Webhook => {
-                let applied = webhook_events::rule_applied(site, id, logged, rule, event);
-                webhook_subscriptions::deliver(&self.env, site, id, &[applied], now).await?;
+            Step::Resolve => {
+                self.advance_flow(meta, Input::Action(AgentAction::Resolve), now).await?;
             }
         }
         Ok(())
+    }
+
+    /// Asks routing for a rule's transfer; routing's notice of it is marked as the rule's
+    /// doing (marked before asking: the notice may come while the answer is awaited).
+    async fn route_for_rule(
+        &self,
+        site: &switchboard_protocol::SiteId,
+        call: RouteCommand,
+    ) -> EdgeResult<()> {
+        let mark = |routed: bool| {
+            let mut life = self.store.lifecycle()?;
+            life.rules.rule_routed = routed;
+            self.store.set_lifecycle(&life)
+        };
+        mark(true)?;
+        let sent = objects::send(&self.env, site, &call).await;
+        if sent.is_err() {
+            mark(false)?;
+        }
+        sent
     }
 }

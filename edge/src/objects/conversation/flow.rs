@@ -76,11 +76,10 @@ impl ConversationObject {
     }
 
     /// Runs `input` through the lifecycle at `now` and performs what it decides ([`Self::advance_flow`]);
-    /// when that changed the conversation's state, then the site's `state_changed` rules.
+    /// when that changed the conversation's state (not as routing's answer to a rule's
+    /// transfer), then the site's `state_changed` rules.
     pub(super) async fn advance(&self, meta: &Meta, input: Input, now: i64) -> EdgeResult<()> {
-        let before = self.store.lifecycle()?.state;
-        self.advance_flow(meta, input, now).await?;
-        if self.store.lifecycle()?.state != before {
+        if self.advance_flow(meta, input, now).await? {
             let automated = Box::pin(self.automate(meta, RuleEvent::StateChanged, None, now)).await;
             if let Err(error) = automated {
                 worker::console_error!("automation of {} (state changed): {error:?}", meta.conversation_id);
@@ -90,9 +89,10 @@ impl ConversationObject {
     }
 
     /// Runs `input` through the lifecycle at `now` and performs what it decides; when that
-    /// includes asking the external bot, asks it and runs its answer (or failure) too. Rules
-    /// never hear of it (what rules do goes this way).
-    pub(super) async fn advance_flow(&self, meta: &Meta, input: Input, now: i64) -> EdgeResult<()> {
+    /// includes asking the external bot, asks it and runs its answer (or failure) too. Says
+    /// whether the state changed in a way rules hear of; rules' own actions go this way and
+    /// set nothing off.
+    pub(super) async fn advance_flow(&self, meta: &Meta, input: Input, now: i64) -> EdgeResult<bool> {
         if let Input::TeamSpoke = input {
             // After every agent's answer: the one setting it needs is looked up, not the flow.
             let auto =
@@ -103,7 +103,7 @@ impl ConversationObject {
                 self.store.set_lifecycle(&life)?;
                 self.rearm(now).await?;
             }
-            return Ok(());
+            return Ok(false);
         }
         // The flow and the channel's steps only: not the site's macros and rules.
         let channel = meta.channel();
@@ -116,10 +116,10 @@ impl ConversationObject {
             Input::VisitorWrote(message) => Some((**message).clone()),
             _ => None,
         };
-        let ask = self.decide(meta, &flow, &steps, input, now).await?;
+        let (ask, changed) = self.decide(meta, &flow, &steps, input, now).await?;
         // A bot's answer never asks the bot again: one round at most.
         let (true, Some(message), Some(webhook)) = (ask, visitor_message, &flow.webhook) else {
-            return Ok(());
+            return Ok(changed);
         };
         let request = BotRequest {
             event: "message_created".into(),
@@ -138,13 +138,14 @@ impl ConversationObject {
         };
         match self.decide(meta, &flow, &steps, input, now).await {
             // A human took the conversation while the bot thought: its answer is dropped.
-            Err(EdgeError::Refused(_)) => Ok(()),
-            other => other.map(drop),
+            Err(EdgeError::Refused(_)) => Ok(changed),
+            other => other.map(|(_, changed_again)| changed || changed_again),
         }
     }
 
     /// Runs `input` on the stored lifecycle, stores it, and performs the steps. Says whether
-    /// the external bot is to be asked.
+    /// the external bot is to be asked, and whether the state changed in a way rules hear of
+    /// (decided here, with no wait between reading and storing the lifecycle).
     async fn decide(
         &self,
         meta: &Meta,
@@ -152,9 +153,13 @@ impl ConversationObject {
         interceptors: &[Interceptor],
         input: Input,
         now: i64,
-    ) -> EdgeResult<bool> {
+    ) -> EdgeResult<(bool, bool)> {
         let mut life = self.store.lifecycle()?;
+        let before = life.state;
+        let from_routing = matches!(input, Input::Routing(_));
         let steps = life.handle(flow, input, now)?;
+        let heard = !from_routing || life.rules.hears_routing();
+        let changed = life.state != before && heard;
         self.store.set_lifecycle(&life)?;
         let mut ask = false;
         let mut calls = Vec::new();
@@ -200,7 +205,7 @@ impl ConversationObject {
                 _ => {}
             }
         }
-        Ok(ask)
+        Ok((ask, changed))
     }
 
     /// Stores a bot message or system entry, relays it, and updates the inbox (`life` is the

@@ -63,7 +63,6 @@ use super::{
 use crate::error::{EdgeError, EdgeResult};
 use crate::{env, visitor_sessions};
 use switchboard_core::flow::input::Input;
-use switchboard_protocol::api::automation::RuleEvent;
 
 use self::automation::Next;
 
@@ -392,10 +391,8 @@ impl ConversationObject {
             // Known with the message, so the inbox's summary of it carries it.
             life.customer_wrote_in(message.language.as_deref());
             // Rules first: a queue they choose is the one the flow's handover uses.
-            if life.rules.first_created() {
-                next.push(Next::Rules(RuleEvent::ConversationCreated, message.text.clone()));
-            }
-            next.push(Next::Rules(RuleEvent::MessageCreated, message.text.clone()));
+            let events = switchboard_core::automation::events_of_customer_message(life.state);
+            next.extend(events.into_iter().map(|event| Next::Rules(event, message.text.clone())));
         }
         match author {
             Author::Visitor { .. } if !life.visitor_wrote_to_humans(now) => {
