@@ -26,6 +26,8 @@
 //!   attributes by kind, which input an error is about (pure, tested natively).
 //! - [`macro_draft`]: a macro as the settings form builds it (note, reply, labels, priority,
 //!   queue, then resolve or snooze), and macros described in a line (pure, tested natively).
+//! - [`report_view`]: a report as the Reports screen shows it: periods, durations in words, the
+//!   daily chart's bars (pure, tested natively).
 //! - [`rules_draft`]: automation rules in sentences, and the list as the JSON an admin edits
 //!   (pure, tested natively).
 //! - [`outbound`]: a conversation being started with a contact: its channel (chat, or the
@@ -62,6 +64,7 @@ pub mod format;
 pub mod hooks;
 pub mod macro_draft;
 pub mod outbound;
+pub mod report_view;
 pub mod rules_draft;
 pub mod state;
 pub mod template_draft;

@@ -93,6 +93,8 @@ pub enum Screen {
     Settings,
     /// Contacts: search, edit, merge.
     Contacts,
+    /// Reports: a period's figures.
+    Reports,
 }
 
 /// The health of one socket, as the agent is told about it.

@@ -17,6 +17,7 @@
 //! - [`data_rights`]: a contact's data exported whole, or erased from every storage.
 //! - [`conversations`]: the conversation list over REST (filters, cursor) and search.
 //! - [`macros`]: running one of the site's macros on a conversation, step by step.
+//! - [`reports`]: a period's figures (JSON or CSV), from each conversation's facts row.
 //! - [`idempotency`]: `Idempotency-Key` on POSTs: a repeat gets the first answer, once run.
 //! - [`audit`]: recording who did what to a site (each route, once done) and reading the log.
 //! - [`attachments`]: uploading files into conversations and serving them by signed link.
@@ -77,6 +78,7 @@ mod messenger_hooks;
 mod objects;
 mod pages;
 mod password_resets;
+mod reports;
 mod router;
 mod scopes;
 mod site_cache;

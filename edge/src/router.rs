@@ -10,8 +10,8 @@ use crate::objects::conversation::calls::BotAnswer;
 use crate::{
     agent_sessions, api_keys, attachments, audit, avatars, blocks, canned, contacts, conversation_actions,
     conversations, data_rights, email_digest, email_hooks, email_unsubscribe, http, idempotency, macros,
-    messenger_hooks, objects, pages, password_resets, scopes, site_cache, site_settings, sites, sockets,
-    team, twilio_hooks, two_factor, visitor_sessions, webhooks,
+    messenger_hooks, objects, pages, password_resets, reports, scopes, site_cache, site_settings, sites,
+    sockets, team, twilio_hooks, two_factor, visitor_sessions, webhooks,
 };
 
 /// Routes one request. Never fails: every error becomes a JSON error response, or, for a
@@ -118,6 +118,7 @@ async fn route(req: Request, env: &Ctx<'_>) -> EdgeResult<Response> {
         ("POST", ["api", "v1", "password-resets", "lookup"]) => password_resets::lookup(req, env).await,
         ("POST", ["api", "v1", "password-resets", "accept"]) => password_resets::accept(req, env).await,
         ("GET", ["api", "v1", "audit-log"]) => audit::list(&req, env).await,
+        ("GET", ["api", "v1", "reports"]) => reports::get(&req, env).await,
         ("GET", ["api", "v1", "agent", "inbox"]) => sockets::inbox(req, env).await,
         ("GET", ["api", "v1", "conversations"]) => conversations::list(&req, env).await,
         ("POST", ["api", "v1", "conversations"]) => conversations::create(req, env).await,
@@ -221,6 +222,7 @@ fn allowed_methods(segments: &[&str]) -> Option<&'static str> {
         | ["api", "v1", "agent", "me" | "inbox"]
         | ["api", "v1", "conversations", _]
         | ["api", "v1", "audit-log"]
+        | ["api", "v1", "reports"]
         | ["api", "v1", "conversations", _, "live"] => "GET",
         ["api", "v1", "bot", "conversations", _, "answer"] | ["api", "v1", "visitor", "sign-out"] => "POST",
         ["api", "v1", "conversations", _, "attachments"] | ["api", "v1", "conversations", _, "macros", _] => {

@@ -14,9 +14,10 @@ pub(crate) fn need(method: &str, segments: &[&str]) -> Option<Need> {
         ["api", "v1", "agent", "inbox"] | ["api", "v1", "conversations", _, "live"] => {
             Some(Need::write(Area::Conversations))
         }
-        ["api", "v1", "conversations", ..] | ["api", "v1", "sessions"] | ["api", "v1", "blocks", ..] => {
-            at(Area::Conversations)
-        }
+        ["api", "v1", "conversations", ..]
+        | ["api", "v1", "reports"]
+        | ["api", "v1", "sessions"]
+        | ["api", "v1", "blocks", ..] => at(Area::Conversations),
         ["api", "v1", "site" | "sites" | "audit-log" | "canned-responses" | "invites" | "agents"]
         | ["api", "v1", "canned-responses" | "agents", ..] => at(Area::Settings),
         ["api", "v1", "contacts" | "contact-attributes", ..] => at(Area::Contacts),

@@ -98,6 +98,25 @@ pub async fn new_conversation(
     reply.json()
 }
 
+/// `n` visitors of `origin`, each in a new conversation where they wrote `text`: the
+/// conversations' ids, with the visitors' open sockets.
+pub async fn visitors_who_wrote(
+    edge: &TestEdge,
+    origin: &str,
+    n: usize,
+    text: &str,
+) -> Result<Vec<(switchboard_protocol::ConversationId, crate::live::Live)>> {
+    let mut written = Vec::with_capacity(n);
+    for i in 0..n {
+        let session = new_conversation(edge, origin, None).await?;
+        let mut visitor = crate::live::Live::visitor(edge, &session).await?;
+        visitor.hello(switchboard_protocol::Seq(0)).await?;
+        visitor.post(&format!("v-{i}"), text).await?;
+        written.push((session.conversation_id, visitor));
+    }
+    Ok(written)
+}
+
 /// Signs the test admin in; returns the `Cookie` header value to send.
 pub async fn login(edge: &TestEdge) -> Result<String> {
     login_as(edge, ADMIN_EMAIL, ADMIN_PASSWORD).await

@@ -35,6 +35,7 @@
 //!   its header; [`macros`]: its macro menu.
 //! - [`contact`]: the visitor's details and other conversations, beside the conversation;
 //!   [`contact_card`]: in it, the visitor's contact record, edited in place.
+//! - [`reports`]: the Reports screen (a period's figures, the daily chart, the team, CSV).
 //! - [`contacts`]: the Contacts screen (search, "Load more", "New contact");
 //!   [`contact_editor`]: one contact's editable details, verified identity and conversations;
 //!   [`contact_merge`]: merging another contact into it; [`contact_start`]: starting a
@@ -84,6 +85,7 @@ pub mod priority;
 pub mod qr_code;
 pub mod recovery_codes;
 pub mod reply;
+pub mod reports;
 pub mod reset_link;
 pub mod settings;
 pub mod site_form;

@@ -32,7 +32,7 @@ pub fn top_bar(props: &TopBarProps) -> Html {
         <header class="sb-topbar">
             <span class="sb-brand">{ "Switchboard" }</span>
             <nav class="sb-screens" aria-label="Screens">
-                { for [(Screen::Inbox, "Inbox"), (Screen::Contacts, "Contacts"), (Screen::Settings, "Settings")].into_iter().map(|(screen, label)| {
+                { for [(Screen::Inbox, "Inbox"), (Screen::Contacts, "Contacts"), (Screen::Reports, "Reports"), (Screen::Settings, "Settings")].into_iter().map(|(screen, label)| {
                     let onclick = props.on_show.reform(move |_: MouseEvent| screen);
                     let class = classes!("sb-screen", format!("sb-screen--{}", label.to_lowercase()));
                     html! {

@@ -14,6 +14,7 @@ use super::contacts::Contacts;
 use super::conversation::{ConversationPane, OpenView, PaneAction};
 use super::inbox::Inbox;
 use super::offers::Offers;
+use super::reports::Reports;
 use super::settings::Settings;
 use super::topbar::TopBar;
 use crate::effects::conversation::ConversationLink;
@@ -169,6 +170,8 @@ pub fn workspace(props: &WorkspaceProps) -> Html {
             if state.screen == Screen::Settings {
                 <Settings agent={Rc::clone(agent)} me={agent.id.clone()} {admin} owner={agent.owner} team={state.team.clone()}
                     canned={state.canned.clone()} dispatch={dispatch.clone()} site={state.site.clone()} />
+            } else if state.screen == Screen::Reports {
+                <Reports now={state.now} team={state.team.clone()} />
             } else if state.screen == Screen::Contacts {
                 <Contacts selected={state.contact.clone()} on_select={on_contact} on_open={on_open_elsewhere}
                     now={state.now} me={agent.id.clone()} queues={Rc::new(state.team.queues.clone())}

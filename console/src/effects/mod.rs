@@ -11,8 +11,8 @@
 //! - [`password_reset`]: an admin making a teammate's reset link; the page it opens looking
 //!   it up and setting the new password.
 //! - [`admin`]: the team, queues and canned responses, and admins' changes to them.
-//! - [`settings`]: API keys, webhooks and their delivery logs, sites and the audit log, and
-//!   one's own email digest setting, for the settings sections that show them.
+//! - [`settings`]: API keys, webhooks and their delivery logs, sites and the audit log, reports, and
+//!   one's own email digest setting, for the settings sections that show them; a period's report.
 //! - [`blocks`]: blocking a conversation's visitor, listing and lifting blocks.
 //! - [`labels`]: setting a conversation's labels and priority; running a macro on it.
 //! - [`contacts`]: contacts (list and search, one with its conversations, making, changing,

@@ -1,12 +1,13 @@
 //! The settings screen's own REST calls, whose answers only the section that asked shows: the
 //! site's API keys, webhooks (with their delivery logs) and audit log (admins), the
 //! deployment's sites (owners), and whether the signed-in agent gets the email digest of what
-//! they missed (anyone, for themselves). Each returns
+//! they missed (anyone, for themselves), and the Reports screen's report. Each returns
 //! its outcome (or the sentence explaining why not) to the section that asked, which keeps it
 //! in its own state.
 
 use switchboard_protocol::api::agent_email_digest::Setting;
 use switchboard_protocol::api::api_keys::{self, ApiKey, Created};
+use switchboard_protocol::api::reports::Figures;
 use switchboard_protocol::api::webhooks::{self, Delivery, Webhook};
 use switchboard_protocol::api::{audit_log, invite_create, site_settings, sites};
 use switchboard_protocol::AgentId;
@@ -123,4 +124,17 @@ pub async fn set_email_digest(enabled: bool) -> Result<Setting, String> {
 /// never need it, so that nothing in one can reach another route.
 fn webhook_url(id: &str, rest: &str) -> String {
     format!("{WEBHOOKS}/{}{rest}", String::from(js_sys::encode_uri_component(id)))
+}
+
+/// The report of `[from, to)` with days starting `offset_minutes` east of UTC.
+pub async fn report(from: i64, to: i64, offset_minutes: i32) -> Result<Figures, String> {
+    fetch_json::<(), Figures>("GET", &report_url(from, to, offset_minutes, false), None)
+        .await
+        .map_err(|e| describe(&e))
+}
+
+/// Where the report (or, with `csv`, its CSV file) is read.
+pub fn report_url(from: i64, to: i64, offset_minutes: i32, csv: bool) -> String {
+    let format = if csv { "&format=csv" } else { "" };
+    format!("/api/v1/reports?from={from}&to={to}&offset_minutes={offset_minutes}{format}")
 }

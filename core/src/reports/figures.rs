@@ -7,7 +7,8 @@
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
-use switchboard_protocol::AgentId;
+use switchboard_protocol::api::reports::{AgentFigures, Durations, Figures, Ratings, MAX_REPORT_DAYS};
+use switchboard_protocol::{AgentId, ApiError, ErrorCode};
 
 use super::ConversationFacts;
 
@@ -15,7 +16,7 @@ const DAY_MS: i64 = 86_400_000;
 
 /// The period a report covers: `[from, to)` in ms, and the site's offset from UTC (minutes)
 /// its days start at.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Period {
     /// First instant counted.
     pub from: i64,
@@ -37,23 +38,30 @@ impl Period {
     }
 }
 
-/// Durations in ms: how many, the median and the 90th percentile.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Durations {
-    /// How many were measured.
-    pub count: u64,
-    /// The median (nearest rank), when any.
-    pub median_ms: Option<i64>,
-    /// The 90th percentile (nearest rank), when any.
-    pub p90_ms: Option<i64>,
+impl Period {
+    /// A report's period as asked (`from`, `to` in ms, the site's offset from UTC in
+    /// minutes), or why it cannot be one: `to` after `from`, at most [`MAX_REPORT_DAYS`]
+    /// days, an offset real time zones have.
+    pub fn checked(from: i64, to: i64, offset_minutes: i32) -> Result<Period, ApiError> {
+        let bad =
+            |field: &str, message: String| ApiError::new(ErrorCode::BadRequest, message).at_field(field);
+        if to <= from {
+            return Err(bad("to", "the period ends after it starts".into()));
+        }
+        if to - from > i64::from(MAX_REPORT_DAYS) * DAY_MS {
+            return Err(bad("to", format!("a report covers at most {MAX_REPORT_DAYS} days")));
+        }
+        if !(-720..=840).contains(&offset_minutes) {
+            return Err(bad("offset_minutes", "a time zone is -720 to 840 minutes from UTC".into()));
+        }
+        Ok(Period { from, to, offset_minutes })
+    }
 }
 
-impl Durations {
-    /// Of `values` (in any order).
-    pub fn of(mut values: Vec<i64>) -> Durations {
-        values.sort_unstable();
-        Durations { count: values.len() as u64, median_ms: rank(&values, 50), p90_ms: rank(&values, 90) }
-    }
+/// Durations of `values` (in any order): how many, the median and the 90th percentile.
+pub fn durations(mut values: Vec<i64>) -> Durations {
+    values.sort_unstable();
+    Durations { count: values.len() as u64, median_ms: rank(&values, 50), p90_ms: rank(&values, 90) }
 }
 
 /// The nearest-rank `percent`th percentile of sorted `values`: the smallest value with at
@@ -62,66 +70,6 @@ pub fn rank(sorted: &[i64], percent: u64) -> Option<i64> {
     let n = sorted.len() as u64;
     let at = (percent * n).div_ceil(100).max(1);
     sorted.get(at as usize - 1).copied()
-}
-
-/// The customers' ratings.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Ratings {
-    /// How many rated.
-    pub count: u64,
-    /// How many gave 1, 2, 3, 4 and 5.
-    pub distribution: [u64; 5],
-    /// Their average, in hundredths (4.25 → 425), when any.
-    pub average_hundredths: Option<u64>,
-}
-
-/// One agent's figures.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AgentFigures {
-    /// Conversations opened in the period they last held.
-    pub handled: u64,
-    /// Of those, resolved.
-    pub resolved: u64,
-    /// First response times of those.
-    pub first_response: Durations,
-}
-
-/// Opened and resolved on one day.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DayCounts {
-    /// Conversations opened.
-    pub opened: u64,
-    /// Conversations resolved (last resolution that day).
-    pub resolved: u64,
-}
-
-/// A report over a period.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Figures {
-    /// Conversations opened in the period.
-    pub opened: u64,
-    /// Conversations whose last resolution is in the period.
-    pub resolved: u64,
-    /// First response times of conversations opened in the period.
-    pub first_response: Durations,
-    /// Later response times of conversations opened in the period.
-    pub next_response: Durations,
-    /// Resolution times of conversations resolved in the period.
-    pub resolution: Durations,
-    /// Queue waits of conversations opened in the period.
-    pub queue_wait: Durations,
-    /// Response targets missed in conversations opened in the period.
-    pub sla_breaches: u64,
-    /// Of those resolved in the period, without a person.
-    pub bot_contained: u64,
-    /// Of those opened in the period, handed to people.
-    pub handed_over: u64,
-    /// Ratings of conversations resolved in the period.
-    pub ratings: Ratings,
-    /// Per agent (who last held it).
-    pub agents: BTreeMap<AgentId, AgentFigures>,
-    /// Per day (start of the day in the site's time zone, ms).
-    pub days: BTreeMap<i64, DayCounts>,
 }
 
 /// The figures of `facts` (one per conversation) over `period`.
@@ -156,10 +104,10 @@ pub fn figures<'a>(facts: impl IntoIterator<Item = &'a ConversationFacts>, perio
             ratings.extend(facts.rating);
         }
     }
-    report.first_response = Durations::of(first);
-    report.next_response = Durations::of(next);
-    report.resolution = Durations::of(resolution);
-    report.queue_wait = Durations::of(waits);
+    report.first_response = durations(first);
+    report.next_response = durations(next);
+    report.resolution = durations(resolution);
+    report.queue_wait = durations(waits);
     report.ratings = Ratings {
         count: ratings.len() as u64,
         distribution: std::array::from_fn(|i| {
@@ -171,7 +119,7 @@ pub fn figures<'a>(facts: impl IntoIterator<Item = &'a ConversationFacts>, perio
     report.agents = per_agent
         .into_iter()
         .map(|(agent, (handled, resolved, times))| {
-            (agent, AgentFigures { handled, resolved, first_response: Durations::of(times) })
+            (agent, AgentFigures { handled, resolved, first_response: durations(times) })
         })
         .collect();
     report

@@ -4,14 +4,16 @@
 //! conversation ([`figures`]) — never a log.
 //!
 //! - [`facts`]: one conversation's facts, folded from its log.
+//! - [`csv`](mod@csv): a report as CSV for spreadsheets.
 //! - [`figures`](mod@figures): a period's figures from the facts rows: counts, medians and 90th
 //!   percentiles, containment, ratings, per agent, per day.
 
+pub mod csv;
 pub mod facts;
 pub mod figures;
 
 pub use facts::ConversationFacts;
-pub use figures::{figures, Durations, Figures, Period};
+pub use figures::{figures, Period};
 
 #[cfg(test)]
 mod tests;

@@ -30,6 +30,7 @@
 //! - `browser_labels`: an agent labels a conversation in the console and sees a script's labels live.
 //! - `browser_macros`: an admin makes a macro in Settings; `/sp` Enter and the header's menu run it.
 //! - `browser_outbound`: a customer answers, in the widget, a conversation the team started; only then is it a task.
+//! - `browser_reports`: the Reports screen shows the counts and first response the logs say, and its CSV.
 //! - `browser_rest_messages`: messages a script posts over REST show live in the widget and a teammate's console.
 //! - `browser_routing`: the bot, quick replies and a handover in browsers.
 //! - `browser_whatsapp`: outside WhatsApp's window an agent picks a template in the console and it goes as Twilio content.
@@ -69,6 +70,7 @@
 //! - `prechat`: the pre-chat form checked at the edge.
 //! - `outbound`: conversations a script starts: on_reply waits for the customer, immediate goes to someone now.
 //! - `promises`: bugs fixed as users found them: takeover, backlogs, favicons.
+//! - `reports`: a day's report over REST and CSV has the times the logs say; bad periods refused.
 //! - `revocation`: removed accounts, ended sessions, revoked and expired keys stop at once.
 //! - `retention`: resolved conversations past the site's retention are deleted with their files.
 //! - `routing`: flows, offers, transfers, business hours, external bots, SLAs.
@@ -113,6 +115,7 @@ mod browser_interceptors;
 mod browser_labels;
 mod browser_macros;
 mod browser_outbound;
+mod browser_reports;
 mod browser_rest_messages;
 mod browser_routing;
 mod browser_site_look;
@@ -153,6 +156,7 @@ mod outbound;
 mod password_reset;
 mod prechat;
 mod promises;
+mod reports;
 mod retention;
 mod revocation;
 mod routing;

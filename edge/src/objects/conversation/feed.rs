@@ -7,6 +7,7 @@ use std::time::Duration;
 use switchboard_core::conversation::LogStore;
 use switchboard_core::flow::lifecycle::Lifecycle;
 use switchboard_core::inbox_summary::{self, Facts};
+use switchboard_core::reports::ConversationFacts;
 use switchboard_core::{contact, identity, prechat};
 use switchboard_protocol::contact::Identity;
 use switchboard_protocol::inbox::ConversationSummary;
@@ -51,8 +52,9 @@ impl ConversationObject {
             }
             texts.push(IndexedText { seq: message.seq, text: message.text.clone() });
         }
-        match self.summary(meta, life, Some(message), now) {
-            Ok(summary) => self.push_activity(meta, summary),
+        let summary = self.summary(meta, life, Some(message), now);
+        match summary.and_then(|summary| Ok((summary, self.report_facts(meta, Some(message))?))) {
+            Ok((summary, facts)) => self.push_activity(meta, summary, Some(facts)),
             Err(error) => worker::console_error!("inbox summary: {error:?}"),
         }
     }
@@ -94,37 +96,43 @@ impl ConversationObject {
     /// Tells the inbox the visitor's details changed (nothing new in the log).
     pub(super) fn tell_site_contact(&self, meta: &Meta, now: i64) -> EdgeResult<()> {
         let summary = self.summary(meta, &self.store.lifecycle()?, None, now)?;
-        self.push_activity(meta, summary);
+        self.push_activity(meta, summary, None);
         Ok(())
     }
 
     /// Queues `summary` (coalesced); the texts waiting for the index go with whichever
     /// summary is sent next.
-    fn push_activity(&self, meta: &Meta, summary: ConversationSummary) {
+    fn push_activity(&self, meta: &Meta, summary: ConversationSummary, facts: Option<ConversationFacts>) {
         let (env, texts) = (self.env.clone(), Rc::clone(&self.search_texts));
-        self.outbox.push(&self.state, (meta.site_id.clone(), summary), move |(site, summary)| {
-            let env = env.clone();
-            let activity = Activity { summary, texts: std::mem::take(&mut *texts.borrow_mut()) };
-            async move {
-                let conversation = activity.summary.id.clone();
-                let visitor = activity.summary.visitor_id.clone();
-                match feed(&env, &site, activity).await {
-                    // A token from before its visitor signed out started this conversation:
-                    // it ends the visitor here as the sign-out would have (a call to itself,
-                    // so the storage write happens in an event of its own).
-                    Ok(answer) if answer.visitor_signed_out => {
-                        let end = EndVisitor { site, visitor };
-                        if let Err(error) = objects::send(&env, &conversation, &end).await {
-                            worker::console_error!(
-                                "ending a signed-out visitor in {conversation}: {error:?}"
-                            );
+        self.outbox.push(
+            &self.state,
+            (meta.site_id.clone(), summary, facts),
+            move |(site, summary, facts)| {
+                let env = env.clone();
+                let activity = Activity { summary, texts: std::mem::take(&mut *texts.borrow_mut()), facts };
+                async move {
+                    let conversation = activity.summary.id.clone();
+                    let visitor = activity.summary.visitor_id.clone();
+                    match feed(&env, &site, activity).await {
+                        // A token from before its visitor signed out started this conversation:
+                        // it ends the visitor here as the sign-out would have (a call to itself,
+                        // so the storage write happens in an event of its own).
+                        Ok(answer) if answer.visitor_signed_out => {
+                            let end = EndVisitor { site, visitor };
+                            if let Err(error) = objects::send(&env, &conversation, &end).await {
+                                worker::console_error!(
+                                    "ending a signed-out visitor in {conversation}: {error:?}"
+                                );
+                            }
+                        }
+                        Ok(_) => {}
+                        Err(error) => {
+                            worker::console_error!("inbox update for {conversation} failed: {error:?}")
                         }
                     }
-                    Ok(_) => {}
-                    Err(error) => worker::console_error!("inbox update for {conversation} failed: {error:?}"),
                 }
-            }
-        });
+            },
+        );
     }
 
     /// The inbox's view of the conversation, after `message` (or the last stored one).

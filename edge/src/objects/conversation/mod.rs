@@ -20,6 +20,7 @@ use std::rc::Rc;
 use switchboard_core::conversation::{self, Effect, Relay, Sender};
 use switchboard_core::ingest;
 use switchboard_core::rate::{ParticipantLimits, SendOrder};
+use switchboard_core::reports::ConversationFacts;
 use switchboard_protocol::inbox::ConversationSummary;
 use switchboard_protocol::interceptors::Interceptor;
 use switchboard_protocol::{Author, ClientFrame, Message, ServerFrame, SiteId};
@@ -42,6 +43,7 @@ mod line_outbox;
 mod pages;
 mod post;
 mod replay;
+mod report_facts;
 mod sockets;
 mod store;
 mod webhooks;
@@ -101,7 +103,9 @@ pub struct ConversationObject {
     /// held back by flood control.
     orders: RefCell<HashMap<u32, SendOrder>>,
     /// Inbox summaries on their way to the site object (see [`feed::INBOX_UPDATE_INTERVAL`]).
-    outbox: Rc<Outbox<(SiteId, ConversationSummary)>>,
+    outbox: Rc<Outbox<(SiteId, ConversationSummary, Option<ConversationFacts>)>>,
+    /// The conversation's facts for reports, through the entry at that seq ([`report_facts`]).
+    report_facts: RefCell<Option<(switchboard_protocol::Seq, ConversationFacts)>>,
     /// Texts stored since the last inbox update, for the site's search index; the update
     /// takes them along.
     search_texts: Rc<RefCell<Vec<super::site::calls::IndexedText>>>,
@@ -131,6 +135,7 @@ impl DurableObject for ConversationObject {
             turns: super::turns::Turns::default(),
             outbox: Rc::new(Outbox::newest_only(feed::INBOX_UPDATE_INTERVAL)),
             search_texts: Rc::default(),
+            report_facts: RefCell::default(),
             webhook_outbox: Rc::new(Outbox::in_order()),
             template_sent: RefCell::default(),
             visitor_typed_at: std::cell::Cell::default(),

@@ -106,6 +106,9 @@ pub(crate) struct Activity {
     /// Texts to index.
     #[serde(default)]
     pub texts: Vec<IndexedText>,
+    /// Its facts for reports (`core::reports`), when they came with this update.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub facts: Option<switchboard_core::reports::ConversationFacts>,
 }
 object_call!(Activity => Site, "/activity", ActivityAnswer);
 

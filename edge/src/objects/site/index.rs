@@ -3,6 +3,7 @@
 //! response-time bookkeeping a summary carries to the router.
 
 use serde::Deserialize;
+use switchboard_core::reports::ConversationFacts;
 use switchboard_protocol::inbox::{ConversationSummary, InboxFrame, MessagePreview, Priority};
 use switchboard_protocol::{AgentId, ConversationId, QueueId, Seq, VisitorId};
 
@@ -80,7 +81,12 @@ impl SummaryRow {
 
 impl SiteObject {
     /// Keeps the newest summary of a conversation and pushes it to every open inbox.
-    pub(super) fn record(&self, summary: ConversationSummary, now: i64) -> EdgeResult<()> {
+    pub(super) fn record(
+        &self,
+        summary: ConversationSummary,
+        facts: Option<&ConversationFacts>,
+        now: i64,
+    ) -> EdgeResult<()> {
         let last_message = summary.last_message.as_ref().map(serde_json::to_string).transpose()?;
         // Summaries may arrive out of order; an older one never overwrites a newer one.
         let state = serde_json::to_value(summary.state)?.as_str().map(String::from);
@@ -91,14 +97,16 @@ impl SiteObject {
             .and_then(|value| value.as_str().map(String::from));
         let cursor = self.sql().exec(
             "INSERT INTO conversations (id, visitor_id, visitor_name, last_message, last_seq, created_at, updated_at,
-               state, assignee, queue, waiting_since, contact, channel, language)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+               state, assignee, queue, waiting_since, contact, channel, language, facts, opened_at, resolved_at)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
              ON CONFLICT (id) DO UPDATE SET
                visitor_name = excluded.visitor_name, contact = COALESCE(excluded.contact, conversations.contact),
                last_message = COALESCE(excluded.last_message, conversations.last_message),
                last_seq = excluded.last_seq, updated_at = excluded.updated_at, state = excluded.state,
                assignee = excluded.assignee, queue = excluded.queue, waiting_since = excluded.waiting_since,
-               language = excluded.language
+               language = excluded.language, facts = COALESCE(excluded.facts, conversations.facts),
+               opened_at = COALESCE(excluded.opened_at, conversations.opened_at),
+               resolved_at = CASE WHEN excluded.facts IS NULL THEN conversations.resolved_at ELSE excluded.resolved_at END
              WHERE excluded.last_seq > conversations.last_seq",
             vec![
                 summary.id.as_str().into(),
@@ -115,6 +123,9 @@ impl SiteObject {
                 contact.clone().into(),
                 channel.into(),
                 summary.language.clone().into(),
+                facts.map(serde_json::to_string).transpose()?.into(),
+                facts.and_then(|f| f.opened_at).into(),
+                facts.and_then(|f| f.resolved_at).into(),
             ],
         )?;
         self.link_contact(&summary, now)?;

@@ -149,7 +149,9 @@ impl SiteObject {
         now: i64,
     ) -> EdgeResult<()> {
         match summary {
-            Some(summary) if summary.id == *id && self.summary(id)?.is_none() => self.record(*summary, now),
+            Some(summary) if summary.id == *id && self.summary(id)?.is_none() => {
+                self.record(*summary, None, now)
+            }
             _ => Ok(()),
         }
     }

@@ -16,7 +16,8 @@
 //! past the site's retention ([`retention`]). It notes which kept idempotent answers are about
 //! which contacts and conversations, so erasing a person erases those too ([`answers`]).
 //! And the addresses its emails no longer go to: bounced, complained, unsubscribed ([`email`]);
-//! and what agents missed while away, emailed to them in a digest ([`digest`]).
+//! and what agents missed while away, emailed to them in a digest ([`digest`]); and each
+//! conversation's facts for reports, read for a period's figures ([`reports`]).
 
 pub(crate) mod answers;
 mod blocks;
@@ -29,6 +30,7 @@ pub(crate) mod digest;
 pub(crate) mod email;
 mod index;
 pub(crate) mod labels;
+pub(crate) mod reports;
 mod search;
 mod sessions;
 mod signed_out;
@@ -156,6 +158,9 @@ impl DurableObject for SiteObject {
                 .await
             }
             SetLabels::ROUTE => answer(req, |c: SetLabels| ready(self.set_labels(c))).await,
+            self::reports::Report::ROUTE => {
+                answer(req, |c: self::reports::Report| ready(self.report(c))).await
+            }
             EditLabels::ROUTE => answer(req, |c: EditLabels| ready(self.edit_labels(c, now))).await,
             SetPriority::ROUTE => answer(req, |c: SetPriority| ready(self.set_priority(c, now))).await,
             RememberAnswer::ROUTE => {
@@ -333,7 +338,7 @@ impl SiteObject {
             self.set_alarm(deadline);
         }
         self.index(&activity.summary.id, &activity.texts)?;
-        self.record(activity.summary, now)?;
+        self.record(activity.summary, activity.facts.as_ref(), now)?;
         Ok(ActivityAnswer { visitor_signed_out })
     }
 
@@ -369,7 +374,7 @@ impl SiteObject {
     /// joins its queue.
     fn enqueue(&self, request: Enqueue, now: i64) -> EdgeResult<()> {
         let id = request.summary.id.clone();
-        self.record(request.summary, now)?;
+        self.record(request.summary, None, now)?;
         let flow = self.flow();
         self.route(&flow, now, |router, now| match request.agent {
             Some(agent) if request.taken_over => router.take_over(&id, &request.queue, &agent, now),

@@ -68,5 +68,8 @@ pub(super) static SCHEMA: Schema = Schema {
         ("conversations", "channel TEXT"),
         ("conversations", "language TEXT"),
         ("conversations", "priority TEXT"),
+        ("conversations", "facts TEXT"),
+        ("conversations", "opened_at INTEGER"),
+        ("conversations", "resolved_at INTEGER"),
     ],
 };

@@ -1,0 +1,155 @@
+//! The Reports screen: a period (today, the last 7 or 30 days, in the agent's time zone), the
+//! period's figures as cards (`docs/reports.md` says what each counts), opened and resolved
+//! per day as an SVG bar chart (its colours from the console's theme), the team's figures,
+//! and the same as a CSV file to download.
+
+use std::rc::Rc;
+
+use switchboard_protocol::api::agents_list;
+use switchboard_protocol::api::reports::Figures;
+use wasm_bindgen_futures::spawn_local;
+use web_sys::HtmlSelectElement;
+use yew::prelude::*;
+
+use crate::effects::settings;
+use crate::report_view::{self, bars, duration, percent, PERIODS};
+
+/// Reports properties.
+#[derive(Properties, PartialEq)]
+pub struct ReportsProps {
+    /// Now (ms), for the periods.
+    pub now: i64,
+    /// The team, for agents' names.
+    pub team: Rc<agents_list::Response>,
+}
+
+/// Chart geometry: the bars' height and each day's slot, in the SVG's units.
+const CHART_HEIGHT: i64 = 120;
+const SLOT: i64 = 24;
+
+/// `section.sb-reports`: `select.sb-report-period`, `.sb-report-card[data-figure]` (its
+/// value in `.sb-report-value`), `svg.sb-report-chart`, `table.sb-report-agents`,
+/// `a.sb-report-csv`.
+#[function_component(Reports)]
+pub fn reports(props: &ReportsProps) -> Html {
+    let days = use_state_eq(|| 7i64);
+    let report = use_state(|| None::<Result<Figures, String>>);
+    // The agent's zone: where their days start.
+    let offset_minutes = -(js_sys::Date::new_0().get_timezone_offset() as i32);
+    let (from, to) = report_view::period(props.now, *days, offset_minutes);
+    {
+        let report = report.clone();
+        use_effect_with((*days, from), move |_| {
+            report.set(None);
+            spawn_local(async move { report.set(Some(settings::report(from, to, offset_minutes).await)) });
+        });
+    }
+    let onchange = {
+        let days = days.clone();
+        Callback::from(move |event: Event| {
+            let chosen = event.target_unchecked_into::<HtmlSelectElement>().value();
+            days.set(chosen.parse().unwrap_or(7));
+        })
+    };
+    let body = match &*report {
+        None => html! { <p class="sb-hint" role="status">{ "Loading the report…" }</p> },
+        Some(Err(why)) => html! { <p class="sb-error" role="alert">{ why.clone() }</p> },
+        Some(Ok(figures)) => figures_view(figures, from, to, offset_minutes, &props.team),
+    };
+    html! {
+        <section class="sb-reports" aria-label="Reports">
+            <div class="sb-report-head">
+                <h2>{ "Reports" }</h2>
+                <select class="sb-report-period" aria-label="Period" {onchange}>
+                    { for PERIODS.iter().map(|(label, n)| html! {
+                        <option value={n.to_string()} selected={*n == *days}>{ *label }</option>
+                    }) }
+                </select>
+                <a class="sb-secondary sb-report-csv" href={settings::report_url(from, to, offset_minutes, true)} download="report.csv">
+                    { "Download CSV" }
+                </a>
+            </div>
+            { body }
+        </section>
+    }
+}
+
+fn figures_view(
+    figures: &Figures,
+    from: i64,
+    to: i64,
+    offset_minutes: i32,
+    team: &agents_list::Response,
+) -> Html {
+    let card = |key: &'static str, label: &'static str, value: String, note: String| {
+        html! {
+            <li class="sb-report-card" data-figure={key}>
+                <span class="sb-report-label">{ label }</span>
+                <span class="sb-report-value">{ value }</span>
+                <span class="sb-report-note">{ note }</span>
+            </li>
+        }
+    };
+    let p90 = |d: &switchboard_protocol::api::reports::Durations| {
+        format!("90 %: {} · {} measured", duration(d.p90_ms), d.count)
+    };
+    let csat = figures
+        .ratings
+        .average_hundredths
+        .map_or("—".to_owned(), |h| format!("{}.{:02} / 5", h / 100, h % 100));
+    let laid = bars(&figures.days, from, to, offset_minutes, CHART_HEIGHT, SLOT);
+    let width = (laid.len() as i64 * SLOT).max(SLOT);
+    let name = |id: &switchboard_protocol::AgentId| {
+        team.agents.iter().find(|a| &a.id == id).map_or_else(|| id.to_string(), |a| a.name.clone())
+    };
+    html! {
+        <>
+            <ul class="sb-report-cards">
+                { card("opened", "Conversations opened", figures.opened.to_string(), format!("{} handed to the team", figures.handed_over)) }
+                { card("resolved", "Resolved", figures.resolved.to_string(), format!("{} by the bot alone ({})", figures.bot_contained, percent(figures.bot_contained, figures.resolved))) }
+                { card("first_response", "First response (median)", duration(figures.first_response.median_ms), p90(&figures.first_response)) }
+                { card("next_response", "Next responses (median)", duration(figures.next_response.median_ms), p90(&figures.next_response)) }
+                { card("resolution", "Resolution time (median)", duration(figures.resolution.median_ms), p90(&figures.resolution)) }
+                { card("queue_wait", "Queue wait (median)", duration(figures.queue_wait.median_ms), p90(&figures.queue_wait)) }
+                { card("sla_breaches", "Response targets missed", figures.sla_breaches.to_string(), String::new()) }
+                { card("csat", "Customer satisfaction", csat, format!("{} ratings: {}", figures.ratings.count,
+                    figures.ratings.distribution.iter().enumerate().map(|(i, n)| format!("{}★ {n}", i + 1)).collect::<Vec<_>>().join(" · "))) }
+            </ul>
+            <figure class="sb-report-figure">
+                <svg class="sb-report-chart" viewBox={format!("0 0 {width} {}", CHART_HEIGHT + 4)} role="img"
+                    aria-label="Conversations opened and resolved per day">
+                    { for laid.iter().map(|day| html! {
+                        <g class="sb-report-day">
+                            <title>{ format!("{} opened, {} resolved", day.counts.opened, day.counts.resolved) }</title>
+                            <rect class="sb-report-bar sb-report-bar--opened" x={(day.x + 3).to_string()} y={(CHART_HEIGHT - day.opened).to_string()}
+                                width="8" height={day.opened.max(1).to_string()} />
+                            <rect class="sb-report-bar sb-report-bar--resolved" x={(day.x + 12).to_string()} y={(CHART_HEIGHT - day.resolved).to_string()}
+                                width="8" height={day.resolved.max(1).to_string()} />
+                        </g>
+                    }) }
+                </svg>
+                <figcaption class="sb-report-legend">
+                    <span class="sb-report-key sb-report-key--opened">{ "Opened" }</span>
+                    <span class="sb-report-key sb-report-key--resolved">{ "Resolved" }</span>
+                    { " per day" }
+                </figcaption>
+            </figure>
+            if !figures.agents.is_empty() {
+                <table class="sb-report-agents">
+                    <caption>{ "The team" }</caption>
+                    <thead><tr><th scope="col">{ "Agent" }</th><th scope="col">{ "Handled" }</th><th scope="col">{ "Resolved" }</th><th scope="col">{ "First response (median)" }</th></tr></thead>
+                    <tbody>
+                        { for figures.agents.iter().map(|(id, agent)| html! {
+                            <tr data-agent={id.to_string()}>
+                                <th scope="row">{ name(id) }</th>
+                                <td>{ agent.handled }</td>
+                                <td>{ agent.resolved }</td>
+                                <td>{ duration(agent.first_response.median_ms) }</td>
+                            </tr>
+                        }) }
+                    </tbody>
+                </table>
+            }
+        </>
+    }
+}
