@@ -1,8 +1,8 @@
-//! `GET /api/v1/reports?from=MS&to=MS&offset_minutes=N[&format=csv]`
+//! `GET /api/v1/reports?from=MS&to=MS&offset_minutes=N[&channel&queue&label][&format=csv]`
 //! (`protocol::api::reports`): a period's figures, computed by the site's object from each
 //! conversation's facts row (`core::reports`), as JSON or CSV.
 
-use switchboard_core::reports::{csv, Period};
+use switchboard_core::reports::{csv, Narrowed, Period};
 use switchboard_protocol::{ApiError, ErrorCode};
 use worker::{Request, Response};
 
@@ -29,7 +29,10 @@ pub(crate) async fn get(req: &Request, env: &Ctx<'_>) -> EdgeResult<Response> {
     let offset = number("offset_minutes", false)?.unwrap_or(0);
     let offset = i32::try_from(offset).unwrap_or(i32::MAX);
     let period = Period::checked(from, to, offset)?;
-    let figures = objects::send(env, &agent.site, &Report { period }).await?;
+    let (channel, queue, label) =
+        (http::query(req, "channel")?, http::query(req, "queue")?, http::query(req, "label")?);
+    let narrowed = Narrowed::checked(channel.as_deref(), queue.as_deref(), label.as_deref())?;
+    let figures = objects::send(env, &agent.site, &Report { period, narrowed }).await?;
     match http::query(req, "format")?.as_deref() {
         None | Some("json") => http::json(200, &figures),
         Some("csv") => {

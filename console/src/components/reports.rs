@@ -1,12 +1,17 @@
-//! The Reports screen: a period (today, the last 7 or 30 days, in the agent's time zone), the
+//! The Reports screen: a period (today, the last 7 or 30 days, in the agent's time zone) and
+//! which conversations (a channel, a queue, a label), the
 //! period's figures as cards (`docs/reports.md` says what each counts), opened and resolved
 //! per day as an SVG bar chart (its colours from the console's theme), the team's figures,
 //! and the same as a CSV file to download.
 
 use std::rc::Rc;
 
+use switchboard_core::reports::Narrowed;
 use switchboard_protocol::api::agents_list;
 use switchboard_protocol::api::reports::Figures;
+use switchboard_protocol::api::site_settings::LabelDefinition;
+use switchboard_protocol::channels::Channel;
+use switchboard_protocol::QueueId;
 use wasm_bindgen_futures::spawn_local;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
@@ -19,8 +24,10 @@ use crate::report_view::{self, bars, duration, percent, PERIODS};
 pub struct ReportsProps {
     /// Now (ms), for the periods.
     pub now: i64,
-    /// The team, for agents' names.
+    /// The team, for agents' names and the queue filter.
     pub team: Rc<agents_list::Response>,
+    /// The site's own labels, for the label filter.
+    pub labels: Rc<Vec<LabelDefinition>>,
 }
 
 /// Chart geometry: the bars' height and each day's slot, in the SVG's units.
@@ -33,15 +40,19 @@ const SLOT: i64 = 24;
 #[function_component(Reports)]
 pub fn reports(props: &ReportsProps) -> Html {
     let days = use_state_eq(|| 7i64);
+    let narrowed = use_state_eq(Narrowed::default);
     let report = use_state(|| None::<Result<Figures, String>>);
     // The agent's zone: where their days start.
     let offset_minutes = -(js_sys::Date::new_0().get_timezone_offset() as i32);
     let (from, to) = report_view::period(props.now, *days, offset_minutes);
     {
         let report = report.clone();
-        use_effect_with((*days, from), move |_| {
+        use_effect_with((*days, from, (*narrowed).clone()), move |(_, _, narrowed)| {
             report.set(None);
-            spawn_local(async move { report.set(Some(settings::report(from, to, offset_minutes).await)) });
+            let narrowed = narrowed.clone();
+            spawn_local(async move {
+                report.set(Some(settings::report(from, to, offset_minutes, &narrowed).await))
+            });
         });
     }
     let onchange = {
@@ -65,13 +76,55 @@ pub fn reports(props: &ReportsProps) -> Html {
                         <option value={n.to_string()} selected={*n == *days}>{ *label }</option>
                     }) }
                 </select>
-                <a class="sb-secondary sb-report-csv" href={settings::report_url(from, to, offset_minutes, true)} download="report.csv">
+                { filters(&narrowed, &props.team.queues, &props.labels) }
+                <a class="sb-secondary sb-report-csv" href={settings::report_url(from, to, offset_minutes, &narrowed, true)} download="report.csv">
                     { "Download CSV" }
                 </a>
             </div>
             { body }
         </section>
     }
+}
+
+/// `select.sb-report-channel`, `.sb-report-queue`, `.sb-report-label`: which conversations.
+fn filters(narrowed: &UseStateHandle<Narrowed>, queues: &[QueueId], labels: &[LabelDefinition]) -> Html {
+    let pick = |apply: fn(&mut Narrowed, String)| {
+        let narrowed = narrowed.clone();
+        Callback::from(move |event: Event| {
+            let mut next = (*narrowed).clone();
+            apply(&mut next, event.target_unchecked_into::<HtmlSelectElement>().value());
+            narrowed.set(next);
+        })
+    };
+    let channels = [Channel::Webchat, Channel::Sms, Channel::Whatsapp, Channel::Messenger, Channel::Email];
+    html! {
+        <>
+            <select class="sb-report-channel" aria-label="Channel" onchange={pick(|n, v| n.channel = channels_by_value(&v))}>
+                <option value="">{ "All channels" }</option>
+                { for channels.iter().map(|c| html! { <option value={channel_value(*c)}>{ c.label() }</option> }) }
+            </select>
+            if queues.len() > 1 {
+                <select class="sb-report-queue" aria-label="Queue" onchange={pick(|n, v| n.queue = QueueId::parse(v).ok())}>
+                    <option value="">{ "All queues" }</option>
+                    { for queues.iter().map(|q| html! { <option value={q.to_string()}>{ q.to_string() }</option> }) }
+                </select>
+            }
+            if !labels.is_empty() {
+                <select class="sb-report-label" aria-label="Label" onchange={pick(|n, v| n.label = Some(v).filter(|v| !v.is_empty()))}>
+                    <option value="">{ "Any label" }</option>
+                    { for labels.iter().map(|l| html! { <option value={l.name.clone()}>{ l.name.clone() }</option> }) }
+                </select>
+            }
+        </>
+    }
+}
+
+fn channel_value(channel: Channel) -> String {
+    serde_json::to_value(channel).ok().and_then(|v| v.as_str().map(String::from)).unwrap_or_default()
+}
+
+fn channels_by_value(value: &str) -> Option<Channel> {
+    serde_json::from_value(serde_json::Value::String(value.to_owned())).ok()
 }
 
 fn figures_view(

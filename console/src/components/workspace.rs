@@ -171,7 +171,7 @@ pub fn workspace(props: &WorkspaceProps) -> Html {
                 <Settings agent={Rc::clone(agent)} me={agent.id.clone()} {admin} owner={agent.owner} team={state.team.clone()}
                     canned={state.canned.clone()} dispatch={dispatch.clone()} site={state.site.clone()} />
             } else if state.screen == Screen::Reports {
-                <Reports now={state.now} team={state.team.clone()} />
+                <Reports now={state.now} team={state.team.clone()} labels={label_defs.clone()} />
             } else if state.screen == Screen::Contacts {
                 <Contacts selected={state.contact.clone()} on_select={on_contact} on_open={on_open_elsewhere}
                     now={state.now} me={agent.id.clone()} queues={Rc::new(state.team.queues.clone())}

@@ -5,6 +5,7 @@
 //! its outcome (or the sentence explaining why not) to the section that asked, which keeps it
 //! in its own state.
 
+use switchboard_core::reports::Narrowed;
 use switchboard_protocol::api::agent_email_digest::Setting;
 use switchboard_protocol::api::api_keys::{self, ApiKey, Created};
 use switchboard_protocol::api::reports::Figures;
@@ -126,15 +127,31 @@ fn webhook_url(id: &str, rest: &str) -> String {
     format!("{WEBHOOKS}/{}{rest}", String::from(js_sys::encode_uri_component(id)))
 }
 
-/// The report of `[from, to)` with days starting `offset_minutes` east of UTC.
-pub async fn report(from: i64, to: i64, offset_minutes: i32) -> Result<Figures, String> {
-    fetch_json::<(), Figures>("GET", &report_url(from, to, offset_minutes, false), None)
-        .await
-        .map_err(|e| describe(&e))
+/// The report of `[from, to)` with days starting `offset_minutes` east of UTC, of the
+/// conversations `narrowed` to.
+pub async fn report(from: i64, to: i64, offset_minutes: i32, narrowed: &Narrowed) -> Result<Figures, String> {
+    let url = report_url(from, to, offset_minutes, narrowed, false);
+    fetch_json::<(), Figures>("GET", &url, None).await.map_err(|e| describe(&e))
 }
 
 /// Where the report (or, with `csv`, its CSV file) is read.
-pub fn report_url(from: i64, to: i64, offset_minutes: i32, csv: bool) -> String {
-    let format = if csv { "&format=csv" } else { "" };
-    format!("/api/v1/reports?from={from}&to={to}&offset_minutes={offset_minutes}{format}")
+pub fn report_url(from: i64, to: i64, offset_minutes: i32, narrowed: &Narrowed, csv: bool) -> String {
+    let mut url = format!("/api/v1/reports?from={from}&to={to}&offset_minutes={offset_minutes}");
+    let channel = narrowed
+        .channel
+        .and_then(|c| serde_json::to_value(c).ok())
+        .and_then(|v| v.as_str().map(String::from));
+    for (name, value) in [
+        ("channel", channel),
+        ("queue", narrowed.queue.as_ref().map(|q| q.to_string())),
+        ("label", narrowed.label.clone()),
+    ] {
+        if let Some(value) = value {
+            url.push_str(&format!("&{name}={}", js_sys::encode_uri_component(&value)));
+        }
+    }
+    if csv {
+        url.push_str("&format=csv");
+    }
+    url
 }

@@ -8,7 +8,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 use switchboard_protocol::api::reports::{AgentFigures, Durations, Figures, Ratings, MAX_REPORT_DAYS};
-use switchboard_protocol::{AgentId, ApiError, ErrorCode};
+use switchboard_protocol::channels::Channel;
+use switchboard_protocol::{AgentId, ApiError, ErrorCode, QueueId};
 
 use super::ConversationFacts;
 
@@ -55,6 +56,49 @@ impl Period {
             return Err(bad("offset_minutes", "a time zone is -720 to 840 minutes from UTC".into()));
         }
         Ok(Period { from, to, offset_minutes })
+    }
+}
+
+/// Which conversations a report is about (besides its period); the label is matched where
+/// labels are kept (the site's index).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Narrowed {
+    /// Only those from this channel.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel: Option<Channel>,
+    /// Only those last handed to this queue.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub queue: Option<QueueId>,
+    /// Only those carrying this label (stored spelling).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<String>,
+}
+
+impl Narrowed {
+    /// Whether `facts` is one of them, as far as its facts tell (not the label).
+    pub fn admits(&self, facts: &ConversationFacts) -> bool {
+        self.channel.is_none_or(|channel| facts.channel == channel)
+            && self.queue.as_ref().is_none_or(|queue| facts.queue.as_ref() == Some(queue))
+    }
+
+    /// The narrowing asked for (`channel`, `queue`, `label` as typed), or the first bad one.
+    pub fn checked(
+        channel: Option<&str>,
+        queue: Option<&str>,
+        label: Option<&str>,
+    ) -> Result<Narrowed, ApiError> {
+        let bad = |field: &str, message: &str| {
+            ApiError::new(ErrorCode::BadRequest, format!("{field}: {message}")).at_field(field)
+        };
+        let channel = channel
+            .map(|typed| serde_json::from_value::<Channel>(serde_json::Value::String(typed.to_owned())))
+            .transpose()
+            .map_err(|_| bad("channel", "webchat, sms, whatsapp, messenger or email"))?;
+        let queue = queue.map(QueueId::parse).transpose().map_err(|_| bad("queue", "not a queue id"))?;
+        let label = label
+            .map(|typed| crate::conversation_labels::label(typed).ok_or_else(|| bad("label", "not a label")))
+            .transpose()?;
+        Ok(Narrowed { channel, queue, label })
     }
 }
 

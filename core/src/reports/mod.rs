@@ -13,7 +13,7 @@ pub mod facts;
 pub mod figures;
 
 pub use facts::ConversationFacts;
-pub use figures::{figures, Period};
+pub use figures::{figures, Narrowed, Period};
 
 #[cfg(test)]
 mod tests;

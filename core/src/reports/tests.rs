@@ -235,3 +235,21 @@ fn the_nearest_rank_is_a_time_someone_had() {
     // 23:00 UTC is the next day two hours east.
     assert_eq!(period.day_of(23 * 3_600_000), 86_400_000 - 7_200_000);
 }
+
+#[test]
+fn a_report_narrows_by_channel_and_queue_and_refuses_what_is_not_one() {
+    let sms =
+        ConversationFacts { queue: QueueId::parse("billing").ok(), ..ConversationFacts::new(Channel::Sms) };
+    let by_sms = Narrowed::checked(Some("sms"), None, None).unwrap();
+    assert!(by_sms.admits(&sms) && !by_sms.admits(&ConversationFacts::new(Channel::Webchat)));
+    let billing = Narrowed::checked(None, Some("billing"), Some(" VIP ")).unwrap();
+    assert!(billing.admits(&sms));
+    assert_eq!(billing.label.as_deref(), Some("vip"));
+    for (channel, queue, label, field) in [
+        (Some("pigeon"), None, None, "channel"),
+        (None, Some("no way"), None, "queue"),
+        (None, None, Some("<b>"), "label"),
+    ] {
+        assert_eq!(Narrowed::checked(channel, queue, label).unwrap_err().field.as_deref(), Some(field));
+    }
+}

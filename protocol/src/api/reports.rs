@@ -4,7 +4,9 @@
 //! `&format=csv`, the same as CSV (`text/csv`): each figure on a line, then each day.
 //! `from` and `to` are ms since the Unix epoch (`to` after `from`, at most
 //! [`MAX_REPORT_DAYS`] days); `offset_minutes` is the site's offset from UTC its days start
-//! at (-720 to 840; absent: 0). A bad parameter is `400` naming it.
+//! at (-720 to 840; absent: 0). Narrowed with `channel` (`webchat`, `sms`, …), `queue` (the
+//! queue a conversation was last handed to) and `label` (one it carries now). A bad
+//! parameter is `400` naming it.
 
 use std::collections::BTreeMap;
 

@@ -1,7 +1,8 @@
 //! Reports over REST, from conversations with known timings: two visitors write, an agent
 //! answers one and resolves both, one visitor rates; the report of the day has the counts,
 //! the first response and resolution times the logs say (to the millisecond), the rating,
-//! the agent's figures, and the same in CSV; bad periods are refused naming the parameter.
+//! the agent's figures, narrowed by channel, queue and label, and the same in CSV; bad
+//! parameters are refused naming them.
 
 use std::time::Duration;
 
@@ -113,6 +114,26 @@ async fn a_days_report_has_the_times_the_logs_say() -> Result<()> {
     ensure!(mine.handled == 1 && mine.resolved == 1, "{figures:?}");
     ensure!(figures.days.values().map(|d| d.opened).sum::<u64>() == 2, "{figures:?}");
 
+    // Narrowed: by channel, queue and label.
+    let labelled = admin
+        .call(
+            &edge,
+            Method::PUT,
+            &format!("/api/v1/conversations/{answered}/labels"),
+            Some(&json!({ "labels": ["vip"] })),
+        )
+        .await?;
+    ensure!(labelled.status == 200, "{}", labelled.body);
+    for (narrowing, opened) in [("&channel=sms", 0), ("&channel=webchat&queue=support", 2), ("&label=VIP", 1)]
+    {
+        let report: Figures =
+            admin.call(&edge, Method::GET, &format!("{path}{narrowing}"), None::<&()>).await?.json()?;
+        ensure!(report.opened == opened, "{narrowing}: {report:?}");
+    }
+    let only_vip: Figures =
+        admin.call(&edge, Method::GET, &format!("{path}&label=vip"), None::<&()>).await?.json()?;
+    ensure!(only_vip.first_response.median_ms == Some(answer - asked), "{only_vip:?}");
+
     // The same as CSV, with a key.
     let key = admin.api_key(&edge, "bi", "agent").await?;
     let csv = reqwest::Client::new()
@@ -138,6 +159,7 @@ async fn a_days_report_has_the_times_the_logs_say() -> Result<()> {
         ("from=10&to=5", "to"),
         ("from=0&to=40000000000", "to"),
         ("from=0&to=5&offset_minutes=9999", "offset_minutes"),
+        ("from=0&to=5&channel=pigeon", "channel"),
     ] {
         let refused = call_with(
             Method::GET,

@@ -3,7 +3,7 @@
 //! figures by core — one row a conversation, never a log.
 
 use serde::{Deserialize, Serialize};
-use switchboard_core::reports::{self, ConversationFacts, Period};
+use switchboard_core::reports::{self, ConversationFacts, Narrowed, Period};
 use switchboard_protocol::api::reports::Figures;
 
 use super::SiteObject;
@@ -16,11 +16,14 @@ use crate::objects::site::calls::Site;
 pub(crate) struct Report {
     /// The period, checked (`Period::checked`).
     pub period: Period,
+    /// Which conversations (`Narrowed::checked`).
+    #[serde(default)]
+    pub narrowed: Narrowed,
 }
 object_call!(Report => Site, "/report", Figures);
 
 impl SiteObject {
-    pub(super) fn report(&self, Report { period }: Report) -> EdgeResult<Figures> {
+    pub(super) fn report(&self, Report { period, narrowed }: Report) -> EdgeResult<Figures> {
         if !self.tables.made() {
             return Ok(reports::figures([], period));
         }
@@ -28,17 +31,29 @@ impl SiteObject {
         struct Row {
             facts: String,
         }
-        // Opened or resolved in the period: the only rows a figure counts.
-        let rows: Vec<Row> = self
-            .sql()
-            .exec(
-                "SELECT facts FROM conversations WHERE facts IS NOT NULL
-                   AND ((opened_at >= ?1 AND opened_at < ?2) OR (resolved_at >= ?1 AND resolved_at < ?2))",
+        // Opened or resolved in the period: the only rows a figure counts; with a label, those
+        // carrying it (its own indexed table).
+        let in_period = "facts IS NOT NULL
+            AND ((opened_at >= ?1 AND opened_at < ?2) OR (resolved_at >= ?1 AND resolved_at < ?2))";
+        let rows: Vec<Row> = match &narrowed.label {
+            None => self.sql().exec(
+                &format!("SELECT facts FROM conversations WHERE {in_period}"),
                 vec![period.from.into(), period.to.into()],
-            )?
-            .to_array()?;
-        let facts: Vec<ConversationFacts> =
-            rows.iter().filter_map(|row| serde_json::from_str(&row.facts).ok()).collect();
+            )?,
+            Some(label) => self.sql().exec(
+                &format!(
+                    "SELECT facts FROM conversations WHERE {in_period}
+                       AND id IN (SELECT conversation_id FROM conversation_labels WHERE label = ?3)"
+                ),
+                vec![period.from.into(), period.to.into(), label.clone().into()],
+            )?,
+        }
+        .to_array()?;
+        let facts: Vec<ConversationFacts> = rows
+            .iter()
+            .filter_map(|row| serde_json::from_str(&row.facts).ok())
+            .filter(|facts| narrowed.admits(facts))
+            .collect();
         Ok(reports::figures(&facts, period))
     }
 }
