@@ -220,8 +220,20 @@ impl Drop for EdgeProcess {
 }
 
 /// A port that was free a moment ago on 127.0.0.1.
+///
+/// Never one it gave before in this process: an edge stopped for a restart leaves its port
+/// free for a moment, and another test's edge (or browser) given it then would keep the
+/// restarted edge from binding it again.
 pub fn free_port() -> Result<u16> {
-    Ok(std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+    static GIVEN: std::sync::Mutex<std::collections::BTreeSet<u16>> =
+        std::sync::Mutex::new(std::collections::BTreeSet::new());
+    for _ in 0..100 {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port();
+        if GIVEN.lock().map_or(true, |mut given| given.insert(port)) {
+            return Ok(port);
+        }
+    }
+    anyhow::bail!("no port this process has not given out before")
 }
 
 /// `GET /health` with a plain HTTP/1.0 request (no client library needed at start-up). The
