@@ -19,30 +19,26 @@ use serde::{Deserialize, Serialize};
 use switchboard_protocol::api::automation::{
     Condition, Rule, RuleEvent, MAX_CONDITIONS, MAX_CONDITION_CHARS, MAX_NO_REPLY_MINUTES, MAX_RULES,
 };
-use switchboard_protocol::api::macros::{Action, MAX_MACRO_NAME_CHARS};
+use switchboard_protocol::api::macros::Action;
 use switchboard_protocol::channels::Channel;
 use switchboard_protocol::routing::ConversationState;
-use switchboard_protocol::{ApiError, ErrorCode};
+use switchboard_protocol::ApiError;
 
 use crate::conversation_labels;
 use crate::flow::Flow;
-use crate::macros::{actions_checked, Doer};
+use crate::macros::{actions_checked, name_checked, Doer};
 
 /// Most rule applications a conversation gets in an hour.
 pub const MAX_APPLIED_PER_HOUR: u32 = 50;
 
 const HOUR_MS: i64 = 3_600_000;
 
-fn bad(field: String, message: impl Into<String>) -> ApiError {
-    ApiError::new(ErrorCode::BadRequest, format!("{field}: {}", message.into())).at_field(field)
-}
-
 /// A site's rules as they will be stored, in their order: names trimmed and unique, texts
 /// looked for in lowercase, labels in their one spelling; or the first thing wrong, naming
 /// its field (`automation_rules[1].conditions[0].contains`).
 pub fn validate(rules: Vec<Rule>, flow: &Flow) -> Result<Vec<Rule>, ApiError> {
     if rules.len() > MAX_RULES {
-        return Err(bad("automation_rules".into(), format!("at most {MAX_RULES} rules")));
+        return Err(ApiError::bad_field("automation_rules", format!("at most {MAX_RULES} rules")));
     }
     let mut names = BTreeSet::new();
     rules
@@ -50,22 +46,25 @@ pub fn validate(rules: Vec<Rule>, flow: &Flow) -> Result<Vec<Rule>, ApiError> {
         .enumerate()
         .map(|(n, rule)| {
             let at = |field: &str| format!("automation_rules[{n}].{field}");
-            let name = rule.name.trim().to_owned();
-            if !(1..=MAX_MACRO_NAME_CHARS).contains(&name.chars().count()) {
-                return Err(bad(at("name"), format!("1 to {MAX_MACRO_NAME_CHARS} characters")));
-            }
+            let name = name_checked(&rule.name, at("name"))?;
             if !names.insert(name.to_lowercase()) {
-                return Err(bad(at("name"), format!("another rule is named {name:?}")));
+                return Err(ApiError::bad_field(at("name"), format!("another rule is named {name:?}")));
             }
             if rule.conditions.len() > MAX_CONDITIONS {
-                return Err(bad(at("conditions"), format!("at most {MAX_CONDITIONS} conditions")));
+                return Err(ApiError::bad_field(
+                    at("conditions"),
+                    format!("at most {MAX_CONDITIONS} conditions"),
+                ));
             }
             match (rule.event, rule.after_minutes) {
                 (RuleEvent::NoReply, Some(minutes)) if (1..=MAX_NO_REPLY_MINUTES).contains(&minutes) => {}
                 (RuleEvent::NoReply, _) => {
-                    return Err(bad(at("after_minutes"), format!("1 to {MAX_NO_REPLY_MINUTES} minutes")));
+                    return Err(ApiError::bad_field(
+                        at("after_minutes"),
+                        format!("1 to {MAX_NO_REPLY_MINUTES} minutes"),
+                    ));
                 }
-                (_, Some(_)) => return Err(bad(at("after_minutes"), "only for no_reply")),
+                (_, Some(_)) => return Err(ApiError::bad_field(at("after_minutes"), "only for no_reply")),
                 (_, None) => {}
             }
             let conditions = rule
@@ -87,22 +86,28 @@ fn condition_checked(condition: Condition, event: RuleEvent, at: &str) -> Result
         let text = typed.trim().to_lowercase();
         match (1..=MAX_CONDITION_CHARS).contains(&text.chars().count()) {
             true => Ok(text),
-            false => Err(bad(format!("{at}.{field}"), format!("1 to {MAX_CONDITION_CHARS} characters"))),
+            false => Err(ApiError::bad_field(
+                format!("{at}.{field}"),
+                format!("1 to {MAX_CONDITION_CHARS} characters"),
+            )),
         }
     };
     let label = |typed: String| {
         conversation_labels::label(&typed)
-            .ok_or_else(|| bad(format!("{at}.label"), "not a label (see PUT …/labels)"))
+            .ok_or_else(|| ApiError::bad_field(format!("{at}.label"), "not a label (see PUT …/labels)"))
     };
     Ok(match condition {
         Condition::Channel { channels } if channels.is_empty() => {
-            return Err(bad(format!("{at}.channels"), "at least one channel"));
+            return Err(ApiError::bad_field(format!("{at}.channels"), "at least one channel"));
         }
         Condition::State { states } if states.is_empty() => {
-            return Err(bad(format!("{at}.states"), "at least one state"));
+            return Err(ApiError::bad_field(format!("{at}.states"), "at least one state"));
         }
         Condition::MessageText { .. } if matches!(event, RuleEvent::StateChanged | RuleEvent::NoReply) => {
-            return Err(bad(format!("{at}.type"), "only a message event has a message to look at"));
+            return Err(ApiError::bad_field(
+                format!("{at}.type"),
+                "only a message event has a message to look at",
+            ));
         }
         Condition::PageUrl { contains } => Condition::PageUrl { contains: text(contains, "contains")? },
         Condition::MessageText { contains } => {
@@ -114,10 +119,16 @@ fn condition_checked(condition: Condition, event: RuleEvent, at: &str) -> Result
             let well_formed = (1..=40).contains(&key.len())
                 && key.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
             if !well_formed {
-                return Err(bad(format!("{at}.key"), "1 to 40 lowercase letters, digits or _"));
+                return Err(ApiError::bad_field(
+                    format!("{at}.key"),
+                    "1 to 40 lowercase letters, digits or _",
+                ));
             }
             if equals.is_array() || equals.is_object() {
-                return Err(bad(format!("{at}.equals"), "text, a number, true/false or null"));
+                return Err(ApiError::bad_field(
+                    format!("{at}.equals"),
+                    "text, a number, true/false or null",
+                ));
             }
             Condition::ContactAttribute { key, equals }
         }

@@ -8,17 +8,13 @@ use std::collections::{BTreeMap, HashSet};
 use serde_json::Value;
 use switchboard_protocol::api::contacts::{AttributeDefinition, AttributeKind, MAX_ATTRIBUTE_DEFINITIONS};
 use switchboard_protocol::contact::MAX_CONTACT_FIELD_CHARS;
-use switchboard_protocol::{ApiError, ErrorCode};
-
-fn bad(field: String, message: impl Into<String>) -> ApiError {
-    ApiError::new(ErrorCode::BadRequest, format!("{field}: {}", message.into())).at_field(field)
-}
+use switchboard_protocol::ApiError;
 
 /// Checks the definitions a site saves: keys unique and well-formed, labels present, lists
 /// with options.
 pub fn check_definitions(definitions: &[AttributeDefinition]) -> Result<(), ApiError> {
     if definitions.len() > MAX_ATTRIBUTE_DEFINITIONS {
-        return Err(bad("attributes".into(), format!("at most {MAX_ATTRIBUTE_DEFINITIONS}")));
+        return Err(ApiError::bad_field("attributes", format!("at most {MAX_ATTRIBUTE_DEFINITIONS}")));
     }
     let mut keys = HashSet::new();
     for (n, definition) in definitions.iter().enumerate() {
@@ -26,17 +22,26 @@ pub fn check_definitions(definitions: &[AttributeDefinition]) -> Result<(), ApiE
         let well_formed = (1..=40).contains(&key.len())
             && key.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
         if !well_formed {
-            return Err(bad(format!("attributes[{n}].key"), "1 to 40 lowercase letters, digits or _"));
+            return Err(ApiError::bad_field(
+                format!("attributes[{n}].key"),
+                "1 to 40 lowercase letters, digits or _",
+            ));
         }
         if !keys.insert(key.as_str()) {
-            return Err(bad(format!("attributes[{n}].key"), format!("{key} is defined twice")));
+            return Err(ApiError::bad_field(
+                format!("attributes[{n}].key"),
+                format!("{key} is defined twice"),
+            ));
         }
         if definition.label.trim().is_empty() || definition.label.chars().count() > 80 {
-            return Err(bad(format!("attributes[{n}].label"), "1 to 80 characters"));
+            return Err(ApiError::bad_field(format!("attributes[{n}].label"), "1 to 80 characters"));
         }
         if let AttributeKind::List { options } = &definition.kind {
             if options.is_empty() || options.len() > 50 || options.iter().any(|o| o.trim().is_empty()) {
-                return Err(bad(format!("attributes[{n}].kind.options"), "1 to 50 options, none empty"));
+                return Err(ApiError::bad_field(
+                    format!("attributes[{n}].kind.options"),
+                    "1 to 50 options, none empty",
+                ));
             }
         }
     }
@@ -51,18 +56,20 @@ pub fn check_value(definition: &AttributeDefinition, value: &Value) -> Result<Va
             Ok(Value::String(text.trim().to_owned()))
         }
         (AttributeKind::Text, _) => {
-            Err(bad(field, format!("text of at most {MAX_CONTACT_FIELD_CHARS} characters")))
+            Err(ApiError::bad_field(field, format!("text of at most {MAX_CONTACT_FIELD_CHARS} characters")))
         }
         (AttributeKind::Number, Value::Number(_)) => Ok(value.clone()),
-        (AttributeKind::Number, _) => Err(bad(field, "a number")),
+        (AttributeKind::Number, _) => Err(ApiError::bad_field(field, "a number")),
         (AttributeKind::Boolean, Value::Bool(_)) => Ok(value.clone()),
-        (AttributeKind::Boolean, _) => Err(bad(field, "true or false")),
+        (AttributeKind::Boolean, _) => Err(ApiError::bad_field(field, "true or false")),
         (AttributeKind::Date, Value::String(date)) if is_date(date) => Ok(value.clone()),
-        (AttributeKind::Date, _) => Err(bad(field, "a date, YYYY-MM-DD")),
+        (AttributeKind::Date, _) => Err(ApiError::bad_field(field, "a date, YYYY-MM-DD")),
         (AttributeKind::List { options }, Value::String(choice)) if options.contains(choice) => {
             Ok(value.clone())
         }
-        (AttributeKind::List { options }, _) => Err(bad(field, format!("one of {}", options.join(", ")))),
+        (AttributeKind::List { options }, _) => {
+            Err(ApiError::bad_field(field, format!("one of {}", options.join(", "))))
+        }
     }
 }
 
@@ -78,7 +85,10 @@ pub fn apply(
             continue;
         }
         let definition = definitions.iter().find(|d| &d.key == key).ok_or_else(|| {
-            bad(format!("attributes.{key}"), "no such attribute; an admin defines them in Settings")
+            ApiError::bad_field(
+                format!("attributes.{key}"),
+                "no such attribute; an admin defines them in Settings",
+            )
         })?;
         current.insert(key.clone(), check_value(definition, value)?);
     }

@@ -10,11 +10,7 @@ use switchboard_protocol::api::conversation_labels::{
     MAX_ATTRIBUTES, MAX_ATTRIBUTE_CHARS, MAX_LABELS, MAX_LABEL_CHARS,
 };
 use switchboard_protocol::api::site_settings::{LabelDefinition, MAX_LABEL_DEFINITIONS};
-use switchboard_protocol::{ApiError, ErrorCode};
-
-fn bad(field: String, message: impl Into<String>) -> ApiError {
-    ApiError::new(ErrorCode::BadRequest, format!("{field}: {}", message.into())).at_field(field)
-}
+use switchboard_protocol::ApiError;
 
 /// One label as stored: trimmed, lowercase, inner whitespace one space; letters, digits,
 /// spaces and `- _ : / .` only.
@@ -25,22 +21,24 @@ pub fn label(typed: &str) -> Option<String> {
     ((1..=MAX_LABEL_CHARS).contains(&length) && label.chars().all(allowed)).then_some(label)
 }
 
+/// A label as [`label`] reads it, or the error naming `field`.
+fn label_at(typed: &str, field: String) -> Result<String, ApiError> {
+    label(typed).ok_or_else(|| {
+        ApiError::bad_field(field, format!("1 to {MAX_LABEL_CHARS} letters, digits, spaces or - _ : / ."))
+    })
+}
+
 /// A conversation's labels as given: each stored spelling once, in the order first given.
 pub fn labels(typed: &[String]) -> Result<Vec<String>, ApiError> {
     let mut labels: Vec<String> = Vec::new();
     for (n, typed) in typed.iter().enumerate() {
-        let label = label(typed).ok_or_else(|| {
-            bad(
-                format!("labels[{n}]"),
-                format!("1 to {MAX_LABEL_CHARS} letters, digits, spaces or - _ : / ."),
-            )
-        })?;
+        let label = label_at(typed, format!("labels[{n}]"))?;
         if !labels.contains(&label) {
             labels.push(label);
         }
     }
     if labels.len() > MAX_LABELS {
-        return Err(bad("labels".into(), format!("at most {MAX_LABELS} labels")));
+        return Err(ApiError::bad_field("labels", format!("at most {MAX_LABELS} labels")));
     }
     Ok(labels)
 }
@@ -49,22 +47,17 @@ pub fn labels(typed: &[String]) -> Result<Vec<String>, ApiError> {
 /// descriptions trimmed (at most 200 characters), sorted by name.
 pub fn definitions(typed: Vec<LabelDefinition>) -> Result<Vec<LabelDefinition>, ApiError> {
     if typed.len() > MAX_LABEL_DEFINITIONS {
-        return Err(bad("labels".into(), format!("at most {MAX_LABEL_DEFINITIONS} labels")));
+        return Err(ApiError::bad_field("labels", format!("at most {MAX_LABEL_DEFINITIONS} labels")));
     }
     let mut stored: Vec<LabelDefinition> = Vec::with_capacity(typed.len());
     for (n, definition) in typed.into_iter().enumerate() {
-        let name = label(&definition.name).ok_or_else(|| {
-            bad(
-                format!("labels[{n}].name"),
-                format!("1 to {MAX_LABEL_CHARS} letters, digits, spaces or - _ : / ."),
-            )
-        })?;
+        let name = label_at(&definition.name, format!("labels[{n}].name"))?;
         if stored.iter().any(|d| d.name == name) {
-            return Err(bad(format!("labels[{n}].name"), format!("{name} is defined twice")));
+            return Err(ApiError::bad_field(format!("labels[{n}].name"), format!("{name} is defined twice")));
         }
         let description = definition.description.map(|d| d.trim().to_owned()).filter(|d| !d.is_empty());
         if description.as_ref().is_some_and(|d| d.chars().count() > 200) {
-            return Err(bad(format!("labels[{n}].description"), "at most 200 characters"));
+            return Err(ApiError::bad_field(format!("labels[{n}].description"), "at most 200 characters"));
         }
         stored.push(LabelDefinition { name, description, ..definition });
     }
@@ -82,7 +75,7 @@ pub fn edit(current: &[String], add: &[String], remove: &[String]) -> Result<Vec
         }
     }
     if labels.len() > MAX_LABELS {
-        return Err(bad("labels".into(), format!("at most {MAX_LABELS} labels")));
+        return Err(ApiError::bad_field("labels", format!("at most {MAX_LABELS} labels")));
     }
     Ok(labels)
 }
@@ -98,7 +91,7 @@ pub fn patch_attributes(
         let well_formed = (1..=40).contains(&key.len())
             && key.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
         if !well_formed {
-            return Err(bad(field, "keys are 1 to 40 lowercase letters, digits or _"));
+            return Err(ApiError::bad_field(field, "keys are 1 to 40 lowercase letters, digits or _"));
         }
         match value {
             Value::Null => {
@@ -111,7 +104,7 @@ pub fn patch_attributes(
                 attributes.insert(key.clone(), value.clone());
             }
             _ => {
-                return Err(bad(
+                return Err(ApiError::bad_field(
                     field,
                     format!("text of at most {MAX_ATTRIBUTE_CHARS} characters, a number, true/false or null"),
                 ))
@@ -119,7 +112,7 @@ pub fn patch_attributes(
         }
     }
     if attributes.len() > MAX_ATTRIBUTES {
-        return Err(bad("attributes".into(), format!("at most {MAX_ATTRIBUTES} attributes")));
+        return Err(ApiError::bad_field("attributes", format!("at most {MAX_ATTRIBUTES} attributes")));
     }
     Ok(attributes)
 }

@@ -47,33 +47,40 @@ pub enum Step {
     Webhook,
 }
 
-fn bad(field: String, message: impl Into<String>) -> ApiError {
-    ApiError::new(ErrorCode::BadRequest, format!("{field}: {}", message.into())).at_field(field)
-}
-
 /// A site's macros as they will be stored: shortcuts and labels in their one spelling, names
 /// trimmed, sorted by shortcut; or the first thing wrong, naming its field (`macros[2].…`).
 pub fn validate(list: Vec<Macro>, flow: &Flow) -> Result<Vec<Macro>, ApiError> {
     if list.len() > MAX_MACROS {
-        return Err(bad("macros".into(), format!("at most {MAX_MACROS} macros")));
+        return Err(ApiError::bad_field("macros", format!("at most {MAX_MACROS} macros")));
     }
     let mut seen = BTreeSet::new();
     let mut checked = Vec::with_capacity(list.len());
     for (n, item) in list.into_iter().enumerate() {
         let at = |field: &str| format!("macros[{n}].{field}");
-        let shortcut = canned::shortcut(&item.shortcut).map_err(|e| bad(at("shortcut"), e.message))?;
+        let shortcut =
+            canned::shortcut(&item.shortcut).map_err(|e| ApiError::bad_field(at("shortcut"), e.message))?;
         if !seen.insert(shortcut.clone()) {
-            return Err(bad(at("shortcut"), format!("/{shortcut} is already another macro's")));
+            return Err(ApiError::bad_field(
+                at("shortcut"),
+                format!("/{shortcut} is already another macro's"),
+            ));
         }
-        let name = item.name.trim().to_owned();
-        if !(1..=MAX_MACRO_NAME_CHARS).contains(&name.chars().count()) {
-            return Err(bad(at("name"), format!("1 to {MAX_MACRO_NAME_CHARS} characters")));
-        }
+        let name = name_checked(&item.name, at("name"))?;
         let actions = actions_checked(item.actions, flow, Doer::Macro, &at("actions"))?;
         checked.push(Macro { shortcut, name, actions });
     }
     checked.sort_by(|a, b| a.shortcut.cmp(&b.shortcut));
     Ok(checked)
+}
+
+/// A macro's or a rule's name as stored (trimmed, 1 to [`MAX_MACRO_NAME_CHARS`]
+/// characters), or the error naming `field`.
+pub(crate) fn name_checked(typed: &str, field: String) -> Result<String, ApiError> {
+    let name = typed.trim().to_owned();
+    match (1..=MAX_MACRO_NAME_CHARS).contains(&name.chars().count()) {
+        true => Ok(name),
+        false => Err(ApiError::bad_field(field, format!("1 to {MAX_MACRO_NAME_CHARS} characters"))),
+    }
 }
 
 /// Who performs a list of actions: an agent's macro, or an automation rule (which may also
@@ -93,7 +100,7 @@ pub(crate) fn actions_checked(
     at: &str,
 ) -> Result<Vec<Action>, ApiError> {
     if !(1..=MAX_MACRO_ACTIONS).contains(&actions.len()) {
-        return Err(bad(at.to_owned(), format!("1 to {MAX_MACRO_ACTIONS} actions")));
+        return Err(ApiError::bad_field(at, format!("1 to {MAX_MACRO_ACTIONS} actions")));
     }
     let last = actions.len() - 1;
     actions
@@ -112,29 +119,28 @@ fn nest(error: ApiError, at: &str) -> ApiError {
         None => at.to_owned(),
     };
     let message = error.message.split_once(": ").map_or(error.message.as_str(), |(_, m)| m).to_owned();
-    bad(field, message)
+    ApiError::bad_field(field, message)
 }
 
 fn action_checked(action: Action, is_last: bool, flow: &Flow, doer: Doer) -> Result<Action, ApiError> {
-    let field = |name: &str| name.to_owned();
     Ok(match action {
         Action::SendMessage { ref text } | Action::AddNote { ref text } => {
-            ingest::check_text(text).map_err(|e| bad(field("text"), e.message))?;
+            ingest::check_text(text).map_err(|e| ApiError::bad_field("text", e.message))?;
             action
         }
         Action::AddLabels { labels } => Action::AddLabels { labels: some_labels(&labels)? },
         Action::RemoveLabels { labels } => Action::RemoveLabels { labels: some_labels(&labels)? },
         Action::AssignQueue { queue } if !flow.queues.iter().any(|q| q.id == queue) => {
-            return Err(bad(field("queue"), format!("the flow has no queue {queue}")));
+            return Err(ApiError::bad_field("queue", format!("the flow has no queue {queue}")));
         }
         Action::Snooze { minutes } if !(1..=MAX_SNOOZE_MINUTES).contains(&minutes) => {
-            return Err(bad(field("minutes"), format!("1 to {MAX_SNOOZE_MINUTES} minutes")));
+            return Err(ApiError::bad_field("minutes", format!("1 to {MAX_SNOOZE_MINUTES} minutes")));
         }
         Action::SendWebhook {} if doer == Doer::Macro => {
-            return Err(bad(field("type"), "only automation rules send webhooks"));
+            return Err(ApiError::bad_field("type", "only automation rules send webhooks"));
         }
         Action::Snooze { .. } | Action::Resolve {} if !is_last => {
-            return Err(bad(field("type"), "snooze and resolve end a macro: only the last action"));
+            return Err(ApiError::bad_field("type", "snooze and resolve end a macro: only the last action"));
         }
         other => other,
     })
@@ -142,7 +148,7 @@ fn action_checked(action: Action, is_last: bool, flow: &Flow, doer: Doer) -> Res
 
 fn some_labels(typed: &[String]) -> Result<Vec<String>, ApiError> {
     if typed.is_empty() {
-        return Err(bad("labels".into(), "at least one label"));
+        return Err(ApiError::bad_field("labels", "at least one label"));
     }
     conversation_labels::labels(typed)
 }

@@ -98,6 +98,12 @@ impl ApiError {
         Self { code, message: message.into(), retry_after_ms: None, field: None }
     }
 
+    /// A `bad_request` about `field`, its message naming it (`labels[2]: not a label`).
+    pub fn bad_field(field: impl Into<String>, message: impl std::fmt::Display) -> Self {
+        let field = field.into();
+        Self::new(ErrorCode::BadRequest, format!("{field}: {message}")).at_field(field)
+    }
+
     /// The same error, naming the field at fault.
     pub fn at_field(self, field: impl Into<String>) -> Self {
         Self { field: Some(field.into()), ..self }

@@ -19,36 +19,38 @@ use super::{sms, twilio};
 /// The longest a reply may stay unread before its continuity email: a day.
 pub const MAX_CONTINUITY_MINUTES: u32 = 24 * 60;
 
-fn bad(field: String, what: impl std::fmt::Display) -> ApiError {
-    ApiError::new(ErrorCode::BadRequest, format!("{field}: {what}")).at_field(field)
-}
-
 /// Checks a site's contact identities against its flow: at most [`MAX_IDENTITIES`], SMS or
 /// WhatsApp numbers in E.164 form, Messenger pages, lowercase email addresses, each (channel,
 /// address) once, a queue handler naming one of
 /// the flow's queues, a reopen window of at most [`MAX_REOPEN_MINUTES`].
 pub fn check_identities(identities: &[ContactIdentity], flow: &Flow) -> Result<(), ApiError> {
     if identities.len() > MAX_IDENTITIES {
-        return Err(bad("channels".into(), format_args!("at most {MAX_IDENTITIES} contact identities")));
+        return Err(ApiError::bad_field(
+            "channels",
+            format_args!("at most {MAX_IDENTITIES} contact identities"),
+        ));
     }
     for (n, identity) in identities.iter().enumerate() {
         let at = |field: &str| format!("channels[{n}].{field}");
         match identity.channel {
             Channel::Sms | Channel::Whatsapp => {
                 if twilio::address(&identity.address).map(|(channel, _)| channel) != Ok(Channel::Sms) {
-                    return Err(bad(at("address"), "a phone number in E.164 form (+ and 8 to 15 digits)"));
+                    return Err(ApiError::bad_field(
+                        at("address"),
+                        "a phone number in E.164 form (+ and 8 to 15 digits)",
+                    ));
                 }
                 if identity.access_token.is_some() {
-                    return Err(bad(at("access_token"), "only Messenger pages have one"));
+                    return Err(ApiError::bad_field(at("access_token"), "only Messenger pages have one"));
                 }
             }
             Channel::Messenger => {
                 if !super::messenger::is_id(&identity.address) {
-                    return Err(bad(at("address"), "the Facebook page's id (digits)"));
+                    return Err(ApiError::bad_field(at("address"), "the Facebook page's id (digits)"));
                 }
                 let token = identity.access_token.as_deref().unwrap_or_default();
                 if token.len() < 20 || token.len() > 1_000 || !token.bytes().all(|b| b.is_ascii_graphic()) {
-                    return Err(bad(
+                    return Err(ApiError::bad_field(
                         at("access_token"),
                         "the page's access token (from Meta's app dashboard)",
                     ));
@@ -58,46 +60,64 @@ pub fn check_identities(identities: &[ContactIdentity], flow: &Flow) -> Result<(
                 if crate::fields::normalise_email(&identity.address).as_deref()
                     != Some(identity.address.as_str())
                 {
-                    return Err(bad(at("address"), "an email address, in lowercase (support@shop.example)"));
+                    return Err(ApiError::bad_field(
+                        at("address"),
+                        "an email address, in lowercase (support@shop.example)",
+                    ));
                 }
                 if identity.access_token.is_some() {
-                    return Err(bad(at("access_token"), "only Messenger pages have one"));
+                    return Err(ApiError::bad_field(at("access_token"), "only Messenger pages have one"));
                 }
             }
-            _ => return Err(bad(at("channel"), "sms, whatsapp, messenger or email")),
+            _ => return Err(ApiError::bad_field(at("channel"), "sms, whatsapp, messenger or email")),
         }
         if identity.continuity_minutes.is_some_and(|m| m > MAX_CONTINUITY_MINUTES) {
-            return Err(bad(at("continuity_minutes"), format_args!("at most {MAX_CONTINUITY_MINUTES}")));
+            return Err(ApiError::bad_field(
+                at("continuity_minutes"),
+                format_args!("at most {MAX_CONTINUITY_MINUTES}"),
+            ));
         }
         if identity.continuity_minutes.is_some() && identity.channel != Channel::Email {
-            return Err(bad(at("continuity_minutes"), "continuity emails are the email address's"));
+            return Err(ApiError::bad_field(
+                at("continuity_minutes"),
+                "continuity emails are the email address's",
+            ));
         }
         let twin = identities[..n]
             .iter()
             .any(|other| other.channel == identity.channel && other.address == identity.address);
         if twin {
-            return Err(bad(at("address"), "listed twice for this channel"));
+            return Err(ApiError::bad_field(at("address"), "listed twice for this channel"));
         }
         let handler = &identity.handler;
         if handler.reopen_within_minutes > MAX_REOPEN_MINUTES {
-            return Err(bad(
+            return Err(ApiError::bad_field(
                 at("handler.reopen_within_minutes"),
                 format_args!("at most {MAX_REOPEN_MINUTES}"),
             ));
         }
         if !identity.templates.is_empty() && identity.channel != Channel::Whatsapp {
-            return Err(bad(at("templates"), "templates are WhatsApp's"));
+            return Err(ApiError::bad_field(at("templates"), "templates are WhatsApp's"));
         }
         super::whatsapp::check_templates(&identity.templates, &at("templates"))?;
         match (handler.start, &handler.queue) {
             (HandlerStart::Queue, None) => {
-                return Err(bad(at("handler.queue"), "name the queue conversations go straight to"))
+                return Err(ApiError::bad_field(
+                    at("handler.queue"),
+                    "name the queue conversations go straight to",
+                ))
             }
             (HandlerStart::Queue, Some(queue)) if !flow.queues.iter().any(|q| &q.id == queue) => {
-                return Err(bad(at("handler.queue"), format_args!("the flow has no queue {queue}")))
+                return Err(ApiError::bad_field(
+                    at("handler.queue"),
+                    format_args!("the flow has no queue {queue}"),
+                ))
             }
             (HandlerStart::Flow, Some(_)) => {
-                return Err(bad(at("handler.queue"), "a queue goes with \"start\": \"queue\""))
+                return Err(ApiError::bad_field(
+                    at("handler.queue"),
+                    "a queue goes with \"start\": \"queue\"",
+                ))
             }
             _ => {}
         }
