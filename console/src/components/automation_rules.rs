@@ -9,7 +9,7 @@ use switchboard_protocol::api::site_settings::{self, Patch};
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
-use super::form::save_site;
+use super::form::{outcome_line, save_site};
 use crate::effects::Dispatcher;
 use crate::rules_draft;
 
@@ -25,7 +25,7 @@ pub struct AutomationRulesProps {
 }
 
 /// `ol.sb-rules` (`li[data-rule=name]`, `data-enabled`), and for admins
-/// `form[data-rules-form]` with `textarea[name=rules]`, `[data-rules-status]` or `.sb-error`.
+/// `form[data-rules-form]` with `textarea[name=rules]`, `.sb-settings-done` or `.sb-error`.
 #[function_component(AutomationRules)]
 pub fn automation_rules(props: &AutomationRulesProps) -> Html {
     let outcome = use_state_eq(|| None::<Result<String, String>>);
@@ -63,11 +63,7 @@ pub fn automation_rules(props: &AutomationRulesProps) -> Html {
                     </li>
                 }) }
             </ol>
-            { match &*outcome {
-                Some(Ok(done)) => html! { <p class="sb-settings-done" role="status" data-rules-status="">{ done.clone() }</p> },
-                Some(Err(why)) => html! { <p class="sb-error" role="alert">{ why.clone() }</p> },
-                None => Html::default(),
-            } }
+            { outcome_line(&outcome) }
             if props.admin {
                 <form class="sb-site-form sb-rules-form" data-rules-form="" aria-label="Edit automation rules" {onsubmit}>
                     <textarea ref={text} name="rules" rows="10" spellcheck="false" aria-label="Automation rules (JSON)"

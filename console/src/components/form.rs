@@ -1,5 +1,6 @@
 //! Reading a submitted form's fields by name: the settings forms are uncontrolled (the
-//! browser keeps what was typed), and read once, on submit; and saving a settings list.
+//! browser keeps what was typed), and read once, on submit; and saving a settings list and
+//! saying how it went.
 
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlFormElement, HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
@@ -26,6 +27,16 @@ pub fn ticked(form: &HtmlFormElement, name: &str) -> bool {
 
 /// What a settings section's last save came to: the sentence to show, good or bad.
 pub type Outcome = yew::UseStateHandle<Option<Result<String, String>>>;
+
+/// That sentence: `p.sb-settings-done` (a status) or `p.sb-error` (an alert); nothing before
+/// any change.
+pub fn outcome_line(outcome: &Option<Result<String, String>>) -> yew::Html {
+    match outcome {
+        Some(Ok(done)) => yew::html! { <p class="sb-settings-done" role="status">{ done.clone() }</p> },
+        Some(Err(why)) => yew::html! { <p class="sb-error" role="alert">{ why.clone() }</p> },
+        None => yew::Html::default(),
+    }
+}
 
 /// Sends a change of the site's settings (a whole list: labels, macros, rules); `outcome`
 /// gets `done` or the edge's refusal, and `form` (the one it came from) is emptied once it is

@@ -10,7 +10,7 @@ use switchboard_core::conversation_labels;
 use switchboard_protocol::api::site_settings::{self, LabelColor, LabelDefinition, Patch};
 use yew::prelude::*;
 
-use super::form::{field, save_site, Outcome};
+use super::form::{field, outcome_line, save_site, Outcome};
 use crate::effects::Dispatcher;
 
 /// Labels section properties.
@@ -35,7 +35,7 @@ fn save(
     save_site(Patch { labels: Some(list), ..Patch::default() }, dispatch, outcome, form, done);
 }
 
-/// `ul.sb-label-defs` (`li[data-label-def=name]` with its chip), `[data-labels-status]` or
+/// `ul.sb-label-defs` (`li[data-label-def=name]` with its chip), `.sb-settings-done` or
 /// `.sb-error`, and for admins `form[data-label-form]`.
 #[function_component(LabelSettings)]
 pub fn label_settings(props: &LabelSettingsProps) -> Html {
@@ -87,11 +87,7 @@ pub fn label_settings(props: &LabelSettingsProps) -> Html {
                     }
                 }) }
             </ul>
-            { match &*outcome {
-                Some(Ok(done)) => html! { <p class="sb-settings-done" role="status" data-labels-status="">{ done.clone() }</p> },
-                Some(Err(why)) => html! { <p class="sb-error" role="alert">{ why.clone() }</p> },
-                None => Html::default(),
-            } }
+            { outcome_line(&outcome) }
             if props.admin {
                 <form class="sb-site-form sb-label-form" data-label-form="" aria-label="Add a label" {onsubmit}>
                     <input name="name" type="text" placeholder="Label" aria-label="Label name" required=true />

@@ -11,7 +11,7 @@ use switchboard_protocol::inbox::Priority;
 use switchboard_protocol::QueueId;
 use yew::prelude::*;
 
-use super::form::{field, save_site, Outcome};
+use super::form::{field, outcome_line, save_site, Outcome};
 use crate::effects::Dispatcher;
 use crate::macro_draft::{self, MacroFields};
 
@@ -39,7 +39,7 @@ fn save(
     save_site(Patch { macros: Some(list), ..Patch::default() }, dispatch, outcome, form, done);
 }
 
-/// `ul.sb-macro-list` (`li[data-macro=shortcut]`), `[data-macros-status]` or `.sb-error`, and
+/// `ul.sb-macro-list` (`li[data-macro=shortcut]`), `.sb-settings-done` or `.sb-error`, and
 /// for admins `form[data-macro-form]`.
 #[function_component(MacroSettings)]
 pub fn macro_settings(props: &MacroSettingsProps) -> Html {
@@ -101,11 +101,7 @@ pub fn macro_settings(props: &MacroSettingsProps) -> Html {
                     }
                 }) }
             </ul>
-            { match &*outcome {
-                Some(Ok(done)) => html! { <p class="sb-settings-done" role="status" data-macros-status="">{ done.clone() }</p> },
-                Some(Err(why)) => html! { <p class="sb-error" role="alert">{ why.clone() }</p> },
-                None => Html::default(),
-            } }
+            { outcome_line(&outcome) }
             if props.admin {
                 <form class="sb-site-form sb-macro-form" data-macro-form="" aria-label="Add a macro" {onsubmit}>
                     <input name="shortcut" type="text" placeholder="shortcut" aria-label="Macro shortcut" required=true />

@@ -15,7 +15,7 @@ use switchboard_protocol::AgentId;
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
-use super::form::field;
+use super::form::{field, outcome_line};
 
 use super::api_keys::ApiKeys;
 use super::audit_log::AuditLog;
@@ -55,26 +55,14 @@ pub struct SettingsProps {
     pub site: Option<Rc<switchboard_protocol::api::site_settings::Response>>,
 }
 
-/// What the last change on this screen came to: a sentence, good or bad.
-#[derive(Clone, PartialEq)]
-enum Outcome {
-    Done(String),
-    Failed(String),
-}
-
 /// The settings screen.
 #[function_component(Settings)]
 pub fn settings(props: &SettingsProps) -> Html {
-    let outcome = use_state_eq(|| None::<Outcome>);
+    let outcome = use_state_eq(|| None::<Result<String, String>>);
     let link = use_state_eq(|| None::<String>);
     let report = {
         let outcome = outcome.clone();
-        move |result: Result<String, String>| {
-            outcome.set(Some(match result {
-                Ok(done) => Outcome::Done(done),
-                Err(failed) => Outcome::Failed(failed),
-            }))
-        }
+        move |result: Result<String, String>| outcome.set(Some(result))
     };
     let required_of_me =
         props.site.as_ref().map(|site| two_factor::required(site.two_factor_policy, props.admin));
@@ -88,12 +76,7 @@ pub fn settings(props: &SettingsProps) -> Html {
     };
     html! {
         <section class="sb-settings" aria-label="Settings">
-            if let Some(outcome) = &*outcome {
-                { match outcome {
-                    Outcome::Done(text) => html! { <p class="sb-settings-done" role="status">{ text.clone() }</p> },
-                    Outcome::Failed(text) => html! { <p class="sb-error" role="alert">{ text.clone() }</p> },
-                } }
-            }
+            { outcome_line(&outcome) }
             <h2>{ "Site and widget" }</h2>
             <SiteForm site={props.site.clone()} admin={props.admin} dispatch={props.dispatch.clone()} />
             <h2>{ "Channels" }</h2>
