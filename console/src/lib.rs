@@ -28,6 +28,7 @@
 //!   queue, then resolve or snooze), and macros described in a line (pure, tested natively).
 //! - [`report_view`]: a report as the Reports screen shows it: periods, durations in words, the
 //!   daily chart's bars (pure, tested natively).
+//! - [`proactive_draft`]: a proactive message as the settings form builds it; its trigger in a sentence.
 //! - [`rules_draft`]: automation rules in sentences, and the list as the JSON an admin edits
 //!   (pure, tested natively).
 //! - [`outbound`]: a conversation being started with a contact: its channel (chat, or the
@@ -64,6 +65,7 @@ pub mod format;
 pub mod hooks;
 pub mod macro_draft;
 pub mod outbound;
+pub mod proactive_draft;
 pub mod report_view;
 pub mod rules_draft;
 pub mod state;

@@ -103,6 +103,9 @@ pub fn apply(mut config: SiteConfig, patch: Patch, zones: &dyn Zones) -> Result<
     if let Some(labels) = patch.labels {
         config.labels = crate::conversation_labels::definitions(labels)?;
     }
+    if let Some(messages) = patch.proactive_messages {
+        config.proactive_messages = crate::proactive::validate(messages)?;
+    }
     let size =
         serde_json::to_vec(&(&config.macros, &config.automation_rules)).map_or(usize::MAX, |json| json.len());
     if size > MAX_MACROS_AND_RULES_BYTES {
@@ -218,6 +221,7 @@ mod tests {
             macros: Vec::new(),
             automation_rules: Vec::new(),
             labels: Vec::new(),
+            proactive_messages: Vec::new(),
         }
     }
 

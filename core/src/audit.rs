@@ -62,6 +62,7 @@ pub fn settings_changes(patch: &Patch) -> Vec<(Action, Option<String>)> {
         (patch.macros.is_some(), "macros"),
         (patch.automation_rules.is_some(), "automation rules"),
         (patch.labels.is_some(), "labels"),
+        (patch.proactive_messages.is_some(), "proactive messages"),
     ]
     .into_iter()
     .filter_map(|(changed, name)| changed.then_some(name))

@@ -9,7 +9,10 @@
 
 use switchboard_protocol::api::site_settings::{Appearance, LauncherIcon, Position};
 
+use switchboard_protocol::SiteId;
+
 use crate::appearance::{text_on, theme_color};
+use crate::proactive::OnPage;
 
 /// The path (`viewBox 0 0 24 24`) of each launcher icon.
 pub fn icon_path(icon: LauncherIcon) -> &'static str {
@@ -63,15 +66,61 @@ pub fn stylesheet(appearance: &Appearance) -> String {
 const HIDDEN_WITHOUT_CONVERSATION: &str = ".panel:not(:has(iframe))+button{display:none}";
 
 /// The whole script for `appearance`, with the team `offline` or not (which matters only to
-/// a site that hides the launcher then).
-pub fn script(appearance: &Appearance, offline: bool) -> String {
+/// a site that hides the launcher then), and the site's proactive messages the page may show
+/// (`crate::proactive::on_page`; none while the launcher hides).
+pub fn script(appearance: &Appearance, offline: bool, site: &SiteId, proactive: &[OnPage<'_>]) -> String {
     // serde_json writes valid JavaScript string literals (quotes, backslashes, controls).
     let literal = |text: &str| serde_json::Value::from(text).to_string();
     let mut css = stylesheet(appearance);
-    if hides(appearance, offline) {
+    let hidden = hides(appearance, offline);
+    if hidden {
         css.push_str(HIDDEN_WITHOUT_CONVERSATION);
     }
-    format!("Switchboard(\"style\",{},{});\n", literal(&css), literal(icon_path(appearance.launcher_icon)))
+    let icon = literal(icon_path(appearance.launcher_icon));
+    if hidden || proactive.is_empty() {
+        return format!("Switchboard(\"style\",{},{icon});\n", literal(&css));
+    }
+    css.push_str(&bubble_stylesheet(appearance));
+    let list = serde_json::to_string(proactive).unwrap_or_else(|_| "[]".into());
+    let hook = format!("({})({list},{})", proactive_runtime(), literal(site.as_str()));
+    format!("Switchboard(\"style\",{},{icon},{hook});\n", literal(&css))
+}
+
+/// The bubble of a proactive message, above the launcher on its side; gone while the panel
+/// is open (the panel comes first in the shadow root).
+fn bubble_stylesheet(appearance: &Appearance) -> String {
+    let color = theme_color(appearance);
+    let on = text_on(color);
+    let side = match appearance.position {
+        Position::Right => "right",
+        Position::Left => "left",
+    };
+    format!(
+        ".bubble{{position:fixed;{side}:20px;bottom:88px;width:min(300px,100vw - 40px);\
+         animation:sb-rise .3s ease-out;font:14px/1.4 system-ui,sans-serif}}\
+         .panel.open~.bubble{{display:none}}\
+         .say{{display:block;width:100%;box-sizing:border-box;padding:14px 16px;border:0;border-radius:14px;\
+         background:#fff;color:#1a1a1a;text-align:start;font:inherit;cursor:pointer;box-shadow:0 4px 24px #0003}}\
+         .say:focus-visible,.dismiss:focus-visible{{outline:2px solid {color};outline-offset:2px}}\
+         .who{{display:flex;align-items:center;gap:8px;margin-bottom:6px;font-weight:600}}\
+         .face{{width:28px;height:28px;border-radius:50%;background:{color};color:{on};\
+         display:flex;align-items:center;justify-content:center}}\
+         .text{{display:block;white-space:pre-wrap;overflow-wrap:anywhere}}\
+         .dismiss{{position:absolute;top:-10px;{side}:-6px;width:24px;height:24px;padding:0;border:0;\
+         border-radius:12px;background:#555;color:#fff;font:16px/24px sans-serif;cursor:pointer}}\
+         @keyframes sb-rise{{from{{opacity:0;transform:translateY(8px)}}}}\
+         @media (prefers-reduced-motion:reduce){{.bubble{{animation:none}}}}"
+    )
+}
+
+/// `proactive.js` without its comment lines and indentation (it is paid on every page view).
+fn proactive_runtime() -> String {
+    include_str!("proactive.js")
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty() && !line.starts_with("//"))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// Whether the launcher is hidden from visitors without a conversation: the site asks for
@@ -134,17 +183,48 @@ mod tests {
             let inner = &quoted[1..quoted.len() - 1];
             assert!(!inner.contains(['"', '\n', '}', '{', ';', '<']), "{text}: {quoted}");
             let appearance = Appearance { launcher_text: Some(text.into()), ..Appearance::default() };
-            let script = script(&appearance, false);
+            let script = script(&appearance, false, &site(), &[]);
             assert!(script.starts_with("Switchboard(\"style\",\"") && script.ends_with(");\n"));
             assert!(!script.contains("</script>"), "{script}");
         }
         assert_eq!(css_string("Ünïcødé 質問"), "\"Ünïcødé 質問\"");
     }
 
+    fn site() -> SiteId {
+        SiteId::parse("shop-7").unwrap()
+    }
+
+    #[test]
+    fn proactive_messages_come_with_their_bubble_unless_the_launcher_hides() {
+        use switchboard_protocol::api::proactive::{ProactiveMessage, Sender, Trigger};
+        let agent = switchboard_protocol::AgentId::from_random([3; 16]);
+        let message = |name: &str, only_when_online| ProactiveMessage {
+            name: name.into(),
+            text: "Questions about </script> plans?".into(),
+            from: Sender::Agent { agent_id: agent.clone(), name: "Anna".into() },
+            trigger: Trigger { url: Some("*/pricing*".into()), after_seconds: 5, ..Trigger::default() },
+            only_when_online,
+        };
+        let messages = [message("pricing", false), message("online-only", true)];
+        let online = crate::proactive::on_page(&messages, false, "Sam");
+        let page = script(&Appearance::default(), false, &site(), &online);
+        assert!(page.contains(".bubble{") && page.contains("function (root, fired, answer)"), "{page}");
+        assert!(page.contains(r#""name":"pricing""#) && page.contains(r#""from":"Anna""#));
+        assert!(page.contains(r#""url":"*/pricing*","after":5"#) && page.contains(site().as_str()));
+        assert!(!page.contains(agent.as_str()) && !page.contains("\n//"));
+        let offline = crate::proactive::on_page(&messages, true, "Sam");
+        assert_eq!(offline.len(), 1);
+        // A launcher hidden while the team is away shows no bubble either.
+        let hiding = Appearance { hide_when_offline: true, ..Appearance::default() };
+        assert!(!script(&hiding, true, &site(), &offline).contains("bubble"));
+        assert!(!script(&Appearance::default(), false, &site(), &[]).contains("bubble"));
+    }
+
     #[test]
     fn every_icon_has_a_path() {
         for icon in [LauncherIcon::Chat, LauncherIcon::Help, LauncherIcon::Mail, LauncherIcon::Headset] {
-            let script = script(&Appearance { launcher_icon: icon, ..Appearance::default() }, false);
+            let script =
+                script(&Appearance { launcher_icon: icon, ..Appearance::default() }, false, &site(), &[]);
             assert!(script.contains(icon_path(icon)) && icon_path(icon).starts_with('M'));
         }
     }
@@ -153,9 +233,9 @@ mod tests {
     fn the_launcher_hides_only_where_asked_and_only_while_offline() {
         use switchboard_protocol::api::site_presence::Response as Presence;
         let hiding = Appearance { hide_when_offline: true, ..Appearance::default() };
-        assert!(script(&hiding, true).contains(HIDDEN_WITHOUT_CONVERSATION));
-        assert!(!script(&hiding, false).contains(HIDDEN_WITHOUT_CONVERSATION));
-        assert!(!script(&Appearance::default(), true).contains(HIDDEN_WITHOUT_CONVERSATION));
+        assert!(script(&hiding, true, &site(), &[]).contains(HIDDEN_WITHOUT_CONVERSATION));
+        assert!(!script(&hiding, false, &site(), &[]).contains(HIDDEN_WITHOUT_CONVERSATION));
+        assert!(!script(&Appearance::default(), true, &site(), &[]).contains(HIDDEN_WITHOUT_CONVERSATION));
         let presence = |agents_online, open| Presence { agents_online, open, opens_at: None };
         assert!(offline(&presence(0, true)) && offline(&presence(3, false)));
         assert!(!offline(&presence(1, true)));

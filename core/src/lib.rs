@@ -58,6 +58,7 @@
 //! - [`storage_quota`]: a site's attachment bytes, counted in sixteen shards by conversation.
 //! - [`avatar`]: agents' initials colours and photos' URLs and stylesheet.
 //! - [`launcher`]: the launcher's look as the script the loader adds to pages.
+//! - [`proactive`]: proactive messages: checking a site's list, what the page is told, the first message.
 //! - [`email`]: email as a channel: signed reply addresses, inbound MIME, a reply's new words.
 //! - [`channels`]: providers' wire formats (Twilio SMS/WhatsApp signatures, fields, requests), SMS segments.
 //! - [`chime`]: the widget's reply tone, made as a WAV file.
@@ -113,6 +114,7 @@ pub mod outbound;
 pub mod password;
 pub mod password_reset;
 pub mod prechat;
+pub mod proactive;
 pub mod rate;
 pub mod recency_cursor;
 pub mod reports;

@@ -73,6 +73,9 @@ pub struct SiteConfig {
     /// Its own labels, with their colours ([`crate::conversation_labels::definitions`]).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub labels: Vec<switchboard_protocol::api::site_settings::LabelDefinition>,
+    /// The messages its launcher shows visitors unasked ([`crate::proactive`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub proactive_messages: Vec<switchboard_protocol::api::proactive::ProactiveMessage>,
 }
 
 impl SiteConfig {
@@ -244,6 +247,7 @@ impl Bootstrap {
                 macros: Vec::new(),
                 automation_rules: Vec::new(),
                 labels: Vec::new(),
+                proactive_messages: Vec::new(),
             },
             admin_email,
             admin_name: admin_name.to_string(),

@@ -7,6 +7,7 @@
 
 use serde::Deserialize;
 use switchboard_core::site::SiteConfig;
+use switchboard_core::{launcher, proactive};
 use switchboard_protocol::{ErrorCode, SiteId};
 use worker::{Headers, Request, Response};
 
@@ -84,25 +85,30 @@ fn theme_css(config: &SiteConfig) -> String {
 /// loader adds to every page (`core::launcher`). Cached a minute, then revalidated with its
 /// `ETag`, so an admin's change shows on page loads within about a minute. A site that hides
 /// the launcher while the team is offline gets it revalidated on every page load instead
-/// (a `304` while nothing changed), so it comes back as soon as an agent does.
+/// (a `304` while nothing changed), so it comes back as soon as an agent does; so does one
+/// with proactive messages shown only while the team is online. The site's proactive
+/// messages ride along (`core::proactive`), with the script that shows them.
 pub(crate) async fn launcher(req: &Request, env: &Ctx<'_>) -> EdgeResult<Response> {
     let site = site_of(req, "the launcher")?;
     let config = site_cache::config(env, &site, env.now).await?;
     let appearance = &config.appearance;
-    if !appearance.hide_when_offline {
-        let script = switchboard_core::launcher::script(appearance, false);
+    let proactive = |offline| proactive::on_page(&config.proactive_messages, offline, &config.flow.bot.name);
+    let needs_presence =
+        appearance.hide_when_offline || config.proactive_messages.iter().any(|m| m.only_when_online);
+    if !needs_presence {
+        let script = launcher::script(appearance, false, &site, &proactive(false));
         return versioned(req, script, "text/javascript; charset=utf-8", "public, max-age=60");
     }
     // Fails open: a site object that cannot say who is there must not take the launcher away
     // (nor the chat of visitors who have one).
     let offline = match site_cache::presence(env, &site, env.now).await {
-        Ok(presence) => switchboard_core::launcher::offline(&presence),
+        Ok(presence) => launcher::offline(&presence),
         Err(error) => {
             worker::console_error!("launcher presence for {site}: {error:?}");
             false
         }
     };
-    let script = switchboard_core::launcher::script(appearance, offline);
+    let script = launcher::script(appearance, offline, &site, &proactive(offline));
     versioned(req, script, "text/javascript; charset=utf-8", "no-cache")
 }
 

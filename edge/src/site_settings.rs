@@ -52,5 +52,6 @@ pub(crate) fn settings(config: SiteConfig) -> EdgeResult<Settings> {
         macros: config.macros,
         automation_rules: config.automation_rules,
         labels: config.labels,
+        proactive_messages: config.proactive_messages,
     })
 }

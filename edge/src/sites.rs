@@ -55,6 +55,7 @@ pub(crate) async fn create(mut req: Request, env: &Ctx<'_>) -> EdgeResult<Respon
         macros: Vec::new(),
         automation_rules: Vec::new(),
         labels: Vec::new(),
+        proactive_messages: Vec::new(),
     };
     objects::send(env, &config.id, &CreateSite { config: config.clone() }).await?;
     audit::record(env, &req, &config.id, &owner, Done::to(Action::SiteCreated, config.id.as_str())).await;

@@ -2,12 +2,15 @@
 //! version), then hands the handshake to the Durable Object that will own the socket.
 //!
 //! - `GET /api/v1/conversations/{id}/live`: a visitor (token offered as the subprotocol
-//!   `sb-token.<token>`) or an agent of the conversation's site (session cookie).
+//!   `sb-token.<token>`) or an agent of the conversation's site (session cookie). A visitor
+//!   answering a proactive message names it: `?proactive=NAME`.
 //! - `GET /api/v1/agent/inbox`: an agent's inbox (session cookie).
 
 use switchboard_core::blocks;
 use switchboard_core::contact::ClientInfo;
+use switchboard_core::proactive;
 use switchboard_core::token::{self, AgentClaims, VisitorClaims};
+use switchboard_protocol::api::proactive::PROACTIVE_QUERY;
 use switchboard_protocol::{
     ApiError, Author, ConversationId, ErrorCode, ServerFrame, SUBPROTOCOL, TOKEN_SUBPROTOCOL_PREFIX,
 };
@@ -75,7 +78,22 @@ pub(crate) async fn conversation(req: Request, env: &Ctx<'_>, id: &str) -> EdgeR
         }
     };
     let edge_origin = http::own_origin(&req).ok();
-    call::upgrade(env, &conversation.clone(), &Connect { conversation, participant, edge_origin }).await
+    let proactive = answered_proactive(&req, &participant)?;
+    let connect = Connect { conversation, participant, edge_origin, proactive };
+    call::upgrade(env, &connect.conversation.clone(), &connect).await
+}
+
+/// The proactive message a visitor answers (`?proactive=NAME`, `docs/proactive.md`); agents
+/// answer none. A name no site could have is refused; one this site lacks opens the
+/// conversation with its greeting.
+fn answered_proactive(req: &Request, participant: &Participant) -> EdgeResult<Option<String>> {
+    let Some(name) = http::query(req, PROACTIVE_QUERY)? else { return Ok(None) };
+    if !matches!(participant.author, Author::Visitor { .. }) {
+        return Ok(None);
+    }
+    let name = proactive::name_checked(&name)
+        .map_err(|why| EdgeError::refuse(ErrorCode::BadRequest, format!("{PROACTIVE_QUERY}: {why}")))?;
+    Ok(Some(name))
 }
 
 /// Opens an agent's inbox socket.

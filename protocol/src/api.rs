@@ -32,6 +32,7 @@ pub mod invite_create;
 pub mod invite_show;
 pub mod macros;
 pub mod password_reset;
+pub mod proactive;
 pub mod reports;
 pub mod site_presence;
 pub mod site_settings;

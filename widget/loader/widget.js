@@ -28,9 +28,13 @@
   var FLAG = 'switchboard:' + SITE + ':active';
   var SVG = 'http://www.w3.org/2000/svg';
   var queued = (win.Switchboard && win.Switchboard.q) || [];
-  var listeners = { open: [], close: [], unread: [], message: [] };
+  var listeners = { open: [], close: [], unread: [], message: [], trigger: [] };
   // What the page said through `identify` and `setLocale`, handed to every frame it starts.
   var identity, locale;
+  // The names the page fired with `trigger` (for the site's proactive messages, drawn by
+  // /launcher.js), and the proactive message the visitor answered, for the frame.
+  var fired = [];
+  var pro;
   var isOpen = false;
   var ready = false; // the frame said 'ready': it can be posted to
   var ending = false; // shutdown asked: the frame goes once it confirms (or after a timeout)
@@ -118,6 +122,15 @@
     emit(open ? 'open' : 'close', { open: open });
   }
 
+  // The visitor answered proactive message `name`: the panel opens on a conversation that
+  // starts with it. A frame the launcher's hover started without it (no conversation going)
+  // makes way for one that knows.
+  function answer(name) {
+    if (frame && !flag()) removeFrame();
+    pro = name;
+    setOpen(true);
+  }
+
   function removeFrame() {
     if (frame) frame.remove();
     frame = null;
@@ -136,7 +149,7 @@
         post(
           ending
             ? { sb: 'shutdown' }
-            : { sb: 'init', open: isOpen, url: location.href, ref: doc.referrer, id: identity, lang: locale }
+            : { sb: 'init', open: isOpen, url: location.href, ref: doc.referrer, id: identity, lang: locale, pro: pro }
         );
         break;
       case 'close':
@@ -158,7 +171,7 @@
     }
   }
 
-  function api(command, name, fn) {
+  function api(command, name, fn, more) {
     switch (command) {
       case 'open':
       case 'close':
@@ -166,10 +179,16 @@
         setOpen(command == 'toggle' ? !isOpen : command == 'open');
         break;
       case 'style':
-        // From /launcher.js: the site's stylesheet and icon (internal, not for pages).
+        // From /launcher.js: the site's stylesheet and icon, and what shows its proactive
+        // messages (internal, not for pages).
         sheet.replaceSync(name);
         CHAT = fn;
         drawIcon();
+        if (more) more(root, fired, answer);
+        break;
+      case 'trigger':
+        fired.push(name);
+        emit(command, name);
         break;
       case 'show':
       case 'hide':
@@ -191,7 +210,7 @@
       case 'shutdown':
         setOpen(false);
         flag(false);
-        identity = null;
+        identity = pro = null;
         unread = 0;
         showBadge();
         if (frame && !ending) {

@@ -34,6 +34,9 @@ pub(crate) enum FromHost {
         identity: Option<Identity>,
         /// What the page passed to `setLocale` before the frame started.
         locale: Option<String>,
+        /// The proactive message the visitor answered (`docs/proactive.md`), if a name one
+        /// could be.
+        proactive: Option<String>,
     },
     /// The page says who the visitor is (`identify`); the edge checks it.
     Identify(Identity),
@@ -224,6 +227,9 @@ fn decode(data: &JsValue) -> Option<FromHost> {
             referrer: field("ref").and_then(|v| v.as_string()),
             identity: field("id").as_ref().and_then(identity),
             locale: field("lang").and_then(|v| v.as_string()),
+            proactive: field("pro")
+                .and_then(|v| v.as_string())
+                .filter(|name| switchboard_core::proactive::is_name(name)),
         },
         "identify" => FromHost::Identify(identity(&field("id")?)?),
         "locale" => FromHost::Locale(field("lang")?.as_string()?),

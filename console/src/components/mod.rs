@@ -26,7 +26,8 @@
 //!   email addresses) and their message handlers, one edited at a time in [`channel_editor`];
 //!   [`label_settings`]: the site's own labels and their colours (admins);
 //!   [`macro_settings`]: the site's macros, listed, added and removed (admins);
-//!   [`automation_rules`]: the site's automation rules in sentences, edited as JSON (admins).
+//!   [`automation_rules`]: the site's automation rules in sentences, edited as JSON (admins);
+//!   [`proactive_settings`]: the site's proactive messages, listed, added and removed (admins).
 //! - [`topbar`]: the agent's name and "Sign out".
 //! - [`inbox`]: the conversation list.
 //! - [`offers`]: conversations offered to this agent, to accept or decline.
@@ -82,6 +83,7 @@ pub mod offers;
 pub mod password;
 pub mod password_reset;
 pub mod priority;
+pub mod proactive_settings;
 pub mod qr_code;
 pub mod recovery_codes;
 pub mod reply;

@@ -26,6 +26,7 @@ use super::email_digest::EmailDigest;
 use super::label_settings::LabelSettings;
 use super::macro_settings::MacroSettings;
 use super::password::ChangePassword;
+use super::proactive_settings::ProactiveSettings;
 use super::site_form::SiteForm;
 use super::sites::Sites;
 use super::team::Member;
@@ -128,6 +129,9 @@ pub fn settings(props: &SettingsProps) -> Html {
                 queues={Rc::new(props.team.queues.clone())} />
             <h2>{ "Automation rules" }</h2>
             <AutomationRules site={props.site.clone()} admin={props.admin} dispatch={props.dispatch.clone()} />
+            <h2>{ "Proactive messages" }</h2>
+            <ProactiveSettings site={props.site.clone()} admin={props.admin} dispatch={props.dispatch.clone()}
+                team={Rc::new(props.team.agents.clone())} />
             <h2>{ "Your password" }</h2>
             <ChangePassword />
             <h2>{ "Two-factor sign-in" }</h2>

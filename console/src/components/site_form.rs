@@ -112,6 +112,8 @@ pub fn site_form(props: &SiteFormProps) -> Html {
                 automation_rules: None,
                 // The Labels section (`super::label_settings`) sends them.
                 labels: None,
+                // The Proactive messages section (`super::proactive_settings`) sends them.
+                proactive_messages: None,
                 interceptors,
                 // Sent only when changed: saving the colour must not re-decide who needs it.
                 two_factor_policy: serde_json::from_value::<TwoFactorPolicy>(

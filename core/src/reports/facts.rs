@@ -62,8 +62,9 @@ impl ConversationFacts {
                 self.opened_at.get_or_insert(at);
                 self.waiting_since.get_or_insert(at);
             }
-            // A private note is no answer.
-            (Author::Agent { id, .. }, _) if !entry.internal => {
+            // A private note is no answer; nor is what an agent says before the customer
+            // ever wrote (a proactive message, the first of a conversation the team started).
+            (Author::Agent { id, .. }, _) if !entry.internal && self.opened_at.is_some() => {
                 self.human_answered = true;
                 self.handed_over = true;
                 self.agent = Some(id.clone());

@@ -103,8 +103,12 @@ fn plain(log: &[Message]) -> Plain {
     // a resolution ends a wait unanswered.
     let mut wait: Option<i64> = None;
     let mut first_handover: Option<i64> = None;
+    // An agent's message before the customer ever wrote (a proactive message, the first of
+    // a conversation the team started) answers nobody.
+    let mut customer_wrote = false;
     for m in log {
-        let is_answer = matches!(m.author, Author::Agent { .. }) && !m.internal;
+        customer_wrote |= m.author.role() == switchboard_protocol::Role::Visitor;
+        let is_answer = matches!(m.author, Author::Agent { .. }) && !m.internal && customer_wrote;
         match (&m.author, &m.event) {
             (Author::Visitor { .. }, _) if wait.is_none() => wait = Some(m.sent_at),
             (Author::Agent { id, .. }, _) if is_answer => {

@@ -299,6 +299,9 @@ pub struct Response {
     /// The site's own labels, with their colours, by name.
     #[serde(default)]
     pub labels: Vec<LabelDefinition>,
+    /// The messages the launcher shows visitors unasked ([`super::proactive`]).
+    #[serde(default)]
+    pub proactive_messages: Vec<super::proactive::ProactiveMessage>,
 }
 
 /// `PATCH` request body.
@@ -357,6 +360,10 @@ pub struct Patch {
     /// [`MAX_LABEL_DEFINITIONS`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub labels: Option<Vec<LabelDefinition>>,
+    /// New proactive messages (the whole list; `[]` for none), at most
+    /// [`super::proactive::MAX_PROACTIVE_MESSAGES`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proactive_messages: Option<Vec<super::proactive::ProactiveMessage>>,
 }
 
 /// How many visitor sessions (`POST /api/v1/sessions`) may start a minute: from one address,

@@ -30,6 +30,7 @@
 //! - `browser_labels`: an agent labels a conversation in the console and sees a script's labels live.
 //! - `browser_macros`: an admin makes a macro in Settings; `/sp` Enter and the header's menu run it.
 //! - `browser_outbound`: a customer answers, in the widget, a conversation the team started; only then is it a task.
+//! - `browser_proactive`: a visitor answers a proactive message on the demo site; the bubble loads no wasm.
 //! - `browser_reports`: the Reports screen shows the counts and first response the logs say, and its CSV.
 //! - `browser_rest_messages`: messages a script posts over REST show live in the widget and a teammate's console.
 //! - `browser_routing`: the bot, quick replies and a handover in browsers.
@@ -68,6 +69,7 @@
 //! - `macros`: an admin's macros checked; a run does each action as by hand, stops at a refused one.
 //! - `password_reset`: reset links work once, end old sessions, keep the second step.
 //! - `prechat`: the pre-chat form checked at the edge.
+//! - `proactive`: proactive messages: checked, told to the page, opening the conversation they start.
 //! - `outbound`: conversations a script starts: on_reply waits for the customer, immediate goes to someone now.
 //! - `promises`: bugs fixed as users found them: takeover, backlogs, favicons.
 //! - `reports`: a day's report over REST and CSV has the times the logs say; bad periods refused.
@@ -115,6 +117,7 @@ mod browser_interceptors;
 mod browser_labels;
 mod browser_macros;
 mod browser_outbound;
+mod browser_proactive;
 mod browser_reports;
 mod browser_rest_messages;
 mod browser_routing;
@@ -155,6 +158,7 @@ mod macros;
 mod outbound;
 mod password_reset;
 mod prechat;
+mod proactive;
 mod promises;
 mod reports;
 mod retention;

@@ -3,6 +3,7 @@
 //! the token.
 
 use switchboard_protocol::api::create_session;
+use switchboard_protocol::api::proactive::PROACTIVE_QUERY;
 use switchboard_protocol::contact::VisitorContext;
 use switchboard_protocol::limits::TYPING_EXPIRY_MS;
 use switchboard_protocol::{
@@ -28,7 +29,8 @@ impl Chat {
         }
         let stored = self.keys.as_ref().and_then(Keys::session);
         match stored {
-            Some(session) if session::is_fresh(&session, now()) => {
+            // A visitor answering a proactive message starts a conversation with it.
+            Some(session) if session::is_fresh(&session, now()) && self.conn.proactive.borrow().is_none() => {
                 self.open_newer(&session);
                 self.connect(session)
             }
@@ -39,7 +41,10 @@ impl Chat {
     /// Asks for a session for a new visitor and connects with it; retried after a backoff
     /// while the failure is one that can pass (network, outage).
     fn create_session(&self) {
-        let Some(request) = self.session_request(None) else { return };
+        // Answering a proactive message with a session in hand: the same visitor.
+        let visitor = self.conn.proactive.borrow().as_ref().and_then(|_| self.keys.as_ref()?.session());
+        let token = visitor.filter(|session| session::is_fresh(session, now())).map(|session| session.token);
+        let Some(request) = self.session_request(token) else { return };
         let Some(me) = self.me.upgrade() else { return };
         let generation = self.generation.get();
         self.apply(Event::Connecting);
@@ -80,7 +85,10 @@ impl Chat {
     /// Opens the socket of `session`'s conversation (replacing any previous socket); the
     /// `hello` and resends follow when it opens.
     pub(super) fn connect(&self, session: create_session::Response) {
-        let url = format!("{}/api/v1/conversations/{}/live", websocket_origin(), session.conversation_id);
+        let mut url = format!("{}/api/v1/conversations/{}/live", websocket_origin(), session.conversation_id);
+        if let Some(name) = self.conn.proactive.borrow().as_deref() {
+            url = format!("{url}?{PROACTIVE_QUERY}={name}");
+        }
         let token = format!("{TOKEN_SUBPROTOCOL_PREFIX}{}", session.token);
         *self.conn.session.borrow_mut() = Some(session);
         self.conn.refused.set(false);

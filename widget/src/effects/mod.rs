@@ -77,6 +77,9 @@ struct Connection {
     heartbeat: RefCell<Option<Heartbeat>>,
     /// Bumped whenever a heartbeat check is scheduled: only the newest timer acts.
     beat_epoch: Cell<u32>,
+    /// The proactive message the visitor answered: the conversation the frame starts opens
+    /// with it (named on the socket's URL), until the visitor switches to another.
+    proactive: RefCell<Option<String>>,
 }
 
 /// The host page: the `postMessage` bridge to the loader, and the page events we follow.
@@ -230,7 +233,8 @@ impl Chat {
     /// A message from the loader, with the origin the browser says it came from.
     fn on_host(&self, message: FromHost, origin: String) {
         match message {
-            FromHost::Init { open, url, referrer, identity, locale } => {
+            FromHost::Init { open, url, referrer, identity, locale, proactive } => {
+                *self.conn.proactive.borrow_mut() = proactive;
                 if let Some(bridge) = self.host.bridge.borrow().as_ref() {
                     bridge.set_page_origin(origin);
                     bridge.set_page_url(url);

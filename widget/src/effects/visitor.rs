@@ -166,6 +166,7 @@ impl Chat {
             keys.save_session(&session);
         }
         if other {
+            self.conn.proactive.replace(None);
             self.synced.borrow_mut().announced = None;
             self.conn.attempt.set(0);
             self.apply(Event::Switched(Vec::new()));

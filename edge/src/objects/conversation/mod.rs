@@ -87,6 +87,9 @@ struct HeldConversation {
     created_at: i64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     edge_origin: Option<String>,
+    /// The proactive message that opens it, if the visitor answered one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    proactive: Option<String>,
 }
 
 /// One conversation.

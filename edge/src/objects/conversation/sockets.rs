@@ -5,7 +5,9 @@
 //! here closed. Sockets are tagged with their author's id and role.
 
 use switchboard_core::admission::{self, Admission};
+use switchboard_core::conversation::LogStore;
 use switchboard_core::flow::input::Input;
+use switchboard_core::proactive;
 use switchboard_protocol::Author;
 use worker::{Response, WebSocket};
 
@@ -15,14 +17,14 @@ use super::{Attachment, ConversationObject, HeldConversation};
 use crate::error::EdgeResult;
 use crate::objects::site::calls::AgentSocket;
 use crate::objects::{accept_socket, attachment_of};
-use crate::{env, objects};
+use crate::{env, objects, site_cache};
 
 impl ConversationObject {
     /// Admits a participant the worker authenticated. The visitor's first connection creates
     /// the conversation; agents may only join existing conversations of their own site.
     pub(super) async fn admit(
         &self,
-        Connect { conversation: conversation_id, participant, edge_origin }: Connect,
+        Connect { conversation: conversation_id, participant, edge_origin, proactive }: Connect,
         now: i64,
     ) -> EdgeResult<Response> {
         let meta = self.store.meta()?;
@@ -43,7 +45,7 @@ impl ConversationObject {
                 customer_wrote_at: None,
                 edge_origin,
             };
-            self.open_held(&meta, now).await;
+            self.open_held(&meta, proactive, now).await;
         }
         if let (Author::Agent { id, .. }, Some(meta)) = (&participant.author, self.store.meta()?) {
             // The site learns of the agent's socket, so ending the agent's session closes it.
@@ -58,6 +60,7 @@ impl ConversationObject {
                     conversation: meta.conversation_id,
                     created_at: meta.created_at,
                     edge_origin: meta.edge_origin,
+                    proactive: self.store.held_proactive(),
                 })
             }
             _ => None,
@@ -68,20 +71,44 @@ impl ConversationObject {
         Ok(response)
     }
 
-    /// Holds a new conversation in memory with its greeting: nothing is written until
-    /// someone writes in it (`store/held.rs`).
-    async fn open_held(&self, meta: &Meta, now: i64) {
-        self.store.hold(meta);
+    /// Holds a new conversation in memory with its greeting (or the `proactive` message the
+    /// visitor answered): nothing is written until someone writes in it (`store/held.rs`).
+    async fn open_held(&self, meta: &Meta, proactive: Option<String>, now: i64) {
+        self.store.hold(meta, proactive);
         self.greet(meta, now).await;
     }
 
-    /// Makes the held conversation's greeting (the log's first entries, replayed on the
-    /// visitor's hello).
+    /// Makes the held conversation's first entries (replayed on the visitor's hello): the
+    /// proactive message the visitor answered, when the site still has it; else the greeting.
     pub(super) async fn greet(&self, meta: &Meta, now: i64) {
-        if let Err(error) = self.advance(meta, Input::Started, now).await {
+        let opened = match self.store.held_proactive() {
+            Some(name) => self.open_with_proactive(meta, &name, now).await,
+            None => Ok(false),
+        };
+        let greeted = match opened {
+            Ok(true) => Ok(()),
+            Ok(false) => self.advance(meta, Input::Started, now).await,
+            Err(error) => Err(error),
+        };
+        if let Err(error) = greeted {
             worker::console_error!("greeting for {}: {error:?}", meta.conversation_id);
         }
         self.store.greeted();
+    }
+
+    /// Opens the conversation with the proactive message `name`, from its sender; `false`
+    /// when the site has no such message (any more).
+    async fn open_with_proactive(&self, meta: &Meta, name: &str, now: i64) -> EdgeResult<bool> {
+        let mut store = &self.store;
+        let seq = store.head()?.next();
+        let first = site_cache::part(&self.env, &meta.site_id, now, |config| {
+            let message = proactive::answered(&config.proactive_messages, name)?;
+            Some(proactive::first_message(message, &config.flow.bot.name, seq, now))
+        })
+        .await?;
+        let Some(first) = first else { return Ok(false) };
+        self.post_built(meta, &self.store.lifecycle()?, first, now)?;
+        Ok(true)
     }
 
     /// A held conversation forgotten when the object was evicted is held again from the
@@ -106,7 +133,7 @@ impl ConversationObject {
             customer_wrote_at: None,
             edge_origin: held.edge_origin.clone(),
         };
-        self.store.hold(&meta);
+        self.store.hold(&meta, held.proactive.clone());
         Ok(Some(meta))
     }
 

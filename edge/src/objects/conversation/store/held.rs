@@ -25,13 +25,17 @@ pub(crate) struct Held {
     greeting: bool,
     /// The visitor's page context arrived (the contact is in the store's cache).
     contact: bool,
+    /// The proactive message the visitor answered, which opens the conversation instead of
+    /// the greeting (`core::proactive`).
+    proactive: Option<String>,
 }
 
 impl ConversationStore {
-    /// Holds a new conversation in memory; the greeting made next is held with it (until
+    /// Holds a new conversation in memory, opened by the `proactive` message the visitor
+    /// answered or else by the greeting; either, made next, is held with it (until
     /// [`Self::greeted`]).
-    pub fn hold(&self, meta: &Meta) {
-        self.held.replace(Some(Held { greeting: true, ..Held::default() }));
+    pub fn hold(&self, meta: &Meta, proactive: Option<String>) {
+        self.held.replace(Some(Held { greeting: true, proactive, ..Held::default() }));
         self.meta.replace(Some(meta.clone()));
     }
 
@@ -53,6 +57,11 @@ impl ConversationStore {
     /// Whether the conversation is held in memory, nothing of it written yet.
     pub fn is_held(&self) -> bool {
         self.held.borrow().is_some()
+    }
+
+    /// The proactive message that opens the held conversation, if a visitor answered one.
+    pub fn held_proactive(&self) -> Option<String> {
+        self.held.borrow().as_ref().and_then(|held| held.proactive.clone())
     }
 
     /// Whether the held conversation's greeting is being made.
