@@ -22,6 +22,8 @@
 //! - [`stats`], [`outcome`], [`report`], [`plots`]: measuring and reporting.
 //! - [`router`]: routing in core alone with thousands of waiting conversations
 //!   (`--router [sizes]`: only that, no workerd).
+//! - [`report_load`]: a report over 1,000 to 100,000 conversations in real workerd
+//!   (`--reports [sizes]`: only that).
 //! - [`stall_shape`]: how many senders one stall held at once, and what went through.
 
 mod fleet;
@@ -29,6 +31,7 @@ mod inbox_load;
 mod outcome;
 mod plots;
 mod report;
+mod report_load;
 mod router;
 mod runtime;
 mod sequential;
@@ -114,6 +117,9 @@ async fn run() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.iter().any(|a| a == "--router") {
         return routing_at_scale();
+    }
+    if args.iter().any(|a| a == "--reports") {
+        return reports_at_scale().await;
     }
     let long = args.iter().any(|a| a == "--long");
     // `--only bd` runs scenarios (b) and (d) alone (for profiling one of them).
@@ -251,6 +257,30 @@ async fn run() -> Result<()> {
     report::write_json(&out_dir.join("bench.json"), &outcomes, &ratios, sizes)?;
     let plots = plots::write(&out_dir, &outcomes)?;
     println!("\nwritten: {}/bench.json, {}", out_dir.display(), plots.join(", "));
+    Ok(())
+}
+
+/// `--reports`: a report over 1k, 10k and 100k conversations in workerd; a table and
+/// `target/bench/reports.json`.
+async fn reports_at_scale() -> Result<()> {
+    // `--reports 1000,10000` measures other sizes.
+    let args: Vec<String> = std::env::args().collect();
+    let sizes: Vec<usize> = args
+        .iter()
+        .position(|a| a == "--reports")
+        .and_then(|i| args.get(i + 1))
+        .map(|list| list.split(',').filter_map(|n| n.parse().ok()).collect())
+        .filter(|sizes: &Vec<usize>| !sizes.is_empty())
+        .unwrap_or_else(|| vec![1_000, 10_000, 100_000]);
+    let rows = report_load::run(&sizes).await;
+    println!("| conversations | first report ms | median of next 5 ms | counted |");
+    println!("| ---: | ---: | ---: | ---: |");
+    for row in &rows {
+        println!("| {} | {:.0} | {:.0} | {} |", row.conversations, row.first_ms, row.median_ms, row.opened);
+    }
+    let out_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/bench");
+    std::fs::create_dir_all(&out_dir)?;
+    std::fs::write(out_dir.join("reports.json"), serde_json::to_string_pretty(&rows)?)?;
     Ok(())
 }
 

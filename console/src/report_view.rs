@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use switchboard_core::flow::hours::calendar::{format_date, parse_date};
 use switchboard_protocol::api::reports::DayCounts;
 
 const DAY_MS: i64 = 86_400_000;
@@ -17,6 +18,22 @@ pub fn period(now: i64, days: i64, offset_minutes: i32) -> (i64, i64) {
     let offset = i64::from(offset_minutes) * 60_000;
     let today = (now + offset).div_euclid(DAY_MS) * DAY_MS - offset;
     (today - (days - 1) * DAY_MS, today + DAY_MS)
+}
+
+/// `[from, to)` of the days `first` to `last` (`YYYY-MM-DD`, both included) in a zone
+/// `offset_minutes` east of UTC; `None` when either is not a date or `last` is before `first`.
+pub fn custom_period(first: &str, last: &str, offset_minutes: i32) -> Option<(i64, i64)> {
+    let (first, last) = (parse_date(first)?, parse_date(last)?);
+    let offset = i64::from(offset_minutes) * 60_000;
+    (last >= first).then(|| (first * DAY_MS - offset, (last + 1) * DAY_MS - offset))
+}
+
+/// The first and last dates (`YYYY-MM-DD`) of `[from, to)` in that zone: what the date
+/// fields show for a period.
+pub fn dates_of(from: i64, to: i64, offset_minutes: i32) -> (String, String) {
+    let offset = i64::from(offset_minutes) * 60_000;
+    let day = |at: i64| format_date((at + offset).div_euclid(DAY_MS));
+    (day(from), day(to - 1))
 }
 
 /// A duration in words: "45 s", "3 min 20 s", "2 h 5 min", "3 d 4 h"; "—" when unmeasured.
@@ -98,6 +115,20 @@ mod tests {
         assert_eq!((from + 3_600_000) % DAY_MS, 0, "midnight an hour east");
         let (week, _) = period(now, 7, 60);
         assert_eq!(from - week, 6 * DAY_MS);
+    }
+
+    #[test]
+    fn a_custom_range_covers_its_days_whole_in_the_agents_zone() {
+        let (from, to) = custom_period("2026-12-01", "2026-12-07", 60).unwrap();
+        assert_eq!(to - from, 7 * DAY_MS);
+        assert_eq!((from + 3_600_000) % DAY_MS, 0, "midnight an hour east");
+        assert_eq!(dates_of(from, to, 60), ("2026-12-01".into(), "2026-12-07".into()));
+        let now = 1_796_686_200_000;
+        let (today_from, today_to) = period(now, 1, 60);
+        assert_eq!(dates_of(today_from, today_to, 60), ("2026-12-08".into(), "2026-12-08".into()));
+        assert_eq!(custom_period("2026-12-07", "2026-12-01", 60), None, "backwards");
+        assert_eq!(custom_period("2026-02-30", "2026-03-01", 0), None, "no such day");
+        assert_eq!(custom_period("", "2026-03-01", 0), None);
     }
 
     #[test]

@@ -101,6 +101,13 @@ impl EdgeProcess {
         self.launch()
     }
 
+    /// Stops, runs `between` on the stopped runtime's state folder, and starts again.
+    pub fn restart_after(&mut self, between: impl FnOnce(&std::path::Path) -> Result<()>) -> Result<()> {
+        self.stop();
+        between(&self.spec.persist_dir)?;
+        self.launch()
+    }
+
     /// Waits for the process to end by itself (dev: until Ctrl-C).
     pub fn wait(&mut self) -> Result<()> {
         if let Some(mut child) = self.child.take() {

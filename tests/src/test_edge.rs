@@ -66,6 +66,13 @@ impl TestEdge {
         self.process.restart()
     }
 
+    /// Stops workerd, runs `between` on its state folder (Durable Objects' SQLite files under
+    /// `do/<script>-<class>/`), and starts it again: how the bench fills a site's storage
+    /// with more than it could make through the API in a run.
+    pub fn restart_after(&mut self, between: impl FnOnce(&std::path::Path) -> Result<()>) -> Result<()> {
+        self.process.restart_after(between)
+    }
+
     /// Every Durable Object workerd started (and so keeps a SQLite file for, under the state
     /// folder's `do/<script>-<class>/`), as `class/file`, with whether it holds tables of ours:
     /// an object that never wrote has only the runtime's own bookkeeping table.

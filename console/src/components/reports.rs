@@ -1,4 +1,5 @@
-//! The Reports screen: a period (today, the last 7 or 30 days, in the agent's time zone) and
+//! The Reports screen: a period (today, the last 7 or 30 days, or a range of dates, in the
+//! agent's time zone) and
 //! which conversations (a channel, a queue, a label), the
 //! period's figures as cards (`docs/reports.md` says what each counts), opened and resolved
 //! per day as an SVG bar chart (its colours from the console's theme), the team's figures,
@@ -30,6 +31,9 @@ pub struct ReportsProps {
     pub labels: Rc<Vec<LabelDefinition>>,
 }
 
+/// The period select's value for a range of dates the agent picks.
+const CUSTOM: i64 = 0;
+
 /// Chart geometry: the bars' height and each day's slot, in the SVG's units.
 const CHART_HEIGHT: i64 = 120;
 const SLOT: i64 = 24;
@@ -39,18 +43,27 @@ const SLOT: i64 = 24;
 /// `a.sb-report-csv`.
 #[function_component(Reports)]
 pub fn reports(props: &ReportsProps) -> Html {
+    // How many days back from today; `CUSTOM`: the dates in `range`.
     let days = use_state_eq(|| 7i64);
-    let narrowed = use_state_eq(Narrowed::default);
-    let report = use_state(|| None::<Result<Figures, String>>);
     // The agent's zone: where their days start.
     let offset_minutes = -(js_sys::Date::new_0().get_timezone_offset() as i32);
-    let (from, to) = report_view::period(props.now, *days, offset_minutes);
+    let range = {
+        let (from, to) = report_view::period(props.now, 7, offset_minutes);
+        use_state_eq(|| report_view::dates_of(from, to, offset_minutes))
+    };
+    let narrowed = use_state_eq(Narrowed::default);
+    let report = use_state(|| None::<Result<Figures, String>>);
+    let period = match *days {
+        CUSTOM => report_view::custom_period(&range.0, &range.1, offset_minutes),
+        days => Some(report_view::period(props.now, days, offset_minutes)),
+    };
     {
         let report = report.clone();
-        use_effect_with((*days, from, (*narrowed).clone()), move |(_, _, narrowed)| {
+        use_effect_with((period, (*narrowed).clone()), move |(period, narrowed)| {
             report.set(None);
-            let narrowed = narrowed.clone();
+            let (narrowed, period) = (narrowed.clone(), *period);
             spawn_local(async move {
+                let Some((from, to)) = period else { return };
                 report.set(Some(settings::report(from, to, offset_minutes, &narrowed).await))
             });
         });
@@ -62,11 +75,24 @@ pub fn reports(props: &ReportsProps) -> Html {
             days.set(chosen.parse().unwrap_or(7));
         })
     };
-    let body = match &*report {
-        None => html! { <p class="sb-hint" role="status">{ "Loading the report…" }</p> },
-        Some(Err(why)) => html! { <p class="sb-error" role="alert">{ why.clone() }</p> },
-        Some(Ok(figures)) => figures_view(figures, from, to, offset_minutes, &props.team),
+    let pick_date = |last: bool| {
+        let range = range.clone();
+        Callback::from(move |event: Event| {
+            let typed = event.target_unchecked_into::<web_sys::HtmlInputElement>().value();
+            let (mut first, mut end) = (*range).clone();
+            *(if last { &mut end } else { &mut first }) = typed;
+            range.set((first, end));
+        })
     };
+    let body = match (&*report, period) {
+        (_, None) => {
+            html! { <p class="sb-error" role="alert">{ "Pick a first day, and a last day on or after it." }</p> }
+        }
+        (None, _) => html! { <p class="sb-hint" role="status">{ "Loading the report…" }</p> },
+        (Some(Err(why)), _) => html! { <p class="sb-error" role="alert">{ why.clone() }</p> },
+        (Some(Ok(figures)), Some((from, to))) => figures_view(figures, from, to, offset_minutes, &props.team),
+    };
+    let (from, to) = period.unwrap_or_default();
     html! {
         <section class="sb-reports" aria-label="Reports">
             <div class="sb-report-head">
@@ -75,7 +101,12 @@ pub fn reports(props: &ReportsProps) -> Html {
                     { for PERIODS.iter().map(|(label, n)| html! {
                         <option value={n.to_string()} selected={*n == *days}>{ *label }</option>
                     }) }
+                    <option value={CUSTOM.to_string()} selected={*days == CUSTOM}>{ "Custom range" }</option>
                 </select>
+                if *days == CUSTOM {
+                    <input type="date" class="sb-report-from" aria-label="First day" value={range.0.clone()} onchange={pick_date(false)} />
+                    <input type="date" class="sb-report-to" aria-label="Last day" value={range.1.clone()} onchange={pick_date(true)} />
+                }
                 { filters(&narrowed, &props.team.queues, &props.labels) }
                 <a class="sb-secondary sb-report-csv" href={settings::report_url(from, to, offset_minutes, &narrowed, true)} download="report.csv">
                     { "Download CSV" }
@@ -190,7 +221,7 @@ fn figures_view(
             if !figures.agents.is_empty() {
                 <table class="sb-report-agents">
                     <caption>{ "The team" }</caption>
-                    <thead><tr><th scope="col">{ "Agent" }</th><th scope="col">{ "Handled" }</th><th scope="col">{ "Resolved" }</th><th scope="col">{ "First response (median)" }</th></tr></thead>
+                    <thead><tr><th scope="col">{ "Agent" }</th><th scope="col">{ "Handled" }</th><th scope="col">{ "Resolved" }</th><th scope="col">{ "First response (median)" }</th><th scope="col">{ "Online" }</th><th scope="col">{ "Away" }</th></tr></thead>
                     <tbody>
                         { for figures.agents.iter().map(|(id, agent)| html! {
                             <tr data-agent={id.to_string()}>
@@ -198,6 +229,8 @@ fn figures_view(
                                 <td>{ agent.handled }</td>
                                 <td>{ agent.resolved }</td>
                                 <td>{ duration(agent.first_response.median_ms) }</td>
+                                <td class="sb-report-online">{ duration(Some(agent.online_ms)) }</td>
+                                <td class="sb-report-away">{ duration(Some(agent.away_ms)) }</td>
                             </tr>
                         }) }
                     </tbody>

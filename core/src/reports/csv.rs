@@ -45,10 +45,11 @@ pub fn csv(figures: &Figures, period: Period) -> String {
         lines.push(format!("{},{},{}", format_date(day), counts.opened, counts.resolved));
     }
     lines.push(String::new());
-    lines.push("agent,handled,resolved,first_response_median_s".into());
-    for (agent, agent_figures) in &figures.agents {
-        let median = seconds(agent_figures.first_response.median_ms);
-        lines.push(format!("{agent},{},{},{median}", agent_figures.handled, agent_figures.resolved));
+    lines.push("agent,handled,resolved,first_response_median_s,online_s,away_s".into());
+    for (agent, a) in &figures.agents {
+        let median = seconds(a.first_response.median_ms);
+        let (online, away) = (seconds(Some(a.online_ms)), seconds(Some(a.away_ms)));
+        lines.push(format!("{agent},{},{},{median},{online},{away}", a.handled, a.resolved));
     }
     lines.join("\r\n") + "\r\n"
 }

@@ -116,6 +116,19 @@ pub fn rank(sorted: &[i64], percent: u64) -> Option<i64> {
     sorted.get(at as usize - 1).copied()
 }
 
+/// Adds each agent's time online and away in the period to `report` (`times`, from the
+/// router's spans: `routing::PresenceTime`), agents who held no conversation included.
+pub fn add_presence(
+    report: &mut Figures,
+    times: impl IntoIterator<Item = (switchboard_protocol::AgentId, crate::routing::PresenceTime)>,
+) {
+    for (agent, time) in times {
+        let figures = report.agents.entry(agent).or_default();
+        figures.online_ms = time.online_ms;
+        figures.away_ms = time.away_ms;
+    }
+}
+
 /// The figures of `facts` (one per conversation) over `period`.
 pub fn figures<'a>(facts: impl IntoIterator<Item = &'a ConversationFacts>, period: Period) -> Figures {
     let mut report = Figures::default();
@@ -163,7 +176,8 @@ pub fn figures<'a>(facts: impl IntoIterator<Item = &'a ConversationFacts>, perio
     report.agents = per_agent
         .into_iter()
         .map(|(agent, (handled, resolved, times))| {
-            (agent, AgentFigures { handled, resolved, first_response: durations(times) })
+            let first_response = durations(times);
+            (agent, AgentFigures { handled, resolved, first_response, ..AgentFigures::default() })
         })
         .collect();
     report

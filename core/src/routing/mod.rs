@@ -34,6 +34,7 @@
 //! - `console`: an agent console's inbox commands, checked and run.
 //! - `dispatch`: matching, timeouts and queue positions.
 //! - `priority`: a conversation's priority as the high part of its ticket.
+//! - [`presence_time`]: agents' spans online and away, and their time within a report's period.
 //! - `tests`, `tests_properties`, `tests_scale`: scenarios, the rules over random runs, and
 //!   20,000 waiting conversations worked through in order.
 
@@ -43,6 +44,7 @@ mod handover;
 mod legacy;
 pub mod model;
 mod moves;
+pub mod presence_time;
 mod priority;
 mod router;
 pub mod sql;
@@ -62,6 +64,7 @@ pub use model::{
     AgentState, Effect, Policy, Presence, QueueConfig, Release, Routed, RoutingError, Skill, Sla, SlaKind,
     Stage, MISSED_OFFERS_BEFORE_AWAY,
 };
+pub use presence_time::PresenceTime;
 pub use router::{Router, DEFAULT_LEAVE_GRACE_MS};
 pub use sql::{Sql, SqlValue};
 pub use store::SCHEMA;

@@ -18,7 +18,7 @@ use super::sql::{Sql, SqlValue};
 
 /// The routing tables and their indexes (`CREATE … IF NOT EXISTS`): the edge makes them with
 /// the rest of a site's tables, tests and the bench with [`super::Router::create_tables`].
-pub const SCHEMA: [&str; 8] = [
+pub const SCHEMA: [&str; 10] = [
     "CREATE TABLE IF NOT EXISTS routing_conversations (id TEXT PRIMARY KEY, json TEXT NOT NULL, \
      ticket INTEGER NOT NULL, queue TEXT NOT NULL, waiting INTEGER NOT NULL, lane TEXT, agent TEXT, \
      deadline INTEGER)",
@@ -33,6 +33,9 @@ pub const SCHEMA: [&str; 8] = [
      skills TEXT NOT NULL, target TEXT, waiting INTEGER NOT NULL)",
     // Counters and settings: the next ticket, wait averages, the queues last configured.
     "CREATE TABLE IF NOT EXISTS routing_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    // Agents' time online and away, for reports.
+    super::presence_time::SCHEMA[0],
+    super::presence_time::SCHEMA[1],
 ];
 
 /// A lane and how many conversations wait in it.

@@ -48,6 +48,13 @@ pub struct AgentFigures {
     pub resolved: u64,
     /// First response times of those.
     pub first_response: Durations,
+    /// Time online (taking offers) within the period, ms, whichever conversations the
+    /// report is narrowed to.
+    #[serde(default)]
+    pub online_ms: i64,
+    /// Time away (keeping their conversations, taking no new ones) within the period, ms.
+    #[serde(default)]
+    pub away_ms: i64,
 }
 
 /// Opened and resolved on one day.

@@ -2,7 +2,7 @@
 //! answers one and resolves both, one visitor rates; the report of the day has the counts,
 //! the first response and resolution times the logs say (to the millisecond), the rating,
 //! the agent's figures, narrowed by channel, queue and label, and the same in CSV; bad
-//! parameters are refused naming them.
+//! parameters are refused naming them. Each agent's time online and away is what routing saw.
 
 use std::time::Duration;
 
@@ -182,4 +182,50 @@ fn chrono_now() -> i64 {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_millis() as i64)
         .unwrap_or(0)
+}
+
+/// An agent's time online and away, as routing saw their presence: the console connects
+/// (online), the agent steps away, comes back; the report has both times, each no more than
+/// the wall clock allows, and the CSV the same columns.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_report_counts_each_agents_time_online_and_away() -> Result<()> {
+    use switchboard_protocol::inbox::InboxCommand;
+    use switchboard_protocol::routing::Presence;
+    let edge = TestEdge::start(&[SHOP])?;
+    let admin = Session::start(&edge, ADMIN_EMAIL, ADMIN_PASSWORD).await?;
+    let me = switchboard_tests::api::me(&edge, &admin.cookie).await?.id;
+    let start = chrono_now();
+    let mut console = Live::inbox(&edge, &admin.cookie).await?;
+    let path = format!("/api/v1/reports?from={}&to={}", start - 60_000, start + 3_600_000);
+    let agent_times = |figures: &Figures| figures.agents.get(&me).map(|a| (a.online_ms, a.away_ms));
+    // Online for a while (the report is asked until it has some), then away for a while.
+    wait::until("time online", Duration::from_secs(20), || async {
+        let reply = admin.call(&edge, Method::GET, &path, None::<&()>).await.ok()?;
+        let (online, _) = agent_times(&reply.json().ok()?)?;
+        (online >= 300).then_some(())
+    })
+    .await?;
+    console.command(&InboxCommand::SetPresence { presence: Presence::Away }).await?;
+    let (online, away) = wait::until("time away", Duration::from_secs(20), || async {
+        let reply = admin.call(&edge, Method::GET, &path, None::<&()>).await.ok()?;
+        let (online, away) = agent_times(&reply.json().ok()?)?;
+        (away >= 300).then_some((online, away))
+    })
+    .await?;
+    let elapsed = chrono_now() - start;
+    ensure!(online + away <= elapsed, "{online} ms online and {away} away in {elapsed} ms");
+    // Away no longer counts online: a second reading adds to away only.
+    let reply = admin.call(&edge, Method::GET, &path, None::<&()>).await?;
+    let (online_again, _) = agent_times(&reply.json()?).unwrap_or_default();
+    ensure!(online_again == online, "online grew while away: {online} → {online_again}");
+    let csv = reqwest::Client::new()
+        .get(edge.url(&format!("{path}&format=csv")))
+        .header("cookie", admin.cookie.as_str())
+        .send()
+        .await?
+        .text()
+        .await?;
+    ensure!(csv.contains("agent,handled,resolved,first_response_median_s,online_s,away_s"), "{csv}");
+    ensure!(csv.contains(&format!("{me},0,0,,")), "the agent's row: {csv}");
+    Ok(())
 }

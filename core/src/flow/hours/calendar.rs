@@ -3,7 +3,7 @@
 //! the conversion is Howard Hinnant's `days_from_civil` / `civil_from_days`.
 
 /// `"2026-12-25"` → its day number; `None` for anything that is not a real date written so.
-pub(crate) fn parse_date(text: &str) -> Option<i64> {
+pub fn parse_date(text: &str) -> Option<i64> {
     let bytes = text.as_bytes();
     let digits = |range: std::ops::Range<usize>| {
         let part = bytes.get(range)?;
@@ -22,7 +22,7 @@ pub(crate) fn parse_date(text: &str) -> Option<i64> {
 }
 
 /// The date of day number `day`, as `YYYY-MM-DD`.
-pub(crate) fn format_date(day: i64) -> String {
+pub fn format_date(day: i64) -> String {
     let (year, month, day) = civil_from_days(day);
     format!("{year:04}-{month:02}-{day:02}")
 }

@@ -159,7 +159,7 @@ impl DurableObject for SiteObject {
             }
             SetLabels::ROUTE => answer(req, |c: SetLabels| ready(self.set_labels(c))).await,
             self::reports::Report::ROUTE => {
-                answer(req, |c: self::reports::Report| ready(self.report(c))).await
+                answer(req, |c: self::reports::Report| ready(self.report(c, now))).await
             }
             EditLabels::ROUTE => answer(req, |c: EditLabels| ready(self.edit_labels(c, now))).await,
             SetPriority::ROUTE => answer(req, |c: SetPriority| ready(self.set_priority(c, now))).await,

@@ -4,10 +4,12 @@
 
 use serde::{Deserialize, Serialize};
 use switchboard_core::reports::{self, ConversationFacts, Narrowed, Period};
+use switchboard_core::routing::presence_time;
 use switchboard_protocol::api::reports::Figures;
 
+use super::routing::RoutingSql;
 use super::SiteObject;
-use crate::error::EdgeResult;
+use crate::error::{EdgeError, EdgeResult};
 use crate::objects::call::object_call;
 use crate::objects::site::calls::Site;
 
@@ -23,7 +25,7 @@ pub(crate) struct Report {
 object_call!(Report => Site, "/report", Figures);
 
 impl SiteObject {
-    pub(super) fn report(&self, Report { period, narrowed }: Report) -> EdgeResult<Figures> {
+    pub(super) fn report(&self, Report { period, narrowed }: Report, now: i64) -> EdgeResult<Figures> {
         if !self.tables.made() {
             return Ok(reports::figures([], period));
         }
@@ -54,6 +56,11 @@ impl SiteObject {
             .filter_map(|row| serde_json::from_str(&row.facts).ok())
             .filter(|facts| narrowed.admits(facts))
             .collect();
-        Ok(reports::figures(&facts, period))
+        let mut figures = reports::figures(&facts, period);
+        // Agents' time online and away is theirs, whichever conversations are asked about.
+        let times = presence_time::time_in(&RoutingSql(self.sql()), &period, now)
+            .map_err(|e| EdgeError::Refused(e.into()))?;
+        reports::figures::add_presence(&mut figures, times);
+        Ok(figures)
     }
 }

@@ -9,7 +9,7 @@ use switchboard_core::email::digest as email_digest;
 use switchboard_core::flow::lifecycle::RoutingNotice;
 use switchboard_core::flow::Flow;
 use switchboard_core::routing::{
-    is_logged, withdraws_offer, Effect, Presence, Router, RoutingError, Sql, SqlValue, Stage,
+    is_logged, presence_time, withdraws_offer, Effect, Presence, Router, RoutingError, Sql, SqlValue, Stage,
     DEFAULT_LEAVE_GRACE_MS,
 };
 use switchboard_protocol::inbox::{InboxCommand, InboxFrame};
@@ -136,8 +136,12 @@ impl SiteObject {
         });
     }
 
-    /// Tells consoles and conversations what the router decided.
+    /// Tells consoles and conversations what the router decided (and notes agents' presence
+    /// changes for reports).
     fn perform(&self, effects: Vec<Effect>, now: i64) {
+        if let Err(error) = presence_time::record(&RoutingSql(self.sql()), &effects, now) {
+            worker::console_error!("presence spans: {error}");
+        }
         for effect in effects {
             if let Some(missed) = email_digest::from_effect(&effect, |agent| self.present(agent)) {
                 self.note_missed(missed, now);

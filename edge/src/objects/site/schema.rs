@@ -35,6 +35,8 @@ pub(super) static SCHEMA: Schema = Schema {
         routing::SCHEMA[5],
         routing::SCHEMA[6],
         routing::SCHEMA[7],
+        routing::SCHEMA[8],
+        routing::SCHEMA[9],
         canned::SCHEMA,
         search::SCHEMA,
         sessions::SCHEMA,
