@@ -1,7 +1,8 @@
 //! The Reports screen in Chromium, from conversations with known timings: two visitors write,
 //! the admin answers one and resolves both; the screen's cards show two opened, two resolved,
 //! the first response the log says, the admin in the team's table; the chart draws the day;
-//! the CSV it links to has the same counts.
+//! the CSV it links to has the same counts; a custom range of dates shows them too, and days
+//! still to come show none.
 
 use anyhow::{ensure, Result};
 use reqwest::Method;
@@ -101,5 +102,25 @@ async fn the_reports_screen_shows_the_figures_the_logs_say() -> Result<()> {
         .await?;
     let csv = csv.as_str().unwrap_or_default();
     ensure!(csv.contains("opened,2\r\n") && csv.contains("resolved,2\r\n"), "{csv}");
+
+    // A custom range: the last 7 days at first (the same figures); days still to come, none.
+    agent.choose("select.sb-report-period", "Custom range").await?;
+    let opened_is = |n: &str| {
+        format!("return !!document.querySelector('input.sb-report-to') && {} === '{n}';", value("opened"))
+    };
+    agent.wait_for_js("the custom range's figures", &opened_is("2")).await?;
+    agent
+        .client()
+        .execute(
+            "const day = new Date(Date.now() + 2 * 86400000).toLocaleDateString('sv-SE');
+             for (const field of ['input.sb-report-to', 'input.sb-report-from']) {
+                 const input = document.querySelector(field);
+                 input.value = day;
+                 input.dispatchEvent(new Event('change', { bubbles: true }));
+             }",
+            vec![],
+        )
+        .await?;
+    agent.wait_for_js("nothing in days to come", &opened_is("0")).await?;
     agent.close().await
 }
