@@ -145,6 +145,45 @@ mod tests {
         assert!(!time_in(&sql, &period(6_500, 6_800), 6_900).unwrap().contains_key(&a), "offline then");
     }
 
+    proptest::proptest! {
+        /// Whatever the agents did, each one's time online and away in any period is what a
+        /// millisecond-by-millisecond walk of their changes counts.
+        #[test]
+        fn times_are_what_walking_the_changes_counts(
+            changes in proptest::collection::vec((0i64..40, 0u8..3, 0u8..3), 0..30),
+            from in 0i64..700,
+            length in 1i64..700,
+            after in 0i64..100,
+        ) {
+            let sql = MemorySql::with_routing_tables().unwrap();
+            let agents: Vec<AgentId> = (0..3u8).map(|i| AgentId::from_random([i + 1; 16])).collect();
+            let presences = [Presence::Online, Presence::Away, Presence::Offline];
+            let (mut at, mut timeline) = (0, Vec::new());
+            for (gap, agent, presence) in &changes {
+                at += gap;
+                let (agent, presence) = (&agents[*agent as usize], presences[*presence as usize]);
+                record(&sql, &change(agent, presence), at).unwrap();
+                timeline.push((at, agent.clone(), presence));
+            }
+            let now = at + after;
+            let period = period(from, from + length);
+            let times = time_in(&sql, &period, now).unwrap();
+            for agent in &agents {
+                let mut walked = PresenceTime::default();
+                for ms in period.from..period.to.min(now) {
+                    let current = timeline.iter().rev().find(|(t, a, _)| *t <= ms && a == agent);
+                    match current.map(|(_, _, p)| *p) {
+                        Some(Presence::Online) => walked.online_ms += 1,
+                        Some(Presence::Away) => walked.away_ms += 1,
+                        _ => {}
+                    }
+                }
+                let counted = times.get(agent).copied().unwrap_or_default();
+                proptest::prop_assert_eq!(counted, walked, "{:?}", agent);
+            }
+        }
+    }
+
     #[test]
     fn spans_older_than_any_report_are_let_go() {
         let sql = MemorySql::with_routing_tables().unwrap();

@@ -1,6 +1,6 @@
 //! Proactive messages as a visitor meets them, in Chromium on the demo site: the admin has
 //! one from an agent for product pages and one from the bot for the page's own
-//! `added-to-cart` event. On the home page the product one never shows; clicking "Add to
+//! `added-to-cart` event, and makes a third for returning visitors in Settings. On the home page the product one never shows; clicking "Add to
 //! cart" shows the bot's bubble, drawn by the loader and `/launcher.js` alone (no chat frame,
 //! no wasm, nothing stored), and dismissing it remembers that. On the product page Anna's
 //! bubble shows; the visitor clicks it, the panel opens on a conversation that starts with
@@ -15,7 +15,10 @@ use switchboard_demo_site::BoundSite;
 use switchboard_protocol::api::conversation_messages;
 use switchboard_protocol::Author;
 use switchboard_tests::api::{me, Session};
-use switchboard_tests::browser::{send_from_widget, wait_for_message, widget_conversation, Browser};
+use switchboard_tests::axe::assert_accessible;
+use switchboard_tests::browser::{
+    send_from_widget, sign_in_to_console, wait_for_message, widget_conversation, Browser,
+};
 use switchboard_tests::test_edge::TestEdge;
 use switchboard_tests::{ADMIN_EMAIL, ADMIN_PASSWORD};
 
@@ -66,11 +69,27 @@ async fn a_visitor_answers_a_proactive_message_on_the_demo_site() -> Result<()> 
           "trigger": { "url": "*/product.html*" } },
         { "name": "cart", "text": CART, "from": { "type": "bot" },
           "trigger": { "event": "added-to-cart" } },
-        { "name": "welcome-back", "text": WELCOME_BACK, "from": { "type": "bot" },
-          "trigger": { "url": "*/cart.html", "returning_visitor": true } },
     ] });
     let saved = admin.call(&edge, Method::PATCH, "/api/v1/site", Some(&list)).await?;
     ensure!(saved.status == 200, "{}", saved.body);
+    // The third the admin makes in Settings, and reads back as a sentence.
+    let console = Browser::start().await?;
+    sign_in_to_console(&console, &edge).await?;
+    console.click("button.sb-screen--settings").await?;
+    console.type_into("form.sb-proactive-form input[name=name]", "welcome-back").await?;
+    console.type_into("form.sb-proactive-form textarea[name=text]", WELCOME_BACK).await?;
+    console.type_into("form.sb-proactive-form input[name=url]", "*/cart.html").await?;
+    console.click("form.sb-proactive-form input[name=returning_visitor]").await?;
+    console.click("button.sb-proactive-submit").await?;
+    let sentence = console
+        .wait_for_js(
+            "the new message listed",
+            "return document.querySelector('li[data-proactive=welcome-back] .sb-proactive-when')?.textContent;",
+        )
+        .await?;
+    ensure!(sentence == "On pages matching */cart.html, to returning visitors.", "listed as {sentence}");
+    assert_accessible(&console, "the proactive messages section", Some(".sb-proactive-settings")).await?;
+    console.close().await?;
 
     // The home page: the page's own event shows the bot's bubble, and nothing else did.
     let visitor = Browser::start().await?;
