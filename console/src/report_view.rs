@@ -101,9 +101,37 @@ pub fn bars(
         .collect()
 }
 
+/// The 24 hours of the day as bars (`day` is the hour, 0 to 23), scaled to the busiest.
+pub fn hour_bars(hours: &[DayCounts; 24], height: i64, slot: i64) -> Vec<DayBars> {
+    let most = hours.iter().map(|h| h.opened.max(h.resolved)).max().unwrap_or(0).max(1) as i64;
+    let scale = |n: u64| n as i64 * height / most;
+    hours
+        .iter()
+        .enumerate()
+        .map(|(hour, counts)| DayBars {
+            day: hour as i64,
+            x: hour as i64 * slot,
+            opened: scale(counts.opened),
+            resolved: scale(counts.resolved),
+            counts: *counts,
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_hours_chart_has_every_hour_scaled_to_the_busiest() {
+        let mut hours = [DayCounts::default(); 24];
+        hours[9] = DayCounts { opened: 4, resolved: 2 };
+        hours[23].resolved = 1;
+        let bars = hour_bars(&hours, 100, 10);
+        assert_eq!(bars.len(), 24);
+        assert_eq!((bars[9].x, bars[9].opened, bars[9].resolved), (90, 100, 50));
+        assert_eq!((bars[23].day, bars[23].resolved, bars[0].opened), (23, 25, 0));
+    }
 
     #[test]
     fn periods_end_with_today_in_the_sites_zone() {

@@ -183,6 +183,7 @@ fn figures_view(
         .map_or("—".to_owned(), |h| format!("{}.{:02} / 5", h / 100, h % 100));
     let laid = bars(&figures.days, from, to, offset_minutes, CHART_HEIGHT, SLOT);
     let width = (laid.len() as i64 * SLOT).max(SLOT);
+    let by_hour = report_view::hour_bars(&figures.hours, CHART_HEIGHT, SLOT);
     let name = |id: &switchboard_protocol::AgentId| {
         team.agents.iter().find(|a| &a.id == id).map_or_else(|| id.to_string(), |a| a.name.clone())
     };
@@ -217,6 +218,24 @@ fn figures_view(
                     <span class="sb-report-key sb-report-key--resolved">{ "Resolved" }</span>
                     { " per day" }
                 </figcaption>
+            </figure>
+            <figure class="sb-report-figure">
+                <svg class="sb-report-chart sb-report-hours" viewBox={format!("0 0 {} {}", 24 * SLOT, CHART_HEIGHT + 16)} role="img"
+                    aria-label="Conversations opened and resolved by hour of the day">
+                    { for by_hour.iter().map(|hour| html! {
+                        <g class="sb-report-day">
+                            <title>{ format!("{:02}:00 — {} opened, {} resolved", hour.day, hour.counts.opened, hour.counts.resolved) }</title>
+                            <rect class="sb-report-bar sb-report-bar--opened" x={(hour.x + 3).to_string()} y={(CHART_HEIGHT - hour.opened).to_string()}
+                                width="8" height={hour.opened.max(1).to_string()} />
+                            <rect class="sb-report-bar sb-report-bar--resolved" x={(hour.x + 12).to_string()} y={(CHART_HEIGHT - hour.resolved).to_string()}
+                                width="8" height={hour.resolved.max(1).to_string()} />
+                            if hour.day % 6 == 0 {
+                                <text class="sb-report-tick" x={(hour.x + 2).to_string()} y={(CHART_HEIGHT + 14).to_string()}>{ format!("{:02}", hour.day) }</text>
+                            }
+                        </g>
+                    }) }
+                </svg>
+                <figcaption class="sb-report-legend">{ "By hour of the day, over the period" }</figcaption>
             </figure>
             if !figures.agents.is_empty() {
                 <table class="sb-report-agents">

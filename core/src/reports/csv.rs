@@ -45,6 +45,11 @@ pub fn csv(figures: &Figures, period: Period) -> String {
         lines.push(format!("{},{},{}", format_date(day), counts.opened, counts.resolved));
     }
     lines.push(String::new());
+    lines.push("hour,opened,resolved".into());
+    for (hour, counts) in figures.hours.iter().enumerate() {
+        lines.push(format!("{hour:02},{},{}", counts.opened, counts.resolved));
+    }
+    lines.push(String::new());
     lines.push("agent,handled,resolved,first_response_median_s,online_s,away_s".into());
     for (agent, a) in &figures.agents {
         let median = seconds(a.first_response.median_ms);

@@ -37,6 +37,12 @@ impl Period {
         let offset = i64::from(self.offset_minutes) * 60_000;
         (at + offset).div_euclid(DAY_MS) * DAY_MS - offset
     }
+
+    /// `at`'s hour of the day (0 to 23) in the site's time zone.
+    pub fn hour_of(&self, at: i64) -> usize {
+        let offset = i64::from(self.offset_minutes) * 60_000;
+        ((at + offset).rem_euclid(DAY_MS) / 3_600_000) as usize
+    }
 }
 
 impl Period {
@@ -141,6 +147,7 @@ pub fn figures<'a>(facts: impl IntoIterator<Item = &'a ConversationFacts>, perio
         if period.holds(opened_at) {
             report.opened += 1;
             report.days.entry(period.day_of(opened_at)).or_default().opened += 1;
+            report.hours[period.hour_of(opened_at)].opened += 1;
             first.extend(facts.first_response_ms);
             next.extend(facts.next_responses_ms.iter().copied());
             waits.extend(facts.queue_wait_ms);
@@ -156,6 +163,7 @@ pub fn figures<'a>(facts: impl IntoIterator<Item = &'a ConversationFacts>, perio
         if let Some(at) = resolved_in {
             report.resolved += 1;
             report.days.entry(period.day_of(at)).or_default().resolved += 1;
+            report.hours[period.hour_of(at)].resolved += 1;
             resolution.extend(facts.resolution_ms());
             report.bot_contained += u64::from(facts.bot_contained());
             ratings.extend(facts.rating);

@@ -190,8 +190,25 @@ fn check(
     for n in 0..3 {
         prop_assert_eq!(report.agents.get(&agent(n)).map_or(0, |a| a.handled), handled(n));
     }
-    let per_day: u64 = report.days.values().map(|d| d.opened).sum();
-    prop_assert_eq!(per_day, report.opened);
+    // Days and hours by their definition: the calendar in the site's zone, from UTC.
+    let local = |at: i64| at + i64::from(period.offset_minutes) * 60_000;
+    let mut days: BTreeMap<i64, (u64, u64)> = BTreeMap::new();
+    let mut hours = [(0u64, 0u64); 24];
+    for p in &opened {
+        let at = local(p.opened_at.unwrap());
+        days.entry(at.div_euclid(86_400_000)).or_default().0 += 1;
+        hours[(at.rem_euclid(86_400_000) / 3_600_000) as usize].0 += 1;
+    }
+    for p in &resolved {
+        let at = local(p.resolved_at.unwrap());
+        days.entry(at.div_euclid(86_400_000)).or_default().1 += 1;
+        hours[(at.rem_euclid(86_400_000) / 3_600_000) as usize].1 += 1;
+    }
+    let reported: BTreeMap<i64, (u64, u64)> =
+        report.days.iter().map(|(start, c)| (local(*start) / 86_400_000, (c.opened, c.resolved))).collect();
+    prop_assert_eq!(reported, days);
+    let reported_hours: Vec<(u64, u64)> = report.hours.iter().map(|c| (c.opened, c.resolved)).collect();
+    prop_assert_eq!(reported_hours, hours.to_vec());
     Ok(())
 }
 

@@ -57,7 +57,7 @@ pub struct AgentFigures {
     pub away_ms: i64,
 }
 
-/// Opened and resolved on one day.
+/// Opened and resolved on one day (or in one hour of the day).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DayCounts {
     /// Conversations opened.
@@ -93,4 +93,8 @@ pub struct Figures {
     pub agents: BTreeMap<AgentId, AgentFigures>,
     /// Per day (start of the day in the site's time zone, ms).
     pub days: BTreeMap<i64, DayCounts>,
+    /// Per hour of the day, 0 to 23 in the site's time zone, over the whole period: when
+    /// customers write and conversations close (for staffing).
+    #[serde(default)]
+    pub hours: [DayCounts; 24],
 }

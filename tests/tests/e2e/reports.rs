@@ -113,6 +113,10 @@ async fn a_days_report_has_the_times_the_logs_say() -> Result<()> {
     let mine = figures.agents.get(&me.id).expect("the agent's figures");
     ensure!(mine.handled == 1 && mine.resolved == 1, "{figures:?}");
     ensure!(figures.days.values().map(|d| d.opened).sum::<u64>() == 2, "{figures:?}");
+    // By hour of the day (UTC here): the hour the first visitor wrote in.
+    let hour = ((asked.rem_euclid(86_400_000)) / 3_600_000) as usize;
+    ensure!(figures.hours.iter().map(|h| h.opened).sum::<u64>() == 2, "{figures:?}");
+    ensure!(figures.hours[hour].opened >= 1, "nothing opened at {hour}:00: {:?}", figures.hours);
 
     // Narrowed: by channel, queue and label.
     let labelled = admin
