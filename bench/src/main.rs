@@ -260,18 +260,23 @@ async fn run() -> Result<()> {
     Ok(())
 }
 
+/// The comma-separated sizes after `flag` on the command line (`--router 1000,10000`), or
+/// 1k, 10k and 100k.
+fn sizes_after(flag: &str) -> Vec<usize> {
+    let args: Vec<String> = std::env::args().collect();
+    args.iter()
+        .position(|a| a == flag)
+        .and_then(|i| args.get(i + 1))
+        .map(|list| list.split(',').filter_map(|n| n.parse().ok()).collect())
+        .filter(|sizes: &Vec<usize>| !sizes.is_empty())
+        .unwrap_or_else(|| vec![1_000, 10_000, 100_000])
+}
+
 /// `--reports`: a report over 1k, 10k and 100k conversations in workerd; a table and
 /// `target/bench/reports.json`.
 async fn reports_at_scale() -> Result<()> {
     // `--reports 1000,10000` measures other sizes.
-    let args: Vec<String> = std::env::args().collect();
-    let sizes: Vec<usize> = args
-        .iter()
-        .position(|a| a == "--reports")
-        .and_then(|i| args.get(i + 1))
-        .map(|list| list.split(',').filter_map(|n| n.parse().ok()).collect())
-        .filter(|sizes: &Vec<usize>| !sizes.is_empty())
-        .unwrap_or_else(|| vec![1_000, 10_000, 100_000]);
+    let sizes = sizes_after("--reports");
     let rows = report_load::run(&sizes).await;
     println!("| conversations | first report ms | median of next 5 ms | counted |");
     println!("| ---: | ---: | ---: | ---: |");
@@ -288,14 +293,7 @@ async fn reports_at_scale() -> Result<()> {
 /// `target/bench/router.json`.
 fn routing_at_scale() -> Result<()> {
     // `--router 1000,10000` measures other sizes.
-    let args: Vec<String> = std::env::args().collect();
-    let sizes: Vec<usize> = args
-        .iter()
-        .position(|a| a == "--router")
-        .and_then(|i| args.get(i + 1))
-        .map(|list| list.split(',').filter_map(|n| n.parse().ok()).collect())
-        .filter(|sizes: &Vec<usize>| !sizes.is_empty())
-        .unwrap_or_else(|| vec![1_000, 10_000, 100_000]);
+    let sizes = sizes_after("--router");
     let rows = router::run(&sizes);
     println!("| waiting | fill s | enqueue µs | release + offer µs | accept µs | effects/cycle |");
     println!("| ---: | ---: | ---: | ---: | ---: | ---: |");

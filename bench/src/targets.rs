@@ -97,8 +97,12 @@ impl Target {
 
     /// A visitor session for a new conversation.
     pub(crate) async fn session(&self) -> Result<create_session::Response> {
-        let body =
-            create_session::Request { site_id: "demo".parse()?, page_origin: None, visitor_token: None };
+        let body = create_session::Request {
+            site_id: "demo".parse()?,
+            page_origin: None,
+            visitor_token: None,
+            proactive: None,
+        };
         let request = || {
             reqwest::Client::new()
                 .post(format!("{}/api/v1/sessions", self.origin))

@@ -98,7 +98,7 @@ fn bubble_stylesheet(appearance: &Appearance) -> String {
     format!(
         ".bubble{{position:fixed;{side}:20px;bottom:88px;width:min(300px,100vw - 40px);\
          animation:sb-rise .3s ease-out;font:14px/1.4 system-ui,sans-serif}}\
-         .panel.open~.bubble{{display:none}}\
+         .panel.open~.bubble,[part=launcher][hidden]~.bubble{{display:none}}\
          .say{{display:block;width:100%;box-sizing:border-box;padding:14px 16px;border:0;border-radius:14px;\
          background:#fff;color:#1a1a1a;text-align:start;font:inherit;cursor:pointer;box-shadow:0 4px 24px #0003}}\
          .say:focus-visible,.dismiss:focus-visible{{outline:2px solid {color};outline-offset:2px}}\

@@ -11,7 +11,8 @@ function (list, site) {
   return function (root, fired, answer) {
     var key = 'switchboard:' + site + ':';
     var start = Date.now();
-    var since = {};
+    // When each page event was first heard (no inherited keys: any name is the page's).
+    var since = Object.create(null);
     var bubble, shown, timer;
     function get(name) {
       try {
@@ -26,20 +27,32 @@ function (list, site) {
       } catch (e) {}
     }
     var returning = get('seen');
+    // Names are stored lowercase; a page may spell them as it likes.
     function heard(name) {
+      name = String(name).toLowerCase();
       since[name] = since[name] || Date.now();
     }
-    function matches(pattern) {
+    // `*` stands for any characters: each piece between stars is found in turn, leftmost, so
+    // matching is linear (a regular expression of `.*`s can backtrack for minutes).
+    function matches(pattern, text) {
       var parts = pattern.split('*');
-      for (var i = 0; i < parts.length; i++) parts[i] = parts[i].replace(/[.+?^${}()|[\]\\]/g, '\\$&');
-      return new RegExp('^' + parts.join('.*') + '$').test(location.href);
+      var last = parts.length - 1;
+      if (text.indexOf(parts[0]) != 0) return false;
+      if (!last) return text == parts[0];
+      var at = parts[0].length;
+      for (var i = 1; i < last; i++) {
+        var found = text.indexOf(parts[i], at);
+        if (found < 0) return false;
+        at = found + parts[i].length;
+      }
+      return text.length - parts[last].length >= at && text.slice(text.length - parts[last].length) == parts[last];
     }
     function due(message, now) {
       var from = message.event ? since[message.event] : start;
       return (
         from &&
         now - from >= message.after * 1000 &&
-        (!message.url || matches(message.url)) &&
+        (!message.url || matches(message.url, location.href)) &&
         (!message.returning || returning) &&
         (' ' + get('dismissed') + ' ').indexOf(' ' + message.name + ' ') < 0
       );

@@ -9,7 +9,7 @@ use switchboard_protocol::api::proactive::{
     ProactiveMessage, Sender, Trigger, MAX_AFTER_SECONDS, MAX_PROACTIVE_MESSAGES, MAX_PROACTIVE_NAME_CHARS,
     MAX_PROACTIVE_TEXT_CHARS, MAX_SENDER_NAME_CHARS, MAX_URL_PATTERN_CHARS,
 };
-use switchboard_protocol::{ApiError, Author, ClientMessageId, Message, Seq};
+use switchboard_protocol::{AgentId, ApiError, Author, ClientMessageId, Message, Seq};
 
 /// The site's proactive messages as they will be stored: each checked (names lowercased,
 /// texts trimmed), names unique; the first mistake named by its field.
@@ -47,6 +47,25 @@ pub fn validate(messages: Vec<ProactiveMessage>) -> Result<Vec<ProactiveMessage>
         checked.push(ProactiveMessage { name, text, from, trigger, ..message });
     }
     Ok(checked)
+}
+
+/// Whether any of `messages` is from an agent (whose account [`senders_checked`] checks).
+pub fn names_agents(messages: &[ProactiveMessage]) -> bool {
+    messages.iter().any(|message| matches!(message.from, Sender::Agent { .. }))
+}
+
+/// Every message from an agent names one of the site's `team`: a removed agent, or one of
+/// another site, cannot speak for it.
+pub fn senders_checked(messages: &[ProactiveMessage], team: &[AgentId]) -> Result<(), ApiError> {
+    for (i, message) in messages.iter().enumerate() {
+        if let Sender::Agent { agent_id, .. } = &message.from {
+            if !team.contains(agent_id) {
+                let field = format!("proactive_messages[{i}].from.agent_id");
+                return Err(ApiError::bad_field(field, "not an agent of this site"));
+            }
+        }
+    }
+    Ok(())
 }
 
 fn trigger_checked(trigger: Trigger, at: &dyn Fn(&str) -> String) -> Result<Trigger, ApiError> {
@@ -123,6 +142,15 @@ fn sender_name<'a>(from: &'a Sender, bot_name: &'a str) -> &'a str {
     match from {
         Sender::Bot {} => bot_name,
         Sender::Agent { name, .. } => name,
+    }
+}
+
+/// The agent a message is from (`None`: the bot): the conversation it opens goes to them
+/// first ([`crate::flow::lifecycle::Lifecycle::invited_by`]).
+pub fn sender_agent(message: &ProactiveMessage) -> Option<AgentId> {
+    match &message.from {
+        Sender::Bot {} => None,
+        Sender::Agent { agent_id, .. } => Some(agent_id.clone()),
     }
 }
 

@@ -58,6 +58,20 @@ fn each_mistake_is_named_by_its_field() {
 }
 
 #[test]
+fn a_message_from_an_agent_names_one_of_the_team() {
+    let anna = AgentId::from_random([2; 16]);
+    let from = |id: &AgentId| ProactiveMessage {
+        from: Sender::Agent { agent_id: id.clone(), name: "Anna".into() },
+        ..message("a")
+    };
+    assert!(!names_agents(&[message("bot")]) && names_agents(&[message("bot"), from(&anna)]));
+    assert!(senders_checked(&[message("bot"), from(&anna)], std::slice::from_ref(&anna)).is_ok());
+    let stranger = AgentId::from_random([9; 16]);
+    let refused = senders_checked(&[message("bot"), from(&stranger)], &[anna]).unwrap_err();
+    assert_eq!(refused.field.as_deref(), Some("proactive_messages[1].from.agent_id"));
+}
+
+#[test]
 fn stored_messages_are_tidied() {
     let given = ProactiveMessage {
         name: " Pricing-Help ".into(),

@@ -138,6 +138,11 @@ pub struct VisitorClaims {
     pub born: i64,
     /// Expiry, ms since the Unix epoch.
     pub exp: i64,
+    /// The proactive message the visitor answered: a conversation not yet written opens with
+    /// it (`crate::proactive`). Carried by the token, and by its renewals while nothing is
+    /// written, so a conversation rebuilt after its object was evicted opens the same way.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proactive: Option<String>,
 }
 
 fn is_zero(value: &i64) -> bool {
@@ -156,7 +161,7 @@ impl VisitorClaims {
         now: i64,
     ) -> Self {
         let exp = (now + VISITOR_SESSION_MS).min(born + VISITOR_LIFETIME_MS);
-        VisitorClaims { site, visitor, conversation, born, exp }
+        VisitorClaims { site, visitor, conversation, born, exp, proactive: None }
     }
 
     /// When the visitor's first token was issued; a token from before this was carried
@@ -337,6 +342,7 @@ mod tests {
             conversation: ConversationId::from_random([2; 16]),
             born: 0,
             exp,
+            proactive: None,
         }
     }
 

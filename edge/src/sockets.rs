@@ -2,15 +2,13 @@
 //! version), then hands the handshake to the Durable Object that will own the socket.
 //!
 //! - `GET /api/v1/conversations/{id}/live`: a visitor (token offered as the subprotocol
-//!   `sb-token.<token>`) or an agent of the conversation's site (session cookie). A visitor
-//!   answering a proactive message names it: `?proactive=NAME`.
+//!   `sb-token.<token>`) or an agent of the conversation's site (session cookie). A visitor's
+//!   token may name the proactive message they answered, which a new conversation opens with.
 //! - `GET /api/v1/agent/inbox`: an agent's inbox (session cookie).
 
 use switchboard_core::blocks;
 use switchboard_core::contact::ClientInfo;
-use switchboard_core::proactive;
 use switchboard_core::token::{self, AgentClaims, VisitorClaims};
-use switchboard_protocol::api::proactive::PROACTIVE_QUERY;
 use switchboard_protocol::{
     ApiError, Author, ConversationId, ErrorCode, ServerFrame, SUBPROTOCOL, TOKEN_SUBPROTOCOL_PREFIX,
 };
@@ -39,6 +37,7 @@ pub(crate) async fn conversation(req: Request, env: &Ctx<'_>, id: &str) -> EdgeR
     let conversation = ConversationId::parse(id)
         .map_err(|e| EdgeError::refuse(ErrorCode::NotFound, format!("no such conversation: {e}")))?;
     let token = offered.iter().find_map(|p| p.strip_prefix(TOKEN_SUBPROTOCOL_PREFIX));
+    let mut proactive = None;
     let participant = match token {
         Some(token) => {
             let claims: VisitorClaims =
@@ -59,6 +58,8 @@ pub(crate) async fn conversation(req: Request, env: &Ctx<'_>, id: &str) -> EdgeR
             let address = http::client_address(&req)?;
             let site = site_cache::config(env, &claims.site, env.now).await?;
             blocks::check(&site.blocks, Some(&claims.visitor), Some(&address), env.now)?;
+            // The proactive message the visitor answered, which a new conversation opens with.
+            proactive = claims.proactive.clone();
             let client = ClientInfo::from_headers(
                 req.headers().get("user-agent")?,
                 req.headers().get("cf-ipcountry")?,
@@ -78,22 +79,8 @@ pub(crate) async fn conversation(req: Request, env: &Ctx<'_>, id: &str) -> EdgeR
         }
     };
     let edge_origin = http::own_origin(&req).ok();
-    let proactive = answered_proactive(&req, &participant)?;
     let connect = Connect { conversation, participant, edge_origin, proactive };
     call::upgrade(env, &connect.conversation.clone(), &connect).await
-}
-
-/// The proactive message a visitor answers (`?proactive=NAME`, `docs/proactive.md`); agents
-/// answer none. A name no site could have is refused; one this site lacks opens the
-/// conversation with its greeting.
-fn answered_proactive(req: &Request, participant: &Participant) -> EdgeResult<Option<String>> {
-    let Some(name) = http::query(req, PROACTIVE_QUERY)? else { return Ok(None) };
-    if !matches!(participant.author, Author::Visitor { .. }) {
-        return Ok(None);
-    }
-    let name = proactive::name_checked(&name)
-        .map_err(|why| EdgeError::refuse(ErrorCode::BadRequest, format!("{PROACTIVE_QUERY}: {why}")))?;
-    Ok(Some(name))
 }
 
 /// Opens an agent's inbox socket.

@@ -8,11 +8,12 @@
 //! site — or, without `Origin`, a server with an API key of the site.
 
 use switchboard_core::blocks;
+use switchboard_core::proactive;
 use switchboard_core::session_caller;
 use switchboard_core::session_limits;
 use switchboard_core::token::{self, VisitorClaims};
 use switchboard_protocol::api::{create_session, visitor_conversations};
-use switchboard_protocol::{ConversationId, ErrorCode, SiteId, VisitorId};
+use switchboard_protocol::{ApiError, ConversationId, ErrorCode, VisitorId};
 use worker::{Request, Response};
 
 use crate::env::Ctx;
@@ -64,8 +65,16 @@ pub(crate) async fn create(mut req: Request, env: &Ctx<'_>) -> EdgeResult<Respon
         }
         None => (VisitorId::from_random(env::random_bytes()?), env.now),
     };
+    let proactive = body
+        .proactive
+        .map(|name| proactive::name_checked(&name).map_err(|why| ApiError::bad_field("proactive", why)))
+        .transpose()?;
     let conversation = ConversationId::from_random(env::random_bytes()?);
-    let reply = http::json(201, &issue(env, site.id, visitor, conversation, born, env.now)?)?;
+    let session = issue(
+        env,
+        VisitorClaims { proactive, ..VisitorClaims::issue(site.id, visitor, conversation, born, env.now) },
+    )?;
+    let reply = http::json(201, &session)?;
     if let Some(caller) = caller.filter(|c| *c != own) {
         allow_cross_origin(&reply, &caller)?;
     }
@@ -90,11 +99,13 @@ pub(crate) async fn history(req: &Request, env: &Ctx<'_>) -> EdgeResult<Response
             Ok(visitor_conversations::VisitorConversation {
                 session: issue(
                     env,
-                    claims.site.clone(),
-                    claims.visitor.clone(),
-                    summary.id,
-                    claims.born(),
-                    env.now,
+                    VisitorClaims::issue(
+                        claims.site.clone(),
+                        claims.visitor.clone(),
+                        summary.id,
+                        claims.born(),
+                        env.now,
+                    ),
                 )?,
                 last_message: summary.last_message,
                 updated_at: summary.updated_at,
@@ -135,17 +146,9 @@ fn verify(token: &str, env: &Ctx<'_>) -> EdgeResult<VisitorClaims> {
     })
 }
 
-/// A signed session of `visitor` for `conversation`, valid for `VISITOR_SESSION_MS` but
-/// never past the lifetime of the visitor `born` then ([`VisitorClaims::issue`]).
-pub(crate) fn issue(
-    env: &worker::Env,
-    site: SiteId,
-    visitor: VisitorId,
-    conversation: ConversationId,
-    born: i64,
-    now: i64,
-) -> EdgeResult<create_session::Response> {
-    let claims = VisitorClaims::issue(site, visitor, conversation, born, now);
+/// The signed session of `claims` (made with [`VisitorClaims::issue`]: valid for
+/// `VISITOR_SESSION_MS`, never past the lifetime of the visitor).
+pub(crate) fn issue(env: &worker::Env, claims: VisitorClaims) -> EdgeResult<create_session::Response> {
     Ok(create_session::Response {
         token: token::sign(&claims, &env::signing_key(env)?),
         conversation_id: claims.conversation,

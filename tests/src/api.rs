@@ -89,6 +89,7 @@ pub async fn new_conversation(
         site_id: SITE.parse()?,
         page_origin: None,
         visitor_token: visitor_token.map(str::to_string),
+        proactive: None,
     };
     let reply =
         call(reqwest::Method::POST, &edge.url("/api/v1/sessions"), Some(origin), None, Some(&body)).await?;

@@ -124,8 +124,9 @@
 
   // The visitor answered proactive message `name`: the panel opens on a conversation that
   // starts with it. A frame the launcher's hover started without it (no conversation going)
-  // makes way for one that knows.
+  // makes way for one that knows; not one still forgetting the visitor (shutdown).
   function answer(name) {
+    if (ending) return;
     if (frame && !flag()) removeFrame();
     pro = name;
     setOpen(true);

@@ -34,8 +34,7 @@ pub(crate) enum FromHost {
         identity: Option<Identity>,
         /// What the page passed to `setLocale` before the frame started.
         locale: Option<String>,
-        /// The proactive message the visitor answered (`docs/proactive.md`), if a name one
-        /// could be.
+        /// The proactive message the visitor answered (`docs/proactive.md`).
         proactive: Option<String>,
     },
     /// The page says who the visitor is (`identify`); the edge checks it.
@@ -59,7 +58,8 @@ pub(crate) enum ToHost<'a> {
     Close,
     /// Whether the visitor has a conversation worth reopening on the next page load.
     Active {
-        /// True once a message is stored; false after shutdown.
+        /// True once someone besides the bot wrote (a greeting alone is no conversation to
+        /// reopen); false after shutdown.
         value: bool,
     },
     /// How many agent messages arrived while the panel was closed.
@@ -227,9 +227,8 @@ fn decode(data: &JsValue) -> Option<FromHost> {
             referrer: field("ref").and_then(|v| v.as_string()),
             identity: field("id").as_ref().and_then(identity),
             locale: field("lang").and_then(|v| v.as_string()),
-            proactive: field("pro")
-                .and_then(|v| v.as_string())
-                .filter(|name| switchboard_core::proactive::is_name(name)),
+            // (Checked by the edge: a name no site could have is refused.)
+            proactive: field("pro").and_then(|v| v.as_string()),
         },
         "identify" => FromHost::Identify(identity(&field("id")?)?),
         "locale" => FromHost::Locale(field("lang")?.as_string()?),

@@ -235,11 +235,6 @@ impl State {
         self.log.pending().iter().filter(|p| p.refused.is_none()).cloned().collect()
     }
 
-    /// Whether the conversation has stored messages.
-    pub(crate) fn has_messages(&self) -> bool {
-        self.log.messages().next().is_some()
-    }
-
     /// Agent and bot messages the visitor has not seen (always 0 while the panel is open).
     pub(crate) fn unread(&self) -> usize {
         if self.open {
@@ -257,6 +252,14 @@ impl State {
     /// visitor has neither filled it in nor written yet.
     pub(crate) fn asks_prechat(&self) -> bool {
         !self.prechat.is_empty() && self.details.is_none() && !self.has_messages_from_visitor()
+    }
+
+    /// Whether the conversation has begun: someone besides the bot wrote in it, or the
+    /// visitor's messages wait to go. A greeting alone is not (every new conversation has one,
+    /// held, before anyone writes): such a conversation is not reopened on the next page load
+    /// (the loader's flag), offers no transcript, and is already a new one.
+    pub(crate) fn has_messages(&self) -> bool {
+        self.log.messages().any(|m| m.author.role() != Role::Bot) || !self.log.pending().is_empty()
     }
 
     fn has_messages_from_visitor(&self) -> bool {

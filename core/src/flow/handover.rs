@@ -59,20 +59,17 @@ impl Lifecycle {
             .filter(|q| flow.queues.iter().any(|c| &c.id == q))
             .unwrap_or_else(|| flow.queue.clone());
         self.steered = None;
+        // A visitor answering an agent's proactive message is handed to that agent first.
+        let agent = handover.agent.or_else(|| self.invited_by.take());
         self.queue = Some(queue.clone());
         self.wake_at = None;
         self.position = None;
         // Whoever answers next starts the idle clock afresh (see `auto_resolve`).
         self.idle_until = None;
-        let event =
-            ConversationEvent::HandedOver { queue: queue.clone(), reason, agent: handover.agent.clone() };
+        let event = ConversationEvent::HandedOver { queue: queue.clone(), reason, agent: agent.clone() };
         self.state = ConversationState::Queued;
         let taken_over = reason == HandoverReason::AgentTookOver;
-        vec![
-            Effect::Record(event),
-            Effect::Route { queue, agent: handover.agent, taken_over },
-            Effect::Status,
-        ]
+        vec![Effect::Record(event), Effect::Route { queue, agent, taken_over }, Effect::Status]
     }
 
     /// An automation rule gives the conversation to `queue`: a conversation with humans

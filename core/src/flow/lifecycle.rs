@@ -62,6 +62,11 @@ pub struct Lifecycle {
     /// Its automation rules' memory ([`crate::automation::Budget`]).
     #[serde(default, skip_serializing_if = "is_default")]
     pub rules: crate::automation::Budget,
+    /// The agent whose proactive message opened it (`crate::proactive`): its first handover
+    /// goes to them while they are online (to the queue otherwise), as the visitor answered
+    /// them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invited_by: Option<AgentId>,
 }
 
 fn is_default(budget: &crate::automation::Budget) -> bool {

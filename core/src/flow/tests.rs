@@ -183,6 +183,25 @@ fn a_flow_without_a_bot_goes_straight_to_the_queue() {
 }
 
 #[test]
+fn a_visitor_answering_an_agents_proactive_message_goes_to_that_agent_first() {
+    let flow = Flow::default();
+    let flow = FlowIn { flow: &flow, zones: &ChronoZones };
+    let anna = AgentId::from_random([5; 16]);
+    let mut life = Lifecycle { invited_by: Some(anna.clone()), ..Lifecycle::default() };
+    let steps = life.visitor_wrote(&flow, "Is there a yearly plan?", 0);
+    assert!(
+        steps
+            .iter()
+            .any(|s| matches!(s, Effect::Route { agent: Some(a), taken_over: false, .. } if *a == anna)),
+        "{steps:?}"
+    );
+    assert!(steps.iter().any(|s| matches!(s,
+        Effect::Record(ConversationEvent::HandedOver { agent: Some(a), .. }) if *a == anna)));
+    // Once: a later handover (a reopening after it was resolved) follows the usual rules.
+    assert_eq!(life.invited_by, None);
+}
+
+#[test]
 fn outside_business_hours_the_visitor_is_told_when_and_asked_for_an_email() {
     let flow = Flow {
         hours: Some(BusinessHours {

@@ -23,6 +23,11 @@ pub struct Request {
     /// An invalid or expired one is refused rather than silently replaced.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub visitor_token: Option<String>,
+    /// The proactive message the visitor answered (its name, `docs/proactive.md`): the new
+    /// conversation opens with it instead of the site's greeting (a name the site lacks: the
+    /// greeting). Not a name any site could have: `400`, field `proactive`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proactive: Option<String>,
 }
 
 /// `201` body; also sent in `welcome` to renew the session.

@@ -7,10 +7,10 @@
 //!   the list (admins), each checked (`400` naming the field otherwise).
 //! - The bubble is drawn by the site's `/launcher.js` (no wasm, nothing stored before the
 //!   visitor acts); the page fires named triggers with `Switchboard('trigger', name)`.
-//! - The visitor answers: the chat frame opens the conversation's socket with
-//!   `?proactive=NAME` (see [`PROACTIVE_QUERY`]); a new conversation then opens with the
-//!   message, from its sender, instead of the site's greeting. A name the site no longer has
-//!   opens it with the greeting.
+//! - The visitor answers: the chat frame asks for a session for a new conversation naming
+//!   it (`POST /api/v1/sessions {"proactive": NAME}`); the session's token carries the name,
+//!   and the conversation opens with the message, from its sender, instead of the site's
+//!   greeting. A name the site no longer has opens it with the greeting.
 
 use serde::{Deserialize, Serialize};
 
@@ -33,10 +33,6 @@ pub const MAX_URL_PATTERN_CHARS: usize = 300;
 
 /// Most seconds on the page a trigger may wait for (an hour).
 pub const MAX_AFTER_SECONDS: u32 = 3_600;
-
-/// The query parameter of the conversation socket (`GET /api/v1/conversations/{id}/live`)
-/// naming the proactive message the visitor answers.
-pub const PROACTIVE_QUERY: &str = "proactive";
 
 /// One proactive message.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

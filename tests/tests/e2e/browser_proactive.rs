@@ -22,6 +22,7 @@ use switchboard_tests::browser::{
 use switchboard_tests::test_edge::TestEdge;
 use switchboard_tests::{ADMIN_EMAIL, ADMIN_PASSWORD};
 
+const GREETING: &str = "Hi! What can I do for you?";
 const ANNA: &str = "Looking at the Trail jacket? Ask me about sizes.";
 const CART: &str = "Added to your cart! Questions about shipping?";
 const WELCOME_BACK: &str = "Welcome back! Anything we can help with?";
@@ -63,7 +64,7 @@ async fn a_visitor_answers_a_proactive_message_on_the_demo_site() -> Result<()> 
     let admin = Session::start(&edge, ADMIN_EMAIL, ADMIN_PASSWORD).await?;
     let anna = me(&edge, &admin.cookie).await?.id;
     // First in the list, due at once: if pages did not narrow it, it would show everywhere.
-    let list = json!({ "proactive_messages": [
+    let list = json!({ "appearance": { "greeting": GREETING }, "proactive_messages": [
         { "name": "jacket-sizes", "text": ANNA,
           "from": { "type": "agent", "agent_id": anna, "name": "Anna" },
           "trigger": { "url": "*/product.html*" } },
@@ -109,7 +110,26 @@ async fn a_visitor_answers_a_proactive_message_on_the_demo_site() -> Result<()> 
     bubble_says(&visitor, "Anna").await?;
     let footprint = visitor.client().execute(FOOTPRINT, vec![]).await?;
     ensure!(footprint["wasm"] == 0 && footprint["frame"] == false, "before answering: {footprint}");
+    // The visitor's pointer passes over the launcher first: its frame starts, hidden, and is
+    // greeted (a greeting alone is no conversation: the bubble still answers into a new one).
     let root = visitor.find("#switchboard-widget").await?.shadow_root().await?;
+    visitor
+        .client()
+        .execute(
+            "document.getElementById('switchboard-widget').shadowRoot.querySelector('button[part=launcher]')
+             .dispatchEvent(new PointerEvent('pointerenter'));",
+            vec![],
+        )
+        .await?;
+    let early = switchboard_tests::wait::until(
+        "the frame the focus started",
+        std::time::Duration::from_secs(20),
+        || async { root.find(fantoccini::Locator::Css("iframe")).await.ok() },
+    )
+    .await?;
+    early.enter_frame().await?;
+    wait_for_message(&visitor, 1, GREETING).await?;
+    visitor.client().enter_parent_frame().await?;
     root.find(fantoccini::Locator::Css("[part=bubble] .say")).await?.click().await?;
     let frame =
         switchboard_tests::wait::until("the chat frame", std::time::Duration::from_secs(20), || async {

@@ -12,7 +12,12 @@ use switchboard_tests::SITE;
 const SHOP: &str = "https://shop.example";
 
 async fn start_session(edge: &TestEdge) -> Result<switchboard_tests::api::Reply> {
-    let body = create_session::Request { site_id: SITE.parse()?, page_origin: None, visitor_token: None };
+    let body = create_session::Request {
+        site_id: SITE.parse()?,
+        page_origin: None,
+        visitor_token: None,
+        proactive: None,
+    };
     call(reqwest::Method::POST, &edge.url("/api/v1/sessions"), Some(SHOP), None, Some(&body)).await
 }
 

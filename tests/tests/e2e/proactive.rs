@@ -1,9 +1,11 @@
 //! Proactive messages over the wire, against real workerd: the admin's list is checked field
-//! by field; `/launcher.js` carries what the bubble needs (never an agent's id), and the
-//! messages meant for an online team only while it is; a visitor answering one (the socket
-//! names it) is greeted by it, from its sender, instead of the site's greeting — held until
-//! they write, then stored as the conversation's first message; a name the site lacks gets
-//! the greeting, a name no site could have a clear refusal of the handshake.
+//! by field (a sender must be an agent of the site); `/launcher.js` carries what the bubble
+//! needs (never an agent's id), and the messages meant for an online team only while it is;
+//! a visitor answering one (their session names it) is greeted by it, from its sender,
+//! instead of the site's greeting — held until they write, then stored as the conversation's
+//! first message (the reply handed to that agent first), and still so after the object forgot
+//! the held conversation; a name the site lacks gets the greeting, a name no site could have
+//! a clear refusal.
 
 use std::time::Duration;
 
@@ -12,23 +14,21 @@ use reqwest::Method;
 use serde_json::json;
 use switchboard_protocol::api::conversation_messages;
 use switchboard_protocol::api::create_session::Response as SessionReply;
-use switchboard_protocol::{Author, ErrorCode, Message, Seq, SUBPROTOCOL, TOKEN_SUBPROTOCOL_PREFIX};
-use switchboard_tests::api::{create_session, me, Live, Session};
+use switchboard_protocol::routing::ConversationEvent;
+use switchboard_protocol::{Author, ClientFrame, Message, Seq, ServerFrame};
+use switchboard_tests::api::{call, me, Live, Reply, Session};
 use switchboard_tests::test_edge::TestEdge;
 use switchboard_tests::{wait, ADMIN_EMAIL, ADMIN_PASSWORD};
 
 const SHOP: &str = "https://shop.example";
 const GREETING: &str = "Hi! What can I do for you?";
 
-/// The visitor's socket answering proactive message `name` (as the widget opens it).
-async fn answering(edge: &TestEdge, session: &SessionReply, name: &str) -> Result<Live> {
-    let url = format!(
-        "{}/api/v1/conversations/{}/live?proactive={name}",
-        edge.ws_origin(),
-        session.conversation_id
-    );
-    let protocols = [SUBPROTOCOL.to_string(), format!("{TOKEN_SUBPROTOCOL_PREFIX}{}", session.token)];
-    Live::connect(&url, &protocols, Some(&edge.origin()), None).await
+/// A session for a new conversation answering proactive message `name` (as the widget asks
+/// for it), or the edge's refusal.
+async fn answering(edge: &TestEdge, name: &str) -> Result<Result<SessionReply, Reply>> {
+    let body = json!({ "site_id": "demo", "proactive": name });
+    let reply = call(Method::POST, &edge.url("/api/v1/sessions"), Some(SHOP), None, Some(&body)).await?;
+    Ok(if reply.status == 201 { Ok(reply.json()?) } else { Err(reply) })
 }
 
 async fn launcher_js(edge: &TestEdge) -> Result<String> {
@@ -40,7 +40,7 @@ async fn launcher_js(edge: &TestEdge) -> Result<String> {
 #[tokio::test(flavor = "multi_thread")]
 async fn answering_a_proactive_message_opens_a_conversation_that_starts_with_it() -> Result<()> {
     let flow = json!({ "greeting": GREETING });
-    let edge = TestEdge::start_with(&[SHOP], &[("BOOTSTRAP_FLOW", &flow.to_string())])?;
+    let mut edge = TestEdge::start_with(&[SHOP], &[("BOOTSTRAP_FLOW", &flow.to_string())])?;
     let admin = Session::start(&edge, ADMIN_EMAIL, ADMIN_PASSWORD).await?;
     let anna = me(&edge, &admin.cookie).await?.id;
 
@@ -93,8 +93,8 @@ async fn answering_a_proactive_message_opens_a_conversation_that_starts_with_it(
     .await?;
 
     // A visitor answers "pricing": Anna's message opens the conversation, not the greeting.
-    let session = create_session(&edge, SHOP).await?;
-    let mut visitor = answering(&edge, &session, "pricing").await?;
+    let session = answering(&edge, "pricing").await?.map_err(|r| anyhow::anyhow!("refused: {}", r.body))?;
+    let mut visitor = Live::visitor(&edge, &session).await?;
     let (_, replay) = visitor.hello(Seq(0)).await?;
     let opening: Vec<(&Author, &str)> = replay.iter().map(|m| (&m.author, m.text.as_str())).collect();
     let from_anna = Author::Agent { id: anna.clone(), name: "Anna".into() };
@@ -117,18 +117,56 @@ async fn answering_a_proactive_message_opens_a_conversation_that_starts_with_it(
         "the stored log: {first:?}"
     );
 
+    // The reply goes to Anna first (she is online): the handover names her.
+    let handed = wait::until("the handover", Duration::from_secs(15), || async {
+        let log = admin.call(&edge, Method::GET, &path, None::<&()>).await.ok()?;
+        let log: conversation_messages::Response = serde_json::from_value(log.body).ok()?;
+        log.messages.iter().find_map(|m| match &m.event {
+            Some(ConversationEvent::HandedOver { agent, .. }) => Some(agent.clone()),
+            _ => None,
+        })
+    })
+    .await?;
+    ensure!(handed.as_ref() == Some(&anna), "handed over to {handed:?}");
+
     // A message the site no longer has: the greeting, as any new conversation.
-    let other = create_session(&edge, SHOP).await?;
-    let mut late = answering(&edge, &other, "gone").await?;
+    let other = answering(&edge, "gone").await?.map_err(|r| anyhow::anyhow!("refused: {}", r.body))?;
+    let mut late = Live::visitor(&edge, &other).await?;
     let (_, replay) = late.hello(Seq(0)).await?;
     ensure!(
         replay.len() == 1 && replay[0].text == GREETING && matches!(replay[0].author, Author::Bot { .. }),
         "greeted with: {replay:?}"
     );
-    // A name no site could have: the handshake is refused, saying so (an error frame, then
-    // the close a browser can read).
-    let third = create_session(&edge, SHOP).await?;
-    let refusal = answering(&edge, &third, "not%20a%20name").await?.refusal().await?;
-    ensure!(refusal == (ErrorCode::BadRequest, 4400), "refused with {refusal:?}");
+    // A name no site could have: no session, the field named.
+    let Err(refused) = answering(&edge, "not a name").await? else {
+        anyhow::bail!("a malformed name was accepted")
+    };
+    ensure!(refused.status == 400 && refused.body["error"]["field"] == "proactive", "{}", refused.body);
+    // A message from someone who is not an agent of the site cannot be saved.
+    let stranger = json!({ "proactive_messages": [{ "name": "x", "text": "Hi",
+        "from": { "type": "agent", "agent_id": switchboard_protocol::AgentId::from_random([9; 16]), "name": "Eve" } }] });
+    let refused = admin.call(&edge, Method::PATCH, "/api/v1/site", Some(&stranger)).await?;
+    ensure!(refused.body["error"]["field"] == "proactive_messages[0].from.agent_id", "{}", refused.body);
+
+    // The object forgets a conversation nobody wrote in (here: the runtime restarts); the
+    // visitor comes back with the token the edge renewed on their hello, and the conversation
+    // opens with Anna's message again, not the greeting.
+    let held = answering(&edge, "pricing").await?.map_err(|r| anyhow::anyhow!("refused: {}", r.body))?;
+    let mut first_visit = Live::visitor(&edge, &held).await?;
+    first_visit.send(&ClientFrame::Hello { last_seq: Seq(0) }).await?;
+    let renewed = first_visit
+        .until(|frame| match frame {
+            ServerFrame::Welcome { session: Some(session), .. } => Some(session.clone()),
+            _ => None,
+        })
+        .await?;
+    drop(first_visit);
+    edge.restart()?;
+    let mut again = Live::visitor(&edge, &renewed).await?;
+    let (_, replay) = again.hello(Seq(0)).await?;
+    ensure!(
+        replay.len() == 1 && replay[0].author == from_anna,
+        "after the restart the conversation opens with: {replay:?}"
+    );
     Ok(())
 }

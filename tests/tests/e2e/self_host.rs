@@ -38,7 +38,12 @@ async fn a_self_hosted_edge_chats_and_keeps_every_message_across_a_restart() -> 
     let admin = Session::from_reply(
         call(Method::POST, &format!("{origin}/api/v1/agent/login"), None, None, Some(&login)).await?,
     )?;
-    let request = create_session::Request { site_id: SITE.parse()?, page_origin: None, visitor_token: None };
+    let request = create_session::Request {
+        site_id: SITE.parse()?,
+        page_origin: None,
+        visitor_token: None,
+        proactive: None,
+    };
     let created =
         call(Method::POST, &format!("{origin}/api/v1/sessions"), Some(SHOP), None, Some(&request)).await?;
     ensure!(created.status == 201, "a visitor session: {} {}", created.status, created.body);

@@ -3,7 +3,6 @@
 //! the token.
 
 use switchboard_protocol::api::create_session;
-use switchboard_protocol::api::proactive::PROACTIVE_QUERY;
 use switchboard_protocol::contact::VisitorContext;
 use switchboard_protocol::limits::TYPING_EXPIRY_MS;
 use switchboard_protocol::{
@@ -27,10 +26,12 @@ impl Chat {
         if self.started.replace(true) || self.keys.is_none() {
             return;
         }
-        let stored = self.keys.as_ref().and_then(Keys::session);
+        let stored = self.keys.as_ref().and_then(Keys::session).filter(|s| session::is_fresh(s, now()));
+        // Its token starts the visitor's next conversation as theirs (`create_session`).
+        self.conn.session.replace(stored.clone());
         match stored {
             // A visitor answering a proactive message starts a conversation with it.
-            Some(session) if session::is_fresh(&session, now()) && self.conn.proactive.borrow().is_none() => {
+            Some(session) if self.conn.proactive.borrow().is_none() => {
                 self.open_newer(&session);
                 self.connect(session)
             }
@@ -38,13 +39,11 @@ impl Chat {
         }
     }
 
-    /// Asks for a session for a new visitor and connects with it; retried after a backoff
-    /// while the failure is one that can pass (network, outage).
+    /// Asks for a session for a new conversation — the visitor's whose live session the frame
+    /// holds (one answering a proactive message), else a new visitor's — and connects with it;
+    /// retried after a backoff while the failure is one that can pass (network, outage).
     fn create_session(&self) {
-        // Answering a proactive message with a session in hand: the same visitor.
-        let visitor = self.conn.proactive.borrow().as_ref().and_then(|_| self.keys.as_ref()?.session());
-        let token = visitor.filter(|session| session::is_fresh(session, now())).map(|session| session.token);
-        let Some(request) = self.session_request(token) else { return };
+        let Some(request) = self.session_request(self.token()) else { return };
         let Some(me) = self.me.upgrade() else { return };
         let generation = self.generation.get();
         self.apply(Event::Connecting);
@@ -69,7 +68,8 @@ impl Chat {
     /// What `POST /api/v1/sessions` needs, for a new visitor or (with a token) the same one.
     pub(super) fn session_request(&self, visitor_token: Option<String>) -> Option<create_session::Request> {
         let page_origin = self.host.bridge.borrow().as_ref().and_then(Bridge::page_origin);
-        Some(create_session::Request { site_id: self.site.clone()?, page_origin, visitor_token })
+        let proactive = self.conn.proactive.borrow().clone();
+        Some(create_session::Request { site_id: self.site.clone()?, page_origin, visitor_token, proactive })
     }
 
     /// Where the visitor is, for the agents' contact panel: sent after every `hello`.
@@ -85,10 +85,7 @@ impl Chat {
     /// Opens the socket of `session`'s conversation (replacing any previous socket); the
     /// `hello` and resends follow when it opens.
     pub(super) fn connect(&self, session: create_session::Response) {
-        let mut url = format!("{}/api/v1/conversations/{}/live", websocket_origin(), session.conversation_id);
-        if let Some(name) = self.conn.proactive.borrow().as_deref() {
-            url = format!("{url}?{PROACTIVE_QUERY}={name}");
-        }
+        let url = format!("{}/api/v1/conversations/{}/live", websocket_origin(), session.conversation_id);
         let token = format!("{TOKEN_SUBPROTOCOL_PREFIX}{}", session.token);
         *self.conn.session.borrow_mut() = Some(session);
         self.conn.refused.set(false);

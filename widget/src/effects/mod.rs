@@ -78,7 +78,7 @@ struct Connection {
     /// Bumped whenever a heartbeat check is scheduled: only the newest timer acts.
     beat_epoch: Cell<u32>,
     /// The proactive message the visitor answered: the conversation the frame starts opens
-    /// with it (named on the socket's URL), until the visitor switches to another.
+    /// with it (named in the session request), until the visitor starts another.
     proactive: RefCell<Option<String>>,
 }
 

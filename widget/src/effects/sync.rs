@@ -51,10 +51,10 @@ impl Chat {
             synced.read_seq = state.read_seq;
         }
 
-        let has_messages = state.has_messages();
-        if has_messages != synced.active {
-            post(ToHost::Active { value: has_messages });
-            synced.active = has_messages;
+        let active = state.has_messages();
+        if active != synced.active {
+            post(ToHost::Active { value: active });
+            synced.active = active;
         }
         let unread = state.unread();
         if unread != synced.unread {

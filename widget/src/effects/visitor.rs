@@ -145,6 +145,8 @@ impl Chat {
     /// history) and moves to it.
     pub(crate) fn new_conversation(&self) {
         let Some(me) = self.me.upgrade() else { return };
+        // Another conversation opens as any does, not with the proactive message answered.
+        self.conn.proactive.replace(None);
         let Some(request) = self.session_request(self.token()) else { return };
         let generation = self.generation.get();
         spawn_local(async move {
@@ -166,7 +168,6 @@ impl Chat {
             keys.save_session(&session);
         }
         if other {
-            self.conn.proactive.replace(None);
             self.synced.borrow_mut().announced = None;
             self.conn.attempt.set(0);
             self.apply(Event::Switched(Vec::new()));
@@ -194,7 +195,7 @@ impl Chat {
     }
 
     /// The current session's token.
-    fn token(&self) -> Option<String> {
+    pub(super) fn token(&self) -> Option<String> {
         self.conn.session.borrow().as_ref().map(|s| s.token.clone())
     }
 }

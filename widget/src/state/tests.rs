@@ -78,7 +78,7 @@ fn a_refused_token_starts_over_with_what_was_not_sent() {
     state.reduce(Event::Wrote(ClientMessageId::parse("mine").unwrap(), "Still there?".into(), 5));
     let unsent = state.unsent();
     state.reduce(Event::Switched(unsent));
-    assert!(!state.has_messages() && state.status == Status::Connecting);
+    assert!(state.log.messages().next().is_none() && state.status == Status::Connecting);
     assert_eq!(state.log.pending().len(), 1, "the unsent message moves along");
 }
 
@@ -102,4 +102,25 @@ fn after_a_shutdown_nothing_of_the_visitor_remains_and_nothing_can_be_sent() {
     state.reduce(Event::Shutdown);
     assert!(!state.has_messages() && state.identity.is_none() && !state.can_send());
     assert!(state.open, "the panel stays where the page put it");
+}
+
+#[test]
+fn a_greeting_alone_is_no_conversation_worth_reopening() {
+    let mut state = State::default();
+    state.reduce(welcome());
+    let greeting = Message::plain(
+        Seq(1),
+        ClientMessageId::parse("bot-1").unwrap(),
+        Author::Bot { name: "Sam".into() },
+        "Hi! What can I do for you?".into(),
+        0,
+    );
+    state.reduce(Event::Frame(Box::new(ServerFrame::Message { message: greeting }), 0));
+    assert!(!state.has_messages(), "only the bot spoke");
+    state.reduce(Event::Wrote(ClientMessageId::parse("mine").unwrap(), "Hello?".into(), 5));
+    assert!(state.has_messages(), "the visitor wrote (unsent yet)");
+    let mut answered = State::default();
+    answered.reduce(welcome());
+    answered.reduce(agent_says(1));
+    assert!(answered.has_messages(), "an agent wrote first (a proactive message, an outbound one)");
 }

@@ -78,6 +78,9 @@ pub(crate) fn session_request<B: Build>(request: &create_session::Request) -> B 
     if let Some(token) = &request.visitor_token {
         fields.push(("visitor_token", B::text(token)));
     }
+    if let Some(name) = &request.proactive {
+        fields.push(("proactive", B::text(name)));
+    }
     B::object(fields)
 }
 

@@ -281,10 +281,11 @@ fn session_requests_are_what_serde_writes() {
         site_id: SiteId::parse("demo").unwrap(),
         page_origin: Some("https://shop.example".into()),
         visitor_token: Some("t".into()),
+        proactive: Some("pricing".into()),
     };
     let ours: Value = encode::session_request(&request);
     assert_eq!(ours, serde_json::to_value(&request).unwrap());
-    let bare = create_session::Request { page_origin: None, visitor_token: None, ..request };
+    let bare = create_session::Request { page_origin: None, visitor_token: None, proactive: None, ..request };
     let ours: Value = encode::session_request(&bare);
     assert_eq!(ours, serde_json::to_value(&bare).unwrap());
 }

@@ -34,8 +34,8 @@ pub(crate) struct Connect {
     /// the conversation's emails point there.
     #[serde(default)]
     pub edge_origin: Option<String>,
-    /// The proactive message a visitor answers by connecting (`?proactive=NAME`): a new
-    /// conversation opens with it instead of the greeting.
+    /// The proactive message the visitor answered (from their token): a new conversation
+    /// opens with it instead of the greeting.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proactive: Option<String>,
 }

@@ -21,6 +21,7 @@ use switchboard_core::conversation::{self, Effect, Relay, Sender};
 use switchboard_core::ingest;
 use switchboard_core::rate::{ParticipantLimits, SendOrder};
 use switchboard_core::reports::ConversationFacts;
+use switchboard_core::token::VisitorClaims;
 use switchboard_protocol::inbox::ConversationSummary;
 use switchboard_protocol::interceptors::Interceptor;
 use switchboard_protocol::{Author, ClientFrame, Message, ServerFrame, SiteId};
@@ -309,14 +310,18 @@ impl ConversationObject {
         let meta = self.store.existing()?;
         // Visitors get a fresh token on every hello: sessions slide while they come back.
         let renewal = match (&frame, author) {
-            (ClientFrame::Hello { .. }, Author::Visitor { .. }) => Some(visitor_sessions::issue(
-                &self.env,
-                meta.site_id.clone(),
-                meta.visitor_id.clone(),
-                meta.conversation_id.clone(),
-                participant.born.unwrap_or(now),
-                now,
-            )?),
+            (ClientFrame::Hello { .. }, Author::Visitor { .. }) => {
+                let claims = VisitorClaims::issue(
+                    meta.site_id.clone(),
+                    meta.visitor_id.clone(),
+                    meta.conversation_id.clone(),
+                    participant.born.unwrap_or(now),
+                    now,
+                );
+                // While nothing is written, the renewed token still opens it the same way.
+                let proactive = self.store.held_proactive();
+                Some(visitor_sessions::issue(&self.env, VisitorClaims { proactive, ..claims })?)
+            }
             _ => None,
         };
         let mut orders = self.orders.borrow_mut();

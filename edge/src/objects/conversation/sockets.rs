@@ -101,13 +101,18 @@ impl ConversationObject {
     async fn open_with_proactive(&self, meta: &Meta, name: &str, now: i64) -> EdgeResult<bool> {
         let mut store = &self.store;
         let seq = store.head()?.next();
-        let first = site_cache::part(&self.env, &meta.site_id, now, |config| {
+        let opening = site_cache::part(&self.env, &meta.site_id, now, |config| {
             let message = proactive::answered(&config.proactive_messages, name)?;
-            Some(proactive::first_message(message, &config.flow.bot.name, seq, now))
+            let first = proactive::first_message(message, &config.flow.bot.name, seq, now);
+            Some((first, proactive::sender_agent(message)))
         })
         .await?;
-        let Some(first) = first else { return Ok(false) };
-        self.post_built(meta, &self.store.lifecycle()?, first, now)?;
+        let Some((first, sender)) = opening else { return Ok(false) };
+        // Held with the greeting's other state: nothing is written yet.
+        let mut life = self.store.lifecycle()?;
+        life.invited_by = sender;
+        self.store.set_lifecycle(&life)?;
+        self.post_built(meta, &life, first, now)?;
         Ok(true)
     }
 
