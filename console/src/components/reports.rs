@@ -219,6 +219,21 @@ fn figures_view(
                     { " per day" }
                 </figcaption>
             </figure>
+            if !figures.ratings.comments.is_empty() {
+                <section class="sb-report-comments" aria-label="What customers said">
+                    <h3>{ "What customers said" }</h3>
+                    <ul>
+                        { for figures.ratings.comments.iter().map(|said| html! {
+                            <li class="sb-report-comment">
+                                <span class="sb-report-stars" aria-label={format!("{} of 5", said.score)}>
+                                    { format!("{}{}", "★".repeat(usize::from(said.score)), "☆".repeat(5 - usize::from(said.score.min(5)))) }
+                                </span>
+                                <span class="sb-report-said">{ said.comment.clone() }</span>
+                            </li>
+                        }) }
+                    </ul>
+                </section>
+            }
             <figure class="sb-report-figure">
                 <svg class="sb-report-chart sb-report-hours" viewBox={format!("0 0 {} {}", 24 * SLOT, CHART_HEIGHT + 16)} role="img"
                     aria-label="Conversations opened and resolved by hour of the day">

@@ -1,6 +1,6 @@
 //! A report as CSV (RFC 4180), for spreadsheets: each figure on a line (`figure,value`,
 //! durations in seconds), then each day (`day,opened,resolved`, the day in the site's time
-//! zone as `YYYY-MM-DD`), then each agent.
+//! zone as `YYYY-MM-DD`), each hour of the day, each agent, then the customers' comments.
 
 use switchboard_protocol::api::reports::{Durations, Figures};
 
@@ -56,7 +56,25 @@ pub fn csv(figures: &Figures, period: Period) -> String {
         let (online, away) = (seconds(Some(a.online_ms)), seconds(Some(a.away_ms)));
         lines.push(format!("{agent},{},{},{median},{online},{away}", a.handled, a.resolved));
     }
+    lines.push(String::new());
+    lines.push("rating,resolved_at,comment".into());
+    for said in &figures.ratings.comments {
+        lines.push(format!("{},{},{}", said.score, said.resolved_at, cell(&said.comment)));
+    }
     lines.join("\r\n") + "\r\n"
+}
+
+/// A customer's words as one CSV cell: quoted (quotes doubled) when they hold a comma, quote
+/// or line break, and never read as a formula by a spreadsheet (`=`, `+`, `-`, `@` first get
+/// an apostrophe).
+fn cell(text: &str) -> String {
+    let text =
+        if text.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{text}") } else { text.to_owned() };
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text
+    }
 }
 
 /// Milliseconds as seconds with one decimal (empty when unmeasured).
@@ -87,5 +105,13 @@ mod tests {
         assert!(text.contains("resolution_median_s,300.0\r\n"), "{text}");
         assert!(text.contains("csat_average,4.00\r\ncsat_1,0\r\n"), "{text}");
         assert!(text.contains("day,opened,resolved\r\n1970-01-01,1,1\r\n"), "{text}");
+    }
+
+    #[test]
+    fn a_customers_words_stay_one_cell_and_never_a_formula() {
+        assert_eq!(cell("Quick and kind"), "Quick and kind");
+        assert_eq!(cell("Slow, but \"fine\"\nthanks"), "\"Slow, but \"\"fine\"\"\nthanks\"");
+        assert_eq!(cell("=HYPERLINK(\"x\")"), "\"'=HYPERLINK(\"\"x\"\")\"");
+        assert_eq!(cell("-1"), "'-1");
     }
 }

@@ -7,7 +7,9 @@
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
-use switchboard_protocol::api::reports::{AgentFigures, Durations, Figures, Ratings, MAX_REPORT_DAYS};
+use switchboard_protocol::api::reports::{
+    AgentFigures, Durations, Figures, RatingComment, Ratings, MAX_REPORT_COMMENTS, MAX_REPORT_DAYS,
+};
 use switchboard_protocol::channels::Channel;
 use switchboard_protocol::{AgentId, ApiError, ErrorCode, QueueId};
 
@@ -122,6 +124,15 @@ pub fn rank(sorted: &[i64], percent: u64) -> Option<i64> {
     sorted.get(at as usize - 1).copied()
 }
 
+/// The newest [`MAX_REPORT_COMMENTS`] of `comments` (ties in a fixed order).
+pub fn newest_comments(mut comments: Vec<RatingComment>) -> Vec<RatingComment> {
+    comments.sort_by(|a, b| {
+        b.resolved_at.cmp(&a.resolved_at).then(a.score.cmp(&b.score)).then(a.comment.cmp(&b.comment))
+    });
+    comments.truncate(MAX_REPORT_COMMENTS);
+    comments
+}
+
 /// Adds each agent's time online and away in the period to `report` (`times`, from the
 /// router's spans: `routing::PresenceTime`), agents who held no conversation included.
 pub fn add_presence(
@@ -141,6 +152,7 @@ pub fn figures<'a>(facts: impl IntoIterator<Item = &'a ConversationFacts>, perio
     let (mut first, mut next, mut resolution, mut waits) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let mut per_agent: BTreeMap<AgentId, (u64, u64, Vec<i64>)> = BTreeMap::new();
     let mut ratings = Vec::new();
+    let mut comments: Vec<RatingComment> = Vec::new();
     for facts in facts {
         let Some(opened_at) = facts.opened_at else { continue };
         let resolved_in = facts.resolved_at.filter(|at| period.holds(*at));
@@ -167,6 +179,9 @@ pub fn figures<'a>(facts: impl IntoIterator<Item = &'a ConversationFacts>, perio
             resolution.extend(facts.resolution_ms());
             report.bot_contained += u64::from(facts.bot_contained());
             ratings.extend(facts.rating);
+            if let (Some(score), Some(comment)) = (facts.rating, &facts.rating_comment) {
+                comments.push(RatingComment { score, comment: comment.clone(), resolved_at: at });
+            }
         }
     }
     report.first_response = durations(first);
@@ -180,6 +195,7 @@ pub fn figures<'a>(facts: impl IntoIterator<Item = &'a ConversationFacts>, perio
         }),
         average_hundredths: (!ratings.is_empty())
             .then(|| ratings.iter().map(|&r| u64::from(r) * 100).sum::<u64>() / ratings.len() as u64),
+        comments: newest_comments(comments),
     };
     report.agents = per_agent
         .into_iter()

@@ -59,7 +59,10 @@ fn entry(seq: u64, at: i64, step: &Step) -> Message {
         }
         Step::Resolved => system(ConversationEvent::StateChanged { state: ConversationState::Resolved }),
         Step::Snoozed => system(ConversationEvent::StateChanged { state: ConversationState::Snoozed }),
-        Step::Rated(score) => system(ConversationEvent::Rated { score: *score, comment: None }),
+        Step::Rated(score) => {
+            let comment = (score % 2 == 1).then(|| format!("rated {score}"));
+            system(ConversationEvent::Rated { score: *score, comment })
+        }
     }
 }
 
@@ -89,6 +92,7 @@ struct Plain {
     agent: Option<AgentId>,
     breaches: u64,
     rating: Option<u8>,
+    comment: Option<String>,
 }
 
 fn plain(log: &[Message]) -> Plain {
@@ -135,7 +139,10 @@ fn plain(log: &[Message]) -> Plain {
                 wait = None;
             }
             (_, Some(ConversationEvent::StateChanged { .. })) => plain.resolved_at = None,
-            (_, Some(ConversationEvent::Rated { score, .. })) => plain.rating = Some(*score),
+            (_, Some(ConversationEvent::Rated { score, comment })) => {
+                plain.rating = Some(*score);
+                plain.comment = comment.clone();
+            }
             _ => {}
         }
     }
@@ -178,6 +185,20 @@ fn check(
     prop_assert_eq!(report.sla_breaches, opened.iter().map(|p| p.breaches).sum::<u64>());
     prop_assert_eq!(report.handed_over, opened.iter().filter(|p| p.handed_over).count() as u64);
     prop_assert_eq!(report.bot_contained, resolved.iter().filter(|p| !p.handed_over).count() as u64);
+    // Comments: every rated and resolved one with words, newest first, the first fifty.
+    let mut said: Vec<(std::cmp::Reverse<i64>, u8, String)> = resolved
+        .iter()
+        .filter_map(|p| Some((std::cmp::Reverse(p.resolved_at?), p.rating?, p.comment.clone()?)))
+        .collect();
+    said.sort();
+    said.truncate(50);
+    let listed: Vec<(std::cmp::Reverse<i64>, u8, String)> = report
+        .ratings
+        .comments
+        .iter()
+        .map(|c| (std::cmp::Reverse(c.resolved_at), c.score, c.comment.clone()))
+        .collect();
+    prop_assert_eq!(listed, said);
     let scores: Vec<u8> = resolved.iter().filter_map(|p| p.rating).collect();
     prop_assert_eq!(report.ratings.count, scores.len() as u64);
     for score in 1..=5u8 {

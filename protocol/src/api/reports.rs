@@ -37,6 +37,24 @@ pub struct Ratings {
     pub distribution: [u64; 5],
     /// Their average, in hundredths (4.25 → 425), when any.
     pub average_hundredths: Option<u64>,
+    /// What customers wrote with their rating, newest first, at most
+    /// [`MAX_REPORT_COMMENTS`].
+    #[serde(default)]
+    pub comments: Vec<RatingComment>,
+}
+
+/// Most rating comments a report lists.
+pub const MAX_REPORT_COMMENTS: usize = 50;
+
+/// A customer's comment with their rating.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RatingComment {
+    /// Their rating, 1 to 5.
+    pub score: u8,
+    /// What they wrote.
+    pub comment: String,
+    /// When the conversation was (last) resolved, ms.
+    pub resolved_at: i64,
 }
 
 /// One agent's figures.

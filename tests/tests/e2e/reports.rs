@@ -109,6 +109,9 @@ async fn a_days_report_has_the_times_the_logs_say() -> Result<()> {
         figures.ratings.distribution == [0, 0, 0, 1, 0] && figures.ratings.average_hundredths == Some(400),
         "{figures:?}"
     );
+    let said: Vec<(u8, &str)> =
+        figures.ratings.comments.iter().map(|c| (c.score, c.comment.as_str())).collect();
+    ensure!(said == [(4, "quick")], "the customer's words: {said:?}");
     let me = switchboard_tests::api::me(&edge, &admin.cookie).await?;
     let mine = figures.agents.get(&me.id).expect("the agent's figures");
     ensure!(mine.handled == 1 && mine.resolved == 1, "{figures:?}");
@@ -148,6 +151,7 @@ async fn a_days_report_has_the_times_the_logs_say() -> Result<()> {
     ensure!(csv.headers()["content-type"].to_str()?.starts_with("text/csv"), "{:?}", csv.headers());
     let text = csv.text().await?;
     ensure!(text.contains("opened,2\r\n") && text.contains("csat_4,1\r\n"), "{text}");
+    ensure!(text.contains("rating,resolved_at,comment\r\n4,") && text.contains(",quick\r\n"), "{text}");
     ensure!(
         text.contains(&format!(
             "first_response_median_s,{}.{}",
