@@ -10,7 +10,7 @@ use switchboard_protocol::api::proactive::ProactiveMessage;
 use switchboard_protocol::api::site_settings::{self, Patch};
 use yew::prelude::*;
 
-use super::form::{field, outcome_line, save_site, Outcome};
+use super::form::{field, outcome_line, save_site, ticked, Outcome};
 use crate::effects::Dispatcher;
 use crate::proactive_draft::{self, ProactiveFields};
 
@@ -39,14 +39,6 @@ fn save(
     save_site(patch, dispatch, outcome, form, done);
 }
 
-fn checked(form: &web_sys::HtmlFormElement, name: &str) -> bool {
-    use wasm_bindgen::JsCast;
-    form.elements()
-        .named_item(name)
-        .and_then(|item| item.dyn_into::<web_sys::HtmlInputElement>().ok())
-        .is_some_and(|input| input.checked())
-}
-
 /// `ul.sb-proactive-list` (`li[data-proactive=name]`), `.sb-settings-done` or `.sb-error`,
 /// and for admins `form[data-proactive-form]`.
 #[function_component(ProactiveSettings)]
@@ -69,8 +61,8 @@ pub fn proactive_settings(props: &ProactiveSettingsProps) -> Html {
                 url: field(&form, "url"),
                 after_seconds: field(&form, "after_seconds"),
                 event: field(&form, "event"),
-                returning_visitor: checked(&form, "returning_visitor"),
-                only_when_online: checked(&form, "only_when_online"),
+                returning_visitor: ticked(&form, "returning_visitor"),
+                only_when_online: ticked(&form, "only_when_online"),
             };
             let new = match proactive_draft::to_message(&fields, &team) {
                 Ok(new) => new,
