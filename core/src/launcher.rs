@@ -9,6 +9,7 @@
 
 use switchboard_protocol::api::site_settings::{Appearance, LauncherIcon, Position};
 
+use switchboard_protocol::api::proactive::ProactiveMessage;
 use switchboard_protocol::SiteId;
 
 use crate::appearance::{text_on, theme_color};
@@ -123,6 +124,13 @@ fn proactive_runtime() -> String {
         .join("\n")
 }
 
+/// Whether `/launcher.js` depends on whether the team is online: the site hides the launcher
+/// while offline, or has proactive messages shown only while the team is online (it is then
+/// revalidated on every page load rather than cached).
+pub fn needs_presence(appearance: &Appearance, proactive: &[ProactiveMessage]) -> bool {
+    appearance.hide_when_offline || proactive.iter().any(|message| message.only_when_online)
+}
+
 /// Whether the launcher is hidden from visitors without a conversation: the site asks for
 /// it while the team is offline.
 pub fn hides(appearance: &Appearance, offline: bool) -> bool {
@@ -214,6 +222,11 @@ mod tests {
         assert!(!page.contains(agent.as_str()) && !page.contains("\n//"));
         let offline = crate::proactive::on_page(&messages, true, "Sam");
         assert_eq!(offline.len(), 1);
+        assert!(
+            needs_presence(&Appearance::default(), &messages)
+                && !needs_presence(&Appearance::default(), &messages[..1])
+        );
+        assert!(needs_presence(&Appearance { hide_when_offline: true, ..Appearance::default() }, &[]));
         // A launcher hidden while the team is away shows no bubble either.
         let hiding = Appearance { hide_when_offline: true, ..Appearance::default() };
         assert!(!script(&hiding, true, &site(), &offline).contains("bubble"));

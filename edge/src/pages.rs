@@ -93,9 +93,7 @@ pub(crate) async fn launcher(req: &Request, env: &Ctx<'_>) -> EdgeResult<Respons
     let config = site_cache::config(env, &site, env.now).await?;
     let appearance = &config.appearance;
     let proactive = |offline| proactive::on_page(&config.proactive_messages, offline, &config.flow.bot.name);
-    let needs_presence =
-        appearance.hide_when_offline || config.proactive_messages.iter().any(|m| m.only_when_online);
-    if !needs_presence {
+    if !launcher::needs_presence(appearance, &config.proactive_messages) {
         let script = launcher::script(appearance, false, &site, &proactive(false));
         return versioned(req, script, "text/javascript; charset=utf-8", "public, max-age=60");
     }
