@@ -36,14 +36,21 @@ impl Period {
 
     /// The start of `at`'s day in the site's time zone (as ms since the epoch, UTC).
     pub fn day_of(&self, at: i64) -> i64 {
-        let offset = i64::from(self.offset_minutes) * 60_000;
-        (at + offset).div_euclid(DAY_MS) * DAY_MS - offset
+        self.local(at).div_euclid(DAY_MS) * DAY_MS - self.offset_ms()
     }
 
     /// `at`'s hour of the day (0 to 23) in the site's time zone.
     pub fn hour_of(&self, at: i64) -> usize {
-        let offset = i64::from(self.offset_minutes) * 60_000;
-        ((at + offset).rem_euclid(DAY_MS) / 3_600_000) as usize
+        (self.local(at).rem_euclid(DAY_MS) / 3_600_000) as usize
+    }
+
+    /// `at` on the site's clock: ms since the epoch as if its zone were UTC.
+    fn local(&self, at: i64) -> i64 {
+        at + self.offset_ms()
+    }
+
+    fn offset_ms(&self) -> i64 {
+        i64::from(self.offset_minutes) * 60_000
     }
 }
 
