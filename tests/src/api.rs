@@ -174,6 +174,14 @@ impl Session {
         call_with(method, &edge.url(path), &headers, body).await
     }
 
+    /// Resolves conversation `id` as the console does (`POST …/resolve`, answered `204`).
+    pub async fn resolve(&self, edge: &TestEdge, id: &str) -> Result<()> {
+        let path = format!("/api/v1/conversations/{id}/resolve");
+        let reply = self.call(edge, reqwest::Method::POST, &path, None::<&()>).await?;
+        anyhow::ensure!(reply.status == 204, "resolving {id}: {} {}", reply.status, reply.body);
+        Ok(())
+    }
+
     /// Makes an API key of the session's site named `name` with `role` (`agent` or `admin`);
     /// answers its bearer header value (`Bearer sbk_…`).
     pub async fn api_key(&self, edge: &TestEdge, name: &str, role: &str) -> Result<String> {

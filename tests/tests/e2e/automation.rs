@@ -164,9 +164,7 @@ async fn rules_answer_people_never_themselves() -> Result<()> {
     .await?;
 
     // An agent resolves: "Tag resolved" labels it.
-    let base = format!("/api/v1/conversations/{id}");
-    let resolved = admin.call(&edge, Method::POST, &format!("{base}/resolve"), None::<&()>).await?;
-    ensure!(resolved.status == 204, "{}", resolved.body);
+    admin.resolve(&edge, &id.to_string()).await?;
     summary_when(&edge, &admin, &id, "labelled done", |s| s["labels"] == json!(["done"])).await?;
 
     // A refund question: the rule raises the priority and resolves it on arrival (the flow

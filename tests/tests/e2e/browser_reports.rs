@@ -42,10 +42,7 @@ async fn the_reports_screen_shows_the_figures_the_logs_say() -> Result<()> {
     let posted = admin.call(&edge, Method::POST, &format!("{base}/messages"), Some(&answer)).await?;
     ensure!(posted.status == 201, "{}", posted.body);
     for id in &ids {
-        let resolved = admin
-            .call(&edge, Method::POST, &format!("/api/v1/conversations/{id}/resolve"), None::<&()>)
-            .await?;
-        ensure!(resolved.status == 204, "{}", resolved.body);
+        admin.resolve(&edge, id).await?;
     }
     let log = admin.call(&edge, Method::GET, &format!("{base}/messages"), None::<&()>).await?;
     let log: Vec<Message> = serde_json::from_value(log.body["messages"].clone())?;

@@ -49,10 +49,7 @@ async fn a_days_report_has_the_times_the_logs_say() -> Result<()> {
         .await?;
     ensure!(posted.status == 201, "{}", posted.body);
     for id in &ids {
-        let resolved = admin
-            .call(&edge, Method::POST, &format!("/api/v1/conversations/{id}/resolve"), None::<&()>)
-            .await?;
-        ensure!(resolved.status == 204, "{}", resolved.body);
+        admin.resolve(&edge, id).await?;
     }
     visitors[0]
         .until(|frame| match frame {

@@ -36,9 +36,7 @@ async fn resolved_conversations_past_the_retention_are_deleted_with_their_files(
     file.extend_from_slice(b"zq-expiring-file-2718");
     let (status, body) = admin.upload(&edge, &old, ("label.png", "image/png"), "file-1", file).await?;
     assert_eq!(status, 201, "{body}");
-    let resolved =
-        admin.call(&edge, Method::POST, &format!("/api/v1/conversations/{old}/resolve"), None::<&()>).await?;
-    assert_eq!(resolved.status, 204, "{}", resolved.body);
+    admin.resolve(&edge, &old.to_string()).await?;
     let (open, _open_live) = conversation(&edge, "still waiting zq-keep-1618").await?;
     let old_path = format!("/api/v1/conversations/{old}");
     wait::until("the resolution in the index", Duration::from_secs(10), || async {
