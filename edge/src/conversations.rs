@@ -22,15 +22,15 @@ use worker::{Request, Response};
 use crate::env::Ctx;
 use crate::error::{EdgeError, EdgeResult};
 use crate::objects::conversation::calls::{PostMessage, ReadMessages, StartOutbound};
-use crate::objects::site::calls::{GetContact, GetSummary, ListConversations, Search};
+use crate::objects::site::calls::{GetContact, GetSummary, ListConversations};
 use crate::objects::thread::calls::Open;
-use crate::{auth, env, http, objects, site_cache};
+use crate::{auth, env, http, objects, search, site_cache};
 
 /// The list, or the search when `q` is given.
 pub(crate) async fn list(req: &Request, env: &Ctx<'_>) -> EdgeResult<Response> {
     let agent = auth::authenticate(req, env).await?;
     if let Some(typed) = http::query(req, "q")? {
-        return http::json(200, &objects::send(env, &agent.site, &Search { typed }).await?);
+        return http::json(200, &search::search(env, &agent.site, &typed).await?);
     }
     let url = req.url()?;
     let pairs: Vec<(String, String)> =

@@ -24,7 +24,7 @@ use crate::objects::idempotency::calls::Forget;
 use crate::objects::site::calls::{
     EraseContact, GetContact, ListConversations, ListWebhooks, SignOutVisitor,
 };
-use crate::{http, objects, webhook_subscriptions};
+use crate::{http, objects, search, webhook_subscriptions};
 
 /// Audit pages searched for entries about the person (newest first).
 const AUDIT_PAGES: usize = 20;
@@ -58,6 +58,7 @@ pub(crate) async fn erase(req: &Request, env: &Ctx<'_>, id: &str) -> EdgeResult<
     }
     let subscriptions = objects::send(env, &admin.site, &ListWebhooks).await?;
     webhook_subscriptions::forget_conversations(env, &admin.site, &subscriptions, &conversations).await?;
+    search::forget(env, &admin.site, &conversations).await?;
     let answers =
         objects::send(env, &admin.site, &EraseContact { id: contact.id.clone(), conversations }).await?;
     // Idempotent answers kept about them (a created contact, a posted message).

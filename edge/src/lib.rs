@@ -16,6 +16,7 @@
 //! - [`contacts`]: contacts over REST: list and search, create, change, merge; attributes.
 //! - [`data_rights`]: a contact's data exported whole, or erased from every storage.
 //! - [`conversations`]: the conversation list over REST (filters, cursor) and search.
+//! - [`search`]: a search asks every inbox shard's index, then the site; erasure forgets texts.
 //! - [`macros`]: running one of the site's macros on a conversation, step by step.
 //! - [`reports`]: a period's figures (JSON or CSV), from each conversation's facts row.
 //! - [`idempotency`]: `Idempotency-Key` on POSTs: a repeat gets the first answer, once run.
@@ -81,6 +82,7 @@ mod password_resets;
 mod reports;
 mod router;
 mod scopes;
+mod search;
 mod site_cache;
 mod site_settings;
 mod sites;

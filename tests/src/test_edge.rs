@@ -119,6 +119,38 @@ impl TestEdge {
         found
     }
 
+    /// The sum of `count` (an SQL query answering one number, its one `?` bound to `value`)
+    /// over the storage of every object whose class name contains `class`, read from their
+    /// SQLite files as they are now; an object without the table counts 0.
+    pub fn count_in_objects(&self, class: &str, count: &str, value: &str) -> Result<i64> {
+        let mut total = 0;
+        let mut folders = vec![self.dir.path().join("state")];
+        while let Some(folder) = folders.pop() {
+            for entry in std::fs::read_dir(&folder).into_iter().flatten().flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    folders.push(path);
+                    continue;
+                }
+                let ours = folder.to_string_lossy().contains(class);
+                if !ours || path.extension().is_none_or(|extension| extension != "sqlite") {
+                    continue;
+                }
+                let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY;
+                let db = rusqlite::Connection::open_with_flags(&path, flags)
+                    .with_context(|| format!("opening {}", path.display()))?;
+                match db.query_row(count, [value], |row| row.get::<_, i64>(0)) {
+                    Ok(n) => total += n,
+                    Err(error) if error.to_string().contains("no such table") => {}
+                    Err(error) => {
+                        return Err(error).with_context(|| format!("{count} in {}", path.display()))
+                    }
+                }
+            }
+        }
+        Ok(total)
+    }
+
     /// wrangler's output so far (for failure messages).
     pub fn log(&self) -> String {
         std::fs::read_to_string(self.dir.path().join("wrangler.log")).unwrap_or_default()

@@ -14,7 +14,8 @@
 //! - [`ThreadObject`]: one per customer line on another channel (site, channel, our number,
 //!   theirs) — their current conversation, arrived provider ids, our replies until sent.
 //! - [`InboxFeedObject`]: sixteen per site — its conversations' inbox summaries, passed to
-//!   the site object in batches, so the site's requests do not grow with its message rate.
+//!   the site object in batches, so the site's requests do not grow with its message rate,
+//!   and the search index of their messages, which never reach the site object.
 //!
 //! Objects are reached only through the worker, which has already checked credentials; they
 //! trust the [`Participant`] it sends, and check what only they can know (which site a
@@ -30,6 +31,8 @@
 //! - [`outbox`]: requests an object sends after its response, one at a time.
 //! - [`turns`]: events handled one at a time in arrival order, across awaits.
 //! - [`ended`]: closing the sockets of sessions that ended (expired, revoked, removed).
+//! - [`search_index`]: a full-text index of messages, kept by each inbox feed shard (and
+//!   the site object, for texts from before the shards or without them).
 //! - [`tables`]: an object's tables, made before its first write, never for invented ids.
 //! - this file: what the objects share (participants, sockets, broadcasting).
 
@@ -43,6 +46,7 @@ pub(crate) mod inbox_feed;
 pub(crate) mod limiter;
 pub(crate) mod load;
 mod outbox;
+pub(crate) mod search_index;
 pub(crate) mod site;
 pub(crate) mod tables;
 pub(crate) mod thread;

@@ -72,6 +72,11 @@ async fn an_erased_contact_leaves_nothing_in_any_storage_and_the_export_holds_ev
     })
     .await;
     assert!(found.is_ok(), "searchable before");
+    // Its texts are indexed by its inbox feed shard, never by the site object.
+    let indexed =
+        |class| edge.count_in_objects(class, "SELECT COUNT(*) FROM message_search_content WHERE c0 = ?", &id);
+    assert!(indexed("InboxFeedObject")? >= 1, "indexed in its shard");
+    assert_eq!(indexed("SiteObject")?, 0, "the site object indexes no text of a sharded site");
 
     // The export: their conversation whole, note and file included.
     let export = admin
@@ -109,6 +114,7 @@ async fn an_erased_contact_leaves_nothing_in_any_storage_and_the_export_holds_ev
     let search =
         admin.call(&edge, Method::GET, &format!("/api/v1/conversations?q={marker}"), None::<&()>).await?;
     assert_eq!(search.body["conversations"].as_array().map(Vec::len), Some(0), "{}", search.body);
+    assert_eq!(indexed("InboxFeedObject")?, 0, "its texts are gone from its shard's index");
     assert_eq!(reqwest::get(edge.url(&link)).await?.status().as_u16(), 404, "the file is gone");
     let log = admin
         .call(&edge, Method::GET, &format!("/api/v1/webhooks/{webhook}/deliveries?limit=100"), None::<&()>)

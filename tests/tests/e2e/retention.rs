@@ -1,6 +1,6 @@
 //! A site's retention as an admin uses it: resolved conversations older than the retention
 //! disappear on their own — from the list, search, their files from the bucket and their
-//! words from their objects' storage — while open ones and recently active ones stay; bad
+//! words from their objects' storage and their inbox shard's search index — while open ones and recently active ones stay; bad
 //! values are refused by name. (A "day" is a second here: `RETENTION_DAY_MS`.)
 
 use std::time::Duration;
@@ -45,6 +45,15 @@ async fn resolved_conversations_past_the_retention_are_deleted_with_their_files(
     })
     .await?;
     assert!(!edge.stored_files_containing(b"zq-expiring-file-2718").is_empty(), "the file is stored");
+    // Its words are indexed by its inbox feed shard (within a second).
+    let indexed = || {
+        let count = "SELECT COUNT(*) FROM message_search_content WHERE c0 = ?";
+        edge.count_in_objects("InboxFeedObject", count, &old).unwrap_or(-1)
+    };
+    wait::until("its words in its shard's index", Duration::from_secs(10), || async {
+        (indexed() >= 1).then_some(())
+    })
+    .await?;
 
     // Bad values are refused by name; 2 "days" is set.
     for bad in [json!(4000), json!(-1), json!("30")] {
@@ -65,6 +74,10 @@ async fn resolved_conversations_past_the_retention_are_deleted_with_their_files(
     let search =
         admin.call(&edge, Method::GET, "/api/v1/conversations?q=zq-expire-3141", None::<&()>).await?;
     assert_eq!(search.body["conversations"].as_array().map(Vec::len), Some(0), "{}", search.body);
+    wait::until("its words gone from its shard's index", Duration::from_secs(10), || async {
+        (indexed() == 0).then_some(())
+    })
+    .await?;
     let messages = admin.call(&edge, Method::GET, &format!("{old_path}/messages"), None::<&()>).await?;
     assert_eq!(messages.status, 404, "{}", messages.body);
     assert!(edge.stored_files_containing(b"zq-expiring-file-2718").is_empty(), "the file is gone");

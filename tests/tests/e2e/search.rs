@@ -1,6 +1,7 @@
 //! Full-text search with what agents actually type, against the site's real FTS5 index: order
 //! numbers and phone numbers with dashes, emails, accented words typed without their accents,
-//! and Chinese and Japanese (written without spaces), each finding its conversation only.
+//! and Chinese and Japanese (written without spaces), each finding its conversation only —
+//! texts indexed by the inbox feed shards, or by the site object when a deployment has none.
 
 use std::time::Duration;
 
@@ -70,5 +71,31 @@ async fn what_people_type_finds_the_conversation_that_says_it() -> Result<()> {
         assert_eq!(search(typed).await?, [conversations[expected].clone()], "{typed}");
     }
     assert!(search("AB-1234 zurich").await?.is_empty(), "every word must occur");
+    Ok(())
+}
+
+/// A deployment without inbox feed shards (`INBOX_FEED_SHARDS=0`) indexes in the site object,
+/// and its search finds the texts there (as it finds texts indexed before a site had shards).
+#[tokio::test(flavor = "multi_thread")]
+async fn without_shards_the_site_object_indexes_and_finds() -> Result<()> {
+    let edge = TestEdge::start_with(&[SHOP], &[("INBOX_FEED_SHARDS", "0")])?;
+    let admin = Session::start(&edge, ADMIN_EMAIL, ADMIN_PASSWORD).await?;
+    let session = new_conversation(&edge, SHOP, None).await?;
+    let mut visitor = Live::visitor(&edge, &session).await?;
+    visitor.hello(Seq(0)).await?;
+    visitor.post("m-1", "Where is parcel QX-5521?").await?;
+    let found = wait::until("the message found", Duration::from_secs(15), || async {
+        let reply =
+            admin.call(&edge, Method::GET, "/api/v1/conversations?q=qx-5521", None::<&()>).await.ok()?;
+        let list: conversations_list::Response = reply.json().ok()?;
+        (!list.conversations.is_empty()).then_some(list.conversations)
+    })
+    .await?;
+    let found: Vec<ConversationId> = found.into_iter().map(|c| c.id).collect();
+    assert_eq!(found, std::slice::from_ref(&session.conversation_id), "only it");
+    let count = "SELECT COUNT(*) FROM message_search_content WHERE c0 = ?";
+    let id = session.conversation_id.to_string();
+    assert!(edge.count_in_objects("SiteObject", count, &id)? >= 1, "indexed by the site object");
+    assert_eq!(edge.count_in_objects("InboxFeedObject", count, &id)?, 0, "no shard was used");
     Ok(())
 }

@@ -17,7 +17,7 @@ use super::calls::EndVisitor;
 use super::store::Meta;
 use super::ConversationObject;
 use crate::error::{EdgeError, EdgeResult};
-use crate::objects::inbox_feed::calls::Feed;
+use crate::objects::inbox_feed::{self, calls::Feed};
 use crate::objects::site::calls::{Activity, ActivityAnswer, IndexedText};
 use crate::{objects, site_cache};
 
@@ -165,9 +165,7 @@ impl ConversationObject {
 /// Sends `activity` to the site through the conversation's inbox feed shard (batched with
 /// others there, `core::inbox_feed`), or straight to the site when the deployment has none.
 async fn feed(env: &worker::Env, site: &SiteId, activity: Activity) -> EdgeResult<ActivityAnswer> {
-    let setting = env.var("INBOX_FEED_SHARDS").ok().map(|value| value.to_string());
-    let shards = switchboard_core::inbox_feed::shards(setting.as_deref());
-    match switchboard_core::inbox_feed::shard_of(&activity.summary.id, shards) {
+    match switchboard_core::inbox_feed::shard_of(&activity.summary.id, inbox_feed::calls::shards(env)) {
         Some(shard) => {
             objects::send(env, &(site.clone(), shard), &Feed { site: site.clone(), activity }).await
         }

@@ -1,7 +1,7 @@
 //! The call an inbox feed object answers (see [`crate::objects::call`]).
 
 use serde::{Deserialize, Serialize};
-use switchboard_protocol::SiteId;
+use switchboard_protocol::{ConversationId, SiteId};
 use worker::{Env, Stub};
 
 use crate::error::EdgeResult;
@@ -20,6 +20,12 @@ impl ObjectKind for InboxFeed {
     }
 }
 
+/// The shard count this deployment uses (`INBOX_FEED_SHARDS`, `core::inbox_feed::shards`).
+pub(crate) fn shards(env: &Env) -> u32 {
+    let setting = env.var("INBOX_FEED_SHARDS").ok().map(|value| value.to_string());
+    switchboard_core::inbox_feed::shards(setting.as_deref())
+}
+
 /// A conversation's news for its site's inbox, passed on in the feed's next batch; answers
 /// what the site answered for it (after the site stored it).
 #[derive(Debug, Serialize, Deserialize)]
@@ -30,3 +36,20 @@ pub(crate) struct Feed {
     pub activity: Activity,
 }
 object_call!(Feed => InboxFeed, "/feed", ActivityAnswer);
+
+/// The conversations of this shard with a message matching `query` (an FTS5 query,
+/// `core::search_text::full_text_query`), at most `search_index::SEARCH_LIMIT`.
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct MatchTexts {
+    /// The query.
+    pub query: String,
+}
+object_call!(MatchTexts => InboxFeed, "/search", Vec<ConversationId>);
+
+/// Forgets the indexed texts of erased conversations (of this shard).
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct ForgetTexts {
+    /// The conversations.
+    pub conversations: Vec<ConversationId>,
+}
+object_call!(ForgetTexts => InboxFeed, "/search/forget", ());

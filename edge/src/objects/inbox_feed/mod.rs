@@ -5,23 +5,34 @@
 //! site so waits for nothing, and a busy one sends its site as many requests a second as the
 //! site answers, whatever the number of conversations. Each conversation's request is
 //! answered only once the site answered the batch (nothing is acknowledged that the site did
-//! not take), so the feed stores nothing and can lose nothing.
+//! not take), so the feed stores no summary and can lose none.
+//!
+//! Each shard also keeps the search index of its conversations' messages
+//! (`objects::search_index`): the texts stay here and never reach the site object, and a
+//! search asks every shard (`edge/src/search.rs`).
 
 pub(crate) mod calls;
 
 use std::cell::{Cell, RefCell};
+use std::future::ready;
 use std::rc::Rc;
 
 use futures_channel::oneshot;
-use switchboard_protocol::{ErrorCode, SiteId};
+use switchboard_protocol::{ConversationId, ErrorCode, SiteId};
 use worker::{durable_object, DurableObject, Env, Request, Response, State};
 
-use self::calls::Feed;
+use self::calls::{Feed, ForgetTexts, MatchTexts};
 use super::call::{answer, no_such_route, ObjectCall};
 use super::respond;
+use super::search_index::{self, SearchIndex};
 use super::site::calls::{Activity, ActivityAnswer, ActivityBatch};
+use super::tables::{Schema, Tables};
 use crate::error::{EdgeError, EdgeResult};
 use crate::objects;
+
+/// A shard's only table: its search index.
+static SCHEMA: Schema =
+    Schema { marker: "message_search", create: &[search_index::SCHEMA], added_columns: &[] };
 
 /// A summary waiting for the next batch, and where its answer goes.
 type Waiting = (Activity, oneshot::Sender<Result<ActivityAnswer, String>>);
@@ -29,6 +40,11 @@ type Waiting = (Activity, oneshot::Sender<Result<ActivityAnswer, String>>);
 /// One shard of a site's inbox feed.
 #[durable_object]
 pub struct InboxFeedObject {
+    state: State,
+    /// The search index's table, made with the first text.
+    tables: Tables,
+    /// Texts on their way into the index.
+    search_index: Rc<SearchIndex>,
     /// The queue of updates and the batches on their way (shared with the task that sends).
     courier: Rc<Courier>,
 }
@@ -45,30 +61,57 @@ struct Courier {
 }
 
 impl DurableObject for InboxFeedObject {
-    fn new(_state: State, env: Env) -> Self {
+    fn new(state: State, env: Env) -> Self {
         let courier = Courier {
             env,
             waiting: RefCell::default(),
             sending: Cell::new(false),
             load: super::load::Load::new("inbox-feed"),
         };
-        Self { courier: Rc::new(courier) }
+        let tables = Tables::open(state.storage().sql(), &SCHEMA);
+        Self { state, tables, search_index: Rc::default(), courier: Rc::new(courier) }
     }
 
     async fn fetch(&self, mut req: Request) -> worker::Result<Response> {
         self.courier.load.event();
         respond(match req.path().as_str() {
             Feed::ROUTE => answer(&mut req, |call: Feed| self.feed(call.site, call.activity)).await,
+            MatchTexts::ROUTE => answer(&mut req, |call: MatchTexts| ready(self.search(&call.query))).await,
+            ForgetTexts::ROUTE => {
+                answer(&mut req, |call: ForgetTexts| ready(self.forget(&call.conversations))).await
+            }
             _ => Err(no_such_route()),
         })
     }
 }
 
 impl InboxFeedObject {
+    /// The conversations whose messages match `query`: none while nothing was indexed here.
+    fn search(&self, query: &str) -> EdgeResult<Vec<ConversationId>> {
+        if !self.tables.made() {
+            return Ok(Vec::new());
+        }
+        self.search_index.matches(&self.state.storage().sql(), query)
+    }
+
+    /// Forgets the texts of erased `conversations`.
+    fn forget(&self, conversations: &[ConversationId]) -> EdgeResult<()> {
+        if !self.tables.made() {
+            return Ok(());
+        }
+        self.search_index.forget(&self.state.storage().sql(), conversations)
+    }
+
     /// Adds `activity` to the next batch and answers once the site did. When no batch is on
     /// its way, a task starts sending — this one at once, then whatever gathered while each
     /// batch was on its way — until nothing waits; each request returns with its own answer.
-    async fn feed(&self, site: SiteId, activity: Activity) -> EdgeResult<ActivityAnswer> {
+    async fn feed(&self, site: SiteId, mut activity: Activity) -> EdgeResult<ActivityAnswer> {
+        // The texts are indexed here; the site takes the rest.
+        let texts = std::mem::take(&mut activity.texts);
+        if !texts.is_empty() {
+            self.tables.make();
+            self.search_index.add(&self.state, &activity.summary.id, texts);
+        }
         let (answer, answered) = oneshot::channel();
         self.courier.waiting.borrow_mut().push((activity, answer));
         if !self.courier.sending.replace(true) {

@@ -130,11 +130,14 @@ pub(crate) struct ActivityAnswer {
     pub visitor_signed_out: bool,
 }
 
-/// Conversations with a message containing every word typed (as a prefix), newest first.
+/// A search of the site's messages: the conversations the inbox feed shards found, to which
+/// the site adds its own index's matches; answers their summaries, newest first.
 #[derive(Debug, Serialize, Deserialize)]
 pub(crate) struct Search {
-    /// What the agent typed.
-    pub typed: String,
+    /// The FTS5 query (`core::search_text::full_text_query` of what the agent typed).
+    pub query: String,
+    /// What the shards' indexes matched.
+    pub found: Vec<ConversationId>,
 }
 object_call!(Search => Site, "/search", conversations_list::Response);
 

@@ -66,6 +66,7 @@ use self::labels::{EditLabels, PatchAttributes, SetLabels, SetPriority};
 use super::call::{answer, carried, no_such_route, ObjectCall};
 use super::ended::SessionEnds;
 use super::outbox::Outbox;
+use super::search_index::SearchIndex;
 use super::tables::Tables;
 use super::{
     accept_socket, answer_pings_while_hibernating, attachment_of, finish_close, respond, send_frame,
@@ -96,8 +97,8 @@ pub struct SiteObject {
     config: RefCell<Option<SiteConfig>>,
     /// Contact events on their way to webhook queues, in order.
     contact_events: contact_events::ContactEventOutbox,
-    /// Message texts on their way into the search index.
-    waiting_texts: Rc<search::WaitingTexts>,
+    /// Its own search index (texts from a deployment without inbox shards, or from before).
+    search_index: Rc<SearchIndex>,
     /// When the first inbox socket's session ends.
     session_ends: SessionEnds,
     /// Its events so far, logged now and then.
@@ -116,7 +117,7 @@ impl DurableObject for SiteObject {
             outbox: Rc::new(Outbox::in_order()),
             config: RefCell::default(),
             contact_events: Rc::new(Outbox::in_order()),
-            waiting_texts: Rc::default(),
+            search_index: Rc::default(),
             session_ends: SessionEnds::default(),
             load: super::load::Load::new("site"),
         }
@@ -149,7 +150,7 @@ impl DurableObject for SiteObject {
             CreateSite::ROUTE => answer(req, |c: CreateSite| ready(self.create_config(c.config))).await,
             Activity::ROUTE => answer(req, |c: Activity| ready(self.take_activity(c, now))).await,
             ActivityBatch::ROUTE => answer(req, |c: ActivityBatch| ready(Ok(self.take_batch(c, now)))).await,
-            Search::ROUTE => answer(req, |c: Search| ready(self.search(&c.typed))).await,
+            Search::ROUTE => answer(req, |c: Search| ready(self.search(c))).await,
             ListConversations::ROUTE => answer(req, |c: ListConversations| ready(self.list(&c.query))).await,
             RouteCommand::ROUTE => {
                 answer(req, |c: RouteCommand| {
@@ -337,7 +338,7 @@ impl SiteObject {
             let deadline = self.with_router(&self.flow(), now, |router| router.next_deadline())?;
             self.set_alarm(deadline);
         }
-        self.index(&activity.summary.id, &activity.texts)?;
+        self.search_index.add(&self.state, &activity.summary.id, activity.texts);
         self.record(activity.summary, activity.facts.as_ref(), now)?;
         Ok(ActivityAnswer { visitor_signed_out })
     }

@@ -98,6 +98,10 @@ impl SiteObject {
             if let Err(error) = forgotten.await {
                 worker::console_error!("retention: webhook deliveries of {id}: {error:?}");
             }
+            if let Err(error) = crate::search::forget(&self.env, &config.id, std::slice::from_ref(&id)).await
+            {
+                worker::console_error!("retention: search texts of {id}: {error:?}");
+            }
             deleted += 1;
         }
         let every = var("RETENTION_SWEEP_MS", retention::SWEEP_EVERY_MS);
@@ -108,7 +112,7 @@ impl SiteObject {
     pub(super) fn forget_conversation(&self, id: &ConversationId, now: i64) -> EdgeResult<()> {
         let key = id.as_str();
         self.sql().exec("DELETE FROM conversations WHERE id = ?", vec![key.into()])?;
-        self.sql().exec("DELETE FROM message_search WHERE conversation_id = ?", vec![key.into()])?;
+        self.search_index.forget(&self.sql(), std::slice::from_ref(id))?;
         self.forget_labels(key)?;
         self.unroute(id, now)
     }

@@ -1,8 +1,6 @@
 //! The site object's tables (made with the site: [`crate::objects::tables`]).
 
-use super::{
-    answers, canned, contacts, digest, email, labels, retention, search, sessions, signed_out, webhooks,
-};
+use super::{answers, canned, contacts, digest, email, labels, retention, sessions, signed_out, webhooks};
 use switchboard_core::routing;
 
 use crate::objects::tables::Schema;
@@ -38,7 +36,7 @@ pub(super) static SCHEMA: Schema = Schema {
         routing::SCHEMA[8],
         routing::SCHEMA[9],
         canned::SCHEMA,
-        search::SCHEMA,
+        crate::objects::search_index::SCHEMA,
         sessions::SCHEMA,
         signed_out::SCHEMA,
         webhooks::SCHEMA,
