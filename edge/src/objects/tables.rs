@@ -9,14 +9,15 @@ use std::cell::Cell;
 
 use worker::SqlStorage;
 
-/// What an object's storage holds: its `CREATE` statements, and the columns added to a table
-/// after its first version (`(table, "name TYPE")`, added to older tables).
+/// What an object's storage holds: its `CREATE` statements, which make the newest tables, and
+/// the columns added to a table after its first version (`(table, "name TYPE")`), which
+/// tables made by an older version are given when the object wakes.
 pub(crate) struct Schema {
     /// The table whose presence says the tables were made.
     pub marker: &'static str,
-    /// `CREATE … IF NOT EXISTS` statements, in order.
+    /// `CREATE … IF NOT EXISTS` statements, in order, with every column of today.
     pub create: &'static [&'static str],
-    /// Columns added since.
+    /// Columns added since the first version (each also in its `CREATE`).
     pub added_columns: &'static [(&'static str, &'static str)],
 }
 
@@ -32,7 +33,7 @@ impl Tables {
     pub(crate) fn open(sql: SqlStorage, schema: &'static Schema) -> Self {
         let tables = Tables { sql, schema, made: Cell::new(false) };
         if exists(&tables.sql, schema.marker) {
-            tables.make();
+            tables.upgrade();
         }
         tables
     }
@@ -47,22 +48,34 @@ impl Tables {
         self.made.set(false);
     }
 
-    /// Makes the tables (and the columns added since) unless done already.
+    /// Makes the tables unless done already: new tables have every column, so nothing is
+    /// probed or altered — a conversation's first write used to spend most of its CPU on
+    /// the probes and `ALTER TABLE`s (schema changes) of columns added over time.
     pub(crate) fn make(&self) {
         if self.made.replace(true) {
             return;
         }
-        for statement in self.schema.create {
-            if let Err(error) = self.sql.exec(statement, None) {
-                worker::console_error!("schema: {error}");
-            }
-        }
+        self.create();
+    }
+
+    /// Tables made by an older version: the tables added since, then the columns.
+    fn upgrade(&self) {
+        self.made.set(true);
+        self.create();
         for (table, column) in self.schema.added_columns {
             let name = column.split(' ').next().unwrap_or_default();
             if self.sql.exec(&format!("SELECT {name} FROM {table} LIMIT 0"), None).is_err() {
                 if let Err(error) = self.sql.exec(&format!("ALTER TABLE {table} ADD COLUMN {column}"), None) {
                     worker::console_error!("schema upgrade: {error}");
                 }
+            }
+        }
+    }
+
+    fn create(&self) {
+        for statement in self.schema.create {
+            if let Err(error) = self.sql.exec(statement, None) {
+                worker::console_error!("schema: {error}");
             }
         }
     }

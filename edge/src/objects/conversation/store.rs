@@ -42,7 +42,12 @@ static SCHEMA: Schema = Schema {
             conversation_id TEXT NOT NULL,
             site_id TEXT NOT NULL,
             visitor_id TEXT NOT NULL,
-            created_at INTEGER NOT NULL)",
+            created_at INTEGER NOT NULL,
+            visitor_address TEXT,
+            visitor_signed_out_at INTEGER,
+            thread TEXT,
+            customer_wrote_at INTEGER,
+            edge_origin TEXT)",
         "CREATE TABLE IF NOT EXISTS messages (
             seq INTEGER PRIMARY KEY,
             author_id TEXT NOT NULL,
