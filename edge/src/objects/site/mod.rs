@@ -17,7 +17,9 @@
 //! which contacts and conversations, so erasing a person erases those too ([`answers`]).
 //! And the addresses its emails no longer go to: bounced, complained, unsubscribed ([`email`]);
 //! and what agents missed while away, emailed to them in a digest ([`digest`]); and each
-//! conversation's facts for reports, read for a period's figures ([`reports`]).
+//! conversation's facts for reports, read for a period's figures ([`reports`]). Message texts
+//! are indexed by the inbox feed shards; a search's matches become summaries here ([`search`]),
+//! which adds those of its own index (a deployment without shards, texts from before them).
 
 pub(crate) mod answers;
 mod blocks;
