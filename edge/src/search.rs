@@ -1,10 +1,14 @@
 //! The full-text search of a site's messages, over its indexes: each inbox feed shard keeps
 //! the texts of its conversations (`objects::search_index`), so a search asks every shard at
 //! once and hands what they found to the site object, which adds its own index's matches
-//! and answers their summaries. Erasing conversations forgets their texts in their shards.
+//! and answers their summaries. Erasing conversations forgets their texts in every shard.
+//!
+//! Every shard a text may be in is asked: those of today's count and, at least, of the
+//! default count (`core::inbox_feed`), so texts indexed before a deployment changed its
+//! count from the default are still found and erased.
 
-use futures_util::future::try_join_all;
-use switchboard_core::inbox_feed::shard_of;
+use futures_util::future::{join_all, try_join_all};
+use switchboard_core::inbox_feed::DEFAULT_SHARDS;
 use switchboard_core::search_text::full_text_query;
 use switchboard_protocol::api::conversations_list;
 use switchboard_protocol::{ConversationId, SiteId};
@@ -15,8 +19,14 @@ use crate::objects;
 use crate::objects::inbox_feed::calls::{shards, ForgetTexts, MatchTexts};
 use crate::objects::site::calls::Search;
 
+/// The shards that may hold a site's texts.
+fn searched_shards(env: &Env) -> std::ops::Range<u32> {
+    0..shards(env).max(DEFAULT_SHARDS)
+}
+
 /// Conversations of `site` with a message containing every word `typed` (as a prefix;
-/// `core::search_text`), newest activity first.
+/// `core::search_text`), newest activity first. Best effort, like the index: a shard that
+/// does not answer leaves its matches out (logged) rather than failing the search.
 pub(crate) async fn search(
     env: &Env,
     site: &SiteId,
@@ -25,26 +35,26 @@ pub(crate) async fn search(
     let Some(query) = full_text_query(typed) else {
         return Ok(conversations_list::Response { conversations: Vec::new(), next_cursor: None });
     };
-    let asks = (0..shards(env)).map(|shard| {
+    let asks = searched_shards(env).map(|shard| {
         let call = MatchTexts { query: query.clone() };
-        async move { objects::send(env, &(site.clone(), shard), &call).await }
+        async move { (shard, objects::send(env, &(site.clone(), shard), &call).await) }
     });
-    let found = try_join_all(asks).await?.into_iter().flatten().collect();
+    let mut found = Vec::new();
+    for (shard, answer) in join_all(asks).await {
+        match answer {
+            Ok(matches) => found.extend(matches),
+            Err(error) => worker::console_error!("search: shard {shard} of {site}: {error:?}"),
+        }
+    }
     objects::send(env, site, &Search { query, found }).await
 }
 
-/// Forgets the indexed texts of erased `conversations` of `site` in their shards (the site
-/// object forgets its own).
+/// Forgets the indexed texts of erased `conversations` of `site` in every shard that may hold
+/// them (the site object forgets its own).
 pub(crate) async fn forget(env: &Env, site: &SiteId, conversations: &[ConversationId]) -> EdgeResult<()> {
-    let count = shards(env);
-    let mut by_shard: std::collections::BTreeMap<u32, Vec<ConversationId>> = Default::default();
-    for conversation in conversations {
-        if let Some(shard) = shard_of(conversation, count) {
-            by_shard.entry(shard).or_default().push(conversation.clone());
-        }
-    }
-    let forgets = by_shard.into_iter().map(|(shard, conversations)| async move {
-        objects::send(env, &(site.clone(), shard), &ForgetTexts { conversations }).await
+    let forgets = searched_shards(env).map(|shard| {
+        let call = ForgetTexts { conversations: conversations.to_vec() };
+        async move { objects::send(env, &(site.clone(), shard), &call).await }
     });
     try_join_all(forgets).await.map(drop)
 }

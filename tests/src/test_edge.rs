@@ -139,6 +139,8 @@ impl TestEdge {
                 let flags = rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY;
                 let db = rusqlite::Connection::open_with_flags(&path, flags)
                     .with_context(|| format!("opening {}", path.display()))?;
+                // workerd may be writing it: wait for its lock rather than fail.
+                db.busy_timeout(std::time::Duration::from_secs(5))?;
                 match db.query_row(count, [value], |row| row.get::<_, i64>(0)) {
                     Ok(n) => total += n,
                     Err(error) if error.to_string().contains("no such table") => {}

@@ -79,8 +79,9 @@ impl SearchIndex {
         }
     }
 
-    /// The conversations (at most [`SEARCH_LIMIT`]) with a message matching `query`, an FTS5
-    /// query (`core::search_text::full_text_query`); what arrived in the last second included.
+    /// The conversations (at most [`SEARCH_LIMIT`], those of the newest matching texts first)
+    /// with a message matching `query`, an FTS5 query (`core::search_text::full_text_query`);
+    /// what arrived in the last second included.
     pub(crate) fn matches(&self, sql: &SqlStorage, query: &str) -> EdgeResult<Vec<ConversationId>> {
         self.flush(sql);
         #[derive(Deserialize)]
@@ -89,7 +90,8 @@ impl SearchIndex {
         }
         let hits: Vec<Hit> = sql
             .exec(
-                "SELECT DISTINCT conversation_id FROM message_search WHERE message_search MATCH ? LIMIT ?",
+                "SELECT conversation_id FROM message_search WHERE message_search MATCH ?
+                 GROUP BY conversation_id ORDER BY max(rowid) DESC LIMIT ?",
                 vec![query.into(), SEARCH_LIMIT.into()],
             )?
             .to_array()?;

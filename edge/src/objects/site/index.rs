@@ -256,6 +256,27 @@ impl SiteObject {
         Ok(conversations_list::Response { conversations, next_cursor })
     }
 
+    /// The summaries of `ids` (those the index has), newest activity first, at most `limit`:
+    /// one statement, however many ids.
+    pub(super) fn summaries_of(
+        &self,
+        ids: &[ConversationId],
+        limit: i64,
+    ) -> EdgeResult<Vec<ConversationSummary>> {
+        let ids = serde_json::to_string(ids)?;
+        let rows: Vec<SummaryRow> = self
+            .sql()
+            .exec(
+                &format!(
+                    "SELECT {SUMMARY_COLUMNS} FROM conversations WHERE id IN (SELECT value FROM json_each(?))
+                     ORDER BY updated_at DESC, id DESC LIMIT ?"
+                ),
+                vec![ids.into(), limit.into()],
+            )?
+            .to_array()?;
+        rows.into_iter().map(SummaryRow::into_summary).collect()
+    }
+
     /// One conversation's summary.
     pub(super) fn summary(&self, id: &ConversationId) -> EdgeResult<Option<ConversationSummary>> {
         let rows: Vec<SummaryRow> = self

@@ -87,6 +87,13 @@ impl SiteObject {
                     continue;
                 }
             }
+            // Its texts before its row: should a shard not answer, the row stays for the next
+            // sweep to try again (erasing an erased conversation answers as done).
+            if let Err(error) = crate::search::forget(&self.env, &config.id, std::slice::from_ref(&id)).await
+            {
+                worker::console_error!("retention: search texts of {id}: {error:?}");
+                continue;
+            }
             self.forget_conversation(&id, now)?;
             let subscriptions = self.webhooks()?;
             let forgotten = webhook_subscriptions::forget_conversations(
@@ -97,10 +104,6 @@ impl SiteObject {
             );
             if let Err(error) = forgotten.await {
                 worker::console_error!("retention: webhook deliveries of {id}: {error:?}");
-            }
-            if let Err(error) = crate::search::forget(&self.env, &config.id, std::slice::from_ref(&id)).await
-            {
-                worker::console_error!("retention: search texts of {id}: {error:?}");
             }
             deleted += 1;
         }

@@ -18,12 +18,8 @@ impl SiteObject {
     pub(super) fn search(&self, Search { query, found }: Search) -> EdgeResult<conversations_list::Response> {
         let mut ids: BTreeSet<_> = found.into_iter().collect();
         ids.extend(self.search_index.matches(&self.sql(), &query)?);
-        let mut conversations = Vec::new();
-        for id in &ids {
-            conversations.extend(self.summary(id)?);
-        }
-        conversations.sort_by_key(|s| std::cmp::Reverse(s.updated_at));
-        conversations.truncate(SEARCH_LIMIT as usize);
+        let ids: Vec<_> = ids.into_iter().collect();
+        let conversations = self.summaries_of(&ids, SEARCH_LIMIT)?;
         Ok(conversations_list::Response { conversations, next_cursor: None })
     }
 }
