@@ -4,7 +4,8 @@
 //! arrives meanwhile goes with the next. The site object so receives at most one request per
 //! shard per round trip, however many conversations write — the busiest object's request rate
 //! follows the number of shards and its own speed, not the site's message rate — and a quiet
-//! site's updates wait for nothing.
+//! site's updates wait for nothing. Each shard also keeps the search index of its
+//! conversations' messages; [`shards_with_texts`] says which shards a search or an erasure asks.
 
 use switchboard_protocol::ConversationId;
 
@@ -33,6 +34,13 @@ pub fn shard_of(conversation: &ConversationId, shards: u32) -> Option<u32> {
     Some((hash % u64::from(shards)) as u32)
 }
 
+/// The shards that may hold a site's message texts, for a search or an erasure to ask: those
+/// of today's count and at least the [`DEFAULT_SHARDS`], so texts indexed before a deployment
+/// moved from the default count (to `0` or another) are still found and erased.
+pub fn shards_with_texts(shards: u32) -> std::ops::Range<u32> {
+    0..shards.max(DEFAULT_SHARDS)
+}
+
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;
@@ -47,6 +55,26 @@ mod tests {
         assert_eq!(shards(Some("many")), DEFAULT_SHARDS);
         assert_eq!(shards(Some("100000")), MAX_SHARDS);
         assert_eq!(shard_of(&ConversationId::from_random([1; 16]), 0), None);
+    }
+
+    #[test]
+    fn texts_are_looked_for_in_the_default_shards_whatever_the_count() {
+        assert_eq!(shards_with_texts(0), 0..DEFAULT_SHARDS);
+        assert_eq!(shards_with_texts(4), 0..DEFAULT_SHARDS);
+        assert_eq!(shards_with_texts(64), 0..64);
+    }
+
+    proptest! {
+        #[test]
+        fn every_shard_a_text_went_to_is_asked(seed in any::<[u8; 16]>(), count in 0..=MAX_SHARDS) {
+            // Indexed under the default count or under today's: found and erased under today's.
+            let id = ConversationId::from_random(seed);
+            for indexed_under in [DEFAULT_SHARDS, count] {
+                if let Some(shard) = shard_of(&id, indexed_under) {
+                    prop_assert!(shards_with_texts(count).contains(&shard));
+                }
+            }
+        }
     }
 
     proptest! {

@@ -2,13 +2,10 @@
 //! the texts of its conversations (`objects::search_index`), so a search asks every shard at
 //! once and hands what they found to the site object, which adds its own index's matches
 //! and answers their summaries. Erasing conversations forgets their texts in every shard.
-//!
-//! Every shard a text may be in is asked: those of today's count and, at least, of the
-//! default count (`core::inbox_feed`), so texts indexed before a deployment changed its
-//! count from the default are still found and erased.
+//! Every shard a text may be in is asked (`core::inbox_feed::shards_with_texts`).
 
 use futures_util::future::{join_all, try_join_all};
-use switchboard_core::inbox_feed::DEFAULT_SHARDS;
+use switchboard_core::inbox_feed::shards_with_texts;
 use switchboard_core::search_text::full_text_query;
 use switchboard_protocol::api::conversations_list;
 use switchboard_protocol::{ConversationId, SiteId};
@@ -18,11 +15,6 @@ use crate::error::EdgeResult;
 use crate::objects;
 use crate::objects::inbox_feed::calls::{shards, ForgetTexts, MatchTexts};
 use crate::objects::site::calls::Search;
-
-/// The shards that may hold a site's texts.
-fn searched_shards(env: &Env) -> std::ops::Range<u32> {
-    0..shards(env).max(DEFAULT_SHARDS)
-}
 
 /// Conversations of `site` with a message containing every word `typed` (as a prefix;
 /// `core::search_text`), newest activity first. Best effort, like the index: a shard that
@@ -35,7 +27,7 @@ pub(crate) async fn search(
     let Some(query) = full_text_query(typed) else {
         return Ok(conversations_list::Response { conversations: Vec::new(), next_cursor: None });
     };
-    let asks = searched_shards(env).map(|shard| {
+    let asks = shards_with_texts(shards(env)).map(|shard| {
         let call = MatchTexts { query: query.clone() };
         async move { (shard, objects::send(env, &(site.clone(), shard), &call).await) }
     });
@@ -52,7 +44,7 @@ pub(crate) async fn search(
 /// Forgets the indexed texts of erased `conversations` of `site` in every shard that may hold
 /// them (the site object forgets its own).
 pub(crate) async fn forget(env: &Env, site: &SiteId, conversations: &[ConversationId]) -> EdgeResult<()> {
-    let forgets = searched_shards(env).map(|shard| {
+    let forgets = shards_with_texts(shards(env)).map(|shard| {
         let call = ForgetTexts { conversations: conversations.to_vec() };
         async move { objects::send(env, &(site.clone(), shard), &call).await }
     });
