@@ -9,7 +9,7 @@ use anyhow::Result;
 use reqwest::Method;
 use switchboard_protocol::api::conversations_list;
 use switchboard_protocol::{ConversationId, Seq};
-use switchboard_tests::api::{new_conversation, Live, Session};
+use switchboard_tests::api::{new_conversation, visitors_who_wrote, Live, Session};
 use switchboard_tests::test_edge::TestEdge;
 use switchboard_tests::{wait, ADMIN_EMAIL, ADMIN_PASSWORD};
 
@@ -80,10 +80,8 @@ async fn what_people_type_finds_the_conversation_that_says_it() -> Result<()> {
 async fn without_shards_the_site_object_indexes_and_finds() -> Result<()> {
     let edge = TestEdge::start_with(&[SHOP], &[("INBOX_FEED_SHARDS", "0")])?;
     let admin = Session::start(&edge, ADMIN_EMAIL, ADMIN_PASSWORD).await?;
-    let session = new_conversation(&edge, SHOP, None).await?;
-    let mut visitor = Live::visitor(&edge, &session).await?;
-    visitor.hello(Seq(0)).await?;
-    visitor.post("m-1", "Where is parcel QX-5521?").await?;
+    let written = visitors_who_wrote(&edge, SHOP, 1, "Where is parcel QX-5521?").await?;
+    let (conversation, _visitor) = &written[0];
     let found = wait::until("the message found", Duration::from_secs(15), || async {
         let reply =
             admin.call(&edge, Method::GET, "/api/v1/conversations?q=qx-5521", None::<&()>).await.ok()?;
@@ -92,9 +90,9 @@ async fn without_shards_the_site_object_indexes_and_finds() -> Result<()> {
     })
     .await?;
     let found: Vec<ConversationId> = found.into_iter().map(|c| c.id).collect();
-    assert_eq!(found, std::slice::from_ref(&session.conversation_id), "only it");
+    assert_eq!(found, std::slice::from_ref(conversation), "only it");
     let count = "SELECT COUNT(*) FROM message_search_content WHERE c0 = ?";
-    let id = session.conversation_id.to_string();
+    let id = conversation.to_string();
     assert!(edge.count_in_objects("SiteObject", count, &id)? >= 1, "indexed by the site object");
     assert_eq!(edge.count_in_objects("InboxFeedObject", count, &id)?, 0, "no shard was used");
     Ok(())
