@@ -381,6 +381,7 @@ impl State {
         }
     }
 
+    /// Puts `summary` in the list, replacing the conversation's older one.
     fn upsert(&mut self, summary: ConversationSummary) {
         self.conversations.retain(|c| c.id != summary.id);
         // First position whose activity is not newer keeps the list sorted, newest first.

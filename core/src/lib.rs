@@ -22,6 +22,7 @@
 //! - [`interceptors`]: the site's steps over every message before it is stored (redaction).
 //! - [`jurisdiction`]: where a deployment keeps its data (`DATA_JURISDICTION`, e.g. `eu`).
 //! - [`inbox_view`]: the console's inbox views, queue filter, search and counts.
+//! - [`inbox_pacing`]: at most one inbox frame every 250 ms to a console that takes batches.
 //! - [`inbox_feed`]: which feed shard passes a conversation's summaries to its site, in batches.
 //! - [`inbox_summary`]: the summary a conversation sends its site's inbox, and its preview.
 //! - [`ingest`]: reading client frames; deciding store, re-ack or refuse for one `send`.
@@ -98,6 +99,7 @@ pub mod heartbeat;
 pub mod idempotency;
 pub mod identity;
 pub mod inbox_feed;
+pub mod inbox_pacing;
 pub mod inbox_summary;
 pub mod inbox_view;
 pub mod ingest;

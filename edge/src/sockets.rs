@@ -9,6 +9,7 @@
 use switchboard_core::blocks;
 use switchboard_core::contact::ClientInfo;
 use switchboard_core::token::{self, AgentClaims, VisitorClaims};
+use switchboard_protocol::inbox::BATCHED_UPDATES;
 use switchboard_protocol::{
     ApiError, Author, ConversationId, ErrorCode, ServerFrame, SUBPROTOCOL, TOKEN_SUBPROTOCOL_PREFIX,
 };
@@ -89,7 +90,9 @@ pub(crate) async fn inbox(req: Request, env: &Ctx<'_>) -> EdgeResult<Response> {
     http::require_same_origin(&req)?;
     let participant = agent_participant(auth::authenticate(&req, env).await?);
     let edge_origin = http::own_origin(&req).ok();
-    call::upgrade(env, &participant.site.clone(), &OpenInbox { participant, edge_origin }).await
+    let (key, value) = BATCHED_UPDATES;
+    let batched = req.url()?.query_pairs().any(|(k, v)| k == key && v == value);
+    call::upgrade(env, &participant.site.clone(), &OpenInbox { participant, edge_origin, batched }).await
 }
 
 /// An agent's socket, open until the agent's session (or API key) ends.

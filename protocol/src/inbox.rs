@@ -15,6 +15,12 @@ use crate::ids::{AgentId, ConversationId, QueueId, Seq, VisitorId};
 use crate::message::Role;
 use crate::routing::{ConversationState, Presence, Release};
 
+/// The query that opens an inbox socket taking `updated_many` frames
+/// (`GET /api/v1/agent/inbox?updates=batched`): the edge then sends each batch of changes as
+/// one frame, so a console's frames a second follow the inbox feed's batches, not the site's
+/// message rate. Without it every change is its own `updated` frame.
+pub const BATCHED_UPDATES: (&str, &str) = ("updates", "batched");
+
 /// A frame from the edge to a console on the inbox socket.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
@@ -28,6 +34,13 @@ pub enum InboxFrame {
     Updated {
         /// The new summary.
         conversation: ConversationSummary,
+    },
+    /// Several conversations changed together (one batch of the inbox feed), sent instead of
+    /// their `updated` frames to a socket opened with [`BATCHED_UPDATES`]: each replaces the
+    /// console's copy with the same `id`, in order.
+    UpdatedMany {
+        /// The new summaries, at most one per conversation.
+        conversations: Vec<ConversationSummary>,
     },
     /// A conversation is offered to this agent until `expires_at` (ms since the Unix epoch):
     /// answer `accept` or `decline`; silence lets it pass to the next agent.

@@ -1,5 +1,5 @@
-//! The inbox socket, `GET /api/v1/agent/inbox`: a snapshot of the site's conversations, then
-//! one update per change, and the agent's line to routing (offers in; accept, decline, take,
+//! The inbox socket, `GET /api/v1/agent/inbox?updates=batched`: a snapshot of the site's
+//! conversations, then the changes (several in one frame when they came in one batch), and the agent's line to routing (offers in; accept, decline, take,
 //! transfer and presence out). It also sends `{"type":"ping"}` every [`PING_EVERY_MS`], so
 //! proxies do not close the socket while the site is quiet; the edge answers `pong` without
 //! waking the site's object, and the console ignores the answer.
@@ -12,7 +12,7 @@
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
-use switchboard_protocol::inbox::{InboxCommand, InboxFrame};
+use switchboard_protocol::inbox::{InboxCommand, InboxFrame, BATCHED_UPDATES};
 use switchboard_protocol::{ClientFrame, SUBPROTOCOL};
 use switchboard_webclient::{websocket_origin, Socket, SocketEvent};
 
@@ -61,7 +61,8 @@ impl InboxLink {
 }
 
 fn connect(inner: &Rc<RefCell<Inner>>) {
-    let url = format!("{}{PATH}", websocket_origin());
+    let (key, value) = BATCHED_UPDATES;
+    let url = format!("{}{PATH}?{key}={value}", websocket_origin());
     // Handlers hold a weak reference: the link owns the socket, not the other way round, so
     // dropping the link really ends everything.
     let weak = Rc::downgrade(inner);

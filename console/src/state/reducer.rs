@@ -2,7 +2,7 @@
 
 use std::rc::Rc;
 
-use switchboard_protocol::inbox::InboxFrame;
+use switchboard_protocol::inbox::{ConversationSummary, InboxFrame};
 use switchboard_protocol::routing::ConversationState;
 use switchboard_protocol::ConversationId;
 use yew::Reducible;
@@ -46,14 +46,10 @@ impl Reducible for State {
                         state.conversations = conversations;
                         state.inbox_loaded = true;
                     }
-                    InboxFrame::Updated { mut conversation } => {
-                        state.keep_labels(&mut conversation);
-                        // Taken (by this agent or another): the offer is over.
-                        if conversation.state != ConversationState::Queued {
-                            state.offers.retain(|offer| offer.conversation.id != conversation.id);
-                        }
-                        state.upsert(conversation);
-                    }
+                    InboxFrame::Updated { conversation } => take_update(&mut state, conversation),
+                    InboxFrame::UpdatedMany { conversations } => conversations
+                        .into_iter()
+                        .for_each(|conversation| take_update(&mut state, conversation)),
                     InboxFrame::Offer { conversation, expires_at } => {
                         state.offers.retain(|offer| offer.conversation.id != conversation.id);
                         state.offers.push(Offer { conversation, expires_at });
@@ -199,4 +195,14 @@ impl Reducible for State {
         }
         Rc::new(state)
     }
+}
+
+/// One conversation's new summary from the inbox socket.
+fn take_update(state: &mut State, mut conversation: ConversationSummary) {
+    state.keep_labels(&mut conversation);
+    // Taken (by this agent or another): the offer is over.
+    if conversation.state != ConversationState::Queued {
+        state.offers.retain(|offer| offer.conversation.id != conversation.id);
+    }
+    state.upsert(conversation);
 }

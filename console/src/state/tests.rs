@@ -92,6 +92,26 @@ fn the_inbox_lists_newest_activity_first_as_updates_come() {
 }
 
 #[test]
+fn a_batch_of_updates_is_taken_as_each_would_be() {
+    let queued = ConversationState::Queued;
+    let offered = InboxFrame::Offer { conversation: summary(2, 30, queued), expires_at: 100 };
+    let state = run(
+        signed_in(),
+        [inbox(InboxFrame::Snapshot { conversations: vec![summary(1, 10, queued)] }), inbox(offered)],
+    );
+    let batch = InboxFrame::UpdatedMany {
+        conversations: vec![
+            summary(3, 50, queued),
+            summary(2, 40, ConversationState::Assigned),
+            summary(1, 20, queued),
+        ],
+    };
+    let state = run(state, [inbox(batch)]);
+    assert_eq!(listed(&state), [id(3), id(2), id(1)], "every change listed once, newest activity first");
+    assert!(state.offers.is_empty(), "the conversation taken in the batch is no longer offered");
+}
+
+#[test]
 fn an_offer_stands_until_answered_taken_withdrawn_or_lapsed() {
     let offer = |n, expires_at| {
         inbox(InboxFrame::Offer { conversation: summary(n, 0, ConversationState::Queued), expires_at })

@@ -62,6 +62,7 @@
 //! - `http_api`: REST errors, methods, bodies, the OpenAPI document.
 //! - `idempotency`: retried creates answer the first result; reused keys `422`; errors name the field.
 //! - `identity`: signed-in customers, forged identities.
+//! - `inbox_batches`: an inbox that asks hears every change paced, several to a frame; others each change alone.
 //! - `interceptors`: card numbers and IBANs stored, relayed, searched and sent only redacted; more steps on request.
 //! - `language_routing`: messages tagged with their language; a German conversation waits for the German-speaking agent.
 //! - `invented_ids`: invented site and conversation ids get `404` and create no storage.
@@ -149,6 +150,7 @@ mod held_conversations;
 mod http_api;
 mod idempotency;
 mod identity;
+mod inbox_batches;
 mod interceptors;
 mod invented_ids;
 mod jurisdiction;

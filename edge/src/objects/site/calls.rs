@@ -258,6 +258,10 @@ pub(crate) struct OpenInbox {
     /// The edge's public origin as the console reached it (links in digests).
     #[serde(default)]
     pub edge_origin: Option<String>,
+    /// Opened with `?updates=batched` (`protocol::inbox::BATCHED_UPDATES`): a feed batch's
+    /// changes arrive as one `updated_many` frame.
+    #[serde(default)]
+    pub batched: bool,
 }
 object_call!(OpenInbox => Site, "/inbox", Passed);
 

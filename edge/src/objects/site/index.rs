@@ -4,7 +4,7 @@
 
 use serde::Deserialize;
 use switchboard_core::reports::ConversationFacts;
-use switchboard_protocol::inbox::{ConversationSummary, InboxFrame, MessagePreview, Priority};
+use switchboard_protocol::inbox::{ConversationSummary, MessagePreview, Priority};
 use switchboard_protocol::{AgentId, ConversationId, QueueId, Seq, VisitorId};
 
 use switchboard_core::conversation_list::{self, AssigneeFilter, ListQuery};
@@ -12,7 +12,7 @@ use switchboard_protocol::api::conversations_list;
 use worker::SqlStorageValue;
 
 use super::calls::VisitorConversations;
-use super::{SiteObject, INBOX_LIMIT, INBOX_TAG};
+use super::{SiteObject, INBOX_LIMIT};
 use crate::error::EdgeResult;
 
 /// A `conversations` row.
@@ -130,7 +130,7 @@ impl SiteObject {
         )?;
         self.link_contact(&summary, now)?;
         if cursor.rows_written() == 0 && contact.is_some() {
-            return self.record_contact(&summary, contact);
+            return self.record_contact(&summary, contact, now);
         }
         if cursor.rows_written() > 0 {
             // Response targets run while the visitor waits for a reply. Most summaries change
@@ -150,22 +150,26 @@ impl SiteObject {
             // As stored: with the labels and attributes kept here, which the conversation's
             // own summary does not carry.
             if let Some(stored) = self.summary(&summary.id)? {
-                self.push_to_inboxes(stored)?;
+                self.push_to_inboxes(stored, now)?;
             }
         }
         Ok(())
     }
 
-    /// Sends a conversation's new summary to every open inbox.
-    pub(super) fn push_to_inboxes(&self, conversation: ConversationSummary) -> EdgeResult<()> {
-        let frame = serde_json::to_string(&InboxFrame::Updated { conversation })?;
-        crate::objects::broadcast(self.state.get_websockets_with_tag(INBOX_TAG), &frame);
-        Ok(())
+    /// Sends a conversation's new summary to every open inbox (paced for consoles that
+    /// take batches: `inbox_push`).
+    pub(super) fn push_to_inboxes(&self, conversation: ConversationSummary, now: i64) -> EdgeResult<()> {
+        self.inbox_pushes.push(&self.state, conversation, now)
     }
 
     /// Same log, new visitor details (they opened another page): stored and pushed without
     /// moving the conversation in the list.
-    fn record_contact(&self, summary: &ConversationSummary, contact: Option<String>) -> EdgeResult<()> {
+    fn record_contact(
+        &self,
+        summary: &ConversationSummary,
+        contact: Option<String>,
+        now: i64,
+    ) -> EdgeResult<()> {
         let cursor = self.sql().exec(
             "UPDATE conversations SET contact = ?, visitor_name = ? WHERE id = ? AND last_seq = ? AND contact IS NOT ?",
             vec![
@@ -178,7 +182,7 @@ impl SiteObject {
         )?;
         if cursor.rows_written() > 0 {
             if let Some(stored) = self.summary(&summary.id)? {
-                self.push_to_inboxes(stored)?;
+                self.push_to_inboxes(stored, now)?;
             }
         }
         Ok(())

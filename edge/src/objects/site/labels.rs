@@ -80,10 +80,14 @@ impl SiteObject {
         self.summary(id)?.ok_or_else(|| EdgeError::refuse(ErrorCode::NotFound, "no such conversation"))
     }
 
-    pub(super) fn set_labels(&self, SetLabels { id, labels }: SetLabels) -> EdgeResult<ConversationSummary> {
+    pub(super) fn set_labels(
+        &self,
+        SetLabels { id, labels }: SetLabels,
+        now: i64,
+    ) -> EdgeResult<ConversationSummary> {
         let labels = conversation_labels::labels(&labels)?;
         self.known_summary(&id)?;
-        self.store_labels(&id, labels)
+        self.store_labels(&id, labels, now)
     }
 
     pub(super) fn edit_labels(
@@ -96,10 +100,15 @@ impl SiteObject {
         // Through the one spelling again: the call may come from anywhere.
         let (add, remove) = (conversation_labels::labels(&add)?, conversation_labels::labels(&remove)?);
         let labels = conversation_labels::edit(&current, &add, &remove)?;
-        self.store_labels(&id, labels)
+        self.store_labels(&id, labels, now)
     }
 
-    fn store_labels(&self, id: &ConversationId, labels: Vec<String>) -> EdgeResult<ConversationSummary> {
+    fn store_labels(
+        &self,
+        id: &ConversationId,
+        labels: Vec<String>,
+        now: i64,
+    ) -> EdgeResult<ConversationSummary> {
         let sql = self.sql();
         sql.exec("DELETE FROM conversation_labels WHERE conversation_id = ?", vec![id.as_str().into()])?;
         for (position, label) in labels.into_iter().enumerate() {
@@ -108,12 +117,13 @@ impl SiteObject {
                 vec![id.as_str().into(), label.into(), (position as i64).into()],
             )?;
         }
-        self.pushed_summary(id)
+        self.pushed_summary(id, now)
     }
 
     pub(super) fn patch_attributes(
         &self,
         PatchAttributes { id, patch }: PatchAttributes,
+        now: i64,
     ) -> EdgeResult<ConversationSummary> {
         let current = self.known_summary(&id)?.attributes;
         let attributes = conversation_labels::patch_attributes(&current, &patch)?;
@@ -122,7 +132,7 @@ impl SiteObject {
             "UPDATE conversations SET attributes = ? WHERE id = ?",
             vec![stored.into(), id.as_str().into()],
         )?;
-        self.pushed_summary(&id)
+        self.pushed_summary(&id, now)
     }
 
     /// Stores the priority and tells routing, which moves the conversation in its queue.
@@ -138,7 +148,7 @@ impl SiteObject {
             vec![priority.map(Priority::as_str).into(), id.as_str().into()],
         )?;
         self.route(&self.flow(), now, |router, now| router.prioritise(&id, priority, now))?;
-        self.pushed_summary(&id)
+        self.pushed_summary(&id, now)
     }
 
     /// Records a conversation's own `summary` when the index does not know it yet.
@@ -157,9 +167,9 @@ impl SiteObject {
     }
 
     /// The conversation's summary as now stored, sent to every open inbox too.
-    fn pushed_summary(&self, id: &ConversationId) -> EdgeResult<ConversationSummary> {
+    fn pushed_summary(&self, id: &ConversationId, now: i64) -> EdgeResult<ConversationSummary> {
         let summary = self.known_summary(id)?;
-        self.push_to_inboxes(summary.clone())?;
+        self.push_to_inboxes(summary.clone(), now)?;
         Ok(summary)
     }
 

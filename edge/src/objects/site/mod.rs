@@ -2,8 +2,9 @@
 //! of its agents' consoles.
 //!
 //! Conversation objects send a summary after their messages (coalesced); this object keeps the
-//! newest per conversation and pushes it to every open inbox. Messages themselves never pass
-//! through here, so one site object is far from the ~1,000 requests/s an object can serve.
+//! newest per conversation and pushes it to every open inbox ([`inbox_push`]: paced, several
+//! changes to a frame, for consoles that ask). Messages themselves never pass through here, so one site object is far
+//! from the ~1,000 requests/s an object can serve.
 //!
 //! Its configuration lives in [`config`]. It also routes the site's conversations
 //! ([`routing`]): agents' presence comes from their inbox sockets, offers go out on them, and
@@ -30,6 +31,7 @@ mod contact_events;
 mod contacts;
 pub(crate) mod digest;
 pub(crate) mod email;
+mod inbox_push;
 mod index;
 pub(crate) mod labels;
 pub(crate) mod reports;
@@ -64,6 +66,7 @@ use self::calls::{
     Presence, RemoveCanned, RemoveWebhook, RouteCommand, SaveCanned, Search, SetAvatar, SetContactAttributes,
     SignOutVisitor, Unroute, UpdateConfig, UpdateContact, VisitorConversations,
 };
+use self::inbox_push::InboxPushes;
 use self::labels::{EditLabels, PatchAttributes, SetLabels, SetPriority};
 use super::call::{answer, carried, no_such_route, ObjectCall};
 use super::ended::SessionEnds;
@@ -72,7 +75,6 @@ use super::search_index::SearchIndex;
 use super::tables::Tables;
 use super::{
     accept_socket, answer_pings_while_hibernating, attachment_of, finish_close, respond, send_frame,
-    Participant,
 };
 use crate::env;
 use crate::error::{EdgeError, EdgeResult};
@@ -103,6 +105,8 @@ pub struct SiteObject {
     search_index: Rc<SearchIndex>,
     /// When the first inbox socket's session ends.
     session_ends: SessionEnds,
+    /// Changed summaries on their way to the open inboxes.
+    inbox_pushes: Rc<InboxPushes>,
     /// Its events so far, logged now and then.
     load: super::load::Load,
 }
@@ -121,6 +125,7 @@ impl DurableObject for SiteObject {
             contact_events: Rc::new(Outbox::in_order()),
             search_index: Rc::default(),
             session_ends: SessionEnds::default(),
+            inbox_pushes: Rc::default(),
             load: super::load::Load::new("site"),
         }
     }
@@ -160,7 +165,7 @@ impl DurableObject for SiteObject {
                 })
                 .await
             }
-            SetLabels::ROUTE => answer(req, |c: SetLabels| ready(self.set_labels(c))).await,
+            SetLabels::ROUTE => answer(req, |c: SetLabels| ready(self.set_labels(c, now))).await,
             self::reports::Report::ROUTE => {
                 answer(req, |c: self::reports::Report| ready(self.report(c, now))).await
             }
@@ -169,7 +174,9 @@ impl DurableObject for SiteObject {
             RememberAnswer::ROUTE => {
                 answer(req, |c: RememberAnswer| ready(self.remember_answer(c, now))).await
             }
-            PatchAttributes::ROUTE => answer(req, |c: PatchAttributes| ready(self.patch_attributes(c))).await,
+            PatchAttributes::ROUTE => {
+                answer(req, |c: PatchAttributes| ready(self.patch_attributes(c, now))).await
+            }
             GetSummary::ROUTE => {
                 answer(req, |c: GetSummary| {
                     ready(self.summary(&c.id).and_then(|summary| {
@@ -217,9 +224,7 @@ impl DurableObject for SiteObject {
             RemoveCanned::ROUTE => {
                 answer(req, |c: RemoveCanned| ready(self.canned_remove(&c.shortcut))).await
             }
-            OpenInbox::ROUTE => {
-                carried::<OpenInbox>(req).and_then(|c| self.open_inbox(c.participant, c.edge_origin, now))
-            }
+            OpenInbox::ROUTE => carried::<OpenInbox>(req).and_then(|c| self.open_inbox(c, now)),
             EndAgents::ROUTE => answer(req, |c: EndAgents| ready(self.end_agents(&c, now))).await,
             AgentSocket::ROUTE => answer(req, |c: AgentSocket| ready(self.agent_socket(&c))).await,
             _ => Err(no_such_route()),
@@ -316,7 +321,8 @@ impl SiteObject {
 
     /// Accepts an agent's inbox socket: the snapshot of the inbox first, then presence and
     /// the offers it holds.
-    fn open_inbox(&self, participant: Participant, origin: Option<String>, now: i64) -> EdgeResult<Response> {
+    fn open_inbox(&self, call: OpenInbox, now: i64) -> EdgeResult<Response> {
+        let OpenInbox { participant, edge_origin: origin, batched } = call;
         let Author::Agent { id: agent, .. } = participant.author.clone() else {
             return Err(EdgeError::refuse(ErrorCode::Forbidden, "the inbox is for agents"));
         };
@@ -325,7 +331,8 @@ impl SiteObject {
         let attachment =
             routing::InboxAttachment { participant, socket: u32::from_le_bytes(crate::env::random_bytes()?) };
         self.session_ends.accepted(attachment.participant.expires_at);
-        let (socket, response) = accept_socket(&self.state, &attachment, &[INBOX_TAG, agent.as_str()])?;
+        let (socket, response) =
+            accept_socket(&self.state, &attachment, &[INBOX_TAG, agent.as_str(), InboxPushes::tag(batched)])?;
         send_frame(&socket, &InboxFrame::Snapshot { conversations });
         self.inbox_opened(&self.flow(), &agent, &socket, now)?;
         self.back_at_console(&agent, origin.as_deref())?;
