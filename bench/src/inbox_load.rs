@@ -1,5 +1,6 @@
 //! Scenario (f): one site's inbox under a large site's load — 2,000 conversations, each
-//! visitor writing a message every 2 s — with an agent's inbox open. Reports the inbox lag
+//! visitor writing a message every 2 s — with an agent's inbox open (and, in the team rows,
+//! many consoles, each opened with or without `?updates=batched`). Reports the inbox lag
 //! (from a visitor's message to the agent's inbox update showing it: the message's text is
 //! its send time) and each object kind's events per second: the site object and the inbox
 //! feed objects count their own (`load:` lines in the edge's log, `edge/src/objects/load.rs`);
@@ -10,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Result;
 use futures_util::stream::{self, StreamExt};
-use switchboard_protocol::inbox::InboxFrame;
+use switchboard_protocol::inbox::{ConversationSummary, InboxFrame};
 use switchboard_tests::api::Live;
 use switchboard_tests::test_edge::TestEdge;
 
@@ -48,7 +49,26 @@ fn grown(
     growth.fold((0, 0), |(total, most), events| (total + events, most.max(events)))
 }
 
+/// The consoles open on the site: how many, and whether they take batches as one frame.
+#[derive(Clone, Copy)]
+pub(crate) struct Consoles {
+    /// Open inbox sockets (the first one measures the lag).
+    pub count: usize,
+    /// Opened with `?updates=batched`.
+    pub batched: bool,
+}
+
+/// The changed summaries an inbox frame carries.
+fn changed(frame: InboxFrame) -> Vec<ConversationSummary> {
+    match frame {
+        InboxFrame::Updated { conversation } => vec![conversation],
+        InboxFrame::UpdatedMany { conversations } => conversations,
+        _ => Vec::new(),
+    }
+}
+
 /// Runs (f) on `edge` (reached at `target`): `scenario` names the row.
+#[allow(clippy::too_many_arguments)]
 pub(crate) async fn run(
     edge: &TestEdge,
     target: &Target,
@@ -57,6 +77,7 @@ pub(crate) async fn run(
     conversations: usize,
     every: Duration,
     duration: Duration,
+    consoles: Consoles,
 ) -> Result<Outcome> {
     // Every visitor connected first (their conversations exist once each wrote once).
     let visitors: Vec<_> = stream::iter(0..conversations)
@@ -70,7 +91,19 @@ pub(crate) async fn run(
         .await
         .into_iter()
         .collect::<Result<_>>()?;
-    let mut inbox = Live::inbox(edge, &target.cookie).await?;
+    let open = || async {
+        match consoles.batched {
+            true => Live::inbox_batched(edge, &target.cookie).await,
+            false => Live::inbox(edge, &target.cookie).await,
+        }
+    };
+    let mut inbox = open().await?;
+    // The rest of the team's consoles, read (so their sockets never back up) and dropped.
+    let mut others = Vec::new();
+    for _ in 1..consoles.count {
+        let mut other = open().await?;
+        others.push(tokio::spawn(async move { while other.until_inbox(|_| Some(())).await.is_ok() {} }));
+    }
     let before = counts(&edge.log());
     let started = Instant::now();
     let stop_at = started + duration;
@@ -93,12 +126,14 @@ pub(crate) async fn run(
     }
     // The inbox: each update of a conversation shows its newest message, sent at its text.
     let mut lag = Samples::default();
-    let mut updates = 0usize;
+    let (mut updates, mut frames) = (0usize, 0usize);
     let read_until = stop_at + Duration::from_secs(3);
     while let Ok(Ok(frame)) =
         tokio::time::timeout_at(read_until.into(), inbox.until_inbox(|f| Some(f.clone()))).await
     {
-        if let InboxFrame::Updated { conversation } = frame {
+        let changed = changed(frame);
+        frames += usize::from(!changed.is_empty());
+        for conversation in changed {
             let sent = conversation.last_message.and_then(|m| m.text.parse::<u64>().ok());
             if let Some(sent_at) = sent {
                 lag.push(clock.micros().saturating_sub(sent_at));
@@ -106,6 +141,7 @@ pub(crate) async fn run(
             }
         }
     }
+    others.iter().for_each(|other| other.abort());
     let mut sent = 0;
     for sender in senders {
         sent += sender.await??;
@@ -121,11 +157,13 @@ pub(crate) async fn run(
     let mut outcome = Outcome::new(scenario, Kind::Switchboard, lag, sent, seconds);
     outcome.note = format!(
         "{conversations} conversations × 1 msg/{} s, {} s: {sent} messages ({:.0}/s), {updates} inbox updates \
-         (lag measured on each); events/s — site object {:.0}, inbox feeds {:.0} in all (busiest {:.0}), each \
+         in {frames} frames (lag measured on each); {} console(s){}; events/s — site object {:.0}, inbox feeds {:.0} in all (busiest {:.0}), each \
          conversation {:.2}; the busiest object: {}; CPU per message includes the {conversations} connects",
         every.as_secs(),
         duration.as_secs(),
         sent as f64 / seconds,
+        consoles.count,
+        if consoles.batched { " taking batches" } else { " taking each change" },
         site as f64 / seconds,
         feeds as f64 / seconds,
         busiest_feed as f64 / seconds,

@@ -8,7 +8,8 @@
 //! (d) 1,000 idle visitors beside 100 active conversations — what idle sockets cost (RSS);
 //! (e) a connect storm, 500 sessions in 5 s — connect time;
 //! (f) one site's inbox under 2,000 conversations at 1 msg/2 s each — inbox lag and each object
-//! kind's events per second, with the inbox feed's shards and without (Switchboard only).
+//! kind's events per second, with the inbox feed's shards and without, and with a team of 100
+//! consoles taking each change or batches (Switchboard only).
 //! Each runtime is warmed first (2,000 sequential messages and 100 connects, the `warm-up`
 //! row), so the one-off compiling of hot wasm a fresh isolate does is not booked to (a).
 //! CPU is workerd's, per message: all threads, and the isolate's thread alone.
@@ -220,18 +221,30 @@ async fn run() -> Result<()> {
         };
         // Warmed as the first edge was, not recorded (its cost is the same).
         sequential::run(&direct_target, clock, 2_000).await?;
-        for (edge, t, scenario) in
-            [(&switchboard, &ours, "f-inbox-feed"), (&direct, &direct_target, "f-inbox-direct")]
-        {
-            eprintln!("bench: (f) inbox under 2,000 conversations, {scenario}");
+        // One console, and a team of 100 consoles taking each change as its own frame (as
+        // before pacing) or taking batches (as the console does), measured in the same run —
+        // under 500
+        // conversations, a load this machine's one workerd thread keeps up with, so the CPU
+        // column shows what the consoles cost rather than a saturated thread's wall time.
+        let one = inbox_load::Consoles { count: 1, batched: true };
+        let team = |batched| inbox_load::Consoles { count: 100, batched };
+        for (edge, t, scenario, conversations, consoles) in [
+            (&switchboard, &ours, "f-inbox-feed", 2_000, one),
+            (&direct, &direct_target, "f-inbox-direct", 2_000, one),
+            (&switchboard, &ours, "f-one-console", 500, one),
+            (&switchboard, &ours, "f-team-each", 500, team(false)),
+            (&switchboard, &ours, "f-team-batched", 500, team(true)),
+        ] {
+            eprintln!("bench: (f) inbox under {conversations} conversations, {scenario}");
             let run = inbox_load::run(
                 edge,
                 t,
                 clock,
                 scenario,
-                2_000,
+                conversations,
                 Duration::from_secs(2),
                 Duration::from_secs(30),
+                consoles,
             );
             record(&mut outcomes, t, run).await.context("scenario f")?;
         }
