@@ -55,7 +55,7 @@ impl SiteObject {
         Ok(rows.into_iter().next().and_then(|row| serde_json::from_str(&row.json).ok()))
     }
 
-    fn contact_of_visitor(&self, visitor: &VisitorId) -> EdgeResult<Option<ContactRecord>> {
+    pub(super) fn contact_of_visitor(&self, visitor: &VisitorId) -> EdgeResult<Option<ContactRecord>> {
         self.contacts_where(
             "id = (SELECT contact_id FROM contact_visitors WHERE visitor_id = ?)",
             visitor.as_str(),

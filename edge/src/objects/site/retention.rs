@@ -2,12 +2,13 @@
 //! for a limited time, its alarm comes at least once an hour, finds resolved conversations in
 //! its index last active before the cutoff, a batch at a time, and has each erase itself
 //! (files and storage; it refuses if the visitor came back meanwhile); then forgets their
-//! rows here (index, search, labels, routing) and their webhook deliveries.
+//! rows here (index, search, labels, routing) and their webhook deliveries, and the contact
+//! of an anonymous visitor with its last conversation (`core::retention::forgets_contact`).
 
 use serde::Deserialize;
 use switchboard_core::retention;
 use switchboard_core::site::SiteConfig;
-use switchboard_protocol::{ConversationId, ErrorCode};
+use switchboard_protocol::{ConversationId, ErrorCode, VisitorId};
 
 use super::SiteObject;
 use crate::error::{EdgeError, EdgeResult};
@@ -67,16 +68,17 @@ impl SiteObject {
         #[derive(Deserialize)]
         struct Row {
             id: ConversationId,
+            visitor_id: VisitorId,
         }
         let expired: Vec<Row> = self
             .sql()
             .exec(
-                "SELECT id FROM conversations WHERE state = 'resolved' AND updated_at < ? ORDER BY updated_at LIMIT ?",
+                "SELECT id, visitor_id FROM conversations WHERE state = 'resolved' AND updated_at < ? ORDER BY updated_at LIMIT ?",
                 vec![cutoff.into(), i64::from(retention::BATCH).into()],
             )?
             .to_array()?;
         let mut deleted = 0;
-        for Row { id } in expired {
+        for Row { id, visitor_id } in expired {
             let erase = Erase { site: config.id.clone(), only_if_resolved: true };
             match objects::send(&self.env, &id, &erase).await {
                 Ok(_) => {}
@@ -95,6 +97,7 @@ impl SiteObject {
                 continue;
             }
             self.forget_conversation(&id, now)?;
+            self.forget_if_anonymous(&visitor_id)?;
             let subscriptions = self.webhooks()?;
             let forgotten = webhook_subscriptions::forget_conversations(
                 &self.env,
@@ -109,6 +112,25 @@ impl SiteObject {
         }
         let every = var("RETENTION_SWEEP_MS", retention::SWEEP_EVERY_MS);
         self.schedule_sweep(Some(retention::next_sweep(now, deleted, every)))
+    }
+
+    /// Deletes the contact of `visitor` when nothing is known of it and none of its
+    /// conversations is left.
+    fn forget_if_anonymous(&self, visitor: &VisitorId) -> EdgeResult<()> {
+        let Some(contact) = self.contact_of_visitor(visitor)? else { return Ok(()) };
+        let left = self.contact_conversations(&contact.id)?.len();
+        if !retention::forgets_contact(&contact, left) {
+            return Ok(());
+        }
+        let id = contact.id.as_str();
+        for statement in [
+            "DELETE FROM contact_visitors WHERE contact_id = ?",
+            "DELETE FROM contact_merges WHERE into_id = ?",
+            "DELETE FROM contacts WHERE id = ?",
+        ] {
+            self.sql().exec(statement, vec![id.into()])?;
+        }
+        Ok(())
     }
 
     /// Forgets an erased conversation's rows here: index, search, labels, routing.
