@@ -1,7 +1,8 @@
 //! A console's inbox under many conversations writing at once: one opened with
 //! `?updates=batched` (as the console opens it) hears every change, paced — at most a frame
 //! every 250 ms, several changes in one `updated_many` — and so in far fewer frames; one
-//! opened without it gets every change as its own `updated` frame, as always.
+//! opened without it gets every change as its own `updated` frame, as always. Each inbox
+//! socket costs the site a send per frame, so an agent holds at most ten.
 
 use std::collections::HashSet;
 use std::time::Duration;
@@ -9,9 +10,11 @@ use std::time::Duration;
 use anyhow::{ensure, Result};
 use futures_util::future::try_join_all;
 use switchboard_protocol::inbox::{ConversationSummary, InboxFrame};
-use switchboard_protocol::Seq;
+use switchboard_protocol::limits::MAX_SOCKETS_PER_PARTICIPANT;
+use switchboard_protocol::{ErrorCode, Seq};
 use switchboard_tests::api::{login, new_conversation, Live};
 use switchboard_tests::test_edge::TestEdge;
+use switchboard_tests::wait;
 
 const SHOP: &str = "https://shop.example";
 const WRITERS: usize = 40;
@@ -75,5 +78,29 @@ async fn a_batched_inbox_hears_every_change_in_fewer_frames() -> Result<()> {
         "the batched inbox took {batched_frames} frames (at most {largest} changes each) for what the other \
          took in {each_frames}"
     );
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_agent_holds_only_so_many_inbox_sockets() -> Result<()> {
+    let edge = TestEdge::start(&[SHOP])?;
+    let cookie = login(&edge).await?;
+    let snapshot = |frame: &InboxFrame| matches!(frame, InboxFrame::Snapshot { .. }).then_some(());
+    let mut tabs = Vec::new();
+    for _ in 0..MAX_SOCKETS_PER_PARTICIPANT {
+        let mut tab = Live::inbox_batched(&edge, &cookie).await?;
+        tab.until_inbox(snapshot).await?;
+        tabs.push(tab);
+    }
+    let mut one_too_many = Live::inbox(&edge, &cookie).await?;
+    assert_eq!(one_too_many.refusal().await?, (ErrorCode::TooManyConnections, 4429));
+    // Closing one frees a place.
+    tabs.pop().expect("tabs").close().await?;
+    let (edge, cookie) = (&edge, &cookie);
+    wait::until("a freed inbox place", Duration::from_secs(10), || async move {
+        let mut tab = Live::inbox(edge, cookie).await.ok()?;
+        tab.until_inbox(snapshot).await.ok()
+    })
+    .await?;
     Ok(())
 }

@@ -47,6 +47,7 @@ mod schema;
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use switchboard_core::admission;
 use switchboard_core::email::digest as email_digest;
 use switchboard_core::site::SiteConfig;
 use switchboard_protocol::api::site_presence;
@@ -326,6 +327,8 @@ impl SiteObject {
         let Author::Agent { id: agent, .. } = participant.author.clone() else {
             return Err(EdgeError::refuse(ErrorCode::Forbidden, "the inbox is for agents"));
         };
+        // Each inbox socket costs this object a send per frame: an agent holds a few (tabs).
+        admission::may_open_socket(self.state.get_websockets_with_tag(agent.as_str()).len())?;
         self.ensure_config(Some(&participant.site))?;
         let conversations = self.summaries()?;
         let attachment =
