@@ -79,25 +79,12 @@ mod tests {
     use super::*;
 
     fn summary(n: u8, seq: u64) -> ConversationSummary {
-        ConversationSummary {
-            id: ConversationId::from_random([n; 16]),
-            visitor_id: VisitorId::from_random([n; 16]),
-            channel: Default::default(),
-            visitor_name: None,
-            last_message: None,
-            last_seq: Seq(seq),
-            created_at: 0,
-            updated_at: 0,
-            state: Default::default(),
-            assignee: None,
-            queue: None,
-            waiting_since: None,
-            contact: None,
-            labels: Vec::new(),
-            attributes: Default::default(),
-            priority: None,
-            language: None,
-        }
+        let empty = ConversationSummary::empty(
+            ConversationId::from_random([n; 16]),
+            VisitorId::from_random([n; 16]),
+            0,
+        );
+        ConversationSummary { last_seq: Seq(seq), ..empty }
     }
 
     #[test]

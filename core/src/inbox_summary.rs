@@ -78,25 +78,9 @@ pub(crate) fn test_summary(
     channel: switchboard_protocol::channels::Channel,
     contact: Option<Contact>,
 ) -> ConversationSummary {
-    ConversationSummary {
-        id: ConversationId::from_random([1; 16]),
-        visitor_id: VisitorId::from_random([1; 16]),
-        channel,
-        language: None,
-        visitor_name: None,
-        last_message: None,
-        last_seq: Seq(1),
-        created_at: 0,
-        updated_at: 0,
-        state: Default::default(),
-        assignee: None,
-        queue: None,
-        waiting_since: None,
-        contact,
-        labels: Vec::new(),
-        attributes: Default::default(),
-        priority: None,
-    }
+    let empty =
+        ConversationSummary::empty(ConversationId::from_random([1; 16]), VisitorId::from_random([1; 16]), 0);
+    ConversationSummary { channel, last_seq: Seq(1), contact, ..empty }
 }
 
 #[cfg(test)]

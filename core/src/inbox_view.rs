@@ -127,23 +127,17 @@ mod tests {
         text: &str,
     ) -> ConversationSummary {
         ConversationSummary {
-            id: ConversationId::from_random([n; 16]),
-            visitor_id: VisitorId::from_random([n; 16]),
-            channel: Default::default(),
             visitor_name: (n == 1).then(|| "Ada Lovelace".to_owned()),
             last_message: Some(MessagePreview { role: Role::Visitor, text: text.into(), sent_at: 0 }),
             last_seq: Seq(1),
-            created_at: 0,
-            updated_at: 0,
             state,
             assignee: assignee.cloned(),
             queue: n.is_multiple_of(2).then(|| QueueId::parse("sales").unwrap()),
-            waiting_since: None,
-            contact: None,
-            labels: Vec::new(),
-            attributes: Default::default(),
-            priority: None,
-            language: None,
+            ..ConversationSummary::empty(
+                ConversationId::from_random([n; 16]),
+                VisitorId::from_random([n; 16]),
+                0,
+            )
         }
     }
 

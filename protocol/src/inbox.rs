@@ -170,6 +170,33 @@ pub struct ConversationSummary {
     pub priority: Option<Priority>,
 }
 
+impl ConversationSummary {
+    /// The summary of conversation `id` of `visitor_id` with nothing known yet: no message
+    /// (`last_seq` 0), `new`, on webchat, made and changed at `at`. The rest are filled in as
+    /// the conversation learns them.
+    pub fn empty(id: ConversationId, visitor_id: VisitorId, at: i64) -> Self {
+        ConversationSummary {
+            id,
+            visitor_id,
+            channel: Default::default(),
+            language: None,
+            visitor_name: None,
+            last_message: None,
+            last_seq: Seq(0),
+            created_at: at,
+            updated_at: at,
+            state: ConversationState::default(),
+            assignee: None,
+            queue: None,
+            waiting_since: None,
+            contact: None,
+            labels: Vec::new(),
+            attributes: Default::default(),
+            priority: None,
+        }
+    }
+}
+
 /// How urgent a conversation is, lowest first (so they compare as they rank).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -36,23 +36,11 @@ fn id(n: u8) -> ConversationId {
 
 fn summary(n: u8, updated_at: i64, state: ConversationState) -> ConversationSummary {
     ConversationSummary {
-        id: id(n),
-        visitor_id: VisitorId::from_random([n; 16]),
-        channel: Default::default(),
         visitor_name: Some(format!("Visitor {n}")),
-        last_message: None,
         last_seq: Seq(u64::from(n)),
         created_at: 0,
-        updated_at,
         state,
-        assignee: None,
-        queue: None,
-        waiting_since: None,
-        contact: None,
-        labels: Vec::new(),
-        attributes: Default::default(),
-        priority: None,
-        language: None,
+        ..ConversationSummary::empty(id(n), VisitorId::from_random([n; 16]), updated_at)
     }
 }
 

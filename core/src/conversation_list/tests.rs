@@ -49,25 +49,12 @@ fn a_cursor_round_trips_and_forgeries_are_refused() {
 fn summary(n: u16, updated_at: i64) -> ConversationSummary {
     let mut bytes = [0u8; 16];
     bytes[..2].copy_from_slice(&n.to_be_bytes());
-    ConversationSummary {
-        id: ConversationId::from_random(bytes),
-        visitor_id: VisitorId::from_random([1; 16]),
-        channel: Default::default(),
-        visitor_name: None,
-        last_message: None,
-        last_seq: switchboard_protocol::Seq(1),
-        created_at: updated_at,
+    let empty = ConversationSummary::empty(
+        ConversationId::from_random(bytes),
+        VisitorId::from_random([1; 16]),
         updated_at,
-        state: ConversationState::Queued,
-        assignee: None,
-        queue: None,
-        waiting_since: None,
-        contact: None,
-        labels: Vec::new(),
-        attributes: Default::default(),
-        priority: None,
-        language: None,
-    }
+    );
+    ConversationSummary { last_seq: switchboard_protocol::Seq(1), state: ConversationState::Queued, ..empty }
 }
 
 /// What the site's SQL does: newest first by `(updated_at, id)`, after the cursor.
