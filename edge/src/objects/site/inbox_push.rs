@@ -15,6 +15,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use worker::worker_sys::DurableObjectState;
 use worker::{Delay, State};
 
+use super::INBOX_TAG;
 use crate::error::EdgeResult;
 use crate::objects::broadcast;
 
@@ -38,6 +39,12 @@ impl InboxPushes {
         } else {
             EACH_TAG
         }
+    }
+
+    /// Whether any inbox socket is open (else a change needs no summary read for them: a
+    /// console that opens later starts from a snapshot).
+    pub(super) fn anyone_listening(&self, state: &State) -> bool {
+        !state.get_websockets_with_tag(INBOX_TAG).is_empty()
     }
 
     /// `conversation` changed at `now`: sent to the sockets that take each change, and to the

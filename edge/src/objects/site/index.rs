@@ -147,13 +147,22 @@ impl SiteObject {
                     None => router.agent_replied(&id),
                 })?;
             }
-            // As stored: with the labels and attributes kept here, which the conversation's
-            // own summary does not carry.
-            if let Some(stored) = self.summary(&summary.id)? {
-                self.push_to_inboxes(stored, now)?;
-            }
+            self.push_stored(&summary.id, now)?;
         }
         Ok(())
+    }
+
+    /// Sends conversation `id`'s summary as stored — with the labels and attributes kept here,
+    /// which the conversation's own summary does not carry — to the open inboxes; read only
+    /// when one is open.
+    fn push_stored(&self, id: &ConversationId, now: i64) -> EdgeResult<()> {
+        if !self.inbox_pushes.anyone_listening(&self.state) {
+            return Ok(());
+        }
+        match self.summary(id)? {
+            Some(stored) => self.push_to_inboxes(stored, now),
+            None => Ok(()),
+        }
     }
 
     /// Sends a conversation's new summary to every open inbox (paced for consoles that
@@ -181,9 +190,7 @@ impl SiteObject {
             ],
         )?;
         if cursor.rows_written() > 0 {
-            if let Some(stored) = self.summary(&summary.id)? {
-                self.push_to_inboxes(stored, now)?;
-            }
+            self.push_stored(&summary.id, now)?;
         }
         Ok(())
     }
