@@ -294,13 +294,21 @@ impl SiteObject {
         subjects.extend(merged.iter().map(|m| m.from_id.as_str()));
         subjects.extend(conversations.iter().map(ConversationId::as_str));
         let answers = self.take_answers_about(&subjects)?;
-        self.sql()
-            .exec("DELETE FROM contact_visitors WHERE contact_id = ?", vec![contact.id.as_str().into()])?;
-        self.sql()
-            .exec("DELETE FROM contact_phones WHERE contact_id = ?", vec![contact.id.as_str().into()])?;
-        self.sql().exec("DELETE FROM contact_merges WHERE into_id = ?", vec![contact.id.as_str().into()])?;
-        self.sql().exec("DELETE FROM contacts WHERE id = ?", vec![contact.id.as_str().into()])?;
+        self.delete_contact_rows(&contact.id)?;
         Ok(answers)
+    }
+
+    /// Deletes contact `id`'s rows: its visitors, phones, the merges into it, itself.
+    pub(super) fn delete_contact_rows(&self, id: &str) -> EdgeResult<()> {
+        for statement in [
+            "DELETE FROM contact_visitors WHERE contact_id = ?",
+            "DELETE FROM contact_phones WHERE contact_id = ?",
+            "DELETE FROM contact_merges WHERE into_id = ?",
+            "DELETE FROM contacts WHERE id = ?",
+        ] {
+            self.sql().exec(statement, vec![id.into()])?;
+        }
+        Ok(())
     }
 
     pub(super) fn contact_attributes(&self) -> EdgeResult<AttributeDefinitions> {

@@ -122,15 +122,7 @@ impl SiteObject {
         if !retention::forgets_contact(&contact, left) {
             return Ok(());
         }
-        let id = contact.id.as_str();
-        for statement in [
-            "DELETE FROM contact_visitors WHERE contact_id = ?",
-            "DELETE FROM contact_merges WHERE into_id = ?",
-            "DELETE FROM contacts WHERE id = ?",
-        ] {
-            self.sql().exec(statement, vec![id.into()])?;
-        }
-        Ok(())
+        self.delete_contact_rows(&contact.id)
     }
 
     /// Forgets an erased conversation's rows here: index, search, labels, routing.
