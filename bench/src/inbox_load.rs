@@ -11,7 +11,6 @@ use std::time::{Duration, Instant};
 
 use anyhow::Result;
 use futures_util::stream::{self, StreamExt};
-use switchboard_protocol::inbox::{ConversationSummary, InboxFrame};
 use switchboard_tests::api::Live;
 use switchboard_tests::test_edge::TestEdge;
 
@@ -56,15 +55,6 @@ pub(crate) struct Consoles {
     pub count: usize,
     /// Opened with `?updates=batched`.
     pub batched: bool,
-}
-
-/// The changed summaries an inbox frame carries.
-fn changed(frame: InboxFrame) -> Vec<ConversationSummary> {
-    match frame {
-        InboxFrame::Updated { conversation } => vec![conversation],
-        InboxFrame::UpdatedMany { conversations } => conversations,
-        _ => Vec::new(),
-    }
 }
 
 /// Runs (f) on `edge` (reached at `target`): `scenario` names the row.
@@ -131,7 +121,7 @@ pub(crate) async fn run(
     while let Ok(Ok(frame)) =
         tokio::time::timeout_at(read_until.into(), inbox.until_inbox(|f| Some(f.clone()))).await
     {
-        let changed = changed(frame);
+        let changed = frame.into_changes();
         frames += usize::from(!changed.is_empty());
         for conversation in changed {
             let sent = conversation.last_message.and_then(|m| m.text.parse::<u64>().ok());

@@ -15,10 +15,10 @@ use crate::ids::{AgentId, ConversationId, QueueId, Seq, VisitorId};
 use crate::message::Role;
 use crate::routing::{ConversationState, Presence, Release};
 
-/// The query that opens an inbox socket taking `updated_many` frames
-/// (`GET /api/v1/agent/inbox?updates=batched`): the edge then sends each batch of changes as
-/// one frame, so a console's frames a second follow the inbox feed's batches, not the site's
-/// message rate. Without it every change is its own `updated` frame.
+/// The query that opens an inbox socket taking its changes paced
+/// (`GET /api/v1/agent/inbox?updates=batched`): at most one frame every 250 ms, the changes in
+/// between together in one `updated_many`, so a console's frames a second follow the clock,
+/// not the site's message rate. Without it every change is its own `updated` frame.
 pub const BATCHED_UPDATES: (&str, &str) = ("updates", "batched");
 
 /// A frame from the edge to a console on the inbox socket.
@@ -35,9 +35,9 @@ pub enum InboxFrame {
         /// The new summary.
         conversation: ConversationSummary,
     },
-    /// Several conversations changed together (one batch of the inbox feed), sent instead of
-    /// their `updated` frames to a socket opened with [`BATCHED_UPDATES`]: each replaces the
-    /// console's copy with the same `id`, in order.
+    /// Several conversations changed since the last frame, sent instead of their `updated`
+    /// frames to a socket opened with [`BATCHED_UPDATES`]: each replaces the console's copy
+    /// with the same `id`, in order.
     UpdatedMany {
         /// The new summaries, at most one per conversation.
         conversations: Vec<ConversationSummary>,
@@ -72,6 +72,17 @@ pub enum InboxFrame {
     },
     /// Answer to `ping`.
     Pong,
+}
+
+impl InboxFrame {
+    /// The changed summaries an `updated` or `updated_many` frame carries (none for others).
+    pub fn into_changes(self) -> Vec<ConversationSummary> {
+        match self {
+            InboxFrame::Updated { conversation } => vec![conversation],
+            InboxFrame::UpdatedMany { conversations } => conversations,
+            _ => Vec::new(),
+        }
+    }
 }
 
 /// A frame from a console to the edge on the inbox socket.

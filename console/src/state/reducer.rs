@@ -46,8 +46,8 @@ impl Reducible for State {
                         state.conversations = conversations;
                         state.inbox_loaded = true;
                     }
-                    InboxFrame::Updated { conversation } => take_update(&mut state, conversation),
-                    InboxFrame::UpdatedMany { conversations } => conversations
+                    changes @ (InboxFrame::Updated { .. } | InboxFrame::UpdatedMany { .. }) => changes
+                        .into_changes()
                         .into_iter()
                         .for_each(|conversation| take_update(&mut state, conversation)),
                     InboxFrame::Offer { conversation, expires_at } => {

@@ -27,12 +27,8 @@ async fn frames_until_all_seen(inbox: &mut Live, markers: &HashSet<String>) -> R
     let text = |c: &ConversationSummary| c.last_message.as_ref().map(|m| m.text.clone()).unwrap_or_default();
     tokio::time::timeout(Duration::from_secs(60), async {
         while !markers.iter().all(|marker| seen.contains(marker)) {
-            let changed: Vec<ConversationSummary> = inbox
-                .until_inbox(|frame| match frame {
-                    InboxFrame::Updated { conversation } => Some(vec![conversation.clone()]),
-                    InboxFrame::UpdatedMany { conversations } => Some(conversations.clone()),
-                    _ => None,
-                })
+            let changed = inbox
+                .until_inbox(|frame| Some(frame.clone().into_changes()).filter(|c| !c.is_empty()))
                 .await?;
             frames += 1;
             most = most.max(changed.len());
