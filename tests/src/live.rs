@@ -76,8 +76,8 @@ impl Live {
         Live::connect(&url, &[SUBPROTOCOL.to_string()], Some(&edge.origin()), Some(cookie)).await
     }
 
-    /// An agent's inbox socket taking a batch's changes as one `updated_many` frame, as the
-    /// console opens it.
+    /// An agent's inbox socket taking its changes paced, several to an `updated_many` frame,
+    /// as the console opens it.
     pub async fn inbox_batched(edge: &TestEdge, cookie: &str) -> Result<Live> {
         let (key, value) = switchboard_protocol::inbox::BATCHED_UPDATES;
         let url = format!("{}/api/v1/agent/inbox?{key}={value}", edge.ws_origin());

@@ -1,6 +1,7 @@
 //! The inbox socket, `GET /api/v1/agent/inbox?updates=batched`: a snapshot of the site's
-//! conversations, then the changes (several in one frame when they came in one batch), and the agent's line to routing (offers in; accept, decline, take,
-//! transfer and presence out). It also sends `{"type":"ping"}` every [`PING_EVERY_MS`], so
+//! conversations, then the changes (paced: several to a frame when they come close together),
+//! and the agent's line to routing (offers in; accept, decline, take, transfer and presence
+//! out). It also sends `{"type":"ping"}` every [`PING_EVERY_MS`], so
 //! proxies do not close the socket while the site is quiet; the edge answers `pong` without
 //! waking the site's object, and the console ignores the answer.
 //!

@@ -258,8 +258,8 @@ pub(crate) struct OpenInbox {
     /// The edge's public origin as the console reached it (links in digests).
     #[serde(default)]
     pub edge_origin: Option<String>,
-    /// Opened with `?updates=batched` (`protocol::inbox::BATCHED_UPDATES`): a feed batch's
-    /// changes arrive as one `updated_many` frame.
+    /// Opened with `?updates=batched` (`protocol::inbox::BATCHED_UPDATES`): the changes come
+    /// paced, several to an `updated_many` frame.
     #[serde(default)]
     pub batched: bool,
 }

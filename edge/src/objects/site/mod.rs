@@ -3,8 +3,8 @@
 //!
 //! Conversation objects send a summary after their messages (coalesced); this object keeps the
 //! newest per conversation and pushes it to every open inbox ([`inbox_push`]: paced, several
-//! changes to a frame, for consoles that ask). Messages themselves never pass through here, so one site object is far
-//! from the ~1,000 requests/s an object can serve.
+//! changes to a frame, for consoles that ask). Messages themselves never pass through here,
+//! so one site object is far from the ~1,000 requests/s an object can serve.
 //!
 //! Its configuration lives in [`config`]. It also routes the site's conversations
 //! ([`routing`]): agents' presence comes from their inbox sockets, offers go out on them, and
