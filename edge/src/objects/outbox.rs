@@ -2,9 +2,10 @@
 //! background task.
 //!
 //! Two uses: a conversation's inbox summaries (only the newest matters, and a busy
-//! conversation rests between them) and the site router's notices to conversations (each
-//! matters, in order). One task drains the queue while items keep coming; the object stays
-//! alive for it (`waitUntil`).
+//! conversation's are spaced: at most one per `rest`) and the site router's notices to
+//! conversations (each matters, in order). One task drains the queue while items keep
+//! coming, and ends when none waits — it never sits out a rest with nothing to send, so a
+//! quiet object is free to hibernate at once; the object stays alive for it (`waitUntil`).
 
 use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
@@ -20,20 +21,34 @@ pub(super) struct Outbox<T> {
     running: Cell<bool>,
     /// Keep only the newest item waiting (a newer summary replaces an older one).
     newest_only: bool,
-    /// Rest after each send, so a busy sender is coalesced into a few requests.
+    /// Least time between two sends, so a busy sender is coalesced into a few requests.
     rest: Option<Duration>,
+    /// When the last send started (ms since the Unix epoch).
+    last_sent: Cell<Option<i64>>,
 }
 
 impl<T: 'static> Outbox<T> {
     /// Sends every item, in order, without resting.
     pub(super) fn in_order() -> Self {
-        Self { queue: RefCell::default(), running: Cell::new(false), newest_only: false, rest: None }
+        Self {
+            queue: RefCell::default(),
+            running: Cell::new(false),
+            newest_only: false,
+            rest: None,
+            last_sent: Cell::new(None),
+        }
     }
 
-    /// Sends the newest item at once, then rests `rest` after each send; items arriving
-    /// meanwhile replace each other.
+    /// Sends the newest item at once when the last send was at least `rest` ago, else once
+    /// it is; items arriving meanwhile replace each other.
     pub(super) fn newest_only(rest: Duration) -> Self {
-        Self { queue: RefCell::default(), running: Cell::new(false), newest_only: true, rest: Some(rest) }
+        Self {
+            queue: RefCell::default(),
+            running: Cell::new(false),
+            newest_only: true,
+            rest: Some(rest),
+            last_sent: Cell::new(None),
+        }
     }
 
     /// Drops what waits to be sent (what it was about was erased).
@@ -61,12 +76,17 @@ impl<T: 'static> Outbox<T> {
         let outbox = Rc::clone(self);
         state.wait_until(async move {
             loop {
+                // Spaced from the last send; what arrives during the wait replaces what waits.
+                if let (Some(rest), Some(last)) = (outbox.rest, outbox.last_sent.get()) {
+                    let wait = last + rest.as_millis() as i64 - crate::env::now();
+                    if wait > 0 {
+                        worker::Delay::from(Duration::from_millis(wait as u64)).await;
+                    }
+                }
                 let next = outbox.queue.borrow_mut().pop_front();
                 let Some(item) = next else { break };
+                outbox.last_sent.set(Some(crate::env::now()));
                 send(item).await;
-                if let Some(rest) = outbox.rest {
-                    worker::Delay::from(rest).await;
-                }
             }
             outbox.running.set(false);
         });

@@ -277,6 +277,15 @@ async fn views_search_keyboard_and_the_contact_panel() -> Result<()> {
         .wait_for_js("both back", "return document.querySelectorAll('li.sb-inbox-item').length === 2;")
         .await?;
 
+    // The agent coming online offered both conversations; each offer is news in the list, and
+    // a conversation's summaries are at most a second apart, so the kettle's offer may top
+    // the list for up to a second before Norway's (made just after it) arrives.
+    agent
+        .wait_for_js(
+            "Norway newest",
+            "return document.querySelector('li.sb-inbox-item')?.textContent.includes('gift wrap');",
+        )
+        .await?;
     // j moves the cursor to the newest (Norway), j again to the kettle; Enter opens it.
     press(&agent, "j").await?;
     agent
