@@ -46,6 +46,14 @@ pub(crate) async fn of(env: &Env, site: &SiteId, now: i64) -> EdgeResult<Vec<Sto
     Ok(list)
 }
 
+/// Whether this isolate knows, freshly, that `site` has no subscriptions: a conversation then
+/// queues nothing for its messages (most sites have none, and every message asked).
+pub(crate) fn known_none(site: &SiteId, now: i64) -> bool {
+    SUBSCRIPTIONS.with_borrow(|sites| {
+        sites.get(site).is_some_and(|(read_at, list)| now - read_at < FRESH_FOR_MS && list.is_empty())
+    })
+}
+
 /// Forgets what this isolate remembers of `site` (it just changed them).
 pub(crate) fn forget(site: &SiteId) {
     SUBSCRIPTIONS.with_borrow_mut(|sites| {
@@ -105,6 +113,10 @@ pub(crate) async fn emit(
     entry: &Message,
     now: i64,
 ) -> EdgeResult<()> {
+    // The events (ids are digests) are made only for a site that has someone to receive them.
+    if of(env, site, now).await?.is_empty() {
+        return Ok(());
+    }
     deliver(env, site, conversation, &webhook_events::events_of(site, conversation, entry), now).await
 }
 

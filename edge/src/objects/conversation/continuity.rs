@@ -36,11 +36,10 @@ impl ConversationObject {
         if !spoken || meta.thread.is_some() {
             return;
         }
-        let proven = self.store.continuity().ok().and_then(|c| c.proven);
-        let has_address = self
-            .store
-            .contact()
-            .is_ok_and(|contact| continuity::recipient(&contact, proven.as_deref()).is_some());
+        // Whether there is an address at all: what was proven only decides what it may show,
+        // so the continuity row is not read on every reply.
+        let has_address =
+            self.store.contact().is_ok_and(|contact| continuity::recipient(&contact, None).is_some());
         if !has_address {
             return;
         }

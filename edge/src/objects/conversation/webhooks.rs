@@ -15,6 +15,10 @@ impl ConversationObject {
     pub(super) fn emit_webhooks(&self, frame: &ServerFrame) {
         let ServerFrame::Message { message } = frame else { return };
         let Ok(Some(meta)) = self.store.meta() else { return };
+        // The entry was stored in this event: its `sent_at` is now.
+        if webhook_subscriptions::known_none(&meta.site_id, message.sent_at) {
+            return;
+        }
         let env = self.env.clone();
         let item = (meta.site_id, meta.conversation_id, message.clone());
         self.webhook_outbox.push(&self.state, item, move |(site, conversation, message): (_, _, Message)| {

@@ -60,6 +60,11 @@ impl InboxPushes {
             let frame = serde_json::to_string(&InboxFrame::Updated { conversation: conversation.clone() })?;
             broadcast(each, &frame);
         }
+        // No batched console: nothing to pace, and no timer (one opened later starts from a
+        // snapshot, and its first change after a quiet spell goes at once).
+        if state.get_websockets_with_tag(BATCHED_TAG).is_empty() {
+            return Ok(());
+        }
         let pace = self.paced.borrow_mut().changed(conversation, now);
         match pace {
             Pace::Send(changed) => send_batched(state, changed)?,

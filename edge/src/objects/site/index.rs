@@ -321,6 +321,23 @@ impl SiteObject {
     }
 
     /// A contact's conversations, newest activity first (at most 100).
+    /// Whether any conversation of the contact `contact` is still indexed (one row looked at).
+    pub(super) fn contact_has_conversations(&self, contact: &str) -> EdgeResult<bool> {
+        #[derive(serde::Deserialize)]
+        struct Row {
+            any: i64,
+        }
+        let rows: Vec<Row> = self
+            .sql()
+            .exec(
+                "SELECT EXISTS (SELECT 1 FROM conversations
+                   WHERE visitor_id IN (SELECT visitor_id FROM contact_visitors WHERE contact_id = ?)) AS any",
+                vec![contact.into()],
+            )?
+            .to_array()?;
+        Ok(rows.first().is_some_and(|row| row.any != 0))
+    }
+
     pub(super) fn contact_conversations(&self, contact: &str) -> EdgeResult<Vec<ConversationSummary>> {
         let rows: Vec<SummaryRow> = self
             .sql()

@@ -118,7 +118,7 @@ impl SiteObject {
     /// conversations is left.
     fn forget_if_anonymous(&self, visitor: &VisitorId) -> EdgeResult<()> {
         let Some(contact) = self.contact_of_visitor(visitor)? else { return Ok(()) };
-        let left = self.contact_conversations(&contact.id)?.len();
+        let left = usize::from(self.contact_has_conversations(&contact.id)?);
         if !retention::forgets_contact(&contact, left) {
             return Ok(());
         }
