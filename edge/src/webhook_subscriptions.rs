@@ -114,10 +114,12 @@ pub(crate) async fn emit(
     now: i64,
 ) -> EdgeResult<()> {
     // The events (ids are digests) are made only for a site that has someone to receive them.
-    if of(env, site, now).await?.is_empty() {
+    let subscriptions = of(env, site, now).await?;
+    if subscriptions.is_empty() {
         return Ok(());
     }
-    deliver(env, site, conversation, &webhook_events::events_of(site, conversation, entry), now).await
+    let events = webhook_events::events_of(site, conversation, entry);
+    deliver_to(env, site, conversation, subscriptions, &events).await
 }
 
 /// Hands `events` of `conversation` to the queues of the subscriptions that receive them.
@@ -128,7 +130,17 @@ pub(crate) async fn deliver(
     events: &[WebhookEvent],
     now: i64,
 ) -> EdgeResult<()> {
-    let subscriptions = of(env, site, now).await?;
+    deliver_to(env, site, conversation, of(env, site, now).await?, events).await
+}
+
+/// Hands `events` of `conversation` to the queues of those of `subscriptions` that receive them.
+async fn deliver_to(
+    env: &Env,
+    site: &SiteId,
+    conversation: &ConversationId,
+    subscriptions: Vec<StoredWebhook>,
+    events: &[WebhookEvent],
+) -> EdgeResult<()> {
     if subscriptions.is_empty() || events.is_empty() {
         return Ok(());
     }

@@ -30,23 +30,21 @@ pub(super) struct Outbox<T> {
 impl<T: 'static> Outbox<T> {
     /// Sends every item, in order, without resting.
     pub(super) fn in_order() -> Self {
-        Self {
-            queue: RefCell::default(),
-            running: Cell::new(false),
-            newest_only: false,
-            rest: None,
-            last_sent: Cell::new(None),
-        }
+        Self::new(false, None)
     }
 
     /// Sends the newest item at once when the last send was at least `rest` ago, else once
     /// it is; items arriving meanwhile replace each other.
     pub(super) fn newest_only(rest: Duration) -> Self {
+        Self::new(true, Some(rest))
+    }
+
+    fn new(newest_only: bool, rest: Option<Duration>) -> Self {
         Self {
             queue: RefCell::default(),
             running: Cell::new(false),
-            newest_only: true,
-            rest: Some(rest),
+            newest_only,
+            rest,
             last_sent: Cell::new(None),
         }
     }
@@ -77,15 +75,18 @@ impl<T: 'static> Outbox<T> {
         state.wait_until(async move {
             loop {
                 // Spaced from the last send; what arrives during the wait replaces what waits.
+                // The clock is read once a turn: after a wait, the send starts when it ends.
+                let mut starts = crate::env::now();
                 if let (Some(rest), Some(last)) = (outbox.rest, outbox.last_sent.get()) {
-                    let wait = last + rest.as_millis() as i64 - crate::env::now();
-                    if wait > 0 {
-                        worker::Delay::from(Duration::from_millis(wait as u64)).await;
+                    let due = last + rest.as_millis() as i64;
+                    if due > starts {
+                        worker::Delay::from(Duration::from_millis((due - starts) as u64)).await;
+                        starts = due;
                     }
                 }
                 let next = outbox.queue.borrow_mut().pop_front();
                 let Some(item) = next else { break };
-                outbox.last_sent.set(Some(crate::env::now()));
+                outbox.last_sent.set(Some(starts));
                 send(item).await;
             }
             outbox.running.set(false);

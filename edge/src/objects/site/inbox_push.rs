@@ -13,7 +13,7 @@ use switchboard_core::inbox_pacing::{Pace, Paced};
 use switchboard_protocol::inbox::{ConversationSummary, InboxFrame};
 use wasm_bindgen::{JsCast, JsValue};
 use worker::worker_sys::DurableObjectState;
-use worker::{Delay, State};
+use worker::{Delay, State, WebSocket};
 
 use super::INBOX_TAG;
 use crate::error::EdgeResult;
@@ -62,12 +62,13 @@ impl InboxPushes {
         }
         // No batched console: nothing to pace, and no timer (one opened later starts from a
         // snapshot, and its first change after a quiet spell goes at once).
-        if state.get_websockets_with_tag(BATCHED_TAG).is_empty() {
+        let batched = state.get_websockets_with_tag(BATCHED_TAG);
+        if batched.is_empty() {
             return Ok(());
         }
         let pace = self.paced.borrow_mut().changed(conversation, now);
         match pace {
-            Pace::Send(changed) => send_batched(state, changed)?,
+            Pace::Send(changed) => send_batched(batched, changed)?,
             Pace::WakeAt(at) => {
                 // The same object's state, for the timer (workers-rs's `State` is not `Clone`).
                 let raw: DurableObjectState = JsValue::clone(state.as_raw()).unchecked_into();
@@ -75,7 +76,8 @@ impl InboxPushes {
                 let timer = wasm_bindgen_futures::future_to_promise(async move {
                     Delay::from(Duration::from_millis(at.saturating_sub(now).max(0) as u64)).await;
                     let changed = pushes.paced.borrow_mut().due(crate::env::now());
-                    if let Err(error) = send_batched(&state_then, changed) {
+                    let batched = state_then.get_websockets_with_tag(BATCHED_TAG);
+                    if let Err(error) = send_batched(batched, changed) {
                         worker::console_error!("paced inbox updates: {error:?}");
                     }
                     Ok(JsValue::UNDEFINED)
@@ -90,15 +92,14 @@ impl InboxPushes {
     }
 }
 
-/// One frame with `changed` to every batched console: `updated` for one change,
+/// One frame with `changed` to the `batched` consoles: `updated` for one change,
 /// `updated_many` for several.
-fn send_batched(state: &State, mut changed: Vec<ConversationSummary>) -> EdgeResult<()> {
+fn send_batched(batched: Vec<WebSocket>, mut changed: Vec<ConversationSummary>) -> EdgeResult<()> {
     let frame = match changed.len() {
         0 => return Ok(()),
         1 => InboxFrame::Updated { conversation: changed.remove(0) },
         _ => InboxFrame::UpdatedMany { conversations: changed },
     };
-    let batched = state.get_websockets_with_tag(BATCHED_TAG);
     if !batched.is_empty() {
         broadcast(batched, &serde_json::to_string(&frame)?);
     }

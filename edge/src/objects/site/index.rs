@@ -320,7 +320,6 @@ impl SiteObject {
         rows.into_iter().map(SummaryRow::into_summary).collect()
     }
 
-    /// A contact's conversations, newest activity first (at most 100).
     /// Whether any conversation of the contact `contact` is still indexed (one row looked at).
     pub(super) fn contact_has_conversations(&self, contact: &str) -> EdgeResult<bool> {
         #[derive(serde::Deserialize)]
@@ -338,6 +337,7 @@ impl SiteObject {
         Ok(rows.first().is_some_and(|row| row.any != 0))
     }
 
+    /// A contact's conversations, newest activity first (at most 100).
     pub(super) fn contact_conversations(&self, contact: &str) -> EdgeResult<Vec<ConversationSummary>> {
         let rows: Vec<SummaryRow> = self
             .sql()
